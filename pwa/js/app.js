@@ -1,0 +1,100 @@
+// Bootstraps the PWA: service worker, language, header, then the sign-in or home screen.
+// This file only decides which screen shows; each screen lives in ui/.
+import { ApiError } from './api.js';
+import { getLocale, initI18n, onLocaleChange, setLocale, storedLocale } from './i18n.js';
+import { onNetworkChange } from './net.js';
+import { loadMe, saveLocale } from './session.js';
+import { createHeader } from './ui/header.js';
+import { homeScreen } from './ui/home.js';
+import { signinScreen } from './ui/signin.js';
+import { errorScreen, loadingScreen } from './ui/status.js';
+
+const main = document.createElement('main');
+main.className = 'main';
+main.id = 'main';
+
+let current = null; // {name, props}: enough to rebuild the screen after a language switch
+
+const screens = {
+  loading: () => loadingScreen(),
+  signin: (props) => signinScreen({ ...props, onSignedIn: (me) => showHome({ me, stale: false, savedAt: Date.now() }) }),
+  home: (props) => homeScreen({ ...props, onSignedOut: () => show('signin', {}) }),
+  error: (props) => errorScreen({ ...props, onRetry: openHome }),
+};
+
+function render({ moveFocus }) {
+  main.replaceChildren(screens[current.name](current.props));
+  // A new screen: put keyboard and screen-reader focus on its heading, as a page load would.
+  if (moveFocus) main.querySelector('h1')?.focus();
+}
+
+function show(name, props = {}) {
+  const moveFocus = current !== null && current.name !== name;
+  current = { name, props };
+  render({ moveFocus });
+}
+
+async function showHome(result) {
+  // A user who never chose a language on this phone gets the one saved in their profile.
+  const profileLocale = result.me.user?.locale;
+  if (!storedLocale() && profileLocale && profileLocale !== getLocale()) {
+    try {
+      await setLocale(profileLocale);
+    } catch (err) {
+      console.warn('could not apply the profile language', err);
+    }
+  }
+  show('home', result);
+}
+
+async function openHome() {
+  show('loading');
+  try {
+    await showHome(await loadMe());
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) show('signin', {});
+    else if (err instanceof ApiError && err.code === 'offline') show('signin', { noticeKey: 'signin.offline' });
+    else show('error', { message: err.message });
+  }
+}
+
+/** Replaces the cached home with fresh data, in place; on failure the cached copy stays. */
+async function refreshHome() {
+  try {
+    const result = await loadMe();
+    if (current?.name === 'home' && !result.stale) await showHome(result);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) show('signin', {});
+  }
+}
+
+async function switchLocale(locale) {
+  await setLocale(locale); // re-renders through onLocaleChange below
+  if (current?.name === 'home') saveLocale(locale); // best-effort; not awaited
+}
+
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  // updateViaCache 'none': also check sw.js's imported version file past the HTTP cache,
+  // so a new release is noticed on the next visit.
+  const register = () => navigator.serviceWorker
+    .register('/sw.js', { scope: '/', updateViaCache: 'none' })
+    .catch((err) => console.warn('service worker registration failed', err));
+  // After load, so precaching the shell does not compete with the first paint on a slow phone.
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register, { once: true });
+}
+
+async function boot() {
+  registerServiceWorker();
+  await initI18n();
+  document.body.append(createHeader({ onSwitchLocale: switchLocale }), main);
+  onLocaleChange(() => render({ moveFocus: false }));
+  // Back online while showing the cached copy: refresh it without a tap.
+  onNetworkChange((online) => {
+    if (online && current?.name === 'home' && current.props.stale) refreshHome();
+  });
+  await openHome();
+}
+
+boot();

@@ -1,0 +1,60 @@
+// The home screen: greeting, one card per role assignment, sign-out. Shows the last synced
+// copy of /api/me when offline, and says so.
+import { getLocale, hasKey, t } from '../i18n.js';
+import { signOut } from '../session.js';
+import { h } from './dom.js';
+
+function roleCard({ role, scope_type: scopeType, scope_name: scopeName, scope_path: scopePath = [] }) {
+  // A role this release does not know yet still gets a card, named by its code.
+  const known = hasKey(`role.${role}.name`);
+  const scopeLabel = hasKey(`scope.${scopeType}`) ? t(`scope.${scopeType}`) : scopeType;
+  return h('article', { class: 'card role-card', 'data-testid': 'role-card', 'data-role': role },
+    h('h3', { class: 'card__title', text: known ? t(`role.${role}.name`) : role }),
+    h('p', { class: 'role-card__scope' },
+      h('span', { class: 'tag', text: scopeLabel }),
+      h('span', { class: 'role-card__scope-name', text: scopeName })),
+    scopePath.length
+      ? h('ol', { class: 'path', 'aria-label': t('home.path_label') }, scopePath.map((part) => h('li', { text: part })))
+      : null,
+    known ? h('p', { class: 'role-card__about', text: t(`role.${role}.about`) }) : null);
+}
+
+function staleNote(savedAt) {
+  const time = new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(savedAt));
+  return h('div', { class: 'note note--stale', role: 'status' },
+    h('p', { class: 'note__main', 'data-testid': 'stale-note', text: t('home.stale') }),
+    h('p', { class: 'note__meta', text: t('home.synced_at', { time }) }));
+}
+
+/** Builds the screen from {me, stale, savedAt}; onSignedOut() runs once the server ended the session. */
+export function homeScreen({ me, stale, savedAt, onSignedOut }) {
+  const { user, roles = [] } = me;
+  const alert = h('div', { class: 'alert', role: 'alert', 'data-testid': 'home-error' });
+  const signout = h('button', { type: 'button', class: 'btn btn--secondary btn--block', 'data-testid': 'signout',
+    text: t('home.signout') });
+
+  signout.addEventListener('click', async () => {
+    alert.textContent = '';
+    signout.disabled = true;
+    signout.textContent = t('home.signing_out');
+    try {
+      await signOut();
+      onSignedOut();
+    } catch (err) {
+      // Nothing pretends to succeed: offline, the server session would stay alive.
+      alert.textContent = err.code === 'offline' ? t('home.signout_offline') : err.message;
+      signout.disabled = false;
+      signout.textContent = t('home.signout');
+    }
+  });
+
+  return h('section', { class: 'screen', 'data-testid': 'home' },
+    stale ? staleNote(savedAt) : null,
+    h('h1', { class: 'screen__title', tabindex: '-1', text: t('home.greeting', { name: user.display_name || user.phone }) }),
+    h('h2', { class: 'screen__subtitle', text: t('home.roles') }),
+    roles.length
+      ? h('div', { class: 'cards' }, roles.map(roleCard))
+      : h('p', { class: 'muted', 'data-testid': 'no-roles', text: t('home.no_roles') }),
+    alert,
+    signout);
+}

@@ -1,0 +1,78 @@
+"""Redgrid (红格) server: create_app() assembles the Flask app from small register_* steps."""
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from server.config import Config, TestConfig
+
+__all__ = ["create_app", "Config", "TestConfig"]
+
+
+def create_app(config=None) -> Flask:
+    """Build the app. `config`: a Config class, a dict of overrides, or None for the environment."""
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, config) -> None:
+    overrides = {}
+    if isinstance(config, dict):
+        overrides, config = config, (TestConfig if config.get("TESTING") else Config)
+    app.config.from_object((config or Config)(app.instance_path))
+    app.config.update(overrides)
+    if "DATABASE_URL" in overrides:
+        app.config["SQLALCHEMY_DATABASE_URI"] = overrides["DATABASE_URL"]
+    if app.config["PROXY_FIX"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+
+def register_extensions(app: Flask) -> None:
+    from server.extensions import api, csrf, db, limiter, login, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login.init_app(app)
+    api.init_app(app)
+    from server.auth import loader  # noqa: F401  (registers the Flask-Login callbacks)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: WAL (readers never block the writer), foreign keys on, wait instead of failing."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from server.admin.routes import blp as admin_blp
+    from server.audit.routes import blp as audit_blp
+    from server.auth.routes import blp as auth_blp
+    from server.extensions import api
+    from server.org.routes import blp as org_blp
+    from server.web.routes import register_web
+
+    for blp in (auth_blp, org_blp, admin_blp, audit_blp):
+        api.register_blueprint(blp)
+    register_web(app)
+
+
+def register_commands(app: Flask) -> None:
+    from server.cli import register_cli
+
+    register_cli(app)

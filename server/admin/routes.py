@@ -1,0 +1,67 @@
+"""User and role management for admins (scoped to their org subtree)."""
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+
+from server.admin import service
+from server.admin.schemas import (
+    AdminUserDetailSchema,
+    AdminUserPageSchema,
+    RoleGrantSchema,
+    UserCreateSchema,
+    UserListArgsSchema,
+    UserUpdateSchema,
+)
+
+blp = Blueprint("admin", __name__, url_prefix="/api/admin", description="Users and roles (admins)")
+
+
+@blp.route("/users", methods=["GET"])
+@login_required
+@blp.arguments(UserListArgsSchema, location="query")
+@blp.response(200, AdminUserPageSchema)
+def users(args):
+    """Users holding a role inside your jurisdiction."""
+    return service.list_users(current_user, **args)
+
+
+@blp.route("/users", methods=["POST"])
+@login_required
+@blp.arguments(UserCreateSchema)
+@blp.response(201, AdminUserDetailSchema)
+def create_user(data):
+    """Create an account with at least one role inside your jurisdiction."""
+    return service.create_user(current_user, data)
+
+
+@blp.route("/users/<int:user_id>", methods=["GET"])
+@login_required
+@blp.response(200, AdminUserDetailSchema)
+def user(user_id):
+    """One user with the roles you may see."""
+    return service.user_detail(current_user, user_id)
+
+
+@blp.route("/users/<int:user_id>", methods=["PATCH"])
+@login_required
+@blp.arguments(UserUpdateSchema)
+@blp.response(200, AdminUserDetailSchema)
+def update_user(changes, user_id):
+    """Rename, disable or reset the password of a user you manage."""
+    return service.update_user(current_user, user_id, changes)
+
+
+@blp.route("/users/<int:user_id>/roles", methods=["POST"])
+@login_required
+@blp.arguments(RoleGrantSchema)
+@blp.response(201, AdminUserDetailSchema)
+def grant_role(grant, user_id):
+    """Give a user a role with a scope inside your jurisdiction."""
+    return service.grant_role(current_user, user_id, grant)
+
+
+@blp.route("/users/<int:user_id>/roles/<int:assignment_id>", methods=["DELETE"])
+@login_required
+@blp.response(200, AdminUserDetailSchema)
+def revoke_role(user_id, assignment_id):
+    """Take a role away from a user."""
+    return service.revoke_role(current_user, user_id, assignment_id)

@@ -1,0 +1,113 @@
+"""The JSON API convention: flask-smorest blueprints, one error shape, OpenAPI at /api/openapi.json."""
+import marshmallow as ma
+from flask import jsonify
+from flask_smorest import Api
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from server.errors import DomainError
+from server.i18n import _, translate_field_message
+
+STATUS_CODES = {
+    400: ("bad_request", "error.bad_request"),
+    401: ("unauthorized", "error.unauthorized"),
+    403: ("forbidden", "error.forbidden"),
+    404: ("not_found", "error.not_found"),
+    405: ("method_not_allowed", "error.method_not_allowed"),
+    409: ("conflict", "error.conflict"),
+    413: ("too_large", "error.too_large"),
+    422: ("validation", "error.validation"),
+    500: ("internal", "error.internal"),
+}
+
+
+class ErrorBodySchema(ma.Schema):
+    code = ma.fields.String(required=True, metadata={"description": "machine-readable error code"})
+    message = ma.fields.String(required=True, metadata={"description": "message for a person, localized"})
+    fields = ma.fields.Dict(
+        keys=ma.fields.String(),
+        metadata={"description": "per-field messages: {field: [message, ...]}, nested for nested input"},
+    )
+
+
+class ErrorSchema(ma.Schema):
+    error = ma.fields.Nested(ErrorBodySchema, required=True)
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None, headers=None):
+    response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _translate(messages):
+    """Translate marshmallow/webargs messages, keeping their nesting."""
+    if isinstance(messages, dict):
+        return {str(key): _translate(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [_translate(m) for m in messages]
+    return translate_field_message(str(messages))
+
+
+def _fields_from_webargs(data) -> tuple[dict, bool]:
+    """Flatten webargs' {"json": {...}, "query": {...}} into one fields dict."""
+    fields, invalid_json = {}, False
+    for location, messages in (data or {}).get("messages", {}).items():
+        if isinstance(messages, dict):
+            fields.update(_translate(messages))
+        else:  # e.g. {"json": ["Invalid JSON body."]}
+            invalid_json = invalid_json or location == "json"
+            fields.setdefault("_schema", []).extend(_translate(messages))
+    return fields, invalid_json
+
+
+class RedgridApi(Api):
+    """flask-smorest's Api with Redgrid's error shape."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self):
+        super()._register_error_handlers()
+        self._app.register_error_handler(DomainError, self.handle_domain_error)
+
+    def handle_domain_error(self, error: DomainError):
+        return error_response(error.status, error.code, error.message, error.fields)
+
+    def handle_http_exception(self, error: HTTPException):
+        status = error.code or 500
+        code, key = STATUS_CODES.get(status, ("error", "error.bad_request"))
+        message = _(key)
+        data = getattr(error, "data", None) or {}
+        fields, invalid_json = _fields_from_webargs(data)
+        headers = dict(data.get("headers") or {})
+        if isinstance(error, CSRFError):
+            code, message = "csrf", _("error.csrf")
+        elif status == 429:
+            seconds = _retry_after_seconds(error)
+            code, message = "throttled", _("error.throttled", seconds=seconds)
+            headers["Retry-After"] = str(seconds)
+        elif invalid_json:
+            code, message = "invalid_json", _("error.invalid_json")
+        if status == 500:
+            fields = {}  # never leak internals
+        return error_response(status, code, message, fields, headers)
+
+
+def _retry_after_seconds(error) -> int:
+    """Seconds until the exceeded login limit's window resets."""
+    import math
+    import time
+
+    from server.extensions import limiter
+
+    current = limiter.current_limit
+    if current is not None:
+        return max(1, math.ceil(current.reset_at - time.time()))
+    return 60
+
+
+class PageArgsSchema(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))

@@ -1,0 +1,39 @@
+"""Append-only audit log of sensitive actions (sign-in, role changes, exports, …)."""
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, String, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.auth.models import utcnow
+from server.extensions import db
+
+
+class AuditEntry(db.Model):
+    """One sensitive action. Never updated or deleted: the ORM refuses it here, and the
+    database refuses it through triggers created by the migration."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(48), index=True)
+    target_type: Mapped[str | None] = mapped_column(String(32))
+    target_id: Mapped[int | None]
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+@event.listens_for(AuditEntry, "before_update")
+def _refuse_update(mapper, connection, target):
+    raise AppendOnlyError("audit_log is append-only")
+
+
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_delete(mapper, connection, target):
+    raise AppendOnlyError("audit_log is append-only")

@@ -1,0 +1,26 @@
+"""Shapes of the audit log listing."""
+import marshmallow as ma
+from marshmallow import validate
+
+from server.api import PageArgsSchema
+from server.org.schemas import page_of
+
+
+class AuditEntrySchema(ma.Schema):
+    id = ma.fields.Integer()
+    at = ma.fields.DateTime()
+    actor_id = ma.fields.Integer(allow_none=True)
+    action = ma.fields.String()
+    target_type = ma.fields.String(allow_none=True)
+    target_id = ma.fields.Integer(allow_none=True)
+    ip = ma.fields.String(allow_none=True)
+    details = ma.fields.Dict()
+
+
+class AuditListArgsSchema(PageArgsSchema):
+    action = ma.fields.String(validate=validate.Length(max=48))
+    actor_id = ma.fields.Integer()
+    target_id = ma.fields.Integer()
+
+
+AuditPageSchema = page_of(AuditEntrySchema)

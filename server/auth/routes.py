@@ -1,0 +1,74 @@
+"""Sign in, sign out, the CSRF token and the signed-in user's profile."""
+from flask import current_app, request, session
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_smorest import Blueprint
+from flask_wtf.csrf import generate_csrf
+
+from server.auth import service
+from server.auth.schemas import CsrfSchema, LoginSchema, MeSchema, ProfileUpdateSchema
+from server.extensions import limiter
+
+blp = Blueprint("auth", __name__, url_prefix="/api", description="Accounts and sessions")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _phone_key() -> str:
+    body = request.get_json(silent=True)
+    phone = body.get("phone") if isinstance(body, dict) else None
+    return f"login-phone:{phone}"
+
+
+def me_payload(user) -> dict:
+    return {"user": user, "roles": service.describe_roles(user), "csrf_token": generate_csrf()}
+
+
+@blp.route("/csrf", methods=["GET"])
+@blp.response(200, CsrfSchema)
+def csrf_token():
+    """Get a CSRF token for this session; send it as X-CSRFToken on every state-changing request."""
+    return {"csrf_token": generate_csrf()}
+
+
+@blp.route("/auth/login", methods=["POST"])
+@limiter.limit(_login_limit)  # per client address
+@limiter.limit(_login_limit, key_func=_phone_key)  # per account, whatever the address
+@blp.arguments(LoginSchema)
+@blp.response(200, MeSchema)
+def sign_in(credentials):
+    """Sign in with phone number and password; opens a server-side session."""
+    user = service.sign_in(
+        credentials["phone"], credentials["password"], request.remote_addr, request.user_agent.string
+    )
+    session.permanent = True  # a phone stays signed in for REDGRID_SESSION_DAYS
+    login_user(user)
+    return me_payload(user)
+
+
+@blp.route("/auth/logout", methods=["POST"])
+@login_required
+@blp.response(204)
+def sign_out():
+    """Sign out and revoke this session on the server."""
+    service.sign_out(current_user)
+    logout_user()
+    session.clear()
+
+
+@blp.route("/me", methods=["GET"])
+@login_required
+@blp.response(200, MeSchema)
+def me():
+    """The signed-in user, with every role and the name and path of its scope."""
+    return me_payload(current_user)
+
+
+@blp.route("/me", methods=["PATCH"])
+@login_required
+@blp.arguments(ProfileUpdateSchema)
+@blp.response(200, MeSchema)
+def update_me(changes):
+    """Change your own display name or language."""
+    return me_payload(service.update_profile(current_user, changes))

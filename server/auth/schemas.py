@@ -1,0 +1,55 @@
+"""Input and output shapes of the auth endpoints."""
+import marshmallow as ma
+from marshmallow import validate
+
+from server.auth.models import ROLES
+from server.i18n import LOCALES
+
+# Mainland China mobile numbers: 11 digits starting with 1[3-9].
+PHONE_RE = r"^1[3-9]\d{9}$"
+
+
+class PhoneField(ma.fields.String):
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Regexp(PHONE_RE, error="field.phone"), **kwargs)
+
+
+class LoginSchema(ma.Schema):
+    phone = PhoneField(required=True)
+    password = ma.fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128))
+
+
+class ProfileUpdateSchema(ma.Schema):
+    display_name = ma.fields.String(validate=validate.Length(min=1, max=40))
+    locale = ma.fields.String(validate=validate.OneOf(LOCALES))
+
+
+class UserSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    phone = ma.fields.String(dump_only=True)
+    display_name = ma.fields.String(dump_only=True)
+    locale = ma.fields.String(dump_only=True)
+
+
+class RoleViewSchema(ma.Schema):
+    id = ma.fields.Integer()
+    role = ma.fields.String(validate=validate.OneOf(ROLES))
+    scope_type = ma.fields.String(metadata={"description": "org_unit, compound, company or household"})
+    scope_id = ma.fields.Integer()
+    scope_name = ma.fields.String()
+    scope_path = ma.fields.List(ma.fields.String(), metadata={"description": "names from the city down"})
+
+
+class MeSchema(ma.Schema):
+    user = ma.fields.Nested(UserSchema)
+    roles = ma.fields.List(ma.fields.Nested(RoleViewSchema))
+    csrf_token = ma.fields.String()
+
+
+class CsrfSchema(ma.Schema):
+    csrf_token = ma.fields.String()
+
+
+login_schema = LoginSchema()
+profile_update_schema = ProfileUpdateSchema()
+me_schema = MeSchema()

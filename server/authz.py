@@ -1,0 +1,314 @@
+"""Authorization: the one place that answers "may this user do this to this object" and
+"which rows may this user see". Every endpoint and service asks here; nothing re-implements it.
+
+Scopes (DESIGN.md §1): admin@org unit (its whole subtree), grid_worker@grid (the compounds and
+buildings the grid covers), red_steward@compound, property_staff@company (the company's
+compounds), resident@household, volunteer@community. Reads outside scope are answered as
+"not found" (404) so that ids outside a scope reveal nothing; a role that may never do an
+action at all gets "forbidden" (403).
+"""
+from dataclasses import dataclass
+
+from flask import g
+from sqlalchemy import false, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from server.auth.models import ROLES, RoleAssignment, User
+from server.errors import Forbidden, NotFound
+from server.extensions import db
+from server.i18n import _
+from server.org.models import (
+    Building,
+    Compound,
+    GridCoverage,
+    Household,
+    OrgUnit,
+    PropertyCompany,
+    Resident,
+)
+
+
+@dataclass(frozen=True)
+class Scopes:
+    """The scope ids of one user, by role."""
+
+    admin_paths: tuple[str, ...] = ()
+    grid_ids: frozenset[int] = frozenset()
+    steward_compound_ids: frozenset[int] = frozenset()
+    company_ids: frozenset[int] = frozenset()
+    household_ids: frozenset[int] = frozenset()
+    volunteer_community_ids: frozenset[int] = frozenset()
+    is_root_admin: bool = False
+
+    @property
+    def is_admin(self) -> bool:
+        return bool(self.admin_paths)
+
+
+def scopes_of(user: User) -> Scopes:
+    """Load a user's scopes once per request (cached on flask.g)."""
+    cache = g.setdefault("_redgrid_scopes", {})
+    if user.id in cache:
+        return cache[user.id]
+    rows = db.session.execute(
+        select(RoleAssignment, OrgUnit.path, OrgUnit.parent_id)
+        .outerjoin(OrgUnit, OrgUnit.id == RoleAssignment.org_unit_id)
+        .where(RoleAssignment.user_id == user.id)
+    ).all()
+    ids: dict[str, set[int]] = {role: set() for role in ROLES}
+    admin_paths, root = [], False
+    for assignment, path, parent_id in rows:
+        if assignment.role == "admin":
+            admin_paths.append(path)
+            root = root or parent_id is None
+        ids[assignment.role].add(assignment.scope_id)
+    scopes = Scopes(
+        admin_paths=tuple(_outermost(admin_paths)),
+        grid_ids=frozenset(ids["grid_worker"]),
+        steward_compound_ids=frozenset(ids["red_steward"]),
+        company_ids=frozenset(ids["property_staff"]),
+        household_ids=frozenset(ids["resident"]),
+        volunteer_community_ids=frozenset(ids["volunteer"]),
+        is_root_admin=root,
+    )
+    cache[user.id] = scopes
+    return scopes
+
+
+def forget_scopes(user: User) -> None:
+    """Drop the cached scopes after a role change in this request."""
+    g.setdefault("_redgrid_scopes", {}).pop(user.id, None)
+
+
+def _outermost(paths: list[str]) -> list[str]:
+    """Drop paths inside another path of the list (their subtree is already covered)."""
+    kept = []
+    for path in sorted(set(paths), key=len):
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+# --- "which rows may this user see" ------------------------------------------------------
+
+
+def _in_subtrees(paths) -> ColumnElement:
+    return or_(*[OrgUnit.path.startswith(p) for p in paths]) if paths else false()
+
+
+def _units_under(paths):
+    return select(OrgUnit.id).where(_in_subtrees(paths))
+
+
+def _working_grids(s: Scopes):
+    """Grids whose places the user works on: every unit in admin subtrees plus own grids."""
+    return select(OrgUnit.id).where(or_(_in_subtrees(s.admin_paths), OrgUnit.id.in_(s.grid_ids)))
+
+
+def _covered_compounds(s: Scopes):
+    return select(GridCoverage.compound_id).where(
+        GridCoverage.grid_id.in_(_working_grids(s)), GridCoverage.compound_id.is_not(None)
+    )
+
+
+def _covered_buildings(s: Scopes):
+    return select(GridCoverage.building_id).where(
+        GridCoverage.grid_id.in_(_working_grids(s)), GridCoverage.building_id.is_not(None)
+    )
+
+
+def _works_on_places(s: Scopes) -> bool:
+    return bool(s.admin_paths or s.grid_ids)
+
+
+def _directory_buildings(s: Scopes) -> ColumnElement:
+    """Buildings whose households an admin or grid worker may see."""
+    if not _works_on_places(s):
+        return false()
+    clauses = [
+        Building.id.in_(_covered_buildings(s)),
+        Building.compound_id.in_(_covered_compounds(s)),
+    ]
+    if s.admin_paths:
+        admin_compounds = select(Compound.id).where(
+            Compound.community_id.in_(_units_under(s.admin_paths))
+        )
+        clauses.append(Building.compound_id.in_(admin_compounds))
+    return or_(*clauses)
+
+
+def visible_compounds(user: User) -> ColumnElement:
+    s = scopes_of(user)
+    clauses = []
+    if _works_on_places(s):
+        clauses += [
+            Compound.id.in_(_covered_compounds(s)),
+            Compound.id.in_(select(Building.compound_id).where(Building.id.in_(_covered_buildings(s)))),
+        ]
+    if s.admin_paths:
+        clauses.append(Compound.community_id.in_(_units_under(s.admin_paths)))
+    if s.steward_compound_ids:
+        clauses.append(Compound.id.in_(s.steward_compound_ids))
+    if s.company_ids:
+        clauses.append(Compound.property_company_id.in_(s.company_ids))
+    if s.volunteer_community_ids:
+        clauses.append(Compound.community_id.in_(s.volunteer_community_ids))
+    if s.household_ids:
+        clauses.append(Compound.id.in_(_resident_compounds(s)))
+    return or_(*clauses) if clauses else false()
+
+
+def _resident_compounds(s: Scopes):
+    return (
+        select(Building.compound_id)
+        .join(Household, Household.building_id == Building.id)
+        .where(Household.id.in_(s.household_ids))
+    )
+
+
+def visible_buildings(user: User) -> ColumnElement:
+    s = scopes_of(user)
+    clauses = [_directory_buildings(s)]
+    if s.steward_compound_ids:
+        clauses.append(Building.compound_id.in_(s.steward_compound_ids))
+    if s.company_ids:
+        company_compounds = select(Compound.id).where(Compound.property_company_id.in_(s.company_ids))
+        clauses.append(Building.compound_id.in_(company_compounds))
+    if s.household_ids:
+        clauses.append(
+            Building.id.in_(select(Household.building_id).where(Household.id.in_(s.household_ids)))
+        )
+    return or_(*clauses)
+
+
+def visible_households(user: User) -> ColumnElement:
+    """Households: admins and grid workers of the covering grids; a resident their own."""
+    s = scopes_of(user)
+    clauses = []
+    if _works_on_places(s):
+        clauses.append(Household.building_id.in_(select(Building.id).where(_directory_buildings(s))))
+    if s.household_ids:
+        clauses.append(Household.id.in_(s.household_ids))
+    return or_(*clauses) if clauses else false()
+
+
+def visible_residents(user: User) -> ColumnElement:
+    return Resident.household_id.in_(select(Household.id).where(visible_households(user)))
+
+
+def visible_org_units(user: User) -> ColumnElement:
+    """Admin subtrees, own grids and communities, and the ancestors of every scope (for paths)."""
+    s = scopes_of(user)
+    anchors = set(s.admin_paths)
+    anchor_units = s.grid_ids | s.volunteer_community_ids
+    if anchor_units:
+        anchors |= set(db.session.scalars(select(OrgUnit.path).where(OrgUnit.id.in_(anchor_units))))
+    if s.steward_compound_ids or s.company_ids or s.household_ids:
+        place_filter = or_(
+            Compound.id.in_(s.steward_compound_ids),
+            Compound.property_company_id.in_(s.company_ids),
+            Compound.id.in_(_resident_compounds(s)),
+        )
+        anchors |= set(
+            db.session.scalars(
+                select(OrgUnit.path)
+                .join(Compound, Compound.community_id == OrgUnit.id)
+                .where(place_filter)
+                .distinct()
+            )
+        )
+    ancestor_ids = {int(part) for path in anchors for part in path.strip("/").split("/") if part}
+    return or_(_in_subtrees(s.admin_paths), OrgUnit.id.in_(ancestor_ids))
+
+
+def visible_users(user: User) -> ColumnElement:
+    """Users an admin manages: those holding a role inside the admin's jurisdiction."""
+    s = scopes_of(user)
+    if not s.is_admin:
+        return false()
+    if s.is_root_admin:
+        return User.id.is_not(None)
+    in_scope = select(RoleAssignment.user_id).where(
+        or_(
+            RoleAssignment.org_unit_id.in_(_units_under(s.admin_paths)),
+            RoleAssignment.compound_id.in_(select(Compound.id).where(Compound.community_id.in_(_units_under(s.admin_paths)))),
+            RoleAssignment.household_id.in_(select(Household.id).where(visible_households(user))),
+            RoleAssignment.company_id.in_(_companies_within(s)),
+        )
+    )
+    return User.id.in_(in_scope)
+
+
+def _companies_within(s: Scopes):
+    """Companies all of whose compounds lie inside the admin's subtrees."""
+    outside = select(Compound.property_company_id).where(
+        Compound.property_company_id.is_not(None),
+        Compound.community_id.not_in(_units_under(s.admin_paths)),
+    )
+    inside = select(Compound.property_company_id).where(
+        Compound.community_id.in_(_units_under(s.admin_paths))
+    )
+    return select(PropertyCompany.id).where(
+        PropertyCompany.id.in_(inside), PropertyCompany.id.not_in(outside)
+    )
+
+
+VISIBILITY = {
+    OrgUnit: visible_org_units,
+    Compound: visible_compounds,
+    Building: visible_buildings,
+    Household: visible_households,
+    Resident: visible_residents,
+    User: visible_users,
+}
+
+
+def visible(user: User, model) -> ColumnElement:
+    """The WHERE clause selecting the rows of `model` that `user` may see."""
+    return VISIBILITY[model](user)
+
+
+def get_visible(user: User, model, id_: int):
+    """Load one row by id if the user may see it, else raise NotFound (no existence leak)."""
+    row = db.session.scalar(select(model).where(model.id == id_, visible(user, model)))
+    if row is None:
+        raise NotFound(_("error.not_found"))
+    return row
+
+
+# --- "may this user do this to this object" ----------------------------------------------
+
+
+def can(user: User, action: str, obj=None) -> bool:
+    """Answer whether `user` may perform `action` (on `obj`, when the action needs one)."""
+    s = scopes_of(user)
+    if action == "read":
+        model = type(obj)
+        return db.session.scalar(select(model.id).where(model.id == obj.id, visible(user, model))) is not None
+    if action in ("users.manage", "users.create"):
+        return s.is_admin
+    if action == "audit.read":
+        return s.is_root_admin
+    if action == "scope.grant":  # obj: (scope_type, scope_row)
+        return s.is_admin and _scope_within(user, s, *obj)
+    raise ValueError(f"unknown action {action!r}")
+
+
+def require(user: User, action: str, obj=None) -> None:
+    """Raise Forbidden unless `can(user, action, obj)`."""
+    if not can(user, action, obj):
+        raise Forbidden(_("error.forbidden"))
+
+
+def _scope_within(user: User, s: Scopes, scope_type: str, row) -> bool:
+    if s.is_root_admin:
+        return True
+    if scope_type == "org_unit":
+        return any(row.path.startswith(p) for p in s.admin_paths)
+    if scope_type == "compound":
+        return any(row.community.path.startswith(p) for p in s.admin_paths)
+    if scope_type == "household":
+        return can(user, "read", row)
+    if scope_type == "company":
+        return db.session.scalar(_companies_within(s).where(PropertyCompany.id == row.id)) is not None
+    return False

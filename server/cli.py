@@ -1,0 +1,124 @@
+"""The `redgrid` command: init, demo, create-user, serve (and Flask's own, e.g. `redgrid db`)."""
+import getpass
+import os
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import func, select
+
+from server.auth.models import ROLES
+
+
+def _create_app(*_args):
+    from server import create_app
+
+    return create_app()
+
+
+def main() -> None:
+    """Entry point of the `redgrid` console script."""
+    cli = FlaskGroup(create_app=_create_app, help="红格 Redgrid: community governance PWA server.")
+    cli.main(prog_name="redgrid")
+
+
+def register_cli(app: Flask) -> None:
+    for command in (init_command, demo_command, create_user_command, serve_command):
+        app.cli.add_command(command)
+
+
+@click.command("init")
+@with_appcontext
+def init_command():
+    """Create the instance folder and its secrets, and migrate the database to the latest schema."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    click.echo(f"instance: {current_app.instance_path}")
+    click.echo(f"database: {_safe_url(current_app.config['SQLALCHEMY_DATABASE_URI'])} (migrated)")
+
+
+@click.command("demo")
+@click.option("--households", type=click.IntRange(min=1), default=None, help="Scale the city up to about N households.")
+@click.option("--seed", type=int, default=2026, show_default=True, help="Random seed; same seed, same city.")
+@click.option("--reset", is_flag=True, help="Delete all data first (asks no question).")
+@with_appcontext
+def demo_command(households, seed, reset):
+    """Load the demo city (Xuchang-like) and one account per role; print the accounts."""
+    from server.demo import DEMO_ACCOUNTS, load_demo
+    from server.extensions import db
+    from server.org.models import OrgUnit
+
+    if reset:
+        _delete_all_data()
+    if db.session.scalar(select(func.count()).select_from(OrgUnit)):
+        click.echo("The database already holds data; the demo city is not loaded again (use --reset).")
+    else:
+        summary = load_demo(households=households, seed=seed)
+        for table, count in summary.get("counts", {}).items():
+            click.echo(f"  {table}: {count}")
+    click.echo("\nDemo accounts / 演示账号 (phone · password · role · scope):")
+    for account in DEMO_ACCOUNTS:
+        click.echo(f"  {account['phone']}  {account['password']:<12} {account['role']:<15} {account['scope']}")
+
+
+def _delete_all_data():
+    """Back to an empty schema: downgrade to base and upgrade again (both dialects, triggers too)."""
+    from flask_migrate import downgrade, upgrade
+
+    downgrade(revision="base")
+    upgrade()
+
+
+@click.command("create-user")
+@click.option("--phone", required=True, help="Mainland mobile number, the login.")
+@click.option("--name", "display_name", required=True, help="Display name.")
+@click.option("--password", default=None, help="Password (asked when omitted).")
+@click.option("--role", type=click.Choice(ROLES), default=None, help="Give this role ...")
+@click.option("--scope-id", type=int, default=None, help="... with this scope id (org unit, compound, company or household).")
+@click.option("--locale", type=click.Choice(["zh-CN", "en"]), default="zh-CN")
+@with_appcontext
+def create_user_command(phone, display_name, password, role, scope_id, locale):
+    """Add an account, optionally with one role (e.g. the first city admin)."""
+    from marshmallow import ValidationError
+
+    from server.admin.schemas import UserCreateSchema
+    from server.auth import service
+    from server.auth.models import ROLE_SCOPES, RoleAssignment
+    from server.errors import DomainError
+    from server.extensions import db
+
+    if password is None:
+        password = getpass.getpass("Password: ")
+    if (role is None) != (scope_id is None):
+        raise click.UsageError("--role and --scope-id go together")
+    roles = [{"role": role, "scope_id": scope_id}] if role else [{"role": "admin", "scope_id": 1}]
+    try:
+        UserCreateSchema().load({"phone": phone, "display_name": display_name, "password": password, "locale": locale, "roles": roles})
+        user = service.create_user(phone, display_name, password, locale)
+        if role:
+            db.session.add(RoleAssignment(user_id=user.id, role=role, **{f"{ROLE_SCOPES[role]}_id": scope_id}))
+        db.session.commit()
+    except ValidationError as exc:
+        raise click.ClickException(str(exc.messages)) from exc
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"created user {user.id} ({phone}){' as ' + role + '@' + str(scope_id) if role else ''}")
+
+
+@click.command("serve")
+@click.option("--host", default=lambda: os.environ.get("REDGRID_HOST", "127.0.0.1"), show_default="127.0.0.1")
+@click.option("--port", type=int, default=lambda: int(os.environ.get("REDGRID_PORT", "5000")), show_default="5000")
+@with_appcontext
+def serve_command(host, port):
+    """Run the embedded server (one process, threads). For the scaled setup use gunicorn."""
+    click.echo(f"Redgrid on http://{host}:{port}/  (Ctrl+C stops)")
+    sys.stdout.flush()
+    current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,89 @@
+"""Settings from environment variables, with documented defaults (see README, "Configuration")."""
+import os
+import secrets
+from pathlib import Path
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env_str(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def env_int(name: str, default: int) -> int:
+    value = env_str(name)
+    return int(value) if value is not None else default
+
+
+def instance_secret(instance_path: str, filename: str, make) -> str:
+    """Read a secret from the instance folder, creating it (mode 0600) on first use."""
+    path = Path(instance_path) / filename
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = make()
+    # O_EXCL: two processes starting at once must not write two different keys.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(value)
+    return value
+
+
+class Config:
+    """Production defaults; every value can be set from the environment."""
+
+    def __init__(self, instance_path: str):
+        self.DATABASE_URL = env_str(
+            "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'redgrid.sqlite3'}"
+        )
+        self.SQLALCHEMY_DATABASE_URI = self.DATABASE_URL
+        self.REDIS_URL = env_str("REDIS_URL")  # unset: embedded mode, one process
+        self.SECRET_KEY = env_str("SECRET_KEY") or instance_secret(
+            instance_path, "secret_key", lambda: secrets.token_urlsafe(48)
+        )
+        self.REDGRID_LOCALE = env_str("REDGRID_LOCALE", "zh-CN")
+        # Cookies: HttpOnly and SameSite=Lax always; Secure when served over HTTPS
+        # (set REDGRID_SECURE_COOKIES=1 behind TLS; plain http://127.0.0.1 needs it off).
+        self.SESSION_COOKIE_NAME = "redgrid_session"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = env_bool("REDGRID_SECURE_COOKIES", False)
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.SESSION_DAYS = env_int("REDGRID_SESSION_DAYS", 30)
+        self.PROXY_FIX = env_bool("REDGRID_PROXY_FIX", False)
+        # CSRF tokens live as long as the session: a phone offline for a day must still sync.
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.WTF_CSRF_SSL_STRICT = self.SESSION_COOKIE_SECURE
+        self.LOGIN_RATE_LIMIT = env_str("REDGRID_LOGIN_RATE_LIMIT", "5 per minute")
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_HEADERS_ENABLED = True
+        # Argon2id parameters (RFC 9106 second recommended option: 64 MiB, t=3, p=4).
+        self.ARGON2_TIME_COST = env_int("REDGRID_ARGON2_TIME_COST", 3)
+        self.ARGON2_MEMORY_COST = env_int("REDGRID_ARGON2_MEMORY_KIB", 65536)
+        self.API_TITLE = "Redgrid API"
+        self.API_VERSION = "1"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/api"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.PAGE_SIZE_MAX = 200
+
+
+class TestConfig(Config):
+    """Same rules as production, cheaper password hashing so the suite stays quick."""
+
+    def __init__(self, instance_path: str):
+        super().__init__(instance_path)
+        self.TESTING = True
+        self.ARGON2_TIME_COST = 1
+        self.ARGON2_MEMORY_COST = 1024

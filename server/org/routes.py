@@ -1,0 +1,78 @@
+"""Browsing the org tree and places, always within the caller's scope."""
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+
+from server.api import PageArgsSchema
+from server.org import service
+from server.org.schemas import (
+    BuildingSchema,
+    CompoundDetailSchema,
+    CompoundListArgsSchema,
+    CompoundPageSchema,
+    HouseholdDetailSchema,
+    HouseholdPageSchema,
+    OrgChildrenArgsSchema,
+    OrgUnitDetailSchema,
+    OrgUnitSchema,
+)
+
+blp = Blueprint("org", __name__, url_prefix="/api", description="Org tree and places")
+
+
+@blp.route("/org/units", methods=["GET"])
+@login_required
+@blp.arguments(OrgChildrenArgsSchema, location="query")
+@blp.response(200, OrgUnitSchema(many=True))
+def org_units(args):
+    """Children of an org unit that you may see (without parent_id: the top of your tree)."""
+    return service.org_children(current_user, args.get("parent_id"))
+
+
+@blp.route("/org/units/<int:unit_id>", methods=["GET"])
+@login_required
+@blp.response(200, OrgUnitDetailSchema)
+def org_unit(unit_id):
+    """One org unit with its ancestors and counts."""
+    return service.org_unit_detail(current_user, unit_id)
+
+
+@blp.route("/places/compounds", methods=["GET"])
+@login_required
+@blp.arguments(CompoundListArgsSchema, location="query")
+@blp.response(200, CompoundPageSchema)
+def compounds(args):
+    """Compounds in your scope, optionally inside an org subtree or matching a name."""
+    return service.list_compounds(current_user, **args)
+
+
+@blp.route("/places/compounds/<int:compound_id>", methods=["GET"])
+@login_required
+@blp.response(200, CompoundDetailSchema)
+def compound(compound_id):
+    """One compound with its property company and owners' committee."""
+    return service.compound_detail(current_user, compound_id)
+
+
+@blp.route("/places/compounds/<int:compound_id>/buildings", methods=["GET"])
+@login_required
+@blp.response(200, BuildingSchema(many=True))
+def buildings(compound_id):
+    """Buildings of a compound that you may see."""
+    return service.compound_buildings(current_user, compound_id)
+
+
+@blp.route("/places/buildings/<int:building_id>/households", methods=["GET"])
+@login_required
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, HouseholdPageSchema)
+def households(args, building_id):
+    """Households of a building (admins and the grid workers of covering grids)."""
+    return service.building_households(current_user, building_id, **args)
+
+
+@blp.route("/places/households/<int:household_id>", methods=["GET"])
+@login_required
+@blp.response(200, HouseholdDetailSchema)
+def household(household_id):
+    """A household with its residents; phone numbers are masked."""
+    return service.household_detail(current_user, household_id)

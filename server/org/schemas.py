@@ -1,0 +1,114 @@
+"""Shapes of the org tree and places endpoints."""
+import marshmallow as ma
+from marshmallow import validate
+
+from server.api import PageArgsSchema
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """138****0001: lists never show a resident's full number."""
+    if not phone:
+        return phone
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
+class OrgUnitSchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String(metadata={"description": "city, district, street, community, grid, courtyard"})
+    name = ma.fields.String()
+    code = ma.fields.String(allow_none=True)
+    parent_id = ma.fields.Integer(allow_none=True)
+    depth = ma.fields.Integer()
+
+
+class OrgUnitDetailSchema(OrgUnitSchema):
+    ancestors = ma.fields.List(ma.fields.Nested(OrgUnitSchema), metadata={"description": "from the city down"})
+    children_count = ma.fields.Integer()
+    compounds_count = ma.fields.Integer()
+
+
+class OrgChildrenArgsSchema(ma.Schema):
+    parent_id = ma.fields.Integer(metadata={"description": "omit for the top of your visible tree"})
+
+
+class CompanySchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    has_party_branch = ma.fields.Boolean()
+
+
+class OwnersCommitteeSchema(ma.Schema):
+    name = ma.fields.String()
+    chair_name = ma.fields.String(allow_none=True)
+    established_on = ma.fields.Date(allow_none=True)
+    term_ends_on = ma.fields.Date(allow_none=True)
+
+
+class CompoundSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    address = ma.fields.String(allow_none=True)
+    community_id = ma.fields.Integer()
+    property_company = ma.fields.Nested(CompanySchema, allow_none=True)
+
+
+class CompoundDetailSchema(CompoundSchema):
+    latitude = ma.fields.Float(allow_none=True)
+    longitude = ma.fields.Float(allow_none=True)
+    built_year = ma.fields.Integer(allow_none=True)
+    owners_committee = ma.fields.Nested(OwnersCommitteeSchema, allow_none=True)
+    community_path = ma.fields.List(ma.fields.String())
+    buildings_count = ma.fields.Integer()
+
+
+class CompoundListArgsSchema(PageArgsSchema):
+    org_unit_id = ma.fields.Integer(metadata={"description": "only compounds inside this org subtree"})
+    q = ma.fields.String(validate=validate.Length(max=40), metadata={"description": "name contains"})
+
+
+class BuildingSchema(ma.Schema):
+    id = ma.fields.Integer()
+    compound_id = ma.fields.Integer()
+    name = ma.fields.String()
+    units = ma.fields.Integer()
+    floors = ma.fields.Integer()
+
+
+class HouseholdSchema(ma.Schema):
+    id = ma.fields.Integer()
+    building_id = ma.fields.Integer()
+    unit = ma.fields.String()
+    room = ma.fields.String()
+
+
+class ResidentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    phone_masked = ma.fields.Function(lambda r: mask_phone(r.phone))
+    gender = ma.fields.String(allow_none=True)
+    birth_year = ma.fields.Integer(allow_none=True)
+    relation = ma.fields.String()
+
+
+class HouseholdDetailSchema(HouseholdSchema):
+    building = ma.fields.Nested(BuildingSchema)
+    compound = ma.fields.Nested(CompoundSchema, attribute="building.compound")
+    residents = ma.fields.List(ma.fields.Nested(ResidentSchema))
+
+
+def page_of(item_schema):
+    """An envelope schema {items, page, per_page, total} around `item_schema`."""
+    return type(
+        f"{item_schema.__name__.removesuffix('Schema')}PageSchema",
+        (ma.Schema,),
+        {
+            "items": ma.fields.List(ma.fields.Nested(item_schema)),
+            "page": ma.fields.Integer(),
+            "per_page": ma.fields.Integer(),
+            "total": ma.fields.Integer(),
+        },
+    )
+
+
+CompoundPageSchema = page_of(CompoundSchema)
+HouseholdPageSchema = page_of(HouseholdSchema)
