@@ -7,6 +7,7 @@ from server.extensions import db
 
 def record(action: str, actor=None, target=None, **details) -> AuditEntry:
     """Append one audit entry to the session (committed with the caller's transaction)."""
+    target = _unproxy(target)
     entry = AuditEntry(
         action=action,
         actor_id=getattr(actor, "id", None),
@@ -19,6 +20,11 @@ def record(action: str, actor=None, target=None, **details) -> AuditEntry:
         entry.user_agent = (request.user_agent.string or "")[:255]
     db.session.add(entry)
     return entry
+
+
+def _unproxy(obj):
+    """flask_login.current_user is a proxy; its type is not the model's."""
+    return obj._get_current_object() if hasattr(obj, "_get_current_object") else obj
 
 
 def list_entries(user, page: int = 1, per_page: int = 50, **filters) -> dict:

@@ -66,7 +66,7 @@ def list_compounds(user, org_unit_id=None, q=None, page=1, per_page=50) -> dict:
 def compound_detail(user, compound_id: int) -> dict:
     compound = authz.get_visible(user, Compound, compound_id)
     path_ids = compound.community.ancestor_ids
-    names = dict(db.session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(path_ids))).tuples().all())
+    names = dict(db.session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(path_ids))).all())
     buildings = db.session.scalar(
         select(func.count()).select_from(Building).where(
             Building.compound_id == compound.id, authz.visible(user, Building)

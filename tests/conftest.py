@@ -1,0 +1,143 @@
+"""Shared fixtures: a migrated database per test (SQLite or PostgreSQL, by DATABASE_URL),
+the app, a test client and an `auth` helper that signs in through the API like the PWA.
+
+DATABASE_URL unset → SQLite files under pytest's tmp dir. DATABASE_URL set to a PostgreSQL
+server URL → a fresh database `redgrid_test_<pid>` is created for the run and dropped after.
+Under CI=true a PostgreSQL URL that does not answer is an error, never a skip.
+"""
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from server import create_app
+from server.extensions import db as _db
+from tests.factories import build_world
+
+TEST_DATABASE_URL = os.environ.get("DATABASE_URL", "")
+
+
+def _is_postgres(url: str) -> bool:
+    return url.startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A migrated template database for the whole run."""
+    if _is_postgres(TEST_DATABASE_URL):
+        server_url = make_url(TEST_DATABASE_URL)
+        name = f"redgrid_test_{os.getpid()}"
+        admin = create_engine(server_url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:  # fails loudly when PostgreSQL is down
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = server_url.set(database=name).render_as_string(hide_password=False)
+        _migrate(url)
+        yield url
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        template = tmp_path_factory.mktemp("db") / "template.sqlite3"
+        _migrate(f"sqlite:///{template}")
+        yield f"sqlite:///{template}"
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test"})
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """A fresh app on an empty, migrated database."""
+    if _is_postgres(database_url):
+        url = database_url
+    else:
+        # Copying the migrated template is much faster than migrating per test.
+        copy = tmp_path / "redgrid.sqlite3"
+        shutil.copyfile(make_url(database_url).database, copy)
+        url = f"sqlite:///{copy}"
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test-secret",
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    app.instance_path = str(tmp_path / "instance")
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        if _is_postgres(url):
+            tables = ", ".join(t.name for t in _db.metadata.sorted_tables)
+            with _db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The database session inside an app context (for setting up and checking rows)."""
+    with app.app_context():
+        yield _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def world(app):
+    """A small city with one account per role (see tests/factories.py)."""
+    with app.app_context():
+        return build_world()
+
+
+class AuthActions:
+    """Signs in through the API like the PWA: fetch a CSRF token, then POST /api/auth/login."""
+
+    def __init__(self, client):
+        self.client = client
+        self.csrf = None
+
+    def token(self) -> str:
+        if self.csrf is None:
+            self.csrf = self.client.get("/api/csrf").get_json()["csrf_token"]
+        return self.csrf
+
+    def login(self, phone: str, password: str = "password123", **headers):
+        response = self.client.post(
+            "/api/auth/login",
+            json={"phone": phone, "password": password},
+            headers={"X-CSRFToken": self.token(), **headers},
+        )
+        if response.status_code == 200:
+            self.csrf = response.get_json()["csrf_token"]
+        return response
+
+    def logout(self):
+        return self.client.post("/api/auth/logout", headers={"X-CSRFToken": self.token()})
+
+    def send(self, method: str, url: str, **kwargs):
+        headers = {"X-CSRFToken": self.token(), **kwargs.pop("headers", {})}
+        return self.client.open(url, method=method, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: they are the slowest and need the other layers working."""
+    items.sort(key=lambda item: "e2e" in Path(str(item.fspath)).parts)

@@ -1,0 +1,128 @@
+"""Test data: a small city with two districts, two companies and one account per role.
+
+Trap: org paths are "/<ids>/" and need the row id, so units are flushed one by one.
+Every account's password is PASSWORD.
+"""
+from itertools import count
+from types import SimpleNamespace
+
+from server.auth.models import RoleAssignment, User
+from server.auth.passwords import hash_password
+from server.extensions import db
+from server.org.models import (
+    Building,
+    Compound,
+    GridCoverage,
+    Household,
+    OrgUnit,
+    PropertyCompany,
+    Resident,
+)
+
+PASSWORD = "password123"
+_phones = count(13900000001)
+
+
+def org_unit(kind: str, name: str, parent: OrgUnit | None = None) -> OrgUnit:
+    unit = OrgUnit(kind=kind, name=name, parent_id=parent.id if parent else None, path="", depth=parent.depth + 1 if parent else 0)
+    db.session.add(unit)
+    db.session.flush()
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    db.session.flush()
+    return unit
+
+
+def user(display_name: str, roles: list[tuple[str, str, int]] = (), phone: str | None = None, **fields) -> User:
+    """A user with (role, scope column, scope id) assignments."""
+    account = User(phone=phone or str(next(_phones)), display_name=display_name, password_hash=hash_password(PASSWORD), **fields)
+    db.session.add(account)
+    db.session.flush()
+    for role, column, scope_id in roles:
+        db.session.add(RoleAssignment(user_id=account.id, role=role, **{column: scope_id}))
+    db.session.flush()
+    return account
+
+
+def building_with_households(compound: Compound, name: str, rooms=("101", "102", "201")) -> tuple[Building, list[Household]]:
+    building = Building(compound_id=compound.id, name=name, units=1, floors=6)
+    db.session.add(building)
+    db.session.flush()
+    households = [Household(building_id=building.id, unit="1单元", room=room) for room in rooms]
+    db.session.add_all(households)
+    db.session.flush()
+    for i, household in enumerate(households):
+        db.session.add(Resident(household_id=household.id, name=f"居民{building.id}-{i}", phone=f"1370000{household.id:04d}", relation="head"))
+    db.session.flush()
+    return building, households
+
+
+def build_world() -> SimpleNamespace:
+    """许昌市 → 魏都区 → 文峰街道 → 河西社区 (grids G1, G2) and 七里店社区 (G3); 东城区 → 东城街道 → 帝豪社区 (G4).
+
+    Compounds: 河西小区 (G1 covers it whole; 万家物业), 文峰苑 (G2 covers only its 1号楼; 万家物业),
+    七里店家属院 (G3; self-managed), 帝豪花园 (G4; 远航物业).
+    """
+    w = SimpleNamespace()
+    w.city = org_unit("city", "许昌市")
+    w.weidu = org_unit("district", "魏都区", w.city)
+    w.wenfeng = org_unit("street", "文峰街道", w.weidu)
+    w.hexi = org_unit("community", "河西社区", w.wenfeng)
+    w.g1 = org_unit("grid", "河西社区第一网格", w.hexi)
+    w.g2 = org_unit("grid", "河西社区第二网格", w.hexi)
+    w.courtyard = org_unit("courtyard", "第一居民组", w.g1)
+    w.qilidian = org_unit("community", "七里店社区", w.wenfeng)
+    w.g3 = org_unit("grid", "七里店社区第一网格", w.qilidian)
+    w.dongcheng = org_unit("district", "东城区", w.city)
+    w.dc_street = org_unit("street", "东城街道", w.dongcheng)
+    w.dihao_community = org_unit("community", "帝豪社区", w.dc_street)
+    w.g4 = org_unit("grid", "帝豪社区第一网格", w.dihao_community)
+
+    w.wanjia = PropertyCompany(name="许昌万家物业服务有限公司")
+    w.yuanhang = PropertyCompany(name="远航物业服务有限公司", has_party_branch=True)
+    db.session.add_all([w.wanjia, w.yuanhang])
+    db.session.flush()
+
+    def compound(name, community, company):
+        row = Compound(name=name, community_id=community.id, property_company_id=company.id if company else None)
+        db.session.add(row)
+        db.session.flush()
+        return row
+
+    w.hexi_xiaoqu = compound("河西小区", w.hexi, w.wanjia)
+    w.wenfeng_yuan = compound("文峰苑", w.hexi, w.wanjia)
+    w.qilidian_yuan = compound("七里店家属院", w.qilidian, None)
+    w.dihao = compound("帝豪花园", w.dihao_community, w.yuanhang)
+
+    w.b_hexi1, w.hh_hexi1 = building_with_households(w.hexi_xiaoqu, "1号楼")
+    w.b_hexi2, w.hh_hexi2 = building_with_households(w.hexi_xiaoqu, "2号楼")
+    w.b_wenfeng1, w.hh_wenfeng1 = building_with_households(w.wenfeng_yuan, "1号楼")
+    w.b_wenfeng2, w.hh_wenfeng2 = building_with_households(w.wenfeng_yuan, "2号楼")
+    w.b_qili1, w.hh_qili1 = building_with_households(w.qilidian_yuan, "1号楼")
+    w.b_dihao1, w.hh_dihao1 = building_with_households(w.dihao, "1号楼")
+
+    db.session.add_all(
+        [
+            GridCoverage(grid_id=w.g1.id, compound_id=w.hexi_xiaoqu.id),
+            GridCoverage(grid_id=w.g2.id, building_id=w.b_wenfeng1.id),
+            GridCoverage(grid_id=w.g3.id, compound_id=w.qilidian_yuan.id),
+            GridCoverage(grid_id=w.g4.id, compound_id=w.dihao.id),
+        ]
+    )
+
+    w.root_admin = user("市级管理员", [("admin", "org_unit_id", w.city.id)], phone="13800000001")
+    w.hexi_admin = user("河西社区管理员", [("admin", "org_unit_id", w.hexi.id)], phone="13800000002")
+    w.worker_a = user("网格员甲", [("grid_worker", "org_unit_id", w.g1.id)], phone="13800000003")
+    w.worker_b = user("网格员乙", [("grid_worker", "org_unit_id", w.g2.id)], phone="13800000004")
+    w.steward = user("红色管家", [("red_steward", "compound_id", w.hexi_xiaoqu.id)], phone="13800000005")
+    w.staff = user("远航物业员工", [("property_staff", "company_id", w.yuanhang.id)], phone="13800000006")
+    w.resident = user("居民", [("resident", "household_id", w.hh_dihao1[0].id)], phone="13800000007")
+    w.volunteer = user("志愿者", [("volunteer", "org_unit_id", w.hexi.id)], phone="13800000008")
+    db.session.commit()
+    # Hand out plain ids: ORM objects would be detached once this app context ends.
+    return SimpleNamespace(**{k: _ids(v) for k, v in vars(w).items()})
+
+
+def _ids(value):
+    if isinstance(value, list):
+        return [item.id for item in value]
+    return value.id
