@@ -89,7 +89,7 @@ _FIELD_MESSAGES_ZH: list[tuple[re.Pattern, str]] = [
     (re.compile(r"^Invalid value\.$"), "取值不正确。"),
     (re.compile(r"^Shorter than minimum length (\d+)\.$"), "至少 {0} 个字符。"),
     (re.compile(r"^Longer than maximum length (\d+)\.$"), "最多 {0} 个字符。"),
-    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"), "长度应在 {0} 到 {1} 个字符之间。"),
+    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"), "长度应在 {0} 到 {1} 之间。"),
     (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"), "应在 {0} 到 {1} 之间。"),
     (re.compile(r"^Must be greater than or equal to (\S+)\.$"), "应不小于 {0}。"),
     (re.compile(r"^Must be less than or equal to (\S+)\.$"), "应不大于 {0}。"),

@@ -1,0 +1,91 @@
+"""The app factory, its configuration and what every response carries."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+from sqlalchemy import text
+
+from server import create_app
+from server.extensions import db as _db
+
+
+def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path):
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/wal.sqlite3"})
+    with app.app_context():
+        assert _db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert _db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def test_foreign_keys_are_enforced(db):
+    from sqlalchemy.exc import IntegrityError
+
+    from server.org.models import Building
+
+    db.session.add(Building(compound_id=424242, name="1号楼"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/a.sqlite3")
+    first = create_app()
+    key_file = os.path.join(first.instance_path, "secret_key")
+    monkeypatch.chdir(tmp_path)
+    assert len(first.config["SECRET_KEY"]) >= 32
+    assert os.stat(key_file).st_mode & 0o077 == 0, "the key file is readable by its owner only"
+    assert create_app().config["SECRET_KEY"] == first.config["SECRET_KEY"]
+
+
+def test_database_url_defaults_to_sqlite_in_the_instance_folder(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{app.instance_path}/redgrid.sqlite3"
+    assert app.config["REDIS_URL"] in (None, os.environ.get("REDIS_URL"))
+
+
+def test_locale_setting_picks_the_default_language(world, app, client):
+    app.config["REDGRID_LOCALE"] = "en"
+    response = client.get("/api/me")  # no Accept-Language: the deployment's language
+    assert response.get_json()["error"]["message"] == "Please sign in first."
+    assert client.get("/api/me", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_json()["error"]["message"] == "请先登录。"
+
+
+def test_healthz_checks_the_database(app, client):
+    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+    broken = create_app({"TESTING": True, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json()["status"] == "error"
+
+
+def test_every_response_carries_a_strict_content_security_policy(client):
+    for url in ("/", "/api/csrf", "/healthz"):
+        with client.get(url) as response:
+            csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp, url
+        assert "frame-ancestors 'none'" in csp
+
+
+def test_pwa_shell_is_served_at_the_root(client):
+    with client.get("/") as index:
+        assert index.status_code == 200 and b'lang="zh-CN"' in index.data
+        assert b"<script>" not in index.data, "no inline scripts"
+    with client.get("/sw.js") as sw:
+        assert sw.headers["Cache-Control"] == "no-cache"
+        assert sw.mimetype in ("text/javascript", "application/javascript")
+    with client.get("/manifest.webmanifest") as manifest:
+        assert manifest.mimetype == "application/manifest+json"
+        assert manifest.get_json()["display"] == "standalone"
+    with client.get("/js/../../server/config.py") as escape:
+        assert escape.status_code == 404
+
+
+def test_sync_library_imports_neither_flask_nor_sqlalchemy():
+    code = "import sys, sync; print(sorted(m for m in ('flask', 'sqlalchemy') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
