@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install the test dependencies and run every test: the whole suite on SQLite, then on PostgreSQL.
+# Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (started here when they are
+# installed but stopped). Under CI=true nothing is skipped: a missing service or browser fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v "is ignored" || true
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== installing Chromium (Debian package)"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+(cd pwa && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
+
+bash scripts/services.sh
+
+export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/15}
+PG_URL=${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/postgres}
+
+echo "== test suite on SQLite"
+env -u DATABASE_URL .venv/bin/python -m pytest "$@"
+echo "== test suite on PostgreSQL"
+DATABASE_URL="$PG_URL" .venv/bin/python -m pytest "$@"
