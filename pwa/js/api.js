@@ -4,7 +4,7 @@
 import { getLocale, t } from './i18n.js';
 
 // A phone in a stairwell can hold a request open for minutes; give up and treat it as offline.
-const TIMEOUT_MS = 15000;
+const DEFAULT_TIMEOUT_MS = 15000;
 
 export class ApiError extends Error {
   constructor(status, code, message, fields = {}) {
@@ -35,13 +35,13 @@ async function currentCsrfToken() {
   return csrfToken;
 }
 
-async function send(method, path, body) {
+async function send(method, path, body, timeoutMs) {
   const headers = { Accept: 'application/json', 'Accept-Language': getLocale() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET') headers['X-CSRFToken'] = await currentCsrfToken();
 
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     return await fetch(path, {
       method,
@@ -78,13 +78,14 @@ function toApiError(status, data) {
 /**
  * Sends one request and returns the parsed JSON body (null for 204), or throws ApiError.
  * A 400 with code "csrf" (token expired with the session) refetches the token and retries once.
+ * timeoutMs: how long to wait for a response before calling it offline.
  */
-export async function request(method, path, body) {
-  let response = await send(method, path, body);
+export async function request(method, path, body, { timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
+  let response = await send(method, path, body, timeoutMs);
   let data = await readJson(response);
   if (response.status === 400 && data?.error?.code === 'csrf' && method !== 'GET') {
     csrfToken = null;
-    response = await send(method, path, body);
+    response = await send(method, path, body, timeoutMs);
     data = await readJson(response);
   }
   // /api/csrf, /api/me and login all hand out the token for the current session.
@@ -93,6 +94,6 @@ export async function request(method, path, body) {
   return data;
 }
 
-export const get = (path) => request('GET', path);
+export const get = (path, options) => request('GET', path, undefined, options);
 export const post = (path, body) => request('POST', path, body);
 export const patch = (path, body) => request('PATCH', path, body);

@@ -2,7 +2,7 @@
 // This file only decides which screen shows; each screen lives in ui/.
 import { ApiError } from './api.js';
 import { getLocale, initI18n, onLocaleChange, setLocale, storedLocale } from './i18n.js';
-import { onNetworkChange } from './net.js';
+import { isOnline, onNetworkChange } from './net.js';
 import { loadMe, saveLocale } from './session.js';
 import { createHeader } from './ui/header.js';
 import { homeScreen } from './ui/home.js';
@@ -73,6 +73,11 @@ async function switchLocale(locale) {
   if (current?.name === 'home') saveLocale(locale); // best-effort; not awaited
 }
 
+/** Lets CSS hide offline-only hints (e.g. "signing in needs a connection") once the network is back. */
+function reflectNetwork(online) {
+  document.documentElement.dataset.online = String(online);
+}
+
 function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
   // updateViaCache 'none': also check sw.js's imported version file past the HTTP cache,
@@ -90,11 +95,14 @@ async function boot() {
   await initI18n();
   document.body.append(createHeader({ onSwitchLocale: switchLocale }), main);
   onLocaleChange(() => render({ moveFocus: false }));
-  // Back online while showing the cached copy: refresh it without a tap.
+  reflectNetwork(isOnline());
   onNetworkChange((online) => {
+    reflectNetwork(online);
+    // Back online while showing the cached copy: refresh it without a tap.
     if (online && current?.name === 'home' && current.props.stale) refreshHome();
   });
   await openHome();
 }
 
-boot();
+// Without a catalog there is no text to show; the console says why.
+boot().catch((err) => console.error('Redgrid could not start', err));

@@ -6,6 +6,8 @@ import { t } from './i18n.js';
 import { isOnline } from './net.js';
 
 const ME_KEY = 'me';
+// Opening the app on weak signal: show the cached home after this long rather than a spinner.
+const START_TIMEOUT_MS = 6000;
 
 async function remember(me) {
   // The CSRF token belongs to the live session, not to the cached profile.
@@ -38,7 +40,7 @@ function isUnreachable(err) {
 export async function loadMe() {
   if (isOnline()) {
     try {
-      const me = await get('/api/me');
+      const me = await get('/api/me', { timeoutMs: START_TIMEOUT_MS });
       await remember(me);
       return { me, stale: false, savedAt: Date.now() };
     } catch (err) {

@@ -9,9 +9,9 @@ HOUSEHOLD_SIZE_WEIGHTS = tuple(accumulate((14, 27, 29, 19, 11)))  # mean ≈ 2.9
 
 
 def resident_phone(resident_id: int) -> str:
-    """139 + 8 digits, a bijection of the id (7919 is prime to 10**8): unique, deterministic, and
-    never one of the demo accounts' numbers (which start with 138)."""
-    return f"139{(resident_id * 7919 + 40213) % 100_000_000:08d}"
+    """139 + 8 digits, a bijection of the id (the odd multiplier, not a multiple of 5, is prime to
+    10**8): unique, deterministic, and never one of the demo accounts' numbers (138…)."""
+    return f"139{(resident_id * 61_803_397 + 40_213) % 100_000_000:08d}"
 
 
 class People:

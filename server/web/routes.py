@@ -1,7 +1,7 @@
 """Serves the PWA at / with strict security headers, and the /healthz probe."""
 from pathlib import Path
 
-from flask import Flask, abort, jsonify, send_from_directory
+from flask import Flask, abort, jsonify, request, send_from_directory
 from sqlalchemy import text
 
 from server.extensions import csrf, db, limiter
@@ -78,6 +78,8 @@ def healthz():
 
 
 def security_headers(response):
+    if request.path.startswith("/api/"):
+        response.headers.setdefault("Cache-Control", "no-store")  # personal data: never in shared caches
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")

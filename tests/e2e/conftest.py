@@ -3,6 +3,7 @@ by Playwright. A missing Chromium is an error, never a skip (see RECIPES.md)."""
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -35,15 +36,20 @@ def live_server(app, world):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium", pytrace=False)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
@@ -61,6 +67,16 @@ def page(context):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
     assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def wait_until(page, expression: str, timeout: float = 15.0) -> None:
+    """Poll a JavaScript expression until truthy. (Playwright's wait_for_function evaluates
+    strings in a way our CSP without 'unsafe-eval' refuses; page.evaluate is not affected.)"""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        page.wait_for_timeout(100)
 
 
 @pytest.fixture

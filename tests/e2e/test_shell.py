@@ -1,4 +1,5 @@
 """The PWA shell in real Chromium: Chinese sign-in, role-aware home, installable, offline reload."""
+from tests.e2e.conftest import wait_until
 from tests.factories import PASSWORD
 
 
@@ -52,10 +53,10 @@ def test_language_switch_to_english_and_back(live_server, page):
     page.goto(live_server)
     page.get_by_test_id("signin-form").wait_for()
     page.get_by_test_id("lang-switch").click()
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    wait_until(page, "document.documentElement.lang === 'en'")
     assert "Sign in" in page.get_by_test_id("signin-form").inner_text()
     page.get_by_test_id("lang-switch").click()
-    page.wait_for_function("document.documentElement.lang === 'zh-CN'")
+    wait_until(page, "document.documentElement.lang === 'zh-CN'")
     assert "登录" in page.get_by_test_id("signin-form").inner_text()
 
 
@@ -67,22 +68,31 @@ def test_sign_out_returns_to_the_sign_in_screen(live_server, page):
     page.get_by_test_id("signin-form").wait_for()  # the server session is gone too
 
 
-def test_the_page_is_installable(live_server, context, page):
+def test_the_page_is_installable(live_server, playwright, tmp_path):
+    """Chromium's own installability check (manifest, icons, service worker with fetch handler).
+    It needs a normal profile: incognito contexts are never installable."""
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=PHONE
+    )
+    page = context.new_page()
     page.goto(live_server)
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     cdp = context.new_cdp_session(page)
     manifest = cdp.send("Page.getAppManifest")
     assert manifest["errors"] == [], manifest["errors"]
     errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
     assert errors == [], errors
-    sizes = {icon["sizes"] for icon in page.evaluate("fetch('/manifest.webmanifest').then(r => r.json())")["icons"]}
-    assert {"192x192", "512x512"} <= sizes
+    icons = page.evaluate("fetch('/manifest.webmanifest').then(r => r.json())")["icons"]
+    assert {"192x192", "512x512"} <= {icon["sizes"] for icon in icons}
+    context.close()
 
 
 def test_offline_reload_still_shows_the_shell_and_the_last_home(live_server, context, page, screenshot):
     sign_in(page, live_server, "13800000003")
     page.get_by_test_id("home").wait_for()
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     context.set_offline(True)
     page.reload()
     page.get_by_test_id("home").wait_for()
@@ -92,7 +102,7 @@ def test_offline_reload_still_shows_the_shell_and_the_last_home(live_server, con
     assert "河西社区第一网格" in page.get_by_test_id("home").inner_text()
     screenshot(page, "home-offline-360")
     context.set_offline(False)
-    page.wait_for_function("document.querySelector('[data-testid=net-status]').dataset.online === 'true'")
+    wait_until(page, "document.querySelector('[data-testid=net-status]').dataset.online === 'true'")
 
 
 def test_touch_targets_are_at_least_44_px_and_nothing_overflows_360(live_server, page):

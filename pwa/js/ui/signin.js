@@ -109,6 +109,6 @@ export function signinScreen({ noticeKey, onSignedIn }) {
   return h('section', { class: 'screen', 'data-testid': 'signin' },
     h('h1', { class: 'screen__title', tabindex: '-1', text: t('signin.title') }),
     h('p', { class: 'muted', text: t('signin.lead') }),
-    noticeKey ? h('p', { class: 'note', role: 'status', 'data-testid': 'signin-notice', text: t(noticeKey) }) : null,
+    noticeKey ? h('p', { class: 'note note--offline-only', role: 'status', 'data-testid': 'signin-notice', text: t(noticeKey) }) : null,
     form);
 }

@@ -1,0 +1,420 @@
+"""The demo city: a Xuchang-like city of exactly N households, streamed into an empty database.
+
+Shape (DESIGN.md §1): 许昌市 → 4 districts → streets → communities → grids (1–2 compounds each,
+or a share of a large compound's buildings) → courtyards (居民组); compounds → buildings →
+households → residents. The default city is a skeleton of 2–4 streets per district and 2–3
+communities per street; a bigger N adds streets (2–4 communities each) until communities hold
+about HOUSEHOLDS_PER_COMMUNITY households, then splits N exactly over communities, grids,
+compounds and buildings (the last building of a compound may have its top floors unregistered).
+
+All ids are assigned here, so materialized paths need no round trip; rows go out as Core
+executemany chunks (writer.BulkWriter). One random.Random per concern, seeded from `seed`:
+same seed and size, same rows (only the Argon2 password hashes differ, by their random salt).
+"""
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from server.demo import names as words
+from server.demo.accounts import RESIDENT_ACCOUNT, write_accounts
+from server.demo.places import Places, split
+from server.demo.people import People
+from server.demo.writer import TABLE_NAMES, BulkWriter
+
+DEFAULT_HOUSEHOLDS = 4000
+MIN_HOUSEHOLDS = 1000
+HOUSEHOLDS_PER_COMMUNITY = 2600
+HOUSEHOLDS_PER_GRID = 400
+
+DISTRICT_CODES = tuple(district[1] for district in words.DISTRICTS)
+YUANHANG = "远航物业服务有限公司"
+WANJIA = "许昌万家物业服务有限公司"
+DIHAO = "帝豪花园"
+DIHAO_COMMUNITY = "学苑社区"
+HEXI_COMMUNITY = "河西社区"
+HEXI_GARDEN = "河西花园"
+HEXI_OLD = "许昌卷烟厂家属院"
+# Built-in compounds: (kind, company, has owners' committee, built year, committee dates).
+SPECIAL_COMPOUNDS = {
+    DIHAO: ("new", YUANHANG, True, 2013, date(2021, 6, 18)),
+    HEXI_GARDEN: ("new", WANJIA, True, 2009, date(2019, 11, 8)),
+    HEXI_OLD: ("old", None, False, 1986, None),
+}
+
+
+@dataclass
+class Unit:
+    id: int
+    path: str
+    depth: int
+    name: str
+    code: str
+    lat: float
+    lng: float
+    district: int = 0  # index into names.DISTRICTS
+
+
+@dataclass
+class CompoundPlan:
+    budget: int  # households, exactly
+    grids: list[int]  # grid indexes in the community; two: the grids split its buildings
+    kind: str = "new"  # old (家属院, 5–7 floors, no lift), mid, new
+    special: str | None = None  # a name of SPECIAL_COMPOUNDS
+    grid_shares: list[int] = field(default_factory=list)
+
+
+class CityGenerator:
+    def __init__(self, session, households: int, seed: int):
+        self.session = session
+        self.households = households
+        self.rng = random.Random(f"redgrid-demo:{seed}:city")
+        self.people = People(random.Random(f"redgrid-demo:{seed}:people"))
+        self.places = Places(random.Random(f"redgrid-demo:{seed}:names"))
+        self.places.reserve(DIHAO, HEXI_GARDEN, HEXI_OLD, DIHAO_COMMUNITY, HEXI_COMMUNITY)
+        self.writer = BulkWriter(session)
+        self.refs: dict[str, int] = {}
+        self.companies: dict[str, int] = {}
+        self.company_pool: list[int] = []
+        self.company_weights: list[float] = []
+        self.yuanhang_more = 2  # 远航物业 manages 帝豪花园 and this many more compounds in 东城区
+        self.dihao_size = min(max(round(households * 0.08), 240), 1200)
+
+    # ------------------------------------------------------------------ whole city
+    def run(self) -> dict[str, int]:
+        for table in TABLE_NAMES:  # continue after any rows already there (e.g. an init admin)
+            self.writer.last_id[table] = self.session.scalar(
+                select(func.coalesce(func.max(self.writer._tables[table].c.id), 0))
+            )
+        self._companies()
+        communities = self._skeleton()
+        for (community, special), budget in zip(communities, self._budgets(communities)):
+            self._community(community, budget, special)
+        write_accounts(self.writer, self.refs)
+        self.writer.flush()
+        self.writer.reset_sequences()
+        return dict(self.writer.counts)
+
+    def _org(self, kind, name, parent: Unit | None, code, lat, lng, district=0) -> Unit:
+        unit_id = self.writer.next_id("org_units")
+        path = f"{parent.path if parent else '/'}{unit_id}/"
+        depth = parent.depth + 1 if parent else 0
+        self.writer.add(
+            "org_units",
+            {"id": unit_id, "kind": kind, "name": name, "code": code,
+             "parent_id": parent.id if parent else None, "path": path, "depth": depth},
+        )
+        return Unit(unit_id, path, depth, name, code, lat, lng, district)
+
+    def _jitter(self, value: float, spread: float) -> float:
+        return round(value + self.rng.uniform(-spread, spread), 6)
+
+    def _companies(self) -> None:
+        rng = self.rng
+        count = max(rng.randint(6, 10), min(40, self.households // 5000))
+        names = [YUANHANG, WANJIA, *self.places.company_names(count - 2, exclude=WANJIA)]
+        for index, name in enumerate(names):
+            company_id = self.writer.next_id("property_companies")
+            self.companies[name] = company_id
+            self.writer.add(
+                "property_companies",
+                {"id": company_id, "name": name,
+                 "credit_code": self.places.credit_code(
+                     ("411071", "411002")[index] if index < 2 else rng.choice(DISTRICT_CODES)),
+                 "contact_phone": f"0374-{rng.randint(2100000, 7999999)}",
+                 "has_party_branch": index < 2 or rng.random() < 0.5},
+            )
+            if name != YUANHANG:  # 远航物业 only gets its own compounds
+                self.company_pool.append(company_id)
+                self.company_weights.append(1 / (len(self.company_pool) ** 0.7))
+        self.refs["yuanhang"] = self.companies[YUANHANG]
+
+    # ------------------------------------------------------------------ skeleton
+    def _skeleton(self) -> list[tuple[Unit, str | None]]:
+        """City, districts, streets and communities; returns (community, special) in id order."""
+        rng = self.rng
+        name, code, lat, lng = words.CITY
+        city = self._org("city", name, None, code, lat, lng)
+        self.refs["city"] = city.id
+        plans: list[list[int]] = []  # per district: community count of each street
+        for index in range(len(words.DISTRICTS)):
+            plans.append([rng.randint(2, 3) for _ in range(rng.randint(3, 4) if index == 0 else rng.randint(2, 3))])
+        wanted = math.ceil(self.households / HOUSEHOLDS_PER_COMMUNITY)
+        growth = 0
+        while sum(map(sum, plans)) < wanted:
+            plans[words.GROWTH_ORDER[growth % len(words.GROWTH_ORDER)]].append(rng.randint(2, 4))
+            growth += 1
+        communities = []
+        for index, (name, code, lat, lng, streets, _roads) in enumerate(words.DISTRICTS):
+            district = self._org("district", name, city, code, lat, lng, index)
+            for number, community_count in enumerate(plans[index], start=1):
+                street_name = self.places.street_name(streets[number - 1] if number <= len(streets) else None)
+                street = self._org("street", street_name, district, f"{code}{number:03d}",
+                                   self._jitter(lat, 0.03), self._jitter(lng, 0.03), index)
+                for position in range(1, community_count + 1):
+                    special = None
+                    if street_name == "文峰街道" and position == 1:
+                        special, community_name = "hexi", HEXI_COMMUNITY
+                    elif index == 2 and number == 1 and position == 1:
+                        special, community_name = "dihao", DIHAO_COMMUNITY
+                    else:
+                        community_name = self.places.community_name()
+                    community = self._org(
+                        "community", community_name, street, f"{street.code}{position:03d}",
+                        self._jitter(street.lat, 0.012), self._jitter(street.lng, 0.012), index,
+                    )
+                    if special == "hexi":
+                        self.refs["hexi_community"] = community.id
+                    communities.append((community, special))
+        return communities
+
+    def _budgets(self, communities) -> list[int]:
+        """Split the households over communities, exactly; the two special ones get enough."""
+        rng = self.rng
+        weights = [rng.uniform(0.6, 1.4) for _ in communities]
+        average = self.households / len(communities)
+        fixed = {}
+        for index, (_, special) in enumerate(communities):
+            share = round(average * weights[index])
+            if special == "dihao":
+                fixed[index] = max(share, self.dihao_size + max(20, round(average / 2)))
+            elif special == "hexi":
+                fixed[index] = max(share, 120)
+        others = [i for i in range(len(communities)) if i not in fixed]
+        rest = split(self.households - sum(fixed.values()), [weights[i] for i in others], 20)
+        budgets = dict(fixed)
+        budgets.update(zip(others, rest))
+        return [budgets[i] for i in range(len(communities))]
+
+    # ------------------------------------------------------------------ one community
+    def _community(self, community: Unit, budget: int, special: str | None) -> None:
+        rng = self.rng
+        compounds: list[CompoundPlan] = []
+        grid_count = 0
+        if special == "dihao":
+            half = self.dihao_size // 2
+            compounds.append(CompoundPlan(self.dihao_size, [0, 1], special=DIHAO,
+                                          grid_shares=[half, self.dihao_size - half]))
+            grid_count, rest = 2, budget - self.dihao_size
+        elif special == "hexi":
+            garden, old = min(round(budget * 0.55), 480), min(round(budget * 0.3), 120)
+            compounds.append(CompoundPlan(garden, [0], special=HEXI_GARDEN))
+            compounds.append(CompoundPlan(old, [1], kind="old", special=HEXI_OLD))
+            grid_count, rest = 2, budget - garden - old
+            if 0 < rest < 150:  # a small remainder: a second compound in 第二网格
+                compounds.append(CompoundPlan(rest, [1], kind=self._kind(rest)))
+                rest = 0
+        else:
+            rest = budget
+        if rest:
+            count = max(1 if grid_count else 2, round(rest / HOUSEHOLDS_PER_GRID))
+            grid_budgets = split(rest, [rng.uniform(0.7, 1.3) for _ in range(count)], 10)
+            index = 0
+            while index < count:
+                grid = grid_count + index
+                here = grid_budgets[index]
+                if (index + 1 < count and min(here, grid_budgets[index + 1]) >= 250
+                        and rng.random() < 0.1):  # a large compound split between two grids
+                    after = grid_budgets[index + 1]
+                    compounds.append(CompoundPlan(here + after, [grid, grid + 1], grid_shares=[here, after]))
+                    index += 2
+                    continue
+                if here >= 60 and rng.random() < 0.45:
+                    for part in split(here, [rng.uniform(0.5, 1.5) for _ in range(2)], 10):
+                        compounds.append(CompoundPlan(part, [grid], kind=self._kind(part)))
+                else:
+                    compounds.append(CompoundPlan(here, [grid], kind=self._kind(here)))
+                index += 1
+            grid_count += count
+        grids = self._grids(community, grid_count)
+        for plan in compounds:
+            self._compound(community, plan, grids)
+
+    def _kind(self, budget: int) -> str:
+        roll = self.rng.random()
+        if budget <= 150:
+            return "old" if roll < 0.4 else "mid" if roll < 0.8 else "new"
+        if budget <= 300:
+            return "old" if roll < 0.2 else "mid" if roll < 0.6 else "new"
+        return "mid" if roll < 0.3 else "new"
+
+    def _grids(self, community: Unit, count: int) -> list[Unit]:
+        grids = []
+        courtyard_number = 0
+        for number in range(1, count + 1):
+            grid = self._org("grid", f"{community.name}第{words.chinese_ordinal(number)}网格", community,
+                             f"{community.code}{number:02d}", community.lat, community.lng)
+            if community.name == HEXI_COMMUNITY and number <= 2:
+                self.refs[f"hexi_grid_{number}"] = grid.id
+            for position in range(1, self.rng.randint(1, 3) + 1):
+                courtyard_number += 1
+                self._org("courtyard", f"第{words.chinese_ordinal(courtyard_number)}居民组", grid,
+                          f"{grid.code}{position:02d}", grid.lat, grid.lng)
+            grids.append(grid)
+        return grids
+
+    # ------------------------------------------------------------------ one compound
+    def _compound(self, community: Unit, plan: CompoundPlan, grids: list[Unit]) -> None:
+        rng = self.rng
+        district_name, _code, _lat, _lng, _streets, roads = words.DISTRICTS[community.district]
+        town = district_name if district_name.endswith("市") else f"许昌市{district_name}"
+        if plan.special:
+            name = plan.special
+            kind, company, has_committee, built_year, committee_date = SPECIAL_COMPOUNDS[name]
+            company_id = self.companies[company] if company else None
+        else:
+            kind, committee_date = plan.kind, None
+            name = self.places.compound_name(kind, roads, local=town[:-1] if town.endswith("市") else "许昌")
+            built_year = {"old": (1978, 1998), "mid": (1996, 2010), "new": (2006, 2022)}[kind]
+            built_year = rng.randint(*built_year)
+            company_id = None
+            if kind == "new" or (kind == "mid" and rng.random() < 0.8):
+                if community.district == 2 and self.yuanhang_more:
+                    self.yuanhang_more -= 1
+                    company_id = self.companies[YUANHANG]
+                else:
+                    company_id = rng.choices(self.company_pool, self.company_weights)[0]
+            has_committee = rng.random() < {"old": 0.05, "mid": 0.2, "new": 0.35}[kind]
+        compound_id = self.writer.next_id("compounds")
+        road = next((road for road in roads if name.startswith(road)), None) or rng.choice(roads)
+        if name in (DIHAO, HEXI_GARDEN):
+            self.refs["dihao" if name == DIHAO else "hexi_garden"] = compound_id
+        self.writer.add(
+            "compounds",
+            {"id": compound_id, "name": name,
+             "address": f"{town}{road}{rng.randint(1, 399)}号",
+             "community_id": community.id, "property_company_id": company_id,
+             "latitude": self._jitter(community.lat, 0.006),
+             "longitude": self._jitter(community.lng, 0.006), "built_year": built_year},
+        )
+        if has_committee:
+            established = committee_date or date(rng.randint(2015, 2024), rng.randint(1, 12), rng.randint(1, 28))
+            self.writer.add(
+                "owners_committees",
+                {"id": self.writer.next_id("owners_committees"), "compound_id": compound_id,
+                 "name": f"{name}业主委员会", "chair_name": self.people.full_name(),
+                 "established_on": established,
+                 "term_ends_on": established.replace(year=established.year + 5) - timedelta(days=1)},
+            )
+        shapes = self._building_shapes(plan, kind)
+        owners = self._building_grids(plan, shapes)
+        for number, ((units, floors, per_floor, count), grid_index) in enumerate(zip(shapes, owners), 1):
+            building_id = self.writer.next_id("buildings")
+            self.writer.add(
+                "buildings",
+                {"id": building_id, "compound_id": compound_id, "name": f"{number}号楼",
+                 "units": units, "floors": floors},
+            )
+            self._households(building_id, units, floors, per_floor, count,
+                             demo=name == DIHAO and number == 1)
+            if grid_index is not None:  # this grid covers single buildings of the compound
+                self._cover(grids[grid_index].id, building_id=building_id)
+        if len(plan.grids) == 1:
+            self._cover(grids[plan.grids[0]].id, compound_id=compound_id)
+
+    def _cover(self, grid_id: int, compound_id: int | None = None, building_id: int | None = None):
+        self.writer.add(
+            "grid_coverages",
+            {"id": self.writer.next_id("grid_coverages"), "grid_id": grid_id,
+             "compound_id": compound_id, "building_id": building_id},
+        )
+
+    def _shape(self, kind: str) -> tuple[int, int, int]:
+        """(units, floors, flats per floor of a unit) of a new building of this kind."""
+        rng = self.rng
+        if kind == "old":
+            return rng.randint(1, 3), rng.randint(5, 7), 2
+        if kind == "mid":
+            return rng.randint(2, 3), rng.choice((6, 6, 7, 9, 11, 12, 15, 18)), 2
+        units = rng.randint(1, 4)
+        return units, rng.randint(11, 33), 4 if units == 1 else 2
+
+    def _building_shapes(self, plan: CompoundPlan, kind: str) -> list[tuple[int, int, int, int]]:
+        """Buildings until the compound's households are placed: (units, floors, per floor, count)."""
+        min_floors = 5 if kind == "old" else 6
+        # A compound split between grids has at least three buildings; 帝豪花园 has 2 units of 2 flats.
+        cap_limit = plan.budget // 3 if len(plan.grids) > 1 else plan.budget
+        shapes = []
+        remaining = plan.budget
+        while remaining > 0:
+            units, floors, per_floor = (2, self.rng.randint(11, 26), 2) if plan.special == DIHAO else self._shape(kind)
+            limit = min(remaining, cap_limit) if cap_limit >= 8 else remaining
+            if units * floors * per_floor > limit:
+                floors = max(min_floors, math.ceil(limit / (units * per_floor)))
+                if units * floors * per_floor > limit and units > 1:
+                    units = max(1, math.ceil(limit / (floors * per_floor)))
+            count = min(units * floors * per_floor, limit)
+            shapes.append((units, floors, per_floor, count))
+            remaining -= count
+        return shapes
+
+    def _building_grids(self, plan: CompoundPlan, shapes) -> list[int | None]:
+        """For a compound split between two grids: which grid covers each building (else None)."""
+        if len(plan.grids) == 1:
+            return [None] * len(shapes)
+        first, second = plan.grids
+        owners, covered = [], 0
+        for position, (*_, count) in enumerate(shapes):
+            take_first = position == 0 or (
+                owners[-1] == first and covered + count / 2 <= plan.grid_shares[0]
+                and position < len(shapes) - 1  # the second grid gets one building at least
+            )
+            owners.append(first if take_first else second)
+            covered += count if take_first else 0
+        return owners
+
+    def _households(self, building_id, units, floors, per_floor, count, demo=False) -> None:
+        """`count` households, floor by floor (the top floors stay unregistered when short)."""
+        writer = self.writer
+        placed = 0
+        for floor in range(1, floors + 1):
+            for unit in range(1, units + 1):
+                for flat in range(1, per_floor + 1):
+                    if placed == count:
+                        return
+                    placed += 1
+                    household_id = writer.next_id("households")
+                    room = f"{floor}{flat:02d}"
+                    writer.add("households", {"id": household_id, "building_id": building_id,
+                                              "unit": f"{unit}单元", "room": room})
+                    residents = self.people.household(household_id, writer.last_id["residents"] + 1)
+                    writer.last_id["residents"] += len(residents)
+                    if demo and unit == 1 and room == "301":  # the resident demo account's home
+                        self.refs["dihao_household"] = household_id
+                        surname = RESIDENT_ACCOUNT["display_name"][0]
+                        residents[0].update(name=RESIDENT_ACCOUNT["display_name"], gender="M",
+                                            phone=RESIDENT_ACCOUNT["phone"])
+                        for row in residents[1:]:
+                            if row["relation"] in ("child", "parent", "other"):
+                                row["name"] = surname + row["name"][1:]
+                    for row in residents:
+                        writer.add("residents", row)
+
+
+def load_demo(households: int | None = None, seed: int = 2026) -> dict:
+    """Insert the demo city into the (empty) database of the current app, in one transaction.
+
+    households: None for the default city (DEFAULT_HOUSEHOLDS), else exactly that many
+    households (at least MIN_HOUSEHOLDS). Returns {"seed", "households", "counts": rows per
+    table, "accounts": DEMO_ACCOUNTS}.
+    """
+    from server.demo.accounts import DEMO_ACCOUNTS
+    from server.extensions import db
+    from server.org.models import OrgUnit
+
+    count = DEFAULT_HOUSEHOLDS if households is None else int(households)
+    if count < MIN_HOUSEHOLDS:
+        raise ValueError(f"the demo city needs at least {MIN_HOUSEHOLDS} households, not {count}")
+    session = db.session
+    if session.scalar(select(func.count()).select_from(OrgUnit)):
+        raise RuntimeError("the database already holds org units: load the demo city into an empty one")
+    try:
+        counts = CityGenerator(session, count, seed).run()
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return {"seed": seed, "households": count, "counts": counts,
+            "accounts": [dict(account) for account in DEMO_ACCOUNTS]}
