@@ -93,9 +93,10 @@ def create_user_command(phone, display_name, password, role, scope_id, locale):
         password = getpass.getpass("Password: ")
     if (role is None) != (scope_id is None):
         raise click.UsageError("--role and --scope-id go together")
-    roles = [{"role": role, "scope_id": scope_id}] if role else [{"role": "admin", "scope_id": 1}]
     try:
-        UserCreateSchema().load({"phone": phone, "display_name": display_name, "password": password, "locale": locale, "roles": roles})
+        UserCreateSchema(exclude=["roles"]).load(
+            {"phone": phone, "display_name": display_name, "password": password, "locale": locale}
+        )
         user = service.create_user(phone, display_name, password, locale)
         if role:
             db.session.add(RoleAssignment(user_id=user.id, role=role, **{f"{ROLE_SCOPES[role]}_id": scope_id}))

@@ -86,7 +86,7 @@ class CityGenerator:
     def run(self) -> dict[str, int]:
         for table in TABLE_NAMES:  # continue after any rows already there (e.g. an init admin)
             self.writer.last_id[table] = self.session.scalar(
-                select(func.coalesce(func.max(self.writer._tables[table].c.id), 0))
+                select(func.coalesce(func.max(self.writer.tables[table].c.id), 0))
             )
         self._companies()
         communities = self._skeleton()
@@ -140,7 +140,8 @@ class CityGenerator:
         self.refs["city"] = city.id
         plans: list[list[int]] = []  # per district: community count of each street
         for index in range(len(words.DISTRICTS)):
-            plans.append([rng.randint(2, 3) for _ in range(rng.randint(3, 4) if index == 0 else rng.randint(2, 3))])
+            streets = rng.randint(3, 4) if index == 0 else rng.randint(2, 3)
+            plans.append([rng.randint(2, 3) for _ in range(streets)])
         wanted = math.ceil(self.households / HOUSEHOLDS_PER_COMMUNITY)
         growth = 0
         while sum(map(sum, plans)) < wanted:
@@ -150,7 +151,8 @@ class CityGenerator:
         for index, (name, code, lat, lng, streets, _roads) in enumerate(words.DISTRICTS):
             district = self._org("district", name, city, code, lat, lng, index)
             for number, community_count in enumerate(plans[index], start=1):
-                street_name = self.places.street_name(streets[number - 1] if number <= len(streets) else None)
+                preferred = streets[number - 1] if number <= len(streets) else None
+                street_name = self.places.street_name(preferred)
                 street = self._org("street", street_name, district, f"{code}{number:03d}",
                                    self._jitter(lat, 0.03), self._jitter(lng, 0.03), index)
                 for position in range(1, community_count + 1):
@@ -218,7 +220,9 @@ class CityGenerator:
                 if (index + 1 < count and min(here, grid_budgets[index + 1]) >= 250
                         and rng.random() < 0.1):  # a large compound split between two grids
                     after = grid_budgets[index + 1]
-                    compounds.append(CompoundPlan(here + after, [grid, grid + 1], grid_shares=[here, after]))
+                    compounds.append(
+                        CompoundPlan(here + after, [grid, grid + 1], grid_shares=[here, after])
+                    )
                     index += 2
                     continue
                 if here >= 60 and rng.random() < 0.45:
@@ -244,8 +248,9 @@ class CityGenerator:
         grids = []
         courtyard_number = 0
         for number in range(1, count + 1):
-            grid = self._org("grid", f"{community.name}第{words.chinese_ordinal(number)}网格", community,
-                             f"{community.code}{number:02d}", community.lat, community.lng)
+            name = f"{community.name}第{words.chinese_ordinal(number)}网格"
+            grid = self._org("grid", name, community, f"{community.code}{number:02d}",
+                             community.lat, community.lng)
             if community.name == HEXI_COMMUNITY and number <= 2:
                 self.refs[f"hexi_grid_{number}"] = grid.id
             for position in range(1, self.rng.randint(1, 3) + 1):
@@ -266,7 +271,8 @@ class CityGenerator:
             company_id = self.companies[company] if company else None
         else:
             kind, committee_date = plan.kind, None
-            name = self.places.compound_name(kind, roads, local=town[:-1] if town.endswith("市") else "许昌")
+            local = town[:-1] if town.endswith("市") else "许昌"  # 禹州 work units in 禹州市
+            name = self.places.compound_name(kind, roads, local=local)
             built_year = {"old": (1978, 1998), "mid": (1996, 2010), "new": (2006, 2022)}[kind]
             built_year = rng.randint(*built_year)
             company_id = None
@@ -290,17 +296,21 @@ class CityGenerator:
              "longitude": self._jitter(community.lng, 0.006), "built_year": built_year},
         )
         if has_committee:
-            established = committee_date or date(rng.randint(2015, 2024), rng.randint(1, 12), rng.randint(1, 28))
+            established = committee_date or date(
+                rng.randint(2015, 2024), rng.randint(1, 12), rng.randint(1, 28)
+            )
+            term_ends = established.replace(year=established.year + 5) - timedelta(days=1)
             self.writer.add(
                 "owners_committees",
                 {"id": self.writer.next_id("owners_committees"), "compound_id": compound_id,
                  "name": f"{name}业主委员会", "chair_name": self.people.full_name(),
                  "established_on": established,
-                 "term_ends_on": established.replace(year=established.year + 5) - timedelta(days=1)},
+                 "term_ends_on": term_ends},
             )
         shapes = self._building_shapes(plan, kind)
         owners = self._building_grids(plan, shapes)
-        for number, ((units, floors, per_floor, count), grid_index) in enumerate(zip(shapes, owners), 1):
+        for number, (shape, grid_index) in enumerate(zip(shapes, owners), start=1):
+            units, floors, per_floor, count = shape
             building_id = self.writer.next_id("buildings")
             self.writer.add(
                 "buildings",
@@ -332,14 +342,19 @@ class CityGenerator:
         return units, rng.randint(11, 33), 4 if units == 1 else 2
 
     def _building_shapes(self, plan: CompoundPlan, kind: str) -> list[tuple[int, int, int, int]]:
-        """Buildings until the compound's households are placed: (units, floors, per floor, count)."""
+        """Buildings until the compound's households are placed.
+
+        Each is (units, floors, flats per floor of a unit, households registered)."""
         min_floors = 5 if kind == "old" else 6
         # A compound split between grids has at least three buildings; 帝豪花园 has 2 units of 2 flats.
         cap_limit = plan.budget // 3 if len(plan.grids) > 1 else plan.budget
         shapes = []
         remaining = plan.budget
         while remaining > 0:
-            units, floors, per_floor = (2, self.rng.randint(11, 26), 2) if plan.special == DIHAO else self._shape(kind)
+            if plan.special == DIHAO:
+                units, floors, per_floor = 2, self.rng.randint(11, 26), 2
+            else:
+                units, floors, per_floor = self._shape(kind)
             limit = min(remaining, cap_limit) if cap_limit >= 8 else remaining
             if units * floors * per_floor > limit:
                 floors = max(min_floors, math.ceil(limit / (units * per_floor)))
@@ -409,7 +424,7 @@ def load_demo(households: int | None = None, seed: int = 2026) -> dict:
         raise ValueError(f"the demo city needs at least {MIN_HOUSEHOLDS} households, not {count}")
     session = db.session
     if session.scalar(select(func.count()).select_from(OrgUnit)):
-        raise RuntimeError("the database already holds org units: load the demo city into an empty one")
+        raise RuntimeError("the database already holds org units: load the demo into an empty one")
     try:
         counts = CityGenerator(session, count, seed).run()
         session.commit()

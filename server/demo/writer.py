@@ -42,7 +42,7 @@ class BulkWriter:
         self.buffers: dict[str, list[dict]] = {name: [] for name in TABLE_NAMES}
         self.counts: dict[str, int] = dict.fromkeys(TABLE_NAMES, 0)
         self.last_id: dict[str, int] = dict.fromkeys(TABLE_NAMES, 0)
-        self._tables = {table.name: table for table in TABLES}
+        self.tables = {table.name: table for table in TABLES}
 
     def next_id(self, table: str) -> int:
         self.last_id[table] += 1
@@ -60,7 +60,7 @@ class BulkWriter:
         for name in TABLE_NAMES[: last + 1]:
             rows = self.buffers[name]
             if rows:
-                self.session.execute(insert(self._tables[name]), rows)
+                self.session.execute(insert(self.tables[name]), rows)
                 self.counts[name] += len(rows)
                 self.buffers[name] = []
 

@@ -1,0 +1,35 @@
+"""The `redgrid` command line: init, create-user."""
+from sqlalchemy import inspect, select
+
+from server import create_app
+from server.auth.models import RoleAssignment, User
+from server.extensions import db as _db
+
+
+def test_init_migrates_an_empty_database(tmp_path):
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/new.sqlite3"})
+    result = app.test_cli_runner().invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    assert "(migrated)" in result.output
+    with app.app_context():
+        assert set(_db.metadata.tables) <= set(inspect(_db.engine).get_table_names())
+        _db.engine.dispose()
+
+
+def test_create_user_adds_an_account_with_a_role(app, world, db):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["create-user", "--phone", "13912340000", "--name", "赵六", "--password", "longenough1", "--role", "grid_worker", "--scope-id", str(world.g1)]
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.phone == "13912340000"))
+    assert user.display_name == "赵六" and user.password_hash.startswith("$argon2id$")
+    assert [(r.role, r.org_unit_id) for r in db.session.scalars(select(RoleAssignment).where(RoleAssignment.user_id == user.id))] == [("grid_worker", world.g1)]
+
+
+def test_create_user_refuses_bad_input_with_a_message(app, world, db):
+    runner = app.test_cli_runner()
+    bad_phone = runner.invoke(args=["create-user", "--phone", "123", "--name", "x", "--password", "longenough1"])
+    assert bad_phone.exit_code != 0 and "phone" in bad_phone.output
+    taken = runner.invoke(args=["create-user", "--phone", "13800000003", "--name", "x", "--password", "longenough1"])
+    assert taken.exit_code != 0 and "该手机号已注册" in taken.output
