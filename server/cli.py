@@ -40,7 +40,7 @@ def init_command():
 
 
 @click.command("demo")
-@click.option("--households", type=click.IntRange(min=1), default=None, help="Scale the city up to about N households.")
+@click.option("--households", type=click.IntRange(min=1500), default=None, help="Scale the city to exactly N households (default 4000).")
 @click.option("--seed", type=int, default=2026, show_default=True, help="Random seed; same seed, same city.")
 @click.option("--reset", is_flag=True, help="Delete all data first (asks no question).")
 @with_appcontext

@@ -7,6 +7,7 @@ Under CI=true a PostgreSQL URL that does not answer is an error, never a skip.
 """
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,30 @@ def database_url(tmp_path_factory):
         template = tmp_path_factory.mktemp("db") / "template.sqlite3"
         _migrate(f"sqlite:///{template}")
         yield f"sqlite:///{template}"
+
+
+@contextmanager
+def fresh_database(database_url: str, directory: Path, suffix: str, migrated: bool = True):
+    """A database of its own beside the test database (dropped afterwards), empty or migrated."""
+    if _is_postgres(database_url):
+        server_url = make_url(database_url)
+        name = f"{server_url.database}_{suffix}"
+        admin = create_engine(server_url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = server_url.set(database=name).render_as_string(hide_password=False)
+    else:
+        admin, url = None, f"sqlite:///{directory / f'{suffix}.sqlite3'}"
+    if migrated:
+        _migrate(url)
+    try:
+        yield url
+    finally:
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
 
 
 def _migrate(url: str) -> None:

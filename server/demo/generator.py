@@ -13,19 +13,20 @@ same seed and size, same rows (only the Argon2 password hashes differ, by their 
 """
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from server.demo import names as words
 from server.demo.accounts import RESIDENT_ACCOUNT, write_accounts
+from server.demo.buildings import CompoundPlan, building_grids, building_shapes
 from server.demo.places import Places, split
 from server.demo.people import People
 from server.demo.writer import TABLE_NAMES, BulkWriter
 
 DEFAULT_HOUSEHOLDS = 4000
-MIN_HOUSEHOLDS = 1000
+MIN_HOUSEHOLDS = 1500  # the built-in places and two grids of 10+ households per community
 HOUSEHOLDS_PER_COMMUNITY = 2600
 HOUSEHOLDS_PER_GRID = 400
 
@@ -55,15 +56,6 @@ class Unit:
     lat: float
     lng: float
     district: int = 0  # index into names.DISTRICTS
-
-
-@dataclass
-class CompoundPlan:
-    budget: int  # households, exactly
-    grids: list[int]  # grid indexes in the community; two: the grids split its buildings
-    kind: str = "new"  # old (家属院, 5–7 floors, no lift), mid, new
-    special: str | None = None  # a name of SPECIAL_COMPOUNDS
-    grid_shares: list[int] = field(default_factory=list)
 
 
 class CityGenerator:
@@ -307,8 +299,8 @@ class CityGenerator:
                  "established_on": established,
                  "term_ends_on": term_ends},
             )
-        shapes = self._building_shapes(plan, kind)
-        owners = self._building_grids(plan, shapes)
+        shapes = building_shapes(self.rng, plan, kind)
+        owners = building_grids(plan, shapes)
         for number, (shape, grid_index) in enumerate(zip(shapes, owners), start=1):
             units, floors, per_floor, count = shape
             building_id = self.writer.next_id("buildings")
@@ -330,55 +322,6 @@ class CityGenerator:
             {"id": self.writer.next_id("grid_coverages"), "grid_id": grid_id,
              "compound_id": compound_id, "building_id": building_id},
         )
-
-    def _shape(self, kind: str) -> tuple[int, int, int]:
-        """(units, floors, flats per floor of a unit) of a new building of this kind."""
-        rng = self.rng
-        if kind == "old":
-            return rng.randint(1, 3), rng.randint(5, 7), 2
-        if kind == "mid":
-            return rng.randint(2, 3), rng.choice((6, 6, 7, 9, 11, 12, 15, 18)), 2
-        units = rng.randint(1, 4)
-        return units, rng.randint(11, 33), 4 if units == 1 else 2
-
-    def _building_shapes(self, plan: CompoundPlan, kind: str) -> list[tuple[int, int, int, int]]:
-        """Buildings until the compound's households are placed.
-
-        Each is (units, floors, flats per floor of a unit, households registered)."""
-        min_floors = 5 if kind == "old" else 6
-        # A compound split between grids has at least three buildings; 帝豪花园 has 2 units of 2 flats.
-        cap_limit = plan.budget // 3 if len(plan.grids) > 1 else plan.budget
-        shapes = []
-        remaining = plan.budget
-        while remaining > 0:
-            if plan.special == DIHAO:
-                units, floors, per_floor = 2, self.rng.randint(11, 26), 2
-            else:
-                units, floors, per_floor = self._shape(kind)
-            limit = min(remaining, cap_limit) if cap_limit >= 8 else remaining
-            if units * floors * per_floor > limit:
-                floors = max(min_floors, math.ceil(limit / (units * per_floor)))
-                if units * floors * per_floor > limit and units > 1:
-                    units = max(1, math.ceil(limit / (floors * per_floor)))
-            count = min(units * floors * per_floor, limit)
-            shapes.append((units, floors, per_floor, count))
-            remaining -= count
-        return shapes
-
-    def _building_grids(self, plan: CompoundPlan, shapes) -> list[int | None]:
-        """For a compound split between two grids: which grid covers each building (else None)."""
-        if len(plan.grids) == 1:
-            return [None] * len(shapes)
-        first, second = plan.grids
-        owners, covered = [], 0
-        for position, (*_, count) in enumerate(shapes):
-            take_first = position == 0 or (
-                owners[-1] == first and covered + count / 2 <= plan.grid_shares[0]
-                and position < len(shapes) - 1  # the second grid gets one building at least
-            )
-            owners.append(first if take_first else second)
-            covered += count if take_first else 0
-        return owners
 
     def _households(self, building_id, units, floors, per_floor, count, demo=False) -> None:
         """`count` households, floor by floor (the top floors stay unregistered when short)."""

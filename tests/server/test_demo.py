@@ -7,6 +7,7 @@ from server.auth.models import RoleAssignment, User
 from server.auth.passwords import verify_password
 from server.demo import DEFAULT_HOUSEHOLDS, DEMO_ACCOUNTS, load_demo
 from server.extensions import db
+from tests.conftest import fresh_database
 from server.org.models import (
     ORG_KINDS,
     Building,
@@ -20,33 +21,20 @@ from server.org.models import (
 )
 
 
-# --- LOCAL FIXTURES (temporary: to be replaced by the shared conftest fixtures) -------------
-def make_app(path):
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}"})
-    with app.app_context():
-        db.create_all()
-    return app
-
-
-@pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path / "t.sqlite3")
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def make_app(url):
+    return create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test"})
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """One default demo city, loaded once for the read-only tests of this module."""
-    app = make_app(tmp_path_factory.mktemp("demo") / "t.sqlite3")
-    with app.app_context():
-        summary = load_demo()
-        yield summary
-        db.session.remove()
-        db.engine.dispose()
-# --- END LOCAL FIXTURES ----------------------------------------------------------------------
+def demo(database_url, tmp_path_factory):
+    """One default demo city in a database of its own, loaded once for the read-only tests."""
+    with fresh_database(database_url, tmp_path_factory.mktemp("demo"), "demo") as url:
+        app = make_app(url)
+        with app.app_context():
+            summary = load_demo()
+            yield summary
+            db.session.remove()
+            db.engine.dispose()
 
 
 def count(model) -> int:
@@ -212,21 +200,22 @@ def snapshot() -> dict:
     }
 
 
-def test_same_seed_same_city(demo, tmp_path):
+def test_same_seed_same_city(demo, database_url, tmp_path):
     first = snapshot()
-    other = make_app(tmp_path / "again.sqlite3")
-    with other.app_context():
-        load_demo(seed=2026)
-        second = snapshot()
-        db.session.remove()
-        db.engine.dispose()
+    with fresh_database(database_url, tmp_path, "again") as url:
+        other = make_app(url)
+        with other.app_context():
+            load_demo(seed=2026)
+            second = snapshot()
+            db.session.remove()
+            db.engine.dispose()
     assert first == second
 
 
 def test_other_seed_other_city(demo, app):
     default = [r.name for r in db.session.scalars(select(Resident).order_by(Resident.id).limit(30))]
     with app.app_context():
-        load_demo(households=1000, seed=7)
+        load_demo(households=1500, seed=7)
         other = [r.name for r in db.session.scalars(select(Resident).order_by(Resident.id).limit(30))]
         assert db.session.scalar(select(func.count()).where(Compound.name == "帝豪花园")) == 1
     assert other != default
@@ -253,8 +242,16 @@ def test_bigger_city_grows_streets_and_communities(app):
 
 def test_refuses_a_database_with_data(app):
     with app.app_context():
-        load_demo(households=1000)
+        load_demo(households=1500)
         with pytest.raises(RuntimeError):
-            load_demo(households=1000)
+            load_demo(households=1500)
         with pytest.raises(ValueError):
             load_demo(households=10)
+
+
+def test_readme_lists_the_demo_accounts_as_they_are():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for account in DEMO_ACCOUNTS:
+        assert f"| {account['phone']} | {account['password']} |" in readme, account["phone"]

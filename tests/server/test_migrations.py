@@ -8,32 +8,18 @@ from sqlalchemy import inspect, text
 
 from server import create_app
 from server.extensions import db
+from tests.conftest import fresh_database
 
 
 @pytest.fixture
 def fresh_app(database_url, tmp_path):
-    """An app on a database of its own, so migrating it up and down disturbs nothing else."""
-    if database_url.startswith("postgresql"):
-        from sqlalchemy import create_engine
-        from sqlalchemy.engine import make_url
-
-        name = f"{make_url(database_url).database}_mig"
-        admin = create_engine(make_url(database_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    else:
-        admin, url = None, f"sqlite:///{tmp_path}/mig.sqlite3"
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x"})
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    """An app on an empty database of its own, so migrating it up and down disturbs nothing else."""
+    with fresh_database(database_url, tmp_path, "mig", migrated=False) as url:
+        app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x"})
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _tables():

@@ -8,13 +8,15 @@ function roleCard({ role, scope_type: scopeType, scope_name: scopeName, scope_pa
   // A role this release does not know yet still gets a card, named by its code.
   const known = hasKey(`role.${role}.name`);
   const scopeLabel = hasKey(`scope.${scopeType}`) ? t(`scope.${scopeType}`) : scopeType;
+  // The path leads up to the scope; its last step is the scope itself, already shown as the name.
+  const parents = scopePath.at(-1) === scopeName ? scopePath.slice(0, -1) : scopePath;
   return h('article', { class: 'card role-card', 'data-testid': 'role-card', 'data-role': role },
     h('h3', { class: 'card__title', text: known ? t(`role.${role}.name`) : role }),
     h('p', { class: 'role-card__scope' },
       h('span', { class: 'tag', text: scopeLabel }),
       h('span', { class: 'role-card__scope-name', text: scopeName })),
-    scopePath.length
-      ? h('ol', { class: 'path', 'aria-label': t('home.path_label') }, scopePath.map((part) => h('li', { text: part })))
+    parents.length
+      ? h('ol', { class: 'path', 'aria-label': t('home.path_label') }, parents.map((part) => h('li', { text: part })))
       : null,
     known ? h('p', { class: 'role-card__about', text: t(`role.${role}.about`) }) : null);
 }

@@ -1,0 +1,116 @@
+"""Benchmark: load the demo city at scale into a fresh database and print the figures.
+
+    .venv/bin/python bench/demo_scale.py                       # SQLite, 200,000 households
+    .venv/bin/python bench/demo_scale.py --households 50000
+    .venv/bin/python bench/demo_scale.py --postgres            # a throw-away PostgreSQL database
+
+SQLite: a new file in a temporary folder (removed afterwards unless --keep). PostgreSQL: a new
+database redgrid_bench_<pid> on --pg-server (default postgresql+psycopg://postgres@127.0.0.1:5432/),
+dropped afterwards. The schema comes from the Alembic migrations when there are any, else from
+db.create_all(). The time covers load_demo() only (generation, inserts, commit).
+"""
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/"
+
+
+def create_schema(app) -> str:
+    from server.extensions import db
+
+    if any((ROOT / "migrations" / "versions").glob("*.py")):
+        import flask_migrate
+
+        flask_migrate.upgrade()
+        return "alembic upgrade"
+    db.create_all()
+    return "db.create_all()"
+
+
+def run(url: str, households: int, seed: int) -> dict:
+    from server import create_app
+    from server.demo import load_demo
+    from server.extensions import db
+
+    app = create_app({"TESTING": True, "DATABASE_URL": url})
+    with app.app_context():
+        schema = create_schema(app)
+        started = time.perf_counter()
+        summary = load_demo(households=households, seed=seed)
+        seconds = time.perf_counter() - started
+        db.session.remove()
+        db.engine.dispose()  # SQLite: the last connection closing checkpoints the WAL
+    return {"schema": schema, "seconds": seconds, **summary}
+
+
+def report(kind: str, result: dict, size_bytes: int | None) -> None:
+    counts = result["counts"]
+    seconds = result["seconds"]
+    print(f"database          {kind} (schema by {result['schema']})")
+    print(f"households        {counts['households']:,}")
+    print(f"residents         {counts['residents']:,}")
+    print(f"buildings         {counts['buildings']:,}")
+    print(f"compounds         {counts['compounds']:,}")
+    print(f"org units         {counts['org_units']:,}")
+    print(f"seconds           {seconds:.1f}")
+    print(f"households/s      {counts['households'] / seconds:,.0f}")
+    print(f"rows/s            {sum(counts.values()) / seconds:,.0f}")
+    if size_bytes is not None:
+        print(f"database size     {size_bytes / 1_000_000:.1f} MB")
+
+
+def bench_sqlite(args) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="redgrid_bench_"))
+    path = folder / "bench.sqlite3"
+    try:
+        result = run(f"sqlite:///{path}", args.households, args.seed)
+        size = sum(p.stat().st_size for p in folder.glob("bench.sqlite3*"))
+        report(f"SQLite {path}", result, size)
+    finally:
+        if not args.keep:
+            for p in folder.glob("*"):
+                p.unlink()
+            folder.rmdir()
+
+
+def bench_postgres(args) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    server = make_url(args.pg_server)
+    name = f"redgrid_bench_{os.getpid()}"
+    admin = psycopg.connect(
+        host=server.host or "127.0.0.1", port=server.port or 5432, user=server.username or "postgres",
+        password=server.password, dbname=server.database or "postgres", autocommit=True,
+    )
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = server.set(database=name).render_as_string(hide_password=False)
+        result = run(url, args.households, args.seed)
+        size = admin.execute("SELECT pg_database_size(%s)", (name,)).fetchone()[0]
+        report(f"PostgreSQL {name}", result, size)
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--households", type=int, default=200_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--postgres", action="store_true", help="bench a fresh PostgreSQL database")
+    parser.add_argument("--pg-server", default=DEFAULT_PG_SERVER, help="PostgreSQL server URL (no database)")
+    parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    args = parser.parse_args()
+    (bench_postgres if args.postgres else bench_sqlite)(args)
+
+
+if __name__ == "__main__":
+    main()
