@@ -114,9 +114,12 @@ def create_user_command(phone, display_name, password, role, scope_id, locale):
 @with_appcontext
 def serve_command(host, port):
     """Run the embedded server (one process, threads). For the scaled setup use gunicorn."""
+    from werkzeug.serving import run_simple
+
     click.echo(f"Redgrid on http://{host}:{port}/  (Ctrl+C stops)")
     sys.stdout.flush()
-    current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+    # Not app.run(): Flask ignores it inside a CLI command.
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
 def _safe_url(url: str) -> str:

@@ -33,3 +33,37 @@ def test_create_user_refuses_bad_input_with_a_message(app, world, db):
     assert bad_phone.exit_code != 0 and "phone" in bad_phone.output
     taken = runner.invoke(args=["create-user", "--phone", "13800000003", "--name", "x", "--password", "longenough1"])
     assert taken.exit_code != 0 and "该手机号已注册" in taken.output
+
+
+def test_serve_answers_http(app, world):
+    """`redgrid serve` really serves (a CLI command must not hand over to app.run, which Flask ignores)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "x"}
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from server.cli import main; main()", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                assert server.poll() is None, server.stdout.read().decode()
+                assert time.monotonic() < deadline, "redgrid serve did not answer in 30 s"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stdout.close()
