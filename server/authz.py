@@ -9,7 +9,6 @@ action at all gets "forbidden" (403).
 """
 from dataclasses import dataclass
 
-from flask import g
 from sqlalchemy import false, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -46,10 +45,10 @@ class Scopes:
 
 
 def scopes_of(user: User) -> Scopes:
-    """Load a user's scopes once per request (cached on flask.g)."""
-    cache = g.setdefault("_redgrid_scopes", {})
-    if user.id in cache:
-        return cache[user.id]
+    """Load a user's scopes once per loaded user object (one request: Flask-Login loads it anew)."""
+    cached = getattr(user, "_redgrid_scopes", None)
+    if cached is not None:
+        return cached
     rows = db.session.execute(
         select(RoleAssignment, OrgUnit.path, OrgUnit.parent_id)
         .outerjoin(OrgUnit, OrgUnit.id == RoleAssignment.org_unit_id)
@@ -71,13 +70,13 @@ def scopes_of(user: User) -> Scopes:
         volunteer_community_ids=frozenset(ids["volunteer"]),
         is_root_admin=root,
     )
-    cache[user.id] = scopes
+    user._redgrid_scopes = scopes
     return scopes
 
 
 def forget_scopes(user: User) -> None:
     """Drop the cached scopes after a role change in this request."""
-    g.setdefault("_redgrid_scopes", {}).pop(user.id, None)
+    user._redgrid_scopes = None
 
 
 def _outermost(paths: list[str]) -> list[str]:

@@ -70,6 +70,7 @@ def user_for_session(token: str) -> User | None:
         row.last_seen_at = utcnow()
         db.session.commit()
     user.session_token = token
+    user._redgrid_scopes = None  # scopes are computed afresh for every request
     return user
 
 

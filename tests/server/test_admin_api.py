@@ -114,3 +114,19 @@ def test_user_detail_hides_roles_outside_the_jurisdiction(world, auth, db):
     auth.login("13800000002", PASSWORD)
     roles = auth.client.get(f"/api/admin/users/{world.worker_a}").get_json()["roles"]
     assert [r["role"] for r in roles] == ["grid_worker"]
+
+
+def test_a_granted_role_takes_effect_on_the_next_request(world, auth, app):
+    from tests.conftest import AuthActions
+
+    worker = AuthActions(app.test_client())
+    worker.login("13800000003", PASSWORD)
+    url = f"/api/places/households/{world.hh_wenfeng1[0]}"
+    assert worker.client.get(url).status_code == 404
+    auth.login("13800000002", PASSWORD)
+    granted = auth.send("POST", f"/api/admin/users/{world.worker_a}/roles", json={"role": "grid_worker", "scope_id": world.g2})
+    assert granted.status_code == 201
+    assert worker.client.get(url).status_code == 200
+    assignment = next(r["id"] for r in granted.get_json()["roles"] if r["scope_id"] == world.g2)
+    auth.send("DELETE", f"/api/admin/users/{world.worker_a}/roles/{assignment}")
+    assert worker.client.get(url).status_code == 404
