@@ -5,7 +5,13 @@ from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
 from server.auth import service
-from server.auth.schemas import CsrfSchema, LoginSchema, MeSchema, ProfileUpdateSchema
+from server.auth.schemas import (
+    CsrfSchema,
+    LoginSchema,
+    MeSchema,
+    ProfileUpdateSchema,
+    normalize_phone,
+)
 from server.extensions import limiter
 
 blp = Blueprint("auth", __name__, url_prefix="/api", description="Accounts and sessions")
@@ -18,7 +24,8 @@ def _login_limit() -> str:
 def _phone_key() -> str:
     body = request.get_json(silent=True)
     phone = body.get("phone") if isinstance(body, dict) else None
-    return f"login-phone:{phone}"
+    # Normalized, so "138 0000 0003" and "+8613800000003" count against the same account.
+    return f"login-phone:{normalize_phone(phone) if isinstance(phone, str) else phone}"
 
 
 def me_payload(user) -> dict:

@@ -1,4 +1,6 @@
 """Input and output shapes of the auth endpoints."""
+import re
+
 import marshmallow as ma
 from marshmallow import validate
 
@@ -10,8 +12,22 @@ PHONE_RE = r"^1[3-9]\d{9}$"
 
 
 class PhoneField(ma.fields.String):
+    """A mainland mobile number, as people type it: "138 0000 0003", "138-0000-0003" and
+    "+86 13800000003" all become "13800000003"."""
+
     def __init__(self, **kwargs):
         super().__init__(validate=validate.Regexp(PHONE_RE, error="field.phone"), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return normalize_phone(super()._deserialize(value, attr, data, **kwargs))
+
+
+def normalize_phone(text: str) -> str:
+    digits = re.sub(r"[\s\-()]", "", text)
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            return digits[len(prefix):]
+    return digits
 
 
 class LoginSchema(ma.Schema):

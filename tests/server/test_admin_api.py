@@ -130,3 +130,32 @@ def test_a_granted_role_takes_effect_on_the_next_request(world, auth, app):
     assignment = next(r["id"] for r in granted.get_json()["roles"] if r["scope_id"] == world.g2)
     auth.send("DELETE", f"/api/admin/users/{world.worker_a}/roles/{assignment}")
     assert worker.client.get(url).status_code == 404
+
+
+def test_password_reset_by_an_admin_is_audited_and_works(world, auth, app):
+    from tests.conftest import AuthActions
+
+    auth.login("13800000002", PASSWORD)
+    response = auth.send("PATCH", f"/api/admin/users/{world.worker_a}", json={"password": "brand-new-pass"})
+    assert response.status_code == 200 and "password" not in response.get_json()
+    worker = AuthActions(app.test_client())
+    assert worker.login("13800000003", PASSWORD).status_code == 401
+    assert worker.login("13800000003", "brand-new-pass").status_code == 200
+    root = AuthActions(app.test_client())
+    root.login("13800000001", PASSWORD)
+    entries = root.client.get(f"/api/admin/audit?action=user.password_reset&target_id={world.worker_a}").get_json()
+    assert entries["total"] == 1
+    (entry,) = entries["items"]
+    assert entry["target_type"] == "users" and entry["details"] == {}
+    assert entry["actor_id"] == auth.client.get("/api/me").get_json()["user"]["id"]
+
+
+def test_audit_log_lists_role_changes_newest_first(world, auth):
+    auth.login("13800000001", PASSWORD)
+    auth.send("POST", f"/api/admin/users/{world.worker_a}/roles", json={"role": "volunteer", "scope_id": world.hexi})
+    auth.send("POST", f"/api/admin/users/{world.worker_b}/roles", json={"role": "volunteer", "scope_id": world.hexi})
+    items = auth.client.get("/api/admin/audit?action=role.grant").get_json()["items"]
+    assert [i["target_id"] for i in items] == [world.worker_b, world.worker_a]
+    assert items[0]["details"] == {"role": "volunteer", "scope_type": "org_unit", "scope_id": world.hexi}
+    sign_ins = auth.client.get("/api/admin/audit?action=auth.sign_in").get_json()["items"]
+    assert [i["actor_id"] for i in sign_ins] == [world.root_admin]

@@ -135,3 +135,28 @@ def test_user_can_switch_language(world, auth):
     refused = auth.send("PATCH", "/api/me", json={"locale": "fr"})
     assert refused.status_code == 422
     assert refused.get_json()["error"]["fields"] == {"locale": ["Must be one of: zh-CN, en."]}
+
+
+def test_phone_numbers_are_accepted_as_people_type_them(world, app):
+    from tests.conftest import AuthActions
+
+    for typed in ("138 0000 0003", "138-0000-0003", "+86 138 0000 0003", "008613800000003"):
+        auth = AuthActions(app.test_client())
+        response = auth.login(typed, PASSWORD)
+        assert response.status_code == 200, (typed, response.get_json())
+        assert response.get_json()["user"]["phone"] == "13800000003"
+
+
+def test_throttling_is_not_dodged_by_typing_the_phone_differently(world, app):
+    from tests.conftest import AuthActions
+
+    typings = ["13800000003", "138 0000 0003", "+8613800000003", "138-0000-0003", "0086 13800000003"]
+    for i, typed in enumerate(typings):
+        auth = AuthActions(app.test_client())
+        token = auth.client.get("/api/csrf", environ_base={"REMOTE_ADDR": f"192.0.2.{i}"}).get_json()["csrf_token"]
+        response = auth.client.post("/api/auth/login", json={"phone": typed, "password": "wrong"}, headers={"X-CSRFToken": token}, environ_base={"REMOTE_ADDR": f"192.0.2.{i}"})
+        assert response.status_code == 401
+    last = AuthActions(app.test_client())
+    token = last.client.get("/api/csrf", environ_base={"REMOTE_ADDR": "192.0.2.99"}).get_json()["csrf_token"]
+    response = last.client.post("/api/auth/login", json={"phone": "138 0000 0003", "password": PASSWORD}, headers={"X-CSRFToken": token}, environ_base={"REMOTE_ADDR": "192.0.2.99"})
+    assert response.status_code == 429
