@@ -1,6 +1,53 @@
-"""The Redgrid offline sync protocol (`redgrid-sync/1`) as a pure library: no I/O, no Flask,
-no SQLAlchemy. The engine itself arrives with the sync issue; this package fixes its place."""
+"""The Redgrid offline sync protocol (`redgrid-sync/1`, see PROTOCOL.md) as a pure library:
+no I/O, no Flask, no SQLAlchemy. The server binds it to its database; the reference
+MemoryStore here is what every store must behave like."""
+from sync._cursor import decode_cursor, encode_cursor
+from sync._engine import (
+    DEFAULT_PAGE,
+    MAX_BATCH,
+    MAX_PAGE,
+    PROTOCOL_VERSION,
+    SUPPORTED_PROTOCOLS,
+    Engine,
+    PullPage,
+    Store,
+    check_protocol,
+)
+from sync._errors import BadMutation, CursorExpired, CursorInvalid, SyncError, UnsupportedProtocol
+from sync._memory import MemoryStore
+from sync._merge import Merged, Rejection, merge
+from sync._rules import CONFLICT_RULES, Entity, Field, template_buckets
+from sync._types import Actor, Conflict, LogEntry, Mutation, MutationResult, Record
 
-PROTOCOL_VERSION = "redgrid-sync/1"
-
-__all__ = ["PROTOCOL_VERSION"]
+__all__ = [
+    "Actor",
+    "BadMutation",
+    "CONFLICT_RULES",
+    "Conflict",
+    "CursorExpired",
+    "CursorInvalid",
+    "DEFAULT_PAGE",
+    "Engine",
+    "Entity",
+    "Field",
+    "LogEntry",
+    "MAX_BATCH",
+    "MAX_PAGE",
+    "MemoryStore",
+    "Merged",
+    "Mutation",
+    "MutationResult",
+    "PROTOCOL_VERSION",
+    "PullPage",
+    "Record",
+    "Rejection",
+    "SUPPORTED_PROTOCOLS",
+    "Store",
+    "SyncError",
+    "UnsupportedProtocol",
+    "check_protocol",
+    "decode_cursor",
+    "encode_cursor",
+    "merge",
+    "template_buckets",
+]

@@ -1,0 +1,195 @@
+"""The sync engine: push (apply a batch of mutations) and pull (changes since a cursor), over
+any Store (PROTOCOL.md §5, §6). No I/O of its own; the store does it."""
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Protocol
+
+from sync._cursor import decode_cursor, encode_cursor
+from sync._errors import CursorExpired, UnsupportedProtocol
+from sync._merge import Merged, Rejection, merge
+from sync._rules import Entity
+from sync._types import Actor, LogEntry, Mutation, MutationResult, Record
+
+PROTOCOL_VERSION = "redgrid-sync/1"
+SUPPORTED_PROTOCOLS = (PROTOCOL_VERSION,)
+DEFAULT_PAGE = 500
+MAX_PAGE = 2000
+MAX_BATCH = 500
+
+
+class Store(Protocol):
+    """What the engine needs from storage (§5.3). The server's SQLAlchemy store and the
+    in-memory reference store implement it and must behave the same."""
+
+    def epoch(self) -> str: ...
+    def begin_write(self) -> None: ...
+    def get_record(self, entity: str, record_id: str) -> Record | None: ...
+    def put_record(self, record: Record) -> None: ...
+    def allocate(self, count: int) -> list[int]: ...
+    def log_put(self, entry: LogEntry) -> None: ...
+    def live_buckets(self, entity: str, record_id: str) -> set[str]: ...
+    def get_result(self, mutation_id: str) -> tuple[int, MutationResult] | None: ...
+    def save_result(self, user_id: int, client_id: str, result: MutationResult) -> None: ...
+    def save_conflicts(self, user_id: int, mutation: Mutation, conflicts: list) -> None: ...
+    def changes_since(self, positions: Mapping[str, int], limit: int) -> list[LogEntry]: ...
+    def purged_through(self) -> int: ...
+
+
+@dataclass
+class PullPage:
+    changes: list[LogEntry]
+    cursor: str
+    has_more: bool
+    buckets: list[str]
+    removed_buckets: list[str] = field(default_factory=list)
+    reset_buckets: list[str] = field(default_factory=list)
+
+    def to_wire(self) -> dict:
+        return {
+            "protocol": PROTOCOL_VERSION,
+            "changes": [c.to_wire() for c in self.changes],
+            "cursor": self.cursor,
+            "has_more": self.has_more,
+            "buckets": self.buckets,
+            "removed_buckets": self.removed_buckets,
+            "reset_buckets": self.reset_buckets,
+        }
+
+
+def check_protocol(version: str | None) -> None:
+    """§3: refuse a protocol version this server does not speak."""
+    if version not in SUPPORTED_PROTOCOLS:
+        raise UnsupportedProtocol(f"unsupported protocol {version!r}", supported=list(SUPPORTED_PROTOCOLS))
+
+
+class Engine:
+    """Push and pull for a set of entity types over one store."""
+
+    def __init__(self, store: Store, entities: Iterable[Entity]):
+        self.store = store
+        self.entities = {e.name: e for e in entities}
+
+    # --- push (§6) ---------------------------------------------------------------------------
+
+    def push(self, actor: Actor, client_id: str, mutations: list[Mutation]) -> list[MutationResult]:
+        """Apply mutations in order; each is applied, applied with conflicts, or rejected.
+
+        A mutation id seen before returns its first result and writes nothing (§6.4)."""
+        self.store.begin_write()
+        batch: dict[str, MutationResult] = {}
+        overlay: dict[tuple[str, str], Record] = {}
+        results = []
+        for mutation in mutations:
+            result = batch.get(mutation.id) or self._replayed(actor, mutation)
+            if result is None:
+                result = self._apply(actor, client_id, mutation, overlay)
+                self.store.save_result(actor.user_id, client_id, result)
+                batch[mutation.id] = result
+            results.append(result)
+        return results
+
+    def _replayed(self, actor: Actor, mutation: Mutation) -> MutationResult | None:
+        prior = self.store.get_result(mutation.id)
+        if prior is None:
+            return None
+        user_id, result = prior
+        if user_id != actor.user_id:
+            # Mutation ids are UUIDs; a collision with another user's is refused, never replayed.
+            return _rejected(mutation, Rejection("mutation_id_taken", "this mutation id belongs to another user"))
+        return result
+
+    def _apply(self, actor: Actor, client_id: str, mutation: Mutation, overlay) -> MutationResult:
+        entity = self.entities.get(mutation.entity)
+        if entity is None:
+            return _rejected(mutation, Rejection("unknown_entity", f"unknown entity {mutation.entity!r}"))
+        key = (mutation.entity, mutation.record_id)
+        current = overlay.get(key) or self.store.get_record(*key)
+        if current is not None:
+            visible = set(entity.buckets(current.values)) & set(actor.buckets)
+            if not visible:
+                # Same answer as a missing record: ids outside a scope reveal nothing (§6.3).
+                return _rejected(mutation, Rejection("out_of_scope", "the record does not exist or is outside your scope"))
+            roles = actor.roles_in(visible)
+        elif mutation.op == "create":
+            roles = actor.roles_in(set(entity.buckets(mutation.fields)) & set(actor.buckets))
+            if not roles:
+                return _rejected(mutation, Rejection("out_of_scope", "the record would be outside your scope"))
+        else:
+            return _rejected(mutation, Rejection("not_found", "the record does not exist or is outside your scope"))
+        outcome = merge(entity, current, mutation, roles, client_id)
+        if isinstance(outcome, Rejection):
+            return _rejected(mutation, outcome)
+        if not outcome.deleted:
+            if not set(entity.buckets(outcome.values)) & set(actor.buckets):
+                return _rejected(mutation, Rejection("out_of_scope", "the change would move the record outside your scope"))
+            errors = entity.validate(outcome.values, mutation.op) if entity.validate else {}
+            if errors:
+                return _rejected(mutation, Rejection("invalid", "some fields are invalid", {k: list(v) for k, v in errors.items()}))
+        if not outcome.changed and not outcome.deleted and current is not None:
+            # Nothing new (e.g. every field already had the client's value): no version bump.
+            return MutationResult(mutation.id, mutation.entity, mutation.record_id, "conflict" if outcome.conflicts else "applied", current.version, _wire(current), outcome.conflicts)
+        record = self._write(entity, current, mutation, outcome, client_id)
+        overlay[key] = record
+        if outcome.conflicts:
+            self.store.save_conflicts(actor.user_id, mutation, outcome.conflicts)
+        status = "conflict" if outcome.conflicts else "applied"
+        return MutationResult(mutation.id, mutation.entity, mutation.record_id, status, record.version, _wire(record), outcome.conflicts)
+
+    def _write(self, entity: Entity, current: Record | None, mutation: Mutation, outcome: Merged, client_id: str) -> Record:
+        """Store the new state with a new sequence number and log it in every bucket (§5.1)."""
+        (seq,) = self.store.allocate(1)
+        field_versions = dict(current.field_versions) if current else {}
+        field_writers = dict(current.field_writers) if current else {}
+        for name in outcome.changed:
+            field_versions[name] = seq
+            field_writers[name] = client_id
+        record = Record(mutation.entity, mutation.record_id, outcome.values, field_versions, seq, outcome.deleted, field_writers)
+        self.store.put_record(record)
+        now_in = set() if outcome.deleted else set(entity.buckets(record.values))
+        before = self.store.live_buckets(mutation.entity, mutation.record_id)
+        for bucket in sorted(now_in):
+            self.store.log_put(LogEntry(seq, bucket, record.entity, record.id, "put", seq, dict(record.values)))
+        for bucket in sorted(before - now_in):
+            # Deleted, or moved out of this bucket: a tombstone tells the bucket's clients (§5.4).
+            self.store.log_put(LogEntry(seq, bucket, record.entity, record.id, "delete", seq, None))
+        return record
+
+    # --- pull (§5) ---------------------------------------------------------------------------
+
+    def pull(self, actor: Actor, cursor: str | None, limit: int = DEFAULT_PAGE) -> PullPage:
+        """Changes in the actor's buckets since the cursor, oldest first, at most `limit`."""
+        limit = max(1, min(limit, MAX_PAGE))
+        epoch, positions = decode_cursor(cursor)
+        if epoch is not None and epoch != self.store.epoch():
+            raise CursorExpired("the server's data was reset; pull again from the start")
+        in_scope = sorted(actor.buckets)
+        purged = self.store.purged_through()
+        reset = [b for b in in_scope if 0 < positions.get(b, 0) < purged]
+        query = {b: 0 if b in reset else positions.get(b, 0) for b in in_scope}
+        rows = self.store.changes_since(query, limit + 1) if query else []
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        new_positions = dict(query)
+        if rows:
+            last = rows[-1].seq
+            returned_at_last = {r.bucket for r in rows if r.seq == last}
+            for bucket in in_scope:
+                # Every row of this bucket below `last` was returned (rows come in seq order);
+                # at `last` itself only if it was in this page (§5.2).
+                reached = last if (bucket in returned_at_last or not has_more) else last - 1
+                new_positions[bucket] = max(query[bucket], reached)
+        return PullPage(
+            rows,
+            encode_cursor(self.store.epoch(), new_positions),
+            has_more,
+            in_scope,
+            sorted(set(positions) - set(in_scope)),
+            reset,
+        )
+
+
+def _wire(record: Record) -> dict:
+    return record.to_wire()
+
+
+def _rejected(mutation: Mutation, rejection: Rejection) -> MutationResult:
+    return MutationResult(mutation.id, mutation.entity, mutation.record_id, "rejected", error=rejection.to_wire())
