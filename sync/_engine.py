@@ -124,13 +124,14 @@ class Engine:
             errors = entity.validate(outcome.values, mutation.op) if entity.validate else {}
             if errors:
                 return _rejected(mutation, Rejection("invalid", "some fields are invalid", {k: list(v) for k, v in errors.items()}))
+        if outcome.conflicts:
+            # Kept whether or not anything else changed: a losing value is never dropped (§7.3).
+            self.store.save_conflicts(actor.user_id, mutation, outcome.conflicts)
         if not outcome.changed and not outcome.deleted and current is not None:
-            # Nothing new (e.g. every field already had the client's value): no version bump.
+            # Nothing new to store (every field lost, or already had the client's value): no version bump.
             return MutationResult(mutation.id, mutation.entity, mutation.record_id, "conflict" if outcome.conflicts else "applied", current.version, _wire(current), outcome.conflicts)
         record = self._write(entity, current, mutation, outcome, client_id)
         overlay[key] = record
-        if outcome.conflicts:
-            self.store.save_conflicts(actor.user_id, mutation, outcome.conflicts)
         status = "conflict" if outcome.conflicts else "applied"
         return MutationResult(mutation.id, mutation.entity, mutation.record_id, status, record.version, _wire(record), outcome.conflicts)
 
