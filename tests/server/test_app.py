@@ -1,7 +1,5 @@
 """The app factory, its configuration and what every response carries."""
 import os
-import subprocess
-import sys
 
 import pytest
 
@@ -83,9 +81,3 @@ def test_pwa_shell_is_served_at_the_root(client):
         assert manifest.get_json()["display"] == "standalone"
     with client.get("/js/../../server/config.py") as escape:
         assert escape.status_code == 404
-
-
-def test_sync_library_imports_neither_flask_nor_sqlalchemy():
-    code = "import sys, sync; print(sorted(m for m in ('flask', 'sqlalchemy') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
