@@ -39,9 +39,10 @@ class Client:
 
 
 class Simulation:
-    def __init__(self, store):
+    def __init__(self, store, commit=lambda: None, entity=NOTE):
         self.store = store
-        self.engine = Engine(store, [NOTE])
+        self.commit = commit
+        self.engine = Engine(store, [entity])
         grid = {"grid:1": frozenset({"grid_worker"})}
         self.clients = [
             Client("worker-a", Actor(1, grid), "phone-a"),
@@ -71,9 +72,11 @@ class Simulation:
         client = self.clients[who]
         if replay_old and client.sent:
             self.engine.push(client.actor, client.client_id, client.sent[0])  # a late duplicate
+            self.commit()
         if client.outbox:
             batch = list(client.outbox)
             results = self.engine.push(client.actor, client.client_id, batch)
+            self.commit()
             client.sent.append(batch)
             if lose_response:
                 return  # the phone never heard back: the outbox stays, to be sent again
@@ -85,6 +88,7 @@ class Simulation:
     def pull(self, client: Client) -> None:
         while True:
             page = self.engine.pull(client.actor, client.cursor, 3)
+            self.commit()
             for change in page.changes:
                 if change.op == "put":
                     client.replica[change.record_id] = (change.version, dict(change.data))

@@ -12,8 +12,8 @@ syncs = st.tuples(st.just("sync"), st.integers(0, 2), st.booleans(), st.booleans
 programs = st.lists(st.one_of(edits, syncs), min_size=1, max_size=40)
 
 
-def play(program, store) -> Simulation:
-    sim = Simulation(store)
+def play(program, store, make=Simulation) -> Simulation:
+    sim = make(store)
     for step in program:
         if step[0] == "edit":
             sim.edit(*step[1:])

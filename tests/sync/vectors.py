@@ -18,9 +18,10 @@ def actor_of(spec: dict) -> Actor:
     return Actor(spec["user_id"], {b: frozenset(r) for b, r in spec["buckets"].items()})
 
 
-def run_vector(vector: dict, store, purge) -> None:
-    """Play every step against `store`; `purge(store, seq)` purges tombstones through seq."""
-    engine = Engine(store, [Entity.from_dict(vector["entity"])])
+def run_vector(vector: dict, store, purge, commit=lambda: None, entity: Entity | None = None) -> None:
+    """Play every step against `store`; `purge(store, seq)` purges tombstones through seq;
+    `commit()` ends each step's transaction (a no-op for the memory store)."""
+    engine = Engine(store, [entity or Entity.from_dict(vector["entity"])])
     actors = {name: actor_of(spec) for name, spec in vector["actors"].items()}
     clients = {name: spec["client_id"] for name, spec in vector["actors"].items()}
     cursors: dict[str, str | None] = {}
@@ -30,12 +31,14 @@ def run_vector(vector: dict, store, purge) -> None:
             name = step["push"]
             results = engine.push(actors[name], clients[name], [Mutation.from_wire(m) for m in step["mutations"]])
             assert len(results) == len(step["results"]), where
+            commit()
             for got, want in zip(results, step["results"]):
                 check_result(got.to_wire(), want, where)
         elif "pull" in step:
             name = step["pull"]
             cursor = None if step["cursor"] == "start" else cursors[name]
             page = engine.pull(actors[name], cursor, step.get("limit", 500)).to_wire()
+            commit()
             cursors[name] = page["cursor"]
             assert page["changes"] == step["changes"], where
             for key in ("has_more", "removed_buckets", "reset_buckets"):
@@ -46,6 +49,7 @@ def run_vector(vector: dict, store, purge) -> None:
             actors[step["set_buckets"]] = actor_of(spec)
         elif "purge_tombstones_through" in step:
             purge(store, step["purge_tombstones_through"])
+            commit()
         else:
             raise AssertionError(f"{where}: unknown step {step}")
     for want in vector["records"]:
