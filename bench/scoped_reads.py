@@ -12,6 +12,10 @@ is called 3 times to warm up, then --repeat times; the line gives the median and
 of one request and what came back (total of a page, length of a list, counts of a detail).
 Ids are found through the API (/api/me, /api/org/units?parent_id=…, the lists), not by SQL.
 
+Without --analyze the planner has no statistics (load_demo does not ANALYZE; on PostgreSQL
+autovacuum may or may not have run by then; the header says whether it is on). With --analyze,
+VACUUM ANALYZE (PostgreSQL) or ANALYZE (SQLite) runs after the load, before any request.
+
 Also prints the plan of the org subtree query (path LIKE '/1/2/%'): EXPLAIN on PostgreSQL,
 EXPLAIN QUERY PLAN on SQLite, both as a literal and in the bound form the app sends
 (path LIKE :prefix || '%', SQLAlchemy's startswith()).
@@ -155,6 +159,25 @@ def print_subtree_plan(app, postgres: bool) -> None:
         db.engine.dispose()
 
 
+def planner_statistics(app, kind: str, analyze: bool) -> str:
+    """Run (VACUUM) ANALYZE when asked; say what the planner has to go on."""
+    from sqlalchemy import text
+
+    from server.extensions import db
+
+    with app.app_context():
+        postgres = kind == "PostgreSQL"
+        if analyze:
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM ANALYZE" if postgres else "ANALYZE")
+        said = "VACUUM ANALYZE after load" if analyze and postgres else "ANALYZE after load" if analyze else "no ANALYZE after load"
+        if postgres:
+            said += f", autovacuum {db.session.scalar(text('SHOW autovacuum'))}"
+        db.session.remove()
+        db.engine.dispose()
+    return said
+
+
 def bench(url: str, kind: str, args) -> None:
     from server import create_app
 
@@ -168,9 +191,10 @@ def bench(url: str, kind: str, args) -> None:
         }
     )
     counts = loaded["counts"]
+    stats = planner_statistics(app, kind, args.analyze)
     print(
         f"database {kind}; households {counts['households']:,}; load {loaded['seconds']:.1f} s; "
-        f"repeat {args.repeat} after {WARMUP} warm-up calls"
+        f"{stats}; repeat {args.repeat} after {WARMUP} warm-up calls"
     )
     sessions = {label: Session(app, label) for label in ACCOUNTS}
     cases = find_cases(sessions)
@@ -226,6 +250,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--postgres", action="store_true", help="bench a fresh PostgreSQL database")
     parser.add_argument("--pg-server", default=DEFAULT_PG_SERVER, help="PostgreSQL server URL (no database)")
+    parser.add_argument("--analyze", action="store_true", help="(VACUUM) ANALYZE after the load, as autovacuum would")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
     args = parser.parse_args()
     (bench_postgres if args.postgres else bench_sqlite)(args)

@@ -1,5 +1,6 @@
 """Reading the org tree and places within a user's scope (authz decides the scope)."""
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from server import authz
 from server.extensions import db
@@ -52,7 +53,8 @@ def org_unit_detail(user, unit_id: int) -> dict:
 
 
 def list_compounds(user, org_unit_id=None, q=None, page=1, per_page=50) -> dict:
-    query = select(Compound).where(authz.visible(user, Compound)).order_by(Compound.id)
+    # One query for the page's companies, not one per compound.
+    query = select(Compound).options(selectinload(Compound.property_company)).where(authz.visible(user, Compound)).order_by(Compound.id)
     if org_unit_id is not None:
         unit = authz.get_visible(user, OrgUnit, org_unit_id)
         query = query.where(
