@@ -63,11 +63,13 @@ def register_blueprints(app: Flask) -> None:
     from server.admin.routes import blp as admin_blp
     from server.audit.routes import blp as audit_blp
     from server.auth.routes import blp as auth_blp
+    from server.blobs.routes import blp as blobs_blp
     from server.extensions import api
     from server.org.routes import blp as org_blp
+    from server.sync.routes import blp as sync_blp
     from server.web.routes import register_web
 
-    for blp in (auth_blp, org_blp, admin_blp, audit_blp):
+    for blp in (auth_blp, org_blp, admin_blp, audit_blp, blobs_blp, sync_blp):
         api.register_blueprint(blp)
     register_web(app)
 

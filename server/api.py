@@ -73,7 +73,7 @@ class RedgridApi(Api):
         self._app.register_error_handler(DomainError, self.handle_domain_error)
 
     def handle_domain_error(self, error: DomainError):
-        return error_response(error.status, error.code, error.message, error.fields)
+        return error_response(error.status, error.code, error.message, error.fields, error.headers)
 
     def handle_http_exception(self, error: HTTPException):
         status = error.code or 500

@@ -6,13 +6,18 @@ buildings the grid covers), red_steward@compound, property_staff@company (the co
 compounds), resident@household, volunteer@community. Reads outside scope are answered as
 "not found" (404) so that ids outside a scope reveal nothing; a role that may never do an
 action at all gets "forbidden" (403).
+
+Photos (blobs): every role may upload; a blob is read by its holders (who uploaded those bytes)
+and by whoever a check added with register_blob_reader lets in; to anyone else it is 404.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import false, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from server.auth.models import ROLES, RoleAssignment, User
+from server.blobs.models import BlobHolder
 from server.errors import Forbidden, NotFound
 from server.extensions import db
 from server.i18n import _
@@ -290,6 +295,10 @@ def can(user: User, action: str, obj=None) -> bool:
         return s.is_root_admin
     if action == "scope.grant":  # obj: (scope_type, scope_row)
         return s.is_admin and _scope_within(user, s, *obj)
+    if action == "blob.upload":
+        return _holds_role(user, BLOB_UPLOAD_ROLES)
+    if action == "blob.read":  # obj: the blob's sha256
+        return _can_read_blob(user, obj)
     raise ValueError(f"unknown action {action!r}")
 
 
@@ -311,3 +320,39 @@ def _scope_within(user: User, s: Scopes, scope_type: str, row) -> bool:
     if scope_type == "company":
         return db.session.scalar(_companies_within(s).where(PropertyCompany.id == row.id)) is not None
     return False
+
+
+# --- photos (blobs) ---------------------------------------------------------------------
+
+BLOB_UPLOAD_ROLES = ("grid_worker", "red_steward", "property_staff", "resident", "volunteer", "admin")
+
+# Checks fn(user, sha256) -> bool that grant reading a blob beyond its holders. The sync engine
+# registers "can see a record that references this blob"; until then only holders read.
+_blob_readers: list[Callable[[User, str], bool]] = []
+
+
+def register_blob_reader(fn: Callable[[User, str], bool]) -> Callable[[User, str], bool]:
+    """Add a reader check (registering the same function twice adds it once); usable as a decorator."""
+    if fn not in _blob_readers:
+        _blob_readers.append(fn)
+    return fn
+
+
+def unregister_blob_reader(fn: Callable[[User, str], bool]) -> None:
+    """Remove a reader check added with register_blob_reader."""
+    if fn in _blob_readers:
+        _blob_readers.remove(fn)
+
+
+def _holds_role(user: User, roles) -> bool:
+    return db.session.scalar(
+        select(RoleAssignment.id).where(RoleAssignment.user_id == user.id, RoleAssignment.role.in_(roles)).limit(1)
+    ) is not None
+
+
+def _can_read_blob(user: User, sha256: str) -> bool:
+    """Holders (who uploaded these bytes) read a blob, and whoever a registered check lets in."""
+    holder = db.session.scalar(
+        select(BlobHolder.user_id).where(BlobHolder.sha256 == sha256, BlobHolder.user_id == user.id)
+    )
+    return holder is not None or any(check(user, sha256) for check in _blob_readers)

@@ -77,6 +77,11 @@ class Config:
         self.OPENAPI_JSON_PATH = "openapi.json"
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.PAGE_SIZE_MAX = 200
+        # Photos (DESIGN.md §5). BLOB_DIR unset: <instance folder>/blobs, resolved when used.
+        self.BLOB_DIR = env_str("REDGRID_BLOB_DIR")
+        self.BLOB_MAX_BYTES = env_int("REDGRID_BLOB_MAX_BYTES", 10 * 1024 * 1024)
+        self.BLOB_MAX_PIXELS = env_int("REDGRID_BLOB_MAX_PIXELS", 40_000_000)  # decoding ~160 MB at most
+        self.BLOB_PARTIAL_TTL_HOURS = env_int("REDGRID_BLOB_PARTIAL_TTL_HOURS", 24)
 
 
 class TestConfig(Config):

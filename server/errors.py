@@ -8,10 +8,11 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, fields: dict | None = None, code: str | None = None):
+    def __init__(self, message: str, fields: dict | None = None, code: str | None = None, headers: dict | None = None):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        self.headers = headers or {}  # extra response headers, e.g. Upload-Offset
         if code:
             self.code = code
 
@@ -45,3 +46,13 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+class TooLarge(DomainError):
+    status = 413
+    code = "too_large"
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    code = "unsupported_type"

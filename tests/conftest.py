@@ -5,12 +5,15 @@ DATABASE_URL unset → SQLite files under pytest's tmp dir. DATABASE_URL set to 
 server URL → a fresh database `redgrid_test_<pid>` is created for the run and dropped after.
 Under CI=true a PostgreSQL URL that does not answer is an error, never a skip.
 """
+import contextvars
 import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -80,6 +83,20 @@ def _migrate(url: str) -> None:
         _db.engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """Every request gets its own app context (fresh `g`, its own database session), as in
+    production, even while the test holds an app context open for the `db` fixture."""
+
+    def open(self, *args, **kwargs):
+        context = contextvars.copy_context()
+
+        def run():
+            _cv_app.set(None)
+            return super(IsolatedClient, self).open(*args, **kwargs)
+
+        return context.run(run)
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     """A fresh app on an empty, migrated database."""
@@ -99,6 +116,7 @@ def app(database_url, tmp_path):
         }
     )
     app.instance_path = str(tmp_path / "instance")
+    app.test_client_class = IsolatedClient
     yield app
     with app.app_context():
         _db.session.remove()

@@ -1,0 +1,87 @@
+"""Which entity types sync, and how each maps to its table (PROTOCOL.md §7.4). Domain packages
+register a binding at import; the engine then handles them all alike."""
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+import marshmallow as ma
+
+from sync import Entity, Field, Record
+
+from server.extensions import db
+
+
+@dataclass
+class EntityBinding:
+    """An entity's rules plus its table and marshmallow schema.
+
+    The schema validates whole records (per-field messages) and converts between the JSON
+    values that sync carries and the table's columns."""
+
+    name: str
+    fields: tuple[Field, ...]
+    create_roles: frozenset[str]
+    delete_roles: frozenset[str]
+    model: type
+    schema: ma.Schema
+    buckets: Callable[[Mapping[str, Any]], list[str]]
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def entity(self) -> Entity:
+        return Entity(self.name, self.fields, self.create_roles, self.delete_roles, self.buckets, self.validate)
+
+    def validate(self, values: Mapping[str, Any], op: str) -> dict[str, list[str]]:
+        errors = self.schema.validate(dict(values))
+        return {name: _flat(messages) for name, messages in errors.items()}
+
+    def load(self, record_id: str) -> Record | None:
+        row = db.session.get(self.model, record_id)
+        if row is None:
+            return None
+        values = self.schema.dump(row)
+        return Record(
+            self.name,
+            row.id,
+            {k: values[k] for k in self.field_names if k in values and values[k] is not None},
+            dict(row.field_versions or {}),
+            row.version,
+            row.deleted,
+            dict(row.field_writers or {}),
+        )
+
+    def store(self, record: Record) -> None:
+        row = db.session.get(self.model, record.id)
+        if row is None:
+            row = self.model(id=record.id)
+            db.session.add(row)
+        loaded = self.schema.load({k: v for k, v in record.values.items() if k in self.field_names}, partial=True)
+        for name in self.field_names:
+            setattr(row, name, loaded.get(name))
+        row.version = record.version
+        row.field_versions = dict(record.field_versions)
+        row.field_writers = dict(record.field_writers)
+        row.deleted = record.deleted
+
+
+def _flat(messages) -> list[str]:
+    if isinstance(messages, dict):
+        return [m for value in messages.values() for m in _flat(value)]
+    return [str(m) for m in messages]
+
+
+_REGISTRY: dict[str, EntityBinding] = {}
+
+
+def register(binding: EntityBinding) -> EntityBinding:
+    _REGISTRY[binding.name] = binding
+    return binding
+
+
+def unregister(name: str) -> None:
+    _REGISTRY.pop(name, None)
+
+
+def bindings() -> dict[str, EntityBinding]:
+    return dict(_REGISTRY)

@@ -1,0 +1,53 @@
+"""The sync endpoints (PROTOCOL.md §5–§7): pull, push, and the conflict records."""
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+
+from server.sync import service
+from server.sync.schemas import (
+    ConflictListArgsSchema,
+    ConflictPageSchema,
+    ConflictRecordSchema,
+    PullPageSchema,
+    PullSchema,
+    PushResultSchema,
+    PushSchema,
+    ResolveSchema,
+)
+
+blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline sync (redgrid-sync/1)")
+
+
+@blp.route("/pull", methods=["POST"])
+@login_required
+@blp.arguments(PullSchema)
+@blp.response(200, PullPageSchema)
+def pull(body):
+    """Changes in your buckets since your cursor, oldest first, one page."""
+    return service.pull(current_user, body["protocol"], body["cursor"], body["limit"])
+
+
+@blp.route("/push", methods=["POST"])
+@login_required
+@blp.arguments(PushSchema)
+@blp.response(200, PushResultSchema)
+def push(body):
+    """Apply a batch of offline mutations; each one is applied, merged with conflicts, or refused."""
+    return service.push(current_user, body["protocol"], body["client_id"], body["mutations"])
+
+
+@blp.route("/conflicts", methods=["GET"])
+@login_required
+@blp.arguments(ConflictListArgsSchema, location="query")
+@blp.response(200, ConflictPageSchema)
+def conflicts(args):
+    """Conflict records: your own edits' and, for admins, those of records in your scope."""
+    return service.list_conflicts(current_user, **args)
+
+
+@blp.route("/conflicts/<int:conflict_id>/resolve", methods=["POST"])
+@login_required
+@blp.arguments(ResolveSchema)
+@blp.response(200, ConflictRecordSchema)
+def resolve(body, conflict_id):
+    """Resolve a conflict (admins): keep the record, or write the losing value into it."""
+    return service.resolve_conflict(current_user, conflict_id, body["resolution"])

@@ -1,0 +1,96 @@
+"""Envelopes of the sync endpoints (PROTOCOL.md §5.2, §6.1). The mutations inside are checked
+by the sync library, their fields by each entity's schema."""
+import marshmallow as ma
+from marshmallow import validate
+
+from sync import MAX_BATCH, MAX_PAGE
+
+from server.api import ErrorBodySchema, PageArgsSchema
+
+
+class PullSchema(ma.Schema):
+    protocol = ma.fields.String(required=True, metadata={"description": "redgrid-sync/1"})
+    cursor = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(max=20000), metadata={"description": "opaque; null or absent for the first pull"})
+    limit = ma.fields.Integer(load_default=500, validate=validate.Range(min=1, max=MAX_PAGE))
+
+
+class PushSchema(ma.Schema):
+    protocol = ma.fields.String(required=True)
+    client_id = ma.fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={"description": "one id per installed app (device)"})
+    mutations = ma.fields.List(ma.fields.Dict(), required=True, validate=validate.Length(min=1, max=MAX_BATCH))
+
+
+class ChangeSchema(ma.Schema):
+    bucket = ma.fields.String()
+    entity = ma.fields.String()
+    id = ma.fields.String()
+    op = ma.fields.String(metadata={"description": "put or delete"})
+    version = ma.fields.Integer()
+    data = ma.fields.Dict(allow_none=True)
+
+
+class PullPageSchema(ma.Schema):
+    protocol = ma.fields.String()
+    changes = ma.fields.List(ma.fields.Nested(ChangeSchema))
+    cursor = ma.fields.String()
+    has_more = ma.fields.Boolean()
+    buckets = ma.fields.List(ma.fields.String())
+    removed_buckets = ma.fields.List(ma.fields.String())
+    reset_buckets = ma.fields.List(ma.fields.String())
+
+
+class FieldConflictSchema(ma.Schema):
+    field = ma.fields.String()
+    base_version = ma.fields.Integer()
+    server_value = ma.fields.Raw(allow_none=True)
+    client_value = ma.fields.Raw(allow_none=True)
+    winner = ma.fields.String()
+    rule = ma.fields.String()
+
+
+class ResultSchema(ma.Schema):
+    mutation_id = ma.fields.String()
+    entity = ma.fields.String()
+    record_id = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "applied, conflict or rejected"})
+    version = ma.fields.Integer(allow_none=True)
+    record = ma.fields.Dict(allow_none=True)
+    conflicts = ma.fields.List(ma.fields.Nested(FieldConflictSchema))
+    error = ma.fields.Nested(ErrorBodySchema, allow_none=True)
+
+
+class PushResultSchema(ma.Schema):
+    protocol = ma.fields.String()
+    results = ma.fields.List(ma.fields.Nested(ResultSchema))
+
+
+class ConflictRecordSchema(FieldConflictSchema):
+    id = ma.fields.Integer()
+    entity = ma.fields.String()
+    record_id = ma.fields.String()
+    mutation_id = ma.fields.String()
+    user_id = ma.fields.Integer()
+    created_at = ma.fields.DateTime()
+    resolved_at = ma.fields.DateTime(allow_none=True)
+    resolved_by_id = ma.fields.Integer(allow_none=True)
+    resolution = ma.fields.String(allow_none=True)
+    losing_value = ma.fields.Raw(allow_none=True)
+    current_value = ma.fields.Raw(allow_none=True)
+    current_version = ma.fields.Integer(allow_none=True)
+
+
+class ConflictListArgsSchema(PageArgsSchema):
+    status = ma.fields.String(load_default="open", validate=validate.OneOf(["open", "resolved", "all"]))
+    entity = ma.fields.String(validate=validate.Length(max=32))
+    record_id = ma.fields.String(validate=validate.Length(max=64))
+
+
+class ResolveSchema(ma.Schema):
+    resolution = ma.fields.String(required=True, validate=validate.OneOf(["keep", "use_losing"]), metadata={"description": "keep the record as is, or write the losing value into it"})
+
+
+class ConflictPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ConflictRecordSchema))
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total = ma.fields.Integer()

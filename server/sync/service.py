@@ -1,0 +1,212 @@
+"""Push, pull and conflict resolution for signed-in users (PROTOCOL.md §5–§7). Routes call
+these; the engine in sync/ decides, SqlStore stores, authz supplies the scopes."""
+import uuid
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select, update
+
+from sync import (
+    MAX_BATCH,
+    PROTOCOL_VERSION,
+    Actor,
+    BadMutation,
+    CursorExpired,
+    CursorInvalid,
+    Engine,
+    Mutation,
+    UnsupportedProtocol,
+    check_protocol,
+)
+
+from server import authz
+from server.audit.service import record as audit
+from server.auth.models import ROLES, User, utcnow
+from server.errors import Conflict as ConflictError
+from server.errors import DomainError, Forbidden, Invalid, NotFound
+from server.extensions import db
+from server.i18n import _, translate_field_message
+from server.org.models import Building, Household
+from server.sync import pokes
+from server.sync.models import SyncConflict, SyncLogEntry, SyncMutation, SyncState
+from server.sync.registry import bindings
+from server.sync.store import SqlStore
+
+
+class CursorGone(DomainError):
+    status = 410
+    code = "cursor_expired"
+
+
+def actor_for(user: User) -> Actor:
+    """The buckets of a user's scope and the roles held in each (PROTOCOL.md §2)."""
+    s = authz.scopes_of(user)
+    buckets: dict[str, set[str]] = defaultdict(set)
+    buckets[f"user:{user.id}"].add("self")
+    for path in s.admin_paths:
+        buckets[f"org:{path.strip('/').split('/')[-1]}"].add("admin")
+    for grid_id in s.grid_ids:
+        buckets[f"grid:{grid_id}"].add("grid_worker")
+    for compound_id in s.steward_compound_ids:
+        buckets[f"compound:{compound_id}"].add("red_steward")
+    for company_id in s.company_ids:
+        buckets[f"company:{company_id}"].add("property_staff")
+    for household_id in s.household_ids:
+        buckets[f"household:{household_id}"].add("resident")
+    if s.household_ids:
+        compounds = db.session.scalars(
+            select(Building.compound_id).join(Household, Household.building_id == Building.id).where(Household.id.in_(s.household_ids))
+        )
+        for compound_id in set(compounds):
+            buckets[f"compound:{compound_id}"].add("resident")
+    for community_id in s.volunteer_community_ids:
+        buckets[f"community:{community_id}"].add("volunteer")
+    return Actor(user.id, {bucket: frozenset(roles) for bucket, roles in buckets.items()})
+
+
+def _engine() -> tuple[Engine, SqlStore]:
+    registered = bindings()
+    store = SqlStore(registered)
+    return Engine(store, [b.entity() for b in registered.values()]), store
+
+
+def _check_protocol(version: str) -> None:
+    try:
+        check_protocol(version)
+    except UnsupportedProtocol as exc:
+        message = _("sync.unsupported_protocol", supported=", ".join(exc.details["supported"]))
+        raise DomainError(message, {"protocol": [message]}, code="unsupported_protocol") from exc
+
+
+def push(user: User, protocol: str, client_id: str, raw_mutations: list) -> dict:
+    """Apply a batch of mutations in one transaction; poke the touched buckets after commit."""
+    _check_protocol(protocol)
+    if len(raw_mutations) > MAX_BATCH:
+        raise Invalid(_("sync.batch_too_big", max=MAX_BATCH), {"mutations": [_("sync.batch_too_big", max=MAX_BATCH)]})
+    mutations, errors = [], {}
+    for index, raw in enumerate(raw_mutations):
+        try:
+            mutations.append(Mutation.from_wire(raw))
+        except BadMutation as exc:
+            errors[f"mutations.{index}.{exc.details.get('field') or '_schema'}"] = [exc.message]
+    if errors:
+        raise Invalid(_("sync.bad_mutation"), errors, code="bad_mutation")
+    engine, store = _engine()
+    results = engine.push(actor_for(user), client_id, mutations)
+    db.session.commit()
+    pokes.notify(store.touched)
+    return {"protocol": PROTOCOL_VERSION, "results": [_localized(r.to_wire()) for r in results]}
+
+
+def _localized(result: dict) -> dict:
+    """Rejection messages in the reader's language (the stored result keeps the code)."""
+    error = result.get("error")
+    if error:
+        error = dict(error)
+        error["message"] = _(f"sync.rejected.{error['code']}")
+        error["fields"] = {k: [translate_field_message(m) for m in v] for k, v in error["fields"].items()}
+        result = dict(result, error=error)
+    return result
+
+
+def pull(user: User, protocol: str, cursor: str | None, limit: int) -> dict:
+    """Changes in the user's buckets since the cursor (one page)."""
+    _check_protocol(protocol)
+    engine, _store = _engine()
+    try:
+        page = engine.pull(actor_for(user), cursor, limit)
+    except CursorInvalid as exc:
+        raise DomainError(_("sync.cursor_invalid"), {"cursor": [_("sync.cursor_invalid")]}, code="cursor_invalid") from exc
+    except CursorExpired as exc:
+        raise CursorGone(_("sync.cursor_expired"), {"cursor": [_("sync.cursor_expired")]}) from exc
+    db.session.commit()  # the first pull ever creates the sync_state row
+    return page.to_wire()
+
+
+# --- conflicts (§7.3) -------------------------------------------------------------------------
+
+
+def _conflict_visibility(user: User, actor: Actor):
+    """A user sees the conflicts of their own edits; an admin those of records in their buckets."""
+    admin_buckets = [b for b, roles in actor.buckets.items() if "admin" in roles]
+    return or_(SyncConflict.user_id == user.id, *[SyncConflict.buckets.contains(f",{b},", autoescape=True) for b in admin_buckets])
+
+
+def list_conflicts(user: User, status: str = "open", entity=None, record_id=None, page=1, per_page=50) -> dict:
+    from server.org.service import paginate
+
+    query = select(SyncConflict).where(_conflict_visibility(user, actor_for(user))).order_by(SyncConflict.id.desc())
+    if status == "open":
+        query = query.where(SyncConflict.resolved_at.is_(None))
+    elif status == "resolved":
+        query = query.where(SyncConflict.resolved_at.is_not(None))
+    if entity:
+        query = query.where(SyncConflict.entity == entity)
+    if record_id:
+        query = query.where(SyncConflict.record_id == record_id)
+    result = paginate(query, page, per_page)
+    result["items"] = [_conflict_view(c) for c in result["items"]]
+    return result
+
+
+def _conflict_view(conflict: SyncConflict) -> dict:
+    binding = bindings().get(conflict.entity)
+    current = binding.load(conflict.record_id) if binding else None
+    return {
+        **{c: getattr(conflict, c) for c in ("id", "entity", "record_id", "field", "base_version", "server_value", "client_value", "winner", "rule", "mutation_id", "user_id", "created_at", "resolved_at", "resolved_by_id", "resolution")},
+        "losing_value": conflict.client_value if conflict.winner == "server" else conflict.server_value,
+        "current_value": None if current is None else current.values.get(conflict.field),
+        "current_version": None if current is None else current.version,
+    }
+
+
+def resolve_conflict(user: User, conflict_id: int, resolution: str) -> dict:
+    """Keep the record as it is, or write the losing value into it (a new version)."""
+    actor = actor_for(user)
+    conflict = db.session.scalar(select(SyncConflict).where(SyncConflict.id == conflict_id, _conflict_visibility(user, actor)))
+    if conflict is None:
+        raise NotFound(_("error.not_found"))
+    admin_buckets = {b for b, roles in actor.buckets.items() if "admin" in roles}
+    if not admin_buckets & set(filter(None, conflict.buckets.split(","))):
+        raise Forbidden(_("sync.resolve_admin_only"))
+    if conflict.resolved_at is not None:
+        raise ConflictError(_("sync.already_resolved"), code="already_resolved")
+    touched = _write_losing_value(user, conflict) if resolution == "use_losing" else set()
+    conflict.resolved_at, conflict.resolved_by_id, conflict.resolution = utcnow(), user.id, resolution
+    audit("sync.conflict_resolved", actor=user, conflict_id=conflict.id, entity=conflict.entity, record_id=conflict.record_id, field=conflict.field, resolution=resolution)
+    db.session.commit()
+    pokes.notify(touched)
+    return _conflict_view(conflict)
+
+
+def _write_losing_value(user: User, conflict: SyncConflict) -> set[str]:
+    """Through the engine, as a resolver holding every role in the record's buckets: the admin's
+    decision may set a field their own role could not edit (§7.3)."""
+    engine, store = _engine()
+    current = store.get_record(conflict.entity, conflict.record_id)
+    if current is None or current.deleted:
+        raise ConflictError(_("sync.record_gone"), code="record_gone")
+    losing = conflict.client_value if conflict.winner == "server" else conflict.server_value
+    buckets = set(filter(None, conflict.buckets.split(",")))
+    resolver = Actor(user.id, {b: frozenset(ROLES) for b in buckets})
+    mutation = Mutation(f"resolve-{conflict.id}-{uuid.uuid4().hex[:8]}", conflict.entity, conflict.record_id, "update", {conflict.field: losing}, current.version)
+    (result,) = engine.push(resolver, f"resolver:{user.id}", [mutation])
+    if result.status == "rejected":
+        raise Invalid(_(f"sync.rejected.{result.error['code']}"), {k: [translate_field_message(m) for m in v] for k, v in result.error["fields"].items()})
+    return store.touched
+
+
+# --- housekeeping (§5.5) ----------------------------------------------------------------------
+
+
+def purge(now: datetime, tombstone_days: int, result_days: int) -> dict:
+    """Forget tombstones and stored mutation results older than the given ages."""
+    cutoff = now - timedelta(days=tombstone_days)
+    doomed = select(SyncLogEntry.seq).where(SyncLogEntry.op == "delete", SyncLogEntry.committed_at < cutoff)
+    highest = db.session.scalar(select(func.max(doomed.subquery().c.seq)))
+    tombstones = db.session.execute(delete(SyncLogEntry).where(SyncLogEntry.op == "delete", SyncLogEntry.committed_at < cutoff)).rowcount
+    if highest is not None:
+        db.session.execute(update(SyncState).where(SyncState.id == 1, SyncState.purged_through < highest).values(purged_through=highest))
+    results = db.session.execute(delete(SyncMutation).where(SyncMutation.created_at < now - timedelta(days=result_days))).rowcount
+    db.session.commit()
+    return {"tombstones": tombstones, "purged_through": highest, "results": results}

@@ -1,0 +1,129 @@
+"""The engine's Store on SQLAlchemy (PostgreSQL and SQLite). Behaves exactly like
+sync.MemoryStore; the same vectors and property tests run on both.
+
+No change is ever skipped by a reader (the change-feed gap, PROTOCOL.md §5.3): a push first
+takes the write lock on the single sync_state row (`begin_write`) and holds it until commit, so
+sequence numbers are handed out in commit order. A reader that sees seq N committed has already
+seen every seq below N, because none of them can still be uncommitted.
+"""
+import uuid
+from typing import Mapping
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from sync import LogEntry, Mutation, MutationResult, Record
+
+from server.auth.models import utcnow
+from server.extensions import db
+from server.sync.models import SyncConflict, SyncLogEntry, SyncMutation, SyncState
+from server.sync.registry import EntityBinding
+
+
+class SqlStore:
+    def __init__(self, bindings: Mapping[str, EntityBinding]):
+        self.bindings = bindings
+        self.touched: set[str] = set()  # buckets changed in this transaction: poked after commit
+
+    _ensured = False
+
+    def _ensure_state(self) -> None:
+        """The single sync_state row, made on first use (ON CONFLICT: two first pushes at once)."""
+        if self._ensured:
+            return
+        insert = _insert_for_dialect()
+        db.session.execute(
+            insert(SyncState).values(id=1, last_seq=0, purged_through=0, epoch=uuid.uuid4().hex).on_conflict_do_nothing(index_elements=["id"])
+        )
+        self._ensured = True
+
+    def epoch(self) -> str:
+        self._ensure_state()
+        return db.session.scalar(select(SyncState.epoch).where(SyncState.id == 1))
+
+    def begin_write(self) -> None:
+        self._ensure_state()
+        # PostgreSQL: a row lock held until commit; SQLite: the database write lock.
+        db.session.execute(update(SyncState).where(SyncState.id == 1).values(last_seq=SyncState.last_seq))
+
+    def get_record(self, entity: str, record_id: str) -> Record | None:
+        binding = self.bindings.get(entity)
+        return binding.load(record_id) if binding else None
+
+    def put_record(self, record: Record) -> None:
+        self.bindings[record.entity].store(record)
+
+    def allocate(self, count: int) -> list[int]:
+        last = db.session.execute(
+            update(SyncState).where(SyncState.id == 1).values(last_seq=SyncState.last_seq + count).returning(SyncState.last_seq)
+        ).scalar_one()
+        return list(range(last - count + 1, last + 1))
+
+    def log_put(self, entry: LogEntry) -> None:
+        insert = _insert_for_dialect()
+        values = {
+            "bucket": entry.bucket,
+            "entity": entry.entity,
+            "record_id": entry.record_id,
+            "seq": entry.seq,
+            "op": entry.op,
+            "version": entry.version,
+            "data": None if entry.data is None else dict(entry.data),
+            "committed_at": utcnow(),
+        }
+        statement = insert(SyncLogEntry).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=["bucket", "entity", "record_id"],
+            set_={k: statement.excluded[k] for k in ("seq", "op", "version", "data", "committed_at")},
+        )
+        db.session.execute(statement)
+        self.touched.add(entry.bucket)
+
+    def live_buckets(self, entity: str, record_id: str) -> set[str]:
+        return set(
+            db.session.scalars(
+                select(SyncLogEntry.bucket).where(
+                    SyncLogEntry.entity == entity, SyncLogEntry.record_id == record_id, SyncLogEntry.op == "put"
+                )
+            )
+        )
+
+    def get_result(self, mutation_id: str) -> tuple[int, MutationResult] | None:
+        row = db.session.get(SyncMutation, mutation_id)
+        return None if row is None else (row.user_id, MutationResult.from_wire(row.result))
+
+    def save_result(self, user_id: int, client_id: str, result: MutationResult) -> None:
+        db.session.add(SyncMutation(id=result.mutation_id, user_id=user_id, client_id=client_id, result=result.to_wire()))
+
+    def save_conflicts(self, user_id: int, mutation: Mutation, conflicts: list) -> None:
+        binding = self.bindings[mutation.entity]
+        current = binding.load(mutation.record_id)
+        buckets = "," + ",".join(sorted(binding.buckets(current.values))) + "," if current else ","
+        for c in conflicts:
+            db.session.add(
+                SyncConflict(
+                    entity=mutation.entity, record_id=mutation.record_id, field=c.field, base_version=c.base_version,
+                    server_value=c.server_value, client_value=c.client_value, winner=c.winner, rule=c.rule,
+                    buckets=buckets, mutation_id=mutation.id, user_id=user_id,
+                )
+            )
+
+    def changes_since(self, positions: Mapping[str, int], limit: int) -> list[LogEntry]:
+        """One index range per bucket (bucket, seq > position); a fresh bucket gets no tombstones."""
+        arms = [
+            and_(SyncLogEntry.bucket == bucket, SyncLogEntry.seq > position, *([SyncLogEntry.op == "put"] if position == 0 else []))
+            for bucket, position in positions.items()
+        ]
+        rows = db.session.scalars(
+            select(SyncLogEntry).where(or_(*arms)).order_by(SyncLogEntry.seq, SyncLogEntry.bucket).limit(limit)
+        )
+        return [LogEntry(r.seq, r.bucket, r.entity, r.record_id, r.op, r.version, r.data) for r in rows]
+
+    def purged_through(self) -> int:
+        self._ensure_state()
+        return db.session.scalar(select(SyncState.purged_through).where(SyncState.id == 1))
+
+
+def _insert_for_dialect():
+    """INSERT with ON CONFLICT for the session's database."""
+    return (postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite).insert

@@ -1,0 +1,182 @@
+"""The sync endpoints over HTTP: scope, idempotency, conflicts and their resolution, errors."""
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from server.audit.models import AuditEntry
+from server.extensions import db as _db
+from server.sync import registry
+from server.sync.buckets import by_grid_field
+from server.sync.models import SyncLogEntry
+from tests.conftest import AuthActions
+from tests.factories import PASSWORD
+from tests.sync.notes import NotesBase, note_binding
+
+PROTOCOL = "redgrid-sync/1"
+
+
+@pytest.fixture
+def notes_in_grids(app):
+    """The test note entity, placed in its grid's bucket and the org buckets above it."""
+    with app.app_context():
+        NotesBase.metadata.create_all(_db.engine)
+    registry.register(note_binding(buckets=by_grid_field("grid_id")))
+    yield
+    registry.unregister("note")
+    with app.app_context():
+        _db.session.remove()
+        NotesBase.metadata.drop_all(_db.engine)
+
+
+def signed_in(app, phone) -> AuthActions:
+    auth = AuthActions(app.test_client())
+    response = auth.login(phone, PASSWORD)
+    assert response.status_code == 200, response.get_json()
+    return auth
+
+
+def push(auth, *mutations, client_id="phone-1"):
+    response = auth.send("POST", "/api/sync/push", json={"protocol": PROTOCOL, "client_id": client_id, "mutations": list(mutations)})
+    return response
+
+
+def pull(auth, cursor=None, limit=500):
+    return auth.send("POST", "/api/sync/pull", json={"protocol": PROTOCOL, "cursor": cursor, "limit": limit})
+
+
+def create(record_id, grid_id, **fields):
+    return {"id": str(uuid.uuid4()), "entity": "note", "record_id": record_id, "op": "create", "fields": {"grid_id": grid_id, **fields}}
+
+
+def update(record_id, base, **fields):
+    return {"id": str(uuid.uuid4()), "entity": "note", "record_id": record_id, "op": "update", "base_version": base, "fields": fields}
+
+
+def test_a_worker_pushes_and_pulls_only_in_its_grid(app, world, notes_in_grids):
+    worker_a, worker_b = signed_in(app, "13800000003"), signed_in(app, "13800000004")
+    body = push(worker_a, create("n1", world.g1, title="入户走访")).get_json()
+    assert body["results"][0]["status"] == "applied"
+    page = pull(worker_a).get_json()
+    assert [(c["id"], c["data"]["title"]) for c in page["changes"]] == [("n1", "入户走访")]
+    assert page["buckets"] == sorted([f"grid:{world.g1}", f"user:{world.worker_a}"])
+    # Grid B sees nothing of grid A and cannot write into it.
+    assert pull(worker_b).get_json()["changes"] == []
+    refused = push(worker_b, update("n1", 1, title="改别人的"), create("n2", world.g1, title="x")).get_json()["results"]
+    assert [r["status"] for r in refused] == ["rejected", "rejected"]
+    assert refused[0]["error"] == {"code": "out_of_scope", "message": "该记录不存在或不在您的管辖范围内。", "fields": {}}
+    assert refused[0]["record"] is None
+
+
+def test_admins_above_see_the_grid_records(app, world, notes_in_grids):
+    worker = signed_in(app, "13800000003")
+    push(worker, create("n1", world.g1, title="隐患排查"))
+    for phone, sees in (("13800000002", True), ("13800000001", True)):
+        admin = signed_in(app, phone)
+        assert [c["id"] for c in pull(admin).get_json()["changes"]] == (["n1"] if sees else [])
+    other_community_admin = signed_in(app, "13800000006")  # property staff: no grid, no org bucket
+    assert pull(other_community_admin).get_json()["changes"] == []
+
+
+def test_the_same_push_twice_writes_once(app, world, notes_in_grids, db):
+    worker = signed_in(app, "13800000003")
+    batch = [create("n1", world.g1, title="一次"), create("n2", world.g1, title="两次")]
+    first = push(worker, *batch).get_json()
+    second = push(worker, *batch).get_json()
+    assert first == second
+    assert db.session.scalar(select(func.max(SyncLogEntry.seq))) == 2
+
+
+def test_validation_by_the_entity_schema_gives_field_messages(app, world, notes_in_grids):
+    worker = signed_in(app, "13800000003")
+    (result,) = push(worker, create("n1", world.g1, title="长" * 201)).get_json()["results"]
+    assert result["status"] == "rejected"
+    assert result["error"]["code"] == "invalid"
+    assert result["error"]["fields"] == {"title": ["最多 200 个字符。"]}
+
+
+def test_conflict_is_kept_and_an_admin_resolves_it(app, world, notes_in_grids, db):
+    worker, admin = signed_in(app, "13800000003"), signed_in(app, "13800000002")
+    push(worker, create("n1", world.g1, title="原标题"))
+    push(admin, update("n1", 1, title="管理员改的标题"), client_id="desk-1")
+    (result,) = push(worker, update("n1", 1, title="网格员改的标题")).get_json()["results"]
+    assert result["status"] == "conflict"
+    assert result["record"]["data"]["title"] == "管理员改的标题"
+    # The worker sees its losing edit; the admin of the community sees it too.
+    mine = worker.client.get("/api/sync/conflicts").get_json()["items"]
+    assert [(c["field"], c["losing_value"], c["current_value"]) for c in mine] == [("title", "网格员改的标题", "管理员改的标题")]
+    theirs = admin.client.get("/api/sync/conflicts").get_json()["items"]
+    assert [c["id"] for c in theirs] == [mine[0]["id"]]
+    # Only an admin resolves; the worker is refused.
+    assert worker.send("POST", f"/api/sync/conflicts/{mine[0]['id']}/resolve", json={"resolution": "keep"}).status_code == 403
+    resolved = admin.send("POST", f"/api/sync/conflicts/{mine[0]['id']}/resolve", json={"resolution": "use_losing"})
+    assert resolved.status_code == 200
+    assert resolved.get_json()["current_value"] == "网格员改的标题" and resolved.get_json()["resolution"] == "use_losing"
+    # It syncs like any change, and is audited; resolving twice is a conflict.
+    page = pull(worker).get_json()
+    assert page["changes"][0]["data"]["title"] == "网格员改的标题" and page["changes"][0]["version"] == 3
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "sync.conflict_resolved")) == 1
+    again = admin.send("POST", f"/api/sync/conflicts/{mine[0]['id']}/resolve", json={"resolution": "keep"})
+    assert again.status_code == 409
+    assert worker.client.get("/api/sync/conflicts").get_json()["items"] == []
+
+
+def test_a_changed_scope_adds_and_removes_buckets(app, world, notes_in_grids):
+    worker_a, worker_b = signed_in(app, "13800000003"), signed_in(app, "13800000004")
+    push(worker_a, create("n1", world.g1, title="甲网格"))
+    push(worker_b, create("n2", world.g2, title="乙网格"), client_id="phone-2")
+    cursor = pull(worker_a).get_json()["cursor"]
+    admin = signed_in(app, "13800000002")
+    granted = admin.send("POST", f"/api/admin/users/{world.worker_a}/roles", json={"role": "grid_worker", "scope_id": world.g2}).get_json()
+    page = pull(worker_a, cursor).get_json()
+    assert [c["id"] for c in page["changes"]] == ["n2"] and page["removed_buckets"] == []
+    old = next(r["id"] for r in granted["roles"] if r["scope_id"] == world.g1)
+    admin.send("DELETE", f"/api/admin/users/{world.worker_a}/roles/{old}")
+    page = pull(worker_a, page["cursor"]).get_json()
+    assert page["removed_buckets"] == [f"grid:{world.g1}"] and page["changes"] == []
+
+
+@pytest.mark.parametrize(
+    "body,status,code",
+    [
+        ({"protocol": "redgrid-sync/9", "client_id": "p", "mutations": [{"id": "m", "entity": "note", "record_id": "r", "op": "create"}]}, 400, "unsupported_protocol"),
+        ({"protocol": PROTOCOL, "client_id": "p", "mutations": []}, 422, "validation"),
+        ({"protocol": PROTOCOL, "client_id": "p", "mutations": [{"id": "m", "entity": "note", "record_id": "r", "op": "update", "fields": {}}]}, 422, "bad_mutation"),
+        ({"protocol": PROTOCOL, "mutations": [{"id": "m"}]}, 422, "validation"),
+    ],
+)
+def test_bad_push_envelopes_are_refused_whole(app, world, notes_in_grids, db, body, status, code):
+    worker = signed_in(app, "13800000003")
+    response = worker.send("POST", "/api/sync/push", json=body)
+    assert response.status_code == status
+    error = response.get_json()["error"]
+    assert error["code"] == code and error["message"]
+    if code == "bad_mutation":
+        assert error["fields"] == {"mutations.0.base_version": ["'base_version' is required to update or delete"]}
+    assert db.session.scalar(select(func.count()).select_from(SyncLogEntry)) == 0
+
+
+def test_bad_cursors(app, world, notes_in_grids, db):
+    from sqlalchemy import update as sql_update
+
+    from server.sync.models import SyncState
+
+    worker = signed_in(app, "13800000003")
+    garbage = pull(worker, "not-a-cursor")
+    assert garbage.status_code == 400 and garbage.get_json()["error"]["code"] == "cursor_invalid"
+    cursor = pull(worker).get_json()["cursor"]
+    db.session.execute(sql_update(SyncState).values(epoch="restored-from-backup"))
+    db.session.commit()
+    expired = pull(worker, cursor)
+    assert expired.status_code == 410
+    assert expired.get_json()["error"]["code"] == "cursor_expired"
+
+
+def test_sync_needs_sign_in_and_csrf(app, world, notes_in_grids):
+    anonymous = app.test_client()
+    assert anonymous.post("/api/sync/pull", json={"protocol": PROTOCOL}).status_code in (400, 401)
+    worker = signed_in(app, "13800000003")
+    no_token = worker.client.post("/api/sync/pull", json={"protocol": PROTOCOL})
+    assert no_token.status_code == 400 and no_token.get_json()["error"]["code"] == "csrf"
+    fresh = AuthActions(app.test_client())
+    assert fresh.send("POST", "/api/sync/pull", json={"protocol": PROTOCOL}).status_code == 401

@@ -1,0 +1,68 @@
+"""A test-only synced entity, "note", with its own table on its own metadata (so the app's
+migrations stay as they are). Its rules are those of sync/vectors/_entity_note.json."""
+import json
+
+import marshmallow as ma
+import pytest
+from sqlalchemy import JSON, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from sync import Entity, template_buckets
+
+from server.extensions import db
+from server.sync import registry
+from server.sync.models import SyncedMixin
+from tests.sync.vectors import VECTOR_DIR
+
+
+class NotesBase(DeclarativeBase):
+    metadata = MetaData()
+
+
+class Note(SyncedMixin, NotesBase):
+    __tablename__ = "test_notes"
+
+    grid_id: Mapped[int | None]
+    kind: Mapped[str | None] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str | None] = mapped_column(String(2000))
+    photos: Mapped[list | None] = mapped_column(JSON)
+    tags: Mapped[list | None] = mapped_column(JSON)
+    status: Mapped[str | None] = mapped_column(String(16))
+    score: Mapped[int | None]
+
+
+class NoteSchema(ma.Schema):
+    grid_id = ma.fields.Integer(allow_none=True, strict=True)
+    kind = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(["visit", "check"]))
+    title = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=200))
+    body = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000))
+    photos = ma.fields.List(ma.fields.String(), allow_none=True)
+    tags = ma.fields.List(ma.fields.String(), allow_none=True)
+    status = ma.fields.String(allow_none=True)
+    score = ma.fields.Integer(allow_none=True)
+
+
+SPEC = json.loads((VECTOR_DIR / "_entity_note.json").read_text())
+SPEC["fields"]["tags"] = {"writable_by": ["grid_worker", "admin"], "on_conflict": "union"}
+
+
+def note_binding(buckets=None, rules: Entity | None = None) -> registry.EntityBinding:
+    rules = rules or Entity.from_dict(SPEC)
+    return registry.EntityBinding(
+        "note", rules.fields, rules.create_roles, rules.delete_roles, Note, NoteSchema(),
+        buckets or template_buckets(SPEC["buckets"]),
+    )
+
+
+@pytest.fixture
+def notes(app):
+    """The note table in this test's database and the note entity registered with the engine."""
+    with app.app_context():
+        NotesBase.metadata.create_all(db.engine)
+    registry.register(note_binding())
+    yield Note
+    registry.unregister("note")
+    with app.app_context():
+        db.session.remove()
+        NotesBase.metadata.drop_all(db.engine)
