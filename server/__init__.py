@@ -45,6 +45,9 @@ def register_extensions(app: Flask) -> None:
     login.init_app(app)
     api.init_app(app)
     from server.auth import loader  # noqa: F401  (registers the Flask-Login callbacks)
+    from server.realtime import init_realtime
+
+    init_realtime(app)
 
 
 @event.listens_for(Engine, "connect")

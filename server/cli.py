@@ -24,7 +24,7 @@ def main() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for command in (init_command, demo_command, create_user_command, serve_command):
+    for command in (init_command, demo_command, create_user_command, serve_command, sync_poke_command, sync_purge_command):
         app.cli.add_command(command)
 
 
@@ -114,15 +114,41 @@ def create_user_command(phone, display_name, password, role, scope_id, locale):
 @with_appcontext
 def serve_command(host, port):
     """Run the embedded server (one process, threads). For the scaled setup use gunicorn."""
-    from werkzeug.serving import run_simple
+    from server.extensions import socketio
 
     click.echo(f"Redgrid on http://{host}:{port}/  (Ctrl+C stops)")
     sys.stdout.flush()
-    # Not app.run(): Flask ignores it inside a CLI command.
-    run_simple(host, port, current_app._get_current_object(), threaded=True)
+    # socketio.run() calls app.run(), which Flask ignores inside a CLI command unless told this
+    # is the one meant to serve. Werkzeug with threads serves Socket.IO's websockets through
+    # simple-websocket; gunicorn is the production server.
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)
+    socketio.run(current_app._get_current_object(), host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
 
 
 def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+@click.command("sync-poke")
+@click.argument("buckets", nargs=-1, required=True)
+@with_appcontext
+def sync_poke_command(buckets):
+    """Tell online clients of these buckets (e.g. grid:12) to pull now, e.g. after a bulk import."""
+    from server.sync import pokes
+
+    pokes.notify(buckets)
+    click.echo(f"poked {len(buckets)} bucket(s)")
+
+
+@click.command("sync-purge")
+@with_appcontext
+def sync_purge_command():
+    """Forget old tombstones and stored push results (run daily, e.g. from cron)."""
+    from server.auth.models import utcnow
+    from server.sync.service import purge
+
+    config = current_app.config
+    result = purge(utcnow(), config["SYNC_TOMBSTONE_DAYS"], config["SYNC_RESULT_DAYS"])
+    click.echo(f"purged {result['tombstones']} tombstone(s) through seq {result['purged_through']}, {result['results']} stored result(s)")

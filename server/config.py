@@ -66,6 +66,8 @@ class Config:
         self.WTF_CSRF_SSL_STRICT = self.SESSION_COOKIE_SECURE
         self.LOGIN_RATE_LIMIT = env_str("REDGRID_LOGIN_RATE_LIMIT", "5 per minute")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        # The Redis pub/sub channel Socket.IO shares between processes (one per deployment).
+        self.SOCKETIO_CHANNEL = env_str("REDGRID_SOCKETIO_CHANNEL", "redgrid-socketio")
         self.RATELIMIT_HEADERS_ENABLED = True
         # Argon2id parameters (RFC 9106 second recommended option: 64 MiB, t=3, p=4).
         self.ARGON2_TIME_COST = env_int("REDGRID_ARGON2_TIME_COST", 3)
@@ -77,6 +79,9 @@ class Config:
         self.OPENAPI_JSON_PATH = "openapi.json"
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.PAGE_SIZE_MAX = 200
+        # Sync housekeeping (PROTOCOL.md §5.5, §6.4).
+        self.SYNC_TOMBSTONE_DAYS = env_int("REDGRID_SYNC_TOMBSTONE_DAYS", 30)
+        self.SYNC_RESULT_DAYS = env_int("REDGRID_SYNC_RESULT_DAYS", 90)
         # Photos (DESIGN.md §5). BLOB_DIR unset: <instance folder>/blobs, resolved when used.
         self.BLOB_DIR = env_str("REDGRID_BLOB_DIR")
         self.BLOB_MAX_BYTES = env_int("REDGRID_BLOB_MAX_BYTES", 10 * 1024 * 1024)

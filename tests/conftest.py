@@ -113,6 +113,9 @@ def app(database_url, tmp_path):
             "DATABASE_URL": url,
             "SECRET_KEY": "test-secret",
             "RATELIMIT_STORAGE_URI": "memory://",
+            # Embedded mode: emits reach the in-process test clients directly. The Redis
+            # (several processes) setup has tests of its own that start real processes.
+            "REDIS_URL": None,
         }
     )
     app.instance_path = str(tmp_path / "instance")

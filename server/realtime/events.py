@@ -1,0 +1,34 @@
+"""Socket.IO handlers: authenticate by the session cookie, join the user's bucket rooms."""
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, join_room, leave_room, rooms
+
+from server.extensions import socketio
+from server.realtime import bucket_room
+
+
+@socketio.on("connect")
+def connect(auth=None):
+    """Refuse anonymous connections; join a room per bucket of the user's scope."""
+    if not current_user.is_authenticated:
+        raise ConnectionRefusedError("unauthorized")
+    _join_buckets()
+
+
+@socketio.on("sync:join")
+def rejoin():
+    """After a scope change (the pull response lists new buckets) the client asks to rejoin."""
+    if not current_user.is_authenticated:
+        return {"buckets": []}
+    return {"buckets": _join_buckets()}
+
+
+def _join_buckets() -> list[str]:
+    from server.sync.service import actor_for
+
+    wanted = {bucket_room(b) for b in actor_for(current_user).buckets}
+    for room in set(rooms()) - wanted:
+        if room.startswith("bucket:"):
+            leave_room(room)
+    for room in wanted:
+        join_room(room)
+    return sorted(r.removeprefix("bucket:") for r in wanted)

@@ -1,0 +1,93 @@
+"""Scaled mode: with REDIS_URL set, a poke published by one process reaches a client connected to
+another (Flask-SocketIO's Redis message queue)."""
+import os
+import queue
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+import requests
+import socketio as socketio_client
+
+from tests.factories import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+CLI = [sys.executable, "-c", "from server.cli import main; main()"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def scaled_env(app):
+    redis.Redis.from_url(REDIS_URL).ping()  # Redis down is a failure, never a skip
+    return {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": "shared-by-every-process",
+        "REDIS_URL": REDIS_URL,
+        "REDGRID_SOCKETIO_CHANNEL": f"redgrid-test-{uuid.uuid4().hex}",
+        "REDGRID_ARGON2_TIME_COST": "1",
+        "REDGRID_ARGON2_MEMORY_KIB": "1024",
+    }
+
+
+@pytest.fixture
+def server(scaled_env):
+    port = _free_port()
+    process = subprocess.Popen([*CLI, "serve", "--port", str(port)], cwd=ROOT, env=scaled_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            requests.get(f"{base}/healthz", timeout=1)
+            break
+        except requests.ConnectionError:
+            assert process.poll() is None, process.stdout.read().decode()
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+    process.stdout.close()
+
+
+def _connected_client(base: str, phone: str):
+    session = requests.Session()
+    token = session.get(f"{base}/api/csrf").json()["csrf_token"]
+    assert session.post(f"{base}/api/auth/login", json={"phone": phone, "password": PASSWORD}, headers={"X-CSRFToken": token}).status_code == 200
+    received = queue.Queue()
+    client = socketio_client.Client(reconnection=False)
+    client.on("sync:poke", lambda data: received.put(data))
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    client.connect(base, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=10)
+    return client, received
+
+
+def test_a_poke_from_another_process_reaches_the_right_clients(world, server, scaled_env):
+    worker_a, heard_a = _connected_client(server, "13800000003")
+    worker_b, heard_b = _connected_client(server, "13800000004")
+    try:
+        poke = subprocess.run([*CLI, "sync-poke", f"grid:{world.g1}"], cwd=ROOT, env=scaled_env, capture_output=True, text=True, timeout=60)
+        assert poke.returncode == 0, poke.stderr
+        assert heard_a.get(timeout=10) == {"buckets": [f"grid:{world.g1}"]}
+        time.sleep(0.5)
+        assert heard_b.empty(), "grid B's worker is not in grid A's room"
+    finally:
+        worker_a.disconnect()
+        worker_b.disconnect()
+
+
+def test_an_anonymous_socket_is_refused(server):
+    client = socketio_client.Client(reconnection=False)
+    with pytest.raises(socketio_client.exceptions.ConnectionError):
+        client.connect(server, transports=["websocket"], wait_timeout=5)
