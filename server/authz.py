@@ -13,7 +13,7 @@ and by whoever a check added with register_blob_reader lets in; to anyone else i
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import false, or_, select
+from sqlalchemy import false, or_, select, true, union
 from sqlalchemy.sql.elements import ColumnElement
 
 from server.auth.models import ROLES, RoleAssignment, User
@@ -97,7 +97,18 @@ def _outermost(paths: list[str]) -> list[str]:
 
 
 def _in_subtrees(paths) -> ColumnElement:
-    return or_(*[OrgUnit.path.startswith(p) for p in paths]) if paths else false()
+    return or_(*[subtree_of(p) for p in paths]) if paths else false()
+
+
+def subtree_of(path: str) -> ColumnElement:
+    """Org units at or below `path`, as an index range on both databases.
+
+    PostgreSQL: LIKE 'prefix%' uses the varchar_pattern_ops index. SQLite: its LIKE ignores
+    case and cannot use an index, but a range does; its default collation compares bytes, and
+    every path below "/1/5/" sorts between "/1/5/" and "/1/50" ("/" + 1 is "0")."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return (OrgUnit.path >= path) & (OrgUnit.path < path[:-1] + "0")
+    return OrgUnit.path.startswith(path)
 
 
 def _units_under(paths):
@@ -143,6 +154,8 @@ def _directory_buildings(s: Scopes) -> ColumnElement:
 
 def visible_compounds(user: User) -> ColumnElement:
     s = scopes_of(user)
+    if s.is_root_admin:
+        return true()  # the whole city: no filter to evaluate
     clauses = []
     if _works_on_places(s):
         clauses += [
@@ -172,6 +185,8 @@ def _resident_compounds(s: Scopes):
 
 def visible_buildings(user: User) -> ColumnElement:
     s = scopes_of(user)
+    if s.is_root_admin:
+        return true()
     clauses = [_directory_buildings(s)]
     if s.steward_compound_ids:
         clauses.append(Building.compound_id.in_(s.steward_compound_ids))
@@ -188,6 +203,8 @@ def visible_buildings(user: User) -> ColumnElement:
 def visible_households(user: User) -> ColumnElement:
     """Households: admins and grid workers of the covering grids; a resident their own."""
     s = scopes_of(user)
+    if s.is_root_admin:
+        return true()
     clauses = []
     if _works_on_places(s):
         clauses.append(Household.building_id.in_(select(Building.id).where(_directory_buildings(s))))
@@ -226,21 +243,30 @@ def visible_org_units(user: User) -> ColumnElement:
 
 
 def visible_users(user: User) -> ColumnElement:
-    """Users an admin manages: those holding a role inside the admin's jurisdiction."""
+    """Users an admin manages: those holding a role inside the admin's jurisdiction.
+
+    Each arm starts from role_assignments (a few rows per user) and joins towards the org
+    tree, so the cost follows the number of assignments, not the number of households."""
     s = scopes_of(user)
     if not s.is_admin:
         return false()
     if s.is_root_admin:
-        return User.id.is_not(None)
-    in_scope = select(RoleAssignment.user_id).where(
-        or_(
-            RoleAssignment.org_unit_id.in_(_units_under(s.admin_paths)),
-            RoleAssignment.compound_id.in_(select(Compound.id).where(Compound.community_id.in_(_units_under(s.admin_paths)))),
-            RoleAssignment.household_id.in_(select(Household.id).where(visible_households(user))),
-            RoleAssignment.company_id.in_(_companies_within(s)),
-        )
+        return true()
+    units = _units_under(s.admin_paths)
+    by_unit = select(RoleAssignment.user_id).where(RoleAssignment.org_unit_id.in_(units))
+    by_compound = (
+        select(RoleAssignment.user_id)
+        .join(Compound, Compound.id == RoleAssignment.compound_id)
+        .where(Compound.community_id.in_(units))
     )
-    return User.id.in_(in_scope)
+    by_household = (
+        select(RoleAssignment.user_id)
+        .join(Household, Household.id == RoleAssignment.household_id)
+        .join(Building, Building.id == Household.building_id)
+        .where(_directory_buildings(s))
+    )
+    by_company = select(RoleAssignment.user_id).where(RoleAssignment.company_id.in_(_companies_within(s)))
+    return User.id.in_(union(by_unit, by_compound, by_household, by_company))
 
 
 def _companies_within(s: Scopes):

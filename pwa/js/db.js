@@ -1,8 +1,18 @@
 // The only module that touches IndexedDB (STYLE.md rule 10). Everything else asks here.
+//
+// Stores (version 2):
+//   kv       out-of-line keys: small cached values such as /api/me (version 1)
+//   records  synced records, key [entity, id]: {entity, id, version, buckets, data, deleted,
+//            server_data?} — see local-records.js for what each field means
+//   outbox   this phone's unconfirmed mutations, key seq (auto-increment, so order is kept):
+//            the wire mutation (§6.1) + {status: pending|sending|rejected, error, created_at, photos}
+//   photos   key sha256: {sha256, mime, bytes: ArrayBuffer, size, state, offset, error}.
+//            ArrayBuffer + MIME, never Blob: Safari's IndexedDB fails on Blobs (DESIGN.md §5)
+//   meta     out-of-line keys: cursor, client_id, last_sync_at, last_error …
 import { openDB } from '/vendor/idb/index.js';
 
 const DB_NAME = 'redgrid';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 const KV = 'kv';
 
 let dbPromise = null;
@@ -10,9 +20,21 @@ let dbPromise = null;
 function open() {
   dbPromise ??= openDB(DB_NAME, DB_VERSION, {
     // Each step upgrades from the version before it, so a phone that skipped releases
-    // still walks through every step. Add `if (oldVersion < 2) { ... }` below, never edit a step.
+    // still walks through every step. Add `if (oldVersion < 3) { ... }` below, never edit a step.
     upgrade(db, oldVersion) {
       if (oldVersion < 1) db.createObjectStore(KV); // out-of-line keys: kv.put(value, key)
+      if (oldVersion < 2) {
+        const records = db.createObjectStore('records', { keyPath: ['entity', 'id'] });
+        // multiEntry: a record is listed under each of its buckets, for removed/reset buckets (§2, §5.5)
+        records.createIndex('bucket', 'buckets', { multiEntry: true });
+        records.createIndex('entity', 'entity');
+        const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+        outbox.createIndex('record', ['entity', 'record_id']);
+        outbox.createIndex('status', 'status');
+        const photos = db.createObjectStore('photos', { keyPath: 'sha256' });
+        photos.createIndex('state', 'state');
+        db.createObjectStore('meta');
+      }
     },
     // Another tab loaded a newer release that needs to upgrade: let go so it is not blocked.
     // The next call here reopens (and the newer service worker will have reloaded us by then).
@@ -28,6 +50,15 @@ function open() {
   return dbPromise;
 }
 
+/** Closes the connection; the next call reopens. For tests, and before deleting the database. */
+export async function closeDb() {
+  const pending = dbPromise;
+  dbPromise = null;
+  if (pending) (await pending).close();
+}
+
+// --- kv: small cached values -----------------------------------------------------------------
+
 /** The value stored under key, or undefined. */
 export async function getCached(key) {
   return (await open()).get(KV, key);
@@ -42,3 +73,84 @@ export async function setCached(key, value) {
 export async function clearCached() {
   await (await open()).clear(KV);
 }
+
+// --- transactions ----------------------------------------------------------------------------
+
+/**
+ * Runs fn(tx) in one transaction over `stores` (names), so that what it writes lands together
+ * or not at all (e.g. one pull page and its cursor). tx offers records, outbox, photos and
+ * meta helpers (below) for the stores named. Inside fn, await only tx calls: IndexedDB commits
+ * a transaction as soon as it has nothing to do, so awaiting fetch or crypto there would end it.
+ * fn throwing aborts the transaction and rethrows.
+ */
+export async function transact(stores, fn, mode = 'readwrite') {
+  const db = await open();
+  const tx = db.transaction(stores, mode);
+  tx.done.catch(() => {}); // an abort is reported by the throw below, not as an unhandled rejection
+  let result;
+  try {
+    result = await fn(helpersFor(tx));
+  } catch (err) {
+    try {
+      tx.abort();
+    } catch {
+      // already finished: nothing to undo
+    }
+    throw err;
+  }
+  await tx.done;
+  return result;
+}
+
+/** Like transact, read-only: several reads that see one state. */
+export const read = (stores, fn) => transact(stores, fn, 'readonly');
+
+function helpersFor(tx) {
+  const store = (name) => tx.objectStore(name);
+  return {
+    records: {
+      get: (entity, id) => store('records').get([entity, id]),
+      put: (record) => store('records').put(record),
+      delete: (entity, id) => store('records').delete([entity, id]),
+      all: () => store('records').getAll(),
+      ofEntity: (entity) => store('records').index('entity').getAll(entity),
+      inBucket: (bucket) => store('records').index('bucket').getAll(bucket),
+    },
+    outbox: {
+      get: (seq) => store('outbox').get(seq),
+      add: (entry) => store('outbox').add(entry), // resolves to the new seq
+      put: (entry) => store('outbox').put(entry),
+      delete: (seq) => store('outbox').delete(seq),
+      all: () => store('outbox').getAll(), // oldest first: keys are increasing
+      forRecord: (entity, id) => store('outbox').index('record').getAll([entity, id]), // oldest first
+      withStatus: (status) => store('outbox').index('status').getAll(status),
+      count: (status) => store('outbox').index('status').count(status),
+    },
+    photos: {
+      get: (sha256) => store('photos').get(sha256),
+      put: (photo) => store('photos').put(photo),
+      withState: (state) => store('photos').index('state').getAll(state),
+    },
+    meta: {
+      get: (key) => store('meta').get(key),
+      set: (key, value) => store('meta').put(value, key),
+      delete: (key) => store('meta').delete(key),
+    },
+  };
+}
+
+// --- one-step reads and writes ---------------------------------------------------------------
+
+export const getMeta = (key) => read(['meta'], (tx) => tx.meta.get(key));
+export const setMeta = (key, value) => transact(['meta'], (tx) => tx.meta.set(key, value));
+
+/** The local record (see local-records.js), or undefined. */
+export const getRecord = (entity, id) => read(['records'], (tx) => tx.records.get(entity, id));
+/** Every local record of an entity type, pending deletes included (their `deleted` is true). */
+export const listRecords = (entity) => read(['records'], (tx) => tx.records.ofEntity(entity));
+
+/** Every outbox entry, oldest first. */
+export const listOutbox = () => read(['outbox'], (tx) => tx.outbox.all());
+
+export const getPhoto = (sha256) => read(['photos'], (tx) => tx.photos.get(sha256));
+export const listPhotos = (state) => read(['photos'], (tx) => tx.photos.withState(state));

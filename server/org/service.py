@@ -40,7 +40,7 @@ def org_unit_detail(user, unit_id: int) -> dict:
     )
     compounds = db.session.scalar(
         select(func.count()).select_from(Compound).where(
-            Compound.community_id.in_(select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path))),
+            Compound.community_id.in_(select(OrgUnit.id).where(authz.subtree_of(unit.path))),
             authz.visible(user, Compound),
         )
     )
@@ -58,7 +58,7 @@ def list_compounds(user, org_unit_id=None, q=None, page=1, per_page=50) -> dict:
     if org_unit_id is not None:
         unit = authz.get_visible(user, OrgUnit, org_unit_id)
         query = query.where(
-            Compound.community_id.in_(select(OrgUnit.id).where(OrgUnit.path.startswith(unit.path)))
+            Compound.community_id.in_(select(OrgUnit.id).where(authz.subtree_of(unit.path)))
         )
     if q:
         query = query.where(Compound.name.contains(q, autoescape=True))
