@@ -13,6 +13,7 @@ export class ApiError extends Error {
     this.status = status; // 0 when no HTTP response arrived
     this.code = code;
     this.fields = fields;
+    this.retryAfterMs = null; // from a Retry-After header (429, 503), when the server sent one
   }
 }
 
@@ -35,10 +36,15 @@ async function currentCsrfToken() {
   return csrfToken;
 }
 
-async function send(method, path, body, timeoutMs) {
-  const headers = { Accept: 'application/json', 'Accept-Language': getLocale() };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET') headers['X-CSRFToken'] = await currentCsrfToken();
+// Only writes need the token; HEAD and GET are safe methods.
+const needsCsrf = (method) => method !== 'GET' && method !== 'HEAD';
+
+/** body: {json} to send JSON, {bytes, type} to send raw bytes (an ArrayBuffer view), or undefined. */
+async function send(method, path, body, timeoutMs, extraHeaders = {}) {
+  const headers = { Accept: 'application/json', 'Accept-Language': getLocale(), ...extraHeaders };
+  if (body?.json !== undefined) headers['Content-Type'] = 'application/json';
+  if (body?.bytes !== undefined) headers['Content-Type'] = body.type || 'application/octet-stream';
+  if (needsCsrf(method)) headers['X-CSRFToken'] = await currentCsrfToken();
 
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -46,7 +52,7 @@ async function send(method, path, body, timeoutMs) {
     return await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body?.json !== undefined ? JSON.stringify(body.json) : body?.bytes,
       credentials: 'same-origin',
       cache: 'no-store', // API data is cached in IndexedDB by the app, never by the HTTP cache
       signal: controller.signal,
@@ -69,10 +75,22 @@ async function readJson(response) {
   }
 }
 
-function toApiError(status, data) {
+function toApiError(status, data, headers) {
   const error = data?.error;
-  if (!error) return new ApiError(status, 'http_error', t('error.server', { status }));
-  return new ApiError(status, error.code ?? 'http_error', error.message || t('error.server', { status }), error.fields ?? {});
+  const apiError = error
+    ? new ApiError(status, error.code ?? 'http_error', error.message || t('error.server', { status }), error.fields ?? {})
+    : new ApiError(status, 'http_error', t('error.server', { status }));
+  // 429 and 503 may say when to come back (PROTOCOL.md §6.4: honour Retry-After).
+  apiError.retryAfterMs = parseRetryAfter(headers?.get('Retry-After'));
+  return apiError;
+}
+
+/** Retry-After in milliseconds (seconds or an HTTP date), or null. */
+export function parseRetryAfter(value, now = Date.now()) {
+  if (!value) return null;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
 /**
@@ -81,17 +99,37 @@ function toApiError(status, data) {
  * timeoutMs: how long to wait for a response before calling it offline.
  */
 export async function request(method, path, body, { timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
-  let response = await send(method, path, body, timeoutMs);
+  const { response, data } = await sendWithCsrfRetry(method, path, body === undefined ? undefined : { json: body }, timeoutMs);
+  if (!response.ok) throw toApiError(response.status, data, response.headers);
+  return data;
+}
+
+/** Sends, and on 400 "csrf" refetches the token and sends once more (PROTOCOL.md §9). */
+async function sendWithCsrfRetry(method, path, body, timeoutMs, headers) {
+  let response = await send(method, path, body, timeoutMs, headers);
   let data = await readJson(response);
-  if (response.status === 400 && data?.error?.code === 'csrf' && method !== 'GET') {
+  if (response.status === 400 && data?.error?.code === 'csrf' && needsCsrf(method)) {
     csrfToken = null;
-    response = await send(method, path, body, timeoutMs);
+    response = await send(method, path, body, timeoutMs, headers);
     data = await readJson(response);
   }
   // /api/csrf, /api/me and login all hand out the token for the current session.
   if (typeof data?.csrf_token === 'string') rememberCsrfToken(data.csrf_token);
-  if (!response.ok) throw toApiError(response.status, data);
-  return data;
+  return { response, data };
+}
+
+/**
+ * For callers that read the status and headers themselves (HEAD, resumable uploads): resolves
+ * to {status, ok, headers, data, error} for any HTTP answer, error being the ApiError a
+ * failure would have thrown (null when ok). Throws ApiError only when no answer came (offline).
+ * options.bytes: an ArrayBuffer view sent as the body with options.type as Content-Type;
+ * options.headers: extra request headers (e.g. Content-Range).
+ */
+export async function exchange(method, path, { bytes, type, headers = {}, timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
+  const body = bytes === undefined ? undefined : { bytes, type };
+  const { response, data } = await sendWithCsrfRetry(method, path, body, timeoutMs, headers);
+  const error = response.ok ? null : toApiError(response.status, data, response.headers);
+  return { status: response.status, ok: response.ok, headers: response.headers, data, error };
 }
 
 export const get = (path, options) => request('GET', path, undefined, options);

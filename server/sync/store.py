@@ -28,13 +28,16 @@ class SqlStore:
     _ensured = False
 
     def _ensure_state(self) -> None:
-        """The single sync_state row, made on first use (ON CONFLICT: two first pushes at once)."""
+        """The single sync_state row, made on first use. Looked up first: a pull must never
+        write (an INSERT would wait on a pushing transaction's lock), and ON CONFLICT covers
+        two first pushes at once."""
         if self._ensured:
             return
-        insert = _insert_for_dialect()
-        db.session.execute(
-            insert(SyncState).values(id=1, last_seq=0, purged_through=0, epoch=uuid.uuid4().hex).on_conflict_do_nothing(index_elements=["id"])
-        )
+        if db.session.scalar(select(SyncState.id).where(SyncState.id == 1)) is None:
+            insert = _insert_for_dialect()
+            db.session.execute(
+                insert(SyncState).values(id=1, last_seq=0, purged_through=0, epoch=uuid.uuid4().hex).on_conflict_do_nothing(index_elements=["id"])
+            )
         self._ensured = True
 
     def epoch(self) -> str:

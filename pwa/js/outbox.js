@@ -1,0 +1,162 @@
+// The outbox: every write the user makes goes here first (STYLE.md rule 10), is shown at once
+// (optimistic, local-records.js) and leaves the phone with the next sync (sync-client.js).
+// Nothing pretends to succeed: an entry stays until the server answers, and a refused one stays,
+// with the server's reason, until the user fixes or discards it (PROTOCOL.md §6.2, §6.3).
+import { read, transact } from './db.js';
+import { refreshRecord, serverCopyOf } from './local-records.js';
+import { changedFields } from './sync-core.js';
+
+const STORES = ['records', 'outbox', 'photos'];
+const PHOTO_HASH = /^[0-9a-f]{64}$/; // PROTOCOL.md §10: lowercase hex SHA-256
+const listeners = new Set();
+
+/** Calls fn() after every change to the outbox; returns a function that unsubscribes. */
+export function onOutboxChange(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/** For sync-client.js, which changes entries when the server answers. */
+export function notifyOutboxChanged() {
+  for (const fn of listeners) {
+    try {
+      fn();
+    } catch (err) {
+      console.warn('outbox listener failed', err);
+    }
+  }
+}
+
+/**
+ * Queues a create, update or delete and applies it to the local record at once.
+ * - create: `fields` are the initial values; `id` defaults to a new UUID (ids are made on the phone, §4.1).
+ * - update: only the fields whose values differ from what the user sees are sent; none → null.
+ * - delete: of a record the server never confirmed (nothing in flight), the queued edits are
+ *   simply dropped, since there is nothing to delete on the server.
+ * Resolves to {seq, mutation, record} (record: the local record after it), or null.
+ */
+export async function enqueue({ entity, id = crypto.randomUUID(), op, fields = {} }) {
+  const mutationId = crypto.randomUUID();
+  const clientTime = localIsoTime(new Date());
+  const result = await transact(STORES, async (tx) => {
+    const record = await tx.records.get(entity, id);
+    const visible = record && !record.deleted;
+    if (op === 'create' && visible) throw new Error(`${entity} ${id} already exists on this phone`);
+    if (op !== 'create' && !visible) throw new Error(`${entity} ${id} is not on this phone`);
+    if (op === 'delete' && record.version === 0 && !(await inFlight(tx, entity, id))) {
+      for (const entry of await tx.outbox.forRecord(entity, id)) await tx.outbox.delete(entry.seq);
+      await tx.records.delete(entity, id);
+      return { seq: null, mutation: null, record: null };
+    }
+    const sent = op === 'update' ? changedFields(record.data, fields) : op === 'create' ? fields : {};
+    if (op === 'update' && !Object.keys(sent).length) return null;
+    const entry = {
+      id: mutationId,
+      entity,
+      record_id: id,
+      op,
+      // The version the user saw: the server merges field by field against it (§7.1).
+      base_version: op === 'create' ? null : record.version,
+      fields: sent,
+      client_time: clientTime,
+      status: 'pending',
+      error: null,
+      created_at: Date.now(),
+      photos: await localPhotos(tx, sent),
+    };
+    entry.seq = await tx.outbox.add(entry);
+    return { seq: entry.seq, mutation: toWire(entry), record: await refreshRecord(tx, entity, id) };
+  });
+  notifyOutboxChanged();
+  return result;
+}
+
+async function inFlight(tx, entity, id) {
+  return (await tx.outbox.forRecord(entity, id)).some((entry) => entry.status === 'sending');
+}
+
+/** Hashes in the fields that name photos kept on this phone: they must upload before the push (§10). */
+async function localPhotos(tx, fields) {
+  const hashes = new Set();
+  const visit = (value) => {
+    if (typeof value === 'string' && PHOTO_HASH.test(value)) hashes.add(value);
+    else if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object') Object.values(value).forEach(visit);
+  };
+  visit(fields);
+  const local = [];
+  for (const hash of hashes) if (await tx.photos.get(hash)) local.push(hash);
+  return local;
+}
+
+/** The mutation as the server wants it (§6.1), without the outbox's bookkeeping. */
+export function toWire(entry) {
+  const wire = { id: entry.id, entity: entry.entity, record_id: entry.record_id, op: entry.op, fields: entry.fields };
+  if (entry.base_version !== null && entry.base_version !== undefined) wire.base_version = entry.base_version;
+  if (entry.client_time) wire.client_time = entry.client_time;
+  return wire;
+}
+
+/** Entries waiting to leave the phone (pending, or sent without an answer yet), oldest first. */
+export const listPending = () => read(['outbox'], async (tx) => (await tx.outbox.all()).filter((e) => e.status !== 'rejected'));
+
+/** Entries the server refused, each with its `error` ({code, message, fields}), oldest first. */
+export const listRejected = () => read(['outbox'], (tx) => tx.outbox.withStatus('rejected'));
+
+/** {pending, rejected}: for the sync status. */
+export const countOutbox = () => read(['outbox'], async (tx) => {
+  const [pending, sending, rejected] = [await tx.outbox.count('pending'), await tx.outbox.count('sending'), await tx.outbox.count('rejected')];
+  return { pending: pending + sending, rejected };
+});
+
+/**
+ * Drops an entry the user gave up on (refused, or not sent yet) and shows the record as the
+ * server has it, with the other queued edits. An entry in flight cannot be discarded: the
+ * server may have applied it already.
+ */
+export async function discard(seq) {
+  const record = await transact(STORES, async (tx) => {
+    const entry = await tx.outbox.get(seq);
+    if (!entry) return undefined;
+    if (entry.status === 'sending') throw new Error('this change is being sent; wait for the answer');
+    await tx.outbox.delete(seq);
+    return refreshRecord(tx, entry.entity, entry.record_id);
+  });
+  notifyOutboxChanged();
+  return record;
+}
+
+/**
+ * Sends a refused entry again, as a new mutation (the server keeps the first answer to every
+ * mutation id, §6.4), keeping its place in the queue. `fields` replaces the fields sent: the
+ * user's fix. A delete refused with changed_since is retried against the version now held:
+ * the user decided again after seeing the changes (§6.3).
+ */
+export async function retry(seq, { fields } = {}) {
+  const entry = await transact(STORES, async (tx) => {
+    const current = await tx.outbox.get(seq);
+    if (!current || current.status !== 'rejected') throw new Error('only a refused change can be retried');
+    const next = { ...current, id: crypto.randomUUID(), status: 'pending', error: null };
+    if (fields) {
+      next.fields = fields;
+      next.photos = await localPhotos(tx, fields);
+    }
+    if (current.op === 'delete' && current.error?.code === 'changed_since') {
+      next.base_version = serverCopyOf(await tx.records.get(current.entity, current.record_id))?.version ?? current.base_version;
+    }
+    await tx.outbox.put(next);
+    await refreshRecord(tx, current.entity, current.record_id);
+    return next;
+  });
+  notifyOutboxChanged();
+  return entry;
+}
+
+/** "2026-11-27T09:14:03+08:00": the device's clock and its offset, as §6.1's client_time. */
+export function localIsoTime(date) {
+  const pad = (n) => String(Math.trunc(Math.abs(n))).padStart(2, '0');
+  const offset = -date.getTimezoneOffset();
+  const sign = offset >= 0 ? '+' : '-';
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:`
+    + `${pad(date.getMinutes())}:${pad(date.getSeconds())}${sign}${pad(offset / 60)}:${pad(offset % 60)}`;
+}
