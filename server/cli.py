@@ -24,7 +24,7 @@ def main() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for command in (init_command, demo_command, create_user_command, serve_command, sync_poke_command, sync_purge_command):
+    for command in (init_command, demo_command, create_user_command, serve_command, sync_poke_command, purge_command):
         app.cli.add_command(command)
 
 
@@ -142,13 +142,18 @@ def sync_poke_command(buckets):
     click.echo(f"poked {len(buckets)} bucket(s)")
 
 
-@click.command("sync-purge")
+@click.command("purge")
 @with_appcontext
-def sync_purge_command():
-    """Forget old tombstones and stored push results (run daily, e.g. from cron)."""
+def purge_command():
+    """Housekeeping, run daily (cron): old tombstones, old push results, stale partial uploads."""
     from server.auth.models import utcnow
+    from server.blobs.service import purge_stale_uploads
     from server.sync.service import purge
 
-    config = current_app.config
-    result = purge(utcnow(), config["SYNC_TOMBSTONE_DAYS"], config["SYNC_RESULT_DAYS"])
-    click.echo(f"purged {result['tombstones']} tombstone(s) through seq {result['purged_through']}, {result['results']} stored result(s)")
+    config, now = current_app.config, utcnow()
+    result = purge(now, config["SYNC_TOMBSTONE_DAYS"], config["SYNC_RESULT_DAYS"])
+    uploads = purge_stale_uploads(now)
+    click.echo(
+        f"purged {result['tombstones']} tombstone(s) through seq {result['purged_through']}, "
+        f"{result['results']} stored push result(s), {uploads} stale upload(s)"
+    )

@@ -4,6 +4,7 @@ import { ApiError } from './api.js';
 import { getLocale, initI18n, onLocaleChange, setLocale, storedLocale } from './i18n.js';
 import { isOnline, onNetworkChange } from './net.js';
 import { loadMe, saveLocale } from './session.js';
+import { startSync, stopSync } from './sync-client.js';
 import { createHeader } from './ui/header.js';
 import { homeScreen } from './ui/home.js';
 import { signinScreen } from './ui/signin.js';
@@ -18,7 +19,7 @@ let current = null; // {name, props}: enough to rebuild the screen after a langu
 const screens = {
   loading: () => loadingScreen(),
   signin: (props) => signinScreen({ ...props, onSignedIn: (me) => showHome({ me, stale: false, savedAt: Date.now() }) }),
-  home: (props) => homeScreen({ ...props, onSignedOut: () => show('signin', {}) }),
+  home: (props) => homeScreen({ ...props, onSignedOut: showSignin }),
   error: (props) => errorScreen({ ...props, onRetry: openHome }),
 };
 
@@ -34,6 +35,12 @@ function show(name, props = {}) {
   render({ moveFocus });
 }
 
+/** Signed out (or the session ended): syncing stops until someone signs in; the outbox stays. */
+function showSignin() {
+  stopSync();
+  show('signin', {});
+}
+
 async function showHome(result) {
   // A user who never chose a language on this phone gets the one saved in their profile.
   const profileLocale = result.me.user?.locale;
@@ -45,6 +52,8 @@ async function showHome(result) {
     }
   }
   show('home', result);
+  // Signed in (or showing the cached copy offline): keep the outbox and the records in sync.
+  startSync();
 }
 
 async function openHome() {
@@ -52,7 +61,7 @@ async function openHome() {
   try {
     await showHome(await loadMe());
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) show('signin', {});
+    if (err instanceof ApiError && err.status === 401) showSignin();
     else if (err instanceof ApiError && err.code === 'offline') show('signin', { noticeKey: 'signin.offline' });
     else show('error', { message: err.message });
   }
@@ -64,7 +73,7 @@ async function refreshHome() {
     const result = await loadMe();
     if (current?.name === 'home' && !result.stale) await showHome(result);
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) show('signin', {});
+    if (err instanceof ApiError && err.status === 401) showSignin();
   }
 }
 

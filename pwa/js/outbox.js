@@ -4,10 +4,10 @@
 // with the server's reason, until the user fixes or discards it (PROTOCOL.md §6.2, §6.3).
 import { read, transact } from './db.js';
 import { refreshRecord, serverCopyOf } from './local-records.js';
+import { photoHashesIn } from './photos.js';
 import { changedFields } from './sync-core.js';
 
 const STORES = ['records', 'outbox', 'photos'];
-const PHOTO_HASH = /^[0-9a-f]{64}$/; // PROTOCOL.md §10: lowercase hex SHA-256
 const listeners = new Set();
 
 /** Calls fn() after every change to the outbox; returns a function that unsubscribes. */
@@ -77,15 +77,8 @@ async function inFlight(tx, entity, id) {
 
 /** Hashes in the fields that name photos kept on this phone: they must upload before the push (§10). */
 async function localPhotos(tx, fields) {
-  const hashes = new Set();
-  const visit = (value) => {
-    if (typeof value === 'string' && PHOTO_HASH.test(value)) hashes.add(value);
-    else if (Array.isArray(value)) value.forEach(visit);
-    else if (value && typeof value === 'object') Object.values(value).forEach(visit);
-  };
-  visit(fields);
   const local = [];
-  for (const hash of hashes) if (await tx.photos.get(hash)) local.push(hash);
+  for (const hash of photoHashesIn(fields)) if (await tx.photos.get(hash)) local.push(hash);
   return local;
 }
 

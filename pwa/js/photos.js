@@ -15,6 +15,7 @@ export const JPEG_QUALITY = 0.85;
 export const CHUNK_BYTES = 256 * 1024; // an interrupted upload loses at most this much
 const UPLOAD_TIMEOUT_MS = 60000; // one chunk on a slow 3G link
 const PERMANENT = new Set([413, 415]); // too large, unsupported type: these bytes will never do
+const PHOTO_HASH = /^[0-9a-f]{64}$/; // lowercase hex SHA-256 (§10)
 
 // --- taking a photo --------------------------------------------------------------------------
 
@@ -70,6 +71,14 @@ async function downscale(file) {
   bitmap.close();
   // An ArrayBuffer, not the Blob: Safari's IndexedDB fails on Blobs.
   return { bytes: await blob.arrayBuffer(), mime: 'image/jpeg' };
+}
+
+/** Every photo hash (64 lowercase hex digits, §10) found in a record's fields, at any depth. */
+export function photoHashesIn(value, found = new Set()) {
+  if (typeof value === 'string' && PHOTO_HASH.test(value)) found.add(value);
+  else if (Array.isArray(value)) value.forEach((item) => photoHashesIn(item, found));
+  else if (value && typeof value === 'object') Object.values(value).forEach((item) => photoHashesIn(item, found));
+  return found;
 }
 
 // --- uploading -------------------------------------------------------------------------------

@@ -82,6 +82,18 @@ class SyncConflict(db.Model):
     __table_args__ = (Index("ix_sync_conflicts_record", "entity", "record_id"), Index("ix_sync_conflicts_open", "resolved_at"))
 
 
+class SyncBlobRef(db.Model):
+    """Which records refer to which photos: who may see a record may see its photos."""
+
+    __tablename__ = "sync_blob_refs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(32), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+    __table_args__ = (Index("ix_sync_blob_refs_record", "entity", "record_id"),)
+
+
 class SyncedMixin:
     """Columns of every synced entity table: a client-made UUID, the server version, a version
     and last writer per field, and a tombstone flag (PROTOCOL.md §4.2)."""
@@ -93,4 +105,4 @@ class SyncedMixin:
     deleted: Mapped[bool] = mapped_column(default=False)
 
 
-__all__ = ["SyncState", "SyncLogEntry", "SyncMutation", "SyncConflict", "SyncedMixin"]
+__all__ = ["SyncState", "SyncLogEntry", "SyncMutation", "SyncConflict", "SyncBlobRef", "SyncedMixin"]

@@ -24,6 +24,14 @@ class EntityBinding:
     model: type
     schema: ma.Schema
     buckets: Callable[[Mapping[str, Any]], list[str]]
+    blob_fields: tuple[str, ...] = ()  # fields holding photo hashes (a hash or a list of them)
+
+    def blob_refs(self, values: Mapping[str, Any]) -> set[str]:
+        refs: set[str] = set()
+        for name in self.blob_fields:
+            value = values.get(name)
+            refs |= set(value) if isinstance(value, list) else ({value} if value else set())
+        return {r for r in refs if isinstance(r, str)}
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -59,10 +67,21 @@ class EntityBinding:
         loaded = self.schema.load({k: v for k, v in record.values.items() if k in self.field_names}, partial=True)
         for name in self.field_names:
             setattr(row, name, loaded.get(name))
+        if self.blob_fields:
+            _store_blob_refs(self.name, record.id, set() if record.deleted else self.blob_refs(record.values))
         row.version = record.version
         row.field_versions = dict(record.field_versions)
         row.field_writers = dict(record.field_writers)
         row.deleted = record.deleted
+
+
+def _store_blob_refs(entity: str, record_id: str, refs: set[str]) -> None:
+    from sqlalchemy import delete
+
+    from server.sync.models import SyncBlobRef
+
+    db.session.execute(delete(SyncBlobRef).where(SyncBlobRef.entity == entity, SyncBlobRef.record_id == record_id))
+    db.session.add_all(SyncBlobRef(sha256=sha, entity=entity, record_id=record_id) for sha in sorted(refs))
 
 
 def _flat(messages) -> list[str]:

@@ -28,7 +28,7 @@ from server.extensions import db
 from server.i18n import _, translate_field_message
 from server.org.models import Building, Household
 from server.sync import pokes
-from server.sync.models import SyncConflict, SyncLogEntry, SyncMutation, SyncState
+from server.sync.models import SyncBlobRef, SyncConflict, SyncLogEntry, SyncMutation, SyncState
 from server.sync.registry import bindings
 from server.sync.store import SqlStore
 
@@ -91,11 +91,42 @@ def push(user: User, protocol: str, client_id: str, raw_mutations: list) -> dict
             errors[f"mutations.{index}.{exc.details.get('field') or '_schema'}"] = [exc.message]
     if errors:
         raise Invalid(_("sync.bad_mutation"), errors, code="bad_mutation")
+    _check_blobs(user, mutations)
     engine, store = _engine()
     results = engine.push(actor_for(user), client_id, mutations)
     db.session.commit()
     pokes.notify(store.touched)
     return {"protocol": PROTOCOL_VERSION, "results": [_localized(r.to_wire()) for r in results]}
+
+
+def _check_blobs(user: User, mutations: list[Mutation]) -> None:
+    """Photos are uploaded before the records that refer to them (PROTOCOL.md §10). A batch
+    naming a photo the user cannot read (not uploaded yet, or someone else's) is refused whole
+    and nothing is stored, so the client can upload and send the same batch again."""
+    registered = bindings()
+    wanted = set()
+    for mutation in mutations:
+        binding = registered.get(mutation.entity)
+        if binding is not None and binding.blob_fields:
+            wanted |= binding.blob_refs(mutation.fields)
+    missing = sorted(sha for sha in wanted if not authz.can(user, "blob.read", sha))
+    if missing:
+        raise ConflictError(_("sync.missing_blobs"), {"blobs": missing}, code="missing_blobs")
+
+
+def can_see_a_referencing_record(user: User, sha256: str) -> bool:
+    """Blob reader check: the user may see a record that refers to this photo."""
+    buckets = list(actor_for(user).buckets)
+    found = db.session.scalar(
+        select(SyncBlobRef.sha256)
+        .join(SyncLogEntry, (SyncLogEntry.entity == SyncBlobRef.entity) & (SyncLogEntry.record_id == SyncBlobRef.record_id))
+        .where(SyncBlobRef.sha256 == sha256, SyncLogEntry.op == "put", SyncLogEntry.bucket.in_(buckets))
+        .limit(1)
+    )
+    return found is not None
+
+
+authz.register_blob_reader(can_see_a_referencing_record)
 
 
 def _localized(result: dict) -> dict:

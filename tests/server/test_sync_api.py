@@ -21,7 +21,7 @@ def notes_in_grids(app):
     """The test note entity, placed in its grid's bucket and the org buckets above it."""
     with app.app_context():
         NotesBase.metadata.create_all(_db.engine)
-    registry.register(note_binding(buckets=by_grid_field("grid_id")))
+    registry.register(note_binding(buckets=by_grid_field("grid_id"), blob_fields=("photos",)))
     yield
     registry.unregister("note")
     with app.app_context():
@@ -180,3 +180,39 @@ def test_sync_needs_sign_in_and_csrf(app, world, notes_in_grids):
     assert no_token.status_code == 400 and no_token.get_json()["error"]["code"] == "csrf"
     fresh = AuthActions(app.test_client())
     assert fresh.send("POST", "/api/sync/pull", json={"protocol": PROTOCOL}).status_code == 401
+
+
+def _photo() -> tuple[bytes, str]:
+    import hashlib
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(buffer, "JPEG")
+    data = buffer.getvalue()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def test_photos_go_before_records_and_follow_their_visibility(app, world, notes_in_grids, db):
+    worker_a, worker_b, admin = (signed_in(app, p) for p in ("13800000003", "13800000004", "13800000002"))
+    data, sha = _photo()
+    # Not uploaded yet: the batch is refused whole, nothing stored, same batch can be resent.
+    batch = [create("n1", world.g1, title="楼道堆物", photos=[sha])]
+    refused = push(worker_a, *batch)
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["code"] == "missing_blobs"
+    assert refused.get_json()["error"]["fields"] == {"blobs": [sha]}
+    assert db.session.scalar(select(func.count()).select_from(SyncLogEntry)) == 0
+    uploaded = worker_a.send("PUT", f"/api/blobs/{sha}", data=data, headers={"Content-Type": "application/octet-stream"})
+    assert uploaded.status_code == 201
+    # Before any record refers to it, only the uploader reads it.
+    assert admin.client.get(f"/api/blobs/{sha}").status_code == 404
+    assert push(worker_a, *batch).get_json()["results"][0]["status"] == "applied"
+    # Now whoever sees the record sees the photo; grid B still does not.
+    with admin.client.get(f"/api/blobs/{sha}") as shown:
+        assert shown.status_code == 200 and shown.data[:3] == b"\xff\xd8\xff"
+    assert worker_b.client.get(f"/api/blobs/{sha}").status_code == 404
+    # Someone who cannot read the photo cannot attach it to a record of theirs either.
+    stolen = push(worker_b, create("n2", world.g2, title="x", photos=[sha]), client_id="phone-b")
+    assert stolen.status_code == 409 and stolen.get_json()["error"]["fields"] == {"blobs": [sha]}

@@ -47,11 +47,11 @@ SPEC = json.loads((VECTOR_DIR / "_entity_note.json").read_text())
 SPEC["fields"]["tags"] = {"writable_by": ["grid_worker", "admin"], "on_conflict": "union"}
 
 
-def note_binding(buckets=None, rules: Entity | None = None) -> registry.EntityBinding:
+def note_binding(buckets=None, rules: Entity | None = None, blob_fields=()) -> registry.EntityBinding:
     rules = rules or Entity.from_dict(SPEC)
     return registry.EntityBinding(
         "note", rules.fields, rules.create_roles, rules.delete_roles, Note, NoteSchema(),
-        buckets or template_buckets(SPEC["buckets"]),
+        buckets or template_buckets(SPEC["buckets"]), tuple(blob_fields),
     )
 
 

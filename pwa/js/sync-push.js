@@ -1,0 +1,161 @@
+// Push (PROTOCOL.md §6): sends the outbox in batches and applies the server's answers.
+// A batch is marked 'sending' in IndexedDB before it leaves, so that after a lost answer, a
+// timeout or a closed tab the very same batch goes again (same mutation ids: the server
+// replays its first answers, §6.4) before anything newer.
+import { request } from './api.js';
+import { transact } from './db.js';
+import { receiveServerCopy, refreshRecord } from './local-records.js';
+import { notifyOutboxChanged, toWire } from './outbox.js';
+import { photoHashesIn, uploadQueuedPhotos } from './photos.js';
+import { PROTOCOL_VERSION } from './sync-core.js';
+
+export const BATCH_SIZE = 200; // well under the server's 500; one push holds the write lock (§5.3)
+const PUSH_TIMEOUT_MS = 60000; // 200 mutations on a slow link
+
+/**
+ * Pushes every entry that may go now. Resolves to {results, conflicts, blocked}: how many
+ * answers came, how many of them were conflicts, and the photos that hold entries back because
+ * the server refused them. Throws ApiError when a push gets no usable answer.
+ */
+export async function pushOutbox({ clientId, batchSize = BATCH_SIZE }) {
+  let results = 0;
+  let conflicts = 0;
+  const reuploaded = new Set(); // photos the server said it lacks, sent again in this run
+  for (;;) {
+    const { batch, blocked } = await takeBatch(batchSize);
+    if (!batch.length) return { results, conflicts, blocked };
+    const answer = await pushBatch(batch, clientId, reuploaded);
+    results += answer.results;
+    conflicts += answer.conflicts;
+  }
+}
+
+/**
+ * The unanswered batch if there is one, else up to `size` pending entries, marked 'sending'.
+ * An entry naming a photo the server has not confirmed waits (§10), and so does every later
+ * entry of the same record, so that a record's edits reach the server in the order made.
+ */
+async function takeBatch(size) {
+  return transact(['outbox', 'photos'], async (tx) => {
+    const entries = await tx.outbox.all();
+    const unanswered = entries.filter((e) => e.status === 'sending');
+    if (unanswered.length) return { batch: unanswered, blocked: [] };
+    const waiting = new Set();
+    const blocked = new Map(); // sha256 -> refused photo
+    const batch = [];
+    for (const entry of entries) {
+      if (batch.length >= size) break;
+      if (entry.status !== 'pending') continue;
+      const key = JSON.stringify([entry.entity, entry.record_id]);
+      const photos = await Promise.all((entry.photos ?? []).map((hash) => tx.photos.get(hash)));
+      const notReady = photos.filter((p) => p && p.state !== 'uploaded');
+      for (const photo of notReady) if (photo.state === 'refused') blocked.set(photo.sha256, photo);
+      if (waiting.has(key) || notReady.length) {
+        waiting.add(key);
+        continue;
+      }
+      batch.push({ ...entry, status: 'sending' });
+    }
+    for (const entry of batch) await tx.outbox.put(entry);
+    return { batch, blocked: [...blocked.values()].map(({ sha256, error }) => ({ sha256, error })) };
+  });
+}
+
+async function pushBatch(batch, clientId, reuploaded) {
+  const body = { protocol: PROTOCOL_VERSION, client_id: clientId, mutations: batch.map(toWire) };
+  let answer;
+  try {
+    answer = await request('POST', '/api/sync/push', body, { timeoutMs: PUSH_TIMEOUT_MS });
+  } catch (err) {
+    // A malformed mutation refuses the whole batch and writes nothing (§6.1): set the named ones
+    // aside as refused, so they are shown and the rest can go. Anything else: the batch stays
+    // 'sending' and goes again unchanged.
+    if (err.status === 422 && err.code === 'bad_mutation' && (await refuseMalformed(batch, err))) return { results: 0, conflicts: 0 };
+    if (err.status === 409 && err.code === 'missing_blobs' && (await resendMissingPhotos(batch, err, reuploaded))) return { results: 0, conflicts: 0 };
+    throw err;
+  }
+  const results = answer?.results;
+  if (!Array.isArray(results) || results.length !== batch.length) {
+    throw new Error(`the server answered ${results?.length} results for ${batch.length} mutations`);
+  }
+  const conflicts = await applyResults(batch, results);
+  notifyOutboxChanged();
+  return { results: results.length, conflicts };
+}
+
+/** One transaction: every answer of the batch lands, or none does (and the batch goes again). */
+function applyResults(batch, results) {
+  return transact(['records', 'outbox'], async (tx) => {
+    let conflicts = 0;
+    for (const [index, entry] of batch.entries()) {
+      const result = results[index];
+      if (result.mutation_id !== entry.id) throw new Error(`result ${index} answers ${result.mutation_id}, not ${entry.id}`);
+      if (result.status === 'applied' || result.status === 'conflict') {
+        if (result.status === 'conflict') conflicts += 1;
+        await tx.outbox.delete(entry.seq);
+        // The server's record replaces ours; what is still queued for it is applied on top (§6.2).
+        if (result.record) await receiveServerCopy(tx, { entity: entry.entity, id: entry.record_id, ...result.record });
+        else await refreshRecord(tx, entry.entity, entry.record_id);
+      } else if (result.error?.code === 'mutation_id_taken') {
+        // Another user's mutation has this id (§6.3): the same change under a new id.
+        await tx.outbox.put({ ...entry, id: crypto.randomUUID(), status: 'pending' });
+      } else {
+        // Kept, with the reason, until the user fixes or discards it; the local view keeps the edit.
+        await tx.outbox.put({ ...entry, status: 'rejected', error: result.error ?? { code: 'rejected', message: '', fields: {} } });
+      }
+    }
+    return conflicts;
+  });
+}
+
+/** Marks the entries named in error.fields ("mutations.<index>.<field>") refused; the others go back. */
+async function refuseMalformed(batch, err) {
+  const byIndex = new Map();
+  for (const [key, messages] of Object.entries(err.fields ?? {})) {
+    const match = /^mutations\.(\d+)\.(.+)$/.exec(key);
+    if (!match || !batch[Number(match[1])]) return false;
+    const fields = byIndex.get(Number(match[1])) ?? {};
+    fields[match[2]] = messages;
+    byIndex.set(Number(match[1]), fields);
+  }
+  if (!byIndex.size) return false;
+  await transact(['outbox'], async (tx) => {
+    for (const [index, entry] of batch.entries()) {
+      const fields = byIndex.get(index);
+      await tx.outbox.put(fields
+        ? { ...entry, status: 'rejected', error: { code: err.code, message: err.message, fields } }
+        : { ...entry, status: 'pending' });
+    }
+  });
+  notifyOutboxChanged();
+  return true;
+}
+
+/**
+ * The server refused the batch because it cannot read photos it names (409 missing_blobs,
+ * error.fields.blobs; nothing was written). Photos this phone holds are uploaded again, once per
+ * run; entries naming a photo that cannot be sent are set aside as refused; the rest go back to
+ * the queue and leave after the upload.
+ */
+async function resendMissingPhotos(batch, err, reuploaded) {
+  const missing = err.fields?.blobs;
+  if (!Array.isArray(missing) || !missing.length) return false;
+  await transact(['outbox', 'photos'], async (tx) => {
+    const lost = new Set();
+    for (const sha256 of missing) {
+      const photo = await tx.photos.get(sha256);
+      if (photo && photo.state !== 'refused' && !reuploaded.has(sha256)) await tx.photos.put({ ...photo, state: 'queued', offset: 0 });
+      else lost.add(sha256);
+      reuploaded.add(sha256);
+    }
+    for (const entry of batch) {
+      const named = [...photoHashesIn(entry.fields)].filter((sha256) => lost.has(sha256));
+      await tx.outbox.put(named.length
+        ? { ...entry, status: 'rejected', error: { code: err.code, message: err.message, fields: { blobs: named } } }
+        : { ...entry, status: 'pending' });
+    }
+  });
+  notifyOutboxChanged();
+  await uploadQueuedPhotos();
+  return true;
+}
