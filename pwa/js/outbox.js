@@ -10,17 +10,19 @@ import { changedFields } from './sync-core.js';
 const STORES = ['records', 'outbox', 'photos'];
 const listeners = new Set();
 
-/** Calls fn() after every change to the outbox; returns a function that unsubscribes. */
+/**
+ * Calls fn(reason) after every change to the outbox; returns a function that unsubscribes.
+ * reason: 'queued' (something new to send), 'discarded', or 'answered' (the server's answers).
+ */
 export function onOutboxChange(fn) {
   listeners.add(fn);
   return () => listeners.delete(fn);
 }
 
-/** For sync-client.js, which changes entries when the server answers. */
-export function notifyOutboxChanged() {
+export function notifyOutboxChanged(reason) {
   for (const fn of listeners) {
     try {
-      fn();
+      fn(reason);
     } catch (err) {
       console.warn('outbox listener failed', err);
     }
@@ -67,7 +69,7 @@ export async function enqueue({ entity, id = crypto.randomUUID(), op, fields = {
     entry.seq = await tx.outbox.add(entry);
     return { seq: entry.seq, mutation: toWire(entry), record: await refreshRecord(tx, entity, id) };
   });
-  notifyOutboxChanged();
+  if (result) notifyOutboxChanged(result.seq ? 'queued' : 'discarded');
   return result;
 }
 
@@ -115,7 +117,7 @@ export async function discard(seq) {
     await tx.outbox.delete(seq);
     return refreshRecord(tx, entry.entity, entry.record_id);
   });
-  notifyOutboxChanged();
+  notifyOutboxChanged('discarded');
   return record;
 }
 
@@ -141,7 +143,7 @@ export async function retry(seq, { fields } = {}) {
     await refreshRecord(tx, current.entity, current.record_id);
     return next;
   });
-  notifyOutboxChanged();
+  notifyOutboxChanged('queued');
   return entry;
 }
 

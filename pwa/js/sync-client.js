@@ -101,16 +101,16 @@ export function createSyncClient({ batchSize = BATCH_SIZE, pageLimit = PAGE_LIMI
     try {
       await askPersistenceOnce();
       const clientId = await clientIdOf();
-      const { pushed, blocked } = await withLock(async () => {
+      const pushed = await withLock(async () => {
         await uploadQueuedPhotos();
-        const push = await pushOutbox({ clientId, batchSize });
+        const answers = await pushOutbox({ clientId, batchSize });
         await pullAll({ limit: pageLimit });
-        return { pushed: push, blocked: push.blocked };
+        return answers;
       });
       attempt = 0;
       const lastSyncAt = Date.now();
       // A photo the server refuses holds back the edits that show it: the user must act.
-      const stuck = blocked[0]?.error ?? null;
+      const stuck = pushed.blocked[0]?.error ?? null;
       await setMeta('last_sync_at', lastSyncAt);
       await setMeta('last_error', stuck);
       setStatus({
@@ -190,6 +190,11 @@ export function createSyncClient({ batchSize = BATCH_SIZE, pageLimit = PAGE_LIMI
     if (!halted) syncNow();
   }
 
+  /** A routine trigger (timer, page shown, local edit): also waits out a backoff in progress. */
+  function routine() {
+    if (retryTimer === null) automatic();
+  }
+
   function clearTimer(which) {
     if (which === 'retry' && retryTimer !== null) env.clearTimeout(retryTimer), (retryTimer = null);
     if (which === 'edit' && editTimer !== null) env.clearTimeout(editTimer), (editTimer = null);
@@ -208,14 +213,15 @@ export function createSyncClient({ batchSize = BATCH_SIZE, pageLimit = PAGE_LIMI
       const visible = () => (env.document?.visibilityState ?? 'visible') === 'visible';
       const onOnline = () => poke();
       const onOffline = () => status.state !== 'syncing' && setStatus({ state: 'offline' });
-      const onVisible = () => visible() && automatic();
-      const tick = env.setInterval(() => visible() && automatic(), TIMER_MS);
-      const unsubscribe = onOutboxChange(() => {
+      const onVisible = () => visible() && routine();
+      const tick = env.setInterval(() => visible() && routine(), TIMER_MS);
+      const unsubscribe = onOutboxChange((reason) => {
         refreshCounts();
+        if (reason !== 'queued') return;
         clearTimer('edit');
         editTimer = env.setTimeout(() => {
           editTimer = null;
-          automatic();
+          routine();
         }, AFTER_EDIT_MS);
       });
       env.addEventListener?.('online', onOnline);

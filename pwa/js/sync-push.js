@@ -79,7 +79,7 @@ async function pushBatch(batch, clientId, reuploaded) {
     throw new Error(`the server answered ${results?.length} results for ${batch.length} mutations`);
   }
   const conflicts = await applyResults(batch, results);
-  notifyOutboxChanged();
+  notifyOutboxChanged('answered');
   return { results: results.length, conflicts };
 }
 
@@ -127,7 +127,7 @@ async function refuseMalformed(batch, err) {
         : { ...entry, status: 'pending' });
     }
   });
-  notifyOutboxChanged();
+  notifyOutboxChanged('answered');
   return true;
 }
 
@@ -155,7 +155,7 @@ async function resendMissingPhotos(batch, err, reuploaded) {
         : { ...entry, status: 'pending' });
     }
   });
-  notifyOutboxChanged();
+  notifyOutboxChanged('answered');
   await uploadQueuedPhotos();
   return true;
 }

@@ -414,6 +414,28 @@ test('5xx with Retry-After is retried after it; success resets the backoff', asy
   assert.ok((await client.syncNow()).retryInMs <= 1000, 'back to the first step');
 });
 
+test('during a backoff the minute timer and edits wait; online and pokes go at once', async () => {
+  const env = fakeEnv();
+  const client = newClient({ env });
+  server.offline = true;
+  await client.start();
+  assert.equal(client.getStatus().state, 'offline');
+  const requests = () => server.requests.length;
+  const before = requests();
+
+  env.intervals[0].fn();
+  await create({ title: 'while offline' });
+  const editTimer = [...env.timeouts].find(([, t]) => t.ms === 1000);
+  env.fire(editTimer[0]);
+  assert.equal(requests(), before, 'the backoff is not cut short by routine triggers');
+
+  server.offline = false;
+  env.dispatchEvent(new Event('online'));
+  await client.syncNow();
+  assert.ok(requests() > before);
+  assert.equal(client.getStatus().pending, 0);
+});
+
 test('one sync at a time: a second call joins the running one', async () => {
   const client = newClient();
   await create({ title: 't' });
