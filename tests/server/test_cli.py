@@ -1,9 +1,13 @@
-"""The `redgrid` command line: init, create-user."""
+"""The `redgrid` command line: init, create-user, serve."""
+import json
+import urllib.request
+
 from sqlalchemy import inspect, select
 
 from server import create_app
 from server.auth.models import RoleAssignment, User
 from server.extensions import db as _db
+from tests.processes import REDGRID, free_port, process_env, serving
 
 
 def test_init_migrates_an_empty_database(tmp_path):
@@ -37,33 +41,8 @@ def test_create_user_refuses_bad_input_with_a_message(app, world, db):
 
 def test_serve_answers_http(app, world):
     """`redgrid serve` really serves (a CLI command must not hand over to app.run, which Flask ignores)."""
-    import os
-    import socket
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "x"}
-    server = subprocess.Popen(
-        [sys.executable, "-c", "from server.cli import main; main()", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
-                    assert response.status == 200
-                    break
-            except OSError:
-                assert server.poll() is None, server.stdout.read().decode()
-                assert time.monotonic() < deadline, "redgrid serve did not answer in 30 s"
-                time.sleep(0.2)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        server.stdout.close()
+    port = free_port()
+    env = process_env(app.config["SQLALCHEMY_DATABASE_URI"])
+    with serving([*REDGRID, "serve", "--port", str(port)], env, port) as base:
+        with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:
+            assert json.loads(response.read()) == {"status": "ok", "database": "ok"}

@@ -6,58 +6,23 @@ session everywhere. This is what lets a reverse proxy spread requests over proce
 import http.cookiejar
 import json
 import os
-import socket
-import subprocess
 import sys
-import time
 import urllib.request
 from contextlib import contextmanager
-from pathlib import Path
 
 from tests.factories import PASSWORD
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.processes import free_port, process_env, serving
 
 
 @contextmanager
 def gunicorn(database_url: str):
     """One `gunicorn 'server:create_app()'` process, as the Dockerfile runs it."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "shared-by-every-process",
-        "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15",
-        "REDGRID_ARGON2_TIME_COST": "1",
-        "REDGRID_ARGON2_MEMORY_KIB": "1024",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--worker-class", "gthread", "--threads", "4", "--no-control-socket", "server:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1).close()
-                break
-            except OSError:
-                assert process.poll() is None, process.stderr.read().decode()
-                assert time.monotonic() < deadline, "gunicorn did not answer in 30 s"
-                time.sleep(0.2)
+    port = free_port()
+    env = process_env(database_url, REDIS_URL=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15")
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+               "--worker-class", "gthread", "--threads", "4", "--no-control-socket", "server:create_app()"]
+    with serving(command, env, port) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stderr.close()
 
 
 class Phone:

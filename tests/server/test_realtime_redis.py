@@ -2,12 +2,9 @@
 another (Flask-SocketIO's Redis message queue)."""
 import os
 import queue
-import socket
 import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 import redis
@@ -15,50 +12,22 @@ import requests
 import socketio as socketio_client
 
 from tests.factories import PASSWORD
+from tests.processes import REDGRID, ROOT, free_port, process_env, serving
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
-CLI = [sys.executable, "-c", "from server.cli import main; main()"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def scaled_env(app):
     redis.Redis.from_url(REDIS_URL).ping()  # Redis down is a failure, never a skip
-    return {
-        **os.environ,
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "SECRET_KEY": "shared-by-every-process",
-        "REDIS_URL": REDIS_URL,
-        "REDGRID_SOCKETIO_CHANNEL": f"redgrid-test-{uuid.uuid4().hex}",
-        "REDGRID_ARGON2_TIME_COST": "1",
-        "REDGRID_ARGON2_MEMORY_KIB": "1024",
-    }
+    return process_env(app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=REDIS_URL, REDGRID_SOCKETIO_CHANNEL=f"redgrid-test-{uuid.uuid4().hex}")
 
 
 @pytest.fixture
 def server(scaled_env):
-    port = _free_port()
-    process = subprocess.Popen([*CLI, "serve", "--port", str(port)], cwd=ROOT, env=scaled_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            requests.get(f"{base}/healthz", timeout=1)
-            break
-        except requests.ConnectionError:
-            assert process.poll() is None, process.stdout.read().decode()
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-    process.stdout.close()
+    port = free_port()
+    with serving([*REDGRID, "serve", "--port", str(port)], scaled_env, port) as base:
+        yield base
 
 
 def _connected_client(base: str, phone: str):
@@ -77,7 +46,7 @@ def test_a_poke_from_another_process_reaches_the_right_clients(world, server, sc
     worker_a, heard_a = _connected_client(server, "13800000003")
     worker_b, heard_b = _connected_client(server, "13800000004")
     try:
-        poke = subprocess.run([*CLI, "sync-poke", f"grid:{world.g1}"], cwd=ROOT, env=scaled_env, capture_output=True, text=True, timeout=60)
+        poke = subprocess.run([*REDGRID, "sync-poke", f"grid:{world.g1}"], cwd=ROOT, env=scaled_env, capture_output=True, text=True, timeout=60)
         assert poke.returncode == 0, poke.stderr
         assert heard_a.get(timeout=10) == {"buckets": [f"grid:{world.g1}"]}
         time.sleep(0.5)
