@@ -16,11 +16,15 @@ def init_realtime(app: Flask) -> None:
     from server.realtime import events  # noqa: F401
     from server.sync import pokes
 
+    queue = {"message_queue": app.config["REDIS_URL"], "channel": app.config["SOCKETIO_CHANNEL"]}
+    if not app.config["REDIS_URL"]:
+        # Embedded mode. Flask-SocketIO keeps options between init_app calls, so a Redis
+        # manager of an earlier app (tests make many) must be replaced explicitly.
+        queue["client_manager"] = None
     socketio.init_app(
         app,
         async_mode="threading",  # RECIPES.md: never let it pick gevent by itself
-        message_queue=app.config["REDIS_URL"],
-        channel=app.config["SOCKETIO_CHANNEL"],
+        **queue,
         manage_session=False,  # Flask's own session: Flask-Login sees the signed-in user
         cors_allowed_origins=[],  # same origin only
     )
