@@ -1,5 +1,6 @@
 """Pull cursors (PROTOCOL.md §5.2): opaque to clients, a versioned token here. A cursor holds
-the server's epoch and, per bucket, the sequence number the client has seen up to."""
+the server's epoch, the highest purged tombstone when it was issued (§5.5), and, per bucket,
+the sequence number the client has seen up to."""
 import base64
 import json
 
@@ -8,26 +9,30 @@ from sync._errors import CursorInvalid
 CURSOR_VERSION = 1
 
 
-def encode_cursor(epoch: str, positions: dict[str, int]) -> str:
-    payload = {"v": CURSOR_VERSION, "e": epoch, "b": dict(sorted(positions.items()))}
+def encode_cursor(epoch: str, positions: dict[str, int], purge_mark: int = 0) -> str:
+    payload = {"v": CURSOR_VERSION, "e": epoch, "p": purge_mark, "b": dict(sorted(positions.items()))}
     raw = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(token: str | None) -> tuple[str | None, dict[str, int]]:
-    """(epoch, {bucket: seq}); an empty or missing cursor is the start: (None, {})."""
+def _is_count(value) -> bool:
+    return type(value) is int and value >= 0  # bool is an int subclass: refused on purpose
+
+
+def decode_cursor(token: str | None) -> tuple[str | None, dict[str, int], int]:
+    """(epoch, {bucket: seq}, purge mark); an empty or missing cursor is the start."""
     if not token:
-        return None, {}
+        return None, {}, 0
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         payload = json.loads(raw)
-        if payload.get("v") != CURSOR_VERSION or not isinstance(payload.get("e"), str):
+        if not isinstance(payload, dict) or type(payload.get("v")) is not int or payload["v"] != CURSOR_VERSION:
             raise ValueError("version")
+        if not isinstance(payload.get("e"), str) or not _is_count(payload.get("p", 0)):
+            raise ValueError("epoch or purge mark")
         positions = payload["b"]
-        if not isinstance(positions, dict) or not all(
-            isinstance(b, str) and isinstance(s, int) and not isinstance(s, bool) and s >= 0 for b, s in positions.items()
-        ):
+        if not isinstance(positions, dict) or not all(isinstance(b, str) and _is_count(s) for b, s in positions.items()):
             raise ValueError("positions")
     except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
         raise CursorInvalid("this cursor was not issued by this server") from exc
-    return payload["e"], positions
+    return payload["e"], positions, payload.get("p", 0)

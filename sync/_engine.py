@@ -32,6 +32,7 @@ class Store(Protocol):
     def save_conflicts(self, user_id: int, mutation: Mutation, conflicts: list) -> None: ...
     def changes_since(self, positions: Mapping[str, int], limit: int) -> list[LogEntry]: ...
     def purged_through(self) -> int: ...
+    def high_water(self) -> int: ...
 
 
 @dataclass
@@ -159,12 +160,16 @@ class Engine:
     def pull(self, actor: Actor, cursor: str | None, limit: int = DEFAULT_PAGE) -> PullPage:
         """Changes in the actor's buckets since the cursor, oldest first, at most `limit`."""
         limit = max(1, min(limit, MAX_PAGE))
-        epoch, positions = decode_cursor(cursor)
+        epoch, positions, mark = decode_cursor(cursor)
         if epoch is not None and epoch != self.store.epoch():
             raise CursorExpired("the server's data was reset; pull again from the start")
+        # Read before the changes: every later commit takes a higher seq (§5.3).
+        high_water = self.store.high_water()
         in_scope = sorted(actor.buckets)
         purged = self.store.purged_through()
-        reset = [b for b in in_scope if 0 < positions.get(b, 0) < purged]
+        # Only a cursor issued before the latest purge can have missed purged tombstones;
+        # positions issued since (even while a reset bucket is being re-sent) are safe (§5.5).
+        reset = [b for b in in_scope if mark < purged and 0 < positions.get(b, 0) < purged]
         query = {b: 0 if b in reset else positions.get(b, 0) for b in in_scope}
         rows = self.store.changes_since(query, limit + 1) if query else []
         has_more = len(rows) > limit
@@ -178,9 +183,13 @@ class Engine:
                 # at `last` itself only if it was in this page (§5.2).
                 reached = last if (bucket in returned_at_last or not has_more) else last - 1
                 new_positions[bucket] = max(query[bucket], reached)
+        if not has_more:
+            # Caught up: nothing below the high-water mark is left, so quiet buckets move on too.
+            for bucket in in_scope:
+                new_positions[bucket] = max(new_positions[bucket], high_water)
         return PullPage(
             rows,
-            encode_cursor(self.store.epoch(), new_positions),
+            encode_cursor(self.store.epoch(), new_positions, purged),
             has_more,
             in_scope,
             sorted(set(positions) - set(in_scope)),

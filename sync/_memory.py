@@ -65,6 +65,9 @@ class MemoryStore:
     def purged_through(self) -> int:
         return self.purged_seq
 
+    def high_water(self) -> int:
+        return self.last_seq
+
     def purge_tombstones(self, through_seq: int) -> int:
         """Forget tombstones up to a sequence number (the server does it by age, §5.5)."""
         doomed = [k for k, e in self.log.items() if e.op == "delete" and e.seq <= through_seq]

@@ -83,8 +83,9 @@ def template_buckets(templates: Iterable[str]) -> BucketsOf:
                 raise ValueError(f"bucket template needs exactly one placeholder: {template!r}")
             value = values.get(names[0])
             for item in value if isinstance(value, list) else [value]:
-                if item is not None and item != "":
-                    out.append(_PLACEHOLDER.sub(str(item), template))
+                if item is not None and item != "" and not isinstance(item, bool):
+                    # A function, not a string: a value's backslashes are not escapes.
+                    out.append(_PLACEHOLDER.sub(lambda _match, text=str(item): text, template))
         return sorted(set(out))
 
     return buckets

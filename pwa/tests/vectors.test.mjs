@@ -81,35 +81,39 @@ for (const name of VECTORS) {
 
 // Made by sync/_cursor.py (encode_cursor); the port must produce and read the same strings.
 const PYTHON_CURSORS = [
-  ['epoch-1', { 'grid:1': 5, 'user:3': 0 }, 'eyJ2IjoxLCJlIjoiZXBvY2gtMSIsImIiOnsiZ3JpZDoxIjo1LCJ1c2VyOjMiOjB9fQ'],
+  ['epoch-1', { 'grid:1': 5, 'user:3': 0 }, 'eyJ2IjoxLCJlIjoiZXBvY2gtMSIsInAiOjAsImIiOnsiZ3JpZDoxIjo1LCJ1c2VyOjMiOjB9fQ'],
   // integer-like keys sort as strings; non-ASCII stays raw UTF-8 (ensure_ascii=False)
-  ['e9', { 9: 1, 10: 2, b: 3, '网格:1': 4 }, 'eyJ2IjoxLCJlIjoiZTkiLCJiIjp7IjEwIjoyLCI5IjoxLCJiIjozLCLnvZHmoLw6MSI6NH19'],
-  ['', {}, 'eyJ2IjoxLCJlIjoiIiwiYiI6e319'],
+  ['e9', { 9: 1, 10: 2, b: 3, '网格:1': 4 }, 'eyJ2IjoxLCJlIjoiZTkiLCJwIjowLCJiIjp7IjEwIjoyLCI5IjoxLCJiIjozLCLnvZHmoLw6MSI6NH19'],
+  ['', {}, 'eyJ2IjoxLCJlIjoiIiwicCI6MCwiYiI6e319'],
   // escapes, and code point order past U+FFFF
-  ['x"\\\n\u2028', { '\u{1F600}': 1, '\uffff': 2 }, 'eyJ2IjoxLCJlIjoieFwiXFxcbuKAqCIsImIiOnsi77-_IjoyLCLwn5iAIjoxfX0'],
+  ['x"\\\n\u2028', { '\u{1F600}': 1, '\uffff': 2 }, 'eyJ2IjoxLCJlIjoieFwiXFxcbuKAqCIsInAiOjAsImIiOnsi77-_IjoyLCLwn5iAIjoxfX0'],
+  // the purge mark
+  ['epoch-1', { 'grid:1': 5 }, 'eyJ2IjoxLCJlIjoiZXBvY2gtMSIsInAiOjcsImIiOnsiZ3JpZDoxIjo1fX0', 7],
 ];
 
 test('cursors are byte for byte those of sync/_cursor.py', () => {
-  for (const [epoch, positions, token] of PYTHON_CURSORS) {
-    assert.equal(encodeCursor(epoch, positions), token);
-    const [gotEpoch, gotPositions] = decodeCursor(token);
+  for (const [epoch, positions, token, mark = 0] of PYTHON_CURSORS) {
+    assert.equal(encodeCursor(epoch, positions, mark), token);
+    const [gotEpoch, gotPositions, gotMark] = decodeCursor(token);
     assert.equal(gotEpoch, epoch);
+    assert.equal(gotMark, mark);
     assert.deepEqual(gotPositions, Object.fromEntries(Object.entries(positions).map(([k, v]) => [String(k), v])));
   }
-  assert.deepEqual(decodeCursor(null), [null, {}]);
-  assert.deepEqual(decodeCursor(''), [null, {}]);
+  assert.deepEqual(decodeCursor(null), [null, {}, 0]);
+  assert.deepEqual(decodeCursor(''), [null, {}, 0]);
 });
 
 test('cursors are read as leniently and as strictly as Python reads them', () => {
   // base64.urlsafe_b64decode: padding optional, stray characters skipped …
-  assert.deepEqual(decodeCursor('eyJ2IjoxLCJlIjoiZSIsImIiOnt9fQ=='), ['e', {}]);
-  assert.deepEqual(decodeCursor(encodeCursor('e', { g: 1 }).replace(/^(.{6})/, '$1.')), ['e', { g: 1 }]);
+  assert.deepEqual(decodeCursor('eyJ2IjoxLCJlIjoiZSIsInAiOjAsImIiOnt9fQ=='), ['e', {}, 0]);
+  assert.deepEqual(decodeCursor(encodeCursor('e', { g: 1 }).replace(/^(.{6})/, '$1.')), ['e', { g: 1 }, 0]);
   // … but a partial quantum, a bad version, a negative or fractional seq, non-ASCII: invalid
   const bad = [
     'garbage!', 'eyJ2Ij!oxLCJlIjoiZSIsImIiOnt9fQ', 'eyJ2IjoxLCJlIjoiZSIsImIiOnt9fQ=xx',
     encodeCursor('e', { g: 1 }).slice(0, -3), encodeCursor('e', { g: 1 }).replace('e', 'x'),
     btoa('{"v":2,"e":"e","b":{}}'), btoa('{"v":1,"e":"e","b":{"g":-1}}'), btoa('{"v":1,"e":"e","b":{"g":1.5}}'),
-    btoa('[]'), btoa('{"v":1,"e":5,"b":{}}'), 'eyJ2IjoxLCJlIjoiZSIsImIiOnt9fQ网',
+    btoa('[]'), btoa('1'), btoa('"x"'), btoa('{"v":1,"e":5,"b":{}}'), btoa('{"v":true,"e":"e","b":{}}'),
+    btoa('{"v":1,"e":"e","p":-1,"b":{}}'), btoa('{"v":1,"e":"e","b":{"g":true}}'), 'eyJ2IjoxLCJlIjoiZSIsImIiOnt9fQ网',
   ];
   for (const token of bad) assert.throws(() => decodeCursor(token), CursorInvalid, token);
 });

@@ -28,10 +28,18 @@ def test_malformed_mutations_are_refused_with_the_field(raw, field):
 
 
 def test_cursor_round_trip_and_tampering():
-    token = encode_cursor("epoch-1", {"grid:1": 5, "user:3": 0})
-    assert decode_cursor(token) == ("epoch-1", {"grid:1": 5, "user:3": 0})
-    assert decode_cursor(None) == (None, {})
-    for bad in ("garbage!", token[:-3], encode_cursor("e", {"grid:1": 1}).replace("e", "x", 1)):
+    token = encode_cursor("epoch-1", {"grid:1": 5, "user:3": 0}, 4)
+    assert decode_cursor(token) == ("epoch-1", {"grid:1": 5, "user:3": 0}, 4)
+    assert decode_cursor(None) == (None, {}, 0)
+    import base64
+    import json
+
+    def forged(payload) -> str:
+        return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+    not_objects = [forged([]), forged(1), forged("x")]
+    wrong_types = [forged({"v": True, "e": "e", "b": {}}), forged({"v": 1, "e": "e", "p": -1, "b": {}}), forged({"v": 1, "e": "e", "b": {"grid:1": True}})]
+    for bad in ("garbage!", token[:-3], encode_cursor("e", {"grid:1": 1}).replace("e", "x", 1), *not_objects, *wrong_types):
         with pytest.raises(CursorInvalid):
             decode_cursor(bad)
 

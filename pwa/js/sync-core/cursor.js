@@ -1,22 +1,22 @@
 // Pull cursors (PROTOCOL.md §5.2), ported from sync/_cursor.py so that a token made by either
 // side reads the same on the other: base64url (no padding) of the compact JSON
-// {"v": 1, "e": <epoch>, "b": {<bucket>: <seq>}} with buckets sorted by code point.
+// {"v": 1, "e": <epoch>, "p": <purge mark>, "b": {<bucket>: <seq>}} with buckets sorted by code point.
 // Clients never build or read cursors; the fake server in pwa/tests does, through this file.
 import { CursorInvalid, compareStrings } from './values.js';
 
 export const CURSOR_VERSION = 1;
 
-export function encodeCursor(epoch, positions) {
+export function encodeCursor(epoch, positions, purgeMark = 0) {
   const entries = Object.entries(positions).sort(([a], [b]) => compareStrings(a, b));
   // Built by hand: a JS object would move integer-like keys ("10") ahead of the others.
   const buckets = entries.map(([bucket, seq]) => `${JSON.stringify(bucket)}:${JSON.stringify(seq)}`).join(',');
-  const json = `{"v":${CURSOR_VERSION},"e":${JSON.stringify(epoch)},"b":{${buckets}}}`;
+  const json = `{"v":${CURSOR_VERSION},"e":${JSON.stringify(epoch)},"p":${JSON.stringify(purgeMark)},"b":{${buckets}}}`;
   return base64UrlEncode(new TextEncoder().encode(json));
 }
 
-/** [epoch, {bucket: seq}]; an empty or missing cursor is the start: [null, {}]. */
+/** [epoch, {bucket: seq}, purge mark]; an empty or missing cursor is the start: [null, {}, 0]. */
 export function decodeCursor(token) {
-  if (!token) return [null, {}];
+  if (!token) return [null, {}, 0];
   let payload;
   try {
     // Python refuses a str with non-ASCII characters before decoding.
@@ -27,17 +27,16 @@ export function decodeCursor(token) {
     throw new CursorInvalid('this cursor was not issued by this server', { cause: err.message });
   }
   const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-  // Python raises AttributeError (not CursorInvalid) for a non-object payload; here it is invalid.
-  // `!= 1` in Python lets `true` through too (True == 1); kept so both sides accept the same tokens.
-  const version = payload?.v === true ? 1 : payload?.v;
-  if (!isObject(payload) || version !== CURSOR_VERSION || typeof payload.e !== 'string') {
+  const isCount = (v) => Number.isInteger(v) && v >= 0;
+  const mark = isObject(payload) && Object.hasOwn(payload, 'p') ? payload.p : 0;
+  if (!isObject(payload) || payload.v !== CURSOR_VERSION || typeof payload.e !== 'string' || !isCount(mark)) {
     throw new CursorInvalid('this cursor was not issued by this server');
   }
   const positions = payload.b;
-  if (!isObject(positions) || !Object.values(positions).every((seq) => Number.isInteger(seq) && seq >= 0)) {
+  if (!isObject(positions) || !Object.values(positions).every(isCount)) {
     throw new CursorInvalid('this cursor was not issued by this server');
   }
-  return [payload.e, positions];
+  return [payload.e, positions, mark];
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

@@ -149,14 +149,17 @@ export class Engine {
   /** Changes in the actor's buckets since the cursor, oldest first, at most `limit`. */
   pull(actor, cursor, limit = DEFAULT_PAGE) {
     limit = Math.max(1, Math.min(limit, MAX_PAGE));
-    const [epoch, positions] = decodeCursor(cursor);
+    const [epoch, positions, mark] = decodeCursor(cursor);
     if (epoch !== null && epoch !== this.store.epoch()) {
       throw new CursorExpired("the server's data was reset; pull again from the start");
     }
+    // Read before the changes: every later commit takes a higher seq (§5.3).
+    const highWater = this.store.highWater();
     const position = (bucket) => (Object.hasOwn(positions, bucket) ? positions[bucket] : 0);
     const inScope = sortedStrings(actor.buckets.keys());
     const purged = this.store.purgedThrough();
-    const reset = inScope.filter((b) => position(b) > 0 && position(b) < purged);
+    // Only a cursor issued before the latest purge can have missed purged tombstones (§5.5).
+    const reset = inScope.filter((b) => mark < purged && position(b) > 0 && position(b) < purged);
     const query = Object.fromEntries(inScope.map((b) => [b, reset.includes(b) ? 0 : position(b)]));
     let rows = inScope.length ? this.store.changesSince(query, limit + 1) : [];
     const hasMore = rows.length > limit;
@@ -172,8 +175,12 @@ export class Engine {
         newPositions[bucket] = Math.max(query[bucket], reached);
       }
     }
+    if (!hasMore) {
+      // Caught up: nothing below the high-water mark is left, so quiet buckets move on too.
+      for (const bucket of inScope) newPositions[bucket] = Math.max(newPositions[bucket], highWater);
+    }
     const removed = sortedStrings(Object.keys(positions).filter((b) => !actor.buckets.has(b)));
-    return new PullPage(rows, encodeCursor(this.store.epoch(), newPositions), hasMore, inScope, removed, reset);
+    return new PullPage(rows, encodeCursor(this.store.epoch(), newPositions, purged), hasMore, inScope, removed, reset);
   }
 }
 

@@ -77,6 +77,10 @@ export class MemoryStore {
     return rows.slice(0, limit);
   }
 
+  highWater() {
+    return this.lastSeq;
+  }
+
   purgedThrough() {
     return this.purgedSeq;
   }
