@@ -16,6 +16,9 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 (cd pwa && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
 
+echo "== PWA client tests (node --test: sync vectors, outbox, sync loop, photos)"
+(cd pwa && npm test --silent)
+
 bash scripts/services.sh
 
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/15}
