@@ -1,0 +1,69 @@
+"""S1 in miniature, in real Chromium: offline, records and a photo go into the outbox; the page is
+closed and reopened offline and they are still pending; online again, the server has each record
+and the photo exactly once (PROTOCOL.md §6, §10)."""
+import base64
+import io
+
+from PIL import Image
+from sqlalchemy import func, select
+
+from server.blobs.models import Blob
+from server.sync.models import SyncMutation
+from tests.e2e.conftest import wait_until
+from tests.e2e.test_shell import sign_in
+from tests.server.test_sync_api import notes_in_grids  # noqa: F401  (fixture)
+from tests.sync.notes import Note
+
+OUTBOX_SIZE = "import('/js/db.js').then((db) => db.listOutbox()).then((entries) => entries.length)"
+
+
+def _camera_photo() -> str:
+    """A 2400×1800 JPEG, as a phone camera makes them (the PWA must downscale it to 1600 px)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (2400, 1800), (180, 40, 40)).save(buffer, "JPEG", quality=90)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_offline_records_and_photo_sync_exactly_once(live_server, context, page, db, world, notes_in_grids):
+    sign_in(page, live_server, "13800000003")
+    page.get_by_test_id("home").wait_for()
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+    context.set_offline(True)
+    sha = page.evaluate(
+        """async ({ photo, grid }) => {
+            const bytes = Uint8Array.from(atob(photo), (c) => c.charCodeAt(0));
+            const photos = await import('/js/photos.js');
+            const outbox = await import('/js/outbox.js');
+            const sha = await photos.addPhotoFromFile(new File([bytes], 'IMG_0001.jpg', { type: 'image/jpeg' }));
+            for (const [id, title] of [['n1', '3号楼入户走访'], ['n2', '5号楼消防通道堆物']]) {
+                await outbox.enqueue({ entity: 'note', id, op: 'create', fields: { grid_id: grid, title, photos: [sha] } });
+            }
+            return sha;
+        }""",
+        {"photo": _camera_photo(), "grid": world.g1},
+    )
+    page.close()
+
+    reopened = context.new_page()
+    reopened.goto(live_server)  # offline: the service worker serves the shell
+    reopened.get_by_test_id("home").wait_for()
+    assert reopened.evaluate(OUTBOX_SIZE) == 2, "still pending after closing the page"
+    photo = reopened.evaluate(f"import('/js/db.js').then((db) => db.getPhoto('{sha}')).then((p) => p && {{state: p.state, size: p.size}})")
+    assert photo["state"] == "queued"
+    assert db.session.scalar(select(func.count()).select_from(Note)) == 0
+
+    context.set_offline(False)  # 'online' fires: the client uploads the photo, then pushes
+    wait_until(reopened, f"{OUTBOX_SIZE}.then((n) => n === 0)", timeout=30)
+    wait_until(reopened, "import('/js/sync-client.js').then((c) => c.getStatus().state === 'idle')", timeout=30)
+
+    db.session.expire_all()
+    notes = {n.id: n for n in db.session.scalars(select(Note))}
+    assert sorted(notes) == ["n1", "n2"]
+    assert notes["n1"].photos == [sha] and notes["n2"].photos == [sha]
+    blob = db.session.get(Blob, sha)
+    assert (blob.width, blob.height) == (1600, 1200), "downscaled on the phone before upload"
+    assert db.session.scalar(select(func.count()).select_from(Blob)) == 1
+    assert db.session.scalar(select(func.count()).select_from(SyncMutation)) == 2
+    # A sync with nothing new changes nothing on the server.
+    reopened.evaluate("import('/js/sync-client.js').then((c) => c.syncNow())")
+    assert db.session.scalar(select(func.count()).select_from(SyncMutation)) == 2
