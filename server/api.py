@@ -111,3 +111,17 @@ def _retry_after_seconds(error) -> int:
 class PageArgsSchema(ma.Schema):
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
     per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
+
+
+def page_of(item_schema):
+    """An envelope schema {items, page, per_page, total} around `item_schema`."""
+    return type(
+        f"{item_schema.__name__.removesuffix('Schema')}PageSchema",
+        (ma.Schema,),
+        {
+            "items": ma.fields.List(ma.fields.Nested(item_schema)),
+            "page": ma.fields.Integer(),
+            "per_page": ma.fields.Integer(),
+            "total": ma.fields.Integer(),
+        },
+    )

@@ -2,11 +2,10 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from server.api import PageArgsSchema
+from server.api import PageArgsSchema, page_of
 from server.auth.models import ROLES
 from server.auth.schemas import PhoneField, RoleViewSchema
 from server.i18n import LOCALES
-from server.org.schemas import page_of
 
 PASSWORD = dict(validate=validate.Length(min=8, max=128), load_only=True)
 

@@ -2,8 +2,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from server.api import PageArgsSchema
-from server.org.schemas import page_of
+from server.api import PageArgsSchema, page_of
 
 
 class AuditEntrySchema(ma.Schema):

@@ -2,7 +2,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from server.api import PageArgsSchema
+from server.api import PageArgsSchema, page_of
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -94,20 +94,6 @@ class HouseholdDetailSchema(HouseholdSchema):
     building = ma.fields.Nested(BuildingSchema)
     compound = ma.fields.Nested(CompoundSchema, attribute="building.compound")
     residents = ma.fields.List(ma.fields.Nested(ResidentSchema))
-
-
-def page_of(item_schema):
-    """An envelope schema {items, page, per_page, total} around `item_schema`."""
-    return type(
-        f"{item_schema.__name__.removesuffix('Schema')}PageSchema",
-        (ma.Schema,),
-        {
-            "items": ma.fields.List(ma.fields.Nested(item_schema)),
-            "page": ma.fields.Integer(),
-            "per_page": ma.fields.Integer(),
-            "total": ma.fields.Integer(),
-        },
-    )
 
 
 CompoundPageSchema = page_of(CompoundSchema)

@@ -5,7 +5,7 @@ from marshmallow import validate
 
 from sync import MAX_BATCH, MAX_PAGE
 
-from server.api import ErrorBodySchema, PageArgsSchema
+from server.api import ErrorBodySchema, PageArgsSchema, page_of
 
 
 class PullSchema(ma.Schema):
@@ -89,8 +89,4 @@ class ResolveSchema(ma.Schema):
     resolution = ma.fields.String(required=True, validate=validate.OneOf(["keep", "use_losing"]), metadata={"description": "keep the record as is, or write the losing value into it"})
 
 
-class ConflictPageSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(ConflictRecordSchema))
-    page = ma.fields.Integer()
-    per_page = ma.fields.Integer()
-    total = ma.fields.Integer()
+ConflictPageSchema = page_of(ConflictRecordSchema)

@@ -122,6 +122,11 @@ class SqlStore:
         )
         return [LogEntry(r.seq, r.bucket, r.entity, r.record_id, r.op, r.version, r.data) for r in rows]
 
+    def high_water(self) -> int:
+        """The last committed seq (an uncommitted push's seqs are above it, §5.3)."""
+        self._ensure_state()
+        return db.session.scalar(select(SyncState.last_seq).where(SyncState.id == 1))
+
     def purged_through(self) -> int:
         self._ensure_state()
         return db.session.scalar(select(SyncState.purged_through).where(SyncState.id == 1))
