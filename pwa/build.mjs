@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const VENDOR = path.join(ROOT, 'vendor');
 // Folders whose every file must be precached, or the app breaks offline.
-const SHELL_DIRS = ['js', 'css', 'i18n', 'icons', 'vendor/idb'];
+const SHELL_DIRS = ['js', 'css', 'i18n', 'icons', 'vendor/idb', 'vendor/socket.io'];
 
 const problems = [];
 
@@ -41,6 +41,17 @@ async function vendorIdb() {
   const files = await copyModuleGraph(path.join(pkgDir, 'build'), 'index.js', out);
   await copyFile(path.join(pkgDir, 'LICENSE'), path.join(out, 'LICENSE')); // ISC: keep the notice
   return { name: 'idb', version: pkg.version, files };
+}
+
+/** socket.io-client's own ES module build: one self-contained file. */
+async function vendorSocketIo() {
+  const pkgDir = path.join(ROOT, 'node_modules', 'socket.io-client');
+  const pkg = JSON.parse(await readFile(path.join(pkgDir, 'package.json'), 'utf8'));
+  const out = path.join(VENDOR, 'socket.io');
+  await mkdir(out, { recursive: true });
+  await copyFile(path.join(pkgDir, 'dist', 'socket.io.esm.min.js'), path.join(out, 'socket.io.esm.min.js'));
+  await copyFile(path.join(pkgDir, 'LICENSE'), path.join(out, 'LICENSE')); // MIT: keep the notice
+  return { name: 'socket.io-client', version: pkg.version };
 }
 
 async function listFiles(dir) {
@@ -100,6 +111,7 @@ async function shellVersion(urls) {
 await rm(VENDOR, { recursive: true, force: true });
 await mkdir(VENDOR, { recursive: true });
 const idb = await vendorIdb();
+const socketIo = await vendorSocketIo();
 const urls = await precacheList();
 await checkPrecache(urls);
 await checkCatalogs();
@@ -111,5 +123,5 @@ if (problems.length) {
 const version = await shellVersion(urls);
 await writeFile(path.join(VENDOR, 'shell-version.js'),
   `// Written by build.mjs; imported by sw.js so a shell change installs a new worker.\nself.REDGRID_SHELL_VERSION = '${version}';\n`);
-await writeFile(path.join(VENDOR, 'VERSION'), `${idb.name} ${idb.version}\nshell ${version}\n`);
-console.log(`vendor: ${idb.name} ${idb.version} (${idb.files.join(', ')}); shell version ${version}`);
+await writeFile(path.join(VENDOR, 'VERSION'), `${idb.name} ${idb.version}\n${socketIo.name} ${socketIo.version}\nshell ${version}\n`);
+console.log(`vendor: ${idb.name} ${idb.version} (${idb.files.join(', ')}), ${socketIo.name} ${socketIo.version}; shell version ${version}`);

@@ -19,6 +19,7 @@ const SHELL_FILES = [
   '/manifest.webmanifest',
   '/css/app.css',
   '/js/app.js',
+  '/js/live.js',
   '/js/api.js',
   '/js/db.js',
   '/js/i18n.js',
@@ -51,6 +52,7 @@ const SHELL_FILES = [
   '/icons/apple-touch-icon.png',
   '/icons/favicon-32.png',
   '/vendor/idb/index.js',
+  '/vendor/socket.io/socket.io.esm.min.js',
 ];
 const SHELL_PATHS = new Set(SHELL_FILES);
 

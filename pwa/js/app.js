@@ -4,6 +4,7 @@ import { ApiError } from './api.js';
 import { getLocale, initI18n, onLocaleChange, setLocale, storedLocale } from './i18n.js';
 import { isOnline, onNetworkChange } from './net.js';
 import { loadMe, saveLocale } from './session.js';
+import { startLive, stopLive } from './live.js';
 import { startSync, stopSync } from './sync-client.js';
 import { createHeader } from './ui/header.js';
 import { homeScreen } from './ui/home.js';
@@ -38,6 +39,7 @@ function show(name, props = {}) {
 /** Signed out (or the session ended): syncing stops until someone signs in; the outbox stays. */
 function showSignin() {
   stopSync();
+  stopLive();
   show('signin', {});
 }
 
@@ -52,8 +54,10 @@ async function showHome(result) {
     }
   }
   show('home', result);
-  // Signed in (or showing the cached copy offline): keep the outbox and the records in sync.
+  // Signed in (or showing the cached copy offline): keep the outbox and the records in sync,
+  // and listen for the server's pokes.
   startSync();
+  startLive();
 }
 
 async function openHome() {

@@ -3,6 +3,7 @@ closed and reopened offline and they are still pending; online again, the server
 and the photo exactly once (PROTOCOL.md §6, §10)."""
 import base64
 import io
+import time
 
 from PIL import Image
 from sqlalchemy import func, select
@@ -67,3 +68,19 @@ def test_offline_records_and_photo_sync_exactly_once(live_server, context, page,
     # A sync with nothing new changes nothing on the server.
     reopened.evaluate("import('/js/sync-client.js').then((c) => c.syncNow())")
     assert db.session.scalar(select(func.count()).select_from(SyncMutation)) == 2
+
+
+def test_a_change_made_elsewhere_reaches_an_open_page_without_reload(live_server, app, page, world, notes_in_grids):
+    """The server pokes the page over Socket.IO after the commit; the page pulls at once (the
+    sync client's own timer is 60 s, far beyond this test's wait)."""
+    from tests.server.test_sync_api import create, push, signed_in
+
+    sign_in(page, live_server, "13800000003")
+    page.get_by_test_id("home").wait_for()
+    wait_until(page, "import('/js/sync-client.js').then((c) => c.getStatus().state === 'idle')")
+    has_note = "import('/js/db.js').then((db) => db.getRecord('note', 'from-admin')).then((r) => r ? r.data.title : null)"
+    assert page.evaluate(has_note) is None
+    time.sleep(1)  # let the socket finish connecting and joining its rooms
+    other_device = signed_in(app, "13800000003")  # the same worker on the office computer
+    assert push(other_device, create("from-admin", world.g1, title="管理员派发：核查消防通道"), client_id="desk-1").get_json()["results"][0]["status"] == "applied"
+    wait_until(page, f"{has_note}.then((title) => title === '管理员派发：核查消防通道')", timeout=8)
