@@ -74,6 +74,20 @@ export async function clearCached() {
   await (await open()).clear(KV);
 }
 
+/**
+ * Forgets everything of the signed-in user on this phone: synced records, the outbox, photos and
+ * sync state. Only the install's client id stays (it names the device, not the person). The
+ * callers make sure nothing unsent is lost without the user saying so (session.js).
+ */
+export async function forgetUserData() {
+  const db = await open();
+  const tx = db.transaction(['records', 'outbox', 'photos', 'meta', KV], 'readwrite');
+  const clientId = await tx.objectStore('meta').get('client_id');
+  await Promise.all(['records', 'outbox', 'photos', 'meta', KV].map((name) => tx.objectStore(name).clear()));
+  if (clientId !== undefined) await tx.objectStore('meta').put(clientId, 'client_id');
+  await tx.done;
+}
+
 // --- transactions ----------------------------------------------------------------------------
 
 /**

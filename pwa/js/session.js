@@ -1,9 +1,11 @@
 // Who is signed in: /api/me from the network when possible, else the copy kept in IndexedDB
 // so a grid worker without signal still sees their home screen.
 import { ApiError, get, patch, post, rememberCsrfToken } from './api.js';
-import { clearCached, getCached, setCached } from './db.js';
+import { forgetUserData, getCached, getMeta, setCached, setMeta } from './db.js';
 import { t } from './i18n.js';
 import { isOnline } from './net.js';
+import { countOutbox } from './outbox.js';
+import { stopSync, syncNow } from './sync-client.js';
 
 const ME_KEY = 'me';
 // Opening the app on weak signal: show the cached home after this long rather than a spinner.
@@ -55,28 +57,72 @@ export async function loadMe() {
   return { me: copy.me, stale: true, savedAt: copy.savedAt };
 }
 
-/** Signs in and returns the /api/me body. Throws ApiError with field messages on failure. */
-export async function signIn(phone, password) {
+/** The digits of a mainland number as the server keeps them ("+86 138 0000 0003" → 13800000003). */
+export function phoneDigits(phone) {
+  const digits = String(phone).replace(/\D/g, '');
+  if (digits.length === 13 && digits.startsWith('86')) return digits.slice(2);
+  if (digits.length === 15 && digits.startsWith('0086')) return digits.slice(4);
+  return digits;
+}
+
+function maskPhone(phone) {
+  return phone.length >= 8 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****';
+}
+
+async function unsentCount() {
+  const { pending, rejected } = await countOutbox();
+  return pending + rejected;
+}
+
+/**
+ * Signs in and returns the /api/me body. Throws ApiError with field messages on failure.
+ *
+ * A phone is often shared at the service centre. Records synced for someone else never show to
+ * the next person: they are forgotten at sign-in. Someone else's unsent edits are never dropped
+ * silently: sign-in is refused (code other_user_unsynced) until that person syncs them or the
+ * new user chooses to discard them (discardOthers).
+ */
+export async function signIn(phone, password, { discardOthers = false } = {}) {
+  const owner = await getMeta('owner');
+  const switching = owner && owner.phone !== phoneDigits(phone);
+  if (switching && !discardOthers) {
+    const count = await unsentCount();
+    if (count) throw new ApiError(0, 'other_user_unsynced', t('signin.other_user_unsynced', { phone: maskPhone(owner.phone), count }));
+  }
   rememberCsrfToken(null); // an old token may belong to an expired session
   const me = await post('/api/auth/login', { phone, password });
   // The session changed at sign-in: use the token it came with, or fetch a new one on the next write.
   rememberCsrfToken(me?.csrf_token);
+  if (owner && owner.id !== me.user.id) await forgetUserData();
+  await setMeta('owner', { id: me.user.id, phone: me.user.phone });
   await remember(me);
   return me;
 }
 
-/** Ends the session on the server, then forgets this user's cached data. Needs the network. */
-export async function signOut() {
+/**
+ * Sends what is pending, ends the session on the server, then forgets this user's data on the
+ * phone. Needs the network. Edits that could not be sent refuse the sign-out (code unsynced)
+ * unless the user chose to discard them.
+ */
+export async function signOut({ discardUnsent = false } = {}) {
+  try {
+    await syncNow();
+  } catch (err) {
+    console.warn('sync before sign-out failed', err);
+  }
+  const count = await unsentCount();
+  if (count && !discardUnsent) throw new ApiError(0, 'unsynced', t('home.signout_unsynced', { count }));
   try {
     await post('/api/auth/logout');
   } catch (err) {
     if (err.status !== 401) throw err; // 401: already signed out on the server, finish locally
   }
   rememberCsrfToken(null);
+  stopSync();
   try {
-    await clearCached();
+    await forgetUserData();
   } catch (err) {
-    console.warn('could not clear the cache', err);
+    console.warn('could not clear the data of this phone', err);
   }
 }
 

@@ -84,3 +84,43 @@ def test_a_change_made_elsewhere_reaches_an_open_page_without_reload(live_server
     other_device = signed_in(app, "13800000003")  # the same worker on the office computer
     assert push(other_device, create("from-admin", world.g1, title="管理员派发：核查消防通道"), client_id="desk-1").get_json()["results"][0]["status"] == "applied"
     wait_until(page, f"{has_note}.then((title) => title === '管理员派发：核查消防通道')", timeout=8)
+
+
+def test_a_shared_phone_never_drops_or_shows_another_users_data_silently(live_server, context, page, world, notes_in_grids):
+    """Grid workers share phones at the service centre: unsent edits stop a sign-out and another
+    user's sign-in until someone chooses to discard them; synced records never show to the next user."""
+    sign_in(page, live_server, "13800000003")
+    page.get_by_test_id("home").wait_for()
+    wait_until(page, "import('/js/sync-client.js').then((c) => c.getStatus().state === 'idle')")
+    # One record that syncs, one edit the server refuses (grid 2 is not this worker's): it stays.
+    page.evaluate(
+        """async ({ mine, other }) => {
+            const outbox = await import('/js/outbox.js');
+            const client = await import('/js/sync-client.js');
+            await outbox.enqueue({ entity: 'note', id: 'kept', op: 'create', fields: { grid_id: mine, title: '已同步' } });
+            await outbox.enqueue({ entity: 'note', id: 'refused', op: 'create', fields: { grid_id: other, title: '越权' } });
+            await client.syncNow();
+        }""",
+        {"mine": world.g1, "other": world.g2},
+    )
+    assert page.evaluate("import('/js/outbox.js').then((o) => o.countOutbox())") == {"pending": 0, "rejected": 1}
+
+    page.get_by_test_id("signout").click()
+    alert = page.get_by_test_id("home-error")
+    alert.wait_for()
+    wait_until(page, "document.querySelector('[data-testid=home-error]').textContent.includes('1 条修改没有同步')")
+    assert page.get_by_test_id("signout-discard").is_visible()
+
+    # The session ends elsewhere (expired); the next person takes the phone.
+    context.clear_cookies()
+    page.reload()
+    page.get_by_test_id("signin-form").wait_for()
+    sign_in(page, live_server, "13800000004")
+    error = page.get_by_test_id("signin-error")
+    error.wait_for()
+    wait_until(page, "document.querySelector('[data-testid=signin-error]').textContent.includes('138****0003')")
+    page.get_by_test_id("signin-discard").click()
+    page.get_by_test_id("home").wait_for()
+    assert "网格员乙" in page.get_by_test_id("home").inner_text()
+    assert page.evaluate("import('/js/db.js').then((db) => db.listOutbox()).then((l) => l.length)") == 0
+    assert page.evaluate("import('/js/db.js').then((db) => db.getRecord('note', 'kept')).then((r) => r === undefined)")

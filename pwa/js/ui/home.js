@@ -35,20 +35,29 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
   const signout = h('button', { type: 'button', class: 'btn btn--secondary btn--block', 'data-testid': 'signout',
     text: t('home.signout') });
 
-  signout.addEventListener('click', async () => {
+  // Shown only when unsent edits stopped a sign-out: leaving then drops them, on purpose.
+  const discard = h('button', { type: 'button', class: 'btn btn--danger btn--block', hidden: true,
+    'data-testid': 'signout-discard', text: t('home.signout_discard') });
+
+  async function leave(options) {
     alert.textContent = '';
     signout.disabled = true;
+    discard.disabled = true;
     signout.textContent = t('home.signing_out');
     try {
-      await signOut();
+      await signOut(options);
       onSignedOut();
     } catch (err) {
       // Nothing pretends to succeed: offline, the server session would stay alive.
       alert.textContent = err.code === 'offline' ? t('home.signout_offline') : err.message;
+      discard.hidden = err.code !== 'unsynced';
       signout.disabled = false;
+      discard.disabled = false;
       signout.textContent = t('home.signout');
     }
-  });
+  }
+  signout.addEventListener('click', () => leave());
+  discard.addEventListener('click', () => leave({ discardUnsent: true }));
 
   return h('section', { class: 'screen', 'data-testid': 'home' },
     stale ? staleNote(savedAt) : null,
@@ -58,5 +67,6 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
       ? h('div', { class: 'cards' }, roles.map(roleCard))
       : h('p', { class: 'muted', 'data-testid': 'no-roles', text: t('home.no_roles') }),
     alert,
-    signout);
+    signout,
+    discard);
 }

@@ -88,15 +88,25 @@ export function signinScreen({ noticeKey, onSignedIn }) {
 
     setBusy(true);
     try {
-      const me = await signIn(values.phone, values.password);
+      const me = await signIn(values.phone, values.password, { discardOthers });
       draft = { phone: '', password: '' };
       onSignedIn(me);
     } catch (err) {
       setBusy(false);
+      // Someone else's unsent edits: offer to discard them, knowingly, and sign in anyway.
+      discardButton.hidden = err.code !== 'other_user_unsynced';
       if (err instanceof ApiError) showErrors(err.message, err.fields);
       else showErrors(t('error.unexpected'));
     }
   }
+
+  let discardOthers = false;
+  const discardButton = h('button', { type: 'button', class: 'btn btn--danger btn--block', hidden: true,
+    'data-testid': 'signin-discard', text: t('signin.discard_and_continue') });
+  discardButton.addEventListener('click', (event) => {
+    discardOthers = true;
+    onSubmit(event);
+  });
 
   // novalidate: our own messages come from the catalog, not the browser's language.
   const form = h('form', { class: 'form', 'data-testid': 'signin-form', novalidate: true, onsubmit: onSubmit },
@@ -104,7 +114,8 @@ export function signinScreen({ noticeKey, onSignedIn }) {
     h('div', { class: 'field' }, password.label,
       h('div', { class: 'field__row' }, password.input, passwordToggle(password.input)), password.error),
     alert,
-    submit);
+    submit,
+    discardButton);
 
   return h('section', { class: 'screen', 'data-testid': 'signin' },
     h('h1', { class: 'screen__title', tabindex: '-1', text: t('signin.title') }),
