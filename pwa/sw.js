@@ -44,6 +44,7 @@ const SHELL_FILES = [
   '/js/ui/home.js',
   '/js/ui/signin.js',
   '/js/ui/status.js',
+  '/js/ui/sync-panel.js',
   '/i18n/zh-CN.json',
   '/i18n/en.json',
   '/icons/icon-192.png',

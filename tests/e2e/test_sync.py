@@ -49,6 +49,7 @@ def test_offline_records_and_photo_sync_exactly_once(live_server, context, page,
     reopened.goto(live_server)  # offline: the service worker serves the shell
     reopened.get_by_test_id("home").wait_for()
     assert reopened.evaluate(OUTBOX_SIZE) == 2, "still pending after closing the page"
+    wait_until(reopened, "document.querySelector('[data-testid=sync-status]').textContent.includes('2 条修改待同步')")
     photo = reopened.evaluate(f"import('/js/db.js').then((db) => db.getPhoto('{sha}')).then((p) => p && {{state: p.state, size: p.size}})")
     assert photo["state"] == "queued"
     assert db.session.scalar(select(func.count()).select_from(Note)) == 0
@@ -56,6 +57,7 @@ def test_offline_records_and_photo_sync_exactly_once(live_server, context, page,
     context.set_offline(False)  # 'online' fires: the client uploads the photo, then pushes
     wait_until(reopened, f"{OUTBOX_SIZE}.then((n) => n === 0)", timeout=30)
     wait_until(reopened, "import('/js/sync-client.js').then((c) => c.getStatus().state === 'idle')", timeout=30)
+    wait_until(reopened, "document.querySelector('[data-testid=sync-status]').textContent.startsWith('已同步')")
 
     db.session.expire_all()
     notes = {n.id: n for n in db.session.scalars(select(Note))}
@@ -124,3 +126,27 @@ def test_a_shared_phone_never_drops_or_shows_another_users_data_silently(live_se
     assert "网格员乙" in page.get_by_test_id("home").inner_text()
     assert page.evaluate("import('/js/db.js').then((db) => db.listOutbox()).then((l) => l.length)") == 0
     assert page.evaluate("import('/js/db.js').then((db) => db.getRecord('note', 'kept')).then((r) => r === undefined)")
+
+
+def test_a_refused_change_stays_visible_with_its_reason_until_discarded(live_server, page, world, notes_in_grids, screenshot):
+    sign_in(page, live_server, "13800000003")
+    page.get_by_test_id("home").wait_for()
+    page.evaluate(
+        """async (other) => {
+            const outbox = await import('/js/outbox.js');
+            await outbox.enqueue({ entity: 'note', id: 'refused', op: 'create', fields: { grid_id: other, title: '写到别的网格' } });
+            await (await import('/js/sync-client.js')).syncNow();
+        }""",
+        world.g2,
+    )
+    item = page.get_by_test_id("rejected-item")
+    item.wait_for()
+    assert "写到别的网格" in item.inner_text()
+    assert "该记录不存在或不在您的管辖范围内" in item.inner_text()
+    screenshot(page, "sync-refused-360")
+    page.get_by_test_id("rejected-retry").click()  # sent again under a new id: refused again, still there
+    wait_until(page, "import('/js/sync-client.js').then((c) => c.syncNow()).then((s) => s.rejected === 1)")
+    assert page.get_by_test_id("rejected-item").count() == 1
+    page.get_by_test_id("rejected-discard").click()
+    wait_until(page, "document.querySelectorAll('[data-testid=rejected-item]').length === 0")
+    assert page.evaluate(OUTBOX_SIZE) == 0

@@ -2,6 +2,7 @@
 // copy of /api/me when offline, and says so.
 import { getLocale, hasKey, t } from '../i18n.js';
 import { signOut } from '../session.js';
+import { syncPanel } from './sync-panel.js';
 import { h } from './dom.js';
 
 function roleCard({ role, scope_type: scopeType, scope_name: scopeName, scope_path: scopePath = [] }) {
@@ -62,6 +63,7 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
   return h('section', { class: 'screen', 'data-testid': 'home' },
     stale ? staleNote(savedAt) : null,
     h('h1', { class: 'screen__title', tabindex: '-1', text: t('home.greeting', { name: user.display_name || user.phone }) }),
+    syncPanel(),
     h('h2', { class: 'screen__subtitle', text: t('home.roles') }),
     roles.length
       ? h('div', { class: 'cards' }, roles.map(roleCard))

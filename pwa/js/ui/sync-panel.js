@@ -1,0 +1,74 @@
+// The sync status a grid worker reads at a glance (DESIGN.md §5): what waits to be sent, when the
+// phone last synced, and every change the server refused, with its reason and a way to retry or
+// give it up. Nothing refused disappears by itself.
+import { getLocale, t } from '../i18n.js';
+import { discard, listRejected, onOutboxChange, retry } from '../outbox.js';
+import { subscribe, syncNow } from '../sync-client.js';
+import { h } from './dom.js';
+
+function statusText(status) {
+  const count = status.pending;
+  if (status.state === 'syncing') return t('sync.syncing');
+  if (status.state === 'offline') return count ? t('sync.offline_pending', { count }) : t('sync.offline');
+  if (status.state === 'error') return t('sync.error', { message: status.lastError ?? '' });
+  if (count) return t('sync.pending', { count });
+  if (!status.lastSyncAt) return t('sync.never');
+  const time = new Intl.DateTimeFormat(getLocale(), { timeStyle: 'short' }).format(new Date(status.lastSyncAt));
+  return t('sync.synced_at', { time });
+}
+
+function refusedItem(entry, onChange) {
+  const fieldMessages = Object.entries(entry.error?.fields ?? {}).map(([name, messages]) => `${name}: ${[].concat(messages).join(' ')}`);
+  const act = (fn) => async () => {
+    try {
+      await fn(entry.seq);
+      onChange();
+    } catch (err) {
+      console.warn('could not change the refused entry', err);
+    }
+  };
+  return h('li', { class: 'refused', 'data-testid': 'rejected-item' },
+    h('p', { class: 'refused__what', text: entry.fields?.title ?? t('sync.unnamed', { entity: entry.entity }) }),
+    h('p', { class: 'refused__why', text: entry.error?.message ?? '' }),
+    fieldMessages.length ? h('ul', { class: 'refused__fields' }, fieldMessages.map((m) => h('li', { text: m }))) : null,
+    h('div', { class: 'refused__actions' },
+      h('button', { type: 'button', class: 'btn btn--ghost', 'data-testid': 'rejected-retry', onclick: act(retry), text: t('sync.retry') }),
+      h('button', { type: 'button', class: 'btn btn--danger', 'data-testid': 'rejected-discard', onclick: act(discard), text: t('sync.discard') })));
+}
+
+/** The panel; it follows the sync client until it leaves the page. */
+export function syncPanel() {
+  const line = h('p', { class: 'sync__line', 'data-testid': 'sync-status', 'aria-live': 'polite' });
+  const conflicts = h('p', { class: 'sync__note muted', 'data-testid': 'sync-conflicts', hidden: true });
+  const refused = h('div', { class: 'sync__refused', 'data-testid': 'rejected-list', hidden: true });
+  const now = h('button', { type: 'button', class: 'btn btn--ghost', 'data-testid': 'sync-now', text: t('sync.now') });
+  now.addEventListener('click', () => syncNow().catch(() => {}));
+  const panel = h('section', { class: 'card sync', 'data-testid': 'sync-panel' },
+    h('div', { class: 'sync__row' }, line, now), conflicts, refused);
+
+  async function showRefused() {
+    const entries = await listRejected();
+    refused.replaceChildren(...(entries.length
+      ? [h('h3', { class: 'sync__title', text: t('sync.refused_title', { count: entries.length }) }),
+        h('ul', { class: 'refused__list' }, entries.map((entry) => refusedItem(entry, showRefused)))]
+      : []));
+    refused.hidden = !entries.length;
+  }
+
+  let seenOnPage = false;
+  const stop = [
+    subscribe((status) => {
+      // Screens are replaced wholesale; a panel no longer on the page stops listening.
+      if (panel.isConnected) seenOnPage = true;
+      else if (seenOnPage) return stop.forEach((fn) => fn());
+      panel.dataset.state = status.state;
+      line.textContent = statusText(status);
+      conflicts.hidden = !status.conflicts;
+      conflicts.textContent = status.conflicts ? t('sync.conflicts', { count: status.conflicts }) : '';
+      now.disabled = status.state === 'syncing';
+      showRefused().catch((err) => console.warn('could not list refused changes', err));
+    }),
+    onOutboxChange(() => showRefused().catch(() => {})),
+  ];
+  return panel;
+}
