@@ -36,7 +36,7 @@ def load_config(app: Flask, config) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from server.extensions import api, csrf, db, limiter, login, migrate
+    from server.extensions import api, compress, csrf, db, limiter, login, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
@@ -44,6 +44,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login.init_app(app)
     api.init_app(app)
+    compress.init_app(app)  # pulls of thousands of records travel gzip'd to slow phones
     from server.auth import loader  # noqa: F401  (registers the Flask-Login callbacks)
     from server.realtime import init_realtime
 

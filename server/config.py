@@ -79,6 +79,12 @@ class Config:
         self.OPENAPI_JSON_PATH = "openapi.json"
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.PAGE_SIZE_MAX = 200
+        # Response compression (Flask-Compress): JSON and the shell; gzip is what every phone
+        # browser accepts, brotli where offered.
+        self.COMPRESS_ALGORITHM = ["br", "gzip"]
+        self.COMPRESS_MIMETYPES = ["application/json", "text/html", "text/css", "text/javascript", "application/javascript", "application/manifest+json"]
+        self.COMPRESS_LEVEL = 6
+        self.COMPRESS_BR_LEVEL = 5
         # Sync housekeeping (PROTOCOL.md §5.5, §6.4).
         self.SYNC_TOMBSTONE_DAYS = env_int("REDGRID_SYNC_TOMBSTONE_DAYS", 30)
         self.SYNC_RESULT_DAYS = env_int("REDGRID_SYNC_RESULT_DAYS", 90)

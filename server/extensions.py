@@ -1,4 +1,5 @@
 """Unbound extension objects; create_app() binds them (no import-time side effects)."""
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,3 +33,4 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 api = RedgridApi()
 socketio = SocketIO()
+compress = Compress()

@@ -216,3 +216,16 @@ def test_photos_go_before_records_and_follow_their_visibility(app, world, notes_
     # Someone who cannot read the photo cannot attach it to a record of theirs either.
     stolen = push(worker_b, create("n2", world.g2, title="x", photos=[sha]), client_id="phone-b")
     assert stolen.status_code == 409 and stolen.get_json()["error"]["fields"] == {"blobs": [sha]}
+
+
+def test_pulls_travel_compressed(app, world, notes_in_grids):
+    import gzip
+    import json
+
+    worker = signed_in(app, "13800000003")
+    push(worker, *[create(f"n{i}", world.g1, title=f"第{i}户入户走访，核实常住人口与联系方式") for i in range(60)])
+    response = worker.send("POST", "/api/sync/pull", json={"protocol": PROTOCOL, "cursor": None}, headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    body = json.loads(gzip.decompress(response.get_data()))
+    assert len(body["changes"]) == 60
+    assert len(response.get_data()) < len(json.dumps(body, ensure_ascii=False).encode()) / 3
