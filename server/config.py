@@ -79,10 +79,12 @@ class Config:
         self.OPENAPI_JSON_PATH = "openapi.json"
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.PAGE_SIZE_MAX = 200
-        # Response compression (Flask-Compress): JSON and the shell; gzip is what every phone
-        # browser accepts, brotli where offered.
+        # Response compression (Flask-Compress) for API JSON: gzip is what every phone browser
+        # accepts, brotli where offered. The shell's files are precached once by the service
+        # worker and stream from disk, so they are left alone.
         self.COMPRESS_ALGORITHM = ["br", "gzip"]
-        self.COMPRESS_MIMETYPES = ["application/json", "text/html", "text/css", "text/javascript", "application/javascript", "application/manifest+json"]
+        self.COMPRESS_MIMETYPES = ["application/json"]
+        self.COMPRESS_STREAMS = False  # files stream from disk untouched (and get closed)
         self.COMPRESS_LEVEL = 6
         self.COMPRESS_BR_LEVEL = 5
         # Sync housekeeping (PROTOCOL.md §5.5, §6.4).

@@ -2,6 +2,7 @@
 import uuid
 
 import pytest
+from flask import has_app_context
 from sqlalchemy import func, select
 
 from server.audit.models import AuditEntry
@@ -24,6 +25,10 @@ def notes_in_grids(app):
     registry.register(note_binding(buckets=by_grid_field("grid_id"), blob_fields=("photos",)))
     yield
     registry.unregister("note")
+    # The test's own session (the `db` fixture, torn down after this one) may hold a transaction
+    # open; on PostgreSQL it would block DROP TABLE forever.
+    if has_app_context():
+        _db.session.remove()
     with app.app_context():
         _db.session.remove()
         NotesBase.metadata.drop_all(_db.engine)

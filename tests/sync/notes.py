@@ -4,6 +4,7 @@ import json
 
 import marshmallow as ma
 import pytest
+from flask import has_app_context
 from sqlalchemy import JSON, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -63,6 +64,10 @@ def notes(app):
     registry.register(note_binding())
     yield Note
     registry.unregister("note")
+    # The test's own session (the `db` fixture, torn down after this one) may hold a transaction
+    # open; on PostgreSQL it would block DROP TABLE forever.
+    if has_app_context():
+        db.session.remove()
     with app.app_context():
         db.session.remove()
         NotesBase.metadata.drop_all(db.engine)
