@@ -124,10 +124,31 @@ def app(database_url, tmp_path):
     with app.app_context():
         _db.session.remove()
         if _is_postgres(url):
-            tables = ", ".join(t.name for t in _db.metadata.sorted_tables)
-            with _db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            _truncate_all()
         _db.engine.dispose()
+
+
+def _truncate_all() -> None:
+    """Empty every table for the next test. A browser test's server may still be finishing a
+    request (e.g. a Socket.IO reconnect) whose locks collide with TRUNCATE; it ends within
+    moments, so wait and try again, and end stragglers only as a last resort."""
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    tables = ", ".join(t.name for t in _db.metadata.sorted_tables)
+    for attempt in range(10):
+        try:
+            with _db.engine.begin() as conn:
+                conn.execute(text("SET LOCAL lock_timeout = '2s'"))
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            return
+        except OperationalError:
+            if attempt >= 3:
+                with _db.engine.begin() as conn:
+                    conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+            time.sleep(0.2)
+    raise RuntimeError("could not empty the test database")
 
 
 @pytest.fixture

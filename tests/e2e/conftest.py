@@ -24,14 +24,46 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 360, "height": 740}
 
 
+class Draining:
+    """WSGI middleware counting requests in progress, so the server can be stopped only once no
+    request thread is inside a database transaction (PostgreSQL's TRUNCATE between tests would
+    otherwise deadlock with it)."""
+
+    def __init__(self, app):
+        self.app, self.active, self.idle = app, 0, threading.Condition()
+
+    def __call__(self, environ, start_response):
+        if environ["PATH_INFO"].startswith("/socket.io/"):
+            # Long-polls and websockets live as long as the page; the fixture disconnects them.
+            return self.app(environ, start_response)
+        with self.idle:
+            self.active += 1
+        try:
+            result = self.app(environ, start_response)
+            try:
+                return [b"".join(result)]  # finish the work (and its transaction) in here
+            finally:
+                getattr(result, "close", lambda: None)()
+        finally:
+            with self.idle:
+                self.active -= 1
+                self.idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self.idle:
+            return self.idle.wait_for(lambda: self.active == 0, timeout)
+
+
 @pytest.fixture
 def live_server(app, world):
     """The app with the test city, on http://127.0.0.1:<free port>."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    draining = Draining(app)
+    server = make_server("127.0.0.1", 0, draining, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    assert draining.wait_idle(15), "requests still running after the test"
     thread.join(timeout=5)
 
 
