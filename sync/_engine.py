@@ -27,7 +27,7 @@ class Store(Protocol):
     def allocate(self, count: int) -> list[int]: ...
     def log_put(self, entry: LogEntry) -> None: ...
     def live_buckets(self, entity: str, record_id: str) -> set[str]: ...
-    def get_result(self, mutation_id: str) -> tuple[int, MutationResult] | None: ...
+    def get_results(self, mutation_ids: list[str]) -> dict[str, tuple[int, MutationResult]]: ...
     def save_result(self, user_id: int, client_id: str, result: MutationResult) -> None: ...
     def save_conflicts(self, user_id: int, mutation: Mutation, conflicts: list) -> None: ...
     def changes_since(self, positions: Mapping[str, int], limit: int) -> list[LogEntry]: ...
@@ -76,11 +76,12 @@ class Engine:
 
         A mutation id seen before returns its first result and writes nothing (§6.4)."""
         self.store.begin_write()
+        known = self.store.get_results([m.id for m in mutations])  # one lookup for the batch
         batch: dict[str, MutationResult] = {}
         overlay: dict[tuple[str, str], Record] = {}
         results = []
         for mutation in mutations:
-            result = batch.get(mutation.id) or self._replayed(actor, mutation)
+            result = batch.get(mutation.id) or self._replayed(actor, mutation, known)
             if result is None:
                 result = self._apply(actor, client_id, mutation, overlay)
                 self.store.save_result(actor.user_id, client_id, result)
@@ -88,8 +89,8 @@ class Engine:
             results.append(result)
         return results
 
-    def _replayed(self, actor: Actor, mutation: Mutation) -> MutationResult | None:
-        prior = self.store.get_result(mutation.id)
+    def _replayed(self, actor: Actor, mutation: Mutation, known) -> MutationResult | None:
+        prior = known.get(mutation.id)
         if prior is None:
             return None
         user_id, result = prior

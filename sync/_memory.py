@@ -41,8 +41,8 @@ class MemoryStore:
     def live_buckets(self, entity: str, record_id: str) -> set[str]:
         return {b for (b, e, r), entry in self.log.items() if e == entity and r == record_id and entry.op == "put"}
 
-    def get_result(self, mutation_id: str) -> tuple[int, MutationResult] | None:
-        return copy.deepcopy(self.results.get(mutation_id))
+    def get_results(self, mutation_ids: list[str]) -> dict[str, tuple[int, MutationResult]]:
+        return {mid: copy.deepcopy(self.results[mid]) for mid in set(mutation_ids) if mid in self.results}
 
     def save_result(self, user_id: int, client_id: str, result: MutationResult) -> None:
         self.results[result.mutation_id] = (user_id, copy.deepcopy(result))

@@ -40,7 +40,7 @@ def upgrade():
     )
     with op.batch_alter_table('sync_log', schema=None) as batch_op:
         batch_op.create_index('ix_sync_log_bucket_seq', ['bucket', 'seq'], unique=False)
-        batch_op.create_index('ix_sync_log_op_seq', ['op', 'seq'], unique=False)
+        batch_op.create_index('ix_sync_log_tombstones', ['committed_at'], unique=False, sqlite_where=sa.text("op = 'delete'"), postgresql_where=sa.text("op = 'delete'"))
         batch_op.create_index('ix_sync_log_record', ['entity', 'record_id'], unique=False)
 
     op.create_table('sync_state',
@@ -110,7 +110,7 @@ def downgrade():
     op.drop_table('sync_state')
     with op.batch_alter_table('sync_log', schema=None) as batch_op:
         batch_op.drop_index('ix_sync_log_record')
-        batch_op.drop_index('ix_sync_log_op_seq')
+        batch_op.drop_index('ix_sync_log_tombstones', sqlite_where=sa.text("op = 'delete'"), postgresql_where=sa.text("op = 'delete'"))
         batch_op.drop_index('ix_sync_log_bucket_seq')
 
     op.drop_table('sync_log')

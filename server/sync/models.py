@@ -2,7 +2,7 @@
 conflict records (PROTOCOL.md §5, §6.4, §7.3), and the columns every synced entity carries."""
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.auth.models import utcnow
@@ -29,7 +29,9 @@ class SyncLogEntry(db.Model):
     __table_args__ = (
         Index("ix_sync_log_bucket_seq", "bucket", "seq"),
         Index("ix_sync_log_record", "entity", "record_id"),
-        Index("ix_sync_log_op_seq", "op", "seq"),
+        # Tombstones only (what purge looks for): a partial index that no planner can
+        # mistake for the way to find a bucket's rows, statistics or not.
+        Index("ix_sync_log_tombstones", "committed_at", sqlite_where=text("op = 'delete'"), postgresql_where=text("op = 'delete'")),
     )
 
     bucket: Mapped[str] = mapped_column(String(64), primary_key=True)

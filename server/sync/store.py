@@ -83,17 +83,17 @@ class SqlStore:
         self.touched.add(entry.bucket)
 
     def live_buckets(self, entity: str, record_id: str) -> set[str]:
-        return set(
-            db.session.scalars(
-                select(SyncLogEntry.bucket).where(
-                    SyncLogEntry.entity == entity, SyncLogEntry.record_id == record_id, SyncLogEntry.op == "put"
-                )
-            )
+        # By record only (ix_sync_log_record); the op is checked here, so that no planner is
+        # tempted to walk every put in the log.
+        rows = db.session.execute(
+            select(SyncLogEntry.bucket, SyncLogEntry.op).where(SyncLogEntry.entity == entity, SyncLogEntry.record_id == record_id)
         )
+        return {bucket for bucket, op in rows if op == "put"}
 
-    def get_result(self, mutation_id: str) -> tuple[int, MutationResult] | None:
-        row = db.session.get(SyncMutation, mutation_id)
-        return None if row is None else (row.user_id, MutationResult.from_wire(row.result))
+    def get_results(self, mutation_ids: list[str]) -> dict[str, tuple[int, MutationResult]]:
+        """The stored first results of these mutation ids, in one query (a retried batch)."""
+        rows = db.session.execute(select(SyncMutation.id, SyncMutation.user_id, SyncMutation.result).where(SyncMutation.id.in_(set(mutation_ids))))
+        return {mid: (user_id, MutationResult.from_wire(result)) for mid, user_id, result in rows}
 
     def save_result(self, user_id: int, client_id: str, result: MutationResult) -> None:
         db.session.add(SyncMutation(id=result.mutation_id, user_id=user_id, client_id=client_id, result=result.to_wire()))
