@@ -10,14 +10,14 @@ dropped afterwards. The schema comes from the Alembic migrations when there are 
 db.create_all(). The time covers load_demo() only (generation, inserts, commit).
 """
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
 
 DEFAULT_PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 
@@ -67,38 +67,22 @@ def report(kind: str, result: dict, size_bytes: int | None) -> None:
 
 
 def bench_sqlite(args) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="redgrid_bench_"))
-    path = folder / "bench.sqlite3"
-    try:
-        result = run(f"sqlite:///{path}", args.households, args.seed)
+    with scratch_sqlite("redgrid_bench_", keep=args.keep) as (folder, (url,)):
+        result = run(url, args.households, args.seed)
         size = sum(p.stat().st_size for p in folder.glob("bench.sqlite3*"))
-        report(f"SQLite {path}", result, size)
-    finally:
-        if not args.keep:
-            for p in folder.glob("*"):
-                p.unlink()
-            folder.rmdir()
+        report(f"SQLite {url}", result, size)
 
 
 def bench_postgres(args) -> None:
-    import psycopg
-    from sqlalchemy.engine import make_url
+    from server.extensions import db
 
-    server = make_url(args.pg_server)
-    name = f"redgrid_bench_{os.getpid()}"
-    admin = psycopg.connect(
-        host=server.host or "127.0.0.1", port=server.port or 5432, user=server.username or "postgres",
-        password=server.password, dbname=server.database or "postgres", autocommit=True,
-    )
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = server.set(database=name).render_as_string(hide_password=False)
-        result = run(url, args.households, args.seed)
-        size = admin.execute("SELECT pg_database_size(%s)", (name,)).fetchone()[0]
-        report(f"PostgreSQL {name}", result, size)
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with scratch_postgres(args.pg_server, "redgrid_bench") as (admin, (name,), (url,)):
+        try:
+            result = run(url, args.households, args.seed)
+            size = admin.execute("SELECT pg_database_size(%s)", (name,)).fetchone()[0]
+            report(f"PostgreSQL {name}", result, size)
+        finally:
+            db.engine.dispose()
 
 
 def main() -> None:

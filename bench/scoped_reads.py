@@ -25,16 +25,15 @@ database redgrid_scoped_<pid> on --pg-server, dropped afterwards.
 """
 import argparse
 import math
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
 from bench.demo_scale import DEFAULT_PG_SERVER, run as build_database  # noqa: E402
 
 WARMUP = 3
@@ -211,36 +210,13 @@ def bench(url: str, kind: str, args) -> None:
 
 
 def bench_sqlite(args) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="redgrid_scoped_"))
-    path = folder / "bench.sqlite3"
-    try:
-        bench(f"sqlite:///{path}", "SQLite", args)
-    finally:
-        if not args.keep:
-            for p in folder.glob("*"):
-                p.unlink()
-            folder.rmdir()
+    with scratch_sqlite("redgrid_scoped_", keep=args.keep) as (_folder, (url,)):
+        bench(url, "SQLite", args)
 
 
 def bench_postgres(args) -> None:
-    # Database creation and drop as in bench/demo_scale.py's bench_postgres (which also reports,
-    # so it cannot be reused as is).
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    server = make_url(args.pg_server)
-    name = f"redgrid_scoped_{os.getpid()}"
-    admin = psycopg.connect(
-        host=server.host or "127.0.0.1", port=server.port or 5432, user=server.username or "postgres",
-        password=server.password, dbname=server.database or "postgres", autocommit=True,
-    )
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = server.set(database=name).render_as_string(hide_password=False)
+    with scratch_postgres(args.pg_server, "redgrid_scoped") as (_admin, _names, (url,)):
         bench(url, "PostgreSQL", args)
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def main() -> None:

@@ -45,12 +45,10 @@ import cProfile
 import gzip
 import io
 import json
-import os
 import pstats
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from contextlib import contextmanager
@@ -60,6 +58,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
 from bench.demo_scale import DEFAULT_PG_SERVER, run as build_database  # noqa: E402
 from bench.scoped_reads import Session  # noqa: E402
 
@@ -618,40 +617,17 @@ def _record_bytes() -> float:
 
 
 def bench_sqlite(args) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="redgrid_sync_"))
-    paths = (folder / "full.sqlite3", folder / "small.sqlite3")
-    try:
-        bench(tuple(f"sqlite:///{p}" for p in paths), "SQLite", args)
+    with scratch_sqlite("redgrid_sync_", ("full", "small"), keep=args.keep) as (folder, urls):
+        bench(tuple(urls), "SQLite", args)
         size = sum(p.stat().st_size for p in folder.glob("full.sqlite3*"))
         print(f"database size (full log) {size / 1e6:,.0f} MB" + (f"; kept in {folder}" if args.keep else ""))
-    finally:
-        if not args.keep:
-            for p in folder.glob("*"):
-                p.unlink()
-            folder.rmdir()
 
 
 def bench_postgres(args) -> None:
-    # Database creation and drop as in bench/demo_scale.py's bench_postgres.
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    server = make_url(args.pg_server)
-    names = (f"redgrid_sync_{os.getpid()}_full", f"redgrid_sync_{os.getpid()}_small")
-    admin = psycopg.connect(
-        host=server.host or "127.0.0.1", port=server.port or 5432, user=server.username or "postgres",
-        password=server.password, dbname=server.database or "postgres", autocommit=True,
-    )
-    try:
-        for name in names:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        bench(tuple(server.set(database=n).render_as_string(hide_password=False) for n in names), "PostgreSQL", args)
+    with scratch_postgres(args.pg_server, "redgrid_sync", ("full", "small")) as (admin, names, urls):
+        bench(tuple(urls), "PostgreSQL", args)
         size = admin.execute("SELECT pg_database_size(%s)", (names[0],)).fetchone()[0]
         print(f"database size (full log) {size / 1e6:,.0f} MB")
-    finally:
-        for name in names:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def main() -> None:
