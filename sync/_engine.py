@@ -22,6 +22,8 @@ class Store(Protocol):
 
     def epoch(self) -> str: ...
     def begin_write(self) -> None: ...
+    def prefetch(self, keys: list[tuple[str, str]]) -> None: ...
+    def finish(self) -> None: ...
     def get_record(self, entity: str, record_id: str) -> Record | None: ...
     def put_record(self, record: Record) -> None: ...
     def allocate(self, count: int) -> list[int]: ...
@@ -77,6 +79,8 @@ class Engine:
         A mutation id seen before returns its first result and writes nothing (§6.4)."""
         self.store.begin_write()
         known = self.store.get_results([m.id for m in mutations])  # one lookup for the batch
+        # The records the new mutations touch, read in one go rather than one by one.
+        self.store.prefetch(list(dict.fromkeys((m.entity, m.record_id) for m in mutations if m.id not in known)))
         batch: dict[str, MutationResult] = {}
         overlay: dict[tuple[str, str], Record] = {}
         results = []
@@ -87,6 +91,7 @@ class Engine:
                 self.store.save_result(actor.user_id, client_id, result)
                 batch[mutation.id] = result
             results.append(result)
+        self.store.finish()  # writes a store may have held back go out before the commit
         return results
 
     def _replayed(self, actor: Actor, mutation: Mutation, known) -> MutationResult | None:

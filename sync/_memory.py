@@ -23,6 +23,12 @@ class MemoryStore:
     def begin_write(self) -> None:
         """One process, one thread: nothing to lock."""
 
+    def prefetch(self, keys: list[tuple[str, str]]) -> None:
+        """Everything is at hand already."""
+
+    def finish(self) -> None:
+        """Every write is done when made."""
+
     def get_record(self, entity: str, record_id: str) -> Record | None:
         record = self.records.get((entity, record_id))
         return copy.deepcopy(record)

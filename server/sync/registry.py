@@ -4,10 +4,14 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 import marshmallow as ma
+from sqlalchemy import delete, select
 
 from sync import Entity, Field, Record
 
 from server.extensions import db
+
+
+LOOKUP = object()  # EntityBinding.store: find the row by id
 
 
 @dataclass
@@ -46,8 +50,16 @@ class EntityBinding:
 
     def load(self, record_id: str) -> Record | None:
         row = db.session.get(self.model, record_id)
-        if row is None:
-            return None
+        return None if row is None else self.record_of(row)
+
+    def load_rows(self, record_ids) -> dict:
+        """The table rows of these ids that exist, in one query (a push batch's records)."""
+        ids = list(record_ids)
+        if not ids:
+            return {}
+        return {row.id: row for row in db.session.scalars(select(self.model).where(self.model.id.in_(ids)))}
+
+    def record_of(self, row) -> Record:
         values = self.schema.dump(row)
         return Record(
             self.name,
@@ -59,28 +71,31 @@ class EntityBinding:
             dict(row.field_writers or {}),
         )
 
-    def store(self, record: Record) -> None:
-        row = db.session.get(self.model, record.id)
-        if row is None:
+    def store(self, record: Record, row=LOOKUP):
+        """Write a record into its row (given, None for a new one, or looked up); returns the row."""
+        if row is LOOKUP:
+            row = db.session.get(self.model, record.id)
+        new = row is None
+        if new:
             row = self.model(id=record.id)
             db.session.add(row)
         loaded = self.schema.load({k: v for k, v in record.values.items() if k in self.field_names}, partial=True)
         for name in self.field_names:
             setattr(row, name, loaded.get(name))
         if self.blob_fields:
-            _store_blob_refs(self.name, record.id, set() if record.deleted else self.blob_refs(record.values))
+            _store_blob_refs(self.name, record.id, set() if record.deleted else self.blob_refs(record.values), new)
         row.version = record.version
         row.field_versions = dict(record.field_versions)
         row.field_writers = dict(record.field_writers)
         row.deleted = record.deleted
+        return row
 
 
-def _store_blob_refs(entity: str, record_id: str, refs: set[str]) -> None:
-    from sqlalchemy import delete
-
+def _store_blob_refs(entity: str, record_id: str, refs: set[str], new: bool) -> None:
     from server.sync.models import SyncBlobRef
 
-    db.session.execute(delete(SyncBlobRef).where(SyncBlobRef.entity == entity, SyncBlobRef.record_id == record_id))
+    if not new:
+        db.session.execute(delete(SyncBlobRef).where(SyncBlobRef.entity == entity, SyncBlobRef.record_id == record_id))
     db.session.add_all(SyncBlobRef(sha256=sha, entity=entity, record_id=record_id) for sha in sorted(refs))
 
 

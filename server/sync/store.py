@@ -7,6 +7,7 @@ sequence numbers are handed out in commit order. A reader that sees seq N commit
 seen every seq below N, because none of them can still be uncommitted.
 """
 import uuid
+from collections import defaultdict
 from typing import Mapping
 
 from sqlalchemy import and_, or_, select, update
@@ -24,6 +25,12 @@ class SqlStore:
     def __init__(self, bindings: Mapping[str, EntityBinding]):
         self.bindings = bindings
         self.touched: set[str] = set()  # buckets changed in this transaction: poked after commit
+        self._last_seq: int | None = None  # under the write lock: the last seq handed out
+        self._stored_seq: int | None = None  # ... and the one sync_state holds
+        self._rows: dict[tuple[str, str], object] = {}  # (entity, id) -> table row, None if new
+        self._live: dict[tuple[str, str], dict[str, str]] = {}  # (entity, id) -> {bucket: op}
+        self._log: dict[tuple[str, str, str], dict] = {}  # log rows held back until finish()
+        self._now = utcnow()
 
     _ensured = False
 
@@ -45,26 +52,69 @@ class SqlStore:
         return db.session.scalar(select(SyncState.epoch).where(SyncState.id == 1))
 
     def begin_write(self) -> None:
+        """Take the write lock (PostgreSQL: the sync_state row, until commit; SQLite: the
+        database) and read the last seq under it: seqs are then handed out here and the row
+        updated once, in finish()."""
         self._ensure_state()
-        # PostgreSQL: a row lock held until commit; SQLite: the database write lock.
-        db.session.execute(update(SyncState).where(SyncState.id == 1).values(last_seq=SyncState.last_seq))
+        self._last_seq = db.session.execute(
+            update(SyncState).where(SyncState.id == 1).values(last_seq=SyncState.last_seq).returning(SyncState.last_seq)
+        ).scalar_one()
+        self._stored_seq = self._last_seq
+        self._now = utcnow()
+        self._rows.clear()
+        self._live.clear()
+
+    def prefetch(self, keys: list[tuple[str, str]]) -> None:
+        """A push batch's records and the buckets they are logged in: one query per entity
+        type and one for the log, instead of two per mutation."""
+        by_entity: dict[str, set[str]] = defaultdict(set)
+        for entity, record_id in keys:
+            if entity in self.bindings:
+                by_entity[entity].add(record_id)
+        for entity, ids in by_entity.items():
+            rows = self.bindings[entity].load_rows(ids)
+            for record_id in ids:
+                self._rows[(entity, record_id)] = rows.get(record_id)
+        wanted = {key for key in keys if key[0] in by_entity}
+        for key in wanted:
+            self._live.setdefault(key, {})
+        if wanted:
+            rows = db.session.execute(
+                select(SyncLogEntry.entity, SyncLogEntry.record_id, SyncLogEntry.bucket, SyncLogEntry.op).where(
+                    SyncLogEntry.entity.in_(by_entity), SyncLogEntry.record_id.in_({r for _, r in wanted})
+                )
+            )
+            for entity, record_id, bucket, op in rows:
+                if (entity, record_id) in wanted:
+                    self._live[(entity, record_id)][bucket] = op
 
     def get_record(self, entity: str, record_id: str) -> Record | None:
         binding = self.bindings.get(entity)
-        return binding.load(record_id) if binding else None
+        if binding is None:
+            return None
+        key = (entity, record_id)
+        if key in self._rows:
+            row = self._rows[key]
+            return None if row is None else binding.record_of(row)
+        return binding.load(record_id)
 
     def put_record(self, record: Record) -> None:
-        self.bindings[record.entity].store(record)
+        key = (record.entity, record.id)
+        binding = self.bindings[record.entity]
+        self._rows[key] = binding.store(record, self._rows[key]) if key in self._rows else binding.store(record)
 
     def allocate(self, count: int) -> list[int]:
-        last = db.session.execute(
-            update(SyncState).where(SyncState.id == 1).values(last_seq=SyncState.last_seq + count).returning(SyncState.last_seq)
-        ).scalar_one()
-        return list(range(last - count + 1, last + 1))
+        if self._last_seq is None:
+            raise RuntimeError("allocate() outside a write (begin_write first)")
+        first = self._last_seq + 1
+        self._last_seq += count
+        return list(range(first, first + count))
 
     def log_put(self, entry: LogEntry) -> None:
-        insert = _insert_for_dialect()
-        values = {
+        """Held back and written in one statement by finish(); the latest entry per row wins."""
+        key = (entry.entity, entry.record_id)
+        self._live_of(key)[entry.bucket] = entry.op
+        self._log[(entry.bucket, entry.entity, entry.record_id)] = {
             "bucket": entry.bucket,
             "entity": entry.entity,
             "record_id": entry.record_id,
@@ -72,23 +122,41 @@ class SqlStore:
             "op": entry.op,
             "version": entry.version,
             "data": None if entry.data is None else dict(entry.data),
-            "committed_at": utcnow(),
+            "committed_at": self._now,
         }
-        statement = insert(SyncLogEntry).values(**values)
-        statement = statement.on_conflict_do_update(
-            index_elements=["bucket", "entity", "record_id"],
-            set_={k: statement.excluded[k] for k in ("seq", "op", "version", "data", "committed_at")},
-        )
-        db.session.execute(statement)
         self.touched.add(entry.bucket)
 
     def live_buckets(self, entity: str, record_id: str) -> set[str]:
-        # By record only (ix_sync_log_record); the op is checked here, so that no planner is
-        # tempted to walk every put in the log.
-        rows = db.session.execute(
-            select(SyncLogEntry.bucket, SyncLogEntry.op).where(SyncLogEntry.entity == entity, SyncLogEntry.record_id == record_id)
-        )
-        return {bucket for bucket, op in rows if op == "put"}
+        return {bucket for bucket, op in self._live_of((entity, record_id)).items() if op == "put"}
+
+    def _live_of(self, key: tuple[str, str]) -> dict[str, str]:
+        """bucket -> op of a record's log rows, as they will be after this transaction."""
+        if key not in self._live:
+            # By record only (ix_sync_log_record); the op is checked here, so that no planner is
+            # tempted to walk every put in the log.
+            rows = db.session.execute(
+                select(SyncLogEntry.bucket, SyncLogEntry.op).where(SyncLogEntry.entity == key[0], SyncLogEntry.record_id == key[1])
+            )
+            self._live[key] = dict(rows.all())
+        return self._live[key]
+
+    def finish(self) -> None:
+        """The held-back log rows in one upsert, and the new last seq."""
+        if self._log:
+            table = SyncLogEntry.__table__
+            statement = _insert_for_dialect()(table)
+            statement = statement.on_conflict_do_update(
+                index_elements=["bucket", "entity", "record_id"],
+                set_={k: statement.excluded[k] for k in ("seq", "op", "version", "data", "committed_at")},
+            )
+            db.session.execute(statement, list(self._log.values()))
+            self._log.clear()
+        if self._last_seq is not None and self._last_seq != self._stored_seq:
+            db.session.execute(update(SyncState).where(SyncState.id == 1).values(last_seq=self._last_seq))
+            self._stored_seq = self._last_seq
+        # What was read for this batch is not kept: the next one may follow other writers.
+        self._rows.clear()
+        self._live.clear()
 
     def get_results(self, mutation_ids: list[str]) -> dict[str, tuple[int, MutationResult]]:
         """The stored first results of these mutation ids, in one query (a retried batch)."""
@@ -100,7 +168,7 @@ class SqlStore:
 
     def save_conflicts(self, user_id: int, mutation: Mutation, conflicts: list) -> None:
         binding = self.bindings[mutation.entity]
-        current = binding.load(mutation.record_id)
+        current = self.get_record(mutation.entity, mutation.record_id)
         buckets = "," + ",".join(sorted(binding.buckets(current.values))) + "," if current else ","
         for c in conflicts:
             db.session.add(
