@@ -61,6 +61,8 @@ sys.path.insert(0, str(ROOT))
 from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
 from bench.demo_scale import DEFAULT_PG_SERVER, run as build_database  # noqa: E402
 from bench.scoped_reads import Session  # noqa: E402
+from server.config import compact_json  # noqa: E402
+from server.sync.models import SerializedJSON  # noqa: E402
 
 PROTOCOL = "redgrid-sync/1"
 WORKER_PHONE = "13800000003"  # 王志强, grid worker of 河西社区第一网格 (password grid2026a)
@@ -82,22 +84,6 @@ TARGETS = {  # figure: (target, unit)
 # --- filling the change log --------------------------------------------------------------------
 
 
-def _serialized_json():
-    """A JSON column whose values arrive already serialized (one json.dumps per record instead of
-    one per log row). Same bytes as the app's JSON type writes (json.dumps defaults)."""
-    from sqlalchemy import JSON
-    from sqlalchemy.types import TypeDecorator
-
-    class SerializedJSON(TypeDecorator):
-        impl = JSON
-        cache_ok = True
-
-        def bind_processor(self, dialect):
-            return None
-
-    return SerializedJSON()
-
-
 def _log_table():
     from sqlalchemy import BigInteger, Column, DateTime, MetaData, String, Table
 
@@ -105,7 +91,7 @@ def _log_table():
         "sync_log", MetaData(),
         Column("bucket", String(64)), Column("entity", String(32)), Column("record_id", String(64)),
         Column("seq", BigInteger), Column("op", String(8)), Column("version", BigInteger),
-        Column("data", _serialized_json()), Column("committed_at", DateTime(timezone=True)),
+        Column("data", SerializedJSON()), Column("committed_at", DateTime(timezone=True)),
     )
 
 
@@ -188,7 +174,7 @@ class Filler:
                          "field_versions": dict.fromkeys(values, seq), "field_writers": dict.fromkeys(values, "bench-fill"),
                          **row_values(values)}
                     )
-                    data = json.dumps(values)
+                    data = compact_json(values)
                     for bucket in self.buckets[grid]:
                         log.append({"bucket": bucket, "entity": "task", "record_id": record_id, "seq": seq, "op": "put",
                                     "version": seq, "data": data, "committed_at": now})
@@ -453,14 +439,19 @@ def print_plan(app, label: str, statement: str, parameters, postgres: bool) -> N
                 print("    " + str(row[0] if postgres else row[-1]))
 
 
+PROFILE_SORT = {"tottime": "own time", "cumulative": "cumulative time"}
+PROFILE_LINES = [12, "tottime"]  # set from --profile-lines and --profile-sort
+
+
 def print_profile(label: str, profile: cProfile.Profile, calls: int) -> None:
     out = io.StringIO()
     stats = pstats.Stats(profile, stream=out)
-    stats.sort_stats("tottime").print_stats(12)
-    print(f"\n--- cProfile, {label} ({calls} request(s)), top by own time ---")
+    lines_wanted, sort = PROFILE_LINES
+    stats.sort_stats(sort).print_stats(lines_wanted)
+    print(f"\n--- cProfile, {label} ({calls} request(s)), top by {PROFILE_SORT[sort]} ---")
     lines = out.getvalue().splitlines()
     start = next(i for i, line in enumerate(lines) if "ncalls" in line)
-    for line in lines[start : start + 13]:
+    for line in lines[start : start + lines_wanted + 1]:
         print(line.rstrip())
 
 
@@ -527,8 +518,8 @@ class Setup:
         )
 
 
-def verdict(key: str, value: float) -> str:
-    target, unit = TARGETS[key]
+def verdict(key: str, value: float, targets: dict = TARGETS) -> str:
+    target, unit = targets[key]
     return f"target <= {target:g} {unit:<2}  {'PASS' if value <= target else 'MISS'}"
 
 
@@ -647,10 +638,13 @@ def main() -> None:
                         help="ANALYZE after the log fill (default: on PostgreSQL, as autovacuum would; off on SQLite, as the app runs)")
     parser.add_argument("--budget", type=float, default=60, help="seconds per figure (a) and (c) before fewer runs are taken (at least one)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary per figure")
+    parser.add_argument("--profile-lines", type=int, default=12, help="functions listed per cProfile summary")
+    parser.add_argument("--profile-sort", choices=sorted(PROFILE_SORT), default="tottime")
     parser.add_argument("--accept-encoding", default="gzip",
                         help="Accept-Encoding of every request (the app compresses responses; '' for none)")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite files")
     args = parser.parse_args()
+    PROFILE_LINES[:] = [args.profile_lines, args.profile_sort]
     if args.quick:
         args.households, args.log_rows, args.pull_runs, args.repeat, args.push_runs = 20_000, 100_000, 3, 20, 3
     if args.analyze is None:

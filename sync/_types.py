@@ -1,4 +1,5 @@
 """The small, validated values the protocol exchanges (PROTOCOL.md §4–§7)."""
+import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -120,10 +121,11 @@ class LogEntry:
     record_id: str
     op: str  # put | delete
     version: int
-    data: Mapping[str, Any] | None
+    data: Mapping[str, Any] | str | None  # a store may hand over the JSON text as stored
 
     def to_wire(self) -> dict:
-        return {"bucket": self.bucket, "entity": self.entity, "id": self.record_id, "op": self.op, "version": self.version, "data": None if self.data is None else dict(self.data)}
+        data = json.loads(self.data) if isinstance(self.data, str) else None if self.data is None else dict(self.data)
+        return {"bucket": self.bucket, "entity": self.entity, "id": self.record_id, "op": self.op, "version": self.version, "data": data}
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Which entity types sync, and how each maps to its table (PROTOCOL.md §7.4). Domain packages
 register a binding at import; the engine then handles them all alike."""
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable, Mapping
 
 import marshmallow as ma
@@ -11,7 +12,9 @@ from sync import Entity, Field, Record
 from server.extensions import db
 
 
-LOOKUP = object()  # EntityBinding.store: find the row by id
+LOOKUP = object()
+# Field types whose loaded value is the JSON value itself (for valid input; Float may turn 3 into 3.0).
+_JSON_AS_IS = (ma.fields.String, ma.fields.Integer, ma.fields.Float, ma.fields.Boolean, ma.fields.List, ma.fields.Dict, ma.fields.Nested, ma.fields.Raw)  # EntityBinding.store: find the row by id
 
 
 @dataclass
@@ -36,6 +39,13 @@ class EntityBinding:
             value = values.get(name)
             refs |= set(value) if isinstance(value, list) else ({value} if value else set())
         return {r for r in refs if isinstance(r, str)}
+
+    @cached_property
+    def _converters(self) -> dict[str, ma.fields.Field]:
+        """The schema fields whose column value differs from the JSON value (a date, a time):
+        store() converts only these. The values were validated whole just before (validate()),
+        so loading every field through the schema again would only repeat that work."""
+        return {name: field for name, field in self.schema.fields.items() if not isinstance(field, _JSON_AS_IS)}
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -79,9 +89,10 @@ class EntityBinding:
         if new:
             row = self.model(id=record.id)
             db.session.add(row)
-        loaded = self.schema.load({k: v for k, v in record.values.items() if k in self.field_names}, partial=True)
+        converters = self._converters
         for name in self.field_names:
-            setattr(row, name, loaded.get(name))
+            value = record.values.get(name)
+            setattr(row, name, converters[name].deserialize(value) if value is not None and name in converters else value)
         if self.blob_fields:
             _store_blob_refs(self.name, record.id, set() if record.deleted else self.blob_refs(record.values), new)
         row.version = record.version

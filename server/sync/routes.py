@@ -1,6 +1,4 @@
 """The sync endpoints (PROTOCOL.md §5–§7): pull, push, and the conflict records."""
-import json
-
 from flask import Response
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
@@ -27,9 +25,9 @@ blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline s
 def pull(body):
     """Changes in your buckets since your cursor, oldest first, one page."""
     page = service.pull(current_user, body["protocol"], body["cursor"], body["limit"])
-    # Already plain JSON data: serialized once, compactly and in UTF-8 (not \u escapes), instead
-    # of a schema dump of thousands of changes. The schema above documents the same shape.
-    return Response(json.dumps(page, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
+    # Written once, compactly and in UTF-8 (not \u escapes), with the records' data as stored,
+    # instead of a schema dump of thousands of changes. The schema above documents the shape.
+    return Response(service.page_json(page), mimetype="application/json")
 
 
 @blp.route("/push", methods=["POST"])

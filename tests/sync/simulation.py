@@ -91,7 +91,7 @@ class Simulation:
             self.commit()
             for change in page.changes:
                 if change.op == "put":
-                    client.replica[change.record_id] = (change.version, dict(change.data))
+                    client.replica[change.record_id] = (change.version, change.to_wire()["data"])  # as a client receives it
                 else:
                     client.replica.pop(change.record_id, None)
             client.cursor = page.cursor
