@@ -1,5 +1,6 @@
 """Push, pull and conflict resolution for signed-in users (PROTOCOL.md §5–§7). Routes call
 these; the engine in sync/ decides, SqlStore stores, authz supplies the scopes."""
+import dataclasses
 import uuid
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -160,7 +161,7 @@ def page_json(page: PullPage) -> str:
     """A pull page as compact UTF-8 JSON, the same as json.dumps(page.to_wire()) but with each
     change's data spliced in as the text the store read (§5.2's shape, checked by a test)."""
     dumps = compact_json
-    head = page.to_wire()
+    head = dataclasses.replace(page, changes=[]).to_wire()
     head.pop("changes")
     names: dict[str, str] = {}  # buckets, entities and ops repeat: each is encoded once
 

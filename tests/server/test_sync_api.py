@@ -234,3 +234,30 @@ def test_pulls_travel_compressed(app, world, notes_in_grids):
     body = json.loads(gzip.decompress(response.get_data()))
     assert len(body["changes"]) == 60
     assert len(response.get_data()) < len(json.dumps(body, ensure_ascii=False).encode()) / 3
+
+
+def test_a_pull_page_is_written_as_its_wire_form_with_stored_json_spliced_in():
+    """page_json() splices the stored JSON text of each change instead of re-encoding it; the
+    result must read back as exactly the page's wire form (§5.2), escapes and all."""
+    import json
+
+    from sync import LogEntry, PullPage
+
+    from server.sync.service import page_json
+
+    stored = json.dumps({"title": "走访3号楼\"独居\"老人", "tags": ["a\\b", "换行\n"], "n": 1.5}, ensure_ascii=False)
+    page = PullPage(
+        [
+            LogEntry(7, "grid:1", "note", "id-\"quoted\"", "put", 7, stored),
+            LogEntry(8, "grid:1", "note", "b", "put", 8, {"title": "同一页\u2028"}),
+            LogEntry(9, "org:2", "note", "c", "delete", 9, None),
+        ],
+        "cursor-x",
+        True,
+        ["grid:1", "org:2"],
+        ["grid:9"],
+        ["org:2"],
+    )
+    written = page_json(page)
+    assert json.loads(written) == page.to_wire()
+    assert "\\u8d70" not in written and "走访" in written  # UTF-8, not escapes
