@@ -3,12 +3,14 @@
 // Stores (version 2):
 //   kv       out-of-line keys: small cached values such as /api/me (version 1)
 //   records  synced records, key [entity, id]: {entity, id, version, buckets, data, deleted,
-//            server_data?} — see local-records.js for what each field means
+//            server_data?, stale?} — see local-records.js for what each field means
 //   outbox   this phone's unconfirmed mutations, key seq (auto-increment, so order is kept):
 //            the wire mutation (§6.1) + {status: pending|sending|rejected, error, created_at, photos}
-//   photos   key sha256: {sha256, mime, bytes: ArrayBuffer, size, state, offset, error}.
+//   photos   key sha256: {sha256, mime, bytes: ArrayBuffer | null once released, size, state,
+//            offset, error, claimed, released_at} — see photos.js.
 //            ArrayBuffer + MIME, never Blob: Safari's IndexedDB fails on Blobs (DESIGN.md §5)
-//   meta     out-of-line keys: cursor, client_id, last_sync_at, last_error …
+//   meta     out-of-line keys: cursor, client_id, last_sync_at, last_error, buckets (the last
+//            scope a pull listed), resync (stale marks of a re-pull in progress, sync-pull.js) …
 import { openDB } from '/vendor/idb/index.js';
 
 const DB_NAME = 'redgrid';

@@ -12,7 +12,13 @@
 //   deleted      true while a delete of ours is unconfirmed: screens hide the record
 //   server_data  present only while outbox entries for the record exist: the server's values
 //                (null when the server has no copy for us). Absent means `data` is the server's.
+//   stale        present only during a resync (§5.5): what the re-pull has not confirmed yet —
+//                buckets, and WHOLE_COPY when the copy itself is in doubt (cursor expired). The
+//                record stays readable meanwhile; sweepStale() settles it when the pull ends.
 import { localView } from './sync-core.js';
+
+/** A stale mark: the server copy as a whole is unconfirmed (its server may have been restored, §5.5). */
+export const WHOLE_COPY = '*';
 
 /** The server's copy we hold: {version, data}, or null when there is none. */
 export function serverCopyOf(record) {
@@ -25,8 +31,10 @@ export function serverCopyOf(record) {
  * Writes a record from a server copy (or null) and the outbox entries still queued for it,
  * re-applied in order (§6.2). With neither, the record is gone from the phone.
  * previous: the stored record, whose view is kept when only edits remain (see localView).
+ * stale: its resync marks (see above), kept from `previous` unless given; without a server
+ * copy there is nothing left to confirm.
  */
-export async function writeRecord(tx, entity, id, server, buckets, previous) {
+export async function writeRecord(tx, entity, id, server, buckets, previous, stale = previous?.stale ?? []) {
   const entries = await tx.outbox.forRecord(entity, id);
   if (!server && !entries.length) {
     await tx.records.delete(entity, id);
@@ -48,6 +56,7 @@ export async function writeRecord(tx, entity, id, server, buckets, previous) {
       server_data: server ? server.data : null,
     };
   }
+  if (server && stale.length) record.stale = stale;
   await tx.records.put(record);
   return record;
 }
@@ -61,34 +70,80 @@ export async function refreshRecord(tx, entity, id) {
 /**
  * A newer server copy arrived: from a pull (`bucket` set) or a push result (no bucket).
  * An older one than we hold is ignored: versions only grow, so it can only be a replayed
- * result (§6.4) that the pulls have already overtaken.
+ * result (§6.4) that the pulls have already overtaken. Not so for a copy marked WHOLE_COPY:
+ * a restored server counts versions anew, so what it sends replaces ours whatever its number.
+ * Coming through a bucket, the copy is confirmed there (its stale marks for it go).
  */
 export async function receiveServerCopy(tx, { entity, id, version, data, deleted = false, bucket = null }) {
   const previous = await tx.records.get(entity, id);
   const held = serverCopyOf(previous);
+  const marks = previous?.stale ?? [];
   const buckets = new Set(previous?.buckets ?? []);
   if (bucket) buckets.add(bucket);
-  const stale = held !== null && version < held.version;
-  const server = stale ? held : deleted ? null : { version, data };
-  return writeRecord(tx, entity, id, server, [...buckets].sort(), previous);
+  const older = held !== null && !marks.includes(WHOLE_COPY) && version < held.version;
+  const server = older ? held : deleted ? null : { version, data };
+  const stale = bucket ? marks.filter((mark) => mark !== bucket && mark !== WHOLE_COPY) : marks;
+  return writeRecord(tx, entity, id, server, [...buckets].sort(), previous, stale);
 }
 
 /**
- * The record left `bucket` (a tombstone, §5.4; a removed or reset bucket, §2, §5.5). When no
- * bucket of ours holds it any more, the server's copy goes; queued edits keep the record.
+ * The record left `bucket` (a tombstone, §5.4; a removed bucket, §2). When no bucket of ours
+ * holds it any more, the server's copy goes; queued edits keep the record.
  */
 export async function leaveBucket(tx, record, bucket) {
   const buckets = record.buckets.filter((b) => b !== bucket);
+  const stale = (record.stale ?? []).filter((mark) => mark !== bucket);
   if (buckets.length) {
-    await tx.records.put({ ...record, buckets });
+    await tx.records.put(withStale({ ...record, buckets }, stale));
     return;
   }
   await writeRecord(tx, record.entity, record.id, null, [], record);
 }
 
-/** Forgets every server copy (cursor expired, §5.5); records with queued edits stay as orphans. */
-export async function forgetServerCopies(tx) {
-  for (const record of await tx.records.all()) {
-    await writeRecord(tx, record.entity, record.id, null, [], record);
+/**
+ * Marks server copies unconfirmed before a re-pull (§5.5): those held through `bucket` (a reset
+ * bucket), or with bucket null every one (cursor expired: the copy itself is in doubt). They
+ * stay readable; each one the re-pull sends again is un-marked (receiveServerCopy), and
+ * sweepStale() drops the rest once the pull has ended. So a re-pull cut short by the network
+ * leaves the phone with what it had, not with nothing. Records without a server copy (edits
+ * not yet confirmed) have nothing to confirm and are left alone.
+ */
+export async function markStale(tx, bucket = null) {
+  const records = bucket ? await tx.records.inBucket(bucket) : await tx.records.all();
+  for (const record of records) {
+    if (!serverCopyOf(record)) continue;
+    const marks = bucket ? [bucket] : [WHOLE_COPY, ...record.buckets];
+    await tx.records.put(withStale(record, [...new Set([...(record.stale ?? []), ...marks])].sort()));
   }
+}
+
+/**
+ * The re-pull has ended (has_more false): every mark still standing names a bucket that no
+ * longer holds the record for us, or a copy the server did not send again. Those buckets are
+ * left; a record left with no bucket, or never re-sent, loses its server copy (queued edits
+ * keep it, as with a tombstone). `marks` are the ones the resync set (a bucket or WHOLE_COPY).
+ */
+export async function sweepStale(tx, marks) {
+  const records = marks.includes(WHOLE_COPY) ? await tx.records.all() : await recordsIn(tx, marks);
+  for (const record of records) {
+    if (!record.stale?.length) continue;
+    const buckets = record.buckets.filter((b) => !record.stale.includes(b));
+    if (record.stale.includes(WHOLE_COPY) || !buckets.length) await writeRecord(tx, record.entity, record.id, null, [], record);
+    else await tx.records.put(withStale({ ...record, buckets }, []));
+  }
+}
+
+/** The records held through any of `buckets`, each once. */
+async function recordsIn(tx, buckets) {
+  const byKey = new Map();
+  for (const bucket of buckets) {
+    for (const record of await tx.records.inBucket(bucket)) byKey.set(JSON.stringify([record.entity, record.id]), record);
+  }
+  return [...byKey.values()];
+}
+
+/** The record with these stale marks; none: no `stale` field at all. */
+function withStale(record, stale) {
+  const { stale: _previous, ...rest } = record;
+  return stale.length ? { ...rest, stale } : rest;
 }

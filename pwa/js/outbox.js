@@ -77,10 +77,18 @@ async function inFlight(tx, entity, id) {
   return (await tx.outbox.forRecord(entity, id)).some((entry) => entry.status === 'sending');
 }
 
-/** Hashes in the fields that name photos kept on this phone: they must upload before the push (§10). */
+/**
+ * Hashes in the fields that name photos kept on this phone: they must upload before the push
+ * (§10). Each is marked claimed: an edit names it, so its bytes may go once the edits are answered.
+ */
 async function localPhotos(tx, fields) {
   const local = [];
-  for (const hash of photoHashesIn(fields)) if (await tx.photos.get(hash)) local.push(hash);
+  for (const hash of photoHashesIn(fields)) {
+    const photo = await tx.photos.get(hash);
+    if (!photo) continue;
+    local.push(hash);
+    if (!photo.claimed) await tx.photos.put({ ...photo, claimed: true });
+  }
   return local;
 }
 

@@ -1,12 +1,18 @@
 // Photos (PROTOCOL.md §10, DESIGN.md §5): downscaled on the phone, named by the SHA-256 of
 // their bytes, kept in IndexedDB as ArrayBuffer + MIME type, and uploaded resumably before any
-// mutation that names them is pushed. The bytes stay on the phone after the upload: only a
-// later cleanup may drop them, and never before the server confirmed (state 'uploaded').
+// mutation that names them is pushed. The bytes stay on the phone after the upload until every
+// edit naming them has been answered (releaseSentPhotos): a cheap phone's storage is small, and
+// from then on the server has them (GET /api/blobs/<sha256>/thumb, or /api/blobs/<sha256>).
 //
-// A photo in the `photos` store: {sha256, mime, bytes, size, state, offset, error, created_at}
-//   state   'queued' (to upload), 'uploaded' (the server said 200/201) or 'refused' (the server
-//           will never take these bytes: wrong type, too large, not an image; `error` says why)
-//   offset  bytes the server has of an interrupted upload, as last seen
+// A photo in the `photos` store:
+//   {sha256, mime, bytes, size, state, offset, error, created_at, claimed, released_at}
+//   state        'queued' (to upload), 'uploaded' (the server said 200/201) or 'refused' (the
+//                server will never take these bytes: wrong type, too large, not an image; `error` says why)
+//   offset       bytes the server has of an interrupted upload, as last seen
+//   claimed      true once an outbox entry has named it (outbox.js); an unclaimed photo may
+//                still be on a form being filled in
+//   bytes        null once released (released_at: when); the row stays, so the photo is still
+//                known as ours and uploaded
 import { ApiError, exchange } from './api.js';
 import { read, transact } from './db.js';
 
@@ -16,6 +22,8 @@ export const CHUNK_BYTES = 256 * 1024; // an interrupted upload loses at most th
 const UPLOAD_TIMEOUT_MS = 60000; // one chunk on a slow 3G link
 const PERMANENT = new Set([413, 415]); // too large, unsupported type: these bytes will never do
 const PHOTO_HASH = /^[0-9a-f]{64}$/; // lowercase hex SHA-256 (§10)
+// A photo no edit ever named was taken for a form never saved: after a week, nobody is coming back for it.
+export const UNCLAIMED_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
 
 // --- taking a photo --------------------------------------------------------------------------
 
@@ -33,8 +41,12 @@ export async function addPhotoFromFile(file) {
 export async function storePhoto(bytes, mime) {
   const sha256 = await sha256Hex(bytes);
   await transact(['photos'], async (tx) => {
-    if (await tx.photos.get(sha256)) return; // the same bytes again: one copy, one upload
-    await tx.photos.put({ sha256, mime, bytes, size: bytes.byteLength, state: 'queued', offset: 0, error: null, created_at: Date.now() });
+    const known = await tx.photos.get(sha256);
+    // The same bytes again: one copy, one upload. Taken again after their release, they are
+    // kept again (the server has them already) as a new photo that no edit has named yet.
+    if (known?.bytes) return;
+    if (known) await tx.photos.put({ ...known, bytes, released_at: null, claimed: false, created_at: Date.now() });
+    else await tx.photos.put({ sha256, mime, bytes, size: bytes.byteLength, state: 'queued', offset: 0, error: null, created_at: Date.now() });
   });
   return sha256;
 }
@@ -164,5 +176,32 @@ async function markPhoto(sha256, changes) {
     const photo = { ...(await tx.photos.get(sha256)), ...changes };
     await tx.photos.put(photo);
     return photo;
+  });
+}
+
+// --- releasing -------------------------------------------------------------------------------
+
+/**
+ * Drops the bytes of every photo the server has confirmed (state 'uploaded') that no outbox
+ * entry names any more, pending, in flight or refused alike: a refused edit may be fixed and
+ * sent again, and a 409 missing_blobs (§6.2) needs the bytes to upload once more. Only photos an
+ * edit has named are released (or, never named, older than UNCLAIMED_KEEP_MS): a photo on a form
+ * still being filled in is uploaded early but not yet named. Resolves to the hashes released.
+ */
+export async function releaseSentPhotos(now = Date.now()) {
+  return transact(['outbox', 'photos'], async (tx) => {
+    const named = new Set();
+    for (const entry of await tx.outbox.all()) {
+      for (const hash of entry.photos ?? []) named.add(hash);
+      photoHashesIn(entry.fields, named);
+    }
+    const released = [];
+    for (const photo of await tx.photos.withState('uploaded')) {
+      if (!photo.bytes || named.has(photo.sha256)) continue;
+      if (!photo.claimed && now - (photo.created_at ?? 0) < UNCLAIMED_KEEP_MS) continue;
+      await tx.photos.put({ ...photo, bytes: null, released_at: now });
+      released.push(photo.sha256);
+    }
+    return released;
   });
 }

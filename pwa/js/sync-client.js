@@ -7,7 +7,7 @@
 import { ApiError } from './api.js';
 import { getMeta, setMeta, transact } from './db.js';
 import { countOutbox, onOutboxChange } from './outbox.js';
-import { uploadQueuedPhotos } from './photos.js';
+import { releaseSentPhotos, uploadQueuedPhotos } from './photos.js';
 import { pullAll, PAGE_LIMIT } from './sync-pull.js';
 import { BATCH_SIZE, pushOutbox } from './sync-push.js';
 
@@ -39,9 +39,12 @@ function classify(err) {
 
 /**
  * A sync loop. options: batchSize, pageLimit, random (for the jitter), env (the global object:
- * window, document, navigator, timers), so tests can run several clients without a browser.
+ * window, document, navigator, timers), so tests can run several clients without a browser;
+ * onScopeChange(buckets, previous): called when a pull lists other buckets than before (§2).
  */
-export function createSyncClient({ batchSize = BATCH_SIZE, pageLimit = PAGE_LIMIT, random = Math.random, env = globalThis } = {}) {
+export function createSyncClient({
+  batchSize = BATCH_SIZE, pageLimit = PAGE_LIMIT, random = Math.random, env = globalThis, onScopeChange = null,
+} = {}) {
   const status = { state: 'idle', pending: 0, rejected: 0, conflicts: 0, lastSyncAt: null, lastError: null, errorCode: null, retryInMs: null };
   const listeners = new Set();
   let running = null; // the promise of the run in progress
@@ -104,7 +107,8 @@ export function createSyncClient({ batchSize = BATCH_SIZE, pageLimit = PAGE_LIMI
       const pushed = await withLock(async () => {
         await uploadQueuedPhotos();
         const answers = await pushOutbox({ clientId, batchSize });
-        await pullAll({ limit: pageLimit });
+        await pullAll({ limit: pageLimit, onScopeChange });
+        await releasePhotoBytes();
         return answers;
       });
       attempt = 0;
@@ -150,6 +154,15 @@ export function createSyncClient({ batchSize = BATCH_SIZE, pageLimit = PAGE_LIMI
       await setMeta('last_error', lastError && { code: err.code ?? null, message: lastError });
     } catch {
       // storage itself may be what failed; the status above still says it
+    }
+  }
+
+  /** Frees the space of photos the server has and no queued edit needs; a failure here is no sync failure. */
+  async function releasePhotoBytes() {
+    try {
+      await releaseSentPhotos();
+    } catch (err) {
+      console.warn('could not release uploaded photos', err);
     }
   }
 
@@ -257,6 +270,25 @@ export function createSyncClient({ batchSize = BATCH_SIZE, pageLimit = PAGE_LIMI
   return { syncNow, poke, start, stop, subscribe, getStatus: () => ({ ...status }) };
 }
 
+// Who wants to hear that the user's buckets changed (live.js: rejoin the Socket.IO rooms, §8).
+const scopeListeners = new Set();
+
+/** Calls fn(buckets, previous) when a pull of the app's sync loop lists other buckets; returns an unsubscribe. */
+export function onScopeChange(fn) {
+  scopeListeners.add(fn);
+  return () => scopeListeners.delete(fn);
+}
+
 // The app's one sync loop.
-const client = createSyncClient();
+const client = createSyncClient({
+  onScopeChange: (buckets, previous) => {
+    for (const fn of scopeListeners) {
+      try {
+        fn(buckets, previous);
+      } catch (err) {
+        console.warn('scope change listener failed', err);
+      }
+    }
+  },
+});
 export const { syncNow, poke, start: startSync, stop: stopSync, subscribe, getStatus } = client;

@@ -1,8 +1,14 @@
 // Pull (PROTOCOL.md §5): every page of changes since the stored cursor, each page applied
 // together with its cursor in one transaction, so a page is never half applied nor applied twice.
+//
+// Starting over (§5.5: cursor expired or invalid, or a bucket reset) never empties the phone
+// first: the affected server copies are marked stale and stay readable, the re-pull un-marks
+// each one it sends again, and only the pull's last page (has_more false) sweeps what is still
+// marked. meta 'resync' lists the marks in play (buckets, or WHOLE_COPY for everything), so a
+// re-pull cut short by the network or a closed app is finished, and swept, by the next pull.
 import { ApiError, request } from './api.js';
 import { getMeta, transact } from './db.js';
-import { forgetServerCopies, leaveBucket, receiveServerCopy } from './local-records.js';
+import { leaveBucket, markStale, receiveServerCopy, sweepStale, WHOLE_COPY } from './local-records.js';
 import { PROTOCOL_VERSION } from './sync-core.js';
 
 export const PAGE_LIMIT = 500;
@@ -10,8 +16,12 @@ const PULL_TIMEOUT_MS = 30000;
 // 2 000 pages of 500: far more than any scope holds; past it something loops.
 const MAX_PAGES = 2000;
 
-/** Pulls until has_more is false. Resolves to the number of changes applied; throws ApiError. */
-export async function pullAll({ limit = PAGE_LIMIT } = {}) {
+/**
+ * Pulls until has_more is false. Resolves to the number of changes applied; throws ApiError.
+ * onScopeChange(buckets, previous) is called, after the page is stored, when a page lists other
+ * buckets than the last known set (§2): the Socket.IO rooms to be in have changed (§8).
+ */
+export async function pullAll({ limit = PAGE_LIMIT, onScopeChange = null } = {}) {
   let cursor = (await getMeta('cursor')) ?? null;
   let restarted = false;
   const reset = new Set();
@@ -25,7 +35,8 @@ export async function pullAll({ limit = PAGE_LIMIT } = {}) {
       const startOver = (err.status === 410 && err.code === 'cursor_expired') || (err.status === 400 && err.code === 'cursor_invalid');
       if (!startOver || restarted) throw err;
       await transact(['records', 'outbox', 'meta'], async (tx) => {
-        await forgetServerCopies(tx); // the outbox stays: those edits are still to be sent
+        await markStale(tx); // every copy is in doubt until sent again; the outbox is untouched
+        await addResyncMarks(tx, [WHOLE_COPY]);
         await tx.meta.delete('cursor');
       });
       cursor = null;
@@ -33,7 +44,8 @@ export async function pullAll({ limit = PAGE_LIMIT } = {}) {
       continue;
     }
     checkPage(page, reset);
-    await applyPage(page);
+    const scope = await applyPage(page);
+    if (scope.changed) tellScopeChange(onScopeChange, scope);
     applied += page.changes.length;
     cursor = page.cursor;
     if (!page.has_more) return applied;
@@ -54,15 +66,20 @@ function checkPage(page, reset) {
   }
 }
 
-/** One transaction: scope changes, then the changes in order, then the cursor (§5.2). */
+/**
+ * One transaction: scope changes, then the changes in order, then the cursor (§5.2), and on
+ * the last page the sweep of a resync. Resolves to {changed, buckets, previous} for the scope.
+ */
 function applyPage(page) {
   return transact(['records', 'outbox', 'meta'], async (tx) => {
-    // Records held only through a removed bucket (§2) or a reset one (§5.5, before the page's
-    // changes: the reset bucket's records come again from the start) leave the phone; queued
-    // edits keep theirs.
-    for (const bucket of [...(page.reset_buckets ?? []), ...(page.removed_buckets ?? [])]) {
+    // Records held only through a removed bucket (§2) leave the phone; queued edits keep theirs.
+    for (const bucket of page.removed_buckets ?? []) {
       for (const record of await tx.records.inBucket(bucket)) await leaveBucket(tx, record, bucket);
     }
+    // A reset bucket comes again from the start (§5.5): its records are marked before the page's
+    // changes, which un-mark those sent again.
+    for (const bucket of page.reset_buckets ?? []) await markStale(tx, bucket);
+    await addResyncMarks(tx, page.reset_buckets ?? []);
     for (const change of page.changes) {
       if (change.op === 'put') {
         await receiveServerCopy(tx, { entity: change.entity, id: change.id, version: change.version, data: change.data, bucket: change.bucket });
@@ -72,5 +89,44 @@ function applyPage(page) {
       }
     }
     await tx.meta.set('cursor', page.cursor);
+    if (!page.has_more) await finishResync(tx);
+    return rememberScope(tx, page.buckets);
   });
+}
+
+/** Adds marks to meta 'resync' (the resync in progress survives closing the app). */
+async function addResyncMarks(tx, marks) {
+  if (!marks.length) return;
+  const current = (await tx.meta.get('resync')) ?? [];
+  await tx.meta.set('resync', [...new Set([...current, ...marks])].sort());
+}
+
+/** The pull reached the end: what a resync marked and did not get again is gone for us. */
+async function finishResync(tx) {
+  const marks = (await tx.meta.get('resync')) ?? [];
+  if (!marks.length) return;
+  await sweepStale(tx, marks);
+  await tx.meta.delete('resync');
+}
+
+/**
+ * Stores the page's bucket list as meta 'buckets'. changed: it differs from a known earlier
+ * set. The first set known is not a change: the socket joined the current rooms on connect.
+ */
+async function rememberScope(tx, buckets) {
+  if (!Array.isArray(buckets)) return { changed: false };
+  const next = [...buckets].sort();
+  const previous = (await tx.meta.get('buckets')) ?? null;
+  const same = previous !== null && previous.length === next.length && previous.every((b, i) => b === next[i]);
+  if (!same) await tx.meta.set('buckets', next);
+  return { changed: previous !== null && !same, buckets: next, previous };
+}
+
+/** A listener's failure must not fail the pull: the rooms are a hint, the timer still pulls (§8). */
+function tellScopeChange(onScopeChange, { buckets, previous }) {
+  try {
+    onScopeChange?.(buckets, previous);
+  } catch (err) {
+    console.warn('scope change listener failed', err);
+  }
 }

@@ -144,7 +144,8 @@ async function resendMissingPhotos(batch, err, reuploaded) {
     const lost = new Set();
     for (const sha256 of missing) {
       const photo = await tx.photos.get(sha256);
-      if (photo && photo.state !== 'refused' && !reuploaded.has(sha256)) await tx.photos.put({ ...photo, state: 'queued', offset: 0 });
+      // Bytes released after an earlier upload (photos.js) cannot go again: that photo is lost too.
+      if (photo?.bytes && photo.state !== 'refused' && !reuploaded.has(sha256)) await tx.photos.put({ ...photo, state: 'queued', offset: 0 });
       else lost.add(sha256);
       reuploaded.add(sha256);
     }

@@ -11,6 +11,7 @@ const { IDBFactory } = await import('fake-indexeddb');
 const db = await import('../js/db.js');
 const outbox = await import('../js/outbox.js');
 const photos = await import('../js/photos.js');
+const localRecords = await import('../js/local-records.js');
 const { backoffDelay, createSyncClient, BACKOFF_CAP_MS } = await import('../js/sync-client.js');
 const { decodeCursor } = await import('../js/sync-core.js');
 
@@ -357,6 +358,155 @@ test('after a purge, a bucket is reset once and then paged to the end', async ()
   assert.ok(pulls().length <= 3, `${pulls().length} pulls`);
 });
 
+// --- starting over without losing what the phone shows (§5.5) ---------------------------------
+
+const titles = async () => Object.fromEntries((await db.listRecords('note')).map((r) => [r.id, r.data.title]));
+const staleMarks = async () => Object.fromEntries((await db.listRecords('note')).filter((r) => r.stale).map((r) => [r.id, r.stale]));
+
+/** Closing the app: the sync loops and the connection go; only IndexedDB remains. */
+async function restartApp() {
+  for (const client of clients.splice(0)) client.stop();
+  await db.closeDb();
+}
+
+test('cursor expired: the old records stay readable until the re-pull ends, even across a restart', async () => {
+  seed(4);
+  const client = newClient({ pageLimit: 2 });
+  const { record: mine } = await create({ title: 'mine' });
+  await client.syncNow();
+  othersWrite(OTHER_WORKER, 'phone-3', [{ id: 'n1-v6', entity: 'note', record_id: 'n1', op: 'update', base_version: 2, fields: { title: 'n1 v6' } }]);
+  await client.syncNow();
+  await update('n0', { status: 'done' }); // refused: stays in the outbox
+  await client.syncNow();
+  assert.equal((await note('n1')).version, 6);
+
+  // Restored from a backup: a new epoch, seqs counted from 1 again, n3 and ours gone.
+  server.restore('epoch-restored');
+  othersWrite(OTHER_WORKER, 'phone-3', [
+    { id: 'r0', entity: 'note', record_id: 'n0', op: 'create', fields: { grid_id: 1, title: 'n0' } },
+    { id: 'r1', entity: 'note', record_id: 'n1', op: 'create', fields: { grid_id: 1, title: 'n1 restored' } },
+    { id: 'r2', entity: 'note', record_id: 'n2', op: 'create', fields: { grid_id: 1, title: 'n2' } },
+  ]);
+  let pulled = 0;
+  server.failNext((r) => r.path === '/api/sync/pull' && ++pulled === 3, 'network'); // 410, first page, then no signal
+
+  assert.equal((await client.syncNow()).state, 'offline');
+  assert.deepEqual(pulls().slice(-3).map((r) => r.body.cursor === null), [false, true, false]);
+  assert.deepEqual(await titles(), { n0: 'n0', n1: 'n1 restored', n2: 'n2', n3: 'n3', [mine.id]: 'mine' },
+    'nothing vanished: the first page replaced two records, the others wait');
+  assert.equal((await note('n1')).version, 2, "the restored server's copy replaced ours despite its lower version");
+  assert.equal((await note('n0')).data.status, 'done', 'the refused edit is still shown');
+  assert.deepEqual(await staleMarks(), { n2: ['*', 'grid:1'], n3: ['*', 'grid:1'], [mine.id]: ['*', 'grid:1'] });
+  assert.deepEqual(await db.getMeta('resync'), ['*']);
+
+  await restartApp();
+  const reopened = newClient({ pageLimit: 2 });
+  assert.equal((await reopened.syncNow()).state, 'idle');
+  assert.notEqual(pulls().at(-2).body.cursor, null, 'the re-pull went on from where it stopped');
+  assert.deepEqual(await titles(), { n0: 'n0', n1: 'n1 restored', n2: 'n2' }, 'what the server no longer has is swept');
+  assert.deepEqual(await staleMarks(), {});
+  assert.equal(await db.getMeta('resync'), undefined);
+  assert.equal((await outbox.listRejected()).length, 1, 'the outbox is never touched');
+  assert.equal((await note('n0')).data.status, 'done');
+});
+
+test('a reset bucket keeps its records until it has been sent to the end, even across a restart', async () => {
+  seed(4);
+  const client = newClient({ pageLimit: 2 });
+  await client.syncNow();
+  othersWrite(ADMIN, 'desk-2', [{ id: 'del', entity: 'note', record_id: 'n1', op: 'delete', base_version: 2 }]);
+  server.store.purgeTombstones(5); // the tombstone is gone: only a reset can tell
+  seed(1, 1, 'late');
+  let pulled = 0;
+  server.failNext((r) => r.path === '/api/sync/pull' && ++pulled === 2, 'network'); // the reset's first page, then no signal
+
+  assert.equal((await client.syncNow()).state, 'offline');
+  assert.deepEqual(pulls().at(-2).answer.reset_buckets, ['grid:1']);
+  assert.deepEqual(Object.keys(await titles()).sort(), ['n0', 'n1', 'n2', 'n3'], 'nothing vanished while the reset was cut short');
+  assert.deepEqual(await staleMarks(), { n1: ['grid:1'], n3: ['grid:1'] }, 'n0 and n2 came again');
+  assert.deepEqual(await db.getMeta('resync'), ['grid:1']);
+
+  await restartApp();
+  const before = pulls().length;
+  const reopened = newClient({ pageLimit: 2 });
+  assert.equal((await reopened.syncNow()).state, 'idle');
+  assert.deepEqual(pulls().slice(before).map((r) => r.answer.reset_buckets), [[]], 'resumed, not reset again');
+  assert.deepEqual(Object.keys(await titles()).sort(), ['late0', 'n0', 'n2', 'n3'], 'the record deleted meanwhile is swept');
+  assert.deepEqual(await staleMarks(), {});
+  assert.equal(await db.getMeta('resync'), undefined);
+});
+
+test('a sweep leaves only the reset bucket: a record also held through another of ours stays', async () => {
+  // Notes live in one grid each; an org record is held through every ancestor org unit (§2),
+  // so the local records are written here as such a pull would have left them.
+  const held = (id, buckets) => ({ entity: 'note', id, version: 1, buckets, data: { title: id }, deleted: false });
+  await db.transact(['records', 'outbox'], async (tx) => {
+    for (const record of [held('both', ['grid:1', 'grid:2']), held('gone', ['grid:1']), held('again', ['grid:1']), held('other', ['grid:2'])]) {
+      await tx.records.put(record);
+    }
+    await localRecords.markStale(tx, 'grid:1');
+    await localRecords.receiveServerCopy(tx, { entity: 'note', id: 'again', version: 7, data: { title: 'again' }, bucket: 'grid:1' });
+  });
+  assert.deepEqual(await staleMarks(), { both: ['grid:1'], gone: ['grid:1'] });
+  await db.transact(['records', 'outbox'], (tx) => localRecords.sweepStale(tx, ['grid:1']));
+  assert.deepEqual((await db.listRecords('note')).map((r) => [r.id, r.buckets, r.version]).sort(), [
+    ['again', ['grid:1'], 7], ['both', ['grid:2'], 1], ['other', ['grid:2'], 1],
+  ]);
+  assert.deepEqual(await staleMarks(), {});
+});
+
+// --- scope changes and Socket.IO rooms (§2, §8) -----------------------------------------------
+
+test('a pull listing other buckets calls onScopeChange once; the same buckets do not', async () => {
+  const heard = [];
+  const client = newClient({ pageLimit: 1, onScopeChange: (buckets, previous) => heard.push([buckets, previous]) });
+  seed(2);
+  await client.syncNow();
+  await client.syncNow();
+  assert.deepEqual(heard, [], 'the first buckets known are no change: the socket joined them on connect');
+  assert.deepEqual(await db.getMeta('buckets'), ['grid:1']);
+
+  server.setBuckets({ 'grid:1': ['grid_worker'], 'grid:2': ['grid_worker'] });
+  seed(3, 2, 'b'); // several pages, each listing the new buckets
+  await client.syncNow();
+  assert.ok(pulls().length >= 5);
+  assert.deepEqual(heard, [[['grid:1', 'grid:2'], ['grid:1']]]);
+  await client.syncNow();
+  assert.equal(heard.length, 1);
+
+  await restartApp();
+  const reopened = newClient({ onScopeChange: (buckets, previous) => heard.push([buckets, previous]) });
+  await reopened.syncNow();
+  assert.equal(heard.length, 1, 'the last known buckets are remembered across a restart');
+  server.setBuckets({ 'grid:2': ['grid_worker'] });
+  await reopened.syncNow();
+  assert.deepEqual(heard.at(-1), [['grid:2'], ['grid:1', 'grid:2']]);
+});
+
+test('live.js asks the server to rejoin the rooms when the scope changes, then pulls', async () => {
+  const { sockets } = await import('./support/fake-socket.io.mjs');
+  const live = await import('../js/live.js');
+  const app = await import('../js/sync-client.js'); // the app's own loop, which live.js listens to
+  live.startLive();
+  try {
+    const socket = sockets.at(-1);
+    await app.syncNow();
+    await app.syncNow();
+    assert.deepEqual(socket.emitted, []);
+    server.setBuckets({ 'grid:1': ['grid_worker'], 'grid:2': ['grid_worker'] });
+    await app.syncNow();
+    assert.deepEqual(socket.emitted.map(([event]) => event), ['sync:join']);
+    const before = pulls().length;
+    socket.emitted[0][1]({ buckets: ['grid:1', 'grid:2'] }); // the server's ack: joined
+    await app.syncNow();
+    assert.ok(pulls().length > before, 'joined: pull what was poked before we were in the room');
+    assert.equal(socket.emitted.length, 1, 'same buckets again: no second join');
+  } finally {
+    live.stopLive();
+    app.stopSync();
+  }
+});
+
 // --- stopping and backing off ----------------------------------------------------------------
 
 test('unsupported_protocol stops syncing, keeps the outbox and says why', async () => {
@@ -519,7 +669,7 @@ test('a photo is uploaded (HEAD 404, PUT 201) before the mutation naming it is p
   assert.deepEqual(server.blobs.get(sha), new Uint8Array(bytes));
   const stored = await db.getPhoto(sha);
   assert.equal(stored.state, 'uploaded');
-  assert.equal(stored.bytes.byteLength, 100_000, 'the bytes stay until a cleanup decides');
+  assert.equal(stored.bytes, null, 'the only edit naming it is answered: the server has the bytes now');
   assert.deepEqual(serverNote(mutation.record_id).values.photos, [sha]);
 });
 
@@ -570,12 +720,14 @@ test('a wrong offset is corrected from the 409; a refused photo holds back only 
 test('a photo the server lost is sent again on missing_blobs; edits naming one nobody has are set aside', async () => {
   const client = newClient();
   const sha = await photos.storePhoto(jpeg(1000), 'image/jpeg');
-  await create({ title: 'first', photos: [sha] });
-  await client.syncNow();
-  server.blobs.delete(sha); // restored from a backup without it, say
   const { record: again } = await create({ title: 'again', photos: [sha] });
   const foreign = 'ab'.repeat(32); // a hash no one uploaded
   const { record: orphan } = await create({ title: 'foreign', photos: [foreign] });
+  // Uploaded, then lost before the push (restored from a backup without it, say); the phone
+  // still has the bytes, since the edits naming it are not answered yet.
+  server.onRequest = async (request) => {
+    if (request.path === '/api/sync/push' && pushes().length === 1) server.blobs.delete(sha);
+  };
 
   const status = await client.syncNow();
   const [refusedPush] = pushes().filter((r) => r.status === 409);
@@ -588,6 +740,67 @@ test('a photo the server lost is sent again on missing_blobs; edits naming one n
   assert.equal(refused.record_id, orphan.id);
   assert.deepEqual(refused.error.fields, { blobs: [foreign] });
   assert.equal(refused.error.code, 'missing_blobs');
+});
+
+test('photo bytes are released once uploaded and no queued edit names them', async () => {
+  const client = newClient();
+  const sha = await photos.storePhoto(jpeg(50_000, 5), 'image/jpeg');
+  const spare = await photos.storePhoto(jpeg(40_000, 9), 'image/jpeg'); // on a form not saved yet
+  await create({ title: 'accepted', photos: [sha] });
+  const { record: refusedOne } = await create({ title: 'refused', status: 'done', photos: [sha] }); // status is admin-only
+
+  server.offline = true;
+  await client.syncNow();
+  assert.deepEqual(await photos.releaseSentPhotos(), [], 'not uploaded: never released');
+  assert.equal((await db.getPhoto(sha)).bytes.byteLength, 50_000);
+
+  server.offline = false;
+  await client.syncNow();
+  const [refused] = await outbox.listRejected();
+  assert.equal(refused.record_id, refusedOne.id);
+  assert.equal((await db.getPhoto(sha)).state, 'uploaded');
+  assert.equal((await db.getPhoto(sha)).bytes.byteLength, 50_000, 'a refused edit still names it: it may be fixed and sent again');
+  assert.equal((await db.getPhoto(spare)).state, 'uploaded');
+  assert.equal((await db.getPhoto(spare)).bytes.byteLength, 40_000, 'no edit named it yet: the form may still be saved');
+
+  await outbox.discard(refused.seq);
+  await client.syncNow();
+  const released = await db.getPhoto(sha);
+  assert.equal(released.bytes, null);
+  assert.equal(released.state, 'uploaded', 'still known as ours and on the server');
+  assert.ok(released.released_at > 0);
+  assert.equal((await db.getPhoto(spare)).bytes.byteLength, 40_000);
+  assert.deepEqual(await photos.releaseSentPhotos(Date.now() + photos.UNCLAIMED_KEEP_MS + 1), [spare], 'a week unclaimed: abandoned');
+
+  // Lost by the server after the release: the phone cannot send it again, so the edit is set aside.
+  server.blobs.delete(sha);
+  const { record: late } = await create({ title: 'late', photos: [sha] });
+  const puts = server.requestsTo('PUT', `/api/blobs/${sha}`).length;
+  await client.syncNow();
+  assert.equal(server.requestsTo('PUT', `/api/blobs/${sha}`).length, puts, 'no upload of bytes it no longer has');
+  const [setAside] = await outbox.listRejected();
+  assert.equal(setAside.record_id, late.id);
+  assert.deepEqual(setAside.error.fields, { blobs: [sha] });
+
+  // Taken again (the same bytes): kept again, as a photo no edit has named yet.
+  await outbox.discard(setAside.seq);
+  await photos.storePhoto(jpeg(50_000, 5), 'image/jpeg');
+  assert.equal((await db.getPhoto(sha)).bytes.byteLength, 50_000);
+  assert.deepEqual(await photos.releaseSentPhotos(), [], 'not released again before an edit names it');
+});
+
+test('photo bytes named by an edit still in flight are kept', async () => {
+  const client = newClient();
+  const sha = await photos.storePhoto(jpeg(30_000, 11), 'image/jpeg');
+  await create({ title: 'in flight', photos: [sha] });
+  server.failNext('POST /api/sync/push', 'lost'); // applied, but the answer never arrives
+  await client.syncNow();
+  assert.equal((await db.getPhoto(sha)).state, 'uploaded');
+  assert.deepEqual((await outbox.listPending()).map((e) => e.status), ['sending']);
+  assert.deepEqual(await photos.releaseSentPhotos(Date.now() + photos.UNCLAIMED_KEEP_MS + 1), []);
+  assert.equal((await db.getPhoto(sha)).bytes.byteLength, 30_000);
+  await client.syncNow();
+  assert.equal((await db.getPhoto(sha)).bytes, null, 'answered at last: released');
 });
 
 test('photo sizes fit within 1600 px and are never enlarged', () => {

@@ -43,6 +43,11 @@ export function createFakeServer({ buckets = { 'grid:1': ['grid_worker'] }, user
   server.setBuckets = (next) => {
     server.actor = new Actor(userId, next);
   };
+  /** The server's data is restored from a backup: a new epoch (§5.5), nothing synced yet, seqs from 1 again. */
+  server.restore = (epoch) => {
+    server.store = new MemoryStore(epoch);
+    server.engine = new Engine(server.store, [Entity.fromDict(NOTE)]);
+  };
   /** Another user writes (an admin on a desk, a second phone): wire mutations, their results. */
   server.pushAs = (spec, clientId, mutations) => server.engine
     .push(new Actor(spec.user_id, spec.buckets), clientId, mutations.map((m) => Mutation.fromWire(m)))
