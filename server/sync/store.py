@@ -159,7 +159,9 @@ class SqlStore:
                 index_elements=["bucket", "entity", "record_id"],
                 set_={k: statement.excluded[k] for k in ("seq", "op", "version", "data", "committed_at")},
             )
-            db.session.execute(statement, list(self._log.values()))
+            # With RETURNING, SQLAlchemy sends the rows as batched multi-row VALUES statements
+            # ("insertmanyvalues"); without it, psycopg 3 would send one statement per row.
+            db.session.execute(statement.returning(table.c.seq), list(self._log.values())).close()
             self._log.clear()
         if self._last_seq is not None and self._last_seq != self._stored_seq:
             db.session.execute(update(SyncState).where(SyncState.id == 1).values(last_seq=self._last_seq))
