@@ -129,6 +129,7 @@ function helpersFor(tx) {
       put: (record) => store('records').put(record),
       delete: (entity, id) => store('records').delete([entity, id]),
       all: () => store('records').getAll(),
+      count: () => store('records').count(),
       ofEntity: (entity) => store('records').index('entity').getAll(entity),
       inBucket: (bucket) => store('records').index('bucket').getAll(bucket),
     },

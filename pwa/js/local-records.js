@@ -74,8 +74,9 @@ export async function refreshRecord(tx, entity, id) {
  * a restored server counts versions anew, so what it sends replaces ours whatever its number.
  * Coming through a bucket, the copy is confirmed there (its stale marks for it go).
  */
-export async function receiveServerCopy(tx, { entity, id, version, data, deleted = false, bucket = null }) {
-  const previous = await tx.records.get(entity, id);
+export async function receiveServerCopy(tx, { entity, id, version, data, deleted = false, bucket = null }, { absent = false } = {}) {
+  // absent: the caller knows there is no local record (a fresh phone's first pull), no need to look.
+  const previous = absent ? undefined : await tx.records.get(entity, id);
   const held = serverCopyOf(previous);
   const marks = previous?.stale ?? [];
   const buckets = new Set(previous?.buckets ?? []);
@@ -147,3 +148,40 @@ function withStale(record, stale) {
   const { stale: _previous, ...rest } = record;
   return stale.length ? { ...rest, stale } : rest;
 }
+
+/**
+ * Runs fn(item) for every item: the items of one record one after another in their order,
+ * different records side by side. IndexedDB then has every record's request queued at once
+ * instead of answering one and waiting for the page to send the next (§5.2's order holds per
+ * record, which is all it promises: different records never depend on each other).
+ */
+export async function perRecord(items, keyOf, fn) {
+  const groups = new Map();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  await Promise.all([...groups.values()].map(async (group) => {
+    for (const item of group) await fn(item);
+  }));
+}
+
+/**
+ * tx with outbox.forRecord answered from one read of the whole outbox, for a transaction that
+ * changes records but not the outbox (a pull page): one request instead of one per record.
+ */
+export async function withOutboxSnapshot(tx) {
+  const byRecord = new Map();
+  for (const entry of await tx.outbox.all()) {
+    const key = recordKey(entry.entity, entry.record_id);
+    const list = byRecord.get(key);
+    if (list) list.push(entry);
+    else byRecord.set(key, [entry]);
+  }
+  return { ...tx, outbox: { ...tx.outbox, forRecord: async (entity, id) => byRecord.get(recordKey(entity, id)) ?? [] } };
+}
+
+export const recordKey = (entity, id) => `${entity}\u0000${id}`;
+

@@ -7,11 +7,11 @@
 // marked. meta 'resync' lists the marks in play (buckets, or WHOLE_COPY for everything), so a
 // re-pull cut short by the network or a closed app is finished, and swept, by the next pull.
 import { ApiError, request } from './api.js';
-import { getMeta, transact } from './db.js';
-import { leaveBucket, markStale, receiveServerCopy, sweepStale, WHOLE_COPY } from './local-records.js';
+import { getMeta, read, transact } from './db.js';
+import { leaveBucket, markStale, perRecord, receiveServerCopy, recordKey, sweepStale, WHOLE_COPY, withOutboxSnapshot } from './local-records.js';
 import { PROTOCOL_VERSION } from './sync-core.js';
 
-export const PAGE_LIMIT = 500;
+export const PAGE_LIMIT = 1000; // ~85 KB gzip of task-sized records: a page still fits a slow link's timeout
 const PULL_TIMEOUT_MS = 30000;
 // 2 000 pages of 500: far more than any scope holds; past it something loops.
 const MAX_PAGES = 2000;
@@ -26,6 +26,8 @@ export async function pullAll({ limit = PAGE_LIMIT, onScopeChange = null } = {})
   let restarted = false;
   const reset = new Set();
   let applied = 0;
+  // A phone with no records pulling from the start: see applyPage.
+  let fresh = cursor === null && (await read(['records'], (tx) => tx.records.count())) === 0 ? { stored: new Set() } : null;
   for (let pages = 0; pages < MAX_PAGES; pages += 1) {
     let page;
     try {
@@ -41,10 +43,11 @@ export async function pullAll({ limit = PAGE_LIMIT, onScopeChange = null } = {})
       });
       cursor = null;
       restarted = true;
+      fresh = null;
       continue;
     }
     checkPage(page, reset);
-    const scope = await applyPage(page);
+    const scope = await applyPage(page, fresh);
     if (scope.changed) tellScopeChange(onScopeChange, scope);
     applied += page.changes.length;
     cursor = page.cursor;
@@ -70,8 +73,9 @@ function checkPage(page, reset) {
  * One transaction: scope changes, then the changes in order, then the cursor (§5.2), and on
  * the last page the sweep of a resync. Resolves to {changed, buckets, previous} for the scope.
  */
-function applyPage(page) {
-  return transact(['records', 'outbox', 'meta'], async (tx) => {
+function applyPage(page, fresh = null) {
+  return transact(['records', 'outbox', 'meta'], async (rawTx) => {
+    const tx = await withOutboxSnapshot(rawTx); // a pull page changes records, never the outbox
     // Records held only through a removed bucket (§2) leave the phone; queued edits keep theirs.
     for (const bucket of page.removed_buckets ?? []) {
       for (const record of await tx.records.inBucket(bucket)) await leaveBucket(tx, record, bucket);
@@ -80,14 +84,22 @@ function applyPage(page) {
     // changes, which un-mark those sent again.
     for (const bucket of page.reset_buckets ?? []) await markStale(tx, bucket);
     await addResyncMarks(tx, page.reset_buckets ?? []);
-    for (const change of page.changes) {
+    // A fresh phone holds only what this pull has stored: the records not stored yet need no
+    // lookup. Checked per page: a record made on the phone meanwhile ends the shortcut.
+    // (A tombstone or a local edit changes the count: lookups again from then on.)
+    if (fresh?.stored && (await tx.records.count()) !== fresh.stored.size) fresh.stored = null;
+    const known = fresh?.stored ?? null;
+    await perRecord(page.changes, (change) => recordKey(change.entity, change.id), async (change) => {
+      const key = recordKey(change.entity, change.id);
       if (change.op === 'put') {
-        await receiveServerCopy(tx, { entity: change.entity, id: change.id, version: change.version, data: change.data, bucket: change.bucket });
+        const absent = known !== null && !known.has(key);
+        known?.add(key);
+        await receiveServerCopy(tx, { entity: change.entity, id: change.id, version: change.version, data: change.data, bucket: change.bucket }, { absent });
       } else {
         const record = await tx.records.get(change.entity, change.id);
         if (record) await leaveBucket(tx, record, change.bucket);
       }
-    }
+    });
     await tx.meta.set('cursor', page.cursor);
     if (!page.has_more) await finishResync(tx);
     return rememberScope(tx, page.buckets);

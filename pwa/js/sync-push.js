@@ -4,7 +4,7 @@
 // replays its first answers, §6.4) before anything newer.
 import { request } from './api.js';
 import { transact } from './db.js';
-import { receiveServerCopy, refreshRecord } from './local-records.js';
+import { perRecord, receiveServerCopy, recordKey, refreshRecord } from './local-records.js';
 import { notifyOutboxChanged, toWire } from './outbox.js';
 import { photoHashesIn, uploadQueuedPhotos } from './photos.js';
 import { PROTOCOL_VERSION } from './sync-core.js';
@@ -56,7 +56,7 @@ async function takeBatch(size) {
       }
       batch.push({ ...entry, status: 'sending' });
     }
-    for (const entry of batch) await tx.outbox.put(entry);
+    await Promise.all(batch.map((entry) => tx.outbox.put(entry))); // queued together, not one by one
     return { batch, blocked: [...blocked.values()].map(({ sha256, error }) => ({ sha256, error })) };
   });
 }
@@ -86,10 +86,14 @@ async function pushBatch(batch, clientId, reuploaded) {
 /** One transaction: every answer of the batch lands, or none does (and the batch goes again). */
 function applyResults(batch, results) {
   return transact(['records', 'outbox'], async (tx) => {
-    let conflicts = 0;
-    for (const [index, entry] of batch.entries()) {
+    batch.forEach((entry, index) => {
       const result = results[index];
-      if (result.mutation_id !== entry.id) throw new Error(`result ${index} answers ${result.mutation_id}, not ${entry.id}`);
+      if (result?.mutation_id !== entry.id) throw new Error(`result ${index} answers ${result?.mutation_id}, not ${entry.id}`);
+    });
+    let conflicts = 0;
+    // One record's answers in order, different records side by side (local-records.js perRecord).
+    const answered = batch.map((entry, index) => ({ entry, result: results[index] }));
+    await perRecord(answered, ({ entry }) => recordKey(entry.entity, entry.record_id), async ({ entry, result }) => {
       if (result.status === 'applied' || result.status === 'conflict') {
         if (result.status === 'conflict') conflicts += 1;
         await tx.outbox.delete(entry.seq);
@@ -103,7 +107,7 @@ function applyResults(batch, results) {
         // Kept, with the reason, until the user fixes or discards it; the local view keeps the edit.
         await tx.outbox.put({ ...entry, status: 'rejected', error: result.error ?? { code: 'rejected', message: '', fields: {} } });
       }
-    }
+    });
     return conflicts;
   });
 }
