@@ -270,6 +270,29 @@ test('pull follows every page, and stores the cursor with each', async () => {
   assert.deepEqual((await db.listRecords('note')).map((r) => [r.id, r.version]).sort(), [['n0', 1], ['n1', 2], ['n2', 3], ['n3', 4], ['n4', 5]]);
 });
 
+test("a fresh phone's first pull skips lookups only while it holds nothing but what the pull stored", async () => {
+  // Page 2 brings an update of n0 (stored by page 1) and, between the pages, the user edits n1:
+  // both must be merged with what is stored, not written over it.
+  seed(3);
+  const pullAll = (await import('../js/sync-pull.js')).pullAll;
+  let page = 0;
+  server.onRequest = async (request) => {
+    if (request.path !== '/api/sync/pull') return;
+    page += 1;
+    if (page === 2) {
+      othersWrite(ADMIN, 'desk-2', [{ id: 'a-n0', entity: 'note', record_id: 'n0', op: 'update', base_version: 1, fields: { title: '改过' } }]);
+      await update('n1', { title: '我的修改' });
+    }
+  };
+  await pullAll({ limit: 2 });
+  assert.equal((await note('n0')).data.title, '改过');
+  assert.equal((await note('n0')).version, 4);
+  const mine = await note('n1');
+  assert.equal(mine.data.title, '我的修改', 'the queued edit stays shown');
+  assert.equal(mine.server_data.title, 'n1');
+  assert.deepEqual((await db.listRecords('note')).map((r) => r.id).sort(), ['n0', 'n1', 'n2']);
+});
+
 test('a tombstone removes the record; a move to another bucket of ours keeps it', async () => {
   server.setBuckets({ 'grid:1': ['grid_worker'], 'grid:2': ['grid_worker'] });
   seed(2);
