@@ -15,7 +15,7 @@ from sync._engine import (
 )
 from sync._errors import BadMutation, CursorExpired, CursorInvalid, SyncError, UnsupportedProtocol
 from sync._memory import MemoryStore
-from sync._merge import Merged, Rejection, merge
+from sync._merge import Merged, Rejection, Review, merge
 from sync._rules import CONFLICT_RULES, Entity, Field, template_buckets
 from sync._types import Actor, Conflict, LogEntry, Mutation, MutationResult, Record
 
@@ -41,6 +41,7 @@ __all__ = [
     "PullPage",
     "Record",
     "Rejection",
+    "Review",
     "SUPPORTED_PROTOCOLS",
     "Store",
     "SyncError",

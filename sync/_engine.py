@@ -5,7 +5,7 @@ from typing import Iterable, Mapping, Protocol
 
 from sync._cursor import decode_cursor, encode_cursor
 from sync._errors import CursorExpired, UnsupportedProtocol
-from sync._merge import Merged, Rejection, merge
+from sync._merge import Merged, Rejection, Review, merge
 from sync._rules import Entity
 from sync._types import Actor, LogEntry, Mutation, MutationResult, Record
 
@@ -125,6 +125,10 @@ class Engine:
         outcome = merge(entity, current, mutation, roles, client_id)
         if isinstance(outcome, Rejection):
             return _rejected(mutation, outcome)
+        if entity.review is not None and not outcome.deleted:
+            refused = entity.review(Review(current, mutation, outcome, roles, actor.user_id, client_id))
+            if refused is not None:
+                return _rejected(mutation, refused)
         if not outcome.deleted:
             if not set(entity.buckets(outcome.values)) & set(actor.buckets):
                 return _rejected(mutation, Rejection("out_of_scope", "the change would move the record outside your scope"))

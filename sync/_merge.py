@@ -29,6 +29,31 @@ class Merged:
     deleted: bool = False
 
 
+@dataclass
+class Review:
+    """A mutation about to be applied, shown to its entity's own rules (§7.5). The reviewer may
+    refuse it (return a Rejection), set server-only fields in `merged.values` (adding their
+    names to `merged.changed`), and add conflicts to `merged.conflicts` for domain conflicts
+    that no single field shows (e.g. a task reassigned while its worker completed it)."""
+
+    current: Record | None
+    mutation: Mutation
+    merged: Merged
+    roles: frozenset[str]
+    user_id: int
+    client_id: str
+
+    def changed_by_others(self, name: str) -> bool:
+        """The field changed on the server since the mutation's base version, by another client."""
+        return self.current is not None and _changed_by_others(self.current, name, self.mutation, self.client_id)
+
+    def set(self, name: str, value: Any) -> None:
+        """A server-set value (a stamp, a derived field): stored as a change of this mutation."""
+        if self.merged.values.get(name) != value:
+            self.merged.values[name] = value
+            self.merged.changed.add(name)
+
+
 def merge(entity: Entity, current: Record | None, mutation: Mutation, roles: frozenset[str], client_id: str) -> Merged | Rejection:
     """Apply `mutation`, sent by `client_id`, to `current` as a user holding `roles` (§7.1).
 

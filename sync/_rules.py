@@ -10,6 +10,7 @@ CONFLICT_RULES = ("server_wins", "client_wins", "union")
 
 BucketsOf = Callable[[Mapping[str, Any]], Iterable[str]]
 Validator = Callable[[Mapping[str, Any], str], Mapping[str, list[str]]]
+Reviewer = Callable[[Any], Any]  # (sync.Review) -> sync.Rejection | None, see _merge.Review
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Entity:
     delete_roles: frozenset[str]
     buckets: BucketsOf
     validate: Validator | None = None
+    review: Reviewer | None = None  # the entity's domain rules after the merge (§7.5)
     _by_name: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):

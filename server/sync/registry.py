@@ -7,7 +7,7 @@ from typing import Any, Callable, Mapping
 import marshmallow as ma
 from sqlalchemy import delete, select
 
-from sync import Entity, Field, Record
+from sync import Entity, Field, Record, Rejection, Review
 
 from server.extensions import db
 
@@ -32,6 +32,7 @@ class EntityBinding:
     schema: ma.Schema
     buckets: Callable[[Mapping[str, Any]], list[str]]
     blob_fields: tuple[str, ...] = ()  # fields holding photo hashes (a hash or a list of them)
+    review: Callable[[Review], Rejection | None] | None = None  # domain rules after the merge (§7.5)
 
     def blob_refs(self, values: Mapping[str, Any]) -> set[str]:
         refs: set[str] = set()
@@ -52,7 +53,7 @@ class EntityBinding:
         return tuple(f.name for f in self.fields)
 
     def entity(self) -> Entity:
-        return Entity(self.name, self.fields, self.create_roles, self.delete_roles, self.buckets, self.validate)
+        return Entity(self.name, self.fields, self.create_roles, self.delete_roles, self.buckets, self.validate, self.review)
 
     def validate(self, values: Mapping[str, Any], op: str) -> dict[str, list[str]]:
         errors = self.schema.validate(dict(values))
