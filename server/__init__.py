@@ -71,9 +71,10 @@ def register_blueprints(app: Flask) -> None:
     from server.extensions import api
     from server.org.routes import blp as org_blp
     from server.sync.routes import blp as sync_blp
+    from server.tasks.routes import blp as tasks_blp
     from server.web.routes import register_web
 
-    for blp in (auth_blp, org_blp, admin_blp, audit_blp, blobs_blp, sync_blp):
+    for blp in (auth_blp, org_blp, admin_blp, audit_blp, blobs_blp, sync_blp, tasks_blp):
         api.register_blueprint(blp)
     register_web(app)
 

@@ -1,7 +1,7 @@
 """Org hierarchy (city → … → courtyard) and places (compound → building → household → resident)."""
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
@@ -133,6 +133,8 @@ class Resident(db.Model):
     gender: Mapped[str | None] = mapped_column(String(1))  # "M" / "F"
     birth_year: Mapped[int | None]
     relation: Mapped[str] = mapped_column(String(16), default="head")  # head, spouse, child, parent, other
+    # Special care (server.tasks.models.CARE_FLAGS): elderly_alone 独居老人, low_income 低保, disability 残疾
+    care_flags: Mapped[list | None] = mapped_column(JSON)
 
     household: Mapped[Household] = relationship(back_populates="residents")
 
