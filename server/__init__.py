@@ -53,13 +53,16 @@ def register_extensions(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite: WAL (readers never block the writer), foreign keys on, wait instead of failing."""
+    """SQLite: WAL (readers never block the writer), foreign keys on, wait instead of failing,
+    and every commit on disk before it is answered."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        # FULL, not NORMAL: with NORMAL a commit may be undone by a power cut, and a phone that
+        # was told "applied" has already dropped the edit from its outbox (PROTOCOL.md §6.4).
+        cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
 
