@@ -5,7 +5,7 @@
     .venv/bin/python bench/sync_browser.py --quick          # the smallest demo city, fewer runs
 
 Setup: a database built like bench/sync_server.py's Setup (demo_scale's run(): migrations, then
-load_demo(households=--households, default 2,000); the bench-only entity "task" of
+load_demo(households=--households, default 2,000); the bench-only entity "bench_task" of
 bench/sync_task.py, ~600 bytes of JSON per record, Chinese text; the change log filled directly
 by sync_server's Filler) so that the grid of the demo grid worker 13800000003 (河西社区第一网格)
 holds --records tasks (default 10,000) and other grids about as many again. The app
@@ -161,11 +161,11 @@ PULL = """async (limit) => {
   return { ms: performance.now() - started, applied };
 }"""
 
-TASKS_STORED = "import('/js/db.js').then((db) => db.listRecords('task')).then((records) => records.length)"
+TASKS_STORED = "import('/js/db.js').then((db) => db.listRecords('bench_task')).then((records) => records.length)"
 
 ENQUEUE = """async (creates) => {
   const outbox = await import('/js/outbox.js');
-  for (const { id, fields } of creates) await outbox.enqueue({ entity: 'task', id, op: 'create', fields });
+  for (const { id, fields } of creates) await outbox.enqueue({ entity: 'bench_task', id, op: 'create', fields });
   return (await outbox.countOutbox()).pending;
 }"""
 
@@ -242,7 +242,7 @@ INSTRUMENT = """() => {
 # of the same shape in one transaction without awaiting each put (no PWA code).
 PUT_FLOOR = """async () => {
   const db = await import('/js/db.js');
-  const records = await db.listRecords('task');
+  const records = await db.listRecords('bench_task');
   const open = indexedDB.open('bench-floor', 1);
   open.onupgradeneeded = () => {
     const store = open.result.createObjectStore('records', { keyPath: ['entity', 'id'] });

@@ -7,7 +7,7 @@
 
 Setup, twice: a database with a full change log (--log-rows, 1,000,000) and one with a small
 log (--small-log-rows, 10,000), each built like bench/demo_scale.py's run() (migrations, then
-load_demo(households=N)). A bench-only entity "task" (bench/sync_task.py: its own table on its
+load_demo(households=N)). A bench-only entity "bench_task" (bench/sync_task.py: its own table on its
 own metadata, ~600 bytes of JSON per record, bucketed with by_grid_field("grid_id"), so a record
 is in "grid:<grid>" and in "org:<unit>" of the 5 org units city … grid: 6 buckets) is registered
 with server.sync.registry. The change log is then filled directly (Core executemany into
@@ -63,6 +63,7 @@ from bench.demo_scale import DEFAULT_PG_SERVER, run as build_database  # noqa: E
 from bench.scoped_reads import Session  # noqa: E402
 from server.config import compact_json  # noqa: E402
 from server.sync.models import SerializedJSON  # noqa: E402
+from bench.sync_task import ENTITY  # noqa: E402
 
 PROTOCOL = "redgrid-sync/1"
 WORKER_PHONE = "13800000003"  # 王志强, grid worker of 河西社区第一网格 (password grid2026a)
@@ -176,7 +177,7 @@ class Filler:
                     )
                     data = compact_json(values)
                     for bucket in self.buckets[grid]:
-                        log.append({"bucket": bucket, "entity": "task", "record_id": record_id, "seq": seq, "op": "put",
+                        log.append({"bucket": bucket, "entity": ENTITY, "record_id": record_id, "seq": seq, "op": "put",
                                     "version": seq, "data": data, "committed_at": now})
                 db.session.execute(insert(Task.__table__), tasks)
                 db.session.execute(insert(self.log_table), log)
@@ -299,7 +300,7 @@ def full_pull(worker: Worker) -> dict:
         sent_bytes += worker.sent
         pages += 1
         for change in page["changes"]:
-            if change["entity"] == "task":
+            if change["entity"] == ENTITY:
                 versions[change["id"]] = change["version"]
         cursor = page["cursor"]
         if not page["has_more"]:
@@ -314,7 +315,7 @@ def change_records(worker: Worker, versions: dict, rng: random.Random) -> None:
 
     chosen = rng.sample(sorted(versions), CHANGED)
     mutations = [
-        {"id": _uuid(rng), "entity": "task", "record_id": rid, "op": "update", "base_version": versions[rid],
+        {"id": _uuid(rng), "entity": ENTITY, "record_id": rid, "op": "update", "base_version": versions[rid],
          "fields": {"status": "done", "notes": f"复查完成（{rng.randrange(10**8):08d}）。{rng.choice(NOTES)}"},
          "client_time": "2026-11-27T09:14:03+08:00"}
         for rid in chosen
@@ -367,7 +368,7 @@ def create_batch(rng: random.Random, grid_id: int, size: int = BATCH) -> list[di
     for _ in range(size):
         values = task_values(rng, grid_id, None, TODAY)
         values.pop("priority", None)  # admin-only fields: a grid worker's create leaves them out
-        batch.append({"id": _uuid(rng), "entity": "task", "record_id": _uuid(rng), "op": "create", "fields": values,
+        batch.append({"id": _uuid(rng), "entity": ENTITY, "record_id": _uuid(rng), "op": "create", "fields": values,
                       "client_time": "2026-11-27T09:14:03+08:00"})
     return batch
 

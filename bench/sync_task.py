@@ -1,4 +1,5 @@
-"""A bench-only synced entity, "task", with its own table on its own metadata (the idea of
+"""A bench-only synced entity, "bench_task" (task-sized records, kept apart from the app's own
+"task" entity and its screens), with its own table on its own metadata (the idea of
 tests/sync/notes.py: the app's migrations stay as they are). A task sits in a grid: through
 server.sync.buckets.by_grid_field("grid_id") it is in "grid:<grid>" and in "org:<unit>" of every
 org unit above it (city … grid), as a real grid-placed entity would be.
@@ -21,7 +22,7 @@ from server.sync import registry
 from server.sync.buckets import by_grid_field
 from server.sync.models import SyncedMixin
 
-ENTITY = "task"
+ENTITY = "bench_task"
 TYPES = ("入户走访", "隐患排查", "矛盾调解", "政策宣传", "环境整治", "特殊人群关爱", "信息采集", "事件上报")
 STATUSES = ("todo", "doing", "done", "cancelled")
 PRIORITIES = ("low", "normal", "high", "urgent")

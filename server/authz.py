@@ -7,6 +7,10 @@ compounds), resident@household, volunteer@community. Reads outside scope are ans
 "not found" (404) so that ids outside a scope reveal nothing; a role that may never do an
 action at all gets "forbidden" (403).
 
+Grid work: tasks and field reports are seen by the admins above their grid and the grid's
+workers; admins manage them ("tasks.manage") in their jurisdiction ("tasks.manage_in" a unit).
+What a worker may change in a synced record is decided by the sync rules (server/tasks/rules.py).
+
 Photos (blobs): every role may upload; a blob is read by its holders (who uploaded those bytes)
 and by whoever a check added with register_blob_reader lets in; to anyone else it is 404.
 """
@@ -30,6 +34,7 @@ from server.org.models import (
     PropertyCompany,
     Resident,
 )
+from server.tasks.models import FieldReport, Task
 
 
 @dataclass(frozen=True)
@@ -283,6 +288,22 @@ def _companies_within(s: Scopes):
     )
 
 
+def visible_tasks(user: User) -> ColumnElement:
+    """Tasks of the grids in an admin's subtrees and of a grid worker's own grids."""
+    s = scopes_of(user)
+    if s.is_root_admin:
+        return true()
+    return Task.grid_id.in_(_working_grids(s)) if _works_on_places(s) else false()
+
+
+def visible_field_reports(user: User) -> ColumnElement:
+    """Field problem reports, seen like the tasks of their grid."""
+    s = scopes_of(user)
+    if s.is_root_admin:
+        return true()
+    return FieldReport.grid_id.in_(_working_grids(s)) if _works_on_places(s) else false()
+
+
 VISIBILITY = {
     OrgUnit: visible_org_units,
     Compound: visible_compounds,
@@ -290,6 +311,8 @@ VISIBILITY = {
     Household: visible_households,
     Resident: visible_residents,
     User: visible_users,
+    Task: visible_tasks,
+    FieldReport: visible_field_reports,
 }
 
 
@@ -319,12 +342,20 @@ def can(user: User, action: str, obj=None) -> bool:
         return s.is_admin
     if action == "audit.read":
         return s.is_root_admin
+    if action == "tasks.manage":  # create, assign and follow tasks, handle field reports
+        return s.is_admin
+    if action == "tasks.manage_in":  # obj: an org unit; the admin's jurisdiction holds it
+        return s.is_root_admin or any(obj.path.startswith(p) for p in s.admin_paths)
     if action == "scope.grant":  # obj: (scope_type, scope_row)
         return s.is_admin and _scope_within(user, s, *obj)
     if action == "blob.upload":
         return _holds_role(user, BLOB_UPLOAD_ROLES)
     if action == "blob.read":  # obj: the blob's sha256
         return _can_read_blob(user, obj)
+    if action == "directory.read":  # obj: an org unit; only a grid has a directory
+        return _can_read_directory(s, obj)
+    if action == "resident.phone":  # obj: a Resident; the full number, beyond the masked one
+        return _can_read_full_phone(user, s, obj)
     raise ValueError(f"unknown action {action!r}")
 
 
@@ -346,6 +377,32 @@ def _scope_within(user: User, s: Scopes, scope_type: str, row) -> bool:
     if scope_type == "company":
         return db.session.scalar(_companies_within(s).where(PropertyCompany.id == row.id)) is not None
     return False
+
+
+# --- the grid directory (DESIGN.md §1: a grid worker sees the directory of own grids only) ---
+
+
+def _can_read_directory(s: Scopes, unit: OrgUnit) -> bool:
+    """A grid's directory: its grid workers and the admins whose subtree holds it. Residents,
+    volunteers and stewards may see a grid's ancestors for paths, never its directory."""
+    if unit.kind != "grid":
+        return False
+    return unit.id in s.grid_ids or any(unit.path.startswith(p) for p in s.admin_paths)
+
+
+def _can_read_full_phone(user: User, s: Scopes, resident: Resident) -> bool:
+    """A resident's full number: whoever may read a directory listing that resident. A resident
+    account sees its own household (masked) but never gets full numbers through this door."""
+    if s.is_root_admin:
+        return True
+    if not _works_on_places(s):
+        return False
+    found = db.session.scalar(
+        select(Household.id).join(Building, Building.id == Household.building_id).where(
+            Household.id == resident.household_id, _directory_buildings(s)
+        )
+    )
+    return found is not None
 
 
 # --- photos (blobs) ---------------------------------------------------------------------

@@ -6,6 +6,8 @@ Every account's password is PASSWORD.
 from itertools import count
 from types import SimpleNamespace
 
+from sqlalchemy import select
+
 from server.auth.models import RoleAssignment, User
 from server.auth.passwords import hash_password
 from server.extensions import db
@@ -56,6 +58,15 @@ def building_with_households(compound: Compound, name: str, rooms=("101", "102",
     return building, households
 
 
+def care(household: Household, flags: list[str], **fields) -> None:
+    """Give the first resident of a household care flags (and e.g. a birth year)."""
+    resident = db.session.scalar(select(Resident).where(Resident.household_id == household.id).order_by(Resident.id))
+    resident.care_flags = flags
+    for name, value in fields.items():
+        setattr(resident, name, value)
+    db.session.flush()
+
+
 def build_world() -> SimpleNamespace:
     """许昌市 → 魏都区 → 文峰街道 → 河西社区 (grids G1, G2) and 七里店社区 (G3); 东城区 → 东城街道 → 帝豪社区 (G4).
 
@@ -99,6 +110,11 @@ def build_world() -> SimpleNamespace:
     w.b_wenfeng2, w.hh_wenfeng2 = building_with_households(w.wenfeng_yuan, "2号楼")
     w.b_qili1, w.hh_qili1 = building_with_households(w.qilidian_yuan, "1号楼")
     w.b_dihao1, w.hh_dihao1 = building_with_households(w.dihao, "1号楼")
+
+    # Special care (server.tasks.models.CARE_FLAGS), as a grid worker's directory shows them.
+    care(w.hh_hexi1[0], ["elderly_alone"], birth_year=1941)
+    care(w.hh_hexi1[2], ["low_income", "disability"])
+    care(w.hh_wenfeng1[1], ["disability"])
 
     db.session.add_all(
         [

@@ -1,6 +1,6 @@
 // The only module that touches IndexedDB (STYLE.md rule 10). Everything else asks here.
 //
-// Stores (version 2):
+// Stores (version 3):
 //   kv       out-of-line keys: small cached values such as /api/me (version 1)
 //   records  synced records, key [entity, id]: {entity, id, version, buckets, data, deleted,
 //            server_data?, stale?} — see local-records.js for what each field means
@@ -11,10 +11,12 @@
 //            ArrayBuffer + MIME, never Blob: Safari's IndexedDB fails on Blobs (DESIGN.md §5)
 //   meta     out-of-line keys: cursor, client_id, last_sync_at, last_error, buckets (the last
 //            scope a pull listed), resync (stale marks of a re-pull in progress, sync-pull.js) …
+//   directories  key grid_id: {grid_id, etag, saved_at, data} — one grid's directory as
+//            GET /api/grids/<id>/directory sent it (data), its ETag to revalidate (version 3)
 import { openDB } from '/vendor/idb/index.js';
 
 const DB_NAME = 'redgrid';
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 const KV = 'kv';
 
 let dbPromise = null;
@@ -37,6 +39,7 @@ function open() {
         photos.createIndex('state', 'state');
         db.createObjectStore('meta');
       }
+      if (oldVersion < 3) db.createObjectStore('directories', { keyPath: 'grid_id' }); // directory.js
     },
     // Another tab loaded a newer release that needs to upgrade: let go so it is not blocked.
     // The next call here reopens (and the newer service worker will have reloaded us by then).
@@ -77,15 +80,16 @@ export async function clearCached() {
 }
 
 /**
- * Forgets everything of the signed-in user on this phone: synced records, the outbox, photos and
- * sync state. Only the install's client id stays (it names the device, not the person). The
+ * Forgets everything of the signed-in user on this phone: synced records, the outbox, photos,
+ * sync state and the grid directories (names and phones of residents). Only the install's client id stays (it names the device, not the person). The
  * callers make sure nothing unsent is lost without the user saying so (session.js).
  */
 export async function forgetUserData() {
   const db = await open();
-  const tx = db.transaction(['records', 'outbox', 'photos', 'meta', KV], 'readwrite');
+  const stores = ['records', 'outbox', 'photos', 'meta', KV, 'directories'];
+  const tx = db.transaction(stores, 'readwrite');
   const clientId = await tx.objectStore('meta').get('client_id');
-  await Promise.all(['records', 'outbox', 'photos', 'meta', KV].map((name) => tx.objectStore(name).clear()));
+  await Promise.all(stores.map((name) => tx.objectStore(name).clear()));
   if (clientId !== undefined) await tx.objectStore('meta').put(clientId, 'client_id');
   await tx.done;
 }
@@ -153,6 +157,12 @@ function helpersFor(tx) {
       set: (key, value) => store('meta').put(value, key),
       delete: (key) => store('meta').delete(key),
     },
+    directories: {
+      get: (gridId) => store('directories').get(gridId),
+      put: (entry) => store('directories').put(entry),
+      delete: (gridId) => store('directories').delete(gridId),
+      all: () => store('directories').getAll(), // by grid id
+    },
   };
 }
 
@@ -171,3 +181,19 @@ export const listOutbox = () => read(['outbox'], (tx) => tx.outbox.all());
 
 export const getPhoto = (sha256) => read(['photos'], (tx) => tx.photos.get(sha256));
 export const listPhotos = (state) => read(['photos'], (tx) => tx.photos.withState(state));
+
+// --- grid directories (directory.js fetches them, places.js and ui/directory.js read them) ----
+
+/** Every stored directory entry: {grid_id, etag, saved_at, data}, by grid id. */
+export const listDirectoryEntries = () => read(['directories'], (tx) => tx.directories.all());
+/** The directories themselves ({grid, compounds, buildings, households}), by grid id. */
+export const listDirectories = async () => (await listDirectoryEntries()).map((entry) => entry.data);
+export const getDirectoryEntry = (gridId) => read(['directories'], (tx) => tx.directories.get(gridId));
+/** Stores (or replaces) one grid's directory. */
+export const putDirectoryEntry = (entry) => transact(['directories'], (tx) => tx.directories.put(entry));
+
+/** Deletes the directories of grids not in gridIds (a grid taken from the worker leaves the phone). */
+export const keepDirectories = (gridIds) => transact(['directories'], async (tx) => {
+  const keep = new Set(gridIds);
+  for (const entry of await tx.directories.all()) if (!keep.has(entry.grid_id)) await tx.directories.delete(entry.grid_id);
+});

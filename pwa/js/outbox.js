@@ -33,11 +33,13 @@ export function notifyOutboxChanged(reason) {
  * Queues a create, update or delete and applies it to the local record at once.
  * - create: `fields` are the initial values; `id` defaults to a new UUID (ids are made on the phone, §4.1).
  * - update: only the fields whose values differ from what the user sees are sent; none → null.
+ *   `always`: names of fields sent with such an update even when unchanged (the where of a
+ *   status change belongs to that change, even when the worker has not moved since the last one).
  * - delete: of a record the server never confirmed (nothing in flight), the queued edits are
  *   simply dropped, since there is nothing to delete on the server.
  * Resolves to {seq, mutation, record} (record: the local record after it), or null.
  */
-export async function enqueue({ entity, id = crypto.randomUUID(), op, fields = {} }) {
+export async function enqueue({ entity, id = crypto.randomUUID(), op, fields = {}, always = [] }) {
   const mutationId = crypto.randomUUID();
   const clientTime = localIsoTime(new Date());
   const result = await transact(STORES, async (tx) => {
@@ -52,6 +54,7 @@ export async function enqueue({ entity, id = crypto.randomUUID(), op, fields = {
     }
     const sent = op === 'update' ? changedFields(record.data, fields) : op === 'create' ? fields : {};
     if (op === 'update' && !Object.keys(sent).length) return null;
+    if (op === 'update') for (const name of always) if (Object.hasOwn(fields, name)) sent[name] = fields[name];
     const entry = {
       id: mutationId,
       entity,

@@ -49,6 +49,7 @@ export async function pullAll({ limit = PAGE_LIMIT, onScopeChange = null } = {})
     checkPage(page, reset);
     const scope = await applyPage(page, fresh);
     if (scope.changed) tellScopeChange(onScopeChange, scope);
+    if (scope.touched) tellRecordsPulled(page);
     applied += page.changes.length;
     cursor = page.cursor;
     if (!page.has_more) return applied;
@@ -71,7 +72,8 @@ function checkPage(page, reset) {
 
 /**
  * One transaction: scope changes, then the changes in order, then the cursor (§5.2), and on
- * the last page the sweep of a resync. Resolves to {changed, buckets, previous} for the scope.
+ * the last page the sweep of a resync. Resolves to {changed, buckets, previous} for the scope and
+ * touched: whether local records changed.
  */
 function applyPage(page, fresh = null) {
   return transact(['records', 'outbox', 'meta'], async (rawTx) => {
@@ -101,9 +103,34 @@ function applyPage(page, fresh = null) {
       }
     });
     await tx.meta.set('cursor', page.cursor);
-    if (!page.has_more) await finishResync(tx);
-    return rememberScope(tx, page.buckets);
+    const swept = !page.has_more && (await finishResync(tx));
+    const touched = Boolean(page.changes.length || page.removed_buckets?.length || page.reset_buckets?.length || swept);
+    return { ...(await rememberScope(tx, page.buckets)), touched };
   });
+}
+
+// Who wants to hear that a pull changed the local records (screens showing them re-read them).
+const pulledListeners = new Set();
+
+/**
+ * Calls fn({entities}) after a pull page changed local records, once it is stored: entities
+ * lists the entity types of its changes (empty when only a scope change or a sweep touched
+ * records). Returns a function that unsubscribes.
+ */
+export function onRecordsPulled(fn) {
+  pulledListeners.add(fn);
+  return () => pulledListeners.delete(fn);
+}
+
+function tellRecordsPulled(page) {
+  const entities = [...new Set(page.changes.map((change) => change.entity))];
+  for (const fn of pulledListeners) {
+    try {
+      fn({ entities });
+    } catch (err) {
+      console.warn('records listener failed', err); // a screen's trouble must not fail the pull
+    }
+  }
 }
 
 /** Adds marks to meta 'resync' (the resync in progress survives closing the app). */
@@ -113,12 +140,13 @@ async function addResyncMarks(tx, marks) {
   await tx.meta.set('resync', [...new Set([...current, ...marks])].sort());
 }
 
-/** The pull reached the end: what a resync marked and did not get again is gone for us. */
+/** The pull reached the end: what a resync marked and did not get again is gone for us. True when it swept. */
 async function finishResync(tx) {
   const marks = (await tx.meta.get('resync')) ?? [];
-  if (!marks.length) return;
+  if (!marks.length) return false;
   await sweepStale(tx, marks);
   await tx.meta.delete('resync');
+  return true;
 }
 
 /**

@@ -63,7 +63,8 @@ class CityGenerator:
         self.session = session
         self.households = households
         self.rng = random.Random(f"redgrid-demo:{seed}:city")
-        self.people = People(random.Random(f"redgrid-demo:{seed}:people"))
+        self.people = People(random.Random(f"redgrid-demo:{seed}:people"),
+                             care_rng=random.Random(f"redgrid-demo:{seed}:care"))
         self.places = Places(random.Random(f"redgrid-demo:{seed}:names"))
         self.places.reserve(DIHAO, HEXI_GARDEN, HEXI_OLD, DIHAO_COMMUNITY, HEXI_COMMUNITY)
         self.writer = BulkWriter(session)
@@ -359,6 +360,7 @@ def load_demo(households: int | None = None, seed: int = 2026) -> dict:
     table, "accounts": DEMO_ACCOUNTS}.
     """
     from server.demo.accounts import DEMO_ACCOUNTS
+    from server.demo.tasks import load_demo_tasks
     from server.extensions import db
     from server.org.models import OrgUnit
 
@@ -370,6 +372,7 @@ def load_demo(households: int | None = None, seed: int = 2026) -> dict:
         raise RuntimeError("the database already holds org units: load the demo into an empty one")
     try:
         counts = CityGenerator(session, count, seed).run()
+        counts.update(load_demo_tasks(seed))
         session.commit()
     except BaseException:
         session.rollback()

@@ -2,6 +2,9 @@
 from itertools import accumulate
 
 from server.demo.names import GIVEN_NAMES, SURNAMES
+from server.tasks.models import CARE_FLAGS
+
+ELDERLY_AGE = 60  # 老年人: 60 and over
 
 REFERENCE_YEAR = 2026  # ages are computed against this fixed year, never the clock
 HOUSEHOLD_SIZES = (1, 2, 3, 4, 5)
@@ -15,10 +18,12 @@ def resident_phone(resident_id: int) -> str:
 
 
 class People:
-    """Draws people from the name lists with the given random.Random."""
+    """Draws people from the name lists with the given random.Random; care flags come from a
+    random.Random of their own (care_rng), so adding them changed no name, age or phone."""
 
-    def __init__(self, rng):
+    def __init__(self, rng, care_rng=None):
         self.rng = rng
+        self.care_rng = care_rng
         self._surnames = [name for name, _ in SURNAMES]
         self._surname_weights = list(accumulate(weight for _, weight in SURNAMES))
 
@@ -86,9 +91,33 @@ class People:
                     "gender": gender,
                     "birth_year": year,
                     "relation": relation,
+                    "care_flags": None,
                 }
             )
+        if self.care_rng is not None:
+            self._care_flags(rows)
         return rows
+
+    def _care_flags(self, rows: list[dict]) -> None:
+        """Special care, at a few percent as a community's register has it: most people over 60
+        who live alone are 独居老人; 残疾 (disability) grows with age; 低保 (low income) is granted
+        to a household, more often to an old person alone or a family with a disabled member."""
+        rng = self.care_rng
+        flags = [set() for _ in rows]
+        for member, row in zip(flags, rows):
+            age = REFERENCE_YEAR - row["birth_year"]
+            if rng.random() < (0.015 if age < ELDERLY_AGE else 0.04 if age < 80 else 0.08):
+                member.add("disability")
+        alone = len(rows) == 1 and REFERENCE_YEAR - rows[0]["birth_year"] >= ELDERLY_AGE
+        if alone and rng.random() < 0.9:
+            flags[0].add("elderly_alone")
+        low_income = 0.08 if alone else 0.06 if any(flags) else 0.02
+        if rng.random() < low_income:
+            for member in flags:
+                member.add("low_income")
+        for member, row in zip(flags, rows):
+            if member:
+                row["care_flags"] = [flag for flag in CARE_FLAGS if flag in member]
 
     def _relations(self, size: int, head_year: int) -> list[str]:
         """Relations of the members besides the head; parents only if the head is young enough."""

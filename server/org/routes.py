@@ -1,4 +1,5 @@
 """Browsing the org tree and places, always within the caller's scope."""
+from flask import Response, request
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
@@ -9,11 +10,13 @@ from server.org.schemas import (
     CompoundDetailSchema,
     CompoundListArgsSchema,
     CompoundPageSchema,
+    GridDirectorySchema,
     HouseholdDetailSchema,
     HouseholdPageSchema,
     OrgChildrenArgsSchema,
     OrgUnitDetailSchema,
     OrgUnitSchema,
+    ResidentPhoneSchema,
 )
 
 blp = Blueprint("org", __name__, url_prefix="/api", description="Org tree and places")
@@ -76,3 +79,28 @@ def households(args, building_id):
 def household(household_id):
     """A household with its residents; phone numbers are masked."""
     return service.household_detail(current_user, household_id)
+
+
+@blp.route("/grids/<int:grid_id>/directory", methods=["GET"])
+@login_required
+@blp.response(200, GridDirectorySchema)
+@blp.alt_response(304, description="Not Modified: the If-None-Match tag is still current")
+def grid_directory(grid_id):
+    """The whole directory of one of your grids (compounds, buildings, households, residents with
+    masked phones and care flags), for the phone to keep offline; send If-None-Match to refresh."""
+    body = service.directory_json(service.grid_directory(current_user, grid_id))
+    etag = service.directory_etag(body)
+    # Weak: the same content may travel gzip'd or not (Flask-Compress leaves weak tags alone).
+    # private: a directory of people never sits in a shared cache; no-cache: always revalidate.
+    headers = {"ETag": f'W/"{etag}"', "Cache-Control": "private, no-cache"}
+    if request.if_none_match.contains_weak(etag):
+        return Response(status=304, headers=headers)
+    return Response(body, mimetype="application/json", headers=headers)
+
+
+@blp.route("/residents/<int:resident_id>/phone", methods=["GET"])
+@login_required
+@blp.response(200, ResidentPhoneSchema)
+def resident_phone(resident_id):
+    """A resident's full phone number (directory readers only); every request is audit-logged."""
+    return service.resident_phone(current_user, resident_id), 200, {"Cache-Control": "no-store"}

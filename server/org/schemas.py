@@ -88,6 +88,10 @@ class ResidentSchema(ma.Schema):
     gender = ma.fields.String(allow_none=True)
     birth_year = ma.fields.Integer(allow_none=True)
     relation = ma.fields.String()
+    care_flags = ma.fields.Function(
+        lambda r: list(r.care_flags or []),
+        metadata={"description": "special care: elderly_alone 独居老人, low_income 低保, disability 残疾"},
+    )
 
 
 class HouseholdDetailSchema(HouseholdSchema):
@@ -98,3 +102,50 @@ class HouseholdDetailSchema(HouseholdSchema):
 
 CompoundPageSchema = page_of(CompoundSchema)
 HouseholdPageSchema = page_of(HouseholdSchema)
+
+
+# --- the grid directory (one grid, whole, for a phone to keep offline) -------------------
+
+
+class DirectoryGridSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    path = ma.fields.List(ma.fields.String(), metadata={"description": "names from the city down to the grid"})
+
+
+class DirectoryCompoundSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    address = ma.fields.String(allow_none=True)
+
+
+class DirectoryResidentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    phone_masked = ma.fields.String(allow_none=True, metadata={"description": "138****0001; the full number: /api/residents/<id>/phone"})
+    gender = ma.fields.String(allow_none=True)
+    birth_year = ma.fields.Integer(allow_none=True)
+    relation = ma.fields.String()
+    care_flags = ma.fields.List(ma.fields.String(), metadata={"description": "elderly_alone, low_income, disability"})
+
+
+class DirectoryHouseholdSchema(ma.Schema):
+    id = ma.fields.Integer()
+    building_id = ma.fields.Integer()
+    unit = ma.fields.String()
+    room = ma.fields.String()
+    residents = ma.fields.List(ma.fields.Nested(DirectoryResidentSchema))
+
+
+class GridDirectorySchema(ma.Schema):
+    grid = ma.fields.Nested(DirectoryGridSchema)
+    compounds = ma.fields.List(ma.fields.Nested(DirectoryCompoundSchema))
+    buildings = ma.fields.List(ma.fields.Nested(BuildingSchema), metadata={"description": "by compound, then name (3号楼 before 10号楼)"})
+    households = ma.fields.List(
+        ma.fields.Nested(DirectoryHouseholdSchema), metadata={"description": "by building, unit, room"}
+    )
+
+
+class ResidentPhoneSchema(ma.Schema):
+    id = ma.fields.Integer()
+    phone = ma.fields.String(allow_none=True, metadata={"description": "the full number (null: none on record)"})

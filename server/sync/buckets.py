@@ -10,8 +10,8 @@ from server.org.models import OrgUnit
 
 def grid_buckets(grid_id) -> list[str]:
     """["grid:<id>", "org:<id>", "org:<parent>", …, "org:<city>"] for a grid id (or [])."""
-    if grid_id is None:
-        return []
+    if not isinstance(grid_id, int) or isinstance(grid_id, bool):
+        return []  # absent, or malformed in a client's mutation (a list would crash the cache)
     path = _grid_path(grid_id)
     if path is None:
         return []

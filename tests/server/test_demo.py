@@ -1,12 +1,14 @@
 """The demo city generator (server/demo): shape, named places, accounts, determinism, scaling."""
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from server import create_app
 from server.auth.models import RoleAssignment, User
 from server.auth.passwords import verify_password
 from server.demo import DEFAULT_HOUSEHOLDS, DEMO_ACCOUNTS, load_demo
 from server.extensions import db
+from server.tasks.models import CARE_FLAGS
 from tests.conftest import fresh_database
 from server.org.models import (
     ORG_KINDS,
@@ -126,6 +128,19 @@ def test_buildings_and_residents_look_real(demo):
     assert all(p.startswith("139") and len(p) == 11 for p in phones if p != "13800000007")
     for compound in db.session.scalars(select(Compound)):
         assert 33.9 < compound.latitude < 34.3 and 113.3 < compound.longitude < 114.1
+
+
+def test_care_flags_are_a_few_percent_and_plausible(demo):
+    """独居老人, 低保, 残疾: each a few percent of residents; living alone means alone and 60+."""
+    residents = db.session.scalars(select(Resident).options(selectinload(Resident.household).selectinload(Household.residents))).all()
+    share = {flag: sum(flag in (r.care_flags or []) for r in residents) / len(residents) for flag in CARE_FLAGS}
+    assert all(0.005 < value < 0.06 for value in share.values()), share
+    for resident in residents:
+        assert resident.care_flags is None or (resident.care_flags and set(resident.care_flags) <= set(CARE_FLAGS))
+        if "elderly_alone" in (resident.care_flags or []):
+            assert len(resident.household.residents) == 1 and 2026 - resident.birth_year >= 60
+        if "low_income" in (resident.care_flags or []):  # granted to the household: every member has it
+            assert all("low_income" in (r.care_flags or []) for r in resident.household.residents)
 
 
 def test_grid_coverage(demo):

@@ -100,6 +100,12 @@ def test_validation_by_the_entity_schema_gives_field_messages(app, world, notes_
     assert result["error"]["fields"] == {"title": ["最多 200 个字符。"]}
 
 
+def test_a_malformed_grid_id_is_out_of_scope_not_a_crash(app, world, notes_in_grids):
+    worker = signed_in(app, "13800000003")
+    results = push(worker, create("n1", [world.g1], title="x"), create("n2", str(world.g1), title="x")).get_json()["results"]
+    assert [r["error"]["code"] for r in results] == ["out_of_scope", "out_of_scope"]
+
+
 def test_conflict_is_kept_and_an_admin_resolves_it(app, world, notes_in_grids, db):
     worker, admin = signed_in(app, "13800000003"), signed_in(app, "13800000002")
     push(worker, create("n1", world.g1, title="原标题"))

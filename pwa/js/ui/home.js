@@ -2,7 +2,10 @@
 // copy of /api/me when offline, and says so.
 import { getLocale, hasKey, t } from '../i18n.js';
 import { signOut } from '../session.js';
+import { adminSection } from './admin-home.js';
+import { directoryLink } from './directory.js';
 import { syncPanel } from './sync-panel.js';
+import { workSection } from './work.js';
 import { h } from './dom.js';
 
 function roleCard({ role, scope_type: scopeType, scope_name: scopeName, scope_path: scopePath = [] }) {
@@ -64,6 +67,9 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
     stale ? staleNote(savedAt) : null,
     h('h1', { class: 'screen__title', tabindex: '-1', text: t('home.greeting', { name: user.display_name || user.phone }) }),
     syncPanel(),
+    directoryLink({ me }), // 网格名册, for grid workers only
+    workSection({ me }), // a grid worker's tasks and reports; nothing for other roles
+    adminSection({ me }), // 任务管理 and 问题上报 for admins; nothing for other roles
     h('h2', { class: 'screen__subtitle', text: t('home.roles') }),
     roles.length
       ? h('div', { class: 'cards' }, roles.map(roleCard))

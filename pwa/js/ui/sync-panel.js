@@ -1,10 +1,12 @@
 // The sync status a grid worker reads at a glance (DESIGN.md §5): what waits to be sent, when the
 // phone last synced, and every change the server refused, with its reason and a way to retry or
 // give it up. Nothing refused disappears by itself.
-import { getLocale, t } from '../i18n.js';
+import { getRecord } from '../db.js';
+import { getLocale, hasKey, t } from '../i18n.js';
 import { discard, listRejected, onOutboxChange, retry } from '../outbox.js';
 import { subscribe, syncNow } from '../sync-client.js';
 import { h } from './dom.js';
+import { fieldLabel } from './format.js';
 
 function statusText(status) {
   const count = status.pending;
@@ -18,7 +20,7 @@ function statusText(status) {
 }
 
 function refusedItem(entry, onChange) {
-  const fieldMessages = Object.entries(entry.error?.fields ?? {}).map(([name, messages]) => `${name}: ${[].concat(messages).join(' ')}`);
+  const fieldMessages = Object.entries(entry.error?.fields ?? {}).map(([name, messages]) => `${fieldLabel(entry.entity, name)}：${[].concat(messages).join(' ')}`);
   const act = (fn) => async () => {
     try {
       await fn(entry.seq);
@@ -27,24 +29,50 @@ function refusedItem(entry, onChange) {
       console.warn('could not change the refused entry', err);
     }
   };
+  const named = entry.fields?.title ?? entry.fields?.description;
+  const what = h('p', { class: 'refused__what', text: named ? t('sync.refused_of', { entity: entityName(entry.entity), name: named }) : t('sync.unnamed', { entity: entityName(entry.entity) }) });
+  if (!named) nameFromRecord(what, entry);
+  const fix = fixPath(entry);
   return h('li', { class: 'refused', 'data-testid': 'rejected-item' },
-    h('p', { class: 'refused__what', text: entry.fields?.title ?? t('sync.unnamed', { entity: entry.entity }) }),
+    what,
     h('p', { class: 'refused__why', text: entry.error?.message ?? '' }),
     fieldMessages.length ? h('ul', { class: 'refused__fields' }, fieldMessages.map((m) => h('li', { text: m }))) : null,
     h('div', { class: 'refused__actions' },
-      h('button', { type: 'button', class: 'btn btn--ghost', 'data-testid': 'rejected-retry', onclick: act(retry), text: t('sync.retry') }),
+      fix
+        ? h('a', { class: 'btn btn--ghost', href: `#${fix}`, 'data-testid': 'rejected-fix', text: t('sync.fix') })
+        : h('button', { type: 'button', class: 'btn btn--ghost', 'data-testid': 'rejected-retry', onclick: act(retry), text: t('sync.retry') }),
       h('button', { type: 'button', class: 'btn btn--danger', 'data-testid': 'rejected-discard', onclick: act(discard), text: t('sync.discard') })));
 }
 
-/** The panel; it follows the sync client until it leaves the page. */
-export function syncPanel() {
+const entityName = (entity) => (hasKey(`entity.${entity}`) ? t(`entity.${entity}`) : entity);
+
+/** Names a refused edit after its record ("入户走访 3号楼"), read from the phone. */
+function nameFromRecord(element, entry) {
+  getRecord(entry.entity, entry.record_id).then((record) => {
+    const name = record?.data?.title ?? record?.data?.description;
+    if (name) element.textContent = t('sync.refused_of', { entity: entityName(entry.entity), name });
+  }, () => {});
+}
+
+/** The form that fixes a refused report (opened on it, ?fix=seq), or null: retry as it is. */
+function fixPath(entry) {
+  const id = encodeURIComponent(entry.record_id);
+  if (entry.entity === 'task' && entry.fields?.status === 'done') return `/tasks/${id}/complete?fix=${entry.seq}`;
+  if (entry.entity === 'task' && entry.fields?.status === 'unable') return `/tasks/${id}/unable?fix=${entry.seq}`;
+  if (entry.entity === 'field_report' && entry.op === 'create') return `/report?fix=${entry.seq}`;
+  return null;
+}
+
+/** The panel; it follows the sync client until it leaves the page. detailsLink: to #/sync (not on it). */
+export function syncPanel({ detailsLink = true } = {}) {
   const line = h('p', { class: 'sync__line', 'data-testid': 'sync-status', 'aria-live': 'polite' });
   const conflicts = h('p', { class: 'sync__note muted', 'data-testid': 'sync-conflicts', hidden: true });
   const refused = h('div', { class: 'sync__refused', 'data-testid': 'rejected-list', hidden: true });
   const now = h('button', { type: 'button', class: 'btn btn--ghost', 'data-testid': 'sync-now', text: t('sync.now') });
   now.addEventListener('click', () => syncNow().catch(() => {}));
+  const details = !detailsLink ? null : h('a', { class: 'sync__details', href: '#/sync', 'data-testid': 'sync-details', text: t('sync.details') });
   const panel = h('section', { class: 'card sync', 'data-testid': 'sync-panel' },
-    h('div', { class: 'sync__row' }, line, now), conflicts, refused);
+    h('div', { class: 'sync__row' }, line, now), conflicts, refused, details);
 
   async function showRefused() {
     const entries = await listRejected();

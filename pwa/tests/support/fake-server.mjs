@@ -22,7 +22,12 @@ const json = (status, body, headers = {}) => new Response(JSON.stringify(body), 
 const error = (status, code, message, fields = {}, headers = {}) => json(status, { error: { code, message, fields } }, headers);
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
-export function createFakeServer({ buckets = { 'grid:1': ['grid_worker'] }, userId = 1 } = {}) {
+/**
+ * entities: the entity rules in sync/vectors JSON form (default: the vectors' note), or
+ * Entity objects (e.g. with a validate function).
+ */
+export function createFakeServer({ buckets = { 'grid:1': ['grid_worker'] }, userId = 1, entities = [NOTE] } = {}) {
+  const rules = () => entities.map((spec) => (spec instanceof Entity ? spec : Entity.fromDict(spec)));
   const server = {
     store: new MemoryStore('epoch-1'),
     actor: new Actor(userId, buckets),
@@ -36,7 +41,7 @@ export function createFakeServer({ buckets = { 'grid:1': ['grid_worker'] }, user
     maxInFlight: 0,
     onRequest: null, // async (request) => void, before it is handled
   };
-  server.engine = new Engine(server.store, [Entity.fromDict(NOTE)]);
+  server.engine = new Engine(server.store, rules());
 
   /** The next request matching `match` ("METHOD /path-prefix" or a function) fails as `fault`. */
   server.failNext = (match, fault) => server.faults.push({ match, fault });
@@ -46,7 +51,7 @@ export function createFakeServer({ buckets = { 'grid:1': ['grid_worker'] }, user
   /** The server's data is restored from a backup: a new epoch (§5.5), nothing synced yet, seqs from 1 again. */
   server.restore = (epoch) => {
     server.store = new MemoryStore(epoch);
-    server.engine = new Engine(server.store, [Entity.fromDict(NOTE)]);
+    server.engine = new Engine(server.store, rules());
   };
   /** Another user writes (an admin on a desk, a second phone): wire mutations, their results. */
   server.pushAs = (spec, clientId, mutations) => server.engine

@@ -1,0 +1,123 @@
+// The admin's screens read and act through the server's API (server/tasks/routes.py,
+// server/org/routes.py, server/admin/routes.py, server/sync/routes.py): they need the network,
+// unlike the grid worker's. Lookups that rarely change while a screen is open (grid
+// directories, the workers of a grid, user names, checklist templates, org children) are kept
+// in memory for the session; nothing here goes to IndexedDB.
+import { get, patch, post } from './api.js';
+import { resolveGridWorkers, taskListQuery } from './admin.js';
+
+const enc = encodeURIComponent;
+const memo = new Map(); // key → promise; a failed lookup is forgotten so it can be tried again
+
+function remembered(key, load) {
+  if (!memo.has(key)) {
+    const promise = load();
+    memo.set(key, promise);
+    promise.catch(() => memo.delete(key));
+  }
+  return memo.get(key);
+}
+
+let memoUser = null;
+
+/** Keeps the lookups of one user: another user signed in on this page starts afresh. */
+export function adminSession(userId) {
+  if (userId === memoUser) return;
+  memo.clear();
+  memoUser = userId;
+}
+
+// --- reading -------------------------------------------------------------------------------
+
+export const loadProgress = ({ orgUnitId, type, batchId } = {}) => {
+  const params = new URLSearchParams();
+  if (orgUnitId) params.set('org_unit_id', orgUnitId);
+  if (type) params.set('type', type);
+  if (batchId) params.set('batch_id', batchId);
+  const query = params.toString();
+  return get(`/api/tasks/progress${query ? `?${query}` : ''}`);
+};
+
+export const loadTasks = (filters, paging) => get(`/api/tasks?${taskListQuery(filters, paging)}`);
+export const loadTask = (id) => get(`/api/tasks/${enc(id)}`);
+export const loadOpenConflicts = (recordId) => get(`/api/sync/conflicts?status=open&record_id=${enc(recordId)}&per_page=20`);
+
+export function loadReports({ status = 'new', page = 1, perPage = 50 } = {}) {
+  return get(`/api/field-reports?status=${enc(status)}&page=${page}&per_page=${perPage}`);
+}
+export const loadReport = (id) => get(`/api/field-reports/${enc(id)}`);
+export const loadDraft = (id) => get(`/api/field-reports/${enc(id)}/draft`);
+
+/** Checklist templates of a task type that apply in the admin's jurisdiction. */
+export const loadTemplates = (type) => remembered(`templates:${type}`, () => get(`/api/checklist-templates?task_type=${enc(type)}`));
+
+/** A grid's compounds, buildings and households (the grid directory; admins above the grid may read it). */
+export const loadGridPlaces = (gridId) => remembered(`directory:${gridId}`, () => get(`/api/grids/${enc(gridId)}/directory`));
+
+export const loadOrgUnit = (id) => remembered(`unit:${id}`, () => get(`/api/org/units/${enc(id)}`));
+export const loadOrgChildren = (id) => remembered(`children:${id}`, () => get(`/api/org/units?parent_id=${enc(id)}`));
+export const loadHousehold = (id) => remembered(`household:${id}`, () => get(`/api/places/households/${enc(id)}`));
+
+/** A user's display name (history, conflicts): null when the admin may not see them. */
+export function userName(id) {
+  if (id == null) return Promise.resolve(null);
+  return remembered(`user:${id}`, () => get(`/api/admin/users/${enc(id)}`)).then((user) => user?.display_name ?? null, () => null);
+}
+
+/**
+ * The grid's workers [{id, name}], the grid's default worker first. The progress view names
+ * them; their ids come from the user list (see admin.js resolveGridWorkers).
+ */
+export function loadGridWorkers(gridId) {
+  return remembered(`workers:${gridId}`, async () => {
+    const progress = await loadProgress({ orgUnitId: gridId });
+    const names = progress?.grids?.find((g) => g.grid_id === Number(gridId))?.workers ?? [];
+    const workers = await resolveGridWorkers(gridId, names, {
+      search: async (name) => (await get(`/api/admin/users?role=grid_worker&per_page=50&q=${enc(name)}`))?.items ?? [],
+      detail: (id) => get(`/api/admin/users/${enc(id)}`),
+    });
+    workers.forEach((worker) => memo.set(`user:${worker.id}`, Promise.resolve({ display_name: worker.name })));
+    return workers;
+  });
+}
+
+/** How many buildings the compounds of an org subtree have (for a bulk creation's confirmation). */
+async function countBuildings(unitId) {
+  let total = 0;
+  const ids = [];
+  for (let page = 1; ; page += 1) {
+    const found = await get(`/api/places/compounds?org_unit_id=${enc(unitId)}&per_page=200&page=${page}`);
+    ids.push(...(found?.items ?? []).map((c) => c.id));
+    if (!found || page * 200 >= found.total) break;
+  }
+  // A few at a time: a street has tens of compounds, a district hundreds.
+  for (let start = 0; start < ids.length; start += 8) {
+    const details = await Promise.all(ids.slice(start, start + 8).map((id) => get(`/api/places/compounds/${enc(id)}`)));
+    total += details.reduce((sum, d) => sum + (d?.buildings_count ?? 0), 0);
+  }
+  return total;
+}
+
+/** How many targets of a kind an org subtree holds: what a bulk creation would make at most. */
+export async function countBulkTargets(unitId, kind) {
+  if (kind === 'grid') return (await loadProgress({ orgUnitId: unitId }))?.grids?.length ?? 0;
+  if (kind === 'compound') return (await get(`/api/places/compounds?org_unit_id=${enc(unitId)}&per_page=1`))?.total ?? 0;
+  return countBuildings(unitId);
+}
+
+/** The number of new field reports waiting (the home card's badge). */
+export async function countNewReports() {
+  return (await loadReports({ status: 'new', perPage: 1 }))?.total ?? 0;
+}
+
+// --- acting --------------------------------------------------------------------------------
+
+export const createTask = (body) => post('/api/tasks', body);
+export const bulkCreate = (body) => post('/api/tasks/bulk', body);
+export const editTask = (id, changes) => patch(`/api/tasks/${enc(id)}`, changes);
+export const reassignTask = (id, assigneeId) => post(`/api/tasks/${enc(id)}/reassign`, { assignee_id: assigneeId });
+export const cancelTask = (id, reason) => post(`/api/tasks/${enc(id)}/cancel`, { reason: reason || null });
+export const reopenTask = (id, body) => post(`/api/tasks/${enc(id)}/reopen`, body);
+export const convertReport = (id, body) => post(`/api/field-reports/${enc(id)}/convert`, body);
+export const dismissReport = (id, reason) => post(`/api/field-reports/${enc(id)}/dismiss`, { reason });
+export const resolveConflict = (id, resolution) => post(`/api/sync/conflicts/${enc(id)}/resolve`, { resolution });

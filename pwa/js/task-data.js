@@ -1,0 +1,67 @@
+// Reads what the grid worker's screens show, all from IndexedDB (works with no signal): tasks
+// and field reports as the worker sees them (the server's copy + their queued edits,
+// local-records.js), whether each still has edits waiting or refused, and the place names.
+import { getRecord, listOutbox, listRecords } from './db.js';
+import { loadPlaces } from './places.js';
+import { myTasks } from './tasks.js';
+
+/** Per record (by id) of an entity: {pending, rejected, entries} of its outbox entries. */
+function outboxStateOf(entries, entity) {
+  const byId = new Map();
+  for (const entry of entries) {
+    if (entry.entity !== entity) continue;
+    const state = byId.get(entry.record_id) ?? { pending: 0, rejected: 0, entries: [] };
+    if (entry.status === 'rejected') state.rejected += 1;
+    else state.pending += 1;
+    state.entries.push(entry);
+    byId.set(entry.record_id, state);
+  }
+  return byId;
+}
+
+/** A list item: {id, task, record, pending, rejected}; pending also while record.server_data exists. */
+function itemOf(record, state) {
+  return {
+    id: record.id,
+    task: record.data ?? {},
+    record,
+    pending: Boolean(state?.pending) || (Object.hasOwn(record, 'server_data') && !state?.rejected),
+    rejected: Boolean(state?.rejected),
+    local: record.version === 0, // the server has not confirmed it yet
+  };
+}
+
+/** {items, places} of the worker's task list. */
+export async function loadMyTasks(userId) {
+  const [records, entries, places] = await Promise.all([listRecords('task'), listOutbox(), loadPlaces()]);
+  const states = outboxStateOf(entries, 'task');
+  const items = myTasks(records, userId, new Set(states.keys())).map((record) => itemOf(record, states.get(record.id)));
+  return { items, places };
+}
+
+/** {item, places, refused} of one task, or item null when it is not on this phone. */
+export async function loadTask(id) {
+  const [record, entries, places] = await Promise.all([getRecord('task', id), listOutbox(), loadPlaces()]);
+  if (!record || record.deleted) return { item: null, places, refused: [] };
+  const state = outboxStateOf(entries, 'task').get(id);
+  return { item: itemOf(record, state), places, refused: (state?.entries ?? []).filter((e) => e.status === 'rejected') };
+}
+
+/**
+ * The field reports this worker made: those the server says they created (created_by_id, a
+ * server-stamped field), and those it has not stamped yet (made on this phone). Newest first.
+ */
+export async function loadMyReports(userId) {
+  const [records, entries] = await Promise.all([listRecords('field_report'), listOutbox()]);
+  const states = outboxStateOf(entries, 'field_report');
+  const mine = (record) => record.data?.created_by_id === userId || record.data?.created_by_id == null || states.has(record.id);
+  return records
+    .filter((record) => !record.deleted && mine(record))
+    .map((record) => ({ ...itemOf(record, states.get(record.id)), report: record.data ?? {} }))
+    .sort((a, b) => String(b.report.reported_at ?? '').localeCompare(String(a.report.reported_at ?? '')));
+}
+
+/** One outbox entry by seq (a refused change to fix), or undefined. */
+export async function loadOutboxEntry(seq) {
+  return (await listOutbox()).find((entry) => entry.seq === seq);
+}

@@ -1,0 +1,30 @@
+// The admin's part of the home screen: 任务管理 (progress per grid, giving out tasks) and
+// 问题上报 (the queue of problems reported from the field, with how many wait). Nothing for
+// users who are no admin.
+import { isAdmin } from '../admin.js';
+import { adminSession, countNewReports } from '../admin-data.js';
+import { t } from '../i18n.js';
+import { isOnline } from '../net.js';
+import { h } from './dom.js';
+
+function linkCard({ href, testid, title, about, badge = null }) {
+  return h('a', { class: 'directory-link admin-link', href, 'data-testid': testid },
+    h('span', { class: 'directory-link__title' }, h('span', { text: title }), badge),
+    h('span', { class: 'directory-link__about', text: about }));
+}
+
+/** The section, or null for a user who is no admin. */
+export function adminSection({ me }) {
+  if (!isAdmin(me)) return null;
+  adminSession(me.user.id);
+  const waiting = h('span', { class: 'count count--alert', 'data-testid': 'admin-reports-count', hidden: true });
+  if (isOnline()) {
+    countNewReports().then((count) => {
+      waiting.textContent = t('admin.home.reports_waiting', { count });
+      waiting.hidden = !count;
+    }, () => {});
+  }
+  return h('nav', { class: 'admin-home', 'data-testid': 'admin-home', 'aria-label': t('admin.home.label') },
+    linkCard({ href: '#/admin/tasks', testid: 'admin-tasks-open', title: t('admin.tasks.title'), about: t('admin.home.tasks_about') }),
+    linkCard({ href: '#/admin/reports', testid: 'admin-reports-open', title: t('admin.reports.title'), about: t('admin.home.reports_about'), badge: waiting }));
+}

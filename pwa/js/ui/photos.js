@@ -1,0 +1,102 @@
+// Photos on the grid worker's screens: taking them with the camera (downscaled and queued by
+// photos.js) and showing them from the bytes kept on the phone, so they show offline; once the
+// server has them and the phone has let the bytes go, from the server's thumbnail.
+import { getPhoto } from '../db.js';
+import { t } from '../i18n.js';
+import { addPhotoFromFile } from '../photos.js';
+import { h } from './dom.js';
+
+/** An <img> of a photo by hash: local bytes when kept, else the server's 320 px thumbnail. */
+export function photoThumb(sha256, { alt = t('photos.alt') } = {}) {
+  const img = h('img', { class: 'thumb__img', alt, width: 96, height: 96, decoding: 'async' });
+  const frame = h('span', { class: 'thumb__frame' }, img);
+  img.addEventListener('error', () => frame.replaceChildren(h('span', { class: 'thumb__missing', text: t('photos.not_here') })), { once: true });
+  getPhoto(sha256).then((photo) => {
+    if (photo?.bytes) {
+      const url = URL.createObjectURL(new Blob([photo.bytes], { type: photo.mime }));
+      img.addEventListener('load', () => URL.revokeObjectURL(url), { once: true }); // the decoded image stays
+      img.src = url;
+    } else {
+      img.src = `/api/blobs/${sha256}/thumb`;
+    }
+  }, () => {
+    img.src = `/api/blobs/${sha256}/thumb`;
+  });
+  return frame;
+}
+
+/** Thumbnails of saved photos, read-only (task detail). */
+export function photoStrip(hashes) {
+  if (!hashes?.length) return null;
+  return h('ul', { class: 'thumbs', 'data-testid': 'photo-strip' },
+    hashes.map((sha) => h('li', { class: 'thumb' }, photoThumb(sha))));
+}
+
+/**
+ * The photo part of a form: a big "拍照" button (the camera opens straight away on a phone),
+ * any number of photos, each with a thumbnail from its local bytes and a remove button.
+ * Returns an element with .value (hashes in the order taken) and .busy (a photo is still being
+ * processed: a save waits for it).
+ */
+export function photoField({ hashes = [], testid = 'photo-field' } = {}) {
+  const taken = [...hashes];
+  let processing = 0;
+  let waiters = [];
+  const inputId = `${testid}-input`;
+  const input = h('input', { type: 'file', accept: 'image/*', capture: 'environment', id: inputId, class: 'visually-hidden', 'data-testid': `${testid}-input` });
+  const status = h('p', { class: 'photos__status', 'aria-live': 'polite' });
+  const error = h('p', { class: 'field__error', role: 'alert' });
+  const list = h('ul', { class: 'thumbs thumbs--editable', 'data-testid': `${testid}-thumbs` });
+  const count = h('span', { class: 'photos__count' });
+
+  function draw() {
+    list.replaceChildren(...taken.map((sha, index) => h('li', { class: 'thumb', 'data-testid': 'photo-thumb', 'data-sha256': sha },
+      photoThumb(sha, { alt: t('photos.alt_n', { n: index + 1 }) }),
+      h('button', {
+        type: 'button', class: 'thumb__remove', 'aria-label': t('photos.remove_n', { n: index + 1 }), text: '×',
+        onclick: () => {
+          taken.splice(index, 1);
+          draw();
+        },
+      }))));
+    count.textContent = taken.length ? t('photos.count', { count: taken.length }) : '';
+    status.textContent = processing ? t('photos.processing') : '';
+  }
+
+  input.addEventListener('change', async () => {
+    const files = [...input.files];
+    input.value = ''; // the same photo file may be chosen again
+    error.textContent = '';
+    processing += files.length;
+    draw();
+    for (const file of files) {
+      try {
+        const sha = await addPhotoFromFile(file);
+        if (!taken.includes(sha)) taken.push(sha);
+      } catch (err) {
+        console.warn('could not read the photo', err);
+        error.textContent = t('photos.unreadable');
+      } finally {
+        processing -= 1;
+        draw();
+      }
+    }
+    if (!processing) {
+      waiters.forEach((resolve) => resolve());
+      waiters = [];
+    }
+  });
+
+  const field = h('div', { class: 'field photos', 'data-testid': testid },
+    h('p', { class: 'field__label' }, t('photos.label'), ' ', count),
+    list,
+    input,
+    h('label', { for: inputId, class: 'btn btn--secondary btn--block photos__take', 'data-testid': `${testid}-take` }, t('photos.take')),
+    status,
+    error);
+  Object.defineProperty(field, 'value', { get: () => [...taken] });
+  /** Resolves once every photo chosen so far is stored (a save must not miss one being processed). */
+  field.settled = () => (processing ? new Promise((resolve) => waiters.push(resolve)) : Promise.resolve());
+  draw();
+  return field;
+}

@@ -1,0 +1,116 @@
+"""Field types and the base of the synced records' schemas (server/tasks/schemas.py): instants
+as phones write them, and a validate() fast enough for a bulk creation of thousands of records."""
+import copy
+from collections.abc import Mapping
+from datetime import datetime, timezone
+
+import marshmallow as ma
+from marshmallow import ValidationError, validates_schema
+
+
+class UtcDateTime(ma.fields.AwareDateTime):
+    """An instant with its offset ("2026-11-27T09:14:03+08:00", "…Z"), stored in UTC and always
+    written as a phone writes it (JavaScript's toISOString: "2026-11-27T01:14:03.000Z"), so a
+    record reads the same from SQLite (naive columns) and PostgreSQL."""
+
+    def __init__(self, **kwargs):
+        super().__init__(default_timezone=None, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else iso(value)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).astimezone(timezone.utc)
+
+
+def iso(value: datetime) -> str:
+    """The canonical text of an instant (UTC, milliseconds, "Z"); naive values are UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    value = value.astimezone(timezone.utc)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def parse_instant(value) -> datetime | None:
+    """A canonical or phone-made instant as an aware datetime; None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed.astimezone(timezone.utc) if parsed.tzinfo else None
+
+
+class RecordSchema(ma.Schema):
+    """A synced record's schema whose validate() remembers each field's verdict on a value.
+
+    The engine validates every record it writes, and the task rules once more before their
+    stamps: a bulk creation of 5,000 tasks sends the same type, checklist, due time … 10,000
+    times, and marshmallow would take most of the time (bench/bulk_tasks.py). The verdict of
+    a field on a value depends on nothing else (no validator here reads the clock), so each is
+    computed once; the record-wide rule (check_whole) runs every time."""
+
+    MAX_VERDICTS = 20_000
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._verdicts: dict = {}  # (field, type, value) -> messages, for plain values
+        self._last: dict = {}  # field -> (value, messages), for lists and objects
+        # Lists and objects are remembered only where checking them costs more than comparing
+        # them (nested schemas: a checklist, a position); the last one seen per field, which
+        # in a bulk creation is the same list each time.
+        self._nested = {
+            name for name, field in self.load_fields.items()
+            if isinstance(field, ma.fields.Nested) or isinstance(getattr(field, "inner", None), ma.fields.Nested)
+        }
+        self._required = tuple(name for name, field in self.load_fields.items() if field.required)
+
+    def check_whole(self, data) -> None:
+        """Rules across fields; raise ValidationError({field: [message]})."""
+
+    @validates_schema
+    def _whole(self, data, **kwargs):
+        self.check_whole(data)
+
+    def validate(self, data, *, many=None, partial=None) -> dict:
+        if many or partial or not isinstance(data, Mapping):
+            return super().validate(data, many=many, partial=partial)
+        fields, errors = self.load_fields, {}
+        for name, value in data.items():
+            field = fields.get(name)
+            messages = ["Unknown field."] if field is None else self._verdict(name, field, value)
+            if messages:
+                errors[name] = messages
+        for name in self._required:
+            if name not in data:  # a missing optional field is valid: only required ones are checked
+                errors[name] = self._verdict(name, fields[name], ma.missing)
+        if not errors:
+            try:
+                self.check_whole(data)
+            except ValidationError as exc:
+                errors.update(exc.normalized_messages())
+        return errors
+
+    def _verdict(self, name, field, value):
+        plain = value is ma.missing or value is None or isinstance(value, (str, int, float, bool))
+        if plain:
+            key = (name, type(value), value)
+            if key in self._verdicts:
+                return self._verdicts[key]
+        elif name in self._nested:
+            last = self._last.get(name)
+            if last is not None and type(last[0]) is type(value) and last[0] == value:
+                return last[1]
+        try:
+            field.deserialize(value, name, None)
+            messages = None
+        except ValidationError as exc:
+            messages = exc.messages
+        if plain:
+            if len(self._verdicts) >= self.MAX_VERDICTS:
+                self._verdicts.clear()
+            self._verdicts[key] = messages
+        elif name in self._nested:
+            self._last[name] = (copy.deepcopy(value), messages)
+        return messages

@@ -1,0 +1,359 @@
+"""Shapes of grid work: the synced records (validated whole after every merge, PROTOCOL.md §7.4)
+and the admin endpoints' input and output."""
+from datetime import datetime
+
+import marshmallow as ma
+from marshmallow import ValidationError, validate, validates_schema
+
+from server.api import PageArgsSchema, page_of
+from server.tasks import clock
+from server.tasks.fields import RecordSchema, UtcDateTime
+from server.tasks.models import (
+    LOCATION_STATUSES,
+    OUTCOMES,
+    PRIORITIES,
+    REPORT_CATEGORIES,
+    REPORT_STATUSES,
+    TARGET_KINDS,
+    TASK_STATUSES,
+    TASK_TYPES,
+)
+
+ANSWERS = ("yes", "no", "na")
+SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="blob.bad_sha256")
+MAX_PHOTOS = 30
+MAX_CHECKLIST = 50
+
+
+def not_in_past(value: datetime) -> None:
+    """A due time given by an admin lies ahead (the rules' clock)."""
+    if value < clock.now():
+        raise ValidationError("task.due_in_past")
+
+
+def _ids(strict: bool = True, **kwargs):
+    """A row id: a JSON integer in bodies; in query strings (strict=False), digits."""
+    return ma.fields.Integer(strict=strict, validate=validate.Range(min=1), **kwargs)
+
+
+def _query_id(**kwargs):
+    return _ids(strict=False, **kwargs)
+
+
+class LocationSchema(ma.Schema):
+    """A GPS fix: degrees (WGS-84, as the phone's Geolocation API gives them) and metres."""
+
+    lat = ma.fields.Float(required=True, validate=validate.Range(min=-90, max=90))
+    lng = ma.fields.Float(required=True, validate=validate.Range(min=-180, max=180))
+    accuracy = ma.fields.Float(allow_none=True, validate=validate.Range(min=0))
+
+
+class ChecklistItemSchema(ma.Schema):
+    key = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
+    text = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class ChecklistItemInSchema(ma.Schema):
+    """An item as an admin writes it: the key is made by the server when omitted."""
+
+    key = ma.fields.String(validate=validate.Length(min=1, max=40))
+    text = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+def _location_consistent(data) -> None:
+    """A position and "no position because …" exclude each other (DESIGN.md: an explicit "no location")."""
+    status, location = data.get("location_status"), data.get("location")
+    if status in ("denied", "unavailable") and location is not None:
+        raise ValidationError({"location_status": ["task.location_status_mismatch"]})
+    if status == "ok" and location is None:
+        raise ValidationError({"location": ["task.location_required"]})
+
+
+# --- the synced records ------------------------------------------------------------------------
+
+
+class TaskRecordSchema(RecordSchema):
+    """A task as it syncs (PROTOCOL.md §11.1). Server-only fields are not required here: the
+    task's rules stamp them before this schema checks the record."""
+
+    type = ma.fields.String(required=True, validate=validate.OneOf(TASK_TYPES))
+    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
+    description = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
+    target_kind = ma.fields.String(required=True, validate=validate.OneOf(TARGET_KINDS))
+    target_id = _ids(required=True)
+    grid_id = _ids(allow_none=True)
+    compound_id = _ids(allow_none=True)
+    building_id = _ids(allow_none=True)
+    household_id = _ids(allow_none=True)
+    assignee_id = _ids(allow_none=True)
+    due_at = UtcDateTime(allow_none=True)
+    priority = ma.fields.String(validate=validate.OneOf(PRIORITIES))
+    checklist = ma.fields.List(ma.fields.Nested(ChecklistItemSchema), allow_none=True, validate=validate.Length(max=MAX_CHECKLIST))
+    status = ma.fields.String(validate=validate.OneOf(TASK_STATUSES))
+    unable_reason = ma.fields.String(allow_none=True, validate=validate.Length(max=500))
+    outcome = ma.fields.String(allow_none=True, validate=validate.OneOf(OUTCOMES))
+    notes = ma.fields.String(allow_none=True, validate=validate.Length(max=4000))
+    checklist_answers = ma.fields.Dict(
+        keys=ma.fields.String(validate=validate.Length(min=1, max=40)),
+        values=ma.fields.String(validate=validate.OneOf(ANSWERS)),
+        allow_none=True,
+    )
+    photos = ma.fields.List(ma.fields.String(validate=SHA256), allow_none=True, validate=validate.Length(max=MAX_PHOTOS))
+    location = ma.fields.Nested(LocationSchema, allow_none=True)
+    location_status = ma.fields.String(allow_none=True, validate=validate.OneOf(LOCATION_STATUSES))
+    started_at = UtcDateTime(allow_none=True)
+    finished_at = UtcDateTime(allow_none=True)
+    status_device_at = UtcDateTime(allow_none=True)
+    status_location = ma.fields.Nested(LocationSchema, allow_none=True)
+    history = ma.fields.List(ma.fields.Dict(), allow_none=True)
+    created_by_id = _ids(allow_none=True)
+    created_at = UtcDateTime(allow_none=True)
+    source_report_id = ma.fields.String(allow_none=True, validate=validate.Length(max=36))
+    batch_id = ma.fields.String(allow_none=True, validate=validate.Length(max=36))
+
+    def check_whole(self, data) -> None:
+        _location_consistent(data)
+
+
+class FieldReportRecordSchema(RecordSchema):
+    """A problem reported from the field (问题上报), as it syncs (PROTOCOL.md §11.2)."""
+
+    category = ma.fields.String(required=True, validate=validate.OneOf(REPORT_CATEGORIES))
+    description = ma.fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    photos = ma.fields.List(ma.fields.String(validate=SHA256), allow_none=True, validate=validate.Length(max=MAX_PHOTOS))
+    location = ma.fields.Nested(LocationSchema, allow_none=True)
+    location_status = ma.fields.String(allow_none=True, validate=validate.OneOf(LOCATION_STATUSES))
+    grid_id = _ids(required=True)
+    building_id = _ids(allow_none=True)
+    household_id = _ids(allow_none=True)
+    reported_at = UtcDateTime(allow_none=True)
+    status = ma.fields.String(validate=validate.OneOf(REPORT_STATUSES))
+    dismiss_reason = ma.fields.String(allow_none=True, validate=validate.Length(max=500))
+    task_id = ma.fields.String(allow_none=True, validate=validate.Length(max=36))
+    created_by_id = _ids(allow_none=True)
+    created_at = UtcDateTime(allow_none=True)
+    handled_by_id = _ids(allow_none=True)
+    handled_at = UtcDateTime(allow_none=True)
+
+    def check_whole(self, data) -> None:
+        _location_consistent(data)
+
+
+task_record_schema = TaskRecordSchema()
+field_report_record_schema = FieldReportRecordSchema()
+
+
+# --- admin endpoints: input ----------------------------------------------------------------
+
+
+class TaskFieldsSchema(ma.Schema):
+    """What an admin says about a task (shared by create, bulk and convert)."""
+
+    type = ma.fields.String(required=True, validate=validate.OneOf(TASK_TYPES), metadata={"description": "visit 入户走访, verify 信息核实, hazard 隐患排查, notice 通知送达, follow_up 诉求跟进, agency 代办服务, other 其他"})
+    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
+    description = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
+    due_at = UtcDateTime(allow_none=True, validate=not_in_past, metadata={"description": "with an offset; not in the past"})
+    priority = ma.fields.String(load_default="normal", validate=validate.OneOf(PRIORITIES))
+    checklist_template_id = _ids(metadata={"description": "copy this template's items (default: the type's template nearest to the grid)"})
+    checklist = ma.fields.List(ma.fields.Nested(ChecklistItemInSchema), validate=validate.Length(max=MAX_CHECKLIST), metadata={"description": "explicit items instead of a template ([] for none)"})
+
+
+class TaskCreateSchema(TaskFieldsSchema):
+    target_kind = ma.fields.String(required=True, validate=validate.OneOf(TARGET_KINDS))
+    target_id = _ids(required=True)
+    assignee_id = _ids(allow_none=True, metadata={"description": "omitted: the grid's worker; null: unassigned"})
+
+
+class TaskBulkSchema(TaskFieldsSchema):
+    org_unit_id = _ids(required=True, metadata={"description": "every target inside this org subtree"})
+    target_kind = ma.fields.String(required=True, validate=validate.OneOf(("grid", "compound", "building")))
+    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=120), metadata={"description": "\"{target}\" is replaced by each target's name"})
+
+
+class TaskUpdateSchema(ma.Schema):
+    type = ma.fields.String(validate=validate.OneOf(TASK_TYPES))
+    title = ma.fields.String(validate=validate.Length(min=1, max=120))
+    description = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
+    due_at = UtcDateTime(allow_none=True, validate=not_in_past)
+    priority = ma.fields.String(validate=validate.OneOf(PRIORITIES))
+    checklist = ma.fields.List(ma.fields.Nested(ChecklistItemInSchema), allow_none=True, validate=validate.Length(max=MAX_CHECKLIST))
+
+    @validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ValidationError("task.nothing_to_change", "_schema")
+
+
+class ReassignSchema(ma.Schema):
+    assignee_id = _ids(required=True, allow_none=True, metadata={"description": "a grid worker of the task's grid; null: unassigned"})
+
+
+class CancelSchema(ma.Schema):
+    reason = ma.fields.String(allow_none=True, validate=validate.Length(max=500))
+
+
+class ReopenSchema(ma.Schema):
+    assignee_id = _ids(allow_none=True, metadata={"description": "omitted: keep the assignee"})
+    due_at = UtcDateTime(allow_none=True, validate=not_in_past)
+
+
+class TaskListArgsSchema(PageArgsSchema):
+    org_unit_id = _query_id(metadata={"description": "only tasks in grids inside this org subtree"})
+    status = ma.fields.String(validate=validate.OneOf(TASK_STATUSES))
+    type = ma.fields.String(validate=validate.OneOf(TASK_TYPES))
+    grid_id = _query_id()
+    compound_id = _query_id()
+    assignee_id = _query_id()
+    unassigned = ma.fields.Boolean()
+    overdue = ma.fields.Boolean(metadata={"description": "open (assigned or in progress) and past its due time"})
+    batch_id = ma.fields.String(validate=validate.Length(max=36))
+    q = ma.fields.String(validate=validate.Length(max=40), metadata={"description": "title contains"})
+
+
+class ProgressArgsSchema(ma.Schema):
+    org_unit_id = _query_id(metadata={"description": "default: your whole jurisdiction"})
+    type = ma.fields.String(validate=validate.OneOf(TASK_TYPES))
+    batch_id = ma.fields.String(validate=validate.Length(max=36))
+
+
+class ReportListArgsSchema(PageArgsSchema):
+    status = ma.fields.String(load_default="new", validate=validate.OneOf((*REPORT_STATUSES, "all")))
+    org_unit_id = _query_id()
+    grid_id = _query_id()
+    category = ma.fields.String(validate=validate.OneOf(REPORT_CATEGORIES))
+
+
+class ConvertSchema(ma.Schema):
+    """Overrides of the prefilled task (GET …/draft); everything omitted comes from the draft."""
+
+    type = ma.fields.String(validate=validate.OneOf(TASK_TYPES))
+    title = ma.fields.String(validate=validate.Length(min=1, max=120))
+    description = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
+    target_kind = ma.fields.String(validate=validate.OneOf(TARGET_KINDS))
+    target_id = _ids()
+    assignee_id = _ids(allow_none=True)
+    due_at = UtcDateTime(allow_none=True, validate=not_in_past)
+    priority = ma.fields.String(validate=validate.OneOf(PRIORITIES))
+    checklist_template_id = _ids()
+
+
+class DismissSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class TemplateCreateSchema(ma.Schema):
+    task_type = ma.fields.String(required=True, validate=validate.OneOf(TASK_TYPES))
+    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
+    items = ma.fields.List(ma.fields.Nested(ChecklistItemInSchema), required=True, validate=validate.Length(min=1, max=MAX_CHECKLIST))
+    org_unit_id = _ids(allow_none=True, metadata={"description": "where it applies (its subtree); null: city-wide (city admins)"})
+    active = ma.fields.Boolean(load_default=True)
+
+
+class TemplateUpdateSchema(ma.Schema):
+    name = ma.fields.String(validate=validate.Length(min=1, max=80))
+    items = ma.fields.List(ma.fields.Nested(ChecklistItemInSchema), validate=validate.Length(min=1, max=MAX_CHECKLIST))
+    active = ma.fields.Boolean()
+
+
+class TemplateListArgsSchema(ma.Schema):
+    task_type = ma.fields.String(validate=validate.OneOf(TASK_TYPES))
+    include_inactive = ma.fields.Boolean(load_default=False)
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+class TaskViewSchema(TaskRecordSchema):
+    id = ma.fields.String()
+    version = ma.fields.Integer()
+    overdue = ma.fields.Boolean()
+    grid_name = ma.fields.String(allow_none=True)
+    compound_name = ma.fields.String(allow_none=True)
+    building_name = ma.fields.String(allow_none=True)
+    assignee_name = ma.fields.String(allow_none=True)
+
+
+class BulkGridSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class SkippedTargetSchema(ma.Schema):
+    target_kind = ma.fields.String()
+    target_id = ma.fields.Integer()
+    name = ma.fields.String()
+    reason = ma.fields.String(metadata={"description": "why no task was made for it (localized)"})
+
+
+class BulkResultSchema(ma.Schema):
+    batch_id = ma.fields.String()
+    created = ma.fields.Integer()
+    assigned = ma.fields.Integer()
+    unassigned = ma.fields.Integer(metadata={"description": "tasks made in grids that have no grid worker"})
+    unassigned_grids = ma.fields.List(ma.fields.Nested(BulkGridSchema), metadata={"description": "grids without a worker: their tasks wait for one"})
+    skipped = ma.fields.List(ma.fields.Nested(SkippedTargetSchema), metadata={"description": "targets in no grid"})
+    message = ma.fields.String(metadata={"description": "a sentence for the admin (localized)"})
+
+
+class StatusCountsSchema(ma.Schema):
+    total = ma.fields.Integer()
+    assigned = ma.fields.Integer()
+    in_progress = ma.fields.Integer()
+    done = ma.fields.Integer()
+    unable = ma.fields.Integer()
+    cancelled = ma.fields.Integer()
+    overdue = ma.fields.Integer()
+    unassigned = ma.fields.Integer(metadata={"description": "open tasks without an assignee"})
+
+
+class GridProgressSchema(StatusCountsSchema):
+    grid_id = ma.fields.Integer()
+    grid_name = ma.fields.String()
+    community_id = ma.fields.Integer()
+    community_name = ma.fields.String()
+    workers = ma.fields.List(ma.fields.String(), metadata={"description": "display names of the grid's workers"})
+
+
+class ProgressSchema(ma.Schema):
+    generated_at = UtcDateTime()
+    totals = ma.fields.Nested(StatusCountsSchema)
+    grids = ma.fields.List(ma.fields.Nested(GridProgressSchema), metadata={"description": "every grid of the subtree, tasks or not"})
+
+
+class FieldReportViewSchema(FieldReportRecordSchema):
+    id = ma.fields.String()
+    version = ma.fields.Integer()
+    grid_name = ma.fields.String(allow_none=True)
+    reporter_name = ma.fields.String(allow_none=True)
+    place_name = ma.fields.String(allow_none=True)
+
+
+class TaskDraftSchema(ma.Schema):
+    type = ma.fields.String()
+    title = ma.fields.String()
+    description = ma.fields.String(allow_none=True)
+    target_kind = ma.fields.String()
+    target_id = ma.fields.Integer()
+    target_name = ma.fields.String()
+    assignee_id = ma.fields.Integer(allow_none=True)
+    priority = ma.fields.String()
+    source_report_id = ma.fields.String()
+
+
+class ConvertResultSchema(ma.Schema):
+    report = ma.fields.Nested(FieldReportViewSchema)
+    task = ma.fields.Nested(TaskViewSchema)
+
+
+class TemplateSchema(ma.Schema):
+    id = ma.fields.Integer()
+    task_type = ma.fields.String()
+    name = ma.fields.String()
+    items = ma.fields.List(ma.fields.Nested(ChecklistItemSchema))
+    org_unit_id = ma.fields.Integer(allow_none=True)
+    active = ma.fields.Boolean()
+    created_at = UtcDateTime()
+
+
+TaskPageSchema = page_of(TaskViewSchema)
+FieldReportPageSchema = page_of(FieldReportViewSchema)

@@ -1,0 +1,272 @@
+"""The admins' task actions: create one, create one per target of an org subtree, edit,
+reassign, cancel, reopen. Every write goes through the sync engine as a mutation made by the
+server on the admin's behalf, so it is checked by the same rules as a phone's, logged in the
+change log (workers pull it) and poked to the rooms of its buckets after the commit."""
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+
+from sync import MAX_BATCH, Engine, Mutation, MutationResult
+
+from server import authz
+from server.audit.service import record as audit
+from server.errors import Forbidden, Invalid, NotFound
+from server.extensions import db
+from server.i18n import _, translate_field_message
+from server.org.models import Building, Compound, OrgUnit
+from server.sync import pokes
+from server.sync.registry import bindings
+from server.sync.service import actor_for
+from server.sync.store import SqlStore
+from server.tasks import places, rules, templates
+from server.tasks.fields import iso
+from server.tasks.models import Task
+
+
+class Writer:
+    """Server-made mutations of one admin action, pushed through the engine in batches of
+    MAX_BATCH (each batch a push: one lock, one read of the records, one upsert of the log),
+    in the caller's transaction. `commit()` ends it and pokes the touched buckets."""
+
+    def __init__(self, user):
+        registered = bindings()
+        self.store = SqlStore(registered)
+        self.engine = Engine(self.store, [b.entity() for b in registered.values()])
+        self.actor = actor_for(user)
+        self.client_id = f"api:{user.id}"
+
+    def push(self, mutations: list[Mutation], extra: dict | None = None) -> list[MutationResult]:
+        """Push in batches; `extra`: server-only values per record id (rules.server_values)."""
+        results = []
+        made = {m.record_id: {} for m in mutations}
+        made.update(extra or {})
+        with rules.server_values(made):
+            for start in range(0, len(mutations), MAX_BATCH):
+                results += self.engine.push(self.actor, self.client_id, mutations[start : start + MAX_BATCH])
+        return results
+
+    def commit(self) -> None:
+        """Commit the action, then poke the buckets it touched (never before, PROTOCOL.md §8)."""
+        db.session.commit()
+        pokes.notify(self.store.touched)
+
+
+def mutation(entity: str, record_id: str, op: str, fields: dict, base_version: int | None = None) -> Mutation:
+    """A server-made mutation with a fresh id."""
+    return Mutation(str(uuid.uuid4()), entity, record_id, op, fields, base_version)
+
+
+def raise_refusal(result: MutationResult, prefix: str = ""):
+    """A refused server-made mutation as the API's error: 404 when out of scope, else 422."""
+    error = result.error
+    message = _(f"sync.rejected.{error['code']}")
+    fields = {f"{prefix}{k}": [translate_field_message(m) for m in v] for k, v in error["fields"].items()}
+    db.session.rollback()
+    if error["code"] in ("out_of_scope", "not_found"):
+        raise NotFound(message, fields)
+    raise Invalid(message, fields or {"_schema": [message]}, code=error["code"])
+
+
+def _values(data: dict) -> dict:
+    """API input → synced values (instants as canonical text)."""
+    return {name: iso(value) if isinstance(value, datetime) else value for name, value in data.items()}
+
+
+# --- where tasks go ------------------------------------------------------------------------------
+
+
+def _within(user, path: str) -> bool:
+    s = authz.scopes_of(user)
+    return s.is_root_admin or any(path.startswith(p) for p in s.admin_paths)
+
+
+def target_place(user, kind: str, target_id: int, field: str = "target_id") -> places.Place:
+    """The place of a target the admin may give tasks for, or a 422 saying what is wrong."""
+    place = places.place_of(kind, target_id)
+    if place is None or not _within(user, place.org_path):
+        raise Invalid(_("task.target_missing"), {field: [_("task.target_missing")]}, code="target_missing")
+    if place.grid_id is None:
+        raise Invalid(_("task.target_no_grid"), {field: [_("task.target_no_grid")]}, code="target_no_grid")
+    return place
+
+
+def checklist_of(user, data: dict) -> dict:
+    """{"checklist": items} from a named template or explicit items; {} lets the rules copy the
+    type's default template."""
+    if data.get("checklist_template_id"):
+        return {"checklist": templates.items_of(user, data["checklist_template_id"], data["type"])}
+    if "checklist" in data:
+        return {"checklist": templates.with_keys(data["checklist"]) if data["checklist"] else []}
+    return {}
+
+
+def task_fields(data: dict, place: places.Place, checklist: dict, title: str | None = None) -> dict:
+    """A new task's synced values from the admin's input (defaults: the grid's worker);
+    `checklist` is what checklist_of() made of the input."""
+    assignee = data["assignee_id"] if "assignee_id" in data else places.grid_worker_of(place.grid_id)
+    fields = {
+        "type": data["type"],
+        "title": title or data["title"],
+        "target_kind": data["target_kind"],
+        "target_id": data["target_id"],
+        "priority": data.get("priority") or "normal",
+        **checklist,
+    }
+    for name in ("description", "due_at"):
+        if data.get(name) is not None:
+            fields[name] = data[name]
+    if assignee is not None:
+        fields["assignee_id"] = assignee
+    return _values(fields)
+
+
+# --- one task ------------------------------------------------------------------------------------
+
+
+def create_task(user, data: dict) -> str:
+    """Create one task for a target in the admin's jurisdiction; returns its id."""
+    authz.require(user, "tasks.manage")
+    place = target_place(user, data["target_kind"], data["target_id"])
+    if data.get("assignee_id") is not None and data["assignee_id"] not in places.grid_workers(place.grid_id):
+        raise Invalid(_("task.assignee_not_in_grid"), {"assignee_id": [_("task.assignee_not_in_grid")]}, code="assignee_not_in_grid")
+    record_id = str(uuid.uuid4())
+    writer = Writer(user)
+    (result,) = writer.push([mutation("task", record_id, "create", task_fields(data, place, checklist_of(user, data)))])
+    if result.status == "rejected":
+        raise_refusal(result)
+    audit("task.create", actor=user, task_id=record_id, target_kind=data["target_kind"], target_id=data["target_id"])
+    writer.commit()
+    return record_id
+
+
+def managed_task(user, task_id: str) -> Task:
+    """A task the admin may change: visible, and its grid inside the admin's jurisdiction."""
+    authz.require(user, "tasks.manage")
+    task = db.session.scalar(select(Task).where(Task.id == task_id, Task.deleted.is_(False), authz.visible(user, Task)))
+    if task is None:
+        raise NotFound(_("error.not_found"))
+    grid = db.session.get(OrgUnit, task.grid_id)
+    if not authz.can(user, "tasks.manage_in", grid):
+        raise Forbidden(_("error.forbidden"))
+    return task
+
+
+def _change(user, task_id: str, fields: dict, action: str, reason: str | None = None, **details) -> str:
+    task = managed_task(user, task_id)
+    writer = Writer(user)
+    extra = {task.id: {"reason": reason}} if reason else None
+    version = task.version  # the engine writes into this very row
+    (result,) = writer.push([mutation("task", task.id, "update", _values(fields), version)], extra)
+    if result.status == "rejected":
+        raise_refusal(result)
+    if result.version != version:  # not a no-op (e.g. cancelling a cancelled task)
+        audit(action, actor=user, task_id=task_id, fields=sorted(fields), **details)
+    writer.commit()
+    return task_id
+
+
+def edit_task(user, task_id: str, changes: dict) -> str:
+    """Change what a task is (type, title, description, due time, priority, checklist)."""
+    if changes.get("checklist"):
+        changes = {**changes, "checklist": templates.with_keys(changes["checklist"])}
+    return _change(user, task_id, changes, "task.update")
+
+
+def reassign_task(user, task_id: str, assignee_id: int | None) -> str:
+    """Give the task to another grid worker of its grid (or to nobody)."""
+    task = managed_task(user, task_id)
+    if assignee_id is not None and assignee_id not in places.grid_workers(task.grid_id):
+        raise Invalid(_("task.assignee_not_in_grid"), {"assignee_id": [_("task.assignee_not_in_grid")]}, code="assignee_not_in_grid")
+    return _change(user, task_id, {"assignee_id": assignee_id}, "task.reassign", previous=task.assignee_id, assignee_id=assignee_id)
+
+
+def cancel_task(user, task_id: str, reason: str | None) -> str:
+    """Cancel a task that is not done; the reason goes into its history."""
+    return _change(user, task_id, {"status": "cancelled"}, "task.cancel", reason=reason)
+
+
+def reopen_task(user, task_id: str, data: dict) -> str:
+    """Give a cancelled, unable or done task out again (optionally to someone else, by a new time)."""
+    fields = {"status": "assigned", **{k: data[k] for k in ("assignee_id", "due_at") if k in data}}
+    return _change(user, task_id, fields, "task.reopen")
+
+
+# --- one task per target of a subtree ----------------------------------------------------------
+
+
+def _targets(kind: str, unit: OrgUnit) -> list[int]:
+    units = select(OrgUnit.id).where(authz.subtree_of(unit.path))
+    if kind == "grid":
+        query = select(OrgUnit.id).where(authz.subtree_of(unit.path), OrgUnit.kind == "grid")
+    elif kind == "compound":
+        query = select(Compound.id).where(Compound.community_id.in_(units))
+    else:
+        query = select(Building.id).join(Compound, Compound.id == Building.compound_id).where(Compound.community_id.in_(units))
+    return list(db.session.scalars(query.order_by("id")))
+
+
+def bulk_create(user, data: dict) -> dict:
+    """One task per grid, compound or building of an org subtree, each assigned to its grid's
+    worker, in one transaction (PROTOCOL.md §11.3). Targets in no grid are skipped and listed."""
+    authz.require(user, "tasks.manage")
+    unit = db.session.get(OrgUnit, data["org_unit_id"])
+    if unit is None or not authz.can(user, "tasks.manage_in", unit):
+        raise NotFound(_("error.not_found"), {"org_unit_id": [_("error.not_found")]})
+    kind = data["target_kind"]
+    ids = _targets(kind, unit)
+    places.prime(kind, ids)
+    found = [(target_id, places.place_of(kind, target_id)) for target_id in ids]
+    skipped = [
+        {"target_kind": kind, "target_id": target_id, "name": place.name, "reason": _("task.target_no_grid" if place.grid_id is None else "task.grid_outside")}
+        for target_id, place in found if place.grid_id is None or not _within(user, place.org_path)
+    ]
+    found = [(target_id, place) for target_id, place in found if place.grid_id is not None and _within(user, place.org_path)]
+    places.prime_grid_workers({place.grid_id for _, place in found})
+    batch_id = str(uuid.uuid4())
+    checklist = checklist_of(user, data)
+    mutations, unassigned_grids = [], {}
+    for target_id, place in found:
+        target = {**data, "target_kind": kind, "target_id": target_id}
+        fields = task_fields(target, place, checklist, data["title"].replace("{target}", place.name)[:120])
+        if "assignee_id" not in fields:
+            unassigned_grids[place.grid_id] = True
+        mutations.append(mutation("task", str(uuid.uuid4()), "create", fields))
+    writer = Writer(user)
+    results = writer.push(mutations, {m.record_id: {"batch_id": batch_id} for m in mutations})
+    for index, result in enumerate(results):
+        if result.status == "rejected":
+            raise_refusal(result, prefix=f"targets.{mutations[index].fields['target_id']}.")
+    unassigned = sum(1 for m in mutations if "assignee_id" not in m.fields)
+    audit("task.bulk_create", actor=user, batch_id=batch_id, org_unit_id=unit.id, target_kind=kind, created=len(mutations), unassigned=unassigned, skipped=len(skipped))
+    writer.commit()
+    grids = _grid_names(unassigned_grids)
+    return {
+        "batch_id": batch_id,
+        "created": len(mutations),
+        "assigned": len(mutations) - unassigned,
+        "unassigned": unassigned,
+        "unassigned_grids": grids,
+        "skipped": skipped,
+        "message": _bulk_message(len(mutations), unassigned, grids, skipped),
+    }
+
+
+def _grid_names(grid_ids: Iterable[int]) -> list[dict]:
+    ids = sorted(grid_ids)
+    if not ids:
+        return []
+    return [{"id": i, "name": n} for i, n in db.session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(ids)).order_by(OrgUnit.id))]
+
+
+def _bulk_message(created: int, unassigned: int, grids: list[dict], skipped: list[dict]) -> str:
+    message = _("task.bulk_created", count=created)
+    if unassigned:
+        message += _("task.bulk_unassigned", count=unassigned, grids="、".join(g["name"] for g in grids))
+    no_grid = sum(1 for target in skipped if target["reason"] == _("task.target_no_grid"))
+    if no_grid:
+        message += _("task.bulk_skipped", count=no_grid)
+    if len(skipped) > no_grid:
+        message += _("task.bulk_outside", count=len(skipped) - no_grid)
+    return message

@@ -1,0 +1,59 @@
+"""The admin's browser for the end-to-end tests: a desk-sized window in Chinese at the community
+office (Xuchang time), signed in as 河西社区's admin; screenshots of a screen at phone and desk
+width under /tmp/redgrid-shots/admin-*.png for a person to look at."""
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import PHONE, wait_until
+from tests.e2e.test_shell import sign_in
+
+SHOTS = Path("/tmp/redgrid-shots")
+DESK = {"width": 1280, "height": 800}
+HEXI_ADMIN = "13800000002"
+
+
+@pytest.fixture
+def desk(browser):
+    """The admin's computer: a second browser profile, beside the worker's phone."""
+    ctx = browser.new_context(viewport=DESK, locale="zh-CN", timezone_id="Asia/Shanghai")
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def desk_page(desk):
+    page = desk.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    assert errors == [], f"JavaScript errors on the admin's page: {errors}"
+
+
+def admin_signs_in(page, base: str, phone: str = HEXI_ADMIN) -> None:
+    sign_in(page, base, phone)
+    page.get_by_test_id("admin-home").wait_for()
+    wait_until(page, "import('/js/sync-client.js').then((c) => c.getStatus().state === 'idle')", timeout=30)
+
+
+def shoot(page, name: str) -> None:
+    """admin-<name>-360.png and admin-<name>-1280.png, full length; the window size is restored."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    before = page.viewport_size
+    page.evaluate("window.scrollTo(0, 0)")
+    for size in (PHONE, DESK):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(200)
+        page.screenshot(path=str(SHOTS / f"admin-{name}-{size['width']}.png"), full_page=True)
+    page.set_viewport_size(before)
+    page.wait_for_timeout(100)
+
+
+def text_of(page, selector: str) -> str:
+    """The text of the first element matching a CSS selector ('' when there is none)."""
+    return page.evaluate("(s) => document.querySelector(s)?.textContent ?? ''", selector)
+
+
+def grid_count(page, grid_id: int, key: str) -> str:
+    """A figure of a grid's progress row, e.g. how many are done."""
+    return text_of(page, f'[data-testid=progress-grid][data-grid-id="{grid_id}"] [data-count={key}] .pill__value')
