@@ -15,7 +15,7 @@ from server.audit.service import record as audit
 from server.errors import Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.i18n import _, translate_field_message
-from server.org.models import Building, Compound, OrgUnit
+from server.org.models import Building, Compound, GridCoverage, OrgUnit
 from server.sync import pokes
 from server.sync.registry import bindings
 from server.sync.service import actor_for
@@ -197,10 +197,24 @@ def reopen_task(user, task_id: str, data: dict) -> str:
 
 
 def _targets(kind: str, unit: OrgUnit) -> list[int]:
-    units = select(OrgUnit.id).where(authz.subtree_of(unit.path))
+    """The targets of a bulk creation inside `unit`. Compounds belong to communities; below a
+    community (a grid, a courtyard) the grids' coverage says which compounds and buildings are in."""
     if kind == "grid":
         query = select(OrgUnit.id).where(authz.subtree_of(unit.path), OrgUnit.kind == "grid")
-    elif kind == "compound":
+        return list(db.session.scalars(query.order_by("id")))
+    if unit.kind in ("grid", "courtyard"):
+        grids = select(OrgUnit.id).where(authz.subtree_of(unit.path), OrgUnit.kind == "grid")
+        covered = select(GridCoverage).where(GridCoverage.grid_id.in_(grids)).subquery()
+        compounds = select(covered.c.compound_id).where(covered.c.compound_id.is_not(None))
+        if kind == "compound":
+            # A compound counts when the grid covers it whole or covers some of its buildings.
+            partly = select(Building.compound_id).where(Building.id.in_(select(covered.c.building_id).where(covered.c.building_id.is_not(None))))
+            query = select(Compound.id).where(Compound.id.in_(compounds) | Compound.id.in_(partly))
+        else:
+            query = select(Building.id).where(Building.compound_id.in_(compounds) | Building.id.in_(select(covered.c.building_id)))
+        return list(db.session.scalars(query.order_by("id")))
+    units = select(OrgUnit.id).where(authz.subtree_of(unit.path))
+    if kind == "compound":
         query = select(Compound.id).where(Compound.community_id.in_(units))
     else:
         query = select(Building.id).join(Compound, Compound.id == Building.compound_id).where(Compound.community_id.in_(units))

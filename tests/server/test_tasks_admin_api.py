@@ -309,3 +309,16 @@ def test_malformed_targets_through_sync_are_refused_not_crashed(admin, world):
     for target_kind, target_id in (("building", [1]), ("building", "1"), ("building", True), ({"a": 1}, 1), ("building", -3)):
         result = push_one(admin, create("task", f"t-{target_id}-{target_kind}", type="visit", title="走访", target_kind=target_kind, target_id=target_id), client_id="desk")
         assert result["error"]["code"] == "out_of_scope", (target_kind, target_id)
+
+
+def test_bulk_inside_one_grid_takes_what_the_grid_covers(admin, world, db):
+    """Below a community, compounds and buildings are a grid's by coverage: g1 covers 河西小区
+    whole, g2 covers one building of 文峰苑."""
+    g1 = admin.send("POST", "/api/tasks/bulk", json={"org_unit_id": world.g1, "target_kind": "building", "type": "hazard", "title": "{target} 消防检查"}).get_json()
+    assert g1["created"] == 2, g1
+    targets = db.session.scalars(select(Task.target_id).where(Task.batch_id == g1["batch_id"]).order_by(Task.target_id)).all()
+    assert targets == [world.b_hexi1, world.b_hexi2]
+    g2 = admin.send("POST", "/api/tasks/bulk", json={"org_unit_id": world.g2, "target_kind": "building", "type": "hazard", "title": "{target} 消防检查"}).get_json()
+    assert g2["created"] == 1 and db.session.scalar(select(Task.target_id).where(Task.batch_id == g2["batch_id"])) == world.b_wenfeng1
+    compounds = admin.send("POST", "/api/tasks/bulk", json={"org_unit_id": world.g2, "target_kind": "compound", "type": "verify", "title": "核实{target}"}).get_json()
+    assert compounds["created"] == 1 and db.session.scalar(select(Task.target_id).where(Task.batch_id == compounds["batch_id"])) == world.wenfeng_yuan
