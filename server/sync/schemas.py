@@ -1,5 +1,7 @@
 """Envelopes of the sync endpoints (PROTOCOL.md §5.2, §6.1). The mutations inside are checked
 by the sync library, their fields by each entity's schema."""
+from datetime import timezone
+
 import marshmallow as ma
 from marshmallow import validate
 
@@ -64,14 +66,24 @@ class PushResultSchema(ma.Schema):
     results = ma.fields.List(ma.fields.Nested(ResultSchema))
 
 
+class Instant(ma.fields.DateTime):
+    """A server time, stored in UTC. SQLite hands it back without its offset: written with it,
+    so that a phone in UTC+8 does not read it as local time."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 class ConflictRecordSchema(FieldConflictSchema):
     id = ma.fields.Integer()
     entity = ma.fields.String()
     record_id = ma.fields.String()
     mutation_id = ma.fields.String()
     user_id = ma.fields.Integer()
-    created_at = ma.fields.DateTime()
-    resolved_at = ma.fields.DateTime(allow_none=True)
+    created_at = Instant()
+    resolved_at = Instant(allow_none=True)
     resolved_by_id = ma.fields.Integer(allow_none=True)
     resolution = ma.fields.String(allow_none=True)
     losing_value = ma.fields.Raw(allow_none=True)

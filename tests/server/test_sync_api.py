@@ -1,5 +1,6 @@
 """The sync endpoints over HTTP: scope, idempotency, conflicts and their resolution, errors."""
 import uuid
+from datetime import datetime, timedelta
 
 import pytest
 from flask import has_app_context
@@ -123,6 +124,9 @@ def test_conflict_is_kept_and_an_admin_resolves_it(app, world, notes_in_grids, d
     resolved = admin.send("POST", f"/api/sync/conflicts/{mine[0]['id']}/resolve", json={"resolution": "use_losing"})
     assert resolved.status_code == 200
     assert resolved.get_json()["current_value"] == "网格员改的标题" and resolved.get_json()["resolution"] == "use_losing"
+    # Server times carry their offset on both databases (SQLite gives them back naive).
+    for name in ("created_at", "resolved_at"):
+        assert datetime.fromisoformat(resolved.get_json()[name]).utcoffset() == timedelta(0), resolved.get_json()[name]
     # It syncs like any change, and is audited; resolving twice is a conflict.
     page = pull(worker).get_json()
     assert page["changes"][0]["data"]["title"] == "网格员改的标题" and page["changes"][0]["version"] == 3
