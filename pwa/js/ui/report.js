@@ -14,7 +14,7 @@ import { categoryLabel } from './format.js';
 import { locationField } from './location.js';
 import { goBack } from './nav.js';
 import { photoField } from './photos.js';
-import { clearOnChange, fixingNote, saveBar, textArea } from './task-complete.js';
+import { clearOnChange, loadFailed, saveBar, saveFailed, showForm, textArea } from './task-complete.js';
 
 const MAX_DESCRIPTION = 2000; // server/tasks/models.py
 
@@ -126,15 +126,10 @@ export function reportScreen({ me, query }) {
         flash = t('report.saved');
         goBack('/');
       } catch (err) {
-        console.error('could not save the report', err);
-        bar.alert.textContent = t('form.save_failed');
-        bar.busy(false);
+        saveFailed(bar, 'could not save the report', err);
       }
     });
-    body.replaceChildren(...[fix ? fixingNote(fix) : null, form].filter(Boolean));
-  }).catch((err) => {
-    console.error('could not open the report form', err);
-    body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
-  });
+    showForm(body, form, fix);
+  }).catch((err) => loadFailed(body, 'could not open the report form', err));
   return screen;
 }

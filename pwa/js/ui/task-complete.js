@@ -134,16 +134,11 @@ export function completeScreen({ params, query }) {
         else await completeTask(task, id, report);
         goBack(backTo);
       } catch (err) {
-        console.error('could not save the report', err);
-        bar.alert.textContent = t('form.save_failed');
-        bar.busy(false);
+        saveFailed(bar, 'could not save the report', err);
       }
     });
-    body.replaceChildren(...[fix ? fixingNote(fix) : null, form].filter(Boolean));
-  }).catch((err) => {
-    console.error('could not open the form', err);
-    body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
-  });
+    showForm(body, form, fix);
+  }).catch((err) => loadFailed(body, 'could not open the form', err));
   return screen;
 }
 
@@ -177,17 +172,32 @@ export function unableScreen({ params, query }) {
         else await markUnable(id, values);
         goBack(backTo);
       } catch (err) {
-        console.error('could not save', err);
-        bar.alert.textContent = t('form.save_failed');
-        bar.busy(false);
+        saveFailed(bar, 'could not save', err);
       }
     });
-    body.replaceChildren(...[fix ? fixingNote(fix) : null, form].filter(Boolean));
-  }).catch((err) => {
-    console.error('could not open the form', err);
-    body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
-  });
+    showForm(body, form, fix);
+  }).catch((err) => loadFailed(body, 'could not open the form', err));
   return screen;
 }
 
 export { clearOnChange, fixingNote, frame, saveBar, textArea };
+
+// The ends every form screen shares (completion, unable, problem report).
+
+/** A save that failed on the phone itself: say so on the bar and let the user try again. */
+export function saveFailed(bar, what, err) {
+  console.error(what, err);
+  bar.alert.textContent = t('form.save_failed');
+  bar.busy(false);
+}
+
+/** The form, under the note of the refused edit it fixes, if any. */
+export function showForm(body, form, fix) {
+  body.replaceChildren(...[fix ? fixingNote(fix) : null, form].filter(Boolean));
+}
+
+/** The form could not be opened (its record or outbox entry did not load). */
+export function loadFailed(body, what, err) {
+  console.error(what, err);
+  body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
+}
