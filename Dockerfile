@@ -17,8 +17,8 @@ COPY server/ server/
 COPY sync/ sync/
 COPY migrations/ migrations/
 RUN pip install -e . && mkdir -p /app/instance && chown redgrid:redgrid /app/instance
-COPY --from=pwa /src/pwa/ pwa/
-RUN rm -rf pwa/node_modules
+# Only the built PWA: the server sends pwa/dist/, never the sources.
+COPY --from=pwa /src/pwa/dist/ pwa/dist/
 USER redgrid
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \

@@ -1,127 +1,236 @@
-// Copies third-party client libraries from node_modules into vendor/ (never committed), then
-// checks what the service worker precaches and writes vendor/shell-version.js for it.
-// Run after `npm install` and after changing any shell file: `npm run build`.
+// Builds the PWA into dist/, which is what the server sends (server/web/routes.py) — never the
+// sources. Run after `npm ci` and after changing any file of the app: `npm run build`.
+//
+// - JavaScript: esbuild bundles js/ with the npm packages it imports (idb, socket.io-client),
+//   minified, split into shared chunks. Modules keep their URL (/js/app.js …) when they are an
+//   entry: the app's start, and the modules tests and benches import by URL (one instance with
+//   the app's, as chunks are shared). Chunks carry a content hash in their name.
+// - Lazy screens (`import()` of ui/admin-*.js) become chunks of their own: a grid worker's phone
+//   precaches and parses only what the worker's screens need; an admin's phone caches the admin
+//   chunks after sign-in (the service worker's `cache-lazy` message, js/app.js).
+// - CSS and the catalogs are minified; every text file gets .gz and .br twins, sent as they are
+//   by the server (no compression per request).
+// - dist/sw.js gets the shell's file lists and version (a hash of them all): any change to the
+//   app ships as a new service worker and a fresh cache.
+// - Checks that fail the build: catalogs with different keys, a literal t('key') missing from
+//   the catalog, inline script or style in index.html (the CSP forbids both).
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+
+import * as esbuild from 'esbuild';
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
-const VENDOR = path.join(ROOT, 'vendor');
-// Folders whose every file must be precached, or the app breaks offline.
-const SHELL_DIRS = ['js', 'css', 'i18n', 'icons', 'vendor/idb', 'vendor/socket.io'];
+const DIST = path.join(ROOT, 'dist');
+// Entries: the app, and the modules tests and benches import by URL (`await import('/js/db.js')`).
+const ENTRIES = ['app', 'db', 'outbox', 'photos', 'session', 'sync-client', 'sync-pull', 'sync-push'];
+// Screens only admins open: not precached on every phone (see splitOutputs).
+const ADMIN = /^js\/ui\/admin-/;
+const COPIED = ['index.html', 'manifest.webmanifest', 'favicon.ico', 'icons'];
+const COMPRESSIBLE = /\.(js|css|json|html|webmanifest|txt|ico|svg)$/;
+// What the sources already need (Object.hasOwn, crypto.randomUUID): Chrome 93, Safari 15.4, Firefox 92.
+const TARGET = ['chrome93', 'safari15.4', 'firefox92'];
 
 const problems = [];
-
-/** Copies an ES module and every module it imports by relative path. */
-async function copyModuleGraph(fromDir, entry, toDir) {
-  const seen = new Set();
-  const queue = [entry];
-  while (queue.length) {
-    const rel = queue.shift();
-    if (seen.has(rel)) continue;
-    seen.add(rel);
-    const source = await readFile(path.join(fromDir, rel), 'utf8');
-    await mkdir(path.dirname(path.join(toDir, rel)), { recursive: true });
-    await writeFile(path.join(toDir, rel), source);
-    // `from './x.js'`, `import './x.js'` and `import('./x.js')`
-    for (const [, spec] of source.matchAll(/\b(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
-      if (!spec.startsWith('.')) problems.push(`${rel} imports bare specifier ${spec}: the browser cannot load it`);
-      else queue.push(path.posix.normalize(path.posix.join(path.posix.dirname(rel), spec)));
-    }
-  }
-  return [...seen];
-}
-
-async function vendorIdb() {
-  const pkgDir = path.join(ROOT, 'node_modules', 'idb');
-  const pkg = JSON.parse(await readFile(path.join(pkgDir, 'package.json'), 'utf8'));
-  const out = path.join(VENDOR, 'idb');
-  const files = await copyModuleGraph(path.join(pkgDir, 'build'), 'index.js', out);
-  await copyFile(path.join(pkgDir, 'LICENSE'), path.join(out, 'LICENSE')); // ISC: keep the notice
-  return { name: 'idb', version: pkg.version, files };
-}
-
-/** socket.io-client's own ES module build: one self-contained file. */
-async function vendorSocketIo() {
-  const pkgDir = path.join(ROOT, 'node_modules', 'socket.io-client');
-  const pkg = JSON.parse(await readFile(path.join(pkgDir, 'package.json'), 'utf8'));
-  const out = path.join(VENDOR, 'socket.io');
-  await mkdir(out, { recursive: true });
-  await copyFile(path.join(pkgDir, 'dist', 'socket.io.esm.min.js'), path.join(out, 'socket.io.esm.min.js'));
-  await copyFile(path.join(pkgDir, 'LICENSE'), path.join(out, 'LICENSE')); // MIT: keep the notice
-  return { name: 'socket.io-client', version: pkg.version };
-}
+const posix = (p) => p.split(path.sep).join('/');
+const url = (file) => '/' + posix(path.relative(DIST, file));
 
 async function listFiles(dir) {
-  const entries = await readdir(path.join(ROOT, dir), { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile() && e.name !== 'LICENSE')
-    .map((e) => '/' + path.relative(ROOT, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/'));
-}
-
-/** The SHELL_FILES array literal of sw.js, as URL paths. */
-async function precacheList() {
-  const sw = await readFile(path.join(ROOT, 'sw.js'), 'utf8');
-  const literal = sw.match(/const SHELL_FILES = \[([\s\S]*?)\];/);
-  if (!literal) throw new Error('sw.js: SHELL_FILES array not found');
-  return [...literal[1].matchAll(/'([^']+)'/g)].map((m) => m[1]);
-}
-
-const fileFor = (url) => path.join(ROOT, url === '/' ? 'index.html' : url.slice(1));
-
-async function checkPrecache(urls) {
-  for (const url of urls) if (!existsSync(fileFor(url))) problems.push(`sw.js precaches ${url}, which does not exist`);
-  const listed = new Set(urls);
-  for (const dir of SHELL_DIRS) {
-    for (const file of await listFiles(dir)) if (!listed.has(file)) problems.push(`${file} is not in sw.js SHELL_FILES`);
-  }
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name));
 }
 
 /** Both catalogs have the same keys, and every literal t('key') in js/ exists. */
-async function checkCatalogs() {
-  const zh = JSON.parse(await readFile(path.join(ROOT, 'i18n/zh-CN.json'), 'utf8'));
-  const en = JSON.parse(await readFile(path.join(ROOT, 'i18n/en.json'), 'utf8'));
+async function checkCatalogs(zh, en) {
   for (const key of Object.keys(zh)) if (!(key in en)) problems.push(`i18n/en.json lacks ${key}`);
   for (const key of Object.keys(en)) if (!(key in zh)) problems.push(`i18n/zh-CN.json lacks ${key}`);
-  for (const file of await listFiles('js')) {
-    const source = await readFile(fileFor(file), 'utf8');
+  for (const file of await listFiles(path.join(ROOT, 'js'))) {
+    const source = await readFile(file, 'utf8');
     for (const [, key] of source.matchAll(/\bt\(\s*'([^']+)'/g)) {
-      if (!(key in zh)) problems.push(`${file} uses unknown key ${key}`);
+      if (!(key in zh)) problems.push(`${posix(path.relative(ROOT, file))} uses unknown key ${key}`);
     }
   }
 }
 
 /** The CSP forbids inline script and style; catch them before a browser does. */
-async function checkIndexHtml() {
-  const html = await readFile(path.join(ROOT, 'index.html'), 'utf8');
+function checkIndexHtml(html) {
   if (/<script(?![^>]*\bsrc=)[^>]*>/i.test(html)) problems.push('index.html has an inline <script>');
   if (/<style\b|\sstyle=/i.test(html)) problems.push('index.html has inline style');
 }
 
-/** A hash of every precached file and sw.js: any change makes a new cache name. */
-async function shellVersion(urls) {
-  const hash = createHash('sha256');
-  for (const url of [...urls, '/sw.js'].sort()) {
-    hash.update(url).update('\0').update(await readFile(fileFor(url))).update('\0');
-  }
-  return hash.digest('hex').slice(0, 12);
+async function bundleScripts() {
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: ENTRIES.map((name) => ({ in: `js/${name}.js`, out: `js/${name}` })),
+    outdir: DIST,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    minify: true,
+    target: TARGET,
+    chunkNames: 'js/chunks/[name]-[hash]',
+    legalComments: 'none', // the licences are in third-party-licenses.txt
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  return result.metafile;
 }
 
-await rm(VENDOR, { recursive: true, force: true });
-await mkdir(VENDOR, { recursive: true });
-const idb = await vendorIdb();
-const socketIo = await vendorSocketIo();
-const urls = await precacheList();
-await checkPrecache(urls);
-await checkCatalogs();
-await checkIndexHtml();
+/**
+ * The script files in three kinds. Every `import()` (screens: ui/routes.js; the Socket.IO client:
+ * live.js) is loaded on first use, so opening the app parses none of it. `shell`: what the entries
+ * import, and what the grid worker's lazy screens import — precached, they open offline.
+ * `lazy`: what only the admin's screens (ADMIN) need — cached after an admin signs in.
+ */
+function splitOutputs(metafile) {
+  const outputs = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.js'));
+  const byFile = new Map(outputs);
+  const dynamicRoots = [...new Set(outputs.flatMap(([, out]) => out.imports.filter((imp) => imp.kind === 'dynamic-import').map((imp) => imp.path)))];
+  const closure = (roots) => {
+    const seen = new Set();
+    const visit = (file) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const imp of byFile.get(file).imports) if (imp.kind === 'import-statement' && byFile.has(imp.path)) visit(imp.path);
+    };
+    roots.forEach(visit);
+    return seen;
+  };
+  const eager = closure(ENTRIES.map((name) => `dist/js/${name}.js`)); // (an import()'s chunk has an entryPoint too)
+  const isAdmin = (file) => ADMIN.test(byFile.get(file).entryPoint ?? '');
+  const shell = closure([...eager, ...dynamicRoots.filter((file) => !isAdmin(file))]);
+  const lazy = outputs.map(([file]) => file).filter((file) => !shell.has(file));
+  const late = dynamicRoots.filter((file) => eager.has(file));
+  if (late.length) problems.push(`loaded with import() but also imported at start (nothing gained): ${late.join(', ')}`);
+  if (!dynamicRoots.some(isAdmin) || !dynamicRoots.filter(isAdmin).every((file) => lazy.includes(file))) {
+    problems.push('the admin screens are no longer loaded on first use only (ui/routes.js)');
+  }
+  const abs = (file) => path.join(ROOT, file);
+  const appImports = byFile.get('dist/js/app.js').imports.filter((imp) => imp.kind === 'import-statement').map((imp) => imp.path);
+  return { eager: [...shell].map(abs), lazy: lazy.map(abs), preload: appImports.map(abs) };
+}
+
+/** The licence of every npm package in the bundle, in one file the server sends. */
+async function thirdPartyLicenses(metafile) {
+  const packages = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
+    if (match) packages.add(match[1]);
+  }
+  const parts = [];
+  for (const name of [...packages].sort()) {
+    const dir = path.join(ROOT, 'node_modules', name);
+    const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8'));
+    const licenceFile = (await readdir(dir)).find((f) => /^licen[cs]e/i.test(f));
+    if (!licenceFile) problems.push(`${name} has no LICENSE file to ship with the bundle`);
+    const text = licenceFile ? await readFile(path.join(dir, licenceFile), 'utf8') : '';
+    parts.push(`${name} ${pkg.version} (${pkg.license})\n\n${text.trim()}\n`);
+  }
+  await writeFile(path.join(DIST, 'third-party-licenses.txt'), parts.join(`\n${'-'.repeat(72)}\n\n`));
+  return [...packages];
+}
+
+async function copyStatic(zh, en) {
+  for (const name of COPIED) {
+    const from = path.join(ROOT, name);
+    if ((await stat(from)).isDirectory()) {
+      for (const file of await listFiles(from)) {
+        const to = path.join(DIST, path.relative(ROOT, file));
+        await mkdir(path.dirname(to), { recursive: true });
+        await copyFile(file, to);
+      }
+    } else {
+      await copyFile(from, path.join(DIST, name));
+    }
+  }
+  await mkdir(path.join(DIST, 'i18n'), { recursive: true });
+  // zh-CN is bundled into the app's code (js/i18n.js): only the others are fetched.
+  await writeFile(path.join(DIST, 'i18n/en.json'), JSON.stringify(en));
+  await esbuild.build({
+    absWorkingDir: ROOT, entryPoints: ['css/app.css'], outdir: path.join(DIST, 'css'), minify: true,
+    target: TARGET, logLevel: 'warning',
+  });
+}
+
+/** index.html with <link rel="modulepreload"> for the chunks app.js imports: fetched side by side. */
+async function writeIndex(html, preload) {
+  const links = preload.map((file) => `  <link rel="modulepreload" href="${url(file)}">`).join('\n');
+  const out = html.replace(/(\s*<script type="module" src="\/js\/app\.js"><\/script>)/, `\n${links}$1`);
+  if (out === html && preload.length) problems.push('index.html: the <script type="module" src="/js/app.js"> tag was not found');
+  await writeFile(path.join(DIST, 'index.html'), out);
+}
+
+/** The shell (precached at install), the lazy chunks, and a version hashed over both. */
+async function writeServiceWorker(shell, lazy) {
+  const hash = createHash('sha256');
+  for (const file of [...shell, ...lazy].sort()) hash.update(url(file)).update('\0').update(await readFile(file)).update('\0');
+  const version = hash.digest('hex').slice(0, 12);
+  const urls = (files) => JSON.stringify(files.map(url).map((u) => (u === '/index.html' ? '/' : u)).sort(), null, 2);
+  const source = await readFile(path.join(ROOT, 'sw.js'), 'utf8');
+  let out = source;
+  for (const [name, value] of [['SHELL_VERSION', `'${version}'`], ['SHELL_FILES', urls(shell)], ['LAZY_FILES', urls(lazy)]]) {
+    const pattern = new RegExp(`const ${name} = [^;]*;`);
+    if (!pattern.test(out)) problems.push(`sw.js: const ${name} = …; not found`);
+    out = out.replace(pattern, `const ${name} = ${value};`);
+  }
+  await writeFile(path.join(DIST, 'sw.js'), out);
+  return version;
+}
+
+/** .gz and .br beside every text file where they are smaller, for the server to send as they are. */
+async function precompress() {
+  const gzip = promisify(zlib.gzip);
+  const brotli = promisify(zlib.brotliCompress);
+  let raw = 0;
+  let gz = 0;
+  let br = 0;
+  for (const file of await listFiles(DIST)) {
+    if (!COMPRESSIBLE.test(file)) continue;
+    const bytes = await readFile(file);
+    const zipped = await gzip(bytes, { level: 9 });
+    const brotlied = await brotli(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } });
+    if (zipped.length < bytes.length) await writeFile(`${file}.gz`, zipped);
+    if (brotlied.length < bytes.length) await writeFile(`${file}.br`, brotlied);
+    raw += bytes.length;
+    gz += Math.min(zipped.length, bytes.length);
+    br += Math.min(brotlied.length, bytes.length);
+  }
+  return { raw, gz, br };
+}
+
+const sum = async (files) => (await Promise.all(files.map((f) => stat(f)))).reduce((total, s) => total + s.size, 0);
+const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
+
+const zh = JSON.parse(await readFile(path.join(ROOT, 'i18n/zh-CN.json'), 'utf8'));
+const en = JSON.parse(await readFile(path.join(ROOT, 'i18n/en.json'), 'utf8'));
+const html = await readFile(path.join(ROOT, 'index.html'), 'utf8');
+await checkCatalogs(zh, en);
+checkIndexHtml(html);
 if (problems.length) {
   console.error(`build failed:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-const version = await shellVersion(urls);
-await writeFile(path.join(VENDOR, 'shell-version.js'),
-  `// Written by build.mjs; imported by sw.js so a shell change installs a new worker.\nself.REDGRID_SHELL_VERSION = '${version}';\n`);
-await writeFile(path.join(VENDOR, 'VERSION'), `${idb.name} ${idb.version}\n${socketIo.name} ${socketIo.version}\nshell ${version}\n`);
-console.log(`vendor: ${idb.name} ${idb.version} (${idb.files.join(', ')}), ${socketIo.name} ${socketIo.version}; shell version ${version}`);
+
+await rm(DIST, { recursive: true, force: true });
+await rm(path.join(ROOT, 'vendor'), { recursive: true, force: true }); // the old build's output
+await mkdir(DIST, { recursive: true });
+const metafile = await bundleScripts();
+const { eager, lazy, preload } = splitOutputs(metafile);
+const packages = await thirdPartyLicenses(metafile);
+await copyStatic(zh, en);
+await writeIndex(html, preload);
+const files = (await listFiles(DIST)).filter((file) => !file.endsWith('.map') && !file.endsWith('third-party-licenses.txt'));
+const shell = files.filter((file) => !file.endsWith('.js') || eager.includes(file));
+for (const file of files) if (file.endsWith('.js') && !eager.includes(file) && !lazy.includes(file)) problems.push(`${url(file)}: neither shell nor lazy`);
+const version = await writeServiceWorker(shell, lazy);
+if (problems.length) {
+  console.error(`build failed:\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+const sizes = await precompress();
+console.log(`dist/: ${shell.length} shell files (${kb(await sum(shell))}), ${lazy.length} lazy chunks (${kb(await sum(lazy))}); `
+  + `all text ${kb(sizes.raw)}, gzip ${kb(sizes.gz)}, br ${kb(sizes.br)}; bundled ${packages.join(', ')}; shell version ${version}`);

@@ -2,93 +2,20 @@
 // API data is never cached here: the app keeps it in IndexedDB (js/db.js), where it can
 // tell the user how old it is. See STYLE.md rule 10.
 
-// Defines self.REDGRID_SHELL_VERSION, a hash of every file below, written by build.mjs.
-// Browsers byte-compare imported scripts when checking for an update, so changing any
-// shell file (and running `npm run build`) installs a new worker with a new cache.
-importScripts('/vendor/shell-version.js');
+// Written by build.mjs into dist/sw.js (the server sends only dist/): the shell's version, a
+// hash of every file below, so changing any of them ships a new worker with a new cache; the
+// files the app needs to start offline (precached at install); and the chunks of screens loaded
+// on first use (the admin's), cached when an admin signs in or opens one, never on install.
+const SHELL_VERSION = 'dev';
+const SHELL_FILES = [];
+const LAZY_FILES = [];
 
 const CACHE_PREFIX = 'redgrid-';
-const SHELL_CACHE = `${CACHE_PREFIX}shell-${self.REDGRID_SHELL_VERSION}`;
+const SHELL_CACHE = `${CACHE_PREFIX}shell-${SHELL_VERSION}`;
 // Caches this version owns; any other redgrid-* cache is from an old version and is deleted.
 const KNOWN_CACHES = new Set([SHELL_CACHE]);
-
-// Everything the app needs to start offline. build.mjs fails if a file here is missing or if a
-// file under js/, css/, i18n/, icons/ or vendor/idb/ is not listed.
-const SHELL_FILES = [
-  '/',
-  '/manifest.webmanifest',
-  '/css/app.css',
-  '/js/admin-data.js',
-  '/js/admin.js',
-  '/js/app.js',
-  '/js/live.js',
-  '/js/api.js',
-  '/js/db.js',
-  '/js/directory.js',
-  '/js/directory-search.js',
-  '/js/geo.js',
-  '/js/i18n.js',
-  '/js/local-records.js',
-  '/js/net.js',
-  '/js/outbox.js',
-  '/js/photos.js',
-  '/js/places.js',
-  '/js/session.js',
-  '/js/sync-client.js',
-  '/js/sync-core.js',
-  '/js/sync-core/cursor.js',
-  '/js/sync-core/engine.js',
-  '/js/sync-core/local.js',
-  '/js/sync-core/memory.js',
-  '/js/sync-core/merge.js',
-  '/js/sync-core/rules.js',
-  '/js/sync-core/values.js',
-  '/js/sync-pull.js',
-  '/js/sync-push.js',
-  '/js/task-actions.js',
-  '/js/task-data.js',
-  '/js/tasks.js',
-  '/js/ui/admin-bulk.js',
-  '/js/ui/admin-common.js',
-  '/js/ui/admin-home.js',
-  '/js/ui/admin-report-card.js',
-  '/js/ui/admin-reports.js',
-  '/js/ui/admin-target.js',
-  '/js/ui/admin-task-form.js',
-  '/js/ui/admin-task.js',
-  '/js/ui/admin-tasks.js',
-  '/js/ui/choices.js',
-  '/js/ui/conflicts.js',
-  '/js/ui/directory.js',
-  '/js/ui/dom.js',
-  '/js/ui/format.js',
-  '/js/ui/header.js',
-  '/js/ui/home.js',
-  '/js/ui/lazy.js',
-  '/js/ui/location.js',
-  '/js/ui/nav.js',
-  '/js/ui/photos.js',
-  '/js/ui/report.js',
-  '/js/ui/routes.js',
-  '/js/ui/signin.js',
-  '/js/ui/status.js',
-  '/js/ui/sync-panel.js',
-  '/js/ui/task-complete.js',
-  '/js/ui/task-detail.js',
-  '/js/ui/tasks.js',
-  '/js/ui/watch.js',
-  '/js/ui/work.js',
-  '/i18n/zh-CN.json',
-  '/i18n/en.json',
-  '/icons/icon-192.png',
-  '/icons/icon-512.png',
-  '/icons/icon-maskable-512.png',
-  '/icons/apple-touch-icon.png',
-  '/icons/favicon-32.png',
-  '/vendor/idb/index.js',
-  '/vendor/socket.io/socket.io.esm.min.js',
-];
 const SHELL_PATHS = new Set(SHELL_FILES);
+const LAZY_PATHS = new Set(LAZY_FILES);
 
 // Past this, a navigation on a signal-less stairwell gets the cached shell instead of a spinner.
 const NAVIGATION_TIMEOUT_MS = 4000;
@@ -128,6 +55,8 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(networkFirstNavigation(event));
   } else if (SHELL_PATHS.has(url.pathname) && url.pathname !== '/') {
     event.respondWith(cacheFirst(request, url.pathname));
+  } else if (LAZY_PATHS.has(url.pathname)) {
+    event.respondWith(cacheOnFirstUse(request, url.pathname));
   }
   // Anything else (e.g. uploaded photos) goes to the network as if we were not here.
 });
@@ -158,6 +87,35 @@ async function cacheFirst(request, pathname) {
   // Not written back to the cache: only install fills it, so versions never mix.
   return cached ?? fetch(request);
 }
+
+/**
+ * A lazy chunk: from the cache, else from the network and then kept. Chunk names carry a hash of
+ * their content, so a kept file can never be another version's.
+ */
+async function cacheOnFirstUse(request, pathname) {
+  const cache = await caches.open(SHELL_CACHE);
+  const cached = await cache.match(pathname);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(pathname, response.clone());
+  return response;
+}
+
+// The page asks for the lazy chunks once an admin has signed in (js/app.js): their screens then
+// open offline too. Best effort: what fails is fetched on first use.
+self.addEventListener('message', (event) => {
+  if (event.data?.type !== 'cache-lazy') return;
+  event.waitUntil((async () => {
+    const cache = await caches.open(SHELL_CACHE);
+    const missing = [];
+    for (const pathname of LAZY_FILES) if (!(await cache.match(pathname))) missing.push(pathname);
+    await Promise.allSettled(missing.map(async (pathname) => {
+      const response = await fetch(pathname, { cache: 'reload' });
+      if (response.ok) await cache.put(pathname, response);
+    }));
+    event.source?.postMessage({ type: 'lazy-cached', files: LAZY_FILES.length });
+  })());
+});
 
 function withTimeout(promise, ms) {
   return new Promise((resolve, reject) => {

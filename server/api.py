@@ -86,7 +86,7 @@ class RedgridApi(Api):
             code, message = "csrf", _("error.csrf")
         elif status == 429:
             seconds = _retry_after_seconds(error)
-            code, message = "throttled", _("error.throttled", seconds=seconds)
+            code, message = "throttled", _(_throttled_key(error), seconds=seconds)
             headers["Retry-After"] = str(seconds)
         elif invalid_json:
             code, message = "invalid_json", _("error.invalid_json")
@@ -95,8 +95,14 @@ class RedgridApi(Api):
         return error_response(status, code, message, fields, headers)
 
 
+def _throttled_key(error) -> str:
+    """The catalog key of a 429's message: the exceeded limit's own (limiter.limit(error_message=
+    "…")), else the sign-in one."""
+    return getattr(getattr(error, "limit", None), "error_message", None) or "error.throttled"
+
+
 def _retry_after_seconds(error) -> int:
-    """Seconds until the exceeded login limit's window resets."""
+    """Seconds until the exceeded limit's window resets."""
     import math
     import time
 

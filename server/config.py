@@ -66,6 +66,9 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None
         self.WTF_CSRF_SSL_STRICT = self.SESSION_COOKIE_SECURE
         self.LOGIN_RATE_LIMIT = env_str("REDGRID_LOGIN_RATE_LIMIT", "5 per minute")
+        # Full phone numbers per signed-in user: a worker taps a few a day; a loop harvesting
+        # the directory's numbers stops here (and is audited, server/org/routes.py).
+        self.PHONE_RATE_LIMIT = env_str("REDGRID_PHONE_RATE_LIMIT", "30 per minute")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         # The Redis pub/sub channel Socket.IO shares between processes (one per deployment).
         self.SOCKETIO_CHANNEL = env_str("REDGRID_SOCKETIO_CHANNEL", "redgrid-socketio")

@@ -205,6 +205,31 @@ def auth(client):
     return AuthActions(client)
 
 
+def count_statements(app, fn) -> int:
+    """How many SQL statements the app's engine runs during fn() (queries per response must
+    not grow with the rows it holds)."""
+    return len(executed_statements(app, fn))
+
+
+def executed_statements(app, fn) -> list[str]:
+    """The SQL statements the app's engine runs during fn(), in order."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = _db.engine
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return seen
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests last: they are the slowest and need the other layers working."""
     items.sort(key=lambda item: "e2e" in Path(str(item.fspath)).parts)

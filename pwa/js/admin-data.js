@@ -1,10 +1,11 @@
 // The admin's screens read and act through the server's API (server/tasks/routes.py,
 // server/org/routes.py, server/admin/routes.py, server/sync/routes.py): they need the network,
 // unlike the grid worker's. Lookups that rarely change while a screen is open (grid
-// directories, the workers of a grid, user names, checklist templates, org children) are kept
-// in memory for the session; nothing here goes to IndexedDB.
+// directories, the workers of a grid, checklist templates, org children) are kept in memory
+// for the session; nothing here goes to IndexedDB. The server names the people and places it
+// refers to (workers, history, conflicts, a task's household), so nothing is looked up per row.
 import { get, patch, post } from './api.js';
-import { resolveGridWorkers, taskListQuery } from './admin.js';
+import { taskListQuery } from './admin.js';
 
 const enc = encodeURIComponent;
 const memo = new Map(); // key → promise; a failed lookup is forgotten so it can be tried again
@@ -56,28 +57,12 @@ export const loadGridPlaces = (gridId) => remembered(`directory:${gridId}`, () =
 
 export const loadOrgUnit = (id) => remembered(`unit:${id}`, () => get(`/api/org/units/${enc(id)}`));
 export const loadOrgChildren = (id) => remembered(`children:${id}`, () => get(`/api/org/units?parent_id=${enc(id)}`));
-export const loadHousehold = (id) => remembered(`household:${id}`, () => get(`/api/places/households/${enc(id)}`));
 
-/** A user's display name (history, conflicts): null when the admin may not see them. */
-export function userName(id) {
-  if (id == null) return Promise.resolve(null);
-  return remembered(`user:${id}`, () => get(`/api/admin/users/${enc(id)}`)).then((user) => user?.display_name ?? null, () => null);
-}
-
-/**
- * The grid's workers [{id, name}], the grid's default worker first. The progress view names
- * them; their ids come from the user list (see admin.js resolveGridWorkers).
- */
+/** The grid's workers [{id, name}] as the progress view lists them: the grid's default worker first. */
 export function loadGridWorkers(gridId) {
   return remembered(`workers:${gridId}`, async () => {
     const progress = await loadProgress({ orgUnitId: gridId });
-    const names = progress?.grids?.find((g) => g.grid_id === Number(gridId))?.workers ?? [];
-    const workers = await resolveGridWorkers(gridId, names, {
-      search: async (name) => (await get(`/api/admin/users?role=grid_worker&per_page=50&q=${enc(name)}`))?.items ?? [],
-      detail: (id) => get(`/api/admin/users/${enc(id)}`),
-    });
-    workers.forEach((worker) => memo.set(`user:${worker.id}`, Promise.resolve({ display_name: worker.name })));
-    return workers;
+    return progress?.grids?.find((g) => g.grid_id === Number(gridId))?.workers ?? [];
   });
 }
 

@@ -183,25 +183,3 @@ export function throttle(run, gapMs = LIVE_GAP_MS, clock = globalThis) {
   };
   return schedule;
 }
-
-/**
- * The grid's workers as users: `names` are the display names GET /api/tasks/progress lists for
- * the grid (ordered by user id, as the server picks the default worker); `search(name)` finds
- * users with the grid_worker role by name; `detail(id)` reads a user's roles, asked only when
- * a name is shared. Resolves to [{id, name}] by id (the first is the grid's default worker).
- */
-export async function resolveGridWorkers(gridId, names, { search, detail }) {
-  const found = new Map();
-  for (const name of new Set(names)) {
-    const wanted = names.filter((n) => n === name).length;
-    const candidates = (await search(name)).filter((user) => user.display_name === name && user.active !== false);
-    let chosen = candidates;
-    if (candidates.length !== wanted) {
-      const details = await Promise.all(candidates.map((user) => detail(user.id)));
-      chosen = candidates.filter((user, i) => (details[i]?.roles ?? [])
-        .some((role) => role.role === 'grid_worker' && role.scope_type === 'org_unit' && Number(role.scope_id) === Number(gridId)));
-    }
-    for (const user of chosen) found.set(user.id, { id: user.id, name: user.display_name });
-  }
-  return [...found.values()].sort((a, b) => a.id - b.id);
-}

@@ -1,17 +1,20 @@
 // Bootstraps the PWA: service worker, language, header, then the sign-in or home screen.
 // This file only decides which screen shows; each screen lives in ui/.
+import { isAdmin } from './admin.js';
 import { ApiError } from './api.js';
 import { getLocale, initI18n, onLocaleChange, setLocale, storedLocale } from './i18n.js';
 import { isOnline, onNetworkChange } from './net.js';
 import { refreshDirectories } from './directory.js';
-import { loadMe, saveLocale } from './session.js';
+import { loadCachedMe, loadMe, saveLocale } from './session.js';
 import { startLive, stopLive } from './live.js';
 import { startSync, stopSync } from './sync-client.js';
+import { prefetchMyTasks } from './task-data.js';
 import { createHeader } from './ui/header.js';
 import { homeScreen } from './ui/home.js';
 import { signinScreen } from './ui/signin.js';
 import { currentPath, trackHistory } from './ui/nav.js';
 import { matchRoute } from './ui/routes.js';
+import { whenFirstScreen } from './ui/ready.js';
 import { errorScreen, loadingScreen } from './ui/status.js';
 
 const main = document.createElement('main');
@@ -24,10 +27,12 @@ const screens = {
   loading: () => loadingScreen(),
   signin: (props) => signinScreen({ ...props, onSignedIn: (me) => showHome({ me, stale: false, savedAt: Date.now() }) }),
   home: (props) => homeScreen({ ...props, onSignedOut: showSignin }),
-  error: (props) => errorScreen({ ...props, onRetry: openHome }),
+  error: (props) => errorScreen({ ...props, onRetry: () => openHome() }),
   // A screen named by the address (#/tasks/<id>, #/report …: ui/routes.js), over home.
   route: (props) => props.route.screen({ ...props, params: props.route.params, query: props.route.query }),
 };
+// Syncing starts once the first screen is drawn, or after this long without one.
+const FIRST_SCREEN_WAIT_MS = 1000;
 const scrollByPath = new Map(); // back on a list, the worker finds their place again
 
 function render({ moveFocus }) {
@@ -73,7 +78,8 @@ function showSignin() {
   show('signin', {});
 }
 
-async function showHome(result) {
+/** Shows home (or the screen the address names) for result = {me, stale, savedAt}. */
+async function showHome(result, { confirmed = !result.stale } = {}) {
   // A user who never chose a language on this phone gets the one saved in their profile.
   const profileLocale = result.me.user?.locale;
   if (!storedLocale() && profileLocale && profileLocale !== getLocale()) {
@@ -85,15 +91,52 @@ async function showHome(result) {
   }
   showSignedIn(result);
   // Signed in (or showing the cached copy offline): keep the outbox and the records in sync,
-  // and listen for the server's pokes.
-  startSync();
-  startLive();
-  // Online with a fresh /api/me: keep the grid directories on the phone for the offline day.
-  if (!result.stale) refreshDirectories(result.me, { prune: true });
+  // and listen for the server's pokes — once the first screen is drawn, so that opening the app
+  // on a slow phone does not wait for them.
+  whenFirstScreen(FIRST_SCREEN_WAIT_MS).then(() => {
+    if (!signedIn()) return; // signed out in the meantime
+    startSync();
+    startLive();
+  });
+  if (confirmed) afterConfirmed(result.me);
 }
 
-async function openHome() {
+/** Once the server has answered /api/me: what needs a live session and a current profile. */
+function afterConfirmed(me) {
+  // Keep the grid directories on the phone for the offline day.
+  refreshDirectories(me, { prune: true });
+  // An admin's screens are not precached (a grid worker's phone never needs them): have the
+  // service worker keep them now, so they open offline too.
+  if (isAdmin(me)) cacheLazyScreens();
+}
+
+async function cacheLazyScreens() {
+  if (!('serviceWorker' in navigator)) return;
+  try {
+    (await navigator.serviceWorker.ready).active?.postMessage({ type: 'cache-lazy' });
+  } catch (err) {
+    console.warn('could not ask the service worker to keep the admin screens', err);
+  }
+}
+
+/**
+ * cached: the kept /api/me being read (boot() starts it beside the catalog), or nothing to read
+ * it here.
+ */
+async function openHome(cached = loadCachedMe()) {
   show('loading');
+  // A phone signed in before opens at once into the copy of /api/me it keeps (the task list is
+  // in IndexedDB anyway); the server's answer follows and confirms it, updates it, or signs out.
+  // Offline, that copy is all there is: shown as such (the stale note), refreshed once online.
+  cached = await cached.catch(() => null);
+  performance.mark('redgrid:me');
+  if (cached) {
+    prefetchMyTasks(); // IndexedDB reads the task list while home is drawn
+    if (!isOnline()) return void showHome(cached);
+    await showHome({ ...cached, stale: false }, { confirmed: false });
+    confirmHome(cached.me);
+    return;
+  }
   try {
     await showHome(await loadMe());
   } catch (err) {
@@ -101,6 +144,35 @@ async function openHome() {
     else if (err instanceof ApiError && err.code === 'offline') show('signin', { noticeKey: 'signin.offline' });
     else show('error', { message: err.message });
   }
+}
+
+/**
+ * After opening on the kept /api/me: the server's answer. The same profile changes nothing on
+ * screen; another one (a new role, a new grid) redraws home; unreachable shows the kept copy as
+ * such (the stale note); 401 goes to sign-in.
+ */
+async function confirmHome(shownMe) {
+  let result;
+  try {
+    result = await loadMe();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401 && signedIn()) showSignin();
+    else console.warn('could not confirm the session', err);
+    return;
+  }
+  if (!signedIn()) return;
+  if (result.stale) {
+    if (current.name === 'home') show('home', { ...current.props, ...result });
+    else current.props = { ...current.props, stale: true, savedAt: result.savedAt };
+    return;
+  }
+  if (JSON.stringify(result.me) !== JSON.stringify(shownMe)) {
+    if (current.name === 'route') current.props = { ...result, route: current.props.route };
+    else return void showHome(result); // runs afterConfirmed
+  } else {
+    current.props = { ...current.props, me: result.me };
+  }
+  afterConfirmed(result.me);
 }
 
 /** Replaces the cached home with fresh data, in place; on failure the cached copy stays. */
@@ -139,8 +211,11 @@ function registerServiceWorker() {
 }
 
 async function boot() {
+  performance.mark('redgrid:boot');
   registerServiceWorker();
+  const cached = loadCachedMe(); // IndexedDB opens while the catalog loads
   await initI18n();
+  performance.mark('redgrid:catalog');
   document.body.append(createHeader({ onSwitchLocale: switchLocale }), main);
   onLocaleChange(() => render({ moveFocus: false }));
   reflectNetwork(isOnline());
@@ -158,7 +233,7 @@ async function boot() {
     const { route: _route, ...result } = current.props;
     showSignedIn(result);
   });
-  await openHome();
+  await openHome(cached);
 }
 
 // Without a catalog there is no text to show; the console says why.

@@ -13,7 +13,7 @@
 //            scope a pull listed), resync (stale marks of a re-pull in progress, sync-pull.js) …
 //   directories  key grid_id: {grid_id, etag, saved_at, data} — one grid's directory as
 //            GET /api/grids/<id>/directory sent it (data), its ETag to revalidate (version 3)
-import { openDB } from '/vendor/idb/index.js';
+import { openDB } from 'idb';
 
 const DB_NAME = 'redgrid';
 const DB_VERSION = 3;

@@ -1,8 +1,10 @@
 // The grid directory on the phone (issue 4 item 5): online, each of the worker's grids' directory
 // is fetched (GET /api/grids/<id>/directory) and kept in IndexedDB through db.js, so the
 // directory screen and the task screens work with no signal. A kept copy is revalidated with
-// If-None-Match: an unchanged directory costs a 304 and no bytes. Full phone numbers are asked
-// for one at a time, online only (the server records every request), and never stored.
+// If-None-Match: an unchanged directory costs a 304 and no bytes. When a grid's directory changes
+// the server pokes its room ("directory:poke", live.js) and that grid's copy is fetched again.
+// Full phone numbers are asked for one at a time, online only (the server records every
+// request), and never stored.
 import { ApiError, exchange, get } from './api.js';
 import * as db from './db.js';
 import { t } from './i18n.js';
@@ -29,14 +31,35 @@ let running = null;
  * a second call while one runs gets the running one.
  */
 export function refreshDirectories(me, { prune = false } = {}) {
-  running ??= refresh(me, prune).finally(() => {
+  running ??= refresh(myGrids(me).map((grid) => grid.id), prune).finally(() => {
     running = null;
   });
   return running;
 }
 
-async function refresh(me, prune) {
-  const gridIds = myGrids(me).map((grid) => grid.id);
+let poked = null; // grid ids named by pokes, waiting for the refresh under way to end
+
+/**
+ * Fetches again the directories the server said changed: buckets of a "directory:poke"
+ * (["grid:11"]; the server pokes only the rooms of our own grids). After the refresh under way,
+ * if any (it may have read a grid before the change); pokes arriving meanwhile join this one.
+ * Resolves like refreshDirectories.
+ */
+export function refreshPokedDirectories(buckets) {
+  const gridIds = (buckets ?? []).filter((b) => /^grid:\d+$/.test(b)).map((b) => Number(b.slice(5)));
+  if (!poked) {
+    const ids = new Set();
+    const done = (running ?? Promise.resolve()).then(() => {
+      poked = null;
+      return refresh([...ids], false);
+    });
+    poked = { ids, done };
+  }
+  gridIds.forEach((id) => poked.ids.add(id));
+  return poked.done;
+}
+
+async function refresh(gridIds, prune) {
   const result = { updated: [], unchanged: [], failed: [] };
   for (const gridId of gridIds) {
     try {

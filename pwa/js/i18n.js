@@ -1,6 +1,8 @@
 // UI strings: every word the user reads comes from i18n/<locale>.json through t().
 // Chinese is the default; a choice made on this device is kept in localStorage so it
-// survives going offline and signing out.
+// survives going offline and signing out. The Chinese catalog is part of the app's code (no
+// request before the first screen); others are fetched when chosen.
+import zhCN from '../i18n/zh-CN.json' with { type: 'json' };
 
 export const DEFAULT_LOCALE = 'zh-CN';
 export const LOCALES = ['zh-CN', 'en'];
@@ -30,6 +32,7 @@ export function otherLocale() {
 }
 
 async function loadCatalog(wanted) {
+  if (wanted === DEFAULT_LOCALE) return zhCN;
   // Served cache-first by the service worker, so this works offline after the first visit.
   const response = await fetch(`/i18n/${wanted}.json`);
   if (!response.ok) throw new Error(`catalog ${wanted}: HTTP ${response.status}`);

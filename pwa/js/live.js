@@ -1,18 +1,41 @@
 // Socket.IO (PROTOCOL.md §8): the server says "pull now" after each commit that touched one of
-// our buckets. Pokes are only hints: Socket.IO does not buffer while we are disconnected, so a
-// (re)connect pulls too, and the sync client's own timer and `online` handler remain.
-import { io } from '/vendor/socket.io/socket.io.esm.min.js';
+// our buckets, and "fetch the directory again" after one that changed a grid's directory.
+// Pokes are only hints: Socket.IO does not buffer while we are disconnected, so a (re)connect
+// pulls too, and the sync client's own timer and `online` handler remain.
+//
+// The Socket.IO client is loaded after the first screen is drawn (a third of the app's code;
+// the list of tasks comes from IndexedDB and needs none of it).
+import { refreshPokedDirectories } from './directory.js';
 import { onScopeChange, poke } from './sync-client.js';
 
 let socket = null;
 let stopListening = null;
+let starting = null;
 
-/** Connects with the session cookie (same origin); the server joins us to our bucket rooms. */
+/**
+ * Connects with the session cookie (same origin); the server joins us to our bucket rooms.
+ * Resolves once the client is loaded and connecting (never rejects: sync works without it).
+ */
 export function startLive() {
-  if (socket) return;
+  if (socket) return Promise.resolve();
+  if (starting) return starting;
+  const attempt = import('socket.io-client').then(({ io }) => {
+    if (starting !== attempt) return; // stopped (signed out) while loading
+    starting = null;
+    connect(io);
+  }).catch((err) => {
+    if (starting === attempt) starting = null;
+    console.warn('could not load the live connection; syncing on its timer', err);
+  });
+  starting = attempt;
+  return attempt;
+}
+
+function connect(io) {
   socket = io({ path: '/socket.io', withCredentials: true, reconnectionDelayMax: 30000 });
   socket.on('connect', () => poke());
   socket.on('sync:poke', () => poke());
+  socket.on('directory:poke', (payload) => refreshPokedDirectories(payload?.buckets));
   // The rooms were joined for the buckets of the moment we connected; a pull that lists other
   // buckets (§2) means we must join the new ones, or their pokes would never reach us.
   stopListening = onScopeChange(() => rejoinBuckets());
@@ -28,6 +51,7 @@ export function rejoinBuckets() {
 }
 
 export function stopLive() {
+  starting = null;
   stopListening?.();
   stopListening = null;
   socket?.disconnect();

@@ -36,6 +36,15 @@ function isUnreachable(err) {
 }
 
 /**
+ * The copy of /api/me kept on this phone as {me, stale: true, savedAt}, or null (never signed
+ * in here, or signed out since). Reads IndexedDB only: for opening the app without waiting.
+ */
+export async function loadCachedMe() {
+  const copy = await cachedMe();
+  return copy ? { me: copy.me, stale: true, savedAt: copy.savedAt } : null;
+}
+
+/**
  * Resolves to {me, stale, savedAt}. stale is true when the network failed and the last
  * synced copy is shown. Throws ApiError: 401 when signed out, "offline" when there is no copy.
  */

@@ -31,9 +31,27 @@ function itemOf(record, state) {
   };
 }
 
+const readListSources = () => Promise.all([listRecords('task'), listOutbox(), loadPlaces()]);
+// Reads started by prefetchMyTasks(), for the first loadMyTasks() soon after.
+let early = null;
+const EARLY_FOR_MS = 3000;
+
+/**
+ * Starts reading what the task list shows while the app draws home for the session kept on the
+ * phone (app.js), so that the list does not start reading IndexedDB only once home is drawn.
+ * Nothing syncs before the first screen is drawn, so what is read cannot be out of date.
+ */
+export function prefetchMyTasks() {
+  const reads = readListSources();
+  reads.catch(() => {}); // a failure is the first loadMyTasks()'s to report
+  early = { at: Date.now(), reads };
+}
+
 /** {items, places} of the worker's task list. */
 export async function loadMyTasks(userId) {
-  const [records, entries, places] = await Promise.all([listRecords('task'), listOutbox(), loadPlaces()]);
+  const reads = early && Date.now() - early.at < EARLY_FOR_MS ? early.reads : readListSources();
+  early = null;
+  const [records, entries, places] = await reads;
   const states = outboxStateOf(entries, 'task');
   const items = myTasks(records, userId, new Set(states.keys())).map((record) => itemOf(record, states.get(record.id)));
   return { items, places };

@@ -1,7 +1,6 @@
 // The admin's side without a browser (js/admin.js): who is an admin, the task list's query,
 // progress figures, what an admin may do in each status (server/tasks/rules.py ADMIN_MOVES),
-// due times between a form and the server, bulk titles and areas, the live refetch throttle,
-// and finding a grid's workers by the names the progress view gives.
+// due times between a form and the server, bulk titles and areas, and the live refetch throttle.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -162,25 +161,4 @@ test('live refetch never runs twice at once: a poke during a slow fetch runs onc
   await second;
   assert.equal(runs, 2);
   assert.equal(most, 1);
-});
-
-test('a grid\'s workers by name: unique names need no more questions, a shared name is settled by the roles', async () => {
-  const users = [
-    { id: 3, display_name: '网格员甲', active: true },
-    { id: 9, display_name: '张伟', active: true },
-    { id: 12, display_name: '张伟', active: true },
-    { id: 15, display_name: '张伟伟', active: true },
-  ];
-  const details = {
-    9: { roles: [{ role: 'grid_worker', scope_type: 'org_unit', scope_id: 6 }] },
-    12: { roles: [{ role: 'grid_worker', scope_type: 'org_unit', scope_id: 5 }] },
-  };
-  const asked = [];
-  const search = async (name) => users.filter((u) => u.display_name.includes(name));
-  const detail = async (id) => { asked.push(id); return details[id]; };
-  assert.deepEqual(await admin.resolveGridWorkers(5, ['网格员甲'], { search, detail }), [{ id: 3, name: '网格员甲' }]);
-  assert.deepEqual(asked, []);
-  assert.deepEqual(await admin.resolveGridWorkers(5, ['张伟', '网格员甲'], { search, detail }), [{ id: 3, name: '网格员甲' }, { id: 12, name: '张伟' }]);
-  assert.deepEqual(asked.sort(), [12, 9]);
-  assert.deepEqual(await admin.resolveGridWorkers(5, [], { search, detail }), []);
 });

@@ -510,7 +510,11 @@ test('live.js asks the server to rejoin the rooms when the scope changes, then p
   const { sockets } = await import('./support/fake-socket.io.mjs');
   const live = await import('../js/live.js');
   const app = await import('../js/sync-client.js'); // the app's own loop, which live.js listens to
-  live.startLive();
+  const before = sockets.length;
+  const loading = live.startLive();
+  assert.equal(live.startLive(), loading, 'one load at a time');
+  await loading;
+  assert.equal(sockets.length, before + 1, 'one socket');
   try {
     const socket = sockets.at(-1);
     await app.syncNow();
@@ -519,15 +523,25 @@ test('live.js asks the server to rejoin the rooms when the scope changes, then p
     server.setBuckets({ 'grid:1': ['grid_worker'], 'grid:2': ['grid_worker'] });
     await app.syncNow();
     assert.deepEqual(socket.emitted.map(([event]) => event), ['sync:join']);
-    const before = pulls().length;
+    const pulledBefore = pulls().length;
     socket.emitted[0][1]({ buckets: ['grid:1', 'grid:2'] }); // the server's ack: joined
     await app.syncNow();
-    assert.ok(pulls().length > before, 'joined: pull what was poked before we were in the room');
+    assert.ok(pulls().length > pulledBefore, 'joined: pull what was poked before we were in the room');
     assert.equal(socket.emitted.length, 1, 'same buckets again: no second join');
   } finally {
     live.stopLive();
     app.stopSync();
   }
+});
+
+test('live.js: signed out while the Socket.IO client loads, it never connects', async () => {
+  const { sockets } = await import('./support/fake-socket.io.mjs');
+  const live = await import('../js/live.js');
+  const before = sockets.length;
+  const loading = live.startLive();
+  live.stopLive();
+  await loading;
+  assert.equal(sockets.length, before, 'no socket made after sign-out');
 });
 
 // --- stopping and backing off ----------------------------------------------------------------

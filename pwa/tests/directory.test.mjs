@@ -165,6 +165,45 @@ test('listeners hear about new directories; the task screens read them through p
   assert.equal(places.households.get(101).residents[1].care_flags[1], 'disability');
 });
 
+test('a directory poke fetches the named grids again, after a refresh under way, pokes in a row as one', async () => {
+  await directory.refreshDirectories(withGrids(11, 12));
+  const heard = [];
+  const stop = directory.onDirectoriesChange((result) => heard.push(result.updated));
+  server.directories.get(12).households.pop(); // a care flag changed on the server: grid 12 poked
+  const before = server.requests.length;
+  const running = directory.refreshDirectories(withGrids(11, 12)); // e.g. the app came online just now
+  const poked = directory.refreshPokedDirectories(['grid:12', 'org:4']);
+  const again = directory.refreshPokedDirectories(['grid:12']);
+  assert.equal(again, poked, 'pokes while one waits join it');
+  await running;
+  const result = await poked;
+  stop();
+  assert.deepEqual(result, { updated: [], unchanged: [12], failed: [] }, 'the refresh under way already had the change');
+  assert.deepEqual(server.requests.slice(before).map((r) => r.path), ['/api/grids/11/directory', '/api/grids/12/directory', '/api/grids/12/directory']);
+  assert.deepEqual(heard, [[12]]);
+  server.directories.get(12).households.pop();
+  assert.deepEqual((await directory.refreshPokedDirectories(['grid:12'])).updated, [12]);
+  assert.equal((await db.getDirectoryEntry(12)).data.households.length, 3);
+  assert.deepEqual(await directory.refreshPokedDirectories(['org:4']), { updated: [], unchanged: [], failed: [] });
+});
+
+test('live.js: the server\'s directory poke fetches that grid\'s directory', async () => {
+  const { sockets } = await import('./support/fake-socket.io.mjs');
+  const live = await import('../js/live.js');
+  await directory.refreshDirectories(withGrids(11, 12));
+  await live.startLive();
+  try {
+    const before = server.requests.length;
+    server.directories.get(11).households.pop();
+    sockets.at(-1).fire('directory:poke', { buckets: ['grid:11'] });
+    await directory.refreshPokedDirectories([]); // joins the poke's refresh: resolves when it is done
+    assert.deepEqual(server.requests.slice(before).map((r) => r.path), ['/api/grids/11/directory']);
+    assert.equal((await db.getDirectoryEntry(11)).data.households.length, 4);
+  } finally {
+    live.stopLive();
+  }
+});
+
 test('offline, the kept copy stays and the refresh says why it failed, without throwing', async () => {
   await directory.refreshDirectories(ME);
   server.offline = true;

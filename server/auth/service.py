@@ -163,3 +163,12 @@ def _load(model, ids: set[int]) -> dict:
     if not ids:
         return {}
     return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))}
+
+
+def display_names(user_ids) -> dict[int, str]:
+    """Users' display names by id, in one query, for the people a response names by id (task
+    histories, conflict records); ids of no user are left out."""
+    ids = {i for i in user_ids if isinstance(i, int) and not isinstance(i, bool)}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())

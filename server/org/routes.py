@@ -1,9 +1,10 @@
 """Browsing the org tree and places, always within the caller's scope."""
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
 from server.api import PageArgsSchema
+from server.extensions import limiter
 from server.org import service
 from server.org.schemas import (
     BuildingSchema,
@@ -17,6 +18,8 @@ from server.org.schemas import (
     OrgUnitDetailSchema,
     OrgUnitSchema,
     ResidentPhoneSchema,
+    ResidentSchema,
+    ResidentUpdateSchema,
 )
 
 blp = Blueprint("org", __name__, url_prefix="/api", description="Org tree and places")
@@ -98,9 +101,41 @@ def grid_directory(grid_id):
     return Response(body, mimetype="application/json", headers=headers)
 
 
+def _phone_limit() -> str:
+    return current_app.config["PHONE_RATE_LIMIT"]
+
+
+def _per_user() -> str:
+    return f"resident-phone:{current_user.id}"
+
+
+def _signed_out() -> bool:
+    return not current_user.is_authenticated  # answered 401 anyway
+
+
+def _audit_throttled(_limit) -> None:
+    service.resident_phone_throttled(current_user, request.view_args["resident_id"])
+
+
 @blp.route("/residents/<int:resident_id>/phone", methods=["GET"])
+@limiter.limit(
+    _phone_limit, key_func=_per_user, exempt_when=_signed_out, on_breach=_audit_throttled,
+    error_message="resident.phone_throttled",  # a catalog key (server/api.py)
+)
 @login_required
 @blp.response(200, ResidentPhoneSchema)
 def resident_phone(resident_id):
-    """A resident's full phone number (directory readers only); every request is audit-logged."""
+    """A resident's full phone number (directory readers only; REDGRID_PHONE_RATE_LIMIT requests
+    per user, 30 a minute by default); every number given out is audit-logged, and so is every
+    request the limit refuses."""
     return service.resident_phone(current_user, resident_id), 200, {"Cache-Control": "no-store"}
+
+
+@blp.route("/residents/<int:resident_id>", methods=["PATCH"])
+@login_required
+@blp.arguments(ResidentUpdateSchema)
+@blp.response(200, ResidentSchema)
+def update_resident(changes, resident_id):
+    """Change a resident's special-care flags (the grid's workers, admins above); audit-logged,
+    and phones keeping the grid's directory are told to fetch it again."""
+    return service.update_resident(current_user, resident_id, changes)

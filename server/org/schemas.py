@@ -3,6 +3,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from server.api import PageArgsSchema, page_of
+from server.tasks.models import CARE_FLAGS
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -143,6 +144,15 @@ class GridDirectorySchema(ma.Schema):
     buildings = ma.fields.List(ma.fields.Nested(BuildingSchema), metadata={"description": "by compound, then name (3号楼 before 10号楼)"})
     households = ma.fields.List(
         ma.fields.Nested(DirectoryHouseholdSchema), metadata={"description": "by building, unit, room"}
+    )
+
+
+class ResidentUpdateSchema(ma.Schema):
+    """What a resident's directory entry may be changed in: the special-care flags."""
+
+    care_flags = ma.fields.List(
+        ma.fields.String(validate=validate.OneOf(CARE_FLAGS)), required=True, validate=validate.Length(max=len(CARE_FLAGS)),
+        metadata={"description": "the whole set: elderly_alone 独居老人, low_income 低保, disability 残疾 ([]: none)"},
     )
 
 

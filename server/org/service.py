@@ -14,6 +14,8 @@ from server.extensions import db
 from server.i18n import _
 from server.org.models import Building, Compound, GridCoverage, Household, OrgUnit, Resident
 from server.org.schemas import mask_phone
+from server.sync import pokes
+from server.tasks.models import CARE_FLAGS
 
 
 def paginate(query, page: int, per_page: int) -> dict:
@@ -209,13 +211,51 @@ def directory_etag(body: bytes) -> str:
     return hashlib.sha256(DIRECTORY_FORMAT.encode() + b":" + body).hexdigest()[:32]
 
 
+def _resident_for(user, action: str, resident_id: int) -> Resident:
+    resident = db.session.get(Resident, resident_id)
+    if resident is None or not authz.can(user, action, resident):
+        raise NotFound(_("error.not_found"))
+    return resident
+
+
 def resident_phone(user, resident_id: int) -> dict:
     """A resident's full number for whoever may read the directory listing them; every look is
     audited (who, which resident), even when no number is on record."""
-    resident = db.session.get(Resident, resident_id)
-    if resident is None or not authz.can(user, "resident.phone", resident):
-        raise NotFound(_("error.not_found"))
+    resident = _resident_for(user, "resident.phone", resident_id)
     answer = {"id": resident.id, "phone": resident.phone}
     record("resident.phone_viewed", actor=user, target=resident, household_id=resident.household_id)
     db.session.commit()
     return answer
+
+
+def resident_phone_throttled(user, resident_id: int) -> None:
+    """A request for a full number refused by the rate limit is audited too: nothing was shown,
+    but a run of them is what harvesting the directory's numbers looks like."""
+    record("resident.phone_throttled", actor=user, resident_id=resident_id)
+    db.session.commit()
+
+
+def update_resident(user, resident_id: int, changes: dict) -> Resident:
+    """Change a resident's special-care flags (信息核实), for whoever keeps the directory that
+    lists them; audited. Phones keeping that directory are poked to fetch it again after the
+    commit. The one place where a directory changes (besides loading demo data)."""
+    resident = _resident_for(user, "resident.update", resident_id)
+    before = list(resident.care_flags or [])
+    after = [flag for flag in CARE_FLAGS if flag in changes["care_flags"]]  # one order, no repeats
+    if after == before:
+        return resident
+    resident.care_flags = after
+    record("resident.update", actor=user, target=resident, household_id=resident.household_id, care_flags={"from": before, "to": after})
+    grids = directory_grids(resident.household_id)
+    db.session.commit()
+    pokes.notify((f"grid:{grid_id}" for grid_id in grids), event=pokes.DIRECTORY)
+    return resident
+
+
+def directory_grids(household_id: int) -> list[int]:
+    """The grids whose directory lists a household: those covering its building or compound."""
+    building = db.session.execute(
+        select(Building.id, Building.compound_id).join(Household, Household.building_id == Building.id).where(Household.id == household_id)
+    ).one()
+    covering = or_(GridCoverage.building_id == building.id, GridCoverage.compound_id == building.compound_id)
+    return sorted(set(db.session.scalars(select(GridCoverage.grid_id).where(covering))))

@@ -31,6 +31,7 @@ def init_realtime(app: Flask) -> None:
     pokes.register(send_pokes)
 
 
-def send_pokes(buckets: list[str]) -> None:
-    """Tell every client in these buckets' rooms to pull (after commit, see server/sync/pokes)."""
-    socketio.emit("sync:poke", {"buckets": buckets}, to=[bucket_room(b) for b in buckets])
+def send_pokes(buckets: list[str], event: str) -> None:
+    """Tell every client in these buckets' rooms that what they keep changed: pull, or fetch a
+    grid's directory (after commit, see server/sync/pokes)."""
+    socketio.emit(event, {"buckets": buckets}, to=[bucket_room(b) for b in buckets])

@@ -48,9 +48,19 @@ class EntityBinding:
         so loading every field through the schema again would only repeat that work."""
         return {name: field for name, field in self.schema.fields.items() if not isinstance(field, _JSON_AS_IS)}
 
-    @property
+    @cached_property
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
+
+    @cached_property
+    def _insert_defaults(self) -> dict[str, Any]:
+        """The Python-side column defaults the ORM applies when a new row's attribute is None
+        (it leaves the column out of its INSERT); JSON columns keep None, stored as JSON null."""
+        return {
+            column.name: column.default
+            for column in self.model.__table__.columns
+            if column.default is not None and (column.default.is_scalar or column.default.is_callable) and not column.type.should_evaluate_none
+        }
 
     def entity(self) -> Entity:
         return Entity(self.name, self.fields, self.create_roles, self.delete_roles, self.buckets, self.validate, self.review)
@@ -90,17 +100,33 @@ class EntityBinding:
         if new:
             row = self.model(id=record.id)
             db.session.add(row)
-        converters = self._converters
-        for name in self.field_names:
-            value = record.values.get(name)
-            setattr(row, name, converters[name].deserialize(value) if value is not None and name in converters else value)
+        for name, value in self.columns(record).items():
+            setattr(row, name, value)
         if self.blob_fields:
-            _store_blob_refs(self.name, record.id, set() if record.deleted else self.blob_refs(record.values), new)
-        row.version = record.version
-        row.field_versions = dict(record.field_versions)
-        row.field_writers = dict(record.field_writers)
-        row.deleted = record.deleted
+            _store_blob_refs(self.name, record.id, self.live_blob_refs(record), new)
         return row
+
+    def columns(self, record: Record) -> dict[str, Any]:
+        """The record as its row's column values, but the id."""
+        converters, values = self._converters, record.values
+        row = {}
+        for name in self.field_names:
+            value = values.get(name)
+            row[name] = converters[name].deserialize(value) if value is not None and name in converters else value
+        row.update(version=record.version, field_versions=dict(record.field_versions), field_writers=dict(record.field_writers), deleted=record.deleted)
+        return row
+
+    def new_row(self, record: Record) -> dict[str, Any]:
+        """A new record's row for a Core INSERT, as the ORM would write it (store())."""
+        row = {"id": record.id, **self.columns(record)}
+        for name, default in self._insert_defaults.items():
+            if row.get(name) is None:
+                row[name] = default.arg(None) if default.is_callable else default.arg
+        return row
+
+    def live_blob_refs(self, record: Record) -> set[str]:
+        """The photos a stored record refers to (a deleted one: none)."""
+        return set() if record.deleted else self.blob_refs(record.values)
 
 
 def _store_blob_refs(entity: str, record_id: str, refs: set[str], new: bool) -> None:

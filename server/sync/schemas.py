@@ -81,14 +81,20 @@ class ConflictRecordSchema(FieldConflictSchema):
     entity = ma.fields.String()
     record_id = ma.fields.String()
     mutation_id = ma.fields.String()
-    user_id = ma.fields.Integer()
+    user_id = ma.fields.Integer(metadata={"description": "who sent the losing edit"})
+    user_name = ma.fields.String(allow_none=True)
     created_at = Instant()
     resolved_at = Instant(allow_none=True)
     resolved_by_id = ma.fields.Integer(allow_none=True)
+    resolved_by_name = ma.fields.String(allow_none=True)
     resolution = ma.fields.String(allow_none=True)
     losing_value = ma.fields.Raw(allow_none=True)
     current_value = ma.fields.Raw(allow_none=True)
     current_version = ma.fields.Integer(allow_none=True)
+    value_names = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.String(),
+        metadata={"description": "for a field holding a user (assignee_id): the names of the users its values name, by id"},
+    )
 
 
 class ConflictListArgsSchema(PageArgsSchema):

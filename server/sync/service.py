@@ -24,6 +24,7 @@ from sync import (
 from server import authz
 from server.audit.service import record as audit
 from server.auth.models import ROLES, User, utcnow
+from server.auth.service import display_names
 from server.config import compact_json
 from server.errors import Conflict as ConflictError
 from server.errors import DomainError, Forbidden, Invalid, NotFound
@@ -201,8 +202,30 @@ def list_conflicts(user: User, status: str = "open", entity=None, record_id=None
     if record_id:
         query = query.where(SyncConflict.record_id == record_id)
     result = paginate(query, page, per_page)
-    result["items"] = [_conflict_view(c) for c in result["items"]]
+    result["items"] = _conflict_views(result["items"])
     return result
+
+
+# Fields whose values are user ids: a conflict over one is between two people (a task's
+# assignee; the other user fields are the server's own and never conflict).
+USER_FIELDS = frozenset({"assignee_id"})
+
+
+def _conflict_views(conflicts: list[SyncConflict]) -> list[dict]:
+    """Conflict records with the names of the people they mention, one query for them all."""
+    views = [_conflict_view(c) for c in conflicts]
+    users = display_names(i for view in views for i in (view["user_id"], view["resolved_by_id"], *_user_values(view)))
+    for view in views:
+        view["user_name"] = users.get(view["user_id"])
+        view["resolved_by_name"] = users.get(view["resolved_by_id"])
+        view["value_names"] = {str(i): users[i] for i in _user_values(view) if i in users}
+    return views
+
+
+def _user_values(view: dict) -> tuple:
+    if view["field"] not in USER_FIELDS:
+        return ()
+    return view["server_value"], view["client_value"], view["current_value"]
 
 
 def _conflict_view(conflict: SyncConflict) -> dict:
@@ -232,7 +255,7 @@ def resolve_conflict(user: User, conflict_id: int, resolution: str) -> dict:
     audit("sync.conflict_resolved", actor=user, conflict_id=conflict.id, entity=conflict.entity, record_id=conflict.record_id, field=conflict.field, resolution=resolution)
     db.session.commit()
     pokes.notify(touched)
-    return _conflict_view(conflict)
+    return _conflict_views([conflict])[0]
 
 
 def _write_losing_value(user: User, conflict: SyncConflict) -> set[str]:

@@ -5,12 +5,19 @@ No change is ever skipped by a reader (the change-feed gap, PROTOCOL.md §5.3): 
 takes the write lock on the single sync_state row (`begin_write`) and holds it until commit, so
 sequence numbers are handed out in commit order. A reader that sees seq N committed has already
 seen every seq below N, because none of them can still be uncommitted.
+
+A push's inserts (new records, mutation results, log rows) are held back and written per table
+in one statement (server.sync.bulk): a bulk creation of thousands of tasks would otherwise
+spend most of its time building and flushing ORM objects. Held-back records and results reach
+the database before any other query of the session, as the ORM's autoflush would send pending
+objects: the domain rules that read tables in the middle of a push see them.
 """
+import copy
 import uuid
 from collections import defaultdict
 from typing import Mapping
 
-from sqlalchemy import Text, bindparam, cast, select, union_all, update
+from sqlalchemy import Text, cast, event, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sync import LogEntry, Mutation, MutationResult, Record
@@ -18,7 +25,8 @@ from sync import LogEntry, Mutation, MutationResult, Record
 from server.auth.models import utcnow
 from server.extensions import db
 from server.config import compact_json
-from server.sync.models import SerializedJSON, SyncConflict, SyncLogEntry, SyncMutation, SyncState
+from server.sync.bulk import insert_rows
+from server.sync.models import SyncBlobRef, SyncConflict, SyncLogEntry, SyncMutation, SyncState
 from server.sync.registry import EntityBinding
 
 
@@ -31,6 +39,9 @@ class SqlStore:
         self._rows: dict[tuple[str, str], object] = {}  # (entity, id) -> table row, None if new
         self._live: dict[tuple[str, str], dict[str, str]] = {}  # (entity, id) -> {bucket: op}
         self._log: dict[tuple[str, str, str], dict] = {}  # log rows held back until finish()
+        self._new: dict[tuple[str, str], Record] = {}  # new records held back (the latest state)
+        self._results: list[dict] = []  # mutation results held back
+        self._holding = None  # the transaction the held-back rows belong to, while there are some
         self._encoded: tuple | None = None  # ((entity, id, seq), JSON text) of the last record logged
         self._now = utcnow()
 
@@ -77,13 +88,18 @@ class SqlStore:
             rows = self.bindings[entity].load_rows(ids)
             for record_id in ids:
                 self._rows[(entity, record_id)] = rows.get(record_id)
-        wanted = {key for key in keys if key[0] in by_entity}
-        for key in wanted:
-            self._live.setdefault(key, {})
+        for key in keys:
+            if key[0] in by_entity:
+                self._live.setdefault(key, {})
+        # A record without a row has no log rows (the engine writes both together; nothing
+        # deletes a row): only existing records are looked up. A bulk creation's new records
+        # cost no query, and none that a planner with stale statistics (right after thousands
+        # of log rows were added) would answer by reading every log row of the entity.
+        wanted = {key for key in keys if key[0] in by_entity and self._rows[key] is not None}
         if wanted:
             rows = db.session.execute(
                 select(SyncLogEntry.entity, SyncLogEntry.record_id, SyncLogEntry.bucket, SyncLogEntry.op).where(
-                    SyncLogEntry.entity.in_(by_entity), SyncLogEntry.record_id.in_({r for _, r in wanted})
+                    SyncLogEntry.entity.in_({e for e, _ in wanted}), SyncLogEntry.record_id.in_({r for _, r in wanted})
                 )
             )
             for entity, record_id, bucket, op in rows:
@@ -95,6 +111,11 @@ class SqlStore:
         if binding is None:
             return None
         key = (entity, record_id)
+        held = self._new.get(key)
+        if held is not None:
+            # As a stored row reads back (record_of): no None values.
+            values = {k: copy.deepcopy(v) for k, v in held.values.items() if v is not None}
+            return Record(entity, record_id, values, dict(held.field_versions), held.version, held.deleted, dict(held.field_writers))
         if key in self._rows:
             row = self._rows[key]
             return None if row is None else binding.record_of(row)
@@ -102,6 +123,10 @@ class SqlStore:
 
     def put_record(self, record: Record) -> None:
         key = (record.entity, record.id)
+        if key in self._rows and self._rows[key] is None:
+            self._hold_back()
+            self._new[key] = record  # the engine hands over a new Record per write: no copy needed
+            return
         binding = self.bindings[record.entity]
         self._rows[key] = binding.store(record, self._rows[key]) if key in self._rows else binding.store(record)
 
@@ -150,19 +175,14 @@ class SqlStore:
         return self._live[key]
 
     def finish(self) -> None:
-        """The held-back log rows in one upsert, and the new last seq."""
+        """The held-back records and results, the log rows in one upsert, and the new last seq."""
+        self._write_held_back()
         if self._log:
-            table = SyncLogEntry.__table__
-            columns = {c.name: bindparam(c.name, type_=SerializedJSON() if c.name == "data" else c.type) for c in table.columns}
-            statement = _insert_for_dialect()(table).values(columns)
-            statement = statement.on_conflict_do_update(
-                index_elements=["bucket", "entity", "record_id"],
-                set_={k: statement.excluded[k] for k in ("seq", "op", "version", "data", "committed_at")},
+            rows, self._log = list(self._log.values()), {}
+            insert_rows(
+                SyncLogEntry.__table__, rows, serialized=("data",),
+                upsert_on=("bucket", "entity", "record_id"), update=("seq", "op", "version", "data", "committed_at"),
             )
-            # With RETURNING, SQLAlchemy sends the rows as batched multi-row VALUES statements
-            # ("insertmanyvalues"); without it, psycopg 3 would send one statement per row.
-            db.session.execute(statement.returning(table.c.seq), list(self._log.values())).close()
-            self._log.clear()
         if self._last_seq is not None and self._last_seq != self._stored_seq:
             db.session.execute(update(SyncState).where(SyncState.id == 1).values(last_seq=self._last_seq))
             self._stored_seq = self._last_seq
@@ -176,7 +196,42 @@ class SqlStore:
         return {mid: (user_id, MutationResult.from_wire(result)) for mid, user_id, result in rows}
 
     def save_result(self, user_id: int, client_id: str, result: MutationResult) -> None:
-        db.session.add(SyncMutation(id=result.mutation_id, user_id=user_id, client_id=client_id, result=result.to_wire()))
+        self._hold_back()
+        self._results.append({"id": result.mutation_id, "user_id": user_id, "client_id": client_id, "result": result.to_wire(), "created_at": self._now})
+
+    def _hold_back(self) -> None:
+        """Start holding back rows: until they are written, any statement of the session
+        writes them first (unless autoflush is off), as the ORM would its pending objects."""
+        if self._holding is None:
+            session = db.session()
+            if not session.info.get(_LISTENING):
+                event.listen(session, "do_orm_execute", _write_held_back_first)
+                session.info[_LISTENING] = True
+            session.info[_HOLDER] = self
+            self._holding = session.get_transaction()
+
+    def _write_held_back(self) -> None:
+        """New records (and their photo references) and mutation results, one INSERT per table.
+        Rows held back in a transaction that was rolled back since are dropped with it."""
+        if self._holding is None:
+            return
+        session = db.session()
+        session.info.pop(_HOLDER, None)
+        current, self._holding = self._holding is session.get_transaction(), None
+        new, results = self._new, self._results
+        self._new, self._results = {}, []
+        if not current:
+            return
+        by_entity: dict[str, list[Record]] = defaultdict(list)
+        for record in new.values():
+            by_entity[record.entity].append(record)
+        for entity, records in by_entity.items():
+            binding = self.bindings[entity]
+            insert_rows(binding.model.__table__, [binding.new_row(r) for r in records])
+            if binding.blob_fields:
+                refs = [{"sha256": sha, "entity": entity, "record_id": r.id} for r in records for sha in sorted(binding.live_blob_refs(r))]
+                insert_rows(SyncBlobRef.__table__, refs)
+        insert_rows(SyncMutation.__table__, results)
 
     def save_conflicts(self, user_id: int, mutation: Mutation, conflicts: list) -> None:
         binding = self.bindings[mutation.entity]
@@ -226,6 +281,17 @@ class SqlStore:
     def purged_through(self) -> int:
         self._ensure_state()
         return db.session.scalar(select(SyncState.purged_through).where(SyncState.id == 1))
+
+
+_LISTENING = "redgrid_sync_listening"  # session.info: _write_held_back_first listens to this session
+_HOLDER = "redgrid_sync_holder"  # session.info: the store holding rows back, if any
+
+
+def _write_held_back_first(state) -> None:
+    """Before a statement of the session: the rows a store holds back, as autoflush would."""
+    store = state.session.info.get(_HOLDER)
+    if store is not None and state.session.autoflush and state.execution_options.get("autoflush", True):
+        store._write_held_back()
 
 
 def _insert_for_dialect():

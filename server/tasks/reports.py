@@ -10,7 +10,7 @@ from server.i18n import _
 from server.org.models import OrgUnit
 from server.tasks import places
 from server.tasks.models import FieldReport
-from server.tasks.service import Writer, checklist_of, mutation, raise_refusal, target_place, task_fields
+from server.tasks.service import Writer, checklist_of, invalid, mutation, raise_refusal, target_place, task_fields
 from server.tasks.views import visible_report
 
 # The task a report of each category usually becomes.
@@ -67,7 +67,7 @@ def convert(user, report_id: str, overrides: dict) -> tuple[str, str]:
     data.update(overrides)
     place = target_place(user, data["target_kind"], data["target_id"])
     if data.get("assignee_id") is not None and data["assignee_id"] not in places.grid_workers(place.grid_id):
-        raise Invalid(_("task.assignee_not_in_grid"), {"assignee_id": [_("task.assignee_not_in_grid")]}, code="assignee_not_in_grid")
+        raise invalid("assignee_not_in_grid", "assignee_id")
     task_id = str(uuid.uuid4())
     writer = Writer(user)
     create = mutation("task", task_id, "create", task_fields(data, place, checklist_of(user, data)))

@@ -57,9 +57,15 @@ def create_task(data):
 @login_required
 @blp.arguments(TaskBulkSchema)
 @blp.response(201, BulkResultSchema)
+@blp.alt_response(200, schema=BulkResultSchema, description="dry_run: what would be made; nothing was", success=True)
 def bulk_create(data):
-    """One task per grid, compound or building of an org subtree, each for its grid's worker (admins)."""
-    return service.bulk_create(current_user, data)
+    """One task per grid, compound or building of an org subtree, each for its grid's worker (admins).
+
+    With "dry_run": true, the same summary of what it would make (tasks per grid, unassigned,
+    skipped) and nothing is made: 200 instead of 201.
+    """
+    result = service.bulk_create(current_user, data)
+    return (result, 200) if result["dry_run"] else result
 
 
 @blp.route("/tasks/progress", methods=["GET"])

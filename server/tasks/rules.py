@@ -108,7 +108,13 @@ def _is_resolution(r: Review) -> bool:
     return r.roles >= RESOLVER_ROLES
 
 
+# The keys of a history entry that hold a user id (the views add each one's "<key>_name").
+HISTORY_PEOPLE = ("by", "assignee_from", "assignee_to")
+
+
 def _history_entry(r: Review, before, after, now, reason=None) -> dict:
+    """One change of the task: its status before and after (the same for a reassignment alone),
+    who made it, when (the phone's clock, the server's) and where."""
     sent = r.mutation.fields
     return {
         "from": before,
@@ -185,16 +191,27 @@ def _update_task(r: Review) -> Rejection | None:
         refused = _check_transition(r) or _check_work(r)
         if refused:
             return refused
-    if "status" in changed:
-        before, after = r.current.values.get("status"), values["status"]
-        extra = _server_values.get().get(r.mutation.record_id, {})
-        reason = values.get("unable_reason") if after == "unable" else extra.get("reason")
-        entry = _history_entry(r, before, after, now, reason)
-        if resolution:
-            # The losing status of a worker, written by an admin: when and where the worker set it.
-            entry.update(device_at=values.get("status_device_at"), location=values.get("status_location"), via="conflict_resolution")
-        r.set("history", [*(values.get("history") or []), entry])
+    if "status" in changed or "assignee_id" in changed:
+        r.set("history", [*(values.get("history") or []), _transition(r, resolution, now)])
     return None
+
+
+def _transition(r: Review, resolution: bool, now) -> dict:
+    """The history entry of a status change, a reassignment (from whom, to whom), or both at
+    once (a task reopened for someone else)."""
+    values, changed = r.merged.values, r.merged.changed
+    before, after = r.current.values.get("status"), values.get("status")
+    extra = _server_values.get().get(r.mutation.record_id, {})
+    reason = values.get("unable_reason") if after == "unable" and "status" in changed else extra.get("reason")
+    entry = _history_entry(r, before, after, now, reason)
+    if "assignee_id" in changed:
+        entry.update(assignee_from=r.current.values.get("assignee_id"), assignee_to=values.get("assignee_id"))
+    if resolution:
+        entry["via"] = "conflict_resolution"
+        if "status" in changed:
+            # The losing status of a worker, written by an admin: when and where the worker set it.
+            entry.update(device_at=values.get("status_device_at"), location=values.get("status_location"))
+    return entry
 
 
 def _does_work(r: Review) -> list[str]:

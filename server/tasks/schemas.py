@@ -168,6 +168,7 @@ class TaskBulkSchema(TaskFieldsSchema):
     org_unit_id = _ids(required=True, metadata={"description": "every target inside this org subtree"})
     target_kind = ma.fields.String(required=True, validate=validate.OneOf(("grid", "compound", "building")))
     title = ma.fields.String(required=True, validate=validate.Length(min=1, max=120), metadata={"description": "\"{target}\" is replaced by each target's name"})
+    dry_run = ma.fields.Boolean(load_default=False, metadata={"description": "true: answer what would be made (the same summary), make nothing"})
 
 
 class TaskUpdateSchema(ma.Schema):
@@ -223,18 +224,14 @@ class ReportListArgsSchema(PageArgsSchema):
     category = ma.fields.String(validate=validate.OneOf(REPORT_CATEGORIES))
 
 
-class ConvertSchema(ma.Schema):
-    """Overrides of the prefilled task (GET …/draft); everything omitted comes from the draft."""
+class ConvertSchema(TaskCreateSchema):
+    """Overrides of the prefilled task (GET …/draft): what creating a task takes, checklist
+    choice included, every field optional; everything omitted comes from the draft."""
 
-    type = ma.fields.String(validate=validate.OneOf(TASK_TYPES))
-    title = ma.fields.String(validate=validate.Length(min=1, max=120))
-    description = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
-    target_kind = ma.fields.String(validate=validate.OneOf(TARGET_KINDS))
-    target_id = _ids()
-    assignee_id = _ids(allow_none=True)
-    due_at = UtcDateTime(allow_none=True, validate=not_in_past)
-    priority = ma.fields.String(validate=validate.OneOf(PRIORITIES))
-    checklist_template_id = _ids()
+    def __init__(self, **kwargs):
+        # partial: nothing is required and no default is filled in (a default priority would
+        # override the draft's).
+        super().__init__(partial=True, **kwargs)
 
 
 class DismissSchema(ma.Schema):
@@ -263,6 +260,24 @@ class TemplateListArgsSchema(ma.Schema):
 # --- output ----------------------------------------------------------------------------------
 
 
+class HistoryEntrySchema(ma.Schema):
+    """One change of a task (server.tasks.rules): a status change, a reassignment, or both."""
+
+    _from = ma.fields.String(data_key="from", attribute="from", allow_none=True, metadata={"description": "the status before (null: created)"})
+    to = ma.fields.String(metadata={"description": "the status after; the same as before for a reassignment alone"})
+    by = ma.fields.Integer(allow_none=True, metadata={"description": "who made the change"})
+    by_name = ma.fields.String(allow_none=True)
+    device_at = ma.fields.String(allow_none=True, metadata={"description": "when, by the phone's clock"})
+    server_at = ma.fields.String(metadata={"description": "when the server took it"})
+    location = ma.fields.Nested(LocationSchema, allow_none=True, metadata={"description": "where the phone was"})
+    reason = ma.fields.String(allow_none=True)
+    assignee_from = ma.fields.Integer(allow_none=True, metadata={"description": "reassignments only: the worker before (null: nobody)"})
+    assignee_from_name = ma.fields.String(allow_none=True)
+    assignee_to = ma.fields.Integer(allow_none=True, metadata={"description": "reassignments only: the worker after (null: nobody)"})
+    assignee_to_name = ma.fields.String(allow_none=True)
+    via = ma.fields.String(metadata={"description": "conflict_resolution: an admin took the losing value of a conflict"})
+
+
 class TaskViewSchema(TaskRecordSchema):
     id = ma.fields.String()
     version = ma.fields.Integer()
@@ -270,7 +285,9 @@ class TaskViewSchema(TaskRecordSchema):
     grid_name = ma.fields.String(allow_none=True)
     compound_name = ma.fields.String(allow_none=True)
     building_name = ma.fields.String(allow_none=True)
+    household_name = ma.fields.String(allow_none=True, metadata={"description": "unit and room (\"1单元 102\") of a household target"})
     assignee_name = ma.fields.String(allow_none=True)
+    history = ma.fields.List(ma.fields.Nested(HistoryEntrySchema), allow_none=True)
 
 
 class BulkGridSchema(ma.Schema):
@@ -285,11 +302,18 @@ class SkippedTargetSchema(ma.Schema):
     reason = ma.fields.String(metadata={"description": "why no task was made for it (localized)"})
 
 
+class BulkGridCountSchema(BulkGridSchema):
+    tasks = ma.fields.Integer(metadata={"description": "tasks for targets in this grid"})
+    unassigned = ma.fields.Integer(metadata={"description": "of them without an assignee (the grid has no worker)"})
+
+
 class BulkResultSchema(ma.Schema):
-    batch_id = ma.fields.String()
-    created = ma.fields.Integer()
+    batch_id = ma.fields.String(allow_none=True, metadata={"description": "the tasks' batch_id; null on a dry run"})
+    dry_run = ma.fields.Boolean(metadata={"description": "true: nothing was made; the counts say what would be"})
+    created = ma.fields.Integer(metadata={"description": "tasks made (dry run: that would be made)"})
     assigned = ma.fields.Integer()
     unassigned = ma.fields.Integer(metadata={"description": "tasks made in grids that have no grid worker"})
+    grids = ma.fields.List(ma.fields.Nested(BulkGridCountSchema), metadata={"description": "per grid with tasks, by grid id"})
     unassigned_grids = ma.fields.List(ma.fields.Nested(BulkGridSchema), metadata={"description": "grids without a worker: their tasks wait for one"})
     skipped = ma.fields.List(ma.fields.Nested(SkippedTargetSchema), metadata={"description": "targets in no grid"})
     message = ma.fields.String(metadata={"description": "a sentence for the admin (localized)"})
@@ -306,12 +330,17 @@ class StatusCountsSchema(ma.Schema):
     unassigned = ma.fields.Integer(metadata={"description": "open tasks without an assignee"})
 
 
+class UserRefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
 class GridProgressSchema(StatusCountsSchema):
     grid_id = ma.fields.Integer()
     grid_name = ma.fields.String()
     community_id = ma.fields.Integer()
     community_name = ma.fields.String()
-    workers = ma.fields.List(ma.fields.String(), metadata={"description": "display names of the grid's workers"})
+    workers = ma.fields.List(ma.fields.Nested(UserRefSchema), metadata={"description": "the grid's workers by id; the first gets new tasks"})
 
 
 class ProgressSchema(ma.Schema):

@@ -3,7 +3,6 @@ reassign, cancel, reopen. Every write goes through the sync engine as a mutation
 server on the admin's behalf, so it is checked by the same rules as a phone's, logged in the
 change log (workers pull it) and poked to the rooms of its buckets after the commit."""
 import uuid
-from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -130,7 +129,7 @@ def create_task(user, data: dict) -> str:
     authz.require(user, "tasks.manage")
     place = target_place(user, data["target_kind"], data["target_id"])
     if data.get("assignee_id") is not None and data["assignee_id"] not in places.grid_workers(place.grid_id):
-        raise Invalid(_("task.assignee_not_in_grid"), {"assignee_id": [_("task.assignee_not_in_grid")]}, code="assignee_not_in_grid")
+        raise invalid("assignee_not_in_grid", "assignee_id")
     record_id = str(uuid.uuid4())
     writer = Writer(user)
     (result,) = writer.push([mutation("task", record_id, "create", task_fields(data, place, checklist_of(user, data)))])
@@ -153,7 +152,15 @@ def managed_task(user, task_id: str) -> Task:
     return task
 
 
-def _change(user, task_id: str, fields: dict, action: str, reason: str | None = None, **details) -> str:
+def invalid(code: str, *fields: str) -> Invalid:
+    """A refusal of the admin's request as the API's 422, its message on each named field."""
+    message = _(f"task.{code}")
+    return Invalid(message, {name: [message] for name in fields}, code=code)
+
+
+def _change(user, task_id: str, fields: dict, action: str, reason: str | None = None, unchanged: str | None = None, **details) -> str:
+    """Push the admin's change and audit it. A change that changes nothing is a quiet no-op,
+    or, with `unchanged` (a refusal code), refused."""
     task = managed_task(user, task_id)
     writer = Writer(user)
     extra = {task.id: {"reason": reason}} if reason else None
@@ -161,7 +168,10 @@ def _change(user, task_id: str, fields: dict, action: str, reason: str | None = 
     (result,) = writer.push([mutation("task", task.id, "update", _values(fields), version)], extra)
     if result.status == "rejected":
         raise_refusal(result)
-    if result.version != version:  # not a no-op (e.g. cancelling a cancelled task)
+    if result.version == version and unchanged:  # read under the push's lock: no race with another admin
+        db.session.rollback()
+        raise invalid(unchanged, *fields)
+    if result.version != version:
         audit(action, actor=user, task_id=task_id, fields=sorted(fields), **details)
     writer.commit()
     return task_id
@@ -178,13 +188,14 @@ def reassign_task(user, task_id: str, assignee_id: int | None) -> str:
     """Give the task to another grid worker of its grid (or to nobody)."""
     task = managed_task(user, task_id)
     if assignee_id is not None and assignee_id not in places.grid_workers(task.grid_id):
-        raise Invalid(_("task.assignee_not_in_grid"), {"assignee_id": [_("task.assignee_not_in_grid")]}, code="assignee_not_in_grid")
+        raise invalid("assignee_not_in_grid", "assignee_id")
     return _change(user, task_id, {"assignee_id": assignee_id}, "task.reassign", previous=task.assignee_id, assignee_id=assignee_id)
 
 
 def cancel_task(user, task_id: str, reason: str | None) -> str:
-    """Cancel a task that is not done; the reason goes into its history."""
-    return _change(user, task_id, {"status": "cancelled"}, "task.cancel", reason=reason)
+    """Cancel a task that is not done; the reason goes into its history. Cancelling a cancelled
+    task is refused: the admin's screen is out of date, and the reason given would be lost."""
+    return _change(user, task_id, {"status": "cancelled"}, "task.cancel", reason=reason, unchanged="already_cancelled")
 
 
 def reopen_task(user, task_id: str, data: dict) -> str:
@@ -223,7 +234,30 @@ def _targets(kind: str, unit: OrgUnit) -> list[int]:
 
 def bulk_create(user, data: dict) -> dict:
     """One task per grid, compound or building of an org subtree, each assigned to its grid's
-    worker, in one transaction (PROTOCOL.md §11.3). Targets in no grid are skipped and listed."""
+    worker, in one transaction (PROTOCOL.md §11.3). Targets in no grid are skipped and listed.
+    With `dry_run`, the same summary of what it would make, and nothing is written."""
+    unit, planned, skipped = _bulk_plan(user, data)
+    if data.get("dry_run"):
+        return _bulk_summary(planned, skipped, batch_id=None)
+    batch_id = str(uuid.uuid4())
+    mutations = [mutation("task", str(uuid.uuid4()), "create", fields) for _, fields in planned]
+    writer = Writer(user)
+    results = writer.push(mutations, {m.record_id: {"batch_id": batch_id} for m in mutations})
+    for index, result in enumerate(results):
+        if result.status == "rejected":
+            raise_refusal(result, prefix=f"targets.{mutations[index].fields['target_id']}.")
+    summary = _bulk_summary(planned, skipped, batch_id)
+    audit(
+        "task.bulk_create", actor=user, batch_id=batch_id, org_unit_id=unit.id, target_kind=data["target_kind"],
+        created=summary["created"], unassigned=summary["unassigned"], skipped=len(skipped),
+    )
+    writer.commit()
+    return summary
+
+
+def _bulk_plan(user, data: dict) -> tuple[OrgUnit, list[tuple[places.Place, dict]], list[dict]]:
+    """The unit, the new tasks (each target's place and the task's fields) and the targets
+    skipped, for bulk_create: read only."""
     authz.require(user, "tasks.manage")
     unit = db.session.get(OrgUnit, data["org_unit_id"])
     if unit is None or not authz.can(user, "tasks.manage_in", unit):
@@ -238,49 +272,50 @@ def bulk_create(user, data: dict) -> dict:
     ]
     found = [(target_id, place) for target_id, place in found if place.grid_id is not None and _within(user, place.org_path)]
     places.prime_grid_workers({place.grid_id for _, place in found})
-    batch_id = str(uuid.uuid4())
     checklist = checklist_of(user, data)
-    mutations, unassigned_grids = [], {}
+    planned = []
     for target_id, place in found:
         target = {**data, "target_kind": kind, "target_id": target_id}
-        fields = task_fields(target, place, checklist, data["title"].replace("{target}", place.name)[:120])
+        planned.append((place, task_fields(target, place, checklist, data["title"].replace("{target}", place.name)[:120])))
+    return unit, planned, skipped
+
+
+def _bulk_summary(planned: list[tuple[places.Place, dict]], skipped: list[dict], batch_id: str | None) -> dict:
+    """What a bulk creation made (without a batch id: would make): counts, per grid, skipped."""
+    grids: dict[int, dict] = {}
+    for place, fields in planned:
+        grid = grids.get(place.grid_id)
+        if grid is None:
+            # The grids were looked up with the targets (places.prime): no query here.
+            grid = grids[place.grid_id] = {"id": place.grid_id, "name": places.place_of("grid", place.grid_id).name, "tasks": 0, "unassigned": 0}
+        grid["tasks"] += 1
         if "assignee_id" not in fields:
-            unassigned_grids[place.grid_id] = True
-        mutations.append(mutation("task", str(uuid.uuid4()), "create", fields))
-    writer = Writer(user)
-    results = writer.push(mutations, {m.record_id: {"batch_id": batch_id} for m in mutations})
-    for index, result in enumerate(results):
-        if result.status == "rejected":
-            raise_refusal(result, prefix=f"targets.{mutations[index].fields['target_id']}.")
-    unassigned = sum(1 for m in mutations if "assignee_id" not in m.fields)
-    audit("task.bulk_create", actor=user, batch_id=batch_id, org_unit_id=unit.id, target_kind=kind, created=len(mutations), unassigned=unassigned, skipped=len(skipped))
-    writer.commit()
-    grids = _grid_names(unassigned_grids)
+            grid["unassigned"] += 1
+    per_grid = [grids[grid_id] for grid_id in sorted(grids)]
+    unassigned_grids = [{"id": g["id"], "name": g["name"]} for g in per_grid if g["unassigned"]]
+    unassigned = sum(g["unassigned"] for g in per_grid)
     return {
         "batch_id": batch_id,
-        "created": len(mutations),
-        "assigned": len(mutations) - unassigned,
+        "dry_run": batch_id is None,
+        "created": len(planned),
+        "assigned": len(planned) - unassigned,
         "unassigned": unassigned,
-        "unassigned_grids": grids,
+        "grids": per_grid,
+        "unassigned_grids": unassigned_grids,
         "skipped": skipped,
-        "message": _bulk_message(len(mutations), unassigned, grids, skipped),
+        "message": _bulk_message(len(planned), unassigned, unassigned_grids, skipped, preview=batch_id is None),
     }
 
 
-def _grid_names(grid_ids: Iterable[int]) -> list[dict]:
-    ids = sorted(grid_ids)
-    if not ids:
-        return []
-    return [{"id": i, "name": n} for i, n in db.session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(ids)).order_by(OrgUnit.id))]
-
-
-def _bulk_message(created: int, unassigned: int, grids: list[dict], skipped: list[dict]) -> str:
-    message = _("task.bulk_created", count=created)
+def _bulk_message(created: int, unassigned: int, grids: list[dict], skipped: list[dict], preview: bool = False) -> str:
+    """The summary in a sentence or two for the admin; a preview says what would happen."""
+    key = "task.bulk_preview_" if preview else "task.bulk_"
+    message = _(key + "created", count=created)
     if unassigned:
-        message += _("task.bulk_unassigned", count=unassigned, grids="、".join(g["name"] for g in grids))
+        message += _(key + "unassigned", count=unassigned, grids="、".join(g["name"] for g in grids))
     no_grid = sum(1 for target in skipped if target["reason"] == _("task.target_no_grid"))
     if no_grid:
-        message += _("task.bulk_skipped", count=no_grid)
+        message += _(key + "skipped", count=no_grid)
     if len(skipped) > no_grid:
-        message += _("task.bulk_outside", count=len(skipped) - no_grid)
+        message += _(key + "outside", count=len(skipped) - no_grid)
     return message

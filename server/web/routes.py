@@ -1,14 +1,27 @@
-"""Serves the PWA at / with strict security headers, and the /healthz probe."""
+"""Serves the PWA at / with strict security headers, and the /healthz probe.
+
+The PWA is sent as `pwa/build.mjs` built it into pwa/dist/ (bundled, minified), never from its
+sources. Text files are sent as their .br or .gz twin made at build time when the browser takes
+that encoding: no compression per request. Chunks whose name carries a content hash are cached
+for a year; everything else is revalidated (ETag) on every request.
+"""
+import mimetypes
+import re
 from pathlib import Path
 
 from flask import Flask, abort, jsonify, request, send_from_directory
 from sqlalchemy import text
+from werkzeug.security import safe_join
 
 from server.extensions import csrf, db, limiter
 
-PWA_DIR = Path(__file__).resolve().parent.parent.parent / "pwa"
-ASSET_DIRS = ("js", "css", "icons", "i18n", "vendor")
-ROOT_FILES = ("sw.js", "manifest.webmanifest", "favicon.ico", "robots.txt")
+PWA_DIR = Path(__file__).resolve().parent.parent.parent / "pwa" / "dist"
+ASSET_DIRS = ("js", "css", "icons", "i18n")
+ROOT_FILES = ("sw.js", "manifest.webmanifest", "favicon.ico", "robots.txt", "third-party-licenses.txt")
+# Built twins, best first: the browser's Accept-Encoding decides.
+ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
+HASHED = re.compile(r"^chunks/[\w.-]+-[A-Z0-9]{8}\.js$")
+NOT_BUILT = "The PWA is not built: run `cd pwa && npm ci && npm run build` (README).\n"
 
 # No inline script or style anywhere in the PWA, so the policy can stay this strict.
 CSP = "; ".join(
@@ -39,10 +52,26 @@ def register_web(app: Flask) -> None:
     app.after_request(security_headers)
 
 
-def _send(folder: Path, filename: str):
-    response = send_from_directory(folder, filename, max_age=0)
+def _send(folder: Path, filename: str, immutable: bool = False):
+    if not PWA_DIR.is_dir():
+        return NOT_BUILT, 503, {"Content-Type": "text/plain; charset=utf-8"}
+    path = safe_join(str(folder), filename)
+    if path is None:
+        abort(404)
+    accepted = request.accept_encodings
+    for encoding, suffix in ENCODINGS:
+        if accepted[encoding] and Path(path + suffix).is_file():
+            # The type of what was compressed, not of a .br/.gz file.
+            mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+            response = send_from_directory(folder, filename + suffix, max_age=0, mimetype=mimetype)
+            response.headers["Content-Encoding"] = encoding
+            break
+    else:
+        response = send_from_directory(folder, filename, max_age=0)
+    response.vary.add("Accept-Encoding")
     # Revalidate every time (ETag makes it cheap); offline copies live in the service worker.
-    response.headers["Cache-Control"] = "no-cache"
+    # A chunk named by its content's hash never changes: a year, and no revalidation.
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable" if immutable else "no-cache"
     return response
 
 
@@ -62,10 +91,10 @@ def pwa_root_file(name: str):
 
 
 def pwa_asset(folder: str, filename: str):
-    """Static files of the PWA (modules, styles, icons, catalogs, npm-built vendor code)."""
-    if filename.endswith((".map",)) and folder != "vendor":
-        abort(404)
-    return _send(PWA_DIR / folder, filename)
+    """Static files of the PWA (bundled modules and their source maps, styles, icons, catalogs)."""
+    if filename.endswith((".br", ".gz")):
+        abort(404)  # sent only as the encoding of the file they compress
+    return _send(PWA_DIR / folder, filename, immutable=folder == "js" and bool(HASHED.match(filename)))
 
 
 def healthz():

@@ -113,8 +113,11 @@ def test_an_admin_gives_out_a_task_to_a_household_and_follows_it(live_server, ap
     page.get_by_test_id("reopen-panel-submit").click()
     wait_until(page, "document.querySelector('[data-testid=admin-task-status]').textContent === '待开始'")
     db.session.expire_all()
-    assert [h["to"] for h in db.session.get(Task, task.id).history] == ["assigned", "cancelled", "assigned"]
-    assert page.get_by_test_id("admin-history-entry").count() == 3
+    assert [h["to"] for h in db.session.get(Task, task.id).history] == ["assigned", "assigned", "cancelled", "assigned"]
+    assert page.get_by_test_id("admin-history-entry").count() == 4
+    # The reassignment is in the history: who made it, from whom, to whom, by name.
+    assert page.get_by_test_id("admin-history-assignees").inner_text() == "负责人：网格员乙 → 网格员甲"
+    assert "改派" in page.get_by_test_id("admin-history").inner_text()
     shoot(page, "task-history")
 
     # Back on the list, the new task is there; the filters find it.

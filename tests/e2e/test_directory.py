@@ -12,6 +12,13 @@ from tests.e2e.test_shell import sign_in
 
 SHOTS = Path("/tmp/redgrid-shots")
 DIRECTORY_STORED = "import('/js/db.js').then((db) => db.listDirectories()).then((list) => list.length)"
+# The socket is in its rooms: on connecting (the server joins the rooms first) live.js pulls, so a
+# pull started after the first Socket.IO request (the sync timer is a minute) says it connected.
+SOCKET_JOINED = """(() => {
+    const entries = performance.getEntriesByType('resource');
+    const socket = entries.find((e) => e.name.includes('/socket.io/'));
+    return !!socket && entries.some((e) => e.name.endsWith('/api/sync/pull') && e.startTime > socket.startTime);
+})()"""
 
 
 def _text(page, testid: str) -> str:
@@ -141,3 +148,22 @@ def test_a_worker_of_two_grids_keeps_both_and_can_pick_one(live_server, page, db
     page.get_by_test_id("directory-grid").select_option(str(world.g2))
     wait_until(page, "document.querySelectorAll('[data-testid=household]').length === 3")
     assert _text(page, "directory-count") == "共 3 户"
+
+
+def test_a_care_flag_changed_on_the_server_reaches_the_open_directory_without_reload(live_server, app, page, db, world):
+    """The server pokes the grid's room ("directory:poke") after the change; the phone fetches
+    that directory again (its ETag no longer matches) and the screen redraws."""
+    from tests.server.tasks_support import HEXI_ADMIN, signed_in
+
+    resident_id = db.session.scalar(select(Resident.id).where(Resident.household_id == world.hh_hexi1[1]))
+    sign_in(page, live_server, "13800000003")
+    page.get_by_test_id("home").wait_for()
+    wait_until(page, f"{DIRECTORY_STORED}.then((n) => n === 1)")
+    page.get_by_test_id("directory-open").click()
+    wait_until(page, "document.querySelectorAll('[data-testid=household]').length === 6")
+    assert _household(page, world.hh_hexi1[1]).locator('[data-testid="care-flag"]').count() == 0
+    wait_until(page, SOCKET_JOINED)
+    admin = signed_in(app, HEXI_ADMIN)
+    changed = admin.send("PATCH", f"/api/residents/{resident_id}", json={"care_flags": ["elderly_alone"]})
+    assert changed.status_code == 200, changed.get_json()
+    wait_until(page, f"document.querySelector('[data-testid=household][data-id=\"{world.hh_hexi1[1]}\"] [data-testid=care-flag]')?.textContent === '独居老人'")

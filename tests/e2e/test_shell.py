@@ -1,6 +1,9 @@
 """The PWA shell in real Chromium: Chinese sign-in, role-aware home, installable, offline reload."""
+import json
+
 from tests.e2e.conftest import wait_until
 from tests.factories import PASSWORD
+from tests.pwa_build import shell_lists
 
 
 def sign_in(page, base: str, phone: str, password: str = PASSWORD):
@@ -127,3 +130,37 @@ def test_desktop_layout_screenshot(live_server, browser, screenshot):
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     screenshot(page, "home-desktop")
     ctx.close()
+
+
+CACHED_URLS = "caches.keys().then((names) => Promise.all(names.map((n) => caches.open(n).then((c) => c.keys())))).then((lists) => lists.flat().map((r) => new URL(r.url).pathname))"
+
+
+def test_a_grid_workers_phone_keeps_its_screens_offline_and_no_admin_code(live_server, context, page):
+    lazy = shell_lists()["LAZY_FILES"]
+    sign_in(page, live_server, "13800000003")
+    page.get_by_test_id("my-tasks").wait_for()
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+    cached = set(page.evaluate(CACHED_URLS))
+    assert "/js/app.js" in cached and not cached & set(lazy), "the admin's chunks are not on a worker's phone"
+    context.set_offline(True)
+    page.reload()
+    page.get_by_test_id("my-tasks").wait_for()
+    page.evaluate("location.hash = '#/report'")  # a screen loaded on first use, from the cache
+    page.get_by_test_id("report-description").wait_for()
+    page.evaluate("location.hash = '#/directory'")
+    page.get_by_test_id("directory").wait_for()
+    context.set_offline(False)
+
+
+def test_an_admins_screens_are_kept_after_sign_in_and_open_offline(live_server, context, page):
+    lazy = shell_lists()["LAZY_FILES"]
+    sign_in(page, live_server, "13800000002")  # 刘红梅, admin of 河西社区
+    page.get_by_test_id("admin-home").wait_for()
+    wait_until(page, f"({CACHED_URLS}).then((urls) => {json.dumps(lazy)}.every((u) => urls.includes(u)))")
+    context.set_offline(True)
+    page.reload()
+    page.get_by_test_id("admin-home").wait_for()
+    page.get_by_test_id("admin-tasks-open").click()
+    page.get_by_test_id("admin-tasks").wait_for()  # the screen itself; its figures need the network
+    assert page.locator("[role=alert]", has_text="出现意外错误").count() == 0
+    context.set_offline(False)

@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from server import create_app
 from server.extensions import db as _db
+from tests.pwa_build import shell_lists
 
 
 def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path):
@@ -81,3 +82,36 @@ def test_pwa_shell_is_served_at_the_root(client):
         assert manifest.get_json()["display"] == "standalone"
     with client.get("/js/../../server/config.py") as escape:
         assert escape.status_code == 404
+
+
+def test_the_built_shell_is_sent_precompressed_as_the_browser_accepts(client):
+    lists = shell_lists()
+    chunk = next(url for url in lists["SHELL_FILES"] if url.startswith("/js/chunks/"))
+    with client.get("/js/app.js") as plain:
+        body = plain.data
+        assert plain.headers.get("Content-Encoding") is None and b"import" in body
+        assert plain.headers["Cache-Control"] == "no-cache" and "Accept-Encoding" in plain.headers["Vary"]
+    with client.get("/js/app.js", headers={"Accept-Encoding": "gzip, deflate, br"}) as br:
+        import brotli
+
+        assert br.headers["Content-Encoding"] == "br" and br.mimetype == "text/javascript"
+        assert brotli.decompress(br.data) == body and len(br.data) < len(body) / 2
+    with client.get("/js/app.js", headers={"Accept-Encoding": "gzip"}) as gz:
+        import gzip
+
+        assert gz.headers["Content-Encoding"] == "gzip" and gzip.decompress(gz.data) == body
+    with client.get(chunk, headers={"Accept-Encoding": "gzip"}) as hashed:
+        assert hashed.status_code == 200 and "immutable" in hashed.headers["Cache-Control"]
+    with client.get("/js/app.js.br") as twin:
+        assert twin.status_code == 404, "a compressed twin is only ever an encoding"
+    with client.get("/i18n/en.json", headers={"Accept-Encoding": "br"}) as catalog:
+        assert catalog.mimetype == "application/json" and catalog.headers["Content-Encoding"] == "br"
+
+
+def test_the_service_worker_precaches_the_shell_and_not_the_admin_screens():
+    lists = shell_lists()
+    shell, lazy = lists["SHELL_FILES"], lists["LAZY_FILES"]
+    for url in ("/", "/js/app.js", "/css/app.css", "/i18n/en.json", "/manifest.webmanifest", "/icons/icon-192.png"):
+        assert url in shell
+    assert lazy and not set(lazy) & set(shell)
+    assert any("admin-tasks" in url for url in lazy) and not any("admin-tasks" in url for url in shell)

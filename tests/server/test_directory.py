@@ -4,11 +4,12 @@ import gzip
 import json
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import func, select
 
 from server.audit.models import AuditEntry
 from server.org.models import Building, Household, Resident
 from server.org.service import natural_key
+from tests.conftest import count_statements
 from tests.factories import PASSWORD, building_with_households
 
 WORKER_A, WORKER_B, HEXI_ADMIN, ROOT_ADMIN = "13800000003", "13800000004", "13800000002", "13800000001"
@@ -186,36 +187,17 @@ def test_household_detail_shows_care_flags(world, auth):
     assert body["residents"][0]["care_flags"] == ["low_income", "disability"]
 
 
-def _statements(app, fn) -> int:
-    """How many SQL statements the app's engine runs during fn()."""
-    from server.extensions import db as _db
-
-    with app.app_context():
-        engine = _db.engine
-    seen = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 def test_the_number_of_queries_does_not_grow_with_households(world, auth, db, app):
     auth.login(WORKER_A, PASSWORD)
     directory(auth, world.g1)  # warm: the session row is touched at most once an hour
-    small = _statements(app, lambda: directory(auth, world.g1))
+    small = count_statements(app, lambda: directory(auth, world.g1))
     compound = db.session.get(Building, world.b_hexi1).compound
     for number in range(3, 8):
         _, households = building_with_households(compound, f"{number}号楼", rooms=[f"{f}0{r}" for f in range(1, 7) for r in (1, 2)])
         for household in households:
             db.session.add(Resident(household_id=household.id, name="家属", relation="spouse", care_flags=["disability"]))
     db.session.commit()
-    large = _statements(app, lambda: directory(auth, world.g1))
+    large = count_statements(app, lambda: directory(auth, world.g1))
     body = directory(auth, world.g1).get_json()
     assert len(body["households"]) == 6 + 5 * 12
     assert small == large, (small, large)
@@ -242,3 +224,101 @@ def test_a_grid_that_covers_nothing_yet_has_an_empty_directory(world, auth, db):
     body = directory(auth, new_grid).get_json()
     assert body["grid"]["name"] == "河西社区第三网格"
     assert body["compounds"] == body["buildings"] == body["households"] == []
+
+
+# --- limits and changes ---------------------------------------------------------------------
+
+
+def test_full_numbers_are_limited_per_user_and_refusals_are_audited_too(world, auth, db, app):
+    """30 a minute per user (REDGRID_PHONE_RATE_LIMIT): a worker taps a few a day; the 31st in a
+    minute is refused with a message a person reads, and the refusal is in the audit log."""
+    resident_id = first_resident(db, world.hh_hexi1[0]).id
+    auth.login(WORKER_A, PASSWORD)
+    url = f"/api/residents/{resident_id}/phone"
+    assert [auth.client.get(url).status_code for _ in range(30)] == [200] * 30
+    refused = auth.client.get(url)
+    assert refused.status_code == 429
+    error = refused.get_json()["error"]
+    assert error["code"] == "throttled" and error["message"].startswith("查看完整号码过于频繁，请") and "秒后再试" in error["message"]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert "phone" not in refused.get_json()
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.actor_id == world.worker_a, AuditEntry.action.like("resident.%"))).all()
+    assert (actions.count("resident.phone_viewed"), actions.count("resident.phone_throttled")) == (30, 1)
+    (throttled,) = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "resident.phone_throttled"))
+    assert throttled.details == {"resident_id": resident_id}
+    # Per user: the admin's lookups are not the worker's.
+    from tests.conftest import AuthActions
+
+    admin = AuthActions(app.test_client())
+    admin.login(HEXI_ADMIN, PASSWORD)
+    assert admin.client.get(url).get_json() == {"id": resident_id, "phone": first_resident(db, world.hh_hexi1[0]).phone}
+
+
+def socket_of(app, auth):
+    from server.extensions import socketio
+
+    socket = socketio.test_client(app, flask_test_client=auth.client)
+    assert socket.is_connected()
+    socket.get_received()
+    return socket
+
+
+def directory_pokes(socket) -> list[list[str]]:
+    return [event["args"][0]["buckets"] for event in socket.get_received() if event["name"] == "directory:poke"]
+
+
+def test_a_care_flag_change_pokes_the_phones_keeping_that_grids_directory(world, auth, app):
+    """No `db` fixture here: an app context held open by the test would be shared by both
+    Socket.IO test clients, and Flask-Login's user cached in it with them."""
+    from server.extensions import db
+    from server.sync import pokes
+    from tests.conftest import AuthActions
+
+    auth.login(WORKER_A, PASSWORD)
+    worker_b = AuthActions(app.test_client())
+    worker_b.login(WORKER_B, PASSWORD)
+    kept_etag = directory(auth, world.g1).headers["ETag"]
+    sockets = {"a": socket_of(app, auth), "b": socket_of(app, worker_b)}
+    with app.app_context():
+        resident_id = first_resident(db, world.hh_hexi2[0]).id
+    seen_at_poke = []
+
+    def fetch_on_poke(buckets, event):  # as the phone does at once: the change must be committed
+        if event == "directory:poke":
+            seen_at_poke.append(directory(auth, world.g1, **{"If-None-Match": kept_etag}).status_code)
+
+    pokes.register(fetch_on_poke)
+    try:
+        changed = auth.send("PATCH", f"/api/residents/{resident_id}", json={"care_flags": ["disability", "elderly_alone", "disability"]})
+    finally:
+        pokes._senders.remove(fetch_on_poke)
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.get_json()["care_flags"] == ["elderly_alone", "disability"]
+    assert seen_at_poke == [200]
+    assert directory_pokes(sockets["a"]) == [[f"grid:{world.g1}"]]
+    assert directory_pokes(sockets["b"]) == []  # another grid's phone hears nothing
+    household = next(h for h in directory(auth, world.g1).get_json()["households"] if h["id"] == world.hh_hexi2[0])
+    assert household["residents"][0]["care_flags"] == ["elderly_alone", "disability"]
+    with app.app_context():
+        (entry,) = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "resident.update"))
+        assert (entry.actor_id, entry.target_id, entry.details["care_flags"]) == (world.worker_a, resident_id, {"from": [], "to": ["elderly_alone", "disability"]})
+    # The same flags again change nothing: no audit entry, no poke.
+    assert auth.send("PATCH", f"/api/residents/{resident_id}", json={"care_flags": ["elderly_alone", "disability"]}).status_code == 200
+    assert directory_pokes(sockets["a"]) == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "resident.update")) == 1
+
+
+def test_care_flags_are_checked_and_scoped_like_the_directory(world, auth, db):
+    resident_id = first_resident(db, world.hh_hexi1[0]).id
+    auth.login(WORKER_A, PASSWORD)
+    bad = auth.send("PATCH", f"/api/residents/{resident_id}", json={"care_flags": ["rich"]})
+    assert bad.status_code == 422 and bad.get_json()["error"]["fields"] == {"care_flags": {"0": ["应为以下之一：elderly_alone, low_income, disability。"]}}
+    assert auth.send("PATCH", f"/api/residents/{resident_id}", json={}).get_json()["error"]["fields"] == {"care_flags": ["此项必填。"]}
+    other_grid = first_resident(db, world.hh_wenfeng1[0]).id
+    assert auth.send("PATCH", f"/api/residents/{other_grid}", json={"care_flags": []}).status_code == 404
+    auth.logout()
+    auth.csrf = None
+    auth.login(STEWARD, PASSWORD)
+    assert auth.send("PATCH", f"/api/residents/{resident_id}", json={"care_flags": []}).status_code == 404
+    assert first_resident(db, world.hh_hexi1[0]).care_flags == ["elderly_alone"]

@@ -39,7 +39,7 @@ def test_the_poke_comes_after_the_commit(app, world, notes_in_grids):
     seen_at_poke = []
     outside = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
 
-    def check(buckets):
+    def check(buckets, event):
         with outside.connect() as conn:  # another connection: sees only committed rows
             seen_at_poke.append(conn.execute(text("SELECT count(*) FROM test_notes WHERE id = 'n1'")).scalar())
 

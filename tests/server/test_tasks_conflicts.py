@@ -49,13 +49,16 @@ def test_s4_an_admin_cancels_while_the_worker_completes_offline(people, world):
     # The admin sees it, with both values, and resolves it by taking the worker's status.
     (listed,) = conflicts(admin)
     assert (listed["record_id"], listed["field"], listed["losing_value"], listed["current_value"]) == (task["id"], "status", "done", "cancelled")
+    assert (listed["user_id"], listed["user_name"], listed["resolved_by_name"], listed["value_names"]) == (world.worker_a, "网格员甲", None, {})
     assert conflicts(worker)[0]["id"] == listed["id"]  # the worker sees their own losing edit
     resolved = resolve(admin, listed["id"], "use_losing")
     assert resolved.status_code == 200, resolved.get_json()
+    assert (resolved.get_json()["resolved_by_id"], resolved.get_json()["resolved_by_name"]) == (world.hexi_admin, "河西社区管理员")
     now = admin.client.get(f"/api/tasks/{task['id']}").get_json()
     assert now["status"] == "done" and now["notes"] == "楼道堆物已拍照，通知住户清理。"
     last = now["history"][-1]
     assert (last["from"], last["to"], last["by"], last["via"], last["device_at"]) == ("cancelled", "done", world.hexi_admin, "conflict_resolution", "2026-11-27T02:02:00.000Z")
+    assert [(h["to"], h["by_name"]) for h in now["history"]] == [("assigned", "河西社区管理员"), ("cancelled", "河西社区管理员"), ("done", "河西社区管理员")]
     # The phone gets the resolved record with its next pull.
     assert [c["data"]["status"] for c in pull_all(worker) if c["id"] == task["id"]] == ["done"]
     assert conflicts(admin) == []
@@ -91,9 +94,16 @@ def test_a_task_reassigned_while_its_worker_completed_it_keeps_the_work(app, peo
     assert result["conflicts"] == [{"field": "assignee_id", "base_version": task["version"], "server_value": world.worker_b, "client_value": world.worker_a, "winner": "server", "rule": "reassigned"}]
     (listed,) = conflicts(admin)
     assert (listed["field"], listed["rule"], listed["losing_value"]) == ("assignee_id", "reassigned", world.worker_a)
-    # The admin credits the worker who did it.
+    # Both people by name: whose work it was (the author) and who has the task now.
+    assert listed["user_name"] == "网格员甲"
+    assert listed["value_names"] == {str(world.worker_b): "网格员乙", str(world.worker_a): "网格员甲"}
+    # The admin credits the worker who did it: a reassignment in the history, by the resolution.
     assert resolve(admin, listed["id"], "use_losing").status_code == 200
-    assert admin.client.get(f"/api/tasks/{task['id']}").get_json()["assignee_id"] == world.worker_a
+    now = admin.client.get(f"/api/tasks/{task['id']}").get_json()
+    assert now["assignee_id"] == world.worker_a
+    last = now["history"][-1]
+    assert (last["from"], last["to"], last["via"], last["by_name"]) == ("done", "done", "conflict_resolution", "河西社区管理员")
+    assert (last["assignee_from_name"], last["assignee_to_name"]) == ("网格员乙", "网格员甲")
 
 
 def test_an_admin_edit_and_an_offline_report_merge_field_by_field(people, world):

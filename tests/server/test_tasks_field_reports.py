@@ -110,3 +110,31 @@ def test_a_malformed_grid_is_refused_not_crashed(people, world):
     _admin, worker = people
     for grid_id in ([world.g1], str(world.g1), None, world.hexi):
         assert report(worker, f"r-{grid_id}", grid_id=grid_id)["error"]["code"] == "out_of_scope", grid_id
+
+
+def test_a_conversion_chooses_the_checklist_as_creating_a_task_does(people, world):
+    admin, worker = people
+    fire = admin.send("POST", "/api/checklist-templates", json={"task_type": "hazard", "name": "消防", "org_unit_id": world.hexi, "items": [{"text": "灭火器在有效期内"}]}).get_json()
+    visit = admin.send("POST", "/api/checklist-templates", json={"task_type": "visit", "name": "走访", "org_unit_id": world.hexi, "items": [{"text": "核对家庭成员"}]}).get_json()
+    for record_id in ("r-1", "r-2", "r-3", "r-4"):
+        report(worker, record_id, grid_id=world.g1, building_id=world.b_hexi1)
+
+    def convert(record_id, **body):
+        return admin.send("POST", f"/api/field-reports/{record_id}/convert", json=body)
+
+    # Nothing said: the type's template, and the draft's own priority (no default overrides it).
+    default = convert("r-1").get_json()["task"]
+    assert (default["checklist"], default["priority"]) == (fire["items"], "high")
+    assert convert("r-2", checklist=[]).get_json()["task"]["checklist"] == []
+    assert convert("r-3", checklist=[{"text": "清点楼道纸箱"}]).get_json()["task"]["checklist"] == [{"key": "item1", "text": "清点楼道纸箱"}]
+    # Refusals name their fields, as creating a task does; the report stays in the queue.
+    bad = convert("r-4", checklist=[{"text": ""}], checklist_template_id=0, priority="asap")
+    assert bad.status_code == 422 and bad.get_json()["error"]["fields"] == {
+        "checklist": {"0": {"text": ["长度应在 1 到 200 之间。"]}},
+        "checklist_template_id": ["应不小于 1。"],
+        "priority": ["应为以下之一：low, normal, high, urgent。"],
+    }
+    wrong = convert("r-4", checklist_template_id=visit["id"])
+    assert wrong.status_code == 422 and wrong.get_json()["error"]["fields"] == {"checklist_template_id": ["检查清单模板不适用于该任务类型。"]}
+    assert [r["id"] for r in admin.client.get("/api/field-reports").get_json()["items"]] == ["r-4"]
+    assert convert("r-4", type="visit", checklist_template_id=visit["id"]).get_json()["task"]["checklist"] == visit["items"]

@@ -150,9 +150,9 @@ export function submitBar({ testid, label }) {
   };
 }
 
-/** "河西社区第一网格 · 河西小区 · 1号楼": where a task is, from the names the server adds. */
-export function placeText(task, household = null) {
-  return [task.grid_name, task.compound_name, task.building_name, household].filter(Boolean).join(' · ');
+/** "河西社区第一网格 · 河西小区 · 1号楼 · 1单元 201": where a task is, from the names the server adds. */
+export function placeText(task) {
+  return [task.grid_name, task.compound_name, task.building_name, task.household_name].filter(Boolean).join(' · ');
 }
 
 export function statusChip(status, testid = null) {

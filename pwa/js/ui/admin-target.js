@@ -145,10 +145,10 @@ export function assigneeField({ label = t('field.task.assignee_id'), testid = 'a
 
 /**
  * 检查项: the type's default template (the server picks the one nearest the grid), a named
- * template, or none (allowNone). body() → the part of the request: {}, {checklist_template_id}
- * or {checklist: []}.
+ * template, or none. body() → the part of the request: {}, {checklist_template_id} or
+ * {checklist: []}.
  */
-export function templateField({ allowNone = true } = {}) {
+export function templateField() {
   const field = selectField({ label: t('field.task.checklist'), testid: 'checklist-template', options: [{ value: 'auto', label: t('admin.form.template_choose_type') }] });
   const preview = h('ol', { class: 'checklist-preview', 'data-testid': 'checklist-preview' });
   field.append(preview);
@@ -172,7 +172,7 @@ export function templateField({ allowNone = true } = {}) {
     field.setOptions([
       { value: 'auto', label: t(active.length ? 'admin.form.template_auto' : 'admin.form.template_auto_none') },
       ...active.map((tpl) => ({ value: tpl.id, label: t('admin.form.template_named', { name: tpl.name, count: tpl.items?.length ?? 0 }) })),
-      ...(allowNone ? [{ value: 'none', label: t('admin.form.template_none') }] : []),
+      { value: 'none', label: t('admin.form.template_none') },
     ], 'auto');
     showPreview();
   };

@@ -21,8 +21,8 @@ const MAX_TITLE = 120;
 const MAX_DESCRIPTION = 2000;
 
 /** The fields every task form has: type, title, description, priority, checklist. */
-function taskFields(before = {}, { allowNoChecklist = true } = {}) {
-  const template = templateField({ allowNone: allowNoChecklist });
+function taskFields(before = {}) {
+  const template = templateField();
   const type = choiceGroup({
     legend: t('field.task.type'), name: 'task-type', testid: 'task-type', columns: 3, required: true, value: before.type ?? null,
     options: TASK_TYPES.map((value) => ({ value, label: typeLabel(value) })),
@@ -148,7 +148,7 @@ export function convertScreen({ me, params }) {
       body.replaceChildren(reportSummary(report), h('p', { class: 'note', 'data-testid': 'convert-handled', text: t('admin.convert.handled') }));
       return;
     }
-    const f = taskFields(draft, { allowNoChecklist: false });
+    const f = taskFields(draft);
     const assignee = assigneeField();
     assignee.setGrid(report.grid_id, draft.assignee_id);
     const bar = submitBar({ testid: 'convert', label: t('admin.convert.submit') });
@@ -164,7 +164,6 @@ export function convertScreen({ me, params }) {
       showProblems(problems, f, null, bar);
       if (Object.keys(problems).length) return;
       const request = bodyOf(f);
-      delete request.checklist; // a conversion takes a template or the type's default
       if (assignee.value !== undefined) request.assignee_id = assignee.value;
       bar.busy(true, t('admin.new.submitting'));
       try {

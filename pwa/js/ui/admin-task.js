@@ -1,14 +1,13 @@
 // 任务详情 for admins (#/admin/tasks/<id>): the task as the server has it (GET /api/tasks/<id>),
-// the worker's report and photos, every status change with who, when (the phone's time and the
-// server's) and where; and the admin's actions by status: 修改, 改派, 取消任务 (with a reason),
+// the worker's report and photos, every status change and reassignment with who (named by the
+// server), when (the phone's time and the server's) and where; and the admin's actions by status: 修改, 改派, 取消任务 (with a reason),
 // 重新派发. An open conflict of the task is pointed out (resolved at #/sync). The view follows the
 // server live while no action form is open.
 import { adminActionsFor, hasReport, isoToLocalInput, localInputToIso } from '../admin.js';
 import {
-  adminSession, cancelTask, editTask, loadHousehold, loadOpenConflicts, loadTask, reassignTask, reopenTask, userName,
+  adminSession, cancelTask, editTask, loadOpenConflicts, loadTask, reassignTask, reopenTask,
 } from '../admin-data.js';
 import { t } from '../i18n.js';
-import { roomOf } from '../places.js';
 import { PRIORITIES, TASK_TYPES } from '../tasks.js';
 import {
   adminFrame, dueField, errorText, flashNote, inputField, loadFailed, placeText, showFieldErrors, statusChip, textField, watchServer,
@@ -17,22 +16,26 @@ import { photoLinks } from './admin-report-card.js';
 import { assigneeField } from './admin-target.js';
 import { choiceGroup } from './choices.js';
 import { h } from './dom.js';
-import { answerLabel, coordinatesText, dateTime, dueText, locationText, outcomeLabel, priorityLabel, statusLabel, typeLabel } from './format.js';
+import {
+  answerLabel, coordinatesText, dateTime, dueText, historyLabel, locationText, outcomeLabel, priorityLabel, typeLabel,
+} from './format.js';
 import { priorityChip, typeChip } from './tasks.js';
 
 const facts = (pairs) => h('dl', { class: 'facts' }, pairs.filter(([, value]) => value)
   .map(([label, value, testid]) => [h('dt', { text: label }), h('dd', { 'data-testid': testid, text: value })]));
 
-/** A user's name for the history: "你" for oneself, else the name the server gives (filled in later). */
-function who(id, me) {
-  const span = h('span', { class: 'history__who' });
-  if (id == null) return span;
-  if (id === me.user.id) span.textContent = t('history.you');
-  else {
-    span.textContent = t('admin.user_id', { id });
-    userName(id).then((name) => { if (name) span.textContent = name; });
-  }
-  return span;
+/** Who made a history entry: "你" for oneself, else the name the server gives with it. */
+function who(entry, me) {
+  if (entry.by == null) return null;
+  return h('span', { class: 'history__who', text: entry.by === me.user.id ? t('history.you') : entry.by_name ?? t('admin.user_id', { id: entry.by }) });
+}
+
+/** A reassignment's "网格员甲 → 网格员乙" (nobody: 未指派). */
+function assignees(entry) {
+  if (!('assignee_to' in entry)) return null;
+  const name = (id, known) => (id == null ? t('admin.unassigned') : known ?? t('admin.user_id', { id }));
+  const text = t('admin.history.assignees', { from: name(entry.assignee_from, entry.assignee_from_name), to: name(entry.assignee_to, entry.assignee_to_name) });
+  return h('span', { class: 'history__reason', 'data-testid': 'admin-history-assignees', text });
 }
 
 function historyCard(task, me) {
@@ -41,13 +44,13 @@ function historyCard(task, me) {
   return h('section', { class: 'card', 'data-testid': 'admin-history' },
     h('h2', { class: 'card__title', text: t('detail.history') }),
     h('ol', { class: 'history' }, entries.map((entry) => {
-      const what = entry.from == null && entry.to === 'assigned' ? t('history.created') : statusLabel(entry.to);
       const when = entry.device_at
         ? t('admin.history.when_device', { device: dateTime(entry.device_at), server: dateTime(entry.server_at) })
         : dateTime(entry.server_at);
       return h('li', { class: 'history__item', 'data-testid': 'admin-history-entry', 'data-to': entry.to },
-        h('strong', { text: what }),
-        who(entry.by, me),
+        h('strong', { text: historyLabel(entry) }),
+        who(entry, me),
+        assignees(entry),
         h('span', { class: 'history__when', text: when }),
         entry.via === 'conflict_resolution' ? h('span', { class: 'chip', text: t('admin.history.via_conflict') }) : null,
         entry.location ? h('span', { class: 'history__reason muted', text: coordinatesText(entry.location) }) : null,
@@ -229,18 +232,14 @@ export function adminTaskScreen({ me, params }) {
     chips.replaceChildren(...[typeChip(task.type), priorityChip(task.priority), statusChip(task.status, 'admin-task-status'),
       task.overdue ? h('span', { class: 'chip chip--urgent', text: t('admin.progress.overdue') }) : null].filter(Boolean));
     const due = dueText(task);
-    const household = h('span', {});
     info.replaceChildren(
       h('dl', { class: 'facts' },
-        h('dt', { text: t('detail.place') }), h('dd', { 'data-testid': 'admin-task-place' }, placeText(task), household),
+        h('dt', { text: t('detail.place') }), h('dd', { 'data-testid': 'admin-task-place', text: placeText(task) }),
         h('dt', { text: t('field.task.assignee_id') }), h('dd', { 'data-testid': 'admin-task-assignee', text: task.assignee_id ? task.assignee_name ?? t('admin.user_id', { id: task.assignee_id }) : t('admin.unassigned') }),
         h('dt', { text: t('field.task.due_at') }), h('dd', { class: due.overdue ? 'task-row__due--overdue' : '', text: task.due_at ? `${dateTime(task.due_at)}${due.overdue ? `（${due.text}）` : ''}` : t('task.no_due') }),
         h('dt', { text: t('admin.task.created') }), h('dd', { text: dateTime(task.created_at) }),
         task.source_report_id ? [h('dt', { text: t('admin.task.source') }), h('dd', { text: t('admin.task.from_report') })] : null,
         task.description ? [h('dt', { text: t('field.task.description') }), h('dd', { text: task.description })] : null));
-    if (task.household_id) {
-      loadHousehold(task.household_id).then((hh) => { household.textContent = ` · ${roomOf(hh)}`; }, () => {});
-    }
     if (!slot.firstChild) drawActions();
     const conflicts = h('div', {});
     loadOpenConflicts(task.id).then((page) => {

@@ -44,7 +44,7 @@ function totalsCard(totals) {
 
 function gridRow(grid, onShow) {
   const f = progressFigures(grid);
-  const workers = grid.workers?.length ? grid.workers.join('、') : null;
+  const workers = grid.workers?.length ? grid.workers.map((worker) => worker.name).join('、') : null;
   return h('li', { class: `grid-progress${f.overdue ? ' grid-progress--late' : ''}`, 'data-testid': 'progress-grid', 'data-grid-id': grid.grid_id },
     h('div', { class: 'grid-progress__head' },
       h('strong', { class: 'grid-progress__name', text: grid.grid_name }),

@@ -3,7 +3,7 @@
 // Chinese and both values side by side, which one the record kept, and whether an admin has
 // resolved it. Conflicts live on the server, so this list needs the network; the rest does not.
 import { isAdmin } from '../admin.js';
-import { resolveConflict, userName } from '../admin-data.js';
+import { resolveConflict } from '../admin-data.js';
 import { get } from '../api.js';
 import { getRecord } from '../db.js';
 import { t } from '../i18n.js';
@@ -24,15 +24,12 @@ async function recordTitle(entity, id) {
   }
 }
 
-function valueBox({ label, value, kept, testid, admin = false, userId = null }) {
+function valueBox({ label, value, kept, testid, admin = false }) {
   // An admin decides between the two: the badges name them as the buttons below do.
   const badge = admin ? (kept ? 'conflicts.admin_kept' : 'conflicts.admin_held') : (kept ? 'conflicts.kept' : 'conflicts.held');
-  const text = h('p', { class: 'conflict__text', text: value });
-  // A worker named by id (a reassignment): the admin reads the name.
-  if (admin && userId != null) userName(userId).then((name) => { if (name) text.textContent = name; });
   return h('div', { class: `conflict__value${kept ? ' conflict__value--kept' : ''}`, 'data-testid': testid },
     h('p', { class: 'conflict__side' }, h('span', { text: label }), h('span', { class: `badge ${kept ? 'badge--kept' : 'badge--held'}`, text: t(badge) })),
-    text);
+    h('p', { class: 'conflict__text', text: value }));
 }
 
 /**
@@ -60,23 +57,27 @@ function resolveActions(conflict, onResolved) {
     h('p', { class: 'conflict__ask', text: t('conflicts.ask') }), h('div', { class: 'button-row' }, buttons), alert);
 }
 
-/** Who sent the losing edit, by name when the admin may see them. */
+/** Who sent the losing edit, by the name the server gives with the conflict. */
 function author(conflict, me) {
   if (conflict.user_id == null || conflict.user_id === me.user.id) return null;
-  const line = h('p', { class: 'conflict__author muted', text: t('conflicts.by', { name: t('value.assignee_other', { id: conflict.user_id }) }) });
-  userName(conflict.user_id).then((name) => { if (name) line.textContent = t('conflicts.by', { name }); });
-  return line;
+  const name = conflict.user_name ?? t('value.assignee_other', { id: conflict.user_id });
+  return h('p', { class: 'conflict__author muted', 'data-testid': 'conflict-author', text: t('conflicts.by', { name }) });
 }
 
-/** A value as text; a user id is "you" or another worker, never a bare number. */
+/** A value as text; a user id is "you" or the worker's name (the server's value_names), never a bare number. */
 function shown(conflict, value, me) {
   if (conflict.field === 'assignee_id' && value != null) {
-    return value === me.user.id ? t('value.assignee_you') : t('value.assignee_other', { id: value });
+    if (value === me.user.id) return t('value.assignee_you');
+    return conflict.value_names?.[value] ?? t('value.assignee_other', { id: value });
   }
   return valueText(conflict.entity, conflict.field, value);
 }
 
-const person = (conflict, value, me) => (conflict.field === 'assignee_id' && value != null && value !== me.user.id ? value : null);
+function resolvedText(conflict) {
+  const how = codeLabel('conflicts.resolution', conflict.resolution);
+  const when = dateTime(conflict.resolved_at);
+  return conflict.resolved_by_name ? t('conflicts.resolved_by', { how, when, name: conflict.resolved_by_name }) : t('conflicts.resolved', { how, when });
+}
 
 function conflictCard(conflict, title, me, onResolved) {
   const serverWon = conflict.winner === 'server';
@@ -94,12 +95,12 @@ function conflictCard(conflict, title, me, onResolved) {
     h('h3', { class: 'conflict__field', 'data-testid': 'conflict-field', text: fieldLabel(conflict.entity, conflict.field) }),
     admin ? author(conflict, me) : null,
     h('div', { class: 'conflict__values' },
-      valueBox({ label: t('conflicts.server_value'), value: shown(conflict, conflict.server_value, me), kept: serverWon, testid: 'conflict-server', admin, userId: person(conflict, conflict.server_value, me) }),
-      valueBox({ label: t(mine ? 'conflicts.your_value' : 'conflicts.their_value'), value: shown(conflict, conflict.client_value, me), kept: !serverWon, testid: 'conflict-client', admin, userId: person(conflict, conflict.client_value, me) })),
+      valueBox({ label: t('conflicts.server_value'), value: shown(conflict, conflict.server_value, me), kept: serverWon, testid: 'conflict-server', admin }),
+      valueBox({ label: t(mine ? 'conflicts.your_value' : 'conflicts.their_value'), value: shown(conflict, conflict.client_value, me), kept: !serverWon, testid: 'conflict-client', admin })),
     moved ? h('p', { class: 'note', 'data-testid': 'conflict-current', text: t('conflicts.current_now', { value: shown(conflict, conflict.current_value, me) }) }) : null,
     h('p', { class: 'conflict__rule muted', text: codeLabel('conflicts.rule', conflict.rule) }),
     h('p', { class: `conflict__state${resolved ? '' : ' conflict__state--open'}`, 'data-testid': 'conflict-state' },
-      resolved ? t('conflicts.resolved', { how: codeLabel('conflicts.resolution', conflict.resolution), when: dateTime(conflict.resolved_at) }) : t(admin ? 'conflicts.open_admin' : 'conflicts.open'),
+      resolved ? resolvedText(conflict) : t(admin ? 'conflicts.open_admin' : 'conflicts.open'),
       ' · ', dateTime(conflict.created_at)),
     admin && !resolved ? resolveActions(conflict, onResolved) : null);
 }

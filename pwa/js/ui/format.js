@@ -18,6 +18,13 @@ export const outcomeLabel = (outcome) => codeLabel('task.outcome', outcome);
 export const answerLabel = (answer) => codeLabel('checklist.answer', answer);
 export const categoryLabel = (category) => codeLabel('report.category', category);
 
+/** What a task's history entry records: 派发任务, the new status, or 改派 (a reassignment alone). */
+export function historyLabel(entry) {
+  if (entry.from == null && entry.to === 'assigned') return t('history.created');
+  if ('assignee_to' in entry && entry.from === entry.to) return t('history.reassigned');
+  return statusLabel(entry.to);
+}
+
 // A time without an offset comes from the server, which keeps UTC: read it as UTC, never as
 // the phone's local time (JavaScript would).
 const NO_OFFSET = /T\d\d:\d\d(:\d\d(\.\d+)?)?$/;

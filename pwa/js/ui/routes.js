@@ -1,21 +1,19 @@
 // The screens reached by the address once signed in (#/tasks/<id>, #/report, …), over the
 // home screen at #/. app.js shows the one matching the address; a reload or a reopened app
 // (offline too) comes back to it. Each screen gets {me, params, query} (query: URLSearchParams).
-import { syncScreen } from './conflicts.js';
-import { directoryScreen } from './directory.js';
+//
+// Every screen here is loaded on first use (ui/lazy.js), so opening the app into 我的任务 parses
+// none of them. The grid worker's screens are precached by the service worker with the shell
+// (they open offline); the admin's (ui/admin-*.js) are cached once an admin signs in (build.mjs).
 import { lazyScreen } from './lazy.js';
-import { reportScreen } from './report.js';
-import { completeScreen, unableScreen } from './task-complete.js';
-import { taskDetailScreen } from './task-detail.js';
 
 const ROUTES = [
-  { pattern: /^\/tasks\/([^/]+)$/, names: ['id'], screen: taskDetailScreen },
-  { pattern: /^\/tasks\/([^/]+)\/complete$/, names: ['id'], screen: completeScreen },
-  { pattern: /^\/tasks\/([^/]+)\/unable$/, names: ['id'], screen: unableScreen },
-  { pattern: /^\/report$/, names: [], screen: reportScreen },
-  { pattern: /^\/sync$/, names: [], screen: syncScreen },
-  { pattern: /^\/directory$/, names: [], screen: directoryScreen },
-  // The admin's screens (任务管理, 派发, 问题上报处理), loaded on first use.
+  { pattern: /^\/tasks\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./task-detail.js'), 'taskDetailScreen') },
+  { pattern: /^\/tasks\/([^/]+)\/complete$/, names: ['id'], screen: lazyScreen(() => import('./task-complete.js'), 'completeScreen') },
+  { pattern: /^\/tasks\/([^/]+)\/unable$/, names: ['id'], screen: lazyScreen(() => import('./task-complete.js'), 'unableScreen') },
+  { pattern: /^\/report$/, names: [], screen: lazyScreen(() => import('./report.js'), 'reportScreen') },
+  { pattern: /^\/sync$/, names: [], screen: lazyScreen(() => import('./conflicts.js'), 'syncScreen') },
+  { pattern: /^\/directory$/, names: [], screen: lazyScreen(() => import('./directory.js'), 'directoryScreen') },
   { pattern: /^\/admin\/tasks$/, names: [], screen: lazyScreen(() => import('./admin-tasks.js'), 'adminTasksScreen') },
   { pattern: /^\/admin\/tasks\/new$/, names: [], screen: lazyScreen(() => import('./admin-task-form.js'), 'newTaskScreen') },
   { pattern: /^\/admin\/tasks\/bulk$/, names: [], screen: lazyScreen(() => import('./admin-bulk.js'), 'bulkScreen') },

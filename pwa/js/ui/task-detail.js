@@ -10,7 +10,7 @@ import { startTask } from '../task-actions.js';
 import { loadTask } from '../task-data.js';
 import { actionsFor } from '../tasks.js';
 import { h } from './dom.js';
-import { answerLabel, codeLabel, coordinatesText, dateTime, dayAndTime, dueText, locationText, outcomeLabel, statusLabel } from './format.js';
+import { answerLabel, codeLabel, coordinatesText, dateTime, dayAndTime, dueText, historyLabel, locationText, outcomeLabel, statusLabel } from './format.js';
 import { goBack, navigate } from './nav.js';
 import { photoStrip } from './photos.js';
 import { priorityChip, syncBadges, typeChip } from './tasks.js';
@@ -66,7 +66,6 @@ function historyList(item, me) {
   const waiting = item.pending && item.record.server_data?.status !== task.status;
   if (!entries.length && !waiting) return null;
   const who = (by) => (by === me.user.id ? t('history.you') : ''); // others: an admin, named on the admin's side
-  const what = (entry) => (entry.from == null && entry.to === 'assigned' ? t('history.created') : statusLabel(entry.to));
   return h('section', { class: 'card', 'data-testid': 'history' },
     h('h2', { class: 'card__title', text: t('detail.history') }),
     h('ol', { class: 'history' },
@@ -75,7 +74,7 @@ function historyList(item, me) {
         h('span', { class: 'badge badge--pending', text: t('badge.pending') }),
         h('span', { class: 'history__when', text: dateTime(task.status_device_at) })) : null,
       entries.map((entry) => h('li', { class: 'history__item' },
-        h('strong', { text: what(entry) }),
+        h('strong', { text: historyLabel(entry) }),
         who(entry.by) ? h('span', { class: 'history__who', text: who(entry.by) }) : null,
         h('span', { class: 'history__when', text: dateTime(entry.device_at ?? entry.server_at) }),
         entry.reason ? h('span', { class: 'history__reason', text: entry.reason }) : null))));

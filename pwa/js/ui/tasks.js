@@ -7,11 +7,18 @@ import { compoundName, describePlace, placeLine } from '../places.js';
 import { loadMyTasks } from '../task-data.js';
 import { filterChoices, filterTasks, GROUPS, groupTasks } from '../tasks.js';
 import { h } from './dom.js';
+import { firstScreenDrawn } from './ready.js';
 import { dueText, priorityLabel, statusLabel, typeLabel } from './format.js';
 import { watchLocalData } from './watch.js';
 
 // Kept while the app is open: back from a task, the list is as the worker left it.
 const view = { type: '', compoundId: '', query: '', doneOpen: false };
+// Opening the app draws the groups with their counts and this many rows at once (more than a
+// 740 px screen shows); the other rows follow in slices between frames, so a slow phone shows the
+// list sooner and stays responsive to a tap. A redraw keeps at least the rows already shown (the
+// worker's scroll position stays put).
+const FIRST_ROWS = 24;
+const SLICE_ROWS = 60;
 
 /** The chips every row and the detail share: pending sync, refused, local-only. */
 export function syncBadges(item) {
@@ -47,8 +54,9 @@ function taskRow(item, places, now) {
       h('span', { class: `task-row__due${due.overdue ? ' task-row__due--overdue' : ''}`, text: due.text })));
 }
 
-function section(name, items, places, now) {
-  const list = h('ul', { class: 'task-list' }, items.map((item) => taskRow(item, places, now)));
+/** A group: its title, its count of all items, and a list holding the first `rows` of them. */
+function section(name, items, places, now, rows) {
+  const list = h('ul', { class: 'task-list' }, items.slice(0, rows).map((item) => taskRow(item, places, now)));
   const title = t(`tasks.group.${name}`);
   if (name === 'done') {
     // Folded: the day's work is above; what is finished is one tap away.
@@ -56,11 +64,12 @@ function section(name, items, places, now) {
       h('summary', { class: 'task-section__summary' }, h('span', { text: title }), h('span', { class: 'count', text: String(items.length) })),
       list);
     details.addEventListener('toggle', () => { view.doneOpen = details.open; });
-    return details;
+    return { node: details, list };
   }
-  return h('section', { class: `task-section task-section--${name}`, 'data-testid': `section-${name}` },
+  const node = h('section', { class: `task-section task-section--${name}`, 'data-testid': `section-${name}` },
     h('h3', { class: 'task-section__title' }, h('span', { text: title }), h('span', { class: 'count', text: String(items.length) })),
     list);
+  return { node, list };
 }
 
 function select({ label, testid, value, options, onChange }) {
@@ -88,6 +97,7 @@ export function myTasksSection({ me }) {
     h('h2', { class: 'section-title', id: 'my-tasks-title' }, h('span', { text: t('tasks.title') }), summary),
     search, filters, body);
   let loaded = null;
+  let drawn = 0; // draws so far: a slice of an older draw stops
 
   function drawFilters() {
     // Nothing to search or filter yet: the controls would only be in the way.
@@ -118,23 +128,51 @@ export function myTasksSection({ me }) {
     const open = groups.overdue.length + groups.today.length + groups.upcoming.length;
     summary.textContent = t('tasks.open_count', { count: open });
     const filtered = view.type || view.compoundId || view.query.trim();
-    const parts = GROUPS.filter((name) => groups[name].length).map((name) => section(name, groups[name], loaded.places, now));
+    let budget = Math.max(FIRST_ROWS, body.querySelectorAll('.task-row').length);
+    const later = []; // [{list, items}] still to draw
+    const parts = GROUPS.filter((name) => groups[name].length).map((name) => {
+      const items = groups[name];
+      const { node, list } = section(name, items, loaded.places, now, budget);
+      if (items.length > budget) later.push({ list, items: items.slice(budget) });
+      budget = Math.max(0, budget - items.length);
+      return node;
+    });
     if (!loaded.items.length) parts.push(h('p', { class: 'empty', 'data-testid': 'tasks-empty', text: t('tasks.none') }));
     else if (!shown.length) parts.push(h('p', { class: 'empty', 'data-testid': 'tasks-empty', text: t('tasks.none_matching') }));
     else if (!open && !filtered) parts.unshift(h('p', { class: 'empty empty--good', text: t('tasks.all_done') }));
     body.replaceChildren(...parts);
+    drawRest(later, now, ++drawn);
+  }
+
+  function drawRest(later, now, generation) {
+    body.dataset.rows = later.length ? 'partial' : 'all';
+    if (!later.length) {
+      performance.mark('redgrid:tasks-all');
+      return;
+    }
+    setTimeout(() => {
+      if (generation !== drawn || !root.isConnected) return; // drawn again since, or left
+      const next = later[0];
+      next.list.append(...next.items.splice(0, SLICE_ROWS).map((item) => taskRow(item, loaded.places, now)));
+      if (!next.items.length) later.shift();
+      drawRest(later, now, generation);
+    }, 0);
   }
 
   async function reload() {
     loaded = await loadMyTasks(userId);
+    performance.mark('redgrid:tasks-read');
     drawFilters();
     draw();
+    performance.mark('redgrid:tasks-drawn');
+    firstScreenDrawn();
   }
 
   body.append(h('p', { class: 'muted', text: t('app.loading') }));
   reload().catch((err) => {
     console.error('could not read the tasks', err);
     body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
+    firstScreenDrawn();
   });
   watchLocalData(root, reload, { everyMs: 60000 });
   return root;

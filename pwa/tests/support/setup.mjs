@@ -1,5 +1,5 @@
 // Makes node look enough like the PWA's browser for its modules: an in-memory IndexedDB, the
-// '/vendor/idb/' import path, and the zh-CN catalog (so errors carry real messages, as on a phone).
+// fake Socket.IO client (resolve-vendor.mjs), and the zh-CN catalog (so errors carry real messages, as on a phone).
 // Import this first, then the PWA modules with `await import(...)`: static imports are resolved
 // before this file runs, and the hook below must be in place first.
 import 'fake-indexeddb/auto';
