@@ -66,29 +66,12 @@ export function loadGridWorkers(gridId) {
   });
 }
 
-/** How many buildings the compounds of an org subtree have (for a bulk creation's confirmation). */
-async function countBuildings(unitId) {
-  let total = 0;
-  const ids = [];
-  for (let page = 1; ; page += 1) {
-    const found = await get(`/api/places/compounds?org_unit_id=${enc(unitId)}&per_page=200&page=${page}`);
-    ids.push(...(found?.items ?? []).map((c) => c.id));
-    if (!found || page * 200 >= found.total) break;
-  }
-  // A few at a time: a street has tens of compounds, a district hundreds.
-  for (let start = 0; start < ids.length; start += 8) {
-    const details = await Promise.all(ids.slice(start, start + 8).map((id) => get(`/api/places/compounds/${enc(id)}`)));
-    total += details.reduce((sum, d) => sum + (d?.buildings_count ?? 0), 0);
-  }
-  return total;
-}
-
-/** How many targets of a kind an org subtree holds: what a bulk creation would make at most. */
-export async function countBulkTargets(unitId, kind) {
-  if (kind === 'grid') return (await loadProgress({ orgUnitId: unitId }))?.grids?.length ?? 0;
-  if (kind === 'compound') return (await get(`/api/places/compounds?org_unit_id=${enc(unitId)}&per_page=1`))?.total ?? 0;
-  return countBuildings(unitId);
-}
+/**
+ * What a bulk creation would do, from the server itself (POST /api/tasks/bulk with dry_run:
+ * nothing is made): {created, unassigned, grids, skipped, message}, the same figures the real
+ * run then reports.
+ */
+export const previewBulk = (body) => post('/api/tasks/bulk', { ...body, dry_run: true });
 
 /** The number of new field reports waiting (the home card's badge). */
 export async function countNewReports() {

@@ -4,7 +4,7 @@
 // tasks it will make; after, the server's answer says how many were made, which grids have no
 // worker yet (their tasks wait unassigned) and which targets are in no grid (skipped).
 import { BULK_KINDS, adminUnits, bulkTitle, bulkTitleExample, bulkUnits, localInputToIso } from '../admin.js';
-import { adminSession, bulkCreate, countBulkTargets, loadOrgChildren, loadOrgUnit } from '../admin-data.js';
+import { adminSession, bulkCreate, loadOrgChildren, loadOrgUnit, previewBulk } from '../admin-data.js';
 import { t } from '../i18n.js';
 import { PRIORITIES, TASK_TYPES } from '../tasks.js';
 import {
@@ -139,9 +139,9 @@ export function bulkScreen({ me }) {
       preview.textContent = t('admin.bulk.counting');
       const payload = request();
       const unit = units.find((u) => u.id === payload.org_unit_id);
-      let count;
+      let plan;
       try {
-        count = await countBulkTargets(payload.org_unit_id, payload.target_kind);
+        plan = await previewBulk(payload);
       } catch (err) {
         alert.textContent = errorText(err);
         return;
@@ -149,6 +149,7 @@ export function bulkScreen({ me }) {
         preview.disabled = false;
         preview.textContent = t('admin.bulk.preview');
       }
+      const count = plan.created;
       const what = { unit: unit?.name ?? '', kind: t(`admin.target.${payload.target_kind}`), type: typeLabel(payload.type), count };
       const confirm = h('button', { type: 'button', class: 'btn btn--primary btn--big', 'data-testid': 'bulk-confirm', text: t('admin.bulk.confirm', { count }) });
       const back = h('button', { type: 'button', class: 'btn btn--ghost btn--big', 'data-testid': 'bulk-back', text: t('admin.bulk.back'), onclick: () => { reset(); preview.focus(); } });
@@ -157,6 +158,8 @@ export function bulkScreen({ me }) {
       confirmSlot.replaceChildren(h('div', { class: 'card confirm', 'data-testid': 'bulk-confirmation', tabindex: '-1' },
         h('p', { class: 'confirm__text', 'data-testid': 'bulk-confirm-text', text: count ? t('admin.bulk.will_make', what) : t('admin.bulk.nothing', what) }),
         count ? h('p', { class: 'muted', text: t('admin.bulk.will_make_note') }) : null,
+        // The server's own words: grids without a worker, targets in no grid.
+        h('p', { class: 'muted', 'data-testid': 'bulk-preview-message', text: plan.message ?? '' }),
         h('p', { class: 'muted', text: t('admin.bulk.example', { title: bulkTitleExample(title.input.value, withName.checked, t(`admin.bulk.example_${payload.target_kind}`)) }) }),
         h('div', { class: 'button-row' }, count ? confirm : null, back)));
       confirmSlot.firstChild.focus();
