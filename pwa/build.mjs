@@ -223,7 +223,10 @@ const { eager, lazy, preload } = splitOutputs(metafile);
 const packages = await thirdPartyLicenses(metafile);
 await copyStatic(zh, en);
 await writeIndex(html, preload);
-const files = (await listFiles(DIST)).filter((file) => !file.endsWith('.map') && !file.endsWith('third-party-licenses.txt'));
+// Not precached: source maps, the licences, and the manifest's icons (the browser fetches those
+// itself when the app is installed; no page uses them).
+const NOT_SHELL = /(\.map|third-party-licenses\.txt|\/icons\/icon-[\w-]+\.png)$/;
+const files = (await listFiles(DIST)).filter((file) => !NOT_SHELL.test(file));
 const shell = files.filter((file) => !file.endsWith('.js') || eager.includes(file));
 for (const file of files) if (file.endsWith('.js') && !eager.includes(file) && !lazy.includes(file)) problems.push(`${url(file)}: neither shell nor lazy`);
 const version = await writeServiceWorker(shell, lazy);

@@ -34,6 +34,7 @@ from server.org.models import (
     PropertyCompany,
     Resident,
 )
+from server.inspections.models import Inspection, RectificationOrder
 from server.tasks.models import FieldReport, Task
 
 
@@ -304,6 +305,36 @@ def visible_field_reports(user: User) -> ColumnElement:
     return FieldReport.grid_id.in_(_working_grids(s)) if _works_on_places(s) else false()
 
 
+def _inspected_compounds(s: Scopes) -> ColumnElement:
+    """Compounds whose inspections a user sees: an admin's jurisdiction, a steward's own."""
+    clauses = []
+    if s.admin_paths:
+        clauses.append(select(Compound.id).where(Compound.community_id.in_(_units_under(s.admin_paths))))
+    if s.steward_compound_ids:
+        clauses.append(select(Compound.id).where(Compound.id.in_(s.steward_compound_ids)))
+    return clauses
+
+
+def visible_inspections(user: User) -> ColumnElement:
+    """Inspections (sync buckets steward:<compound> and org:…, PROTOCOL.md §12): the admins
+    above the compound and its red stewards; never residents nor property staff."""
+    s = scopes_of(user)
+    if s.is_root_admin:
+        return true()
+    return or_(*[Inspection.compound_id.in_(q) for q in _inspected_compounds(s)]) if _inspected_compounds(s) else false()
+
+
+def visible_rectification_orders(user: User) -> ColumnElement:
+    """Rectification orders: as inspections, plus the staff of the order's property company."""
+    s = scopes_of(user)
+    if s.is_root_admin:
+        return true()
+    clauses = [RectificationOrder.compound_id.in_(q) for q in _inspected_compounds(s)]
+    if s.company_ids:
+        clauses.append(RectificationOrder.company_id.in_(s.company_ids))
+    return or_(*clauses) if clauses else false()
+
+
 VISIBILITY = {
     OrgUnit: visible_org_units,
     Compound: visible_compounds,
@@ -313,6 +344,8 @@ VISIBILITY = {
     User: visible_users,
     Task: visible_tasks,
     FieldReport: visible_field_reports,
+    Inspection: visible_inspections,
+    RectificationOrder: visible_rectification_orders,
 }
 
 

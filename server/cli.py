@@ -24,7 +24,9 @@ def main() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for command in (init_command, demo_command, create_user_command, serve_command, sync_poke_command, purge_command):
+    from server.inspections.management import inspections_command
+
+    for command in (init_command, demo_command, create_user_command, serve_command, sync_poke_command, purge_command, inspections_command):
         app.cli.add_command(command)
 
 
@@ -113,8 +115,12 @@ def create_user_command(phone, display_name, password, role, scope_id, locale):
 @click.option("--port", type=int, default=lambda: int(os.environ.get("REDGRID_PORT", "5000")), show_default="5000")
 @with_appcontext
 def serve_command(host, port):
-    """Run the embedded server (one process, threads). For the scaled setup use gunicorn."""
+    """Run the embedded server (one process, threads), escalating overdue rectification orders
+    every few minutes. For the scaled setup use gunicorn (and `redgrid inspections escalate` from cron)."""
     from server.extensions import socketio
+    from server.inspections.escalation import start_daemon
+
+    start_daemon(current_app._get_current_object())
 
     click.echo(f"Redgrid on http://{host}:{port}/  (Ctrl+C stops)")
     sys.stdout.flush()

@@ -101,6 +101,10 @@ class Config:
         self.BLOB_MAX_BYTES = env_int("REDGRID_BLOB_MAX_BYTES", 10 * 1024 * 1024)
         self.BLOB_MAX_PIXELS = env_int("REDGRID_BLOB_MAX_PIXELS", 40_000_000)  # decoding ~160 MB at most
         self.BLOB_PARTIAL_TTL_HOURS = env_int("REDGRID_BLOB_PARTIAL_TTL_HOURS", 24)
+        # Overdue rectification orders (server/inspections/escalation.py): to the street admins
+        # this many hours after the deadline; `redgrid serve` checks every N minutes (0: never).
+        self.INSPECTION_STREET_ESCALATION_HOURS = env_int("REDGRID_ESCALATION_STREET_HOURS", 72)
+        self.INSPECTION_ESCALATE_EVERY_MINUTES = env_int("REDGRID_ESCALATE_EVERY_MINUTES", 5)
 
 
 class TestConfig(Config):
@@ -111,6 +115,7 @@ class TestConfig(Config):
         self.TESTING = True
         self.ARGON2_TIME_COST = 1
         self.ARGON2_MEMORY_COST = 1024
+        self.INSPECTION_ESCALATE_EVERY_MINUTES = 0  # tests call escalate() with a set clock
 
 
 def compact_json(value) -> str:

@@ -239,6 +239,13 @@ for _locale, _texts in _TASK_REFUSALS.items():
     CATALOG[_locale].update({f"task.{code}": text for code, text in _texts.items()})
     CATALOG[_locale].update(_TASK_MESSAGES[_locale])
 
+from server.inspections.messages import entries as _inspection_entries  # noqa: E402 (plain dicts, no cycle)
+from server.inspections.management_messages import entries as _management_entries  # noqa: E402
+
+for _locale in LOCALES:
+    CATALOG[_locale].update(_inspection_entries(_locale))
+    CATALOG[_locale].update(_management_entries(_locale))
+
 # marshmallow's default English messages, translated; {n} groups come from the regex.
 _FIELD_MESSAGES_ZH: list[tuple[re.Pattern, str]] = [
     (re.compile(r"^Missing data for required field\.$"), "此项必填。"),

@@ -89,3 +89,23 @@ export const reopenTask = (id, body) => post(`/api/tasks/${enc(id)}/reopen`, bod
 export const convertReport = (id, body) => post(`/api/field-reports/${enc(id)}/convert`, body);
 export const dismissReport = (id, reason) => post(`/api/field-reports/${enc(id)}/dismiss`, { reason });
 export const resolveConflict = (id, resolution) => post(`/api/sync/conflicts/${enc(id)}/resolve`, { resolution });
+
+// --- inspections of property services (issue 5): the admin's desk ---------------------------
+
+const query = (params) => new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString();
+
+/** The monthly scorecard of an org subtree: {month, org_unit, compounds, companies}. */
+export const loadScorecard = ({ month, orgUnitId } = {}) => get(`/api/scorecards?${query({ month, org_unit_id: orgUnitId })}`);
+export const loadCompoundCard = (id, month) => get(`/api/scorecards/compounds/${enc(id)}?${query({ month })}`);
+/** The address of the month's workbook (a plain link: the browser downloads it with the session). */
+export const scorecardWorkbookUrl = ({ month, orgUnitId } = {}) => `/api/scorecards/export.xlsx?${query({ month, org_unit_id: orgUnitId })}`;
+export const loadPublishedTemplates = () => remembered('inspection-templates', () => get('/api/inspection-templates?status=published'));
+export const loadCompounds = (orgUnitId) => remembered(`compounds:${orgUnitId}`, () => get(`/api/places/compounds?${query({ org_unit_id: orgUnitId, per_page: 200 })}`));
+export const loadCompound = (id) => remembered(`compound:${id}`, () => get(`/api/places/compounds/${enc(id)}`));
+export const drawSpotCheck = (body) => post('/api/spot-checks', body);
+export const loadDraws = () => get('/api/spot-checks?per_page=20');
+export const verifyDraw = (id) => get(`/api/spot-checks/${enc(id)}/verify`);
+export const loadPlans = () => get('/api/inspection-plans?per_page=200');
+export const createPlan = (body) => post('/api/inspection-plans', body);
+export const setPlanActive = (id, active) => patch(`/api/inspection-plans/${enc(id)}`, { active });
+export const generatePlanned = () => post('/api/inspection-plans/generate', {});

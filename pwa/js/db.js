@@ -1,6 +1,6 @@
 // The only module that touches IndexedDB (STYLE.md rule 10). Everything else asks here.
 //
-// Stores (version 3):
+// Stores (version 4):
 //   kv       out-of-line keys: small cached values such as /api/me (version 1)
 //   records  synced records, key [entity, id]: {entity, id, version, buckets, data, deleted,
 //            server_data?, stale?} — see local-records.js for what each field means
@@ -13,10 +13,13 @@
 //            scope a pull listed), resync (stale marks of a re-pull in progress, sync-pull.js) …
 //   directories  key grid_id: {grid_id, etag, saved_at, data} — one grid's directory as
 //            GET /api/grids/<id>/directory sent it (data), its ETag to revalidate (version 3)
+//   templates  key id: {id, etag, saved_at, checked_at, published, data} — one inspection
+//            template version as GET /api/inspection-templates/<id> sent it (version 4,
+//            inspection-templates.js); published: in the last list of published ones
 import { openDB } from 'idb';
 
 const DB_NAME = 'redgrid';
-const DB_VERSION = 3;
+const DB_VERSION = 4;
 const KV = 'kv';
 
 let dbPromise = null;
@@ -24,7 +27,7 @@ let dbPromise = null;
 function open() {
   dbPromise ??= openDB(DB_NAME, DB_VERSION, {
     // Each step upgrades from the version before it, so a phone that skipped releases
-    // still walks through every step. Add `if (oldVersion < 3) { ... }` below, never edit a step.
+    // still walks through every step. Add `if (oldVersion < 5) { ... }` below, never edit a step.
     upgrade(db, oldVersion) {
       if (oldVersion < 1) db.createObjectStore(KV); // out-of-line keys: kv.put(value, key)
       if (oldVersion < 2) {
@@ -40,6 +43,7 @@ function open() {
         db.createObjectStore('meta');
       }
       if (oldVersion < 3) db.createObjectStore('directories', { keyPath: 'grid_id' }); // directory.js
+      if (oldVersion < 4) db.createObjectStore('templates', { keyPath: 'id' }); // inspection-templates.js
     },
     // Another tab loaded a newer release that needs to upgrade: let go so it is not blocked.
     // The next call here reopens (and the newer service worker will have reloaded us by then).
@@ -81,12 +85,12 @@ export async function clearCached() {
 
 /**
  * Forgets everything of the signed-in user on this phone: synced records, the outbox, photos,
- * sync state and the grid directories (names and phones of residents). Only the install's client id stays (it names the device, not the person). The
+ * sync state, the grid directories (names and phones of residents) and inspection templates. Only the install's client id stays (it names the device, not the person). The
  * callers make sure nothing unsent is lost without the user saying so (session.js).
  */
 export async function forgetUserData() {
   const db = await open();
-  const stores = ['records', 'outbox', 'photos', 'meta', KV, 'directories'];
+  const stores = ['records', 'outbox', 'photos', 'meta', KV, 'directories', 'templates'];
   const tx = db.transaction(stores, 'readwrite');
   const clientId = await tx.objectStore('meta').get('client_id');
   await Promise.all(stores.map((name) => tx.objectStore(name).clear()));
@@ -163,6 +167,11 @@ function helpersFor(tx) {
       delete: (gridId) => store('directories').delete(gridId),
       all: () => store('directories').getAll(), // by grid id
     },
+    templates: {
+      get: (id) => store('templates').get(id),
+      put: (entry) => store('templates').put(entry),
+      all: () => store('templates').getAll(), // by id
+    },
   };
 }
 
@@ -197,3 +206,11 @@ export const keepDirectories = (gridIds) => transact(['directories'], async (tx)
   const keep = new Set(gridIds);
   for (const entry of await tx.directories.all()) if (!keep.has(entry.grid_id)) await tx.directories.delete(entry.grid_id);
 });
+
+// --- inspection templates (inspection-templates.js fetches them, the steward's screens read them)
+
+/** Every kept template entry: {id, etag, saved_at, checked_at, published, data}, by id. */
+export const listTemplateEntries = () => read(['templates'], (tx) => tx.templates.all());
+export const getTemplateEntry = (id) => read(['templates'], (tx) => tx.templates.get(id));
+/** Stores (or replaces) one template version. */
+export const putTemplateEntry = (entry) => transact(['templates'], (tx) => tx.templates.put(entry));

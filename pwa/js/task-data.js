@@ -6,7 +6,7 @@ import { loadPlaces } from './places.js';
 import { myTasks } from './tasks.js';
 
 /** Per record (by id) of an entity: {pending, rejected, entries} of its outbox entries. */
-function outboxStateOf(entries, entity) {
+export function outboxStateOf(entries, entity) {
   const byId = new Map();
   for (const entry of entries) {
     if (entry.entity !== entity) continue;
@@ -19,11 +19,14 @@ function outboxStateOf(entries, entity) {
   return byId;
 }
 
-/** A list item: {id, task, record, pending, rejected}; pending also while record.server_data exists. */
-function itemOf(record, state) {
+/**
+ * A list item: {id, record, pending, rejected, local, [key]: the record's fields} (key: task,
+ * inspection, order …); pending also while record.server_data exists.
+ */
+export function itemOf(record, state, key = 'task') {
   return {
     id: record.id,
-    task: record.data ?? {},
+    [key]: record.data ?? {},
     record,
     pending: Boolean(state?.pending) || (Object.hasOwn(record, 'server_data') && !state?.rejected),
     rejected: Boolean(state?.rejected),

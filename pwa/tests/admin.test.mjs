@@ -162,3 +162,16 @@ test('live refetch never runs twice at once: a poke during a slow fetch runs onc
   assert.equal(runs, 2);
   assert.equal(most, 1);
 });
+
+test('scorecards: months move across years, stars and scores read as on paper', async () => {
+  const { scoreText, shiftMonth, starsText } = await import('../js/admin.js');
+  assert.equal(shiftMonth('2026-11', 1), '2026-12');
+  assert.equal(shiftMonth('2026-12', 1), '2027-01');
+  assert.equal(shiftMonth('2026-01', -1), '2025-12');
+  assert.equal(shiftMonth('2026-03', -14), '2025-01');
+  assert.equal(starsText(4), '★★★★☆');
+  assert.equal(starsText(null), '');
+  assert.equal(scoreText(92.46), '92.5');
+  assert.equal(scoreText(80), '80.0');
+  assert.equal(scoreText(null), '—');
+});

@@ -360,6 +360,7 @@ def load_demo(households: int | None = None, seed: int = 2026) -> dict:
     table, "accounts": DEMO_ACCOUNTS}.
     """
     from server.demo.accounts import DEMO_ACCOUNTS
+    from server.demo.inspections import load_demo_inspections
     from server.demo.tasks import load_demo_tasks
     from server.extensions import db
     from server.org.models import OrgUnit
@@ -373,6 +374,7 @@ def load_demo(households: int | None = None, seed: int = 2026) -> dict:
     try:
         counts = CityGenerator(session, count, seed).run()
         counts.update(load_demo_tasks(seed))
+        counts.update(load_demo_inspections(seed))
         session.commit()
     except BaseException:
         session.rollback()

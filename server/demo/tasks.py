@@ -22,7 +22,8 @@ from server.org.models import Building, Compound, GridCoverage, Household, OrgUn
 from server.sync.registry import bindings
 from server.sync.service import actor_for
 from server.sync.store import SqlStore
-from server.tasks import clock, places, rules, templates
+from server.sync.writer import server_values
+from server.tasks import clock, places, templates
 from server.tasks.models import ChecklistTemplate
 from server.tasks.fields import iso
 
@@ -127,7 +128,7 @@ class DemoWork:
         """One mutation by `actor` at the moment `at`; returns the record after it."""
         client = "demo-desk" if actor is self.admin else f"demo-phone-{actor.user_id}"
         mutation = Mutation(self._id(), entity, record_id, op, fields, base)
-        with clock.at(at), rules.server_values(extra or {}):
+        with clock.at(at), server_values(extra or {}):
             (result,) = self.engine.push(actor, client, [mutation])
         if result.status == "rejected":
             raise RuntimeError(f"demo {entity} {op} refused: {result.error}")

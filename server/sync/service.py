@@ -14,7 +14,6 @@ from sync import (
     BadMutation,
     CursorExpired,
     CursorInvalid,
-    Engine,
     Mutation,
     PullPage,
     UnsupportedProtocol,
@@ -34,7 +33,7 @@ from server.org.models import Building, Household
 from server.sync import pokes
 from server.sync.models import SyncBlobRef, SyncConflict, SyncLogEntry, SyncMutation, SyncState
 from server.sync.registry import bindings
-from server.sync.store import SqlStore
+from server.sync.writer import new_engine, push_through
 
 
 class CursorGone(DomainError):
@@ -53,6 +52,7 @@ def actor_for(user: User) -> Actor:
         buckets[f"grid:{grid_id}"].add("grid_worker")
     for compound_id in s.steward_compound_ids:
         buckets[f"compound:{compound_id}"].add("red_steward")
+        buckets[f"steward:{compound_id}"].add("red_steward")  # inspections: not the residents' bucket
     for company_id in s.company_ids:
         buckets[f"company:{company_id}"].add("property_staff")
     for household_id in s.household_ids:
@@ -66,12 +66,6 @@ def actor_for(user: User) -> Actor:
     for community_id in s.volunteer_community_ids:
         buckets[f"community:{community_id}"].add("volunteer")
     return Actor(user.id, {bucket: frozenset(roles) for bucket, roles in buckets.items()})
-
-
-def _engine() -> tuple[Engine, SqlStore]:
-    registered = bindings()
-    store = SqlStore(registered)
-    return Engine(store, [b.entity() for b in registered.values()]), store
 
 
 def _check_protocol(version: str) -> None:
@@ -96,8 +90,8 @@ def push(user: User, protocol: str, client_id: str, raw_mutations: list) -> dict
     if errors:
         raise Invalid(_("sync.bad_mutation"), errors, code="bad_mutation")
     _check_blobs(user, mutations)
-    engine, store = _engine()
-    results = engine.push(actor_for(user), client_id, mutations)
+    engine, store = new_engine()
+    results = push_through(engine, store, actor_for(user), client_id, mutations)
     db.session.commit()
     pokes.notify(store.touched)
     return {"protocol": PROTOCOL_VERSION, "results": [_localized(r.to_wire()) for r in results]}
@@ -147,7 +141,7 @@ def _localized(result: dict) -> dict:
 def pull(user: User, protocol: str, cursor: str | None, limit: int) -> PullPage:
     """Changes in the user's buckets since the cursor (one page; page_json() writes it)."""
     _check_protocol(protocol)
-    engine, _store = _engine()
+    engine, _store = new_engine()
     try:
         page = engine.pull(actor_for(user), cursor, limit)
     except CursorInvalid as exc:
@@ -261,7 +255,7 @@ def resolve_conflict(user: User, conflict_id: int, resolution: str) -> dict:
 def _write_losing_value(user: User, conflict: SyncConflict) -> set[str]:
     """Through the engine, as a resolver holding every role in the record's buckets: the admin's
     decision may set a field their own role could not edit (§7.3)."""
-    engine, store = _engine()
+    engine, store = new_engine()
     current = store.get_record(conflict.entity, conflict.record_id)
     if current is None or current.deleted:
         raise ConflictError(_("sync.record_gone"), code="record_gone")

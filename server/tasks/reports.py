@@ -10,7 +10,8 @@ from server.i18n import _
 from server.org.models import OrgUnit
 from server.tasks import places
 from server.tasks.models import FieldReport
-from server.tasks.service import Writer, checklist_of, invalid, mutation, raise_refusal, target_place, task_fields
+from server.sync.writer import Writer, mutation, raise_refusal
+from server.tasks.service import checklist_of, invalid, target_place, task_fields
 from server.tasks.views import visible_report
 
 # The task a report of each category usually becomes.

@@ -8,13 +8,10 @@ the domain conflict of a task reassigned while its worker, offline, did the work
 Field messages are catalog keys ("task.not_assignee"); server.sync.service translates them, and
 the rejection's message comes from "sync.rejected.<code>" (server/i18n.py).
 """
-from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import Mapping
-
 from sync import Conflict, Rejection, Review
 
 from server.auth.models import ROLES
+from server.sync.writer import server_made
 from server.tasks import clock, places, templates
 from server.tasks.fields import UtcDateTime, iso, parse_instant
 from server.tasks.schemas import field_report_record_schema, task_record_schema
@@ -62,21 +59,6 @@ MESSAGES = {  # the English of each refusal (stored with the result; shown local
     "place_mismatch": "the household is not in this building",
 }
 
-_server_values: ContextVar[Mapping[str, Mapping]] = ContextVar("redgrid_task_server_values", default={})
-
-
-@contextmanager
-def server_values(by_record: Mapping[str, Mapping]):
-    """Marks the records the server itself creates or changes in this block, with their
-    server-only values: {record id: {"batch_id", "source_report_id", "reason"} or {}}. Out of
-    band (a context variable of this request), so no client can send them."""
-    token = _server_values.set(by_record)
-    try:
-        yield
-    finally:
-        _server_values.reset(token)
-
-
 def refuse(code: str, *fields: str) -> Rejection:
     return Rejection(code, MESSAGES[code], {name: [f"task.{code}"] for name in fields})
 
@@ -87,7 +69,7 @@ def _checked(schema, r: Review) -> Rejection | None:
     then the instants the client sent in canonical form ("…Z", as stored), so the record reads
     the same before and after a reload. Mutations the server made (server_values) were checked
     by the API's schemas already: only the engine's check remains for them."""
-    if r.mutation.record_id not in _server_values.get():
+    if server_made(r.mutation.record_id) is None:
         errors = schema.validate(dict(r.merged.values))
         if errors:
             return Rejection("invalid", "some fields are invalid", {k: _flat(v) for k, v in errors.items()})
@@ -165,7 +147,7 @@ def _create_task(r: Review) -> Rejection | None:
         items = templates.default_items(values["type"], place.org_path)
         if items:
             r.set("checklist", items)
-    extra = _server_values.get().get(r.mutation.record_id, {})
+    extra = server_made(r.mutation.record_id) or {}
     for name in ("batch_id", "source_report_id"):
         if extra.get(name):
             r.set(name, extra[name])
@@ -201,7 +183,7 @@ def _transition(r: Review, resolution: bool, now) -> dict:
     once (a task reopened for someone else)."""
     values, changed = r.merged.values, r.merged.changed
     before, after = r.current.values.get("status"), values.get("status")
-    extra = _server_values.get().get(r.mutation.record_id, {})
+    extra = server_made(r.mutation.record_id) or {}
     reason = values.get("unable_reason") if after == "unable" and "status" in changed else extra.get("reason")
     entry = _history_entry(r, before, after, now, reason)
     if "assignee_id" in changed:

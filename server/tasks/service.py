@@ -7,65 +7,16 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from sync import MAX_BATCH, Engine, Mutation, MutationResult
-
 from server import authz
 from server.audit.service import record as audit
 from server.errors import Forbidden, Invalid, NotFound
 from server.extensions import db
-from server.i18n import _, translate_field_message
+from server.i18n import _
 from server.org.models import Building, Compound, GridCoverage, OrgUnit
-from server.sync import pokes
-from server.sync.registry import bindings
-from server.sync.service import actor_for
-from server.sync.store import SqlStore
-from server.tasks import places, rules, templates
+from server.sync.writer import Writer, mutation, raise_refusal
+from server.tasks import places, templates
 from server.tasks.fields import iso
 from server.tasks.models import Task
-
-
-class Writer:
-    """Server-made mutations of one admin action, pushed through the engine in batches of
-    MAX_BATCH (each batch a push: one lock, one read of the records, one upsert of the log),
-    in the caller's transaction. `commit()` ends it and pokes the touched buckets."""
-
-    def __init__(self, user):
-        registered = bindings()
-        self.store = SqlStore(registered)
-        self.engine = Engine(self.store, [b.entity() for b in registered.values()])
-        self.actor = actor_for(user)
-        self.client_id = f"api:{user.id}"
-
-    def push(self, mutations: list[Mutation], extra: dict | None = None) -> list[MutationResult]:
-        """Push in batches; `extra`: server-only values per record id (rules.server_values)."""
-        results = []
-        made = {m.record_id: {} for m in mutations}
-        made.update(extra or {})
-        with rules.server_values(made):
-            for start in range(0, len(mutations), MAX_BATCH):
-                results += self.engine.push(self.actor, self.client_id, mutations[start : start + MAX_BATCH])
-        return results
-
-    def commit(self) -> None:
-        """Commit the action, then poke the buckets it touched (never before, PROTOCOL.md §8)."""
-        db.session.commit()
-        pokes.notify(self.store.touched)
-
-
-def mutation(entity: str, record_id: str, op: str, fields: dict, base_version: int | None = None) -> Mutation:
-    """A server-made mutation with a fresh id."""
-    return Mutation(str(uuid.uuid4()), entity, record_id, op, fields, base_version)
-
-
-def raise_refusal(result: MutationResult, prefix: str = ""):
-    """A refused server-made mutation as the API's error: 404 when out of scope, else 422."""
-    error = result.error
-    message = _(f"sync.rejected.{error['code']}")
-    fields = {f"{prefix}{k}": [translate_field_message(m) for m in v] for k, v in error["fields"].items()}
-    db.session.rollback()
-    if error["code"] in ("out_of_scope", "not_found"):
-        raise NotFound(message, fields)
-    raise Invalid(message, fields or {"_schema": [message]}, code=error["code"])
 
 
 def _values(data: dict) -> dict:

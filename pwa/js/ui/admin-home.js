@@ -26,5 +26,9 @@ export function adminSection({ me }) {
   }
   return h('nav', { class: 'admin-home', 'data-testid': 'admin-home', 'aria-label': t('admin.home.label') },
     linkCard({ href: '#/admin/tasks', testid: 'admin-tasks-open', title: t('admin.tasks.title'), about: t('admin.home.tasks_about') }),
-    linkCard({ href: '#/admin/reports', testid: 'admin-reports-open', title: t('admin.reports.title'), about: t('admin.home.reports_about'), badge: waiting }));
+    linkCard({ href: '#/admin/reports', testid: 'admin-reports-open', title: t('admin.reports.title'), about: t('admin.home.reports_about'), badge: waiting }),
+    // Property services (红色物业): how the companies score, random checks, the inspection plans.
+    linkCard({ href: '#/admin/scorecards', testid: 'admin-scorecards-open', title: t('scorecards.title'), about: t('admin.home.scorecards_about') }),
+    linkCard({ href: '#/admin/spot-checks', testid: 'admin-spot-checks-open', title: t('spot.title'), about: t('admin.home.spot_about') }),
+    linkCard({ href: '#/admin/plans', testid: 'admin-plans-open', title: t('plans.title'), about: t('admin.home.plans_about') }));
 }

@@ -25,6 +25,19 @@ function roleCard({ role, scope_type: scopeType, scope_name: scopeName, scope_pa
     known ? h('p', { class: 'role-card__about', text: t(`role.${role}.about`) }) : null);
 }
 
+// Roles whose part of home (我的检查, 整改单, the compound's score card) is loaded on first use:
+// a grid worker's phone never parses it.
+const INSPECTION_ROLES = ['red_steward', 'property_staff', 'resident'];
+
+function inspectionPart({ me }) {
+  if (!(me.roles ?? []).some((r) => INSPECTION_ROLES.includes(r.role))) return null;
+  const holder = h('div', { class: 'inspection-part' });
+  import('./inspections-home.js')
+    .then((module) => holder.replaceChildren(...module.inspectionSections({ me })))
+    .catch((err) => console.error('could not load the inspection screens', err));
+  return holder;
+}
+
 function staleNote(savedAt) {
   const time = new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(savedAt));
   return h('div', { class: 'note note--stale', role: 'status' },
@@ -70,6 +83,7 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
     directoryLink({ me }), // 网格名册, for grid workers only
     workSection({ me }), // a grid worker's tasks and reports; nothing for other roles
     adminSection({ me }), // 任务管理 and 问题上报 for admins; nothing for other roles
+    inspectionPart({ me }), // stewards, property staff, residents
     h('h2', { class: 'screen__subtitle', text: t('home.roles') }),
     roles.length
       ? h('div', { class: 'cards' }, roles.map(roleCard))

@@ -35,10 +35,11 @@ export function photoStrip(hashes) {
 /**
  * The photo part of a form: a big "拍照" button (the camera opens straight away on a phone),
  * any number of photos, each with a thumbnail from its local bytes and a remove button.
- * Returns an element with .value (hashes in the order taken) and .busy (a photo is still being
- * processed: a save waits for it).
+ * Returns an element with .value (hashes in the order taken) and .settled() (resolves once a
+ * photo still being processed is stored: a save waits for it). onChange(hashes): after each
+ * photo added or removed (a form that saves as it goes).
  */
-export function photoField({ hashes = [], testid = 'photo-field' } = {}) {
+export function photoField({ hashes = [], testid = 'photo-field', onChange = null, label = t('photos.label') } = {}) {
   const taken = [...hashes];
   let processing = 0;
   let waiters = [];
@@ -57,6 +58,7 @@ export function photoField({ hashes = [], testid = 'photo-field' } = {}) {
         onclick: () => {
           taken.splice(index, 1);
           draw();
+          onChange?.([...taken]);
         },
       }))));
     count.textContent = taken.length ? t('photos.count', { count: taken.length }) : '';
@@ -85,10 +87,11 @@ export function photoField({ hashes = [], testid = 'photo-field' } = {}) {
       waiters.forEach((resolve) => resolve());
       waiters = [];
     }
+    onChange?.([...taken]);
   });
 
   const field = h('div', { class: 'field photos', 'data-testid': testid },
-    h('p', { class: 'field__label' }, t('photos.label'), ' ', count),
+    h('p', { class: 'field__label' }, label, ' ', count),
     list,
     input,
     h('label', { for: inputId, class: 'btn btn--secondary btn--block photos__take', 'data-testid': `${testid}-take` }, t('photos.take')),

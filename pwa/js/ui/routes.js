@@ -13,6 +13,8 @@ const ROUTES = [
   { pattern: /^\/tasks\/([^/]+)\/unable$/, names: ['id'], screen: lazyScreen(() => import('./task-complete.js'), 'unableScreen') },
   { pattern: /^\/report$/, names: [], screen: lazyScreen(() => import('./report.js'), 'reportScreen') },
   { pattern: /^\/sync$/, names: [], screen: lazyScreen(() => import('./conflicts.js'), 'syncScreen') },
+  { pattern: /^\/inspections\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./inspection.js'), 'inspectionScreen') },
+  { pattern: /^\/orders\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./order.js'), 'orderScreen') },
   { pattern: /^\/directory$/, names: [], screen: lazyScreen(() => import('./directory.js'), 'directoryScreen') },
   { pattern: /^\/admin\/tasks$/, names: [], screen: lazyScreen(() => import('./admin-tasks.js'), 'adminTasksScreen') },
   { pattern: /^\/admin\/tasks\/new$/, names: [], screen: lazyScreen(() => import('./admin-task-form.js'), 'newTaskScreen') },
@@ -20,6 +22,11 @@ const ROUTES = [
   { pattern: /^\/admin\/tasks\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./admin-task.js'), 'adminTaskScreen') },
   { pattern: /^\/admin\/reports$/, names: [], screen: lazyScreen(() => import('./admin-reports.js'), 'reportsScreen') },
   { pattern: /^\/admin\/reports\/([^/]+)\/convert$/, names: ['id'], screen: lazyScreen(() => import('./admin-task-form.js'), 'convertScreen') },
+  // Inspections of property services (issue 5): scorecards, random spot checks, periodic plans.
+  { pattern: /^\/admin\/scorecards$/, names: [], screen: lazyScreen(() => import('./admin-scorecards.js'), 'scorecardsScreen') },
+  { pattern: /^\/admin\/scorecards\/compounds\/(\d+)$/, names: ['id'], screen: lazyScreen(() => import('./admin-scorecards.js'), 'compoundScorecardScreen') },
+  { pattern: /^\/admin\/spot-checks$/, names: [], screen: lazyScreen(() => import('./admin-spot-checks.js'), 'spotChecksScreen') },
+  { pattern: /^\/admin\/plans$/, names: [], screen: lazyScreen(() => import('./admin-plans.js'), 'plansScreen') },
 ];
 
 /**

@@ -1,0 +1,79 @@
+// One checklist item of an inspection: its text, severity and whether a failure needs a photo;
+// 合格 / 不合格 / 不适用 as big buttons; a note and photos (open at once for a failed item,
+// folded otherwise); the problem found before submitting and the server's refusal, if any.
+import { t } from '../i18n.js';
+import { ITEM_RESULTS } from '../inspections.js';
+import { choiceGroup } from './choices.js';
+import { h } from './dom.js';
+import { resultLabel, severityChip } from './inspection-parts.js';
+import { photoField, photoStrip } from './photos.js';
+
+const MAX_NOTE = 2000;
+
+/** {unanswered, photos}: how many items have each problem (submitProblems' values). */
+export function itemProblems(problems) {
+  const values = Object.values(problems);
+  return { unanswered: values.filter((v) => v === 'unanswered').length, photos: values.filter((v) => v === 'photo_required').length };
+}
+
+function readOnly(item, answer) {
+  return [
+    h('p', { class: `inspection-item__answer inspection-item__answer--${answer?.result ?? 'none'}`, 'data-testid': 'item-answer', text: resultLabel(answer?.result) || '—' }),
+    answer?.note ? h('p', { class: 'inspection-item__note', text: answer.note }) : null,
+    photoStrip(answer?.photos),
+  ];
+}
+
+/**
+ * The element of one item. onChange(patch, {later}) with patch {result} | {note} | {photos};
+ * later: a note being typed (saved once the typing pauses). The element has setProblem(text),
+ * setRefused(text) and focusProblem().
+ */
+export function inspectionItem({ item, answer = {}, editable, onChange }) {
+  const code = item.code;
+  const problem = h('p', { class: 'field__error', 'data-testid': 'item-problem' });
+  const refused = h('p', { class: 'field__error field__error--refused', 'data-testid': 'item-refused' });
+  const head = h('div', { class: 'inspection-item__head' },
+    h('p', { class: 'inspection-item__text', id: `item-${code}-text`, text: item.text }),
+    h('span', { class: 'task-row__chips' }, severityChip(item.severity),
+      item.photo_required_on_fail ? h('span', { class: 'chip chip--photo', text: t('inspection.photo_on_fail') }) : null));
+  const node = h('article', { class: 'inspection-item', 'data-testid': 'inspection-item', 'data-code': code, 'data-result': answer?.result ?? '' }, head);
+  node.setProblem = (text) => {
+    problem.textContent = text;
+    node.classList.toggle('inspection-item--problem', Boolean(text));
+  };
+  node.setRefused = (text) => {
+    refused.textContent = text;
+    node.classList.toggle('inspection-item--refused', Boolean(text));
+  };
+  node.focusProblem = () => {
+    node.scrollIntoView({ block: 'center' });
+    node.querySelector('input, textarea, label.btn')?.focus({ preventScroll: true });
+  };
+  if (!editable) {
+    node.append(...readOnly(item, answer).filter(Boolean), refused);
+    return node;
+  }
+
+  const note = h('textarea', { class: 'field__input field__textarea', rows: 2, maxlength: MAX_NOTE, id: `item-${code}-note`, 'data-testid': `item-note-${code}`, placeholder: t('inspection.note_placeholder') });
+  note.value = answer?.note ?? '';
+  note.addEventListener('input', () => onChange({ note: note.value }, { later: true }));
+  note.addEventListener('change', () => onChange({ note: note.value }));
+  const photos = photoField({ hashes: answer?.photos ?? [], testid: `item-photos-${code}`, label: t('inspection.item_photos'), onChange: (hashes) => onChange({ photos: hashes }) });
+  const more = h('details', { class: 'inspection-item__more', open: answer?.result === 'fail' || Boolean(answer?.note) || Boolean(answer?.photos?.length) },
+    h('summary', { class: 'inspection-item__summary', text: t('inspection.note_and_photos') }),
+    h('div', { class: 'field' }, h('label', { class: 'field__label', for: `item-${code}-note`, text: t('inspection.note') }), note),
+    photos);
+  const choices = choiceGroup({
+    legend: t('inspection.result_of', { item: item.text }), name: `result-${code}`, testid: `item-${code}`, columns: 3, value: answer?.result ?? null,
+    options: ITEM_RESULTS.map((value) => ({ value, label: resultLabel(value) })),
+    onChange: (value) => {
+      node.dataset.result = value;
+      if (value === 'fail') more.open = true; // the note and the photo of a failure come next
+      onChange({ result: value });
+    },
+  });
+  choices.classList.add('inspection-item__choices');
+  node.append(choices, more, problem, refused);
+  return node;
+}

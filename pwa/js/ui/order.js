@@ -1,0 +1,161 @@
+// 整改单 (#/orders/<id>): one rectification order with the failed item, its evidence photos, the
+// deadline (red once passed), the company's answer and the steward's re-inspection. Property
+// staff answer an open or reopened order with text and photos; the steward re-inspects a
+// responded one (复查): 通过 closes it, 不通过 reopens it with a note and a photo. Both are saved
+// on the phone at once (outbox) and sent with the next sync; a refusal stays in sight.
+import { loadCompoundNames } from '../compound-names.js';
+import { t } from '../i18n.js';
+import { respondToOrder, reviewOrder } from '../inspection-actions.js';
+import { loadOrder } from '../inspection-data.js';
+import { hasRole, orderActions, responseProblems, reviewProblems } from '../inspections.js';
+import { discard, retry } from '../outbox.js';
+import { choiceGroup } from './choices.js';
+import { h } from './dom.js';
+import { dateTime } from './format.js';
+import { compoundName, deadlineText, orderStatusChip, refusedAlert, severityChip } from './inspection-parts.js';
+import { goBack } from './nav.js';
+import { photoField, photoStrip } from './photos.js';
+import { saveBar, saveFailed, textArea } from './task-complete.js';
+import { syncBadges } from './tasks.js';
+import { watchLocalData } from './watch.js';
+
+const MAX_TEXT = 2000; // server/inspections/models.py
+
+function block(title, testid, ...children) {
+  return h('section', { class: 'card', 'data-testid': testid }, h('h2', { class: 'card__title', text: title }), ...children);
+}
+
+function facts(rows) {
+  return h('dl', { class: 'facts' }, rows.filter(([, value]) => value).map(([label, value, testid]) => [h('dt', { text: label }), h('dd', { 'data-testid': testid, text: value })]));
+}
+
+/** 整改回复 of the property staff: what was done, with photos. */
+function responseForm(id, order) {
+  const text = textArea({ label: t('field.rectification_order.response_text'), testid: 'response-text', maxlength: MAX_TEXT, placeholder: t('order.response_placeholder') });
+  const photos = photoField({ testid: 'response-photos', label: t('order.response_photos') });
+  const bar = saveBar('response', null);
+  const form = h('form', { class: 'form', novalidate: true, 'data-testid': 'response-form' },
+    h('h2', { class: 'form__section', text: order.status === 'reopened' ? t('order.respond_again') : t('order.respond') }), text, photos, bar.element);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    await photos.settled();
+    const values = { text: text.input.value, photos: photos.value };
+    const problems = responseProblems(values);
+    text.setError(problems.response_text ? t(problems.response_text) : '');
+    bar.alert.textContent = Object.values(problems).map((key) => t(key)).join(' ');
+    if (Object.keys(problems).length) return;
+    bar.busy(true);
+    try {
+      await respondToOrder(id, values);
+      window.scrollTo(0, 0);
+    } catch (err) {
+      saveFailed(bar, 'could not save the response', err);
+    }
+  });
+  return form;
+}
+
+/** 复查 of the steward: pass (closed) or not (reopened, with a note and a photo). */
+function reviewForm(id) {
+  const decision = choiceGroup({
+    legend: t('order.review_decision'), name: 'review', testid: 'review', columns: 2, required: true,
+    options: [{ value: 'closed', label: t('order.review_pass') }, { value: 'reopened', label: t('order.review_fail') }],
+  });
+  const note = textArea({ label: t('field.rectification_order.review_note'), testid: 'review-note', maxlength: MAX_TEXT, placeholder: t('order.review_placeholder') });
+  const photos = photoField({ testid: 'review-photos', label: t('order.review_photos') });
+  const bar = saveBar('review', null);
+  const form = h('form', { class: 'form', novalidate: true, 'data-testid': 'review-form' },
+    h('h2', { class: 'form__section', text: t('order.review') }), decision, note, photos, bar.element);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    await photos.settled();
+    const values = { decision: decision.value, note: note.input.value, photos: photos.value };
+    if (!values.decision) {
+      decision.setError(t('order.required_decision'));
+      return;
+    }
+    const problems = reviewProblems(values);
+    note.setError(problems.review_note ? t(problems.review_note) : '');
+    if (Object.keys(problems).length) return;
+    bar.busy(true);
+    try {
+      await reviewOrder(id, values);
+      window.scrollTo(0, 0);
+    } catch (err) {
+      saveFailed(bar, 'could not save the re-inspection', err);
+    }
+  });
+  return form;
+}
+
+function detail(item, refused, me, names) {
+  const { order } = item;
+  const due = deadlineText(order);
+  const act = (fn, seq) => () => fn(seq).catch((err) => console.warn('could not change the refused change', err));
+  const can = orderActions(order, { staff: hasRole(me, 'property_staff'), steward: hasRole(me, 'red_steward') });
+  return [
+    h('div', { class: 'detail__chips' }, severityChip(order.severity), orderStatusChip(order, 'order-status'), syncBadges(item)),
+    h('h1', { class: 'screen__title', tabindex: '-1', 'data-testid': 'order-title', text: order.item_text ?? '' }),
+    refused.map((entry) => refusedAlert(entry, [
+      { testid: 'refused-retry', text: t('sync.retry'), onclick: act(retry, entry.seq) },
+      { testid: 'refused-discard', kind: 'btn--danger', text: t('sync.discard'), onclick: act(discard, entry.seq) },
+    ], 'order-refused')),
+    item.pending ? h('p', { class: 'note note--pending', 'data-testid': 'pending-note', text: t('detail.pending_note') }) : null,
+    h('p', { class: `order__deadline${due.overdue ? ' order__deadline--overdue' : ''}`, 'data-testid': 'order-deadline', 'data-overdue': String(due.overdue), text: due.text }),
+    facts([
+      [t('detail.place'), compoundName(order, me, names)],
+      [t('field.rectification_order.category_name'), order.category_name],
+      [t('order.reopen_count'), order.reopen_count ? String(order.reopen_count) : ''],
+    ]),
+    block(t('order.evidence'), 'order-evidence', order.evidence_note ? h('p', { text: order.evidence_note }) : null, photoStrip(order.evidence_photos)),
+    order.response_text || order.response_photos?.length
+      ? block(t('order.response'), 'order-response',
+        h('p', { 'data-testid': 'response-shown', text: order.response_text ?? '' }),
+        photoStrip(order.response_photos),
+        h('p', { class: 'muted', text: dateTime(order.responded_at) }))
+      : null,
+    order.reviewed_at
+      ? block(t('order.review_done'), 'order-review',
+        order.review_note ? h('p', { text: order.review_note }) : null, photoStrip(order.review_photos),
+        h('p', { class: 'muted', text: dateTime(order.reviewed_at) }))
+      : null,
+    can.includes('respond') ? responseForm(item.id, order) : null,
+    can.includes('close') ? reviewForm(item.id) : null,
+  ];
+}
+
+/** The screen for #/orders/<id>. */
+export function orderScreen({ me, params }) {
+  const id = params.id;
+  const back = h('a', { class: 'back', href: '#/', 'data-testid': 'back', onclick: (event) => { event.preventDefault(); goBack('/'); } }, t('order.back'));
+  const body = h('div', { class: 'detail' }, h('p', { class: 'muted', text: t('app.loading') }));
+  const screen = h('section', { class: 'screen screen--detail', 'data-testid': 'order' }, back, body);
+  let first = true;
+  let shown = null; // what was drawn (version, status, sync state): the same again is not redrawn
+  let shownStatus = null;
+
+  async function reload() {
+    const [{ item, refused }, names] = await Promise.all([loadOrder(id), loadCompoundNames()]);
+    if (!item) {
+      body.replaceChildren(h('h1', { class: 'screen__title', tabindex: '-1', text: t('detail.missing_title') }),
+        h('p', { class: 'muted', 'data-testid': 'order-missing', text: t('detail.missing') }));
+      return;
+    }
+    const key = JSON.stringify([item.record.version, item.order.status, item.pending, refused.map((e) => e.seq)]);
+    if (key === shown) return;
+    // A form being filled in is not drawn again under the user's thumb while the status stays.
+    const typing = [...body.querySelectorAll('form textarea')].some((el) => el.value) || body.querySelector('form [data-testid=photo-thumb]');
+    if (typing && shownStatus === item.order.status) return;
+    shown = key;
+    shownStatus = item.order.status;
+    body.replaceChildren(...detail(item, refused, me, names).flat().filter(Boolean));
+    if (first) screen.querySelector('h1')?.focus({ preventScroll: true });
+    first = false;
+  }
+  reload().catch((err) => {
+    console.error('could not read the order', err);
+    body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
+  });
+  watchLocalData(screen, reload);
+  return screen;
+}

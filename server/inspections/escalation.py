@@ -1,0 +1,170 @@
+"""Overdue rectification orders escalate (DESIGN.md S2: "overdue orders escalate to the community").
+
+Rules, applied by escalate(now) with the task clock (server/tasks/clock.py) as `now`:
+
+- An order is overdue when it is open or reopened (the company has not answered, or its answer
+  was refused) and its deadline has passed. A responded order waits for the steward's
+  re-inspection, not for the company: it never escalates while responded.
+- Level 1 (community): an overdue order below level 1 gets overdue_at = its deadline (the instant
+  it went overdue, the same whenever the job runs), escalation_level 1, escalated_at = now.
+  The admins of the compound's community get a notice, and so do the compound's red stewards
+  and the company's staff.
+- Level 2 (street): once now ≥ deadline + INSPECTION_STREET_ESCALATION_HOURS (default 72), the
+  level becomes 2 and the admins of the street get a notice. A job that was not running for
+  days raises both levels in one run, with both notices.
+- "The admins of a unit" are those assigned at that unit; when it has none, those of the
+  nearest unit above that has some (an escalation never goes to nobody).
+
+The order's fields change through the sync engine as a server-made mutation (phones pull them
+and are poked); each escalation is audited, and each notice has a dedupe key
+"order:<id>:level:<n>" (per recipient), so re-running, or two runs at once, never notify twice.
+
+It runs by `redgrid inspections escalate` (cron, or by hand) and inside `redgrid serve` in a
+daemon thread every INSPECTION_ESCALATE_EVERY_MINUTES (default 5; 0 turns it off, as in tests).
+With several server processes (gunicorn), run the CLI from cron instead.
+"""
+import logging
+import threading
+from datetime import timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from sync import Actor
+
+from server.audit.service import record as audit
+from server.auth.models import RoleAssignment
+from server.extensions import db
+from server.inspections import notifications
+from server.inspections.models import RectificationOrder
+from server.inspections.plans import system_actor
+from server.org.models import Compound, OrgUnit
+from server.sync.writer import Writer, mutation
+from server.tasks import clock
+from server.tasks.fields import iso
+
+log = logging.getLogger(__name__)
+ESCALATING = ("open", "reopened")
+CLIENT = "server:escalation"
+
+
+def target_level(order: RectificationOrder, now, street_hours: int) -> int:
+    """The level an order should be at now (0: not overdue)."""
+    if order.status not in ESCALATING or order.deleted or order.deadline_at is None:
+        return 0
+    deadline = _aware(order.deadline_at)
+    if now <= deadline:
+        return 0
+    return 2 if now >= deadline + timedelta(hours=street_hours) else 1
+
+
+def _aware(instant):
+    """SQLite returns naive datetimes; every stored time is UTC."""
+    from datetime import timezone
+
+    return instant if instant.tzinfo else instant.replace(tzinfo=timezone.utc)
+
+
+def admins_at_or_above(unit_id: int) -> list[int]:
+    """The admins assigned at the unit, else at the nearest unit above that has admins."""
+    unit = db.session.get(OrgUnit, unit_id)
+    for ancestor_id in reversed(unit.ancestor_ids):
+        admins = list(db.session.scalars(
+            select(RoleAssignment.user_id).where(RoleAssignment.role == "admin", RoleAssignment.org_unit_id == ancestor_id).order_by(RoleAssignment.user_id)
+        ))
+        if admins:
+            return admins
+    return []
+
+
+def _people(role: str, column, scope_id) -> list[int]:
+    if scope_id is None:
+        return []
+    return list(db.session.scalars(select(RoleAssignment.user_id).where(RoleAssignment.role == role, column == scope_id)))
+
+
+def _notify_level(order: RectificationOrder, compound: Compound, level: int) -> list[int]:
+    """The notices of one escalation step; returns who got a new one."""
+    event = f"order:{order.id}:level:{level}"
+    link = f"#/orders/{order.id}"
+    params = {"compound": compound.name, "item": order.item_text[:60], "deadline": iso(_aware(order.deadline_at))}
+    data = {"order_id": order.id, "compound_id": compound.id, "level": level}
+    unit_id = compound.community_id if level == 1 else (db.session.get(OrgUnit, compound.community_id).parent_id or compound.community_id)
+    notified = notifications.notify(admins_at_or_above(unit_id), f"order_escalated_{level}", event, link, data, **params)
+    if level == 1:
+        involved = _people("red_steward", RoleAssignment.compound_id, compound.id) + _people("property_staff", RoleAssignment.company_id, order.company_id)
+        notified += notifications.notify(involved, "order_overdue", event, link, data, **params)
+    return notified
+
+
+def escalate(now=None, street_hours: int | None = None) -> dict:
+    """Escalate every overdue order one or two levels (the module docstring); returns counts."""
+    now = now or clock.now()
+    hours = street_hours if street_hours is not None else current_app.config["INSPECTION_STREET_ESCALATION_HOURS"]
+    candidates = db.session.scalars(
+        select(RectificationOrder).where(
+            RectificationOrder.status.in_(ESCALATING), RectificationOrder.deleted.is_(False),
+            RectificationOrder.deadline_at < now, RectificationOrder.escalation_level < 2,
+        ).order_by(RectificationOrder.deadline_at, RectificationOrder.id)
+    ).all()
+    steps = [(order, target_level(order, now, hours)) for order in candidates]
+    steps = [(order, level) for order, level in steps if level > order.escalation_level]
+    if not steps:
+        return {"escalated": 0, "notified": 0}
+    writer = Writer(actor=_system_actor([order for order, _ in steps]), client_id=CLIENT)
+    mutations = []
+    for order, level in steps:
+        fields = {"escalation_level": level, "escalated_at": iso(now)}
+        if order.overdue_at is None:
+            fields["overdue_at"] = iso(_aware(order.deadline_at))
+        mutations.append(mutation("rectification_order", order.id, "update", fields, order.version))
+    before = {order.id: order.escalation_level for order, _ in steps}  # the push writes into these rows
+    results = writer.push(mutations, {m.record_id: dict(m.fields) for m in mutations})
+    notified: set[int] = set()
+    escalated = 0
+    for (order, level), result in zip(steps, results):
+        if result.status == "rejected":
+            log.warning("escalation of order %s refused: %s", order.id, result.error)
+            continue
+        escalated += 1
+        compound = db.session.get(Compound, order.compound_id)
+        for step in range(before[order.id] + 1, level + 1):
+            users = _notify_level(order, compound, step)
+            notified |= set(users)
+            audit("rectification.escalate", order_id=order.id, compound_id=compound.id, level=step, notified=users, at=iso(now))
+    writer.commit()
+    notifications.poke(notified)
+    return {"escalated": escalated, "notified": len(notified)}
+
+
+def _system_actor(orders) -> Actor:
+    """The server, as SYSTEM in the buckets of these orders."""
+    from server.inspections.sync import order_buckets
+
+    return system_actor(None, [b for o in orders for b in order_buckets({"compound_id": o.compound_id, "company_id": o.company_id})])
+
+
+# --- the daemon inside `redgrid serve` ----------------------------------------------------------
+
+
+def start_daemon(app: Flask) -> threading.Thread | None:
+    """Run escalate() every INSPECTION_ESCALATE_EVERY_MINUTES in a daemon thread (0: none)."""
+    minutes = app.config.get("INSPECTION_ESCALATE_EVERY_MINUTES", 0)
+    if not minutes:
+        return None
+    thread = threading.Thread(target=_loop, args=(app, minutes * 60), name="redgrid-escalation", daemon=True)
+    thread.start()
+    return thread
+
+
+def _loop(app: Flask, seconds: float) -> None:
+    stop = threading.Event()
+    while not stop.wait(seconds):
+        with app.app_context():
+            try:
+                result = escalate()
+                if result["escalated"]:
+                    log.info("escalated %(escalated)s order(s), %(notified)s notice(s)", result)
+            except Exception:  # noqa: BLE001  the next round tries again; the server keeps serving
+                log.exception("escalation run failed")
+                db.session.rollback()

@@ -1,0 +1,250 @@
+"""Managing inspections over HTTP: plans and their generator, random spot-check draws, in-app
+notifications, scorecards and their exports (the JSON API under /api); the printable
+inspection report (an HTML page); and the `redgrid inspections …` commands."""
+import io
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+from flask import Blueprint as PageBlueprint
+from flask import render_template, send_file, send_from_directory
+from flask.cli import with_appcontext
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+
+from server.i18n import _, current_locale
+from server.inspections import draws, escalation, exports, notifications, plans, scorecards, service
+from server.inspections.management_schemas import (
+    DrawCreateSchema,
+    DrawListArgsSchema,
+    DrawSchema,
+    DrawVerifySchema,
+    GenerateResultSchema,
+    MarkedSchema,
+    MarkReadSchema,
+    MonthArgsSchema,
+    MyScorecardsSchema,
+    NotificationArgsSchema,
+    NotificationPageSchema,
+    CompanyCardSchema,
+    CompoundCardSchema,
+    PlanListArgsSchema,
+    PlanSchema,
+    PlanUpdateSchema,
+    ScorecardArgsSchema,
+    ScorecardSchema,
+)
+from server.api import page_of
+from server.inspections.periods import LOCAL
+from server.tasks import clock
+
+blp = Blueprint("inspection_management", __name__, url_prefix="/api", description="Inspection plans, spot checks, notifications, scorecards")
+pages = PageBlueprint("inspection_pages", __name__, template_folder="pages", static_folder=None)
+PAGES = Path(__file__).resolve().parent / "pages"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- plans ---------------------------------------------------------------------------------------
+
+
+@blp.route("/inspection-plans", methods=["GET"])
+@login_required
+@blp.arguments(PlanListArgsSchema, location="query")
+@blp.response(200, page_of(PlanSchema))
+def list_plans(args):
+    """Periodic inspection plans of the compounds in your jurisdiction (admins)."""
+    return plans.list_plans(current_user, **args)
+
+
+@blp.route("/inspection-plans", methods=["POST"])
+@login_required
+@blp.arguments(PlanSchema)
+@blp.response(201, PlanSchema)
+def create_plan(data):
+    """Plan periodic inspections (定期检查) of a compound: template code, monthly or quarterly, steward (admins)."""
+    return plans.create_plan(current_user, data)
+
+
+@blp.route("/inspection-plans/<int:plan_id>", methods=["PATCH"])
+@login_required
+@blp.arguments(PlanUpdateSchema)
+@blp.response(200, PlanSchema)
+def update_plan(changes, plan_id):
+    """Change a plan's period, steward or start date, or deactivate it with "active": false (admins)."""
+    return plans.update_plan(current_user, plan_id, changes)
+
+
+@blp.route("/inspection-plans/generate", methods=["POST"])
+@login_required
+@blp.response(200, GenerateResultSchema)
+def generate():
+    """Make this period's planned inspections of the plans in your jurisdiction now (admins; idempotent)."""
+    return plans.generate_due(clock.now(), current_user)
+
+
+# --- random spot checks ---------------------------------------------------------------------------
+
+
+@blp.route("/spot-checks", methods=["POST"])
+@login_required
+@blp.arguments(DrawCreateSchema)
+@blp.response(201, DrawSchema)
+def create_draw(data):
+    """Draw k compounds of an org subtree at random (随机抽查), each getting a random inspection (admins)."""
+    row = draws.create_draw(current_user, data)
+    return _draw_view(row)
+
+
+@blp.route("/spot-checks", methods=["GET"])
+@login_required
+@blp.arguments(DrawListArgsSchema, location="query")
+@blp.response(200, page_of(DrawSchema))
+def list_draws(args):
+    """Draws made in your jurisdiction, newest first (admins)."""
+    page = draws.list_draws(current_user, **args)
+    return {**page, "items": [_draw_view(row, inspections=False) for row in page["items"]]}
+
+
+@blp.route("/spot-checks/<int:draw_id>", methods=["GET"])
+@login_required
+@blp.response(200, DrawSchema)
+def get_draw(draw_id):
+    """One draw as recorded: seed, method, filters, population, picks, who, when, its inspections (admins)."""
+    return _draw_view(draws.get_draw(current_user, draw_id))
+
+
+@blp.route("/spot-checks/<int:draw_id>/verify", methods=["GET"])
+@login_required
+@blp.response(200, DrawVerifySchema)
+def verify_draw(draw_id):
+    """Redo a draw from its record and say whether it gives the same picks (admins)."""
+    return draws.verify(current_user, draw_id)
+
+
+def _draw_view(row, inspections: bool = True) -> dict:
+    view = {name: getattr(row, name) for name in DrawSchema().fields if name != "inspections"}
+    if inspections:
+        view["inspections"] = draws.draw_inspections(row)
+    return view
+
+
+# --- notifications -------------------------------------------------------------------------------
+
+
+@blp.route("/notifications", methods=["GET"])
+@login_required
+@blp.arguments(NotificationArgsSchema, location="query")
+@blp.response(200, NotificationPageSchema)
+def my_notifications(args):
+    """My in-app notifications, unread first, then newest first, with the unread count."""
+    return notifications.list_mine(current_user, **args)
+
+
+@blp.route("/notifications/read", methods=["POST"])
+@login_required
+@blp.arguments(MarkReadSchema)
+@blp.response(200, MarkedSchema)
+def mark_read(data):
+    """Mark notifications of mine read: the ids given, or all of them."""
+    return {"marked": notifications.mark_read(current_user, data.get("ids"))}
+
+
+# --- scorecards ----------------------------------------------------------------------------------
+
+
+@blp.route("/scorecards", methods=["GET"])
+@login_required
+@blp.arguments(ScorecardArgsSchema, location="query")
+@blp.response(200, ScorecardSchema)
+def scorecard(args):
+    """The monthly scorecard of the compounds and companies under an org unit of your jurisdiction (admins)."""
+    return scorecards.subtree_scorecard(current_user, args.get("org_unit_id"), args.get("month"))
+
+
+@blp.route("/scorecards/mine", methods=["GET"])
+@login_required
+@blp.response(200, MyScorecardsSchema)
+def my_scorecards():
+    """This month's score, stars and open orders of my compound (residents, stewards) or my company (property staff)."""
+    return scorecards.my_cards(current_user)
+
+
+@blp.route("/scorecards/compounds/<int:compound_id>", methods=["GET"])
+@login_required
+@blp.arguments(MonthArgsSchema, location="query")
+@blp.response(200, CompoundCardSchema)
+def compound_scorecard(args, compound_id):
+    """A compound you can see: the month's score, penalties, stars, ranks and a 12-month trend."""
+    return scorecards.compound_card(current_user, compound_id, args.get("month"))
+
+
+@blp.route("/scorecards/companies/<int:company_id>", methods=["GET"])
+@login_required
+@blp.arguments(MonthArgsSchema, location="query")
+@blp.response(200, CompanyCardSchema)
+def company_scorecard(args, company_id):
+    """A property company (its staff; admins of its compounds): score, stars, compounds, 12-month trend."""
+    return scorecards.company_card(current_user, company_id, args.get("month"))
+
+
+@blp.route("/scorecards/export.xlsx", methods=["GET"])
+@login_required
+@blp.arguments(ScorecardArgsSchema, location="query")
+@blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX, description="The workbook")
+def export_scorecard(args):
+    """The monthly scorecard as an Excel workbook: a sheet of compounds, one sheet per company (admins)."""
+    data, filename = exports.scorecard_xlsx(current_user, args.get("org_unit_id"), args.get("month"))
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=filename)
+
+
+# --- the printable report ------------------------------------------------------------------------
+
+
+@pages.route("/inspections/<inspection_id>/report")
+@login_required
+def inspection_report(inspection_id):
+    """The printable report of an inspection you may read (HTML, print stylesheet)."""
+    report = service.report(current_user, inspection_id)
+    return render_template("inspection_report.html", t=_, local=_local_time, lang=current_locale(), **report)
+
+
+@pages.route("/inspections/report.css")
+def report_css():
+    """The report's stylesheet (screen and print)."""
+    response = send_from_directory(PAGES, "report.css", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _local_time(instant: datetime | str | None) -> str:
+    """An instant (or its ISO text, as records hold it) in Xuchang time, to the minute."""
+    if not instant:
+        return "—"
+    if isinstance(instant, str):
+        instant = datetime.fromisoformat(instant.replace("Z", "+00:00"))
+    aware = instant if instant.tzinfo else instant.replace(tzinfo=timezone.utc)
+    return aware.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+@click.group("inspections")
+def inspections_command():
+    """Inspection jobs: generate planned inspections, escalate overdue orders."""
+
+
+@inspections_command.command("generate")
+@with_appcontext
+def generate_command():
+    """Make the planned inspections of every active plan for the current period (idempotent; cron daily)."""
+    result = plans.generate_due(clock.now())
+    click.echo(f"plans due: {result['plans']}, inspections made: {result['created']}, already made: {result['existing']}, skipped: {len(result['skipped'])}")
+
+
+@inspections_command.command("escalate")
+@with_appcontext
+def escalate_command():
+    """Escalate overdue rectification orders to the community and street admins (cron, or `redgrid serve` does it)."""
+    result = escalation.escalate(clock.now())
+    click.echo(f"orders escalated: {result['escalated']}, people notified: {result['notified']}")

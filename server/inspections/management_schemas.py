@@ -1,0 +1,234 @@
+"""Shapes of the inspection management endpoints (server/inspections/management.py): plans,
+spot-check draws, notifications and scorecards."""
+import marshmallow as ma
+from marshmallow import validate
+
+from server.api import PageArgsSchema, page_of
+from server.inspections.models import PLAN_PERIODS
+from server.tasks.fields import UtcDateTime
+
+MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="inspection.bad_month")
+
+
+def _id(strict: bool = True, **kwargs):
+    """An id; in a query string (text), `strict=False`."""
+    return ma.fields.Integer(strict=strict, validate=validate.Range(min=1), **kwargs)
+
+
+# --- plans ---------------------------------------------------------------------------------------
+
+
+class PlanSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    compound_id = _id(required=True)
+    template_code = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
+    period = ma.fields.String(load_default="monthly", validate=validate.OneOf(PLAN_PERIODS), metadata={"description": "monthly or quarterly"})
+    steward_id = _id(allow_none=True, metadata={"description": "omit or null: the compound's red steward at each period"})
+    starts_on = ma.fields.Date(allow_none=True, metadata={"description": "default: today (Xuchang)"})
+    active = ma.fields.Boolean(dump_only=True)
+    created_by_id = ma.fields.Integer(dump_only=True, allow_none=True)
+    created_at = UtcDateTime(dump_only=True)
+
+
+class PlanUpdateSchema(ma.Schema):
+    period = ma.fields.String(validate=validate.OneOf(PLAN_PERIODS))
+    steward_id = _id(allow_none=True)
+    starts_on = ma.fields.Date()
+    active = ma.fields.Boolean(metadata={"description": "false deactivates the plan (no new inspections)"})
+
+
+class PlanListArgsSchema(PageArgsSchema):
+    org_unit_id = _id(strict=False)
+    active = ma.fields.Boolean()
+
+
+class GenerateResultSchema(ma.Schema):
+    plans = ma.fields.Integer(metadata={"description": "active plans due this period"})
+    created = ma.fields.Integer()
+    existing = ma.fields.Integer(metadata={"description": "made before (the generator is idempotent)"})
+    skipped = ma.fields.List(ma.fields.Dict(), metadata={"description": "[{plan_id, reason}]"})
+
+
+# --- spot-check draws ----------------------------------------------------------------------------
+
+
+class DrawCreateSchema(ma.Schema):
+    org_unit_id = _id(required=True)
+    template_id = _id(required=True, metadata={"description": "a published template version"})
+    k = ma.fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=500))
+    seed = ma.fields.String(validate=validate.Regexp(r"^[^\x00-\x1f\x7f]{1,64}$"), metadata={"description": "any text of 1–64 characters (no control characters), hashed as UTF-8; omitted: a random one (secrets)"})
+    company_id = _id(metadata={"description": "only this company's compounds"})
+    exclude_inspected_this_month = ma.fields.Boolean(load_default=False)
+    due_at = UtcDateTime(metadata={"description": "default: 7 days after the draw"})
+
+
+class DrawInspectionSchema(ma.Schema):
+    id = ma.fields.String()
+    compound_id = ma.fields.Integer()
+    status = ma.fields.String()
+    score = ma.fields.Float(allow_none=True)
+
+
+class DrawSchema(ma.Schema):
+    id = ma.fields.Integer()
+    org_unit_id = ma.fields.Integer()
+    template_id = ma.fields.Integer()
+    k = ma.fields.Integer()
+    seed = ma.fields.String()
+    method = ma.fields.String(metadata={"description": "sha256-rank/v1: rank by SHA-256(seed + ':' + compound id), take the first k"})
+    filters = ma.fields.Dict()
+    population = ma.fields.List(ma.fields.Integer(), metadata={"description": "compound ids, ascending"})
+    picked = ma.fields.List(ma.fields.Integer(), metadata={"description": "in the order drawn"})
+    due_at = UtcDateTime(allow_none=True)
+    drawn_by_id = ma.fields.Integer()
+    drawn_at = UtcDateTime()
+    inspections = ma.fields.List(ma.fields.Nested(DrawInspectionSchema))
+
+
+class DrawVerifySchema(ma.Schema):
+    id = ma.fields.Integer()
+    method = ma.fields.String()
+    seed = ma.fields.String()
+    k = ma.fields.Integer()
+    picked = ma.fields.List(ma.fields.Integer())
+    redrawn = ma.fields.List(ma.fields.Integer())
+    matches = ma.fields.Boolean(metadata={"description": "the recorded seed and population give the recorded picks"})
+    population_size = ma.fields.Integer()
+    population_unchanged = ma.fields.Boolean(metadata={"description": "the subtree, filtered alike, still has that population"})
+    keys = ma.fields.List(ma.fields.Dict(), metadata={"description": "[{compound_id, key}] of the picks"})
+
+
+class DrawListArgsSchema(PageArgsSchema):
+    org_unit_id = _id(strict=False)
+
+
+# --- notifications -------------------------------------------------------------------------------
+
+
+class NotificationSchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    title = ma.fields.String()
+    body = ma.fields.String(allow_none=True)
+    link = ma.fields.String(allow_none=True)
+    data = ma.fields.Dict(allow_none=True)
+    created_at = UtcDateTime()
+    read_at = UtcDateTime(allow_none=True)
+
+
+class NotificationPageSchema(page_of(NotificationSchema)):
+    unread = ma.fields.Integer()
+
+
+class NotificationArgsSchema(PageArgsSchema):
+    unread_only = ma.fields.Boolean(load_default=False)
+
+
+class MarkReadSchema(ma.Schema):
+    ids = ma.fields.List(_id(), validate=validate.Length(min=1, max=500), metadata={"description": "omit: all of mine"})
+
+
+class MarkedSchema(ma.Schema):
+    marked = ma.fields.Integer()
+
+
+# --- scorecards ----------------------------------------------------------------------------------
+
+
+class MonthArgsSchema(ma.Schema):
+    month = ma.fields.String(validate=MONTH, metadata={"description": "YYYY-MM (Xuchang time); default: this month"})
+
+
+class ScorecardArgsSchema(MonthArgsSchema):
+    org_unit_id = _id(strict=False, metadata={"description": "default: your own unit"})
+
+
+class CompoundRowSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    company_id = ma.fields.Integer(allow_none=True)
+    company_name = ma.fields.String(allow_none=True)
+    community_id = ma.fields.Integer()
+    community_name = ma.fields.String()
+    street_id = ma.fields.Integer(allow_none=True)
+    street_name = ma.fields.String(allow_none=True)
+    district_id = ma.fields.Integer(allow_none=True)
+    district_name = ma.fields.String(allow_none=True)
+    inspections = ma.fields.Integer()
+    mean = ma.fields.Float(allow_none=True, metadata={"description": "mean inspection score, % of the template's maximum"})
+    overdue = ma.fields.Integer(metadata={"description": "orders of the month that went overdue (−2 each)"})
+    reopenings = ma.fields.Integer(metadata={"description": "reopenings of the month's orders (−1 each)"})
+    score = ma.fields.Float(allow_none=True)
+    stars = ma.fields.Integer(allow_none=True)
+    rank_in_street = ma.fields.Integer(allow_none=True)
+    rank_in_district = ma.fields.Integer(allow_none=True)
+    open_orders = ma.fields.Integer()
+
+
+class CompanyRowSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    score = ma.fields.Float(allow_none=True)
+    stars = ma.fields.Integer(allow_none=True)
+    compounds = ma.fields.Integer()
+    compounds_scored = ma.fields.Integer()
+    open_orders = ma.fields.Integer()
+
+
+class OrgRefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    kind = ma.fields.String()
+
+
+class ScorecardSchema(ma.Schema):
+    month = ma.fields.String()
+    org_unit = ma.fields.Nested(OrgRefSchema)
+    compounds = ma.fields.List(ma.fields.Nested(CompoundRowSchema))
+    companies = ma.fields.List(ma.fields.Nested(CompanyRowSchema))
+
+
+class TrendPointSchema(ma.Schema):
+    month = ma.fields.String()
+    score = ma.fields.Float(allow_none=True)
+    stars = ma.fields.Integer(allow_none=True)
+    inspections = ma.fields.Integer()
+
+
+class CompanyTrendPointSchema(ma.Schema):
+    month = ma.fields.String()
+    score = ma.fields.Float(allow_none=True)
+    stars = ma.fields.Integer(allow_none=True)
+
+
+class CompoundCardSchema(CompoundRowSchema):
+    month = ma.fields.String()
+    trend = ma.fields.List(ma.fields.Nested(TrendPointSchema), metadata={"description": "the last 12 months, oldest first"})
+
+
+class CompanyCardSchema(ma.Schema):
+    month = ma.fields.String()
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    score = ma.fields.Float(allow_none=True)
+    stars = ma.fields.Integer(allow_none=True)
+    open_orders = ma.fields.Integer()
+    compounds = ma.fields.List(ma.fields.Nested(CompoundRowSchema))
+    trend = ma.fields.List(ma.fields.Nested(CompanyTrendPointSchema), metadata={"description": "the last 12 months, oldest first"})
+
+
+class CompoundSummarySchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    company_id = ma.fields.Integer(allow_none=True)
+    company_name = ma.fields.String(allow_none=True)
+    score = ma.fields.Float(allow_none=True)
+    stars = ma.fields.Integer(allow_none=True)
+    inspections = ma.fields.Integer()
+    open_orders = ma.fields.Integer()
+
+
+class MyScorecardsSchema(ma.Schema):
+    month = ma.fields.String()
+    compounds = ma.fields.List(ma.fields.Nested(CompoundSummarySchema), metadata={"description": "a resident's own compound; a steward's compounds"})
+    companies = ma.fields.List(ma.fields.Nested(CompanyRowSchema), metadata={"description": "property staff: their company"})

@@ -1,0 +1,128 @@
+"""Mutations the server makes itself (PROTOCOL.md §11.3), for any synced entity: an admin's
+action on a desk endpoint, or records that follow from a phone's mutation (the rectification
+orders of a submitted inspection, §12). They go through the same engine as a phone's, so the
+same rules apply, every change is in the change log, and the buckets are poked after commit.
+
+Server-only values of such a write (a task's batch id, a cancellation reason …) are handed to
+the entity's rules out of band (`server_values`, a context variable of this request), never
+through a mutation's fields: no client can send them.
+
+Follow-ups: an entity's rules may ask, while the engine reviews a mutation, for more server-made
+writes once the push is over (`follow_up`). `push_through` runs them in the same transaction,
+only for mutations that were applied; their buckets are poked with the push's.
+"""
+import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Callable, Mapping
+
+from sync import MAX_BATCH, Actor, Engine, Mutation, MutationResult
+
+from server.errors import Invalid, NotFound
+from server.extensions import db
+from server.i18n import _, translate_field_message
+from server.sync import pokes
+from server.sync.registry import bindings
+from server.sync.store import SqlStore
+
+# A role no user holds: the server writing records no client may create (§12.2's orders).
+SYSTEM = "system"
+
+_server_values: ContextVar[Mapping[str, Mapping]] = ContextVar("redgrid_server_values", default={})
+_follow_ups: ContextVar[list | None] = ContextVar("redgrid_follow_ups", default=None)
+
+
+@contextmanager
+def server_values(by_record: Mapping[str, Mapping]):
+    """Marks the records the server itself creates or changes in this block, with their
+    server-only values: {record id: {name: value} or {}}."""
+    token = _server_values.set(by_record)
+    try:
+        yield
+    finally:
+        _server_values.reset(token)
+
+
+def server_made(record_id: str) -> Mapping | None:
+    """The server-only values of a record the server writes in this block; None for a client's."""
+    return _server_values.get().get(record_id)
+
+
+def follow_up(mutation_id: str, action: Callable[[], set[str]]) -> None:
+    """Run `action` (server-made writes; returns the buckets it touched) after this push, if the
+    mutation `mutation_id` is applied. Outside push_through (a reference engine in a test of the
+    rules alone) there is nobody to run it: refused loudly rather than forgotten."""
+    queue = _follow_ups.get()
+    if queue is None:
+        raise RuntimeError("follow_up() outside push_through()")
+    queue.append((mutation_id, action))
+
+
+def push_through(engine: Engine, store: SqlStore, actor: Actor, client_id: str, mutations: list[Mutation]) -> list[MutationResult]:
+    """engine.push, then the follow-ups of the mutations it applied, in the same transaction;
+    their buckets are added to `store.touched`."""
+    token = _follow_ups.set([])
+    try:
+        results = engine.push(actor, client_id, mutations)
+        queue = _follow_ups.get()
+    finally:
+        _follow_ups.reset(token)
+    applied = {r.mutation_id for r in results if r.status != "rejected"}
+    for mutation_id, action in queue:
+        if mutation_id in applied:
+            store.touched |= action()
+    return results
+
+
+def new_engine() -> tuple[Engine, SqlStore]:
+    """An engine over a SqlStore of every registered entity."""
+    registered = bindings()
+    store = SqlStore(registered)
+    return Engine(store, [b.entity() for b in registered.values()]), store
+
+
+class Writer:
+    """Server-made mutations of one action, pushed through the engine in batches of MAX_BATCH
+    (each batch a push: one lock, one read of the records, one upsert of the log), in the
+    caller's transaction. `commit()` ends it and pokes the touched buckets.
+
+    The actor is the signed-in user's (`user`: their buckets and roles), or one given: the
+    server acting as SYSTEM in the buckets of the records it makes."""
+
+    def __init__(self, user=None, *, actor: Actor | None = None, client_id: str | None = None):
+        from server.sync.service import actor_for  # service imports this module
+
+        self.engine, self.store = new_engine()
+        self.actor = actor or actor_for(user)
+        self.client_id = client_id or f"api:{user.id}"
+
+    def push(self, mutations: list[Mutation], extra: dict | None = None) -> list[MutationResult]:
+        """Push in batches; `extra`: server-only values per record id (server_values)."""
+        results = []
+        made = {m.record_id: {} for m in mutations}
+        made.update(extra or {})
+        with server_values(made):
+            for start in range(0, len(mutations), MAX_BATCH):
+                results += push_through(self.engine, self.store, self.actor, self.client_id, mutations[start : start + MAX_BATCH])
+        return results
+
+    def commit(self) -> None:
+        """Commit the action, then poke the buckets it touched (never before, PROTOCOL.md §8)."""
+        db.session.commit()
+        pokes.notify(self.store.touched)
+
+
+def mutation(entity: str, record_id: str, op: str, fields: dict, base_version: int | None = None) -> Mutation:
+    """A server-made mutation with a fresh id."""
+    return Mutation(str(uuid.uuid4()), entity, record_id, op, fields, base_version)
+
+
+def raise_refusal(result: MutationResult, prefix: str = ""):
+    """A refused server-made mutation as the API's error: 404 when out of scope, else 422."""
+    error = result.error
+    message = _(f"sync.rejected.{error['code']}")
+    fields = {f"{prefix}{k}": [translate_field_message(m) for m in v] for k, v in error["fields"].items()}
+    db.session.rollback()
+    if error["code"] in ("out_of_scope", "not_found"):
+        raise NotFound(message, fields)
+    raise Invalid(message, fields or {"_schema": [message]}, code=error["code"])

@@ -1,0 +1,92 @@
+"""The admin's desk for property-service inspections in real Chromium (issue 5): a random spot
+check drawn with a seed, shown with what makes it checkable, verified by the server and drawn the
+same again; a periodic plan added and this period's inspection made; the month's scorecard with
+a compound's score and stars from a submitted inspection, and its workbook downloaded.
+Screens are photographed at 360×740 and 1280×800 into /tmp/redgrid-shots/admin-*.png."""
+from sqlalchemy import select
+
+from server.inspections.models import Inspection, InspectionPlan, SpotCheckDraw
+from tests.e2e.admin_desk import admin_signs_in, desk, desk_page, shoot, text_of  # noqa: F401  (fixtures)
+from tests.e2e.conftest import wait_until
+from tests.server.inspections_support import HEXI_STEWARD, ITEMS, answers, iw, signed_in, start, submit  # noqa: F401  (fixture)
+
+
+def test_a_spot_check_is_drawn_verified_and_drawn_the_same_again(live_server, app, desk, desk_page, db, iw):
+    page = desk_page
+    admin_signs_in(page, live_server)
+    page.get_by_test_id("admin-spot-checks-open").click()
+    page.get_by_test_id("draw-form").wait_for()
+    page.get_by_test_id("draw-k").fill("1")
+    page.get_by_test_id("draw-seed-input").fill("红格2026")
+    page.get_by_test_id("draw-submit").click()
+    latest = page.get_by_test_id("draw-latest")
+    latest.get_by_test_id("draw").wait_for()
+    assert latest.get_by_test_id("draw-seed").inner_text() == "红格2026"
+    picked = latest.get_by_test_id("draw-picked").inner_text().strip()
+    assert picked in ("河西小区", "文峰苑"), picked  # the compounds of 河西社区
+    latest.get_by_test_id("draw-verify").click()
+    wait_until(page, "document.querySelector('[data-testid=draw-latest] [data-testid=draw-verify-result]').textContent.includes('复核一致')")
+    shoot(page, "spot-check")
+    draw = db.session.scalars(select(SpotCheckDraw)).one()
+    assert draw.seed == "红格2026" and len(draw.picked) == 1 and sorted(draw.population) == sorted([iw.hexi_xiaoqu, iw.wenfeng_yuan])
+    made = db.session.scalars(select(Inspection).where(Inspection.draw_id == draw.id)).all()
+    assert [(i.kind, i.compound_id) for i in made] == [("random", draw.picked[0])]
+
+    # The same seed over the same compounds draws the same one.
+    page.get_by_test_id("draw-submit").click()
+    wait_until(page, "document.querySelectorAll('[data-testid=draw-history] [data-testid=draw], .draws [data-testid=draw]').length >= 2")
+    again = db.session.scalars(select(SpotCheckDraw).order_by(SpotCheckDraw.id.desc())).first()
+    assert again.id != draw.id and again.picked == draw.picked
+
+
+def test_a_plan_makes_this_periods_inspection_once(live_server, app, desk, desk_page, db, iw):
+    page = desk_page
+    admin_signs_in(page, live_server)
+    page.get_by_test_id("admin-plans-open").click()
+    page.get_by_test_id("plan-form").wait_for()
+    page.get_by_test_id("plan-submit").click()  # no compound chosen: said next to the field
+    assert "请选择小区" in page.get_by_test_id("plan-compound-error").inner_text()
+    page.get_by_test_id("plan-compound").select_option(str(iw.hexi_xiaoqu))
+    page.get_by_test_id("plan-submit").click()
+    page.get_by_test_id("plan").wait_for()
+    assert "河西小区" in page.get_by_test_id("plan").inner_text() and "每月" in page.get_by_test_id("plan").inner_text()
+    page.get_by_test_id("plans-generate").click()
+    wait_until(page, "document.querySelector('[data-testid=plans-generated]').textContent.includes('新生成 1 次')")
+    page.get_by_test_id("plans-generate").click()
+    wait_until(page, "document.querySelector('[data-testid=plans-generated]').textContent.includes('新生成 0 次')")
+    shoot(page, "plans")
+    plan = db.session.scalars(select(InspectionPlan)).one()
+    made = db.session.scalars(select(Inspection).where(Inspection.plan_id == plan.id)).all()
+    assert len(made) == 1 and made[0].compound_id == iw.hexi_xiaoqu and made[0].kind == "periodic"
+
+
+def test_the_scorecard_shows_a_submitted_inspection_and_downloads_the_workbook(live_server, app, desk, desk_page, db, iw):
+    steward = signed_in(app, HEXI_STEWARD)
+    # 河西小区: everything passes but the bins (20 of 100 points): 80 → four stars.
+    results = {code: "pass" for code in ITEMS} | {"env.bins": "fail"}
+    submit(steward, start(steward, iw.hexi_xiaoqu, iw.template_id), answers=answers(results, notes={"env.bins": "分类桶缺盖"}))
+    page = desk_page
+    admin_signs_in(page, live_server)
+    page.get_by_test_id("admin-scorecards-open").click()
+    row = page.locator(f'[data-testid=scorecard-compound][data-id="{iw.hexi_xiaoqu}"]')
+    row.wait_for()
+    assert row.get_by_test_id("compound-score").inner_text() == "80.0"
+    assert row.get_by_test_id("stars").get_attribute("data-stars") == "4"
+    assert "扣分" in text_of(page, "[data-testid=scorecard-rules]") or "计分规则" in text_of(page, "[data-testid=scorecard-rules]")
+    month = page.get_by_test_id("scorecard-month").inner_text()
+    href = page.get_by_test_id("scorecard-xlsx").get_attribute("href")
+    assert href.startswith("/api/scorecards/export.xlsx?month=")
+    shoot(page, "scorecards")
+    workbook = page.request.get(live_server + href)
+    assert workbook.ok and workbook.body()[:2] == b"PK", "an XLSX is a zip"
+    # A month back: no inspection then.
+    page.get_by_test_id("month-prev").click()
+    wait_until(page, f"document.querySelector('[data-testid=scorecard-month]').textContent !== {month!r}")
+    row.get_by_test_id("compound-score").wait_for()
+    assert row.get_by_test_id("compound-score").inner_text() == "—"
+    # The compound's trend.
+    page.get_by_test_id("month-next").click()
+    page.locator(f'[data-testid=scorecard-compound][data-id="{iw.hexi_xiaoqu}"] a').click()
+    page.get_by_test_id("compound-trend").wait_for()
+    assert "80.0" in page.get_by_test_id("compound-trend").inner_text()
+    shoot(page, "compound-scorecard")

@@ -1,0 +1,292 @@
+"""S2 end to end (DESIGN.md §3), real server and Chromium: a red steward of 帝豪花园 starts an
+ad-hoc inspection with no signal, fails three items with a photo each (the app flags a failed
+item without its photo before submitting), submits, and goes back online; the staff of 远航物业,
+signed in on another phone, sees the three rectification orders appear without a reload and
+answers two of them (one with a photo); the steward re-inspects: closes the one, reopens the
+other with a note and a photo; the compound's scorecard counts the open orders accordingly.
+Screenshots at 360×740 and 1280 wide go to /tmp/redgrid-shots/inspect-*.png."""
+import pytest
+from sqlalchemy import select
+
+from server.blobs.models import Blob
+from server.inspections.models import Inspection, RectificationOrder
+from tests.e2e.conftest import PHONE, wait_until
+from tests.e2e.test_shell import sign_in
+from tests.e2e.test_tasks_ui import SHOTS, XUCHANG, camera_photo
+from tests.server.inspections_support import DIHAO_RESIDENT, DIHAO_STEWARD, YUANHANG_STAFF, iw, start  # noqa: F401  (fixture)
+from tests.server.tasks_support import signed_in
+
+SYNCED = "import('/js/sync-client.js').then((c) => c.getStatus().state === 'idle')"
+OUTBOX = "import('/js/db.js').then((db) => db.listOutbox()).then((entries) => entries.length)"
+TEMPLATES = "import('/js/db.js').then((db) => db.listTemplateEntries()).then((entries) => entries.length)"
+DESK = {"width": 1280, "height": 800}
+FAILED = {"env.clean": (150, 90, 40), "fire.exits": (200, 40, 40), "fire.lift": (90, 90, 160)}
+
+
+def new_phone(browser):
+    ctx = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=2, has_touch=True)
+    ctx.grant_permissions(["geolocation"])
+    ctx.set_geolocation(XUCHANG)
+    return ctx
+
+
+@pytest.fixture
+def steward(browser):
+    ctx = new_phone(browser)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def staff(browser):
+    """The property company's phone, beside the steward's."""
+    ctx = new_phone(browser)
+    yield ctx
+    ctx.close()
+
+
+def open_page(ctx):
+    page = ctx.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    return page
+
+
+def shoot(page, name: str) -> None:
+    """inspect-<name>-360.png and -1280.png, full length."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    for size in (PHONE, DESK):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(200)
+        page.screenshot(path=str(SHOTS / f"inspect-{name}-{size['width']}.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(100)
+
+
+def go(page, path: str) -> None:
+    page.evaluate("(path) => { location.hash = path; }", f"#{path}")
+
+
+def item(page, code: str):
+    return page.locator(f'[data-testid=inspection-item][data-code="{code}"]')
+
+
+def answer(page, code: str, result: str) -> None:
+    page.locator(f'label:has([data-testid="item-{code}-{result}"])').click()
+    wait_until(page, f"document.querySelector('[data-testid=inspection-item][data-code=\"{code}\"]').dataset.result === '{result}'")
+
+
+def photo(page, code: str, colour) -> None:
+    page.locator(f'[data-testid="item-photos-{code}-input"]').set_input_files({"name": "IMG.jpg", "mimeType": "image/jpeg", "buffer": camera_photo(colour)})
+    item(page, code).get_by_test_id("photo-thumb").wait_for()
+
+
+def order_rows(page) -> int:
+    return page.evaluate("document.querySelectorAll('[data-testid=order-row]').length")
+
+
+def open_orders_of(app, compound_id) -> int | None:
+    """The resident's scorecard: open orders of their compound (None while there is no API)."""
+    resident = signed_in(app, DIHAO_RESIDENT)
+    response = resident.send("GET", "/api/scorecards/mine")
+    if response.status_code == 404:
+        return None
+    assert response.status_code == 200, response.get_json()
+    cards = [c for c in response.get_json()["compounds"] if c["id"] == compound_id]
+    return cards[0]["open_orders"] if cards else 0
+
+
+def test_s2_an_offline_inspection_becomes_orders_the_company_answers_and_the_steward_re_inspects(
+        live_server, app, db, iw, steward, staff):
+    dihao = iw.dihao
+    open_before = open_orders_of(app, dihao)
+
+    # The company's phone is open on its orders all along.
+    desk = open_page(staff)
+    sign_in(desk, live_server, YUANHANG_STAFF)
+    desk.get_by_test_id("my-orders").wait_for()
+    desk.get_by_test_id("orders-empty").wait_for()
+    wait_until(desk, SYNCED, timeout=30)
+    desk.evaluate("window.__sameDocument = true")
+
+    # The steward signs in online: the shell and the published checklist come onto the phone.
+    page = open_page(steward)
+    sign_in(page, live_server, DIHAO_STEWARD)
+    page.get_by_test_id("my-inspections").wait_for()
+    page.get_by_test_id("adhoc").wait_for()
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+    wait_until(page, f"{TEMPLATES}.then((n) => n >= 1)")
+    wait_until(page, SYNCED, timeout=30)
+    shoot(page, "home-steward")
+
+    # Inside the compound: no signal. An ad-hoc inspection starts on the phone.
+    steward.set_offline(True)
+    wait_until(page, "document.querySelector('[data-testid=net-status]').dataset.online === 'false'")
+    page.get_by_test_id("adhoc-start").click()
+    page.get_by_test_id("inspection").wait_for()
+    page.get_by_test_id("inspection-items").locator("[data-testid=inspection-item]").first.wait_for()
+    assert page.get_by_test_id("inspection-status").inner_text() == "检查中"
+    assert page.get_by_test_id("category-header").count() == 2
+    inspection_id = page.evaluate("location.hash.split('/')[2]")
+
+    answer(page, "env.bins", "pass")
+    for code in FAILED:
+        answer(page, code, "fail")
+    page.get_by_test_id("item-note-env.clean").fill("3号楼楼道堆放纸箱、旧家具")
+    photo(page, "env.clean", FAILED["env.clean"])
+    photo(page, "fire.exits", FAILED["fire.exits"])
+    assert page.get_by_test_id("inspection-progress").inner_text() == "已答 4/4"
+    assert page.get_by_test_id("inspection-failed").inner_text() == "不合格 3 项"
+
+    # A failed item that needs a photo and has none is flagged at the item: nothing leaves.
+    page.get_by_test_id("inspection-submit").click()
+    wait_until(page, "document.querySelector('[data-testid=submit-error]').textContent.includes('1 项不合格未拍照')")
+    assert item(page, "fire.lift").get_by_test_id("item-problem").inner_text() == "不合格项必须拍照"
+    shoot(page, "form-flagged")
+    photo(page, "fire.lift", FAILED["fire.lift"])
+    assert item(page, "fire.lift").get_by_test_id("item-problem").inner_text() == ""
+    page.get_by_test_id("inspection-submit").click()
+    wait_until(page, "document.querySelector('[data-testid=inspection-status]')?.textContent === '已提交'")
+    page.get_by_test_id("pending-note").wait_for()
+    assert page.get_by_test_id("inspection-score").inner_text() == "待同步后评分"
+    db.session.expire_all()
+    assert db.session.get(Inspection, inspection_id) is None, "nothing has left the phone"
+
+    # Closed and reopened, still offline: the inspection is there, submitted and pending.
+    page.close()
+    page = open_page(steward)
+    page.goto(live_server)
+    page.get_by_test_id("my-inspections").wait_for()
+    row = page.locator(f'[data-testid=inspection-row][data-id="{inspection_id}"]')
+    assert row.get_attribute("data-status") == "submitted"
+    assert row.get_by_test_id("badge-pending").is_visible()
+
+    # Back online: it all goes by itself; the server scores it and makes one order per failed item.
+    steward.set_offline(False)
+    wait_until(page, f"{OUTBOX}.then((n) => n === 0)", timeout=45)
+    wait_until(page, SYNCED, timeout=30)
+    db.session.expire_all()
+    inspection = db.session.get(Inspection, inspection_id)
+    assert (inspection.status, inspection.failed_count, inspection.start_location_status) == ("submitted", 3, "ok")
+    assert inspection.answers["env.clean"]["note"] == "3号楼楼道堆放纸箱、旧家具"
+    hashes = [h for code in FAILED for h in inspection.answers[code]["photos"]]
+    assert len(hashes) == 3 and all(db.session.get(Blob, h) for h in hashes)
+    orders = db.session.scalars(select(RectificationOrder).where(RectificationOrder.inspection_id == inspection_id)).all()
+    assert sorted(o.item_code for o in orders) == sorted(FAILED)
+    wait_until(page, "document.querySelector('[data-testid=inspection-score]')?.textContent === '得分 20 / 100'", timeout=15)
+    go(page, f"/inspections/{inspection_id}")
+    page.get_by_test_id("inspection-result").wait_for()
+    wait_until(page, "document.querySelectorAll('[data-testid=inspection-orders] [data-testid=order-row]').length === 3")
+    assert page.get_by_test_id("inspection-score").inner_text() == "得分 20 / 100"
+    shoot(page, "result")
+
+    # The company's phone shows the three orders without a reload.
+    wait_until(desk, "document.querySelectorAll('[data-testid=order-row]').length === 3", timeout=20)
+    assert desk.evaluate("window.__sameDocument === true")
+    shoot(desk, "orders-staff")
+    if open_before is not None:
+        assert open_orders_of(app, dihao) == open_before + 3
+
+    # The staff answer the blocked fire exit with a photo, and the lift with a text.
+    by_item = {o.item_code: o.id for o in orders}
+
+    def respond(order_id, text, colour=None):
+        go(desk, f"/orders/{order_id}")
+        desk.get_by_test_id("response-form").wait_for()
+        desk.get_by_test_id("response-text").fill(text)
+        if colour:
+            desk.get_by_test_id("response-photos-input").set_input_files({"name": "IMG.jpg", "mimeType": "image/jpeg", "buffer": camera_photo(colour)})
+            desk.get_by_test_id("photo-thumb").wait_for()
+        desk.get_by_test_id("response-save").click()
+        wait_until(desk, "document.querySelector('[data-testid=order-status]')?.textContent === '已回复'")
+
+    respond(by_item["fire.exits"], "已清理消防通道内的杂物，并张贴禁止堆放提示。", (40, 160, 90))
+    shoot(desk, "order-responded")
+    respond(by_item["fire.lift"], "已联系电梯维保单位检修。")
+    wait_until(desk, f"{OUTBOX}.then((n) => n === 0)", timeout=30)
+    db.session.expire_all()
+    assert {db.session.get(RectificationOrder, by_item[c]).status for c in ("fire.exits", "fire.lift")} == {"responded"}
+    assert len(db.session.get(RectificationOrder, by_item["fire.exits"]).response_photos) == 1
+
+    # The steward re-inspects: the exit passes (closed), the lift does not (reopened, note + photo).
+    go(page, "/")
+    page.get_by_test_id("orders-responded").wait_for()
+    wait_until(page, "document.querySelectorAll('[data-testid=orders-responded] [data-testid=order-row]').length === 2", timeout=20)
+    go(page, f"/orders/{by_item['fire.exits']}")
+    page.get_by_test_id("review-form").wait_for()
+    page.get_by_test_id("order-response").get_by_test_id("photo-strip").wait_for()
+    shoot(page, "review")
+    page.locator("label:has([data-testid=review-closed])").click()
+    page.get_by_test_id("review-save").click()
+    wait_until(page, "document.querySelector('[data-testid=order-status]')?.textContent === '已关闭'")
+    go(page, f"/orders/{by_item['fire.lift']}")
+    page.get_by_test_id("review-form").wait_for()
+    page.locator("label:has([data-testid=review-reopened])").click()
+    page.get_by_test_id("review-save").click()
+    assert page.locator("#review-note-input-error").inner_text() == "不通过时请写明原因。"
+    page.get_by_test_id("review-note").fill("电梯仍有异响，请彻底检修。")
+    page.get_by_test_id("review-photos-input").set_input_files({"name": "IMG.jpg", "mimeType": "image/jpeg", "buffer": camera_photo((30, 30, 30))})
+    page.get_by_test_id("photo-thumb").wait_for()
+    page.get_by_test_id("review-save").click()
+    wait_until(page, "document.querySelector('[data-testid=order-status]')?.textContent === '重新整改'")
+    wait_until(page, f"{OUTBOX}.then((n) => n === 0)", timeout=30)
+    db.session.expire_all()
+    exits, lift = db.session.get(RectificationOrder, by_item["fire.exits"]), db.session.get(RectificationOrder, by_item["fire.lift"])
+    assert (exits.status, lift.status, lift.reopen_count, lift.review_note) == ("closed", "reopened", 1, "电梯仍有异响，请彻底检修。")
+    assert len(lift.review_photos) == 1
+
+    # The company sees it back on its list, overdue or not, as 重新整改, without a reload.
+    go(desk, "/")
+    wait_until(desk, f"document.querySelector('[data-testid=order-row][data-id=\"{by_item['fire.lift']}\"]')?.dataset.status === 'reopened'", timeout=20)
+    assert desk.evaluate("window.__sameDocument === true")
+    shoot(desk, "orders-after-review")
+
+    # The scorecard: one order closed, the reopened one still open.
+    if open_before is not None:
+        assert open_orders_of(app, dihao) == open_before + 2
+
+    assert page.errors == [] and desk.errors == [], (page.errors, desk.errors)
+
+
+def test_a_submission_the_server_refuses_is_shown_at_its_item_and_fixed_with_nothing_lost(live_server, app, db, iw, steward):
+    """An older phone (no check before submitting) sends a failed item without its photo: the
+    server refuses the submission; the phone shows why at the item, goes back to the form with
+    every answer kept, and the fixed submission is accepted."""
+    auth = signed_in(app, DIHAO_STEWARD)
+    inspection_id = start(auth, iw.dihao, iw.template_id)["record_id"]
+    page = open_page(steward)
+    sign_in(page, live_server, DIHAO_STEWARD)
+    page.locator(f'[data-testid=inspection-row][data-id="{inspection_id}"]').click()
+    page.get_by_test_id("inspection-items").locator("[data-testid=inspection-item]").first.wait_for()
+    for code in ("env.bins", "fire.exits", "fire.lift"):
+        answer(page, code, "pass")
+    answer(page, "env.clean", "fail")
+    page.get_by_test_id("item-note-env.clean").fill("楼道堆放杂物")
+    page.get_by_test_id("item-note-env.clean").blur()
+    # What a phone without the check would send: the submission as it is.
+    page.evaluate("""(id) => import('/js/outbox.js').then((o) => o.enqueue({
+        entity: 'inspection', id, op: 'update', fields: {status: 'submitted', finished_at: new Date().toISOString()}}))""", inspection_id)
+    page.get_by_test_id("inspection-refused").wait_for(timeout=20000)
+    refused = item(page, "env.clean").get_by_test_id("item-refused")
+    assert refused.inner_text() != ""
+    assert item(page, "fire.exits").get_by_test_id("item-refused").inner_text() == ""
+    shoot(page, "refused")
+    db.session.expire_all()
+    assert db.session.get(Inspection, inspection_id).status == "in_progress"
+
+    page.get_by_test_id("refused-edit").click()
+    page.get_by_test_id("inspection-submit").wait_for()
+    assert page.get_by_test_id("inspection-refused").count() == 0
+    assert item(page, "env.clean").get_by_test_id("item-problem").inner_text() != "", "the server's reason stays at the item"
+    assert page.get_by_test_id("item-note-env.clean").input_value() == "楼道堆放杂物", "nothing lost"
+    assert page.get_by_test_id("inspection-progress").inner_text() == "已答 4/4"
+    photo(page, "env.clean", (120, 120, 40))
+    page.get_by_test_id("inspection-submit").click()
+    wait_until(page, f"{OUTBOX}.then((n) => n === 0)", timeout=30)
+    page.wait_for_timeout(3000); print('DEBUG', page.evaluate("document.querySelector('main').innerText"))
+    wait_until(page, "document.querySelector('[data-testid=inspection-score]')?.textContent.startsWith('得分')", timeout=15)
+    db.session.expire_all()
+    row = db.session.get(Inspection, inspection_id)
+    assert (row.status, row.failed_count, row.answers["env.clean"]["note"]) == ("submitted", 1, "楼道堆放杂物")
+    assert page.errors == [], page.errors

@@ -1,0 +1,201 @@
+"""Overdue rectification orders escalate to the community, then to the street, with the
+controllable clock (no sleeping): the order's fields change through the sync engine, every
+step is audited, and each recipient gets one in-app notice however often the job runs."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from server.audit.models import AuditEntry
+from server.extensions import db
+from server.inspections import escalation
+from server.inspections.models import Notification, RectificationOrder
+from server.tasks import clock
+from tests.conftest import AuthActions
+from tests.factories import user
+from tests.server.inspections_support import (
+    DIHAO_ADMIN,
+    DIHAO_STEWARD,
+    YUANHANG_STAFF,
+    answers,
+    iw,  # noqa: F401 (fixture)
+    push_one,
+    signed_in,
+    start,
+    submit,
+    update,
+)
+from tests.server.tasks_support import photo, pull_all
+
+
+@pytest.fixture
+def orders(app, iw):
+    """帝豪花园 inspected with env.bins (major, 72 h) and fire.lift (major, 72 h) failed:
+    two open orders to 远航物业. Returns {item code: order id} and the deadline."""
+    steward = signed_in(app, DIHAO_STEWARD)
+    started = start(steward, iw.dihao, iw.template_id)
+    shot = photo(steward)
+    done = submit(steward, started, answers=answers({"env.clean": "pass", "env.bins": "fail", "fire.exits": "pass", "fire.lift": "fail"}, photos={"fire.lift": [shot]}))
+    assert done["status"] == "applied", done
+    with app.app_context():
+        rows = db.session.scalars(db.select(RectificationOrder)).all()
+        deadline = rows[0].deadline_at.replace(tzinfo=timezone.utc)
+        return {row.item_code: row.id for row in rows}, deadline
+
+
+def run(app, at, **kwargs):
+    with app.app_context(), clock.at(at):
+        return escalation.escalate(at, **kwargs)
+
+
+def order(app, order_id) -> RectificationOrder:
+    with app.app_context():
+        row = db.session.get(RectificationOrder, order_id)
+        db.session.expunge(row)
+        return row
+
+
+def notices(app) -> list[tuple[int, str]]:
+    with app.app_context():
+        return sorted(db.session.execute(db.select(Notification.user_id, Notification.kind)).all())
+
+
+def test_nothing_escalates_before_the_deadline(app, orders):
+    ids, deadline = orders
+    assert run(app, deadline - timedelta(minutes=1)) == {"escalated": 0, "notified": 0}
+    assert order(app, ids["env.bins"]).escalation_level == 0
+
+
+def test_an_overdue_order_escalates_to_the_community_with_notices_to_admins_steward_and_staff(app, iw, orders):
+    ids, deadline = orders
+    now = deadline + timedelta(hours=1)
+    assert run(app, now) == {"escalated": 2, "notified": 3}
+    row = order(app, ids["env.bins"])
+    assert row.escalation_level == 1 and row.overdue_at.replace(tzinfo=timezone.utc) == deadline
+    assert row.escalated_at.replace(tzinfo=timezone.utc) == now
+    # One notice per order and person: the community admin, the steward, the company's staff.
+    assert notices(app) == sorted([(iw.dihao_admin, "order_escalated_1")] * 2 + [(iw.dihao_steward, "order_overdue")] * 2 + [(iw.staff, "order_overdue")] * 2)
+    with app.app_context():
+        audited = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "rectification.escalate")).all()
+        assert sorted((a.details["order_id"], a.details["level"]) for a in audited) == sorted((i, 1) for i in ids.values())
+    # Through the sync engine: the company's staff pull the new level.
+    staff = signed_in(app, YUANHANG_STAFF)
+    pulled = {c["id"]: c["data"] for c in pull_all(staff) if c["entity"] == "rectification_order"}
+    assert pulled[ids["env.bins"]]["escalation_level"] == 1 and pulled[ids["env.bins"]]["overdue_at"]
+
+
+def test_running_again_notifies_nobody_twice(app, orders):
+    ids, deadline = orders
+    run(app, deadline + timedelta(hours=1))
+    before = notices(app)
+    assert run(app, deadline + timedelta(hours=2)) == {"escalated": 0, "notified": 0}
+    assert notices(app) == before
+
+
+def test_after_the_configured_hours_it_escalates_to_the_street(app, iw, orders):
+    ids, deadline = orders
+    with app.app_context():
+        street_admin = user("东城街道管理员", [("admin", "org_unit_id", iw.dc_street)]).id
+        db.session.commit()
+    run(app, deadline + timedelta(hours=1))
+    assert run(app, deadline + timedelta(hours=71)) == {"escalated": 0, "notified": 0}
+    assert run(app, deadline + timedelta(hours=72)) == {"escalated": 2, "notified": 1}
+    assert order(app, ids["env.bins"]).escalation_level == 2
+    assert [(u, k) for u, k in notices(app) if k == "order_escalated_2"] == [(street_admin, "order_escalated_2")] * 2
+    assert run(app, deadline + timedelta(hours=500)) == {"escalated": 0, "notified": 0}
+
+
+def test_a_job_that_did_not_run_for_days_raises_both_levels_at_once_and_without_street_admins_the_city_hears(app, iw, orders):
+    ids, deadline = orders
+    assert run(app, deadline + timedelta(hours=10), street_hours=8)["escalated"] == 2
+    kinds = [k for u, k in notices(app) if u == iw.root_admin]
+    assert kinds == ["order_escalated_2"] * 2  # 东城街道 and 东城区 have no admin: the nearest above
+    assert {k for u, k in notices(app) if u == iw.dihao_admin} == {"order_escalated_1"}
+    with app.app_context():
+        levels = sorted(a.details["level"] for a in db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "rectification.escalate")))
+    assert levels == [1, 1, 2, 2]
+
+
+def test_a_responded_order_waits_for_the_steward_and_a_reopened_one_escalates_again(app, iw, orders):
+    ids, deadline = orders
+    staff = signed_in(app, YUANHANG_STAFF)
+    row = order(app, ids["env.bins"])
+    answered = push_one(staff, update("rectification_order", row.id, row.version, status="responded", response_text="已整改"))
+    assert answered["status"] == "applied", answered
+    assert run(app, deadline + timedelta(hours=1))["escalated"] == 1  # fire.lift only
+    assert order(app, ids["env.bins"]).escalation_level == 0
+    steward = signed_in(app, DIHAO_STEWARD)
+    reopened = push_one(steward, update("rectification_order", row.id, answered["version"], status="reopened", review_note="仍未整改"))
+    assert reopened["status"] == "applied", reopened
+    assert run(app, deadline + timedelta(hours=2))["escalated"] == 1
+    assert order(app, ids["env.bins"]).escalation_level == 1
+
+
+def test_notifications_are_mine_unread_first_and_marked_read(app, iw, orders):
+    ids, deadline = orders
+    run(app, deadline + timedelta(hours=1))
+    admin = signed_in(app, DIHAO_ADMIN)
+    page = admin.send("GET", "/api/notifications?per_page=1").get_json()
+    assert (page["total"], page["unread"], len(page["items"])) == (2, 2, 1)
+    first = page["items"][0]
+    assert first["kind"] == "order_escalated_1" and "帝豪花园" in first["title"] and first["link"].startswith("#/orders/")
+    marked = admin.send("POST", "/api/notifications/read", json={"ids": [first["id"]]})
+    assert marked.status_code == 200 and marked.get_json() == {"marked": 1}
+    listed = admin.send("GET", "/api/notifications").get_json()
+    assert listed["unread"] == 1 and listed["items"][0]["read_at"] is None and listed["items"][1]["id"] == first["id"]
+    # Another user's notice is not found; nobody else's list shows mine.
+    staff = signed_in(app, YUANHANG_STAFF)
+    assert staff.send("POST", "/api/notifications/read", json={"ids": [first["id"]]}).status_code == 404
+    assert all(n["id"] != first["id"] for n in staff.send("GET", "/api/notifications").get_json()["items"])
+    assert staff.send("POST", "/api/notifications/read", json={}).get_json() == {"marked": 2}
+    assert staff.send("GET", "/api/notifications?unread_only=true").get_json()["total"] == 0
+
+
+def test_notices_are_written_in_the_recipients_language(app, iw, orders):
+    ids, deadline = orders
+    with app.app_context():
+        from server.auth.models import User
+
+        db.session.get(User, iw.staff).locale = "en"
+        db.session.commit()
+    run(app, deadline + timedelta(hours=1))
+    staff = signed_in(app, YUANHANG_STAFF)
+    assert staff.send("GET", "/api/notifications").get_json()["items"][0]["title"].startswith("Rectification overdue")
+
+
+def test_the_cli_escalates(app, iw, orders):
+    ids, deadline = orders
+    with clock.at(deadline + timedelta(hours=1)):
+        result = app.test_cli_runner().invoke(args=["inspections", "escalate"])
+    assert result.exit_code == 0, result.output
+    assert "orders escalated: 2" in result.output
+    with app.app_context():
+        from server.auth.models import User
+
+        account = db.session.scalar(db.select(User).where(User.phone == "server"))
+        assert account is not None and account.active is False
+    assert AuthActions(app.test_client()).login("server", "!").status_code in (401, 422)  # not a phone number: nobody signs in
+
+
+def test_the_daemon_is_off_in_tests_and_runs_when_configured(app, monkeypatch):
+    assert escalation.start_daemon(app) is None
+    started = []
+    monkeypatch.setattr(escalation.threading, "Thread", lambda **kwargs: started.append(kwargs) or _NoThread())
+    app.config["INSPECTION_ESCALATE_EVERY_MINUTES"] = 5
+    escalation.start_daemon(app)
+    assert started[0]["args"] == (app, 300) and started[0]["daemon"] is True
+
+
+class _NoThread:
+    def start(self):
+        pass
+
+
+def test_escalation_after_submission_in_the_past_uses_the_set_clock(app, iw):
+    """An order made under a set clock gets its deadline from that clock."""
+    at = datetime(2026, 11, 2, 1, 0, tzinfo=timezone.utc)
+    steward = signed_in(app, DIHAO_STEWARD)
+    with clock.at(at):
+        started = start(steward, iw.dihao, iw.template_id)
+        done = submit(steward, started, answers=answers({"env.clean": "pass", "env.bins": "fail", "fire.exits": "pass", "fire.lift": "pass"}))
+    assert done["status"] == "applied", done
+    assert run(app, at + timedelta(hours=73))["escalated"] == 1
