@@ -99,7 +99,13 @@ export const loadScorecard = ({ month, orgUnitId } = {}) => get(`/api/scorecards
 export const loadCompoundCard = (id, month) => get(`/api/scorecards/compounds/${enc(id)}?${query({ month })}`);
 /** The address of the month's workbook (a plain link: the browser downloads it with the session). */
 export const scorecardWorkbookUrl = ({ month, orgUnitId } = {}) => `/api/scorecards/export.xlsx?${query({ month, org_unit_id: orgUnitId })}`;
-export const loadPublishedTemplates = () => remembered('inspection-templates', () => get('/api/inspection-templates?status=published'));
+export const loadPublishedTemplates = () => get('/api/inspection-templates?status=published');
+export const loadAllTemplates = () => get('/api/inspection-templates');
+export const loadTemplate = (id) => get(`/api/inspection-templates/${enc(id)}`);
+/** Saves the editor's copy: a draft in place, a published version as the next version (a draft). */
+export const saveTemplate = (id, body) => patch(`/api/inspection-templates/${enc(id)}`, body);
+export const publishTemplate = (id) => post(`/api/inspection-templates/${enc(id)}/publish`, {});
+export const retireTemplate = (id) => post(`/api/inspection-templates/${enc(id)}/retire`, {});
 export const loadCompounds = (orgUnitId) => remembered(`compounds:${orgUnitId}`, () => get(`/api/places/compounds?${query({ org_unit_id: orgUnitId, per_page: 200 })}`));
 export const loadCompound = (id) => remembered(`compound:${id}`, () => get(`/api/places/compounds/${enc(id)}`));
 export const drawSpotCheck = (body) => post('/api/spot-checks', body);

@@ -175,3 +175,21 @@ test('scorecards: months move across years, stars and scores read as on paper', 
   assert.equal(scoreText(80), '80.0');
   assert.equal(scoreText(null), '—');
 });
+
+test('template editor: totals, fresh item codes, the request body, field errors by path', async () => {
+  const { flattenFieldErrors, freshCode, templateBody, templateTotals } = await import('../js/admin.js');
+  const categories = [
+    { code: 'env', name: ' 环境卫生 ', items: [{ code: 'env.1', text: ' 干净 ', weight: '40', severity: 'minor', photo_required_on_fail: 1 }] },
+    { code: 'fire', name: '消防安全', items: [{ code: 'fire.1', text: '通道畅通', weight: 59.5, severity: 'critical' }, { code: 'fire.3', text: '灭火器', weight: '0.5', severity: 'major' }] },
+  ];
+  assert.deepEqual(templateTotals(categories), { weight: 100, items: 3 });
+  assert.equal(freshCode('fire', ['fire.1', 'fire.3']), 'fire.2');
+  assert.equal(freshCode('env', []), 'env.1');
+  const body = templateBody({ code: 'p', name: ' 物业 ', max_score: '100', severity_deadlines: { critical: '24', major: 72, minor: '168' }, categories });
+  assert.equal(body.name, '物业');
+  assert.deepEqual(body.severity_deadlines, { critical: 24, major: 72, minor: 168 });
+  assert.deepEqual(body.categories[0], { code: 'env', name: '环境卫生', items: [{ code: 'env.1', text: '干净', weight: 40, severity: 'minor', photo_required_on_fail: true }] });
+  assert.equal(body.categories[1].items[0].photo_required_on_fail, false);
+  assert.deepEqual(flattenFieldErrors({ categories: { 0: { items: { 1: { weight: ['须大于 0'] } } } }, name: ['必填'] }),
+    [['categories.0.items.1.weight', '须大于 0'], ['name', '必填']]);
+});

@@ -74,6 +74,16 @@ def managed_unit(user, org_unit_id: int) -> OrgUnit:
     return unit
 
 
+def jurisdiction_units(user, org_unit_id: int | None = None):
+    """A select of the org unit ids under one unit of the admin's jurisdiction, or under all of it."""
+    from sqlalchemy import or_
+
+    paths = [managed_unit(user, org_unit_id).path] if org_unit_id is not None else list(authz.scopes_of(user).admin_paths)
+    if not paths:
+        raise Forbidden(_("error.forbidden"))
+    return select(OrgUnit.id).where(or_(*[authz.subtree_of(p) for p in paths]))
+
+
 def create_draw(user, data: dict) -> SpotCheckDraw:
     """Draw k compounds of the unit, record the draw and give each drawn compound a random
     inspection (one transaction)."""
@@ -144,14 +154,7 @@ def verify(user, draw_id: int) -> dict:
 
 def list_draws(user, org_unit_id: int | None = None, page: int = 1, per_page: int = 50) -> dict:
     """Draws made in the admin's jurisdiction (or under one unit of it), newest first."""
-    from sqlalchemy import or_
-
     from server.org.service import paginate
 
-    scopes = authz.scopes_of(user)
-    paths = [managed_unit(user, org_unit_id).path] if org_unit_id is not None else list(scopes.admin_paths)
-    if not paths:
-        raise Forbidden(_("error.forbidden"))
-    units = select(OrgUnit.id).where(or_(*[authz.subtree_of(p) for p in paths]))
-    query = select(SpotCheckDraw).where(SpotCheckDraw.org_unit_id.in_(units)).order_by(SpotCheckDraw.id.desc())
+    query = select(SpotCheckDraw).where(SpotCheckDraw.org_unit_id.in_(jurisdiction_units(user, org_unit_id))).order_by(SpotCheckDraw.id.desc())
     return paginate(query, page, per_page)

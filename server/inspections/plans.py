@@ -13,19 +13,19 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from sync import Actor
 
 from server import authz
 from server.audit.service import record as audit
 from server.auth.models import RoleAssignment, User
-from server.errors import Forbidden, Invalid, NotFound
+from server.errors import Invalid, NotFound
 from server.extensions import db
 from server.i18n import _
 from server.inspections import periods
 from server.inspections.models import InspectionPlan, InspectionTemplate
-from server.org.models import Compound, OrgUnit
+from server.org.models import Compound
 from server.sync.writer import SYSTEM, Writer, mutation, raise_refusal
 from server.tasks import clock
 from server.tasks.fields import iso
@@ -111,22 +111,14 @@ def _check_code(code: str) -> None:
 
 def list_plans(user, org_unit_id: int | None = None, active: bool | None = None, page: int = 1, per_page: int = 50) -> dict:
     """Plans of the compounds in the admin's jurisdiction (or under one unit of it)."""
-    from server.inspections.draws import managed_unit
+    from server.inspections.draws import jurisdiction_units
     from server.org.service import paginate
 
-    scopes = authz.scopes_of(user)
-    paths = [managed_unit(user, org_unit_id).path] if org_unit_id is not None else list(scopes.admin_paths)
-    if not paths:
-        raise Forbidden(_("error.forbidden"))
-    units = select(OrgUnit.id).where(_any_subtree(paths))
+    units = jurisdiction_units(user, org_unit_id)
     query = select(InspectionPlan).join(Compound, Compound.id == InspectionPlan.compound_id).where(Compound.community_id.in_(units))
     if active is not None:
         query = query.where(InspectionPlan.active.is_(active))
     return paginate(query.order_by(InspectionPlan.id), page, per_page)
-
-
-def _any_subtree(paths):
-    return or_(*[authz.subtree_of(p) for p in paths])
 
 
 def create_plan(user, data: dict) -> InspectionPlan:
@@ -231,11 +223,10 @@ def due_plans(now: datetime, user=None) -> list[tuple[InspectionPlan, str]]:
     holding `now`."""
     today = periods.local_date(now)
     query = select(InspectionPlan).where(InspectionPlan.active.is_(True), InspectionPlan.starts_on <= today)
-    scopes = authz.scopes_of(user) if user is not None else None
-    if scopes is not None and not scopes.is_root_admin:
-        if not scopes.is_admin:
-            raise Forbidden(_("error.forbidden"))
-        units = select(OrgUnit.id).where(_any_subtree(scopes.admin_paths))
+    if user is not None and not authz.scopes_of(user).is_root_admin:
+        from server.inspections.draws import jurisdiction_units
+
+        units = jurisdiction_units(user)
         query = query.join(Compound, Compound.id == InspectionPlan.compound_id).where(Compound.community_id.in_(units))
     plans = db.session.scalars(query.order_by(InspectionPlan.id))
     return [(plan, periods.period_of(plan.period, now)) for plan in plans]

@@ -23,7 +23,8 @@ from server.inspections.models import DEFAULT_SEVERITY_DEADLINES, InspectionTemp
 from server.inspections.schemas import inspection_record_schema, order_record_schema
 from server.sync.writer import SYSTEM, Writer, follow_up, mutation, server_made
 from server.tasks import clock
-from server.tasks.fields import UtcDateTime, iso
+from server.tasks.fields import iso
+from server.tasks.rules import checked  # the whole record first, instants made canonical
 
 MESSAGES = {  # the English of each refusal (stored with the result; shown localized)
     "steward_adhoc_only": "stewards create ad-hoc inspections only",
@@ -59,26 +60,6 @@ def refuse(code: str, *fields: str, messages: dict | None = None) -> Rejection:
     return Rejection(code, MESSAGES[code], fields_out)
 
 
-def _checked(schema, r: Review) -> Rejection | None:
-    """As the task rules: the whole record first (every field problem at once), then the
-    instants the client sent in canonical form."""
-    if server_made(r.mutation.record_id) is None:
-        errors = schema.validate(dict(r.merged.values))
-        if errors:
-            return Rejection("invalid", "some fields are invalid", {k: _flat(v) for k, v in errors.items()})
-    for name, value in r.mutation.fields.items():
-        field = schema.fields.get(name)
-        if isinstance(field, UtcDateTime) and value is not None and name in r.merged.changed:
-            r.set(name, iso(field.deserialize(value)))
-    return None
-
-
-def _flat(messages) -> list[str]:
-    if isinstance(messages, dict):
-        return [m for value in messages.values() for m in _flat(value)]
-    return [str(m) for m in messages]
-
-
 def template_of(template_id) -> InspectionTemplate | None:
     return db.session.get(InspectionTemplate, template_id) if isinstance(template_id, int) else None
 
@@ -93,7 +74,7 @@ def _entry(r: Review, before, after, now, device_at=None, note=None) -> dict:
 
 def review_inspection(r: Review) -> Rejection | None:
     """Inspection rules (PROTOCOL.md §12.1)."""
-    refused = _checked(inspection_record_schema, r)
+    refused = checked(inspection_record_schema, r)
     if refused:
         return refused
     template = template_of(r.merged.values.get("template_id"))
@@ -284,7 +265,7 @@ def make_orders(user_id: int, inspection_id: str, inspection: dict, template, no
 
 def review_order(r: Review) -> Rejection | None:
     """Rectification order rules (PROTOCOL.md §12.2)."""
-    refused = _checked(order_record_schema, r)
+    refused = checked(order_record_schema, r)
     if refused:
         return refused
     now = clock.now()

@@ -63,7 +63,7 @@ def refuse(code: str, *fields: str) -> Rejection:
     return Rejection(code, MESSAGES[code], {name: [f"task.{code}"] for name in fields})
 
 
-def _checked(schema, r: Review) -> Rejection | None:
+def checked(schema, r: Review) -> Rejection | None:
     """The whole record against its schema first, so a phone hears every field problem at once
     (the engine checks again after the stamps), and the rules below read well-formed values;
     then the instants the client sent in canonical form ("…Z", as stored), so the record reads
@@ -114,7 +114,7 @@ def _history_entry(r: Review, before, after, now, reason=None) -> dict:
 
 def review_task(r: Review) -> Rejection | None:
     """Task rules (PROTOCOL.md §11.1)."""
-    refused = _checked(task_record_schema, r)
+    refused = checked(task_record_schema, r)
     if refused:
         return refused
     if r.current is None:
@@ -263,7 +263,7 @@ def _check_transition(r: Review) -> Rejection | None:
 
 def review_field_report(r: Review) -> Rejection | None:
     """Field report rules (PROTOCOL.md §11.2)."""
-    refused = _checked(field_report_record_schema, r)
+    refused = checked(field_report_record_schema, r)
     if refused:
         return refused
     now = clock.now()

@@ -9,6 +9,7 @@ from server.inspections.models import Inspection, InspectionPlan, SpotCheckDraw
 from tests.e2e.admin_desk import admin_signs_in, desk, desk_page, shoot, text_of  # noqa: F401  (fixtures)
 from tests.e2e.conftest import wait_until
 from tests.server.inspections_support import HEXI_STEWARD, ITEMS, answers, iw, signed_in, start, submit  # noqa: F401  (fixture)
+from tests.server.tasks_support import photo
 
 
 def test_a_spot_check_is_drawn_verified_and_drawn_the_same_again(live_server, app, desk, desk_page, db, iw):
@@ -90,3 +91,69 @@ def test_the_scorecard_shows_a_submitted_inspection_and_downloads_the_workbook(l
     page.get_by_test_id("compound-trend").wait_for()
     assert "80.0" in page.get_by_test_id("compound-trend").inner_text()
     shoot(page, "compound-scorecard")
+
+
+def test_an_overdue_order_reaches_the_community_admin_as_a_notice(live_server, app, desk, desk_page, db, iw):
+    from datetime import timedelta
+
+    from server.inspections.escalation import escalate
+    from server.inspections.models import RectificationOrder
+    from server.tasks import clock
+
+    steward = signed_in(app, HEXI_STEWARD)
+    # The fire exits fail (critical: 24 hours to fix); nobody answers.
+    results = {code: "pass" for code in ITEMS} | {"fire.exits": "fail"}
+    photo_sha = photo(steward)
+    submit(steward, start(steward, iw.hexi_xiaoqu, iw.template_id), answers=answers(results, photos={"fire.exits": [photo_sha]}, notes={"fire.exits": "二号楼消防通道堆放杂物"}))
+    order = db.session.scalars(select(RectificationOrder)).one()
+    with app.app_context():
+        counts = escalate(now=clock.now() + timedelta(hours=25))
+    assert counts, counts
+    page = desk_page
+    admin_signs_in(page, live_server)
+    wait_until(page, "document.querySelector('[data-testid=notifications-unread]') && !document.querySelector('[data-testid=notifications-unread]').hidden")
+    page.get_by_test_id("notifications-open").click()
+    notice = page.get_by_test_id("notice").first
+    notice.wait_for()
+    assert notice.get_attribute("data-unread") == "true"
+    assert "河西小区" in notice.inner_text() or "消防通道" in notice.inner_text(), notice.inner_text()
+    shoot(page, "notices")
+    page.get_by_test_id("notifications-read-all").click()
+    wait_until(page, "document.querySelector('[data-testid=notice]').dataset.unread === 'false'")
+    db.session.expire_all()
+    assert db.session.get(RectificationOrder, order.id).escalation_level >= 1
+
+
+def test_editing_a_published_checklist_makes_the_next_version(live_server, app, desk, desk_page, db, iw):
+    from server.inspections.models import InspectionTemplate
+    from tests.server.inspections_support import ROOT_ADMIN
+
+    page = desk_page
+    admin_signs_in(page, live_server, ROOT_ADMIN)  # the template is city-wide: the city's admin
+    page.get_by_test_id("admin-templates-open").click()
+    page.locator(f'[data-testid=template][data-id="{iw.template_id}"] a').click()
+    page.get_by_test_id("template-editor").wait_for()
+    assert page.get_by_test_id("template-status").inner_text() == "使用中"
+    assert "与满分 100.0 一致" in page.get_by_test_id("template-totals").inner_text() or "一致" in page.get_by_test_id("template-totals").inner_text()
+    clean = page.locator('[data-testid=template-item][data-code="env.clean"]')
+    clean.get_by_test_id("item-weight").fill("30")  # 90 of 100: said at once, and refused by the server
+    assert "须一致" in page.get_by_test_id("template-totals").inner_text()
+    page.get_by_test_id("template-save").click()
+    page.get_by_test_id("template-error").get_by_text("100", exact=False).first.wait_for()
+    bins = page.locator('[data-testid=template-item][data-code="env.bins"]')
+    bins.get_by_test_id("item-weight").fill("30")
+    bins.get_by_test_id("item-text").fill("垃圾分类投放点规范，桶盖完好")
+    page.get_by_test_id("template-save").click()
+    page.get_by_test_id("admin-flash").wait_for()
+    assert "第 2 版" in page.get_by_test_id("admin-flash").inner_text()
+    assert page.get_by_test_id("template-status").inner_text() == "草稿"
+    shoot(page, "template-draft")
+    page.get_by_test_id("template-publish").click()
+    wait_until(page, "document.querySelector('[data-testid=template-status]')?.textContent === '使用中'")
+    db.session.expire_all()
+    versions = {t.version: t for t in db.session.scalars(select(InspectionTemplate).where(InspectionTemplate.code == "property-test"))}
+    assert versions[1].status == "retired" and versions[2].status == "published"
+    weights = {i["code"]: i["weight"] for c in versions[1].categories for i in c["items"]}
+    assert weights["env.clean"] == 40 and weights["env.bins"] == 20, "the old version is as it was"
+    new = {i["code"]: (i["weight"], i["text"]) for c in versions[2].categories for i in c["items"]}
+    assert new["env.clean"][0] == 30 and new["env.bins"] == (30, "垃圾分类投放点规范，桶盖完好")

@@ -284,7 +284,6 @@ def test_a_submission_the_server_refuses_is_shown_at_its_item_and_fixed_with_not
     photo(page, "env.clean", (120, 120, 40))
     page.get_by_test_id("inspection-submit").click()
     wait_until(page, f"{OUTBOX}.then((n) => n === 0)", timeout=30)
-    page.wait_for_timeout(3000); print('DEBUG', page.evaluate("document.querySelector('main').innerText"))
     wait_until(page, "document.querySelector('[data-testid=inspection-score]')?.textContent.startsWith('得分')", timeout=15)
     db.session.expire_all()
     row = db.session.get(Inspection, inspection_id)

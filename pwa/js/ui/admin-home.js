@@ -6,12 +6,7 @@ import { adminSession, countNewReports } from '../admin-data.js';
 import { t } from '../i18n.js';
 import { isOnline } from '../net.js';
 import { h } from './dom.js';
-
-function linkCard({ href, testid, title, about, badge = null }) {
-  return h('a', { class: 'directory-link admin-link', href, 'data-testid': testid },
-    h('span', { class: 'directory-link__title' }, h('span', { text: title }), badge),
-    h('span', { class: 'directory-link__about', text: about }));
-}
+import { linkCard } from './home-links.js';
 
 /** The section, or null for a user who is no admin. */
 export function adminSection({ me }) {
@@ -25,10 +20,11 @@ export function adminSection({ me }) {
     }, () => {});
   }
   return h('nav', { class: 'admin-home', 'data-testid': 'admin-home', 'aria-label': t('admin.home.label') },
-    linkCard({ href: '#/admin/tasks', testid: 'admin-tasks-open', title: t('admin.tasks.title'), about: t('admin.home.tasks_about') }),
-    linkCard({ href: '#/admin/reports', testid: 'admin-reports-open', title: t('admin.reports.title'), about: t('admin.home.reports_about'), badge: waiting }),
+    linkCard({ kind: 'admin-link', href: '#/admin/tasks', testid: 'admin-tasks-open', title: t('admin.tasks.title'), about: t('admin.home.tasks_about') }),
+    linkCard({ kind: 'admin-link', href: '#/admin/reports', testid: 'admin-reports-open', title: t('admin.reports.title'), about: t('admin.home.reports_about'), badge: waiting }),
     // Property services (红色物业): how the companies score, random checks, the inspection plans.
-    linkCard({ href: '#/admin/scorecards', testid: 'admin-scorecards-open', title: t('scorecards.title'), about: t('admin.home.scorecards_about') }),
-    linkCard({ href: '#/admin/spot-checks', testid: 'admin-spot-checks-open', title: t('spot.title'), about: t('admin.home.spot_about') }),
-    linkCard({ href: '#/admin/plans', testid: 'admin-plans-open', title: t('plans.title'), about: t('admin.home.plans_about') }));
+    linkCard({ kind: 'admin-link', href: '#/admin/scorecards', testid: 'admin-scorecards-open', title: t('scorecards.title'), about: t('admin.home.scorecards_about') }),
+    linkCard({ kind: 'admin-link', href: '#/admin/spot-checks', testid: 'admin-spot-checks-open', title: t('spot.title'), about: t('admin.home.spot_about') }),
+    linkCard({ kind: 'admin-link', href: '#/admin/plans', testid: 'admin-plans-open', title: t('plans.title'), about: t('admin.home.plans_about') }),
+    linkCard({ kind: 'admin-link', href: '#/admin/templates', testid: 'admin-templates-open', title: t('templates.title'), about: t('admin.home.templates_about') }));
 }

@@ -106,14 +106,6 @@ function householdCard(entry, { showCompound, revealed }) {
       : h('p', { class: 'muted', text: t('directory.no_residents') }));
 }
 
-/** The link on the home screen, or null for someone who works no grid. */
-export function directoryLink({ me }) {
-  if (!myGrids(me).length) return null;
-  return h('a', { class: 'directory-link', href: '#/directory', 'data-testid': 'directory-open' },
-    h('span', { class: 'directory-link__title', text: t('directory.open') }),
-    h('span', { class: 'directory-link__about', text: t('directory.open_about') }));
-}
-
 /** The screen at #/directory; props {me, stale} as app.js gives every signed-in screen. */
 export function directoryScreen({ me, stale = false }) {
   if (view.userId !== me.user?.id) Object.assign(view, { userId: me.user?.id, query: '', flags: new Set(), gridId: '' });

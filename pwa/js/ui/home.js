@@ -3,7 +3,7 @@
 import { getLocale, hasKey, t } from '../i18n.js';
 import { signOut } from '../session.js';
 import { adminSection } from './admin-home.js';
-import { directoryLink } from './directory.js';
+import { directoryLink, notificationsLink } from './home-links.js';
 import { syncPanel } from './sync-panel.js';
 import { workSection } from './work.js';
 import { h } from './dom.js';
@@ -80,6 +80,7 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
     stale ? staleNote(savedAt) : null,
     h('h1', { class: 'screen__title', tabindex: '-1', text: t('home.greeting', { name: user.display_name || user.phone }) }),
     syncPanel(),
+    notificationsLink(), // 通知: orders overdue or escalated, answered …
     directoryLink({ me }), // 网格名册, for grid workers only
     workSection({ me }), // a grid worker's tasks and reports; nothing for other roles
     adminSection({ me }), // 任务管理 and 问题上报 for admins; nothing for other roles

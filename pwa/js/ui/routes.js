@@ -16,6 +16,7 @@ const ROUTES = [
   { pattern: /^\/inspections\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./inspection.js'), 'inspectionScreen') },
   { pattern: /^\/orders\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./order.js'), 'orderScreen') },
   { pattern: /^\/directory$/, names: [], screen: lazyScreen(() => import('./directory.js'), 'directoryScreen') },
+  { pattern: /^\/notifications$/, names: [], screen: lazyScreen(() => import('./notifications.js'), 'notificationsScreen') },
   { pattern: /^\/admin\/tasks$/, names: [], screen: lazyScreen(() => import('./admin-tasks.js'), 'adminTasksScreen') },
   { pattern: /^\/admin\/tasks\/new$/, names: [], screen: lazyScreen(() => import('./admin-task-form.js'), 'newTaskScreen') },
   { pattern: /^\/admin\/tasks\/bulk$/, names: [], screen: lazyScreen(() => import('./admin-bulk.js'), 'bulkScreen') },
@@ -27,6 +28,8 @@ const ROUTES = [
   { pattern: /^\/admin\/scorecards\/compounds\/(\d+)$/, names: ['id'], screen: lazyScreen(() => import('./admin-scorecards.js'), 'compoundScorecardScreen') },
   { pattern: /^\/admin\/spot-checks$/, names: [], screen: lazyScreen(() => import('./admin-spot-checks.js'), 'spotChecksScreen') },
   { pattern: /^\/admin\/plans$/, names: [], screen: lazyScreen(() => import('./admin-plans.js'), 'plansScreen') },
+  { pattern: /^\/admin\/templates$/, names: [], screen: lazyScreen(() => import('./admin-templates.js'), 'templatesScreen') },
+  { pattern: /^\/admin\/templates\/(\d+)$/, names: ['id'], screen: lazyScreen(() => import('./admin-templates.js'), 'templateScreen') },
 ];
 
 /**
