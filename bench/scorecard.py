@@ -101,31 +101,10 @@ def build(app, compounds: int, seed: int) -> dict:
         db.session.flush()
         db.session.add(RoleAssignment(user_id=admin.id, role="admin", org_unit_id=1))
         template_id = _template(db)
-        company_of = dict(db.session.execute(db.select(Compound.id, Compound.property_company_id)).all())
+        company_of = dict(db.session.execute(db.select(Compound.id, Compound.property_company_id).order_by(Compound.id)).all())
         inspections = orders = 0
         for month in periods.last_months(MONTH, 12):
-            start = periods.month_start(month)
-            batch, order_rows = [], []
-            for compound_id in range(1, compounds + 1):
-                record_id = str(uuid.uuid4())
-                failed = [i for i in range(ITEMS) if rng.random() < 0.04]
-                at = start + timedelta(days=rng.randint(0, 26), hours=rng.randint(0, 23))
-                answers = {f"i{i:02d}": {"result": "fail" if i in failed else "pass", "note": "需整改" if i in failed else ""} for i in range(ITEMS)}
-                batch.append({
-                    "id": record_id, "version": 1, "field_versions": {}, "field_writers": {}, "deleted": False, "compound_id": compound_id,
-                    "template_id": template_id, "kind": "periodic", "period": month, "status": "submitted", "answers": answers,
-                    "submitted_at": at, "created_at": at, "score": round(100 - len(failed) * 100 / ITEMS, 1), "max_score": 100.0,
-                    "failed_count": len(failed), "company_id": company_of[compound_id],
-                })
-                for i in failed:
-                    overdue, reopened = rng.random() < 0.125, rng.random() < 0.05
-                    order_rows.append({
-                        "id": str(uuid.uuid4()), "version": 1, "field_versions": {}, "field_writers": {}, "deleted": False, "inspection_id": record_id,
-                        "compound_id": compound_id, "company_id": company_of[compound_id], "item_code": f"i{i:02d}", "item_text": f"检查项{i}",
-                        "category_name": f"类别{i // 5}", "severity": "major", "deadline_at": at + timedelta(hours=72), "created_at": at,
-                        "status": rng.choice(("closed", "closed", "closed", "responded", "open")), "reopen_count": rng.choice((1, 2)) if reopened else 0,
-                        "overdue_at": at + timedelta(hours=72) if overdue else None, "escalation_level": 1 if overdue else 0,
-                    })
+            batch, order_rows = _month(rng, periods.month_start(month), month, template_id, company_of)
             db.session.execute(insert(Inspection), batch)
             if order_rows:
                 db.session.execute(insert(RectificationOrder), order_rows)
@@ -139,6 +118,32 @@ def build(app, compounds: int, seed: int) -> dict:
             db.session.execute(db.text("ANALYZE"))
             db.session.commit()
     return {"inspections": inspections, "orders": orders, "seconds": time.perf_counter() - started}
+
+
+def _month(rng, start, month: str, template_id: int, company_of: dict) -> tuple[list[dict], list[dict]]:
+    """One submitted inspection per compound in the month, and an order per failed item."""
+    batch, order_rows = [], []
+    for compound_id, company_id in company_of.items():
+        record_id = str(uuid.uuid4())
+        failed = [i for i in range(ITEMS) if rng.random() < 0.04]
+        at = start + timedelta(days=rng.randint(0, 26), hours=rng.randint(0, 23))
+        answers = {f"i{i:02d}": {"result": "fail" if i in failed else "pass", "note": "需整改" if i in failed else ""} for i in range(ITEMS)}
+        batch.append({
+            "id": record_id, "version": 1, "field_versions": {}, "field_writers": {}, "deleted": False, "compound_id": compound_id,
+            "template_id": template_id, "kind": "periodic", "period": month, "status": "submitted", "answers": answers,
+            "submitted_at": at, "created_at": at, "score": round(100 - len(failed) * 100 / ITEMS, 1), "max_score": 100.0,
+            "failed_count": len(failed), "company_id": company_id,
+        })
+        for i in failed:
+            overdue, reopened = rng.random() < 0.125, rng.random() < 0.05
+            order_rows.append({
+                "id": str(uuid.uuid4()), "version": 1, "field_versions": {}, "field_writers": {}, "deleted": False, "inspection_id": record_id,
+                "compound_id": compound_id, "company_id": company_id, "item_code": f"i{i:02d}", "item_text": f"检查项{i}",
+                "category_name": f"类别{i // 5}", "severity": "major", "deadline_at": at + timedelta(hours=72), "created_at": at,
+                "status": rng.choice(("closed", "closed", "closed", "responded", "open")), "reopen_count": rng.choice((1, 2)) if reopened else 0,
+                "overdue_at": at + timedelta(hours=72) if overdue else None, "escalation_level": 1 if overdue else 0,
+            })
+    return batch, order_rows
 
 
 class Client:

@@ -46,6 +46,8 @@ export const createAdhocInspection = (form) => enqueue({ entity: INSPECTION, op:
 export const startInspection = (id, options) => enqueue({ entity: INSPECTION, id, op: 'update', fields: startFields(options) });
 /** One item answered, its note or photos changed: only `answers` is sent (changed fields only). */
 export const saveAnswers = (id, answers) => enqueue({ entity: INSPECTION, id, op: 'update', fields: { answers } });
+/** The inspection's overall note (总体意见). */
+export const saveNotes = (id, notes) => enqueue({ entity: INSPECTION, id, op: 'update', fields: { notes } });
 export const submitInspection = (id, options) => enqueue({ entity: INSPECTION, id, op: 'update', fields: submitFields(options) });
 export const respondToOrder = (id, form) => enqueue({ entity: ORDER, id, op: 'update', fields: responseFields(form) });
 export const reviewOrder = (id, form) => enqueue({ entity: ORDER, id, op: 'update', fields: reviewFields(form) });

@@ -24,15 +24,23 @@ function listOf(data) {
 }
 
 let running = null;
+let lastRefresh = 0;
+const SETTLED_MS = 60000; // home drawn again and again: one refresh a minute is plenty
 
 /**
  * Fetches the published list and every template named by `neededIds` (the inspections on the
  * phone) that is not kept or may have changed. Resolves to {updated, failed}; never rejects
- * (offline is a normal state). One refresh at a time.
+ * (offline is a normal state). One refresh at a time. unlessRecent: nothing when the last one
+ * ended less than a minute ago and every needed id is kept (home being drawn again).
  */
-export function refreshTemplates(neededIds = []) {
+export async function refreshTemplates(neededIds = [], { unlessRecent = false } = {}) {
+  if (unlessRecent && Date.now() - lastRefresh < SETTLED_MS) {
+    const kept = new Set((await db.listTemplateEntries()).map((entry) => entry.id));
+    if (neededIds.every((id) => id == null || kept.has(Number(id)))) return { updated: [], failed: [] };
+  }
   running ??= refresh(neededIds).finally(() => {
     running = null;
+    lastRefresh = Date.now();
   });
   return running;
 }

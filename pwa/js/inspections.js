@@ -10,6 +10,7 @@ export const SEVERITIES = ['critical', 'major', 'minor']; // 严重, 较重, 一
 export const ORDER_GROUPS = ['overdue', 'open', 'responded', 'closed'];
 const ORDER_OPEN = ['open', 'reopened']; // the company's turn
 const SEVERITY_RANK = { critical: 0, major: 1, minor: 2 };
+export const MAX_ITEM_PHOTOS = 10; // PROTOCOL.md §12.1
 
 const time = (iso) => {
   const ms = iso ? Date.parse(iso) : NaN;
@@ -93,8 +94,9 @@ export function progressOf(template, answers = {}) {
 }
 
 /**
- * What stops a submission, item by item: {item_code: 'unanswered' | 'photo_required'}. Empty
- * when it may be submitted. A failed item whose template says so needs at least one photo.
+ * What stops a submission, item by item: {item_code: 'unanswered' | 'photo_required' |
+ * 'too_many_photos'}. Empty when it may be submitted. A failed item whose template says so
+ * needs at least one photo; no item takes more than MAX_ITEM_PHOTOS.
  */
 export function submitProblems(template, answers = {}) {
   const problems = {};
@@ -102,6 +104,7 @@ export function submitProblems(template, answers = {}) {
     const answer = answers?.[item.code];
     if (!ITEM_RESULTS.includes(answer?.result)) problems[item.code] = 'unanswered';
     else if (answer.result === 'fail' && item.photo_required_on_fail && !(answer.photos ?? []).length) problems[item.code] = 'photo_required';
+    else if ((answer.photos ?? []).length > MAX_ITEM_PHOTOS) problems[item.code] = 'too_many_photos';
   }
   return problems;
 }

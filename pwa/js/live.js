@@ -6,6 +6,7 @@
 // The Socket.IO client is loaded after the first screen is drawn (a third of the app's code;
 // the list of tasks comes from IndexedDB and needs none of it).
 import { refreshPokedDirectories } from './directory.js';
+import { noticeArrived } from './notifications.js';
 import { onScopeChange, poke } from './sync-client.js';
 
 let socket = null;
@@ -33,9 +34,16 @@ export function startLive() {
 
 function connect(io) {
   socket = io({ path: '/socket.io', withCredentials: true, reconnectionDelayMax: 30000 });
-  socket.on('connect', () => poke());
+  // <html data-live="on|off">: whether pokes can reach this page right now (tests wait for it).
+  const mark = (state) => { if (globalThis.document) document.documentElement.dataset.live = state; };
+  socket.on('connect', () => {
+    mark('on');
+    poke();
+  });
+  socket.on('disconnect', () => mark('off'));
   socket.on('sync:poke', () => poke());
   socket.on('directory:poke', (payload) => refreshPokedDirectories(payload?.buckets));
+  socket.on('notification:poke', () => noticeArrived());
   // The rooms were joined for the buckets of the moment we connected; a pull that lists other
   // buckets (§2) means we must join the new ones, or their pokes would never reach us.
   stopListening = onScopeChange(() => rejoinBuckets());

@@ -86,6 +86,8 @@ test('before submitting: every item answered, and a failed item that needs a pho
   answers = ins.withAnswer(answers, 'fire-1', { result: 'pass' });
   assert.deepEqual(answers['env-1'], { result: 'fail', note: '', photos: ['a'.repeat(64)] }, 'the result stays, photos once each');
   assert.deepEqual(ins.submitProblems(TEMPLATE, answers), {});
+  const eleven = Array.from({ length: 11 }, (_, i) => String(i).padStart(64, 'b'));
+  assert.deepEqual(ins.submitProblems(TEMPLATE, ins.withAnswer(answers, 'fire-1', { photos: eleven })), { 'fire-1': 'too_many_photos' });
 });
 
 test('orders: overdue first (red), then to fix, awaiting re-inspection, closed; by deadline then severity', () => {

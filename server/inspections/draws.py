@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from server import authz
 from server.audit.service import record as audit
-from server.errors import Forbidden, Invalid, NotFound
+from server.errors import Invalid, NotFound
 from server.extensions import db
 from server.i18n import _
 from server.inspections import periods, plans
@@ -63,31 +63,10 @@ def population_of(unit: OrgUnit, filters: dict, now) -> list[int]:
     return list(db.session.scalars(query.order_by(Compound.id)))
 
 
-def managed_unit(user, org_unit_id: int) -> OrgUnit:
-    """An org unit inside the admin's jurisdiction (others: 404, non-admins: 403)."""
-    scopes = authz.scopes_of(user)
-    if not scopes.is_admin:
-        raise Forbidden(_("error.forbidden"))
-    unit = db.session.get(OrgUnit, org_unit_id)
-    if unit is None or not (scopes.is_root_admin or any(unit.path.startswith(p) for p in scopes.admin_paths)):
-        raise NotFound(_("error.not_found"), {"org_unit_id": [_("error.not_found")]})
-    return unit
-
-
-def jurisdiction_units(user, org_unit_id: int | None = None):
-    """A select of the org unit ids under one unit of the admin's jurisdiction, or under all of it."""
-    from sqlalchemy import or_
-
-    paths = [managed_unit(user, org_unit_id).path] if org_unit_id is not None else list(authz.scopes_of(user).admin_paths)
-    if not paths:
-        raise Forbidden(_("error.forbidden"))
-    return select(OrgUnit.id).where(or_(*[authz.subtree_of(p) for p in paths]))
-
-
 def create_draw(user, data: dict) -> SpotCheckDraw:
     """Draw k compounds of the unit, record the draw and give each drawn compound a random
     inspection (one transaction)."""
-    unit = managed_unit(user, data["org_unit_id"])
+    unit = plans.managed_unit(user, data["org_unit_id"])
     template = plans.template_by_id(data["template_id"])
     now = clock.now()
     filters = {name: data[name] for name in ("company_id", "exclude_inspected_this_month") if data.get(name) is not None}
@@ -118,7 +97,7 @@ def get_draw(user, draw_id: int) -> SpotCheckDraw:
     row = db.session.get(SpotCheckDraw, draw_id)
     if row is None:
         raise NotFound(_("error.not_found"))
-    managed_unit(user, row.org_unit_id)
+    plans.managed_unit(user, row.org_unit_id)
     return row
 
 
@@ -156,5 +135,5 @@ def list_draws(user, org_unit_id: int | None = None, page: int = 1, per_page: in
     """Draws made in the admin's jurisdiction (or under one unit of it), newest first."""
     from server.org.service import paginate
 
-    query = select(SpotCheckDraw).where(SpotCheckDraw.org_unit_id.in_(jurisdiction_units(user, org_unit_id))).order_by(SpotCheckDraw.id.desc())
+    query = select(SpotCheckDraw).where(SpotCheckDraw.org_unit_id.in_(plans.jurisdiction_units(user, org_unit_id))).order_by(SpotCheckDraw.id.desc())
     return paginate(query, page, per_page)

@@ -25,7 +25,7 @@ With several server processes (gunicorn), run the CLI from cron instead.
 """
 import logging
 import threading
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from flask import Flask, current_app
 from sqlalchemy import select
@@ -37,6 +37,7 @@ from server.auth.models import RoleAssignment
 from server.extensions import db
 from server.inspections import notifications
 from server.inspections.models import RectificationOrder
+from server.inspections.periods import LOCAL
 from server.inspections.plans import system_actor
 from server.org.models import Compound, OrgUnit
 from server.sync.writer import Writer, mutation
@@ -60,8 +61,6 @@ def target_level(order: RectificationOrder, now, street_hours: int) -> int:
 
 def _aware(instant):
     """SQLite returns naive datetimes; every stored time is UTC."""
-    from datetime import timezone
-
     return instant if instant.tzinfo else instant.replace(tzinfo=timezone.utc)
 
 
@@ -87,7 +86,8 @@ def _notify_level(order: RectificationOrder, compound: Compound, level: int) -> 
     """The notices of one escalation step; returns who got a new one."""
     event = f"order:{order.id}:level:{level}"
     link = f"#/orders/{order.id}"
-    params = {"compound": compound.name, "item": order.item_text[:60], "deadline": iso(_aware(order.deadline_at))}
+    # The deadline as people in Xuchang read it ("2026-11-29 08:45"), not as an instant for machines.
+    params = {"compound": compound.name, "item": order.item_text[:60], "deadline": _aware(order.deadline_at).astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")}
     data = {"order_id": order.id, "compound_id": compound.id, "level": level}
     unit_id = compound.community_id if level == 1 else (db.session.get(OrgUnit, compound.community_id).parent_id or compound.community_id)
     notified = notifications.notify(admins_at_or_above(unit_id), f"order_escalated_{level}", event, link, data, **params)
@@ -119,7 +119,7 @@ def escalate(now=None, street_hours: int | None = None) -> dict:
             fields["overdue_at"] = iso(_aware(order.deadline_at))
         mutations.append(mutation("rectification_order", order.id, "update", fields, order.version))
     before = {order.id: order.escalation_level for order, _ in steps}  # the push writes into these rows
-    results = writer.push(mutations, {m.record_id: dict(m.fields) for m in mutations})
+    results = writer.push(mutations)  # escalation fields are the server's own (BY_SERVER in sync.py)
     notified: set[int] = set()
     escalated = 0
     for (order, level), result in zip(steps, results):

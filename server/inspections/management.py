@@ -12,9 +12,12 @@ from flask.cli import with_appcontext
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
+from server.api import page_of
 from server.i18n import _, current_locale
 from server.inspections import draws, escalation, exports, notifications, plans, scorecards, service
 from server.inspections.management_schemas import (
+    CompanyCardSchema,
+    CompoundCardSchema,
     DrawCreateSchema,
     DrawListArgsSchema,
     DrawSchema,
@@ -26,15 +29,12 @@ from server.inspections.management_schemas import (
     MyScorecardsSchema,
     NotificationArgsSchema,
     NotificationPageSchema,
-    CompanyCardSchema,
-    CompoundCardSchema,
     PlanListArgsSchema,
     PlanSchema,
     PlanUpdateSchema,
     ScorecardArgsSchema,
     ScorecardSchema,
 )
-from server.api import page_of
 from server.inspections.periods import LOCAL
 from server.tasks import clock
 

@@ -5,6 +5,7 @@ REFUSALS = {
     "zh-CN": {
         "steward_adhoc_only": "红色管家只能发起临时检查；定期检查和随机抽查由管理员安排。",
         "template_not_published": "检查表不存在或尚未发布。",
+        "template_elsewhere": "该检查表不适用于此小区所在辖区。",
         "steward_not_of_compound": "该人员不是此小区的红色管家。",
         "bad_initial_status": "新建的检查只能是“待检查”或“检查中”。",
         "not_inspection_steward": "这项检查由其他红色管家负责。",
@@ -22,6 +23,7 @@ REFUSALS = {
     "en": {
         "steward_adhoc_only": "Stewards start ad-hoc inspections only; periodic ones and spot checks are planned by admins.",
         "template_not_published": "The checklist does not exist or is not published.",
+        "template_elsewhere": "This checklist is for another part of the city.",
         "steward_not_of_compound": "This person is not a red steward of the compound.",
         "bad_initial_status": "A new inspection starts as planned or in progress.",
         "not_inspection_steward": "This inspection is another steward's.",
@@ -47,12 +49,10 @@ MESSAGES = {
         "inspection.duplicate_item": "检查项编号“{code}”重复。",
         "inspection.duplicate_category": "分类编号“{code}”重复。",
         "inspection.template_frozen": "已停用的检查表不能修改。",
-        "inspection.template_published": "该检查表已发布。",
         "inspection.template_retired": "该检查表已停用。",
         "inspection.template_not_draft": "只有草稿可以发布。",
         "inspection.template_code_taken": "已有相同编号的检查表，请编辑它以生成新版本。",
         "inspection.template_city_only": "只有市级管理员可以设置全市通用的检查表。",
-        "inspection.template_missing": "检查表不存在或尚未发布。",
         "inspection.compound_missing": "小区不存在或不在您的管辖范围内。",
     },
     "en": {
@@ -63,12 +63,10 @@ MESSAGES = {
         "inspection.duplicate_item": "Item code \"{code}\" is used twice.",
         "inspection.duplicate_category": "Category code \"{code}\" is used twice.",
         "inspection.template_frozen": "A retired checklist cannot change.",
-        "inspection.template_published": "This checklist is published already.",
         "inspection.template_retired": "This checklist is retired already.",
         "inspection.template_not_draft": "Only a draft can be published.",
         "inspection.template_code_taken": "A checklist with this code exists; edit it to make a new version.",
         "inspection.template_city_only": "Only city admins can make city-wide checklists.",
-        "inspection.template_missing": "The checklist does not exist or is not published.",
         "inspection.compound_missing": "The compound does not exist or is outside your jurisdiction.",
     },
 }

@@ -181,7 +181,7 @@ class RectificationOrder(SyncedMixin, db.Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
-    overdue_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # first seen overdue
+    overdue_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the instant it went overdue (its deadline), stamped by server.inspections.escalation
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)  # 0 none, 1 community, 2 street
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     history: Mapped[list | None] = mapped_column(JSON)

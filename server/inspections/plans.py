@@ -13,19 +13,19 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from sync import Actor
 
 from server import authz
 from server.audit.service import record as audit
 from server.auth.models import RoleAssignment, User
-from server.errors import Invalid, NotFound
+from server.errors import Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.i18n import _
 from server.inspections import periods
 from server.inspections.models import InspectionPlan, InspectionTemplate
-from server.org.models import Compound
+from server.org.models import Compound, OrgUnit
 from server.sync.writer import SYSTEM, Writer, mutation, raise_refusal
 from server.tasks import clock
 from server.tasks.fields import iso
@@ -68,20 +68,50 @@ def template_by_id(template_id: int) -> InspectionTemplate:
     return template
 
 
-def stewards_of(compound_ids) -> dict[int, int]:
-    """The red steward of each compound (the lowest user id, as server.inspections.rules)."""
+def stewards_of(compound_ids) -> dict[int, list[int]]:
+    """The red stewards of each compound, lowest user id first (the default one, as in
+    server.inspections.rules)."""
     rows = db.session.execute(
         select(RoleAssignment.compound_id, RoleAssignment.user_id)
         .where(RoleAssignment.role == "red_steward", RoleAssignment.compound_id.in_(set(compound_ids)))
-        .order_by(RoleAssignment.user_id.desc())
+        .order_by(RoleAssignment.user_id)
     ).all()
-    return {compound_id: user_id for compound_id, user_id in rows}  # the last written wins: the lowest
+    stewards: dict[int, list[int]] = {}
+    for compound_id, user_id in rows:
+        stewards.setdefault(compound_id, []).append(user_id)
+    return stewards
+
+
+def steward_for(planned: "PlannedInspection", stewards: dict[int, list[int]]) -> int | None:
+    """The plan's steward while they still hold the role there, else the compound's (or none:
+    the inspection waits unassigned in the compound's steward bucket)."""
+    present = stewards.get(planned.compound_id, [])
+    if planned.steward_id in present:
+        return planned.steward_id
+    return present[0] if present else None
+
+
+def managed_unit(user, org_unit_id: int) -> OrgUnit:
+    """An org unit inside the admin's jurisdiction (others: 404, non-admins: 403)."""
+    scopes = authz.scopes_of(user)
+    if not scopes.is_admin:
+        raise Forbidden(_("error.forbidden"))
+    unit = db.session.get(OrgUnit, org_unit_id)
+    if unit is None or not (scopes.is_root_admin or any(unit.path.startswith(p) for p in scopes.admin_paths)):
+        raise NotFound(_("error.not_found"), {"org_unit_id": [_("error.not_found")]})
+    return unit
+
+
+def jurisdiction_units(user, org_unit_id: int | None = None):
+    """A select of the org unit ids under one unit of the admin's jurisdiction, or under all of it."""
+    paths = [managed_unit(user, org_unit_id).path] if org_unit_id is not None else list(authz.scopes_of(user).admin_paths)
+    if not paths:
+        raise Forbidden(_("error.forbidden"))
+    return select(OrgUnit.id).where(or_(*[authz.subtree_of(p) for p in paths]))
 
 
 def _managed_compound(user, compound_id: int, field: str = "compound_id") -> Compound:
     """A compound inside the admin's jurisdiction."""
-    from server.inspections.draws import managed_unit
-
     compound = db.session.get(Compound, compound_id)
     if compound is None:
         raise NotFound(_("error.not_found"), {field: [_("error.not_found")]})
@@ -111,7 +141,6 @@ def _check_code(code: str) -> None:
 
 def list_plans(user, org_unit_id: int | None = None, active: bool | None = None, page: int = 1, per_page: int = 50) -> dict:
     """Plans of the compounds in the admin's jurisdiction (or under one unit of it)."""
-    from server.inspections.draws import jurisdiction_units
     from server.org.service import paginate
 
     units = jurisdiction_units(user, org_unit_id)
@@ -198,16 +227,16 @@ def write_inspections(user, planned: list[PlannedInspection]) -> Writer:
     """Push the creation of these inspections (the caller audits and commits the writer).
     `user`: the admin on whose behalf (None: the server's own job). An inspection that exists
     already (a plan's period made before) is skipped."""
-    stewards = stewards_of(p.compound_id for p in planned if p.steward_id is None)
     from server.inspections.sync import inspection_buckets
 
+    stewards = stewards_of(p.compound_id for p in planned)
     buckets = [b for compound_id in {p.compound_id for p in planned} for b in inspection_buckets({"compound_id": compound_id})]
     writer = Writer(actor=system_actor(user, buckets, admin=True), client_id=SYSTEM_CLIENT if user is None else f"api:{user.id}")
     mutations, extra = [], {}
     for p in planned:
         fields = {
             "compound_id": p.compound_id, "template_id": p.template_id, "kind": p.kind, "due_at": iso(p.due_at),
-            "steward_id": p.steward_id or stewards.get(p.compound_id),
+            "steward_id": steward_for(p, stewards),
         }
         made = mutation("inspection", p.record_id, "create", {k: v for k, v in fields.items() if v is not None})
         mutations.append(made)
@@ -224,8 +253,6 @@ def due_plans(now: datetime, user=None) -> list[tuple[InspectionPlan, str]]:
     today = periods.local_date(now)
     query = select(InspectionPlan).where(InspectionPlan.active.is_(True), InspectionPlan.starts_on <= today)
     if user is not None and not authz.scopes_of(user).is_root_admin:
-        from server.inspections.draws import jurisdiction_units
-
         units = jurisdiction_units(user)
         query = query.join(Compound, Compound.id == InspectionPlan.compound_id).where(Compound.community_id.in_(units))
     plans = db.session.scalars(query.order_by(InspectionPlan.id))

@@ -29,6 +29,7 @@ from server.tasks.rules import checked  # the whole record first, instants made 
 MESSAGES = {  # the English of each refusal (stored with the result; shown localized)
     "steward_adhoc_only": "stewards create ad-hoc inspections only",
     "template_not_published": "the template is not a published version",
+    "template_elsewhere": "the template is for another part of the city",
     "steward_not_of_compound": "the steward is not a red steward of this compound",
     "bad_initial_status": "a new inspection starts as planned or in progress",
     "not_inspection_steward": "this inspection is another steward's",
@@ -92,6 +93,9 @@ def _create_inspection(r: Review, template) -> Rejection | None:
     extra = server_made(r.mutation.record_id) or {}
     if template is None or template.status != "published":
         return refuse("template_not_published", "template_id")
+    place = _compound_place(values["compound_id"])
+    if template.org_unit_id is not None and (place is None or f"/{template.org_unit_id}/" not in place[0]):
+        return refuse("template_elsewhere", "template_id")
     steward = "red_steward" in r.roles and "admin" not in r.roles
     if steward and values.get("kind", "adhoc") != "adhoc":
         return refuse("steward_adhoc_only", "kind")

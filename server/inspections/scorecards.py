@@ -29,9 +29,9 @@ from server import authz
 from server.errors import NotFound
 from server.extensions import db
 from server.i18n import _
-from server.inspections import periods
+from server.inspections import periods, plans
 from server.inspections.models import Inspection, RectificationOrder
-from server.org.models import Compound, OrgUnit, PropertyCompany
+from server.org.models import Building, Compound, Household, OrgUnit, PropertyCompany
 from server.tasks import clock
 
 OVERDUE_PENALTY = 2.0
@@ -200,10 +200,8 @@ def _districts_of(unit: OrgUnit) -> list[str]:
 def subtree_scorecard(user, org_unit_id: int | None, month: str | None) -> dict:
     """The month's scorecard of the compounds under an org unit of the admin's jurisdiction
     (default: the admin's own unit), ranked within their streets and districts."""
-    from server.inspections.draws import managed_unit
-
     month = month or current_month()
-    unit = managed_unit(user, org_unit_id if org_unit_id is not None else _home_unit(user))
+    unit = plans.managed_unit(user, org_unit_id if org_unit_id is not None else _home_unit(user))
     districts = _districts_of(unit)
     ranked = select(Compound.id).where(Compound.community_id.in_(select(OrgUnit.id).where(or_(*[authz.subtree_of(p) for p in districts]))))
     rows = compound_rows(month, None if unit.depth == 0 else ranked)
@@ -219,7 +217,8 @@ def _home_unit(user) -> int:
     return int(scopes.admin_paths[0].strip("/").split("/")[-1])
 
 
-def _trend(month: str, compounds) -> list[tuple[str, dict]]:
+def _trend(month: str, compounds) -> tuple[list[str], dict]:
+    """The last TREND_MONTHS months up to `month`, and their figures."""
     months = periods.last_months(month, TREND_MONTHS)
     figures = monthly_figures(months, compounds)
     return months, figures
@@ -273,7 +272,8 @@ def my_cards(user) -> dict:
     scopes = authz.scopes_of(user)
     own = set(scopes.steward_compound_ids)
     if scopes.household_ids:
-        own |= set(db.session.scalars(select(Compound.id).where(authz.visible_compounds(user)).where(Compound.id.in_(authz._resident_compounds(scopes)))))
+        homes = select(Building.compound_id).join(Household, Household.building_id == Building.id).where(Household.id.in_(scopes.household_ids))
+        own |= set(db.session.scalars(homes))
     compounds = [_summary(r) for r in compound_rows(month, list(own))] if own else []
     companies = []
     if scopes.company_ids:

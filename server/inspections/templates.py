@@ -3,7 +3,7 @@ version is frozen, and editing it makes the next version with the same code (a d
 published); an inspection keeps the version it was made with. Publishing a version retires the
 code's earlier published one. Admins manage templates of their subtree (city-wide ones: city
 admins); everyone who inspects or answers may read the published ones."""
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from server import authz
 from server.audit.service import record as audit
@@ -110,8 +110,8 @@ def create_template(user, data: dict) -> InspectionTemplate:
 
 
 def edit_template(user, template_id: int, changes: dict) -> InspectionTemplate:
-    """A draft changes in place; a published version makes the next version (a draft) with the
-    changes, and stays as it is for the inspections made with it. Retired: refused."""
+    """A draft changes in place; a published version stays as it is for the inspections made with
+    it, and the changes make (or go to) the code's next version, a draft. Retired: refused."""
     template = get_template(user, template_id)
     _require_manager(user, template.org_unit_id)
     if "org_unit_id" in changes:
@@ -119,19 +119,20 @@ def edit_template(user, template_id: int, changes: dict) -> InspectionTemplate:
     if template.status == "retired":
         raise Invalid(_("inspection.template_frozen"), {"_schema": [_("inspection.template_frozen")]}, code="template_frozen")
     changes = {k: v for k, v in changes.items() if k != "code"}  # the code names every version
-    data = {**{k: getattr(template, k) for k in EDITABLE}, **changes}
+    # A published version is frozen: the changes go to the code's next version, the draft
+    # started already (one at a time) or a new one copied from this version.
+    draft = template if template.status == "draft" else _next_draft(template.code)
+    data = {**{k: getattr(draft or template, k) for k in EDITABLE}, **changes}
     check(data)
-    if template.status == "draft":
+    if draft is not None:
         for name, value in changes.items():
-            setattr(template, name, value)
-        audit("inspection_template.update", actor=user, template_id=template.id, fields=sorted(changes))
+            setattr(draft, name, value)
+        audit("inspection_template.update", actor=user, template_id=draft.id, fields=sorted(changes))
         db.session.commit()
-        return template
-    draft = _next_draft(template.code)
-    if draft is None:
-        latest = db.session.scalar(select(func.max(InspectionTemplate.version)).where(InspectionTemplate.code == template.code))
-        draft = InspectionTemplate(version=latest + 1, status="draft", created_by_id=user.id)
-        db.session.add(draft)
+        return draft
+    latest = db.session.scalar(select(func.max(InspectionTemplate.version)).where(InspectionTemplate.code == template.code))
+    draft = InspectionTemplate(version=latest + 1, status="draft", created_by_id=user.id)
+    db.session.add(draft)
     for name in EDITABLE:
         setattr(draft, name, data[name])
     db.session.flush()
@@ -171,8 +172,3 @@ def retire_template(user, template_id: int) -> InspectionTemplate:
     db.session.commit()
     return template
 
-
-def published_for(compound_path: str):
-    """The WHERE clause of published templates that apply to a place under `compound_path`."""
-    ancestors = [int(part) for part in compound_path.strip("/").split("/") if part]
-    return (InspectionTemplate.status == "published") & or_(InspectionTemplate.org_unit_id.is_(None), InspectionTemplate.org_unit_id.in_(ancestors))

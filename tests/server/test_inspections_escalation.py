@@ -199,3 +199,19 @@ def test_escalation_after_submission_in_the_past_uses_the_set_clock(app, iw):
         done = submit(steward, started, answers=answers({"env.clean": "pass", "env.bins": "fail", "fire.exits": "pass", "fire.lift": "pass"}))
     assert done["status"] == "applied", done
     assert run(app, at + timedelta(hours=73))["escalated"] == 1
+
+
+def test_recipients_online_are_poked_after_the_commit(app, iw, orders):
+    from server.extensions import socketio
+
+    ids, deadline = orders
+    admin, resident = signed_in(app, DIHAO_ADMIN), signed_in(app, "13800000007")
+    sockets = [socketio.test_client(app, flask_test_client=auth.client) for auth in (admin, resident)]
+    for socket in sockets:
+        socket.get_received()
+    run(app, deadline + timedelta(hours=1))
+    heard = [[e["args"][0]["buckets"] for e in socket.get_received() if e["name"] == "notification:poke"] for socket in sockets]
+    assert any(f"user:{iw.dihao_admin}" in buckets for buckets in heard[0])
+    assert heard[1] == []  # a resident of the compound is not told
+    for socket in sockets:
+        socket.disconnect()

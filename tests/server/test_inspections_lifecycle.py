@@ -167,3 +167,14 @@ def test_two_phones_of_one_steward_merge_their_answers_item_by_item(app, steward
     merged = second["record"]["data"]["answers"]
     assert merged["env.clean"]["photos"] == [a, b] and merged["env.bins"]["result"] == "pass"
     assert second["conflicts"][0]["field"] == "answers"
+
+
+def test_a_template_made_for_another_district_cannot_be_used(app, steward, iw):
+    from tests.server.inspections_support import add_template
+
+    with app.app_context():
+        elsewhere = add_template({"code": "weidu-only", "org_unit_id": iw.weidu})
+        here = add_template({"code": "dongcheng-only", "org_unit_id": iw.dongcheng})
+    code, fields = refused(push_one(steward, create("inspection", "i-weidu", compound_id=iw.dihao, template_id=elsewhere)))
+    assert code == "template_elsewhere" and fields == {"template_id": ["该检查表不适用于此小区所在辖区。"]}
+    assert push_one(steward, create("inspection", "i-dongcheng", compound_id=iw.dihao, template_id=here))["status"] == "applied"

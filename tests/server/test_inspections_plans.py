@@ -5,10 +5,12 @@ from datetime import date, datetime, timezone
 
 import pytest
 
+from server.auth.models import RoleAssignment
 from server.extensions import db
 from server.inspections import plans
 from server.inspections.models import Inspection
 from server.tasks import clock
+from tests.factories import user
 from tests.server.inspections_support import (
     HEXI_ADMIN,
     HEXI_STEWARD,
@@ -140,3 +142,18 @@ def test_the_cli_generates_the_due_inspections(app, admin, iw):
     assert result.exit_code == 0, result.output
     assert "inspections made: 1" in result.output
     assert len(planned(app)) == 1
+
+
+def test_a_plans_steward_who_left_is_replaced_by_the_compounds_steward(app, admin, iw):
+    with app.app_context():
+        second = user("第二位红色管家", [("red_steward", "compound_id", iw.hexi_xiaoqu)]).id
+        db.session.commit()
+    created = plan(admin, iw.hexi_xiaoqu, steward_id=second).get_json()
+    assert created["steward_id"] == second
+    generate(admin)
+    assert planned(app)[0].steward_id == second
+    with app.app_context():
+        db.session.execute(db.delete(RoleAssignment).where(RoleAssignment.user_id == second))
+        db.session.commit()
+    generate(admin, datetime(2026, 12, 3, tzinfo=timezone.utc))
+    assert planned(app)[1].steward_id == iw.steward

@@ -111,3 +111,16 @@ def test_a_template_is_revalidated_by_its_etag(app, iw):
     assert first.status_code == 200 and first.headers["ETag"].startswith('W/"')
     again = steward.send("GET", f"/api/inspection-templates/{iw.template_id}", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_editing_a_published_version_again_goes_to_the_same_next_draft(root, iw):
+    first = root.send("PATCH", f"/api/inspection-templates/{iw.template_id}", json={"name": "第二版"}).get_json()
+    second = root.send("PATCH", f"/api/inspection-templates/{iw.template_id}", json={"description": "补充说明"}).get_json()
+    assert first["id"] == second["id"] and second["version"] == 2
+    assert second["name"] == "第二版" and second["description"] == "补充说明"
+
+
+def test_a_retired_version_cannot_change(root, iw):
+    assert root.send("POST", f"/api/inspection-templates/{iw.template_id}/retire").get_json()["status"] == "retired"
+    response = root.send("PATCH", f"/api/inspection-templates/{iw.template_id}", json={"name": "改"})
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "template_frozen"

@@ -2,7 +2,7 @@
 // screens so that drawing home does not load them.
 import { t } from '../i18n.js';
 import { isOnline } from '../net.js';
-import { countUnread } from '../notifications.js';
+import { countUnread, onNoticeArrived } from '../notifications.js';
 import { myGrids } from '../places.js';
 import { h } from './dom.js';
 
@@ -22,11 +22,15 @@ export function directoryLink({ me }) {
 /** 通知, with the unread count when online; for every signed-in user. */
 export function notificationsLink() {
   const badge = h('span', { class: 'count count--alert', 'data-testid': 'notifications-unread', hidden: true });
-  if (isOnline()) {
+  const refresh = () => {
+    if (!isOnline()) return;
     countUnread().then((count) => {
       badge.textContent = String(count);
       badge.hidden = !count;
     }, () => {});
-  }
+  };
+  refresh();
+  // A notice written while home is open (an order escalated): the count changes without a reload.
+  const stop = onNoticeArrived(() => (badge.isConnected ? refresh() : stop()));
   return linkCard({ href: '#/notifications', testid: 'notifications-open', title: t('notices.title'), about: t('notices.about'), badge });
 }

@@ -8,12 +8,13 @@ import { h } from './dom.js';
 import { resultLabel, severityChip } from './inspection-parts.js';
 import { photoField, photoStrip } from './photos.js';
 
-const MAX_NOTE = 2000;
+const MAX_NOTE = 1000; // PROTOCOL.md §12.1
 
-/** {unanswered, photos}: how many items have each problem (submitProblems' values). */
+/** {unanswered, photos, tooMany}: how many items have each problem (submitProblems' values). */
 export function itemProblems(problems) {
   const values = Object.values(problems);
-  return { unanswered: values.filter((v) => v === 'unanswered').length, photos: values.filter((v) => v === 'photo_required').length };
+  const count = (kind) => values.filter((v) => v === kind).length;
+  return { unanswered: count('unanswered'), photos: count('photo_required'), tooMany: count('too_many_photos') };
 }
 
 function readOnly(item, answer) {

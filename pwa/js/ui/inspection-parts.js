@@ -69,7 +69,9 @@ export function orderRow(item, me, now = new Date(), names = new Map()) {
   const due = deadlineText(order, now);
   return h('li', { class: 'task-row' },
     h('a', { class: 'task-row__link', href: `#/orders/${encodeURIComponent(item.id)}`, 'data-testid': 'order-row', 'data-id': item.id, 'data-status': order.status ?? 'open', 'data-overdue': String(due.overdue) },
-      h('span', { class: 'task-row__chips' }, severityChip(order.severity), orderStatusChip(order), syncBadges(item)),
+      h('span', { class: 'task-row__chips' }, severityChip(order.severity), orderStatusChip(order),
+        order.escalation_level ? h('span', { class: 'chip chip--failed', 'data-testid': 'order-escalated', text: t('order.escalated') }) : null,
+        syncBadges(item)),
       h('span', { class: 'task-row__title', text: order.item_text ?? '' }),
       h('span', { class: 'task-row__place', text: [compoundName(order, me, names), order.category_name].filter(Boolean).join(' · ') }),
       h('span', { class: `task-row__due${due.overdue ? ' task-row__due--overdue' : ''}`, text: due.text })));
@@ -103,4 +105,27 @@ export function listSection({ name, title, rows, folded = false, testid }) {
   }
   return h('section', { class: `task-section task-section--${name}`, 'data-testid': testid },
     h('h3', { class: 'task-section__title' }, h('span', { text: title }), count), list);
+}
+
+/**
+ * A big button that runs `action` once per tap: disabled and saying `busyText` meanwhile; a
+ * failure is logged, told on the `status` line, and the button can be tapped again.
+ */
+export function busyButton({ testid, text, busyText, status, action }) {
+  const button = h('button', { type: 'button', class: 'btn btn--primary btn--big btn--block', 'data-testid': testid, text });
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    button.textContent = busyText;
+    let done = false;
+    try {
+      done = (await action()) !== false; // false: not done (a check said why), nothing failed
+    } catch (err) {
+      console.error(`${testid} failed`, err);
+      status.textContent = t('detail.save_failed');
+    }
+    if (done) return;
+    button.disabled = false;
+    button.textContent = text;
+  });
+  return button;
 }

@@ -7,20 +7,19 @@
 // it shows the server's score and the rectification orders it made.
 import { locate, QUICK_TIMEOUT_MS } from '../geo.js';
 import { t } from '../i18n.js';
-import { saveAnswers, startInspection, submitInspection } from '../inspection-actions.js';
+import { startInspection, submitInspection } from '../inspection-actions.js';
 import { loadInspection, ordersOfInspection } from '../inspection-data.js';
 import { refreshTemplates } from '../inspection-templates.js';
-import { progressOf, submitProblems, templateItems, withAnswer } from '../inspections.js';
+import { progressOf } from '../inspections.js';
 import { discard, retry } from '../outbox.js';
 import { h } from './dom.js';
 import { dateTime, locationText } from './format.js';
-import { compoundName, inspectionStatusLabel, kindLabel, orderRow, refusedAlert, scoreText } from './inspection-parts.js';
-import { inspectionItem, itemProblems } from './inspection-item.js';
+import { busyButton, compoundName, inspectionStatusLabel, kindLabel, orderRow, refusedAlert, scoreText } from './inspection-parts.js';
+import { inspectionForm } from './inspection-form.js';
 import { goBack } from './nav.js';
 import { syncBadges } from './tasks.js';
 import { watchLocalData } from './watch.js';
 
-const NOTE_SAVE_MS = 800; // typing a note saves once the thumb pauses
 
 /** Progress line and bar: "已答 12/40 · 不合格 3". */
 function progressBar() {
@@ -69,112 +68,29 @@ export function inspectionScreen({ me, params }) {
   const refusedBox = h('div', { class: 'inspection__refused' });
   const progress = progressBar();
   const top = h('div', { class: 'inspection__top' }, progress);
-  const items = h('div', { class: 'inspection__items', 'data-testid': 'inspection-items' });
   const status = h('p', { class: 'status-line', role: 'status', 'data-testid': 'inspection-saved' });
-  const problemsAlert = h('p', { class: 'alert', role: 'alert', 'data-testid': 'submit-error' });
+  const form = inspectionForm({ id, status, onProgress: (counts) => progress.show(counts) });
   const startSlot = h('div', { class: 'inspection__start' });
   const actions = h('div', { class: 'actionbar', 'data-testid': 'inspection-actions' });
   const result = h('div');
   const body = h('div', { class: 'detail' }, h('p', { class: 'muted', text: t('app.loading') }));
   const screen = h('section', { class: 'screen screen--detail screen--inspection', 'data-testid': 'inspection' }, back, body);
-
-  let inspection = null; // its fields as last read
-  let template = null;
-  let answers = {};
-  let mode = null; // 'start' | 'edit' | 'read': the items are built again only when it changes
-  let fields = new Map(); // item code → the item's element (inspectionItem)
-  let saving = Promise.resolve();
   let askedTemplate = false;
-  let carried = {}; // a refused submission's messages per item, kept at the items once back in the form
 
-  /** Saves the answers as they are now, after any save under way (the outbox keeps the order). */
-  function save() {
-    const snapshot = answers;
-    saving = saving.then(() => saveAnswers(id, snapshot)).then(() => {
-      status.textContent = t('inspection.saved');
-    }, (err) => {
-      console.error('could not save the answer', err);
-      status.textContent = t('detail.save_failed');
-    });
-    return saving;
-  }
-
-  function change(code, patch, { later = false } = {}) {
-    answers = withAnswer(answers, code, patch);
-    progress.show(progressOf(template, answers));
-    fields.get(code)?.setProblem('');
-    problemsAlert.textContent = '';
-    if (!later) return save();
-    clearTimeout(fields.get(code)?.noteTimer);
-    fields.get(code).noteTimer = setTimeout(save, NOTE_SAVE_MS);
-    return null;
-  }
-
-  function buildItems(nextMode) {
-    mode = nextMode;
-    fields = new Map();
-    let category = null;
-    const nodes = [];
-    for (const item of templateItems(template)) {
-      if (item.category.code !== category) {
-        category = item.category.code;
-        nodes.push(h('h2', { class: 'inspection__category', 'data-testid': 'category-header', text: item.category.name }));
-      }
-      const field = inspectionItem({ item, answer: answers[item.code], editable: mode === 'edit', onChange: (patch, options) => change(item.code, patch, options) });
-      fields.set(item.code, field);
-      nodes.push(field);
-    }
-    items.replaceChildren(...nodes);
-  }
-
-  function startButton() {
-    const button = h('button', { type: 'button', class: 'btn btn--primary btn--big btn--block', 'data-testid': 'inspection-start', text: t('inspection.start') });
-    button.addEventListener('click', async () => {
-      button.disabled = true;
-      button.textContent = t('detail.starting');
-      const position = await locate({ timeoutMs: QUICK_TIMEOUT_MS, maximumAgeMs: 5 * 60000 });
-      try {
-        await startInspection(id, { position });
-      } catch (err) {
-        console.error('could not start the inspection', err);
-        status.textContent = t('detail.save_failed');
-        button.disabled = false;
-        button.textContent = t('inspection.start');
-      }
-    });
-    return button;
-  }
-
-  function submitButton() {
-    const button = h('button', { type: 'button', class: 'btn btn--primary btn--big btn--block', 'data-testid': 'inspection-submit', text: t('inspection.submit') });
-    button.addEventListener('click', async () => {
-      for (const field of fields.values()) clearTimeout(field.noteTimer);
-      await save(); // a note still being typed goes with it
-      const problems = submitProblems(template, answers);
-      for (const [code, field] of fields) field.setProblem(problems[code] ? t(`inspection.problem.${problems[code]}`) : '');
-      if (Object.keys(problems).length) {
-        const counts = itemProblems(problems);
-        const parts = [counts.unanswered ? t('inspection.unanswered_n', { count: counts.unanswered }) : null,
-          counts.photos ? t('inspection.no_photo_n', { count: counts.photos }) : null].filter(Boolean);
-        problemsAlert.textContent = t('inspection.cannot_submit', { problems: parts.join(t('list.separator')) });
-        fields.get(Object.keys(problems)[0])?.focusProblem();
-        return;
-      }
-      button.disabled = true;
-      button.textContent = t('inspection.submitting');
-      const position = await locate({ timeoutMs: QUICK_TIMEOUT_MS, maximumAgeMs: 60000 });
-      try {
-        await submitInspection(id, { position });
-        window.scrollTo(0, 0);
-      } catch (err) {
-        console.error('could not submit the inspection', err);
-        status.textContent = t('detail.save_failed');
-        button.disabled = false;
-        button.textContent = t('inspection.submit');
-      }
-    });
-    return button;
-  }
+  // Each with the time and where it happened, if a fix comes quickly; neither waits longer.
+  const startButton = () => busyButton({
+    testid: 'inspection-start', text: t('inspection.start'), busyText: t('detail.starting'), status,
+    action: async () => startInspection(id, { position: await locate({ timeoutMs: QUICK_TIMEOUT_MS, maximumAgeMs: 5 * 60000 }) }),
+  });
+  const submitButton = () => busyButton({
+    testid: 'inspection-submit', text: t('inspection.submit'), busyText: t('inspection.submitting'), status,
+    action: async () => {
+      if (!(await form.readyToSubmit())) return false;
+      await submitInspection(id, { position: await locate({ timeoutMs: QUICK_TIMEOUT_MS, maximumAgeMs: 60000 }) });
+      window.scrollTo(0, 0);
+      return true;
+    },
+  });
 
   /** A refused change: a submission goes back to the form (its answers stay); others retry or go. */
   function refusedNotes(refused) {
@@ -184,7 +100,7 @@ export function inspectionScreen({ me, params }) {
       Object.assign(itemErrors, answerErrors(entry.error?.fields));
       const submission = entry.fields?.status === 'submitted';
       const backToForm = () => {
-        carried = answerErrors(entry.error?.fields);
+        form.carry(answerErrors(entry.error?.fields));
         return discard(entry.seq);
       };
       return refusedAlert(entry, [
@@ -205,9 +121,8 @@ export function inspectionScreen({ me, params }) {
         h('p', { class: 'muted', 'data-testid': 'inspection-missing', text: t('detail.missing') }));
       return;
     }
-    const { item, refused } = loaded;
-    inspection = item.inspection;
-    template = loaded.template;
+    const { item, refused, template } = loaded;
+    const { inspection } = item;
     if (!template) {
       // Not kept yet (e.g. a plan that arrived with the last pull): fetch it once, if online.
       if (!askedTemplate) {
@@ -216,37 +131,36 @@ export function inspectionScreen({ me, params }) {
       }
       body.replaceChildren(h('h1', { class: 'screen__title', tabindex: '-1', text: compoundName(inspection, me) }),
         h('p', { class: 'alert', role: 'alert', 'data-testid': 'inspection-no-template', text: t('inspection.template_missing') }));
-      mode = null;
+      form.mode = null;
       return;
     }
     const status_ = inspection.status ?? 'planned';
-    const nextMode = status_ === 'planned' ? 'start' : status_ === 'in_progress' ? 'edit' : 'read';
-    // The phone's own answers are what the form shows while editing; a rebuild takes the record's.
-    if (nextMode !== mode) answers = inspection.answers ?? {};
+    // A refused submission still reads "submitted" on the phone (the edit is kept): say what the
+    // server holds, and no result is awaited until it is sent again.
+    const submissionRefused = refused.some((entry) => entry.fields?.status === 'submitted');
+    const shownStatus = submissionRefused ? item.record.server_data?.status ?? 'in_progress' : status_;
+    const mode = status_ === 'planned' ? 'start' : status_ === 'in_progress' ? 'edit' : 'read';
     head.replaceChildren(...[
       h('div', { class: 'detail__chips' },
         h('span', { class: `chip chip--kind-${inspection.kind ?? 'adhoc'}`, text: kindLabel(inspection.kind) }),
-        h('span', { class: `chip chip--status chip--inspection-${status_}`, 'data-testid': 'inspection-status', text: inspectionStatusLabel(status_) }),
+        h('span', { class: `chip chip--status chip--inspection-${shownStatus}`, 'data-testid': 'inspection-status', text: inspectionStatusLabel(shownStatus) }),
         syncBadges(item)),
       h('h1', { class: 'screen__title', tabindex: '-1', 'data-testid': 'inspection-title', text: compoundName(inspection, me) }),
       h('p', { class: 'muted', text: t('inspection.template', { name: template.name ?? '', version: template.version ?? '' }) }),
       item.pending ? h('p', { class: 'note note--pending', 'data-testid': 'pending-note', text: t('detail.pending_note') }) : null,
       facts(inspection)].filter(Boolean));
     const itemErrors = refusedNotes(refused);
-    if (nextMode !== mode || !items.childElementCount) buildItems(nextMode);
-    for (const [code, field] of fields) field.setRefused(itemErrors[code] ?? '');
-    if (mode === 'edit') {
-      for (const [code, text] of Object.entries(carried)) fields.get(code)?.setProblem(text);
-      carried = {};
-    }
-    progress.show(progressOf(template, answers));
+    // Drawn again only when the mode changes: never under the steward's thumb while editing.
+    if (mode !== form.mode || mode !== 'edit') form.build(inspection, template, mode);
+    form.showRefused(itemErrors);
+    progress.show(progressOf(template, form.answers));
     startSlot.replaceChildren(...(mode === 'start' ? [startButton()] : []));
     actions.replaceChildren(...(mode === 'edit' ? [submitButton()] : []));
     actions.hidden = mode !== 'edit';
-    if (mode === 'read') result.replaceChildren(resultCard(inspection, await ordersOfInspection(id, template), me));
+    if (mode === 'read' && !submissionRefused) result.replaceChildren(resultCard(inspection, await ordersOfInspection(id, template), me));
     else result.replaceChildren();
-    if (!body.contains(items)) {
-      body.replaceChildren(head, refusedBox, result, top, startSlot, items, problemsAlert, status, actions);
+    if (!body.contains(form.items)) {
+      body.replaceChildren(head, refusedBox, result, top, startSlot, form.items, form.notes, form.alert, status, actions);
       screen.querySelector('h1')?.focus({ preventScroll: true });
     }
   }

@@ -12,18 +12,20 @@ import { latestTemplate, onTemplatesChange, refreshTemplates } from '../inspecti
 import { groupInspections, groupOrders, hasRole, INSPECTION_GROUPS, ORDER_GROUPS, stewardCompounds } from '../inspections.js';
 import { isOnline, onNetworkChange } from '../net.js';
 import { h } from './dom.js';
-import { inspectionRow, listSection, orderRow } from './inspection-parts.js';
+import { busyButton, inspectionRow, listSection, orderRow } from './inspection-parts.js';
 import { navigate } from './nav.js';
 import { scorecardCards } from './scorecard.js';
 import { watchLocalData } from './watch.js';
 
-/** Keeps the template versions the steward needs on the phone: now and whenever back online. */
+/**
+ * Keeps the template versions the steward needs on the phone: as the list is drawn (a pull may
+ * bring a plan made with a version not kept yet) and whenever back online.
+ */
 function keepTemplates(root, me) {
-  const refresh = async () => {
+  const refresh = async (options) => {
     const ids = (await loadMyInspections(me.user.id)).map((item) => item.inspection.template_id);
-    return refreshTemplates(ids);
+    return refreshTemplates(ids, options);
   };
-  refresh().catch((err) => console.warn('could not refresh the templates', err));
   const stop = onNetworkChange((online) => {
     if (!root.isConnected) stop();
     else if (online) refresh().catch((err) => console.warn('could not refresh the templates', err));
@@ -36,27 +38,21 @@ function adhocStarter(me) {
   const message = h('p', { class: 'field__hint', role: 'status', 'data-testid': 'adhoc-message' });
   const select = h('select', { class: 'field__input', id: 'adhoc-compound', 'data-testid': 'adhoc-compound' },
     compounds.map((compound) => h('option', { value: String(compound.id), text: compound.name })));
-  const start = h('button', { type: 'button', class: 'btn btn--primary btn--big btn--block', 'data-testid': 'adhoc-start', text: t('inspection.adhoc_start') });
-  start.addEventListener('click', async () => {
-    message.textContent = '';
-    const template = await latestTemplate();
-    if (!template) {
-      message.textContent = t('inspection.no_template');
-      return;
-    }
-    start.disabled = true;
-    start.textContent = t('detail.starting');
-    try {
+  const start = busyButton({
+    testid: 'adhoc-start', text: t('inspection.adhoc_start'), busyText: t('detail.starting'), status: message,
+    action: async () => {
+      message.textContent = '';
+      const template = await latestTemplate();
+      if (!template) {
+        message.textContent = t('inspection.no_template');
+        return false;
+      }
       // Where the inspection started, if a fix comes quickly; the start never waits longer.
       const position = await locate({ timeoutMs: QUICK_TIMEOUT_MS, maximumAgeMs: 5 * 60000 });
       const result = await createAdhocInspection({ compoundId: select.value, templateId: template.id, position });
       navigate(`/inspections/${encodeURIComponent(result.record.id)}`);
-    } catch (err) {
-      console.error('could not start the inspection', err);
-      message.textContent = t('detail.save_failed');
-      start.disabled = false;
-      start.textContent = t('inspection.adhoc_start');
-    }
+      return true;
+    },
   });
   if (!compounds.length) return null;
   return h('div', { class: 'card adhoc', 'data-testid': 'adhoc' },
@@ -76,6 +72,8 @@ function myInspectionsSection(me) {
     body, adhocStarter(me));
   async function reload() {
     const items = await loadMyInspections(me.user.id);
+    refreshTemplates(items.map((item) => item.inspection.template_id), { unlessRecent: true })
+      .catch((err) => console.warn('could not refresh the templates', err));
     const groups = groupInspections(items);
     const now = new Date();
     summary.textContent = String(groups.planned.length + groups.in_progress.length);

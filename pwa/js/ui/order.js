@@ -12,7 +12,7 @@ import { discard, retry } from '../outbox.js';
 import { choiceGroup } from './choices.js';
 import { h } from './dom.js';
 import { dateTime } from './format.js';
-import { compoundName, deadlineText, orderStatusChip, refusedAlert, severityChip } from './inspection-parts.js';
+import { compoundName, deadlineText, orderStatusChip, orderStatusLabel, refusedAlert, severityChip } from './inspection-parts.js';
 import { goBack } from './nav.js';
 import { photoField, photoStrip } from './photos.js';
 import { saveBar, saveFailed, textArea } from './task-complete.js';
@@ -29,30 +29,48 @@ function facts(rows) {
   return h('dl', { class: 'facts' }, rows.filter(([, value]) => value).map(([label, value, testid]) => [h('dt', { text: label }), h('dd', { 'data-testid': testid, text: value })]));
 }
 
-/** 整改回复 of the property staff: what was done, with photos. */
-function responseForm(id, order) {
-  const text = textArea({ label: t('field.rectification_order.response_text'), testid: 'response-text', maxlength: MAX_TEXT, placeholder: t('order.response_placeholder') });
-  const photos = photoField({ testid: 'response-photos', label: t('order.response_photos') });
-  const bar = saveBar('response', null);
-  const form = h('form', { class: 'form', novalidate: true, 'data-testid': 'response-form' },
-    h('h2', { class: 'form__section', text: order.status === 'reopened' ? t('order.respond_again') : t('order.respond') }), text, photos, bar.element);
+/**
+ * A form of an order (整改回复, 复查): its fields (`parts`), photos and the save bar. On submit,
+ * once every photo is stored: check(values, bar) says what is missing (false: not saved), then
+ * save(values) enqueues it; `values()` reads the fields, photos added.
+ */
+function orderForm({ name, title, parts, photos, values, check, save }) {
+  const bar = saveBar(name, null);
+  const form = h('form', { class: 'form', novalidate: true, 'data-testid': `${name}-form` },
+    h('h2', { class: 'form__section', text: title }), parts, photos, bar.element);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     await photos.settled();
-    const values = { text: text.input.value, photos: photos.value };
-    const problems = responseProblems(values);
-    text.setError(problems.response_text ? t(problems.response_text) : '');
-    bar.alert.textContent = Object.values(problems).map((key) => t(key)).join(' ');
-    if (Object.keys(problems).length) return;
+    const read = { ...values(), photos: photos.value };
+    if (!check(read, bar)) return;
     bar.busy(true);
     try {
-      await respondToOrder(id, values);
+      await save(read);
       window.scrollTo(0, 0);
     } catch (err) {
-      saveFailed(bar, 'could not save the response', err);
+      saveFailed(bar, `could not save the ${name}`, err);
     }
   });
   return form;
+}
+
+/** 整改回复 of the property staff: what was done, with photos. */
+function responseForm(id, order) {
+  const text = textArea({ label: t('field.rectification_order.response_text'), testid: 'response-text', maxlength: MAX_TEXT, placeholder: t('order.response_placeholder') });
+  return orderForm({
+    name: 'response',
+    title: order.status === 'reopened' ? t('order.respond_again') : t('order.respond'),
+    parts: [text],
+    photos: photoField({ testid: 'response-photos', label: t('order.response_photos') }),
+    values: () => ({ text: text.input.value }),
+    check: (values, bar) => {
+      const problems = responseProblems(values);
+      text.setError(problems.response_text ? t(problems.response_text) : '');
+      bar.alert.textContent = Object.values(problems).map((key) => t(key)).join(' ');
+      return !Object.keys(problems).length;
+    },
+    save: (values) => respondToOrder(id, values),
+  });
 }
 
 /** 复查 of the steward: pass (closed) or not (reopened, with a note and a photo). */
@@ -62,30 +80,31 @@ function reviewForm(id) {
     options: [{ value: 'closed', label: t('order.review_pass') }, { value: 'reopened', label: t('order.review_fail') }],
   });
   const note = textArea({ label: t('field.rectification_order.review_note'), testid: 'review-note', maxlength: MAX_TEXT, placeholder: t('order.review_placeholder') });
-  const photos = photoField({ testid: 'review-photos', label: t('order.review_photos') });
-  const bar = saveBar('review', null);
-  const form = h('form', { class: 'form', novalidate: true, 'data-testid': 'review-form' },
-    h('h2', { class: 'form__section', text: t('order.review') }), decision, note, photos, bar.element);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    await photos.settled();
-    const values = { decision: decision.value, note: note.input.value, photos: photos.value };
-    if (!values.decision) {
-      decision.setError(t('order.required_decision'));
-      return;
-    }
-    const problems = reviewProblems(values);
-    note.setError(problems.review_note ? t(problems.review_note) : '');
-    if (Object.keys(problems).length) return;
-    bar.busy(true);
-    try {
-      await reviewOrder(id, values);
-      window.scrollTo(0, 0);
-    } catch (err) {
-      saveFailed(bar, 'could not save the re-inspection', err);
-    }
+  return orderForm({
+    name: 'review',
+    title: t('order.review'),
+    parts: [decision, note],
+    photos: photoField({ testid: 'review-photos', label: t('order.review_photos') }),
+    values: () => ({ decision: decision.value, note: note.input.value }),
+    check: (values) => {
+      decision.setError(values.decision ? '' : t('order.required_decision'));
+      const problems = reviewProblems(values);
+      note.setError(problems.review_note ? t(problems.review_note) : '');
+      return Boolean(values.decision) && !Object.keys(problems).length;
+    },
+    save: (values) => reviewOrder(id, values),
   });
-  return form;
+}
+
+/** The order's history, newest first: each move with who (you or not) and when. */
+function historyCard(order, me) {
+  const entries = [...(order.history ?? [])].reverse();
+  if (!entries.length) return null;
+  return block(t('detail.history'), 'order-history', h('ol', { class: 'history' }, entries.map((entry) => h('li', { class: 'history__item' },
+    h('strong', { text: orderStatusLabel(entry.to) }),
+    entry.by === me.user.id ? h('span', { class: 'history__who', text: t('history.you') }) : null,
+    h('span', { class: 'history__when', text: dateTime(entry.device_at ?? entry.server_at) }),
+    entry.note ? h('span', { class: 'history__reason', text: entry.note }) : null))));
 }
 
 function detail(item, refused, me, names) {
@@ -102,6 +121,7 @@ function detail(item, refused, me, names) {
     ], 'order-refused')),
     item.pending ? h('p', { class: 'note note--pending', 'data-testid': 'pending-note', text: t('detail.pending_note') }) : null,
     h('p', { class: `order__deadline${due.overdue ? ' order__deadline--overdue' : ''}`, 'data-testid': 'order-deadline', 'data-overdue': String(due.overdue), text: due.text }),
+    order.escalation_level ? h('p', { class: 'note note--conflict', 'data-testid': 'order-escalated', text: t(`order.escalated_${order.escalation_level >= 2 ? 'street' : 'community'}`) }) : null,
     facts([
       [t('detail.place'), compoundName(order, me, names)],
       [t('field.rectification_order.category_name'), order.category_name],
@@ -121,6 +141,7 @@ function detail(item, refused, me, names) {
       : null,
     can.includes('respond') ? responseForm(item.id, order) : null,
     can.includes('close') ? reviewForm(item.id) : null,
+    historyCard(order, me),
   ];
 }
 

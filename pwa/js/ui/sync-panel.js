@@ -54,12 +54,15 @@ function nameFromRecord(element, entry) {
   }, () => {});
 }
 
-/** The form that fixes a refused report (opened on it, ?fix=seq), or null: retry as it is. */
+/** The screen that fixes a refused change (a form opened on it, ?fix=seq), or null: retry as it is. */
 function fixPath(entry) {
   const id = encodeURIComponent(entry.record_id);
   if (entry.entity === 'task' && entry.fields?.status === 'done') return `/tasks/${id}/complete?fix=${entry.seq}`;
   if (entry.entity === 'task' && entry.fields?.status === 'unable') return `/tasks/${id}/unable?fix=${entry.seq}`;
   if (entry.entity === 'field_report' && entry.op === 'create') return `/report?fix=${entry.seq}`;
+  // Inspections and orders show their refusals on their own screens, item by item.
+  if (entry.entity === 'inspection') return `/inspections/${id}`;
+  if (entry.entity === 'rectification_order') return `/orders/${id}`;
   return null;
 }
 
