@@ -108,6 +108,8 @@ export const publishTemplate = (id) => post(`/api/inspection-templates/${enc(id)
 export const retireTemplate = (id) => post(`/api/inspection-templates/${enc(id)}/retire`, {});
 export const loadCompounds = (orgUnitId) => remembered(`compounds:${orgUnitId}`, () => get(`/api/places/compounds?${query({ org_unit_id: orgUnitId, per_page: 200 })}`));
 export const loadCompound = (id) => remembered(`compound:${id}`, () => get(`/api/places/compounds/${enc(id)}`));
+export const loadInspections = ({ compoundId, status } = {}) => get(`/api/inspections?${query({ compound_id: compoundId, status, per_page: 12 })}`);
+export const loadOrders = ({ compoundId, status } = {}) => get(`/api/rectification-orders?${query({ compound_id: compoundId, status, per_page: 50 })}`);
 export const drawSpotCheck = (body) => post('/api/spot-checks', body);
 export const loadDraws = () => get('/api/spot-checks?per_page=20');
 export const verifyDraw = (id) => get(`/api/spot-checks/${enc(id)}/verify`);

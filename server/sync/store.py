@@ -220,6 +220,10 @@ class SqlStore:
         current, self._holding = self._holding is session.get_transaction(), None
         new, results = self._new, self._results
         self._new, self._results = {}, []
+        # Written now (or gone with a rollback): a later write of the same record in this push
+        # updates the stored row, which is looked up again, instead of holding back a second insert.
+        for key in new:
+            self._rows.pop(key, None)
         if not current:
             return
         by_entity: dict[str, list[Record]] = defaultdict(list)

@@ -90,7 +90,13 @@ def test_the_scorecard_shows_a_submitted_inspection_and_downloads_the_workbook(l
     page.locator(f'[data-testid=scorecard-compound][data-id="{iw.hexi_xiaoqu}"] a').click()
     page.get_by_test_id("compound-trend").wait_for()
     assert "80.0" in page.get_by_test_id("compound-trend").inner_text()
+    # Its open order (the bins) and the inspection with its printable report.
+    page.get_by_test_id("compound-order").wait_for()
+    assert "垃圾分类投放点规范" in page.get_by_test_id("compound-order").inner_text()
+    assert "得分 80.0，不合格 1 项" in page.get_by_test_id("compound-inspection").inner_text()
     shoot(page, "compound-scorecard")
+    report = page.request.get(live_server + page.get_by_test_id("inspection-report").get_attribute("href"))
+    assert report.ok and "河西小区" in report.text() and "分类桶缺盖" in report.text()
 
 
 def test_an_overdue_order_reaches_the_community_admin_as_a_notice(live_server, app, desk, desk_page, db, iw):

@@ -17,8 +17,8 @@ from tests.e2e.conftest import PHONE, wait_until
 from tests.e2e.test_shell import sign_in
 from tests.e2e.test_tasks_ui import XUCHANG, camera_photo
 from tests.e2e.test_tasks_ui import shoot as shoot_both
-from tests.server.inspections_support import DIHAO_ADMIN, DIHAO_RESIDENT, DIHAO_STEWARD, HEXI_STEWARD, YUANHANG_STAFF, iw, start  # noqa: F401  (fixture)
-from tests.server.tasks_support import PROTOCOL, create, later, push_one, signed_in, update
+from tests.server.inspections_support import DIHAO_ADMIN, DIHAO_RESIDENT, DIHAO_STEWARD, YUANHANG_STAFF, iw, start  # noqa: F401  (fixture)
+from tests.server.tasks_support import create, later, push_one, signed_in
 
 SYNCED = "import('/js/sync-client.js').then((c) => c.getStatus().state === 'idle')"
 OUTBOX = "import('/js/db.js').then((db) => db.listOutbox()).then((entries) => entries.length)"
@@ -82,43 +82,21 @@ def order_rows(page) -> int:
     return page.evaluate("document.querySelectorAll('[data-testid=order-row]').length")
 
 
-def open_orders_of(resident, compound_id) -> int | None:
-    """The resident's scorecard: open orders of their compound (None while there is no API)."""
+def card_of(resident, compound_id) -> dict:
+    """The resident's scorecard of their compound this month: {score, stars, open_orders …}."""
     response = resident.send("GET", "/api/scorecards/mine")
-    if response.status_code == 404:
-        return None
     assert response.status_code == 200, response.get_json()
-    cards = [c for c in response.get_json()["compounds"] if c["id"] == compound_id]
-    return cards[0]["open_orders"] if cards else 0
-
-
-def new_record_and_updates_in_one_push_are_stored(app, iw) -> bool:
-    """A phone that made an inspection offline pushes its create and its edits in one batch.
-    server/sync/store.py (SqlStore.put_record) holds a new row back, writes it when a rule
-    queries the database, then holds it back again at the next edit and inserts it twice
-    (UNIQUE constraint failed: inspections.id, HTTP 500). Probed on 河西小区 (the world's other
-    steward), so that 帝豪花园 stays as S2 expects it."""
-    auth = signed_in(app, HEXI_STEWARD)
-    record_id = str(uuid.uuid4())
-    fields = {"answers": {"env.clean": {"result": "pass"}}}
-    try:
-        response = auth.send("POST", "/api/sync/push", json={"protocol": PROTOCOL, "client_id": "probe", "mutations": [
-            create("inspection", record_id, compound_id=iw.hexi_xiaoqu, template_id=iw.template_id, kind="adhoc", status="in_progress"),
-            update("inspection", record_id, 0, **fields),
-            update("inspection", record_id, 0, notes="probe"),
-        ]})
-    except Exception:  # the test client re-raises what the server would answer with a 500
-        return False
-    return response.status_code == 200
+    (card,) = [c for c in response.get_json()["compounds"] if c["id"] == compound_id]
+    return card
 
 
 def test_s2_an_offline_inspection_becomes_orders_the_company_answers_and_the_steward_re_inspects(
         live_server, app, db, iw, browser, steward, staff):
-    if not new_record_and_updates_in_one_push_are_stored(app, iw):
-        pytest.xfail("server/sync/store.py inserts a new record twice when a push holds its create and two edits (see the probe)")
     dihao = iw.dihao
     resident = signed_in(app, DIHAO_RESIDENT)  # signed in once: sign-ins are rate-limited
-    open_before = open_orders_of(resident, dihao)
+    before = card_of(resident, dihao)
+    open_before = before["open_orders"]
+    assert before["score"] is None, "no inspection of 帝豪花园 this month yet"
 
     # The company's phone is open on its orders all along.
     desk = open_page(staff)
@@ -205,8 +183,8 @@ def test_s2_an_offline_inspection_becomes_orders_the_company_answers_and_the_ste
     wait_until(desk, "document.querySelectorAll('[data-testid=order-row]').length === 3", timeout=20)
     assert desk.evaluate("window.__sameDocument === true")
     shoot(desk, "orders-staff")
-    if open_before is not None:
-        assert open_orders_of(resident, dihao) == open_before + 3
+    after_submission = card_of(resident, dihao)
+    assert (after_submission["open_orders"], after_submission["score"], after_submission["stars"]) == (open_before + 3, 20.0, 1)
 
     # The staff answer the blocked fire exit with a photo, and the lift with a text.
     by_item = {o.item_code: o.id for o in orders}
@@ -269,17 +247,18 @@ def test_s2_an_offline_inspection_becomes_orders_the_company_answers_and_the_ste
     assert desk.evaluate("window.__sameDocument === true")
     shoot(desk, "orders-after-review")
 
-    # The scorecard: one order closed, the reopened one still open; the resident's home says so.
-    if open_before is not None:
-        assert open_orders_of(resident, dihao) == open_before + 2
-        home = open_page(browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=2))
-        sign_in(home, live_server, DIHAO_RESIDENT)
-        card = home.locator(f'[data-testid=scorecard][data-kind=compound][data-id="{dihao}"]')
-        card.wait_for()
-        assert card.get_by_test_id("scorecard-open").inner_text() == str(open_before + 2)
-        shoot(home, "home-resident")
-        assert home.errors == [], home.errors
-        home.context.close()
+    # The scorecard: one order closed, the reopened one still open and a point off for it; the
+    # resident's home says so.
+    after_review = card_of(resident, dihao)
+    assert (after_review["open_orders"], after_review["score"]) == (open_before + 2, 19.0)
+    home = open_page(browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=2))
+    sign_in(home, live_server, DIHAO_RESIDENT)
+    card = home.locator(f'[data-testid=scorecard][data-kind=compound][data-id="{dihao}"]')
+    card.wait_for()
+    assert card.get_by_test_id("scorecard-open").inner_text() == str(open_before + 2)
+    shoot(home, "home-resident")
+    assert home.errors == [], home.errors
+    home.context.close()
 
     assert page.errors == [] and desk.errors == [], (page.errors, desk.errors)
 

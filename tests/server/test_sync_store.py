@@ -77,3 +77,24 @@ def test_rows_held_back_are_dropped_with_a_rolled_back_transaction(app, world, d
     store.finish()
     db.session.commit()
     assert db.session.scalars(select(Task.id)).all() == ["t2"]
+
+
+def test_a_record_written_by_a_query_mid_push_is_updated_not_inserted_again(app, world, db):
+    """A phone's offline work pushed in one batch: create, then two edits of the same record, with
+    a rule reading the database between them (which writes the held-back row first)."""
+    store = SqlStore(bindings())
+    store.begin_write()
+    store.prefetch([("task", "t1")])
+    created = task_record(world, "t1")
+    store.put_record(created)
+    assert db.session.get(Task, "t1") is not None  # the query wrote the held-back row
+    for version, title in ((8, "消防检查（一）"), (9, "消防检查（二）")):
+        record = store.get_record("task", "t1")
+        assert record is not None and record.version == version - 1
+        values = {**record.values, "title": title}
+        store.put_record(Record("task", "t1", values, {**record.field_versions, "title": version}, version, False, dict(record.field_writers)))
+        db.session.execute(select(func.count()).select_from(Task))  # another rule's query
+    store.finish()
+    db.session.commit()
+    rows = db.session.scalars(select(Task)).all()
+    assert [(t.id, t.title, t.version) for t in rows] == [("t1", "消防检查（二）", 9)]

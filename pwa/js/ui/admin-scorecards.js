@@ -3,10 +3,11 @@
 // rectification orders; the month's workbook (XLSX) for the meeting; a compound's 12-month trend
 // (#/admin/scorecards/compounds/<id>). How scores are made is said on the screen, as on paper.
 import { adminUnits, scoreText, shiftMonth, starsText } from '../admin.js';
-import { adminSession, loadCompoundCard, loadScorecard, scorecardWorkbookUrl } from '../admin-data.js';
+import { adminSession, loadCompoundCard, loadInspections, loadOrders, loadScorecard, scorecardWorkbookUrl } from '../admin-data.js';
 import { t } from '../i18n.js';
 import { adminFrame, loadFailed } from './admin-common.js';
 import { h } from './dom.js';
+import { dateTime } from './format.js';
 
 const view = { month: null, unitId: null };
 
@@ -108,13 +109,35 @@ function trendList(trend) {
     h('span', { class: 'trend__score', text: `${scoreText(point.score)} ${starsText(point.stars)}` }))));
 }
 
+function inspectionList(page) {
+  const items = page.items ?? [];
+  if (!items.length) return h('p', { class: 'empty', text: t('scorecards.no_inspections') });
+  return h('ul', { class: 'plan-list', 'data-testid': 'compound-inspections' }, items.map(({ id, data, steward_name: steward, template_version: version }) => h('li', { class: 'card plan', 'data-testid': 'compound-inspection', 'data-id': id },
+    h('strong', { class: 'plan__compound', text: t(`scorecards.kind.${data.kind}`) }),
+    h('span', { class: 'muted', text: `${dateTime(data.submitted_at)} · ${steward ?? ''} · ${t('scorecards.template_version', { version })}` }),
+    h('span', {}, t('scorecards.inspection_score', { score: scoreText(data.score === null || data.score === undefined ? null : (data.score / (data.max_score || 100)) * 100), failed: data.failed_count ?? 0 })),
+    // The printable report (server-rendered, print stylesheet): a new tab, to print or keep as PDF.
+    h('a', { class: 'btn btn--ghost', href: `/inspections/${encodeURIComponent(id)}/report`, target: '_blank', rel: 'noopener', 'data-testid': 'inspection-report', text: t('scorecards.print_report') }))));
+}
+
+function orderList(page) {
+  const items = page.items ?? [];
+  if (!items.length) return h('p', { class: 'empty', 'data-testid': 'compound-orders-none', text: t('scorecards.no_open_orders') });
+  return h('ul', { class: 'plan-list', 'data-testid': 'compound-orders' }, items.map(({ id, data, overdue }) => h('li', { class: `card plan${overdue ? ' notice--unread' : ''}`, 'data-testid': 'compound-order', 'data-id': id, 'data-overdue': String(Boolean(overdue)) },
+    h('strong', { class: 'plan__compound', text: data.item_text }),
+    h('span', { class: `chip chip--severity-${data.severity}`, text: t(`templates.severity.${data.severity}`) }),
+    h('span', { class: 'muted', text: `${t(`scorecards.order_status.${data.status}`)} · ${t('scorecards.deadline', { time: dateTime(data.deadline_at) })}` }),
+    overdue ? h('span', { class: 'chip chip--urgent', text: t('scorecards.overdue') }) : null)));
+}
+
 /** #/admin/scorecards/compounds/<id>?month= */
 export function compoundScorecardScreen({ me, params, query }) {
   adminSession(me.user.id);
   const { screen, heading, body } = adminFrame({ testid: 'admin-compound-scorecard', title: t('scorecards.title'), back: '/admin/scorecards', backText: `‹ ${t('scorecards.title')}` });
   async function show() {
     try {
-      const card = await loadCompoundCard(params.id, query.get('month') || view.month);
+      const [card, orders, inspections] = await Promise.all([loadCompoundCard(params.id, query.get('month') || view.month),
+        loadOrders({ compoundId: params.id, status: 'unresolved' }), loadInspections({ compoundId: params.id, status: 'submitted' })]);
       heading.textContent = card.name;
       const trend = trendList(card.trend ?? []);
       // Widths from data: the CSP forbids inline style attributes, not styles set from script.
@@ -125,7 +148,9 @@ export function compoundScorecardScreen({ me, params, query }) {
           h('dt', { text: t('scorecards.score') }), h('dd', {}, h('strong', { text: scoreText(card.score) }), ' ', stars(card.stars)),
           h('dt', { text: t('scorecards.penalties') }), h('dd', { text: penaltiesText(card) }),
           h('dt', { text: t('scorecards.open_orders') }), h('dd', { text: String(card.open_orders) })),
-        h('h2', { class: 'section-title', text: t('scorecards.trend') }), trend);
+        h('h2', { class: 'section-title', text: t('scorecards.trend') }), trend,
+        h('h2', { class: 'section-title', text: t('scorecards.open_orders_title') }), orderList(orders),
+        h('h2', { class: 'section-title', text: t('scorecards.inspections_title') }), inspectionList(inspections));
     } catch (err) {
       body.replaceChildren(loadFailed(err, show));
     }
