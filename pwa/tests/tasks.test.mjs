@@ -378,3 +378,10 @@ test('a status change always says where it happened, even where the last one did
   assert.equal(await outbox.enqueue({ entity: 'task', id: 'visit-3', op: 'update', fields: { status: 'done' }, always: ['status_location'] }), null,
     'nothing changed: nothing queued, "always" or not');
 });
+
+test('field names read as words, also a path into a field (a refused inspection answer)', async () => {
+  const { fieldLabel } = await import('../js/ui/format.js');
+  assert.equal(fieldLabel('inspection', 'answers'), '检查结果');
+  assert.equal(fieldLabel('inspection', 'answers.env.clean'), '检查结果 · env.clean');
+  assert.equal(fieldLabel('inspection', 'nonsense.x'), 'nonsense.x');
+});

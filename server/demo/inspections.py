@@ -25,7 +25,7 @@ from server.blobs import service as blobs
 from server.blobs.models import Blob, BlobHolder
 from server.extensions import db
 from server.inspections import scoring
-from server.inspections.models import InspectionTemplate
+from server.inspections.models import InspectionPlan, InspectionTemplate
 from server.org.models import Compound
 from server.sync.service import actor_for
 from server.sync.writer import new_engine, push_through, server_values
@@ -132,11 +132,17 @@ def load_demo_inspections(seed: int) -> dict[str, int]:
     db.session.add(template)
     db.session.flush()
     demo = _DemoInspections(random.Random(f"redgrid-demo:{seed}:inspections"), template)
+    plans = 0
     for name, months in COMPOUNDS.items():
         compound_id = db.session.scalar(select(Compound.id).where(Compound.name == name))
         for months_ago in range(months, 0, -1):
             demo.monthly(compound_id, months_ago)
-    return {"inspection_templates": 1, "inspections": demo.inspections, "rectification_orders": demo.orders}
+        # The monthly plan those inspections came from: this month's is made by the admin's
+        # 生成本期检查 or `redgrid inspections generate`.
+        started = (demo.now.replace(day=1) - timedelta(days=31 * months)).replace(day=1).date()
+        db.session.add(InspectionPlan(compound_id=compound_id, template_code=template.code, period="monthly", starts_on=started, created_by_id=demo.admin.id))
+        plans += 1
+    return {"inspection_templates": 1, "inspection_plans": plans, "inspections": demo.inspections, "rectification_orders": demo.orders}
 
 
 def _user(phone: str) -> User:

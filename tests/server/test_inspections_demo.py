@@ -57,6 +57,12 @@ def test_dihao_has_a_history_of_inspections_and_orders_in_every_state(demo_app):
         orders = list(db.session.scalars(select(RectificationOrder).where(RectificationOrder.compound_id == dihao)))
         assert {o.status for o in orders} == {"open", "responded", "closed", "reopened"}
         assert summary["counts"]["rectification_orders"] == db.session.query(RectificationOrder).count()
+        # The monthly plans they came from (generation itself: test_inspections_plans.py).
+        from server.inspections.models import InspectionPlan
+
+        plans = {p.compound_id: p for p in db.session.scalars(select(InspectionPlan))}
+        assert dihao in plans and len(plans) == 2
+        assert {(p.period, p.active, p.template_code) for p in plans.values()} == {("monthly", True, "residential-property")}
 
 
 def test_the_demo_phones_pull_what_is_theirs(demo_app):

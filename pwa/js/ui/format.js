@@ -94,9 +94,17 @@ export function coordinatesText(location) {
   return t('location.coords', { lat: location.lat.toFixed(5), lng: location.lng.toFixed(5) });
 }
 
-/** A field's name as the worker reads it, e.g. task.notes → 备注. */
+/**
+ * A field's name as the worker reads it, e.g. task.notes → 备注; a path into a field names the
+ * field and the rest (inspection answers.env.clean → 检查结果 · env.clean).
+ */
 export function fieldLabel(entity, field) {
   for (const key of [`field.${entity}.${field}`, `field.${field}`]) if (hasKey(key)) return t(key);
+  const dot = field.indexOf('.');
+  if (dot > 0) {
+    const head = fieldLabel(entity, field.slice(0, dot));
+    if (head !== field.slice(0, dot)) return `${head} · ${field.slice(dot + 1)}`;
+  }
   return field;
 }
 
