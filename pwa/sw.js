@@ -123,3 +123,127 @@ function withTimeout(promise, ms) {
     promise.then(resolve, reject).finally(() => clearTimeout(timer));
   });
 }
+
+// --- Web Push (issue 6, DESIGN.md §6) ---------------------------------------------------------
+// The server's payload (server/alerts/jobs.py push, PROTOCOL.md §13): {id (the inbox entry),
+// alert_id, title, body, level, category, link, ack (the delivery's token), ack_url}. Every push shows a notification: a silent one
+// gets the subscription revoked (iOS), and the user agreed to be told, not to be tracked.
+const ACK_URL = '/api/alerts/ack';
+const SUBSCRIPTION_CHANGE_URL = '/api/push/subscriptions/change';
+const VAPID_KEY_URL = '/api/push/vapid-public-key';
+const CSRF_URL = '/api/csrf';
+
+/** The push's JSON, or a plain-text body under the app's name (never a silent push). */
+function readPush(data) {
+  let payload = {};
+  try {
+    payload = data ? data.json() : {};
+  } catch {
+    payload = { body: data?.text() ?? '' };
+  }
+  return payload && typeof payload === 'object' ? payload : {};
+}
+
+/** The app's address for a payload: its inbox entry, its in-app link, else the inbox. */
+function appUrlOf(payload) {
+  const scope = self.registration?.scope ?? '/';
+  const id = payload.id ?? payload.inbox_id ?? payload.alert_id;
+  if (id != null && id !== '') return `${scope}#/inbox/${encodeURIComponent(id)}`;
+  if (typeof payload.link === 'string' && payload.link.startsWith('#/')) return `${scope}${payload.link}`;
+  return `${scope}#/inbox`;
+}
+
+/** What showNotification gets: the topic as tag, so a newer version of a notice replaces the older. */
+function notificationOf(payload) {
+  const urgent = payload.level === 'urgent';
+  return {
+    title: payload.title || '红格',
+    options: {
+      body: payload.body ?? '',
+      // The push's Topic header is topic_for("alert", alert_id) = "alert-<id>" (server/push/sender.py).
+      tag: payload.topic ?? (payload.alert_id != null ? `alert-${payload.alert_id}` : undefined),
+      renotify: Boolean(payload.topic ?? payload.alert_id), // a replaced notice alerts again
+      requireInteraction: urgent,
+      icon: '/icons/icon-192.png',
+      badge: '/icons/favicon-32.png',
+      lang: 'zh-CN',
+      timestamp: payload.sent_at ? Date.parse(payload.sent_at) || Date.now() : Date.now(),
+      data: { url: appUrlOf(payload), token: payload.ack ?? payload.token ?? null, ackUrl: payload.ack_url ?? ACK_URL },
+    },
+  };
+}
+
+/**
+ * Tells the server the push reached this device (delivered) or was tapped (clicked). No session
+ * here: the delivery's token in the payload authenticates it. Best effort: offline, the count
+ * stays "sent" (the inbox entry's read_at still syncs).
+ */
+async function ack(data, state) {
+  if (!data?.token) return;
+  try {
+    // The endpoint tells the server which of the user's devices this is (several may have it).
+    const subscription = await self.registration.pushManager?.getSubscription?.().catch(() => null);
+    await fetch(data.ackUrl ?? ACK_URL, {
+      method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token: data.token, state, endpoint: subscription?.endpoint ?? null }),
+    });
+  } catch {
+    // offline: nothing to do
+  }
+}
+
+self.addEventListener('push', (event) => {
+  const payload = readPush(event.data);
+  const { title, options } = notificationOf(payload);
+  event.waitUntil((async () => {
+    await self.registration.showNotification(title, options);
+    // An open page shows the alert at once too (it may not be connected over Socket.IO).
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    for (const client of windows) client.postMessage({ type: 'push', alert: { ...payload, ack: undefined, token: undefined } });
+    await ack(options.data, 'delivered');
+  })());
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const data = event.notification.data ?? {};
+  const url = data.url ?? `${self.registration.scope}#/inbox`;
+  event.waitUntil((async () => {
+    // An open window of the app goes to the alert; else a new one opens (offline too: the shell
+    // is cached and the inbox is in IndexedDB).
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+    if (open) {
+      await open.focus();
+      open.postMessage({ type: 'open', url });
+    } else {
+      await self.clients.openWindow(url);
+    }
+    await ack(data, 'clicked');
+  })());
+});
+
+// The push service replaced (or dropped) our subscription: subscribe again with the same key and
+// tell the server old → new, or pushes would stop reaching this phone without anyone knowing.
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil((async () => {
+    const old = event.oldSubscription ?? null;
+    let fresh = event.newSubscription ?? null;
+    if (!fresh) {
+      let key = old?.options?.applicationServerKey ?? null;
+      if (!key) {
+        const response = await fetch(VAPID_KEY_URL, { credentials: 'same-origin' });
+        key = (await response.json()).public_key;
+      }
+      fresh = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+    }
+    if (!old) return; // nothing the server knows to replace; the app registers it at the next visit
+    const json = fresh.toJSON();
+    // The session cookie signs us in; a write also needs the session's CSRF token (PROTOCOL.md §9).
+    const csrf = await (await fetch(CSRF_URL, { credentials: 'same-origin' })).json();
+    await fetch(SUBSCRIPTION_CHANGE_URL, {
+      method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrf.csrf_token },
+      body: JSON.stringify({ old_endpoint: old.endpoint, subscription: { endpoint: json.endpoint, keys: json.keys } }),
+    });
+  })());
+});

@@ -68,6 +68,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 def register_blueprints(app: Flask) -> None:
     from server.admin.routes import blp as admin_blp
+    from server.alerts.routes import blp as alerts_blp
     from server.audit.routes import blp as audit_blp
     from server.auth.routes import blp as auth_blp
     from server.blobs.routes import blp as blobs_blp
@@ -76,11 +77,12 @@ def register_blueprints(app: Flask) -> None:
     from server.inspections.management import pages as inspection_pages
     from server.inspections.routes import blp as inspections_blp
     from server.org.routes import blp as org_blp
+    from server.push.routes import blp as push_blp
     from server.sync.routes import blp as sync_blp
     from server.tasks.routes import blp as tasks_blp
     from server.web.routes import register_web
 
-    for blp in (auth_blp, org_blp, admin_blp, audit_blp, blobs_blp, sync_blp, tasks_blp, inspections_blp, inspection_management_blp):
+    for blp in (auth_blp, org_blp, admin_blp, audit_blp, blobs_blp, sync_blp, tasks_blp, inspections_blp, inspection_management_blp, push_blp, alerts_blp):
         api.register_blueprint(blp)
     app.register_blueprint(inspection_pages)
     register_web(app)

@@ -377,6 +377,8 @@ def can(user: User, action: str, obj=None) -> bool:
         return s.is_root_admin
     if action == "tasks.manage":  # create, assign and follow tasks, handle field reports
         return s.is_admin
+    if action == "alerts.publish":  # write, approve and follow alerts (server/alerts/publishing.py)
+        return s.is_admin
     if action == "tasks.manage_in":  # obj: an org unit; the admin's jurisdiction holds it
         return s.is_root_admin or any(obj.path.startswith(p) for p in s.admin_paths)
     if action == "scope.grant":  # obj: (scope_type, scope_row)

@@ -24,21 +24,23 @@ def main() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from server.alerts.commands import alerts_command, worker_command
     from server.inspections.management import inspections_command
 
-    for command in (init_command, demo_command, create_user_command, serve_command, sync_poke_command, purge_command, inspections_command):
+    for command in (init_command, demo_command, create_user_command, serve_command, sync_poke_command, purge_command, inspections_command, worker_command, alerts_command):
         app.cli.add_command(command)
 
 
 @click.command("init")
 @with_appcontext
 def init_command():
-    """Create the instance folder and its secrets, and migrate the database to the latest schema."""
+    """Create the instance folder and its secrets (session key, VAPID key pair), and migrate the database to the latest schema."""
     from flask_migrate import upgrade
 
     upgrade()
     click.echo(f"instance: {current_app.instance_path}")
     click.echo(f"database: {_safe_url(current_app.config['SQLALCHEMY_DATABASE_URI'])} (migrated)")
+    click.echo(f"VAPID public key (Web Push): {current_app.config['VAPID_PUBLIC_KEY']}")
 
 
 @click.command("demo")
@@ -118,9 +120,11 @@ def serve_command(host, port):
     """Run the embedded server (one process, threads), escalating overdue rectification orders
     every few minutes. For the scaled setup use gunicorn (and `redgrid inspections escalate` from cron)."""
     from server.extensions import socketio
+    from server.alerts.publishing import start_daemon as start_alert_release
     from server.inspections.escalation import start_daemon
 
     start_daemon(current_app._get_current_object())
+    start_alert_release(current_app._get_current_object())
 
     click.echo(f"Redgrid on http://{host}:{port}/  (Ctrl+C stops)")
     sys.stdout.flush()

@@ -22,6 +22,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value is not None else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = env_str(name)
+    return float(value) if value is not None else default
+
+
 def instance_secret(instance_path: str, filename: str, make) -> str:
     """Read a secret from the instance folder, creating it (mode 0600) on first use."""
     path = Path(instance_path) / filename
@@ -105,6 +110,35 @@ class Config:
         # this many hours after the deadline; `redgrid serve` checks every N minutes (0: never).
         self.INSPECTION_STREET_ESCALATION_HOURS = env_int("REDGRID_ESCALATION_STREET_HOURS", 72)
         self.INSPECTION_ESCALATE_EVERY_MINUTES = env_int("REDGRID_ESCALATE_EVERY_MINUTES", 5)
+        # Web Push (server/push/): the VAPID key pair from the environment or the instance folder.
+        from server.push.vapid import generate_private_key, public_key_of
+
+        self.VAPID_PRIVATE_KEY = env_str("REDGRID_VAPID_PRIVATE_KEY") or instance_secret(
+            instance_path, "vapid_private_key", generate_private_key
+        )
+        self.VAPID_PUBLIC_KEY = public_key_of(self.VAPID_PRIVATE_KEY)
+        given_public = env_str("REDGRID_VAPID_PUBLIC_KEY")
+        if given_public and given_public.rstrip("=") != self.VAPID_PUBLIC_KEY:
+            raise ValueError("REDGRID_VAPID_PUBLIC_KEY is not the public key of REDGRID_VAPID_PRIVATE_KEY")
+        # Push services write here when pushes go wrong; Apple refuses localhost subjects.
+        self.VAPID_SUBJECT = env_str("REDGRID_VAPID_SUBJECT", "mailto:admin@redgrid.invalid")
+        # Subscriptions with http:// endpoints on 127.0.0.1/localhost (the tests' stand-in push service).
+        self.PUSH_ALLOW_INSECURE = env_bool("REDGRID_PUSH_ALLOW_INSECURE", False)
+        self.PUSH_PAYLOAD_MAX_BYTES = env_int("REDGRID_PUSH_PAYLOAD_MAX_BYTES", 3072)  # DESIGN.md §6
+        self.PUSH_MAX_ATTEMPTS = env_int("REDGRID_PUSH_MAX_ATTEMPTS", 4)
+        self.PUSH_BACKOFF_SECONDS = env_float("REDGRID_PUSH_BACKOFF_SECONDS", 1.0)  # 1, 2, 4 s …
+        self.PUSH_RETRY_MAX_WAIT = env_float("REDGRID_PUSH_RETRY_MAX_WAIT", 60.0)  # longer: give up, requeue
+        self.PUSH_TIMEOUT_SECONDS = env_float("REDGRID_PUSH_TIMEOUT_SECONDS", 10.0)
+        self.PUSH_WORKERS = env_int("REDGRID_PUSH_WORKERS", 16)  # threads (and pooled connections) per process
+        # Alerts' fan-out (server/alerts/fanout.py): "pool", "rq" or "inline"; unset: rq with REDIS_URL.
+        self.ALERTS_FANOUT = env_str("REDGRID_ALERTS_FANOUT")
+        self.ALERTS_QUEUE = env_str("REDGRID_ALERTS_QUEUE", "redgrid")  # the RQ queue's name
+        self.ALERTS_FANOUT_WORKERS = env_int("REDGRID_ALERTS_FANOUT_WORKERS", 4)
+        self.ALERTS_FANOUT_QUEUE = env_int("REDGRID_ALERTS_FANOUT_QUEUE", 1000)
+        self.ALERTS_FANOUT_BLOCK_SECONDS = env_float("REDGRID_ALERTS_FANOUT_BLOCK_SECONDS", 30.0)
+        # Scheduled alerts: `redgrid serve` releases those due every N seconds (0: never; cron
+        # `redgrid alerts release` instead, server/alerts/schedule.py).
+        self.ALERTS_RELEASE_EVERY_SECONDS = env_int("REDGRID_ALERTS_RELEASE_EVERY_SECONDS", 30)
 
 
 class TestConfig(Config):
@@ -116,6 +150,8 @@ class TestConfig(Config):
         self.ARGON2_TIME_COST = 1
         self.ARGON2_MEMORY_COST = 1024
         self.INSPECTION_ESCALATE_EVERY_MINUTES = 0  # tests call escalate() with a set clock
+        self.ALERTS_FANOUT = "inline"  # tests of the pool and of RQ set their mode
+        self.ALERTS_RELEASE_EVERY_SECONDS = 0  # tests call release() with a set clock
 
 
 def compact_json(value) -> str:

@@ -241,10 +241,14 @@ for _locale, _texts in _TASK_REFUSALS.items():
 
 from server.inspections.messages import entries as _inspection_entries  # noqa: E402 (plain dicts, no cycle)
 from server.inspections.management_messages import entries as _management_entries  # noqa: E402
+from server.push.messages import entries as _push_entries  # noqa: E402
+from server.alerts.messages import entries as _alert_entries  # noqa: E402
 
 for _locale in LOCALES:
     CATALOG[_locale].update(_inspection_entries(_locale))
     CATALOG[_locale].update(_management_entries(_locale))
+    CATALOG[_locale].update(_push_entries(_locale))
+    CATALOG[_locale].update(_alert_entries(_locale))
 
 # marshmallow's default English messages, translated; {n} groups come from the regex.
 _FIELD_MESSAGES_ZH: list[tuple[re.Pattern, str]] = [

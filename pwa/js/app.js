@@ -7,8 +7,10 @@ import { isOnline, onNetworkChange } from './net.js';
 import { refreshDirectories } from './directory.js';
 import { loadCachedMe, loadMe, saveLocale } from './session.js';
 import { startLive, stopLive } from './live.js';
-import { startSync, stopSync } from './sync-client.js';
+import { poke, startSync, stopSync } from './sync-client.js';
+import { alertArrived } from './alert-events.js';
 import { prefetchMyTasks } from './task-data.js';
+import { alertBanner } from './ui/alert-banner.js';
 import { createHeader } from './ui/header.js';
 import { homeScreen } from './ui/home.js';
 import { signinScreen } from './ui/signin.js';
@@ -210,13 +212,32 @@ function registerServiceWorker() {
   else window.addEventListener('load', register, { once: true });
 }
 
+/**
+ * Messages of the service worker (sw.js): a tapped notification opens its alert in this window;
+ * a push that arrived shows like a live alert (banner if urgent) and pulls its inbox entry.
+ */
+function listenToServiceWorker() {
+  navigator.serviceWorker?.addEventListener('message', (event) => {
+    const { type, url, alert } = event.data ?? {};
+    if (type === 'open' && typeof url === 'string') {
+      const target = new URL(url, location.href);
+      if (target.origin === location.origin) location.hash = target.hash;
+    } else if (type === 'push' && alert) {
+      alertArrived(alert);
+      if (signedIn()) poke();
+    }
+  });
+}
+
 async function boot() {
   performance.mark('redgrid:boot');
   registerServiceWorker();
+  listenToServiceWorker();
   const cached = loadCachedMe(); // IndexedDB opens while the catalog loads
   await initI18n();
   performance.mark('redgrid:catalog');
-  document.body.append(createHeader({ onSwitchLocale: switchLocale }), main);
+  // The live banner of urgent alerts sits above every screen (issue 6).
+  document.body.append(createHeader({ onSwitchLocale: switchLocale }), alertBanner(), main);
   onLocaleChange(() => render({ moveFocus: false }));
   reflectNetwork(isOnline());
   onNetworkChange((online) => {

@@ -5,6 +5,7 @@
 //
 // The Socket.IO client is loaded after the first screen is drawn (a third of the app's code;
 // the list of tasks comes from IndexedDB and needs none of it).
+import { alertArrived, deliveryUpdated } from './alert-events.js';
 import { refreshPokedDirectories } from './directory.js';
 import { noticeArrived } from './notifications.js';
 import { onScopeChange, poke } from './sync-client.js';
@@ -44,6 +45,13 @@ function connect(io) {
   socket.on('sync:poke', () => poke());
   socket.on('directory:poke', (payload) => refreshPokedDirectories(payload?.buckets));
   socket.on('notification:poke', () => noticeArrived());
+  // An alert for me (issue 6): the banner shows it at once; its inbox record comes with a pull.
+  socket.on('alert', (alert) => {
+    alertArrived(alert);
+    poke();
+  });
+  // The author's page: delivery counts of an alert changed (a device acked, a push failed).
+  socket.on('alert:counts', (update) => deliveryUpdated(update));
   // The rooms were joined for the buckets of the moment we connected; a pull that lists other
   // buckets (§2) means we must join the new ones, or their pokes would never reach us.
   stopListening = onScopeChange(() => rejoinBuckets());

@@ -5,6 +5,7 @@ import { forgetUserData, getCached, getMeta, setCached, setMeta } from './db.js'
 import { t } from './i18n.js';
 import { isOnline } from './net.js';
 import { countOutbox } from './outbox.js';
+import { turnPushOff } from './push.js';
 import { stopSync, syncNow } from './sync-client.js';
 
 const ME_KEY = 'me';
@@ -121,6 +122,12 @@ export async function signOut({ discardUnsent = false } = {}) {
   }
   const count = await unsentCount();
   if (count && !discardUnsent) throw new ApiError(0, 'unsynced', t('home.signout_unsynced', { count }));
+  // This phone stops getting the leaving user's pushes (the next person on it must not see them).
+  try {
+    await turnPushOff();
+  } catch (err) {
+    console.warn('could not turn Web Push off before sign-out', err);
+  }
   try {
     await post('/api/auth/logout');
   } catch (err) {

@@ -32,6 +32,7 @@ from sqlalchemy import select
 
 from sync import Actor
 
+from server import periodic
 from server.audit.service import record as audit
 from server.auth.models import RoleAssignment
 from server.extensions import db
@@ -149,22 +150,10 @@ def _system_actor(orders) -> Actor:
 
 def start_daemon(app: Flask) -> threading.Thread | None:
     """Run escalate() every INSPECTION_ESCALATE_EVERY_MINUTES in a daemon thread (0: none)."""
-    minutes = app.config.get("INSPECTION_ESCALATE_EVERY_MINUTES", 0)
-    if not minutes:
-        return None
-    thread = threading.Thread(target=_loop, args=(app, minutes * 60), name="redgrid-escalation", daemon=True)
-    thread.start()
-    return thread
+    return periodic.start(app, app.config.get("INSPECTION_ESCALATE_EVERY_MINUTES", 0) * 60, "escalation", _escalate_and_log)
 
 
-def _loop(app: Flask, seconds: float) -> None:
-    stop = threading.Event()
-    while not stop.wait(seconds):
-        with app.app_context():
-            try:
-                result = escalate()
-                if result["escalated"]:
-                    log.info("escalated %(escalated)s order(s), %(notified)s notice(s)", result)
-            except Exception:  # noqa: BLE001  the next round tries again; the server keeps serving
-                log.exception("escalation run failed")
-                db.session.rollback()
+def _escalate_and_log() -> None:
+    result = escalate()
+    if result["escalated"]:
+        log.info("escalated %(escalated)s order(s), %(notified)s notice(s)", result)

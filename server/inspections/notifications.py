@@ -1,6 +1,8 @@
-"""In-app notifications (an order overdue, escalated …) until the alerts issue brings its
-notification service: one row per recipient, written in the recipient's language, listed by
-GET /api/notifications.
+"""In-app notifications (an order overdue, escalated …): one row per recipient, written in the
+recipient's language, listed by GET /api/notifications (the PWA's notices screen). Each notice
+also goes through the notification service (server/alerts/service.py, issue 6): an entry in the
+recipient's synced inbox, a live `alert` event and Web Push to their devices, with the same
+dedupe key, so a notice that exists here exists there once.
 
 Every notice carries a dedupe key "<event>:<user id>": writing the same event again (the
 escalation job runs every few minutes, and may run in two processes at once) inserts nothing,
@@ -50,7 +52,21 @@ def notify(user_ids, kind: str, event_key: str, link: str | None = None, data: d
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(Notification).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
     new = db.session.scalars(statement.returning(Notification.user_id)).all()
+    _to_inbox(users, kind, event_key, link, data, params)
     return sorted(new)
+
+
+def _to_inbox(users, kind: str, event_key: str, link: str | None, data: dict | None, params: dict) -> None:
+    """The same notice through the notification service (its inbox ids follow the dedupe key)."""
+    from server.alerts import service
+
+    level = "warning" if kind.startswith("order_escalated") else "notice"
+    service.notify(
+        [user_id for user_id, _ in users], kind,
+        lambda locale: text_in(locale, f"notification.{kind}.title", **params),
+        lambda locale: text_in(locale, f"notification.{kind}.body", **params),
+        link, level, "rectification", data, dedupe_key=event_key,
+    )
 
 
 def poke(user_ids) -> None:

@@ -87,8 +87,24 @@ def create_task(user, data: dict) -> str:
     if result.status == "rejected":
         raise_refusal(result)
     audit("task.create", actor=user, task_id=record_id, target_kind=data["target_kind"], target_id=data["target_id"])
+    _notify_assignee(record_id)
     writer.commit()
     return record_id
+
+
+def _notify_assignee(task_id: str) -> None:
+    """The task's worker hears of it (inbox, live, Web Push) after the commit; once per
+    (task, worker): a task given back to a worker does not notify them twice."""
+    from server.alerts.service import notify
+    from server.inspections.notifications import text_in
+
+    task = db.session.get(Task, task_id)
+    if task is None or task.assignee_id is None:
+        return
+    level = "urgent" if task.priority == "urgent" else "notice"
+    notify([task.assignee_id], "task_assigned", lambda locale: text_in(locale, "notification.task_assigned.title", title=task.title),
+           lambda locale: text_in(locale, "notification.task_assigned.body"), f"#/tasks/{task.id}", level, "other",
+           {"task_id": task.id}, dedupe_key=f"task:{task.id}:assigned:{task.assignee_id}")
 
 
 def managed_task(user, task_id: str) -> Task:
@@ -124,6 +140,8 @@ def _change(user, task_id: str, fields: dict, action: str, reason: str | None = 
         raise invalid(unchanged, *fields)
     if result.version != version:
         audit(action, actor=user, task_id=task_id, fields=sorted(fields), **details)
+        if fields.get("assignee_id") is not None:
+            _notify_assignee(task_id)
     writer.commit()
     return task_id
 

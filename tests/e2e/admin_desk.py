@@ -36,15 +36,15 @@ def admin_signs_in(page, base: str, phone: str = HEXI_ADMIN) -> None:
     wait_until(page, "import('/js/sync-client.js').then((c) => c.getStatus().state === 'idle')", timeout=30)
 
 
-def shoot(page, name: str) -> None:
-    """admin-<name>-360.png and admin-<name>-1280.png, full length; the window size is restored."""
+def shoot(page, name: str, prefix: str = "admin") -> None:
+    """<prefix>-<name>-360.png and <prefix>-<name>-1280.png, full length; the window size is restored."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     before = page.viewport_size
     page.evaluate("window.scrollTo(0, 0)")
     for size in (PHONE, DESK):
         page.set_viewport_size(size)
         page.wait_for_timeout(200)
-        page.screenshot(path=str(SHOTS / f"admin-{name}-{size['width']}.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / f"{prefix}-{name}-{size['width']}.png"), full_page=True)
     page.set_viewport_size(before)
     page.wait_for_timeout(100)
 

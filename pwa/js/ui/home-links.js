@@ -2,9 +2,13 @@
 // screens so that drawing home does not load them.
 import { t } from '../i18n.js';
 import { isOnline } from '../net.js';
+import { countUnread as countInboxUnread } from '../alerts.js';
+import { onAlertArrived } from '../alert-events.js';
+import { loadInbox } from '../inbox-data.js';
 import { countUnread, onNoticeArrived } from '../notifications.js';
 import { myGrids } from '../places.js';
 import { h } from './dom.js';
+import { watchLocalData } from './watch.js';
 
 /** A big link card of the home screen: title (with an optional badge) and a line about it. */
 export function linkCard({ href, testid, title, about, badge = null, kind = '' }) {
@@ -19,18 +23,30 @@ export function directoryLink({ me }) {
   return linkCard({ href: '#/directory', testid: 'directory-open', title: t('directory.open'), about: t('directory.open_about') });
 }
 
-/** 通知, with the unread count when online; for every signed-in user. */
+/**
+ * 消息, with the unread count: my inbox entries from IndexedDB (offline too) plus, online, the
+ * server's notices of issue 5. For every signed-in user.
+ */
 export function notificationsLink() {
   const badge = h('span', { class: 'count count--alert', 'data-testid': 'notifications-unread', hidden: true });
+  let notices = 0;
+  const draw = async () => {
+    const count = countInboxUnread(await loadInbox()) + notices;
+    badge.textContent = String(count);
+    badge.hidden = !count;
+  };
   const refresh = () => {
+    draw().catch(() => {});
     if (!isOnline()) return;
     countUnread().then((count) => {
-      badge.textContent = String(count);
-      badge.hidden = !count;
+      notices = count;
+      return draw();
     }, () => {});
   };
   refresh();
-  // A notice written while home is open (an order escalated): the count changes without a reload.
-  const stop = onNoticeArrived(() => (badge.isConnected ? refresh() : stop()));
-  return linkCard({ href: '#/notifications', testid: 'notifications-open', title: t('notices.title'), about: t('notices.about'), badge });
+  // A notice written or an alert arriving while home is open: the count changes without a reload.
+  const link = linkCard({ href: '#/inbox', testid: 'notifications-open', title: t('alerts.inbox.title'), about: t('alerts.inbox.about'), badge });
+  const stops = [onNoticeArrived(refresh), onAlertArrived(refresh)];
+  watchLocalData(link, () => (badge.isConnected ? draw() : stops.forEach((stop) => stop())));
+  return link;
 }

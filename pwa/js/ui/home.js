@@ -4,6 +4,7 @@ import { getLocale, hasKey, t } from '../i18n.js';
 import { signOut } from '../session.js';
 import { adminSection } from './admin-home.js';
 import { directoryLink, notificationsLink } from './home-links.js';
+import { pushCard } from './push-card.js';
 import { syncPanel } from './sync-panel.js';
 import { workSection } from './work.js';
 import { h } from './dom.js';
@@ -80,7 +81,8 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
     stale ? staleNote(savedAt) : null,
     h('h1', { class: 'screen__title', tabindex: '-1', text: t('home.greeting', { name: user.display_name || user.phone }) }),
     syncPanel(),
-    notificationsLink(), // 通知: orders overdue or escalated, answered …
+    pushCard(), // 开启消息提醒: asked from a tap, after sign-in (issue 6)
+    notificationsLink(), // 消息: alerts (offline too) and the server's notices
     directoryLink({ me }), // 网格名册, for grid workers only
     workSection({ me }), // a grid worker's tasks and reports; nothing for other roles
     adminSection({ me }), // 任务管理 and 问题上报 for admins; nothing for other roles

@@ -1,6 +1,6 @@
-// 通知 (#/notifications): the notices the server wrote for me — an order overdue or escalated to
-// my community, an order answered — unread first, each with a link to what it is about. Opening
-// the screen shows them; 全部标为已读 marks them read. Online only (said plainly offline).
+// The in-app notices of issue 5 (GET /api/notifications: an order overdue or escalated to my
+// community, an order answered), shown under the inbox (#/inbox) until the notification service
+// of issue 6 writes them as inbox entries. Online only (said plainly offline).
 import { t } from '../i18n.js';
 import { isOnline } from '../net.js';
 import { loadNotifications, markRead } from '../notifications.js';
@@ -19,15 +19,15 @@ function noticeItem(notice) {
     h('span', { class: 'muted small', text: dateTime(notice.created_at) }));
 }
 
-/** #/notifications */
-export function notificationsScreen() {
-  const body = h('div', {}, h('p', { class: 'muted', text: t('app.loading') }));
-  const screen = h('section', { class: 'screen', 'data-testid': 'notifications' },
-    h('a', { class: 'back', href: '#/', text: t('form.back_home') }),
-    h('h1', { class: 'screen__title', tabindex: '-1', text: t('notices.title') }), body);
+/** 其他提醒: the server's notices, with 全部标为已读; nothing when there are none. */
+export function noticesSection() {
+  const body = h('div', {});
+  const section = h('section', { class: 'notices', 'data-testid': 'notifications' },
+    h('h2', { class: 'screen__subtitle', text: t('notices.title') }), body);
 
   async function show() {
     if (!isOnline()) {
+      section.hidden = false;
       body.replaceChildren(h('p', { class: 'note', role: 'status', 'data-testid': 'notifications-offline', text: t('notices.offline') }));
       return;
     }
@@ -45,15 +45,18 @@ export function notificationsScreen() {
           readAll.after(h('p', { class: 'alert', role: 'alert', text: err.message || t('error.unexpected') }));
         }
       });
-      body.replaceChildren(
+      // Nothing from the server: the section stays out of the way of the inbox above it.
+      section.hidden = !items.length;
+      body.replaceChildren(...[
         page.unread ? h('div', { class: 'button-row' }, readAll) : null,
         items.length ? h('ul', { class: 'notice-list', 'data-testid': 'notice-list' }, items.map(noticeItem))
-          : h('p', { class: 'empty', 'data-testid': 'notifications-empty', text: t('notices.none') }));
+          : h('p', { class: 'empty', 'data-testid': 'notifications-empty', text: t('notices.none') }),
+      ].filter(Boolean));
     } catch (err) {
       body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: err.message || t('error.unexpected') }),
         h('button', { type: 'button', class: 'btn btn--secondary', onclick: show, text: t('error.retry') }));
     }
   }
   show();
-  return screen;
+  return section;
 }

@@ -1,0 +1,209 @@
+// Alerts on the phone without a browser (issue 6): the inbox's order, filters and unread count
+// over IndexedDB, reading an entry as an outbox edit of read_at, the publish form's checks and
+// body, live delivery counts, Web Push support and the card's rule, and the service worker's
+// push / notificationclick / pushsubscriptionchange handlers run in a VM with a fake `self`.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { beforeEach, test } from 'node:test';
+import vm from 'node:vm';
+
+import './support/setup.mjs';
+
+const { IDBFactory } = await import('fake-indexeddb');
+const db = await import('../js/db.js');
+const alerts = await import('../js/alerts.js');
+const inbox = await import('../js/inbox-data.js');
+const { receiveServerCopy } = await import('../js/local-records.js');
+
+beforeEach(async () => {
+  await db.closeDb();
+  globalThis.indexedDB = new IDBFactory();
+});
+
+const entry = (id, over = {}) => alerts.entryOf(id, { title: id, level: 'notice', category: 'utility', created_at: '2026-11-27T08:00:00Z', read_at: null, ...over });
+
+async function pulled(id, data) {
+  await db.transact(['records', 'outbox'], (tx) => receiveServerCopy(tx, { entity: 'inbox', id, version: 1, data, bucket: 'user:7' }));
+}
+
+test('the inbox puts unread first, then the more urgent, then the newest', () => {
+  const sorted = alerts.sortInbox([
+    entry('old-read', { read_at: '2026-11-27T09:00:00Z', level: 'urgent' }),
+    entry('new', { created_at: '2026-11-27T10:00:00Z' }),
+    entry('older', { created_at: '2026-11-26T10:00:00Z' }),
+    entry('urgent', { level: 'urgent', created_at: '2026-11-20T10:00:00Z' }),
+  ]);
+  assert.deepEqual(sorted.map((e) => e.id), ['urgent', 'new', 'older', 'old-read']);
+});
+
+test('filters by category, lists the categories present in catalog order, counts unread', () => {
+  const entries = [entry('a', { category: 'weather' }), entry('b'), entry('c', { category: 'task', read_at: '2026-11-27T09:00:00Z' })];
+  assert.deepEqual(alerts.filterInbox(entries, 'weather').map((e) => e.id), ['a']);
+  assert.equal(alerts.filterInbox(entries, 'all').length, 3);
+  assert.deepEqual(alerts.categoriesOf(entries), ['utility', 'weather', 'task']);
+  assert.equal(alerts.countUnread(entries), 2);
+  assert.equal(alerts.isExpired(entry('x', { expires_at: '2026-11-27T00:00:00Z' }), Date.parse('2026-11-28T00:00:00Z')), true);
+});
+
+test('the inbox is read from IndexedDB; opening an entry queues read_at and it counts as read at once', async () => {
+  await pulled('e1', { user_id: 7, alert_id: 3, title: '停水通知', body: '明日 8:00–18:00 停水', level: 'notice', category: 'utility', created_at: '2026-11-27T08:00:00Z' });
+  await pulled('e2', { user_id: 7, alert_id: 4, title: '暴雨预警', level: 'urgent', category: 'weather', created_at: '2026-11-27T07:00:00Z' });
+  let entries = await inbox.loadInbox();
+  assert.deepEqual(entries.map((e) => e.id), ['e2', 'e1']);
+  assert.equal(alerts.countUnread(entries), 2);
+  const one = await inbox.loadInboxEntry('e1');
+  const result = await inbox.markEntryRead(one, new Date('2026-11-27T09:30:00Z'));
+  assert.deepEqual(result.mutation.fields, { read_at: '2026-11-27T09:30:00.000Z' });
+  assert.equal(result.mutation.entity, 'inbox');
+  entries = await inbox.loadInbox();
+  assert.equal(alerts.countUnread(entries), 1);
+  assert.equal(await inbox.markEntryRead(await inbox.loadInboxEntry('e1')), null, 'read once only');
+  assert.equal((await inbox.loadInboxEntry('3')).id, 'e1', 'found by its alert id too (a banner knows only that)');
+  assert.equal(await inbox.loadInboxEntry('nope'), null);
+});
+
+test('the publish form is checked on the phone: title, body length, category, an audience, times', () => {
+  const now = Date.parse('2026-11-27T08:00:00Z');
+  const good = { title: '停水通知', body: '明日停水', level: 'notice', category: 'utility', targeting: { compound_ids: ['3', '5'] } };
+  assert.deepEqual(alerts.alertFormProblems(good, now), {});
+  assert.deepEqual(Object.keys(alerts.alertFormProblems({ ...good, title: ' ', body: '水'.repeat(alerts.BODY_MAX + 1), category: null, targeting: {} }, now)).sort(),
+    ['body', 'category', 'targeting', 'title']);
+  assert.equal(alerts.alertFormProblems({ ...good, body: '水'.repeat(alerts.BODY_MAX) }, now).body, undefined, 'CJK counts per character');
+  assert.deepEqual(alerts.alertFormProblems({ ...good, targeting: {}, everywhere: true }, now), {});
+  assert.equal(alerts.alertFormProblems({ ...good, sendAt: '2026-11-27T07:00:00Z' }, now).send_at, 'alerts.form.send_at_past');
+  assert.equal(alerts.alertFormProblems({ ...good, sendAt: '2026-11-28T07:00:00Z', expiresAt: '2026-11-28T06:00:00Z' }, now).expires_at, 'alerts.form.expires_before');
+  assert.equal(alerts.charCount('停水👍'), 3);
+});
+
+test('the form sends numbers per place kind and the roles; everywhere sends no place', () => {
+  const body = alerts.alertPayload({ title: ' 停水通知 ', body: '明日停水\n', level: 'urgent', category: 'utility', targeting: { compound_ids: ['3', '5'], roles: ['resident'] } });
+  assert.deepEqual(body.targeting, { org_unit_ids: [], grid_ids: [], compound_ids: [3, 5], building_ids: [], roles: ['resident'] });
+  assert.equal(body.title, '停水通知');
+  assert.equal(body.send_at, null);
+  const all = alerts.alertPayload({ title: 't', body: 'b', level: 'info', category: 'other', targeting: { grid_ids: ['1'] }, everywhere: true });
+  assert.deepEqual(all.targeting.grid_ids, []);
+});
+
+test('delivery counts fill every state; a live update for this alert replaces them, others are ignored', () => {
+  const shown = alerts.deliveryCounts({ queued: 2, sent: 3 });
+  assert.equal(shown.total, 5);
+  assert.equal(shown.failed, 0);
+  assert.equal(alerts.applyDeliveryUpdate(shown, '9', { alert_id: 8, counts: { delivered: 1 } }), null);
+  const next = alerts.applyDeliveryUpdate(shown, '9', { alert_id: 9, counts: { sent: 2, delivered: 1 } });
+  assert.deepEqual([next.sent, next.delivered, next.total], [2, 1, 5]);
+});
+
+test('Web Push support: an iPhone outside the Home Screen is told to install, the card is not nagging', () => {
+  const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Version/17.4 Mobile/15E148 Safari/604.1';
+  assert.equal(alerts.pushSupport({ userAgent: iphone }), 'ios-install');
+  assert.equal(alerts.pushSupport({ userAgent: iphone, standalone: true, hasPushManager: true, hasNotification: true, hasServiceWorker: true }), 'supported');
+  assert.equal(alerts.pushSupport({ userAgent: 'Firefox', hasServiceWorker: true }), 'unsupported');
+  const now = Date.parse('2026-11-27T08:00:00Z');
+  assert.equal(alerts.shouldOfferPush({ support: 'supported', permission: 'default', subscribed: false, dismissedAt: null }, now), true);
+  assert.equal(alerts.shouldOfferPush({ support: 'supported', permission: 'denied', subscribed: false }, now), false);
+  assert.equal(alerts.shouldOfferPush({ support: 'supported', permission: 'granted', subscribed: true }, now), false);
+  assert.equal(alerts.shouldOfferPush({ support: 'supported', permission: 'default', dismissedAt: now - 86400e3 }, now), false, 'later: a week');
+  assert.equal(alerts.shouldOfferPush({ support: 'ios-install', permission: 'default' }, now), true);
+  assert.deepEqual([...alerts.base64UrlToBytes('AQID_-8')], [1, 2, 3, 255, 239]);
+  assert.deepEqual(alerts.subscriptionBody({ toJSON: () => ({ endpoint: 'https://p/1', keys: { p256dh: 'k', auth: 'a' }, expirationTime: null }) }, { categories: null }),
+    { endpoint: 'https://p/1', keys: { p256dh: 'k', auth: 'a' }, categories: null });
+  assert.equal('categories' in alerts.subscriptionBody({ endpoint: 'e', keys: {} }, { categories: undefined }), false, 'left out: a known device keeps its choice');
+});
+
+// --- the service worker's push handlers, in a VM ----------------------------------------------
+
+async function serviceWorker({ windows = [] } = {}) {
+  const listeners = {};
+  const shown = [];
+  const posted = [];
+  const opened = [];
+  const registration = {
+    scope: 'http://127.0.0.1:5000/',
+    showNotification: async (title, options) => { shown.push({ title, options }); },
+    pushManager: { getSubscription: async () => ({ endpoint: 'https://push.example/mine' }), subscribe: async (options) => ({ endpoint: 'https://push.example/new', options, toJSON: () => ({ endpoint: 'https://push.example/new', keys: { p256dh: 'P', auth: 'A' } }) }) },
+  };
+  const self = {
+    location: new URL('http://127.0.0.1:5000/sw.js'),
+    registration,
+    addEventListener: (name, fn) => { listeners[name] = fn; },
+    clients: { matchAll: async () => windows, openWindow: async (url) => { opened.push(url); }, claim: async () => {} },
+    skipWaiting: async () => {},
+  };
+  const fetch = async (url, init = {}) => {
+    posted.push({ url, init, body: init.body ? JSON.parse(init.body) : null });
+    return new Response(JSON.stringify({ public_key: 'AQID', csrf_token: 'csrf-1' }), { headers: { 'Content-Type': 'application/json' } });
+  };
+  vm.runInNewContext(await readFile(new URL('../sw.js', import.meta.url), 'utf8'), { self, caches: {}, fetch, URL, Response, JSON, Date, console, setTimeout, clearTimeout, Promise });
+  const fire = async (name, event) => {
+    let waited = null;
+    listeners[name]({ ...event, waitUntil: (promise) => { waited = promise; } });
+    await waited;
+  };
+  return { fire, shown, posted, opened };
+}
+
+// As server/alerts/jobs.py push() makes it.
+const PAYLOAD = { id: 'e1', alert_id: 3, title: '停水通知', body: '河西小区明日停水', level: 'urgent', category: 'utility', link: '#/inbox/e1', ack: 'tok-1234567890abcdef', ack_url: '/api/alerts/ack' };
+
+test('push shows the notification with the topic as tag and the link, and acks delivered', async () => {
+  const page = { url: 'http://127.0.0.1:5000/#/', messages: [], postMessage(m) { this.messages.push(m); } };
+  const sw = await serviceWorker({ windows: [page] });
+  await sw.fire('push', { data: { json: () => PAYLOAD, text: () => JSON.stringify(PAYLOAD) } });
+  assert.equal(sw.shown.length, 1);
+  const { title, options } = sw.shown[0];
+  assert.equal(title, '停水通知');
+  assert.equal(options.tag, 'alert-3');
+  assert.equal(options.requireInteraction, true);
+  assert.equal(options.data.url, 'http://127.0.0.1:5000/#/inbox/e1');
+  assert.deepEqual(sw.posted.map((p) => [p.url, p.body]), [['/api/alerts/ack', { token: PAYLOAD.ack, state: 'delivered', endpoint: 'https://push.example/mine' }]]);
+  assert.equal(sw.posted[0].init.credentials, 'omit', 'the token authenticates, not the session');
+  assert.equal(page.messages[0].type, 'push');
+  assert.equal(page.messages[0].alert.ack, undefined, 'the token stays in the worker');
+});
+
+test('a push that is not JSON still shows a notification (no silent pushes)', async () => {
+  const sw = await serviceWorker();
+  await sw.fire('push', { data: { json: () => { throw new SyntaxError('x'); }, text: () => '有新消息' } });
+  assert.equal(sw.shown[0].title, '红格');
+  assert.equal(sw.shown[0].options.body, '有新消息');
+  assert.equal(sw.posted.length, 0, 'no token, no ack');
+});
+
+test('a click focuses an open window and sends it to the alert, or opens one; acks clicked', async () => {
+  const page = { url: 'http://127.0.0.1:5000/#/', focused: false, messages: [], focus() { this.focused = true; }, postMessage(m) { this.messages.push(m); } };
+  let sw = await serviceWorker({ windows: [page] });
+  let closed = false;
+  const notification = { data: { url: 'http://127.0.0.1:5000/#/inbox/e1', token: 'tok-1234567890abcdef', ackUrl: '/api/alerts/ack' }, close: () => { closed = true; } };
+  await sw.fire('notificationclick', { notification });
+  assert.equal(closed, true);
+  assert.equal(page.focused, true);
+  assert.deepEqual(JSON.parse(JSON.stringify(page.messages)), [{ type: 'open', url: 'http://127.0.0.1:5000/#/inbox/e1' }]);
+  assert.deepEqual(sw.posted.map((p) => p.body), [{ token: 'tok-1234567890abcdef', state: 'clicked', endpoint: 'https://push.example/mine' }]);
+  sw = await serviceWorker();
+  await sw.fire('notificationclick', { notification });
+  assert.deepEqual(sw.opened, ['http://127.0.0.1:5000/#/inbox/e1']);
+});
+
+test('pushsubscriptionchange subscribes again with the old key and tells the server old → new', async () => {
+  const sw = await serviceWorker();
+  const old = { endpoint: 'https://push.example/old', options: { applicationServerKey: new Uint8Array([1, 2, 3]) } };
+  await sw.fire('pushsubscriptionchange', { oldSubscription: old, newSubscription: null });
+  const change = sw.posted.find((p) => p.url === '/api/push/subscriptions/change');
+  assert.deepEqual(change.body, { old_endpoint: 'https://push.example/old', subscription: { endpoint: 'https://push.example/new', keys: { p256dh: 'P', auth: 'A' } } });
+  assert.equal(change.init.headers['X-CSRFToken'], 'csrf-1');
+});
+
+test('every code the alert screens name through a built key has an entry in both catalogs', async () => {
+  const catalogs = await Promise.all(['zh-CN', 'en'].map(async (locale) => JSON.parse(await readFile(new URL(`../i18n/${locale}.json`, import.meta.url), 'utf8'))));
+  const STATUSES = ['draft', 'pending_approval', 'scheduled', 'sending', 'sent', 'cancelled']; // server/alerts/models.py
+  const keys = [
+    ...alerts.LEVELS.map((code) => `alerts.level.${code}`),
+    ...alerts.CATEGORIES.map((code) => `alerts.category.${code}`),
+    ...alerts.DELIVERY_STATES.map((state) => `alerts.delivery.${state}`),
+    ...STATUSES.flatMap((status) => [`alerts.status.${status}`, `alerts.admin.published_${status}`]),
+    ...['resend', 'approve', 'cancel'].map((action) => `alerts.admin.alert-${action}_done`),
+    ...alerts.TARGET_ROLES.map((role) => `role.${role}.name`),
+    'alerts.push.ios_step1', 'alerts.push.ios_step2', 'alerts.push.ios_step3',
+  ];
+  for (const catalog of catalogs) assert.deepEqual(keys.filter((key) => !(key in catalog)), []);
+});

@@ -1,0 +1,34 @@
+"""`redgrid worker` (runs the fan-out jobs queued on Redis) and `redgrid alerts release`."""
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty (tests, cron).")
+@with_appcontext
+def worker_command(burst):
+    """Run an RQ worker for the fan-out queue (needs REDIS_URL); jobs run in this app context."""
+    from redis import Redis
+    from rq import SimpleWorker
+
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        raise click.ClickException("REDIS_URL is not set: the embedded server runs its jobs in process")
+    # SimpleWorker: no fork per job, so the app context and its database pool stay valid.
+    worker = SimpleWorker([current_app.config["ALERTS_QUEUE"]], connection=Redis.from_url(url))
+    worker.work(burst=burst, with_scheduler=False, logging_level="INFO")
+
+
+@click.group("alerts")
+def alerts_command():
+    """Alerts: release scheduled ones."""
+
+
+@alerts_command.command("release")
+@with_appcontext
+def release_command():
+    """Send the scheduled alerts whose time came (cron, if the server's daemon is off)."""
+    from server.alerts import publishing
+
+    click.echo(f"released {len(publishing.release_due())} alert(s)")

@@ -1,0 +1,110 @@
+"""Alerts over HTTP (DESIGN.md S3): write, approve, cancel, follow the deliveries of an alert;
+the service worker's acks. The inbox itself is read through sync (entity `inbox`, PROTOCOL.md §13)."""
+import marshmallow as ma
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+
+from server import authz
+from server.alerts import jobs, publishing
+from server.alerts import sync as _inbox_entity  # noqa: F401  (registers the `inbox` entity)
+from server.alerts.schemas import AlertSchema, ack_schema, alert_input_schema
+from server.extensions import csrf, limiter
+
+blp = Blueprint("alerts", __name__, url_prefix="/api/alerts", description="Alerts (通知公告): publish, approve, delivery counts")
+
+
+class ListArgsSchema(ma.Schema):
+    view = ma.fields.String(load_default="mine", validate=ma.validate.OneOf(("mine", "to_approve")))
+
+
+class AlertWithCountsSchema(AlertSchema):
+    counts = ma.fields.Dict()
+
+
+class AlertListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AlertSchema))
+
+
+class ResentSchema(ma.Schema):
+    queued = ma.fields.Integer()
+
+
+class AckResultSchema(ma.Schema):
+    state = ma.fields.String()
+
+
+def _with_counts(alert):
+    """The alert with its delivery counts, for AlertWithCountsSchema."""
+    alert.counts = jobs.counts(alert.id)
+    return alert
+
+
+@blp.route("", methods=["POST"])
+@login_required
+@blp.arguments(alert_input_schema)
+@blp.response(201, AlertWithCountsSchema)
+def create(data):
+    """Write an alert: a draft ("draft": true), or sent now, or at send_at (admins, in their jurisdiction)."""
+    authz.require(current_user, "alerts.publish")
+    return _with_counts(publishing.create(current_user, data))
+
+
+@blp.route("", methods=["GET"])
+@login_required
+@blp.arguments(ListArgsSchema, location="query")
+@blp.response(200, AlertListSchema)
+def list_alerts(args):
+    """My alerts, newest first; or (view=to_approve) those waiting for my approval."""
+    authz.require(current_user, "alerts.publish")
+    return {"items": publishing.list_alerts(current_user, args["view"])}
+
+
+@blp.route("/<int:alert_id>", methods=["GET"])
+@login_required
+@blp.response(200, AlertWithCountsSchema)
+def get(alert_id):
+    """One of my alerts (or one I may approve), with its delivery counts."""
+    return _with_counts(publishing.visible_alert(current_user, alert_id))
+
+
+@blp.route("/<int:alert_id>/publish", methods=["POST"])
+@login_required
+@blp.response(200, AlertWithCountsSchema)
+def publish(alert_id):
+    """Send my draft on its way (approval, schedule or now)."""
+    return _with_counts(publishing.publish(current_user, alert_id))
+
+
+@blp.route("/<int:alert_id>/approve", methods=["POST"])
+@login_required
+@blp.response(200, AlertWithCountsSchema)
+def approve(alert_id):
+    """Approve an alert to a whole street or district (an admin above it)."""
+    return _with_counts(publishing.approve(current_user, alert_id))
+
+
+@blp.route("/<int:alert_id>/cancel", methods=["POST"])
+@login_required
+@blp.response(200, AlertWithCountsSchema)
+def cancel(alert_id):
+    """Cancel an alert not sent yet (its author, or an approver)."""
+    return _with_counts(publishing.cancel(current_user, alert_id))
+
+
+@blp.route("/<int:alert_id>/resend", methods=["POST"])
+@login_required
+@blp.response(200, ResentSchema)
+def resend(alert_id):
+    """Push again to the devices that failed (my alert)."""
+    return {"queued": publishing.resend(current_user, alert_id)}
+
+
+@blp.route("/ack", methods=["POST"])
+@csrf.exempt
+@limiter.limit("120 per minute")
+@blp.arguments(ack_schema)
+@blp.response(200, AckResultSchema)
+def ack(data):
+    """The service worker's receipt ("delivered") or click of a push; authenticated by the ack
+    token of the push payload, not a session (PROTOCOL.md §13.3)."""
+    return {"state": publishing.ack(data["token"], data["state"], data.get("endpoint")).state}

@@ -1,0 +1,95 @@
+"""Alerts' schemas: the inbox record as it syncs (PROTOCOL.md §13), an alert's input with
+per-field messages (the catalog keys alerts.error.*, translated by the API's error handler) and
+its views."""
+import marshmallow as ma
+from marshmallow import validate
+
+from server.alerts.limits import BODY_MAX, CATEGORIES, LEVELS, TITLE_MAX
+from server.tasks.fields import RecordSchema, UtcDateTime
+
+
+class InboxRecordSchema(RecordSchema):
+    """One notice to one user (收件箱), as it syncs."""
+
+    user_id = ma.fields.Integer(required=True, strict=True)
+    alert_id = ma.fields.Integer(allow_none=True, strict=True)
+    kind = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
+    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
+    body = ma.fields.String(allow_none=True, validate=validate.Length(max=1000))
+    level = ma.fields.String(validate=validate.OneOf(LEVELS))
+    category = ma.fields.String(validate=validate.Length(max=16))
+    link = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
+    data = ma.fields.Dict(allow_none=True)
+    dedupe_key = ma.fields.String(allow_none=True, validate=validate.Length(max=160))
+    created_at = UtcDateTime(allow_none=True)
+    read_at = UtcDateTime(allow_none=True)
+    clicked_at = UtcDateTime(allow_none=True)
+
+
+inbox_record_schema = InboxRecordSchema()
+
+
+def _ids():
+    return ma.fields.List(ma.fields.Integer(strict=True), load_default=list, validate=validate.Length(max=500))
+
+
+class TargetingSchema(ma.Schema):
+    """Who an alert reaches: any mix of places, narrowed to roles (none: every role)."""
+
+    org_unit_ids = _ids()
+    grid_ids = _ids()
+    compound_ids = _ids()
+    building_ids = _ids()
+    roles = ma.fields.List(ma.fields.String(validate=validate.OneOf(
+        ("admin", "grid_worker", "red_steward", "property_staff", "resident", "volunteer"))), load_default=list)
+
+
+class AlertInputSchema(ma.Schema):
+    """A new alert (a draft, or sent now or at send_at)."""
+
+    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=TITLE_MAX, error="alerts.error.title_length"))
+    body = ma.fields.String(required=True, validate=validate.Length(min=1, max=BODY_MAX, error="alerts.error.body_length"))
+    level = ma.fields.String(load_default="notice", validate=validate.OneOf(LEVELS))
+    category = ma.fields.String(load_default="other", validate=validate.OneOf(CATEGORIES))
+    link = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    targeting = ma.fields.Nested(TargetingSchema, required=True)
+    send_at = UtcDateTime(load_default=None, allow_none=True)
+    expires_at = UtcDateTime(load_default=None, allow_none=True)
+    draft = ma.fields.Boolean(load_default=False, load_only=True)
+
+
+class AlertSchema(ma.Schema):
+    """An alert as its author and approvers see it."""
+
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    body = ma.fields.String()
+    level = ma.fields.String()
+    category = ma.fields.String()
+    link = ma.fields.String(allow_none=True)
+    targeting = ma.fields.Dict()
+    send_at = UtcDateTime(allow_none=True)
+    expires_at = UtcDateTime(allow_none=True)
+    status = ma.fields.String()
+    needs_approval = ma.fields.Boolean()
+    author_id = ma.fields.Integer()
+    approver_id = ma.fields.Integer(allow_none=True)
+    approved_at = UtcDateTime(allow_none=True)
+    recipients = ma.fields.Integer()
+    created_at = UtcDateTime()
+    sent_at = UtcDateTime(allow_none=True)
+    cancelled_at = UtcDateTime(allow_none=True)
+
+
+class AckSchema(ma.Schema):
+    """A service worker's ack of a push (no session: the delivery's token authenticates it)."""
+
+    token = ma.fields.String(required=True, validate=validate.Length(min=16, max=64))
+    state = ma.fields.String(required=True, validate=validate.OneOf(("delivered", "clicked")))
+    endpoint = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1024))
+
+
+alert_input_schema = AlertInputSchema()
+alert_schema = AlertSchema()
+alerts_schema = AlertSchema(many=True)
+ack_schema = AckSchema()

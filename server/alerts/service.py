@@ -1,0 +1,141 @@
+"""The one notification service (DESIGN.md §6): notify() writes one inbox entry per recipient
+through the sync engine (phones pull it, offline too, PROTOCOL.md §13) and the delivery records,
+in the caller's transaction. Once that transaction commits — never before (§8) — the entries'
+buckets are poked and a fan-out job (server/alerts/fanout.py, off the request thread) emits an
+`alert` event to each recipient's room for a live banner and sends the Web Push deliveries.
+
+Every notice may carry a dedupe key: the entry's id is derived from "<key>:<user id>" (a UUID5),
+so the same event never makes a second entry for a user, however often it is sent (a job re-run,
+two processes at once: the engine's lock serializes them, the second finds the record).
+"""
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy import event, select
+
+from server.alerts.models import Delivery, InboxEntry
+from server.auth.models import User
+from server.extensions import db
+from server.push.models import PushSubscription
+from server.sync.writer import Writer, mutation
+from server.tasks import clock
+from server.tasks.fields import iso
+
+CLIENT = "server:notify"
+_NAMESPACE = uuid.UUID("6f1d8a52-3b0e-4c0e-9a53-7c3f0b6f9e21")  # of inbox ids made from dedupe keys
+_PENDING = "redgrid_pending_notices"
+_COUNTS = "redgrid_alert_counts_changed"
+
+Text = str | Callable[[str | None], str] | None  # a text, or one per recipient's locale
+
+
+@dataclass
+class Pending:
+    """What to do once the transaction that wrote some entries commits."""
+
+    buckets: set[str] = field(default_factory=set)
+    entry_ids: list[str] = field(default_factory=list)
+    alert_id: int | None = None
+
+
+def inbox_id(dedupe_key: str | None, user_id: int) -> str:
+    """The entry id of a user's notice: fixed by the dedupe key, else fresh."""
+    if dedupe_key is None:
+        return str(uuid.uuid4())
+    return str(uuid.uuid5(_NAMESPACE, f"{dedupe_key}:{user_id}"))
+
+
+def notify(user_ids, kind: str, title: Text, body: Text = None, link: str | None = None, level: str = "notice",
+           category: str = "other", data: dict | None = None, dedupe_key: str | None = None, alert_id: int | None = None) -> list[int]:
+    """One inbox entry per (active) recipient who has none for this dedupe key yet, with its
+    deliveries (in-app, and one per push subscription that wants the category), in the caller's
+    transaction; returns the users who got a new entry. Socket.IO and Web Push follow the commit."""
+    users = db.session.execute(select(User.id, User.locale).where(User.id.in_(set(user_ids)), User.active.is_(True)).order_by(User.id)).all()
+    planned = {inbox_id(dedupe_key, user_id): (user_id, locale) for user_id, locale in users}
+    if dedupe_key is not None and planned:
+        existing = set(db.session.scalars(select(InboxEntry.id).where(InboxEntry.id.in_(planned))))
+        planned = {k: v for k, v in planned.items() if k not in existing}
+    if not planned:
+        return []
+    from server.inspections.plans import system_actor
+
+    now = clock.now()
+    buckets = [f"user:{user_id}" for user_id, _ in planned.values()]
+    writer = Writer(actor=system_actor(None, buckets), client_id=CLIENT)
+    mutations = [
+        mutation("inbox", record_id, "create", {
+            "user_id": user_id, "alert_id": alert_id, "kind": kind,
+            "title": _text(title, locale)[:120], "body": (_text(body, locale) or None) and _text(body, locale)[:1000],
+            "level": level, "category": category, "link": link, "data": data,
+            "dedupe_key": f"{dedupe_key}:{user_id}"[:160] if dedupe_key else None, "created_at": iso(now),
+        })
+        for record_id, (user_id, locale) in planned.items()
+    ]
+    results = writer.push(mutations)
+    made = [m.record_id for m, r in zip(mutations, results) if r.status == "applied"]
+    recipients = {record_id: planned[record_id][0] for record_id in made}
+    _add_deliveries(recipients, alert_id, category, now)
+    pending = db.session.info.setdefault(_PENDING, [])
+    pending.append(Pending(set(writer.store.touched), made, alert_id))
+    return sorted(recipients.values())
+
+
+def _text(text: Text, locale: str | None) -> str | None:
+    return text(locale) if callable(text) else text
+
+
+def _add_deliveries(recipients: dict[str, int], alert_id: int | None, category: str, now) -> None:
+    """In-app (sent: the entry is in the inbox) and one queued per wanting push subscription."""
+    subscriptions = db.session.scalars(select(PushSubscription).where(PushSubscription.user_id.in_(set(recipients.values())))).all()
+    by_user: dict[int, list[PushSubscription]] = {}
+    for subscription in subscriptions:
+        if subscription.wants(category):
+            by_user.setdefault(subscription.user_id, []).append(subscription)
+    rows = []
+    for record_id, user_id in recipients.items():
+        rows.append(dict(alert_id=alert_id, inbox_id=record_id, user_id=user_id, subscription_id=None, state="sent",
+                         attempts=0, token=secrets.token_urlsafe(24), queued_at=now, sent_at=now))
+        rows += [dict(alert_id=alert_id, inbox_id=record_id, user_id=user_id, subscription_id=s.id, state="queued",
+                      attempts=0, token=secrets.token_urlsafe(24), queued_at=now, sent_at=None) for s in by_user.get(user_id, [])]
+    if rows:
+        db.session.execute(Delivery.__table__.insert(), rows)
+
+
+def counts_changed(alert_id: int) -> None:
+    """An alert's counts change in this transaction (an entry read): its author hears after commit."""
+    db.session.info.setdefault(_COUNTS, set()).add(alert_id)
+
+
+def take_pending(session) -> list[Pending]:
+    """The notices a transaction wrote, once (after its commit)."""
+    return session.info.pop(_PENDING, [])
+
+
+@event.listens_for(db.session, "after_commit")
+def _after_commit(session) -> None:
+    """After the commit (never before, PROTOCOL.md §8): poke the inboxes and hand the live emits
+    and pushes to the fan-out."""
+    pending, changed = take_pending(session), session.info.pop(_COUNTS, set())
+    if not pending and not changed:
+        return
+    from server.alerts import fanout
+    from server.sync import pokes
+
+    for alert_id in sorted(changed):
+        fanout.submit("emit_counts", alert_id)
+    if not pending:
+        return
+
+    pokes.notify(set().union(*(p.buckets for p in pending)))
+    for p in pending:
+        for start in range(0, len(p.entry_ids), fanout.CHUNK):
+            fanout.submit("fan_out", p.entry_ids[start : start + fanout.CHUNK])
+
+
+@event.listens_for(db.session, "after_rollback")
+def _after_rollback(session) -> None:
+    """A rolled-back transaction wrote no entries: nothing to send."""
+    session.info.pop(_PENDING, None)
+    session.info.pop(_COUNTS, None)

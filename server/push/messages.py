@@ -1,0 +1,24 @@
+"""The catalog entries of Web Push (merged into server/i18n.py's CATALOG)."""
+
+_MESSAGES = {
+    "zh-CN": {
+        "push.endpoint_invalid": "推送地址不是有效的网址。",
+        "push.endpoint_not_https": "推送地址必须使用 https。",
+        "push.p256dh_invalid": "p256dh 密钥无效：应为 base64url 编码的 65 字节 P-256 公钥（未压缩格式）。",
+        "push.auth_invalid": "auth 密钥无效：应为 base64url 编码的 16 字节。",
+        "push.categories_invalid": "通知类别无效：应为不重复的类别代码列表，或 null（全部类别）。",
+        "push.subscription_missing": "此设备尚未开启通知。",
+    },
+    "en": {
+        "push.endpoint_invalid": "The push endpoint is not a valid URL.",
+        "push.endpoint_not_https": "The push endpoint must use https.",
+        "push.p256dh_invalid": "Invalid p256dh key: expected a 65-byte uncompressed P-256 public key, base64url.",
+        "push.auth_invalid": "Invalid auth secret: expected 16 bytes, base64url.",
+        "push.categories_invalid": "Invalid categories: a list of distinct category codes, or null for all.",
+        "push.subscription_missing": "Notifications are not turned on for this device.",
+    },
+}
+
+
+def entries(locale: str) -> dict[str, str]:
+    return _MESSAGES[locale]

@@ -1,0 +1,72 @@
+"""Web Push over HTTP: the VAPID public key and the signed-in user's device subscriptions."""
+from flask import current_app, request
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+
+from server.push import models  # noqa: F401  (the tables, for the app and Alembic)
+from server.push import service
+from server.push.schemas import (
+    CategoriesUpdateSchema,
+    EndpointSchema,
+    SubscriptionChangeSchema,
+    SubscriptionInSchema,
+    SubscriptionListSchema,
+    SubscriptionSchema,
+    VapidKeySchema,
+)
+
+blp = Blueprint("push", __name__, url_prefix="/api/push", description="Web Push: VAPID key and device subscriptions")
+
+
+@blp.route("/vapid-public-key", methods=["GET"])
+@blp.response(200, VapidKeySchema)
+def vapid_public_key():
+    """The server's VAPID public key: the applicationServerKey for pushManager.subscribe()."""
+    return {"public_key": current_app.config["VAPID_PUBLIC_KEY"]}
+
+
+@blp.route("/subscriptions", methods=["GET"])
+@login_required
+@blp.response(200, SubscriptionListSchema)
+def my_subscriptions():
+    """Your devices that receive notifications."""
+    return {"items": service.list_for(current_user)}
+
+
+@blp.route("/subscriptions", methods=["POST"])
+@login_required
+@blp.arguments(SubscriptionInSchema)
+@blp.response(201, SubscriptionSchema)
+@blp.alt_response(200, schema=SubscriptionSchema, description="The endpoint was known: updated", success=True)
+def subscribe(data):
+    """Save this browser's PushSubscription (and the categories it wants); 200 when already known."""
+    subscription, created = service.subscribe(current_user, data, request.user_agent.string)
+    return subscription, (201 if created else 200)
+
+
+@blp.route("/subscriptions", methods=["PATCH"])
+@login_required
+@blp.arguments(CategoriesUpdateSchema)
+@blp.response(200, SubscriptionSchema)
+def set_categories(data):
+    """Choose the alert categories this device receives (null: all)."""
+    return service.set_categories(current_user, data["endpoint"], data["categories"])
+
+
+@blp.route("/subscriptions", methods=["DELETE"])
+@login_required
+@blp.arguments(EndpointSchema)
+@blp.response(204)
+def unsubscribe(data):
+    """Stop notifications to this device (no error when it is already gone)."""
+    service.unsubscribe(current_user, data["endpoint"])
+
+
+@blp.route("/subscriptions/change", methods=["POST"])
+@login_required
+@blp.arguments(SubscriptionChangeSchema)
+@blp.response(200, SubscriptionSchema)
+def subscription_change(data):
+    """pushsubscriptionchange: replace the old endpoint with the browser's new subscription."""
+    subscription, _created = service.change(current_user, data["old_endpoint"], data["subscription"], request.user_agent.string)
+    return subscription

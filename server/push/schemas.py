@@ -1,0 +1,138 @@
+"""Shapes of Web Push: the browser's PushSubscription JSON (PushSubscription.toJSON()), the
+categories a device wants, and what the API shows of a subscription."""
+import binascii
+import ipaddress
+import re
+from urllib.parse import urlsplit
+
+import marshmallow as ma
+from cryptography.hazmat.primitives.asymmetric import ec
+from flask import current_app
+from marshmallow import ValidationError, validate
+
+from server.push.vapid import b64url_decode
+from server.tasks.fields import UtcDateTime
+
+CATEGORY = re.compile(r"^[a-z_]{1,16}$")  # the alerts' category codes, e.g. "utility", "weather"
+MAX_CATEGORIES = 30
+_B64URL = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
+
+
+def _b64url_bytes(value: str) -> bytes | None:
+    if not isinstance(value, str) or not _B64URL.match(value):
+        return None
+    try:
+        return b64url_decode(value.rstrip("="))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def validate_endpoint(value: str) -> None:
+    """An https URL of a push service; http only to this machine when insecure pushes are allowed."""
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        raise ValidationError("push.endpoint_invalid") from None
+    if not host or parts.scheme not in ("https", "http") or parts.username or parts.password:
+        raise ValidationError("push.endpoint_invalid")
+    if parts.scheme == "https":
+        return
+    config = current_app.config
+    local = host == "localhost" or _is_loopback(host)
+    if not (local and (config.get("TESTING") or config.get("PUSH_ALLOW_INSECURE"))):
+        raise ValidationError("push.endpoint_not_https")
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def validate_p256dh(value: str) -> None:
+    """RFC 8291 §3.1: the browser's ECDH key, an uncompressed P-256 point (65 bytes, 0x04 first)."""
+    raw = _b64url_bytes(value)
+    if raw is None or len(raw) != 65 or raw[0] != 4:
+        raise ValidationError("push.p256dh_invalid")
+    try:
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+    except ValueError:
+        raise ValidationError("push.p256dh_invalid") from None
+
+
+def validate_auth(value: str) -> None:
+    """RFC 8291 §3.2: the 16-byte authentication secret."""
+    raw = _b64url_bytes(value)
+    if raw is None or len(raw) != 16:
+        raise ValidationError("push.auth_invalid")
+
+
+def validate_categories(value: list | None) -> None:
+    if value is None:
+        return
+    if len(value) > MAX_CATEGORIES or len(set(value)) != len(value):
+        raise ValidationError("push.categories_invalid")
+    if not all(isinstance(c, str) and CATEGORY.match(c) for c in value):
+        raise ValidationError("push.categories_invalid")
+
+
+def _categories(**kwargs):
+    """Alert categories this device wants; null (or absent on create) means all of them."""
+    return ma.fields.List(ma.fields.String(), allow_none=True, validate=validate_categories, **kwargs)
+
+
+class SubscriptionKeysSchema(ma.Schema):
+    p256dh = ma.fields.String(required=True, validate=validate_p256dh)
+    auth = ma.fields.String(required=True, validate=validate_auth)
+
+
+class SubscriptionInSchema(ma.Schema):
+    """The browser's PushSubscription.toJSON(), with the device's choices."""
+
+    class Meta:
+        unknown = ma.EXCLUDE  # expirationTime and whatever browsers add later
+
+    endpoint = ma.fields.String(required=True, validate=[validate.Length(min=1, max=1024), validate_endpoint])
+    keys = ma.fields.Nested(SubscriptionKeysSchema, required=True)
+    # Absent: all categories for a new device, unchanged for one already known.
+    categories = _categories()
+    device_label = ma.fields.String(allow_none=True, validate=validate.Length(max=80))
+
+
+class SubscriptionChangeSchema(ma.Schema):
+    """`pushsubscriptionchange`: the service worker posts the old endpoint and the new subscription."""
+
+    old_endpoint = ma.fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    subscription = ma.fields.Nested(SubscriptionInSchema, required=True)
+
+
+class EndpointSchema(ma.Schema):
+    endpoint = ma.fields.String(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class CategoriesUpdateSchema(ma.Schema):
+    endpoint = ma.fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    categories = _categories(required=True)
+
+
+class SubscriptionSchema(ma.Schema):
+    """One of your devices (the keys stay on the server)."""
+
+    id = ma.fields.Integer(dump_only=True)
+    endpoint = ma.fields.String(dump_only=True)
+    categories = ma.fields.List(ma.fields.String(), allow_none=True, dump_only=True)
+    device_label = ma.fields.String(allow_none=True, dump_only=True)
+    user_agent = ma.fields.String(allow_none=True, dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
+    last_success_at = UtcDateTime(allow_none=True, dump_only=True)
+    failed_count = ma.fields.Integer(dump_only=True)
+
+
+class SubscriptionListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(SubscriptionSchema), dump_only=True)
+
+
+class VapidKeySchema(ma.Schema):
+    public_key = ma.fields.String(dump_only=True, metadata={"description": "applicationServerKey, base64url"})

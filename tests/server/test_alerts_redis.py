@@ -1,0 +1,79 @@
+"""Alerts in the scaled setup (REDIS_URL): two server processes and a separate `redgrid worker`.
+An alert published through one server is queued on Redis (RQ), sent by the worker process, and
+reaches a Socket.IO client connected to the other server (Flask-SocketIO's Redis message queue)."""
+import os
+import queue
+import subprocess
+import time
+import uuid
+
+import pytest
+import redis
+import requests
+import socketio as socketio_client
+from rq import Queue
+
+from tests.factories import PASSWORD
+from tests.processes import REDGRID, ROOT, free_port, process_env, serving
+from tests.server.alerts_support import aw  # noqa: F401 (fixture)
+
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def scaled_env(app):
+    redis.Redis.from_url(REDIS_URL).ping()  # Redis down is a failure, never a skip
+    tag = uuid.uuid4().hex
+    return process_env(
+        app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=REDIS_URL, REDGRID_SOCKETIO_CHANNEL=f"redgrid-test-{tag}",
+        REDGRID_ALERTS_QUEUE=f"redgrid-test-{tag}", REDGRID_ALERTS_RELEASE_EVERY_SECONDS="0", REDGRID_ESCALATE_EVERY_MINUTES="0",
+        REDGRID_LOGIN_RATE_LIMIT="1000 per minute",  # the limiter counts on Redis across runs
+    )
+
+
+def _session(base: str, phone: str) -> tuple[requests.Session, str]:
+    session = requests.Session()
+    token = session.get(f"{base}/api/csrf").json()["csrf_token"]
+    response = session.post(f"{base}/api/auth/login", json={"phone": phone, "password": PASSWORD}, headers={"X-CSRFToken": token})
+    assert response.status_code == 200, response.text
+    return session, response.json()["csrf_token"]
+
+
+def _listening(base: str, phone: str):
+    session, _ = _session(base, phone)
+    heard = queue.Queue()
+    client = socketio_client.Client(reconnection=False)
+    client.on("alert", lambda data: heard.put(data))
+    client.connect(base, headers={"Cookie": "; ".join(f"{c.name}={c.value}" for c in session.cookies)}, transports=["websocket"], wait_timeout=10)
+    return client, heard
+
+
+def test_an_alert_published_through_one_process_is_sent_by_a_worker_and_heard_on_another(aw, scaled_env):
+    port_a, port_b = free_port(), free_port()
+    with serving([*REDGRID, "serve", "--port", str(port_a)], scaled_env, port_a) as server_a, \
+         serving([*REDGRID, "serve", "--port", str(port_b)], scaled_env, port_b) as server_b:
+        resident, heard = _listening(server_a, "13900000001")
+        outsider, outsider_heard = _listening(server_a, "13900000005")
+        try:
+            admin, token = _session(server_b, "13800000002")
+            created = admin.post(f"{server_b}/api/alerts", headers={"X-CSRFToken": token}, json={
+                "title": "停水通知", "body": "明日停水。", "level": "urgent", "category": "utility",
+                "targeting": {"compound_ids": [aw.hexi_xiaoqu]},
+            })
+            assert created.status_code == 201, created.text
+            # Queued on Redis by server B, run by nobody yet.
+            jobs = Queue(scaled_env["REDGRID_ALERTS_QUEUE"], connection=redis.Redis.from_url(REDIS_URL))
+            assert jobs.count == 1
+            time.sleep(0.5)
+            assert heard.empty()
+            worker = subprocess.run([*REDGRID, "worker", "--burst"], cwd=ROOT, env=scaled_env, capture_output=True, text=True, timeout=120)
+            assert worker.returncode == 0, worker.stdout + worker.stderr
+            live = heard.get(timeout=10)
+            assert live["title"] == "停水通知" and live["alert_id"] == created.json()["id"]
+            time.sleep(0.5)
+            assert outsider_heard.empty()
+            shown = admin.get(f"{server_a}/api/alerts/{created.json()['id']}").json()
+            assert shown["status"] == "sent" and shown["recipients"] == 5
+        finally:
+            resident.disconnect()
+            outsider.disconnect()
