@@ -59,7 +59,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        # Writers wait for each other (the sync engine serializes pushes on one row): 24 phones
+        # pushing at once, each commit an fsync (synchronous=FULL), can queue past 5 s on a slow
+        # disk; a push that waits is better than one answered 500.
+        cursor.execute("PRAGMA busy_timeout=20000")
         # FULL, not NORMAL: with NORMAL a commit may be undone by a power cut, and a phone that
         # was told "applied" has already dropped the edit from its outbox (PROTOCOL.md §6.4).
         cursor.execute("PRAGMA synchronous=FULL")
