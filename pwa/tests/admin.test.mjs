@@ -164,7 +164,7 @@ test('live refetch never runs twice at once: a poke during a slow fetch runs onc
 });
 
 test('scorecards: months move across years, stars and scores read as on paper', async () => {
-  const { scoreText, shiftMonth, starsText } = await import('../js/admin.js');
+  const { scoreText, shiftMonth, starsText } = await import('../js/scorecards.js');
   assert.equal(shiftMonth('2026-11', 1), '2026-12');
   assert.equal(shiftMonth('2026-12', 1), '2027-01');
   assert.equal(shiftMonth('2026-01', -1), '2025-12');
@@ -177,7 +177,7 @@ test('scorecards: months move across years, stars and scores read as on paper', 
 });
 
 test('template editor: totals, fresh item codes, the request body, field errors by path', async () => {
-  const { flattenFieldErrors, freshCode, templateBody, templateTotals } = await import('../js/admin.js');
+  const { flattenFieldErrors, freshCode, templateBody, templateTotals } = await import('../js/template-editor.js');
   const categories = [
     { code: 'env', name: ' 环境卫生 ', items: [{ code: 'env.1', text: ' 干净 ', weight: '40', severity: 'minor', photo_required_on_fail: 1 }] },
     { code: 'fire', name: '消防安全', items: [{ code: 'fire.1', text: '通道畅通', weight: 59.5, severity: 'critical' }, { code: 'fire.3', text: '灭火器', weight: '0.5', severity: 'major' }] },

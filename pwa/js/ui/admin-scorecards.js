@@ -2,7 +2,8 @@
 // company in the admin's area (GET /api/scorecards), with stars, penalties, rankings and open
 // rectification orders; the month's workbook (XLSX) for the meeting; a compound's 12-month trend
 // (#/admin/scorecards/compounds/<id>). How scores are made is said on the screen, as on paper.
-import { adminUnits, scoreText, shiftMonth, starsText } from '../admin.js';
+import { adminUnits } from '../admin.js';
+import { scoreText, shiftMonth, starsText } from '../scorecards.js';
 import { adminSession, loadCompoundCard, loadInspections, loadOrders, loadScorecard, scorecardWorkbookUrl } from '../admin-data.js';
 import { t } from '../i18n.js';
 import { adminFrame, loadFailed } from './admin-common.js';

@@ -4,7 +4,7 @@
 // version is retired) or left. The editor: categories and items with text, points, severity and
 // "photo required when failed", hours to fix per severity, and the points' total against the
 // maximum score, which must match before the server takes it.
-import { flattenFieldErrors, freshCode, templateBody, templateTotals } from '../admin.js';
+import { flattenFieldErrors, freshCode, templateBody, templateTotals } from '../template-editor.js';
 import { adminSession, loadAllTemplates, loadTemplate, publishTemplate, retireTemplate, saveTemplate } from '../admin-data.js';
 import { t } from '../i18n.js';
 import { adminFrame, errorText, inputField, loadFailed, setFlash, flashNote } from './admin-common.js';

@@ -8,6 +8,7 @@ import { getCached, setCached } from '../db.js';
 import { t } from '../i18n.js';
 import { h } from './dom.js';
 import { dateTime } from './format.js';
+import { starsText } from '../scorecards.js';
 
 export const SCORECARD_URL = '/api/scorecards/mine';
 const KEY = 'scorecards:mine';
@@ -29,7 +30,6 @@ async function loadScorecards() {
   return kept?.data ? { ...kept, fresh: false } : null;
 }
 
-const starsText = (count) => '★'.repeat(count) + '☆'.repeat(Math.max(0, 5 - count));
 const number = (value) => (value == null ? '—' : String(Math.round(value * 10) / 10));
 
 /** One card: a compound (residents) or a company (its staff). */
