@@ -9,15 +9,18 @@ this process's GIL: it checks every push's VAPID JWT (the signature once per dis
 push service caches it) and decrypts every body (RFC 8291) unless --no-decrypt. It answers over
 HTTP/1.1 keep-alive like a real push service.
 
-Ours: server/push/sender.py's PushSender.send_many(): a thread pool of --workers, one keep-alive
-requests.Session per push-service host, one VAPID JWT per audience; every push encrypted anew.
+Ours: server/push/sender.py's PushSender.send_many(): the batch's posts go out together from one
+asyncio loop, --workers in flight at once over keep-alive aiohttp connections (one session per
+push-service host), one VAPID JWT per audience; every push encrypted anew (pywebpush's
+WebPusher.encode: a fresh ECDH key and salt).
 Plain: `pywebpush.webpush(info, data, vapid_private_key=…, vapid_claims={"sub": …}, ttl=…,
 timeout=…)` in a loop: a new connection, a new JWT and key parsing per push. The plain loop runs
 --plain pushes (500) and its rate is extrapolated to --pushes; the script says so.
 Both send the same ~300-byte Chinese payload to --subscribers distinct subscriptions in turn.
 
-On loopback (the default) both are CPU-bound on this machine, the stand-in included: what keep-alive
-and the JWT cache save is small next to a push's Python work. A real push service is a round trip
+On loopback (the default) both are CPU-bound on this machine, the stand-in included (it decrypts
+every push: an ECDH exchange, as the sender's encryption needs one): on two cores the sender and
+the stand-in each get about one. A real push service is a round trip
 away, and a new connection costs two more (TCP, TLS): --rtt-ms 20 models that, which is where a
 sequential loop that connects per push loses most.
 
@@ -100,7 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pushes", type=int, default=10_000)
     parser.add_argument("--plain", type=int, default=500, help="pushes of the plain loop (its rate is extrapolated)")
-    parser.add_argument("--workers", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=16, help="pushes in flight at once (PUSH_WORKERS)")
     parser.add_argument("--subscribers", type=int, default=1000)
     parser.add_argument("--no-decrypt", action="store_true", help="the stand-in skips decryption (JWT still checked)")
     parser.add_argument("--rtt-ms", type=float, default=0.0,

@@ -129,7 +129,7 @@ class Config:
         self.PUSH_BACKOFF_SECONDS = env_float("REDGRID_PUSH_BACKOFF_SECONDS", 1.0)  # 1, 2, 4 s …
         self.PUSH_RETRY_MAX_WAIT = env_float("REDGRID_PUSH_RETRY_MAX_WAIT", 60.0)  # longer: give up, requeue
         self.PUSH_TIMEOUT_SECONDS = env_float("REDGRID_PUSH_TIMEOUT_SECONDS", 10.0)
-        self.PUSH_WORKERS = env_int("REDGRID_PUSH_WORKERS", 16)  # threads (and pooled connections) per process
+        self.PUSH_WORKERS = env_int("REDGRID_PUSH_WORKERS", 16)  # pushes in flight at once (and pooled connections per push host) per process
         # Alerts' fan-out (server/alerts/fanout.py): "pool", "rq" or "inline"; unset: rq with REDIS_URL.
         self.ALERTS_FANOUT = env_str("REDGRID_ALERTS_FANOUT")
         self.ALERTS_QUEUE = env_str("REDGRID_ALERTS_QUEUE", "redgrid")  # the RQ queue's name

@@ -53,45 +53,59 @@ def fan_out(entry_ids: list[str]) -> None:
 
 def push(entry_ids: list[str]) -> None:
     """Send the queued Web Push deliveries of these entries (one payload per entry: it carries
-    the entry's ack token, PROTOCOL.md §13.3) and record each device's answer."""
-    from server.push.sender import PayloadTooLarge, deliver, fit_payload, topic_for
+    the entry's ack token, PROTOCOL.md §13.3) and record each device's answer. The devices of all
+    the entries that share a level, topic and expiry (an alert's chunk) go out as one batch."""
+    from server.push.sender import PayloadTooLarge, deliver_each, fit_payload, topic_for
 
     queued = db.session.scalars(select(Delivery).where(Delivery.inbox_id.in_(entry_ids), Delivery.state == "queued", Delivery.subscription_id.is_not(None))).all()
+    if not queued:
+        return
     by_entry: dict[str, list[Delivery]] = {}
     for delivery in queued:
         by_entry.setdefault(delivery.inbox_id, []).append(delivery)
+    entries = {e.id: e for e in db.session.scalars(select(InboxEntry).where(InboxEntry.id.in_(by_entry)))}
+    alert_ids = {e.alert_id for e in entries.values() if e.alert_id is not None}
+    alerts = {a.id: a for a in db.session.scalars(select(Alert).where(Alert.id.in_(alert_ids)))} if alert_ids else {}
+    acks = dict(db.session.execute(select(Delivery.inbox_id, Delivery.token).where(Delivery.inbox_id.in_(by_entry), Delivery.subscription_id.is_(None))).all())
     limit = current_app.config["PUSH_PAYLOAD_MAX_BYTES"]
+    now = utcnow()
+    batches: dict[tuple, list[tuple[Delivery, dict]]] = {}
     for entry_id, deliveries in by_entry.items():
-        entry = db.session.get(InboxEntry, entry_id)
-        alert = db.session.get(Alert, entry.alert_id) if entry.alert_id else None
-        now = utcnow()
-        if alert is not None and alert.expires_at is not None and aware(alert.expires_at) <= now:
+        entry = entries[entry_id]
+        alert = alerts.get(entry.alert_id)
+        expires_at = aware(alert.expires_at) if alert is not None and alert.expires_at is not None else None
+        if expires_at is not None and expires_at <= now:
             for d in deliveries:
                 d.state, d.expired_at = "expired", now
             continue
-        ack = db.session.scalar(select(Delivery.token).where(Delivery.inbox_id == entry_id, Delivery.subscription_id.is_(None)))
         payload = {"id": entry.id, "alert_id": entry.alert_id, "title": entry.title, "body": entry.body or "", "level": entry.level,
-                   "category": entry.category, "link": entry.link or f"#/inbox/{entry.id}", "ack": ack, "ack_url": ACK_URL}
+                   "category": entry.category, "link": entry.link or f"#/inbox/{entry.id}", "ack": acks.get(entry_id), "ack_url": ACK_URL}
         try:
-            outcomes = deliver([d.subscription_id for d in deliveries], fit_payload(payload, limit), entry.level,
-                               topic_for("alert", entry.alert_id) if entry.alert_id else None,
-                               expires_at=aware(alert.expires_at) if alert is not None and alert.expires_at else None)
+            payload = fit_payload(payload, limit)
         except PayloadTooLarge as exc:
-            outcomes = []
             for d in deliveries:
                 d.state, d.failed_at, d.error = "failed", now, str(exc)[:300]
-        by_subscription = {o.subscription_id: o for o in outcomes}
-        for d in deliveries:
-            outcome = by_subscription.get(d.subscription_id)
-            d.attempts += outcome.attempts if outcome else 0
-            if outcome is None:
-                if d.state == "queued":
-                    d.state, d.failed_at, d.error = "failed", now, "subscription gone"
-            elif outcome.status == "sent":
-                d.state, d.sent_at, d.push_status, d.error = "sent", now, outcome.http_status, None
-            else:
-                d.state, d.failed_at, d.push_status, d.error = "failed", now, outcome.http_status, (outcome.error or outcome.status)[:300]
+            continue
+        key = (entry.level, topic_for("alert", entry.alert_id) if entry.alert_id else None, expires_at)
+        batches.setdefault(key, []).extend((d, payload) for d in deliveries)
+    for (level, topic, expires_at), items in batches.items():
+        outcomes = deliver_each([(d.subscription_id, payload) for d, payload in items], level, topic, expires_at=expires_at)
+        _record(items, outcomes, utcnow())
     db.session.commit()
+
+
+def _record(items: list[tuple[Delivery, dict]], outcomes, now) -> None:
+    """Each delivery's state from its device's answer (no answer: the subscription was deleted meanwhile)."""
+    by_subscription = {o.subscription_id: o for o in outcomes}
+    for d, _ in items:
+        outcome = by_subscription.get(d.subscription_id)
+        d.attempts += outcome.attempts if outcome else 0
+        if outcome is None:
+            d.state, d.failed_at, d.error = "failed", now, "subscription gone"
+        elif outcome.status == "sent":
+            d.state, d.sent_at, d.push_status, d.error = "sent", now, outcome.http_status, None
+        else:
+            d.state, d.failed_at, d.push_status, d.error = "failed", now, outcome.http_status, (outcome.error or outcome.status)[:300]
 
 
 def aware(instant):

@@ -38,24 +38,29 @@ large; not retried); 429 and 5xx retried up to PUSH_MAX_ATTEMPTS times with expo
 honouring Retry-After (seconds or an HTTP date); a wait longer than PUSH_RETRY_MAX_WAIT gives up
 and reports it in Outcome.retry_after; other 4xx failed at once. Network errors are retried like 5xx.
 
-Speed: one requests.Session per push-service host (keep-alive, a pool as wide as the worker
-threads), and one VAPID JWT per audience (the push service's origin) reused until shortly before
-it expires (server/push/vapid.py).
+Speed: the posts of a batch go out together from one asyncio loop (PushSender), PUSH_WORKERS at a
+time over one keep-alive aiohttp session per push-service host; one VAPID JWT per audience (the
+push service's origin) reused until shortly before it expires (server/push/vapid.py); pywebpush
+encrypts each message (WebPusher.encode).
 """
+import asyncio
 import base64
 import hashlib
+import inspect
 import json
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+import urllib.request
+import weakref
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 from urllib.parse import urlsplit
 
-import requests
+import aiohttp
 from pywebpush import WebPusher, WebPushException
 
 from server.push.vapid import VapidSigner
@@ -139,7 +144,13 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
 
 
 class PushSender:
-    """Posts push messages; one per process (get_sender), safe to share between threads."""
+    """Posts push messages; one per process (get_sender), safe to share between threads.
+
+    The posts run on an asyncio event loop in a thread of the sender's own ("push-loop", started
+    on first use), with one aiohttp.ClientSession per push-service host: up to `workers` pushes in
+    flight at once over as many keep-alive connections, in one thread. aiohttp's HTTP parser is
+    written in C, and a coroutine waiting for an answer costs no thread switch: a push costs its
+    encryption and little more. The methods below are plain calls that wait for their batch."""
 
     def __init__(
         self,
@@ -151,7 +162,7 @@ class PushSender:
         timeout: float = 10.0,
         workers: int = 16,
         payload_max_bytes: int = 3072,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], Awaitable[None] | None] = asyncio.sleep,
         clock: Callable[[], float] = time.time,
     ):
         self.signer = signer
@@ -161,38 +172,15 @@ class PushSender:
         self.timeout = timeout
         self.workers = max(1, workers)
         self.payload_max_bytes = min(payload_max_bytes, RFC8291_MAX_PLAINTEXT)
-        self.sleep = sleep
+        self.sleep = sleep  # awaited when it returns an awaitable (tests pass a recorder that returns None)
         self.clock = clock
-        self._sessions: dict[str, requests.Session] = {}
-        self._pool: ThreadPoolExecutor | None = None
-        self._lock = threading.Lock()
-
-    def session_for(self, endpoint: str) -> requests.Session:
-        """The keep-alive session of this push service's host (made on first use)."""
-        parts = urlsplit(endpoint)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        with self._lock:
-            session = self._sessions.get(origin)
-            if session is None:
-                session = _PushSession()
-                # Proxies from the environment, looked up once per host: requests would read the
-                # whole environment again on every post (a fifth of a push's CPU time).
-                session.proxies = requests.utils.get_environ_proxies(origin)
-                session.trust_env = False
-                adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=self.workers)
-                session.mount(origin, adapter)
-                self._sessions[origin] = session
-            return session
+        self._io = _Loop()
+        # A sender dropped without close() (an app of a test) still closes its connections.
+        weakref.finalize(self, self._io.close)
 
     def close(self) -> None:
-        """Stop the threads and close every pooled connection."""
-        with self._lock:
-            sessions, self._sessions = list(self._sessions.values()), {}
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True)
-        for session in sessions:
-            session.close()
+        """Close every pooled connection and stop the loop's thread (a later send starts them anew)."""
+        self._io.close()
 
     def check_payload(self, payload: dict) -> bytes:
         """The payload's bytes, or PayloadTooLarge before anything is sent."""
@@ -203,87 +191,139 @@ class PushSender:
 
     def send(self, subscription, payload: dict, *, ttl: int, urgency: str = "normal", topic: str | None = None) -> Outcome:
         """Push `payload` to one subscription (a PushSubscription, or a dict with endpoint and keys)."""
-        info = _subscription_info(subscription)
-        data = self.check_payload(payload)
-        _check_headers(urgency, topic)
-        return self._send(info, getattr(subscription, "id", None), getattr(subscription, "user_id", None), data, ttl, urgency, topic)
+        return self.send_each([(subscription, payload)], ttl=ttl, urgency=urgency, topic=topic)[0]
 
     def send_many(self, subscriptions: list, payload: dict, *, ttl: int, urgency: str, topic: str | None = None) -> list[Outcome]:
-        """Push one payload to many subscriptions on the thread pool; outcomes in the same order."""
+        """Push one payload to many subscriptions at once; outcomes in the same order."""
         data = self.check_payload(payload)
         return self._run([(sub, data) for sub in subscriptions], ttl, urgency, topic)
 
     def send_each(self, pairs: list[tuple], *, ttl: int, urgency: str, topic: str | None = None) -> list[Outcome]:
-        """Push its own payload to each (subscription, payload) on the thread pool; outcomes in order."""
+        """Push its own payload to each (subscription, payload) at once; outcomes in order."""
         return self._run([(sub, self.check_payload(payload)) for sub, payload in pairs], ttl, urgency, topic)
 
     def _run(self, items: list[tuple], ttl: int, urgency: str, topic: str | None) -> list[Outcome]:
         _check_headers(urgency, topic)
-        # Plain values read here: ORM rows are not read from the pool's threads.
+        if not items:
+            return []
+        # Plain values read here: ORM rows are not read from the loop's thread.
         targets = [(_subscription_info(sub), getattr(sub, "id", None), getattr(sub, "user_id", None), data) for sub, data in items]
-        if len(targets) <= 1:
-            return [self._send(*target, ttl, urgency, topic) for target in targets]
-        return list(self._executor().map(lambda target: self._send(*target, ttl, urgency, topic), targets))
+        return self._io.run(self._send_all(targets, max(0, int(ttl)), urgency, topic))
 
-    def _executor(self) -> ThreadPoolExecutor:
-        """One pool for the process's life: many small batches (one per user) reuse its threads."""
-        with self._lock:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="push")
-            return self._pool
+    async def _send_all(self, targets: list[tuple], ttl: int, urgency: str, topic: str | None) -> list[Outcome]:
+        slots = asyncio.Semaphore(self.workers)
 
-    def _send(self, info: dict, subscription_id, user_id, data: bytes, ttl: int, urgency: str, topic: str | None) -> Outcome:
+        async def one(target):
+            async with slots:
+                return await self._send(*target, ttl, urgency, topic)
+
+        return list(await asyncio.gather(*(one(target) for target in targets)))
+
+    def _session_for(self, endpoint: str) -> tuple[aiohttp.ClientSession, str | None]:
+        """The keep-alive session of this push service's host and its proxy (made on first use, in the loop)."""
+        parts = urlsplit(endpoint)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        found = self._io.sessions.get(origin)
+        if found is None:
+            connector = aiohttp.TCPConnector(limit=self.workers, limit_per_host=self.workers)
+            session = aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=self.timeout),
+                                            skip_auto_headers=("User-Agent",))
+            # The proxy from the environment, looked up once per host (not per post).
+            proxy = None if urllib.request.proxy_bypass(parts.hostname or "") else urllib.request.getproxies().get(parts.scheme)
+            found = self._io.sessions[origin] = (session, proxy)
+        return found
+
+    async def _send(self, info: dict, subscription_id, user_id, data: bytes, ttl: int, urgency: str, topic: str | None) -> Outcome:
         outcome = Outcome(subscription_id, user_id, info["endpoint"], "failed")
         try:
-            pusher = WebPusher(info, requests_session=self.session_for(info["endpoint"]))
-        except WebPushException as exc:  # keys that were valid when saved can't be: fail this one only
+            pusher = WebPusher(info)
+        except (WebPushException, ValueError, TypeError) as exc:  # keys that were valid when saved can't be: fail this one only
             outcome.error = str(exc)[:200]
             return outcome
+        session, proxy = self._session_for(info["endpoint"])
         while True:
             outcome.attempts += 1
-            headers = {"Urgency": urgency, **self.signer.headers_for(info["endpoint"])}
+            headers = {"TTL": str(ttl), "Urgency": urgency, "Content-Encoding": "aes128gcm", **self.signer.headers_for(info["endpoint"])}
             if topic:
                 headers["Topic"] = topic
+            wait = None
             try:
                 # A fresh encryption each attempt: a new salt and key (RFC 8291 §3.4 wants them unique).
-                response = pusher.send(data=data, headers=headers, ttl=max(0, int(ttl)), timeout=self.timeout, content_encoding="aes128gcm")
-            except requests.RequestException as exc:
+                body = pusher.encode(data, "aes128gcm")["body"]
+                async with session.post(info["endpoint"], data=body, headers=headers, proxy=proxy) as response:
+                    text = await response.text(errors="replace")
+                    status, retry_after = response.status, response.headers.get("Retry-After")
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
                 outcome.http_status, outcome.error = None, f"{type(exc).__name__}: {exc}"[:200]
                 # A kept-alive connection the push service closed meanwhile: try a fresh one at once.
-                wait = 0.0 if outcome.attempts == 1 and isinstance(exc, requests.ConnectionError) else None
+                if outcome.attempts == 1 and isinstance(exc, aiohttp.ClientConnectionError):
+                    wait = 0.0
             else:
-                outcome.http_status = response.status_code
-                if response.status_code in (200, 201, 202):
+                outcome.http_status = status
+                if status in (200, 201, 202):
                     outcome.status, outcome.error = "sent", None
                     return outcome
-                if response.status_code in (404, 410):
+                if status in (404, 410):
                     outcome.status, outcome.error = "gone", "subscription expired or unsubscribed"
                     return outcome
-                outcome.error = (response.text or response.reason or "")[:200]
-                if response.status_code != 429 and response.status_code < 500:
+                outcome.error = (text or _phrase(status))[:200]
+                if status != 429 and status < 500:
                     return outcome  # 400, 403, 413: retrying the same request cannot help
-                wait = parse_retry_after(response.headers.get("Retry-After"), self.clock())
+                wait = parse_retry_after(retry_after, self.clock())
             if outcome.attempts >= self.max_attempts:
                 outcome.retry_after = wait
                 return outcome
             if wait is None:
                 wait = self.backoff * 2 ** (outcome.attempts - 1)
             if wait > self.retry_max_wait:
-                outcome.retry_after = wait  # the caller requeues; a worker thread does not sleep that long
+                outcome.retry_after = wait  # the caller requeues; nothing here waits that long
                 return outcome
             if wait > 0:
-                self.sleep(wait)
+                waiting = self.sleep(wait)
+                if inspect.isawaitable(waiting):
+                    await waiting
 
 
-class _PushSession(requests.Session):
-    """A Session whose post() goes straight to the connection pool: no cookies, hooks or redirects
-    (push services use none; a 3xx is a failure like any other), which is half of requests' own
-    work per push. Handed to pywebpush as its requests_session."""
+class _Loop:
+    """A sender's event loop in a thread of its own (started on first use) and its sessions."""
 
-    def post(self, url, data=None, json=None, **kwargs):
-        request = requests.PreparedRequest()
-        request.prepare(method="POST", url=url, headers=kwargs.get("headers"), data=data)
-        return self.get_adapter(url).send(request, timeout=kwargs.get("timeout"), proxies=self.proxies)
+    def __init__(self):
+        self.sessions: dict[str, tuple[aiohttp.ClientSession, str | None]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def run(self, coroutine):
+        """Run a coroutine on the loop and wait for its result."""
+        with self._lock:
+            if self._loop is None:
+                self._loop = asyncio.new_event_loop()
+                self._thread = threading.Thread(target=self._loop.run_forever, name="push-loop", daemon=True)
+                self._thread.start()
+            loop = self._loop
+        return asyncio.run_coroutine_threadsafe(coroutine, loop).result()
+
+    def close(self) -> None:
+        with self._lock:
+            loop, thread, self._loop, self._thread = self._loop, self._thread, None, None
+        if loop is None:
+            return
+        asyncio.run_coroutine_threadsafe(self._close_sessions(), loop).result()
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+        loop.close()
+
+    async def _close_sessions(self) -> None:
+        sessions, self.sessions = list(self.sessions.values()), {}
+        for session, _ in sessions:
+            await session.close()
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return f"HTTP {status}"
 
 
 def _check_headers(urgency: str, topic: str | None) -> None:

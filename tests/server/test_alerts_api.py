@@ -47,13 +47,13 @@ def subscribe(app, user_id, endpoint, categories=None) -> int:
 
 @pytest.fixture
 def push_service(monkeypatch):
-    """server.push.sender.deliver answered by a table {endpoint: (status, http status)}; the
+    """server.push.sender.deliver_each answered by a table {endpoint: (status, http status)}; the
     payloads each device was sent are kept."""
     answers, sent = {}, []
 
-    def deliver(subscription_ids, payload, level, topic=None, *, expires_at=None):
+    def deliver_each(pairs, level, topic=None, *, expires_at=None):
         outcomes = []
-        for sid in subscription_ids:
+        for sid, payload in pairs:
             row = db.session.get(PushSubscription, sid)
             if row is None:
                 continue
@@ -62,7 +62,7 @@ def push_service(monkeypatch):
             outcomes.append(sender.Outcome(sid, row.user_id, row.endpoint, status, http, 1, None if status == "sent" else "gone"))
         return outcomes
 
-    monkeypatch.setattr(sender, "deliver", deliver)
+    monkeypatch.setattr(sender, "deliver_each", deliver_each)
     return answers, sent
 
 
