@@ -118,13 +118,12 @@ def create_user_command(phone, display_name, password, role, scope_id, locale):
 @with_appcontext
 def serve_command(host, port):
     """Run the embedded server (one process, threads), escalating overdue rectification orders
-    every few minutes. For the scaled setup use gunicorn (and `redgrid inspections escalate` from cron)."""
+    every few minutes and releasing scheduled alerts. For the scaled setup use gunicorn and
+    `redgrid worker --periodic` (compose.yaml)."""
+    from server import periodic
     from server.extensions import socketio
-    from server.alerts.publishing import start_daemon as start_alert_release
-    from server.inspections.escalation import start_daemon
 
-    start_daemon(current_app._get_current_object())
-    start_alert_release(current_app._get_current_object())
+    periodic.start_all(current_app._get_current_object())
 
     click.echo(f"Redgrid on http://{host}:{port}/  (Ctrl+C stops)")
     sys.stdout.flush()

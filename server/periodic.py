@@ -1,7 +1,8 @@
-"""Periodic jobs inside `redgrid serve` (escalating overdue orders, releasing scheduled alerts):
-a daemon thread per job that runs it every N seconds in an app context. A failed run is logged
-and rolled back; the next one tries again and the server keeps serving. With several server
-processes, run the jobs' CLI commands from cron instead."""
+"""Periodic jobs (escalating overdue orders, releasing scheduled alerts): a daemon thread per job
+that runs it every N seconds in an app context. A failed run is logged and rolled back; the next
+one tries again and the server keeps serving. They run inside `redgrid serve` (embedded) or inside
+the one `redgrid worker --periodic` of a scaled deployment (compose.yaml); their CLI commands
+(`redgrid inspections escalate`, `redgrid alerts release`) do one run each, for cron."""
 import logging
 import threading
 from typing import Callable
@@ -11,6 +12,24 @@ from flask import Flask
 from server.extensions import db
 
 log = logging.getLogger(__name__)
+
+
+def start_all(app: Flask) -> None:
+    """Every periodic job of Redgrid, each on its own schedule (config; 0 turns one off)."""
+    from server.alerts.publishing import start_daemon as start_release
+    from server.inspections.escalation import start_daemon as start_escalation
+
+    start_escalation(app)
+    start_release(app)
+
+
+def run_all_once() -> None:
+    """One run of every periodic job, now (needs an app context)."""
+    from server.alerts.publishing import release_due
+    from server.inspections.escalation import escalate
+
+    escalate()
+    release_due()
 
 
 def start(app: Flask, seconds: float, name: str, run: Callable[[], None]) -> threading.Thread | None:

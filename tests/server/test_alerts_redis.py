@@ -6,6 +6,7 @@ import queue
 import subprocess
 import time
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import redis
@@ -13,9 +14,11 @@ import requests
 import socketio as socketio_client
 from rq import Queue
 
+from server.alerts.models import Alert, InboxEntry
+from server.extensions import db
 from tests.factories import PASSWORD
 from tests.processes import REDGRID, ROOT, free_port, process_env, serving
-from tests.server.alerts_support import aw  # noqa: F401 (fixture)
+from tests.server.alerts_support import aw, signed_in  # noqa: F401 (aw: fixture)
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 
@@ -77,3 +80,23 @@ def test_an_alert_published_through_one_process_is_sent_by_a_worker_and_heard_on
         finally:
             resident.disconnect()
             outsider.disconnect()
+
+
+def test_the_periodic_worker_releases_a_scheduled_alert_that_came_due_and_sends_it(app, aw, scaled_env):
+    """compose.yaml's worker (`redgrid worker --periodic`): no `redgrid serve` runs the periodic
+    jobs behind gunicorn, so the worker does; a scheduled alert whose time came is released and sent."""
+    admin = signed_in(app, "13800000002")
+    at = datetime.now(timezone.utc) + timedelta(hours=1)
+    app.config["ALERTS_FANOUT"] = "inline"  # this test's own process sends nothing: only the worker may
+    created = admin.send("POST", "/api/alerts", json={"title": "停水通知", "body": "明日停水。", "level": "urgent", "category": "utility",
+                                                      "targeting": {"compound_ids": [aw.hexi_xiaoqu]}, "send_at": at.isoformat()}).get_json()
+    assert created["status"] == "scheduled"
+    with app.app_context():  # its hour has come (while no worker ran)
+        db.session.execute(db.update(Alert).where(Alert.id == created["id"]).values(send_at=datetime.now(timezone.utc) - timedelta(minutes=1)))
+        db.session.commit()
+    worker = subprocess.run([*REDGRID, "worker", "--burst", "--periodic"], cwd=ROOT, env=scaled_env, capture_output=True, text=True, timeout=120)
+    assert worker.returncode == 0, worker.stdout + worker.stderr
+    with app.app_context():
+        assert db.session.get(Alert, created["id"]).status == "sent"
+        recipients = db.session.scalars(db.select(InboxEntry.user_id).where(InboxEntry.alert_id == created["id"])).all()
+        assert len(recipients) == 5
