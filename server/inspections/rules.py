@@ -18,8 +18,9 @@ from sync import Actor, Rejection, Review
 
 from server.auth.models import RoleAssignment
 from server.extensions import db
-from server.inspections import scoring
+from server.inspections import notices, scoring
 from server.inspections.models import DEFAULT_SEVERITY_DEADLINES, InspectionTemplate
+from server.inspections.periods import LOCAL
 from server.inspections.schemas import inspection_record_schema, order_record_schema
 from server.sync.writer import SYSTEM, Writer, follow_up, mutation, server_made
 from server.tasks import clock
@@ -261,6 +262,9 @@ def make_orders(user_id: int, inspection_id: str, inspection: dict, template, no
     refused = [res.error for res in results if res.status == "rejected"]
     if refused:
         raise RuntimeError(f"rectification orders refused: {refused}")
+    first = min(now + timedelta(hours=deadlines[items[m.fields["item_code"]]["severity"]]) for m in mutations)
+    notices.orders_made(inspection_id, inspection["compound_id"], [m.record_id for m in mutations],
+                        first.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M"))
     return writer.store.touched
 
 
@@ -315,5 +319,8 @@ def _order_change(r: Review, now) -> Rejection | None:
         entry = _entry(r, before, after, now, values.get("reviewed_at"), values.get("review_note"))
     else:
         return refuse("status_transition", "status")
-    r.set("history", [*(current.get("history") or []), entry])
+    history = [*(current.get("history") or []), entry]
+    r.set("history", history)
+    order = dict(values)
+    follow_up(r.mutation.id, lambda: notices.order_moved(r.mutation.record_id, order, after, len(history)))
     return None

@@ -1,0 +1,69 @@
+"""Who hears of a rectification order, through the one notification service (server/alerts/
+service.py: a synced inbox entry, live, Web Push), in the recipient's language:
+
+    event                         who                                        level    link
+    orders made (an inspection    the property staff of the compound's       notice   the order (one) or home (several)
+    found failed items)           company: one notice per inspection
+    responded (整改回复)           the red stewards of the compound           notice   the order
+    closed (复查通过)               the company's staff, and the compound's    info     the order (staff); 整改结果 for residents
+                                  residents (整改结果: what was fixed)
+    reopened (复查不通过)           the company's staff, with the note         warning  the order
+
+Overdue and escalated orders are escalation.py's. Every notice has a dedupe key of its event
+(an inspection, an order's history step), so a retried push notifies nobody twice. Category
+"rectification" (整改结果): a device may turn its pushes off in its settings.
+"""
+from server.alerts.audience import Targeting, resolve
+from server.alerts.service import notify
+from server.extensions import db
+from server.inspections.notifications import text_in
+from server.org.models import Compound
+
+CATEGORY = "rectification"
+
+
+def _people(compound_id: int, role: str) -> list[int]:
+    return resolve(Targeting(compound_ids=(compound_id,), roles=(role,)))
+
+
+def _compound_name(compound_id: int) -> str:
+    compound = db.session.get(Compound, compound_id)
+    return compound.name if compound else str(compound_id)
+
+
+def orders_made(inspection_id: str, compound_id: int, order_ids: list[str], first_deadline: str) -> set[str]:
+    """The company's staff hear of the orders an inspection made (one notice for all of them)."""
+    if not order_ids:
+        return set()
+    name, count = _compound_name(compound_id), len(order_ids)
+    link = f"#/orders/{order_ids[0]}" if count == 1 else "#/"
+    notify(_people(compound_id, "property_staff"), "orders_made",
+           lambda locale: text_in(locale, "notification.orders_made.title", compound=name, count=count),
+           lambda locale: text_in(locale, "notification.orders_made.body", count=count, deadline=first_deadline),
+           link, "notice", CATEGORY, {"inspection_id": inspection_id, "order_ids": order_ids},
+           dedupe_key=f"inspection:{inspection_id}:orders")
+    return set()
+
+
+def order_moved(order_id: str, order: dict, status: str, step: int) -> set[str]:
+    """An order's move by a person (responded, closed, reopened): its other side hears of it.
+    `step` is the move's place in the order's history (each move notifies once)."""
+    compound_id, item, link = order["compound_id"], order.get("item_text") or "", f"#/orders/{order_id}"
+    name = _compound_name(compound_id)
+    data = {"order_id": order_id, "status": status}
+    key = f"order:{order_id}:{step}:{status}"
+
+    def texts(kind, **params):
+        return (lambda locale: text_in(locale, f"notification.{kind}.title", compound=name, item=item, **params),
+                lambda locale: text_in(locale, f"notification.{kind}.body", compound=name, item=item, **params))
+
+    if status == "responded":
+        notify(_people(compound_id, "red_steward"), "order_responded", *texts("order_responded"), link, "notice", CATEGORY, data, dedupe_key=key)
+    elif status == "reopened":
+        note = (order.get("review_note") or "").strip()
+        notify(_people(compound_id, "property_staff"), "order_reopened", *texts("order_reopened", note=note), link, "warning", CATEGORY, data, dedupe_key=key)
+    elif status == "closed":
+        notify(_people(compound_id, "property_staff"), "order_closed", *texts("order_closed"), link, "info", CATEGORY, data, dedupe_key=key)
+        notify(_people(compound_id, "resident"), "rectification_result", *texts("rectification_result"), None, "info", CATEGORY, data,
+               dedupe_key=f"{key}:residents")
+    return set()
