@@ -139,6 +139,8 @@ class Config:
         # Scheduled alerts: `redgrid serve` releases those due every N seconds (0: never; cron
         # `redgrid alerts release` instead, server/alerts/schedule.py).
         self.ALERTS_RELEASE_EVERY_SECONDS = env_int("REDGRID_ALERTS_RELEASE_EVERY_SECONDS", 30)
+        # Push deliveries past their TTL (or their alert's expiry) with no receipt: expired (server/alerts/expiry.py).
+        self.ALERTS_EXPIRE_EVERY_SECONDS = env_int("REDGRID_ALERTS_EXPIRE_EVERY_SECONDS", 300)
 
 
 class TestConfig(Config):
@@ -152,6 +154,7 @@ class TestConfig(Config):
         self.INSPECTION_ESCALATE_EVERY_MINUTES = 0  # tests call escalate() with a set clock
         self.ALERTS_FANOUT = "inline"  # tests of the pool and of RQ set their mode
         self.ALERTS_RELEASE_EVERY_SECONDS = 0  # tests call release() with a set clock
+        self.ALERTS_EXPIRE_EVERY_SECONDS = 0
 
 
 def compact_json(value) -> str:

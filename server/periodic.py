@@ -1,4 +1,5 @@
-"""Periodic jobs (escalating overdue orders, releasing scheduled alerts): a daemon thread per job
+"""Periodic jobs (escalating overdue orders, releasing scheduled alerts, expiring push deliveries
+that can no longer arrive): a daemon thread per job
 that runs it every N seconds in an app context. A failed run is logged and rolled back; the next
 one tries again and the server keeps serving. They run inside `redgrid serve` (embedded) or inside
 the one `redgrid worker --periodic` of a scaled deployment (compose.yaml); their CLI commands
@@ -21,6 +22,7 @@ def start_all(app: Flask) -> None:
 
     start_escalation(app)
     start_release(app)
+    start(app, app.config.get("ALERTS_EXPIRE_EVERY_SECONDS", 0), "delivery-expiry", _expire)
 
 
 def run_all_once() -> None:
@@ -30,6 +32,13 @@ def run_all_once() -> None:
 
     escalate()
     release_due()
+    _expire()
+
+
+def _expire() -> None:
+    from server.alerts.expiry import expire_deliveries
+
+    expire_deliveries()
 
 
 def start(app: Flask, seconds: float, name: str, run: Callable[[], None]) -> threading.Thread | None:
