@@ -359,10 +359,12 @@ def load_demo(households: int | None = None, seed: int = 2026) -> dict:
     households (at least MIN_HOUSEHOLDS). Returns {"seed", "households", "counts": rows per
     table, "accounts": DEMO_ACCOUNTS}.
     """
-    from server.demo.accounts import DEMO_ACCOUNTS
+    from server.demo.accounts import DEMO_ACCOUNTS, DEMO_CREATED_AT
+    from server.demo.alerts import load_demo_alerts
     from server.demo.inspections import load_demo_inspections
     from server.demo.tasks import load_demo_tasks
     from server.extensions import db
+    from server.inspections.plans import server_account
     from server.org.models import OrgUnit
 
     count = DEFAULT_HOUSEHOLDS if households is None else int(households)
@@ -373,11 +375,14 @@ def load_demo(households: int | None = None, seed: int = 2026) -> dict:
         raise RuntimeError("the database already holds org units: load the demo into an empty one")
     try:
         counts = CityGenerator(session, count, seed).run()
+        # The server's own account (its jobs' notices act as it), made now with the demo's date: the same seed, the same rows.
+        server_account().created_at = DEMO_CREATED_AT
         counts.update(load_demo_tasks(seed))
         counts.update(load_demo_inspections(seed))
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    counts.update(load_demo_alerts())  # after the commit: sending commits per chunk, as in service
     return {"seed": seed, "households": count, "counts": counts,
             "accounts": [dict(account) for account in DEMO_ACCOUNTS]}

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from server import create_app
+from server.alerts.models import Alert, InboxEntry
 from server.auth.models import RoleAssignment, User
 from server.auth.passwords import verify_password
 from server.demo import DEFAULT_HOUSEHOLDS, DEMO_ACCOUNTS, load_demo
@@ -270,3 +271,14 @@ def test_readme_lists_the_demo_accounts_as_they_are():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     for account in DEMO_ACCOUNTS:
         assert f"| {account['phone']} | {account['password']} |" in readme, account["phone"]
+
+
+def test_the_demo_has_alerts_in_the_inboxes_of_their_audience(demo):
+    assert demo["counts"]["alerts"] == 4
+    statuses = dict(db.session.execute(select(Alert.title, Alert.status)).all())
+    assert statuses["周六上午党群服务中心义诊"] == "scheduled" and statuses["寒潮蓝色预警"] == "sent"
+    resident = db.session.scalar(select(User).where(User.phone == "13800000007"))  # 帝豪花园
+    kinds = sorted(db.session.execute(select(InboxEntry.kind, InboxEntry.title).where(InboxEntry.user_id == resident.id)).all())
+    assert ("alert", "停水通知：帝豪花园") in kinds and any(kind == "rectification_result" for kind, _ in kinds)
+    # 河西社区's water cut reached nobody of 帝豪花园.
+    assert all("河西花园" not in title for _, title in kinds)

@@ -1,0 +1,74 @@
+"""Demo alerts (DESIGN.md S3), sent through the real path (server/alerts/publishing.py: audience,
+inbox entries, deliveries) at past moments, so that the residents' and workers' inboxes and the
+admins' 通知管理 show what a working community sees: an urgent water cut in 河西社区 two days ago
+(expired since), yesterday's cold-wave warning to the whole community, a planned water cut at
+帝豪花园 for its residents, and a 义诊 event waiting for its time (released by `redgrid serve`).
+
+Run after the city is committed (load_demo): sending commits per chunk, as it does in service.
+The fan-out runs inline here: the demo's command ends with every entry written.
+"""
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from server.alerts import publishing
+from server.alerts.models import Alert, InboxEntry
+from server.auth.models import User
+from server.extensions import db
+from server.org.models import Compound
+from server.tasks import clock
+
+CST = timezone(timedelta(hours=8))
+HEXI_ADMIN, CITY_ADMIN = "13800000002", "13800000001"
+
+
+def _day(days_ago: int, hour: int, now: datetime) -> datetime:
+    local = now.astimezone(CST) - timedelta(days=days_ago)
+    return local.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def _compounds(*names: str) -> list[int]:
+    return list(db.session.scalars(select(Compound.id).where(Compound.name.in_(names)).order_by(Compound.id)))
+
+
+def load_demo_alerts(now: datetime | None = None) -> dict:
+    now = now or datetime.now(timezone.utc)
+    hexi, city = (db.session.scalar(select(User).where(User.phone == phone)) for phone in (HEXI_ADMIN, CITY_ADMIN))
+    water_cut = _day(2, 10, now)
+    alerts = [
+        (hexi, water_cut, {
+            "title": "紧急停水通知：河西花园、绿城花园",
+            "body": "因主供水管道爆裂抢修，今天 14:00 至 20:00 河西花园、绿城花园停水，请居民提前储水。如有困难请联系本网格网格员。",
+            "level": "urgent", "category": "utility", "targeting": {"compound_ids": _compounds("河西花园", "绿城花园")},
+            "expires_at": water_cut.replace(hour=20),
+        }),
+        (hexi, _day(1, 16, now), {
+            "title": "寒潮蓝色预警",
+            "body": "市气象台发布寒潮蓝色预警：未来 48 小时气温下降 8～10℃，最低气温 -4℃，并伴有 5～6 级偏北风。请关好门窗、检查燃气和取暖设施，独居老人家中请网格员上门提醒。",
+            "level": "warning", "category": "weather", "targeting": {},
+        }),
+        (city, _day(0, 9, now) if _day(0, 9, now) < now else _day(1, 9, now), {
+            "title": "停水通知：帝豪花园",
+            "body": "因供水管网改造，后天 8:00 至 18:00 帝豪花园停水，请居民提前储水。",
+            "level": "notice", "category": "utility", "targeting": {"compound_ids": _compounds("帝豪花园")},
+        }),
+        (hexi, _day(1, 11, now), {
+            "title": "周六上午党群服务中心义诊",
+            "body": "本周六 8:30 至 11:30，市中心医院医生在河西社区党群服务中心义诊：量血压、测血糖、用药咨询。请带好医保卡。",
+            "level": "info", "category": "event", "targeting": {}, "send_at": _day(-1, 9, now),
+        }),
+    ]
+    app = current_app._get_current_object()
+    fanout_mode = app.config.get("ALERTS_FANOUT")
+    app.config["ALERTS_FANOUT"] = "inline"
+    try:
+        for author, at, data in alerts:
+            with clock.at(at.astimezone(timezone.utc)):
+                publishing.create(author, data)
+    finally:
+        app.config["ALERTS_FANOUT"] = fanout_mode
+    return {
+        "alerts": db.session.scalar(select(func.count()).select_from(Alert)),
+        "inbox_entries": db.session.scalar(select(func.count()).select_from(InboxEntry)),
+    }
