@@ -41,7 +41,7 @@ def load_demo_alerts(now: datetime | None = None) -> dict:
             "title": "紧急停水通知：河西花园、绿城花园",
             "body": "因主供水管道爆裂抢修，今天 14:00 至 20:00 河西花园、绿城花园停水，请居民提前储水。如有困难请联系本网格网格员。",
             "level": "urgent", "category": "utility", "targeting": {"compound_ids": _compounds("河西花园", "绿城花园")},
-            "expires_at": water_cut.replace(hour=20),
+            "expires_at": water_cut.replace(hour=20).astimezone(timezone.utc),  # the API's schema gives UTC
         }),
         (hexi, _day(1, 16, now), {
             "title": "寒潮蓝色预警",
@@ -56,7 +56,7 @@ def load_demo_alerts(now: datetime | None = None) -> dict:
         (hexi, _day(1, 11, now), {
             "title": "周六上午党群服务中心义诊",
             "body": "本周六 8:30 至 11:30，市中心医院医生在河西社区党群服务中心义诊：量血压、测血糖、用药咨询。请带好医保卡。",
-            "level": "info", "category": "event", "targeting": {}, "send_at": _day(-1, 9, now),
+            "level": "info", "category": "event", "targeting": {}, "send_at": _day(-1, 9, now).astimezone(timezone.utc),
         }),
     ]
     app = current_app._get_current_object()
