@@ -21,7 +21,13 @@ function alertList(items, testid) {
     h('a', { class: 'card alert-row', href: `#/admin/alerts/${encodeURIComponent(alert.id)}`, 'data-testid': 'admin-alert-row', 'data-id': String(alert.id) },
       h('span', { class: 'inbox-row__head' }, levelChip(alert.level), statusChip(alert.status), h('span', { class: 'tag', text: alertCategoryLabel(alert.category) })),
       h('strong', { class: 'inbox-row__title', text: alert.title }),
-      h('span', { class: 'muted small', text: [dateTime(alert.sent_at ?? alert.send_at ?? alert.created_at), t('alerts.admin.recipients', { count: alert.recipients ?? 0 })].join(' · ') })))));
+      h('span', { class: 'muted small', text: rowLine(alert) })))));
+}
+
+/** When it went (or goes) out, and to how many once sent: a scheduled alert has no audience yet. */
+function rowLine(alert) {
+  const when = dateTime(alert.sent_at ?? alert.send_at ?? alert.created_at);
+  return ['sending', 'sent'].includes(alert.status) ? `${when} · ${t('alerts.admin.recipients', { count: alert.recipients ?? 0 })}` : when;
 }
 
 /** #/admin/alerts */
