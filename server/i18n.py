@@ -299,8 +299,13 @@ def current_locale() -> str:
 
 def _(key: str, **params) -> str:
     """Translate a catalog key into the current locale."""
-    locale = current_locale()
-    text = CATALOG.get(locale, CATALOG["zh-CN"]).get(key) or CATALOG["zh-CN"].get(key, key)
+    return text_in(current_locale(), key, **params)
+
+
+def text_in(locale: str | None, key: str, **params) -> str:
+    """A catalog text in a given language (a notice's recipient's, not the request's); Chinese
+    when the language or the key is missing in it."""
+    text = CATALOG.get(locale or "zh-CN", CATALOG["zh-CN"]).get(key) or CATALOG["zh-CN"].get(key, key)
     return text.format(**params) if params else text
 
 

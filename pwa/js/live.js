@@ -7,7 +7,6 @@
 // the list of tasks comes from IndexedDB and needs none of it).
 import { alertArrived, deliveryUpdated } from './alert-events.js';
 import { refreshPokedDirectories } from './directory.js';
-import { noticeArrived } from './notifications.js';
 import { onScopeChange, poke } from './sync-client.js';
 
 let socket = null;
@@ -44,7 +43,6 @@ function connect(io) {
   socket.on('disconnect', () => mark('off'));
   socket.on('sync:poke', () => poke());
   socket.on('directory:poke', (payload) => refreshPokedDirectories(payload?.buckets));
-  socket.on('notification:poke', () => noticeArrived());
   // An alert for me (issue 6): the banner shows it at once; its inbox record comes with a pull.
   socket.on('alert', (alert) => {
     alertArrived(alert);

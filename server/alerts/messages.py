@@ -18,6 +18,8 @@ MESSAGES = {
         "alerts.error.bad_token": "回执无效。",
         "notification.task_assigned.title": "新任务：{title}",
         "notification.task_assigned.body": "您有一项新任务，请及时处理。",
+        "notification.tasks_assigned.title": "{count} 项新任务：{title}",
+        "notification.tasks_assigned.body": "已一次派发给您 {count} 项任务，请在“我的任务”中查看并及时处理。",
     },
     "en": {
         "alerts.error.title_length": f"The title must not be empty and at most {TITLE_MAX} characters.",
@@ -34,6 +36,8 @@ MESSAGES = {
         "alerts.error.bad_token": "Invalid acknowledgement.",
         "notification.task_assigned.title": "New task: {title}",
         "notification.task_assigned.body": "You have a new task.",
+        "notification.tasks_assigned.title": "New tasks ({count}): {title}",
+        "notification.tasks_assigned.body": "{count} tasks were assigned to you at once; see My tasks.",
     },
 }
 

@@ -7,17 +7,20 @@ Rules, applied by escalate(now) with the task clock (server/tasks/clock.py) as `
   re-inspection, not for the company: it never escalates while responded.
 - Level 1 (community): an overdue order below level 1 gets overdue_at = its deadline (the instant
   it went overdue, the same whenever the job runs), escalation_level 1, escalated_at = now.
-  The admins of the compound's community get a notice, and so do the compound's red stewards
-  and the company's staff.
+  The admins of the compound's community get a notice (预警), and so do the compound's red
+  stewards and the company's staff.
 - Level 2 (street): once now ≥ deadline + INSPECTION_STREET_ESCALATION_HOURS (default 72), the
-  level becomes 2 and the admins of the street get a notice. A job that was not running for
-  days raises both levels in one run, with both notices.
+  level becomes 2 and the admins of the street get a notice (紧急). A job that was not running
+  for days raises both levels in one run, with both notices.
 - "The admins of a unit" are those assigned at that unit; when it has none, those of the
   nearest unit above that has some (an escalation never goes to nobody).
 
 The order's fields change through the sync engine as a server-made mutation (phones pull them
-and are poked); each escalation is audited, and each notice has a dedupe key
-"order:<id>:level:<n>" (per recipient), so re-running, or two runs at once, never notify twice.
+and are poked); each escalation is audited. Notices go through the one notification service
+(server/alerts/service.py): an entry in each recipient's synced inbox (PROTOCOL.md §13), in
+their language, category 整改结果, linking to the order, then a live `alert` event and Web Push
+after the commit. Each has the dedupe key "order:<id>:level:<n>" (per recipient), so
+re-running, or two runs at once, never notify twice.
 
 It runs by `redgrid inspections escalate` (cron, or by hand) and inside `redgrid serve` in a
 daemon thread every INSPECTION_ESCALATE_EVERY_MINUTES (default 5; 0 turns it off, as in tests).
@@ -33,10 +36,11 @@ from sqlalchemy import select
 from sync import Actor
 
 from server import periodic
+from server.alerts import service as alerts
 from server.audit.service import record as audit
 from server.auth.models import RoleAssignment
 from server.extensions import db
-from server.inspections import notifications
+from server.i18n import text_in
 from server.inspections.models import RectificationOrder
 from server.inspections.periods import LOCAL
 from server.inspections.plans import system_actor
@@ -48,6 +52,7 @@ from server.tasks.fields import iso
 log = logging.getLogger(__name__)
 ESCALATING = ("open", "reopened")
 CLIENT = "server:escalation"
+LEVELS = {1: "warning", 2: "urgent"}  # 预警 to the community, 紧急 to the street
 
 
 def target_level(order: RectificationOrder, now, street_hours: int) -> int:
@@ -84,18 +89,29 @@ def _people(role: str, column, scope_id) -> list[int]:
 
 
 def _notify_level(order: RectificationOrder, compound: Compound, level: int) -> list[int]:
-    """The notices of one escalation step; returns who got a new one."""
-    event = f"order:{order.id}:level:{level}"
-    link = f"#/orders/{order.id}"
+    """The notices of one escalation step (inbox entries, in the caller's transaction); returns
+    who got a new one."""
     # The deadline as people in Xuchang read it ("2026-11-29 08:45"), not as an instant for machines.
     params = {"compound": compound.name, "item": order.item_text[:60], "deadline": _aware(order.deadline_at).astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")}
-    data = {"order_id": order.id, "compound_id": compound.id, "level": level}
     unit_id = compound.community_id if level == 1 else (db.session.get(OrgUnit, compound.community_id).parent_id or compound.community_id)
-    notified = notifications.notify(admins_at_or_above(unit_id), f"order_escalated_{level}", event, link, data, **params)
+    notified = _send(admins_at_or_above(unit_id), f"order_escalated_{level}", order, compound, level, params)
     if level == 1:
         involved = _people("red_steward", RoleAssignment.compound_id, compound.id) + _people("property_staff", RoleAssignment.company_id, order.company_id)
-        notified += notifications.notify(involved, "order_overdue", event, link, data, **params)
+        notified += _send(involved, "order_overdue", order, compound, level, params)
     return notified
+
+
+def _send(user_ids: list[int], kind: str, order: RectificationOrder, compound: Compound, level: int, params: dict) -> list[int]:
+    """One notice of a kind per user, written in each one's language ("notification.<kind>.title"
+    and ".body"); the dedupe key names the step, so a user hears of it once whatever their roles."""
+    return alerts.notify(
+        user_ids, kind,
+        lambda locale: text_in(locale, f"notification.{kind}.title", **params),
+        lambda locale: text_in(locale, f"notification.{kind}.body", **params),
+        link=f"#/orders/{order.id}", level=LEVELS[level], category="rectification",
+        data={"order_id": order.id, "compound_id": compound.id, "level": level},
+        dedupe_key=f"order:{order.id}:level:{level}",
+    )
 
 
 def escalate(now=None, street_hours: int | None = None) -> dict:
@@ -133,8 +149,7 @@ def escalate(now=None, street_hours: int | None = None) -> dict:
             users = _notify_level(order, compound, step)
             notified |= set(users)
             audit("rectification.escalate", order_id=order.id, compound_id=compound.id, level=step, notified=users, at=iso(now))
-    writer.commit()
-    notifications.poke(notified)
+    writer.commit()  # the notification service pokes the inboxes and sends after this commit
     return {"escalated": escalated, "notified": len(notified)}
 
 

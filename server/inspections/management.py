@@ -1,6 +1,7 @@
-"""Managing inspections over HTTP: plans and their generator, random spot-check draws, in-app
-notifications, scorecards and their exports (the JSON API under /api); the printable
-inspection report (an HTML page); and the `redgrid inspections …` commands."""
+"""Managing inspections over HTTP: plans and their generator, random spot-check draws,
+scorecards and their exports (the JSON API under /api); the printable inspection report (an
+HTML page); and the `redgrid inspections …` commands. Escalation notices are inbox entries
+(server/alerts), not an API of their own."""
 import io
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,7 +15,7 @@ from flask_smorest import Blueprint
 
 from server.api import page_of
 from server.i18n import _, current_locale
-from server.inspections import draws, escalation, exports, notifications, plans, scorecards, service
+from server.inspections import draws, escalation, exports, plans, scorecards, service
 from server.inspections.management_schemas import (
     CompanyCardSchema,
     CompoundCardSchema,
@@ -23,12 +24,8 @@ from server.inspections.management_schemas import (
     DrawSchema,
     DrawVerifySchema,
     GenerateResultSchema,
-    MarkedSchema,
-    MarkReadSchema,
     MonthArgsSchema,
     MyScorecardsSchema,
-    NotificationArgsSchema,
-    NotificationPageSchema,
     PlanListArgsSchema,
     PlanSchema,
     PlanUpdateSchema,
@@ -38,7 +35,7 @@ from server.inspections.management_schemas import (
 from server.inspections.periods import LOCAL
 from server.tasks import clock
 
-blp = Blueprint("inspection_management", __name__, url_prefix="/api", description="Inspection plans, spot checks, notifications, scorecards")
+blp = Blueprint("inspection_management", __name__, url_prefix="/api", description="Inspection plans, spot checks, scorecards")
 pages = PageBlueprint("inspection_pages", __name__, template_folder="pages", static_folder=None)
 PAGES = Path(__file__).resolve().parent / "pages"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -126,27 +123,6 @@ def _draw_view(row, inspections: bool = True) -> dict:
     if inspections:
         view["inspections"] = draws.draw_inspections(row)
     return view
-
-
-# --- notifications -------------------------------------------------------------------------------
-
-
-@blp.route("/notifications", methods=["GET"])
-@login_required
-@blp.arguments(NotificationArgsSchema, location="query")
-@blp.response(200, NotificationPageSchema)
-def my_notifications(args):
-    """My in-app notifications, unread first, then newest first, with the unread count."""
-    return notifications.list_mine(current_user, **args)
-
-
-@blp.route("/notifications/read", methods=["POST"])
-@login_required
-@blp.arguments(MarkReadSchema)
-@blp.response(200, MarkedSchema)
-def mark_read(data):
-    """Mark notifications of mine read: the ids given, or all of them."""
-    return {"marked": notifications.mark_read(current_user, data.get("ids"))}
 
 
 # --- scorecards ----------------------------------------------------------------------------------

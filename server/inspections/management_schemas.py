@@ -1,9 +1,9 @@
 """Shapes of the inspection management endpoints (server/inspections/management.py): plans,
-spot-check draws, notifications and scorecards."""
+spot-check draws and scorecards."""
 import marshmallow as ma
 from marshmallow import validate
 
-from server.api import PageArgsSchema, page_of
+from server.api import PageArgsSchema
 from server.inspections.models import PLAN_PERIODS
 from server.tasks.fields import UtcDateTime
 
@@ -100,36 +100,6 @@ class DrawVerifySchema(ma.Schema):
 
 class DrawListArgsSchema(PageArgsSchema):
     org_unit_id = _id(strict=False)
-
-
-# --- notifications -------------------------------------------------------------------------------
-
-
-class NotificationSchema(ma.Schema):
-    id = ma.fields.Integer()
-    kind = ma.fields.String()
-    title = ma.fields.String()
-    body = ma.fields.String(allow_none=True)
-    link = ma.fields.String(allow_none=True)
-    data = ma.fields.Dict(allow_none=True)
-    created_at = UtcDateTime()
-    read_at = UtcDateTime(allow_none=True)
-
-
-class NotificationPageSchema(page_of(NotificationSchema)):
-    unread = ma.fields.Integer()
-
-
-class NotificationArgsSchema(PageArgsSchema):
-    unread_only = ma.fields.Boolean(load_default=False)
-
-
-class MarkReadSchema(ma.Schema):
-    ids = ma.fields.List(_id(), validate=validate.Length(min=1, max=500), metadata={"description": "omit: all of mine"})
-
-
-class MarkedSchema(ma.Schema):
-    marked = ma.fields.Integer()
 
 
 # --- scorecards ----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Red steward inspections of property services (DESIGN.md S2; issue 5): checklist templates
-(versioned), periodic plans, random spot-check draws, inspections, rectification orders (整改单),
-and the in-app notifications that escalation writes until the alerts issue brings its
-notification service.
+(versioned), periodic plans, random spot-check draws, inspections and rectification orders (整改单).
+Their notices (an order overdue, escalated) are inbox entries of the notification service
+(server/alerts/service.py).
 
 Inspections and rectification orders are synced entities (sync/PROTOCOL.md §12): every column
 that syncs is a field of the entity; `version`, `field_versions`, `field_writers` and `deleted`
@@ -186,23 +186,3 @@ class RectificationOrder(SyncedMixin, db.Model):
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     history: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class Notification(db.Model):
-    """An in-app notice to one user (an order overdue, escalated, answered …). The alerts issue
-    (notification service, Web Push, synced inbox) takes these over; until then they are listed by
-    GET /api/notifications."""
-
-    __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_created", "user_id", "created_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    kind: Mapped[str] = mapped_column(String(40))
-    title: Mapped[str] = mapped_column(String(120))
-    body: Mapped[str | None] = mapped_column(String(1000))
-    link: Mapped[str | None] = mapped_column(String(200))  # a PWA address, "#/orders/<id>"
-    data: Mapped[dict | None] = mapped_column(JSON)
-    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)  # one per event, even if re-run
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

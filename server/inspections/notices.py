@@ -16,7 +16,7 @@ Overdue and escalated orders are escalation.py's. Every notice has a dedupe key 
 from server.alerts.audience import Targeting, resolve
 from server.alerts.service import notify
 from server.extensions import db
-from server.inspections.notifications import text_in
+from server.i18n import text_in
 from server.org.models import Compound
 
 CATEGORY = "rectification"

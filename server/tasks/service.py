@@ -11,7 +11,7 @@ from server import authz
 from server.audit.service import record as audit
 from server.errors import Forbidden, Invalid, NotFound
 from server.extensions import db
-from server.i18n import _
+from server.i18n import _, text_in
 from server.org.models import Building, Compound, GridCoverage, OrgUnit
 from server.sync.writer import Writer, mutation, raise_refusal
 from server.tasks import places, templates
@@ -96,7 +96,6 @@ def _notify_assignee(task_id: str) -> None:
     """The task's worker hears of it (inbox, live, Web Push) after the commit; once per
     (task, worker): a task given back to a worker does not notify them twice."""
     from server.alerts.service import notify
-    from server.inspections.notifications import text_in
 
     task = db.session.get(Task, task_id)
     if task is None or task.assignee_id is None:
@@ -220,8 +219,32 @@ def bulk_create(user, data: dict) -> dict:
         "task.bulk_create", actor=user, batch_id=batch_id, org_unit_id=unit.id, target_kind=data["target_kind"],
         created=summary["created"], unassigned=summary["unassigned"], skipped=len(skipped),
     )
+    _notify_workers(batch_id, data, [fields for _, fields in planned])
     writer.commit()
     return summary
+
+
+def _notify_workers(batch_id: str, data: dict, tasks: list[dict]) -> None:
+    """Each worker given tasks by a bulk creation hears of it once, "N 项新任务：<title>" (one
+    inbox entry per worker, not one per task: 5,000 tasks must not become 5,000 notices), in
+    their language, after the commit. The title is the admin's without "{target}"."""
+    from server.alerts.service import notify
+
+    titles: dict[int, list[str]] = {}
+    for fields in tasks:
+        if fields.get("assignee_id") is not None:
+            titles.setdefault(fields["assignee_id"], []).append(fields["title"])
+    common = " ".join(data["title"].replace("{target}", " ").split())
+    # Workers whose notice reads the same are sent together: a few calls, not one per worker.
+    alike: dict[tuple[int, str], list[int]] = {}
+    for worker, theirs in titles.items():
+        alike.setdefault((len(theirs), common or theirs[0]), []).append(worker)
+    level = "urgent" if data.get("priority") == "urgent" else "notice"
+    for (count, title), workers in alike.items():
+        notify(workers, "tasks_assigned",
+               lambda locale, count=count, title=title: text_in(locale, "notification.tasks_assigned.title", count=count, title=title),
+               lambda locale, count=count: text_in(locale, "notification.tasks_assigned.body", count=count),
+               "#/", level, "other", {"batch_id": batch_id, "count": count}, dedupe_key=f"tasks:{batch_id}:assigned")
 
 
 def _bulk_plan(user, data: dict) -> tuple[OrgUnit, list[tuple[places.Place, dict]], list[dict]]:

@@ -99,7 +99,7 @@ def test_the_scorecard_shows_a_submitted_inspection_and_downloads_the_workbook(l
     assert report.ok and "河西小区" in report.text() and "分类桶缺盖" in report.text()
 
 
-def test_an_overdue_order_reaches_the_community_admin_as_a_notice(live_server, app, desk, desk_page, db, iw):
+def test_an_overdue_order_reaches_the_community_admin_in_the_inbox(live_server, app, desk, desk_page, db, iw):
     from datetime import timedelta
 
     from server.inspections.escalation import escalate
@@ -113,22 +113,33 @@ def test_an_overdue_order_reaches_the_community_admin_as_a_notice(live_server, a
     submit(steward, start(steward, iw.hexi_xiaoqu, iw.template_id), answers=answers(results, photos={"fire.exits": [photo_sha]}, notes={"fire.exits": "二号楼消防通道堆放杂物"}))
     order = db.session.scalars(select(RectificationOrder)).one()
     page = desk_page
+    api_calls = []
+    page.on("request", lambda request: api_calls.append(request.url) if "/api/notifications" in request.url else None)
     admin_signs_in(page, live_server)
     assert page.get_by_test_id("notifications-unread").is_hidden()
     wait_until(page, "document.documentElement.dataset.live === 'on'")
     with app.app_context():  # a day later, while the admin's home is open: the count appears without a reload
         counts = escalate(now=clock.now() + timedelta(hours=25))
-    assert counts, counts
-    wait_until(page, "document.querySelector('[data-testid=notifications-unread]') && !document.querySelector('[data-testid=notifications-unread]').hidden")
+    assert counts["escalated"] == 1, counts
+    wait_until(page, "document.querySelector('[data-testid=notifications-unread]')?.textContent === '1'")
+    shoot(page, "home-escalation")
     page.get_by_test_id("notifications-open").click()
-    notice = page.get_by_test_id("notice").first
-    notice.wait_for()
-    assert notice.get_attribute("data-unread") == "true"
-    assert "河西小区" in notice.inner_text() and "消防通道" in notice.inner_text(), notice.inner_text()
-    assert "T" not in notice.locator(".notice__body").inner_text().split("（")[1][:12], "the deadline in Xuchang time, not an ISO instant"
-    shoot(page, "notices")
-    page.get_by_test_id("notifications-read-all").click()
-    wait_until(page, "document.querySelector('[data-testid=notice]').dataset.unread === 'false'")
+    row = page.get_by_test_id("inbox-row").first
+    row.wait_for()
+    assert row.get_attribute("data-unread") == "true" and row.get_attribute("data-category") == "rectification"
+    assert row.get_by_test_id("alert-level").get_attribute("data-level") == "warning"
+    text = row.inner_text()
+    assert "逾期整改单上报社区：河西小区" in text and "消防通道" in text and "整改结果" in text, text
+    assert "T" not in row.locator(".inbox-row__body").inner_text().split("（")[1][:12], "the deadline in Xuchang time, not an ISO instant"
+    shoot(page, "inbox-escalation")
+    # Opening it marks it read (synced later) and leads to the order.
+    row.click()
+    page.get_by_test_id("alert-detail").wait_for()
+    assert page.get_by_test_id("alert-link").get_attribute("href") == f"#/orders/{order.id}"
+    wait_until(page, "document.querySelector('[data-testid=alert-read]')?.dataset.read === 'true'")
+    page.get_by_test_id("alert-back").click()
+    wait_until(page, "document.querySelector('[data-testid=inbox-row]')?.dataset.unread === 'false'")
+    assert api_calls == [], "the inbox and home's count come from IndexedDB, not GET /api/notifications"
     db.session.expire_all()
     assert db.session.get(RectificationOrder, order.id).escalation_level >= 1
 

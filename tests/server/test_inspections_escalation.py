@@ -1,21 +1,25 @@
 """Overdue rectification orders escalate to the community, then to the street, with the
 controllable clock (no sleeping): the order's fields change through the sync engine, every
-step is audited, and each recipient gets one in-app notice however often the job runs."""
+step is audited, and each recipient gets one entry in their synced inbox (the notification
+service, PROTOCOL.md §13), in their language, however often the job runs."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from server import periodic
+from server.alerts.models import InboxEntry
 from server.audit.models import AuditEntry
 from server.extensions import db
 from server.inspections import escalation
-from server.inspections.models import Notification, RectificationOrder
+from server.inspections.models import RectificationOrder
 from server.tasks import clock
 from tests.conftest import AuthActions
 from tests.factories import user
 from tests.server.inspections_support import (
     DIHAO_ADMIN,
+    DIHAO_RESIDENT,
     DIHAO_STEWARD,
+    HEXI_ADMIN,
     YUANHANG_STAFF,
     answers,
     iw,  # noqa: F401 (fixture)
@@ -55,9 +59,19 @@ def order(app, order_id) -> RectificationOrder:
         return row
 
 
+ESCALATION_KINDS = ("order_overdue", "order_escalated_1", "order_escalated_2")
+
+
 def notices(app) -> list[tuple[int, str]]:
+    """(recipient, kind) of every escalation's inbox entry, sorted (the orders' own notices,
+    server/inspections/notices.py, are tested in test_inspections_notices.py)."""
     with app.app_context():
-        return sorted(db.session.execute(db.select(Notification.user_id, Notification.kind)).all())
+        return sorted(db.session.execute(db.select(InboxEntry.user_id, InboxEntry.kind).where(InboxEntry.kind.in_(ESCALATION_KINDS))).all())
+
+
+def inbox_of(auth) -> list[dict]:
+    """The escalation notices a user's phone pulls."""
+    return [c["data"] for c in pull_all(auth) if c["entity"] == "inbox" and c["data"]["kind"] in ESCALATION_KINDS]
 
 
 def test_nothing_escalates_before_the_deadline(app, orders):
@@ -131,24 +145,33 @@ def test_a_responded_order_waits_for_the_steward_and_a_reopened_one_escalates_ag
     assert order(app, ids["env.bins"]).escalation_level == 1
 
 
-def test_notifications_are_mine_unread_first_and_marked_read(app, iw, orders):
+def test_each_recipient_pulls_their_notice_into_the_inbox_and_nobody_else_gets_one(app, iw, orders):
     ids, deadline = orders
     run(app, deadline + timedelta(hours=1))
-    admin = signed_in(app, DIHAO_ADMIN)
-    page = admin.send("GET", "/api/notifications?per_page=1").get_json()
-    assert (page["total"], page["unread"], len(page["items"])) == (2, 2, 1)
-    first = page["items"][0]
-    assert first["kind"] == "order_escalated_1" and "帝豪花园" in first["title"] and first["link"].startswith("#/orders/")
-    marked = admin.send("POST", "/api/notifications/read", json={"ids": [first["id"]]})
-    assert marked.status_code == 200 and marked.get_json() == {"marked": 1}
-    listed = admin.send("GET", "/api/notifications").get_json()
-    assert listed["unread"] == 1 and listed["items"][0]["read_at"] is None and listed["items"][1]["id"] == first["id"]
-    # Another user's notice is not found; nobody else's list shows mine.
-    staff = signed_in(app, YUANHANG_STAFF)
-    assert staff.send("POST", "/api/notifications/read", json={"ids": [first["id"]]}).status_code == 404
-    assert all(n["id"] != first["id"] for n in staff.send("GET", "/api/notifications").get_json()["items"])
-    assert staff.send("POST", "/api/notifications/read", json={}).get_json() == {"marked": 2}
-    assert staff.send("GET", "/api/notifications?unread_only=true").get_json()["total"] == 0
+    admin = inbox_of(signed_in(app, DIHAO_ADMIN))
+    assert sorted(e["data"]["order_id"] for e in admin) == sorted(ids.values())
+    entry = next(e for e in admin if e["data"]["order_id"] == ids["env.bins"])
+    assert entry["user_id"] == iw.dihao_admin and entry["kind"] == "order_escalated_1"
+    assert (entry["level"], entry["category"], entry["link"]) == ("warning", "rectification", f"#/orders/{ids['env.bins']}")
+    assert entry["title"] == "逾期整改单上报社区：帝豪花园"
+    local = deadline.astimezone(escalation.LOCAL).strftime("%Y-%m-%d %H:%M")  # Xuchang time, not an ISO instant
+    assert f"（{local}）" in entry["body"] and "请督促物业服务企业整改" in entry["body"]
+    assert entry["dedupe_key"] == f"order:{ids['env.bins']}:level:1:{iw.dihao_admin}" and entry.get("read_at") is None
+    staff = inbox_of(signed_in(app, YUANHANG_STAFF))
+    assert {(e["user_id"], e["kind"], e["title"]) for e in staff} == {(iw.staff, "order_overdue", "整改单已逾期：帝豪花园")}
+    assert len(staff) == 2
+    # The compound's resident and another community's admin hear nothing; the table of owners says so too.
+    assert inbox_of(signed_in(app, DIHAO_RESIDENT)) == [] and inbox_of(signed_in(app, HEXI_ADMIN)) == []
+    assert {u for u, _ in notices(app)} == {iw.dihao_admin, iw.dihao_steward, iw.staff}
+
+
+def test_a_street_escalation_is_urgent(app, iw, orders):
+    ids, deadline = orders
+    run(app, deadline + timedelta(hours=72))
+    with app.app_context():
+        street = db.session.scalars(db.select(InboxEntry).where(InboxEntry.kind == "order_escalated_2")).all()
+        assert {(e.user_id, e.level, e.category) for e in street} == {(iw.root_admin, "urgent", "rectification")}
+        assert street[0].title == "逾期整改单上报街道：帝豪花园"
 
 
 def test_notices_are_written_in_the_recipients_language(app, iw, orders):
@@ -159,8 +182,9 @@ def test_notices_are_written_in_the_recipients_language(app, iw, orders):
         db.session.get(User, iw.staff).locale = "en"
         db.session.commit()
     run(app, deadline + timedelta(hours=1))
-    staff = signed_in(app, YUANHANG_STAFF)
-    assert staff.send("GET", "/api/notifications").get_json()["items"][0]["title"].startswith("Rectification overdue")
+    (english, _) = inbox_of(signed_in(app, YUANHANG_STAFF))
+    assert english["title"] == "Rectification overdue: 帝豪花园" and "is past its deadline" in english["body"]
+    assert all(e["title"].startswith("逾期整改单上报社区") for e in inbox_of(signed_in(app, DIHAO_ADMIN)))
 
 
 def test_the_cli_escalates(app, iw, orders):
@@ -202,17 +226,20 @@ def test_escalation_after_submission_in_the_past_uses_the_set_clock(app, iw):
     assert run(app, at + timedelta(hours=73))["escalated"] == 1
 
 
-def test_recipients_online_are_poked_after_the_commit(app, iw, orders):
+def test_recipients_online_hear_of_it_after_the_commit(app, iw, orders):
     from server.extensions import socketio
 
     ids, deadline = orders
-    admin, resident = signed_in(app, DIHAO_ADMIN), signed_in(app, "13800000007")
+    admin, resident = signed_in(app, DIHAO_ADMIN), signed_in(app, DIHAO_RESIDENT)
     sockets = [socketio.test_client(app, flask_test_client=auth.client) for auth in (admin, resident)]
     for socket in sockets:
         socket.get_received()
     run(app, deadline + timedelta(hours=1))
-    heard = [[e["args"][0]["buckets"] for e in socket.get_received() if e["name"] == "notification:poke"] for socket in sockets]
-    assert any(f"user:{iw.dihao_admin}" in buckets for buckets in heard[0])
-    assert heard[1] == []  # a resident of the compound is not told
+    heard = [socket.get_received() for socket in sockets]
+    # The inbox's bucket is poked (the phone pulls the entry) and each new entry comes as `alert`.
+    assert any(f"user:{iw.dihao_admin}" in e["args"][0]["buckets"] for e in heard[0] if e["name"] == "sync:poke")
+    assert sorted(e["args"][0]["kind"] for e in heard[0] if e["name"] == "alert") == ["order_escalated_1"] * 2
+    assert [e for e in heard[1] if e["name"] == "alert"] == []  # a resident of the compound is not told
+    assert not any(f"user:{iw.dihao_admin}" in e["args"][0].get("buckets", []) for e in heard[1] if e["name"] == "sync:poke")
     for socket in sockets:
         socket.disconnect()

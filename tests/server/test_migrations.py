@@ -39,6 +39,22 @@ def test_upgrade_matches_the_models_and_downgrade_removes_everything(fresh_app):
     assert _tables() == set(db.metadata.tables)
 
 
+def test_0008_drops_the_notifications_table_and_its_downgrade_makes_it_again(fresh_app):
+    upgrade()
+    assert "notifications" not in _tables()
+    downgrade(revision="0007")
+    made = inspect(db.engine)
+    assert {c["name"] for c in made.get_columns("notifications")} == {
+        "id", "user_id", "kind", "title", "body", "link", "data", "dedupe_key", "created_at", "read_at",
+    }
+    assert [(i["name"], i["column_names"]) for i in made.get_indexes("notifications") if i["name"] == "ix_notifications_user_created"] == [
+        ("ix_notifications_user_created", ["user_id", "created_at"]),
+    ]
+    assert [u["column_names"] for u in made.get_unique_constraints("notifications")] == [["dedupe_key"]]
+    upgrade()
+    assert "notifications" not in _tables()
+
+
 def test_audit_log_is_append_only_in_the_database(fresh_app):
     upgrade()
     with db.engine.begin() as conn:

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
+from server.alerts.models import InboxEntry
 from server.audit.models import AuditEntry
 from server.extensions import socketio
 from server.sync.models import SyncLogEntry
@@ -255,11 +256,47 @@ def test_bulk_creates_one_task_per_building_each_for_its_grids_worker(app, admin
     rows = db.session.execute(select(SyncLogEntry.record_id, func.count()).where(SyncLogEntry.entity == "task").group_by(SyncLogEntry.record_id)).all()
     assert sorted(n for _, n in rows) == [6, 6, 6]
     # Each worker pulls their own grid's tasks only, and was poked after the commit.
-    assert sorted(c["data"]["target_id"] for c in pull_all(signed_in(app, WORKER_A))) == [world.b_hexi1, world.b_hexi2]
-    assert [c["data"]["target_id"] for c in pull_all(signed_in(app, WORKER_B))] == [world.b_wenfeng1]
+    assert sorted(c["data"]["target_id"] for c in pull_all(signed_in(app, WORKER_A)) if c["entity"] == "task") == [world.b_hexi1, world.b_hexi2]
+    assert [c["data"]["target_id"] for c in pull_all(signed_in(app, WORKER_B)) if c["entity"] == "task"] == [world.b_wenfeng1]
     assert any(event["name"] == "sync:poke" and f"grid:{world.g1}" in event["args"][0]["buckets"] for event in sockets.get_received())
     (entry,) = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "task.bulk_create"))
     assert entry.details["created"] == 3 and entry.details["batch_id"] == result["batch_id"]
+
+
+def inbox_of(auth) -> list[dict]:
+    return [c["data"] for c in pull_all(auth) if c["entity"] == "inbox"]
+
+
+def test_bulk_tells_each_worker_once_per_run_how_many_tasks_they_got(app, admin, world, db):
+    from server.auth.models import User
+    from server.tasks import service
+
+    db.session.get(User, world.worker_b).locale = "en"
+    db.session.commit()
+    worker_a, worker_b = signed_in(app, WORKER_A), signed_in(app, WORKER_B)
+    live = socketio.test_client(app, flask_test_client=worker_a.client)
+    live.get_received()
+    bulk = {"org_unit_id": world.hexi, "target_kind": "building", "type": "hazard", "title": "{target} 消防器材检查", "priority": "urgent"}
+    first = admin.send("POST", "/api/tasks/bulk", json=bulk).get_json()
+    # 甲 got two tasks, 乙 one: one notice each (in their language), not one per task.
+    (mine,) = inbox_of(worker_a)
+    assert (mine["kind"], mine["title"], mine["level"], mine["link"]) == ("tasks_assigned", "2 项新任务：消防器材检查", "urgent", "#/")
+    assert "2 项任务" in mine["body"] and mine["data"] == {"batch_id": first["batch_id"], "count": 2}
+    (theirs,) = inbox_of(worker_b)
+    assert (theirs["title"], theirs["data"]["count"]) == ("New tasks (1): 消防器材检查", 1)
+    assert [e["args"][0]["title"] for e in live.get_received() if e["name"] == "alert"] == ["2 项新任务：消防器材检查"]
+    # Nobody else hears of it: not the admin, nor anyone without tasks in the run.
+    assert inbox_of(admin) == []
+    assert sorted(db.session.scalars(select(InboxEntry.user_id))) == sorted([world.worker_a, world.worker_b])
+    # The same run told again (a retried job) adds nothing; the next run is news.
+    with app.app_context():
+        service._notify_workers(first["batch_id"], bulk, [{"assignee_id": world.worker_a, "title": "x"}] * 2)
+        db.session.commit()
+    assert len(inbox_of(worker_a)) == 1
+    second = admin.send("POST", "/api/tasks/bulk", json={**bulk, "org_unit_id": world.g2, "title": "复查{target}"}).get_json()
+    assert second["created"] == 1
+    assert sorted(e["title"] for e in inbox_of(worker_b)) == ["New tasks (1): 复查", "New tasks (1): 消防器材检查"]
+    assert len(inbox_of(worker_a)) == 1
 
 
 def test_bulk_per_grid_says_which_grids_have_no_worker(app, world):

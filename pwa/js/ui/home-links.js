@@ -1,11 +1,8 @@
 // The home screen's links to screens loaded on first use (ui/routes.js): kept apart from those
 // screens so that drawing home does not load them.
 import { t } from '../i18n.js';
-import { isOnline } from '../net.js';
-import { countUnread as countInboxUnread } from '../alerts.js';
-import { onAlertArrived } from '../alert-events.js';
+import { countUnread } from '../alerts.js';
 import { loadInbox } from '../inbox-data.js';
-import { countUnread, onNoticeArrived } from '../notifications.js';
 import { myGrids } from '../places.js';
 import { h } from './dom.js';
 import { watchLocalData } from './watch.js';
@@ -24,29 +21,20 @@ export function directoryLink({ me }) {
 }
 
 /**
- * 消息, with the unread count: my inbox entries from IndexedDB (offline too) plus, online, the
- * server's notices of issue 5. For every signed-in user.
+ * 消息, with the unread count of my inbox: synced `inbox` records in IndexedDB (every notice the
+ * server sends me, PROTOCOL.md §13), so drawing home asks the network nothing and works offline.
+ * A notice arriving while home is open (a poke, then a pull) redraws the count. For every
+ * signed-in user.
  */
 export function notificationsLink() {
   const badge = h('span', { class: 'count count--alert', 'data-testid': 'notifications-unread', hidden: true });
-  let notices = 0;
   const draw = async () => {
-    const count = countInboxUnread(await loadInbox()) + notices;
+    const count = countUnread(await loadInbox());
     badge.textContent = String(count);
     badge.hidden = !count;
   };
-  const refresh = () => {
-    draw().catch(() => {});
-    if (!isOnline()) return;
-    countUnread().then((count) => {
-      notices = count;
-      return draw();
-    }, () => {});
-  };
-  refresh();
-  // A notice written or an alert arriving while home is open: the count changes without a reload.
   const link = linkCard({ href: '#/inbox', testid: 'notifications-open', title: t('alerts.inbox.title'), about: t('alerts.inbox.about'), badge });
-  const stops = [onNoticeArrived(refresh), onAlertArrived(refresh)];
-  watchLocalData(link, () => (badge.isConnected ? draw() : stops.forEach((stop) => stop())));
+  draw().catch(() => {});
+  watchLocalData(link, draw);
   return link;
 }

@@ -82,7 +82,7 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
     h('h1', { class: 'screen__title', tabindex: '-1', text: t('home.greeting', { name: user.display_name || user.phone }) }),
     syncPanel(),
     pushCard(), // 开启消息提醒: asked from a tap, after sign-in (issue 6)
-    notificationsLink(), // 消息: alerts (offline too) and the server's notices
+    notificationsLink(), // 消息: every notice, from the synced inbox (offline too)
     directoryLink({ me }), // 网格名册, for grid workers only
     workSection({ me }), // a grid worker's tasks and reports; nothing for other roles
     adminSection({ me }), // 任务管理 and 问题上报 for admins; nothing for other roles

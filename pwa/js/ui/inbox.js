@@ -1,12 +1,12 @@
 // 消息 (#/inbox, issue 6): my alerts from IndexedDB (synced `inbox` records), unread first,
 // filtered by category, readable with no signal; an entry's page (#/inbox/<id>) marks it read
-// (an outbox edit of read_at that syncs later). Below, the server's notices of issue 5.
+// (an outbox edit of read_at that syncs later). Every notice the server sends lands here: an
+// alert, an overdue or escalated rectification order, new tasks (PROTOCOL.md §13).
 import { categoriesOf, filterInbox, inboxPath, isExpired, isUnread } from '../alerts.js';
 import { loadInbox, loadInboxEntry, markEntryRead } from '../inbox-data.js';
 import { t } from '../i18n.js';
 import { h } from './dom.js';
 import { dateTime, codeLabel } from './format.js';
-import { noticesSection } from './notifications.js';
 import { watchLocalData } from './watch.js';
 
 const view = { category: 'all' }; // kept while the app is open: back from an entry, same filter
@@ -24,7 +24,7 @@ function entryRow(entry) {
     h('a', { class: `card inbox-row${unread ? ' inbox-row--unread' : ''}`, href: `#${inboxPath(entry.id)}`,
       'data-testid': 'inbox-row', 'data-id': entry.id, 'data-unread': String(unread), 'data-category': entry.category },
     h('span', { class: 'inbox-row__head' },
-      unread ? h('span', { class: 'dot', 'aria-label': t('notices.unread') }) : null,
+      unread ? h('span', { class: 'dot', 'aria-label': t('alerts.unread') }) : null,
       levelChip(entry.level),
       h('span', { class: 'tag', text: alertCategoryLabel(entry.category) }),
       isExpired(entry) ? h('span', { class: 'tag tag--muted', text: t('alerts.expired') }) : null),
@@ -53,7 +53,7 @@ export function inboxScreen() {
     h('a', { class: 'back', href: '#/', text: t('form.back_home') }),
     h('h1', { class: 'screen__title', tabindex: '-1', text: t('alerts.inbox.title') }),
     h('a', { class: 'link-small', href: '#/settings/notifications', 'data-testid': 'settings-open', text: t('alerts.settings.open') }),
-    body, noticesSection());
+    body);
 
   async function draw() {
     const entries = await loadInbox();

@@ -16,7 +16,8 @@ const ROUTES = [
   { pattern: /^\/inspections\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./inspection.js'), 'inspectionScreen') },
   { pattern: /^\/orders\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./order.js'), 'orderScreen') },
   { pattern: /^\/directory$/, names: [], screen: lazyScreen(() => import('./directory.js'), 'directoryScreen') },
-  // 消息 (issue 6): the inbox, an alert, this device's push settings; #/notifications is issue 5's address.
+  // 消息 (issue 6): the inbox, an alert, this device's push settings; #/notifications, issue 5's
+  // address of its notices, opens the inbox that holds them now.
   { pattern: /^\/(?:inbox|notifications)$/, names: [], screen: lazyScreen(() => import('./inbox.js'), 'inboxScreen') },
   { pattern: /^\/inbox\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./inbox.js'), 'inboxEntryScreen') },
   { pattern: /^\/settings\/notifications$/, names: [], screen: lazyScreen(() => import('./settings-notifications.js'), 'notificationSettingsScreen') },
