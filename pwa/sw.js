@@ -131,7 +131,57 @@ function withTimeout(promise, ms) {
 const ACK_URL = '/api/alerts/ack';
 const SUBSCRIPTION_CHANGE_URL = '/api/push/subscriptions/change';
 const VAPID_KEY_URL = '/api/push/vapid-public-key';
-const CSRF_URL = '/api/csrf';
+const ACK_SYNC_TAG = 'redgrid-acks';
+// An ack kept this long is dropped unsent: the alert's counts were read long ago.
+const ACK_KEEP_MS = 14 * 24 * 3600e3;
+// 'online' may come a moment before requests get through (and in Chromium the worker's network
+// can follow the page's): tries after the page's message, before leaving it to Background Sync.
+const ACK_RETRY_DELAYS_MS = [1000, 4000, 10000];
+
+// --- the worker's own IndexedDB ---
+// Kept across the worker's restarts: acks the server has not taken yet (`acks`, key seq, in the
+// order they happened), and this device's subscription as the page registered it (`kv`
+// 'subscription': {endpoint, auth}), for a pushsubscriptionchange without oldSubscription.
+// A database of its own, not js/db.js's 'redgrid': this worker is a plain script (no bundler, no
+// idb), and a worker of one release often runs beside a page of another, so one shared database
+// would have them fight over its version (the newer open blocks, the older fails with
+// VersionError). The page's data is never touched here, so nothing of it needs migrating.
+const WORKER_DB = 'redgrid-sw';
+const WORKER_DB_VERSION = 1;
+let workerDb = null;
+
+function openWorkerDb() {
+  workerDb ??= new Promise((resolve, reject) => {
+    const request = indexedDB.open(WORKER_DB, WORKER_DB_VERSION);
+    // Each step upgrades from the one before (add `if (event.oldVersion < 2)`, never edit a step).
+    request.onupgradeneeded = (event) => {
+      if (event.oldVersion < 1) {
+        request.result.createObjectStore('acks', { keyPath: 'seq', autoIncrement: true });
+        request.result.createObjectStore('kv');
+      }
+    };
+    request.onsuccess = () => {
+      const db = request.result;
+      db.onversionchange = () => { db.close(); workerDb = null; }; // a newer worker upgrades
+      db.onclose = () => { workerDb = null; }; // storage cleared: reopen on next use
+      resolve(db);
+    };
+    request.onerror = () => { workerDb = null; reject(request.error); };
+  });
+  return workerDb;
+}
+
+/** fn(store)'s request's result, once its transaction has committed. */
+async function inStore(name, mode, fn) {
+  const db = await openWorkerDb();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(name, mode);
+    const request = fn(tx.objectStore(name));
+    tx.oncomplete = () => resolve(request?.result);
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('aborted'));
+  });
+}
 
 /** The push's JSON, or a plain-text body under the app's name (never a silent push). */
 function readPush(data) {
@@ -173,24 +223,102 @@ function notificationOf(payload) {
   };
 }
 
+// --- acks (PROTOCOL.md §13.3) ---
+// Every ack goes into the queue first and the queue is sent in order, so one that failed (no
+// signal in the stairwell) goes out before the next, with the time it happened. The queue is
+// sent again on the next push or click, on Background Sync where the browser has it, and when the
+// page starts or comes back online (its 'flush-acks' message, js/push.js).
+
 /**
  * Tells the server the push reached this device (delivered) or was tapped (clicked). No session
- * here: the delivery's token in the payload authenticates it. Best effort: offline, the count
- * stays "sent" (the inbox entry's read_at still syncs).
+ * here: the delivery's token in the payload authenticates it.
  */
 async function ack(data, state) {
   if (!data?.token) return;
+  // The endpoint tells the server which of the user's devices this is (several may have it).
+  const subscription = await self.registration.pushManager?.getSubscription?.().catch(() => null);
+  const entry = { token: data.token, state, at: new Date().toISOString(), endpoint: subscription?.endpoint ?? null, url: data.ackUrl ?? ACK_URL };
   try {
-    // The endpoint tells the server which of the user's devices this is (several may have it).
-    const subscription = await self.registration.pushManager?.getSubscription?.().catch(() => null);
-    await fetch(data.ackUrl ?? ACK_URL, {
+    await inStore('acks', 'readwrite', (store) => store.add(entry));
+  } catch {
+    await sendAck(entry); // no IndexedDB here (a private window): one try, nothing kept
+    return;
+  }
+  if (await flushAcks()) await registerAckSync();
+}
+
+/** 'done' (taken), 'drop' (refused for good: an unknown token, a bad body) or 'keep' (try later). */
+async function sendAck(entry) {
+  let response;
+  try {
+    response = await fetch(entry.url ?? ACK_URL, {
       method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ token: data.token, state, endpoint: subscription?.endpoint ?? null }),
+      body: JSON.stringify({ token: entry.token, state: entry.state, endpoint: entry.endpoint, at: entry.at }),
     });
   } catch {
-    // offline: nothing to do
+    return 'keep'; // offline
+  }
+  if (response.ok) return 'done';
+  return response.status === 408 || response.status === 429 || response.status >= 500 ? 'keep' : 'drop';
+}
+
+let flushing = Promise.resolve(0);
+
+/** Sends the kept acks, oldest first, stopping at the first to keep; resolves to how many are left. */
+function flushAcks() {
+  // One flush at a time (a push and the page's message may come together): each ack once.
+  flushing = flushing.catch(() => 0).then(flushOnce);
+  return flushing;
+}
+
+async function flushOnce() {
+  const entries = await inStore('acks', 'readonly', (store) => store.getAll());
+  for (const [i, entry] of entries.entries()) {
+    const stale = Date.now() - Date.parse(entry.at) > ACK_KEEP_MS;
+    if (!stale && (await sendAck(entry)) === 'keep') return entries.length - i;
+    await inStore('acks', 'readwrite', (store) => store.delete(entry.seq));
+  }
+  return 0;
+}
+
+/** Background Sync (Chromium): the browser wakes us when the network is back, page or not. */
+async function registerAckSync() {
+  try {
+    await self.registration.sync?.register(ACK_SYNC_TAG);
+  } catch {
+    // not allowed here: the next push or the page's start sends them
   }
 }
+
+async function flushAfterOnline() {
+  if (!(await flushAcks())) return;
+  for (const delay of ACK_RETRY_DELAYS_MS) {
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    if (!(await flushAcks())) return;
+  }
+  await registerAckSync();
+}
+
+self.addEventListener('sync', (event) => {
+  if (event.tag !== ACK_SYNC_TAG) return;
+  // Rejecting asks the browser to try again later (with its own back-off).
+  event.waitUntil(flushAcks().then((left) => {
+    if (left) throw new Error(`${left} ack(s) kept for later`);
+  }));
+});
+
+// The page (js/push.js): 'flush-acks' when it starts or comes back online; 'push-subscription'
+// {endpoint, auth} when it subscribed this device (null: turned off).
+self.addEventListener('message', (event) => {
+  const { type } = event.data ?? {};
+  if (type === 'flush-acks') {
+    event.waitUntil(flushAfterOnline());
+  } else if (type === 'push-subscription') {
+    const { subscription } = event.data;
+    const kept = subscription?.endpoint && subscription.auth ? { endpoint: subscription.endpoint, auth: subscription.auth } : null;
+    event.waitUntil(inStore('kv', 'readwrite', (store) => (kept ? store.put(kept, 'subscription') : store.delete('subscription'))));
+  }
+});
 
 self.addEventListener('push', (event) => {
   const payload = readPush(event.data);
@@ -225,25 +353,38 @@ self.addEventListener('notificationclick', (event) => {
 
 // The push service replaced (or dropped) our subscription: subscribe again with the same key and
 // tell the server old → new, or pushes would stop reaching this phone without anyone knowing.
+// No session here (it may have ended, and a worker has no CSRF token): the old subscription's
+// endpoint and auth secret, which only this browser knows, prove the change (PROTOCOL.md §13.4).
 self.addEventListener('pushsubscriptionchange', (event) => {
   event.waitUntil((async () => {
-    const old = event.oldSubscription ?? null;
+    const old = await oldSubscriptionOf(event.oldSubscription ?? null);
     let fresh = event.newSubscription ?? null;
     if (!fresh) {
-      let key = old?.options?.applicationServerKey ?? null;
+      let key = event.oldSubscription?.options?.applicationServerKey ?? null;
       if (!key) {
-        const response = await fetch(VAPID_KEY_URL, { credentials: 'same-origin' });
+        const response = await fetch(VAPID_KEY_URL, { credentials: 'omit' });
         key = (await response.json()).public_key;
       }
       fresh = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
     }
     if (!old) return; // nothing the server knows to replace; the app registers it at the next visit
     const json = fresh.toJSON();
-    // The session cookie signs us in; a write also needs the session's CSRF token (PROTOCOL.md §9).
-    const csrf = await (await fetch(CSRF_URL, { credentials: 'same-origin' })).json();
-    await fetch(SUBSCRIPTION_CHANGE_URL, {
-      method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrf.csrf_token },
-      body: JSON.stringify({ old_endpoint: old.endpoint, subscription: { endpoint: json.endpoint, keys: json.keys } }),
+    const response = await fetch(SUBSCRIPTION_CHANGE_URL, {
+      method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ old_endpoint: old.endpoint, old_auth: old.auth, subscription: { endpoint: json.endpoint, keys: json.keys } }),
     });
+    if (response.ok) await inStore('kv', 'readwrite', (store) => store.put({ endpoint: json.endpoint, auth: json.keys.auth }, 'subscription'));
   })());
 });
+
+/**
+ * {endpoint, auth} of the subscription the server knows: the event's old subscription, else (some
+ * browsers give none, or one without keys) what the page told us when it subscribed.
+ */
+async function oldSubscriptionOf(oldSubscription) {
+  const json = oldSubscription?.toJSON?.() ?? oldSubscription ?? {};
+  if (json.endpoint && json.keys?.auth) return { endpoint: json.endpoint, auth: json.keys.auth };
+  const kept = await inStore('kv', 'readonly', (store) => store.get('subscription')).catch(() => null);
+  if (!kept?.endpoint || !kept.auth) return null;
+  return !json.endpoint || json.endpoint === kept.endpoint ? kept : null;
+}

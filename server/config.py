@@ -74,6 +74,11 @@ class Config:
         # Full phone numbers per signed-in user: a worker taps a few a day; a loop harvesting
         # the directory's numbers stops here (and is audited, server/org/routes.py).
         self.PHONE_RATE_LIMIT = env_str("REDGRID_PHONE_RATE_LIMIT", "30 per minute")
+        # Push subscriptions: subscribe, categories, unsubscribe together, per signed-in user (a
+        # phone calls them a few times a day); pushsubscriptionchange per address (no session;
+        # rare, but a push service rotating its subscriptions wakes many phones behind one NAT).
+        self.PUSH_RATE_LIMIT = env_str("REDGRID_PUSH_RATE_LIMIT", "30 per minute")
+        self.PUSH_CHANGE_RATE_LIMIT = env_str("REDGRID_PUSH_CHANGE_RATE_LIMIT", "30 per minute")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         # The Redis pub/sub channel Socket.IO shares between processes (one per deployment).
         self.SOCKETIO_CHANNEL = env_str("REDGRID_SOCKETIO_CHANNEL", "redgrid-socketio")

@@ -6,6 +6,7 @@ import { getLocale, initI18n, onLocaleChange, setLocale, storedLocale } from './
 import { isOnline, onNetworkChange } from './net.js';
 import { refreshDirectories } from './directory.js';
 import { loadCachedMe, loadMe, saveLocale } from './session.js';
+import { greetServiceWorker } from './push.js';
 import { startLive, stopLive } from './live.js';
 import { poke, startSync, stopSync } from './sync-client.js';
 import { alertArrived } from './alert-events.js';
@@ -229,10 +230,16 @@ function listenToServiceWorker() {
   });
 }
 
+/** Best effort: a worker that misses the message sends its acks on the next push or sync. */
+function greetWorker() {
+  greetServiceWorker().catch((err) => console.warn('could not reach the service worker', err));
+}
+
 async function boot() {
   performance.mark('redgrid:boot');
   registerServiceWorker();
   listenToServiceWorker();
+  greetWorker(); // the push acks it kept offline go out now
   const cached = loadCachedMe(); // IndexedDB opens while the catalog loads
   await initI18n();
   performance.mark('redgrid:catalog');
@@ -246,6 +253,8 @@ async function boot() {
     if (online && signedIn() && current.props.stale) refreshHome();
     // Back online: bring the kept grid directories up to date (a 304 each when nothing changed).
     if (online && signedIn()) refreshDirectories(current.props.me, { prune: !current.props.stale });
+    // …and the push acks the service worker kept (Background Sync does it where the browser has it).
+    if (online) greetWorker();
   });
   trackHistory();
   window.addEventListener('hashchange', () => {

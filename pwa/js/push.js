@@ -73,6 +73,7 @@ export async function turnPushOn({ categories } = {}) {
   if (!subscription) subscription = await p.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlToBytes(key) });
   const saved = await post('/api/push/subscriptions', subscriptionBody(subscription, { categories, device_label: deviceLabel() }));
   await setCached(KEPT, { id: saved?.id ?? null, endpoint: subscription.toJSON?.().endpoint ?? subscription.endpoint, categories: saved?.categories ?? categories ?? null });
+  tellServiceWorker(workerCopy(subscription));
   return { state: 'subscribed' };
 }
 
@@ -85,6 +86,7 @@ export async function turnPushOff() {
   await request('DELETE', '/api/push/subscriptions', { endpoint: kept.endpoint });
   await subscription?.unsubscribe?.();
   await setCached(KEPT, null);
+  tellServiceWorker(null);
 }
 
 /** Which categories this device takes (null: all). */
@@ -93,6 +95,53 @@ export async function saveCategories(categories) {
   if (!kept?.endpoint) throw new Error('not subscribed');
   const saved = await patch('/api/push/subscriptions', { endpoint: kept.endpoint, categories });
   await setCached(KEPT, { ...kept, categories: saved?.categories ?? categories ?? null });
+}
+
+// --- the service worker's side (sw.js) ----------------------------------------------------------
+
+/**
+ * At start and back online: the worker sends the acks it kept while offline, and learns this
+ * device's subscription if it was registered before the worker kept one (an older release).
+ */
+export async function greetServiceWorker() {
+  tellServiceWorker(null, 'flush-acks');
+  const kept = await getCached(KEPT);
+  if (!kept?.endpoint) return;
+  const current = await provider().getSubscription().catch(() => null);
+  const copy = current ? workerCopy(current) : null;
+  if (!copy) return;
+  if (copy.endpoint !== kept.endpoint) await adoptChangedSubscription(current, kept);
+  tellServiceWorker(copy);
+}
+
+/**
+ * The browser replaced the subscription while no page was open (pushsubscriptionchange, sw.js):
+ * the server has the new one when the worker could tell it; else it is registered now, with this
+ * device's categories. Either way this page keeps the new endpoint (or it would show push as off).
+ */
+async function adoptChangedSubscription(current, kept) {
+  const endpoint = workerCopy(current).endpoint;
+  const known = ((await get('/api/push/subscriptions'))?.items ?? []).find((s) => s.endpoint === endpoint);
+  const saved = known ?? await post('/api/push/subscriptions', subscriptionBody(current, { categories: kept.categories ?? null, device_label: deviceLabel() }));
+  await setCached(KEPT, { id: saved?.id ?? null, endpoint, categories: saved?.categories ?? kept.categories ?? null });
+}
+
+/**
+ * {endpoint, auth} of a subscription: with them the worker proves a pushsubscriptionchange to the
+ * server, which it must do without a session (PROTOCOL.md §13.4). The auth secret never leaves
+ * this browser except to our own server, which has it already.
+ */
+function workerCopy(subscription) {
+  const json = subscription.toJSON?.() ?? subscription;
+  return json?.endpoint && json.keys?.auth ? { endpoint: json.endpoint, auth: json.keys.auth } : null;
+}
+
+/** Posts to the active worker, not waiting for it (serviceWorker.ready may never settle without one). */
+function tellServiceWorker(subscription, type = 'push-subscription') {
+  const container = globalThis.navigator?.serviceWorker;
+  if (!container) return;
+  const message = type === 'push-subscription' ? { type, subscription } : { type };
+  container.ready.then((registration) => registration.active?.postMessage(message)).catch(() => {});
 }
 
 /** The user said 以后再说 on the card: not asked again for a week. */

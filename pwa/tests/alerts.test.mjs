@@ -1,11 +1,10 @@
 // Alerts on the phone without a browser (issue 6): the inbox's order, filters and unread count
 // over IndexedDB, reading an entry as an outbox edit of read_at, the publish form's checks and
-// body, live delivery counts, Web Push support and the card's rule, and the service worker's
-// push / notificationclick / pushsubscriptionchange handlers run in a VM with a fake `self`.
+// body, live delivery counts, Web Push support and the card's rule. The service worker's push
+// handlers: sw-push.test.mjs.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { beforeEach, test } from 'node:test';
-import vm from 'node:vm';
 
 import './support/setup.mjs';
 
@@ -110,87 +109,53 @@ test('Web Push support: an iPhone outside the Home Screen is told to install, th
   assert.equal('categories' in alerts.subscriptionBody({ endpoint: 'e', keys: {} }, { categories: undefined }), false, 'left out: a known device keeps its choice');
 });
 
-// --- the service worker's push handlers, in a VM ----------------------------------------------
-
-async function serviceWorker({ windows = [] } = {}) {
-  const listeners = {};
-  const shown = [];
-  const posted = [];
-  const opened = [];
-  const registration = {
-    scope: 'http://127.0.0.1:5000/',
-    showNotification: async (title, options) => { shown.push({ title, options }); },
-    pushManager: { getSubscription: async () => ({ endpoint: 'https://push.example/mine' }), subscribe: async (options) => ({ endpoint: 'https://push.example/new', options, toJSON: () => ({ endpoint: 'https://push.example/new', keys: { p256dh: 'P', auth: 'A' } }) }) },
+test('a subscription the browser replaced while the app was closed is adopted, and the worker is told it', async () => {
+  const push = await import('../js/push.js');
+  const fresh = { endpoint: 'https://push.example/fresh', toJSON: () => ({ endpoint: 'https://push.example/fresh', keys: { p256dh: 'FP', auth: 'FA' } }) };
+  const told = [];
+  const requests = [];
+  let known = [];
+  const realFetch = globalThis.fetch;
+  globalThis.__redgridPushProvider = { permission: () => 'granted', getSubscription: async () => fresh };
+  globalThis.navigator = { userAgent: 'Mozilla/5.0 (Linux; Android 14) Chrome/131.0', serviceWorker: { ready: Promise.resolve({ active: { postMessage: (m) => told.push(m) } }) } };
+  globalThis.fetch = async (url, init = {}) => {
+    const body = init.body ? JSON.parse(init.body) : null;
+    requests.push([init.method, url, body]);
+    const answer = url === '/api/csrf' ? { csrf_token: 'csrf-1' }
+      : init.method === 'GET' ? { items: known } : { id: 9, endpoint: body.endpoint, categories: body.categories };
+    return new Response(JSON.stringify(answer), { status: init.method === 'POST' ? 201 : 200, headers: { 'Content-Type': 'application/json' } });
   };
-  const self = {
-    location: new URL('http://127.0.0.1:5000/sw.js'),
-    registration,
-    addEventListener: (name, fn) => { listeners[name] = fn; },
-    clients: { matchAll: async () => windows, openWindow: async (url) => { opened.push(url); }, claim: async () => {} },
-    skipWaiting: async () => {},
-  };
-  const fetch = async (url, init = {}) => {
-    posted.push({ url, init, body: init.body ? JSON.parse(init.body) : null });
-    return new Response(JSON.stringify({ public_key: 'AQID', csrf_token: 'csrf-1' }), { headers: { 'Content-Type': 'application/json' } });
-  };
-  vm.runInNewContext(await readFile(new URL('../sw.js', import.meta.url), 'utf8'), { self, caches: {}, fetch, URL, Response, JSON, Date, console, setTimeout, clearTimeout, Promise });
-  const fire = async (name, event) => {
-    let waited = null;
-    listeners[name]({ ...event, waitUntil: (promise) => { waited = promise; } });
-    await waited;
-  };
-  return { fire, shown, posted, opened };
-}
+  const settled = () => new Promise((resolve) => setTimeout(resolve, 10)); // the worker's messages are not awaited
+  try {
+    // The worker could not tell the server (offline then): registered now, with the device's categories.
+    await db.setCached('push:device', { id: 4, endpoint: 'https://push.example/old', categories: ['weather'] });
+    await push.greetServiceWorker();
+    await settled();
+    const post = requests.find(([method]) => method === 'POST');
+    assert.deepEqual(post.slice(1), ['/api/push/subscriptions', { endpoint: 'https://push.example/fresh', keys: { p256dh: 'FP', auth: 'FA' }, categories: ['weather'], device_label: 'Android · Chrome' }]);
+    assert.deepEqual(await db.getCached('push:device'), { id: 9, endpoint: 'https://push.example/fresh', categories: ['weather'] });
+    assert.deepEqual(told, [{ type: 'flush-acks' }, { type: 'push-subscription', subscription: { endpoint: 'https://push.example/fresh', auth: 'FA' } }]);
 
-// As server/alerts/jobs.py push() makes it.
-const PAYLOAD = { id: 'e1', alert_id: 3, title: '停水通知', body: '河西小区明日停水', level: 'urgent', category: 'utility', link: '#/inbox/e1', ack: 'tok-1234567890abcdef', ack_url: '/api/alerts/ack' };
+    // The worker told the server already: nothing is registered twice.
+    requests.length = 0;
+    known = [{ id: 4, endpoint: 'https://push.example/fresh', categories: ['weather'] }];
+    await db.setCached('push:device', { id: 4, endpoint: 'https://push.example/old', categories: ['weather'] });
+    await push.greetServiceWorker();
+    assert.deepEqual(requests.map(([method, url]) => `${method} ${url}`), ['GET /api/push/subscriptions']);
+    assert.equal((await db.getCached('push:device')).endpoint, 'https://push.example/fresh');
 
-test('push shows the notification with the topic as tag and the link, and acks delivered', async () => {
-  const page = { url: 'http://127.0.0.1:5000/#/', messages: [], postMessage(m) { this.messages.push(m); } };
-  const sw = await serviceWorker({ windows: [page] });
-  await sw.fire('push', { data: { json: () => PAYLOAD, text: () => JSON.stringify(PAYLOAD) } });
-  assert.equal(sw.shown.length, 1);
-  const { title, options } = sw.shown[0];
-  assert.equal(title, '停水通知');
-  assert.equal(options.tag, 'alert-3');
-  assert.equal(options.requireInteraction, true);
-  assert.equal(options.data.url, 'http://127.0.0.1:5000/#/inbox/e1');
-  assert.deepEqual(sw.posted.map((p) => [p.url, p.body]), [['/api/alerts/ack', { token: PAYLOAD.ack, state: 'delivered', endpoint: 'https://push.example/mine' }]]);
-  assert.equal(sw.posted[0].init.credentials, 'omit', 'the token authenticates, not the session');
-  assert.equal(page.messages[0].type, 'push');
-  assert.equal(page.messages[0].alert.ack, undefined, 'the token stays in the worker');
-});
-
-test('a push that is not JSON still shows a notification (no silent pushes)', async () => {
-  const sw = await serviceWorker();
-  await sw.fire('push', { data: { json: () => { throw new SyntaxError('x'); }, text: () => '有新消息' } });
-  assert.equal(sw.shown[0].title, '红格');
-  assert.equal(sw.shown[0].options.body, '有新消息');
-  assert.equal(sw.posted.length, 0, 'no token, no ack');
-});
-
-test('a click focuses an open window and sends it to the alert, or opens one; acks clicked', async () => {
-  const page = { url: 'http://127.0.0.1:5000/#/', focused: false, messages: [], focus() { this.focused = true; }, postMessage(m) { this.messages.push(m); } };
-  let sw = await serviceWorker({ windows: [page] });
-  let closed = false;
-  const notification = { data: { url: 'http://127.0.0.1:5000/#/inbox/e1', token: 'tok-1234567890abcdef', ackUrl: '/api/alerts/ack' }, close: () => { closed = true; } };
-  await sw.fire('notificationclick', { notification });
-  assert.equal(closed, true);
-  assert.equal(page.focused, true);
-  assert.deepEqual(JSON.parse(JSON.stringify(page.messages)), [{ type: 'open', url: 'http://127.0.0.1:5000/#/inbox/e1' }]);
-  assert.deepEqual(sw.posted.map((p) => p.body), [{ token: 'tok-1234567890abcdef', state: 'clicked', endpoint: 'https://push.example/mine' }]);
-  sw = await serviceWorker();
-  await sw.fire('notificationclick', { notification });
-  assert.deepEqual(sw.opened, ['http://127.0.0.1:5000/#/inbox/e1']);
-});
-
-test('pushsubscriptionchange subscribes again with the old key and tells the server old → new', async () => {
-  const sw = await serviceWorker();
-  const old = { endpoint: 'https://push.example/old', options: { applicationServerKey: new Uint8Array([1, 2, 3]) } };
-  await sw.fire('pushsubscriptionchange', { oldSubscription: old, newSubscription: null });
-  const change = sw.posted.find((p) => p.url === '/api/push/subscriptions/change');
-  assert.deepEqual(change.body, { old_endpoint: 'https://push.example/old', subscription: { endpoint: 'https://push.example/new', keys: { p256dh: 'P', auth: 'A' } } });
-  assert.equal(change.init.headers['X-CSRFToken'], 'csrf-1');
+    // Unchanged: no request at all, the worker is reminded of the subscription.
+    requests.length = 0;
+    told.length = 0;
+    await push.greetServiceWorker();
+    await settled();
+    assert.deepEqual(requests, []);
+    assert.deepEqual(told.map((m) => m.type), ['flush-acks', 'push-subscription']);
+  } finally {
+    globalThis.fetch = realFetch;
+    delete globalThis.navigator;
+    delete globalThis.__redgridPushProvider;
+  }
 });
 
 test('every code the alert screens name through a built key has an entry in both catalogs', async () => {

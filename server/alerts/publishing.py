@@ -15,6 +15,7 @@ in `redgrid serve` every ALERTS_RELEASE_EVERY_SECONDS or by `redgrid alerts rele
 """
 import logging
 import threading
+from datetime import datetime
 
 from flask import Flask
 from sqlalchemy import select, update
@@ -191,9 +192,11 @@ def release_due(now=None) -> list[int]:
     return claimed
 
 
-def ack(token: str, state: str, endpoint: str | None = None) -> Delivery:
+def ack(token: str, state: str, endpoint: str | None = None, at: datetime | None = None) -> Delivery:
     """A service worker's receipt or click of a push (no session: the entry's ack token, which
-    only the push payload carried, names it; the device's endpoint picks its delivery)."""
+    only the push payload carried, names it; the device's endpoint picks its delivery). `at` is
+    when it happened on the phone: an ack the worker kept while offline arrives late, perhaps
+    after a later one (PROTOCOL.md §13.3)."""
     entry_delivery = db.session.scalar(select(Delivery).where(Delivery.token == token, Delivery.subscription_id.is_(None)))
     if entry_delivery is None:
         raise NotFound(_("alerts.error.bad_token"), {"token": [_("alerts.error.bad_token")]})
@@ -206,11 +209,13 @@ def ack(token: str, state: str, endpoint: str | None = None) -> Delivery:
         delivery = next((d for d in candidates if d.subscription_id == subscription_id), None)
     if delivery is None:
         delivery = next((d for d in candidates if d.state in ("queued", "sent", "failed")), None) or (candidates[0] if candidates else entry_delivery)
-    now = utcnow()
-    if delivery.delivered_at is None:
-        delivery.delivered_at = now
-    if state == "clicked" and delivery.clicked_at is None:
-        delivery.clicked_at = now
+    when = _ack_time(delivery, at)
+    # The earliest time told wins: a click implies delivery by then, and a delivered ack kept
+    # offline may arrive after the click's.
+    if delivery.delivered_at is None or when < jobs.aware(delivery.delivered_at):
+        delivery.delivered_at = when
+    if state == "clicked" and (delivery.clicked_at is None or when < jobs.aware(delivery.clicked_at)):
+        delivery.clicked_at = when
     if _RANK[state] > _RANK.get(delivery.state, 0):  # states only move forward
         delivery.state = state
     alert_id = delivery.alert_id
@@ -218,6 +223,15 @@ def ack(token: str, state: str, endpoint: str | None = None) -> Delivery:
     if alert_id is not None:
         jobs.emit_counts(alert_id)
     return delivery
+
+
+def _ack_time(delivery: Delivery, at: datetime | None) -> datetime:
+    """The phone's time of an ack, trusted within reason: never in the future, never before the
+    push was sent (a phone's clock may be off)."""
+    now = utcnow()
+    when = now if at is None else min(at, now)
+    floor = delivery.sent_at or delivery.queued_at
+    return max(when, jobs.aware(floor)) if floor is not None else when
 
 
 # --- the daemon inside `redgrid serve` ----------------------------------------------------------

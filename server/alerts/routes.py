@@ -106,5 +106,5 @@ def resend(alert_id):
 @blp.response(200, AckResultSchema)
 def ack(data):
     """The service worker's receipt ("delivered") or click of a push; authenticated by the ack
-    token of the push payload, not a session (PROTOCOL.md §13.3)."""
-    return {"state": publishing.ack(data["token"], data["state"], data.get("endpoint")).state}
+    token of the push payload, not a session; a late ack carries its phone time (PROTOCOL.md §13.3)."""
+    return {"state": publishing.ack(data["token"], data["state"], data.get("endpoint"), data.get("at")).state}

@@ -87,6 +87,8 @@ class AckSchema(ma.Schema):
     token = ma.fields.String(required=True, validate=validate.Length(min=16, max=64))
     state = ma.fields.String(required=True, validate=validate.OneOf(("delivered", "clicked")))
     endpoint = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1024))
+    # When it happened on the phone: an ack kept offline is sent later (PROTOCOL.md §13.3).
+    at = UtcDateTime(load_default=None, allow_none=True)
 
 
 alert_input_schema = AlertInputSchema()

@@ -8,6 +8,8 @@ _MESSAGES = {
         "push.auth_invalid": "auth 密钥无效：应为 base64url 编码的 16 字节。",
         "push.categories_invalid": "通知类别无效：应为不重复的类别代码列表，或 null（全部类别）。",
         "push.subscription_missing": "此设备尚未开启通知。",
+        "push.change_refused": "旧的推送订阅不存在或密钥不符。",
+        "push.endpoint_taken": "新的推送地址已属于其他账号。",
     },
     "en": {
         "push.endpoint_invalid": "The push endpoint is not a valid URL.",
@@ -16,6 +18,8 @@ _MESSAGES = {
         "push.auth_invalid": "Invalid auth secret: expected 16 bytes, base64url.",
         "push.categories_invalid": "Invalid categories: a list of distinct category codes, or null for all.",
         "push.subscription_missing": "Notifications are not turned on for this device.",
+        "push.change_refused": "The old push subscription is unknown or its secret does not match.",
+        "push.endpoint_taken": "The new push endpoint belongs to another account.",
     },
 }
 

@@ -3,6 +3,7 @@ from flask import current_app, request
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
+from server.extensions import csrf, limiter
 from server.push import models  # noqa: F401  (the tables, for the app and Alembic)
 from server.push import service
 from server.push.schemas import (
@@ -16,6 +17,26 @@ from server.push.schemas import (
 )
 
 blp = Blueprint("push", __name__, url_prefix="/api/push", description="Web Push: VAPID key and device subscriptions")
+
+
+def _push_limit() -> str:
+    return current_app.config["PUSH_RATE_LIMIT"]
+
+
+def _change_limit() -> str:
+    return current_app.config["PUSH_CHANGE_RATE_LIMIT"]
+
+
+def _per_user() -> str:
+    return f"push-subscriptions:{current_user.id}"
+
+
+def _signed_out() -> bool:
+    return not current_user.is_authenticated  # answered 401 anyway
+
+
+# subscribe, set_categories and unsubscribe count together: REDGRID_PUSH_RATE_LIMIT per user.
+_subscriptions_limit = limiter.shared_limit(_push_limit, scope="push-subscriptions", key_func=_per_user, exempt_when=_signed_out)
 
 
 @blp.route("/vapid-public-key", methods=["GET"])
@@ -34,6 +55,7 @@ def my_subscriptions():
 
 
 @blp.route("/subscriptions", methods=["POST"])
+@_subscriptions_limit
 @login_required
 @blp.arguments(SubscriptionInSchema)
 @blp.response(201, SubscriptionSchema)
@@ -45,6 +67,7 @@ def subscribe(data):
 
 
 @blp.route("/subscriptions", methods=["PATCH"])
+@_subscriptions_limit
 @login_required
 @blp.arguments(CategoriesUpdateSchema)
 @blp.response(200, SubscriptionSchema)
@@ -54,6 +77,7 @@ def set_categories(data):
 
 
 @blp.route("/subscriptions", methods=["DELETE"])
+@_subscriptions_limit
 @login_required
 @blp.arguments(EndpointSchema)
 @blp.response(204)
@@ -63,10 +87,11 @@ def unsubscribe(data):
 
 
 @blp.route("/subscriptions/change", methods=["POST"])
-@login_required
+@csrf.exempt
+@limiter.limit(_change_limit)  # per client address
 @blp.arguments(SubscriptionChangeSchema)
 @blp.response(200, SubscriptionSchema)
 def subscription_change(data):
-    """pushsubscriptionchange: replace the old endpoint with the browser's new subscription."""
-    subscription, _created = service.change(current_user, data["old_endpoint"], data["subscription"], request.user_agent.string)
-    return subscription
+    """pushsubscriptionchange: the service worker (no session, no CSRF token) replaces the old
+    subscription by the new one, proving it held the old one by its endpoint and auth secret."""
+    return service.change(data["old_endpoint"], data["old_auth"], data["subscription"], request.user_agent.string)

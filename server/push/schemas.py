@@ -88,24 +88,33 @@ class SubscriptionKeysSchema(ma.Schema):
     auth = ma.fields.String(required=True, validate=validate_auth)
 
 
-class SubscriptionInSchema(ma.Schema):
-    """The browser's PushSubscription.toJSON(), with the device's choices."""
+class BrowserSubscriptionSchema(ma.Schema):
+    """The browser's PushSubscription.toJSON()."""
 
     class Meta:
         unknown = ma.EXCLUDE  # expirationTime and whatever browsers add later
 
     endpoint = ma.fields.String(required=True, validate=[validate.Length(min=1, max=1024), validate_endpoint])
     keys = ma.fields.Nested(SubscriptionKeysSchema, required=True)
+
+
+class SubscriptionInSchema(BrowserSubscriptionSchema):
+    """The browser's PushSubscription.toJSON(), with the device's choices."""
+
     # Absent: all categories for a new device, unchanged for one already known.
     categories = _categories()
     device_label = ma.fields.String(allow_none=True, validate=validate.Length(max=80))
 
 
 class SubscriptionChangeSchema(ma.Schema):
-    """`pushsubscriptionchange`: the service worker posts the old endpoint and the new subscription."""
+    """`pushsubscriptionchange`, posted by the service worker without a session: the old
+    subscription's endpoint and auth secret (only the browser that held it knows the secret: that
+    is the proof) and the new subscription. The new one keeps the old one's user and choices, so
+    categories and label sent here are ignored."""
 
     old_endpoint = ma.fields.String(required=True, validate=validate.Length(min=1, max=1024))
-    subscription = ma.fields.Nested(SubscriptionInSchema, required=True)
+    old_auth = ma.fields.String(required=True, validate=validate_auth)
+    subscription = ma.fields.Nested(BrowserSubscriptionSchema, required=True)
 
 
 class EndpointSchema(ma.Schema):

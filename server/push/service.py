@@ -1,12 +1,13 @@
 """Device subscriptions: subscribe (upsert by endpoint), unsubscribe, categories per device,
 `pushsubscriptionchange`, and the bookkeeping of the push services' answers."""
+import hmac
 from collections.abc import Iterable
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from server.auth.models import utcnow
-from server.errors import NotFound
+from server.errors import Conflict, Forbidden, NotFound
 from server.extensions import db
 from server.i18n import _
 from server.push.models import PushSubscription
@@ -67,16 +68,35 @@ def set_categories(user, endpoint: str, categories: list | None) -> PushSubscrip
     return subscription
 
 
-def change(user, old_endpoint: str, data: dict, user_agent: str | None = None) -> tuple[PushSubscription, bool]:
-    """`pushsubscriptionchange`: the browser replaced its subscription. The new one keeps the old
-    one's categories and label (unless given); the old row goes. An old endpoint not the user's is
-    left alone."""
+def change(old_endpoint: str, old_auth: str, data: dict, user_agent: str | None = None) -> PushSubscription:
+    """`pushsubscriptionchange`, from a service worker without a session: the browser replaced its
+    subscription. It proves it held the old one by that one's auth secret (RFC 8291 §3.2: only
+    the browser and this server know it); an unknown endpoint and a wrong secret are refused alike.
+    The row keeps its id, user, categories and label; endpoint and keys become the new ones."""
     old = _by_endpoint(old_endpoint)
-    if old is not None and old.user_id == user.id and old_endpoint != data["endpoint"]:
-        data = {"categories": old.categories, "device_label": old.device_label, **data}
-        db.session.delete(old)
-        db.session.flush()
-    return subscribe(user, data, user_agent)
+    if old is None or not hmac.compare_digest(old.auth.rstrip("=").encode(), old_auth.rstrip("=").encode()):
+        raise Forbidden(_("push.change_refused"), {"old_auth": [_("push.change_refused")]})
+    if data["endpoint"] != old.endpoint:
+        taken = _by_endpoint(data["endpoint"])
+        if taken is not None and taken.user_id != old.user_id:
+            # Another person's device: knowing its endpoint is no right to take it over.
+            raise Conflict(_("push.endpoint_taken"), {"subscription": {"endpoint": [_("push.endpoint_taken")]}})
+        if taken is not None:  # the page subscribed the new one already: one row for the device
+            db.session.delete(taken)
+            db.session.flush()
+    old.endpoint = data["endpoint"]
+    old.p256dh = data["keys"]["p256dh"]
+    old.auth = data["keys"]["auth"]
+    old.failed_count = 0
+    if user_agent:
+        old.user_agent = user_agent[:300]
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The new endpoint was registered meanwhile (the page, at the same moment).
+        db.session.rollback()
+        raise Conflict(_("push.endpoint_taken"), {"subscription": {"endpoint": [_("push.endpoint_taken")]}}) from None
+    return old
 
 
 def subscriptions_by_ids(ids: Iterable[int]) -> list[PushSubscription]:

@@ -5,8 +5,10 @@ by the test: headless Chromium cannot subscribe, RECIPES.md), so the server push
 push-service stand-in, which decrypts the payload; that payload is handed to the service worker's
 `push` handler through the DevTools protocol, which shows the notification and acks delivery; the
 admin's delivery counts change without a reload. Screens at 360×740 and 1280×800 into
-/tmp/redgrid-shots/alert-*.png."""
+/tmp/redgrid-shots/alert-*.png. A push that arrives as the signal goes: its ack is kept by the
+service worker and counted once the phone is back online (PROTOCOL.md §13.3)."""
 import json
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import select
@@ -16,6 +18,7 @@ from server.org.models import Building, Household
 from server.push.models import PushSubscription
 from tests.e2e.admin_desk import admin_signs_in, desk, desk_page  # noqa: F401  (fixtures)
 from tests.e2e.admin_desk import shoot as desk_shoot
+from tests.conftest import AuthActions
 from tests.e2e.conftest import PHONE, wait_until
 from tests.e2e.test_shell import sign_in
 from tests.factories import user
@@ -36,6 +39,23 @@ PROVIDER = """([info, subscribed]) => {
   };
   if (subscribed) current = make();
 }"""
+
+
+# A read of the service worker's own database (sw.js): read(db) gives an IDBRequest; null while
+# the worker has made none. An upgrade is aborted, so reading never creates it before the worker.
+WORKER_DB = """(read) => new Promise((resolve, reject) => {
+  const request = indexedDB.open('redgrid-sw', 1);
+  request.onupgradeneeded = () => request.transaction.abort();
+  request.onerror = () => resolve(null);
+  request.onsuccess = () => {
+    const db = request.result;
+    const result = read(db);
+    result.onsuccess = () => { db.close(); resolve(result.result); };
+    result.onerror = () => { db.close(); reject(result.error); };
+  };
+})"""
+KEPT_ACKS = f"({WORKER_DB})((db) => db.transaction('acks').objectStore('acks').count())"
+KEPT_SUBSCRIPTION = f"({WORKER_DB})((db) => db.transaction('kv').objectStore('kv').get('subscription'))"
 
 
 def shoot(page, name: str) -> None:
@@ -75,15 +95,21 @@ def service_worker_registration(cdp) -> str:
     return seen
 
 
-def test_s3_a_water_cut_reaches_the_open_app_and_the_push_handler_and_the_admin_sees_it_delivered(
-        live_server, app, db, world, resident, standin, phone, desk, desk_page):
-    # The resident's phone: signed in, the live connection up, notifications turned on from the card.
+def resident_home(phone, base: str):
+    """The resident's phone signed in on home, its service worker in control; its page errors."""
     page = phone.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in(page, live_server, HEXI_RESIDENT)
+    sign_in(page, base, HEXI_RESIDENT)
     page.get_by_test_id("home").wait_for()
     wait_until(page, "navigator.serviceWorker.controller !== null", timeout=30)
+    return page, errors
+
+
+def test_s3_a_water_cut_reaches_the_open_app_and_the_push_handler_and_the_admin_sees_it_delivered(
+        live_server, app, db, world, resident, standin, phone, desk, desk_page):
+    # The resident's phone: signed in, the live connection up, notifications turned on from the card.
+    page, errors = resident_home(phone, live_server)
     wait_until(page, "document.documentElement.dataset.live === 'on'", timeout=30)
     card = page.get_by_test_id("push-card")
     card.wait_for()
@@ -96,6 +122,9 @@ def test_s3_a_water_cut_reaches_the_open_app_and_the_push_handler_and_the_admin_
     assert page.evaluate("window.__redgridSubscribeOptions") == {"userVisibleOnly": True, "key": 65}
     saved = db.session.scalars(select(PushSubscription).where(PushSubscription.user_id == resident)).all()
     assert [s.endpoint for s in saved] == [subscriber.endpoint]
+    # The service worker was told it too: its proof for a pushsubscriptionchange (PROTOCOL.md §13.4).
+    told = json.dumps({"endpoint": subscriber.endpoint, "auth": subscriber.info["keys"]["auth"]}, separators=(",", ":"))
+    wait_until(page, f"{KEPT_SUBSCRIPTION}.then((s) => JSON.stringify(s) === {json.dumps(told)})")
 
     # The admin writes the notice at the desk: urgent, 停水停电, to 河西小区 and 文峰苑.
     admin = desk_page
@@ -198,6 +227,7 @@ def test_s3_a_water_cut_reaches_the_open_app_and_the_push_handler_and_the_admin_
     wait_until(page, "document.querySelector('[data-testid=settings-state]').dataset.state === 'off'")
     db.session.expire_all()
     assert db.session.scalars(select(PushSubscription).where(PushSubscription.user_id == resident)).all() == []
+    wait_until(page, f"{KEPT_SUBSCRIPTION}.then((s) => s === undefined)")  # the worker forgot it too
     assert errors == [], errors
 
 
@@ -221,3 +251,44 @@ def test_an_iphone_in_safari_is_told_how_to_add_the_app_to_the_home_screen(live_
         assert page.get_by_test_id("ios-install-steps").count() == 1
     finally:
         ctx.close()
+
+
+def test_an_ack_made_offline_is_kept_and_counted_delivered_once_the_phone_is_back_online(
+        live_server, app, db, world, resident, standin, phone):
+    page, errors = resident_home(phone, live_server)
+    # The phone said yes before (the S3 test does it from the card); the admin sends from the API.
+    subscriber = standin.new_subscriber(app.config["VAPID_PUBLIC_KEY"])
+    db.session.add(PushSubscription(user_id=resident, endpoint=subscriber.endpoint, p256dh=subscriber.p256dh, auth=subscriber.info["keys"]["auth"]))
+    db.session.commit()
+    admin = AuthActions(app.test_client())
+    assert admin.login("13800000002").status_code == 200
+    created = admin.send("POST", "/api/alerts", json={"title": "停水通知", "body": "明日 8:00–18:00 河西小区停水。", "level": "notice",
+                                                      "category": "utility", "targeting": {"compound_ids": [world.hexi_xiaoqu]}})
+    assert created.status_code == 201, created.get_json()
+    alert_id = created.get_json()["id"]
+    (pushed,) = [r for r in standin.received if r.subscriber_id == subscriber.id]
+
+    # The push arrives as the signal goes: the notification shows, the ack cannot leave.
+    cdp = phone.new_cdp_session(page)
+    registrations = service_worker_registration(cdp)
+    page.wait_for_timeout(300)
+    reg_id = next(r["registrationId"] for r in registrations if not r.get("isDeleted"))
+    phone.set_offline(True)
+    cdp.send("ServiceWorker.deliverPushMessage", {"origin": live_server, "registrationId": reg_id, "data": json.dumps(pushed.payload, ensure_ascii=False)})
+    wait_until(page, "navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.length > 0)")
+    wait_until(page, f"{KEPT_ACKS}.then((n) => n === 1)")
+    page.wait_for_timeout(500)
+    assert admin.send("GET", f"/api/alerts/{alert_id}").get_json()["counts"]["delivered"] == 0
+    back_online = datetime.now(timezone.utc)
+
+    # Back online: the page's 'online' tells the worker, which tries again for a few seconds (the
+    # worker's network comes back a moment after the page's here); Background Sync may be first.
+    phone.set_offline(False)
+    wait_until(page, f"{KEPT_ACKS}.then((n) => n === 0)", timeout=20)
+    counts = admin.send("GET", f"/api/alerts/{alert_id}").get_json()["counts"]
+    assert counts["delivered"] == 1, counts
+    db.session.expire_all()
+    delivery = db.session.scalars(select(Delivery).where(Delivery.alert_id == alert_id, Delivery.subscription_id.is_not(None))).one()
+    delivered_at = delivery.delivered_at if delivery.delivered_at.tzinfo else delivery.delivered_at.replace(tzinfo=timezone.utc)
+    assert delivery.state == "delivered" and delivered_at < back_online, "the time it reached the phone, not the time it was told"
+    assert errors == [], errors

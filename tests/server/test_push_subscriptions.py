@@ -1,5 +1,6 @@
 """The subscriptions API: the VAPID key, subscribe (upsert by endpoint, several devices),
-categories per device, unsubscribe, pushsubscriptionchange, and refusals in words."""
+categories per device, unsubscribe, their rate limit, and refusals in words
+(pushsubscriptionchange: test_push_subscription_change.py)."""
 import base64
 
 import pytest
@@ -79,22 +80,6 @@ def test_unsubscribe_removes_only_your_own_device(db, world, auth, resident):
     assert [row.endpoint[-8:] for row in db.session.scalars(select(PushSubscription))] == ["device-2"]
 
 
-def test_pushsubscriptionchange_replaces_the_old_endpoint_keeping_the_choices(db, auth, resident):
-    auth.send("POST", "/api/push/subscriptions", json=sub(1, categories=["weather"], device_label="手机"))
-    response = auth.send("POST", "/api/push/subscriptions/change", json={"old_endpoint": sub(1)["endpoint"], "subscription": sub(2)})
-    assert response.status_code == 200, response.get_json()
-    assert (response.get_json()["endpoint"][-8:], response.get_json()["categories"], response.get_json()["device_label"]) == ("device-2", ["weather"], "手机")
-    assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 1
-
-
-def test_pushsubscriptionchange_leaves_another_users_endpoint_alone(db, world, auth, resident):
-    auth.send("POST", "/api/push/subscriptions", json=sub(1))
-    switch_to(auth, "13800000003")
-    auth.send("POST", "/api/push/subscriptions/change", json={"old_endpoint": sub(1)["endpoint"], "subscription": sub(2)})
-    rows = {row.endpoint[-8:]: row.user_id for row in db.session.scalars(select(PushSubscription))}
-    assert rows == {"device-1": world.resident, "device-2": world.worker_a}
-
-
 def test_subscribing_needs_a_signed_in_user(client, auth):
     assert auth.send("POST", "/api/push/subscriptions", json=sub(1)).status_code == 401
 
@@ -138,3 +123,20 @@ def test_plain_http_endpoints_on_this_machine_only_when_allowed(app, auth, resid
         assert auth.send("POST", "/api/push/subscriptions", json={**local, "endpoint": "http://10.0.0.5/push/s3"}).status_code == 422
     finally:
         app.config["TESTING"] = True
+
+
+def test_the_subscription_routes_are_limited_per_user_together(app, auth, resident):
+    """REDGRID_PUSH_RATE_LIMIT (30 a minute) over subscribe, categories and unsubscribe together:
+    a phone calls them a few times a day, a loop stops here; another user is not counted with you."""
+    calls = [("POST", sub(1)), ("PATCH", {"endpoint": sub(1)["endpoint"], "categories": None}), ("DELETE", {"endpoint": sub(2)["endpoint"]})]
+    answers = [auth.send(method, "/api/push/subscriptions", json=body).status_code for method, body in calls * 10]
+    assert 429 not in answers
+    refused = auth.send("POST", "/api/push/subscriptions", json=sub(1))
+    assert refused.status_code == 429
+    assert refused.get_json()["error"]["code"] == "throttled" and 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert auth.send("GET", "/api/push/subscriptions").status_code == 200  # reading is not limited
+    from tests.conftest import AuthActions
+
+    other = AuthActions(app.test_client())
+    other.login("13800000003")
+    assert other.send("POST", "/api/push/subscriptions", json=sub(3)).status_code == 201
