@@ -10,7 +10,10 @@ all in this process's event loop, so one clock measures both ends). Then the com
 publishes an urgent alert to the compound, --rounds times. Per round: the time from the POST
 being sent to each client's `alert` event, as p50 / p95 / max, and how many clients heard it.
 "Publish to receipt" covers the whole path: the API call, the fan-out job resolving the audience,
-writing the 1,000 inbox entries through the sync engine, and the 1,000 emits (one per user room).
+writing the 1,000 inbox entries (in bulk, with their change-log rows) and committing, and the
+1,000 emits (one per user room), which the job makes right after its commit, before the inboxes'
+sync pokes (another 1,000 messages, one per room) and the Web Push jobs. Every client runs in this process:
+its CPU is shared with the server's (2 vCPUs here), so the client side counts too.
 Target (issue 6): p95 ≤ 500 ms. "first" is when the first client heard it: the time before it is
 the API call and writing the inbox entries; "first to last" is the broadcast itself.
 """

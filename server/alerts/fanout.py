@@ -1,5 +1,6 @@
-"""Fan-out off the request thread (DESIGN.md §6): the live emits and Web Push of new notices,
-the release of scheduled alerts' sending.
+"""Fan-out off the request thread (DESIGN.md §6): the Web Push of new notices (their live
+`alert` events go out as they are committed, server/alerts/service.py), the release of
+scheduled alerts' sending.
 
 Three modes (ALERTS_FANOUT; by default "rq" with REDIS_URL, else "pool"):
 - "pool" (embedded, one process): a bounded in-process pool of ALERTS_FANOUT_WORKERS threads; at

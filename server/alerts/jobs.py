@@ -1,6 +1,7 @@
 """The fan-out's jobs (server/alerts/fanout.py runs them, in a pool thread or an RQ worker, always
-inside an app context): a notice's live emit and Web Push, an alert's sending, the counts an
-author watches."""
+inside an app context): a notice's Web Push, an alert's sending, the counts an author watches;
+and the live `alert` event of new notices, which server/alerts/service.py emits as their
+transaction commits."""
 import logging
 from datetime import timezone
 
@@ -40,14 +41,28 @@ def entry_view(entry: InboxEntry) -> dict:
     }
 
 
+_NEW_ENTRY_FIELDS = ("alert_id", "kind", "title", "body", "level", "category", "link", "data", "created_at")
+
+
+def new_entry_view(record_id: str, values: dict) -> dict:
+    """A new entry as entry_view shows it once stored, from the values notify wrote (instants
+    are canonical text already): the event goes out without reading the entries back."""
+    return {"id": record_id, **{name: values[name] for name in _NEW_ENTRY_FIELDS}, "read_at": None}
+
+
+def emit_entries(views: list[tuple[int, dict]]) -> None:
+    """The `alert` event of each new entry (user id, view), to its user's room (a live banner,
+    PROTOCOL.md §13.2)."""
+    for user_id, view in views:
+        socketio.emit(ALERT_EVENT, view, to=bucket_room(f"user:{user_id}"))
+
+
 def fan_out(entry_ids: list[str]) -> None:
-    """Emit each new entry to its user's room, then push it to their subscribed devices."""
-    entries = db.session.scalars(select(InboxEntry).where(InboxEntry.id.in_(entry_ids))).all()
-    for entry in entries:
-        socketio.emit(ALERT_EVENT, entry_view(entry), to=bucket_room(f"user:{entry.user_id}"))
-    alert_ids = {e.alert_id for e in entries if e.alert_id is not None}
+    """Push new entries to their users' subscribed devices (their `alert` events went out as
+    the notice was committed, server/alerts/service.py), then tell the authors the counts."""
+    alert_ids = set(db.session.scalars(select(InboxEntry.alert_id).where(InboxEntry.id.in_(entry_ids), InboxEntry.alert_id.is_not(None)).distinct()))
     push(entry_ids)
-    for alert_id in alert_ids:
+    for alert_id in sorted(alert_ids):
         emit_counts(alert_id)
 
 

@@ -1,13 +1,18 @@
 """The one notification service (DESIGN.md §6): notify() writes one inbox entry per recipient
-through the sync engine (phones pull it, offline too, PROTOCOL.md §13) and the delivery records,
-in the caller's transaction. Once that transaction commits — never before (§8) — the entries'
-buckets are poked and a fan-out job (server/alerts/fanout.py, off the request thread) emits an
-`alert` event to each recipient's room for a live banner and sends the Web Push deliveries.
+(phones pull it, offline too, PROTOCOL.md §13) and the delivery records, in the caller's
+transaction. The entries are new records the server makes whole, so they go in bulk
+(Writer.create_new: the rows and change-log rows the engine writes for a create, one statement
+per table) rather than as one engine mutation each: an alert to 1,000 residents spent ~200 ms
+there before its first live event (bench/socketio_broadcast.py). Once that transaction commits —
+never before (§8) — an `alert` event goes to each recipient's room for a live banner, built from
+what notify wrote (it is also the inbox's poke: the client pulls on it, §13.2), and fan-out jobs
+(server/alerts/fanout.py, off this thread) send the Web Push deliveries.
 
 Every notice may carry a dedupe key: the entry's id is derived from "<key>:<user id>" (a UUID5),
 so the same event never makes a second entry for a user, however often it is sent (a job re-run,
-two processes at once: the engine's lock serializes them, the second finds the record).
+two processes at once: the engine's write lock serializes them, the second finds the record).
 """
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -15,14 +20,16 @@ from typing import Callable
 
 from sqlalchemy import event, select
 
+from server.alerts.jobs import emit_entries, new_entry_view
 from server.alerts.models import Delivery, InboxEntry
 from server.auth.models import User
 from server.extensions import db
 from server.push.models import PushSubscription
-from server.sync.writer import Writer, mutation
+from server.sync.writer import Writer
 from server.tasks import clock
 from server.tasks.fields import iso
 
+log = logging.getLogger(__name__)
 CLIENT = "server:notify"
 _NAMESPACE = uuid.UUID("6f1d8a52-3b0e-4c0e-9a53-7c3f0b6f9e21")  # of inbox ids made from dedupe keys
 _PENDING = "redgrid_pending_notices"
@@ -38,6 +45,7 @@ class Pending:
     buckets: set[str] = field(default_factory=set)
     entry_ids: list[str] = field(default_factory=list)
     alert_id: int | None = None
+    views: list[tuple[int, dict]] = field(default_factory=list)  # (user id, `alert` event) per entry
 
 
 def inbox_id(dedupe_key: str | None, user_id: int) -> str:
@@ -64,22 +72,42 @@ def notify(user_ids, kind: str, title: Text, body: Text = None, link: str | None
     now = clock.now()
     buckets = [f"user:{user_id}" for user_id, _ in planned.values()]
     writer = Writer(actor=system_actor(None, buckets), client_id=CLIENT)
-    mutations = [
-        mutation("inbox", record_id, "create", {
+    fields = {}
+    for record_id, (user_id, locale) in planned.items():
+        fields[record_id] = {
             "user_id": user_id, "alert_id": alert_id, "kind": kind,
             "title": _text(title, locale)[:120], "body": (_text(body, locale) or None) and _text(body, locale)[:1000],
             "level": level, "category": category, "link": link, "data": data,
             "dedupe_key": f"{dedupe_key}:{user_id}"[:160] if dedupe_key else None, "created_at": iso(now),
-        })
-        for record_id, (user_id, locale) in planned.items()
-    ]
-    results = writer.push(mutations)
-    made = [m.record_id for m, r in zip(mutations, results) if r.status == "applied"]
+        }
+    made = writer.create_new("inbox", _valid(fields))
     recipients = {record_id: planned[record_id][0] for record_id in made}
     _add_deliveries(recipients, alert_id, category, now)
+    views = [(recipients[record_id], new_entry_view(record_id, fields[record_id])) for record_id in made]
     pending = db.session.info.setdefault(_PENDING, [])
-    pending.append(Pending(set(writer.store.touched), made, alert_id))
+    pending.append(Pending(set(writer.store.touched), made, alert_id, views))
     return sorted(recipients.values())
+
+
+def _valid(fields: dict[str, dict]) -> dict[str, dict]:
+    """The entries the inbox's schema accepts (PROTOCOL.md §13.1), checked once per shape: a
+    notice's entries differ only in their user's id and dedupe key (of one type, cut to length)
+    and in the texts of the user's locale. A refused notice is a bug of its caller, as the
+    engine's refusal was: logged, and its entries are not made."""
+    from server.alerts.sync import INBOX
+
+    verdicts: dict[tuple, bool] = {}
+    valid = {}
+    for record_id, values in fields.items():
+        shape = (values["title"], values["body"])
+        if shape not in verdicts:
+            errors = INBOX.validate(values, "create")
+            if errors:
+                log.error("inbox entries of kind %s refused: %s", values["kind"], errors)
+            verdicts[shape] = not errors
+        if verdicts[shape]:
+            valid[record_id] = values
+    return valid
 
 
 def _text(text: Text, locale: str | None) -> str | None:
@@ -115,8 +143,10 @@ def take_pending(session) -> list[Pending]:
 
 @event.listens_for(db.session, "after_commit")
 def _after_commit(session) -> None:
-    """After the commit (never before, PROTOCOL.md §8): poke the inboxes and hand the live emits
-    and pushes to the fan-out."""
+    """After the commit (never before, PROTOCOL.md §8): the live `alert` events at once, from
+    what notify wrote (nothing read back: a first banner within milliseconds of the commit; each
+    is also its inbox's poke), then the pushes off this thread (the fan-out). Emits only queue a
+    message per socket (or publish it on Redis), as the pokes always did here."""
     pending, changed = take_pending(session), session.info.pop(_COUNTS, set())
     if not pending and not changed:
         return
@@ -128,7 +158,14 @@ def _after_commit(session) -> None:
     if not pending:
         return
 
-    pokes.notify(set().union(*(p.buckets for p in pending)))
+    for p in pending:
+        emit_entries(p.views)
+    # The `alert` event is its inbox's poke (PROTOCOL.md §8, §13.2: the client pulls on it), so
+    # the buckets it reached get no second message; any other bucket (none today) is poked alone,
+    # so that no recipient hears who else got the notice.
+    alerted = {f"user:{user_id}" for p in pending for user_id, _ in p.views}
+    for bucket in sorted(set().union(*(p.buckets for p in pending)) - alerted):
+        pokes.notify([bucket])
     for p in pending:
         for start in range(0, len(p.entry_ids), fanout.CHUNK):
             fanout.submit("fan_out", p.entry_ids[start : start + fanout.CHUNK])

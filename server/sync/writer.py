@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Callable, Mapping
 
-from sync import MAX_BATCH, Actor, Engine, Mutation, MutationResult
+from sync import MAX_BATCH, Actor, Engine, LogEntry, Mutation, MutationResult, Record
 
 from server.errors import Invalid, NotFound
 from server.extensions import db
@@ -105,6 +105,34 @@ class Writer:
             for start in range(0, len(mutations), MAX_BATCH):
                 results += push_through(self.engine, self.store, self.actor, self.client_id, mutations[start : start + MAX_BATCH])
         return results
+
+    def create_new(self, entity: str, fields_by_id: Mapping[str, Mapping]) -> list[str]:
+        """New records the server makes whole (the notification service's inbox entries), in
+        bulk; returns the ids created. Under the engine's write lock, an id that exists already
+        is skipped (a dedupe id: made by an earlier run, or by another process that held the
+        lock first); the others are stored and logged in every bucket exactly as the engine
+        stores a create (one seq each, every field written by this writer's client, §5.1), and
+        the held-back rows go out in one statement per table (server.sync.bulk).
+
+        No merge, review or validation per record, and no mutation result is kept: no client
+        sent these, so there are no roles to check and nothing to replay (§6.4). The caller
+        vouches for the values (the same schema the engine would apply, once per shape)."""
+        if not fields_by_id:
+            return []
+        binding = self.store.bindings[entity]
+        ids = list(fields_by_id)
+        self.store.begin_write()
+        for start in range(0, len(ids), MAX_BATCH):
+            self.store.prefetch([(entity, record_id) for record_id in ids[start : start + MAX_BATCH]])
+        made = [record_id for record_id in ids if self.store.get_record(entity, record_id) is None]
+        for record_id, seq in zip(made, self.store.allocate(len(made))):
+            values = dict(fields_by_id[record_id])
+            record = Record(entity, record_id, values, dict.fromkeys(values, seq), seq, False, dict.fromkeys(values, self.client_id))
+            self.store.put_record(record)
+            for bucket in sorted(binding.buckets(values)):
+                self.store.log_put(LogEntry(seq, bucket, entity, record_id, "put", seq, values))
+        self.store.finish()
+        return made
 
     def commit(self) -> None:
         """Commit the action, then poke the buckets it touched (never before, PROTOCOL.md §8)."""

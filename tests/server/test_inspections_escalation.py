@@ -236,9 +236,9 @@ def test_recipients_online_hear_of_it_after_the_commit(app, iw, orders):
         socket.get_received()
     run(app, deadline + timedelta(hours=1))
     heard = [socket.get_received() for socket in sockets]
-    # The inbox's bucket is poked (the phone pulls the entry) and each new entry comes as `alert`.
-    assert any(f"user:{iw.dihao_admin}" in e["args"][0]["buckets"] for e in heard[0] if e["name"] == "sync:poke")
+    # Each new entry comes as `alert`, which is also the inbox's poke (the phone pulls the entry, PROTOCOL.md §13.2).
     assert sorted(e["args"][0]["kind"] for e in heard[0] if e["name"] == "alert") == ["order_escalated_1"] * 2
+    assert not any(f"user:{iw.dihao_admin}" in e["args"][0]["buckets"] for e in heard[0] if e["name"] == "sync:poke")
     assert [e for e in heard[1] if e["name"] == "alert"] == []  # a resident of the compound is not told
     assert not any(f"user:{iw.dihao_admin}" in e["args"][0].get("buckets", []) for e in heard[1] if e["name"] == "sync:poke")
     for socket in sockets:
