@@ -37,10 +37,17 @@ export function entryOf(id, data) {
 export const isUnread = (entry) => !entry.readAt;
 export const isExpired = (entry, now = Date.now()) => Boolean(entry.expiresAt) && time(entry.expiresAt) <= now;
 
-/** Unread first; within each, the more urgent first, then the newest. */
-export function sortInbox(entries) {
-  return [...entries].sort((a, b) => (isUnread(b) - isUnread(a))
-    || (levelRank(b.level) - levelRank(a.level))
+const PIN_MS = 24 * 3600 * 1000;
+
+/** An unread 紧急 or 预警 notice of the last day, not expired: it stays on top until read. */
+export const isPinned = (entry, now = Date.now()) => isUnread(entry) && levelRank(entry.level) >= levelRank('warning')
+  && !isExpired(entry, now) && now - time(entry.createdAt) < PIN_MS;
+
+/** Pinned first (a fresh urgent or warning notice, unread), then unread, each newest first: an
+ * old warning does not sit above today's notices for ever. */
+export function sortInbox(entries, now = Date.now()) {
+  return [...entries].sort((a, b) => (isPinned(b, now) - isPinned(a, now))
+    || (isUnread(b) - isUnread(a))
     || (time(b.createdAt) - time(a.createdAt))
     || String(a.id).localeCompare(String(b.id)));
 }

@@ -25,14 +25,17 @@ async function pulled(id, data) {
   await db.transact(['records', 'outbox'], (tx) => receiveServerCopy(tx, { entity: 'inbox', id, version: 1, data, bucket: 'user:7' }));
 }
 
-test('the inbox puts unread first, then the more urgent, then the newest', () => {
+test('the inbox puts a fresh unread urgent or warning notice on top, then unread, each newest first', () => {
+  const now = Date.parse('2026-11-27T12:00:00Z');
   const sorted = alerts.sortInbox([
     entry('old-read', { read_at: '2026-11-27T09:00:00Z', level: 'urgent' }),
     entry('new', { created_at: '2026-11-27T10:00:00Z' }),
     entry('older', { created_at: '2026-11-26T10:00:00Z' }),
-    entry('urgent', { level: 'urgent', created_at: '2026-11-20T10:00:00Z' }),
-  ]);
-  assert.deepEqual(sorted.map((e) => e.id), ['urgent', 'new', 'older', 'old-read']);
+    entry('stale-urgent', { level: 'urgent', created_at: '2026-11-20T10:00:00Z' }),
+    entry('warning', { level: 'warning', created_at: '2026-11-27T06:00:00Z' }),
+    entry('urgent-over', { level: 'urgent', created_at: '2026-11-27T07:00:00Z', expires_at: '2026-11-27T11:00:00Z' }),
+  ], now);
+  assert.deepEqual(sorted.map((e) => e.id), ['warning', 'new', 'urgent-over', 'older', 'stale-urgent', 'old-read']);
 });
 
 test('filters by category, lists the categories present in catalog order, counts unread', () => {
