@@ -63,9 +63,6 @@ export function categoriesOf(entries) {
   return [...known, ...[...present].filter((code) => !CATEGORIES.includes(code)).sort()];
 }
 
-/** How many unread entries (expired ones count: the user has not seen them). */
-export const countUnread = (entries) => entries.filter(isUnread).length;
-
 /** Whether an alert arriving over Socket.IO gets the banner at the top of every screen. */
 export const wantsBanner = (alert) => alert?.level === 'urgent';
 

@@ -239,7 +239,8 @@ async function boot() {
   performance.mark('redgrid:boot');
   registerServiceWorker();
   listenToServiceWorker();
-  greetWorker(); // the push acks it kept offline go out now
+  // The push acks it kept offline go out, once the first screen is drawn (not competing with it).
+  whenFirstScreen(FIRST_SCREEN_WAIT_MS).then(greetWorker);
   const cached = loadCachedMe(); // IndexedDB opens while the catalog loads
   await initI18n();
   performance.mark('redgrid:catalog');

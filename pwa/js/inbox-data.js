@@ -15,6 +15,11 @@ export async function loadInbox() {
   return sortInbox(records.filter(visible).map((record) => entryOf(record.id, record.data ?? {})));
 }
 
+/** How many entries of my inbox are unread (home's badge: no sorting, no entry objects). */
+export async function countUnreadInbox() {
+  return (await listRecords(INBOX)).filter((record) => visible(record) && !record.data?.read_at).length;
+}
+
 /**
  * One entry by its id, or by its alert's id (a live banner or a notification may know only
  * that); null when it is not on this phone (yet).

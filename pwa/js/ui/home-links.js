@@ -1,11 +1,13 @@
 // The home screen's links to screens loaded on first use (ui/routes.js): kept apart from those
 // screens so that drawing home does not load them.
 import { t } from '../i18n.js';
-import { countUnread } from '../alerts.js';
-import { loadInbox } from '../inbox-data.js';
+import { countUnreadInbox } from '../inbox-data.js';
 import { myGrids } from '../places.js';
 import { h } from './dom.js';
+import { whenFirstScreen } from './ready.js';
 import { watchLocalData } from './watch.js';
+
+const BADGE_WAIT_MS = 1500; // a home without a task list never says its first screen is drawn
 
 /** A big link card of the home screen: title (with an optional badge) and a line about it. */
 export function linkCard({ href, testid, title, about, badge = null, kind = '' }) {
@@ -29,12 +31,13 @@ export function directoryLink({ me }) {
 export function notificationsLink() {
   const badge = h('span', { class: 'count count--alert', 'data-testid': 'notifications-unread', hidden: true });
   const draw = async () => {
-    const count = countUnread(await loadInbox());
+    const count = await countUnreadInbox();
     badge.textContent = String(count);
     badge.hidden = !count;
   };
   const link = linkCard({ href: '#/inbox', testid: 'notifications-open', title: t('alerts.inbox.title'), about: t('alerts.inbox.about'), badge });
-  draw().catch(() => {});
+  // Counted once the task list is drawn: opening the app reads the tasks from IndexedDB first.
+  whenFirstScreen(BADGE_WAIT_MS).then(draw).catch(() => {});
   watchLocalData(link, draw);
   return link;
 }
