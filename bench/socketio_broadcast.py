@@ -16,6 +16,13 @@ sync pokes (another 1,000 messages, one per room) and the Web Push jobs. Every c
 its CPU is shared with the server's (2 vCPUs here), so the client side counts too.
 Target (issue 6): p95 ≤ 500 ms. "first" is when the first client heard it: the time before it is
 the API call and writing the inbox entries; "first to last" is the broadcast itself.
+
+--scaled measures the scaled deployment instead: PostgreSQL, two `redgrid serve` processes on
+Redis (Flask-SocketIO's message queue, the fan-out on RQ) and one `redgrid worker`; half the
+clients connect to each server, the admin publishes through the first, the worker sends the alert
+and its emits reach both servers' sockets through Redis.
+
+    .venv/bin/python bench/socketio_broadcast.py --scaled [--pg-server URL] [--redis redis://127.0.0.1:6379/14]
 """
 import argparse
 import asyncio
@@ -121,12 +128,14 @@ def sign_in(base: str, number: str):
     return session, response.json()["csrf_token"]
 
 
-async def run_rounds(base: str, compound_id: int, clients: int, rounds: int) -> list[list[float]]:
+async def run_rounds(bases: list[str], compound_id: int, clients: int, rounds: int) -> list[list[float]]:
+    """Client i signs in and connects to bases[i % len(bases)]; the admin publishes through bases[0]."""
     import socketio
 
+    base = bases[0]
     loop = asyncio.get_running_loop()
     with ThreadPoolExecutor(8) as pool:
-        sessions = await asyncio.gather(*[loop.run_in_executor(pool, sign_in, base, phone(i)) for i in range(clients)])
+        sessions = await asyncio.gather(*[loop.run_in_executor(pool, sign_in, bases[i % len(bases)], phone(i)) for i in range(clients)])
     heard: dict[int, dict[int, float]] = {}
     sockets = []
 
@@ -141,7 +150,7 @@ async def run_rounds(base: str, compound_id: int, clients: int, rounds: int) -> 
         cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
         for attempt in range(5):  # the development server's accept queue overflows now and then
             try:
-                await client.connect(base, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=30)
+                await client.connect(bases[index % len(bases)], headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=30)
                 break
             except socketio.exceptions.ConnectionError:
                 await asyncio.sleep(0.5 * (attempt + 1))
@@ -176,7 +185,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--scaled", action="store_true", help="PostgreSQL, two servers and a worker on Redis")
+    parser.add_argument("--pg-server", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     args = parser.parse_args()
+    if args.scaled:
+        results = run_scaled(args)
+    else:
+        results = run_embedded(args)
+    print(f"alert to {args.clients} connected clients{' over two servers and a worker on Redis' if args.scaled else ''}, "
+          "publish (POST sent) -> `alert` event received:")
+    for i, latencies in enumerate(results, 1):
+        if not latencies:
+            print(f"  round {i}: nobody heard it")
+            continue
+        p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
+        print(f"  round {i}: heard by {len(latencies)}/{args.clients}  first {latencies[0]:.0f} ms  p50 {statistics.median(latencies):.0f} ms"
+              f"  p95 {p95:.0f} ms  max {latencies[-1]:.0f} ms  (first to last: {latencies[-1] - latencies[0]:.0f} ms)")
+
+
+def run_embedded(args) -> list[list[float]]:
     from tests.processes import REDGRID, free_port, process_env
 
     with scratch_sqlite("redgrid-broadcast-") as (folder, (url,)):
@@ -186,15 +214,35 @@ def main() -> None:
                           REDGRID_ALERTS_FANOUT="pool", REDGRID_ALERTS_RELEASE_EVERY_SECONDS="0")
         env.pop("REDIS_URL")
         with serving([*REDGRID, "serve", "--port", str(port)], env, port, folder / "server.log") as base:
-            results = asyncio.run(run_rounds(base, compound_id, args.clients, args.rounds))
-    print(f"alert to {args.clients} connected clients, publish (POST sent) -> `alert` event received:")
-    for i, latencies in enumerate(results, 1):
-        if not latencies:
-            print(f"  round {i}: nobody heard it")
-            continue
-        p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
-        print(f"  round {i}: heard by {len(latencies)}/{args.clients}  first {latencies[0]:.0f} ms  p50 {statistics.median(latencies):.0f} ms"
-              f"  p95 {p95:.0f} ms  max {latencies[-1]:.0f} ms  (first to last: {latencies[-1] - latencies[0]:.0f} ms)")
+            return asyncio.run(run_rounds([base], compound_id, args.clients, args.rounds))
+
+
+def run_scaled(args) -> list[list[float]]:
+    import uuid
+
+    import redis
+
+    from bench._scratch import scratch_postgres
+    from tests.processes import REDGRID, free_port, process_env
+
+    redis.Redis.from_url(args.redis).ping()
+    tag = uuid.uuid4().hex[:12]
+    with scratch_postgres(args.pg_server, "redgrid_broadcast") as (_admin, _names, (url,)), \
+            scratch_sqlite("redgrid-broadcast-logs-") as (folder, _):
+        compound_id = build(url, args.clients)
+        env = process_env(url, REDIS_URL=args.redis, REDGRID_SOCKETIO_CHANNEL=f"redgrid-bench-{tag}", REDGRID_ALERTS_QUEUE=f"redgrid-bench-{tag}",
+                          REDGRID_LOGIN_RATE_LIMIT="100000 per minute", REDGRID_ESCALATE_EVERY_MINUTES="0",
+                          REDGRID_ALERTS_RELEASE_EVERY_SECONDS="0", REDGRID_ALERTS_EXPIRE_EVERY_SECONDS="0")
+        ports = [free_port(), free_port()]
+        with open(folder / "worker.log", "wb") as log:
+            worker = subprocess.Popen([*REDGRID, "worker"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            try:
+                with serving([*REDGRID, "serve", "--port", str(ports[0])], env, ports[0], folder / "server-a.log") as a, \
+                        serving([*REDGRID, "serve", "--port", str(ports[1])], env, ports[1], folder / "server-b.log") as b:
+                    return asyncio.run(run_rounds([a, b], compound_id, args.clients, args.rounds))
+            finally:
+                worker.terminate()
+                worker.wait(timeout=10)
 
 
 if __name__ == "__main__":
