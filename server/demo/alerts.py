@@ -14,13 +14,13 @@ from sqlalchemy import func, select
 
 from server.alerts import publishing
 from server.alerts.models import Alert, InboxEntry
-from server.auth.models import User
+from server.auth.models import RoleAssignment, User
 from server.extensions import db
-from server.org.models import Compound
+from server.org.models import Building, Compound, Household
 from server.tasks import clock
 
 CST = timezone(timedelta(hours=8))
-HEXI_ADMIN, CITY_ADMIN = "13800000002", "13800000001"
+HEXI_ADMIN, CITY_ADMIN, DIHAO_RESIDENT = "13800000002", "13800000001", "13800000007"
 
 
 def _day(days_ago: int, hour: int, now: datetime) -> datetime:
@@ -28,19 +28,34 @@ def _day(days_ago: int, hour: int, now: datetime) -> datetime:
     return local.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
-def _compounds(*names: str) -> list[int]:
-    return list(db.session.scalars(select(Compound.id).where(Compound.name.in_(names)).order_by(Compound.id)))
+def _compounds(community_id: int, *names: str) -> list[int]:
+    """The compounds of these names in one community (a bigger demo city repeats names)."""
+    return list(db.session.scalars(select(Compound.id).where(Compound.community_id == community_id, Compound.name.in_(names)).order_by(Compound.id)))
+
+
+def _community_of(admin: User) -> int:
+    return db.session.scalar(select(RoleAssignment.org_unit_id).where(RoleAssignment.user_id == admin.id, RoleAssignment.role == "admin"))
+
+
+def _home_compound(phone: str) -> int:
+    """The compound of a resident account's household."""
+    return db.session.scalar(
+        select(Building.compound_id).join(Household, Household.building_id == Building.id)
+        .join(RoleAssignment, RoleAssignment.household_id == Household.id).join(User, User.id == RoleAssignment.user_id)
+        .where(User.phone == phone)
+    )
 
 
 def load_demo_alerts(now: datetime | None = None) -> dict:
     now = now or datetime.now(timezone.utc)
     hexi, city = (db.session.scalar(select(User).where(User.phone == phone)) for phone in (HEXI_ADMIN, CITY_ADMIN))
+    hexi_community = _community_of(hexi)
     water_cut = _day(2, 10, now)
     alerts = [
         (hexi, water_cut, {
             "title": "紧急停水通知：河西花园、绿城花园",
             "body": "因主供水管道爆裂抢修，今天 14:00 至 20:00 河西花园、绿城花园停水，请居民提前储水。如有困难请联系本网格网格员。",
-            "level": "urgent", "category": "utility", "targeting": {"compound_ids": _compounds("河西花园", "绿城花园")},
+            "level": "urgent", "category": "utility", "targeting": {"compound_ids": _compounds(hexi_community, "河西花园", "绿城花园")},
             "expires_at": water_cut.replace(hour=20).astimezone(timezone.utc),  # the API's schema gives UTC
         }),
         (hexi, _day(1, 16, now), {
@@ -51,7 +66,7 @@ def load_demo_alerts(now: datetime | None = None) -> dict:
         (city, _day(0, 9, now) if _day(0, 9, now) < now else _day(1, 9, now), {
             "title": "停水通知：帝豪花园",
             "body": "因供水管网改造，后天 8:00 至 18:00 帝豪花园停水，请居民提前储水。",
-            "level": "notice", "category": "utility", "targeting": {"compound_ids": _compounds("帝豪花园")},
+            "level": "notice", "category": "utility", "targeting": {"compound_ids": [_home_compound(DIHAO_RESIDENT)]},
         }),
         (hexi, _day(1, 11, now), {
             "title": "周六上午党群服务中心义诊",
@@ -64,6 +79,8 @@ def load_demo_alerts(now: datetime | None = None) -> dict:
     app.config["ALERTS_FANOUT"] = "inline"
     try:
         for author, at, data in alerts:
+            if data["targeting"].get("compound_ids") == []:
+                continue  # a city without the compound (the demo's smallest): no alert to nobody's place
             with clock.at(at.astimezone(timezone.utc)):
                 publishing.create(author, data)
     finally:
