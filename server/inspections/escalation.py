@@ -42,7 +42,8 @@ from server.auth.models import RoleAssignment
 from server.extensions import db
 from server.i18n import text_in
 from server.inspections.models import RectificationOrder
-from server.inspections.periods import LOCAL
+from server.inspections.notices import staff_of, stewards_of
+from server.inspections.periods import local_minute
 from server.inspections.plans import system_actor
 from server.org.models import Compound, OrgUnit
 from server.sync.writer import Writer, mutation
@@ -82,21 +83,15 @@ def admins_at_or_above(unit_id: int) -> list[int]:
     return []
 
 
-def _people(role: str, column, scope_id) -> list[int]:
-    if scope_id is None:
-        return []
-    return list(db.session.scalars(select(RoleAssignment.user_id).where(RoleAssignment.role == role, column == scope_id)))
-
-
 def _notify_level(order: RectificationOrder, compound: Compound, level: int) -> list[int]:
     """The notices of one escalation step (inbox entries, in the caller's transaction); returns
     who got a new one."""
     # The deadline as people in Xuchang read it ("2026-11-29 08:45"), not as an instant for machines.
-    params = {"compound": compound.name, "item": order.item_text[:60], "deadline": _aware(order.deadline_at).astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")}
+    params = {"compound": compound.name, "item": order.item_text[:60], "deadline": local_minute(order.deadline_at)}
     unit_id = compound.community_id if level == 1 else (db.session.get(OrgUnit, compound.community_id).parent_id or compound.community_id)
     notified = _send(admins_at_or_above(unit_id), f"order_escalated_{level}", order, compound, level, params)
     if level == 1:
-        involved = _people("red_steward", RoleAssignment.compound_id, compound.id) + _people("property_staff", RoleAssignment.company_id, order.company_id)
+        involved = stewards_of(compound.id) + staff_of(order.company_id)
         notified += _send(involved, "order_overdue", order, compound, level, params)
     return notified
 

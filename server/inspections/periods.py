@@ -7,6 +7,13 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 LOCAL = ZoneInfo("Asia/Shanghai")
+
+
+def local_minute(instant: datetime) -> str:
+    """An instant as people in Xuchang read it in a notice ("2026-11-29 08:45"); naive means UTC."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=timezone.utc)
+    return instant.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 

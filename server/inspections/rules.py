@@ -12,15 +12,13 @@ them, and the rejection's message comes from "sync.rejected.<code>" (messages.py
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import select
 
 from sync import Actor, Rejection, Review
 
-from server.auth.models import RoleAssignment
 from server.extensions import db
 from server.inspections import notices, scoring
 from server.inspections.models import DEFAULT_SEVERITY_DEADLINES, InspectionTemplate
-from server.inspections.periods import LOCAL
+from server.inspections.periods import local_minute
 from server.inspections.schemas import inspection_record_schema, order_record_schema
 from server.sync.writer import SYSTEM, Writer, follow_up, mutation, server_made
 from server.tasks import clock
@@ -105,7 +103,7 @@ def _create_inspection(r: Review, template) -> Rejection | None:
         return refuse("bad_initial_status", "status")
     if steward:
         r.set("steward_id", r.user_id)
-    elif values.get("steward_id") is not None and values["steward_id"] not in compound_stewards(values["compound_id"]):
+    elif values.get("steward_id") is not None and values["steward_id"] not in notices.stewards_of(values["compound_id"]):
         return refuse("steward_not_of_compound", "steward_id")
     refused = _check_answers(r, template)
     if refused:
@@ -122,12 +120,6 @@ def _create_inspection(r: Review, template) -> Rejection | None:
     return None
 
 
-def compound_stewards(compound_id) -> list[int]:
-    """The red stewards of a compound, lowest user id first."""
-    query = select(RoleAssignment.user_id).where(RoleAssignment.role == "red_steward", RoleAssignment.compound_id == compound_id)
-    return list(db.session.scalars(query.order_by(RoleAssignment.user_id)))
-
-
 def _update_inspection(r: Review, template) -> Rejection | None:
     current, values, sent = r.current.values, r.merged.values, r.mutation.fields
     steward_work = sorted(STEWARD_FIELDS & set(sent))
@@ -135,7 +127,7 @@ def _update_inspection(r: Review, template) -> Rejection | None:
         # Final: nothing of the capture or the planning changes after submission.
         return refuse("inspection_submitted", *sorted(sent)) if sent else None
     if "steward_id" in r.merged.changed and values.get("steward_id") is not None:
-        if values["steward_id"] not in compound_stewards(values["compound_id"]):
+        if values["steward_id"] not in notices.stewards_of(values["compound_id"]):
             return refuse("steward_not_of_compound", "steward_id")
     if steward_work:
         owner = current.get("steward_id")
@@ -263,8 +255,7 @@ def make_orders(user_id: int, inspection_id: str, inspection: dict, template, no
     if refused:
         raise RuntimeError(f"rectification orders refused: {refused}")
     first = min(now + timedelta(hours=deadlines[items[m.fields["item_code"]]["severity"]]) for m in mutations)
-    notices.orders_made(inspection_id, inspection["compound_id"], [m.record_id for m in mutations],
-                        first.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M"))
+    notices.orders_made(inspection_id, inspection["compound_id"], inspection.get("company_id"), [m.record_id for m in mutations], local_minute(first))
     return writer.store.touched
 
 

@@ -12,7 +12,7 @@ from server.auth.service import display_names
 from server.errors import Invalid, NotFound
 from server.extensions import db
 from server.i18n import _
-from server.inspections import rules, scoring
+from server.inspections import notices, scoring
 from server.inspections.models import Inspection, InspectionTemplate, RectificationOrder
 from server.inspections.sync import INSPECTION, ORDER, compound_place
 from server.org.models import Compound, PropertyCompany
@@ -32,7 +32,7 @@ def create_inspection(user, data: dict, extra: dict | None = None) -> str:
     if compound is None or not authz.scopes_of(user).is_admin:
         raise Invalid(_("inspection.compound_missing"), {"compound_id": [_("inspection.compound_missing")]}, code="compound_missing")
     fields = {"compound_id": data["compound_id"], "template_id": data["template_id"], "kind": data.get("kind") or "adhoc"}
-    steward = data["steward_id"] if "steward_id" in data else next(iter(rules.compound_stewards(compound.id)), None)
+    steward = data["steward_id"] if "steward_id" in data else next(iter(notices.stewards_of(compound.id)), None)
     if steward is not None:
         fields["steward_id"] = steward
     if data.get("due_at") is not None:

@@ -12,6 +12,7 @@ from server.audit.models import AuditEntry
 from server.extensions import db
 from server.inspections import escalation
 from server.inspections.models import RectificationOrder
+from server.inspections.periods import LOCAL
 from server.tasks import clock
 from tests.conftest import AuthActions
 from tests.factories import user
@@ -154,7 +155,7 @@ def test_each_recipient_pulls_their_notice_into_the_inbox_and_nobody_else_gets_o
     assert entry["user_id"] == iw.dihao_admin and entry["kind"] == "order_escalated_1"
     assert (entry["level"], entry["category"], entry["link"]) == ("warning", "rectification", f"#/orders/{ids['env.bins']}")
     assert entry["title"] == "逾期整改单上报社区：帝豪花园"
-    local = deadline.astimezone(escalation.LOCAL).strftime("%Y-%m-%d %H:%M")  # Xuchang time, not an ISO instant
+    local = deadline.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")  # Xuchang time, not an ISO instant
     assert f"（{local}）" in entry["body"] and "请督促物业服务企业整改" in entry["body"]
     assert entry["dedupe_key"] == f"order:{ids['env.bins']}:level:1:{iw.dihao_admin}" and entry.get("read_at") is None
     staff = inbox_of(signed_in(app, YUANHANG_STAFF))
