@@ -233,3 +233,12 @@ def executed_statements(app, fn) -> list[str]:
 def pytest_collection_modifyitems(config, items):
     """Browser tests last: they are the slowest and need the other layers working."""
     items.sort(key=lambda item: "e2e" in Path(str(item.fspath)).parts)
+
+
+@pytest.fixture
+def standin():
+    """The local push service (tests/support/push_service.py): checks VAPID, decrypts every push."""
+    from tests.support.push_service import PushServiceStandIn
+
+    with PushServiceStandIn() as service:
+        yield service

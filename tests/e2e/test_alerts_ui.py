@@ -22,7 +22,6 @@ from tests.conftest import AuthActions
 from tests.e2e.conftest import PHONE, wait_until
 from tests.e2e.test_shell import sign_in
 from tests.factories import user
-from tests.support.push_service import PushServiceStandIn
 
 HEXI_RESIDENT = "13800000031"
 
@@ -61,12 +60,6 @@ KEPT_SUBSCRIPTION = f"({WORKER_DB})((db) => db.transaction('kv').objectStore('kv
 def shoot(page, name: str) -> None:
     """alert-<name>-360.png and alert-<name>-1280.png (admin_desk.shoot)."""
     desk_shoot(page, name, prefix="alert")
-
-
-@pytest.fixture
-def standin():
-    with PushServiceStandIn() as service:
-        yield service
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ real sender to the decrypting push-service stand-in, acknowledged or not, then t
 past the level's TTL or the alert's expiry."""
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from server.alerts import jobs
@@ -14,13 +13,6 @@ from server.extensions import db
 from server.push.models import PushSubscription
 from server.push.sender import get_sender
 from tests.server.alerts_support import aw, signed_in  # noqa: F401 (fixture)
-from tests.support.push_service import PushServiceStandIn
-
-
-@pytest.fixture
-def standin():
-    with PushServiceStandIn() as service:
-        yield service
 
 
 def _devices(app, user_id, standin) -> list[tuple[int, dict]]:

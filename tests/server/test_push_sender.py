@@ -28,12 +28,6 @@ class Sleeper:
 
 
 @pytest.fixture
-def standin():
-    with PushServiceStandIn() as service:
-        yield service
-
-
-@pytest.fixture
 def keys():
     private = generate_private_key()
     return private, public_key_of(private)
