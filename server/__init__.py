@@ -6,6 +6,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from server.config import Config, TestConfig
+from server.core.edge import register_edge
 
 __all__ = ["create_app", "Config", "TestConfig"]
 
@@ -15,6 +16,7 @@ def create_app(config=None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, config)
+    register_edge(app)  # before any route: URL integers and JSON bodies are bounded (server/core/edge.py)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)

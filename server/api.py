@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from server.errors import DomainError
 from server.i18n import _, translate_field_message
+from server.core.edge import Schema
 
 STATUS_CODES = {
     400: ("bad_request", "error.bad_request"),
@@ -21,7 +22,7 @@ STATUS_CODES = {
 }
 
 
-class ErrorBodySchema(ma.Schema):
+class ErrorBodySchema(Schema):
     code = ma.fields.String(required=True, metadata={"description": "machine-readable error code"})
     message = ma.fields.String(required=True, metadata={"description": "message for a person, localized"})
     fields = ma.fields.Dict(
@@ -30,7 +31,7 @@ class ErrorBodySchema(ma.Schema):
     )
 
 
-class ErrorSchema(ma.Schema):
+class ErrorSchema(Schema):
     error = ma.fields.Nested(ErrorBodySchema, required=True)
 
 
@@ -114,7 +115,7 @@ def _retry_after_seconds(error) -> int:
     return 60
 
 
-class PageArgsSchema(ma.Schema):
+class PageArgsSchema(Schema):
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
     per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
 
@@ -123,7 +124,7 @@ def page_of(item_schema):
     """An envelope schema {items, page, per_page, total} around `item_schema`."""
     return type(
         f"{item_schema.__name__.removesuffix('Schema')}PageSchema",
-        (ma.Schema,),
+        (Schema,),
         {
             "items": ma.fields.List(ma.fields.Nested(item_schema)),
             "page": ma.fields.Integer(),

@@ -1,6 +1,5 @@
 """User and role management for admins (scoped to their org subtree)."""
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from server.admin import service
 from server.admin.schemas import (
@@ -11,6 +10,7 @@ from server.admin.schemas import (
     UserListArgsSchema,
     UserUpdateSchema,
 )
+from server.core.edge import Blueprint
 
 blp = Blueprint("admin", __name__, url_prefix="/api/admin", description="Users and roles (admins)")
 

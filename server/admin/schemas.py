@@ -6,11 +6,12 @@ from server.api import PageArgsSchema, page_of
 from server.auth.models import ROLES
 from server.auth.schemas import PhoneField, RoleViewSchema
 from server.i18n import LOCALES
+from server.core.edge import Schema
 
 PASSWORD = dict(validate=validate.Length(min=8, max=128), load_only=True)
 
 
-class RoleGrantSchema(ma.Schema):
+class RoleGrantSchema(Schema):
     role = ma.fields.String(required=True, validate=validate.OneOf(ROLES))
     scope_id = ma.fields.Integer(
         required=True,
@@ -19,7 +20,7 @@ class RoleGrantSchema(ma.Schema):
     )
 
 
-class UserCreateSchema(ma.Schema):
+class UserCreateSchema(Schema):
     phone = PhoneField(required=True)
     display_name = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
     password = ma.fields.String(required=True, **PASSWORD)
@@ -32,14 +33,14 @@ class UserCreateSchema(ma.Schema):
     )
 
 
-class UserUpdateSchema(ma.Schema):
+class UserUpdateSchema(Schema):
     display_name = ma.fields.String(validate=validate.Length(min=1, max=40))
     locale = ma.fields.String(validate=validate.OneOf(LOCALES))
     active = ma.fields.Boolean(truthy={True}, falsy={False})  # JSON true/false only
     password = ma.fields.String(**PASSWORD)
 
 
-class AdminUserSchema(ma.Schema):
+class AdminUserSchema(Schema):
     id = ma.fields.Integer()
     phone = ma.fields.String()
     display_name = ma.fields.String()

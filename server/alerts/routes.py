@@ -2,18 +2,18 @@
 the service worker's acks. The inbox itself is read through sync (entity `inbox`, PROTOCOL.md §13)."""
 import marshmallow as ma
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from server import authz
 from server.alerts import jobs, publishing
 from server.alerts import sync as _inbox_entity  # noqa: F401  (registers the `inbox` entity)
 from server.alerts.schemas import AlertSchema, ack_schema, alert_input_schema
 from server.extensions import csrf, limiter
+from server.core.edge import Blueprint, Schema
 
 blp = Blueprint("alerts", __name__, url_prefix="/api/alerts", description="Alerts (通知公告): publish, approve, delivery counts")
 
 
-class ListArgsSchema(ma.Schema):
+class ListArgsSchema(Schema):
     view = ma.fields.String(load_default="mine", validate=ma.validate.OneOf(("mine", "to_approve")))
 
 
@@ -21,15 +21,15 @@ class AlertWithCountsSchema(AlertSchema):
     counts = ma.fields.Dict()
 
 
-class AlertListSchema(ma.Schema):
+class AlertListSchema(Schema):
     items = ma.fields.List(ma.fields.Nested(AlertSchema))
 
 
-class ResentSchema(ma.Schema):
+class ResentSchema(Schema):
     queued = ma.fields.Integer()
 
 
-class AckResultSchema(ma.Schema):
+class AckResultSchema(Schema):
     state = ma.fields.String()
 
 

@@ -6,6 +6,7 @@ from marshmallow import validate
 
 from server.alerts.limits import BODY_MAX, CATEGORIES, LEVELS, TITLE_MAX
 from server.tasks.fields import RecordSchema, UtcDateTime
+from server.core.edge import Schema
 
 
 class InboxRecordSchema(RecordSchema):
@@ -33,7 +34,7 @@ def _ids():
     return ma.fields.List(ma.fields.Integer(strict=True), load_default=list, validate=validate.Length(max=500))
 
 
-class TargetingSchema(ma.Schema):
+class TargetingSchema(Schema):
     """Who an alert reaches: any mix of places, narrowed to roles (none: every role)."""
 
     org_unit_ids = _ids()
@@ -44,7 +45,7 @@ class TargetingSchema(ma.Schema):
         ("admin", "grid_worker", "red_steward", "property_staff", "resident", "volunteer"))), load_default=list)
 
 
-class AlertInputSchema(ma.Schema):
+class AlertInputSchema(Schema):
     """A new alert (a draft, or sent now or at send_at)."""
 
     title = ma.fields.String(required=True, validate=validate.Length(min=1, max=TITLE_MAX, error="alerts.error.title_length"))
@@ -58,7 +59,7 @@ class AlertInputSchema(ma.Schema):
     draft = ma.fields.Boolean(load_default=False, load_only=True)
 
 
-class AlertSchema(ma.Schema):
+class AlertSchema(Schema):
     """An alert as its author and approvers see it."""
 
     id = ma.fields.Integer()
@@ -81,7 +82,7 @@ class AlertSchema(ma.Schema):
     cancelled_at = UtcDateTime(allow_none=True)
 
 
-class AckSchema(ma.Schema):
+class AckSchema(Schema):
     """A service worker's ack of a push (no session: the delivery's token authenticates it)."""
 
     token = ma.fields.String(required=True, validate=validate.Length(min=16, max=64))

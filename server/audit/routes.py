@@ -1,8 +1,8 @@
 """Reading the audit log (city-level admins only)."""
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 from server.audit import service
 from server.audit.schemas import AuditListArgsSchema, AuditPageSchema
+from server.core.edge import Blueprint
 
 blp = Blueprint("audit", __name__, url_prefix="/api/admin", description="Audit log")
 

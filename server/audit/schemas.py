@@ -3,9 +3,10 @@ import marshmallow as ma
 from marshmallow import validate
 
 from server.api import PageArgsSchema, page_of
+from server.core.edge import Schema
 
 
-class AuditEntrySchema(ma.Schema):
+class AuditEntrySchema(Schema):
     id = ma.fields.Integer()
     at = ma.fields.DateTime()
     actor_id = ma.fields.Integer(allow_none=True)

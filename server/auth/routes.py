@@ -1,7 +1,6 @@
 """Sign in, sign out, the CSRF token and the signed-in user's profile."""
 from flask import current_app, request, session
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
 from server.auth import service
@@ -13,6 +12,7 @@ from server.auth.schemas import (
     normalize_phone,
 )
 from server.extensions import limiter
+from server.core.edge import Blueprint
 
 blp = Blueprint("auth", __name__, url_prefix="/api", description="Accounts and sessions")
 

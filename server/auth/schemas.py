@@ -6,6 +6,7 @@ from marshmallow import validate
 
 from server.auth.models import ROLES
 from server.i18n import LOCALES
+from server.core.edge import Schema
 
 # Mainland China mobile numbers: 11 digits starting with 1[3-9].
 PHONE_RE = r"^1[3-9]\d{9}$"
@@ -30,24 +31,24 @@ def normalize_phone(text: str) -> str:
     return digits
 
 
-class LoginSchema(ma.Schema):
+class LoginSchema(Schema):
     phone = PhoneField(required=True)
     password = ma.fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128))
 
 
-class ProfileUpdateSchema(ma.Schema):
+class ProfileUpdateSchema(Schema):
     display_name = ma.fields.String(validate=validate.Length(min=1, max=40))
     locale = ma.fields.String(validate=validate.OneOf(LOCALES))
 
 
-class UserSchema(ma.Schema):
+class UserSchema(Schema):
     id = ma.fields.Integer(dump_only=True)
     phone = ma.fields.String(dump_only=True)
     display_name = ma.fields.String(dump_only=True)
     locale = ma.fields.String(dump_only=True)
 
 
-class RoleViewSchema(ma.Schema):
+class RoleViewSchema(Schema):
     id = ma.fields.Integer()
     role = ma.fields.String(validate=validate.OneOf(ROLES))
     scope_type = ma.fields.String(metadata={"description": "org_unit, compound, company or household"})
@@ -56,13 +57,13 @@ class RoleViewSchema(ma.Schema):
     scope_path = ma.fields.List(ma.fields.String(), metadata={"description": "names from the city down"})
 
 
-class MeSchema(ma.Schema):
+class MeSchema(Schema):
     user = ma.fields.Nested(UserSchema)
     roles = ma.fields.List(ma.fields.Nested(RoleViewSchema))
     csrf_token = ma.fields.String()
 
 
-class CsrfSchema(ma.Schema):
+class CsrfSchema(Schema):
     csrf_token = ma.fields.String()
 
 

@@ -28,13 +28,13 @@ authz.register_blob_reader lets in; to everyone else a blob is 404, as if it did
 """
 from flask import jsonify, request, send_file
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 from werkzeug.http import parse_content_range_header
 
 from server.blobs import service
 from server.blobs.schemas import BlobSchema, UploadProgressSchema, upload_progress_schema
 from server.errors import DomainError
 from server.i18n import _
+from server.core.edge import Blueprint
 
 blp = Blueprint("blobs", __name__, url_prefix="/api/blobs", description="Photos by content hash")
 

@@ -1,8 +1,9 @@
 """Shapes of the blob endpoints (the bodies of PUT and GET are raw image bytes)."""
 import marshmallow as ma
+from server.core.edge import Schema
 
 
-class BlobSchema(ma.Schema):
+class BlobSchema(Schema):
     sha256 = ma.fields.String(metadata={"description": "the blob id: SHA-256 of the bytes the client uploaded"})
     stored_sha256 = ma.fields.String(metadata={"description": "SHA-256 of the stored, cleaned image (its ETag)"})
     mime = ma.fields.String(metadata={"description": "image/jpeg, image/png or image/webp"})
@@ -14,7 +15,7 @@ class BlobSchema(ma.Schema):
     thumb_url = ma.fields.Function(lambda blob: f"/api/blobs/{blob.sha256}/thumb")
 
 
-class UploadProgressSchema(ma.Schema):
+class UploadProgressSchema(Schema):
     sha256 = ma.fields.String()
     offset = ma.fields.Integer(metadata={"description": "bytes received so far: the next chunk starts here"})
     total = ma.fields.Integer()

@@ -11,7 +11,6 @@ from flask import Blueprint as PageBlueprint
 from flask import render_template, send_file, send_from_directory
 from flask.cli import with_appcontext
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from server.api import page_of
 from server.i18n import _, current_locale
@@ -34,6 +33,7 @@ from server.inspections.management_schemas import (
 )
 from server.inspections.periods import LOCAL
 from server.tasks import clock
+from server.core.edge import Blueprint
 
 blp = Blueprint("inspection_management", __name__, url_prefix="/api", description="Inspection plans, spot checks, scorecards")
 pages = PageBlueprint("inspection_pages", __name__, template_folder="pages", static_folder=None)

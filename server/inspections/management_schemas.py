@@ -6,6 +6,7 @@ from marshmallow import validate
 from server.api import PageArgsSchema
 from server.inspections.models import PLAN_PERIODS
 from server.tasks.fields import UtcDateTime
+from server.core.edge import Schema
 
 MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="inspection.bad_month")
 
@@ -18,7 +19,7 @@ def _id(strict: bool = True, **kwargs):
 # --- plans ---------------------------------------------------------------------------------------
 
 
-class PlanSchema(ma.Schema):
+class PlanSchema(Schema):
     id = ma.fields.Integer(dump_only=True)
     compound_id = _id(required=True)
     template_code = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
@@ -30,7 +31,7 @@ class PlanSchema(ma.Schema):
     created_at = UtcDateTime(dump_only=True)
 
 
-class PlanUpdateSchema(ma.Schema):
+class PlanUpdateSchema(Schema):
     period = ma.fields.String(validate=validate.OneOf(PLAN_PERIODS))
     steward_id = _id(allow_none=True)
     starts_on = ma.fields.Date()
@@ -42,7 +43,7 @@ class PlanListArgsSchema(PageArgsSchema):
     active = ma.fields.Boolean()
 
 
-class GenerateResultSchema(ma.Schema):
+class GenerateResultSchema(Schema):
     plans = ma.fields.Integer(metadata={"description": "active plans due this period"})
     created = ma.fields.Integer()
     existing = ma.fields.Integer(metadata={"description": "made before (the generator is idempotent)"})
@@ -52,7 +53,7 @@ class GenerateResultSchema(ma.Schema):
 # --- spot-check draws ----------------------------------------------------------------------------
 
 
-class DrawCreateSchema(ma.Schema):
+class DrawCreateSchema(Schema):
     org_unit_id = _id(required=True)
     template_id = _id(required=True, metadata={"description": "a published template version"})
     k = ma.fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=500))
@@ -62,14 +63,14 @@ class DrawCreateSchema(ma.Schema):
     due_at = UtcDateTime(metadata={"description": "default: 7 days after the draw"})
 
 
-class DrawInspectionSchema(ma.Schema):
+class DrawInspectionSchema(Schema):
     id = ma.fields.String()
     compound_id = ma.fields.Integer()
     status = ma.fields.String()
     score = ma.fields.Float(allow_none=True)
 
 
-class DrawSchema(ma.Schema):
+class DrawSchema(Schema):
     id = ma.fields.Integer()
     org_unit_id = ma.fields.Integer()
     template_id = ma.fields.Integer()
@@ -85,7 +86,7 @@ class DrawSchema(ma.Schema):
     inspections = ma.fields.List(ma.fields.Nested(DrawInspectionSchema))
 
 
-class DrawVerifySchema(ma.Schema):
+class DrawVerifySchema(Schema):
     id = ma.fields.Integer()
     method = ma.fields.String()
     seed = ma.fields.String()
@@ -105,7 +106,7 @@ class DrawListArgsSchema(PageArgsSchema):
 # --- scorecards ----------------------------------------------------------------------------------
 
 
-class MonthArgsSchema(ma.Schema):
+class MonthArgsSchema(Schema):
     month = ma.fields.String(validate=MONTH, metadata={"description": "YYYY-MM (Xuchang time); default: this month"})
 
 
@@ -113,7 +114,7 @@ class ScorecardArgsSchema(MonthArgsSchema):
     org_unit_id = _id(strict=False, metadata={"description": "default: your own unit"})
 
 
-class CompoundRowSchema(ma.Schema):
+class CompoundRowSchema(Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     company_id = ma.fields.Integer(allow_none=True)
@@ -135,7 +136,7 @@ class CompoundRowSchema(ma.Schema):
     open_orders = ma.fields.Integer()
 
 
-class CompanyRowSchema(ma.Schema):
+class CompanyRowSchema(Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     score = ma.fields.Float(allow_none=True)
@@ -145,27 +146,27 @@ class CompanyRowSchema(ma.Schema):
     open_orders = ma.fields.Integer()
 
 
-class OrgRefSchema(ma.Schema):
+class OrgRefSchema(Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     kind = ma.fields.String()
 
 
-class ScorecardSchema(ma.Schema):
+class ScorecardSchema(Schema):
     month = ma.fields.String()
     org_unit = ma.fields.Nested(OrgRefSchema)
     compounds = ma.fields.List(ma.fields.Nested(CompoundRowSchema))
     companies = ma.fields.List(ma.fields.Nested(CompanyRowSchema))
 
 
-class TrendPointSchema(ma.Schema):
+class TrendPointSchema(Schema):
     month = ma.fields.String()
     score = ma.fields.Float(allow_none=True)
     stars = ma.fields.Integer(allow_none=True)
     inspections = ma.fields.Integer()
 
 
-class CompanyTrendPointSchema(ma.Schema):
+class CompanyTrendPointSchema(Schema):
     month = ma.fields.String()
     score = ma.fields.Float(allow_none=True)
     stars = ma.fields.Integer(allow_none=True)
@@ -176,7 +177,7 @@ class CompoundCardSchema(CompoundRowSchema):
     trend = ma.fields.List(ma.fields.Nested(TrendPointSchema), metadata={"description": "the last 12 months, oldest first"})
 
 
-class CompanyCardSchema(ma.Schema):
+class CompanyCardSchema(Schema):
     month = ma.fields.String()
     id = ma.fields.Integer()
     name = ma.fields.String()
@@ -187,7 +188,7 @@ class CompanyCardSchema(ma.Schema):
     trend = ma.fields.List(ma.fields.Nested(CompanyTrendPointSchema), metadata={"description": "the last 12 months, oldest first"})
 
 
-class CompoundSummarySchema(ma.Schema):
+class CompoundSummarySchema(Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     company_id = ma.fields.Integer(allow_none=True)
@@ -198,7 +199,7 @@ class CompoundSummarySchema(ma.Schema):
     open_orders = ma.fields.Integer()
 
 
-class MyScorecardsSchema(ma.Schema):
+class MyScorecardsSchema(Schema):
     month = ma.fields.String()
     compounds = ma.fields.List(ma.fields.Nested(CompoundSummarySchema), metadata={"description": "a resident's own compound; a steward's compounds"})
     companies = ma.fields.List(ma.fields.Nested(CompanyRowSchema), metadata={"description": "property staff: their company"})

@@ -5,7 +5,6 @@ import json
 
 from flask import Response, request
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from server.inspections import models  # noqa: F401  (the tables, for the app and Alembic)
 from server.inspections import service, templates
@@ -24,6 +23,7 @@ from server.inspections.schemas import (
     InspectionTemplateListArgsSchema,
     InspectionTemplateSchema,
 )
+from server.core.edge import Blueprint
 
 blp = Blueprint("inspections", __name__, url_prefix="/api", description="Red steward inspections: checklists, inspections, rectification orders")
 

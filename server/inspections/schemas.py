@@ -16,6 +16,7 @@ from server.inspections.models import (
 )
 from server.tasks.fields import RecordSchema, UtcDateTime
 from server.tasks.schemas import SHA256, LocationSchema
+from server.core.edge import Schema
 
 MAX_ITEM_PHOTOS = 10
 MAX_ORDER_PHOTOS = 30
@@ -35,7 +36,7 @@ def _photos(most: int, **kwargs):
 # --- templates --------------------------------------------------------------------------------
 
 
-class InspectionTemplateItemSchema(ma.Schema):
+class InspectionTemplateItemSchema(Schema):
     code = ma.fields.String(required=True, validate=CODE)
     text = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
     weight = ma.fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False, error="inspection.weight_positive"))
@@ -44,13 +45,13 @@ class InspectionTemplateItemSchema(ma.Schema):
     guidance = ma.fields.String(allow_none=True, validate=validate.Length(max=500), metadata={"description": "what to look at (检查要点)"})
 
 
-class InspectionTemplateCategorySchema(ma.Schema):
+class InspectionTemplateCategorySchema(Schema):
     code = ma.fields.String(required=True, validate=CODE)
     name = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
     items = ma.fields.List(ma.fields.Nested(InspectionTemplateItemSchema), required=True, validate=validate.Length(min=1, max=MAX_ITEMS))
 
 
-class InspectionSeverityDeadlinesSchema(ma.Schema):
+class InspectionSeverityDeadlinesSchema(Schema):
     """Hours to fix a failed item, per severity."""
 
     critical = ma.fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=MAX_DEADLINE_HOURS))
@@ -58,7 +59,7 @@ class InspectionSeverityDeadlinesSchema(ma.Schema):
     minor = ma.fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=MAX_DEADLINE_HOURS))
 
 
-class InspectionTemplateInSchema(ma.Schema):
+class InspectionTemplateInSchema(Schema):
     """A template as an admin writes it (a new draft, or the next version of one)."""
 
     code = ma.fields.String(required=True, validate=CODE, metadata={"description": "the same code across versions"})
@@ -82,12 +83,12 @@ class InspectionTemplateEditSchema(InspectionTemplateInSchema):
             raise ValidationError("task.nothing_to_change", "_schema")
 
 
-class InspectionTemplateListArgsSchema(ma.Schema):
+class InspectionTemplateListArgsSchema(Schema):
     status = ma.fields.String(validate=validate.OneOf(TEMPLATE_STATUSES))
     code = ma.fields.String(validate=CODE)
 
 
-class InspectionTemplateSchema(ma.Schema):
+class InspectionTemplateSchema(Schema):
     id = ma.fields.Integer()
     code = ma.fields.String()
     version = ma.fields.Integer()
@@ -107,7 +108,7 @@ class InspectionTemplateSchema(ma.Schema):
 # --- the synced records -------------------------------------------------------------------------
 
 
-class InspectionAnswerSchema(ma.Schema):
+class InspectionAnswerSchema(Schema):
     """One item's answer: its result (none yet while the steward looks), note and photos."""
 
     result = ma.fields.String(allow_none=True, validate=validate.OneOf(ITEM_RESULTS))
@@ -192,7 +193,7 @@ order_record_schema = OrderRecordSchema()
 # --- desk endpoints ---------------------------------------------------------------------------
 
 
-class InspectionCreateSchema(ma.Schema):
+class InspectionCreateSchema(Schema):
     compound_id = _ids(required=True)
     template_id = _ids(required=True, metadata={"description": "a published template version"})
     kind = ma.fields.String(load_default="adhoc", validate=validate.OneOf(INSPECTION_KINDS))
@@ -217,7 +218,7 @@ class OrderListArgsSchema(PageArgsSchema):
     overdue = ma.fields.Boolean()
 
 
-class InspectionViewSchema(ma.Schema):
+class InspectionViewSchema(Schema):
     """An inspection as the desk shows it: the synced record plus names."""
 
     id = ma.fields.String()
@@ -229,7 +230,7 @@ class InspectionViewSchema(ma.Schema):
     template_version = ma.fields.Integer(allow_none=True)
 
 
-class OrderViewSchema(ma.Schema):
+class OrderViewSchema(Schema):
     id = ma.fields.String()
     version = ma.fields.Integer()
     data = ma.fields.Dict()
@@ -242,7 +243,7 @@ InspectionPageSchema = page_of(InspectionViewSchema)
 OrderPageSchema = page_of(OrderViewSchema)
 
 
-class InspectionReportSchema(ma.Schema):
+class InspectionReportSchema(Schema):
     """The printable report of one inspection."""
 
     inspection = ma.fields.Nested(InspectionViewSchema)

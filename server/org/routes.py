@@ -1,7 +1,6 @@
 """Browsing the org tree and places, always within the caller's scope."""
 from flask import Response, current_app, request
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from server.api import PageArgsSchema
 from server.extensions import limiter
@@ -21,6 +20,7 @@ from server.org.schemas import (
     ResidentSchema,
     ResidentUpdateSchema,
 )
+from server.core.edge import Blueprint
 
 blp = Blueprint("org", __name__, url_prefix="/api", description="Org tree and places")
 

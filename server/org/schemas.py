@@ -4,6 +4,7 @@ from marshmallow import validate
 
 from server.api import PageArgsSchema, page_of
 from server.tasks.models import CARE_FLAGS
+from server.core.edge import Schema
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -13,7 +14,7 @@ def mask_phone(phone: str | None) -> str | None:
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
 
 
-class OrgUnitSchema(ma.Schema):
+class OrgUnitSchema(Schema):
     id = ma.fields.Integer()
     kind = ma.fields.String(metadata={"description": "city, district, street, community, grid, courtyard"})
     name = ma.fields.String()
@@ -28,24 +29,24 @@ class OrgUnitDetailSchema(OrgUnitSchema):
     compounds_count = ma.fields.Integer()
 
 
-class OrgChildrenArgsSchema(ma.Schema):
+class OrgChildrenArgsSchema(Schema):
     parent_id = ma.fields.Integer(metadata={"description": "omit for the top of your visible tree"})
 
 
-class CompanySchema(ma.Schema):
+class CompanySchema(Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     has_party_branch = ma.fields.Boolean()
 
 
-class OwnersCommitteeSchema(ma.Schema):
+class OwnersCommitteeSchema(Schema):
     name = ma.fields.String()
     chair_name = ma.fields.String(allow_none=True)
     established_on = ma.fields.Date(allow_none=True)
     term_ends_on = ma.fields.Date(allow_none=True)
 
 
-class CompoundSchema(ma.Schema):
+class CompoundSchema(Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     address = ma.fields.String(allow_none=True)
@@ -67,7 +68,7 @@ class CompoundListArgsSchema(PageArgsSchema):
     q = ma.fields.String(validate=validate.Length(max=40), metadata={"description": "name contains"})
 
 
-class BuildingSchema(ma.Schema):
+class BuildingSchema(Schema):
     id = ma.fields.Integer()
     compound_id = ma.fields.Integer()
     name = ma.fields.String()
@@ -75,14 +76,14 @@ class BuildingSchema(ma.Schema):
     floors = ma.fields.Integer()
 
 
-class HouseholdSchema(ma.Schema):
+class HouseholdSchema(Schema):
     id = ma.fields.Integer()
     building_id = ma.fields.Integer()
     unit = ma.fields.String()
     room = ma.fields.String()
 
 
-class ResidentSchema(ma.Schema):
+class ResidentSchema(Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     phone_masked = ma.fields.Function(lambda r: mask_phone(r.phone))
@@ -108,19 +109,19 @@ HouseholdPageSchema = page_of(HouseholdSchema)
 # --- the grid directory (one grid, whole, for a phone to keep offline) -------------------
 
 
-class DirectoryGridSchema(ma.Schema):
+class DirectoryGridSchema(Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     path = ma.fields.List(ma.fields.String(), metadata={"description": "names from the city down to the grid"})
 
 
-class DirectoryCompoundSchema(ma.Schema):
+class DirectoryCompoundSchema(Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     address = ma.fields.String(allow_none=True)
 
 
-class DirectoryResidentSchema(ma.Schema):
+class DirectoryResidentSchema(Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     phone_masked = ma.fields.String(allow_none=True, metadata={"description": "138****0001; the full number: /api/residents/<id>/phone"})
@@ -130,7 +131,7 @@ class DirectoryResidentSchema(ma.Schema):
     care_flags = ma.fields.List(ma.fields.String(), metadata={"description": "elderly_alone, low_income, disability"})
 
 
-class DirectoryHouseholdSchema(ma.Schema):
+class DirectoryHouseholdSchema(Schema):
     id = ma.fields.Integer()
     building_id = ma.fields.Integer()
     unit = ma.fields.String()
@@ -138,7 +139,7 @@ class DirectoryHouseholdSchema(ma.Schema):
     residents = ma.fields.List(ma.fields.Nested(DirectoryResidentSchema))
 
 
-class GridDirectorySchema(ma.Schema):
+class GridDirectorySchema(Schema):
     grid = ma.fields.Nested(DirectoryGridSchema)
     compounds = ma.fields.List(ma.fields.Nested(DirectoryCompoundSchema))
     buildings = ma.fields.List(ma.fields.Nested(BuildingSchema), metadata={"description": "by compound, then name (3号楼 before 10号楼)"})
@@ -147,7 +148,7 @@ class GridDirectorySchema(ma.Schema):
     )
 
 
-class ResidentUpdateSchema(ma.Schema):
+class ResidentUpdateSchema(Schema):
     """What a resident's directory entry may be changed in: the special-care flags."""
 
     care_flags = ma.fields.List(
@@ -156,6 +157,6 @@ class ResidentUpdateSchema(ma.Schema):
     )
 
 
-class ResidentPhoneSchema(ma.Schema):
+class ResidentPhoneSchema(Schema):
     id = ma.fields.Integer()
     phone = ma.fields.String(allow_none=True, metadata={"description": "the full number (null: none on record)"})

@@ -1,7 +1,6 @@
 """Web Push over HTTP: the VAPID public key and the signed-in user's device subscriptions."""
 from flask import current_app, request
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from server.extensions import csrf, limiter
 from server.push import models  # noqa: F401  (the tables, for the app and Alembic)
@@ -15,6 +14,7 @@ from server.push.schemas import (
     SubscriptionSchema,
     VapidKeySchema,
 )
+from server.core.edge import Blueprint
 
 blp = Blueprint("push", __name__, url_prefix="/api/push", description="Web Push: VAPID key and device subscriptions")
 

@@ -12,6 +12,7 @@ from marshmallow import ValidationError, validate
 
 from server.push.vapid import b64url_decode
 from server.tasks.fields import UtcDateTime
+from server.core.edge import Schema
 
 CATEGORY = re.compile(r"^[a-z_]{1,16}$")  # the alerts' category codes, e.g. "utility", "weather"
 MAX_CATEGORIES = 30
@@ -83,12 +84,12 @@ def _categories(**kwargs):
     return ma.fields.List(ma.fields.String(), allow_none=True, validate=validate_categories, **kwargs)
 
 
-class SubscriptionKeysSchema(ma.Schema):
+class SubscriptionKeysSchema(Schema):
     p256dh = ma.fields.String(required=True, validate=validate_p256dh)
     auth = ma.fields.String(required=True, validate=validate_auth)
 
 
-class BrowserSubscriptionSchema(ma.Schema):
+class BrowserSubscriptionSchema(Schema):
     """The browser's PushSubscription.toJSON()."""
 
     class Meta:
@@ -106,7 +107,7 @@ class SubscriptionInSchema(BrowserSubscriptionSchema):
     device_label = ma.fields.String(allow_none=True, validate=validate.Length(max=80))
 
 
-class SubscriptionChangeSchema(ma.Schema):
+class SubscriptionChangeSchema(Schema):
     """`pushsubscriptionchange`, posted by the service worker without a session: the old
     subscription's endpoint and auth secret (only the browser that held it knows the secret: that
     is the proof) and the new subscription. The new one keeps the old one's user and choices, so
@@ -117,16 +118,16 @@ class SubscriptionChangeSchema(ma.Schema):
     subscription = ma.fields.Nested(BrowserSubscriptionSchema, required=True)
 
 
-class EndpointSchema(ma.Schema):
+class EndpointSchema(Schema):
     endpoint = ma.fields.String(required=True, validate=validate.Length(min=1, max=1024))
 
 
-class CategoriesUpdateSchema(ma.Schema):
+class CategoriesUpdateSchema(Schema):
     endpoint = ma.fields.String(required=True, validate=validate.Length(min=1, max=1024))
     categories = _categories(required=True)
 
 
-class SubscriptionSchema(ma.Schema):
+class SubscriptionSchema(Schema):
     """One of your devices (the keys stay on the server)."""
 
     id = ma.fields.Integer(dump_only=True)
@@ -139,9 +140,9 @@ class SubscriptionSchema(ma.Schema):
     failed_count = ma.fields.Integer(dump_only=True)
 
 
-class SubscriptionListSchema(ma.Schema):
+class SubscriptionListSchema(Schema):
     items = ma.fields.List(ma.fields.Nested(SubscriptionSchema), dump_only=True)
 
 
-class VapidKeySchema(ma.Schema):
+class VapidKeySchema(Schema):
     public_key = ma.fields.String(dump_only=True, metadata={"description": "applicationServerKey, base64url"})

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sync import Entity, Field, Record, Rejection, Review
 
 from server.extensions import db
+from server.core.edge import Schema
 
 
 LOOKUP = object()
@@ -29,7 +30,7 @@ class EntityBinding:
     create_roles: frozenset[str]
     delete_roles: frozenset[str]
     model: type
-    schema: ma.Schema
+    schema: Schema
     buckets: Callable[[Mapping[str, Any]], list[str]]
     blob_fields: tuple[str, ...] = ()  # fields holding photo hashes (a hash or a list of them)
     review: Callable[[Review], Rejection | None] | None = None  # domain rules after the merge (§7.5)

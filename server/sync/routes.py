@@ -1,7 +1,6 @@
 """The sync endpoints (PROTOCOL.md §5–§7): pull, push, and the conflict records."""
 from flask import Response
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from server.sync import service
 from server.sync.schemas import (
@@ -14,6 +13,7 @@ from server.sync.schemas import (
     PushSchema,
     ResolveSchema,
 )
+from server.core.edge import Blueprint
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline sync (redgrid-sync/1)")
 

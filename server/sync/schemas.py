@@ -8,21 +8,22 @@ from marshmallow import validate
 from sync import MAX_BATCH, MAX_PAGE
 
 from server.api import ErrorBodySchema, PageArgsSchema, page_of
+from server.core.edge import Schema
 
 
-class PullSchema(ma.Schema):
+class PullSchema(Schema):
     protocol = ma.fields.String(required=True, metadata={"description": "redgrid-sync/1"})
     cursor = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(max=20000), metadata={"description": "opaque; null or absent for the first pull"})
     limit = ma.fields.Integer(load_default=500, validate=validate.Range(min=1, max=MAX_PAGE))
 
 
-class PushSchema(ma.Schema):
+class PushSchema(Schema):
     protocol = ma.fields.String(required=True)
     client_id = ma.fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={"description": "one id per installed app (device)"})
     mutations = ma.fields.List(ma.fields.Dict(), required=True, validate=validate.Length(min=1, max=MAX_BATCH))
 
 
-class ChangeSchema(ma.Schema):
+class ChangeSchema(Schema):
     bucket = ma.fields.String()
     entity = ma.fields.String()
     id = ma.fields.String()
@@ -31,7 +32,7 @@ class ChangeSchema(ma.Schema):
     data = ma.fields.Dict(allow_none=True)
 
 
-class PullPageSchema(ma.Schema):
+class PullPageSchema(Schema):
     protocol = ma.fields.String()
     changes = ma.fields.List(ma.fields.Nested(ChangeSchema))
     cursor = ma.fields.String()
@@ -41,7 +42,7 @@ class PullPageSchema(ma.Schema):
     reset_buckets = ma.fields.List(ma.fields.String())
 
 
-class FieldConflictSchema(ma.Schema):
+class FieldConflictSchema(Schema):
     field = ma.fields.String()
     base_version = ma.fields.Integer()
     server_value = ma.fields.Raw(allow_none=True)
@@ -50,7 +51,7 @@ class FieldConflictSchema(ma.Schema):
     rule = ma.fields.String()
 
 
-class ResultSchema(ma.Schema):
+class ResultSchema(Schema):
     mutation_id = ma.fields.String()
     entity = ma.fields.String()
     record_id = ma.fields.String()
@@ -61,7 +62,7 @@ class ResultSchema(ma.Schema):
     error = ma.fields.Nested(ErrorBodySchema, allow_none=True)
 
 
-class PushResultSchema(ma.Schema):
+class PushResultSchema(Schema):
     protocol = ma.fields.String()
     results = ma.fields.List(ma.fields.Nested(ResultSchema))
 
@@ -103,7 +104,7 @@ class ConflictListArgsSchema(PageArgsSchema):
     record_id = ma.fields.String(validate=validate.Length(max=64))
 
 
-class ResolveSchema(ma.Schema):
+class ResolveSchema(Schema):
     resolution = ma.fields.String(required=True, validate=validate.OneOf(["keep", "use_losing"]), metadata={"description": "keep the record as is, or write the losing value into it"})
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 import marshmallow as ma
 from marshmallow import ValidationError, validates_schema
+from server.core.edge import Schema
 
 
 class UtcDateTime(ma.fields.AwareDateTime):
@@ -42,7 +43,7 @@ def parse_instant(value) -> datetime | None:
     return parsed.astimezone(timezone.utc) if parsed.tzinfo else None
 
 
-class RecordSchema(ma.Schema):
+class RecordSchema(Schema):
     """A synced record's schema whose validate() remembers each field's verdict on a value.
 
     The engine validates every record it writes, and the task rules once more before their

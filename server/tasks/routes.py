@@ -1,7 +1,6 @@
 """Tasks, field problem reports and checklist templates over HTTP (the sync endpoints carry the
 records themselves; these are the admin's actions and views)."""
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from server.tasks import models  # noqa: F401  (the tables, for the app and Alembic)
 from server.tasks import reports, service, templates, views
@@ -31,6 +30,7 @@ from server.tasks.schemas import (
     TemplateSchema,
     TemplateUpdateSchema,
 )
+from server.core.edge import Blueprint
 
 blp = Blueprint("tasks", __name__, url_prefix="/api", description="Grid work: tasks, field reports, checklists")
 

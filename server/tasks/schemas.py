@@ -18,6 +18,7 @@ from server.tasks.models import (
     TASK_STATUSES,
     TASK_TYPES,
 )
+from server.core.edge import Schema
 
 ANSWERS = ("yes", "no", "na")
 SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="blob.bad_sha256")
@@ -40,7 +41,7 @@ def _query_id(**kwargs):
     return _ids(strict=False, **kwargs)
 
 
-class LocationSchema(ma.Schema):
+class LocationSchema(Schema):
     """A GPS fix: degrees (WGS-84, as the phone's Geolocation API gives them) and metres."""
 
     lat = ma.fields.Float(required=True, validate=validate.Range(min=-90, max=90))
@@ -48,12 +49,12 @@ class LocationSchema(ma.Schema):
     accuracy = ma.fields.Float(allow_none=True, validate=validate.Range(min=0))
 
 
-class ChecklistItemSchema(ma.Schema):
+class ChecklistItemSchema(Schema):
     key = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
     text = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
-class ChecklistItemInSchema(ma.Schema):
+class ChecklistItemInSchema(Schema):
     """An item as an admin writes it: the key is made by the server when omitted."""
 
     key = ma.fields.String(validate=validate.Length(min=1, max=40))
@@ -146,7 +147,7 @@ field_report_record_schema = FieldReportRecordSchema()
 # --- admin endpoints: input ----------------------------------------------------------------
 
 
-class TaskFieldsSchema(ma.Schema):
+class TaskFieldsSchema(Schema):
     """What an admin says about a task (shared by create, bulk and convert)."""
 
     type = ma.fields.String(required=True, validate=validate.OneOf(TASK_TYPES), metadata={"description": "visit 入户走访, verify 信息核实, hazard 隐患排查, notice 通知送达, follow_up 诉求跟进, agency 代办服务, other 其他"})
@@ -171,7 +172,7 @@ class TaskBulkSchema(TaskFieldsSchema):
     dry_run = ma.fields.Boolean(load_default=False, metadata={"description": "true: answer what would be made (the same summary), make nothing"})
 
 
-class TaskUpdateSchema(ma.Schema):
+class TaskUpdateSchema(Schema):
     type = ma.fields.String(validate=validate.OneOf(TASK_TYPES))
     title = ma.fields.String(validate=validate.Length(min=1, max=120))
     description = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
@@ -185,15 +186,15 @@ class TaskUpdateSchema(ma.Schema):
             raise ValidationError("task.nothing_to_change", "_schema")
 
 
-class ReassignSchema(ma.Schema):
+class ReassignSchema(Schema):
     assignee_id = _ids(required=True, allow_none=True, metadata={"description": "a grid worker of the task's grid; null: unassigned"})
 
 
-class CancelSchema(ma.Schema):
+class CancelSchema(Schema):
     reason = ma.fields.String(allow_none=True, validate=validate.Length(max=500))
 
 
-class ReopenSchema(ma.Schema):
+class ReopenSchema(Schema):
     assignee_id = _ids(allow_none=True, metadata={"description": "omitted: keep the assignee"})
     due_at = UtcDateTime(allow_none=True, validate=not_in_past)
 
@@ -211,7 +212,7 @@ class TaskListArgsSchema(PageArgsSchema):
     q = ma.fields.String(validate=validate.Length(max=40), metadata={"description": "title contains"})
 
 
-class ProgressArgsSchema(ma.Schema):
+class ProgressArgsSchema(Schema):
     org_unit_id = _query_id(metadata={"description": "default: your whole jurisdiction"})
     type = ma.fields.String(validate=validate.OneOf(TASK_TYPES))
     batch_id = ma.fields.String(validate=validate.Length(max=36))
@@ -234,11 +235,11 @@ class ConvertSchema(TaskCreateSchema):
         super().__init__(partial=True, **kwargs)
 
 
-class DismissSchema(ma.Schema):
+class DismissSchema(Schema):
     reason = ma.fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
-class TemplateCreateSchema(ma.Schema):
+class TemplateCreateSchema(Schema):
     task_type = ma.fields.String(required=True, validate=validate.OneOf(TASK_TYPES))
     name = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
     items = ma.fields.List(ma.fields.Nested(ChecklistItemInSchema), required=True, validate=validate.Length(min=1, max=MAX_CHECKLIST))
@@ -246,13 +247,13 @@ class TemplateCreateSchema(ma.Schema):
     active = ma.fields.Boolean(load_default=True)
 
 
-class TemplateUpdateSchema(ma.Schema):
+class TemplateUpdateSchema(Schema):
     name = ma.fields.String(validate=validate.Length(min=1, max=80))
     items = ma.fields.List(ma.fields.Nested(ChecklistItemInSchema), validate=validate.Length(min=1, max=MAX_CHECKLIST))
     active = ma.fields.Boolean()
 
 
-class TemplateListArgsSchema(ma.Schema):
+class TemplateListArgsSchema(Schema):
     task_type = ma.fields.String(validate=validate.OneOf(TASK_TYPES))
     include_inactive = ma.fields.Boolean(load_default=False)
 
@@ -260,7 +261,7 @@ class TemplateListArgsSchema(ma.Schema):
 # --- output ----------------------------------------------------------------------------------
 
 
-class HistoryEntrySchema(ma.Schema):
+class HistoryEntrySchema(Schema):
     """One change of a task (server.tasks.rules): a status change, a reassignment, or both."""
 
     _from = ma.fields.String(data_key="from", attribute="from", allow_none=True, metadata={"description": "the status before (null: created)"})
@@ -290,12 +291,12 @@ class TaskViewSchema(TaskRecordSchema):
     history = ma.fields.List(ma.fields.Nested(HistoryEntrySchema), allow_none=True)
 
 
-class BulkGridSchema(ma.Schema):
+class BulkGridSchema(Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
 
 
-class SkippedTargetSchema(ma.Schema):
+class SkippedTargetSchema(Schema):
     target_kind = ma.fields.String()
     target_id = ma.fields.Integer()
     name = ma.fields.String()
@@ -307,7 +308,7 @@ class BulkGridCountSchema(BulkGridSchema):
     unassigned = ma.fields.Integer(metadata={"description": "of them without an assignee (the grid has no worker)"})
 
 
-class BulkResultSchema(ma.Schema):
+class BulkResultSchema(Schema):
     batch_id = ma.fields.String(allow_none=True, metadata={"description": "the tasks' batch_id; null on a dry run"})
     dry_run = ma.fields.Boolean(metadata={"description": "true: nothing was made; the counts say what would be"})
     created = ma.fields.Integer(metadata={"description": "tasks made (dry run: that would be made)"})
@@ -319,7 +320,7 @@ class BulkResultSchema(ma.Schema):
     message = ma.fields.String(metadata={"description": "a sentence for the admin (localized)"})
 
 
-class StatusCountsSchema(ma.Schema):
+class StatusCountsSchema(Schema):
     total = ma.fields.Integer()
     assigned = ma.fields.Integer()
     in_progress = ma.fields.Integer()
@@ -330,7 +331,7 @@ class StatusCountsSchema(ma.Schema):
     unassigned = ma.fields.Integer(metadata={"description": "open tasks without an assignee"})
 
 
-class UserRefSchema(ma.Schema):
+class UserRefSchema(Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
 
@@ -343,7 +344,7 @@ class GridProgressSchema(StatusCountsSchema):
     workers = ma.fields.List(ma.fields.Nested(UserRefSchema), metadata={"description": "the grid's workers by id; the first gets new tasks"})
 
 
-class ProgressSchema(ma.Schema):
+class ProgressSchema(Schema):
     generated_at = UtcDateTime()
     totals = ma.fields.Nested(StatusCountsSchema)
     grids = ma.fields.List(ma.fields.Nested(GridProgressSchema), metadata={"description": "every grid of the subtree, tasks or not"})
@@ -357,7 +358,7 @@ class FieldReportViewSchema(FieldReportRecordSchema):
     place_name = ma.fields.String(allow_none=True)
 
 
-class TaskDraftSchema(ma.Schema):
+class TaskDraftSchema(Schema):
     type = ma.fields.String()
     title = ma.fields.String()
     description = ma.fields.String(allow_none=True)
@@ -369,12 +370,12 @@ class TaskDraftSchema(ma.Schema):
     source_report_id = ma.fields.String()
 
 
-class ConvertResultSchema(ma.Schema):
+class ConvertResultSchema(Schema):
     report = ma.fields.Nested(FieldReportViewSchema)
     task = ma.fields.Nested(TaskViewSchema)
 
 
-class TemplateSchema(ma.Schema):
+class TemplateSchema(Schema):
     id = ma.fields.Integer()
     task_type = ma.fields.String()
     name = ma.fields.String()

@@ -1,0 +1,184 @@
+"""The edge of the API: input is bounded here, once, before any domain rule sees it.
+
+Every marshmallow schema of the server derives from `Schema`; when a field is bound to it, the
+field gains the checks that keep a request from reaching the database with values that only the
+database would refuse (an answer 500, which a phone retries forever, PROTOCOL.md §6.4):
+- text without NUL characters (PostgreSQL refuses them, SQLite would store them: the two
+  databases must behave the same);
+- integers inside the range of the column type (PostgreSQL `integer` ends at 2³¹−1; a field that
+  holds a sequence number or a byte count is a `BigInteger`, which ends at 2⁶³−1), and no
+  fractions passed off as integers (`limit=1.5`);
+- dates and instants between the years 1900 and 2999 (year 1 and 9999 overflow when moved to
+  UTC; years before 1000 are written back in a form that does not parse again);
+- free-form values (`Raw`, `Dict`, lists) without NUL, nested at most MAX_DEPTH deep, with no
+  integer beyond 64 bits.
+JSON bodies are parsed with the same depth bound (a body nested thousands deep would raise
+RecursionError), and `<int:…>` in URLs ends at 2³¹−1 (beyond it the path names nothing: 404).
+"""
+import json
+import re
+from datetime import date, datetime
+
+import flask_smorest
+import marshmallow as ma
+from flask.json.provider import DefaultJSONProvider
+from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.routing import IntegerConverter
+
+__all__ = [
+    "INT_MAX",
+    "BIGINT_MAX",
+    "MAX_DEPTH",
+    "BigInteger",
+    "Blueprint",
+    "Schema",
+    "check_value",
+    "loads",
+    "register_edge",
+]
+
+INT_MAX = 2**31 - 1  # PostgreSQL integer
+BIGINT_MAX = 2**63 - 1  # PostgreSQL bigint, SQLite's integer
+MAX_DEPTH = 32  # nesting of a JSON body or a free-form value (a checklist answer is 4 deep)
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+NO_NUL = r"^[^\u0000]*$"  # documented as the pattern of every text field (OpenAPI)
+_YEAR = re.compile(r"^\s*([+-]?\d+)-")
+
+
+class BigInteger(ma.fields.Integer):
+    """An integer of a bigint column: a sequence number, a byte count."""
+
+
+def check_value(value, depth: int = 0) -> None:
+    """Refuse NUL in any text, nesting beyond MAX_DEPTH and integers beyond 64 bits, anywhere in
+    a value (raises ValidationError with a catalog key as its message)."""
+    stack = [(value, depth)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise ma.ValidationError("field.nul")
+        elif isinstance(item, bool) or item is None or isinstance(item, float):
+            continue
+        elif isinstance(item, int):
+            if not -BIGINT_MAX - 1 <= item <= BIGINT_MAX:
+                raise ma.ValidationError("field.number_range")
+        elif isinstance(item, (list, tuple, dict)):
+            if level >= MAX_DEPTH:
+                raise ma.ValidationError("field.too_deep")
+            if isinstance(item, dict):
+                stack.extend((key, level + 1) for key in item)
+                stack.extend((child, level + 1) for child in item.values())
+            else:
+                stack.extend((child, level + 1) for child in item)
+    return value
+
+
+def _integral(value):
+    """`1.5` is not an integer (marshmallow would take it as 1)."""
+    if isinstance(value, float) and not value.is_integer():
+        raise ma.ValidationError("Not a valid integer.")
+    return value
+
+
+def _calendar_year(value):
+    """Dates and instants of years FIRST_YEAR..LAST_YEAR only, checked before parsing (moving
+    9999-12-31T23:00-08:00 to UTC overflows)."""
+    if isinstance(value, str):
+        match = _YEAR.match(value)
+        if match and not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+            raise ma.ValidationError("field.year_range")
+    elif isinstance(value, (date, datetime)) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ma.ValidationError("field.year_range")
+    return value
+
+
+def guard(field: ma.fields.Field) -> None:
+    """Give a bound field the edge checks for its type, and its inner fields theirs."""
+    if getattr(field, "_redgrid_guarded", False):
+        return
+    field._redgrid_guarded = True
+    if isinstance(field, ma.fields.Integer):
+        top = BIGINT_MAX if isinstance(field, BigInteger) else INT_MAX
+        field.pre_load.append(_integral)
+        field.validators.append(ma.validate.Range(min=-top - 1, max=top))
+    elif isinstance(field, ma.fields.String):
+        field.pre_load.append(check_value)
+        if "pattern" not in field.metadata and not any(isinstance(v, ma.validate.Regexp) for v in field.validators):
+            field.metadata = {**field.metadata, "pattern": NO_NUL}
+    elif isinstance(field, (ma.fields.DateTime, ma.fields.Date)):
+        field.pre_load.append(_calendar_year)
+    elif isinstance(field, (ma.fields.Raw, ma.fields.Dict, ma.fields.List, ma.fields.Tuple)) and not isinstance(field, ma.fields.Nested):
+        field.pre_load.append(check_value)
+    for inner in _inner_fields(field):
+        guard(inner)
+
+
+def _inner_fields(field):
+    if isinstance(field, ma.fields.List):
+        yield field.inner
+    elif isinstance(field, ma.fields.Tuple):
+        yield from field.tuple_fields
+    elif isinstance(field, ma.fields.Dict):
+        for inner in (field.key_field, field.value_field):
+            if inner is not None:
+                yield inner
+
+
+class Schema(ma.Schema):
+    """The base of every schema of the server: each bound field is guarded (see the module)."""
+
+    def on_bind_field(self, field_name: str, field_obj: ma.fields.Field) -> None:
+        guard(field_obj)
+
+
+def loads(text):
+    """json.loads with nesting bounded by MAX_DEPTH; too deep raises json.JSONDecodeError."""
+    if isinstance(text, (bytes, bytearray)):
+        text = text.decode("utf-8")
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
+    try:
+        check_value(value)
+    except ma.ValidationError as exc:
+        if exc.messages == ["field.too_deep"]:
+            raise json.JSONDecodeError("nested too deeply", text, 0) from None
+        # NUL and huge integers are the fields' business: each field says which is wrong
+    return value
+
+
+class EdgeParser(FlaskParser):
+    """webargs' parser with JSON bodies read by `loads` (bounded nesting)."""
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return ma.missing
+        return loads(req.get_data(cache=True))
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint whose arguments are parsed at the edge."""
+
+    ARGUMENTS_PARSER = EdgeParser()
+
+
+class EdgeJSONProvider(DefaultJSONProvider):
+    """Flask's JSON provider with bodies read by `loads` (request.get_json)."""
+
+    def loads(self, s, **kwargs):
+        return loads(s)
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` in a URL: 0..2³¹−1 (every id column is an integer); beyond it, 404."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=INT_MAX, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def register_edge(app) -> None:
+    """Bound URL integers and JSON bodies for the whole app (before any route is added)."""
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.json = EdgeJSONProvider(app)
