@@ -116,6 +116,7 @@ class Config:
         self.INSPECTION_STREET_ESCALATION_HOURS = env_int("REDGRID_ESCALATION_STREET_HOURS", 72)
         self.INSPECTION_ESCALATE_EVERY_MINUTES = env_int("REDGRID_ESCALATE_EVERY_MINUTES", 5)
         # Web Push (server/push/): the VAPID key pair from the environment or the instance folder.
+        from server.push.endpoints import parse_hosts
         from server.push.vapid import generate_private_key, public_key_of
 
         self.VAPID_PRIVATE_KEY = env_str("REDGRID_VAPID_PRIVATE_KEY") or instance_secret(
@@ -127,6 +128,9 @@ class Config:
             raise ValueError("REDGRID_VAPID_PUBLIC_KEY is not the public key of REDGRID_VAPID_PRIVATE_KEY")
         # Push services write here when pushes go wrong; Apple refuses localhost subjects.
         self.VAPID_SUBJECT = env_str("REDGRID_VAPID_SUBJECT", "mailto:admin@redgrid.invalid")
+        # The only hosts pushes go to (https, port 443; "*.domain" for any subdomain): a subscription's
+        # endpoint is a URL a resident hands us (server/push/endpoints.py).
+        self.PUSH_ENDPOINT_HOSTS = parse_hosts(env_str("REDGRID_PUSH_ENDPOINT_HOSTS"))
         # Subscriptions with http:// endpoints on 127.0.0.1/localhost (the tests' stand-in push service).
         self.PUSH_ALLOW_INSECURE = env_bool("REDGRID_PUSH_ALLOW_INSECURE", False)
         self.PUSH_PAYLOAD_MAX_BYTES = env_int("REDGRID_PUSH_PAYLOAD_MAX_BYTES", 3072)  # DESIGN.md §6

@@ -2,6 +2,7 @@
 from flask import current_app, request
 from flask_login import current_user, login_required
 
+from server.api import ErrorSchema
 from server.extensions import csrf, limiter
 from server.push import models  # noqa: F401  (the tables, for the app and Alembic)
 from server.push import service
@@ -60,8 +61,13 @@ def my_subscriptions():
 @blp.arguments(SubscriptionInSchema)
 @blp.response(201, SubscriptionSchema)
 @blp.alt_response(200, schema=SubscriptionSchema, description="The endpoint was known: updated", success=True)
+@blp.alt_response(409, schema=ErrorSchema, description="`endpoint_taken`: the endpoint is another account's and keys.auth is not its secret")
 def subscribe(data):
-    """Save this browser's PushSubscription (and the categories it wants); 200 when already known."""
+    """Save this browser's PushSubscription (and the categories it wants); 200 when already known.
+
+    The endpoint must be https on port 443 of a known push service's host (REDGRID_PUSH_ENDPOINT_HOSTS;
+    no IP address, no user info), else 422 with `fields.endpoint`. An endpoint registered to
+    another account moves to you only with the auth secret it was registered with (409 `endpoint_taken`)."""
     subscription, created = service.subscribe(current_user, data, request.user_agent.string)
     return subscription, (201 if created else 200)
 
@@ -91,7 +97,12 @@ def unsubscribe(data):
 @limiter.limit(_change_limit)  # per client address
 @blp.arguments(SubscriptionChangeSchema)
 @blp.response(200, SubscriptionSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="`forbidden`: the old endpoint is unknown or old_auth is not its secret (`fields.old_auth`)")
+@blp.alt_response(409, schema=ErrorSchema, description="`endpoint_taken`: the new endpoint is another account's device (`fields.subscription.endpoint`)")
 def subscription_change(data):
-    """pushsubscriptionchange: the service worker (no session, no CSRF token) replaces the old
-    subscription by the new one, proving it held the old one by its endpoint and auth secret."""
+    """pushsubscriptionchange: the service worker (no session, no CSRF token) replaces the old subscription by the new one.
+
+    It proves it held the old one by its endpoint and auth secret (PROTOCOL.md §13.4). The new
+    endpoint obeys the rule of subscribing: https on port 443 of a known push service's host, else
+    422 with `fields.subscription.endpoint`."""
     return service.change(data["old_endpoint"], data["old_auth"], data["subscription"], request.user_agent.string)

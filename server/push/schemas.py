@@ -1,15 +1,14 @@
 """Shapes of Web Push: the browser's PushSubscription JSON (PushSubscription.toJSON()), the
 categories a device wants, and what the API shows of a subscription."""
 import binascii
-import ipaddress
 import re
-from urllib.parse import urlsplit
 
 import marshmallow as ma
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from marshmallow import ValidationError, validate
 
+from server.push.endpoints import policy_from_config
 from server.push.vapid import b64url_decode
 from server.tasks.fields import UtcDateTime
 from server.core.edge import Schema
@@ -29,27 +28,10 @@ def _b64url_bytes(value: str) -> bytes | None:
 
 
 def validate_endpoint(value: str) -> None:
-    """An https URL of a push service; http only to this machine when insecure pushes are allowed."""
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname
-    except ValueError:
-        raise ValidationError("push.endpoint_invalid") from None
-    if not host or parts.scheme not in ("https", "http") or parts.username or parts.password:
-        raise ValidationError("push.endpoint_invalid")
-    if parts.scheme == "https":
-        return
-    config = current_app.config
-    local = host == "localhost" or _is_loopback(host)
-    if not (local and (config.get("TESTING") or config.get("PUSH_ALLOW_INSECURE"))):
-        raise ValidationError("push.endpoint_not_https")
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    """An https URL on a known push service's host (server/push/endpoints.py)."""
+    problem = policy_from_config(current_app.config).problem(value)
+    if problem:
+        raise ValidationError(problem)
 
 
 def validate_p256dh(value: str) -> None:
@@ -95,7 +77,9 @@ class BrowserSubscriptionSchema(Schema):
     class Meta:
         unknown = ma.EXCLUDE  # expirationTime and whatever browsers add later
 
-    endpoint = ma.fields.String(required=True, validate=[validate.Length(min=1, max=1024), validate_endpoint])
+    endpoint = ma.fields.String(required=True, validate=[validate.Length(min=1, max=1024), validate_endpoint], metadata={
+        "description": "The push service's URL: https, port 443, on a host of REDGRID_PUSH_ENDPOINT_HOSTS "
+                       "(FCM, Mozilla, Apple, WNS by default); no IP address, no user info"})
     keys = ma.fields.Nested(SubscriptionKeysSchema, required=True)
 
 

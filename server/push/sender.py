@@ -37,6 +37,14 @@ Answers (RFC 8030 §5, §8.4): 201/202 sent; 404/410 gone (subscription deleted)
 large; not retried); 429 and 5xx retried up to PUSH_MAX_ATTEMPTS times with exponential backoff,
 honouring Retry-After (seconds or an HTTP date); a wait longer than PUSH_RETRY_MAX_WAIT gives up
 and reports it in Outcome.retry_after; other 4xx failed at once. Network errors are retried like 5xx.
+Redirects are never followed (a 3xx is a failure, not retried): a push service answers where it
+was asked, and a redirect could point anywhere.
+
+Endpoints (server/push/endpoints.py): before anything is posted each endpoint is checked again by
+the sender's EndpointPolicy (from the config at every deliver). One it may not post to (stored
+before the rule, or the host list changed since) is never contacted: its Outcome is "gone" with
+http_status None, so deliver() deletes the row like a 410 (turning push on again on that device is
+then refused in words, 422).
 
 Speed: the posts of a batch go out together from one asyncio loop (PushSender), PUSH_WORKERS at a
 time over one keep-alive aiohttp session per push-service host; one VAPID JWT per audience (the
@@ -49,7 +57,6 @@ import hashlib
 import inspect
 import json
 import re
-import threading
 import time
 import urllib.request
 import weakref
@@ -63,6 +70,8 @@ from urllib.parse import urlsplit
 import aiohttp
 from pywebpush import WebPusher, WebPushException
 
+from server.push.aio_loop import LoopThread
+from server.push.endpoints import EndpointPolicy, policy_from_config
 from server.push.vapid import VapidSigner
 
 __all__ = [
@@ -162,6 +171,7 @@ class PushSender:
         timeout: float = 10.0,
         workers: int = 16,
         payload_max_bytes: int = 3072,
+        endpoints: EndpointPolicy | None = None,
         sleep: Callable[[float], Awaitable[None] | None] = asyncio.sleep,
         clock: Callable[[], float] = time.time,
     ):
@@ -172,9 +182,10 @@ class PushSender:
         self.timeout = timeout
         self.workers = max(1, workers)
         self.payload_max_bytes = min(payload_max_bytes, RFC8291_MAX_PLAINTEXT)
+        self.endpoints = endpoints or EndpointPolicy()  # the known push services, https only
         self.sleep = sleep  # awaited when it returns an awaitable (tests pass a recorder that returns None)
         self.clock = clock
-        self._io = _Loop()
+        self._io = LoopThread()
         # A sender dropped without close() (an app of a test) still closes its connections.
         weakref.finalize(self, self._io.close)
 
@@ -239,6 +250,10 @@ class PushSender:
 
     async def _send(self, info: dict, subscription_id, user_id, data: bytes, ttl: int, urgency: str, topic: str | None) -> Outcome:
         outcome = Outcome(subscription_id, user_id, info["endpoint"], "failed")
+        refused = self.endpoints.problem(info["endpoint"])
+        if refused:  # never contacted; deleted like a 410 (module docstring)
+            outcome.status, outcome.error = "gone", f"endpoint refused: {refused}"
+            return outcome
         try:
             pusher = WebPusher(info)
         except (WebPushException, ValueError, TypeError) as exc:  # keys that were valid when saved can't be: fail this one only
@@ -254,9 +269,9 @@ class PushSender:
             try:
                 # A fresh encryption each attempt: a new salt and key (RFC 8291 §3.4 wants them unique).
                 body = pusher.encode(data, "aes128gcm")["body"]
-                async with session.post(info["endpoint"], data=body, headers=headers, proxy=proxy) as response:
+                async with session.post(info["endpoint"], data=body, headers=headers, proxy=proxy, allow_redirects=False) as response:
                     text = await response.text(errors="replace")
-                    status, retry_after = response.status, response.headers.get("Retry-After")
+                    status, retry_after, location = response.status, response.headers.get("Retry-After"), response.headers.get("Location")
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
                 outcome.http_status, outcome.error = None, f"{type(exc).__name__}: {exc}"[:200]
                 # A kept-alive connection the push service closed meanwhile: try a fresh one at once.
@@ -271,6 +286,8 @@ class PushSender:
                     outcome.status, outcome.error = "gone", "subscription expired or unsubscribed"
                     return outcome
                 outcome.error = (text or _phrase(status))[:200]
+                if 300 <= status < 400:
+                    outcome.error = f"redirect not followed: {status} to {location}"[:200]
                 if status != 429 and status < 500:
                     return outcome  # 400, 403, 413: retrying the same request cannot help
                 wait = parse_retry_after(retry_after, self.clock())
@@ -286,41 +303,6 @@ class PushSender:
                 waiting = self.sleep(wait)
                 if inspect.isawaitable(waiting):
                     await waiting
-
-
-class _Loop:
-    """A sender's event loop in a thread of its own (started on first use) and its sessions."""
-
-    def __init__(self):
-        self.sessions: dict[str, tuple[aiohttp.ClientSession, str | None]] = {}
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def run(self, coroutine):
-        """Run a coroutine on the loop and wait for its result."""
-        with self._lock:
-            if self._loop is None:
-                self._loop = asyncio.new_event_loop()
-                self._thread = threading.Thread(target=self._loop.run_forever, name="push-loop", daemon=True)
-                self._thread.start()
-            loop = self._loop
-        return asyncio.run_coroutine_threadsafe(coroutine, loop).result()
-
-    def close(self) -> None:
-        with self._lock:
-            loop, thread, self._loop, self._thread = self._loop, self._thread, None, None
-        if loop is None:
-            return
-        asyncio.run_coroutine_threadsafe(self._close_sessions(), loop).result()
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join()
-        loop.close()
-
-    async def _close_sessions(self) -> None:
-        sessions, self.sessions = list(self.sessions.values()), {}
-        for session, _ in sessions:
-            await session.close()
 
 
 def _phrase(status: int) -> str:
@@ -372,6 +354,7 @@ def get_sender(app=None) -> PushSender:
             payload_max_bytes=config["PUSH_PAYLOAD_MAX_BYTES"],
         )
         sender = app.extensions.setdefault("redgrid_push_sender", sender)
+    sender.endpoints = policy_from_config(app.config)  # read at every send: a changed list applies at once
     return sender
 
 

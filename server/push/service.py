@@ -22,15 +22,20 @@ def list_for(user) -> list[PushSubscription]:
 
 def subscribe(user, data: dict, user_agent: str | None = None) -> tuple[PushSubscription, bool]:
     """Save the browser's subscription for `user`; (row, created). An endpoint already known moves
-    to whoever is signed in now: one browser profile, one person at a time."""
+    to whoever is signed in now (one browser profile, one person at a time), but only with the
+    auth secret it was registered with: that browser holds it (RFC 8291 §3.2), someone who merely
+    learnt the endpoint does not. Without it: Conflict `endpoint_taken`, nothing changes."""
     for attempt in (1, 2):
         subscription = _by_endpoint(data["endpoint"])
         created = subscription is None
         if created:
             subscription = PushSubscription(endpoint=data["endpoint"], categories=data.get("categories"))
             db.session.add(subscription)
-        elif "categories" in data:
-            subscription.categories = data["categories"]
+        else:
+            if subscription.user_id != user.id and not _same_secret(subscription.auth, data["keys"]["auth"]):
+                raise Conflict(_("push.endpoint_claimed"), {"endpoint": [_("push.endpoint_claimed")]}, code="endpoint_taken")
+            if "categories" in data:
+                subscription.categories = data["categories"]
         subscription.user_id = user.id
         subscription.p256dh = data["keys"]["p256dh"]
         subscription.auth = data["keys"]["auth"]
@@ -74,13 +79,13 @@ def change(old_endpoint: str, old_auth: str, data: dict, user_agent: str | None 
     the browser and this server know it); an unknown endpoint and a wrong secret are refused alike.
     The row keeps its id, user, categories and label; endpoint and keys become the new ones."""
     old = _by_endpoint(old_endpoint)
-    if old is None or not hmac.compare_digest(old.auth.rstrip("=").encode(), old_auth.rstrip("=").encode()):
+    if old is None or not _same_secret(old.auth, old_auth):
         raise Forbidden(_("push.change_refused"), {"old_auth": [_("push.change_refused")]})
     if data["endpoint"] != old.endpoint:
         taken = _by_endpoint(data["endpoint"])
         if taken is not None and taken.user_id != old.user_id:
             # Another person's device: knowing its endpoint is no right to take it over.
-            raise Conflict(_("push.endpoint_taken"), {"subscription": {"endpoint": [_("push.endpoint_taken")]}})
+            raise _new_endpoint_taken()
         if taken is not None:  # the page subscribed the new one already: one row for the device
             db.session.delete(taken)
             db.session.flush()
@@ -95,7 +100,7 @@ def change(old_endpoint: str, old_auth: str, data: dict, user_agent: str | None 
     except IntegrityError:
         # The new endpoint was registered meanwhile (the page, at the same moment).
         db.session.rollback()
-        raise Conflict(_("push.endpoint_taken"), {"subscription": {"endpoint": [_("push.endpoint_taken")]}}) from None
+        raise _new_endpoint_taken() from None
     return old
 
 
@@ -123,6 +128,15 @@ def record_outcomes(subscriptions: list[PushSubscription], outcomes: list) -> No
         if subscription.id in by_status["gone"]:
             db.session.expunge(subscription)
     db.session.commit()
+
+
+def _new_endpoint_taken() -> Conflict:
+    return Conflict(_("push.endpoint_taken"), {"subscription": {"endpoint": [_("push.endpoint_taken")]}}, code="endpoint_taken")
+
+
+def _same_secret(stored: str, given: str) -> bool:
+    """The auth secrets match (base64url, padding or not); in constant time."""
+    return hmac.compare_digest(stored.rstrip("=").encode(), given.rstrip("=").encode())
 
 
 def _by_endpoint(endpoint: str) -> PushSubscription | None:

@@ -8,12 +8,14 @@ import pywebpush
 from sqlalchemy import select
 
 from server.auth.models import utcnow
+from server.push.endpoints import EndpointPolicy
 from server.push.models import PushSubscription
 from server.push.sender import LEVELS, PayloadTooLarge, PushSender, deliver, deliver_each, fit_payload, get_sender, parse_retry_after, topic_for
 from server.push.vapid import VapidSigner, generate_private_key, public_key_of
 from tests.factories import user
 from tests.support.push_service import PushServiceStandIn
 
+STAND_IN = EndpointPolicy(allow_insecure=True)  # http to this machine: the stand-in (TESTING does the same for apps)
 PAYLOAD = {"alert_id": 42, "title": "停水通知", "body": "12月1日 8:00-18:00 帝豪花园停水，请提前储水。", "level": "urgent", "url": "/alerts/42"}
 
 
@@ -35,7 +37,7 @@ def keys():
 
 @pytest.fixture
 def sender(keys):
-    sender = PushSender(VapidSigner(keys[0], "mailto:ops@redgrid.example.cn"), sleep=Sleeper(), max_attempts=4, workers=4)
+    sender = PushSender(VapidSigner(keys[0], "mailto:ops@redgrid.example.cn"), sleep=Sleeper(), max_attempts=4, workers=4, endpoints=STAND_IN)
     yield sender
     sender.close()
 
@@ -98,7 +100,7 @@ def test_429_is_retried_after_the_seconds_the_push_service_asks(standin, sender)
 
 def test_retry_after_as_an_http_date_is_honoured(standin, keys):
     now = 1_800_000_000.0
-    sender = PushSender(VapidSigner(keys[0], "mailto:ops@redgrid.example.cn"), sleep=Sleeper(), clock=lambda: now)
+    sender = PushSender(VapidSigner(keys[0], "mailto:ops@redgrid.example.cn"), sleep=Sleeper(), clock=lambda: now, endpoints=STAND_IN)
     when = format_datetime(datetime.fromtimestamp(now + 30, timezone.utc), usegmt=True)
     standin.script(503, retry_after=when)
     assert sender.send(standin.new_subscriber().info, PAYLOAD, ttl=60).status == "sent"

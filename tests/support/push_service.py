@@ -14,7 +14,9 @@ real push service (not werkzeug's dev server, which closes every connection), so
 can be seen: `connections` counts TCP connections. aiohttp parses HTTP in C: the stand-in's own
 cost per push is mostly the decryption, so a benchmark measures the sender, not the stand-in.
 Answers can be scripted: `script(429, count=2, retry_after="3")` makes the next two pushes get 429
-(`subscriber=` for one subscriber's pushes only, when several go at once).
+(`subscriber=` for one subscriber's pushes only, when several go at once). POST /redirect/<id>
+answers 307 to that subscriber's endpoint (`redirecting_endpoint`), which a sender must not follow;
+`redirects` counts them.
 
 Run alone (for the bench, in its own process): python -m tests.support.push_service --port 8765
 """
@@ -87,6 +89,7 @@ class PushServiceStandIn:
         self.subscribers: dict[str, Subscriber] = {}
         self.received: list[Received] = []
         self.connections = 0
+        self.redirects = 0
         self._answers: dict[str | None, deque[tuple[int, dict]]] = {}
         self._verified: set[str] = set()  # JWTs whose signature was checked (a push service caches too)
         self._seen: weakref.WeakSet = weakref.WeakSet()  # the connections (transports) that sent a push
@@ -110,6 +113,7 @@ class PushServiceStandIn:
     async def _serve(self) -> None:
         app = web.Application()
         app.router.add_post("/push/{subscriber}", self._push)
+        app.router.add_post("/redirect/{subscriber}", self._redirect)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         await web.SockSite(self._runner, self._socket).start()
@@ -139,6 +143,16 @@ class PushServiceStandIn:
         body = await request.read()
         status, headers = self.handle_push(request.match_info["subscriber"], request.headers, body)
         return web.Response(status=status, headers=headers)
+
+    async def _redirect(self, request: web.Request) -> web.Response:
+        with self._lock:
+            self.redirects += 1
+        # 307 keeps the method and body: a sender that follows it delivers to /push/<id>, which records it.
+        return web.Response(status=307, headers={"Location": f"{self.origin}/push/{request.match_info['subscriber']}"})
+
+    def redirecting_endpoint(self, subscriber: Subscriber) -> str:
+        """An endpoint of this stand-in that only redirects to `subscriber`'s."""
+        return f"{self.origin}/redirect/{subscriber.id}"
 
     def new_subscriber(self, application_server_key: str | None = None) -> Subscriber:
         """A browser that subscribed: a fresh key pair and auth secret (RFC 8291 §3)."""
