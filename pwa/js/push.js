@@ -71,7 +71,7 @@ export async function turnPushOn({ categories } = {}) {
   const key = await vapidKey();
   let subscription = await p.getSubscription();
   if (!subscription) subscription = await p.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlToBytes(key) });
-  const saved = await post('/api/push/subscriptions', subscriptionBody(subscription, { categories, device_label: deviceLabel() }));
+  const saved = await post('/api/push/subscriptions', subscriptionBody(subscription, { categories, device_label: deviceLabel() })).catch(inTheEndpointsWords);
   await setCached(KEPT, { id: saved?.id ?? null, endpoint: subscription.toJSON?.().endpoint ?? subscription.endpoint, categories: saved?.categories ?? categories ?? null });
   tellServiceWorker(workerCopy(subscription));
   return { state: 'subscribed' };
@@ -122,8 +122,19 @@ export async function greetServiceWorker() {
 async function adoptChangedSubscription(current, kept) {
   const endpoint = workerCopy(current).endpoint;
   const known = ((await get('/api/push/subscriptions'))?.items ?? []).find((s) => s.endpoint === endpoint);
-  const saved = known ?? await post('/api/push/subscriptions', subscriptionBody(current, { categories: kept.categories ?? null, device_label: deviceLabel() }));
+  const saved = known ?? await post('/api/push/subscriptions', subscriptionBody(current, { categories: kept.categories ?? null, device_label: deviceLabel() })).catch(inTheEndpointsWords);
   await setCached(KEPT, { id: saved?.id ?? null, endpoint, categories: saved?.categories ?? kept.categories ?? null });
+}
+
+/**
+ * A refused subscription says why in its endpoint's words (PROTOCOL.md §13.4: not a push service
+ * the server allows, not https, …): the general "some fields are invalid" would tell a resident
+ * nothing, there being no field on the screen to correct. Rethrows.
+ */
+function inTheEndpointsWords(err) {
+  const reason = err?.fields?.endpoint?.[0];
+  if (typeof reason === 'string' && reason) err.message = reason;
+  throw err;
 }
 
 /**

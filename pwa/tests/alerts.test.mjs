@@ -162,6 +162,30 @@ test('a subscription the browser replaced while the app was closed is adopted, a
   }
 });
 
+test('a subscription the server refuses says why in the words of its endpoint field', async () => {
+  const push = await import('../js/push.js');
+  const refused = { endpoint: 'https://push.example/x', toJSON: () => ({ endpoint: 'https://push.example/x', keys: { p256dh: 'P', auth: 'A' } }) };
+  const reason = '推送地址不属于本系统允许的推送服务（谷歌 FCM、Mozilla、苹果、微软等），此浏览器暂不能接收通知。';
+  const realFetch = globalThis.fetch;
+  globalThis.__redgridPushProvider = { permission: () => 'granted', getSubscription: async () => refused };
+  globalThis.navigator = { userAgent: 'Mozilla/5.0 (Linux; Android 14) Chrome/131.0' };
+  globalThis.fetch = async (url, init = {}) => {
+    const [status, answer] = url === '/api/csrf' ? [200, { csrf_token: 'csrf-1' }]
+      : url === '/api/push/vapid-public-key' ? [200, { public_key: 'AQID' }]
+      : [422, { error: { code: 'validation', message: '提交的内容有误，请按提示修改。', fields: { endpoint: [reason] } } }];
+    return new Response(JSON.stringify(answer), { status, headers: { 'Content-Type': 'application/json' } });
+  };
+  try {
+    await db.setCached('push:device', null);
+    await assert.rejects(push.turnPushOn(), (err) => err.status === 422 && err.code === 'validation' && err.message === reason);
+    assert.equal(await db.getCached('push:device'), null, 'nothing pretends to be on');
+  } finally {
+    globalThis.fetch = realFetch;
+    delete globalThis.navigator;
+    delete globalThis.__redgridPushProvider;
+  }
+});
+
 test('every code the alert screens name through a built key has an entry in both catalogs', async () => {
   const catalogs = await Promise.all(['zh-CN', 'en'].map(async (locale) => JSON.parse(await readFile(new URL(`../i18n/${locale}.json`, import.meta.url), 'utf8'))));
   const STATUSES = ['draft', 'pending_approval', 'scheduled', 'sending', 'sent', 'cancelled']; // server/alerts/models.py
