@@ -11,7 +11,7 @@ from server.push.models import PushSubscription
 from server.push.sender import PushSender, deliver, get_sender
 from server.push.vapid import VapidSigner, generate_private_key
 from tests.factories import user
-from tests.server.test_push_subscription_change import change, new_sub
+from tests.server.test_push_subscription_change import change, new_sub, resident, worker  # noqa: F401  (fixtures)
 from tests.server.test_push_subscriptions import AUTH, P256DH, sub, switch_to
 
 OTHER_AUTH = "Yq3p7cUuLxN0m2bWkq1o9A"  # a secret the endpoint was not registered with (16 bytes)
@@ -21,17 +21,6 @@ NOT_A_URL = "推送地址不是有效的网址。"
 NOT_HTTPS = "推送地址必须使用 https。"
 UNKNOWN = "推送地址不属于本系统允许的推送服务（谷歌 FCM、Mozilla、苹果、微软等），此浏览器暂不能接收通知。"
 PORT = "推送地址只能使用 https 默认端口 443。"
-
-
-@pytest.fixture
-def resident(world, auth):
-    auth.login("13800000007")
-    return world.resident
-
-
-@pytest.fixture
-def worker(app):
-    return app.test_client()
 
 
 @pytest.fixture
