@@ -11,6 +11,11 @@ Grid work: tasks and field reports are seen by the admins above their grid and t
 workers; admins manage them ("tasks.manage") in their jurisdiction ("tasks.manage_in" a unit).
 What a worker may change in a synced record is decided by the sync rules (server/tasks/rules.py).
 
+Accounts span scopes: one person may work a grid here and be a district admin there. An admin
+sees (and grants and revokes roles inside the jurisdiction of) every account holding a role in
+it, but changes an account as a whole ("account.manage": password, name, language, active) only
+when every role it holds is inside the jurisdiction; the others are managed elsewhere.
+
 Photos (blobs): every role may upload; a blob is read by its holders (who uploaded those bytes)
 and by whoever a check added with register_blob_reader lets in; to anyone else it is 404.
 """
@@ -249,30 +254,63 @@ def visible_org_units(user: User) -> ColumnElement:
 
 
 def visible_users(user: User) -> ColumnElement:
-    """Users an admin manages: those holding a role inside the admin's jurisdiction.
-
-    Each arm starts from role_assignments (a few rows per user) and joins towards the org
-    tree, so the cost follows the number of assignments, not the number of households."""
+    """Users an admin manages: those holding a role inside the admin's jurisdiction. Holding one
+    is enough to be seen; changing the account as a whole needs all (users_managed_elsewhere)."""
     s = scopes_of(user)
     if not s.is_admin:
         return false()
     if s.is_root_admin:
         return true()
+    return User.id.in_(_granted_assignments(s, RoleAssignment.user_id))
+
+
+def users_managed_elsewhere(admin: User, user_ids) -> set[int]:
+    """Of these users, those holding a role outside the admin's jurisdiction (scope.grant).
+
+    Their password, name, language and active state belong to whoever is over all their roles:
+    else a community admin could re-password a district admin who also works a grid in the
+    community, and sign in with the district's powers (issue 12)."""
+    s = scopes_of(admin)
+    ids = set(user_ids)
+    if s.is_root_admin or not ids:
+        return set()
+    outside = select(RoleAssignment.user_id).where(
+        RoleAssignment.user_id.in_(ids), RoleAssignment.id.not_in(_granted_assignments(s, RoleAssignment.id))
+    )
+    return set(db.session.scalars(outside.distinct()))
+
+
+def assignments_within(admin: User, user_id: int) -> list[RoleAssignment]:
+    """A user's role assignments inside the admin's jurisdiction, the only ones the admin sees
+    and may revoke."""
+    s = scopes_of(admin)
+    query = select(RoleAssignment).where(RoleAssignment.user_id == user_id).order_by(RoleAssignment.id)
+    if not s.is_root_admin:
+        query = query.where(RoleAssignment.id.in_(_granted_assignments(s, RoleAssignment.id)))
+    return list(db.session.scalars(query)) if s.is_admin else []
+
+
+def _granted_assignments(s: Scopes, column):
+    """`column` of the role assignments inside an admin's jurisdiction (scope.grant, as
+    _scope_within answers it for one scope).
+
+    Each arm starts from role_assignments (a few rows per user) and joins towards the org
+    tree, so the cost follows the number of assignments, not the number of households."""
     units = _units_under(s.admin_paths)
-    by_unit = select(RoleAssignment.user_id).where(RoleAssignment.org_unit_id.in_(units))
+    by_unit = select(column).where(RoleAssignment.org_unit_id.in_(units))
     by_compound = (
-        select(RoleAssignment.user_id)
+        select(column)
         .join(Compound, Compound.id == RoleAssignment.compound_id)
         .where(Compound.community_id.in_(units))
     )
     by_household = (
-        select(RoleAssignment.user_id)
+        select(column)
         .join(Household, Household.id == RoleAssignment.household_id)
         .join(Building, Building.id == Household.building_id)
         .where(_directory_buildings(s))
     )
-    by_company = select(RoleAssignment.user_id).where(RoleAssignment.company_id.in_(_companies_within(s)))
-    return User.id.in_(union(by_unit, by_compound, by_household, by_company))
+    by_company = select(column).where(RoleAssignment.company_id.in_(_companies_within(s)))
+    return union(by_unit, by_compound, by_household, by_company)
 
 
 def _companies_within(s: Scopes):
@@ -382,7 +420,9 @@ def can(user: User, action: str, obj=None) -> bool:
     if action == "tasks.manage_in":  # obj: an org unit; the admin's jurisdiction holds it
         return s.is_root_admin or any(obj.path.startswith(p) for p in s.admin_paths)
     if action == "scope.grant":  # obj: (scope_type, scope_row)
-        return s.is_admin and _scope_within(user, s, *obj)
+        return s.is_admin and _scope_within(s, *obj)
+    if action == "account.manage":  # obj: a User; password, name, language, active: over every role
+        return s.is_admin and can(user, "read", obj) and not users_managed_elsewhere(user, [obj.id])
     if action == "blob.upload":
         return _holds_role(user, BLOB_UPLOAD_ROLES)
     if action == "blob.read":  # obj: the blob's sha256
@@ -402,7 +442,8 @@ def require(user: User, action: str, obj=None) -> None:
         raise Forbidden(_("error.forbidden"))
 
 
-def _scope_within(user: User, s: Scopes, scope_type: str, row) -> bool:
+def _scope_within(s: Scopes, scope_type: str, row) -> bool:
+    """A scope inside the admin's jurisdiction: the same rule as _granted_assignments."""
     if s.is_root_admin:
         return True
     if scope_type == "org_unit":
@@ -410,7 +451,10 @@ def _scope_within(user: User, s: Scopes, scope_type: str, row) -> bool:
     if scope_type == "compound":
         return any(row.community.path.startswith(p) for p in s.admin_paths)
     if scope_type == "household":
-        return can(user, "read", row)
+        # The directory an admin keeps, not whatever the account may read: an admin who is also
+        # a resident elsewhere reads that household, but it is not theirs to give out.
+        found = select(Household.id).join(Building, Building.id == Household.building_id)
+        return db.session.scalar(found.where(Household.id == row.id, _directory_buildings(s))) is not None
     if scope_type == "company":
         return db.session.scalar(_companies_within(s).where(PropertyCompany.id == row.id)) is not None
     return False

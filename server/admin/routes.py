@@ -2,6 +2,7 @@
 from flask_login import current_user, login_required
 
 from server.admin import service
+from server.api import ErrorSchema
 from server.admin.schemas import (
     AdminUserDetailSchema,
     AdminUserPageSchema,
@@ -20,7 +21,11 @@ blp = Blueprint("admin", __name__, url_prefix="/api/admin", description="Users a
 @blp.arguments(UserListArgsSchema, location="query")
 @blp.response(200, AdminUserPageSchema)
 def users(args):
-    """Users holding a role inside your jurisdiction."""
+    """Users holding a role inside your jurisdiction.
+
+    An account that also holds roles outside it is listed with managed_elsewhere true: you see
+    and change only your roles of it; its password, name, language and active state belong to an
+    admin over all its roles."""
     return service.list_users(current_user, **args)
 
 
@@ -37,7 +42,10 @@ def create_user(data):
 @login_required
 @blp.response(200, AdminUserDetailSchema)
 def user(user_id):
-    """One user with the roles you may see."""
+    """One user with the roles inside your jurisdiction (never the others).
+
+    managed_elsewhere true: the account also holds roles outside your jurisdiction, so its
+    password, name, language and active state are read-only to you."""
     return service.user_detail(current_user, user_id)
 
 
@@ -45,8 +53,13 @@ def user(user_id):
 @login_required
 @blp.arguments(UserUpdateSchema)
 @blp.response(200, AdminUserDetailSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="managed_elsewhere: the account holds roles outside your jurisdiction")
 def update_user(changes, user_id):
-    """Rename, disable or reset the password of a user you manage."""
+    """Rename, disable or reset the password of a user you manage.
+
+    Only for an account every role of which is inside your jurisdiction (else 403
+    managed_elsewhere: ask an admin over all its roles). A new password or active false ends
+    the account's sessions on every device but the one sending the request."""
     return service.update_user(current_user, user_id, changes)
 
 
@@ -55,7 +68,7 @@ def update_user(changes, user_id):
 @blp.arguments(RoleGrantSchema)
 @blp.response(201, AdminUserDetailSchema)
 def grant_role(grant, user_id):
-    """Give a user a role with a scope inside your jurisdiction."""
+    """Give a user a role with a scope inside your jurisdiction (also one managed elsewhere)."""
     return service.grant_role(current_user, user_id, grant)
 
 
@@ -63,5 +76,5 @@ def grant_role(grant, user_id):
 @login_required
 @blp.response(200, AdminUserDetailSchema)
 def revoke_role(user_id, assignment_id):
-    """Take a role away from a user."""
+    """Take a role inside your jurisdiction away from a user; any other answers 404."""
     return service.revoke_role(current_user, user_id, assignment_id)

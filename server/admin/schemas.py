@@ -4,11 +4,10 @@ from marshmallow import validate
 
 from server.api import PageArgsSchema, page_of
 from server.auth.models import ROLES
-from server.auth.schemas import PhoneField, RoleViewSchema
+from server.auth.schemas import PasswordField, PhoneField, RoleViewSchema
 from server.i18n import LOCALES
 from server.core.edge import Schema
-
-PASSWORD = dict(validate=validate.Length(min=8, max=128), load_only=True)
+from server.tasks.fields import UtcDateTime
 
 
 class RoleGrantSchema(Schema):
@@ -23,7 +22,7 @@ class RoleGrantSchema(Schema):
 class UserCreateSchema(Schema):
     phone = PhoneField(required=True)
     display_name = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
-    password = ma.fields.String(required=True, **PASSWORD)
+    password = PasswordField(required=True)
     locale = ma.fields.String(load_default="zh-CN", validate=validate.OneOf(LOCALES))
     roles = ma.fields.List(
         ma.fields.Nested(RoleGrantSchema),
@@ -36,8 +35,12 @@ class UserCreateSchema(Schema):
 class UserUpdateSchema(Schema):
     display_name = ma.fields.String(validate=validate.Length(min=1, max=40))
     locale = ma.fields.String(validate=validate.OneOf(LOCALES))
-    active = ma.fields.Boolean(truthy={True}, falsy={False})  # JSON true/false only
-    password = ma.fields.String(**PASSWORD)
+    active = ma.fields.Boolean(
+        truthy={True},  # JSON true/false only
+        falsy={False},
+        metadata={"description": "false ends every session of the account (but the one sending it)"},
+    )
+    password = PasswordField(note="A new password ends every session of the account (but the one sending it).")
 
 
 class AdminUserSchema(Schema):
@@ -46,8 +49,15 @@ class AdminUserSchema(Schema):
     display_name = ma.fields.String()
     locale = ma.fields.String()
     active = ma.fields.Boolean()
-    created_at = ma.fields.DateTime()
-    last_sign_in_at = ma.fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    last_sign_in_at = UtcDateTime(allow_none=True)
+    managed_elsewhere = ma.fields.Boolean(
+        metadata={
+            "description": "the account also holds roles outside your jurisdiction: you see and change only your "
+            "roles; its password, name, language and active state are changed by an admin over all its roles "
+            "(PATCH answers 403 managed_elsewhere)"
+        }
+    )
 
 
 class AdminUserDetailSchema(AdminUserSchema):

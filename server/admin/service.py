@@ -16,19 +16,23 @@ SCOPE_MODELS = {"org_unit": OrgUnit, "compound": Compound, "company": PropertyCo
 
 
 def list_users(admin: User, q=None, role=None, page=1, per_page=50) -> dict:
+    """Accounts holding a role inside the admin's jurisdiction, each saying whether it is managed elsewhere."""
     authz.require(admin, "users.manage")
     query = select(User).where(authz.visible(admin, User)).order_by(User.id)
     if q:
         query = query.where(or_(User.display_name.contains(q, autoescape=True), User.phone.contains(q, autoescape=True)))
     if role:
         query = query.where(User.id.in_(select(RoleAssignment.user_id).where(RoleAssignment.role == role)))
-    return paginate(query, page, per_page)
+    found = paginate(query, page, per_page)
+    elsewhere = authz.users_managed_elsewhere(admin, [u.id for u in found["items"]])
+    return {**found, "items": [_user_fields(u, u.id in elsewhere) for u in found["items"]]}
 
 
 def user_detail(admin: User, user_id: int) -> dict:
+    """One account with the roles inside the admin's jurisdiction (never the others)."""
     user = _managed_user(admin, user_id)
-    assignments = [a for a in user.roles if _assignment_within(admin, a)]
-    return {**_user_fields(user), "roles": auth_service.describe_assignments(assignments)}
+    elsewhere = user.id in authz.users_managed_elsewhere(admin, [user.id])
+    return {**_user_fields(user, elsewhere), "roles": auth_service.describe_assignments(authz.assignments_within(admin, user.id))}
 
 
 def create_user(admin: User, data: dict) -> dict:
@@ -45,10 +49,20 @@ def create_user(admin: User, data: dict) -> dict:
 
 
 def update_user(admin: User, user_id: int, changes: dict) -> dict:
+    """Rename, disable or re-password an account the admin is over in every role it holds.
+
+    A new password or a disabled account ends the account's sessions on every device (an
+    admin resetting their own password keeps the session they do it from)."""
     user = _managed_user(admin, user_id)
+    if not authz.can(admin, "account.manage", user):
+        raise Forbidden(_("user.managed_elsewhere"), code="managed_elsewhere")
+    keep = admin.session_token if admin.id == user.id else None
     if "password" in changes:
         user.password_hash = hash_password(changes.pop("password"))
+        auth_service.end_sessions(user, keep_token=keep)
         record("user.password_reset", actor=admin, target=user)
+    if changes.get("active") is False:
+        auth_service.end_sessions(user, keep_token=keep)
     for key, value in changes.items():
         setattr(user, key, value)
     if changes:
@@ -58,6 +72,8 @@ def update_user(admin: User, user_id: int, changes: dict) -> dict:
 
 
 def grant_role(admin: User, user_id: int, grant: dict) -> dict:
+    """Give a role inside the admin's jurisdiction, also to an account managed elsewhere (it
+    adds to the admin's own scope only)."""
     user = _managed_user(admin, user_id)
     role, scope_type, scope = _checked_grant(admin, grant, None)
     existing = db.session.scalar(
@@ -76,9 +92,10 @@ def grant_role(admin: User, user_id: int, grant: dict) -> dict:
 
 
 def revoke_role(admin: User, user_id: int, assignment_id: int) -> dict:
+    """Take away a role inside the admin's jurisdiction; roles outside it are not found."""
     user = _managed_user(admin, user_id)
-    assignment = db.session.get(RoleAssignment, assignment_id)
-    if assignment is None or assignment.user_id != user.id or not _assignment_within(admin, assignment):
+    assignment = next((a for a in authz.assignments_within(admin, user.id) if a.id == assignment_id), None)
+    if assignment is None:
         raise NotFound(_("error.not_found"))
     if user.id == admin.id and assignment.role == "admin":
         raise Conflict(_("role.self_admin"), code="self_admin")
@@ -120,10 +137,6 @@ def _add_assignment(admin: User, user: User, role: str, scope_type: str, scope) 
     record("role.grant", actor=admin, target=user, role=role, scope_type=scope_type, scope_id=scope.id)
 
 
-def _assignment_within(admin: User, assignment: RoleAssignment) -> bool:
-    scope = db.session.get(SCOPE_MODELS[assignment.scope_type], assignment.scope_id)
-    return authz.can(admin, "scope.grant", (assignment.scope_type, scope))
-
-
-def _user_fields(user: User) -> dict:
-    return {c: getattr(user, c) for c in ("id", "phone", "display_name", "locale", "active", "created_at", "last_sign_in_at")}
+def _user_fields(user: User, managed_elsewhere: bool) -> dict:
+    fields = ("id", "phone", "display_name", "locale", "active", "created_at", "last_sign_in_at")
+    return {**{c: getattr(user, c) for c in fields}, "managed_elsewhere": managed_elsewhere}

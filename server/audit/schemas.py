@@ -4,11 +4,12 @@ from marshmallow import validate
 
 from server.api import PageArgsSchema, page_of
 from server.core.edge import Schema
+from server.tasks.fields import UtcDateTime
 
 
 class AuditEntrySchema(Schema):
     id = ma.fields.Integer()
-    at = ma.fields.DateTime()
+    at = UtcDateTime()
     actor_id = ma.fields.Integer(allow_none=True)
     action = ma.fields.String()
     target_type = ma.fields.String(allow_none=True)

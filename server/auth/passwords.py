@@ -1,4 +1,7 @@
-"""Password hashing with Argon2id (argon2-cffi), parameters from the app config."""
+"""Password hashing with Argon2id (argon2-cffi), parameters from the app config, and the
+refusal of the most common passwords."""
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -35,3 +38,20 @@ def spend_equal_time(password: str) -> None:
     if key not in _DUMMY_HASH:
         _DUMMY_HASH[key] = hash_password("redgrid-dummy-password")
     verify_password(_DUMMY_HASH[key], password)
+
+
+# The 30,000 most common passwords of zxcvbn's frequency list (leaked password sets, ranked; the
+# zxcvbn package keeps it): the first ones an attacker tries against a phone number.
+COMMON_PASSWORDS_SOURCE = "zxcvbn"
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # a few MB: loaded on the first check only
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def is_common(password: str) -> bool:
+    """Whether a password is on the common-password list, ignoring case (the list is lower case)."""
+    return password.lower() in _common_passwords()

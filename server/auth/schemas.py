@@ -2,9 +2,10 @@
 import re
 
 import marshmallow as ma
-from marshmallow import validate
+from marshmallow import ValidationError, validate
 
 from server.auth.models import ROLES
+from server.auth.passwords import is_common
 from server.i18n import LOCALES
 from server.core.edge import Schema
 
@@ -29,6 +30,29 @@ def normalize_phone(text: str) -> str:
         if digits.startswith(prefix):
             return digits[len(prefix):]
     return digits
+
+
+PASSWORD_RULES = (
+    "8 to 128 characters, and not one of the 30,000 most common passwords (zxcvbn's list, ignoring "
+    "case): such a password answers 422 with a message on this field. Never sent back."
+)
+
+
+def _not_common(password: str) -> None:
+    if is_common(password):
+        raise ValidationError("field.password_common")
+
+
+class PasswordField(ma.fields.String):
+    """A new password (PASSWORD_RULES); the message key is translated with the others."""
+
+    def __init__(self, note: str = "", **kwargs):
+        super().__init__(
+            load_only=True,
+            validate=[validate.Length(min=8, max=128), _not_common],
+            metadata={"description": f"{PASSWORD_RULES} {note}".strip()},
+            **kwargs,
+        )
 
 
 class LoginSchema(Schema):

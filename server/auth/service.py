@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from server.audit.service import record
 from server.auth.models import RoleAssignment, User, UserSession, utcnow
@@ -89,6 +89,15 @@ def sign_out(user: User) -> None:
             row.revoked_at = utcnow()
     record("auth.sign_out", actor=user, target=user)
     db.session.commit()
+
+
+def end_sessions(user: User, keep_token: str | None = None) -> None:
+    """Revoke every live session of `user` (on every device) but the one holding `keep_token`;
+    the caller commits with the change that calls for it (a new password, a disabled account)."""
+    query = update(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+    if keep_token:
+        query = query.where(UserSession.token_hash != _token_hash(keep_token))
+    db.session.execute(query.values(revoked_at=utcnow()))
 
 
 def update_profile(user: User, changes: dict) -> User:

@@ -28,8 +28,10 @@ def create_inspection(user, data: dict, extra: dict | None = None) -> str:
     """An inspection of a compound in the admin's jurisdiction, for its steward (the one given,
     else the compound's first); `extra`: server-only values (period, plan_id, draw_id)."""
     authz.require(user, "tasks.manage")
-    compound = db.session.scalar(select(Compound).where(Compound.id == data["compound_id"], authz.visible(user, Compound)))
-    if compound is None or not authz.scopes_of(user).is_admin:
+    compound = db.session.get(Compound, data["compound_id"])
+    # The admin's jurisdiction, not every compound the account sees: an admin who is also a red
+    # steward or a resident elsewhere must not inspect there as an admin.
+    if compound is None or not authz.can(user, "tasks.manage_in", compound.community):
         raise Invalid(_("inspection.compound_missing"), {"compound_id": [_("inspection.compound_missing")]}, code="compound_missing")
     fields = {"compound_id": data["compound_id"], "template_id": data["template_id"], "kind": data.get("kind") or "adhoc"}
     steward = data["steward_id"] if "steward_id" in data else next(iter(notices.stewards_of(compound.id)), None)

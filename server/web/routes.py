@@ -9,7 +9,7 @@ import mimetypes
 import re
 from pathlib import Path
 
-from flask import Flask, abort, jsonify, request, send_from_directory
+from flask import Flask, abort, current_app, jsonify, request, send_from_directory
 from sqlalchemy import text
 from werkzeug.security import safe_join
 
@@ -106,7 +106,15 @@ def healthz():
     return jsonify({"status": "ok", "database": "ok"})
 
 
+# Behind TLS (secure cookies on), browsers must never try plain http for a year: a session
+# cookie stripped of Secure by a downgrade would otherwise travel in clear (RFC 6797).
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 def security_headers(response):
+    """Headers on every response: no caching of personal data, CSP, and HSTS behind TLS."""
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     if request.path.startswith("/api/"):
         response.headers.setdefault("Cache-Control", "no-store")  # personal data: never in shared caches
     response.headers.setdefault("Content-Security-Policy", CSP)
