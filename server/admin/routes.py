@@ -76,5 +76,7 @@ def grant_role(grant, user_id):
 @login_required
 @blp.response(200, AdminUserDetailSchema)
 def revoke_role(user_id, assignment_id):
-    """Take a role inside your jurisdiction away from a user; any other answers 404."""
+    """Take a role inside your jurisdiction away from a user; any other answers 404.
+
+    After the last one, the answer holds no roles and the user drops out of your list."""
     return service.revoke_role(current_user, user_id, assignment_id)

@@ -30,7 +30,12 @@ def list_users(admin: User, q=None, role=None, page=1, per_page=50) -> dict:
 
 def user_detail(admin: User, user_id: int) -> dict:
     """One account with the roles inside the admin's jurisdiction (never the others)."""
-    user = _managed_user(admin, user_id)
+    return _detail(admin, _managed_user(admin, user_id))
+
+
+def _detail(admin: User, user: User) -> dict:
+    """The detail after a change too: revoking the last role inside the jurisdiction leaves a
+    user the admin no longer sees, and the answer must still say it was done."""
     elsewhere = user.id in authz.users_managed_elsewhere(admin, [user.id])
     return {**_user_fields(user, elsewhere), "roles": auth_service.describe_assignments(authz.assignments_within(admin, user.id))}
 
@@ -45,7 +50,7 @@ def create_user(admin: User, data: dict) -> dict:
     for role, scope_type, scope in grants:
         _add_assignment(admin, user, role, scope_type, scope)
     db.session.commit()
-    return user_detail(admin, user.id)
+    return _detail(admin, user)
 
 
 def update_user(admin: User, user_id: int, changes: dict) -> dict:
@@ -68,7 +73,7 @@ def update_user(admin: User, user_id: int, changes: dict) -> dict:
     if changes:
         record("user.update", actor=admin, target=user, changes=sorted(changes))
     db.session.commit()
-    return user_detail(admin, user.id)
+    return _detail(admin, user)
 
 
 def grant_role(admin: User, user_id: int, grant: dict) -> dict:
@@ -88,7 +93,7 @@ def grant_role(admin: User, user_id: int, grant: dict) -> dict:
     _add_assignment(admin, user, role, scope_type, scope)
     db.session.commit()
     authz.forget_scopes(user)
-    return user_detail(admin, user.id)
+    return _detail(admin, user)
 
 
 def revoke_role(admin: User, user_id: int, assignment_id: int) -> dict:
@@ -103,7 +108,7 @@ def revoke_role(admin: User, user_id: int, assignment_id: int) -> dict:
     db.session.delete(assignment)
     db.session.commit()
     authz.forget_scopes(user)
-    return user_detail(admin, user.id)
+    return _detail(admin, user)
 
 
 def _managed_user(admin: User, user_id: int) -> User:
