@@ -1,5 +1,7 @@
 """Admins create accounts and grant or revoke roles, only inside their jurisdiction."""
-from sqlalchemy import func, select
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, select, update
 
 from server.audit.models import AuditEntry
 from server.auth.models import RoleAssignment, User
@@ -159,3 +161,70 @@ def test_audit_log_lists_role_changes_newest_first(world, auth):
     assert items[0]["details"] == {"role": "volunteer", "scope_type": "org_unit", "scope_id": world.hexi}
     sign_ins = auth.client.get("/api/admin/audit?action=auth.sign_in").get_json()["items"]
     assert [i["actor_id"] for i in sign_ins] == [world.root_admin]
+
+
+def _second_device(app, phone, password=PASSWORD):
+    from tests.conftest import AuthActions
+
+    device = AuthActions(app.test_client())
+    assert device.login(phone, password).status_code == 200
+    return device
+
+
+def test_a_password_reset_ends_the_users_sessions_on_every_device(world, auth, app):
+    phone, laptop = _second_device(app, "13800000003"), _second_device(app, "13800000003")
+    auth.login("13800000002", PASSWORD)
+    assert auth.send("PATCH", f"/api/admin/users/{world.worker_a}", json={"password": "brand-new-pass"}).status_code == 200
+    assert phone.client.get("/api/me").status_code == 401, "the old cookie must stop working"
+    assert laptop.client.get("/api/me").status_code == 401
+    assert _second_device(app, "13800000003", "brand-new-pass").client.get("/api/me").status_code == 200
+
+
+def test_an_admin_resetting_their_own_password_keeps_only_this_session(world, auth, app):
+    other = _second_device(app, "13800000002")
+    auth.login("13800000002", PASSWORD)
+    assert auth.send("PATCH", f"/api/admin/users/{world.hexi_admin}", json={"password": "brand-new-pass"}).status_code == 200
+    assert auth.client.get("/api/me").status_code == 200
+    assert other.client.get("/api/me").status_code == 401
+
+
+def test_a_disabled_account_stays_signed_out_when_enabled_again(world, auth, app):
+    stolen = _second_device(app, "13800000003")
+    auth.login("13800000002", PASSWORD)
+    auth.send("PATCH", f"/api/admin/users/{world.worker_a}", json={"active": False})
+    auth.send("PATCH", f"/api/admin/users/{world.worker_a}", json={"active": True})
+    assert stolen.client.get("/api/me").status_code == 401
+
+
+def test_the_most_common_passwords_are_refused_in_the_users_language(world, auth, db):
+    auth.login("13800000002", PASSWORD)
+    for password in ("password123", "Password1", "1q2w3e4r", "qwertyuiop", "iloveyou"):
+        response = auth.send("PATCH", f"/api/admin/users/{world.worker_a}", json={"password": password})
+        assert response.status_code == 422, password
+        assert response.get_json()["error"]["fields"] == {"password": ["该密码过于常见，很容易被猜到，请换一个。"]}
+    created = auth.send("POST", "/api/admin/users", json=_new_user(password="abc12345", roles=[{"role": "volunteer", "scope_id": world.hexi}]), headers={"Accept-Language": "en"})
+    assert created.status_code == 422
+    assert created.get_json()["error"]["fields"] == {"password": ["该密码过于常见，很容易被猜到，请换一个。"]}, "the admin's own locale (zh-CN) wins"
+    db.session.execute(update(User).where(User.id == world.hexi_admin).values(locale="en"))
+    db.session.commit()
+    english = auth.send("PATCH", f"/api/admin/users/{world.worker_a}", json={"password": "password123"})
+    assert english.get_json()["error"]["fields"] == {"password": ["This password is one of the most common ones and easy to guess; choose another."]}
+
+
+def test_the_demo_passwords_are_good_enough_to_set_again():
+    from server.admin.schemas import UserUpdateSchema
+    from server.demo.accounts import DEMO_ACCOUNTS
+
+    for account in DEMO_ACCOUNTS:
+        assert UserUpdateSchema().load({"password": account["password"]}) == {"password": account["password"]}
+
+
+def test_user_and_audit_times_carry_their_offset(world, auth):
+    auth.login("13800000001", PASSWORD)
+    user = auth.client.get(f"/api/admin/users/{world.root_admin}").get_json()
+    listed = auth.client.get("/api/admin/users?per_page=1").get_json()["items"][0]
+    (entry,) = auth.client.get("/api/admin/audit?action=auth.sign_in").get_json()["items"]
+    for text in (user["created_at"], user["last_sign_in_at"], listed["created_at"], entry["at"]):
+        moment = datetime.fromisoformat(text)
+        assert text.endswith("Z") and moment.utcoffset() == timedelta(0), text
+    assert abs(datetime.now(timezone.utc) - datetime.fromisoformat(entry["at"])) < timedelta(minutes=5)

@@ -117,3 +117,12 @@ def test_the_service_worker_precaches_the_shell_and_not_the_admin_screens():
     # The manifest's icons are fetched by the browser when installing; no page needs them offline.
     assert "/icons/icon-512.png" not in shell and "/icons/icon-maskable-512.png" not in shell
     assert any("admin-tasks" in url for url in lazy) and not any("admin-tasks" in url for url in shell)
+
+
+def test_hsts_is_sent_on_every_response_when_cookies_are_secure(app, client):
+    for url in ("/api/csrf", "/healthz", "/api/no-such-route", "/api/me"):
+        assert "Strict-Transport-Security" not in client.get(url).headers, url  # plain http: a browser would ignore it
+    app.config["SESSION_COOKIE_SECURE"] = True
+    for url in ("/api/csrf", "/healthz", "/api/no-such-route", "/api/me"):
+        hsts = client.get(url, base_url="https://localhost").headers.get("Strict-Transport-Security", "")
+        assert hsts.startswith("max-age=") and int(hsts.split(";")[0].split("=")[1]) >= 31536000, url
