@@ -290,6 +290,16 @@ def assignments_within(admin: User, user_id: int) -> list[RoleAssignment]:
     return list(db.session.scalars(query)) if s.is_admin else []
 
 
+def users_holding_within(admin: User, role: str) -> ColumnElement:
+    """Users holding `role` inside the admin's jurisdiction: a role held elsewhere stays unseen,
+    in a filter as in the detail."""
+    s = scopes_of(admin)
+    query = select(RoleAssignment.user_id).where(RoleAssignment.role == role)
+    if not s.is_root_admin:
+        query = query.where(RoleAssignment.id.in_(_granted_assignments(s, RoleAssignment.id)))
+    return User.id.in_(query)
+
+
 def _granted_assignments(s: Scopes, column):
     """`column` of the role assignments inside an admin's jurisdiction (scope.grant, as
     _scope_within answers it for one scope).

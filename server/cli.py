@@ -92,6 +92,7 @@ def create_user_command(phone, display_name, password, role, scope_id, locale):
     from server.auth.models import ROLE_SCOPES, RoleAssignment
     from server.errors import DomainError
     from server.extensions import db
+    from server.i18n import translate_field_message
 
     if password is None:
         password = getpass.getpass("Password: ")
@@ -105,8 +106,9 @@ def create_user_command(phone, display_name, password, role, scope_id, locale):
         if role:
             db.session.add(RoleAssignment(user_id=user.id, role=role, **{f"{ROLE_SCOPES[role]}_id": scope_id}))
         db.session.commit()
-    except ValidationError as exc:
-        raise click.ClickException(str(exc.messages)) from exc
+    except ValidationError as exc:  # e.g. "password: 该密码过于常见…", in REDGRID_LOCALE
+        problems = [f"{name}: {translate_field_message(m)}" for name, messages in exc.messages.items() for m in messages]
+        raise click.ClickException("; ".join(problems)) from exc
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"created user {user.id} ({phone}){' as ' + role + '@' + str(scope_id) if role else ''}")

@@ -66,7 +66,7 @@ class AdminUserDetailSchema(AdminUserSchema):
 
 class UserListArgsSchema(PageArgsSchema):
     q = ma.fields.String(validate=validate.Length(max=40), metadata={"description": "name or phone contains"})
-    role = ma.fields.String(validate=validate.OneOf(ROLES))
+    role = ma.fields.String(validate=validate.OneOf(ROLES), metadata={"description": "holds this role inside your jurisdiction"})
 
 
 AdminUserPageSchema = page_of(AdminUserSchema)

@@ -22,7 +22,7 @@ def list_users(admin: User, q=None, role=None, page=1, per_page=50) -> dict:
     if q:
         query = query.where(or_(User.display_name.contains(q, autoescape=True), User.phone.contains(q, autoescape=True)))
     if role:
-        query = query.where(User.id.in_(select(RoleAssignment.user_id).where(RoleAssignment.role == role)))
+        query = query.where(authz.users_holding_within(admin, role))
     found = paginate(query, page, per_page)
     elsewhere = authz.users_managed_elsewhere(admin, [u.id for u in found["items"]])
     return {**found, "items": [_user_fields(u, u.id in elsewhere) for u in found["items"]]}

@@ -190,6 +190,8 @@ def test_a_community_admin_cannot_take_over_a_district_admin_who_works_a_grid_th
     assert [r["role"] for r in detail["roles"]] == ["grid_worker"], "roles outside stay unseen"
     listed = {u["display_name"]: u["managed_elsewhere"] for u in auth.client.get("/api/admin/users?per_page=100").get_json()["items"]}
     assert listed["网格员丙"] is True and listed["两处住户"] is True and listed["网格员甲"] is False
+    admins = [u["display_name"] for u in auth.client.get("/api/admin/users?role=admin").get_json()["items"]]
+    assert admins == ["河西社区管理员"], "a role held elsewhere does not show through the filter either"
     refused = auth.send("PATCH", f"/api/admin/users/{spanning.dual}", json={"password": NEW_PASSWORD, "active": False})
     assert refused.status_code == 403 and refused.get_json()["error"]["message"].startswith("该账号在您的管辖范围外还有角色")
     victim = AuthActions(app.test_client())

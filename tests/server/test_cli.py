@@ -37,6 +37,8 @@ def test_create_user_refuses_bad_input_with_a_message(app, world, db):
     assert bad_phone.exit_code != 0 and "phone" in bad_phone.output
     taken = runner.invoke(args=["create-user", "--phone", "13800000003", "--name", "x", "--password", "longenough1"])
     assert taken.exit_code != 0 and "该手机号已注册" in taken.output
+    common = runner.invoke(args=["create-user", "--phone", "13912340001", "--name", "x", "--password", "password123"])
+    assert common.exit_code != 0 and "password: 该密码过于常见" in common.output
 
 
 def test_serve_answers_http(app, world):
