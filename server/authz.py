@@ -274,9 +274,7 @@ def users_managed_elsewhere(admin: User, user_ids) -> set[int]:
     ids = set(user_ids)
     if s.is_root_admin or not ids:
         return set()
-    outside = select(RoleAssignment.user_id).where(
-        RoleAssignment.user_id.in_(ids), RoleAssignment.id.not_in(_granted_assignments(s, RoleAssignment.id))
-    )
+    outside = select(RoleAssignment.user_id).where(RoleAssignment.user_id.in_(ids), ~_held_inside(s))
     return set(db.session.scalars(outside.distinct()))
 
 
@@ -284,20 +282,26 @@ def assignments_within(admin: User, user_id: int) -> list[RoleAssignment]:
     """A user's role assignments inside the admin's jurisdiction, the only ones the admin sees
     and may revoke."""
     s = scopes_of(admin)
-    query = select(RoleAssignment).where(RoleAssignment.user_id == user_id).order_by(RoleAssignment.id)
-    if not s.is_root_admin:
-        query = query.where(RoleAssignment.id.in_(_granted_assignments(s, RoleAssignment.id)))
-    return list(db.session.scalars(query)) if s.is_admin else []
+    if not s.is_admin:
+        return []
+    query = select(RoleAssignment).where(RoleAssignment.user_id == user_id, _held_inside(s))
+    return list(db.session.scalars(query.order_by(RoleAssignment.id)))
 
 
 def users_holding_within(admin: User, role: str) -> ColumnElement:
     """Users holding `role` inside the admin's jurisdiction: a role held elsewhere stays unseen,
     in a filter as in the detail."""
     s = scopes_of(admin)
-    query = select(RoleAssignment.user_id).where(RoleAssignment.role == role)
-    if not s.is_root_admin:
-        query = query.where(RoleAssignment.id.in_(_granted_assignments(s, RoleAssignment.id)))
-    return User.id.in_(query)
+    if not s.is_admin:
+        return false()
+    return User.id.in_(select(RoleAssignment.user_id).where(RoleAssignment.role == role, _held_inside(s)))
+
+
+def _held_inside(s: Scopes) -> ColumnElement:
+    """Role assignments inside an admin's jurisdiction, as a WHERE clause on role_assignments."""
+    if s.is_root_admin:
+        return true()
+    return RoleAssignment.id.in_(_granted_assignments(s, RoleAssignment.id))
 
 
 def _granted_assignments(s: Scopes, column):

@@ -2,7 +2,6 @@
 from flask_login import current_user, login_required
 
 from server.admin import service
-from server.api import ErrorSchema
 from server.admin.schemas import (
     AdminUserDetailSchema,
     AdminUserPageSchema,
@@ -11,6 +10,7 @@ from server.admin.schemas import (
     UserListArgsSchema,
     UserUpdateSchema,
 )
+from server.api import ErrorSchema
 from server.core.edge import Blueprint
 
 blp = Blueprint("admin", __name__, url_prefix="/api/admin", description="Users and roles (admins)")

@@ -40,13 +40,10 @@ def spend_equal_time(password: str) -> None:
     verify_password(_DUMMY_HASH[key], password)
 
 
-# The 30,000 most common passwords of zxcvbn's frequency list (leaked password sets, ranked; the
-# zxcvbn package keeps it): the first ones an attacker tries against a phone number.
-COMMON_PASSWORDS_SOURCE = "zxcvbn"
-
-
 @cache
 def _common_passwords() -> frozenset[str]:
+    """The 30,000 most common passwords of zxcvbn's frequency list (leaked password sets, ranked,
+    kept by the zxcvbn package): the first ones an attacker tries against a phone number."""
     from zxcvbn.frequency_lists import FREQUENCY_LISTS  # a few MB: loaded on the first check only
 
     return frozenset(FREQUENCY_LISTS["passwords"])
