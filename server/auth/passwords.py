@@ -49,6 +49,18 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
+# Fewer guesses than this (zxcvbn's estimate) is a password found in the first seconds of an
+# online attack: 88888888, a1234567, 1qaz2wsx, abc123456 are patterns that no word list holds
+# whole (zxcvbn's lists come from mostly English leaks; these are the common Chinese ones).
+MIN_GUESSES_LOG10 = 4
+
+
 def is_common(password: str) -> bool:
-    """Whether a password is on the common-password list, ignoring case (the list is lower case)."""
-    return password.lower() in _common_passwords()
+    """Whether a password is on the common-password list (ignoring case: the list is lower case)
+    or made of a pattern zxcvbn guesses in fewer than 10⁴ tries (repeats, sequences, keyboard
+    walks, dates)."""
+    if password.lower() in _common_passwords():
+        return True
+    from zxcvbn import zxcvbn
+
+    return zxcvbn(password)["guesses_log10"] < MIN_GUESSES_LOG10

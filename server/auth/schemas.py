@@ -33,13 +33,14 @@ def normalize_phone(text: str) -> str:
 
 
 PASSWORD_RULES = (
-    "8 to 128 characters, and not one of the 30,000 most common passwords (zxcvbn's list, ignoring "
-    "case): such a password answers 422 with a message on this field. Never sent back."
+    "8 to 128 characters, not one of the 30,000 most common passwords (zxcvbn's list, ignoring "
+    "case) and not a pattern guessed in fewer than 10^4 tries by zxcvbn's estimator (88888888, "
+    "a1234567, 1qaz2wsx): such a password answers 422 with a message on this field. Never sent back."
 )
 
 
 def _not_common(password: str) -> None:
-    if is_common(password):
+    if 8 <= len(password) <= 128 and is_common(password):  # a length error says enough alone
         raise ValidationError("field.password_common")
 
 

@@ -198,7 +198,7 @@ def test_a_disabled_account_stays_signed_out_when_enabled_again(world, auth, app
 
 def test_the_most_common_passwords_are_refused_in_the_users_language(world, auth, db):
     auth.login("13800000002", PASSWORD)
-    for password in ("password123", "Password1", "1q2w3e4r", "qwertyuiop", "iloveyou"):
+    for password in ("password123", "Password1", "1q2w3e4r", "qwertyuiop", "iloveyou", "88888888", "a1234567", "abc123456"):
         response = auth.send("PATCH", f"/api/admin/users/{world.worker_a}", json={"password": password})
         assert response.status_code == 422, password
         assert response.get_json()["error"]["fields"] == {"password": ["该密码过于常见，很容易被猜到，请换一个。"]}
