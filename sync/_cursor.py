@@ -7,6 +7,7 @@ import json
 from sync._errors import CursorInvalid
 
 CURSOR_VERSION = 1
+SEQ_MAX = 2**63 - 1
 
 
 def encode_cursor(epoch: str, positions: dict[str, int], purge_mark: int = 0) -> str:
@@ -16,7 +17,8 @@ def encode_cursor(epoch: str, positions: dict[str, int], purge_mark: int = 0) ->
 
 
 def _is_count(value) -> bool:
-    return type(value) is int and value >= 0  # bool is an int subclass: refused on purpose
+    # bool is an int subclass: refused on purpose; seqs are 64-bit (a bigger one names nothing)
+    return type(value) is int and 0 <= value <= SEQ_MAX
 
 
 def decode_cursor(token: str | None) -> tuple[str | None, dict[str, int], int]:

@@ -1,5 +1,6 @@
 """The sync engine: push (apply a batch of mutations) and pull (changes since a cursor), over
 any Store (PROTOCOL.md §5, §6). No I/O of its own; the store does it."""
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Protocol
 
@@ -45,10 +46,12 @@ class PullPage:
     buckets: list[str]
     removed_buckets: list[str] = field(default_factory=list)
     reset_buckets: list[str] = field(default_factory=list)
+    epoch: str = ""
 
     def to_wire(self) -> dict:
         return {
             "protocol": PROTOCOL_VERSION,
+            "epoch": self.epoch,
             "changes": [c.to_wire() for c in self.changes],
             "cursor": self.cursor,
             "has_more": self.has_more,
@@ -70,6 +73,7 @@ class Engine:
     def __init__(self, store: Store, entities: Iterable[Entity]):
         self.store = store
         self.entities = {e.name: e for e in entities}
+        self._epoch: str | None = None  # the store's, read once per push that needs it
 
     # --- push (§6) ---------------------------------------------------------------------------
 
@@ -83,6 +87,7 @@ class Engine:
         self.store.prefetch(list(dict.fromkeys((m.entity, m.record_id) for m in mutations if m.id not in known)))
         batch: dict[str, MutationResult] = {}
         overlay: dict[tuple[str, str], Record] = {}
+        self._epoch = self.store.epoch() if any(m.epoch is not None for m in mutations) else None
         results = []
         for mutation in mutations:
             result = batch.get(mutation.id) or self._replayed(actor, mutation, known)
@@ -122,6 +127,11 @@ class Engine:
                 return _rejected(mutation, Rejection("out_of_scope", "the record would be outside your scope"))
         else:
             return _rejected(mutation, Rejection("not_found", "the record does not exist or is outside your scope"))
+        if current is not None and not self._base_known(mutation, current):
+            # A base this server never issued for this record (forged, or from before a restore,
+            # §5.5): the client saw none of the record's history, so every field someone else
+            # wrote counts as changed since its base (§7.1): merged as from base 0.
+            mutation = dataclasses.replace(mutation, base_version=0)
         outcome = merge(entity, current, mutation, roles, client_id)
         if isinstance(outcome, Rejection):
             return _rejected(mutation, outcome)
@@ -145,6 +155,15 @@ class Engine:
         overlay[key] = record
         status = "conflict" if outcome.conflicts else "applied"
         return MutationResult(mutation.id, mutation.entity, mutation.record_id, status, record.version, _wire(record), outcome.conflicts)
+
+    def _base_known(self, mutation: Mutation, current: Record) -> bool:
+        """The base is a version this server issued for this record (§7.1): not above the
+        record's version (versions only grow), and from this server's epoch when one is named."""
+        if mutation.base_version is None:
+            return True
+        if mutation.base_version > current.version:
+            return False
+        return mutation.epoch is None or mutation.epoch == self._epoch
 
     def _write(self, entity: Entity, current: Record | None, mutation: Mutation, outcome: Merged, client_id: str) -> Record:
         """Store the new state with a new sequence number and log it in every bucket (§5.1)."""
@@ -171,7 +190,8 @@ class Engine:
         """Changes in the actor's buckets since the cursor, oldest first, at most `limit`."""
         limit = max(1, min(limit, MAX_PAGE))
         epoch, positions, mark = decode_cursor(cursor)
-        if epoch is not None and epoch != self.store.epoch():
+        current_epoch = self.store.epoch()
+        if epoch is not None and epoch != current_epoch:
             raise CursorExpired("the server's data was reset; pull again from the start")
         # Read before the changes: every later commit takes a higher seq (§5.3).
         high_water = self.store.high_water()
@@ -199,11 +219,12 @@ class Engine:
                 new_positions[bucket] = max(new_positions[bucket], high_water)
         return PullPage(
             rows,
-            encode_cursor(self.store.epoch(), new_positions, purged),
+            encode_cursor(current_epoch, new_positions, purged),
             has_more,
             in_scope,
             sorted(set(positions) - set(in_scope)),
             reset,
+            current_epoch,
         )
 
 

@@ -6,6 +6,8 @@ from typing import Any, Mapping
 from sync._errors import BadMutation
 
 OPS = ("create", "update", "delete")
+KEYS = frozenset({"id", "entity", "record_id", "op", "fields", "base_version", "client_time", "epoch"})
+SEQ_MAX = 2**63 - 1  # sequence numbers are 64-bit (§4.2)
 
 
 @dataclass(frozen=True)
@@ -19,12 +21,18 @@ class Mutation:
     fields: Mapping[str, Any] = field(default_factory=dict)
     base_version: int | None = None
     client_time: str | None = None
+    # The server epoch of the data the edit was made on (the `epoch` of the client's last pull,
+    # §5.2): a base from another epoch is unknown (§7.1).
+    epoch: str | None = None
 
     @classmethod
     def from_wire(cls, raw: Any) -> "Mutation":
         """Check the shape of one mutation as sent by a client."""
         if not isinstance(raw, dict):
             raise BadMutation("a mutation must be an object")
+        unknown = sorted(str(k) for k in raw if k not in KEYS)
+        if unknown:
+            raise BadMutation(f"unknown key {unknown[0]!r}", field=unknown[0])
         for key in ("id", "entity", "record_id", "op"):
             if not isinstance(raw.get(key), str) or not raw[key] or len(raw[key]) > 64:
                 raise BadMutation(f"'{key}' must be a non-empty string of at most 64 characters", field=key)
@@ -34,14 +42,17 @@ class Mutation:
         if not isinstance(fields, dict):
             raise BadMutation("'fields' must be an object", field="fields")
         base = raw.get("base_version")
-        if base is not None and (not isinstance(base, int) or isinstance(base, bool) or base < 0):
-            raise BadMutation("'base_version' must be a non-negative integer", field="base_version")
+        if base is not None and (not isinstance(base, int) or isinstance(base, bool) or not 0 <= base <= SEQ_MAX):
+            raise BadMutation("'base_version' must be a non-negative 64-bit integer", field="base_version")
         if raw["op"] != "create" and base is None:
             raise BadMutation("'base_version' is required to update or delete", field="base_version")
         client_time = raw.get("client_time")
         if client_time is not None and not isinstance(client_time, str):
             raise BadMutation("'client_time' must be a string", field="client_time")
-        return cls(raw["id"], raw["entity"], raw["record_id"], raw["op"], dict(fields), base, client_time)
+        epoch = raw.get("epoch")
+        if epoch is not None and (not isinstance(epoch, str) or len(epoch) > 64):
+            raise BadMutation("'epoch' must be a string of at most 64 characters", field="epoch")
+        return cls(raw["id"], raw["entity"], raw["record_id"], raw["op"], dict(fields), base, client_time, epoch)
 
 
 @dataclass

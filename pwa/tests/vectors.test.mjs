@@ -113,7 +113,8 @@ test('cursors are read as leniently and as strictly as Python reads them', () =>
     encodeCursor('e', { g: 1 }).slice(0, -3), encodeCursor('e', { g: 1 }).replace('e', 'x'),
     btoa('{"v":2,"e":"e","b":{}}'), btoa('{"v":1,"e":"e","b":{"g":-1}}'), btoa('{"v":1,"e":"e","b":{"g":1.5}}'),
     btoa('[]'), btoa('1'), btoa('"x"'), btoa('{"v":1,"e":5,"b":{}}'), btoa('{"v":true,"e":"e","b":{}}'),
-    btoa('{"v":1,"e":"e","p":-1,"b":{}}'), btoa('{"v":1,"e":"e","b":{"g":true}}'), 'eyJ2IjoxLCJlIjoiZSIsImIiOnt9fQ网',
+    btoa('{"v":1,"e":"e","p":-1,"b":{}}'), btoa('{"v":1,"e":"e","b":{"g":true}}'),
+    btoa('{"v":1,"e":"e","b":{"g":9223372036854775808}}'), btoa('{"v":1,"e":"e","p":18446744073709551616,"b":{}}'), 'eyJ2IjoxLCJlIjoiZSIsImIiOnt9fQ网',
   ];
   for (const token of bad) assert.throws(() => decodeCursor(token), CursorInvalid, token);
 });
@@ -134,6 +135,9 @@ test('malformed mutations are refused with the field, as sync/_types.py does', (
     [{ id: 'm1', entity: 'note', record_id: 'n1', op: 'update', fields: {} }, 'base_version'],
     [{ id: 'm1', entity: 'note', record_id: 'n1', op: 'update', base_version: -1 }, 'base_version'],
     [{ id: 'm1', entity: 'note', record_id: 'n1', op: 'update', base_version: true }, 'base_version'],
+    [{ id: 'm1', entity: 'note', record_id: 'n1', op: 'update', base_version: 2 ** 63 }, 'base_version'],
+    [{ id: 'm1', entity: 'note', record_id: 'n1', op: 'create', colour: 'red' }, 'colour'],
+    [{ id: 'm1', entity: 'note', record_id: 'n1', op: 'create', epoch: 7 }, 'epoch'],
   ];
   for (const [raw, field] of cases) {
     assert.throws(() => Mutation.fromWire(raw), (err) => err instanceof BadMutation && err.details.field === field, JSON.stringify(raw));

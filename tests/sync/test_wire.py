@@ -19,6 +19,9 @@ from sync import BadMutation, CursorExpired, CursorInvalid, Engine, MemoryStore,
         ({"id": "m1", "entity": "note", "record_id": "n1", "op": "update", "fields": {}}, "base_version"),
         ({"id": "m1", "entity": "note", "record_id": "n1", "op": "update", "base_version": -1}, "base_version"),
         ({"id": "m1", "entity": "note", "record_id": "n1", "op": "update", "base_version": True}, "base_version"),
+        ({"id": "m1", "entity": "note", "record_id": "n1", "op": "update", "base_version": 2**63}, "base_version"),
+        ({"id": "m1", "entity": "note", "record_id": "n1", "op": "create", "colour": "red"}, "colour"),
+        ({"id": "m1", "entity": "note", "record_id": "n1", "op": "create", "epoch": 7}, "epoch"),
     ],
 )
 def test_malformed_mutations_are_refused_with_the_field(raw, field):
@@ -39,6 +42,8 @@ def test_cursor_round_trip_and_tampering():
 
     not_objects = [forged([]), forged(1), forged("x")]
     wrong_types = [forged({"v": True, "e": "e", "b": {}}), forged({"v": 1, "e": "e", "p": -1, "b": {}}), forged({"v": 1, "e": "e", "b": {"grid:1": True}})]
+    # sequence numbers are 64-bit: beyond, the cursor names nothing (a database would overflow)
+    wrong_types += [forged({"v": 1, "e": "e", "b": {"grid:1": 2**63}}), forged({"v": 1, "e": "e", "p": 2**64, "b": {}})]
     for bad in ("garbage!", token[:-3], encode_cursor("e", {"grid:1": 1}).replace("e", "x", 1), *not_objects, *wrong_types):
         with pytest.raises(CursorInvalid):
             decode_cursor(bad)

@@ -2,7 +2,7 @@
 // side reads the same on the other: base64url (no padding) of the compact JSON
 // {"v": 1, "e": <epoch>, "p": <purge mark>, "b": {<bucket>: <seq>}} with buckets sorted by code point.
 // Clients never build or read cursors; the fake server in pwa/tests does, through this file.
-import { CursorInvalid, compareStrings } from './values.js';
+import { CursorInvalid, compareStrings, isSeq } from './values.js';
 
 export const CURSOR_VERSION = 1;
 
@@ -27,7 +27,7 @@ export function decodeCursor(token) {
     throw new CursorInvalid('this cursor was not issued by this server', { cause: err.message });
   }
   const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-  const isCount = (v) => Number.isInteger(v) && v >= 0;
+  const isCount = isSeq; // 64-bit sequence numbers: a bigger one names nothing
   const mark = isObject(payload) && Object.hasOwn(payload, 'p') ? payload.p : 0;
   if (!isObject(payload) || payload.v !== CURSOR_VERSION || typeof payload.e !== 'string' || !isCount(mark)) {
     throw new CursorInvalid('this cursor was not issued by this server');

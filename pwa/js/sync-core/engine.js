@@ -3,7 +3,7 @@
 // In the browser nothing runs this; pwa/tests use it as the server the client talks to.
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { Rejection, merge } from './merge.js';
-import { CursorExpired, LogEntry, MutationResult, Record, UnsupportedProtocol, deepCopy, sortedStrings } from './values.js';
+import { CursorExpired, LogEntry, Mutation, MutationResult, Record, UnsupportedProtocol, deepCopy, sortedStrings } from './values.js';
 
 export const PROTOCOL_VERSION = 'redgrid-sync/1';
 export const SUPPORTED_PROTOCOLS = [PROTOCOL_VERSION];
@@ -12,13 +12,14 @@ export const MAX_PAGE = 2000;
 export const MAX_BATCH = 500;
 
 export class PullPage {
-  constructor(changes, cursor, hasMore, buckets, removedBuckets = [], resetBuckets = []) {
-    Object.assign(this, { changes, cursor, hasMore, buckets, removedBuckets, resetBuckets });
+  constructor(changes, cursor, hasMore, buckets, removedBuckets = [], resetBuckets = [], epoch = '') {
+    Object.assign(this, { changes, cursor, hasMore, buckets, removedBuckets, resetBuckets, epoch });
   }
 
   toWire() {
     return {
       protocol: PROTOCOL_VERSION,
+      epoch: this.epoch,
       changes: this.changes.map((c) => c.toWire()),
       cursor: this.cursor,
       has_more: this.hasMore,
@@ -44,6 +45,7 @@ export class Engine {
   constructor(store, entities) {
     this.store = store;
     this.entities = new Map([...entities].map((e) => [e.name, e]));
+    this.epoch = null; // the store's, read once per push that needs it
   }
 
   // --- push (§6) -------------------------------------------------------------------------------
@@ -51,6 +53,7 @@ export class Engine {
   /** Applies mutations in order; a mutation id seen before returns its first result and writes nothing (§6.4). */
   push(actor, clientId, mutations) {
     this.store.beginWrite();
+    this.epoch = mutations.some((m) => m.epoch !== null) ? this.store.epoch() : null;
     const batch = new Map();
     const overlay = new Map();
     const results = [];
@@ -97,6 +100,11 @@ export class Engine {
     } else {
       return rejected(mutation, new Rejection('not_found', 'the record does not exist or is outside your scope'));
     }
+    if (current !== null && !this.baseKnown(mutation, current)) {
+      // A base this server never issued for this record (forged, or from before a restore,
+      // §5.5): merged as from base 0, so every field someone else wrote conflicts (§7.1).
+      mutation = new Mutation(mutation.id, mutation.entity, mutation.recordId, mutation.op, mutation.fields, 0, mutation.clientTime, mutation.epoch);
+    }
     const outcome = merge(entity, current, mutation, roles, clientId);
     if (outcome instanceof Rejection) return rejected(mutation, outcome);
     if (!outcome.deleted) {
@@ -119,6 +127,13 @@ export class Engine {
     const record = this.write(entity, current, mutation, outcome, clientId);
     overlay.set(key, record);
     return new MutationResult(mutation.id, mutation.entity, mutation.recordId, status, record.version, record.toWire(), outcome.conflicts);
+  }
+
+  /** The base is a version this server issued for this record: not above it, from this epoch (§7.1). */
+  baseKnown(mutation, current) {
+    if (mutation.baseVersion === null) return true;
+    if (mutation.baseVersion > current.version) return false;
+    return mutation.epoch === null || mutation.epoch === this.epoch;
   }
 
   /** Stores the new state with a new sequence number and logs it in every bucket (§5.1). */
@@ -150,7 +165,8 @@ export class Engine {
   pull(actor, cursor, limit = DEFAULT_PAGE) {
     limit = Math.max(1, Math.min(limit, MAX_PAGE));
     const [epoch, positions, mark] = decodeCursor(cursor);
-    if (epoch !== null && epoch !== this.store.epoch()) {
+    const currentEpoch = this.store.epoch();
+    if (epoch !== null && epoch !== currentEpoch) {
       throw new CursorExpired("the server's data was reset; pull again from the start");
     }
     // Read before the changes: every later commit takes a higher seq (§5.3).
@@ -180,7 +196,7 @@ export class Engine {
       for (const bucket of inScope) newPositions[bucket] = Math.max(newPositions[bucket], highWater);
     }
     const removed = sortedStrings(Object.keys(positions).filter((b) => !actor.buckets.has(b)));
-    return new PullPage(rows, encodeCursor(this.store.epoch(), newPositions, purged), hasMore, inScope, removed, reset);
+    return new PullPage(rows, encodeCursor(currentEpoch, newPositions, purged), hasMore, inScope, removed, reset, currentEpoch);
   }
 }
 

@@ -83,17 +83,24 @@ export const deepCopy = (value) => (value === undefined ? undefined : structured
 // --- wire values (sync/_types.py) -------------------------------------------------------------
 
 export const OPS = ['create', 'update', 'delete'];
+const KEYS = new Set(['id', 'entity', 'record_id', 'op', 'fields', 'base_version', 'client_time', 'epoch']);
+export const SEQ_MAX = 2n ** 63n - 1n; // sequence numbers are 64-bit (§4.2)
+/** A non-negative integer a 64-bit sequence number can hold (1.0 passes: JSON cannot tell it from 1). */
+export const isSeq = (v) => Number.isInteger(v) && v >= 0 && BigInt(v) <= SEQ_MAX;
 
 /** One change a client made offline (§6.1). `fields` holds only the changed fields. */
 export class Mutation {
-  constructor(id, entity, recordId, op, fields = {}, baseVersion = null, clientTime = null) {
-    Object.assign(this, { id, entity, recordId, op, fields, baseVersion, clientTime });
+  // epoch: the server epoch of the data the edit was made on; a base from another is unknown (§7.1).
+  constructor(id, entity, recordId, op, fields = {}, baseVersion = null, clientTime = null, epoch = null) {
+    Object.assign(this, { id, entity, recordId, op, fields, baseVersion, clientTime, epoch });
     Object.freeze(this);
   }
 
   /** Checks the shape of one mutation as sent by a client (Mutation.from_wire). */
   static fromWire(raw) {
     if (!isPlainObject(raw)) throw new BadMutation('a mutation must be an object');
+    const unknown = sortedStrings(Object.keys(raw).filter((k) => !KEYS.has(k)));
+    if (unknown.length) throw new BadMutation(`unknown key '${unknown[0]}'`, { field: unknown[0] });
     for (const key of ['id', 'entity', 'record_id', 'op']) {
       const value = raw[key];
       if (typeof value !== 'string' || !value || pyLen(value) > 64) {
@@ -105,8 +112,8 @@ export class Mutation {
     if (!isPlainObject(fields)) throw new BadMutation("'fields' must be an object", { field: 'fields' });
     const base = raw.base_version ?? null;
     // JSON gives JS no way to tell 1.0 from 1, so 1.0 passes here where Python refuses it.
-    if (base !== null && (!Number.isInteger(base) || base < 0)) {
-      throw new BadMutation("'base_version' must be a non-negative integer", { field: 'base_version' });
+    if (base !== null && !isSeq(base)) {
+      throw new BadMutation("'base_version' must be a non-negative 64-bit integer", { field: 'base_version' });
     }
     if (raw.op !== 'create' && base === null) {
       throw new BadMutation("'base_version' is required to update or delete", { field: 'base_version' });
@@ -115,7 +122,11 @@ export class Mutation {
     if (clientTime !== null && typeof clientTime !== 'string') {
       throw new BadMutation("'client_time' must be a string", { field: 'client_time' });
     }
-    return new Mutation(raw.id, raw.entity, raw.record_id, raw.op, deepCopy(fields), base, clientTime);
+    const epoch = raw.epoch ?? null;
+    if (epoch !== null && (typeof epoch !== 'string' || pyLen(epoch) > 64)) {
+      throw new BadMutation("'epoch' must be a string of at most 64 characters", { field: 'epoch' });
+    }
+    return new Mutation(raw.id, raw.entity, raw.record_id, raw.op, deepCopy(fields), base, clientTime, epoch);
   }
 }
 
