@@ -27,7 +27,7 @@ def register_cli(app: Flask) -> None:
     from server.alerts.commands import alerts_command, worker_command
     from server.inspections.management import inspections_command
 
-    for command in (init_command, demo_command, create_user_command, serve_command, sync_poke_command, purge_command, inspections_command, worker_command, alerts_command):
+    for command in (init_command, demo_command, create_user_command, serve_command, sync_poke_command, sync_restored_command, purge_command, inspections_command, worker_command, alerts_command):
         app.cli.add_command(command)
 
 
@@ -151,6 +151,15 @@ def sync_poke_command(buckets):
 
     pokes.notify(buckets)
     click.echo(f"poked {len(buckets)} bucket(s)")
+
+
+@click.command("sync-restored")
+@with_appcontext
+def sync_restored_command():
+    """Run once after restoring a backup, before the server takes requests: a new sync epoch."""
+    from server.sync.service import new_epoch
+
+    click.echo(f"sync epoch is now {new_epoch()}: phones pull again and their old bases conflict")
 
 
 @click.command("purge")

@@ -248,6 +248,9 @@ _TASK_MESSAGES = {
 }
 for _locale, _texts in _TASK_REFUSALS.items():
     CATALOG[_locale].update({f"sync.rejected.{code}": text for code, text in _texts.items()})
+    # Per entity as well: an inspection may refuse with the same code in its own words.
+    for _entity in ("task", "field_report"):
+        CATALOG[_locale].update({f"sync.rejected.{_entity}.{code}": text for code, text in _texts.items()})
     CATALOG[_locale].update({f"task.{code}": text for code, text in _texts.items()})
     CATALOG[_locale].update(_TASK_MESSAGES[_locale])
 
@@ -255,12 +258,14 @@ from server.inspections.messages import entries as _inspection_entries  # noqa: 
 from server.inspections.management_messages import entries as _management_entries  # noqa: E402
 from server.push.messages import entries as _push_entries  # noqa: E402
 from server.alerts.messages import entries as _alert_entries  # noqa: E402
+from server.sync.messages import entries as _sync_entries  # noqa: E402
 
 for _locale in LOCALES:
     CATALOG[_locale].update(_inspection_entries(_locale))
     CATALOG[_locale].update(_management_entries(_locale))
     CATALOG[_locale].update(_push_entries(_locale))
     CATALOG[_locale].update(_alert_entries(_locale))
+    CATALOG[_locale].update(_sync_entries(_locale))
 
 # marshmallow's default English messages, translated; {n} groups come from the regex.
 _FIELD_MESSAGES_ZH: list[tuple[re.Pattern, str]] = [
@@ -319,6 +324,12 @@ def text_in(locale: str | None, key: str, **params) -> str:
     when the language or the key is missing in it."""
     text = CATALOG.get(locale or "zh-CN", CATALOG["zh-CN"]).get(key) or CATALOG["zh-CN"].get(key, key)
     return text.format(**params) if params else text
+
+
+def rejection_message(entity: str | None, code: str) -> str:
+    """A refused mutation's message: the entity's own words for the code, else the code's."""
+    key = f"sync.rejected.{entity}.{code}"
+    return _(key if key in CATALOG["zh-CN"] else f"sync.rejected.{code}")
 
 
 def translate_field_message(message: str) -> str:

@@ -195,6 +195,10 @@ class Engine:
             raise CursorExpired("the server's data was reset; pull again from the start")
         # Read before the changes: every later commit takes a higher seq (§5.3).
         high_water = self.store.high_water()
+        if any(seq > high_water for seq in positions.values()):
+            # Beyond anything this server committed: its data was restored from a backup (without
+            # a new epoch yet), and the seqs above its last one will be handed out again (§5.5).
+            raise CursorExpired("the cursor is ahead of the server's data; pull again from the start")
         in_scope = sorted(actor.buckets)
         purged = self.store.purged_through()
         # Only a cursor issued before the latest purge can have missed purged tombstones;

@@ -3,6 +3,7 @@
 Trap: org paths are "/<ids>/" and need the row id, so units are flushed one by one.
 Every account's password is PASSWORD.
 """
+import uuid
 from itertools import count
 from types import SimpleNamespace
 
@@ -142,3 +143,9 @@ def _ids(value):
     if isinstance(value, list):
         return [item.id for item in value]
     return value.id
+
+
+def rid(name: str) -> str:
+    """A record id as a phone makes it (a lowercase UUID, PROTOCOL.md §4.1), from a readable name.
+    Trap: the server refuses any other id (`bad_mutation`), so "t-1" must not reach a push."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"redgrid-test:{name}"))

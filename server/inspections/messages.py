@@ -99,4 +99,6 @@ def entries(locale: str) -> dict[str, str]:
     for code, text in REFUSALS[locale].items():
         out[f"inspection.{code}"] = text
         out[f"sync.rejected.{code}"] = text
+        for entity in ("inspection", "rectification_order"):
+            out[f"sync.rejected.{entity}.{code}"] = text  # a task's code of the same name keeps its words
     return out

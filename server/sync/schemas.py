@@ -17,10 +17,24 @@ class PullSchema(Schema):
     limit = ma.fields.Integer(load_default=500, validate=validate.Range(min=1, max=MAX_PAGE))
 
 
+class Mutations(ma.fields.Field):
+    """The list of mutations as sent. Only the list is the envelope's: each mutation is checked
+    on its own, and a malformed one is refused alone (PROTOCOL.md §6.1), so no edge check of
+    the whole list (a NUL in one mutation's fields must not refuse the batch)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, list):
+            raise ma.ValidationError("Not a valid list.")
+        return value
+
+
 class PushSchema(Schema):
     protocol = ma.fields.String(required=True)
     client_id = ma.fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={"description": "one id per installed app (device)"})
-    mutations = ma.fields.List(ma.fields.Dict(), required=True, validate=validate.Length(min=1, max=MAX_BATCH))
+    mutations = Mutations(
+        required=True, validate=validate.Length(min=1, max=MAX_BATCH),
+        metadata={"type": "array", "minItems": 1, "maxItems": MAX_BATCH, "items": {"type": "object"}, "description": "PROTOCOL.md §6.1; each checked on its own"},
+    )
 
 
 class ChangeSchema(Schema):
@@ -34,6 +48,7 @@ class ChangeSchema(Schema):
 
 class PullPageSchema(Schema):
     protocol = ma.fields.String()
+    epoch = ma.fields.String(metadata={"description": "the server's epoch: send it with each mutation made on this data (§7.1)"})
     changes = ma.fields.List(ma.fields.Nested(ChangeSchema))
     cursor = ma.fields.String()
     has_more = ma.fields.Boolean()
@@ -52,9 +67,9 @@ class FieldConflictSchema(Schema):
 
 
 class ResultSchema(Schema):
-    mutation_id = ma.fields.String()
-    entity = ma.fields.String()
-    record_id = ma.fields.String()
+    mutation_id = ma.fields.String(allow_none=True, metadata={"description": "null only for a malformed mutation without a usable id"})
+    entity = ma.fields.String(allow_none=True)
+    record_id = ma.fields.String(allow_none=True)
     status = ma.fields.String(metadata={"description": "applied, conflict or rejected"})
     version = ma.fields.Integer(allow_none=True)
     record = ma.fields.Dict(allow_none=True)

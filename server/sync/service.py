@@ -1,21 +1,24 @@
 """Push, pull and conflict resolution for signed-in users (PROTOCOL.md §5–§7). Routes call
 these; the engine in sync/ decides, SqlStore stores, authz supplies the scopes."""
 import dataclasses
+import re
 import uuid
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+import marshmallow as ma
 from sqlalchemy import delete, func, or_, select, update
 
 from sync import (
-    MAX_BATCH,
     PROTOCOL_VERSION,
     Actor,
     BadMutation,
     CursorExpired,
     CursorInvalid,
     Mutation,
+    MutationResult,
     PullPage,
+    Rejection,
     UnsupportedProtocol,
     check_protocol,
 )
@@ -28,7 +31,8 @@ from server.config import compact_json
 from server.errors import Conflict as ConflictError
 from server.errors import DomainError, Forbidden, Invalid, NotFound
 from server.extensions import db
-from server.i18n import _, translate_field_message
+from server.core.edge import FIRST_YEAR, LAST_YEAR, check_value
+from server.i18n import _, rejection_message, translate_field_message
 from server.org.models import Building, Household
 from server.sync import pokes
 from server.sync.models import SyncBlobRef, SyncConflict, SyncLogEntry, SyncMutation, SyncState
@@ -77,36 +81,94 @@ def _check_protocol(version: str) -> None:
 
 
 def push(user: User, protocol: str, client_id: str, raw_mutations: list) -> dict:
-    """Apply a batch of mutations in one transaction; poke the touched buckets after commit."""
+    """Apply a batch of mutations in one transaction; poke the touched buckets after commit.
+
+    The envelope (protocol, client id, a list of 1–500 mutations) was checked by the schema; a
+    malformed mutation inside it is refused on its own (`bad_mutation`, §6.1) and the others go on."""
     _check_protocol(protocol)
-    if len(raw_mutations) > MAX_BATCH:
-        raise Invalid(_("sync.batch_too_big", max=MAX_BATCH), {"mutations": [_("sync.batch_too_big", max=MAX_BATCH)]})
-    mutations, errors = [], {}
-    for index, raw in enumerate(raw_mutations):
-        try:
-            mutations.append(Mutation.from_wire(raw))
-        except BadMutation as exc:
-            errors[f"mutations.{index}.{exc.details.get('field') or '_schema'}"] = [exc.message]
-    if errors:
-        raise Invalid(_("sync.bad_mutation"), errors, code="bad_mutation")
+    parsed = [_parse(raw) for raw in raw_mutations]
+    mutations = [m for m in parsed if isinstance(m, Mutation)]
     _check_blobs(user, mutations)
-    engine, store = new_engine()
-    results = push_through(engine, store, actor_for(user), client_id, mutations)
-    db.session.commit()
-    pokes.notify(store.touched)
+    applied: list[MutationResult] = []
+    if mutations:
+        engine, store = new_engine()
+        applied = push_through(engine, store, actor_for(user), client_id, mutations)
+        db.session.commit()
+        pokes.notify(store.touched)
+    answers = iter(applied)
+    results = [next(answers) if isinstance(m, Mutation) else m for m in parsed]
     return {"protocol": PROTOCOL_VERSION, "results": [_localized(r.to_wire()) for r in results]}
+
+
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+# An instant with an offset (§11 "Times"), as a phone writes it: seconds, optional fraction.
+CLIENT_TIME = re.compile(r"^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
+# The field a malformed mutation names -> its message (server/sync/messages.py).
+_SHAPE_MESSAGES = {
+    "id": "sync.mutation.uuid", "record_id": "sync.mutation.uuid", "entity": "sync.mutation.entity", "op": "sync.mutation.op",
+    "fields": "sync.mutation.fields", "base_version": "sync.mutation.base_version", "client_time": "sync.mutation.client_time",
+    "epoch": "sync.mutation.epoch", None: "sync.mutation.not_object",
+}
+
+
+def _parse(raw) -> Mutation | MutationResult:
+    """One mutation as sent, or its refusal: the sync library's shape (§6.1), then ids that are
+    lowercase UUIDs (§4.1), a client time with an offset, and fields the database can hold."""
+    try:
+        mutation = Mutation.from_wire(raw)
+    except BadMutation as exc:
+        name = exc.details.get("field")
+        return _malformed(raw, name or "_schema", _SHAPE_MESSAGES.get(name, "sync.mutation.unknown_key"))
+    for name in ("id", "record_id"):
+        if not UUID.fullmatch(getattr(mutation, name)):
+            return _malformed(raw, name, "sync.mutation.uuid")
+    if mutation.client_time is not None and not _is_client_time(mutation.client_time):
+        return _malformed(raw, "client_time", "sync.mutation.client_time")
+    errors = {}
+    for name, value in mutation.fields.items():
+        try:
+            check_value(value, 1)  # NUL, integers beyond 64 bits: even a losing value is stored (§7.3)
+        except ma.ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        return MutationResult(mutation.id, mutation.entity, mutation.record_id, "rejected", error=Rejection("invalid", "some fields are invalid", errors).to_wire())
+    return mutation
+
+
+def _is_client_time(text: str) -> bool:
+    match = CLIENT_TIME.fullmatch(text)
+    if match is None or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+        return False
+    try:
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def _malformed(raw, name: str, message: str) -> MutationResult:
+    """The refusal of a malformed mutation, under whatever ids it names (not stored: a retry
+    of the same bytes is refused the same way)."""
+    def text(key):
+        value = raw.get(key) if isinstance(raw, dict) else None
+        return value if isinstance(value, str) and len(value) <= 64 else None
+
+    error = Rejection("bad_mutation", "the mutation is malformed", {name: [message]})
+    return MutationResult(text("id"), text("entity"), text("record_id"), "rejected", error=error.to_wire())
 
 
 def _check_blobs(user: User, mutations: list[Mutation]) -> None:
     """Photos are uploaded before the records that refer to them (PROTOCOL.md §10). A batch
     naming a photo the user cannot read (not uploaded yet, or someone else's) is refused whole
-    and nothing is stored, so the client can upload and send the same batch again."""
+    and nothing is stored, so the client can upload and send the same batch again. A value that
+    is no SHA-256 names no photo: the entity's schema refuses that mutation alone (`invalid`)."""
     registered = bindings()
     wanted = set()
     for mutation in mutations:
         binding = registered.get(mutation.entity)
         if binding is not None and binding.blob_fields:
-            wanted |= binding.blob_refs(mutation.fields)
+            wanted |= {sha for sha in binding.blob_refs(mutation.fields) if SHA256.fullmatch(sha)}
     missing = sorted(sha for sha in wanted if not authz.can(user, "blob.read", sha))
     if missing:
         raise ConflictError(_("sync.missing_blobs"), {"blobs": missing}, code="missing_blobs")
@@ -132,7 +194,7 @@ def _localized(result: dict) -> dict:
     error = result.get("error")
     if error:
         error = dict(error)
-        error["message"] = _(f"sync.rejected.{error['code']}")
+        error["message"] = rejection_message(result.get("entity"), error["code"])
         error["fields"] = {k: [translate_field_message(m) for m in v] for k, v in error["fields"].items()}
         result = dict(result, error=error)
     return result
@@ -265,11 +327,23 @@ def _write_losing_value(user: User, conflict: SyncConflict) -> set[str]:
     mutation = Mutation(f"resolve-{conflict.id}-{uuid.uuid4().hex[:8]}", conflict.entity, conflict.record_id, "update", {conflict.field: losing}, current.version)
     (result,) = engine.push(resolver, f"resolver:{user.id}", [mutation])
     if result.status == "rejected":
-        raise Invalid(_(f"sync.rejected.{result.error['code']}"), {k: [translate_field_message(m) for m in v] for k, v in result.error["fields"].items()})
+        raise Invalid(rejection_message(conflict.entity, result.error["code"]), {k: [translate_field_message(m) for m in v] for k, v in result.error["fields"].items()})
     return store.touched
 
 
 # --- housekeeping (§5.5) ----------------------------------------------------------------------
+
+
+def new_epoch() -> str:
+    """After a restore from backup: the restored data gets an epoch of its own, so that cursors
+    and mutation bases of the lost history are told apart from the seqs handed out again (§5.5)."""
+    from server.sync.store import SqlStore
+
+    SqlStore(bindings()).epoch()  # the sync_state row, made if missing
+    epoch = uuid.uuid4().hex
+    db.session.execute(update(SyncState).where(SyncState.id == 1).values(epoch=epoch))
+    db.session.commit()
+    return epoch
 
 
 def purge(now: datetime, tombstone_days: int, result_days: int) -> dict:

@@ -20,7 +20,7 @@ from sync import MAX_BATCH, Actor, Engine, LogEntry, Mutation, MutationResult, R
 
 from server.errors import Invalid, NotFound
 from server.extensions import db
-from server.i18n import _, translate_field_message
+from server.i18n import rejection_message, translate_field_message
 from server.sync import pokes
 from server.sync.registry import bindings
 from server.sync.store import SqlStore
@@ -148,7 +148,7 @@ def mutation(entity: str, record_id: str, op: str, fields: dict, base_version: i
 def raise_refusal(result: MutationResult, prefix: str = ""):
     """A refused server-made mutation as the API's error: 404 when out of scope, else 422."""
     error = result.error
-    message = _(f"sync.rejected.{error['code']}")
+    message = rejection_message(result.entity, error["code"])
     fields = {f"{prefix}{k}": [translate_field_message(m) for m in v] for k, v in error["fields"].items()}
     db.session.rollback()
     if error["code"] in ("out_of_scope", "not_found"):

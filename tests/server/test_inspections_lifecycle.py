@@ -3,7 +3,11 @@ saves partly and submits; the server scores it and makes one rectification order
 item; every refused move comes back with its message and nothing is stored."""
 from datetime import datetime, timedelta
 
+import uuid
+
 import pytest
+
+from tests.factories import rid
 
 from server.extensions import db
 from server.inspections.models import Inspection, RectificationOrder
@@ -72,7 +76,7 @@ def test_submission_makes_one_order_per_failed_item_with_deadlines_by_severity(a
 def test_a_retried_submission_makes_no_second_set_of_orders(app, steward, iw):
     started = start(steward, iw.dihao, iw.template_id)
     shot = photo(steward)
-    mutation = {"id": "m-submit-1", "entity": "inspection", "record_id": started["record_id"], "op": "update", "base_version": started["version"],
+    mutation = {"id": "0b4c2d6e-5a1f-4c3b-9d8e-7f6a5b4c3d21", "entity": "inspection", "record_id": started["record_id"], "op": "update", "base_version": started["version"],
                 "fields": {"status": "submitted", "answers": answers({**dict.fromkeys(ITEMS, "pass"), "env.clean": "fail"}, photos={"env.clean": [shot]})}}
     first = push_one(steward, mutation)
     again = push_one(steward, mutation)
@@ -118,13 +122,13 @@ def test_a_submitted_inspection_is_final(steward, iw):
 
 
 def test_stewards_create_ad_hoc_inspections_only_in_their_own_compound(app, steward, iw):
-    code, _ = refused(push_one(steward, create("inspection", "i-periodic", compound_id=iw.dihao, template_id=iw.template_id, kind="periodic")))
+    code, _ = refused(push_one(steward, create("inspection", rid("i-periodic"), compound_id=iw.dihao, template_id=iw.template_id, kind="periodic")))
     assert code == "steward_adhoc_only"
-    code, _ = refused(push_one(steward, create("inspection", "i-elsewhere", compound_id=iw.hexi_xiaoqu, template_id=iw.template_id)))
+    code, _ = refused(push_one(steward, create("inspection", rid("i-elsewhere"), compound_id=iw.hexi_xiaoqu, template_id=iw.template_id)))
     assert code == "out_of_scope"
-    code, _ = refused(push_one(steward, create("inspection", "i-other", compound_id=iw.dihao, template_id=iw.template_id, steward_id=iw.steward)))
+    code, _ = refused(push_one(steward, create("inspection", rid("i-other"), compound_id=iw.dihao, template_id=iw.template_id, steward_id=iw.steward)))
     assert code == "forbidden_field"
-    code, _ = refused(push_one(steward, create("inspection", "i-scored", compound_id=iw.dihao, template_id=iw.template_id, score=100)))
+    code, _ = refused(push_one(steward, create("inspection", rid("i-scored"), compound_id=iw.dihao, template_id=iw.template_id, score=100)))
     assert code == "forbidden_field"
 
 
@@ -151,7 +155,7 @@ def test_an_unpublished_template_cannot_be_used(app, steward, iw):
 
     with app.app_context():
         draft = add_template({"code": "draft-one"}, status="draft")
-    code, fields = refused(push_one(steward, create("inspection", "i-draft", compound_id=iw.dihao, template_id=draft)))
+    code, fields = refused(push_one(steward, create("inspection", rid("i-draft"), compound_id=iw.dihao, template_id=draft)))
     assert code == "template_not_published" and "template_id" in fields
 
 
@@ -159,9 +163,9 @@ def test_two_phones_of_one_steward_merge_their_answers_item_by_item(app, steward
     started = start(steward, iw.dihao, iw.template_id)
     a = photo(steward, (1, 2, 3))
     b = photo(steward, (4, 5, 6))
-    first = push_one(steward, {"id": "m-a", "entity": "inspection", "record_id": started["record_id"], "op": "update", "base_version": started["version"],
+    first = push_one(steward, {"id": str(uuid.uuid4()), "entity": "inspection", "record_id": started["record_id"], "op": "update", "base_version": started["version"],
                                "fields": {"answers": answers({"env.clean": "fail"}, photos={"env.clean": [a]})}}, client_id="phone-A")
-    second = push_one(steward, {"id": "m-b", "entity": "inspection", "record_id": started["record_id"], "op": "update", "base_version": started["version"],
+    second = push_one(steward, {"id": str(uuid.uuid4()), "entity": "inspection", "record_id": started["record_id"], "op": "update", "base_version": started["version"],
                                 "fields": {"answers": answers({"env.clean": "fail", "env.bins": "pass"}, photos={"env.clean": [b]})}}, client_id="phone-B")
     assert first["status"] == "applied" and second["status"] == "conflict"
     merged = second["record"]["data"]["answers"]
@@ -175,6 +179,6 @@ def test_a_template_made_for_another_district_cannot_be_used(app, steward, iw):
     with app.app_context():
         elsewhere = add_template({"code": "weidu-only", "org_unit_id": iw.weidu})
         here = add_template({"code": "dongcheng-only", "org_unit_id": iw.dongcheng})
-    code, fields = refused(push_one(steward, create("inspection", "i-weidu", compound_id=iw.dihao, template_id=elsewhere)))
+    code, fields = refused(push_one(steward, create("inspection", rid("i-weidu"), compound_id=iw.dihao, template_id=elsewhere)))
     assert code == "template_elsewhere" and fields == {"template_id": ["该检查表不适用于此小区所在辖区。"]}
-    assert push_one(steward, create("inspection", "i-dongcheng", compound_id=iw.dihao, template_id=here))["status"] == "applied"
+    assert push_one(steward, create("inspection", rid("i-dongcheng"), compound_id=iw.dihao, template_id=here))["status"] == "applied"

@@ -2,6 +2,8 @@
 with photos, the steward re-inspects and closes or reopens; every refused move has its message."""
 import pytest
 
+from tests.factories import rid
+
 from tests.server.inspections_support import (
     DIHAO_STEWARD,
     ITEMS,
@@ -90,7 +92,7 @@ def test_nobody_but_the_server_creates_an_order(iw, orders):
     steward, staff, _ = orders
     fields = {"inspection_id": "x", "compound_id": iw.dihao, "company_id": iw.yuanhang, "item_code": "env.clean", "item_text": "t", "category_name": "c", "severity": "minor", "deadline_at": "2026-12-01T00:00:00Z"}
     for who in (steward, staff):
-        assert refused(push_one(who, create("rectification_order", "o-forged", **fields)))[0] in ("forbidden_op", "forbidden_field")
+        assert refused(push_one(who, create("rectification_order", rid("o-forged"), **fields)))[0] in ("forbidden_op", "forbidden_field")
 
 
 def test_two_staff_phones_answering_keep_both_photos_and_the_losing_text(app, orders):

@@ -4,6 +4,7 @@ from sqlalchemy import create_engine, text
 
 from server.extensions import socketio
 from server.sync import pokes
+from tests.factories import rid
 from tests.server.test_sync_api import create, notes_in_grids, push, signed_in  # noqa: F401  (fixture)
 
 
@@ -27,7 +28,7 @@ def test_a_push_pokes_exactly_the_buckets_it_touched(app, world, notes_in_grids)
     sockets = {name: socket_for(app, auth) for name, auth in (("a", worker_a), ("b", worker_b), ("admin", admin))}
     for client in sockets.values():
         client.get_received()
-    push(worker_a, create("n1", world.g1, title="走访"))
+    push(worker_a, create(rid("n1"), world.g1, title="走访"))
     poked_a = pokes_received(sockets["a"])
     assert len(poked_a) == 1 and f"grid:{world.g1}" in poked_a[0]
     assert pokes_received(sockets["b"]) == []  # another grid hears nothing
@@ -41,11 +42,11 @@ def test_the_poke_comes_after_the_commit(app, world, notes_in_grids):
 
     def check(buckets, event):
         with outside.connect() as conn:  # another connection: sees only committed rows
-            seen_at_poke.append(conn.execute(text("SELECT count(*) FROM test_notes WHERE id = 'n1'")).scalar())
+            seen_at_poke.append(conn.execute(text("SELECT count(*) FROM test_notes WHERE id = :id"), {"id": rid("n1")}).scalar())
 
     pokes.register(check)
     try:
-        push(signed_in(app, "13800000003"), create("n1", world.g1, title="走访"))
+        push(signed_in(app, "13800000003"), create(rid("n1"), world.g1, title="走访"))
     finally:
         pokes._senders.remove(check)
         outside.dispose()
@@ -60,7 +61,7 @@ def test_rejoin_after_a_scope_change_hears_the_new_grid(app, world, notes_in_gri
     joined = socket.emit("sync:join", callback=True)
     assert f"grid:{world.g2}" in joined["buckets"]
     socket.get_received()
-    push(worker_b, create("n2", world.g2, title="乙网格"), client_id="phone-b")
+    push(worker_b, create(rid("n2"), world.g2, title="乙网格"), client_id="phone-b")
     assert any(f"grid:{world.g2}" in b for b in pokes_received(socket))
 
 
@@ -68,5 +69,5 @@ def test_rejoin_after_a_scope_change_hears_the_new_grid(app, world, notes_in_gri
 def test_users_without_the_bucket_hear_nothing(app, world, notes_in_grids, phone):
     socket = socket_for(app, signed_in(app, phone))
     socket.get_received()
-    push(signed_in(app, "13800000003"), create("n1", world.g1, title="走访"))
+    push(signed_in(app, "13800000003"), create(rid("n1"), world.g1, title="走访"))
     assert pokes_received(socket) == []

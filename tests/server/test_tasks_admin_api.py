@@ -3,6 +3,8 @@ cancel, reopen, list, progress per grid, checklist templates; bad input gets per
 from datetime import datetime, timedelta, timezone
 
 import pytest
+
+from tests.factories import rid
 from sqlalchemy import func, select
 
 from server.alerts.models import InboxEntry
@@ -89,20 +91,20 @@ def test_a_target_in_no_grid_or_outside_the_jurisdiction_is_refused_clearly(admi
 
 def test_an_admins_phone_may_create_tasks_through_sync_by_the_same_rules(admin, world):
     base = {"type": "visit", "title": "走访", "target_kind": "building"}
-    applied = push_one(admin, create("task", "t-1", **base, target_id=world.b_hexi1, due_at=later()), client_id="desk")
+    applied = push_one(admin, create("task", rid("t-1"), **base, target_id=world.b_hexi1, due_at=later()), client_id="desk")
     assert applied["status"] == "applied" and applied["record"]["data"]["grid_id"] == world.g1
-    no_grid = push_one(admin, create("task", "t-2", **base, target_id=world.b_wenfeng2), client_id="desk")
+    no_grid = push_one(admin, create("task", rid("t-2"), **base, target_id=world.b_wenfeng2), client_id="desk")
     assert no_grid["error"] == {"code": "target_no_grid", "message": "任务对象不属于任何网格，无法派发。", "fields": {"target_id": ["任务对象不属于任何网格，无法派发。"]}}
-    past = push_one(admin, create("task", "t-3", **base, target_id=world.b_hexi1, due_at="2020-01-01T00:00:00Z"), client_id="desk")
+    past = push_one(admin, create("task", rid("t-3"), **base, target_id=world.b_hexi1, due_at="2020-01-01T00:00:00Z"), client_id="desk")
     assert past["error"]["code"] == "due_in_past" and past["error"]["fields"] == {"due_at": ["截止时间不能早于现在。"]}
-    bad = push_one(admin, create("task", "t-4", **{**base, "type": "patrol", "title": ""}, target_id=world.b_hexi1), client_id="desk")
+    bad = push_one(admin, create("task", rid("t-4"), **{**base, "type": "patrol", "title": ""}, target_id=world.b_hexi1), client_id="desk")
     assert bad["error"]["code"] == "invalid"
     assert bad["error"]["fields"] == {"type": ["应为以下之一：visit, verify, hazard, notice, follow_up, agency, other。"], "title": ["长度应在 1 到 120 之间。"]}
     # Without a target the task is nowhere: nobody's scope holds it.
-    nowhere = push_one(admin, create("task", "t-5", type="visit", title="走访"), client_id="desk")
+    nowhere = push_one(admin, create("task", rid("t-5"), type="visit", title="走访"), client_id="desk")
     assert nowhere["error"]["code"] == "out_of_scope"
     worker = signed_in(admin.client.application, WORKER_A)
-    refused = push_one(worker, create("task", "t-6", **base, target_id=world.b_hexi1))
+    refused = push_one(worker, create("task", rid("t-6"), **base, target_id=world.b_hexi1))
     assert refused["error"]["code"] == "forbidden_op"
 
 
@@ -415,7 +417,7 @@ def test_checklist_templates_are_managed_by_admins_and_copied_into_new_tasks(app
 
 def test_malformed_targets_through_sync_are_refused_not_crashed(admin, world):
     for target_kind, target_id in (("building", [1]), ("building", "1"), ("building", True), ({"a": 1}, 1), ("building", -3)):
-        result = push_one(admin, create("task", f"t-{target_id}-{target_kind}", type="visit", title="走访", target_kind=target_kind, target_id=target_id), client_id="desk")
+        result = push_one(admin, create("task", rid(f"t-{target_id}-{target_kind}"), type="visit", title="走访", target_kind=target_kind, target_id=target_id), client_id="desk")
         assert result["error"]["code"] == "out_of_scope", (target_kind, target_id)
 
 

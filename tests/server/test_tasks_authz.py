@@ -1,5 +1,6 @@
 """Authorization of grid work: a worker of grid A cannot pull, read or push the tasks or field
 reports of grid B, nor see their photos; admins see their jurisdiction only."""
+from tests.factories import rid
 from tests.server.tasks_support import HEXI_ADMIN, ROOT_ADMIN, WORKER_A, WORKER_B, create, new_task, photo, pull_all, push_one, signed_in, task_update, update
 
 
@@ -9,13 +10,13 @@ def test_a_worker_of_grid_a_cannot_pull_read_or_push_grid_bs_work(app, world):
     task_b = new_task(admin, "building", world.b_wenfeng1)
     picture = photo(worker_b)
     done = push_one(worker_b, task_update(task_b["id"], task_b["version"], status="done", photos=[picture]), client_id="phone-b")
-    report_b = push_one(worker_b, create("field_report", "r-b", grid_id=world.g2, category="facility", description="门禁损坏", photos=[picture]), client_id="phone-b")
+    report_b = push_one(worker_b, create("field_report", rid("r-b"), grid_id=world.g2, category="facility", description="门禁损坏", photos=[picture]), client_id="phone-b")
     assert done["status"] == report_b["status"] == "applied"
 
     # Pull: nothing of grid B.
     assert pull_all(worker_a) == []
     # (and the worker's own notice of the new task, in user:<id>: PROTOCOL.md §13)
-    assert {c["id"] for c in pull_all(worker_b) if c["entity"] != "inbox"} == {task_b["id"], "r-b"}
+    assert {c["id"] for c in pull_all(worker_b) if c["entity"] != "inbox"} == {task_b["id"], rid("r-b")}
     # Read: the same answer as for an id that does not exist.
     for url in (f"/api/tasks/{task_b['id']}", "/api/field-reports/r-b", f"/api/blobs/{picture}"):
         with worker_a.client.get(url) as response:
@@ -25,9 +26,9 @@ def test_a_worker_of_grid_a_cannot_pull_read_or_push_grid_bs_work(app, world):
     # Push: refused as out of scope, and nothing changes.
     refused = push_one(worker_a, task_update(task_b["id"], done["version"], notes="改别人的"))
     assert refused["error"] == {"code": "out_of_scope", "message": "该记录不存在或不在您的管辖范围内。", "fields": {}}
-    refused = push_one(worker_a, update("field_report", "r-b", report_b["version"], description="改别人的"))
+    refused = push_one(worker_a, update("field_report", rid("r-b"), report_b["version"], description="改别人的"))
     assert refused["error"]["code"] == "out_of_scope"
-    refused = push_one(worker_a, create("field_report", "r-a", grid_id=world.g2, category="other", description="报到别的网格"))
+    refused = push_one(worker_a, create("field_report", rid("r-a"), grid_id=world.g2, category="other", description="报到别的网格"))
     assert refused["error"]["code"] == "out_of_scope"
     assert admin.client.get(f"/api/tasks/{task_b['id']}").get_json()["notes"] is None
     # The photo is readable by whoever may see a record naming it.
@@ -47,7 +48,7 @@ def test_admins_see_their_jurisdiction_only(app, world):
     # An admin's phone cannot push into another jurisdiction either.
     refused = push_one(hexi, task_update(elsewhere["id"], elsewhere["version"], title="改"), client_id="desk")
     assert refused["error"]["code"] == "out_of_scope"
-    refused = push_one(hexi, create("task", "t-x", type="visit", title="走访", target_kind="building", target_id=world.b_dihao1), client_id="desk")
+    refused = push_one(hexi, create("task", rid("t-x"), type="visit", title="走访", target_kind="building", target_id=world.b_dihao1), client_id="desk")
     assert refused["error"]["code"] == "out_of_scope"
     assert hexi.client.get("/api/field-reports/nope").status_code == 404
 

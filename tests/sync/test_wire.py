@@ -55,6 +55,14 @@ def test_a_cursor_from_another_database_means_start_again():
         engine.pull(Actor(1, {"grid:1": frozenset({"grid_worker"})}), encode_cursor("old", {"grid:1": 3}))
 
 
+def test_a_cursor_ahead_of_the_server_means_its_data_was_restored():
+    """Restored from a backup without a new epoch yet: the seqs above the restored last one will
+    be handed out again, so a position beyond it would skip them (§5.5)."""
+    store = MemoryStore("same-epoch")
+    with pytest.raises(CursorExpired):
+        Engine(store, []).pull(Actor(1, {"grid:1": frozenset({"grid_worker"})}), encode_cursor("same-epoch", {"grid:1": 3}))
+
+
 def test_unsupported_protocol_names_the_supported_ones():
     check_protocol("redgrid-sync/1")
     with pytest.raises(UnsupportedProtocol) as error:

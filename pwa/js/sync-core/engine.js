@@ -171,6 +171,10 @@ export class Engine {
     }
     // Read before the changes: every later commit takes a higher seq (§5.3).
     const highWater = this.store.highWater();
+    if (Object.values(positions).some((seq) => seq > highWater)) {
+      // Beyond anything this server committed: its data was restored from a backup (§5.5).
+      throw new CursorExpired("the cursor is ahead of the server's data; pull again from the start");
+    }
     const position = (bucket) => (Object.hasOwn(positions, bucket) ? positions[bucket] : 0);
     const inScope = sortedStrings(actor.buckets.keys());
     const purged = this.store.purgedThrough();
