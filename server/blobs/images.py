@@ -6,6 +6,7 @@ over; the ICC colour profile is kept, because phones shoot in Display P3 and the
 be wrong without it, and a profile does not say who, where or when.
 """
 import io
+import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps
@@ -68,13 +69,19 @@ def clean(data: bytes, max_pixels: int) -> CleanImage:
 
 def _decode(data: bytes, pil_format: str, max_pixels: int) -> Image.Image:
     try:
-        image = Image.open(io.BytesIO(data), formats=[pil_format])
+        with warnings.catch_warnings():
+            # Pillow's own bomb guard speaks first for huge dimensions (a warning, then an
+            # error at twice its limit): either is too many pixels, not a damaged image.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=[pil_format])
         if image.width * image.height > max_pixels:
             raise TooManyPixels()
         image.load()
         upright = ImageOps.exif_transpose(image)
     except ImageRejected:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise TooManyPixels() from None
     except Exception as exc:  # noqa: BLE001  any decoder failure on untrusted bytes is a bad image
         raise BadImage() from exc
     return upright

@@ -32,7 +32,7 @@ from werkzeug.http import parse_content_range_header
 
 from server.blobs import service
 from server.blobs.schemas import BlobSchema, UploadProgressSchema, upload_progress_schema
-from server.errors import DomainError
+from server.errors import DomainError, NotFound
 from server.i18n import _
 from server.core.edge import Blueprint
 
@@ -53,7 +53,18 @@ IMAGE_SCHEMA = {"type": "string", "format": "binary"}
 @blp.alt_response(200, schema=BlobSchema, description="Already stored", success=True)
 @blp.alt_response(202, schema=UploadProgressSchema, description="Chunk kept; continue at offset", success=True)
 def upload(sha256):
-    """Upload a photo whole, or a chunk of it with Content-Range (see the module docstring)."""
+    """Upload a photo whole, or a chunk of it with Content-Range.
+
+    `sha256`: 64 lowercase hex digits, the hash of the whole photo. The body is the bytes
+    (`application/octet-stream`; the declared type is ignored): the whole photo, or a chunk with
+    `Content-Range: bytes START-END/TOTAL` (END inclusive) starting at the offset received so far
+    (`HEAD` tells it). 201: stored; 200: already stored, nothing read; 202: chunk kept, continue at
+    `Upload-Offset`. 400 `bad_range`: a malformed range, or a body not matching it. 409
+    `wrong_offset` (header `Upload-Offset` and `error.fields.offset` say where to continue),
+    `wrong_total`: TOTAL differs from the upload in progress. 413 `too_large` (refused before the
+    body is read), `too_many_pixels`. 415 `unsupported_type`: not JPEG, PNG or WebP by magic bytes.
+    422 `hash_mismatch`, `bad_image`: the upload in progress is discarded; start again at 0.
+    The stored image has no metadata (EXIF, GPS, XMP; the ICC profile is kept). PROTOCOL.md §10."""
     chunk = _content_range()
     plan = service.plan_upload(current_user, sha256, chunk, request.content_length)
     if plan.existing is not None:
@@ -67,11 +78,14 @@ def upload(sha256):
     return received.blob, 201 if received.created else 200
 
 
-@blp.route("/<sha256>", methods=["GET"])  # Flask answers HEAD here too
+@blp.route("/<sha256>", methods=["GET", "HEAD"])
 @login_required
-@blp.response(200, IMAGE_SCHEMA, content_type="image/*", description="The cleaned image")
+@blp.response(200, IMAGE_SCHEMA, content_type="image/*", description="The cleaned image (HEAD: its headers only)")
 def image(sha256):
-    """The photo without metadata; 404 (with Upload-Offset while you upload it) if you may not read it."""
+    """The photo without metadata; HEAD asks whether the server has it for you.
+
+    404 when you may not read it (or its file is gone); while you upload it, the 404 carries
+    `Upload-Offset: N`, the bytes received: resume with a chunk starting at N (PROTOCOL.md §10)."""
     blob = service.readable_blob(current_user, sha256)
     return _send(service.image_file(blob), blob.mime, blob.stored_sha256)
 
@@ -86,7 +100,10 @@ def thumb(sha256):
 
 
 def _send(path, mimetype: str, etag: str):
-    response = send_file(path, mimetype=mimetype, etag=etag, conditional=True, max_age=None)
+    try:
+        response = send_file(path, mimetype=mimetype, etag=etag, conditional=True, max_age=None)
+    except FileNotFoundError:  # gone since service.image_file looked
+        raise NotFound(_("error.not_found")) from None
     response.headers["Cache-Control"] = IMMUTABLE  # the content of a hash never changes
     return response
 

@@ -253,13 +253,20 @@ def readable_blob(user, sha256: str) -> Blob:
 
 
 def image_file(blob: Blob) -> Path:
-    """Where the cleaned image of `blob` is."""
-    return _blob_path(blob.sha256)
+    """Where the cleaned image of `blob` is; 404 when its file is gone (a lost disk, a partial restore)."""
+    return _existing(_blob_path(blob.sha256))
 
 
 def thumb_file(blob: Blob) -> Path:
-    """Where the JPEG thumbnail of `blob` is."""
-    return _thumb_path(blob.sha256)
+    """Where the JPEG thumbnail of `blob` is; 404 when its file is gone."""
+    return _existing(_thumb_path(blob.sha256))
+
+
+def _existing(path: Path) -> Path:
+    if not path.is_file():
+        current_app.logger.error("blob file missing: %s", path)
+        raise NotFound(_("error.not_found"))
+    return path
 
 
 # --- files -------------------------------------------------------------------------------

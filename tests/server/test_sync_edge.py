@@ -155,3 +155,26 @@ def test_a_restore_without_a_new_epoch_is_caught_while_the_phone_is_ahead(app, w
     assert [c.client_value for c in db.session.scalars(select(SyncConflict))] == ["网格员离线改的"]
     expired = pull(worker, page["cursor"])
     assert expired.status_code == 410 and expired.get_json()["error"]["code"] == "cursor_expired"
+
+
+def test_a_photo_that_is_no_hash_is_that_mutations_invalid_not_missing_blobs(app, world):
+    """Answered 409 missing_blobs, the phone would try to upload "abc" forever."""
+    from tests.server import tasks_support as tasks
+
+    worker = signed_in(app, WORKER_A)
+    report = {"grid_id": world.g1, "category": "safety", "description": "楼道堆物", "location_status": "denied"}
+    bad, good = tasks.push(worker, tasks.create("field_report", rid("r-abc"), **report, photos=["abc"]), tasks.create("field_report", rid("r-ok"), **report))
+    assert (bad["status"], bad["error"]["code"]) == ("rejected", "invalid")
+    assert bad["error"]["fields"]["photos"] == ["应为 64 位小写十六进制的 SHA-256。"]
+    assert good["status"] == "applied"
+
+
+def test_a_tasks_refusal_speaks_of_tasks_not_inspections(app, world):
+    """Tasks and inspections both refuse `bad_initial_status`, each in its own words."""
+    from tests.server import tasks_support as tasks
+
+    admin = signed_in(app, HEXI_ADMIN)
+    task = tasks.create("task", rid("t-status"), type="visit", title="走访", target_kind="building", target_id=world.b_hexi1, status="done")
+    result = tasks.push_one(admin, task, client_id="desk")
+    assert result["error"]["code"] == "bad_initial_status"
+    assert result["error"]["message"] == "新任务的状态只能是“待办”。"
