@@ -15,8 +15,9 @@ def connect(auth=None):
 
 
 @socketio.on("sync:join")
-def rejoin():
-    """After a scope change (the pull response lists new buckets) the client asks to rejoin."""
+def rejoin(*_payload):
+    """After a scope change (the pull response lists new buckets) the client asks to rejoin. The
+    rooms come from the user's scope alone: any payload is ignored (PROTOCOL.md §8)."""
     if not current_user.is_authenticated:
         return {"buckets": []}
     return {"buckets": _join_buckets()}

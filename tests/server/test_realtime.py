@@ -60,6 +60,9 @@ def test_rejoin_after_a_scope_change_hears_the_new_grid(app, world, notes_in_gri
     admin.send("POST", f"/api/admin/users/{world.worker_a}/roles", json={"role": "grid_worker", "scope_id": world.g2})
     joined = socket.emit("sync:join", callback=True)
     assert f"grid:{world.g2}" in joined["buckets"]
+    # Any payload is ignored, never a crash without an acknowledgement.
+    for payload in ({"buckets": ["grid:999"]}, "x", None, [1, 2]):
+        assert socket.emit("sync:join", payload, callback=True) == joined
     socket.get_received()
     push(worker_b, create(rid("n2"), world.g2, title="乙网格"), client_id="phone-b")
     assert any(f"grid:{world.g2}" in b for b in pokes_received(socket))
