@@ -7,7 +7,7 @@ import { refreshRecord, serverCopyOf } from './local-records.js';
 import { photoHashesIn } from './photos.js';
 import { changedFields } from './sync-core.js';
 
-const STORES = ['records', 'outbox', 'photos'];
+const STORES = ['records', 'outbox', 'photos', 'meta'];
 const listeners = new Set();
 
 /**
@@ -60,8 +60,10 @@ export async function enqueue({ entity, id = crypto.randomUUID(), op, fields = {
       entity,
       record_id: id,
       op,
-      // The version the user saw: the server merges field by field against it (§7.1).
+      // The version the user saw: the server merges field by field against it (§7.1) …
       base_version: op === 'create' ? null : record.version,
+      // … and the server epoch it is a version of (null before the first pull).
+      epoch: op === 'create' ? null : ((await tx.meta.get('epoch')) ?? null),
       fields: sent,
       client_time: clientTime,
       status: 'pending',
@@ -100,6 +102,7 @@ export function toWire(entry) {
   const wire = { id: entry.id, entity: entry.entity, record_id: entry.record_id, op: entry.op, fields: entry.fields };
   if (entry.base_version !== null && entry.base_version !== undefined) wire.base_version = entry.base_version;
   if (entry.client_time) wire.client_time = entry.client_time;
+  if (entry.epoch) wire.epoch = entry.epoch;
   return wire;
 }
 
@@ -148,7 +151,8 @@ export async function retry(seq, { fields } = {}) {
       next.photos = await localPhotos(tx, fields);
     }
     if (current.op === 'delete' && current.error?.code === 'changed_since') {
-      next.base_version = serverCopyOf(await tx.records.get(current.entity, current.record_id))?.version ?? current.base_version;
+      const held = serverCopyOf(await tx.records.get(current.entity, current.record_id));
+      if (held) Object.assign(next, { base_version: held.version, epoch: (await tx.meta.get('epoch')) ?? null });
     }
     await tx.outbox.put(next);
     await refreshRecord(tx, current.entity, current.record_id);

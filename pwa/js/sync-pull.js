@@ -103,6 +103,9 @@ function applyPage(page, fresh = null) {
       }
     });
     await tx.meta.set('cursor', page.cursor);
+    // The epoch of the versions this phone now holds: new edits carry it (§7.1), so that a base
+    // from before a restore of the server is never taken for one of the restored data.
+    if (typeof page.epoch === 'string' && page.epoch) await tx.meta.set('epoch', page.epoch);
     const swept = !page.has_more && (await finishResync(tx));
     const touched = Boolean(page.changes.length || page.removed_buckets?.length || page.reset_buckets?.length || swept);
     return { ...(await rememberScope(tx, page.buckets)), touched };

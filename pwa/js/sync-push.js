@@ -67,10 +67,8 @@ async function pushBatch(batch, clientId, reuploaded) {
   try {
     answer = await request('POST', '/api/sync/push', body, { timeoutMs: PUSH_TIMEOUT_MS });
   } catch (err) {
-    // A malformed mutation refuses the whole batch and writes nothing (§6.1): set the named ones
-    // aside as refused, so they are shown and the rest can go. Anything else: the batch stays
-    // 'sending' and goes again unchanged.
-    if (err.status === 422 && err.code === 'bad_mutation' && (await refuseMalformed(batch, err))) return { results: 0, conflicts: 0 };
+    // A malformed mutation is refused alone, in the results (§6.1). Anything else: the batch
+    // stays 'sending' and goes again unchanged.
     if (err.status === 409 && err.code === 'missing_blobs' && (await resendMissingPhotos(batch, err, reuploaded))) return { results: 0, conflicts: 0 };
     throw err;
   }
@@ -110,29 +108,6 @@ function applyResults(batch, results) {
     });
     return conflicts;
   });
-}
-
-/** Marks the entries named in error.fields ("mutations.<index>.<field>") refused; the others go back. */
-async function refuseMalformed(batch, err) {
-  const byIndex = new Map();
-  for (const [key, messages] of Object.entries(err.fields ?? {})) {
-    const match = /^mutations\.(\d+)\.(.+)$/.exec(key);
-    if (!match || !batch[Number(match[1])]) return false;
-    const fields = byIndex.get(Number(match[1])) ?? {};
-    fields[match[2]] = messages;
-    byIndex.set(Number(match[1]), fields);
-  }
-  if (!byIndex.size) return false;
-  await transact(['outbox'], async (tx) => {
-    for (const [index, entry] of batch.entries()) {
-      const fields = byIndex.get(index);
-      await tx.outbox.put(fields
-        ? { ...entry, status: 'rejected', error: { code: err.code, message: err.message, fields } }
-        : { ...entry, status: 'pending' });
-    }
-  });
-  notifyOutboxChanged('answered');
-  return true;
 }
 
 /**

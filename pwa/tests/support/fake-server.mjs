@@ -53,6 +53,15 @@ export function createFakeServer({ buckets = { 'grid:1': ['grid_worker'] }, user
     server.store = new MemoryStore(epoch);
     server.engine = new Engine(server.store, rules());
   };
+  /** A backup of the server's data (the store's maps copied; the values in them are never edited in place). */
+  const copyData = ({ records, log, results, conflicts, lastSeq, purgedSeq }) => (
+    { records: new Map(records), log: new Map(log), results: new Map(results), conflicts: [...conflicts], lastSeq, purgedSeq });
+  server.backup = () => copyData(server.store);
+  /** Restores a backup, with a new epoch as `redgrid sync-restored` gives it (§5.5): seqs after it are handed out again. */
+  server.restoreBackup = (backup, epoch) => {
+    server.store = Object.assign(new MemoryStore(epoch), copyData(backup));
+    server.engine = new Engine(server.store, rules());
+  };
   /** Another user writes (an admin on a desk, a second phone): wire mutations, their results. */
   server.pushAs = (spec, clientId, mutations) => server.engine
     .push(new Actor(spec.user_id, spec.buckets), clientId, mutations.map((m) => Mutation.fromWire(m)))
@@ -121,22 +130,24 @@ function pull(server, body) {
 function push(server, body) {
   const refused = unsupported(server, body);
   if (refused) return refused;
-  const mutations = [];
-  const fields = {};
-  body.mutations.forEach((raw, index) => {
+  // server/sync/service.py push: a malformed mutation is refused alone (§6.1), the rest go on.
+  const parsed = body.mutations.map((raw) => {
     try {
-      mutations.push(Mutation.fromWire(raw));
+      return Mutation.fromWire(raw);
     } catch (err) {
       if (!(err instanceof BadMutation)) throw err;
-      fields[`mutations.${index}.${err.details.field ?? '_schema'}`] = [err.message];
+      const text = (key) => (typeof raw?.[key] === 'string' ? raw[key] : null);
+      const error = { code: 'bad_mutation', message: '这条修改的格式不正确，无法处理。', fields: { [err.details.field ?? '_schema']: [err.message] } };
+      return { toWire: () => ({ mutation_id: text('id'), entity: text('entity'), record_id: text('record_id'), status: 'rejected', version: null, record: null, conflicts: [], error }) };
     }
   });
-  if (Object.keys(fields).length) return error(422, 'bad_mutation', '有的修改格式不对', fields);
+  const mutations = parsed.filter((m) => m instanceof Mutation);
   // server/sync/service.py _check_blobs: photos first, or the whole batch is refused (nothing written).
   const named = new Set(mutations.flatMap((m) => (Array.isArray(m.fields.photos) ? m.fields.photos : [])));
   const missing = [...named].filter((sha) => !server.blobs.has(sha)).sort();
   if (missing.length) return error(409, 'missing_blobs', '有照片还没有上传，上传后会自动重试。', { blobs: missing });
-  const results = server.engine.push(server.actor, body.client_id, mutations);
+  const answers = mutations.length ? server.engine.push(server.actor, body.client_id, mutations) : [];
+  const results = parsed.map((m) => (m instanceof Mutation ? answers.shift() : m));
   return json(200, { protocol: PROTOCOL_VERSION, results: results.map((r) => r.toWire()) });
 }
 
