@@ -39,8 +39,10 @@ class EntityBinding:
         refs: set[str] = set()
         for name in self.blob_fields:
             value = values.get(name)
-            refs |= set(value) if isinstance(value, list) else ({value} if value else set())
-        return {r for r in refs if isinstance(r, str)}
+            # As sent: anything but a hash or a list of them names no photo (the schema refuses it).
+            items = value if isinstance(value, list) else [value]
+            refs |= {item for item in items if isinstance(item, str) and item}
+        return refs
 
     @cached_property
     def _converters(self) -> dict[str, ma.fields.Field]:

@@ -1,7 +1,5 @@
 """Envelopes of the sync endpoints (PROTOCOL.md §5.2, §6.1). The mutations inside are checked
 by the sync library, their fields by each entity's schema."""
-from datetime import timezone
-
 import marshmallow as ma
 from marshmallow import validate
 
@@ -9,6 +7,7 @@ from sync import MAX_BATCH, MAX_PAGE
 
 from server.api import ErrorBodySchema, PageArgsSchema, page_of
 from server.core.edge import Schema
+from server.core.times import iso
 
 
 class PullSchema(Schema):
@@ -83,13 +82,12 @@ class PushResultSchema(Schema):
 
 
 class Instant(ma.fields.DateTime):
-    """A server time, stored in UTC. SQLite hands it back without its offset: written with it,
-    so that a phone in UTC+8 does not read it as local time."""
+    """A server time, stored in UTC, written as every time the sync endpoints answer (§4.3).
+    SQLite hands it back without its offset: read as UTC, so that a phone in UTC+8 does not
+    take it for local time."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return super()._serialize(value, attr, obj, **kwargs)
+        return None if value is None else iso(value)
 
 
 class ConflictRecordSchema(FieldConflictSchema):

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import marshmallow as ma
 from marshmallow import ValidationError, validates_schema
 from server.core.edge import Schema
+from server.core.times import iso  # noqa: F401  (the domains import it from here)
 
 
 class UtcDateTime(ma.fields.AwareDateTime):
@@ -22,14 +23,6 @@ class UtcDateTime(ma.fields.AwareDateTime):
 
     def _deserialize(self, value, attr, data, **kwargs):
         return super()._deserialize(value, attr, data, **kwargs).astimezone(timezone.utc)
-
-
-def iso(value: datetime) -> str:
-    """The canonical text of an instant (UTC, milliseconds, "Z"); naive values are UTC."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    value = value.astimezone(timezone.utc)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
 def parse_instant(value) -> datetime | None:
