@@ -101,6 +101,8 @@ def push(user: User, protocol: str, client_id: str, raw_mutations: list) -> dict
 
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+ENTITY_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+FIELD_NAME = re.compile(r"^[^\x00]{1,64}$")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 # An instant with an offset (§11 "Times"), as a phone writes it: seconds, optional fraction.
 CLIENT_TIME = re.compile(r"^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
@@ -123,6 +125,12 @@ def _parse(raw) -> Mutation | MutationResult:
     for name in ("id", "record_id"):
         if not UUID.fullmatch(getattr(mutation, name)):
             return _malformed(raw, name, "sync.mutation.uuid")
+    # What a refusal stores (its result, an unknown entity's name, unknown field names) must be
+    # storable: no NUL (PostgreSQL refuses it in JSON text), no names beyond the columns.
+    if not ENTITY_NAME.fullmatch(mutation.entity):
+        return _malformed(raw, "entity", "sync.mutation.entity")
+    if not all(FIELD_NAME.fullmatch(name) for name in mutation.fields):
+        return _malformed(raw, "fields", "sync.mutation.field_name")
     if mutation.client_time is not None and not _is_client_time(mutation.client_time):
         return _malformed(raw, "client_time", "sync.mutation.client_time")
     errors = {}

@@ -35,18 +35,21 @@ def test_a_malformed_mutation_is_refused_alone_and_the_rest_applied(app, world, 
         "not an object",
         mutation(fields={**fields, "title": "走\x00访"}),  # NUL: the entity's business, not the batch's
         mutation(fields={**fields, "score": 2**70}),
+        # Found by the fuzz on PostgreSQL: a refusal naming a NUL could not be stored (500).
+        mutation(entity="no\x00te", fields=fields),
+        mutation(fields={**fields, "ti\x00tle": "x"}),
         mutation(fields=fields, client_time="2026-11-27T09:14:03+08:00"),
     ]
     response = push(worker, *batch)
     assert response.status_code == 200, response.get_json()
     results = response.get_json()["results"]
     assert len(results) == len(batch)
-    assert [r["status"] for r in results] == ["applied"] + ["rejected"] * 9 + ["applied"]
+    assert [r["status"] for r in results] == ["applied"] + ["rejected"] * 11 + ["applied"]
     codes = [(r["error"]["code"], sorted(r["error"]["fields"])) for r in results[1:-1]]
     assert codes == [
         ("bad_mutation", ["id"]), ("bad_mutation", ["record_id"]), ("bad_mutation", ["client_time"]), ("bad_mutation", ["colour"]),
         ("bad_mutation", ["base_version"]), ("bad_mutation", ["base_version"]), ("bad_mutation", ["_schema"]),
-        ("invalid", ["title"]), ("invalid", ["score"]),
+        ("invalid", ["title"]), ("invalid", ["score"]), ("bad_mutation", ["entity"]), ("bad_mutation", ["fields"]),
     ]
     # Each answered under the ids it named, in order; messages in the user's language (zh-CN).
     assert results[1]["mutation_id"] == "m-1" and results[7]["mutation_id"] is None

@@ -32,7 +32,7 @@ from tests.server.tasks_support import WORKER_A, signed_in
 
 PROTOCOL = "redgrid-sync/1"
 FUZZ = settings(
-    derandomize=True, database=None, deadline=None, max_examples=120,
+    derandomize=True, database=None, deadline=None, max_examples=300,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
 )
 DOCUMENTED = set(re.findall(r"`([a-z_]+)`", (Path(__file__).resolve().parents[2] / "sync" / "PROTOCOL.md").read_text()))
@@ -208,7 +208,7 @@ def test_fuzzed_pushes_never_5xx_and_report_every_write(app, people):
 
     own = {HEXI_ADMIN: "task", WORKER_A: "field_report", DIHAO_STEWARD: "inspection", YUANHANG_STAFF: "rectification_order"}
 
-    @settings(FUZZ, max_examples=400)
+    @settings(FUZZ, max_examples=1000)
     @given(data=st.data())
     def run(data):
         who = data.draw(st.sampled_from(sorted(sessions)))
