@@ -6,19 +6,16 @@ import uuid
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-import marshmallow as ma
 from sqlalchemy import delete, func, or_, select, update
 
 from sync import (
     PROTOCOL_VERSION,
     Actor,
-    BadMutation,
     CursorExpired,
     CursorInvalid,
     Mutation,
     MutationResult,
     PullPage,
-    Rejection,
     UnsupportedProtocol,
     check_protocol,
 )
@@ -31,12 +28,12 @@ from server.config import compact_json
 from server.errors import Conflict as ConflictError
 from server.errors import DomainError, Forbidden, Invalid, NotFound
 from server.extensions import db
-from server.core.edge import FIRST_YEAR, LAST_YEAR, check_value
 from server.i18n import _, rejection_message, translate_field_message
 from server.org.models import Building, Household
 from server.sync import pokes
 from server.sync.models import SyncBlobRef, SyncConflict, SyncLogEntry, SyncMutation, SyncState
 from server.sync.registry import bindings
+from server.sync.wire import parse_mutation
 from server.sync.writer import new_engine, push_through
 
 
@@ -86,7 +83,7 @@ def push(user: User, protocol: str, client_id: str, raw_mutations: list) -> dict
     The envelope (protocol, client id, a list of 1–500 mutations) was checked by the schema; a
     malformed mutation inside it is refused on its own (`bad_mutation`, §6.1) and the others go on."""
     _check_protocol(protocol)
-    parsed = [_parse(raw) for raw in raw_mutations]
+    parsed = [parse_mutation(raw) for raw in raw_mutations]
     mutations = [m for m in parsed if isinstance(m, Mutation)]
     _check_blobs(user, mutations)
     applied: list[MutationResult] = []
@@ -101,69 +98,6 @@ def push(user: User, protocol: str, client_id: str, raw_mutations: list) -> dict
 
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-ENTITY_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
-FIELD_NAME = re.compile(r"^[^\x00]{1,64}$")
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-# An instant with an offset (§11 "Times"), as a phone writes it: seconds, optional fraction.
-CLIENT_TIME = re.compile(r"^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
-# The field a malformed mutation names -> its message (server/sync/messages.py).
-_SHAPE_MESSAGES = {
-    "id": "sync.mutation.uuid", "record_id": "sync.mutation.uuid", "entity": "sync.mutation.entity", "op": "sync.mutation.op",
-    "fields": "sync.mutation.fields", "base_version": "sync.mutation.base_version", "client_time": "sync.mutation.client_time",
-    "epoch": "sync.mutation.epoch", None: "sync.mutation.not_object",
-}
-
-
-def _parse(raw) -> Mutation | MutationResult:
-    """One mutation as sent, or its refusal: the sync library's shape (§6.1), then ids that are
-    lowercase UUIDs (§4.1), a client time with an offset, and fields the database can hold."""
-    try:
-        mutation = Mutation.from_wire(raw)
-    except BadMutation as exc:
-        name = exc.details.get("field")
-        return _malformed(raw, name or "_schema", _SHAPE_MESSAGES.get(name, "sync.mutation.unknown_key"))
-    for name in ("id", "record_id"):
-        if not UUID.fullmatch(getattr(mutation, name)):
-            return _malformed(raw, name, "sync.mutation.uuid")
-    # What a refusal stores (its result, an unknown entity's name, unknown field names) must be
-    # storable: no NUL (PostgreSQL refuses it in JSON text), no names beyond the columns.
-    if not ENTITY_NAME.fullmatch(mutation.entity):
-        return _malformed(raw, "entity", "sync.mutation.entity")
-    if not all(FIELD_NAME.fullmatch(name) for name in mutation.fields):
-        return _malformed(raw, "fields", "sync.mutation.field_name")
-    if mutation.client_time is not None and not _is_client_time(mutation.client_time):
-        return _malformed(raw, "client_time", "sync.mutation.client_time")
-    errors = {}
-    for name, value in mutation.fields.items():
-        try:
-            check_value(value, 1)  # NUL, integers beyond 64 bits: even a losing value is stored (§7.3)
-        except ma.ValidationError as exc:
-            errors[name] = exc.messages
-    if errors:
-        return MutationResult(mutation.id, mutation.entity, mutation.record_id, "rejected", error=Rejection("invalid", "some fields are invalid", errors).to_wire())
-    return mutation
-
-
-def _is_client_time(text: str) -> bool:
-    match = CLIENT_TIME.fullmatch(text)
-    if match is None or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
-        return False
-    try:
-        datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    return True
-
-
-def _malformed(raw, name: str, message: str) -> MutationResult:
-    """The refusal of a malformed mutation, under whatever ids it names (not stored: a retry
-    of the same bytes is refused the same way)."""
-    def text(key):
-        value = raw.get(key) if isinstance(raw, dict) else None
-        return value if isinstance(value, str) and len(value) <= 64 else None
-
-    error = Rejection("bad_mutation", "the mutation is malformed", {name: [message]})
-    return MutationResult(text("id"), text("entity"), text("record_id"), "rejected", error=error.to_wire())
 
 
 def _check_blobs(user: User, mutations: list[Mutation]) -> None:
