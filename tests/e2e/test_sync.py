@@ -15,6 +15,9 @@ from tests.e2e.test_shell import sign_in
 from tests.server.test_sync_api import notes_in_grids  # noqa: F401  (fixture)
 from tests.sync.notes import Note
 
+# Record ids are lowercase UUIDs (PROTOCOL.md §4.1), here 6f9e1a00-0000-4000-8000-0000000000NN:
+# 01 and 02 the two offline notes, 03 a note kept, 04 one refused, 05 the admin's.
+
 OUTBOX_SIZE = "import('/js/db.js').then((db) => db.listOutbox()).then((entries) => entries.length)"
 
 
@@ -36,7 +39,7 @@ def test_offline_records_and_photo_sync_exactly_once(live_server, context, page,
             const photos = await import('/js/photos.js');
             const outbox = await import('/js/outbox.js');
             const sha = await photos.addPhotoFromFile(new File([bytes], 'IMG_0001.jpg', { type: 'image/jpeg' }));
-            for (const [id, title] of [['n1', '3号楼入户走访'], ['n2', '5号楼消防通道堆物']]) {
+            for (const [id, title] of [['6f9e1a00-0000-4000-8000-000000000001', '3号楼入户走访'], ['6f9e1a00-0000-4000-8000-000000000002', '5号楼消防通道堆物']]) {
                 await outbox.enqueue({ entity: 'note', id, op: 'create', fields: { grid_id: grid, title, photos: [sha] } });
             }
             return sha;
@@ -61,8 +64,8 @@ def test_offline_records_and_photo_sync_exactly_once(live_server, context, page,
 
     db.session.expire_all()
     notes = {n.id: n for n in db.session.scalars(select(Note))}
-    assert sorted(notes) == ["n1", "n2"]
-    assert notes["n1"].photos == [sha] and notes["n2"].photos == [sha]
+    assert sorted(notes) == ["6f9e1a00-0000-4000-8000-000000000001", "6f9e1a00-0000-4000-8000-000000000002"]
+    assert notes["6f9e1a00-0000-4000-8000-000000000001"].photos == [sha] and notes["6f9e1a00-0000-4000-8000-000000000002"].photos == [sha]
     blob = db.session.get(Blob, sha)
     assert (blob.width, blob.height) == (1600, 1200), "downscaled on the phone before upload"
     assert db.session.scalar(select(func.count()).select_from(Blob)) == 1
@@ -80,11 +83,11 @@ def test_a_change_made_elsewhere_reaches_an_open_page_without_reload(live_server
     sign_in(page, live_server, "13800000003")
     page.get_by_test_id("home").wait_for()
     wait_until(page, "import('/js/sync-client.js').then((c) => c.getStatus().state === 'idle')")
-    has_note = "import('/js/db.js').then((db) => db.getRecord('note', 'from-admin')).then((r) => r ? r.data.title : null)"
+    has_note = "import('/js/db.js').then((db) => db.getRecord('note', '6f9e1a00-0000-4000-8000-000000000005')).then((r) => r ? r.data.title : null)"
     assert page.evaluate(has_note) is None
     time.sleep(1)  # let the socket finish connecting and joining its rooms
     other_device = signed_in(app, "13800000003")  # the same worker on the office computer
-    assert push(other_device, create("from-admin", world.g1, title="管理员派发：核查消防通道"), client_id="desk-1").get_json()["results"][0]["status"] == "applied"
+    assert push(other_device, create("6f9e1a00-0000-4000-8000-000000000005", world.g1, title="管理员派发：核查消防通道"), client_id="desk-1").get_json()["results"][0]["status"] == "applied"
     wait_until(page, f"{has_note}.then((title) => title === '管理员派发：核查消防通道')", timeout=8)
 
 
@@ -99,8 +102,8 @@ def test_a_shared_phone_never_drops_or_shows_another_users_data_silently(live_se
         """async ({ mine, other }) => {
             const outbox = await import('/js/outbox.js');
             const client = await import('/js/sync-client.js');
-            await outbox.enqueue({ entity: 'note', id: 'kept', op: 'create', fields: { grid_id: mine, title: '已同步' } });
-            await outbox.enqueue({ entity: 'note', id: 'refused', op: 'create', fields: { grid_id: other, title: '越权' } });
+            await outbox.enqueue({ entity: 'note', id: '6f9e1a00-0000-4000-8000-000000000003', op: 'create', fields: { grid_id: mine, title: '已同步' } });
+            await outbox.enqueue({ entity: 'note', id: '6f9e1a00-0000-4000-8000-000000000004', op: 'create', fields: { grid_id: other, title: '越权' } });
             await client.syncNow();
         }""",
         {"mine": world.g1, "other": world.g2},
@@ -125,7 +128,7 @@ def test_a_shared_phone_never_drops_or_shows_another_users_data_silently(live_se
     page.get_by_test_id("home").wait_for()
     assert "网格员乙" in page.get_by_test_id("home").inner_text()
     assert page.evaluate("import('/js/db.js').then((db) => db.listOutbox()).then((l) => l.length)") == 0
-    assert page.evaluate("import('/js/db.js').then((db) => db.getRecord('note', 'kept')).then((r) => r === undefined)")
+    assert page.evaluate("import('/js/db.js').then((db) => db.getRecord('note', '6f9e1a00-0000-4000-8000-000000000003')).then((r) => r === undefined)")
 
 
 def test_a_refused_change_stays_visible_with_its_reason_until_discarded(live_server, page, world, notes_in_grids, screenshot):
@@ -134,7 +137,7 @@ def test_a_refused_change_stays_visible_with_its_reason_until_discarded(live_ser
     page.evaluate(
         """async (other) => {
             const outbox = await import('/js/outbox.js');
-            await outbox.enqueue({ entity: 'note', id: 'refused', op: 'create', fields: { grid_id: other, title: '写到别的网格' } });
+            await outbox.enqueue({ entity: 'note', id: '6f9e1a00-0000-4000-8000-000000000004', op: 'create', fields: { grid_id: other, title: '写到别的网格' } });
             await (await import('/js/sync-client.js')).syncNow();
         }""",
         world.g2,
