@@ -65,6 +65,10 @@ def test_a_reopened_order_counts_and_is_answered_again(orders):
     assert reopened["record"]["data"]["reopen_count"] == 1 and reopened["record"]["data"]["status"] == "reopened"
     again = push_one(staff, update("rectification_order", answered["record_id"], reopened["version"], status="responded", response_text="已彻底清理"))
     assert again["status"] == "applied" and again["record"]["data"]["status"] == "responded"
+    # A second reopen needs no new note: the order's note after the merge counts (PROTOCOL.md §12.2).
+    twice = push_one(steward, update("rectification_order", answered["record_id"], again["version"], status="reopened"))
+    assert twice["status"] == "applied" and twice["record"]["data"]["reopen_count"] == 2
+    assert twice["record"]["data"]["history"][-1]["note"] == "通道仍有杂物"
 
 
 def test_a_response_to_a_closed_order_is_refused_with_a_clear_message(orders):
