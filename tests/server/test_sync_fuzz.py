@@ -1,4 +1,4 @@
-"""A seeded fuzz of the sync and blob endpoints (issue 12: "keep them closed"). Hypothesis writes
+"""A seeded fuzz of the sync, conflict and blob endpoints (issue 12: "keep them closed"). Hypothesis writes
 pull and push bodies — well-formed and malformed envelopes, mutations of every synced entity with
 random fields and values (NUL, integers beyond 64 bits, deep nesting, dates at the calendar's
 edges, ids that are not UUIDs, unknown keys) — and HEAD/GET/PUT requests of blobs with random
@@ -291,5 +291,33 @@ def test_fuzzed_blob_requests_never_5xx(app, people):
             assert response.status_code in (200, 304, 404), response.status_code
         assert_documented(response)
         response.close()
+
+    run()
+
+
+def test_fuzzed_conflict_lists_and_resolutions_never_5xx(app, people):
+    sessions, templates = people
+    worker, admin = sessions[WORKER_A], sessions[HEXI_ADMIN]
+    record_id = str(uuid.uuid4())
+    report = {"id": str(uuid.uuid4()), "entity": "field_report", "record_id": record_id, "op": "create", "fields": templates["field_report"]}
+    assert send_json(worker, "/api/sync/push", {"protocol": PROTOCOL, "client_id": "phone-1", "mutations": [report]}).status_code == 200
+    for phone, text in (("phone-2", "甲"), ("phone-1", "乙")):  # the second loses: a conflict record
+        edit = {"id": str(uuid.uuid4()), "entity": "field_report", "record_id": record_id, "op": "update", "base_version": 1, "fields": {"description": text}}
+        assert send_json(worker, "/api/sync/push", {"protocol": PROTOCOL, "client_id": phone, "mutations": [edit]}).status_code == 200
+    query = st.dictionaries(st.sampled_from(["status", "entity", "record_id", "page", "per_page"]) | st.text(max_size=6), st.sampled_from(["open", "resolved", "all", "task", record_id, "1", "0", "-1", str(2**40), "\x00"]) | st.text(max_size=70), max_size=4)
+
+    @FUZZ
+    @given(data=st.data())
+    def run(data):
+        auth = data.draw(st.sampled_from([admin, worker]))
+        if data.draw(st.booleans()):
+            response = auth.client.get("/api/sync/conflicts", query_string=data.draw(query))
+            assert response.status_code in (200, 422), response.status_code
+        else:
+            conflict_id = data.draw(st.integers(0, 4) | st.integers(2**31 - 2, 2**40) | st.text(max_size=12).map(lambda t: quote(t, safe="")))
+            body = {"resolution": mostly(data.draw, st.sampled_from(["keep", "use_losing"]), values)}
+            response = send_json(auth, f"/api/sync/conflicts/{conflict_id}/resolve", body)
+            assert response.status_code in (200, 403, 404, 405, 409, 422), response.status_code
+        assert_documented(response)
 
     run()
