@@ -3,7 +3,9 @@
 The workbook (openpyxl, written in memory): the sheet 小区评分 has a header row in Chinese and
 one row per compound of the scorecard; then one sheet per property company (named after it,
 shortened to Excel's 31 characters) with the same columns for its compounds and, last, a row
-with the company's score and stars. Exporting is audited (scorecard.export).
+with the company's score and stars. Exporting is audited (scorecard.export). Every text is
+written as text: a name starting with `=`, `+`, `-`, `@`, a tab or a CR is a string cell with
+Excel's quote prefix, never a formula (CWE-1236, formula injection).
 
 The report page (/inspections/<id>/report) renders the data of GET /api/inspections/<id>/report
 (server.inspections.service.report) on the server, with the print stylesheet
@@ -28,6 +30,7 @@ COLUMNS = (
     ("rank_in_street", "街道排名"), ("rank_in_district", "区排名"), ("open_orders", "未销号整改单"),
 )
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may read as a formula
 
 
 def _sheet(workbook: Workbook, title: str, rows: list[dict]):
@@ -36,8 +39,18 @@ def _sheet(workbook: Workbook, title: str, rows: list[dict]):
     sheet.freeze_panes = "A2"
     sheet.append([_bold(sheet, header) for _, header in COLUMNS])
     for row in rows:
-        sheet.append([row.get(key) for key, _ in COLUMNS])
+        sheet.append([_value(sheet, row.get(key)) for key, _ in COLUMNS])
     return sheet
+
+
+def _value(sheet, value):
+    """A value as its cell: text that a spreadsheet could take for a formula stays text."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl took "=…" for a formula
+    cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+    return cell
 
 
 def _bold(sheet, value) -> WriteOnlyCell:

@@ -106,3 +106,17 @@ def test_the_report_is_read_as_the_inspection_is(app, iw, submitted):
         db.session.commit()
     html = root.send("GET", f"/inspections/{inspection_id}/report").get_data(as_text=True)
     assert "Property service inspection report" in html and "Fail" in html and '<html lang="en">' in html
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://evil.example\",\"点我\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(app, scored, name):
+    with app.app_context():
+        from server.org.models import Compound
+
+        db.session.get(Compound, scored.hexi_xiaoqu).name = name
+        db.session.commit()
+    book = workbook(get(signed_in(app, ROOT_ADMIN), "/api/scorecards/export.xlsx?month=2026-11"))
+    written = {name, name.replace("\r", "\n")}  # XML reads a CR back as a line feed
+    cells = [row[0] for row in book["小区评分"].iter_rows(min_row=2) if row[0].value in written]
+    assert len(cells) == 1, [row[0].value for row in book["小区评分"].iter_rows(min_row=2)]
+    assert cells[0].data_type == "s" and cells[0].quotePrefix
