@@ -64,10 +64,44 @@ def _fields_from_webargs(data) -> tuple[dict, bool]:
     return fields, invalid_json
 
 
+# The error answers an operation may give, by what the operation is (server/core/edge.py's
+# Blueprint notes it): documented on each, so that an answer outside its list is a bug.
+_CSRF = "`csrf`: the X-CSRFToken header (from GET /api/csrf, or the sign-in answer) is missing or stale"
+COMMON_ERRORS = (
+    ("changes", 400, f"`bad_request`; {_CSRF}; `invalid_json`: the body is not JSON, or nested too deeply"),
+    ("changes", 422, "`validation` (and the domain's codes): the input breaks a rule; `fields` says where"),
+    ("signed_in", 401, "`unauthorized`: sign in first (POST /api/auth/login)"),
+    ("signed_in", 403, "`forbidden` (and the domain's codes): your role may never do this"),
+    ("names_a_record", 404, "`not_found`: a record the request names does not exist, or is outside your scope (the two are not told apart)"),
+    ("throttled", 429, "`throttled`: too many requests; the Retry-After header says how many seconds to wait"),
+)
+
+
+def document_errors(doc, doc_info, *, api, method, **kwargs):
+    """A flask-smorest doc callback: add the common error answers to an operation's responses
+    (a route's own @blp.alt_response for the same status wins)."""
+    facts = dict(doc_info.get("edge") or {})
+    facts["changes"] = method in ("post", "put", "patch", "delete")
+    # A record is named by the path, or by an id in the query or the body (a scope filter).
+    facts["names_a_record"] = facts.get("signed_in") and (facts.get("names_a_record") or bool(doc_info.get("arguments")))
+    responses = doc_info.setdefault("response", {}).setdefault("responses", {})
+    for fact, status, description in COMMON_ERRORS:
+        if facts.get(fact) and status not in responses and str(status) not in responses:
+            responses[status] = [{"description": description, "schema": api.ERROR_SCHEMA, "content_type": None}]
+    return doc
+
+
 class RedgridApi(Api):
-    """flask-smorest's Api with Redgrid's error shape."""
+    """flask-smorest's Api with Redgrid's error shape; each operation documents the error
+    statuses it can answer (no catch-all `default`)."""
 
     ERROR_SCHEMA = ErrorSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        if document_errors not in blp._prepare_doc_cbks:
+            blp._prepare_doc_cbks.insert(0, document_errors)
+        super().register_blueprint(blp, parameters=parameters, **options)
 
     def _register_error_handlers(self):
         super()._register_error_handlers()

@@ -67,6 +67,7 @@ def update_user(changes, user_id):
 @login_required
 @blp.arguments(RoleGrantSchema)
 @blp.response(201, AdminUserDetailSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="`duplicate_role`: the user holds this role with this scope already")
 def grant_role(grant, user_id):
     """Give a user a role with a scope inside your jurisdiction (also one managed elsewhere)."""
     return service.grant_role(current_user, user_id, grant)
@@ -75,6 +76,7 @@ def grant_role(grant, user_id):
 @blp.route("/users/<int:user_id>/roles/<int:assignment_id>", methods=["DELETE"])
 @login_required
 @blp.response(200, AdminUserDetailSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="`self_admin`: you cannot revoke your own admin role")
 def revoke_role(user_id, assignment_id):
     """Take a role inside your jurisdiction away from a user; any other answers 404.
 

@@ -8,6 +8,7 @@ from server.alerts import jobs, publishing
 from server.alerts import sync as _inbox_entity  # noqa: F401  (registers the `inbox` entity)
 from server.alerts.schemas import AlertSchema, ack_schema, alert_input_schema
 from server.extensions import csrf, limiter
+from server.api import ErrorSchema
 from server.core.edge import Blueprint, Schema
 
 blp = Blueprint("alerts", __name__, url_prefix="/api/alerts", description="Alerts (通知公告): publish, approve, delivery counts")
@@ -104,6 +105,7 @@ def resend(alert_id):
 @limiter.limit("120 per minute")
 @blp.arguments(ack_schema)
 @blp.response(200, AckResultSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="`not_found`: no push with this ack token")
 def ack(data):
     """The service worker's receipt ("delivered") or click of a push; authenticated by the ack
     token of the push payload, not a session; a late ack carries its phone time (PROTOCOL.md §13.3)."""

@@ -12,6 +12,7 @@ from server.auth.schemas import (
     normalize_phone,
 )
 from server.extensions import limiter
+from server.api import ErrorSchema
 from server.core.edge import Blueprint
 
 blp = Blueprint("auth", __name__, url_prefix="/api", description="Accounts and sessions")
@@ -44,6 +45,7 @@ def csrf_token():
 @limiter.limit(_login_limit, key_func=_phone_key)  # per account, whatever the address
 @blp.arguments(LoginSchema)
 @blp.response(200, MeSchema)
+@blp.alt_response(401, schema=ErrorSchema, description="`invalid_credentials`: wrong phone number or password; `inactive`: the account is disabled")
 def sign_in(credentials):
     """Sign in with phone number and password; opens a server-side session."""
     user = service.sign_in(

@@ -23,12 +23,14 @@ import flask_smorest
 import marshmallow as ma
 from flask.json.provider import DefaultJSONProvider
 from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 __all__ = [
     "INT_MAX",
     "BIGINT_MAX",
     "MAX_DEPTH",
+    "MONTH_PATTERN",
     "BigInteger",
     "Blueprint",
     "Schema",
@@ -41,6 +43,7 @@ INT_MAX = 2**31 - 1  # PostgreSQL integer
 BIGINT_MAX = 2**63 - 1  # PostgreSQL bigint, SQLite's integer
 MAX_DEPTH = 32  # nesting of a JSON body or a free-form value (a checklist answer is 4 deep)
 FIRST_YEAR, LAST_YEAR = 1900, 2999
+MONTH_PATTERN = r"^(19\d\d|2\d\d\d)-(0[1-9]|1[0-2])$"  # YYYY-MM of the years FIRST_YEAR..LAST_YEAR
 NO_NUL = r"^[^\u0000]*$"  # documented as the pattern of every text field (OpenAPI)
 _YEAR = re.compile(r"^\s*([+-]?\d+)-")
 
@@ -159,9 +162,33 @@ class EdgeParser(FlaskParser):
 
 
 class Blueprint(flask_smorest.Blueprint):
-    """flask-smorest's Blueprint whose arguments are parsed at the edge."""
+    """flask-smorest's Blueprint whose arguments are parsed at the edge; each operation's doc
+    notes what the API's error documentation needs (server/api.py): whether it needs a session
+    and whether its path names a record."""
 
     ARGUMENTS_PARSER = EdgeParser()
+
+    def add_url_rule(self, rule, endpoint=None, view_func=None, provide_automatic_options=None, **options):
+        super().add_url_rule(rule, endpoint, view_func, provide_automatic_options, **options)
+        facts = {
+            "signed_in": _decorated_by(view_func, "login_required."),
+            "throttled": _decorated_by(view_func, "RouteLimit."),  # flask-limiter's limit()
+            "names_a_record": "<" in rule,
+        }
+        for method, doc in self._docs[self._endpoints[-1]].items():
+            if method != "parameters":
+                doc["edge"] = facts
+
+
+def _decorated_by(view, qualname_prefix: str) -> bool:
+    """Whether a decorator whose inner function's qualified name starts with the prefix wraps the
+    view, anywhere among its decorators."""
+    while view is not None:
+        code = getattr(view, "__code__", None)  # functools.wraps copies __qualname__, not the code's
+        if code is not None and code.co_qualname.startswith(qualname_prefix):
+            return True
+        view = getattr(view, "__wrapped__", None)
+    return False
 
 
 class EdgeJSONProvider(DefaultJSONProvider):
@@ -172,10 +199,15 @@ class EdgeJSONProvider(DefaultJSONProvider):
 
 
 class BoundedIntConverter(IntegerConverter):
-    """`<int:…>` in a URL: 0..2³¹−1 (every id column is an integer); beyond it, 404."""
+    """`<int:…>` in a URL: 0..2³¹−1 (every id column is an integer); beyond it, 404 whatever the
+    method (a converter that merely refused the value let werkzeug answer 405 for PATCH and
+    DELETE when another rule matched the path)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=INT_MAX, signed=False):
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+    def to_python(self, value: str):
+        number = super().to_python(value)
+        if number > INT_MAX:
+            raise NotFound()
+        return number
 
 
 def register_edge(app) -> None:

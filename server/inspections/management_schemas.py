@@ -6,9 +6,9 @@ from marshmallow import validate
 from server.api import PageArgsSchema
 from server.inspections.models import PLAN_PERIODS
 from server.tasks.fields import UtcDateTime
-from server.core.edge import Schema
+from server.core.edge import MONTH_PATTERN, Schema
 
-MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="inspection.bad_month")
+MONTH = validate.Regexp(MONTH_PATTERN, error="inspection.bad_month")
 
 
 def _id(strict: bool = True, **kwargs):

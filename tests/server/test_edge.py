@@ -57,6 +57,22 @@ def test_an_id_beyond_the_column_in_a_path_names_nothing(admin, user_id):
     assert _error(response)["code"] == "not_found"
 
 
+@pytest.mark.parametrize("method,path", [("PATCH", "/api/checklist-templates/{}"), ("DELETE", "/api/checklist-templates/{}"), ("PATCH", "/api/inspection-templates/{}")])
+def test_an_id_beyond_the_column_names_nothing_whatever_the_method(admin, method, path):
+    """Found by the fuzzer: a refused <int:…> let werkzeug answer 405 when another rule matched."""
+    response = admin.send(method, path.format(2**31), json={})
+    assert response.status_code == 404
+    assert _error(response)["code"] == "not_found"
+
+
+@pytest.mark.parametrize("month", ["0000-01", "1899-12", "3000-01"])
+def test_a_month_outside_the_calendar_edges_is_refused(admin, month):
+    """Found by the fuzzer: month=0000-01 crashed the scorecards (year 0 is out of range)."""
+    response = admin.send("GET", f"/api/scorecards?month={month}")
+    assert response.status_code == 422
+    assert "month" in _error(response)["fields"]
+
+
 @pytest.mark.parametrize("value,message", [(2**31, "应在 1 到 2147483647 之间。"), ("1.5", "应为整数。")])
 def test_a_page_beyond_the_column_or_a_fraction_is_refused(admin, value, message):
     response = admin.send("GET", f"/api/admin/users?page={value}")
