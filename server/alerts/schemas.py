@@ -1,6 +1,8 @@
 """Alerts' schemas: the inbox record as it syncs (PROTOCOL.md §13), an alert's input with
 per-field messages (the catalog keys alerts.error.*, translated by the API's error handler) and
 its views."""
+import re
+
 import marshmallow as ma
 from marshmallow import validate
 
@@ -30,6 +32,13 @@ class InboxRecordSchema(RecordSchema):
 inbox_record_schema = InboxRecordSchema()
 
 
+# A notice's link opens a screen of the app ("#/tasks/…"), a page of this site ("/inspections/…")
+# or a web page (http, https); nothing else: javascript:, data:, vbscript: and other schemes would
+# run or show what the author wrote when a phone opens the notice. No whitespace or control
+# character anywhere (browsers drop tabs and newlines inside "java\tscript:").
+SAFE_LINK = re.compile(r"^(#/|/(?!/)|https?://[^/?#]+)[^\x00-\x20\x7f]*$", re.IGNORECASE)
+
+
 def _ids():
     return ma.fields.List(ma.fields.Integer(strict=True), load_default=list, validate=validate.Length(max=500))
 
@@ -52,7 +61,8 @@ class AlertInputSchema(Schema):
     body = ma.fields.String(required=True, validate=validate.Length(min=1, max=BODY_MAX, error="alerts.error.body_length"))
     level = ma.fields.String(load_default="notice", validate=validate.OneOf(LEVELS))
     category = ma.fields.String(load_default="other", validate=validate.OneOf(CATEGORIES))
-    link = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    link = ma.fields.String(load_default=None, allow_none=True, validate=[
+        validate.Length(max=200), validate.Regexp(SAFE_LINK, error="alerts.error.link_scheme")])
     targeting = ma.fields.Nested(TargetingSchema, required=True)
     send_at = UtcDateTime(load_default=None, allow_none=True)
     expires_at = UtcDateTime(load_default=None, allow_none=True)

@@ -293,3 +293,20 @@ def test_the_release_daemon_is_off_in_tests_and_runs_when_configured(app, monkey
     app.config["ALERTS_RELEASE_EVERY_SECONDS"] = 30
     publishing.start_daemon(app)
     assert started[0]["args"][:3] == (app, 30, "alert-release") and started[0]["daemon"] is True
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
+                                  "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)", "file:///etc/passwd", "//evil.example/", "https://"])
+def test_a_link_that_is_not_the_app_or_a_web_page_is_refused(app, aw, link):
+    admin = signed_in(app, "13800000002")
+    refused = admin.send("POST", "/api/alerts", json={**WATER, "link": link, "targeting": {"compound_ids": [aw.hexi_xiaoqu]}})
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["error"]["fields"]["link"] == ["链接只能是应用内页面（#/…、/…）或 http(s):// 网址。"]
+
+
+@pytest.mark.parametrize("link", ["#/tasks/5", "/inspections/1/report", "https://www.xuchang.gov.cn/notice?id=1", "HTTP://example.cn"])
+def test_a_link_to_the_app_or_a_web_page_is_accepted(app, aw, link):
+    admin = signed_in(app, "13800000002")
+    response = admin.send("POST", "/api/alerts", json={**WATER, "link": link, "draft": True, "targeting": {"compound_ids": [aw.hexi_xiaoqu]}})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["link"] == link
