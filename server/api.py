@@ -1,6 +1,9 @@
 """The JSON API convention: flask-smorest blueprints, one error shape, OpenAPI at /api/openapi.json."""
+import functools
+import json
+
 import marshmallow as ma
-from flask import jsonify
+from flask import Response, current_app, jsonify
 from flask_smorest import Api
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -104,8 +107,8 @@ class RedgridApi(Api):
         super().register_blueprint(blp, parameters=parameters, **options)
 
     def _register_error_handlers(self):
-        super()._register_error_handlers()
-        self._app.register_error_handler(DomainError, self.handle_domain_error)
+        self._app.register_error_handler(HTTPException, _never_failing(self.handle_http_exception))
+        self._app.register_error_handler(DomainError, _never_failing(self.handle_domain_error))
 
     def handle_domain_error(self, error: DomainError):
         return error_response(error.status, error.code, error.message, error.fields, error.headers)
@@ -128,6 +131,30 @@ class RedgridApi(Api):
         if status == 500:
             fields = {}  # never leak internals
         return error_response(status, code, message, fields, headers)
+
+
+def _never_failing(handler):
+    """An error handler that cannot itself fail into Flask's HTML page: whatever goes wrong while
+    it answers (a message that will not translate, a value that will not serialize), the client
+    still gets the error shape, as a 500."""
+
+    @functools.wraps(handler)
+    def guarded(error):
+        try:
+            return handler(error)
+        except Exception:
+            current_app.logger.exception("the error handler failed while answering %r", error)
+            try:
+                message = _("error.internal")
+            except Exception:
+                message = CATALOG_FALLBACK_INTERNAL
+            body = {"error": {"code": "internal", "message": message, "fields": {}}}
+            return Response(json.dumps(body, ensure_ascii=False), status=500, mimetype="application/json")
+
+    return guarded
+
+
+CATALOG_FALLBACK_INTERNAL = "服务器出错了，请稍后再试。"  # when even the catalog fails
 
 
 def _throttled_key(error) -> str:

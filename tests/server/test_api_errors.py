@@ -89,3 +89,32 @@ def test_openapi_document_is_generated_from_the_schemas(client):
     error = spec["components"]["schemas"]["Error"]
     assert "error" in error["properties"]
     assert create["summary"].startswith("Create an account")
+
+
+def test_an_error_handler_that_fails_still_answers_the_error_shape(app, admin, monkeypatch):
+    """The issue's `PATCH /api/me` with a NUL once crashed the handler into Flask's HTML page (the
+    message's language is the user's, read from a database that had just failed): whatever fails
+    while an error is answered, even the catalog, the client gets JSON."""
+    import server.api
+
+    def broken(*args, **kwargs):
+        raise ValueError("the database failed while the user's language was read")
+
+    monkeypatch.setattr(server.api, "_", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = admin.send("PATCH", "/api/me", json={"display_name": 42})
+    assert response.status_code == 500 and response.mimetype == "application/json"
+    assert _error(response) == {"code": "internal", "message": "服务器出错了，请稍后再试。", "fields": {}}
+
+
+def test_an_exception_in_a_route_answers_the_error_shape(app, admin, monkeypatch):
+    import server.auth.routes
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(server.auth.routes, "me_payload", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = admin.send("GET", "/api/me")
+    assert response.status_code == 500 and response.mimetype == "application/json"
+    assert _error(response)["code"] == "internal" and _error(response)["fields"] == {}
