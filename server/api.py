@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from server.errors import DomainError
-from server.i18n import _, translate_field_message
+from server.i18n import CATALOG, _, translate_field_message
 from server.core.edge import Schema
 
 STATUS_CODES = {
@@ -23,6 +23,76 @@ STATUS_CODES = {
     422: ("validation", "error.validation"),
     500: ("internal", "error.internal"),
 }
+
+
+# Every error code the REST API answers with (besides the refusals of records, the catalog's
+# "sync.rejected.<code>", which writes through the sync engine share): one list, shown in the
+# OpenAPI's info (a table in `description`, the codes in `x-error-codes`). A test checks that
+# every code the server can give is here or in sync/PROTOCOL.md.
+ERROR_CODES = {
+    "bad_request": (400, "the request is malformed"),
+    "csrf": (400, "the X-CSRFToken header is missing or stale: fetch GET /api/csrf and retry once (sign-in too)"),
+    "invalid_json": (400, "the body is not JSON, or nested deeper than 32"),
+    "unsupported_protocol": (400, "the sync protocol version is not spoken here (PROTOCOL.md §3)"),
+    "cursor_invalid": (400, "the sync cursor was not issued by this server (§5.5)"),
+    "bad_range": (400, "Content-Range is malformed or does not match the body (photo upload)"),
+    "unauthorized": (401, "not signed in, or the session ended"),
+    "invalid_credentials": (401, "wrong phone number or password"),
+    "inactive": (401, "the account is disabled"),
+    "forbidden": (403, "your role may never do this"),
+    "not_found": (404, "no such record, or outside your scope (the two are not told apart)"),
+    "method_not_allowed": (405, "the path does not take this method"),
+    "conflict": (409, "the request conflicts with what is stored"),
+    "duplicate_role": (409, "the user holds this role with this scope already"),
+    "self_admin": (409, "you cannot revoke your own admin role"),
+    "phone_taken": (409, "the phone number is registered already"),
+    "missing_blobs": (409, "photos the batch names are not uploaded yet: upload them, then resend (§6.2)"),
+    "already_resolved": (409, "the sync conflict was resolved already"),
+    "record_gone": (409, "the record was deleted: this value cannot be taken"),
+    "wrong_offset": (409, "the upload continues at another byte (Upload-Offset)"),
+    "wrong_total": (409, "the upload in progress has another total size"),
+    "cursor_expired": (410, "the sync cursor predates purged data: pull again from the start (§5.5)"),
+    "too_large": (413, "the request or the photo is too large"),
+    "too_many_pixels": (413, "the photo has too many pixels"),
+    "unsupported_type": (415, "only JPEG, PNG and WebP photos are taken"),
+    "validation": (422, "some fields are invalid: `fields` says which, in the user's language"),
+    "bad_mutation": (422, "a sync mutation is malformed (§6.1)"),
+    "hash_mismatch": (422, "the bytes do not match the SHA-256 of the path: upload again from 0"),
+    "bad_image": (422, "the photo is damaged or incomplete"),
+    "target_missing": (422, "the task's target does not exist or is outside your scope"),
+    "target_no_grid": (422, "the task's target lies in no grid"),
+    "report_converted": (422, "the field report became a task already"),
+    "compound_missing": (422, "the compound does not exist or is outside your scope"),
+    "not_steward_of_compound": (422, "the steward is not a red steward of the compound"),
+    "plan_exists": (422, "the compound has an active plan for this template already"),
+    "draw_too_many": (422, "the spot check asks for more compounds than there are"),
+    "template_unknown": (422, "no inspection template with this code"),
+    "template_unpublished": (422, "the inspection template is not published"),
+    "template_code_taken": (422, "an inspection template has this code already"),
+    "template_not_draft": (422, "only a draft inspection template can change"),
+    "template_frozen": (422, "the inspection template is in use: edit a new version"),
+    "template_retired": (422, "the inspection template is retired"),
+    "throttled": (429, "too many requests: wait the seconds of the Retry-After header"),
+    "internal": (500, "the server failed; try again later"),
+    "error": (0, "any other HTTP error status"),
+}
+
+
+def error_codes_info() -> dict:
+    """The OpenAPI info's part about errors: the shape, the table of codes, the codes as a list."""
+    rows = [f"| {status or ''} | `{code}` | {meaning} |" for code, (status, meaning) in ERROR_CODES.items()]
+    refusals = sorted(key.removeprefix("sync.rejected.") for key in CATALOG["en"] if key.startswith("sync.rejected."))
+    rows += [f"| 422 | `{code}` | {CATALOG['en'][f'sync.rejected.{code}']} |" for code in refusals]
+    description = "\n".join([
+        'Every error answers `{"error": {"code", "message", "fields"}}`: `code` for programs, `message` for a',
+        "person in the user's language, `fields` a message list per field. State-changing requests, sign-in",
+        "included, need the `X-CSRFToken` header (GET /api/csrf). Instants are UTC with milliseconds and `Z`.",
+        "",
+        "| HTTP | code | meaning |",
+        "|---|---|---|",
+        *rows,
+    ])
+    return {"description": description, "x-error-codes": [*ERROR_CODES, *refusals]}
 
 
 class ErrorBodySchema(Schema):
@@ -100,6 +170,9 @@ class RedgridApi(Api):
 
     ERROR_SCHEMA = ErrorSchema
     DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def __init__(self, app=None, *, spec_kwargs=None, **kwargs):
+        super().__init__(app, spec_kwargs={"info": error_codes_info(), **(spec_kwargs or {})}, **kwargs)
 
     def register_blueprint(self, blp, *, parameters=None, **options):
         if document_errors not in blp._prepare_doc_cbks:
