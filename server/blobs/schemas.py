@@ -1,6 +1,7 @@
 """Shapes of the blob endpoints (the bodies of PUT and GET are raw image bytes)."""
 import marshmallow as ma
 from server.core.edge import Schema
+from server.core.instants import UtcDateTime
 
 
 class BlobSchema(Schema):
@@ -10,7 +11,7 @@ class BlobSchema(Schema):
     size = ma.fields.Integer(metadata={"description": "bytes of the stored image"})
     width = ma.fields.Integer()
     height = ma.fields.Integer()
-    created_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
     url = ma.fields.Function(lambda blob: f"/api/blobs/{blob.sha256}")
     thumb_url = ma.fields.Function(lambda blob: f"/api/blobs/{blob.sha256}/thumb")
 

@@ -22,6 +22,8 @@ from datetime import date, datetime
 import flask_smorest
 import marshmallow as ma
 from flask.json.provider import DefaultJSONProvider
+
+from server.core.instants import iso
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
@@ -192,7 +194,16 @@ def _decorated_by(view, qualname_prefix: str) -> bool:
 
 
 class EdgeJSONProvider(DefaultJSONProvider):
-    """Flask's JSON provider with bodies read by `loads` (request.get_json)."""
+    """Flask's JSON provider with bodies read by `loads` (request.get_json), and instants written
+    in the one text of the API (server/core/instants.py; Flask's default is an HTTP date)."""
+
+    @staticmethod
+    def default(value):
+        if isinstance(value, datetime):
+            return iso(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        return DefaultJSONProvider.default(value)
 
     def loads(self, s, **kwargs):
         return loads(s)

@@ -7,7 +7,7 @@ from sync import MAX_BATCH, MAX_PAGE
 
 from server.api import ErrorBodySchema, PageArgsSchema, page_of
 from server.core.edge import Schema
-from server.core.times import iso
+from server.core.instants import UtcDateTime
 
 
 class PullSchema(Schema):
@@ -81,15 +81,6 @@ class PushResultSchema(Schema):
     results = ma.fields.List(ma.fields.Nested(ResultSchema))
 
 
-class Instant(ma.fields.DateTime):
-    """A server time, stored in UTC, written as every time the sync endpoints answer (§4.3).
-    SQLite hands it back without its offset: read as UTC, so that a phone in UTC+8 does not
-    take it for local time."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else iso(value)
-
-
 class ConflictRecordSchema(FieldConflictSchema):
     id = ma.fields.Integer()
     entity = ma.fields.String()
@@ -97,8 +88,8 @@ class ConflictRecordSchema(FieldConflictSchema):
     mutation_id = ma.fields.String()
     user_id = ma.fields.Integer(metadata={"description": "who sent the losing edit"})
     user_name = ma.fields.String(allow_none=True)
-    created_at = Instant()
-    resolved_at = Instant(allow_none=True)
+    created_at = UtcDateTime()
+    resolved_at = UtcDateTime(allow_none=True)
     resolved_by_id = ma.fields.Integer(allow_none=True)
     resolved_by_name = ma.fields.String(allow_none=True)
     resolution = ma.fields.String(allow_none=True)

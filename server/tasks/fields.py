@@ -2,38 +2,11 @@
 as phones write them, and a validate() fast enough for a bulk creation of thousands of records."""
 import copy
 from collections.abc import Mapping
-from datetime import datetime, timezone
 
 import marshmallow as ma
 from marshmallow import ValidationError, validates_schema
 from server.core.edge import Schema
-from server.core.times import iso  # noqa: F401  (the domains import it from here)
-
-
-class UtcDateTime(ma.fields.AwareDateTime):
-    """An instant with its offset ("2026-11-27T09:14:03+08:00", "…Z"), stored in UTC and always
-    written as a phone writes it (JavaScript's toISOString: "2026-11-27T01:14:03.000Z"), so a
-    record reads the same from SQLite (naive columns) and PostgreSQL."""
-
-    def __init__(self, **kwargs):
-        super().__init__(default_timezone=None, **kwargs)
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else iso(value)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).astimezone(timezone.utc)
-
-
-def parse_instant(value) -> datetime | None:
-    """A canonical or phone-made instant as an aware datetime; None when it is not one."""
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed.astimezone(timezone.utc) if parsed.tzinfo else None
+from server.core.instants import UtcDateTime, iso, parse_instant  # noqa: F401 (their home before server/core)
 
 
 class RecordSchema(Schema):
