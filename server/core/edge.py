@@ -99,22 +99,27 @@ def _calendar_year(value):
 
 
 def guard(field: ma.fields.Field) -> None:
-    """Give a bound field the edge checks for its type, and its inner fields theirs."""
+    """Give a bound field the edge checks for its type, and its inner fields theirs.
+
+    Trap: marshmallow copies a schema's declared fields into each instance with copy.copy, so the
+    copy shares the declared field's lists of validators and pre_load functions; appending to them
+    would add the checks again for every schema instance (every request, in webargs and nested
+    schemas) and a server would slow down as it runs. The checks go into new lists."""
     if getattr(field, "_redgrid_guarded", False):
         return
     field._redgrid_guarded = True
     if isinstance(field, ma.fields.Integer):
         top = BIGINT_MAX if isinstance(field, BigInteger) else INT_MAX
-        field.pre_load.append(_integral)
-        field.validators.append(ma.validate.Range(min=-top - 1, max=top))
+        field.pre_load = [*field.pre_load, _integral]
+        field.validators = [*field.validators, ma.validate.Range(min=-top - 1, max=top)]
     elif isinstance(field, ma.fields.String):
-        field.pre_load.append(check_value)
+        field.pre_load = [*field.pre_load, check_value]
         if "pattern" not in field.metadata and not any(isinstance(v, ma.validate.Regexp) for v in field.validators):
             field.metadata = {**field.metadata, "pattern": NO_NUL}
     elif isinstance(field, (ma.fields.DateTime, ma.fields.Date)):
-        field.pre_load.append(_calendar_year)
+        field.pre_load = [*field.pre_load, _calendar_year]
     elif isinstance(field, (ma.fields.Raw, ma.fields.Dict, ma.fields.List, ma.fields.Tuple)) and not isinstance(field, ma.fields.Nested):
-        field.pre_load.append(check_value)
+        field.pre_load = [*field.pre_load, check_value]
     for inner in _inner_fields(field):
         guard(inner)
 
