@@ -118,3 +118,15 @@ def test_an_exception_in_a_route_answers_the_error_shape(app, admin, monkeypatch
     response = admin.send("GET", "/api/me")
     assert response.status_code == 500 and response.mimetype == "application/json"
     assert _error(response)["code"] == "internal" and _error(response)["fields"] == {}
+
+
+def test_every_operation_documents_the_errors_it_can_answer(client):
+    """No catch-all `default`: Schemathesis checks each answer's status against this list."""
+    spec = client.get("/api/openapi.json").get_json()
+    operations = {(method, path): op for path, ops in spec["paths"].items() for method, op in ops.items() if isinstance(op, dict) and "responses" in op}
+    assert not [key for key, op in operations.items() if "default" in op["responses"]]
+    login = operations[("post", "/api/auth/login")]["responses"]
+    assert "X-CSRFToken" in login["400"]["description"] and {"401", "422", "429"} <= set(login)
+    assert {"401", "403"} <= set(operations[("get", "/api/me")]["responses"])
+    assert {"400", "401", "403", "404", "422"} <= set(operations[("patch", "/api/tasks/{task_id}")]["responses"])
+    assert "401" not in operations[("get", "/api/csrf")]["responses"]
