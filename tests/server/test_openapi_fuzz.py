@@ -4,7 +4,9 @@
 Every operation is called with the boundary values of its schema (coverage phase) and generated
 input (fuzzing phase); each answer must be no server error, carry a documented status code and
 content type, and match its documented schema. Seeded and derandomized: the same requests every
-run. Bounded: FUZZ_EXAMPLES generated cases per operation (raise it for a deeper run by hand).
+run. Bounded: the coverage phase plus FUZZ_EXAMPLES generated cases per operation (raise it for a
+deeper run by hand; FUZZ_STATS=1 prints the requests per operation): about 20-30 s per role, 2.5 min
+on SQLite and 3 min on PostgreSQL for the seven roles on 2 cores.
 """
 import os
 
@@ -62,10 +64,7 @@ def _session_of(app, phone: str) -> type:
         password_hash = hash_password(PASSWORD)
 
     class SignedIn:
-        sign_ins = 0
-
         def get(self, case, context):
-            SignedIn.sign_ins += 1
             with app.app_context():
                 user = db.session.scalar(select(User).where(User.phone == phone))
                 user.active, user.password_hash = True, password_hash
