@@ -40,12 +40,14 @@ ERROR_CODES = {
     "invalid_credentials": (401, "wrong phone number or password"),
     "inactive": (401, "the account is disabled"),
     "forbidden": (403, "your role may never do this"),
+    "managed_elsewhere": (403, "the account holds roles outside your jurisdiction: its password, name, language and state are not yours to change"),
     "not_found": (404, "no such record, or outside your scope (the two are not told apart)"),
     "method_not_allowed": (405, "the path does not take this method"),
     "conflict": (409, "the request conflicts with what is stored"),
     "duplicate_role": (409, "the user holds this role with this scope already"),
     "self_admin": (409, "you cannot revoke your own admin role"),
     "phone_taken": (409, "the phone number is registered already"),
+    "endpoint_taken": (409, "the push endpoint belongs to another account: moving it needs its auth secret"),
     "missing_blobs": (409, "photos the batch names are not uploaded yet: upload them, then resend (§6.2)"),
     "already_resolved": (409, "the sync conflict was resolved already"),
     "record_gone": (409, "the record was deleted: this value cannot be taken"),
@@ -81,8 +83,8 @@ ERROR_CODES = {
 def error_codes_info() -> dict:
     """The OpenAPI info's part about errors: the shape, the table of codes, the codes as a list."""
     rows = [f"| {status or ''} | `{code}` | {meaning} |" for code, (status, meaning) in ERROR_CODES.items()]
-    refusals = sorted(key.removeprefix("sync.rejected.") for key in CATALOG["en"] if key.startswith("sync.rejected."))
-    rows += [f"| 422 | `{code}` | {CATALOG['en'][f'sync.rejected.{code}']} |" for code in refusals]
+    refusals = refusal_texts()
+    rows += [f"| 422 | `{code}` | {text} |" for code, text in refusals.items()]
     description = "\n".join([
         'Every error answers `{"error": {"code", "message", "fields"}}`: `code` for programs, `message` for a',
         "person in the user's language, `fields` a message list per field. State-changing requests, sign-in",
@@ -93,6 +95,19 @@ def error_codes_info() -> dict:
         *rows,
     ])
     return {"description": description, "x-error-codes": [*ERROR_CODES, *refusals]}
+
+
+def refusal_texts() -> dict[str, str]:
+    """The codes a record's refusal can carry (a rejected mutation, a REST write through the
+    engine), each with its English text: catalog keys `sync.rejected.<code>` and, in an entity's
+    own words, `sync.rejected.<entity>.<code>` (the first entity's text stands for the code)."""
+    texts: dict[str, str] = {}
+    for key, text in sorted(CATALOG["en"].items()):
+        if key.startswith("sync.rejected."):
+            code = key.rsplit(".", 1)[-1]
+            if key.count(".") == 2 or code not in texts:
+                texts[code] = text
+    return dict(sorted(texts.items()))
 
 
 class ErrorBodySchema(Schema):

@@ -5,9 +5,8 @@ import ast
 import re
 from pathlib import Path
 
-from server.api import STATUS_CODES
+from server.api import STATUS_CODES, refusal_texts
 from server.errors import DomainError
-from server.i18n import CATALOG
 from sync import SyncError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +47,7 @@ def _subclass_codes(base) -> set[str]:
 
 def _refusal_codes() -> set[str]:
     """The refusals of records (rejections of mutations, and REST writes through the engine)."""
-    return {key.removeprefix("sync.rejected.") for key in CATALOG["en"] if key.startswith("sync.rejected.")}
+    return set(refusal_texts())
 
 
 def _protocol_codes() -> set[str]:
