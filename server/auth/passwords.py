@@ -63,4 +63,6 @@ def is_common(password: str) -> bool:
         return True
     from zxcvbn import zxcvbn
 
-    return zxcvbn(password)["guesses_log10"] < MIN_GUESSES_LOG10
+    # zxcvbn refuses inputs beyond 72 characters (bcrypt's limit, raised as an error); a longer
+    # password is judged by its first 72, which holds any pattern that makes it guessable.
+    return zxcvbn(password[:72])["guesses_log10"] < MIN_GUESSES_LOG10

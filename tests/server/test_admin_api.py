@@ -211,6 +211,15 @@ def test_the_most_common_passwords_are_refused_in_the_users_language(world, auth
     assert english.get_json()["error"]["fields"] == {"password": ["This password is one of the most common ones and easy to guess; choose another."]}
 
 
+def test_a_long_password_is_judged_and_an_endless_repeat_refused(world, auth):
+    auth.login("13800000002", PASSWORD)
+    strong = auth.send("PATCH", f"/api/admin/users/{world.worker_a}", json={"password": "长夜将尽-红格-" + "k9Lq2x" * 15})
+    assert strong.status_code == 200, strong.get_json()
+    repeated = auth.send("PATCH", f"/api/admin/users/{world.worker_a}", json={"password": "8" * 100})
+    assert repeated.status_code == 422
+    assert repeated.get_json()["error"]["fields"] == {"password": ["该密码过于常见，很容易被猜到，请换一个。"]}
+
+
 def test_the_demo_passwords_are_good_enough_to_set_again():
     from server.admin.schemas import UserUpdateSchema
     from server.demo.accounts import DEMO_ACCOUNTS
