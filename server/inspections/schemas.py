@@ -16,7 +16,7 @@ from server.inspections.models import (
 )
 from server.tasks.fields import RecordSchema, UtcDateTime
 from server.tasks.schemas import SHA256, LocationSchema
-from server.core.edge import Schema
+from server.core.edge import BigInteger, Schema
 
 MAX_ITEM_PHOTOS = 10
 MAX_ORDER_PHOTOS = 30
@@ -222,7 +222,7 @@ class InspectionViewSchema(Schema):
     """An inspection as the desk shows it: the synced record plus names."""
 
     id = ma.fields.String()
-    version = ma.fields.Integer()
+    version = BigInteger()
     data = ma.fields.Dict()
     compound_name = ma.fields.String(allow_none=True)
     steward_name = ma.fields.String(allow_none=True)
@@ -232,7 +232,7 @@ class InspectionViewSchema(Schema):
 
 class OrderViewSchema(Schema):
     id = ma.fields.String()
-    version = ma.fields.Integer()
+    version = BigInteger()
     data = ma.fields.Dict()
     compound_name = ma.fields.String(allow_none=True)
     company_name = ma.fields.String(allow_none=True)

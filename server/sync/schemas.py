@@ -6,7 +6,7 @@ from marshmallow import validate
 from sync import MAX_BATCH, MAX_PAGE
 
 from server.api import ErrorBodySchema, PageArgsSchema, page_of
-from server.core.edge import Schema
+from server.core.edge import BigInteger, Schema
 from server.core.instants import UtcDateTime
 
 
@@ -41,7 +41,7 @@ class ChangeSchema(Schema):
     entity = ma.fields.String()
     id = ma.fields.String()
     op = ma.fields.String(metadata={"description": "put or delete"})
-    version = ma.fields.Integer()
+    version = BigInteger()
     data = ma.fields.Dict(allow_none=True)
 
 
@@ -58,7 +58,7 @@ class PullPageSchema(Schema):
 
 class FieldConflictSchema(Schema):
     field = ma.fields.String()
-    base_version = ma.fields.Integer()
+    base_version = BigInteger()
     server_value = ma.fields.Raw(allow_none=True)
     client_value = ma.fields.Raw(allow_none=True)
     winner = ma.fields.String()
@@ -70,7 +70,7 @@ class ResultSchema(Schema):
     entity = ma.fields.String(allow_none=True)
     record_id = ma.fields.String(allow_none=True)
     status = ma.fields.String(metadata={"description": "applied, conflict or rejected"})
-    version = ma.fields.Integer(allow_none=True)
+    version = BigInteger(allow_none=True)
     record = ma.fields.Dict(allow_none=True)
     conflicts = ma.fields.List(ma.fields.Nested(FieldConflictSchema))
     error = ma.fields.Nested(ErrorBodySchema, allow_none=True)
@@ -95,7 +95,7 @@ class ConflictRecordSchema(FieldConflictSchema):
     resolution = ma.fields.String(allow_none=True)
     losing_value = ma.fields.Raw(allow_none=True)
     current_value = ma.fields.Raw(allow_none=True)
-    current_version = ma.fields.Integer(allow_none=True)
+    current_version = BigInteger(allow_none=True)
     value_names = ma.fields.Dict(
         keys=ma.fields.String(), values=ma.fields.String(),
         metadata={"description": "for a field holding a user (assignee_id): the names of the users its values name, by id"},

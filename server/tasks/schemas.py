@@ -18,7 +18,7 @@ from server.tasks.models import (
     TASK_STATUSES,
     TASK_TYPES,
 )
-from server.core.edge import Schema
+from server.core.edge import BigInteger, Schema
 
 ANSWERS = ("yes", "no", "na")
 SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="blob.bad_sha256")
@@ -281,7 +281,7 @@ class HistoryEntrySchema(Schema):
 
 class TaskViewSchema(TaskRecordSchema):
     id = ma.fields.String()
-    version = ma.fields.Integer()
+    version = BigInteger()
     overdue = ma.fields.Boolean()
     grid_name = ma.fields.String(allow_none=True)
     compound_name = ma.fields.String(allow_none=True)
@@ -352,7 +352,7 @@ class ProgressSchema(Schema):
 
 class FieldReportViewSchema(FieldReportRecordSchema):
     id = ma.fields.String()
-    version = ma.fields.Integer()
+    version = BigInteger()
     grid_name = ma.fields.String(allow_none=True)
     reporter_name = ma.fields.String(allow_none=True)
     place_name = ma.fields.String(allow_none=True)

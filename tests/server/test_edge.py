@@ -125,6 +125,8 @@ def test_the_openapi_documents_the_bounds(client):
     spec = client.get("/api/openapi.json").get_json()
     role = spec["components"]["schemas"]["RoleGrant"]["properties"]
     assert role["scope_id"]["maximum"] == 2**31 - 1
+    # a record's version is a sequence number of a bigint column: a client must take it whole
+    assert spec["components"]["schemas"]["TaskView"]["properties"]["version"]["maximum"] == 2**63 - 1
     assert role["role"].get("pattern") or role["role"].get("enum")
     text = json.dumps(spec)
     assert "^[^\\\\u0000]*$" in text or "^[^\\u0000]*$" in text
