@@ -130,3 +130,6 @@ def test_every_operation_documents_the_errors_it_can_answer(client):
     assert {"401", "403"} <= set(operations[("get", "/api/me")]["responses"])
     assert {"400", "401", "403", "404", "422"} <= set(operations[("patch", "/api/tasks/{task_id}")]["responses"])
     assert "401" not in operations[("get", "/api/csrf")]["responses"]
+    # the sync endpoints' own answers (PROTOCOL.md §5.5, §6.2), which the fuzz seldom reaches
+    assert "cursor_expired" in operations[("post", "/api/sync/pull")]["responses"]["410"]["description"]
+    assert "missing_blobs" in operations[("post", "/api/sync/push")]["responses"]["409"]["description"]
