@@ -176,7 +176,10 @@ def check_push(app, auth, body):
     written = {(e, r) for e, r in read(app, select(SyncLogEntry.entity, SyncLogEntry.record_id).where(SyncLogEntry.seq > before))}
     unreported = {(e, r) for e, r in written if (e, r) not in reported and not (e in FOLLOW_UPS and reported)}
     assert not unreported, f"stored but not reported: {unreported}"
-    stored = {m for (m,) in read(app, select(SyncMutation.id).where(SyncMutation.id.in_([r["mutation_id"] for r in results if r["mutation_id"]])))}
+    # only the answered ones are looked up: a refused mutation may echo any id it named ("\x00"),
+    # which PostgreSQL cannot even compare with a column
+    answered = [r["mutation_id"] for r in results if r["status"] != "rejected"]
+    stored = {m for (m,) in read(app, select(SyncMutation.id).where(SyncMutation.id.in_(answered)))}
     for result in results:
         if result["status"] != "rejected":
             assert result["mutation_id"] in stored, "an applied mutation's result is kept for its retries"
