@@ -384,4 +384,7 @@ test('field names read as words, also a path into a field (a refused inspection 
   assert.equal(fieldLabel('inspection', 'answers'), '检查结果');
   assert.equal(fieldLabel('inspection', 'answers.env.clean'), '检查结果 · env.clean');
   assert.equal(fieldLabel('inspection', 'nonsense.x'), 'nonsense.x');
+  // a malformed mutation (bad_mutation, PROTOCOL.md §6.1) names the mutation's own keys
+  assert.equal(fieldLabel('field_report', 'record_id'), '记录编号');
+  assert.equal(fieldLabel('task', 'client_time'), '修改时间');
 });
