@@ -169,7 +169,7 @@ def bench(url: str, kind: str, args) -> None:
     from flask_migrate import upgrade
 
     from server import create_app
-    from server.tasks import clock
+    from server.core import clock
 
     app = create_app({"TESTING": True, "DATABASE_URL": url, "REDIS_URL": None, "SECRET_KEY": "bench", "RATELIMIT_STORAGE_URI": "memory://"})
     with app.app_context():

@@ -61,7 +61,7 @@ sys.path.insert(0, str(ROOT))
 from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
 from bench.demo_scale import DEFAULT_PG_SERVER, run as build_database  # noqa: E402
 from bench.scoped_reads import Session  # noqa: E402
-from server.config import compact_json  # noqa: E402
+from server.core.fields import compact_json  # noqa: E402
 from server.sync.models import SerializedJSON  # noqa: E402
 from bench.sync_task import ENTITY  # noqa: E402
 

@@ -166,7 +166,7 @@ def sync_restored_command():
 @with_appcontext
 def purge_command():
     """Housekeeping, run daily (cron): old tombstones, old push results, stale partial uploads."""
-    from server.auth.models import utcnow
+    from server.core.clock import utcnow
     from server.blobs.service import purge_stale_uploads
     from server.sync.service import purge
 

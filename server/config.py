@@ -1,5 +1,7 @@
 """Settings from environment variables, with documented defaults (see README, "Configuration")."""
-import json
+from server.core.fields import compact_json
+from server.push.endpoints import parse_hosts
+from server.push.vapid import generate_private_key, public_key_of
 import os
 import secrets
 from pathlib import Path
@@ -116,8 +118,6 @@ class Config:
         self.INSPECTION_STREET_ESCALATION_HOURS = env_int("REDGRID_ESCALATION_STREET_HOURS", 72)
         self.INSPECTION_ESCALATE_EVERY_MINUTES = env_int("REDGRID_ESCALATE_EVERY_MINUTES", 5)
         # Web Push (server/push/): the VAPID key pair from the environment or the instance folder.
-        from server.push.endpoints import parse_hosts
-        from server.push.vapid import generate_private_key, public_key_of
 
         self.VAPID_PRIVATE_KEY = env_str("REDGRID_VAPID_PRIVATE_KEY") or instance_secret(
             instance_path, "vapid_private_key", generate_private_key
@@ -164,7 +164,3 @@ class TestConfig(Config):
         self.ALERTS_FANOUT = "inline"  # tests of the pool and of RQ set their mode
         self.ALERTS_RELEASE_EVERY_SECONDS = 0  # tests call release() with a set clock
         self.ALERTS_EXPIRE_EVERY_SECONDS = 0
-
-
-def compact_json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -112,7 +112,7 @@ def build_world() -> SimpleNamespace:
     w.b_qili1, w.hh_qili1 = building_with_households(w.qilidian_yuan, "1号楼")
     w.b_dihao1, w.hh_dihao1 = building_with_households(w.dihao, "1号楼")
 
-    # Special care (server.tasks.models.CARE_FLAGS), as a grid worker's directory shows them.
+    # Special care (server.org.models.CARE_FLAGS), as a grid worker's directory shows them.
     care(w.hh_hexi1[0], ["elderly_alone"], birth_year=1941)
     care(w.hh_hexi1[2], ["low_income", "disability"])
     care(w.hh_wenfeng1[1], ["disability"])

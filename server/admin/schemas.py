@@ -7,7 +7,7 @@ from server.auth.models import ROLES
 from server.auth.schemas import PasswordField, PhoneField, RoleViewSchema
 from server.i18n import LOCALES
 from server.core.edge import Schema
-from server.tasks.fields import UtcDateTime
+from server.core.fields import UtcDateTime
 
 
 class RoleGrantSchema(Schema):

@@ -10,7 +10,7 @@ from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.i18n import _
 from server.org.models import Compound, Household, OrgUnit, PropertyCompany
-from server.org.service import paginate
+from server.core.pages import paginate
 
 SCOPE_MODELS = {"org_unit": OrgUnit, "compound": Compound, "company": PropertyCompany, "household": Household}
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, or_, select, update
 
 from server.alerts.models import Alert, Delivery, InboxEntry
-from server.auth.models import utcnow
+from server.core.clock import utcnow
 from server.extensions import db
 from server.push.sender import LEVELS
 

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from server.alerts.limits import DELIVERY_STATES
 from server.alerts.models import Alert, Delivery, InboxEntry
-from server.auth.models import utcnow
+from server.core.clock import utcnow
 from server.extensions import db, socketio
 from server.realtime import bucket_room
-from server.tasks.fields import iso
+from server.core.fields import iso
 
 log = logging.getLogger(__name__)
 ALERT_EVENT = "alert"  # a new inbox entry, for a live banner

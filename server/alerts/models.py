@@ -6,7 +6,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.alerts.limits import BODY_MAX, TITLE_MAX
-from server.auth.models import utcnow
+from server.core.clock import utcnow
 from server.extensions import db
 from server.sync.models import SyncedMixin
 

@@ -25,12 +25,12 @@ from server.alerts import audience, fanout, jobs
 from server.alerts.audience import Targeting
 from server.alerts.models import Alert, Delivery, InboxEntry
 from server.alerts.service import notify
-from server.auth.models import utcnow
+from server.core.clock import utcnow
 from server.errors import Invalid, NotFound
 from server.extensions import db
 from server.i18n import _
 from server.org.models import OrgUnit
-from server.tasks import clock
+from server.core import clock
 
 log = logging.getLogger(__name__)
 SEND_CHUNK = 1000

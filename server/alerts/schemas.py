@@ -7,7 +7,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from server.alerts.limits import BODY_MAX, CATEGORIES, LEVELS, TITLE_MAX
-from server.tasks.fields import RecordSchema, UtcDateTime
+from server.core.fields import RecordSchema, UtcDateTime
 from server.core.edge import Schema
 
 

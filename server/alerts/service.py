@@ -26,8 +26,8 @@ from server.auth.models import User
 from server.extensions import db
 from server.push.models import PushSubscription
 from server.sync.writer import Writer
-from server.tasks import clock
-from server.tasks.fields import iso
+from server.core import clock
+from server.core.fields import iso
 
 log = logging.getLogger(__name__)
 CLIENT = "server:notify"

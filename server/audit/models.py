@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.auth.models import utcnow
+from server.core.clock import utcnow
 from server.extensions import db
 
 

@@ -4,7 +4,7 @@ from marshmallow import validate
 
 from server.api import PageArgsSchema, page_of
 from server.core.edge import Schema
-from server.tasks.fields import UtcDateTime
+from server.core.fields import UtcDateTime
 
 
 class AuditEntrySchema(Schema):

@@ -32,7 +32,7 @@ def list_entries(user, page: int = 1, per_page: int = 50, **filters) -> dict:
     from sqlalchemy import select
 
     from server import authz
-    from server.org.service import paginate
+    from server.core.pages import paginate
 
     authz.require(user, "audit.read")
     query = select(AuditEntry).order_by(AuditEntry.id.desc())

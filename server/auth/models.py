@@ -1,14 +1,11 @@
 """Accounts, role assignments (role @ scope) and server-side sessions."""
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from server.core.clock import utcnow
 from server.extensions import db
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 # Each role has exactly one kind of scope (DESIGN.md §1).

@@ -7,7 +7,8 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from server.audit.service import record
-from server.auth.models import RoleAssignment, User, UserSession, utcnow
+from server.auth.models import RoleAssignment, User, UserSession
+from server.core.clock import utcnow
 from server.auth.passwords import hash_password, needs_rehash, spend_equal_time, verify_password
 from server.errors import Conflict, Unauthorized
 from server.extensions import db

@@ -23,7 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from server import authz
-from server.auth.models import utcnow
+from server.core.clock import utcnow
 from server.blobs import images
 from server.blobs.models import Blob, BlobHolder, BlobUpload
 from server.errors import (

@@ -17,7 +17,7 @@ from server.alerts.models import Alert, InboxEntry
 from server.auth.models import RoleAssignment, User
 from server.extensions import db
 from server.org.models import Building, Compound, Household
-from server.tasks import clock
+from server.core import clock
 
 CST = timezone(timedelta(hours=8))
 HEXI_ADMIN, CITY_ADMIN, DIHAO_RESIDENT = "13800000002", "13800000001", "13800000007"

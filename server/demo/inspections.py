@@ -29,7 +29,7 @@ from server.inspections.models import InspectionPlan, InspectionTemplate
 from server.org.models import Compound
 from server.sync.service import actor_for
 from server.sync.writer import new_engine, push_through, server_values
-from server.tasks import clock
+from server.core import clock
 
 ADMIN_PHONE = "13800000001"  # 张建国, city admin: plans the monthly inspections
 STEWARD_PHONE = "13800000005"  # 赵卫东: 帝豪花园 and 河西花园

@@ -2,7 +2,7 @@
 from itertools import accumulate
 
 from server.demo.names import GIVEN_NAMES, SURNAMES
-from server.tasks.models import CARE_FLAGS
+from server.org.models import CARE_FLAGS
 
 ELDERLY_AGE = 60  # 老年人: 60 and over
 

@@ -4,7 +4,7 @@ check of every building of 河西社区 given out in one bulk action; problems r
 one turned into a task and one dismissed.
 
 Written through the sync engine as the community admin and the workers made it, with the task
-rules' clock set to each moment (server.tasks.clock), so phones pull it and every task carries
+rules' clock set to each moment (server/core/clock.py), so phones pull it and every task carries
 its history. Dates are relative to the day the demo is loaded: there is always something due
 today and something overdue. One random.Random of its own: the city's rows do not change.
 """
@@ -23,9 +23,10 @@ from server.sync.registry import bindings
 from server.sync.service import actor_for
 from server.sync.store import SqlStore
 from server.sync.writer import server_values
-from server.tasks import clock, places, templates
+from server.tasks import places, templates
+from server.core import clock
 from server.tasks.models import ChecklistTemplate
-from server.tasks.fields import iso
+from server.core.fields import iso
 
 ADMIN_PHONE = "13800000002"  # 刘红梅, 河西社区
 WORKER_PHONES = ("13800000003", "13800000004")  # 王志强 (第一网格), 陈静 (第二网格)

@@ -1,6 +1,6 @@
 """Overdue rectification orders escalate (DESIGN.md S2: "overdue orders escalate to the community").
 
-Rules, applied by escalate(now) with the task clock (server/tasks/clock.py) as `now`:
+Rules, applied by escalate(now) with the rules' clock (server/core/clock.py) as `now`:
 
 - An order is overdue when it is open or reopened (the company has not answered, or its answer
   was refused) and its deadline has passed. A responded order waits for the steward's
@@ -47,8 +47,8 @@ from server.inspections.periods import local_minute
 from server.inspections.plans import system_actor
 from server.org.models import Compound, OrgUnit
 from server.sync.writer import Writer, mutation
-from server.tasks import clock
-from server.tasks.fields import iso
+from server.core import clock
+from server.core.fields import iso
 
 log = logging.getLogger(__name__)
 ESCALATING = ("open", "reopened")

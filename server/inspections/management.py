@@ -32,7 +32,7 @@ from server.inspections.management_schemas import (
     ScorecardSchema,
 )
 from server.inspections.periods import LOCAL
-from server.tasks import clock
+from server.core import clock
 from server.core.edge import Blueprint
 
 blp = Blueprint("inspection_management", __name__, url_prefix="/api", description="Inspection plans, spot checks, scorecards")

@@ -5,7 +5,7 @@ from marshmallow import validate
 
 from server.api import PageArgsSchema
 from server.inspections.models import PLAN_PERIODS
-from server.tasks.fields import UtcDateTime
+from server.core.fields import UtcDateTime
 from server.core.edge import MONTH_PATTERN, Schema
 
 MONTH = validate.Regexp(MONTH_PATTERN, error="inspection.bad_month")

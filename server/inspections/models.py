@@ -18,7 +18,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.auth.models import utcnow
+from server.core.clock import utcnow
 from server.extensions import db
 from server.sync.models import SyncedMixin
 

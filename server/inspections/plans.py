@@ -27,8 +27,8 @@ from server.inspections import periods
 from server.inspections.models import InspectionPlan, InspectionTemplate
 from server.org.models import Compound, OrgUnit
 from server.sync.writer import SYSTEM, Writer, mutation, raise_refusal
-from server.tasks import clock
-from server.tasks.fields import iso
+from server.core import clock
+from server.core.fields import iso
 
 PLAN_NAMESPACE = uuid.UUID("6f1c1d52-7a3e-4c55-9d0e-1b7f3f5a2c11")
 SYSTEM_CLIENT = "server:inspections"
@@ -141,7 +141,7 @@ def _check_code(code: str) -> None:
 
 def list_plans(user, org_unit_id: int | None = None, active: bool | None = None, page: int = 1, per_page: int = 50) -> dict:
     """Plans of the compounds in the admin's jurisdiction (or under one unit of it)."""
-    from server.org.service import paginate
+    from server.core.pages import paginate
 
     units = jurisdiction_units(user, org_unit_id)
     query = select(InspectionPlan).join(Compound, Compound.id == InspectionPlan.compound_id).where(Compound.community_id.in_(units))

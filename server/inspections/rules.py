@@ -21,8 +21,8 @@ from server.inspections.models import DEFAULT_SEVERITY_DEADLINES, InspectionTemp
 from server.inspections.periods import local_minute
 from server.inspections.schemas import inspection_record_schema, order_record_schema
 from server.sync.writer import SYSTEM, Writer, follow_up, mutation, server_made
-from server.tasks import clock
-from server.tasks.fields import iso
+from server.core import clock
+from server.core.fields import iso
 from server.tasks.rules import checked  # the whole record first, instants made canonical
 
 MESSAGES = {  # the English of each refusal (stored with the result; shown localized)

@@ -14,8 +14,8 @@ from server.inspections.models import (
     SEVERITIES,
     TEMPLATE_STATUSES,
 )
-from server.tasks.fields import RecordSchema, UtcDateTime
-from server.tasks.schemas import SHA256, LocationSchema
+from server.core.fields import RecordSchema, UtcDateTime
+from server.core.fields import SHA256, LocationSchema
 from server.core.edge import BigInteger, Schema
 
 MAX_ITEM_PHOTOS = 10

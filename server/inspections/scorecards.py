@@ -32,7 +32,7 @@ from server.i18n import _
 from server.inspections import periods, plans
 from server.inspections.models import Inspection, RectificationOrder
 from server.org.models import Building, Compound, Household, OrgUnit, PropertyCompany
-from server.tasks import clock
+from server.core import clock
 
 OVERDUE_PENALTY = 2.0
 REOPEN_PENALTY = 1.0

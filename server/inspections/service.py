@@ -16,10 +16,10 @@ from server.inspections import notices, scoring
 from server.inspections.models import Inspection, InspectionTemplate, RectificationOrder
 from server.inspections.sync import INSPECTION, ORDER, compound_place
 from server.org.models import Compound, PropertyCompany
-from server.org.service import paginate
+from server.core.pages import paginate
 from server.sync.writer import Writer, mutation, raise_refusal
-from server.tasks import clock
-from server.tasks.fields import iso
+from server.core import clock
+from server.core.fields import iso
 
 UNRESOLVED = ("open", "responded", "reopened")
 

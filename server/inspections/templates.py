@@ -13,7 +13,7 @@ from server.i18n import _
 from server.inspections.models import DEFAULT_SEVERITY_DEADLINES, InspectionTemplate
 from server.inspections.scoring import items_of
 from server.org.models import OrgUnit
-from server.tasks import clock
+from server.core import clock
 
 EDITABLE = ("code", "name", "description", "max_score", "severity_deadlines", "categories", "org_unit_id")
 TOLERANCE = 1e-6

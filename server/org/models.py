@@ -8,6 +8,7 @@ from server.extensions import db
 
 # 五级贯通 + city: each kind's parent is the kind before it.
 ORG_KINDS = ("city", "district", "street", "community", "grid", "courtyard")
+CARE_FLAGS = ("elderly_alone", "low_income", "disability")  # 独居老人, 低保, 残疾: residents needing special care
 
 
 class OrgUnit(db.Model):
@@ -133,7 +134,7 @@ class Resident(db.Model):
     gender: Mapped[str | None] = mapped_column(String(1))  # "M" / "F"
     birth_year: Mapped[int | None]
     relation: Mapped[str] = mapped_column(String(16), default="head")  # head, spouse, child, parent, other
-    # Special care (server.tasks.models.CARE_FLAGS): elderly_alone 独居老人, low_income 低保, disability 残疾
+    # Special care (CARE_FLAGS): elderly_alone 独居老人, low_income 低保, disability 残疾
     care_flags: Mapped[list | None] = mapped_column(JSON)
 
     household: Mapped[Household] = relationship(back_populates="residents")

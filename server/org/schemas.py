@@ -3,7 +3,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from server.api import PageArgsSchema, page_of
-from server.tasks.models import CARE_FLAGS
+from server.org.models import CARE_FLAGS
 from server.core.edge import Schema
 
 

@@ -13,16 +13,10 @@ from server.errors import NotFound
 from server.extensions import db
 from server.i18n import _
 from server.org.models import Building, Compound, GridCoverage, Household, OrgUnit, Resident
+from server.core.pages import paginate
 from server.org.schemas import mask_phone
 from server.sync import pokes
-from server.tasks.models import CARE_FLAGS
-
-
-def paginate(query, page: int, per_page: int) -> dict:
-    """One page of a select, with the total."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    return {"items": items, "page": page, "per_page": per_page, "total": total}
+from server.org.models import CARE_FLAGS
 
 
 def org_children(user, parent_id: int | None) -> list[OrgUnit]:

@@ -10,7 +10,7 @@ from marshmallow import ValidationError, validate
 
 from server.push.endpoints import policy_from_config
 from server.push.vapid import b64url_decode
-from server.tasks.fields import UtcDateTime
+from server.core.fields import UtcDateTime
 from server.core.edge import Schema
 
 CATEGORY = re.compile(r"^[a-z_]{1,16}$")  # the alerts' category codes, e.g. "utility", "weather"

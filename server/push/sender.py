@@ -361,7 +361,7 @@ def get_sender(app=None) -> PushSender:
 def deliver_each(pairs: Iterable[tuple[int, dict]], level: str, topic: str | None = None, *, expires_at: datetime | None = None) -> list[Outcome]:
     """Like deliver(), with a payload of its own per subscription id (e.g. each user's ack token):
     one batch for many users keeps the whole thread pool busy."""
-    from server.auth.models import utcnow
+    from server.core.clock import utcnow
     from server.push import service
 
     if level not in LEVELS:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from server.auth.models import utcnow
+from server.core.clock import utcnow
 from server.errors import Conflict, Forbidden, NotFound
 from server.extensions import db
 from server.i18n import _

@@ -6,7 +6,7 @@ from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, te
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from server.auth.models import utcnow
+from server.core.clock import utcnow
 from server.extensions import db
 
 

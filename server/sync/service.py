@@ -22,9 +22,10 @@ from sync import (
 
 from server import authz
 from server.audit.service import record as audit
-from server.auth.models import ROLES, User, utcnow
+from server.auth.models import ROLES, User
+from server.core.clock import utcnow
 from server.auth.service import display_names
-from server.config import compact_json
+from server.core.fields import compact_json
 from server.errors import Conflict as ConflictError
 from server.errors import DomainError, Forbidden, Invalid, NotFound
 from server.extensions import db
@@ -188,7 +189,7 @@ def _conflict_visibility(user: User, actor: Actor):
 
 
 def list_conflicts(user: User, status: str = "open", entity=None, record_id=None, page=1, per_page=50) -> dict:
-    from server.org.service import paginate
+    from server.core.pages import paginate
 
     query = select(SyncConflict).where(_conflict_visibility(user, actor_for(user))).order_by(SyncConflict.id.desc())
     if status == "open":

@@ -22,9 +22,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from sync import LogEntry, Mutation, MutationResult, Record
 
-from server.auth.models import utcnow
+from server.core.clock import utcnow
 from server.extensions import db
-from server.config import compact_json
+from server.core.fields import compact_json
 from server.sync.bulk import insert_rows
 from server.sync.models import SyncBlobRef, SyncConflict, SyncLogEntry, SyncMutation, SyncState
 from server.sync.registry import EntityBinding

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.auth.models import utcnow
+from server.core.clock import utcnow
 from server.extensions import db
 from server.sync.models import SyncedMixin
 
@@ -25,7 +25,6 @@ LOCATION_STATUSES = ("ok", "denied", "unavailable")  # a position, or why there 
 # 环境卫生, 安全隐患, 设施损坏, 矛盾纠纷, 违章搭建, 困难帮扶, 其他
 REPORT_CATEGORIES = ("sanitation", "safety", "facility", "dispute", "illegal_building", "hardship", "other")
 REPORT_STATUSES = ("new", "converted", "dismissed")
-CARE_FLAGS = ("elderly_alone", "low_income", "disability")  # 独居老人, 低保, 残疾
 
 
 class Task(SyncedMixin, db.Model):

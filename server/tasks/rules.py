@@ -12,8 +12,9 @@ from sync import Conflict, Rejection, Review
 
 from server.auth.models import ROLES
 from server.sync.writer import server_made
-from server.tasks import clock, places, templates
-from server.tasks.fields import UtcDateTime, iso, parse_instant
+from server.tasks import places, templates
+from server.core import clock
+from server.core.fields import UtcDateTime, iso, parse_instant
 from server.tasks.schemas import field_report_record_schema, task_record_schema
 
 # (from, to) → who may make the move. Everything else is refused.

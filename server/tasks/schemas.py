@@ -6,8 +6,8 @@ import marshmallow as ma
 from marshmallow import ValidationError, validate, validates_schema
 
 from server.api import PageArgsSchema, page_of
-from server.tasks import clock
-from server.tasks.fields import RecordSchema, UtcDateTime
+from server.core import clock
+from server.core.fields import SHA256, LocationSchema, RecordSchema, UtcDateTime
 from server.tasks.models import (
     LOCATION_STATUSES,
     OUTCOMES,
@@ -21,7 +21,6 @@ from server.tasks.models import (
 from server.core.edge import BigInteger, Schema
 
 ANSWERS = ("yes", "no", "na")
-SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="blob.bad_sha256")
 MAX_PHOTOS = 30
 MAX_CHECKLIST = 50
 
@@ -39,14 +38,6 @@ def _ids(strict: bool = True, **kwargs):
 
 def _query_id(**kwargs):
     return _ids(strict=False, **kwargs)
-
-
-class LocationSchema(Schema):
-    """A GPS fix: degrees (WGS-84, as the phone's Geolocation API gives them) and metres."""
-
-    lat = ma.fields.Float(required=True, validate=validate.Range(min=-90, max=90))
-    lng = ma.fields.Float(required=True, validate=validate.Range(min=-180, max=180))
-    accuracy = ma.fields.Float(allow_none=True, validate=validate.Range(min=0))
 
 
 class ChecklistItemSchema(Schema):

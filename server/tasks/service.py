@@ -15,7 +15,7 @@ from server.i18n import _, text_in
 from server.org.models import Building, Compound, GridCoverage, OrgUnit
 from server.sync.writer import Writer, mutation, raise_refusal
 from server.tasks import places, templates
-from server.tasks.fields import iso
+from server.core.fields import iso
 from server.tasks.models import Task
 
 

@@ -11,7 +11,7 @@ from server.errors import NotFound
 from server.extensions import db
 from server.i18n import _
 from server.org.models import Building, Compound, Household, OrgUnit
-from server.org.service import paginate
+from server.core.pages import paginate
 from server.tasks import places
 from server.tasks.models import TASK_STATUSES, FieldReport, Task
 from server.tasks.rules import HISTORY_PEOPLE

@@ -104,7 +104,7 @@ def test_an_overdue_order_reaches_the_community_admin_in_the_inbox(live_server, 
 
     from server.inspections.escalation import escalate
     from server.inspections.models import RectificationOrder
-    from server.tasks import clock
+    from server.core import clock
 
     steward = signed_in(app, HEXI_STEWARD)
     # The fire exits fail (critical: 24 hours to fix); nobody answers.

@@ -15,7 +15,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from server.blobs.models import Blob
-from server.tasks import clock
+from server.core import clock
 from server.tasks import sync as task_entities  # noqa: F401  (registers task and field_report with the engine)
 from server.tasks.models import FieldReport, Task
 from tests.e2e.conftest import CHROMIUM_ARGS, PHONE, wait_until  # noqa: F401

@@ -11,7 +11,7 @@ from server.auth.models import User
 from server.extensions import db, socketio
 from server.push import sender
 from server.push.models import PushSubscription
-from server.tasks import clock
+from server.core import clock
 from tests.server.alerts_support import aw, signed_in  # noqa: F401 (fixture)
 from tests.server.tasks_support import pull_all, push, update
 

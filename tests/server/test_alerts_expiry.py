@@ -8,7 +8,7 @@ from sqlalchemy import select
 from server.alerts import jobs
 from server.alerts.expiry import expire_deliveries
 from server.alerts.models import Alert, Delivery
-from server.auth.models import utcnow
+from server.core.clock import utcnow
 from server.extensions import db
 from server.push.models import PushSubscription
 from server.push.sender import get_sender

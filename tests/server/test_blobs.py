@@ -11,7 +11,7 @@ from PIL.PngImagePlugin import PngInfo
 from sqlalchemy import func, select
 
 from server import authz
-from server.auth.models import utcnow
+from server.core.clock import utcnow
 from server.blobs import service
 from server.blobs.models import Blob, BlobHolder, BlobUpload
 from server.extensions import db

@@ -9,7 +9,7 @@ from server.auth.models import RoleAssignment, User
 from server.auth.passwords import verify_password
 from server.demo import DEFAULT_HOUSEHOLDS, DEMO_ACCOUNTS, load_demo
 from server.extensions import db
-from server.tasks.models import CARE_FLAGS
+from server.org.models import CARE_FLAGS
 from tests.conftest import fresh_database
 from server.org.models import (
     ORG_KINDS,

@@ -9,7 +9,7 @@ import pytest
 from server.extensions import db
 from server.inspections import draws
 from server.inspections.models import Inspection
-from server.tasks import clock
+from server.core import clock
 from tests.server.inspections_support import (
     DIHAO_ADMIN,
     HEXI_ADMIN,

@@ -13,7 +13,7 @@ from server.extensions import db
 from server.inspections import escalation
 from server.inspections.models import RectificationOrder
 from server.inspections.periods import LOCAL
-from server.tasks import clock
+from server.core import clock
 from tests.conftest import AuthActions
 from tests.factories import user
 from tests.server.inspections_support import (

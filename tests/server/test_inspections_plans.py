@@ -9,7 +9,7 @@ from server.auth.models import RoleAssignment
 from server.extensions import db
 from server.inspections import plans
 from server.inspections.models import Inspection
-from server.tasks import clock
+from server.core import clock
 from tests.factories import user
 from tests.server.inspections_support import (
     HEXI_ADMIN,

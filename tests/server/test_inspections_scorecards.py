@@ -9,7 +9,7 @@ import pytest
 from server.extensions import db
 from server.inspections import scorecards
 from server.inspections.models import Inspection, RectificationOrder
-from server.tasks import clock
+from server.core import clock
 from tests.server.inspections_support import (
     DIHAO_RESIDENT,
     HEXI_ADMIN,

@@ -7,7 +7,7 @@ import pytest
 import pywebpush
 from sqlalchemy import select
 
-from server.auth.models import utcnow
+from server.core.clock import utcnow
 from server.push.endpoints import EndpointPolicy
 from server.push.models import PushSubscription
 from server.push.sender import LEVELS, PayloadTooLarge, PushSender, deliver, deliver_each, fit_payload, get_sender, parse_retry_after, topic_for

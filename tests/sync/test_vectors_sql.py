@@ -34,7 +34,7 @@ def test_purge_by_age_resets_buckets_of_old_cursors(app, world, notes):
 
     from sync import Actor, Engine, Mutation
 
-    from server.auth.models import utcnow
+    from server.core.clock import utcnow
     from server.sync.service import purge
 
     worker = Actor(1, {"grid:1": frozenset({"grid_worker"}), "grid:2": frozenset({"grid_worker"})})

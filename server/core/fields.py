@@ -1,12 +1,34 @@
-"""Field types and the base of the synced records' schemas (server/tasks/schemas.py): instants
-as phones write them, and a validate() fast enough for a bulk creation of thousands of records."""
+"""Field types every domain's schemas share and the base of the synced records' schemas: instants
+as phones write them, a photo's SHA-256, a GPS fix, compact JSON text, and a validate() fast
+enough for a bulk creation of thousands of records."""
 import copy
+import json
 from collections.abc import Mapping
 
 import marshmallow as ma
-from marshmallow import ValidationError, validates_schema
+from marshmallow import ValidationError, validate, validates_schema
+
 from server.core.edge import Schema
-from server.core.instants import UtcDateTime, iso, parse_instant  # noqa: F401 (their home before server/core)
+from server.core.instants import UtcDateTime, iso, parse_instant
+
+__all__ = ["SHA256", "LocationSchema", "RecordSchema", "UtcDateTime", "compact_json", "iso", "parse_instant"]
+
+SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="blob.bad_sha256")  # a photo, named by its content
+
+
+def compact_json(value) -> str:
+    """JSON text without spaces, Chinese as it is (stored records, change log rows)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+
+class LocationSchema(Schema):
+    """A GPS fix: degrees (WGS-84, as the phone's Geolocation API gives them) and metres."""
+
+    lat = ma.fields.Float(required=True, validate=validate.Range(min=-90, max=90))
+    lng = ma.fields.Float(required=True, validate=validate.Range(min=-180, max=180))
+    accuracy = ma.fields.Float(allow_none=True, validate=validate.Range(min=0))
+
 
 
 class RecordSchema(Schema):

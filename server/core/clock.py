@@ -1,10 +1,18 @@
-"""The server clock of the task rules: created_at, each history entry's server_at and "a due time
-in the past" read it. Normally the wall clock; the demo replays weeks of work by setting it."""
+"""The server's two clocks.
+
+- `now()`: the rules' time — a record's created_at, each history entry's server_at, "a due time
+  in the past". Normally the wall clock; the demo replays weeks of work by setting it with `at()`.
+- `utcnow()`: the wall clock, always — sessions, column defaults, delivery bookkeeping."""
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
 
 _frozen: ContextVar[datetime | None] = ContextVar("redgrid_task_clock", default=None)
+
+
+def utcnow() -> datetime:
+    """The wall clock (UTC), whatever `at()` says."""
+    return datetime.now(timezone.utc)
 
 
 def now() -> datetime:
