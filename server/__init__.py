@@ -1,14 +1,27 @@
 """Redgrid (红格) server: create_app() assembles the Flask app from small register_* steps."""
+import importlib
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from server import authz, i18n
+from server.cli import register_cli
 from server.config import Config, TestConfig
+from server.core import periodic
+from server.core.after_commit import register_after_commit
 from server.core.edge import register_edge
+from server.core.parts import Part
+from server.extensions import api, compress, csrf, db, limiter, login, migrate
+from server.notices import fanout
+from server.sync import registry
 
-__all__ = ["create_app", "Config", "TestConfig"]
+__all__ = ["create_app", "Config", "TestConfig", "PARTS"]
+
+# The parts of Redgrid, lowest first (the layers are written in the docstring above; a test reads
+# the imports and holds them to it). Each is a package with a part.py (server/core/parts.py).
+PARTS = ("auth", "org", "audit", "admin", "blobs", "sync", "realtime", "push", "notices", "tasks", "inspections", "alerts", "web")
 
 
 def create_app(config=None) -> Flask:
@@ -18,9 +31,21 @@ def create_app(config=None) -> Flask:
     load_config(app, config)
     register_edge(app)  # before any route: URL integers and JSON bodies are bounded (server/core/edge.py)
     register_extensions(app)
-    register_blueprints(app)
-    register_commands(app)
+    parts = load_parts()
+    register_catalogs(parts)
+    register_authz(parts)
+    register_sync_entities(parts)
+    register_jobs(app, parts)
+    register_blueprints(app, parts)
+    register_commands(app, parts)
+    for part in parts:
+        if part.init is not None:
+            part.init(app)
     return app
+
+
+def load_parts() -> list[Part]:
+    return [importlib.import_module(f"server.{name}.part").PART for name in PARTS]
 
 
 def load_config(app: Flask, config) -> None:
@@ -38,8 +63,6 @@ def load_config(app: Flask, config) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from server.extensions import api, compress, csrf, db, limiter, login, migrate
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
@@ -47,10 +70,7 @@ def register_extensions(app: Flask) -> None:
     login.init_app(app)
     api.init_app(app)
     compress.init_app(app)  # pulls of thousands of records travel gzip'd to slow phones
-    from server.auth import loader  # noqa: F401  (registers the Flask-Login callbacks)
-    from server.realtime import init_realtime
-
-    init_realtime(app)
+    register_after_commit()
 
 
 @event.listens_for(Engine, "connect")
@@ -71,29 +91,43 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
-def register_blueprints(app: Flask) -> None:
-    from server.admin.routes import blp as admin_blp
-    from server.alerts.routes import blp as alerts_blp
-    from server.audit.routes import blp as audit_blp
-    from server.auth.routes import blp as auth_blp
-    from server.blobs.routes import blp as blobs_blp
-    from server.extensions import api
-    from server.inspections.management import blp as inspection_management_blp
-    from server.inspections.management import pages as inspection_pages
-    from server.inspections.routes import blp as inspections_blp
-    from server.org.routes import blp as org_blp
-    from server.push.routes import blp as push_blp
-    from server.sync.routes import blp as sync_blp
-    from server.tasks.routes import blp as tasks_blp
-    from server.web.routes import register_web
-
-    for blp in (auth_blp, org_blp, admin_blp, audit_blp, blobs_blp, sync_blp, tasks_blp, inspections_blp, inspection_management_blp, push_blp, alerts_blp):
-        api.register_blueprint(blp)
-    app.register_blueprint(inspection_pages)
-    register_web(app)
+def register_catalogs(parts) -> None:
+    for part in parts:
+        for entries in part.catalogs:
+            i18n.register_catalog(entries)
 
 
-def register_commands(app: Flask) -> None:
-    from server.cli import register_cli
+def register_authz(parts) -> None:
+    """Each part's rows (who sees a task, an inspection …), actions and photo readers."""
+    for part in parts:
+        for model, visible in part.visibility.items():
+            authz.register_visibility(model, visible)
+        for name, check in part.actions.items():
+            authz.register_action(name, check)
+        for reader in part.blob_readers:
+            authz.register_blob_reader(reader)
 
-    register_cli(app)
+
+def register_sync_entities(parts) -> None:
+    for part in parts:
+        for binding in part.sync_entities:
+            registry.register(binding)
+
+
+def register_jobs(app: Flask, parts) -> None:
+    """Fan-out jobs by name (any process may run them: RQ carries names) and periodic jobs."""
+    for part in parts:
+        fanout.register_jobs(part.jobs)
+    periodic.register_periodic_jobs(app, [job for part in parts for job in part.periodic])
+
+
+def register_blueprints(app: Flask, parts) -> None:
+    for part in parts:
+        for blp in part.blueprints:
+            api.register_blueprint(blp)
+        for pages in part.pages:
+            app.register_blueprint(pages)
+
+
+def register_commands(app: Flask, parts) -> None:
+    register_cli(app, [command for part in parts for command in part.commands])

@@ -16,8 +16,9 @@ sees (and grants and revokes roles inside the jurisdiction of) every account hol
 it, but changes an account as a whole ("account.manage": password, name, language, active) only
 when every role it holds is inside the jurisdiction; the others are managed elsewhere.
 
-Photos (blobs): every role may upload; a blob is read by its holders (who uploaded those bytes)
-and by whoever a check added with register_blob_reader lets in; to anyone else it is 404.
+Other parts add what only they know, at assembly (create_app): the rows of their models a user
+sees (register_visibility: tasks, inspections), actions on their objects (register_action:
+photos, server/blobs/access.py) and who else may read a photo (register_blob_reader).
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +27,6 @@ from sqlalchemy import false, or_, select, true, union
 from sqlalchemy.sql.elements import ColumnElement
 
 from server.auth.models import ROLES, RoleAssignment, User
-from server.blobs.models import BlobHolder
 from server.errors import Forbidden, NotFound
 from server.extensions import db
 from server.i18n import _
@@ -39,8 +39,6 @@ from server.org.models import (
     PropertyCompany,
     Resident,
 )
-from server.inspections.models import Inspection, RectificationOrder
-from server.tasks.models import FieldReport, Task
 
 
 @dataclass(frozen=True)
@@ -122,34 +120,34 @@ def subtree_of(path: str) -> ColumnElement:
     return OrgUnit.path.startswith(path)
 
 
-def _units_under(paths):
+def units_under(paths):
     return select(OrgUnit.id).where(_in_subtrees(paths))
 
 
-def _working_grids(s: Scopes):
+def working_grids(s: Scopes):
     """Grids whose places the user works on: every unit in admin subtrees plus own grids."""
     return select(OrgUnit.id).where(or_(_in_subtrees(s.admin_paths), OrgUnit.id.in_(s.grid_ids)))
 
 
 def _covered_compounds(s: Scopes):
     return select(GridCoverage.compound_id).where(
-        GridCoverage.grid_id.in_(_working_grids(s)), GridCoverage.compound_id.is_not(None)
+        GridCoverage.grid_id.in_(working_grids(s)), GridCoverage.compound_id.is_not(None)
     )
 
 
 def _covered_buildings(s: Scopes):
     return select(GridCoverage.building_id).where(
-        GridCoverage.grid_id.in_(_working_grids(s)), GridCoverage.building_id.is_not(None)
+        GridCoverage.grid_id.in_(working_grids(s)), GridCoverage.building_id.is_not(None)
     )
 
 
-def _works_on_places(s: Scopes) -> bool:
+def works_on_places(s: Scopes) -> bool:
     return bool(s.admin_paths or s.grid_ids)
 
 
 def _directory_buildings(s: Scopes) -> ColumnElement:
     """Buildings whose households an admin or grid worker may see."""
-    if not _works_on_places(s):
+    if not works_on_places(s):
         return false()
     clauses = [
         Building.id.in_(_covered_buildings(s)),
@@ -157,7 +155,7 @@ def _directory_buildings(s: Scopes) -> ColumnElement:
     ]
     if s.admin_paths:
         admin_compounds = select(Compound.id).where(
-            Compound.community_id.in_(_units_under(s.admin_paths))
+            Compound.community_id.in_(units_under(s.admin_paths))
         )
         clauses.append(Building.compound_id.in_(admin_compounds))
     return or_(*clauses)
@@ -168,13 +166,13 @@ def visible_compounds(user: User) -> ColumnElement:
     if s.is_root_admin:
         return true()  # the whole city: no filter to evaluate
     clauses = []
-    if _works_on_places(s):
+    if works_on_places(s):
         clauses += [
             Compound.id.in_(_covered_compounds(s)),
             Compound.id.in_(select(Building.compound_id).where(Building.id.in_(_covered_buildings(s)))),
         ]
     if s.admin_paths:
-        clauses.append(Compound.community_id.in_(_units_under(s.admin_paths)))
+        clauses.append(Compound.community_id.in_(units_under(s.admin_paths)))
     if s.steward_compound_ids:
         clauses.append(Compound.id.in_(s.steward_compound_ids))
     if s.company_ids:
@@ -217,7 +215,7 @@ def visible_households(user: User) -> ColumnElement:
     if s.is_root_admin:
         return true()
     clauses = []
-    if _works_on_places(s):
+    if works_on_places(s):
         clauses.append(Household.building_id.in_(select(Building.id).where(_directory_buildings(s))))
     if s.household_ids:
         clauses.append(Household.id.in_(s.household_ids))
@@ -310,7 +308,7 @@ def _granted_assignments(s: Scopes, column):
 
     Each arm starts from role_assignments (a few rows per user) and joins towards the org
     tree, so the cost follows the number of assignments, not the number of households."""
-    units = _units_under(s.admin_paths)
+    units = units_under(s.admin_paths)
     by_unit = select(column).where(RoleAssignment.org_unit_id.in_(units))
     by_compound = (
         select(column)
@@ -331,60 +329,14 @@ def _companies_within(s: Scopes):
     """Companies all of whose compounds lie inside the admin's subtrees."""
     outside = select(Compound.property_company_id).where(
         Compound.property_company_id.is_not(None),
-        Compound.community_id.not_in(_units_under(s.admin_paths)),
+        Compound.community_id.not_in(units_under(s.admin_paths)),
     )
     inside = select(Compound.property_company_id).where(
-        Compound.community_id.in_(_units_under(s.admin_paths))
+        Compound.community_id.in_(units_under(s.admin_paths))
     )
     return select(PropertyCompany.id).where(
         PropertyCompany.id.in_(inside), PropertyCompany.id.not_in(outside)
     )
-
-
-def visible_tasks(user: User) -> ColumnElement:
-    """Tasks of the grids in an admin's subtrees and of a grid worker's own grids."""
-    s = scopes_of(user)
-    if s.is_root_admin:
-        return true()
-    return Task.grid_id.in_(_working_grids(s)) if _works_on_places(s) else false()
-
-
-def visible_field_reports(user: User) -> ColumnElement:
-    """Field problem reports, seen like the tasks of their grid."""
-    s = scopes_of(user)
-    if s.is_root_admin:
-        return true()
-    return FieldReport.grid_id.in_(_working_grids(s)) if _works_on_places(s) else false()
-
-
-def _inspected_compounds(s: Scopes) -> ColumnElement:
-    """Compounds whose inspections a user sees: an admin's jurisdiction, a steward's own."""
-    clauses = []
-    if s.admin_paths:
-        clauses.append(select(Compound.id).where(Compound.community_id.in_(_units_under(s.admin_paths))))
-    if s.steward_compound_ids:
-        clauses.append(select(Compound.id).where(Compound.id.in_(s.steward_compound_ids)))
-    return clauses
-
-
-def visible_inspections(user: User) -> ColumnElement:
-    """Inspections (sync buckets steward:<compound> and org:…, PROTOCOL.md §12): the admins
-    above the compound and its red stewards; never residents nor property staff."""
-    s = scopes_of(user)
-    if s.is_root_admin:
-        return true()
-    return or_(*[Inspection.compound_id.in_(q) for q in _inspected_compounds(s)]) if _inspected_compounds(s) else false()
-
-
-def visible_rectification_orders(user: User) -> ColumnElement:
-    """Rectification orders: as inspections, plus the staff of the order's property company."""
-    s = scopes_of(user)
-    if s.is_root_admin:
-        return true()
-    clauses = [RectificationOrder.compound_id.in_(q) for q in _inspected_compounds(s)]
-    if s.company_ids:
-        clauses.append(RectificationOrder.company_id.in_(s.company_ids))
-    return or_(*clauses) if clauses else false()
 
 
 VISIBILITY = {
@@ -394,11 +346,13 @@ VISIBILITY = {
     Household: visible_households,
     Resident: visible_residents,
     User: visible_users,
-    Task: visible_tasks,
-    FieldReport: visible_field_reports,
-    Inspection: visible_inspections,
-    RectificationOrder: visible_rectification_orders,
 }
+
+
+def register_visibility(model, fn: Callable[[User], ColumnElement]) -> None:
+    """A part's rows (tasks, inspections …): `fn(user)` is the WHERE clause of those the user
+    may see, written with the scopes helpers above (create_app registers each part's)."""
+    VISIBILITY[model] = fn
 
 
 def visible(user: User, model) -> ColumnElement:
@@ -437,10 +391,8 @@ def can(user: User, action: str, obj=None) -> bool:
         return s.is_admin and _scope_within(s, *obj)
     if action == "account.manage":  # obj: a User; password, name, language, active: over every role
         return s.is_admin and can(user, "read", obj) and not users_managed_elsewhere(user, [obj.id])
-    if action == "blob.upload":
-        return _holds_role(user, BLOB_UPLOAD_ROLES)
-    if action == "blob.read":  # obj: the blob's sha256
-        return _can_read_blob(user, obj)
+    if action in _ACTIONS:  # "blob.upload"; "blob.read", obj: the blob's sha256 (server/blobs/access.py)
+        return _ACTIONS[action](user, obj)
     if action == "directory.read":  # obj: an org unit; only a grid has a directory
         return _can_read_directory(s, obj)
     if action == "resident.phone":  # obj: a Resident; the full number, beyond the masked one
@@ -490,7 +442,7 @@ def _can_read_full_phone(user: User, s: Scopes, resident: Resident) -> bool:
     account sees its own household (masked) but never gets full numbers through this door."""
     if s.is_root_admin:
         return True
-    if not _works_on_places(s):
+    if not works_on_places(s):
         return False
     found = db.session.scalar(
         select(Household.id).join(Building, Building.id == Household.building_id).where(
@@ -500,37 +452,30 @@ def _can_read_full_phone(user: User, s: Scopes, resident: Resident) -> bool:
     return found is not None
 
 
-# --- photos (blobs) ---------------------------------------------------------------------
+# --- actions other parts answer -----------------------------------------------------------
 
-BLOB_UPLOAD_ROLES = ("grid_worker", "red_steward", "property_staff", "resident", "volunteer", "admin")
+# name -> fn(user, obj) -> bool, registered at assembly by the part that owns the objects
+# (server/blobs/access.py: "blob.upload", "blob.read").
+_ACTIONS: dict[str, Callable[[User, object], bool]] = {}
+
+
+def register_action(name: str, fn: Callable[[User, object], bool]) -> None:
+    _ACTIONS[name] = fn
+
 
 # Checks fn(user, sha256) -> bool that grant reading a blob beyond its holders. The sync engine
 # registers "can see a record that references this blob"; until then only holders read.
-_blob_readers: list[Callable[[User, str], bool]] = []
+blob_readers: list[Callable[[User, str], bool]] = []
 
 
 def register_blob_reader(fn: Callable[[User, str], bool]) -> Callable[[User, str], bool]:
     """Add a reader check (registering the same function twice adds it once); usable as a decorator."""
-    if fn not in _blob_readers:
-        _blob_readers.append(fn)
+    if fn not in blob_readers:
+        blob_readers.append(fn)
     return fn
 
 
 def unregister_blob_reader(fn: Callable[[User, str], bool]) -> None:
     """Remove a reader check added with register_blob_reader."""
-    if fn in _blob_readers:
-        _blob_readers.remove(fn)
-
-
-def _holds_role(user: User, roles) -> bool:
-    return db.session.scalar(
-        select(RoleAssignment.id).where(RoleAssignment.user_id == user.id, RoleAssignment.role.in_(roles)).limit(1)
-    ) is not None
-
-
-def _can_read_blob(user: User, sha256: str) -> bool:
-    """Holders (who uploaded these bytes) read a blob, and whoever a registered check lets in."""
-    holder = db.session.scalar(
-        select(BlobHolder.user_id).where(BlobHolder.sha256 == sha256, BlobHolder.user_id == user.id)
-    )
-    return holder is not None or any(check(user, sha256) for check in _blob_readers)
+    if fn in blob_readers:
+        blob_readers.remove(fn)

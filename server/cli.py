@@ -1,33 +1,20 @@
-"""The `redgrid` command: init, demo, create-user, serve (and Flask's own, e.g. `redgrid db`)."""
+"""The `redgrid` command's own subcommands: init, demo, create-user, serve, sync-poke, sync-restored,
+purge; the parts add theirs (create_app), Flask its own (e.g. `redgrid db`); server/console.py runs it."""
 import getpass
 import os
 import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from server.auth.models import ROLES
 
 
-def _create_app(*_args):
-    from server import create_app
-
-    return create_app()
-
-
-def main() -> None:
-    """Entry point of the `redgrid` console script."""
-    cli = FlaskGroup(create_app=_create_app, help="红格 Redgrid: community governance PWA server.")
-    cli.main(prog_name="redgrid")
-
-
-def register_cli(app: Flask) -> None:
-    from server.alerts.commands import alerts_command, worker_command
-    from server.inspections.management import inspections_command
-
-    for command in (init_command, demo_command, create_user_command, serve_command, sync_poke_command, sync_restored_command, purge_command, inspections_command, worker_command, alerts_command):
+def register_cli(app: Flask, part_commands=()) -> None:
+    """The app's own commands and those the parts bring (create_app)."""
+    for command in (init_command, demo_command, create_user_command, serve_command, sync_poke_command, sync_restored_command, purge_command, *part_commands):
         app.cli.add_command(command)
 
 
@@ -122,7 +109,7 @@ def serve_command(host, port):
     """Run the embedded server (one process, threads), escalating overdue rectification orders
     every few minutes and releasing scheduled alerts. For the scaled setup use gunicorn and
     `redgrid worker --periodic` (compose.yaml)."""
-    from server import periodic
+    from server.core import periodic
     from server.extensions import socketio
 
     periodic.start_all(current_app._get_current_object())

@@ -139,7 +139,7 @@ class Config:
         self.PUSH_RETRY_MAX_WAIT = env_float("REDGRID_PUSH_RETRY_MAX_WAIT", 60.0)  # longer: give up, requeue
         self.PUSH_TIMEOUT_SECONDS = env_float("REDGRID_PUSH_TIMEOUT_SECONDS", 10.0)
         self.PUSH_WORKERS = env_int("REDGRID_PUSH_WORKERS", 16)  # pushes in flight at once (and pooled connections per push host) per process
-        # Alerts' fan-out (server/alerts/fanout.py): "pool", "rq" or "inline"; unset: rq with REDIS_URL.
+        # Alerts' fan-out (server/notices/fanout.py): "pool", "rq" or "inline"; unset: rq with REDIS_URL.
         self.ALERTS_FANOUT = env_str("REDGRID_ALERTS_FANOUT")
         self.ALERTS_QUEUE = env_str("REDGRID_ALERTS_QUEUE", "redgrid")  # the RQ queue's name
         self.ALERTS_FANOUT_WORKERS = env_int("REDGRID_ALERTS_FANOUT_WORKERS", 4)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-REDGRID = [sys.executable, "-c", "from server.cli import main; main()"]
+REDGRID = [sys.executable, "-c", "from server.console import main; main()"]
 
 
 def free_port() -> int:

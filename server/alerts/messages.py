@@ -1,5 +1,5 @@
 """The catalog entries of alerts (merged into server/i18n.py's CATALOG): refusals with their
-field, and the texts of the notices other parts send through the service."""
+field."""
 from server.alerts.limits import BODY_MAX, TITLE_MAX
 
 MESSAGES = {
@@ -17,10 +17,6 @@ MESSAGES = {
         "alerts.error.cannot_cancel": "已发送或已取消的通知不能取消。",
         "alerts.error.bad_token": "回执无效。",
         "alerts.error.link_scheme": "链接只能是应用内页面（#/…、/…）或 http(s):// 网址。",
-        "notification.task_assigned.title": "新任务：{title}",
-        "notification.task_assigned.body": "您有一项新任务，请及时处理。",
-        "notification.tasks_assigned.title": "{count} 项新任务：{title}",
-        "notification.tasks_assigned.body": "已一次派发给您 {count} 项任务，请在“我的任务”中查看并及时处理。",
     },
     "en": {
         "alerts.error.title_length": f"The title must not be empty and at most {TITLE_MAX} characters.",
@@ -36,10 +32,6 @@ MESSAGES = {
         "alerts.error.cannot_cancel": "A sent or cancelled notice cannot be cancelled.",
         "alerts.error.bad_token": "Invalid acknowledgement.",
         "alerts.error.link_scheme": "A link opens a screen of the app (#/…, /…) or an http(s):// address, nothing else.",
-        "notification.task_assigned.title": "New task: {title}",
-        "notification.task_assigned.body": "You have a new task.",
-        "notification.tasks_assigned.title": "New tasks ({count}): {title}",
-        "notification.tasks_assigned.body": "{count} tasks were assigned to you at once; see My tasks.",
     },
 }
 

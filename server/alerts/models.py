@@ -1,14 +1,14 @@
-"""Alerts, the synced inbox (one entry per recipient, PROTOCOL.md §13) and delivery records;
-limits in server/alerts/limits.py."""
+"""Alerts: what an admin publishes to an audience; limits in server/alerts/limits.py. Each
+recipient's notice and its deliveries are the notification service's (server/notices/models.py)."""
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.alerts.limits import BODY_MAX, TITLE_MAX
+from server.notices.limits import LINK_MAX
 from server.core.clock import utcnow
 from server.extensions import db
-from server.sync.models import SyncedMixin
 
 
 class Alert(db.Model):
@@ -22,8 +22,8 @@ class Alert(db.Model):
     body: Mapped[str] = mapped_column(String(BODY_MAX))
     level: Mapped[str] = mapped_column(String(8), default="notice")
     category: Mapped[str] = mapped_column(String(16), default="other")
-    link: Mapped[str | None] = mapped_column(String(200))
-    # {org_unit_ids, grid_ids, compound_ids, building_ids, roles} (server/alerts/audience.py)
+    link: Mapped[str | None] = mapped_column(String(LINK_MAX))
+    # {org_unit_ids, grid_ids, compound_ids, building_ids, roles} (server/notices/audience.py)
     targeting: Mapped[dict] = mapped_column(JSON, default=dict)
     send_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # null: at once
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -36,53 +36,3 @@ class Alert(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class InboxEntry(SyncedMixin, db.Model):
-    """One notice to one user, synced as entity `inbox` in bucket user:<id> (PROTOCOL.md §13)."""
-
-    __tablename__ = "inbox_entries"
-    __table_args__ = (Index("ix_inbox_entries_user_created", "user_id", "created_at"),)
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(40), default="alert")
-    title: Mapped[str] = mapped_column(String(120))
-    body: Mapped[str | None] = mapped_column(String(1000))
-    level: Mapped[str] = mapped_column(String(8), default="notice")
-    category: Mapped[str] = mapped_column(String(16), default="other")
-    link: Mapped[str | None] = mapped_column(String(200))
-    data: Mapped[dict | None] = mapped_column(JSON)
-    # "<event>:<user id>": the same event never makes a second entry, even run twice at once.
-    dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)
-    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    clicked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class Delivery(db.Model):
-    """One way a notice reached (or failed to reach) a user: a device's push subscription, or
-    in-app (subscription_id null: the inbox and the live socket)."""
-
-    __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_alert_state", "alert_id", "state"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"))
-    inbox_id: Mapped[str] = mapped_column(ForeignKey("inbox_entries.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    # No foreign key: a subscription the push service answered 404/410 for is deleted, its
-    # delivery records stay (server/push/sender.py).
-    subscription_id: Mapped[int | None] = mapped_column(index=True)
-    state: Mapped[str] = mapped_column(String(12), default="queued")
-    push_status: Mapped[int | None]
-    error: Mapped[str | None] = mapped_column(String(300))
-    attempts: Mapped[int] = mapped_column(default=0)
-    token: Mapped[str] = mapped_column(String(64), unique=True)  # the service worker's ack (§13)
-    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    clicked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    expired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -20,12 +20,15 @@ from datetime import datetime
 from flask import Flask
 from sqlalchemy import select, update
 
-from server import authz, periodic
-from server.alerts import audience, fanout, jobs
-from server.alerts.audience import Targeting
-from server.alerts.models import Alert, Delivery, InboxEntry
-from server.alerts.service import notify
-from server.core.clock import utcnow
+from server import authz
+from server.core import periodic
+from server.alerts.models import Alert
+from server.auth.models import User
+from server.notices import audience, deliveries, fanout
+from server.notices.audience import Targeting
+from server.notices.deliveries import aware
+from server.notices.models import Delivery, InboxEntry
+from server.notices.service import notify
 from server.errors import Invalid, NotFound
 from server.extensions import db
 from server.i18n import _
@@ -34,7 +37,6 @@ from server.core import clock
 
 log = logging.getLogger(__name__)
 SEND_CHUNK = 1000
-_RANK = {"queued": 0, "sent": 1, "failed": 1, "expired": 1, "delivered": 2, "clicked": 3, "read": 4}
 
 
 def create(author, data: dict) -> Alert:
@@ -75,7 +77,7 @@ def publish(author, alert_id: int) -> Alert:
 def _move_on(alert: Alert, now) -> None:
     if alert.needs_approval and alert.approver_id is None:
         alert.status = "pending_approval"
-    elif alert.send_at is not None and jobs.aware(alert.send_at) > now:
+    elif alert.send_at is not None and aware(alert.send_at) > now:
         alert.status = "scheduled"
     else:
         alert.status = "sending"
@@ -162,8 +164,6 @@ def send(alert_id: int) -> None:
     alert = db.session.get(Alert, alert_id)
     if alert is None or alert.status != "sending":
         return
-    from server.auth.models import User
-
     author = db.session.get(User, alert.author_id)
     user_ids = audience.resolve(Targeting.of(alert.targeting), author)
     for start in range(0, len(user_ids), SEND_CHUNK):
@@ -174,7 +174,7 @@ def send(alert_id: int) -> None:
     alert.status, alert.sent_at = "sent", clock.now()
     alert.recipients = db.session.scalar(select(db.func.count()).where(InboxEntry.alert_id == alert_id))
     db.session.commit()
-    jobs.emit_counts(alert_id)
+    deliveries.emit_counts(alert_id)
 
 
 def release_due(now=None) -> list[int]:
@@ -192,57 +192,33 @@ def release_due(now=None) -> list[int]:
     return claimed
 
 
-def ack(token: str, state: str, endpoint: str | None = None, at: datetime | None = None) -> Delivery:
-    """A service worker's receipt or click of a push (no session: the entry's ack token, which
-    only the push payload carried, names it; the device's endpoint picks its delivery). `at` is
-    when it happened on the phone: an ack the worker kept while offline arrives late, perhaps
-    after a later one (PROTOCOL.md §13.3)."""
-    entry_delivery = db.session.scalar(select(Delivery).where(Delivery.token == token, Delivery.subscription_id.is_(None)))
-    if entry_delivery is None:
-        raise NotFound(_("alerts.error.bad_token"), {"token": [_("alerts.error.bad_token")]})
-    from server.push.models import PushSubscription
-
-    candidates = db.session.scalars(select(Delivery).where(Delivery.inbox_id == entry_delivery.inbox_id, Delivery.subscription_id.is_not(None)).order_by(Delivery.id)).all()
-    delivery = None
-    if endpoint:
-        subscription_id = db.session.scalar(select(PushSubscription.id).where(PushSubscription.endpoint == endpoint))
-        delivery = next((d for d in candidates if d.subscription_id == subscription_id), None)
-    if delivery is None:
-        delivery = next((d for d in candidates if d.state in ("queued", "sent", "failed")), None) or (candidates[0] if candidates else entry_delivery)
-    when = _ack_time(delivery, at)
-    # The earliest time told wins: a click implies delivery by then, and a delivered ack kept
-    # offline may arrive after the click's.
-    if delivery.delivered_at is None or when < jobs.aware(delivery.delivered_at):
-        delivery.delivered_at = when
-    if state == "clicked" and (delivery.clicked_at is None or when < jobs.aware(delivery.clicked_at)):
-        delivery.clicked_at = when
-    if _RANK[state] > _RANK.get(delivery.state, 0):  # states only move forward
-        delivery.state = state
-    alert_id = delivery.alert_id
-    db.session.commit()
-    if alert_id is not None:
-        jobs.emit_counts(alert_id)
-    return delivery
-
-
-def _ack_time(delivery: Delivery, at: datetime | None) -> datetime:
-    """The phone's time of an ack, trusted within reason: never in the future, never before the
-    push was sent (a phone's clock may be off)."""
-    now = utcnow()
-    when = now if at is None else min(at, now)
-    floor = delivery.sent_at or delivery.queued_at
-    return max(when, jobs.aware(floor)) if floor is not None else when
-
-
 # --- the daemon inside `redgrid serve` ----------------------------------------------------------
 
 
 def start_daemon(app: Flask) -> threading.Thread | None:
     """Run release_due() every ALERTS_RELEASE_EVERY_SECONDS in a daemon thread (0: none)."""
-    return periodic.start(app, app.config.get("ALERTS_RELEASE_EVERY_SECONDS", 0), "alert-release", _release_and_log)
+    return periodic.start_job(app, PERIODIC)
 
 
 def _release_and_log() -> None:
     released = release_due()
     if released:
         log.info("released %d scheduled alert(s)", len(released))
+
+
+# --- what notices need to know of an alert (registered at assembly, server/alerts/part.py) ------
+
+
+def expiries(alert_ids: set[int]) -> dict[int, datetime]:
+    """The expiry of each of these alerts that expires (no push goes out after it)."""
+    rows = db.session.execute(select(Alert.id, Alert.expires_at).where(Alert.id.in_(alert_ids), Alert.expires_at.is_not(None)))
+    return {alert_id: aware(expires_at) for alert_id, expires_at in rows}
+
+
+def author_of(alert_id: int) -> int | None:
+    """Who watches an alert's delivery counts."""
+    return db.session.scalar(select(Alert.author_id).where(Alert.id == alert_id))
+
+
+JOBS = {"send_alert": send, "release_due": release_due}
+PERIODIC = periodic.PeriodicJob("alert-release", lambda config: config.get("ALERTS_RELEASE_EVERY_SECONDS", 0), _release_and_log)

@@ -4,8 +4,8 @@ import marshmallow as ma
 from flask_login import current_user, login_required
 
 from server import authz
-from server.alerts import jobs, publishing
-from server.alerts import sync as _inbox_entity  # noqa: F401  (registers the `inbox` entity)
+from server.alerts import publishing
+from server.notices import deliveries
 from server.alerts.schemas import AlertSchema, ack_schema, alert_input_schema
 from server.extensions import csrf, limiter
 from server.api import ErrorSchema
@@ -36,7 +36,7 @@ class AckResultSchema(Schema):
 
 def _with_counts(alert):
     """The alert with its delivery counts, for AlertWithCountsSchema."""
-    alert.counts = jobs.counts(alert.id)
+    alert.counts = deliveries.counts(alert.id)
     return alert
 
 
@@ -109,4 +109,4 @@ def resend(alert_id):
 def ack(data):
     """The service worker's receipt ("delivered") or click of a push; authenticated by the ack
     token of the push payload, not a session; a late ack carries its phone time (PROTOCOL.md §13.3)."""
-    return {"state": publishing.ack(data["token"], data["state"], data.get("endpoint"), data.get("at")).state}
+    return {"state": deliveries.ack(data["token"], data["state"], data.get("endpoint"), data.get("at")).state}

@@ -1,35 +1,14 @@
-"""Alerts' schemas: the inbox record as it syncs (PROTOCOL.md §13), an alert's input with
-per-field messages (the catalog keys alerts.error.*, translated by the API's error handler) and
+"""Alerts' schemas: an alert's input with per-field messages (the catalog keys alerts.error.*, translated by the API's error handler) and
 its views."""
 import re
 
 import marshmallow as ma
 from marshmallow import validate
 
-from server.alerts.limits import BODY_MAX, CATEGORIES, LEVELS, TITLE_MAX
-from server.core.fields import RecordSchema, UtcDateTime
+from server.alerts.limits import BODY_MAX, TITLE_MAX
+from server.notices.limits import CATEGORIES, LINK_MAX, NOTICE_LEVELS
+from server.core.fields import UtcDateTime
 from server.core.edge import Schema
-
-
-class InboxRecordSchema(RecordSchema):
-    """One notice to one user (收件箱), as it syncs."""
-
-    user_id = ma.fields.Integer(required=True, strict=True)
-    alert_id = ma.fields.Integer(allow_none=True, strict=True)
-    kind = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
-    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
-    body = ma.fields.String(allow_none=True, validate=validate.Length(max=1000))
-    level = ma.fields.String(validate=validate.OneOf(LEVELS))
-    category = ma.fields.String(validate=validate.Length(max=16))
-    link = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
-    data = ma.fields.Dict(allow_none=True)
-    dedupe_key = ma.fields.String(allow_none=True, validate=validate.Length(max=160))
-    created_at = UtcDateTime(allow_none=True)
-    read_at = UtcDateTime(allow_none=True)
-    clicked_at = UtcDateTime(allow_none=True)
-
-
-inbox_record_schema = InboxRecordSchema()
 
 
 # A notice's link opens a screen of the app ("#/tasks/…"), a page of this site ("/inspections/…")
@@ -59,10 +38,10 @@ class AlertInputSchema(Schema):
 
     title = ma.fields.String(required=True, validate=validate.Length(min=1, max=TITLE_MAX, error="alerts.error.title_length"))
     body = ma.fields.String(required=True, validate=validate.Length(min=1, max=BODY_MAX, error="alerts.error.body_length"))
-    level = ma.fields.String(load_default="notice", validate=validate.OneOf(LEVELS))
+    level = ma.fields.String(load_default="notice", validate=validate.OneOf(NOTICE_LEVELS))
     category = ma.fields.String(load_default="other", validate=validate.OneOf(CATEGORIES))
     link = ma.fields.String(load_default=None, allow_none=True, validate=[
-        validate.Length(max=200), validate.Regexp(SAFE_LINK, error="alerts.error.link_scheme")])
+        validate.Length(max=LINK_MAX), validate.Regexp(SAFE_LINK, error="alerts.error.link_scheme")])
     targeting = ma.fields.Nested(TargetingSchema, required=True)
     send_at = UtcDateTime(load_default=None, allow_none=True)
     expires_at = UtcDateTime(load_default=None, allow_none=True)

@@ -5,11 +5,15 @@ from server.extensions import login
 from server.i18n import _
 
 
-@login.user_loader
+def init_login() -> None:
+    """Tell Flask-Login how a session cookie becomes a user, and what an anonymous call gets."""
+    login.user_loader(load_user)
+    login.unauthorized_handler(unauthorized)
+
+
 def load_user(token: str):
     return user_for_session(token)
 
 
-@login.unauthorized_handler
 def unauthorized():
     raise Unauthorized(_("error.unauthorized"))

@@ -13,7 +13,8 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from server.alerts import publishing
-from server.alerts.models import Alert, InboxEntry
+from server.alerts.models import Alert
+from server.notices.models import InboxEntry
 from server.auth.models import RoleAssignment, User
 from server.extensions import db
 from server.org.models import Building, Compound, Household

@@ -364,7 +364,7 @@ def load_demo(households: int | None = None, seed: int = 2026) -> dict:
     from server.demo.inspections import load_demo_inspections
     from server.demo.tasks import load_demo_tasks
     from server.extensions import db
-    from server.inspections.plans import server_account
+    from server.sync.actors import server_account
     from server.org.models import OrgUnit
 
     count = DEFAULT_HOUSEHOLDS if households is None else int(households)

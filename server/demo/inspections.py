@@ -27,7 +27,7 @@ from server.extensions import db
 from server.inspections import scoring
 from server.inspections.models import InspectionPlan, InspectionTemplate
 from server.org.models import Compound
-from server.sync.service import actor_for
+from server.sync.actors import actor_for
 from server.sync.writer import new_engine, push_through, server_values
 from server.core import clock
 

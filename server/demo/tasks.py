@@ -20,7 +20,7 @@ from server.auth.models import RoleAssignment, User
 from server.extensions import db
 from server.org.models import Building, Compound, GridCoverage, Household, OrgUnit, Resident
 from server.sync.registry import bindings
-from server.sync.service import actor_for
+from server.sync.actors import actor_for
 from server.sync.store import SqlStore
 from server.sync.writer import server_values
 from server.tasks import places, templates

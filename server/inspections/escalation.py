@@ -17,7 +17,7 @@ Rules, applied by escalate(now) with the rules' clock (server/core/clock.py) as 
 
 The order's fields change through the sync engine as a server-made mutation (phones pull them
 and are poked); each escalation is audited. Notices go through the one notification service
-(server/alerts/service.py): an entry in each recipient's synced inbox (PROTOCOL.md §13), in
+(server/notices/service.py): an entry in each recipient's synced inbox (PROTOCOL.md §13), in
 their language, category 整改结果, linking to the order, then a live `alert` event and Web Push
 after the commit. Each has the dedupe key "order:<id>:level:<n>" (per recipient), so
 re-running, or two runs at once, never notify twice.
@@ -35,8 +35,8 @@ from sqlalchemy import select
 
 from sync import Actor
 
-from server import periodic
-from server.alerts import service as alerts
+from server.core import periodic
+from server.notices import service as notices
 from server.audit.service import record as audit
 from server.auth.models import RoleAssignment
 from server.extensions import db
@@ -44,7 +44,7 @@ from server.i18n import text_in
 from server.inspections.models import RectificationOrder
 from server.inspections.notices import staff_of, stewards_of
 from server.inspections.periods import local_minute
-from server.inspections.plans import system_actor
+from server.sync.actors import system_actor
 from server.org.models import Compound, OrgUnit
 from server.sync.writer import Writer, mutation
 from server.core import clock
@@ -53,7 +53,7 @@ from server.core.fields import iso
 log = logging.getLogger(__name__)
 ESCALATING = ("open", "reopened")
 CLIENT = "server:escalation"
-LEVELS = {1: "warning", 2: "urgent"}  # 预警 to the community, 紧急 to the street
+NOTICE_LEVEL_OF = {1: "warning", 2: "urgent"}  # 预警 to the community, 紧急 to the street
 
 
 def target_level(order: RectificationOrder, now, street_hours: int) -> int:
@@ -99,11 +99,11 @@ def _notify_level(order: RectificationOrder, compound: Compound, level: int) -> 
 def _send(user_ids: list[int], kind: str, order: RectificationOrder, compound: Compound, level: int, params: dict) -> list[int]:
     """One notice of a kind per user, written in each one's language ("notification.<kind>.title"
     and ".body"); the dedupe key names the step, so a user hears of it once whatever their roles."""
-    return alerts.notify(
+    return notices.notify(
         user_ids, kind,
         lambda locale: text_in(locale, f"notification.{kind}.title", **params),
         lambda locale: text_in(locale, f"notification.{kind}.body", **params),
-        link=f"#/orders/{order.id}", level=LEVELS[level], category="rectification",
+        link=f"#/orders/{order.id}", level=NOTICE_LEVEL_OF[level], category="rectification",
         data={"order_id": order.id, "compound_id": compound.id, "level": level},
         dedupe_key=f"order:{order.id}:level:{level}",
     )
@@ -150,7 +150,7 @@ def escalate(now=None, street_hours: int | None = None) -> dict:
 
 def _system_actor(orders) -> Actor:
     """The server, as SYSTEM in the buckets of these orders."""
-    from server.inspections.sync import order_buckets
+    from server.inspections.access import order_buckets
 
     return system_actor(None, [b for o in orders for b in order_buckets({"compound_id": o.compound_id, "company_id": o.company_id})])
 
@@ -160,10 +160,13 @@ def _system_actor(orders) -> Actor:
 
 def start_daemon(app: Flask) -> threading.Thread | None:
     """Run escalate() every INSPECTION_ESCALATE_EVERY_MINUTES in a daemon thread (0: none)."""
-    return periodic.start(app, app.config.get("INSPECTION_ESCALATE_EVERY_MINUTES", 0) * 60, "escalation", _escalate_and_log)
+    return periodic.start_job(app, PERIODIC)
 
 
 def _escalate_and_log() -> None:
     result = escalate()
     if result["escalated"]:
         log.info("escalated %(escalated)s order(s), %(notified)s notice(s)", result)
+
+
+PERIODIC = periodic.PeriodicJob("escalation", lambda config: config.get("INSPECTION_ESCALATE_EVERY_MINUTES", 0) * 60, _escalate_and_log)

@@ -1,7 +1,7 @@
 """Red steward inspections of property services (DESIGN.md S2; issue 5): checklist templates
 (versioned), periodic plans, random spot-check draws, inspections and rectification orders (整改单).
 Their notices (an order overdue, escalated) are inbox entries of the notification service
-(server/alerts/service.py).
+(server/notices/service.py).
 
 Inspections and rectification orders are synced entities (sync/PROTOCOL.md §12): every column
 that syncs is a field of the entity; `version`, `field_versions`, `field_writers` and `deleted`

@@ -15,8 +15,8 @@ Overdue and escalated orders are escalation.py's. Every notice has a dedupe key 
 """
 from sqlalchemy import select
 
-from server.alerts.audience import Targeting, resolve
-from server.alerts.service import notify
+from server.notices.audience import Targeting, resolve
+from server.notices.service import notify
 from server.auth.models import RoleAssignment
 from server.extensions import db
 from server.i18n import text_in

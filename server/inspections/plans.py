@@ -15,18 +15,18 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
-from sync import Actor
 
 from server import authz
 from server.audit.service import record as audit
-from server.auth.models import RoleAssignment, User
+from server.auth.models import RoleAssignment
 from server.errors import Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.i18n import _
 from server.inspections import periods
 from server.inspections.models import InspectionPlan, InspectionTemplate
+from server.sync.actors import system_actor
 from server.org.models import Compound, OrgUnit
-from server.sync.writer import SYSTEM, Writer, mutation, raise_refusal
+from server.sync.writer import Writer, mutation, raise_refusal
 from server.core import clock
 from server.core.fields import iso
 
@@ -201,33 +201,11 @@ def update_plan(user, plan_id: int, changes: dict) -> InspectionPlan:
 # --- making inspections ----------------------------------------------------------------------
 
 
-SERVER_PHONE = "server"  # not a mobile number: nobody signs in with it
-
-
-def server_account() -> User:
-    """The account the server's own jobs act as (the CLI, the escalation thread): inactive,
-    without a usable password; made on first use. Sync results and history entries need a user."""
-    account = db.session.scalar(select(User).where(User.phone == SERVER_PHONE))
-    if account is None:
-        account = User(phone=SERVER_PHONE, display_name="红格系统", password_hash="!", active=False)
-        db.session.add(account)
-        db.session.flush()
-    return account
-
-
-def system_actor(user, buckets, admin: bool = False) -> Actor:
-    """The server acting as SYSTEM in these buckets (and, for records only admins and stewards
-    create, as an admin in the org buckets), on behalf of `user` or of itself (None)."""
-    acting = user if user is not None else server_account()
-    roles = {b: frozenset({SYSTEM, "admin"}) if admin and b.startswith("org:") else frozenset({SYSTEM}) for b in set(buckets)}
-    return Actor(acting.id, roles)
-
-
 def write_inspections(user, planned: list[PlannedInspection]) -> Writer:
     """Push the creation of these inspections (the caller audits and commits the writer).
     `user`: the admin on whose behalf (None: the server's own job). An inspection that exists
     already (a plan's period made before) is skipped."""
-    from server.inspections.sync import inspection_buckets
+    from server.inspections.access import inspection_buckets
 
     stewards = stewards_of(p.compound_id for p in planned)
     buckets = [b for compound_id in {p.compound_id for p in planned} for b in inspection_buckets({"compound_id": compound_id})]

@@ -20,10 +20,11 @@ from server.inspections import notices, scoring
 from server.inspections.models import DEFAULT_SEVERITY_DEADLINES, InspectionTemplate
 from server.inspections.periods import local_minute
 from server.inspections.schemas import inspection_record_schema, order_record_schema
-from server.sync.writer import SYSTEM, Writer, follow_up, mutation, server_made
+from server.sync.writer import Writer, follow_up, mutation, server_made
+from server.sync.actors import SYSTEM
+from server.sync.review import Refusals, checked
 from server.core import clock
 from server.core.fields import iso
-from server.tasks.rules import checked  # the whole record first, instants made canonical
 
 MESSAGES = {  # the English of each refusal (stored with the result; shown localized)
     "steward_adhoc_only": "stewards create ad-hoc inspections only",
@@ -53,11 +54,7 @@ REVIEW_FIELDS = frozenset({"review_note", "review_photos", "reviewed_at"})
 ORDER_CLIENT = "server:inspection"  # the client id of the orders the server makes
 
 
-def refuse(code: str, *fields: str, messages: dict | None = None) -> Rejection:
-    """A refusal; `messages`: per-field catalog keys other than inspection.<code>."""
-    fields_out = {name: [f"inspection.{code}"] for name in fields}
-    fields_out.update(messages or {})
-    return Rejection(code, MESSAGES[code], fields_out)
+refuse = Refusals("inspection", MESSAGES)
 
 
 def template_of(template_id) -> InspectionTemplate | None:
@@ -211,7 +208,7 @@ def _submit(r: Review, template) -> Rejection | None:
 
 
 def _compound_place(compound_id):
-    from server.inspections.sync import compound_place
+    from server.inspections.access import compound_place
 
     return compound_place(compound_id)
 
@@ -224,7 +221,7 @@ def order_id(inspection_id: str, item_code: str) -> str:
 def make_orders(user_id: int, inspection_id: str, inspection: dict, template, now) -> set[str]:
     """One rectification order per failed item, pushed by the server (SYSTEM) in the order's
     buckets: deadline = submission + the template's hours for the item's severity."""
-    from server.inspections.sync import order_buckets
+    from server.inspections.access import order_buckets
 
     deadlines = {**DEFAULT_SEVERITY_DEADLINES, **(template.severity_deadlines or {})}
     items = scoring.items_of(template.categories)

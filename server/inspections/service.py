@@ -14,7 +14,8 @@ from server.extensions import db
 from server.i18n import _
 from server.inspections import notices, scoring
 from server.inspections.models import Inspection, InspectionTemplate, RectificationOrder
-from server.inspections.sync import INSPECTION, ORDER, compound_place
+from server.inspections.sync import INSPECTION, ORDER
+from server.inspections.access import compound_place
 from server.org.models import Compound, PropertyCompany
 from server.core.pages import paginate
 from server.sync.writer import Writer, mutation, raise_refusal

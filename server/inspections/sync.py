@@ -1,24 +1,15 @@
 """Inspections and rectification orders as synced entities (PROTOCOL.md §7.4, §12): who writes
-which field, how same-field conflicts end, the buckets a record lives in. Registered with the
-engine when server.inspections.routes is imported, i.e. in every app."""
-from flask import g, has_app_context
-from sqlalchemy import select
-
+which field, how same-field conflicts end; the buckets a record lives in are server/inspections/
+access.py's. Registered with the engine by create_app (server/inspections/part.py)."""
 from sync import Field
 
-from server.extensions import db
+from server.inspections.access import inspection_buckets, order_buckets
 from server.inspections.models import Inspection, RectificationOrder
 from server.inspections.rules import review_inspection, review_order
 from server.inspections.schemas import inspection_record_schema, order_record_schema
-from server.org.models import Compound, OrgUnit
 from server.sync import registry
-from server.sync.writer import SYSTEM
+from server.sync.review import ADMIN, BY_SERVER, SERVER, STAFF, STEWARD
 
-ADMIN = frozenset({"admin"})
-STEWARD = frozenset({"red_steward"})
-STAFF = frozenset({"property_staff"})
-SERVER = frozenset()  # no client writes it
-BY_SERVER = frozenset({SYSTEM})  # the server's own writes (orders, escalation), never a client's
 
 INSPECTION_FIELDS = (
     # What is inspected, with what: fixed at creation.
@@ -87,46 +78,6 @@ ORDER_FIELDS = (
 )
 
 
-def _valid_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
-
-
-def compound_place(compound_id) -> tuple[str, int | None] | None:
-    """(the org path of the compound's community, its property company id), looked up once per
-    app context (a push of many records of one compound asks for it again and again)."""
-    if not _valid_id(compound_id):
-        return None
-    cache = g.setdefault("_redgrid_compound_places", {}) if has_app_context() else {}
-    if compound_id not in cache:
-        row = db.session.execute(
-            select(OrgUnit.path, Compound.property_company_id).join(Compound, Compound.community_id == OrgUnit.id).where(Compound.id == compound_id)
-        ).first()
-        cache[compound_id] = None if row is None else (row[0], row[1])
-    return cache[compound_id]
-
-
-def _compound_buckets(compound_id) -> list[str]:
-    """steward:<compound> and org:<unit> of every unit from the city down to its community."""
-    place = compound_place(compound_id)
-    if place is None:
-        return []
-    return [f"steward:{compound_id}"] + [f"org:{unit}" for unit in place[0].strip("/").split("/")]
-
-
-def inspection_buckets(values) -> list[str]:
-    """The compound's stewards and every admin above it; never residents (compound:<id>)."""
-    return _compound_buckets(values.get("compound_id"))
-
-
-def order_buckets(values) -> list[str]:
-    """As the inspection's, plus company:<id> of the property company it goes to."""
-    buckets = _compound_buckets(values.get("compound_id"))
-    company_id = values.get("company_id")
-    if buckets and _valid_id(company_id):
-        buckets.append(f"company:{company_id}")
-    return buckets
-
-
 class InspectionBinding(registry.EntityBinding):
     """Photos live inside the answers: {item: {"photos": [sha256, …]}}."""
 
@@ -150,12 +101,3 @@ ORDER = registry.EntityBinding(
     "rectification_order", ORDER_FIELDS, BY_SERVER, frozenset(), RectificationOrder, order_record_schema,
     order_buckets, blob_fields=("evidence_photos", "response_photos", "review_photos"), review=review_order,
 )
-
-
-def register() -> None:
-    """Put both entities in the engine's registry (idempotent)."""
-    registry.register(INSPECTION)
-    registry.register(ORDER)
-
-
-register()

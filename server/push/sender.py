@@ -9,7 +9,7 @@ Contract for callers (the notification service, server/alerts/):
   PushSender, then applies the push services' answers to the rows in the caller's session and
   commits: 404/410 delete the row, a success sets last_success_at and resets failed_count, a
   failure adds one to failed_count.
-- `level` is one of LEVELS (info, notice, warning, urgent): it sets TTL and Urgency (table below);
+- `level` is one of TTL_AND_URGENCY (info, notice, warning, urgent): it sets TTL and Urgency (table below);
   `expires_at` (aware datetime) caps the TTL so a notice never arrives after it expired.
 - `topic` (e.g. topic_for("alert", alert.id)): a newer push with the same topic replaces an
   undelivered older one at the push service. Up to 32 characters of [A-Za-z0-9_-].
@@ -75,12 +75,12 @@ from server.push.endpoints import EndpointPolicy, policy_from_config
 from server.push.vapid import VapidSigner
 
 __all__ = [
-    "LEVELS", "Outcome", "PayloadTooLarge", "PushSender", "deliver", "deliver_each", "encode_payload", "fit_payload",
+    "TTL_AND_URGENCY", "Outcome", "PayloadTooLarge", "PushSender", "deliver", "deliver_each", "encode_payload", "fit_payload",
     "get_sender", "topic_for",
 ]
 
 # level: (TTL seconds, Urgency); see the table in the module docstring.
-LEVELS: dict[str, tuple[int, str]] = {
+TTL_AND_URGENCY: dict[str, tuple[int, str]] = {
     "info": (3 * 86400, "low"),
     "notice": (3 * 86400, "normal"),
     "warning": (86400, "high"),
@@ -328,7 +328,7 @@ def _subscription_info(subscription) -> dict:
 
 def ttl_for(level: str, expires_at: datetime | None, now: datetime) -> int:
     """The level's TTL, cut short by the notice's expiry."""
-    ttl = LEVELS[level][0]
+    ttl = TTL_AND_URGENCY[level][0]
     if expires_at is not None:
         ttl = min(ttl, int((expires_at - now).total_seconds()))
     return max(0, ttl)
@@ -364,13 +364,13 @@ def deliver_each(pairs: Iterable[tuple[int, dict]], level: str, topic: str | Non
     from server.core.clock import utcnow
     from server.push import service
 
-    if level not in LEVELS:
-        raise ValueError(f"level {level!r}: one of {', '.join(LEVELS)}")
+    if level not in TTL_AND_URGENCY:
+        raise ValueError(f"level {level!r}: one of {', '.join(TTL_AND_URGENCY)}")
     payloads = dict(pairs)
     subscriptions = service.subscriptions_by_ids(payloads)
     # Every payload is checked before anything is sent (PayloadTooLarge).
     outcomes = get_sender().send_each([(sub, payloads[sub.id]) for sub in subscriptions], ttl=ttl_for(level, expires_at, utcnow()),
-                                      urgency=LEVELS[level][1], topic=topic)
+                                      urgency=TTL_AND_URGENCY[level][1], topic=topic)
     service.record_outcomes(subscriptions, outcomes)
     return outcomes
 

@@ -2,11 +2,20 @@
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room, rooms
 
-from server.extensions import socketio
-from server.realtime import bucket_room
+from server.realtime.rooms import bucket_room
+from server.sync.actors import actor_for
 
 
-@socketio.on("connect")
+def register_events(socketio) -> None:
+    """Bind the handlers (before any server exists: Flask-SocketIO keeps them and binds them to
+    the server of every app, and tests make many apps): once per Socket.IO object."""
+    if getattr(socketio, "_redgrid_events", False):
+        return
+    socketio.on("connect")(connect)
+    socketio.on("sync:join")(rejoin)
+    socketio._redgrid_events = True
+
+
 def connect(auth=None):
     """Refuse anonymous connections; join a room per bucket of the user's scope."""
     if not current_user.is_authenticated:
@@ -14,7 +23,6 @@ def connect(auth=None):
     _join_buckets()
 
 
-@socketio.on("sync:join")
 def rejoin(*_payload):
     """After a scope change (the pull response lists new buckets) the client asks to rejoin. The
     rooms come from the user's scope alone: any payload is ignored (PROTOCOL.md §8)."""
@@ -24,8 +32,6 @@ def rejoin(*_payload):
 
 
 def _join_buckets() -> list[str]:
-    from server.sync.service import actor_for
-
     wanted = {bucket_room(b) for b in actor_for(current_user).buckets}
     for room in set(rooms()) - wanted:
         if room.startswith("bucket:"):

@@ -70,7 +70,7 @@ class EntityBinding:
 
     def validate(self, values: Mapping[str, Any], op: str) -> dict[str, list[str]]:
         errors = self.schema.validate(dict(values))
-        return {name: _flat(messages) for name, messages in errors.items()}
+        return {name: flat_messages(messages) for name, messages in errors.items()}
 
     def load(self, record_id: str) -> Record | None:
         row = db.session.get(self.model, record_id)
@@ -140,9 +140,10 @@ def _store_blob_refs(entity: str, record_id: str, refs: set[str], new: bool) -> 
     db.session.add_all(SyncBlobRef(sha256=sha, entity=entity, record_id=record_id) for sha in sorted(refs))
 
 
-def _flat(messages) -> list[str]:
+def flat_messages(messages) -> list[str]:
+    """marshmallow's messages of a field (nested ones too) as one list."""
     if isinstance(messages, dict):
-        return [m for value in messages.values() for m in _flat(value)]
+        return [m for value in messages.values() for m in flat_messages(value)]
     return [str(m) for m in messages]
 
 

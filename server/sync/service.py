@@ -3,7 +3,6 @@ these; the engine in sync/ decides, SqlStore stores, authz supplies the scopes."
 import dataclasses
 import re
 import uuid
-from collections import defaultdict
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
@@ -30,9 +29,9 @@ from server.errors import Conflict as ConflictError
 from server.errors import DomainError, Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.i18n import _, rejection_message, translate_field_message
-from server.org.models import Building, Household
 from server.sync import pokes
 from server.sync.models import SyncBlobRef, SyncConflict, SyncLogEntry, SyncMutation, SyncState
+from server.sync.actors import actor_for
 from server.sync.registry import bindings
 from server.sync.wire import parse_mutation
 from server.sync.writer import new_engine, push_through
@@ -41,33 +40,6 @@ from server.sync.writer import new_engine, push_through
 class CursorGone(DomainError):
     status = 410
     code = "cursor_expired"
-
-
-def actor_for(user: User) -> Actor:
-    """The buckets of a user's scope and the roles held in each (PROTOCOL.md §2)."""
-    s = authz.scopes_of(user)
-    buckets: dict[str, set[str]] = defaultdict(set)
-    buckets[f"user:{user.id}"].add("self")
-    for path in s.admin_paths:
-        buckets[f"org:{path.strip('/').split('/')[-1]}"].add("admin")
-    for grid_id in s.grid_ids:
-        buckets[f"grid:{grid_id}"].add("grid_worker")
-    for compound_id in s.steward_compound_ids:
-        buckets[f"compound:{compound_id}"].add("red_steward")
-        buckets[f"steward:{compound_id}"].add("red_steward")  # inspections: not the residents' bucket
-    for company_id in s.company_ids:
-        buckets[f"company:{company_id}"].add("property_staff")
-    for household_id in s.household_ids:
-        buckets[f"household:{household_id}"].add("resident")
-    if s.household_ids:
-        compounds = db.session.scalars(
-            select(Building.compound_id).join(Household, Household.building_id == Building.id).where(Household.id.in_(s.household_ids))
-        )
-        for compound_id in set(compounds):
-            buckets[f"compound:{compound_id}"].add("resident")
-    for community_id in s.volunteer_community_ids:
-        buckets[f"community:{community_id}"].add("volunteer")
-    return Actor(user.id, {bucket: frozenset(roles) for bucket, roles in buckets.items()})
 
 
 def _check_protocol(version: str) -> None:
@@ -128,8 +100,6 @@ def can_see_a_referencing_record(user: User, sha256: str) -> bool:
     )
     return found is not None
 
-
-authz.register_blob_reader(can_see_a_referencing_record)
 
 
 def _localized(result: dict) -> dict:

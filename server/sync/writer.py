@@ -22,11 +22,10 @@ from server.errors import Invalid, NotFound
 from server.extensions import db
 from server.i18n import rejection_message, translate_field_message
 from server.sync import pokes
+from server.sync.actors import actor_for
 from server.sync.registry import bindings
 from server.sync.store import SqlStore
 
-# A role no user holds: the server writing records no client may create (§12.2's orders).
-SYSTEM = "system"
 
 _server_values: ContextVar[Mapping[str, Mapping]] = ContextVar("redgrid_server_values", default={})
 _follow_ups: ContextVar[list | None] = ContextVar("redgrid_follow_ups", default=None)
@@ -90,8 +89,6 @@ class Writer:
     server acting as SYSTEM in the buckets of the records it makes."""
 
     def __init__(self, user=None, *, actor: Actor | None = None, client_id: str | None = None):
-        from server.sync.service import actor_for  # service imports this module
-
         self.engine, self.store = new_engine()
         self.actor = actor or actor_for(user)
         self.client_id = client_id or f"api:{user.id}"

@@ -11,10 +11,11 @@ the rejection's message comes from "sync.rejected.<code>" (server/i18n.py).
 from sync import Conflict, Rejection, Review
 
 from server.auth.models import ROLES
+from server.sync.review import Refusals, checked
 from server.sync.writer import server_made
 from server.tasks import places, templates
 from server.core import clock
-from server.core.fields import UtcDateTime, iso, parse_instant
+from server.core.fields import iso, parse_instant
 from server.tasks.schemas import field_report_record_schema, task_record_schema
 
 # (from, to) → who may make the move. Everything else is refused.
@@ -60,31 +61,7 @@ MESSAGES = {  # the English of each refusal (stored with the result; shown local
     "place_mismatch": "the household is not in this building",
 }
 
-def refuse(code: str, *fields: str) -> Rejection:
-    return Rejection(code, MESSAGES[code], {name: [f"task.{code}"] for name in fields})
-
-
-def checked(schema, r: Review) -> Rejection | None:
-    """The whole record against its schema first, so a phone hears every field problem at once
-    (the engine checks again after the stamps), and the rules below read well-formed values;
-    then the instants the client sent in canonical form ("…Z", as stored), so the record reads
-    the same before and after a reload. Mutations the server made (server_values) were checked
-    by the API's schemas already: only the engine's check remains for them."""
-    if server_made(r.mutation.record_id) is None:
-        errors = schema.validate(dict(r.merged.values))
-        if errors:
-            return Rejection("invalid", "some fields are invalid", {k: _flat(v) for k, v in errors.items()})
-    for name, value in r.mutation.fields.items():
-        field = schema.fields.get(name)
-        if isinstance(field, UtcDateTime) and value is not None and name in r.merged.changed:
-            r.set(name, iso(field.deserialize(value)))
-    return None
-
-
-def _flat(messages) -> list[str]:
-    if isinstance(messages, dict):
-        return [m for value in messages.values() for m in _flat(value)]
-    return [str(m) for m in messages]
+refuse = Refusals("task", MESSAGES)
 
 
 def _is_resolution(r: Review) -> bool:

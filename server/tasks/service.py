@@ -95,7 +95,7 @@ def create_task(user, data: dict) -> str:
 def _notify_assignee(task_id: str) -> None:
     """The task's worker hears of it (inbox, live, Web Push) after the commit; once per
     (task, worker): a task given back to a worker does not notify them twice."""
-    from server.alerts.service import notify
+    from server.notices.service import notify
 
     task = db.session.get(Task, task_id)
     if task is None or task.assignee_id is None:
@@ -228,7 +228,7 @@ def _notify_workers(batch_id: str, data: dict, tasks: list[dict]) -> None:
     """Each worker given tasks by a bulk creation hears of it once, "N 项新任务：<title>" (one
     inbox entry per worker, not one per task: 5,000 tasks must not become 5,000 notices), in
     their language, after the commit. The title is the admin's without "{target}"."""
-    from server.alerts.service import notify
+    from server.notices.service import notify
 
     titles: dict[int, list[str]] = {}
     for fields in tasks:

@@ -4,15 +4,13 @@ when server.tasks.routes is imported, i.e. in every app."""
 from sync import Field
 
 from server.sync import registry
+from server.sync.review import ADMIN, SERVER, WORKER
 from server.tasks import places
 from server.tasks.models import FieldReport, Task
 from server.tasks.rules import review_field_report, review_task
 from server.tasks.schemas import field_report_record_schema, task_record_schema
 
-ADMIN = frozenset({"admin"})
-WORKER = frozenset({"grid_worker"})
 BOTH = ADMIN | WORKER
-SERVER = frozenset()  # no client writes it
 
 TASK_FIELDS = (
     # What the task is: the admin's.

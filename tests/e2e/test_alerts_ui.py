@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from server.alerts.models import Delivery, InboxEntry
+from server.notices.models import Delivery, InboxEntry
 from server.org.models import Building, Household
 from server.push.models import PushSubscription
 from tests.e2e.admin_desk import admin_signs_in, desk, desk_page  # noqa: F401  (fixtures)

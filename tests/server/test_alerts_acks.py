@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from server.alerts.models import Delivery
+from server.notices.models import Delivery
 from server.extensions import db
 from tests.server.alerts_support import aw, signed_in  # noqa: F401 (fixture)
 from tests.server.test_alerts_api import alert_to, push_service, subscribe  # noqa: F401 (fixture)

@@ -5,8 +5,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from server.alerts import fanout, publishing, service
-from server.alerts.models import Alert, Delivery, InboxEntry
+from server.alerts import publishing
+from server.notices import fanout, service
+from server.alerts.models import Alert
+from server.notices.models import Delivery, InboxEntry
 from server.auth.models import User
 from server.extensions import db, socketio
 from server.push import sender
@@ -254,16 +256,15 @@ def test_a_full_pool_blocks_then_drops_with_a_log(app, caplog):
     import threading
 
     release = threading.Event()
-    from server.alerts import jobs
 
-    jobs.JOBS["_wait"] = lambda: release.wait(5)
+    fanout.JOBS["_wait"] = lambda: release.wait(5)
     try:
         pool.submit(app, "_wait", ())
         pool.submit(app, "_wait", ())  # no slot: dropped after 50 ms
         release.set()
         pool.drain()
     finally:
-        jobs.JOBS.pop("_wait")
+        fanout.JOBS.pop("_wait")
         pool.shutdown()
     assert "dropped" in caplog.text
 
@@ -285,7 +286,7 @@ def test_a_new_task_and_a_reassigned_one_notify_their_worker_once(app, aw):
 
 
 def test_the_release_daemon_is_off_in_tests_and_runs_when_configured(app, monkeypatch):
-    from server import periodic
+    from server.core import periodic
 
     assert publishing.start_daemon(app) is None
     started = []

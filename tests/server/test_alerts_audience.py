@@ -1,9 +1,9 @@
-"""Audience resolution (server/alerts/audience.py): each targeting mix reaches exactly its people,
+"""Audience resolution (server/notices/audience.py): each targeting mix reaches exactly its people,
 nobody outside it; places outside the author's jurisdiction are refused per field."""
 import pytest
 
-from server.alerts import audience
-from server.alerts.audience import Targeting
+from server.notices import audience
+from server.notices.audience import Targeting
 from server.auth.models import User
 from server.errors import Invalid
 from server.extensions import db

@@ -5,9 +5,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from server.alerts import jobs
+from server.notices import deliveries
 from server.alerts.expiry import expire_deliveries
-from server.alerts.models import Alert, Delivery
+from server.alerts.models import Alert
+from server.notices.models import Delivery
 from server.core.clock import utcnow
 from server.extensions import db
 from server.push.models import PushSubscription
@@ -47,7 +48,7 @@ def test_an_unacknowledged_push_expires_with_its_ttl_and_a_received_one_stays(ap
     with app.app_context():
         assert expire_deliveries(utcnow() + timedelta(hours=5)) == 0  # an urgent push lives 6 hours at the push service
         assert expire_deliveries(utcnow() + timedelta(hours=6, minutes=1)) == 1
-        assert jobs.counts(alert["id"])["expired"] == 1
+        assert deliveries.counts(alert["id"])["expired"] == 1
     assert _states(app, alert["id"]) == {phone: "delivered", tablet: "expired"}
     # A receipt that comes late (the tablet's service worker was offline) still proves delivery.
     assert app.test_client().post("/api/alerts/ack", json={"token": ack, "state": "delivered", "endpoint": tablet_at.endpoint}).status_code == 200

@@ -4,10 +4,10 @@ create, the entries reach the phones' pulls, an entry another process made meanw
 skipped under the write lock, and the live `alert` event is the stored entry's view."""
 from sqlalchemy import Text, cast, select
 
-from server.alerts import jobs, service
-from server.alerts.models import InboxEntry
+from server.notices import jobs, service
+from server.notices.models import InboxEntry
 from server.extensions import db as _db
-from server.inspections.plans import system_actor
+from server.sync.actors import system_actor
 from server.sync.models import SyncLogEntry, SyncMutation
 from server.sync.writer import Writer, mutation
 from tests.server.alerts_support import aw, signed_in  # noqa: F401 (fixture)

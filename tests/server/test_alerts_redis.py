@@ -14,7 +14,8 @@ import requests
 import socketio as socketio_client
 from rq import Queue
 
-from server.alerts.models import Alert, InboxEntry
+from server.alerts.models import Alert
+from server.notices.models import InboxEntry
 from server.extensions import db
 from tests.factories import PASSWORD
 from tests.processes import REDGRID, ROOT, free_port, process_env, serving

@@ -4,7 +4,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from server import create_app
-from server.alerts.models import Alert, InboxEntry
+from server.alerts.models import Alert
+from server.notices.models import InboxEntry
 from server.auth.models import RoleAssignment, User
 from server.auth.passwords import verify_password
 from server.demo import DEFAULT_HOUSEHOLDS, DEMO_ACCOUNTS, load_demo

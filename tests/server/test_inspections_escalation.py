@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from server import periodic
-from server.alerts.models import InboxEntry
+from server.core import periodic
+from server.notices.models import InboxEntry
 from server.audit.models import AuditEntry
 from server.extensions import db
 from server.inspections import escalation

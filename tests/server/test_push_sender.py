@@ -10,7 +10,7 @@ from sqlalchemy import select
 from server.core.clock import utcnow
 from server.push.endpoints import EndpointPolicy
 from server.push.models import PushSubscription
-from server.push.sender import LEVELS, PayloadTooLarge, PushSender, deliver, deliver_each, fit_payload, get_sender, parse_retry_after, topic_for
+from server.push.sender import TTL_AND_URGENCY, PayloadTooLarge, PushSender, deliver, deliver_each, fit_payload, get_sender, parse_retry_after, topic_for
 from server.push.vapid import VapidSigner, generate_private_key, public_key_of
 from tests.factories import user
 from tests.support.push_service import PushServiceStandIn
@@ -44,7 +44,7 @@ def sender(keys):
 
 def test_the_push_service_decrypts_the_payload_and_sees_the_level_headers(standin, sender, keys):
     subscriber = standin.new_subscriber(application_server_key=keys[1])
-    outcome = sender.send(subscriber.info, PAYLOAD, ttl=LEVELS["urgent"][0], urgency=LEVELS["urgent"][1], topic=topic_for("alert", 42))
+    outcome = sender.send(subscriber.info, PAYLOAD, ttl=TTL_AND_URGENCY["urgent"][0], urgency=TTL_AND_URGENCY["urgent"][1], topic=topic_for("alert", 42))
     assert (outcome.status, outcome.http_status, outcome.attempts) == ("sent", 201, 1)
     [got] = standin.received
     assert got.error is None
@@ -55,7 +55,7 @@ def test_the_push_service_decrypts_the_payload_and_sees_the_level_headers(standi
 
 @pytest.mark.parametrize("level, ttl, urgency", [("info", "259200", "low"), ("notice", "259200", "normal"), ("warning", "86400", "high"), ("urgent", "21600", "high")])
 def test_each_level_has_its_ttl_and_urgency(standin, sender, level, ttl, urgency):
-    sender.send(standin.new_subscriber().info, PAYLOAD, ttl=LEVELS[level][0], urgency=LEVELS[level][1])
+    sender.send(standin.new_subscriber().info, PAYLOAD, ttl=TTL_AND_URGENCY[level][0], urgency=TTL_AND_URGENCY[level][1])
     assert (standin.received[0].ttl, standin.received[0].urgency, standin.received[0].topic) == (ttl, urgency, None)
 
 

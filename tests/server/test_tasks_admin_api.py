@@ -7,7 +7,7 @@ import pytest
 from tests.factories import rid
 from sqlalchemy import func, select
 
-from server.alerts.models import InboxEntry
+from server.notices.models import InboxEntry
 from server.audit.models import AuditEntry
 from server.extensions import socketio
 from server.sync.models import SyncLogEntry

@@ -1,5 +1,5 @@
 """Fan-out off the request thread (DESIGN.md §6): the Web Push of new notices (their live
-`alert` events go out as they are committed, server/alerts/service.py), the release of
+`alert` events go out as they are committed, server/notices/service.py), the release of
 scheduled alerts' sending.
 
 Three modes (ALERTS_FANOUT; by default "rq" with REDIS_URL, else "pool"):
@@ -12,18 +12,40 @@ Three modes (ALERTS_FANOUT; by default "rq" with REDIS_URL, else "pool"):
   server process may queue and any worker may run.
 - "inline": run at once in the submitting thread (tests that want a result without waiting).
 
-A job is a name in server/alerts/jobs.py's JOBS and JSON-able arguments, so that RQ can carry it.
+A job is a name in JOBS and JSON-able arguments, so that RQ can carry it. Each part contributes
+its jobs (`Part.jobs`: the notices' own in server/notices/jobs.py, the alerts' sending);
+create_app registers them with register_jobs().
 """
 import atexit
 import logging
 import threading
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import current_app
 
+from server.extensions import db
+
 log = logging.getLogger(__name__)
 CHUNK = 200  # inbox entries per fan-out job
 _EXTENSION = "redgrid_fanout"
+
+
+JOBS: dict[str, Callable[..., object]] = {}
+
+
+def register_jobs(jobs: Mapping[str, Callable[..., object]]) -> None:
+    JOBS.update(jobs)
+
+
+def run(name: str, *args) -> None:
+    """Run a job by name (RQ carries names and JSON-able arguments); needs an app context,
+    which `redgrid worker` holds for all its jobs (server/notices/commands.py): each job ends
+    with its session removed, so the next one reads fresh rows."""
+    try:
+        JOBS[name](*args)
+    finally:
+        db.session.remove()
 
 
 def mode(app) -> str:
@@ -32,15 +54,13 @@ def mode(app) -> str:
 
 def submit(name: str, *args) -> None:
     """Run job `name` with `args` off this thread (or inline, by mode)."""
-    from server.alerts import jobs
-
     app = current_app._get_current_object()
     how = mode(app)
     if how == "inline":
         with app.app_context():
-            jobs.run(name, *args)
+            run(name, *args)
     elif how == "rq":
-        rq_queue(app).enqueue("server.alerts.jobs.run", name, *args, job_timeout=600)
+        rq_queue(app).enqueue("server.notices.fanout.run", name, *args, job_timeout=600)
     else:
         pool_of(app).submit(app, name, args)
 
@@ -83,11 +103,9 @@ class BoundedPool:
 
     @staticmethod
     def _run(app, name: str, args: tuple) -> None:
-        from server.alerts import jobs
-
         with app.app_context():
             try:
-                jobs.run(name, *args)
+                run(name, *args)
             except Exception:
                 log.exception("fan-out job %s failed", name)
 

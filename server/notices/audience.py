@@ -82,7 +82,7 @@ def check_scope(author, targeting: Targeting) -> None:
 
 def is_wide(targeting: Targeting) -> bool:
     """A target that includes a whole street or district (or above): such alerts need approval
-    by an admin above the target (server/alerts/service.py)."""
+    by an admin above the target (server/notices/service.py)."""
     if not targeting.org_unit_ids:
         return False
     kinds = set(db.session.scalars(select(OrgUnit.kind).where(OrgUnit.id.in_(targeting.org_unit_ids))))

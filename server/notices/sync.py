@@ -1,16 +1,15 @@
 """The inbox as a synced entity `inbox` (PROTOCOL.md §13): the server writes every entry (as
-SYSTEM, server/alerts/service.py); its user may only stamp read_at and clicked_at, from the
+SYSTEM, server/notices/service.py); its user may only stamp read_at and clicked_at, from the
 phone, offline too. An entry lives in the bucket user:<id> of its user alone."""
 from sync import Field, Rejection, Review
 
-from server.alerts.models import InboxEntry
-from server.alerts.schemas import inbox_record_schema
+from server.notices.models import InboxEntry
+from server.notices.schemas import inbox_record_schema
+from server.notices.deliveries import counts_changed
 from server.sync import registry
-from server.sync.writer import SYSTEM
-from server.tasks.rules import checked
+from server.sync.review import BY_SERVER, SELF
+from server.sync.review import checked
 
-BY_SERVER = frozenset({SYSTEM})
-SELF = frozenset({"self"})
 
 INBOX_FIELDS = (
     Field("user_id", BY_SERVER, create_only=True),
@@ -43,8 +42,6 @@ def review_inbox(r: Review) -> Rejection | None:
     an alert's entry read: its author's counts change (emitted after the commit, service.py)."""
     refused = checked(inbox_record_schema, r)
     if refused is None and "read_at" in r.merged.changed and r.merged.values.get("alert_id") is not None:
-        from server.alerts.service import counts_changed
-
         counts_changed(r.merged.values["alert_id"])
     return refused
 
@@ -52,11 +49,3 @@ def review_inbox(r: Review) -> Rejection | None:
 INBOX = registry.EntityBinding(
     "inbox", INBOX_FIELDS, BY_SERVER, BY_SERVER, InboxEntry, inbox_record_schema, inbox_buckets, review=review_inbox,
 )
-
-
-def register() -> None:
-    """Put the inbox in the engine's registry (idempotent)."""
-    registry.register(INBOX)
-
-
-register()

@@ -6,7 +6,7 @@ per table) rather than as one engine mutation each: an alert to 1,000 residents 
 there before its first live event (bench/socketio_broadcast.py). Once that transaction commits —
 never before (§8) — an `alert` event goes to each recipient's room for a live banner, built from
 what notify wrote (it is also the inbox's poke: the client pulls on it, §13.2), and fan-out jobs
-(server/alerts/fanout.py, off this thread) send the Web Push deliveries.
+(server/notices/fanout.py, off this thread) send the Web Push deliveries.
 
 Every notice may carry a dedupe key: the entry's id is derived from "<key>:<user id>" (a UUID5),
 so the same event never makes a second entry for a user, however often it is sent (a job re-run,
@@ -15,25 +15,29 @@ two processes at once: the engine's write lock serializes them, the second finds
 import logging
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from server.alerts.jobs import emit_entries, new_entry_view
-from server.alerts.models import Delivery, InboxEntry
 from server.auth.models import User
-from server.extensions import db
-from server.push.models import PushSubscription
-from server.sync.writer import Writer
 from server.core import clock
+from server.core.after_commit import after_commit
 from server.core.fields import iso
+from server.extensions import db
+from server.notices import fanout
+from server.notices.jobs import emit_entries, new_entry_view
+from server.notices.limits import DEDUPE_KEY_MAX, INBOX_BODY_MAX, INBOX_TITLE_MAX
+from server.notices.models import Delivery, InboxEntry
+from server.notices.sync import INBOX
+from server.push.models import PushSubscription
+from server.sync import pokes
+from server.sync.actors import system_actor
+from server.sync.writer import Writer
 
 log = logging.getLogger(__name__)
 CLIENT = "server:notify"
 _NAMESPACE = uuid.UUID("6f1d8a52-3b0e-4c0e-9a53-7c3f0b6f9e21")  # of inbox ids made from dedupe keys
-_PENDING = "redgrid_pending_notices"
-_COUNTS = "redgrid_alert_counts_changed"
 
 Text = str | Callable[[str | None], str] | None  # a text, or one per recipient's locale
 
@@ -67,8 +71,6 @@ def notify(user_ids, kind: str, title: Text, body: Text = None, link: str | None
         planned = {k: v for k, v in planned.items() if k not in existing}
     if not planned:
         return []
-    from server.inspections.plans import system_actor
-
     now = clock.now()
     buckets = [f"user:{user_id}" for user_id, _ in planned.values()]
     writer = Writer(actor=system_actor(None, buckets), client_id=CLIENT)
@@ -76,16 +78,15 @@ def notify(user_ids, kind: str, title: Text, body: Text = None, link: str | None
     for record_id, (user_id, locale) in planned.items():
         fields[record_id] = {
             "user_id": user_id, "alert_id": alert_id, "kind": kind,
-            "title": _text(title, locale)[:120], "body": (_text(body, locale) or None) and _text(body, locale)[:1000],
+            "title": _text(title, locale)[:INBOX_TITLE_MAX], "body": (_text(body, locale) or None) and _text(body, locale)[:INBOX_BODY_MAX],
             "level": level, "category": category, "link": link, "data": data,
-            "dedupe_key": f"{dedupe_key}:{user_id}"[:160] if dedupe_key else None, "created_at": iso(now),
+            "dedupe_key": f"{dedupe_key}:{user_id}"[:DEDUPE_KEY_MAX] if dedupe_key else None, "created_at": iso(now),
         }
     made = writer.create_new("inbox", _valid(fields))
     recipients = {record_id: planned[record_id][0] for record_id in made}
     _add_deliveries(recipients, alert_id, category, now)
     views = [(recipients[record_id], new_entry_view(record_id, fields[record_id])) for record_id in made]
-    pending = db.session.info.setdefault(_PENDING, [])
-    pending.append(Pending(set(writer.store.touched), made, alert_id, views))
+    after_commit("notices", _after_commit).setdefault("pending", []).append(Pending(set(writer.store.touched), made, alert_id, views))
     return sorted(recipients.values())
 
 
@@ -94,8 +95,6 @@ def _valid(fields: dict[str, dict]) -> dict[str, dict]:
     notice's entries differ only in their user's id and dedupe key (of one type, cut to length)
     and in the texts of the user's locale. A refused notice is a bug of its caller, as the
     engine's refusal was: logged, and its entries are not made."""
-    from server.alerts.sync import INBOX
-
     verdicts: dict[tuple, bool] = {}
     valid = {}
     for record_id, values in fields.items():
@@ -131,33 +130,12 @@ def _add_deliveries(recipients: dict[str, int], alert_id: int | None, category: 
         db.session.execute(Delivery.__table__.insert(), rows)
 
 
-def counts_changed(alert_id: int) -> None:
-    """An alert's counts change in this transaction (an entry read): its author hears after commit."""
-    db.session.info.setdefault(_COUNTS, set()).add(alert_id)
-
-
-def take_pending(session) -> list[Pending]:
-    """The notices a transaction wrote, once (after its commit)."""
-    return session.info.pop(_PENDING, [])
-
-
-@event.listens_for(db.session, "after_commit")
-def _after_commit(session) -> None:
+def _after_commit(state: dict) -> None:
     """After the commit (never before, PROTOCOL.md §8): the live `alert` events at once, from
     what notify wrote (nothing read back: a first banner within milliseconds of the commit; each
     is also its inbox's poke), then the pushes off this thread (the fan-out). Emits only queue a
     message per socket (or publish it on Redis), as the pokes always did here."""
-    pending, changed = take_pending(session), session.info.pop(_COUNTS, set())
-    if not pending and not changed:
-        return
-    from server.alerts import fanout
-    from server.sync import pokes
-
-    for alert_id in sorted(changed):
-        fanout.submit("emit_counts", alert_id)
-    if not pending:
-        return
-
+    pending = state["pending"]
     for p in pending:
         emit_entries(p.views)
     # The `alert` event is its inbox's poke (PROTOCOL.md §8, §13.2: the client pulls on it), so
@@ -169,10 +147,3 @@ def _after_commit(session) -> None:
     for p in pending:
         for start in range(0, len(p.entry_ids), fanout.CHUNK):
             fanout.submit("fan_out", p.entry_ids[start : start + fanout.CHUNK])
-
-
-@event.listens_for(db.session, "after_rollback")
-def _after_rollback(session) -> None:
-    """A rolled-back transaction wrote no entries: nothing to send."""
-    session.info.pop(_PENDING, None)
-    session.info.pop(_COUNTS, None)
