@@ -1,4 +1,30 @@
-"""Redgrid (红格) server: create_app() assembles the Flask app from small register_* steps."""
+"""Redgrid (红格) server: create_app() assembles the Flask app from small register_* steps.
+
+How the server is built, lowest layer first. A module imports only from its own package and
+from lower layers; inside the core, identity, sync and assembly layers packages may import each other;
+domains never import each other. Nothing imports in circles, and nothing imports inside a
+function to get round a circle. tests/server/test_imports.py reads every import and holds the
+code to this.
+
+  core      server.core (edge, clock, fields, pages, after_commit, pokes, periodic, parts),
+            extensions, errors, api, i18n — what every part uses and no part owns
+  identity  auth, org, audit, authz — who and where: accounts and sessions, the org tree and
+            its places, the audit log, scopes ("may this user see / do this")
+  sync      sync (the engine's server side: actors, review helpers, writer, pull and push),
+            blobs (photos), realtime (Socket.IO rooms)
+  push      Web Push to devices
+  notices   the one notification service: notify(), the synced inbox, deliveries, fan-out
+  domains   tasks, inspections, alerts, admin, web — the features; a domain reaches another
+            only through the notification service below it
+  assembly  this module (create_app), config, cli, console, demo
+
+A part plugs in at assembly, not by being imported: its package has a part.py declaring what
+it brings (server/core/parts.py: blueprints, catalogs, synced entities, visibility, actions,
+photo readers, fan-out and periodic jobs, commands, init), and PARTS below lists it. A new
+domain `residents` is server/residents/{models,schemas,service,routes,part}.py with
+PART = Part("residents", blueprints=(routes.blp,), catalogs=(messages.entries,), …) and
+"residents" added to PARTS.
+"""
 import importlib
 from pathlib import Path
 

@@ -1,5 +1,7 @@
 """The JSON API convention: flask-smorest blueprints, one error shape, OpenAPI at /api/openapi.json."""
 import functools
+import math
+import time
 import json
 
 import marshmallow as ma
@@ -253,14 +255,10 @@ def _throttled_key(error) -> str:
 
 def _retry_after_seconds(error) -> int:
     """Seconds until the exceeded limit's window resets."""
-    import math
-    import time
-
-    from server.extensions import limiter
-
-    current = limiter.current_limit
-    if current is not None:
-        return max(1, math.ceil(current.reset_at - time.time()))
+    for limiter in current_app.extensions.get("limiter", ()):  # Flask-Limiter keeps itself there
+        current = limiter.current_limit
+        if current is not None:
+            return max(1, math.ceil(current.reset_at - time.time()))
     return 60
 
 

@@ -10,6 +10,21 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from server.auth.models import ROLES
+from server.admin.schemas import UserCreateSchema
+from server.auth import service
+from server.auth.models import ROLE_SCOPES, RoleAssignment
+from server.blobs.service import purge_stale_uploads
+from server.core import periodic
+from server.core.clock import utcnow
+from server.demo import DEMO_ACCOUNTS, load_demo
+from server.errors import DomainError
+from server.extensions import db
+from server.extensions import socketio
+from server.i18n import translate_field_message
+from server.org.models import OrgUnit
+from server.core import pokes
+from server.sync.service import new_epoch
+from server.sync.service import purge
 
 
 def register_cli(app: Flask, part_commands=()) -> None:
@@ -37,10 +52,6 @@ def init_command():
 @with_appcontext
 def demo_command(households, seed, reset):
     """Load the demo city (Xuchang-like) and one account per role; print the accounts."""
-    from server.demo import DEMO_ACCOUNTS, load_demo
-    from server.extensions import db
-    from server.org.models import OrgUnit
-
     if reset:
         _delete_all_data()
     if db.session.scalar(select(func.count()).select_from(OrgUnit)):
@@ -74,13 +85,6 @@ def create_user_command(phone, display_name, password, role, scope_id, locale):
     """Add an account, optionally with one role (e.g. the first city admin)."""
     from marshmallow import ValidationError
 
-    from server.admin.schemas import UserCreateSchema
-    from server.auth import service
-    from server.auth.models import ROLE_SCOPES, RoleAssignment
-    from server.errors import DomainError
-    from server.extensions import db
-    from server.i18n import translate_field_message
-
     if password is None:
         password = getpass.getpass("Password: ")
     if (role is None) != (scope_id is None):
@@ -109,9 +113,6 @@ def serve_command(host, port):
     """Run the embedded server (one process, threads), escalating overdue rectification orders
     every few minutes and releasing scheduled alerts. For the scaled setup use gunicorn and
     `redgrid worker --periodic` (compose.yaml)."""
-    from server.core import periodic
-    from server.extensions import socketio
-
     periodic.start_all(current_app._get_current_object())
 
     click.echo(f"Redgrid on http://{host}:{port}/  (Ctrl+C stops)")
@@ -134,8 +135,6 @@ def _safe_url(url: str) -> str:
 @with_appcontext
 def sync_poke_command(buckets):
     """Tell online clients of these buckets (e.g. grid:12) to pull now, e.g. after a bulk import."""
-    from server.sync import pokes
-
     pokes.notify(buckets)
     click.echo(f"poked {len(buckets)} bucket(s)")
 
@@ -144,8 +143,6 @@ def sync_poke_command(buckets):
 @with_appcontext
 def sync_restored_command():
     """Run once after restoring a backup, before the server takes requests: a new sync epoch."""
-    from server.sync.service import new_epoch
-
     click.echo(f"sync epoch is now {new_epoch()}: phones pull again and their old bases conflict")
 
 
@@ -153,10 +150,6 @@ def sync_restored_command():
 @with_appcontext
 def purge_command():
     """Housekeeping, run daily (cron): old tombstones, old push results, stale partial uploads."""
-    from server.core.clock import utcnow
-    from server.blobs.service import purge_stale_uploads
-    from server.sync.service import purge
-
     config, now = current_app.config, utcnow()
     result = purge(now, config["SYNC_TOMBSTONE_DAYS"], config["SYNC_RESULT_DAYS"])
     uploads = purge_stale_uploads(now)

@@ -3,6 +3,8 @@ from flask import has_request_context, request
 
 from server.audit.models import AuditEntry
 from server.extensions import db
+from server import authz
+from server.core.pages import paginate
 
 
 def record(action: str, actor=None, target=None, **details) -> AuditEntry:
@@ -30,9 +32,6 @@ def _unproxy(obj):
 def list_entries(user, page: int = 1, per_page: int = 50, **filters) -> dict:
     """Audit entries newest first; only city-level admins may read them."""
     from sqlalchemy import select
-
-    from server import authz
-    from server.core.pages import paginate
 
     authz.require(user, "audit.read")
     query = select(AuditEntry).order_by(AuditEntry.id.desc())

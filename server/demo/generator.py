@@ -24,6 +24,13 @@ from server.demo.buildings import CompoundPlan, building_grids, building_shapes
 from server.demo.places import Places, split
 from server.demo.people import People
 from server.demo.writer import TABLE_NAMES, BulkWriter
+from server.demo.accounts import DEMO_ACCOUNTS, DEMO_CREATED_AT
+from server.demo.alerts import load_demo_alerts
+from server.demo.inspections import load_demo_inspections
+from server.demo.tasks import load_demo_tasks
+from server.extensions import db
+from server.org.models import OrgUnit
+from server.sync.actors import server_account
 
 DEFAULT_HOUSEHOLDS = 4000
 MIN_HOUSEHOLDS = 1500  # the built-in places and two grids of 10+ households per community
@@ -359,14 +366,6 @@ def load_demo(households: int | None = None, seed: int = 2026) -> dict:
     households (at least MIN_HOUSEHOLDS). Returns {"seed", "households", "counts": rows per
     table, "accounts": DEMO_ACCOUNTS}.
     """
-    from server.demo.accounts import DEMO_ACCOUNTS, DEMO_CREATED_AT
-    from server.demo.alerts import load_demo_alerts
-    from server.demo.inspections import load_demo_inspections
-    from server.demo.tasks import load_demo_tasks
-    from server.extensions import db
-    from server.sync.actors import server_account
-    from server.org.models import OrgUnit
-
     count = DEFAULT_HOUSEHOLDS if households is None else int(households)
     if count < MIN_HOUSEHOLDS:
         raise ValueError(f"the demo city needs at least {MIN_HOUSEHOLDS} households, not {count}")

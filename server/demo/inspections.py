@@ -30,6 +30,8 @@ from server.org.models import Compound
 from server.sync.actors import actor_for
 from server.sync.writer import new_engine, push_through, server_values
 from server.core import clock
+from server.inspections.rules import order_id
+from server.inspections.sync import ORDER
 
 ADMIN_PHONE = "13800000001"  # 张建国, city admin: plans the monthly inspections
 STEWARD_PHONE = "13800000005"  # 赵卫东: 帝豪花园 and 河西花园
@@ -201,9 +203,6 @@ class _DemoInspections:
 
     def follow_orders(self, inspection_id: str, failed: list[str], submitted: datetime, months_ago: int) -> None:
         """The company answers most orders; the steward closes or reopens the older ones."""
-        from server.inspections.rules import order_id
-        from server.inspections.sync import ORDER
-
         staff_buckets = actor_for(self.staff).buckets
         for index, code in enumerate(failed):
             order = ORDER.load(order_id(inspection_id, code))

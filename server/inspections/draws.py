@@ -33,6 +33,7 @@ from server.inspections import periods, plans
 from server.inspections.models import Inspection, SpotCheckDraw
 from server.org.models import Compound, OrgUnit
 from server.core import clock
+from server.core.pages import paginate
 
 METHOD = "sha256-rank/v1"
 DEFAULT_DUE_DAYS = 7
@@ -133,7 +134,5 @@ def verify(user, draw_id: int) -> dict:
 
 def list_draws(user, org_unit_id: int | None = None, page: int = 1, per_page: int = 50) -> dict:
     """Draws made in the admin's jurisdiction (or under one unit of it), newest first."""
-    from server.core.pages import paginate
-
     query = select(SpotCheckDraw).where(SpotCheckDraw.org_unit_id.in_(plans.jurisdiction_units(user, org_unit_id))).order_by(SpotCheckDraw.id.desc())
     return paginate(query, page, per_page)

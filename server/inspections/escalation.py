@@ -49,6 +49,7 @@ from server.org.models import Compound, OrgUnit
 from server.sync.writer import Writer, mutation
 from server.core import clock
 from server.core.fields import iso
+from server.inspections.access import order_buckets
 
 log = logging.getLogger(__name__)
 ESCALATING = ("open", "reopened")
@@ -150,8 +151,6 @@ def escalate(now=None, street_hours: int | None = None) -> dict:
 
 def _system_actor(orders) -> Actor:
     """The server, as SYSTEM in the buckets of these orders."""
-    from server.inspections.access import order_buckets
-
     return system_actor(None, [b for o in orders for b in order_buckets({"compound_id": o.compound_id, "company_id": o.company_id})])
 
 

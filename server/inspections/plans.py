@@ -29,6 +29,9 @@ from server.org.models import Compound, OrgUnit
 from server.sync.writer import Writer, mutation, raise_refusal
 from server.core import clock
 from server.core.fields import iso
+from server.core.pages import paginate
+from server.inspections.access import inspection_buckets
+from server.inspections.models import Inspection
 
 PLAN_NAMESPACE = uuid.UUID("6f1c1d52-7a3e-4c55-9d0e-1b7f3f5a2c11")
 SYSTEM_CLIENT = "server:inspections"
@@ -141,8 +144,6 @@ def _check_code(code: str) -> None:
 
 def list_plans(user, org_unit_id: int | None = None, active: bool | None = None, page: int = 1, per_page: int = 50) -> dict:
     """Plans of the compounds in the admin's jurisdiction (or under one unit of it)."""
-    from server.core.pages import paginate
-
     units = jurisdiction_units(user, org_unit_id)
     query = select(InspectionPlan).join(Compound, Compound.id == InspectionPlan.compound_id).where(Compound.community_id.in_(units))
     if active is not None:
@@ -205,8 +206,6 @@ def write_inspections(user, planned: list[PlannedInspection]) -> Writer:
     """Push the creation of these inspections (the caller audits and commits the writer).
     `user`: the admin on whose behalf (None: the server's own job). An inspection that exists
     already (a plan's period made before) is skipped."""
-    from server.inspections.access import inspection_buckets
-
     stewards = stewards_of(p.compound_id for p in planned)
     buckets = [b for compound_id in {p.compound_id for p in planned} for b in inspection_buckets({"compound_id": compound_id})]
     writer = Writer(actor=system_actor(user, buckets, admin=True), client_id=SYSTEM_CLIENT if user is None else f"api:{user.id}")
@@ -244,8 +243,6 @@ def plan_record_id(plan_id: int, period: str) -> str:
 def generate_due(now: datetime | None = None, user=None) -> dict:
     """Make the planned inspection of every active plan for the period holding `now`
     (idempotent, see the module docstring); returns counts and the plans skipped."""
-    from server.inspections.models import Inspection
-
     now = now or clock.now()
     due = due_plans(now, user)
     ids = {plan_record_id(plan.id, period): (plan, period) for plan, period in due}

@@ -25,6 +25,8 @@ from server.sync.actors import SYSTEM
 from server.sync.review import Refusals, checked
 from server.core import clock
 from server.core.fields import iso
+from server.inspections.access import compound_place
+from server.inspections.access import order_buckets
 
 MESSAGES = {  # the English of each refusal (stored with the result; shown localized)
     "steward_adhoc_only": "stewards create ad-hoc inspections only",
@@ -208,8 +210,6 @@ def _submit(r: Review, template) -> Rejection | None:
 
 
 def _compound_place(compound_id):
-    from server.inspections.access import compound_place
-
     return compound_place(compound_id)
 
 
@@ -221,8 +221,6 @@ def order_id(inspection_id: str, item_code: str) -> str:
 def make_orders(user_id: int, inspection_id: str, inspection: dict, template, now) -> set[str]:
     """One rectification order per failed item, pushed by the server (SYSTEM) in the order's
     buckets: deadline = submission + the template's hours for the item's severity."""
-    from server.inspections.access import order_buckets
-
     deadlines = {**DEFAULT_SEVERITY_DEADLINES, **(template.severity_deadlines or {})}
     items = scoring.items_of(template.categories)
     mutations = []

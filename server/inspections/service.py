@@ -21,6 +21,7 @@ from server.core.pages import paginate
 from server.sync.writer import Writer, mutation, raise_refusal
 from server.core import clock
 from server.core.fields import iso
+from server.inspections.templates import view
 
 UNRESOLVED = ("open", "responded", "reopened")
 
@@ -142,8 +143,6 @@ def get_order(user, order_id: str) -> dict:
 def report(user, inspection_id: str) -> dict:
     """The printable report: the template's categories with each item's answer and order,
     the score and the orders."""
-    from server.inspections.templates import view
-
     inspection = _visible(user, Inspection, inspection_id)
     template = db.session.get(InspectionTemplate, inspection.template_id)
     orders = list(db.session.scalars(select(RectificationOrder).where(RectificationOrder.inspection_id == inspection.id).order_by(RectificationOrder.deadline_at)))

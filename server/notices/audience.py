@@ -30,6 +30,7 @@ from server.errors import Invalid
 from server.extensions import db
 from server.i18n import _
 from server.org.models import Building, Compound, GridCoverage, Household, OrgUnit, PropertyCompany
+from server.auth.models import User
 
 PLACE_FIELDS = ("org_unit_ids", "grid_ids", "compound_ids", "building_ids")
 
@@ -141,7 +142,6 @@ def resolve(targeting: Targeting, author=None) -> list[int]:
         who.append((A.role == "admin") & A.org_unit_id.in_(units))
     if not who:
         return []
-    from server.auth.models import User
 
     query = select(A.user_id).join(User, User.id == A.user_id).where(User.active.is_(True), or_(*who)).distinct()
     return sorted(db.session.scalars(query))

@@ -31,7 +31,7 @@ from server.notices.limits import DEDUPE_KEY_MAX, INBOX_BODY_MAX, INBOX_TITLE_MA
 from server.notices.models import Delivery, InboxEntry
 from server.notices.sync import INBOX
 from server.push.models import PushSubscription
-from server.sync import pokes
+from server.core import pokes
 from server.sync.actors import system_actor
 from server.sync.writer import Writer
 

@@ -15,7 +15,7 @@ from server.i18n import _
 from server.org.models import Building, Compound, GridCoverage, Household, OrgUnit, Resident
 from server.core.pages import paginate
 from server.org.schemas import mask_phone
-from server.sync import pokes
+from server.core import pokes
 from server.org.models import CARE_FLAGS
 
 
@@ -241,8 +241,8 @@ def update_resident(user, resident_id: int, changes: dict) -> Resident:
     resident.care_flags = after
     record("resident.update", actor=user, target=resident, household_id=resident.household_id, care_flags={"from": before, "to": after})
     grids = directory_grids(resident.household_id)
+    pokes.after_commit((f"grid:{grid_id}" for grid_id in grids), event=pokes.DIRECTORY)
     db.session.commit()
-    pokes.notify((f"grid:{grid_id}" for grid_id in grids), event=pokes.DIRECTORY)
     return resident
 
 

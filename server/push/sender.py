@@ -73,6 +73,9 @@ from pywebpush import WebPusher, WebPushException
 from server.push.aio_loop import LoopThread
 from server.push.endpoints import EndpointPolicy, policy_from_config
 from server.push.vapid import VapidSigner
+from server.core.clock import utcnow
+from server.push import service
+from server.push.vapid import signer_from_config
 
 __all__ = [
     "TTL_AND_URGENCY", "Outcome", "PayloadTooLarge", "PushSender", "deliver", "deliver_each", "encode_payload", "fit_payload",
@@ -341,8 +344,6 @@ def get_sender(app=None) -> PushSender:
     app = app or current_app._get_current_object()
     sender = app.extensions.get("redgrid_push_sender")
     if sender is None:
-        from server.push.vapid import signer_from_config
-
         config = app.config
         sender = PushSender(
             signer_from_config(config),
@@ -361,9 +362,6 @@ def get_sender(app=None) -> PushSender:
 def deliver_each(pairs: Iterable[tuple[int, dict]], level: str, topic: str | None = None, *, expires_at: datetime | None = None) -> list[Outcome]:
     """Like deliver(), with a payload of its own per subscription id (e.g. each user's ack token):
     one batch for many users keeps the whole thread pool busy."""
-    from server.core.clock import utcnow
-    from server.push import service
-
     if level not in TTL_AND_URGENCY:
         raise ValueError(f"level {level!r}: one of {', '.join(TTL_AND_URGENCY)}")
     payloads = dict(pairs)

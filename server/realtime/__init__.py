@@ -5,7 +5,7 @@ from flask import Flask
 from server.extensions import socketio
 from server.realtime.events import register_events
 from server.realtime.rooms import send_pokes
-from server.sync import pokes
+from server.core import pokes
 
 
 def init_realtime(app: Flask) -> None:

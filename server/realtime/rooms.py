@@ -9,5 +9,5 @@ def bucket_room(bucket: str) -> str:
 
 def send_pokes(buckets: list[str], event: str) -> None:
     """Tell every client in these buckets' rooms that what they keep changed: pull, or fetch a
-    grid's directory (after commit, see server/sync/pokes)."""
+    grid's directory (after commit, see server/core/pokes.py)."""
     socketio.emit(event, {"buckets": buckets}, to=[bucket_room(b) for b in buckets])

@@ -11,6 +11,7 @@ from sync import Entity, Field, Record, Rejection, Review
 
 from server.extensions import db
 from server.core.edge import Schema
+from server.sync.models import SyncBlobRef
 
 
 LOOKUP = object()
@@ -133,8 +134,6 @@ class EntityBinding:
 
 
 def _store_blob_refs(entity: str, record_id: str, refs: set[str], new: bool) -> None:
-    from server.sync.models import SyncBlobRef
-
     if not new:
         db.session.execute(delete(SyncBlobRef).where(SyncBlobRef.entity == entity, SyncBlobRef.record_id == record_id))
     db.session.add_all(SyncBlobRef(sha256=sha, entity=entity, record_id=record_id) for sha in sorted(refs))

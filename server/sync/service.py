@@ -29,12 +29,14 @@ from server.errors import Conflict as ConflictError
 from server.errors import DomainError, Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.i18n import _, rejection_message, translate_field_message
-from server.sync import pokes
+from server.core import pokes
 from server.sync.models import SyncBlobRef, SyncConflict, SyncLogEntry, SyncMutation, SyncState
 from server.sync.actors import actor_for
 from server.sync.registry import bindings
 from server.sync.wire import parse_mutation
 from server.sync.writer import new_engine, push_through
+from server.core.pages import paginate
+from server.sync.store import SqlStore
 
 
 class CursorGone(DomainError):
@@ -63,8 +65,8 @@ def push(user: User, protocol: str, client_id: str, raw_mutations: list) -> dict
     if mutations:
         engine, store = new_engine()
         applied = push_through(engine, store, actor_for(user), client_id, mutations)
+        pokes.after_commit(store.touched)
         db.session.commit()
-        pokes.notify(store.touched)
     answers = iter(applied)
     results = [next(answers) if isinstance(m, Mutation) else m for m in parsed]
     return {"protocol": PROTOCOL_VERSION, "results": [_localized(r.to_wire()) for r in results]}
@@ -159,8 +161,6 @@ def _conflict_visibility(user: User, actor: Actor):
 
 
 def list_conflicts(user: User, status: str = "open", entity=None, record_id=None, page=1, per_page=50) -> dict:
-    from server.core.pages import paginate
-
     query = select(SyncConflict).where(_conflict_visibility(user, actor_for(user))).order_by(SyncConflict.id.desc())
     if status == "open":
         query = query.where(SyncConflict.resolved_at.is_(None))
@@ -222,8 +222,8 @@ def resolve_conflict(user: User, conflict_id: int, resolution: str) -> dict:
     touched = _write_losing_value(user, conflict) if resolution == "use_losing" else set()
     conflict.resolved_at, conflict.resolved_by_id, conflict.resolution = utcnow(), user.id, resolution
     audit("sync.conflict_resolved", actor=user, conflict_id=conflict.id, entity=conflict.entity, record_id=conflict.record_id, field=conflict.field, resolution=resolution)
+    pokes.after_commit(touched)
     db.session.commit()
-    pokes.notify(touched)
     return _conflict_views([conflict])[0]
 
 
@@ -250,8 +250,6 @@ def _write_losing_value(user: User, conflict: SyncConflict) -> set[str]:
 def new_epoch() -> str:
     """After a restore from backup: the restored data gets an epoch of its own, so that cursors
     and mutation bases of the lost history are told apart from the seqs handed out again (§5.5)."""
-    from server.sync.store import SqlStore
-
     SqlStore(bindings()).epoch()  # the sync_state row, made if missing
     epoch = uuid.uuid4().hex
     db.session.execute(update(SyncState).where(SyncState.id == 1).values(epoch=epoch))

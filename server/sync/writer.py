@@ -21,7 +21,7 @@ from sync import MAX_BATCH, Actor, Engine, LogEntry, Mutation, MutationResult, R
 from server.errors import Invalid, NotFound
 from server.extensions import db
 from server.i18n import rejection_message, translate_field_message
-from server.sync import pokes
+from server.core import pokes
 from server.sync.actors import actor_for
 from server.sync.registry import bindings
 from server.sync.store import SqlStore
@@ -133,8 +133,8 @@ class Writer:
 
     def commit(self) -> None:
         """Commit the action, then poke the buckets it touched (never before, PROTOCOL.md §8)."""
+        pokes.after_commit(self.store.touched)
         db.session.commit()
-        pokes.notify(self.store.touched)
 
 
 def mutation(entity: str, record_id: str, op: str, fields: dict, base_version: int | None = None) -> Mutation:

@@ -17,6 +17,8 @@ from server.tasks import places, templates
 from server.core import clock
 from server.core.fields import iso, parse_instant
 from server.tasks.schemas import field_report_record_schema, task_record_schema
+from server.extensions import db
+from server.tasks.models import Task
 
 # (from, to) → who may make the move. Everything else is refused.
 ADMIN_MOVES = {
@@ -312,8 +314,5 @@ def _check_handling(r: Review) -> Rejection | None:
 
 
 def _task_exists(task_id: str) -> bool:
-    from server.extensions import db
-    from server.tasks.models import Task
-
     task = db.session.get(Task, task_id)
     return task is not None and not task.deleted

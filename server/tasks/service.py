@@ -17,6 +17,7 @@ from server.sync.writer import Writer, mutation, raise_refusal
 from server.tasks import places, templates
 from server.core.fields import iso
 from server.tasks.models import Task
+from server.notices.service import notify
 
 
 def _values(data: dict) -> dict:
@@ -95,8 +96,6 @@ def create_task(user, data: dict) -> str:
 def _notify_assignee(task_id: str) -> None:
     """The task's worker hears of it (inbox, live, Web Push) after the commit; once per
     (task, worker): a task given back to a worker does not notify them twice."""
-    from server.notices.service import notify
-
     task = db.session.get(Task, task_id)
     if task is None or task.assignee_id is None:
         return
@@ -228,8 +227,6 @@ def _notify_workers(batch_id: str, data: dict, tasks: list[dict]) -> None:
     """Each worker given tasks by a bulk creation hears of it once, "N 项新任务：<title>" (one
     inbox entry per worker, not one per task: 5,000 tasks must not become 5,000 notices), in
     their language, after the commit. The title is the admin's without "{target}"."""
-    from server.notices.service import notify
-
     titles: dict[int, list[str]] = {}
     for fields in tasks:
         if fields.get("assignee_id") is not None:

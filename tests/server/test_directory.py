@@ -271,7 +271,7 @@ def test_a_care_flag_change_pokes_the_phones_keeping_that_grids_directory(world,
     """No `db` fixture here: an app context held open by the test would be shared by both
     Socket.IO test clients, and Flask-Login's user cached in it with them."""
     from server.extensions import db
-    from server.sync import pokes
+    from server.core import pokes
     from tests.conftest import AuthActions
 
     auth.login(WORKER_A, PASSWORD)

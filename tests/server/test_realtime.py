@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from server.extensions import socketio
-from server.sync import pokes
+from server.core import pokes
 from tests.factories import rid
 from tests.server.test_sync_api import create, notes_in_grids, push, signed_in  # noqa: F401  (fixture)
 
