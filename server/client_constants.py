@@ -1,0 +1,101 @@
+"""The server's limits and vocabularies the PWA needs, gathered from where they are written (STYLE.md
+rule 14): `scripts/export_constants.py` writes them to pwa/generated/constants.json, which the PWA
+reads (pwa/js/constants.js); tests/server/test_client_constants.py fails when that file is stale.
+
+Names only: nothing is defined here. A length written inside a schema is read from its validator,
+so the schema stays its one home."""
+import marshmallow as ma
+
+from server.alerts.limits import BODY_MAX, CATEGORIES, DELIVERY_STATES, LEVELS, TITLE_MAX
+from server.auth.models import ROLES
+from server.inspections.models import INSPECTION_STATUSES, ITEM_RESULTS, SEVERITIES
+from server.inspections.schemas import (
+    MAX_ITEM_PHOTOS,
+    InspectionAnswerSchema,
+    InspectionRecordSchema,
+    InspectionTemplateCategorySchema,
+    InspectionTemplateInSchema,
+    InspectionTemplateItemSchema,
+    OrderRecordSchema,
+)
+from server.org.models import CARE_FLAGS
+from server.tasks.models import (
+    OUTCOMES,
+    PRIORITIES,
+    REPORT_CATEGORIES,
+    REPORT_STATUSES,
+    TARGET_KINDS,
+    TASK_STATUSES,
+    TASK_TYPES,
+)
+from server.tasks.schemas import (
+    ANSWERS,
+    CancelSchema,
+    DismissSchema,
+    FieldReportRecordSchema,
+    TaskBulkSchema,
+    TaskRecordSchema,
+)
+from server.tasks.views import OPEN
+
+
+def _validator(schema: type[ma.Schema], field: str, kind: type):
+    (found,) = (v for v in schema().fields[field].validators if isinstance(v, kind))
+    return found
+
+
+def _max_length(schema: type[ma.Schema], field: str) -> int:
+    """The most characters a schema's field takes (its Length validator)."""
+    return _validator(schema, field, ma.validate.Length).max
+
+
+def _choices(schema: type[ma.Schema], field: str) -> list[str]:
+    """The values a schema's field takes (its OneOf validator)."""
+    return list(_validator(schema, field, ma.validate.OneOf).choices)
+
+
+def client_constants() -> dict:
+    """Every server constant the PWA uses, by domain, as JSON values."""
+    return {
+        "roles": list(ROLES),
+        "alerts": {
+            "TITLE_MAX": TITLE_MAX,
+            "BODY_MAX": BODY_MAX,
+            "LEVELS": list(LEVELS),
+            "CATEGORIES": list(CATEGORIES),
+            "DELIVERY_STATES": list(DELIVERY_STATES),
+        },
+        "tasks": {
+            "TYPES": list(TASK_TYPES),
+            "STATUSES": list(TASK_STATUSES),
+            "OPEN_STATUSES": list(OPEN),
+            "PRIORITIES": list(PRIORITIES),
+            "TARGET_KINDS": list(TARGET_KINDS),
+            "BULK_TARGET_KINDS": _choices(TaskBulkSchema, "target_kind"),
+            "OUTCOMES": list(OUTCOMES),
+            "CHECKLIST_ANSWERS": list(ANSWERS),
+            "REPORT_CATEGORIES": list(REPORT_CATEGORIES),
+            "REPORT_STATUSES": list(REPORT_STATUSES),
+            "CARE_FLAGS": list(CARE_FLAGS),
+            "TITLE_MAX": _max_length(TaskRecordSchema, "title"),
+            "DESCRIPTION_MAX": _max_length(TaskRecordSchema, "description"),
+            "NOTES_MAX": _max_length(TaskRecordSchema, "notes"),
+            "UNABLE_REASON_MAX": _max_length(TaskRecordSchema, "unable_reason"),
+            "CANCEL_REASON_MAX": _max_length(CancelSchema, "reason"),
+            "REPORT_DESCRIPTION_MAX": _max_length(FieldReportRecordSchema, "description"),
+            "DISMISS_REASON_MAX": _max_length(DismissSchema, "reason"),
+        },
+        "inspections": {
+            "STATUSES": list(INSPECTION_STATUSES),
+            "ITEM_RESULTS": list(ITEM_RESULTS),
+            "SEVERITIES": list(SEVERITIES),
+            "MAX_ITEM_PHOTOS": MAX_ITEM_PHOTOS,
+            "ITEM_NOTE_MAX": _max_length(InspectionAnswerSchema, "note"),
+            "NOTES_MAX": _max_length(InspectionRecordSchema, "notes"),
+            "RESPONSE_TEXT_MAX": _max_length(OrderRecordSchema, "response_text"),
+            "REVIEW_NOTE_MAX": _max_length(OrderRecordSchema, "review_note"),
+            "TEMPLATE_NAME_MAX": _max_length(InspectionTemplateInSchema, "name"),
+            "CATEGORY_NAME_MAX": _max_length(InspectionTemplateCategorySchema, "name"),
+            "ITEM_TEXT_MAX": _max_length(InspectionTemplateItemSchema, "text"),
+        },
+    }
