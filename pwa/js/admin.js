@@ -3,12 +3,11 @@
 // an admin may do to a task in each status (server/tasks/rules.py ADMIN_MOVES), the due time of
 // a form as an instant, and a throttle so live redraws fetch at most once a second.
 // Authorization stays the server's: this only decides what to offer.
+import { TASKS } from './constants.js';
 import { OPEN_STATUSES, TASK_TYPES } from './tasks.js';
 
-export const TASK_STATUSES = ['assigned', 'in_progress', 'done', 'unable', 'cancelled'];
-export const TARGET_KINDS = ['grid', 'compound', 'building', 'household'];
-export const BULK_KINDS = ['grid', 'compound', 'building'];
-export const REPORT_FILTERS = ['new', 'converted', 'dismissed', 'all'];
+export const { STATUSES: TASK_STATUSES, TARGET_KINDS, BULK_TARGET_KINDS: BULK_KINDS } = TASKS;
+export const REPORT_FILTERS = [...TASKS.REPORT_STATUSES, 'all'];
 // Org units a bulk creation may cover: one task per target below them (server/tasks/service.py).
 export const BULK_UNIT_KINDS = ['city', 'district', 'street', 'community'];
 export const LIVE_GAP_MS = 1000;

@@ -3,16 +3,16 @@
 // are the synced `inbox` records of bucket user:<id> (PROTOCOL.md §13); screens read them from
 // IndexedDB through inbox-data.js, so all of this works with no signal.
 
-export const LEVELS = ['info', 'notice', 'warning', 'urgent']; // 信息 通知 预警 紧急
-// The categories an admin picks from (server/alerts/models.py); other notices (a task) bring their own.
-export const CATEGORIES = ['utility', 'weather', 'event', 'policy', 'safety', 'rectification', 'other'];
-export const DELIVERY_STATES = ['queued', 'sent', 'delivered', 'clicked', 'read', 'failed', 'expired'];
+import { ALERTS } from './constants.js';
+
+// LEVELS: 信息 通知 预警 紧急. CATEGORIES: the ones an admin picks from; other notices (a task)
+// bring their own. The server refuses a longer title or body than TITLE_MAX, BODY_MAX: the
+// payload must stay under Firefox for Android's ~3 KB (DESIGN.md §6).
+export const { LEVELS, CATEGORIES, DELIVERY_STATES, TITLE_MAX, BODY_MAX } = ALERTS;
 // Places (any mix), narrowed to roles; no place at all means the author's whole jurisdiction.
 export const PLACE_KINDS = ['org_unit_ids', 'grid_ids', 'compound_ids', 'building_ids'];
+// The server's roles (constants.js ROLES) in the order the form offers them: residents first.
 export const TARGET_ROLES = ['resident', 'grid_worker', 'red_steward', 'property_staff', 'volunteer', 'admin'];
-// The server refuses longer bodies; the payload must stay under Firefox for Android's ~3 KB (DESIGN.md §6).
-export const TITLE_MAX = 60;
-export const BODY_MAX = 500;
 
 const levelRank = (level) => Math.max(0, LEVELS.indexOf(level));
 const time = (iso) => (iso ? Date.parse(iso) || 0 : 0);

@@ -3,7 +3,9 @@
 // room numbers and words, matched against an index built once per directory. Pure functions:
 // no DOM, no IndexedDB (tests/directory.test.mjs runs them under node).
 
-export const CARE_FLAGS = ['elderly_alone', 'low_income', 'disability']; // server/tasks/models.py
+import { TASKS } from './constants.js';
+
+export const { CARE_FLAGS } = TASKS; // 独居老人, 低保, 残疾
 
 // A number followed by what it numbers. Longer markers first: "号楼" before "号", "号房" before "号".
 // Not "楼" alone: "3楼" is the third floor as often as building 3, so it stays a plain number.

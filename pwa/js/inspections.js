@@ -4,13 +4,15 @@
 // orders of a property company by deadline (overdue first). Field names and codes are
 // server/inspections/models.py's.
 
-export const INSPECTION_GROUPS = ['planned', 'in_progress', 'submitted'];
-export const ITEM_RESULTS = ['pass', 'fail', 'na']; // 合格, 不合格, 不适用
-export const SEVERITIES = ['critical', 'major', 'minor']; // 严重, 较重, 一般
+import { INSPECTIONS } from './constants.js';
+
+// Item results: 合格, 不合格, 不适用. Severities: 严重, 较重, 一般. At most MAX_ITEM_PHOTOS photos an
+// item (PROTOCOL.md §12.1).
+export const { ITEM_RESULTS, SEVERITIES, MAX_ITEM_PHOTOS } = INSPECTIONS;
+export const INSPECTION_GROUPS = INSPECTIONS.STATUSES; // one group per status
 export const ORDER_GROUPS = ['overdue', 'open', 'responded', 'closed'];
 const ORDER_OPEN = ['open', 'reopened']; // the company's turn
 const SEVERITY_RANK = { critical: 0, major: 1, minor: 2 };
-export const MAX_ITEM_PHOTOS = 10; // PROTOCOL.md §12.1
 
 const time = (iso) => {
   const ms = iso ? Date.parse(iso) : NaN;

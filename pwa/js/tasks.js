@@ -2,15 +2,13 @@
 // fall into 已逾期 / 今天 / 即将到期 / 已完成 by their due time and the phone's own clock, and
 // the filters and search of the list. Field names and codes are server/tasks/models.py's.
 
-// 入户走访, 信息核实, 隐患排查, 通知送达, 诉求跟进, 代办服务, 其他
-export const TASK_TYPES = ['visit', 'verify', 'hazard', 'notice', 'follow_up', 'agency', 'other'];
-export const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
-export const OPEN_STATUSES = ['assigned', 'in_progress'];
-export const CLOSED_STATUSES = ['done', 'unable', 'cancelled'];
-export const OUTCOMES = ['ok', 'problem_found', 'follow_up_needed']; // 正常, 发现问题, 需后续跟进
-export const CHECKLIST_ANSWERS = ['yes', 'no', 'na']; // 是, 否, 不适用
-// 环境卫生, 安全隐患, 设施损坏, 矛盾纠纷, 违章搭建, 困难帮扶, 其他
-export const REPORT_CATEGORIES = ['sanitation', 'safety', 'facility', 'dispute', 'illegal_building', 'hardship', 'other'];
+import { TASKS } from './constants.js';
+
+// Types: 入户走访, 信息核实, 隐患排查, 通知送达, 诉求跟进, 代办服务, 其他. Outcomes: 正常, 发现问题,
+// 需后续跟进. Checklist answers: 是, 否, 不适用. Report categories: 环境卫生, 安全隐患, 设施损坏,
+// 矛盾纠纷, 违章搭建, 困难帮扶, 其他.
+export const { TYPES: TASK_TYPES, PRIORITIES, OPEN_STATUSES, OUTCOMES, CHECKLIST_ANSWERS, REPORT_CATEGORIES } = TASKS;
+export const CLOSED_STATUSES = TASKS.STATUSES.filter((status) => !OPEN_STATUSES.includes(status));
 export const GROUPS = ['overdue', 'today', 'upcoming', 'done'];
 
 const PRIORITY_RANK = { urgent: 0, high: 1, normal: 2, low: 3 };

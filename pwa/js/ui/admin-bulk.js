@@ -5,6 +5,7 @@
 // worker yet (their tasks wait unassigned) and which targets are in no grid (skipped).
 import { BULK_KINDS, adminUnits, bulkTitle, bulkTitleExample, bulkUnits, localInputToIso } from '../admin.js';
 import { adminSession, bulkCreate, loadOrgChildren, loadOrgUnit, previewBulk } from '../admin-data.js';
+import { TASKS } from '../constants.js';
 import { t } from '../i18n.js';
 import { PRIORITIES, TASK_TYPES } from '../tasks.js';
 import {
@@ -67,12 +68,13 @@ export function bulkScreen({ me }) {
       legend: t('field.task.type'), name: 'bulk-type', testid: 'task-type', columns: 3, required: true,
       options: TASK_TYPES.map((value) => ({ value, label: typeLabel(value) })), onChange: (value) => template.setType(value),
     });
+    // Below TASKS.TITLE_MAX: each target's name replaces {target}, and the server cuts a longer title.
     const title = inputField({ label: t('field.task.title'), testid: 'task-title-input', maxlength: 100, required: true, placeholder: t('admin.bulk.title_placeholder') });
     const withName = h('input', { type: 'checkbox', class: 'check__input', checked: true, 'data-testid': 'bulk-with-name' });
     const example = h('p', { class: 'field__hint', 'data-testid': 'bulk-example', 'aria-live': 'polite' });
     const nameCheck = h('label', { class: 'check' }, withName, h('span', { text: t('admin.bulk.with_name') }));
     title.insertBefore(h('div', {}, nameCheck, example), title.querySelector('.field__error'));
-    const description = textField({ label: t('field.task.description'), testid: 'task-description', maxlength: 2000 });
+    const description = textField({ label: t('field.task.description'), testid: 'task-description', maxlength: TASKS.DESCRIPTION_MAX });
     const due = dueField();
     const priority = choiceGroup({ legend: t('field.task.priority'), name: 'bulk-priority', testid: 'task-priority', columns: 4, value: 'normal', options: PRIORITIES.map((value) => ({ value, label: priorityLabel(value) })) });
     const alert = h('p', { class: 'alert', role: 'alert', 'data-testid': 'bulk-error' });

@@ -4,6 +4,7 @@
 // The queue is fetched again when the admin's sync pulls new reports (a worker synced).
 import { REPORT_FILTERS } from '../admin.js';
 import { adminSession, dismissReport, loadReports } from '../admin-data.js';
+import { TASKS } from '../constants.js';
 import { t } from '../i18n.js';
 import { adminFrame, errorText, flashNote, textField, watchServer } from './admin-common.js';
 import { reportSummary } from './admin-report-card.js';
@@ -14,7 +15,7 @@ const view = { userId: null, status: 'new', pages: 1 };
 
 /** 不予处理: a reason (required), then the request; the card leaves the queue once it is done. */
 function dismissPanel(report, onDone) {
-  const reason = textField({ label: t('admin.reports.dismiss_reason'), testid: 'dismiss-reason', maxlength: 500, required: true, placeholder: t('admin.reports.dismiss_placeholder') });
+  const reason = textField({ label: t('admin.reports.dismiss_reason'), testid: 'dismiss-reason', maxlength: TASKS.DISMISS_REASON_MAX, required: true, placeholder: t('admin.reports.dismiss_placeholder') });
   const alert = h('p', { class: 'alert', role: 'alert', 'data-testid': 'dismiss-error' });
   const confirm = h('button', { type: 'submit', class: 'btn btn--danger', 'data-testid': 'dismiss-confirm', text: t('admin.reports.dismiss_confirm') });
   const cancel = h('button', { type: 'button', class: 'btn btn--ghost', text: t('admin.cancel_edit') });

@@ -5,6 +5,7 @@
 // field; its messages show next to the fields, and nothing typed is lost on a refusal.
 import { localInputToIso } from '../admin.js';
 import { adminSession, convertReport, createTask, loadDraft, loadProgress, loadReport } from '../admin-data.js';
+import { TASKS } from '../constants.js';
 import { t } from '../i18n.js';
 import { PRIORITIES, TASK_TYPES } from '../tasks.js';
 import {
@@ -17,8 +18,6 @@ import { h } from './dom.js';
 import { priorityLabel, typeLabel } from './format.js';
 import { replaceWith } from './nav.js';
 
-const MAX_TITLE = 120;
-const MAX_DESCRIPTION = 2000;
 
 /** The fields every task form has: type, title, description, priority, checklist. */
 function taskFields(before = {}) {
@@ -28,8 +27,8 @@ function taskFields(before = {}) {
     options: TASK_TYPES.map((value) => ({ value, label: typeLabel(value) })),
     onChange: (value) => template.setType(value),
   });
-  const title = inputField({ label: t('field.task.title'), testid: 'task-title-input', value: before.title ?? '', maxlength: MAX_TITLE, required: true, placeholder: t('admin.form.title_placeholder') });
-  const description = textField({ label: t('field.task.description'), testid: 'task-description', value: before.description ?? '', maxlength: MAX_DESCRIPTION, placeholder: t('admin.form.description_placeholder') });
+  const title = inputField({ label: t('field.task.title'), testid: 'task-title-input', value: before.title ?? '', maxlength: TASKS.TITLE_MAX, required: true, placeholder: t('admin.form.title_placeholder') });
+  const description = textField({ label: t('field.task.description'), testid: 'task-description', value: before.description ?? '', maxlength: TASKS.DESCRIPTION_MAX, placeholder: t('admin.form.description_placeholder') });
   const priority = choiceGroup({
     legend: t('field.task.priority'), name: 'task-priority', testid: 'task-priority', columns: 4, value: before.priority ?? 'normal',
     options: PRIORITIES.map((value) => ({ value, label: priorityLabel(value) })),

@@ -7,6 +7,7 @@ import { adminActionsFor, hasReport, isoToLocalInput, localInputToIso } from '..
 import {
   adminSession, cancelTask, editTask, loadOpenConflicts, loadTask, reassignTask, reopenTask,
 } from '../admin-data.js';
+import { TASKS } from '../constants.js';
 import { t } from '../i18n.js';
 import { PRIORITIES, TASK_TYPES } from '../tasks.js';
 import {
@@ -104,8 +105,8 @@ function panel({ testid, title, fields, submitLabel, danger = false, onSubmit, o
 
 function editPanel(task, done, close) {
   const type = choiceGroup({ legend: t('field.task.type'), name: 'edit-type', testid: 'edit-type', columns: 3, value: task.type, options: TASK_TYPES.map((value) => ({ value, label: typeLabel(value) })) });
-  const title = inputField({ label: t('field.task.title'), testid: 'edit-title', value: task.title, maxlength: 120, required: true });
-  const description = textField({ label: t('field.task.description'), testid: 'edit-description', value: task.description ?? '', maxlength: 2000 });
+  const title = inputField({ label: t('field.task.title'), testid: 'edit-title', value: task.title, maxlength: TASKS.TITLE_MAX, required: true });
+  const description = textField({ label: t('field.task.description'), testid: 'edit-description', value: task.description ?? '', maxlength: TASKS.DESCRIPTION_MAX });
   const due = dueField({ value: isoToLocalInput(task.due_at), testid: 'edit-due' });
   const priority = choiceGroup({ legend: t('field.task.priority'), name: 'edit-priority', testid: 'edit-priority', columns: 4, value: task.priority, options: PRIORITIES.map((value) => ({ value, label: priorityLabel(value) })) });
   return panel({
@@ -147,7 +148,7 @@ function reassignPanel(task, done, close) {
 }
 
 function cancelPanel(task, done, close) {
-  const reason = textField({ label: t('admin.task.cancel_reason'), testid: 'cancel-reason', maxlength: 500, required: true, placeholder: t('admin.task.cancel_placeholder') });
+  const reason = textField({ label: t('admin.task.cancel_reason'), testid: 'cancel-reason', maxlength: TASKS.CANCEL_REASON_MAX, required: true, placeholder: t('admin.task.cancel_placeholder') });
   const warning = task.status === 'in_progress' ? h('p', { class: 'note', text: t('admin.task.cancel_in_progress') }) : null;
   return panel({
     testid: 'cancel-panel', title: t('admin.task.cancel'), fields: [warning, reason], submitLabel: t('admin.task.cancel_submit'), danger: true, onClose: close,

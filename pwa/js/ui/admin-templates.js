@@ -4,6 +4,7 @@
 // version is retired) or left. The editor: categories and items with text, points, severity and
 // "photo required when failed", hours to fix per severity, and the points' total against the
 // maximum score, which must match before the server takes it.
+import { INSPECTIONS } from '../constants.js';
 import { flattenFieldErrors, freshCode, templateBody, templateTotals } from '../template-editor.js';
 import { adminSession, loadAllTemplates, loadTemplate, publishTemplate, retireTemplate, saveTemplate } from '../admin-data.js';
 import { t } from '../i18n.js';
@@ -11,7 +12,7 @@ import { adminFrame, errorText, inputField, loadFailed, setFlash, flashNote } fr
 import { h } from './dom.js';
 import { dateTime } from './format.js';
 
-const SEVERITIES = ['critical', 'major', 'minor'];
+const { SEVERITIES } = INSPECTIONS;
 
 function statusChip(status) {
   return h('span', { class: `chip chip--status chip--template-${status}`, 'data-testid': 'template-status', text: t(`templates.status.${status}`) });
@@ -54,7 +55,7 @@ export function templateScreen({ me, params }) {
   let saved = null; // the version as the server has it
 
   function itemRow(category, item, redraw) {
-    const text = h('textarea', { class: 'field__input field__textarea', rows: 2, maxlength: 300, 'data-testid': 'item-text', 'aria-label': t('templates.item_text') });
+    const text = h('textarea', { class: 'field__input field__textarea', rows: 2, maxlength: INSPECTIONS.ITEM_TEXT_MAX, 'data-testid': 'item-text', 'aria-label': t('templates.item_text') });
     text.value = item.text;
     text.addEventListener('input', () => { item.text = text.value; });
     const weight = numberInput(item.weight, { testid: 'item-weight', label: t('templates.weight') });
@@ -92,7 +93,7 @@ export function templateScreen({ me, params }) {
       },
       all() {
         cats.replaceChildren(...draft.categories.map((category) => {
-          const name = h('input', { class: 'field__input', 'data-testid': 'category-name', maxlength: 80, 'aria-label': t('templates.category_name') });
+          const name = h('input', { class: 'field__input', 'data-testid': 'category-name', maxlength: INSPECTIONS.CATEGORY_NAME_MAX, 'aria-label': t('templates.category_name') });
           name.value = category.name;
           name.addEventListener('input', () => { category.name = name.value; });
           const add = h('button', { type: 'button', class: 'btn btn--secondary', 'data-testid': 'item-add', text: t('templates.add_item') });
@@ -108,7 +109,7 @@ export function templateScreen({ me, params }) {
         redraw.totals();
       },
     };
-    const name = inputField({ label: t('templates.name'), testid: 'template-name', value: draft.name, maxlength: 80, required: true });
+    const name = inputField({ label: t('templates.name'), testid: 'template-name', value: draft.name, maxlength: INSPECTIONS.TEMPLATE_NAME_MAX, required: true });
     name.input.addEventListener('input', () => { draft.name = name.input.value; });
     const deadlines = h('fieldset', { class: 'card template-deadlines' }, h('legend', { text: t('templates.deadlines') }),
       ...SEVERITIES.map((s) => {

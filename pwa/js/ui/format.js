@@ -2,7 +2,7 @@
 // due times relative to the phone's clock ("今天 17:00", "已逾期 2 天"), and any synced field's
 // value as a person reads it (the conflict view shows both values of any field).
 import { getLocale, hasKey, t } from '../i18n.js';
-import { startOfDay } from '../tasks.js';
+import { CHECKLIST_ANSWERS, OPEN_STATUSES, startOfDay } from '../tasks.js';
 
 /** The catalog's label for a code ("task.type.visit" → 入户走访), or the code itself if unknown. */
 export function codeLabel(prefix, code) {
@@ -63,7 +63,7 @@ export function dateTime(iso) {
 export function dueText(task, now = new Date()) {
   const due = parse(task.due_at);
   if (!due) return { text: t('task.no_due'), overdue: false };
-  const open = ['assigned', 'in_progress'].includes(task.status ?? 'assigned');
+  const open = OPEN_STATUSES.includes(task.status ?? 'assigned');
   if (!open) {
     // Finished: when it was finished says more than when it was due.
     if (task.status === 'cancelled') return { text: t('task.status.cancelled'), overdue: false };
@@ -128,7 +128,7 @@ export function valueText(entity, field, value) {
     case 'photos': return t('value.photos', { count: Array.isArray(value) ? value.length : 0 });
     case 'checklist_answers': {
       const counts = Object.values(value ?? {}).reduce((acc, answer) => ({ ...acc, [answer]: (acc[answer] ?? 0) + 1 }), {});
-      const parts = ['yes', 'no', 'na'].filter((a) => counts[a]).map((a) => `${answerLabel(a)} ${counts[a]}`);
+      const parts = CHECKLIST_ANSWERS.filter((a) => counts[a]).map((a) => `${answerLabel(a)} ${counts[a]}`);
       return parts.length ? parts.join(' · ') : t('value.empty');
     }
     case 'checklist': return t('value.items', { count: Array.isArray(value) ? value.length : 0 });

@@ -3,6 +3,7 @@
 // after another in the order made: the outbox keeps it), a note once the typing pauses. Before
 // submitting, what the server would refuse is flagged at the items (unanswered, a failed item
 // without the photo its template asks for); the server's own refusal is shown there too.
+import { INSPECTIONS } from '../constants.js';
 import { t } from '../i18n.js';
 import { saveAnswers, saveNotes } from '../inspection-actions.js';
 import { MAX_ITEM_PHOTOS, progressOf, submitProblems, templateItems, withAnswer } from '../inspections.js';
@@ -10,7 +11,6 @@ import { h } from './dom.js';
 import { inspectionItem, itemProblems } from './inspection-item.js';
 
 const NOTE_SAVE_MS = 800; // typing a note saves once the thumb pauses
-const MAX_NOTES = 4000; // PROTOCOL.md §12.1
 
 /**
  * The form of inspection `id`. onProgress(progressOf(…)) after every change; status: the line
@@ -59,7 +59,7 @@ export function inspectionForm({ id, status, onProgress }) {
   function notesField(inspection, mode) {
     if (mode === 'read') return inspection.notes ? h('p', { class: 'inspection__notes-text', 'data-testid': 'inspection-notes-text', text: inspection.notes }) : null;
     if (mode !== 'edit') return null;
-    const input = h('textarea', { class: 'field__input field__textarea', id: 'inspection-notes', rows: 3, maxlength: MAX_NOTES, 'data-testid': 'inspection-notes', placeholder: t('inspection.notes_placeholder') });
+    const input = h('textarea', { class: 'field__input field__textarea', id: 'inspection-notes', rows: 3, maxlength: INSPECTIONS.NOTES_MAX, 'data-testid': 'inspection-notes', placeholder: t('inspection.notes_placeholder') });
     input.value = inspection.notes ?? '';
     let timer = null;
     flushNotes = () => {

@@ -1,14 +1,13 @@
 // One checklist item of an inspection: its text, severity and whether a failure needs a photo;
 // 合格 / 不合格 / 不适用 as big buttons; a note and photos (open at once for a failed item,
 // folded otherwise); the problem found before submitting and the server's refusal, if any.
+import { INSPECTIONS } from '../constants.js';
 import { t } from '../i18n.js';
 import { ITEM_RESULTS } from '../inspections.js';
 import { choiceGroup } from './choices.js';
 import { h } from './dom.js';
 import { resultLabel, severityChip } from './inspection-parts.js';
 import { photoField, photoStrip } from './photos.js';
-
-const MAX_NOTE = 1000; // PROTOCOL.md §12.1
 
 /** {unanswered, photos, tooMany}: how many items have each problem (submitProblems' values). */
 export function itemProblems(problems) {
@@ -56,7 +55,7 @@ export function inspectionItem({ item, answer = {}, editable, onChange }) {
     return node;
   }
 
-  const note = h('textarea', { class: 'field__input field__textarea', rows: 2, maxlength: MAX_NOTE, id: `item-${code}-note`, 'data-testid': `item-note-${code}`, placeholder: t('inspection.note_placeholder') });
+  const note = h('textarea', { class: 'field__input field__textarea', rows: 2, maxlength: INSPECTIONS.ITEM_NOTE_MAX, id: `item-${code}-note`, 'data-testid': `item-note-${code}`, placeholder: t('inspection.note_placeholder') });
   note.value = answer?.note ?? '';
   note.addEventListener('input', () => onChange({ note: note.value }, { later: true }));
   note.addEventListener('change', () => onChange({ note: note.value }));

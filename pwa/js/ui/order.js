@@ -4,6 +4,7 @@
 // responded one (复查): 通过 closes it, 不通过 reopens it with a note and a photo. Both are saved
 // on the phone at once (outbox) and sent with the next sync; a refusal stays in sight.
 import { loadCompoundNames } from '../compound-names.js';
+import { INSPECTIONS } from '../constants.js';
 import { t } from '../i18n.js';
 import { respondToOrder, reviewOrder } from '../inspection-actions.js';
 import { loadOrder } from '../inspection-data.js';
@@ -18,8 +19,6 @@ import { photoField, photoStrip } from './photos.js';
 import { saveBar, saveFailed, textArea } from './task-complete.js';
 import { syncBadges } from './tasks.js';
 import { watchLocalData } from './watch.js';
-
-const MAX_TEXT = 2000; // server/inspections/models.py
 
 function block(title, testid, ...children) {
   return h('section', { class: 'card', 'data-testid': testid }, h('h2', { class: 'card__title', text: title }), ...children);
@@ -56,7 +55,7 @@ function orderForm({ name, title, parts, photos, values, check, save }) {
 
 /** 整改回复 of the property staff: what was done, with photos. */
 function responseForm(id, order) {
-  const text = textArea({ label: t('field.rectification_order.response_text'), testid: 'response-text', maxlength: MAX_TEXT, placeholder: t('order.response_placeholder') });
+  const text = textArea({ label: t('field.rectification_order.response_text'), testid: 'response-text', maxlength: INSPECTIONS.RESPONSE_TEXT_MAX, placeholder: t('order.response_placeholder') });
   return orderForm({
     name: 'response',
     title: order.status === 'reopened' ? t('order.respond_again') : t('order.respond'),
@@ -79,7 +78,7 @@ function reviewForm(id) {
     legend: t('order.review_decision'), name: 'review', testid: 'review', columns: 2, required: true,
     options: [{ value: 'closed', label: t('order.review_pass') }, { value: 'reopened', label: t('order.review_fail') }],
   });
-  const note = textArea({ label: t('field.rectification_order.review_note'), testid: 'review-note', maxlength: MAX_TEXT, placeholder: t('order.review_placeholder') });
+  const note = textArea({ label: t('field.rectification_order.review_note'), testid: 'review-note', maxlength: INSPECTIONS.REVIEW_NOTE_MAX, placeholder: t('order.review_placeholder') });
   return orderForm({
     name: 'review',
     title: t('order.review'),

@@ -2,6 +2,7 @@
 // position, building or household) becomes a field_report, created on the phone in one outbox
 // entry and sent with the next sync; an admin turns it into a task. ?fix=<seq> edits a report
 // the server refused and sends it again.
+import { TASKS } from '../constants.js';
 import { t } from '../i18n.js';
 import { retry } from '../outbox.js';
 import { loadPlaces, myGrids, roomOf } from '../places.js';
@@ -15,8 +16,6 @@ import { locationField } from './location.js';
 import { goBack } from './nav.js';
 import { photoField } from './photos.js';
 import { clearOnChange, loadFailed, saveBar, saveFailed, showForm, textArea } from './task-complete.js';
-
-const MAX_DESCRIPTION = 2000; // server/tasks/models.py
 
 // A message for the home screen after a save ("saved, will be sent"), shown once.
 let flash = null;
@@ -84,7 +83,7 @@ export function reportScreen({ me, query }) {
       legend: t('field.field_report.category'), name: 'category', testid: 'category', columns: 2, required: true, value: before.category ?? null,
       options: REPORT_CATEGORIES.map((value) => ({ value, label: categoryLabel(value) })),
     });
-    const description = textArea({ label: t('field.field_report.description'), testid: 'report-description', value: before.description ?? '', maxlength: MAX_DESCRIPTION, required: true, placeholder: t('report.description_placeholder') });
+    const description = textArea({ label: t('field.field_report.description'), testid: 'report-description', value: before.description ?? '', maxlength: TASKS.REPORT_DESCRIPTION_MAX, required: true, placeholder: t('report.description_placeholder') });
     // One grid: it is the report's, said in a line. Several: the worker picks one.
     const grid = grids.length > 1
       ? choiceGroup({

@@ -3,6 +3,7 @@
 // next sync. GPS never holds a save: whatever the position field knows then is saved, a refusal
 // or no fix as an explicit location_status. Opened with ?fix=<seq>, the form edits a change the
 // server refused and sends it again (outbox.retry).
+import { TASKS } from '../constants.js';
 import { t } from '../i18n.js';
 import { retry } from '../outbox.js';
 import { completeTask, completionFields, completionProblems, markUnable, unableFields } from '../task-actions.js';
@@ -14,9 +15,6 @@ import { answerLabel, outcomeLabel } from './format.js';
 import { locationField } from './location.js';
 import { goBack } from './nav.js';
 import { photoField } from './photos.js';
-
-const MAX_NOTES = 4000; // server/tasks/models.py
-const MAX_REASON = 500;
 
 function textArea({ label, testid, value = '', maxlength, required = false, placeholder = '' }) {
   const id = `${testid}-input`;
@@ -103,7 +101,7 @@ export function completeScreen({ params, query }) {
       options: CHECKLIST_ANSWERS.map((value) => ({ value, label: answerLabel(value) })),
       onChange: (value) => { answers[item.key] = value; },
     }));
-    const notes = textArea({ label: t('field.task.notes'), testid: 'notes', value: before.notes ?? '', maxlength: MAX_NOTES, placeholder: t('complete.notes_placeholder') });
+    const notes = textArea({ label: t('field.task.notes'), testid: 'notes', value: before.notes ?? '', maxlength: TASKS.NOTES_MAX, placeholder: t('complete.notes_placeholder') });
     const photos = photoField({ hashes: before.photos ?? [], testid: 'photos' });
     const location = locationField();
     const bar = saveBar('complete', null);
@@ -151,7 +149,7 @@ export function unableScreen({ params, query }) {
   loadForForm(id, query.get('fix')).then(({ item, fix }) => {
     if (!item) return missing(body);
     subject.textContent = item.task.title ?? '';
-    const reason = textArea({ label: t('field.task.unable_reason'), testid: 'unable-reason', value: fix?.fields?.unable_reason ?? '', maxlength: MAX_REASON, required: true, placeholder: t('unable.placeholder') });
+    const reason = textArea({ label: t('field.task.unable_reason'), testid: 'unable-reason', value: fix?.fields?.unable_reason ?? '', maxlength: TASKS.UNABLE_REASON_MAX, required: true, placeholder: t('unable.placeholder') });
     const location = locationField();
     const bar = saveBar('unable', null);
     const form = h('form', { class: 'form', novalidate: true, 'data-testid': 'unable' }, reason, location, bar.element);

@@ -5,7 +5,7 @@
 import { t } from '../i18n.js';
 import { compoundName, describePlace, placeLine } from '../places.js';
 import { loadMyTasks } from '../task-data.js';
-import { filterChoices, filterTasks, GROUPS, groupTasks } from '../tasks.js';
+import { filterChoices, filterTasks, GROUPS, groupTasks, OPEN_STATUSES } from '../tasks.js';
 import { h } from './dom.js';
 import { firstScreenDrawn } from './ready.js';
 import { dueText, priorityLabel, statusLabel, typeLabel } from './format.js';
@@ -46,7 +46,7 @@ function taskRow(item, places, now) {
       h('span', { class: 'task-row__chips' },
         typeChip(task.type),
         priorityChip(task.priority),
-        inProgress || !['assigned', 'in_progress'].includes(task.status ?? 'assigned')
+        inProgress || !OPEN_STATUSES.includes(task.status ?? 'assigned')
           ? h('span', { class: `chip chip--status chip--status-${task.status}`, text: statusLabel(task.status) }) : null,
         syncBadges(item)),
       h('span', { class: 'task-row__title', text: task.title ?? '' }),
