@@ -10,8 +10,9 @@
 //   chunks after sign-in (the service worker's `cache-lazy` message, js/app.js).
 // - CSS and the catalogs are minified; every text file gets .gz and .br twins, sent as they are
 //   by the server (no compression per request).
-// - dist/sw.js gets the shell's file lists and version (a hash of them all): any change to the
-//   app ships as a new service worker and a fresh cache.
+// - dist/sw.js is sw.js bundled with its modules (build-sw.mjs), with the shell's file lists and
+//   version (a hash of them all) filled in: any change to the app ships as a new service worker
+//   and a fresh cache.
 // - Checks that fail the build: catalogs with different keys, a literal t('key') missing from
 //   the catalog, inline script or style in index.html (the CSP forbids both).
 import { createHash } from 'node:crypto';
@@ -22,6 +23,8 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 
 import * as esbuild from 'esbuild';
+
+import { bundleServiceWorker } from './build-sw.mjs';
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const DIST = path.join(ROOT, 'dist');
@@ -165,16 +168,16 @@ async function writeIndex(html, preload) {
 }
 
 /** The shell (precached at install), the lazy chunks, and a version hashed over both. */
-async function writeServiceWorker(shell, lazy) {
+async function writeServiceWorker(source, shell, lazy) {
   const hash = createHash('sha256');
   for (const file of [...shell, ...lazy].sort()) hash.update(url(file)).update('\0').update(await readFile(file)).update('\0');
   const version = hash.digest('hex').slice(0, 12);
   const urls = (files) => JSON.stringify(files.map(url).map((u) => (u === '/index.html' ? '/' : u)).sort(), null, 2);
-  const source = await readFile(path.join(ROOT, 'sw.js'), 'utf8');
   let out = source;
   for (const [name, value] of [['SHELL_VERSION', `'${version}'`], ['SHELL_FILES', urls(shell)], ['LAZY_FILES', urls(lazy)]]) {
-    const pattern = new RegExp(`const ${name} = [^;]*;`);
-    if (!pattern.test(out)) problems.push(`sw.js: const ${name} = …; not found`);
+    // esbuild writes a module's top-level const as var in a bundle; written back as const.
+    const pattern = new RegExp(`(?:const|var) ${name} = [^;]*;`);
+    if (!pattern.test(out)) problems.push(`sw/shell.js: const ${name} = …; not found in the bundled worker`);
     out = out.replace(pattern, `const ${name} = ${value};`);
   }
   await writeFile(path.join(DIST, 'sw.js'), out);
@@ -220,7 +223,8 @@ await rm(path.join(ROOT, 'vendor'), { recursive: true, force: true }); // the ol
 await mkdir(DIST, { recursive: true });
 const metafile = await bundleScripts();
 const { eager, lazy, preload } = splitOutputs(metafile);
-const packages = await thirdPartyLicenses(metafile);
+const worker = await bundleServiceWorker({ target: TARGET });
+const packages = await thirdPartyLicenses({ inputs: { ...metafile.inputs, ...worker.metafile.inputs } });
 await copyStatic(zh, en);
 await writeIndex(html, preload);
 // Not precached: source maps, the licences, and the manifest's icons (the browser fetches those
@@ -229,7 +233,7 @@ const NOT_SHELL = /(\.map|third-party-licenses\.txt|\/icons\/icon-[\w-]+\.png)$/
 const files = (await listFiles(DIST)).filter((file) => !NOT_SHELL.test(file));
 const shell = files.filter((file) => !file.endsWith('.js') || eager.includes(file));
 for (const file of files) if (file.endsWith('.js') && !eager.includes(file) && !lazy.includes(file)) problems.push(`${url(file)}: neither shell nor lazy`);
-const version = await writeServiceWorker(shell, lazy);
+const version = await writeServiceWorker(worker.code, shell, lazy);
 if (problems.length) {
   console.error(`build failed:\n  ${problems.join('\n  ')}`);
   process.exit(1);

@@ -1,6 +1,6 @@
 // The only module of the page that touches IndexedDB (STYLE.md rule 10). Everything else asks
 // here. (The service worker keeps its push acks in a small database of its own, `redgrid-sw`:
-// see sw.js for why it does not share this one.)
+// see sw/ack-store.js for why it does not share this one.)
 //
 // Stores (version 4):
 //   kv       out-of-line keys: small cached values such as /api/me (version 1)

@@ -1,16 +1,20 @@
-// The service worker's Web Push handlers (issue 6) run in a VM with a fake `self` and an in-memory
-// IndexedDB: push shows a notification and acks it; a click opens the alert and acks it; acks that
-// fail offline are kept and sent once each, in order, on the next push, on Background Sync or the
-// page's message; a refused one is dropped; pushsubscriptionchange proves itself by the old
+// The service worker's Web Push handlers (issue 6: sw/push.js, sw/ack-store.js) run in a VM, bundled
+// as dist/sw.js ships them (build-sw.mjs), with a fake `self` and an in-memory IndexedDB: push
+// shows a notification and acks it; a click opens the alert and acks it; acks that fail offline
+// are kept and sent once each, in order, on the next push, on Background Sync or the page's
+// message; a refused one is dropped; pushsubscriptionchange proves itself by the old
 // subscription (the event's, else the one the page told the worker).
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import vm from 'node:vm';
 
-import { IDBFactory } from 'fake-indexeddb';
+import { IDBCursor, IDBDatabase, IDBFactory, IDBIndex, IDBObjectStore, IDBRequest, IDBTransaction } from 'fake-indexeddb';
 
-const SOURCE = await readFile(new URL('../sw.js', import.meta.url), 'utf8');
+import { bundleServiceWorker } from '../build-sw.mjs';
+
+const { code: SOURCE } = await bundleServiceWorker();
+// What idb looks up as globals, besides indexedDB.
+const IDB_CLASSES = { IDBCursor, IDBDatabase, IDBIndex, IDBObjectStore, IDBRequest, IDBTransaction };
 
 /**
  * A worker with its own fake network: `network.mode` 'online' answers (`network.status(url,
@@ -45,7 +49,7 @@ async function serviceWorker({ windows = [], indexedDB = new IDBFactory(), subsc
     posted.push({ url, init, body, status });
     return new Response(JSON.stringify({ public_key: 'AQID', state: body?.state }), { status, headers: { 'Content-Type': 'application/json' } });
   };
-  vm.runInNewContext(SOURCE, { self, caches: {}, fetch, indexedDB, URL, Response, JSON, Date, console, setTimeout, clearTimeout, Promise, Error, TypeError });
+  vm.runInNewContext(SOURCE, { self, caches: {}, fetch, indexedDB, ...IDB_CLASSES, DOMException, URL, Response, JSON, Date, console, setTimeout, clearTimeout, Promise, Error, TypeError });
   /** Fires an event at every listener; resolves (or rejects) as the promises given to waitUntil do. */
   const fire = async (name, event) => {
     const waited = [];
