@@ -92,13 +92,18 @@ async function bundleScripts() {
 function splitOutputs(metafile) {
   const outputs = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.js'));
   const byFile = new Map(outputs);
-  const dynamicRoots = [...new Set(outputs.flatMap(([, out]) => out.imports.filter((imp) => imp.kind === 'dynamic-import').map((imp) => imp.path)))];
+  const dynamicRoots = [
+    ...new Set(
+      outputs.flatMap(([, out]) => out.imports.filter((imp) => imp.kind === 'dynamic-import').map((imp) => imp.path)),
+    ),
+  ];
   const closure = (roots) => {
     const seen = new Set();
     const visit = (file) => {
       if (seen.has(file)) return;
       seen.add(file);
-      for (const imp of byFile.get(file).imports) if (imp.kind === 'import-statement' && byFile.has(imp.path)) visit(imp.path);
+      for (const imp of byFile.get(file).imports)
+        if (imp.kind === 'import-statement' && byFile.has(imp.path)) visit(imp.path);
     };
     roots.forEach(visit);
     return seen;
@@ -108,12 +113,16 @@ function splitOutputs(metafile) {
   const shell = closure([...eager, ...dynamicRoots.filter((file) => !isAdmin(file))]);
   const lazy = outputs.map(([file]) => file).filter((file) => !shell.has(file));
   const late = dynamicRoots.filter((file) => eager.has(file));
-  if (late.length) problems.push(`loaded with import() but also imported at start (nothing gained): ${late.join(', ')}`);
+  if (late.length)
+    problems.push(`loaded with import() but also imported at start (nothing gained): ${late.join(', ')}`);
   if (!dynamicRoots.some(isAdmin) || !dynamicRoots.filter(isAdmin).every((file) => lazy.includes(file))) {
     problems.push('the admin screens are no longer loaded on first use only (ui/routes.js)');
   }
   const abs = (file) => path.join(ROOT, file);
-  const appImports = byFile.get('dist/js/app.js').imports.filter((imp) => imp.kind === 'import-statement').map((imp) => imp.path);
+  const appImports = byFile
+    .get('dist/js/app.js')
+    .imports.filter((imp) => imp.kind === 'import-statement')
+    .map((imp) => imp.path);
   return { eager: [...shell].map(abs), lazy: lazy.map(abs), preload: appImports.map(abs) };
 }
 
@@ -154,8 +163,12 @@ async function copyStatic(zh, en) {
   // zh-CN is bundled into the app's code (js/i18n.js): only the others are fetched.
   await writeFile(path.join(DIST, 'i18n/en.json'), JSON.stringify(en));
   await esbuild.build({
-    absWorkingDir: ROOT, entryPoints: ['css/app.css'], outdir: path.join(DIST, 'css'), minify: true,
-    target: TARGET, logLevel: 'warning',
+    absWorkingDir: ROOT,
+    entryPoints: ['css/app.css'],
+    outdir: path.join(DIST, 'css'),
+    minify: true,
+    target: TARGET,
+    logLevel: 'warning',
   });
 }
 
@@ -163,18 +176,36 @@ async function copyStatic(zh, en) {
 async function writeIndex(html, preload) {
   const links = preload.map((file) => `  <link rel="modulepreload" href="${url(file)}">`).join('\n');
   const out = html.replace(/(\s*<script type="module" src="\/js\/app\.js"><\/script>)/, `\n${links}$1`);
-  if (out === html && preload.length) problems.push('index.html: the <script type="module" src="/js/app.js"> tag was not found');
+  if (out === html && preload.length)
+    problems.push('index.html: the <script type="module" src="/js/app.js"> tag was not found');
   await writeFile(path.join(DIST, 'index.html'), out);
 }
 
 /** The shell (precached at install), the lazy chunks, and a version hashed over both. */
 async function writeServiceWorker(source, shell, lazy) {
   const hash = createHash('sha256');
-  for (const file of [...shell, ...lazy].sort()) hash.update(url(file)).update('\0').update(await readFile(file)).update('\0');
+  for (const file of [...shell, ...lazy].sort())
+    hash
+      .update(url(file))
+      .update('\0')
+      .update(await readFile(file))
+      .update('\0');
   const version = hash.digest('hex').slice(0, 12);
-  const urls = (files) => JSON.stringify(files.map(url).map((u) => (u === '/index.html' ? '/' : u)).sort(), null, 2);
+  const urls = (files) =>
+    JSON.stringify(
+      files
+        .map(url)
+        .map((u) => (u === '/index.html' ? '/' : u))
+        .sort(),
+      null,
+      2,
+    );
   let out = source;
-  for (const [name, value] of [['SHELL_VERSION', `'${version}'`], ['SHELL_FILES', urls(shell)], ['LAZY_FILES', urls(lazy)]]) {
+  for (const [name, value] of [
+    ['SHELL_VERSION', `'${version}'`],
+    ['SHELL_FILES', urls(shell)],
+    ['LAZY_FILES', urls(lazy)],
+  ]) {
     // esbuild writes a module's top-level const as var in a bundle; written back as const.
     const pattern = new RegExp(`(?:const|var) ${name} = [^;]*;`);
     if (!pattern.test(out)) problems.push(`sw/shell.js: const ${name} = …; not found in the bundled worker`);
@@ -195,7 +226,9 @@ async function precompress() {
     if (!COMPRESSIBLE.test(file)) continue;
     const bytes = await readFile(file);
     const zipped = await gzip(bytes, { level: 9 });
-    const brotlied = await brotli(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } });
+    const brotlied = await brotli(bytes, {
+      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+    });
     if (zipped.length < bytes.length) await writeFile(`${file}.gz`, zipped);
     if (brotlied.length < bytes.length) await writeFile(`${file}.br`, brotlied);
     raw += bytes.length;
@@ -232,12 +265,16 @@ await writeIndex(html, preload);
 const NOT_SHELL = /(\.map|third-party-licenses\.txt|\/icons\/icon-[\w-]+\.png)$/;
 const files = (await listFiles(DIST)).filter((file) => !NOT_SHELL.test(file));
 const shell = files.filter((file) => !file.endsWith('.js') || eager.includes(file));
-for (const file of files) if (file.endsWith('.js') && !eager.includes(file) && !lazy.includes(file)) problems.push(`${url(file)}: neither shell nor lazy`);
+for (const file of files)
+  if (file.endsWith('.js') && !eager.includes(file) && !lazy.includes(file))
+    problems.push(`${url(file)}: neither shell nor lazy`);
 const version = await writeServiceWorker(worker.code, shell, lazy);
 if (problems.length) {
   console.error(`build failed:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
 const sizes = await precompress();
-console.log(`dist/: ${shell.length} shell files (${kb(await sum(shell))}), ${lazy.length} lazy chunks (${kb(await sum(lazy))}); `
-  + `all text ${kb(sizes.raw)}, gzip ${kb(sizes.gz)}, br ${kb(sizes.br)}; bundled ${packages.join(', ')}; shell version ${version}`);
+console.log(
+  `dist/: ${shell.length} shell files (${kb(await sum(shell))}), ${lazy.length} lazy chunks (${kb(await sum(lazy))}); ` +
+    `all text ${kb(sizes.raw)}, gzip ${kb(sizes.gz)}, br ${kb(sizes.br)}; bundled ${packages.join(', ')}; shell version ${version}`,
+);

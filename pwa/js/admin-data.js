@@ -4,8 +4,9 @@
 // directories, the workers of a grid, checklist templates, org children) are kept in memory
 // for the session; nothing here goes to IndexedDB. The server names the people and places it
 // refers to (workers, history, conflicts, a task's household), so nothing is looked up per row.
-import { get, patch, post } from './api.js';
+
 import { taskListQuery } from './admin.js';
+import { get, patch, post } from './api.js';
 
 const enc = encodeURIComponent;
 const memo = new Map(); // key → promise; a failed lookup is forgotten so it can be tried again
@@ -41,7 +42,8 @@ export const loadProgress = ({ orgUnitId, type, batchId } = {}) => {
 
 export const loadTasks = (filters, paging) => get(`/api/tasks?${taskListQuery(filters, paging)}`);
 export const loadTask = (id) => get(`/api/tasks/${enc(id)}`);
-export const loadOpenConflicts = (recordId) => get(`/api/sync/conflicts?status=open&record_id=${enc(recordId)}&per_page=20`);
+export const loadOpenConflicts = (recordId) =>
+  get(`/api/sync/conflicts?status=open&record_id=${enc(recordId)}&per_page=20`);
 
 export function loadReports({ status = 'new', page = 1, perPage = 50 } = {}) {
   return get(`/api/field-reports?status=${enc(status)}&page=${page}&per_page=${perPage}`);
@@ -50,10 +52,12 @@ export const loadReport = (id) => get(`/api/field-reports/${enc(id)}`);
 export const loadDraft = (id) => get(`/api/field-reports/${enc(id)}/draft`);
 
 /** Checklist templates of a task type that apply in the admin's jurisdiction. */
-export const loadTemplates = (type) => remembered(`templates:${type}`, () => get(`/api/checklist-templates?task_type=${enc(type)}`));
+export const loadTemplates = (type) =>
+  remembered(`templates:${type}`, () => get(`/api/checklist-templates?task_type=${enc(type)}`));
 
 /** A grid's compounds, buildings and households (the grid directory; admins above the grid may read it). */
-export const loadGridPlaces = (gridId) => remembered(`directory:${gridId}`, () => get(`/api/grids/${enc(gridId)}/directory`));
+export const loadGridPlaces = (gridId) =>
+  remembered(`directory:${gridId}`, () => get(`/api/grids/${enc(gridId)}/directory`));
 
 export const loadOrgUnit = (id) => remembered(`unit:${id}`, () => get(`/api/org/units/${enc(id)}`));
 export const loadOrgChildren = (id) => remembered(`children:${id}`, () => get(`/api/org/units?parent_id=${enc(id)}`));
@@ -92,13 +96,16 @@ export const resolveConflict = (id, resolution) => post(`/api/sync/conflicts/${e
 
 // --- inspections of property services (issue 5): the admin's desk ---------------------------
 
-const query = (params) => new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString();
+const query = (params) =>
+  new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString();
 
 /** The monthly scorecard of an org subtree: {month, org_unit, compounds, companies}. */
-export const loadScorecard = ({ month, orgUnitId } = {}) => get(`/api/scorecards?${query({ month, org_unit_id: orgUnitId })}`);
+export const loadScorecard = ({ month, orgUnitId } = {}) =>
+  get(`/api/scorecards?${query({ month, org_unit_id: orgUnitId })}`);
 export const loadCompoundCard = (id, month) => get(`/api/scorecards/compounds/${enc(id)}?${query({ month })}`);
 /** The address of the month's workbook (a plain link: the browser downloads it with the session). */
-export const scorecardWorkbookUrl = ({ month, orgUnitId } = {}) => `/api/scorecards/export.xlsx?${query({ month, org_unit_id: orgUnitId })}`;
+export const scorecardWorkbookUrl = ({ month, orgUnitId } = {}) =>
+  `/api/scorecards/export.xlsx?${query({ month, org_unit_id: orgUnitId })}`;
 export const loadPublishedTemplates = () => get('/api/inspection-templates?status=published');
 export const loadAllTemplates = () => get('/api/inspection-templates');
 export const loadTemplate = (id) => get(`/api/inspection-templates/${enc(id)}`);
@@ -106,10 +113,15 @@ export const loadTemplate = (id) => get(`/api/inspection-templates/${enc(id)}`);
 export const saveTemplate = (id, body) => patch(`/api/inspection-templates/${enc(id)}`, body);
 export const publishTemplate = (id) => post(`/api/inspection-templates/${enc(id)}/publish`, {});
 export const retireTemplate = (id) => post(`/api/inspection-templates/${enc(id)}/retire`, {});
-export const loadCompounds = (orgUnitId) => remembered(`compounds:${orgUnitId}`, () => get(`/api/places/compounds?${query({ org_unit_id: orgUnitId, per_page: 200 })}`));
+export const loadCompounds = (orgUnitId) =>
+  remembered(`compounds:${orgUnitId}`, () =>
+    get(`/api/places/compounds?${query({ org_unit_id: orgUnitId, per_page: 200 })}`),
+  );
 export const loadCompound = (id) => remembered(`compound:${id}`, () => get(`/api/places/compounds/${enc(id)}`));
-export const loadInspections = ({ compoundId, status } = {}) => get(`/api/inspections?${query({ compound_id: compoundId, status, per_page: 12 })}`);
-export const loadOrders = ({ compoundId, status } = {}) => get(`/api/rectification-orders?${query({ compound_id: compoundId, status, per_page: 50 })}`);
+export const loadInspections = ({ compoundId, status } = {}) =>
+  get(`/api/inspections?${query({ compound_id: compoundId, status, per_page: 12 })}`);
+export const loadOrders = ({ compoundId, status } = {}) =>
+  get(`/api/rectification-orders?${query({ compound_id: compoundId, status, per_page: 50 })}`);
 export const drawSpotCheck = (body) => post('/api/spot-checks', body);
 export const loadDraws = () => get('/api/spot-checks?per_page=20');
 export const verifyDraw = (id) => get(`/api/spot-checks/${enc(id)}/verify`);

@@ -51,7 +51,16 @@ export function progressFigures(row = {}) {
   const counted = n('total') - n('cancelled');
   const open = n('assigned') + n('in_progress');
   const percent = counted > 0 ? Math.floor((n('done') * 100) / counted) : null;
-  return { total: n('total'), counted, open, done: n('done'), unable: n('unable'), overdue: n('overdue'), unassigned: n('unassigned'), percent };
+  return {
+    total: n('total'),
+    counted,
+    open,
+    done: n('done'),
+    unable: n('unable'),
+    overdue: n('overdue'),
+    unassigned: n('unassigned'),
+    percent,
+  };
 }
 
 /**
@@ -70,8 +79,13 @@ export function adminActionsFor(task) {
 /** True when the worker's report has anything in it (a cancelled task may still carry work: S4). */
 export function hasReport(task) {
   if (!task) return false;
-  return ['outcome', 'notes', 'unable_reason', 'finished_at', 'location_status'].some((key) => task[key] != null && task[key] !== '')
-    || (task.photos ?? []).length > 0 || Object.keys(task.checklist_answers ?? {}).length > 0;
+  return (
+    ['outcome', 'notes', 'unable_reason', 'finished_at', 'location_status'].some(
+      (key) => task[key] != null && task[key] !== '',
+    ) ||
+    (task.photos ?? []).length > 0 ||
+    Object.keys(task.checklist_answers ?? {}).length > 0
+  );
 }
 
 const pad = (n) => String(n).padStart(2, '0');
@@ -100,7 +114,11 @@ export function dueShortcuts(now = new Date()) {
   const local = (date) => `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T18:00`;
   const out = [];
   if (at(0) > now) out.push({ key: 'today', value: local(at(0)) });
-  out.push({ key: 'tomorrow', value: local(at(1)) }, { key: 'days3', value: local(at(3)) }, { key: 'week', value: local(at(7)) });
+  out.push(
+    { key: 'tomorrow', value: local(at(1)) },
+    { key: 'days3', value: local(at(3)) },
+    { key: 'week', value: local(at(7)) },
+  );
   return out;
 }
 

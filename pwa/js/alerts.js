@@ -40,21 +40,27 @@ export const isExpired = (entry, now = Date.now()) => Boolean(entry.expiresAt) &
 const PIN_MS = 24 * 3600 * 1000;
 
 /** An unread 紧急 or 预警 notice of the last day, not expired: it stays on top until read. */
-export const isPinned = (entry, now = Date.now()) => isUnread(entry) && levelRank(entry.level) >= levelRank('warning')
-  && !isExpired(entry, now) && now - time(entry.createdAt) < PIN_MS;
+export const isPinned = (entry, now = Date.now()) =>
+  isUnread(entry) &&
+  levelRank(entry.level) >= levelRank('warning') &&
+  !isExpired(entry, now) &&
+  now - time(entry.createdAt) < PIN_MS;
 
 /** Pinned first (a fresh urgent or warning notice, unread), then unread, each newest first: an
  * old warning does not sit above today's notices for ever. */
 export function sortInbox(entries, now = Date.now()) {
-  return [...entries].sort((a, b) => (isPinned(b, now) - isPinned(a, now))
-    || (isUnread(b) - isUnread(a))
-    || (time(b.createdAt) - time(a.createdAt))
-    || String(a.id).localeCompare(String(b.id)));
+  return [...entries].sort(
+    (a, b) =>
+      isPinned(b, now) - isPinned(a, now) ||
+      isUnread(b) - isUnread(a) ||
+      time(b.createdAt) - time(a.createdAt) ||
+      String(a.id).localeCompare(String(b.id)),
+  );
 }
 
 /** The entries of one category ('all' or null: every one). */
-export const filterInbox = (entries, category) => (!category || category === 'all'
-  ? entries : entries.filter((entry) => entry.category === category));
+export const filterInbox = (entries, category) =>
+  !category || category === 'all' ? entries : entries.filter((entry) => entry.category === category);
 
 /** The categories present, in the catalog's order, unknown ones last. */
 export function categoriesOf(entries) {
@@ -86,7 +92,8 @@ export function alertFormProblems(form, now = Date.now()) {
   if (!LEVELS.includes(form.level)) problems.level = 'alerts.form.level_required';
   if (!form.category) problems.category = 'alerts.form.category_required';
   const targeting = form.targeting ?? {};
-  if (!form.everywhere && !PLACE_KINDS.some((kind) => targeting[kind]?.length)) problems.targeting = 'alerts.form.targets_required';
+  if (!form.everywhere && !PLACE_KINDS.some((kind) => targeting[kind]?.length))
+    problems.targeting = 'alerts.form.targets_required';
   if (form.sendAt && time(form.sendAt) <= now) problems.send_at = 'alerts.form.send_at_past';
   const start = form.sendAt ? time(form.sendAt) : now;
   if (form.expiresAt && time(form.expiresAt) <= start) problems.expires_at = 'alerts.form.expires_before';
@@ -127,7 +134,10 @@ export function applyDeliveryUpdate(shown, alertId, event) {
 
 /** The VAPID key's URL-safe base64 as the bytes `applicationServerKey` takes. */
 export function base64UrlToBytes(text) {
-  const base64 = text.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(text.length / 4) * 4, '=');
+  const base64 = text
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(text.length / 4) * 4, '=');
   return Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
 }
 
@@ -135,7 +145,14 @@ export function base64UrlToBytes(text) {
  * What this browser can do: 'supported', 'ios-install' (an iPhone or iPad not added to the Home
  * Screen: no PushManager until it is, iOS 16.4+), or 'unsupported'.
  */
-export function pushSupport({ userAgent = '', maxTouchPoints = 0, standalone = false, hasPushManager = false, hasNotification = false, hasServiceWorker = false }) {
+export function pushSupport({
+  userAgent = '',
+  maxTouchPoints = 0,
+  standalone = false,
+  hasPushManager = false,
+  hasNotification = false,
+  hasServiceWorker = false,
+}) {
   const ios = /iPhone|iPad|iPod/.test(userAgent) || (/Macintosh/.test(userAgent) && maxTouchPoints > 1);
   if (hasServiceWorker && hasPushManager && hasNotification) return 'supported';
   if (ios && !standalone) return 'ios-install';
@@ -143,7 +160,11 @@ export function pushSupport({ userAgent = '', maxTouchPoints = 0, standalone = f
 }
 
 /** The card asking for push: shown to a signed-in user who neither said yes, nor no, nor "later". */
-export function shouldOfferPush({ support, permission, subscribed, dismissedAt }, now = Date.now(), remindAfterMs = 7 * 86400e3) {
+export function shouldOfferPush(
+  { support, permission, subscribed, dismissedAt },
+  now = Date.now(),
+  remindAfterMs = 7 * 86400e3,
+) {
   if (support === 'unsupported' || subscribed || permission === 'denied') return false;
   if (dismissedAt && now - dismissedAt < remindAfterMs) return false;
   return true;

@@ -78,7 +78,12 @@ async function readJson(response) {
 function toApiError(status, data, headers) {
   const error = data?.error;
   const apiError = error
-    ? new ApiError(status, error.code ?? 'http_error', error.message || t('error.server', { status }), error.fields ?? {})
+    ? new ApiError(
+        status,
+        error.code ?? 'http_error',
+        error.message || t('error.server', { status }),
+        error.fields ?? {},
+      )
     : new ApiError(status, 'http_error', t('error.server', { status }));
   // 429 and 503 may say when to come back (PROTOCOL.md §6.4: honour Retry-After).
   apiError.retryAfterMs = parseRetryAfter(headers?.get('Retry-After'));
@@ -99,7 +104,12 @@ export function parseRetryAfter(value, now = Date.now()) {
  * timeoutMs: how long to wait for a response before calling it offline.
  */
 export async function request(method, path, body, { timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
-  const { response, data } = await sendWithCsrfRetry(method, path, body === undefined ? undefined : { json: body }, timeoutMs);
+  const { response, data } = await sendWithCsrfRetry(
+    method,
+    path,
+    body === undefined ? undefined : { json: body },
+    timeoutMs,
+  );
   if (!response.ok) throw toApiError(response.status, data, response.headers);
   return data;
 }

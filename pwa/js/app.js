@@ -1,23 +1,23 @@
 // Bootstraps the PWA: service worker, language, header, then the sign-in or home screen.
 // This file only decides which screen shows; each screen lives in ui/.
 import { isAdmin } from './admin.js';
-import { ApiError } from './api.js';
-import { getLocale, initI18n, onLocaleChange, setLocale, storedLocale } from './i18n.js';
-import { isOnline, onNetworkChange } from './net.js';
-import { refreshDirectories } from './directory.js';
-import { loadCachedMe, loadMe, saveLocale } from './session.js';
-import { greetServiceWorker } from './push.js';
-import { startLive, stopLive } from './live.js';
-import { poke, startSync, stopSync } from './sync-client.js';
 import { alertArrived } from './alert-events.js';
+import { ApiError } from './api.js';
+import { refreshDirectories } from './directory.js';
+import { getLocale, initI18n, onLocaleChange, setLocale, storedLocale } from './i18n.js';
+import { startLive, stopLive } from './live.js';
+import { isOnline, onNetworkChange } from './net.js';
+import { greetServiceWorker } from './push.js';
+import { loadCachedMe, loadMe, saveLocale } from './session.js';
+import { poke, startSync, stopSync } from './sync-client.js';
 import { prefetchMyTasks } from './task-data.js';
 import { alertBanner } from './ui/alert-banner.js';
 import { createHeader } from './ui/header.js';
 import { homeScreen } from './ui/home.js';
-import { signinScreen } from './ui/signin.js';
 import { currentPath, trackHistory } from './ui/nav.js';
-import { matchRoute } from './ui/routes.js';
 import { whenFirstScreen } from './ui/ready.js';
+import { matchRoute } from './ui/routes.js';
+import { signinScreen } from './ui/signin.js';
 import { errorScreen, loadingScreen } from './ui/status.js';
 
 const main = document.createElement('main');
@@ -28,7 +28,8 @@ let current = null; // {name, props}: enough to rebuild the screen after a langu
 
 const screens = {
   loading: () => loadingScreen(),
-  signin: (props) => signinScreen({ ...props, onSignedIn: (me) => showHome({ me, stale: false, savedAt: Date.now() }) }),
+  signin: (props) =>
+    signinScreen({ ...props, onSignedIn: (me) => showHome({ me, stale: false, savedAt: Date.now() }) }),
   home: (props) => homeScreen({ ...props, onSignedOut: showSignin }),
   error: (props) => errorScreen({ ...props, onRetry: () => openHome() }),
   // A screen named by the address (#/tasks/<id>, #/report …: ui/routes.js), over home.
@@ -205,9 +206,10 @@ function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
   // updateViaCache 'none': also check sw.js's imported version file past the HTTP cache,
   // so a new release is noticed on the next visit.
-  const register = () => navigator.serviceWorker
-    .register('/sw.js', { scope: '/', updateViaCache: 'none' })
-    .catch((err) => console.warn('service worker registration failed', err));
+  const register = () =>
+    navigator.serviceWorker
+      .register('/sw.js', { scope: '/', updateViaCache: 'none' })
+      .catch((err) => console.warn('service worker registration failed', err));
   // After load, so precaching the shell does not compete with the first paint on a slow phone.
   if (document.readyState === 'complete') register();
   else window.addEventListener('load', register, { once: true });

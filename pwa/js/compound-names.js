@@ -19,7 +19,8 @@ export async function loadCompoundNames() {
 export async function learnCompoundNames(orders) {
   const names = await loadCompoundNames();
   const unknown = new Map();
-  for (const { id, order } of orders) if (order.compound_id != null && !names.has(order.compound_id)) unknown.set(order.compound_id, id);
+  for (const { id, order } of orders)
+    if (order.compound_id != null && !names.has(order.compound_id)) unknown.set(order.compound_id, id);
   let learnt = false;
   for (const orderId of unknown.values()) {
     try {

@@ -204,10 +204,12 @@ export const getDirectoryEntry = (gridId) => read(['directories'], (tx) => tx.di
 export const putDirectoryEntry = (entry) => transact(['directories'], (tx) => tx.directories.put(entry));
 
 /** Deletes the directories of grids not in gridIds (a grid taken from the worker leaves the phone). */
-export const keepDirectories = (gridIds) => transact(['directories'], async (tx) => {
-  const keep = new Set(gridIds);
-  for (const entry of await tx.directories.all()) if (!keep.has(entry.grid_id)) await tx.directories.delete(entry.grid_id);
-});
+export const keepDirectories = (gridIds) =>
+  transact(['directories'], async (tx) => {
+    const keep = new Set(gridIds);
+    for (const entry of await tx.directories.all())
+      if (!keep.has(entry.grid_id)) await tx.directories.delete(entry.grid_id);
+  });
 
 // --- inspection templates (inspection-templates.js fetches them, the steward's screens read them)
 

@@ -11,9 +11,18 @@ export const { CARE_FLAGS } = TASKS; // 独居老人, 低保, 残疾
 // Not "楼" alone: "3楼" is the third floor as often as building 3, so it stays a plain number.
 const MARKED = /(\d+)\s*(号楼|号房|单元|栋|幢|座|号|#|门|室|房|户)/g;
 const KIND_OF_MARKER = {
-  号楼: 'building', 栋: 'building', 幢: 'building', 座: 'building', 号: 'building', '#': 'building',
-  单元: 'unit', 门: 'unit',
-  号房: 'room', 室: 'room', 房: 'room', 户: 'room',
+  号楼: 'building',
+  栋: 'building',
+  幢: 'building',
+  座: 'building',
+  号: 'building',
+  '#': 'building',
+  单元: 'unit',
+  门: 'unit',
+  号房: 'room',
+  室: 'room',
+  房: 'room',
+  户: 'room',
 };
 const DIGIT_OF = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 const CHINESE_NUMBER = /[零〇一二两三四五六七八九十]+(?=\s*(号楼|号房|单元|栋|幢|座|号|门|室|房))/g;
@@ -22,7 +31,7 @@ const CHINESE_NUMBER = /[零〇一二两三四五六七八九十]+(?=\s*(号楼|
 export function chineseNumber(text) {
   if (!text.includes('十')) return Number([...text].map((c) => DIGIT_OF[c] ?? '').join(''));
   const [tens, ones] = text.split('十');
-  return (tens ? DIGIT_OF[tens] ?? 0 : 1) * 10 + (ones ? DIGIT_OF[ones] ?? 0 : 0);
+  return (tens ? (DIGIT_OF[tens] ?? 0) : 1) * 10 + (ones ? (DIGIT_OF[ones] ?? 0) : 0);
 }
 
 /**
@@ -72,8 +81,7 @@ export function parseQuery(raw) {
     // With a building or unit given, a lone number is the room being typed ("3号楼 30").
     const slot = free.includes('room') ? 'room' : free[0];
     if (slot) query[slot] = slot === 'room' ? numbers[0] : Number(numbers[0]);
-  }
-  else if (numbers.length) {
+  } else if (numbers.length) {
     // Two numbers and all three slots free: building and room ("3-301"); else fill in order.
     const slots = numbers.length === 2 && free.length === 3 ? ['building', 'room'] : free;
     numbers.slice(0, slots.length).forEach((digits, i) => {
@@ -85,7 +93,9 @@ export function parseQuery(raw) {
 
 /** True when the query asks for nothing (every household matches). */
 export function isEmptyQuery(query) {
-  return query.building === null && query.unit === null && query.room === null && query.any === null && !query.words.length;
+  return (
+    query.building === null && query.unit === null && query.room === null && query.any === null && !query.words.length
+  );
 }
 
 /**
@@ -101,7 +111,7 @@ export function buildIndex(directories) {
     const buildings = new Map((directory.buildings ?? []).map((b) => [b.id, b]));
     for (const household of directory.households ?? []) {
       const building = buildings.get(household.building_id) ?? null;
-      const compound = building ? compounds.get(building.compound_id) ?? null : null;
+      const compound = building ? (compounds.get(building.compound_id) ?? null) : null;
       const residents = household.residents ?? [];
       const flags = new Set(residents.flatMap((r) => r.care_flags ?? []));
       entries.push({
@@ -128,7 +138,12 @@ export function matches(entry, query) {
   if (query.building !== null && entry.buildingNo !== query.building) return false;
   if (query.unit !== null && entry.unitNo !== query.unit) return false;
   if (query.room !== null && !entry.room.startsWith(query.room)) return false;
-  if (query.any !== null && !(isBuildingNumber(query.any) && entry.buildingNo === Number(query.any)) && !entry.room.startsWith(query.any)) return false;
+  if (
+    query.any !== null &&
+    !(isBuildingNumber(query.any) && entry.buildingNo === Number(query.any)) &&
+    !entry.room.startsWith(query.any)
+  )
+    return false;
   return query.words.every((word) => entry.text.includes(word));
 }
 
@@ -139,8 +154,11 @@ export function matches(entry, query) {
 export function searchDirectory(index, text = '', flags = []) {
   const query = parseQuery(text);
   const wanted = [...flags];
-  return index.filter((entry) => (!wanted.length || wanted.some((flag) => entry.flags.has(flag)))
-    && (isEmptyQuery(query) || matches(entry, query)));
+  return index.filter(
+    (entry) =>
+      (!wanted.length || wanted.some((flag) => entry.flags.has(flag))) &&
+      (isEmptyQuery(query) || matches(entry, query)),
+  );
 }
 
 /** How many households of the index have each care flag: {elderly_alone: 3, …}. */

@@ -31,7 +31,10 @@ let running = null;
  * a second call while one runs gets the running one.
  */
 export function refreshDirectories(me, { prune = false } = {}) {
-  running ??= refresh(myGrids(me).map((grid) => grid.id), prune).finally(() => {
+  running ??= refresh(
+    myGrids(me).map((grid) => grid.id),
+    prune,
+  ).finally(() => {
     running = null;
   });
   return running;
@@ -91,7 +94,13 @@ async function refreshOne(gridId) {
   }
   if (!answer.ok) throw answer.error;
   if (!answer.data?.grid) throw new ApiError(answer.status, 'bad_directory', t('error.unexpected'));
-  await db.putDirectoryEntry({ grid_id: gridId, etag: answer.headers.get('ETag'), saved_at: now, checked_at: now, data: answer.data });
+  await db.putDirectoryEntry({
+    grid_id: gridId,
+    etag: answer.headers.get('ETag'),
+    saved_at: now,
+    checked_at: now,
+    data: answer.data,
+  });
   return true;
 }
 

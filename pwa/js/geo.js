@@ -27,7 +27,11 @@ export function locationOf(position) {
  * The browser's own `timeout` does not count the time a permission prompt stays open, so a
  * timer of our own ends the wait too. maximumAgeMs: a fix this recent is good enough.
  */
-export function locate({ geolocation = globalThis.navigator?.geolocation, timeoutMs = LOCATE_TIMEOUT_MS, maximumAgeMs = 60000 } = {}) {
+export function locate({
+  geolocation = globalThis.navigator?.geolocation,
+  timeoutMs = LOCATE_TIMEOUT_MS,
+  maximumAgeMs = 60000,
+} = {}) {
   if (!geolocation?.getCurrentPosition) return Promise.resolve({ ...UNAVAILABLE, reason: 'unsupported' });
   return new Promise((resolve) => {
     let settled = false;
@@ -41,9 +45,12 @@ export function locate({ geolocation = globalThis.navigator?.geolocation, timeou
     try {
       geolocation.getCurrentPosition(
         (position) => settle({ location_status: 'ok', location: locationOf(position) }),
-        (error) => settle(error?.code === PERMISSION_DENIED
-          ? { location_status: 'denied', location: null, reason: 'denied' }
-          : { ...UNAVAILABLE, reason: error?.code === 3 ? 'timeout' : 'no_fix' }),
+        (error) =>
+          settle(
+            error?.code === PERMISSION_DENIED
+              ? { location_status: 'denied', location: null, reason: 'denied' }
+              : { ...UNAVAILABLE, reason: error?.code === 3 ? 'timeout' : 'no_fix' },
+          ),
         { enableHighAccuracy: true, timeout: timeoutMs, maximumAge: maximumAgeMs },
       );
     } catch {
@@ -54,7 +61,8 @@ export function locate({ geolocation = globalThis.navigator?.geolocation, timeou
 
 /** The fields a report saves from a position: a pending search is saved as "unavailable". */
 export function positionFields(position = UNAVAILABLE) {
-  if (position.location_status === 'ok' && position.location) return { location: position.location, location_status: 'ok' };
+  if (position.location_status === 'ok' && position.location)
+    return { location: position.location, location_status: 'ok' };
   if (position.location_status === 'denied') return { location: null, location_status: 'denied' };
   return { location: null, location_status: 'unavailable' };
 }

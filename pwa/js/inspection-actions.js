@@ -8,7 +8,11 @@ import { enqueue, localIsoTime } from './outbox.js';
 /** start_* or finish_* fields of a position: where and when the steward began or ended. */
 function placeAndTime(prefix, position, now) {
   const { location, location_status: status } = positionFields(position);
-  return { [`${prefix}ed_at`]: localIsoTime(now), [`${prefix}_location`]: location, [`${prefix}_location_status`]: status };
+  return {
+    [`${prefix}ed_at`]: localIsoTime(now),
+    [`${prefix}_location`]: location,
+    [`${prefix}_location_status`]: status,
+  };
 }
 
 /** 开始检查: planned → in_progress, with the time and the GPS fix (or why there is none). */
@@ -21,7 +25,13 @@ export function startFields({ position, now = new Date() } = {}) {
  * latest published template it keeps, started at once.
  */
 export function adhocFields({ compoundId, templateId, position, now = new Date() }) {
-  return { compound_id: Number(compoundId), template_id: Number(templateId), kind: 'adhoc', answers: {}, ...startFields({ position, now }) };
+  return {
+    compound_id: Number(compoundId),
+    template_id: Number(templateId),
+    kind: 'adhoc',
+    answers: {},
+    ...startFields({ position, now }),
+  };
 }
 
 /** 提交: in_progress → submitted, with the finish time and fix; the server scores it. */
@@ -31,23 +41,35 @@ export function submitFields({ position, now = new Date() } = {}) {
 
 /** The company's answer to an order (整改回复): text and evidence photos. */
 export function responseFields({ text, photos = [], now = new Date() }) {
-  return { status: 'responded', response_text: text.trim(), response_photos: [...new Set(photos)], responded_at: localIsoTime(now) };
+  return {
+    status: 'responded',
+    response_text: text.trim(),
+    response_photos: [...new Set(photos)],
+    responded_at: localIsoTime(now),
+  };
 }
 
 /** The steward's re-inspection (复查): decision 'closed' or 'reopened', with a note and photos. */
 export function reviewFields({ decision, note = '', photos = [], now = new Date() }) {
-  return { status: decision, review_note: note.trim(), review_photos: [...new Set(photos)], reviewed_at: localIsoTime(now) };
+  return {
+    status: decision,
+    review_note: note.trim(),
+    review_photos: [...new Set(photos)],
+    reviewed_at: localIsoTime(now),
+  };
 }
 
 const INSPECTION = 'inspection';
 const ORDER = 'rectification_order';
 
 export const createAdhocInspection = (form) => enqueue({ entity: INSPECTION, op: 'create', fields: adhocFields(form) });
-export const startInspection = (id, options) => enqueue({ entity: INSPECTION, id, op: 'update', fields: startFields(options) });
+export const startInspection = (id, options) =>
+  enqueue({ entity: INSPECTION, id, op: 'update', fields: startFields(options) });
 /** One item answered, its note or photos changed: only `answers` is sent (changed fields only). */
 export const saveAnswers = (id, answers) => enqueue({ entity: INSPECTION, id, op: 'update', fields: { answers } });
 /** The inspection's overall note (总体意见). */
 export const saveNotes = (id, notes) => enqueue({ entity: INSPECTION, id, op: 'update', fields: { notes } });
-export const submitInspection = (id, options) => enqueue({ entity: INSPECTION, id, op: 'update', fields: submitFields(options) });
+export const submitInspection = (id, options) =>
+  enqueue({ entity: INSPECTION, id, op: 'update', fields: submitFields(options) });
 export const respondToOrder = (id, form) => enqueue({ entity: ORDER, id, op: 'update', fields: responseFields(form) });
 export const reviewOrder = (id, form) => enqueue({ entity: ORDER, id, op: 'update', fields: reviewFields(form) });

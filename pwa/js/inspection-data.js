@@ -13,7 +13,11 @@ export const ORDER = 'rectification_order';
 async function itemsOf(entity, key) {
   const [records, entries] = await Promise.all([listRecords(entity), listOutbox()]);
   const states = outboxStateOf(entries, entity);
-  return { records: records.filter((record) => !record.deleted), states, item: (record) => itemOf(record, states.get(record.id), key) };
+  return {
+    records: records.filter((record) => !record.deleted),
+    states,
+    item: (record) => itemOf(record, states.get(record.id), key),
+  };
 }
 
 /** The steward's inspections: [{id, inspection, record, pending, rejected, local}]. */
@@ -48,6 +52,11 @@ export const loadOrder = (id) => loadOne(ORDER, 'order', id);
 /** The orders a submitted inspection made, in the order of the template's items. */
 export async function ordersOfInspection(inspectionId, template = null) {
   const position = new Map(templateItems(template).map((item, index) => [item.code, index]));
-  return (await loadOrders()).filter((item) => item.order.inspection_id === inspectionId)
-    .sort((a, b) => (position.get(a.order.item_code) ?? Infinity) - (position.get(b.order.item_code) ?? Infinity) || a.id.localeCompare(b.id));
+  return (await loadOrders())
+    .filter((item) => item.order.inspection_id === inspectionId)
+    .sort(
+      (a, b) =>
+        (position.get(a.order.item_code) ?? Infinity) - (position.get(b.order.item_code) ?? Infinity) ||
+        a.id.localeCompare(b.id),
+    );
 }

@@ -52,7 +52,11 @@ async function refresh(neededIds) {
   try {
     const answer = await exchange('GET', '/api/inspection-templates?status=published', { timeoutMs: TIMEOUT_MS });
     if (!answer.ok) throw answer.error;
-    publishedIds = new Set(listOf(answer.data).filter((tpl) => (tpl.status ?? 'published') === 'published').map((tpl) => tpl.id));
+    publishedIds = new Set(
+      listOf(answer.data)
+        .filter((tpl) => (tpl.status ?? 'published') === 'published')
+        .map((tpl) => tpl.id),
+    );
   } catch (err) {
     result.failed.push({ id: 'list', error: err });
     if (err instanceof ApiError && (err.code === 'offline' || err.status === 401)) return result;
@@ -60,7 +64,7 @@ async function refresh(neededIds) {
   const ids = new Set([...(publishedIds ?? []), ...neededIds.filter((id) => id != null).map(Number)]);
   for (const id of ids) {
     try {
-      const published = publishedIds ? publishedIds.has(id) : kept.get(id)?.published ?? false;
+      const published = publishedIds ? publishedIds.has(id) : (kept.get(id)?.published ?? false);
       if (await refreshOne(id, kept.get(id), published)) result.updated.push(id);
     } catch (err) {
       result.failed.push({ id, error: err });
@@ -106,5 +110,7 @@ export async function loadTemplate(id) {
 /** The latest published version kept on the phone (an ad-hoc inspection's), or null. */
 export async function latestTemplate() {
   const entries = await db.listTemplateEntries();
-  return latestPublished(entries.filter((entry) => entry.published).map((entry) => ({ status: 'published', ...entry.data, id: entry.id })));
+  return latestPublished(
+    entries.filter((entry) => entry.published).map((entry) => ({ status: 'published', ...entry.data, id: entry.id })),
+  );
 }

@@ -28,13 +28,16 @@ const byTime = (key, field) => (a, b) => {
 
 /** The compounds a user inspects ([{id, name}]) from the red_steward roles of /api/me. */
 export function stewardCompounds(me) {
-  return (me?.roles ?? []).filter((r) => r.role === 'red_steward' && r.scope_type === 'compound')
+  return (me?.roles ?? [])
+    .filter((r) => r.role === 'red_steward' && r.scope_type === 'compound')
     .map((r) => ({ id: r.scope_id, name: r.scope_name }));
 }
 
 /** The property companies a user works for ([{id, name}]), from the property_staff roles. */
 export function staffCompanies(me) {
-  return (me?.roles ?? []).filter((r) => r.role === 'property_staff').map((r) => ({ id: r.scope_id, name: r.scope_name }));
+  return (me?.roles ?? [])
+    .filter((r) => r.role === 'property_staff')
+    .map((r) => ({ id: r.scope_id, name: r.scope_name }));
 }
 
 export const hasRole = (me, role) => (me?.roles ?? []).some((r) => r.role === role);
@@ -44,8 +47,11 @@ export const hasRole = (me, role) => (me?.roles ?? []).some((r) => r.role === ro
  * with edits of mine not yet confirmed. records: local records of entity 'inspection'.
  */
 export function myInspections(records, userId, unconfirmed = new Set()) {
-  return records.filter((record) => !record.deleted
-    && (record.data?.steward_id == null || record.data.steward_id === userId || unconfirmed.has(record.id)));
+  return records.filter(
+    (record) =>
+      !record.deleted &&
+      (record.data?.steward_id == null || record.data.steward_id === userId || unconfirmed.has(record.id)),
+  );
 }
 
 /**
@@ -66,8 +72,9 @@ export function groupInspections(items) {
 
 /** Every item of a template version, in order, each with its category: [{…item, category}]. */
 export function templateItems(template) {
-  return (template?.categories ?? []).flatMap((category) => (category.items ?? [])
-    .map((item) => ({ ...item, category: { code: category.code, name: category.name } })));
+  return (template?.categories ?? []).flatMap((category) =>
+    (category.items ?? []).map((item) => ({ ...item, category: { code: category.code, name: category.name } })),
+  );
 }
 
 /**
@@ -76,7 +83,10 @@ export function templateItems(template) {
  */
 export function latestPublished(templates) {
   const published = (templates ?? []).filter((tpl) => tpl && tpl.status === 'published');
-  published.sort((a, b) => (time(b.published_at) ?? 0) - (time(a.published_at) ?? 0) || (b.version ?? 0) - (a.version ?? 0) || b.id - a.id);
+  published.sort(
+    (a, b) =>
+      (time(b.published_at) ?? 0) - (time(a.published_at) ?? 0) || (b.version ?? 0) - (a.version ?? 0) || b.id - a.id,
+  );
   return published[0] ?? null;
 }
 
@@ -105,7 +115,8 @@ export function submitProblems(template, answers = {}) {
   for (const item of templateItems(template)) {
     const answer = answers?.[item.code];
     if (!ITEM_RESULTS.includes(answer?.result)) problems[item.code] = 'unanswered';
-    else if (answer.result === 'fail' && item.photo_required_on_fail && !(answer.photos ?? []).length) problems[item.code] = 'photo_required';
+    else if (answer.result === 'fail' && item.photo_required_on_fail && !(answer.photos ?? []).length)
+      problems[item.code] = 'photo_required';
     else if ((answer.photos ?? []).length > MAX_ITEM_PHOTOS) problems[item.code] = 'too_many_photos';
   }
   return problems;
@@ -149,8 +160,10 @@ export function groupOrders(items, now = new Date()) {
   const groups = Object.fromEntries(ORDER_GROUPS.map((name) => [name, []]));
   for (const item of items) groups[orderGroup(item.order, now)].push(item);
   const deadline = (item) => time(item.order.deadline_at) ?? Infinity;
-  const byDeadline = (a, b) => deadline(a) - deadline(b)
-    || (SEVERITY_RANK[a.order.severity] ?? 3) - (SEVERITY_RANK[b.order.severity] ?? 3) || a.id.localeCompare(b.id);
+  const byDeadline = (a, b) =>
+    deadline(a) - deadline(b) ||
+    (SEVERITY_RANK[a.order.severity] ?? 3) - (SEVERITY_RANK[b.order.severity] ?? 3) ||
+    a.id.localeCompare(b.id);
   for (const name of ['overdue', 'open', 'responded']) groups[name].sort(byDeadline);
   const closedAt = (item) => time(item.order.closed_at ?? item.order.reviewed_at) ?? 0;
   groups.closed.sort((a, b) => closedAt(b) - closedAt(a));

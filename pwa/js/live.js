@@ -20,14 +20,16 @@ let starting = null;
 export function startLive() {
   if (socket) return Promise.resolve();
   if (starting) return starting;
-  const attempt = import('socket.io-client').then(({ io }) => {
-    if (starting !== attempt) return; // stopped (signed out) while loading
-    starting = null;
-    connect(io);
-  }).catch((err) => {
-    if (starting === attempt) starting = null;
-    console.warn('could not load the live connection; syncing on its timer', err);
-  });
+  const attempt = import('socket.io-client')
+    .then(({ io }) => {
+      if (starting !== attempt) return; // stopped (signed out) while loading
+      starting = null;
+      connect(io);
+    })
+    .catch((err) => {
+      if (starting === attempt) starting = null;
+      console.warn('could not load the live connection; syncing on its timer', err);
+    });
   starting = attempt;
   return attempt;
 }
@@ -35,7 +37,9 @@ export function startLive() {
 function connect(io) {
   socket = io({ path: '/socket.io', withCredentials: true, reconnectionDelayMax: 30000 });
   // <html data-live="on|off">: whether pokes can reach this page right now (tests wait for it).
-  const mark = (state) => { if (globalThis.document) document.documentElement.dataset.live = state; };
+  const mark = (state) => {
+    if (globalThis.document) document.documentElement.dataset.live = state;
+  };
   socket.on('connect', () => {
     mark('on');
     poke();

@@ -74,7 +74,11 @@ export async function refreshRecord(tx, entity, id) {
  * a restored server counts versions anew, so what it sends replaces ours whatever its number.
  * Coming through a bucket, the copy is confirmed there (its stale marks for it go).
  */
-export async function receiveServerCopy(tx, { entity, id, version, data, deleted = false, bucket = null }, { absent = false } = {}) {
+export async function receiveServerCopy(
+  tx,
+  { entity, id, version, data, deleted = false, bucket = null },
+  { absent = false } = {},
+) {
   // absent: the caller knows there is no local record (a fresh phone's first pull), no need to look.
   const previous = absent ? undefined : await tx.records.get(entity, id);
   const held = serverCopyOf(previous);
@@ -129,7 +133,8 @@ export async function sweepStale(tx, marks) {
   for (const record of records) {
     if (!record.stale?.length) continue;
     const buckets = record.buckets.filter((b) => !record.stale.includes(b));
-    if (record.stale.includes(WHOLE_COPY) || !buckets.length) await writeRecord(tx, record.entity, record.id, null, [], record);
+    if (record.stale.includes(WHOLE_COPY) || !buckets.length)
+      await writeRecord(tx, record.entity, record.id, null, [], record);
     else await tx.records.put(withStale({ ...record, buckets }, []));
   }
 }
@@ -138,7 +143,8 @@ export async function sweepStale(tx, marks) {
 async function recordsIn(tx, buckets) {
   const byKey = new Map();
   for (const bucket of buckets) {
-    for (const record of await tx.records.inBucket(bucket)) byKey.set(JSON.stringify([record.entity, record.id]), record);
+    for (const record of await tx.records.inBucket(bucket))
+      byKey.set(JSON.stringify([record.entity, record.id]), record);
   }
   return [...byKey.values()];
 }
@@ -163,9 +169,11 @@ export async function perRecord(items, keyOf, fn) {
     if (group) group.push(item);
     else groups.set(key, [item]);
   }
-  await Promise.all([...groups.values()].map(async (group) => {
-    for (const item of group) await fn(item);
-  }));
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      for (const item of group) await fn(item);
+    }),
+  );
 }
 
 /**
@@ -180,8 +188,10 @@ export async function withOutboxSnapshot(tx) {
     if (list) list.push(entry);
     else byRecord.set(key, [entry]);
   }
-  return { ...tx, outbox: { ...tx.outbox, forRecord: async (entity, id) => byRecord.get(recordKey(entity, id)) ?? [] } };
+  return {
+    ...tx,
+    outbox: { ...tx.outbox, forRecord: async (entity, id) => byRecord.get(recordKey(entity, id)) ?? [] },
+  };
 }
 
 export const recordKey = (entity, id) => `${entity}\u0000${id}`;
-

@@ -107,16 +107,22 @@ export function toWire(entry) {
 }
 
 /** Entries waiting to leave the phone (pending, or sent without an answer yet), oldest first. */
-export const listPending = () => read(['outbox'], async (tx) => (await tx.outbox.all()).filter((e) => e.status !== 'rejected'));
+export const listPending = () =>
+  read(['outbox'], async (tx) => (await tx.outbox.all()).filter((e) => e.status !== 'rejected'));
 
 /** Entries the server refused, each with its `error` ({code, message, fields}), oldest first. */
 export const listRejected = () => read(['outbox'], (tx) => tx.outbox.withStatus('rejected'));
 
 /** {pending, rejected}: for the sync status. */
-export const countOutbox = () => read(['outbox'], async (tx) => {
-  const [pending, sending, rejected] = [await tx.outbox.count('pending'), await tx.outbox.count('sending'), await tx.outbox.count('rejected')];
-  return { pending: pending + sending, rejected };
-});
+export const countOutbox = () =>
+  read(['outbox'], async (tx) => {
+    const [pending, sending, rejected] = [
+      await tx.outbox.count('pending'),
+      await tx.outbox.count('sending'),
+      await tx.outbox.count('rejected'),
+    ];
+    return { pending: pending + sending, rejected };
+  });
 
 /**
  * Drops an entry the user gave up on (refused, or not sent yet) and shows the record as the
@@ -167,6 +173,8 @@ export function localIsoTime(date) {
   const pad = (n) => String(Math.trunc(Math.abs(n))).padStart(2, '0');
   const offset = -date.getTimezoneOffset();
   const sign = offset >= 0 ? '+' : '-';
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:`
-    + `${pad(date.getMinutes())}:${pad(date.getSeconds())}${sign}${pad(offset / 60)}:${pad(offset % 60)}`;
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:` +
+    `${pad(date.getMinutes())}:${pad(date.getSeconds())}${sign}${pad(offset / 60)}:${pad(offset % 60)}`
+  );
 }

@@ -46,7 +46,17 @@ export async function storePhoto(bytes, mime) {
     // kept again (the server has them already) as a new photo that no edit has named yet.
     if (known?.bytes) return;
     if (known) await tx.photos.put({ ...known, bytes, released_at: null, claimed: false, created_at: Date.now() });
-    else await tx.photos.put({ sha256, mime, bytes, size: bytes.byteLength, state: 'queued', offset: 0, error: null, created_at: Date.now() });
+    else
+      await tx.photos.put({
+        sha256,
+        mime,
+        bytes,
+        size: bytes.byteLength,
+        state: 'queued',
+        offset: 0,
+        error: null,
+        created_at: Date.now(),
+      });
   });
   return sha256;
 }
@@ -77,7 +87,11 @@ async function downscale(file) {
     Object.assign(canvas, { width, height });
     canvas.getContext('2d').drawImage(bitmap, 0, 0, width, height);
     blob = await new Promise((resolve, reject) => {
-      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('could not encode the photo'))), 'image/jpeg', JPEG_QUALITY);
+      canvas.toBlob(
+        (b) => (b ? resolve(b) : reject(new Error('could not encode the photo'))),
+        'image/jpeg',
+        JPEG_QUALITY,
+      );
     });
   }
   bitmap.close();
@@ -106,7 +120,9 @@ export function allUploaded(hashes, photosByHash) {
  * server refuses for good is marked 'refused' and the others go on; resolves to the refused list.
  */
 export async function uploadQueuedPhotos() {
-  const queued = (await read(['photos'], (tx) => tx.photos.withState('queued'))).sort((a, b) => a.created_at - b.created_at);
+  const queued = (await read(['photos'], (tx) => tx.photos.withState('queued'))).sort(
+    (a, b) => a.created_at - b.created_at,
+  );
   const refused = [];
   for (const photo of queued) {
     const outcome = await uploadPhoto(photo);
@@ -126,7 +142,8 @@ async function uploadPhoto(photo) {
   // back would otherwise spin here forever.
   for (let step = 0; step < Math.ceil(photo.size / CHUNK_BYTES) * 3 + 3; step += 1) {
     const answer = await putFrom(photo, offset);
-    if (answer.status === 200 || answer.status === 201) return markPhoto(photo.sha256, { state: 'uploaded', offset: photo.size, error: null });
+    if (answer.status === 200 || answer.status === 201)
+      return markPhoto(photo.sha256, { state: 'uploaded', offset: photo.size, error: null });
     if (answer.status === 202 || answer.status === 409) {
       // A chunk was kept (202), or we were not where the server is (409): go on from its offset.
       const next = headerOffset(answer.headers) ?? answer.data?.offset ?? answer.error?.fields?.offset;
@@ -138,12 +155,14 @@ async function uploadPhoto(photo) {
     if (answer.status === 422 && answer.error.code === 'hash_mismatch' && restarts === 0) {
       // The server dropped what it had. Our bytes still match their name? Then the link mangled
       // them: start again once. If not, the stored copy is damaged and can never upload.
-      if ((await sha256Hex(photo.bytes)) !== photo.sha256) return markPhoto(photo.sha256, { state: 'refused', error: errorOf(answer) });
+      if ((await sha256Hex(photo.bytes)) !== photo.sha256)
+        return markPhoto(photo.sha256, { state: 'refused', error: errorOf(answer) });
       restarts += 1;
       offset = 0;
       continue;
     }
-    if (PERMANENT.has(answer.status) || answer.status === 422) return markPhoto(photo.sha256, { state: 'refused', error: errorOf(answer) });
+    if (PERMANENT.has(answer.status) || answer.status === 422)
+      return markPhoto(photo.sha256, { state: 'refused', error: errorOf(answer) });
     throw answer.error; // 401, 429, 5xx …: the whole sync waits and tries again
   }
   throw new ApiError(0, 'upload_stuck', `the upload of ${photo.sha256} does not advance`);

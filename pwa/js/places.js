@@ -17,7 +17,8 @@ export function indexDirectories(directories) {
     if (!directory) continue;
     if (directory.grid) index.grids.set(directory.grid.id, directory.grid);
     for (const compound of directory.compounds ?? []) index.compounds.set(compound.id, compound);
-    for (const building of directory.buildings ?? []) index.buildings.set(building.id, { ...building, grid_id: directory.grid?.id });
+    for (const building of directory.buildings ?? [])
+      index.buildings.set(building.id, { ...building, grid_id: directory.grid?.id });
     for (const household of directory.households ?? []) index.households.set(household.id, household);
   }
   return index;
@@ -59,9 +60,10 @@ export function describePlace(record, places = NO_PLACES) {
   const compoundId = record.compound_id ?? building?.compound_id ?? null;
   const compound = compoundId != null ? places.compounds.get(compoundId) : null;
   return {
-    compound: compoundId != null ? compound?.name ?? label('place.compound_id', compoundId) : null,
-    building: buildingId != null ? building?.name ?? label('place.building_id', buildingId) : null,
-    household: record.household_id != null ? roomOf(household) ?? label('place.household_id', record.household_id) : null,
+    compound: compoundId != null ? (compound?.name ?? label('place.compound_id', compoundId)) : null,
+    building: buildingId != null ? (building?.name ?? label('place.building_id', buildingId)) : null,
+    household:
+      record.household_id != null ? (roomOf(household) ?? label('place.household_id', record.household_id)) : null,
     room: household?.room ?? null,
     known: Boolean(compound || building || household),
   };
@@ -72,7 +74,10 @@ export function placeLine(record, places = NO_PLACES, grids = new Map()) {
   const place = describePlace(record, places);
   const parts = [place.compound, place.building, place.household].filter(Boolean);
   if (parts.length) return parts.join(' · ');
-  if (record.grid_id != null) return grids.get(record.grid_id) ?? places.grids.get(record.grid_id)?.name ?? label('place.grid_id', record.grid_id);
+  if (record.grid_id != null)
+    return (
+      grids.get(record.grid_id) ?? places.grids.get(record.grid_id)?.name ?? label('place.grid_id', record.grid_id)
+    );
   return '';
 }
 

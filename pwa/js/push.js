@@ -70,9 +70,17 @@ export async function turnPushOn({ categories } = {}) {
   if (answer !== 'granted') return { state: answer === 'denied' ? 'denied' : 'dismissed' };
   const key = await vapidKey();
   let subscription = await p.getSubscription();
-  if (!subscription) subscription = await p.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlToBytes(key) });
-  const saved = await post('/api/push/subscriptions', subscriptionBody(subscription, { categories, device_label: deviceLabel() })).catch(inTheEndpointsWords);
-  await setCached(KEPT, { id: saved?.id ?? null, endpoint: subscription.toJSON?.().endpoint ?? subscription.endpoint, categories: saved?.categories ?? categories ?? null });
+  if (!subscription)
+    subscription = await p.subscribe({ userVisibleOnly: true, applicationServerKey: base64UrlToBytes(key) });
+  const saved = await post(
+    '/api/push/subscriptions',
+    subscriptionBody(subscription, { categories, device_label: deviceLabel() }),
+  ).catch(inTheEndpointsWords);
+  await setCached(KEPT, {
+    id: saved?.id ?? null,
+    endpoint: subscription.toJSON?.().endpoint ?? subscription.endpoint,
+    categories: saved?.categories ?? categories ?? null,
+  });
   tellServiceWorker(workerCopy(subscription));
   return { state: 'subscribed' };
 }
@@ -82,7 +90,9 @@ export async function turnPushOff() {
   const kept = await getCached(KEPT);
   // Nothing registered from this phone: nothing to undo (and serviceWorker.ready may never settle).
   if (!kept?.endpoint) return;
-  const subscription = await provider().getSubscription().catch(() => null);
+  const subscription = await provider()
+    .getSubscription()
+    .catch(() => null);
   await request('DELETE', '/api/push/subscriptions', { endpoint: kept.endpoint });
   await subscription?.unsubscribe?.();
   await setCached(KEPT, null);
@@ -107,7 +117,9 @@ export async function greetServiceWorker() {
   tellServiceWorker(null, 'flush-acks');
   const kept = await getCached(KEPT);
   if (!kept?.endpoint) return;
-  const current = await provider().getSubscription().catch(() => null);
+  const current = await provider()
+    .getSubscription()
+    .catch(() => null);
   const copy = current ? workerCopy(current) : null;
   if (!copy) return;
   if (copy.endpoint !== kept.endpoint) await adoptChangedSubscription(current, kept);
@@ -122,7 +134,12 @@ export async function greetServiceWorker() {
 async function adoptChangedSubscription(current, kept) {
   const endpoint = workerCopy(current).endpoint;
   const known = ((await get('/api/push/subscriptions'))?.items ?? []).find((s) => s.endpoint === endpoint);
-  const saved = known ?? await post('/api/push/subscriptions', subscriptionBody(current, { categories: kept.categories ?? null, device_label: deviceLabel() })).catch(inTheEndpointsWords);
+  const saved =
+    known ??
+    (await post(
+      '/api/push/subscriptions',
+      subscriptionBody(current, { categories: kept.categories ?? null, device_label: deviceLabel() }),
+    ).catch(inTheEndpointsWords));
   await setCached(KEPT, { id: saved?.id ?? null, endpoint, categories: saved?.categories ?? kept.categories ?? null });
 }
 
@@ -161,7 +178,23 @@ export const offerDismissedAt = async () => (await getCached(DISMISSED)) ?? null
 
 function deviceLabel() {
   const ua = navigator.userAgent;
-  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Windows/.test(ua) ? 'Windows' : /Mac/.test(ua) ? 'macOS' : 'Linux';
-  const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /Chrome\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : '';
+  const os = /Android/.test(ua)
+    ? 'Android'
+    : /iPhone|iPad/.test(ua)
+      ? 'iOS'
+      : /Windows/.test(ua)
+        ? 'Windows'
+        : /Mac/.test(ua)
+          ? 'macOS'
+          : 'Linux';
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Firefox\//.test(ua)
+      ? 'Firefox'
+      : /Chrome\//.test(ua)
+        ? 'Chrome'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : '';
   return [os, browser].filter(Boolean).join(' · ').slice(0, 80);
 }

@@ -97,7 +97,12 @@ export async function signIn(phone, password, { discardOthers = false } = {}) {
   const switching = owner && owner.phone !== phoneDigits(phone);
   if (switching && !discardOthers) {
     const count = await unsentCount();
-    if (count) throw new ApiError(0, 'other_user_unsynced', t('signin.other_user_unsynced', { phone: maskPhone(owner.phone), count }));
+    if (count)
+      throw new ApiError(
+        0,
+        'other_user_unsynced',
+        t('signin.other_user_unsynced', { phone: maskPhone(owner.phone), count }),
+      );
   }
   rememberCsrfToken(null); // an old token may belong to an expired session
   const me = await post('/api/auth/login', { phone, password });

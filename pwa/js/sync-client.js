@@ -8,7 +8,7 @@ import { ApiError } from './api.js';
 import { getMeta, setMeta, transact } from './db.js';
 import { countOutbox, onOutboxChange } from './outbox.js';
 import { releaseSentPhotos, uploadQueuedPhotos } from './photos.js';
-import { pullAll, PAGE_LIMIT } from './sync-pull.js';
+import { PAGE_LIMIT, pullAll } from './sync-pull.js';
 import { BATCH_SIZE, pushOutbox } from './sync-push.js';
 
 export const BACKOFF_BASE_MS = 1000;
@@ -43,9 +43,22 @@ function classify(err) {
  * onScopeChange(buckets, previous): called when a pull lists other buckets than before (§2).
  */
 export function createSyncClient({
-  batchSize = BATCH_SIZE, pageLimit = PAGE_LIMIT, random = Math.random, env = globalThis, onScopeChange = null,
+  batchSize = BATCH_SIZE,
+  pageLimit = PAGE_LIMIT,
+  random = Math.random,
+  env = globalThis,
+  onScopeChange = null,
 } = {}) {
-  const status = { state: 'idle', pending: 0, rejected: 0, conflicts: 0, lastSyncAt: null, lastError: null, errorCode: null, retryInMs: null };
+  const status = {
+    state: 'idle',
+    pending: 0,
+    rejected: 0,
+    conflicts: 0,
+    lastSyncAt: null,
+    lastError: null,
+    errorCode: null,
+    retryInMs: null,
+  };
   const listeners = new Set();
   let running = null; // the promise of the run in progress
   let again = false; // something asked for a sync during the run: run once more after it
@@ -222,7 +235,10 @@ export function createSyncClient({
   /** Starts the triggers (idempotent) and syncs once. Call after sign-in. */
   function start() {
     if (!stopTriggers) {
-      getMeta('last_sync_at').then((at) => status.lastSyncAt ?? setStatus({ lastSyncAt: at ?? null }), () => {});
+      getMeta('last_sync_at').then(
+        (at) => status.lastSyncAt ?? setStatus({ lastSyncAt: at ?? null }),
+        () => {},
+      );
       const visible = () => (env.document?.visibilityState ?? 'visible') === 'visible';
       const onOnline = () => poke();
       const onOffline = () => status.state !== 'syncing' && setStatus({ state: 'offline' });

@@ -8,7 +8,16 @@
 // re-pull cut short by the network or a closed app is finished, and swept, by the next pull.
 import { ApiError, request } from './api.js';
 import { getMeta, read, transact } from './db.js';
-import { leaveBucket, markStale, perRecord, receiveServerCopy, recordKey, sweepStale, WHOLE_COPY, withOutboxSnapshot } from './local-records.js';
+import {
+  leaveBucket,
+  markStale,
+  perRecord,
+  receiveServerCopy,
+  recordKey,
+  sweepStale,
+  WHOLE_COPY,
+  withOutboxSnapshot,
+} from './local-records.js';
 import { PROTOCOL_VERSION } from './sync-core.js';
 
 export const PAGE_LIMIT = 1000; // ~85 KB gzip of task-sized records: a page still fits a slow link's timeout
@@ -27,14 +36,21 @@ export async function pullAll({ limit = PAGE_LIMIT, onScopeChange = null } = {})
   const reset = new Set();
   let applied = 0;
   // A phone with no records pulling from the start: see applyPage.
-  let fresh = cursor === null && (await read(['records'], (tx) => tx.records.count())) === 0 ? { stored: new Set() } : null;
+  let fresh =
+    cursor === null && (await read(['records'], (tx) => tx.records.count())) === 0 ? { stored: new Set() } : null;
   for (let pages = 0; pages < MAX_PAGES; pages += 1) {
     let page;
     try {
-      page = await request('POST', '/api/sync/pull', { protocol: PROTOCOL_VERSION, cursor, limit }, { timeoutMs: PULL_TIMEOUT_MS });
+      page = await request(
+        'POST',
+        '/api/sync/pull',
+        { protocol: PROTOCOL_VERSION, cursor, limit },
+        { timeoutMs: PULL_TIMEOUT_MS },
+      );
     } catch (err) {
       // The server's data was reset (410) or cannot read our cursor (400): start over (§5.5).
-      const startOver = (err.status === 410 && err.code === 'cursor_expired') || (err.status === 400 && err.code === 'cursor_invalid');
+      const startOver =
+        (err.status === 410 && err.code === 'cursor_expired') || (err.status === 400 && err.code === 'cursor_invalid');
       if (!startOver || restarted) throw err;
       await transact(['records', 'outbox', 'meta'], async (tx) => {
         await markStale(tx); // every copy is in doubt until sent again; the outbox is untouched
@@ -91,17 +107,25 @@ function applyPage(page, fresh = null) {
     // (A tombstone or a local edit changes the count: lookups again from then on.)
     if (fresh?.stored && (await tx.records.count()) !== fresh.stored.size) fresh.stored = null;
     const known = fresh?.stored ?? null;
-    await perRecord(page.changes, (change) => recordKey(change.entity, change.id), async (change) => {
-      const key = recordKey(change.entity, change.id);
-      if (change.op === 'put') {
-        const absent = known !== null && !known.has(key);
-        known?.add(key);
-        await receiveServerCopy(tx, { entity: change.entity, id: change.id, version: change.version, data: change.data, bucket: change.bucket }, { absent });
-      } else {
-        const record = await tx.records.get(change.entity, change.id);
-        if (record) await leaveBucket(tx, record, change.bucket);
-      }
-    });
+    await perRecord(
+      page.changes,
+      (change) => recordKey(change.entity, change.id),
+      async (change) => {
+        const key = recordKey(change.entity, change.id);
+        if (change.op === 'put') {
+          const absent = known !== null && !known.has(key);
+          known?.add(key);
+          await receiveServerCopy(
+            tx,
+            { entity: change.entity, id: change.id, version: change.version, data: change.data, bucket: change.bucket },
+            { absent },
+          );
+        } else {
+          const record = await tx.records.get(change.entity, change.id);
+          if (record) await leaveBucket(tx, record, change.bucket);
+        }
+      },
+    );
     await tx.meta.set('cursor', page.cursor);
     // The epoch of the versions this phone now holds: new edits carry it (§7.1), so that a base
     // from before a restore of the server is never taken for one of the restored data.

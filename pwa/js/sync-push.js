@@ -69,7 +69,8 @@ async function pushBatch(batch, clientId, reuploaded) {
   } catch (err) {
     // A malformed mutation is refused alone, in the results (§6.1). Anything else: the batch
     // stays 'sending' and goes again unchanged.
-    if (err.status === 409 && err.code === 'missing_blobs' && (await resendMissingPhotos(batch, err, reuploaded))) return { results: 0, conflicts: 0 };
+    if (err.status === 409 && err.code === 'missing_blobs' && (await resendMissingPhotos(batch, err, reuploaded)))
+      return { results: 0, conflicts: 0 };
     throw err;
   }
   const results = answer?.results;
@@ -86,26 +87,36 @@ function applyResults(batch, results) {
   return transact(['records', 'outbox'], async (tx) => {
     batch.forEach((entry, index) => {
       const result = results[index];
-      if (result?.mutation_id !== entry.id) throw new Error(`result ${index} answers ${result?.mutation_id}, not ${entry.id}`);
+      if (result?.mutation_id !== entry.id)
+        throw new Error(`result ${index} answers ${result?.mutation_id}, not ${entry.id}`);
     });
     let conflicts = 0;
     // One record's answers in order, different records side by side (local-records.js perRecord).
     const answered = batch.map((entry, index) => ({ entry, result: results[index] }));
-    await perRecord(answered, ({ entry }) => recordKey(entry.entity, entry.record_id), async ({ entry, result }) => {
-      if (result.status === 'applied' || result.status === 'conflict') {
-        if (result.status === 'conflict') conflicts += 1;
-        await tx.outbox.delete(entry.seq);
-        // The server's record replaces ours; what is still queued for it is applied on top (§6.2).
-        if (result.record) await receiveServerCopy(tx, { entity: entry.entity, id: entry.record_id, ...result.record });
-        else await refreshRecord(tx, entry.entity, entry.record_id);
-      } else if (result.error?.code === 'mutation_id_taken') {
-        // Another user's mutation has this id (§6.3): the same change under a new id.
-        await tx.outbox.put({ ...entry, id: crypto.randomUUID(), status: 'pending' });
-      } else {
-        // Kept, with the reason, until the user fixes or discards it; the local view keeps the edit.
-        await tx.outbox.put({ ...entry, status: 'rejected', error: result.error ?? { code: 'rejected', message: '', fields: {} } });
-      }
-    });
+    await perRecord(
+      answered,
+      ({ entry }) => recordKey(entry.entity, entry.record_id),
+      async ({ entry, result }) => {
+        if (result.status === 'applied' || result.status === 'conflict') {
+          if (result.status === 'conflict') conflicts += 1;
+          await tx.outbox.delete(entry.seq);
+          // The server's record replaces ours; what is still queued for it is applied on top (§6.2).
+          if (result.record)
+            await receiveServerCopy(tx, { entity: entry.entity, id: entry.record_id, ...result.record });
+          else await refreshRecord(tx, entry.entity, entry.record_id);
+        } else if (result.error?.code === 'mutation_id_taken') {
+          // Another user's mutation has this id (§6.3): the same change under a new id.
+          await tx.outbox.put({ ...entry, id: crypto.randomUUID(), status: 'pending' });
+        } else {
+          // Kept, with the reason, until the user fixes or discards it; the local view keeps the edit.
+          await tx.outbox.put({
+            ...entry,
+            status: 'rejected',
+            error: result.error ?? { code: 'rejected', message: '', fields: {} },
+          });
+        }
+      },
+    );
     return conflicts;
   });
 }
@@ -124,15 +135,18 @@ async function resendMissingPhotos(batch, err, reuploaded) {
     for (const sha256 of missing) {
       const photo = await tx.photos.get(sha256);
       // Bytes released after an earlier upload (photos.js) cannot go again: that photo is lost too.
-      if (photo?.bytes && photo.state !== 'refused' && !reuploaded.has(sha256)) await tx.photos.put({ ...photo, state: 'queued', offset: 0 });
+      if (photo?.bytes && photo.state !== 'refused' && !reuploaded.has(sha256))
+        await tx.photos.put({ ...photo, state: 'queued', offset: 0 });
       else lost.add(sha256);
       reuploaded.add(sha256);
     }
     for (const entry of batch) {
       const named = [...photoHashesIn(entry.fields)].filter((sha256) => lost.has(sha256));
-      await tx.outbox.put(named.length
-        ? { ...entry, status: 'rejected', error: { code: err.code, message: err.message, fields: { blobs: named } } }
-        : { ...entry, status: 'pending' });
+      await tx.outbox.put(
+        named.length
+          ? { ...entry, status: 'rejected', error: { code: err.code, message: err.message, fields: { blobs: named } } }
+          : { ...entry, status: 'pending' },
+      );
     }
   });
   notifyOutboxChanged('answered');

@@ -23,8 +23,9 @@ export function startFields({ now = new Date(), position } = {}) {
  */
 export function completionFields(task, { outcome, notes = '', answers = {}, photos = [], position, now = new Date() }) {
   const keys = new Set((task.checklist ?? []).map((item) => item.key));
-  const checklistAnswers = Object.fromEntries(Object.entries(answers)
-    .filter(([key, answer]) => keys.has(key) && CHECKLIST_ANSWERS.includes(answer)));
+  const checklistAnswers = Object.fromEntries(
+    Object.entries(answers).filter(([key, answer]) => keys.has(key) && CHECKLIST_ANSWERS.includes(answer)),
+  );
   const fields = {
     ...statusChange('done', now, position),
     ...positionFields(position),
@@ -45,7 +46,16 @@ export function unableFields({ reason, position, now = new Date() }) {
 }
 
 /** A problem found in the field (问题上报); status is the admin's, so it is not sent. */
-export function reportFields({ category, description, photos = [], position, gridId, buildingId = null, householdId = null, now = new Date() }) {
+export function reportFields({
+  category,
+  description,
+  photos = [],
+  position,
+  gridId,
+  buildingId = null,
+  householdId = null,
+  now = new Date(),
+}) {
   const fields = {
     category,
     description: description.trim(),
@@ -79,7 +89,10 @@ export function reportProblems({ category, description, gridId }) {
 // The server records each status change with the when and where sent with it (history).
 const STATUS_CHANGE = ['status_device_at', 'status_location'];
 
-export const startTask = (id, options) => enqueue({ entity: 'task', id, op: 'update', fields: startFields(options), always: STATUS_CHANGE });
-export const completeTask = (task, id, form) => enqueue({ entity: 'task', id, op: 'update', fields: completionFields(task, form), always: STATUS_CHANGE });
-export const markUnable = (id, form) => enqueue({ entity: 'task', id, op: 'update', fields: unableFields(form), always: STATUS_CHANGE });
+export const startTask = (id, options) =>
+  enqueue({ entity: 'task', id, op: 'update', fields: startFields(options), always: STATUS_CHANGE });
+export const completeTask = (task, id, form) =>
+  enqueue({ entity: 'task', id, op: 'update', fields: completionFields(task, form), always: STATUS_CHANGE });
+export const markUnable = (id, form) =>
+  enqueue({ entity: 'task', id, op: 'update', fields: unableFields(form), always: STATUS_CHANGE });
 export const createReport = (form) => enqueue({ entity: 'field_report', op: 'create', fields: reportFields(form) });

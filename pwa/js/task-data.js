@@ -65,7 +65,11 @@ export async function loadTask(id) {
   const [record, entries, places] = await Promise.all([getRecord('task', id), listOutbox(), loadPlaces()]);
   if (!record || record.deleted) return { item: null, places, refused: [] };
   const state = outboxStateOf(entries, 'task').get(id);
-  return { item: itemOf(record, state), places, refused: (state?.entries ?? []).filter((e) => e.status === 'rejected') };
+  return {
+    item: itemOf(record, state),
+    places,
+    refused: (state?.entries ?? []).filter((e) => e.status === 'rejected'),
+  };
 }
 
 /**
@@ -75,7 +79,8 @@ export async function loadTask(id) {
 export async function loadMyReports(userId) {
   const [records, entries] = await Promise.all([listRecords('field_report'), listOutbox()]);
   const states = outboxStateOf(entries, 'field_report');
-  const mine = (record) => record.data?.created_by_id === userId || record.data?.created_by_id == null || states.has(record.id);
+  const mine = (record) =>
+    record.data?.created_by_id === userId || record.data?.created_by_id == null || states.has(record.id);
   return records
     .filter((record) => !record.deleted && mine(record))
     .map((record) => ({ ...itemOf(record, states.get(record.id)), report: record.data ?? {} }))

@@ -50,7 +50,11 @@ function byDue(a, b) {
 
 function byPriorityThenTitle(a, b) {
   const rank = (item) => PRIORITY_RANK[item.task.priority] ?? PRIORITY_RANK.normal;
-  return rank(a) - rank(b) || String(a.task.title ?? '').localeCompare(String(b.task.title ?? ''), 'zh-CN') || a.id.localeCompare(b.id);
+  return (
+    rank(a) - rank(b) ||
+    String(a.task.title ?? '').localeCompare(String(b.task.title ?? ''), 'zh-CN') ||
+    a.id.localeCompare(b.id)
+  );
 }
 
 /** Most recently finished first: what the worker just did is at the top. */
@@ -77,14 +81,17 @@ export function groupTasks(items, now = new Date()) {
  * records: local records (db.js) of entity 'task'; unconfirmed: Set of ids with outbox entries.
  */
 export function myTasks(records, userId, unconfirmed = new Set()) {
-  return records.filter((record) => !record.deleted
-    && (record.data?.assignee_id === userId || unconfirmed.has(record.id)));
+  return records.filter(
+    (record) => !record.deleted && (record.data?.assignee_id === userId || unconfirmed.has(record.id)),
+  );
 }
 
 /** Lower-case text a search looks through: title, the address (compound, building, room) and the room alone. */
 export function searchText(task, place = {}) {
   return [task.title, place.compound, place.building, place.household, place.room, task.description]
-    .filter(Boolean).join(' ').toLowerCase();
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase();
 }
 
 /**
@@ -105,8 +112,9 @@ export function filterTasks(items, { type = '', compoundId = '', query = '' } = 
 /** The types and compound ids present among the items, for the filter menus (only choices that find something). */
 export function filterChoices(items) {
   const types = TASK_TYPES.filter((type) => items.some(({ task }) => task.type === type));
-  const compoundIds = [...new Set(items.map(({ task }) => task.compound_id).filter((id) => id !== undefined && id !== null))]
-    .sort((a, b) => Number(a) - Number(b));
+  const compoundIds = [
+    ...new Set(items.map(({ task }) => task.compound_id).filter((id) => id !== undefined && id !== null)),
+  ].sort((a, b) => Number(a) - Number(b));
   return { types, compoundIds };
 }
 

@@ -32,8 +32,12 @@ export function templateBody(draft) {
       code: category.code,
       name: category.name.trim(),
       items: category.items.map((item) => ({
-        code: item.code, text: item.text.trim(), weight: Number(item.weight), severity: item.severity,
-        photo_required_on_fail: Boolean(item.photo_required_on_fail), ...(item.guidance ? { guidance: item.guidance } : {}),
+        code: item.code,
+        text: item.text.trim(),
+        weight: Number(item.weight),
+        severity: item.severity,
+        photo_required_on_fail: Boolean(item.photo_required_on_fail),
+        ...(item.guidance ? { guidance: item.guidance } : {}),
       })),
     })),
   };

@@ -71,7 +71,13 @@ async function ack(data, state) {
   if (!data?.token) return;
   // The endpoint tells the server which of the user's devices this is (several may have it).
   const subscription = await self.registration.pushManager?.getSubscription?.().catch(() => null);
-  const entry = { token: data.token, state, at: new Date().toISOString(), endpoint: subscription?.endpoint ?? null, url: data.ackUrl ?? ACK_URL };
+  const entry = {
+    token: data.token,
+    state,
+    at: new Date().toISOString(),
+    endpoint: subscription?.endpoint ?? null,
+    url: data.ackUrl ?? ACK_URL,
+  };
   try {
     await keepAck(entry);
   } catch {
@@ -86,7 +92,9 @@ async function sendAck(entry) {
   let response;
   try {
     response = await fetch(entry.url ?? ACK_URL, {
-      method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json' },
+      method: 'POST',
+      credentials: 'omit',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ token: entry.token, state: entry.state, endpoint: entry.endpoint, at: entry.at }),
     });
   } catch {
@@ -136,9 +144,11 @@ async function flushAfterOnline() {
 self.addEventListener('sync', (event) => {
   if (event.tag !== ACK_SYNC_TAG) return;
   // Rejecting asks the browser to try again later (with its own back-off).
-  event.waitUntil(flushAcks().then((left) => {
-    if (left) throw new Error(`${left} ack(s) kept for later`);
-  }));
+  event.waitUntil(
+    flushAcks().then((left) => {
+      if (left) throw new Error(`${left} ack(s) kept for later`);
+    }),
+  );
 });
 
 // The page (js/push.js): 'flush-acks' when it starts or comes back online; 'push-subscription'
@@ -149,7 +159,8 @@ self.addEventListener('message', (event) => {
     event.waitUntil(flushAfterOnline());
   } else if (type === 'push-subscription') {
     const { subscription } = event.data;
-    const kept = subscription?.endpoint && subscription.auth ? { endpoint: subscription.endpoint, auth: subscription.auth } : null;
+    const kept =
+      subscription?.endpoint && subscription.auth ? { endpoint: subscription.endpoint, auth: subscription.auth } : null;
     event.waitUntil(keepSubscription(kept));
   }
 });
@@ -157,32 +168,37 @@ self.addEventListener('message', (event) => {
 self.addEventListener('push', (event) => {
   const payload = readPush(event.data);
   const { title, options } = notificationOf(payload);
-  event.waitUntil((async () => {
-    await self.registration.showNotification(title, options);
-    // An open page shows the alert at once too (it may not be connected over Socket.IO).
-    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-    for (const client of windows) client.postMessage({ type: 'push', alert: { ...payload, ack: undefined, token: undefined } });
-    await ack(options.data, 'delivered');
-  })());
+  event.waitUntil(
+    (async () => {
+      await self.registration.showNotification(title, options);
+      // An open page shows the alert at once too (it may not be connected over Socket.IO).
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      for (const client of windows)
+        client.postMessage({ type: 'push', alert: { ...payload, ack: undefined, token: undefined } });
+      await ack(options.data, 'delivered');
+    })(),
+  );
 });
 
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
   const data = event.notification.data ?? {};
   const url = data.url ?? `${self.registration.scope}#/inbox`;
-  event.waitUntil((async () => {
-    // An open window of the app goes to the alert; else a new one opens (offline too: the shell
-    // is cached and the inbox is in IndexedDB).
-    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-    const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
-    if (open) {
-      await open.focus();
-      open.postMessage({ type: 'open', url });
-    } else {
-      await self.clients.openWindow(url);
-    }
-    await ack(data, 'clicked');
-  })());
+  event.waitUntil(
+    (async () => {
+      // An open window of the app goes to the alert; else a new one opens (offline too: the shell
+      // is cached and the inbox is in IndexedDB).
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+      if (open) {
+        await open.focus();
+        open.postMessage({ type: 'open', url });
+      } else {
+        await self.clients.openWindow(url);
+      }
+      await ack(data, 'clicked');
+    })(),
+  );
 });
 
 // The push service replaced (or dropped) our subscription: subscribe again with the same key and
@@ -190,25 +206,33 @@ self.addEventListener('notificationclick', (event) => {
 // No session here (it may have ended, and a worker has no CSRF token): the old subscription's
 // endpoint and auth secret, which only this browser knows, prove the change (PROTOCOL.md §13.4).
 self.addEventListener('pushsubscriptionchange', (event) => {
-  event.waitUntil((async () => {
-    const old = await oldSubscriptionOf(event.oldSubscription ?? null);
-    let fresh = event.newSubscription ?? null;
-    if (!fresh) {
-      let key = event.oldSubscription?.options?.applicationServerKey ?? null;
-      if (!key) {
-        const response = await fetch(VAPID_KEY_URL, { credentials: 'omit' });
-        key = (await response.json()).public_key;
+  event.waitUntil(
+    (async () => {
+      const old = await oldSubscriptionOf(event.oldSubscription ?? null);
+      let fresh = event.newSubscription ?? null;
+      if (!fresh) {
+        let key = event.oldSubscription?.options?.applicationServerKey ?? null;
+        if (!key) {
+          const response = await fetch(VAPID_KEY_URL, { credentials: 'omit' });
+          key = (await response.json()).public_key;
+        }
+        fresh = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
       }
-      fresh = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
-    }
-    if (!old) return; // nothing the server knows to replace; the app registers it at the next visit
-    const json = fresh.toJSON();
-    const response = await fetch(SUBSCRIPTION_CHANGE_URL, {
-      method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ old_endpoint: old.endpoint, old_auth: old.auth, subscription: { endpoint: json.endpoint, keys: json.keys } }),
-    });
-    if (response.ok) await keepSubscription({ endpoint: json.endpoint, auth: json.keys.auth });
-  })());
+      if (!old) return; // nothing the server knows to replace; the app registers it at the next visit
+      const json = fresh.toJSON();
+      const response = await fetch(SUBSCRIPTION_CHANGE_URL, {
+        method: 'POST',
+        credentials: 'omit',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          old_endpoint: old.endpoint,
+          old_auth: old.auth,
+          subscription: { endpoint: json.endpoint, keys: json.keys },
+        }),
+      });
+      if (response.ok) await keepSubscription({ endpoint: json.endpoint, auth: json.keys.auth });
+    })(),
+  );
 });
 
 /**

@@ -21,25 +21,31 @@ const LAZY_PATHS = new Set(LAZY_FILES);
 const NAVIGATION_TIMEOUT_MS = 4000;
 
 self.addEventListener('install', (event) => {
-  event.waitUntil((async () => {
-    const cache = await caches.open(SHELL_CACHE);
-    // cache: 'reload' bypasses the HTTP cache, so a new version never precaches an old file.
-    await cache.addAll(SHELL_FILES.map((url) => new Request(url, { cache: 'reload' })));
-    // The shell is all-or-nothing in one cache, so the new version can take over at once.
-    await self.skipWaiting();
-  })());
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(SHELL_CACHE);
+      // cache: 'reload' bypasses the HTTP cache, so a new version never precaches an old file.
+      await cache.addAll(SHELL_FILES.map((url) => new Request(url, { cache: 'reload' })));
+      // The shell is all-or-nothing in one cache, so the new version can take over at once.
+      await self.skipWaiting();
+    })(),
+  );
 });
 
 self.addEventListener('activate', (event) => {
-  event.waitUntil((async () => {
-    const names = await caches.keys();
-    await Promise.all(names
-      .filter((name) => name.startsWith(CACHE_PREFIX) && !KNOWN_CACHES.has(name))
-      .map((name) => caches.delete(name)));
-    // Start the navigation request while the worker boots, instead of after.
-    if (self.registration.navigationPreload) await self.registration.navigationPreload.enable();
-    await self.clients.claim(); // control the page that registered us, without a reload
-  })());
+  event.waitUntil(
+    (async () => {
+      const names = await caches.keys();
+      await Promise.all(
+        names
+          .filter((name) => name.startsWith(CACHE_PREFIX) && !KNOWN_CACHES.has(name))
+          .map((name) => caches.delete(name)),
+      );
+      // Start the navigation request while the worker boots, instead of after.
+      if (self.registration.navigationPreload) await self.registration.navigationPreload.enable();
+      await self.clients.claim(); // control the page that registered us, without a reload
+    })(),
+  );
 });
 
 self.addEventListener('fetch', (event) => {
@@ -105,16 +111,20 @@ async function cacheOnFirstUse(request, pathname) {
 // open offline too. Best effort: what fails is fetched on first use.
 self.addEventListener('message', (event) => {
   if (event.data?.type !== 'cache-lazy') return;
-  event.waitUntil((async () => {
-    const cache = await caches.open(SHELL_CACHE);
-    const missing = [];
-    for (const pathname of LAZY_FILES) if (!(await cache.match(pathname))) missing.push(pathname);
-    await Promise.allSettled(missing.map(async (pathname) => {
-      const response = await fetch(pathname, { cache: 'reload' });
-      if (response.ok) await cache.put(pathname, response);
-    }));
-    event.source?.postMessage({ type: 'lazy-cached', files: LAZY_FILES.length });
-  })());
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(SHELL_CACHE);
+      const missing = [];
+      for (const pathname of LAZY_FILES) if (!(await cache.match(pathname))) missing.push(pathname);
+      await Promise.allSettled(
+        missing.map(async (pathname) => {
+          const response = await fetch(pathname, { cache: 'reload' });
+          if (response.ok) await cache.put(pathname, response);
+        }),
+      );
+      event.source?.postMessage({ type: 'lazy-cached', files: LAZY_FILES.length });
+    })(),
+  );
 });
 
 function withTimeout(promise, ms) {

@@ -58,7 +58,10 @@ const update = (id, fields) => outbox.enqueue({ entity: 'note', id, op: 'update'
 /** Someone else writes on the server; a refusal here would be a broken test, not a finding. */
 function othersWrite(spec, clientId, mutations) {
   const results = server.pushAs(spec, clientId, mutations);
-  assert.ok(results.every((r) => r.status !== 'rejected'), JSON.stringify(results));
+  assert.ok(
+    results.every((r) => r.status !== 'rejected'),
+    JSON.stringify(results),
+  );
   return results;
 }
 
@@ -96,7 +99,10 @@ test('offline edits are queued, shown at once, and pushed once when the network 
   assert.equal(offline.state, 'offline');
   assert.equal(offline.pending, 2);
   assert.equal(server.store.lastSeq, 0);
-  assert.ok([...client.env.timeouts.values()].some((t) => t.ms <= 1000), 'a retry is scheduled within the first backoff step');
+  assert.ok(
+    [...client.env.timeouts.values()].some((t) => t.ms <= 1000),
+    'a retry is scheduled within the first backoff step',
+  );
 
   server.offline = false;
   const done = await client.syncNow();
@@ -104,7 +110,10 @@ test('offline edits are queued, shown at once, and pushed once when the network 
   assert.equal(done.pending, 0);
   assert.ok(done.lastSyncAt > 0);
   assert.equal(pushes().length, 1, 'offline, nothing arrived (not even the CSRF token fetch)');
-  assert.deepEqual(pushes()[0].body.mutations.map((m) => m.op), ['create', 'update']);
+  assert.deepEqual(
+    pushes()[0].body.mutations.map((m) => m.op),
+    ['create', 'update'],
+  );
   assert.deepEqual(serverNote(id).values, { grid_id: 1, title: '入户走访', body: '王大爷家，已走访' });
   assert.equal(serverNote(id).version, 2);
 
@@ -124,13 +133,19 @@ test('a lost answer is followed by the same batch, unchanged, and the server app
   server.failNext('POST /api/sync/push', 'lost');
   assert.equal((await client.syncNow()).state, 'offline');
   assert.equal(server.store.lastSeq, 1, 'the server applied it');
-  assert.deepEqual((await outbox.listPending()).map((e) => e.status), ['sending']);
+  assert.deepEqual(
+    (await outbox.listPending()).map((e) => e.status),
+    ['sending'],
+  );
 
   await update(record.id, { title: '两次' }); // queued meanwhile: must not join the unanswered batch
   await client.syncNow();
   const [first, second, third] = pushes().map((r) => r.body);
   assert.deepEqual(second, first, 'resent unchanged (same ids: the server replays its answer)');
-  assert.deepEqual(third.mutations.map((m) => m.fields), [{ title: '两次' }]);
+  assert.deepEqual(
+    third.mutations.map((m) => m.fields),
+    [{ title: '两次' }],
+  );
   assert.equal(server.store.lastSeq, 2, 'one write for the create, one for the update');
   assert.equal((await note(record.id)).version, 2);
   assert.equal((await outbox.listPending()).length, 0);
@@ -200,7 +215,16 @@ test("a conflict replaces the local record with the server's merged record", asy
   const client = newClient();
   const { record } = await create({ title: 'A', body: 'a' });
   await client.syncNow();
-  othersWrite(OTHER_WORKER, 'phone-3', [{ id: 'other-1', entity: 'note', record_id: record.id, op: 'update', base_version: 1, fields: { title: 'B', body: 'b' } }]);
+  othersWrite(OTHER_WORKER, 'phone-3', [
+    {
+      id: 'other-1',
+      entity: 'note',
+      record_id: record.id,
+      op: 'update',
+      base_version: 1,
+      fields: { title: 'B', body: 'b' },
+    },
+  ]);
   await update(record.id, { title: 'C', body: 'c' }); // offline edit on version 1
 
   const status = await client.syncNow();
@@ -209,14 +233,22 @@ test("a conflict replaces the local record with the server's merged record", asy
   // title is server_wins, body client_wins (_entity_note.json): the server's merge, not ours.
   assert.deepEqual(local.data, { grid_id: 1, title: 'B', body: 'c' });
   assert.equal(local.version, 3);
-  assert.deepEqual(server.store.conflicts.map((c) => [c.field, c.winner]), [['title', 'server'], ['body', 'client']]);
+  assert.deepEqual(
+    server.store.conflicts.map((c) => [c.field, c.winner]),
+    [
+      ['title', 'server'],
+      ['body', 'client'],
+    ],
+  );
 });
 
 test("edits still queued are re-applied over the server's answer", async () => {
   const client = newClient({ batchSize: 1 });
   const { record } = await create({ title: 'T0' });
   await client.syncNow();
-  othersWrite(ADMIN, 'desk-2', [{ id: 'admin-1', entity: 'note', record_id: record.id, op: 'update', base_version: 1, fields: { status: 'open' } }]);
+  othersWrite(ADMIN, 'desk-2', [
+    { id: 'admin-1', entity: 'note', record_id: record.id, op: 'update', base_version: 1, fields: { status: 'open' } },
+  ]);
   await update(record.id, { title: 'T1' });
   await update(record.id, { body: 'B2' });
 
@@ -250,20 +282,41 @@ test('an edit carries the epoch of its data: made before a restore of the server
   const { record } = await create({ title: 'A' });
   await client.syncNow();
   const backup = server.backup();
-  othersWrite(ADMIN, 'desk', [{ id: crypto.randomUUID(), entity: 'note', record_id: record.id, op: 'update', base_version: 1, fields: { title: 'B' } }]);
+  othersWrite(ADMIN, 'desk', [
+    {
+      id: crypto.randomUUID(),
+      entity: 'note',
+      record_id: record.id,
+      op: 'update',
+      base_version: 1,
+      fields: { title: 'B' },
+    },
+  ]);
   await client.syncNow();
   assert.equal((await note(record.id)).version, 2);
   server.offline = true;
   await update(record.id, { title: 'C' }); // made on version 2 of the history about to be lost
   server.restoreBackup(backup, 'epoch-2');
   // The restored server hands out seq 2 again, to another write.
-  othersWrite(ADMIN, 'desk', [{ id: crypto.randomUUID(), entity: 'note', record_id: record.id, op: 'update', base_version: 1, fields: { title: 'D' } }]);
+  othersWrite(ADMIN, 'desk', [
+    {
+      id: crypto.randomUUID(),
+      entity: 'note',
+      record_id: record.id,
+      op: 'update',
+      base_version: 1,
+      fields: { title: 'D' },
+    },
+  ]);
   server.offline = false;
   await client.syncNow();
   const [sent] = pushes().at(-1).body.mutations;
   assert.deepEqual([sent.base_version, sent.epoch], [2, 'epoch-1']);
   assert.equal(serverNote(record.id).values.title, 'D', 'the write after the restore is not overwritten');
-  assert.deepEqual(server.store.conflicts.map((c) => [c.field, c.server_value, c.client_value]), [['title', 'D', 'C']]);
+  assert.deepEqual(
+    server.store.conflicts.map((c) => [c.field, c.server_value, c.client_value]),
+    [['title', 'D', 'C']],
+  );
   assert.equal((await note(record.id)).data.title, 'D');
   assert.equal(await db.getMeta('epoch'), 'epoch-2');
 });
@@ -271,7 +324,13 @@ test('an edit carries the epoch of its data: made before a restore of the server
 // --- pulling ---------------------------------------------------------------------------------
 
 function seed(count, grid = 1, prefix = 'n') {
-  const mutations = Array.from({ length: count }, (_, i) => ({ id: `seed-${prefix}${i}`, entity: 'note', record_id: `${prefix}${i}`, op: 'create', fields: { grid_id: grid, title: `${prefix}${i}` } }));
+  const mutations = Array.from({ length: count }, (_, i) => ({
+    id: `seed-${prefix}${i}`,
+    entity: 'note',
+    record_id: `${prefix}${i}`,
+    op: 'create',
+    fields: { grid_id: grid, title: `${prefix}${i}` },
+  }));
   return othersWrite(OTHER_WORKER, 'phone-3', mutations);
 }
 
@@ -284,13 +343,26 @@ test('pull follows every page, and stores the cursor with each', async () => {
   };
   await client.syncNow();
   assert.equal(pulls().length, 3);
-  assert.deepEqual(pulls().map((r) => r.body.limit), [2, 2, 2]);
-  assert.deepEqual(pulls().map((r) => r.answer.has_more), [true, true, false]);
+  assert.deepEqual(
+    pulls().map((r) => r.body.limit),
+    [2, 2, 2],
+  );
+  assert.deepEqual(
+    pulls().map((r) => r.answer.has_more),
+    [true, true, false],
+  );
   assert.equal(pulls()[0].body.cursor, null);
-  for (const [sent, inStorage] of stored) assert.equal(sent, inStorage, 'each page is sent from the cursor stored with the last');
+  for (const [sent, inStorage] of stored)
+    assert.equal(sent, inStorage, 'each page is sent from the cursor stored with the last');
   assert.equal(await db.getMeta('cursor'), pulls()[2].answer.cursor);
   assert.deepEqual(decodeCursor(await db.getMeta('cursor'))[1], { 'grid:1': 5 });
-  assert.deepEqual((await db.listRecords('note')).map((r) => [r.id, r.version]).sort(), [['n0', 1], ['n1', 2], ['n2', 3], ['n3', 4], ['n4', 5]]);
+  assert.deepEqual((await db.listRecords('note')).map((r) => [r.id, r.version]).sort(), [
+    ['n0', 1],
+    ['n1', 2],
+    ['n2', 3],
+    ['n3', 4],
+    ['n4', 5],
+  ]);
 });
 
 test("a fresh phone's first pull skips lookups only while it holds nothing but what the pull stored", async () => {
@@ -303,7 +375,9 @@ test("a fresh phone's first pull skips lookups only while it holds nothing but w
     if (request.path !== '/api/sync/pull') return;
     page += 1;
     if (page === 2) {
-      othersWrite(ADMIN, 'desk-2', [{ id: 'a-n0', entity: 'note', record_id: 'n0', op: 'update', base_version: 1, fields: { title: '改过' } }]);
+      othersWrite(ADMIN, 'desk-2', [
+        { id: 'a-n0', entity: 'note', record_id: 'n0', op: 'update', base_version: 1, fields: { title: '改过' } },
+      ]);
       await update('n1', { title: '我的修改' });
     }
   };
@@ -407,7 +481,8 @@ test('after a purge, a bucket is reset once and then paged to the end', async ()
 // --- starting over without losing what the phone shows (§5.5) ---------------------------------
 
 const titles = async () => Object.fromEntries((await db.listRecords('note')).map((r) => [r.id, r.data.title]));
-const staleMarks = async () => Object.fromEntries((await db.listRecords('note')).filter((r) => r.stale).map((r) => [r.id, r.stale]));
+const staleMarks = async () =>
+  Object.fromEntries((await db.listRecords('note')).filter((r) => r.stale).map((r) => [r.id, r.stale]));
 
 /** Closing the app: the sync loops and the connection go; only IndexedDB remains. */
 async function restartApp() {
@@ -420,7 +495,9 @@ test('cursor expired: the old records stay readable until the re-pull ends, even
   const client = newClient({ pageLimit: 2 });
   const { record: mine } = await create({ title: 'mine' });
   await client.syncNow();
-  othersWrite(OTHER_WORKER, 'phone-3', [{ id: 'n1-v6', entity: 'note', record_id: 'n1', op: 'update', base_version: 2, fields: { title: 'n1 v6' } }]);
+  othersWrite(OTHER_WORKER, 'phone-3', [
+    { id: 'n1-v6', entity: 'note', record_id: 'n1', op: 'update', base_version: 2, fields: { title: 'n1 v6' } },
+  ]);
   await client.syncNow();
   await update('n0', { status: 'done' }); // refused: stays in the outbox
   await client.syncNow();
@@ -437,9 +514,17 @@ test('cursor expired: the old records stay readable until the re-pull ends, even
   server.failNext((r) => r.path === '/api/sync/pull' && ++pulled === 3, 'network'); // 410, first page, then no signal
 
   assert.equal((await client.syncNow()).state, 'offline');
-  assert.deepEqual(pulls().slice(-3).map((r) => r.body.cursor === null), [false, true, false]);
-  assert.deepEqual(await titles(), { n0: 'n0', n1: 'n1 restored', n2: 'n2', n3: 'n3', [mine.id]: 'mine' },
-    'nothing vanished: the first page replaced two records, the others wait');
+  assert.deepEqual(
+    pulls()
+      .slice(-3)
+      .map((r) => r.body.cursor === null),
+    [false, true, false],
+  );
+  assert.deepEqual(
+    await titles(),
+    { n0: 'n0', n1: 'n1 restored', n2: 'n2', n3: 'n3', [mine.id]: 'mine' },
+    'nothing vanished: the first page replaced two records, the others wait',
+  );
   assert.equal((await note('n1')).version, 2, "the restored server's copy replaced ours despite its lower version");
   assert.equal((await note('n0')).data.status, 'done', 'the refused edit is still shown');
   assert.deepEqual(await staleMarks(), { n2: ['*', 'grid:1'], n3: ['*', 'grid:1'], [mine.id]: ['*', 'grid:1'] });
@@ -468,7 +553,11 @@ test('a reset bucket keeps its records until it has been sent to the end, even a
 
   assert.equal((await client.syncNow()).state, 'offline');
   assert.deepEqual(pulls().at(-2).answer.reset_buckets, ['grid:1']);
-  assert.deepEqual(Object.keys(await titles()).sort(), ['n0', 'n1', 'n2', 'n3'], 'nothing vanished while the reset was cut short');
+  assert.deepEqual(
+    Object.keys(await titles()).sort(),
+    ['n0', 'n1', 'n2', 'n3'],
+    'nothing vanished while the reset was cut short',
+  );
   assert.deepEqual(await staleMarks(), { n1: ['grid:1'], n3: ['grid:1'] }, 'n0 and n2 came again');
   assert.deepEqual(await db.getMeta('resync'), ['grid:1']);
 
@@ -476,8 +565,18 @@ test('a reset bucket keeps its records until it has been sent to the end, even a
   const before = pulls().length;
   const reopened = newClient({ pageLimit: 2 });
   assert.equal((await reopened.syncNow()).state, 'idle');
-  assert.deepEqual(pulls().slice(before).map((r) => r.answer.reset_buckets), [[]], 'resumed, not reset again');
-  assert.deepEqual(Object.keys(await titles()).sort(), ['late0', 'n0', 'n2', 'n3'], 'the record deleted meanwhile is swept');
+  assert.deepEqual(
+    pulls()
+      .slice(before)
+      .map((r) => r.answer.reset_buckets),
+    [[]],
+    'resumed, not reset again',
+  );
+  assert.deepEqual(
+    Object.keys(await titles()).sort(),
+    ['late0', 'n0', 'n2', 'n3'],
+    'the record deleted meanwhile is swept',
+  );
   assert.deepEqual(await staleMarks(), {});
   assert.equal(await db.getMeta('resync'), undefined);
 });
@@ -487,16 +586,29 @@ test('a sweep leaves only the reset bucket: a record also held through another o
   // so the local records are written here as such a pull would have left them.
   const held = (id, buckets) => ({ entity: 'note', id, version: 1, buckets, data: { title: id }, deleted: false });
   await db.transact(['records', 'outbox'], async (tx) => {
-    for (const record of [held('both', ['grid:1', 'grid:2']), held('gone', ['grid:1']), held('again', ['grid:1']), held('other', ['grid:2'])]) {
+    for (const record of [
+      held('both', ['grid:1', 'grid:2']),
+      held('gone', ['grid:1']),
+      held('again', ['grid:1']),
+      held('other', ['grid:2']),
+    ]) {
       await tx.records.put(record);
     }
     await localRecords.markStale(tx, 'grid:1');
-    await localRecords.receiveServerCopy(tx, { entity: 'note', id: 'again', version: 7, data: { title: 'again' }, bucket: 'grid:1' });
+    await localRecords.receiveServerCopy(tx, {
+      entity: 'note',
+      id: 'again',
+      version: 7,
+      data: { title: 'again' },
+      bucket: 'grid:1',
+    });
   });
   assert.deepEqual(await staleMarks(), { both: ['grid:1'], gone: ['grid:1'] });
   await db.transact(['records', 'outbox'], (tx) => localRecords.sweepStale(tx, ['grid:1']));
   assert.deepEqual((await db.listRecords('note')).map((r) => [r.id, r.buckets, r.version]).sort(), [
-    ['again', ['grid:1'], 7], ['both', ['grid:2'], 1], ['other', ['grid:2'], 1],
+    ['again', ['grid:1'], 7],
+    ['both', ['grid:2'], 1],
+    ['other', ['grid:2'], 1],
   ]);
   assert.deepEqual(await staleMarks(), {});
 });
@@ -545,7 +657,10 @@ test('live.js asks the server to rejoin the rooms when the scope changes, then p
     assert.deepEqual(socket.emitted, []);
     server.setBuckets({ 'grid:1': ['grid_worker'], 'grid:2': ['grid_worker'] });
     await app.syncNow();
-    assert.deepEqual(socket.emitted.map(([event]) => event), ['sync:join']);
+    assert.deepEqual(
+      socket.emitted.map(([event]) => event),
+      ['sync:join'],
+    );
     const pulledBefore = pulls().length;
     socket.emitted[0][1]({ buckets: ['grid:1', 'grid:2'] }); // the server's ack: joined
     await app.syncNow();
@@ -599,11 +714,26 @@ test('401 waits for sign-in: no automatic retries, the outbox stays', async () =
 });
 
 test('backoff: full jitter from 1 s doubling to 5 min, never before Retry-After', () => {
-  assert.equal(backoffDelay(0, null, () => 0.5), 500);
-  assert.equal(backoffDelay(3, null, () => 0.5), 4000);
-  assert.equal(backoffDelay(30, null, () => 0.999999), BACKOFF_CAP_MS - 1);
-  assert.equal(backoffDelay(0, null, () => 0), 0);
-  assert.equal(backoffDelay(0, 7000, () => 0.5), 7000);
+  assert.equal(
+    backoffDelay(0, null, () => 0.5),
+    500,
+  );
+  assert.equal(
+    backoffDelay(3, null, () => 0.5),
+    4000,
+  );
+  assert.equal(
+    backoffDelay(30, null, () => 0.999999),
+    BACKOFF_CAP_MS - 1,
+  );
+  assert.equal(
+    backoffDelay(0, null, () => 0),
+    0,
+  );
+  assert.equal(
+    backoffDelay(0, 7000, () => 0.5),
+    7000,
+  );
 });
 
 test('5xx with Retry-After is retried after it; success resets the backoff', async () => {
@@ -659,7 +789,7 @@ test('one sync at a time: a second call joins the running one', async () => {
 
 test('one client id per install, and persistent storage is asked for once', async () => {
   let asked = 0;
-  const storage = { persisted: async () => false, persist: async () => (asked += 1, true) };
+  const storage = { persisted: async () => false, persist: async () => ((asked += 1), true) };
   const first = newClient({ env: fakeEnv({ navigator: { storage } }) });
   await create({ title: 'a' });
   await first.syncNow();
@@ -723,9 +853,15 @@ test('a photo is uploaded (HEAD 404, PUT 201) before the mutation naming it is p
   assert.deepEqual((await outbox.listPending())[0].photos, [sha]);
 
   await client.syncNow();
-  const order = server.requests.filter((r) => r.path !== '/api/csrf').map((r) => `${r.method} ${r.path.replace(sha, 'SHA')}`);
+  const order = server.requests
+    .filter((r) => r.path !== '/api/csrf')
+    .map((r) => `${r.method} ${r.path.replace(sha, 'SHA')}`);
   assert.deepEqual(order.slice(0, 3), ['HEAD /api/blobs/SHA', 'PUT /api/blobs/SHA', 'POST /api/sync/push']);
-  assert.equal(server.requestsTo('PUT', '/api/blobs/')[0].headers['content-range'], undefined, 'small enough to go whole');
+  assert.equal(
+    server.requestsTo('PUT', '/api/blobs/')[0].headers['content-range'],
+    undefined,
+    'small enough to go whole',
+  );
   assert.deepEqual(server.blobs.get(sha), new Uint8Array(bytes));
   const stored = await db.getPhoto(sha);
   assert.equal(stored.state, 'uploaded');
@@ -768,9 +904,16 @@ test('a wrong offset is corrected from the 409; a refused photo holds back only 
   const status = await client.syncNow();
   assert.equal(server.blobs.has(goodSha), true);
   const ranges = server.requestsTo('PUT', `/api/blobs/${goodSha}`).map((r) => [r.status, r.headers['content-range']]);
-  assert.deepEqual(ranges, [[409, 'bytes 0-262143/300000'], [202, 'bytes 1000-263143/300000'], [201, 'bytes 263144-299999/300000']]);
+  assert.deepEqual(ranges, [
+    [409, 'bytes 0-262143/300000'],
+    [202, 'bytes 1000-263143/300000'],
+    [201, 'bytes 263144-299999/300000'],
+  ]);
   assert.equal((await db.getPhoto(gifSha)).state, 'refused');
-  assert.deepEqual(pushes().flatMap((r) => r.body.mutations.map((m) => m.record_id)), [plain.id]);
+  assert.deepEqual(
+    pushes().flatMap((r) => r.body.mutations.map((m) => m.record_id)),
+    [plain.id],
+  );
   assert.equal(status.pending, 2, 'both edits of the gif record wait');
   assert.equal(status.lastError, '只接受 JPEG、PNG 或 WebP 图片', "the server's words");
   assert.equal(status.state, 'error');
@@ -819,9 +962,17 @@ test('photo bytes are released once uploaded and no queued edit names them', asy
   const [refused] = await outbox.listRejected();
   assert.equal(refused.record_id, refusedOne.id);
   assert.equal((await db.getPhoto(sha)).state, 'uploaded');
-  assert.equal((await db.getPhoto(sha)).bytes.byteLength, 50_000, 'a refused edit still names it: it may be fixed and sent again');
+  assert.equal(
+    (await db.getPhoto(sha)).bytes.byteLength,
+    50_000,
+    'a refused edit still names it: it may be fixed and sent again',
+  );
   assert.equal((await db.getPhoto(spare)).state, 'uploaded');
-  assert.equal((await db.getPhoto(spare)).bytes.byteLength, 40_000, 'no edit named it yet: the form may still be saved');
+  assert.equal(
+    (await db.getPhoto(spare)).bytes.byteLength,
+    40_000,
+    'no edit named it yet: the form may still be saved',
+  );
 
   await outbox.discard(refused.seq);
   await client.syncNow();
@@ -830,7 +981,11 @@ test('photo bytes are released once uploaded and no queued edit names them', asy
   assert.equal(released.state, 'uploaded', 'still known as ours and on the server');
   assert.ok(released.released_at > 0);
   assert.equal((await db.getPhoto(spare)).bytes.byteLength, 40_000);
-  assert.deepEqual(await photos.releaseSentPhotos(Date.now() + photos.UNCLAIMED_KEEP_MS + 1), [spare], 'a week unclaimed: abandoned');
+  assert.deepEqual(
+    await photos.releaseSentPhotos(Date.now() + photos.UNCLAIMED_KEEP_MS + 1),
+    [spare],
+    'a week unclaimed: abandoned',
+  );
 
   // Lost by the server after the release: the phone cannot send it again, so the edit is set aside.
   server.blobs.delete(sha);
@@ -856,7 +1011,10 @@ test('photo bytes named by an edit still in flight are kept', async () => {
   server.failNext('POST /api/sync/push', 'lost'); // applied, but the answer never arrives
   await client.syncNow();
   assert.equal((await db.getPhoto(sha)).state, 'uploaded');
-  assert.deepEqual((await outbox.listPending()).map((e) => e.status), ['sending']);
+  assert.deepEqual(
+    (await outbox.listPending()).map((e) => e.status),
+    ['sending'],
+  );
   assert.deepEqual(await photos.releaseSentPhotos(Date.now() + photos.UNCLAIMED_KEEP_MS + 1), []);
   assert.equal((await db.getPhoto(sha)).bytes.byteLength, 30_000);
   await client.syncNow();
@@ -886,9 +1044,12 @@ test('upgrading a version 1 database keeps its cached values and adds the sync s
 });
 
 test('a transaction that throws writes nothing', async () => {
-  await assert.rejects(db.transact(['meta'], async (tx) => {
-    await tx.meta.set('cursor', 'half');
-    throw new Error('stop');
-  }), /stop/);
+  await assert.rejects(
+    db.transact(['meta'], async (tx) => {
+      await tx.meta.set('cursor', 'half');
+      throw new Error('stop');
+    }),
+    /stop/,
+  );
   assert.equal(await db.getMeta('cursor'), undefined);
 });

@@ -16,19 +16,25 @@ const search = await import('../js/directory-search.js');
 
 /** [path under pwa/, text] of every script of the app and its service worker. */
 async function sources() {
-  const files = (await readdir(new URL('js/', ROOT), { recursive: true })).filter((f) => f.endsWith('.js')).map((f) => `js/${f}`);
-  const worker = (await readdir(new URL('sw/', ROOT)).catch(() => [])).filter((f) => f.endsWith('.js')).map((f) => `sw/${f}`);
-  return Promise.all([...files, ...worker, 'sw.js'].map(async (file) => [file, await readFile(new URL(file, ROOT), 'utf8')]));
+  const files = (await readdir(new URL('js/', ROOT), { recursive: true }))
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => `js/${f}`);
+  const worker = (await readdir(new URL('sw/', ROOT)).catch(() => []))
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => `sw/${f}`);
+  return Promise.all(
+    [...files, ...worker, 'sw.js'].map(async (file) => [file, await readFile(new URL(file, ROOT), 'utf8')]),
+  );
 }
 
-test('the modules export the server\'s vocabularies and limits', () => {
+test("the modules export the server's vocabularies and limits", () => {
   const { alerts: A, tasks: T, inspections: I } = exported;
   assert.equal(alerts.TITLE_MAX, A.TITLE_MAX);
   assert.equal(alerts.BODY_MAX, A.BODY_MAX);
   assert.deepEqual(alerts.LEVELS, A.LEVELS);
   assert.deepEqual(alerts.CATEGORIES, A.CATEGORIES);
   assert.deepEqual(alerts.DELIVERY_STATES, A.DELIVERY_STATES);
-  assert.deepEqual([...alerts.TARGET_ROLES].sort(), [...exported.roles].sort(), 'every role, in the form\'s own order');
+  assert.deepEqual([...alerts.TARGET_ROLES].sort(), [...exported.roles].sort(), "every role, in the form's own order");
 
   assert.deepEqual(tasks.TASK_TYPES, T.TYPES);
   assert.deepEqual(tasks.PRIORITIES, T.PRIORITIES);
@@ -49,16 +55,22 @@ test('the modules export the server\'s vocabularies and limits', () => {
   assert.equal(inspections.MAX_ITEM_PHOTOS, I.MAX_ITEM_PHOTOS);
 });
 
-test('the shared constants cannot be changed by one module under another\'s feet', () => {
+test("the shared constants cannot be changed by one module under another's feet", () => {
   assert.throws(() => tasks.TASK_TYPES.push('x'), TypeError);
-  assert.throws(() => { alerts.LEVELS[0] = 'x'; }, TypeError);
+  assert.throws(() => {
+    alerts.LEVELS[0] = 'x';
+  }, TypeError);
 });
 
 // Each form field with a maxlength, by file and data-testid: the limit of the server it is.
 const LIMITS = {
   'js/ui/admin-alert-form.js': { 'alert-title-input': 'alerts.TITLE_MAX', 'alert-body-input': 'alerts.BODY_MAX' },
   'js/ui/admin-task-form.js': { 'task-title-input': 'tasks.TITLE_MAX', 'task-description': 'tasks.DESCRIPTION_MAX' },
-  'js/ui/admin-task.js': { 'edit-title': 'tasks.TITLE_MAX', 'edit-description': 'tasks.DESCRIPTION_MAX', 'cancel-reason': 'tasks.CANCEL_REASON_MAX' },
+  'js/ui/admin-task.js': {
+    'edit-title': 'tasks.TITLE_MAX',
+    'edit-description': 'tasks.DESCRIPTION_MAX',
+    'cancel-reason': 'tasks.CANCEL_REASON_MAX',
+  },
   'js/ui/admin-bulk.js': { 'task-description': 'tasks.DESCRIPTION_MAX' },
   'js/ui/admin-reports.js': { 'dismiss-reason': 'tasks.DISMISS_REASON_MAX' },
   'js/ui/task-complete.js': { notes: 'tasks.NOTES_MAX', 'unable-reason': 'tasks.UNABLE_REASON_MAX' },
@@ -66,11 +78,18 @@ const LIMITS = {
   'js/ui/inspection-form.js': { 'inspection-notes': 'inspections.NOTES_MAX' },
   'js/ui/inspection-item.js': { 'item-note-${code}': 'inspections.ITEM_NOTE_MAX' },
   'js/ui/order.js': { 'response-text': 'inspections.RESPONSE_TEXT_MAX', 'review-note': 'inspections.REVIEW_NOTE_MAX' },
-  'js/ui/admin-templates.js': { 'template-name': 'inspections.TEMPLATE_NAME_MAX', 'category-name': 'inspections.CATEGORY_NAME_MAX', 'item-text': 'inspections.ITEM_TEXT_MAX' },
+  'js/ui/admin-templates.js': {
+    'template-name': 'inspections.TEMPLATE_NAME_MAX',
+    'category-name': 'inspections.CATEGORY_NAME_MAX',
+    'item-text': 'inspections.ITEM_TEXT_MAX',
+  },
 };
 // The PWA's own, not a number the server exports: a bulk title leaves room for the names that
 // replace {target}; a draw's seed of 1–64 characters is written in the server's regular expression.
-const CLIENT_ONLY = { 'js/ui/admin-bulk.js': { 'task-title-input': 100 }, 'js/ui/admin-spot-checks.js': { 'draw-seed-input': 64 } };
+const CLIENT_ONLY = {
+  'js/ui/admin-bulk.js': { 'task-title-input': 100 },
+  'js/ui/admin-spot-checks.js': { 'draw-seed-input': 64 },
+};
 
 /** The object literal around text[at]: from its unmatched `{` to the matching `}`. */
 function enclosingObject(text, at) {
@@ -94,12 +113,18 @@ async function valueOf(expr, source) {
   const member = expr.match(/^(ALERTS|TASKS|INSPECTIONS)\.(\w+)$/);
   if (member) return exported[member[1].toLowerCase()][member[2]];
   for (const [, names, from] of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'([^']+)'/g)) {
-    if (names.split(',').map((n) => n.trim()).includes(expr)) return (await import(new URL(from, new URL('js/ui/', ROOT)).href))[expr];
+    if (
+      names
+        .split(',')
+        .map((n) => n.trim())
+        .includes(expr)
+    )
+      return (await import(new URL(from, new URL('js/ui/', ROOT)).href))[expr];
   }
   return undefined;
 }
 
-test('every form field\'s maxlength is the server\'s limit for that field', async () => {
+test("every form field's maxlength is the server's limit for that field", async () => {
   const found = {};
   for (const [file, source] of await sources()) {
     for (const match of source.matchAll(/\bmaxlength:\s*([\w.]+)/g)) {
@@ -123,7 +148,8 @@ test('every form field\'s maxlength is the server\'s limit for that field', asyn
 test('no vocabulary of the server is written again in the sources', async () => {
   const lists = [['roles', exported.roles]];
   for (const domain of ['alerts', 'tasks', 'inspections']) {
-    for (const [name, value] of Object.entries(exported[domain])) if (Array.isArray(value)) lists.push([`${domain}.${name}`, value]);
+    for (const [name, value] of Object.entries(exported[domain]))
+      if (Array.isArray(value)) lists.push([`${domain}.${name}`, value]);
   }
   const copies = [];
   for (const [file, source] of await sources()) {

@@ -15,20 +15,46 @@ const { loadPlaces } = await import('../js/places.js');
 // --- a directory as GET /api/grids/<id>/directory sends it -----------------------------------
 
 const resident = (id, name, extra = {}) => ({
-  id, name, phone_masked: '139****0001', gender: 'F', birth_year: 1950, relation: 'head', care_flags: [], ...extra,
+  id,
+  name,
+  phone_masked: '139****0001',
+  gender: 'F',
+  birth_year: 1950,
+  relation: 'head',
+  care_flags: [],
+  ...extra,
 });
 
 function gridDirectory(gridId = 11, { households } = {}) {
   return {
-    grid: { id: gridId, name: '河西社区第一网格', path: ['许昌市', '魏都区', '文峰街道', '河西社区', '河西社区第一网格'] },
+    grid: {
+      id: gridId,
+      name: '河西社区第一网格',
+      path: ['许昌市', '魏都区', '文峰街道', '河西社区', '河西社区第一网格'],
+    },
     compounds: [{ id: 1, name: '河西花园', address: null }],
     buildings: [
       { id: 3, compound_id: 1, name: '3号楼', units: 2, floors: 6 },
       { id: 10, compound_id: 1, name: '10号楼', units: 2, floors: 18 },
     ],
     households: households ?? [
-      { id: 100, building_id: 3, unit: '1单元', room: '301', residents: [resident(1, '王秀英', { care_flags: ['elderly_alone'] })] },
-      { id: 101, building_id: 3, unit: '2单元', room: '301', residents: [resident(2, '张建华', { care_flags: ['low_income'] }), resident(3, '李梅', { relation: 'spouse', care_flags: ['low_income', 'disability'] })] },
+      {
+        id: 100,
+        building_id: 3,
+        unit: '1单元',
+        room: '301',
+        residents: [resident(1, '王秀英', { care_flags: ['elderly_alone'] })],
+      },
+      {
+        id: 101,
+        building_id: 3,
+        unit: '2单元',
+        room: '301',
+        residents: [
+          resident(2, '张建华', { care_flags: ['low_income'] }),
+          resident(3, '李梅', { relation: 'spouse', care_flags: ['low_income', 'disability'] }),
+        ],
+      },
       { id: 102, building_id: 3, unit: '2单元', room: '502', residents: [resident(4, '赵磊', { gender: 'M' })] },
       { id: 103, building_id: 10, unit: '2单元', room: '301', residents: [resident(5, '刘洋')] },
       { id: 104, building_id: 10, unit: '1单元', room: '1001', residents: [] },
@@ -88,7 +114,10 @@ test('care filters keep households where anyone has any chosen flag, and are cou
   const index = search.buildIndex([gridDirectory()]);
   assert.deepEqual(rooms(search.searchDirectory(index, '', ['elderly_alone'])), ['3号楼-1单元-301']);
   assert.deepEqual(rooms(search.searchDirectory(index, '', ['disability'])), ['3号楼-2单元-301']);
-  assert.deepEqual(rooms(search.searchDirectory(index, '', new Set(['elderly_alone', 'low_income']))), ['3号楼-1单元-301', '3号楼-2单元-301']);
+  assert.deepEqual(rooms(search.searchDirectory(index, '', new Set(['elderly_alone', 'low_income']))), [
+    '3号楼-1单元-301',
+    '3号楼-2单元-301',
+  ]);
   assert.deepEqual(rooms(search.searchDirectory(index, '10号楼', ['low_income'])), []);
   assert.deepEqual(search.countFlags(index), { elderly_alone: 1, low_income: 1, disability: 1 });
 });
@@ -97,27 +126,55 @@ test('care filters keep households where anyone has any chosen flag, and are cou
 
 const ME = {
   user: { id: 7, phone: '13800000003', display_name: '王志强' },
-  roles: [{ id: 1, role: 'grid_worker', scope_type: 'org_unit', scope_id: 11, scope_name: '河西社区第一网格', scope_path: [] }],
+  roles: [
+    {
+      id: 1,
+      role: 'grid_worker',
+      scope_type: 'org_unit',
+      scope_id: 11,
+      scope_name: '河西社区第一网格',
+      scope_path: [],
+    },
+  ],
 };
-const withGrids = (...ids) => ({ ...ME, roles: ids.map((id, i) => ({ ...ME.roles[0], id: i + 1, scope_id: id, scope_name: `网格${id}` })) });
+const withGrids = (...ids) => ({
+  ...ME,
+  roles: ids.map((id, i) => ({ ...ME.roles[0], id: i + 1, scope_id: id, scope_name: `网格${id}` })),
+});
 
 /** Answers like server/org/routes.py: 200 with a weak ETag, 304 when If-None-Match matches. */
 function fakeServer() {
-  const server = { directories: new Map([[11, gridDirectory(11)], [12, gridDirectory(12)]]), requests: [], offline: false };
-  const tag = (gridId) => `W/"${JSON.stringify(server.directories.get(gridId)).length}-${server.directories.get(gridId).households.length}"`;
+  const server = {
+    directories: new Map([
+      [11, gridDirectory(11)],
+      [12, gridDirectory(12)],
+    ]),
+    requests: [],
+    offline: false,
+  };
+  const tag = (gridId) =>
+    `W/"${JSON.stringify(server.directories.get(gridId)).length}-${server.directories.get(gridId).households.length}"`;
   server.fetch = async (path, init = {}) => {
     if (server.offline) throw new TypeError('Failed to fetch');
     const headers = init.headers ?? {};
     server.requests.push({ path, ifNoneMatch: headers['If-None-Match'] ?? null });
     const phone = /^\/api\/residents\/(\d+)\/phone$/.exec(path);
-    if (phone) return new Response(JSON.stringify({ id: Number(phone[1]), phone: '13912345678' }), { headers: { 'Content-Type': 'application/json' } });
+    if (phone)
+      return new Response(JSON.stringify({ id: Number(phone[1]), phone: '13912345678' }), {
+        headers: { 'Content-Type': 'application/json' },
+      });
     const gridId = Number(/^\/api\/grids\/(\d+)\/directory$/.exec(path)?.[1]);
     if (!server.directories.has(gridId)) {
-      return new Response(JSON.stringify({ error: { code: 'not_found', message: '找不到该内容，或您无权查看。', fields: {} } }), { status: 404, headers: { 'Content-Type': 'application/json' } });
+      return new Response(
+        JSON.stringify({ error: { code: 'not_found', message: '找不到该内容，或您无权查看。', fields: {} } }),
+        { status: 404, headers: { 'Content-Type': 'application/json' } },
+      );
     }
     const etag = tag(gridId);
     if (headers['If-None-Match'] === etag) return new Response(null, { status: 304, headers: { ETag: etag } });
-    return new Response(JSON.stringify(server.directories.get(gridId)), { headers: { 'Content-Type': 'application/json', ETag: etag } });
+    return new Response(JSON.stringify(server.directories.get(gridId)), {
+      headers: { 'Content-Type': 'application/json', ETag: etag },
+    });
   };
   return server;
 }
@@ -178,8 +235,15 @@ test('a directory poke fetches the named grids again, after a refresh under way,
   await running;
   const result = await poked;
   stop();
-  assert.deepEqual(result, { updated: [], unchanged: [12], failed: [] }, 'the refresh under way already had the change');
-  assert.deepEqual(server.requests.slice(before).map((r) => r.path), ['/api/grids/11/directory', '/api/grids/12/directory', '/api/grids/12/directory']);
+  assert.deepEqual(
+    result,
+    { updated: [], unchanged: [12], failed: [] },
+    'the refresh under way already had the change',
+  );
+  assert.deepEqual(
+    server.requests.slice(before).map((r) => r.path),
+    ['/api/grids/11/directory', '/api/grids/12/directory', '/api/grids/12/directory'],
+  );
   assert.deepEqual(heard, [[12]]);
   server.directories.get(12).households.pop();
   assert.deepEqual((await directory.refreshPokedDirectories(['grid:12'])).updated, [12]);
@@ -187,7 +251,7 @@ test('a directory poke fetches the named grids again, after a refresh under way,
   assert.deepEqual(await directory.refreshPokedDirectories(['org:4']), { updated: [], unchanged: [], failed: [] });
 });
 
-test('live.js: the server\'s directory poke fetches that grid\'s directory', async () => {
+test("live.js: the server's directory poke fetches that grid's directory", async () => {
   const { sockets } = await import('./support/fake-socket.io.mjs');
   const live = await import('../js/live.js');
   await directory.refreshDirectories(withGrids(11, 12));
@@ -197,7 +261,10 @@ test('live.js: the server\'s directory poke fetches that grid\'s directory', asy
     server.directories.get(11).households.pop();
     sockets.at(-1).fire('directory:poke', { buckets: ['grid:11'] });
     await directory.refreshPokedDirectories([]); // joins the poke's refresh: resolves when it is done
-    assert.deepEqual(server.requests.slice(before).map((r) => r.path), ['/api/grids/11/directory']);
+    assert.deepEqual(
+      server.requests.slice(before).map((r) => r.path),
+      ['/api/grids/11/directory'],
+    );
     assert.equal((await db.getDirectoryEntry(11)).data.households.length, 4);
   } finally {
     live.stopLive();
@@ -215,11 +282,20 @@ test('offline, the kept copy stays and the refresh says why it failed, without t
 
 test('each grid of the worker is kept; a grid taken away leaves the phone only on a fresh /api/me', async () => {
   await directory.refreshDirectories(withGrids(11, 12));
-  assert.deepEqual((await db.listDirectoryEntries()).map((e) => e.grid_id), [11, 12]);
+  assert.deepEqual(
+    (await db.listDirectoryEntries()).map((e) => e.grid_id),
+    [11, 12],
+  );
   await directory.refreshDirectories(withGrids(12)); // the offline copy of /api/me: nothing dropped
-  assert.deepEqual((await db.listDirectoryEntries()).map((e) => e.grid_id), [11, 12]);
+  assert.deepEqual(
+    (await db.listDirectoryEntries()).map((e) => e.grid_id),
+    [11, 12],
+  );
   await directory.refreshDirectories(withGrids(12), { prune: true });
-  assert.deepEqual((await db.listDirectoryEntries()).map((e) => e.grid_id), [12]);
+  assert.deepEqual(
+    (await db.listDirectoryEntries()).map((e) => e.grid_id),
+    [12],
+  );
   const other = await directory.refreshDirectories(withGrids(99));
   assert.equal(other.failed[0].error.status, 404); // not (or no longer) this user's grid
 });

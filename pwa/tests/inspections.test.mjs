@@ -17,15 +17,27 @@ const templates = await import('../js/inspection-templates.js');
 const data = await import('../js/inspection-data.js');
 
 const TEMPLATE = {
-  id: 4, code: 'residential', version: 2, name: '住宅物业服务检查表', status: 'published', published_at: '2026-11-01T00:00:00Z', max_score: 100,
+  id: 4,
+  code: 'residential',
+  version: 2,
+  name: '住宅物业服务检查表',
+  status: 'published',
+  published_at: '2026-11-01T00:00:00Z',
+  max_score: 100,
   categories: [
-    { code: 'env', name: '环境卫生', items: [
-      { code: 'env-1', text: '楼道清洁，无堆放杂物', weight: 5, severity: 'minor', photo_required_on_fail: true },
-      { code: 'env-2', text: '垃圾日产日清', weight: 5, severity: 'major', photo_required_on_fail: false },
-    ] },
-    { code: 'fire', name: '消防安全', items: [
-      { code: 'fire-1', text: '消防通道畅通', weight: 10, severity: 'critical', photo_required_on_fail: true },
-    ] },
+    {
+      code: 'env',
+      name: '环境卫生',
+      items: [
+        { code: 'env-1', text: '楼道清洁，无堆放杂物', weight: 5, severity: 'minor', photo_required_on_fail: true },
+        { code: 'env-2', text: '垃圾日产日清', weight: 5, severity: 'major', photo_required_on_fail: false },
+      ],
+    },
+    {
+      code: 'fire',
+      name: '消防安全',
+      items: [{ code: 'fire-1', text: '消防通道畅通', weight: 10, severity: 'critical', photo_required_on_fail: true }],
+    },
   ],
 };
 const NOW = new Date('2026-11-28T02:00:00Z');
@@ -46,25 +58,52 @@ test('the steward list groups planned by due time, in progress by start, submitt
     item('f', { status: 'submitted', submitted_at: '2026-11-27T01:00:00Z' }),
     item('g', {}), // no status yet: planned
   ]);
-  assert.deepEqual(groups.planned.map((i) => i.id), ['b', 'a', 'c', 'g']);
-  assert.deepEqual(groups.in_progress.map((i) => i.id), ['d']);
-  assert.deepEqual(groups.submitted.map((i) => i.id), ['f', 'e']);
+  assert.deepEqual(
+    groups.planned.map((i) => i.id),
+    ['b', 'a', 'c', 'g'],
+  );
+  assert.deepEqual(
+    groups.in_progress.map((i) => i.id),
+    ['d'],
+  );
+  assert.deepEqual(
+    groups.submitted.map((i) => i.id),
+    ['f', 'e'],
+  );
 });
 
-test('my inspections are mine, the compound\'s, or ones I edited; the roles name my compounds', () => {
+test("my inspections are mine, the compound's, or ones I edited; the roles name my compounds", () => {
   const records = [
-    { id: '1', data: { steward_id: 5 } }, { id: '2', data: { steward_id: null } }, { id: '3', data: { steward_id: 6 } },
-    { id: '4', data: { steward_id: 6 } }, { id: '5', data: { steward_id: 5 }, deleted: true },
+    { id: '1', data: { steward_id: 5 } },
+    { id: '2', data: { steward_id: null } },
+    { id: '3', data: { steward_id: 6 } },
+    { id: '4', data: { steward_id: 6 } },
+    { id: '5', data: { steward_id: 5 }, deleted: true },
   ];
-  assert.deepEqual(ins.myInspections(records, 5, new Set(['4'])).map((r) => r.id), ['1', '2', '4']);
-  const me = { roles: [{ role: 'red_steward', scope_type: 'compound', scope_id: 9, scope_name: '帝豪花园' }, { role: 'property_staff', scope_type: 'company', scope_id: 2, scope_name: '远航物业' }] };
+  assert.deepEqual(
+    ins.myInspections(records, 5, new Set(['4'])).map((r) => r.id),
+    ['1', '2', '4'],
+  );
+  const me = {
+    roles: [
+      { role: 'red_steward', scope_type: 'compound', scope_id: 9, scope_name: '帝豪花园' },
+      { role: 'property_staff', scope_type: 'company', scope_id: 2, scope_name: '远航物业' },
+    ],
+  };
   assert.deepEqual(ins.stewardCompounds(me), [{ id: 9, name: '帝豪花园' }]);
   assert.deepEqual(ins.staffCompanies(me), [{ id: 2, name: '远航物业' }]);
   assert.equal(ins.hasRole(me, 'resident'), false);
 });
 
 test('a template version lists its items in order with their category, and the latest published wins', () => {
-  assert.deepEqual(ins.templateItems(TEMPLATE).map((i) => [i.code, i.category.name]), [['env-1', '环境卫生'], ['env-2', '环境卫生'], ['fire-1', '消防安全']]);
+  assert.deepEqual(
+    ins.templateItems(TEMPLATE).map((i) => [i.code, i.category.name]),
+    [
+      ['env-1', '环境卫生'],
+      ['env-2', '环境卫生'],
+      ['fire-1', '消防安全'],
+    ],
+  );
   assert.deepEqual(ins.templateItems(null), []);
   const older = { ...TEMPLATE, id: 3, version: 1, published_at: '2026-10-01T00:00:00Z' };
   const draft = { ...TEMPLATE, id: 5, version: 3, status: 'draft', published_at: null };
@@ -73,7 +112,12 @@ test('a template version lists its items in order with their category, and the l
 });
 
 test('progress counts answered, failed, passed and not applicable items of the template only', () => {
-  const answers = { 'env-1': { result: 'fail' }, 'env-2': { result: 'na' }, stray: { result: 'pass' }, 'fire-1': { result: null } };
+  const answers = {
+    'env-1': { result: 'fail' },
+    'env-2': { result: 'na' },
+    stray: { result: 'pass' },
+    'fire-1': { result: null },
+  };
   assert.deepEqual(ins.progressOf(TEMPLATE, answers), { answered: 2, total: 3, failed: 1, passed: 0, na: 1 });
   assert.deepEqual(ins.progressOf(TEMPLATE, {}), { answered: 0, total: 3, failed: 0, passed: 0, na: 0 });
 });
@@ -84,31 +128,59 @@ test('before submitting: every item answered, and a failed item that needs a pho
   assert.deepEqual(ins.submitProblems(TEMPLATE, answers), { 'env-1': 'photo_required', 'fire-1': 'unanswered' });
   answers = ins.withAnswer(answers, 'env-1', { photos: ['a'.repeat(64), 'a'.repeat(64)] });
   answers = ins.withAnswer(answers, 'fire-1', { result: 'pass' });
-  assert.deepEqual(answers['env-1'], { result: 'fail', note: '', photos: ['a'.repeat(64)] }, 'the result stays, photos once each');
+  assert.deepEqual(
+    answers['env-1'],
+    { result: 'fail', note: '', photos: ['a'.repeat(64)] },
+    'the result stays, photos once each',
+  );
   assert.deepEqual(ins.submitProblems(TEMPLATE, answers), {});
   const eleven = Array.from({ length: 11 }, (_, i) => String(i).padStart(64, 'b'));
-  assert.deepEqual(ins.submitProblems(TEMPLATE, ins.withAnswer(answers, 'fire-1', { photos: eleven })), { 'fire-1': 'too_many_photos' });
+  assert.deepEqual(ins.submitProblems(TEMPLATE, ins.withAnswer(answers, 'fire-1', { photos: eleven })), {
+    'fire-1': 'too_many_photos',
+  });
 });
 
 test('orders: overdue first (red), then to fix, awaiting re-inspection, closed; by deadline then severity', () => {
-  const groups = ins.groupOrders([
-    item('late', { status: 'open', deadline_at: '2026-11-27T00:00:00Z', severity: 'minor' }, 'order'),
-    item('reopened-late', { status: 'reopened', deadline_at: '2026-11-26T00:00:00Z' }, 'order'),
-    item('soon-minor', { status: 'open', deadline_at: '2026-11-29T00:00:00Z', severity: 'minor' }, 'order'),
-    item('soon-critical', { status: 'open', deadline_at: '2026-11-29T00:00:00Z', severity: 'critical' }, 'order'),
-    item('answered', { status: 'responded', deadline_at: '2026-11-20T00:00:00Z' }, 'order'),
-    item('done', { status: 'closed', deadline_at: '2026-11-20T00:00:00Z' }, 'order'),
-  ], NOW);
-  assert.deepEqual(groups.overdue.map((i) => i.id), ['reopened-late', 'late']);
-  assert.deepEqual(groups.open.map((i) => i.id), ['soon-critical', 'soon-minor']);
-  assert.deepEqual(groups.responded.map((i) => i.id), ['answered'], 'a responded order waits for the steward, late or not');
-  assert.deepEqual(groups.closed.map((i) => i.id), ['done']);
+  const groups = ins.groupOrders(
+    [
+      item('late', { status: 'open', deadline_at: '2026-11-27T00:00:00Z', severity: 'minor' }, 'order'),
+      item('reopened-late', { status: 'reopened', deadline_at: '2026-11-26T00:00:00Z' }, 'order'),
+      item('soon-minor', { status: 'open', deadline_at: '2026-11-29T00:00:00Z', severity: 'minor' }, 'order'),
+      item('soon-critical', { status: 'open', deadline_at: '2026-11-29T00:00:00Z', severity: 'critical' }, 'order'),
+      item('answered', { status: 'responded', deadline_at: '2026-11-20T00:00:00Z' }, 'order'),
+      item('done', { status: 'closed', deadline_at: '2026-11-20T00:00:00Z' }, 'order'),
+    ],
+    NOW,
+  );
+  assert.deepEqual(
+    groups.overdue.map((i) => i.id),
+    ['reopened-late', 'late'],
+  );
+  assert.deepEqual(
+    groups.open.map((i) => i.id),
+    ['soon-critical', 'soon-minor'],
+  );
+  assert.deepEqual(
+    groups.responded.map((i) => i.id),
+    ['answered'],
+    'a responded order waits for the steward, late or not',
+  );
+  assert.deepEqual(
+    groups.closed.map((i) => i.id),
+    ['done'],
+  );
   assert.deepEqual(ins.orderActions({ status: 'reopened' }, { staff: true }), ['respond']);
   assert.deepEqual(ins.orderActions({ status: 'responded' }, { staff: true }), []);
   assert.deepEqual(ins.orderActions({ status: 'responded' }, { steward: true }), ['close', 'reopen']);
   assert.deepEqual(ins.responseProblems({ text: ' ', photos: [] }), { response_text: 'order.required_response' });
-  assert.deepEqual(ins.responseProblems({ text: '', photos: ['c'.repeat(64)] }), {}, 'a photo alone answers (as the server takes it)');
-  assert.deepEqual(ins.reviewProblems({ decision: 'reopened', note: '' }), { review_note: 'order.required_review_note' });
+  assert.deepEqual(
+    ins.responseProblems({ text: '', photos: ['c'.repeat(64)] }),
+    {},
+    'a photo alone answers (as the server takes it)',
+  );
+  assert.deepEqual(ins.reviewProblems({ decision: 'reopened', note: '' }), {
+    review_note: 'order.required_review_note',
+  });
   assert.deepEqual(ins.reviewProblems({ decision: 'closed' }), {});
 });
 
@@ -120,14 +192,24 @@ test('start and submit carry the device time and the fix; a refused permission i
   assert.equal(start.start_location_status, 'ok');
   assert.match(start.started_at, /^2026-11-28T\d\d:00:00[+-]\d\d:\d\d$/);
   const submit = actions.submitFields({ position: { location_status: 'denied', location: null }, now: NOW });
-  assert.deepEqual([submit.status, submit.finish_location, submit.finish_location_status], ['submitted', null, 'denied']);
+  assert.deepEqual(
+    [submit.status, submit.finish_location, submit.finish_location_status],
+    ['submitted', null, 'denied'],
+  );
   const adhoc = actions.adhocFields({ compoundId: '9', templateId: 4, position: fix, now: NOW });
   assert.deepEqual([adhoc.compound_id, adhoc.template_id, adhoc.kind, adhoc.status], [9, 4, 'adhoc', 'in_progress']);
-  assert.deepEqual(actions.reviewFields({ decision: 'reopened', note: ' 仍有杂物 ', photos: ['b'.repeat(64)], now: NOW }).review_note, '仍有杂物');
+  assert.deepEqual(
+    actions.reviewFields({ decision: 'reopened', note: ' 仍有杂物 ', photos: ['b'.repeat(64)], now: NOW }).review_note,
+    '仍有杂物',
+  );
 });
 
 test('an ad-hoc inspection is made on the phone; each answer is one outbox edit of `answers` only', async () => {
-  const made = await actions.createAdhocInspection({ compoundId: 9, templateId: 4, position: { location_status: 'unavailable', location: null } });
+  const made = await actions.createAdhocInspection({
+    compoundId: 9,
+    templateId: 4,
+    position: { location_status: 'unavailable', location: null },
+  });
   const id = made.record.id;
   const answers = ins.withAnswer({}, 'env-1', { result: 'pass' });
   const edit = await actions.saveAnswers(id, answers);
@@ -145,12 +227,14 @@ test('templates are kept on the phone, revalidated with If-None-Match, and the l
   const realFetch = globalThis.fetch;
   globalThis.fetch = async (url, init = {}) => {
     asked.push([url, init.headers?.['If-None-Match'] ?? null]);
-    if (url.startsWith('/api/inspection-templates?')) return Response.json({ templates: [{ id: 4, status: 'published' }] });
+    if (url.startsWith('/api/inspection-templates?'))
+      return Response.json({ templates: [{ id: 4, status: 'published' }] });
     if (url === '/api/inspection-templates/4') {
       if (init.headers?.['If-None-Match'] === '"v4"') return new Response(null, { status: 304 });
       return Response.json(TEMPLATE, { headers: { ETag: '"v4"' } });
     }
-    if (url === '/api/inspection-templates/3') return Response.json({ ...TEMPLATE, id: 3, version: 1, status: 'retired' }, { headers: { ETag: '"v3"' } });
+    if (url === '/api/inspection-templates/3')
+      return Response.json({ ...TEMPLATE, id: 3, version: 1, status: 'retired' }, { headers: { ETag: '"v3"' } });
     return Response.json({ error: { code: 'not_found', message: 'no' } }, { status: 404 });
   };
   try {
@@ -161,11 +245,16 @@ test('templates are kept on the phone, revalidated with If-None-Match, and the l
     asked.length = 0;
     const second = await templates.refreshTemplates([]);
     assert.deepEqual(second.updated, []);
-    assert.deepEqual(asked.find(([url]) => url === '/api/inspection-templates/4'), ['/api/inspection-templates/4', '"v4"']);
+    assert.deepEqual(
+      asked.find(([url]) => url === '/api/inspection-templates/4'),
+      ['/api/inspection-templates/4', '"v4"'],
+    );
   } finally {
     globalThis.fetch = realFetch;
   }
-  globalThis.fetch = async () => { throw new TypeError('offline'); };
+  globalThis.fetch = async () => {
+    throw new TypeError('offline');
+  };
   try {
     const offline = await templates.refreshTemplates([4]);
     assert.equal(offline.failed[0].error.code, 'offline');

@@ -26,25 +26,69 @@ const { dueText } = await import('../js/ui/format.js');
 
 const WORKER_ID = 7;
 const ADMIN = { user_id: 2, buckets: { 'grid:1': ['admin'], 'grid:2': ['admin'] } };
-const ADMIN_FIELDS = ['type', 'title', 'description', 'target_kind', 'target_id', 'grid_id', 'compound_id', 'building_id',
-  'household_id', 'assignee_id', 'due_at', 'priority', 'checklist'];
-const WORKER_FIELDS = ['status', 'unable_reason', 'outcome', 'notes', 'checklist_answers', 'photos', 'location',
-  'location_status', 'started_at', 'finished_at', 'status_device_at', 'status_location'];
+const ADMIN_FIELDS = [
+  'type',
+  'title',
+  'description',
+  'target_kind',
+  'target_id',
+  'grid_id',
+  'compound_id',
+  'building_id',
+  'household_id',
+  'assignee_id',
+  'due_at',
+  'priority',
+  'checklist',
+];
+const WORKER_FIELDS = [
+  'status',
+  'unable_reason',
+  'outcome',
+  'notes',
+  'checklist_answers',
+  'photos',
+  'location',
+  'location_status',
+  'started_at',
+  'finished_at',
+  'status_device_at',
+  'status_location',
+];
 const TASK = {
   name: 'task',
   fields: {
     ...Object.fromEntries(ADMIN_FIELDS.map((f) => [f, { writable_by: ['admin'] }])),
-    ...Object.fromEntries(WORKER_FIELDS.map((f) => [f, { writable_by: ['grid_worker', 'admin'], on_conflict: f === 'photos' ? 'union' : 'client_wins' }])),
+    ...Object.fromEntries(
+      WORKER_FIELDS.map((f) => [
+        f,
+        { writable_by: ['grid_worker', 'admin'], on_conflict: f === 'photos' ? 'union' : 'client_wins' },
+      ]),
+    ),
     history: {},
   },
   create_roles: ['admin'],
   delete_roles: ['admin'],
   buckets: ['grid:{grid_id}'],
 };
-const REPORT_FIELDS = ['category', 'description', 'photos', 'location', 'location_status', 'grid_id', 'building_id', 'household_id', 'reported_at'];
+const REPORT_FIELDS = [
+  'category',
+  'description',
+  'photos',
+  'location',
+  'location_status',
+  'grid_id',
+  'building_id',
+  'household_id',
+  'reported_at',
+];
 const FIELD_REPORT = {
   name: 'field_report',
-  fields: { ...Object.fromEntries(REPORT_FIELDS.map((f) => [f, { writable_by: ['grid_worker'] }])), status: { writable_by: ['admin'] }, created_by_id: {} },
+  fields: {
+    ...Object.fromEntries(REPORT_FIELDS.map((f) => [f, { writable_by: ['grid_worker'] }])),
+    status: { writable_by: ['admin'] },
+    created_by_id: {},
+  },
   create_roles: ['grid_worker'],
   delete_roles: ['admin'],
   buckets: ['grid:{grid_id}'],
@@ -68,7 +112,11 @@ function fakeEnv() {
 beforeEach(async () => {
   await db.closeDb();
   globalThis.indexedDB = new IDBFactory();
-  server = createFakeServer({ buckets: { 'grid:1': ['grid_worker'] }, userId: WORKER_ID, entities: [TASK, FIELD_REPORT] });
+  server = createFakeServer({
+    buckets: { 'grid:1': ['grid_worker'] },
+    userId: WORKER_ID,
+    entities: [TASK, FIELD_REPORT],
+  });
   globalThis.fetch = server.fetch;
   client = createSyncClient({ random: () => 0.5, env: fakeEnv() });
 });
@@ -77,10 +125,28 @@ afterEach(() => client.stop());
 
 /** An admin assigns a task on the server (the way the admin desk would). */
 function assign(id, fields) {
-  const [result] = server.pushAs(ADMIN, 'desk', [{
-    id: `m-${id}`, entity: 'task', record_id: id, op: 'create',
-    fields: { type: 'visit', title: id, target_kind: 'household', target_id: 11, grid_id: 1, compound_id: 3, building_id: 5, household_id: 11, assignee_id: WORKER_ID, priority: 'normal', status: 'assigned', ...fields },
-  }]);
+  const [result] = server.pushAs(ADMIN, 'desk', [
+    {
+      id: `m-${id}`,
+      entity: 'task',
+      record_id: id,
+      op: 'create',
+      fields: {
+        type: 'visit',
+        title: id,
+        target_kind: 'household',
+        target_id: 11,
+        grid_id: 1,
+        compound_id: 3,
+        building_id: 5,
+        household_id: 11,
+        assignee_id: WORKER_ID,
+        priority: 'normal',
+        status: 'assigned',
+        ...fields,
+      },
+    },
+  ]);
   assert.notEqual(result.status, 'rejected', JSON.stringify(result));
 }
 
@@ -99,7 +165,11 @@ test('tasks fall into overdue, today and upcoming by due time and the phone cloc
     item('midnight', { status: 'assigned', due_at: '2026-11-28T00:00:00+08:00' }),
     item('next-week', { status: 'assigned', due_at: '2026-12-04T09:00:00+08:00' }),
     item('no-due', { status: 'assigned' }),
-    item('done-late', { status: 'done', due_at: '2026-11-20T09:00:00+08:00', finished_at: '2026-11-27T09:30:00+08:00' }),
+    item('done-late', {
+      status: 'done',
+      due_at: '2026-11-20T09:00:00+08:00',
+      finished_at: '2026-11-27T09:30:00+08:00',
+    }),
     item('unable', { status: 'unable', due_at: '2026-11-29T09:00:00+08:00', finished_at: '2026-11-27T08:00:00+08:00' }),
     item('cancelled', { status: 'cancelled', due_at: '2026-11-27T12:00:00+08:00' }),
   ];
@@ -112,26 +182,43 @@ test('tasks fall into overdue, today and upcoming by due time and the phone cloc
 
   // 17:01 on the phone: the 17:00 task has turned overdue, with nothing synced.
   const later = tasks.groupTasks(items, at('2026-11-27T17:01:00+08:00'));
-  assert.deepEqual(later.overdue.map((i) => i.id), ['late-yesterday', 'late-this-morning', 'this-evening']);
+  assert.deepEqual(
+    later.overdue.map((i) => i.id),
+    ['late-yesterday', 'late-this-morning', 'this-evening'],
+  );
 });
 
 test('"today" is the phone\'s local day, not the UTC day', () => {
   // 07:00 in Xuchang is still yesterday in UTC; a task due at 20:00 local is due today.
   const now = at('2026-11-27T07:00:00+08:00');
   assert.equal(tasks.dueGroup({ status: 'assigned', due_at: '2026-11-27T12:00:00Z' }, now), 'today');
-  assert.equal(tasks.dueGroup({ status: 'assigned', due_at: '2026-11-27T16:30:00Z' }, now), 'upcoming', '00:30 local tomorrow');
-  assert.equal(tasks.dueGroup({ status: 'assigned', due_at: '2026-11-26T23:30:00Z' }, now), 'today', '07:30 local, after now');
+  assert.equal(
+    tasks.dueGroup({ status: 'assigned', due_at: '2026-11-27T16:30:00Z' }, now),
+    'upcoming',
+    '00:30 local tomorrow',
+  );
+  assert.equal(
+    tasks.dueGroup({ status: 'assigned', due_at: '2026-11-26T23:30:00Z' }, now),
+    'today',
+    '07:30 local, after now',
+  );
 });
 
 test('within a group, the same due time puts the urgent one first', () => {
   const now = at('2026-11-27T08:00:00+08:00');
   const due = '2026-11-27T17:00:00+08:00';
-  const groups = tasks.groupTasks([
-    item('a', { title: '乙', due_at: due, priority: 'normal' }),
-    item('b', { title: '甲', due_at: due, priority: 'urgent' }),
-    item('c', { title: '丙', due_at: due, priority: 'high' }),
-  ], now);
-  assert.deepEqual(groups.today.map((i) => i.id), ['b', 'c', 'a']);
+  const groups = tasks.groupTasks(
+    [
+      item('a', { title: '乙', due_at: due, priority: 'normal' }),
+      item('b', { title: '甲', due_at: due, priority: 'urgent' }),
+      item('c', { title: '丙', due_at: due, priority: 'high' }),
+    ],
+    now,
+  );
+  assert.deepEqual(
+    groups.today.map((i) => i.id),
+    ['b', 'c', 'a'],
+  );
 });
 
 test('due lines say how late or when, in Chinese', () => {
@@ -142,7 +229,11 @@ test('due lines say how late or when, in Chinese', () => {
   assert.equal(late.overdue, true);
   assert.match(late.text, /^已逾期 2 天/);
   assert.match(dueText({ status: 'in_progress', due_at: '2026-11-27T07:00:00+08:00' }, now).text, /^已逾期 3 小时/);
-  assert.equal(dueText({ status: 'done', due_at: '2026-11-25T17:00:00+08:00' }, now).overdue, false, 'a finished task is not late');
+  assert.equal(
+    dueText({ status: 'done', due_at: '2026-11-25T17:00:00+08:00' }, now).overdue,
+    false,
+    'a finished task is not late',
+  );
   assert.equal(dueText({ status: 'assigned' }, now).text, '无截止时间');
 });
 
@@ -150,9 +241,18 @@ test('due lines say how late or when, in Chinese', () => {
 
 const DIRECTORY = {
   grid: { id: 1, name: '河西社区第一网格' },
-  compounds: [{ id: 3, name: '河西小区' }, { id: 4, name: '文峰苑' }],
-  buildings: [{ id: 5, compound_id: 3, name: '3号楼' }, { id: 6, compound_id: 4, name: '1号楼' }],
-  households: [{ id: 11, building_id: 5, unit: '2单元', room: '301', residents: [] }, { id: 12, building_id: 6, unit: '1单元', room: '101', residents: [] }],
+  compounds: [
+    { id: 3, name: '河西小区' },
+    { id: 4, name: '文峰苑' },
+  ],
+  buildings: [
+    { id: 5, compound_id: 3, name: '3号楼' },
+    { id: 6, compound_id: 4, name: '1号楼' },
+  ],
+  households: [
+    { id: 11, building_id: 5, unit: '2单元', room: '301', residents: [] },
+    { id: 12, building_id: 6, unit: '1单元', room: '101', residents: [] },
+  ],
 };
 
 test('filters by type and compound, and searches title, compound, building and room', () => {
@@ -182,7 +282,10 @@ test('without a directory on the phone, places show as ids and search still find
   const task = { title: '走访', compound_id: 3, building_id: 5, household_id: 11 };
   assert.equal(places.placeLine(task), '小区 #3 · 楼栋 #5 · 住户 #11');
   assert.equal(places.placeLine(task, places.indexDirectories([DIRECTORY])), '河西小区 · 3号楼 · 2单元 301');
-  assert.deepEqual(tasks.filterTasks([item('x', task)], { query: '走访' }).map((i) => i.id), ['x']);
+  assert.deepEqual(
+    tasks.filterTasks([item('x', task)], { query: '走访' }).map((i) => i.id),
+    ['x'],
+  );
 });
 
 test('my list holds the tasks assigned to me, and any with edits of mine still unconfirmed', () => {
@@ -192,7 +295,10 @@ test('my list holds the tasks assigned to me, and any with edits of mine still u
     { id: 'reassigned-while-i-worked', data: { assignee_id: 99 } },
     { id: 'deleted', deleted: true, data: { assignee_id: WORKER_ID } },
   ];
-  assert.deepEqual(tasks.myTasks(records, WORKER_ID, new Set(['reassigned-while-i-worked'])).map((r) => r.id), ['mine', 'reassigned-while-i-worked']);
+  assert.deepEqual(
+    tasks.myTasks(records, WORKER_ID, new Set(['reassigned-while-i-worked'])).map((r) => r.id),
+    ['mine', 'reassigned-while-i-worked'],
+  );
 });
 
 test('the worker may start an assigned task (or finish it at once), then complete it or say it cannot be done', () => {
@@ -211,11 +317,17 @@ const geolocation = (behaviour) => ({
 });
 
 test('a GPS fix is kept with its accuracy; a refusal and a timeout are recorded as such', async () => {
-  const fix = await geo.locate({ geolocation: geolocation((ok) => ok({ coords: { latitude: 34.0312345678, longitude: 113.8523456789, accuracy: 12.6 } })) });
+  const fix = await geo.locate({
+    geolocation: geolocation((ok) =>
+      ok({ coords: { latitude: 34.0312345678, longitude: 113.8523456789, accuracy: 12.6 } }),
+    ),
+  });
   assert.deepEqual(fix, { location_status: 'ok', location: { lat: 34.031235, lng: 113.852346, accuracy: 13 } });
   assert.equal(geolocation.lastOptions.enableHighAccuracy, true);
 
-  const refused = await geo.locate({ geolocation: geolocation((ok, fail) => fail({ code: 1, message: 'User denied Geolocation' })) });
+  const refused = await geo.locate({
+    geolocation: geolocation((ok, fail) => fail({ code: 1, message: 'User denied Geolocation' })),
+  });
   assert.equal(refused.location_status, 'denied');
   assert.equal(refused.location, null);
 
@@ -227,7 +339,11 @@ test('a GPS fix is kept with its accuracy; a refusal and a timeout are recorded 
   assert.deepEqual([ignored.location_status, ignored.reason], ['unavailable', 'timeout']);
 
   assert.equal((await geo.locate({ geolocation: undefined })).location_status, 'unavailable', 'no geolocation at all');
-  assert.deepEqual(geo.positionFields(geo.PENDING), { location: null, location_status: 'unavailable' }, 'a search still running is saved as unavailable');
+  assert.deepEqual(
+    geo.positionFields(geo.PENDING),
+    { location: null, location_status: 'unavailable' },
+    'a search still running is saved as unavailable',
+  );
 });
 
 // --- completing a task -------------------------------------------------------------------------
@@ -235,25 +351,38 @@ test('a GPS fix is kept with its accuracy; a refusal and a timeout are recorded 
 test('completing sends the status change and the report in one update, worker fields only', async () => {
   assign('visit-1', {
     due_at: '2026-11-27T17:00:00+08:00',
-    checklist: [{ key: 'smoke', text: '烟感是否正常' }, { key: 'gas', text: '燃气管道是否老化' }],
+    checklist: [
+      { key: 'smoke', text: '烟感是否正常' },
+      { key: 'gas', text: '燃气管道是否老化' },
+    ],
   });
   await client.syncNow();
   const { items } = await taskData.loadMyTasks(WORKER_ID);
-  assert.deepEqual(items.map((i) => [i.id, i.pending]), [['visit-1', false]]);
+  assert.deepEqual(
+    items.map((i) => [i.id, i.pending]),
+    [['visit-1', false]],
+  );
 
   const startedAt = at('2026-11-27T09:00:00+08:00');
   const position = { location_status: 'ok', location: { lat: 34.03, lng: 113.85, accuracy: 8 } };
   const started = await actions.startTask('visit-1', { position, now: startedAt });
   assert.deepEqual(started.mutation.fields, {
-    status: 'in_progress', status_device_at: '2026-11-27T09:00:00+08:00', status_location: position.location, started_at: '2026-11-27T09:00:00+08:00',
+    status: 'in_progress',
+    status_device_at: '2026-11-27T09:00:00+08:00',
+    status_location: position.location,
+    started_at: '2026-11-27T09:00:00+08:00',
   });
 
   const sha = await photos.storePhoto(JPEG.buffer.slice(0), 'image/jpeg');
   const task = (await db.getRecord('task', 'visit-1')).data;
   const upstairs = { location_status: 'ok', location: { lat: 34.0301, lng: 113.8502, accuracy: 15 } };
   const done = await actions.completeTask(task, 'visit-1', {
-    outcome: 'problem_found', notes: '  烟感失效，已告知住户  ', answers: { smoke: 'no', gas: 'na', stray: 'yes' },
-    photos: [sha, sha], position: upstairs, now: at('2026-11-27T09:40:00+08:00'),
+    outcome: 'problem_found',
+    notes: '  烟感失效，已告知住户  ',
+    answers: { smoke: 'no', gas: 'na', stray: 'yes' },
+    photos: [sha, sha],
+    position: upstairs,
+    now: at('2026-11-27T09:40:00+08:00'),
   });
   assert.deepEqual(done.mutation.fields, {
     status: 'done',
@@ -267,11 +396,22 @@ test('completing sends the status change and the report in one update, worker fi
     photos: [sha],
     finished_at: '2026-11-27T09:40:00+08:00',
   });
-  assert.ok(Object.keys(done.mutation.fields).every((f) => WORKER_FIELDS.includes(f)), 'nothing of the admin\'s');
-  assert.deepEqual(done.mutation.photos ?? (await outbox.listPending())[1].photos, [sha], 'the photo uploads before the push');
+  assert.ok(
+    Object.keys(done.mutation.fields).every((f) => WORKER_FIELDS.includes(f)),
+    "nothing of the admin's",
+  );
+  assert.deepEqual(
+    done.mutation.photos ?? (await outbox.listPending())[1].photos,
+    [sha],
+    'the photo uploads before the push',
+  );
 
   const pending = await taskData.loadMyTasks(WORKER_ID);
-  assert.deepEqual(pending.items.map((i) => [i.task.status, i.pending]), [['done', true]], 'shown done at once, pending sync');
+  assert.deepEqual(
+    pending.items.map((i) => [i.task.status, i.pending]),
+    [['done', true]],
+    'shown done at once, pending sync',
+  );
 
   const status = await client.syncNow();
   assert.deepEqual([status.pending, status.rejected], [0, 0]);
@@ -281,7 +421,10 @@ test('completing sends the status change and the report in one update, worker fi
   assert.deepEqual(saved.photos, [sha]);
   assert.equal(saved.started_at, '2026-11-27T09:00:00+08:00');
   const synced = await taskData.loadMyTasks(WORKER_ID);
-  assert.deepEqual(synced.items.map((i) => i.pending), [false]);
+  assert.deepEqual(
+    synced.items.map((i) => i.pending),
+    [false],
+  );
 });
 
 test('with GPS refused the completion still saves, saying location_status denied and sending no position', async () => {
@@ -289,7 +432,11 @@ test('with GPS refused the completion still saves, saying location_status denied
   await client.syncNow();
   const refused = await geo.locate({ geolocation: geolocation((ok, fail) => fail({ code: 1 })) });
   const task = (await db.getRecord('task', 'visit-2')).data;
-  const { mutation } = await actions.completeTask(task, 'visit-2', { outcome: 'ok', position: refused, now: at('2026-11-27T10:00:00+08:00') });
+  const { mutation } = await actions.completeTask(task, 'visit-2', {
+    outcome: 'ok',
+    position: refused,
+    now: at('2026-11-27T10:00:00+08:00'),
+  });
   assert.equal(mutation.fields.location_status, 'denied');
   assert.ok(!('location' in mutation.fields), 'no position to send (none was held)');
   assert.equal(mutation.fields.status_location, null, 'the change says it has no position');
@@ -299,19 +446,38 @@ test('with GPS refused the completion still saves, saying location_status denied
   assert.equal(server.store.getRecord('task', 'visit-2').values.location_status, 'denied');
 
   // Finished with no start recorded anywhere: the finish is also the start.
-  assert.equal(actions.completionFields({}, { outcome: 'ok', position: geo.UNAVAILABLE, now: at('2026-11-27T11:00:00+08:00') }).started_at, '2026-11-27T11:00:00+08:00');
+  assert.equal(
+    actions.completionFields({}, { outcome: 'ok', position: geo.UNAVAILABLE, now: at('2026-11-27T11:00:00+08:00') })
+      .started_at,
+    '2026-11-27T11:00:00+08:00',
+  );
 });
 
 test('a completion form with no outcome or unanswered checklist items is not saved', () => {
-  const task = { checklist: [{ key: 'a', text: 'A' }, { key: 'b', text: 'B' }] };
-  assert.deepEqual(actions.completionProblems(task, { outcome: null, answers: { a: 'yes' } }), { outcome: 'complete.required_outcome', checklist: 'complete.required_checklist' });
+  const task = {
+    checklist: [
+      { key: 'a', text: 'A' },
+      { key: 'b', text: 'B' },
+    ],
+  };
+  assert.deepEqual(actions.completionProblems(task, { outcome: null, answers: { a: 'yes' } }), {
+    outcome: 'complete.required_outcome',
+    checklist: 'complete.required_checklist',
+  });
   assert.deepEqual(actions.completionProblems(task, { outcome: 'ok', answers: { a: 'yes', b: 'na' } }), {});
 });
 
 test('unable needs a reason and records when and where', async () => {
-  assert.deepEqual(actions.unableFields({ reason: ' 多次敲门无人 ', position: geo.UNAVAILABLE, now: at('2026-11-27T10:00:00+08:00') }), {
-    status: 'unable', status_device_at: '2026-11-27T10:00:00+08:00', status_location: null, unable_reason: '多次敲门无人', finished_at: '2026-11-27T10:00:00+08:00',
-  });
+  assert.deepEqual(
+    actions.unableFields({ reason: ' 多次敲门无人 ', position: geo.UNAVAILABLE, now: at('2026-11-27T10:00:00+08:00') }),
+    {
+      status: 'unable',
+      status_device_at: '2026-11-27T10:00:00+08:00',
+      status_location: null,
+      unable_reason: '多次敲门无人',
+      finished_at: '2026-11-27T10:00:00+08:00',
+    },
+  );
 });
 
 // --- reporting a problem -----------------------------------------------------------------------
@@ -320,22 +486,37 @@ test('a problem report is created on the phone, listed as mine and pending, then
   server.offline = true;
   const sha = await photos.storePhoto(JPEG.buffer.slice(0), 'image/jpeg');
   const form = { category: 'safety', description: ' 3号楼楼道堆放杂物 ', gridId: 1 };
-  assert.deepEqual(actions.reportProblems({ ...form, description: ' ' }), { description: 'report.required_description' });
+  assert.deepEqual(actions.reportProblems({ ...form, description: ' ' }), {
+    description: 'report.required_description',
+  });
   assert.deepEqual(actions.reportProblems(form), {});
   const { record, mutation } = await actions.createReport({
-    ...form, photos: [sha], buildingId: '5', householdId: '', now: at('2026-11-27T11:00:00+08:00'),
+    ...form,
+    photos: [sha],
+    buildingId: '5',
+    householdId: '',
+    now: at('2026-11-27T11:00:00+08:00'),
     position: { location_status: 'ok', location: { lat: 34.03, lng: 113.85, accuracy: 20 } },
   });
   assert.equal(mutation.op, 'create');
   assert.equal(mutation.entity, 'field_report');
   assert.deepEqual(mutation.fields, {
-    category: 'safety', description: '3号楼楼道堆放杂物', photos: [sha], location: { lat: 34.03, lng: 113.85, accuracy: 20 },
-    location_status: 'ok', grid_id: 1, reported_at: '2026-11-27T11:00:00+08:00', building_id: 5,
+    category: 'safety',
+    description: '3号楼楼道堆放杂物',
+    photos: [sha],
+    location: { lat: 34.03, lng: 113.85, accuracy: 20 },
+    location_status: 'ok',
+    grid_id: 1,
+    reported_at: '2026-11-27T11:00:00+08:00',
+    building_id: 5,
   });
-  assert.ok(!('status' in mutation.fields), 'the status is the admin\'s');
+  assert.ok(!('status' in mutation.fields), "the status is the admin's");
 
   const mine = await taskData.loadMyReports(WORKER_ID);
-  assert.deepEqual(mine.map((r) => [r.id, r.pending]), [[record.id, true]]);
+  assert.deepEqual(
+    mine.map((r) => [r.id, r.pending]),
+    [[record.id, true]],
+  );
   assert.equal((await client.syncNow()).state, 'offline');
 
   server.offline = false;
@@ -344,7 +525,10 @@ test('a problem report is created on the phone, listed as mine and pending, then
   const stored = server.store.getRecord('field_report', record.id);
   assert.equal(stored.values.description, '3号楼楼道堆放杂物');
   assert.equal(server.requestsTo('POST', '/api/sync/push').filter((r) => r.status === 200).length, 1, 'sent once');
-  assert.deepEqual((await taskData.loadMyReports(WORKER_ID)).map((r) => r.pending), [false]);
+  assert.deepEqual(
+    (await taskData.loadMyReports(WORKER_ID)).map((r) => r.pending),
+    [false],
+  );
 });
 
 // --- a new assignment reaches the open list ----------------------------------------------------
@@ -360,7 +544,10 @@ test('a pull that brings changes tells the screens, with the entity types; a qui
     await client.syncNow();
     assert.deepEqual(heard, [{ entities: ['task'] }]);
     const { items } = await taskData.loadMyTasks(WORKER_ID);
-    assert.deepEqual(items.map((i) => i.task.title), ['新派发：核实住户信息']);
+    assert.deepEqual(
+      items.map((i) => i.task.title),
+      ['新派发：核实住户信息'],
+    );
   } finally {
     stop();
   }
@@ -372,11 +559,24 @@ test('a status change always says where it happened, even where the last one did
   const here = { location_status: 'ok', location: { lat: 34.03, lng: 113.85, accuracy: 9 } };
   await actions.startTask('visit-3', { position: here, now: at('2026-11-27T09:00:00+08:00') });
   const task = (await db.getRecord('task', 'visit-3')).data;
-  const { mutation } = await actions.completeTask(task, 'visit-3', { outcome: 'ok', position: here, now: at('2026-11-27T09:05:00+08:00') });
+  const { mutation } = await actions.completeTask(task, 'visit-3', {
+    outcome: 'ok',
+    position: here,
+    now: at('2026-11-27T09:05:00+08:00'),
+  });
   assert.deepEqual(mutation.fields.status_location, here.location, 'sent again with the change it belongs to');
   assert.ok(!('started_at' in mutation.fields), 'other unchanged fields are not');
-  assert.equal(await outbox.enqueue({ entity: 'task', id: 'visit-3', op: 'update', fields: { status: 'done' }, always: ['status_location'] }), null,
-    'nothing changed: nothing queued, "always" or not');
+  assert.equal(
+    await outbox.enqueue({
+      entity: 'task',
+      id: 'visit-3',
+      op: 'update',
+      fields: { status: 'done' },
+      always: ['status_location'],
+    }),
+    null,
+    'nothing changed: nothing queued, "always" or not',
+  );
 });
 
 test('field names read as words, also a path into a field (a refused inspection answer)', async () => {

@@ -6,12 +6,22 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import {
-  Actor, BadMutation, CursorExpired, CursorInvalid, Engine, Entity, MemoryStore, Mutation,
-  decodeCursor, encodeCursor,
+  Actor,
+  BadMutation,
+  CursorExpired,
+  CursorInvalid,
+  decodeCursor,
+  Engine,
+  Entity,
+  encodeCursor,
+  MemoryStore,
+  Mutation,
 } from '../js/sync-core.js';
 
 const VECTOR_DIR = new URL('../../sync/vectors/', import.meta.url);
-const VECTORS = readdirSync(VECTOR_DIR).filter((name) => /^[0-9].*\.json$/.test(name)).sort();
+const VECTORS = readdirSync(VECTOR_DIR)
+  .filter((name) => /^[0-9].*\.json$/.test(name))
+  .sort();
 const readJson = (name) => JSON.parse(readFileSync(new URL(name, VECTOR_DIR), 'utf8'));
 
 const actorOf = (spec) => new Actor(spec.user_id, spec.buckets);
@@ -26,7 +36,9 @@ function checkResult(got, want, where) {
   if ('fields' in want) assert.deepEqual(Object.keys(got.error.fields).sort(), [...want.fields].sort(), where);
   if ('conflicts' in want) {
     assert.equal(got.conflicts.length, want.conflicts.length, where);
-    const trimmed = want.conflicts.map((w, i) => Object.fromEntries(Object.keys(w).map((k) => [k, got.conflicts[i][k]])));
+    const trimmed = want.conflicts.map((w, i) =>
+      Object.fromEntries(Object.keys(w).map((k) => [k, got.conflicts[i][k]])),
+    );
     assert.deepEqual(trimmed, want.conflicts, where);
   }
 }
@@ -40,7 +52,11 @@ function runVector(vector) {
   vector.steps.forEach((step, index) => {
     const where = `${vector.name} step ${index + 1}`;
     if ('push' in step) {
-      const results = engine.push(actors[step.push], clients[step.push], step.mutations.map((m) => Mutation.fromWire(m)));
+      const results = engine.push(
+        actors[step.push],
+        clients[step.push],
+        step.mutations.map((m) => Mutation.fromWire(m)),
+      );
       assert.equal(results.length, step.results.length, where);
       results.forEach((got, i) => checkResult(got.toWire(), step.results[i], where));
     } else if ('pull' in step) {
@@ -61,7 +77,11 @@ function runVector(vector) {
   });
   for (const want of vector.records) {
     const record = store.getRecord(vector.entity.name, want.id);
-    assert.deepEqual([record.version, record.deleted, record.values], [want.version, want.deleted, want.values], want.id);
+    assert.deepEqual(
+      [record.version, record.deleted, record.values],
+      [want.version, want.deleted, want.values],
+      want.id,
+    );
   }
   const tuple = (c) => JSON.stringify([c.record_id, c.field, c.winner, c.server_value, c.client_value]);
   assert.deepEqual(store.conflicts.map(tuple).sort(), vector.conflicts.map(tuple).sort(), 'conflict records');
@@ -81,12 +101,24 @@ for (const name of VECTORS) {
 
 // Made by sync/_cursor.py (encode_cursor); the port must produce and read the same strings.
 const PYTHON_CURSORS = [
-  ['epoch-1', { 'grid:1': 5, 'user:3': 0 }, 'eyJ2IjoxLCJlIjoiZXBvY2gtMSIsInAiOjAsImIiOnsiZ3JpZDoxIjo1LCJ1c2VyOjMiOjB9fQ'],
+  [
+    'epoch-1',
+    { 'grid:1': 5, 'user:3': 0 },
+    'eyJ2IjoxLCJlIjoiZXBvY2gtMSIsInAiOjAsImIiOnsiZ3JpZDoxIjo1LCJ1c2VyOjMiOjB9fQ',
+  ],
   // integer-like keys sort as strings; non-ASCII stays raw UTF-8 (ensure_ascii=False)
-  ['e9', { 9: 1, 10: 2, b: 3, '网格:1': 4 }, 'eyJ2IjoxLCJlIjoiZTkiLCJwIjowLCJiIjp7IjEwIjoyLCI5IjoxLCJiIjozLCLnvZHmoLw6MSI6NH19'],
+  [
+    'e9',
+    { 9: 1, 10: 2, b: 3, '网格:1': 4 },
+    'eyJ2IjoxLCJlIjoiZTkiLCJwIjowLCJiIjp7IjEwIjoyLCI5IjoxLCJiIjozLCLnvZHmoLw6MSI6NH19',
+  ],
   ['', {}, 'eyJ2IjoxLCJlIjoiIiwicCI6MCwiYiI6e319'],
   // escapes, and code point order past U+FFFF
-  ['x"\\\n\u2028', { '\u{1F600}': 1, '\uffff': 2 }, 'eyJ2IjoxLCJlIjoieFwiXFxcbuKAqCIsInAiOjAsImIiOnsi77-_IjoyLCLwn5iAIjoxfX0'],
+  [
+    'x"\\\n\u2028',
+    { '\u{1F600}': 1, '\uffff': 2 },
+    'eyJ2IjoxLCJlIjoieFwiXFxcbuKAqCIsInAiOjAsImIiOnsi77-_IjoyLCLwn5iAIjoxfX0',
+  ],
   // the purge mark
   ['epoch-1', { 'grid:1': 5 }, 'eyJ2IjoxLCJlIjoiZXBvY2gtMSIsInAiOjcsImIiOnsiZ3JpZDoxIjo1fX0', 7],
 ];
@@ -109,19 +141,34 @@ test('cursors are read as leniently and as strictly as Python reads them', () =>
   assert.deepEqual(decodeCursor(encodeCursor('e', { g: 1 }).replace(/^(.{6})/, '$1.')), ['e', { g: 1 }, 0]);
   // … but a partial quantum, a bad version, a negative or fractional seq, non-ASCII: invalid
   const bad = [
-    'garbage!', 'eyJ2Ij!oxLCJlIjoiZSIsImIiOnt9fQ', 'eyJ2IjoxLCJlIjoiZSIsImIiOnt9fQ=xx',
-    encodeCursor('e', { g: 1 }).slice(0, -3), encodeCursor('e', { g: 1 }).replace('e', 'x'),
-    btoa('{"v":2,"e":"e","b":{}}'), btoa('{"v":1,"e":"e","b":{"g":-1}}'), btoa('{"v":1,"e":"e","b":{"g":1.5}}'),
-    btoa('[]'), btoa('1'), btoa('"x"'), btoa('{"v":1,"e":5,"b":{}}'), btoa('{"v":true,"e":"e","b":{}}'),
-    btoa('{"v":1,"e":"e","p":-1,"b":{}}'), btoa('{"v":1,"e":"e","b":{"g":true}}'),
-    btoa('{"v":1,"e":"e","b":{"g":9223372036854775808}}'), btoa('{"v":1,"e":"e","p":18446744073709551616,"b":{}}'), 'eyJ2IjoxLCJlIjoiZSIsImIiOnt9fQ网',
+    'garbage!',
+    'eyJ2Ij!oxLCJlIjoiZSIsImIiOnt9fQ',
+    'eyJ2IjoxLCJlIjoiZSIsImIiOnt9fQ=xx',
+    encodeCursor('e', { g: 1 }).slice(0, -3),
+    encodeCursor('e', { g: 1 }).replace('e', 'x'),
+    btoa('{"v":2,"e":"e","b":{}}'),
+    btoa('{"v":1,"e":"e","b":{"g":-1}}'),
+    btoa('{"v":1,"e":"e","b":{"g":1.5}}'),
+    btoa('[]'),
+    btoa('1'),
+    btoa('"x"'),
+    btoa('{"v":1,"e":5,"b":{}}'),
+    btoa('{"v":true,"e":"e","b":{}}'),
+    btoa('{"v":1,"e":"e","p":-1,"b":{}}'),
+    btoa('{"v":1,"e":"e","b":{"g":true}}'),
+    btoa('{"v":1,"e":"e","b":{"g":9223372036854775808}}'),
+    btoa('{"v":1,"e":"e","p":18446744073709551616,"b":{}}'),
+    'eyJ2IjoxLCJlIjoiZSIsImIiOnt9fQ网',
   ];
   for (const token of bad) assert.throws(() => decodeCursor(token), CursorInvalid, token);
 });
 
 test('a cursor from another database means start again', () => {
   const engine = new Engine(new MemoryStore('new'), []);
-  assert.throws(() => engine.pull(new Actor(1, { 'grid:1': ['grid_worker'] }), encodeCursor('old', { 'grid:1': 3 })), CursorExpired);
+  assert.throws(
+    () => engine.pull(new Actor(1, { 'grid:1': ['grid_worker'] }), encodeCursor('old', { 'grid:1': 3 })),
+    CursorExpired,
+  );
 });
 
 test('malformed mutations are refused with the field, as sync/_types.py does', () => {
@@ -140,17 +187,31 @@ test('malformed mutations are refused with the field, as sync/_types.py does', (
     [{ id: 'm1', entity: 'note', record_id: 'n1', op: 'create', epoch: 7 }, 'epoch'],
   ];
   for (const [raw, field] of cases) {
-    assert.throws(() => Mutation.fromWire(raw), (err) => err instanceof BadMutation && err.details.field === field, JSON.stringify(raw));
+    assert.throws(
+      () => Mutation.fromWire(raw),
+      (err) => err instanceof BadMutation && err.details.field === field,
+      JSON.stringify(raw),
+    );
   }
   // 64 characters counted as Python counts them (code points), not UTF-16 units
-  assert.equal(Mutation.fromWire({ id: '😀'.repeat(64), entity: 'note', record_id: 'n1', op: 'create' }).id.length, 128);
+  assert.equal(
+    Mutation.fromWire({ id: '😀'.repeat(64), entity: 'note', record_id: 'n1', op: 'create' }).id.length,
+    128,
+  );
 });
 
 test('bucket templates: null, empty and list values, Python str() of values', () => {
   const entity = Entity.fromDict({ name: 'x', fields: {}, buckets: ['grid:{grid_id}', 'compound:{compounds}'] });
-  assert.deepEqual(entity.buckets({ grid_id: 12, compounds: [3, 1, 3, null, ''] }), ['compound:1', 'compound:3', 'grid:12']);
+  assert.deepEqual(entity.buckets({ grid_id: 12, compounds: [3, 1, 3, null, ''] }), [
+    'compound:1',
+    'compound:3',
+    'grid:12',
+  ]);
   assert.deepEqual(entity.buckets({ grid_id: null }), []);
   assert.deepEqual(entity.buckets({ grid_id: true }), ['grid:True']);
   assert.deepEqual(entity.buckets({ grid_id: '$&' }), ['grid:$&']);
-  assert.throws(() => Entity.fromDict({ name: 'x', fields: {}, buckets: ['a:{b}{c}'] }).buckets({}), /exactly one placeholder/);
+  assert.throws(
+    () => Entity.fromDict({ name: 'x', fields: {}, buckets: ['a:{b}{c}'] }).buckets({}),
+    /exactly one placeholder/,
+  );
 });

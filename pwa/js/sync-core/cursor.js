@@ -78,6 +78,7 @@ function pythonB64Decode(text) {
     else out.push(((leftChar << 6) | value) & 255), (leftChar = 0);
     quadPos = (quadPos + 1) % 4;
   }
-  if (quadPos !== 0) throw new Error(quadPos === 1 ? 'data length is 1 more than a multiple of 4' : 'incorrect padding');
+  if (quadPos !== 0)
+    throw new Error(quadPos === 1 ? 'data length is 1 more than a multiple of 4' : 'incorrect padding');
   return Uint8Array.from(out);
 }

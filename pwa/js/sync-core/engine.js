@@ -2,8 +2,17 @@
 // mutations) and pull (changes since a cursor) over any store with MemoryStore's methods.
 // In the browser nothing runs this; pwa/tests use it as the server the client talks to.
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { Rejection, merge } from './merge.js';
-import { CursorExpired, LogEntry, Mutation, MutationResult, Record, UnsupportedProtocol, deepCopy, sortedStrings } from './values.js';
+import { merge, Rejection } from './merge.js';
+import {
+  CursorExpired,
+  deepCopy,
+  LogEntry,
+  Mutation,
+  MutationResult,
+  Record,
+  sortedStrings,
+  UnsupportedProtocol,
+} from './values.js';
 
 export const PROTOCOL_VERSION = 'redgrid-sync/1';
 export const SUPPORTED_PROTOCOLS = [PROTOCOL_VERSION];
@@ -33,7 +42,9 @@ export class PullPage {
 /** §3: refuse a protocol version this server does not speak. */
 export function checkProtocol(version) {
   if (!SUPPORTED_PROTOCOLS.includes(version)) {
-    throw new UnsupportedProtocol(`unsupported protocol ${JSON.stringify(version ?? null)}`, { supported: [...SUPPORTED_PROTOCOLS] });
+    throw new UnsupportedProtocol(`unsupported protocol ${JSON.stringify(version ?? null)}`, {
+      supported: [...SUPPORTED_PROTOCOLS],
+    });
   }
 }
 
@@ -96,14 +107,24 @@ export class Engine {
       roles = actor.rolesIn(visible);
     } else if (mutation.op === 'create') {
       roles = actor.rolesIn(intersection(entity.buckets(mutation.fields), inScope));
-      if (!roles.size) return rejected(mutation, new Rejection('out_of_scope', 'the record would be outside your scope'));
+      if (!roles.size)
+        return rejected(mutation, new Rejection('out_of_scope', 'the record would be outside your scope'));
     } else {
       return rejected(mutation, new Rejection('not_found', 'the record does not exist or is outside your scope'));
     }
     if (current !== null && !this.baseKnown(mutation, current)) {
       // A base this server never issued for this record (forged, or from before a restore,
       // §5.5): merged as from base 0, so every field someone else wrote conflicts (§7.1).
-      mutation = new Mutation(mutation.id, mutation.entity, mutation.recordId, mutation.op, mutation.fields, 0, mutation.clientTime, mutation.epoch);
+      mutation = new Mutation(
+        mutation.id,
+        mutation.entity,
+        mutation.recordId,
+        mutation.op,
+        mutation.fields,
+        0,
+        mutation.clientTime,
+        mutation.epoch,
+      );
     }
     const outcome = merge(entity, current, mutation, roles, clientId);
     if (outcome instanceof Rejection) return rejected(mutation, outcome);
@@ -122,11 +143,27 @@ export class Engine {
     const status = outcome.conflicts.length ? 'conflict' : 'applied';
     if (!outcome.changed.size && !outcome.deleted && current !== null) {
       // Nothing new to store (every field lost, or already had the client's value): no version bump.
-      return new MutationResult(mutation.id, mutation.entity, mutation.recordId, status, current.version, current.toWire(), outcome.conflicts);
+      return new MutationResult(
+        mutation.id,
+        mutation.entity,
+        mutation.recordId,
+        status,
+        current.version,
+        current.toWire(),
+        outcome.conflicts,
+      );
     }
     const record = this.write(entity, current, mutation, outcome, clientId);
     overlay.set(key, record);
-    return new MutationResult(mutation.id, mutation.entity, mutation.recordId, status, record.version, record.toWire(), outcome.conflicts);
+    return new MutationResult(
+      mutation.id,
+      mutation.entity,
+      mutation.recordId,
+      status,
+      record.version,
+      record.toWire(),
+      outcome.conflicts,
+    );
   }
 
   /** The base is a version this server issued for this record: not above it, from this epoch (§7.1). */
@@ -145,7 +182,15 @@ export class Engine {
       fieldVersions[name] = seq;
       fieldWriters[name] = clientId;
     }
-    const record = new Record(mutation.entity, mutation.recordId, outcome.values, fieldVersions, seq, outcome.deleted, fieldWriters);
+    const record = new Record(
+      mutation.entity,
+      mutation.recordId,
+      outcome.values,
+      fieldVersions,
+      seq,
+      outcome.deleted,
+      fieldWriters,
+    );
     this.store.putRecord(record);
     const nowIn = new Set(outcome.deleted ? [] : entity.buckets(record.values));
     const before = this.store.liveBuckets(mutation.entity, mutation.recordId);
@@ -200,10 +245,27 @@ export class Engine {
       for (const bucket of inScope) newPositions[bucket] = Math.max(newPositions[bucket], highWater);
     }
     const removed = sortedStrings(Object.keys(positions).filter((b) => !actor.buckets.has(b)));
-    return new PullPage(rows, encodeCursor(currentEpoch, newPositions, purged), hasMore, inScope, removed, reset, currentEpoch);
+    return new PullPage(
+      rows,
+      encodeCursor(currentEpoch, newPositions, purged),
+      hasMore,
+      inScope,
+      removed,
+      reset,
+      currentEpoch,
+    );
   }
 }
 
 function rejected(mutation, rejection) {
-  return new MutationResult(mutation.id, mutation.entity, mutation.recordId, 'rejected', null, null, [], rejection.toWire());
+  return new MutationResult(
+    mutation.id,
+    mutation.entity,
+    mutation.recordId,
+    'rejected',
+    null,
+    null,
+    [],
+    rejection.toWire(),
+  );
 }

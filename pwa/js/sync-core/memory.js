@@ -1,8 +1,9 @@
 // The reference store, ported from sync/_memory.py: everything in Maps. Values are copied in
 // and out, as a database would, so a caller can never edit what the store holds.
-import { deepCopy, compareStrings } from './values.js';
+import { compareStrings, deepCopy } from './values.js';
 
-const copyRecord = (record) => record && Object.assign(Object.create(Object.getPrototypeOf(record)), deepCopy({ ...record }));
+const copyRecord = (record) =>
+  record && Object.assign(Object.create(Object.getPrototypeOf(record)), deepCopy({ ...record }));
 
 export class MemoryStore {
   constructor(epoch = null) {
@@ -59,7 +60,13 @@ export class MemoryStore {
 
   saveConflicts(userId, mutation, conflicts) {
     for (const conflict of conflicts) {
-      this.conflicts.push({ user_id: userId, mutation_id: mutation.id, entity: mutation.entity, record_id: mutation.recordId, ...deepCopy(conflict.toWire()) });
+      this.conflicts.push({
+        user_id: userId,
+        mutation_id: mutation.id,
+        entity: mutation.entity,
+        record_id: mutation.recordId,
+        ...deepCopy(conflict.toWire()),
+      });
     }
   }
 

@@ -39,11 +39,19 @@ function fieldErrors(entity, mutation, roles) {
   const names = Object.keys(mutation.fields);
   const unknown = names.filter((name) => entity.field(name) === null);
   if (unknown.length) {
-    return new Rejection('unknown_field', 'the mutation names fields this entity does not have', perField(unknown, 'unknown field'));
+    return new Rejection(
+      'unknown_field',
+      'the mutation names fields this entity does not have',
+      perField(unknown, 'unknown field'),
+    );
   }
   const forbidden = names.filter((name) => !intersects(entity.field(name).writableBy, roles));
   if (forbidden.length) {
-    return new Rejection('forbidden_field', 'your role may not change these fields', perField(forbidden, 'not writable by your role'));
+    return new Rejection(
+      'forbidden_field',
+      'your role may not change these fields',
+      perField(forbidden, 'not writable by your role'),
+    );
   }
   return null;
 }
@@ -51,7 +59,8 @@ function fieldErrors(entity, mutation, roles) {
 const perField = (names, message) => Object.fromEntries(names.map((name) => [name, [message]]));
 
 function create(entity, current, mutation, roles) {
-  if (!intersects(entity.createRoles, roles)) return new Rejection('forbidden_op', `your role may not create ${entity.name} records`);
+  if (!intersects(entity.createRoles, roles))
+    return new Rejection('forbidden_op', `your role may not create ${entity.name} records`);
   if (current !== null) return new Rejection('exists', 'a record with this id already exists');
   const refused = fieldErrors(entity, mutation, roles);
   if (refused) return refused;
@@ -64,11 +73,18 @@ function changedByOthers(current, name, mutation, clientId) {
 }
 
 function remove(entity, current, mutation, roles, clientId) {
-  if (!intersects(entity.deleteRoles, roles)) return new Rejection('forbidden_op', `your role may not delete ${entity.name} records`);
-  const changedSince = sortedStrings(Object.keys(current.fieldVersions).filter((f) => changedByOthers(current, f, mutation, clientId)));
+  if (!intersects(entity.deleteRoles, roles))
+    return new Rejection('forbidden_op', `your role may not delete ${entity.name} records`);
+  const changedSince = sortedStrings(
+    Object.keys(current.fieldVersions).filter((f) => changedByOthers(current, f, mutation, clientId)),
+  );
   if (changedSince.length) {
     // Deleting over edits the client never saw would lose them silently (§7.3).
-    return new Rejection('changed_since', 'the record changed on the server since you last saw it', perField(changedSince, 'changed on the server'));
+    return new Rejection(
+      'changed_since',
+      'the record changed on the server since you last saw it',
+      perField(changedSince, 'changed on the server'),
+    );
   }
   return new Merged(deepCopy(current.values), new Set(), [], true);
 }
@@ -78,7 +94,11 @@ function update(entity, current, mutation, roles, clientId) {
   if (refused) return refused;
   const createOnly = Object.keys(mutation.fields).filter((name) => entity.field(name).createOnly);
   if (createOnly.length) {
-    return new Rejection('create_only', 'these fields cannot change after creation', perField(createOnly, 'can only be set when the record is created'));
+    return new Rejection(
+      'create_only',
+      'these fields cannot change after creation',
+      perField(createOnly, 'can only be set when the record is created'),
+    );
   }
   const values = deepCopy(current.values);
   const changed = new Set();
@@ -105,7 +125,9 @@ function update(entity, current, mutation, roles, clientId) {
       values[name] = deepCopy(clientValue);
       changed.add(name);
     }
-    conflicts.push(new Conflict(name, mutation.baseVersion, deepCopy(serverValue), deepCopy(clientValue), winner, rule));
+    conflicts.push(
+      new Conflict(name, mutation.baseVersion, deepCopy(serverValue), deepCopy(clientValue), winner, rule),
+    );
   }
   return new Merged(values, changed, conflicts);
 }

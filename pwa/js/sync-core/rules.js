@@ -18,7 +18,14 @@ export class Field {
 /** The rules of one entity type. `buckets(values)` lists the buckets a record lives in. */
 export class Entity {
   constructor(name, fields, createRoles, deleteRoles, buckets, validate = null) {
-    Object.assign(this, { name, fields, createRoles: new Set(createRoles), deleteRoles: new Set(deleteRoles), buckets, validate });
+    Object.assign(this, {
+      name,
+      fields,
+      createRoles: new Set(createRoles),
+      deleteRoles: new Set(deleteRoles),
+      buckets,
+      validate,
+    });
     this.byName = new Map(fields.map((f) => [f.name, f]));
     Object.freeze(this);
   }
@@ -29,13 +36,18 @@ export class Entity {
 
   /** Rules from the JSON form used by sync/vectors: buckets are templates such as "grid:{grid_id}". */
   static fromDict(spec, validate = null) {
-    const fields = Object.entries(spec.fields).map(([name, rule]) => new Field(
-      name,
-      rule.writable_by ?? [],
-      rule.on_conflict ?? 'server_wins',
-      Boolean(rule.create_only ?? false),
-    ));
-    return new Entity(spec.name, fields, spec.create_roles ?? [], spec.delete_roles ?? [], templateBuckets(spec.buckets), validate);
+    const fields = Object.entries(spec.fields).map(
+      ([name, rule]) =>
+        new Field(name, rule.writable_by ?? [], rule.on_conflict ?? 'server_wins', Boolean(rule.create_only ?? false)),
+    );
+    return new Entity(
+      spec.name,
+      fields,
+      spec.create_roles ?? [],
+      spec.delete_roles ?? [],
+      templateBuckets(spec.buckets),
+      validate,
+    );
   }
 }
 
@@ -57,7 +69,8 @@ export function templateBuckets(templates) {
       const value = pyGet(values, names[0]);
       for (const item of Array.isArray(value) ? value : [value]) {
         // A replacement function, so "$&" or "\1" in a value is taken literally.
-        if (item !== null && item !== undefined && item !== '') out.push(template.replace(PLACEHOLDER, () => pyStr(item)));
+        if (item !== null && item !== undefined && item !== '')
+          out.push(template.replace(PLACEHOLDER, () => pyStr(item)));
       }
     }
     return sortedStrings(new Set(out));

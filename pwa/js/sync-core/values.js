@@ -76,7 +76,8 @@ export function pyStr(value) {
 export const pyLen = (text) => [...text].length;
 
 /** dict.get(key, fallback): own keys only, so a field named "constructor" is just a field. */
-export const pyGet = (object, key, fallback = null) => (object != null && Object.hasOwn(object, key) ? object[key] : fallback);
+export const pyGet = (object, key, fallback = null) =>
+  object != null && Object.hasOwn(object, key) ? object[key] : fallback;
 
 export const deepCopy = (value) => (value === undefined ? undefined : structuredClone(value));
 
@@ -138,7 +139,13 @@ export class Record {
   }
 
   toWire() {
-    return { entity: this.entity, id: this.id, version: this.version, deleted: this.deleted, data: this.deleted ? null : { ...this.values } };
+    return {
+      entity: this.entity,
+      id: this.id,
+      version: this.version,
+      deleted: this.deleted,
+      data: this.deleted ? null : { ...this.values },
+    };
   }
 }
 
@@ -154,7 +161,14 @@ export class Conflict {
   }
 
   toWire() {
-    return { field: this.field, base_version: this.baseVersion, server_value: this.serverValue, client_value: this.clientValue, winner: this.winner, rule: this.rule };
+    return {
+      field: this.field,
+      base_version: this.baseVersion,
+      server_value: this.serverValue,
+      client_value: this.clientValue,
+      winner: this.winner,
+      rule: this.rule,
+    };
   }
 }
 
@@ -186,7 +200,14 @@ export class LogEntry {
   }
 
   toWire() {
-    return { bucket: this.bucket, entity: this.entity, id: this.recordId, op: this.op, version: this.version, data: this.data === null ? null : { ...this.data } };
+    return {
+      bucket: this.bucket,
+      entity: this.entity,
+      id: this.recordId,
+      op: this.op,
+      version: this.version,
+      data: this.data === null ? null : { ...this.data },
+    };
   }
 }
 

@@ -3,9 +3,18 @@
 // roles), now or at a time, expiry — POST /api/alerts. Checked on the phone first (alerts.js);
 // the server's messages then show per field, and nothing typed is lost on a refusal.
 import { adminUnits, localInputToIso } from '../admin.js';
-import { alertFormProblems, alertPayload, BODY_MAX, CATEGORIES, charCount, LEVELS, TARGET_ROLES, TITLE_MAX } from '../alerts.js';
-import { publishAlert } from '../alerts-data.js';
 import { adminSession, loadGridPlaces, loadProgress } from '../admin-data.js';
+import {
+  alertFormProblems,
+  alertPayload,
+  BODY_MAX,
+  CATEGORIES,
+  charCount,
+  LEVELS,
+  TARGET_ROLES,
+  TITLE_MAX,
+} from '../alerts.js';
+import { publishAlert } from '../alerts-data.js';
 import { t } from '../i18n.js';
 import { adminFrame, inputField, loadFailed, setFlash, showFieldErrors, submitBar, textField } from './admin-common.js';
 import { choiceGroup } from './choices.js';
@@ -15,11 +24,25 @@ import { replaceWith } from './nav.js';
 
 /** A fieldset of checkboxes: .values() the ticked ones. */
 function checkList({ legend, testid, options }) {
-  const boxes = options.map((o) => h('label', { class: 'check-row' },
-    h('input', { type: 'checkbox', value: String(o.value), 'data-testid': `${testid}-${o.value}` }), h('span', { text: o.label })));
-  const element = h('fieldset', { class: 'fieldset check-list', 'data-testid': testid }, h('legend', { text: legend }),
-    options.length ? boxes : h('p', { class: 'muted small', text: t('alerts.form.none_here') }));
-  element.values = () => boxes.map((b) => b.querySelector('input')).filter((i) => i.checked).map((i) => i.value);
+  const boxes = options.map((o) =>
+    h(
+      'label',
+      { class: 'check-row' },
+      h('input', { type: 'checkbox', value: String(o.value), 'data-testid': `${testid}-${o.value}` }),
+      h('span', { text: o.label }),
+    ),
+  );
+  const element = h(
+    'fieldset',
+    { class: 'fieldset check-list', 'data-testid': testid },
+    h('legend', { text: legend }),
+    options.length ? boxes : h('p', { class: 'muted small', text: t('alerts.form.none_here') }),
+  );
+  element.values = () =>
+    boxes
+      .map((b) => b.querySelector('input'))
+      .filter((i) => i.checked)
+      .map((i) => i.value);
   return element;
 }
 
@@ -36,24 +59,66 @@ async function placesOf(grids) {
 }
 
 function targetingPart(me, grids, places) {
-  const units = checkList({ legend: t('alerts.form.org_units'), testid: 'alert-unit', options: adminUnits(me).map((u) => ({ value: u.id, label: u.name })) });
-  const gridList = checkList({ legend: t('alerts.form.grids'), testid: 'alert-grid', options: grids.map((g) => ({ value: g.grid_id, label: g.grid_name })) });
-  const compounds = checkList({ legend: t('alerts.form.compounds'), testid: 'alert-compound', options: places.compounds.map((c) => ({ value: c.id, label: c.name })) });
+  const units = checkList({
+    legend: t('alerts.form.org_units'),
+    testid: 'alert-unit',
+    options: adminUnits(me).map((u) => ({ value: u.id, label: u.name })),
+  });
+  const gridList = checkList({
+    legend: t('alerts.form.grids'),
+    testid: 'alert-grid',
+    options: grids.map((g) => ({ value: g.grid_id, label: g.grid_name })),
+  });
+  const compounds = checkList({
+    legend: t('alerts.form.compounds'),
+    testid: 'alert-compound',
+    options: places.compounds.map((c) => ({ value: c.id, label: c.name })),
+  });
   const compoundName = new Map(places.compounds.map((c) => [String(c.id), c.name]));
-  const buildings = checkList({ legend: t('alerts.form.buildings'), testid: 'alert-building',
-    options: places.buildings.map((b) => ({ value: b.id, label: [compoundName.get(String(b.compound_id)), b.name].filter(Boolean).join(' · ') })) });
-  const roles = checkList({ legend: t('alerts.form.roles'), testid: 'alert-role', options: TARGET_ROLES.map((r) => ({ value: r, label: t(`role.${r}.name`) })) });
+  const buildings = checkList({
+    legend: t('alerts.form.buildings'),
+    testid: 'alert-building',
+    options: places.buildings.map((b) => ({
+      value: b.id,
+      label: [compoundName.get(String(b.compound_id)), b.name].filter(Boolean).join(' · '),
+    })),
+  });
+  const roles = checkList({
+    legend: t('alerts.form.roles'),
+    testid: 'alert-role',
+    options: TARGET_ROLES.map((r) => ({ value: r, label: t(`role.${r}.name`) })),
+  });
   const error = h('p', { class: 'field__error', 'data-testid': 'targeting-error' });
   const everywhere = h('input', { type: 'checkbox', 'data-testid': 'alert-everywhere' });
-  const element = h('fieldset', { class: 'fieldset targeting' }, h('legend', { text: t('alerts.form.targeting') }),
+  const element = h(
+    'fieldset',
+    { class: 'fieldset targeting' },
+    h('legend', { text: t('alerts.form.targeting') }),
     h('p', { class: 'field__hint', text: t('alerts.form.targeting_hint') }),
-    compounds, h('details', { class: 'more-places' }, h('summary', { text: t('alerts.form.more_places') }), buildings, gridList, units),
-    roles, h('label', { class: 'check-row' }, everywhere, h('span', { text: t('alerts.form.everywhere') })), error);
+    compounds,
+    h(
+      'details',
+      { class: 'more-places' },
+      h('summary', { text: t('alerts.form.more_places') }),
+      buildings,
+      gridList,
+      units,
+    ),
+    roles,
+    h('label', { class: 'check-row' }, everywhere, h('span', { text: t('alerts.form.everywhere') })),
+    error,
+  );
   return {
     element,
-    setError: (text) => { error.textContent = text ?? ''; },
+    setError: (text) => {
+      error.textContent = text ?? '';
+    },
     value: () => ({
-      org_unit_ids: units.values(), grid_ids: gridList.values(), compound_ids: compounds.values(), building_ids: buildings.values(), roles: roles.values(),
+      org_unit_ids: units.values(),
+      grid_ids: gridList.values(),
+      compound_ids: compounds.values(),
+      building_ids: buildings.values(),
+      roles: roles.values(),
     }),
     everywhere: () => everywhere.checked,
   };
@@ -61,8 +126,21 @@ function targetingPart(me, grids, places) {
 
 /** Title, body with its live count (characters as people count them), level, category. */
 function messageFields() {
-  const title = inputField({ label: t('alerts.form.title'), testid: 'alert-title-input', maxlength: TITLE_MAX, required: true, placeholder: t('alerts.form.title_placeholder') });
-  const text = textField({ label: t('alerts.form.body'), testid: 'alert-body-input', maxlength: BODY_MAX, required: true, rows: 5, placeholder: t('alerts.form.body_placeholder') });
+  const title = inputField({
+    label: t('alerts.form.title'),
+    testid: 'alert-title-input',
+    maxlength: TITLE_MAX,
+    required: true,
+    placeholder: t('alerts.form.title_placeholder'),
+  });
+  const text = textField({
+    label: t('alerts.form.body'),
+    testid: 'alert-body-input',
+    maxlength: BODY_MAX,
+    required: true,
+    rows: 5,
+    placeholder: t('alerts.form.body_placeholder'),
+  });
   const counter = h('p', { class: 'field__hint counter', 'data-testid': 'alert-body-count', 'aria-live': 'polite' });
   const count = () => {
     const n = charCount(text.input.value);
@@ -72,17 +150,37 @@ function messageFields() {
   text.input.addEventListener('input', count);
   count();
   text.insertBefore(counter, text.querySelector('.field__error'));
-  const level = choiceGroup({ legend: t('alerts.form.level'), name: 'alert-level', testid: 'alert-level', columns: 4, value: 'notice', required: true,
-    options: LEVELS.map((value) => ({ value, label: levelLabel(value) })) });
-  const category = choiceGroup({ legend: t('alerts.form.category'), name: 'alert-category', testid: 'alert-category', columns: 3, value: null, required: true,
-    options: CATEGORIES.map((value) => ({ value, label: alertCategoryLabel(value) })) });
+  const level = choiceGroup({
+    legend: t('alerts.form.level'),
+    name: 'alert-level',
+    testid: 'alert-level',
+    columns: 4,
+    value: 'notice',
+    required: true,
+    options: LEVELS.map((value) => ({ value, label: levelLabel(value) })),
+  });
+  const category = choiceGroup({
+    legend: t('alerts.form.category'),
+    name: 'alert-category',
+    testid: 'alert-category',
+    columns: 3,
+    value: null,
+    required: true,
+    options: CATEGORIES.map((value) => ({ value, label: alertCategoryLabel(value) })),
+  });
   return { title, text, level, category };
 }
 
 /** #/admin/alerts/new */
 export function newAlertScreen({ me }) {
   adminSession(me.user.id);
-  const { screen, body } = adminFrame({ testid: 'new-alert', title: t('alerts.admin.new'), back: '/admin/alerts', backText: t('alerts.admin.back_list'), wide: false });
+  const { screen, body } = adminFrame({
+    testid: 'new-alert',
+    title: t('alerts.admin.new'),
+    back: '/admin/alerts',
+    backText: t('alerts.admin.back_list'),
+    wide: false,
+  });
 
   async function open() {
     let grids;
@@ -96,36 +194,66 @@ export function newAlertScreen({ me }) {
     }
     const { title, text, level, category } = messageFields();
     const targeting = targetingPart(me, grids, places);
-    const sendAt = inputField({ label: t('alerts.form.send_at'), testid: 'alert-send-at', type: 'datetime-local', hint: t('alerts.form.send_at_hint') });
-    const expiresAt = inputField({ label: t('alerts.form.expires_at'), testid: 'alert-expires-at', type: 'datetime-local', hint: t('alerts.form.expires_hint') });
+    const sendAt = inputField({
+      label: t('alerts.form.send_at'),
+      testid: 'alert-send-at',
+      type: 'datetime-local',
+      hint: t('alerts.form.send_at_hint'),
+    });
+    const expiresAt = inputField({
+      label: t('alerts.form.expires_at'),
+      testid: 'alert-expires-at',
+      type: 'datetime-local',
+      hint: t('alerts.form.expires_hint'),
+    });
     const bar = submitBar({ testid: 'alert', label: t('alerts.form.submit') });
     const fields = { title, body: text, level, category, targeting, send_at: sendAt, expires_at: expiresAt };
 
-    const form = h('form', { class: 'form admin-form', novalidate: true, 'data-testid': 'alert-form' },
-      title, text, level, category, targeting.element, sendAt, expiresAt, bar.element);
+    const form = h(
+      'form',
+      { class: 'form admin-form', novalidate: true, 'data-testid': 'alert-form' },
+      title,
+      text,
+      level,
+      category,
+      targeting.element,
+      sendAt,
+      expiresAt,
+      bar.element,
+    );
     // A change clears what it may have fixed: the summary, and the audience's line once one is ticked.
-    form.addEventListener('input', () => { bar.alert.textContent = ''; });
+    form.addEventListener('input', () => {
+      bar.alert.textContent = '';
+    });
     targeting.element.addEventListener('change', () => targeting.setError(''));
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const values = {
-        title: title.input.value, body: text.input.value, level: level.value, category: category.value,
-        targeting: targeting.value(), everywhere: targeting.everywhere(),
+        title: title.input.value,
+        body: text.input.value,
+        level: level.value,
+        category: category.value,
+        targeting: targeting.value(),
+        everywhere: targeting.everywhere(),
         sendAt: sendAt.input.value ? localInputToIso(sendAt.input.value) : null,
         expiresAt: expiresAt.input.value ? localInputToIso(expiresAt.input.value) : null,
       };
       const problems = alertFormProblems(values);
-      for (const [name, field] of Object.entries(fields)) field.setError(problems[name] ? t(problems[name], { max: name === 'title' ? TITLE_MAX : BODY_MAX }) : '');
+      for (const [name, field] of Object.entries(fields))
+        field.setError(problems[name] ? t(problems[name], { max: name === 'title' ? TITLE_MAX : BODY_MAX }) : '');
       bar.alert.textContent = Object.keys(problems).length ? t('alerts.form.fix') : '';
       if (Object.keys(problems).length) return;
       bar.busy(true, t('alerts.form.submitting'));
       try {
         const alert = await publishAlert(alertPayload(values));
-        setFlash(t(`alerts.admin.published_${alert.status}`, { count: alert.counts?.recipients ?? alert.recipients ?? 0 }));
+        setFlash(
+          t(`alerts.admin.published_${alert.status}`, { count: alert.counts?.recipients ?? alert.recipients ?? 0 }),
+        );
         replaceWith(`/admin/alerts/${encodeURIComponent(alert.id)}`);
       } catch (err) {
         const byName = { ...fields };
-        for (const kind of ['org_unit_ids', 'grid_ids', 'compound_ids', 'building_ids', 'roles']) byName[`targeting.${kind}`] = targeting;
+        for (const kind of ['org_unit_ids', 'grid_ids', 'compound_ids', 'building_ids', 'roles'])
+          byName[`targeting.${kind}`] = targeting;
         bar.alert.textContent = showFieldErrors(err, byName);
         bar.busy(false);
       }

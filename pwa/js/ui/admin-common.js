@@ -1,7 +1,7 @@
 // What the admin's screens share: live refetching when a sync poke brings changes (throttled),
 // the "needs a network" note, form fields that show the server's messages per field, and the
 // labels of a task's place and status. The admin's screens read the server, not IndexedDB.
-import { LIVE_GAP_MS, dueShortcuts, throttle } from '../admin.js';
+import { dueShortcuts, LIVE_GAP_MS, throttle } from '../admin.js';
 import { t } from '../i18n.js';
 import { isOnline, onNetworkChange } from '../net.js';
 import { onRecordsPulled } from '../sync-pull.js';
@@ -40,7 +40,12 @@ export function watchServer(node, refetch, { entities = ['task'] } = {}) {
 
 /** Says that these screens need the network, while the device is offline (CSS hides it online). */
 export function onlineOnlyNote() {
-  return h('p', { class: 'note note--offline-only', role: 'status', 'data-testid': 'admin-offline', text: t('admin.offline') });
+  return h('p', {
+    class: 'note note--offline-only',
+    role: 'status',
+    'data-testid': 'admin-offline',
+    text: t('admin.offline'),
+  });
 }
 
 /** An error of the API as a line for the admin; offline said plainly. */
@@ -50,7 +55,19 @@ export function errorText(err) {
 }
 
 export function backLink(path, text) {
-  return h('a', { class: 'back', href: `#${path}`, 'data-testid': 'back', onclick: (event) => { event.preventDefault(); goBack(path); } }, text);
+  return h(
+    'a',
+    {
+      class: 'back',
+      href: `#${path}`,
+      'data-testid': 'back',
+      onclick: (event) => {
+        event.preventDefault();
+        goBack(path);
+      },
+    },
+    text,
+  );
 }
 
 let fields = 0;
@@ -58,10 +75,19 @@ let fields = 0;
 function wrap({ label, id, required, hint, input, testid }) {
   const error = h('p', { class: 'field__error', id: `${id}-error`, 'data-testid': testid ? `${testid}-error` : null });
   input.setAttribute('aria-describedby', `${id}-error`);
-  const element = h('div', { class: 'field' },
-    h('label', { class: 'field__label', for: id }, label, required ? h('span', { class: 'field__required', 'aria-hidden': 'true', text: ' *' }) : null),
+  const element = h(
+    'div',
+    { class: 'field' },
+    h(
+      'label',
+      { class: 'field__label', for: id },
+      label,
+      required ? h('span', { class: 'field__required', 'aria-hidden': 'true', text: ' *' }) : null,
+    ),
     hint ? h('p', { class: 'field__hint', text: hint }) : null,
-    input, error);
+    input,
+    error,
+  );
   element.input = input;
   element.setError = (text) => {
     error.textContent = text ?? '';
@@ -73,9 +99,27 @@ function wrap({ label, id, required, hint, input, testid }) {
 }
 
 /** A labelled <input>; .input, .setError(text). */
-export function inputField({ label, testid, type = 'text', value = '', maxlength, required = false, placeholder = '', hint = null }) {
+export function inputField({
+  label,
+  testid,
+  type = 'text',
+  value = '',
+  maxlength,
+  required = false,
+  placeholder = '',
+  hint = null,
+}) {
   const id = `${testid ?? 'field'}-${(fields += 1)}`;
-  const input = h('input', { id, type, class: 'field__input', 'data-testid': testid, maxlength, required, placeholder, autocomplete: 'off' });
+  const input = h('input', {
+    id,
+    type,
+    class: 'field__input',
+    'data-testid': testid,
+    maxlength,
+    required,
+    placeholder,
+    autocomplete: 'off',
+  });
   input.value = value;
   return wrap({ label, id, required, hint, input, testid });
 }
@@ -83,7 +127,15 @@ export function inputField({ label, testid, type = 'text', value = '', maxlength
 /** A labelled <textarea>. */
 export function textField({ label, testid, value = '', maxlength, required = false, placeholder = '', rows = 3 }) {
   const id = `${testid ?? 'text'}-${(fields += 1)}`;
-  const input = h('textarea', { id, class: 'field__input field__textarea', rows, 'data-testid': testid, maxlength, required, placeholder });
+  const input = h('textarea', {
+    id,
+    class: 'field__input field__textarea',
+    rows,
+    'data-testid': testid,
+    maxlength,
+    required,
+    placeholder,
+  });
   input.value = value;
   return wrap({ label, id, required, input, testid });
 }
@@ -92,15 +144,29 @@ export function textField({ label, testid, value = '', maxlength, required = fal
  * A labelled <select>. options: [{value, label}] or groups: [{label, options}] (<optgroup>).
  * .input is the select; .setOptions(options | {groups}, value) redraws it.
  */
-export function selectField({ label, testid, options = [], groups = null, lead = null, value = '', required = false, hint = null }) {
+export function selectField({
+  label,
+  testid,
+  options = [],
+  groups = null,
+  lead = null,
+  value = '',
+  required = false,
+  hint = null,
+}) {
   const id = `${testid ?? 'select'}-${(fields += 1)}`;
   const input = h('select', { id, class: 'field__input', 'data-testid': testid, required });
   const element = wrap({ label, id, required, hint, input, testid });
   element.setOptions = (next, chosen = input.value) => {
     const option = (o) => h('option', { value: String(o.value), disabled: o.disabled, text: o.label });
-    input.replaceChildren(...(next.groups
-      ? [...(next.lead ?? []).map(option), ...next.groups.map((g) => h('optgroup', { label: g.label }, g.options.map(option)))]
-      : next.map(option)));
+    input.replaceChildren(
+      ...(next.groups
+        ? [
+            ...(next.lead ?? []).map(option),
+            ...next.groups.map((g) => h('optgroup', { label: g.label }, g.options.map(option))),
+          ]
+        : next.map(option)),
+    );
     if ([...input.options].some((o) => o.value === String(chosen ?? ''))) input.value = String(chosen ?? '');
   };
   element.setOptions(groups ? { groups, lead } : options, value);
@@ -110,13 +176,32 @@ export function selectField({ label, testid, options = [], groups = null, lead =
 /** 截止时间: a datetime-local field with quick choices (today 18:00, tomorrow, in 3 days, in a week). */
 export function dueField({ label = t('field.task.due_at'), value = '', testid = 'task-due-input' } = {}) {
   const field = inputField({ label, testid, type: 'datetime-local', value });
-  const quick = h('div', { class: 'quick-due', role: 'group', 'aria-label': t('admin.form.due_quick') },
-    dueShortcuts().map(({ key, value: local }) => h('button', {
-      type: 'button', class: 'btn btn--ghost quick-due__btn', 'data-testid': `due-${key}`, text: t(`admin.form.due_${key}`),
-      onclick: () => { field.input.value = local; field.input.dispatchEvent(new Event('input', { bubbles: true })); },
-    })),
-    h('button', { type: 'button', class: 'btn btn--ghost quick-due__btn', 'data-testid': 'due-none', text: t('admin.form.due_none'),
-      onclick: () => { field.input.value = ''; field.input.dispatchEvent(new Event('input', { bubbles: true })); } }));
+  const quick = h(
+    'div',
+    { class: 'quick-due', role: 'group', 'aria-label': t('admin.form.due_quick') },
+    dueShortcuts().map(({ key, value: local }) =>
+      h('button', {
+        type: 'button',
+        class: 'btn btn--ghost quick-due__btn',
+        'data-testid': `due-${key}`,
+        text: t(`admin.form.due_${key}`),
+        onclick: () => {
+          field.input.value = local;
+          field.input.dispatchEvent(new Event('input', { bubbles: true }));
+        },
+      }),
+    ),
+    h('button', {
+      type: 'button',
+      class: 'btn btn--ghost quick-due__btn',
+      'data-testid': 'due-none',
+      text: t('admin.form.due_none'),
+      onclick: () => {
+        field.input.value = '';
+        field.input.dispatchEvent(new Event('input', { bubbles: true }));
+      },
+    }),
+  );
   field.insertBefore(quick, field.querySelector('.field__error'));
   return field;
 }
@@ -138,7 +223,12 @@ export function showFieldErrors(err, byName) {
 /** The bottom of an admin form: the summary of problems and the main button. */
 export function submitBar({ testid, label }) {
   const alert = h('p', { class: 'alert', role: 'alert', 'data-testid': `${testid}-error` });
-  const button = h('button', { type: 'submit', class: 'btn btn--primary btn--big btn--block', 'data-testid': `${testid}-submit`, text: label });
+  const button = h('button', {
+    type: 'submit',
+    class: 'btn btn--primary btn--big btn--block',
+    'data-testid': `${testid}-submit`,
+    text: label,
+  });
   return {
     alert,
     button,
@@ -156,29 +246,46 @@ export function placeText(task) {
 }
 
 export function statusChip(status, testid = null) {
-  return h('span', { class: `chip chip--status chip--status-${status ?? 'assigned'}`, 'data-testid': testid, text: statusLabel(status) });
+  return h('span', {
+    class: `chip chip--status chip--status-${status ?? 'assigned'}`,
+    'data-testid': testid,
+    text: statusLabel(status),
+  });
 }
 
 /** A count with its label, e.g. 已逾期 2; `key` names it for tests (data-count). */
 export function countPill(key, label, value, extra = '') {
-  return h('span', { class: `pill pill--${key}${value ? '' : ' pill--zero'}${extra}`, 'data-count': key },
-    h('span', { class: 'pill__label', text: label }), h('strong', { class: 'pill__value', text: String(value ?? 0) }));
+  return h(
+    'span',
+    { class: `pill pill--${key}${value ? '' : ' pill--zero'}${extra}`, 'data-count': key },
+    h('span', { class: 'pill__label', text: label }),
+    h('strong', { class: 'pill__value', text: String(value ?? 0) }),
+  );
 }
 
 /** The screen's frame: a wide section (desk screens use the width), its back link and title. */
 export function adminFrame({ testid, title, back, backText, wide = true }) {
   const heading = h('h1', { class: 'screen__title', tabindex: '-1', text: title });
   const body = h('div', { class: 'admin-body' }, h('p', { class: 'muted', text: t('app.loading') }));
-  const screen = h('section', { class: `screen screen--admin${wide ? ' screen--wide' : ''}`, 'data-testid': testid },
-    back ? backLink(back, backText) : null, heading, onlineOnlyNote(), body);
+  const screen = h(
+    'section',
+    { class: `screen screen--admin${wide ? ' screen--wide' : ''}`, 'data-testid': testid },
+    back ? backLink(back, backText) : null,
+    heading,
+    onlineOnlyNote(),
+    body,
+  );
   return { screen, heading, body };
 }
 
 /** Shown instead of a screen's content when loading failed; retry() tries again. */
 export function loadFailed(err, retry) {
-  return h('div', { class: 'admin-failed' },
+  return h(
+    'div',
+    { class: 'admin-failed' },
     h('p', { class: 'alert', role: 'alert', 'data-testid': 'admin-load-error', text: errorText(err) }),
-    h('button', { type: 'button', class: 'btn btn--secondary', onclick: retry, text: t('error.retry') }));
+    h('button', { type: 'button', class: 'btn btn--secondary', onclick: retry, text: t('error.retry') }),
+  );
 }
 
 export const online = isOnline;

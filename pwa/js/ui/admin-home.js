@@ -14,19 +14,68 @@ export function adminSection({ me }) {
   adminSession(me.user.id);
   const waiting = h('span', { class: 'count count--alert', 'data-testid': 'admin-reports-count', hidden: true });
   if (isOnline()) {
-    countNewReports().then((count) => {
-      waiting.textContent = t('admin.home.reports_waiting', { count });
-      waiting.hidden = !count;
-    }, () => {});
+    countNewReports().then(
+      (count) => {
+        waiting.textContent = t('admin.home.reports_waiting', { count });
+        waiting.hidden = !count;
+      },
+      () => {},
+    );
   }
-  return h('nav', { class: 'admin-home', 'data-testid': 'admin-home', 'aria-label': t('admin.home.label') },
-    linkCard({ kind: 'admin-link', href: '#/admin/tasks', testid: 'admin-tasks-open', title: t('admin.tasks.title'), about: t('admin.home.tasks_about') }),
-    linkCard({ kind: 'admin-link', href: '#/admin/reports', testid: 'admin-reports-open', title: t('admin.reports.title'), about: t('admin.home.reports_about'), badge: waiting }),
+  return h(
+    'nav',
+    { class: 'admin-home', 'data-testid': 'admin-home', 'aria-label': t('admin.home.label') },
+    linkCard({
+      kind: 'admin-link',
+      href: '#/admin/tasks',
+      testid: 'admin-tasks-open',
+      title: t('admin.tasks.title'),
+      about: t('admin.home.tasks_about'),
+    }),
+    linkCard({
+      kind: 'admin-link',
+      href: '#/admin/reports',
+      testid: 'admin-reports-open',
+      title: t('admin.reports.title'),
+      about: t('admin.home.reports_about'),
+      badge: waiting,
+    }),
     // 通知管理 (issue 6): publish alerts, see who got them.
-    linkCard({ kind: 'admin-link', href: '#/admin/alerts', testid: 'admin-alerts-open', title: t('alerts.admin.title'), about: t('alerts.admin.about') }),
+    linkCard({
+      kind: 'admin-link',
+      href: '#/admin/alerts',
+      testid: 'admin-alerts-open',
+      title: t('alerts.admin.title'),
+      about: t('alerts.admin.about'),
+    }),
     // Property services (红色物业): how the companies score, random checks, the inspection plans.
-    linkCard({ kind: 'admin-link', href: '#/admin/scorecards', testid: 'admin-scorecards-open', title: t('scorecards.title'), about: t('admin.home.scorecards_about') }),
-    linkCard({ kind: 'admin-link', href: '#/admin/spot-checks', testid: 'admin-spot-checks-open', title: t('spot.title'), about: t('admin.home.spot_about') }),
-    linkCard({ kind: 'admin-link', href: '#/admin/plans', testid: 'admin-plans-open', title: t('plans.title'), about: t('admin.home.plans_about') }),
-    linkCard({ kind: 'admin-link', href: '#/admin/templates', testid: 'admin-templates-open', title: t('templates.title'), about: t('admin.home.templates_about') }));
+    linkCard({
+      kind: 'admin-link',
+      href: '#/admin/scorecards',
+      testid: 'admin-scorecards-open',
+      title: t('scorecards.title'),
+      about: t('admin.home.scorecards_about'),
+    }),
+    linkCard({
+      kind: 'admin-link',
+      href: '#/admin/spot-checks',
+      testid: 'admin-spot-checks-open',
+      title: t('spot.title'),
+      about: t('admin.home.spot_about'),
+    }),
+    linkCard({
+      kind: 'admin-link',
+      href: '#/admin/plans',
+      testid: 'admin-plans-open',
+      title: t('plans.title'),
+      about: t('admin.home.plans_about'),
+    }),
+    linkCard({
+      kind: 'admin-link',
+      href: '#/admin/templates',
+      testid: 'admin-templates-open',
+      title: t('templates.title'),
+      about: t('admin.home.templates_about'),
+    }),
+  );
 }

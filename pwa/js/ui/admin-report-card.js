@@ -7,25 +7,79 @@ import { categoryLabel, codeLabel, coordinatesText, dateTime, locationText } fro
 
 export function photoLinks(hashes, { testid = 'report-photo' } = {}) {
   if (!hashes?.length) return null;
-  return h('ul', { class: 'thumbs' }, hashes.map((sha, i) => h('li', { class: 'thumb' },
-    h('a', { class: 'thumb__frame thumb__link', href: `/api/blobs/${sha}`, target: '_blank', rel: 'noopener', 'data-testid': testid, 'aria-label': t('photos.alt_n', { n: i + 1 }) },
-      h('img', { class: 'thumb__img', src: `/api/blobs/${sha}/thumb`, alt: t('photos.alt_n', { n: i + 1 }), width: 96, height: 96, loading: 'lazy', decoding: 'async' })))));
+  return h(
+    'ul',
+    { class: 'thumbs' },
+    hashes.map((sha, i) =>
+      h(
+        'li',
+        { class: 'thumb' },
+        h(
+          'a',
+          {
+            class: 'thumb__frame thumb__link',
+            href: `/api/blobs/${sha}`,
+            target: '_blank',
+            rel: 'noopener',
+            'data-testid': testid,
+            'aria-label': t('photos.alt_n', { n: i + 1 }),
+          },
+          h('img', {
+            class: 'thumb__img',
+            src: `/api/blobs/${sha}/thumb`,
+            alt: t('photos.alt_n', { n: i + 1 }),
+            width: 96,
+            height: 96,
+            loading: 'lazy',
+            decoding: 'async',
+          }),
+        ),
+      ),
+    ),
+  );
 }
 
 /** The report's card; `actions` (nodes) go at its foot. */
 export function reportSummary(report, actions = null) {
   const where = [report.grid_name, report.place_name].filter(Boolean).join(' · ');
-  const position = report.location_status ? [locationText(report.location, report.location_status), coordinatesText(report.location)].filter(Boolean).join(' ') : '';
-  return h('article', { class: 'card report-card', 'data-testid': 'admin-report', 'data-id': report.id, 'data-status': report.status },
-    h('p', { class: 'task-row__chips' },
+  const position = report.location_status
+    ? [locationText(report.location, report.location_status), coordinatesText(report.location)]
+        .filter(Boolean)
+        .join(' ')
+    : '';
+  return h(
+    'article',
+    { class: 'card report-card', 'data-testid': 'admin-report', 'data-id': report.id, 'data-status': report.status },
+    h(
+      'p',
+      { class: 'task-row__chips' },
       h('span', { class: 'chip chip--type chip--report', text: categoryLabel(report.category) }),
-      h('span', { class: `chip chip--status chip--report-${report.status}`, 'data-testid': 'admin-report-status', text: codeLabel('report.status', report.status) })),
+      h('span', {
+        class: `chip chip--status chip--report-${report.status}`,
+        'data-testid': 'admin-report-status',
+        text: codeLabel('report.status', report.status),
+      }),
+    ),
     h('p', { class: 'report-card__text', 'data-testid': 'admin-report-text', text: report.description ?? '' }),
     photoLinks(report.photos),
-    h('dl', { class: 'facts facts--compact' },
+    h(
+      'dl',
+      { class: 'facts facts--compact' },
       where ? [h('dt', { text: t('admin.reports.where') }), h('dd', { text: where })] : null,
-      [h('dt', { text: t('admin.reports.who') }), h('dd', { text: [report.reporter_name, dateTime(report.reported_at ?? report.created_at)].filter(Boolean).join(' · ') })],
+      [
+        h('dt', { text: t('admin.reports.who') }),
+        h('dd', {
+          text: [report.reporter_name, dateTime(report.reported_at ?? report.created_at)].filter(Boolean).join(' · '),
+        }),
+      ],
       position ? [h('dt', { text: t('field.field_report.location') }), h('dd', { text: position })] : null,
-      report.dismiss_reason ? [h('dt', { text: t('admin.reports.dismiss_reason') }), h('dd', { 'data-testid': 'admin-report-reason', text: report.dismiss_reason })] : null),
-    actions);
+      report.dismiss_reason
+        ? [
+            h('dt', { text: t('admin.reports.dismiss_reason') }),
+            h('dd', { 'data-testid': 'admin-report-reason', text: report.dismiss_reason }),
+          ]
+        : null,
+    ),
+    actions,
+  );
 }

@@ -15,12 +15,28 @@ const view = { userId: null, status: 'new', pages: 1 };
 
 /** 不予处理: a reason (required), then the request; the card leaves the queue once it is done. */
 function dismissPanel(report, onDone) {
-  const reason = textField({ label: t('admin.reports.dismiss_reason'), testid: 'dismiss-reason', maxlength: TASKS.DISMISS_REASON_MAX, required: true, placeholder: t('admin.reports.dismiss_placeholder') });
+  const reason = textField({
+    label: t('admin.reports.dismiss_reason'),
+    testid: 'dismiss-reason',
+    maxlength: TASKS.DISMISS_REASON_MAX,
+    required: true,
+    placeholder: t('admin.reports.dismiss_placeholder'),
+  });
   const alert = h('p', { class: 'alert', role: 'alert', 'data-testid': 'dismiss-error' });
-  const confirm = h('button', { type: 'submit', class: 'btn btn--danger', 'data-testid': 'dismiss-confirm', text: t('admin.reports.dismiss_confirm') });
+  const confirm = h('button', {
+    type: 'submit',
+    class: 'btn btn--danger',
+    'data-testid': 'dismiss-confirm',
+    text: t('admin.reports.dismiss_confirm'),
+  });
   const cancel = h('button', { type: 'button', class: 'btn btn--ghost', text: t('admin.cancel_edit') });
-  const form = h('form', { class: 'inline-panel', novalidate: true, 'data-testid': 'dismiss-panel' },
-    reason, alert, h('div', { class: 'button-row' }, confirm, cancel));
+  const form = h(
+    'form',
+    { class: 'inline-panel', novalidate: true, 'data-testid': 'dismiss-panel' },
+    reason,
+    alert,
+    h('div', { class: 'button-row' }, confirm, cancel),
+  );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const text = reason.input.value.trim();
@@ -45,18 +61,40 @@ function dismissPanel(report, onDone) {
 function reportCard(report, onDone) {
   const actions = h('div', { class: 'report-card__actions' });
   if (report.status === 'new') {
-    const dismiss = h('button', { type: 'button', class: 'btn btn--ghost', 'data-testid': 'report-dismiss', text: t('admin.reports.dismiss') });
+    const dismiss = h('button', {
+      type: 'button',
+      class: 'btn btn--ghost',
+      'data-testid': 'report-dismiss',
+      text: t('admin.reports.dismiss'),
+    });
     dismiss.addEventListener('click', () => {
       if (actions.querySelector('form')) return;
       const panel = dismissPanel(report, onDone);
       actions.append(panel);
       panel.querySelector('textarea').focus();
     });
-    actions.append(h('div', { class: 'button-row' },
-      h('a', { class: 'btn btn--primary', href: `#/admin/reports/${encodeURIComponent(report.id)}/convert`, 'data-testid': 'report-convert', text: t('admin.reports.convert') }),
-      dismiss));
+    actions.append(
+      h(
+        'div',
+        { class: 'button-row' },
+        h('a', {
+          class: 'btn btn--primary',
+          href: `#/admin/reports/${encodeURIComponent(report.id)}/convert`,
+          'data-testid': 'report-convert',
+          text: t('admin.reports.convert'),
+        }),
+        dismiss,
+      ),
+    );
   } else if (report.task_id) {
-    actions.append(h('a', { class: 'btn btn--ghost', href: `#/admin/tasks/${encodeURIComponent(report.task_id)}`, 'data-testid': 'report-task', text: t('admin.reports.open_task') }));
+    actions.append(
+      h('a', {
+        class: 'btn btn--ghost',
+        href: `#/admin/tasks/${encodeURIComponent(report.task_id)}`,
+        'data-testid': 'report-task',
+        text: t('admin.reports.open_task'),
+      }),
+    );
   }
   return h('li', {}, reportSummary(report, actions));
 }
@@ -65,20 +103,43 @@ function reportCard(report, onDone) {
 export function reportsScreen({ me }) {
   adminSession(me.user.id);
   if (view.userId !== me.user.id) Object.assign(view, { userId: me.user.id, status: 'new', pages: 1 });
-  const { screen, body } = adminFrame({ testid: 'admin-reports', title: t('admin.reports.title'), back: '/', backText: t('form.back_home') });
+  const { screen, body } = adminFrame({
+    testid: 'admin-reports',
+    title: t('admin.reports.title'),
+    back: '/',
+    backText: t('form.back_home'),
+  });
   const status = h('p', { class: 'status-line', role: 'status', 'data-testid': 'reports-flash' });
   const tabs = h('div', { class: 'segments', role: 'group', 'aria-label': t('admin.reports.filter') });
   const count = h('p', { class: 'muted', 'data-testid': 'reports-count', 'aria-live': 'polite' });
   const list = h('ul', { class: 'report-queue', 'data-testid': 'report-queue' });
   const problem = h('p', { class: 'alert', role: 'alert' });
-  const more = h('button', { type: 'button', class: 'btn btn--ghost btn--block', hidden: true, 'data-testid': 'reports-more', text: t('admin.list.more') });
+  const more = h('button', {
+    type: 'button',
+    class: 'btn btn--ghost btn--block',
+    hidden: true,
+    'data-testid': 'reports-more',
+    text: t('admin.list.more'),
+  });
 
   function drawTabs() {
-    tabs.replaceChildren(...REPORT_FILTERS.map((value) => h('button', {
-      type: 'button', class: 'segment', 'aria-pressed': String(view.status === value), 'data-testid': `reports-${value}`,
-      text: t(`admin.reports.filter_${value}`),
-      onclick: () => { view.status = value; view.pages = 1; drawTabs(); refresh(); },
-    })));
+    tabs.replaceChildren(
+      ...REPORT_FILTERS.map((value) =>
+        h('button', {
+          type: 'button',
+          class: 'segment',
+          'aria-pressed': String(view.status === value),
+          'data-testid': `reports-${value}`,
+          text: t(`admin.reports.filter_${value}`),
+          onclick: () => {
+            view.status = value;
+            view.pages = 1;
+            drawTabs();
+            refresh();
+          },
+        }),
+      ),
+    );
   }
 
   async function refresh() {
@@ -86,18 +147,45 @@ export function reportsScreen({ me }) {
       const page = await loadReports({ status: view.status, perPage: PAGE * view.pages });
       problem.textContent = '';
       const items = page.items ?? [];
-      count.textContent = items.length ? t(view.status === 'new' ? 'admin.reports.count_new' : 'admin.reports.count', { count: page.total ?? items.length }) : '';
-      const done = (text) => { status.textContent = text; refresh(); };
-      list.replaceChildren(...(items.length ? items.map((r) => reportCard(r, done))
-        : [h('li', { class: 'empty empty--good', 'data-testid': 'reports-empty', text: t(view.status === 'new' ? 'admin.reports.none_new' : 'admin.reports.none') })]));
+      count.textContent = items.length
+        ? t(view.status === 'new' ? 'admin.reports.count_new' : 'admin.reports.count', {
+            count: page.total ?? items.length,
+          })
+        : '';
+      const done = (text) => {
+        status.textContent = text;
+        refresh();
+      };
+      list.replaceChildren(
+        ...(items.length
+          ? items.map((r) => reportCard(r, done))
+          : [
+              h('li', {
+                class: 'empty empty--good',
+                'data-testid': 'reports-empty',
+                text: t(view.status === 'new' ? 'admin.reports.none_new' : 'admin.reports.none'),
+              }),
+            ]),
+      );
       more.hidden = items.length >= (page.total ?? 0);
     } catch (err) {
       problem.textContent = errorText(err);
     }
   }
-  more.addEventListener('click', () => { view.pages += 1; refresh(); });
+  more.addEventListener('click', () => {
+    view.pages += 1;
+    refresh();
+  });
   drawTabs();
-  body.replaceChildren(flashNote() ?? status, h('p', { class: 'muted', text: t('admin.reports.explain') }), tabs, count, problem, list, more);
+  body.replaceChildren(
+    flashNote() ?? status,
+    h('p', { class: 'muted', text: t('admin.reports.explain') }),
+    tabs,
+    count,
+    problem,
+    list,
+    more,
+  );
   if (!body.contains(status)) body.prepend(status);
   refresh();
   // A card's open dismiss form is not drawn over: the queue redraws only when none is open.

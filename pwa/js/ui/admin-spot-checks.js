@@ -3,9 +3,24 @@
 // draw is shown as it is kept, so anyone can check it was fair: the seed, the method, how many
 // compounds were in the draw, who drew and when; 核验 recomputes it on the server (…/verify).
 import { adminUnits } from '../admin.js';
-import { adminSession, drawSpotCheck, loadCompound, loadDraws, loadPublishedTemplates, verifyDraw } from '../admin-data.js';
+import {
+  adminSession,
+  drawSpotCheck,
+  loadCompound,
+  loadDraws,
+  loadPublishedTemplates,
+  verifyDraw,
+} from '../admin-data.js';
 import { t } from '../i18n.js';
-import { adminFrame, errorText, inputField, loadFailed, selectField, showFieldErrors, submitBar } from './admin-common.js';
+import {
+  adminFrame,
+  errorText,
+  inputField,
+  loadFailed,
+  selectField,
+  showFieldErrors,
+  submitBar,
+} from './admin-common.js';
 import { h } from './dom.js';
 import { dateTime } from './format.js';
 
@@ -16,14 +31,21 @@ async function compoundNames(ids) {
 
 function drawCard(draw, names) {
   const result = h('p', { class: 'muted', 'data-testid': 'draw-verify-result', role: 'status' });
-  const verify = h('button', { type: 'button', class: 'btn btn--secondary', 'data-testid': 'draw-verify', text: t('spot.verify') });
+  const verify = h('button', {
+    type: 'button',
+    class: 'btn btn--secondary',
+    'data-testid': 'draw-verify',
+    text: t('spot.verify'),
+  });
   verify.addEventListener('click', async () => {
     verify.disabled = true;
     try {
       const check = await verifyDraw(draw.id);
       result.className = check.matches ? 'note note--saved' : 'alert';
       result.textContent = check.matches
-        ? t(check.population_unchanged ? 'spot.verified' : 'spot.verified_population_changed', { count: check.population_size })
+        ? t(check.population_unchanged ? 'spot.verified' : 'spot.verified_population_changed', {
+            count: check.population_size,
+          })
         : t('spot.mismatch');
     } catch (err) {
       result.className = 'alert';
@@ -32,21 +54,40 @@ function drawCard(draw, names) {
       verify.disabled = false;
     }
   });
-  return h('article', { class: 'card draw', 'data-testid': 'draw', 'data-id': draw.id },
+  return h(
+    'article',
+    { class: 'card draw', 'data-testid': 'draw', 'data-id': draw.id },
     h('h3', { class: 'card__title', text: t('spot.draw_title', { k: draw.k, count: draw.population.length }) }),
-    h('ol', { class: 'draw__picked', 'data-testid': 'draw-picked' }, names.map((name) => h('li', { text: name }))),
-    h('dl', { class: 'facts' },
-      h('dt', { text: t('spot.seed') }), h('dd', {}, h('code', { 'data-testid': 'draw-seed', text: draw.seed })),
-      h('dt', { text: t('spot.method') }), h('dd', { text: t('spot.method_text') }),
-      h('dt', { text: t('spot.drawn_at') }), h('dd', { text: dateTime(draw.drawn_at) })),
-    h('div', { class: 'button-row' }, verify), result);
+    h(
+      'ol',
+      { class: 'draw__picked', 'data-testid': 'draw-picked' },
+      names.map((name) => h('li', { text: name })),
+    ),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', { text: t('spot.seed') }),
+      h('dd', {}, h('code', { 'data-testid': 'draw-seed', text: draw.seed })),
+      h('dt', { text: t('spot.method') }),
+      h('dd', { text: t('spot.method_text') }),
+      h('dt', { text: t('spot.drawn_at') }),
+      h('dd', { text: dateTime(draw.drawn_at) }),
+    ),
+    h('div', { class: 'button-row' }, verify),
+    result,
+  );
 }
 
 /** #/admin/spot-checks */
 export function spotChecksScreen({ me }) {
   adminSession(me.user.id);
   const units = adminUnits(me);
-  const { screen, body } = adminFrame({ testid: 'admin-spot-checks', title: t('spot.title'), back: '/', backText: t('form.back_home') });
+  const { screen, body } = adminFrame({
+    testid: 'admin-spot-checks',
+    title: t('spot.title'),
+    back: '/',
+    backText: t('form.back_home'),
+  });
   const latest = h('div', { 'data-testid': 'draw-latest' });
   const history = h('div', { class: 'draws' });
 
@@ -54,38 +95,69 @@ export function spotChecksScreen({ me }) {
     const page = await loadDraws();
     const cards = [];
     for (const draw of page.items ?? []) cards.push(drawCard(draw, await compoundNames(draw.picked)));
-    history.replaceChildren(h('h2', { class: 'section-title', text: t('spot.history') }),
-      cards.length ? h('div', { class: 'draw-list' }, ...cards) : h('p', { class: 'empty', text: t('spot.none') }));
+    history.replaceChildren(
+      h('h2', { class: 'section-title', text: t('spot.history') }),
+      cards.length ? h('div', { class: 'draw-list' }, ...cards) : h('p', { class: 'empty', text: t('spot.none') }),
+    );
   }
 
   async function show() {
     try {
       const templates = await loadPublishedTemplates();
-      const unit = selectField({ label: t('spot.unit'), testid: 'draw-unit', required: true, value: String(units[0]?.id ?? ''),
-        options: units.map((u) => ({ value: String(u.id), label: u.name })) });
-      const template = selectField({ label: t('spot.template'), testid: 'draw-template', required: true, value: String(templates[0]?.id ?? ''),
-        options: templates.map((tpl) => ({ value: String(tpl.id), label: t('spot.template_option', { name: tpl.name, version: tpl.version }) })) });
+      const unit = selectField({
+        label: t('spot.unit'),
+        testid: 'draw-unit',
+        required: true,
+        value: String(units[0]?.id ?? ''),
+        options: units.map((u) => ({ value: String(u.id), label: u.name })),
+      });
+      const template = selectField({
+        label: t('spot.template'),
+        testid: 'draw-template',
+        required: true,
+        value: String(templates[0]?.id ?? ''),
+        options: templates.map((tpl) => ({
+          value: String(tpl.id),
+          label: t('spot.template_option', { name: tpl.name, version: tpl.version }),
+        })),
+      });
       const k = inputField({ label: t('spot.k'), testid: 'draw-k', type: 'number', value: '3', required: true });
       k.input.min = '1';
       k.input.inputMode = 'numeric';
-      const seed = inputField({ label: t('spot.seed_input'), testid: 'draw-seed-input', maxlength: 64, hint: t('spot.seed_hint') });
+      const seed = inputField({
+        label: t('spot.seed_input'),
+        testid: 'draw-seed-input',
+        maxlength: 64,
+        hint: t('spot.seed_hint'),
+      });
       const exclude = h('input', { type: 'checkbox', 'data-testid': 'draw-exclude' });
       const bar = submitBar({ testid: 'draw', label: t('spot.submit') });
-      const form = h('form', { class: 'card form', novalidate: true, 'data-testid': 'draw-form' },
-        unit, template, k, seed,
+      const form = h(
+        'form',
+        { class: 'card form', novalidate: true, 'data-testid': 'draw-form' },
+        unit,
+        template,
+        k,
+        seed,
         h('label', { class: 'check-line' }, exclude, h('span', { text: t('spot.exclude') })),
-        bar.element);
+        bar.element,
+      );
       form.addEventListener('submit', async (event) => {
         event.preventDefault();
         bar.alert.textContent = '';
         bar.busy(true);
         try {
           const draw = await drawSpotCheck({
-            org_unit_id: Number(unit.input.value), template_id: Number(template.input.value), k: Number(k.input.value),
-            seed: seed.input.value.trim() || undefined, exclude_inspected_this_month: exclude.checked,
+            org_unit_id: Number(unit.input.value),
+            template_id: Number(template.input.value),
+            k: Number(k.input.value),
+            seed: seed.input.value.trim() || undefined,
+            exclude_inspected_this_month: exclude.checked,
           });
-          latest.replaceChildren(h('p', { class: 'note note--saved', role: 'status', text: t('spot.done', { count: draw.picked.length }) }),
-            drawCard(draw, await compoundNames(draw.picked)));
+          latest.replaceChildren(
+            h('p', { class: 'note note--saved', role: 'status', text: t('spot.done', { count: draw.picked.length }) }),
+            drawCard(draw, await compoundNames(draw.picked)),
+          );
           latest.querySelector('h3')?.scrollIntoView({ block: 'nearest' });
           showHistory().catch(() => {});
         } catch (err) {

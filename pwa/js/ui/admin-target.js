@@ -6,9 +6,9 @@ import { TARGET_KINDS } from '../admin.js';
 import { loadGridPlaces, loadGridWorkers, loadTemplates } from '../admin-data.js';
 import { t } from '../i18n.js';
 import { roomOf } from '../places.js';
+import { selectField } from './admin-common.js';
 import { choiceGroup } from './choices.js';
 import { h } from './dom.js';
-import { selectField } from './admin-common.js';
 
 const choose = (label) => [{ value: '', label, disabled: false }];
 
@@ -19,7 +19,10 @@ export function gridOptions(grids) {
   if (communities.length < 2) return choose(t('admin.form.choose_grid')).concat(grids.map(option));
   return {
     lead: choose(t('admin.form.choose_grid')),
-    groups: communities.map((name) => ({ label: name ?? '', options: grids.filter((g) => g.community_name === name).map(option) })),
+    groups: communities.map((name) => ({
+      label: name ?? '',
+      options: grids.filter((g) => g.community_name === name).map(option),
+    })),
   };
 }
 
@@ -30,9 +33,20 @@ export function gridOptions(grids) {
 export function targetPicker({ grids, gridId = null, onGrid = () => {} }) {
   const options = gridOptions(grids);
   const first = gridId ?? (grids.length === 1 ? grids[0].grid_id : '');
-  const grid = selectField({ label: t('field.task.grid_id'), testid: 'target-grid', required: true, value: first, ...(options.groups ? options : { options }) });
+  const grid = selectField({
+    label: t('field.task.grid_id'),
+    testid: 'target-grid',
+    required: true,
+    value: first,
+    ...(options.groups ? options : { options }),
+  });
   const kind = choiceGroup({
-    legend: t('admin.form.target_kind'), name: 'target-kind', testid: 'target-kind', columns: 2, value: 'grid', required: true,
+    legend: t('admin.form.target_kind'),
+    name: 'target-kind',
+    testid: 'target-kind',
+    columns: 2,
+    value: 'grid',
+    required: true,
     options: TARGET_KINDS.map((value) => ({ value, label: t(`admin.target.${value}`) })),
   });
   const compound = selectField({ label: t('field.task.compound_id'), testid: 'target-compound', required: true });
@@ -52,13 +66,24 @@ export function targetPicker({ grids, gridId = null, onGrid = () => {} }) {
     building.hidden = d < 2;
     household.hidden = d < 3;
     if (!places) return;
-    compound.setOptions(choose(t('admin.form.choose_compound')).concat(places.compounds.map((c) => ({ value: c.id, label: c.name }))));
+    compound.setOptions(
+      choose(t('admin.form.choose_compound')).concat(places.compounds.map((c) => ({ value: c.id, label: c.name }))),
+    );
     const inCompound = places.buildings.filter((b) => String(b.compound_id) === compound.input.value);
-    building.setOptions(choose(t(compound.input.value ? 'admin.form.choose_building' : 'admin.form.choose_compound_first'))
-      .concat(inCompound.map((b) => ({ value: b.id, label: b.name }))));
+    building.setOptions(
+      choose(t(compound.input.value ? 'admin.form.choose_building' : 'admin.form.choose_compound_first')).concat(
+        inCompound.map((b) => ({ value: b.id, label: b.name })),
+      ),
+    );
     const inBuilding = places.households.filter((hh) => String(hh.building_id) === building.input.value);
-    household.setOptions(choose(t(building.input.value ? 'admin.form.choose_household' : 'admin.form.choose_building_first'))
-      .concat(inBuilding.map((hh) => ({ value: hh.id, label: [roomOf(hh), hh.residents?.[0]?.name].filter(Boolean).join(' · ') }))));
+    household.setOptions(
+      choose(t(building.input.value ? 'admin.form.choose_household' : 'admin.form.choose_building_first')).concat(
+        inBuilding.map((hh) => ({
+          value: hh.id,
+          label: [roomOf(hh), hh.residents?.[0]?.name].filter(Boolean).join(' · '),
+        })),
+      ),
+    );
   }
 
   async function loadPlaces() {
@@ -70,7 +95,11 @@ export function targetPicker({ grids, gridId = null, onGrid = () => {} }) {
     try {
       const directory = await loadGridPlaces(gridId);
       if (grid.input.value !== gridId) return; // another grid was chosen meanwhile
-      places = { compounds: directory.compounds ?? [], buildings: directory.buildings ?? [], households: directory.households ?? [] };
+      places = {
+        compounds: directory.compounds ?? [],
+        buildings: directory.buildings ?? [],
+        households: directory.households ?? [],
+      };
       status.textContent = places.compounds.length ? '' : t('admin.form.grid_no_places');
     } catch (err) {
       status.textContent = err.message;
@@ -82,17 +111,32 @@ export function targetPicker({ grids, gridId = null, onGrid = () => {} }) {
     onGrid(grid.input.value ? Number(grid.input.value) : null);
     loadPlaces();
   });
-  kind.addEventListener('change', () => { error.textContent = ''; if (!places && grid.input.value) loadPlaces(); else draw(); });
+  kind.addEventListener('change', () => {
+    error.textContent = '';
+    if (!places && grid.input.value) loadPlaces();
+    else draw();
+  });
   compound.input.addEventListener('change', draw);
   building.input.addEventListener('change', draw);
   draw();
 
-  const element = h('fieldset', { class: 'form-group', 'data-testid': 'target-picker' },
+  const element = h(
+    'fieldset',
+    { class: 'form-group', 'data-testid': 'target-picker' },
     h('legend', { class: 'form__section', text: t('admin.form.target') }),
-    grid, kind, compound, building, household, status, error);
+    grid,
+    kind,
+    compound,
+    building,
+    household,
+    status,
+    error,
+  );
   return {
     element,
-    get gridId() { return grid.input.value ? Number(grid.input.value) : null; },
+    get gridId() {
+      return grid.input.value ? Number(grid.input.value) : null;
+    },
     /** {target_kind, target_id} or {problem} naming what is missing. */
     value() {
       const k = kind.value ?? 'grid';
@@ -101,9 +145,13 @@ export function targetPicker({ grids, gridId = null, onGrid = () => {} }) {
       if (!picked) return { problem: k };
       return { target_kind: k, target_id: Number(picked) };
     },
-    setError(text) { error.textContent = text ?? ''; },
+    setError(text) {
+      error.textContent = text ?? '';
+    },
     fields: { grid, compound, building, household },
-    focusProblem(problem) { ({ grid, compound, building, household }[problem]?.input ?? grid.input).focus(); },
+    focusProblem(problem) {
+      (({ grid, compound, building, household })[problem]?.input ?? grid.input).focus();
+    },
   };
 }
 
@@ -126,10 +174,13 @@ export function assigneeField({ label = t('field.task.assignee_id'), testid = 'a
     }
     if (gridId !== id) return;
     const options = workers?.length
-      ? workers.map((w, i) => ({ value: w.id, label: i === 0 ? t('admin.form.worker_default', { name: w.name }) : w.name }))
+      ? workers.map((w, i) => ({
+          value: w.id,
+          label: i === 0 ? t('admin.form.worker_default', { name: w.name }) : w.name,
+        }))
       : [{ value: 'auto', label: t(workers ? 'admin.form.no_workers' : 'admin.form.worker_auto') }];
     options.push({ value: 'none', label: t('admin.unassigned_choice') });
-    const chosen = preferred === null ? 'none' : preferred ?? options[0].value;
+    const chosen = preferred === null ? 'none' : (preferred ?? options[0].value);
     field.setOptions(options, chosen);
   };
   Object.defineProperty(field, 'value', {
@@ -149,7 +200,11 @@ export function assigneeField({ label = t('field.task.assignee_id'), testid = 'a
  * {checklist: []}.
  */
 export function templateField() {
-  const field = selectField({ label: t('field.task.checklist'), testid: 'checklist-template', options: [{ value: 'auto', label: t('admin.form.template_choose_type') }] });
+  const field = selectField({
+    label: t('field.task.checklist'),
+    testid: 'checklist-template',
+    options: [{ value: 'auto', label: t('admin.form.template_choose_type') }],
+  });
   const preview = h('ol', { class: 'checklist-preview', 'data-testid': 'checklist-preview' });
   field.append(preview);
   let templates = [];
@@ -169,11 +224,17 @@ export function templateField() {
     }
     if (type !== next) return;
     const active = templates.filter((tpl) => tpl.active !== false);
-    field.setOptions([
-      { value: 'auto', label: t(active.length ? 'admin.form.template_auto' : 'admin.form.template_auto_none') },
-      ...active.map((tpl) => ({ value: tpl.id, label: t('admin.form.template_named', { name: tpl.name, count: tpl.items?.length ?? 0 }) })),
-      { value: 'none', label: t('admin.form.template_none') },
-    ], 'auto');
+    field.setOptions(
+      [
+        { value: 'auto', label: t(active.length ? 'admin.form.template_auto' : 'admin.form.template_auto_none') },
+        ...active.map((tpl) => ({
+          value: tpl.id,
+          label: t('admin.form.template_named', { name: tpl.name, count: tpl.items?.length ?? 0 }),
+        })),
+        { value: 'none', label: t('admin.form.template_none') },
+      ],
+      'auto',
+    );
     showPreview();
   };
   field.body = () => {

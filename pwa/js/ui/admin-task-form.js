@@ -9,7 +9,15 @@ import { TASKS } from '../constants.js';
 import { t } from '../i18n.js';
 import { PRIORITIES, TASK_TYPES } from '../tasks.js';
 import {
-  adminFrame, dueField, errorText, inputField, loadFailed, setFlash, showFieldErrors, submitBar, textField,
+  adminFrame,
+  dueField,
+  errorText,
+  inputField,
+  loadFailed,
+  setFlash,
+  showFieldErrors,
+  submitBar,
+  textField,
 } from './admin-common.js';
 import { reportSummary } from './admin-report-card.js';
 import { assigneeField, targetPicker, templateField } from './admin-target.js';
@@ -18,19 +26,40 @@ import { h } from './dom.js';
 import { priorityLabel, typeLabel } from './format.js';
 import { replaceWith } from './nav.js';
 
-
 /** The fields every task form has: type, title, description, priority, checklist. */
 function taskFields(before = {}) {
   const template = templateField();
   const type = choiceGroup({
-    legend: t('field.task.type'), name: 'task-type', testid: 'task-type', columns: 3, required: true, value: before.type ?? null,
+    legend: t('field.task.type'),
+    name: 'task-type',
+    testid: 'task-type',
+    columns: 3,
+    required: true,
+    value: before.type ?? null,
     options: TASK_TYPES.map((value) => ({ value, label: typeLabel(value) })),
     onChange: (value) => template.setType(value),
   });
-  const title = inputField({ label: t('field.task.title'), testid: 'task-title-input', value: before.title ?? '', maxlength: TASKS.TITLE_MAX, required: true, placeholder: t('admin.form.title_placeholder') });
-  const description = textField({ label: t('field.task.description'), testid: 'task-description', value: before.description ?? '', maxlength: TASKS.DESCRIPTION_MAX, placeholder: t('admin.form.description_placeholder') });
+  const title = inputField({
+    label: t('field.task.title'),
+    testid: 'task-title-input',
+    value: before.title ?? '',
+    maxlength: TASKS.TITLE_MAX,
+    required: true,
+    placeholder: t('admin.form.title_placeholder'),
+  });
+  const description = textField({
+    label: t('field.task.description'),
+    testid: 'task-description',
+    value: before.description ?? '',
+    maxlength: TASKS.DESCRIPTION_MAX,
+    placeholder: t('admin.form.description_placeholder'),
+  });
   const priority = choiceGroup({
-    legend: t('field.task.priority'), name: 'task-priority', testid: 'task-priority', columns: 4, value: before.priority ?? 'normal',
+    legend: t('field.task.priority'),
+    name: 'task-priority',
+    testid: 'task-priority',
+    columns: 4,
+    value: before.priority ?? 'normal',
     options: PRIORITIES.map((value) => ({ value, label: priorityLabel(value) })),
   });
   const due = dueField();
@@ -45,7 +74,8 @@ function localProblems(f, target) {
   if (!f.title.input.value.trim()) problems.title = t('admin.form.required_title');
   if (target?.problem) problems.target = t(`admin.form.required_${target.problem}`);
   if (f.due.input.value && !localInputToIso(f.due.input.value)) problems.due_at = t('admin.form.bad_due');
-  else if (f.due.input.value && new Date(localInputToIso(f.due.input.value)) < new Date()) problems.due_at = t('admin.form.due_past');
+  else if (f.due.input.value && new Date(localInputToIso(f.due.input.value)) < new Date())
+    problems.due_at = t('admin.form.due_past');
   return problems;
 }
 
@@ -76,15 +106,29 @@ function bodyOf(f) {
 function fieldMap(f, picker, assignee) {
   const target = picker ? { setError: (text) => picker.setError(text) } : null;
   return {
-    type: f.type, title: f.title, description: f.description, due_at: f.due, priority: f.priority,
-    checklist_template_id: f.template, checklist: f.template, assignee_id: assignee, target_id: target, target_kind: target,
+    type: f.type,
+    title: f.title,
+    description: f.description,
+    due_at: f.due,
+    priority: f.priority,
+    checklist_template_id: f.template,
+    checklist: f.template,
+    assignee_id: assignee,
+    target_id: target,
+    target_kind: target,
   };
 }
 
 /** #/admin/tasks/new (?grid=<id> preselects a grid) */
 export function newTaskScreen({ me, query }) {
   adminSession(me.user.id);
-  const { screen, body } = adminFrame({ testid: 'admin-new', title: t('admin.new.title'), back: '/admin/tasks', backText: t('admin.back_tasks'), wide: false });
+  const { screen, body } = adminFrame({
+    testid: 'admin-new',
+    title: t('admin.new.title'),
+    back: '/admin/tasks',
+    backText: t('admin.back_tasks'),
+    wide: false,
+  });
 
   async function open() {
     body.replaceChildren(h('p', { class: 'muted', text: t('app.loading') }));
@@ -97,12 +141,29 @@ export function newTaskScreen({ me, query }) {
     }
     const f = taskFields();
     const assignee = assigneeField();
-    const picker = targetPicker({ grids: progress.grids ?? [], gridId: query.get('grid'), onGrid: (id) => assignee.setGrid(id) });
+    const picker = targetPicker({
+      grids: progress.grids ?? [],
+      gridId: query.get('grid'),
+      onGrid: (id) => assignee.setGrid(id),
+    });
     if (picker.gridId) assignee.setGrid(picker.gridId);
     const bar = submitBar({ testid: 'new-task', label: t('admin.new.submit') });
-    const form = h('form', { class: 'form admin-form', novalidate: true, 'data-testid': 'new-task-form' },
-      f.type, f.title, f.description, picker.element, assignee, f.due, f.priority, f.template, bar.element);
-    form.addEventListener('input', () => { bar.alert.textContent = ''; });
+    const form = h(
+      'form',
+      { class: 'form admin-form', novalidate: true, 'data-testid': 'new-task-form' },
+      f.type,
+      f.title,
+      f.description,
+      picker.element,
+      assignee,
+      f.due,
+      f.priority,
+      f.template,
+      bar.element,
+    );
+    form.addEventListener('input', () => {
+      bar.alert.textContent = '';
+    });
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const target = picker.value();
@@ -131,7 +192,13 @@ export function newTaskScreen({ me, query }) {
 export function convertScreen({ me, params }) {
   adminSession(me.user.id);
   const id = params.id;
-  const { screen, body } = adminFrame({ testid: 'admin-convert', title: t('admin.convert.title'), back: '/admin/reports', backText: t('admin.back_reports'), wide: false });
+  const { screen, body } = adminFrame({
+    testid: 'admin-convert',
+    title: t('admin.convert.title'),
+    back: '/admin/reports',
+    backText: t('admin.back_reports'),
+    wide: false,
+  });
 
   async function open() {
     body.replaceChildren(h('p', { class: 'muted', text: t('app.loading') }));
@@ -144,19 +211,38 @@ export function convertScreen({ me, params }) {
       return;
     }
     if (report.status !== 'new') {
-      body.replaceChildren(reportSummary(report), h('p', { class: 'note', 'data-testid': 'convert-handled', text: t('admin.convert.handled') }));
+      body.replaceChildren(
+        reportSummary(report),
+        h('p', { class: 'note', 'data-testid': 'convert-handled', text: t('admin.convert.handled') }),
+      );
       return;
     }
     const f = taskFields(draft);
     const assignee = assigneeField();
     assignee.setGrid(report.grid_id, draft.assignee_id);
     const bar = submitBar({ testid: 'convert', label: t('admin.convert.submit') });
-    const target = h('div', { class: 'field form__fact', 'data-testid': 'convert-target' },
+    const target = h(
+      'div',
+      { class: 'field form__fact', 'data-testid': 'convert-target' },
       h('span', { class: 'field__label', text: t('admin.form.target') }),
-      h('span', { text: `${t(`admin.target.${draft.target_kind}`)} · ${draft.target_name}` }));
-    const form = h('form', { class: 'form admin-form', novalidate: true, 'data-testid': 'convert-form' },
-      f.type, f.title, f.description, target, assignee, f.due, f.priority, f.template, bar.element);
-    form.addEventListener('input', () => { bar.alert.textContent = ''; });
+      h('span', { text: `${t(`admin.target.${draft.target_kind}`)} · ${draft.target_name}` }),
+    );
+    const form = h(
+      'form',
+      { class: 'form admin-form', novalidate: true, 'data-testid': 'convert-form' },
+      f.type,
+      f.title,
+      f.description,
+      target,
+      assignee,
+      f.due,
+      f.priority,
+      f.template,
+      bar.element,
+    );
+    form.addEventListener('input', () => {
+      bar.alert.textContent = '';
+    });
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const problems = localProblems(f, null);

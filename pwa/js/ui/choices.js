@@ -9,22 +9,47 @@ let groups = 0;
  * columns: 2 or 3 per row on a phone (the CSS class choices--N); onChange(value).
  * The element has .value (the chosen value or null) and .setError(text).
  */
-export function choiceGroup({ legend, name = `choice-${(groups += 1)}`, options, value = null, columns = 3, testid, onChange, required = false }) {
+export function choiceGroup({
+  legend,
+  name = `choice-${(groups += 1)}`,
+  options,
+  value = null,
+  columns = 3,
+  testid,
+  onChange,
+  required = false,
+}) {
   const error = h('p', { class: 'field__error', id: `${name}-error` });
-  const fieldset = h('fieldset', { class: 'choices-field', 'data-testid': testid, 'aria-describedby': `${name}-error` },
-    h('legend', { class: 'field__label' }, legend, required ? h('span', { class: 'field__required', 'aria-hidden': 'true', text: ' *' }) : null),
-    h('div', { class: `choices choices--${columns}` }, options.map((option) => {
-      const input = h('input', {
-        type: 'radio', class: 'choice__input', name, value: option.value, checked: option.value === value,
-        'data-testid': testid ? `${testid}-${option.value}` : null,
-      });
-      input.addEventListener('change', () => {
-        fieldset.setError('');
-        onChange?.(option.value);
-      });
-      return h('label', { class: 'choice' }, input, h('span', { class: 'choice__box', text: option.label }));
-    })),
-    error);
+  const fieldset = h(
+    'fieldset',
+    { class: 'choices-field', 'data-testid': testid, 'aria-describedby': `${name}-error` },
+    h(
+      'legend',
+      { class: 'field__label' },
+      legend,
+      required ? h('span', { class: 'field__required', 'aria-hidden': 'true', text: ' *' }) : null,
+    ),
+    h(
+      'div',
+      { class: `choices choices--${columns}` },
+      options.map((option) => {
+        const input = h('input', {
+          type: 'radio',
+          class: 'choice__input',
+          name,
+          value: option.value,
+          checked: option.value === value,
+          'data-testid': testid ? `${testid}-${option.value}` : null,
+        });
+        input.addEventListener('change', () => {
+          fieldset.setError('');
+          onChange?.(option.value);
+        });
+        return h('label', { class: 'choice' }, input, h('span', { class: 'choice__box', text: option.label }));
+      }),
+    ),
+    error,
+  );
   Object.defineProperty(fieldset, 'value', {
     get: () => fieldset.querySelector('.choice__input:checked')?.value ?? null,
   });

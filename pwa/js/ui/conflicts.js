@@ -26,10 +26,24 @@ async function recordTitle(entity, id) {
 
 function valueBox({ label, value, kept, testid, admin = false }) {
   // An admin decides between the two: the badges name them as the buttons below do.
-  const badge = admin ? (kept ? 'conflicts.admin_kept' : 'conflicts.admin_held') : (kept ? 'conflicts.kept' : 'conflicts.held');
-  return h('div', { class: `conflict__value${kept ? ' conflict__value--kept' : ''}`, 'data-testid': testid },
-    h('p', { class: 'conflict__side' }, h('span', { text: label }), h('span', { class: `badge ${kept ? 'badge--kept' : 'badge--held'}`, text: t(badge) })),
-    h('p', { class: 'conflict__text', text: value }));
+  const badge = admin
+    ? kept
+      ? 'conflicts.admin_kept'
+      : 'conflicts.admin_held'
+    : kept
+      ? 'conflicts.kept'
+      : 'conflicts.held';
+  return h(
+    'div',
+    { class: `conflict__value${kept ? ' conflict__value--kept' : ''}`, 'data-testid': testid },
+    h(
+      'p',
+      { class: 'conflict__side' },
+      h('span', { text: label }),
+      h('span', { class: `badge ${kept ? 'badge--kept' : 'badge--held'}`, text: t(badge) }),
+    ),
+    h('p', { class: 'conflict__text', text: value }),
+  );
 }
 
 /**
@@ -38,30 +52,49 @@ function valueBox({ label, value, kept, testid, admin = false }) {
  */
 function resolveActions(conflict, onResolved) {
   const alert = h('p', { class: 'alert', role: 'alert', 'data-testid': 'conflict-error' });
-  const buttons = ['keep', 'use_losing'].map((resolution) => h('button', {
-    type: 'button', class: `btn ${resolution === 'keep' ? 'btn--secondary' : 'btn--primary'}`,
-    'data-testid': resolution === 'keep' ? 'conflict-keep' : 'conflict-use-losing', text: t(`conflicts.action.${resolution}`),
-  }));
-  buttons.forEach((button, i) => button.addEventListener('click', async () => {
-    buttons.forEach((b) => { b.disabled = true; });
-    alert.textContent = '';
-    try {
-      await resolveConflict(conflict.id, i === 0 ? 'keep' : 'use_losing');
-      onResolved();
-    } catch (err) {
-      alert.textContent = err.code === 'offline' ? t('conflicts.offline') : err.message;
-      buttons.forEach((b) => { b.disabled = false; });
-    }
-  }));
-  return h('div', { class: 'conflict__resolve', 'data-testid': 'conflict-actions' },
-    h('p', { class: 'conflict__ask', text: t('conflicts.ask') }), h('div', { class: 'button-row' }, buttons), alert);
+  const buttons = ['keep', 'use_losing'].map((resolution) =>
+    h('button', {
+      type: 'button',
+      class: `btn ${resolution === 'keep' ? 'btn--secondary' : 'btn--primary'}`,
+      'data-testid': resolution === 'keep' ? 'conflict-keep' : 'conflict-use-losing',
+      text: t(`conflicts.action.${resolution}`),
+    }),
+  );
+  buttons.forEach((button, i) =>
+    button.addEventListener('click', async () => {
+      buttons.forEach((b) => {
+        b.disabled = true;
+      });
+      alert.textContent = '';
+      try {
+        await resolveConflict(conflict.id, i === 0 ? 'keep' : 'use_losing');
+        onResolved();
+      } catch (err) {
+        alert.textContent = err.code === 'offline' ? t('conflicts.offline') : err.message;
+        buttons.forEach((b) => {
+          b.disabled = false;
+        });
+      }
+    }),
+  );
+  return h(
+    'div',
+    { class: 'conflict__resolve', 'data-testid': 'conflict-actions' },
+    h('p', { class: 'conflict__ask', text: t('conflicts.ask') }),
+    h('div', { class: 'button-row' }, buttons),
+    alert,
+  );
 }
 
 /** Who sent the losing edit, by the name the server gives with the conflict. */
 function author(conflict, me) {
   if (conflict.user_id == null || conflict.user_id === me.user.id) return null;
   const name = conflict.user_name ?? t('value.assignee_other', { id: conflict.user_id });
-  return h('p', { class: 'conflict__author muted', 'data-testid': 'conflict-author', text: t('conflicts.by', { name }) });
+  return h('p', {
+    class: 'conflict__author muted',
+    'data-testid': 'conflict-author',
+    text: t('conflicts.by', { name }),
+  });
 }
 
 /** A value as text; a user id is "you" or the worker's name (the server's value_names), never a bare number. */
@@ -76,7 +109,9 @@ function shown(conflict, value, me) {
 function resolvedText(conflict) {
   const how = codeLabel('conflicts.resolution', conflict.resolution);
   const when = dateTime(conflict.resolved_at);
-  return conflict.resolved_by_name ? t('conflicts.resolved_by', { how, when, name: conflict.resolved_by_name }) : t('conflicts.resolved', { how, when });
+  return conflict.resolved_by_name
+    ? t('conflicts.resolved_by', { how, when, name: conflict.resolved_by_name })
+    : t('conflicts.resolved', { how, when });
 }
 
 function conflictCard(conflict, title, me, onResolved) {
@@ -85,29 +120,83 @@ function conflictCard(conflict, title, me, onResolved) {
   const resolved = Boolean(conflict.resolved_at);
   const admin = isAdmin(me);
   const keptValue = serverWon ? conflict.server_value : conflict.client_value;
-  const moved = admin && !resolved && conflict.current_version != null && JSON.stringify(conflict.current_value) !== JSON.stringify(keptValue);
-  return h('li', { class: 'card conflict', 'data-testid': 'conflict', 'data-field': conflict.field, 'data-id': conflict.id, 'data-state': resolved ? 'resolved' : 'open' },
-    h('p', { class: 'conflict__what' },
+  const moved =
+    admin &&
+    !resolved &&
+    conflict.current_version != null &&
+    JSON.stringify(conflict.current_value) !== JSON.stringify(keptValue);
+  return h(
+    'li',
+    {
+      class: 'card conflict',
+      'data-testid': 'conflict',
+      'data-field': conflict.field,
+      'data-id': conflict.id,
+      'data-state': resolved ? 'resolved' : 'open',
+    },
+    h(
+      'p',
+      { class: 'conflict__what' },
       h('span', { class: 'chip chip--type', text: entityLabel(conflict.entity) }),
       admin && conflict.entity === 'task'
-        ? h('a', { class: 'conflict__title conflict__link', href: `#/admin/tasks/${encodeURIComponent(conflict.record_id)}`, text: title || conflict.record_id })
-        : h('strong', { class: 'conflict__title', text: title || conflict.record_id })),
-    h('h3', { class: 'conflict__field', 'data-testid': 'conflict-field', text: fieldLabel(conflict.entity, conflict.field) }),
+        ? h('a', {
+            class: 'conflict__title conflict__link',
+            href: `#/admin/tasks/${encodeURIComponent(conflict.record_id)}`,
+            text: title || conflict.record_id,
+          })
+        : h('strong', { class: 'conflict__title', text: title || conflict.record_id }),
+    ),
+    h('h3', {
+      class: 'conflict__field',
+      'data-testid': 'conflict-field',
+      text: fieldLabel(conflict.entity, conflict.field),
+    }),
     admin ? author(conflict, me) : null,
-    h('div', { class: 'conflict__values' },
-      valueBox({ label: t('conflicts.server_value'), value: shown(conflict, conflict.server_value, me), kept: serverWon, testid: 'conflict-server', admin }),
-      valueBox({ label: t(mine ? 'conflicts.your_value' : 'conflicts.their_value'), value: shown(conflict, conflict.client_value, me), kept: !serverWon, testid: 'conflict-client', admin })),
-    moved ? h('p', { class: 'note', 'data-testid': 'conflict-current', text: t('conflicts.current_now', { value: shown(conflict, conflict.current_value, me) }) }) : null,
+    h(
+      'div',
+      { class: 'conflict__values' },
+      valueBox({
+        label: t('conflicts.server_value'),
+        value: shown(conflict, conflict.server_value, me),
+        kept: serverWon,
+        testid: 'conflict-server',
+        admin,
+      }),
+      valueBox({
+        label: t(mine ? 'conflicts.your_value' : 'conflicts.their_value'),
+        value: shown(conflict, conflict.client_value, me),
+        kept: !serverWon,
+        testid: 'conflict-client',
+        admin,
+      }),
+    ),
+    moved
+      ? h('p', {
+          class: 'note',
+          'data-testid': 'conflict-current',
+          text: t('conflicts.current_now', { value: shown(conflict, conflict.current_value, me) }),
+        })
+      : null,
     h('p', { class: 'conflict__rule muted', text: codeLabel('conflicts.rule', conflict.rule) }),
-    h('p', { class: `conflict__state${resolved ? '' : ' conflict__state--open'}`, 'data-testid': 'conflict-state' },
+    h(
+      'p',
+      { class: `conflict__state${resolved ? '' : ' conflict__state--open'}`, 'data-testid': 'conflict-state' },
       resolved ? resolvedText(conflict) : t(admin ? 'conflicts.open_admin' : 'conflicts.open'),
-      ' · ', dateTime(conflict.created_at)),
-    admin && !resolved ? resolveActions(conflict, onResolved) : null);
+      ' · ',
+      dateTime(conflict.created_at),
+    ),
+    admin && !resolved ? resolveActions(conflict, onResolved) : null,
+  );
 }
 
 function conflictList(me) {
   const list = h('div', { class: 'conflicts', 'data-testid': 'conflicts', 'aria-live': 'polite' });
-  const reload = h('button', { type: 'button', class: 'btn btn--ghost', 'data-testid': 'conflicts-reload', text: t('conflicts.reload') });
+  const reload = h('button', {
+    type: 'button',
+    class: 'btn btn--ghost',
+    'data-testid': 'conflicts-reload',
+    text: t('conflicts.reload'),
+  });
 
   async function load() {
     if (!isOnline()) {
@@ -118,20 +207,39 @@ function conflictList(me) {
     try {
       const page = await get(`/api/sync/conflicts?status=all&per_page=${PER_PAGE}`);
       // Open ones first: those are what an admin has to decide.
-      const items = [...(page?.items ?? [])].sort((a, b) => Number(Boolean(a.resolved_at)) - Number(Boolean(b.resolved_at)));
+      const items = [...(page?.items ?? [])].sort(
+        (a, b) => Number(Boolean(a.resolved_at)) - Number(Boolean(b.resolved_at)),
+      );
       if (!items.length) {
-        list.replaceChildren(h('p', { class: 'empty empty--good', 'data-testid': 'conflicts-none', text: t('conflicts.none') }));
+        list.replaceChildren(
+          h('p', { class: 'empty empty--good', 'data-testid': 'conflicts-none', text: t('conflicts.none') }),
+        );
         return;
       }
       const titles = await Promise.all(items.map((c) => recordTitle(c.entity, c.record_id)));
-      list.replaceChildren(...[
-        h('p', { class: 'muted', text: t(isAdmin(me) ? 'conflicts.explain_admin' : 'conflicts.explain') }),
-        h('ul', { class: 'conflict-list' }, items.map((c, i) => conflictCard(c, titles[i], me, load))),
-        page.total > items.length ? h('p', { class: 'muted', text: t('conflicts.more', { count: page.total - items.length }) }) : null,
-      ].filter(Boolean));
+      list.replaceChildren(
+        ...[
+          h('p', { class: 'muted', text: t(isAdmin(me) ? 'conflicts.explain_admin' : 'conflicts.explain') }),
+          h(
+            'ul',
+            { class: 'conflict-list' },
+            items.map((c, i) => conflictCard(c, titles[i], me, load)),
+          ),
+          page.total > items.length
+            ? h('p', { class: 'muted', text: t('conflicts.more', { count: page.total - items.length }) })
+            : null,
+        ].filter(Boolean),
+      );
     } catch (err) {
       const offline = err.code === 'offline';
-      list.replaceChildren(h('p', { class: offline ? 'note' : 'alert', role: 'alert', 'data-testid': offline ? 'conflicts-offline' : 'conflicts-error', text: offline ? t('conflicts.offline') : err.message }));
+      list.replaceChildren(
+        h('p', {
+          class: offline ? 'note' : 'alert',
+          role: 'alert',
+          'data-testid': offline ? 'conflicts-offline' : 'conflicts-error',
+          text: offline ? t('conflicts.offline') : err.message,
+        }),
+      );
     }
   }
   reload.addEventListener('click', load);
@@ -140,17 +248,40 @@ function conflictList(me) {
     if (online) load();
   });
   load();
-  return h('section', { class: 'conflicts-section', 'aria-labelledby': 'conflicts-title' },
-    h('div', { class: 'section-title' }, h('h2', { id: 'conflicts-title', class: 'section-title__text', text: t('conflicts.title') }), reload),
-    list);
+  return h(
+    'section',
+    { class: 'conflicts-section', 'aria-labelledby': 'conflicts-title' },
+    h(
+      'div',
+      { class: 'section-title' },
+      h('h2', { id: 'conflicts-title', class: 'section-title__text', text: t('conflicts.title') }),
+      reload,
+    ),
+    list,
+  );
 }
 
 /** #/sync */
 export function syncScreen({ me }) {
-  const back = h('a', { class: 'back', href: '#/', 'data-testid': 'back', onclick: (event) => { event.preventDefault(); goBack('/'); } }, t('form.back_home'));
-  return h('section', { class: 'screen', 'data-testid': 'sync-screen' },
+  const back = h(
+    'a',
+    {
+      class: 'back',
+      href: '#/',
+      'data-testid': 'back',
+      onclick: (event) => {
+        event.preventDefault();
+        goBack('/');
+      },
+    },
+    t('form.back_home'),
+  );
+  return h(
+    'section',
+    { class: 'screen', 'data-testid': 'sync-screen' },
     back,
     h('h1', { class: 'screen__title', tabindex: '-1', text: t('syncscreen.title') }),
     syncPanel({ detailsLink: false }),
-    conflictList(me));
+    conflictList(me),
+  );
 }

@@ -24,14 +24,21 @@ export function groupDigits(phone) {
 function checkedText(ms, now = new Date()) {
   if (!ms) return '';
   const date = new Date(ms);
-  const clock = new Intl.DateTimeFormat(getLocale(), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+  const clock = new Intl.DateTimeFormat(getLocale(), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+    date,
+  );
   if (date.toDateString() === now.toDateString()) return t('directory.checked_today', { time: clock });
   const day = new Intl.DateTimeFormat(getLocale(), { month: 'numeric', day: 'numeric' }).format(date);
   return t('directory.checked_at', { time: `${day} ${clock}` });
 }
 
 function careChip(flag) {
-  return h('span', { class: `care-chip care-chip--${flag}`, 'data-testid': 'care-flag', 'data-flag': flag, text: t(`care.${flag}`) });
+  return h('span', {
+    class: `care-chip care-chip--${flag}`,
+    'data-testid': 'care-flag',
+    'data-flag': flag,
+    text: t(`care.${flag}`),
+  });
 }
 
 /** "户主 · 女 · 85岁": who the person is in the household, as a worker asks at the door. */
@@ -52,16 +59,28 @@ function phoneLine(resident, revealed) {
     return h('div', { class: 'person__phone-row' }, slot);
   }
   const showFull = (phone) => {
-    slot.replaceChildren(phone
-      ? h('a', { class: 'btn btn--secondary phone-call', href: `tel:${phone}`, 'data-testid': 'phone-full', text: t('directory.phone_call', { phone: groupDigits(phone) }) })
-      : h('span', { class: 'muted', text: t('directory.phone_none') }));
+    slot.replaceChildren(
+      phone
+        ? h('a', {
+            class: 'btn btn--secondary phone-call',
+            href: `tel:${phone}`,
+            'data-testid': 'phone-full',
+            text: t('directory.phone_call', { phone: groupDigits(phone) }),
+          })
+        : h('span', { class: 'muted', text: t('directory.phone_none') }),
+    );
   };
   if (revealed.has(resident.id)) {
     showFull(revealed.get(resident.id));
     return h('div', { class: 'person__phone-row' }, slot, message);
   }
   slot.append(h('span', { class: 'phone-masked', 'data-testid': 'phone-masked', text: resident.phone_masked }));
-  const button = h('button', { type: 'button', class: 'btn btn--ghost phone-reveal', 'data-testid': 'phone-reveal', text: t('directory.phone_reveal') });
+  const button = h('button', {
+    type: 'button',
+    class: 'btn btn--ghost phone-reveal',
+    'data-testid': 'phone-reveal',
+    text: t('directory.phone_reveal'),
+  });
   button.addEventListener('click', async () => {
     message.textContent = '';
     message.classList.remove('person__message--error');
@@ -85,61 +104,102 @@ function phoneLine(resident, revealed) {
 
 function residentItem(resident, revealed) {
   const flags = (resident.care_flags ?? []).filter((flag) => CARE_FLAGS.includes(flag));
-  return h('li', { class: 'person', 'data-testid': 'resident', 'data-id': resident.id },
+  return h(
+    'li',
+    { class: 'person', 'data-testid': 'resident', 'data-id': resident.id },
     // Care flags beside the name: what a worker scans for first; they wrap below when long.
-    h('p', { class: 'person__head' },
+    h(
+      'p',
+      { class: 'person__head' },
       h('span', { class: 'person__name', text: resident.name }),
       h('span', { class: 'person__facts', text: personFacts(resident) }),
-      flags.map(careChip)),
-    phoneLine(resident, revealed));
+      flags.map(careChip),
+    ),
+    phoneLine(resident, revealed),
+  );
 }
 
 function householdCard(entry, { showCompound, revealed }) {
   const { household, building, compound } = entry;
   const address = [building?.name, household.unit, household.room].filter(Boolean).join(' ');
   const residents = household.residents ?? [];
-  return h('li', { class: 'household-card', 'data-testid': 'household', 'data-id': household.id },
+  return h(
+    'li',
+    { class: 'household-card', 'data-testid': 'household', 'data-id': household.id },
     showCompound && compound ? h('p', { class: 'household-card__compound', text: compound.name }) : null,
     h('h2', { class: 'household-card__address', text: address }),
     residents.length
-      ? h('ul', { class: 'household-card__people' }, residents.map((r) => residentItem(r, revealed)))
-      : h('p', { class: 'muted', text: t('directory.no_residents') }));
+      ? h(
+          'ul',
+          { class: 'household-card__people' },
+          residents.map((r) => residentItem(r, revealed)),
+        )
+      : h('p', { class: 'muted', text: t('directory.no_residents') }),
+  );
 }
 
 /** The screen at #/directory; props {me, stale} as app.js gives every signed-in screen. */
 export function directoryScreen({ me, stale = false }) {
-  if (view.userId !== me.user?.id) Object.assign(view, { userId: me.user?.id, query: '', flags: new Set(), gridId: '' });
+  if (view.userId !== me.user?.id)
+    Object.assign(view, { userId: me.user?.id, query: '', flags: new Set(), gridId: '' });
   const revealed = new Map(); // resident id -> full number, while this screen is open; never stored
   const meta = h('p', { class: 'directory__meta', 'data-testid': 'directory-meta' });
   const notice = h('p', { class: 'note directory__notice', 'data-testid': 'directory-notice', hidden: true });
   const problem = h('p', { class: 'alert', role: 'alert', 'data-testid': 'directory-error' });
   const gridPicker = h('div', { class: 'field directory__grids', hidden: true });
   const search = h('input', {
-    id: 'directory-search', type: 'search', class: 'field__input', 'data-testid': 'directory-search', value: view.query,
-    enterkeyhint: 'search', autocomplete: 'off', placeholder: t('directory.search_placeholder'), 'aria-describedby': 'directory-search-hint',
+    id: 'directory-search',
+    type: 'search',
+    class: 'field__input',
+    'data-testid': 'directory-search',
+    value: view.query,
+    enterkeyhint: 'search',
+    autocomplete: 'off',
+    placeholder: t('directory.search_placeholder'),
+    'aria-describedby': 'directory-search-hint',
   });
   const chips = h('div', { class: 'care-filters', role: 'group', 'aria-label': t('directory.filters_label') });
   const count = h('p', { class: 'directory__count', 'data-testid': 'directory-count', 'aria-live': 'polite' });
   const list = h('ul', { class: 'household-list', 'data-testid': 'household-list' });
-  const more = h('button', { type: 'button', class: 'btn btn--secondary btn--block', 'data-testid': 'directory-more', hidden: true });
-  const body = h('div', { class: 'directory__body', hidden: true },
+  const more = h('button', {
+    type: 'button',
+    class: 'btn btn--secondary btn--block',
+    'data-testid': 'directory-more',
+    hidden: true,
+  });
+  const body = h(
+    'div',
+    { class: 'directory__body', hidden: true },
     gridPicker,
     // Search and filters come first: with the keyboard up, the results must show right below.
     // The label is for screen readers; the placeholder and the one-line hint show what to type.
-    h('div', { class: 'directory__search' },
+    h(
+      'div',
+      { class: 'directory__search' },
       h('label', { class: 'directory__sr-only', for: 'directory-search', text: t('directory.search_label') }),
       search,
-      h('p', { class: 'directory__hint', id: 'directory-search-hint', text: t('directory.search_hint') })),
+      h('p', { class: 'directory__hint', id: 'directory-search-hint', text: t('directory.search_hint') }),
+    ),
     chips,
-    h('div', { class: 'directory__summary' },
+    h(
+      'div',
+      { class: 'directory__summary' },
       count,
-      h('p', { class: 'directory__phone-note', 'data-testid': 'phone-note', text: t('directory.phone_note') })),
+      h('p', { class: 'directory__phone-note', 'data-testid': 'phone-note', text: t('directory.phone_note') }),
+    ),
     list,
-    more);
-  const screen = h('section', { class: 'screen directory', 'data-testid': 'directory' },
+    more,
+  );
+  const screen = h(
+    'section',
+    { class: 'screen directory', 'data-testid': 'directory' },
     h('a', { class: 'directory__back', href: '#/', 'data-testid': 'directory-back', text: t('directory.back') }),
     h('h1', { class: 'screen__title', tabindex: '-1', text: t('directory.title') }),
-    meta, notice, problem, body);
+    meta,
+    notice,
+    problem,
+    body,
+  );
 
   let entries = [];
   let index = [];
@@ -158,7 +218,8 @@ export function directoryScreen({ me, stale = false }) {
     const offline = !isOnline();
     notice.hidden = !(offline || (!entries.length && !refreshing));
     if (!myGrids(me).length) notice.textContent = t('directory.no_grids');
-    else if (!entries.length) notice.textContent = refreshing ? '' : t(offline ? 'directory.none_offline' : 'directory.none_yet');
+    else if (!entries.length)
+      notice.textContent = refreshing ? '' : t(offline ? 'directory.none_offline' : 'directory.none_yet');
     else notice.textContent = t('directory.offline');
     if (!entries.length && refreshing) meta.textContent = t('directory.downloading');
   }
@@ -171,44 +232,72 @@ export function directoryScreen({ me, stale = false }) {
       return;
     }
     if (view.gridId && !entries.some((entry) => String(entry.grid_id) === view.gridId)) view.gridId = '';
-    const select = h('select', { id: 'directory-grid', class: 'field__input', 'data-testid': 'directory-grid' },
+    const select = h(
+      'select',
+      { id: 'directory-grid', class: 'field__input', 'data-testid': 'directory-grid' },
       h('option', { value: '', text: t('directory.all_grids') }),
-      entries.map((entry) => h('option', { value: String(entry.grid_id), selected: String(entry.grid_id) === view.gridId, text: entry.data.grid?.name ?? String(entry.grid_id) })));
+      entries.map((entry) =>
+        h('option', {
+          value: String(entry.grid_id),
+          selected: String(entry.grid_id) === view.gridId,
+          text: entry.data.grid?.name ?? String(entry.grid_id),
+        }),
+      ),
+    );
     select.addEventListener('change', () => {
       view.gridId = select.value;
       rebuild();
     });
-    gridPicker.replaceChildren(h('label', { class: 'field__label', for: 'directory-grid', text: t('directory.grid_label') }), select);
+    gridPicker.replaceChildren(
+      h('label', { class: 'field__label', for: 'directory-grid', text: t('directory.grid_label') }),
+      select,
+    );
   }
 
   function drawChips() {
     const counts = countFlags(index);
-    chips.replaceChildren(...CARE_FLAGS.map((flag) => {
-      const pressed = view.flags.has(flag);
-      return h('button', {
-        type: 'button', class: `care-filter care-filter--${flag}`, 'aria-pressed': String(pressed), 'data-testid': 'care-filter', 'data-flag': flag,
-        onclick: () => {
-          if (view.flags.has(flag)) view.flags.delete(flag);
-          else view.flags.add(flag);
-          shown = PAGE;
-          drawChips();
-          drawList();
-        },
-      }, h('span', { text: t(`care.${flag}`) }), h('span', { class: 'care-filter__count', text: String(counts[flag]) }));
-    }));
+    chips.replaceChildren(
+      ...CARE_FLAGS.map((flag) => {
+        const pressed = view.flags.has(flag);
+        return h(
+          'button',
+          {
+            type: 'button',
+            class: `care-filter care-filter--${flag}`,
+            'aria-pressed': String(pressed),
+            'data-testid': 'care-filter',
+            'data-flag': flag,
+            onclick: () => {
+              if (view.flags.has(flag)) view.flags.delete(flag);
+              else view.flags.add(flag);
+              shown = PAGE;
+              drawChips();
+              drawList();
+            },
+          },
+          h('span', { text: t(`care.${flag}`) }),
+          h('span', { class: 'care-filter__count', text: String(counts[flag]) }),
+        );
+      }),
+    );
   }
 
   function drawList() {
     const found = searchDirectory(index, view.query, view.flags);
     const filtered = view.query.trim() || view.flags.size;
-    count.textContent = filtered ? t('directory.count_found', { count: found.length }) : t('directory.count_all', { count: found.length });
+    count.textContent = filtered
+      ? t('directory.count_found', { count: found.length })
+      : t('directory.count_all', { count: found.length });
     const showCompound = new Set(index.map((entry) => entry.compound?.id)).size > 1;
-    list.replaceChildren(...(found.length
-      ? found.slice(0, shown).map((entry) => householdCard(entry, { showCompound, revealed }))
-      : [h('li', { class: 'empty-state', 'data-testid': 'directory-empty', text: t('directory.none_found') })]));
+    list.replaceChildren(
+      ...(found.length
+        ? found.slice(0, shown).map((entry) => householdCard(entry, { showCompound, revealed }))
+        : [h('li', { class: 'empty-state', 'data-testid': 'directory-empty', text: t('directory.none_found') })]),
+    );
     const rest = found.length - Math.min(shown, found.length);
     more.hidden = rest <= 0;
-    more.textContent = rest > PAGE ? t('directory.more', { count: PAGE, rest }) : t('directory.more_rest', { count: rest });
+    more.textContent =
+      rest > PAGE ? t('directory.more', { count: PAGE, rest }) : t('directory.more_rest', { count: rest });
   }
 
   function rebuild() {
@@ -241,7 +330,8 @@ export function directoryScreen({ me, stale = false }) {
     }
     const failure = result.failed[0]?.error;
     // Offline is said by the notice; other failures (e.g. a server error) here, over the kept copy.
-    problem.textContent = failure && failure.code !== 'offline' ? t('directory.refresh_failed', { message: failure.message }) : '';
+    problem.textContent =
+      failure && failure.code !== 'offline' ? t('directory.refresh_failed', { message: failure.message }) : '';
     drawMeta(); // a new copy was drawn by the onDirectoriesChange listener below
   }
 

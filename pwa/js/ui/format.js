@@ -35,17 +35,29 @@ const parse = (iso) => {
   return Number.isNaN(ms) ? null : new Date(ms);
 };
 
-const clock = (date) => new Intl.DateTimeFormat(getLocale(), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
-const dayMonth = (date, now) => new Intl.DateTimeFormat(getLocale(), {
-  month: 'short', day: 'numeric', weekday: 'short', ...(date.getFullYear() !== now.getFullYear() ? { year: 'numeric' } : {}),
-}).format(date);
+const clock = (date) =>
+  new Intl.DateTimeFormat(getLocale(), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+const dayMonth = (date, now) =>
+  new Intl.DateTimeFormat(getLocale(), {
+    month: 'short',
+    day: 'numeric',
+    weekday: 'short',
+    ...(date.getFullYear() !== now.getFullYear() ? { year: 'numeric' } : {}),
+  }).format(date);
 
 /** "今天 17:00", "明天 09:00", "昨天 18:00", else "11月28日周五 17:00" (by the phone's calendar). */
 export function dayAndTime(iso, now = new Date()) {
   const date = parse(iso);
   if (!date) return '';
   const days = Math.round((startOfDay(date) - startOfDay(now)) / 86400000);
-  const day = days === 0 ? t('time.today') : days === 1 ? t('time.tomorrow') : days === -1 ? t('time.yesterday') : dayMonth(date, now);
+  const day =
+    days === 0
+      ? t('time.today')
+      : days === 1
+        ? t('time.tomorrow')
+        : days === -1
+          ? t('time.yesterday')
+          : dayMonth(date, now);
   return `${day} ${clock(date)}`;
 }
 
@@ -53,7 +65,9 @@ export function dayAndTime(iso, now = new Date()) {
 export function dateTime(iso) {
   const date = parse(iso);
   if (!date) return '';
-  return new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' }).format(date);
+  return new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' }).format(
+    date,
+  );
 }
 
 /**
@@ -67,11 +81,13 @@ export function dueText(task, now = new Date()) {
   if (!open) {
     // Finished: when it was finished says more than when it was due.
     if (task.status === 'cancelled') return { text: t('task.status.cancelled'), overdue: false };
-    if (task.finished_at) return { text: t('task.finished_on', { when: dayAndTime(task.finished_at, now) }), overdue: false };
+    if (task.finished_at)
+      return { text: t('task.finished_on', { when: dayAndTime(task.finished_at, now) }), overdue: false };
   }
   if (open && due < now) {
     const days = Math.round((startOfDay(now) - startOfDay(due)) / 86400000);
-    if (days >= 1) return { text: t('task.overdue_days', { count: days, when: dayAndTime(task.due_at, now) }), overdue: true };
+    if (days >= 1)
+      return { text: t('task.overdue_days', { count: days, when: dayAndTime(task.due_at, now) }), overdue: true };
     const hours = Math.max(1, Math.floor((now - due) / 3600000));
     return { text: t('task.overdue_hours', { count: hours, when: dayAndTime(task.due_at, now) }), overdue: true };
   }
@@ -117,21 +133,31 @@ export function valueText(entity, field, value) {
   switch (field) {
     case 'status':
       return entity === 'field_report' ? codeLabel('report.status', value) : statusLabel(value);
-    case 'type': return typeLabel(value);
-    case 'priority': return priorityLabel(value);
-    case 'outcome': return outcomeLabel(value);
-    case 'category': return categoryLabel(value);
-    case 'location_status': return codeLabel('location.status', value);
+    case 'type':
+      return typeLabel(value);
+    case 'priority':
+      return priorityLabel(value);
+    case 'outcome':
+      return outcomeLabel(value);
+    case 'category':
+      return categoryLabel(value);
+    case 'location_status':
+      return codeLabel('location.status', value);
     case 'location':
     case 'status_location':
       return [locationText(value, null), coordinatesText(value)].filter(Boolean).join('\n');
-    case 'photos': return t('value.photos', { count: Array.isArray(value) ? value.length : 0 });
+    case 'photos':
+      return t('value.photos', { count: Array.isArray(value) ? value.length : 0 });
     case 'checklist_answers': {
-      const counts = Object.values(value ?? {}).reduce((acc, answer) => ({ ...acc, [answer]: (acc[answer] ?? 0) + 1 }), {});
+      const counts = Object.values(value ?? {}).reduce(
+        (acc, answer) => ({ ...acc, [answer]: (acc[answer] ?? 0) + 1 }),
+        {},
+      );
       const parts = CHECKLIST_ANSWERS.filter((a) => counts[a]).map((a) => `${answerLabel(a)} ${counts[a]}`);
       return parts.length ? parts.join(' · ') : t('value.empty');
     }
-    case 'checklist': return t('value.items', { count: Array.isArray(value) ? value.length : 0 });
+    case 'checklist':
+      return t('value.items', { count: Array.isArray(value) ? value.length : 0 });
     default:
       if (/_at$/.test(field)) return dateTime(value) || String(value);
       if (typeof value === 'object') return JSON.stringify(value);

@@ -8,8 +8,12 @@ export function createHeader({ onSwitchLocale }) {
   const name = h('span', { class: 'topbar__name' });
   const netText = h('span', { class: 'net__text' });
   // aria-live so a screen reader hears "离线" the moment the signal drops.
-  const net = h('span', { class: 'net', 'data-testid': 'net-status', 'aria-live': 'polite' },
-    h('span', { class: 'net__dot', 'aria-hidden': 'true' }), netText);
+  const net = h(
+    'span',
+    { class: 'net', 'data-testid': 'net-status', 'aria-live': 'polite' },
+    h('span', { class: 'net__dot', 'aria-hidden': 'true' }),
+    netText,
+  );
   const langSwitch = h('button', { type: 'button', class: 'btn btn--on-dark', 'data-testid': 'lang-switch' });
 
   langSwitch.addEventListener('click', async () => {
@@ -41,6 +45,9 @@ export function createHeader({ onSwitchLocale }) {
   onLocaleChange(showTexts);
   showTexts();
 
-  return h('header', { class: 'topbar' },
-    h('div', { class: 'topbar__inner' }, name, h('span', { class: 'topbar__spacer' }), net, langSwitch));
+  return h(
+    'header',
+    { class: 'topbar' },
+    h('div', { class: 'topbar__inner' }, name, h('span', { class: 'topbar__spacer' }), net, langSwitch),
+  );
 }

@@ -11,15 +11,23 @@ const BADGE_WAIT_MS = 1500; // a home without a task list never says its first s
 
 /** A big link card of the home screen: title (with an optional badge) and a line about it. */
 export function linkCard({ href, testid, title, about, badge = null, kind = '' }) {
-  return h('a', { class: `directory-link${kind ? ` ${kind}` : ''}`, href, 'data-testid': testid },
+  return h(
+    'a',
+    { class: `directory-link${kind ? ` ${kind}` : ''}`, href, 'data-testid': testid },
     h('span', { class: 'directory-link__title' }, h('span', { text: title }), badge),
-    h('span', { class: 'directory-link__about', text: about }));
+    h('span', { class: 'directory-link__about', text: about }),
+  );
 }
 
 /** 网格名册, or null for someone who works no grid. */
 export function directoryLink({ me }) {
   if (!myGrids(me).length) return null;
-  return linkCard({ href: '#/directory', testid: 'directory-open', title: t('directory.open'), about: t('directory.open_about') });
+  return linkCard({
+    href: '#/directory',
+    testid: 'directory-open',
+    title: t('directory.open'),
+    about: t('directory.open_about'),
+  });
 }
 
 /**
@@ -35,9 +43,17 @@ export function notificationsLink() {
     badge.textContent = String(count);
     badge.hidden = !count;
   };
-  const link = linkCard({ href: '#/inbox', testid: 'notifications-open', title: t('alerts.inbox.title'), about: t('alerts.inbox.about'), badge });
+  const link = linkCard({
+    href: '#/inbox',
+    testid: 'notifications-open',
+    title: t('alerts.inbox.title'),
+    about: t('alerts.inbox.about'),
+    badge,
+  });
   // Counted once the task list is drawn: opening the app reads the tasks from IndexedDB first.
-  whenFirstScreen(BADGE_WAIT_MS).then(draw).catch(() => {});
+  whenFirstScreen(BADGE_WAIT_MS)
+    .then(draw)
+    .catch(() => {});
   watchLocalData(link, draw);
   return link;
 }

@@ -3,11 +3,11 @@
 import { getLocale, hasKey, t } from '../i18n.js';
 import { signOut } from '../session.js';
 import { adminSection } from './admin-home.js';
+import { h } from './dom.js';
 import { directoryLink, notificationsLink } from './home-links.js';
 import { pushCard } from './push-card.js';
 import { syncPanel } from './sync-panel.js';
 import { workSection } from './work.js';
-import { h } from './dom.js';
 
 function roleCard({ role, scope_type: scopeType, scope_name: scopeName, scope_path: scopePath = [] }) {
   // A role this release does not know yet still gets a card, named by its code.
@@ -15,15 +15,25 @@ function roleCard({ role, scope_type: scopeType, scope_name: scopeName, scope_pa
   const scopeLabel = hasKey(`scope.${scopeType}`) ? t(`scope.${scopeType}`) : scopeType;
   // The path leads up to the scope; its last step is the scope itself, already shown as the name.
   const parents = scopePath.at(-1) === scopeName ? scopePath.slice(0, -1) : scopePath;
-  return h('article', { class: 'card role-card', 'data-testid': 'role-card', 'data-role': role },
+  return h(
+    'article',
+    { class: 'card role-card', 'data-testid': 'role-card', 'data-role': role },
     h('h3', { class: 'card__title', text: known ? t(`role.${role}.name`) : role }),
-    h('p', { class: 'role-card__scope' },
+    h(
+      'p',
+      { class: 'role-card__scope' },
       h('span', { class: 'tag', text: scopeLabel }),
-      h('span', { class: 'role-card__scope-name', text: scopeName })),
+      h('span', { class: 'role-card__scope-name', text: scopeName }),
+    ),
     parents.length
-      ? h('ol', { class: 'path', 'aria-label': t('home.path_label') }, parents.map((part) => h('li', { text: part })))
+      ? h(
+          'ol',
+          { class: 'path', 'aria-label': t('home.path_label') },
+          parents.map((part) => h('li', { text: part })),
+        )
       : null,
-    known ? h('p', { class: 'role-card__about', text: t(`role.${role}.about`) }) : null);
+    known ? h('p', { class: 'role-card__about', text: t(`role.${role}.about`) }) : null,
+  );
 }
 
 // Roles whose part of home (我的检查, 整改单, the compound's score card) is loaded on first use:
@@ -40,22 +50,36 @@ function inspectionPart({ me }) {
 }
 
 function staleNote(savedAt) {
-  const time = new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(savedAt));
-  return h('div', { class: 'note note--stale', role: 'status' },
+  const time = new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(
+    new Date(savedAt),
+  );
+  return h(
+    'div',
+    { class: 'note note--stale', role: 'status' },
     h('p', { class: 'note__main', 'data-testid': 'stale-note', text: t('home.stale') }),
-    h('p', { class: 'note__meta', text: t('home.synced_at', { time }) }));
+    h('p', { class: 'note__meta', text: t('home.synced_at', { time }) }),
+  );
 }
 
 /** Builds the screen from {me, stale, savedAt}; onSignedOut() runs once the server ended the session. */
 export function homeScreen({ me, stale, savedAt, onSignedOut }) {
   const { user, roles = [] } = me;
   const alert = h('div', { class: 'alert', role: 'alert', 'data-testid': 'home-error' });
-  const signout = h('button', { type: 'button', class: 'btn btn--secondary btn--block', 'data-testid': 'signout',
-    text: t('home.signout') });
+  const signout = h('button', {
+    type: 'button',
+    class: 'btn btn--secondary btn--block',
+    'data-testid': 'signout',
+    text: t('home.signout'),
+  });
 
   // Shown only when unsent edits stopped a sign-out: leaving then drops them, on purpose.
-  const discard = h('button', { type: 'button', class: 'btn btn--danger btn--block', hidden: true,
-    'data-testid': 'signout-discard', text: t('home.signout_discard') });
+  const discard = h('button', {
+    type: 'button',
+    class: 'btn btn--danger btn--block',
+    hidden: true,
+    'data-testid': 'signout-discard',
+    text: t('home.signout_discard'),
+  });
 
   async function leave(options) {
     alert.textContent = '';
@@ -77,9 +101,15 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
   signout.addEventListener('click', () => leave());
   discard.addEventListener('click', () => leave({ discardUnsent: true }));
 
-  return h('section', { class: 'screen', 'data-testid': 'home' },
+  return h(
+    'section',
+    { class: 'screen', 'data-testid': 'home' },
     stale ? staleNote(savedAt) : null,
-    h('h1', { class: 'screen__title', tabindex: '-1', text: t('home.greeting', { name: user.display_name || user.phone }) }),
+    h('h1', {
+      class: 'screen__title',
+      tabindex: '-1',
+      text: t('home.greeting', { name: user.display_name || user.phone }),
+    }),
     syncPanel(),
     pushCard(), // 开启消息提醒: asked from a tap, after sign-in (issue 6)
     notificationsLink(), // 消息: every notice, from the synced inbox (offline too)
@@ -93,5 +123,6 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
       : h('p', { class: 'muted', 'data-testid': 'no-roles', text: t('home.no_roles') }),
     alert,
     signout,
-    discard);
+    discard,
+  );
 }

@@ -30,12 +30,15 @@ export function inspectionForm({ id, status, onProgress }) {
 
   /** Runs an edit after any under way; the status line says whether it was saved. */
   function queue(edit) {
-    saving = saving.then(edit).then(() => {
-      status.textContent = t('inspection.saved');
-    }, (err) => {
-      console.error('could not save the inspection', err);
-      status.textContent = t('detail.save_failed');
-    });
+    saving = saving.then(edit).then(
+      () => {
+        status.textContent = t('inspection.saved');
+      },
+      (err) => {
+        console.error('could not save the inspection', err);
+        status.textContent = t('detail.save_failed');
+      },
+    );
     return saving;
   }
 
@@ -57,9 +60,19 @@ export function inspectionForm({ id, status, onProgress }) {
 
   /** 总体意见: the inspection's own note; read-only once submitted. */
   function notesField(inspection, mode) {
-    if (mode === 'read') return inspection.notes ? h('p', { class: 'inspection__notes-text', 'data-testid': 'inspection-notes-text', text: inspection.notes }) : null;
+    if (mode === 'read')
+      return inspection.notes
+        ? h('p', { class: 'inspection__notes-text', 'data-testid': 'inspection-notes-text', text: inspection.notes })
+        : null;
     if (mode !== 'edit') return null;
-    const input = h('textarea', { class: 'field__input field__textarea', id: 'inspection-notes', rows: 3, maxlength: INSPECTIONS.NOTES_MAX, 'data-testid': 'inspection-notes', placeholder: t('inspection.notes_placeholder') });
+    const input = h('textarea', {
+      class: 'field__input field__textarea',
+      id: 'inspection-notes',
+      rows: 3,
+      maxlength: INSPECTIONS.NOTES_MAX,
+      'data-testid': 'inspection-notes',
+      placeholder: t('inspection.notes_placeholder'),
+    });
     input.value = inspection.notes ?? '';
     let timer = null;
     flushNotes = () => {
@@ -71,7 +84,12 @@ export function inspectionForm({ id, status, onProgress }) {
       timer = setTimeout(flushNotes, NOTE_SAVE_MS);
     });
     input.addEventListener('change', flushNotes);
-    return h('div', { class: 'field' }, h('label', { class: 'field__label', for: 'inspection-notes', text: t('field.inspection.notes') }), input);
+    return h(
+      'div',
+      { class: 'field' },
+      h('label', { class: 'field__label', for: 'inspection-notes', text: t('field.inspection.notes') }),
+      input,
+    );
   }
 
   const form = {
@@ -96,9 +114,16 @@ export function inspectionForm({ id, status, onProgress }) {
       for (const item of templateItems(template)) {
         if (item.category.code !== category) {
           category = item.category.code;
-          nodes.push(h('h2', { class: 'inspection__category', 'data-testid': 'category-header', text: item.category.name }));
+          nodes.push(
+            h('h2', { class: 'inspection__category', 'data-testid': 'category-header', text: item.category.name }),
+          );
         }
-        const field = inspectionItem({ item, answer: answers[item.code], editable: mode === 'edit', onChange: (patch, options) => change(item.code, patch, options) });
+        const field = inspectionItem({
+          item,
+          answer: answers[item.code],
+          editable: mode === 'edit',
+          onChange: (patch, options) => change(item.code, patch, options),
+        });
         fields.set(item.code, field);
         nodes.push(field);
       }
@@ -128,12 +153,15 @@ export function inspectionForm({ id, status, onProgress }) {
       flushNotes();
       await saveNow();
       const problems = submitProblems(template, answers);
-      for (const [code, field] of fields) field.setProblem(problems[code] ? t(`inspection.problem.${problems[code]}`) : '');
+      for (const [code, field] of fields)
+        field.setProblem(problems[code] ? t(`inspection.problem.${problems[code]}`) : '');
       if (!Object.keys(problems).length) return true;
       const counts = itemProblems(problems);
-      const parts = [counts.unanswered ? t('inspection.unanswered_n', { count: counts.unanswered }) : null,
+      const parts = [
+        counts.unanswered ? t('inspection.unanswered_n', { count: counts.unanswered }) : null,
         counts.photos ? t('inspection.no_photo_n', { count: counts.photos }) : null,
-        counts.tooMany ? t('inspection.too_many_n', { count: counts.tooMany, max: MAX_ITEM_PHOTOS }) : null].filter(Boolean);
+        counts.tooMany ? t('inspection.too_many_n', { count: counts.tooMany, max: MAX_ITEM_PHOTOS }) : null,
+      ].filter(Boolean);
       alert.textContent = t('inspection.cannot_submit', { problems: parts.join(t('list.separator')) });
       fields.get(Object.keys(problems)[0])?.focusProblem();
       return false;

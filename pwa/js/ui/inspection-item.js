@@ -18,7 +18,11 @@ export function itemProblems(problems) {
 
 function readOnly(item, answer) {
   return [
-    h('p', { class: `inspection-item__answer inspection-item__answer--${answer?.result ?? 'none'}`, 'data-testid': 'item-answer', text: resultLabel(answer?.result) || '—' }),
+    h('p', {
+      class: `inspection-item__answer inspection-item__answer--${answer?.result ?? 'none'}`,
+      'data-testid': 'item-answer',
+      text: resultLabel(answer?.result) || '—',
+    }),
     answer?.note ? h('p', { class: 'inspection-item__note', text: answer.note }) : null,
     photoStrip(answer?.photos),
   ];
@@ -33,11 +37,29 @@ export function inspectionItem({ item, answer = {}, editable, onChange }) {
   const code = item.code;
   const problem = h('p', { class: 'field__error', 'data-testid': 'item-problem' });
   const refused = h('p', { class: 'field__error field__error--refused', 'data-testid': 'item-refused' });
-  const head = h('div', { class: 'inspection-item__head' },
+  const head = h(
+    'div',
+    { class: 'inspection-item__head' },
     h('p', { class: 'inspection-item__text', id: `item-${code}-text`, text: item.text }),
-    h('span', { class: 'task-row__chips' }, severityChip(item.severity),
-      item.photo_required_on_fail ? h('span', { class: 'chip chip--photo', text: t('inspection.photo_on_fail') }) : null));
-  const node = h('article', { class: 'inspection-item', 'data-testid': 'inspection-item', 'data-code': code, 'data-result': answer?.result ?? '' }, head);
+    h(
+      'span',
+      { class: 'task-row__chips' },
+      severityChip(item.severity),
+      item.photo_required_on_fail
+        ? h('span', { class: 'chip chip--photo', text: t('inspection.photo_on_fail') })
+        : null,
+    ),
+  );
+  const node = h(
+    'article',
+    {
+      class: 'inspection-item',
+      'data-testid': 'inspection-item',
+      'data-code': code,
+      'data-result': answer?.result ?? '',
+    },
+    head,
+  );
   node.setProblem = (text) => {
     problem.textContent = text;
     node.classList.toggle('inspection-item--problem', Boolean(text));
@@ -55,17 +77,44 @@ export function inspectionItem({ item, answer = {}, editable, onChange }) {
     return node;
   }
 
-  const note = h('textarea', { class: 'field__input field__textarea', rows: 2, maxlength: INSPECTIONS.ITEM_NOTE_MAX, id: `item-${code}-note`, 'data-testid': `item-note-${code}`, placeholder: t('inspection.note_placeholder') });
+  const note = h('textarea', {
+    class: 'field__input field__textarea',
+    rows: 2,
+    maxlength: INSPECTIONS.ITEM_NOTE_MAX,
+    id: `item-${code}-note`,
+    'data-testid': `item-note-${code}`,
+    placeholder: t('inspection.note_placeholder'),
+  });
   note.value = answer?.note ?? '';
   note.addEventListener('input', () => onChange({ note: note.value }, { later: true }));
   note.addEventListener('change', () => onChange({ note: note.value }));
-  const photos = photoField({ hashes: answer?.photos ?? [], testid: `item-photos-${code}`, label: t('inspection.item_photos'), onChange: (hashes) => onChange({ photos: hashes }) });
-  const more = h('details', { class: 'inspection-item__more', open: answer?.result === 'fail' || Boolean(answer?.note) || Boolean(answer?.photos?.length) },
+  const photos = photoField({
+    hashes: answer?.photos ?? [],
+    testid: `item-photos-${code}`,
+    label: t('inspection.item_photos'),
+    onChange: (hashes) => onChange({ photos: hashes }),
+  });
+  const more = h(
+    'details',
+    {
+      class: 'inspection-item__more',
+      open: answer?.result === 'fail' || Boolean(answer?.note) || Boolean(answer?.photos?.length),
+    },
     h('summary', { class: 'inspection-item__summary', text: t('inspection.note_and_photos') }),
-    h('div', { class: 'field' }, h('label', { class: 'field__label', for: `item-${code}-note`, text: t('inspection.note') }), note),
-    photos);
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { class: 'field__label', for: `item-${code}-note`, text: t('inspection.note') }),
+      note,
+    ),
+    photos,
+  );
   const choices = choiceGroup({
-    legend: t('inspection.result_of', { item: item.text }), name: `result-${code}`, testid: `item-${code}`, columns: 3, value: answer?.result ?? null,
+    legend: t('inspection.result_of', { item: item.text }),
+    name: `result-${code}`,
+    testid: `item-${code}`,
+    columns: 3,
+    value: answer?.result ?? null,
     options: ITEM_RESULTS.map((value) => ({ value, label: resultLabel(value) })),
     onChange: (value) => {
       node.dataset.result = value;

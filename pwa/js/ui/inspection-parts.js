@@ -18,7 +18,9 @@ export const resultLabel = (result) => codeLabel('inspection.result', result);
  * (compound-names.js: Map id → name), else "小区 #12".
  */
 export function compoundName(record, me, names = new Map()) {
-  const known = stewardCompounds(me).find((compound) => compound.id === record?.compound_id)?.name ?? names.get(record?.compound_id);
+  const known =
+    stewardCompounds(me).find((compound) => compound.id === record?.compound_id)?.name ??
+    names.get(record?.compound_id);
   return known ?? (record?.compound_id != null ? t('place.compound_id', { id: record.compound_id }) : '');
 }
 
@@ -33,48 +35,110 @@ export function scoreText(inspection) {
 export function deadlineText(order, now = new Date()) {
   if (!order.deadline_at) return { text: '', overdue: false };
   const when = dayAndTime(order.deadline_at, now);
-  if (order.status === 'closed') return { text: t('order.closed_on', { when: dayAndTime(order.closed_at ?? order.reviewed_at, now) }), overdue: false };
+  if (order.status === 'closed')
+    return {
+      text: t('order.closed_on', { when: dayAndTime(order.closed_at ?? order.reviewed_at, now) }),
+      overdue: false,
+    };
   if (isOverdue(order, now)) return { text: t('order.overdue', { when }), overdue: true };
   return { text: t('order.deadline', { when }), overdue: false };
 }
 
-export const severityChip = (severity) => (severity
-  ? h('span', { class: `chip chip--severity-${severity}`, 'data-testid': 'severity', text: severityLabel(severity) }) : null);
+export const severityChip = (severity) =>
+  severity
+    ? h('span', { class: `chip chip--severity-${severity}`, 'data-testid': 'severity', text: severityLabel(severity) })
+    : null;
 
 export function orderStatusChip(order, testid = null) {
-  return h('span', { class: `chip chip--status chip--order-${order.status ?? 'open'}`, 'data-testid': testid, text: orderStatusLabel(order.status) });
+  return h('span', {
+    class: `chip chip--status chip--order-${order.status ?? 'open'}`,
+    'data-testid': testid,
+    text: orderStatusLabel(order.status),
+  });
 }
 
 /** One inspection on the steward's list. */
 export function inspectionRow(item, me, now = new Date()) {
   const { inspection } = item;
   const status = inspection.status ?? 'planned';
-  const when = status === 'submitted' ? scoreText(inspection) || t('inspection.awaiting_score')
-    : status === 'in_progress' ? t('inspection.started_on', { when: dayAndTime(inspection.started_at, now) })
-      : inspection.due_at ? t('task.due_at', { when: dayAndTime(inspection.due_at, now) }) : t('task.no_due');
+  const when =
+    status === 'submitted'
+      ? scoreText(inspection) || t('inspection.awaiting_score')
+      : status === 'in_progress'
+        ? t('inspection.started_on', { when: dayAndTime(inspection.started_at, now) })
+        : inspection.due_at
+          ? t('task.due_at', { when: dayAndTime(inspection.due_at, now) })
+          : t('task.no_due');
   const late = status === 'planned' && inspection.due_at && Date.parse(inspection.due_at) < now.getTime();
-  return h('li', { class: 'task-row' },
-    h('a', { class: 'task-row__link', href: `#/inspections/${encodeURIComponent(item.id)}`, 'data-testid': 'inspection-row', 'data-id': item.id, 'data-status': status },
-      h('span', { class: 'task-row__chips' },
+  return h(
+    'li',
+    { class: 'task-row' },
+    h(
+      'a',
+      {
+        class: 'task-row__link',
+        href: `#/inspections/${encodeURIComponent(item.id)}`,
+        'data-testid': 'inspection-row',
+        'data-id': item.id,
+        'data-status': status,
+      },
+      h(
+        'span',
+        { class: 'task-row__chips' },
         h('span', { class: `chip chip--kind-${inspection.kind ?? 'adhoc'}`, text: kindLabel(inspection.kind) }),
-        status === 'submitted' && inspection.failed_count ? h('span', { class: 'chip chip--failed', text: t('inspection.failed_n', { count: inspection.failed_count }) }) : null,
-        syncBadges(item)),
+        status === 'submitted' && inspection.failed_count
+          ? h('span', {
+              class: 'chip chip--failed',
+              text: t('inspection.failed_n', { count: inspection.failed_count }),
+            })
+          : null,
+        syncBadges(item),
+      ),
       h('span', { class: 'task-row__title', text: compoundName(inspection, me) }),
-      h('span', { class: `task-row__due${late ? ' task-row__due--overdue' : ''}`, 'data-testid': status === 'submitted' ? 'inspection-score' : null, text: when })));
+      h('span', {
+        class: `task-row__due${late ? ' task-row__due--overdue' : ''}`,
+        'data-testid': status === 'submitted' ? 'inspection-score' : null,
+        text: when,
+      }),
+    ),
+  );
 }
 
 /** One order on a list: item, compound, deadline (red when overdue), severity and status. */
 export function orderRow(item, me, now = new Date(), names = new Map()) {
   const { order } = item;
   const due = deadlineText(order, now);
-  return h('li', { class: 'task-row' },
-    h('a', { class: 'task-row__link', href: `#/orders/${encodeURIComponent(item.id)}`, 'data-testid': 'order-row', 'data-id': item.id, 'data-status': order.status ?? 'open', 'data-overdue': String(due.overdue) },
-      h('span', { class: 'task-row__chips' }, severityChip(order.severity), orderStatusChip(order),
-        order.escalation_level ? h('span', { class: 'chip chip--failed', 'data-testid': 'order-escalated', text: t('order.escalated') }) : null,
-        syncBadges(item)),
+  return h(
+    'li',
+    { class: 'task-row' },
+    h(
+      'a',
+      {
+        class: 'task-row__link',
+        href: `#/orders/${encodeURIComponent(item.id)}`,
+        'data-testid': 'order-row',
+        'data-id': item.id,
+        'data-status': order.status ?? 'open',
+        'data-overdue': String(due.overdue),
+      },
+      h(
+        'span',
+        { class: 'task-row__chips' },
+        severityChip(order.severity),
+        orderStatusChip(order),
+        order.escalation_level
+          ? h('span', { class: 'chip chip--failed', 'data-testid': 'order-escalated', text: t('order.escalated') })
+          : null,
+        syncBadges(item),
+      ),
       h('span', { class: 'task-row__title', text: order.item_text ?? '' }),
-      h('span', { class: 'task-row__place', text: [compoundName(order, me, names), order.category_name].filter(Boolean).join(' · ') }),
-      h('span', { class: `task-row__due${due.overdue ? ' task-row__due--overdue' : ''}`, text: due.text })));
+      h('span', {
+        class: 'task-row__place',
+        text: [compoundName(order, me, names), order.category_name].filter(Boolean).join(' · '),
+      }),
+      h('span', { class: `task-row__due${due.overdue ? ' task-row__due--overdue' : ''}`, text: due.text }),
+    ),
+  );
 }
 
 /**
@@ -86,13 +150,32 @@ export function refusedAlert(entry, actions, testid = 'refused') {
   const fields = Object.entries(entry.error?.fields ?? {})
     .filter(([name, messages]) => !name.includes('.') && (typeof messages === 'string' || Array.isArray(messages)))
     .map(([name, messages]) => `${fieldLabel(entry.entity, name)}：${[].concat(messages).join(' ')}`);
-  return h('div', { class: 'alert alert--refused', role: 'alert', 'data-testid': testid },
+  return h(
+    'div',
+    { class: 'alert alert--refused', role: 'alert', 'data-testid': testid },
     h('p', { class: 'alert__title', text: t('detail.refused') }),
     h('p', { text: entry.error?.message ?? '' }),
-    fields.length ? h('ul', {}, fields.map((text) => h('li', { text }))) : null,
-    h('div', { class: 'button-row' }, actions.map((action) => h('button', {
-      type: 'button', class: `btn ${action.kind ?? 'btn--secondary'}`, 'data-testid': action.testid, onclick: action.onclick, text: action.text,
-    }))));
+    fields.length
+      ? h(
+          'ul',
+          {},
+          fields.map((text) => h('li', { text })),
+        )
+      : null,
+    h(
+      'div',
+      { class: 'button-row' },
+      actions.map((action) =>
+        h('button', {
+          type: 'button',
+          class: `btn ${action.kind ?? 'btn--secondary'}`,
+          'data-testid': action.testid,
+          onclick: action.onclick,
+          text: action.text,
+        }),
+      ),
+    ),
+  );
 }
 
 /** A titled list section of rows ("待检查 2"), or a folded one. */
@@ -100,11 +183,19 @@ export function listSection({ name, title, rows, folded = false, testid }) {
   const count = h('span', { class: 'count', text: String(rows.length) });
   const list = h('ul', { class: 'task-list' }, rows);
   if (folded) {
-    return h('details', { class: `task-section task-section--${name}`, 'data-testid': testid },
-      h('summary', { class: 'task-section__summary' }, h('span', { text: title }), count), list);
+    return h(
+      'details',
+      { class: `task-section task-section--${name}`, 'data-testid': testid },
+      h('summary', { class: 'task-section__summary' }, h('span', { text: title }), count),
+      list,
+    );
   }
-  return h('section', { class: `task-section task-section--${name}`, 'data-testid': testid },
-    h('h3', { class: 'task-section__title' }, h('span', { text: title }), count), list);
+  return h(
+    'section',
+    { class: `task-section task-section--${name}`, 'data-testid': testid },
+    h('h3', { class: 'task-section__title' }, h('span', { text: title }), count),
+    list,
+  );
 }
 
 /**
@@ -112,7 +203,12 @@ export function listSection({ name, title, rows, folded = false, testid }) {
  * failure is logged, told on the `status` line, and the button can be tapped again.
  */
 export function busyButton({ testid, text, busyText, status, action }) {
-  const button = h('button', { type: 'button', class: 'btn btn--primary btn--big btn--block', 'data-testid': testid, text });
+  const button = h('button', {
+    type: 'button',
+    class: 'btn btn--primary btn--big btn--block',
+    'data-testid': testid,
+    text,
+  });
   button.addEventListener('click', async () => {
     button.disabled = true;
     button.textContent = busyText;

@@ -14,19 +14,31 @@ import { progressOf } from '../inspections.js';
 import { discard, retry } from '../outbox.js';
 import { h } from './dom.js';
 import { dateTime, locationText } from './format.js';
-import { busyButton, compoundName, inspectionStatusLabel, kindLabel, orderRow, refusedAlert, scoreText } from './inspection-parts.js';
 import { inspectionForm } from './inspection-form.js';
+import {
+  busyButton,
+  compoundName,
+  inspectionStatusLabel,
+  kindLabel,
+  orderRow,
+  refusedAlert,
+  scoreText,
+} from './inspection-parts.js';
 import { goBack } from './nav.js';
 import { syncBadges } from './tasks.js';
 import { watchLocalData } from './watch.js';
-
 
 /** Progress line and bar: "已答 12/40 · 不合格 3". */
 function progressBar() {
   const meter = h('progress', { class: 'progress-bar__meter', max: 1, value: 0, 'aria-hidden': 'true' });
   const text = h('span', { class: 'progress-bar__text', 'data-testid': 'inspection-progress' });
   const failed = h('span', { class: 'progress-bar__failed', 'data-testid': 'inspection-failed' });
-  const node = h('div', { class: 'progress-bar inspection__progress', role: 'status' }, meter, h('span', { class: 'inspection__progress-line' }, text, failed));
+  const node = h(
+    'div',
+    { class: 'progress-bar inspection__progress', role: 'status' },
+    meter,
+    h('span', { class: 'inspection__progress-line' }, text, failed),
+  );
   node.show = ({ answered, total, failed: fails }) => {
     meter.max = Math.max(1, total);
     meter.value = answered;
@@ -41,29 +53,69 @@ function progressBar() {
 /** The summary of a submitted inspection: score (once the server stamped it) and its orders. */
 function resultCard(inspection, orders, me) {
   const score = scoreText(inspection);
-  return h('section', { class: 'card inspection__result', 'data-testid': 'inspection-result' },
+  return h(
+    'section',
+    { class: 'card inspection__result', 'data-testid': 'inspection-result' },
     h('h2', { class: 'card__title', text: t('inspection.result') }),
-    h('p', { class: 'inspection__score', 'data-testid': 'inspection-score', text: score || t('inspection.awaiting_score') }),
-    inspection.failed_count != null ? h('p', { class: 'muted', text: t('inspection.failed_total', { count: inspection.failed_count }) }) : null,
+    h('p', {
+      class: 'inspection__score',
+      'data-testid': 'inspection-score',
+      text: score || t('inspection.awaiting_score'),
+    }),
+    inspection.failed_count != null
+      ? h('p', { class: 'muted', text: t('inspection.failed_total', { count: inspection.failed_count }) })
+      : null,
     orders.length
-      ? [h('h3', { class: 'form__section', text: t('inspection.orders', { count: orders.length }) }),
-        h('ul', { class: 'task-list', 'data-testid': 'inspection-orders' }, orders.map((item) => orderRow(item, me)))]
-      : null);
+      ? [
+          h('h3', { class: 'form__section', text: t('inspection.orders', { count: orders.length }) }),
+          h(
+            'ul',
+            { class: 'task-list', 'data-testid': 'inspection-orders' },
+            orders.map((item) => orderRow(item, me)),
+          ),
+        ]
+      : null,
+  );
 }
 
 function facts(inspection) {
   const row = (label, value) => (value ? [h('dt', { text: label }), h('dd', { text: value })] : []);
   const where = (loc, status) => (status ? locationText(loc, status) : '');
-  return h('dl', { class: 'facts facts--compact' },
-    row(t('field.inspection.started_at'), [dateTime(inspection.started_at), where(inspection.start_location, inspection.start_location_status)].filter(Boolean).join(' · ')),
-    row(t('field.inspection.finished_at'), [dateTime(inspection.finished_at), where(inspection.finish_location, inspection.finish_location_status)].filter(Boolean).join(' · ')),
-    row(t('field.inspection.submitted_at'), dateTime(inspection.submitted_at)));
+  return h(
+    'dl',
+    { class: 'facts facts--compact' },
+    row(
+      t('field.inspection.started_at'),
+      [dateTime(inspection.started_at), where(inspection.start_location, inspection.start_location_status)]
+        .filter(Boolean)
+        .join(' · '),
+    ),
+    row(
+      t('field.inspection.finished_at'),
+      [dateTime(inspection.finished_at), where(inspection.finish_location, inspection.finish_location_status)]
+        .filter(Boolean)
+        .join(' · '),
+    ),
+    row(t('field.inspection.submitted_at'), dateTime(inspection.submitted_at)),
+  );
 }
 
 /** The screen for #/inspections/<id>. */
 export function inspectionScreen({ me, params }) {
   const id = params.id;
-  const back = h('a', { class: 'back', href: '#/', 'data-testid': 'back', onclick: (event) => { event.preventDefault(); goBack('/'); } }, t('inspection.back'));
+  const back = h(
+    'a',
+    {
+      class: 'back',
+      href: '#/',
+      'data-testid': 'back',
+      onclick: (event) => {
+        event.preventDefault();
+        goBack('/');
+      },
+    },
+    t('inspection.back'),
+  );
   const head = h('div', { class: 'inspection__head' });
   const refusedBox = h('div', { class: 'inspection__refused' });
   const progress = progressBar();
@@ -74,23 +126,37 @@ export function inspectionScreen({ me, params }) {
   const actions = h('div', { class: 'actionbar', 'data-testid': 'inspection-actions' });
   const result = h('div');
   const body = h('div', { class: 'detail' }, h('p', { class: 'muted', text: t('app.loading') }));
-  const screen = h('section', { class: 'screen screen--detail screen--inspection', 'data-testid': 'inspection' }, back, body);
+  const screen = h(
+    'section',
+    { class: 'screen screen--detail screen--inspection', 'data-testid': 'inspection' },
+    back,
+    body,
+  );
   let askedTemplate = false;
 
   // Each with the time and where it happened, if a fix comes quickly; neither waits longer.
-  const startButton = () => busyButton({
-    testid: 'inspection-start', text: t('inspection.start'), busyText: t('detail.starting'), status,
-    action: async () => startInspection(id, { position: await locate({ timeoutMs: QUICK_TIMEOUT_MS, maximumAgeMs: 5 * 60000 }) }),
-  });
-  const submitButton = () => busyButton({
-    testid: 'inspection-submit', text: t('inspection.submit'), busyText: t('inspection.submitting'), status,
-    action: async () => {
-      if (!(await form.readyToSubmit())) return false;
-      await submitInspection(id, { position: await locate({ timeoutMs: QUICK_TIMEOUT_MS, maximumAgeMs: 60000 }) });
-      window.scrollTo(0, 0);
-      return true;
-    },
-  });
+  const startButton = () =>
+    busyButton({
+      testid: 'inspection-start',
+      text: t('inspection.start'),
+      busyText: t('detail.starting'),
+      status,
+      action: async () =>
+        startInspection(id, { position: await locate({ timeoutMs: QUICK_TIMEOUT_MS, maximumAgeMs: 5 * 60000 }) }),
+    });
+  const submitButton = () =>
+    busyButton({
+      testid: 'inspection-submit',
+      text: t('inspection.submit'),
+      busyText: t('inspection.submitting'),
+      status,
+      action: async () => {
+        if (!(await form.readyToSubmit())) return false;
+        await submitInspection(id, { position: await locate({ timeoutMs: QUICK_TIMEOUT_MS, maximumAgeMs: 60000 }) });
+        window.scrollTo(0, 0);
+        return true;
+      },
+    });
 
   /** A refused change: a submission goes back to the form (its answers stay); others retry or go. */
   function refusedNotes(refused) {
@@ -103,12 +169,23 @@ export function inspectionScreen({ me, params }) {
         form.carry(answerErrors(entry.error?.fields));
         return discard(entry.seq);
       };
-      return refusedAlert(entry, [
-        submission
-          ? { testid: 'refused-edit', text: t('inspection.back_to_form'), onclick: act(backToForm, entry.seq) }
-          : { testid: 'refused-retry', text: t('sync.retry'), onclick: act(retry, entry.seq) },
-        submission ? null : { testid: 'refused-discard', kind: 'btn--danger', text: t('sync.discard'), onclick: act(discard, entry.seq) },
-      ].filter(Boolean), 'inspection-refused');
+      return refusedAlert(
+        entry,
+        [
+          submission
+            ? { testid: 'refused-edit', text: t('inspection.back_to_form'), onclick: act(backToForm, entry.seq) }
+            : { testid: 'refused-retry', text: t('sync.retry'), onclick: act(retry, entry.seq) },
+          submission
+            ? null
+            : {
+                testid: 'refused-discard',
+                kind: 'btn--danger',
+                text: t('sync.discard'),
+                onclick: act(discard, entry.seq),
+              },
+        ].filter(Boolean),
+        'inspection-refused',
+      );
     });
     refusedBox.replaceChildren(...notes);
     return itemErrors;
@@ -117,8 +194,10 @@ export function inspectionScreen({ me, params }) {
   async function reload() {
     const loaded = await loadInspection(id);
     if (!loaded.item) {
-      body.replaceChildren(h('h1', { class: 'screen__title', tabindex: '-1', text: t('detail.missing_title') }),
-        h('p', { class: 'muted', 'data-testid': 'inspection-missing', text: t('detail.missing') }));
+      body.replaceChildren(
+        h('h1', { class: 'screen__title', tabindex: '-1', text: t('detail.missing_title') }),
+        h('p', { class: 'muted', 'data-testid': 'inspection-missing', text: t('detail.missing') }),
+      );
       return;
     }
     const { item, refused, template } = loaded;
@@ -127,10 +206,19 @@ export function inspectionScreen({ me, params }) {
       // Not kept yet (e.g. a plan that arrived with the last pull): fetch it once, if online.
       if (!askedTemplate) {
         askedTemplate = true;
-        refreshTemplates([inspection.template_id]).then(() => reload()).catch(() => {});
+        refreshTemplates([inspection.template_id])
+          .then(() => reload())
+          .catch(() => {});
       }
-      body.replaceChildren(h('h1', { class: 'screen__title', tabindex: '-1', text: compoundName(inspection, me) }),
-        h('p', { class: 'alert', role: 'alert', 'data-testid': 'inspection-no-template', text: t('inspection.template_missing') }));
+      body.replaceChildren(
+        h('h1', { class: 'screen__title', tabindex: '-1', text: compoundName(inspection, me) }),
+        h('p', {
+          class: 'alert',
+          role: 'alert',
+          'data-testid': 'inspection-no-template',
+          text: t('inspection.template_missing'),
+        }),
+      );
       form.mode = null;
       return;
     }
@@ -138,17 +226,37 @@ export function inspectionScreen({ me, params }) {
     // A refused submission still reads "submitted" on the phone (the edit is kept): say what the
     // server holds, and no result is awaited until it is sent again.
     const submissionRefused = refused.some((entry) => entry.fields?.status === 'submitted');
-    const shownStatus = submissionRefused ? item.record.server_data?.status ?? 'in_progress' : status_;
+    const shownStatus = submissionRefused ? (item.record.server_data?.status ?? 'in_progress') : status_;
     const mode = status_ === 'planned' ? 'start' : status_ === 'in_progress' ? 'edit' : 'read';
-    head.replaceChildren(...[
-      h('div', { class: 'detail__chips' },
-        h('span', { class: `chip chip--kind-${inspection.kind ?? 'adhoc'}`, text: kindLabel(inspection.kind) }),
-        h('span', { class: `chip chip--status chip--inspection-${shownStatus}`, 'data-testid': 'inspection-status', text: inspectionStatusLabel(shownStatus) }),
-        syncBadges(item)),
-      h('h1', { class: 'screen__title', tabindex: '-1', 'data-testid': 'inspection-title', text: compoundName(inspection, me) }),
-      h('p', { class: 'muted', text: t('inspection.template', { name: template.name ?? '', version: template.version ?? '' }) }),
-      item.pending ? h('p', { class: 'note note--pending', 'data-testid': 'pending-note', text: t('detail.pending_note') }) : null,
-      facts(inspection)].filter(Boolean));
+    head.replaceChildren(
+      ...[
+        h(
+          'div',
+          { class: 'detail__chips' },
+          h('span', { class: `chip chip--kind-${inspection.kind ?? 'adhoc'}`, text: kindLabel(inspection.kind) }),
+          h('span', {
+            class: `chip chip--status chip--inspection-${shownStatus}`,
+            'data-testid': 'inspection-status',
+            text: inspectionStatusLabel(shownStatus),
+          }),
+          syncBadges(item),
+        ),
+        h('h1', {
+          class: 'screen__title',
+          tabindex: '-1',
+          'data-testid': 'inspection-title',
+          text: compoundName(inspection, me),
+        }),
+        h('p', {
+          class: 'muted',
+          text: t('inspection.template', { name: template.name ?? '', version: template.version ?? '' }),
+        }),
+        item.pending
+          ? h('p', { class: 'note note--pending', 'data-testid': 'pending-note', text: t('detail.pending_note') })
+          : null,
+        facts(inspection),
+      ].filter(Boolean),
+    );
     const itemErrors = refusedNotes(refused);
     // Drawn again only when the mode changes: never under the steward's thumb while editing.
     if (mode !== form.mode || mode !== 'edit') form.build(inspection, template, mode);
@@ -157,10 +265,22 @@ export function inspectionScreen({ me, params }) {
     startSlot.replaceChildren(...(mode === 'start' ? [startButton()] : []));
     actions.replaceChildren(...(mode === 'edit' ? [submitButton()] : []));
     actions.hidden = mode !== 'edit';
-    if (mode === 'read' && !submissionRefused) result.replaceChildren(resultCard(inspection, await ordersOfInspection(id, template), me));
+    if (mode === 'read' && !submissionRefused)
+      result.replaceChildren(resultCard(inspection, await ordersOfInspection(id, template), me));
     else result.replaceChildren();
     if (!body.contains(form.items)) {
-      body.replaceChildren(head, refusedBox, result, top, startSlot, form.items, form.notes, form.alert, status, actions);
+      body.replaceChildren(
+        head,
+        refusedBox,
+        result,
+        top,
+        startSlot,
+        form.items,
+        form.notes,
+        form.alert,
+        status,
+        actions,
+      );
       screen.querySelector('h1')?.focus({ preventScroll: true });
     }
   }
@@ -183,7 +303,10 @@ export function answerErrors(fields = {}) {
     // Item codes may hold dots themselves ("fire.exits"): the whole rest names the item.
     if (name.startsWith('answers.')) errors[name.slice('answers.'.length)] = [].concat(messages).join(' ');
     else if (name === 'answers' && messages && typeof messages === 'object' && !Array.isArray(messages)) {
-      for (const [code, text] of Object.entries(messages)) errors[code] = [].concat(typeof text === 'object' && !Array.isArray(text) ? Object.values(text).flat() : text).join(' ');
+      for (const [code, text] of Object.entries(messages))
+        errors[code] = []
+          .concat(typeof text === 'object' && !Array.isArray(text) ? Object.values(text).flat() : text)
+          .join(' ');
     }
   }
   return errors;

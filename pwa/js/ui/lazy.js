@@ -10,16 +10,22 @@ import { h } from './dom.js';
  */
 export function lazyScreen(load, name) {
   return (props) => {
-    const holder = h('section', { class: 'screen', 'aria-busy': 'true' }, h('p', { class: 'muted', text: t('app.loading') }));
-    load().then((module) => {
-      if (!holder.isConnected) return; // left before it loaded
-      const screen = module[name](props);
-      holder.replaceWith(screen);
-      screen.querySelector('h1')?.focus({ preventScroll: true });
-    }).catch((err) => {
-      console.error(`could not load the screen ${name}`, err);
-      holder.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('error.unexpected') }));
-    });
+    const holder = h(
+      'section',
+      { class: 'screen', 'aria-busy': 'true' },
+      h('p', { class: 'muted', text: t('app.loading') }),
+    );
+    load()
+      .then((module) => {
+        if (!holder.isConnected) return; // left before it loaded
+        const screen = module[name](props);
+        holder.replaceWith(screen);
+        screen.querySelector('h1')?.focus({ preventScroll: true });
+      })
+      .catch((err) => {
+        console.error(`could not load the screen ${name}`, err);
+        holder.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('error.unexpected') }));
+      });
     return holder;
   };
 }

@@ -3,8 +3,8 @@
 // A save never waits for it: whatever is known at that moment is saved (geo.js positionFields).
 import { locate, PENDING } from '../geo.js';
 import { t } from '../i18n.js';
-import { coordinatesText, locationText } from './format.js';
 import { h } from './dom.js';
+import { coordinatesText, locationText } from './format.js';
 
 /** Returns an element with .position (the latest {location_status, location}). */
 export function locationField({ testid = 'location-field', locateFn = locate } = {}) {
@@ -12,10 +12,18 @@ export function locationField({ testid = 'location-field', locateFn = locate } =
   let attempt = 0;
   const text = h('p', { class: 'location__text', 'data-testid': `${testid}-text`, 'aria-live': 'polite' });
   const coords = h('span', { class: 'location__coords', 'data-testid': `${testid}-coords` });
-  const retry = h('button', { type: 'button', class: 'btn btn--ghost location__retry', 'data-testid': `${testid}-retry`, text: t('location.retry') });
-  const field = h('div', { class: 'field location', 'data-testid': testid },
+  const retry = h('button', {
+    type: 'button',
+    class: 'btn btn--ghost location__retry',
+    'data-testid': `${testid}-retry`,
+    text: t('location.retry'),
+  });
+  const field = h(
+    'div',
+    { class: 'field location', 'data-testid': testid },
     h('p', { class: 'field__label', text: t('location.label') }),
-    h('div', { class: 'location__row' }, h('div', { class: 'location__what' }, text, coords), retry));
+    h('div', { class: 'location__row' }, h('div', { class: 'location__what' }, text, coords), retry),
+  );
 
   function draw() {
     field.dataset.status = position.location_status;

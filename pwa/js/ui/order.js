@@ -13,7 +13,14 @@ import { discard, retry } from '../outbox.js';
 import { choiceGroup } from './choices.js';
 import { h } from './dom.js';
 import { dateTime } from './format.js';
-import { compoundName, deadlineText, orderStatusChip, orderStatusLabel, refusedAlert, severityChip } from './inspection-parts.js';
+import {
+  compoundName,
+  deadlineText,
+  orderStatusChip,
+  orderStatusLabel,
+  refusedAlert,
+  severityChip,
+} from './inspection-parts.js';
 import { goBack } from './nav.js';
 import { photoField, photoStrip } from './photos.js';
 import { saveBar, saveFailed, textArea } from './task-complete.js';
@@ -21,11 +28,22 @@ import { syncBadges } from './tasks.js';
 import { watchLocalData } from './watch.js';
 
 function block(title, testid, ...children) {
-  return h('section', { class: 'card', 'data-testid': testid }, h('h2', { class: 'card__title', text: title }), ...children);
+  return h(
+    'section',
+    { class: 'card', 'data-testid': testid },
+    h('h2', { class: 'card__title', text: title }),
+    ...children,
+  );
 }
 
 function facts(rows) {
-  return h('dl', { class: 'facts' }, rows.filter(([, value]) => value).map(([label, value, testid]) => [h('dt', { text: label }), h('dd', { 'data-testid': testid, text: value })]));
+  return h(
+    'dl',
+    { class: 'facts' },
+    rows
+      .filter(([, value]) => value)
+      .map(([label, value, testid]) => [h('dt', { text: label }), h('dd', { 'data-testid': testid, text: value })]),
+  );
 }
 
 /**
@@ -35,8 +53,14 @@ function facts(rows) {
  */
 function orderForm({ name, title, parts, photos, values, check, save }) {
   const bar = saveBar(name, null);
-  const form = h('form', { class: 'form', novalidate: true, 'data-testid': `${name}-form` },
-    h('h2', { class: 'form__section', text: title }), parts, photos, bar.element);
+  const form = h(
+    'form',
+    { class: 'form', novalidate: true, 'data-testid': `${name}-form` },
+    h('h2', { class: 'form__section', text: title }),
+    parts,
+    photos,
+    bar.element,
+  );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     await photos.settled();
@@ -55,7 +79,12 @@ function orderForm({ name, title, parts, photos, values, check, save }) {
 
 /** 整改回复 of the property staff: what was done, with photos. */
 function responseForm(id, order) {
-  const text = textArea({ label: t('field.rectification_order.response_text'), testid: 'response-text', maxlength: INSPECTIONS.RESPONSE_TEXT_MAX, placeholder: t('order.response_placeholder') });
+  const text = textArea({
+    label: t('field.rectification_order.response_text'),
+    testid: 'response-text',
+    maxlength: INSPECTIONS.RESPONSE_TEXT_MAX,
+    placeholder: t('order.response_placeholder'),
+  });
   return orderForm({
     name: 'response',
     title: order.status === 'reopened' ? t('order.respond_again') : t('order.respond'),
@@ -65,7 +94,9 @@ function responseForm(id, order) {
     check: (values, bar) => {
       const problems = responseProblems(values);
       text.setError(problems.response_text ? t(problems.response_text) : '');
-      bar.alert.textContent = Object.values(problems).map((key) => t(key)).join(' ');
+      bar.alert.textContent = Object.values(problems)
+        .map((key) => t(key))
+        .join(' ');
       return !Object.keys(problems).length;
     },
     save: (values) => respondToOrder(id, values),
@@ -75,10 +106,22 @@ function responseForm(id, order) {
 /** 复查 of the steward: pass (closed) or not (reopened, with a note and a photo). */
 function reviewForm(id) {
   const decision = choiceGroup({
-    legend: t('order.review_decision'), name: 'review', testid: 'review', columns: 2, required: true,
-    options: [{ value: 'closed', label: t('order.review_pass') }, { value: 'reopened', label: t('order.review_fail') }],
+    legend: t('order.review_decision'),
+    name: 'review',
+    testid: 'review',
+    columns: 2,
+    required: true,
+    options: [
+      { value: 'closed', label: t('order.review_pass') },
+      { value: 'reopened', label: t('order.review_fail') },
+    ],
   });
-  const note = textArea({ label: t('field.rectification_order.review_note'), testid: 'review-note', maxlength: INSPECTIONS.REVIEW_NOTE_MAX, placeholder: t('order.review_placeholder') });
+  const note = textArea({
+    label: t('field.rectification_order.review_note'),
+    testid: 'review-note',
+    maxlength: INSPECTIONS.REVIEW_NOTE_MAX,
+    placeholder: t('order.review_placeholder'),
+  });
   return orderForm({
     name: 'review',
     title: t('order.review'),
@@ -99,11 +142,24 @@ function reviewForm(id) {
 function historyCard(order, me) {
   const entries = [...(order.history ?? [])].reverse();
   if (!entries.length) return null;
-  return block(t('detail.history'), 'order-history', h('ol', { class: 'history' }, entries.map((entry) => h('li', { class: 'history__item' },
-    h('strong', { text: orderStatusLabel(entry.to) }),
-    entry.by === me.user.id ? h('span', { class: 'history__who', text: t('history.you') }) : null,
-    h('span', { class: 'history__when', text: dateTime(entry.device_at ?? entry.server_at) }),
-    entry.note ? h('span', { class: 'history__reason', text: entry.note }) : null))));
+  return block(
+    t('detail.history'),
+    'order-history',
+    h(
+      'ol',
+      { class: 'history' },
+      entries.map((entry) =>
+        h(
+          'li',
+          { class: 'history__item' },
+          h('strong', { text: orderStatusLabel(entry.to) }),
+          entry.by === me.user.id ? h('span', { class: 'history__who', text: t('history.you') }) : null,
+          h('span', { class: 'history__when', text: dateTime(entry.device_at ?? entry.server_at) }),
+          entry.note ? h('span', { class: 'history__reason', text: entry.note }) : null,
+        ),
+      ),
+    ),
+  );
 }
 
 function detail(item, refused, me, names) {
@@ -112,31 +168,68 @@ function detail(item, refused, me, names) {
   const act = (fn, seq) => () => fn(seq).catch((err) => console.warn('could not change the refused change', err));
   const can = orderActions(order, { staff: hasRole(me, 'property_staff'), steward: hasRole(me, 'red_steward') });
   return [
-    h('div', { class: 'detail__chips' }, severityChip(order.severity), orderStatusChip(order, 'order-status'), syncBadges(item)),
+    h(
+      'div',
+      { class: 'detail__chips' },
+      severityChip(order.severity),
+      orderStatusChip(order, 'order-status'),
+      syncBadges(item),
+    ),
     h('h1', { class: 'screen__title', tabindex: '-1', 'data-testid': 'order-title', text: order.item_text ?? '' }),
-    refused.map((entry) => refusedAlert(entry, [
-      { testid: 'refused-retry', text: t('sync.retry'), onclick: act(retry, entry.seq) },
-      { testid: 'refused-discard', kind: 'btn--danger', text: t('sync.discard'), onclick: act(discard, entry.seq) },
-    ], 'order-refused')),
-    item.pending ? h('p', { class: 'note note--pending', 'data-testid': 'pending-note', text: t('detail.pending_note') }) : null,
-    h('p', { class: `order__deadline${due.overdue ? ' order__deadline--overdue' : ''}`, 'data-testid': 'order-deadline', 'data-overdue': String(due.overdue), text: due.text }),
-    order.escalation_level ? h('p', { class: 'note note--conflict', 'data-testid': 'order-escalated', text: t(`order.escalated_${order.escalation_level >= 2 ? 'street' : 'community'}`) }) : null,
+    refused.map((entry) =>
+      refusedAlert(
+        entry,
+        [
+          { testid: 'refused-retry', text: t('sync.retry'), onclick: act(retry, entry.seq) },
+          { testid: 'refused-discard', kind: 'btn--danger', text: t('sync.discard'), onclick: act(discard, entry.seq) },
+        ],
+        'order-refused',
+      ),
+    ),
+    item.pending
+      ? h('p', { class: 'note note--pending', 'data-testid': 'pending-note', text: t('detail.pending_note') })
+      : null,
+    h('p', {
+      class: `order__deadline${due.overdue ? ' order__deadline--overdue' : ''}`,
+      'data-testid': 'order-deadline',
+      'data-overdue': String(due.overdue),
+      text: due.text,
+    }),
+    order.escalation_level
+      ? h('p', {
+          class: 'note note--conflict',
+          'data-testid': 'order-escalated',
+          text: t(`order.escalated_${order.escalation_level >= 2 ? 'street' : 'community'}`),
+        })
+      : null,
     facts([
       [t('detail.place'), compoundName(order, me, names)],
       [t('field.rectification_order.category_name'), order.category_name],
       [t('order.reopen_count'), order.reopen_count ? String(order.reopen_count) : ''],
     ]),
-    block(t('order.evidence'), 'order-evidence', order.evidence_note ? h('p', { text: order.evidence_note }) : null, photoStrip(order.evidence_photos)),
+    block(
+      t('order.evidence'),
+      'order-evidence',
+      order.evidence_note ? h('p', { text: order.evidence_note }) : null,
+      photoStrip(order.evidence_photos),
+    ),
     order.response_text || order.response_photos?.length
-      ? block(t('order.response'), 'order-response',
-        h('p', { 'data-testid': 'response-shown', text: order.response_text ?? '' }),
-        photoStrip(order.response_photos),
-        h('p', { class: 'muted', text: dateTime(order.responded_at) }))
+      ? block(
+          t('order.response'),
+          'order-response',
+          h('p', { 'data-testid': 'response-shown', text: order.response_text ?? '' }),
+          photoStrip(order.response_photos),
+          h('p', { class: 'muted', text: dateTime(order.responded_at) }),
+        )
       : null,
     order.reviewed_at
-      ? block(t('order.review_done'), 'order-review',
-        order.review_note ? h('p', { text: order.review_note }) : null, photoStrip(order.review_photos),
-        h('p', { class: 'muted', text: dateTime(order.reviewed_at) }))
+      ? block(
+          t('order.review_done'),
+          'order-review',
+          order.review_note ? h('p', { text: order.review_note }) : null,
+          photoStrip(order.review_photos),
+          h('p', { class: 'muted', text: dateTime(order.reviewed_at) }),
+        )
       : null,
     can.includes('respond') ? responseForm(item.id, order) : null,
     can.includes('close') ? reviewForm(item.id) : null,
@@ -147,7 +240,19 @@ function detail(item, refused, me, names) {
 /** The screen for #/orders/<id>. */
 export function orderScreen({ me, params }) {
   const id = params.id;
-  const back = h('a', { class: 'back', href: '#/', 'data-testid': 'back', onclick: (event) => { event.preventDefault(); goBack('/'); } }, t('order.back'));
+  const back = h(
+    'a',
+    {
+      class: 'back',
+      href: '#/',
+      'data-testid': 'back',
+      onclick: (event) => {
+        event.preventDefault();
+        goBack('/');
+      },
+    },
+    t('order.back'),
+  );
   const body = h('div', { class: 'detail' }, h('p', { class: 'muted', text: t('app.loading') }));
   const screen = h('section', { class: 'screen screen--detail', 'data-testid': 'order' }, back, body);
   let first = true;
@@ -157,14 +262,18 @@ export function orderScreen({ me, params }) {
   async function reload() {
     const [{ item, refused }, names] = await Promise.all([loadOrder(id), loadCompoundNames()]);
     if (!item) {
-      body.replaceChildren(h('h1', { class: 'screen__title', tabindex: '-1', text: t('detail.missing_title') }),
-        h('p', { class: 'muted', 'data-testid': 'order-missing', text: t('detail.missing') }));
+      body.replaceChildren(
+        h('h1', { class: 'screen__title', tabindex: '-1', text: t('detail.missing_title') }),
+        h('p', { class: 'muted', 'data-testid': 'order-missing', text: t('detail.missing') }),
+      );
       return;
     }
     const key = JSON.stringify([item.record.version, item.order.status, item.pending, refused.map((e) => e.seq)]);
     if (key === shown) return;
     // A form being filled in is not drawn again under the user's thumb while the status stays.
-    const typing = [...body.querySelectorAll('form textarea')].some((el) => el.value) || body.querySelector('form [data-testid=photo-thumb]');
+    const typing =
+      [...body.querySelectorAll('form textarea')].some((el) => el.value) ||
+      body.querySelector('form [data-testid=photo-thumb]');
     if (typing && shownStatus === item.order.status) return;
     shown = key;
     shownStatus = item.order.status;

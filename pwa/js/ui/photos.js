@@ -10,26 +10,36 @@ import { h } from './dom.js';
 export function photoThumb(sha256, { alt = t('photos.alt') } = {}) {
   const img = h('img', { class: 'thumb__img', alt, width: 96, height: 96, decoding: 'async' });
   const frame = h('span', { class: 'thumb__frame' }, img);
-  img.addEventListener('error', () => frame.replaceChildren(h('span', { class: 'thumb__missing', text: t('photos.not_here') })), { once: true });
-  getPhoto(sha256).then((photo) => {
-    if (photo?.bytes) {
-      const url = URL.createObjectURL(new Blob([photo.bytes], { type: photo.mime }));
-      img.addEventListener('load', () => URL.revokeObjectURL(url), { once: true }); // the decoded image stays
-      img.src = url;
-    } else {
+  img.addEventListener(
+    'error',
+    () => frame.replaceChildren(h('span', { class: 'thumb__missing', text: t('photos.not_here') })),
+    { once: true },
+  );
+  getPhoto(sha256).then(
+    (photo) => {
+      if (photo?.bytes) {
+        const url = URL.createObjectURL(new Blob([photo.bytes], { type: photo.mime }));
+        img.addEventListener('load', () => URL.revokeObjectURL(url), { once: true }); // the decoded image stays
+        img.src = url;
+      } else {
+        img.src = `/api/blobs/${sha256}/thumb`;
+      }
+    },
+    () => {
       img.src = `/api/blobs/${sha256}/thumb`;
-    }
-  }, () => {
-    img.src = `/api/blobs/${sha256}/thumb`;
-  });
+    },
+  );
   return frame;
 }
 
 /** Thumbnails of saved photos, read-only (task detail). */
 export function photoStrip(hashes) {
   if (!hashes?.length) return null;
-  return h('ul', { class: 'thumbs', 'data-testid': 'photo-strip' },
-    hashes.map((sha) => h('li', { class: 'thumb' }, photoThumb(sha))));
+  return h(
+    'ul',
+    { class: 'thumbs', 'data-testid': 'photo-strip' },
+    hashes.map((sha) => h('li', { class: 'thumb' }, photoThumb(sha))),
+  );
 }
 
 /**
@@ -44,23 +54,40 @@ export function photoField({ hashes = [], testid = 'photo-field', onChange = nul
   let processing = 0;
   let waiters = [];
   const inputId = `${testid}-input`;
-  const input = h('input', { type: 'file', accept: 'image/*', capture: 'environment', id: inputId, class: 'visually-hidden', 'data-testid': `${testid}-input` });
+  const input = h('input', {
+    type: 'file',
+    accept: 'image/*',
+    capture: 'environment',
+    id: inputId,
+    class: 'visually-hidden',
+    'data-testid': `${testid}-input`,
+  });
   const status = h('p', { class: 'photos__status', 'aria-live': 'polite' });
   const error = h('p', { class: 'field__error', role: 'alert' });
   const list = h('ul', { class: 'thumbs thumbs--editable', 'data-testid': `${testid}-thumbs` });
   const count = h('span', { class: 'photos__count' });
 
   function draw() {
-    list.replaceChildren(...taken.map((sha, index) => h('li', { class: 'thumb', 'data-testid': 'photo-thumb', 'data-sha256': sha },
-      photoThumb(sha, { alt: t('photos.alt_n', { n: index + 1 }) }),
-      h('button', {
-        type: 'button', class: 'thumb__remove', 'aria-label': t('photos.remove_n', { n: index + 1 }), text: '×',
-        onclick: () => {
-          taken.splice(index, 1);
-          draw();
-          onChange?.([...taken]);
-        },
-      }))));
+    list.replaceChildren(
+      ...taken.map((sha, index) =>
+        h(
+          'li',
+          { class: 'thumb', 'data-testid': 'photo-thumb', 'data-sha256': sha },
+          photoThumb(sha, { alt: t('photos.alt_n', { n: index + 1 }) }),
+          h('button', {
+            type: 'button',
+            class: 'thumb__remove',
+            'aria-label': t('photos.remove_n', { n: index + 1 }),
+            text: '×',
+            onclick: () => {
+              taken.splice(index, 1);
+              draw();
+              onChange?.([...taken]);
+            },
+          }),
+        ),
+      ),
+    );
     count.textContent = taken.length ? t('photos.count', { count: taken.length }) : '';
     status.textContent = processing ? t('photos.processing') : '';
   }
@@ -90,13 +117,20 @@ export function photoField({ hashes = [], testid = 'photo-field', onChange = nul
     onChange?.([...taken]);
   });
 
-  const field = h('div', { class: 'field photos', 'data-testid': testid },
+  const field = h(
+    'div',
+    { class: 'field photos', 'data-testid': testid },
     h('p', { class: 'field__label' }, label, ' ', count),
     list,
     input,
-    h('label', { for: inputId, class: 'btn btn--secondary btn--block photos__take', 'data-testid': `${testid}-take` }, t('photos.take')),
+    h(
+      'label',
+      { for: inputId, class: 'btn btn--secondary btn--block photos__take', 'data-testid': `${testid}-take` },
+      t('photos.take'),
+    ),
     status,
-    error);
+    error,
+  );
   Object.defineProperty(field, 'value', { get: () => [...taken] });
   /** Resolves once every photo chosen so far is stored (a save must not miss one being processed). */
   field.settled = () => (processing ? new Promise((resolve) => waiters.push(resolve)) : Promise.resolve());

@@ -3,13 +3,23 @@
 // iPhone not added to the Home Screen it says how to add it instead (no PushManager until then).
 import { shouldOfferPush } from '../alerts.js';
 import { t } from '../i18n.js';
-import { deviceSubscription, dismissOffer, offerDismissedAt, permission, thisBrowserSupport, turnPushOn } from '../push.js';
+import {
+  deviceSubscription,
+  dismissOffer,
+  offerDismissedAt,
+  permission,
+  thisBrowserSupport,
+  turnPushOn,
+} from '../push.js';
 import { h } from './dom.js';
 
 /** The steps to add Redgrid to an iPhone's Home Screen (Safari's share menu). */
 export function iosInstallSteps() {
-  return h('ol', { class: 'steps', 'data-testid': 'ios-install-steps' },
-    ['alerts.push.ios_step1', 'alerts.push.ios_step2', 'alerts.push.ios_step3'].map((key) => h('li', { text: t(key) })));
+  return h(
+    'ol',
+    { class: 'steps', 'data-testid': 'ios-install-steps' },
+    ['alerts.push.ios_step1', 'alerts.push.ios_step2', 'alerts.push.ios_step3'].map((key) => h('li', { text: t(key) })),
+  );
 }
 
 /** A holder that fills in with the card when it should be offered; empty otherwise. */
@@ -30,37 +40,65 @@ export function pushCard() {
 }
 
 function later(holder) {
-  return h('button', { type: 'button', class: 'btn btn--secondary', 'data-testid': 'push-later', text: t('alerts.push.later'),
-    onclick: async () => { await dismissOffer(); holder.replaceChildren(); } });
+  return h('button', {
+    type: 'button',
+    class: 'btn btn--secondary',
+    'data-testid': 'push-later',
+    text: t('alerts.push.later'),
+    onclick: async () => {
+      await dismissOffer();
+      holder.replaceChildren();
+    },
+  });
 }
 
 function offerCard(holder) {
   const message = h('p', { class: 'field__hint', role: 'status', 'data-testid': 'push-message' });
-  const enable = h('button', { type: 'button', class: 'btn btn--primary', 'data-testid': 'push-enable', text: t('alerts.push.enable') });
+  const enable = h('button', {
+    type: 'button',
+    class: 'btn btn--primary',
+    'data-testid': 'push-enable',
+    text: t('alerts.push.enable'),
+  });
   enable.addEventListener('click', async () => {
     enable.disabled = true;
     message.textContent = t('alerts.push.enabling');
     try {
       const { state } = await turnPushOn();
       if (state === 'subscribed') {
-        holder.replaceChildren(h('p', { class: 'note note--ok', role: 'status', 'data-testid': 'push-enabled', text: t('alerts.push.enabled') }));
+        holder.replaceChildren(
+          h('p', {
+            class: 'note note--ok',
+            role: 'status',
+            'data-testid': 'push-enabled',
+            text: t('alerts.push.enabled'),
+          }),
+        );
         return;
       }
       message.textContent = t(state === 'denied' ? 'alerts.push.denied' : 'alerts.push.dismissed');
     } catch (err) {
-      message.textContent = err.code === 'offline' ? t('alerts.push.offline') : (err.message || t('error.unexpected'));
+      message.textContent = err.code === 'offline' ? t('alerts.push.offline') : err.message || t('error.unexpected');
     }
     enable.disabled = false;
   });
-  return h('article', { class: 'card push-card', 'data-testid': 'push-card' },
+  return h(
+    'article',
+    { class: 'card push-card', 'data-testid': 'push-card' },
     h('h3', { class: 'card__title', text: t('alerts.push.title') }),
     h('p', { text: t('alerts.push.why') }),
-    h('div', { class: 'button-row' }, enable, later(holder)), message);
+    h('div', { class: 'button-row' }, enable, later(holder)),
+    message,
+  );
 }
 
 function iosCard(holder) {
-  return h('article', { class: 'card push-card', 'data-testid': 'push-ios' },
+  return h(
+    'article',
+    { class: 'card push-card', 'data-testid': 'push-ios' },
     h('h3', { class: 'card__title', text: t('alerts.push.ios_title') }),
-    h('p', { text: t('alerts.push.ios_why') }), iosInstallSteps(),
-    h('div', { class: 'button-row' }, later(holder)));
+    h('p', { text: t('alerts.push.ios_why') }),
+    iosInstallSteps(),
+    h('div', { class: 'button-row' }, later(holder)),
+  );
 }

@@ -8,35 +8,95 @@
 import { lazyScreen } from './lazy.js';
 
 const ROUTES = [
-  { pattern: /^\/tasks\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./task-detail.js'), 'taskDetailScreen') },
-  { pattern: /^\/tasks\/([^/]+)\/complete$/, names: ['id'], screen: lazyScreen(() => import('./task-complete.js'), 'completeScreen') },
-  { pattern: /^\/tasks\/([^/]+)\/unable$/, names: ['id'], screen: lazyScreen(() => import('./task-complete.js'), 'unableScreen') },
+  {
+    pattern: /^\/tasks\/([^/]+)$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./task-detail.js'), 'taskDetailScreen'),
+  },
+  {
+    pattern: /^\/tasks\/([^/]+)\/complete$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./task-complete.js'), 'completeScreen'),
+  },
+  {
+    pattern: /^\/tasks\/([^/]+)\/unable$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./task-complete.js'), 'unableScreen'),
+  },
   { pattern: /^\/report$/, names: [], screen: lazyScreen(() => import('./report.js'), 'reportScreen') },
   { pattern: /^\/sync$/, names: [], screen: lazyScreen(() => import('./conflicts.js'), 'syncScreen') },
-  { pattern: /^\/inspections\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./inspection.js'), 'inspectionScreen') },
+  {
+    pattern: /^\/inspections\/([^/]+)$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./inspection.js'), 'inspectionScreen'),
+  },
   { pattern: /^\/orders\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./order.js'), 'orderScreen') },
   { pattern: /^\/directory$/, names: [], screen: lazyScreen(() => import('./directory.js'), 'directoryScreen') },
   // 消息 (issue 6): the inbox, an alert, this device's push settings; #/notifications, issue 5's
   // address of its notices, opens the inbox that holds them now.
   { pattern: /^\/(?:inbox|notifications)$/, names: [], screen: lazyScreen(() => import('./inbox.js'), 'inboxScreen') },
   { pattern: /^\/inbox\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./inbox.js'), 'inboxEntryScreen') },
-  { pattern: /^\/settings\/notifications$/, names: [], screen: lazyScreen(() => import('./settings-notifications.js'), 'notificationSettingsScreen') },
+  {
+    pattern: /^\/settings\/notifications$/,
+    names: [],
+    screen: lazyScreen(() => import('./settings-notifications.js'), 'notificationSettingsScreen'),
+  },
   { pattern: /^\/admin\/alerts$/, names: [], screen: lazyScreen(() => import('./admin-alerts.js'), 'alertsScreen') },
-  { pattern: /^\/admin\/alerts\/new$/, names: [], screen: lazyScreen(() => import('./admin-alert-form.js'), 'newAlertScreen') },
-  { pattern: /^\/admin\/alerts\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./admin-alerts.js'), 'alertScreen') },
+  {
+    pattern: /^\/admin\/alerts\/new$/,
+    names: [],
+    screen: lazyScreen(() => import('./admin-alert-form.js'), 'newAlertScreen'),
+  },
+  {
+    pattern: /^\/admin\/alerts\/([^/]+)$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./admin-alerts.js'), 'alertScreen'),
+  },
   { pattern: /^\/admin\/tasks$/, names: [], screen: lazyScreen(() => import('./admin-tasks.js'), 'adminTasksScreen') },
-  { pattern: /^\/admin\/tasks\/new$/, names: [], screen: lazyScreen(() => import('./admin-task-form.js'), 'newTaskScreen') },
+  {
+    pattern: /^\/admin\/tasks\/new$/,
+    names: [],
+    screen: lazyScreen(() => import('./admin-task-form.js'), 'newTaskScreen'),
+  },
   { pattern: /^\/admin\/tasks\/bulk$/, names: [], screen: lazyScreen(() => import('./admin-bulk.js'), 'bulkScreen') },
-  { pattern: /^\/admin\/tasks\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./admin-task.js'), 'adminTaskScreen') },
+  {
+    pattern: /^\/admin\/tasks\/([^/]+)$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./admin-task.js'), 'adminTaskScreen'),
+  },
   { pattern: /^\/admin\/reports$/, names: [], screen: lazyScreen(() => import('./admin-reports.js'), 'reportsScreen') },
-  { pattern: /^\/admin\/reports\/([^/]+)\/convert$/, names: ['id'], screen: lazyScreen(() => import('./admin-task-form.js'), 'convertScreen') },
+  {
+    pattern: /^\/admin\/reports\/([^/]+)\/convert$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./admin-task-form.js'), 'convertScreen'),
+  },
   // Inspections of property services (issue 5): scorecards, random spot checks, periodic plans.
-  { pattern: /^\/admin\/scorecards$/, names: [], screen: lazyScreen(() => import('./admin-scorecards.js'), 'scorecardsScreen') },
-  { pattern: /^\/admin\/scorecards\/compounds\/(\d+)$/, names: ['id'], screen: lazyScreen(() => import('./admin-scorecards.js'), 'compoundScorecardScreen') },
-  { pattern: /^\/admin\/spot-checks$/, names: [], screen: lazyScreen(() => import('./admin-spot-checks.js'), 'spotChecksScreen') },
+  {
+    pattern: /^\/admin\/scorecards$/,
+    names: [],
+    screen: lazyScreen(() => import('./admin-scorecards.js'), 'scorecardsScreen'),
+  },
+  {
+    pattern: /^\/admin\/scorecards\/compounds\/(\d+)$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./admin-scorecards.js'), 'compoundScorecardScreen'),
+  },
+  {
+    pattern: /^\/admin\/spot-checks$/,
+    names: [],
+    screen: lazyScreen(() => import('./admin-spot-checks.js'), 'spotChecksScreen'),
+  },
   { pattern: /^\/admin\/plans$/, names: [], screen: lazyScreen(() => import('./admin-plans.js'), 'plansScreen') },
-  { pattern: /^\/admin\/templates$/, names: [], screen: lazyScreen(() => import('./admin-templates.js'), 'templatesScreen') },
-  { pattern: /^\/admin\/templates\/(\d+)$/, names: ['id'], screen: lazyScreen(() => import('./admin-templates.js'), 'templateScreen') },
+  {
+    pattern: /^\/admin\/templates$/,
+    names: [],
+    screen: lazyScreen(() => import('./admin-templates.js'), 'templatesScreen'),
+  },
+  {
+    pattern: /^\/admin\/templates\/(\d+)$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./admin-templates.js'), 'templateScreen'),
+  },
 ];
 
 /**

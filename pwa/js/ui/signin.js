@@ -10,7 +10,14 @@ let draft = { phone: '', password: '' };
 function field(name, labelKey, inputProps) {
   const id = `signin-${name}`;
   const errorId = `${id}-error`;
-  const input = h('input', { id, name, class: 'field__input', 'data-testid': name, 'aria-describedby': errorId, ...inputProps });
+  const input = h('input', {
+    id,
+    name,
+    class: 'field__input',
+    'data-testid': name,
+    'aria-describedby': errorId,
+    ...inputProps,
+  });
   input.value = draft[name];
   input.addEventListener('input', () => {
     draft[name] = input.value;
@@ -21,8 +28,13 @@ function field(name, labelKey, inputProps) {
 }
 
 function passwordToggle(input) {
-  const button = h('button', { type: 'button', class: 'btn btn--ghost field__toggle', 'data-testid': 'password-toggle',
-    'aria-controls': input.id, text: t('signin.show_password') });
+  const button = h('button', {
+    type: 'button',
+    class: 'btn btn--ghost field__toggle',
+    'data-testid': 'password-toggle',
+    'aria-controls': input.id,
+    text: t('signin.show_password'),
+  });
   button.addEventListener('click', () => {
     const show = input.type === 'password';
     input.type = show ? 'text' : 'password';
@@ -34,16 +46,26 @@ function passwordToggle(input) {
 /** Builds the screen; onSignedIn(me) runs with the /api/me body after a successful sign-in. */
 export function signinScreen({ noticeKey, onSignedIn }) {
   const phone = field('phone', 'signin.phone', {
-    type: 'tel', inputmode: 'numeric', autocomplete: 'username', enterkeyhint: 'next', spellcheck: 'false',
+    type: 'tel',
+    inputmode: 'numeric',
+    autocomplete: 'username',
+    enterkeyhint: 'next',
+    spellcheck: 'false',
   });
   const password = field('password', 'signin.password', {
-    type: 'password', autocomplete: 'current-password', enterkeyhint: 'go',
+    type: 'password',
+    autocomplete: 'current-password',
+    enterkeyhint: 'go',
   });
   const fields = { phone, password };
   // Kept in the page so screen readers already watch it when a message arrives.
   const alert = h('div', { class: 'alert', role: 'alert', 'data-testid': 'signin-error' });
-  const submit = h('button', { type: 'submit', class: 'btn btn--primary btn--block', 'data-testid': 'signin-submit',
-    text: t('signin.submit') });
+  const submit = h('button', {
+    type: 'submit',
+    class: 'btn btn--primary btn--block',
+    'data-testid': 'signin-submit',
+    text: t('signin.submit'),
+  });
 
   function clearErrors() {
     alert.textContent = '';
@@ -101,25 +123,43 @@ export function signinScreen({ noticeKey, onSignedIn }) {
   }
 
   let discardOthers = false;
-  const discardButton = h('button', { type: 'button', class: 'btn btn--danger btn--block', hidden: true,
-    'data-testid': 'signin-discard', text: t('signin.discard_and_continue') });
+  const discardButton = h('button', {
+    type: 'button',
+    class: 'btn btn--danger btn--block',
+    hidden: true,
+    'data-testid': 'signin-discard',
+    text: t('signin.discard_and_continue'),
+  });
   discardButton.addEventListener('click', (event) => {
     discardOthers = true;
     onSubmit(event);
   });
 
   // novalidate: our own messages come from the catalog, not the browser's language.
-  const form = h('form', { class: 'form', 'data-testid': 'signin-form', novalidate: true, onsubmit: onSubmit },
+  const form = h(
+    'form',
+    { class: 'form', 'data-testid': 'signin-form', novalidate: true, onsubmit: onSubmit },
     h('div', { class: 'field' }, phone.label, phone.input, phone.error),
-    h('div', { class: 'field' }, password.label,
-      h('div', { class: 'field__row' }, password.input, passwordToggle(password.input)), password.error),
+    h(
+      'div',
+      { class: 'field' },
+      password.label,
+      h('div', { class: 'field__row' }, password.input, passwordToggle(password.input)),
+      password.error,
+    ),
     alert,
     submit,
-    discardButton);
+    discardButton,
+  );
 
-  return h('section', { class: 'screen', 'data-testid': 'signin' },
+  return h(
+    'section',
+    { class: 'screen', 'data-testid': 'signin' },
     h('h1', { class: 'screen__title', tabindex: '-1', text: t('signin.title') }),
     h('p', { class: 'muted', text: t('signin.lead') }),
-    noticeKey ? h('p', { class: 'note note--offline-only', role: 'status', 'data-testid': 'signin-notice', text: t(noticeKey) }) : null,
-    form);
+    noticeKey
+      ? h('p', { class: 'note note--offline-only', role: 'status', 'data-testid': 'signin-notice', text: t(noticeKey) })
+      : null,
+    form,
+  );
 }

@@ -20,7 +20,9 @@ function statusText(status) {
 }
 
 function refusedItem(entry, onChange) {
-  const fieldMessages = Object.entries(entry.error?.fields ?? {}).map(([name, messages]) => `${fieldLabel(entry.entity, name)}：${[].concat(messages).join(' ')}`);
+  const fieldMessages = Object.entries(entry.error?.fields ?? {}).map(
+    ([name, messages]) => `${fieldLabel(entry.entity, name)}：${[].concat(messages).join(' ')}`,
+  );
   const act = (fn) => async () => {
     try {
       await fn(entry.seq);
@@ -30,28 +32,60 @@ function refusedItem(entry, onChange) {
     }
   };
   const named = entry.fields?.title ?? entry.fields?.description;
-  const what = h('p', { class: 'refused__what', text: named ? t('sync.refused_of', { entity: entityName(entry.entity), name: named }) : t('sync.unnamed', { entity: entityName(entry.entity) }) });
+  const what = h('p', {
+    class: 'refused__what',
+    text: named
+      ? t('sync.refused_of', { entity: entityName(entry.entity), name: named })
+      : t('sync.unnamed', { entity: entityName(entry.entity) }),
+  });
   if (!named) nameFromRecord(what, entry);
   const fix = fixPath(entry);
-  return h('li', { class: 'refused', 'data-testid': 'rejected-item' },
+  return h(
+    'li',
+    { class: 'refused', 'data-testid': 'rejected-item' },
     what,
     h('p', { class: 'refused__why', text: entry.error?.message ?? '' }),
-    fieldMessages.length ? h('ul', { class: 'refused__fields' }, fieldMessages.map((m) => h('li', { text: m }))) : null,
-    h('div', { class: 'refused__actions' },
+    fieldMessages.length
+      ? h(
+          'ul',
+          { class: 'refused__fields' },
+          fieldMessages.map((m) => h('li', { text: m })),
+        )
+      : null,
+    h(
+      'div',
+      { class: 'refused__actions' },
       fix
         ? h('a', { class: 'btn btn--ghost', href: `#${fix}`, 'data-testid': 'rejected-fix', text: t('sync.fix') })
-        : h('button', { type: 'button', class: 'btn btn--ghost', 'data-testid': 'rejected-retry', onclick: act(retry), text: t('sync.retry') }),
-      h('button', { type: 'button', class: 'btn btn--danger', 'data-testid': 'rejected-discard', onclick: act(discard), text: t('sync.discard') })));
+        : h('button', {
+            type: 'button',
+            class: 'btn btn--ghost',
+            'data-testid': 'rejected-retry',
+            onclick: act(retry),
+            text: t('sync.retry'),
+          }),
+      h('button', {
+        type: 'button',
+        class: 'btn btn--danger',
+        'data-testid': 'rejected-discard',
+        onclick: act(discard),
+        text: t('sync.discard'),
+      }),
+    ),
+  );
 }
 
 const entityName = (entity) => (hasKey(`entity.${entity}`) ? t(`entity.${entity}`) : entity);
 
 /** Names a refused edit after its record ("入户走访 3号楼"), read from the phone. */
 function nameFromRecord(element, entry) {
-  getRecord(entry.entity, entry.record_id).then((record) => {
-    const name = record?.data?.title ?? record?.data?.description;
-    if (name) element.textContent = t('sync.refused_of', { entity: entityName(entry.entity), name });
-  }, () => {});
+  getRecord(entry.entity, entry.record_id).then(
+    (record) => {
+      const name = record?.data?.title ?? record?.data?.description;
+      if (name) element.textContent = t('sync.refused_of', { entity: entityName(entry.entity), name });
+    },
+    () => {},
+  );
 }
 
 /** The screen that fixes a refused change (a form opened on it, ?fix=seq), or null: retry as it is. */
@@ -73,16 +107,32 @@ export function syncPanel({ detailsLink = true } = {}) {
   const refused = h('div', { class: 'sync__refused', 'data-testid': 'rejected-list', hidden: true });
   const now = h('button', { type: 'button', class: 'btn btn--ghost', 'data-testid': 'sync-now', text: t('sync.now') });
   now.addEventListener('click', () => syncNow().catch(() => {}));
-  const details = !detailsLink ? null : h('a', { class: 'sync__details', href: '#/sync', 'data-testid': 'sync-details', text: t('sync.details') });
-  const panel = h('section', { class: 'card sync', 'data-testid': 'sync-panel' },
-    h('div', { class: 'sync__row' }, line, now), conflicts, refused, details);
+  const details = !detailsLink
+    ? null
+    : h('a', { class: 'sync__details', href: '#/sync', 'data-testid': 'sync-details', text: t('sync.details') });
+  const panel = h(
+    'section',
+    { class: 'card sync', 'data-testid': 'sync-panel' },
+    h('div', { class: 'sync__row' }, line, now),
+    conflicts,
+    refused,
+    details,
+  );
 
   async function showRefused() {
     const entries = await listRejected();
-    refused.replaceChildren(...(entries.length
-      ? [h('h3', { class: 'sync__title', text: t('sync.refused_title', { count: entries.length }) }),
-        h('ul', { class: 'refused__list' }, entries.map((entry) => refusedItem(entry, showRefused)))]
-      : []));
+    refused.replaceChildren(
+      ...(entries.length
+        ? [
+            h('h3', { class: 'sync__title', text: t('sync.refused_title', { count: entries.length }) }),
+            h(
+              'ul',
+              { class: 'refused__list' },
+              entries.map((entry) => refusedItem(entry, showRefused)),
+            ),
+          ]
+        : []),
+    );
     refused.hidden = !entries.length;
   }
 

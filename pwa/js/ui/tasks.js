@@ -7,8 +7,8 @@ import { compoundName, describePlace, placeLine } from '../places.js';
 import { loadMyTasks } from '../task-data.js';
 import { filterChoices, filterTasks, GROUPS, groupTasks, OPEN_STATUSES } from '../tasks.js';
 import { h } from './dom.js';
-import { firstScreenDrawn } from './ready.js';
 import { dueText, priorityLabel, statusLabel, typeLabel } from './format.js';
+import { firstScreenDrawn } from './ready.js';
 import { watchLocalData } from './watch.js';
 
 // Kept while the app is open: back from a task, the list is as the worker left it.
@@ -23,8 +23,12 @@ const SLICE_ROWS = 60;
 /** The chips every row and the detail share: pending sync, refused, local-only. */
 export function syncBadges(item) {
   return [
-    item.rejected ? h('span', { class: 'badge badge--refused', 'data-testid': 'badge-refused', text: t('badge.refused') }) : null,
-    item.pending ? h('span', { class: 'badge badge--pending', 'data-testid': 'badge-pending', text: t('badge.pending') }) : null,
+    item.rejected
+      ? h('span', { class: 'badge badge--refused', 'data-testid': 'badge-refused', text: t('badge.refused') })
+      : null,
+    item.pending
+      ? h('span', { class: 'badge badge--pending', 'data-testid': 'badge-pending', text: t('badge.pending') })
+      : null,
   ];
 }
 
@@ -41,40 +45,83 @@ function taskRow(item, places, now) {
   const { task } = item;
   const due = dueText(task, now);
   const inProgress = task.status === 'in_progress';
-  return h('li', { class: 'task-row' },
-    h('a', { class: 'task-row__link', href: `#/tasks/${encodeURIComponent(item.id)}`, 'data-testid': 'task-row', 'data-id': item.id, 'data-status': task.status ?? 'assigned' },
-      h('span', { class: 'task-row__chips' },
+  return h(
+    'li',
+    { class: 'task-row' },
+    h(
+      'a',
+      {
+        class: 'task-row__link',
+        href: `#/tasks/${encodeURIComponent(item.id)}`,
+        'data-testid': 'task-row',
+        'data-id': item.id,
+        'data-status': task.status ?? 'assigned',
+      },
+      h(
+        'span',
+        { class: 'task-row__chips' },
         typeChip(task.type),
         priorityChip(task.priority),
         inProgress || !OPEN_STATUSES.includes(task.status ?? 'assigned')
-          ? h('span', { class: `chip chip--status chip--status-${task.status}`, text: statusLabel(task.status) }) : null,
-        syncBadges(item)),
+          ? h('span', { class: `chip chip--status chip--status-${task.status}`, text: statusLabel(task.status) })
+          : null,
+        syncBadges(item),
+      ),
       h('span', { class: 'task-row__title', text: task.title ?? '' }),
       h('span', { class: 'task-row__place', text: placeLine(task, places) }),
-      h('span', { class: `task-row__due${due.overdue ? ' task-row__due--overdue' : ''}`, text: due.text })));
+      h('span', { class: `task-row__due${due.overdue ? ' task-row__due--overdue' : ''}`, text: due.text }),
+    ),
+  );
 }
 
 /** A group: its title, its count of all items, and a list holding the first `rows` of them. */
 function section(name, items, places, now, rows) {
-  const list = h('ul', { class: 'task-list' }, items.slice(0, rows).map((item) => taskRow(item, places, now)));
+  const list = h(
+    'ul',
+    { class: 'task-list' },
+    items.slice(0, rows).map((item) => taskRow(item, places, now)),
+  );
   const title = t(`tasks.group.${name}`);
   if (name === 'done') {
     // Folded: the day's work is above; what is finished is one tap away.
-    const details = h('details', { class: 'task-section task-section--done', 'data-testid': 'section-done', open: view.doneOpen },
-      h('summary', { class: 'task-section__summary' }, h('span', { text: title }), h('span', { class: 'count', text: String(items.length) })),
-      list);
-    details.addEventListener('toggle', () => { view.doneOpen = details.open; });
+    const details = h(
+      'details',
+      { class: 'task-section task-section--done', 'data-testid': 'section-done', open: view.doneOpen },
+      h(
+        'summary',
+        { class: 'task-section__summary' },
+        h('span', { text: title }),
+        h('span', { class: 'count', text: String(items.length) }),
+      ),
+      list,
+    );
+    details.addEventListener('toggle', () => {
+      view.doneOpen = details.open;
+    });
     return { node: details, list };
   }
-  const node = h('section', { class: `task-section task-section--${name}`, 'data-testid': `section-${name}` },
-    h('h3', { class: 'task-section__title' }, h('span', { text: title }), h('span', { class: 'count', text: String(items.length) })),
-    list);
+  const node = h(
+    'section',
+    { class: `task-section task-section--${name}`, 'data-testid': `section-${name}` },
+    h(
+      'h3',
+      { class: 'task-section__title' },
+      h('span', { text: title }),
+      h('span', { class: 'count', text: String(items.length) }),
+    ),
+    list,
+  );
   return { node, list };
 }
 
 function select({ label, testid, value, options, onChange }) {
-  const el = h('select', { class: 'field__input filter__select', 'aria-label': label, 'data-testid': testid },
-    options.map((option) => h('option', { value: option.value, selected: String(option.value) === String(value), text: option.label })));
+  const el = h(
+    'select',
+    { class: 'field__input filter__select', 'aria-label': label, 'data-testid': testid },
+    options.map((option) =>
+      h('option', { value: option.value, selected: String(option.value) === String(value), text: option.label }),
+    ),
+  );
   el.addEventListener('change', () => onChange(el.value));
   return el;
 }
@@ -86,16 +133,26 @@ export function myTasksSection({ me }) {
   const body = h('div', { class: 'task-groups', 'aria-live': 'polite' });
   const summary = h('span', { class: 'count', 'data-testid': 'tasks-open-count' });
   const search = h('input', {
-    type: 'search', class: 'field__input search', 'data-testid': 'task-search', value: view.query, enterkeyhint: 'search',
-    placeholder: t('tasks.search_placeholder'), 'aria-label': t('tasks.search_label'),
+    type: 'search',
+    class: 'field__input search',
+    'data-testid': 'task-search',
+    value: view.query,
+    enterkeyhint: 'search',
+    placeholder: t('tasks.search_placeholder'),
+    'aria-label': t('tasks.search_label'),
   });
   search.addEventListener('input', () => {
     view.query = search.value;
     draw();
   });
-  const root = h('section', { class: 'tasks', 'data-testid': 'my-tasks', 'aria-labelledby': 'my-tasks-title' },
+  const root = h(
+    'section',
+    { class: 'tasks', 'data-testid': 'my-tasks', 'aria-labelledby': 'my-tasks-title' },
     h('h2', { class: 'section-title', id: 'my-tasks-title' }, h('span', { text: t('tasks.title') }), summary),
-    search, filters, body);
+    search,
+    filters,
+    body,
+  );
   let loaded = null;
   let drawn = 0; // draws so far: a slice of an older draw stops
 
@@ -108,15 +165,32 @@ export function myTasksSection({ me }) {
     if (view.compoundId && !compoundIds.map(String).includes(String(view.compoundId))) view.compoundId = '';
     filters.replaceChildren(
       select({
-        label: t('tasks.filter_type'), testid: 'filter-type', value: view.type,
-        options: [{ value: '', label: t('tasks.all_types') }, ...types.map((type) => ({ value: type, label: typeLabel(type) }))],
-        onChange: (value) => { view.type = value; draw(); },
+        label: t('tasks.filter_type'),
+        testid: 'filter-type',
+        value: view.type,
+        options: [
+          { value: '', label: t('tasks.all_types') },
+          ...types.map((type) => ({ value: type, label: typeLabel(type) })),
+        ],
+        onChange: (value) => {
+          view.type = value;
+          draw();
+        },
       }),
       select({
-        label: t('tasks.filter_compound'), testid: 'filter-compound', value: view.compoundId,
-        options: [{ value: '', label: t('tasks.all_compounds') }, ...compoundIds.map((id) => ({ value: String(id), label: compoundName(id, loaded.places) }))],
-        onChange: (value) => { view.compoundId = value; draw(); },
-      }));
+        label: t('tasks.filter_compound'),
+        testid: 'filter-compound',
+        value: view.compoundId,
+        options: [
+          { value: '', label: t('tasks.all_compounds') },
+          ...compoundIds.map((id) => ({ value: String(id), label: compoundName(id, loaded.places) })),
+        ],
+        onChange: (value) => {
+          view.compoundId = value;
+          draw();
+        },
+      }),
+    );
   }
 
   function draw() {
@@ -137,8 +211,10 @@ export function myTasksSection({ me }) {
       budget = Math.max(0, budget - items.length);
       return node;
     });
-    if (!loaded.items.length) parts.push(h('p', { class: 'empty', 'data-testid': 'tasks-empty', text: t('tasks.none') }));
-    else if (!shown.length) parts.push(h('p', { class: 'empty', 'data-testid': 'tasks-empty', text: t('tasks.none_matching') }));
+    if (!loaded.items.length)
+      parts.push(h('p', { class: 'empty', 'data-testid': 'tasks-empty', text: t('tasks.none') }));
+    else if (!shown.length)
+      parts.push(h('p', { class: 'empty', 'data-testid': 'tasks-empty', text: t('tasks.none_matching') }));
     else if (!open && !filtered) parts.unshift(h('p', { class: 'empty empty--good', text: t('tasks.all_done') }));
     body.replaceChildren(...parts);
     drawRest(later, now, ++drawn);

@@ -11,26 +11,39 @@ import { watchLocalData } from './watch.js';
 
 function reportRow(item) {
   const { report } = item;
-  return h('li', { class: 'report-row', 'data-testid': 'report-row', 'data-id': item.id },
-    h('span', { class: 'task-row__chips' },
+  return h(
+    'li',
+    { class: 'report-row', 'data-testid': 'report-row', 'data-id': item.id },
+    h(
+      'span',
+      { class: 'task-row__chips' },
       h('span', { class: 'chip chip--type chip--report', text: categoryLabel(report.category) }),
-      report.status && report.status !== 'new' ? h('span', { class: 'chip chip--status', text: codeLabel('report.status', report.status) }) : null,
-      syncBadges(item)),
+      report.status && report.status !== 'new'
+        ? h('span', { class: 'chip chip--status', text: codeLabel('report.status', report.status) })
+        : null,
+      syncBadges(item),
+    ),
     h('span', { class: 'report-row__text', text: report.description ?? '' }),
-    h('span', { class: 'task-row__place', text: dayAndTime(report.reported_at) }));
+    h('span', { class: 'task-row__place', text: dayAndTime(report.reported_at) }),
+  );
 }
 
 /** "我上报的问题", folded; drawn again as reports are made and synced. */
 function myReportsSection(userId) {
   const count = h('span', { class: 'count', 'data-testid': 'reports-count' });
   const list = h('ul', { class: 'report-list' });
-  const details = h('details', { class: 'task-section', 'data-testid': 'my-reports' },
+  const details = h(
+    'details',
+    { class: 'task-section', 'data-testid': 'my-reports' },
     h('summary', { class: 'task-section__summary' }, h('span', { text: t('reports.mine') }), count),
-    list);
+    list,
+  );
   async function reload() {
     const items = await loadMyReports(userId);
     count.textContent = String(items.length);
-    list.replaceChildren(...(items.length ? items.map(reportRow) : [h('li', { class: 'empty', text: t('reports.none') })]));
+    list.replaceChildren(
+      ...(items.length ? items.map(reportRow) : [h('li', { class: 'empty', text: t('reports.none') })]),
+    );
   }
   reload().catch((err) => console.warn('could not read the reports', err));
   watchLocalData(details, reload);
@@ -41,9 +54,17 @@ function myReportsSection(userId) {
 export function workSection({ me }) {
   if (!myGrids(me).length) return null;
   const flash = takeFlash();
-  return h('div', { class: 'work', 'data-testid': 'work' },
+  return h(
+    'div',
+    { class: 'work', 'data-testid': 'work' },
     flash ? h('p', { class: 'note note--saved', role: 'status', 'data-testid': 'flash', text: flash }) : null,
-    h('a', { class: 'btn btn--primary btn--block btn--big', href: '#/report', 'data-testid': 'report-open', text: t('report.open') }),
+    h('a', {
+      class: 'btn btn--primary btn--block btn--big',
+      href: '#/report',
+      'data-testid': 'report-open',
+      text: t('report.open'),
+    }),
     myTasksSection({ me }),
-    myReportsSection(me.user.id));
+    myReportsSection(me.user.id),
+  );
 }

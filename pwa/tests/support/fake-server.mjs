@@ -11,15 +11,31 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 import {
-  Actor, BadMutation, CursorExpired, CursorInvalid, Engine, Entity, MemoryStore, Mutation, PROTOCOL_VERSION,
+  Actor,
+  BadMutation,
+  CursorExpired,
+  CursorInvalid,
+  Engine,
+  Entity,
+  MemoryStore,
+  Mutation,
+  PROTOCOL_VERSION,
 } from '../../js/sync-core.js';
 
-export const NOTE = JSON.parse(readFileSync(new URL('../../../sync/vectors/_entity_note.json', import.meta.url), 'utf8'));
+export const NOTE = JSON.parse(
+  readFileSync(new URL('../../../sync/vectors/_entity_note.json', import.meta.url), 'utf8'),
+);
 const CSRF_TOKEN = 'csrf-token-1';
-const MAGIC = [[0xff, 0xd8, 0xff], [0x89, 0x50, 0x4e, 0x47], [0x52, 0x49, 0x46, 0x46]]; // JPEG, PNG, RIFF (WebP)
+const MAGIC = [
+  [0xff, 0xd8, 0xff],
+  [0x89, 0x50, 0x4e, 0x47],
+  [0x52, 0x49, 0x46, 0x46],
+]; // JPEG, PNG, RIFF (WebP)
 
-const json = (status, body, headers = {}) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
-const error = (status, code, message, fields = {}, headers = {}) => json(status, { error: { code, message, fields } }, headers);
+const json = (status, body, headers = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+const error = (status, code, message, fields = {}, headers = {}) =>
+  json(status, { error: { code, message, fields } }, headers);
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 /**
@@ -54,8 +70,14 @@ export function createFakeServer({ buckets = { 'grid:1': ['grid_worker'] }, user
     server.engine = new Engine(server.store, rules());
   };
   /** A backup of the server's data (the store's maps copied; the values in them are never edited in place). */
-  const copyData = ({ records, log, results, conflicts, lastSeq, purgedSeq }) => (
-    { records: new Map(records), log: new Map(log), results: new Map(results), conflicts: [...conflicts], lastSeq, purgedSeq });
+  const copyData = ({ records, log, results, conflicts, lastSeq, purgedSeq }) => ({
+    records: new Map(records),
+    log: new Map(log),
+    results: new Map(results),
+    conflicts: [...conflicts],
+    lastSeq,
+    purgedSeq,
+  });
   server.backup = () => copyData(server.store);
   /** Restores a backup, with a new epoch as `redgrid sync-restored` gives it (§5.5): seqs after it are handed out again. */
   server.restoreBackup = (backup, epoch) => {
@@ -63,23 +85,44 @@ export function createFakeServer({ buckets = { 'grid:1': ['grid_worker'] }, user
     server.engine = new Engine(server.store, rules());
   };
   /** Another user writes (an admin on a desk, a second phone): wire mutations, their results. */
-  server.pushAs = (spec, clientId, mutations) => server.engine
-    .push(new Actor(spec.user_id, spec.buckets), clientId, mutations.map((m) => Mutation.fromWire(m)))
-    .map((r) => r.toWire());
-  server.requestsTo = (method, prefix) => server.requests.filter((r) => r.method === method && r.path.startsWith(prefix));
+  server.pushAs = (spec, clientId, mutations) =>
+    server.engine
+      .push(
+        new Actor(spec.user_id, spec.buckets),
+        clientId,
+        mutations.map((m) => Mutation.fromWire(m)),
+      )
+      .map((r) => r.toWire());
+  server.requestsTo = (method, prefix) =>
+    server.requests.filter((r) => r.method === method && r.path.startsWith(prefix));
 
   server.fetch = async (url, init = {}) => {
     const { pathname: path } = new URL(url, 'http://redgrid.test');
     const method = init.method ?? 'GET';
     const headers = new Headers(init.headers);
     const bytes = init.body instanceof Uint8Array ? init.body : null;
-    const request = { method, path, headers: Object.fromEntries(headers), body: typeof init.body === 'string' ? JSON.parse(init.body) : null, size: bytes?.byteLength ?? 0 };
+    const request = {
+      method,
+      path,
+      headers: Object.fromEntries(headers),
+      body: typeof init.body === 'string' ? JSON.parse(init.body) : null,
+      size: bytes?.byteLength ?? 0,
+    };
     server.requests.push(request);
     if (server.offline) throw new TypeError('Failed to fetch');
-    const index = server.faults.findIndex(({ match }) => (typeof match === 'function' ? match(request) : `${method} ${path}`.startsWith(match)));
+    const index = server.faults.findIndex(({ match }) =>
+      typeof match === 'function' ? match(request) : `${method} ${path}`.startsWith(match),
+    );
     const fault = index >= 0 ? server.faults.splice(index, 1)[0].fault : null;
     if (fault === 'network') throw new TypeError('Failed to fetch');
-    if (fault?.status) return error(fault.status, fault.code ?? 'http_error', fault.message ?? `fault ${fault.status}`, {}, fault.headers);
+    if (fault?.status)
+      return error(
+        fault.status,
+        fault.code ?? 'http_error',
+        fault.message ?? `fault ${fault.status}`,
+        {},
+        fault.headers,
+      );
     server.inFlight += 1;
     server.maxInFlight = Math.max(server.maxInFlight, server.inFlight);
     try {
@@ -100,7 +143,8 @@ export function createFakeServer({ buckets = { 'grid:1': ['grid_worker'] }, user
 function handle(server, request, bytes) {
   const { method, path, headers, body } = request;
   if (method === 'GET' && path === '/api/csrf') return json(200, { csrf_token: CSRF_TOKEN });
-  if (method !== 'GET' && method !== 'HEAD' && headers['x-csrftoken'] !== CSRF_TOKEN) return error(400, 'csrf', 'CSRF token missing');
+  if (method !== 'GET' && method !== 'HEAD' && headers['x-csrftoken'] !== CSRF_TOKEN)
+    return error(400, 'csrf', 'CSRF token missing');
   if (method === 'POST' && path === '/api/sync/pull') return pull(server, body);
   if (method === 'POST' && path === '/api/sync/push') return push(server, body);
   const blob = /^\/api\/blobs\/([0-9a-f]{64})$/.exec(path);
@@ -137,8 +181,23 @@ function push(server, body) {
     } catch (err) {
       if (!(err instanceof BadMutation)) throw err;
       const text = (key) => (typeof raw?.[key] === 'string' ? raw[key] : null);
-      const error = { code: 'bad_mutation', message: '这条修改的格式不正确，无法处理。', fields: { [err.details.field ?? '_schema']: [err.message] } };
-      return { toWire: () => ({ mutation_id: text('id'), entity: text('entity'), record_id: text('record_id'), status: 'rejected', version: null, record: null, conflicts: [], error }) };
+      const error = {
+        code: 'bad_mutation',
+        message: '这条修改的格式不正确，无法处理。',
+        fields: { [err.details.field ?? '_schema']: [err.message] },
+      };
+      return {
+        toWire: () => ({
+          mutation_id: text('id'),
+          entity: text('entity'),
+          record_id: text('record_id'),
+          status: 'rejected',
+          version: null,
+          record: null,
+          conflicts: [],
+          error,
+        }),
+      };
     }
   });
   const mutations = parsed.filter((m) => m instanceof Mutation);
@@ -165,7 +224,13 @@ function put(server, sha, contentRange, bytes) {
     const [, start, end, size] = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(contentRange).map(Number);
     const have = server.uploads.get(sha) ?? new Uint8Array(0);
     if (start !== have.byteLength) {
-      return error(409, 'wrong_offset', `continue at ${have.byteLength}`, { offset: have.byteLength }, { 'Upload-Offset': String(have.byteLength) });
+      return error(
+        409,
+        'wrong_offset',
+        `continue at ${have.byteLength}`,
+        { offset: have.byteLength },
+        { 'Upload-Offset': String(have.byteLength) },
+      );
     }
     if (end - start + 1 !== bytes.byteLength) return error(400, 'bad_range', 'Content-Range does not match the body');
     received = new Uint8Array(have.byteLength + bytes.byteLength);
@@ -174,12 +239,17 @@ function put(server, sha, contentRange, bytes) {
     total = size;
     if (received.byteLength < total) {
       server.uploads.set(sha, received);
-      return json(202, { sha256: sha, offset: received.byteLength, total }, { 'Upload-Offset': String(received.byteLength) });
+      return json(
+        202,
+        { sha256: sha, offset: received.byteLength, total },
+        { 'Upload-Offset': String(received.byteLength) },
+      );
     }
   }
   server.uploads.delete(sha);
   if (sha256(received) !== sha) return error(422, 'hash_mismatch', 'the bytes do not match the hash');
-  if (!MAGIC.some((magic) => magic.every((b, i) => received[i] === b))) return error(415, 'unsupported_type', '只接受 JPEG、PNG 或 WebP 图片');
+  if (!MAGIC.some((magic) => magic.every((b, i) => received[i] === b)))
+    return error(415, 'unsupported_type', '只接受 JPEG、PNG 或 WebP 图片');
   server.blobs.set(sha, received);
   return json(201, { sha256: sha, size: total });
 }

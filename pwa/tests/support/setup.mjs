@@ -11,7 +11,10 @@ register('./resolve-vendor.mjs', import.meta.url);
 const { initI18n } = await import('../../js/i18n.js');
 const realFetch = globalThis.fetch;
 globalThis.document = { documentElement: {}, title: '' };
-globalThis.fetch = async (url) => new Response(await readFile(new URL(`../..${url}`, import.meta.url)), { headers: { 'Content-Type': 'application/json' } });
+globalThis.fetch = async (url) =>
+  new Response(await readFile(new URL(`../..${url}`, import.meta.url)), {
+    headers: { 'Content-Type': 'application/json' },
+  });
 try {
   await initI18n();
 } finally {
