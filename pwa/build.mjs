@@ -39,7 +39,7 @@ const TARGET = ['chrome93', 'safari15.4', 'firefox92'];
 
 const problems = [];
 const posix = (p) => p.split(path.sep).join('/');
-const url = (file) => '/' + posix(path.relative(DIST, file));
+const url = (file) => `/${posix(path.relative(DIST, file))}`;
 
 async function listFiles(dir) {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -146,7 +146,7 @@ async function thirdPartyLicenses(metafile) {
   return [...packages];
 }
 
-async function copyStatic(zh, en) {
+async function copyStatic(en) {
   for (const name of COPIED) {
     const from = path.join(ROOT, name);
     if ((await stat(from)).isDirectory()) {
@@ -258,7 +258,7 @@ const metafile = await bundleScripts();
 const { eager, lazy, preload } = splitOutputs(metafile);
 const worker = await bundleServiceWorker({ target: TARGET });
 const packages = await thirdPartyLicenses({ inputs: { ...metafile.inputs, ...worker.metafile.inputs } });
-await copyStatic(zh, en);
+await copyStatic(en);
 await writeIndex(html, preload);
 // Not precached: source maps, the licences, and the manifest's icons (the browser fetches those
 // itself when the app is installed; no page uses them).

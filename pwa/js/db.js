@@ -49,7 +49,7 @@ function open() {
     },
     // Another tab loaded a newer release that needs to upgrade: let go so it is not blocked.
     // The next call here reopens (and the newer service worker will have reloaded us by then).
-    blocking(currentVersion, blockedVersion, event) {
+    blocking(_currentVersion, _blockedVersion, event) {
       event.target.close();
       dbPromise = null;
     },

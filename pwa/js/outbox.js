@@ -150,7 +150,7 @@ export async function discard(seq) {
 export async function retry(seq, { fields } = {}) {
   const entry = await transact(STORES, async (tx) => {
     const current = await tx.outbox.get(seq);
-    if (!current || current.status !== 'rejected') throw new Error('only a refused change can be retried');
+    if (current?.status !== 'rejected') throw new Error('only a refused change can be retried');
     const next = { ...current, id: crypto.randomUUID(), status: 'pending', error: null };
     if (fields) {
       next.fields = fields;

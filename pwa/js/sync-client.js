@@ -222,8 +222,14 @@ export function createSyncClient({
   }
 
   function clearTimer(which) {
-    if (which === 'retry' && retryTimer !== null) env.clearTimeout(retryTimer), (retryTimer = null);
-    if (which === 'edit' && editTimer !== null) env.clearTimeout(editTimer), (editTimer = null);
+    if (which === 'retry' && retryTimer !== null) {
+      env.clearTimeout(retryTimer);
+      retryTimer = null;
+    }
+    if (which === 'edit' && editTimer !== null) {
+      env.clearTimeout(editTimer);
+      editTimer = null;
+    }
   }
 
   /** The server says there are changes (§8), or the network is back: now, not after the backoff. */

@@ -28,7 +28,7 @@ function open() {
       }
     },
     // A newer worker upgrades: let go so it is not blocked; the next call here reopens.
-    blocking(currentVersion, blockedVersion, event) {
+    blocking(_currentVersion, _blockedVersion, event) {
       event.target.close();
       dbPromise = null;
     },

@@ -326,7 +326,7 @@ test('a subscription the server refuses says why in the words of its endpoint fi
   const realFetch = globalThis.fetch;
   globalThis.__redgridPushProvider = { permission: () => 'granted', getSubscription: async () => refused };
   globalThis.navigator = { userAgent: 'Mozilla/5.0 (Linux; Android 14) Chrome/131.0' };
-  globalThis.fetch = async (url, init = {}) => {
+  globalThis.fetch = async (url) => {
     const [status, answer] =
       url === '/api/csrf'
         ? [200, { csrf_token: 'csrf-1' }]

@@ -27,9 +27,15 @@ function fakeEnv({ visibility = 'visible', navigator = {} } = {}) {
   env.timeouts = new Map();
   env.intervals = [];
   let next = 1;
-  env.setTimeout = (fn, ms) => (env.timeouts.set(next, { fn, ms }), next++);
+  env.setTimeout = (fn, ms) => {
+    env.timeouts.set(next, { fn, ms });
+    return next++;
+  };
   env.clearTimeout = (id) => env.timeouts.delete(id);
-  env.setInterval = (fn, ms) => (env.intervals.push({ fn, ms }), next++);
+  env.setInterval = (fn, ms) => {
+    env.intervals.push({ fn, ms });
+    return next++;
+  };
   env.clearInterval = () => env.intervals.splice(0);
   env.document = Object.assign(new EventTarget(), { visibilityState: visibility });
   env.navigator = navigator;
@@ -789,7 +795,13 @@ test('one sync at a time: a second call joins the running one', async () => {
 
 test('one client id per install, and persistent storage is asked for once', async () => {
   let asked = 0;
-  const storage = { persisted: async () => false, persist: async () => ((asked += 1), true) };
+  const storage = {
+    persisted: async () => false,
+    persist: async () => {
+      asked += 1;
+      return true;
+    },
+  };
   const first = newClient({ env: fakeEnv({ navigator: { storage } }) });
   await create({ title: 'a' });
   await first.syncNow();
@@ -1033,7 +1045,10 @@ test('upgrading a version 1 database keeps its cached values and adds the sync s
   await new Promise((resolve, reject) => {
     const request = indexedDB.open('redgrid', 1);
     request.onupgradeneeded = () => request.result.createObjectStore('kv').put({ me: 'cached' }, 'me');
-    request.onsuccess = () => (request.result.close(), resolve());
+    request.onsuccess = () => {
+      request.result.close();
+      resolve();
+    };
     request.onerror = () => reject(request.error);
   });
   assert.deepEqual(await db.getCached('me'), { me: 'cached' });

@@ -108,7 +108,7 @@ function enclosingObject(text, at) {
 }
 
 /** The value of `maxlength: <expr>`: a number, a constant of constants.js, or a name a module exports. */
-async function valueOf(expr, source) {
+async function limitOf(expr, source) {
   if (/^\d+$/.test(expr)) return Number(expr);
   const member = expr.match(/^(ALERTS|TASKS|INSPECTIONS)\.(\w+)$/);
   if (member) return exported[member[1].toLowerCase()][member[2]];
@@ -131,7 +131,7 @@ test("every form field's maxlength is the server's limit for that field", async 
       const literal = enclosingObject(source, match.index);
       const testid = literal.match(/(?:testid|'data-testid'):\s*['`]([^'`]+)['`]/)?.[1];
       assert.ok(testid, `${file}: a maxlength without a data-testid: ${literal}`);
-      (found[file] ??= {})[testid] = await valueOf(match[1], source);
+      (found[file] ??= {})[testid] = await limitOf(match[1], source);
     }
   }
   const expected = structuredClone(CLIENT_ONLY);

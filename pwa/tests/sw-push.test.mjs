@@ -286,7 +286,7 @@ test('the page\'s "back online" may come a moment early: the worker tries again 
 test('an ack the server refuses for good is dropped; a busy or failing server keeps it', async () => {
   const sw = await serviceWorker();
   const answers = { 'tok-gone': 404, 'tok-busy': 429, 'tok-down': 503 };
-  sw.network.status = (url, body) => answers[body?.token] ?? 200;
+  sw.network.status = (_url, body) => answers[body?.token] ?? 200;
   await sw.fire('push', push({ ...PAYLOAD, ack: 'tok-gone' }));
   await sw.fire('push', push({ ...PAYLOAD, ack: 'tok-busy' }));
   await sw.fire('push', push({ ...PAYLOAD, ack: 'tok-ok' }));

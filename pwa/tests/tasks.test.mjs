@@ -326,12 +326,12 @@ test('a GPS fix is kept with its accuracy; a refusal and a timeout are recorded 
   assert.equal(geolocation.lastOptions.enableHighAccuracy, true);
 
   const refused = await geo.locate({
-    geolocation: geolocation((ok, fail) => fail({ code: 1, message: 'User denied Geolocation' })),
+    geolocation: geolocation((_ok, fail) => fail({ code: 1, message: 'User denied Geolocation' })),
   });
   assert.equal(refused.location_status, 'denied');
   assert.equal(refused.location, null);
 
-  const timedOut = await geo.locate({ geolocation: geolocation((ok, fail) => fail({ code: 3 })) });
+  const timedOut = await geo.locate({ geolocation: geolocation((_ok, fail) => fail({ code: 3 })) });
   assert.equal(timedOut.location_status, 'unavailable');
 
   // A permission prompt left open: the browser's timeout does not run, ours does.
@@ -430,7 +430,7 @@ test('completing sends the status change and the report in one update, worker fi
 test('with GPS refused the completion still saves, saying location_status denied and sending no position', async () => {
   assign('visit-2', { status: 'in_progress', started_at: '2026-11-27T08:00:00+08:00' });
   await client.syncNow();
-  const refused = await geo.locate({ geolocation: geolocation((ok, fail) => fail({ code: 1 })) });
+  const refused = await geo.locate({ geolocation: geolocation((_ok, fail) => fail({ code: 1 })) });
   const task = (await db.getRecord('task', 'visit-2')).data;
   const { mutation } = await actions.completeTask(task, 'visit-2', {
     outcome: 'ok',

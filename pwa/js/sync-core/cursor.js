@@ -20,7 +20,7 @@ export function decodeCursor(token) {
   let payload;
   try {
     // Python refuses a str with non-ASCII characters before decoding.
-    if (/[^\x00-\x7f]/.test(token)) throw new Error('only ASCII characters');
+    if (/[^\p{ASCII}]/u.test(token)) throw new Error('only ASCII characters');
     const raw = pythonB64Decode(token + '='.repeat((4 - (token.length % 4)) % 4));
     payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
   } catch (err) {
@@ -72,10 +72,18 @@ function pythonB64Decode(text) {
     if (ch === '/') value = 63;
     if (value < 0) continue;
     pads = 0;
-    if (quadPos === 0) leftChar = value;
-    else if (quadPos === 1) out.push(((leftChar << 2) | (value >> 4)) & 255), (leftChar = value & 15);
-    else if (quadPos === 2) out.push(((leftChar << 4) | (value >> 2)) & 255), (leftChar = value & 3);
-    else out.push(((leftChar << 6) | value) & 255), (leftChar = 0);
+    if (quadPos === 0) {
+      leftChar = value;
+    } else if (quadPos === 1) {
+      out.push(((leftChar << 2) | (value >> 4)) & 255);
+      leftChar = value & 15;
+    } else if (quadPos === 2) {
+      out.push(((leftChar << 4) | (value >> 2)) & 255);
+      leftChar = value & 3;
+    } else {
+      out.push(((leftChar << 6) | value) & 255);
+      leftChar = 0;
+    }
     quadPos = (quadPos + 1) % 4;
   }
   if (quadPos !== 0)

@@ -54,7 +54,7 @@ export class MemoryStore {
     return prior ? [prior[0], copyResult(prior[1])] : null;
   }
 
-  saveResult(userId, clientId, result) {
+  saveResult(userId, _clientId, result) {
     this.results.set(result.mutationId, [userId, copyResult(result)]);
   }
 

@@ -149,10 +149,8 @@ export function valueText(entity, field, value) {
     case 'photos':
       return t('value.photos', { count: Array.isArray(value) ? value.length : 0 });
     case 'checklist_answers': {
-      const counts = Object.values(value ?? {}).reduce(
-        (acc, answer) => ({ ...acc, [answer]: (acc[answer] ?? 0) + 1 }),
-        {},
-      );
+      const counts = {};
+      for (const answer of Object.values(value ?? {})) counts[answer] = (counts[answer] ?? 0) + 1;
       const parts = CHECKLIST_ANSWERS.filter((a) => counts[a]).map((a) => `${answerLabel(a)} ${counts[a]}`);
       return parts.length ? parts.join(' · ') : t('value.empty');
     }

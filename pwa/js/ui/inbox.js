@@ -150,7 +150,7 @@ export function inboxEntryScreen({ params }) {
         text: entry.createdAt ? dateTime(entry.createdAt) : '',
       }),
       h('div', { class: 'alert-body', 'data-testid': 'alert-body', text: entry.body }),
-      entry.link && entry.link.startsWith('#/') && !entry.link.startsWith('#/inbox')
+      entry.link?.startsWith('#/') && !entry.link.startsWith('#/inbox')
         ? h('a', {
             class: 'btn btn--secondary',
             href: entry.link,

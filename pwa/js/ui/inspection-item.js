@@ -16,7 +16,7 @@ export function itemProblems(problems) {
   return { unanswered: count('unanswered'), photos: count('photo_required'), tooMany: count('too_many_photos') };
 }
 
-function readOnly(item, answer) {
+function readOnly(answer) {
   return [
     h('p', {
       class: `inspection-item__answer inspection-item__answer--${answer?.result ?? 'none'}`,
@@ -73,7 +73,7 @@ export function inspectionItem({ item, answer = {}, editable, onChange }) {
     node.querySelector('input, textarea, label.btn')?.focus({ preventScroll: true });
   };
   if (!editable) {
-    node.append(...readOnly(item, answer).filter(Boolean), refused);
+    node.append(...readOnly(answer).filter(Boolean), refused);
     return node;
   }
 

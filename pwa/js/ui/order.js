@@ -52,7 +52,7 @@ function facts(rows) {
  * save(values) enqueues it; `values()` reads the fields, photos added.
  */
 function orderForm({ name, title, parts, photos, values, check, save }) {
-  const bar = saveBar(name, null);
+  const bar = saveBar(name);
   const form = h(
     'form',
     { class: 'form', novalidate: true, 'data-testid': `${name}-form` },

@@ -163,7 +163,7 @@ export function reportScreen({ me, query }) {
       if (grids.length > 1) grid.addEventListener('change', () => picker.redraw());
       const photos = photoField({ hashes: before.photos ?? [], testid: 'photos' });
       const location = locationField();
-      const bar = saveBar('report', null);
+      const bar = saveBar('report');
       const form = h(
         'form',
         { class: 'form', novalidate: true, 'data-testid': 'report' },

@@ -77,7 +77,7 @@ function frame({ title, taskTitle, backTo, testid }) {
 }
 
 /** The bottom of every form: what went wrong, the save button, and what saving means offline. */
-function saveBar(testid, onSave) {
+function saveBar(testid) {
   const alert = h('p', { class: 'alert', role: 'alert', 'data-testid': `${testid}-error` });
   const save = h('button', {
     type: 'submit',
@@ -176,7 +176,7 @@ export function completeScreen({ params, query }) {
       });
       const photos = photoField({ hashes: before.photos ?? [], testid: 'photos' });
       const location = locationField();
-      const bar = saveBar('complete', null);
+      const bar = saveBar('complete');
       const form = h(
         'form',
         { class: 'form', novalidate: true, 'data-testid': 'complete' },
@@ -254,7 +254,7 @@ export function unableScreen({ params, query }) {
         placeholder: t('unable.placeholder'),
       });
       const location = locationField();
-      const bar = saveBar('unable', null);
+      const bar = saveBar('unable');
       const form = h(
         'form',
         { class: 'form', novalidate: true, 'data-testid': 'unable' },
