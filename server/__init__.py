@@ -16,7 +16,8 @@ code to this.
   notices   the one notification service: notify(), the synced inbox, deliveries, fan-out
   domains   tasks, inspections, alerts, admin, web — the features; a domain reaches another
             only through the notification service below it
-  assembly  this module (create_app), config, cli, console, demo
+  assembly  this module (create_app), config, cli, console, demo, client_constants (the
+            limits and vocabularies the PWA reads, exported to pwa/generated/constants.json)
 
 A part plugs in at assembly, not by being imported: its package has a part.py declaring what
 it brings (server/core/parts.py: blueprints, catalogs, synced entities, visibility, actions,

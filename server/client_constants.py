@@ -6,7 +6,7 @@ Names only: nothing is defined here. A length written inside a schema is read fr
 so the schema stays its one home."""
 import marshmallow as ma
 
-from server.alerts.limits import BODY_MAX, CATEGORIES, DELIVERY_STATES, LEVELS, TITLE_MAX
+from server.alerts.limits import BODY_MAX, TITLE_MAX
 from server.auth.models import ROLES
 from server.inspections.models import INSPECTION_STATUSES, ITEM_RESULTS, SEVERITIES
 from server.inspections.schemas import (
@@ -18,6 +18,7 @@ from server.inspections.schemas import (
     InspectionTemplateItemSchema,
     OrderRecordSchema,
 )
+from server.notices.limits import CATEGORIES, DELIVERY_STATES, NOTICE_LEVELS
 from server.org.models import CARE_FLAGS
 from server.tasks.models import (
     OUTCOMES,
@@ -61,7 +62,7 @@ def client_constants() -> dict:
         "alerts": {
             "TITLE_MAX": TITLE_MAX,
             "BODY_MAX": BODY_MAX,
-            "LEVELS": list(LEVELS),
+            "LEVELS": list(NOTICE_LEVELS),
             "CATEGORIES": list(CATEGORIES),
             "DELIVERY_STATES": list(DELIVERY_STATES),
         },

@@ -16,7 +16,7 @@ LAYERS = {
     "push": ("push",),
     "notices": ("notices",),
     "domains": ("tasks", "inspections", "alerts", "admin", "web"),
-    "assembly": ("__init__", "config", "cli", "console", "demo"),
+    "assembly": ("__init__", "config", "cli", "console", "demo", "client_constants"),
 }
 # Layers whose packages may import each other (module circles are still refused).
 MUTUAL = {"core", "identity", "sync", "assembly"}
