@@ -36,11 +36,11 @@ from sqlalchemy.engine import Engine
 from server import authz, i18n
 from server.cli import register_cli
 from server.config import Config, TestConfig
-from server.core import periodic
+from server.core.periodic import register_periodic_jobs
 from server.core.after_commit import register_after_commit
 from server.core.edge import register_edge
 from server.core.parts import Part
-from server.extensions import api, compress, csrf, db, limiter, login, migrate
+from server import extensions
 from server.notices import fanout
 from server.sync import registry
 
@@ -90,17 +90,18 @@ def load_config(app: Flask, config) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
-    csrf.init_app(app)
-    limiter.init_app(app)
-    login.init_app(app)
-    api.init_app(app)
-    compress.init_app(app)  # pulls of thousands of records travel gzip'd to slow phones
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    extensions.login.init_app(app)
+    extensions.api.init_app(app)
+    extensions.compress.init_app(app)  # pulls of thousands of records travel gzip'd to slow phones
+    if not event.contains(Engine, "connect", _sqlite_pragmas):
+        event.listen(Engine, "connect", _sqlite_pragmas)
     register_after_commit()
 
 
-@event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     """SQLite: WAL (readers never block the writer), foreign keys on, wait instead of failing,
     and every commit on disk before it is answered."""
@@ -145,13 +146,13 @@ def register_jobs(app: Flask, parts) -> None:
     """Fan-out jobs by name (any process may run them: RQ carries names) and periodic jobs."""
     for part in parts:
         fanout.register_jobs(part.jobs)
-    periodic.register_periodic_jobs(app, [job for part in parts for job in part.periodic])
+    register_periodic_jobs(app, [job for part in parts for job in part.periodic])
 
 
 def register_blueprints(app: Flask, parts) -> None:
     for part in parts:
         for blp in part.blueprints:
-            api.register_blueprint(blp)
+            extensions.api.register_blueprint(blp)
         for pages in part.pages:
             app.register_blueprint(pages)
 
