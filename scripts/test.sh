@@ -16,6 +16,11 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 (cd pwa && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
 
+echo "== format and lint: ruff (Python), Biome (PWA)"
+.venv/bin/ruff format --check --quiet .
+.venv/bin/ruff check --quiet .
+(cd pwa && npm run --silent check)
+
 echo "== PWA client tests (node --test: sync vectors, outbox, sync loop, photos)"
 (cd pwa && npm test --silent)
 
