@@ -5,10 +5,10 @@ Contract for callers (the notification service, server/alerts/):
     deliver(subscription_ids, payload, level, topic=None, *, expires_at=None) -> list[Outcome]
 
 - Needs an app context. Loads the PushSubscription rows by id (missing ids: no outcome), posts
-  `payload` (a JSON-able dict, the same for every device) to each in parallel on the app's
-  PushSender, then applies the push services' answers to the rows in the caller's session and
-  commits: 404/410 delete the row, a success sets last_success_at and resets failed_count, a
-  failure adds one to failed_count.
+  `payload` (a JSON-able dict, the same for every device) to each at once on the app's
+  PushSender (its asyncio loop, below), then applies the push services' answers to the rows in
+  the caller's session and commits: 404/410 delete the row, a success sets last_success_at and
+  resets failed_count, a failure adds one to failed_count.
 - `level` is one of TTL_AND_URGENCY (info, notice, warning, urgent): it sets TTL and Urgency (table below);
   `expires_at` (aware datetime) caps the TTL so a notice never arrives after it expired.
 - `topic` (e.g. topic_for("alert", alert.id)): a newer push with the same topic replaces an
@@ -22,7 +22,7 @@ Contract for callers (the notification service, server/alerts/):
   a 429/5xx: requeue the delivery later). Outcomes come back in the order of the ids given.
 - deliver_each(pairs, level, topic=None, *, expires_at=None): the same with its own payload per
   subscription id, pairs = [(subscription_id, payload), …]. Prefer it to one deliver() per user:
-  a batch of many users' devices keeps the whole thread pool (PUSH_WORKERS) busy.
+  a batch of many users' devices keeps PUSH_WORKERS posts in flight on the sender's loop.
 
 TTL and Urgency per level (RFC 8030 §5.2, §5.3). Urgency lets a phone on battery saver hold a
 push until it wakes; TTL is how long the push service keeps it for a phone that is offline:
@@ -46,10 +46,11 @@ before the rule, or the host list changed since) is never contacted: its Outcome
 http_status None, so deliver() deletes the row like a 410 (turning push on again on that device is
 then refused in words, 422).
 
-Speed: the posts of a batch go out together from one asyncio loop (PushSender), PUSH_WORKERS at a
-time over one keep-alive aiohttp session per push-service host; one VAPID JWT per audience (the
-push service's origin) reused until shortly before it expires (server/push/vapid.py); pywebpush
-encrypts each message (WebPusher.encode).
+Speed: no thread per push. The posts of a batch go out together from one asyncio event loop, which
+runs in a thread of the sender's own (server/push/aio_loop.py; the caller waits for its batch):
+PUSH_WORKERS coroutines take the pushes in turn, over one keep-alive aiohttp session per
+push-service host; one VAPID JWT per audience (the push service's origin) reused until shortly
+before it expires (server/push/vapid.py); pywebpush encrypts each message (WebPusher.encode).
 """
 import asyncio
 import base64
@@ -361,7 +362,7 @@ def get_sender(app=None) -> PushSender:
 
 def deliver_each(pairs: Iterable[tuple[int, dict]], level: str, topic: str | None = None, *, expires_at: datetime | None = None) -> list[Outcome]:
     """Like deliver(), with a payload of its own per subscription id (e.g. each user's ack token):
-    one batch for many users keeps the whole thread pool busy."""
+    one batch for many users keeps PUSH_WORKERS posts in flight on the sender's loop."""
     if level not in TTL_AND_URGENCY:
         raise ValueError(f"level {level!r}: one of {', '.join(TTL_AND_URGENCY)}")
     payloads = dict(pairs)
