@@ -146,7 +146,7 @@ class Config:
         self.ALERTS_FANOUT_QUEUE = env_int("REDGRID_ALERTS_FANOUT_QUEUE", 1000)
         self.ALERTS_FANOUT_BLOCK_SECONDS = env_float("REDGRID_ALERTS_FANOUT_BLOCK_SECONDS", 30.0)
         # Scheduled alerts: `redgrid serve` releases those due every N seconds (0: never; cron
-        # `redgrid alerts release` instead, server/alerts/schedule.py).
+        # `redgrid alerts release` instead; release_due() in server/alerts/publishing.py).
         self.ALERTS_RELEASE_EVERY_SECONDS = env_int("REDGRID_ALERTS_RELEASE_EVERY_SECONDS", 30)
         # Push deliveries past their TTL (or their alert's expiry) with no receipt: expired (server/alerts/expiry.py).
         self.ALERTS_EXPIRE_EVERY_SECONDS = env_int("REDGRID_ALERTS_EXPIRE_EVERY_SECONDS", 300)
