@@ -1,20 +1,14 @@
-"""Managing inspections over HTTP: plans and their generator, random spot-check draws,
-scorecards and their exports (the JSON API under /api); the printable inspection report (an
-HTML page); and the `redgrid inspections …` commands. Escalation notices are inbox entries
-(server/alerts), not an API of their own."""
+"""Managing inspections over HTTP, the JSON API under /api: plans and their generator, random
+spot-check draws, scorecards and their exports. (The printable report is an HTML page,
+server/inspections/pages.py; the jobs are `redgrid inspections …`, server/inspections/commands.py;
+escalation notices are inbox entries, server/alerts, not an API of their own.)"""
 import io
-from datetime import datetime, timezone
-from pathlib import Path
 
-import click
-from flask import Blueprint as PageBlueprint
-from flask import render_template, send_file, send_from_directory
-from flask.cli import with_appcontext
+from flask import send_file
 from flask_login import current_user, login_required
 
 from server.api import page_of
-from server.i18n import _, current_locale
-from server.inspections import draws, escalation, exports, plans, scorecards, service
+from server.inspections import draws, exports, plans, scorecards
 from server.inspections.management_schemas import (
     CompanyCardSchema,
     CompoundCardSchema,
@@ -31,13 +25,10 @@ from server.inspections.management_schemas import (
     ScorecardArgsSchema,
     ScorecardSchema,
 )
-from server.inspections.periods import LOCAL
 from server.core import clock
 from server.core.edge import Blueprint
 
 blp = Blueprint("inspection_management", __name__, url_prefix="/api", description="Inspection plans, spot checks, scorecards")
-pages = PageBlueprint("inspection_pages", __name__, template_folder="pages", static_folder=None)
-PAGES = Path(__file__).resolve().parent / "pages"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -171,56 +162,3 @@ def export_scorecard(args):
     """The monthly scorecard as an Excel workbook: a sheet of compounds, one sheet per company (admins)."""
     data, filename = exports.scorecard_xlsx(current_user, args.get("org_unit_id"), args.get("month"))
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=filename)
-
-
-# --- the printable report ------------------------------------------------------------------------
-
-
-@pages.route("/inspections/<inspection_id>/report")
-@login_required
-def inspection_report(inspection_id):
-    """The printable report of an inspection you may read (HTML, print stylesheet)."""
-    report = service.report(current_user, inspection_id)
-    return render_template("inspection_report.html", t=_, local=_local_time, lang=current_locale(), **report)
-
-
-@pages.route("/inspections/report.css")
-def report_css():
-    """The report's stylesheet (screen and print)."""
-    response = send_from_directory(PAGES, "report.css", max_age=0)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
-
-
-def _local_time(instant: datetime | str | None) -> str:
-    """An instant (or its ISO text, as records hold it) in Xuchang time, to the minute."""
-    if not instant:
-        return "—"
-    if isinstance(instant, str):
-        instant = datetime.fromisoformat(instant.replace("Z", "+00:00"))
-    aware = instant if instant.tzinfo else instant.replace(tzinfo=timezone.utc)
-    return aware.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
-
-
-# --- commands ------------------------------------------------------------------------------------
-
-
-@click.group("inspections")
-def inspections_command():
-    """Inspection jobs: generate planned inspections, escalate overdue orders."""
-
-
-@inspections_command.command("generate")
-@with_appcontext
-def generate_command():
-    """Make the planned inspections of every active plan for the current period (idempotent; cron daily)."""
-    result = plans.generate_due(clock.now())
-    click.echo(f"plans due: {result['plans']}, inspections made: {result['created']}, already made: {result['existing']}, skipped: {len(result['skipped'])}")
-
-
-@inspections_command.command("escalate")
-@with_appcontext
-def escalate_command():
-    """Escalate overdue rectification orders to the community and street admins (cron, or `redgrid serve` does it)."""
-    result = escalation.escalate(clock.now())
-    click.echo(f"orders escalated: {result['escalated']}, people notified: {result['notified']}")
