@@ -1,5 +1,7 @@
 """Shared fixtures: a migrated database per test (SQLite or PostgreSQL, by DATABASE_URL),
-the app, a test client and an `auth` helper that signs in through the API like the PWA.
+the app, a test client and an `auth` helper that signs in through the API like the PWA; the
+entities that both the server's tests and the browser's use (`notes_in_grids`).
+The fixtures of one layer only are in its own conftest.py (tests/server, tests/e2e, tests/sync).
 
 DATABASE_URL unset → SQLite files under pytest's tmp dir. DATABASE_URL set to a PostgreSQL
 server URL → a fresh database `redgrid_test_<pid>` is created for the run and dropped after.
@@ -19,7 +21,9 @@ from sqlalchemy.engine import make_url
 
 from server import create_app
 from server.extensions import db as _db
+from server.sync.buckets import by_grid_field
 from tests.factories import build_world
+from tests.sync.notes import note_binding, registered_notes
 
 TEST_DATABASE_URL = os.environ.get("DATABASE_URL", "")
 
@@ -168,6 +172,14 @@ def world(app):
     """A small city with one account per role (see tests/factories.py)."""
     with app.app_context():
         return build_world()
+
+
+@pytest.fixture
+def notes_in_grids(app):
+    """The test note entity (tests/sync/notes.py), placed in its grid's bucket and the org buckets
+    above it, its photos synced blobs."""
+    with registered_notes(app, note_binding(buckets=by_grid_field("grid_id"), blob_fields=("photos",))) as note:
+        yield note
 
 
 class AuthActions:

@@ -12,7 +12,6 @@ from server.blobs.models import Blob
 from server.sync.models import SyncMutation
 from tests.e2e.conftest import wait_until
 from tests.e2e.test_shell import sign_in
-from tests.server.test_sync_api import notes_in_grids  # noqa: F401  (fixture)
 from tests.sync.notes import Note
 
 # Record ids are lowercase UUIDs (PROTOCOL.md §4.1), here 6f9e1a00-0000-4000-8000-0000000000NN:

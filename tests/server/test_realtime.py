@@ -5,7 +5,7 @@ from sqlalchemy import create_engine, text
 from server.extensions import socketio
 from server.core import pokes
 from tests.factories import rid
-from tests.server.test_sync_api import create, notes_in_grids, push, signed_in  # noqa: F401  (fixture)
+from tests.server.test_sync_api import create, push, signed_in
 
 
 def socket_for(app, auth):

@@ -3,37 +3,15 @@ import uuid
 from datetime import datetime, timedelta
 
 import pytest
-from flask import has_app_context
 from sqlalchemy import func, select
 
 from server.audit.models import AuditEntry
-from server.extensions import db as _db
-from server.sync import registry
-from server.sync.buckets import by_grid_field
 from server.sync.models import SyncLogEntry
 from tests.factories import rid
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD
-from tests.sync.notes import NotesBase, note_binding
 
 PROTOCOL = "redgrid-sync/1"
-
-
-@pytest.fixture
-def notes_in_grids(app):
-    """The test note entity, placed in its grid's bucket and the org buckets above it."""
-    with app.app_context():
-        NotesBase.metadata.create_all(_db.engine)
-    registry.register(note_binding(buckets=by_grid_field("grid_id"), blob_fields=("photos",)))
-    yield
-    registry.unregister("note")
-    # The test's own session (the `db` fixture, torn down after this one) may hold a transaction
-    # open; on PostgreSQL it would block DROP TABLE forever.
-    if has_app_context():
-        _db.session.remove()
-    with app.app_context():
-        _db.session.remove()
-        NotesBase.metadata.drop_all(_db.engine)
 
 
 def signed_in(app, phone) -> AuthActions:

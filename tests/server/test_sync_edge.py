@@ -11,7 +11,7 @@ from sqlalchemy import delete, insert, select
 from server.auth.models import User
 from server.sync.models import SyncBlobRef, SyncConflict, SyncLogEntry, SyncMutation, SyncState
 from tests.factories import rid
-from tests.server.test_sync_api import create, notes_in_grids, pull, push, signed_in, update  # noqa: F401  (fixture)
+from tests.server.test_sync_api import create, pull, push, signed_in, update
 from tests.sync.notes import Note
 
 WORKER_A, HEXI_ADMIN = "13800000003", "13800000002"

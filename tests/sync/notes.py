@@ -1,9 +1,9 @@
 """A test-only synced entity, "note", with its own table on its own metadata (so the app's
 migrations stay as they are). Its rules are those of sync/vectors/_entity_note.json."""
 import json
+from contextlib import contextmanager
 
 import marshmallow as ma
-import pytest
 from flask import has_app_context
 from sqlalchemy import JSON, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -56,14 +56,21 @@ def note_binding(buckets=None, rules: Entity | None = None, blob_fields=()) -> r
     )
 
 
-@pytest.fixture
-def notes(app):
-    """The note table in this test's database and the note entity registered with the engine."""
+@contextmanager
+def registered_notes(app, binding: registry.EntityBinding):
+    """The note table in the app's database and the note entity registered with the engine as
+    `binding` says, both gone afterwards (the fixtures `notes` and `notes_in_grids`)."""
     with app.app_context():
         NotesBase.metadata.create_all(db.engine)
-    registry.register(note_binding())
-    yield Note
-    registry.unregister("note")
+    registry.register(binding)
+    try:
+        yield Note
+    finally:
+        registry.unregister("note")
+        _drop_notes(app)
+
+
+def _drop_notes(app) -> None:
     # The test's own session (the `db` fixture, torn down after this one) may hold a transaction
     # open; on PostgreSQL it would block DROP TABLE forever.
     if has_app_context():

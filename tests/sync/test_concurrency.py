@@ -10,7 +10,6 @@ from sync import Actor, Engine, Mutation
 from server.extensions import db
 from server.sync.registry import bindings
 from server.sync.store import SqlStore
-from tests.sync.notes import notes  # noqa: F401  (fixture)
 
 WORKER = Actor(1, {"grid:1": frozenset({"grid_worker"})})
 

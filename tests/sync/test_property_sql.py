@@ -5,7 +5,7 @@ from sqlalchemy import delete, select
 from server.extensions import db
 from server.sync.models import SyncConflict, SyncLogEntry, SyncMutation, SyncState
 from server.sync.store import SqlStore
-from tests.sync.notes import Note, note_binding, notes  # noqa: F401  (fixture)
+from tests.sync.notes import Note, note_binding
 from tests.sync.simulation import NOTE, Simulation
 from tests.sync.test_property_memory import check_properties, play, programs
 

@@ -7,7 +7,6 @@ from server.extensions import db
 from server.sync.models import SyncConflict, SyncLogEntry, SyncState
 from server.sync.registry import bindings
 from server.sync.store import SqlStore
-from tests.sync.notes import notes  # noqa: F401  (fixture)
 from tests.sync.vectors import VECTORS, load, run_vector
 
 
