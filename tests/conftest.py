@@ -101,16 +101,8 @@ class IsolatedClient(FlaskClient):
         return context.run(run)
 
 
-@pytest.fixture
-def app(database_url, tmp_path):
-    """A fresh app on an empty, migrated database."""
-    if _is_postgres(database_url):
-        url = database_url
-    else:
-        # Copying the migrated template is much faster than migrating per test.
-        copy = tmp_path / "redgrid.sqlite3"
-        shutil.copyfile(make_url(database_url).database, copy)
-        url = f"sqlite:///{copy}"
+def app_on(url: str, instance_path: Path):
+    """The app as the tests run it, on the database at `url`."""
     app = create_app(
         {
             "TESTING": True,
@@ -122,7 +114,21 @@ def app(database_url, tmp_path):
             "REDIS_URL": None,
         }
     )
-    app.instance_path = str(tmp_path / "instance")
+    app.instance_path = str(instance_path)
+    return app
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """A fresh app on an empty, migrated database."""
+    if _is_postgres(database_url):
+        url = database_url
+    else:
+        # Copying the migrated template is much faster than migrating per test.
+        copy = tmp_path / "redgrid.sqlite3"
+        shutil.copyfile(make_url(database_url).database, copy)
+        url = f"sqlite:///{copy}"
+    app = app_on(url, tmp_path / "instance")
     app.test_client_class = IsolatedClient
     yield app
     with app.app_context():

@@ -29,18 +29,6 @@ def make_app(url):
     return create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test"})
 
 
-@pytest.fixture(scope="module")
-def demo(database_url, tmp_path_factory):
-    """One default demo city in a database of its own, loaded once for the read-only tests."""
-    with fresh_database(database_url, tmp_path_factory.mktemp("demo"), "demo") as url:
-        app = make_app(url)
-        with app.app_context():
-            summary = load_demo()
-            yield summary
-            db.session.remove()
-            db.engine.dispose()
-
-
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 

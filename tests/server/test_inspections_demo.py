@@ -1,32 +1,16 @@
 """The demo's inspections (server/demo/inspections.py): the residential property checklist with
 the issue's nine categories, and months of inspections of 帝豪花园 with orders in every state,
 pulled by the steward and 远航物业's staff and by no resident."""
-import pytest
 from sqlalchemy import select
 
-from server import create_app
-from server.demo import DEMO_ACCOUNTS, load_demo
+from server.demo import DEMO_ACCOUNTS
 from server.extensions import db
 from server.inspections.models import Inspection, InspectionTemplate, RectificationOrder
 from server.org.models import Compound
-from tests.conftest import AuthActions, fresh_database
+from tests.conftest import AuthActions
 from tests.server.tasks_support import pull_all
 
 PASSWORDS = {a["phone"]: a["password"] for a in DEMO_ACCOUNTS}
-
-
-@pytest.fixture(scope="module")
-def demo_app(database_url, tmp_path_factory):
-    with fresh_database(database_url, tmp_path_factory.mktemp("demo_inspections"), "demo_inspections") as url:
-        app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test", "RATELIMIT_STORAGE_URI": "memory://", "REDIS_URL": None})
-        app.instance_path = str(tmp_path_factory.mktemp("demo_inspections_instance"))
-        with app.app_context():
-            summary = load_demo()
-            db.session.remove()
-        yield app, summary
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def _signed_in(app, phone):

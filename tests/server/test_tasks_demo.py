@@ -2,31 +2,16 @@
 worker in every state, a bulk fire-safety check, field reports; all pullable by the phones."""
 from datetime import datetime, timezone
 
-import pytest
 from sqlalchemy import func, select
 
-from server import create_app
 from server.auth.models import User
-from server.demo import DEMO_ACCOUNTS, load_demo
+from server.demo import DEMO_ACCOUNTS
 from server.extensions import db
 from server.sync.models import SyncLogEntry
 from server.tasks.models import TASK_TYPES, ChecklistTemplate, FieldReport, Task
-from tests.conftest import AuthActions, fresh_database
+from tests.conftest import AuthActions
 
 PASSWORDS = {a["phone"]: a["password"] for a in DEMO_ACCOUNTS}
-
-
-@pytest.fixture(scope="module")
-def demo_app(database_url, tmp_path_factory):
-    with fresh_database(database_url, tmp_path_factory.mktemp("demo_tasks"), "demo_tasks") as url:
-        app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test", "RATELIMIT_STORAGE_URI": "memory://", "REDIS_URL": None})
-        with app.app_context():
-            summary = load_demo()
-            db.session.remove()
-        yield app, summary
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def user_id(phone):
