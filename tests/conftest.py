@@ -1,6 +1,6 @@
 """Shared fixtures: a migrated database per test (SQLite or PostgreSQL, by DATABASE_URL),
 the app, a test client and an `auth` helper that signs in through the API like the PWA; the
-entities that both the server's tests and the browser's use (`notes_in_grids`).
+worlds and entities that both the server's tests and the browser's use (`iw`, `notes_in_grids`).
 The fixtures of one layer only are in its own conftest.py (tests/server, tests/e2e, tests/sync).
 
 DATABASE_URL unset → SQLite files under pytest's tmp dir. DATABASE_URL set to a PostgreSQL
@@ -178,6 +178,16 @@ def world(app):
     """A small city with one account per role (see tests/factories.py)."""
     with app.app_context():
         return build_world()
+
+
+@pytest.fixture
+def iw(app, world):
+    """The world with an inspection template and the people of the inspection tests
+    (tests/server/inspections_support.py)."""
+    from tests.server.inspections_support import inspection_world  # it imports this module (AuthActions)
+
+    with app.app_context():
+        return inspection_world(world)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from server.inspections.models import Inspection, InspectionPlan, SpotCheckDraw
 from tests.e2e.admin_desk import admin_signs_in, desk, desk_page, shoot, text_of  # noqa: F401  (fixtures)
 from tests.e2e.conftest import wait_until
-from tests.server.inspections_support import HEXI_STEWARD, ITEMS, answers, iw, signed_in, start, submit  # noqa: F401  (fixture)
+from tests.server.inspections_support import HEXI_STEWARD, ITEMS, answers, signed_in, start, submit
 from tests.server.tasks_support import photo
 
 

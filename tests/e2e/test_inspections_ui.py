@@ -17,7 +17,7 @@ from tests.e2e.conftest import PHONE, wait_until
 from tests.e2e.test_shell import sign_in
 from tests.e2e.test_tasks_ui import XUCHANG, camera_photo
 from tests.e2e.test_tasks_ui import shoot as shoot_both
-from tests.server.inspections_support import DIHAO_ADMIN, DIHAO_RESIDENT, DIHAO_STEWARD, YUANHANG_STAFF, iw, start  # noqa: F401  (fixture)
+from tests.server.inspections_support import DIHAO_ADMIN, DIHAO_RESIDENT, DIHAO_STEWARD, YUANHANG_STAFF, start
 from tests.server.tasks_support import create, later, push_one, signed_in
 
 SYNCED = "import('/js/sync-client.js').then((c) => c.getStatus().state === 'idle')"

@@ -1,11 +1,16 @@
-"""Fixtures of the server's tests, each defined once (the app, the database, `world` and
-`notes_in_grids` are in tests/conftest.py, which the browser tests share). The data they
-build is described in the support modules they call."""
+"""Fixtures of the server's tests, each defined once (the app, the database, `world`, `iw` and
+`notes_in_grids` are in tests/conftest.py, which the browser tests share). The data they build is
+described in the support modules they call: inspections_support.py."""
+from datetime import timezone
+
 import pytest
 
 from server.demo import load_demo
 from server.extensions import db
+from server.inspections.models import RectificationOrder
 from tests.conftest import app_on, fresh_database
+from tests.server.inspections_support import DIHAO_STEWARD, YUANHANG_STAFF, scored_november, submit_failing
+from tests.server.tasks_support import pull_all, signed_in
 
 # --- the demo city ------------------------------------------------------------------------------
 
@@ -37,3 +42,45 @@ def demo(demo_app):
     app, summary = demo_app
     with app.app_context():
         yield summary
+
+
+# --- inspections --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def failed_inspection(app, iw):
+    """帝豪花园 (远航物业) inspected by its steward with env.clean (minor) and fire.exits (critical)
+    failed, a photo each: two open orders. The steward's session."""
+    steward = signed_in(app, DIHAO_STEWARD)
+    submit_failing(steward, iw, {"env.clean": (9, 9, 9), "fire.exits": (8, 8, 8)})
+    return steward
+
+
+@pytest.fixture
+def orders(app, failed_inspection):
+    """The two orders of `failed_inspection` as 远航物业's staff pull them: (the steward's
+    session, the staff's, {item code: the order's change})."""
+    staff = signed_in(app, YUANHANG_STAFF)
+    pulled = {c["data"]["item_code"]: c for c in pull_all(staff) if c["entity"] == "rectification_order" and c["op"] == "put"}
+    assert set(pulled) == {"env.clean", "fire.exits"}
+    return failed_inspection, staff, pulled
+
+
+@pytest.fixture
+def major_orders(app, iw):
+    """帝豪花园 inspected with env.bins (major, 72 h) and fire.lift (major, 72 h) failed: two open
+    orders to 远航物业 with one deadline, for escalation. ({item code: order id}, the deadline)."""
+    steward = signed_in(app, DIHAO_STEWARD)
+    submit_failing(steward, iw, {"env.bins": None, "fire.lift": (200, 30, 30)})
+    with app.app_context():
+        rows = db.session.scalars(db.select(RectificationOrder)).all()
+        deadline = rows[0].deadline_at.replace(tzinfo=timezone.utc)
+        return {row.item_code: row.id for row in rows}, deadline
+
+
+@pytest.fixture
+def scored(app, iw):
+    """`iw` with November's inspections and orders (inspections_support.scored_november)."""
+    with app.app_context():
+        scored_november(iw)
+    return iw

@@ -8,7 +8,6 @@ from tests.server.inspections_support import (
     HEXI_ADMIN,
     ITEMS,
     answers,
-    iw,  # noqa: F401 (fixture)
     save,
     signed_in,
     submit,

@@ -14,7 +14,6 @@ from tests.server.inspections_support import (
     WANJIA_STAFF,
     YUANHANG_STAFF,
     answers,
-    iw,  # noqa: F401 (fixture)
     push_one,
     refused,
     save,

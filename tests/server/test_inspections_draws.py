@@ -14,7 +14,6 @@ from tests.server.inspections_support import (
     DIHAO_ADMIN,
     HEXI_ADMIN,
     ROOT_ADMIN,
-    iw,  # noqa: F401 (fixture)
     signed_in,
 )
 from tests.server.tasks_support import pull_all

@@ -4,8 +4,6 @@ step is audited, and each recipient gets one entry in their synced inbox (the no
 service, PROTOCOL.md §13), in their language, however often the job runs."""
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
 from server.core import periodic
 from server.notices.models import InboxEntry
 from server.audit.models import AuditEntry
@@ -23,29 +21,13 @@ from tests.server.inspections_support import (
     HEXI_ADMIN,
     YUANHANG_STAFF,
     answers,
-    iw,  # noqa: F401 (fixture)
     push_one,
     signed_in,
     start,
     submit,
     update,
 )
-from tests.server.tasks_support import photo, pull_all
-
-
-@pytest.fixture
-def orders(app, iw):
-    """帝豪花园 inspected with env.bins (major, 72 h) and fire.lift (major, 72 h) failed:
-    two open orders to 远航物业. Returns {item code: order id} and the deadline."""
-    steward = signed_in(app, DIHAO_STEWARD)
-    started = start(steward, iw.dihao, iw.template_id)
-    shot = photo(steward)
-    done = submit(steward, started, answers=answers({"env.clean": "pass", "env.bins": "fail", "fire.exits": "pass", "fire.lift": "fail"}, photos={"fire.lift": [shot]}))
-    assert done["status"] == "applied", done
-    with app.app_context():
-        rows = db.session.scalars(db.select(RectificationOrder)).all()
-        deadline = rows[0].deadline_at.replace(tzinfo=timezone.utc)
-        return {row.item_code: row.id for row in rows}, deadline
+from tests.server.tasks_support import pull_all
 
 
 def run(app, at, **kwargs):
@@ -75,14 +57,14 @@ def inbox_of(auth) -> list[dict]:
     return [c["data"] for c in pull_all(auth) if c["entity"] == "inbox" and c["data"]["kind"] in ESCALATION_KINDS]
 
 
-def test_nothing_escalates_before_the_deadline(app, orders):
-    ids, deadline = orders
+def test_nothing_escalates_before_the_deadline(app, major_orders):
+    ids, deadline = major_orders
     assert run(app, deadline - timedelta(minutes=1)) == {"escalated": 0, "notified": 0}
     assert order(app, ids["env.bins"]).escalation_level == 0
 
 
-def test_an_overdue_order_escalates_to_the_community_with_notices_to_admins_steward_and_staff(app, iw, orders):
-    ids, deadline = orders
+def test_an_overdue_order_escalates_to_the_community_with_notices_to_admins_steward_and_staff(app, iw, major_orders):
+    ids, deadline = major_orders
     now = deadline + timedelta(hours=1)
     assert run(app, now) == {"escalated": 2, "notified": 3}
     row = order(app, ids["env.bins"])
@@ -99,16 +81,16 @@ def test_an_overdue_order_escalates_to_the_community_with_notices_to_admins_stew
     assert pulled[ids["env.bins"]]["escalation_level"] == 1 and pulled[ids["env.bins"]]["overdue_at"]
 
 
-def test_running_again_notifies_nobody_twice(app, orders):
-    ids, deadline = orders
+def test_running_again_notifies_nobody_twice(app, major_orders):
+    ids, deadline = major_orders
     run(app, deadline + timedelta(hours=1))
     before = notices(app)
     assert run(app, deadline + timedelta(hours=2)) == {"escalated": 0, "notified": 0}
     assert notices(app) == before
 
 
-def test_after_the_configured_hours_it_escalates_to_the_street(app, iw, orders):
-    ids, deadline = orders
+def test_after_the_configured_hours_it_escalates_to_the_street(app, iw, major_orders):
+    ids, deadline = major_orders
     with app.app_context():
         street_admin = user("东城街道管理员", [("admin", "org_unit_id", iw.dc_street)]).id
         db.session.commit()
@@ -120,8 +102,8 @@ def test_after_the_configured_hours_it_escalates_to_the_street(app, iw, orders):
     assert run(app, deadline + timedelta(hours=500)) == {"escalated": 0, "notified": 0}
 
 
-def test_a_job_that_did_not_run_for_days_raises_both_levels_at_once_and_without_street_admins_the_city_hears(app, iw, orders):
-    ids, deadline = orders
+def test_a_job_that_did_not_run_for_days_raises_both_levels_at_once_and_without_street_admins_the_city_hears(app, iw, major_orders):
+    ids, deadline = major_orders
     assert run(app, deadline + timedelta(hours=10), street_hours=8)["escalated"] == 2
     kinds = [k for u, k in notices(app) if u == iw.root_admin]
     assert kinds == ["order_escalated_2"] * 2  # 东城街道 and 东城区 have no admin: the nearest above
@@ -131,8 +113,8 @@ def test_a_job_that_did_not_run_for_days_raises_both_levels_at_once_and_without_
     assert levels == [1, 1, 2, 2]
 
 
-def test_a_responded_order_waits_for_the_steward_and_a_reopened_one_escalates_again(app, iw, orders):
-    ids, deadline = orders
+def test_a_responded_order_waits_for_the_steward_and_a_reopened_one_escalates_again(app, iw, major_orders):
+    ids, deadline = major_orders
     staff = signed_in(app, YUANHANG_STAFF)
     row = order(app, ids["env.bins"])
     answered = push_one(staff, update("rectification_order", row.id, row.version, status="responded", response_text="已整改"))
@@ -146,8 +128,8 @@ def test_a_responded_order_waits_for_the_steward_and_a_reopened_one_escalates_ag
     assert order(app, ids["env.bins"]).escalation_level == 1
 
 
-def test_each_recipient_pulls_their_notice_into_the_inbox_and_nobody_else_gets_one(app, iw, orders):
-    ids, deadline = orders
+def test_each_recipient_pulls_their_notice_into_the_inbox_and_nobody_else_gets_one(app, iw, major_orders):
+    ids, deadline = major_orders
     run(app, deadline + timedelta(hours=1))
     admin = inbox_of(signed_in(app, DIHAO_ADMIN))
     assert sorted(e["data"]["order_id"] for e in admin) == sorted(ids.values())
@@ -166,8 +148,8 @@ def test_each_recipient_pulls_their_notice_into_the_inbox_and_nobody_else_gets_o
     assert {u for u, _ in notices(app)} == {iw.dihao_admin, iw.dihao_steward, iw.staff}
 
 
-def test_a_street_escalation_is_urgent(app, iw, orders):
-    ids, deadline = orders
+def test_a_street_escalation_is_urgent(app, iw, major_orders):
+    ids, deadline = major_orders
     run(app, deadline + timedelta(hours=72))
     with app.app_context():
         street = db.session.scalars(db.select(InboxEntry).where(InboxEntry.kind == "order_escalated_2")).all()
@@ -175,8 +157,8 @@ def test_a_street_escalation_is_urgent(app, iw, orders):
         assert street[0].title == "逾期整改单上报街道：帝豪花园"
 
 
-def test_notices_are_written_in_the_recipients_language(app, iw, orders):
-    ids, deadline = orders
+def test_notices_are_written_in_the_recipients_language(app, iw, major_orders):
+    ids, deadline = major_orders
     with app.app_context():
         from server.auth.models import User
 
@@ -188,8 +170,8 @@ def test_notices_are_written_in_the_recipients_language(app, iw, orders):
     assert all(e["title"].startswith("逾期整改单上报社区") for e in inbox_of(signed_in(app, DIHAO_ADMIN)))
 
 
-def test_the_cli_escalates(app, iw, orders):
-    ids, deadline = orders
+def test_the_cli_escalates(app, iw, major_orders):
+    ids, deadline = major_orders
     with clock.at(deadline + timedelta(hours=1)):
         result = app.test_cli_runner().invoke(args=["inspections", "escalate"])
     assert result.exit_code == 0, result.output
@@ -227,10 +209,10 @@ def test_escalation_after_submission_in_the_past_uses_the_set_clock(app, iw):
     assert run(app, at + timedelta(hours=73))["escalated"] == 1
 
 
-def test_recipients_online_hear_of_it_after_the_commit(app, iw, orders):
+def test_recipients_online_hear_of_it_after_the_commit(app, iw, major_orders):
     from server.extensions import socketio
 
-    ids, deadline = orders
+    ids, deadline = major_orders
     admin, resident = signed_in(app, DIHAO_ADMIN), signed_in(app, DIHAO_RESIDENT)
     sockets = [socketio.test_client(app, flask_test_client=auth.client) for auth in (admin, resident)]
     for socket in sockets:

@@ -17,13 +17,12 @@ from tests.server.inspections_support import (
     ROOT_ADMIN,
     YUANHANG_STAFF,
     answers,
-    iw,  # noqa: F401 (fixture)
+    get,
     signed_in,
     start,
     submit,
 )
 from tests.server.tasks_support import photo
-from tests.server.test_inspections_scorecards import get, scored  # noqa: F401 (fixture)
 
 HEADER = ["小区", "社区", "街道", "区", "物业服务企业", "检查次数", "检查平均分", "逾期整改单", "退回整改次数", "月度得分", "星级", "街道排名", "区排名", "未销号整改单"]
 

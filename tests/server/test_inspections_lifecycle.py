@@ -14,7 +14,6 @@ from server.inspections.models import Inspection, RectificationOrder
 from tests.server.inspections_support import (
     DIHAO_STEWARD,
     ITEMS,
-    iw,  # noqa: F401 (fixture)
     all_pass,
     answers,
     create,

@@ -1,26 +1,19 @@
 """Who hears of a rectification order (server/inspections/notices.py), through the synced inbox:
 the company's staff of new orders (one notice per inspection) and of the steward's verdict, the
 steward of an answer, the compound's residents of a fixed problem; nobody else, nobody twice."""
-import pytest
-
 from server.auth.models import User
 from server.extensions import db
 from tests.server.inspections_support import (
     DIHAO_RESIDENT,
     DIHAO_STEWARD,
     HEXI_STEWARD,
-    ITEMS,
     WANJIA_STAFF,
     YUANHANG_STAFF,
-    answers,
-    iw,  # noqa: F401 (fixture)
     push_one,
     signed_in,
-    start,
-    submit,
     update,
 )
-from tests.server.tasks_support import photo, pull_all
+from tests.server.tasks_support import pull_all
 
 
 def inbox(session) -> list[dict]:
@@ -28,26 +21,14 @@ def inbox(session) -> list[dict]:
     return sorted((c["data"] for c in pull_all(session) if c["entity"] == "inbox" and c["op"] == "put"), key=lambda d: d["created_at"])
 
 
-@pytest.fixture
-def submitted(app, iw):
-    """帝豪花园 (远航物业) inspected with env.clean and fire.exits failed: two orders."""
-    steward = signed_in(app, DIHAO_STEWARD)
-    started = start(steward, iw.dihao, iw.template_id)
-    shots = [photo(steward, (9, 9, 9)), photo(steward, (8, 8, 8))]
-    results = {**dict.fromkeys(ITEMS, "pass"), "env.clean": "fail", "fire.exits": "fail"}
-    done = submit(steward, started, answers=answers(results, photos={"env.clean": shots[:1], "fire.exits": shots[1:]}))
-    assert done["status"] == "applied", done
-    return steward
-
-
-def test_new_orders_reach_the_companys_staff_in_one_notice_and_nobody_else(app, submitted):
+def test_new_orders_reach_the_companys_staff_in_one_notice_and_nobody_else(app, failed_inspection):
     staff = signed_in(app, YUANHANG_STAFF)
     (notice,) = inbox(staff)
     assert notice["kind"] == "orders_made" and notice["category"] == "rectification" and notice["level"] == "notice"
     assert notice["title"] == "新整改单：帝豪花园 2 项"
     assert notice["body"].startswith("红色管家检查发现 2 项问题") and "最早期限 20" in notice["body"]
     assert notice["link"] == "#/" and len(notice["data"]["order_ids"]) == 2
-    assert inbox(submitted) == []  # the steward who made them
+    assert inbox(failed_inspection) == []  # the steward who made them
     for outsider in (WANJIA_STAFF, HEXI_STEWARD, DIHAO_RESIDENT):  # (five sign-ins a minute per address)
         assert inbox(signed_in(app, outsider)) == [], outsider
 
@@ -56,8 +37,8 @@ def _order(session, code):
     return next(c for c in pull_all(session) if c["entity"] == "rectification_order" and c["data"]["item_code"] == code)
 
 
-def test_each_move_of_an_order_tells_the_other_side_once(app, submitted):
-    steward, staff, resident = submitted, signed_in(app, YUANHANG_STAFF), signed_in(app, DIHAO_RESIDENT)
+def test_each_move_of_an_order_tells_the_other_side_once(app, failed_inspection):
+    steward, staff, resident = failed_inspection, signed_in(app, YUANHANG_STAFF), signed_in(app, DIHAO_RESIDENT)
     order = _order(staff, "env.clean")
     answer = update("rectification_order", order["id"], order["version"], status="responded", response_text="已清理楼道杂物")
     answered = push_one(staff, answer)
@@ -83,13 +64,13 @@ def test_each_move_of_an_order_tells_the_other_side_once(app, submitted):
     assert inbox(signed_in(app, WANJIA_STAFF)) == [] and inbox(signed_in(app, HEXI_STEWARD)) == []
 
 
-def test_a_notice_is_written_in_its_recipients_language(app, submitted):
+def test_a_notice_is_written_in_its_recipients_language(app, failed_inspection):
     with app.app_context():
         db.session.execute(db.update(User).where(User.phone == DIHAO_STEWARD).values(locale="en"))
         db.session.commit()
     staff = signed_in(app, YUANHANG_STAFF)
     order = _order(staff, "fire.exits")
     assert push_one(staff, update("rectification_order", order["id"], order["version"], status="responded", response_text="已移走电动车"))["status"] == "applied"
-    (heard,) = inbox(submitted)
+    (heard,) = inbox(failed_inspection)
     assert heard["title"] == "Rectification answered: 帝豪花园"
     assert inbox(staff)[0]["title"] == "新整改单：帝豪花园 2 项"  # the staff member reads Chinese

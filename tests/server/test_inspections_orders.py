@@ -1,38 +1,8 @@
 """A rectification order's lifecycle through sync (PROTOCOL.md §12.2): the company's staff answer
 with photos, the steward re-inspects and closes or reopens; every refused move has its message."""
-import pytest
-
 from tests.factories import rid
-
-from tests.server.inspections_support import (
-    DIHAO_STEWARD,
-    ITEMS,
-    YUANHANG_STAFF,
-    answers,
-    create,
-    iw,  # noqa: F401 (fixture)
-    push_one,
-    refused,
-    signed_in,
-    start,
-    submit,
-    update,
-)
-from tests.server.tasks_support import photo, pull_all
-
-
-@pytest.fixture
-def orders(app, iw):
-    """帝豪花园 inspected with env.clean and fire.exits failed: two open orders."""
-    steward, staff = signed_in(app, DIHAO_STEWARD), signed_in(app, YUANHANG_STAFF)
-    started = start(steward, iw.dihao, iw.template_id)
-    shots = [photo(steward, (9, 9, 9)), photo(steward, (8, 8, 8))]
-    results = {**dict.fromkeys(ITEMS, "pass"), "env.clean": "fail", "fire.exits": "fail"}
-    done = submit(steward, started, answers=answers(results, photos={"env.clean": shots[:1], "fire.exits": shots[1:]}))
-    assert done["status"] == "applied", done
-    pulled = {c["data"]["item_code"]: c for c in pull_all(staff) if c["entity"] == "rectification_order" and c["op"] == "put"}
-    assert set(pulled) == {"env.clean", "fire.exits"}
-    return steward, staff, pulled
+from tests.server.inspections_support import create, push_one, refused, update
+from tests.server.tasks_support import photo
 
 
 def order_update(change, **fields):

@@ -17,7 +17,6 @@ from tests.server.inspections_support import (
     ROOT_ADMIN,
     TEMPLATE,
     add_template,
-    iw,  # noqa: F401 (fixture)
     signed_in,
 )
 from tests.server.tasks_support import pull_all

@@ -1,27 +1,25 @@
 """Monthly scorecards: the documented score, penalties and star thresholds (table-driven), months
 in Xuchang time, company means, ranks within street and district, the 12-month trend, and who
 sees what (a resident only their own compound; staff only their company)."""
-import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
 from server.extensions import db
 from server.inspections import scorecards
-from server.inspections.models import Inspection, RectificationOrder
-from server.core import clock
+from server.inspections.models import Inspection
 from tests.server.inspections_support import (
     DIHAO_RESIDENT,
     HEXI_ADMIN,
     HEXI_STEWARD,
+    NOVEMBER,
     ROOT_ADMIN,
     WANJIA_STAFF,
     YUANHANG_STAFF,
-    iw,  # noqa: F401 (fixture)
+    get,
+    inspection,
     signed_in,
 )
-
-NOVEMBER = datetime(2026, 11, 10, 2, 0, tzinfo=timezone.utc)
 
 
 @pytest.mark.parametrize(
@@ -47,49 +45,6 @@ def test_star_thresholds(score, stars):
 def test_penalties(mean, overdue, reopenings, score):
     assert scorecards.compound_score(mean, overdue, reopenings) == score
 
-
-def inspection(compound_id, template_id, score, at, company_id=None, max_score=100.0) -> str:
-    """A submitted inspection as the sync rules store one (score set, in a month)."""
-    record_id = str(uuid.uuid4())
-    db.session.add(Inspection(
-        id=record_id, version=1, field_versions={}, field_writers={}, deleted=False, compound_id=compound_id, template_id=template_id,
-        kind="adhoc", status="submitted", submitted_at=at, score=score, max_score=max_score, company_id=company_id, created_at=at,
-    ))
-    return record_id
-
-
-def rectification(inspection_id, compound_id, at, status="open", overdue=False, reopenings=0, company_id=None) -> str:
-    record_id = str(uuid.uuid4())
-    db.session.add(RectificationOrder(
-        id=record_id, version=1, field_versions={}, field_writers={}, deleted=False, inspection_id=inspection_id, compound_id=compound_id,
-        company_id=company_id, item_code="env.clean", item_text="公共区域干净整洁", category_name="环境卫生", severity="minor",
-        deadline_at=at + timedelta(days=7), status=status, reopen_count=reopenings, escalation_level=1 if overdue else 0,
-        overdue_at=at + timedelta(days=7) if overdue else None, created_at=at,
-    ))
-    return record_id
-
-
-@pytest.fixture
-def scored(app, iw):
-    """November: 河西小区 90 and 70 (mean 80) with one overdue order and one reopening → 77;
-    文峰苑 95 → 95; 帝豪花园 60 (of 80 max: 75%) → 75; 七里店家属院 none. October: 河西小区 50."""
-    with app.app_context():
-        first = inspection(iw.hexi_xiaoqu, iw.template_id, 90.0, NOVEMBER, iw.wanjia)
-        inspection(iw.hexi_xiaoqu, iw.template_id, 70.0, NOVEMBER + timedelta(days=5), iw.wanjia)
-        rectification(first, iw.hexi_xiaoqu, NOVEMBER, overdue=True, company_id=iw.wanjia)
-        rectification(first, iw.hexi_xiaoqu, NOVEMBER, status="responded", reopenings=1, company_id=iw.wanjia)
-        rectification(first, iw.hexi_xiaoqu, NOVEMBER, status="closed", company_id=iw.wanjia)
-        inspection(iw.wenfeng_yuan, iw.template_id, 95.0, NOVEMBER, iw.wanjia)
-        dihao = inspection(iw.dihao, iw.template_id, 60.0, NOVEMBER, iw.yuanhang, max_score=80.0)
-        rectification(dihao, iw.dihao, NOVEMBER, company_id=iw.yuanhang)
-        inspection(iw.hexi_xiaoqu, iw.template_id, 50.0, NOVEMBER - timedelta(days=20), iw.wanjia)
-        db.session.commit()
-    return iw
-
-
-def get(auth, url):
-    with clock.at(NOVEMBER + timedelta(days=10)):
-        return auth.send("GET", url)
 
 
 def by_name(rows):

@@ -11,7 +11,6 @@ from tests.server.inspections_support import (
     TEMPLATE,
     YUANHANG_STAFF,
     all_pass,
-    iw,  # noqa: F401 (fixture)
     signed_in,
     start,
     submit,

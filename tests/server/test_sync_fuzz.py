@@ -27,7 +27,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.sync.models import SyncLogEntry, SyncMutation, SyncState
 from server.sync.registry import bindings
-from tests.server.inspections_support import DIHAO_STEWARD, HEXI_ADMIN, YUANHANG_STAFF, iw  # noqa: F401  (fixture)
+from tests.server.inspections_support import DIHAO_STEWARD, HEXI_ADMIN, YUANHANG_STAFF
 from tests.server.tasks_support import WORKER_A, signed_in
 
 PROTOCOL = "redgrid-sync/1"
