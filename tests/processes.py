@@ -10,6 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 REDGRID = [sys.executable, "-c", "from server.console import main; main()"]
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"  # the scaled setup's tests
 
 
 def free_port() -> int:

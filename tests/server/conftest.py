@@ -1,14 +1,20 @@
 """Fixtures of the server's tests, each defined once (the app, the database, `world`, `iw` and
 `notes_in_grids` are in tests/conftest.py, which the browser tests share). The data they build is
-described in the support modules they call: inspections_support.py."""
+described in the support modules they call: alerts_support.py, inspections_support.py."""
+import uuid
 from datetime import timezone
 
 import pytest
+import redis
 
 from server.demo import load_demo
 from server.extensions import db
 from server.inspections.models import RectificationOrder
+from server.push import sender
+from server.push.models import PushSubscription
 from tests.conftest import app_on, fresh_database
+from tests.processes import REDIS_URL, process_env
+from tests.server.alerts_support import alerts_world
 from tests.server.inspections_support import DIHAO_STEWARD, YUANHANG_STAFF, scored_november, submit_failing
 from tests.server.tasks_support import pull_all, signed_in
 
@@ -84,3 +90,64 @@ def scored(app, iw):
     with app.app_context():
         scored_november(iw)
     return iw
+
+
+# --- alerts and push ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def aw(app):
+    """The alerts tests' world (alerts_support.alerts_world): more residents and 万家物业's staff."""
+    with app.app_context():
+        return alerts_world()
+
+
+@pytest.fixture
+def push_service(monkeypatch):
+    """server.push.sender.deliver_each answered by a table {endpoint: (status, http status)}; the
+    payloads each device was sent are kept."""
+    answers, sent = {}, []
+
+    def deliver_each(pairs, level, topic=None, *, expires_at=None):
+        outcomes = []
+        for sid, payload in pairs:
+            row = db.session.get(PushSubscription, sid)
+            if row is None:
+                continue
+            status, http = answers.get(row.endpoint, ("sent", 201))
+            sent.append((row.endpoint, payload, level, topic))
+            outcomes.append(sender.Outcome(sid, row.user_id, row.endpoint, status, http, 1, None if status == "sent" else "gone"))
+        return outcomes
+
+    monkeypatch.setattr(sender, "deliver_each", deliver_each)
+    return answers, sent
+
+
+@pytest.fixture
+def resident(world, auth):
+    """The world's resident (帝豪花园), signed in on `auth`; their user id."""
+    auth.login("13800000007")
+    return world.resident
+
+
+@pytest.fixture
+def worker(app):
+    """The PWA's service worker (not a grid worker: test_blobs.py has one of its own) fetching with
+    credentials 'omit', so no session and no CSRF token."""
+    return app.test_client()
+
+
+# --- several processes --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def scaled_env(app):
+    """The environment of server and worker processes on the test's database and Redis, with a
+    Socket.IO channel and an RQ queue of their own and no periodic jobs of their own."""
+    redis.Redis.from_url(REDIS_URL).ping()  # Redis down is a failure, never a skip
+    tag = uuid.uuid4().hex
+    return process_env(
+        app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=REDIS_URL, REDGRID_SOCKETIO_CHANNEL=f"redgrid-test-{tag}",
+        REDGRID_ALERTS_QUEUE=f"redgrid-test-{tag}", REDGRID_ALERTS_RELEASE_EVERY_SECONDS="0", REDGRID_ESCALATE_EVERY_MINUTES="0",
+        REDGRID_LOGIN_RATE_LIMIT="1000 per minute",  # the limiter counts on Redis across runs
+    )

@@ -7,8 +7,8 @@ import pytest
 
 from server.notices.models import Delivery
 from server.extensions import db
-from tests.server.alerts_support import aw, signed_in  # noqa: F401 (fixture)
-from tests.server.test_alerts_api import alert_to, push_service, subscribe  # noqa: F401 (fixture)
+from tests.server.alerts_support import signed_in
+from tests.server.test_alerts_api import alert_to, subscribe
 
 PHONE = "https://push.example/phone"
 

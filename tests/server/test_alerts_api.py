@@ -11,10 +11,9 @@ from server.alerts.models import Alert
 from server.notices.models import Delivery, InboxEntry
 from server.auth.models import User
 from server.extensions import db, socketio
-from server.push import sender
 from server.push.models import PushSubscription
 from server.core import clock
-from tests.server.alerts_support import aw, signed_in  # noqa: F401 (fixture)
+from tests.server.alerts_support import signed_in
 from tests.server.tasks_support import pull_all, push, update
 
 WATER = {"title": "停水通知", "body": "明日 8:00-18:00 河西小区停水，请提前储水。", "level": "urgent", "category": "utility"}
@@ -45,27 +44,6 @@ def subscribe(app, user_id, endpoint, categories=None) -> int:
         db.session.add(row)
         db.session.commit()
         return row.id
-
-
-@pytest.fixture
-def push_service(monkeypatch):
-    """server.push.sender.deliver_each answered by a table {endpoint: (status, http status)}; the
-    payloads each device was sent are kept."""
-    answers, sent = {}, []
-
-    def deliver_each(pairs, level, topic=None, *, expires_at=None):
-        outcomes = []
-        for sid, payload in pairs:
-            row = db.session.get(PushSubscription, sid)
-            if row is None:
-                continue
-            status, http = answers.get(row.endpoint, ("sent", 201))
-            sent.append((row.endpoint, payload, level, topic))
-            outcomes.append(sender.Outcome(sid, row.user_id, row.endpoint, status, http, 1, None if status == "sent" else "gone"))
-        return outcomes
-
-    monkeypatch.setattr(sender, "deliver_each", deliver_each)
-    return answers, sent
 
 
 def test_an_alert_reaches_its_compounds_inboxes_through_sync_and_nobody_else(app, aw):

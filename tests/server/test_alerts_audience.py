@@ -7,7 +7,6 @@ from server.notices.audience import Targeting
 from server.auth.models import User
 from server.errors import Invalid
 from server.extensions import db
-from tests.server.alerts_support import aw  # noqa: F401 (fixture)
 
 EVERYBODY = ("root_admin", "hexi_admin", "worker_a", "worker_b", "steward", "staff", "resident", "volunteer",
              "r_hexi1", "r_hexi2", "r_wenfeng1", "r_wenfeng2", "r_qili", "wanjia_staff")

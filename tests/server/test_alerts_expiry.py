@@ -13,7 +13,7 @@ from server.core.clock import utcnow
 from server.extensions import db
 from server.push.models import PushSubscription
 from server.push.sender import get_sender
-from tests.server.alerts_support import aw, signed_in  # noqa: F401 (fixture)
+from tests.server.alerts_support import signed_in
 
 
 def _devices(app, user_id, standin) -> list[tuple[int, dict]]:

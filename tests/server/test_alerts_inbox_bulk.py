@@ -10,7 +10,7 @@ from server.extensions import db as _db
 from server.sync.actors import system_actor
 from server.sync.models import SyncLogEntry, SyncMutation
 from server.sync.writer import Writer, mutation
-from tests.server.alerts_support import aw, signed_in  # noqa: F401 (fixture)
+from tests.server.alerts_support import signed_in
 from tests.server.test_alerts_api import events, inbox_of, socket_for
 
 

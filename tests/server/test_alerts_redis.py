@@ -1,14 +1,11 @@
 """Alerts in the scaled setup (REDIS_URL): two server processes and a separate `redgrid worker`.
 An alert published through one server is queued on Redis (RQ), sent by the worker process, and
 reaches a Socket.IO client connected to the other server (Flask-SocketIO's Redis message queue)."""
-import os
 import queue
 import subprocess
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 
-import pytest
 import redis
 import requests
 import socketio as socketio_client
@@ -18,21 +15,8 @@ from server.alerts.models import Alert
 from server.notices.models import InboxEntry
 from server.extensions import db
 from tests.factories import PASSWORD
-from tests.processes import REDGRID, ROOT, free_port, process_env, serving
-from tests.server.alerts_support import aw, signed_in  # noqa: F401 (aw: fixture)
-
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
-
-
-@pytest.fixture
-def scaled_env(app):
-    redis.Redis.from_url(REDIS_URL).ping()  # Redis down is a failure, never a skip
-    tag = uuid.uuid4().hex
-    return process_env(
-        app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=REDIS_URL, REDGRID_SOCKETIO_CHANNEL=f"redgrid-test-{tag}",
-        REDGRID_ALERTS_QUEUE=f"redgrid-test-{tag}", REDGRID_ALERTS_RELEASE_EVERY_SECONDS="0", REDGRID_ESCALATE_EVERY_MINUTES="0",
-        REDGRID_LOGIN_RATE_LIMIT="1000 per minute",  # the limiter counts on Redis across runs
-    )
+from tests.processes import REDGRID, REDIS_URL, ROOT, free_port, serving
+from tests.server.alerts_support import signed_in
 
 
 def _session(base: str, phone: str) -> tuple[requests.Session, str]:

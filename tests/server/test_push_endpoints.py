@@ -11,7 +11,7 @@ from server.push.models import PushSubscription
 from server.push.sender import PushSender, deliver, get_sender
 from server.push.vapid import VapidSigner, generate_private_key
 from tests.factories import user
-from tests.server.test_push_subscription_change import change, new_sub, resident, worker  # noqa: F401  (fixtures)
+from tests.server.test_push_subscription_change import change, new_sub
 from tests.server.test_push_subscriptions import AUTH, P256DH, sub, switch_to
 
 OTHER_AUTH = "Yq3p7cUuLxN0m2bWkq1o9A"  # a secret the endpoint was not registered with (16 bytes)

@@ -20,18 +20,6 @@ def change(client, old_endpoint=None, old_auth=AUTH, subscription=None, **extra)
     return client.post("/api/push/subscriptions/change", json=body)
 
 
-@pytest.fixture
-def resident(world, auth):
-    auth.login("13800000007")
-    return world.resident
-
-
-@pytest.fixture
-def worker(app):
-    """The service worker's fetch: credentials 'omit', so no session and no CSRF token."""
-    return app.test_client()
-
-
 def test_the_new_subscription_takes_over_the_old_ones_row_user_and_categories(db, auth, resident, worker):
     created = auth.send("POST", "/api/push/subscriptions", json=sub(1, categories=["weather"], device_label="手机")).get_json()
     auth.logout()  # the session may be long gone when the browser rotates the subscription

@@ -25,12 +25,6 @@ def switch_to(auth, phone: str) -> None:
     auth.login(phone)
 
 
-@pytest.fixture
-def resident(world, auth):
-    auth.login("13800000007")
-    return world.resident
-
-
 def test_the_vapid_public_key_is_the_configured_key_pairs(app, client):
     body = client.get("/api/push/vapid-public-key").get_json()
     assert body["public_key"] == public_key_of(app.config["VAPID_PRIVATE_KEY"])

@@ -1,26 +1,15 @@
 """Scaled mode: with REDIS_URL set, a poke published by one process reaches a client connected to
 another (Flask-SocketIO's Redis message queue)."""
-import os
 import queue
 import subprocess
 import time
-import uuid
 
 import pytest
-import redis
 import requests
 import socketio as socketio_client
 
 from tests.factories import PASSWORD
-from tests.processes import REDGRID, ROOT, free_port, process_env, serving
-
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
-
-
-@pytest.fixture
-def scaled_env(app):
-    redis.Redis.from_url(REDIS_URL).ping()  # Redis down is a failure, never a skip
-    return process_env(app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=REDIS_URL, REDGRID_SOCKETIO_CHANNEL=f"redgrid-test-{uuid.uuid4().hex}")
+from tests.processes import REDGRID, ROOT, free_port, serving
 
 
 @pytest.fixture
