@@ -16,7 +16,7 @@ from tests.conftest import app_on, fresh_database
 from tests.processes import REDIS_URL, process_env
 from tests.server.alerts_support import alerts_world
 from tests.server.inspections_support import DIHAO_STEWARD, YUANHANG_STAFF, scored_november, submit_failing
-from tests.server.tasks_support import pull_all, signed_in
+from tests.server.tasks_support import HEXI_ADMIN, WORKER_A, pull_all, signed_in
 
 # --- the demo city ------------------------------------------------------------------------------
 
@@ -48,6 +48,15 @@ def demo(demo_app):
     app, summary = demo_app
     with app.app_context():
         yield summary
+
+
+# --- grid work ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def people(app, world):
+    """河西社区's admin and grid worker A, signed in: (admin, worker)."""
+    return signed_in(app, HEXI_ADMIN), signed_in(app, WORKER_A)
 
 
 # --- inspections --------------------------------------------------------------------------------

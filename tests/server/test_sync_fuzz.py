@@ -195,7 +195,7 @@ def png(colour=(10, 200, 30)) -> bytes:
 
 
 @pytest.fixture
-def people(app, iw):
+def writers(app, iw):
     """One session per role that writes synced records, and a template for a plausible create."""
     sessions = {phone: signed_in(app, phone) for phone in (HEXI_ADMIN, WORKER_A, DIHAO_STEWARD, YUANHANG_STAFF)}
     templates = {
@@ -206,8 +206,8 @@ def people(app, iw):
     return sessions, templates
 
 
-def test_fuzzed_pushes_never_5xx_and_report_every_write(app, people):
-    sessions, templates = people
+def test_fuzzed_pushes_never_5xx_and_report_every_write(app, writers):
+    sessions, templates = writers
 
     own = {HEXI_ADMIN: "task", WORKER_A: "field_report", DIHAO_STEWARD: "inspection", YUANHANG_STAFF: "rectification_order"}
 
@@ -220,8 +220,8 @@ def test_fuzzed_pushes_never_5xx_and_report_every_write(app, people):
     run()
 
 
-def test_fuzzed_bodies_that_are_not_json_objects_never_5xx(app, people):
-    sessions, _ = people
+def test_fuzzed_bodies_that_are_not_json_objects_never_5xx(app, writers):
+    sessions, _ = writers
     auth = sessions[WORKER_A]
 
     @FUZZ
@@ -246,8 +246,8 @@ def cursors(draw, epoch):
     return base64.urlsafe_b64encode(raw).decode().rstrip("=") if draw(st.integers(0, 5)) < 5 else base64.b64encode(raw).decode()
 
 
-def test_fuzzed_pulls_never_5xx(app, people):
-    sessions, _ = people
+def test_fuzzed_pulls_never_5xx(app, writers):
+    sessions, _ = writers
     auth = sessions[WORKER_A]
     epoch = auth.send("POST", "/api/sync/pull", json={"protocol": PROTOCOL}).get_json()["epoch"]
 
@@ -265,8 +265,8 @@ def test_fuzzed_pulls_never_5xx(app, people):
     run()
 
 
-def test_fuzzed_blob_requests_never_5xx(app, people):
-    sessions, _ = people
+def test_fuzzed_blob_requests_never_5xx(app, writers):
+    sessions, _ = writers
     auth = sessions[WORKER_A]
     real = png()
     known = hashlib.sha256(real).hexdigest()
@@ -298,8 +298,8 @@ def test_fuzzed_blob_requests_never_5xx(app, people):
     run()
 
 
-def test_fuzzed_conflict_lists_and_resolutions_never_5xx(app, people):
-    sessions, templates = people
+def test_fuzzed_conflict_lists_and_resolutions_never_5xx(app, writers):
+    sessions, templates = writers
     worker, admin = sessions[WORKER_A], sessions[HEXI_ADMIN]
     record_id = str(uuid.uuid4())
     report = {"id": str(uuid.uuid4()), "entity": "field_report", "record_id": record_id, "op": "create", "fields": templates["field_report"]}

@@ -1,15 +1,8 @@
 """Scenario S4 and the task's conflict rules (PROTOCOL.md §11.1): an admin's change meets a
 worker's offline work; the work is never lost, the conflict is listed for the admin and resolvable."""
-import pytest
-
-from tests.server.tasks_support import HEXI_ADMIN, WORKER_A, new_task, photo, pull_all, push_one, signed_in, task_update
+from tests.server.tasks_support import new_task, photo, pull_all, push_one, task_update
 
 HERE = {"lat": 34.0312, "lng": 113.8521, "accuracy": 9}
-
-
-@pytest.fixture
-def people(app, world):
-    return signed_in(app, HEXI_ADMIN), signed_in(app, WORKER_A)
 
 
 def conflicts(auth, **query) -> list[dict]:

@@ -1,16 +1,9 @@
 """Problems reported from the field (问题上报, PROTOCOL.md §11.2): a worker reports offline, the
 admins' queue turns a report into a prefilled task or dismisses it with a reason."""
-import pytest
-
 from tests.factories import rid
-from tests.server.tasks_support import HEXI_ADMIN, WORKER_A, WORKER_B, create, photo, pull_all, push_one, signed_in, update
+from tests.server.tasks_support import WORKER_B, create, photo, pull_all, push_one, signed_in, update
 
 HERE = {"lat": 34.0312, "lng": 113.8521, "accuracy": 15}
-
-
-@pytest.fixture
-def people(app, world):
-    return signed_in(app, HEXI_ADMIN), signed_in(app, WORKER_A)
 
 
 def report(worker, record_id, **fields) -> dict:

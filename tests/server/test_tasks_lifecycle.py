@@ -1,9 +1,6 @@
 """A task's lifecycle through POST /api/sync/push (PROTOCOL.md §11.1): the moves a grid worker
 and an admin may make, the history every move leaves, and every refused move with its message."""
-import pytest
-
 from tests.server.tasks_support import (
-    HEXI_ADMIN,
     WORKER_A,
     WORKER_B,
     later,
@@ -15,11 +12,6 @@ from tests.server.tasks_support import (
 )
 
 HERE = {"lat": 34.0312, "lng": 113.8521, "accuracy": 12.5}
-
-
-@pytest.fixture
-def people(app, world):
-    return signed_in(app, HEXI_ADMIN), signed_in(app, WORKER_A)
 
 
 def refused(result) -> tuple[str, str, dict]:
