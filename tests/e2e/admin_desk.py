@@ -1,33 +1,14 @@
-"""The admin's browser for the end-to-end tests: a desk-sized window in Chinese at the community
-office (Xuchang time), signed in as 河西社区's admin; screenshots of a screen at phone and desk
-width under /tmp/redgrid-shots/admin-*.png for a person to look at."""
+"""The admin's browser in the end-to-end tests, a desk-sized window in Chinese at the community
+office in Xuchang time (the `desk` and `desk_page` fixtures, tests/e2e/conftest.py): signing in
+as 河西社区's admin; screenshots of a screen at phone and desk width under
+/tmp/redgrid-shots/admin-*.png for a person to look at."""
 from pathlib import Path
 
-import pytest
-
-from tests.e2e.conftest import PHONE, wait_until
+from tests.e2e.conftest import DESK, PHONE, wait_until
 from tests.e2e.test_shell import sign_in
 
 SHOTS = Path("/tmp/redgrid-shots")
-DESK = {"width": 1280, "height": 800}
 HEXI_ADMIN = "13800000002"
-
-
-@pytest.fixture
-def desk(browser):
-    """The admin's computer: a second browser profile, beside the worker's phone."""
-    ctx = browser.new_context(viewport=DESK, locale="zh-CN", timezone_id="Asia/Shanghai")
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def desk_page(desk):
-    page = desk.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    assert errors == [], f"JavaScript errors on the admin's page: {errors}"
 
 
 def admin_signs_in(page, base: str, phone: str = HEXI_ADMIN) -> None:

@@ -1,5 +1,6 @@
 """Browser fixtures: the app served on a free port in a thread, and Debian's Chromium driven
-by Playwright. A missing Chromium is an error, never a skip (see RECIPES.md)."""
+by Playwright; the devices of the scenarios (a phone in Xuchang, the admin's desk). A missing
+Chromium is an error, never a skip (see RECIPES.md)."""
 import os
 import shutil
 import threading
@@ -22,6 +23,8 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 360, "height": 740}
+DESK = {"width": 1280, "height": 800}
+XUCHANG = {"latitude": 34.0357, "longitude": 113.8523, "accuracy": 12}
 
 
 class Draining:
@@ -99,6 +102,48 @@ def page(context):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
     assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def xuchang_phone(browser):
+    """A phone in Xuchang, a browser profile of its own: Chinese, the city's time zone, GPS allowed and set."""
+    ctx = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=2, has_touch=True)
+    ctx.grant_permissions(["geolocation"])
+    ctx.set_geolocation(XUCHANG)
+    return ctx
+
+
+@pytest.fixture
+def phone(browser):
+    """A worker's phone in Xuchang (xuchang_phone)."""
+    ctx = xuchang_phone(browser)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def phone_page(phone):
+    page = phone.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def desk(browser):
+    """The admin's computer: a second browser profile, beside the worker's phone."""
+    ctx = browser.new_context(viewport=DESK, locale="zh-CN", timezone_id="Asia/Shanghai")
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def desk_page(desk):
+    page = desk.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    assert errors == [], f"JavaScript errors on the admin's page: {errors}"
 
 
 def wait_until(page, expression: str, timeout: float = 15.0) -> None:

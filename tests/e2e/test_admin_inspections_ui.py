@@ -6,7 +6,7 @@ Screens are photographed at 360×740 and 1280×800 into /tmp/redgrid-shots/admin
 from sqlalchemy import select
 
 from server.inspections.models import Inspection, InspectionPlan, SpotCheckDraw
-from tests.e2e.admin_desk import admin_signs_in, desk, desk_page, shoot, text_of  # noqa: F401  (fixtures)
+from tests.e2e.admin_desk import admin_signs_in, shoot, text_of
 from tests.e2e.conftest import wait_until
 from tests.server.inspections_support import HEXI_STEWARD, ITEMS, answers, signed_in, start, submit
 from tests.server.tasks_support import photo

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from server.auth.models import RoleAssignment
 from server.tasks import sync as task_entities  # noqa: F401  (registers task and field_report with the engine)
 from server.tasks.models import FieldReport, Task
-from tests.e2e.admin_desk import admin_signs_in, desk, desk_page, grid_count, shoot, text_of  # noqa: F401  (fixtures)
+from tests.e2e.admin_desk import admin_signs_in, grid_count, shoot, text_of
 from tests.e2e.conftest import wait_until
 from tests.server.tasks_support import HEXI_ADMIN, WORKER_A, create, later, new_task, photo, push_one, signed_in
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from server.notices.models import Delivery, InboxEntry
 from server.org.models import Building, Household
 from server.push.models import PushSubscription
-from tests.e2e.admin_desk import admin_signs_in, desk, desk_page  # noqa: F401  (fixtures)
+from tests.e2e.admin_desk import admin_signs_in
 from tests.e2e.admin_desk import shoot as desk_shoot
 from tests.conftest import AuthActions
 from tests.e2e.conftest import PHONE, wait_until

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from server.blobs.models import Blob
 from server.inspections.models import Inspection, RectificationOrder
-from tests.e2e.conftest import PHONE, wait_until
+from tests.e2e.conftest import PHONE, XUCHANG, wait_until, xuchang_phone
 from tests.e2e.test_shell import sign_in
-from tests.e2e.test_tasks_ui import XUCHANG, camera_photo
+from tests.e2e.test_tasks_ui import camera_photo
 from tests.e2e.test_tasks_ui import shoot as shoot_both
 from tests.server.inspections_support import DIHAO_ADMIN, DIHAO_RESIDENT, DIHAO_STEWARD, YUANHANG_STAFF, start
 from tests.server.tasks_support import create, later, push_one, signed_in
@@ -26,16 +26,9 @@ TEMPLATES = "import('/js/db.js').then((db) => db.listTemplateEntries()).then((en
 FAILED = {"env.clean": (150, 90, 40), "fire.exits": (200, 40, 40), "fire.lift": (90, 90, 160)}
 
 
-def new_phone(browser):
-    ctx = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=2, has_touch=True)
-    ctx.grant_permissions(["geolocation"])
-    ctx.set_geolocation(XUCHANG)
-    return ctx
-
-
 @pytest.fixture
 def steward(browser):
-    ctx = new_phone(browser)
+    ctx = xuchang_phone(browser)
     yield ctx
     ctx.close()
 
@@ -43,7 +36,7 @@ def steward(browser):
 @pytest.fixture
 def staff(browser):
     """The property company's phone, beside the steward's."""
-    ctx = new_phone(browser)
+    ctx = xuchang_phone(browser)
     yield ctx
     ctx.close()
 

@@ -17,10 +17,10 @@ from server.blobs.models import Blob
 from server.sync.models import SyncConflict, SyncMutation
 from server.tasks import sync as task_entities  # noqa: F401  (registers task and field_report with the engine)
 from server.tasks.models import FieldReport, Task
-from tests.e2e.admin_desk import admin_signs_in, desk, desk_page, grid_count, shoot, text_of  # noqa: F401  (fixtures)
-from tests.e2e.conftest import wait_until
+from tests.e2e.admin_desk import admin_signs_in, grid_count, shoot, text_of
+from tests.e2e.conftest import XUCHANG, wait_until
 from tests.e2e.test_shell import sign_in
-from tests.e2e.test_tasks_ui import XUCHANG, camera_photo, phone, phone_page  # noqa: F401  (fixtures)
+from tests.e2e.test_tasks_ui import camera_photo
 from tests.server.tasks_support import HEXI_ADMIN, WORKER_A, later, new_task, signed_in
 
 SYNCED = "import('/js/sync-client.js').then((c) => c.getStatus().state === 'idle')"

@@ -18,13 +18,11 @@ from server.blobs.models import Blob
 from server.core import clock
 from server.tasks import sync as task_entities  # noqa: F401  (registers task and field_report with the engine)
 from server.tasks.models import FieldReport, Task
-from tests.e2e.conftest import CHROMIUM_ARGS, PHONE, wait_until  # noqa: F401
+from tests.e2e.conftest import CHROMIUM_ARGS, DESK, PHONE, wait_until  # noqa: F401
 from tests.e2e.test_shell import sign_in
 from tests.server.test_sync_api import push, signed_in
 
 SHOTS = Path("/tmp/redgrid-shots")
-DESK = {"width": 1280, "height": 800}
-XUCHANG = {"latitude": 34.0357, "longitude": 113.8523, "accuracy": 12}
 ZONE = ZoneInfo("Asia/Shanghai")
 SYNCED = "import('/js/sync-client.js').then((c) => c.getStatus().state === 'idle')"
 OUTBOX = "import('/js/db.js').then((db) => db.listOutbox()).then((entries) => entries.length)"
@@ -33,25 +31,6 @@ CHECKLIST = [
     {"key": "gas", "text": "燃气管道有无老化、私接"},
     {"key": "exit", "text": "楼道是否堆放杂物"},
 ]
-
-
-@pytest.fixture
-def phone(browser):
-    """A worker's phone in Xuchang: Chinese, the city's time zone, GPS allowed and set."""
-    ctx = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=2, has_touch=True)
-    ctx.grant_permissions(["geolocation"])
-    ctx.set_geolocation(XUCHANG)
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def phone_page(phone):
-    page = phone.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    assert errors == [], f"JavaScript errors on the page: {errors}"
 
 
 def shoot(page, name: str) -> None:
