@@ -22,9 +22,9 @@ code to this.
 A part plugs in at assembly, not by being imported: its package has a part.py declaring what
 it brings (server/core/parts.py: blueprints, catalogs, synced entities, visibility, actions,
 photo readers, fan-out and periodic jobs, commands, init), and PARTS below lists it. A new
-domain `residents` is server/residents/{models,schemas,service,routes,part}.py with
-PART = Part("residents", blueprints=(routes.blp,), catalogs=(messages.entries,), …) and
-"residents" added to PARTS.
+domain, say residents, is a package beside tasks with models, schemas, service, routes,
+messages and a part.py holding PART = Part("residents", blueprints=(routes.blp,),
+catalogs=(messages.entries,), …); adding "residents" to PARTS plugs it in.
 """
 import importlib
 from pathlib import Path
