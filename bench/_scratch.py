@@ -1,5 +1,6 @@
 """Throw-away databases for the benchmarks: SQLite files in a temporary folder, or fresh
 PostgreSQL databases on a server, removed afterwards."""
+
 import os
 import shutil
 import tempfile
@@ -27,8 +28,12 @@ def scratch_postgres(server_url: str, prefix: str, names=("",)):
     server = make_url(server_url)
     databases = [f"{prefix}_{os.getpid()}" + (f"_{name}" if name else "") for name in names]
     admin = psycopg.connect(
-        host=server.host or "127.0.0.1", port=server.port or 5432, user=server.username or "postgres",
-        password=server.password, dbname=server.database or "postgres", autocommit=True,
+        host=server.host or "127.0.0.1",
+        port=server.port or 5432,
+        user=server.username or "postgres",
+        password=server.password,
+        dbname=server.database or "postgres",
+        autocommit=True,
     )
     try:
         for database in databases:

@@ -19,6 +19,7 @@ time, and the machine's load average: on a shared machine the wall time includes
 change-log rows = tasks × buckets per task, and the grid worker 13800000003 pulls their grid's
 new tasks (and no other grid's). --profile adds a cProfile summary of one more run.
 """
+
 import argparse
 import concurrent.futures
 import cProfile
@@ -29,14 +30,15 @@ import pstats
 import statistics
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
-from bench.demo_scale import DEFAULT_PG_SERVER, run as build_database  # noqa: E402
+from bench.demo_scale import DEFAULT_PG_SERVER  # noqa: E402
+from bench.demo_scale import run as build_database
 from bench.sync_server import SqlMeter  # noqa: E402
 
 TARGET_SECONDS = 5.0
@@ -51,9 +53,13 @@ class Client:
     def __init__(self, app, phone: str, password: str):
         self.client = app.test_client()
         csrf = self.client.get("/api/csrf").get_json()["csrf_token"]
-        response = self.client.post("/api/auth/login", json={"phone": phone, "password": password}, headers={"X-CSRFToken": csrf})
+        response = self.client.post(
+            "/api/auth/login", json={"phone": phone, "password": password}, headers={"X-CSRFToken": csrf}
+        )
         if response.status_code != 200:
-            raise SystemExit(f"sign-in of {phone} failed: {response.status_code} {response.get_data(as_text=True)[:300]}")
+            raise SystemExit(
+                f"sign-in of {phone} failed: {response.status_code} {response.get_data(as_text=True)[:300]}"
+            )
         self.csrf = response.get_json()["csrf_token"]
 
     def post(self, url: str, body: dict) -> tuple[float, dict]:
@@ -74,9 +80,17 @@ def pick_unit(app, wanted: int) -> tuple[int, str, str, int, int]:
     from server.org.models import Building, Compound, OrgUnit
 
     with app.app_context():
-        units = db.session.execute(select(OrgUnit.id, OrgUnit.kind, OrgUnit.name, OrgUnit.path).where(OrgUnit.kind.in_(("city", "district", "street", "community")))).all()
+        units = db.session.execute(
+            select(OrgUnit.id, OrgUnit.kind, OrgUnit.name, OrgUnit.path).where(
+                OrgUnit.kind.in_(("city", "district", "street", "community"))
+            )
+        ).all()
         per_community = dict(
-            db.session.execute(select(Compound.community_id, func.count(Building.id)).join(Building, Building.compound_id == Compound.id).group_by(Compound.community_id)).all()
+            db.session.execute(
+                select(Compound.community_id, func.count(Building.id))
+                .join(Building, Building.compound_id == Compound.id)
+                .group_by(Compound.community_id)
+            ).all()
         )
         paths = dict(db.session.execute(select(OrgUnit.id, OrgUnit.path).where(OrgUnit.kind == "community")).all())
         grids = db.session.execute(select(OrgUnit.path).where(OrgUnit.kind == "grid")).scalars().all()
@@ -105,8 +119,15 @@ def counts(app) -> tuple[int, int]:
 
 
 def body(unit_id: int) -> dict:
-    due = (datetime.now(timezone.utc) + timedelta(days=7)).isoformat()
-    return {"org_unit_id": unit_id, "target_kind": "building", "type": "hazard", "title": "{target} 消防器材检查", "due_at": due, "priority": "high"}
+    due = (datetime.now(UTC) + timedelta(days=7)).isoformat()
+    return {
+        "org_unit_id": unit_id,
+        "target_kind": "building",
+        "type": "hazard",
+        "title": "{target} 消防器材检查",
+        "due_at": due,
+        "priority": "high",
+    }
 
 
 def worker_pull(app) -> tuple[int, set[str], float]:
@@ -147,24 +168,34 @@ def bench(url: str, kind: str, args) -> None:
         runs.append(seconds)
         cpus.append(admin.cpu)
         statements.append(meter.count)
-        print(f"run {number}             {result['created']:,} tasks ({result['unassigned']:,} unassigned, {len(result['skipped'])} skipped) "
-              f"in {seconds:6.2f} s (CPU of this process {admin.cpu:5.2f} s); {meter.count:,} statements, {meter.ms / 1000:.2f} s in execute")
+        print(
+            f"run {number}             {result['created']:,} tasks ({result['unassigned']:,} unassigned, {len(result['skipped'])} skipped) "
+            f"in {seconds:6.2f} s (CPU of this process {admin.cpu:5.2f} s); {meter.count:,} statements, {meter.ms / 1000:.2f} s in execute"
+        )
     tasks_after, log_after = counts(app)
     made = tasks_after - tasks_before
     per_task = (log_after - log_before) / made if made else 0
     pulled, pulled_buckets, pull_seconds = worker_pull(app)
     median = statistics.median(runs)
     print()
-    print(f"bulk creation of one task per building, {result['created']:,} buildings (median of {len(runs)})"
-          f"   {median:6.2f} s   target ≤ {TARGET_SECONDS:.0f} s: {'ok' if median <= TARGET_SECONDS else 'MISSED'}")
+    print(
+        f"bulk creation of one task per building, {result['created']:,} buildings (median of {len(runs)})"
+        f"   {median:6.2f} s   target ≤ {TARGET_SECONDS:.0f} s: {'ok' if median <= TARGET_SECONDS else 'MISSED'}"
+    )
     print(f"  CPU time of this process (median; the database server's is not in it) {statistics.median(cpus):6.2f} s")
-    print(f"  load average of the machine before / after the runs: {load:.1f} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
-          "(wall time above CPU time is waiting for a CPU or the database)")
+    print(
+        f"  load average of the machine before / after the runs: {load:.1f} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+        "(wall time above CPU time is waiting for a CPU or the database)"
+    )
     print(f"tasks per second                                                    {result['created'] / median:8,.0f}")
     print(f"statements per run (median)                                         {statistics.median(statements):8,.0f}")
-    print(f"check: tasks made {made:,} = {args.runs} × {result['created']:,}: {'ok' if made == args.runs * result['created'] else 'WRONG'}; "
-          f"change-log rows per task {per_task:.2f} (grid + org units above it)")
-    print(f"check: grid worker {WORKER[0]} pulls {pulled:,} tasks of {sorted(pulled_buckets)} in {pull_seconds * 1000:.0f} ms")
+    print(
+        f"check: tasks made {made:,} = {args.runs} × {result['created']:,}: {'ok' if made == args.runs * result['created'] else 'WRONG'}; "
+        f"change-log rows per task {per_task:.2f} (grid + org units above it)"
+    )
+    print(
+        f"check: grid worker {WORKER[0]} pulls {pulled:,} tasks of {sorted(pulled_buckets)} in {pull_seconds * 1000:.0f} ms"
+    )
     if args.profile:
         profile = cProfile.Profile()
         profile.enable()
@@ -188,7 +219,9 @@ def bench_postgres(args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--households", type=int, default=300_000, help="size of the demo city (about 60 households per building)")
+    parser.add_argument(
+        "--households", type=int, default=300_000, help="size of the demo city (about 60 households per building)"
+    )
     parser.add_argument("--buildings", type=int, default=5_000, help="buildings wanted in the target subtree")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026)

@@ -9,6 +9,7 @@ database redgrid_bench_<pid> on --pg-server (default postgresql+psycopg://postgr
 dropped afterwards. The schema comes from the Alembic migrations when there are any, else from
 db.create_all(). The time covers load_demo() only (generation, inserts, commit).
 """
+
 import argparse
 import sys
 import time

@@ -15,6 +15,7 @@ The database is ANALYZEd after the load, as autovacuum would have done on a live
 PostgreSQL without statistics the planner scans every resident of the city instead of the
 grid's few through the index (--no-analyze shows that case).
 """
+
 import argparse
 import gzip
 import statistics
@@ -26,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
-from bench.demo_scale import DEFAULT_PG_SERVER, run as build_database  # noqa: E402
+from bench.demo_scale import DEFAULT_PG_SERVER  # noqa: E402
+from bench.demo_scale import run as build_database
 
 WARMUP = 3
 CITY_ADMIN = ("13800000001", "admin2026")
@@ -43,7 +45,9 @@ def grid_sizes(app) -> list[tuple[int, str, int]]:
         rows = db.session.execute(
             select(OrgUnit.id, OrgUnit.name, func.count(func.distinct(Household.id)))
             .join(GridCoverage, GridCoverage.grid_id == OrgUnit.id)
-            .join(Building, or_(Building.compound_id == GridCoverage.compound_id, Building.id == GridCoverage.building_id))
+            .join(
+                Building, or_(Building.compound_id == GridCoverage.compound_id, Building.id == GridCoverage.building_id)
+            )
             .join(Household, Household.building_id == Building.id)
             .group_by(OrgUnit.id, OrgUnit.name)
         ).all()
@@ -63,12 +67,10 @@ def timed(fn, repeat: int) -> tuple[float, float]:
 
 
 def bench(url: str, args) -> None:
-    from sqlalchemy import event
+    from sqlalchemy import create_engine, event, text
 
     from server import create_app
     from server.extensions import db
-
-    from sqlalchemy import create_engine, text
 
     built = build_database(url, args.households, args.seed)
     if not args.no_analyze:
@@ -79,15 +81,19 @@ def bench(url: str, args) -> None:
     app = create_app({"TESTING": True, "DATABASE_URL": url, "RATELIMIT_STORAGE_URI": "memory://", "REDIS_URL": None})
     client = app.test_client()
     csrf = client.get("/api/csrf").get_json()["csrf_token"]
-    signed_in = client.post("/api/auth/login", json=dict(zip(("phone", "password"), CITY_ADMIN)), headers={"X-CSRFToken": csrf})
+    signed_in = client.post(
+        "/api/auth/login", json=dict(zip(("phone", "password"), CITY_ADMIN)), headers={"X-CSRFToken": csrf}
+    )
     assert signed_in.status_code == 200, signed_in.get_data(as_text=True)
 
     grids = grid_sizes(app)
     near_600 = min(grids, key=lambda g: abs(g[2] - 600))
     picked = list(dict.fromkeys([grids[0], near_600, grids[len(grids) // 2]]))
-    print(f"city: {built['counts']['households']:,} households, {built['counts']['residents']:,} residents, "
-          f"{len(grids)} grids; demo load {built['seconds']:.1f} s; "
-          f"{'no statistics' if args.no_analyze else 'ANALYZEd'}")
+    print(
+        f"city: {built['counts']['households']:,} households, {built['counts']['residents']:,} residents, "
+        f"{len(grids)} grids; demo load {built['seconds']:.1f} s; "
+        f"{'no statistics' if args.no_analyze else 'ANALYZEd'}"
+    )
     with app.app_context():
         engine = db.engine
     for grid_id, name, households in picked:
@@ -106,7 +112,9 @@ def bench(url: str, args) -> None:
         assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
         print(f"\n{name} (grid {grid_id}): {households} households, {residents} residents")
         print(f"  statements per request   {len(statements)}")
-        print(f"  JSON                     {len(body) / 1024:,.0f} KiB, gzip {len(gzip.compress(body, 6)) / 1024:,.0f} KiB")
+        print(
+            f"  JSON                     {len(body) / 1024:,.0f} KiB, gzip {len(gzip.compress(body, 6)) / 1024:,.0f} KiB"
+        )
         print(f"  200 (gzip)               median {full[0]:.1f} ms, p90 {full[1]:.1f} ms")
         print(f"  304 (If-None-Match)      median {fresh[0]:.1f} ms, p90 {fresh[1]:.1f} ms")
     with app.app_context():

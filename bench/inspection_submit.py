@@ -21,6 +21,7 @@ pokes. Median over --runs after one warm-up run; the CPU time of this process an
 SQL statements are printed beside it. Checks after the runs: each submission made 10 orders, and
 远航物业's staff (13800000006) pulls them.
 """
+
 import argparse
 import concurrent.futures
 import cProfile
@@ -40,7 +41,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
 from bench.bulk_tasks import Client  # noqa: E402
-from bench.demo_scale import DEFAULT_PG_SERVER, run as build_database  # noqa: E402
+from bench.demo_scale import DEFAULT_PG_SERVER  # noqa: E402
+from bench.demo_scale import run as build_database
 from bench.sync_server import SqlMeter  # noqa: E402
 
 TARGET_MS = 300.0
@@ -56,13 +58,23 @@ def template_60() -> dict:
     categories = []
     for c in range(6):
         items = [
-            {"code": f"c{c}.i{i}", "text": f"检查项 {c + 1}-{i + 1}：设施完好、环境整洁、记录齐全", "weight": 2 if (c * 10 + i) < 40 else 1,
-             "severity": severities[(c * 10 + i) % 3], "photo_required_on_fail": True}
+            {
+                "code": f"c{c}.i{i}",
+                "text": f"检查项 {c + 1}-{i + 1}：设施完好、环境整洁、记录齐全",
+                "weight": 2 if (c * 10 + i) < 40 else 1,
+                "severity": severities[(c * 10 + i) % 3],
+                "photo_required_on_fail": True,
+            }
             for i in range(10)
         ]
         categories.append({"code": f"c{c}", "name": f"分类{c + 1}", "items": items})
-    return {"code": "bench-60", "name": "六十项检查表（基准）", "max_score": 100.0,
-            "severity_deadlines": {"critical": 24, "major": 72, "minor": 168}, "categories": categories}
+    return {
+        "code": "bench-60",
+        "name": "六十项检查表（基准）",
+        "max_score": 100.0,
+        "severity_deadlines": {"critical": 24, "major": 72, "minor": 168},
+        "categories": categories,
+    }
 
 
 def setup(app) -> tuple[int, int]:
@@ -90,7 +102,12 @@ def upload_photos(client: Client) -> list[str]:
         Image.new("RGB", (640, 480), (20 * n, 100, 200 - 10 * n)).save(out, "JPEG", quality=85)
         data = out.getvalue()
         sha = hashlib.sha256(data).hexdigest()
-        response = client.client.put(f"/api/blobs/{sha}", data=data, content_type="application/octet-stream", headers={"X-CSRFToken": client.csrf})
+        response = client.client.put(
+            f"/api/blobs/{sha}",
+            data=data,
+            content_type="application/octet-stream",
+            headers={"X-CSRFToken": client.csrf},
+        )
         if response.status_code not in (200, 201):
             raise SystemExit(f"upload: {response.status_code} {response.get_data(as_text=True)[:300]}")
         hashes.append(sha)
@@ -98,7 +115,9 @@ def upload_photos(client: Client) -> list[str]:
 
 
 def push(client: Client, mutation: dict) -> tuple[float, dict]:
-    seconds, body = client.post("/api/sync/push", {"protocol": PROTOCOL, "client_id": "bench-phone", "mutations": [mutation]})
+    seconds, body = client.post(
+        "/api/sync/push", {"protocol": PROTOCOL, "client_id": "bench-phone", "mutations": [mutation]}
+    )
     (result,) = body["results"]
     if result["status"] != "applied":
         raise SystemExit(f"push refused: {result}")
@@ -108,17 +127,45 @@ def push(client: Client, mutation: dict) -> tuple[float, dict]:
 def one_submission(steward: Client, template_id: int, compound_id: int, photos: list[str]) -> tuple[float, float, dict]:
     """Create an inspection (not timed), then submit it; (seconds, CPU seconds, result)."""
     record_id = str(uuid.uuid4())
-    _, created = push(steward, {"id": str(uuid.uuid4()), "entity": "inspection", "record_id": record_id, "op": "create",
-                                "fields": {"compound_id": compound_id, "template_id": template_id, "kind": "adhoc", "status": "in_progress",
-                                           "started_at": "2026-11-27T09:00:00+08:00"}})
+    _, created = push(
+        steward,
+        {
+            "id": str(uuid.uuid4()),
+            "entity": "inspection",
+            "record_id": record_id,
+            "op": "create",
+            "fields": {
+                "compound_id": compound_id,
+                "template_id": template_id,
+                "kind": "adhoc",
+                "status": "in_progress",
+                "started_at": "2026-11-27T09:00:00+08:00",
+            },
+        },
+    )
     answers = {}
     for n in range(ITEMS):
         code = f"c{n // 10}.i{n % 10}"
         answers[code] = {"result": "pass", "note": None, "photos": []}
         if n % (ITEMS // FAILED) == 0:
-            answers[code] = {"result": "fail", "note": f"第{n + 1}项不合格：楼道堆放杂物，存在安全隐患", "photos": [photos[n // (ITEMS // FAILED)]]}
-    mutation = {"id": str(uuid.uuid4()), "entity": "inspection", "record_id": record_id, "op": "update", "base_version": created["version"],
-                "fields": {"status": "submitted", "answers": answers, "finished_at": "2026-11-27T09:50:00+08:00", "finish_location_status": "unavailable"}}
+            answers[code] = {
+                "result": "fail",
+                "note": f"第{n + 1}项不合格：楼道堆放杂物，存在安全隐患",
+                "photos": [photos[n // (ITEMS // FAILED)]],
+            }
+    mutation = {
+        "id": str(uuid.uuid4()),
+        "entity": "inspection",
+        "record_id": record_id,
+        "op": "update",
+        "base_version": created["version"],
+        "fields": {
+            "status": "submitted",
+            "answers": answers,
+            "finished_at": "2026-11-27T09:50:00+08:00",
+            "finish_location_status": "unavailable",
+        },
+    }
     seconds, result = push(steward, mutation)
     return seconds, steward.cpu, result
 
@@ -130,7 +177,11 @@ def orders_of(app, inspection_ids: list[str]) -> int:
     from server.inspections.models import RectificationOrder
 
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(RectificationOrder).where(RectificationOrder.inspection_id.in_(inspection_ids)))
+        return db.session.scalar(
+            select(func.count())
+            .select_from(RectificationOrder)
+            .where(RectificationOrder.inspection_id.in_(inspection_ids))
+        )
 
 
 def staff_pull(app, inspection_ids: set[str]) -> int:
@@ -138,7 +189,11 @@ def staff_pull(app, inspection_ids: set[str]) -> int:
     cursor, found = None, 0
     while True:
         _, page = client.post("/api/sync/pull", {"protocol": PROTOCOL, "cursor": cursor, "limit": 2000})
-        found += sum(1 for c in page["changes"] if c["entity"] == "rectification_order" and c["data"] and c["data"]["inspection_id"] in inspection_ids)
+        found += sum(
+            1
+            for c in page["changes"]
+            if c["entity"] == "rectification_order" and c["data"] and c["data"]["inspection_id"] in inspection_ids
+        )
         cursor = page["cursor"]
         if not page["has_more"]:
             return found
@@ -170,16 +225,22 @@ def bench(url: str, kind: str, args) -> None:
         ids.append(result["record_id"])
         data = result["record"]["data"]
         if number <= 3 or number == args.runs:
-            print(f"run {number:<3}           {seconds * 1000:6.1f} ms (CPU {cpu * 1000:6.1f} ms); score {data['score']}, {data['failed_count']} failed")
+            print(
+                f"run {number:<3}           {seconds * 1000:6.1f} ms (CPU {cpu * 1000:6.1f} ms); score {data['score']}, {data['failed_count']} failed"
+            )
     median = statistics.median(runs)
     print()
-    print(f"submission of {ITEMS} items with {PHOTOS} photos through sync (median of {len(runs)})"
-          f"   {median * 1000:6.1f} ms   target ≤ {TARGET_MS:.0f} ms: {'ok' if median * 1000 <= TARGET_MS else 'MISSED'}")
+    print(
+        f"submission of {ITEMS} items with {PHOTOS} photos through sync (median of {len(runs)})"
+        f"   {median * 1000:6.1f} ms   target ≤ {TARGET_MS:.0f} ms: {'ok' if median * 1000 <= TARGET_MS else 'MISSED'}"
+    )
     print(f"  CPU time of this process (median)                         {statistics.median(cpus) * 1000:6.1f} ms")
     print(f"  statements per run, the untimed create included (median)  {statistics.median(statements):6.0f}")
     print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     made = orders_of(app, ids)
-    print(f"check: rectification orders {made} = {len(ids)} × {FAILED}: {'ok' if made == len(ids) * FAILED else 'WRONG'}")
+    print(
+        f"check: rectification orders {made} = {len(ids)} × {FAILED}: {'ok' if made == len(ids) * FAILED else 'WRONG'}"
+    )
     print(f"check: 远航物业's staff {STAFF[0]} pulls {staff_pull(app, set(ids))} of them")
     if args.profile:
         profile = cProfile.Profile()

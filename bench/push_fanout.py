@@ -26,6 +26,7 @@ sequential loop that connects per push loses most.
 
     .venv/bin/python bench/push_fanout.py --rtt-ms 20 --plain 100 --workers 32
 """
+
 import argparse
 import json
 import subprocess
@@ -45,7 +46,10 @@ from server.push.vapid import VapidSigner, generate_private_key  # noqa: E402
 TARGET_RATIO = 5.0
 SUBJECT = "mailto:bench@redgrid.example.cn"
 PAYLOAD = {
-    "alert_id": 1024, "level": "notice", "category": "utility", "url": "/alerts/1024",
+    "alert_id": 1024,
+    "level": "notice",
+    "category": "utility",
+    "url": "/alerts/1024",
     "title": "停水通知：帝豪花园、河西花园",
     "body": "因供水管网改造，12月1日 8:00 至 18:00 帝豪花园、河西花园停水，请居民提前储水。如有困难请联系网格员。",
 }
@@ -55,7 +59,15 @@ class StandIn:
     """The push-service stand-in in a child process (a pipe for its stats)."""
 
     def __init__(self, subscribers: int, decrypt: bool, rtt_ms: float):
-        args = [sys.executable, "-m", "tests.support.push_service", "--subscribers", str(subscribers), "--rtt-ms", str(rtt_ms)]
+        args = [
+            sys.executable,
+            "-m",
+            "tests.support.push_service",
+            "--subscribers",
+            str(subscribers),
+            "--rtt-ms",
+            str(rtt_ms),
+        ]
         if not decrypt:
             args.append("--no-decrypt")
         self.process = subprocess.Popen(args, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -74,8 +86,13 @@ class StandIn:
 
 def run_ours(standin: StandIn, private_key: str, pushes: int, workers: int) -> float:
     """Seconds for `pushes` pushes through PushSender.send_many."""
-    sender = PushSender(VapidSigner(private_key, SUBJECT), workers=workers, max_attempts=1, timeout=10,
-                        endpoints=EndpointPolicy(allow_insecure=True))  # the stand-in is http on this machine
+    sender = PushSender(
+        VapidSigner(private_key, SUBJECT),
+        workers=workers,
+        max_attempts=1,
+        timeout=10,
+        endpoints=EndpointPolicy(allow_insecure=True),
+    )  # the stand-in is http on this machine
     targets = [standin.subscriptions[i % len(standin.subscriptions)] for i in range(pushes)]
     ttl, urgency = LEVELS["notice"]
     started = time.perf_counter()
@@ -108,14 +125,20 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=16, help="pushes in flight at once (PUSH_WORKERS)")
     parser.add_argument("--subscribers", type=int, default=1000)
     parser.add_argument("--no-decrypt", action="store_true", help="the stand-in skips decryption (JWT still checked)")
-    parser.add_argument("--rtt-ms", type=float, default=0.0,
-                        help="model a remote push service: each request waits one round trip, each new connection two more (TCP, TLS)")
+    parser.add_argument(
+        "--rtt-ms",
+        type=float,
+        default=0.0,
+        help="model a remote push service: each request waits one round trip, each new connection two more (TCP, TLS)",
+    )
     args = parser.parse_args()
 
     private_key = generate_private_key()
     standin = StandIn(args.subscribers, decrypt=not args.no_decrypt, rtt_ms=args.rtt_ms)
-    print(f"stand-in at {standin.origin}, {args.subscribers} subscriptions, payload {len(encode_payload(PAYLOAD))} bytes, "
-          f"decrypt {'off' if args.no_decrypt else 'on'}, modelled round trip {args.rtt_ms:g} ms")
+    print(
+        f"stand-in at {standin.origin}, {args.subscribers} subscriptions, payload {len(encode_payload(PAYLOAD))} bytes, "
+        f"decrypt {'off' if args.no_decrypt else 'on'}, modelled round trip {args.rtt_ms:g} ms"
+    )
     try:
         run_ours(standin, private_key, min(200, args.pushes), args.workers)  # warm-up: imports, pools
         before = standin.stats()
@@ -129,11 +152,15 @@ def main() -> None:
         standin.close()
 
     ours_rate, plain_rate = args.pushes / ours, args.plain / plain
-    print(f"  stand-in: ours {after_ours['ok'] - before['ok']} accepted over {after_ours['connections'] - before['connections']} new connections; "
-          f"plain {after['ok'] - after_ours['ok']} accepted over {after['connections'] - after_ours['connections']} connections; "
-          f"errors {after['errors'] or 'none'}")
+    print(
+        f"  stand-in: ours {after_ours['ok'] - before['ok']} accepted over {after_ours['connections'] - before['connections']} new connections; "
+        f"plain {after['ok'] - after_ours['ok']} accepted over {after['connections'] - after_ours['connections']} connections; "
+        f"errors {after['errors'] or 'none'}"
+    )
     print(f"ours:  {ours_rate:8.0f} notifications/s ({args.pushes} in {ours:.2f} s)")
-    print(f"plain: {plain_rate:8.0f} notifications/s (measured on {args.plain}; extrapolated: {args.pushes} would take {args.pushes / plain_rate:.1f} s)")
+    print(
+        f"plain: {plain_rate:8.0f} notifications/s (measured on {args.plain}; extrapolated: {args.pushes} would take {args.pushes / plain_rate:.1f} s)"
+    )
     ratio = ours_rate / plain_rate
     print(f"ratio: {ratio:.1f}x (target ≥ {TARGET_RATIO:.0f}x) {'PASS' if ratio >= TARGET_RATIO else 'FAIL'}")
     if after_ours["ok"] - before["ok"] != args.pushes:

@@ -31,6 +31,7 @@ Chromium (Playwright, /usr/bin/chromium), 360 x 740, zh-CN, service worker ON:
          The same offline (the S1 morning in a basement). The app's own performance marks
          (redgrid:boot, catalog, me, tasks-read, tasks-drawn, tasks-all) are printed as medians.
 """
+
 import argparse
 import gzip
 import statistics
@@ -42,7 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
-from bench.demo_scale import DEFAULT_PG_SERVER, run as build_database  # noqa: E402
+from bench.demo_scale import DEFAULT_PG_SERVER  # noqa: E402
+from bench.demo_scale import run as build_database
 from bench.sync_browser import CHROMIUM, CHROMIUM_ARGS, LiveServer  # noqa: E402
 
 WORKER, WORKER_PASSWORD = "13800000003", "grid2026a"
@@ -96,16 +98,25 @@ def seed_tasks(app, wanted: int) -> int:
 
         def count() -> int:
             return db.session.scalar(
-                select(func.count()).select_from(Task).where(Task.assignee_id == worker.id, Task.status.in_(("assigned", "in_progress")))
+                select(func.count())
+                .select_from(Task)
+                .where(Task.assignee_id == worker.id, Task.status.in_(("assigned", "in_progress")))
             )
 
         round_ = 0
         while (before := count()) < wanted:
             round_ += 1
-            answer = service.bulk_create(admin, {
-                "org_unit_id": community.id, "target_kind": "building", "type": "hazard", "priority": "normal",
-                "title": f"第{round_}轮：检查{{target}}楼道消防器材", "description": "逐层检查灭火器压力、消防通道是否畅通，拍照留存。",
-            })
+            answer = service.bulk_create(
+                admin,
+                {
+                    "org_unit_id": community.id,
+                    "target_kind": "building",
+                    "type": "hazard",
+                    "priority": "normal",
+                    "title": f"第{round_}轮：检查{{target}}楼道消防器材",
+                    "description": "逐层检查灭火器压力、消防通道是否畅通，拍照留存。",
+                },
+            )
             if count() == before:
                 raise SystemExit(f"bulk creation gave the worker no task: {answer}")
         total = count()
@@ -144,8 +155,16 @@ def shell_size(browser, server: LiveServer) -> dict:
     raw = sum(len(b) for b in bodies.values())
     gz = sum(len(gzip.compress(b, 9)) for b in bodies.values())
     encodings = sorted({e or "identity" for e in urls.values()})
-    return {"files": len(bodies), "raw_kb": raw / 1000, "sent_kb": sent_kb, "gzip_kb": gz / 1000, "encodings": encodings,
-            "largest": sorted(((len(gzip.compress(b, 9)) / 1000, u.replace(server.url, "")) for u, b in bodies.items()), reverse=True)[:5]}
+    return {
+        "files": len(bodies),
+        "raw_kb": raw / 1000,
+        "sent_kb": sent_kb,
+        "gzip_kb": gz / 1000,
+        "encodings": encodings,
+        "largest": sorted(
+            ((len(gzip.compress(b, 9)) / 1000, u.replace(server.url, "")) for u, b in bodies.items()), reverse=True
+        )[:5],
+    }
 
 
 def _fetch(server: LiveServer, url: str, encoded: bool = False) -> bytes:
@@ -184,8 +203,12 @@ def open_times(browser, server: LiveServer, args, expected: int) -> dict:
             time.sleep(0.02)
         ctx.set_offline(False)
         if not times["filled"]:
-            raise SystemExit(f"the first draw of the list ({times['firstRows']} rows) does not fill the screen: {times}")
-        marks = page.evaluate("performance.getEntriesByType('mark').filter((m) => m.name.startsWith('redgrid:')).map((m) => [m.name.slice(8), m.startTime])")
+            raise SystemExit(
+                f"the first draw of the list ({times['firstRows']} rows) does not fill the screen: {times}"
+            )
+        marks = page.evaluate(
+            "performance.getEntriesByType('mark').filter((m) => m.name.startsWith('redgrid:')).map((m) => [m.name.slice(8), m.startTime])"
+        )
         times["marks"] = {}
         for name, at in marks:  # the first of each: a sync's redraw marks again
             times["marks"].setdefault(name, at)
@@ -226,24 +249,43 @@ def bench(url: str, kind: str, args) -> None:
         finally:
             browser.close()
             server.close()
-    print(f"database {kind}; households {loaded['counts']['households']:,}; worker 13800000003 with {tasks:,} open tasks "
-          f"({opened['stored']:,} task records in IndexedDB, {opened['rows']:,} rows shown)")
-    print(f"Chromium {browser.version if hasattr(browser, 'version') else ''} headless, 360x740, service worker on; "
-          f"CPU throttled {args.cpu_throttle:g}x for the open figures; {args.runs} runs after 2 warm-ups")
+    print(
+        f"database {kind}; households {loaded['counts']['households']:,}; worker 13800000003 with {tasks:,} open tasks "
+        f"({opened['stored']:,} task records in IndexedDB, {opened['rows']:,} rows shown)"
+    )
+    print(
+        f"Chromium {browser.version if hasattr(browser, 'version') else ''} headless, 360x740, service worker on; "
+        f"CPU throttled {args.cpu_throttle:g}x for the open figures; {args.runs} runs after 2 warm-ups"
+    )
     print()
     online, offline = opened["online"], opened["offline"]
     shown_ms = statistics.median(t["firstRow"] for t in online)
-    print(f"open the app into my tasks: list shown (median)     {shown_ms:8,.0f} ms   target <= {TARGETS['open_ms']} ms  "
-          f"{verdict(shown_ms, TARGETS['open_ms'])}  (min {min(t['firstRow'] for t in online):,.0f}, max {max(t['firstRow'] for t in online):,.0f}; "
-          f"{statistics.median(t['firstRows'] for t in online):.0f} rows, the screen full)")
-    print(f"    all {min(tasks, args.tasks):,} rows in the page (median)              {statistics.median(t['list'] for t in online):8,.0f} ms")
-    print(f"    offline: list shown / all rows (median of {len(offline)})     {statistics.median(t['firstRow'] for t in offline):8,.0f} / "
-          f"{statistics.median(t['list'] for t in offline):,.0f} ms")
+    print(
+        f"open the app into my tasks: list shown (median)     {shown_ms:8,.0f} ms   target <= {TARGETS['open_ms']} ms  "
+        f"{verdict(shown_ms, TARGETS['open_ms'])}  (min {min(t['firstRow'] for t in online):,.0f}, max {max(t['firstRow'] for t in online):,.0f}; "
+        f"{statistics.median(t['firstRows'] for t in online):.0f} rows, the screen full)"
+    )
+    print(
+        f"    all {min(tasks, args.tasks):,} rows in the page (median)              {statistics.median(t['list'] for t in online):8,.0f} ms"
+    )
+    print(
+        f"    offline: list shown / all rows (median of {len(offline)})     {statistics.median(t['firstRow'] for t in offline):8,.0f} / "
+        f"{statistics.median(t['list'] for t in offline):,.0f} ms"
+    )
     for label, runs in (("online", online), ("offline", offline)):
-        names = [name for name in ("boot", "catalog", "me", "tasks-read", "tasks-drawn", "tasks-all") if all(name in t["marks"] for t in runs)]
-        print(f"    app marks, {label} (median ms): " + ", ".join(f"{name} {statistics.median(t['marks'][name] for t in runs):,.0f}" for name in names))
-    print(f"app shell on first load, gzip -9 ({shell['files']} files)               {shell['gzip_kb']:8,.0f} KB   target <= {TARGETS['shell_kb']} KB  "
-          f"{verdict(shell['gzip_kb'], TARGETS['shell_kb'])}")
+        names = [
+            name
+            for name in ("boot", "catalog", "me", "tasks-read", "tasks-drawn", "tasks-all")
+            if all(name in t["marks"] for t in runs)
+        ]
+        print(
+            f"    app marks, {label} (median ms): "
+            + ", ".join(f"{name} {statistics.median(t['marks'][name] for t in runs):,.0f}" for name in names)
+        )
+    print(
+        f"app shell on first load, gzip -9 ({shell['files']} files)               {shell['gzip_kb']:8,.0f} KB   target <= {TARGETS['shell_kb']} KB  "
+        f"{verdict(shell['gzip_kb'], TARGETS['shell_kb'])}"
+    )
     print(f"    as the app sends it to Chromium ({', '.join(shell['encodings'])})         {shell['sent_kb']:8,.0f} KB")
     print("    largest (gzip KB): " + ", ".join(f"{path} {kb:.1f}" for kb, path in shell["largest"]))
     print(f"\ntotal run {time.perf_counter() - began:.0f} s")

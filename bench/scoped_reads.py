@@ -23,6 +23,7 @@ EXPLAIN QUERY PLAN on SQLite, both as a literal and in the bound form the app se
 SQLite: a new file in a temporary folder (removed afterwards unless --keep). PostgreSQL: a new
 database redgrid_scoped_<pid> on --pg-server, dropped afterwards.
 """
+
 import argparse
 import math
 import statistics
@@ -34,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
-from bench.demo_scale import DEFAULT_PG_SERVER, run as build_database  # noqa: E402
+from bench.demo_scale import DEFAULT_PG_SERVER  # noqa: E402
+from bench.demo_scale import run as build_database
 
 WARMUP = 3
 SUBTREE_SQL = "SELECT id FROM org_units WHERE path LIKE '/1/2/%'"
@@ -61,7 +63,9 @@ class Session:
             "/api/auth/login", json={"phone": phone, "password": password}, headers={"X-CSRFToken": csrf}
         )
         if response.status_code != 200:
-            raise SystemExit(f"sign-in of {label} ({phone}) failed: {response.status_code} {response.get_data(as_text=True)}")
+            raise SystemExit(
+                f"sign-in of {label} ({phone}) failed: {response.status_code} {response.get_data(as_text=True)}"
+            )
         self.me = response.get_json()
 
     def get(self, url: str):
@@ -148,8 +152,13 @@ def print_subtree_plan(app, postgres: bool) -> None:
         unit = db.session.execute(text("SELECT name, kind FROM org_units WHERE path = '/1/2/'")).first()
         units = db.session.scalar(text("SELECT count(*) FROM org_units"))
         print()
-        print(f"org subtree plan ('/1/2/' is {unit.name if unit else '?'} {unit.kind if unit else ''}; org_units has {units:,} rows)")
-        for label, sql, params in (("literal", SUBTREE_SQL, {}), ("bound, as the app sends it", SUBTREE_SQL_BOUND, {"prefix": "/1/2/"})):
+        print(
+            f"org subtree plan ('/1/2/' is {unit.name if unit else '?'} {unit.kind if unit else ''}; org_units has {units:,} rows)"
+        )
+        for label, sql, params in (
+            ("literal", SUBTREE_SQL, {}),
+            ("bound, as the app sends it", SUBTREE_SQL_BOUND, {"prefix": "/1/2/"}),
+        ):
             prefix = "EXPLAIN" if postgres else "EXPLAIN QUERY PLAN"
             print(f"  {prefix} {sql}   -- {label}")
             for row in db.session.execute(text(f"{prefix} {sql}"), params):
@@ -169,7 +178,13 @@ def planner_statistics(app, kind: str, analyze: bool) -> str:
         if analyze:
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE" if postgres else "ANALYZE")
-        said = "VACUUM ANALYZE after load" if analyze and postgres else "ANALYZE after load" if analyze else "no ANALYZE after load"
+        said = (
+            "VACUUM ANALYZE after load"
+            if analyze and postgres
+            else "ANALYZE after load"
+            if analyze
+            else "no ANALYZE after load"
+        )
         if postgres:
             said += f", autovacuum {db.session.scalar(text('SHOW autovacuum'))}"
         db.session.remove()

@@ -18,6 +18,7 @@ like the PWA: the wall time of the request in this process (the aggregates, rank
 and the JSON of 3,000 rows). Median of --runs after one warm-up. Also printed: a compound's
 card with its 12-month trend, a company's card, and the XLSX export of the whole city.
 """
+
 import argparse
 import json
 import os
@@ -26,7 +27,7 @@ import statistics
 import sys
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,13 +53,40 @@ def _org_units(db, OrgUnit) -> list[int]:
     rows.append({"id": city, "kind": "city", "name": "许昌市", "parent_id": None, "path": f"/{city}/", "depth": 0})
     for d in range(6):
         district = next(next_id)
-        rows.append({"id": district, "kind": "district", "name": f"第{d + 1}区", "parent_id": city, "path": f"/{city}/{district}/", "depth": 1})
+        rows.append(
+            {
+                "id": district,
+                "kind": "district",
+                "name": f"第{d + 1}区",
+                "parent_id": city,
+                "path": f"/{city}/{district}/",
+                "depth": 1,
+            }
+        )
         for s in range(5):
             street = next(next_id)
-            rows.append({"id": street, "kind": "street", "name": f"第{d + 1}区第{s + 1}街道", "parent_id": district, "path": f"/{city}/{district}/{street}/", "depth": 2})
+            rows.append(
+                {
+                    "id": street,
+                    "kind": "street",
+                    "name": f"第{d + 1}区第{s + 1}街道",
+                    "parent_id": district,
+                    "path": f"/{city}/{district}/{street}/",
+                    "depth": 2,
+                }
+            )
             for c in range(5):
                 community = next(next_id)
-                rows.append({"id": community, "kind": "community", "name": f"社区{community}", "parent_id": street, "path": f"/{city}/{district}/{street}/{community}/", "depth": 3})
+                rows.append(
+                    {
+                        "id": community,
+                        "kind": "community",
+                        "name": f"社区{community}",
+                        "parent_id": street,
+                        "path": f"/{city}/{district}/{street}/{community}/",
+                        "depth": 3,
+                    }
+                )
                 communities.append(community)
     db.session.execute(insert(OrgUnit), rows)
     return communities
@@ -67,10 +95,26 @@ def _org_units(db, OrgUnit) -> list[int]:
 def _template(db):
     from server.inspections.models import InspectionTemplate
 
-    items = [{"code": f"i{n:02d}", "text": f"检查项{n}", "weight": 100 / ITEMS, "severity": ("critical", "major", "minor")[n % 3], "photo_required_on_fail": False} for n in range(ITEMS)]
-    categories = [{"code": f"c{c}", "name": f"类别{c}", "items": items[c * 5:(c + 1) * 5]} for c in range(ITEMS // 5)]
-    template = InspectionTemplate(code="bench", version=1, name="物业服务检查", categories=categories, max_score=100.0,
-                                  severity_deadlines={"critical": 24, "major": 72, "minor": 168}, status="published")
+    items = [
+        {
+            "code": f"i{n:02d}",
+            "text": f"检查项{n}",
+            "weight": 100 / ITEMS,
+            "severity": ("critical", "major", "minor")[n % 3],
+            "photo_required_on_fail": False,
+        }
+        for n in range(ITEMS)
+    ]
+    categories = [{"code": f"c{c}", "name": f"类别{c}", "items": items[c * 5 : (c + 1) * 5]} for c in range(ITEMS // 5)]
+    template = InspectionTemplate(
+        code="bench",
+        version=1,
+        name="物业服务检查",
+        categories=categories,
+        max_score=100.0,
+        severity_deadlines={"critical": 24, "major": 72, "minor": 168},
+        status="published",
+    )
     db.session.add(template)
     db.session.flush()
     return template.id
@@ -91,17 +135,30 @@ def build(app, compounds: int, seed: int) -> dict:
     started = time.perf_counter()
     with app.app_context():
         communities = _org_units(db, OrgUnit)
-        db.session.execute(insert(PropertyCompany), [{"id": n, "name": f"物业公司{n}", "has_party_branch": n % 2 == 0} for n in range(1, COMPANIES + 1)])
-        db.session.execute(insert(Compound), [
-            {"id": n, "name": f"小区{n}", "community_id": communities[n % len(communities)], "property_company_id": None if n % 25 == 0 else rng.randint(1, COMPANIES)}
-            for n in range(1, compounds + 1)
-        ])
+        db.session.execute(
+            insert(PropertyCompany),
+            [{"id": n, "name": f"物业公司{n}", "has_party_branch": n % 2 == 0} for n in range(1, COMPANIES + 1)],
+        )
+        db.session.execute(
+            insert(Compound),
+            [
+                {
+                    "id": n,
+                    "name": f"小区{n}",
+                    "community_id": communities[n % len(communities)],
+                    "property_company_id": None if n % 25 == 0 else rng.randint(1, COMPANIES),
+                }
+                for n in range(1, compounds + 1)
+            ],
+        )
         admin = User(phone=ADMIN_PHONE, display_name="市级管理员", password_hash=hash_password(ADMIN_PASSWORD))
         db.session.add(admin)
         db.session.flush()
         db.session.add(RoleAssignment(user_id=admin.id, role="admin", org_unit_id=1))
         template_id = _template(db)
-        company_of = dict(db.session.execute(db.select(Compound.id, Compound.property_company_id).order_by(Compound.id)).all())
+        company_of = dict(
+            db.session.execute(db.select(Compound.id, Compound.property_company_id).order_by(Compound.id)).all()
+        )
         inspections = orders = 0
         for month in periods.last_months(MONTH, 12):
             batch, order_rows = _month(rng, periods.month_start(month), month, template_id, company_of)
@@ -127,22 +184,55 @@ def _month(rng, start, month: str, template_id: int, company_of: dict) -> tuple[
         record_id = str(uuid.uuid4())
         failed = [i for i in range(ITEMS) if rng.random() < 0.04]
         at = start + timedelta(days=rng.randint(0, 26), hours=rng.randint(0, 23))
-        answers = {f"i{i:02d}": {"result": "fail" if i in failed else "pass", "note": "需整改" if i in failed else ""} for i in range(ITEMS)}
-        batch.append({
-            "id": record_id, "version": 1, "field_versions": {}, "field_writers": {}, "deleted": False, "compound_id": compound_id,
-            "template_id": template_id, "kind": "periodic", "period": month, "status": "submitted", "answers": answers,
-            "submitted_at": at, "created_at": at, "score": round(100 - len(failed) * 100 / ITEMS, 1), "max_score": 100.0,
-            "failed_count": len(failed), "company_id": company_id,
-        })
+        answers = {
+            f"i{i:02d}": {"result": "fail" if i in failed else "pass", "note": "需整改" if i in failed else ""}
+            for i in range(ITEMS)
+        }
+        batch.append(
+            {
+                "id": record_id,
+                "version": 1,
+                "field_versions": {},
+                "field_writers": {},
+                "deleted": False,
+                "compound_id": compound_id,
+                "template_id": template_id,
+                "kind": "periodic",
+                "period": month,
+                "status": "submitted",
+                "answers": answers,
+                "submitted_at": at,
+                "created_at": at,
+                "score": round(100 - len(failed) * 100 / ITEMS, 1),
+                "max_score": 100.0,
+                "failed_count": len(failed),
+                "company_id": company_id,
+            }
+        )
         for i in failed:
             overdue, reopened = rng.random() < 0.125, rng.random() < 0.05
-            order_rows.append({
-                "id": str(uuid.uuid4()), "version": 1, "field_versions": {}, "field_writers": {}, "deleted": False, "inspection_id": record_id,
-                "compound_id": compound_id, "company_id": company_id, "item_code": f"i{i:02d}", "item_text": f"检查项{i}",
-                "category_name": f"类别{i // 5}", "severity": "major", "deadline_at": at + timedelta(hours=72), "created_at": at,
-                "status": rng.choice(("closed", "closed", "closed", "responded", "open")), "reopen_count": rng.choice((1, 2)) if reopened else 0,
-                "overdue_at": at + timedelta(hours=72) if overdue else None, "escalation_level": 1 if overdue else 0,
-            })
+            order_rows.append(
+                {
+                    "id": str(uuid.uuid4()),
+                    "version": 1,
+                    "field_versions": {},
+                    "field_writers": {},
+                    "deleted": False,
+                    "inspection_id": record_id,
+                    "compound_id": compound_id,
+                    "company_id": company_id,
+                    "item_code": f"i{i:02d}",
+                    "item_text": f"检查项{i}",
+                    "category_name": f"类别{i // 5}",
+                    "severity": "major",
+                    "deadline_at": at + timedelta(hours=72),
+                    "created_at": at,
+                    "status": rng.choice(("closed", "closed", "closed", "responded", "open")),
+                    "reopen_count": rng.choice((1, 2)) if reopened else 0,
+                    "overdue_at": at + timedelta(hours=72) if overdue else None,
+                    "escalation_level": 1 if overdue else 0,
+                }
+            )
     return batch, order_rows
 
 
@@ -152,7 +242,9 @@ class Client:
     def __init__(self, app):
         self.client = app.test_client()
         csrf = self.client.get("/api/csrf").get_json()["csrf_token"]
-        response = self.client.post("/api/auth/login", json={"phone": ADMIN_PHONE, "password": ADMIN_PASSWORD}, headers={"X-CSRFToken": csrf})
+        response = self.client.post(
+            "/api/auth/login", json={"phone": ADMIN_PHONE, "password": ADMIN_PASSWORD}, headers={"X-CSRFToken": csrf}
+        )
         if response.status_code != 200:
             raise SystemExit(f"sign-in failed: {response.status_code} {response.get_data(as_text=True)[:300]}")
 
@@ -171,13 +263,23 @@ def bench(url: str, kind: str, args) -> None:
     from server import create_app
     from server.core import clock
 
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "REDIS_URL": None, "SECRET_KEY": "bench", "RATELIMIT_STORAGE_URI": "memory://"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "REDIS_URL": None,
+            "SECRET_KEY": "bench",
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
     with app.app_context():
         upgrade()
     built = build(app, args.compounds, args.seed)
-    print(f"database          {kind}; {args.compounds:,} compounds, {built['inspections']:,} inspections, {built['orders']:,} orders built in {built['seconds']:.1f} s")
+    print(
+        f"database          {kind}; {args.compounds:,} compounds, {built['inspections']:,} inspections, {built['orders']:,} orders built in {built['seconds']:.1f} s"
+    )
     client = Client(app)
-    with clock.at(datetime(2026, 11, 28, 4, 0, tzinfo=timezone.utc)):
+    with clock.at(datetime(2026, 11, 28, 4, 0, tzinfo=UTC)):
         scorecard = f"/api/scorecards?month={MONTH}"
         warm, body = client.get(scorecard)
         print(f"warm-up           {warm * 1000:.0f} ms")
@@ -193,14 +295,20 @@ def bench(url: str, kind: str, args) -> None:
         xlsx_s, xlsx = client.get(f"/api/scorecards/export.xlsx?month={MONTH}")
     median = statistics.median(runs)
     print()
-    print(f"monthly scorecard of the city, {len(card['compounds']):,} compounds, {len(card['companies'])} companies (median of {len(runs)})"
-          f"  {median:6.3f} s   target ≤ {TARGET_SECONDS:.0f} s: {'ok' if median <= TARGET_SECONDS else 'TOO SLOW'}")
+    print(
+        f"monthly scorecard of the city, {len(card['compounds']):,} compounds, {len(card['companies'])} companies (median of {len(runs)})"
+        f"  {median:6.3f} s   target ≤ {TARGET_SECONDS:.0f} s: {'ok' if median <= TARGET_SECONDS else 'TOO SLOW'}"
+    )
     print(f"compound card with its 12-month trend                                   {compound_s:6.3f} s")
     print(f"company card with its compounds and trend                               {company_s:6.3f} s")
     print(f"XLSX export of the city ({len(xlsx) / 1024:,.0f} KiB)                                     {xlsx_s:6.3f} s")
-    print(f"load average of the machine after the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (the wall time includes waiting)")
-    print(f"check: compounds with a score {len(scored):,} = compounds {args.compounds:,}: {'ok' if len(scored) == args.compounds else 'WRONG'}; "
-          f"mean score {statistics.mean(r['score'] for r in scored):.1f}")
+    print(
+        f"load average of the machine after the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (the wall time includes waiting)"
+    )
+    print(
+        f"check: compounds with a score {len(scored):,} = compounds {args.compounds:,}: {'ok' if len(scored) == args.compounds else 'WRONG'}; "
+        f"mean score {statistics.mean(r['score'] for r in scored):.1f}"
+    )
 
 
 def main() -> None:

@@ -24,16 +24,17 @@ and its emits reach both servers' sockets through Redis.
 
     .venv/bin/python bench/socketio_broadcast.py --scaled [--pg-server URL] [--redis redis://127.0.0.1:6379/14]
 """
+
 import argparse
 import asyncio
 import os
 import statistics
-from contextlib import contextmanager
 import subprocess
 import sys
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,9 +79,27 @@ def build(url: str, clients: int) -> int:
         db.session.add(admin)
         db.session.flush()
         db.session.add(RoleAssignment(user_id=admin.id, role="admin", org_unit_id=community.id))
-        households = db.session.scalars(insert(Household).returning(Household.id), [{"building_id": building.id, "unit": "1单元", "room": str(i)} for i in range(clients)]).all()
-        users = db.session.scalars(insert(User).returning(User.id), [{"phone": phone(i), "display_name": f"居民{i}", "password_hash": hashed, "locale": "zh-CN", "active": True} for i in range(clients)]).all()
-        db.session.execute(insert(RoleAssignment), [{"user_id": u, "role": "resident", "household_id": h} for u, h in zip(users, households)])
+        households = db.session.scalars(
+            insert(Household).returning(Household.id),
+            [{"building_id": building.id, "unit": "1单元", "room": str(i)} for i in range(clients)],
+        ).all()
+        users = db.session.scalars(
+            insert(User).returning(User.id),
+            [
+                {
+                    "phone": phone(i),
+                    "display_name": f"居民{i}",
+                    "password_hash": hashed,
+                    "locale": "zh-CN",
+                    "active": True,
+                }
+                for i in range(clients)
+            ],
+        ).all()
+        db.session.execute(
+            insert(RoleAssignment),
+            [{"user_id": u, "role": "resident", "household_id": h} for u, h in zip(users, households)],
+        )
         db.session.commit()
         compound_id = compound.id
         db.engine.dispose()
@@ -119,7 +138,9 @@ def sign_in(base: str, number: str):
     session = requests.Session()
     token = session.get(f"{base}/api/csrf").json()["csrf_token"]
     for attempt in range(5):  # SQLite: a sign-in may meet another's write lock ("database is locked")
-        response = session.post(f"{base}/api/auth/login", json={"phone": number, "password": PASSWORD}, headers={"X-CSRFToken": token})
+        response = session.post(
+            f"{base}/api/auth/login", json={"phone": number, "password": PASSWORD}, headers={"X-CSRFToken": token}
+        )
         if response.status_code != 500:
             break
         time.sleep(0.2 * (attempt + 1))
@@ -135,13 +156,16 @@ async def run_rounds(bases: list[str], compound_id: int, clients: int, rounds: i
     base = bases[0]
     loop = asyncio.get_running_loop()
     with ThreadPoolExecutor(8) as pool:
-        sessions = await asyncio.gather(*[loop.run_in_executor(pool, sign_in, bases[i % len(bases)], phone(i)) for i in range(clients)])
+        sessions = await asyncio.gather(
+            *[loop.run_in_executor(pool, sign_in, bases[i % len(bases)], phone(i)) for i in range(clients)]
+        )
     heard: dict[int, dict[int, float]] = {}
     sockets = []
 
     def listener(index):
         async def on_alert(data):
             heard.setdefault(data["alert_id"], {})[index] = time.perf_counter()
+
         return on_alert
 
     async def connect(index, session):
@@ -150,7 +174,9 @@ async def run_rounds(bases: list[str], compound_id: int, clients: int, rounds: i
         cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
         for attempt in range(5):  # the development server's accept queue overflows now and then
             try:
-                await client.connect(bases[index % len(bases)], headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=30)
+                await client.connect(
+                    bases[index % len(bases)], headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=30
+                )
                 break
             except socketio.exceptions.ConnectionError:
                 await asyncio.sleep(0.5 * (attempt + 1))
@@ -166,10 +192,20 @@ async def run_rounds(bases: list[str], compound_id: int, clients: int, rounds: i
     for round_ in range(rounds):
         await asyncio.sleep(1.0)
         t0 = time.perf_counter()
-        response = await loop.run_in_executor(None, lambda: admin.post(f"{base}/api/alerts", headers={"X-CSRFToken": token}, json={
-            "title": f"停水通知 {round_ + 1}", "body": "明日 8:00-18:00 停水，请提前储水。", "level": "urgent", "category": "utility",
-            "targeting": {"compound_ids": [compound_id]},
-        }))
+        response = await loop.run_in_executor(
+            None,
+            lambda: admin.post(
+                f"{base}/api/alerts",
+                headers={"X-CSRFToken": token},
+                json={
+                    "title": f"停水通知 {round_ + 1}",
+                    "body": "明日 8:00-18:00 停水，请提前储水。",
+                    "level": "urgent",
+                    "category": "utility",
+                    "targeting": {"compound_ids": [compound_id]},
+                },
+            ),
+        )
         response.raise_for_status()
         alert_id = response.json()["id"]
         deadline = time.perf_counter() + 30
@@ -193,15 +229,19 @@ def main() -> None:
         results = run_scaled(args)
     else:
         results = run_embedded(args)
-    print(f"alert to {args.clients} connected clients{' over two servers and a worker on Redis' if args.scaled else ''}, "
-          "publish (POST sent) -> `alert` event received:")
+    print(
+        f"alert to {args.clients} connected clients{' over two servers and a worker on Redis' if args.scaled else ''}, "
+        "publish (POST sent) -> `alert` event received:"
+    )
     for i, latencies in enumerate(results, 1):
         if not latencies:
             print(f"  round {i}: nobody heard it")
             continue
         p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
-        print(f"  round {i}: heard by {len(latencies)}/{args.clients}  first {latencies[0]:.0f} ms  p50 {statistics.median(latencies):.0f} ms"
-              f"  p95 {p95:.0f} ms  max {latencies[-1]:.0f} ms  (first to last: {latencies[-1] - latencies[0]:.0f} ms)")
+        print(
+            f"  round {i}: heard by {len(latencies)}/{args.clients}  first {latencies[0]:.0f} ms  p50 {statistics.median(latencies):.0f} ms"
+            f"  p95 {p95:.0f} ms  max {latencies[-1]:.0f} ms  (first to last: {latencies[-1] - latencies[0]:.0f} ms)"
+        )
 
 
 def run_embedded(args) -> list[list[float]]:
@@ -210,8 +250,14 @@ def run_embedded(args) -> list[list[float]]:
     with scratch_sqlite("redgrid-broadcast-") as (folder, (url,)):
         compound_id = build(url, args.clients)
         port = free_port()
-        env = process_env(url, REDIS_URL="", REDGRID_LOGIN_RATE_LIMIT="100000 per minute", REDGRID_ESCALATE_EVERY_MINUTES="0",
-                          REDGRID_ALERTS_FANOUT="pool", REDGRID_ALERTS_RELEASE_EVERY_SECONDS="0")
+        env = process_env(
+            url,
+            REDIS_URL="",
+            REDGRID_LOGIN_RATE_LIMIT="100000 per minute",
+            REDGRID_ESCALATE_EVERY_MINUTES="0",
+            REDGRID_ALERTS_FANOUT="pool",
+            REDGRID_ALERTS_RELEASE_EVERY_SECONDS="0",
+        )
         env.pop("REDIS_URL")
         with serving([*REDGRID, "serve", "--port", str(port)], env, port, folder / "server.log") as base:
             return asyncio.run(run_rounds([base], compound_id, args.clients, args.rounds))
@@ -227,18 +273,29 @@ def run_scaled(args) -> list[list[float]]:
 
     redis.Redis.from_url(args.redis).ping()
     tag = uuid.uuid4().hex[:12]
-    with scratch_postgres(args.pg_server, "redgrid_broadcast") as (_admin, _names, (url,)), \
-            scratch_sqlite("redgrid-broadcast-logs-") as (folder, _):
+    with (
+        scratch_postgres(args.pg_server, "redgrid_broadcast") as (_admin, _names, (url,)),
+        scratch_sqlite("redgrid-broadcast-logs-") as (folder, _),
+    ):
         compound_id = build(url, args.clients)
-        env = process_env(url, REDIS_URL=args.redis, REDGRID_SOCKETIO_CHANNEL=f"redgrid-bench-{tag}", REDGRID_ALERTS_QUEUE=f"redgrid-bench-{tag}",
-                          REDGRID_LOGIN_RATE_LIMIT="100000 per minute", REDGRID_ESCALATE_EVERY_MINUTES="0",
-                          REDGRID_ALERTS_RELEASE_EVERY_SECONDS="0", REDGRID_ALERTS_EXPIRE_EVERY_SECONDS="0")
+        env = process_env(
+            url,
+            REDIS_URL=args.redis,
+            REDGRID_SOCKETIO_CHANNEL=f"redgrid-bench-{tag}",
+            REDGRID_ALERTS_QUEUE=f"redgrid-bench-{tag}",
+            REDGRID_LOGIN_RATE_LIMIT="100000 per minute",
+            REDGRID_ESCALATE_EVERY_MINUTES="0",
+            REDGRID_ALERTS_RELEASE_EVERY_SECONDS="0",
+            REDGRID_ALERTS_EXPIRE_EVERY_SECONDS="0",
+        )
         ports = [free_port(), free_port()]
         with open(folder / "worker.log", "wb") as log:
             worker = subprocess.Popen([*REDGRID, "worker"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
             try:
-                with serving([*REDGRID, "serve", "--port", str(ports[0])], env, ports[0], folder / "server-a.log") as a, \
-                        serving([*REDGRID, "serve", "--port", str(ports[1])], env, ports[1], folder / "server-b.log") as b:
+                with (
+                    serving([*REDGRID, "serve", "--port", str(ports[0])], env, ports[0], folder / "server-a.log") as a,
+                    serving([*REDGRID, "serve", "--port", str(ports[1])], env, ports[1], folder / "server-b.log") as b,
+                ):
                     return asyncio.run(run_rounds([a, b], compound_id, args.clients, args.rounds))
             finally:
                 worker.terminate()

@@ -55,6 +55,7 @@ median time gives their breakdown.
 cheap phone. SQLite: a new file in a temporary folder. PostgreSQL: a new database
 redgrid_syncb_<pid> on --pg-server, dropped afterwards.
 """
+
 import argparse
 import logging
 import random
@@ -74,8 +75,14 @@ from bench.sync_server import BATCH, CHANGED, Setup, change_records, create_batc
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [  # as tests/e2e/conftest.py
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 PHONE, PASSWORD = ACCOUNTS["grid worker"]
 PULL_PATH, PUSH_PATH = "/api/sync/pull", "/api/sync/push"
@@ -117,9 +124,16 @@ class Recorder:
             getattr(result, "close", lambda: None)()
         ms = (time.perf_counter() - started) * 1000
         with self.lock:
-            self.requests.append({"path": path, "ms": ms, "status": seen.get("status"), "bytes": len(body),
-                                  "encoding": seen.get("headers", {}).get("Content-Encoding"),
-                                  "accept": environ.get("HTTP_ACCEPT_ENCODING")})
+            self.requests.append(
+                {
+                    "path": path,
+                    "ms": ms,
+                    "status": seen.get("status"),
+                    "bytes": len(body),
+                    "encoding": seen.get("headers", {}).get("Content-Encoding"),
+                    "accept": environ.get("HTTP_ACCEPT_ENCODING"),
+                }
+            )
         return [body]
 
     def take(self, path: str | None = None) -> list[dict]:
@@ -305,7 +319,9 @@ class Wire:
         self.cdp = ctx.new_cdp_session(page)
         self.cdp.on("Network.requestWillBeSent", lambda e: self.urls.__setitem__(e["requestId"], e["request"]["url"]))
         self.cdp.on("Network.responseReceived", self._response)
-        self.cdp.on("Network.loadingFinished", lambda e: self.finished.__setitem__(e["requestId"], e["encodedDataLength"]))
+        self.cdp.on(
+            "Network.loadingFinished", lambda e: self.finished.__setitem__(e["requestId"], e["encodedDataLength"])
+        )
         self.cdp.send("Network.enable")
 
     def _response(self, event) -> None:
@@ -364,7 +380,9 @@ def measured(page, script: str, arg=None, profile: Instrumented | None = None) -
     return {**result, "phases": phases}
 
 
-def first_pull(browser: Browser, server: LiveServer, args, *, accept_encoding, wire=False, instrument=False, keep=False):
+def first_pull(
+    browser: Browser, server: LiveServer, args, *, accept_encoding, wire=False, instrument=False, keep=False
+):
     """(1) one fresh client's first pull: its figures, and (ctx, page) when `keep`."""
     ctx, page = browser.client(accept_encoding)
     meter = Wire(ctx, page) if wire else None
@@ -373,9 +391,13 @@ def first_pull(browser: Browser, server: LiveServer, args, *, accept_encoding, w
     requests = server.recorder.take(PULL_PATH)
     stored = evaluate(page, TASKS_STORED)
     if result["applied"] != args.records or stored != args.records:
-        raise SystemExit(f"first pull: {result['applied']} changes applied, {stored} tasks in IndexedDB; expected {args.records}")
+        raise SystemExit(
+            f"first pull: {result['applied']} changes applied, {stored} tasks in IndexedDB; expected {args.records}"
+        )
     result.update(
-        pages=len(requests), server_ms=sum(r["ms"] for r in requests), body_bytes=sum(r["bytes"] for r in requests),
+        pages=len(requests),
+        server_ms=sum(r["ms"] for r in requests),
+        body_bytes=sum(r["bytes"] for r in requests),
         encoding=check_compressed(requests, accept_encoding),
     )
     if meter:
@@ -432,7 +454,12 @@ def sync_nothing_new(page, server: LiveServer, args, profile=None) -> dict:
     pull = evaluate(page, PULL, args.page_limit)
     if pull["applied"]:
         raise SystemExit(f"the pull found {pull['applied']} changes")
-    return {**result, "server_ms": requests[0]["ms"], "pull_ms": pull["ms"], "pull_server_ms": server.recorder.take(PULL_PATH)[0]["ms"]}
+    return {
+        **result,
+        "server_ms": requests[0]["ms"],
+        "pull_ms": pull["ms"],
+        "pull_server_ms": server.recorder.take(PULL_PATH)[0]["ms"],
+    }
 
 
 def timed(step, warm_ups: int, runs: int) -> list[dict]:
@@ -473,9 +500,11 @@ def breakdown(label: str, run: dict) -> str:
     p = run["phases"]
     network = p["headersMs"] + p["bodyMs"]
     other = run["ms"] - network - p["parseMs"] - p["idbMs"]
-    return (f"  {label} {run['ms']:,.1f} ms: network {network:,.1f} ({p['requests']} request(s); until headers {p['headersMs']:,.1f}, of which server "
-            f"{run['server_ms']:,.1f}; body {p['bodyMs']:,.1f}), JSON decoding {p['parseMs']:,.1f}, IndexedDB transactions "
-            f"{p['idbMs']:,.1f} ({p['transactions']}, {p['idbRequests']:,} requests in them), other {other:,.1f}")
+    return (
+        f"  {label} {run['ms']:,.1f} ms: network {network:,.1f} ({p['requests']} request(s); until headers {p['headersMs']:,.1f}, of which server "
+        f"{run['server_ms']:,.1f}; body {p['bodyMs']:,.1f}), JSON decoding {p['parseMs']:,.1f}, IndexedDB transactions "
+        f"{p['idbMs']:,.1f} ({p['transactions']}, {p['idbRequests']:,} requests in them), other {other:,.1f}"
+    )
 
 
 def bench(url: str, kind: str, args) -> None:
@@ -483,14 +512,18 @@ def bench(url: str, kind: str, args) -> None:
     rng = random.Random(f"redgrid-bench:{args.seed}:browser")
     setup = Setup(url, kind, args.log_rows, args)
     if setup.filler.target_records != args.records:
-        raise SystemExit(f"the worker's grid got {setup.filler.target_records:,} tasks, not {args.records:,}: raise --log-rows")
+        raise SystemExit(
+            f"the worker's grid got {setup.filler.target_records:,} tasks, not {args.records:,}: raise --log-rows"
+        )
     server = LiveServer(setup.app)
     browser = Browser(server.url, args)
     ae = args.accept_encoding or None
     try:
         # (1): fresh clients; the last timed one stays open for (2)-(4).
         first_pull(browser, server, args, accept_encoding=ae)  # warm-up
-        runs = [first_pull(browser, server, args, accept_encoding=ae, keep=i == args.runs - 1) for i in range(args.runs)]
+        runs = [
+            first_pull(browser, server, args, accept_encoding=ae, keep=i == args.runs - 1) for i in range(args.runs)
+        ]
         ctx, page = runs[-1][1]
         runs = [r for r, _ in runs]
         wire, _ = first_pull(browser, server, args, accept_encoding=ae, wire=True)
@@ -508,40 +541,69 @@ def bench(url: str, kind: str, args) -> None:
         ctx.close()
 
         stats = "ANALYZE after the log fill" if args.analyze else "no ANALYZE (as the app runs)"
-        print(f"database {kind}; households {setup.loaded['counts']['households']:,}; grids {len(setup.filler.buckets):,}; {stats}")
+        print(
+            f"database {kind}; households {setup.loaded['counts']['households']:,}; grids {len(setup.filler.buckets):,}; {stats}"
+        )
         print(setup.describe("change log"))
-        print(f"browser Chromium {browser.version} (headless, a new context per fresh client, service workers blocked"
-              + (f", CPU throttled {args.cpu_throttle:g}x" if args.cpu_throttle > 1 else "") + f"); server werkzeug threaded on {server.url}")
-        print(f"pull page size {args.page_limit or 'the PWA default'} ({runs[0]['pages']} pages for the first pull); "
-              f"Accept-Encoding {ae or 'Chromium default'}")
-        print(f"runs: (1) {args.runs} fresh clients after 1 warm-up; (2) {args.repeat} after 3; (3) {args.repeat} after 1; "
-              f"(4) {3 * args.repeat} after 3")
+        print(
+            f"browser Chromium {browser.version} (headless, a new context per fresh client, service workers blocked"
+            + (f", CPU throttled {args.cpu_throttle:g}x" if args.cpu_throttle > 1 else "")
+            + f"); server werkzeug threaded on {server.url}"
+        )
+        print(
+            f"pull page size {args.page_limit or 'the PWA default'} ({runs[0]['pages']} pages for the first pull); "
+            f"Accept-Encoding {ae or 'Chromium default'}"
+        )
+        print(
+            f"runs: (1) {args.runs} fresh clients after 1 warm-up; (2) {args.repeat} after 3; (3) {args.repeat} after 1; "
+            f"(4) {3 * args.repeat} after 3"
+        )
         print()
         first_ms = median(r["ms"] for r in runs)
         kb = wire["wire_bytes"] / 1000
         b_ms, c_ms, d_ms = (median(r["ms"] for r in figure) for figure in (b, c, d))
-        figure(f"(1) first pull of {args.records:,} records into IndexedDB (median)", first_ms, "first_ms", [r["ms"] for r in runs])
+        figure(
+            f"(1) first pull of {args.records:,} records into IndexedDB (median)",
+            first_ms,
+            "first_ms",
+            [r["ms"] for r in runs],
+        )
         figure(f"(1) bytes on the wire, {wire['encoding']} ({wire['pages']} responses, body + headers)", kb, "first_kb")
         if own:
-            figure(f"    the same with Chromium's own Accept-Encoding ({own['encoding']})", own["wire_bytes"] / 1000, "first_kb", verdict_too=False)
-        figure(f"(2) incremental pull of {CHANGED} changed records (median)", b_ms, "incremental_ms", [r["ms"] for r in b])
+            figure(
+                f"    the same with Chromium's own Accept-Encoding ({own['encoding']})",
+                own["wire_bytes"] / 1000,
+                "first_kb",
+                verdict_too=False,
+            )
+        figure(
+            f"(2) incremental pull of {CHANGED} changed records (median)", b_ms, "incremental_ms", [r["ms"] for r in b]
+        )
         figure(f"(3) push of {BATCH} offline creates until confirmed (median)", c_ms, "push_ms", [r["ms"] for r in c])
         figure("(4) repeated sync with nothing new, syncNow() (median)", d_ms, "nothing_ms", [r["ms"] for r in d])
         print()
         print("where the time goes:")
-        print(f"  (1) server time (WSGI, compression included), median {median(r['server_ms'] for r in runs):,.0f} ms over "
-              f"{runs[0]['pages']} requests; bodies as sent {runs[0]['body_bytes'] / 1000:,.0f} KB, "
-              f"decoded {profiled['phases']['rawBytes'] / 1000:,.0f} KB")
+        print(
+            f"  (1) server time (WSGI, compression included), median {median(r['server_ms'] for r in runs):,.0f} ms over "
+            f"{runs[0]['pages']} requests; bodies as sent {runs[0]['body_bytes'] / 1000:,.0f} KB, "
+            f"decoded {profiled['phases']['rawBytes'] / 1000:,.0f} KB"
+        )
         print(breakdown("(1) one instrumented fresh pull,", profiled))
-        print(f"      reference, no PWA code: the {args.records:,} stored records put again into an empty store in one "
-              f"transaction, without waiting on each put: {profiled['floor_ms']:,.0f} ms")
+        print(
+            f"      reference, no PWA code: the {args.records:,} stored records put again into an empty store in one "
+            f"transaction, without waiting on each put: {profiled['floor_ms']:,.0f} ms"
+        )
         print(f"  (2) server time of the pull request, median {median(r['server_ms'] for r in b):.1f} ms")
         print(breakdown("(2) an instrumented incremental pull (the median of 5),", b_profiled))
-        print(f"  (3) server time of the push request, median {median(r['server_ms'] for r in c):.1f} ms; the pull that "
-              f"follows in a sync (the {BATCH} records coming back) {median(r['pull_back_ms'] for r in c):.1f} ms")
+        print(
+            f"  (3) server time of the push request, median {median(r['server_ms'] for r in c):.1f} ms; the pull that "
+            f"follows in a sync (the {BATCH} records coming back) {median(r['pull_back_ms'] for r in c):.1f} ms"
+        )
         print(breakdown("(3) an instrumented push (the median of 5),", c_profiled))
-        print(f"  (4) server time of the pull request, median {median(r['server_ms'] for r in d):.1f} ms; pullAll() alone "
-              f"{median(r['pull_ms'] for r in d):.1f} ms")
+        print(
+            f"  (4) server time of the pull request, median {median(r['server_ms'] for r in d):.1f} ms; pullAll() alone "
+            f"{median(r['pull_ms'] for r in d):.1f} ms"
+        )
         print(breakdown("(4) an instrumented syncNow() (the median of 5),", d_profiled))
         print(f"\ntotal run {time.perf_counter() - began:.0f} s")
     finally:
@@ -566,19 +628,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=10_000, help="tasks in the worker's grid (its whole scope)")
     parser.add_argument("--households", type=int, default=2_000, help="size of the demo city")
-    parser.add_argument("--log-rows", type=int, default=None,
-                        help="change log rows (default: enough for --records in the grid and as many elsewhere)")
+    parser.add_argument(
+        "--log-rows",
+        type=int,
+        default=None,
+        help="change log rows (default: enough for --records in the grid and as many elsewhere)",
+    )
     parser.add_argument("--runs", type=int, default=7, help="fresh clients timed for (1)")
     parser.add_argument("--repeat", type=int, default=20, help="runs timed for (2) and (3); 3x for (4)")
     parser.add_argument("--page-limit", type=int, default=None, help="pull page size (default: the PWA's own)")
-    parser.add_argument("--accept-encoding", default="gzip", help="Accept-Encoding of the page's requests ('' for Chromium's own)")
+    parser.add_argument(
+        "--accept-encoding", default="gzip", help="Accept-Encoding of the page's requests ('' for Chromium's own)"
+    )
     parser.add_argument("--cpu-throttle", type=float, default=1, help="slow the page's CPU this many times")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--quick", action="store_true", help="the smallest demo city (1,500 households), 3 runs, 5 repeats")
+    parser.add_argument(
+        "--quick", action="store_true", help="the smallest demo city (1,500 households), 3 runs, 5 repeats"
+    )
     parser.add_argument("--postgres", action="store_true", help="bench a fresh PostgreSQL database")
     parser.add_argument("--pg-server", default=DEFAULT_PG_SERVER, help="PostgreSQL server URL (no database)")
-    parser.add_argument("--analyze", action=argparse.BooleanOptionalAction, default=None,
-                        help="ANALYZE after the log fill (default: on PostgreSQL, as autovacuum would; off on SQLite)")
+    parser.add_argument(
+        "--analyze",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="ANALYZE after the log fill (default: on PostgreSQL, as autovacuum would; off on SQLite)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
     args = parser.parse_args()
     if args.quick:

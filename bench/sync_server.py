@@ -40,6 +40,7 @@ QUERY PLAN on SQLite, EXPLAIN on PostgreSQL. --profile adds a cProfile summary p
 SQLite: new files in a temporary folder (removed unless --keep). PostgreSQL: new databases
 redgrid_sync_<pid>_full and _small on --pg-server, dropped afterwards.
 """
+
 import argparse
 import cProfile
 import gzip
@@ -52,18 +53,19 @@ import sys
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
-from bench.demo_scale import DEFAULT_PG_SERVER, run as build_database  # noqa: E402
+from bench.demo_scale import DEFAULT_PG_SERVER  # noqa: E402
+from bench.demo_scale import run as build_database
 from bench.scoped_reads import Session  # noqa: E402
+from bench.sync_task import ENTITY  # noqa: E402
 from server.core.fields import compact_json  # noqa: E402
 from server.sync.models import SerializedJSON  # noqa: E402
-from bench.sync_task import ENTITY  # noqa: E402
 
 PROTOCOL = "redgrid-sync/1"
 WORKER_PHONE = "13800000003"  # 王志强, grid worker of 河西社区第一网格 (password grid2026a)
@@ -89,10 +91,16 @@ def _log_table():
     from sqlalchemy import BigInteger, Column, DateTime, MetaData, String, Table
 
     return Table(
-        "sync_log", MetaData(),
-        Column("bucket", String(64)), Column("entity", String(32)), Column("record_id", String(64)),
-        Column("seq", BigInteger), Column("op", String(8)), Column("version", BigInteger),
-        Column("data", SerializedJSON()), Column("committed_at", DateTime(timezone=True)),
+        "sync_log",
+        MetaData(),
+        Column("bucket", String(64)),
+        Column("entity", String(32)),
+        Column("record_id", String(64)),
+        Column("seq", BigInteger),
+        Column("op", String(8)),
+        Column("version", BigInteger),
+        Column("data", SerializedJSON()),
+        Column("committed_at", DateTime(timezone=True)),
     )
 
 
@@ -118,7 +126,9 @@ class Filler:
             self.buckets = {g: grid_buckets(g) for g in grids}
             self.worker_id = db.session.scalar(select(User.id).where(User.phone == WORKER_PHONE))
             self.target = db.session.scalar(
-                select(RoleAssignment.org_unit_id).where(RoleAssignment.user_id == self.worker_id, RoleAssignment.role == "grid_worker")
+                select(RoleAssignment.org_unit_id).where(
+                    RoleAssignment.user_id == self.worker_id, RoleAssignment.role == "grid_worker"
+                )
             )
             self.target_name = db.session.scalar(select(OrgUnit.name).where(OrgUnit.id == self.target))
             db.session.remove()
@@ -150,7 +160,7 @@ class Filler:
             budget -= len(self.buckets[grid])
         self.rng.shuffle(grids)
         started = time.perf_counter()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         with self.app.app_context():
             if db.session.get_bind().dialect.name == "sqlite":
                 # Bigger page cache for the load only (the engine is disposed afterwards).
@@ -171,14 +181,29 @@ class Filler:
                     values = task_values(self.rng, grid, assignee, TODAY)
                     record_id = _uuid(self.rng)
                     tasks.append(
-                        {"id": record_id, "version": seq, "deleted": False,
-                         "field_versions": dict.fromkeys(values, seq), "field_writers": dict.fromkeys(values, "bench-fill"),
-                         **row_values(values)}
+                        {
+                            "id": record_id,
+                            "version": seq,
+                            "deleted": False,
+                            "field_versions": dict.fromkeys(values, seq),
+                            "field_writers": dict.fromkeys(values, "bench-fill"),
+                            **row_values(values),
+                        }
                     )
                     data = compact_json(values)
                     for bucket in self.buckets[grid]:
-                        log.append({"bucket": bucket, "entity": ENTITY, "record_id": record_id, "seq": seq, "op": "put",
-                                    "version": seq, "data": data, "committed_at": now})
+                        log.append(
+                            {
+                                "bucket": bucket,
+                                "entity": ENTITY,
+                                "record_id": record_id,
+                                "seq": seq,
+                                "op": "put",
+                                "version": seq,
+                                "data": data,
+                                "committed_at": now,
+                            }
+                        )
                 db.session.execute(insert(Task.__table__), tasks)
                 db.session.execute(insert(self.log_table), log)
                 self.log_rows += len(log)
@@ -283,7 +308,9 @@ class Worker:
         return ms, raw, json.loads(raw)
 
     def push(self, mutations: list[dict]) -> tuple[float, dict]:
-        ms, raw = self.post("/api/sync/push", {"protocol": PROTOCOL, "client_id": "bench-phone", "mutations": mutations})
+        ms, raw = self.post(
+            "/api/sync/push", {"protocol": PROTOCOL, "client_id": "bench-phone", "mutations": mutations}
+        )
         return ms, json.loads(raw)
 
 
@@ -305,8 +332,16 @@ def full_pull(worker: Worker) -> dict:
         cursor = page["cursor"]
         if not page["has_more"]:
             break
-    return {"ms": total_ms, "raw": raw_bytes, "gzip": gzip_bytes, "sent": sent_bytes, "pages": pages, "versions": versions, "cursor": cursor,
-            "sql": (statements, sql_ms)}
+    return {
+        "ms": total_ms,
+        "raw": raw_bytes,
+        "gzip": gzip_bytes,
+        "sent": sent_bytes,
+        "pages": pages,
+        "versions": versions,
+        "cursor": cursor,
+        "sql": (statements, sql_ms),
+    }
 
 
 def change_records(worker: Worker, versions: dict, rng: random.Random) -> None:
@@ -315,9 +350,15 @@ def change_records(worker: Worker, versions: dict, rng: random.Random) -> None:
 
     chosen = rng.sample(sorted(versions), CHANGED)
     mutations = [
-        {"id": _uuid(rng), "entity": ENTITY, "record_id": rid, "op": "update", "base_version": versions[rid],
-         "fields": {"status": "done", "notes": f"复查完成（{rng.randrange(10**8):08d}）。{rng.choice(NOTES)}"},
-         "client_time": "2026-11-27T09:14:03+08:00"}
+        {
+            "id": _uuid(rng),
+            "entity": ENTITY,
+            "record_id": rid,
+            "op": "update",
+            "base_version": versions[rid],
+            "fields": {"status": "done", "notes": f"复查完成（{rng.randrange(10**8):08d}）。{rng.choice(NOTES)}"},
+            "client_time": "2026-11-27T09:14:03+08:00",
+        }
         for rid in chosen
     ]
     _, body = worker.push(mutations)
@@ -368,8 +409,16 @@ def create_batch(rng: random.Random, grid_id: int, size: int = BATCH) -> list[di
     for _ in range(size):
         values = task_values(rng, grid_id, None, TODAY)
         values.pop("priority", None)  # admin-only fields: a grid worker's create leaves them out
-        batch.append({"id": _uuid(rng), "entity": ENTITY, "record_id": _uuid(rng), "op": "create", "fields": values,
-                      "client_time": "2026-11-27T09:14:03+08:00"})
+        batch.append(
+            {
+                "id": _uuid(rng),
+                "entity": ENTITY,
+                "record_id": _uuid(rng),
+                "op": "create",
+                "fields": values,
+                "client_time": "2026-11-27T09:14:03+08:00",
+            }
+        )
     return batch
 
 
@@ -485,14 +534,19 @@ class Setup:
     """One database: the demo city, the task entity, the change log filled to `log_rows`."""
 
     def __init__(self, url: str, kind: str, log_rows: int, args):
-        from server import create_app
         from bench.sync_task import install
+        from server import create_app
         from server.extensions import db
 
         self.url, self.kind = url, kind
         self.loaded = build_database(url, args.households, args.seed)
         self.app = create_app(
-            {"TESTING": True, "DATABASE_URL": url, "LOGIN_RATE_LIMIT": "1000 per minute", "RATELIMIT_STORAGE_URI": "memory://"}
+            {
+                "TESTING": True,
+                "DATABASE_URL": url,
+                "LOGIN_RATE_LIMIT": "1000 per minute",
+                "RATELIMIT_STORAGE_URI": "memory://",
+            }
         )
         with self.app.app_context():
             install(db.engine)
@@ -543,13 +597,19 @@ def bench(urls: tuple[str, str], kind: str, args) -> None:
         change_records(small.worker, start["versions"], rng)
         change_records(big.worker, a["versions"], rng)
         with captured_pull_sql(big.app) as incremental_sql:
-            b = incremental_pair({"big": (big.worker, a["cursor"]), "small": (small.worker, start["cursor"])}, args.repeat)
+            b = incremental_pair(
+                {"big": (big.worker, a["cursor"]), "small": (small.worker, start["cursor"])}, args.repeat
+            )
         empty_ms, empty_sql = empty_pull(big.worker, full_pull(big.worker)["cursor"], args.repeat)
         # (c) on the full log.
-        c_push, c_retry, c_runs, c_sql, c_retry_sql = pushes(big.worker, big.filler.target, args.push_runs, args.budget, rng)
+        c_push, c_retry, c_runs, c_sql, c_retry_sql = pushes(
+            big.worker, big.filler.target, args.push_runs, args.budget, rng
+        )
 
         stats = "ANALYZE after the log fill" if args.analyze else "no ANALYZE (as the app runs)"
-        print(f"database {kind}; households {big.loaded['counts']['households']:,}; grids {len(big.filler.buckets):,}; {stats}")
+        print(
+            f"database {kind}; households {big.loaded['counts']['households']:,}; grids {len(big.filler.buckets):,}; {stats}"
+        )
         print(
             f"task entity: {big.filler.buckets_per_record:g} buckets per record (grid + org units city..grid); "
             f"~{_record_bytes():,.0f} B of JSON per record (UTF-8, compact; {a['raw'] / len(a['versions']):,.0f} B per change as sent)"
@@ -562,17 +622,34 @@ def bench(urls: tuple[str, str], kind: str, args) -> None:
         )
         print()
         b_big, b_small = b["big"][0], b["small"][0]
-        print(f"(a) full pull, server time (median; {len(a['versions']):,} records, {a['pages']} pages of {PULL_LIMIT})"
-              f"{a_ms:9.0f} ms   {verdict('a_time', a_ms)}")
+        print(
+            f"(a) full pull, server time (median; {len(a['versions']):,} records, {a['pages']} pages of {PULL_LIMIT})"
+            f"{a_ms:9.0f} ms   {verdict('a_time', a_ms)}"
+        )
         print(f"(a) full pull, payload raw                                          {a['raw'] / 1000:9,.0f} KB")
-        print(f"(a) full pull, payload as sent (Accept-Encoding: {args.accept_encoding or '-'})".ljust(68) + f"{a['sent'] / 1000:9,.0f} KB")
-        print(f"(a) full pull, payload gzip -6 (each page, summed)                  {a['gzip'] / 1000:9,.0f} KB   {verdict('a_gzip', a['gzip'] / 1000)}")
-        print(f"(b) incremental pull of {CHANGED} changes, log {big.filler.log_rows:>9,} rows (median)   {b_big:9.1f} ms   {verdict('b_time', b_big)}")
-        print(f"(b) incremental pull of {CHANGED} changes, log {small.filler.log_rows:>9,} rows (median)   {b_small:9.1f} ms   {verdict('b_time', b_small)}")
+        print(
+            f"(a) full pull, payload as sent (Accept-Encoding: {args.accept_encoding or '-'})".ljust(68)
+            + f"{a['sent'] / 1000:9,.0f} KB"
+        )
+        print(
+            f"(a) full pull, payload gzip -6 (each page, summed)                  {a['gzip'] / 1000:9,.0f} KB   {verdict('a_gzip', a['gzip'] / 1000)}"
+        )
+        print(
+            f"(b) incremental pull of {CHANGED} changes, log {big.filler.log_rows:>9,} rows (median)   {b_big:9.1f} ms   {verdict('b_time', b_big)}"
+        )
+        print(
+            f"(b) incremental pull of {CHANGED} changes, log {small.filler.log_rows:>9,} rows (median)   {b_small:9.1f} ms   {verdict('b_time', b_small)}"
+        )
         ratio = b_big / b_small
-        print(f"(b) ratio full log / small log                                      {ratio:9.2f} x    {verdict('b_ratio', ratio)}")
-        print(f"(c) push of {BATCH} creates (median)                                    {c_push:9.0f} ms   {verdict('c_push', c_push)}")
-        print(f"(c) same batch again, all mutation ids known (median)               {c_retry:9.0f} ms   {verdict('c_retry', c_retry)}")
+        print(
+            f"(b) ratio full log / small log                                      {ratio:9.2f} x    {verdict('b_ratio', ratio)}"
+        )
+        print(
+            f"(c) push of {BATCH} creates (median)                                    {c_push:9.0f} ms   {verdict('c_push', c_push)}"
+        )
+        print(
+            f"(c) same batch again, all mutation ids known (median)               {c_retry:9.0f} ms   {verdict('c_retry', c_retry)}"
+        )
         print()
         print("where the time goes (mean statements per request or run, and their time in cursor.execute):")
         for label, median_ms, (count, sql_ms) in (
@@ -604,7 +681,8 @@ def _record_bytes() -> float:
 
     rng = random.Random(0)
     return statistics.mean(
-        len(json.dumps(task_values(rng, 1, 1, TODAY), ensure_ascii=False, separators=(",", ":")).encode()) for _ in range(2000)
+        len(json.dumps(task_values(rng, 1, 1, TODAY), ensure_ascii=False, separators=(",", ":")).encode())
+        for _ in range(2000)
     )
 
 
@@ -627,7 +705,9 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=200_000)
     parser.add_argument("--log-rows", type=int, default=1_000_000, help="change log rows at the full size")
     parser.add_argument("--small-log-rows", type=int, default=10_000, help="change log rows for the small-log (b)")
-    parser.add_argument("--grid-tasks", type=int, default=10_000, help="tasks in the worker's grid (at most half the records)")
+    parser.add_argument(
+        "--grid-tasks", type=int, default=10_000, help="tasks in the worker's grid (at most half the records)"
+    )
     parser.add_argument("--pull-runs", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=30, help="pulls timed for (b)")
     parser.add_argument("--push-runs", type=int, default=7)
@@ -635,14 +715,26 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="20,000 households, 100,000 log rows, fewer runs")
     parser.add_argument("--postgres", action="store_true", help="bench a fresh PostgreSQL database")
     parser.add_argument("--pg-server", default=DEFAULT_PG_SERVER, help="PostgreSQL server URL (no database)")
-    parser.add_argument("--analyze", action=argparse.BooleanOptionalAction, default=None,
-                        help="ANALYZE after the log fill (default: on PostgreSQL, as autovacuum would; off on SQLite, as the app runs)")
-    parser.add_argument("--budget", type=float, default=60, help="seconds per figure (a) and (c) before fewer runs are taken (at least one)")
+    parser.add_argument(
+        "--analyze",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="ANALYZE after the log fill (default: on PostgreSQL, as autovacuum would; off on SQLite, as the app runs)",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=60,
+        help="seconds per figure (a) and (c) before fewer runs are taken (at least one)",
+    )
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary per figure")
     parser.add_argument("--profile-lines", type=int, default=12, help="functions listed per cProfile summary")
     parser.add_argument("--profile-sort", choices=sorted(PROFILE_SORT), default="tottime")
-    parser.add_argument("--accept-encoding", default="gzip",
-                        help="Accept-Encoding of every request (the app compresses responses; '' for none)")
+    parser.add_argument(
+        "--accept-encoding",
+        default="gzip",
+        help="Accept-Encoding of every request (the app compresses responses; '' for none)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the SQLite files")
     args = parser.parse_args()
     PROFILE_LINES[:] = [args.profile_lines, args.profile_sort]

@@ -8,6 +8,7 @@ Also makes task values: about 600 bytes of JSON (UTF-8) per record, Chinese text
 phrase pools with per-record numbers, so the payloads compress like real work orders rather
 than like random characters or like one record repeated.
 """
+
 import random
 import uuid
 from datetime import date, timedelta
@@ -16,11 +17,10 @@ import marshmallow as ma
 from sqlalchemy import JSON, Date, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sync import Field
-
 from server.sync import registry
 from server.sync.buckets import by_grid_field
 from server.sync.models import SyncedMixin
+from sync import Field
 
 ENTITY = "bench_task"
 TYPES = ("入户走访", "隐患排查", "矛盾调解", "政策宣传", "环境整治", "特殊人群关爱", "信息采集", "事件上报")
@@ -92,7 +92,12 @@ FIELD_NAMES = tuple(f.name for f in FIELDS)
 
 def task_binding() -> registry.EntityBinding:
     return registry.EntityBinding(
-        ENTITY, FIELDS, frozenset({"grid_worker", "admin"}), frozenset({"admin"}), Task, TaskSchema(),
+        ENTITY,
+        FIELDS,
+        frozenset({"grid_worker", "admin"}),
+        frozenset({"admin"}),
+        Task,
+        TaskSchema(),
         by_grid_field("grid_id"),
     )
 
@@ -106,9 +111,18 @@ def install(engine) -> None:
 # --- values ------------------------------------------------------------------------------------
 
 TITLES = (
-    "走访{b}号楼{u}单元独居老人", "排查{b}号楼楼道堆物", "核实{b}号楼{r}室租户信息", "调解{b}号楼{r}室邻里漏水纠纷",
-    "检查{b}号楼电动车违规充电", "宣传反诈知识进{b}号楼", "更新{b}号楼{u}单元住户台账", "回访{b}号楼{r}室低保户",
-    "清理{b}号楼周边卫生死角", "核查{b}号楼{r}室空置房屋", "上门慰问{b}号楼{r}室困难家庭", "巡查{b}号楼消防通道",
+    "走访{b}号楼{u}单元独居老人",
+    "排查{b}号楼楼道堆物",
+    "核实{b}号楼{r}室租户信息",
+    "调解{b}号楼{r}室邻里漏水纠纷",
+    "检查{b}号楼电动车违规充电",
+    "宣传反诈知识进{b}号楼",
+    "更新{b}号楼{u}单元住户台账",
+    "回访{b}号楼{r}室低保户",
+    "清理{b}号楼周边卫生死角",
+    "核查{b}号楼{r}室空置房屋",
+    "上门慰问{b}号楼{r}室困难家庭",
+    "巡查{b}号楼消防通道",
 )
 DESCRIPTIONS = (
     "按照社区统一安排，入户了解家庭成员、健康状况和近期困难，做好登记。",
@@ -123,13 +137,30 @@ DESCRIPTIONS = (
     "核实租户身份证件和租赁合同，提醒房东按规定办理居住登记。",
 )
 NOTES = (
-    "已电话联系住户，约定周末上门。", "住户不在家，已在门上留联系卡。", "已拍照上传，等待物业处理。",
-    "情况已上报社区，需街道协调。", "老人身体状况良好，子女每周探望。", "已完成整改，下次巡查复核。",
-    "住户配合，信息已更新。", "需要民警协助，已联系片区民警。", "楼长反映情况属实。", "",
+    "已电话联系住户，约定周末上门。",
+    "住户不在家，已在门上留联系卡。",
+    "已拍照上传，等待物业处理。",
+    "情况已上报社区，需街道协调。",
+    "老人身体状况良好，子女每周探望。",
+    "已完成整改，下次巡查复核。",
+    "住户配合，信息已更新。",
+    "需要民警协助，已联系片区民警。",
+    "楼长反映情况属实。",
+    "",
 )
 CHECKLIST = (
-    "核对户籍信息", "确认紧急联系人", "检查燃气安全", "检查用电安全", "拍照留存", "告知办事流程",
-    "登记诉求", "填写走访记录", "住户签字确认", "通知物业", "上报社区", "约定回访时间",
+    "核对户籍信息",
+    "确认紧急联系人",
+    "检查燃气安全",
+    "检查用电安全",
+    "拍照留存",
+    "告知办事流程",
+    "登记诉求",
+    "填写走访记录",
+    "住户签字确认",
+    "通知物业",
+    "上报社区",
+    "约定回访时间",
 )
 TAGS = ("重点人群", "独居老人", "出租房屋", "消防安全", "矛盾纠纷", "环境卫生", "困难家庭", "反诈宣传", "限期整改")
 ROADS = ("建安大道", "魏武大道", "七里店路", "文峰路", "许继大道", "八一路", "莲城大道", "学院路")

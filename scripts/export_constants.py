@@ -5,6 +5,7 @@ Run after changing a limit or a vocabulary the PWA uses (server/client_constants
     .venv/bin/python scripts/export_constants.py
 
 tests/server/test_client_constants.py fails until the file is written again."""
+
 import json
 import sys
 from pathlib import Path

@@ -26,6 +26,7 @@ domain, say residents, is a package beside tasks with models, schemas, service, 
 messages and a part.py holding PART = Part("residents", blueprints=(routes.blp,),
 catalogs=(messages.entries,), …); adding "residents" to PARTS plugs it in.
 """
+
 import importlib
 from pathlib import Path
 
@@ -33,14 +34,13 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from server import authz, i18n
+from server import authz, extensions, i18n
 from server.cli import register_cli
 from server.config import Config, TestConfig
-from server.core.periodic import register_periodic_jobs
 from server.core.after_commit import register_after_commit
 from server.core.edge import register_edge
 from server.core.parts import Part
-from server import extensions
+from server.core.periodic import register_periodic_jobs
 from server.notices import fanout
 from server.sync import registry
 
@@ -48,7 +48,21 @@ __all__ = ["create_app", "Config", "TestConfig", "PARTS"]
 
 # The parts of Redgrid, lowest first (the layers are written in the docstring above; a test reads
 # the imports and holds them to it). Each is a package with a part.py (server/core/parts.py).
-PARTS = ("auth", "org", "audit", "admin", "blobs", "sync", "realtime", "push", "notices", "tasks", "inspections", "alerts", "web")
+PARTS = (
+    "auth",
+    "org",
+    "audit",
+    "admin",
+    "blobs",
+    "sync",
+    "realtime",
+    "push",
+    "notices",
+    "tasks",
+    "inspections",
+    "alerts",
+    "web",
+)
 
 
 def create_app(config=None) -> Flask:
@@ -91,7 +105,9 @@ def load_config(app: Flask, config) -> None:
 
 def register_extensions(app: Flask) -> None:
     extensions.db.init_app(app)
-    extensions.migrate.init_app(app, extensions.db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    extensions.migrate.init_app(
+        app, extensions.db, directory=str(Path(__file__).resolve().parent.parent / "migrations")
+    )
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
     extensions.login.init_app(app)

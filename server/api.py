@@ -1,8 +1,9 @@
 """The JSON API convention: flask-smorest blueprints, one error shape, OpenAPI at /api/openapi.json."""
+
 import functools
+import json
 import math
 import time
-import json
 
 import marshmallow as ma
 from flask import Response, current_app, jsonify
@@ -10,9 +11,9 @@ from flask_smorest import Api
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from server.core.edge import Schema
 from server.errors import DomainError
 from server.i18n import CATALOG, _, translate_field_message
-from server.core.edge import Schema
 
 STATUS_CODES = {
     400: ("bad_request", "error.bad_request"),
@@ -42,7 +43,10 @@ ERROR_CODES = {
     "invalid_credentials": (401, "wrong phone number or password"),
     "inactive": (401, "the account is disabled"),
     "forbidden": (403, "your role may never do this"),
-    "managed_elsewhere": (403, "the account holds roles outside your jurisdiction: its password, name, language and state are not yours to change"),
+    "managed_elsewhere": (
+        403,
+        "the account holds roles outside your jurisdiction: its password, name, language and state are not yours to change",
+    ),
     "not_found": (404, "no such record, or outside your scope (the two are not told apart)"),
     "method_not_allowed": (405, "the path does not take this method"),
     "conflict": (409, "the request conflicts with what is stored"),
@@ -87,15 +91,17 @@ def error_codes_info() -> dict:
     rows = [f"| {status or ''} | `{code}` | {meaning} |" for code, (status, meaning) in ERROR_CODES.items()]
     refusals = refusal_texts()
     rows += [f"| 422 | `{code}` | {text} |" for code, text in refusals.items()]
-    description = "\n".join([
-        'Every error answers `{"error": {"code", "message", "fields"}}`: `code` for programs, `message` for a',
-        "person in the user's language, `fields` a message list per field. State-changing requests, sign-in",
-        "included, need the `X-CSRFToken` header (GET /api/csrf). Instants are UTC with milliseconds and `Z`.",
-        "",
-        "| HTTP | code | meaning |",
-        "|---|---|---|",
-        *rows,
-    ])
+    description = "\n".join(
+        [
+            'Every error answers `{"error": {"code", "message", "fields"}}`: `code` for programs, `message` for a',
+            "person in the user's language, `fields` a message list per field. State-changing requests, sign-in",
+            "included, need the `X-CSRFToken` header (GET /api/csrf). Instants are UTC with milliseconds and `Z`.",
+            "",
+            "| HTTP | code | meaning |",
+            "|---|---|---|",
+            *rows,
+        ]
+    )
     return {"description": description, "x-error-codes": [*ERROR_CODES, *refusals]}
 
 
@@ -162,7 +168,11 @@ COMMON_ERRORS = (
     ("changes", 422, "`validation` (and the domain's codes): the input breaks a rule; `fields` says where"),
     ("signed_in", 401, "`unauthorized`: sign in first (POST /api/auth/login)"),
     ("signed_in", 403, "`forbidden` (and the domain's codes): your role may never do this"),
-    ("names_a_record", 404, "`not_found`: a record the request names does not exist, or is outside your scope (the two are not told apart)"),
+    (
+        "names_a_record",
+        404,
+        "`not_found`: a record the request names does not exist, or is outside your scope (the two are not told apart)",
+    ),
     ("throttled", 429, "`throttled`: too many requests; the Retry-After header says how many seconds to wait"),
 )
 
@@ -173,7 +183,9 @@ def document_errors(doc, doc_info, *, api, method, **kwargs):
     facts = dict(doc_info.get("edge") or {})
     facts["changes"] = method in ("post", "put", "patch", "delete")
     # A record is named by the path, or by an id in the query or the body (a scope filter).
-    facts["names_a_record"] = facts.get("signed_in") and (facts.get("names_a_record") or bool(doc_info.get("arguments")))
+    facts["names_a_record"] = facts.get("signed_in") and (
+        facts.get("names_a_record") or bool(doc_info.get("arguments"))
+    )
     responses = doc_info.setdefault("response", {}).setdefault("responses", {})
     for fact, status, description in COMMON_ERRORS:
         if facts.get(fact) and status not in responses and str(status) not in responses:

@@ -20,6 +20,7 @@ Other parts add what only they know, at assembly (create_app): the rows of their
 sees (register_visibility: tasks, inspections), actions on their objects (register_action:
 photos, server/blobs/access.py) and who else may read a photo (register_blob_reader).
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -154,9 +155,7 @@ def _directory_buildings(s: Scopes) -> ColumnElement:
         Building.compound_id.in_(_covered_compounds(s)),
     ]
     if s.admin_paths:
-        admin_compounds = select(Compound.id).where(
-            Compound.community_id.in_(units_under(s.admin_paths))
-        )
+        admin_compounds = select(Compound.id).where(Compound.community_id.in_(units_under(s.admin_paths)))
         clauses.append(Building.compound_id.in_(admin_compounds))
     return or_(*clauses)
 
@@ -203,9 +202,7 @@ def visible_buildings(user: User) -> ColumnElement:
         company_compounds = select(Compound.id).where(Compound.property_company_id.in_(s.company_ids))
         clauses.append(Building.compound_id.in_(company_compounds))
     if s.household_ids:
-        clauses.append(
-            Building.id.in_(select(Household.building_id).where(Household.id.in_(s.household_ids)))
-        )
+        clauses.append(Building.id.in_(select(Household.building_id).where(Household.id.in_(s.household_ids))))
     return or_(*clauses)
 
 
@@ -241,10 +238,7 @@ def visible_org_units(user: User) -> ColumnElement:
         )
         anchors |= set(
             db.session.scalars(
-                select(OrgUnit.path)
-                .join(Compound, Compound.community_id == OrgUnit.id)
-                .where(place_filter)
-                .distinct()
+                select(OrgUnit.path).join(Compound, Compound.community_id == OrgUnit.id).where(place_filter).distinct()
             )
         )
     ancestor_ids = {int(part) for path in anchors for part in path.strip("/").split("/") if part}
@@ -311,9 +305,7 @@ def _granted_assignments(s: Scopes, column):
     units = units_under(s.admin_paths)
     by_unit = select(column).where(RoleAssignment.org_unit_id.in_(units))
     by_compound = (
-        select(column)
-        .join(Compound, Compound.id == RoleAssignment.compound_id)
-        .where(Compound.community_id.in_(units))
+        select(column).join(Compound, Compound.id == RoleAssignment.compound_id).where(Compound.community_id.in_(units))
     )
     by_household = (
         select(column)
@@ -331,12 +323,8 @@ def _companies_within(s: Scopes):
         Compound.property_company_id.is_not(None),
         Compound.community_id.not_in(units_under(s.admin_paths)),
     )
-    inside = select(Compound.property_company_id).where(
-        Compound.community_id.in_(units_under(s.admin_paths))
-    )
-    return select(PropertyCompany.id).where(
-        PropertyCompany.id.in_(inside), PropertyCompany.id.not_in(outside)
-    )
+    inside = select(Compound.property_company_id).where(Compound.community_id.in_(units_under(s.admin_paths)))
+    return select(PropertyCompany.id).where(PropertyCompany.id.in_(inside), PropertyCompany.id.not_in(outside))
 
 
 VISIBILITY = {
@@ -445,9 +433,9 @@ def _can_read_full_phone(user: User, s: Scopes, resident: Resident) -> bool:
     if not works_on_places(s):
         return False
     found = db.session.scalar(
-        select(Household.id).join(Building, Building.id == Household.building_id).where(
-            Household.id == resident.household_id, _directory_buildings(s)
-        )
+        select(Household.id)
+        .join(Building, Building.id == Household.building_id)
+        .where(Household.id == resident.household_id, _directory_buildings(s))
     )
     return found is not None
 

@@ -1,5 +1,6 @@
 """The `redgrid` command's own subcommands: init, demo, create-user, serve, sync-poke, sync-restored,
 purge; the parts add theirs (create_app), Flask its own (e.g. `redgrid db`); server/console.py runs it."""
+
 import getpass
 import os
 import sys
@@ -9,27 +10,32 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from server.auth.models import ROLES
 from server.admin.schemas import UserCreateSchema
 from server.auth import service
-from server.auth.models import ROLE_SCOPES, RoleAssignment
+from server.auth.models import ROLE_SCOPES, ROLES, RoleAssignment
 from server.blobs.service import purge_stale_uploads
-from server.core import periodic
+from server.core import periodic, pokes
 from server.core.clock import utcnow
 from server.demo import DEMO_ACCOUNTS, load_demo
 from server.errors import DomainError
-from server.extensions import db
-from server.extensions import socketio
+from server.extensions import db, socketio
 from server.i18n import translate_field_message
 from server.org.models import OrgUnit
-from server.core import pokes
-from server.sync.service import new_epoch
-from server.sync.service import purge
+from server.sync.service import new_epoch, purge
 
 
 def register_cli(app: Flask, part_commands=()) -> None:
     """The app's own commands and those the parts bring (create_app)."""
-    for command in (init_command, demo_command, create_user_command, serve_command, sync_poke_command, sync_restored_command, purge_command, *part_commands):
+    for command in (
+        init_command,
+        demo_command,
+        create_user_command,
+        serve_command,
+        sync_poke_command,
+        sync_restored_command,
+        purge_command,
+        *part_commands,
+    ):
         app.cli.add_command(command)
 
 
@@ -46,7 +52,12 @@ def init_command():
 
 
 @click.command("demo")
-@click.option("--households", type=click.IntRange(min=1500), default=None, help="Scale the city to exactly N households (default 4000).")
+@click.option(
+    "--households",
+    type=click.IntRange(min=1500),
+    default=None,
+    help="Scale the city to exactly N households (default 4000).",
+)
 @click.option("--seed", type=int, default=2026, show_default=True, help="Random seed; same seed, same city.")
 @click.option("--reset", is_flag=True, help="Delete all data first (asks no question).")
 @with_appcontext
@@ -78,7 +89,9 @@ def _delete_all_data():
 @click.option("--name", "display_name", required=True, help="Display name.")
 @click.option("--password", default=None, help="Password (asked when omitted).")
 @click.option("--role", type=click.Choice(ROLES), default=None, help="Give this role ...")
-@click.option("--scope-id", type=int, default=None, help="... with this scope id (org unit, compound, company or household).")
+@click.option(
+    "--scope-id", type=int, default=None, help="... with this scope id (org unit, compound, company or household)."
+)
 @click.option("--locale", type=click.Choice(["zh-CN", "en"]), default="zh-CN")
 @with_appcontext
 def create_user_command(phone, display_name, password, role, scope_id, locale):
@@ -98,7 +111,9 @@ def create_user_command(phone, display_name, password, role, scope_id, locale):
             db.session.add(RoleAssignment(user_id=user.id, role=role, **{f"{ROLE_SCOPES[role]}_id": scope_id}))
         db.session.commit()
     except ValidationError as exc:  # e.g. "password: 该密码过于常见…", in REDGRID_LOCALE
-        problems = [f"{name}: {translate_field_message(m)}" for name, messages in exc.messages.items() for m in messages]
+        problems = [
+            f"{name}: {translate_field_message(m)}" for name, messages in exc.messages.items() for m in messages
+        ]
         raise click.ClickException("; ".join(problems)) from exc
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
@@ -121,7 +136,14 @@ def serve_command(host, port):
     # is the one meant to serve. Werkzeug with threads serves Socket.IO's websockets through
     # simple-websocket; gunicorn is the production server.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
-    socketio.run(current_app._get_current_object(), host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
+    socketio.run(
+        current_app._get_current_object(),
+        host=host,
+        port=port,
+        allow_unsafe_werkzeug=True,
+        use_reloader=False,
+        log_output=False,
+    )
 
 
 def _safe_url(url: str) -> str:

@@ -4,6 +4,7 @@ reads (pwa/js/constants.js); tests/server/test_client_constants.py fails when th
 
 Names only: nothing is defined here. A length written inside a schema is read from its validator,
 so the schema stays its one home."""
+
 import marshmallow as ma
 
 from server.alerts.limits import BODY_MAX, TITLE_MAX

@@ -1,10 +1,12 @@
 """Settings from environment variables, with documented defaults (see README, "Configuration")."""
-from server.core.fields import compact_json
-from server.push.endpoints import parse_hosts
-from server.push.vapid import generate_private_key, public_key_of
+
 import os
 import secrets
 from pathlib import Path
+
+from server.core.fields import compact_json
+from server.push.endpoints import parse_hosts
+from server.push.vapid import generate_private_key, public_key_of
 
 
 def env_str(name: str, default: str | None = None) -> str | None:
@@ -50,9 +52,7 @@ class Config:
     """Production defaults; every value can be set from the environment."""
 
     def __init__(self, instance_path: str):
-        self.DATABASE_URL = env_str(
-            "DATABASE_URL", f"sqlite:///{Path(instance_path) / 'redgrid.sqlite3'}"
-        )
+        self.DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{Path(instance_path) / 'redgrid.sqlite3'}")
         self.SQLALCHEMY_DATABASE_URI = self.DATABASE_URL
         self.REDIS_URL = env_str("REDIS_URL")  # unset: embedded mode, one process
         self.SECRET_KEY = env_str("SECRET_KEY") or instance_secret(
@@ -138,7 +138,9 @@ class Config:
         self.PUSH_BACKOFF_SECONDS = env_float("REDGRID_PUSH_BACKOFF_SECONDS", 1.0)  # 1, 2, 4 s …
         self.PUSH_RETRY_MAX_WAIT = env_float("REDGRID_PUSH_RETRY_MAX_WAIT", 60.0)  # longer: give up, requeue
         self.PUSH_TIMEOUT_SECONDS = env_float("REDGRID_PUSH_TIMEOUT_SECONDS", 10.0)
-        self.PUSH_WORKERS = env_int("REDGRID_PUSH_WORKERS", 16)  # pushes in flight at once (and pooled connections per push host) per process
+        self.PUSH_WORKERS = env_int(
+            "REDGRID_PUSH_WORKERS", 16
+        )  # pushes in flight at once (and pooled connections per push host) per process
         # Alerts' fan-out (server/notices/fanout.py): "pool", "rq" or "inline"; unset: rq with REDIS_URL.
         self.ALERTS_FANOUT = env_str("REDGRID_ALERTS_FANOUT")
         self.ALERTS_QUEUE = env_str("REDGRID_ALERTS_QUEUE", "redgrid")  # the RQ queue's name

@@ -1,4 +1,5 @@
 """The `redgrid` console script (pyproject.toml): Flask's command group over create_app()."""
+
 from flask.cli import FlaskGroup
 
 from server import create_app

@@ -1,6 +1,6 @@
 """Domain errors raised by services; the API turns them into the one error shape.
 
-    {"error": {"code": "...", "message": "...", "fields": {"field": ["..."]}}}
+{"error": {"code": "...", "message": "...", "fields": {"field": ["..."]}}}
 """
 
 

@@ -1,4 +1,5 @@
 """Unbound extension objects; create_app() binds them (no import-time side effects)."""
+
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address

@@ -4,6 +4,7 @@ The PWA has its own catalogs in pwa/i18n/; this one covers what the API says: er
 and the field messages of marshmallow validation. Each part of the app brings its own entries
 (server/<part>/messages.py), merged in by create_app with register_catalog().
 """
+
 import re
 from collections.abc import Callable, Mapping
 
@@ -149,7 +150,6 @@ CATALOG: dict[str, dict[str, str]] = {
 }
 
 
-
 def register_catalog(entries: Callable[[str], Mapping[str, str]]) -> None:
     """Merge a part's entries (`entries(locale)` for each locale) into the catalog; create_app
     calls it for every part's catalogs (server/core/parts.py). Merging the same twice is harmless."""
@@ -192,7 +192,10 @@ _FIELD_MESSAGES_ZH: list[tuple[re.Pattern, str]] = [
     (re.compile(r"^Must be greater than (\S+) and less than (\S+)\.$"), "应大于 {0} 且小于 {1}。"),
     (re.compile(r"^Must be greater than (\S+)\.$"), "应大于 {0}。"),
     (re.compile(r"^Must be less than (\S+)\.$"), "应小于 {0}。"),
-    (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"), "应在 {0} 到 {1} 之间。"),
+    (
+        re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
+        "应在 {0} 到 {1} 之间。",
+    ),
     (re.compile(r"^Must be greater than or equal to (\S+)\.$"), "应不小于 {0}。"),
     (re.compile(r"^Must be less than or equal to (\S+)\.$"), "应不大于 {0}。"),
     (re.compile(r"^Must be one of: (.+)\.$"), "应为以下之一：{0}。"),

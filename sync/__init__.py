@@ -1,6 +1,7 @@
 """The Redgrid offline sync protocol (`redgrid-sync/1`, see PROTOCOL.md) as a pure library:
 no I/O, no Flask, no SQLAlchemy. The server binds it to its database; the reference
 MemoryStore here is what every store must behave like."""
+
 from sync._cursor import decode_cursor, encode_cursor
 from sync._engine import (
     DEFAULT_PAGE,

@@ -1,6 +1,7 @@
 """Pull cursors (PROTOCOL.md §5.2): opaque to clients, a versioned token here. A cursor holds
 the server's epoch, the highest purged tombstone when it was issued (§5.5), and, per bucket,
 the sequence number the client has seen up to."""
+
 import base64
 import json
 
@@ -33,7 +34,9 @@ def decode_cursor(token: str | None) -> tuple[str | None, dict[str, int], int]:
         if not isinstance(payload.get("e"), str) or not _is_count(payload.get("p", 0)):
             raise ValueError("epoch or purge mark")
         positions = payload["b"]
-        if not isinstance(positions, dict) or not all(isinstance(b, str) and _is_count(s) for b, s in positions.items()):
+        if not isinstance(positions, dict) or not all(
+            isinstance(b, str) and _is_count(s) for b, s in positions.items()
+        ):
             raise ValueError("positions")
     except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
         raise CursorInvalid("this cursor was not issued by this server") from exc

@@ -1,8 +1,10 @@
 """The sync engine: push (apply a batch of mutations) and pull (changes since a cursor), over
 any Store (PROTOCOL.md §5, §6). No I/O of its own; the store does it."""
+
 import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Protocol
+from typing import Protocol
 
 from sync._cursor import decode_cursor, encode_cursor
 from sync._errors import CursorExpired, UnsupportedProtocol
@@ -119,7 +121,9 @@ class Engine:
             visible = set(entity.buckets(current.values)) & set(actor.buckets)
             if not visible:
                 # Same answer as a missing record: ids outside a scope reveal nothing (§6.3).
-                return _rejected(mutation, Rejection("out_of_scope", "the record does not exist or is outside your scope"))
+                return _rejected(
+                    mutation, Rejection("out_of_scope", "the record does not exist or is outside your scope")
+                )
             roles = actor.roles_in(visible)
         elif mutation.op == "create":
             roles = actor.roles_in(set(entity.buckets(mutation.fields)) & set(actor.buckets))
@@ -141,20 +145,34 @@ class Engine:
                 return _rejected(mutation, refused)
         if not outcome.deleted:
             if not set(entity.buckets(outcome.values)) & set(actor.buckets):
-                return _rejected(mutation, Rejection("out_of_scope", "the change would move the record outside your scope"))
+                return _rejected(
+                    mutation, Rejection("out_of_scope", "the change would move the record outside your scope")
+                )
             errors = entity.validate(outcome.values, mutation.op) if entity.validate else {}
             if errors:
-                return _rejected(mutation, Rejection("invalid", "some fields are invalid", {k: list(v) for k, v in errors.items()}))
+                return _rejected(
+                    mutation, Rejection("invalid", "some fields are invalid", {k: list(v) for k, v in errors.items()})
+                )
         if outcome.conflicts:
             # Kept whether or not anything else changed: a losing value is never dropped (§7.3).
             self.store.save_conflicts(actor.user_id, mutation, outcome.conflicts)
         if not outcome.changed and not outcome.deleted and current is not None:
             # Nothing new to store (every field lost, or already had the client's value): no version bump.
-            return MutationResult(mutation.id, mutation.entity, mutation.record_id, "conflict" if outcome.conflicts else "applied", current.version, _wire(current), outcome.conflicts)
+            return MutationResult(
+                mutation.id,
+                mutation.entity,
+                mutation.record_id,
+                "conflict" if outcome.conflicts else "applied",
+                current.version,
+                _wire(current),
+                outcome.conflicts,
+            )
         record = self._write(entity, current, mutation, outcome, client_id)
         overlay[key] = record
         status = "conflict" if outcome.conflicts else "applied"
-        return MutationResult(mutation.id, mutation.entity, mutation.record_id, status, record.version, _wire(record), outcome.conflicts)
+        return MutationResult(
+            mutation.id, mutation.entity, mutation.record_id, status, record.version, _wire(record), outcome.conflicts
+        )
 
     def _base_known(self, mutation: Mutation, current: Record) -> bool:
         """The base is a version this server issued for this record (§7.1): not above the
@@ -165,7 +183,9 @@ class Engine:
             return False
         return mutation.epoch is None or mutation.epoch == self._epoch
 
-    def _write(self, entity: Entity, current: Record | None, mutation: Mutation, outcome: Merged, client_id: str) -> Record:
+    def _write(
+        self, entity: Entity, current: Record | None, mutation: Mutation, outcome: Merged, client_id: str
+    ) -> Record:
         """Store the new state with a new sequence number and log it in every bucket (§5.1)."""
         (seq,) = self.store.allocate(1)
         field_versions = dict(current.field_versions) if current else {}
@@ -173,7 +193,9 @@ class Engine:
         for name in outcome.changed:
             field_versions[name] = seq
             field_writers[name] = client_id
-        record = Record(mutation.entity, mutation.record_id, outcome.values, field_versions, seq, outcome.deleted, field_writers)
+        record = Record(
+            mutation.entity, mutation.record_id, outcome.values, field_versions, seq, outcome.deleted, field_writers
+        )
         self.store.put_record(record)
         now_in = set() if outcome.deleted else set(entity.buckets(record.values))
         before = self.store.live_buckets(mutation.entity, mutation.record_id)

@@ -1,8 +1,9 @@
 """The reference store: everything in dictionaries. The server's SQLAlchemy store must behave
 exactly like this one; the same tests run on both (STYLE.md rule 7)."""
+
 import copy
 import uuid
-from typing import Mapping
+from collections.abc import Mapping
 
 from sync._types import LogEntry, Mutation, MutationResult, Record
 
@@ -55,7 +56,15 @@ class MemoryStore:
 
     def save_conflicts(self, user_id: int, mutation: Mutation, conflicts: list) -> None:
         for conflict in conflicts:
-            self.conflicts.append({"user_id": user_id, "mutation_id": mutation.id, "entity": mutation.entity, "record_id": mutation.record_id, **conflict.to_wire()})
+            self.conflicts.append(
+                {
+                    "user_id": user_id,
+                    "mutation_id": mutation.id,
+                    "entity": mutation.entity,
+                    "record_id": mutation.record_id,
+                    **conflict.to_wire(),
+                }
+            )
 
     def changes_since(self, positions: Mapping[str, int], limit: int) -> list[LogEntry]:
         """Rows after each bucket's position, by (seq, bucket); a fresh bucket (position 0)

@@ -1,5 +1,6 @@
 """The per-field merge of one mutation into the server's record (PROTOCOL.md §7). Pure: it
 decides, the engine stores."""
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,7 +55,9 @@ class Review:
             self.merged.changed.add(name)
 
 
-def merge(entity: Entity, current: Record | None, mutation: Mutation, roles: frozenset[str], client_id: str) -> Merged | Rejection:
+def merge(
+    entity: Entity, current: Record | None, mutation: Mutation, roles: frozenset[str], client_id: str
+) -> Merged | Rejection:
     """Apply `mutation`, sent by `client_id`, to `current` as a user holding `roles` (§7.1).
 
     The caller has already checked that the record is in the user's scope; `roles` are the
@@ -76,9 +79,7 @@ def _field_errors(entity: Entity, mutation: Mutation, roles: frozenset[str]) -> 
     if unknown:
         return Rejection("unknown_field", "the mutation names fields this entity does not have", unknown)
     forbidden = {
-        name: ["not writable by your role"]
-        for name in mutation.fields
-        if not (entity.field(name).writable_by & roles)
+        name: ["not writable by your role"] for name in mutation.fields if not (entity.field(name).writable_by & roles)
     }
     if forbidden:
         return Rejection("forbidden_field", "your role may not change these fields", forbidden)
@@ -107,7 +108,11 @@ def _delete(entity, current, mutation, roles, client_id):
     changed_since = sorted(f for f in current.field_versions if _changed_by_others(current, f, mutation, client_id))
     if changed_since:
         # Deleting over edits the client never saw would lose them silently (§7.3).
-        return Rejection("changed_since", "the record changed on the server since you last saw it", {f: ["changed on the server"] for f in changed_since})
+        return Rejection(
+            "changed_since",
+            "the record changed on the server since you last saw it",
+            {f: ["changed on the server"] for f in changed_since},
+        )
     return Merged(dict(current.values), set(), [], deleted=True)
 
 
@@ -115,7 +120,9 @@ def _update(entity, current, mutation, roles, client_id):
     refused = _field_errors(entity, mutation, roles)
     if refused:
         return refused
-    create_only = {n: ["can only be set when the record is created"] for n in mutation.fields if entity.field(n).create_only}
+    create_only = {
+        n: ["can only be set when the record is created"] for n in mutation.fields if entity.field(n).create_only
+    }
     if create_only:
         return Rejection("create_only", "these fields cannot change after creation", create_only)
     values, changed, conflicts = dict(current.values), set(), []

@@ -1,9 +1,11 @@
 """Per-entity field rules: who may write each field, which fields only the server sets, and how a
 same-field conflict is resolved (PROTOCOL.md §7). Declarative, so the JSON test vectors and the
 JavaScript client can carry the same rules."""
+
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 # §7.2: the rules a field may declare for a same-field conflict.
 CONFLICT_RULES = ("server_wins", "client_wins", "union")

@@ -1,7 +1,9 @@
 """The small, validated values the protocol exchanges (PROTOCOL.md §4–§7)."""
+
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from sync._errors import BadMutation
 
@@ -69,7 +71,13 @@ class Record:
     field_writers: dict[str, str] = field(default_factory=dict)
 
     def to_wire(self) -> dict:
-        return {"entity": self.entity, "id": self.id, "version": self.version, "deleted": self.deleted, "data": None if self.deleted else dict(self.values)}
+        return {
+            "entity": self.entity,
+            "id": self.id,
+            "version": self.version,
+            "deleted": self.deleted,
+            "data": None if self.deleted else dict(self.values),
+        }
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,14 @@ class Conflict:
         return self.client_value if self.winner == "server" else self.server_value
 
     def to_wire(self) -> dict:
-        return {"field": self.field, "base_version": self.base_version, "server_value": self.server_value, "client_value": self.client_value, "winner": self.winner, "rule": self.rule}
+        return {
+            "field": self.field,
+            "base_version": self.base_version,
+            "server_value": self.server_value,
+            "client_value": self.client_value,
+            "winner": self.winner,
+            "rule": self.rule,
+        }
 
 
 @dataclass
@@ -119,7 +134,16 @@ class MutationResult:
     @classmethod
     def from_wire(cls, raw: dict) -> "MutationResult":
         conflicts = [Conflict(**c) for c in raw.get("conflicts", [])]
-        return cls(raw["mutation_id"], raw["entity"], raw["record_id"], raw["status"], raw.get("version"), raw.get("record"), conflicts, raw.get("error"))
+        return cls(
+            raw["mutation_id"],
+            raw["entity"],
+            raw["record_id"],
+            raw["status"],
+            raw.get("version"),
+            raw.get("record"),
+            conflicts,
+            raw.get("error"),
+        )
 
 
 @dataclass(frozen=True)
@@ -136,7 +160,14 @@ class LogEntry:
 
     def to_wire(self) -> dict:
         data = json.loads(self.data) if isinstance(self.data, str) else None if self.data is None else dict(self.data)
-        return {"bucket": self.bucket, "entity": self.entity, "id": self.record_id, "op": self.op, "version": self.version, "data": data}
+        return {
+            "bucket": self.bucket,
+            "entity": self.entity,
+            "id": self.record_id,
+            "op": self.op,
+            "version": self.version,
+            "data": data,
+        }
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ DATABASE_URL unset → SQLite files under pytest's tmp dir. DATABASE_URL set to 
 server URL → a fresh database `redgrid_test_<pid>` is created for the run and dropped after.
 Under CI=true a PostgreSQL URL that does not answer is an error, never a skip.
 """
+
 import contextvars
 import os
 import shutil
@@ -156,7 +157,11 @@ def _truncate_all() -> None:
         except OperationalError:
             if attempt >= 3:
                 with _db.engine.begin() as conn:
-                    conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+                    conn.execute(
+                        text(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                        )
+                    )
             time.sleep(0.2)
     raise RuntimeError("could not empty the test database")
 

@@ -3,6 +3,7 @@
 Trap: org paths are "/<ids>/" and need the row id, so units are flushed one by one.
 Every account's password is PASSWORD.
 """
+
 import uuid
 from itertools import count
 from types import SimpleNamespace
@@ -27,7 +28,9 @@ _phones = count(13900000001)
 
 
 def org_unit(kind: str, name: str, parent: OrgUnit | None = None) -> OrgUnit:
-    unit = OrgUnit(kind=kind, name=name, parent_id=parent.id if parent else None, path="", depth=parent.depth + 1 if parent else 0)
+    unit = OrgUnit(
+        kind=kind, name=name, parent_id=parent.id if parent else None, path="", depth=parent.depth + 1 if parent else 0
+    )
     db.session.add(unit)
     db.session.flush()
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
@@ -37,7 +40,9 @@ def org_unit(kind: str, name: str, parent: OrgUnit | None = None) -> OrgUnit:
 
 def user(display_name: str, roles: list[tuple[str, str, int]] = (), phone: str | None = None, **fields) -> User:
     """A user with (role, scope column, scope id) assignments."""
-    account = User(phone=phone or str(next(_phones)), display_name=display_name, password_hash=hash_password(PASSWORD), **fields)
+    account = User(
+        phone=phone or str(next(_phones)), display_name=display_name, password_hash=hash_password(PASSWORD), **fields
+    )
     db.session.add(account)
     db.session.flush()
     for role, column, scope_id in roles:
@@ -46,7 +51,9 @@ def user(display_name: str, roles: list[tuple[str, str, int]] = (), phone: str |
     return account
 
 
-def building_with_households(compound: Compound, name: str, rooms=("101", "102", "201")) -> tuple[Building, list[Household]]:
+def building_with_households(
+    compound: Compound, name: str, rooms=("101", "102", "201")
+) -> tuple[Building, list[Household]]:
     building = Building(compound_id=compound.id, name=name, units=1, floors=6)
     db.session.add(building)
     db.session.flush()
@@ -54,7 +61,14 @@ def building_with_households(compound: Compound, name: str, rooms=("101", "102",
     db.session.add_all(households)
     db.session.flush()
     for i, household in enumerate(households):
-        db.session.add(Resident(household_id=household.id, name=f"居民{building.id}-{i}", phone=f"1370000{household.id:04d}", relation="head"))
+        db.session.add(
+            Resident(
+                household_id=household.id,
+                name=f"居民{building.id}-{i}",
+                phone=f"1370000{household.id:04d}",
+                relation="head",
+            )
+        )
     db.session.flush()
     return building, households
 

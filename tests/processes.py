@@ -1,4 +1,5 @@
 """Helpers for tests that start real server processes (gunicorn, `redgrid serve`)."""
+
 import os
 import socket
 import subprocess

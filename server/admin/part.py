@@ -1,4 +1,5 @@
 """What account administration brings to the app (wired by create_app, server/core/parts.py)."""
+
 from server.admin import routes
 from server.core.parts import Part
 

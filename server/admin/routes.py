@@ -1,4 +1,5 @@
 """User and role management for admins (scoped to their org subtree)."""
+
 from flask_login import current_user, login_required
 
 from server.admin import service
@@ -53,7 +54,9 @@ def user(user_id):
 @login_required
 @blp.arguments(UserUpdateSchema)
 @blp.response(200, AdminUserDetailSchema)
-@blp.alt_response(403, schema=ErrorSchema, description="managed_elsewhere: the account holds roles outside your jurisdiction")
+@blp.alt_response(
+    403, schema=ErrorSchema, description="managed_elsewhere: the account holds roles outside your jurisdiction"
+)
 def update_user(changes, user_id):
     """Rename, disable or reset the password of a user you manage.
 
@@ -67,7 +70,9 @@ def update_user(changes, user_id):
 @login_required
 @blp.arguments(RoleGrantSchema)
 @blp.response(201, AdminUserDetailSchema)
-@blp.alt_response(409, schema=ErrorSchema, description="`duplicate_role`: the user holds this role with this scope already")
+@blp.alt_response(
+    409, schema=ErrorSchema, description="`duplicate_role`: the user holds this role with this scope already"
+)
 def grant_role(grant, user_id):
     """Give a user a role with a scope inside your jurisdiction (also one managed elsewhere)."""
     return service.grant_role(current_user, user_id, grant)

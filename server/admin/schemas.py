@@ -1,13 +1,14 @@
 """Shapes of user and role management for admins."""
+
 import marshmallow as ma
 from marshmallow import validate
 
 from server.api import PageArgsSchema, page_of
 from server.auth.models import ROLES
 from server.auth.schemas import PasswordField, PhoneField, RoleViewSchema
-from server.i18n import LOCALES
 from server.core.edge import Schema
 from server.core.fields import UtcDateTime
+from server.i18n import LOCALES
 
 
 class RoleGrantSchema(Schema):
@@ -66,7 +67,9 @@ class AdminUserDetailSchema(AdminUserSchema):
 
 class UserListArgsSchema(PageArgsSchema):
     q = ma.fields.String(validate=validate.Length(max=40), metadata={"description": "name or phone contains"})
-    role = ma.fields.String(validate=validate.OneOf(ROLES), metadata={"description": "holds this role inside your jurisdiction"})
+    role = ma.fields.String(
+        validate=validate.OneOf(ROLES), metadata={"description": "holds this role inside your jurisdiction"}
+    )
 
 
 AdminUserPageSchema = page_of(AdminUserSchema)

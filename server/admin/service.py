@@ -1,4 +1,5 @@
 """User accounts and role assignments, managed by admins within their jurisdiction."""
+
 from sqlalchemy import or_, select
 
 from server import authz
@@ -6,11 +7,11 @@ from server.audit.service import record
 from server.auth import service as auth_service
 from server.auth.models import ROLE_ORG_KIND, ROLE_SCOPES, RoleAssignment, User
 from server.auth.passwords import hash_password
+from server.core.pages import paginate
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.i18n import _
 from server.org.models import Compound, Household, OrgUnit, PropertyCompany
-from server.core.pages import paginate
 
 SCOPE_MODELS = {"org_unit": OrgUnit, "compound": Compound, "company": PropertyCompany, "household": Household}
 
@@ -20,7 +21,9 @@ def list_users(admin: User, q=None, role=None, page=1, per_page=50) -> dict:
     authz.require(admin, "users.manage")
     query = select(User).where(authz.visible(admin, User)).order_by(User.id)
     if q:
-        query = query.where(or_(User.display_name.contains(q, autoescape=True), User.phone.contains(q, autoescape=True)))
+        query = query.where(
+            or_(User.display_name.contains(q, autoescape=True), User.phone.contains(q, autoescape=True))
+        )
     if role:
         query = query.where(authz.users_holding_within(admin, role))
     found = paginate(query, page, per_page)
@@ -37,16 +40,17 @@ def _detail(admin: User, user: User) -> dict:
     """The detail after a change too: revoking the last role inside the jurisdiction leaves a
     user the admin no longer sees, and the answer must still say it was done."""
     elsewhere = user.id in authz.users_managed_elsewhere(admin, [user.id])
-    return {**_user_fields(user, elsewhere), "roles": auth_service.describe_assignments(authz.assignments_within(admin, user.id))}
+    return {
+        **_user_fields(user, elsewhere),
+        "roles": auth_service.describe_assignments(authz.assignments_within(admin, user.id)),
+    }
 
 
 def create_user(admin: User, data: dict) -> dict:
     """Create an account with its first roles in one transaction."""
     authz.require(admin, "users.create")
     grants = [_checked_grant(admin, g, f"roles.{i}") for i, g in enumerate(data["roles"])]
-    user = auth_service.create_user(
-        data["phone"], data["display_name"], data["password"], data["locale"], actor=admin
-    )
+    user = auth_service.create_user(data["phone"], data["display_name"], data["password"], data["locale"], actor=admin)
     for role, scope_type, scope in grants:
         _add_assignment(admin, user, role, scope_type, scope)
     db.session.commit()
@@ -104,7 +108,14 @@ def revoke_role(admin: User, user_id: int, assignment_id: int) -> dict:
         raise NotFound(_("error.not_found"))
     if user.id == admin.id and assignment.role == "admin":
         raise Conflict(_("role.self_admin"), code="self_admin")
-    record("role.revoke", actor=admin, target=user, role=assignment.role, scope_type=assignment.scope_type, scope_id=assignment.scope_id)
+    record(
+        "role.revoke",
+        actor=admin,
+        target=user,
+        role=assignment.role,
+        scope_type=assignment.scope_type,
+        scope_id=assignment.scope_id,
+    )
     db.session.delete(assignment)
     db.session.commit()
     authz.forget_scopes(user)

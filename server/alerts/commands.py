@@ -1,4 +1,5 @@
 """`redgrid alerts release`: send the scheduled alerts whose time came (cron)."""
+
 import click
 from flask.cli import with_appcontext
 

@@ -10,6 +10,7 @@ Delivered, clicked and failed ones stay as they are; a late receipt from a devic
 periodic jobs (server/core/periodic.py) every ALERTS_EXPIRE_EVERY_SECONDS; each alert whose counts
 changed is told to its author's open screens.
 """
+
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, or_, select, update
@@ -31,10 +32,19 @@ def expire_deliveries(now: datetime | None = None) -> int:
         for level, (ttl, _) in TTL_AND_URGENCY.items()
     ]
     past_ttl = (Delivery.state == "sent") & exists().where(InboxEntry.id == Delivery.inbox_id, or_(*late))
-    alert_over = Delivery.alert_id.in_(select(Alert.id).where(Alert.expires_at.is_not(None), Alert.expires_at <= now)) & Delivery.state.in_(("queued", "sent"))
+    alert_over = Delivery.alert_id.in_(
+        select(Alert.id).where(Alert.expires_at.is_not(None), Alert.expires_at <= now)
+    ) & Delivery.state.in_(("queued", "sent"))
     which = Delivery.subscription_id.is_not(None) & or_(past_ttl, alert_over)
-    alert_ids = set(db.session.scalars(select(Delivery.alert_id).where(which, Delivery.alert_id.is_not(None)).distinct()))
-    changed = db.session.execute(update(Delivery).where(which).values(state="expired", expired_at=now).execution_options(synchronize_session=False)).rowcount
+    alert_ids = set(
+        db.session.scalars(select(Delivery.alert_id).where(which, Delivery.alert_id.is_not(None)).distinct())
+    )
+    changed = db.session.execute(
+        update(Delivery)
+        .where(which)
+        .values(state="expired", expired_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
     if alert_ids:
         for alert_id in sorted(alert_ids):

@@ -1,5 +1,6 @@
 """The catalog entries of alerts (merged into server/i18n.py's CATALOG): refusals with their
 field."""
+
 from server.alerts.limits import BODY_MAX, TITLE_MAX
 
 MESSAGES = {

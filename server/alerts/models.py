@@ -1,14 +1,15 @@
 """Alerts: what an admin publishes to an audience; limits in server/alerts/limits.py. Each
 recipient's notice and its deliveries are the notification service's (server/notices/models.py)."""
+
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.alerts.limits import BODY_MAX, TITLE_MAX
-from server.notices.limits import LINK_MAX
 from server.core.clock import utcnow
 from server.extensions import db
+from server.notices.limits import LINK_MAX
 
 
 class Alert(db.Model):

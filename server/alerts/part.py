@@ -1,6 +1,7 @@
 """What alerts bring to the app (wired by create_app, server/core/parts.py): the admin's alerts,
 sent through the notification service, which learns from here when an alert expires and who
 watches its counts."""
+
 from server.alerts import commands, expiry, messages, publishing, routes
 from server.core.parts import Part
 from server.notices import deliveries
@@ -11,6 +12,11 @@ def _init(app) -> None:
 
 
 PART = Part(
-    "alerts", blueprints=(routes.blp,), catalogs=(messages.entries,), jobs=publishing.JOBS,
-    periodic=(publishing.PERIODIC, expiry.PERIODIC), commands=(commands.alerts_command,), init=_init,
+    "alerts",
+    blueprints=(routes.blp,),
+    catalogs=(messages.entries,),
+    jobs=publishing.JOBS,
+    periodic=(publishing.PERIODIC, expiry.PERIODIC),
+    commands=(commands.alerts_command,),
+    init=_init,
 )

@@ -13,6 +13,7 @@ run again never notifies anybody twice. Scheduled alerts are released by release
 by one UPDATE … WHERE status = 'scheduled' (two processes never both send one), run by the daemon
 in `redgrid serve` every ALERTS_RELEASE_EVERY_SECONDS or by `redgrid alerts release` from cron.
 """
+
 import logging
 import threading
 from datetime import datetime
@@ -21,19 +22,18 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from server import authz
-from server.core import periodic
 from server.alerts.models import Alert
 from server.auth.models import User
+from server.core import clock, periodic
+from server.errors import Invalid, NotFound
+from server.extensions import db
+from server.i18n import _
 from server.notices import audience, deliveries, fanout
 from server.notices.audience import Targeting
 from server.notices.deliveries import aware
 from server.notices.models import Delivery, InboxEntry
 from server.notices.service import notify
-from server.errors import Invalid, NotFound
-from server.extensions import db
-from server.i18n import _
 from server.org.models import OrgUnit
-from server.core import clock
 
 log = logging.getLogger(__name__)
 SEND_CHUNK = 1000
@@ -48,9 +48,18 @@ def create(author, data: dict) -> Alert:
     if expires_at is not None and expires_at <= (send_at or now):
         raise Invalid(_("error.validation"), {"expires_at": [_("alerts.error.expires_before_send")]})
     alert = Alert(
-        title=data["title"].strip(), body=data["body"], level=data["level"], category=data["category"], link=data.get("link"),
-        targeting=targeting.as_json(), send_at=send_at, expires_at=expires_at, author_id=author.id,
-        needs_approval=audience.is_wide(targeting), status="draft", created_at=now,
+        title=data["title"].strip(),
+        body=data["body"],
+        level=data["level"],
+        category=data["category"],
+        link=data.get("link"),
+        targeting=targeting.as_json(),
+        send_at=send_at,
+        expires_at=expires_at,
+        author_id=author.id,
+        needs_approval=audience.is_wide(targeting),
+        status="draft",
+        created_at=now,
     )
     if not alert.title:
         raise Invalid(_("error.validation"), {"title": [_("alerts.error.title_length")]})
@@ -107,7 +116,9 @@ def can_approve(user, alert: Alert) -> bool:
     if user.id == alert.author_id or not alert.needs_approval:
         return False
     paths = authz.scopes_of(user).admin_paths
-    units = db.session.execute(select(OrgUnit.path, OrgUnit.parent_id).where(OrgUnit.id.in_(alert.targeting.get("org_unit_ids") or []))).all()
+    units = db.session.execute(
+        select(OrgUnit.path, OrgUnit.parent_id).where(OrgUnit.id.in_(alert.targeting.get("org_unit_ids") or []))
+    ).all()
     return bool(units) and all(
         any(path.startswith(p) and (path != p or parent_id is None) for p in paths) for path, parent_id in units
     )
@@ -141,15 +152,23 @@ def _own(user, alert_id: int) -> Alert:
 def list_alerts(user, view: str = "mine") -> list[Alert]:
     """Mine (newest first), or those waiting for my approval."""
     if view == "to_approve":
-        pending = db.session.scalars(select(Alert).where(Alert.status == "pending_approval").order_by(Alert.id.desc())).all()
+        pending = db.session.scalars(
+            select(Alert).where(Alert.status == "pending_approval").order_by(Alert.id.desc())
+        ).all()
         return [a for a in pending if can_approve(user, a)]
-    return list(db.session.scalars(select(Alert).where(Alert.author_id == user.id).order_by(Alert.id.desc()).limit(200)))
+    return list(
+        db.session.scalars(select(Alert).where(Alert.author_id == user.id).order_by(Alert.id.desc()).limit(200))
+    )
 
 
 def resend(author, alert_id: int) -> int:
     """Queue the failed pushes of my alert again; returns how many."""
     alert = _own(author, alert_id)
-    failed = db.session.scalars(select(Delivery).where(Delivery.alert_id == alert.id, Delivery.state == "failed", Delivery.subscription_id.is_not(None))).all()
+    failed = db.session.scalars(
+        select(Delivery).where(
+            Delivery.alert_id == alert.id, Delivery.state == "failed", Delivery.subscription_id.is_not(None)
+        )
+    ).all()
     entry_ids = sorted({d.inbox_id for d in failed})
     for d in failed:
         d.state, d.error = "queued", None
@@ -167,8 +186,18 @@ def send(alert_id: int) -> None:
     author = db.session.get(User, alert.author_id)
     user_ids = audience.resolve(Targeting.of(alert.targeting), author)
     for start in range(0, len(user_ids), SEND_CHUNK):
-        notify(user_ids[start : start + SEND_CHUNK], "alert", alert.title, alert.body, alert.link or f"#/alerts/{alert.id}",
-               alert.level, alert.category, None, dedupe_key=f"alert:{alert.id}", alert_id=alert.id)
+        notify(
+            user_ids[start : start + SEND_CHUNK],
+            "alert",
+            alert.title,
+            alert.body,
+            alert.link or f"#/alerts/{alert.id}",
+            alert.level,
+            alert.category,
+            None,
+            dedupe_key=f"alert:{alert.id}",
+            alert_id=alert.id,
+        )
         db.session.commit()
     alert = db.session.get(Alert, alert_id)
     alert.status, alert.sent_at = "sent", clock.now()
@@ -184,7 +213,9 @@ def release_due(now=None) -> list[int]:
     claimed = []
     for alert_id in due:
         # One UPDATE per alert: a second process finds it no longer scheduled and leaves it.
-        if db.session.execute(update(Alert).where(Alert.id == alert_id, Alert.status == "scheduled").values(status="sending")).rowcount:
+        if db.session.execute(
+            update(Alert).where(Alert.id == alert_id, Alert.status == "scheduled").values(status="sending")
+        ).rowcount:
             claimed.append(alert_id)
     db.session.commit()
     for alert_id in claimed:
@@ -211,7 +242,9 @@ def _release_and_log() -> None:
 
 def expiries(alert_ids: set[int]) -> dict[int, datetime]:
     """The expiry of each of these alerts that expires (no push goes out after it)."""
-    rows = db.session.execute(select(Alert.id, Alert.expires_at).where(Alert.id.in_(alert_ids), Alert.expires_at.is_not(None)))
+    rows = db.session.execute(
+        select(Alert.id, Alert.expires_at).where(Alert.id.in_(alert_ids), Alert.expires_at.is_not(None))
+    )
     return {alert_id: aware(expires_at) for alert_id, expires_at in rows}
 
 
@@ -221,4 +254,6 @@ def author_of(alert_id: int) -> int | None:
 
 
 JOBS = {"send_alert": send, "release_due": release_due}
-PERIODIC = periodic.PeriodicJob("alert-release", lambda config: config.get("ALERTS_RELEASE_EVERY_SECONDS", 0), _release_and_log)
+PERIODIC = periodic.PeriodicJob(
+    "alert-release", lambda config: config.get("ALERTS_RELEASE_EVERY_SECONDS", 0), _release_and_log
+)

@@ -1,17 +1,20 @@
 """Alerts over HTTP (DESIGN.md S3): write, approve, cancel, follow the deliveries of an alert;
 the service worker's acks. The inbox itself is read through sync (entity `inbox`, PROTOCOL.md §13)."""
+
 import marshmallow as ma
 from flask_login import current_user, login_required
 
 from server import authz
 from server.alerts import publishing
-from server.notices import deliveries
 from server.alerts.schemas import AlertSchema, ack_schema, alert_input_schema
-from server.extensions import csrf, limiter
 from server.api import ErrorSchema
 from server.core.edge import Blueprint, Schema
+from server.extensions import csrf, limiter
+from server.notices import deliveries
 
-blp = Blueprint("alerts", __name__, url_prefix="/api/alerts", description="Alerts (通知公告): publish, approve, delivery counts")
+blp = Blueprint(
+    "alerts", __name__, url_prefix="/api/alerts", description="Alerts (通知公告): publish, approve, delivery counts"
+)
 
 
 class ListArgsSchema(Schema):

@@ -1,15 +1,15 @@
 """Alerts' schemas: an alert's input with per-field messages (the catalog keys alerts.error.*, translated by the API's error handler) and
 its views."""
+
 import re
 
 import marshmallow as ma
 from marshmallow import validate
 
 from server.alerts.limits import BODY_MAX, TITLE_MAX
-from server.notices.limits import CATEGORIES, LINK_MAX, NOTICE_LEVELS
-from server.core.fields import UtcDateTime
 from server.core.edge import Schema
-
+from server.core.fields import UtcDateTime
+from server.notices.limits import CATEGORIES, LINK_MAX, NOTICE_LEVELS
 
 # A notice's link opens a screen of the app ("#/tasks/…"), a page of this site ("/inspections/…")
 # or a web page (http, https); nothing else: javascript:, data:, vbscript: and other schemes would
@@ -29,19 +29,30 @@ class TargetingSchema(Schema):
     grid_ids = _ids()
     compound_ids = _ids()
     building_ids = _ids()
-    roles = ma.fields.List(ma.fields.String(validate=validate.OneOf(
-        ("admin", "grid_worker", "red_steward", "property_staff", "resident", "volunteer"))), load_default=list)
+    roles = ma.fields.List(
+        ma.fields.String(
+            validate=validate.OneOf(("admin", "grid_worker", "red_steward", "property_staff", "resident", "volunteer"))
+        ),
+        load_default=list,
+    )
 
 
 class AlertInputSchema(Schema):
     """A new alert (a draft, or sent now or at send_at)."""
 
-    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=TITLE_MAX, error="alerts.error.title_length"))
-    body = ma.fields.String(required=True, validate=validate.Length(min=1, max=BODY_MAX, error="alerts.error.body_length"))
+    title = ma.fields.String(
+        required=True, validate=validate.Length(min=1, max=TITLE_MAX, error="alerts.error.title_length")
+    )
+    body = ma.fields.String(
+        required=True, validate=validate.Length(min=1, max=BODY_MAX, error="alerts.error.body_length")
+    )
     level = ma.fields.String(load_default="notice", validate=validate.OneOf(NOTICE_LEVELS))
     category = ma.fields.String(load_default="other", validate=validate.OneOf(CATEGORIES))
-    link = ma.fields.String(load_default=None, allow_none=True, validate=[
-        validate.Length(max=LINK_MAX), validate.Regexp(SAFE_LINK, error="alerts.error.link_scheme")])
+    link = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(max=LINK_MAX), validate.Regexp(SAFE_LINK, error="alerts.error.link_scheme")],
+    )
     targeting = ma.fields.Nested(TargetingSchema, required=True)
     send_at = UtcDateTime(load_default=None, allow_none=True)
     expires_at = UtcDateTime(load_default=None, allow_none=True)

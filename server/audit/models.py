@@ -1,4 +1,5 @@
 """Append-only audit log of sensitive actions (sign-in, role changes, exports, …)."""
+
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, String, event

@@ -1,5 +1,7 @@
 """Reading the audit log (city-level admins only)."""
+
 from flask_login import current_user, login_required
+
 from server.audit import service
 from server.audit.schemas import AuditListArgsSchema, AuditPageSchema
 from server.core.edge import Blueprint

@@ -1,4 +1,5 @@
 """Shapes of the audit log listing."""
+
 import marshmallow as ma
 from marshmallow import validate
 

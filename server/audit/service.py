@@ -1,10 +1,11 @@
 """Writing the audit log. Callers commit with the action they audit (one transaction)."""
+
 from flask import has_request_context, request
 
-from server.audit.models import AuditEntry
-from server.extensions import db
 from server import authz
+from server.audit.models import AuditEntry
 from server.core.pages import paginate
+from server.extensions import db
 
 
 def record(action: str, actor=None, target=None, **details) -> AuditEntry:

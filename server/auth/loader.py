@@ -1,4 +1,5 @@
 """Flask-Login callbacks: a session cookie carries a server-side session token."""
+
 from server.auth.service import user_for_session
 from server.errors import Unauthorized
 from server.extensions import login

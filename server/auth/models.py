@@ -1,4 +1,5 @@
 """Accounts, role assignments (role @ scope) and server-side sessions."""
+
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
@@ -6,7 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.core.clock import utcnow
 from server.extensions import db
-
 
 # Each role has exactly one kind of scope (DESIGN.md §1).
 ROLE_SCOPES = {
@@ -91,9 +91,7 @@ class RoleAssignment(db.Model):
     role: Mapped[str] = mapped_column(String(24))
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     compound_id: Mapped[int | None] = mapped_column(ForeignKey("compounds.id"), index=True)
-    company_id: Mapped[int | None] = mapped_column(
-        ForeignKey("property_companies.id"), index=True
-    )
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("property_companies.id"), index=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,5 +1,6 @@
 """Password hashing with Argon2id (argon2-cffi), parameters from the app config, and the
 refusal of the most common passwords."""
+
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -9,9 +10,7 @@ from flask import current_app
 
 def _hasher() -> PasswordHasher:
     config = current_app.config
-    return PasswordHasher(
-        time_cost=config["ARGON2_TIME_COST"], memory_cost=config["ARGON2_MEMORY_COST"]
-    )
+    return PasswordHasher(time_cost=config["ARGON2_TIME_COST"], memory_cost=config["ARGON2_MEMORY_COST"])
 
 
 def hash_password(password: str) -> str:

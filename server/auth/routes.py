@@ -1,8 +1,10 @@
 """Sign in, sign out, the CSRF token and the signed-in user's profile."""
+
 from flask import current_app, request, session
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
+from server.api import ErrorSchema
 from server.auth import service
 from server.auth.schemas import (
     CsrfSchema,
@@ -11,9 +13,8 @@ from server.auth.schemas import (
     ProfileUpdateSchema,
     normalize_phone,
 )
-from server.extensions import limiter
-from server.api import ErrorSchema
 from server.core.edge import Blueprint
+from server.extensions import limiter
 
 blp = Blueprint("auth", __name__, url_prefix="/api", description="Accounts and sessions")
 
@@ -45,7 +46,11 @@ def csrf_token():
 @limiter.limit(_login_limit, key_func=_phone_key)  # per account, whatever the address
 @blp.arguments(LoginSchema)
 @blp.response(200, MeSchema)
-@blp.alt_response(401, schema=ErrorSchema, description="`invalid_credentials`: wrong phone number or password; `inactive`: the account is disabled")
+@blp.alt_response(
+    401,
+    schema=ErrorSchema,
+    description="`invalid_credentials`: wrong phone number or password; `inactive`: the account is disabled",
+)
 def sign_in(credentials):
     """Sign in with phone number and password; opens a server-side session."""
     user = service.sign_in(

@@ -1,4 +1,5 @@
 """Input and output shapes of the auth endpoints."""
+
 import re
 
 import marshmallow as ma
@@ -6,8 +7,8 @@ from marshmallow import ValidationError, validate
 
 from server.auth.models import ROLES
 from server.auth.passwords import is_common
-from server.i18n import LOCALES
 from server.core.edge import Schema
+from server.i18n import LOCALES
 
 # Mainland China mobile numbers: 11 digits starting with 1[3-9].
 PHONE_RE = r"^1[3-9]\d{9}$"
@@ -28,7 +29,7 @@ def normalize_phone(text: str) -> str:
     digits = re.sub(r"[\s\-()]", "", text)
     for prefix in ("+86", "0086"):
         if digits.startswith(prefix):
-            return digits[len(prefix):]
+            return digits[len(prefix) :]
     return digits
 
 

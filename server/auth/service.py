@@ -1,15 +1,16 @@
 """Sign-in, server-side sessions and the profile of the signed-in user."""
+
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
 
 from server.audit.service import record
 from server.auth.models import RoleAssignment, User, UserSession
-from server.core.clock import utcnow
 from server.auth.passwords import hash_password, needs_rehash, spend_equal_time, verify_password
+from server.core.clock import utcnow
 from server.errors import Conflict, Unauthorized
 from server.extensions import db
 from server.i18n import _
@@ -77,15 +78,13 @@ def user_for_session(token: str) -> User | None:
 
 def _aware(moment: datetime) -> datetime:
     """SQLite returns naive datetimes; everything we store is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def sign_out(user: User) -> None:
     """Revoke the current session on the server."""
     if user.session_token:
-        row = db.session.scalar(
-            select(UserSession).where(UserSession.token_hash == _token_hash(user.session_token))
-        )
+        row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(user.session_token)))
         if row is not None and row.revoked_at is None:
             row.revoked_at = utcnow()
     record("auth.sign_out", actor=user, target=user)
@@ -113,9 +112,7 @@ def create_user(phone: str, display_name: str, password: str, locale: str = "zh-
     """Add an account (no role yet); 409 when the phone number is taken."""
     if db.session.scalar(select(User.id).where(User.phone == phone)) is not None:
         raise Conflict(_("user.phone_taken"), fields={"phone": [_("user.phone_taken")]}, code="phone_taken")
-    user = User(
-        phone=phone, display_name=display_name, password_hash=hash_password(password), locale=locale
-    )
+    user = User(phone=phone, display_name=display_name, password_hash=hash_password(password), locale=locale)
     db.session.add(user)
     db.session.flush()
     record("user.create", actor=actor, target=user)
@@ -128,7 +125,9 @@ def _mask(phone: str) -> str:
 
 def describe_roles(user: User) -> list[dict]:
     """Each role assignment with the name and path of its scope, for /api/me and the admin."""
-    assignments = list(db.session.scalars(select(RoleAssignment).where(RoleAssignment.user_id == user.id).order_by(RoleAssignment.id)))
+    assignments = list(
+        db.session.scalars(select(RoleAssignment).where(RoleAssignment.user_id == user.id).order_by(RoleAssignment.id))
+    )
     return describe_assignments(assignments)
 
 
@@ -164,7 +163,14 @@ def describe_assignments(assignments: list[RoleAssignment]) -> list[dict]:
             name = f"{compound.name} {building.name} {household.unit} {household.room}"
             path = path_names(compound.community.path) + [compound.name, building.name, household.unit, household.room]
         described.append(
-            {"id": a.id, "role": a.role, "scope_type": a.scope_type, "scope_id": a.scope_id, "scope_name": name, "scope_path": path}
+            {
+                "id": a.id,
+                "role": a.role,
+                "scope_type": a.scope_type,
+                "scope_id": a.scope_id,
+                "scope_name": name,
+                "scope_path": path,
+            }
         )
     return described
 

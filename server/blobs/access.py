@@ -2,6 +2,7 @@
 (who uploaded those bytes) and by whoever a check added with authz.register_blob_reader lets in
 (the sync engine: whoever sees a record referring to it); to anyone else it is 404. Answered
 through authz.can ("blob.upload", "blob.read") once create_app registered ACTIONS."""
+
 from sqlalchemy import select
 
 from server import authz
@@ -13,9 +14,14 @@ BLOB_UPLOAD_ROLES = ("grid_worker", "red_steward", "property_staff", "resident",
 
 
 def can_upload(user: User, _obj=None) -> bool:
-    return db.session.scalar(
-        select(RoleAssignment.id).where(RoleAssignment.user_id == user.id, RoleAssignment.role.in_(BLOB_UPLOAD_ROLES)).limit(1)
-    ) is not None
+    return (
+        db.session.scalar(
+            select(RoleAssignment.id)
+            .where(RoleAssignment.user_id == user.id, RoleAssignment.role.in_(BLOB_UPLOAD_ROLES))
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def can_read(user: User, sha256: str) -> bool:

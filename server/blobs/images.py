@@ -5,6 +5,7 @@ re-encode of the upright pixels: EXIF (with GPS), XMP, comments and text chunks 
 over; the ICC colour profile is kept, because phones shoot in Display P3 and the colours would
 be wrong without it, and a profile does not say who, where or when.
 """
+
 import io
 import warnings
 from dataclasses import dataclass

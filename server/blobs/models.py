@@ -1,4 +1,5 @@
 """Photos stored by content hash, who may read them, and uploads still in progress."""
+
 from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint

@@ -26,15 +26,16 @@ GET /api/blobs/<sha256>/thumb   a JPEG of at most 320 px on the long side, cache
 Readers are the users who uploaded the bytes and those a check registered with
 authz.register_blob_reader lets in; to everyone else a blob is 404, as if it did not exist.
 """
+
 from flask import jsonify, request, send_file
 from flask_login import current_user, login_required
 from werkzeug.http import parse_content_range_header
 
 from server.blobs import service
 from server.blobs.schemas import BlobSchema, UploadProgressSchema, upload_progress_schema
+from server.core.edge import Blueprint
 from server.errors import DomainError, NotFound
 from server.i18n import _
-from server.core.edge import Blueprint
 
 blp = Blueprint("blobs", __name__, url_prefix="/api/blobs", description="Photos by content hash")
 
@@ -71,7 +72,9 @@ def upload(sha256):
         return plan.existing, 200
     received = service.receive(current_user, plan, _read_body(plan.read_limit))
     if received.blob is None:
-        response = jsonify(upload_progress_schema.dump({"sha256": sha256, "offset": received.offset, "total": received.total}))
+        response = jsonify(
+            upload_progress_schema.dump({"sha256": sha256, "offset": received.offset, "total": received.total})
+        )
         response.status_code = 202
         response.headers["Upload-Offset"] = str(received.offset)
         return response

@@ -1,5 +1,7 @@
 """Shapes of the blob endpoints (the bodies of PUT and GET are raw image bytes)."""
+
 import marshmallow as ma
+
 from server.core.edge import Schema
 from server.core.instants import UtcDateTime
 

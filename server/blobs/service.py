@@ -10,6 +10,7 @@ Files under BLOB_DIR (unset: <instance folder>/blobs), sharded by the first hex 
 Finished files are written to a temporary name beside their place, fsynced and moved there with
 os.replace, so a reader never sees half a file. Rows are committed after their files are in place.
 """
+
 import hashlib
 import os
 import re
@@ -23,9 +24,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from server import authz
-from server.core.clock import utcnow
 from server.blobs import images
 from server.blobs.models import Blob, BlobHolder, BlobUpload
+from server.core.clock import utcnow
 from server.errors import (
     Conflict,
     DomainError,
@@ -185,9 +186,7 @@ def _finish(user, blob: Blob, created: bool) -> Received:
     user_id = user.id
     if db.session.get(BlobHolder, (blob.sha256, user_id)) is None:
         db.session.add(BlobHolder(sha256=blob.sha256, user_id=user_id))
-    db.session.execute(
-        delete(BlobUpload).where(BlobUpload.sha256 == blob.sha256, BlobUpload.uploader_id == user_id)
-    )
+    db.session.execute(delete(BlobUpload).where(BlobUpload.sha256 == blob.sha256, BlobUpload.uploader_id == user_id))
     db.session.commit()
     _part_path(blob.sha256, user_id).unlink(missing_ok=True)
     return Received(blob, created, blob.size, blob.size)
@@ -223,14 +222,14 @@ def purge_stale_uploads(now: datetime | None = None) -> int:
     cutoff = (now or utcnow()) - timedelta(hours=current_app.config["BLOB_PARTIAL_TTL_HOURS"])
     # One DELETE re-checks updated_at under the row lock: a chunk arriving meanwhile saves its upload.
     stale = db.session.execute(
-        delete(BlobUpload)
-        .where(BlobUpload.updated_at < cutoff)
-        .returning(BlobUpload.sha256, BlobUpload.uploader_id)
+        delete(BlobUpload).where(BlobUpload.updated_at < cutoff).returning(BlobUpload.sha256, BlobUpload.uploader_id)
     ).all()
     db.session.commit()
     for sha256, user_id in stale:
         _part_path(sha256, user_id).unlink(missing_ok=True)
-    live = {_part_path(sha, uid).name for sha, uid in db.session.execute(select(BlobUpload.sha256, BlobUpload.uploader_id))}
+    live = {
+        _part_path(sha, uid).name for sha, uid in db.session.execute(select(BlobUpload.sha256, BlobUpload.uploader_id))
+    }
     uploads = _root() / "uploads"
     strays = [p for p in uploads.glob("*.part") if p.name not in live] if uploads.is_dir() else []
     for path in strays:  # written, but their row never committed (a crash between the two)

@@ -6,6 +6,7 @@ A caller queues work on the current session with `after_commit(key, callback)`: 
 with the same key shares one state dict (to add buckets, entries … to) and the callback runs
 once, with that state, after the commit. Callbacks run in the order their keys were first
 queued. `register_after_commit()` (create_app) installs the session listeners."""
+
 from collections.abc import Callable
 
 from sqlalchemy import event

@@ -3,21 +3,22 @@
 - `now()`: the rules' time — a record's created_at, each history entry's server_at, "a due time
   in the past". Normally the wall clock; the demo replays weeks of work by setting it with `at()`.
 - `utcnow()`: the wall clock, always — sessions, column defaults, delivery bookkeeping."""
+
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _frozen: ContextVar[datetime | None] = ContextVar("redgrid_task_clock", default=None)
 
 
 def utcnow() -> datetime:
     """The wall clock (UTC), whatever `at()` says."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def now() -> datetime:
     """The rules' time: the frozen instant inside at(), else the wall clock (UTC)."""
-    return _frozen.get() or datetime.now(timezone.utc)
+    return _frozen.get() or datetime.now(UTC)
 
 
 @contextmanager

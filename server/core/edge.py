@@ -15,6 +15,7 @@ database would refuse (an answer 500, which a phone retries forever, PROTOCOL.md
 JSON bodies are parsed with the same depth bound (a body nested thousands deep would raise
 RecursionError), and `<int:…>` in URLs ends at 2³¹−1 (beyond it the path names nothing: 404).
 """
+
 import json
 import re
 from datetime import date, datetime
@@ -22,11 +23,11 @@ from datetime import date, datetime
 import flask_smorest
 import marshmallow as ma
 from flask.json.provider import DefaultJSONProvider
-
-from server.core.instants import iso
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
+
+from server.core.instants import iso
 
 __all__ = [
     "INT_MAX",
@@ -118,7 +119,9 @@ def guard(field: ma.fields.Field) -> None:
             field.metadata = {**field.metadata, "pattern": NO_NUL}
     elif isinstance(field, (ma.fields.DateTime, ma.fields.Date)):
         field.pre_load = [*field.pre_load, _calendar_year]
-    elif isinstance(field, (ma.fields.Raw, ma.fields.Dict, ma.fields.List, ma.fields.Tuple)) and not isinstance(field, ma.fields.Nested):
+    elif isinstance(field, (ma.fields.Raw, ma.fields.Dict, ma.fields.List, ma.fields.Tuple)) and not isinstance(
+        field, ma.fields.Nested
+    ):
         field.pre_load = [*field.pre_load, check_value]
     for inner in _inner_fields(field):
         guard(inner)

@@ -1,6 +1,7 @@
 """Field types every domain's schemas share and the base of the synced records' schemas: instants
 as phones write them, a photo's SHA-256, a GPS fix, compact JSON text, and a validate() fast
 enough for a bulk creation of thousands of records."""
+
 import copy
 import json
 from collections.abc import Mapping
@@ -21,14 +22,12 @@ def compact_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-
 class LocationSchema(Schema):
     """A GPS fix: degrees (WGS-84, as the phone's Geolocation API gives them) and metres."""
 
     lat = ma.fields.Float(required=True, validate=validate.Range(min=-90, max=90))
     lng = ma.fields.Float(required=True, validate=validate.Range(min=-180, max=180))
     accuracy = ma.fields.Float(allow_none=True, validate=validate.Range(min=0))
-
 
 
 class RecordSchema(Schema):
@@ -50,7 +49,8 @@ class RecordSchema(Schema):
         # them (nested schemas: a checklist, a position); the last one seen per field, which
         # in a bulk creation is the same list each time.
         self._nested = {
-            name for name, field in self.load_fields.items()
+            name
+            for name, field in self.load_fields.items()
             if isinstance(field, ma.fields.Nested) or isinstance(getattr(field, "inner", None), ma.fields.Nested)
         }
         self._required = tuple(name for name, field in self.load_fields.items() if field.required)

@@ -1,6 +1,7 @@
 """Instants: one text for every time the server writes (UTC, milliseconds, "Z", as JavaScript's
 toISOString writes it), whatever the database handed back (SQLite: naive UTC values)."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 import marshmallow as ma
 
@@ -19,14 +20,14 @@ class UtcDateTime(ma.fields.AwareDateTime):
         return None if value is None else iso(value)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).astimezone(timezone.utc)
+        return super()._deserialize(value, attr, data, **kwargs).astimezone(UTC)
 
 
 def iso(value: datetime) -> str:
     """The canonical text of an instant (UTC, milliseconds, "Z"); naive values are UTC."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    value = value.astimezone(timezone.utc)
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(UTC)
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
@@ -38,4 +39,4 @@ def parse_instant(value) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed.astimezone(timezone.utc) if parsed.tzinfo else None
+    return parsed.astimezone(UTC) if parsed.tzinfo else None

@@ -1,4 +1,5 @@
 """Pages of a list: every paged endpoint answers {items, page, per_page, total} (server/api.py)."""
+
 from sqlalchemy import func, select
 
 from server.extensions import db

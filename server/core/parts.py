@@ -7,6 +7,7 @@ its message catalogs, its synced entities, the rows only some users may see and 
 only it can answer, its fan-out and
 periodic jobs, its CLI commands, and an `init(app)` for anything else it sets up on the app.
 """
+
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 

@@ -5,6 +5,7 @@ Each part of the app contributes its jobs (`Part.periodic`, server/core/parts.py
 keeps them on the app. They run inside `redgrid serve` (embedded) or inside the one
 `redgrid worker --periodic` of a scaled deployment (compose.yaml); their CLI commands
 (`redgrid inspections escalate`, `redgrid alerts release`) do one run each, for cron."""
+
 import logging
 import threading
 from collections.abc import Callable, Mapping

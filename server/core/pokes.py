@@ -7,6 +7,7 @@ engine alone, CLI) pokes go nowhere.
 Services poke with after_commit(): the pokes go out once the transaction commits, never before
 and never after a rollback (server/core/after_commit.py, the one mechanism for what follows a
 commit). notify() sends at once, for a caller outside any transaction (`redgrid sync-poke`)."""
+
 from collections.abc import Callable, Iterable
 
 from server.core.after_commit import after_commit as _after_commit

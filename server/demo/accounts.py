@@ -4,46 +4,71 @@ Phones and passwords are fixed so the README and the CLI can print them. The pho
 with 138; residents in the register get 139 numbers, so the two never collide (except the
 resident account's own register entry, which is the same person).
 """
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from server.auth.models import ROLE_SCOPES, SCOPE_COLUMNS
 from server.auth.passwords import hash_password
 
-DEMO_CREATED_AT = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+DEMO_CREATED_AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 # `scope` says the role's scope in Chinese, for people; SCOPE_REFS says it for the generator.
 DEMO_ACCOUNTS = [
     {
-        "phone": "13800000001", "password": "admin2026", "display_name": "张建国",
-        "role": "admin", "scope": "许昌市(全市)",
+        "phone": "13800000001",
+        "password": "admin2026",
+        "display_name": "张建国",
+        "role": "admin",
+        "scope": "许昌市(全市)",
     },
     {
-        "phone": "13800000002", "password": "hexi2026", "display_name": "刘红梅",
-        "role": "admin", "scope": "魏都区文峰街道河西社区",
+        "phone": "13800000002",
+        "password": "hexi2026",
+        "display_name": "刘红梅",
+        "role": "admin",
+        "scope": "魏都区文峰街道河西社区",
     },
     {
-        "phone": "13800000003", "password": "grid2026a", "display_name": "王志强",
-        "role": "grid_worker", "scope": "河西社区第一网格",
+        "phone": "13800000003",
+        "password": "grid2026a",
+        "display_name": "王志强",
+        "role": "grid_worker",
+        "scope": "河西社区第一网格",
     },
     {
-        "phone": "13800000004", "password": "grid2026b", "display_name": "陈静",
-        "role": "grid_worker", "scope": "河西社区第二网格",
+        "phone": "13800000004",
+        "password": "grid2026b",
+        "display_name": "陈静",
+        "role": "grid_worker",
+        "scope": "河西社区第二网格",
     },
     {
-        "phone": "13800000005", "password": "steward2026", "display_name": "赵卫东",
-        "role": "red_steward", "scope": "帝豪花园、河西花园",
+        "phone": "13800000005",
+        "password": "steward2026",
+        "display_name": "赵卫东",
+        "role": "red_steward",
+        "scope": "帝豪花园、河西花园",
     },
     {
-        "phone": "13800000006", "password": "wuye2026", "display_name": "周丽",
-        "role": "property_staff", "scope": "远航物业服务有限公司",
+        "phone": "13800000006",
+        "password": "wuye2026",
+        "display_name": "周丽",
+        "role": "property_staff",
+        "scope": "远航物业服务有限公司",
     },
     {
-        "phone": "13800000007", "password": "jumin2026", "display_name": "杨帆",
-        "role": "resident", "scope": "帝豪花园1号楼1单元301",
+        "phone": "13800000007",
+        "password": "jumin2026",
+        "display_name": "杨帆",
+        "role": "resident",
+        "scope": "帝豪花园1号楼1单元301",
     },
     {
-        "phone": "13800000008", "password": "zhiyuan2026", "display_name": "孙磊",
-        "role": "volunteer", "scope": "河西社区(双报到)",
+        "phone": "13800000008",
+        "password": "zhiyuan2026",
+        "display_name": "孙磊",
+        "role": "volunteer",
+        "scope": "河西社区(双报到)",
     },
 ]
 RESIDENT_ACCOUNT = DEMO_ACCOUNTS[6]
@@ -88,4 +113,3 @@ def write_accounts(writer, refs: dict[str, int]) -> None:
                 granted_at=DEMO_CREATED_AT,
             )
             writer.add("role_assignments", row)
-

@@ -1,4 +1,5 @@
 """Compound plans and building shapes: how a compound's households fill its buildings."""
+
 import math
 import random
 from dataclasses import dataclass, field
@@ -23,9 +24,7 @@ def shape(rng: random.Random, kind: str) -> tuple[int, int, int]:
     return units, rng.randint(11, 33), 4 if units == 1 else 2
 
 
-def building_shapes(
-    rng: random.Random, plan: CompoundPlan, kind: str
-) -> list[tuple[int, int, int, int]]:
+def building_shapes(rng: random.Random, plan: CompoundPlan, kind: str) -> list[tuple[int, int, int, int]]:
     """Buildings until the compound's households are placed.
 
     Each is (units, floors, flats per floor of a unit, households registered)."""
@@ -58,7 +57,8 @@ def building_grids(plan: CompoundPlan, shapes) -> list[int | None]:
     owners, covered = [], 0
     for position, (*_, count) in enumerate(shapes):
         take_first = position == 0 or (
-            owners[-1] == first and covered + count / 2 <= plan.grid_shares[0]
+            owners[-1] == first
+            and covered + count / 2 <= plan.grid_shares[0]
             and position < len(shapes) - 1  # the second grid gets one building at least
         )
         owners.append(first if take_first else second)

@@ -11,6 +11,7 @@ All ids are assigned here, so materialized paths need no round trip; rows go out
 executemany chunks (writer.BulkWriter). One random.Random per concern, seeded from `seed`:
 same seed and size, same rows (only the Argon2 password hashes differ, by their random salt).
 """
+
 import math
 import random
 from dataclasses import dataclass
@@ -19,15 +20,14 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from server.demo import names as words
-from server.demo.accounts import RESIDENT_ACCOUNT, write_accounts
-from server.demo.buildings import CompoundPlan, building_grids, building_shapes
-from server.demo.places import Places, split
-from server.demo.people import People
-from server.demo.writer import TABLE_NAMES, BulkWriter
-from server.demo.accounts import DEMO_ACCOUNTS, DEMO_CREATED_AT
+from server.demo.accounts import DEMO_ACCOUNTS, DEMO_CREATED_AT, RESIDENT_ACCOUNT, write_accounts
 from server.demo.alerts import load_demo_alerts
+from server.demo.buildings import CompoundPlan, building_grids, building_shapes
 from server.demo.inspections import load_demo_inspections
+from server.demo.people import People
+from server.demo.places import Places, split
 from server.demo.tasks import load_demo_tasks
+from server.demo.writer import TABLE_NAMES, BulkWriter
 from server.extensions import db
 from server.org.models import OrgUnit
 from server.sync.actors import server_account
@@ -70,8 +70,9 @@ class CityGenerator:
         self.session = session
         self.households = households
         self.rng = random.Random(f"redgrid-demo:{seed}:city")
-        self.people = People(random.Random(f"redgrid-demo:{seed}:people"),
-                             care_rng=random.Random(f"redgrid-demo:{seed}:care"))
+        self.people = People(
+            random.Random(f"redgrid-demo:{seed}:people"), care_rng=random.Random(f"redgrid-demo:{seed}:care")
+        )
         self.places = Places(random.Random(f"redgrid-demo:{seed}:names"))
         self.places.reserve(DIHAO, HEXI_GARDEN, HEXI_OLD, DIHAO_COMMUNITY, HEXI_COMMUNITY)
         self.writer = BulkWriter(session)
@@ -103,8 +104,15 @@ class CityGenerator:
         depth = parent.depth + 1 if parent else 0
         self.writer.add(
             "org_units",
-            {"id": unit_id, "kind": kind, "name": name, "code": code,
-             "parent_id": parent.id if parent else None, "path": path, "depth": depth},
+            {
+                "id": unit_id,
+                "kind": kind,
+                "name": name,
+                "code": code,
+                "parent_id": parent.id if parent else None,
+                "path": path,
+                "depth": depth,
+            },
         )
         return Unit(unit_id, path, depth, name, code, lat, lng, district)
 
@@ -120,11 +128,15 @@ class CityGenerator:
             self.companies[name] = company_id
             self.writer.add(
                 "property_companies",
-                {"id": company_id, "name": name,
-                 "credit_code": self.places.credit_code(
-                     ("411071", "411002")[index] if index < 2 else rng.choice(DISTRICT_CODES)),
-                 "contact_phone": f"0374-{rng.randint(2100000, 7999999)}",
-                 "has_party_branch": index < 2 or rng.random() < 0.5},
+                {
+                    "id": company_id,
+                    "name": name,
+                    "credit_code": self.places.credit_code(
+                        ("411071", "411002")[index] if index < 2 else rng.choice(DISTRICT_CODES)
+                    ),
+                    "contact_phone": f"0374-{rng.randint(2100000, 7999999)}",
+                    "has_party_branch": index < 2 or rng.random() < 0.5,
+                },
             )
             if name != YUANHANG:  # 远航物业 only gets its own compounds
                 self.company_pool.append(company_id)
@@ -153,8 +165,15 @@ class CityGenerator:
             for number, community_count in enumerate(plans[index], start=1):
                 preferred = streets[number - 1] if number <= len(streets) else None
                 street_name = self.places.street_name(preferred)
-                street = self._org("street", street_name, district, f"{code}{number:03d}",
-                                   self._jitter(lat, 0.03), self._jitter(lng, 0.03), index)
+                street = self._org(
+                    "street",
+                    street_name,
+                    district,
+                    f"{code}{number:03d}",
+                    self._jitter(lat, 0.03),
+                    self._jitter(lng, 0.03),
+                    index,
+                )
                 for position in range(1, community_count + 1):
                     special = None
                     if street_name == "文峰街道" and position == 1:
@@ -164,8 +183,13 @@ class CityGenerator:
                     else:
                         community_name = self.places.community_name()
                     community = self._org(
-                        "community", community_name, street, f"{street.code}{position:03d}",
-                        self._jitter(street.lat, 0.012), self._jitter(street.lng, 0.012), index,
+                        "community",
+                        community_name,
+                        street,
+                        f"{street.code}{position:03d}",
+                        self._jitter(street.lat, 0.012),
+                        self._jitter(street.lng, 0.012),
+                        index,
                     )
                     if special == "hexi":
                         self.refs["hexi_community"] = community.id
@@ -197,8 +221,9 @@ class CityGenerator:
         grid_count = 0
         if special == "dihao":
             half = self.dihao_size // 2
-            compounds.append(CompoundPlan(self.dihao_size, [0, 1], special=DIHAO,
-                                          grid_shares=[half, self.dihao_size - half]))
+            compounds.append(
+                CompoundPlan(self.dihao_size, [0, 1], special=DIHAO, grid_shares=[half, self.dihao_size - half])
+            )
             grid_count, rest = 2, budget - self.dihao_size
         elif special == "hexi":
             garden, old = min(round(budget * 0.55), 480), min(round(budget * 0.3), 120)
@@ -217,12 +242,11 @@ class CityGenerator:
             while index < count:
                 grid = grid_count + index
                 here = grid_budgets[index]
-                if (index + 1 < count and min(here, grid_budgets[index + 1]) >= 250
-                        and rng.random() < 0.1):  # a large compound split between two grids
+                if (
+                    index + 1 < count and min(here, grid_budgets[index + 1]) >= 250 and rng.random() < 0.1
+                ):  # a large compound split between two grids
                     after = grid_budgets[index + 1]
-                    compounds.append(
-                        CompoundPlan(here + after, [grid, grid + 1], grid_shares=[here, after])
-                    )
+                    compounds.append(CompoundPlan(here + after, [grid, grid + 1], grid_shares=[here, after]))
                     index += 2
                     continue
                 if here >= 60 and rng.random() < 0.45:
@@ -249,14 +273,19 @@ class CityGenerator:
         courtyard_number = 0
         for number in range(1, count + 1):
             name = f"{community.name}第{words.chinese_ordinal(number)}网格"
-            grid = self._org("grid", name, community, f"{community.code}{number:02d}",
-                             community.lat, community.lng)
+            grid = self._org("grid", name, community, f"{community.code}{number:02d}", community.lat, community.lng)
             if community.name == HEXI_COMMUNITY and number <= 2:
                 self.refs[f"hexi_grid_{number}"] = grid.id
             for position in range(1, self.rng.randint(1, 3) + 1):
                 courtyard_number += 1
-                self._org("courtyard", f"第{words.chinese_ordinal(courtyard_number)}居民组", grid,
-                          f"{grid.code}{position:02d}", grid.lat, grid.lng)
+                self._org(
+                    "courtyard",
+                    f"第{words.chinese_ordinal(courtyard_number)}居民组",
+                    grid,
+                    f"{grid.code}{position:02d}",
+                    grid.lat,
+                    grid.lng,
+                )
             grids.append(grid)
         return grids
 
@@ -289,23 +318,30 @@ class CityGenerator:
             self.refs["dihao" if name == DIHAO else "hexi_garden"] = compound_id
         self.writer.add(
             "compounds",
-            {"id": compound_id, "name": name,
-             "address": f"{town}{road}{rng.randint(1, 399)}号",
-             "community_id": community.id, "property_company_id": company_id,
-             "latitude": self._jitter(community.lat, 0.006),
-             "longitude": self._jitter(community.lng, 0.006), "built_year": built_year},
+            {
+                "id": compound_id,
+                "name": name,
+                "address": f"{town}{road}{rng.randint(1, 399)}号",
+                "community_id": community.id,
+                "property_company_id": company_id,
+                "latitude": self._jitter(community.lat, 0.006),
+                "longitude": self._jitter(community.lng, 0.006),
+                "built_year": built_year,
+            },
         )
         if has_committee:
-            established = committee_date or date(
-                rng.randint(2015, 2024), rng.randint(1, 12), rng.randint(1, 28)
-            )
+            established = committee_date or date(rng.randint(2015, 2024), rng.randint(1, 12), rng.randint(1, 28))
             term_ends = established.replace(year=established.year + 5) - timedelta(days=1)
             self.writer.add(
                 "owners_committees",
-                {"id": self.writer.next_id("owners_committees"), "compound_id": compound_id,
-                 "name": f"{name}业主委员会", "chair_name": self.people.full_name(),
-                 "established_on": established,
-                 "term_ends_on": term_ends},
+                {
+                    "id": self.writer.next_id("owners_committees"),
+                    "compound_id": compound_id,
+                    "name": f"{name}业主委员会",
+                    "chair_name": self.people.full_name(),
+                    "established_on": established,
+                    "term_ends_on": term_ends,
+                },
             )
         shapes = building_shapes(self.rng, plan, kind)
         owners = building_grids(plan, shapes)
@@ -314,11 +350,15 @@ class CityGenerator:
             building_id = self.writer.next_id("buildings")
             self.writer.add(
                 "buildings",
-                {"id": building_id, "compound_id": compound_id, "name": f"{number}号楼",
-                 "units": units, "floors": floors},
+                {
+                    "id": building_id,
+                    "compound_id": compound_id,
+                    "name": f"{number}号楼",
+                    "units": units,
+                    "floors": floors,
+                },
             )
-            self._households(building_id, units, floors, per_floor, count,
-                             demo=name == DIHAO and number == 1)
+            self._households(building_id, units, floors, per_floor, count, demo=name == DIHAO and number == 1)
             if grid_index is not None:  # this grid covers single buildings of the compound
                 self._cover(grids[grid_index].id, building_id=building_id)
         if len(plan.grids) == 1:
@@ -327,8 +367,12 @@ class CityGenerator:
     def _cover(self, grid_id: int, compound_id: int | None = None, building_id: int | None = None):
         self.writer.add(
             "grid_coverages",
-            {"id": self.writer.next_id("grid_coverages"), "grid_id": grid_id,
-             "compound_id": compound_id, "building_id": building_id},
+            {
+                "id": self.writer.next_id("grid_coverages"),
+                "grid_id": grid_id,
+                "compound_id": compound_id,
+                "building_id": building_id,
+            },
         )
 
     def _households(self, building_id, units, floors, per_floor, count, demo=False) -> None:
@@ -343,15 +387,18 @@ class CityGenerator:
                     placed += 1
                     household_id = writer.next_id("households")
                     room = f"{floor}{flat:02d}"
-                    writer.add("households", {"id": household_id, "building_id": building_id,
-                                              "unit": f"{unit}单元", "room": room})
+                    writer.add(
+                        "households",
+                        {"id": household_id, "building_id": building_id, "unit": f"{unit}单元", "room": room},
+                    )
                     residents = self.people.household(household_id, writer.last_id["residents"] + 1)
                     writer.last_id["residents"] += len(residents)
                     if demo and unit == 1 and room == "301":  # the resident demo account's home
                         self.refs["dihao_household"] = household_id
                         surname = RESIDENT_ACCOUNT["display_name"][0]
-                        residents[0].update(name=RESIDENT_ACCOUNT["display_name"], gender="M",
-                                            phone=RESIDENT_ACCOUNT["phone"])
+                        residents[0].update(
+                            name=RESIDENT_ACCOUNT["display_name"], gender="M", phone=RESIDENT_ACCOUNT["phone"]
+                        )
                         for row in residents[1:]:
                             if row["relation"] in ("child", "parent", "other"):
                                 row["name"] = surname + row["name"][1:]
@@ -383,5 +430,9 @@ def load_demo(households: int | None = None, seed: int = 2026) -> dict:
         session.rollback()
         raise
     counts.update(load_demo_alerts())  # after the commit: sending commits per chunk, as in service
-    return {"seed": seed, "households": count, "counts": counts,
-            "accounts": [dict(account) for account in DEMO_ACCOUNTS]}
+    return {
+        "seed": seed,
+        "households": count,
+        "counts": counts,
+        "accounts": [dict(account) for account in DEMO_ACCOUNTS],
+    }

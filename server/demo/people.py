@@ -1,4 +1,5 @@
 """Synthetic residents: families with plausible names, ages, relations and phone numbers."""
+
 from itertools import accumulate
 
 from server.demo.names import GIVEN_NAMES, SURNAMES
@@ -131,8 +132,7 @@ class People:
             relations = ["spouse", "child", "child" if rng.random() < 0.4 else "parent"]
         else:
             roll = rng.random()
-            tail = (["parent", "parent"] if roll < 0.4
-                    else ["child", "parent"] if roll < 0.7 else ["child", "other"])
+            tail = ["parent", "parent"] if roll < 0.4 else ["child", "parent"] if roll < 0.7 else ["child", "other"]
             relations = ["spouse", "child", *tail]
         if head_year < 1962:  # the head's parents would be over 90: a grandchild or sibling instead
             relations = [r if r != "parent" else rng.choice(("child", "other")) for r in relations]

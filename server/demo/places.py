@@ -1,4 +1,5 @@
 """Unique place and company names, credit codes, and exact integer splits."""
+
 import random
 
 from server.demo import names as words
@@ -103,8 +104,7 @@ class Places:
 
     def company_names(self, count: int, exclude: str) -> list[str]:
         """`count` company names, no two (nor `exclude`) sharing the same trade name word."""
-        pool = [pattern.format(word) for word in words.PROPERTY_COMPANY_WORDS
-                for pattern in words.COMPANY_PATTERNS]
+        pool = [pattern.format(word) for word in words.PROPERTY_COMPANY_WORDS for pattern in words.COMPANY_PATTERNS]
         self.rng.shuffle(pool)
         chosen, seen = [], {trade_word(exclude)}
         for name in pool:

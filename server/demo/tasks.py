@@ -8,25 +8,25 @@ rules' clock set to each moment (server/core/clock.py), so phones pull it and ev
 its history. Dates are relative to the day the demo is loaded: there is always something due
 today and something overdue. One random.Random of its own: the city's rows do not change.
 """
+
 import random
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import or_, select
 
-from sync import Engine, Mutation
-
 from server.auth.models import RoleAssignment, User
+from server.core import clock
+from server.core.fields import iso
 from server.extensions import db
 from server.org.models import Building, Compound, GridCoverage, Household, OrgUnit, Resident
-from server.sync.registry import bindings
 from server.sync.actors import actor_for
+from server.sync.registry import bindings
 from server.sync.store import SqlStore
 from server.sync.writer import server_values
 from server.tasks import places, templates
-from server.core import clock
 from server.tasks.models import ChecklistTemplate
-from server.core.fields import iso
+from sync import Engine, Mutation
 
 ADMIN_PHONE = "13800000002"  # 刘红梅, 河西社区
 WORKER_PHONES = ("13800000003", "13800000004")  # 王志强 (第一网格), 陈静 (第二网格)
@@ -38,8 +38,14 @@ CST = timezone(timedelta(hours=8))  # what the phones' clocks say
 # 入户走访 … 代办服务: the checklist a task of each type copies (city-wide templates).
 TEMPLATES = {
     "visit": ("入户走访", ["核对家庭成员信息", "了解困难和诉求", "检查燃气用电安全", "宣传惠民政策"]),
-    "verify": ("信息核实", ["核对户籍与实有人口", "核对联系电话", "核对房屋用途（自住、出租、空置）", "更新特殊人群信息"]),
-    "hazard": ("隐患排查", ["楼道无堆物", "消防通道畅通", "灭火器压力正常、在有效期内", "无电动车入户或飞线充电", "燃气管道和阀门无异常"]),
+    "verify": (
+        "信息核实",
+        ["核对户籍与实有人口", "核对联系电话", "核对房屋用途（自住、出租、空置）", "更新特殊人群信息"],
+    ),
+    "hazard": (
+        "隐患排查",
+        ["楼道无堆物", "消防通道畅通", "灭火器压力正常、在有效期内", "无电动车入户或飞线充电", "燃气管道和阀门无异常"],
+    ),
     "notice": ("通知送达", ["送达本人或家属", "讲解通知内容", "张贴或留存通知", "登记未送达住户"]),
     "follow_up": ("诉求跟进", ["回访诉求人", "核实办理结果", "记录满意度", "需协调事项上报社区"]),
     "agency": ("代办服务", ["核对办事材料", "代办业务（水、电、医保、社保）", "告知办理进度", "回执交给居民"]),
@@ -48,30 +54,84 @@ TYPE_WEIGHTS = {"visit": 9, "verify": 5, "hazard": 6, "notice": 5, "follow_up": 
 TITLES = {
     "verify": ("核实{place}实有人口信息", "核对{place}出租房屋租户信息", "核实{place}家庭成员变动"),
     "hazard": ("排查{place}楼道堆物", "检查{place}消防通道", "检查{place}电动车违规充电", "排查{place}燃气安全隐患"),
-    "notice": ("送达{place}停水通知", "送达{place}燃气入户安检通知", "张贴{place}防汛通知", "宣传“i许昌”APP（{place}）"),
-    "follow_up": ("跟进{place}漏水纠纷调解", "回访{place}“微心愿”认领情况", "跟进{place}噪音投诉", "回访{place}诉求办理结果"),
-    "agency": ("为{place}老人代办医保缴费", "代办{place}社保资格认证", "协助{place}办理水电过户", "代办{place}居住证明"),
-    "other": ("通知{place}党员参加“红色治理会客厅”议事", "协助{place}开展“邻里守望”活动", "组织{place}志愿者清理卫生死角"),
+    "notice": (
+        "送达{place}停水通知",
+        "送达{place}燃气入户安检通知",
+        "张贴{place}防汛通知",
+        "宣传“i许昌”APP（{place}）",
+    ),
+    "follow_up": (
+        "跟进{place}漏水纠纷调解",
+        "回访{place}“微心愿”认领情况",
+        "跟进{place}噪音投诉",
+        "回访{place}诉求办理结果",
+    ),
+    "agency": (
+        "为{place}老人代办医保缴费",
+        "代办{place}社保资格认证",
+        "协助{place}办理水电过户",
+        "代办{place}居住证明",
+    ),
+    "other": (
+        "通知{place}党员参加“红色治理会客厅”议事",
+        "协助{place}开展“邻里守望”活动",
+        "组织{place}志愿者清理卫生死角",
+    ),
 }
 VISIT_TITLES = {
-    "elderly_alone": "走访独居老人（{place}）", "low_income": "走访低保户（{place}）",
-    "disability": "走访残疾人家庭（{place}）", None: "入户走访{place}",
+    "elderly_alone": "走访独居老人（{place}）",
+    "low_income": "走访低保户（{place}）",
+    "disability": "走访残疾人家庭（{place}）",
+    None: "入户走访{place}",
 }
 DESCRIPTIONS = {
-    "visit": ("了解家庭成员、健康状况和近期困难，确认紧急联系人电话，做好走访记录。", "重点关注独居、高龄和行动不便的老人，宣传“3分钟”幸福生活圈的代办服务。"),
-    "verify": ("对照“五网融合”平台信息核对实有人口，补录新迁入人员，一次采集、多方利用。", "核实租户身份和租赁情况，提醒房东按规定办理居住登记。"),
-    "hazard": ("按检查清单逐项排查，发现隐患拍照留存，能当场整改的当场整改。", "楼道堆物和电动车飞线充电是冬季火灾主要隐患，需逐户提醒。"),
+    "visit": (
+        "了解家庭成员、健康状况和近期困难，确认紧急联系人电话，做好走访记录。",
+        "重点关注独居、高龄和行动不便的老人，宣传“3分钟”幸福生活圈的代办服务。",
+    ),
+    "verify": (
+        "对照“五网融合”平台信息核对实有人口，补录新迁入人员，一次采集、多方利用。",
+        "核实租户身份和租赁情况，提醒房东按规定办理居住登记。",
+    ),
+    "hazard": (
+        "按检查清单逐项排查，发现隐患拍照留存，能当场整改的当场整改。",
+        "楼道堆物和电动车飞线充电是冬季火灾主要隐患，需逐户提醒。",
+    ),
     "notice": ("将通知送达每一户，无人在家的张贴并登记，次日补送。", "讲解通知内容，提醒老人提前储水，做好准备。"),
-    "follow_up": ("居民通过网格反映的诉求已转相关单位办理，回访办理结果和满意度。", "协调物业和双方住户，跟进调解进展。"),
-    "agency": ("社区党群服务中心提供水、电、医保、社保等代办服务，让群众在家门口办成事。", "核对材料后代为办理，办结后把回执交给居民。"),
+    "follow_up": (
+        "居民通过网格反映的诉求已转相关单位办理，回访办理结果和满意度。",
+        "协调物业和双方住户，跟进调解进展。",
+    ),
+    "agency": (
+        "社区党群服务中心提供水、电、医保、社保等代办服务，让群众在家门口办成事。",
+        "核对材料后代为办理，办结后把回执交给居民。",
+    ),
     "other": ("配合社区开展志愿服务活动，做好登记和宣传。",),
 }
 NOTES = {
-    "ok": ("已入户，情况正常，已做好记录。", "住户配合，信息已更新。", "已逐项检查，未发现问题。", "已送达本人，并讲解了通知内容。", "已办结，回执已交给居民。"),
-    "problem_found": ("发现楼道堆放纸箱和旧家具，已通知住户三日内清理。", "发现电动车在楼道内充电，已当场劝阻，需复查。", "老人行动不便，家中燃气软管老化，已联系燃气公司更换。"),
-    "follow_up_needed": ("住户反映楼上漏水，需物业上门查看，已上报社区。", "家庭困难情况属实，建议申请临时救助，需社区跟进。", "租户未办理居住登记，约定下周补办。"),
+    "ok": (
+        "已入户，情况正常，已做好记录。",
+        "住户配合，信息已更新。",
+        "已逐项检查，未发现问题。",
+        "已送达本人，并讲解了通知内容。",
+        "已办结，回执已交给居民。",
+    ),
+    "problem_found": (
+        "发现楼道堆放纸箱和旧家具，已通知住户三日内清理。",
+        "发现电动车在楼道内充电，已当场劝阻，需复查。",
+        "老人行动不便，家中燃气软管老化，已联系燃气公司更换。",
+    ),
+    "follow_up_needed": (
+        "住户反映楼上漏水，需物业上门查看，已上报社区。",
+        "家庭困难情况属实，建议申请临时救助，需社区跟进。",
+        "租户未办理居住登记，约定下周补办。",
+    ),
 }
-UNABLE_REASONS = ("多次上门无人在家，电话无人接听。", "住户外出务工，房屋暂时空置。", "住户拒绝入户，已请楼长协助沟通。")
+UNABLE_REASONS = (
+    "多次上门无人在家，电话无人接听。",
+    "住户外出务工，房屋暂时空置。",
+    "住户拒绝入户，已请楼长协助沟通。",
+)
 CANCEL_REASONS = ("重复派发。", "居民已自行解决。", "该户已搬离本网格。")
 REPORTS = (
     ("safety", "3单元楼道堆放大量纸箱和旧家具，堵塞消防通道。"),
@@ -102,7 +162,15 @@ def load_demo_tasks(seed: int) -> dict[str, int]:
 
 def _templates() -> int:
     for task_type, (name, items) in TEMPLATES.items():
-        db.session.add(ChecklistTemplate(task_type=task_type, name=f"{name}检查清单", items=[{"key": f"item{i}", "text": text} for i, text in enumerate(items, 1)], org_unit_id=None, active=True))
+        db.session.add(
+            ChecklistTemplate(
+                task_type=task_type,
+                name=f"{name}检查清单",
+                items=[{"key": f"item{i}", "text": text} for i, text in enumerate(items, 1)],
+                org_unit_id=None,
+                active=True,
+            )
+        )
     db.session.flush()
     return len(TEMPLATES)
 
@@ -116,7 +184,7 @@ class DemoWork:
 
     def __init__(self, rng: random.Random):
         self.rng = rng
-        self.now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+        self.now = datetime.now(UTC).replace(second=0, microsecond=0)
         registered = bindings()
         self.engine = Engine(SqlStore(registered), [b.entity() for b in registered.values()])
         self.admin = actor_for(_user(ADMIN_PHONE))
@@ -125,7 +193,9 @@ class DemoWork:
     def _id(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
-    def push(self, actor, at: datetime, entity: str, record_id: str, op: str, fields: dict, base=None, extra=None) -> dict:
+    def push(
+        self, actor, at: datetime, entity: str, record_id: str, op: str, fields: dict, base=None, extra=None
+    ) -> dict:
         """One mutation by `actor` at the moment `at`; returns the record after it."""
         client = "demo-desk" if actor is self.admin else f"demo-phone-{actor.user_id}"
         mutation = Mutation(self._id(), entity, record_id, op, fields, base)
@@ -141,22 +211,33 @@ class DemoWork:
         """A few dozen tasks given to one demo worker over three weeks, and what became of them."""
         user = _user(phone)
         worker = actor_for(user)
-        grid_id = db.session.scalar(select(RoleAssignment.org_unit_id).where(RoleAssignment.user_id == user.id, RoleAssignment.role == "grid_worker"))
+        grid_id = db.session.scalar(
+            select(RoleAssignment.org_unit_id).where(
+                RoleAssignment.user_id == user.id, RoleAssignment.role == "grid_worker"
+            )
+        )
         targets = GridTargets(grid_id, self.rng)
         types, weights = zip(*TYPE_WEIGHTS.items())
         for number in range(TASKS_PER_WORKER):
             task_type = self.rng.choices(types, weights)[0]
             created = self._moment(self.now - timedelta(days=self.rng.uniform(0.2, DAYS)))
             kind, target_id, place, flag = targets.pick(task_type)
-            title = (VISIT_TITLES[flag] if task_type == "visit" else self.rng.choice(TITLES[task_type])).format(place=place)
+            title = (VISIT_TITLES[flag] if task_type == "visit" else self.rng.choice(TITLES[task_type])).format(
+                place=place
+            )
             day = (created + timedelta(days=self.rng.choice((1, 2, 3, 5, 7, 10, 14)))).astimezone(CST)
-            due = day.replace(hour=self.rng.choice((12, 18)), minute=0).astimezone(timezone.utc)
+            due = day.replace(hour=self.rng.choice((12, 18)), minute=0).astimezone(UTC)
             if number < 2:  # whatever the day: one task overdue since yesterday, one due in two days
                 created = self.now - timedelta(days=3 if number == 0 else 0, hours=2)
                 due = self.now + timedelta(days=-1 if number == 0 else 2)
             fields = {
-                "type": task_type, "title": title, "description": self.rng.choice(DESCRIPTIONS[task_type]),
-                "target_kind": kind, "target_id": target_id, "assignee_id": user.id, "due_at": iso(due),
+                "type": task_type,
+                "title": title,
+                "description": self.rng.choice(DESCRIPTIONS[task_type]),
+                "target_kind": kind,
+                "target_id": target_id,
+                "assignee_id": user.id,
+                "due_at": iso(due),
                 "priority": self.rng.choices(("low", "normal", "high", "urgent"), (2, 12, 4, 1))[0],
             }
             record = self.push(self.admin, created, "task", self._id(), "create", fields, extra={})
@@ -166,8 +247,10 @@ class DemoWork:
 
     def _moment(self, at: datetime) -> datetime:
         """Office hours of the day (08:30–17:30 in Xuchang), never after now."""
-        local = at.astimezone(CST).replace(hour=self.rng.randint(8, 17), minute=self.rng.choice((0, 10, 20, 30, 40, 50)))
-        return min(local.astimezone(timezone.utc), self.now - timedelta(minutes=5))
+        local = at.astimezone(CST).replace(
+            hour=self.rng.randint(8, 17), minute=self.rng.choice((0, 10, 20, 30, 40, 50))
+        )
+        return min(local.astimezone(UTC), self.now - timedelta(minutes=5))
 
     def _work(self, worker, record: dict, created: datetime, due: datetime, position: tuple[float, float]) -> None:
         """What became of the task: most past their due time are done (a few overdue), newer
@@ -186,16 +269,34 @@ class DemoWork:
             self._status(worker, record, start, "in_progress", position, started_at=iso(start))
         elif outcome == "cancelled":
             reason = self.rng.choice(CANCEL_REASONS)
-            self.push(self.admin, start, "task", record["id"], "update", {"status": "cancelled"}, record["version"], {record["id"]: {"reason": reason}})
+            self.push(
+                self.admin,
+                start,
+                "task",
+                record["id"],
+                "update",
+                {"status": "cancelled"},
+                record["version"],
+                {record["id"]: {"reason": reason}},
+            )
 
     def _location(self, position) -> dict:
         lat, lng = position
-        return {"lat": round(lat + self.rng.uniform(-0.0008, 0.0008), 6), "lng": round(lng + self.rng.uniform(-0.0008, 0.0008), 6), "accuracy": self.rng.choice((6, 9, 12, 18, 25, 35))}
+        return {
+            "lat": round(lat + self.rng.uniform(-0.0008, 0.0008), 6),
+            "lng": round(lng + self.rng.uniform(-0.0008, 0.0008), 6),
+            "accuracy": self.rng.choice((6, 9, 12, 18, 25, 35)),
+        }
 
     def _status(self, worker, record: dict, at: datetime, status: str, position, **fields) -> dict:
         device = at - timedelta(seconds=self.rng.randint(0, 90))  # pushed when the signal came back
         location = self._location(position)
-        fields = {"status": status, "status_device_at": device.astimezone(CST).isoformat(), "status_location": location, **fields}
+        fields = {
+            "status": status,
+            "status_device_at": device.astimezone(CST).isoformat(),
+            "status_location": location,
+            **fields,
+        }
         return self.push(worker, at, "task", record["id"], "update", fields, record["version"])
 
     def _finish(self, worker, record: dict, start: datetime, end: datetime, position, status: str) -> None:
@@ -214,17 +315,26 @@ class DemoWork:
             report.update(outcome=outcome, notes=self.rng.choice(NOTES[outcome]))
             items = [item["key"] for item in data.get("checklist") or []]
             if items:
-                report["checklist_answers"] = {key: "yes" if outcome == "ok" or self.rng.random() < 0.7 else "no" for key in items}
+                report["checklist_answers"] = {
+                    key: "yes" if outcome == "ok" or self.rng.random() < 0.7 else "no" for key in items
+                }
         self._status(worker, {"id": record["id"], "version": record["version"]}, end, status, position, **report)
 
     # --- one bulk action ------------------------------------------------------------------
 
     def fire_check(self) -> None:
         """消防器材检查: one task per building of 河西社区, six days ago, due in four days."""
-        community = db.session.scalars(select(OrgUnit).where(OrgUnit.name == "河西社区", OrgUnit.kind == "community")).first()
-        buildings = list(db.session.scalars(
-            select(Building.id).join(Compound, Compound.id == Building.compound_id).where(Compound.community_id == community.id).order_by(Building.id)
-        ))
+        community = db.session.scalars(
+            select(OrgUnit).where(OrgUnit.name == "河西社区", OrgUnit.kind == "community")
+        ).first()
+        buildings = list(
+            db.session.scalars(
+                select(Building.id)
+                .join(Compound, Compound.id == Building.compound_id)
+                .where(Compound.community_id == community.id)
+                .order_by(Building.id)
+            )
+        )
         places.prime("building", buildings)
         created = self._moment(self.now - timedelta(days=6))
         batch_id = self._id()
@@ -235,13 +345,19 @@ class DemoWork:
                 continue
             assignee = places.grid_worker_of(place.grid_id)
             fields = {
-                "type": "hazard", "title": f"{place.name} 消防器材检查", "target_kind": "building", "target_id": building_id,
+                "type": "hazard",
+                "title": f"{place.name} 消防器材检查",
+                "target_kind": "building",
+                "target_id": building_id,
                 "description": "冬季消防安全检查：逐层检查灭火器和消防栓，清理楼道堆物，劝阻电动车入户充电。",
-                "due_at": iso(self.now + timedelta(days=4)), "priority": "high",
+                "due_at": iso(self.now + timedelta(days=4)),
+                "priority": "high",
                 **({"assignee_id": assignee} if assignee else {}),
             }
             record_id = self._id()
-            record = self.push(self.admin, created, "task", record_id, "create", fields, extra={record_id: {"batch_id": batch_id}})
+            record = self.push(
+                self.admin, created, "task", record_id, "create", fields, extra={record_id: {"batch_id": batch_id}}
+            )
             self.tasks += 1
             if assignee and self.rng.random() < 0.45:
                 if assignee not in workers:
@@ -249,7 +365,14 @@ class DemoWork:
                 day = created + timedelta(days=self.rng.uniform(0.5, 5))
                 if day < self.now - timedelta(hours=1):
                     compound = db.session.get(Compound, place.compound_id)
-                    self._finish(workers[assignee], record, day, day + timedelta(minutes=40), (compound.latitude, compound.longitude), "done")
+                    self._finish(
+                        workers[assignee],
+                        record,
+                        day,
+                        day + timedelta(minutes=40),
+                        (compound.latitude, compound.longitude),
+                        "done",
+                    )
 
     # --- problems reported from the field ----------------------------------------------------
 
@@ -257,15 +380,23 @@ class DemoWork:
         """A worker's reports of the past week: one converted into a task, one dismissed."""
         user = _user(phone)
         worker = actor_for(user)
-        grid_id = db.session.scalar(select(RoleAssignment.org_unit_id).where(RoleAssignment.user_id == user.id, RoleAssignment.role == "grid_worker"))
+        grid_id = db.session.scalar(
+            select(RoleAssignment.org_unit_id).where(
+                RoleAssignment.user_id == user.id, RoleAssignment.role == "grid_worker"
+            )
+        )
         targets = GridTargets(grid_id, self.rng)
         for number, (category, description) in enumerate(self.rng.sample(REPORTS, REPORTS_PER_WORKER)):
             at = self._moment(self.now - timedelta(days=self.rng.uniform(0.1, 7)))
             kind, target_id, _place, _flag = targets.pick("hazard")
             building_id = target_id if kind == "building" else None
             fields = {
-                "grid_id": grid_id, "category": category, "description": description,
-                "reported_at": at.astimezone(CST).isoformat(), "location": self._location(targets.position(kind, target_id)), "location_status": "ok",
+                "grid_id": grid_id,
+                "category": category,
+                "description": description,
+                "reported_at": at.astimezone(CST).isoformat(),
+                "location": self._location(targets.position(kind, target_id)),
+                "location_status": "ok",
                 **({"building_id": building_id} if building_id else {}),
             }
             report = self.push(worker, at, "field_report", self._id(), "create", fields)
@@ -277,16 +408,33 @@ class DemoWork:
                 update = {"status": "dismissed", "dismiss_reason": self.rng.choice(DISMISS_REASONS)}
                 self.push(self.admin, handled, "field_report", report["id"], "update", update, report["version"])
 
-    def _convert(self, report: dict, category: str, description: str, grid_id: int, reporter: int, building_id, at: datetime) -> None:
+    def _convert(
+        self, report: dict, category: str, description: str, grid_id: int, reporter: int, building_id, at: datetime
+    ) -> None:
         task_id = self._id()
         fields = {
-            "type": "hazard" if category == "safety" else "follow_up", "title": f"处理上报问题：{description[:24]}",
-            "description": description, "target_kind": "building" if building_id else "grid", "target_id": building_id or grid_id,
-            "assignee_id": reporter, "due_at": iso(at + timedelta(days=3)), "priority": "high" if category == "safety" else "normal",
+            "type": "hazard" if category == "safety" else "follow_up",
+            "title": f"处理上报问题：{description[:24]}",
+            "description": description,
+            "target_kind": "building" if building_id else "grid",
+            "target_id": building_id or grid_id,
+            "assignee_id": reporter,
+            "due_at": iso(at + timedelta(days=3)),
+            "priority": "high" if category == "safety" else "normal",
         }
-        self.push(self.admin, at, "task", task_id, "create", fields, extra={task_id: {"source_report_id": report["id"]}})
+        self.push(
+            self.admin, at, "task", task_id, "create", fields, extra={task_id: {"source_report_id": report["id"]}}
+        )
         self.tasks += 1
-        self.push(self.admin, at, "field_report", report["id"], "update", {"status": "converted", "task_id": task_id}, report["version"])
+        self.push(
+            self.admin,
+            at,
+            "field_report",
+            report["id"],
+            "update",
+            {"status": "converted", "task_id": task_id},
+            report["version"],
+        )
 
 
 class GridTargets:
@@ -300,14 +448,22 @@ class GridTargets:
         )
         rows = db.session.execute(
             select(Building.id, Building.name, Compound.name, Compound.latitude, Compound.longitude)
-            .join(Compound, Compound.id == Building.compound_id).where(covered).order_by(Building.id)
+            .join(Compound, Compound.id == Building.compound_id)
+            .where(covered)
+            .order_by(Building.id)
         ).all()
         self.buildings = {b: (f"{compound}{name}", (lat, lng)) for b, name, compound, lat, lng in rows}
         households = db.session.execute(
-            select(Household.id, Household.building_id, Household.unit, Household.room).where(Household.building_id.in_(self.buildings)).order_by(Household.id)
+            select(Household.id, Household.building_id, Household.unit, Household.room)
+            .where(Household.building_id.in_(self.buildings))
+            .order_by(Household.id)
         ).all()
         self.households = {h: (b, f"{self.buildings[b][0]}{unit}{room}") for h, b, unit, room in households}
-        flags = db.session.execute(select(Resident.household_id, Resident.care_flags).where(Resident.household_id.in_(self.households), Resident.care_flags.is_not(None)))
+        flags = db.session.execute(
+            select(Resident.household_id, Resident.care_flags).where(
+                Resident.household_id.in_(self.households), Resident.care_flags.is_not(None)
+            )
+        )
         self.flagged = {}
         for household_id, care in flags:
             for flag in care or ():

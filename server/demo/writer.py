@@ -1,4 +1,5 @@
 """Chunked Core bulk inserts with explicit ids, in foreign-key order."""
+
 from sqlalchemy import insert, text
 
 from server.auth.models import RoleAssignment, User

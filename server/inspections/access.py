@@ -3,6 +3,7 @@ as the sync buckets a record lives in (PROTOCOL.md §12: steward:<compound> and 
 every unit above its compound; an order also company:<id>) and as the rows authz answers the
 API with (registered by create_app). The admins above the compound and its red stewards see
 both; the staff of the order's property company see its orders; residents never see either."""
+
 from flask import g, has_app_context
 from sqlalchemy import false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
@@ -12,7 +13,6 @@ from server.auth.models import User
 from server.extensions import db
 from server.inspections.models import Inspection, RectificationOrder
 from server.org.models import Compound, OrgUnit
-
 
 # --- as sync buckets --------------------------------------------------------------------------
 
@@ -29,7 +29,9 @@ def compound_place(compound_id) -> tuple[str, int | None] | None:
     cache = g.setdefault("_redgrid_compound_places", {}) if has_app_context() else {}
     if compound_id not in cache:
         row = db.session.execute(
-            select(OrgUnit.path, Compound.property_company_id).join(Compound, Compound.community_id == OrgUnit.id).where(Compound.id == compound_id)
+            select(OrgUnit.path, Compound.property_company_id)
+            .join(Compound, Compound.community_id == OrgUnit.id)
+            .where(Compound.id == compound_id)
         ).first()
         cache[compound_id] = None if row is None else (row[0], row[1])
     return cache[compound_id]
@@ -76,7 +78,9 @@ def visible_inspections(user: User) -> ColumnElement:
     s = authz.scopes_of(user)
     if s.is_root_admin:
         return true()
-    return or_(*[Inspection.compound_id.in_(q) for q in _inspected_compounds(s)]) if _inspected_compounds(s) else false()
+    return (
+        or_(*[Inspection.compound_id.in_(q) for q in _inspected_compounds(s)]) if _inspected_compounds(s) else false()
+    )
 
 
 def visible_rectification_orders(user: User) -> ColumnElement:

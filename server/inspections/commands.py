@@ -1,5 +1,6 @@
 """The `redgrid inspections …` commands, for cron: generate planned inspections, escalate
 overdue rectification orders."""
+
 import click
 from flask.cli import with_appcontext
 
@@ -17,7 +18,9 @@ def inspections_command():
 def generate_command():
     """Make the planned inspections of every active plan for the current period (idempotent; cron daily)."""
     result = plans.generate_due(clock.now())
-    click.echo(f"plans due: {result['plans']}, inspections made: {result['created']}, already made: {result['existing']}, skipped: {len(result['skipped'])}")
+    click.echo(
+        f"plans due: {result['plans']}, inspections made: {result['created']}, already made: {result['existing']}, skipped: {len(result['skipped'])}"
+    )
 
 
 @inspections_command.command("escalate")

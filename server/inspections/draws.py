@@ -17,6 +17,7 @@ The record (SpotCheckDraw) keeps seed, method, filters, the population in the or
 picks, who drew and when; `verify` redraws from the record and says whether it matches, and
 whether the subtree's population today is still the one recorded.
 """
+
 import hashlib
 import secrets
 import uuid
@@ -26,14 +27,14 @@ from sqlalchemy import select
 
 from server import authz
 from server.audit.service import record as audit
+from server.core import clock
+from server.core.pages import paginate
 from server.errors import Invalid, NotFound
 from server.extensions import db
 from server.i18n import _
 from server.inspections import periods, plans
 from server.inspections.models import Inspection, SpotCheckDraw
 from server.org.models import Compound, OrgUnit
-from server.core import clock
-from server.core.pages import paginate
 
 METHOD = "sha256-rank/v1"
 DEFAULT_DUE_DAYS = 7
@@ -57,8 +58,10 @@ def population_of(unit: OrgUnit, filters: dict, now) -> list[int]:
     if filters.get("exclude_inspected_this_month"):
         start, end = periods.month_bounds(periods.month_of(now))
         inspected = select(Inspection.compound_id).where(
-            Inspection.status == "submitted", Inspection.deleted.is_(False),
-            Inspection.submitted_at >= start, Inspection.submitted_at < end,
+            Inspection.status == "submitted",
+            Inspection.deleted.is_(False),
+            Inspection.submitted_at >= start,
+            Inspection.submitted_at < end,
         )
         query = query.where(Compound.id.not_in(inspected))
     return list(db.session.scalars(query.order_by(Compound.id)))
@@ -70,15 +73,25 @@ def create_draw(user, data: dict) -> SpotCheckDraw:
     unit = plans.managed_unit(user, data["org_unit_id"])
     template = plans.template_by_id(data["template_id"])
     now = clock.now()
-    filters = {name: data[name] for name in ("company_id", "exclude_inspected_this_month") if data.get(name) is not None}
+    filters = {
+        name: data[name] for name in ("company_id", "exclude_inspected_this_month") if data.get(name) is not None
+    }
     population = population_of(unit, filters, now)
     if data["k"] > len(population):
         message = _("inspection.draw_too_many", size=len(population))
         raise Invalid(message, {"k": [message]}, code="draw_too_many")
     seed = data.get("seed") or secrets.token_hex(16)
     row = SpotCheckDraw(
-        org_unit_id=unit.id, template_id=template.id, k=data["k"], seed=seed, method=METHOD, filters=filters,
-        population=population, picked=draw(seed, population, data["k"]), drawn_by_id=user.id, drawn_at=now,
+        org_unit_id=unit.id,
+        template_id=template.id,
+        k=data["k"],
+        seed=seed,
+        method=METHOD,
+        filters=filters,
+        population=population,
+        picked=draw(seed, population, data["k"]),
+        drawn_by_id=user.id,
+        drawn_at=now,
         due_at=data.get("due_at") or now + timedelta(days=DEFAULT_DUE_DAYS),
     )
     db.session.add(row)
@@ -88,7 +101,16 @@ def create_draw(user, data: dict) -> SpotCheckDraw:
         for compound_id in row.picked
     ]
     writer = plans.write_inspections(user, planned)
-    audit("inspection.draw", actor=user, target=row, org_unit_id=unit.id, k=row.k, seed=seed, picked=row.picked, population=len(population))
+    audit(
+        "inspection.draw",
+        actor=user,
+        target=row,
+        org_unit_id=unit.id,
+        k=row.k,
+        seed=seed,
+        picked=row.picked,
+        population=len(population),
+    )
     writer.commit()
     return row
 
@@ -105,7 +127,9 @@ def get_draw(user, draw_id: int) -> SpotCheckDraw:
 def draw_inspections(row: SpotCheckDraw) -> list[dict]:
     """The inspections a draw made: id, compound, status, score."""
     found = db.session.execute(
-        select(Inspection.id, Inspection.compound_id, Inspection.status, Inspection.score).where(Inspection.draw_id == row.id)
+        select(Inspection.id, Inspection.compound_id, Inspection.status, Inspection.score).where(
+            Inspection.draw_id == row.id
+        )
     ).all()
     return [{"id": i, "compound_id": c, "status": s, "score": score} for i, c, s, score in found]
 
@@ -134,5 +158,9 @@ def verify(user, draw_id: int) -> dict:
 
 def list_draws(user, org_unit_id: int | None = None, page: int = 1, per_page: int = 50) -> dict:
     """Draws made in the admin's jurisdiction (or under one unit of it), newest first."""
-    query = select(SpotCheckDraw).where(SpotCheckDraw.org_unit_id.in_(plans.jurisdiction_units(user, org_unit_id))).order_by(SpotCheckDraw.id.desc())
+    query = (
+        select(SpotCheckDraw)
+        .where(SpotCheckDraw.org_unit_id.in_(plans.jurisdiction_units(user, org_unit_id)))
+        .order_by(SpotCheckDraw.id.desc())
+    )
     return paginate(query, page, per_page)

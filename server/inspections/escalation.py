@@ -26,30 +26,29 @@ It runs by `redgrid inspections escalate` (cron, or by hand) and inside `redgrid
 daemon thread every INSPECTION_ESCALATE_EVERY_MINUTES (default 5; 0 turns it off, as in tests).
 With several server processes (gunicorn), run the CLI from cron instead.
 """
+
 import logging
 import threading
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from sync import Actor
-
-from server.core import periodic
-from server.notices import service as notices
 from server.audit.service import record as audit
 from server.auth.models import RoleAssignment
+from server.core import clock, periodic
+from server.core.fields import iso
 from server.extensions import db
 from server.i18n import text_in
+from server.inspections.access import order_buckets
 from server.inspections.models import RectificationOrder
 from server.inspections.notices import staff_of, stewards_of
 from server.inspections.periods import local_minute
-from server.sync.actors import system_actor
+from server.notices import service as notices
 from server.org.models import Compound, OrgUnit
+from server.sync.actors import system_actor
 from server.sync.writer import Writer, mutation
-from server.core import clock
-from server.core.fields import iso
-from server.inspections.access import order_buckets
+from sync import Actor
 
 log = logging.getLogger(__name__)
 ESCALATING = ("open", "reopened")
@@ -69,16 +68,20 @@ def target_level(order: RectificationOrder, now, street_hours: int) -> int:
 
 def _aware(instant):
     """SQLite returns naive datetimes; every stored time is UTC."""
-    return instant if instant.tzinfo else instant.replace(tzinfo=timezone.utc)
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
 def admins_at_or_above(unit_id: int) -> list[int]:
     """The admins assigned at the unit, else at the nearest unit above that has admins."""
     unit = db.session.get(OrgUnit, unit_id)
     for ancestor_id in reversed(unit.ancestor_ids):
-        admins = list(db.session.scalars(
-            select(RoleAssignment.user_id).where(RoleAssignment.role == "admin", RoleAssignment.org_unit_id == ancestor_id).order_by(RoleAssignment.user_id)
-        ))
+        admins = list(
+            db.session.scalars(
+                select(RoleAssignment.user_id)
+                .where(RoleAssignment.role == "admin", RoleAssignment.org_unit_id == ancestor_id)
+                .order_by(RoleAssignment.user_id)
+            )
+        )
         if admins:
             return admins
     return []
@@ -89,7 +92,11 @@ def _notify_level(order: RectificationOrder, compound: Compound, level: int) -> 
     who got a new one."""
     # The deadline as people in Xuchang read it ("2026-11-29 08:45"), not as an instant for machines.
     params = {"compound": compound.name, "item": order.item_text[:60], "deadline": local_minute(order.deadline_at)}
-    unit_id = compound.community_id if level == 1 else (db.session.get(OrgUnit, compound.community_id).parent_id or compound.community_id)
+    unit_id = (
+        compound.community_id
+        if level == 1
+        else (db.session.get(OrgUnit, compound.community_id).parent_id or compound.community_id)
+    )
     notified = _send(admins_at_or_above(unit_id), f"order_escalated_{level}", order, compound, level, params)
     if level == 1:
         involved = stewards_of(compound.id) + staff_of(order.company_id)
@@ -97,14 +104,19 @@ def _notify_level(order: RectificationOrder, compound: Compound, level: int) -> 
     return notified
 
 
-def _send(user_ids: list[int], kind: str, order: RectificationOrder, compound: Compound, level: int, params: dict) -> list[int]:
+def _send(
+    user_ids: list[int], kind: str, order: RectificationOrder, compound: Compound, level: int, params: dict
+) -> list[int]:
     """One notice of a kind per user, written in each one's language ("notification.<kind>.title"
     and ".body"); the dedupe key names the step, so a user hears of it once whatever their roles."""
     return notices.notify(
-        user_ids, kind,
+        user_ids,
+        kind,
         lambda locale: text_in(locale, f"notification.{kind}.title", **params),
         lambda locale: text_in(locale, f"notification.{kind}.body", **params),
-        link=f"#/orders/{order.id}", level=NOTICE_LEVEL_OF[level], category="rectification",
+        link=f"#/orders/{order.id}",
+        level=NOTICE_LEVEL_OF[level],
+        category="rectification",
         data={"order_id": order.id, "compound_id": compound.id, "level": level},
         dedupe_key=f"order:{order.id}:level:{level}",
     )
@@ -115,10 +127,14 @@ def escalate(now=None, street_hours: int | None = None) -> dict:
     now = now or clock.now()
     hours = street_hours if street_hours is not None else current_app.config["INSPECTION_STREET_ESCALATION_HOURS"]
     candidates = db.session.scalars(
-        select(RectificationOrder).where(
-            RectificationOrder.status.in_(ESCALATING), RectificationOrder.deleted.is_(False),
-            RectificationOrder.deadline_at < now, RectificationOrder.escalation_level < 2,
-        ).order_by(RectificationOrder.deadline_at, RectificationOrder.id)
+        select(RectificationOrder)
+        .where(
+            RectificationOrder.status.in_(ESCALATING),
+            RectificationOrder.deleted.is_(False),
+            RectificationOrder.deadline_at < now,
+            RectificationOrder.escalation_level < 2,
+        )
+        .order_by(RectificationOrder.deadline_at, RectificationOrder.id)
     ).all()
     steps = [(order, target_level(order, now, hours)) for order in candidates]
     steps = [(order, level) for order, level in steps if level > order.escalation_level]
@@ -144,14 +160,23 @@ def escalate(now=None, street_hours: int | None = None) -> dict:
         for step in range(before[order.id] + 1, level + 1):
             users = _notify_level(order, compound, step)
             notified |= set(users)
-            audit("rectification.escalate", order_id=order.id, compound_id=compound.id, level=step, notified=users, at=iso(now))
+            audit(
+                "rectification.escalate",
+                order_id=order.id,
+                compound_id=compound.id,
+                level=step,
+                notified=users,
+                at=iso(now),
+            )
     writer.commit()  # the notification service pokes the inboxes and sends after this commit
     return {"escalated": escalated, "notified": len(notified)}
 
 
 def _system_actor(orders) -> Actor:
     """The server, as SYSTEM in the buckets of these orders."""
-    return system_actor(None, [b for o in orders for b in order_buckets({"compound_id": o.compound_id, "company_id": o.company_id})])
+    return system_actor(
+        None, [b for o in orders for b in order_buckets({"compound_id": o.compound_id, "company_id": o.company_id})]
+    )
 
 
 # --- the daemon inside `redgrid serve` ----------------------------------------------------------
@@ -168,4 +193,6 @@ def _escalate_and_log() -> None:
         log.info("escalated %(escalated)s order(s), %(notified)s notice(s)", result)
 
 
-PERIODIC = periodic.PeriodicJob("escalation", lambda config: config.get("INSPECTION_ESCALATE_EVERY_MINUTES", 0) * 60, _escalate_and_log)
+PERIODIC = periodic.PeriodicJob(
+    "escalation", lambda config: config.get("INSPECTION_ESCALATE_EVERY_MINUTES", 0) * 60, _escalate_and_log
+)

@@ -11,6 +11,7 @@ The report page (/inspections/<id>/report) renders the data of GET /api/inspecti
 (server.inspections.service.report) on the server, with the print stylesheet
 /inspections/report.css: no inline script or style (the app's CSP forbids them).
 """
+
 import io
 import re
 from collections import defaultdict
@@ -24,10 +25,20 @@ from server.extensions import db
 from server.inspections import scorecards
 
 COLUMNS = (
-    ("name", "小区"), ("community_name", "社区"), ("street_name", "街道"), ("district_name", "区"),
-    ("company_name", "物业服务企业"), ("inspections", "检查次数"), ("mean", "检查平均分"),
-    ("overdue", "逾期整改单"), ("reopenings", "退回整改次数"), ("score", "月度得分"), ("stars", "星级"),
-    ("rank_in_street", "街道排名"), ("rank_in_district", "区排名"), ("open_orders", "未销号整改单"),
+    ("name", "小区"),
+    ("community_name", "社区"),
+    ("street_name", "街道"),
+    ("district_name", "区"),
+    ("company_name", "物业服务企业"),
+    ("inspections", "检查次数"),
+    ("mean", "检查平均分"),
+    ("overdue", "逾期整改单"),
+    ("reopenings", "退回整改次数"),
+    ("score", "月度得分"),
+    ("stars", "星级"),
+    ("rank_in_street", "街道排名"),
+    ("rank_in_district", "区排名"),
+    ("open_orders", "未销号整改单"),
 )
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may read as a formula
@@ -83,6 +94,12 @@ def scorecard_xlsx(user, org_unit_id: int | None, month: str | None) -> tuple[by
         sheet.append([_bold(sheet, "企业得分")] + [None] * 8 + [company["score"], company["stars"]])
     out = io.BytesIO()
     workbook.save(out)
-    audit("scorecard.export", actor=user, org_unit_id=card["org_unit"]["id"], month=card["month"], compounds=len(card["compounds"]))
+    audit(
+        "scorecard.export",
+        actor=user,
+        org_unit_id=card["org_unit"]["id"],
+        month=card["month"],
+        compounds=len(card["compounds"]),
+    )
     db.session.commit()
     return out.getvalue(), f"scorecard-{card['org_unit']['id']}-{card['month']}.xlsx"

@@ -2,12 +2,15 @@
 spot-check draws, scorecards and their exports. (The printable report is an HTML page,
 server/inspections/pages.py; the jobs are `redgrid inspections …`, server/inspections/commands.py;
 escalation notices are inbox entries, server/alerts, not an API of their own.)"""
+
 import io
 
 from flask import send_file
 from flask_login import current_user, login_required
 
 from server.api import page_of
+from server.core import clock
+from server.core.edge import Blueprint
 from server.inspections import draws, exports, plans, scorecards
 from server.inspections.management_schemas import (
     CompanyCardSchema,
@@ -25,10 +28,10 @@ from server.inspections.management_schemas import (
     ScorecardArgsSchema,
     ScorecardSchema,
 )
-from server.core import clock
-from server.core.edge import Blueprint
 
-blp = Blueprint("inspection_management", __name__, url_prefix="/api", description="Inspection plans, spot checks, scorecards")
+blp = Blueprint(
+    "inspection_management", __name__, url_prefix="/api", description="Inspection plans, spot checks, scorecards"
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -1,12 +1,13 @@
 """Shapes of the inspection management endpoints (server/inspections/management.py): plans,
 spot-check draws and scorecards."""
+
 import marshmallow as ma
 from marshmallow import validate
 
 from server.api import PageArgsSchema
-from server.inspections.models import PLAN_PERIODS
-from server.core.fields import UtcDateTime
 from server.core.edge import MONTH_PATTERN, Schema
+from server.core.fields import UtcDateTime
+from server.inspections.models import PLAN_PERIODS
 
 MONTH = validate.Regexp(MONTH_PATTERN, error="inspection.bad_month")
 
@@ -23,8 +24,12 @@ class PlanSchema(Schema):
     id = ma.fields.Integer(dump_only=True)
     compound_id = _id(required=True)
     template_code = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
-    period = ma.fields.String(load_default="monthly", validate=validate.OneOf(PLAN_PERIODS), metadata={"description": "monthly or quarterly"})
-    steward_id = _id(allow_none=True, metadata={"description": "omit or null: the compound's red steward at each period"})
+    period = ma.fields.String(
+        load_default="monthly", validate=validate.OneOf(PLAN_PERIODS), metadata={"description": "monthly or quarterly"}
+    )
+    steward_id = _id(
+        allow_none=True, metadata={"description": "omit or null: the compound's red steward at each period"}
+    )
     starts_on = ma.fields.Date(allow_none=True, metadata={"description": "default: today (Xuchang)"})
     active = ma.fields.Boolean(dump_only=True)
     created_by_id = ma.fields.Integer(dump_only=True, allow_none=True)
@@ -57,7 +62,12 @@ class DrawCreateSchema(Schema):
     org_unit_id = _id(required=True)
     template_id = _id(required=True, metadata={"description": "a published template version"})
     k = ma.fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=500))
-    seed = ma.fields.String(validate=validate.Regexp(r"^[^\x00-\x1f\x7f]{1,64}$"), metadata={"description": "any text of 1–64 characters (no control characters), hashed as UTF-8; omitted: a random one (secrets)"})
+    seed = ma.fields.String(
+        validate=validate.Regexp(r"^[^\x00-\x1f\x7f]{1,64}$"),
+        metadata={
+            "description": "any text of 1–64 characters (no control characters), hashed as UTF-8; omitted: a random one (secrets)"
+        },
+    )
     company_id = _id(metadata={"description": "only this company's compounds"})
     exclude_inspected_this_month = ma.fields.Boolean(load_default=False)
     due_at = UtcDateTime(metadata={"description": "default: 7 days after the draw"})
@@ -76,7 +86,9 @@ class DrawSchema(Schema):
     template_id = ma.fields.Integer()
     k = ma.fields.Integer()
     seed = ma.fields.String()
-    method = ma.fields.String(metadata={"description": "sha256-rank/v1: rank by SHA-256(seed + ':' + compound id), take the first k"})
+    method = ma.fields.String(
+        metadata={"description": "sha256-rank/v1: rank by SHA-256(seed + ':' + compound id), take the first k"}
+    )
     filters = ma.fields.Dict()
     population = ma.fields.List(ma.fields.Integer(), metadata={"description": "compound ids, ascending"})
     picked = ma.fields.List(ma.fields.Integer(), metadata={"description": "in the order drawn"})
@@ -95,7 +107,9 @@ class DrawVerifySchema(Schema):
     redrawn = ma.fields.List(ma.fields.Integer())
     matches = ma.fields.Boolean(metadata={"description": "the recorded seed and population give the recorded picks"})
     population_size = ma.fields.Integer()
-    population_unchanged = ma.fields.Boolean(metadata={"description": "the subtree, filtered alike, still has that population"})
+    population_unchanged = ma.fields.Boolean(
+        metadata={"description": "the subtree, filtered alike, still has that population"}
+    )
     keys = ma.fields.List(ma.fields.Dict(), metadata={"description": "[{compound_id, key}] of the picks"})
 
 
@@ -126,7 +140,9 @@ class CompoundRowSchema(Schema):
     district_id = ma.fields.Integer(allow_none=True)
     district_name = ma.fields.String(allow_none=True)
     inspections = ma.fields.Integer()
-    mean = ma.fields.Float(allow_none=True, metadata={"description": "mean inspection score, % of the template's maximum"})
+    mean = ma.fields.Float(
+        allow_none=True, metadata={"description": "mean inspection score, % of the template's maximum"}
+    )
     overdue = ma.fields.Integer(metadata={"description": "orders of the month that went overdue (−2 each)"})
     reopenings = ma.fields.Integer(metadata={"description": "reopenings of the month's orders (−1 each)"})
     score = ma.fields.Float(allow_none=True)
@@ -174,7 +190,9 @@ class CompanyTrendPointSchema(Schema):
 
 class CompoundCardSchema(CompoundRowSchema):
     month = ma.fields.String()
-    trend = ma.fields.List(ma.fields.Nested(TrendPointSchema), metadata={"description": "the last 12 months, oldest first"})
+    trend = ma.fields.List(
+        ma.fields.Nested(TrendPointSchema), metadata={"description": "the last 12 months, oldest first"}
+    )
 
 
 class CompanyCardSchema(Schema):
@@ -185,7 +203,9 @@ class CompanyCardSchema(Schema):
     stars = ma.fields.Integer(allow_none=True)
     open_orders = ma.fields.Integer()
     compounds = ma.fields.List(ma.fields.Nested(CompoundRowSchema))
-    trend = ma.fields.List(ma.fields.Nested(CompanyTrendPointSchema), metadata={"description": "the last 12 months, oldest first"})
+    trend = ma.fields.List(
+        ma.fields.Nested(CompanyTrendPointSchema), metadata={"description": "the last 12 months, oldest first"}
+    )
 
 
 class CompoundSummarySchema(Schema):
@@ -201,5 +221,10 @@ class CompoundSummarySchema(Schema):
 
 class MyScorecardsSchema(Schema):
     month = ma.fields.String()
-    compounds = ma.fields.List(ma.fields.Nested(CompoundSummarySchema), metadata={"description": "a resident's own compound; a steward's compounds"})
-    companies = ma.fields.List(ma.fields.Nested(CompanyRowSchema), metadata={"description": "property staff: their company"})
+    compounds = ma.fields.List(
+        ma.fields.Nested(CompoundSummarySchema),
+        metadata={"description": "a resident's own compound; a steward's compounds"},
+    )
+    companies = ma.fields.List(
+        ma.fields.Nested(CompanyRowSchema), metadata={"description": "property staff: their company"}
+    )

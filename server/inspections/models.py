@@ -13,6 +13,7 @@ compound's score, stars and open-order count through the scorecard API.
 Times a phone sends (started_at, finished_at, responded_at …) are device times; created_at,
 submitted_at and the server_at of each history entry are server times. All times are UTC.
 """
+
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
@@ -91,7 +92,9 @@ class SpotCheckDraw(db.Model):
     k: Mapped[int] = mapped_column(Integer)
     seed: Mapped[str] = mapped_column(String(64))
     method: Mapped[str] = mapped_column(String(40))
-    filters: Mapped[dict] = mapped_column(JSON, default=dict)  # how the population was narrowed (server.inspections.draws)
+    filters: Mapped[dict] = mapped_column(
+        JSON, default=dict
+    )  # how the population was narrowed (server.inspections.draws)
     population: Mapped[list] = mapped_column(JSON)  # compound ids, ascending
     picked: Mapped[list] = mapped_column(JSON)  # compound ids, in the order drawn
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -181,7 +184,9 @@ class RectificationOrder(SyncedMixin, db.Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
-    overdue_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the instant it went overdue (its deadline), stamped by server.inspections.escalation
+    overdue_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True)
+    )  # the instant it went overdue (its deadline), stamped by server.inspections.escalation
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)  # 0 none, 1 community, 2 street
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     history: Mapped[list | None] = mapped_column(JSON)

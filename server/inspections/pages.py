@@ -1,6 +1,7 @@
 """The printable report of an inspection: an HTML page with a print stylesheet, rendered from the
 templates in pages/ beside this module."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, render_template, send_from_directory
@@ -36,5 +37,5 @@ def _local_time(instant: datetime | str | None) -> str:
         return "—"
     if isinstance(instant, str):
         instant = datetime.fromisoformat(instant.replace("Z", "+00:00"))
-    aware = instant if instant.tzinfo else instant.replace(tzinfo=timezone.utc)
+    aware = instant if instant.tzinfo else instant.replace(tzinfo=UTC)
     return aware.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")

@@ -1,9 +1,25 @@
 """What inspections and rectification bring to the app (wired by create_app, server/core/parts.py)."""
+
 from server.core.parts import Part
-from server.inspections import access, commands, escalation, management, management_messages, messages, pages, routes, sync
+from server.inspections import (
+    access,
+    commands,
+    escalation,
+    management,
+    management_messages,
+    messages,
+    pages,
+    routes,
+    sync,
+)
 
 PART = Part(
-    "inspections", blueprints=(routes.blp, management.blp), pages=(pages.pages,),
-    catalogs=(messages.entries, management_messages.entries), sync_entities=(sync.INSPECTION, sync.ORDER),
-    visibility=access.VISIBILITY, periodic=(escalation.PERIODIC,), commands=(commands.inspections_command,),
+    "inspections",
+    blueprints=(routes.blp, management.blp),
+    pages=(pages.pages,),
+    catalogs=(messages.entries, management_messages.entries),
+    sync_entities=(sync.INSPECTION, sync.ORDER),
+    visibility=access.VISIBILITY,
+    periodic=(escalation.PERIODIC,),
+    commands=(commands.inspections_command,),
 )

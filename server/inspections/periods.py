@@ -2,8 +2,9 @@
 instants: plans name their periods by them, scorecards aggregate by them, and both compare
 UTC columns against the bounds computed here (an index range, the same SQL on both databases).
 """
+
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -12,8 +13,10 @@ LOCAL = ZoneInfo("Asia/Shanghai")
 def local_minute(instant: datetime) -> str:
     """An instant as people in Xuchang read it in a notice ("2026-11-29 08:45"); naive means UTC."""
     if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=timezone.utc)
+        instant = instant.replace(tzinfo=UTC)
     return instant.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+
+
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -23,7 +26,7 @@ def local_date(instant: datetime) -> date:
 
 
 def month_of(instant: datetime) -> str:
-    """"2026-11": the month in Xuchang at `instant`."""
+    """ "2026-11": the month in Xuchang at `instant`."""
     day = local_date(instant)
     return f"{day.year:04d}-{day.month:02d}"
 
@@ -44,7 +47,7 @@ def shift_month(month: str, by: int) -> str:
 def month_start(month: str) -> datetime:
     """The first instant of the month in Xuchang, in UTC."""
     year, number = parse_month(month)
-    return datetime(year, number, 1, tzinfo=LOCAL).astimezone(timezone.utc)
+    return datetime(year, number, 1, tzinfo=LOCAL).astimezone(UTC)
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:

@@ -9,29 +9,28 @@ the inspection of the period holding `now` only (no back-filling of missed perio
 period's last second in Xuchang, against the latest published version of the plan's template
 code. Plans whose code has no published version are reported and skipped.
 """
+
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
-
 from server import authz
 from server.audit.service import record as audit
 from server.auth.models import RoleAssignment
+from server.core import clock
+from server.core.fields import iso
+from server.core.pages import paginate
 from server.errors import Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.i18n import _
 from server.inspections import periods
-from server.inspections.models import InspectionPlan, InspectionTemplate
-from server.sync.actors import system_actor
-from server.org.models import Compound, OrgUnit
-from server.sync.writer import Writer, mutation, raise_refusal
-from server.core import clock
-from server.core.fields import iso
-from server.core.pages import paginate
 from server.inspections.access import inspection_buckets
-from server.inspections.models import Inspection
+from server.inspections.models import Inspection, InspectionPlan, InspectionTemplate
+from server.org.models import Compound, OrgUnit
+from server.sync.actors import system_actor
+from server.sync.writer import Writer, mutation, raise_refusal
 
 PLAN_NAMESPACE = uuid.UUID("6f1c1d52-7a3e-4c55-9d0e-1b7f3f5a2c11")
 SYSTEM_CLIENT = "server:inspections"
@@ -57,8 +56,10 @@ class PlannedInspection:
 
 def latest_published(code: str) -> InspectionTemplate | None:
     return db.session.scalar(
-        select(InspectionTemplate).where(InspectionTemplate.code == code, InspectionTemplate.status == "published")
-        .order_by(InspectionTemplate.version.desc()).limit(1)
+        select(InspectionTemplate)
+        .where(InspectionTemplate.code == code, InspectionTemplate.status == "published")
+        .order_by(InspectionTemplate.version.desc())
+        .limit(1)
     )
 
 
@@ -107,7 +108,9 @@ def managed_unit(user, org_unit_id: int) -> OrgUnit:
 
 def jurisdiction_units(user, org_unit_id: int | None = None):
     """A select of the org unit ids under one unit of the admin's jurisdiction, or under all of it."""
-    paths = [managed_unit(user, org_unit_id).path] if org_unit_id is not None else list(authz.scopes_of(user).admin_paths)
+    paths = (
+        [managed_unit(user, org_unit_id).path] if org_unit_id is not None else list(authz.scopes_of(user).admin_paths)
+    )
     if not paths:
         raise Forbidden(_("error.forbidden"))
     return select(OrgUnit.id).where(or_(*[authz.subtree_of(p) for p in paths]))
@@ -126,7 +129,11 @@ def _check_steward(compound_id: int, steward_id: int | None) -> None:
     if steward_id is None:
         return
     holds = db.session.scalar(
-        select(RoleAssignment.id).where(RoleAssignment.user_id == steward_id, RoleAssignment.role == "red_steward", RoleAssignment.compound_id == compound_id)
+        select(RoleAssignment.id).where(
+            RoleAssignment.user_id == steward_id,
+            RoleAssignment.role == "red_steward",
+            RoleAssignment.compound_id == compound_id,
+        )
     )
     if holds is None:
         message = _("inspection.not_steward_of_compound")
@@ -142,10 +149,16 @@ def _check_code(code: str) -> None:
 # --- plans -----------------------------------------------------------------------------------
 
 
-def list_plans(user, org_unit_id: int | None = None, active: bool | None = None, page: int = 1, per_page: int = 50) -> dict:
+def list_plans(
+    user, org_unit_id: int | None = None, active: bool | None = None, page: int = 1, per_page: int = 50
+) -> dict:
     """Plans of the compounds in the admin's jurisdiction (or under one unit of it)."""
     units = jurisdiction_units(user, org_unit_id)
-    query = select(InspectionPlan).join(Compound, Compound.id == InspectionPlan.compound_id).where(Compound.community_id.in_(units))
+    query = (
+        select(InspectionPlan)
+        .join(Compound, Compound.id == InspectionPlan.compound_id)
+        .where(Compound.community_id.in_(units))
+    )
     if active is not None:
         query = query.where(InspectionPlan.active.is_(active))
     return paginate(query.order_by(InspectionPlan.id), page, per_page)
@@ -157,19 +170,33 @@ def create_plan(user, data: dict) -> InspectionPlan:
     _check_code(data["template_code"])
     _check_steward(compound.id, data.get("steward_id"))
     exists = db.session.scalar(
-        select(InspectionPlan.id).where(InspectionPlan.compound_id == compound.id, InspectionPlan.template_code == data["template_code"])
+        select(InspectionPlan.id).where(
+            InspectionPlan.compound_id == compound.id, InspectionPlan.template_code == data["template_code"]
+        )
     )
     if exists is not None:
         message = _("inspection.plan_exists")
         raise Invalid(message, {"template_code": [message]}, code="plan_exists")
     plan = InspectionPlan(
-        compound_id=compound.id, template_code=data["template_code"], period=data.get("period") or "monthly",
-        steward_id=data.get("steward_id"), starts_on=data.get("starts_on") or periods.local_date(clock.now()),
-        active=True, created_by_id=user.id, created_at=clock.now(),
+        compound_id=compound.id,
+        template_code=data["template_code"],
+        period=data.get("period") or "monthly",
+        steward_id=data.get("steward_id"),
+        starts_on=data.get("starts_on") or periods.local_date(clock.now()),
+        active=True,
+        created_by_id=user.id,
+        created_at=clock.now(),
     )
     db.session.add(plan)
     db.session.flush()
-    audit("inspection_plan.create", actor=user, target=plan, compound_id=compound.id, template_code=plan.template_code, period=plan.period)
+    audit(
+        "inspection_plan.create",
+        actor=user,
+        target=plan,
+        compound_id=compound.id,
+        template_code=plan.template_code,
+        period=plan.period,
+    )
     db.session.commit()
     return plan
 
@@ -207,12 +234,19 @@ def write_inspections(user, planned: list[PlannedInspection]) -> Writer:
     `user`: the admin on whose behalf (None: the server's own job). An inspection that exists
     already (a plan's period made before) is skipped."""
     stewards = stewards_of(p.compound_id for p in planned)
-    buckets = [b for compound_id in {p.compound_id for p in planned} for b in inspection_buckets({"compound_id": compound_id})]
-    writer = Writer(actor=system_actor(user, buckets, admin=True), client_id=SYSTEM_CLIENT if user is None else f"api:{user.id}")
+    buckets = [
+        b for compound_id in {p.compound_id for p in planned} for b in inspection_buckets({"compound_id": compound_id})
+    ]
+    writer = Writer(
+        actor=system_actor(user, buckets, admin=True), client_id=SYSTEM_CLIENT if user is None else f"api:{user.id}"
+    )
     mutations, extra = [], {}
     for p in planned:
         fields = {
-            "compound_id": p.compound_id, "template_id": p.template_id, "kind": p.kind, "due_at": iso(p.due_at),
+            "compound_id": p.compound_id,
+            "template_id": p.template_id,
+            "kind": p.kind,
+            "due_at": iso(p.due_at),
             "steward_id": steward_for(p, stewards),
         }
         made = mutation("inspection", p.record_id, "create", {k: v for k, v in fields.items() if v is not None})
@@ -258,7 +292,18 @@ def generate_due(now: datetime | None = None, user=None) -> dict:
         if template is None:
             skipped.append({"plan_id": plan.id, "reason": "template_unpublished"})
             continue
-        planned.append(PlannedInspection(record_id, plan.compound_id, template.id, "periodic", periods.period_due(period), plan.steward_id, plan.id, period))
+        planned.append(
+            PlannedInspection(
+                record_id,
+                plan.compound_id,
+                template.id,
+                "periodic",
+                periods.period_due(period),
+                plan.steward_id,
+                plan.id,
+                period,
+            )
+        )
     if planned:
         writer = write_inspections(user, planned)
         audit("inspection.generate", actor=user, created=len(planned), skipped=len(skipped), at=iso(now))

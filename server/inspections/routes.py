@@ -1,31 +1,40 @@
 """Checklist templates, inspections and rectification orders over HTTP (the sync endpoints carry
 the records themselves; these are the admins' desk and the printable report)."""
+
 import hashlib
 import json
 
 from flask import Response, request
 from flask_login import current_user, login_required
 
-from server.inspections import models  # noqa: F401  (the tables, for the app and Alembic)
-from server.inspections import service, templates
+from server.core.edge import Blueprint
+from server.inspections import (
+    models,  # noqa: F401  (the tables, for the app and Alembic)
+    service,
+    templates,
+)
 from server.inspections import sync as _entities  # noqa: F401  (registers "inspection" and "rectification_order")
 from server.inspections.schemas import (
     InspectionCreateSchema,
     InspectionListArgsSchema,
     InspectionPageSchema,
-    InspectionViewSchema,
-    OrderListArgsSchema,
-    OrderPageSchema,
-    OrderViewSchema,
     InspectionReportSchema,
     InspectionTemplateEditSchema,
     InspectionTemplateInSchema,
     InspectionTemplateListArgsSchema,
     InspectionTemplateSchema,
+    InspectionViewSchema,
+    OrderListArgsSchema,
+    OrderPageSchema,
+    OrderViewSchema,
 )
-from server.core.edge import Blueprint
 
-blp = Blueprint("inspections", __name__, url_prefix="/api", description="Red steward inspections: checklists, inspections, rectification orders")
+blp = Blueprint(
+    "inspections",
+    __name__,
+    url_prefix="/api",
+    description="Red steward inspections: checklists, inspections, rectification orders",
+)
 
 
 @blp.route("/inspection-templates", methods=["GET"])
@@ -43,7 +52,11 @@ def list_templates(args):
 @blp.alt_response(304, description="Not Modified: the If-None-Match tag is still current")
 def get_template(template_id):
     """One template version; phones keep it offline and revalidate it with If-None-Match."""
-    body = json.dumps(InspectionTemplateSchema().dump(templates.view(templates.get_template(current_user, template_id))), ensure_ascii=False, separators=(",", ":")).encode()
+    body = json.dumps(
+        InspectionTemplateSchema().dump(templates.view(templates.get_template(current_user, template_id))),
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
     etag = hashlib.sha256(body).hexdigest()[:32]
     headers = {"ETag": f'W/"{etag}"', "Cache-Control": "private, no-cache"}
     if request.if_none_match.contains_weak(etag):

@@ -9,24 +9,22 @@ the server in the same transaction (server.sync.writer.follow_up).
 Field messages are catalog keys ("inspection.photo_required"); server.sync.service translates
 them, and the rejection's message comes from "sync.rejected.<code>" (messages.py).
 """
+
 import uuid
 from datetime import timedelta
 
-
-from sync import Actor, Rejection, Review
-
+from server.core import clock
+from server.core.fields import iso
 from server.extensions import db
 from server.inspections import notices, scoring
+from server.inspections.access import compound_place, order_buckets
 from server.inspections.models import DEFAULT_SEVERITY_DEADLINES, InspectionTemplate
 from server.inspections.periods import local_minute
 from server.inspections.schemas import inspection_record_schema, order_record_schema
-from server.sync.writer import Writer, follow_up, mutation, server_made
 from server.sync.actors import SYSTEM
 from server.sync.review import Refusals, checked
-from server.core import clock
-from server.core.fields import iso
-from server.inspections.access import compound_place
-from server.inspections.access import order_buckets
+from server.sync.writer import Writer, follow_up, mutation, server_made
+from sync import Actor, Rejection, Review
 
 MESSAGES = {  # the English of each refusal (stored with the result; shown localized)
     "steward_adhoc_only": "stewards create ad-hoc inspections only",
@@ -46,10 +44,19 @@ MESSAGES = {  # the English of each refusal (stored with the result; shown local
     "response_required": "an answer needs a text or a photo",
     "reopen_note_required": "reopening needs a note saying what is still wrong",
 }
-STEWARD_FIELDS = frozenset({
-    "status", "answers", "notes", "started_at", "start_location", "start_location_status",
-    "finished_at", "finish_location", "finish_location_status",
-})
+STEWARD_FIELDS = frozenset(
+    {
+        "status",
+        "answers",
+        "notes",
+        "started_at",
+        "start_location",
+        "start_location_status",
+        "finished_at",
+        "finish_location",
+        "finish_location_status",
+    }
+)
 STEWARD_MOVES = {("planned", "in_progress"), ("planned", "submitted"), ("in_progress", "submitted")}
 RESPONSE_FIELDS = frozenset({"response_text", "response_photos", "responded_at"})
 REVIEW_FIELDS = frozenset({"review_note", "review_photos", "reviewed_at"})
@@ -102,7 +109,9 @@ def _create_inspection(r: Review, template) -> Rejection | None:
         return refuse("bad_initial_status", "status")
     if steward:
         r.set("steward_id", r.user_id)
-    elif values.get("steward_id") is not None and values["steward_id"] not in notices.stewards_of(values["compound_id"]):
+    elif values.get("steward_id") is not None and values["steward_id"] not in notices.stewards_of(
+        values["compound_id"]
+    ):
         return refuse("steward_not_of_compound", "steward_id")
     refused = _check_answers(r, template)
     if refused:
@@ -187,13 +196,18 @@ def _submit(r: Review, template) -> Rejection | None:
     answers = values.get("answers") or {}
     missing = [code for code in items if (answers.get(code) or {}).get("result") is None]
     if missing:
-        return refuse("answers_incomplete", messages={f"answers.{code}": ["inspection.answer_missing"] for code in missing})
+        return refuse(
+            "answers_incomplete", messages={f"answers.{code}": ["inspection.answer_missing"] for code in missing}
+        )
     no_photo = [
-        code for code, item in items.items()
+        code
+        for code, item in items.items()
         if answers[code]["result"] == "fail" and item.get("photo_required_on_fail") and not answers[code].get("photos")
     ]
     if no_photo:
-        return refuse("photo_required", messages={f"answers.{code}": ["inspection.photo_required"] for code in no_photo})
+        return refuse(
+            "photo_required", messages={f"answers.{code}": ["inspection.photo_required"] for code in no_photo}
+        )
     result = scoring.score(template.categories, template.max_score, answers)
     now = clock.now()
     place = _compound_place(values["compound_id"])
@@ -250,7 +264,13 @@ def make_orders(user_id: int, inspection_id: str, inspection: dict, template, no
     if refused:
         raise RuntimeError(f"rectification orders refused: {refused}")
     first = min(now + timedelta(hours=deadlines[items[m.fields["item_code"]]["severity"]]) for m in mutations)
-    notices.orders_made(inspection_id, inspection["compound_id"], inspection.get("company_id"), [m.record_id for m in mutations], local_minute(first))
+    notices.orders_made(
+        inspection_id,
+        inspection["compound_id"],
+        inspection.get("company_id"),
+        [m.record_id for m in mutations],
+        local_minute(first),
+    )
     return writer.store.touched
 
 

@@ -1,10 +1,13 @@
 """Shapes of inspections: checklist templates (API), the synced inspection and rectification order
 records (validated whole after every merge, PROTOCOL.md §12), and the desk endpoints' input and
 output. Field messages are catalog keys (server/inspections/messages.py)."""
+
 import marshmallow as ma
 from marshmallow import ValidationError, validate, validates_schema
 
 from server.api import PageArgsSchema, page_of
+from server.core.edge import BigInteger, Schema
+from server.core.fields import SHA256, LocationSchema, RecordSchema, UtcDateTime
 from server.inspections.models import (
     INSPECTION_KINDS,
     INSPECTION_STATUSES,
@@ -14,9 +17,6 @@ from server.inspections.models import (
     SEVERITIES,
     TEMPLATE_STATUSES,
 )
-from server.core.fields import RecordSchema, UtcDateTime
-from server.core.fields import SHA256, LocationSchema
-from server.core.edge import BigInteger, Schema
 
 MAX_ITEM_PHOTOS = 10
 MAX_ORDER_PHOTOS = 30
@@ -30,7 +30,9 @@ def _ids(strict: bool = True, **kwargs):
 
 
 def _photos(most: int, **kwargs):
-    return ma.fields.List(ma.fields.String(validate=SHA256), allow_none=True, validate=validate.Length(max=most), **kwargs)
+    return ma.fields.List(
+        ma.fields.String(validate=SHA256), allow_none=True, validate=validate.Length(max=most), **kwargs
+    )
 
 
 # --- templates --------------------------------------------------------------------------------
@@ -39,16 +41,26 @@ def _photos(most: int, **kwargs):
 class InspectionTemplateItemSchema(Schema):
     code = ma.fields.String(required=True, validate=CODE)
     text = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
-    weight = ma.fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False, error="inspection.weight_positive"))
-    severity = ma.fields.String(required=True, validate=validate.OneOf(SEVERITIES), metadata={"description": "critical 严重, major 较重, minor 一般"})
+    weight = ma.fields.Float(
+        required=True, validate=validate.Range(min=0, min_inclusive=False, error="inspection.weight_positive")
+    )
+    severity = ma.fields.String(
+        required=True,
+        validate=validate.OneOf(SEVERITIES),
+        metadata={"description": "critical 严重, major 较重, minor 一般"},
+    )
     photo_required_on_fail = ma.fields.Boolean(load_default=True)
-    guidance = ma.fields.String(allow_none=True, validate=validate.Length(max=500), metadata={"description": "what to look at (检查要点)"})
+    guidance = ma.fields.String(
+        allow_none=True, validate=validate.Length(max=500), metadata={"description": "what to look at (检查要点)"}
+    )
 
 
 class InspectionTemplateCategorySchema(Schema):
     code = ma.fields.String(required=True, validate=CODE)
     name = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
-    items = ma.fields.List(ma.fields.Nested(InspectionTemplateItemSchema), required=True, validate=validate.Length(min=1, max=MAX_ITEMS))
+    items = ma.fields.List(
+        ma.fields.Nested(InspectionTemplateItemSchema), required=True, validate=validate.Length(min=1, max=MAX_ITEMS)
+    )
 
 
 class InspectionSeverityDeadlinesSchema(Schema):
@@ -65,10 +77,18 @@ class InspectionTemplateInSchema(Schema):
     code = ma.fields.String(required=True, validate=CODE, metadata={"description": "the same code across versions"})
     name = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
     description = ma.fields.String(allow_none=True, validate=validate.Length(max=1000))
-    max_score = ma.fields.Float(load_default=100.0, validate=validate.Range(min=0, min_inclusive=False, error="inspection.weight_positive"))
-    severity_deadlines = ma.fields.Nested(InspectionSeverityDeadlinesSchema, metadata={"description": "default: critical 24, major 72, minor 168 hours"})
-    categories = ma.fields.List(ma.fields.Nested(InspectionTemplateCategorySchema), required=True, validate=validate.Length(min=1, max=40))
-    org_unit_id = _ids(allow_none=True, metadata={"description": "where it applies (its subtree); null: city-wide (city admins)"})
+    max_score = ma.fields.Float(
+        load_default=100.0, validate=validate.Range(min=0, min_inclusive=False, error="inspection.weight_positive")
+    )
+    severity_deadlines = ma.fields.Nested(
+        InspectionSeverityDeadlinesSchema, metadata={"description": "default: critical 24, major 72, minor 168 hours"}
+    )
+    categories = ma.fields.List(
+        ma.fields.Nested(InspectionTemplateCategorySchema), required=True, validate=validate.Length(min=1, max=40)
+    )
+    org_unit_id = _ids(
+        allow_none=True, metadata={"description": "where it applies (its subtree); null: city-wide (city admins)"}
+    )
 
 
 class InspectionTemplateEditSchema(InspectionTemplateInSchema):
@@ -128,7 +148,9 @@ class InspectionRecordSchema(RecordSchema):
     steward_id = _ids(allow_none=True)
     due_at = UtcDateTime(allow_none=True)
     status = ma.fields.String(validate=validate.OneOf(INSPECTION_STATUSES))
-    answers = ma.fields.Dict(keys=ma.fields.String(validate=CODE), values=ma.fields.Nested(InspectionAnswerSchema), allow_none=True)
+    answers = ma.fields.Dict(
+        keys=ma.fields.String(validate=CODE), values=ma.fields.Nested(InspectionAnswerSchema), allow_none=True
+    )
     notes = ma.fields.String(allow_none=True, validate=validate.Length(max=4000))
     started_at = UtcDateTime(allow_none=True)
     start_location = ma.fields.Nested(LocationSchema, allow_none=True)
@@ -197,7 +219,9 @@ class InspectionCreateSchema(Schema):
     compound_id = _ids(required=True)
     template_id = _ids(required=True, metadata={"description": "a published template version"})
     kind = ma.fields.String(load_default="adhoc", validate=validate.OneOf(INSPECTION_KINDS))
-    steward_id = _ids(allow_none=True, metadata={"description": "a red steward of the compound; omitted: the compound's first"})
+    steward_id = _ids(
+        allow_none=True, metadata={"description": "a red steward of the compound; omitted: the compound's first"}
+    )
     due_at = UtcDateTime(allow_none=True)
 
 
@@ -210,7 +234,10 @@ class InspectionListArgsSchema(PageArgsSchema):
 
 
 class OrderListArgsSchema(PageArgsSchema):
-    status = ma.fields.String(validate=validate.OneOf((*ORDER_STATUSES, "unresolved")), metadata={"description": "unresolved: open, responded or reopened"})
+    status = ma.fields.String(
+        validate=validate.OneOf((*ORDER_STATUSES, "unresolved")),
+        metadata={"description": "unresolved: open, responded or reopened"},
+    )
     compound_id = _ids(strict=False)
     company_id = _ids(strict=False)
     inspection_id = ma.fields.String(validate=validate.Length(max=36))
@@ -248,6 +275,8 @@ class InspectionReportSchema(Schema):
 
     inspection = ma.fields.Nested(InspectionViewSchema)
     template = ma.fields.Nested(InspectionTemplateSchema)
-    categories = ma.fields.List(ma.fields.Dict(), metadata={"description": "each item with its answer (result, note, photos) and order"})
+    categories = ma.fields.List(
+        ma.fields.Dict(), metadata={"description": "each item with its answer (result, note, photos) and order"}
+    )
     orders = ma.fields.List(ma.fields.Nested(OrderViewSchema))
     summary = ma.fields.Dict()

@@ -20,19 +20,20 @@ The documented rules (README, "Scorecards"):
 Each figure is one SQL aggregate over an index range (inspections by submitted_at, orders by
 created_at), grouped by compound and month: a city's month is three queries (bench/scorecard.py).
 """
+
 from collections import defaultdict
 
 from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from server import authz
+from server.core import clock
 from server.errors import NotFound
 from server.extensions import db
 from server.i18n import _
 from server.inspections import periods, plans
 from server.inspections.models import Inspection, RectificationOrder
 from server.org.models import Building, Compound, Household, OrgUnit, PropertyCompany
-from server.core import clock
 
 OVERDUE_PENALTY = 2.0
 REOPEN_PENALTY = 1.0
@@ -86,19 +87,34 @@ def monthly_figures(months: list[str], compounds=None) -> dict[tuple[int, int], 
     percent = Inspection.score * 100.0 / func.coalesce(func.nullif(Inspection.max_score, 0), 100.0)
     query = (
         select(Inspection.compound_id, bucket, func.count(), func.avg(percent))
-        .where(Inspection.submitted_at >= start, Inspection.submitted_at < end, Inspection.status == "submitted", Inspection.deleted.is_(False), Inspection.score.is_not(None))
+        .where(
+            Inspection.submitted_at >= start,
+            Inspection.submitted_at < end,
+            Inspection.status == "submitted",
+            Inspection.deleted.is_(False),
+            Inspection.score.is_not(None),
+        )
         .group_by(Inspection.compound_id, bucket)
     )
     if compounds is not None:
         query = query.where(Inspection.compound_id.in_(compounds))
-    figures = {(c, int(m)): {"inspections": n, "mean": float(avg), "overdue": 0, "reopenings": 0} for c, m, n, avg in db.session.execute(query)}
+    figures = {
+        (c, int(m)): {"inspections": n, "mean": float(avg), "overdue": 0, "reopenings": 0}
+        for c, m, n, avg in db.session.execute(query)
+    }
     order_bucket = _bucket(RectificationOrder.created_at, months)
     orders = (
         select(
-            RectificationOrder.compound_id, order_bucket,
-            func.count(RectificationOrder.overdue_at), func.coalesce(func.sum(RectificationOrder.reopen_count), 0),
+            RectificationOrder.compound_id,
+            order_bucket,
+            func.count(RectificationOrder.overdue_at),
+            func.coalesce(func.sum(RectificationOrder.reopen_count), 0),
         )
-        .where(RectificationOrder.created_at >= start, RectificationOrder.created_at < end, RectificationOrder.deleted.is_(False))
+        .where(
+            RectificationOrder.created_at >= start,
+            RectificationOrder.created_at < end,
+            RectificationOrder.deleted.is_(False),
+        )
         .group_by(RectificationOrder.compound_id, order_bucket)
     )
     if compounds is not None:
@@ -115,7 +131,9 @@ def monthly_figures(months: list[str], compounds=None) -> dict[tuple[int, int], 
 
 def open_orders(compounds=None) -> dict[int, int]:
     """Orders not closed, per compound, now."""
-    query = select(RectificationOrder.compound_id, func.count()).where(RectificationOrder.status.in_(NOT_CLOSED), RectificationOrder.deleted.is_(False))
+    query = select(RectificationOrder.compound_id, func.count()).where(
+        RectificationOrder.status.in_(NOT_CLOSED), RectificationOrder.deleted.is_(False)
+    )
     if compounds is not None:
         query = query.where(RectificationOrder.compound_id.in_(compounds))
     return dict(db.session.execute(query.group_by(RectificationOrder.compound_id)).all())
@@ -126,8 +144,16 @@ def _places(compounds) -> list[dict]:
     community, street, district = aliased(OrgUnit), aliased(OrgUnit), aliased(OrgUnit)
     query = (
         select(
-            Compound.id, Compound.name, Compound.property_company_id, PropertyCompany.name,
-            community.id, community.name, street.id, street.name, district.id, district.name,
+            Compound.id,
+            Compound.name,
+            Compound.property_company_id,
+            PropertyCompany.name,
+            community.id,
+            community.name,
+            street.id,
+            street.name,
+            district.id,
+            district.name,
         )
         .join(community, community.id == Compound.community_id)
         .outerjoin(street, street.id == community.parent_id)
@@ -137,7 +163,18 @@ def _places(compounds) -> list[dict]:
     )
     if compounds is not None:
         query = query.where(Compound.id.in_(compounds))
-    keys = ("id", "name", "company_id", "company_name", "community_id", "community_name", "street_id", "street_name", "district_id", "district_name")
+    keys = (
+        "id",
+        "name",
+        "company_id",
+        "company_name",
+        "community_id",
+        "community_name",
+        "street_id",
+        "street_name",
+        "district_id",
+        "district_name",
+    )
     return [dict(zip(keys, row)) for row in db.session.execute(query)]
 
 
@@ -150,7 +187,9 @@ def _rank(rows: list[dict], group: str, field: str) -> None:
     for members in groups.values():
         members.sort(key=lambda r: -r["score"])
         for index, row in enumerate(members):
-            row[field] = members[index - 1][field] if index and members[index - 1]["score"] == row["score"] else index + 1
+            row[field] = (
+                members[index - 1][field] if index and members[index - 1]["score"] == row["score"] else index + 1
+            )
 
 
 def compound_rows(month: str, compounds=None) -> list[dict]:
@@ -159,8 +198,16 @@ def compound_rows(month: str, compounds=None) -> list[dict]:
     figures = monthly_figures([month], compounds)
     waiting = open_orders(compounds)
     for row in rows:
-        figure = figures.get((row["id"], 0), {"inspections": 0, "mean": None, "overdue": 0, "reopenings": 0, "score": None})
-        row.update(figure, stars=stars(figure["score"]), open_orders=waiting.get(row["id"], 0), rank_in_street=None, rank_in_district=None)
+        figure = figures.get(
+            (row["id"], 0), {"inspections": 0, "mean": None, "overdue": 0, "reopenings": 0, "score": None}
+        )
+        row.update(
+            figure,
+            stars=stars(figure["score"]),
+            open_orders=waiting.get(row["id"], 0),
+            rank_in_street=None,
+            rank_in_district=None,
+        )
     _rank(rows, "street_id", "rank_in_street")
     _rank(rows, "district_id", "rank_in_district")
     return rows
@@ -175,11 +222,17 @@ def company_rows(rows: list[dict]) -> list[dict]:
     companies = []
     for company_id, members in sorted(by_company.items()):
         score = mean_score(r["score"] for r in members)
-        companies.append({
-            "id": company_id, "name": members[0]["company_name"], "score": score, "stars": stars(score),
-            "compounds": len(members), "compounds_scored": sum(1 for r in members if r["score"] is not None),
-            "open_orders": sum(r["open_orders"] for r in members),
-        })
+        companies.append(
+            {
+                "id": company_id,
+                "name": members[0]["company_name"],
+                "score": score,
+                "stars": stars(score),
+                "compounds": len(members),
+                "compounds_scored": sum(1 for r in members if r["score"] is not None),
+                "open_orders": sum(r["open_orders"] for r in members),
+            }
+        )
     return companies
 
 
@@ -203,11 +256,18 @@ def subtree_scorecard(user, org_unit_id: int | None, month: str | None) -> dict:
     month = month or current_month()
     unit = plans.managed_unit(user, org_unit_id if org_unit_id is not None else _home_unit(user))
     districts = _districts_of(unit)
-    ranked = select(Compound.id).where(Compound.community_id.in_(select(OrgUnit.id).where(or_(*[authz.subtree_of(p) for p in districts]))))
+    ranked = select(Compound.id).where(
+        Compound.community_id.in_(select(OrgUnit.id).where(or_(*[authz.subtree_of(p) for p in districts])))
+    )
     rows = compound_rows(month, None if unit.depth == 0 else ranked)
     inside = set(db.session.scalars(select(Compound.id).where(Compound.community_id.in_(_units_under(unit.path)))))
     rows = [row for row in rows if row["id"] in inside]
-    return {"month": month, "org_unit": {"id": unit.id, "name": unit.name, "kind": unit.kind}, "compounds": rows, "companies": company_rows(rows)}
+    return {
+        "month": month,
+        "org_unit": {"id": unit.id, "name": unit.name, "kind": unit.kind},
+        "compounds": rows,
+        "companies": company_rows(rows),
+    }
 
 
 def _home_unit(user) -> int:
@@ -240,7 +300,12 @@ def compound_card(user, compound_id: int, month: str | None) -> dict:
 
 def _point(month: str, figure: dict | None) -> dict:
     score = figure["score"] if figure else None
-    return {"month": month, "score": score, "stars": stars(score), "inspections": figure["inspections"] if figure else 0}
+    return {
+        "month": month,
+        "score": score,
+        "stars": stars(score),
+        "inspections": figure["inspections"] if figure else 0,
+    }
 
 
 def company_card(user, company_id: int, month: str | None) -> dict:
@@ -248,7 +313,11 @@ def company_card(user, company_id: int, month: str | None) -> dict:
     see, and its 12-month trend. Its staff and admins of any of its compounds may look."""
     month = month or current_month()
     company = db.session.get(PropertyCompany, company_id)
-    visible = set(db.session.scalars(select(Compound.id).where(Compound.property_company_id == company_id, authz.visible(user, Compound))))
+    visible = set(
+        db.session.scalars(
+            select(Compound.id).where(Compound.property_company_id == company_id, authz.visible(user, Compound))
+        )
+    )
     if company is None or not visible:
         raise NotFound(_("error.not_found"))
     own = select(Compound.id).where(Compound.property_company_id == company_id)
@@ -260,8 +329,14 @@ def company_card(user, company_id: int, month: str | None) -> dict:
         value = mean_score(figures[key]["score"] for key in figures if key[1] == index)
         trend.append({"month": m, "score": value, "stars": stars(value)})
     return {
-        "month": month, "id": company.id, "name": company.name, "score": score, "stars": stars(score),
-        "open_orders": sum(r["open_orders"] for r in rows), "compounds": [r for r in rows if r["id"] in visible], "trend": trend,
+        "month": month,
+        "id": company.id,
+        "name": company.name,
+        "score": score,
+        "stars": stars(score),
+        "open_orders": sum(r["open_orders"] for r in rows),
+        "compounds": [r for r in rows if r["id"] in visible],
+        "trend": trend,
     }
 
 
@@ -272,7 +347,11 @@ def my_cards(user) -> dict:
     scopes = authz.scopes_of(user)
     own = set(scopes.steward_compound_ids)
     if scopes.household_ids:
-        homes = select(Building.compound_id).join(Household, Household.building_id == Building.id).where(Household.id.in_(scopes.household_ids))
+        homes = (
+            select(Building.compound_id)
+            .join(Household, Household.building_id == Building.id)
+            .where(Household.id.in_(scopes.household_ids))
+        )
         own |= set(db.session.scalars(homes))
     compounds = [_summary(r) for r in compound_rows(month, list(own))] if own else []
     companies = []
@@ -284,4 +363,6 @@ def my_cards(user) -> dict:
 
 def _summary(row: dict) -> dict:
     """What a resident sees of their compound: no ranks, no penalties detail."""
-    return {k: row[k] for k in ("id", "name", "company_id", "company_name", "score", "stars", "inspections", "open_orders")}
+    return {
+        k: row[k] for k in ("id", "name", "company_id", "company_name", "score", "stars", "inspections", "open_orders")
+    }

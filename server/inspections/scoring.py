@@ -7,6 +7,7 @@ not marked down for its lifts, nor given their points. Every item N/A: no score 
 inspection does not count in a scorecard's average. An item's weight is its points; a
 template's weights add up to its max_score (templates.py checks it).
 """
+
 from dataclasses import dataclass
 
 

@@ -1,27 +1,28 @@
 """Inspections and rectification orders at the desk: an admin creates an inspection for a
 compound (through the sync engine, as a server-made mutation, PROTOCOL.md §11.3), lists and
 opens inspections and orders in scope, and prints an inspection's report. Phones use sync."""
+
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from server import authz
 from server.audit.service import record as audit
 from server.auth.service import display_names
+from server.core import clock
+from server.core.fields import iso
+from server.core.pages import paginate
 from server.errors import Invalid, NotFound
 from server.extensions import db
 from server.i18n import _
 from server.inspections import notices, scoring
+from server.inspections.access import compound_place
 from server.inspections.models import Inspection, InspectionTemplate, RectificationOrder
 from server.inspections.sync import INSPECTION, ORDER
-from server.inspections.access import compound_place
-from server.org.models import Compound, PropertyCompany
-from server.core.pages import paginate
-from server.sync.writer import Writer, mutation, raise_refusal
-from server.core import clock
-from server.core.fields import iso
 from server.inspections.templates import view
+from server.org.models import Compound, PropertyCompany
+from server.sync.writer import Writer, mutation, raise_refusal
 
 UNRESOLVED = ("open", "responded", "reopened")
 
@@ -34,8 +35,16 @@ def create_inspection(user, data: dict, extra: dict | None = None) -> str:
     # The admin's jurisdiction, not every compound the account sees: an admin who is also a red
     # steward or a resident elsewhere must not inspect there as an admin.
     if compound is None or not authz.can(user, "tasks.manage_in", compound.community):
-        raise Invalid(_("inspection.compound_missing"), {"compound_id": [_("inspection.compound_missing")]}, code="compound_missing")
-    fields = {"compound_id": data["compound_id"], "template_id": data["template_id"], "kind": data.get("kind") or "adhoc"}
+        raise Invalid(
+            _("inspection.compound_missing"),
+            {"compound_id": [_("inspection.compound_missing")]},
+            code="compound_missing",
+        )
+    fields = {
+        "compound_id": data["compound_id"],
+        "template_id": data["template_id"],
+        "kind": data.get("kind") or "adhoc",
+    }
     steward = data["steward_id"] if "steward_id" in data else next(iter(notices.stewards_of(compound.id)), None)
     if steward is not None:
         fields["steward_id"] = steward
@@ -57,16 +66,27 @@ def create_inspection(user, data: dict, extra: dict | None = None) -> str:
 def _inspection_views(rows: list[Inspection]) -> list[dict]:
     """Records with the names the desk shows, one query per kind of name."""
     compounds = _names(Compound, {r.compound_id for r in rows})
-    templates = {t.id: t for t in db.session.scalars(select(InspectionTemplate).where(InspectionTemplate.id.in_({r.template_id for r in rows})))}
+    templates = {
+        t.id: t
+        for t in db.session.scalars(
+            select(InspectionTemplate).where(InspectionTemplate.id.in_({r.template_id for r in rows}))
+        )
+    }
     people = display_names(r.steward_id for r in rows if r.steward_id)
     views = []
     for row in rows:
         template = templates.get(row.template_id)
-        views.append({
-            "id": row.id, "version": row.version, "data": INSPECTION.record_of(row).values,
-            "compound_name": compounds.get(row.compound_id), "steward_name": people.get(row.steward_id),
-            "template_name": template.name if template else None, "template_version": template.version if template else None,
-        })
+        views.append(
+            {
+                "id": row.id,
+                "version": row.version,
+                "data": INSPECTION.record_of(row).values,
+                "compound_name": compounds.get(row.compound_id),
+                "steward_name": people.get(row.steward_id),
+                "template_name": template.name if template else None,
+                "template_version": template.version if template else None,
+            }
+        )
     return views
 
 
@@ -76,8 +96,11 @@ def _order_views(rows: list[RectificationOrder]) -> list[dict]:
     now = clock.now()
     return [
         {
-            "id": row.id, "version": row.version, "data": ORDER.record_of(row).values,
-            "compound_name": compounds.get(row.compound_id), "company_name": companies.get(row.company_id),
+            "id": row.id,
+            "version": row.version,
+            "data": ORDER.record_of(row).values,
+            "compound_name": compounds.get(row.compound_id),
+            "company_name": companies.get(row.company_id),
             "overdue": row.status in UNRESOLVED and _aware(row.deadline_at) < now,
         }
         for row in rows
@@ -86,7 +109,7 @@ def _order_views(rows: list[RectificationOrder]) -> list[dict]:
 
 def _aware(value: datetime) -> datetime:
     """SQLite gives naive UTC times back."""
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _names(model, ids) -> dict[int, str]:
@@ -108,7 +131,9 @@ def list_inspections(user, page=1, per_page=50, **filters) -> dict:
 
 def list_orders(user, page=1, per_page=50, **filters) -> dict:
     """Rectification orders in scope, the nearest deadline first."""
-    query = select(RectificationOrder).where(RectificationOrder.deleted.is_(False), authz.visible(user, RectificationOrder))
+    query = select(RectificationOrder).where(
+        RectificationOrder.deleted.is_(False), authz.visible(user, RectificationOrder)
+    )
     status = filters.get("status")
     if status == "unresolved":
         query = query.where(RectificationOrder.status.in_(UNRESOLVED))
@@ -126,7 +151,9 @@ def list_orders(user, page=1, per_page=50, **filters) -> dict:
 
 
 def _visible(user, model, record_id: str):
-    row = db.session.scalar(select(model).where(model.id == record_id, model.deleted.is_(False), authz.visible(user, model)))
+    row = db.session.scalar(
+        select(model).where(model.id == record_id, model.deleted.is_(False), authz.visible(user, model))
+    )
     if row is None:
         raise NotFound(_("error.not_found"))
     return row
@@ -145,13 +172,23 @@ def report(user, inspection_id: str) -> dict:
     the score and the orders."""
     inspection = _visible(user, Inspection, inspection_id)
     template = db.session.get(InspectionTemplate, inspection.template_id)
-    orders = list(db.session.scalars(select(RectificationOrder).where(RectificationOrder.inspection_id == inspection.id).order_by(RectificationOrder.deadline_at)))
+    orders = list(
+        db.session.scalars(
+            select(RectificationOrder)
+            .where(RectificationOrder.inspection_id == inspection.id)
+            .order_by(RectificationOrder.deadline_at)
+        )
+    )
     by_item = {o.item_code: o.id for o in orders}
     answers = inspection.answers or {}
     categories = [
         {
-            "code": category["code"], "name": category["name"],
-            "items": [{**item, "answer": answers.get(item["code"]), "order_id": by_item.get(item["code"])} for item in category["items"]],
+            "code": category["code"],
+            "name": category["name"],
+            "items": [
+                {**item, "answer": answers.get(item["code"]), "order_id": by_item.get(item["code"])}
+                for item in category["items"]
+            ],
         }
         for category in template.categories
     ]
@@ -166,8 +203,13 @@ def report(user, inspection_id: str) -> dict:
         "categories": categories,
         "orders": _order_views(orders),
         "summary": {
-            "score": inspection.score, "max_score": inspection.max_score, "items": len(scoring.items_of(template.categories)),
-            **counts, "photos": sum(len(a.get("photos") or []) for a in answers.values()),
-            "company_name": _names(PropertyCompany, {place[1]} if place and place[1] else set()).get(place[1] if place else None),
+            "score": inspection.score,
+            "max_score": inspection.max_score,
+            "items": len(scoring.items_of(template.categories)),
+            **counts,
+            "photos": sum(len(a.get("photos") or []) for a in answers.values()),
+            "company_name": _names(PropertyCompany, {place[1]} if place and place[1] else set()).get(
+                place[1] if place else None
+            ),
         },
     }

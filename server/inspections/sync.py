@@ -1,7 +1,6 @@
 """Inspections and rectification orders as synced entities (PROTOCOL.md §7.4, §12): who writes
 which field, how same-field conflicts end; the buckets a record lives in are server/inspections/
 access.py's. Registered with the engine by create_app (server/inspections/part.py)."""
-from sync import Field
 
 from server.inspections.access import inspection_buckets, order_buckets
 from server.inspections.models import Inspection, RectificationOrder
@@ -9,7 +8,7 @@ from server.inspections.rules import review_inspection, review_order
 from server.inspections.schemas import inspection_record_schema, order_record_schema
 from server.sync import registry
 from server.sync.review import ADMIN, BY_SERVER, SERVER, STAFF, STEWARD
-
+from sync import Field
 
 INSPECTION_FIELDS = (
     # What is inspected, with what: fixed at creation.
@@ -94,10 +93,24 @@ class InspectionBinding(registry.EntityBinding):
 
 
 INSPECTION = InspectionBinding(
-    "inspection", INSPECTION_FIELDS, ADMIN | STEWARD, frozenset(), Inspection, inspection_record_schema,
-    inspection_buckets, blob_fields=("answers",), review=review_inspection,
+    "inspection",
+    INSPECTION_FIELDS,
+    ADMIN | STEWARD,
+    frozenset(),
+    Inspection,
+    inspection_record_schema,
+    inspection_buckets,
+    blob_fields=("answers",),
+    review=review_inspection,
 )
 ORDER = registry.EntityBinding(
-    "rectification_order", ORDER_FIELDS, BY_SERVER, frozenset(), RectificationOrder, order_record_schema,
-    order_buckets, blob_fields=("evidence_photos", "response_photos", "review_photos"), review=review_order,
+    "rectification_order",
+    ORDER_FIELDS,
+    BY_SERVER,
+    frozenset(),
+    RectificationOrder,
+    order_record_schema,
+    order_buckets,
+    blob_fields=("evidence_photos", "response_photos", "review_photos"),
+    review=review_order,
 )

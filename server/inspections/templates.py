@@ -3,17 +3,18 @@ version is frozen, and editing it makes the next version with the same code (a d
 published); an inspection keeps the version it was made with. Publishing a version retires the
 code's earlier published one. Admins manage templates of their subtree (city-wide ones: city
 admins); everyone who inspects or answers may read the published ones."""
+
 from sqlalchemy import func, select
 
 from server import authz
 from server.audit.service import record as audit
+from server.core import clock
 from server.errors import Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.i18n import _
 from server.inspections.models import DEFAULT_SEVERITY_DEADLINES, InspectionTemplate
 from server.inspections.scoring import items_of
 from server.org.models import OrgUnit
-from server.core import clock
 
 EDITABLE = ("code", "name", "description", "max_score", "severity_deadlines", "categories", "org_unit_id")
 TOLERANCE = 1e-6
@@ -43,7 +44,24 @@ def check(data: dict) -> None:
 
 def view(template: InspectionTemplate) -> dict:
     """A template for the API (with its item count)."""
-    out = {name: getattr(template, name) for name in ("id", "code", "version", "name", "description", "status", "max_score", "severity_deadlines", "categories", "org_unit_id", "created_by_id", "created_at", "published_at")}
+    out = {
+        name: getattr(template, name)
+        for name in (
+            "id",
+            "code",
+            "version",
+            "name",
+            "description",
+            "status",
+            "max_score",
+            "severity_deadlines",
+            "categories",
+            "org_unit_id",
+            "created_by_id",
+            "created_at",
+            "published_at",
+        )
+    }
     out["item_count"] = len(items_of(template.categories))
     return out
 
@@ -100,7 +118,11 @@ def create_template(user, data: dict) -> InspectionTemplate:
     _require_manager(user, data["org_unit_id"])
     check(data)
     if db.session.scalar(select(InspectionTemplate.id).where(InspectionTemplate.code == data["code"]).limit(1)):
-        raise Invalid(_("inspection.template_code_taken"), {"code": [_("inspection.template_code_taken")]}, code="template_code_taken")
+        raise Invalid(
+            _("inspection.template_code_taken"),
+            {"code": [_("inspection.template_code_taken")]},
+            code="template_code_taken",
+        )
     template = InspectionTemplate(**{k: data[k] for k in EDITABLE}, version=1, status="draft", created_by_id=user.id)
     db.session.add(template)
     db.session.flush()
@@ -117,7 +139,9 @@ def edit_template(user, template_id: int, changes: dict) -> InspectionTemplate:
     if "org_unit_id" in changes:
         _require_manager(user, changes["org_unit_id"])
     if template.status == "retired":
-        raise Invalid(_("inspection.template_frozen"), {"_schema": [_("inspection.template_frozen")]}, code="template_frozen")
+        raise Invalid(
+            _("inspection.template_frozen"), {"_schema": [_("inspection.template_frozen")]}, code="template_frozen"
+        )
     changes = {k: v for k, v in changes.items() if k != "code"}  # the code names every version
     # A published version is frozen: the changes go to the code's next version, the draft
     # started already (one at a time) or a new one copied from this version.
@@ -130,20 +154,31 @@ def edit_template(user, template_id: int, changes: dict) -> InspectionTemplate:
         audit("inspection_template.update", actor=user, template_id=draft.id, fields=sorted(changes))
         db.session.commit()
         return draft
-    latest = db.session.scalar(select(func.max(InspectionTemplate.version)).where(InspectionTemplate.code == template.code))
+    latest = db.session.scalar(
+        select(func.max(InspectionTemplate.version)).where(InspectionTemplate.code == template.code)
+    )
     draft = InspectionTemplate(version=latest + 1, status="draft", created_by_id=user.id)
     db.session.add(draft)
     for name in EDITABLE:
         setattr(draft, name, data[name])
     db.session.flush()
-    audit("inspection_template.new_version", actor=user, template_id=draft.id, code=draft.code, version=draft.version, from_id=template.id)
+    audit(
+        "inspection_template.new_version",
+        actor=user,
+        template_id=draft.id,
+        code=draft.code,
+        version=draft.version,
+        from_id=template.id,
+    )
     db.session.commit()
     return draft
 
 
 def _next_draft(code: str) -> InspectionTemplate | None:
     """The code's draft of its next version, if one was started (one at a time)."""
-    return db.session.scalar(select(InspectionTemplate).where(InspectionTemplate.code == code, InspectionTemplate.status == "draft"))
+    return db.session.scalar(
+        select(InspectionTemplate).where(InspectionTemplate.code == code, InspectionTemplate.status == "draft")
+    )
 
 
 def publish_template(user, template_id: int) -> InspectionTemplate:
@@ -152,11 +187,21 @@ def publish_template(user, template_id: int) -> InspectionTemplate:
     template = get_template(user, template_id)
     _require_manager(user, template.org_unit_id)
     if template.status != "draft":
-        raise Invalid(_("inspection.template_not_draft"), {"status": [_("inspection.template_not_draft")]}, code="template_not_draft")
-    for older in db.session.scalars(select(InspectionTemplate).where(InspectionTemplate.code == template.code, InspectionTemplate.status == "published")):
+        raise Invalid(
+            _("inspection.template_not_draft"),
+            {"status": [_("inspection.template_not_draft")]},
+            code="template_not_draft",
+        )
+    for older in db.session.scalars(
+        select(InspectionTemplate).where(
+            InspectionTemplate.code == template.code, InspectionTemplate.status == "published"
+        )
+    ):
         older.status = "retired"
     template.status, template.published_at = "published", clock.now()
-    audit("inspection_template.publish", actor=user, template_id=template.id, code=template.code, version=template.version)
+    audit(
+        "inspection_template.publish", actor=user, template_id=template.id, code=template.code, version=template.version
+    )
     db.session.commit()
     return template
 
@@ -166,9 +211,10 @@ def retire_template(user, template_id: int) -> InspectionTemplate:
     template = get_template(user, template_id)
     _require_manager(user, template.org_unit_id)
     if template.status == "retired":
-        raise Invalid(_("inspection.template_retired"), {"status": [_("inspection.template_retired")]}, code="template_retired")
+        raise Invalid(
+            _("inspection.template_retired"), {"status": [_("inspection.template_retired")]}, code="template_retired"
+        )
     template.status = "retired"
     audit("inspection_template.retire", actor=user, template_id=template.id)
     db.session.commit()
     return template
-

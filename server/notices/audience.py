@@ -20,17 +20,17 @@ Scope: the author must be an admin, and every targeted place must lie in one of 
 refused with its field and ids ("targeting.compound_ids": ["… 12"]): ids outside a scope reveal
 nothing more than ids that do not exist.
 """
+
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select, union
 
 from server import authz
-from server.auth.models import RoleAssignment
+from server.auth.models import RoleAssignment, User
 from server.errors import Invalid
 from server.extensions import db
 from server.i18n import _
 from server.org.models import Building, Compound, GridCoverage, Household, OrgUnit, PropertyCompany
-from server.auth.models import User
 
 PLACE_FIELDS = ("org_unit_ids", "grid_ids", "compound_ids", "building_ids")
 
@@ -66,7 +66,10 @@ def check_scope(author, targeting: Targeting) -> None:
         "org_unit_ids": select(OrgUnit.id).where(inside),
         "grid_ids": select(OrgUnit.id).where(inside, OrgUnit.kind == "grid"),
         "compound_ids": select(Compound.id).join(OrgUnit, OrgUnit.id == Compound.community_id).where(inside),
-        "building_ids": select(Building.id).join(Compound, Compound.id == Building.compound_id).join(OrgUnit, OrgUnit.id == Compound.community_id).where(inside),
+        "building_ids": select(Building.id)
+        .join(Compound, Compound.id == Building.compound_id)
+        .join(OrgUnit, OrgUnit.id == Compound.community_id)
+        .where(inside),
     }
     for name, query in checks.items():
         wanted = set(getattr(targeting, name))
@@ -105,8 +108,14 @@ def resolve(targeting: Targeting, author=None) -> list[int]:
         targeting = Targeting(**{**jurisdiction(author).__dict__, "roles": targeting.roles})
     roles = set(targeting.roles) or {"admin", "grid_worker", "red_steward", "property_staff", "resident", "volunteer"}
 
-    unit_paths = list(db.session.scalars(select(OrgUnit.path).where(OrgUnit.id.in_(targeting.org_unit_ids + targeting.grid_ids))))
-    units = select(OrgUnit.id).where(authz._in_subtrees(unit_paths)) if unit_paths else select(OrgUnit.id).where(OrgUnit.id.in_([]))
+    unit_paths = list(
+        db.session.scalars(select(OrgUnit.path).where(OrgUnit.id.in_(targeting.org_unit_ids + targeting.grid_ids)))
+    )
+    units = (
+        select(OrgUnit.id).where(authz._in_subtrees(unit_paths))
+        if unit_paths
+        else select(OrgUnit.id).where(OrgUnit.id.in_([]))
+    )
     compounds = union(
         select(Compound.id).where(Compound.community_id.in_(units)),
         select(GridCoverage.compound_id).where(GridCoverage.grid_id.in_(units), GridCoverage.compound_id.is_not(None)),
@@ -123,19 +132,31 @@ def resolve(targeting: Targeting, author=None) -> list[int]:
     who = []
     A = RoleAssignment
     if "resident" in roles:
-        who.append((A.role == "resident") & A.household_id.in_(select(Household.id).where(Household.building_id.in_(building_ids))))
+        who.append(
+            (A.role == "resident")
+            & A.household_id.in_(select(Household.id).where(Household.building_id.in_(building_ids)))
+        )
     if "grid_worker" in roles:
         of_buildings = select(Building.compound_id).where(Building.id.in_(building_ids))
-        covering = select(GridCoverage.grid_id).where(or_(
-            GridCoverage.compound_id.in_(compound_ids), GridCoverage.compound_id.in_(of_buildings), GridCoverage.building_id.in_(building_ids),
-        ))
+        covering = select(GridCoverage.grid_id).where(
+            or_(
+                GridCoverage.compound_id.in_(compound_ids),
+                GridCoverage.compound_id.in_(of_buildings),
+                GridCoverage.building_id.in_(building_ids),
+            )
+        )
         who.append((A.role == "grid_worker") & or_(A.org_unit_id.in_(units), A.org_unit_id.in_(covering)))
     if "red_steward" in roles:
         of_buildings = select(Building.compound_id).where(Building.id.in_(targeting.building_ids))
         who.append((A.role == "red_steward") & or_(A.compound_id.in_(compound_ids), A.compound_id.in_(of_buildings)))
     if "property_staff" in roles:
-        companies = select(Compound.property_company_id).where(Compound.id.in_(compound_ids), Compound.property_company_id.is_not(None))
-        who.append((A.role == "property_staff") & A.company_id.in_(select(PropertyCompany.id).where(PropertyCompany.id.in_(companies))))
+        companies = select(Compound.property_company_id).where(
+            Compound.id.in_(compound_ids), Compound.property_company_id.is_not(None)
+        )
+        who.append(
+            (A.role == "property_staff")
+            & A.company_id.in_(select(PropertyCompany.id).where(PropertyCompany.id.in_(companies)))
+        )
     if "volunteer" in roles:
         who.append((A.role == "volunteer") & A.org_unit_id.in_(units))
     if "admin" in roles:

@@ -4,8 +4,9 @@ and the service worker's receipts (acks) that move a delivery forward (PROTOCOL.
 Notices of a broadcast (an alert: alert_id on its entries and deliveries) need two facts of
 it, told at assembly by the part that owns broadcasts (`register_broadcasts`): when it expires
 (no push goes out after) and who watches its counts (its author)."""
+
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -25,7 +26,9 @@ _RANK = {"queued": 0, "sent": 1, "failed": 1, "expired": 1, "delivered": 2, "cli
 _BROADCASTS: dict[str, Callable] = {"expiries": lambda ids: {}, "author_of": lambda alert_id: None}
 
 
-def register_broadcasts(expiries: Callable[[set[int]], dict[int, datetime]], author_of: Callable[[int], int | None]) -> None:
+def register_broadcasts(
+    expiries: Callable[[set[int]], dict[int, datetime]], author_of: Callable[[int], int | None]
+) -> None:
     """`expiries(alert ids)`: {id: aware expiry} of those that expire; `author_of(id)`: who watches."""
     _BROADCASTS.update(expiries=expiries, author_of=author_of)
 
@@ -46,16 +49,20 @@ def _emit_changed(state: dict) -> None:
 
 def aware(instant):
     """SQLite returns naive datetimes; every stored time is UTC."""
-    return instant if instant.tzinfo else instant.replace(tzinfo=timezone.utc)
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
 def counts(alert_id: int) -> dict:
     """{queued, sent, delivered, clicked, read, failed, expired, recipients} of an alert: its
     deliveries by state; `read` counts the inbox entries read (on any device)."""
     result = {state: 0 for state in DELIVERY_STATES}
-    for state, n in db.session.execute(select(Delivery.state, func.count()).where(Delivery.alert_id == alert_id).group_by(Delivery.state)):
+    for state, n in db.session.execute(
+        select(Delivery.state, func.count()).where(Delivery.alert_id == alert_id).group_by(Delivery.state)
+    ):
         result[state] = n
-    result["read"] = db.session.scalar(select(func.count()).where(InboxEntry.alert_id == alert_id, InboxEntry.read_at.is_not(None)))
+    result["read"] = db.session.scalar(
+        select(func.count()).where(InboxEntry.alert_id == alert_id, InboxEntry.read_at.is_not(None))
+    )
     result["recipients"] = db.session.scalar(select(func.count()).where(InboxEntry.alert_id == alert_id))
     return result
 
@@ -64,7 +71,9 @@ def emit_counts(alert_id: int) -> None:
     """Tell the author's open screens the alert's counts now (a fan-out job)."""
     author_id = _BROADCASTS["author_of"](alert_id)
     if author_id is not None:
-        socketio.emit(COUNTS_EVENT, {"alert_id": alert_id, "counts": counts(alert_id)}, to=bucket_room(f"user:{author_id}"))
+        socketio.emit(
+            COUNTS_EVENT, {"alert_id": alert_id, "counts": counts(alert_id)}, to=bucket_room(f"user:{author_id}")
+        )
 
 
 def ack(token: str, state: str, endpoint: str | None = None, at: datetime | None = None) -> Delivery:
@@ -72,16 +81,24 @@ def ack(token: str, state: str, endpoint: str | None = None, at: datetime | None
     only the push payload carried, names it; the device's endpoint picks its delivery). `at` is
     when it happened on the phone: an ack the worker kept while offline arrives late, perhaps
     after a later one (PROTOCOL.md §13.3)."""
-    entry_delivery = db.session.scalar(select(Delivery).where(Delivery.token == token, Delivery.subscription_id.is_(None)))
+    entry_delivery = db.session.scalar(
+        select(Delivery).where(Delivery.token == token, Delivery.subscription_id.is_(None))
+    )
     if entry_delivery is None:
         raise NotFound(_("alerts.error.bad_token"), {"token": [_("alerts.error.bad_token")]})
-    candidates = db.session.scalars(select(Delivery).where(Delivery.inbox_id == entry_delivery.inbox_id, Delivery.subscription_id.is_not(None)).order_by(Delivery.id)).all()
+    candidates = db.session.scalars(
+        select(Delivery)
+        .where(Delivery.inbox_id == entry_delivery.inbox_id, Delivery.subscription_id.is_not(None))
+        .order_by(Delivery.id)
+    ).all()
     delivery = None
     if endpoint:
         subscription_id = db.session.scalar(select(PushSubscription.id).where(PushSubscription.endpoint == endpoint))
         delivery = next((d for d in candidates if d.subscription_id == subscription_id), None)
     if delivery is None:
-        delivery = next((d for d in candidates if d.state in ("queued", "sent", "failed")), None) or (candidates[0] if candidates else entry_delivery)
+        delivery = next((d for d in candidates if d.state in ("queued", "sent", "failed")), None) or (
+            candidates[0] if candidates else entry_delivery
+        )
     when = _ack_time(delivery, at)
     # The earliest time told wins: a click implies delivery by then, and a delivered ack kept
     # offline may arrive after the click's.

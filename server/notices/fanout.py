@@ -16,6 +16,7 @@ A job is a name in JOBS and JSON-able arguments, so that RQ can carry it. Each p
 its jobs (`Part.jobs`: the notices' own in server/notices/jobs.py, the alerts' sending);
 create_app registers them with register_jobs().
 """
+
 import atexit
 import logging
 import threading
@@ -124,7 +125,11 @@ def pool_of(app) -> BoundedPool:
     """The app's pool, made on first use and shut down gracefully at exit."""
     pool = app.extensions.get(_EXTENSION)
     if pool is None:
-        pool = BoundedPool(app.config["ALERTS_FANOUT_WORKERS"], app.config["ALERTS_FANOUT_QUEUE"], app.config["ALERTS_FANOUT_BLOCK_SECONDS"])
+        pool = BoundedPool(
+            app.config["ALERTS_FANOUT_WORKERS"],
+            app.config["ALERTS_FANOUT_QUEUE"],
+            app.config["ALERTS_FANOUT_BLOCK_SECONDS"],
+        )
         app.extensions[_EXTENSION] = pool
         atexit.register(pool.shutdown)
     return pool

@@ -2,6 +2,7 @@
 RQ worker, always inside an app context): a notice's Web Push, then the counts its author
 watches; and the live `alert` event of new notices, which server/notices/service.py emits as
 their transaction commits."""
+
 import logging
 
 from flask import current_app
@@ -23,8 +24,15 @@ ACK_URL = "/api/alerts/ack"
 def entry_view(entry: InboxEntry) -> dict:
     """An inbox entry as the `alert` event and the API show it."""
     return {
-        "id": entry.id, "alert_id": entry.alert_id, "kind": entry.kind, "title": entry.title, "body": entry.body,
-        "level": entry.level, "category": entry.category, "link": entry.link, "data": entry.data,
+        "id": entry.id,
+        "alert_id": entry.alert_id,
+        "kind": entry.kind,
+        "title": entry.title,
+        "body": entry.body,
+        "level": entry.level,
+        "category": entry.category,
+        "link": entry.link,
+        "data": entry.data,
         "created_at": iso(entry.created_at) if entry.created_at else None,
         "read_at": iso(entry.read_at) if entry.read_at else None,
     }
@@ -49,7 +57,11 @@ def emit_entries(views: list[tuple[int, dict]]) -> None:
 def fan_out(entry_ids: list[str]) -> None:
     """Push new entries to their users' subscribed devices (their `alert` events went out as
     the notice was committed, server/notices/service.py), then tell the authors the counts."""
-    alert_ids = set(db.session.scalars(select(InboxEntry.alert_id).where(InboxEntry.id.in_(entry_ids), InboxEntry.alert_id.is_not(None)).distinct()))
+    alert_ids = set(
+        db.session.scalars(
+            select(InboxEntry.alert_id).where(InboxEntry.id.in_(entry_ids), InboxEntry.alert_id.is_not(None)).distinct()
+        )
+    )
     push(entry_ids)
     for alert_id in sorted(alert_ids):
         deliveries.emit_counts(alert_id)
@@ -59,7 +71,11 @@ def push(entry_ids: list[str]) -> None:
     """Send the queued Web Push deliveries of these entries (one payload per entry: it carries
     the entry's ack token, PROTOCOL.md §13.3) and record each device's answer. The devices of all
     the entries that share a level, topic and expiry (an alert's chunk) go out as one batch."""
-    queued = db.session.scalars(select(Delivery).where(Delivery.inbox_id.in_(entry_ids), Delivery.state == "queued", Delivery.subscription_id.is_not(None))).all()
+    queued = db.session.scalars(
+        select(Delivery).where(
+            Delivery.inbox_id.in_(entry_ids), Delivery.state == "queued", Delivery.subscription_id.is_not(None)
+        )
+    ).all()
     if not queued:
         return
     by_entry: dict[str, list[Delivery]] = {}
@@ -67,7 +83,13 @@ def push(entry_ids: list[str]) -> None:
         by_entry.setdefault(delivery.inbox_id, []).append(delivery)
     entries = {e.id: e for e in db.session.scalars(select(InboxEntry).where(InboxEntry.id.in_(by_entry)))}
     expiries = deliveries.expiries({e.alert_id for e in entries.values() if e.alert_id is not None})
-    acks = dict(db.session.execute(select(Delivery.inbox_id, Delivery.token).where(Delivery.inbox_id.in_(by_entry), Delivery.subscription_id.is_(None))).all())
+    acks = dict(
+        db.session.execute(
+            select(Delivery.inbox_id, Delivery.token).where(
+                Delivery.inbox_id.in_(by_entry), Delivery.subscription_id.is_(None)
+            )
+        ).all()
+    )
     limit = current_app.config["PUSH_PAYLOAD_MAX_BYTES"]
     now = utcnow()
     batches: dict[tuple, list[tuple[Delivery, dict]]] = {}
@@ -78,8 +100,17 @@ def push(entry_ids: list[str]) -> None:
             for d in of_entry:
                 d.state, d.expired_at = "expired", now
             continue
-        payload = {"id": entry.id, "alert_id": entry.alert_id, "title": entry.title, "body": entry.body or "", "level": entry.level,
-                   "category": entry.category, "link": entry.link or f"#/inbox/{entry.id}", "ack": acks.get(entry_id), "ack_url": ACK_URL}
+        payload = {
+            "id": entry.id,
+            "alert_id": entry.alert_id,
+            "title": entry.title,
+            "body": entry.body or "",
+            "level": entry.level,
+            "category": entry.category,
+            "link": entry.link or f"#/inbox/{entry.id}",
+            "ack": acks.get(entry_id),
+            "ack_url": ACK_URL,
+        }
         try:
             payload = sender.fit_payload(payload, limit)
         except sender.PayloadTooLarge as exc:
@@ -89,7 +120,9 @@ def push(entry_ids: list[str]) -> None:
         key = (entry.level, sender.topic_for("alert", entry.alert_id) if entry.alert_id else None, expires_at)
         batches.setdefault(key, []).extend((d, payload) for d in of_entry)
     for (level, topic, expires_at), items in batches.items():
-        outcomes = sender.deliver_each([(d.subscription_id, payload) for d, payload in items], level, topic, expires_at=expires_at)
+        outcomes = sender.deliver_each(
+            [(d.subscription_id, payload) for d, payload in items], level, topic, expires_at=expires_at
+        )
         _record(items, outcomes, utcnow())
     db.session.commit()
 
@@ -105,7 +138,12 @@ def _record(items: list[tuple[Delivery, dict]], outcomes, now) -> None:
         elif outcome.status == "sent":
             d.state, d.sent_at, d.push_status, d.error = "sent", now, outcome.http_status, None
         else:
-            d.state, d.failed_at, d.push_status, d.error = "failed", now, outcome.http_status, (outcome.error or outcome.status)[:300]
+            d.state, d.failed_at, d.push_status, d.error = (
+                "failed",
+                now,
+                outcome.http_status,
+                (outcome.error or outcome.status)[:300],
+            )
 
 
 JOBS = {"fan_out": fan_out, "push": push, "emit_counts": deliveries.emit_counts}

@@ -1,6 +1,7 @@
 """The synced inbox (one entry per recipient, PROTOCOL.md §13) and the delivery records of each
 entry (in-app, and one per push subscription); limits in server/notices/limits.py. An entry of
 an alert names it (alert_id): its author follows the deliveries' counts."""
+
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String

@@ -1,5 +1,6 @@
 """What the notification service brings to the app (wired by create_app, server/core/parts.py):
 the synced inbox, its fan-out jobs and the worker that runs them from Redis."""
+
 from server.core.parts import Part
 from server.notices import commands, jobs, sync
 

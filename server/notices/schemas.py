@@ -1,4 +1,5 @@
 """The inbox record as it syncs (PROTOCOL.md §13.1)."""
+
 import marshmallow as ma
 from marshmallow import validate
 

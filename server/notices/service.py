@@ -12,6 +12,7 @@ Every notice may carry a dedupe key: the entry's id is derived from "<key>:<user
 so the same event never makes a second entry for a user, however often it is sent (a job re-run,
 two processes at once: the engine's write lock serializes them, the second finds the record).
 """
+
 import logging
 import secrets
 import uuid
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from server.auth.models import User
-from server.core import clock
+from server.core import clock, pokes
 from server.core.after_commit import after_commit
 from server.core.fields import iso
 from server.extensions import db
@@ -31,7 +32,6 @@ from server.notices.limits import DEDUPE_KEY_MAX, INBOX_BODY_MAX, INBOX_TITLE_MA
 from server.notices.models import Delivery, InboxEntry
 from server.notices.sync import INBOX
 from server.push.models import PushSubscription
-from server.core import pokes
 from server.sync.actors import system_actor
 from server.sync.writer import Writer
 
@@ -59,12 +59,24 @@ def inbox_id(dedupe_key: str | None, user_id: int) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{dedupe_key}:{user_id}"))
 
 
-def notify(user_ids, kind: str, title: Text, body: Text = None, link: str | None = None, level: str = "notice",
-           category: str = "other", data: dict | None = None, dedupe_key: str | None = None, alert_id: int | None = None) -> list[int]:
+def notify(
+    user_ids,
+    kind: str,
+    title: Text,
+    body: Text = None,
+    link: str | None = None,
+    level: str = "notice",
+    category: str = "other",
+    data: dict | None = None,
+    dedupe_key: str | None = None,
+    alert_id: int | None = None,
+) -> list[int]:
     """One inbox entry per (active) recipient who has none for this dedupe key yet, with its
     deliveries (in-app, and one per push subscription that wants the category), in the caller's
     transaction; returns the users who got a new entry. Socket.IO and Web Push follow the commit."""
-    users = db.session.execute(select(User.id, User.locale).where(User.id.in_(set(user_ids)), User.active.is_(True)).order_by(User.id)).all()
+    users = db.session.execute(
+        select(User.id, User.locale).where(User.id.in_(set(user_ids)), User.active.is_(True)).order_by(User.id)
+    ).all()
     planned = {inbox_id(dedupe_key, user_id): (user_id, locale) for user_id, locale in users}
     if dedupe_key is not None and planned:
         existing = set(db.session.scalars(select(InboxEntry.id).where(InboxEntry.id.in_(planned))))
@@ -77,16 +89,25 @@ def notify(user_ids, kind: str, title: Text, body: Text = None, link: str | None
     fields = {}
     for record_id, (user_id, locale) in planned.items():
         fields[record_id] = {
-            "user_id": user_id, "alert_id": alert_id, "kind": kind,
-            "title": _text(title, locale)[:INBOX_TITLE_MAX], "body": (_text(body, locale) or None) and _text(body, locale)[:INBOX_BODY_MAX],
-            "level": level, "category": category, "link": link, "data": data,
-            "dedupe_key": f"{dedupe_key}:{user_id}"[:DEDUPE_KEY_MAX] if dedupe_key else None, "created_at": iso(now),
+            "user_id": user_id,
+            "alert_id": alert_id,
+            "kind": kind,
+            "title": _text(title, locale)[:INBOX_TITLE_MAX],
+            "body": (_text(body, locale) or None) and _text(body, locale)[:INBOX_BODY_MAX],
+            "level": level,
+            "category": category,
+            "link": link,
+            "data": data,
+            "dedupe_key": f"{dedupe_key}:{user_id}"[:DEDUPE_KEY_MAX] if dedupe_key else None,
+            "created_at": iso(now),
         }
     made = writer.create_new("inbox", _valid(fields))
     recipients = {record_id: planned[record_id][0] for record_id in made}
     _add_deliveries(recipients, alert_id, category, now)
     views = [(recipients[record_id], new_entry_view(record_id, fields[record_id])) for record_id in made]
-    after_commit("notices", _after_commit).setdefault("pending", []).append(Pending(set(writer.store.touched), made, alert_id, views))
+    after_commit("notices", _after_commit).setdefault("pending", []).append(
+        Pending(set(writer.store.touched), made, alert_id, views)
+    )
     return sorted(recipients.values())
 
 
@@ -115,17 +136,42 @@ def _text(text: Text, locale: str | None) -> str | None:
 
 def _add_deliveries(recipients: dict[str, int], alert_id: int | None, category: str, now) -> None:
     """In-app (sent: the entry is in the inbox) and one queued per wanting push subscription."""
-    subscriptions = db.session.scalars(select(PushSubscription).where(PushSubscription.user_id.in_(set(recipients.values())))).all()
+    subscriptions = db.session.scalars(
+        select(PushSubscription).where(PushSubscription.user_id.in_(set(recipients.values())))
+    ).all()
     by_user: dict[int, list[PushSubscription]] = {}
     for subscription in subscriptions:
         if subscription.wants(category):
             by_user.setdefault(subscription.user_id, []).append(subscription)
     rows = []
     for record_id, user_id in recipients.items():
-        rows.append(dict(alert_id=alert_id, inbox_id=record_id, user_id=user_id, subscription_id=None, state="sent",
-                         attempts=0, token=secrets.token_urlsafe(24), queued_at=now, sent_at=now))
-        rows += [dict(alert_id=alert_id, inbox_id=record_id, user_id=user_id, subscription_id=s.id, state="queued",
-                      attempts=0, token=secrets.token_urlsafe(24), queued_at=now, sent_at=None) for s in by_user.get(user_id, [])]
+        rows.append(
+            dict(
+                alert_id=alert_id,
+                inbox_id=record_id,
+                user_id=user_id,
+                subscription_id=None,
+                state="sent",
+                attempts=0,
+                token=secrets.token_urlsafe(24),
+                queued_at=now,
+                sent_at=now,
+            )
+        )
+        rows += [
+            dict(
+                alert_id=alert_id,
+                inbox_id=record_id,
+                user_id=user_id,
+                subscription_id=s.id,
+                state="queued",
+                attempts=0,
+                token=secrets.token_urlsafe(24),
+                queued_at=now,
+                sent_at=None,
+            )
+            for s in by_user.get(user_id, [])
+        ]
     if rows:
         db.session.execute(Delivery.__table__.insert(), rows)
 

@@ -1,15 +1,13 @@
 """The inbox as a synced entity `inbox` (PROTOCOL.md §13): the server writes every entry (as
 SYSTEM, server/notices/service.py); its user may only stamp read_at and clicked_at, from the
 phone, offline too. An entry lives in the bucket user:<id> of its user alone."""
-from sync import Field, Rejection, Review
 
+from server.notices.deliveries import counts_changed
 from server.notices.models import InboxEntry
 from server.notices.schemas import inbox_record_schema
-from server.notices.deliveries import counts_changed
 from server.sync import registry
-from server.sync.review import BY_SERVER, SELF
-from server.sync.review import checked
-
+from server.sync.review import BY_SERVER, SELF, checked
+from sync import Field, Rejection, Review
 
 INBOX_FIELDS = (
     Field("user_id", BY_SERVER, create_only=True),
@@ -47,5 +45,12 @@ def review_inbox(r: Review) -> Rejection | None:
 
 
 INBOX = registry.EntityBinding(
-    "inbox", INBOX_FIELDS, BY_SERVER, BY_SERVER, InboxEntry, inbox_record_schema, inbox_buckets, review=review_inbox,
+    "inbox",
+    INBOX_FIELDS,
+    BY_SERVER,
+    BY_SERVER,
+    InboxEntry,
+    inbox_record_schema,
+    inbox_buckets,
+    review=review_inbox,
 )

@@ -1,4 +1,5 @@
 """Org hierarchy (city → … → courtyard) and places (compound → building → household → resident)."""
+
 from datetime import date
 
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, UniqueConstraint
@@ -17,9 +18,7 @@ class OrgUnit(db.Model):
 
     __tablename__ = "org_units"
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ('city','district','street','community','grid','courtyard')", name="kind"
-        ),
+        CheckConstraint("kind IN ('city','district','street','community','grid','courtyard')", name="kind"),
         Index(
             "ix_org_units_path_prefix",
             "path",
@@ -63,9 +62,7 @@ class Compound(db.Model):
     name: Mapped[str] = mapped_column(String(64))
     address: Mapped[str | None] = mapped_column(String(160))
     community_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
-    property_company_id: Mapped[int | None] = mapped_column(
-        ForeignKey("property_companies.id"), index=True
-    )
+    property_company_id: Mapped[int | None] = mapped_column(ForeignKey("property_companies.id"), index=True)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     built_year: Mapped[int | None]
@@ -117,9 +114,7 @@ class Household(db.Model):
     room: Mapped[str] = mapped_column(String(8))  # "301"
 
     building: Mapped[Building] = relationship()
-    residents: Mapped[list["Resident"]] = relationship(
-        back_populates="household", order_by="Resident.id"
-    )
+    residents: Mapped[list["Resident"]] = relationship(back_populates="household", order_by="Resident.id")
 
 
 class Resident(db.Model):
@@ -145,9 +140,7 @@ class GridCoverage(db.Model):
 
     __tablename__ = "grid_coverages"
     __table_args__ = (
-        CheckConstraint(
-            "(compound_id IS NULL) <> (building_id IS NULL)", name="compound_xor_building"
-        ),
+        CheckConstraint("(compound_id IS NULL) <> (building_id IS NULL)", name="compound_xor_building"),
         UniqueConstraint("grid_id", "compound_id", "building_id"),
     )
 

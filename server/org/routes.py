@@ -1,8 +1,10 @@
 """Browsing the org tree and places, always within the caller's scope."""
+
 from flask import Response, current_app, request
 from flask_login import current_user, login_required
 
 from server.api import PageArgsSchema
+from server.core.edge import Blueprint
 from server.extensions import limiter
 from server.org import service
 from server.org.schemas import (
@@ -20,7 +22,6 @@ from server.org.schemas import (
     ResidentSchema,
     ResidentUpdateSchema,
 )
-from server.core.edge import Blueprint
 
 blp = Blueprint("org", __name__, url_prefix="/api", description="Org tree and places")
 
@@ -119,7 +120,10 @@ def _audit_throttled(_limit) -> None:
 
 @blp.route("/residents/<int:resident_id>/phone", methods=["GET"])
 @limiter.limit(
-    _phone_limit, key_func=_per_user, exempt_when=_signed_out, on_breach=_audit_throttled,
+    _phone_limit,
+    key_func=_per_user,
+    exempt_when=_signed_out,
+    on_breach=_audit_throttled,
     error_message="resident.phone_throttled",  # a catalog key (server/api.py)
 )
 @login_required

@@ -1,10 +1,11 @@
 """Shapes of the org tree and places endpoints."""
+
 import marshmallow as ma
 from marshmallow import validate
 
 from server.api import PageArgsSchema, page_of
-from server.org.models import CARE_FLAGS
 from server.core.edge import Schema
+from server.org.models import CARE_FLAGS
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -124,7 +125,9 @@ class DirectoryCompoundSchema(Schema):
 class DirectoryResidentSchema(Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
-    phone_masked = ma.fields.String(allow_none=True, metadata={"description": "138****0001; the full number: /api/residents/<id>/phone"})
+    phone_masked = ma.fields.String(
+        allow_none=True, metadata={"description": "138****0001; the full number: /api/residents/<id>/phone"}
+    )
     gender = ma.fields.String(allow_none=True)
     birth_year = ma.fields.Integer(allow_none=True)
     relation = ma.fields.String()
@@ -142,7 +145,9 @@ class DirectoryHouseholdSchema(Schema):
 class GridDirectorySchema(Schema):
     grid = ma.fields.Nested(DirectoryGridSchema)
     compounds = ma.fields.List(ma.fields.Nested(DirectoryCompoundSchema))
-    buildings = ma.fields.List(ma.fields.Nested(BuildingSchema), metadata={"description": "by compound, then name (3号楼 before 10号楼)"})
+    buildings = ma.fields.List(
+        ma.fields.Nested(BuildingSchema), metadata={"description": "by compound, then name (3号楼 before 10号楼)"}
+    )
     households = ma.fields.List(
         ma.fields.Nested(DirectoryHouseholdSchema), metadata={"description": "by building, unit, room"}
     )
@@ -152,7 +157,9 @@ class ResidentUpdateSchema(Schema):
     """What a resident's directory entry may be changed in: the special-care flags."""
 
     care_flags = ma.fields.List(
-        ma.fields.String(validate=validate.OneOf(CARE_FLAGS)), required=True, validate=validate.Length(max=len(CARE_FLAGS)),
+        ma.fields.String(validate=validate.OneOf(CARE_FLAGS)),
+        required=True,
+        validate=validate.Length(max=len(CARE_FLAGS)),
         metadata={"description": "the whole set: elderly_alone 独居老人, low_income 低保, disability 残疾 ([]: none)"},
     )
 

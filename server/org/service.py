@@ -1,4 +1,5 @@
 """Reading the org tree and places within a user's scope (authz decides the scope)."""
+
 import functools
 import hashlib
 import json
@@ -9,14 +10,13 @@ from sqlalchemy.orm import selectinload
 
 from server import authz
 from server.audit.service import record
+from server.core import pokes
+from server.core.pages import paginate
 from server.errors import NotFound
 from server.extensions import db
 from server.i18n import _
-from server.org.models import Building, Compound, GridCoverage, Household, OrgUnit, Resident
-from server.core.pages import paginate
+from server.org.models import CARE_FLAGS, Building, Compound, GridCoverage, Household, OrgUnit, Resident
 from server.org.schemas import mask_phone
-from server.core import pokes
-from server.org.models import CARE_FLAGS
 
 
 def org_children(user, parent_id: int | None) -> list[OrgUnit]:
@@ -26,25 +26,19 @@ def org_children(user, parent_id: int | None) -> list[OrgUnit]:
         where = OrgUnit.parent_id == parent_id
     else:
         where = OrgUnit.parent_id.is_(None)
-    return list(
-        db.session.scalars(
-            select(OrgUnit).where(where, authz.visible(user, OrgUnit)).order_by(OrgUnit.id)
-        )
-    )
+    return list(db.session.scalars(select(OrgUnit).where(where, authz.visible(user, OrgUnit)).order_by(OrgUnit.id)))
 
 
 def org_unit_detail(user, unit_id: int) -> dict:
     unit = authz.get_visible(user, OrgUnit, unit_id)
     ancestors = list(
-        db.session.scalars(
-            select(OrgUnit).where(OrgUnit.id.in_(unit.ancestor_ids[:-1])).order_by(OrgUnit.depth)
-        )
+        db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(unit.ancestor_ids[:-1])).order_by(OrgUnit.depth))
     )
-    children = db.session.scalar(
-        select(func.count()).where(OrgUnit.parent_id == unit.id, authz.visible(user, OrgUnit))
-    )
+    children = db.session.scalar(select(func.count()).where(OrgUnit.parent_id == unit.id, authz.visible(user, OrgUnit)))
     compounds = db.session.scalar(
-        select(func.count()).select_from(Compound).where(
+        select(func.count())
+        .select_from(Compound)
+        .where(
             Compound.community_id.in_(select(OrgUnit.id).where(authz.subtree_of(unit.path))),
             authz.visible(user, Compound),
         )
@@ -59,12 +53,15 @@ def org_unit_detail(user, unit_id: int) -> dict:
 
 def list_compounds(user, org_unit_id=None, q=None, page=1, per_page=50) -> dict:
     # One query for the page's companies, not one per compound.
-    query = select(Compound).options(selectinload(Compound.property_company)).where(authz.visible(user, Compound)).order_by(Compound.id)
+    query = (
+        select(Compound)
+        .options(selectinload(Compound.property_company))
+        .where(authz.visible(user, Compound))
+        .order_by(Compound.id)
+    )
     if org_unit_id is not None:
         unit = authz.get_visible(user, OrgUnit, org_unit_id)
-        query = query.where(
-            Compound.community_id.in_(select(OrgUnit.id).where(authz.subtree_of(unit.path)))
-        )
+        query = query.where(Compound.community_id.in_(select(OrgUnit.id).where(authz.subtree_of(unit.path))))
     if q:
         query = query.where(Compound.name.contains(q, autoescape=True))
     return paginate(query, page, per_page)
@@ -75,12 +72,15 @@ def compound_detail(user, compound_id: int) -> dict:
     path_ids = compound.community.ancestor_ids
     names = dict(db.session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(path_ids))).all())
     buildings = db.session.scalar(
-        select(func.count()).select_from(Building).where(
-            Building.compound_id == compound.id, authz.visible(user, Building)
-        )
+        select(func.count())
+        .select_from(Building)
+        .where(Building.compound_id == compound.id, authz.visible(user, Building))
     )
     return {
-        **{c: getattr(compound, c) for c in ("id", "name", "address", "community_id", "latitude", "longitude", "built_year")},
+        **{
+            c: getattr(compound, c)
+            for c in ("id", "name", "address", "community_id", "latitude", "longitude", "built_year")
+        },
         "property_company": compound.property_company,
         "owners_committee": compound.owners_committee,
         "community_path": [names[i] for i in path_ids],
@@ -122,7 +122,7 @@ _DIGITS = re.compile(r"(\d+)")
 
 @functools.lru_cache(maxsize=4096)  # rooms, units and names repeat across a grid's buildings
 def natural_key(text: str | None) -> tuple:
-    """"3号楼" < "10号楼", "2单元" < "10单元", "301" < "1001": numbers compare as numbers.
+    """ "3号楼" < "10号楼", "2单元" < "10单元", "301" < "1001": numbers compare as numbers.
     Split parts alternate text, number, text, … so tuples always compare like with like."""
     return tuple(int(part) if i % 2 else part for i, part in enumerate(_DIGITS.split(text or "")))
 
@@ -150,12 +150,21 @@ def grid_directory(user, grid_id: int) -> dict:
         select(Compound.id, Compound.name, Compound.address).where(Compound.id.in_({row[1] for row in buildings}))
     ).all()
     households = db.session.execute(
-        select(Household.id, Household.building_id, Household.unit, Household.room)
-        .where(Household.building_id.in_(building_ids))
+        select(Household.id, Household.building_id, Household.unit, Household.room).where(
+            Household.building_id.in_(building_ids)
+        )
     ).all()
     residents = db.session.execute(
-        select(Resident.id, Resident.household_id, Resident.name, Resident.phone, Resident.gender,
-               Resident.birth_year, Resident.relation, Resident.care_flags)
+        select(
+            Resident.id,
+            Resident.household_id,
+            Resident.name,
+            Resident.phone,
+            Resident.gender,
+            Resident.birth_year,
+            Resident.relation,
+            Resident.care_flags,
+        )
         .join(Household, Household.id == Resident.household_id)
         .where(Household.building_id.in_(building_ids))
         .order_by(Resident.household_id, Resident.id)
@@ -172,13 +181,18 @@ def _directory(grid, names, compounds, buildings, households, residents) -> dict
     building_order = {building_id: position for position, (building_id, *_) in enumerate(buildings)}
     people: dict[int, list[dict]] = {}
     for id_, household_id, name, phone, gender, birth_year, relation, care_flags in residents:
-        people.setdefault(household_id, []).append({
-            "id": id_, "name": name, "phone_masked": mask_phone(phone), "gender": gender,
-            "birth_year": birth_year, "relation": relation, "care_flags": list(care_flags or []),
-        })
-    households = sorted(
-        households, key=lambda h: (building_order[h[1]], natural_key(h[2]), natural_key(h[3]), h[0])
-    )
+        people.setdefault(household_id, []).append(
+            {
+                "id": id_,
+                "name": name,
+                "phone_masked": mask_phone(phone),
+                "gender": gender,
+                "birth_year": birth_year,
+                "relation": relation,
+                "care_flags": list(care_flags or []),
+            }
+        )
+    households = sorted(households, key=lambda h: (building_order[h[1]], natural_key(h[2]), natural_key(h[3]), h[0]))
     return {
         "grid": {"id": grid.id, "name": grid.name, "path": [names[i] for i in grid.ancestor_ids if i in names]},
         "compounds": [{"id": id_, "name": name, "address": address} for id_, name, address in compounds],
@@ -239,7 +253,13 @@ def update_resident(user, resident_id: int, changes: dict) -> Resident:
     if after == before:
         return resident
     resident.care_flags = after
-    record("resident.update", actor=user, target=resident, household_id=resident.household_id, care_flags={"from": before, "to": after})
+    record(
+        "resident.update",
+        actor=user,
+        target=resident,
+        household_id=resident.household_id,
+        care_flags={"from": before, "to": after},
+    )
     grids = directory_grids(resident.household_id)
     pokes.after_commit((f"grid:{grid_id}" for grid_id in grids), event=pokes.DIRECTORY)
     db.session.commit()
@@ -249,7 +269,9 @@ def update_resident(user, resident_id: int, changes: dict) -> Resident:
 def directory_grids(household_id: int) -> list[int]:
     """The grids whose directory lists a household: those covering its building or compound."""
     building = db.session.execute(
-        select(Building.id, Building.compound_id).join(Household, Household.building_id == Building.id).where(Household.id == household_id)
+        select(Building.id, Building.compound_id)
+        .join(Household, Household.building_id == Building.id)
+        .where(Household.id == household_id)
     ).one()
     covering = or_(GridCoverage.building_id == building.id, GridCoverage.compound_id == building.compound_id)
     return sorted(set(db.session.scalars(select(GridCoverage.grid_id).where(covering))))

@@ -1,4 +1,5 @@
 """A PushSender's asyncio event loop, in a thread of its own, and its pooled aiohttp sessions."""
+
 import asyncio
 import threading
 

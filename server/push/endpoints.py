@@ -9,6 +9,7 @@ The same rule is checked when a subscription is saved (schemas.py) and again bef
 The one exception is the tests' stand-in push service (tests/support/push_service.py): plain
 http to 127.0.0.1 / ::1 / localhost, any port, and only with TESTING or REDGRID_PUSH_ALLOW_INSECURE.
 """
+
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -52,7 +53,13 @@ class EndpointPolicy:
     def problem(self, endpoint: str) -> str | None:
         """None when the server may post to `endpoint`; else the catalog key that says why not."""
         # Printable ASCII without spaces or backslashes: what urlsplit and aiohttp's yarl read alike.
-        if not isinstance(endpoint, str) or not endpoint.isascii() or not endpoint.isprintable() or " " in endpoint or "\\" in endpoint:
+        if (
+            not isinstance(endpoint, str)
+            or not endpoint.isascii()
+            or not endpoint.isprintable()
+            or " " in endpoint
+            or "\\" in endpoint
+        ):
             return "push.endpoint_invalid"
         try:
             parts = urlsplit(endpoint)
@@ -81,8 +88,10 @@ class EndpointPolicy:
 
 def policy_from_config(config) -> EndpointPolicy:
     """The policy of an app's config (PUSH_ENDPOINT_HOSTS, TESTING, PUSH_ALLOW_INSECURE)."""
-    return EndpointPolicy(tuple(config.get("PUSH_ENDPOINT_HOSTS") or DEFAULT_PUSH_HOSTS),
-                          bool(config.get("TESTING") or config.get("PUSH_ALLOW_INSECURE")))
+    return EndpointPolicy(
+        tuple(config.get("PUSH_ENDPOINT_HOSTS") or DEFAULT_PUSH_HOSTS),
+        bool(config.get("TESTING") or config.get("PUSH_ALLOW_INSECURE")),
+    )
 
 
 def _is_ip(host: str) -> bool:

@@ -4,6 +4,7 @@ The endpoint is the push service's URL for that browser; p256dh and auth are the
 payload is encrypted to (RFC 8291). A push service answering 404/410 means the browser dropped
 the subscription, and the row is deleted (server/push/sender.py).
 """
+
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, String

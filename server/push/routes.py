@@ -1,11 +1,15 @@
 """Web Push over HTTP: the VAPID public key and the signed-in user's device subscriptions."""
+
 from flask import current_app, request
 from flask_login import current_user, login_required
 
 from server.api import ErrorSchema
+from server.core.edge import Blueprint
 from server.extensions import csrf, limiter
-from server.push import models  # noqa: F401  (the tables, for the app and Alembic)
-from server.push import service
+from server.push import (
+    models,  # noqa: F401  (the tables, for the app and Alembic)
+    service,
+)
 from server.push.schemas import (
     CategoriesUpdateSchema,
     EndpointSchema,
@@ -15,7 +19,6 @@ from server.push.schemas import (
     SubscriptionSchema,
     VapidKeySchema,
 )
-from server.core.edge import Blueprint
 
 blp = Blueprint("push", __name__, url_prefix="/api/push", description="Web Push: VAPID key and device subscriptions")
 
@@ -37,7 +40,9 @@ def _signed_out() -> bool:
 
 
 # subscribe, set_categories and unsubscribe count together: REDGRID_PUSH_RATE_LIMIT per user.
-_subscriptions_limit = limiter.shared_limit(_push_limit, scope="push-subscriptions", key_func=_per_user, exempt_when=_signed_out)
+_subscriptions_limit = limiter.shared_limit(
+    _push_limit, scope="push-subscriptions", key_func=_per_user, exempt_when=_signed_out
+)
 
 
 @blp.route("/vapid-public-key", methods=["GET"])
@@ -61,7 +66,11 @@ def my_subscriptions():
 @blp.arguments(SubscriptionInSchema)
 @blp.response(201, SubscriptionSchema)
 @blp.alt_response(200, schema=SubscriptionSchema, description="The endpoint was known: updated", success=True)
-@blp.alt_response(409, schema=ErrorSchema, description="`endpoint_taken`: the endpoint is another account's and keys.auth is not its secret")
+@blp.alt_response(
+    409,
+    schema=ErrorSchema,
+    description="`endpoint_taken`: the endpoint is another account's and keys.auth is not its secret",
+)
 def subscribe(data):
     """Save this browser's PushSubscription (and the categories it wants); 200 when already known.
 
@@ -97,8 +106,16 @@ def unsubscribe(data):
 @limiter.limit(_change_limit)  # per client address
 @blp.arguments(SubscriptionChangeSchema)
 @blp.response(200, SubscriptionSchema)
-@blp.alt_response(403, schema=ErrorSchema, description="`forbidden`: the old endpoint is unknown or old_auth is not its secret (`fields.old_auth`)")
-@blp.alt_response(409, schema=ErrorSchema, description="`endpoint_taken`: the new endpoint is another account's device (`fields.subscription.endpoint`)")
+@blp.alt_response(
+    403,
+    schema=ErrorSchema,
+    description="`forbidden`: the old endpoint is unknown or old_auth is not its secret (`fields.old_auth`)",
+)
+@blp.alt_response(
+    409,
+    schema=ErrorSchema,
+    description="`endpoint_taken`: the new endpoint is another account's device (`fields.subscription.endpoint`)",
+)
 def subscription_change(data):
     """pushsubscriptionchange: the service worker (no session, no CSRF token) replaces the old subscription by the new one.
 

@@ -1,5 +1,6 @@
 """Shapes of Web Push: the browser's PushSubscription JSON (PushSubscription.toJSON()), the
 categories a device wants, and what the API shows of a subscription."""
+
 import binascii
 import re
 
@@ -8,10 +9,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from marshmallow import ValidationError, validate
 
+from server.core.edge import Schema
+from server.core.fields import UtcDateTime
 from server.push.endpoints import policy_from_config
 from server.push.vapid import b64url_decode
-from server.core.fields import UtcDateTime
-from server.core.edge import Schema
 
 CATEGORY = re.compile(r"^[a-z_]{1,16}$")  # the alerts' category codes, e.g. "utility", "weather"
 MAX_CATEGORIES = 30
@@ -77,9 +78,14 @@ class BrowserSubscriptionSchema(Schema):
     class Meta:
         unknown = ma.EXCLUDE  # expirationTime and whatever browsers add later
 
-    endpoint = ma.fields.String(required=True, validate=[validate.Length(min=1, max=1024), validate_endpoint], metadata={
-        "description": "The push service's URL: https, port 443, on a host of REDGRID_PUSH_ENDPOINT_HOSTS "
-                       "(FCM, Mozilla, Apple, WNS by default); no IP address, no user info"})
+    endpoint = ma.fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=1024), validate_endpoint],
+        metadata={
+            "description": "The push service's URL: https, port 443, on a host of REDGRID_PUSH_ENDPOINT_HOSTS "
+            "(FCM, Mozilla, Apple, WNS by default); no IP address, no user info"
+        },
+    )
     keys = ma.fields.Nested(SubscriptionKeysSchema, required=True)
 
 

@@ -52,6 +52,7 @@ PUSH_WORKERS coroutines take the pushes in turn, over one keep-alive aiohttp ses
 push-service host; one VAPID JWT per audience (the push service's origin) reused until shortly
 before it expires (server/push/vapid.py); pywebpush encrypts each message (WebPusher.encode).
 """
+
 import asyncio
 import base64
 import hashlib
@@ -63,7 +64,7 @@ import urllib.request
 import weakref
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from urllib.parse import urlsplit
@@ -71,16 +72,23 @@ from urllib.parse import urlsplit
 import aiohttp
 from pywebpush import WebPusher, WebPushException
 
-from server.push.aio_loop import LoopThread
-from server.push.endpoints import EndpointPolicy, policy_from_config
-from server.push.vapid import VapidSigner
 from server.core.clock import utcnow
 from server.push import service
-from server.push.vapid import signer_from_config
+from server.push.aio_loop import LoopThread
+from server.push.endpoints import EndpointPolicy, policy_from_config
+from server.push.vapid import VapidSigner, signer_from_config
 
 __all__ = [
-    "TTL_AND_URGENCY", "Outcome", "PayloadTooLarge", "PushSender", "deliver", "deliver_each", "encode_payload", "fit_payload",
-    "get_sender", "topic_for",
+    "TTL_AND_URGENCY",
+    "Outcome",
+    "PayloadTooLarge",
+    "PushSender",
+    "deliver",
+    "deliver_each",
+    "encode_payload",
+    "fit_payload",
+    "get_sender",
+    "topic_for",
 ]
 
 # level: (TTL seconds, Urgency); see the table in the module docstring.
@@ -152,7 +160,7 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return max(0.0, when.timestamp() - now)
 
 
@@ -204,11 +212,15 @@ class PushSender:
             raise PayloadTooLarge(f"payload is {len(data)} bytes; the limit is {self.payload_max_bytes}")
         return data
 
-    def send(self, subscription, payload: dict, *, ttl: int, urgency: str = "normal", topic: str | None = None) -> Outcome:
+    def send(
+        self, subscription, payload: dict, *, ttl: int, urgency: str = "normal", topic: str | None = None
+    ) -> Outcome:
         """Push `payload` to one subscription (a PushSubscription, or a dict with endpoint and keys)."""
         return self.send_each([(subscription, payload)], ttl=ttl, urgency=urgency, topic=topic)[0]
 
-    def send_many(self, subscriptions: list, payload: dict, *, ttl: int, urgency: str, topic: str | None = None) -> list[Outcome]:
+    def send_many(
+        self, subscriptions: list, payload: dict, *, ttl: int, urgency: str, topic: str | None = None
+    ) -> list[Outcome]:
         """Push one payload to many subscriptions at once; outcomes in the same order."""
         data = self.check_payload(payload)
         return self._run([(sub, data) for sub in subscriptions], ttl, urgency, topic)
@@ -222,7 +234,10 @@ class PushSender:
         if not items:
             return []
         # Plain values read here: ORM rows are not read from the loop's thread.
-        targets = [(_subscription_info(sub), getattr(sub, "id", None), getattr(sub, "user_id", None), data) for sub, data in items]
+        targets = [
+            (_subscription_info(sub), getattr(sub, "id", None), getattr(sub, "user_id", None), data)
+            for sub, data in items
+        ]
         return self._io.run(self._send_all(targets, max(0, int(ttl)), urgency, topic))
 
     async def _send_all(self, targets: list[tuple], ttl: int, urgency: str, topic: str | None) -> list[Outcome]:
@@ -245,14 +260,23 @@ class PushSender:
         found = self._io.sessions.get(origin)
         if found is None:
             connector = aiohttp.TCPConnector(limit=self.workers, limit_per_host=self.workers)
-            session = aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=self.timeout),
-                                            skip_auto_headers=("User-Agent",))
+            session = aiohttp.ClientSession(
+                connector=connector,
+                timeout=aiohttp.ClientTimeout(total=self.timeout),
+                skip_auto_headers=("User-Agent",),
+            )
             # The proxy from the environment, looked up once per host (not per post).
-            proxy = None if urllib.request.proxy_bypass(parts.hostname or "") else urllib.request.getproxies().get(parts.scheme)
+            proxy = (
+                None
+                if urllib.request.proxy_bypass(parts.hostname or "")
+                else urllib.request.getproxies().get(parts.scheme)
+            )
             found = self._io.sessions[origin] = (session, proxy)
         return found
 
-    async def _send(self, info: dict, subscription_id, user_id, data: bytes, ttl: int, urgency: str, topic: str | None) -> Outcome:
+    async def _send(
+        self, info: dict, subscription_id, user_id, data: bytes, ttl: int, urgency: str, topic: str | None
+    ) -> Outcome:
         outcome = Outcome(subscription_id, user_id, info["endpoint"], "failed")
         refused = self.endpoints.problem(info["endpoint"])
         if refused:  # never contacted; deleted like a 410 (module docstring)
@@ -260,23 +284,38 @@ class PushSender:
             return outcome
         try:
             pusher = WebPusher(info)
-        except (WebPushException, ValueError, TypeError) as exc:  # keys that were valid when saved can't be: fail this one only
+        except (
+            WebPushException,
+            ValueError,
+            TypeError,
+        ) as exc:  # keys that were valid when saved can't be: fail this one only
             outcome.error = str(exc)[:200]
             return outcome
         session, proxy = self._session_for(info["endpoint"])
         while True:
             outcome.attempts += 1
-            headers = {"TTL": str(ttl), "Urgency": urgency, "Content-Encoding": "aes128gcm", **self.signer.headers_for(info["endpoint"])}
+            headers = {
+                "TTL": str(ttl),
+                "Urgency": urgency,
+                "Content-Encoding": "aes128gcm",
+                **self.signer.headers_for(info["endpoint"]),
+            }
             if topic:
                 headers["Topic"] = topic
             wait = None
             try:
                 # A fresh encryption each attempt: a new salt and key (RFC 8291 §3.4 wants them unique).
                 body = pusher.encode(data, "aes128gcm")["body"]
-                async with session.post(info["endpoint"], data=body, headers=headers, proxy=proxy, allow_redirects=False) as response:
+                async with session.post(
+                    info["endpoint"], data=body, headers=headers, proxy=proxy, allow_redirects=False
+                ) as response:
                     text = await response.text(errors="replace")
-                    status, retry_after, location = response.status, response.headers.get("Retry-After"), response.headers.get("Location")
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                    status, retry_after, location = (
+                        response.status,
+                        response.headers.get("Retry-After"),
+                        response.headers.get("Location"),
+                    )
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 outcome.http_status, outcome.error = None, f"{type(exc).__name__}: {exc}"[:200]
                 # A kept-alive connection the push service closed meanwhile: try a fresh one at once.
                 if outcome.attempts == 1 and isinstance(exc, aiohttp.ClientConnectionError):
@@ -360,7 +399,9 @@ def get_sender(app=None) -> PushSender:
     return sender
 
 
-def deliver_each(pairs: Iterable[tuple[int, dict]], level: str, topic: str | None = None, *, expires_at: datetime | None = None) -> list[Outcome]:
+def deliver_each(
+    pairs: Iterable[tuple[int, dict]], level: str, topic: str | None = None, *, expires_at: datetime | None = None
+) -> list[Outcome]:
     """Like deliver(), with a payload of its own per subscription id (e.g. each user's ack token):
     one batch for many users keeps PUSH_WORKERS posts in flight on the sender's loop."""
     if level not in TTL_AND_URGENCY:
@@ -368,13 +409,24 @@ def deliver_each(pairs: Iterable[tuple[int, dict]], level: str, topic: str | Non
     payloads = dict(pairs)
     subscriptions = service.subscriptions_by_ids(payloads)
     # Every payload is checked before anything is sent (PayloadTooLarge).
-    outcomes = get_sender().send_each([(sub, payloads[sub.id]) for sub in subscriptions], ttl=ttl_for(level, expires_at, utcnow()),
-                                      urgency=TTL_AND_URGENCY[level][1], topic=topic)
+    outcomes = get_sender().send_each(
+        [(sub, payloads[sub.id]) for sub in subscriptions],
+        ttl=ttl_for(level, expires_at, utcnow()),
+        urgency=TTL_AND_URGENCY[level][1],
+        topic=topic,
+    )
     service.record_outcomes(subscriptions, outcomes)
     return outcomes
 
 
-def deliver(subscription_ids: Iterable[int], payload: dict, level: str, topic: str | None = None, *, expires_at: datetime | None = None) -> list[Outcome]:
+def deliver(
+    subscription_ids: Iterable[int],
+    payload: dict,
+    level: str,
+    topic: str | None = None,
+    *,
+    expires_at: datetime | None = None,
+) -> list[Outcome]:
     """Push one payload to these subscriptions and record the answers on them (see the module docstring)."""
     get_sender().check_payload(payload)  # refused even when no subscription is left
     return deliver_each(((i, payload) for i in subscription_ids), level, topic, expires_at=expires_at)

@@ -1,5 +1,6 @@
 """Device subscriptions: subscribe (upsert by endpoint), unsubscribe, categories per device,
 `pushsubscriptionchange`, and the bookkeeping of the push services' answers."""
+
 import hmac
 from collections.abc import Iterable
 
@@ -15,9 +16,11 @@ from server.push.models import PushSubscription
 
 def list_for(user) -> list[PushSubscription]:
     """This user's devices, oldest first."""
-    return list(db.session.scalars(
-        select(PushSubscription).where(PushSubscription.user_id == user.id).order_by(PushSubscription.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(PushSubscription).where(PushSubscription.user_id == user.id).order_by(PushSubscription.id)
+        )
+    )
 
 
 def subscribe(user, data: dict, user_agent: str | None = None) -> tuple[PushSubscription, bool]:
@@ -33,7 +36,9 @@ def subscribe(user, data: dict, user_agent: str | None = None) -> tuple[PushSubs
             db.session.add(subscription)
         else:
             if subscription.user_id != user.id and not _same_secret(subscription.auth, data["keys"]["auth"]):
-                raise Conflict(_("push.endpoint_claimed"), {"endpoint": [_("push.endpoint_claimed")]}, code="endpoint_taken")
+                raise Conflict(
+                    _("push.endpoint_claimed"), {"endpoint": [_("push.endpoint_claimed")]}, code="endpoint_taken"
+                )
             if "categories" in data:
                 subscription.categories = data["categories"]
         subscription.user_id = user.id
@@ -57,9 +62,9 @@ def subscribe(user, data: dict, user_agent: str | None = None) -> tuple[PushSubs
 
 def unsubscribe(user, endpoint: str) -> None:
     """Forget this device of the user's (nothing happens for an endpoint not theirs: it may be gone already)."""
-    db.session.execute(delete(PushSubscription).where(
-        PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id
-    ))
+    db.session.execute(
+        delete(PushSubscription).where(PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id)
+    )
     db.session.commit()
 
 
@@ -119,9 +124,15 @@ def record_outcomes(subscriptions: list[PushSubscription], outcomes: list) -> No
         by_status[outcome.status].append(subscription.id)
     table, options = PushSubscription, {"synchronize_session": False}
     if by_status["sent"]:
-        db.session.execute(update(table).where(table.id.in_(by_status["sent"])).values(last_success_at=utcnow(), failed_count=0), execution_options=options)
+        db.session.execute(
+            update(table).where(table.id.in_(by_status["sent"])).values(last_success_at=utcnow(), failed_count=0),
+            execution_options=options,
+        )
     if by_status["failed"]:
-        db.session.execute(update(table).where(table.id.in_(by_status["failed"])).values(failed_count=table.failed_count + 1), execution_options=options)
+        db.session.execute(
+            update(table).where(table.id.in_(by_status["failed"])).values(failed_count=table.failed_count + 1),
+            execution_options=options,
+        )
     if by_status["gone"]:
         db.session.execute(delete(table).where(table.id.in_(by_status["gone"])), execution_options=options)
     for subscription in subscriptions:
@@ -131,7 +142,9 @@ def record_outcomes(subscriptions: list[PushSubscription], outcomes: list) -> No
 
 
 def _new_endpoint_taken() -> Conflict:
-    return Conflict(_("push.endpoint_taken"), {"subscription": {"endpoint": [_("push.endpoint_taken")]}}, code="endpoint_taken")
+    return Conflict(
+        _("push.endpoint_taken"), {"subscription": {"endpoint": [_("push.endpoint_taken")]}}, code="endpoint_taken"
+    )
 
 
 def _same_secret(stored: str, given: str) -> bool:

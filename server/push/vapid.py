@@ -4,6 +4,7 @@ The private key is 32 raw bytes, base64url (what `py_vapid.Vapid.from_string` re
 key is the 65-byte uncompressed P-256 point, base64url, which the PWA passes to
 `pushManager.subscribe({applicationServerKey})`.
 """
+
 import base64
 import threading
 import time
@@ -43,8 +44,15 @@ def public_key_of(private_key: str) -> str:
 class VapidSigner:
     """Signs one JWT per audience (push-service origin) and reuses it until shortly before exp."""
 
-    def __init__(self, private_key: str, subject: str, *, lifetime: int = JWT_LIFETIME, margin: int = JWT_MARGIN,
-                 clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        private_key: str,
+        subject: str,
+        *,
+        lifetime: int = JWT_LIFETIME,
+        margin: int = JWT_MARGIN,
+        clock: Callable[[], float] = time.time,
+    ):
         self.vapid = Vapid.from_string(private_key)
         self.subject = subject
         self.lifetime = lifetime

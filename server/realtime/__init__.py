@@ -1,11 +1,12 @@
 """Socket.IO: live connections of signed-in users, joined to a room per sync bucket, so that a
 commit can tell online clients to pull now (PROTOCOL.md §8; DESIGN.md §6)."""
+
 from flask import Flask
 
+from server.core import pokes
 from server.extensions import socketio
 from server.realtime.events import register_events
 from server.realtime.rooms import send_pokes
-from server.core import pokes
 
 
 def init_realtime(app: Flask) -> None:

@@ -1,4 +1,5 @@
 """Socket.IO handlers: authenticate by the session cookie, join the user's bucket rooms."""
+
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room, rooms
 

@@ -1,5 +1,6 @@
 """A Socket.IO room per sync bucket: a commit tells the clients in a bucket's room to pull
 (PROTOCOL.md §8), and a notice goes to its user's room."""
+
 from server.extensions import socketio
 
 

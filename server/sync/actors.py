@@ -1,16 +1,16 @@
 """Who acts in the sync engine (PROTOCOL.md §2): a signed-in user, as the buckets of their scope
 and the roles they hold in each; or the server itself, as SYSTEM in the buckets of the records
 it writes (notices, orders, escalation), on behalf of a user or of its own account."""
+
 from collections import defaultdict
 
 from sqlalchemy import select
-
-from sync import Actor
 
 from server import authz
 from server.auth.models import User
 from server.extensions import db
 from server.org.models import Building, Household
+from sync import Actor
 
 SYSTEM = "system"  # the role of the server's own writes; no client holds it
 
@@ -33,7 +33,9 @@ def actor_for(user: User) -> Actor:
         buckets[f"household:{household_id}"].add("resident")
     if s.household_ids:
         compounds = db.session.scalars(
-            select(Building.compound_id).join(Household, Household.building_id == Building.id).where(Household.id.in_(s.household_ids))
+            select(Building.compound_id)
+            .join(Household, Household.building_id == Building.id)
+            .where(Household.id.in_(s.household_ids))
         )
         for compound_id in set(compounds):
             buckets[f"compound:{compound_id}"].add("resident")
@@ -60,5 +62,7 @@ def system_actor(user, buckets, admin: bool = False) -> Actor:
     """The server acting as SYSTEM in these buckets (and, for records only admins and stewards
     create, as an admin in the org buckets), on behalf of `user` or of itself (None)."""
     acting = user if user is not None else server_account()
-    roles = {b: frozenset({SYSTEM, "admin"}) if admin and b.startswith("org:") else frozenset({SYSTEM}) for b in set(buckets)}
+    roles = {
+        b: frozenset({SYSTEM, "admin"}) if admin and b.startswith("org:") else frozenset({SYSTEM}) for b in set(buckets)
+    }
     return Actor(acting.id, roles)

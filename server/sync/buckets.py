@@ -1,6 +1,7 @@
 """Bucket functions for entities placed in the org tree (PROTOCOL.md §2): a record in a grid
 lives in that grid's bucket and in the `org:` bucket of every org unit above it, so that the
 grid's workers and the admins of every level above see it."""
+
 from flask import g, has_app_context
 from sqlalchemy import select
 

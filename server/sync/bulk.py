@@ -8,6 +8,7 @@ by one in Python before sending (bench/bulk_tasks.py --postgres --profile: a thi
 request's time). Nor one array per column (unnest): psycopg quotes every item of a text array
 in Python. One JSON document is encoded and parsed in C on both sides.
 """
+
 import json
 from datetime import date
 
@@ -18,7 +19,14 @@ from server.extensions import db
 from server.sync.models import SerializedJSON
 
 
-def insert_rows(table: Table, rows: list[dict], *, serialized: tuple[str, ...] = (), upsert_on: tuple[str, ...] = (), update: tuple[str, ...] = ()) -> None:
+def insert_rows(
+    table: Table,
+    rows: list[dict],
+    *,
+    serialized: tuple[str, ...] = (),
+    upsert_on: tuple[str, ...] = (),
+    update: tuple[str, ...] = (),
+) -> None:
     """INSERT `rows` (dicts with the same keys) into `table`; with `upsert_on` (the columns of
     a unique index), a row that exists gets the `update` columns of the new one. `serialized`:
     JSON columns whose values are JSON text already (None: SQL NULL)."""
@@ -32,7 +40,9 @@ def insert_rows(table: Table, rows: list[dict], *, serialized: tuple[str, ...] =
         statement = sqlite.insert(table).values({name: bindparam(name, type_=types[name]) for name in names})
         parameters = rows
     if upsert_on:
-        statement = statement.on_conflict_do_update(index_elements=list(upsert_on), set_={k: statement.excluded[k] for k in update})
+        statement = statement.on_conflict_do_update(
+            index_elements=list(upsert_on), set_={k: statement.excluded[k] for k in update}
+        )
     db.session.execute(statement, parameters)
 
 

@@ -1,5 +1,6 @@
 """Storage of the sync engine: the sequence counter, the change log, mutation results and
 conflict records (PROTOCOL.md §5, §6.4, §7.3), and the columns every synced entity carries."""
+
 from datetime import datetime
 
 from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, text
@@ -43,7 +44,12 @@ class SyncLogEntry(db.Model):
         Index("ix_sync_log_record", "entity", "record_id"),
         # Tombstones only (what purge looks for): a partial index that no planner can
         # mistake for the way to find a bucket's rows, statistics or not.
-        Index("ix_sync_log_tombstones", "committed_at", sqlite_where=text("op = 'delete'"), postgresql_where=text("op = 'delete'")),
+        Index(
+            "ix_sync_log_tombstones",
+            "committed_at",
+            sqlite_where=text("op = 'delete'"),
+            postgresql_where=text("op = 'delete'"),
+        ),
     )
 
     bucket: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -93,7 +99,10 @@ class SyncConflict(db.Model):
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolution: Mapped[str | None] = mapped_column(String(16))
 
-    __table_args__ = (Index("ix_sync_conflicts_record", "entity", "record_id"), Index("ix_sync_conflicts_open", "resolved_at"))
+    __table_args__ = (
+        Index("ix_sync_conflicts_record", "entity", "record_id"),
+        Index("ix_sync_conflicts_open", "resolved_at"),
+    )
 
 
 class SyncBlobRef(db.Model):

@@ -1,22 +1,31 @@
 """Which entity types sync, and how each maps to its table (PROTOCOL.md §7.4). Domain packages
 register a binding at import; the engine then handles them all alike."""
+
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import marshmallow as ma
 from sqlalchemy import delete, select
 
-from sync import Entity, Field, Record, Rejection, Review
-
-from server.extensions import db
 from server.core.edge import Schema
+from server.extensions import db
 from server.sync.models import SyncBlobRef
-
+from sync import Entity, Field, Record, Rejection, Review
 
 LOOKUP = object()
 # Field types whose loaded value is the JSON value itself (for valid input; Float may turn 3 into 3.0).
-_JSON_AS_IS = (ma.fields.String, ma.fields.Integer, ma.fields.Float, ma.fields.Boolean, ma.fields.List, ma.fields.Dict, ma.fields.Nested, ma.fields.Raw)  # EntityBinding.store: find the row by id
+_JSON_AS_IS = (
+    ma.fields.String,
+    ma.fields.Integer,
+    ma.fields.Float,
+    ma.fields.Boolean,
+    ma.fields.List,
+    ma.fields.Dict,
+    ma.fields.Nested,
+    ma.fields.Raw,
+)  # EntityBinding.store: find the row by id
 
 
 @dataclass
@@ -63,11 +72,15 @@ class EntityBinding:
         return {
             column.name: column.default
             for column in self.model.__table__.columns
-            if column.default is not None and (column.default.is_scalar or column.default.is_callable) and not column.type.should_evaluate_none
+            if column.default is not None
+            and (column.default.is_scalar or column.default.is_callable)
+            and not column.type.should_evaluate_none
         }
 
     def entity(self) -> Entity:
-        return Entity(self.name, self.fields, self.create_roles, self.delete_roles, self.buckets, self.validate, self.review)
+        return Entity(
+            self.name, self.fields, self.create_roles, self.delete_roles, self.buckets, self.validate, self.review
+        )
 
     def validate(self, values: Mapping[str, Any], op: str) -> dict[str, list[str]]:
         errors = self.schema.validate(dict(values))
@@ -117,7 +130,12 @@ class EntityBinding:
         for name in self.field_names:
             value = values.get(name)
             row[name] = converters[name].deserialize(value) if value is not None and name in converters else value
-        row.update(version=record.version, field_versions=dict(record.field_versions), field_writers=dict(record.field_writers), deleted=record.deleted)
+        row.update(
+            version=record.version,
+            field_versions=dict(record.field_versions),
+            field_writers=dict(record.field_writers),
+            deleted=record.deleted,
+        )
         return row
 
     def new_row(self, record: Record) -> dict[str, Any]:

@@ -1,14 +1,14 @@
 """What every domain's sync rules share (PROTOCOL.md §7.4, §7.5): the role sets a field is
 written by, the first check of a reviewed record (`checked`) and refusals with catalog keys
 (`Refusals`). The rules themselves live with their domains (server/<domain>/rules.py)."""
-from collections.abc import Mapping
 
-from sync import Rejection, Review
+from collections.abc import Mapping
 
 from server.core.fields import UtcDateTime, iso
 from server.sync.actors import SYSTEM
 from server.sync.registry import flat_messages
 from server.sync.writer import server_made
+from sync import Rejection, Review
 
 # Who writes a field (sync.Field's roles): a role held in the record's bucket.
 ADMIN = frozenset({"admin"})

@@ -1,7 +1,10 @@
 """The sync endpoints (PROTOCOL.md §5–§7): pull, push, and the conflict records."""
+
 from flask import Response
 from flask_login import current_user, login_required
 
+from server.api import ErrorSchema
+from server.core.edge import Blueprint
 from server.sync import service
 from server.sync.schemas import (
     ConflictListArgsSchema,
@@ -13,8 +16,6 @@ from server.sync.schemas import (
     PushSchema,
     ResolveSchema,
 )
-from server.api import ErrorSchema
-from server.core.edge import Blueprint
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline sync (redgrid-sync/1)")
 
@@ -23,7 +24,11 @@ blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline s
 @login_required
 @blp.arguments(PullSchema)
 @blp.response(200, PullPageSchema)
-@blp.alt_response(410, schema=ErrorSchema, description="`cursor_expired`: the cursor predates a purge or a restore: pull again from `null` (PROTOCOL.md §5.5)")
+@blp.alt_response(
+    410,
+    schema=ErrorSchema,
+    description="`cursor_expired`: the cursor predates a purge or a restore: pull again from `null` (PROTOCOL.md §5.5)",
+)
 def pull(body):
     """Changes in your buckets since your cursor, oldest first, one page."""
     page = service.pull(current_user, body["protocol"], body["cursor"], body["limit"])
@@ -36,7 +41,11 @@ def pull(body):
 @login_required
 @blp.arguments(PushSchema)
 @blp.response(200, PushResultSchema)
-@blp.alt_response(409, schema=ErrorSchema, description="`missing_blobs`: photos the batch names are not uploaded (yet) by you: upload them, then send the same batch again (PROTOCOL.md §6.2)")
+@blp.alt_response(
+    409,
+    schema=ErrorSchema,
+    description="`missing_blobs`: photos the batch names are not uploaded (yet) by you: upload them, then send the same batch again (PROTOCOL.md §6.2)",
+)
 def push(body):
     """Apply a batch of offline mutations; each one is applied, merged with conflicts, or refused."""
     return service.push(current_user, body["protocol"], body["client_id"], body["mutations"])

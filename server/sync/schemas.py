@@ -1,18 +1,23 @@
 """Envelopes of the sync endpoints (PROTOCOL.md §5.2, §6.1). The mutations inside are checked
 by the sync library, their fields by each entity's schema."""
+
 import marshmallow as ma
 from marshmallow import validate
-
-from sync import MAX_BATCH, MAX_PAGE
 
 from server.api import ErrorBodySchema, PageArgsSchema, page_of
 from server.core.edge import BigInteger, Schema
 from server.core.instants import UtcDateTime
+from sync import MAX_BATCH, MAX_PAGE
 
 
 class PullSchema(Schema):
     protocol = ma.fields.String(required=True, metadata={"description": "redgrid-sync/1"})
-    cursor = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(max=20000), metadata={"description": "opaque; null or absent for the first pull"})
+    cursor = ma.fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(max=20000),
+        metadata={"description": "opaque; null or absent for the first pull"},
+    )
     limit = ma.fields.Integer(load_default=500, validate=validate.Range(min=1, max=MAX_PAGE))
 
 
@@ -29,10 +34,21 @@ class Mutations(ma.fields.Field):
 
 class PushSchema(Schema):
     protocol = ma.fields.String(required=True)
-    client_id = ma.fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={"description": "one id per installed app (device)"})
+    client_id = ma.fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "one id per installed app (device)"},
+    )
     mutations = Mutations(
-        required=True, validate=validate.Length(min=1, max=MAX_BATCH),
-        metadata={"type": "array", "minItems": 1, "maxItems": MAX_BATCH, "items": {"type": "object"}, "description": "PROTOCOL.md §6.1; each checked on its own"},
+        required=True,
+        validate=validate.Length(min=1, max=MAX_BATCH),
+        metadata={
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_BATCH,
+            "items": {"type": "object"},
+            "description": "PROTOCOL.md §6.1; each checked on its own",
+        },
     )
 
 
@@ -47,7 +63,9 @@ class ChangeSchema(Schema):
 
 class PullPageSchema(Schema):
     protocol = ma.fields.String()
-    epoch = ma.fields.String(metadata={"description": "the server's epoch: send it with each mutation made on this data (§7.1)"})
+    epoch = ma.fields.String(
+        metadata={"description": "the server's epoch: send it with each mutation made on this data (§7.1)"}
+    )
     changes = ma.fields.List(ma.fields.Nested(ChangeSchema))
     cursor = ma.fields.String()
     has_more = ma.fields.Boolean()
@@ -66,7 +84,9 @@ class FieldConflictSchema(Schema):
 
 
 class ResultSchema(Schema):
-    mutation_id = ma.fields.String(allow_none=True, metadata={"description": "null only for a malformed mutation without a usable id"})
+    mutation_id = ma.fields.String(
+        allow_none=True, metadata={"description": "null only for a malformed mutation without a usable id"}
+    )
     entity = ma.fields.String(allow_none=True)
     record_id = ma.fields.String(allow_none=True)
     status = ma.fields.String(metadata={"description": "applied, conflict or rejected"})
@@ -97,8 +117,11 @@ class ConflictRecordSchema(FieldConflictSchema):
     current_value = ma.fields.Raw(allow_none=True)
     current_version = BigInteger(allow_none=True)
     value_names = ma.fields.Dict(
-        keys=ma.fields.String(), values=ma.fields.String(),
-        metadata={"description": "for a field holding a user (assignee_id): the names of the users its values name, by id"},
+        keys=ma.fields.String(),
+        values=ma.fields.String(),
+        metadata={
+            "description": "for a field holding a user (assignee_id): the names of the users its values name, by id"
+        },
     )
 
 
@@ -109,7 +132,11 @@ class ConflictListArgsSchema(PageArgsSchema):
 
 
 class ResolveSchema(Schema):
-    resolution = ma.fields.String(required=True, validate=validate.OneOf(["keep", "use_losing"]), metadata={"description": "keep the record as is, or write the losing value into it"})
+    resolution = ma.fields.String(
+        required=True,
+        validate=validate.OneOf(["keep", "use_losing"]),
+        metadata={"description": "keep the record as is, or write the losing value into it"},
+    )
 
 
 ConflictPageSchema = page_of(ConflictRecordSchema)

@@ -1,5 +1,6 @@
 """Push, pull and conflict resolution for signed-in users (PROTOCOL.md §5–§7). Routes call
 these; the engine in sync/ decides, SqlStore stores, authz supplies the scopes."""
+
 import dataclasses
 import re
 import uuid
@@ -7,6 +8,24 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
 
+from server import authz
+from server.audit.service import record as audit
+from server.auth.models import ROLES, User
+from server.auth.service import display_names
+from server.core import pokes
+from server.core.clock import utcnow
+from server.core.fields import compact_json
+from server.core.pages import paginate
+from server.errors import Conflict as ConflictError
+from server.errors import DomainError, Forbidden, Invalid, NotFound
+from server.extensions import db
+from server.i18n import _, rejection_message, translate_field_message
+from server.sync.actors import actor_for
+from server.sync.models import SyncBlobRef, SyncConflict, SyncLogEntry, SyncMutation, SyncState
+from server.sync.registry import bindings
+from server.sync.store import SqlStore
+from server.sync.wire import parse_mutation
+from server.sync.writer import new_engine, push_through
 from sync import (
     PROTOCOL_VERSION,
     Actor,
@@ -18,25 +37,6 @@ from sync import (
     UnsupportedProtocol,
     check_protocol,
 )
-
-from server import authz
-from server.audit.service import record as audit
-from server.auth.models import ROLES, User
-from server.core.clock import utcnow
-from server.auth.service import display_names
-from server.core.fields import compact_json
-from server.errors import Conflict as ConflictError
-from server.errors import DomainError, Forbidden, Invalid, NotFound
-from server.extensions import db
-from server.i18n import _, rejection_message, translate_field_message
-from server.core import pokes
-from server.sync.models import SyncBlobRef, SyncConflict, SyncLogEntry, SyncMutation, SyncState
-from server.sync.actors import actor_for
-from server.sync.registry import bindings
-from server.sync.wire import parse_mutation
-from server.sync.writer import new_engine, push_through
-from server.core.pages import paginate
-from server.sync.store import SqlStore
 
 
 class CursorGone(DomainError):
@@ -96,12 +96,14 @@ def can_see_a_referencing_record(user: User, sha256: str) -> bool:
     buckets = list(actor_for(user).buckets)
     found = db.session.scalar(
         select(SyncBlobRef.sha256)
-        .join(SyncLogEntry, (SyncLogEntry.entity == SyncBlobRef.entity) & (SyncLogEntry.record_id == SyncBlobRef.record_id))
+        .join(
+            SyncLogEntry,
+            (SyncLogEntry.entity == SyncBlobRef.entity) & (SyncLogEntry.record_id == SyncBlobRef.record_id),
+        )
         .where(SyncBlobRef.sha256 == sha256, SyncLogEntry.op == "put", SyncLogEntry.bucket.in_(buckets))
         .limit(1)
     )
     return found is not None
-
 
 
 def _localized(result: dict) -> dict:
@@ -122,7 +124,9 @@ def pull(user: User, protocol: str, cursor: str | None, limit: int) -> PullPage:
     try:
         page = engine.pull(actor_for(user), cursor, limit)
     except CursorInvalid as exc:
-        raise DomainError(_("sync.cursor_invalid"), {"cursor": [_("sync.cursor_invalid")]}, code="cursor_invalid") from exc
+        raise DomainError(
+            _("sync.cursor_invalid"), {"cursor": [_("sync.cursor_invalid")]}, code="cursor_invalid"
+        ) from exc
     except CursorExpired as exc:
         raise CursorGone(_("sync.cursor_expired"), {"cursor": [_("sync.cursor_expired")]}) from exc
     db.session.commit()  # the first pull ever creates the sync_state row
@@ -157,7 +161,10 @@ def page_json(page: PullPage) -> str:
 def _conflict_visibility(user: User, actor: Actor):
     """A user sees the conflicts of their own edits; an admin those of records in their buckets."""
     admin_buckets = [b for b, roles in actor.buckets.items() if "admin" in roles]
-    return or_(SyncConflict.user_id == user.id, *[SyncConflict.buckets.contains(f",{b},", autoescape=True) for b in admin_buckets])
+    return or_(
+        SyncConflict.user_id == user.id,
+        *[SyncConflict.buckets.contains(f",{b},", autoescape=True) for b in admin_buckets],
+    )
 
 
 def list_conflicts(user: User, status: str = "open", entity=None, record_id=None, page=1, per_page=50) -> dict:
@@ -201,7 +208,26 @@ def _conflict_view(conflict: SyncConflict) -> dict:
     binding = bindings().get(conflict.entity)
     current = binding.load(conflict.record_id) if binding else None
     return {
-        **{c: getattr(conflict, c) for c in ("id", "entity", "record_id", "field", "base_version", "server_value", "client_value", "winner", "rule", "mutation_id", "user_id", "created_at", "resolved_at", "resolved_by_id", "resolution")},
+        **{
+            c: getattr(conflict, c)
+            for c in (
+                "id",
+                "entity",
+                "record_id",
+                "field",
+                "base_version",
+                "server_value",
+                "client_value",
+                "winner",
+                "rule",
+                "mutation_id",
+                "user_id",
+                "created_at",
+                "resolved_at",
+                "resolved_by_id",
+                "resolution",
+            )
+        },
         "losing_value": conflict.client_value if conflict.winner == "server" else conflict.server_value,
         "current_value": None if current is None else current.values.get(conflict.field),
         "current_version": None if current is None else current.version,
@@ -211,7 +237,9 @@ def _conflict_view(conflict: SyncConflict) -> dict:
 def resolve_conflict(user: User, conflict_id: int, resolution: str) -> dict:
     """Keep the record as it is, or write the losing value into it (a new version)."""
     actor = actor_for(user)
-    conflict = db.session.scalar(select(SyncConflict).where(SyncConflict.id == conflict_id, _conflict_visibility(user, actor)))
+    conflict = db.session.scalar(
+        select(SyncConflict).where(SyncConflict.id == conflict_id, _conflict_visibility(user, actor))
+    )
     if conflict is None:
         raise NotFound(_("error.not_found"))
     admin_buckets = {b for b, roles in actor.buckets.items() if "admin" in roles}
@@ -221,7 +249,15 @@ def resolve_conflict(user: User, conflict_id: int, resolution: str) -> dict:
         raise ConflictError(_("sync.already_resolved"), code="already_resolved")
     touched = _write_losing_value(user, conflict) if resolution == "use_losing" else set()
     conflict.resolved_at, conflict.resolved_by_id, conflict.resolution = utcnow(), user.id, resolution
-    audit("sync.conflict_resolved", actor=user, conflict_id=conflict.id, entity=conflict.entity, record_id=conflict.record_id, field=conflict.field, resolution=resolution)
+    audit(
+        "sync.conflict_resolved",
+        actor=user,
+        conflict_id=conflict.id,
+        entity=conflict.entity,
+        record_id=conflict.record_id,
+        field=conflict.field,
+        resolution=resolution,
+    )
     pokes.after_commit(touched)
     db.session.commit()
     return _conflict_views([conflict])[0]
@@ -237,10 +273,20 @@ def _write_losing_value(user: User, conflict: SyncConflict) -> set[str]:
     losing = conflict.client_value if conflict.winner == "server" else conflict.server_value
     buckets = set(filter(None, conflict.buckets.split(",")))
     resolver = Actor(user.id, {b: frozenset(ROLES) for b in buckets})
-    mutation = Mutation(f"resolve-{conflict.id}-{uuid.uuid4().hex[:8]}", conflict.entity, conflict.record_id, "update", {conflict.field: losing}, current.version)
+    mutation = Mutation(
+        f"resolve-{conflict.id}-{uuid.uuid4().hex[:8]}",
+        conflict.entity,
+        conflict.record_id,
+        "update",
+        {conflict.field: losing},
+        current.version,
+    )
     (result,) = engine.push(resolver, f"resolver:{user.id}", [mutation])
     if result.status == "rejected":
-        raise Invalid(rejection_message(conflict.entity, result.error["code"]), {k: [translate_field_message(m) for m in v] for k, v in result.error["fields"].items()})
+        raise Invalid(
+            rejection_message(conflict.entity, result.error["code"]),
+            {k: [translate_field_message(m) for m in v] for k, v in result.error["fields"].items()},
+        )
     return store.touched
 
 
@@ -262,9 +308,17 @@ def purge(now: datetime, tombstone_days: int, result_days: int) -> dict:
     cutoff = now - timedelta(days=tombstone_days)
     doomed = select(SyncLogEntry.seq).where(SyncLogEntry.op == "delete", SyncLogEntry.committed_at < cutoff)
     highest = db.session.scalar(select(func.max(doomed.subquery().c.seq)))
-    tombstones = db.session.execute(delete(SyncLogEntry).where(SyncLogEntry.op == "delete", SyncLogEntry.committed_at < cutoff)).rowcount
+    tombstones = db.session.execute(
+        delete(SyncLogEntry).where(SyncLogEntry.op == "delete", SyncLogEntry.committed_at < cutoff)
+    ).rowcount
     if highest is not None:
-        db.session.execute(update(SyncState).where(SyncState.id == 1, SyncState.purged_through < highest).values(purged_through=highest))
-    results = db.session.execute(delete(SyncMutation).where(SyncMutation.created_at < now - timedelta(days=result_days))).rowcount
+        db.session.execute(
+            update(SyncState)
+            .where(SyncState.id == 1, SyncState.purged_through < highest)
+            .values(purged_through=highest)
+        )
+    results = db.session.execute(
+        delete(SyncMutation).where(SyncMutation.created_at < now - timedelta(days=result_days))
+    ).rowcount
     db.session.commit()
     return {"tombstones": tombstones, "purged_through": highest, "results": results}

@@ -12,22 +12,22 @@ spend most of its time building and flushing ORM objects. Held-back records and 
 the database before any other query of the session, as the ORM's autoflush would send pending
 objects: the domain rules that read tables in the middle of a push see them.
 """
+
 import copy
 import uuid
 from collections import defaultdict
-from typing import Mapping
+from collections.abc import Mapping
 
 from sqlalchemy import Text, cast, event, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from sync import LogEntry, Mutation, MutationResult, Record
-
 from server.core.clock import utcnow
-from server.extensions import db
 from server.core.fields import compact_json
+from server.extensions import db
 from server.sync.bulk import insert_rows
 from server.sync.models import SyncBlobRef, SyncConflict, SyncLogEntry, SyncMutation, SyncState
 from server.sync.registry import EntityBinding
+from sync import LogEntry, Mutation, MutationResult, Record
 
 
 class SqlStore:
@@ -56,7 +56,9 @@ class SqlStore:
         if db.session.scalar(select(SyncState.id).where(SyncState.id == 1)) is None:
             insert = _insert_for_dialect()
             db.session.execute(
-                insert(SyncState).values(id=1, last_seq=0, purged_through=0, epoch=uuid.uuid4().hex).on_conflict_do_nothing(index_elements=["id"])
+                insert(SyncState)
+                .values(id=1, last_seq=0, purged_through=0, epoch=uuid.uuid4().hex)
+                .on_conflict_do_nothing(index_elements=["id"])
             )
         self._ensured = True
 
@@ -115,7 +117,15 @@ class SqlStore:
         if held is not None:
             # As a stored row reads back (record_of): no None values.
             values = {k: copy.deepcopy(v) for k, v in held.values.items() if v is not None}
-            return Record(entity, record_id, values, dict(held.field_versions), held.version, held.deleted, dict(held.field_writers))
+            return Record(
+                entity,
+                record_id,
+                values,
+                dict(held.field_versions),
+                held.version,
+                held.deleted,
+                dict(held.field_writers),
+            )
         if key in self._rows:
             row = self._rows[key]
             return None if row is None else binding.record_of(row)
@@ -169,7 +179,9 @@ class SqlStore:
             # By record only (ix_sync_log_record); the op is checked here, so that no planner is
             # tempted to walk every put in the log.
             rows = db.session.execute(
-                select(SyncLogEntry.bucket, SyncLogEntry.op).where(SyncLogEntry.entity == key[0], SyncLogEntry.record_id == key[1])
+                select(SyncLogEntry.bucket, SyncLogEntry.op).where(
+                    SyncLogEntry.entity == key[0], SyncLogEntry.record_id == key[1]
+                )
             )
             self._live[key] = dict(rows.all())
         return self._live[key]
@@ -180,8 +192,11 @@ class SqlStore:
         if self._log:
             rows, self._log = list(self._log.values()), {}
             insert_rows(
-                SyncLogEntry.__table__, rows, serialized=("data",),
-                upsert_on=("bucket", "entity", "record_id"), update=("seq", "op", "version", "data", "committed_at"),
+                SyncLogEntry.__table__,
+                rows,
+                serialized=("data",),
+                upsert_on=("bucket", "entity", "record_id"),
+                update=("seq", "op", "version", "data", "committed_at"),
             )
         if self._last_seq is not None and self._last_seq != self._stored_seq:
             db.session.execute(update(SyncState).where(SyncState.id == 1).values(last_seq=self._last_seq))
@@ -192,12 +207,24 @@ class SqlStore:
 
     def get_results(self, mutation_ids: list[str]) -> dict[str, tuple[int, MutationResult]]:
         """The stored first results of these mutation ids, in one query (a retried batch)."""
-        rows = db.session.execute(select(SyncMutation.id, SyncMutation.user_id, SyncMutation.result).where(SyncMutation.id.in_(set(mutation_ids))))
+        rows = db.session.execute(
+            select(SyncMutation.id, SyncMutation.user_id, SyncMutation.result).where(
+                SyncMutation.id.in_(set(mutation_ids))
+            )
+        )
         return {mid: (user_id, MutationResult.from_wire(result)) for mid, user_id, result in rows}
 
     def save_result(self, user_id: int, client_id: str, result: MutationResult) -> None:
         self._hold_back()
-        self._results.append({"id": result.mutation_id, "user_id": user_id, "client_id": client_id, "result": result.to_wire(), "created_at": self._now})
+        self._results.append(
+            {
+                "id": result.mutation_id,
+                "user_id": user_id,
+                "client_id": client_id,
+                "result": result.to_wire(),
+                "created_at": self._now,
+            }
+        )
 
     def _hold_back(self) -> None:
         """Start holding back rows: until they are written, any statement of the session
@@ -233,7 +260,11 @@ class SqlStore:
             binding = self.bindings[entity]
             insert_rows(binding.model.__table__, [binding.new_row(r) for r in records])
             if binding.blob_fields:
-                refs = [{"sha256": sha, "entity": entity, "record_id": r.id} for r in records for sha in sorted(binding.live_blob_refs(r))]
+                refs = [
+                    {"sha256": sha, "entity": entity, "record_id": r.id}
+                    for r in records
+                    for sha in sorted(binding.live_blob_refs(r))
+                ]
                 insert_rows(SyncBlobRef.__table__, refs)
         insert_rows(SyncMutation.__table__, results)
 
@@ -244,9 +275,17 @@ class SqlStore:
         for c in conflicts:
             db.session.add(
                 SyncConflict(
-                    entity=mutation.entity, record_id=mutation.record_id, field=c.field, base_version=c.base_version,
-                    server_value=c.server_value, client_value=c.client_value, winner=c.winner, rule=c.rule,
-                    buckets=buckets, mutation_id=mutation.id, user_id=user_id,
+                    entity=mutation.entity,
+                    record_id=mutation.record_id,
+                    field=c.field,
+                    base_version=c.base_version,
+                    server_value=c.server_value,
+                    client_value=c.client_value,
+                    winner=c.winner,
+                    rule=c.rule,
+                    buckets=buckets,
+                    mutation_id=mutation.id,
+                    user_id=user_id,
                 )
             )
 
@@ -259,10 +298,22 @@ class SqlStore:
         # The data as the JSON text it is stored as: the pull route splices it into the page
         # as it is, instead of parsing thousands of records only to serialize them again.
         data = cast(SyncLogEntry.data, Text).label("data")
-        columns = (SyncLogEntry.seq, SyncLogEntry.bucket, SyncLogEntry.entity, SyncLogEntry.record_id, SyncLogEntry.op, SyncLogEntry.version, data)
+        columns = (
+            SyncLogEntry.seq,
+            SyncLogEntry.bucket,
+            SyncLogEntry.entity,
+            SyncLogEntry.record_id,
+            SyncLogEntry.op,
+            SyncLogEntry.version,
+            data,
+        )
         arms = [
             select(*columns)
-            .where(SyncLogEntry.bucket == bucket, SyncLogEntry.seq > position, *([SyncLogEntry.op == "put"] if position == 0 else []))
+            .where(
+                SyncLogEntry.bucket == bucket,
+                SyncLogEntry.seq > position,
+                *([SyncLogEntry.op == "put"] if position == 0 else []),
+            )
             .order_by(SyncLogEntry.seq)
             .limit(limit)
             for bucket, position in sorted(positions.items())

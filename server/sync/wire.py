@@ -2,14 +2,14 @@
 what the server adds to it — ids that are lowercase UUIDs (§4.1), a client time as §4.3 writes it,
 names and values the database can hold. A malformed mutation becomes its own refusal, so that
 the rest of its batch goes on."""
+
 import re
 from datetime import datetime
 
 import marshmallow as ma
 
-from sync import BadMutation, Mutation, MutationResult, Rejection
-
 from server.core.edge import FIRST_YEAR, LAST_YEAR, check_value
+from sync import BadMutation, Mutation, MutationResult, Rejection
 
 __all__ = ["parse_mutation"]
 
@@ -20,9 +20,15 @@ UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 CLIENT_TIME = re.compile(r"^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
 # The field a malformed mutation names -> its message (server/sync/messages.py).
 _SHAPE_MESSAGES = {
-    "id": "sync.mutation.uuid", "record_id": "sync.mutation.uuid", "entity": "sync.mutation.entity", "op": "sync.mutation.op",
-    "fields": "sync.mutation.fields", "base_version": "sync.mutation.base_version", "client_time": "sync.mutation.client_time",
-    "epoch": "sync.mutation.epoch", None: "sync.mutation.not_object",
+    "id": "sync.mutation.uuid",
+    "record_id": "sync.mutation.uuid",
+    "entity": "sync.mutation.entity",
+    "op": "sync.mutation.op",
+    "fields": "sync.mutation.fields",
+    "base_version": "sync.mutation.base_version",
+    "client_time": "sync.mutation.client_time",
+    "epoch": "sync.mutation.epoch",
+    None: "sync.mutation.not_object",
 }
 
 
@@ -52,7 +58,13 @@ def parse_mutation(raw) -> Mutation | MutationResult:
         except ma.ValidationError as exc:
             errors[name] = exc.messages
     if errors:
-        return MutationResult(mutation.id, mutation.entity, mutation.record_id, "rejected", error=Rejection("invalid", "some fields are invalid", errors).to_wire())
+        return MutationResult(
+            mutation.id,
+            mutation.entity,
+            mutation.record_id,
+            "rejected",
+            error=Rejection("invalid", "some fields are invalid", errors).to_wire(),
+        )
     return mutation
 
 
@@ -70,6 +82,7 @@ def _is_client_time(text: str) -> bool:
 def _malformed(raw, name: str, message: str) -> MutationResult:
     """The refusal of a malformed mutation, under whatever ids it names (not stored: a retry
     of the same bytes is refused the same way)."""
+
     def text(key):
         value = raw.get(key) if isinstance(raw, dict) else None
         return value if isinstance(value, str) and len(value) <= 64 else None

@@ -11,21 +11,20 @@ Follow-ups: an entity's rules may ask, while the engine reviews a mutation, for 
 writes once the push is over (`follow_up`). `push_through` runs them in the same transaction,
 only for mutations that were applied; their buckets are poked with the push's.
 """
+
 import uuid
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Callable, Mapping
 
-from sync import MAX_BATCH, Actor, Engine, LogEntry, Mutation, MutationResult, Record
-
+from server.core import pokes
 from server.errors import Invalid, NotFound
 from server.extensions import db
 from server.i18n import rejection_message, translate_field_message
-from server.core import pokes
 from server.sync.actors import actor_for
 from server.sync.registry import bindings
 from server.sync.store import SqlStore
-
+from sync import MAX_BATCH, Actor, Engine, LogEntry, Mutation, MutationResult, Record
 
 _server_values: ContextVar[Mapping[str, Mapping]] = ContextVar("redgrid_server_values", default={})
 _follow_ups: ContextVar[list | None] = ContextVar("redgrid_follow_ups", default=None)
@@ -57,7 +56,9 @@ def follow_up(mutation_id: str, action: Callable[[], set[str]]) -> None:
     queue.append((mutation_id, action))
 
 
-def push_through(engine: Engine, store: SqlStore, actor: Actor, client_id: str, mutations: list[Mutation]) -> list[MutationResult]:
+def push_through(
+    engine: Engine, store: SqlStore, actor: Actor, client_id: str, mutations: list[Mutation]
+) -> list[MutationResult]:
     """engine.push, then the follow-ups of the mutations it applied, in the same transaction;
     their buckets are added to `store.touched`."""
     token = _follow_ups.set([])
@@ -100,7 +101,9 @@ class Writer:
         made.update(extra or {})
         with server_values(made):
             for start in range(0, len(mutations), MAX_BATCH):
-                results += push_through(self.engine, self.store, self.actor, self.client_id, mutations[start : start + MAX_BATCH])
+                results += push_through(
+                    self.engine, self.store, self.actor, self.client_id, mutations[start : start + MAX_BATCH]
+                )
         return results
 
     def create_new(self, entity: str, fields_by_id: Mapping[str, Mapping]) -> list[str]:
@@ -124,7 +127,9 @@ class Writer:
         made = [record_id for record_id in ids if self.store.get_record(entity, record_id) is None]
         for record_id, seq in zip(made, self.store.allocate(len(made))):
             values = dict(fields_by_id[record_id])
-            record = Record(entity, record_id, values, dict.fromkeys(values, seq), seq, False, dict.fromkeys(values, self.client_id))
+            record = Record(
+                entity, record_id, values, dict.fromkeys(values, seq), seq, False, dict.fromkeys(values, self.client_id)
+            )
             self.store.put_record(record)
             for bucket in sorted(binding.buckets(values)):
                 self.store.log_put(LogEntry(seq, bucket, entity, record_id, "put", seq, values))

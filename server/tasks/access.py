@@ -1,6 +1,7 @@
 """Who sees grid work (DESIGN.md §1): tasks and field reports are seen by the admins above their
 grid and the grid's workers, as the rows authz answers (registered by create_app) and as the
 sync buckets they live in (grid:<id>, org:<unit> …, server/tasks/places.py)."""
+
 from sqlalchemy import false, true
 from sqlalchemy.sql.elements import ColumnElement
 

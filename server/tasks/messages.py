@@ -84,7 +84,7 @@ MESSAGES = {
         "notification.tasks_assigned.title": "New tasks ({count}): {title}",
         "notification.tasks_assigned.body": "{count} tasks were assigned to you at once; see My tasks.",
         "task.location_status_mismatch": "A position was given: the location cannot be marked as unavailable.",
-        "task.location_required": "Location status \"ok\" needs a position.",
+        "task.location_required": 'Location status "ok" needs a position.',
         "task.nothing_to_change": "Nothing to change.",
         "task.already_cancelled": "This task is cancelled already.",
         "task.template_missing": "No such checklist template.",

@@ -6,6 +6,7 @@ syncs is a field of the entity; `version`, `field_versions`, `field_writers` and
 from SyncedMixin. Times a phone sends (started_at, finished_at, status_device_at, reported_at)
 are device times; created_at and the server_at of each history entry are server times.
 """
+
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String

@@ -10,6 +10,7 @@ Lookups are cached for the app context (one request), like the org paths of
 server.sync.buckets: a push of hundreds of tasks asks for the same few places many times, and
 a bulk creation primes the cache for thousands of targets with one query per kind and chunk.
 """
+
 from dataclasses import dataclass
 
 from flask import g, has_app_context
@@ -35,7 +36,12 @@ class Place:
 
     def derived(self) -> dict:
         """The task fields the server derives from the target."""
-        return {"grid_id": self.grid_id, "compound_id": self.compound_id, "building_id": self.building_id, "household_id": self.household_id}
+        return {
+            "grid_id": self.grid_id,
+            "compound_id": self.compound_id,
+            "building_id": self.building_id,
+            "household_id": self.household_id,
+        }
 
 
 class _Caches:
@@ -116,13 +122,17 @@ def prime(kind: str, ids) -> None:
 
 
 def _grids(ids) -> dict[int, Place]:
-    rows = db.session.execute(select(OrgUnit.id, OrgUnit.path, OrgUnit.name).where(OrgUnit.id.in_(ids), OrgUnit.kind == "grid"))
+    rows = db.session.execute(
+        select(OrgUnit.id, OrgUnit.path, OrgUnit.name).where(OrgUnit.id.in_(ids), OrgUnit.kind == "grid")
+    )
     return {unit_id: Place(unit_id, path, name=name) for unit_id, path, name in rows}
 
 
 def _compound_rows(ids):
     return db.session.execute(
-        select(Compound.id, Compound.name, OrgUnit.path).join(OrgUnit, OrgUnit.id == Compound.community_id).where(Compound.id.in_(ids))
+        select(Compound.id, Compound.name, OrgUnit.path)
+        .join(OrgUnit, OrgUnit.id == Compound.community_id)
+        .where(Compound.id.in_(ids))
     ).all()
 
 
@@ -132,12 +142,16 @@ def _coverage(compound_ids=(), building_ids=()) -> tuple[dict[int, int], dict[in
     by_building: dict[int, int] = {}
     if compound_ids:
         rows = db.session.execute(
-            select(GridCoverage.compound_id, GridCoverage.grid_id).where(GridCoverage.compound_id.in_(compound_ids)).order_by(GridCoverage.grid_id.desc())
+            select(GridCoverage.compound_id, GridCoverage.grid_id)
+            .where(GridCoverage.compound_id.in_(compound_ids))
+            .order_by(GridCoverage.grid_id.desc())
         )
         by_compound.update(rows.all())
     if building_ids:
         rows = db.session.execute(
-            select(GridCoverage.building_id, GridCoverage.grid_id).where(GridCoverage.building_id.in_(building_ids)).order_by(GridCoverage.grid_id.desc())
+            select(GridCoverage.building_id, GridCoverage.grid_id)
+            .where(GridCoverage.building_id.in_(building_ids))
+            .order_by(GridCoverage.grid_id.desc())
         )
         by_building.update(rows.all())
     return by_compound, by_building
@@ -178,17 +192,27 @@ def _buildings(ids) -> dict[int, Place]:
         .join(OrgUnit, OrgUnit.id == Compound.community_id)
         .where(Building.id.in_(ids))
     ).all()
-    by_compound, by_building = _coverage(compound_ids=list({r.compound_id for r in rows}), building_ids=[r.id for r in rows])
+    by_compound, by_building = _coverage(
+        compound_ids=list({r.compound_id for r in rows}), building_ids=[r.id for r in rows]
+    )
     grid_of = {r.id: by_building.get(r.id, by_compound.get(r.compound_id)) for r in rows}
     paths = _grid_paths([v for v in grid_of.values() if v is not None])
     return {
-        r.id: Place(grid_of[r.id], paths.get(grid_of[r.id], r.path), compound_id=r.compound_id, building_id=r.id, name=f"{r.compound_name} {r.name}")
+        r.id: Place(
+            grid_of[r.id],
+            paths.get(grid_of[r.id], r.path),
+            compound_id=r.compound_id,
+            building_id=r.id,
+            name=f"{r.compound_name} {r.name}",
+        )
         for r in rows
     }
 
 
 def _households(ids) -> dict[int, Place]:
-    rows = db.session.execute(select(Household.id, Household.building_id, Household.unit, Household.room).where(Household.id.in_(ids))).all()
+    rows = db.session.execute(
+        select(Household.id, Household.building_id, Household.unit, Household.room).where(Household.id.in_(ids))
+    ).all()
     buildings = _buildings(list({r.building_id for r in rows}))
     out = {}
     for r in rows:

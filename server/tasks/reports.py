@@ -1,5 +1,6 @@
 """The admins' handling of field problem reports (问题上报): a prefilled task, conversion into
 that task, dismissal with a reason. Writes go through the sync engine (server.tasks.service)."""
+
 import uuid
 
 from server import authz
@@ -8,16 +9,21 @@ from server.errors import Forbidden, Invalid
 from server.extensions import db
 from server.i18n import _
 from server.org.models import OrgUnit
+from server.sync.writer import Writer, mutation, raise_refusal
 from server.tasks import places
 from server.tasks.models import FieldReport
-from server.sync.writer import Writer, mutation, raise_refusal
 from server.tasks.service import checklist_of, invalid, target_place, task_fields
 from server.tasks.views import visible_report
 
 # The task a report of each category usually becomes.
 TASK_TYPE_OF = {
-    "sanitation": "follow_up", "safety": "hazard", "facility": "follow_up", "dispute": "visit",
-    "illegal_building": "verify", "hardship": "visit", "other": "other",
+    "sanitation": "follow_up",
+    "safety": "hazard",
+    "facility": "follow_up",
+    "dispute": "visit",
+    "illegal_building": "verify",
+    "hardship": "visit",
+    "other": "other",
 }
 TITLE_CHARS = 40
 
@@ -63,7 +69,9 @@ def convert(user, report_id: str, overrides: dict) -> tuple[str, str]:
     push; returns (report id, task id)."""
     report = _handled_report(user, report_id)
     if report.status == "converted":
-        raise Invalid(_("sync.rejected.report_converted"), {"status": [_("task.report_converted")]}, code="report_converted")
+        raise Invalid(
+            _("sync.rejected.report_converted"), {"status": [_("task.report_converted")]}, code="report_converted"
+        )
     data = {k: v for k, v in draft(user, report_id).items() if k not in ("target_name", "source_report_id")}
     data.update(overrides)
     place = target_place(user, data["target_kind"], data["target_id"])
@@ -86,7 +94,13 @@ def dismiss(user, report_id: str, reason: str) -> str:
     """Close a report without a task (不予处理), with the reason the reporter will read."""
     report = _handled_report(user, report_id)
     writer = Writer(user)
-    (result,) = writer.push([mutation("field_report", report.id, "update", {"status": "dismissed", "dismiss_reason": reason}, report.version)])
+    (result,) = writer.push(
+        [
+            mutation(
+                "field_report", report.id, "update", {"status": "dismissed", "dismiss_reason": reason}, report.version
+            )
+        ]
+    )
     if result.status == "rejected":
         raise_refusal(result)
     audit("field_report.dismiss", actor=user, report_id=report.id)

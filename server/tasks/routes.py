@@ -1,9 +1,16 @@
 """Tasks, field problem reports and checklist templates over HTTP (the sync endpoints carry the
 records themselves; these are the admin's actions and views)."""
+
 from flask_login import current_user, login_required
 
-from server.tasks import models  # noqa: F401  (the tables, for the app and Alembic)
-from server.tasks import reports, service, templates, views
+from server.core.edge import Blueprint
+from server.tasks import (
+    models,  # noqa: F401  (the tables, for the app and Alembic)
+    reports,
+    service,
+    templates,
+    views,
+)
 from server.tasks import sync as _entities  # noqa: F401  (registers "task" and "field_report" with the engine)
 from server.tasks.schemas import (
     BulkResultSchema,
@@ -30,7 +37,6 @@ from server.tasks.schemas import (
     TemplateSchema,
     TemplateUpdateSchema,
 )
-from server.core.edge import Blueprint
 
 blp = Blueprint("tasks", __name__, url_prefix="/api", description="Grid work: tasks, field reports, checklists")
 

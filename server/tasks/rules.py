@@ -8,35 +8,53 @@ the domain conflict of a task reassigned while its worker, offline, did the work
 Field messages are catalog keys ("task.not_assignee"); server.sync.service translates them, and
 the rejection's message comes from "sync.rejected.<code>" (server/i18n.py).
 """
-from sync import Conflict, Rejection, Review
 
 from server.auth.models import ROLES
+from server.core import clock
+from server.core.fields import iso, parse_instant
+from server.extensions import db
 from server.sync.review import Refusals, checked
 from server.sync.writer import server_made
 from server.tasks import places, templates
-from server.core import clock
-from server.core.fields import iso, parse_instant
-from server.tasks.schemas import field_report_record_schema, task_record_schema
-from server.extensions import db
 from server.tasks.models import Task
+from server.tasks.schemas import field_report_record_schema, task_record_schema
+from sync import Conflict, Rejection, Review
 
 # (from, to) → who may make the move. Everything else is refused.
 ADMIN_MOVES = {
-    ("assigned", "cancelled"), ("in_progress", "cancelled"), ("unable", "cancelled"),  # 取消
-    ("cancelled", "assigned"), ("unable", "assigned"), ("done", "assigned"),  # 重新派发 (reopen)
+    ("assigned", "cancelled"),
+    ("in_progress", "cancelled"),
+    ("unable", "cancelled"),  # 取消
+    ("cancelled", "assigned"),
+    ("unable", "assigned"),
+    ("done", "assigned"),  # 重新派发 (reopen)
 }
 WORKER_MOVES = {
-    ("assigned", "in_progress"), ("assigned", "done"), ("assigned", "unable"),
-    ("in_progress", "done"), ("in_progress", "unable"),
+    ("assigned", "in_progress"),
+    ("assigned", "done"),
+    ("assigned", "unable"),
+    ("in_progress", "done"),
+    ("in_progress", "unable"),
 }
 # What only the task's worker writes: the report, and the when and where of a status change.
-REPORT_FIELDS = frozenset({
-    "outcome", "notes", "checklist_answers", "photos", "location", "location_status",
-    "started_at", "finished_at", "unable_reason",
-})
+REPORT_FIELDS = frozenset(
+    {
+        "outcome",
+        "notes",
+        "checklist_answers",
+        "photos",
+        "location",
+        "location_status",
+        "started_at",
+        "finished_at",
+        "unable_reason",
+    }
+)
 WORKER_STATUSES = ("in_progress", "done", "unable")
 # What a reporter may still change in a field report of theirs while it is new.
-REPORTER_FIELDS = frozenset({"category", "description", "photos", "location", "location_status", "building_id", "household_id", "reported_at"})
+REPORTER_FIELDS = frozenset(
+    {"category", "description", "photos", "location", "location_status", "building_id", "household_id", "reported_at"}
+)
 # A conflict resolution (server.sync.service._write_losing_value) acts with every role in the
 # record's buckets; no user holds red_steward or resident in grid and org buckets.
 RESOLVER_ROLES = frozenset(ROLES)
@@ -197,7 +215,14 @@ def _check_work(r: Review) -> Rejection | None:
             return refuse("not_assignee", *work)
         if not _wrote_since_reassigned(r):  # one conflict per phone, not one per offline edit
             r.merged.conflicts.append(
-                Conflict("assignee_id", r.mutation.base_version, current.get("assignee_id"), r.user_id, "server", "reassigned")
+                Conflict(
+                    "assignee_id",
+                    r.mutation.base_version,
+                    current.get("assignee_id"),
+                    r.user_id,
+                    "server",
+                    "reassigned",
+                )
             )
     if current.get("status") == "cancelled" and not r.changed_by_others("status"):
         return refuse("task_cancelled", *work)
@@ -209,7 +234,10 @@ def _wrote_since_reassigned(r: Review) -> bool:
     outbox, all made on the same old base version): the conflict was raised then."""
     record = r.current
     reassigned_at = record.field_versions.get("assignee_id", 0)
-    return any(version > reassigned_at and record.field_writers.get(name) == r.client_id for name, version in record.field_versions.items())
+    return any(
+        version > reassigned_at and record.field_writers.get(name) == r.client_id
+        for name, version in record.field_versions.items()
+    )
 
 
 def _check_transition(r: Review) -> Rejection | None:

@@ -1,5 +1,6 @@
 """Shapes of grid work: the synced records (validated whole after every merge, PROTOCOL.md §7.4)
 and the admin endpoints' input and output."""
+
 from datetime import datetime
 
 import marshmallow as ma
@@ -7,6 +8,7 @@ from marshmallow import ValidationError, validate, validates_schema
 
 from server.api import PageArgsSchema, page_of
 from server.core import clock
+from server.core.edge import BigInteger, Schema
 from server.core.fields import SHA256, LocationSchema, RecordSchema, UtcDateTime
 from server.tasks.models import (
     LOCATION_STATUSES,
@@ -18,7 +20,6 @@ from server.tasks.models import (
     TASK_STATUSES,
     TASK_TYPES,
 )
-from server.core.edge import BigInteger, Schema
 
 ANSWERS = ("yes", "no", "na")
 MAX_PHOTOS = 30
@@ -80,7 +81,9 @@ class TaskRecordSchema(RecordSchema):
     assignee_id = _ids(allow_none=True)
     due_at = UtcDateTime(allow_none=True)
     priority = ma.fields.String(validate=validate.OneOf(PRIORITIES))
-    checklist = ma.fields.List(ma.fields.Nested(ChecklistItemSchema), allow_none=True, validate=validate.Length(max=MAX_CHECKLIST))
+    checklist = ma.fields.List(
+        ma.fields.Nested(ChecklistItemSchema), allow_none=True, validate=validate.Length(max=MAX_CHECKLIST)
+    )
     status = ma.fields.String(validate=validate.OneOf(TASK_STATUSES))
     unable_reason = ma.fields.String(allow_none=True, validate=validate.Length(max=500))
     outcome = ma.fields.String(allow_none=True, validate=validate.OneOf(OUTCOMES))
@@ -90,7 +93,9 @@ class TaskRecordSchema(RecordSchema):
         values=ma.fields.String(validate=validate.OneOf(ANSWERS)),
         allow_none=True,
     )
-    photos = ma.fields.List(ma.fields.String(validate=SHA256), allow_none=True, validate=validate.Length(max=MAX_PHOTOS))
+    photos = ma.fields.List(
+        ma.fields.String(validate=SHA256), allow_none=True, validate=validate.Length(max=MAX_PHOTOS)
+    )
     location = ma.fields.Nested(LocationSchema, allow_none=True)
     location_status = ma.fields.String(allow_none=True, validate=validate.OneOf(LOCATION_STATUSES))
     started_at = UtcDateTime(allow_none=True)
@@ -112,7 +117,9 @@ class FieldReportRecordSchema(RecordSchema):
 
     category = ma.fields.String(required=True, validate=validate.OneOf(REPORT_CATEGORIES))
     description = ma.fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    photos = ma.fields.List(ma.fields.String(validate=SHA256), allow_none=True, validate=validate.Length(max=MAX_PHOTOS))
+    photos = ma.fields.List(
+        ma.fields.String(validate=SHA256), allow_none=True, validate=validate.Length(max=MAX_PHOTOS)
+    )
     location = ma.fields.Nested(LocationSchema, allow_none=True)
     location_status = ma.fields.String(allow_none=True, validate=validate.OneOf(LOCATION_STATUSES))
     grid_id = _ids(required=True)
@@ -141,13 +148,27 @@ field_report_record_schema = FieldReportRecordSchema()
 class TaskFieldsSchema(Schema):
     """What an admin says about a task (shared by create, bulk and convert)."""
 
-    type = ma.fields.String(required=True, validate=validate.OneOf(TASK_TYPES), metadata={"description": "visit 入户走访, verify 信息核实, hazard 隐患排查, notice 通知送达, follow_up 诉求跟进, agency 代办服务, other 其他"})
+    type = ma.fields.String(
+        required=True,
+        validate=validate.OneOf(TASK_TYPES),
+        metadata={
+            "description": "visit 入户走访, verify 信息核实, hazard 隐患排查, notice 通知送达, follow_up 诉求跟进, agency 代办服务, other 其他"
+        },
+    )
     title = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
     description = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
-    due_at = UtcDateTime(allow_none=True, validate=not_in_past, metadata={"description": "with an offset; not in the past"})
+    due_at = UtcDateTime(
+        allow_none=True, validate=not_in_past, metadata={"description": "with an offset; not in the past"}
+    )
     priority = ma.fields.String(load_default="normal", validate=validate.OneOf(PRIORITIES))
-    checklist_template_id = _ids(metadata={"description": "copy this template's items (default: the type's template nearest to the grid)"})
-    checklist = ma.fields.List(ma.fields.Nested(ChecklistItemInSchema), validate=validate.Length(max=MAX_CHECKLIST), metadata={"description": "explicit items instead of a template ([] for none)"})
+    checklist_template_id = _ids(
+        metadata={"description": "copy this template's items (default: the type's template nearest to the grid)"}
+    )
+    checklist = ma.fields.List(
+        ma.fields.Nested(ChecklistItemInSchema),
+        validate=validate.Length(max=MAX_CHECKLIST),
+        metadata={"description": "explicit items instead of a template ([] for none)"},
+    )
 
 
 class TaskCreateSchema(TaskFieldsSchema):
@@ -159,8 +180,14 @@ class TaskCreateSchema(TaskFieldsSchema):
 class TaskBulkSchema(TaskFieldsSchema):
     org_unit_id = _ids(required=True, metadata={"description": "every target inside this org subtree"})
     target_kind = ma.fields.String(required=True, validate=validate.OneOf(("grid", "compound", "building")))
-    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=120), metadata={"description": "\"{target}\" is replaced by each target's name"})
-    dry_run = ma.fields.Boolean(load_default=False, metadata={"description": "true: answer what would be made (the same summary), make nothing"})
+    title = ma.fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=120),
+        metadata={"description": '"{target}" is replaced by each target\'s name'},
+    )
+    dry_run = ma.fields.Boolean(
+        load_default=False, metadata={"description": "true: answer what would be made (the same summary), make nothing"}
+    )
 
 
 class TaskUpdateSchema(Schema):
@@ -169,7 +196,9 @@ class TaskUpdateSchema(Schema):
     description = ma.fields.String(allow_none=True, validate=validate.Length(max=2000))
     due_at = UtcDateTime(allow_none=True, validate=not_in_past)
     priority = ma.fields.String(validate=validate.OneOf(PRIORITIES))
-    checklist = ma.fields.List(ma.fields.Nested(ChecklistItemInSchema), allow_none=True, validate=validate.Length(max=MAX_CHECKLIST))
+    checklist = ma.fields.List(
+        ma.fields.Nested(ChecklistItemInSchema), allow_none=True, validate=validate.Length(max=MAX_CHECKLIST)
+    )
 
     @validates_schema
     def _something(self, data, **kwargs):
@@ -178,7 +207,9 @@ class TaskUpdateSchema(Schema):
 
 
 class ReassignSchema(Schema):
-    assignee_id = _ids(required=True, allow_none=True, metadata={"description": "a grid worker of the task's grid; null: unassigned"})
+    assignee_id = _ids(
+        required=True, allow_none=True, metadata={"description": "a grid worker of the task's grid; null: unassigned"}
+    )
 
 
 class CancelSchema(Schema):
@@ -233,8 +264,12 @@ class DismissSchema(Schema):
 class TemplateCreateSchema(Schema):
     task_type = ma.fields.String(required=True, validate=validate.OneOf(TASK_TYPES))
     name = ma.fields.String(required=True, validate=validate.Length(min=1, max=80))
-    items = ma.fields.List(ma.fields.Nested(ChecklistItemInSchema), required=True, validate=validate.Length(min=1, max=MAX_CHECKLIST))
-    org_unit_id = _ids(allow_none=True, metadata={"description": "where it applies (its subtree); null: city-wide (city admins)"})
+    items = ma.fields.List(
+        ma.fields.Nested(ChecklistItemInSchema), required=True, validate=validate.Length(min=1, max=MAX_CHECKLIST)
+    )
+    org_unit_id = _ids(
+        allow_none=True, metadata={"description": "where it applies (its subtree); null: city-wide (city admins)"}
+    )
     active = ma.fields.Boolean(load_default=True)
 
 
@@ -255,7 +290,12 @@ class TemplateListArgsSchema(Schema):
 class HistoryEntrySchema(Schema):
     """One change of a task (server.tasks.rules): a status change, a reassignment, or both."""
 
-    _from = ma.fields.String(data_key="from", attribute="from", allow_none=True, metadata={"description": "the status before (null: created)"})
+    _from = ma.fields.String(
+        data_key="from",
+        attribute="from",
+        allow_none=True,
+        metadata={"description": "the status before (null: created)"},
+    )
     to = ma.fields.String(metadata={"description": "the status after; the same as before for a reassignment alone"})
     by = ma.fields.Integer(allow_none=True, metadata={"description": "who made the change"})
     by_name = ma.fields.String(allow_none=True)
@@ -263,11 +303,17 @@ class HistoryEntrySchema(Schema):
     server_at = ma.fields.String(metadata={"description": "when the server took it"})
     location = ma.fields.Nested(LocationSchema, allow_none=True, metadata={"description": "where the phone was"})
     reason = ma.fields.String(allow_none=True)
-    assignee_from = ma.fields.Integer(allow_none=True, metadata={"description": "reassignments only: the worker before (null: nobody)"})
+    assignee_from = ma.fields.Integer(
+        allow_none=True, metadata={"description": "reassignments only: the worker before (null: nobody)"}
+    )
     assignee_from_name = ma.fields.String(allow_none=True)
-    assignee_to = ma.fields.Integer(allow_none=True, metadata={"description": "reassignments only: the worker after (null: nobody)"})
+    assignee_to = ma.fields.Integer(
+        allow_none=True, metadata={"description": "reassignments only: the worker after (null: nobody)"}
+    )
     assignee_to_name = ma.fields.String(allow_none=True)
-    via = ma.fields.String(metadata={"description": "conflict_resolution: an admin took the losing value of a conflict"})
+    via = ma.fields.String(
+        metadata={"description": "conflict_resolution: an admin took the losing value of a conflict"}
+    )
 
 
 class TaskViewSchema(TaskRecordSchema):
@@ -277,7 +323,9 @@ class TaskViewSchema(TaskRecordSchema):
     grid_name = ma.fields.String(allow_none=True)
     compound_name = ma.fields.String(allow_none=True)
     building_name = ma.fields.String(allow_none=True)
-    household_name = ma.fields.String(allow_none=True, metadata={"description": "unit and room (\"1单元 102\") of a household target"})
+    household_name = ma.fields.String(
+        allow_none=True, metadata={"description": 'unit and room ("1单元 102") of a household target'}
+    )
     assignee_name = ma.fields.String(allow_none=True)
     history = ma.fields.List(ma.fields.Nested(HistoryEntrySchema), allow_none=True)
 
@@ -305,8 +353,12 @@ class BulkResultSchema(Schema):
     created = ma.fields.Integer(metadata={"description": "tasks made (dry run: that would be made)"})
     assigned = ma.fields.Integer()
     unassigned = ma.fields.Integer(metadata={"description": "tasks made in grids that have no grid worker"})
-    grids = ma.fields.List(ma.fields.Nested(BulkGridCountSchema), metadata={"description": "per grid with tasks, by grid id"})
-    unassigned_grids = ma.fields.List(ma.fields.Nested(BulkGridSchema), metadata={"description": "grids without a worker: their tasks wait for one"})
+    grids = ma.fields.List(
+        ma.fields.Nested(BulkGridCountSchema), metadata={"description": "per grid with tasks, by grid id"}
+    )
+    unassigned_grids = ma.fields.List(
+        ma.fields.Nested(BulkGridSchema), metadata={"description": "grids without a worker: their tasks wait for one"}
+    )
     skipped = ma.fields.List(ma.fields.Nested(SkippedTargetSchema), metadata={"description": "targets in no grid"})
     message = ma.fields.String(metadata={"description": "a sentence for the admin (localized)"})
 
@@ -332,13 +384,17 @@ class GridProgressSchema(StatusCountsSchema):
     grid_name = ma.fields.String()
     community_id = ma.fields.Integer()
     community_name = ma.fields.String()
-    workers = ma.fields.List(ma.fields.Nested(UserRefSchema), metadata={"description": "the grid's workers by id; the first gets new tasks"})
+    workers = ma.fields.List(
+        ma.fields.Nested(UserRefSchema), metadata={"description": "the grid's workers by id; the first gets new tasks"}
+    )
 
 
 class ProgressSchema(Schema):
     generated_at = UtcDateTime()
     totals = ma.fields.Nested(StatusCountsSchema)
-    grids = ma.fields.List(ma.fields.Nested(GridProgressSchema), metadata={"description": "every grid of the subtree, tasks or not"})
+    grids = ma.fields.List(
+        ma.fields.Nested(GridProgressSchema), metadata={"description": "every grid of the subtree, tasks or not"}
+    )
 
 
 class FieldReportViewSchema(FieldReportRecordSchema):

@@ -2,6 +2,7 @@
 reassign, cancel, reopen. Every write goes through the sync engine as a mutation made by the
 server on the admin's behalf, so it is checked by the same rules as a phone's, logged in the
 change log (workers pull it) and poked to the rooms of its buckets after the commit."""
+
 import uuid
 from datetime import datetime
 
@@ -9,15 +10,15 @@ from sqlalchemy import select
 
 from server import authz
 from server.audit.service import record as audit
+from server.core.fields import iso
 from server.errors import Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.i18n import _, text_in
+from server.notices.service import notify
 from server.org.models import Building, Compound, GridCoverage, OrgUnit
 from server.sync.writer import Writer, mutation, raise_refusal
 from server.tasks import places, templates
-from server.core.fields import iso
 from server.tasks.models import Task
-from server.notices.service import notify
 
 
 def _values(data: dict) -> dict:
@@ -100,9 +101,17 @@ def _notify_assignee(task_id: str) -> None:
     if task is None or task.assignee_id is None:
         return
     level = "urgent" if task.priority == "urgent" else "notice"
-    notify([task.assignee_id], "task_assigned", lambda locale: text_in(locale, "notification.task_assigned.title", title=task.title),
-           lambda locale: text_in(locale, "notification.task_assigned.body"), f"#/tasks/{task.id}", level, "other",
-           {"task_id": task.id}, dedupe_key=f"task:{task.id}:assigned:{task.assignee_id}")
+    notify(
+        [task.assignee_id],
+        "task_assigned",
+        lambda locale: text_in(locale, "notification.task_assigned.title", title=task.title),
+        lambda locale: text_in(locale, "notification.task_assigned.body"),
+        f"#/tasks/{task.id}",
+        level,
+        "other",
+        {"task_id": task.id},
+        dedupe_key=f"task:{task.id}:assigned:{task.assignee_id}",
+    )
 
 
 def managed_task(user, task_id: str) -> Task:
@@ -123,7 +132,9 @@ def invalid(code: str, *fields: str) -> Invalid:
     return Invalid(message, {name: [message] for name in fields}, code=code)
 
 
-def _change(user, task_id: str, fields: dict, action: str, reason: str | None = None, unchanged: str | None = None, **details) -> str:
+def _change(
+    user, task_id: str, fields: dict, action: str, reason: str | None = None, unchanged: str | None = None, **details
+) -> str:
     """Push the admin's change and audit it. A change that changes nothing is a quiet no-op,
     or, with `unchanged` (a refusal code), refused."""
     task = managed_task(user, task_id)
@@ -156,7 +167,9 @@ def reassign_task(user, task_id: str, assignee_id: int | None) -> str:
     task = managed_task(user, task_id)
     if assignee_id is not None and assignee_id not in places.grid_workers(task.grid_id):
         raise invalid("assignee_not_in_grid", "assignee_id")
-    return _change(user, task_id, {"assignee_id": assignee_id}, "task.reassign", previous=task.assignee_id, assignee_id=assignee_id)
+    return _change(
+        user, task_id, {"assignee_id": assignee_id}, "task.reassign", previous=task.assignee_id, assignee_id=assignee_id
+    )
 
 
 def cancel_task(user, task_id: str, reason: str | None) -> str:
@@ -186,16 +199,24 @@ def _targets(kind: str, unit: OrgUnit) -> list[int]:
         compounds = select(covered.c.compound_id).where(covered.c.compound_id.is_not(None))
         if kind == "compound":
             # A compound counts when the grid covers it whole or covers some of its buildings.
-            partly = select(Building.compound_id).where(Building.id.in_(select(covered.c.building_id).where(covered.c.building_id.is_not(None))))
+            partly = select(Building.compound_id).where(
+                Building.id.in_(select(covered.c.building_id).where(covered.c.building_id.is_not(None)))
+            )
             query = select(Compound.id).where(Compound.id.in_(compounds) | Compound.id.in_(partly))
         else:
-            query = select(Building.id).where(Building.compound_id.in_(compounds) | Building.id.in_(select(covered.c.building_id)))
+            query = select(Building.id).where(
+                Building.compound_id.in_(compounds) | Building.id.in_(select(covered.c.building_id))
+            )
         return list(db.session.scalars(query.order_by("id")))
     units = select(OrgUnit.id).where(authz.subtree_of(unit.path))
     if kind == "compound":
         query = select(Compound.id).where(Compound.community_id.in_(units))
     else:
-        query = select(Building.id).join(Compound, Compound.id == Building.compound_id).where(Compound.community_id.in_(units))
+        query = (
+            select(Building.id)
+            .join(Compound, Compound.id == Building.compound_id)
+            .where(Compound.community_id.in_(units))
+        )
     return list(db.session.scalars(query.order_by("id")))
 
 
@@ -215,8 +236,14 @@ def bulk_create(user, data: dict) -> dict:
             raise_refusal(result, prefix=f"targets.{mutations[index].fields['target_id']}.")
     summary = _bulk_summary(planned, skipped, batch_id)
     audit(
-        "task.bulk_create", actor=user, batch_id=batch_id, org_unit_id=unit.id, target_kind=data["target_kind"],
-        created=summary["created"], unassigned=summary["unassigned"], skipped=len(skipped),
+        "task.bulk_create",
+        actor=user,
+        batch_id=batch_id,
+        org_unit_id=unit.id,
+        target_kind=data["target_kind"],
+        created=summary["created"],
+        unassigned=summary["unassigned"],
+        skipped=len(skipped),
     )
     _notify_workers(batch_id, data, [fields for _, fields in planned])
     writer.commit()
@@ -238,10 +265,19 @@ def _notify_workers(batch_id: str, data: dict, tasks: list[dict]) -> None:
         alike.setdefault((len(theirs), common or theirs[0]), []).append(worker)
     level = "urgent" if data.get("priority") == "urgent" else "notice"
     for (count, title), workers in alike.items():
-        notify(workers, "tasks_assigned",
-               lambda locale, count=count, title=title: text_in(locale, "notification.tasks_assigned.title", count=count, title=title),
-               lambda locale, count=count: text_in(locale, "notification.tasks_assigned.body", count=count),
-               "#/", level, "other", {"batch_id": batch_id, "count": count}, dedupe_key=f"tasks:{batch_id}:assigned")
+        notify(
+            workers,
+            "tasks_assigned",
+            lambda locale, count=count, title=title: text_in(
+                locale, "notification.tasks_assigned.title", count=count, title=title
+            ),
+            lambda locale, count=count: text_in(locale, "notification.tasks_assigned.body", count=count),
+            "#/",
+            level,
+            "other",
+            {"batch_id": batch_id, "count": count},
+            dedupe_key=f"tasks:{batch_id}:assigned",
+        )
 
 
 def _bulk_plan(user, data: dict) -> tuple[OrgUnit, list[tuple[places.Place, dict]], list[dict]]:
@@ -256,16 +292,26 @@ def _bulk_plan(user, data: dict) -> tuple[OrgUnit, list[tuple[places.Place, dict
     places.prime(kind, ids)
     found = [(target_id, places.place_of(kind, target_id)) for target_id in ids]
     skipped = [
-        {"target_kind": kind, "target_id": target_id, "name": place.name, "reason": _("task.target_no_grid" if place.grid_id is None else "task.grid_outside")}
-        for target_id, place in found if place.grid_id is None or not _within(user, place.org_path)
+        {
+            "target_kind": kind,
+            "target_id": target_id,
+            "name": place.name,
+            "reason": _("task.target_no_grid" if place.grid_id is None else "task.grid_outside"),
+        }
+        for target_id, place in found
+        if place.grid_id is None or not _within(user, place.org_path)
     ]
-    found = [(target_id, place) for target_id, place in found if place.grid_id is not None and _within(user, place.org_path)]
+    found = [
+        (target_id, place) for target_id, place in found if place.grid_id is not None and _within(user, place.org_path)
+    ]
     places.prime_grid_workers({place.grid_id for _, place in found})
     checklist = checklist_of(user, data)
     planned = []
     for target_id, place in found:
         target = {**data, "target_kind": kind, "target_id": target_id}
-        planned.append((place, task_fields(target, place, checklist, data["title"].replace("{target}", place.name)[:120])))
+        planned.append(
+            (place, task_fields(target, place, checklist, data["title"].replace("{target}", place.name)[:120]))
+        )
     return unit, planned, skipped
 
 
@@ -276,7 +322,12 @@ def _bulk_summary(planned: list[tuple[places.Place, dict]], skipped: list[dict],
         grid = grids.get(place.grid_id)
         if grid is None:
             # The grids were looked up with the targets (places.prime): no query here.
-            grid = grids[place.grid_id] = {"id": place.grid_id, "name": places.place_of("grid", place.grid_id).name, "tasks": 0, "unassigned": 0}
+            grid = grids[place.grid_id] = {
+                "id": place.grid_id,
+                "name": places.place_of("grid", place.grid_id).name,
+                "tasks": 0,
+                "unassigned": 0,
+            }
         grid["tasks"] += 1
         if "assignee_id" not in fields:
             grid["unassigned"] += 1

@@ -1,7 +1,6 @@
 """Tasks and field problem reports as synced entities (PROTOCOL.md §7.4, §11): who writes which
 field, how same-field conflicts end, the buckets a record lives in. Registered with the engine
 when server.tasks.routes is imported, i.e. in every app."""
-from sync import Field
 
 from server.sync import registry
 from server.sync.review import ADMIN, SERVER, WORKER
@@ -9,6 +8,7 @@ from server.tasks import places
 from server.tasks.models import FieldReport, Task
 from server.tasks.rules import review_field_report, review_task
 from server.tasks.schemas import field_report_record_schema, task_record_schema
+from sync import Field
 
 BOTH = ADMIN | WORKER
 
@@ -85,12 +85,26 @@ def field_report_buckets(values) -> list[str]:
 
 
 TASK = registry.EntityBinding(
-    "task", TASK_FIELDS, ADMIN, frozenset(), Task, task_record_schema, task_buckets,
-    blob_fields=("photos",), review=review_task,
+    "task",
+    TASK_FIELDS,
+    ADMIN,
+    frozenset(),
+    Task,
+    task_record_schema,
+    task_buckets,
+    blob_fields=("photos",),
+    review=review_task,
 )
 FIELD_REPORT = registry.EntityBinding(
-    "field_report", FIELD_REPORT_FIELDS, WORKER, frozenset(), FieldReport, field_report_record_schema,
-    field_report_buckets, blob_fields=("photos",), review=review_field_report,
+    "field_report",
+    FIELD_REPORT_FIELDS,
+    WORKER,
+    frozenset(),
+    FieldReport,
+    field_report_record_schema,
+    field_report_buckets,
+    blob_fields=("photos",),
+    review=review_field_report,
 )
 
 

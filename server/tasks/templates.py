@@ -1,6 +1,7 @@
 """Checklist templates (one per task type and org unit): the default a new task copies, and the
 admins' CRUD. A task copies the items when created, so editing a template never changes tasks
 already given out."""
+
 from flask import g, has_app_context
 from sqlalchemy import or_, select
 
@@ -85,7 +86,10 @@ def list_templates(user, task_type=None, include_inactive=False) -> list[Checkli
     """Templates that apply in the admin's jurisdiction: city-wide, above and inside it."""
     authz.require(user, "tasks.manage")
     query = select(ChecklistTemplate).where(
-        or_(ChecklistTemplate.org_unit_id.is_(None), ChecklistTemplate.org_unit_id.in_(select(OrgUnit.id).where(authz.visible(user, OrgUnit))))
+        or_(
+            ChecklistTemplate.org_unit_id.is_(None),
+            ChecklistTemplate.org_unit_id.in_(select(OrgUnit.id).where(authz.visible(user, OrgUnit))),
+        )
     )
     if task_type:
         query = query.where(ChecklistTemplate.task_type == task_type)
@@ -98,12 +102,21 @@ def create_template(user, data: dict) -> ChecklistTemplate:
     """A new template; audit-logged."""
     _manageable(user, data.get("org_unit_id"))
     template = ChecklistTemplate(
-        task_type=data["task_type"], name=data["name"], items=with_keys(data["items"]),
-        org_unit_id=data.get("org_unit_id"), active=data.get("active", True),
+        task_type=data["task_type"],
+        name=data["name"],
+        items=with_keys(data["items"]),
+        org_unit_id=data.get("org_unit_id"),
+        active=data.get("active", True),
     )
     db.session.add(template)
     db.session.flush()
-    audit("checklist_template.create", actor=user, target=template, task_type=template.task_type, org_unit_id=template.org_unit_id)
+    audit(
+        "checklist_template.create",
+        actor=user,
+        target=template,
+        task_type=template.task_type,
+        org_unit_id=template.org_unit_id,
+    )
     db.session.commit()
     return template
 

@@ -1,28 +1,33 @@
 """Reading grid work within a user's scope: task lists, one task, progress per grid (the live
 dashboard: the PWA fetches it again when a sync poke reaches an org room), field reports."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from sqlalchemy import and_, case, func, or_, select
 
 from server import authz
 from server.auth.models import RoleAssignment, User
 from server.auth.service import display_names
+from server.core.pages import paginate
 from server.errors import NotFound
 from server.extensions import db
 from server.i18n import _
 from server.org.models import Building, Compound, Household, OrgUnit
-from server.core.pages import paginate
 from server.tasks import places
 from server.tasks.models import TASK_STATUSES, FieldReport, Task
 from server.tasks.rules import HISTORY_PEOPLE
 
 OPEN = ("assigned", "in_progress")
-TASK_COLUMNS = tuple(c.name for c in Task.__table__.columns if c.name not in ("field_versions", "field_writers", "deleted"))
-REPORT_COLUMNS = tuple(c.name for c in FieldReport.__table__.columns if c.name not in ("field_versions", "field_writers", "deleted"))
+TASK_COLUMNS = tuple(
+    c.name for c in Task.__table__.columns if c.name not in ("field_versions", "field_writers", "deleted")
+)
+REPORT_COLUMNS = tuple(
+    c.name for c in FieldReport.__table__.columns if c.name not in ("field_versions", "field_writers", "deleted")
+)
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _overdue(now: datetime):
@@ -37,7 +42,7 @@ def _names(model, ids) -> dict[int, str]:
 
 
 def _household_names(ids) -> dict[int, str]:
-    """"1单元 102": a household as the directory shows it under its building."""
+    """ "1单元 102": a household as the directory shows it under its building."""
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
@@ -49,7 +54,10 @@ def _named_history(history: list | None, users: dict[int, str]) -> list | None:
     """History entries with the names of the people they name: "by" gets "by_name", …"""
     if history is None:
         return None
-    return [{**entry, **{f"{key}_name": users.get(entry[key]) for key in HISTORY_PEOPLE if key in entry}} for entry in history]
+    return [
+        {**entry, **{f"{key}_name": users.get(entry[key]) for key in HISTORY_PEOPLE if key in entry}}
+        for entry in history
+    ]
 
 
 def task_views(rows: list[Task]) -> list[dict]:
@@ -60,21 +68,25 @@ def task_views(rows: list[Task]) -> list[dict]:
     compounds = _names(Compound, (t.compound_id for t in rows))
     buildings = _names(Building, (t.building_id for t in rows))
     households = _household_names(t.household_id for t in rows)
-    people = [t.assignee_id for t in rows] + [entry.get(key) for t in rows for entry in t.history or () for key in HISTORY_PEOPLE]
+    people = [t.assignee_id for t in rows] + [
+        entry.get(key) for t in rows for entry in t.history or () for key in HISTORY_PEOPLE
+    ]
     users = display_names(people)
     views = []
     for task in rows:
-        due = task.due_at if task.due_at is None or task.due_at.tzinfo else task.due_at.replace(tzinfo=timezone.utc)
-        views.append({
-            **{c: getattr(task, c) for c in TASK_COLUMNS},
-            "overdue": task.status in OPEN and due is not None and due < now,
-            "grid_name": grids.get(task.grid_id),
-            "compound_name": compounds.get(task.compound_id),
-            "building_name": buildings.get(task.building_id),
-            "household_name": households.get(task.household_id),
-            "assignee_name": users.get(task.assignee_id),
-            "history": _named_history(task.history, users),
-        })
+        due = task.due_at if task.due_at is None or task.due_at.tzinfo else task.due_at.replace(tzinfo=UTC)
+        views.append(
+            {
+                **{c: getattr(task, c) for c in TASK_COLUMNS},
+                "overdue": task.status in OPEN and due is not None and due < now,
+                "grid_name": grids.get(task.grid_id),
+                "compound_name": compounds.get(task.compound_id),
+                "building_name": buildings.get(task.building_id),
+                "household_name": households.get(task.household_id),
+                "assignee_name": users.get(task.assignee_id),
+                "history": _named_history(task.history, users),
+            }
+        )
     return views
 
 
@@ -125,11 +137,17 @@ def progress(user, org_unit_id=None, type=None, batch_id=None) -> dict:
     paths = _subtree_paths(user, org_unit_id)
     now = _now()
     in_subtree = or_(*[authz.subtree_of(p) for p in paths])
-    grids = db.session.execute(select(OrgUnit.id, OrgUnit.name, OrgUnit.parent_id).where(in_subtree, OrgUnit.kind == "grid").order_by(OrgUnit.id)).all()
+    grids = db.session.execute(
+        select(OrgUnit.id, OrgUnit.name, OrgUnit.parent_id)
+        .where(in_subtree, OrgUnit.kind == "grid")
+        .order_by(OrgUnit.id)
+    ).all()
     grid_ids = select(OrgUnit.id).where(in_subtree, OrgUnit.kind == "grid")
     query = (
         select(
-            Task.grid_id, Task.status, func.count(),
+            Task.grid_id,
+            Task.status,
+            func.count(),
             func.sum(case((_overdue(now), 1), else_=0)),
             func.sum(case((and_(Task.status.in_(OPEN), Task.assignee_id.is_(None)), 1), else_=0)),
         )
@@ -155,7 +173,16 @@ def progress(user, org_unit_id=None, type=None, batch_id=None) -> dict:
         row = counts.get(grid.id, _zero())
         for key in totals:
             totals[key] += row[key]
-        rows.append({"grid_id": grid.id, "grid_name": grid.name, "community_id": grid.parent_id, "community_name": communities.get(grid.parent_id), "workers": workers.get(grid.id, []), **row})
+        rows.append(
+            {
+                "grid_id": grid.id,
+                "grid_name": grid.name,
+                "community_id": grid.parent_id,
+                "community_name": communities.get(grid.parent_id),
+                "workers": workers.get(grid.id, []),
+                **row,
+            }
+        )
     return {"generated_at": now, "totals": totals, "grids": rows}
 
 
@@ -194,18 +221,24 @@ def report_views(rows: list[FieldReport]) -> list[dict]:
             place = places.place_of("household", report.household_id)
         elif report.building_id:
             place = places.place_of("building", report.building_id)
-        views.append({
-            **{c: getattr(report, c) for c in REPORT_COLUMNS},
-            "grid_name": grids.get(report.grid_id),
-            "reporter_name": users.get(report.created_by_id),
-            "place_name": place.name if place else None,
-        })
+        views.append(
+            {
+                **{c: getattr(report, c) for c in REPORT_COLUMNS},
+                "grid_name": grids.get(report.grid_id),
+                "reporter_name": users.get(report.created_by_id),
+                "place_name": place.name if place else None,
+            }
+        )
     return views
 
 
 def visible_report(user, report_id: str) -> FieldReport:
     """A field report the user may see, else 404."""
-    report = db.session.scalar(select(FieldReport).where(FieldReport.id == report_id, FieldReport.deleted.is_(False), authz.visible(user, FieldReport)))
+    report = db.session.scalar(
+        select(FieldReport).where(
+            FieldReport.id == report_id, FieldReport.deleted.is_(False), authz.visible(user, FieldReport)
+        )
+    )
     if report is None:
         raise NotFound(_("error.not_found"))
     return report

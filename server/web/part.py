@@ -1,4 +1,5 @@
 """What serving the PWA brings to the app (wired by create_app, server/core/parts.py)."""
+
 from server.core.parts import Part
 from server.web.routes import register_web
 

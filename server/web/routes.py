@@ -5,6 +5,7 @@ sources. Text files are sent as their .br or .gz twin made at build time when th
 that encoding: no compression per request. Chunks whose name carries a content hash are cached
 for a year; everything else is revalidated (ETag) on every request.
 """
+
 import mimetypes
 import re
 from pathlib import Path
@@ -121,7 +122,5 @@ def security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault(
-        "Permissions-Policy", "geolocation=(self), camera=(self), microphone=()"
-    )
+    response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(self), microphone=()")
     return response

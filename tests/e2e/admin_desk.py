@@ -2,6 +2,7 @@
 office in Xuchang time (the `desk` and `desk_page` fixtures, tests/e2e/conftest.py): signing in
 as 河西社区's admin; screenshots of a screen at phone and desk width under
 /tmp/redgrid-shots/admin-*.png for a person to look at."""
+
 from pathlib import Path
 
 from tests.e2e.conftest import DESK, PHONE, wait_until

@@ -1,6 +1,7 @@
 """Browser fixtures: the app served on a free port in a thread, and Debian's Chromium driven
 by Playwright; the devices of the scenarios (a phone in Xuchang, the admin's desk). A missing
 Chromium is an error, never a skip (see RECIPES.md)."""
+
 import os
 import shutil
 import threading
@@ -106,7 +107,9 @@ def page(context):
 
 def xuchang_phone(browser):
     """A phone in Xuchang, a browser profile of its own: Chinese, the city's time zone, GPS allowed and set."""
-    ctx = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=2, has_touch=True)
+    ctx = browser.new_context(
+        viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=2, has_touch=True
+    )
     ctx.grant_permissions(["geolocation"])
     ctx.set_geolocation(XUCHANG)
     return ctx

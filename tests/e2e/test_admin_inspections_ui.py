@@ -3,6 +3,7 @@ check drawn with a seed, shown with what makes it checkable, verified by the ser
 same again; a periodic plan added and this period's inspection made; the month's scorecard with
 a compound's score and stars from a submitted inspection, and its workbook downloaded.
 Screens are photographed at 360×740 and 1280×800 into /tmp/redgrid-shots/admin-*.png."""
+
 from sqlalchemy import select
 
 from server.inspections.models import Inspection, InspectionPlan, SpotCheckDraw
@@ -26,16 +27,26 @@ def test_a_spot_check_is_drawn_verified_and_drawn_the_same_again(live_server, ap
     picked = latest.get_by_test_id("draw-picked").inner_text().strip()
     assert picked in ("河西小区", "文峰苑"), picked  # the compounds of 河西社区
     latest.get_by_test_id("draw-verify").click()
-    wait_until(page, "document.querySelector('[data-testid=draw-latest] [data-testid=draw-verify-result]').textContent.includes('复核一致')")
+    wait_until(
+        page,
+        "document.querySelector('[data-testid=draw-latest] [data-testid=draw-verify-result]').textContent.includes('复核一致')",
+    )
     shoot(page, "spot-check")
     draw = db.session.scalars(select(SpotCheckDraw)).one()
-    assert draw.seed == "红格2026" and len(draw.picked) == 1 and sorted(draw.population) == sorted([iw.hexi_xiaoqu, iw.wenfeng_yuan])
+    assert (
+        draw.seed == "红格2026"
+        and len(draw.picked) == 1
+        and sorted(draw.population) == sorted([iw.hexi_xiaoqu, iw.wenfeng_yuan])
+    )
     made = db.session.scalars(select(Inspection).where(Inspection.draw_id == draw.id)).all()
     assert [(i.kind, i.compound_id) for i in made] == [("random", draw.picked[0])]
 
     # The same seed over the same compounds draws the same one.
     page.get_by_test_id("draw-submit").click()
-    wait_until(page, "document.querySelectorAll('[data-testid=draw-history] [data-testid=draw], .draws [data-testid=draw]').length >= 2")
+    wait_until(
+        page,
+        "document.querySelectorAll('[data-testid=draw-history] [data-testid=draw], .draws [data-testid=draw]').length >= 2",
+    )
     again = db.session.scalars(select(SpotCheckDraw).order_by(SpotCheckDraw.id.desc())).first()
     assert again.id != draw.id and again.picked == draw.picked
 
@@ -61,11 +72,17 @@ def test_a_plan_makes_this_periods_inspection_once(live_server, app, desk, desk_
     assert len(made) == 1 and made[0].compound_id == iw.hexi_xiaoqu and made[0].kind == "periodic"
 
 
-def test_the_scorecard_shows_a_submitted_inspection_and_downloads_the_workbook(live_server, app, desk, desk_page, db, iw):
+def test_the_scorecard_shows_a_submitted_inspection_and_downloads_the_workbook(
+    live_server, app, desk, desk_page, db, iw
+):
     steward = signed_in(app, HEXI_STEWARD)
     # 河西小区: everything passes but the bins (20 of 100 points): 80 → four stars.
     results = {code: "pass" for code in ITEMS} | {"env.bins": "fail"}
-    submit(steward, start(steward, iw.hexi_xiaoqu, iw.template_id), answers=answers(results, notes={"env.bins": "分类桶缺盖"}))
+    submit(
+        steward,
+        start(steward, iw.hexi_xiaoqu, iw.template_id),
+        answers=answers(results, notes={"env.bins": "分类桶缺盖"}),
+    )
     page = desk_page
     admin_signs_in(page, live_server)
     page.get_by_test_id("admin-scorecards-open").click()
@@ -73,7 +90,9 @@ def test_the_scorecard_shows_a_submitted_inspection_and_downloads_the_workbook(l
     row.wait_for()
     assert row.get_by_test_id("compound-score").inner_text() == "80.0"
     assert row.get_by_test_id("stars").get_attribute("data-stars") == "4"
-    assert "扣分" in text_of(page, "[data-testid=scorecard-rules]") or "计分规则" in text_of(page, "[data-testid=scorecard-rules]")
+    assert "扣分" in text_of(page, "[data-testid=scorecard-rules]") or "计分规则" in text_of(
+        page, "[data-testid=scorecard-rules]"
+    )
     month = page.get_by_test_id("scorecard-month").inner_text()
     href = page.get_by_test_id("scorecard-xlsx").get_attribute("href")
     assert href.startswith("/api/scorecards/export.xlsx?month=")
@@ -102,15 +121,19 @@ def test_the_scorecard_shows_a_submitted_inspection_and_downloads_the_workbook(l
 def test_an_overdue_order_reaches_the_community_admin_in_the_inbox(live_server, app, desk, desk_page, db, iw):
     from datetime import timedelta
 
+    from server.core import clock
     from server.inspections.escalation import escalate
     from server.inspections.models import RectificationOrder
-    from server.core import clock
 
     steward = signed_in(app, HEXI_STEWARD)
     # The fire exits fail (critical: 24 hours to fix); nobody answers.
     results = {code: "pass" for code in ITEMS} | {"fire.exits": "fail"}
     photo_sha = photo(steward)
-    submit(steward, start(steward, iw.hexi_xiaoqu, iw.template_id), answers=answers(results, photos={"fire.exits": [photo_sha]}, notes={"fire.exits": "二号楼消防通道堆放杂物"}))
+    submit(
+        steward,
+        start(steward, iw.hexi_xiaoqu, iw.template_id),
+        answers=answers(results, photos={"fire.exits": [photo_sha]}, notes={"fire.exits": "二号楼消防通道堆放杂物"}),
+    )
     order = db.session.scalars(select(RectificationOrder)).one()
     page = desk_page
     api_calls = []
@@ -130,7 +153,9 @@ def test_an_overdue_order_reaches_the_community_admin_in_the_inbox(live_server, 
     assert row.get_by_test_id("alert-level").get_attribute("data-level") == "warning"
     text = row.inner_text()
     assert "逾期整改单上报社区：河西小区" in text and "消防通道" in text and "整改结果" in text, text
-    assert "T" not in row.locator(".inbox-row__body").inner_text().split("（")[1][:12], "the deadline in Xuchang time, not an ISO instant"
+    assert "T" not in row.locator(".inbox-row__body").inner_text().split("（")[1][:12], (
+        "the deadline in Xuchang time, not an ISO instant"
+    )
     shoot(page, "inbox-escalation")
     # Opening it marks it read (synced later) and leads to the order.
     row.click()
@@ -154,7 +179,10 @@ def test_editing_a_published_checklist_makes_the_next_version(live_server, app, 
     page.locator(f'[data-testid=template][data-id="{iw.template_id}"] a').click()
     page.get_by_test_id("template-editor").wait_for()
     assert page.get_by_test_id("template-status").inner_text() == "使用中"
-    assert "与满分 100.0 一致" in page.get_by_test_id("template-totals").inner_text() or "一致" in page.get_by_test_id("template-totals").inner_text()
+    assert (
+        "与满分 100.0 一致" in page.get_by_test_id("template-totals").inner_text()
+        or "一致" in page.get_by_test_id("template-totals").inner_text()
+    )
     clean = page.locator('[data-testid=template-item][data-code="env.clean"]')
     clean.get_by_test_id("item-weight").fill("30")  # 90 of 100: said at once, and refused by the server
     assert "须一致" in page.get_by_test_id("template-totals").inner_text()
@@ -171,7 +199,10 @@ def test_editing_a_published_checklist_makes_the_next_version(live_server, app, 
     page.get_by_test_id("template-publish").click()
     wait_until(page, "document.querySelector('[data-testid=template-status]')?.textContent === '使用中'")
     db.session.expire_all()
-    versions = {t.version: t for t in db.session.scalars(select(InspectionTemplate).where(InspectionTemplate.code == "property-test"))}
+    versions = {
+        t.version: t
+        for t in db.session.scalars(select(InspectionTemplate).where(InspectionTemplate.code == "property-test"))
+    }
     assert versions[1].status == "retired" and versions[2].status == "published"
     weights = {i["code"]: i["weight"] for c in versions[1].categories for i in c["items"]}
     assert weights["env.clean"] == 40 and weights["env.bins"] == 20, "the old version is as it was"

@@ -4,6 +4,7 @@ reassign, cancel with a reason, reopen, the history); a bulk creation that says 
 will make before, and what the server made after; the queue of field reports with photos, one
 made a task from its draft and one dismissed with a reason. Every screen is photographed at
 360×740 and 1280×800 into /tmp/redgrid-shots/admin-*.png."""
+
 import uuid
 
 from sqlalchemy import select
@@ -26,14 +27,26 @@ def choose(page, testid: str, value: str) -> None:
 
 
 def options_loaded(page, testid: str, value) -> None:
-    wait_until(page, f"[...document.querySelector('[data-testid={testid}]').options].some((o) => o.value === '{value}')")
+    wait_until(
+        page, f"[...document.querySelector('[data-testid={testid}]').options].some((o) => o.value === '{value}')"
+    )
 
 
 def test_an_admin_gives_out_a_task_to_a_household_and_follows_it(live_server, app, desk, desk_page, db, world):
     admin = signed_in(app, HEXI_ADMIN)
     new_task(admin, "building", world.b_hexi1, title="1号楼入户走访", due_at=later(days=2))
-    new_task(admin, "building", world.b_wenfeng1, type="hazard", title="文峰苑1号楼燃气隐患排查", due_at=later(hours=3), priority="urgent")
-    db.session.add(RoleAssignment(user_id=world.worker_b, role="grid_worker", org_unit_id=world.g1))  # G1 has two workers now
+    new_task(
+        admin,
+        "building",
+        world.b_wenfeng1,
+        type="hazard",
+        title="文峰苑1号楼燃气隐患排查",
+        due_at=later(hours=3),
+        priority="urgent",
+    )
+    db.session.add(
+        RoleAssignment(user_id=world.worker_b, role="grid_worker", org_unit_id=world.g1)
+    )  # G1 has two workers now
     db.session.commit()
     page = desk_page
     admin_signs_in(page, live_server)
@@ -76,7 +89,13 @@ def test_an_admin_gives_out_a_task_to_a_household_and_follows_it(live_server, ap
     page.get_by_test_id("admin-flash").wait_for()
     assert page.get_by_test_id("admin-task-title").inner_text() == "走访低保户，核实家庭收入变化"
     task = db.session.scalars(select(Task).where(Task.title == "走访低保户，核实家庭收入变化")).one()
-    assert (task.target_kind, task.target_id, task.assignee_id, task.priority, task.type) == ("household", world.hh_hexi1[2], world.worker_b, "high", "visit")
+    assert (task.target_kind, task.target_id, task.assignee_id, task.priority, task.type) == (
+        "household",
+        world.hh_hexi1[2],
+        world.worker_b,
+        "high",
+        "visit",
+    )
     assert task.due_at is not None
     wait_until(page, "document.querySelector('[data-testid=admin-task-place]').textContent.includes('1单元 201')")
     assert page.get_by_test_id("admin-task-assignee").inner_text() == "网格员乙"
@@ -125,10 +144,15 @@ def test_an_admin_gives_out_a_task_to_a_household_and_follows_it(live_server, ap
     page.get_by_test_id("admin-tasks").wait_for()
     page.get_by_test_id("filter-status").select_option("assigned")
     page.get_by_test_id("admin-search").fill("低保")
-    wait_until(page, f"document.querySelectorAll('[data-testid=admin-task-row]').length === 1 && !!document.querySelector('[data-testid=admin-task-row][data-id=\"{task.id}\"]')")
+    wait_until(
+        page,
+        f"document.querySelectorAll('[data-testid=admin-task-row]').length === 1 && !!document.querySelector('[data-testid=admin-task-row][data-id=\"{task.id}\"]')",
+    )
 
 
-def test_a_bulk_creation_says_how_many_before_and_what_the_server_made_after(live_server, app, desk, desk_page, db, world):
+def test_a_bulk_creation_says_how_many_before_and_what_the_server_made_after(
+    live_server, app, desk, desk_page, db, world
+):
     page = desk_page
     admin_signs_in(page, live_server)
     go(page, "/admin/tasks/bulk")
@@ -142,7 +166,10 @@ def test_a_bulk_creation_says_how_many_before_and_what_the_server_made_after(liv
     page.get_by_test_id("bulk-preview").click()
     page.get_by_test_id("bulk-confirmation").wait_for()
     # 河西小区 1号楼, 2号楼; 文峰苑 1号楼, 2号楼 (the last in no grid): the server's dry run says 3, and why
-    assert page.get_by_test_id("bulk-confirm-text").inner_text() == "将在「河西社区」为每个楼栋各派发一项“隐患排查”任务，共 3 项。"
+    assert (
+        page.get_by_test_id("bulk-confirm-text").inner_text()
+        == "将在「河西社区」为每个楼栋各派发一项“隐患排查”任务，共 3 项。"
+    )
     assert "1 个对象不属于任何网格" in page.get_by_test_id("bulk-preview-message").inner_text()
     shoot(page, "bulk-confirm")
     assert db.session.scalar(select(Task.id).limit(1)) is None, "nothing made before the confirmation"
@@ -153,7 +180,11 @@ def test_a_bulk_creation_says_how_many_before_and_what_the_server_made_after(liv
     assert "文峰苑 2号楼" in page.get_by_test_id("bulk-result").inner_text()
     shoot(page, "bulk-result")
     made = db.session.scalars(select(Task).order_by(Task.title)).all()
-    assert {t.title for t in made} == {"河西小区 1号楼 消防器材检查", "河西小区 2号楼 消防器材检查", "文峰苑 1号楼 消防器材检查"}
+    assert {t.title for t in made} == {
+        "河西小区 1号楼 消防器材检查",
+        "河西小区 2号楼 消防器材检查",
+        "文峰苑 1号楼 消防器材检查",
+    }
     assert len({t.batch_id for t in made}) == 1 and {t.assignee_id for t in made} == {world.worker_a, world.worker_b}
     page.get_by_test_id("bulk-show").click()
     page.get_by_test_id("admin-tasks").wait_for()
@@ -164,9 +195,21 @@ def test_a_bulk_creation_says_how_many_before_and_what_the_server_made_after(liv
 def field_report(worker, world, category, description, colour):
     sha = photo(worker, colour)
     record_id = str(uuid.uuid4())
-    result = push_one(worker, create("field_report", record_id, category=category, description=description, grid_id=world.g1,
-                                     building_id=world.b_hexi1, photos=[sha], location={"lat": 34.0357, "lng": 113.8523, "accuracy": 12},
-                                     location_status="ok", reported_at="2026-11-27T09:30:00+08:00"))
+    result = push_one(
+        worker,
+        create(
+            "field_report",
+            record_id,
+            category=category,
+            description=description,
+            grid_id=world.g1,
+            building_id=world.b_hexi1,
+            photos=[sha],
+            location={"lat": 34.0357, "lng": 113.8523, "accuracy": 12},
+            location_status="ok",
+            reported_at="2026-11-27T09:30:00+08:00",
+        ),
+    )
     assert result["status"] == "applied", result
     return record_id
 
@@ -181,7 +224,10 @@ def test_field_reports_become_tasks_or_are_dismissed_with_a_reason(live_server, 
     page.get_by_test_id("admin-reports-open").click()
     page.locator(f'[data-testid=admin-report][data-id="{safety}"]').wait_for()
     assert page.get_by_test_id("admin-report").count() == 2
-    wait_until(page, "[...document.querySelectorAll('[data-testid=report-photo] img')].every((img) => img.complete && img.naturalWidth > 0)")
+    wait_until(
+        page,
+        "[...document.querySelectorAll('[data-testid=report-photo] img')].every((img) => img.complete && img.naturalWidth > 0)",
+    )
     card = page.locator(f'[data-testid=admin-report][data-id="{safety}"]')
     assert "网格员甲" in card.inner_text() and "河西社区第一网格" in card.inner_text()
     shoot(page, "reports")
@@ -200,7 +246,13 @@ def test_field_reports_become_tasks_or_are_dismissed_with_a_reason(live_server, 
     db.session.expire_all()
     converted = db.session.get(FieldReport, safety)
     task = db.session.get(Task, converted.task_id)
-    assert (converted.status, task.source_report_id, task.type, task.assignee_id, task.priority) == ("converted", safety, "hazard", world.worker_a, "high")
+    assert (converted.status, task.source_report_id, task.type, task.assignee_id, task.priority) == (
+        "converted",
+        safety,
+        "hazard",
+        world.worker_a,
+        "high",
+    )
 
     # 不予处理, with the reason the reporter will read.
     go(page, "/admin/reports")

@@ -7,8 +7,9 @@ push-service stand-in, which decrypts the payload; that payload is handed to the
 admin's delivery counts change without a reload. Screens at 360×740 and 1280×800 into
 /tmp/redgrid-shots/alert-*.png. A push that arrives as the signal goes: its ack is kept by the
 service worker and counted once the phone is back online (PROTOCOL.md §13.3)."""
+
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -16,9 +17,9 @@ from sqlalchemy import select
 from server.notices.models import Delivery, InboxEntry
 from server.org.models import Building, Household
 from server.push.models import PushSubscription
+from tests.conftest import AuthActions
 from tests.e2e.admin_desk import admin_signs_in
 from tests.e2e.admin_desk import shoot as desk_shoot
-from tests.conftest import AuthActions
 from tests.e2e.conftest import PHONE, wait_until
 from tests.e2e.test_shell import sign_in
 from tests.factories import user
@@ -65,7 +66,9 @@ def shoot(page, name: str) -> None:
 @pytest.fixture
 def resident(app, world, db):
     """A resident of 河西小区 1号楼 (the test city has none in 河西社区)."""
-    household = db.session.scalar(select(Household).join(Building).where(Building.compound_id == world.hexi_xiaoqu).order_by(Household.id))
+    household = db.session.scalar(
+        select(Household).join(Building).where(Building.compound_id == world.hexi_xiaoqu).order_by(Household.id)
+    )
     account = user("河西居民", [("resident", "household_id", household.id)], phone=HEXI_RESIDENT)
     db.session.commit()
     return account.id
@@ -74,8 +77,14 @@ def resident(app, world, db):
 @pytest.fixture
 def phone(browser):
     """The resident's phone: said yes to notifications for this site (asked from the card's tap)."""
-    ctx = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=2,
-                              has_touch=True, permissions=["notifications"])
+    ctx = browser.new_context(
+        viewport=PHONE,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        device_scale_factor=2,
+        has_touch=True,
+        permissions=["notifications"],
+    )
     yield ctx
     ctx.close()
 
@@ -100,7 +109,8 @@ def resident_home(phone, base: str):
 
 
 def test_s3_a_water_cut_reaches_the_open_app_and_the_push_handler_and_the_admin_sees_it_delivered(
-        live_server, app, db, world, resident, standin, phone, desk, desk_page):
+    live_server, app, db, world, resident, standin, phone, desk, desk_page
+):
     # The resident's phone: signed in, the live connection up, notifications turned on from the card.
     page, errors = resident_home(phone, live_server)
     wait_until(page, "document.documentElement.dataset.live === 'on'", timeout=30)
@@ -146,7 +156,9 @@ def test_s3_a_water_cut_reaches_the_open_app_and_the_push_handler_and_the_admin_
     banner.wait_for(timeout=15000)
     assert "停水通知" in banner.inner_text() and "紧急" in banner.inner_text()
     shoot(page, "banner")
-    entry = db.session.scalars(select(InboxEntry).where(InboxEntry.user_id == resident, InboxEntry.alert_id == alert_id)).one()
+    entry = db.session.scalars(
+        select(InboxEntry).where(InboxEntry.user_id == resident, InboxEntry.alert_id == alert_id)
+    ).one()
     page.evaluate("location.hash = '#/inbox'")
     row = page.locator(f'[data-testid=inbox-row][data-id="{entry.id}"]')
     row.wait_for(timeout=15000)
@@ -158,7 +170,9 @@ def test_s3_a_water_cut_reaches_the_open_app_and_the_push_handler_and_the_admin_
     assert len(pushed) == 1 and pushed[0].status == 201, pushed
     payload = pushed[0].payload
     assert payload["title"] == "停水通知" and payload["alert_id"] == alert_id and pushed[0].topic == f"alert-{alert_id}"
-    delivery = db.session.scalars(select(Delivery).where(Delivery.inbox_id == entry.id, Delivery.subscription_id.is_not(None))).one()
+    delivery = db.session.scalars(
+        select(Delivery).where(Delivery.inbox_id == entry.id, Delivery.subscription_id.is_not(None))
+    ).one()
     assert delivery.state == "sent"
     assert admin.locator("[data-testid=delivery-counts] [data-count=delivered] .pill__value").inner_text() == "0"
 
@@ -166,13 +180,28 @@ def test_s3_a_water_cut_reaches_the_open_app_and_the_push_handler_and_the_admin_
     registrations = service_worker_registration(cdp)
     page.wait_for_timeout(300)
     reg_id = next(r["registrationId"] for r in registrations if not r.get("isDeleted"))
-    cdp.send("ServiceWorker.deliverPushMessage", {"origin": live_server, "registrationId": reg_id, "data": json.dumps(payload, ensure_ascii=False)})
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": live_server, "registrationId": reg_id, "data": json.dumps(payload, ensure_ascii=False)},
+    )
     wait_until(page, "navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.length > 0)")
-    shown = page.evaluate("navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.map((x) => ({title: x.title, body: x.body, tag: x.tag, url: x.data.url})))")
-    assert shown == [{"title": "停水通知", "body": payload["body"], "tag": f"alert-{alert_id}", "url": f"{live_server}/#/inbox/{entry.id}"}]
+    shown = page.evaluate(
+        "navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.map((x) => ({title: x.title, body: x.body, tag: x.tag, url: x.data.url})))"
+    )
+    assert shown == [
+        {
+            "title": "停水通知",
+            "body": payload["body"],
+            "tag": f"alert-{alert_id}",
+            "url": f"{live_server}/#/inbox/{entry.id}",
+        }
+    ]
 
     # The ack reached the server; the admin's counts say so without a reload.
-    wait_until(admin, "document.querySelector('[data-testid=delivery-counts] [data-count=delivered] .pill__value').textContent === '1'")
+    wait_until(
+        admin,
+        "document.querySelector('[data-testid=delivery-counts] [data-count=delivered] .pill__value').textContent === '1'",
+    )
     db.session.expire_all()
     assert db.session.get(Delivery, delivery.id).state == "delivered"
     shoot(admin, "delivery")
@@ -224,13 +253,17 @@ def test_s3_a_water_cut_reaches_the_open_app_and_the_push_handler_and_the_admin_
     assert errors == [], errors
 
 
-IPHONE_SAFARI = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-                 "Version/17.4 Mobile/15E148 Safari/604.1")
+IPHONE_SAFARI = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.4 Mobile/15E148 Safari/604.1"
+)
 
 
 def test_an_iphone_in_safari_is_told_how_to_add_the_app_to_the_home_screen(live_server, browser, resident):
     # Safari outside the Home Screen has no PushManager (iOS 16.4+ gives it to installed web apps only).
-    ctx = browser.new_context(viewport=PHONE, locale="zh-CN", user_agent=IPHONE_SAFARI, device_scale_factor=2, has_touch=True)
+    ctx = browser.new_context(
+        viewport=PHONE, locale="zh-CN", user_agent=IPHONE_SAFARI, device_scale_factor=2, has_touch=True
+    )
     ctx.add_init_script("delete window.PushManager;")
     try:
         page = ctx.new_page()
@@ -247,16 +280,33 @@ def test_an_iphone_in_safari_is_told_how_to_add_the_app_to_the_home_screen(live_
 
 
 def test_an_ack_made_offline_is_kept_and_counted_delivered_once_the_phone_is_back_online(
-        live_server, app, db, world, resident, standin, phone):
+    live_server, app, db, world, resident, standin, phone
+):
     page, errors = resident_home(phone, live_server)
     # The phone said yes before (the S3 test does it from the card); the admin sends from the API.
     subscriber = standin.new_subscriber(app.config["VAPID_PUBLIC_KEY"])
-    db.session.add(PushSubscription(user_id=resident, endpoint=subscriber.endpoint, p256dh=subscriber.p256dh, auth=subscriber.info["keys"]["auth"]))
+    db.session.add(
+        PushSubscription(
+            user_id=resident,
+            endpoint=subscriber.endpoint,
+            p256dh=subscriber.p256dh,
+            auth=subscriber.info["keys"]["auth"],
+        )
+    )
     db.session.commit()
     admin = AuthActions(app.test_client())
     assert admin.login("13800000002").status_code == 200
-    created = admin.send("POST", "/api/alerts", json={"title": "停水通知", "body": "明日 8:00–18:00 河西小区停水。", "level": "notice",
-                                                      "category": "utility", "targeting": {"compound_ids": [world.hexi_xiaoqu]}})
+    created = admin.send(
+        "POST",
+        "/api/alerts",
+        json={
+            "title": "停水通知",
+            "body": "明日 8:00–18:00 河西小区停水。",
+            "level": "notice",
+            "category": "utility",
+            "targeting": {"compound_ids": [world.hexi_xiaoqu]},
+        },
+    )
     assert created.status_code == 201, created.get_json()
     alert_id = created.get_json()["id"]
     (pushed,) = [r for r in standin.received if r.subscriber_id == subscriber.id]
@@ -269,7 +319,10 @@ def test_an_ack_made_offline_is_kept_and_counted_delivered_once_the_phone_is_bac
     phone.set_offline(True)
     shown = "navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.length > 0)"
     for attempt in range(2):
-        cdp.send("ServiceWorker.deliverPushMessage", {"origin": live_server, "registrationId": reg_id, "data": json.dumps(pushed.payload, ensure_ascii=False)})
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": live_server, "registrationId": reg_id, "data": json.dumps(pushed.payload, ensure_ascii=False)},
+        )
         try:
             wait_until(page, shown, timeout=10)
             break
@@ -281,7 +334,7 @@ def test_an_ack_made_offline_is_kept_and_counted_delivered_once_the_phone_is_bac
     wait_until(page, f"{KEPT_ACKS}.then((n) => n >= 1)")
     page.wait_for_timeout(500)
     assert admin.send("GET", f"/api/alerts/{alert_id}").get_json()["counts"]["delivered"] == 0
-    back_online = datetime.now(timezone.utc)
+    back_online = datetime.now(UTC)
 
     # Back online: the page's 'online' tells the worker, which tries again for a few seconds (the
     # worker's network comes back a moment after the page's here); Background Sync may be first.
@@ -290,7 +343,11 @@ def test_an_ack_made_offline_is_kept_and_counted_delivered_once_the_phone_is_bac
     counts = admin.send("GET", f"/api/alerts/{alert_id}").get_json()["counts"]
     assert counts["delivered"] == 1, counts
     db.session.expire_all()
-    delivery = db.session.scalars(select(Delivery).where(Delivery.alert_id == alert_id, Delivery.subscription_id.is_not(None))).one()
-    delivered_at = delivery.delivered_at if delivery.delivered_at.tzinfo else delivery.delivered_at.replace(tzinfo=timezone.utc)
-    assert delivery.state == "delivered" and delivered_at < back_online, "the time it reached the phone, not the time it was told"
+    delivery = db.session.scalars(
+        select(Delivery).where(Delivery.alert_id == alert_id, Delivery.subscription_id.is_not(None))
+    ).one()
+    delivered_at = delivery.delivered_at if delivery.delivered_at.tzinfo else delivery.delivered_at.replace(tzinfo=UTC)
+    assert delivery.state == "delivered" and delivered_at < back_online, (
+        "the time it reached the phone, not the time it was told"
+    )
     assert errors == [], errors

@@ -1,6 +1,7 @@
 """The grid directory in real Chromium (issue 4 item 5): downloaded at sign-in, searched offline
 by building-unit-room and name, care flags shown and filtered, phones masked, the full number
 only online and audit-logged. Screenshots at 360×740 and 1280×800 go to /tmp/redgrid-shots/."""
+
 from pathlib import Path
 
 from sqlalchemy import select
@@ -33,11 +34,20 @@ def _family(db, world):
     """A household as a grid worker meets them: several people, one without a phone."""
     first = db.session.scalar(select(Resident).where(Resident.household_id == world.hh_hexi1[1]))
     first.name, first.gender, first.birth_year = "张建华", "M", 1968
-    db.session.add_all([
-        Resident(household_id=world.hh_hexi1[1], name="李秀兰", phone="13700009876", gender="F", birth_year=1970,
-                 relation="spouse", care_flags=["disability"]),
-        Resident(household_id=world.hh_hexi1[1], name="张子轩", gender="M", birth_year=2012, relation="child"),
-    ])
+    db.session.add_all(
+        [
+            Resident(
+                household_id=world.hh_hexi1[1],
+                name="李秀兰",
+                phone="13700009876",
+                gender="F",
+                birth_year=1970,
+                relation="spouse",
+                care_flags=["disability"],
+            ),
+            Resident(household_id=world.hh_hexi1[1], name="张子轩", gender="M", birth_year=2012, relation="child"),
+        ]
+    )
     elderly = db.session.scalar(select(Resident).where(Resident.household_id == world.hh_hexi1[0]))
     elderly.name, elderly.gender = "王秀英", "F"
     db.session.commit()
@@ -166,4 +176,7 @@ def test_a_care_flag_changed_on_the_server_reaches_the_open_directory_without_re
     admin = signed_in(app, HEXI_ADMIN)
     changed = admin.send("PATCH", f"/api/residents/{resident_id}", json={"care_flags": ["elderly_alone"]})
     assert changed.status_code == 200, changed.get_json()
-    wait_until(page, f"document.querySelector('[data-testid=household][data-id=\"{world.hh_hexi1[1]}\"] [data-testid=care-flag]')?.textContent === '独居老人'")
+    wait_until(
+        page,
+        f"document.querySelector('[data-testid=household][data-id=\"{world.hh_hexi1[1]}\"] [data-testid=care-flag]')?.textContent === '独居老人'",
+    )

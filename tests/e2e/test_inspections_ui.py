@@ -6,6 +6,7 @@ answers two of them (one with a photo); the steward re-inspects: closes the one,
 other with a note and a photo; the compound's scorecard counts the open orders accordingly.
 The first answer is made offline too. Screenshots at 360×740 and 1280 wide go to
 /tmp/redgrid-shots/inspect-*.png."""
+
 import uuid
 
 import pytest
@@ -63,11 +64,16 @@ def item(page, code: str):
 
 def answer(page, code: str, result: str) -> None:
     page.locator(f'label:has([data-testid="item-{code}-{result}"])').click()
-    wait_until(page, f"document.querySelector('[data-testid=inspection-item][data-code=\"{code}\"]').dataset.result === '{result}'")
+    wait_until(
+        page,
+        f"document.querySelector('[data-testid=inspection-item][data-code=\"{code}\"]').dataset.result === '{result}'",
+    )
 
 
 def photo(page, code: str, colour) -> None:
-    page.locator(f'[data-testid="item-photos-{code}-input"]').set_input_files({"name": "IMG.jpg", "mimeType": "image/jpeg", "buffer": camera_photo(colour)})
+    page.locator(f'[data-testid="item-photos-{code}-input"]').set_input_files(
+        {"name": "IMG.jpg", "mimeType": "image/jpeg", "buffer": camera_photo(colour)}
+    )
     item(page, code).get_by_test_id("photo-thumb").wait_for()
 
 
@@ -84,7 +90,8 @@ def card_of(resident, compound_id) -> dict:
 
 
 def test_s2_an_offline_inspection_becomes_orders_the_company_answers_and_the_steward_re_inspects(
-        live_server, app, db, iw, browser, steward, staff):
+    live_server, app, db, iw, browser, steward, staff
+):
     dihao = iw.dihao
     resident = signed_in(app, DIHAO_RESIDENT)  # signed in once: sign-ins are rate-limited
     before = card_of(resident, dihao)
@@ -163,12 +170,18 @@ def test_s2_an_offline_inspection_becomes_orders_the_company_answers_and_the_ste
     assert inspection.notes == "消防通道和电梯问题需优先整改。"
     hashes = [h for code in FAILED for h in inspection.answers[code]["photos"]]
     assert len(hashes) == 3 and all(db.session.get(Blob, h) for h in hashes)
-    orders = db.session.scalars(select(RectificationOrder).where(RectificationOrder.inspection_id == inspection_id)).all()
+    orders = db.session.scalars(
+        select(RectificationOrder).where(RectificationOrder.inspection_id == inspection_id)
+    ).all()
     assert sorted(o.item_code for o in orders) == sorted(FAILED)
-    wait_until(page, "document.querySelector('[data-testid=inspection-score]')?.textContent === '得分 20 / 100'", timeout=15)
+    wait_until(
+        page, "document.querySelector('[data-testid=inspection-score]')?.textContent === '得分 20 / 100'", timeout=15
+    )
     go(page, f"/inspections/{inspection_id}")
     page.get_by_test_id("inspection-result").wait_for()
-    wait_until(page, "document.querySelectorAll('[data-testid=inspection-orders] [data-testid=order-row]').length === 3")
+    wait_until(
+        page, "document.querySelectorAll('[data-testid=inspection-orders] [data-testid=order-row]').length === 3"
+    )
     assert page.get_by_test_id("inspection-score").inner_text() == "得分 20 / 100"
     shoot(page, "result")
 
@@ -177,7 +190,11 @@ def test_s2_an_offline_inspection_becomes_orders_the_company_answers_and_the_ste
     assert desk.evaluate("window.__sameDocument === true")
     shoot(desk, "orders-staff")
     after_submission = card_of(resident, dihao)
-    assert (after_submission["open_orders"], after_submission["score"], after_submission["stars"]) == (open_before + 3, 20.0, 1)
+    assert (after_submission["open_orders"], after_submission["score"], after_submission["stars"]) == (
+        open_before + 3,
+        20.0,
+        1,
+    )
 
     # The staff answer the blocked fire exit with a photo, and the lift with a text.
     by_item = {o.item_code: o.id for o in orders}
@@ -187,7 +204,9 @@ def test_s2_an_offline_inspection_becomes_orders_the_company_answers_and_the_ste
         desk.get_by_test_id("response-form").wait_for()
         desk.get_by_test_id("response-text").fill(text)
         if colour:
-            desk.get_by_test_id("response-photos-input").set_input_files({"name": "IMG.jpg", "mimeType": "image/jpeg", "buffer": camera_photo(colour)})
+            desk.get_by_test_id("response-photos-input").set_input_files(
+                {"name": "IMG.jpg", "mimeType": "image/jpeg", "buffer": camera_photo(colour)}
+            )
             desk.get_by_test_id("photo-thumb").wait_for()
         desk.get_by_test_id("response-save").click()
         wait_until(desk, "document.querySelector('[data-testid=order-status]')?.textContent === '已回复'")
@@ -208,7 +227,11 @@ def test_s2_an_offline_inspection_becomes_orders_the_company_answers_and_the_ste
     # The steward re-inspects: the exit passes (closed), the lift does not (reopened, note + photo).
     go(page, "/")
     page.get_by_test_id("orders-responded").wait_for()
-    wait_until(page, "document.querySelectorAll('[data-testid=orders-responded] [data-testid=order-row]').length === 2", timeout=20)
+    wait_until(
+        page,
+        "document.querySelectorAll('[data-testid=orders-responded] [data-testid=order-row]').length === 2",
+        timeout=20,
+    )
     go(page, f"/orders/{by_item['fire.exits']}")
     page.get_by_test_id("review-form").wait_for()
     page.get_by_test_id("order-response").get_by_test_id("photo-strip").wait_for()
@@ -222,21 +245,35 @@ def test_s2_an_offline_inspection_becomes_orders_the_company_answers_and_the_ste
     page.get_by_test_id("review-save").click()
     assert page.locator("#review-note-input-error").inner_text() == "不通过时请写明原因。"
     page.get_by_test_id("review-note").fill("电梯仍有异响，请彻底检修。")
-    page.get_by_test_id("review-photos-input").set_input_files({"name": "IMG.jpg", "mimeType": "image/jpeg", "buffer": camera_photo((30, 30, 30))})
+    page.get_by_test_id("review-photos-input").set_input_files(
+        {"name": "IMG.jpg", "mimeType": "image/jpeg", "buffer": camera_photo((30, 30, 30))}
+    )
     page.get_by_test_id("photo-thumb").wait_for()
     page.get_by_test_id("review-save").click()
     wait_until(page, "document.querySelector('[data-testid=order-status]')?.textContent === '重新整改'")
     wait_until(page, f"{OUTBOX}.then((n) => n === 0)", timeout=30)
     db.session.expire_all()
-    exits, lift = db.session.get(RectificationOrder, by_item["fire.exits"]), db.session.get(RectificationOrder, by_item["fire.lift"])
-    assert (exits.status, lift.status, lift.reopen_count, lift.review_note) == ("closed", "reopened", 1, "电梯仍有异响，请彻底检修。")
+    exits, lift = (
+        db.session.get(RectificationOrder, by_item["fire.exits"]),
+        db.session.get(RectificationOrder, by_item["fire.lift"]),
+    )
+    assert (exits.status, lift.status, lift.reopen_count, lift.review_note) == (
+        "closed",
+        "reopened",
+        1,
+        "电梯仍有异响，请彻底检修。",
+    )
     assert len(lift.review_photos) == 1
     assert [e["to"] for e in lift.history] == ["open", "responded", "reopened"]
     page.get_by_test_id("order-history").wait_for()
 
     # The company sees it back on its list, overdue or not, as 重新整改, without a reload.
     go(desk, "/")
-    wait_until(desk, f"document.querySelector('[data-testid=order-row][data-id=\"{by_item['fire.lift']}\"]')?.dataset.status === 'reopened'", timeout=20)
+    wait_until(
+        desk,
+        f"document.querySelector('[data-testid=order-row][data-id=\"{by_item['fire.lift']}\"]')?.dataset.status === 'reopened'",
+        timeout=20,
+    )
     assert desk.evaluate("window.__sameDocument === true")
     shoot(desk, "orders-after-review")
 
@@ -244,7 +281,9 @@ def test_s2_an_offline_inspection_becomes_orders_the_company_answers_and_the_ste
     # resident's home says so.
     after_review = card_of(resident, dihao)
     assert (after_review["open_orders"], after_review["score"]) == (open_before + 2, 19.0)
-    home = open_page(browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=2))
+    home = open_page(
+        browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=2)
+    )
     sign_in(home, live_server, DIHAO_RESIDENT)
     card = home.locator(f'[data-testid=scorecard][data-kind=compound][data-id="{dihao}"]')
     card.wait_for()
@@ -256,7 +295,9 @@ def test_s2_an_offline_inspection_becomes_orders_the_company_answers_and_the_ste
     assert page.errors == [] and desk.errors == [], (page.errors, desk.errors)
 
 
-def test_a_submission_the_server_refuses_is_shown_at_its_item_and_fixed_with_nothing_lost(live_server, app, db, iw, steward):
+def test_a_submission_the_server_refuses_is_shown_at_its_item_and_fixed_with_nothing_lost(
+    live_server, app, db, iw, steward
+):
     """An older phone (no check before submitting) sends a failed item without its photo: the
     server refuses the submission; the phone shows why at the item, goes back to the form with
     every answer kept, and the fixed submission is accepted."""
@@ -272,8 +313,11 @@ def test_a_submission_the_server_refuses_is_shown_at_its_item_and_fixed_with_not
     page.get_by_test_id("item-note-env.clean").fill("楼道堆放杂物")
     page.get_by_test_id("item-note-env.clean").blur()
     # What a phone without the check would send: the submission as it is.
-    page.evaluate("""(id) => import('/js/outbox.js').then((o) => o.enqueue({
-        entity: 'inspection', id, op: 'update', fields: {status: 'submitted', finished_at: new Date().toISOString()}}))""", inspection_id)
+    page.evaluate(
+        """(id) => import('/js/outbox.js').then((o) => o.enqueue({
+        entity: 'inspection', id, op: 'update', fields: {status: 'submitted', finished_at: new Date().toISOString()}}))""",
+        inspection_id,
+    )
     page.get_by_test_id("inspection-refused").wait_for(timeout=20000)
     refused = item(page, "env.clean").get_by_test_id("item-refused")
     assert refused.inner_text() != ""
@@ -287,13 +331,17 @@ def test_a_submission_the_server_refuses_is_shown_at_its_item_and_fixed_with_not
     page.get_by_test_id("refused-edit").click()
     page.get_by_test_id("inspection-submit").wait_for()
     assert page.get_by_test_id("inspection-refused").count() == 0
-    assert item(page, "env.clean").get_by_test_id("item-problem").inner_text() != "", "the server's reason stays at the item"
+    assert item(page, "env.clean").get_by_test_id("item-problem").inner_text() != "", (
+        "the server's reason stays at the item"
+    )
     assert page.get_by_test_id("item-note-env.clean").input_value() == "楼道堆放杂物", "nothing lost"
     assert page.get_by_test_id("inspection-progress").inner_text() == "已答 4/4"
     photo(page, "env.clean", (120, 120, 40))
     page.get_by_test_id("inspection-submit").click()
     wait_until(page, f"{OUTBOX}.then((n) => n === 0)", timeout=30)
-    wait_until(page, "document.querySelector('[data-testid=inspection-score]')?.textContent.startsWith('得分')", timeout=15)
+    wait_until(
+        page, "document.querySelector('[data-testid=inspection-score]')?.textContent.startsWith('得分')", timeout=15
+    )
     db.session.expire_all()
     row = db.session.get(Inspection, inspection_id)
     assert (row.status, row.failed_count, row.answers["env.clean"]["note"]) == ("submitted", 1, "楼道堆放杂物")
@@ -307,15 +355,30 @@ def test_planned_inspections_list_by_due_time_and_start_with_the_time_and_the_fi
     planned = {}
     for days in (5, 2):
         record_id = str(uuid.uuid4())
-        result = push_one(admin, create("inspection", record_id, compound_id=iw.dihao, template_id=iw.template_id, kind="adhoc", due_at=later(days=days)))
+        result = push_one(
+            admin,
+            create(
+                "inspection",
+                record_id,
+                compound_id=iw.dihao,
+                template_id=iw.template_id,
+                kind="adhoc",
+                due_at=later(days=days),
+            ),
+        )
         assert result["status"] == "applied", result
         planned[days] = record_id
     page = open_page(steward)
     sign_in(page, live_server, DIHAO_STEWARD)
     section = page.get_by_test_id("inspections-planned")
     section.wait_for()
-    wait_until(page, "document.querySelectorAll('[data-testid=inspections-planned] [data-testid=inspection-row]').length === 2")
-    assert [r.get_attribute("data-id") for r in section.get_by_test_id("inspection-row").all()] == [planned[2], planned[5]]
+    wait_until(
+        page, "document.querySelectorAll('[data-testid=inspections-planned] [data-testid=inspection-row]').length === 2"
+    )
+    assert [r.get_attribute("data-id") for r in section.get_by_test_id("inspection-row").all()] == [
+        planned[2],
+        planned[5],
+    ]
     section.get_by_test_id("inspection-row").first.click()
     page.get_by_test_id("inspection-start").click()
     wait_until(page, "document.querySelector('[data-testid=inspection-status]')?.textContent === '检查中'")
@@ -326,5 +389,7 @@ def test_planned_inspections_list_by_due_time_and_start_with_the_time_and_the_fi
     assert (row.status, row.steward_id, row.start_location_status) == ("in_progress", iw.dihao_steward, "ok")
     assert row.start_location["lat"] == pytest.approx(XUCHANG["latitude"])
     page.get_by_test_id("back").click()
-    page.locator(f'[data-testid=inspections-in_progress] [data-testid=inspection-row][data-id="{planned[2]}"]').wait_for()
+    page.locator(
+        f'[data-testid=inspections-in_progress] [data-testid=inspection-row][data-id="{planned[2]}"]'
+    ).wait_for()
     assert page.errors == [], page.errors

@@ -10,6 +10,7 @@ S4 Conflict: the admin cancels a task in the admin screen while the worker, offl
 it; after the sync the work is kept and the status stays cancelled; the admin sees the conflict
 with both values and resolves it in the conflict view.
 """
+
 import pytest
 from sqlalchemy import func, select
 
@@ -40,7 +41,9 @@ def complete_offline(page, task_id: str, notes: str, colour) -> None:
     page.get_by_test_id("complete").wait_for()
     page.locator("label:has([data-testid=outcome-ok])").click()
     page.get_by_test_id("notes").fill(notes)
-    page.get_by_test_id("photos-input").set_input_files({"name": "IMG.jpg", "mimeType": "image/jpeg", "buffer": camera_photo(colour)})
+    page.get_by_test_id("photos-input").set_input_files(
+        {"name": "IMG.jpg", "mimeType": "image/jpeg", "buffer": camera_photo(colour)}
+    )
     page.get_by_test_id("photo-thumb").wait_for()
     wait_until(page, "document.querySelector('[data-testid=location-field]')?.dataset.status === 'ok'")
     page.get_by_test_id("complete-save").click()
@@ -54,7 +57,9 @@ def report_offline(page, category: str, description: str, colour) -> None:
     page.get_by_test_id("report-form").wait_for()
     page.locator(f"label:has([data-testid=category-{category}])").click()
     page.get_by_test_id("report-description").fill(description)
-    page.get_by_test_id("photos-input").set_input_files({"name": "IMG.jpg", "mimeType": "image/jpeg", "buffer": camera_photo(colour)})
+    page.get_by_test_id("photos-input").set_input_files(
+        {"name": "IMG.jpg", "mimeType": "image/jpeg", "buffer": camera_photo(colour)}
+    )
     page.get_by_test_id("photo-thumb").wait_for()
     wait_until(page, "document.querySelector('[data-testid=location-field]')?.dataset.status === 'ok'")
     page.get_by_test_id("report-save").click()
@@ -62,12 +67,19 @@ def report_offline(page, category: str, description: str, colour) -> None:
 
 
 def test_s1_an_offline_day_syncs_once_and_the_admin_sees_the_progress_live(
-        live_server, app, phone, phone_page, desk, desk_page, db, world):
+    live_server, app, phone, phone_page, desk, desk_page, db, world
+):
     admin = signed_in(app, HEXI_ADMIN)
     work = {
-        new_task(admin, "household", world.hh_hexi1[0], title="走访独居老人，了解生活需求", due_at=later(days=1))["id"]: "老人身体尚可，已提醒注意用电安全。",
-        new_task(admin, "building", world.b_hexi2, type="hazard", title="2号楼消防通道隐患排查", due_at=later(hours=6))["id"]: "楼道杂物已清理，消防通道畅通。",
-        new_task(admin, "compound", world.hexi_xiaoqu, type="notice", title="停水通知送达各楼栋", due_at=later(days=2))["id"]: "已在各单元门口张贴停水通知。",
+        new_task(admin, "household", world.hh_hexi1[0], title="走访独居老人，了解生活需求", due_at=later(days=1))[
+            "id"
+        ]: "老人身体尚可，已提醒注意用电安全。",
+        new_task(admin, "building", world.b_hexi2, type="hazard", title="2号楼消防通道隐患排查", due_at=later(hours=6))[
+            "id"
+        ]: "楼道杂物已清理，消防通道畅通。",
+        new_task(admin, "compound", world.hexi_xiaoqu, type="notice", title="停水通知送达各楼栋", due_at=later(days=2))[
+            "id"
+        ]: "已在各单元门口张贴停水通知。",
     }
     problems = {"safety": "1号楼2单元楼道有电动车充电，飞线从窗户拉出。", "facility": "2号楼单元门禁损坏，门无法关闭。"}
 
@@ -130,23 +142,33 @@ def test_s1_an_offline_day_syncs_once_and_the_admin_sees_the_progress_live(
     for task_id, notes in work.items():
         task = db.session.get(Task, task_id)
         assert (task.status, task.outcome, task.notes, task.location_status) == ("done", "ok", notes, "ok")
-        assert task.location["lat"] == pytest.approx(XUCHANG["latitude"]) and task.location["accuracy"] == XUCHANG["accuracy"]
+        assert (
+            task.location["lat"] == pytest.approx(XUCHANG["latitude"])
+            and task.location["accuracy"] == XUCHANG["accuracy"]
+        )
         assert [entry["to"] for entry in task.history].count("done") == 1
         assert len(task.photos) == 1
         hashes += task.photos
     field_reports = db.session.scalars(select(FieldReport).order_by(FieldReport.reported_at)).all()
     assert [(r.category, r.description) for r in field_reports] == list(problems.items())
-    assert all(r.created_by_id == world.worker_a and r.grid_id == world.g1 and len(r.photos) == 1 for r in field_reports)
+    assert all(
+        r.created_by_id == world.worker_a and r.grid_id == world.g1 and len(r.photos) == 1 for r in field_reports
+    )
     hashes += [r.photos[0] for r in field_reports]
     assert len(set(hashes)) == 5
     assert sorted(db.session.scalars(select(Blob.sha256))) == sorted(hashes), "each photo stored once, nothing else"
     assert all(db.session.get(Blob, sha).width == 1600 for sha in hashes), "downscaled on the phone"
-    mutations = db.session.scalar(select(func.count()).select_from(SyncMutation).where(SyncMutation.user_id == world.worker_a))
+    mutations = db.session.scalar(
+        select(func.count()).select_from(SyncMutation).where(SyncMutation.user_id == world.worker_a)
+    )
     assert mutations == 5
 
     # A retried upload and a sync with nothing new create nothing.
     worker = signed_in(app, WORKER_A)
-    body = page.evaluate("(sha) => fetch(`/api/blobs/${sha}`).then((r) => r.arrayBuffer()).then((b) => Array.from(new Uint8Array(b)))", hashes[0])
+    body = page.evaluate(
+        "(sha) => fetch(`/api/blobs/${sha}`).then((r) => r.arrayBuffer()).then((b) => Array.from(new Uint8Array(b)))",
+        hashes[0],
+    )
     again = worker.send("PUT", f"/api/blobs/{hashes[0]}", data=bytes(body), content_type="application/octet-stream")
     assert again.status_code == 200, "already stored"
     page.evaluate("import('/js/sync-client.js').then((c) => c.syncNow())")
@@ -154,23 +176,41 @@ def test_s1_an_offline_day_syncs_once_and_the_admin_sees_the_progress_live(
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Blob)) == 5
     assert db.session.scalar(select(func.count()).select_from(FieldReport)) == 2
-    assert db.session.scalar(select(func.count()).select_from(SyncMutation).where(SyncMutation.user_id == world.worker_a)) == 5
-    wait_until(page, f"!document.querySelector('[data-testid=task-row][data-id=\"{next(iter(work))}\"] [data-testid=badge-pending]')")
+    assert (
+        db.session.scalar(select(func.count()).select_from(SyncMutation).where(SyncMutation.user_id == world.worker_a))
+        == 5
+    )
+    wait_until(
+        page,
+        f"!document.querySelector('[data-testid=task-row][data-id=\"{next(iter(work))}\"] [data-testid=badge-pending]')",
+    )
 
     # Meanwhile, at the community office, the figures moved by themselves.
-    wait_until(desk_page, f"document.querySelector('[data-testid=progress-grid][data-grid-id=\"{world.g1}\"] [data-count=done] .pill__value')?.textContent === '3'", timeout=20)
+    wait_until(
+        desk_page,
+        f"document.querySelector('[data-testid=progress-grid][data-grid-id=\"{world.g1}\"] [data-count=done] .pill__value')?.textContent === '3'",
+        timeout=20,
+    )
     assert desk_page.evaluate("window.__sameDocument === true"), "no reload"
     assert text_of(desk_page, "[data-testid=total-done]") == "3"
-    assert "100%" in text_of(desk_page, f'[data-testid=progress-grid][data-grid-id="{world.g1}"] [data-testid=grid-percent]')
-    wait_until(desk_page, "[...document.querySelectorAll('[data-testid=admin-task-row]')].every((r) => r.dataset.status === 'done')")
+    assert "100%" in text_of(
+        desk_page, f'[data-testid=progress-grid][data-grid-id="{world.g1}"] [data-testid=grid-percent]'
+    )
+    wait_until(
+        desk_page,
+        "[...document.querySelectorAll('[data-testid=admin-task-row]')].every((r) => r.dataset.status === 'done')",
+    )
     shoot(desk_page, "s1-progress")
     assert errors == []
 
 
 def test_s4_an_admin_cancels_while_the_worker_completes_offline_and_resolves_the_conflict(
-        live_server, app, phone, phone_page, desk, desk_page, db, world):
+    live_server, app, phone, phone_page, desk, desk_page, db, world
+):
     admin = signed_in(app, HEXI_ADMIN)
-    task_id = new_task(admin, "compound", world.hexi_xiaoqu, type="notice", title="停水通知送达各楼栋", due_at=later(days=1))["id"]
+    task_id = new_task(
+        admin, "compound", world.hexi_xiaoqu, type="notice", title="停水通知送达各楼栋", due_at=later(days=1)
+    )["id"]
     notes = "已在各单元门口张贴停水通知，并告知楼长。"
 
     page = phone_page
@@ -205,7 +245,12 @@ def test_s4_an_admin_cancels_while_the_worker_completes_offline_and_resolves_the
     assert (task.status, task.notes, task.outcome) == ("cancelled", notes, "ok")
     assert len(task.photos) == 1 and db.session.get(Blob, task.photos[0]) is not None
     (conflict,) = db.session.scalars(select(SyncConflict).where(SyncConflict.record_id == task_id)).all()
-    assert (conflict.field, conflict.server_value, conflict.client_value, conflict.resolved_at) == ("status", "cancelled", "done", None)
+    assert (conflict.field, conflict.server_value, conflict.client_value, conflict.resolved_at) == (
+        "status",
+        "cancelled",
+        "done",
+        None,
+    )
 
     # The admin's open task page learns it live: the work is shown, and the conflict pointed out.
     desk_page.get_by_test_id("admin-task-conflict").wait_for(timeout=20000)
@@ -215,15 +260,24 @@ def test_s4_an_admin_cancels_while_the_worker_completes_offline_and_resolves_the
     card = desk_page.locator(f'[data-testid=conflict][data-id="{conflict.id}"]')
     card.wait_for()
     assert card.get_by_test_id("conflict-field").inner_text() == "任务状态"
-    server_side, worker_side = card.get_by_test_id("conflict-server").inner_text(), card.get_by_test_id("conflict-client").inner_text()
+    server_side, worker_side = (
+        card.get_by_test_id("conflict-server").inner_text(),
+        card.get_by_test_id("conflict-client").inner_text(),
+    )
     assert "已取消" in server_side and "当前值" in server_side
     assert "已完成" in worker_side and "被覆盖的值" in worker_side
-    wait_until(desk_page, f"document.querySelector('[data-testid=conflict][data-id=\"{conflict.id}\"] .conflict__author')?.textContent.includes('网格员甲')")
+    wait_until(
+        desk_page,
+        f"document.querySelector('[data-testid=conflict][data-id=\"{conflict.id}\"] .conflict__author')?.textContent.includes('网格员甲')",
+    )
     shoot(desk_page, "conflicts")
 
     # The worker did the job: the admin takes the overwritten value.
     card.get_by_test_id("conflict-use-losing").click()
-    wait_until(desk_page, f"document.querySelector('[data-testid=conflict][data-id=\"{conflict.id}\"]')?.dataset.state === 'resolved'")
+    wait_until(
+        desk_page,
+        f"document.querySelector('[data-testid=conflict][data-id=\"{conflict.id}\"]')?.dataset.state === 'resolved'",
+    )
     assert "改用另一值" in card.get_by_test_id("conflict-state").inner_text()
     db.session.expire_all()
     resolved = db.session.get(SyncConflict, conflict.id)
@@ -233,4 +287,8 @@ def test_s4_an_admin_cancels_while_the_worker_completes_offline_and_resolves_the
     assert task.history[-1]["via"] == "conflict_resolution"
     # The worker's phone gets the decision with its next pull.
     page.evaluate("import('/js/sync-client.js').then((c) => c.syncNow())")
-    wait_until(page, f"import('/js/db.js').then((db) => db.getRecord('task', '{task_id}')).then((r) => r?.data?.status === 'done')", timeout=20)
+    wait_until(
+        page,
+        f"import('/js/db.js').then((db) => db.getRecord('task', '{task_id}')).then((r) => r?.data?.status === 'done')",
+        timeout=20,
+    )

@@ -1,4 +1,5 @@
 """The PWA shell in real Chromium: Chinese sign-in, role-aware home, installable, offline reload."""
+
 import json
 
 from tests.e2e.conftest import wait_until

@@ -1,6 +1,7 @@
 """S1 in miniature, in real Chromium: offline, records and a photo go into the outbox; the page is
 closed and reopened offline and they are still pending; online again, the server has each record
 and the photo exactly once (PROTOCOL.md §6, §10)."""
+
 import base64
 import io
 import time
@@ -52,7 +53,9 @@ def test_offline_records_and_photo_sync_exactly_once(live_server, context, page,
     reopened.get_by_test_id("home").wait_for()
     assert reopened.evaluate(OUTBOX_SIZE) == 2, "still pending after closing the page"
     wait_until(reopened, "document.querySelector('[data-testid=sync-status]').textContent.includes('2 条修改待同步')")
-    photo = reopened.evaluate(f"import('/js/db.js').then((db) => db.getPhoto('{sha}')).then((p) => p && {{state: p.state, size: p.size}})")
+    photo = reopened.evaluate(
+        f"import('/js/db.js').then((db) => db.getPhoto('{sha}')).then((p) => p && {{state: p.state, size: p.size}})"
+    )
     assert photo["state"] == "queued"
     assert db.session.scalar(select(func.count()).select_from(Note)) == 0
 
@@ -64,7 +67,9 @@ def test_offline_records_and_photo_sync_exactly_once(live_server, context, page,
     db.session.expire_all()
     notes = {n.id: n for n in db.session.scalars(select(Note))}
     assert sorted(notes) == ["6f9e1a00-0000-4000-8000-000000000001", "6f9e1a00-0000-4000-8000-000000000002"]
-    assert notes["6f9e1a00-0000-4000-8000-000000000001"].photos == [sha] and notes["6f9e1a00-0000-4000-8000-000000000002"].photos == [sha]
+    assert notes["6f9e1a00-0000-4000-8000-000000000001"].photos == [sha] and notes[
+        "6f9e1a00-0000-4000-8000-000000000002"
+    ].photos == [sha]
     blob = db.session.get(Blob, sha)
     assert (blob.width, blob.height) == (1600, 1200), "downscaled on the phone before upload"
     assert db.session.scalar(select(func.count()).select_from(Blob)) == 1
@@ -86,11 +91,20 @@ def test_a_change_made_elsewhere_reaches_an_open_page_without_reload(live_server
     assert page.evaluate(has_note) is None
     time.sleep(1)  # let the socket finish connecting and joining its rooms
     other_device = signed_in(app, "13800000003")  # the same worker on the office computer
-    assert push(other_device, create("6f9e1a00-0000-4000-8000-000000000005", world.g1, title="管理员派发：核查消防通道"), client_id="desk-1").get_json()["results"][0]["status"] == "applied"
+    assert (
+        push(
+            other_device,
+            create("6f9e1a00-0000-4000-8000-000000000005", world.g1, title="管理员派发：核查消防通道"),
+            client_id="desk-1",
+        ).get_json()["results"][0]["status"]
+        == "applied"
+    )
     wait_until(page, f"{has_note}.then((title) => title === '管理员派发：核查消防通道')", timeout=8)
 
 
-def test_a_shared_phone_never_drops_or_shows_another_users_data_silently(live_server, context, page, world, notes_in_grids):
+def test_a_shared_phone_never_drops_or_shows_another_users_data_silently(
+    live_server, context, page, world, notes_in_grids
+):
     """Grid workers share phones at the service centre: unsent edits stop a sign-out and another
     user's sign-in until someone chooses to discard them; synced records never show to the next user."""
     sign_in(page, live_server, "13800000003")
@@ -127,10 +141,14 @@ def test_a_shared_phone_never_drops_or_shows_another_users_data_silently(live_se
     page.get_by_test_id("home").wait_for()
     assert "网格员乙" in page.get_by_test_id("home").inner_text()
     assert page.evaluate("import('/js/db.js').then((db) => db.listOutbox()).then((l) => l.length)") == 0
-    assert page.evaluate("import('/js/db.js').then((db) => db.getRecord('note', '6f9e1a00-0000-4000-8000-000000000003')).then((r) => r === undefined)")
+    assert page.evaluate(
+        "import('/js/db.js').then((db) => db.getRecord('note', '6f9e1a00-0000-4000-8000-000000000003')).then((r) => r === undefined)"
+    )
 
 
-def test_a_refused_change_stays_visible_with_its_reason_until_discarded(live_server, page, world, notes_in_grids, screenshot):
+def test_a_refused_change_stays_visible_with_its_reason_until_discarded(
+    live_server, page, world, notes_in_grids, screenshot
+):
     sign_in(page, live_server, "13800000003")
     page.get_by_test_id("home").wait_for()
     page.evaluate(

@@ -4,9 +4,10 @@ completes one with a photo and GPS and reports a problem; reopened offline it is
 pending; online again the server has it. A task cancelled while the worker completed it offline
 shows in the conflict view with both values side by side. Screenshots at 360×740 and 1280×800
 go to /tmp/redgrid-shots/ for a person to look at."""
+
 import io
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -56,9 +57,20 @@ def assign(admin, target_kind, target_id, assignee, title, due, **fields):
     """The admin creates a task through the sync engine, as the admin desk does."""
     record_id = str(uuid.uuid4())
     mutation = {
-        "id": str(uuid.uuid4()), "entity": "task", "record_id": record_id, "op": "create",
-        "fields": {"type": "visit", "title": title, "target_kind": target_kind, "target_id": target_id,
-                   "assignee_id": assignee, "due_at": due.isoformat(), "priority": "normal", **fields},
+        "id": str(uuid.uuid4()),
+        "entity": "task",
+        "record_id": record_id,
+        "op": "create",
+        "fields": {
+            "type": "visit",
+            "title": title,
+            "target_kind": target_kind,
+            "target_id": target_id,
+            "assignee_id": assignee,
+            "due_at": due.isoformat(),
+            "priority": "normal",
+            **fields,
+        },
     }
     (result,) = push(admin, mutation, client_id="admin-desk").get_json()["results"]
     assert result["status"] == "applied", result
@@ -66,7 +78,14 @@ def assign(admin, target_kind, target_id, assignee, title, due, **fields):
 
 
 def admin_update(admin, record_id, base_version, **fields):
-    mutation = {"id": str(uuid.uuid4()), "entity": "task", "record_id": record_id, "op": "update", "base_version": base_version, "fields": fields}
+    mutation = {
+        "id": str(uuid.uuid4()),
+        "entity": "task",
+        "record_id": record_id,
+        "op": "update",
+        "base_version": base_version,
+        "fields": fields,
+    }
     (result,) = push(admin, mutation, client_id="admin-desk").get_json()["results"]
     assert result["status"] in ("applied", "conflict"), result
     return result
@@ -80,25 +99,59 @@ def seed_day(app, world):
     """A worker's day: one task overdue since yesterday, one due later today (when there is a
     later today), one next week with a checklist, one hazard check in building 2."""
     admin = signed_in(app, "13800000002")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     local_now = now.astimezone(ZONE)
     tasks = {}
     with clock.at(now - timedelta(days=2)):  # made two days ago, due yesterday: overdue now
-        tasks["overdue"] = assign(admin, "household", world.hh_hexi1[1], world.worker_a, "核实102户常住人口信息",
-                                  now - timedelta(days=1), type="verify", priority="high")
+        tasks["overdue"] = assign(
+            admin,
+            "household",
+            world.hh_hexi1[1],
+            world.worker_a,
+            "核实102户常住人口信息",
+            now - timedelta(days=1),
+            type="verify",
+            priority="high",
+        )
     later_today = local_now + timedelta(minutes=40)
-    tasks["today"] = assign(admin, "building", world.b_hexi2, world.worker_a, "2号楼消防通道隐患排查",
-                            later_today, type="hazard", priority="urgent", description="重点检查电动车楼道充电、杂物堆放。")
+    tasks["today"] = assign(
+        admin,
+        "building",
+        world.b_hexi2,
+        world.worker_a,
+        "2号楼消防通道隐患排查",
+        later_today,
+        type="hazard",
+        priority="urgent",
+        description="重点检查电动车楼道充电、杂物堆放。",
+    )
     tasks["today_is_today"] = later_today.date() == local_now.date()
-    tasks["visit"] = assign(admin, "household", world.hh_hexi1[0], world.worker_a, "走访独居老人，了解生活需求",
-                            now + timedelta(days=3), checklist=CHECKLIST, description="老人独居，注意用电用气安全。")
-    tasks["notice"] = assign(admin, "compound", world.hexi_xiaoqu, world.worker_a, "停水通知送达各楼栋",
-                             now + timedelta(days=5), type="notice", priority="low")
+    tasks["visit"] = assign(
+        admin,
+        "household",
+        world.hh_hexi1[0],
+        world.worker_a,
+        "走访独居老人，了解生活需求",
+        now + timedelta(days=3),
+        checklist=CHECKLIST,
+        description="老人独居，注意用电用气安全。",
+    )
+    tasks["notice"] = assign(
+        admin,
+        "compound",
+        world.hexi_xiaoqu,
+        world.worker_a,
+        "停水通知送达各楼栋",
+        now + timedelta(days=5),
+        type="notice",
+        priority="low",
+    )
     return admin, tasks
 
 
 def test_a_worker_completes_a_task_offline_with_photo_and_gps_and_sees_it_pending_after_reopening(
-        live_server, app, phone, phone_page, db, world):
+    live_server, app, phone, phone_page, db, world
+):
     admin, tasks = seed_day(app, world)
     page = phone_page
     sign_in(page, live_server, "13800000003")
@@ -108,7 +161,10 @@ def test_a_worker_completes_a_task_offline_with_photo_and_gps_and_sees_it_pendin
     wait_until(page, SYNCED)
 
     # The groups: yesterday's task is overdue, next week's upcoming.
-    assert row(page, tasks["overdue"]).locator("xpath=ancestor::section[1]").get_attribute("data-testid") == "section-overdue"
+    assert (
+        row(page, tasks["overdue"]).locator("xpath=ancestor::section[1]").get_attribute("data-testid")
+        == "section-overdue"
+    )
     assert "已逾期" in row(page, tasks["overdue"]).inner_text()
     if tasks["today_is_today"]:
         assert page.get_by_test_id("section-today").locator(f'[data-id="{tasks["today"]}"]').count() == 1
@@ -126,8 +182,15 @@ def test_a_worker_completes_a_task_offline_with_photo_and_gps_and_sees_it_pendin
 
     # A new assignment reaches the open list without a reload (Socket.IO poke → pull → redraw).
     page.wait_for_timeout(500)
-    fresh = assign(admin, "household", world.hh_hexi2[0], world.worker_a, "新派发：代办医保报销材料",
-                   datetime.now(timezone.utc) + timedelta(days=2), type="agency")
+    fresh = assign(
+        admin,
+        "household",
+        world.hh_hexi2[0],
+        world.worker_a,
+        "新派发：代办医保报销材料",
+        datetime.now(UTC) + timedelta(days=2),
+        type="agency",
+    )
     row(page, fresh).wait_for(timeout=10000)
 
     # No signal from here on.
@@ -154,7 +217,9 @@ def test_a_worker_completes_a_task_offline_with_photo_and_gps_and_sees_it_pendin
     for key, answer in (("smoke", "yes"), ("gas", "no"), ("exit", "na")):
         page.locator(f"label:has([data-testid=check-{key}-{answer}])").click()
     page.get_by_test_id("notes").fill("老人身体尚可；燃气软管老化，已提醒更换。")
-    page.get_by_test_id("photos-input").set_input_files({"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": camera_photo()})
+    page.get_by_test_id("photos-input").set_input_files(
+        {"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": camera_photo()}
+    )
     page.get_by_test_id("photo-thumb").wait_for()
     wait_until(page, "document.querySelector('[data-testid=photo-thumb] img').naturalWidth > 0")
     shoot(page, "03-complete-form")
@@ -170,7 +235,9 @@ def test_a_worker_completes_a_task_offline_with_photo_and_gps_and_sees_it_pendin
     page.get_by_test_id("report-form").wait_for()
     page.locator("label:has([data-testid=category-safety])").click()
     page.get_by_test_id("report-description").fill("1号楼2单元楼道有电动车充电，飞线从窗户拉出。")
-    page.get_by_test_id("photos-input").set_input_files({"name": "IMG_0002.jpg", "mimeType": "image/jpeg", "buffer": camera_photo((200, 90, 40))})
+    page.get_by_test_id("photos-input").set_input_files(
+        {"name": "IMG_0002.jpg", "mimeType": "image/jpeg", "buffer": camera_photo((200, 90, 40))}
+    )
     page.get_by_test_id("photo-thumb").wait_for()
     wait_until(page, "document.querySelector('[data-testid=location-field]').dataset.status === 'ok'")
     shoot(page, "05-report-form")
@@ -221,17 +288,29 @@ def test_a_worker_completes_a_task_offline_with_photo_and_gps_and_sees_it_pendin
     assert task.history[1]["location"] == task.history[2]["location"] == task.location, "each change says where"
     assert len(task.photos) == 1 and db.session.get(Blob, task.photos[0]).width == 1600
     (field_report,) = db.session.scalars(select(FieldReport)).all()
-    assert (field_report.category, field_report.grid_id, field_report.created_by_id) == ("safety", world.g1, world.worker_a)
+    assert (field_report.category, field_report.grid_id, field_report.created_by_id) == (
+        "safety",
+        world.g1,
+        world.worker_a,
+    )
     assert db.session.scalar(select(func.count()).select_from(Blob)) == 2
     unable = db.session.get(Task, tasks["overdue"])
-    assert (unable.status, unable.unable_reason, unable.location_status) == ("unable", "多次敲门无人应答，邻居称住户外出务工。", None)
+    assert (unable.status, unable.unable_reason, unable.location_status) == (
+        "unable",
+        "多次敲门无人应答，邻居称住户外出务工。",
+        None,
+    )
     done = row(page, tasks["visit"])
-    wait_until(page, f"!document.querySelector('[data-testid=task-row][data-id=\"{tasks['visit']}\"] [data-testid=badge-pending]')")
+    wait_until(
+        page,
+        f"!document.querySelector('[data-testid=task-row][data-id=\"{tasks['visit']}\"] [data-testid=badge-pending]')",
+    )
     assert done.is_visible()
 
 
 def test_a_task_cancelled_while_the_worker_completed_it_shows_both_values_in_the_conflict_view(
-        live_server, app, phone, phone_page, db, world):
+    live_server, app, phone, phone_page, db, world
+):
     admin, tasks = seed_day(app, world)
     page = phone_page
     sign_in(page, live_server, "13800000003")
@@ -267,7 +346,8 @@ def test_a_task_cancelled_while_the_worker_completed_it_shows_both_values_in_the
 
 
 def test_a_report_the_server_refuses_stays_visible_with_its_reason_and_is_fixed_from_the_form(
-        live_server, app, phone, phone_page, db, world):
+    live_server, app, phone, phone_page, db, world
+):
     page = phone_page
     sign_in(page, live_server, "13800000003")
     page.get_by_test_id("my-tasks").wait_for()
@@ -280,7 +360,8 @@ def test_a_report_the_server_refuses_stays_visible_with_its_reason_and_is_fixed_
                 category: 'facility', description: '单元门禁损坏，门无法关闭', grid_id: %d, building_id: building,
                 location: null, location_status: 'unavailable', reported_at: new Date().toISOString() } });
             await (await import('/js/sync-client.js')).syncNow();
-        }""" % world.g1,
+        }"""
+        % world.g1,
         world.b_wenfeng2,
     )
     item = page.get_by_test_id("rejected-item")

@@ -1,8 +1,8 @@
 """Shared setup of the alerts tests: the test world plus residents in more buildings and the
 staff of 万家物业, so that a notice has neighbours who must not hear it (`aw`, tests/server/conftest.py)."""
-from types import SimpleNamespace
 
 import itertools
+from types import SimpleNamespace
 
 from server.extensions import db
 from tests.conftest import AuthActions
@@ -29,13 +29,19 @@ def alerts_world() -> SimpleNamespace:
     from server.org.models import Household
 
     def household_of(building_id):
-        return db.session.scalar(db.select(Household.id).where(Household.building_id == building_id).order_by(Household.id))
+        return db.session.scalar(
+            db.select(Household.id).where(Household.building_id == building_id).order_by(Household.id)
+        )
 
     extra = {
         "r_hexi1": user("河西1号楼居民", [("resident", "household_id", household_of(w.b_hexi1))], phone="13900000001"),
         "r_hexi2": user("河西2号楼居民", [("resident", "household_id", household_of(w.b_hexi2))], phone="13900000002"),
-        "r_wenfeng1": user("文峰1号楼居民", [("resident", "household_id", household_of(w.b_wenfeng1))], phone="13900000003"),
-        "r_wenfeng2": user("文峰2号楼居民", [("resident", "household_id", household_of(w.b_wenfeng2))], phone="13900000004"),
+        "r_wenfeng1": user(
+            "文峰1号楼居民", [("resident", "household_id", household_of(w.b_wenfeng1))], phone="13900000003"
+        ),
+        "r_wenfeng2": user(
+            "文峰2号楼居民", [("resident", "household_id", household_of(w.b_wenfeng2))], phone="13900000004"
+        ),
         "r_qili": user("七里店居民", [("resident", "household_id", household_of(w.b_qili1))], phone="13900000005"),
         "wanjia_staff": user("万家物业员工", [("property_staff", "company_id", w.wanjia)], phone="13900000006"),
     }

@@ -1,8 +1,9 @@
 """Fixtures of the server's tests, each defined once (the app, the database, `world`, `iw` and
 `notes_in_grids` are in tests/conftest.py, which the browser tests share). The data they build is
 described in the support modules they call: alerts_support.py, inspections_support.py."""
+
 import uuid
-from datetime import timezone
+from datetime import UTC
 
 import pytest
 import redis
@@ -76,7 +77,9 @@ def orders(app, failed_inspection):
     """The two orders of `failed_inspection` as 远航物业's staff pull them: (the steward's
     session, the staff's, {item code: the order's change})."""
     staff = signed_in(app, YUANHANG_STAFF)
-    pulled = {c["data"]["item_code"]: c for c in pull_all(staff) if c["entity"] == "rectification_order" and c["op"] == "put"}
+    pulled = {
+        c["data"]["item_code"]: c for c in pull_all(staff) if c["entity"] == "rectification_order" and c["op"] == "put"
+    }
     assert set(pulled) == {"env.clean", "fire.exits"}
     return failed_inspection, staff, pulled
 
@@ -89,7 +92,7 @@ def major_orders(app, iw):
     submit_failing(steward, iw, {"env.bins": None, "fire.lift": (200, 30, 30)})
     with app.app_context():
         rows = db.session.scalars(db.select(RectificationOrder)).all()
-        deadline = rows[0].deadline_at.replace(tzinfo=timezone.utc)
+        deadline = rows[0].deadline_at.replace(tzinfo=UTC)
         return {row.item_code: row.id for row in rows}, deadline
 
 
@@ -125,7 +128,9 @@ def push_service(monkeypatch):
                 continue
             status, http = answers.get(row.endpoint, ("sent", 201))
             sent.append((row.endpoint, payload, level, topic))
-            outcomes.append(sender.Outcome(sid, row.user_id, row.endpoint, status, http, 1, None if status == "sent" else "gone"))
+            outcomes.append(
+                sender.Outcome(sid, row.user_id, row.endpoint, status, http, 1, None if status == "sent" else "gone")
+            )
         return outcomes
 
     monkeypatch.setattr(sender, "deliver_each", deliver_each)
@@ -156,7 +161,11 @@ def scaled_env(app):
     redis.Redis.from_url(REDIS_URL).ping()  # Redis down is a failure, never a skip
     tag = uuid.uuid4().hex
     return process_env(
-        app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=REDIS_URL, REDGRID_SOCKETIO_CHANNEL=f"redgrid-test-{tag}",
-        REDGRID_ALERTS_QUEUE=f"redgrid-test-{tag}", REDGRID_ALERTS_RELEASE_EVERY_SECONDS="0", REDGRID_ESCALATE_EVERY_MINUTES="0",
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        REDIS_URL=REDIS_URL,
+        REDGRID_SOCKETIO_CHANNEL=f"redgrid-test-{tag}",
+        REDGRID_ALERTS_QUEUE=f"redgrid-test-{tag}",
+        REDGRID_ALERTS_RELEASE_EVERY_SECONDS="0",
+        REDGRID_ESCALATE_EVERY_MINUTES="0",
         REDGRID_LOGIN_RATE_LIMIT="1000 per minute",  # the limiter counts on Redis across runs
     )

@@ -2,8 +2,9 @@
 plus: a published four-item template (`TEMPLATE`), a red steward of 帝豪花园 (远航物业) and one of
 河西小区 (万家物业, the world's 13800000005), and a staff member of each company; `scored` adds
 November's inspections and orders (`scored_november`)."""
+
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 from server.core import clock
@@ -12,7 +13,13 @@ from server.inspections.models import Inspection, InspectionTemplate, Rectificat
 from tests.factories import user
 from tests.server.tasks_support import create, photo, push_one, signed_in, update  # noqa: F401 (the tests import them from here)
 
-ROOT_ADMIN, HEXI_ADMIN, HEXI_STEWARD, YUANHANG_STAFF, DIHAO_RESIDENT = "13800000001", "13800000002", "13800000005", "13800000006", "13800000007"
+ROOT_ADMIN, HEXI_ADMIN, HEXI_STEWARD, YUANHANG_STAFF, DIHAO_RESIDENT = (
+    "13800000001",
+    "13800000002",
+    "13800000005",
+    "13800000006",
+    "13800000007",
+)
 DIHAO_STEWARD, WANJIA_STAFF, DIHAO_ADMIN = "13800000020", "13800000021", "13800000022"
 
 # Weights 40 + 20 + 30 + 10 = 100; deadlines per severity in hours.
@@ -22,14 +29,46 @@ TEMPLATE = {
     "max_score": 100.0,
     "severity_deadlines": {"critical": 24, "major": 72, "minor": 168},
     "categories": [
-        {"code": "env", "name": "环境卫生", "items": [
-            {"code": "env.clean", "text": "公共区域干净整洁", "weight": 40, "severity": "minor", "photo_required_on_fail": True},
-            {"code": "env.bins", "text": "垃圾分类投放点规范", "weight": 20, "severity": "major", "photo_required_on_fail": False},
-        ]},
-        {"code": "fire", "name": "消防安全", "items": [
-            {"code": "fire.exits", "text": "消防通道畅通", "weight": 30, "severity": "critical", "photo_required_on_fail": True},
-            {"code": "fire.lift", "text": "电梯运行正常", "weight": 10, "severity": "major", "photo_required_on_fail": True},
-        ]},
+        {
+            "code": "env",
+            "name": "环境卫生",
+            "items": [
+                {
+                    "code": "env.clean",
+                    "text": "公共区域干净整洁",
+                    "weight": 40,
+                    "severity": "minor",
+                    "photo_required_on_fail": True,
+                },
+                {
+                    "code": "env.bins",
+                    "text": "垃圾分类投放点规范",
+                    "weight": 20,
+                    "severity": "major",
+                    "photo_required_on_fail": False,
+                },
+            ],
+        },
+        {
+            "code": "fire",
+            "name": "消防安全",
+            "items": [
+                {
+                    "code": "fire.exits",
+                    "text": "消防通道畅通",
+                    "weight": 30,
+                    "severity": "critical",
+                    "photo_required_on_fail": True,
+                },
+                {
+                    "code": "fire.lift",
+                    "text": "电梯运行正常",
+                    "weight": 10,
+                    "severity": "major",
+                    "photo_required_on_fail": True,
+                },
+            ],
+        },
     ],
 }
 ITEMS = ("env.clean", "env.bins", "fire.exits", "fire.lift")
@@ -74,7 +113,19 @@ def all_pass() -> dict:
 def start(steward, compound_id, template_id, **fields) -> dict:
     """A steward's ad-hoc inspection, created in progress; returns the push result."""
     record_id = str(uuid.uuid4())
-    result = push_one(steward, create("inspection", record_id, compound_id=compound_id, template_id=template_id, kind="adhoc", status="in_progress", started_at="2026-11-27T09:00:00+08:00", **fields))
+    result = push_one(
+        steward,
+        create(
+            "inspection",
+            record_id,
+            compound_id=compound_id,
+            template_id=template_id,
+            kind="adhoc",
+            status="in_progress",
+            started_at="2026-11-27T09:00:00+08:00",
+            **fields,
+        ),
+    )
     assert result["status"] == "applied", result
     return result
 
@@ -106,27 +157,57 @@ def refused(result) -> tuple[str, dict]:
 
 # --- a month of scores (the `scored` fixture) ------------------------------------------------------
 
-NOVEMBER = datetime(2026, 11, 10, 2, 0, tzinfo=timezone.utc)
+NOVEMBER = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
 
 
 def inspection(compound_id, template_id, score, at, company_id=None, max_score=100.0) -> str:
     """A submitted inspection as the sync rules store one (score set, in a month)."""
     record_id = str(uuid.uuid4())
-    db.session.add(Inspection(
-        id=record_id, version=1, field_versions={}, field_writers={}, deleted=False, compound_id=compound_id, template_id=template_id,
-        kind="adhoc", status="submitted", submitted_at=at, score=score, max_score=max_score, company_id=company_id, created_at=at,
-    ))
+    db.session.add(
+        Inspection(
+            id=record_id,
+            version=1,
+            field_versions={},
+            field_writers={},
+            deleted=False,
+            compound_id=compound_id,
+            template_id=template_id,
+            kind="adhoc",
+            status="submitted",
+            submitted_at=at,
+            score=score,
+            max_score=max_score,
+            company_id=company_id,
+            created_at=at,
+        )
+    )
     return record_id
 
 
 def rectification(inspection_id, compound_id, at, status="open", overdue=False, reopenings=0, company_id=None) -> str:
     record_id = str(uuid.uuid4())
-    db.session.add(RectificationOrder(
-        id=record_id, version=1, field_versions={}, field_writers={}, deleted=False, inspection_id=inspection_id, compound_id=compound_id,
-        company_id=company_id, item_code="env.clean", item_text="公共区域干净整洁", category_name="环境卫生", severity="minor",
-        deadline_at=at + timedelta(days=7), status=status, reopen_count=reopenings, escalation_level=1 if overdue else 0,
-        overdue_at=at + timedelta(days=7) if overdue else None, created_at=at,
-    ))
+    db.session.add(
+        RectificationOrder(
+            id=record_id,
+            version=1,
+            field_versions={},
+            field_writers={},
+            deleted=False,
+            inspection_id=inspection_id,
+            compound_id=compound_id,
+            company_id=company_id,
+            item_code="env.clean",
+            item_text="公共区域干净整洁",
+            category_name="环境卫生",
+            severity="minor",
+            deadline_at=at + timedelta(days=7),
+            status=status,
+            reopen_count=reopenings,
+            escalation_level=1 if overdue else 0,
+            overdue_at=at + timedelta(days=7) if overdue else None,
+            created_at=at,
+        )
+    )
     return record_id
 
 
@@ -150,4 +231,3 @@ def get(auth, url):
     """GET as of 20 November 2026 (the month `scored_november` fills)."""
     with clock.at(NOVEMBER + timedelta(days=10)):
         return auth.send("GET", url)
-

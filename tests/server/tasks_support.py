@@ -1,10 +1,11 @@
 """Helpers of the grid work tests: signing in, pushing task and field report mutations, and the
 admin's task endpoints. The world is tests/factories.build_world: 河西社区 has grids G1 (河西小区,
 worker 13800000003) and G2 (文峰苑 1号楼 only, worker 13800000004); 文峰苑 2号楼 is in no grid."""
+
 import hashlib
 import io
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from PIL import Image
 
@@ -34,11 +35,13 @@ def signed_in(app, phone) -> AuthActions:
 
 
 def later(**delta) -> str:
-    return (datetime.now(timezone.utc) + timedelta(**(delta or {"days": 3}))).isoformat()
+    return (datetime.now(UTC) + timedelta(**(delta or {"days": 3}))).isoformat()
 
 
 def push(auth, *mutations, client_id="phone-1"):
-    response = auth.send("POST", "/api/sync/push", json={"protocol": PROTOCOL, "client_id": client_id, "mutations": list(mutations)})
+    response = auth.send(
+        "POST", "/api/sync/push", json={"protocol": PROTOCOL, "client_id": client_id, "mutations": list(mutations)}
+    )
     assert response.status_code == 200, response.get_json()
     return response.get_json()["results"]
 
@@ -51,7 +54,9 @@ def push_one(auth, mutation, client_id="phone-1") -> dict:
 def pull_all(auth) -> list[dict]:
     changes, cursor = [], None
     while True:
-        page = auth.send("POST", "/api/sync/pull", json={"protocol": PROTOCOL, "cursor": cursor, "limit": 2000}).get_json()
+        page = auth.send(
+            "POST", "/api/sync/pull", json={"protocol": PROTOCOL, "cursor": cursor, "limit": 2000}
+        ).get_json()
         changes += page["changes"]
         cursor = page["cursor"]
         if not page["has_more"]:
@@ -63,7 +68,14 @@ def create(entity, record_id, **fields) -> dict:
 
 
 def update(entity, record_id, base, **fields) -> dict:
-    return {"id": str(uuid.uuid4()), "entity": entity, "record_id": record_id, "op": "update", "base_version": base, "fields": fields}
+    return {
+        "id": str(uuid.uuid4()),
+        "entity": entity,
+        "record_id": record_id,
+        "op": "update",
+        "base_version": base,
+        "fields": fields,
+    }
 
 
 def task_update(record_id, base, **fields) -> dict:

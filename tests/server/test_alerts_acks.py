@@ -1,12 +1,13 @@
 """The service worker's acks (PROTOCOL.md §13.3) as a phone sends them after being offline: late,
 with the time they happened, perhaps after a later one; states never move back; the phone's clock
 is trusted only within reason."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server.notices.models import Delivery
 from server.extensions import db
+from server.notices.models import Delivery
 from tests.server.alerts_support import signed_in
 from tests.server.test_alerts_api import alert_to, subscribe
 
@@ -44,7 +45,7 @@ def delivery(app, delivery_id) -> Delivery:
 
 
 def utc(value):
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def test_a_late_ack_keeps_the_time_it_happened_on_the_phone(app, pushed):
@@ -87,15 +88,20 @@ def test_the_phones_clock_is_held_between_the_sending_and_now(app, pushed):
     sent_at = utc(delivery(app, delivery_id).sent_at)
     ack(app, payload, "delivered", at=sent_at - timedelta(days=2))  # a clock two days behind
     assert utc(delivery(app, delivery_id).delivered_at) == sent_at
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     ack(app, payload, "clicked", at=before + timedelta(days=1))  # a clock a day ahead
-    assert before <= utc(delivery(app, delivery_id).clicked_at) <= datetime.now(timezone.utc)
+    assert before <= utc(delivery(app, delivery_id).clicked_at) <= datetime.now(UTC)
 
 
 def test_an_unknown_token_or_a_bad_time_is_refused_for_good(app, pushed):
     """4xx: the service worker drops the ack from its queue instead of trying forever."""
     payload, _delivery_id, _admin = pushed
     client = app.test_client()
-    assert client.post("/api/alerts/ack", json={"token": "x" * 32, "state": "delivered", "at": "2026-11-27T08:00:00Z"}).status_code == 404
+    assert (
+        client.post(
+            "/api/alerts/ack", json={"token": "x" * 32, "state": "delivered", "at": "2026-11-27T08:00:00Z"}
+        ).status_code
+        == 404
+    )
     bad = client.post("/api/alerts/ack", json={"token": payload["ack"], "state": "delivered", "at": "yesterday"})
     assert bad.status_code == 422 and "at" in bad.get_json()["error"]["fields"]

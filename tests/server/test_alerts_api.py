@@ -1,22 +1,28 @@
 """Alerts end to end on the server (DESIGN.md S3): an alert reaches exactly its audience's synced
 inboxes and open apps, its deliveries move and are counted live for its author, wide alerts wait
 for approval, scheduled ones wait for their time, bad input is refused per field."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from server.alerts import publishing
-from server.notices import fanout, service
 from server.alerts.models import Alert
-from server.notices.models import Delivery, InboxEntry
 from server.auth.models import User
-from server.extensions import db, socketio
-from server.push.models import PushSubscription
 from server.core import clock
+from server.extensions import db, socketio
+from server.notices import fanout, service
+from server.notices.models import Delivery, InboxEntry
+from server.push.models import PushSubscription
 from tests.server.alerts_support import signed_in
 from tests.server.tasks_support import pull_all, push, update
 
-WATER = {"title": "停水通知", "body": "明日 8:00-18:00 河西小区停水，请提前储水。", "level": "urgent", "category": "utility"}
+WATER = {
+    "title": "停水通知",
+    "body": "明日 8:00-18:00 河西小区停水，请提前储水。",
+    "level": "urgent",
+    "category": "utility",
+}
 
 
 def alert_to(auth, **targeting):
@@ -40,7 +46,9 @@ def events(client, name) -> list:
 
 def subscribe(app, user_id, endpoint, categories=None) -> int:
     with app.app_context():
-        row = PushSubscription(user_id=user_id, endpoint=endpoint, p256dh="k" * 87, auth="a" * 22, categories=categories)
+        row = PushSubscription(
+            user_id=user_id, endpoint=endpoint, p256dh="k" * 87, auth="a" * 22, categories=categories
+        )
         db.session.add(row)
         db.session.commit()
         return row.id
@@ -55,7 +63,11 @@ def test_an_alert_reaches_its_compounds_inboxes_through_sync_and_nobody_else(app
     shown = admin.send("GET", f"/api/alerts/{body['id']}").get_json()
     assert shown["status"] == "sent" and shown["recipients"] == 5 and shown["counts"]["sent"] == 5
     (entry,) = inbox_of(signed_in(app, "13900000001"))
-    assert entry["data"]["title"] == "停水通知" and entry["data"]["level"] == "urgent" and entry["data"]["alert_id"] == body["id"]
+    assert (
+        entry["data"]["title"] == "停水通知"
+        and entry["data"]["level"] == "urgent"
+        and entry["data"]["alert_id"] == body["id"]
+    )
     for outsider in ("13900000003", "13900000005", "13800000007", "13800000004", "13800000008"):
         assert inbox_of(signed_in(app, outsider)) == [], outsider
     with app.app_context():
@@ -91,7 +103,9 @@ def test_push_deliveries_move_through_their_states_and_failed_ones_resend(app, a
     # The service worker acks receipt, then a click, with the payload's token and its endpoint.
     anonymous = app.test_client()
     for state in ("delivered", "clicked"):
-        acked = anonymous.post("/api/alerts/ack", json={"token": payload["ack"], "state": state, "endpoint": "https://push.example/phone"})
+        acked = anonymous.post(
+            "/api/alerts/ack", json={"token": payload["ack"], "state": state, "endpoint": "https://push.example/phone"}
+        )
         assert acked.status_code == 200 and acked.get_json()["state"] == state
     assert anonymous.post("/api/alerts/ack", json={"token": "x" * 32, "state": "delivered"}).status_code == 404
     with app.app_context():
@@ -135,7 +149,12 @@ def test_an_author_alone_sees_their_alert_and_its_counts(app, aw):
     other = signed_in(app, "13900000010")
     assert other.send("GET", f"/api/alerts/{alert_id}").status_code == 404
     assert other.send("GET", "/api/alerts").get_json()["items"] == []
-    assert signed_in(app, "13900000001").send("POST", "/api/alerts", json={**WATER, "targeting": {"compound_ids": [aw.hexi_xiaoqu]}}).status_code == 403
+    assert (
+        signed_in(app, "13900000001")
+        .send("POST", "/api/alerts", json={**WATER, "targeting": {"compound_ids": [aw.hexi_xiaoqu]}})
+        .status_code
+        == 403
+    )
     assert admin.send("GET", "/api/alerts").get_json()["items"][0]["id"] == alert_id
 
 
@@ -145,7 +164,11 @@ def test_bad_input_is_refused_with_a_message_per_field(app, aw, locale, title_te
         db.session.get(User, aw.hexi_admin).locale = locale
         db.session.commit()
     admin = signed_in(app, "13800000002")
-    refused = admin.send("POST", "/api/alerts", json={**WATER, "title": "", "body": "水" * 501, "targeting": {"compound_ids": [aw.hexi_xiaoqu]}})
+    refused = admin.send(
+        "POST",
+        "/api/alerts",
+        json={**WATER, "title": "", "body": "水" * 501, "targeting": {"compound_ids": [aw.hexi_xiaoqu]}},
+    )
     assert refused.status_code == 422
     fields = refused.get_json()["error"]["fields"]
     assert fields["title"][0].startswith(title_text) and "500" in fields["body"][0]
@@ -169,7 +192,9 @@ def test_a_street_wide_alert_waits_for_an_admin_above_it(app, aw):
     assert created["status"] == "pending_approval" and created["needs_approval"]
     assert inbox_of(signed_in(app, "13900000001")) == []
     assert street.send("POST", f"/api/alerts/{created['id']}/approve").status_code == 404  # never one's own
-    assert signed_in(app, "13800000002").send("POST", f"/api/alerts/{created['id']}/approve").status_code == 404  # below it
+    assert (
+        signed_in(app, "13800000002").send("POST", f"/api/alerts/{created['id']}/approve").status_code == 404
+    )  # below it
     assert [a["id"] for a in district.send("GET", "/api/alerts?view=to_approve").get_json()["items"]] == [created["id"]]
     approved = district.send("POST", f"/api/alerts/{created['id']}/approve")
     assert approved.status_code == 200 and approved.get_json()["approved_at"]
@@ -179,9 +204,17 @@ def test_a_street_wide_alert_waits_for_an_admin_above_it(app, aw):
 
 def test_a_scheduled_alert_is_released_at_its_time_and_a_cancelled_one_never(app, aw):
     admin = signed_in(app, "13800000002")
-    at = datetime(2030, 1, 1, 8, 0, tzinfo=timezone.utc)
-    scheduled = admin.send("POST", "/api/alerts", json={**WATER, "targeting": {"compound_ids": [aw.hexi_xiaoqu]}, "send_at": at.isoformat()}).get_json()
-    cancelled = admin.send("POST", "/api/alerts", json={**WATER, "targeting": {"compound_ids": [aw.hexi_xiaoqu]}, "send_at": at.isoformat()}).get_json()
+    at = datetime(2030, 1, 1, 8, 0, tzinfo=UTC)
+    scheduled = admin.send(
+        "POST",
+        "/api/alerts",
+        json={**WATER, "targeting": {"compound_ids": [aw.hexi_xiaoqu]}, "send_at": at.isoformat()},
+    ).get_json()
+    cancelled = admin.send(
+        "POST",
+        "/api/alerts",
+        json={**WATER, "targeting": {"compound_ids": [aw.hexi_xiaoqu]}, "send_at": at.isoformat()},
+    ).get_json()
     assert scheduled["status"] == "scheduled"
     assert admin.send("POST", f"/api/alerts/{cancelled['id']}/cancel").get_json()["status"] == "cancelled"
     with app.app_context(), clock.at(at - timedelta(minutes=1)):
@@ -199,7 +232,9 @@ def test_the_service_writes_one_entry_per_recipient_once_per_dedupe_key(app, aw)
     with app.app_context():
         first = service.notify([aw.r_hexi1, aw.r_qili], "task_assigned", "新任务", "请处理", dedupe_key="task:1")
         db.session.commit()
-        again = service.notify([aw.r_hexi1, aw.r_qili, aw.worker_a], "task_assigned", "新任务", "请处理", dedupe_key="task:1")
+        again = service.notify(
+            [aw.r_hexi1, aw.r_qili, aw.worker_a], "task_assigned", "新任务", "请处理", dedupe_key="task:1"
+        )
         db.session.commit()
         assert first == sorted([aw.r_hexi1, aw.r_qili]) and again == [aw.worker_a]
         owners = sorted(db.session.scalars(db.select(InboxEntry.user_id)))
@@ -250,11 +285,25 @@ def test_a_full_pool_blocks_then_drops_with_a_log(app, caplog):
 def test_a_new_task_and_a_reassigned_one_notify_their_worker_once(app, aw):
     admin, worker_a, worker_b = (signed_in(app, p) for p in ("13800000002", "13800000003", "13800000004"))
     live = socket_for(app, worker_a)
-    made = admin.send("POST", "/api/tasks", json={"type": "visit", "title": "入户走访", "target_kind": "building", "target_id": aw.b_hexi1, "priority": "urgent"})
+    made = admin.send(
+        "POST",
+        "/api/tasks",
+        json={
+            "type": "visit",
+            "title": "入户走访",
+            "target_kind": "building",
+            "target_id": aw.b_hexi1,
+            "priority": "urgent",
+        },
+    )
     assert made.status_code == 201, made.get_json()
     task_id = made.get_json()["id"]
     (entry,) = inbox_of(worker_a)
-    assert entry["data"]["title"] == "新任务：入户走访" and entry["data"]["level"] == "urgent" and entry["data"]["link"] == f"#/tasks/{task_id}"
+    assert (
+        entry["data"]["title"] == "新任务：入户走访"
+        and entry["data"]["level"] == "urgent"
+        and entry["data"]["link"] == f"#/tasks/{task_id}"
+    )
     assert [e["kind"] for e in events(live, "alert")] == ["task_assigned"]
     assert inbox_of(worker_b) == []
     admin.send("POST", f"/api/tasks/{task_id}/reassign", json={"assignee_id": None})
@@ -268,24 +317,48 @@ def test_the_release_daemon_is_off_in_tests_and_runs_when_configured(app, monkey
 
     assert publishing.start_daemon(app) is None
     started = []
-    monkeypatch.setattr(periodic.threading, "Thread", lambda **kwargs: started.append(kwargs) or type("NoThread", (), {"start": lambda self: None})())
+    monkeypatch.setattr(
+        periodic.threading,
+        "Thread",
+        lambda **kwargs: started.append(kwargs) or type("NoThread", (), {"start": lambda self: None})(),
+    )
     app.config["ALERTS_RELEASE_EVERY_SECONDS"] = 30
     publishing.start_daemon(app)
     assert started[0]["args"][:3] == (app, 30, "alert-release") and started[0]["daemon"] is True
 
 
-@pytest.mark.parametrize("link", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
-                                  "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)", "file:///etc/passwd", "//evil.example/", "https://"])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "file:///etc/passwd",
+        "//evil.example/",
+        "https://",
+    ],
+)
 def test_a_link_that_is_not_the_app_or_a_web_page_is_refused(app, aw, link):
     admin = signed_in(app, "13800000002")
-    refused = admin.send("POST", "/api/alerts", json={**WATER, "link": link, "targeting": {"compound_ids": [aw.hexi_xiaoqu]}})
+    refused = admin.send(
+        "POST", "/api/alerts", json={**WATER, "link": link, "targeting": {"compound_ids": [aw.hexi_xiaoqu]}}
+    )
     assert refused.status_code == 422, refused.get_json()
     assert refused.get_json()["error"]["fields"]["link"] == ["链接只能是应用内页面（#/…、/…）或 http(s):// 网址。"]
 
 
-@pytest.mark.parametrize("link", ["#/tasks/5", "/inspections/1/report", "https://www.xuchang.gov.cn/notice?id=1", "HTTP://example.cn"])
+@pytest.mark.parametrize(
+    "link", ["#/tasks/5", "/inspections/1/report", "https://www.xuchang.gov.cn/notice?id=1", "HTTP://example.cn"]
+)
 def test_a_link_to_the_app_or_a_web_page_is_accepted(app, aw, link):
     admin = signed_in(app, "13800000002")
-    response = admin.send("POST", "/api/alerts", json={**WATER, "link": link, "draft": True, "targeting": {"compound_ids": [aw.hexi_xiaoqu]}})
+    response = admin.send(
+        "POST",
+        "/api/alerts",
+        json={**WATER, "link": link, "draft": True, "targeting": {"compound_ids": [aw.hexi_xiaoqu]}},
+    )
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["link"] == link

@@ -2,11 +2,12 @@
 engine mutation each: the rows and change-log rows must be those the engine writes for a
 create, the entries reach the phones' pulls, an entry another process made meanwhile is
 skipped under the write lock, and the live `alert` event is the stored entry's view."""
+
 from sqlalchemy import Text, cast, select
 
+from server.extensions import db as _db
 from server.notices import jobs, service
 from server.notices.models import InboxEntry
-from server.extensions import db as _db
 from server.sync.actors import system_actor
 from server.sync.models import SyncLogEntry, SyncMutation
 from server.sync.writer import Writer, mutation
@@ -16,9 +17,17 @@ from tests.server.test_alerts_api import events, inbox_of, socket_for
 
 def fields_for(user_id: int) -> dict:
     return {
-        "user_id": user_id, "alert_id": None, "kind": "task_assigned", "title": "新任务", "body": "请处理",
-        "level": "notice", "category": "other", "link": "#/tasks/1", "data": {"task_id": "1"},
-        "dedupe_key": None, "created_at": "2026-11-27T01:14:03.000Z",
+        "user_id": user_id,
+        "alert_id": None,
+        "kind": "task_assigned",
+        "title": "新任务",
+        "body": "请处理",
+        "level": "notice",
+        "category": "other",
+        "link": "#/tasks/1",
+        "data": {"task_id": "1"},
+        "dedupe_key": None,
+        "created_at": "2026-11-27T01:14:03.000Z",
     }
 
 
@@ -32,9 +41,18 @@ def stored(record_id: str) -> tuple[list, list]:
     seq = version, data as text)."""
     table = InboxEntry.__table__
     skip = {"id", "version", "field_versions", "field_writers"}
-    row = list(_db.session.execute(select(*(cast(c, Text) for c in table.columns if c.name not in skip)).where(table.c.id == record_id)).one())
+    row = list(
+        _db.session.execute(
+            select(*(cast(c, Text) for c in table.columns if c.name not in skip)).where(table.c.id == record_id)
+        ).one()
+    )
     log = _db.session.execute(
-        select(SyncLogEntry.bucket, SyncLogEntry.op, SyncLogEntry.seq == SyncLogEntry.version, cast(SyncLogEntry.data, Text)).where(SyncLogEntry.record_id == record_id)
+        select(
+            SyncLogEntry.bucket,
+            SyncLogEntry.op,
+            SyncLogEntry.seq == SyncLogEntry.version,
+            cast(SyncLogEntry.data, Text),
+        ).where(SyncLogEntry.record_id == record_id)
     ).all()
     return row, [tuple(r) for r in log]
 
@@ -65,13 +83,17 @@ def test_an_entry_another_process_made_meanwhile_is_skipped_under_the_write_lock
         later = writer_for(aw.r_hexi1)
         assert later.create_new("inbox", {"same": fields_for(aw.r_hexi1), "other": fields_for(aw.r_hexi1)}) == ["other"]
         _db.session.commit()
-        logged = _db.session.scalars(select(SyncLogEntry.record_id).where(SyncLogEntry.entity == "inbox").order_by(SyncLogEntry.seq)).all()
+        logged = _db.session.scalars(
+            select(SyncLogEntry.record_id).where(SyncLogEntry.entity == "inbox").order_by(SyncLogEntry.seq)
+        ).all()
         assert logged == ["same", "other"]
 
 
 def test_notify_dedupes_by_key_and_pulls_show_each_entry_once(app, aw):
     with app.app_context():
-        assert service.notify([aw.r_hexi1, aw.r_hexi2], "alert", "停水通知", "明日停水", dedupe_key="alert:x") == sorted([aw.r_hexi1, aw.r_hexi2])
+        assert service.notify(
+            [aw.r_hexi1, aw.r_hexi2], "alert", "停水通知", "明日停水", dedupe_key="alert:x"
+        ) == sorted([aw.r_hexi1, aw.r_hexi2])
         _db.session.commit()
         assert service.notify([aw.r_hexi1, aw.r_hexi2], "alert", "停水通知", "明日停水", dedupe_key="alert:x") == []
         _db.session.commit()
@@ -91,7 +113,16 @@ def test_the_live_event_is_the_stored_entrys_view(app, aw):
     resident = signed_in(app, "13900000001")
     socket = socket_for(app, resident)
     with app.app_context():
-        service.notify([aw.r_hexi1], "task_assigned", lambda locale: f"新任务 ({locale})", "请处理", "#/tasks/1", "urgent", "other", {"task_id": "1"})
+        service.notify(
+            [aw.r_hexi1],
+            "task_assigned",
+            lambda locale: f"新任务 ({locale})",
+            "请处理",
+            "#/tasks/1",
+            "urgent",
+            "other",
+            {"task_id": "1"},
+        )
         _db.session.commit()
         (live,) = events(socket, "alert")
         assert live == jobs.entry_view(_db.session.get(InboxEntry, live["id"]))

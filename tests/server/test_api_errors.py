@@ -1,4 +1,5 @@
 """Bad input gets the one documented error shape, with messages per field, and writes nothing."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -34,17 +35,88 @@ def test_malformed_json_is_a_400(admin, db):
 @pytest.mark.parametrize(
     "body,fields",
     [
-        ({"phone": 13712345678, "display_name": "张三", "password": "longenough1", "roles": [{"role": "admin", "scope_id": 1}]}, {"phone": ["应为文本。"]}),
-        ({"phone": "12345", "display_name": "张三", "password": "longenough1", "roles": [{"role": "admin", "scope_id": 1}]}, {"phone": ["请输入 11 位中国大陆手机号。"]}),
-        ({"phone": "13712345678", "display_name": "张" * 41, "password": "longenough1", "roles": [{"role": "admin", "scope_id": 1}]}, {"display_name": ["长度应在 1 到 40 之间。"]}),
-        ({"phone": "13712345678", "display_name": "张三", "password": "short", "roles": [{"role": "admin", "scope_id": 1}]}, {"password": ["长度应在 8 到 128 之间。"]}),
-        ({"phone": "13712345678", "display_name": "张三", "password": "longenough1", "roles": []}, {"roles": ["长度应在 1 到 20 之间。"]}),
-        ({"phone": "13712345678", "display_name": "张三", "password": "longenough1", "roles": [{"role": "king", "scope_id": "1"}]}, {"roles": {"0": {"role": ["应为以下之一：admin, grid_worker, red_steward, property_staff, resident, volunteer。"], "scope_id": ["应为整数。"]}}}),
-        ({"phone": "13712345678", "display_name": "张三", "password": "longenough1", "roles": [{"role": "admin", "scope_id": 1}], "is_superuser": True}, {"is_superuser": ["不认识的字段。"]}),
+        (
+            {
+                "phone": 13712345678,
+                "display_name": "张三",
+                "password": "longenough1",
+                "roles": [{"role": "admin", "scope_id": 1}],
+            },
+            {"phone": ["应为文本。"]},
+        ),
+        (
+            {
+                "phone": "12345",
+                "display_name": "张三",
+                "password": "longenough1",
+                "roles": [{"role": "admin", "scope_id": 1}],
+            },
+            {"phone": ["请输入 11 位中国大陆手机号。"]},
+        ),
+        (
+            {
+                "phone": "13712345678",
+                "display_name": "张" * 41,
+                "password": "longenough1",
+                "roles": [{"role": "admin", "scope_id": 1}],
+            },
+            {"display_name": ["长度应在 1 到 40 之间。"]},
+        ),
+        (
+            {
+                "phone": "13712345678",
+                "display_name": "张三",
+                "password": "short",
+                "roles": [{"role": "admin", "scope_id": 1}],
+            },
+            {"password": ["长度应在 8 到 128 之间。"]},
+        ),
+        (
+            {"phone": "13712345678", "display_name": "张三", "password": "longenough1", "roles": []},
+            {"roles": ["长度应在 1 到 20 之间。"]},
+        ),
+        (
+            {
+                "phone": "13712345678",
+                "display_name": "张三",
+                "password": "longenough1",
+                "roles": [{"role": "king", "scope_id": "1"}],
+            },
+            {
+                "roles": {
+                    "0": {
+                        "role": [
+                            "应为以下之一：admin, grid_worker, red_steward, property_staff, resident, volunteer。"
+                        ],
+                        "scope_id": ["应为整数。"],
+                    }
+                }
+            },
+        ),
+        (
+            {
+                "phone": "13712345678",
+                "display_name": "张三",
+                "password": "longenough1",
+                "roles": [{"role": "admin", "scope_id": 1}],
+                "is_superuser": True,
+            },
+            {"is_superuser": ["不认识的字段。"]},
+        ),
         ({"display_name": "张三"}, {"phone": ["此项必填。"], "password": ["此项必填。"], "roles": ["此项必填。"]}),
         (["not", "an", "object"], {"_schema": ["输入类型不正确。"]}),
     ],
-    ids=["wrong-type", "bad-phone", "overlong", "short-password", "no-roles", "nested", "unknown-field", "missing", "not-an-object"],
+    ids=[
+        "wrong-type",
+        "bad-phone",
+        "overlong",
+        "short-password",
+        "no-roles",
+        "nested",
+        "unknown-field",
+        "missing",
+        "not-an-object",
+    ],
 )
 def test_invalid_fields_get_422_with_a_message_per_field(admin, db, body, fields):
     before = _count_users(db)
@@ -80,7 +152,14 @@ def test_field_messages_follow_the_language(world, auth):
 def test_openapi_document_is_generated_from_the_schemas(client):
     spec = client.get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
-    for path in ("/api/auth/login", "/api/me", "/api/org/units", "/api/places/households/{household_id}", "/api/admin/users", "/api/admin/users/{user_id}/roles"):
+    for path in (
+        "/api/auth/login",
+        "/api/me",
+        "/api/org/units",
+        "/api/places/households/{household_id}",
+        "/api/admin/users",
+        "/api/admin/users/{user_id}/roles",
+    ):
         assert path in spec["paths"], path
     create = spec["paths"]["/api/admin/users"]["post"]
     body_schema = create["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
@@ -123,7 +202,12 @@ def test_an_exception_in_a_route_answers_the_error_shape(app, admin, monkeypatch
 def test_every_operation_documents_the_errors_it_can_answer(client):
     """No catch-all `default`: Schemathesis checks each answer's status against this list."""
     spec = client.get("/api/openapi.json").get_json()
-    operations = {(method, path): op for path, ops in spec["paths"].items() for method, op in ops.items() if isinstance(op, dict) and "responses" in op}
+    operations = {
+        (method, path): op
+        for path, ops in spec["paths"].items()
+        for method, op in ops.items()
+        if isinstance(op, dict) and "responses" in op
+    }
     assert not [key for key, op in operations.items() if "default" in op["responses"]]
     login = operations[("post", "/api/auth/login")]["responses"]
     assert "X-CSRFToken" in login["400"]["description"] and {"401", "422", "429"} <= set(login)

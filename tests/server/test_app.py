@@ -1,8 +1,8 @@
 """The app factory, its configuration and what every response carries."""
+
 import os
 
 import pytest
-
 from sqlalchemy import text
 
 from server import create_app
@@ -52,7 +52,10 @@ def test_locale_setting_picks_the_default_language(world, app, client):
     app.config["REDGRID_LOCALE"] = "en"
     response = client.get("/api/me")  # no Accept-Language: the deployment's language
     assert response.get_json()["error"]["message"] == "Please sign in first."
-    assert client.get("/api/me", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_json()["error"]["message"] == "请先登录。"
+    assert (
+        client.get("/api/me", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_json()["error"]["message"]
+        == "请先登录。"
+    )
 
 
 def test_healthz_checks_the_database(app, client):

@@ -1,4 +1,5 @@
 """Sign-in, sessions, CSRF, throttling and the audit trail of sign-ins."""
+
 from sqlalchemy import select
 
 from server.audit.models import AuditEntry
@@ -154,9 +155,19 @@ def test_throttling_is_not_dodged_by_typing_the_phone_differently(world, app):
     for i, typed in enumerate(typings):
         auth = AuthActions(app.test_client())
         token = auth.client.get("/api/csrf", environ_base={"REMOTE_ADDR": f"192.0.2.{i}"}).get_json()["csrf_token"]
-        response = auth.client.post("/api/auth/login", json={"phone": typed, "password": "wrong"}, headers={"X-CSRFToken": token}, environ_base={"REMOTE_ADDR": f"192.0.2.{i}"})
+        response = auth.client.post(
+            "/api/auth/login",
+            json={"phone": typed, "password": "wrong"},
+            headers={"X-CSRFToken": token},
+            environ_base={"REMOTE_ADDR": f"192.0.2.{i}"},
+        )
         assert response.status_code == 401
     last = AuthActions(app.test_client())
     token = last.client.get("/api/csrf", environ_base={"REMOTE_ADDR": "192.0.2.99"}).get_json()["csrf_token"]
-    response = last.client.post("/api/auth/login", json={"phone": "138 0000 0003", "password": PASSWORD}, headers={"X-CSRFToken": token}, environ_base={"REMOTE_ADDR": "192.0.2.99"})
+    response = last.client.post(
+        "/api/auth/login",
+        json={"phone": "138 0000 0003", "password": PASSWORD},
+        headers={"X-CSRFToken": token},
+        environ_base={"REMOTE_ADDR": "192.0.2.99"},
+    )
     assert response.status_code == 429

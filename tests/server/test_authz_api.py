@@ -3,6 +3,7 @@
 Outside scope answers 404 (nothing reveals that the row exists); a role that may never do
 an action answers 403. Either way, no data.
 """
+
 from types import SimpleNamespace
 
 import pytest
@@ -107,11 +108,22 @@ def spanning(world, app):
     also the red steward of 帝豪花园 (东城区) and a resident there. 万家物业 gets a compound in
     七里店社区, so it spans two communities; wanjia_staff works for it. worker_c: G3's worker."""
     with app.app_context():
-        dual = user("网格员丙", [("grid_worker", "org_unit_id", world.g1), ("admin", "org_unit_id", world.dongcheng)], phone="13800000009")
-        two_homes = user("两处住户", [("resident", "household_id", world.hh_hexi1[1]), ("resident", "household_id", world.hh_dihao1[1])])
+        dual = user(
+            "网格员丙",
+            [("grid_worker", "org_unit_id", world.g1), ("admin", "org_unit_id", world.dongcheng)],
+            phone="13800000009",
+        )
+        two_homes = user(
+            "两处住户",
+            [("resident", "household_id", world.hh_hexi1[1]), ("resident", "household_id", world.hh_dihao1[1])],
+        )
         qilidian_admin = user(
             "七里店社区管理员",
-            [("admin", "org_unit_id", world.qilidian), ("red_steward", "compound_id", world.dihao), ("resident", "household_id", world.hh_dihao1[2])],
+            [
+                ("admin", "org_unit_id", world.qilidian),
+                ("red_steward", "compound_id", world.dihao),
+                ("resident", "household_id", world.hh_dihao1[2]),
+            ],
             phone="13800000010",
         )
         _db.session.add(Compound(name="七里店新苑", community_id=world.qilidian, property_company_id=world.wanjia))
@@ -153,25 +165,69 @@ WRITES = [
     ("hexi_admin", "PATCH", "/api/admin/users/{dual}", lambda w: {"active": False}, 403, "managed_elsewhere"),
     ("hexi_admin", "PATCH", "/api/admin/users/{dual}", lambda w: {"display_name": "冒名"}, 403, "managed_elsewhere"),
     ("hexi_admin", "PATCH", "/api/admin/users/{dual}", lambda w: {"locale": "en"}, 403, "managed_elsewhere"),
-    ("hexi_admin", "PATCH", "/api/admin/users/{two_homes}", lambda w: {"password": NEW_PASSWORD}, 403, "managed_elsewhere"),
+    (
+        "hexi_admin",
+        "PATCH",
+        "/api/admin/users/{two_homes}",
+        lambda w: {"password": NEW_PASSWORD},
+        403,
+        "managed_elsewhere",
+    ),
     ("hexi_admin", "PATCH", "/api/admin/users/{worker_a}", lambda w: {"password": NEW_PASSWORD}, 200, None),
     ("root_admin", "PATCH", "/api/admin/users/{dual}", lambda w: {"password": NEW_PASSWORD}, 200, None),
-    ("hexi_admin", "POST", "/api/admin/users/{dual}/roles", lambda w: {"role": "volunteer", "scope_id": w.hexi}, 201, None),
+    (
+        "hexi_admin",
+        "POST",
+        "/api/admin/users/{dual}/roles",
+        lambda w: {"role": "volunteer", "scope_id": w.hexi},
+        201,
+        None,
+    ),
     ("hexi_admin", "DELETE", "/api/admin/users/{dual}/roles/{dual_admin_role}", lambda w: None, 404, "not_found"),
     ("hexi_admin", "DELETE", "/api/admin/users/{dual}/roles/{dual_grid_role}", lambda w: None, 200, None),
     # An admin who is also a resident elsewhere does not give out that household ...
-    ("qilidian_admin", "POST", "/api/admin/users/{worker_c}/roles", lambda w: {"role": "resident", "scope_id": w.hh_dihao1[2]}, 403, "forbidden"),
-    ("qilidian_admin", "POST", "/api/admin/users/{worker_c}/roles", lambda w: {"role": "resident", "scope_id": w.hh_qili1[0]}, 201, None),
+    (
+        "qilidian_admin",
+        "POST",
+        "/api/admin/users/{worker_c}/roles",
+        lambda w: {"role": "resident", "scope_id": w.hh_dihao1[2]},
+        403,
+        "forbidden",
+    ),
+    (
+        "qilidian_admin",
+        "POST",
+        "/api/admin/users/{worker_c}/roles",
+        lambda w: {"role": "resident", "scope_id": w.hh_qili1[0]},
+        201,
+        None,
+    ),
     # ... nor inspects, as an admin, the compound they are the red steward of.
-    ("qilidian_admin", "POST", "/api/inspections", lambda w: {"compound_id": w.dihao, "template_id": w.template_id}, 422, "compound_missing"),
-    ("hexi_admin", "POST", "/api/admin/users/{worker_a}/roles", lambda w: {"role": "property_staff", "scope_id": w.wanjia}, 403, "forbidden"),
+    (
+        "qilidian_admin",
+        "POST",
+        "/api/inspections",
+        lambda w: {"compound_id": w.dihao, "template_id": w.template_id},
+        422,
+        "compound_missing",
+    ),
+    (
+        "hexi_admin",
+        "POST",
+        "/api/admin/users/{worker_a}/roles",
+        lambda w: {"role": "property_staff", "scope_id": w.wanjia},
+        403,
+        "forbidden",
+    ),
 ]
 
 
 @pytest.mark.parametrize(
     "account,method,template,body,status,code", WRITES, ids=[f"{a}:{m} {t}:{s}" for a, m, t, _, s, _ in WRITES]
 )
-def test_each_role_changes_only_what_is_wholly_inside_its_scope(spanning, auth, account, method, template, body, status, code):
+def test_each_role_changes_only_what_is_wholly_inside_its_scope(
+    spanning, auth, account, method, template, body, status, code
+):
     assert auth.login(ACCOUNTS[account], PASSWORD).status_code == 200
     response = auth.send(method, template.format(**vars(spanning)), json=body(spanning))
     assert response.status_code == status, response.get_json()
@@ -188,19 +244,30 @@ def test_a_community_admin_cannot_take_over_a_district_admin_who_works_a_grid_th
     detail = auth.client.get(f"/api/admin/users/{spanning.dual}").get_json()
     assert detail["managed_elsewhere"] is True
     assert [r["role"] for r in detail["roles"]] == ["grid_worker"], "roles outside stay unseen"
-    listed = {u["display_name"]: u["managed_elsewhere"] for u in auth.client.get("/api/admin/users?per_page=100").get_json()["items"]}
+    listed = {
+        u["display_name"]: u["managed_elsewhere"]
+        for u in auth.client.get("/api/admin/users?per_page=100").get_json()["items"]
+    }
     assert listed["网格员丙"] is True and listed["两处住户"] is True and listed["网格员甲"] is False
     admins = [u["display_name"] for u in auth.client.get("/api/admin/users?role=admin").get_json()["items"]]
     assert admins == ["河西社区管理员"], "a role held elsewhere does not show through the filter either"
     refused = auth.send("PATCH", f"/api/admin/users/{spanning.dual}", json={"password": NEW_PASSWORD, "active": False})
-    assert refused.status_code == 403 and refused.get_json()["error"]["message"].startswith("该账号在您的管辖范围外还有角色")
+    assert refused.status_code == 403 and refused.get_json()["error"]["message"].startswith(
+        "该账号在您的管辖范围外还有角色"
+    )
     victim = AuthActions(app.test_client())
     assert victim.login(ACCOUNTS["dual"], NEW_PASSWORD).status_code == 401
     assert victim.login(ACCOUNTS["dual"], PASSWORD).status_code == 200
 
 
 def test_anonymous_callers_get_401_everywhere(world, client):
-    for url in ("/api/me", "/api/org/units", "/api/places/compounds", f"/api/places/households/{world.hh_hexi1[0]}", "/api/admin/users"):
+    for url in (
+        "/api/me",
+        "/api/org/units",
+        "/api/places/compounds",
+        f"/api/places/households/{world.hh_hexi1[0]}",
+        "/api/admin/users",
+    ):
         response = client.get(url)
         assert response.status_code == 401, url
         assert response.get_json()["error"]["code"] == "unauthorized"

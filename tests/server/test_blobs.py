@@ -1,5 +1,6 @@
 """Photos: content-addressed, idempotent, resumable uploads that keep no metadata, and reads
 only for those who uploaded them (or whom a registered check lets in)."""
+
 import hashlib
 import io
 from datetime import timedelta
@@ -11,9 +12,9 @@ from PIL.PngImagePlugin import PngInfo
 from sqlalchemy import func, select
 
 from server import authz
-from server.core.clock import utcnow
 from server.blobs import service
 from server.blobs.models import Blob, BlobHolder, BlobUpload
+from server.core.clock import utcnow
 from server.extensions import db
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD, user
@@ -46,7 +47,12 @@ def sideways_jpeg() -> bytes:
     90° clockwise, that is 100×200 with red on top. Plus GPS, a maker, a comment and XMP."""
     out = io.BytesIO()
     _red_left_blue_right(200, 100).save(
-        out, "JPEG", quality=95, exif=_exif(orientation=6), comment=b"secret note", xmp=b"<x:xmpmeta>at home</x:xmpmeta>"
+        out,
+        "JPEG",
+        quality=95,
+        exif=_exif(orientation=6),
+        comment=b"secret note",
+        xmp=b"<x:xmpmeta>at home</x:xmpmeta>",
     )
     return out.getvalue()
 
@@ -103,12 +109,16 @@ def steward(world, app):
 
 
 def put(client: AuthActions, data: bytes, digest: str | None = None, content_type: str | None = None, **headers):
-    return client.send("PUT", f"/api/blobs/{digest or sha(data)}", data=data, content_type=content_type, headers=headers)
+    return client.send(
+        "PUT", f"/api/blobs/{digest or sha(data)}", data=data, content_type=content_type, headers=headers
+    )
 
 
 def put_range(client: AuthActions, data: bytes, start: int, end: int, digest: str | None = None):
     """Send bytes [start, end) of `data` as one chunk."""
-    return put(client, data[start:end], digest or sha(data), **{"Content-Range": f"bytes {start}-{end - 1}/{len(data)}"})
+    return put(
+        client, data[start:end], digest or sha(data), **{"Content-Range": f"bytes {start}-{end - 1}/{len(data)}"}
+    )
 
 
 def get(client: AuthActions, url: str, **kwargs):
@@ -160,8 +170,12 @@ def test_jpeg_is_stored_upright_without_exif_gps_comment_or_xmp(worker, app, wor
     assert response.status_code == 201, response.get_json()
     meta = response.get_json()
     assert {k: meta[k] for k in ("sha256", "mime", "width", "height", "url", "thumb_url")} == {
-        "sha256": sha(data), "mime": "image/jpeg", "width": 100, "height": 200,
-        "url": f"/api/blobs/{sha(data)}", "thumb_url": f"/api/blobs/{sha(data)}/thumb",
+        "sha256": sha(data),
+        "mime": "image/jpeg",
+        "width": 100,
+        "height": 200,
+        "url": f"/api/blobs/{sha(data)}",
+        "thumb_url": f"/api/blobs/{sha(data)}/thumb",
     }
 
     got = get(worker, f"/api/blobs/{sha(data)}")
@@ -184,8 +198,17 @@ def test_jpeg_is_stored_upright_without_exif_gps_comment_or_xmp(worker, app, wor
     assert small.size == (100, 200) and close_to(small.getpixel((50, 20)), RED)  # small already: not enlarged
 
     row = scalar(app, select(Blob).where(Blob.sha256 == sha(data)))
-    assert (row.mime, row.width, row.height, row.size, row.uploader_id) == ("image/jpeg", 100, 200, len(got.data), world.worker_a)
-    assert sorted(stored_files(app)) == [f"{sha(data)[:2]}/{sha(data)[2:4]}/{sha(data)}", f"{sha(data)[:2]}/{sha(data)[2:4]}/{sha(data)}.thumb"]
+    assert (row.mime, row.width, row.height, row.size, row.uploader_id) == (
+        "image/jpeg",
+        100,
+        200,
+        len(got.data),
+        world.worker_a,
+    )
+    assert sorted(stored_files(app)) == [
+        f"{sha(data)[:2]}/{sha(data)[2:4]}/{sha(data)}",
+        f"{sha(data)[:2]}/{sha(data)[2:4]}/{sha(data)}.thumb",
+    ]
 
 
 def test_thumbnail_is_a_jpeg_of_at_most_320_px(worker):
@@ -274,7 +297,12 @@ def pixel_bomb(width: int, height: int) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.mark.parametrize("side", [12_000, 100_000], ids=["past-pillows-warning", "past-pillows-error"])
@@ -433,7 +461,10 @@ def test_stale_partial_uploads_are_purged(worker, app, world):
     with app.app_context():
         assert service.purge_stale_uploads(now) == 1
     assert scalars(app, select(BlobUpload.sha256)) == [sha(other)]
-    assert sorted(p.name for p in parts.iterdir()) == [f"{'0' * 64}-{world.worker_a}.part", f"{sha(other)}-{world.worker_a}.part"]
+    assert sorted(p.name for p in parts.iterdir()) == [
+        f"{'0' * 64}-{world.worker_a}.part",
+        f"{sha(other)}-{world.worker_a}.part",
+    ]
     assert head(worker, f"/api/blobs/{sha(data)}").headers.get("Upload-Offset") is None
 
     with app.app_context():

@@ -1,4 +1,5 @@
 """The `redgrid` command line: init, create-user, serve."""
+
 import json
 import urllib.request
 
@@ -23,12 +24,27 @@ def test_init_migrates_an_empty_database(tmp_path):
 def test_create_user_adds_an_account_with_a_role(app, world, db):
     runner = app.test_cli_runner()
     result = runner.invoke(
-        args=["create-user", "--phone", "13912340000", "--name", "赵六", "--password", "longenough1", "--role", "grid_worker", "--scope-id", str(world.g1)]
+        args=[
+            "create-user",
+            "--phone",
+            "13912340000",
+            "--name",
+            "赵六",
+            "--password",
+            "longenough1",
+            "--role",
+            "grid_worker",
+            "--scope-id",
+            str(world.g1),
+        ]
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.phone == "13912340000"))
     assert user.display_name == "赵六" and user.password_hash.startswith("$argon2id$")
-    assert [(r.role, r.org_unit_id) for r in db.session.scalars(select(RoleAssignment).where(RoleAssignment.user_id == user.id))] == [("grid_worker", world.g1)]
+    assert [
+        (r.role, r.org_unit_id)
+        for r in db.session.scalars(select(RoleAssignment).where(RoleAssignment.user_id == user.id))
+    ] == [("grid_worker", world.g1)]
 
 
 def test_create_user_refuses_bad_input_with_a_message(app, world, db):

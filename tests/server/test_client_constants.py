@@ -1,5 +1,6 @@
 """pwa/generated/constants.json is what server/client_constants.py gathers today: the PWA reads its
 limits and vocabularies from it (pwa/tests/constants.test.mjs checks that it does)."""
+
 import json
 import runpy
 from pathlib import Path

@@ -1,18 +1,18 @@
 """The demo city generator (server/demo): shape, named places, accounts, determinism, scaling."""
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from server import create_app
 from server.alerts.models import Alert
-from server.notices.models import InboxEntry
 from server.auth.models import RoleAssignment, User
 from server.auth.passwords import verify_password
 from server.demo import DEFAULT_HOUSEHOLDS, DEMO_ACCOUNTS, load_demo
 from server.extensions import db
-from server.org.models import CARE_FLAGS
-from tests.conftest import fresh_database
+from server.notices.models import InboxEntry
 from server.org.models import (
+    CARE_FLAGS,
     ORG_KINDS,
     Building,
     Compound,
@@ -23,6 +23,7 @@ from server.org.models import (
     PropertyCompany,
     Resident,
 )
+from tests.conftest import fresh_database
 
 
 def make_app(url):
@@ -77,8 +78,7 @@ def test_real_places_of_the_article(demo):
     grids = db.session.scalars(select(OrgUnit.name).where(OrgUnit.parent_id == hexi.id)).all()
     assert {"河西社区第一网格", "河西社区第二网格"} <= set(grids)
     codes = dict(db.session.execute(select(OrgUnit.name, OrgUnit.code).where(OrgUnit.depth <= 1)).all())
-    assert codes == {"许昌市": "411000", "魏都区": "411002", "建安区": "411003",
-                     "东城区": "411071", "禹州市": "411081"}
+    assert codes == {"许昌市": "411000", "魏都区": "411002", "建安区": "411003", "东城区": "411071", "禹州市": "411081"}
 
     dihao = db.session.scalars(select(Compound).where(Compound.name == "帝豪花园")).one()
     assert dihao.property_company.name == "远航物业服务有限公司"
@@ -122,7 +122,9 @@ def test_buildings_and_residents_look_real(demo):
 
 def test_care_flags_are_a_few_percent_and_plausible(demo):
     """独居老人, 低保, 残疾: each a few percent of residents; living alone means alone and 60+."""
-    residents = db.session.scalars(select(Resident).options(selectinload(Resident.household).selectinload(Household.residents))).all()
+    residents = db.session.scalars(
+        select(Resident).options(selectinload(Resident.household).selectinload(Household.residents))
+    ).all()
     share = {flag: sum(flag in (r.care_flags or []) for r in residents) / len(residents) for flag in CARE_FLAGS}
     assert all(0.005 < value < 0.06 for value in share.values()), share
     for resident in residents:
@@ -179,7 +181,12 @@ def test_demo_accounts(demo):
     assert [db.session.get(PropertyCompany, i).name for i in scopes("13800000006")] == ["远航物业服务有限公司"]
     (home_id,) = scopes("13800000007")
     home = db.session.get(Household, home_id)
-    assert (home.building.compound.name, home.building.name, home.unit, home.room) == ("帝豪花园", "1号楼", "1单元", "301")
+    assert (home.building.compound.name, home.building.name, home.unit, home.room) == (
+        "帝豪花园",
+        "1号楼",
+        "1单元",
+        "301",
+    )
     assert home.residents[0].name == "杨帆"
     assert org_name("13800000008") == ["河西社区"]
     assert count(RoleAssignment) == 9
@@ -187,6 +194,7 @@ def test_demo_accounts(demo):
 
 def snapshot() -> dict:
     """Rows that must be identical between two loads with the same seed."""
+
     def rows(model, order, limit=None):
         columns = [c for c in model.__table__.columns if c.name != "password_hash"]
         query = select(*columns).order_by(order)
@@ -267,7 +275,9 @@ def test_the_demo_has_alerts_in_the_inboxes_of_their_audience(demo):
     statuses = dict(db.session.execute(select(Alert.title, Alert.status)).all())
     assert statuses["周六上午党群服务中心义诊"] == "scheduled" and statuses["寒潮蓝色预警"] == "sent"
     resident = db.session.scalar(select(User).where(User.phone == "13800000007"))  # 帝豪花园
-    kinds = sorted(db.session.execute(select(InboxEntry.kind, InboxEntry.title).where(InboxEntry.user_id == resident.id)).all())
+    kinds = sorted(
+        db.session.execute(select(InboxEntry.kind, InboxEntry.title).where(InboxEntry.user_id == resident.id)).all()
+    )
     assert ("alert", "停水通知：帝豪花园") in kinds and any(kind == "rectification_result" for kind, _ in kinds)
     # 河西社区's water cut reached nobody of 帝豪花园.
     assert all("河西花园" not in title for _, title in kinds)

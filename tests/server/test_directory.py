@@ -1,5 +1,6 @@
 """The grid directory (issue 4 item 5): one grid, whole, for a grid worker's phone to keep offline;
 masked phones, care flags, ETag/304, scope, and the audited full-number endpoint."""
+
 import gzip
 import json
 
@@ -7,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from server.audit.models import AuditEntry
-from server.org.models import Building, Household, Resident
+from server.org.models import Building, Resident
 from server.org.service import natural_key
 from tests.conftest import count_statements
 from tests.factories import PASSWORD, building_with_households
@@ -29,8 +30,11 @@ def test_a_grid_worker_gets_the_whole_directory_of_the_grid(world, auth, db):
     response = directory(auth, world.g1)
     assert response.status_code == 200
     body = response.get_json()
-    assert body["grid"] == {"id": world.g1, "name": "河西社区第一网格",
-                            "path": ["许昌市", "魏都区", "文峰街道", "河西社区", "河西社区第一网格"]}
+    assert body["grid"] == {
+        "id": world.g1,
+        "name": "河西社区第一网格",
+        "path": ["许昌市", "魏都区", "文峰街道", "河西社区", "河西社区第一网格"],
+    }
     assert [c["name"] for c in body["compounds"]] == ["河西小区"]
     assert [(b["id"], b["name"]) for b in body["buildings"]] == [(world.b_hexi1, "1号楼"), (world.b_hexi2, "2号楼")]
     assert [h["id"] for h in body["households"]] == world.hh_hexi1 + world.hh_hexi2
@@ -193,9 +197,13 @@ def test_the_number_of_queries_does_not_grow_with_households(world, auth, db, ap
     small = count_statements(app, lambda: directory(auth, world.g1))
     compound = db.session.get(Building, world.b_hexi1).compound
     for number in range(3, 8):
-        _, households = building_with_households(compound, f"{number}号楼", rooms=[f"{f}0{r}" for f in range(1, 7) for r in (1, 2)])
+        _, households = building_with_households(
+            compound, f"{number}号楼", rooms=[f"{f}0{r}" for f in range(1, 7) for r in (1, 2)]
+        )
         for household in households:
-            db.session.add(Resident(household_id=household.id, name="家属", relation="spouse", care_flags=["disability"]))
+            db.session.add(
+                Resident(household_id=household.id, name="家属", relation="spouse", care_flags=["disability"])
+            )
     db.session.commit()
     large = count_statements(app, lambda: directory(auth, world.g1))
     body = directory(auth, world.g1).get_json()
@@ -215,8 +223,8 @@ def test_the_schema_documents_every_field_the_directory_sends(world, auth):
 
 
 def test_a_grid_that_covers_nothing_yet_has_an_empty_directory(world, auth, db):
-    from tests.factories import org_unit
     from server.org.models import OrgUnit
+    from tests.factories import org_unit
 
     new_grid = org_unit("grid", "河西社区第三网格", db.session.get(OrgUnit, world.hexi)).id
     db.session.commit()
@@ -239,10 +247,16 @@ def test_full_numbers_are_limited_per_user_and_refusals_are_audited_too(world, a
     refused = auth.client.get(url)
     assert refused.status_code == 429
     error = refused.get_json()["error"]
-    assert error["code"] == "throttled" and error["message"].startswith("查看完整号码过于频繁，请") and "秒后再试" in error["message"]
+    assert (
+        error["code"] == "throttled"
+        and error["message"].startswith("查看完整号码过于频繁，请")
+        and "秒后再试" in error["message"]
+    )
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert "phone" not in refused.get_json()
-    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.actor_id == world.worker_a, AuditEntry.action.like("resident.%"))).all()
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.actor_id == world.worker_a, AuditEntry.action.like("resident.%"))
+    ).all()
     assert (actions.count("resident.phone_viewed"), actions.count("resident.phone_throttled")) == (30, 1)
     (throttled,) = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "resident.phone_throttled"))
     assert throttled.details == {"resident_id": resident_id}
@@ -270,8 +284,8 @@ def directory_pokes(socket) -> list[list[str]]:
 def test_a_care_flag_change_pokes_the_phones_keeping_that_grids_directory(world, auth, app):
     """No `db` fixture here: an app context held open by the test would be shared by both
     Socket.IO test clients, and Flask-Login's user cached in it with them."""
-    from server.extensions import db
     from server.core import pokes
+    from server.extensions import db
     from tests.conftest import AuthActions
 
     auth.login(WORKER_A, PASSWORD)
@@ -289,7 +303,9 @@ def test_a_care_flag_change_pokes_the_phones_keeping_that_grids_directory(world,
 
     pokes.register(fetch_on_poke)
     try:
-        changed = auth.send("PATCH", f"/api/residents/{resident_id}", json={"care_flags": ["disability", "elderly_alone", "disability"]})
+        changed = auth.send(
+            "PATCH", f"/api/residents/{resident_id}", json={"care_flags": ["disability", "elderly_alone", "disability"]}
+        )
     finally:
         pokes._senders.remove(fetch_on_poke)
     assert changed.status_code == 200, changed.get_json()
@@ -301,20 +317,38 @@ def test_a_care_flag_change_pokes_the_phones_keeping_that_grids_directory(world,
     assert household["residents"][0]["care_flags"] == ["elderly_alone", "disability"]
     with app.app_context():
         (entry,) = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "resident.update"))
-        assert (entry.actor_id, entry.target_id, entry.details["care_flags"]) == (world.worker_a, resident_id, {"from": [], "to": ["elderly_alone", "disability"]})
+        assert (entry.actor_id, entry.target_id, entry.details["care_flags"]) == (
+            world.worker_a,
+            resident_id,
+            {"from": [], "to": ["elderly_alone", "disability"]},
+        )
     # The same flags again change nothing: no audit entry, no poke.
-    assert auth.send("PATCH", f"/api/residents/{resident_id}", json={"care_flags": ["elderly_alone", "disability"]}).status_code == 200
+    assert (
+        auth.send(
+            "PATCH", f"/api/residents/{resident_id}", json={"care_flags": ["elderly_alone", "disability"]}
+        ).status_code
+        == 200
+    )
     assert directory_pokes(sockets["a"]) == []
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "resident.update")) == 1
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "resident.update")
+            )
+            == 1
+        )
 
 
 def test_care_flags_are_checked_and_scoped_like_the_directory(world, auth, db):
     resident_id = first_resident(db, world.hh_hexi1[0]).id
     auth.login(WORKER_A, PASSWORD)
     bad = auth.send("PATCH", f"/api/residents/{resident_id}", json={"care_flags": ["rich"]})
-    assert bad.status_code == 422 and bad.get_json()["error"]["fields"] == {"care_flags": {"0": ["应为以下之一：elderly_alone, low_income, disability。"]}}
-    assert auth.send("PATCH", f"/api/residents/{resident_id}", json={}).get_json()["error"]["fields"] == {"care_flags": ["此项必填。"]}
+    assert bad.status_code == 422 and bad.get_json()["error"]["fields"] == {
+        "care_flags": {"0": ["应为以下之一：elderly_alone, low_income, disability。"]}
+    }
+    assert auth.send("PATCH", f"/api/residents/{resident_id}", json={}).get_json()["error"]["fields"] == {
+        "care_flags": ["此项必填。"]
+    }
     other_grid = first_resident(db, world.hh_wenfeng1[0]).id
     assert auth.send("PATCH", f"/api/residents/{other_grid}", json={"care_flags": []}).status_code == 404
     auth.logout()

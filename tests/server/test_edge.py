@@ -1,6 +1,7 @@
 """Input is bounded at the edge (server/core/edge.py), once for every endpoint: values that only
 the database would refuse are answered 4xx with a message per field, never 500, and the two
 databases behave the same."""
+
 import json
 
 import marshmallow as ma
@@ -30,7 +31,8 @@ def test_every_server_schema_is_guarded_at_the_edge(app):
     from marshmallow import class_registry
 
     names = [
-        name for name, classes in class_registry._registry.items()
+        name
+        for name, classes in class_registry._registry.items()
         if "." in name and name.startswith("server.") and not issubclass(classes[0], Schema)
     ]
     assert names == []
@@ -57,7 +59,14 @@ def test_an_id_beyond_the_column_in_a_path_names_nothing(admin, user_id):
     assert _error(response)["code"] == "not_found"
 
 
-@pytest.mark.parametrize("method,path", [("PATCH", "/api/checklist-templates/{}"), ("DELETE", "/api/checklist-templates/{}"), ("PATCH", "/api/inspection-templates/{}")])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("PATCH", "/api/checklist-templates/{}"),
+        ("DELETE", "/api/checklist-templates/{}"),
+        ("PATCH", "/api/inspection-templates/{}"),
+    ],
+)
 def test_an_id_beyond_the_column_names_nothing_whatever_the_method(admin, method, path):
     """Found by the fuzzer: a refused <int:…> let werkzeug answer 405 when another rule matched."""
     response = admin.send(method, path.format(2**31), json={})
@@ -103,7 +112,12 @@ def test_check_value_bounds_depth_nul_and_64_bit_integers():
     nested = []
     for _ in range(MAX_DEPTH + 1):
         nested = [nested]
-    for bad, key in ((nested, "field.too_deep"), ({"a": ["x\x00"]}, "field.nul"), ({"k\x00": 1}, "field.nul"), ([2**64], "field.number_range")):
+    for bad, key in (
+        (nested, "field.too_deep"),
+        ({"a": ["x\x00"]}, "field.nul"),
+        ({"k\x00": 1}, "field.nul"),
+        ([2**64], "field.number_range"),
+    ):
         with pytest.raises(ma.ValidationError) as caught:
             check_value(bad)
         assert caught.value.messages == [key]

@@ -1,6 +1,7 @@
 """The written contract: every error code the server can answer is in the documentation a client
 reads, the OpenAPI (info: a table and `x-error-codes`, server/api.py ERROR_CODES) or
 sync/PROTOCOL.md; the codes of the sync protocol are in PROTOCOL.md itself."""
+
 import ast
 import re
 from pathlib import Path
@@ -21,7 +22,9 @@ def _literal_codes(folder: str) -> set[str]:
     for path in (ROOT / folder).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call):
-                found.update(k.value.value for k in node.keywords if k.arg == "code" and isinstance(k.value, ast.Constant))
+                found.update(
+                    k.value.value for k in node.keywords if k.arg == "code" and isinstance(k.value, ast.Constant)
+                )
                 name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
                 if name == "Rejection" and node.args and isinstance(node.args[0], ast.Constant):
                     found.add(node.args[0].value)
@@ -56,7 +59,9 @@ def _protocol_codes() -> set[str]:
 
 def _server_codes(app) -> set[str]:
     return (
-        _literal_codes("server") | _subclass_codes(DomainError) | {code for code, _ in STATUS_CODES.values()}
+        _literal_codes("server")
+        | _subclass_codes(DomainError)
+        | {code for code, _ in STATUS_CODES.values()}
         | _sync_codes()
     )
 

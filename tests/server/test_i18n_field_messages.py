@@ -1,6 +1,7 @@
 """Every message marshmallow can give about a field of a server schema reaches a zh-CN user in
 Chinese: the default message of each field class in use and of each validator, as the field
 or validator formats it (server/i18n.py translates catalog keys and these English defaults)."""
+
 import re
 
 import marshmallow as ma

@@ -1,6 +1,7 @@
 """The server's import rule (server/__init__.py's docstring), read from the code: no circles, no
 import hidden inside a function, no module importing a higher layer, no domain importing
 another domain."""
+
 import ast
 from pathlib import Path
 
@@ -48,8 +49,10 @@ def _imports(module: str, path: Path):
     tree = ast.parse(path.read_text())
     in_function = {
         id(node)
-        for fn in ast.walk(tree) if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))
-        for node in ast.walk(fn) if isinstance(node, (ast.Import, ast.ImportFrom))
+        for fn in ast.walk(tree)
+        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef))
+        for node in ast.walk(fn)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
     }
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -78,11 +81,18 @@ def _package(module: str) -> str:
 
 def test_every_server_package_has_a_layer():
     packages = {_package(m) for m in MODULES}
-    assert packages <= set(RANK), f"packages without a layer (add them to server/__init__.py's docstring and LAYERS): {packages - set(RANK)}"
+    assert packages <= set(RANK), (
+        f"packages without a layer (add them to server/__init__.py's docstring and LAYERS): {packages - set(RANK)}"
+    )
 
 
 def test_no_import_hides_inside_a_function():
-    hidden = [f"{MODULES[m].relative_to(ROOT)}:{line} imports {t}" for m, edges in EDGES.items() for t, line, local in edges if local]
+    hidden = [
+        f"{MODULES[m].relative_to(ROOT)}:{line} imports {t}"
+        for m, edges in EDGES.items()
+        for t, line, local in edges
+        if local
+    ]
     assert hidden == []
 
 
@@ -95,8 +105,12 @@ def test_no_import_points_up_or_across_domains():
             if dest == source:
                 continue
             same_layer = LAYER_OF[dest] == LAYER_OF[source]
-            if RANK[dest] > RANK[source] or (same_layer and LAYER_OF[source] not in MUTUAL and RANK[dest] == RANK[source]):
-                wrong.append(f"{MODULES[module].relative_to(ROOT)}:{line} ({LAYER_OF[source]}) imports {target} ({LAYER_OF[dest]})")
+            if RANK[dest] > RANK[source] or (
+                same_layer and LAYER_OF[source] not in MUTUAL and RANK[dest] == RANK[source]
+            ):
+                wrong.append(
+                    f"{MODULES[module].relative_to(ROOT)}:{line} ({LAYER_OF[source]}) imports {target} ({LAYER_OF[dest]})"
+                )
     assert wrong == []
 
 

@@ -1,6 +1,7 @@
 """Who sees and changes inspections and rectification orders (PROTOCOL.md §2, §12): the sync
 buckets decide, and the desk API agrees with them. Stewards of one compound never reach
 another's; company X never sees company Y's orders; residents pull none of them."""
+
 import pytest
 
 from tests.server.inspections_support import (
@@ -52,7 +53,9 @@ def test_a_steward_pulls_only_their_compounds_inspections_and_orders(two):
     (dihao_steward, dihao), (_, hexi) = two
     inspections = _records(dihao_steward, "inspection")
     assert set(inspections) == {dihao["record_id"]}
-    assert {c["data"]["compound_id"] for c in _records(dihao_steward, "rectification_order").values()} == {dihao["record"]["data"]["compound_id"]}
+    assert {c["data"]["compound_id"] for c in _records(dihao_steward, "rectification_order").values()} == {
+        dihao["record"]["data"]["compound_id"]
+    }
     assert {c["bucket"] for c in inspections.values()} == {f"steward:{dihao['record']['data']['compound_id']}"}
 
 
@@ -69,9 +72,22 @@ def test_company_x_never_sees_company_y_orders(app, two):
     wanjia_orders = _records(wanjia, "rectification_order")
     assert {c["data"]["inspection_id"] for c in yuanhang_orders.values()} == {dihao["record_id"]}
     assert {c["data"]["inspection_id"] for c in wanjia_orders.values()} == {hexi["record_id"]}
-    assert not _records(yuanhang, "inspection") and not _records(wanjia, "inspection")  # staff get orders, not inspections
+    assert not _records(yuanhang, "inspection") and not _records(
+        wanjia, "inspection"
+    )  # staff get orders, not inspections
     (wanjia_order,) = wanjia_orders.values()
-    code, _ = refused(push_one(yuanhang, update("rectification_order", wanjia_order["id"], wanjia_order["version"], status="responded", response_text="不是我们的")))
+    code, _ = refused(
+        push_one(
+            yuanhang,
+            update(
+                "rectification_order",
+                wanjia_order["id"],
+                wanjia_order["version"],
+                status="responded",
+                response_text="不是我们的",
+            ),
+        )
+    )
     assert code == "out_of_scope"
     # The desk API agrees: a listing of the company's own, and 404 for the other's.
     listed = yuanhang.send("GET", "/api/rectification-orders").get_json()
@@ -90,7 +106,11 @@ def test_a_resident_of_the_compound_pulls_none_of_them(app, two):
 def test_admins_see_what_lies_in_their_jurisdiction(app, two):
     (_, dihao), (_, hexi) = two
     admins = {phone: signed_in(app, phone) for phone in (ROOT_ADMIN, HEXI_ADMIN, DIHAO_ADMIN)}
-    for phone, expected in ((ROOT_ADMIN, {dihao["record_id"], hexi["record_id"]}), (HEXI_ADMIN, {hexi["record_id"]}), (DIHAO_ADMIN, {dihao["record_id"]})):
+    for phone, expected in (
+        (ROOT_ADMIN, {dihao["record_id"], hexi["record_id"]}),
+        (HEXI_ADMIN, {hexi["record_id"]}),
+        (DIHAO_ADMIN, {dihao["record_id"]}),
+    ):
         assert set(_records(admins[phone], "inspection")) == expected, phone
         assert {i["id"] for i in admins[phone].send("GET", "/api/inspections").get_json()["items"]} == expected, phone
     hexi_admin = admins[HEXI_ADMIN]
@@ -102,6 +122,16 @@ def test_an_admin_moves_an_orders_deadline_but_cannot_answer_it(app, two):
     (_, dihao), _ = two
     admin = signed_in(app, DIHAO_ADMIN)
     (order,) = _records(admin, "rectification_order").values()
-    moved = push_one(admin, update("rectification_order", order["id"], order["version"], deadline_at="2026-12-31T18:00:00+08:00"))
+    moved = push_one(
+        admin, update("rectification_order", order["id"], order["version"], deadline_at="2026-12-31T18:00:00+08:00")
+    )
     assert moved["status"] == "applied" and moved["record"]["data"]["deadline_at"] == "2026-12-31T10:00:00.000Z"
-    assert refused(push_one(admin, update("rectification_order", order["id"], moved["version"], status="responded", response_text="x")))[0] == "forbidden_field"
+    assert (
+        refused(
+            push_one(
+                admin,
+                update("rectification_order", order["id"], moved["version"], status="responded", response_text="x"),
+            )
+        )[0]
+        == "forbidden_field"
+    )

@@ -1,6 +1,7 @@
 """The demo's inspections (server/demo/inspections.py): the residential property checklist with
 the issue's nine categories, and months of inspections of 帝豪花园 with orders in every state,
 pulled by the steward and 远航物业's staff and by no resident."""
+
 from sqlalchemy import select
 
 from server.demo import DEMO_ACCOUNTS
@@ -24,7 +25,17 @@ def test_the_template_covers_the_issues_categories_and_adds_up(demo_app):
     with app.app_context():
         (template,) = db.session.scalars(select(InspectionTemplate))
         names = [c["name"] for c in template.categories]
-        assert names == ["环境卫生", "秩序维护与安保", "绿化养护", "设施设备", "消防安全", "电梯运行", "停车管理", "违建与通道", "服务质量与投诉处理"]
+        assert names == [
+            "环境卫生",
+            "秩序维护与安保",
+            "绿化养护",
+            "设施设备",
+            "消防安全",
+            "电梯运行",
+            "停车管理",
+            "违建与通道",
+            "服务质量与投诉处理",
+        ]
         items = [i for c in template.categories for i in c["items"]]
         assert 30 <= len(items) <= 40 and sum(i["weight"] for i in items) == template.max_score == 100
         texts = " ".join(i["text"] for i in items)
@@ -46,7 +57,9 @@ def test_dihao_has_a_history_of_inspections_and_orders_in_every_state(demo_app):
 
         plans = {p.compound_id: p for p in db.session.scalars(select(InspectionPlan))}
         assert dihao in plans and len(plans) == 2
-        assert {(p.period, p.active, p.template_code) for p in plans.values()} == {("monthly", True, "residential-property")}
+        assert {(p.period, p.active, p.template_code) for p in plans.values()} == {
+            ("monthly", True, "residential-property")
+        }
 
 
 def test_the_demo_phones_pull_what_is_theirs(demo_app):

@@ -1,15 +1,16 @@
 """Random spot checks (随机抽查): reproducible draws (same seed and population, same picks),
 a complete record that can be verified, uniform over the population, and one random
 inspection per compound drawn, within the admin's subtree only."""
+
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
+from server.core import clock
 from server.extensions import db
 from server.inspections import draws
 from server.inspections.models import Inspection
-from server.core import clock
 from tests.server.inspections_support import (
     DIHAO_ADMIN,
     HEXI_ADMIN,
@@ -18,14 +19,16 @@ from tests.server.inspections_support import (
 )
 from tests.server.tasks_support import pull_all
 
-NOW = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 # χ² critical value for 19 degrees of freedom at p = 0.001.
 CHI2_19_P001 = 43.82
 
 
 def test_the_same_seed_and_population_give_the_same_draw():
     population = list(range(1, 51))
-    assert draws.draw("街道抽查-2026-11", population, 5) == draws.draw("街道抽查-2026-11", list(reversed(population)), 5)
+    assert draws.draw("街道抽查-2026-11", population, 5) == draws.draw(
+        "街道抽查-2026-11", list(reversed(population)), 5
+    )
     assert draws.draw("seed-a", population, 5) != draws.draw("seed-b", population, 5)
     assert len(set(draws.draw("seed-a", population, 50))) == 50  # k = N: everyone, each once
 
@@ -75,11 +78,17 @@ def test_a_draw_is_recorded_completely_and_makes_one_random_inspection_per_pick(
     assert sorted(i["compound_id"] for i in made["inspections"]) == sorted(made["picked"])
     with app.app_context():
         rows = db.session.scalars(db.select(Inspection)).all()
-        assert {(r.kind, r.draw_id, r.status, r.template_id) for r in rows} == {("random", made["id"], "planned", iw.template_id)}
+        assert {(r.kind, r.draw_id, r.status, r.template_id) for r in rows} == {
+            ("random", made["id"], "planned", iw.template_id)
+        }
     again = root.send("GET", f"/api/spot-checks/{made['id']}").get_json()
     assert again == made
     verified = root.send("GET", f"/api/spot-checks/{made['id']}/verify").get_json()
-    assert verified["matches"] is True and verified["population_unchanged"] is True and verified["redrawn"] == made["picked"]
+    assert (
+        verified["matches"] is True
+        and verified["population_unchanged"] is True
+        and verified["redrawn"] == made["picked"]
+    )
     assert verified["keys"][0]["key"] == hashlib.sha256(f"2026年11月抽查:{made['picked'][0]}".encode()).hexdigest()
     listed = root.send("GET", "/api/spot-checks").get_json()
     assert [d["id"] for d in listed["items"]] == [made["id"]]
@@ -105,13 +114,26 @@ def test_a_tampered_record_fails_verification(app, root, iw):
 
 
 def test_filters_narrow_the_population_and_are_recorded(app, root, iw):
-    by_company = draw(root, org_unit_id=iw.city, template_id=iw.template_id, k=1, seed="x", company_id=iw.wanjia).get_json()
-    assert by_company["population"] == [iw.hexi_xiaoqu, iw.wenfeng_yuan] and by_company["filters"]["company_id"] == iw.wanjia
+    by_company = draw(
+        root, org_unit_id=iw.city, template_id=iw.template_id, k=1, seed="x", company_id=iw.wanjia
+    ).get_json()
+    assert (
+        by_company["population"] == [iw.hexi_xiaoqu, iw.wenfeng_yuan]
+        and by_company["filters"]["company_id"] == iw.wanjia
+    )
     with app.app_context():
         inspected = db.session.scalar(db.select(Inspection).where(Inspection.compound_id == by_company["picked"][0]))
         inspected.status, inspected.submitted_at, inspected.score = "submitted", NOW, 90.0
         db.session.commit()
-    fresh = draw(root, org_unit_id=iw.city, template_id=iw.template_id, k=1, seed="x", company_id=iw.wanjia, exclude_inspected_this_month=True).get_json()
+    fresh = draw(
+        root,
+        org_unit_id=iw.city,
+        template_id=iw.template_id,
+        k=1,
+        seed="x",
+        company_id=iw.wanjia,
+        exclude_inspected_this_month=True,
+    ).get_json()
     assert fresh["population"] == sorted({iw.hexi_xiaoqu, iw.wenfeng_yuan} - set(by_company["picked"]))
     verified = root.send("GET", f"/api/spot-checks/{fresh['id']}/verify").get_json()
     assert verified["matches"] and verified["population_unchanged"]

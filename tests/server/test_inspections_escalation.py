@@ -2,16 +2,16 @@
 controllable clock (no sleeping): the order's fields change through the sync engine, every
 step is audited, and each recipient gets one entry in their synced inbox (the notification
 service, PROTOCOL.md §13), in their language, however often the job runs."""
-from datetime import datetime, timedelta, timezone
 
-from server.core import periodic
-from server.notices.models import InboxEntry
+from datetime import UTC, datetime, timedelta
+
 from server.audit.models import AuditEntry
+from server.core import clock, periodic
 from server.extensions import db
 from server.inspections import escalation
 from server.inspections.models import RectificationOrder
 from server.inspections.periods import LOCAL
-from server.core import clock
+from server.notices.models import InboxEntry
 from tests.conftest import AuthActions
 from tests.factories import user
 from tests.server.inspections_support import (
@@ -49,7 +49,11 @@ def notices(app) -> list[tuple[int, str]]:
     """(recipient, kind) of every escalation's inbox entry, sorted (the orders' own notices,
     server/inspections/notices.py, are tested in test_inspections_notices.py)."""
     with app.app_context():
-        return sorted(db.session.execute(db.select(InboxEntry.user_id, InboxEntry.kind).where(InboxEntry.kind.in_(ESCALATION_KINDS))).all())
+        return sorted(
+            db.session.execute(
+                db.select(InboxEntry.user_id, InboxEntry.kind).where(InboxEntry.kind.in_(ESCALATION_KINDS))
+            ).all()
+        )
 
 
 def inbox_of(auth) -> list[dict]:
@@ -68,13 +72,19 @@ def test_an_overdue_order_escalates_to_the_community_with_notices_to_admins_stew
     now = deadline + timedelta(hours=1)
     assert run(app, now) == {"escalated": 2, "notified": 3}
     row = order(app, ids["env.bins"])
-    assert row.escalation_level == 1 and row.overdue_at.replace(tzinfo=timezone.utc) == deadline
-    assert row.escalated_at.replace(tzinfo=timezone.utc) == now
+    assert row.escalation_level == 1 and row.overdue_at.replace(tzinfo=UTC) == deadline
+    assert row.escalated_at.replace(tzinfo=UTC) == now
     # One notice per order and person: the community admin, the steward, the company's staff.
-    assert notices(app) == sorted([(iw.dihao_admin, "order_escalated_1")] * 2 + [(iw.dihao_steward, "order_overdue")] * 2 + [(iw.staff, "order_overdue")] * 2)
+    assert notices(app) == sorted(
+        [(iw.dihao_admin, "order_escalated_1")] * 2
+        + [(iw.dihao_steward, "order_overdue")] * 2
+        + [(iw.staff, "order_overdue")] * 2
+    )
     with app.app_context():
         audited = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "rectification.escalate")).all()
-        assert sorted((a.details["order_id"], a.details["level"]) for a in audited) == sorted((i, 1) for i in ids.values())
+        assert sorted((a.details["order_id"], a.details["level"]) for a in audited) == sorted(
+            (i, 1) for i in ids.values()
+        )
     # Through the sync engine: the company's staff pull the new level.
     staff = signed_in(app, YUANHANG_STAFF)
     pulled = {c["id"]: c["data"] for c in pull_all(staff) if c["entity"] == "rectification_order"}
@@ -102,14 +112,19 @@ def test_after_the_configured_hours_it_escalates_to_the_street(app, iw, major_or
     assert run(app, deadline + timedelta(hours=500)) == {"escalated": 0, "notified": 0}
 
 
-def test_a_job_that_did_not_run_for_days_raises_both_levels_at_once_and_without_street_admins_the_city_hears(app, iw, major_orders):
+def test_a_job_that_did_not_run_for_days_raises_both_levels_at_once_and_without_street_admins_the_city_hears(
+    app, iw, major_orders
+):
     ids, deadline = major_orders
     assert run(app, deadline + timedelta(hours=10), street_hours=8)["escalated"] == 2
     kinds = [k for u, k in notices(app) if u == iw.root_admin]
     assert kinds == ["order_escalated_2"] * 2  # 东城街道 and 东城区 have no admin: the nearest above
     assert {k for u, k in notices(app) if u == iw.dihao_admin} == {"order_escalated_1"}
     with app.app_context():
-        levels = sorted(a.details["level"] for a in db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "rectification.escalate")))
+        levels = sorted(
+            a.details["level"]
+            for a in db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "rectification.escalate"))
+        )
     assert levels == [1, 1, 2, 2]
 
 
@@ -117,12 +132,16 @@ def test_a_responded_order_waits_for_the_steward_and_a_reopened_one_escalates_ag
     ids, deadline = major_orders
     staff = signed_in(app, YUANHANG_STAFF)
     row = order(app, ids["env.bins"])
-    answered = push_one(staff, update("rectification_order", row.id, row.version, status="responded", response_text="已整改"))
+    answered = push_one(
+        staff, update("rectification_order", row.id, row.version, status="responded", response_text="已整改")
+    )
     assert answered["status"] == "applied", answered
     assert run(app, deadline + timedelta(hours=1))["escalated"] == 1  # fire.lift only
     assert order(app, ids["env.bins"]).escalation_level == 0
     steward = signed_in(app, DIHAO_STEWARD)
-    reopened = push_one(steward, update("rectification_order", row.id, answered["version"], status="reopened", review_note="仍未整改"))
+    reopened = push_one(
+        steward, update("rectification_order", row.id, answered["version"], status="reopened", review_note="仍未整改")
+    )
     assert reopened["status"] == "applied", reopened
     assert run(app, deadline + timedelta(hours=2))["escalated"] == 1
     assert order(app, ids["env.bins"]).escalation_level == 1
@@ -135,13 +154,19 @@ def test_each_recipient_pulls_their_notice_into_the_inbox_and_nobody_else_gets_o
     assert sorted(e["data"]["order_id"] for e in admin) == sorted(ids.values())
     entry = next(e for e in admin if e["data"]["order_id"] == ids["env.bins"])
     assert entry["user_id"] == iw.dihao_admin and entry["kind"] == "order_escalated_1"
-    assert (entry["level"], entry["category"], entry["link"]) == ("warning", "rectification", f"#/orders/{ids['env.bins']}")
+    assert (entry["level"], entry["category"], entry["link"]) == (
+        "warning",
+        "rectification",
+        f"#/orders/{ids['env.bins']}",
+    )
     assert entry["title"] == "逾期整改单上报社区：帝豪花园"
     local = deadline.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")  # Xuchang time, not an ISO instant
     assert f"（{local}）" in entry["body"] and "请督促物业服务企业整改" in entry["body"]
     assert entry["dedupe_key"] == f"order:{ids['env.bins']}:level:1:{iw.dihao_admin}" and entry.get("read_at") is None
     staff = inbox_of(signed_in(app, YUANHANG_STAFF))
-    assert {(e["user_id"], e["kind"], e["title"]) for e in staff} == {(iw.staff, "order_overdue", "整改单已逾期：帝豪花园")}
+    assert {(e["user_id"], e["kind"], e["title"]) for e in staff} == {
+        (iw.staff, "order_overdue", "整改单已逾期：帝豪花园")
+    }
     assert len(staff) == 2
     # The compound's resident and another community's admin hear nothing; the table of owners says so too.
     assert inbox_of(signed_in(app, DIHAO_RESIDENT)) == [] and inbox_of(signed_in(app, HEXI_ADMIN)) == []
@@ -181,7 +206,10 @@ def test_the_cli_escalates(app, iw, major_orders):
 
         account = db.session.scalar(db.select(User).where(User.phone == "server"))
         assert account is not None and account.active is False
-    assert AuthActions(app.test_client()).login("server", "!").status_code in (401, 422)  # not a phone number: nobody signs in
+    assert AuthActions(app.test_client()).login("server", "!").status_code in (
+        401,
+        422,
+    )  # not a phone number: nobody signs in
 
 
 def test_the_daemon_is_off_in_tests_and_runs_when_configured(app, monkeypatch):
@@ -200,11 +228,15 @@ class _NoThread:
 
 def test_escalation_after_submission_in_the_past_uses_the_set_clock(app, iw):
     """An order made under a set clock gets its deadline from that clock."""
-    at = datetime(2026, 11, 2, 1, 0, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
     steward = signed_in(app, DIHAO_STEWARD)
     with clock.at(at):
         started = start(steward, iw.dihao, iw.template_id)
-        done = submit(steward, started, answers=answers({"env.clean": "pass", "env.bins": "fail", "fire.exits": "pass", "fire.lift": "pass"}))
+        done = submit(
+            steward,
+            started,
+            answers=answers({"env.clean": "pass", "env.bins": "fail", "fire.exits": "pass", "fire.lift": "pass"}),
+        )
     assert done["status"] == "applied", done
     assert run(app, at + timedelta(hours=73))["escalated"] == 1
 
@@ -223,6 +255,8 @@ def test_recipients_online_hear_of_it_after_the_commit(app, iw, major_orders):
     assert sorted(e["args"][0]["kind"] for e in heard[0] if e["name"] == "alert") == ["order_escalated_1"] * 2
     assert not any(f"user:{iw.dihao_admin}" in e["args"][0]["buckets"] for e in heard[0] if e["name"] == "sync:poke")
     assert [e for e in heard[1] if e["name"] == "alert"] == []  # a resident of the compound is not told
-    assert not any(f"user:{iw.dihao_admin}" in e["args"][0].get("buckets", []) for e in heard[1] if e["name"] == "sync:poke")
+    assert not any(
+        f"user:{iw.dihao_admin}" in e["args"][0].get("buckets", []) for e in heard[1] if e["name"] == "sync:poke"
+    )
     for socket in sockets:
         socket.disconnect()

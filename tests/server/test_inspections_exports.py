@@ -1,6 +1,7 @@
 """Exports: the monthly scorecard as XLSX (read back with openpyxl), and the printable report
 of an inspection (server-rendered, print stylesheet, photos, no inline script or style),
 readable by whoever may read the inspection."""
+
 import io
 
 import pytest
@@ -24,7 +25,22 @@ from tests.server.inspections_support import (
 )
 from tests.server.tasks_support import photo
 
-HEADER = ["小区", "社区", "街道", "区", "物业服务企业", "检查次数", "检查平均分", "逾期整改单", "退回整改次数", "月度得分", "星级", "街道排名", "区排名", "未销号整改单"]
+HEADER = [
+    "小区",
+    "社区",
+    "街道",
+    "区",
+    "物业服务企业",
+    "检查次数",
+    "检查平均分",
+    "逾期整改单",
+    "退回整改次数",
+    "月度得分",
+    "星级",
+    "街道排名",
+    "区排名",
+    "未销号整改单",
+]
 
 
 def workbook(response):
@@ -68,7 +84,15 @@ def submitted(app, iw):
     steward = signed_in(app, DIHAO_STEWARD)
     shot = photo(steward)
     started = start(steward, iw.dihao, iw.template_id)
-    done = submit(steward, started, answers=answers({"env.clean": "fail", "env.bins": "pass", "fire.exits": "pass", "fire.lift": "na"}, photos={"env.clean": [shot]}, notes={"env.clean": "楼道堆放杂物"}))
+    done = submit(
+        steward,
+        started,
+        answers=answers(
+            {"env.clean": "fail", "env.bins": "pass", "fire.exits": "pass", "fire.lift": "na"},
+            photos={"env.clean": [shot]},
+            notes={"env.clean": "楼道堆放杂物"},
+        ),
+    )
     assert done["status"] == "applied", done
     return done["record_id"], shot
 
@@ -79,7 +103,19 @@ def test_the_printable_report_shows_items_results_photos_score_and_orders(app, i
     response = steward.send("GET", f"/inspections/{inspection_id}/report")
     assert response.status_code == 200 and response.mimetype == "text/html"
     html = response.get_data(as_text=True)
-    for text in ("物业服务检查报告", "帝豪花园", "远航物业服务有限公司", "物业服务检查（测试）", "第 1 版", "公共区域干净整洁", "楼道堆放杂物", "不合格", "不适用", "整改单", "待整改"):
+    for text in (
+        "物业服务检查报告",
+        "帝豪花园",
+        "远航物业服务有限公司",
+        "物业服务检查（测试）",
+        "第 1 版",
+        "公共区域干净整洁",
+        "楼道堆放杂物",
+        "不合格",
+        "不适用",
+        "整改单",
+        "待整改",
+    ):
         assert text in html, text
     assert f'src="/api/blobs/{shot}/thumb"' in html
     assert "55.6 / 100" in html  # 50 of the 90 applicable points (fire.lift is N/A): server/inspections/scoring.py
@@ -107,7 +143,9 @@ def test_the_report_is_read_as_the_inspection_is(app, iw, submitted):
     assert "Property service inspection report" in html and "Fail" in html and '<html lang="en">' in html
 
 
-@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://evil.example\",\"点我\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("http://evil.example","点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+)
 def test_a_name_that_looks_like_a_formula_is_exported_as_text(app, scored, name):
     with app.app_context():
         from server.org.models import Compound

@@ -1,16 +1,15 @@
 """An inspection's lifecycle through POST /api/sync/push (PROTOCOL.md §12.1): a steward starts,
 saves partly and submits; the server scores it and makes one rectification order per failed
 item; every refused move comes back with its message and nothing is stored."""
-from datetime import datetime, timedelta
 
 import uuid
+from datetime import datetime, timedelta
 
 import pytest
 
-from tests.factories import rid
-
 from server.extensions import db
 from server.inspections.models import Inspection, RectificationOrder
+from tests.factories import rid
 from tests.server.inspections_support import (
     DIHAO_STEWARD,
     ITEMS,
@@ -44,7 +43,12 @@ def test_a_steward_starts_saves_partly_and_submits_an_inspection_with_no_failure
     done = submit(steward, partial, answers=all_pass(), finish_location=HERE, finish_location_status="ok")
     assert done["status"] == "applied", done
     data = done["record"]["data"]
-    assert data["status"] == "submitted" and data["score"] == 100.0 and data["max_score"] == 100.0 and data["failed_count"] == 0
+    assert (
+        data["status"] == "submitted"
+        and data["score"] == 100.0
+        and data["max_score"] == 100.0
+        and data["failed_count"] == 0
+    )
     assert data["company_id"] == iw.yuanhang and data["submitted_by_id"] == iw.dihao_steward
     assert [h["to"] for h in data["history"]] == ["in_progress", "submitted"]
     assert data["history"][1]["device_at"] == "2026-11-27T01:40:00.000Z"
@@ -54,17 +58,27 @@ def test_submission_makes_one_order_per_failed_item_with_deadlines_by_severity(a
     started = start(steward, iw.dihao, iw.template_id)
     shots = [photo(steward, (10 * i, 20, 30)) for i in range(3)]
     results = {"env.clean": "fail", "env.bins": "fail", "fire.exits": "fail", "fire.lift": "na"}
-    done = submit(steward, started, answers=answers(results, photos={"env.clean": shots[:2], "fire.exits": shots[2:]}, notes={"env.clean": "楼道堆放杂物"}))
+    done = submit(
+        steward,
+        started,
+        answers=answers(
+            results, photos={"env.clean": shots[:2], "fire.exits": shots[2:]}, notes={"env.clean": "楼道堆放杂物"}
+        ),
+    )
     assert done["status"] == "applied", done
     data = done["record"]["data"]
     assert data["failed_count"] == 3 and data["score"] == 0.0
     submitted_at = datetime.fromisoformat(data["submitted_at"])
     with app.app_context():
-        orders = {o.item_code: o for o in db.session.query(RectificationOrder).filter_by(inspection_id=started["record_id"])}
+        orders = {
+            o.item_code: o for o in db.session.query(RectificationOrder).filter_by(inspection_id=started["record_id"])
+        }
         assert set(orders) == {"env.clean", "env.bins", "fire.exits"}
         hours = {"env.clean": 168, "env.bins": 72, "fire.exits": 24}
         for code, order in orders.items():
-            deadline = order.deadline_at if order.deadline_at.tzinfo else order.deadline_at.replace(tzinfo=submitted_at.tzinfo)
+            deadline = (
+                order.deadline_at if order.deadline_at.tzinfo else order.deadline_at.replace(tzinfo=submitted_at.tzinfo)
+            )
             assert deadline - submitted_at == timedelta(hours=hours[code])
             assert order.status == "open" and order.company_id == iw.yuanhang and order.compound_id == iw.dihao
             assert order.history[0]["to"] == "open"
@@ -75,8 +89,17 @@ def test_submission_makes_one_order_per_failed_item_with_deadlines_by_severity(a
 def test_a_retried_submission_makes_no_second_set_of_orders(app, steward, iw):
     started = start(steward, iw.dihao, iw.template_id)
     shot = photo(steward)
-    mutation = {"id": "0b4c2d6e-5a1f-4c3b-9d8e-7f6a5b4c3d21", "entity": "inspection", "record_id": started["record_id"], "op": "update", "base_version": started["version"],
-                "fields": {"status": "submitted", "answers": answers({**dict.fromkeys(ITEMS, "pass"), "env.clean": "fail"}, photos={"env.clean": [shot]})}}
+    mutation = {
+        "id": "0b4c2d6e-5a1f-4c3b-9d8e-7f6a5b4c3d21",
+        "entity": "inspection",
+        "record_id": started["record_id"],
+        "op": "update",
+        "base_version": started["version"],
+        "fields": {
+            "status": "submitted",
+            "answers": answers({**dict.fromkeys(ITEMS, "pass"), "env.clean": "fail"}, photos={"env.clean": [shot]}),
+        },
+    }
     first = push_one(steward, mutation)
     again = push_one(steward, mutation)
     assert first == again and first["status"] == "applied"
@@ -86,7 +109,9 @@ def test_a_retried_submission_makes_no_second_set_of_orders(app, steward, iw):
 
 def test_submitting_without_the_photo_of_a_failed_item_is_refused_per_item_and_nothing_is_stored(app, steward, iw):
     started = start(steward, iw.dihao, iw.template_id)
-    result = submit(steward, started, answers=answers({**dict.fromkeys(ITEMS, "pass"), "env.clean": "fail", "env.bins": "fail"}))
+    result = submit(
+        steward, started, answers=answers({**dict.fromkeys(ITEMS, "pass"), "env.clean": "fail", "env.bins": "fail"})
+    )
     code, fields = refused(result)
     # env.bins needs no photo when failed; env.clean does.
     assert code == "photo_required" and fields == {"answers.env.clean": ["不合格项必须拍照留证。"]}
@@ -121,13 +146,33 @@ def test_a_submitted_inspection_is_final(steward, iw):
 
 
 def test_stewards_create_ad_hoc_inspections_only_in_their_own_compound(app, steward, iw):
-    code, _ = refused(push_one(steward, create("inspection", rid("i-periodic"), compound_id=iw.dihao, template_id=iw.template_id, kind="periodic")))
+    code, _ = refused(
+        push_one(
+            steward,
+            create("inspection", rid("i-periodic"), compound_id=iw.dihao, template_id=iw.template_id, kind="periodic"),
+        )
+    )
     assert code == "steward_adhoc_only"
-    code, _ = refused(push_one(steward, create("inspection", rid("i-elsewhere"), compound_id=iw.hexi_xiaoqu, template_id=iw.template_id)))
+    code, _ = refused(
+        push_one(
+            steward, create("inspection", rid("i-elsewhere"), compound_id=iw.hexi_xiaoqu, template_id=iw.template_id)
+        )
+    )
     assert code == "out_of_scope"
-    code, _ = refused(push_one(steward, create("inspection", rid("i-other"), compound_id=iw.dihao, template_id=iw.template_id, steward_id=iw.steward)))
+    code, _ = refused(
+        push_one(
+            steward,
+            create(
+                "inspection", rid("i-other"), compound_id=iw.dihao, template_id=iw.template_id, steward_id=iw.steward
+            ),
+        )
+    )
     assert code == "forbidden_field"
-    code, _ = refused(push_one(steward, create("inspection", rid("i-scored"), compound_id=iw.dihao, template_id=iw.template_id, score=100)))
+    code, _ = refused(
+        push_one(
+            steward, create("inspection", rid("i-scored"), compound_id=iw.dihao, template_id=iw.template_id, score=100)
+        )
+    )
     assert code == "forbidden_field"
 
 
@@ -154,7 +199,9 @@ def test_an_unpublished_template_cannot_be_used(app, steward, iw):
 
     with app.app_context():
         draft = add_template({"code": "draft-one"}, status="draft")
-    code, fields = refused(push_one(steward, create("inspection", rid("i-draft"), compound_id=iw.dihao, template_id=draft)))
+    code, fields = refused(
+        push_one(steward, create("inspection", rid("i-draft"), compound_id=iw.dihao, template_id=draft))
+    )
     assert code == "template_not_published" and "template_id" in fields
 
 
@@ -162,10 +209,30 @@ def test_two_phones_of_one_steward_merge_their_answers_item_by_item(app, steward
     started = start(steward, iw.dihao, iw.template_id)
     a = photo(steward, (1, 2, 3))
     b = photo(steward, (4, 5, 6))
-    first = push_one(steward, {"id": str(uuid.uuid4()), "entity": "inspection", "record_id": started["record_id"], "op": "update", "base_version": started["version"],
-                               "fields": {"answers": answers({"env.clean": "fail"}, photos={"env.clean": [a]})}}, client_id="phone-A")
-    second = push_one(steward, {"id": str(uuid.uuid4()), "entity": "inspection", "record_id": started["record_id"], "op": "update", "base_version": started["version"],
-                                "fields": {"answers": answers({"env.clean": "fail", "env.bins": "pass"}, photos={"env.clean": [b]})}}, client_id="phone-B")
+    first = push_one(
+        steward,
+        {
+            "id": str(uuid.uuid4()),
+            "entity": "inspection",
+            "record_id": started["record_id"],
+            "op": "update",
+            "base_version": started["version"],
+            "fields": {"answers": answers({"env.clean": "fail"}, photos={"env.clean": [a]})},
+        },
+        client_id="phone-A",
+    )
+    second = push_one(
+        steward,
+        {
+            "id": str(uuid.uuid4()),
+            "entity": "inspection",
+            "record_id": started["record_id"],
+            "op": "update",
+            "base_version": started["version"],
+            "fields": {"answers": answers({"env.clean": "fail", "env.bins": "pass"}, photos={"env.clean": [b]})},
+        },
+        client_id="phone-B",
+    )
     assert first["status"] == "applied" and second["status"] == "conflict"
     merged = second["record"]["data"]["answers"]
     assert merged["env.clean"]["photos"] == [a, b] and merged["env.bins"]["result"] == "pass"
@@ -178,6 +245,11 @@ def test_a_template_made_for_another_district_cannot_be_used(app, steward, iw):
     with app.app_context():
         elsewhere = add_template({"code": "weidu-only", "org_unit_id": iw.weidu})
         here = add_template({"code": "dongcheng-only", "org_unit_id": iw.dongcheng})
-    code, fields = refused(push_one(steward, create("inspection", rid("i-weidu"), compound_id=iw.dihao, template_id=elsewhere)))
+    code, fields = refused(
+        push_one(steward, create("inspection", rid("i-weidu"), compound_id=iw.dihao, template_id=elsewhere))
+    )
     assert code == "template_elsewhere" and fields == {"template_id": ["该检查表不适用于此小区所在辖区。"]}
-    assert push_one(steward, create("inspection", rid("i-dongcheng"), compound_id=iw.dihao, template_id=here))["status"] == "applied"
+    assert (
+        push_one(steward, create("inspection", rid("i-dongcheng"), compound_id=iw.dihao, template_id=here))["status"]
+        == "applied"
+    )

@@ -1,15 +1,16 @@
 """Periodic inspection plans (定期检查): admins plan them per compound within their jurisdiction;
 the generator makes one planned inspection per active plan and period, idempotently, through
 the sync engine (the steward pulls it), with the controllable clock."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 
 import pytest
 
 from server.auth.models import RoleAssignment
+from server.core import clock
 from server.extensions import db
 from server.inspections import plans
 from server.inspections.models import Inspection
-from server.core import clock
 from tests.factories import user
 from tests.server.inspections_support import (
     HEXI_ADMIN,
@@ -21,7 +22,7 @@ from tests.server.inspections_support import (
 )
 from tests.server.tasks_support import pull_all
 
-MID_NOVEMBER = datetime(2026, 11, 15, 2, 0, tzinfo=timezone.utc)
+MID_NOVEMBER = datetime(2026, 11, 15, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def test_an_admin_plans_a_compound_and_the_generator_makes_this_months_inspectio
     assert (made.kind, made.period, made.plan_id, made.status) == ("periodic", "2026-11", body["id"], "planned")
     assert made.steward_id == iw.steward  # the compound's red steward
     # Due at the last second of November in Xuchang (UTC+8).
-    assert made.due_at.replace(tzinfo=timezone.utc) == datetime(2026, 11, 30, 15, 59, 59, tzinfo=timezone.utc)
+    assert made.due_at.replace(tzinfo=UTC) == datetime(2026, 11, 30, 15, 59, 59, tzinfo=UTC)
     with app.app_context():
         from server.inspections.models import InspectionTemplate
 
@@ -78,7 +79,7 @@ def test_generating_again_makes_nothing_twice_and_the_next_month_makes_the_next_
     again = generate(admin, MID_NOVEMBER.replace(day=29))
     assert (again["created"], again["existing"]) == (0, 1)
     # 2026-11-30 16:30 UTC is already 1 December in Xuchang.
-    assert generate(admin, datetime(2026, 11, 30, 16, 30, tzinfo=timezone.utc))["created"] == 1
+    assert generate(admin, datetime(2026, 11, 30, 16, 30, tzinfo=UTC))["created"] == 1
     assert [row.period for row in planned(app)] == ["2026-11", "2026-12"]
 
 
@@ -88,7 +89,17 @@ def test_two_generators_at_once_make_one_inspection(app, admin, iw):
     with app.app_context():
         plan_row = db.session.scalar(db.select(plans.InspectionPlan))
         record_id = plans.plan_record_id(plan_row.id, "2026-11")
-        made = [plans.PlannedInspection(record_id, plan_row.compound_id, iw.template_id, "periodic", datetime(2026, 11, 30, tzinfo=timezone.utc), plan_id=plan_row.id, period="2026-11")]
+        made = [
+            plans.PlannedInspection(
+                record_id,
+                plan_row.compound_id,
+                iw.template_id,
+                "periodic",
+                datetime(2026, 11, 30, tzinfo=UTC),
+                plan_id=plan_row.id,
+                period="2026-11",
+            )
+        ]
         plans.write_inspections(None, made).commit()
         plans.write_inspections(None, made).commit()  # as a concurrent run that read before the first commit
     assert len(planned(app)) == 1
@@ -100,10 +111,10 @@ def test_quarterly_plans_inactive_plans_and_plans_not_started_yet(app, admin, iw
     assert later["starts_on"] == "2027-01-01"
     result = generate(admin)
     assert result["created"] == 1 and planned(app)[0].period == "2026-Q4"
-    assert planned(app)[0].due_at.replace(tzinfo=timezone.utc) == datetime(2026, 12, 31, 15, 59, 59, tzinfo=timezone.utc)
+    assert planned(app)[0].due_at.replace(tzinfo=UTC) == datetime(2026, 12, 31, 15, 59, 59, tzinfo=UTC)
     response = admin.send("PATCH", f"/api/inspection-plans/{quarterly['id']}", json={"active": False})
     assert response.status_code == 200 and response.get_json()["active"] is False
-    assert generate(admin, datetime(2027, 2, 1, tzinfo=timezone.utc))["created"] == 1  # the started one only
+    assert generate(admin, datetime(2027, 2, 1, tzinfo=UTC))["created"] == 1  # the started one only
     assert [row.compound_id for row in planned(app)][-1] == iw.wenfeng_yuan
 
 
@@ -111,7 +122,12 @@ def test_a_plan_without_a_published_template_is_skipped_and_reported(app, admin,
     with app.app_context():
         add_template({"code": "draft-only"}, status="draft")
     created = plan(admin, iw.hexi_xiaoqu, template_code="draft-only").get_json()
-    assert generate(admin) == {"plans": 1, "created": 0, "existing": 0, "skipped": [{"plan_id": created["id"], "reason": "template_unpublished"}]}
+    assert generate(admin) == {
+        "plans": 1,
+        "created": 0,
+        "existing": 0,
+        "skipped": [{"plan_id": created["id"], "reason": "template_unpublished"}],
+    }
 
 
 def test_plans_are_scope_checked(app, admin, iw):
@@ -154,5 +170,5 @@ def test_a_plans_steward_who_left_is_replaced_by_the_compounds_steward(app, admi
     with app.app_context():
         db.session.execute(db.delete(RoleAssignment).where(RoleAssignment.user_id == second))
         db.session.commit()
-    generate(admin, datetime(2026, 12, 3, tzinfo=timezone.utc))
+    generate(admin, datetime(2026, 12, 3, tzinfo=UTC))
     assert planned(app)[1].steward_id == iw.steward

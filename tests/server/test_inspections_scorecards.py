@@ -1,7 +1,8 @@
 """Monthly scorecards: the documented score, penalties and star thresholds (table-driven), months
 in Xuchang time, company means, ranks within street and district, the 12-month trend, and who
 sees what (a resident only their own compound; staff only their company)."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 import pytest
 
@@ -46,7 +47,6 @@ def test_penalties(mean, overdue, reopenings, score):
     assert scorecards.compound_score(mean, overdue, reopenings) == score
 
 
-
 def by_name(rows):
     return {row["name"]: row for row in rows}
 
@@ -57,23 +57,40 @@ def test_the_admins_scorecard_has_scores_penalties_stars_and_ranks(app, scored):
     assert card["month"] == "2026-11" and card["org_unit"]["id"] == scored.city
     rows = by_name(card["compounds"])
     hexi = rows["河西小区"]
-    assert (hexi["inspections"], hexi["mean"], hexi["overdue"], hexi["reopenings"], hexi["score"], hexi["stars"]) == (2, 80.0, 1, 1, 77.0, 3)
+    assert (hexi["inspections"], hexi["mean"], hexi["overdue"], hexi["reopenings"], hexi["score"], hexi["stars"]) == (
+        2,
+        80.0,
+        1,
+        1,
+        77.0,
+        3,
+    )
     assert hexi["open_orders"] == 2 and hexi["street_name"] == "文峰街道" and hexi["district_name"] == "魏都区"
     assert (rows["文峰苑"]["score"], rows["文峰苑"]["stars"]) == (95.0, 5)
     assert (rows["帝豪花园"]["score"], rows["帝豪花园"]["stars"]) == (75.0, 3)  # 60 of 80 points
-    assert rows["七里店家属院"]["score"] is None and rows["七里店家属院"]["stars"] is None and rows["七里店家属院"]["rank_in_street"] is None
+    assert (
+        rows["七里店家属院"]["score"] is None
+        and rows["七里店家属院"]["stars"] is None
+        and rows["七里店家属院"]["rank_in_street"] is None
+    )
     assert (rows["文峰苑"]["rank_in_street"], hexi["rank_in_street"], hexi["rank_in_district"]) == (1, 2, 2)
     assert (rows["帝豪花园"]["rank_in_street"], rows["帝豪花园"]["rank_in_district"]) == (1, 1)
     companies = by_name(card["companies"])
     wanjia = companies["许昌万家物业服务有限公司"]
-    assert (wanjia["score"], wanjia["stars"], wanjia["compounds"], wanjia["compounds_scored"], wanjia["open_orders"]) == (86.0, 4, 2, 2, 2)
+    assert (
+        wanjia["score"],
+        wanjia["stars"],
+        wanjia["compounds"],
+        wanjia["compounds_scored"],
+        wanjia["open_orders"],
+    ) == (86.0, 4, 2, 2, 2)
     assert companies["远航物业服务有限公司"]["score"] == 75.0
 
 
 def test_months_are_months_in_xuchang(app, scored):
     with app.app_context():
         # 30 November 16:30 UTC is 1 December 00:30 in Xuchang.
-        inspection(scored.qilidian_yuan, scored.template_id, 88.0, datetime(2026, 11, 30, 16, 30, tzinfo=timezone.utc))
+        inspection(scored.qilidian_yuan, scored.template_id, 88.0, datetime(2026, 11, 30, 16, 30, tzinfo=UTC))
         db.session.commit()
     root = signed_in(app, ROOT_ADMIN)
     assert by_name(get(root, "/api/scorecards?month=2026-11").get_json()["compounds"])["七里店家属院"]["score"] is None
@@ -114,10 +131,18 @@ def test_a_resident_sees_only_their_own_compound(app, scored):
     resident = signed_in(app, DIHAO_RESIDENT)
     mine = get(resident, "/api/scorecards/mine").get_json()
     assert mine["month"] == "2026-11" and mine["companies"] == []
-    assert mine["compounds"] == [{
-        "id": scored.dihao, "name": "帝豪花园", "company_id": scored.yuanhang, "company_name": "远航物业服务有限公司",
-        "score": 75.0, "stars": 3, "inspections": 1, "open_orders": 1,
-    }]
+    assert mine["compounds"] == [
+        {
+            "id": scored.dihao,
+            "name": "帝豪花园",
+            "company_id": scored.yuanhang,
+            "company_name": "远航物业服务有限公司",
+            "score": 75.0,
+            "stars": 3,
+            "inspections": 1,
+            "open_orders": 1,
+        }
+    ]
     assert get(resident, f"/api/scorecards/compounds/{scored.dihao}").status_code == 200
     assert get(resident, f"/api/scorecards/compounds/{scored.hexi_xiaoqu}").status_code == 404
     assert get(resident, f"/api/scorecards/companies/{scored.wanjia}").status_code == 404

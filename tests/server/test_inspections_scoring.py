@@ -1,5 +1,6 @@
 """The score of an inspection (server/inspections/scoring.py, PROTOCOL.md §12.1), table-driven:
 max_score × Σ weight(pass) / Σ weight(pass + fail), N/A on neither side, all N/A: no score."""
+
 import pytest
 
 from server.inspections.scoring import score
@@ -9,7 +10,10 @@ CATEGORIES = TEMPLATE["categories"]  # env.clean 40, env.bins 20, fire.exits 30,
 
 
 def _answers(clean, bins, exits, lift):
-    return {code: {"result": result} for code, result in zip(("env.clean", "env.bins", "fire.exits", "fire.lift"), (clean, bins, exits, lift))}
+    return {
+        code: {"result": result}
+        for code, result in zip(("env.clean", "env.bins", "fire.exits", "fire.lift"), (clean, bins, exits, lift))
+    }
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """One time format everywhere: every instant the API answers is UTC with milliseconds and "Z"
 (server/core/instants.py iso(), as a phone's toISOString writes it), from any database."""
+
 import hashlib
 import io
 import re
@@ -42,6 +43,8 @@ def test_a_stored_photo_answers_its_time_canonically(world, auth):
     out = io.BytesIO()
     Image.new("RGB", (40, 30), (10, 120, 30)).save(out, "JPEG")
     data = out.getvalue()
-    response = auth.send("PUT", f"/api/blobs/{hashlib.sha256(data).hexdigest()}", data=data, content_type="application/octet-stream")
+    response = auth.send(
+        "PUT", f"/api/blobs/{hashlib.sha256(data).hexdigest()}", data=data, content_type="application/octet-stream"
+    )
     assert response.status_code == 201, response.get_json()
     assert CANONICAL.match(response.get_json()["created_at"]), response.get_json()["created_at"]

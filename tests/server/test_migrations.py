@@ -1,5 +1,6 @@
 """Migrations: empty → head → base → head on the test database, and the models match the
 migrated schema exactly (autogenerate finds nothing)."""
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -45,9 +46,22 @@ def test_0008_drops_the_notifications_table_and_its_downgrade_makes_it_again(fre
     downgrade(revision="0007")
     made = inspect(db.engine)
     assert {c["name"] for c in made.get_columns("notifications")} == {
-        "id", "user_id", "kind", "title", "body", "link", "data", "dedupe_key", "created_at", "read_at",
+        "id",
+        "user_id",
+        "kind",
+        "title",
+        "body",
+        "link",
+        "data",
+        "dedupe_key",
+        "created_at",
+        "read_at",
     }
-    assert [(i["name"], i["column_names"]) for i in made.get_indexes("notifications") if i["name"] == "ix_notifications_user_created"] == [
+    assert [
+        (i["name"], i["column_names"])
+        for i in made.get_indexes("notifications")
+        if i["name"] == "ix_notifications_user_created"
+    ] == [
         ("ix_notifications_user_created", ["user_id", "created_at"]),
     ]
     assert [u["column_names"] for u in made.get_unique_constraints("notifications")] == [["dedupe_key"]]
@@ -73,5 +87,7 @@ def test_org_subtree_is_one_prefix_query_on_the_path_index(app, world, db):
     from server.org.models import OrgUnit
 
     hexi = db.session.get(OrgUnit, world.hexi)
-    names = db.session.scalars(select(OrgUnit.name).where(OrgUnit.path.startswith(hexi.path)).order_by(OrgUnit.id)).all()
+    names = db.session.scalars(
+        select(OrgUnit.name).where(OrgUnit.path.startswith(hexi.path)).order_by(OrgUnit.id)
+    ).all()
     assert names == ["河西社区", "河西社区第一网格", "河西社区第二网格", "第一居民组"]

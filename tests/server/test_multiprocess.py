@@ -3,6 +3,7 @@
 A phone signs in through one process and is served by another; signing out anywhere ends the
 session everywhere. This is what lets a reverse proxy spread requests over processes.
 """
+
 import http.cookiejar
 import json
 import os
@@ -19,8 +20,21 @@ def gunicorn(database_url: str):
     """One `gunicorn 'server:create_app()'` process, as the Dockerfile runs it."""
     port = free_port()
     env = process_env(database_url, REDIS_URL=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15")
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-               "--worker-class", "gthread", "--threads", "4", "--no-control-socket", "server:create_app()"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "--no-control-socket",
+        "server:create_app()",
+    ]
     with serving(command, env, port) as base:
         yield base
 

@@ -8,6 +8,7 @@ run. Bounded: the coverage phase plus FUZZ_EXAMPLES generated cases per operatio
 deeper run by hand; FUZZ_STATS=1 prints the requests per operation): about 20-30 s per role, 2.5 min
 on SQLite and 3 min on PostgreSQL for the seven roles on 2 cores.
 """
+
 import os
 
 import pytest
@@ -46,7 +47,12 @@ def _config() -> SchemathesisConfig:
             "continue-on-failure": True,
             "generation": {"max-examples": EXAMPLES, "deterministic": True, "database": "none"},
             "checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKS}},
-            "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True, "unexpected-methods": [], "generate-duplicate-query-parameters": False}, "fuzzing": {"enabled": True}, "stateful": {"enabled": False}},
+            "phases": {
+                "examples": {"enabled": True},
+                "coverage": {"enabled": True, "unexpected-methods": [], "generate-duplicate-query-parameters": False},
+                "fuzzing": {"enabled": True},
+                "stateful": {"enabled": False},
+            },
         }
     )
 
@@ -72,7 +78,9 @@ def _session_of(app, phone: str) -> type:
                 limiter.reset()
             client = app.test_client()
             token = client.get("/api/csrf").get_json()["csrf_token"]
-            response = client.post("/api/auth/login", json={"phone": phone, "password": PASSWORD}, headers={"X-CSRFToken": token})
+            response = client.post(
+                "/api/auth/login", json={"phone": phone, "password": PASSWORD}, headers={"X-CSRFToken": token}
+            )
             assert response.status_code == 200, response.get_data(as_text=True)
             return {"cookie": client.get_cookie("redgrid_session").value, "csrf": response.get_json()["csrf_token"]}
 
@@ -104,7 +112,9 @@ def _failures(stream, stats=None) -> list[str]:
                 key = (event.recorder.label, check.name, failure.title)
                 if key not in seen:
                     seen.add(key)
-                    found.append(f"{event.recorder.label}: {check.name}: {failure.title}: {failure.message[:400]}\n    {check.failure_info.code_sample[:700]}")
+                    found.append(
+                        f"{event.recorder.label}: {check.name}: {failure.title}: {failure.message[:400]}\n    {check.failure_info.code_sample[:700]}"
+                    )
     return found
 
 

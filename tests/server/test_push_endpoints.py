@@ -1,6 +1,7 @@
 """Server-side request forgery through push subscriptions (issue 12, item 4): the server posts only
 to https on port 443 of the known push services' hosts, checks again before every post, never
 follows a redirect, and an endpoint known to one account moves to another only with its secret."""
+
 import pytest
 from sqlalchemy import select
 
@@ -97,9 +98,13 @@ def test_the_real_push_services_endpoints_are_accepted(auth, resident, endpoint)
     assert response.status_code == 201, response.get_json()
 
 
-@pytest.mark.parametrize("endpoint", ["http://127.0.0.1:8765/push/s1", "http://localhost:8765/push/s1", "http://[::1]:8765/push/s1"])
+@pytest.mark.parametrize(
+    "endpoint", ["http://127.0.0.1:8765/push/s1", "http://localhost:8765/push/s1", "http://[::1]:8765/push/s1"]
+)
 def test_the_loopback_stand_in_needs_the_insecure_testing_setting(auth, resident, production, endpoint):
-    assert refusal(auth.send("POST", "/api/push/subscriptions", json={**sub(1), "endpoint": endpoint}), "endpoint") == [NOT_HTTPS]
+    assert refusal(auth.send("POST", "/api/push/subscriptions", json={**sub(1), "endpoint": endpoint}), "endpoint") == [
+        NOT_HTTPS
+    ]
     production.config["PUSH_ALLOW_INSECURE"] = True
     assert auth.send("POST", "/api/push/subscriptions", json={**sub(1), "endpoint": endpoint}).status_code == 201
 
@@ -110,8 +115,11 @@ def test_the_refusal_speaks_english_to_an_english_user(db, auth, resident):
     response = auth.send("POST", "/api/push/subscriptions", json={**sub(1), "endpoint": "https://169.254.169.254/"})
     assert refusal(response, "endpoint") == [
         "The push endpoint is not on a push service this server allows (Google FCM, Mozilla, Apple, Microsoft, …): "
-        "this browser cannot receive notifications here."]
-    port = auth.send("POST", "/api/push/subscriptions", json={**sub(1), "endpoint": "https://fcm.googleapis.com:8443/x"})
+        "this browser cannot receive notifications here."
+    ]
+    port = auth.send(
+        "POST", "/api/push/subscriptions", json={**sub(1), "endpoint": "https://fcm.googleapis.com:8443/x"}
+    )
     assert refusal(port, "endpoint") == ["The push endpoint must use the default https port, 443."]
 
 
@@ -119,7 +127,9 @@ def test_the_host_list_is_configurable(app, auth, resident):
     app.config["PUSH_ENDPOINT_HOSTS"] = ("push.example.cn", "*.push.example.org")
     try:
         for endpoint in ("https://push.example.cn/d/1", "https://eu.push.example.org/d/2"):
-            assert auth.send("POST", "/api/push/subscriptions", json={**sub(1), "endpoint": endpoint}).status_code == 201
+            assert (
+                auth.send("POST", "/api/push/subscriptions", json={**sub(1), "endpoint": endpoint}).status_code == 201
+            )
         refused = auth.send("POST", "/api/push/subscriptions", json=sub(3))  # fcm.googleapis.com: not on this list
         assert refusal(refused, "endpoint") == [UNKNOWN]
     finally:
@@ -130,7 +140,15 @@ def test_the_host_list_comes_from_the_environment_and_a_bad_entry_stops_the_star
     assert Config(str(tmp_path)).PUSH_ENDPOINT_HOSTS == DEFAULT_PUSH_HOSTS
     monkeypatch.setenv("REDGRID_PUSH_ENDPOINT_HOSTS", "fcm.googleapis.com, *.Push.Example.cn")
     assert Config(str(tmp_path)).PUSH_ENDPOINT_HOSTS == ("fcm.googleapis.com", "*.push.example.cn")
-    for bad in ("*", "*.com", "10.0.0.5", "https://fcm.googleapis.com", "fcm.googleapis.com:443", "*.*.example.cn", "localhost"):
+    for bad in (
+        "*",
+        "*.com",
+        "10.0.0.5",
+        "https://fcm.googleapis.com",
+        "fcm.googleapis.com:443",
+        "*.*.example.cn",
+        "localhost",
+    ):
         with pytest.raises(ValueError, match="REDGRID_PUSH_ENDPOINT_HOSTS"):
             parse_hosts(bad)
 
@@ -139,9 +157,13 @@ def test_a_subscription_change_obeys_the_same_rule_for_its_new_endpoint(db, auth
     """PROTOCOL.md §13.4: the worker's change, without a session, cannot bring in an endpoint a
     resident could not subscribe."""
     auth.send("POST", "/api/push/subscriptions", json=sub(1))
-    for endpoint, message in [("https://169.254.169.254/latest/meta-data/", UNKNOWN), ("https://10.0.0.5/x", UNKNOWN),
-                              ("https://[::1]/x", UNKNOWN), ("https://fcm.googleapis.com:8443/x", PORT),
-                              ("https://a@fcm.googleapis.com/x", NOT_A_URL)]:
+    for endpoint, message in [
+        ("https://169.254.169.254/latest/meta-data/", UNKNOWN),
+        ("https://10.0.0.5/x", UNKNOWN),
+        ("https://[::1]/x", UNKNOWN),
+        ("https://fcm.googleapis.com:8443/x", PORT),
+        ("https://a@fcm.googleapis.com/x", NOT_A_URL),
+    ]:
         response = change(worker, subscription={**new_sub(), "endpoint": endpoint})
         assert refusal(response, "subscription", "endpoint") == [message]
     assert [row.endpoint for row in db.session.scalars(select(PushSubscription))] == [sub(1)["endpoint"]]
@@ -152,7 +174,9 @@ def test_an_endpoint_moves_to_another_account_only_with_its_auth_secret(db, worl
     """Knowing someone's endpoint (a shared screen, a log) must not redirect their notifications."""
     auth.send("POST", "/api/push/subscriptions", json=sub(1, categories=["weather"]))
     switch_to(auth, "13800000003")
-    stolen = auth.send("POST", "/api/push/subscriptions", json={**sub(1), "keys": {"p256dh": P256DH, "auth": OTHER_AUTH}})
+    stolen = auth.send(
+        "POST", "/api/push/subscriptions", json={**sub(1), "keys": {"p256dh": P256DH, "auth": OTHER_AUTH}}
+    )
     assert stolen.status_code == 409, stolen.get_json()
     error = stolen.get_json()["error"]
     assert error["code"] == "endpoint_taken"
@@ -162,23 +186,35 @@ def test_an_endpoint_moves_to_another_account_only_with_its_auth_secret(db, worl
     (row,) = db.session.scalars(select(PushSubscription)).all()
     assert (row.user_id, row.auth, row.categories) == (world.resident, AUTH, ["weather"])
     # The browser that holds it (the same secret, padded or not) moves it: one profile, one person.
-    assert auth.send("POST", "/api/push/subscriptions", json={**sub(1), "keys": {"p256dh": P256DH, "auth": AUTH + "=="}}).status_code == 200
+    assert (
+        auth.send(
+            "POST", "/api/push/subscriptions", json={**sub(1), "keys": {"p256dh": P256DH, "auth": AUTH + "=="}}
+        ).status_code
+        == 200
+    )
     db.session.expire_all()
     assert db.session.scalars(select(PushSubscription.user_id)).all() == [world.worker_a]
 
 
 def test_your_own_device_may_bring_new_keys(db, auth, resident):
     auth.send("POST", "/api/push/subscriptions", json=sub(1))
-    again = auth.send("POST", "/api/push/subscriptions", json={**sub(1), "keys": {"p256dh": P256DH, "auth": OTHER_AUTH}})
+    again = auth.send(
+        "POST", "/api/push/subscriptions", json={**sub(1), "keys": {"p256dh": P256DH, "auth": OTHER_AUTH}}
+    )
     assert again.status_code == 200
     assert db.session.scalars(select(PushSubscription.auth)).all() == [OTHER_AUTH]
 
 
 def test_the_sender_does_not_follow_a_redirect(standin):
-    sender = PushSender(VapidSigner(generate_private_key(), "mailto:ops@redgrid.example.cn"), endpoints=EndpointPolicy(allow_insecure=True))
+    sender = PushSender(
+        VapidSigner(generate_private_key(), "mailto:ops@redgrid.example.cn"),
+        endpoints=EndpointPolicy(allow_insecure=True),
+    )
     subscriber = standin.new_subscriber()
     try:
-        outcome = sender.send({**subscriber.info, "endpoint": standin.redirecting_endpoint(subscriber)}, PAYLOAD, ttl=60)
+        outcome = sender.send(
+            {**subscriber.info, "endpoint": standin.redirecting_endpoint(subscriber)}, PAYLOAD, ttl=60
+        )
     finally:
         sender.close()
     assert (outcome.status, outcome.http_status, outcome.attempts) == ("failed", 307, 1)
@@ -192,7 +228,9 @@ def test_the_sender_checks_every_endpoint_before_it_posts(standin):
     sender = PushSender(VapidSigner(generate_private_key(), "mailto:ops@redgrid.example.cn"), max_attempts=1, timeout=1)
     info = standin.new_subscriber().info
     try:
-        outcomes = sender.send_many([info, {**info, "endpoint": "https://169.254.169.254/latest/meta-data/"}], PAYLOAD, ttl=60, urgency="normal")
+        outcomes = sender.send_many(
+            [info, {**info, "endpoint": "https://169.254.169.254/latest/meta-data/"}], PAYLOAD, ttl=60, urgency="normal"
+        )
     finally:
         sender.close()
     assert [(o.status, o.http_status, o.attempts) for o in outcomes] == [("gone", None, 0), ("gone", None, 0)]
@@ -208,8 +246,10 @@ def test_a_stored_endpoint_the_rule_refuses_is_never_posted_to_and_is_pruned(app
     account = user("居民丙")
     subscriber = standin.new_subscriber(application_server_key=app.config["VAPID_PUBLIC_KEY"])
     keys = {"p256dh": subscriber.p256dh, "auth": subscriber.info["keys"]["auth"]}
-    stand_in, metadata = (PushSubscription(user_id=account.id, endpoint=endpoint, **keys)
-                          for endpoint in (subscriber.endpoint, "https://169.254.169.254/latest/meta-data/"))
+    stand_in, metadata = (
+        PushSubscription(user_id=account.id, endpoint=endpoint, **keys)
+        for endpoint in (subscriber.endpoint, "https://169.254.169.254/latest/meta-data/")
+    )
     db.session.add_all([stand_in, metadata])
     db.session.commit()
     ids = [stand_in.id, metadata.id]
@@ -222,7 +262,9 @@ def test_a_stored_endpoint_the_rule_refuses_is_never_posted_to_and_is_pruned(app
     finally:
         app.config["TESTING"] = True
         get_sender().close()
-    assert [(o.status, o.http_status, o.error) for o in second] == [("gone", None, "endpoint refused: push.endpoint_not_https")]
+    assert [(o.status, o.http_status, o.error) for o in second] == [
+        ("gone", None, "endpoint refused: push.endpoint_not_https")
+    ]
     assert len(standin.received) == 1 and standin.connections == 1  # only the first push, while it was allowed
     db.session.expire_all()
     assert db.session.scalars(select(PushSubscription)).all() == []

@@ -1,6 +1,7 @@
 """The Web Push sender against the local push-service stand-in: real encryption and VAPID,
 every answer a push service gives, retries on an injected sleeper (no test sleeps)."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
@@ -10,13 +11,29 @@ from sqlalchemy import select
 from server.core.clock import utcnow
 from server.push.endpoints import EndpointPolicy
 from server.push.models import PushSubscription
-from server.push.sender import TTL_AND_URGENCY, PayloadTooLarge, PushSender, deliver, deliver_each, fit_payload, get_sender, parse_retry_after, topic_for
+from server.push.sender import (
+    TTL_AND_URGENCY,
+    PayloadTooLarge,
+    PushSender,
+    deliver,
+    deliver_each,
+    fit_payload,
+    get_sender,
+    parse_retry_after,
+    topic_for,
+)
 from server.push.vapid import VapidSigner, generate_private_key, public_key_of
 from tests.factories import user
 from tests.support.push_service import PushServiceStandIn
 
 STAND_IN = EndpointPolicy(allow_insecure=True)  # http to this machine: the stand-in (TESTING does the same for apps)
-PAYLOAD = {"alert_id": 42, "title": "停水通知", "body": "12月1日 8:00-18:00 帝豪花园停水，请提前储水。", "level": "urgent", "url": "/alerts/42"}
+PAYLOAD = {
+    "alert_id": 42,
+    "title": "停水通知",
+    "body": "12月1日 8:00-18:00 帝豪花园停水，请提前储水。",
+    "level": "urgent",
+    "url": "/alerts/42",
+}
 
 
 class Sleeper:
@@ -37,14 +54,26 @@ def keys():
 
 @pytest.fixture
 def sender(keys):
-    sender = PushSender(VapidSigner(keys[0], "mailto:ops@redgrid.example.cn"), sleep=Sleeper(), max_attempts=4, workers=4, endpoints=STAND_IN)
+    sender = PushSender(
+        VapidSigner(keys[0], "mailto:ops@redgrid.example.cn"),
+        sleep=Sleeper(),
+        max_attempts=4,
+        workers=4,
+        endpoints=STAND_IN,
+    )
     yield sender
     sender.close()
 
 
 def test_the_push_service_decrypts_the_payload_and_sees_the_level_headers(standin, sender, keys):
     subscriber = standin.new_subscriber(application_server_key=keys[1])
-    outcome = sender.send(subscriber.info, PAYLOAD, ttl=TTL_AND_URGENCY["urgent"][0], urgency=TTL_AND_URGENCY["urgent"][1], topic=topic_for("alert", 42))
+    outcome = sender.send(
+        subscriber.info,
+        PAYLOAD,
+        ttl=TTL_AND_URGENCY["urgent"][0],
+        urgency=TTL_AND_URGENCY["urgent"][1],
+        topic=topic_for("alert", 42),
+    )
     assert (outcome.status, outcome.http_status, outcome.attempts) == ("sent", 201, 1)
     [got] = standin.received
     assert got.error is None
@@ -53,9 +82,19 @@ def test_the_push_service_decrypts_the_payload_and_sees_the_level_headers(standi
     assert got.claims["aud"] == standin.origin and got.claims["sub"] == "mailto:ops@redgrid.example.cn"
 
 
-@pytest.mark.parametrize("level, ttl, urgency", [("info", "259200", "low"), ("notice", "259200", "normal"), ("warning", "86400", "high"), ("urgent", "21600", "high")])
+@pytest.mark.parametrize(
+    "level, ttl, urgency",
+    [
+        ("info", "259200", "low"),
+        ("notice", "259200", "normal"),
+        ("warning", "86400", "high"),
+        ("urgent", "21600", "high"),
+    ],
+)
 def test_each_level_has_its_ttl_and_urgency(standin, sender, level, ttl, urgency):
-    sender.send(standin.new_subscriber().info, PAYLOAD, ttl=TTL_AND_URGENCY[level][0], urgency=TTL_AND_URGENCY[level][1])
+    sender.send(
+        standin.new_subscriber().info, PAYLOAD, ttl=TTL_AND_URGENCY[level][0], urgency=TTL_AND_URGENCY[level][1]
+    )
     assert (standin.received[0].ttl, standin.received[0].urgency, standin.received[0].topic) == (ttl, urgency, None)
 
 
@@ -100,8 +139,10 @@ def test_429_is_retried_after_the_seconds_the_push_service_asks(standin, sender)
 
 def test_retry_after_as_an_http_date_is_honoured(standin, keys):
     now = 1_800_000_000.0
-    sender = PushSender(VapidSigner(keys[0], "mailto:ops@redgrid.example.cn"), sleep=Sleeper(), clock=lambda: now, endpoints=STAND_IN)
-    when = format_datetime(datetime.fromtimestamp(now + 30, timezone.utc), usegmt=True)
+    sender = PushSender(
+        VapidSigner(keys[0], "mailto:ops@redgrid.example.cn"), sleep=Sleeper(), clock=lambda: now, endpoints=STAND_IN
+    )
+    when = format_datetime(datetime.fromtimestamp(now + 30, UTC), usegmt=True)
     standin.script(503, retry_after=when)
     assert sender.send(standin.new_subscriber().info, PAYLOAD, ttl=60).status == "sent"
     assert sender.sleep.waits == [30.0]
@@ -162,8 +203,14 @@ def test_many_pushes_share_one_jwt_and_a_few_connections(standin, sender, keys):
 def test_the_plain_webpush_call_opens_a_connection_per_push(standin, keys):
     """What the sender avoids (and what bench/push_fanout.py compares with)."""
     for _ in range(3):
-        pywebpush.webpush(standin.new_subscriber().info, "{}", vapid_private_key=keys[0],
-                          vapid_claims={"sub": "mailto:ops@redgrid.example.cn"}, ttl=60, timeout=5)
+        pywebpush.webpush(
+            standin.new_subscriber().info,
+            "{}",
+            vapid_private_key=keys[0],
+            vapid_claims={"sub": "mailto:ops@redgrid.example.cn"},
+            ttl=60,
+            timeout=5,
+        )
     assert standin.connections == 3
 
 
@@ -171,7 +218,12 @@ def test_deliver_records_the_answers_on_the_subscriptions(app, db, standin):
     app.config["PUSH_MAX_ATTEMPTS"] = 2
     account = user("居民甲")
     subscribers = [standin.new_subscriber(application_server_key=app.config["VAPID_PUBLIC_KEY"]) for _ in range(3)]
-    rows = [PushSubscription(user_id=account.id, endpoint=s.endpoint, p256dh=s.p256dh, auth=s.info["keys"]["auth"], failed_count=2) for s in subscribers]
+    rows = [
+        PushSubscription(
+            user_id=account.id, endpoint=s.endpoint, p256dh=s.p256dh, auth=s.info["keys"]["auth"], failed_count=2
+        )
+        for s in subscribers
+    ]
     db.session.add_all(rows)
     db.session.commit()
     ids = [row.id for row in rows]
@@ -179,10 +231,20 @@ def test_deliver_records_the_answers_on_the_subscriptions(app, db, standin):
     standin.script(410, subscriber=subscribers[1])
     standin.script(500, count=2, subscriber=subscribers[2])  # two attempts, both 500
     try:
-        outcomes = deliver([ids[0], 999_999, ids[1], ids[2]], PAYLOAD, "warning", topic_for("alert", 42), expires_at=utcnow() + timedelta(hours=2))
+        outcomes = deliver(
+            [ids[0], 999_999, ids[1], ids[2]],
+            PAYLOAD,
+            "warning",
+            topic_for("alert", 42),
+            expires_at=utcnow() + timedelta(hours=2),
+        )
     finally:
         get_sender().close()
-    assert [(o.subscription_id, o.user_id, o.status) for o in outcomes] == [(ids[0], account.id, "sent"), (ids[1], account.id, "gone"), (ids[2], account.id, "failed")]
+    assert [(o.subscription_id, o.user_id, o.status) for o in outcomes] == [
+        (ids[0], account.id, "sent"),
+        (ids[1], account.id, "gone"),
+        (ids[2], account.id, "failed"),
+    ]
     # The expiry cuts the warning's day short (to 2 h, less the seconds a busy machine takes to get there).
     assert all(7080 <= int(r.ttl) <= 7200 for r in standin.received), [r.ttl for r in standin.received]
     db.session.expire_all()
@@ -202,7 +264,10 @@ def test_deliver_refuses_an_unknown_level_and_a_payload_too_large(app, db):
 def test_deliver_each_sends_each_device_its_own_payload(app, db, standin):
     account = user("居民乙")
     subscribers = [standin.new_subscriber() for _ in range(3)]
-    rows = [PushSubscription(user_id=account.id, endpoint=s.endpoint, p256dh=s.p256dh, auth=s.info["keys"]["auth"]) for s in subscribers]
+    rows = [
+        PushSubscription(user_id=account.id, endpoint=s.endpoint, p256dh=s.p256dh, auth=s.info["keys"]["auth"])
+        for s in subscribers
+    ]
     db.session.add_all(rows)
     db.session.commit()
     pairs = [(row.id, {**PAYLOAD, "ack": f"token-{n}"}) for n, row in enumerate(rows)]
@@ -211,7 +276,9 @@ def test_deliver_each_sends_each_device_its_own_payload(app, db, standin):
     finally:
         get_sender().close()
     assert [(o.subscription_id, o.status) for o in outcomes] == [(row.id, "sent") for row in rows]
-    assert {r.subscriber_id: r.payload["ack"] for r in standin.received} == {s.id: f"token-{n}" for n, s in enumerate(subscribers)}
+    assert {r.subscriber_id: r.payload["ack"] for r in standin.received} == {
+        s.id: f"token-{n}" for n, s in enumerate(subscribers)
+    }
     with pytest.raises(PayloadTooLarge):
         deliver_each([(rows[0].id, PAYLOAD), (rows[1].id, {"body": "x" * 5000})], "info")
     assert len(standin.received) == 3  # nothing sent
@@ -233,12 +300,24 @@ def test_the_stand_in_refuses_a_jwt_for_another_audience_or_another_key(standin,
     """The stand-in's checks are real: a push service would answer 403 to these."""
     subscriber = standin.new_subscriber(application_server_key=keys[1])
     with pytest.raises(pywebpush.WebPushException) as wrong_aud:
-        pywebpush.webpush(subscriber.info, "{}", vapid_private_key=keys[0], ttl=60, timeout=5,
-                          vapid_claims={"sub": "mailto:ops@redgrid.example.cn", "aud": "https://push.example.com"})
+        pywebpush.webpush(
+            subscriber.info,
+            "{}",
+            vapid_private_key=keys[0],
+            ttl=60,
+            timeout=5,
+            vapid_claims={"sub": "mailto:ops@redgrid.example.cn", "aud": "https://push.example.com"},
+        )
     assert wrong_aud.value.response.status_code == 403
     with pytest.raises(pywebpush.WebPushException) as wrong_key:
-        pywebpush.webpush(subscriber.info, "{}", vapid_private_key=generate_private_key(), ttl=60, timeout=5,
-                          vapid_claims={"sub": "mailto:ops@redgrid.example.cn"})
+        pywebpush.webpush(
+            subscriber.info,
+            "{}",
+            vapid_private_key=generate_private_key(),
+            ttl=60,
+            timeout=5,
+            vapid_claims={"sub": "mailto:ops@redgrid.example.cn"},
+        )
     assert wrong_key.value.response.status_code == 403
     assert [r.error.split(":")[0] for r in standin.received] == ["vapid", "vapid"]
     assert "aud" in standin.received[0].error and "application server key" in standin.received[1].error

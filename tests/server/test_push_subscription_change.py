@@ -1,6 +1,7 @@
 """pushsubscriptionchange without a session: the service worker proves it held the old
 subscription by its endpoint and auth secret; the new subscription takes over the old one's row
 (id, user, categories, label); nobody else's device can be moved; refusals per field; a limit."""
+
 import pytest
 from sqlalchemy import select
 
@@ -16,17 +17,29 @@ def new_sub(n: int = 2) -> dict:
 
 def change(client, old_endpoint=None, old_auth=AUTH, subscription=None, **extra):
     """The worker's request: no session cookie, no CSRF token."""
-    body = {"old_endpoint": old_endpoint or sub(1)["endpoint"], "old_auth": old_auth, "subscription": subscription or new_sub(), **extra}
+    body = {
+        "old_endpoint": old_endpoint or sub(1)["endpoint"],
+        "old_auth": old_auth,
+        "subscription": subscription or new_sub(),
+        **extra,
+    }
     return client.post("/api/push/subscriptions/change", json=body)
 
 
 def test_the_new_subscription_takes_over_the_old_ones_row_user_and_categories(db, auth, resident, worker):
-    created = auth.send("POST", "/api/push/subscriptions", json=sub(1, categories=["weather"], device_label="手机")).get_json()
+    created = auth.send(
+        "POST", "/api/push/subscriptions", json=sub(1, categories=["weather"], device_label="手机")
+    ).get_json()
     auth.logout()  # the session may be long gone when the browser rotates the subscription
     response = change(worker)
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
-    assert (body["id"], body["endpoint"][-8:], body["categories"], body["device_label"]) == (created["id"], "device-2", ["weather"], "手机")
+    assert (body["id"], body["endpoint"][-8:], body["categories"], body["device_label"]) == (
+        created["id"],
+        "device-2",
+        ["weather"],
+        "手机",
+    )
     (row,) = db.session.scalars(select(PushSubscription)).all()
     assert (row.user_id, row.auth, row.p256dh) == (resident, NEW_AUTH, P256DH)
     # The old secret no longer proves anything: the old endpoint is gone.
@@ -63,19 +76,35 @@ def test_a_new_endpoint_the_page_registered_already_is_merged_into_the_old_row(d
     auth.send("POST", "/api/push/subscriptions", json=new_sub(2))
     response = change(worker)
     assert response.status_code == 200 and response.get_json()["id"] == old["id"]
-    assert [(row.endpoint[-8:], row.categories) for row in db.session.scalars(select(PushSubscription))] == [("device-2", ["safety"])]
+    assert [(row.endpoint[-8:], row.categories) for row in db.session.scalars(select(PushSubscription))] == [
+        ("device-2", ["safety"])
+    ]
 
 
-@pytest.mark.parametrize("body, path, message", [
-    ({"old_auth": "short"}, ("old_auth",), "auth 密钥无效：应为 base64url 编码的 16 字节。"),
-    ({"old_endpoint": ""}, ("old_endpoint",), None),
-    ({"subscription": {**sub(2), "endpoint": "http://push.example.com/x"}}, ("subscription", "endpoint"), "推送地址必须使用 https。"),
-    ({"subscription": {**sub(2), "keys": {"p256dh": P256DH, "auth": "abc$"}}}, ("subscription", "keys", "auth"), "auth 密钥无效：应为 base64url 编码的 16 字节。"),
-    ({"subscription": None}, ("subscription",), "此项不能为空。"),
-])
+@pytest.mark.parametrize(
+    "body, path, message",
+    [
+        ({"old_auth": "short"}, ("old_auth",), "auth 密钥无效：应为 base64url 编码的 16 字节。"),
+        ({"old_endpoint": ""}, ("old_endpoint",), None),
+        (
+            {"subscription": {**sub(2), "endpoint": "http://push.example.com/x"}},
+            ("subscription", "endpoint"),
+            "推送地址必须使用 https。",
+        ),
+        (
+            {"subscription": {**sub(2), "keys": {"p256dh": P256DH, "auth": "abc$"}}},
+            ("subscription", "keys", "auth"),
+            "auth 密钥无效：应为 base64url 编码的 16 字节。",
+        ),
+        ({"subscription": None}, ("subscription",), "此项不能为空。"),
+    ],
+)
 def test_malformed_changes_are_refused_field_by_field(auth, resident, worker, body, path, message):
     auth.send("POST", "/api/push/subscriptions", json=sub(1))
-    response = worker.post("/api/push/subscriptions/change", json={"old_endpoint": sub(1)["endpoint"], "old_auth": AUTH, "subscription": new_sub(), **body})
+    response = worker.post(
+        "/api/push/subscriptions/change",
+        json={"old_endpoint": sub(1)["endpoint"], "old_auth": AUTH, "subscription": new_sub(), **body},
+    )
     assert response.status_code == 422, response.get_json()
     fields = response.get_json()["error"]["fields"]
     for part in path:

@@ -1,10 +1,11 @@
 """The subscriptions API: the VAPID key, subscribe (upsert by endpoint, several devices),
 categories per device, unsubscribe, their rate limit, and refusals in words
 (pushsubscriptionchange: test_push_subscription_change.py)."""
+
 import base64
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from server.auth.models import User
 from server.push.models import PushSubscription
@@ -15,7 +16,12 @@ AUTH = "tBHItJI5svbpez7KI4CCXg"
 
 
 def sub(n: int = 1, **extra) -> dict:
-    return {"endpoint": f"https://fcm.googleapis.com/fcm/send/device-{n}", "expirationTime": None, "keys": {"p256dh": P256DH, "auth": AUTH}, **extra}
+    return {
+        "endpoint": f"https://fcm.googleapis.com/fcm/send/device-{n}",
+        "expirationTime": None,
+        "keys": {"p256dh": P256DH, "auth": AUTH},
+        **extra,
+    }
 
 
 def switch_to(auth, phone: str) -> None:
@@ -32,7 +38,9 @@ def test_the_vapid_public_key_is_the_configured_key_pairs(app, client):
 
 
 def test_a_device_subscribes_then_updates_in_place_and_a_second_device_adds_one(db, auth, resident):
-    first = auth.send("POST", "/api/push/subscriptions", json=sub(1, categories=["utility", "weather"], device_label="华为 Mate 60"))
+    first = auth.send(
+        "POST", "/api/push/subscriptions", json=sub(1, categories=["utility", "weather"], device_label="华为 Mate 60")
+    )
     assert first.status_code == 201, first.get_json()
     assert first.get_json()["categories"] == ["utility", "weather"]
     assert "p256dh" not in first.get_json() and "auth" not in first.get_json()
@@ -42,7 +50,10 @@ def test_a_device_subscribes_then_updates_in_place_and_a_second_device_adds_one(
     assert again.get_json()["categories"] == ["utility", "weather"]  # absent: unchanged
     assert auth.send("POST", "/api/push/subscriptions", json=sub(2)).status_code == 201
     mine = auth.send("GET", "/api/push/subscriptions").get_json()["items"]
-    assert [(s["endpoint"][-8:], s["categories"]) for s in mine] == [("device-1", ["utility", "weather"]), ("device-2", None)]
+    assert [(s["endpoint"][-8:], s["categories"]) for s in mine] == [
+        ("device-1", ["utility", "weather"]),
+        ("device-2", None),
+    ]
 
 
 def test_an_endpoint_moves_to_whoever_signs_in_on_that_browser(db, world, auth, resident, client):
@@ -55,7 +66,9 @@ def test_an_endpoint_moves_to_whoever_signs_in_on_that_browser(db, world, auth, 
 
 def test_categories_change_per_device(auth, resident):
     auth.send("POST", "/api/push/subscriptions", json=sub(1))
-    response = auth.send("PATCH", "/api/push/subscriptions", json={"endpoint": sub(1)["endpoint"], "categories": ["safety"]})
+    response = auth.send(
+        "PATCH", "/api/push/subscriptions", json={"endpoint": sub(1)["endpoint"], "categories": ["safety"]}
+    )
     assert response.status_code == 200 and response.get_json()["categories"] == ["safety"]
     back = auth.send("PATCH", "/api/push/subscriptions", json={"endpoint": sub(1)["endpoint"], "categories": None})
     assert back.get_json()["categories"] is None
@@ -68,7 +81,9 @@ def test_unsubscribe_removes_only_your_own_device(db, world, auth, resident):
     auth.send("POST", "/api/push/subscriptions", json=sub(1))
     auth.send("POST", "/api/push/subscriptions", json=sub(2))
     assert auth.send("DELETE", "/api/push/subscriptions", json={"endpoint": sub(1)["endpoint"]}).status_code == 204
-    assert auth.send("DELETE", "/api/push/subscriptions", json={"endpoint": sub(1)["endpoint"]}).status_code == 204  # again: no error
+    assert (
+        auth.send("DELETE", "/api/push/subscriptions", json={"endpoint": sub(1)["endpoint"]}).status_code == 204
+    )  # again: no error
     switch_to(auth, "13800000003")
     assert auth.send("DELETE", "/api/push/subscriptions", json={"endpoint": sub(2)["endpoint"]}).status_code == 204
     assert [row.endpoint[-8:] for row in db.session.scalars(select(PushSubscription))] == ["device-2"]
@@ -78,17 +93,36 @@ def test_subscribing_needs_a_signed_in_user(client, auth):
     assert auth.send("POST", "/api/push/subscriptions", json=sub(1)).status_code == 401
 
 
-@pytest.mark.parametrize("change, field, message", [
-    ({"endpoint": "http://push.example.com/x"}, "endpoint", "推送地址必须使用 https。"),
-    ({"endpoint": "not a url"}, "endpoint", "推送地址不是有效的网址。"),
-    ({"endpoint": "https://user:pw@push.example.com/x"}, "endpoint", "推送地址不是有效的网址。"),
-    ({"keys": {"p256dh": P256DH[:-4], "auth": AUTH}}, "keys.p256dh", "p256dh 密钥无效：应为 base64url 编码的 65 字节 P-256 公钥（未压缩格式）。"),
-    ({"keys": {"p256dh": "B" + "A" * 86, "auth": AUTH}}, "keys.p256dh", "p256dh 密钥无效：应为 base64url 编码的 65 字节 P-256 公钥（未压缩格式）。"),  # 65 bytes, not on the curve
-    ({"keys": {"p256dh": P256DH, "auth": "abc$"}}, "keys.auth", "auth 密钥无效：应为 base64url 编码的 16 字节。"),
-    ({"keys": {"p256dh": P256DH, "auth": AUTH + "AA"}}, "keys.auth", "auth 密钥无效：应为 base64url 编码的 16 字节。"),
-    ({"categories": ["weather", "weather"]}, "categories", "通知类别无效：应为不重复的类别代码列表，或 null（全部类别）。"),
-    ({"keys": None}, "keys", "此项不能为空。"),
-])
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"endpoint": "http://push.example.com/x"}, "endpoint", "推送地址必须使用 https。"),
+        ({"endpoint": "not a url"}, "endpoint", "推送地址不是有效的网址。"),
+        ({"endpoint": "https://user:pw@push.example.com/x"}, "endpoint", "推送地址不是有效的网址。"),
+        (
+            {"keys": {"p256dh": P256DH[:-4], "auth": AUTH}},
+            "keys.p256dh",
+            "p256dh 密钥无效：应为 base64url 编码的 65 字节 P-256 公钥（未压缩格式）。",
+        ),
+        (
+            {"keys": {"p256dh": "B" + "A" * 86, "auth": AUTH}},
+            "keys.p256dh",
+            "p256dh 密钥无效：应为 base64url 编码的 65 字节 P-256 公钥（未压缩格式）。",
+        ),  # 65 bytes, not on the curve
+        ({"keys": {"p256dh": P256DH, "auth": "abc$"}}, "keys.auth", "auth 密钥无效：应为 base64url 编码的 16 字节。"),
+        (
+            {"keys": {"p256dh": P256DH, "auth": AUTH + "AA"}},
+            "keys.auth",
+            "auth 密钥无效：应为 base64url 编码的 16 字节。",
+        ),
+        (
+            {"categories": ["weather", "weather"]},
+            "categories",
+            "通知类别无效：应为不重复的类别代码列表，或 null（全部类别）。",
+        ),
+        ({"keys": None}, "keys", "此项不能为空。"),
+    ],
+)
 def test_malformed_subscriptions_are_refused_field_by_field(auth, resident, change, field, message):
     response = auth.send("POST", "/api/push/subscriptions", json={**sub(1), **change})
     assert response.status_code == 422, response.get_json()
@@ -101,8 +135,12 @@ def test_malformed_subscriptions_are_refused_field_by_field(auth, resident, chan
 def test_refusals_speak_english_to_an_english_user(db, auth, resident):
     db.session.get(User, resident).locale = "en"
     db.session.commit()
-    response = auth.send("POST", "/api/push/subscriptions", json={**sub(1), "keys": {"p256dh": P256DH, "auth": "short"}})
-    assert response.get_json()["error"]["fields"]["keys"]["auth"] == ["Invalid auth secret: expected 16 bytes, base64url."]
+    response = auth.send(
+        "POST", "/api/push/subscriptions", json={**sub(1), "keys": {"p256dh": P256DH, "auth": "short"}}
+    )
+    assert response.get_json()["error"]["fields"]["keys"]["auth"] == [
+        "Invalid auth secret: expected 16 bytes, base64url."
+    ]
 
 
 def test_plain_http_endpoints_on_this_machine_only_when_allowed(app, auth, resident):
@@ -110,11 +148,23 @@ def test_plain_http_endpoints_on_this_machine_only_when_allowed(app, auth, resid
     assert auth.send("POST", "/api/push/subscriptions", json=local).status_code == 201  # TESTING
     app.config.update(TESTING=False, PUSH_ALLOW_INSECURE=False)
     try:
-        refused = auth.send("POST", "/api/push/subscriptions", json={**local, "endpoint": "http://localhost:8765/push/s2"})
+        refused = auth.send(
+            "POST", "/api/push/subscriptions", json={**local, "endpoint": "http://localhost:8765/push/s2"}
+        )
         assert refused.status_code == 422
         app.config["PUSH_ALLOW_INSECURE"] = True
-        assert auth.send("POST", "/api/push/subscriptions", json={**local, "endpoint": "http://localhost:8765/push/s2"}).status_code == 201
-        assert auth.send("POST", "/api/push/subscriptions", json={**local, "endpoint": "http://10.0.0.5/push/s3"}).status_code == 422
+        assert (
+            auth.send(
+                "POST", "/api/push/subscriptions", json={**local, "endpoint": "http://localhost:8765/push/s2"}
+            ).status_code
+            == 201
+        )
+        assert (
+            auth.send(
+                "POST", "/api/push/subscriptions", json={**local, "endpoint": "http://10.0.0.5/push/s3"}
+            ).status_code
+            == 422
+        )
     finally:
         app.config["TESTING"] = True
 
@@ -122,7 +172,11 @@ def test_plain_http_endpoints_on_this_machine_only_when_allowed(app, auth, resid
 def test_the_subscription_routes_are_limited_per_user_together(app, auth, resident):
     """REDGRID_PUSH_RATE_LIMIT (30 a minute) over subscribe, categories and unsubscribe together:
     a phone calls them a few times a day, a loop stops here; another user is not counted with you."""
-    calls = [("POST", sub(1)), ("PATCH", {"endpoint": sub(1)["endpoint"], "categories": None}), ("DELETE", {"endpoint": sub(2)["endpoint"]})]
+    calls = [
+        ("POST", sub(1)),
+        ("PATCH", {"endpoint": sub(1)["endpoint"], "categories": None}),
+        ("DELETE", {"endpoint": sub(2)["endpoint"]}),
+    ]
     answers = [auth.send(method, "/api/push/subscriptions", json=body).status_code for method, body in calls * 10]
     assert 429 not in answers
     refused = auth.send("POST", "/api/push/subscriptions", json=sub(1))

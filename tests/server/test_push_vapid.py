@@ -1,5 +1,6 @@
 """VAPID keys: made once into the instance folder (like the session key) or taken from the
 environment; `redgrid init` shows the public key."""
+
 import os
 import stat
 

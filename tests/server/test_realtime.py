@@ -1,9 +1,10 @@
 """Socket.IO: sign-in required, rooms per bucket, a poke after every commit (PROTOCOL.md §8)."""
+
 import pytest
 from sqlalchemy import create_engine, text
 
-from server.extensions import socketio
 from server.core import pokes
+from server.extensions import socketio
 from tests.factories import rid
 from tests.server.test_sync_api import create, push, signed_in
 
@@ -42,7 +43,9 @@ def test_the_poke_comes_after_the_commit(app, world, notes_in_grids):
 
     def check(buckets, event):
         with outside.connect() as conn:  # another connection: sees only committed rows
-            seen_at_poke.append(conn.execute(text("SELECT count(*) FROM test_notes WHERE id = :id"), {"id": rid("n1")}).scalar())
+            seen_at_poke.append(
+                conn.execute(text("SELECT count(*) FROM test_notes WHERE id = :id"), {"id": rid("n1")}).scalar()
+            )
 
     pokes.register(check)
     try:

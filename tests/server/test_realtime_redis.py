@@ -1,5 +1,6 @@
 """Scaled mode: with REDIS_URL set, a poke published by one process reaches a client connected to
 another (Flask-SocketIO's Redis message queue)."""
+
 import queue
 import subprocess
 import time
@@ -22,7 +23,12 @@ def server(scaled_env):
 def _connected_client(base: str, phone: str):
     session = requests.Session()
     token = session.get(f"{base}/api/csrf").json()["csrf_token"]
-    assert session.post(f"{base}/api/auth/login", json={"phone": phone, "password": PASSWORD}, headers={"X-CSRFToken": token}).status_code == 200
+    assert (
+        session.post(
+            f"{base}/api/auth/login", json={"phone": phone, "password": PASSWORD}, headers={"X-CSRFToken": token}
+        ).status_code
+        == 200
+    )
     received = queue.Queue()
     client = socketio_client.Client(reconnection=False)
     client.on("sync:poke", lambda data: received.put(data))
@@ -35,7 +41,14 @@ def test_a_poke_from_another_process_reaches_the_right_clients(world, server, sc
     worker_a, heard_a = _connected_client(server, "13800000003")
     worker_b, heard_b = _connected_client(server, "13800000004")
     try:
-        poke = subprocess.run([*REDGRID, "sync-poke", f"grid:{world.g1}"], cwd=ROOT, env=scaled_env, capture_output=True, text=True, timeout=60)
+        poke = subprocess.run(
+            [*REDGRID, "sync-poke", f"grid:{world.g1}"],
+            cwd=ROOT,
+            env=scaled_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert poke.returncode == 0, poke.stderr
         assert heard_a.get(timeout=10) == {"buckets": [f"grid:{world.g1}"]}
         time.sleep(0.5)

@@ -1,4 +1,5 @@
 """Scaled mode: with REDIS_URL set, sign-in throttling is shared by every server process."""
+
 import json
 import os
 import subprocess
@@ -38,7 +39,10 @@ def redis_prefix():
 def _process(app, storage, prefix, *passwords) -> list[int]:
     out = subprocess.run(
         [sys.executable, "-c", PROCESS, app.config["SQLALCHEMY_DATABASE_URI"], storage, prefix, *passwords],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
     )
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])

@@ -3,6 +3,7 @@ written documents (README, PROTOCOL.md, any DESIGN document in the repository) n
 like `server/__init__.py` (or a folder), a dotted module like `server.extensions`, and the
 function, class or value a dotted name ends in (`server.extensions.db`). A module moved without its
 mentions fails here, not in a reader's head."""
+
 import ast
 import io
 import os
@@ -96,7 +97,10 @@ def _dotted_exists(name: str) -> bool:
         if node is None:
             return False
         if len(rest) > 1 and isinstance(node, ast.ClassDef):
-            return any(rest[1] in {getattr(n, "name", None), *(getattr(t, "id", None) for t in getattr(n, "targets", []))} for n in node.body)
+            return any(
+                rest[1] in {getattr(n, "name", None), *(getattr(t, "id", None) for t in getattr(n, "targets", []))}
+                for n in node.body
+            )
         return True
     return False
 

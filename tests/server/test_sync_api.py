@@ -1,4 +1,5 @@
 """The sync endpoints over HTTP: scope, idempotency, conflicts and their resolution, errors."""
+
 import uuid
 from datetime import datetime, timedelta
 
@@ -7,9 +8,8 @@ from sqlalchemy import func, select
 
 from server.audit.models import AuditEntry
 from server.sync.models import SyncLogEntry
-from tests.factories import rid
 from tests.conftest import AuthActions
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, rid
 
 PROTOCOL = "redgrid-sync/1"
 
@@ -22,7 +22,9 @@ def signed_in(app, phone) -> AuthActions:
 
 
 def push(auth, *mutations, client_id="phone-1"):
-    response = auth.send("POST", "/api/sync/push", json={"protocol": PROTOCOL, "client_id": client_id, "mutations": list(mutations)})
+    response = auth.send(
+        "POST", "/api/sync/push", json={"protocol": PROTOCOL, "client_id": client_id, "mutations": list(mutations)}
+    )
     return response
 
 
@@ -31,11 +33,24 @@ def pull(auth, cursor=None, limit=500):
 
 
 def create(record_id, grid_id, **fields):
-    return {"id": str(uuid.uuid4()), "entity": "note", "record_id": record_id, "op": "create", "fields": {"grid_id": grid_id, **fields}}
+    return {
+        "id": str(uuid.uuid4()),
+        "entity": "note",
+        "record_id": record_id,
+        "op": "create",
+        "fields": {"grid_id": grid_id, **fields},
+    }
 
 
 def update(record_id, base, **fields):
-    return {"id": str(uuid.uuid4()), "entity": "note", "record_id": record_id, "op": "update", "base_version": base, "fields": fields}
+    return {
+        "id": str(uuid.uuid4()),
+        "entity": "note",
+        "record_id": record_id,
+        "op": "update",
+        "base_version": base,
+        "fields": fields,
+    }
 
 
 def test_a_worker_pushes_and_pulls_only_in_its_grid(app, world, notes_in_grids):
@@ -47,9 +62,15 @@ def test_a_worker_pushes_and_pulls_only_in_its_grid(app, world, notes_in_grids):
     assert page["buckets"] == sorted([f"grid:{world.g1}", f"user:{world.worker_a}"])
     # Grid B sees nothing of grid A and cannot write into it.
     assert pull(worker_b).get_json()["changes"] == []
-    refused = push(worker_b, update(rid("n1"), 1, title="改别人的"), create(rid("n2"), world.g1, title="x")).get_json()["results"]
+    refused = push(worker_b, update(rid("n1"), 1, title="改别人的"), create(rid("n2"), world.g1, title="x")).get_json()[
+        "results"
+    ]
     assert [r["status"] for r in refused] == ["rejected", "rejected"]
-    assert refused[0]["error"] == {"code": "out_of_scope", "message": "该记录不存在或不在您的管辖范围内。", "fields": {}}
+    assert refused[0]["error"] == {
+        "code": "out_of_scope",
+        "message": "该记录不存在或不在您的管辖范围内。",
+        "fields": {},
+    }
     assert refused[0]["record"] is None
 
 
@@ -82,7 +103,9 @@ def test_validation_by_the_entity_schema_gives_field_messages(app, world, notes_
 
 def test_a_malformed_grid_id_is_out_of_scope_not_a_crash(app, world, notes_in_grids):
     worker = signed_in(app, "13800000003")
-    results = push(worker, create(rid("n1"), [world.g1], title="x"), create(rid("n2"), str(world.g1), title="x")).get_json()["results"]
+    results = push(
+        worker, create(rid("n1"), [world.g1], title="x"), create(rid("n2"), str(world.g1), title="x")
+    ).get_json()["results"]
     assert [r["error"]["code"] for r in results] == ["out_of_scope", "out_of_scope"]
 
 
@@ -95,21 +118,33 @@ def test_conflict_is_kept_and_an_admin_resolves_it(app, world, notes_in_grids, d
     assert result["record"]["data"]["title"] == "管理员改的标题"
     # The worker sees its losing edit; the admin of the community sees it too.
     mine = worker.client.get("/api/sync/conflicts").get_json()["items"]
-    assert [(c["field"], c["losing_value"], c["current_value"]) for c in mine] == [("title", "网格员改的标题", "管理员改的标题")]
+    assert [(c["field"], c["losing_value"], c["current_value"]) for c in mine] == [
+        ("title", "网格员改的标题", "管理员改的标题")
+    ]
     theirs = admin.client.get("/api/sync/conflicts").get_json()["items"]
     assert [c["id"] for c in theirs] == [mine[0]["id"]]
     # Only an admin resolves; the worker is refused.
-    assert worker.send("POST", f"/api/sync/conflicts/{mine[0]['id']}/resolve", json={"resolution": "keep"}).status_code == 403
+    assert (
+        worker.send("POST", f"/api/sync/conflicts/{mine[0]['id']}/resolve", json={"resolution": "keep"}).status_code
+        == 403
+    )
     resolved = admin.send("POST", f"/api/sync/conflicts/{mine[0]['id']}/resolve", json={"resolution": "use_losing"})
     assert resolved.status_code == 200
-    assert resolved.get_json()["current_value"] == "网格员改的标题" and resolved.get_json()["resolution"] == "use_losing"
+    assert (
+        resolved.get_json()["current_value"] == "网格员改的标题" and resolved.get_json()["resolution"] == "use_losing"
+    )
     # Server times carry their offset on both databases (SQLite gives them back naive).
     for name in ("created_at", "resolved_at"):
         assert datetime.fromisoformat(resolved.get_json()[name]).utcoffset() == timedelta(0), resolved.get_json()[name]
     # It syncs like any change, and is audited; resolving twice is a conflict.
     page = pull(worker).get_json()
     assert page["changes"][0]["data"]["title"] == "网格员改的标题" and page["changes"][0]["version"] == 3
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "sync.conflict_resolved")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "sync.conflict_resolved")
+        )
+        == 1
+    )
     again = admin.send("POST", f"/api/sync/conflicts/{mine[0]['id']}/resolve", json={"resolution": "keep"})
     assert again.status_code == 409
     assert worker.client.get("/api/sync/conflicts").get_json()["items"] == []
@@ -121,7 +156,9 @@ def test_a_changed_scope_adds_and_removes_buckets(app, world, notes_in_grids):
     push(worker_b, create(rid("n2"), world.g2, title="乙网格"), client_id="phone-2")
     cursor = pull(worker_a).get_json()["cursor"]
     admin = signed_in(app, "13800000002")
-    granted = admin.send("POST", f"/api/admin/users/{world.worker_a}/roles", json={"role": "grid_worker", "scope_id": world.g2}).get_json()
+    granted = admin.send(
+        "POST", f"/api/admin/users/{world.worker_a}/roles", json={"role": "grid_worker", "scope_id": world.g2}
+    ).get_json()
     page = pull(worker_a, cursor).get_json()
     assert [c["id"] for c in page["changes"]] == [rid("n2")] and page["removed_buckets"] == []
     old = next(r["id"] for r in granted["roles"] if r["scope_id"] == world.g1)
@@ -133,7 +170,15 @@ def test_a_changed_scope_adds_and_removes_buckets(app, world, notes_in_grids):
 @pytest.mark.parametrize(
     "body,status,code",
     [
-        ({"protocol": "redgrid-sync/9", "client_id": "p", "mutations": [{"id": "m", "entity": "note", "record_id": "r", "op": "create"}]}, 400, "unsupported_protocol"),
+        (
+            {
+                "protocol": "redgrid-sync/9",
+                "client_id": "p",
+                "mutations": [{"id": "m", "entity": "note", "record_id": "r", "op": "create"}],
+            },
+            400,
+            "unsupported_protocol",
+        ),
         ({"protocol": PROTOCOL, "client_id": "p", "mutations": []}, 422, "validation"),
         ({"protocol": PROTOCOL, "client_id": "p", "mutations": {"id": "m"}}, 422, "validation"),
         ({"protocol": PROTOCOL, "client_id": "p", "mutations": [{}] * 501}, 422, "validation"),
@@ -197,7 +242,9 @@ def test_photos_go_before_records_and_follow_their_visibility(app, world, notes_
     assert refused.get_json()["error"]["code"] == "missing_blobs"
     assert refused.get_json()["error"]["fields"] == {"blobs": [sha]}
     assert db.session.scalar(select(func.count()).select_from(SyncLogEntry)) == 0
-    uploaded = worker_a.send("PUT", f"/api/blobs/{sha}", data=data, headers={"Content-Type": "application/octet-stream"})
+    uploaded = worker_a.send(
+        "PUT", f"/api/blobs/{sha}", data=data, headers={"Content-Type": "application/octet-stream"}
+    )
     assert uploaded.status_code == 201
     # Before any record refers to it, only the uploader reads it.
     assert admin.client.get(f"/api/blobs/{sha}").status_code == 404
@@ -217,7 +264,9 @@ def test_pulls_travel_compressed(app, world, notes_in_grids):
 
     worker = signed_in(app, "13800000003")
     push(worker, *[create(rid(f"n{i}"), world.g1, title=f"第{i}户入户走访，核实常住人口与联系方式") for i in range(60)])
-    response = worker.send("POST", "/api/sync/pull", json={"protocol": PROTOCOL, "cursor": None}, headers={"Accept-Encoding": "gzip"})
+    response = worker.send(
+        "POST", "/api/sync/pull", json={"protocol": PROTOCOL, "cursor": None}, headers={"Accept-Encoding": "gzip"}
+    )
     assert response.headers["Content-Encoding"] == "gzip"
     body = json.loads(gzip.decompress(response.get_data()))
     assert len(body["changes"]) == 60
@@ -229,14 +278,13 @@ def test_a_pull_page_is_written_as_its_wire_form_with_stored_json_spliced_in():
     result must read back as exactly the page's wire form (§5.2), escapes and all."""
     import json
 
+    from server.sync.service import page_json
     from sync import LogEntry, PullPage
 
-    from server.sync.service import page_json
-
-    stored = json.dumps({"title": "走访3号楼\"独居\"老人", "tags": ["a\\b", "换行\n"], "n": 1.5}, ensure_ascii=False)
+    stored = json.dumps({"title": '走访3号楼"独居"老人', "tags": ["a\\b", "换行\n"], "n": 1.5}, ensure_ascii=False)
     page = PullPage(
         [
-            LogEntry(7, "grid:1", "note", "id-\"quoted\"", "put", 7, stored),
+            LogEntry(7, "grid:1", "note", 'id-"quoted"', "put", 7, stored),
             LogEntry(8, "grid:1", "note", "b", "put", 8, {"title": "同一页\u2028"}),
             LogEntry(9, "org:2", "note", "c", "delete", 9, None),
         ],

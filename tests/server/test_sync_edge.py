@@ -1,11 +1,11 @@
 """The sync endpoints at their edge (PROTOCOL.md §6.1, §6.3, §7.1, §5.5): a malformed mutation is
 refused alone and the rest of its batch applied; a base the server never issued (forged, or from
 before a restore) never overwrites someone else's edit silently; nothing answers 5xx."""
+
 import base64
 import json
 import uuid
 
-import pytest
 from sqlalchemy import delete, insert, select
 
 from server.auth.models import User
@@ -47,9 +47,17 @@ def test_a_malformed_mutation_is_refused_alone_and_the_rest_applied(app, world, 
     assert [r["status"] for r in results] == ["applied"] + ["rejected"] * 11 + ["applied"]
     codes = [(r["error"]["code"], sorted(r["error"]["fields"])) for r in results[1:-1]]
     assert codes == [
-        ("bad_mutation", ["id"]), ("bad_mutation", ["record_id"]), ("bad_mutation", ["client_time"]), ("bad_mutation", ["colour"]),
-        ("bad_mutation", ["base_version"]), ("bad_mutation", ["base_version"]), ("bad_mutation", ["_schema"]),
-        ("invalid", ["title"]), ("invalid", ["score"]), ("bad_mutation", ["entity"]), ("bad_mutation", ["fields"]),
+        ("bad_mutation", ["id"]),
+        ("bad_mutation", ["record_id"]),
+        ("bad_mutation", ["client_time"]),
+        ("bad_mutation", ["colour"]),
+        ("bad_mutation", ["base_version"]),
+        ("bad_mutation", ["base_version"]),
+        ("bad_mutation", ["_schema"]),
+        ("invalid", ["title"]),
+        ("invalid", ["score"]),
+        ("bad_mutation", ["entity"]),
+        ("bad_mutation", ["fields"]),
     ]
     # Each answered under the ids it named, in order; messages in the user's language (zh-CN).
     assert results[1]["mutation_id"] == "m-1" and results[7]["mutation_id"] is None
@@ -166,7 +174,11 @@ def test_a_photo_that_is_no_hash_is_that_mutations_invalid_not_missing_blobs(app
 
     worker = signed_in(app, WORKER_A)
     report = {"grid_id": world.g1, "category": "safety", "description": "楼道堆物", "location_status": "denied"}
-    bad, good = tasks.push(worker, tasks.create("field_report", rid("r-abc"), **report, photos=["abc"]), tasks.create("field_report", rid("r-ok"), **report))
+    bad, good = tasks.push(
+        worker,
+        tasks.create("field_report", rid("r-abc"), **report, photos=["abc"]),
+        tasks.create("field_report", rid("r-ok"), **report),
+    )
     assert (bad["status"], bad["error"]["code"]) == ("rejected", "invalid")
     assert bad["error"]["fields"]["photos"] == ["应为 64 位小写十六进制的 SHA-256。"]
     assert good["status"] == "applied"
@@ -177,7 +189,15 @@ def test_a_tasks_refusal_speaks_of_tasks_not_inspections(app, world):
     from tests.server import tasks_support as tasks
 
     admin = signed_in(app, HEXI_ADMIN)
-    task = tasks.create("task", rid("t-status"), type="visit", title="走访", target_kind="building", target_id=world.b_hexi1, status="done")
+    task = tasks.create(
+        "task",
+        rid("t-status"),
+        type="visit",
+        title="走访",
+        target_kind="building",
+        target_id=world.b_hexi1,
+        status="done",
+    )
     result = tasks.push_one(admin, task, client_id="desk")
     assert result["error"]["code"] == "bad_initial_status"
     assert result["error"]["message"] == "新任务的状态只能是“待办”。"

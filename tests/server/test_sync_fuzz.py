@@ -8,6 +8,7 @@ hashes, ranges and bodies. Whatever comes in:
 - a push answers each mutation exactly once, in order, under the id it named; whatever it stored
   it reported applied or conflict, and whatever it reported applied or conflict is stored.
 Derandomized (the same examples every run) and bounded to about a minute per database."""
+
 import base64
 import hashlib
 import io
@@ -32,7 +33,10 @@ from tests.server.tasks_support import WORKER_A, signed_in
 
 PROTOCOL = "redgrid-sync/1"
 FUZZ = settings(
-    derandomize=True, database=None, deadline=None, max_examples=300,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=300,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
 )
 DOCUMENTED = set(re.findall(r"`([a-z_]+)`", (Path(__file__).resolve().parents[2] / "sync" / "PROTOCOL.md").read_text()))
@@ -44,16 +48,60 @@ POOL = [str(uuid.UUID(int=n, version=4)) for n in range(1, 7)]  # record ids the
 # --- values ---------------------------------------------------------------------------------------
 
 EDGE_TEXTS = [
-    "", "\x00", "走\x00访", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59-08:00", "0999-05-01T00:00:00+08:00",
-    "2026-11-27T09:14:03+08:00", "2026-11-27T09:14:03", "2026-13-45T99:99:99Z", "abc", "e3b0c442", "E" * 64, "0" * 64,
-    "planned", "in_progress", "submitted", "responded", "closed", "reopened", "assigned", "done", "unable", "cancelled",
-    "visit", "building", "compound", "safety", "ok", "denied", "pass", "fail", "na", "adhoc", "periodic",
+    "",
+    "\x00",
+    "走\x00访",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59-08:00",
+    "0999-05-01T00:00:00+08:00",
+    "2026-11-27T09:14:03+08:00",
+    "2026-11-27T09:14:03",
+    "2026-13-45T99:99:99Z",
+    "abc",
+    "e3b0c442",
+    "E" * 64,
+    "0" * 64,
+    "planned",
+    "in_progress",
+    "submitted",
+    "responded",
+    "closed",
+    "reopened",
+    "assigned",
+    "done",
+    "unable",
+    "cancelled",
+    "visit",
+    "building",
+    "compound",
+    "safety",
+    "ok",
+    "denied",
+    "pass",
+    "fail",
+    "na",
+    "adhoc",
+    "periodic",
 ]
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.integers(-3, 40),
-    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=12), st.sampled_from(EDGE_TEXTS),
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.integers(-3, 40),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=12),
+    st.sampled_from(EDGE_TEXTS),
 )
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8) | st.sampled_from(["env.clean", "result", "photos", "lat", "lng"]), inner, max_size=3), max_leaves=10)
+values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.text(max_size=8) | st.sampled_from(["env.clean", "result", "photos", "lat", "lng"]), inner, max_size=3
+        )
+    ),
+    max_leaves=10,
+)
 
 
 def nested(depth: int):
@@ -88,14 +136,29 @@ def mutations(draw, templates, own=None):
     anything = st.sampled_from(sorted(bindings())) | st.text(max_size=12)  # registered by the app
     entity = mostly(draw, st.just(own), anything, odds=3) if own else draw(anything)
     op = mostly(draw, st.sampled_from(["create", "update", "delete"]), values)
-    raw = {"id": mostly(draw, good_ids, bad_ids), "entity": entity, "record_id": mostly(draw, st.sampled_from(POOL), bad_ids | good_ids), "op": op}
+    raw = {
+        "id": mostly(draw, good_ids, bad_ids),
+        "entity": entity,
+        "record_id": mostly(draw, st.sampled_from(POOL), bad_ids | good_ids),
+        "op": op,
+    }
     fields = dict(templates.get(entity, {})) if op == "create" and draw(st.integers(0, 3)) else {}
     field_values = st.integers(1, 25).flatmap(lambda n: deep if n == 25 else values)
-    fields.update(draw(st.dictionaries(field_names(entity), field_values, max_size=draw(st.sampled_from([0, 0, 1])) if fields else 3)))
+    fields.update(
+        draw(
+            st.dictionaries(
+                field_names(entity), field_values, max_size=draw(st.sampled_from([0, 0, 1])) if fields else 3
+            )
+        )
+    )
     raw["fields"] = mostly(draw, st.just(fields), values, odds=15)
     if op != "create" or draw(st.integers(0, 5)) == 5:
         raw["base_version"] = mostly(draw, st.integers(0, 60), st.integers(-(2**70), 2**70) | values)
-    for key, strategy in (("client_time", st.sampled_from(EDGE_TEXTS) | values), ("epoch", st.text(max_size=70) | values), (draw(st.text(max_size=8)), values)):
+    for key, strategy in (
+        ("client_time", st.sampled_from(EDGE_TEXTS) | values),
+        ("epoch", st.text(max_size=70) | values),
+        (draw(st.text(max_size=8)), values),
+    ):
         if draw(st.integers(0, 7)) == 7:
             raw[key] = draw(strategy)
     if draw(st.integers(0, 30)) == 30:
@@ -108,7 +171,11 @@ def mutations(draw, templates, own=None):
 @st.composite
 def push_bodies(draw, templates, own=None):
     client_id = mostly(draw, st.sampled_from(["phone-1", "phone-2"]), st.text(min_size=1, max_size=70))
-    body = {"protocol": PROTOCOL, "client_id": client_id, "mutations": draw(st.lists(mutations(templates, own), min_size=1, max_size=6))}
+    body = {
+        "protocol": PROTOCOL,
+        "client_id": client_id,
+        "mutations": draw(st.lists(mutations(templates, own), min_size=1, max_size=6)),
+    }
     if draw(st.integers(0, 15)) == 15:  # a malformed envelope
         key = draw(st.sampled_from(["protocol", "client_id", "mutations"]))
         if draw(st.booleans()):
@@ -161,7 +228,9 @@ def check_push(app, auth, body):
     reported = {}  # (entity, id) -> highest version reported applied or conflict
     for raw, result in zip(sent, results):
         named = raw.get("id") if isinstance(raw, dict) else None
-        assert result["mutation_id"] == (named if isinstance(named, str) and len(named) <= 64 else None), "in order, under its id"
+        assert result["mutation_id"] == (named if isinstance(named, str) and len(named) <= 64 else None), (
+            "in order, under its id"
+        )
         assert result["status"] in ("applied", "conflict", "rejected")
         if result["status"] == "rejected":
             assert result["error"]["code"] in DOCUMENTED and result["error"]["message"], result["error"]
@@ -173,7 +242,10 @@ def check_push(app, auth, body):
         held = bindings()[entity].model
         rows = read(app, select(held.version).where(held.id == record_id))
         assert rows and rows[0][0] >= version, f"reported {entity} {record_id} v{version}, stored {rows}"
-    written = {(e, r) for e, r in read(app, select(SyncLogEntry.entity, SyncLogEntry.record_id).where(SyncLogEntry.seq > before))}
+    written = {
+        (e, r)
+        for e, r in read(app, select(SyncLogEntry.entity, SyncLogEntry.record_id).where(SyncLogEntry.seq > before))
+    }
     unreported = {(e, r) for e, r in written if (e, r) not in reported and not (e in FOLLOW_UPS and reported)}
     assert not unreported, f"stored but not reported: {unreported}"
     # only the answered ones are looked up: a refused mutation may echo any id it named ("\x00"),
@@ -200,8 +272,19 @@ def writers(app, iw):
     sessions = {phone: signed_in(app, phone) for phone in (HEXI_ADMIN, WORKER_A, DIHAO_STEWARD, YUANHANG_STAFF)}
     templates = {
         "task": {"type": "visit", "title": "入户走访", "target_kind": "building", "target_id": iw.b_hexi1},
-        "field_report": {"grid_id": iw.g1, "category": "safety", "description": "楼道堆物", "location_status": "denied"},
-        "inspection": {"compound_id": iw.dihao, "template_id": iw.template_id, "kind": "adhoc", "status": "in_progress", "started_at": "2026-11-27T09:00:00+08:00"},
+        "field_report": {
+            "grid_id": iw.g1,
+            "category": "safety",
+            "description": "楼道堆物",
+            "location_status": "denied",
+        },
+        "inspection": {
+            "compound_id": iw.dihao,
+            "template_id": iw.template_id,
+            "kind": "adhoc",
+            "status": "in_progress",
+            "started_at": "2026-11-27T09:00:00+08:00",
+        },
     }
     return sessions, templates
 
@@ -209,7 +292,12 @@ def writers(app, iw):
 def test_fuzzed_pushes_never_5xx_and_report_every_write(app, writers):
     sessions, templates = writers
 
-    own = {HEXI_ADMIN: "task", WORKER_A: "field_report", DIHAO_STEWARD: "inspection", YUANHANG_STAFF: "rectification_order"}
+    own = {
+        HEXI_ADMIN: "task",
+        WORKER_A: "field_report",
+        DIHAO_STEWARD: "inspection",
+        YUANHANG_STAFF: "rectification_order",
+    }
 
     @settings(FUZZ, max_examples=1000)
     @given(data=st.data())
@@ -225,7 +313,13 @@ def test_fuzzed_bodies_that_are_not_json_objects_never_5xx(app, writers):
     auth = sessions[WORKER_A]
 
     @FUZZ
-    @given(url=st.sampled_from(["/api/sync/push", "/api/sync/pull"]), data=st.binary(max_size=200) | deep.map(json.dumps) | values.map(json.dumps) | st.integers(1000, 5000).map(lambda n: "[" * n + "]" * n))
+    @given(
+        url=st.sampled_from(["/api/sync/push", "/api/sync/pull"]),
+        data=st.binary(max_size=200)
+        | deep.map(json.dumps)
+        | values.map(json.dumps)
+        | st.integers(1000, 5000).map(lambda n: "[" * n + "]" * n),
+    )
     def run(url, data):
         assert_documented(auth.send("POST", url, data=data, content_type="application/json"))
 
@@ -239,11 +333,26 @@ def cursors(draw, epoch):
     if kind == 3:
         return draw(st.none() | st.text(max_size=40) | values)
     seq = st.integers(0, 80) | st.integers(2**62, 2**64) | st.integers(-(2**70), 2**70)
-    payload = {"v": mostly(draw, st.just(1), values), "e": mostly(draw, st.just(epoch), st.text(max_size=8)), "p": mostly(draw, st.integers(0, 5), seq | values), "b": draw(st.dictionaries(st.sampled_from(["grid:1", "grid:5", "org:3", "user:3"]) | st.text(max_size=8), st.integers(1, 8).flatmap(lambda n: values if n == 8 else seq), max_size=4))}
+    payload = {
+        "v": mostly(draw, st.just(1), values),
+        "e": mostly(draw, st.just(epoch), st.text(max_size=8)),
+        "p": mostly(draw, st.integers(0, 5), seq | values),
+        "b": draw(
+            st.dictionaries(
+                st.sampled_from(["grid:1", "grid:5", "org:3", "user:3"]) | st.text(max_size=8),
+                st.integers(1, 8).flatmap(lambda n: values if n == 8 else seq),
+                max_size=4,
+            )
+        ),
+    }
     if kind == 2:
         payload = draw(values) if draw(st.booleans()) else {k: v for k, v in payload.items() if draw(st.booleans())}
     raw = json.dumps(payload).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=") if draw(st.integers(0, 5)) < 5 else base64.b64encode(raw).decode()
+    return (
+        base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        if draw(st.integers(0, 5)) < 5
+        else base64.b64encode(raw).decode()
+    )
 
 
 def test_fuzzed_pulls_never_5xx(app, writers):
@@ -255,7 +364,11 @@ def test_fuzzed_pulls_never_5xx(app, writers):
     @given(data=st.data())
     def run(data):
         limit = mostly(data.draw, st.integers(1, 2000), st.integers(-(2**70), 2**70) | values)
-        body = {"protocol": mostly(data.draw, st.just(PROTOCOL), values), "cursor": data.draw(cursors(epoch)), "limit": limit}
+        body = {
+            "protocol": mostly(data.draw, st.just(PROTOCOL), values),
+            "cursor": data.draw(cursors(epoch)),
+            "limit": limit,
+        }
         if data.draw(st.integers(0, 7)) == 7:
             body.pop(data.draw(st.sampled_from(sorted(body))))
         response = send_json(auth, "/api/sync/pull", body)
@@ -270,10 +383,26 @@ def test_fuzzed_blob_requests_never_5xx(app, writers):
     auth = sessions[WORKER_A]
     real = png()
     known = hashlib.sha256(real).hexdigest()
-    hashes = st.one_of(st.just(known), st.binary(min_size=1, max_size=16).map(lambda b: hashlib.sha256(b).hexdigest()), st.text(min_size=1, max_size=80), st.just(known.upper()), st.just("0" * 65))
-    bodies = st.one_of(st.just(real), st.binary(max_size=300), st.integers(1, len(real) - 1).map(lambda n: real[:n]), st.just(b"\x89PNG\r\n\x1a\n" + bytes(40)))
+    hashes = st.one_of(
+        st.just(known),
+        st.binary(min_size=1, max_size=16).map(lambda b: hashlib.sha256(b).hexdigest()),
+        st.text(min_size=1, max_size=80),
+        st.just(known.upper()),
+        st.just("0" * 65),
+    )
+    bodies = st.one_of(
+        st.just(real),
+        st.binary(max_size=300),
+        st.integers(1, len(real) - 1).map(lambda n: real[:n]),
+        st.just(b"\x89PNG\r\n\x1a\n" + bytes(40)),
+    )
     bound = st.integers(-2, 400) | st.integers(-(2**70), 2**70)
-    ranges = st.one_of(st.none(), st.builds(lambda a, b, c: f"bytes {a}-{b}/{c}", bound, bound, bound), st.text(max_size=30), st.builds(lambda a, c: f"bytes {a}-*/{c}", bound, bound))
+    ranges = st.one_of(
+        st.none(),
+        st.builds(lambda a, b, c: f"bytes {a}-{b}/{c}", bound, bound, bound),
+        st.text(max_size=30),
+        st.builds(lambda a, c: f"bytes {a}-*/{c}", bound, bound),
+    )
 
     @FUZZ
     @given(data=st.data())
@@ -286,7 +415,11 @@ def test_fuzzed_blob_requests_never_5xx(app, writers):
             sha, body, content_range = known, real[start : end + 1], f"bytes {start}-{end}/{len(real)}"
         url = f"/api/blobs/{quote(sha, safe='')}" + ("/thumb" if method == "GET thumb" else "")
         if method == "PUT":
-            headers = {"Content-Range": content_range} if content_range is not None and content_range.isprintable() and content_range.isascii() else {}
+            headers = (
+                {"Content-Range": content_range}
+                if content_range is not None and content_range.isprintable() and content_range.isascii()
+                else {}
+            )
             response = auth.send("PUT", url, data=body, content_type="application/octet-stream", headers=headers)
             assert response.status_code in (200, 201, 202, 400, 404, 409, 413, 415, 422), response.status_code
         else:
@@ -302,12 +435,40 @@ def test_fuzzed_conflict_lists_and_resolutions_never_5xx(app, writers):
     sessions, templates = writers
     worker, admin = sessions[WORKER_A], sessions[HEXI_ADMIN]
     record_id = str(uuid.uuid4())
-    report = {"id": str(uuid.uuid4()), "entity": "field_report", "record_id": record_id, "op": "create", "fields": templates["field_report"]}
-    assert send_json(worker, "/api/sync/push", {"protocol": PROTOCOL, "client_id": "phone-1", "mutations": [report]}).status_code == 200
+    report = {
+        "id": str(uuid.uuid4()),
+        "entity": "field_report",
+        "record_id": record_id,
+        "op": "create",
+        "fields": templates["field_report"],
+    }
+    assert (
+        send_json(
+            worker, "/api/sync/push", {"protocol": PROTOCOL, "client_id": "phone-1", "mutations": [report]}
+        ).status_code
+        == 200
+    )
     for phone, text in (("phone-2", "甲"), ("phone-1", "乙")):  # the second loses: a conflict record
-        edit = {"id": str(uuid.uuid4()), "entity": "field_report", "record_id": record_id, "op": "update", "base_version": 1, "fields": {"description": text}}
-        assert send_json(worker, "/api/sync/push", {"protocol": PROTOCOL, "client_id": phone, "mutations": [edit]}).status_code == 200
-    query = st.dictionaries(st.sampled_from(["status", "entity", "record_id", "page", "per_page"]) | st.text(max_size=6), st.sampled_from(["open", "resolved", "all", "task", record_id, "1", "0", "-1", str(2**40), "\x00"]) | st.text(max_size=70), max_size=4)
+        edit = {
+            "id": str(uuid.uuid4()),
+            "entity": "field_report",
+            "record_id": record_id,
+            "op": "update",
+            "base_version": 1,
+            "fields": {"description": text},
+        }
+        assert (
+            send_json(
+                worker, "/api/sync/push", {"protocol": PROTOCOL, "client_id": phone, "mutations": [edit]}
+            ).status_code
+            == 200
+        )
+    query = st.dictionaries(
+        st.sampled_from(["status", "entity", "record_id", "page", "per_page"]) | st.text(max_size=6),
+        st.sampled_from(["open", "resolved", "all", "task", record_id, "1", "0", "-1", str(2**40), "\x00"])
+        | st.text(max_size=70),
+        max_size=4,
+    )
 
     @FUZZ
     @given(data=st.data())
@@ -317,7 +478,11 @@ def test_fuzzed_conflict_lists_and_resolutions_never_5xx(app, writers):
             response = auth.client.get("/api/sync/conflicts", query_string=data.draw(query))
             assert response.status_code in (200, 422), response.status_code
         else:
-            conflict_id = data.draw(st.integers(0, 4) | st.integers(2**31 - 2, 2**40) | st.text(max_size=12).map(lambda t: quote(t, safe="")))
+            conflict_id = data.draw(
+                st.integers(0, 4)
+                | st.integers(2**31 - 2, 2**40)
+                | st.text(max_size=12).map(lambda t: quote(t, safe=""))
+            )
             body = {"resolution": mostly(data.draw, st.sampled_from(["keep", "use_losing"]), values)}
             response = send_json(auth, f"/api/sync/conflicts/{conflict_id}/resolve", body)
             assert response.status_code in (200, 403, 404, 405, 409, 422), response.status_code

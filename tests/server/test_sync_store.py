@@ -1,24 +1,34 @@
 """SqlStore's held-back inserts (new records, mutation results): stored exactly as the ORM
 stores a record, seen by any query made in the middle of a push, dropped with a rollback."""
-from sqlalchemy import Text, cast, func, select
 
-from sync import MutationResult, Record
+from sqlalchemy import Text, cast, func, select
 
 from server.extensions import db as _db
 from server.sync.models import SyncMutation
 from server.sync.registry import bindings
 from server.sync.store import SqlStore
 from server.tasks.models import Task
+from sync import MutationResult, Record
 
 
 def task_record(world, record_id: str) -> Record:
     """A new task as the rules leave it: instants as text, JSON lists, unset fields absent."""
     values = {
-        "type": "hazard", "title": "消防检查", "target_kind": "building", "target_id": world.b_hexi1,
-        "grid_id": world.g1, "compound_id": world.hexi_xiaoqu, "building_id": world.b_hexi1, "priority": "high",
-        "status": "assigned", "due_at": "2030-01-01T10:00:00.000Z", "created_at": "2026-11-27T01:14:03.000Z",
-        "checklist": [{"key": "item1", "text": "楼道无堆物"}], "history": [{"from": None, "to": "assigned"}],
-        "created_by_id": world.hexi_admin, "assignee_id": None,
+        "type": "hazard",
+        "title": "消防检查",
+        "target_kind": "building",
+        "target_id": world.b_hexi1,
+        "grid_id": world.g1,
+        "compound_id": world.hexi_xiaoqu,
+        "building_id": world.b_hexi1,
+        "priority": "high",
+        "status": "assigned",
+        "due_at": "2030-01-01T10:00:00.000Z",
+        "created_at": "2026-11-27T01:14:03.000Z",
+        "checklist": [{"key": "item1", "text": "楼道无堆物"}],
+        "history": [{"from": None, "to": "assigned"}],
+        "created_by_id": world.hexi_admin,
+        "assignee_id": None,
     }
     return Record("task", record_id, values, dict.fromkeys(values, 7), 7, False, dict.fromkeys(values, "api:2"))
 
@@ -26,7 +36,11 @@ def task_record(world, record_id: str) -> Record:
 def stored_text(record_id: str) -> list:
     """Every column of a task as the database holds it, as text (JSON null and SQL NULL differ)."""
     table = Task.__table__
-    return list(_db.session.execute(select(*(cast(c, Text) for c in table.columns if c.name != "id")).where(table.c.id == record_id)).one())
+    return list(
+        _db.session.execute(
+            select(*(cast(c, Text) for c in table.columns if c.name != "id")).where(table.c.id == record_id)
+        ).one()
+    )
 
 
 def test_a_new_record_is_stored_by_the_held_back_insert_as_by_the_orm(app, world, db):
@@ -92,7 +106,17 @@ def test_a_record_written_by_a_query_mid_push_is_updated_not_inserted_again(app,
         record = store.get_record("task", "t1")
         assert record is not None and record.version == version - 1
         values = {**record.values, "title": title}
-        store.put_record(Record("task", "t1", values, {**record.field_versions, "title": version}, version, False, dict(record.field_writers)))
+        store.put_record(
+            Record(
+                "task",
+                "t1",
+                values,
+                {**record.field_versions, "title": version},
+                version,
+                False,
+                dict(record.field_writers),
+            )
+        )
         db.session.execute(select(func.count()).select_from(Task))  # another rule's query
     store.finish()
     db.session.commit()

@@ -1,7 +1,21 @@
 """Authorization of grid work: a worker of grid A cannot pull, read or push the tasks or field
 reports of grid B, nor see their photos; admins see their jurisdiction only."""
+
 from tests.factories import rid
-from tests.server.tasks_support import HEXI_ADMIN, ROOT_ADMIN, WORKER_A, WORKER_B, create, new_task, photo, pull_all, push_one, signed_in, task_update, update
+from tests.server.tasks_support import (
+    HEXI_ADMIN,
+    ROOT_ADMIN,
+    WORKER_A,
+    WORKER_B,
+    create,
+    new_task,
+    photo,
+    pull_all,
+    push_one,
+    signed_in,
+    task_update,
+    update,
+)
 
 
 def test_a_worker_of_grid_a_cannot_pull_read_or_push_grid_bs_work(app, world):
@@ -9,8 +23,16 @@ def test_a_worker_of_grid_a_cannot_pull_read_or_push_grid_bs_work(app, world):
     worker_a, worker_b = signed_in(app, WORKER_A), signed_in(app, WORKER_B)
     task_b = new_task(admin, "building", world.b_wenfeng1)
     picture = photo(worker_b)
-    done = push_one(worker_b, task_update(task_b["id"], task_b["version"], status="done", photos=[picture]), client_id="phone-b")
-    report_b = push_one(worker_b, create("field_report", rid("r-b"), grid_id=world.g2, category="facility", description="门禁损坏", photos=[picture]), client_id="phone-b")
+    done = push_one(
+        worker_b, task_update(task_b["id"], task_b["version"], status="done", photos=[picture]), client_id="phone-b"
+    )
+    report_b = push_one(
+        worker_b,
+        create(
+            "field_report", rid("r-b"), grid_id=world.g2, category="facility", description="门禁损坏", photos=[picture]
+        ),
+        client_id="phone-b",
+    )
     assert done["status"] == report_b["status"] == "applied"
 
     # Pull: nothing of grid B.
@@ -28,7 +50,9 @@ def test_a_worker_of_grid_a_cannot_pull_read_or_push_grid_bs_work(app, world):
     assert refused["error"] == {"code": "out_of_scope", "message": "该记录不存在或不在您的管辖范围内。", "fields": {}}
     refused = push_one(worker_a, update("field_report", rid("r-b"), report_b["version"], description="改别人的"))
     assert refused["error"]["code"] == "out_of_scope"
-    refused = push_one(worker_a, create("field_report", rid("r-a"), grid_id=world.g2, category="other", description="报到别的网格"))
+    refused = push_one(
+        worker_a, create("field_report", rid("r-a"), grid_id=world.g2, category="other", description="报到别的网格")
+    )
     assert refused["error"]["code"] == "out_of_scope"
     assert admin.client.get(f"/api/tasks/{task_b['id']}").get_json()["notes"] is None
     # The photo is readable by whoever may see a record naming it.
@@ -48,7 +72,11 @@ def test_admins_see_their_jurisdiction_only(app, world):
     # An admin's phone cannot push into another jurisdiction either.
     refused = push_one(hexi, task_update(elsewhere["id"], elsewhere["version"], title="改"), client_id="desk")
     assert refused["error"]["code"] == "out_of_scope"
-    refused = push_one(hexi, create("task", rid("t-x"), type="visit", title="走访", target_kind="building", target_id=world.b_dihao1), client_id="desk")
+    refused = push_one(
+        hexi,
+        create("task", rid("t-x"), type="visit", title="走访", target_kind="building", target_id=world.b_dihao1),
+        client_id="desk",
+    )
     assert refused["error"]["code"] == "out_of_scope"
     assert hexi.client.get("/api/field-reports/nope").status_code == 404
 

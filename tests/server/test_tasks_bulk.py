@@ -1,5 +1,6 @@
 """Bulk creation's dry run (POST /api/tasks/bulk with "dry_run": true): the summary of what the
 bulk creation would make, the same as the real run then makes, and nothing written."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -15,7 +16,10 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 
 def stored(db) -> dict:
     """What a bulk creation writes: tasks, change log, mutation results, audit, the last seq."""
-    counts = {model.__name__: db.session.scalar(select(func.count()).select_from(model)) for model in (Task, SyncLogEntry, SyncMutation, AuditEntry)}
+    counts = {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Task, SyncLogEntry, SyncMutation, AuditEntry)
+    }
     counts["last_seq"] = db.session.scalar(select(SyncState.last_seq))
     db.session.rollback()  # the next look sees what was committed since
     return counts
@@ -27,7 +31,14 @@ def summary(result: dict) -> dict:
 
 
 def bulk(world, unit: str, kind: str) -> dict:
-    return {"org_unit_id": getattr(world, unit), "target_kind": kind, "type": "hazard", "title": "{target} 消防器材检查", "due_at": later(days=7), "priority": "high"}
+    return {
+        "org_unit_id": getattr(world, unit),
+        "target_kind": kind,
+        "type": "hazard",
+        "title": "{target} 消防器材检查",
+        "due_at": later(days=7),
+        "priority": "high",
+    }
 
 
 def test_a_dry_run_answers_what_would_be_made_and_writes_nothing(app, world, db):
@@ -36,7 +47,12 @@ def test_a_dry_run_answers_what_would_be_made_and_writes_nothing(app, world, db)
     sockets.get_received()
     before = stored(db)
     answers = []
-    statements = executed_statements(app, lambda: answers.append(admin.send("POST", "/api/tasks/bulk", json={**bulk(world, "hexi", "building"), "dry_run": True})))
+    statements = executed_statements(
+        app,
+        lambda: answers.append(
+            admin.send("POST", "/api/tasks/bulk", json={**bulk(world, "hexi", "building"), "dry_run": True})
+        ),
+    )
     (response,) = answers
     assert response.status_code == 200, response.get_json()
     preview = response.get_json()
@@ -70,16 +86,28 @@ def test_the_real_run_makes_what_its_dry_run_said(app, world, db, phone, unit, k
     assert summary(made) == summary(preview)
     assert stored(db)["Task"] == before["Task"] + preview["created"]
     per_grid = db.session.execute(
-        select(Task.grid_id, func.count(), func.count(Task.assignee_id)).where(Task.batch_id == made["batch_id"]).group_by(Task.grid_id).order_by(Task.grid_id)
+        select(Task.grid_id, func.count(), func.count(Task.assignee_id))
+        .where(Task.batch_id == made["batch_id"])
+        .group_by(Task.grid_id)
+        .order_by(Task.grid_id)
     ).all()
-    assert [(g["id"], g["tasks"], g["tasks"] - g["unassigned"]) for g in preview["grids"]] == [tuple(row) for row in per_grid]
+    assert [(g["id"], g["tasks"], g["tasks"] - g["unassigned"]) for g in preview["grids"]] == [
+        tuple(row) for row in per_grid
+    ]
 
 
 def test_a_dry_run_is_refused_as_the_real_run_would_be(app, world, db):
     admin = signed_in(app, HEXI_ADMIN)
     outside = admin.send("POST", "/api/tasks/bulk", json={**bulk(world, "dongcheng", "building"), "dry_run": True})
     assert outside.status_code == 404 and list(outside.get_json()["error"]["fields"]) == ["org_unit_id"]
-    past = admin.send("POST", "/api/tasks/bulk", json={**bulk(world, "hexi", "building"), "due_at": "2020-01-01T00:00:00Z", "dry_run": True})
+    past = admin.send(
+        "POST",
+        "/api/tasks/bulk",
+        json={**bulk(world, "hexi", "building"), "due_at": "2020-01-01T00:00:00Z", "dry_run": True},
+    )
     assert past.status_code == 422 and list(past.get_json()["error"]["fields"]) == ["due_at"]
     worker = signed_in(app, WORKER_A)
-    assert worker.send("POST", "/api/tasks/bulk", json={**bulk(world, "hexi", "building"), "dry_run": True}).status_code == 403
+    assert (
+        worker.send("POST", "/api/tasks/bulk", json={**bulk(world, "hexi", "building"), "dry_run": True}).status_code
+        == 403
+    )

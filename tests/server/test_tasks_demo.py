@@ -1,6 +1,7 @@
 """The demo's grid work (server/demo/tasks.py): templates per type, a few dozen tasks per demo grid
 worker in every state, a bulk fire-safety check, field reports; all pullable by the phones."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -23,13 +24,18 @@ def test_templates_per_type_from_the_article(demo_app):
     with app.app_context():
         templates = {t.task_type: t for t in db.session.scalars(select(ChecklistTemplate))}
         assert summary["counts"]["checklist_templates"] == len(templates) >= 6
-        assert [i["text"] for i in templates["visit"].items] == ["核对家庭成员信息", "了解困难和诉求", "检查燃气用电安全", "宣传惠民政策"]
+        assert [i["text"] for i in templates["visit"].items] == [
+            "核对家庭成员信息",
+            "了解困难和诉求",
+            "检查燃气用电安全",
+            "宣传惠民政策",
+        ]
         assert all(t.org_unit_id is None and t.active for t in templates.values())
 
 
 def test_each_demo_worker_has_a_few_dozen_tasks_in_every_state(demo_app):
     app, summary = demo_app
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with app.app_context():
         assert summary["counts"]["tasks"] == db.session.scalar(select(func.count()).select_from(Task))
         for phone in ("13800000003", "13800000004"):
@@ -38,7 +44,11 @@ def test_each_demo_worker_has_a_few_dozen_tasks_in_every_state(demo_app):
             assert len({t.type for t in tasks}) >= 5
             statuses = {t.status for t in tasks}
             assert {"assigned", "done"} <= statuses and len(statuses) >= 4, statuses
-            due = [t.due_at.replace(tzinfo=timezone.utc) if t.due_at.tzinfo is None else t.due_at for t in tasks if t.status in ("assigned", "in_progress")]
+            due = [
+                t.due_at.replace(tzinfo=UTC) if t.due_at.tzinfo is None else t.due_at
+                for t in tasks
+                if t.status in ("assigned", "in_progress")
+            ]
             assert any(d < now for d in due) and any(d > now for d in due)  # overdue, and still to do
             for task in tasks:
                 assert task.history[0]["to"] == "assigned" and task.history[-1]["to"] == task.status
@@ -66,12 +76,22 @@ def test_the_demo_workers_phone_pulls_its_tasks(demo_app):
     app, _summary = demo_app
     with app.app_context():
         worker_id = user_id("13800000003")
-        expected = db.session.scalar(select(func.count()).select_from(Task).where(Task.grid_id.in_(select(Task.grid_id).where(Task.assignee_id == worker_id))))
-        in_log = db.session.scalar(select(func.count()).select_from(SyncLogEntry).where(SyncLogEntry.entity == "task", SyncLogEntry.bucket.like("grid:%")))
+        expected = db.session.scalar(
+            select(func.count())
+            .select_from(Task)
+            .where(Task.grid_id.in_(select(Task.grid_id).where(Task.assignee_id == worker_id)))
+        )
+        in_log = db.session.scalar(
+            select(func.count())
+            .select_from(SyncLogEntry)
+            .where(SyncLogEntry.entity == "task", SyncLogEntry.bucket.like("grid:%"))
+        )
         assert in_log == db.session.scalar(select(func.count()).select_from(Task))
     auth = AuthActions(app.test_client())
     assert auth.login("13800000003", PASSWORDS["13800000003"]).status_code == 200
-    page = auth.send("POST", "/api/sync/pull", json={"protocol": "redgrid-sync/1", "cursor": None, "limit": 2000}).get_json()
+    page = auth.send(
+        "POST", "/api/sync/pull", json={"protocol": "redgrid-sync/1", "cursor": None, "limit": 2000}
+    ).get_json()
     tasks = [c for c in page["changes"] if c["entity"] == "task"]
     assert len(tasks) == expected and {t["data"]["type"] for t in tasks} <= set(TASK_TYPES)
     progress = AuthActions(app.test_client())

@@ -20,6 +20,7 @@ answers 307 to that subscriber's endpoint (`redirecting_endpoint`), which a send
 
 Run alone (for the bench, in its own process): python -m tests.support.push_service --port 8765
 """
+
 import argparse
 import asyncio
 import base64
@@ -58,14 +59,20 @@ class Subscriber:
 
     @property
     def p256dh(self) -> str:
-        return b64url(self.private_key.public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-        ))
+        return b64url(
+            self.private_key.public_key().public_bytes(
+                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+            )
+        )
 
     @property
     def info(self) -> dict:
         """What PushSubscription.toJSON() gives the page."""
-        return {"endpoint": self.endpoint, "expirationTime": None, "keys": {"p256dh": self.p256dh, "auth": b64url(self.auth_secret)}}
+        return {
+            "endpoint": self.endpoint,
+            "expirationTime": None,
+            "keys": {"p256dh": self.p256dh, "auth": b64url(self.auth_secret)},
+        }
 
 
 @dataclass
@@ -158,12 +165,19 @@ class PushServiceStandIn:
         """A browser that subscribed: a fresh key pair and auth secret (RFC 8291 §3)."""
         with self._lock:
             ident = f"s{len(self.subscribers) + 1}"
-            subscriber = Subscriber(ident, f"{self.origin}/push/{ident}", ec.generate_private_key(ec.SECP256R1()),
-                                    _random_bytes(16), application_server_key)
+            subscriber = Subscriber(
+                ident,
+                f"{self.origin}/push/{ident}",
+                ec.generate_private_key(ec.SECP256R1()),
+                _random_bytes(16),
+                application_server_key,
+            )
             self.subscribers[ident] = subscriber
             return subscriber
 
-    def script(self, status: int, count: int = 1, retry_after: str | None = None, subscriber: Subscriber | None = None) -> None:
+    def script(
+        self, status: int, count: int = 1, retry_after: str | None = None, subscriber: Subscriber | None = None
+    ) -> None:
         """Answer the next `count` pushes (to `subscriber`, or to anyone) with `status`, then 201 again."""
         headers = {"Retry-After": retry_after} if retry_after is not None else {}
         with self._lock:
@@ -206,7 +220,9 @@ class PushServiceStandIn:
             return 413, {}
         if self.decrypt:
             try:
-                plain = http_ece.decrypt(body, private_key=subscriber.private_key, auth_secret=subscriber.auth_secret, version="aes128gcm")
+                plain = http_ece.decrypt(
+                    body, private_key=subscriber.private_key, auth_secret=subscriber.auth_secret, version="aes128gcm"
+                )
                 record.payload = json.loads(plain)
             except Exception as exc:  # noqa: BLE001  (any failure to decrypt is the sender's bug, recorded)
                 record.error = f"decrypt: {type(exc).__name__}: {exc}"
@@ -231,7 +247,9 @@ class PushServiceStandIn:
         assert now < claims.get("exp", 0) <= now + 86400, "exp not within the next 24 h"
         assert str(claims.get("sub", "")).startswith(("mailto:", "https:")), f"sub {claims.get('sub')!r}"
         if subscriber.application_server_key:
-            assert parts["k"].rstrip("=") == subscriber.application_server_key.rstrip("="), "k is not the subscription's application server key"
+            assert parts["k"].rstrip("=") == subscriber.application_server_key.rstrip("="), (
+                "k is not the subscription's application server key"
+            )
         return claims, token
 
 
@@ -261,7 +279,17 @@ def main() -> None:
                 with service._lock:
                     ok = sum(1 for r in service.received if r.status == 201)
                     errors = [r.error for r in service.received if r.error][:3]
-                print(json.dumps({"received": len(service.received), "ok": ok, "connections": service.connections, "errors": errors}), flush=True)
+                print(
+                    json.dumps(
+                        {
+                            "received": len(service.received),
+                            "ok": ok,
+                            "connections": service.connections,
+                            "errors": errors,
+                        }
+                    ),
+                    flush=True,
+                )
     except EOFError:
         service.stop()
 

@@ -1,5 +1,6 @@
 """Fixtures of the sync engine's tests on the server's store (the `app` and `db` fixtures are in
 tests/conftest.py)."""
+
 import pytest
 
 from tests.sync.notes import note_binding, registered_notes

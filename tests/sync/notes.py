@@ -1,5 +1,6 @@
 """A test-only synced entity, "note", with its own table on its own metadata (so the app's
 migrations stay as they are). Its rules are those of sync/vectors/_entity_note.json."""
+
 import json
 from contextlib import contextmanager
 
@@ -8,11 +9,10 @@ from flask import has_app_context
 from sqlalchemy import JSON, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sync import Entity, template_buckets
-
 from server.extensions import db
 from server.sync import registry
 from server.sync.models import SyncedMixin
+from sync import Entity, template_buckets
 from tests.sync.vectors import VECTOR_DIR
 
 
@@ -51,8 +51,14 @@ SPEC["fields"]["tags"] = {"writable_by": ["grid_worker", "admin"], "on_conflict"
 def note_binding(buckets=None, rules: Entity | None = None, blob_fields=()) -> registry.EntityBinding:
     rules = rules or Entity.from_dict(SPEC)
     return registry.EntityBinding(
-        "note", rules.fields, rules.create_roles, rules.delete_roles, Note, NoteSchema(),
-        buckets or template_buckets(SPEC["buckets"]), tuple(blob_fields),
+        "note",
+        rules.fields,
+        rules.create_roles,
+        rules.delete_roles,
+        Note,
+        NoteSchema(),
+        buckets or template_buckets(SPEC["buckets"]),
+        tuple(blob_fields),
     )
 
 

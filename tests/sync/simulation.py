@@ -4,6 +4,7 @@ Each client keeps a replica (pulled records) and an outbox of mutations made off
 pushes the outbox (sometimes the response is lost, so the same batch is sent again later, and
 old batches are delivered again at random), then pulls every page.
 """
+
 import itertools
 from dataclasses import dataclass, field
 
@@ -64,7 +65,9 @@ class Simulation:
             mutation = Mutation(mid, "note", record_id, "create", fields)
         else:
             base = client.replica.get(record_id, (0, {}))[0]
-            mutation = Mutation(mid, "note", record_id, "update", {field_name: [value] if field_name == "tags" else value}, base)
+            mutation = Mutation(
+                mid, "note", record_id, "update", {field_name: [value] if field_name == "tags" else value}, base
+            )
         client.outbox.append(mutation)
         self.mutations[mid] = (client, mutation)
 
@@ -91,7 +94,10 @@ class Simulation:
             self.commit()
             for change in page.changes:
                 if change.op == "put":
-                    client.replica[change.record_id] = (change.version, change.to_wire()["data"])  # as a client receives it
+                    client.replica[change.record_id] = (
+                        change.version,
+                        change.to_wire()["data"],
+                    )  # as a client receives it
                 else:
                     client.replica.pop(change.record_id, None)
             client.cursor = page.cursor

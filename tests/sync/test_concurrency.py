@@ -1,15 +1,15 @@
 """The change-feed gap (PROTOCOL.md §5.3): a reader pulling while writers commit in any order
 sees every committed change exactly once. Real threads, real transactions, on the database the
 run selects (PostgreSQL in CI's second pass)."""
+
 import random
 import threading
 import time
 
-from sync import Actor, Engine, Mutation
-
 from server.extensions import db
 from server.sync.registry import bindings
 from server.sync.store import SqlStore
+from sync import Actor, Engine, Mutation
 
 WORKER = Actor(1, {"grid:1": frozenset({"grid_worker"})})
 
@@ -21,7 +21,11 @@ def _engine():
 
 def _write(app, record_id: str, before_commit=lambda: None) -> None:
     with app.app_context():
-        _engine().push(WORKER, f"phone-{record_id}", [Mutation(f"m-{record_id}", "note", record_id, "create", {"grid_id": 1, "title": record_id})])
+        _engine().push(
+            WORKER,
+            f"phone-{record_id}",
+            [Mutation(f"m-{record_id}", "note", record_id, "create", {"grid_id": 1, "title": record_id})],
+        )
         before_commit()
         db.session.commit()
         db.session.remove()
@@ -81,7 +85,10 @@ def test_many_writers_with_random_delays_and_a_reader_in_a_loop(app, world, note
 
     loop = threading.Thread(target=read_until_done)
     loop.start()
-    writers = [threading.Thread(target=_write, args=(app, record_id, lambda d=delays[record_id]: time.sleep(d))) for record_id in ids]
+    writers = [
+        threading.Thread(target=_write, args=(app, record_id, lambda d=delays[record_id]: time.sleep(d)))
+        for record_id in ids
+    ]
     for writer in writers:
         writer.start()
     for writer in writers:

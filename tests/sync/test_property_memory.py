@@ -1,13 +1,20 @@
 """Property: whatever offline edits, retries and duplicate deliveries happen, every client ends
 equal to the server, no record is duplicated, and every client edit is applied or kept in a
 conflict record (DESIGN.md S4: nothing is silently lost)."""
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sync import MemoryStore
 from tests.sync.simulation import RECORD_IDS, Simulation
 
-edits = st.tuples(st.just("edit"), st.integers(0, 2), st.integers(0, len(RECORD_IDS) - 1), st.sampled_from(["title", "body", "tags"]), st.sampled_from(["甲", "乙", "丙", "丁"]))
+edits = st.tuples(
+    st.just("edit"),
+    st.integers(0, 2),
+    st.integers(0, len(RECORD_IDS) - 1),
+    st.sampled_from(["title", "body", "tags"]),
+    st.sampled_from(["甲", "乙", "丙", "丁"]),
+)
 syncs = st.tuples(st.just("sync"), st.integers(0, 2), st.booleans(), st.booleans())
 programs = st.lists(st.one_of(edits, syncs), min_size=1, max_size=40)
 

@@ -1,4 +1,5 @@
 """The offline-clients property on the server's SQLAlchemy store (SQLite or PostgreSQL)."""
+
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import delete, select
 
@@ -10,7 +11,9 @@ from tests.sync.simulation import NOTE, Simulation
 from tests.sync.test_property_memory import check_properties, play, programs
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(program=programs)
 def test_offline_clients_converge_and_lose_nothing_on_the_sql_store(app, world, notes, program):
     with app.app_context():
@@ -21,8 +24,13 @@ def test_offline_clients_converge_and_lose_nothing_on_the_sql_store(app, world, 
         binding = note_binding(rules=NOTE)
         store = SqlStore({"note": binding})
         sim = play(program, store, lambda s: Simulation(s, commit=db.session.commit, entity=binding.entity()))
-        server = {r.id: (r.version, _values(r)) for r in db.session.scalars(select(Note).where(Note.deleted.is_(False)))}
-        conflicts = [{"mutation_id": c.mutation_id, "field": c.field, "winner": c.winner} for c in db.session.scalars(select(SyncConflict))]
+        server = {
+            r.id: (r.version, _values(r)) for r in db.session.scalars(select(Note).where(Note.deleted.is_(False)))
+        }
+        conflicts = [
+            {"mutation_id": c.mutation_id, "field": c.field, "winner": c.winner}
+            for c in db.session.scalars(select(SyncConflict))
+        ]
         last_seq = db.session.scalar(select(SyncState.last_seq))
         check_properties(sim, server, conflicts, last_seq)
 

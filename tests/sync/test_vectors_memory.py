@@ -1,4 +1,5 @@
 """The shared vectors against the reference in-memory store."""
+
 import pytest
 
 from sync import MemoryStore
@@ -10,8 +11,12 @@ def test_vector_on_the_memory_store(path):
     vector = load(path)
     store = MemoryStore()
     run_vector(vector, store, lambda s, seq: s.purge_tombstones(seq))
-    got = sorted((c["record_id"], c["field"], c["winner"], c["server_value"], c["client_value"]) for c in store.conflicts)
-    want = sorted((c["record_id"], c["field"], c["winner"], c["server_value"], c["client_value"]) for c in vector["conflicts"])
+    got = sorted(
+        (c["record_id"], c["field"], c["winner"], c["server_value"], c["client_value"]) for c in store.conflicts
+    )
+    want = sorted(
+        (c["record_id"], c["field"], c["winner"], c["server_value"], c["client_value"]) for c in vector["conflicts"]
+    )
     assert got == want
 
 

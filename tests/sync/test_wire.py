@@ -1,10 +1,23 @@
 """Wire shapes: mutations are checked before anything runs; cursors are opaque and tamper-evident."""
+
 import subprocess
 import sys
 
 import pytest
 
-from sync import BadMutation, CursorExpired, CursorInvalid, Engine, MemoryStore, Mutation, check_protocol, decode_cursor, encode_cursor, UnsupportedProtocol, Actor
+from sync import (
+    Actor,
+    BadMutation,
+    CursorExpired,
+    CursorInvalid,
+    Engine,
+    MemoryStore,
+    Mutation,
+    UnsupportedProtocol,
+    check_protocol,
+    decode_cursor,
+    encode_cursor,
+)
 
 
 @pytest.mark.parametrize(
@@ -41,10 +54,20 @@ def test_cursor_round_trip_and_tampering():
         return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
 
     not_objects = [forged([]), forged(1), forged("x")]
-    wrong_types = [forged({"v": True, "e": "e", "b": {}}), forged({"v": 1, "e": "e", "p": -1, "b": {}}), forged({"v": 1, "e": "e", "b": {"grid:1": True}})]
+    wrong_types = [
+        forged({"v": True, "e": "e", "b": {}}),
+        forged({"v": 1, "e": "e", "p": -1, "b": {}}),
+        forged({"v": 1, "e": "e", "b": {"grid:1": True}}),
+    ]
     # sequence numbers are 64-bit: beyond, the cursor names nothing (a database would overflow)
     wrong_types += [forged({"v": 1, "e": "e", "b": {"grid:1": 2**63}}), forged({"v": 1, "e": "e", "p": 2**64, "b": {}})]
-    for bad in ("garbage!", token[:-3], encode_cursor("e", {"grid:1": 1}).replace("e", "x", 1), *not_objects, *wrong_types):
+    for bad in (
+        "garbage!",
+        token[:-3],
+        encode_cursor("e", {"grid:1": 1}).replace("e", "x", 1),
+        *not_objects,
+        *wrong_types,
+    ):
         with pytest.raises(CursorInvalid):
             decode_cursor(bad)
 
@@ -60,7 +83,9 @@ def test_a_cursor_ahead_of_the_server_means_its_data_was_restored():
     be handed out again, so a position beyond it would skip them (§5.5)."""
     store = MemoryStore("same-epoch")
     with pytest.raises(CursorExpired):
-        Engine(store, []).pull(Actor(1, {"grid:1": frozenset({"grid_worker"})}), encode_cursor("same-epoch", {"grid:1": 3}))
+        Engine(store, []).pull(
+            Actor(1, {"grid:1": frozenset({"grid_worker"})}), encode_cursor("same-epoch", {"grid:1": 3})
+        )
 
 
 def test_unsupported_protocol_names_the_supported_ones():

@@ -1,4 +1,5 @@
 """Runs the shared JSON vectors (sync/vectors) against any store factory."""
+
 import json
 from pathlib import Path
 
@@ -54,7 +55,9 @@ def run_vector(vector: dict, store, purge, commit=lambda: None, entity: Entity |
             raise AssertionError(f"{where}: unknown step {step}")
     for want in vector["records"]:
         record = store.get_record(vector["entity"]["name"], want["id"])
-        assert (record.version, record.deleted, record.values) == (want["version"], want["deleted"], want["values"]), want["id"]
+        assert (record.version, record.deleted, record.values) == (want["version"], want["deleted"], want["values"]), (
+            want["id"]
+        )
 
 
 def check_result(got: dict, want: dict, where: str) -> None:
