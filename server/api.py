@@ -45,7 +45,10 @@ ERROR_CODES = {
     "forbidden": (403, "your role may never do this"),
     "managed_elsewhere": (
         403,
-        "the account holds roles outside your jurisdiction: its password, name, language and state are not yours to change",
+        (
+            "the account holds roles outside your jurisdiction: its password, "
+            "name, language and state are not yours to change"
+        ),
     ),
     "not_found": (404, "no such record, or outside your scope (the two are not told apart)"),
     "method_not_allowed": (405, "the path does not take this method"),

@@ -42,7 +42,8 @@ def register_cli(app: Flask, part_commands=()) -> None:
 @click.command("init")
 @with_appcontext
 def init_command():
-    """Create the instance folder and its secrets (session key, VAPID key pair), and migrate the database to the latest schema."""
+    """Create the instance folder and its secrets (session key, VAPID key pair), and migrate the
+    database to the latest schema."""
     from flask_migrate import upgrade
 
     upgrade()

@@ -30,7 +30,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "auth.invalid_credentials": "手机号或密码错误。",
         "auth.inactive": "该账号已停用，请联系社区管理员。",
         "user.phone_taken": "该手机号已注册。",
-        "user.managed_elsewhere": "该账号在您的管辖范围外还有角色，其密码、姓名、语言和启用状态须由管辖其全部角色的管理员修改。",
+        "user.managed_elsewhere": (
+            "该账号在您的管辖范围外还有角色，其密码、姓名、语言和启用状态须由管辖其全部角色的管理员修改。"
+        ),
         "role.scope_mismatch": "角色“{role}”的范围必须是{scope}。",
         "role.scope_missing": "所选范围不存在。",
         "role.out_of_scope": "该范围不在您的管辖范围内。",
@@ -42,7 +44,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "scope.compound": "小区",
         "scope.company": "物业服务企业",
         "scope.household": "住户",
-        "sync.unsupported_protocol": "应用版本过旧，无法同步（服务器支持：{supported}）。请刷新或更新应用，未同步的数据会保留。",
+        "sync.unsupported_protocol": (
+            "应用版本过旧，无法同步（服务器支持：{supported}）。请刷新或更新应用，未同步的数据会保留。"
+        ),
         "sync.batch_too_big": "一次最多提交 {max} 条修改。",
         "sync.missing_blobs": "有照片还没有上传，上传后会自动重试。",
         "sync.bad_mutation": "提交的修改格式不正确。",
@@ -97,7 +101,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "auth.invalid_credentials": "Wrong phone number or password.",
         "auth.inactive": "This account is disabled; contact your community admin.",
         "user.phone_taken": "This phone number is already registered.",
-        "user.managed_elsewhere": "This account also holds roles outside your jurisdiction: its password, name, language and active state are changed by an admin over all its roles.",
+        "user.managed_elsewhere": (
+            "This account also holds roles outside your jurisdiction: its password, "
+            "name, language and active state are changed by an admin over all "
+            "its roles."
+        ),
         "role.scope_mismatch": "The scope of role “{role}” must be a {scope}.",
         "role.scope_missing": "The chosen scope does not exist.",
         "role.out_of_scope": "This scope is outside your jurisdiction.",
@@ -109,7 +117,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "scope.compound": "compound",
         "scope.company": "property company",
         "scope.household": "household",
-        "sync.unsupported_protocol": "This app is too old to sync (the server speaks {supported}). Reload or update the app; unsynced data is kept.",
+        "sync.unsupported_protocol": (
+            "This app is too old to sync (the server speaks {supported}). Reload "
+            "or update the app; unsynced data is kept."
+        ),
         "sync.batch_too_big": "At most {max} changes per request.",
         "sync.missing_blobs": "Some photos are not uploaded yet; the sync retries after uploading them.",
         "sync.bad_mutation": "A change is malformed.",

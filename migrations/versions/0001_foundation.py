@@ -237,7 +237,12 @@ def upgrade():
             name=op.f("ck_role_assignments_role"),
         ),
         sa.CheckConstraint(
-            "(CASE WHEN org_unit_id IS NULL THEN 0 ELSE 1 END + CASE WHEN compound_id IS NULL THEN 0 ELSE 1 END + CASE WHEN company_id IS NULL THEN 0 ELSE 1 END + CASE WHEN household_id IS NULL THEN 0 ELSE 1 END) = 1",
+            (
+                "(CASE WHEN org_unit_id IS NULL THEN 0 ELSE 1 END + CASE WHEN "
+                "compound_id IS NULL THEN 0 ELSE 1 END + CASE WHEN company_id "
+                "IS NULL THEN 0 ELSE 1 END + CASE WHEN household_id IS NULL "
+                "THEN 0 ELSE 1 END) = 1"
+            ),
             name=op.f("ck_role_assignments_one_scope"),
         ),
         sa.ForeignKeyConstraint(

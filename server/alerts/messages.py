@@ -32,7 +32,9 @@ MESSAGES = {
         "alerts.error.not_approver": "An admin above the audience must approve it.",
         "alerts.error.cannot_cancel": "A sent or cancelled notice cannot be cancelled.",
         "alerts.error.bad_token": "Invalid acknowledgement.",
-        "alerts.error.link_scheme": "A link opens a screen of the app (#/…, /…) or an http(s):// address, nothing else.",
+        "alerts.error.link_scheme": (
+            "A link opens a screen of the app (#/…, /…) or an http(s):// address, nothing else."
+        ),
     },
 }
 

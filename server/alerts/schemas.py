@@ -1,5 +1,5 @@
-"""Alerts' schemas: an alert's input with per-field messages (the catalog keys alerts.error.*, translated by the API's error handler) and
-its views."""
+"""Alerts' schemas: an alert's input with per-field messages (the catalog keys alerts.error.*,
+translated by the API's error handler) and its views."""
 
 import re
 

@@ -69,7 +69,10 @@ def load_demo_alerts(now: datetime | None = None) -> dict:
             water_cut,
             {
                 "title": "紧急停水通知：河西花园、绿城花园",
-                "body": "因主供水管道爆裂抢修，今天 14:00 至 20:00 河西花园、绿城花园停水，请居民提前储水。如有困难请联系本网格网格员。",
+                "body": (
+                    "因主供水管道爆裂抢修，今天 14:00 至 20:00 河西花园、绿城花"
+                    "园停水，请居民提前储水。如有困难请联系本网格网格员。"
+                ),
                 "level": "urgent",
                 "category": "utility",
                 "targeting": {"compound_ids": _compounds(hexi_community, "河西花园", "绿城花园")},
@@ -81,7 +84,11 @@ def load_demo_alerts(now: datetime | None = None) -> dict:
             _day(1, 16, now),
             {
                 "title": "寒潮蓝色预警",
-                "body": "市气象台发布寒潮蓝色预警：未来 48 小时气温下降 8～10℃，最低气温 -4℃，并伴有 5～6 级偏北风。请关好门窗、检查燃气和取暖设施，独居老人家中请网格员上门提醒。",
+                "body": (
+                    "市气象台发布寒潮蓝色预警：未来 48 小时气温下降 8～10℃，最"
+                    "低气温 -4℃，并伴有 5～6 级偏北风。请关好门窗、检查燃气和取"
+                    "暖设施，独居老人家中请网格员上门提醒。"
+                ),
                 "level": "warning",
                 "category": "weather",
                 "targeting": {},
@@ -103,7 +110,10 @@ def load_demo_alerts(now: datetime | None = None) -> dict:
             _day(1, 11, now),
             {
                 "title": "周六上午党群服务中心义诊",
-                "body": "本周六 8:30 至 11:30，市中心医院医生在河西社区党群服务中心义诊：量血压、测血糖、用药咨询。请带好医保卡。",
+                "body": (
+                    "本周六 8:30 至 11:30，市中心医院医生在河西社区党群服务中心"
+                    "义诊：量血压、测血糖、用药咨询。请带好医保卡。"
+                ),
                 "level": "info",
                 "category": "event",
                 "targeting": {},

@@ -421,7 +421,8 @@ def load_demo(households: int | None = None, seed: int = 2026) -> dict:
         raise RuntimeError("the database already holds org units: load the demo into an empty one")
     try:
         counts = CityGenerator(session, count, seed).run()
-        # The server's own account (its jobs' notices act as it), made now with the demo's date: the same seed, the same rows.
+        # The server's own account (its jobs' notices act as it), made now with the demo's date:
+        # the same seed, the same rows.
         server_account().created_at = DEMO_CREATED_AT
         counts.update(load_demo_tasks(seed))
         counts.update(load_demo_inspections(seed))

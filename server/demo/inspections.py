@@ -135,7 +135,9 @@ CATEGORIES = [
 TEMPLATE = {
     "code": "residential-property",
     "name": "住宅小区物业服务质量检查表",
-    "description": "红色管家定期检查、随机抽查使用。不合格项生成整改单，按严重程度限期整改：严重24小时、较重3天、一般7天。",
+    "description": (
+        "红色管家定期检查、随机抽查使用。不合格项生成整改单，按严重程度限期整改：严重24小时、较重3天、一般7天。"
+    ),
     "max_score": 100.0,
     "severity_deadlines": {"critical": 24, "major": 72, "minor": 168},
     "categories": [

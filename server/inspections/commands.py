@@ -19,7 +19,8 @@ def generate_command():
     """Make the planned inspections of every active plan for the current period (idempotent; cron daily)."""
     result = plans.generate_due(clock.now())
     click.echo(
-        f"plans due: {result['plans']}, inspections made: {result['created']}, already made: {result['existing']}, skipped: {len(result['skipped'])}"
+        f"plans due: {result['plans']}, inspections made: {result['created']}, "
+        f"already made: {result['existing']}, skipped: {len(result['skipped'])}"
     )
 
 

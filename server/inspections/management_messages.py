@@ -68,11 +68,17 @@ MESSAGES = {
         "inspection.plan_exists": "The compound already has a plan with this checklist.",
         "inspection.bad_month": "A month is written YYYY-MM.",
         "notification.order_overdue.title": "Rectification overdue: {compound}",
-        "notification.order_overdue.body": "“{item}” is past its deadline ({deadline}) and was escalated to the community.",
+        "notification.order_overdue.body": (
+            "“{item}” is past its deadline ({deadline}) and was escalated to the community."
+        ),
         "notification.order_escalated_1.title": "Overdue order escalated to the community: {compound}",
-        "notification.order_escalated_1.body": "“{item}” is past its deadline ({deadline}); please press the property company to fix it.",
+        "notification.order_escalated_1.body": (
+            "“{item}” is past its deadline ({deadline}); please press the property company to fix it."
+        ),
         "notification.order_escalated_2.title": "Overdue order escalated to the street: {compound}",
-        "notification.order_escalated_2.body": "“{item}” is still not fixed (deadline {deadline}) after the community was told.",
+        "notification.order_escalated_2.body": (
+            "“{item}” is still not fixed (deadline {deadline}) after the community was told."
+        ),
         "scorecard.sheet_compounds": "Compounds",
         "scorecard.title": "Property service scores, {month}",
         "report.title": "Property service inspection report",

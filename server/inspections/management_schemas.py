@@ -65,7 +65,9 @@ class DrawCreateSchema(Schema):
     seed = ma.fields.String(
         validate=validate.Regexp(r"^[^\x00-\x1f\x7f]{1,64}$"),
         metadata={
-            "description": "any text of 1–64 characters (no control characters), hashed as UTF-8; omitted: a random one (secrets)"
+            "description": (
+                "any text of 1–64 characters (no control characters), hashed as UTF-8; omitted: a random one (secrets)"
+            )
         },
     )
     company_id = _id(metadata={"description": "only this company's compounds"})

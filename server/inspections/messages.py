@@ -21,7 +21,9 @@ REFUSALS = {
         "status_transition": "检查或整改单的状态不能这样变更。",
     },
     "en": {
-        "steward_adhoc_only": "Stewards start ad-hoc inspections only; periodic ones and spot checks are planned by admins.",
+        "steward_adhoc_only": (
+            "Stewards start ad-hoc inspections only; periodic ones and spot checks are planned by admins."
+        ),
         "template_not_published": "The checklist does not exist or is not published.",
         "template_elsewhere": "This checklist is for another part of the city.",
         "steward_not_of_compound": "This person is not a red steward of the compound.",
@@ -56,7 +58,9 @@ MESSAGES = {
         "inspection.compound_missing": "小区不存在或不在您的管辖范围内。",
         # Notices of rectification orders (server/inspections/notices.py)
         "notification.orders_made.title": "新整改单：{compound} {count} 项",
-        "notification.orders_made.body": "红色管家检查发现 {count} 项问题，请在期限内整改并上传照片（最早期限 {deadline}）。",
+        "notification.orders_made.body": (
+            "红色管家检查发现 {count} 项问题，请在期限内整改并上传照片（最早期限 {deadline}）。"
+        ),
         "notification.order_responded.title": "整改已回复：{compound}",
         "notification.order_responded.body": "物业已回复“{item}”的整改，请复查。",
         "notification.order_reopened.title": "整改未通过复查：{compound}",
@@ -80,7 +84,10 @@ MESSAGES = {
         "inspection.template_city_only": "Only city admins can make city-wide checklists.",
         "inspection.compound_missing": "The compound does not exist or is outside your jurisdiction.",
         "notification.orders_made.title": "New rectification orders: {compound}, {count}",
-        "notification.orders_made.body": "The red steward's inspection found {count} problem(s): fix them and upload photos before the deadline (first: {deadline}).",
+        "notification.orders_made.body": (
+            "The red steward's inspection found {count} problem(s): fix them "
+            "and upload photos before the deadline (first: {deadline})."
+        ),
         "notification.order_responded.title": "Rectification answered: {compound}",
         "notification.order_responded.body": "The property company answered “{item}”: please re-inspect.",
         "notification.order_reopened.title": "Re-inspection failed: {compound}",
@@ -88,7 +95,9 @@ MESSAGES = {
         "notification.order_closed.title": "Re-inspection passed: {compound}",
         "notification.order_closed.body": "“{item}” passed re-inspection; the order is closed.",
         "notification.rectification_result.title": "Rectification result: {compound}",
-        "notification.rectification_result.body": "“{item}”, found by the red steward's inspection, has been fixed by the property company and re-inspected.",
+        "notification.rectification_result.body": (
+            "“{item}”, found by the red steward's inspection, has been fixed by the property company and re-inspected."
+        ),
     },
 }
 

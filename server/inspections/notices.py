@@ -1,13 +1,13 @@
-"""Who hears of a rectification order, through the one notification service (server/alerts/
-service.py: a synced inbox entry, live, Web Push), in the recipient's language:
+"""Who hears of a rectification order, through the one notification service
+(server/notices/service.py: a synced inbox entry, live, Web Push), in the recipient's language:
 
-    event                         who                                        level    link
-    orders made (an inspection    the property staff of the order's          notice   the order (one) or home (several)
-    found failed items)           company: one notice per inspection
-    responded (整改回复)           the red stewards of the compound           notice   the order
-    closed (复查通过)               the order company's staff, and the         info     the order (staff); 整改结果 for residents
-                                  residents (整改结果: what was fixed)
-    reopened (复查不通过)           the company's staff, with the note         warning  the order
+    event                       who                                    level    link
+    orders made (an inspection  the property staff of the order's      notice   the order (one) or home (several)
+    found failed items)         company: one notice per inspection
+    responded (整改回复)         the red stewards of the compound       notice   the order
+    closed (复查通过)             the order company's staff, and the     info     the order (staff);
+                                residents (整改结果: what was fixed)            整改结果 for residents
+    reopened (复查不通过)         the company's staff, with the note     warning  the order
 
 Overdue and escalated orders are escalation.py's. Every notice has a dedupe key of its event
 (an inspection, an order's history step), so a retried push notifies nobody twice. Category

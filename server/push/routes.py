@@ -117,7 +117,8 @@ def unsubscribe(data):
     description="`endpoint_taken`: the new endpoint is another account's device (`fields.subscription.endpoint`)",
 )
 def subscription_change(data):
-    """pushsubscriptionchange: the service worker (no session, no CSRF token) replaces the old subscription by the new one.
+    """pushsubscriptionchange: the service worker (no session, no CSRF token) replaces the old
+    subscription by the new one.
 
     It proves it held the old one by its endpoint and auth secret (PROTOCOL.md §13.4). The new
     endpoint obeys the rule of subscribing: https on port 443 of a known push service's host, else

@@ -19,12 +19,16 @@ MESSAGES = {
         "sync.rejected.bad_mutation": "This change is malformed and cannot be processed.",
         "sync.mutation.not_object": "Each change must be an object.",
         "sync.mutation.uuid": "Must be a lowercase UUID.",
-        "sync.mutation.entity": "Must be the name of a record type (lowercase letters, digits and underscores, at most 32 characters).",
+        "sync.mutation.entity": (
+            "Must be the name of a record type (lowercase letters, digits and underscores, at most 32 characters)."
+        ),
         "sync.mutation.field_name": "Field names must be 1 to 64 characters, without NUL characters.",
         "sync.mutation.op": "Must be create, update or delete.",
         "sync.mutation.fields": "Must be an object.",
         "sync.mutation.base_version": "Required to update or delete: a non-negative integer of at most 64 bits.",
-        "sync.mutation.client_time": "Must be a time with an offset, such as 2026-11-27T09:14:03+08:00, in the years 1900 to 2999.",
+        "sync.mutation.client_time": (
+            "Must be a time with an offset, such as 2026-11-27T09:14:03+08:00, in the years 1900 to 2999."
+        ),
         "sync.mutation.epoch": "Must be text of at most 64 characters.",
         "sync.mutation.unknown_key": "Unknown key.",
     },

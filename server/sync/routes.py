@@ -44,7 +44,10 @@ def pull(body):
 @blp.alt_response(
     409,
     schema=ErrorSchema,
-    description="`missing_blobs`: photos the batch names are not uploaded (yet) by you: upload them, then send the same batch again (PROTOCOL.md §6.2)",
+    description=(
+        "`missing_blobs`: photos the batch names are not uploaded (yet) by "
+        "you: upload them, then send the same batch again (PROTOCOL.md §6.2)"
+    ),
 )
 def push(body):
     """Apply a batch of offline mutations; each one is applied, merged with conflicts, or refused."""

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from types import MappingProxyType
 
 from server.core import pokes
 from server.errors import Invalid, NotFound
@@ -26,7 +27,8 @@ from server.sync.registry import bindings
 from server.sync.store import SqlStore
 from sync import MAX_BATCH, Actor, Engine, LogEntry, Mutation, MutationResult, Record
 
-_server_values: ContextVar[Mapping[str, Mapping]] = ContextVar("redgrid_server_values", default={})
+_NO_VALUES: Mapping[str, Mapping] = MappingProxyType({})
+_server_values: ContextVar[Mapping[str, Mapping]] = ContextVar("redgrid_server_values", default=_NO_VALUES)
 _follow_ups: ContextVar[list | None] = ContextVar("redgrid_follow_ups", default=None)
 
 

@@ -96,7 +96,9 @@ MESSAGES = {
         "task.bulk_skipped": " {count} targets are in no grid and got no task.",
         "task.bulk_outside": " {count} targets are in grids outside your jurisdiction and got no task.",
         "task.bulk_preview_created": "{count} tasks would be given out (a preview: nothing was given out yet).",
-        "task.bulk_preview_unassigned": " {count} of them would be in grids without a grid worker ({grids}) and wait for one.",
+        "task.bulk_preview_unassigned": (
+            " {count} of them would be in grids without a grid worker ({grids}) and wait for one."
+        ),
         "task.bulk_preview_skipped": " {count} targets are in no grid and would get no task.",
         "task.bulk_preview_outside": " {count} targets are in grids outside your jurisdiction and would get no task.",
         "task.grid_outside": "Its grid is outside your jurisdiction.",

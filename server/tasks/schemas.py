@@ -152,7 +152,10 @@ class TaskFieldsSchema(Schema):
         required=True,
         validate=validate.OneOf(TASK_TYPES),
         metadata={
-            "description": "visit 入户走访, verify 信息核实, hazard 隐患排查, notice 通知送达, follow_up 诉求跟进, agency 代办服务, other 其他"
+            "description": (
+                "visit 入户走访, verify 信息核实, hazard 隐患排查, notice 通"
+                "知送达, follow_up 诉求跟进, agency 代办服务, other 其他"
+            )
         },
     )
     title = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))

@@ -45,8 +45,9 @@ CSP = "; ".join(
 
 def register_web(app: Flask) -> None:
     app.add_url_rule("/", "pwa_index", pwa_index)
-    app.add_url_rule("/<any(%s):name>" % ",".join(f'"{n}"' for n in ROOT_FILES), "pwa_root_file", pwa_root_file)
-    app.add_url_rule("/<any(%s):folder>/<path:filename>" % ",".join(ASSET_DIRS), "pwa_asset", pwa_asset)
+    root_files = ",".join(f'"{n}"' for n in ROOT_FILES)
+    app.add_url_rule(f"/<any({root_files}):name>", "pwa_root_file", pwa_root_file)
+    app.add_url_rule(f"/<any({','.join(ASSET_DIRS)}):folder>/<path:filename>", "pwa_asset", pwa_asset)
     app.add_url_rule("/healthz", "healthz", healthz)
     csrf.exempt(healthz)
     limiter.exempt(healthz)
