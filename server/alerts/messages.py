@@ -16,7 +16,6 @@ MESSAGES = {
         "alerts.error.not_pending": "该通知不在待审核状态。",
         "alerts.error.not_approver": "需由目标范围之上的上级管理员审核。",
         "alerts.error.cannot_cancel": "已发送或已取消的通知不能取消。",
-        "alerts.error.bad_token": "回执无效。",
         "alerts.error.link_scheme": "链接只能是应用内页面（#/…、/…）或 http(s):// 网址。",
     },
     "en": {
@@ -31,7 +30,6 @@ MESSAGES = {
         "alerts.error.not_pending": "This notice is not awaiting approval.",
         "alerts.error.not_approver": "An admin above the audience must approve it.",
         "alerts.error.cannot_cancel": "A sent or cancelled notice cannot be cancelled.",
-        "alerts.error.bad_token": "Invalid acknowledgement.",
         "alerts.error.link_scheme": (
             "A link opens a screen of the app (#/…, /…) or an http(s):// address, nothing else."
         ),

@@ -2,6 +2,12 @@
 the synced inbox, its fan-out jobs and the worker that runs them from Redis."""
 
 from server.core.parts import Part
-from server.notices import commands, jobs, sync
+from server.notices import commands, jobs, messages, sync
 
-PART = Part("notices", sync_entities=(sync.INBOX,), jobs=jobs.JOBS, commands=(commands.worker_command,))
+PART = Part(
+    "notices",
+    catalogs=(messages.entries,),
+    sync_entities=(sync.INBOX,),
+    jobs=jobs.JOBS,
+    commands=(commands.worker_command,),
+)
