@@ -15,9 +15,10 @@ places looked up, one create mutation per building pushed through the sync engin
 of 500 with the task rules, the change log written in every bucket of each task, commit, pokes).
 Median over --runs runs after one warm-up bulk creation in a single community; every run adds
 its tasks (the tables grow as in use). The CPU time of this process is printed beside the wall
-time, and the machine's load average: on a shared machine the wall time includes waiting. After the last run, checks: tasks made = buildings,
-change-log rows = tasks × buckets per task, and the grid worker 13800000003 pulls their grid's
-new tasks (and no other grid's). --profile adds a cProfile summary of one more run.
+time, and the machine's load average: on a shared machine the wall time includes waiting.
+After the last run, checks: tasks made = buildings, change-log rows = tasks × buckets per task,
+and the grid worker 13800000003 pulls their grid's new tasks (and no other grid's). --profile
+adds a cProfile summary of one more run.
 """
 
 import argparse
@@ -38,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
 from bench.demo_scale import DEFAULT_PG_SERVER  # noqa: E402
-from bench.demo_scale import run as build_database
+from bench.demo_scale import run as build_database  # noqa: E402
 from bench.sync_server import SqlMeter  # noqa: E402
 
 TARGET_SECONDS = 5.0
@@ -169,8 +170,9 @@ def bench(url: str, kind: str, args) -> None:
         cpus.append(admin.cpu)
         statements.append(meter.count)
         print(
-            f"run {number}             {result['created']:,} tasks ({result['unassigned']:,} unassigned, {len(result['skipped'])} skipped) "
-            f"in {seconds:6.2f} s (CPU of this process {admin.cpu:5.2f} s); {meter.count:,} statements, {meter.ms / 1000:.2f} s in execute"
+            f"run {number}             {result['created']:,} tasks ({result['unassigned']:,} unassigned, "
+            f"{len(result['skipped'])} skipped) in {seconds:6.2f} s (CPU of this process {admin.cpu:5.2f} s); "
+            f"{meter.count:,} statements, {meter.ms / 1000:.2f} s in execute"
         )
     tasks_after, log_after = counts(app)
     made = tasks_after - tasks_before
@@ -184,17 +186,19 @@ def bench(url: str, kind: str, args) -> None:
     )
     print(f"  CPU time of this process (median; the database server's is not in it) {statistics.median(cpus):6.2f} s")
     print(
-        f"  load average of the machine before / after the runs: {load:.1f} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
-        "(wall time above CPU time is waiting for a CPU or the database)"
+        f"  load average of the machine before / after the runs: {load:.1f} / {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} CPUs (wall time above CPU time is waiting for a CPU or the database)"
     )
     print(f"tasks per second                                                    {result['created'] / median:8,.0f}")
     print(f"statements per run (median)                                         {statistics.median(statements):8,.0f}")
     print(
-        f"check: tasks made {made:,} = {args.runs} × {result['created']:,}: {'ok' if made == args.runs * result['created'] else 'WRONG'}; "
+        f"check: tasks made {made:,} = {args.runs} × {result['created']:,}: "
+        f"{'ok' if made == args.runs * result['created'] else 'WRONG'}; "
         f"change-log rows per task {per_task:.2f} (grid + org units above it)"
     )
     print(
-        f"check: grid worker {WORKER[0]} pulls {pulled:,} tasks of {sorted(pulled_buckets)} in {pull_seconds * 1000:.0f} ms"
+        f"check: grid worker {WORKER[0]} pulls {pulled:,} tasks of {sorted(pulled_buckets)} "
+        f"in {pull_seconds * 1000:.0f} ms"
     )
     if args.profile:
         profile = cProfile.Profile()

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
 from bench.demo_scale import DEFAULT_PG_SERVER  # noqa: E402
-from bench.demo_scale import run as build_database
+from bench.demo_scale import run as build_database  # noqa: E402
 
 WARMUP = 3
 CITY_ADMIN = ("13800000001", "admin2026")
@@ -103,17 +103,18 @@ def bench(url: str, args) -> None:
         body, etag = first.get_data(), first.headers["ETag"]
         residents = sum(len(h["residents"]) for h in first.get_json()["households"])
         statements = []
-        listener = lambda *a: statements.append(1)  # noqa: E731
+        listener = lambda *a, statements=statements: statements.append(1)  # noqa: E731
         event.listen(engine, "before_cursor_execute", listener)
         client.get(path)
         event.remove(engine, "before_cursor_execute", listener)
-        full = timed(lambda: client.get(path, headers={"Accept-Encoding": "gzip"}), args.repeat)
-        fresh = timed(lambda: client.get(path, headers={"If-None-Match": etag}), args.repeat)
+        full = timed(lambda path=path: client.get(path, headers={"Accept-Encoding": "gzip"}), args.repeat)
+        fresh = timed(lambda path=path, etag=etag: client.get(path, headers={"If-None-Match": etag}), args.repeat)
         assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
         print(f"\n{name} (grid {grid_id}): {households} households, {residents} residents")
         print(f"  statements per request   {len(statements)}")
         print(
-            f"  JSON                     {len(body) / 1024:,.0f} KiB, gzip {len(gzip.compress(body, 6)) / 1024:,.0f} KiB"
+            f"  JSON                     {len(body) / 1024:,.0f} KiB, "
+            f"gzip {len(gzip.compress(body, 6)) / 1024:,.0f} KiB"
         )
         print(f"  200 (gzip)               median {full[0]:.1f} ms, p90 {full[1]:.1f} ms")
         print(f"  304 (If-None-Match)      median {fresh[0]:.1f} ms, p90 {fresh[1]:.1f} ms")

@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
 from bench.bulk_tasks import Client  # noqa: E402
 from bench.demo_scale import DEFAULT_PG_SERVER  # noqa: E402
-from bench.demo_scale import run as build_database
+from bench.demo_scale import run as build_database  # noqa: E402
 from bench.sync_server import SqlMeter  # noqa: E402
 
 TARGET_MS = 300.0
@@ -226,7 +226,8 @@ def bench(url: str, kind: str, args) -> None:
         data = result["record"]["data"]
         if number <= 3 or number == args.runs:
             print(
-                f"run {number:<3}           {seconds * 1000:6.1f} ms (CPU {cpu * 1000:6.1f} ms); score {data['score']}, {data['failed_count']} failed"
+                f"run {number:<3}           {seconds * 1000:6.1f} ms (CPU {cpu * 1000:6.1f} ms); "
+                f"score {data['score']}, {data['failed_count']} failed"
             )
     median = statistics.median(runs)
     print()

@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 import pywebpush  # noqa: E402
 
 from server.push.endpoints import EndpointPolicy  # noqa: E402
-from server.push.sender import LEVELS, PushSender, encode_payload, topic_for  # noqa: E402
+from server.push.sender import TTL_AND_URGENCY, PushSender, encode_payload, topic_for  # noqa: E402
 from server.push.vapid import VapidSigner, generate_private_key  # noqa: E402
 
 TARGET_RATIO = 5.0
@@ -94,7 +94,7 @@ def run_ours(standin: StandIn, private_key: str, pushes: int, workers: int) -> f
         endpoints=EndpointPolicy(allow_insecure=True),
     )  # the stand-in is http on this machine
     targets = [standin.subscriptions[i % len(standin.subscriptions)] for i in range(pushes)]
-    ttl, urgency = LEVELS["notice"]
+    ttl, urgency = TTL_AND_URGENCY["notice"]
     started = time.perf_counter()
     outcomes = sender.send_many(targets, PAYLOAD, ttl=ttl, urgency=urgency, topic=topic_for("alert", 1024))
     elapsed = time.perf_counter() - started
@@ -109,7 +109,7 @@ def run_ours(standin: StandIn, private_key: str, pushes: int, workers: int) -> f
 def run_plain(standin: StandIn, private_key: str, pushes: int) -> float:
     """Seconds for `pushes` sequential pywebpush.webpush() calls."""
     data = encode_payload(PAYLOAD).decode()
-    ttl = LEVELS["notice"][0]
+    ttl = TTL_AND_URGENCY["notice"][0]
     started = time.perf_counter()
     for i in range(pushes):
         info = standin.subscriptions[i % len(standin.subscriptions)]
@@ -136,7 +136,8 @@ def main() -> None:
     private_key = generate_private_key()
     standin = StandIn(args.subscribers, decrypt=not args.no_decrypt, rtt_ms=args.rtt_ms)
     print(
-        f"stand-in at {standin.origin}, {args.subscribers} subscriptions, payload {len(encode_payload(PAYLOAD))} bytes, "
+        f"stand-in at {standin.origin}, {args.subscribers} subscriptions, "
+        f"payload {len(encode_payload(PAYLOAD))} bytes, "
         f"decrypt {'off' if args.no_decrypt else 'on'}, modelled round trip {args.rtt_ms:g} ms"
     )
     try:
@@ -153,13 +154,16 @@ def main() -> None:
 
     ours_rate, plain_rate = args.pushes / ours, args.plain / plain
     print(
-        f"  stand-in: ours {after_ours['ok'] - before['ok']} accepted over {after_ours['connections'] - before['connections']} new connections; "
-        f"plain {after['ok'] - after_ours['ok']} accepted over {after['connections'] - after_ours['connections']} connections; "
+        f"  stand-in: ours {after_ours['ok'] - before['ok']} accepted "
+        f"over {after_ours['connections'] - before['connections']} new connections; "
+        f"plain {after['ok'] - after_ours['ok']} accepted "
+        f"over {after['connections'] - after_ours['connections']} connections; "
         f"errors {after['errors'] or 'none'}"
     )
     print(f"ours:  {ours_rate:8.0f} notifications/s ({args.pushes} in {ours:.2f} s)")
     print(
-        f"plain: {plain_rate:8.0f} notifications/s (measured on {args.plain}; extrapolated: {args.pushes} would take {args.pushes / plain_rate:.1f} s)"
+        f"plain: {plain_rate:8.0f} notifications/s (measured on {args.plain}; "
+        f"extrapolated: {args.pushes} would take {args.pushes / plain_rate:.1f} s)"
     )
     ratio = ours_rate / plain_rate
     print(f"ratio: {ratio:.1f}x (target ≥ {TARGET_RATIO:.0f}x) {'PASS' if ratio >= TARGET_RATIO else 'FAIL'}")

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
 from bench.demo_scale import DEFAULT_PG_SERVER  # noqa: E402
-from bench.demo_scale import run as build_database
+from bench.demo_scale import run as build_database  # noqa: E402
 
 WARMUP = 3
 SUBTREE_SQL = "SELECT id FROM org_units WHERE path LIKE '/1/2/%'"
@@ -153,7 +153,8 @@ def print_subtree_plan(app, postgres: bool) -> None:
         units = db.session.scalar(text("SELECT count(*) FROM org_units"))
         print()
         print(
-            f"org subtree plan ('/1/2/' is {unit.name if unit else '?'} {unit.kind if unit else ''}; org_units has {units:,} rows)"
+            f"org subtree plan ('/1/2/' is {unit.name if unit else '?'} {unit.kind if unit else ''}; "
+            f"org_units has {units:,} rows)"
         )
         for label, sql, params in (
             ("literal", SUBTREE_SQL, {}),

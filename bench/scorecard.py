@@ -75,7 +75,7 @@ def _org_units(db, OrgUnit) -> list[int]:
                     "depth": 2,
                 }
             )
-            for c in range(5):
+            for _ in range(5):
                 community = next(next_id)
                 rows.append(
                     {
@@ -276,7 +276,8 @@ def bench(url: str, kind: str, args) -> None:
         upgrade()
     built = build(app, args.compounds, args.seed)
     print(
-        f"database          {kind}; {args.compounds:,} compounds, {built['inspections']:,} inspections, {built['orders']:,} orders built in {built['seconds']:.1f} s"
+        f"database          {kind}; {args.compounds:,} compounds, {built['inspections']:,} inspections, "
+        f"{built['orders']:,} orders built in {built['seconds']:.1f} s"
     )
     client = Client(app)
     with clock.at(datetime(2026, 11, 28, 4, 0, tzinfo=UTC)):
@@ -296,17 +297,20 @@ def bench(url: str, kind: str, args) -> None:
     median = statistics.median(runs)
     print()
     print(
-        f"monthly scorecard of the city, {len(card['compounds']):,} compounds, {len(card['companies'])} companies (median of {len(runs)})"
+        f"monthly scorecard of the city, {len(card['compounds']):,} compounds, {len(card['companies'])} companies "
+        f"(median of {len(runs)})"
         f"  {median:6.3f} s   target ≤ {TARGET_SECONDS:.0f} s: {'ok' if median <= TARGET_SECONDS else 'TOO SLOW'}"
     )
     print(f"compound card with its 12-month trend                                   {compound_s:6.3f} s")
     print(f"company card with its compounds and trend                               {company_s:6.3f} s")
     print(f"XLSX export of the city ({len(xlsx) / 1024:,.0f} KiB)                                     {xlsx_s:6.3f} s")
     print(
-        f"load average of the machine after the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (the wall time includes waiting)"
+        f"load average of the machine after the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+        "(the wall time includes waiting)"
     )
     print(
-        f"check: compounds with a score {len(scored):,} = compounds {args.compounds:,}: {'ok' if len(scored) == args.compounds else 'WRONG'}; "
+        f"check: compounds with a score {len(scored):,} = compounds {args.compounds:,}: "
+        f"{'ok' if len(scored) == args.compounds else 'WRONG'}; "
         f"mean score {statistics.mean(r['score'] for r in scored):.1f}"
     )
 

@@ -118,9 +118,9 @@ def serving(command, env, port, log_path):
                 try:
                     with urllib.request.urlopen(f"{base}/healthz", timeout=1):
                         break
-                except OSError:
+                except OSError as exc:
                     if process.poll() is not None or time.monotonic() > deadline:
-                        raise SystemExit(Path(log_path).read_text())
+                        raise SystemExit(Path(log_path).read_text()) from exc
                     time.sleep(0.2)
             yield base
         finally:
@@ -194,7 +194,7 @@ async def run_rounds(bases: list[str], compound_id: int, clients: int, rounds: i
         t0 = time.perf_counter()
         response = await loop.run_in_executor(
             None,
-            lambda: admin.post(
+            lambda round_=round_: admin.post(
                 f"{base}/api/alerts",
                 headers={"X-CSRFToken": token},
                 json={
@@ -239,7 +239,8 @@ def main() -> None:
             continue
         p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
         print(
-            f"  round {i}: heard by {len(latencies)}/{args.clients}  first {latencies[0]:.0f} ms  p50 {statistics.median(latencies):.0f} ms"
+            f"  round {i}: heard by {len(latencies)}/{args.clients}  first {latencies[0]:.0f} ms  "
+            f"p50 {statistics.median(latencies):.0f} ms"
             f"  p95 {p95:.0f} ms  max {latencies[-1]:.0f} ms  (first to last: {latencies[-1] - latencies[0]:.0f} ms)"
         )
 

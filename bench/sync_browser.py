@@ -160,12 +160,15 @@ class LiveServer:
 
 
 # --- in the page ------------------------------------------------------------------------------------
+# A backslash at the end of a line in these strings continues the line: Python drops it and the
+# newline, so the page gets the JavaScript with that line whole.
 
 SIGN_IN = """async ({ phone, password }) => {
   const session = await import('/js/session.js');
   await session.signIn(phone, password);
   // Load every module before any clock starts.
-  await Promise.all(['/js/db.js', '/js/sync-pull.js', '/js/sync-push.js', '/js/outbox.js', '/js/sync-client.js'].map((u) => import(u)));
+  await Promise.all(['/js/db.js', '/js/sync-pull.js', '/js/sync-push.js', '/js/outbox.js', \
+'/js/sync-client.js'].map((u) => import(u)));
 }"""
 
 PULL = """async (limit) => {
@@ -204,7 +207,8 @@ SYNC_NOW = """async () => {
 # IDBDatabase.transaction and the IndexedDB request methods, adding up where the time goes;
 # window.benchPhases holds the sums.
 INSTRUMENT = """() => {
-  const p = (window.benchPhases = { requests: 0, headersMs: 0, bodyMs: 0, rawBytes: 0, parseMs: 0, idbMs: 0, transactions: 0, idbRequests: 0 });
+  const p = (window.benchPhases = { requests: 0, headersMs: 0, bodyMs: 0, rawBytes: 0, parseMs: 0, \
+idbMs: 0, transactions: 0, idbRequests: 0 });
   const fetch = window.fetch.bind(window);
   window.fetch = async (input, init) => {
     const started = performance.now();
@@ -216,7 +220,8 @@ INSTRUMENT = """() => {
     p.bodyMs += performance.now() - headers;
     p.rawBytes += body.byteLength;
     const empty = [101, 204, 205, 304].includes(response.status);
-    return new Response(empty ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return new Response(empty ? null : body, { status: response.status, statusText: response.statusText, \
+headers: response.headers });
   };
   const json = Response.prototype.json;
   Response.prototype.json = async function () {
@@ -240,7 +245,8 @@ INSTRUMENT = """() => {
     return tx;
   };
   const methods = ['get', 'getAll', 'getAllKeys', 'getKey', 'count', 'openCursor', 'openKeyCursor'];
-  for (const [proto, names] of [[IDBObjectStore.prototype, [...methods, 'put', 'add', 'delete', 'clear']], [IDBIndex.prototype, methods]]) {
+  for (const [proto, names] of [[IDBObjectStore.prototype, [...methods, 'put', 'add', 'delete', 'clear']], \
+[IDBIndex.prototype, methods]]) {
     for (const name of names) {
       const method = proto[name];
       proto[name] = function (...args) {
@@ -263,7 +269,8 @@ PUT_FLOOR = """async () => {
     store.createIndex('bucket', 'buckets', { multiEntry: true });
     store.createIndex('entity', 'entity');
   };
-  const idb = await new Promise((resolve, reject) => { open.onsuccess = () => resolve(open.result); open.onerror = () => reject(open.error); });
+  const idb = await new Promise((resolve, reject) => { open.onsuccess = () => resolve(open.result); \
+open.onerror = () => reject(open.error); });
   const started = performance.now();
   const tx = idb.transaction(['records'], 'readwrite');
   for (const record of records) tx.objectStore('records').put(record);
@@ -501,8 +508,10 @@ def breakdown(label: str, run: dict) -> str:
     network = p["headersMs"] + p["bodyMs"]
     other = run["ms"] - network - p["parseMs"] - p["idbMs"]
     return (
-        f"  {label} {run['ms']:,.1f} ms: network {network:,.1f} ({p['requests']} request(s); until headers {p['headersMs']:,.1f}, of which server "
-        f"{run['server_ms']:,.1f}; body {p['bodyMs']:,.1f}), JSON decoding {p['parseMs']:,.1f}, IndexedDB transactions "
+        f"  {label} {run['ms']:,.1f} ms: network {network:,.1f} ({p['requests']} request(s); "
+        f"until headers {p['headersMs']:,.1f}, of which server "
+        f"{run['server_ms']:,.1f}; body {p['bodyMs']:,.1f}), JSON decoding {p['parseMs']:,.1f}, "
+        "IndexedDB transactions "
         f"{p['idbMs']:,.1f} ({p['transactions']}, {p['idbRequests']:,} requests in them), other {other:,.1f}"
     )
 
@@ -542,7 +551,8 @@ def bench(url: str, kind: str, args) -> None:
 
         stats = "ANALYZE after the log fill" if args.analyze else "no ANALYZE (as the app runs)"
         print(
-            f"database {kind}; households {setup.loaded['counts']['households']:,}; grids {len(setup.filler.buckets):,}; {stats}"
+            f"database {kind}; households {setup.loaded['counts']['households']:,}; "
+            f"grids {len(setup.filler.buckets):,}; {stats}"
         )
         print(setup.describe("change log"))
         print(
@@ -555,8 +565,8 @@ def bench(url: str, kind: str, args) -> None:
             f"Accept-Encoding {ae or 'Chromium default'}"
         )
         print(
-            f"runs: (1) {args.runs} fresh clients after 1 warm-up; (2) {args.repeat} after 3; (3) {args.repeat} after 1; "
-            f"(4) {3 * args.repeat} after 3"
+            f"runs: (1) {args.runs} fresh clients after 1 warm-up; (2) {args.repeat} after 3; "
+            f"(3) {args.repeat} after 1; (4) {3 * args.repeat} after 3"
         )
         print()
         first_ms = median(r["ms"] for r in runs)
@@ -584,7 +594,8 @@ def bench(url: str, kind: str, args) -> None:
         print()
         print("where the time goes:")
         print(
-            f"  (1) server time (WSGI, compression included), median {median(r['server_ms'] for r in runs):,.0f} ms over "
+            "  (1) server time (WSGI, compression included), "
+            f"median {median(r['server_ms'] for r in runs):,.0f} ms over "
             f"{runs[0]['pages']} requests; bodies as sent {runs[0]['body_bytes'] / 1000:,.0f} KB, "
             f"decoded {profiled['phases']['rawBytes'] / 1000:,.0f} KB"
         )
@@ -601,8 +612,8 @@ def bench(url: str, kind: str, args) -> None:
         )
         print(breakdown("(3) an instrumented push (the median of 5),", c_profiled))
         print(
-            f"  (4) server time of the pull request, median {median(r['server_ms'] for r in d):.1f} ms; pullAll() alone "
-            f"{median(r['pull_ms'] for r in d):.1f} ms"
+            f"  (4) server time of the pull request, median {median(r['server_ms'] for r in d):.1f} ms; "
+            f"pullAll() alone {median(r['pull_ms'] for r in d):.1f} ms"
         )
         print(breakdown("(4) an instrumented syncNow() (the median of 5),", d_profiled))
         print(f"\ntotal run {time.perf_counter() - began:.0f} s")

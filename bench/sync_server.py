@@ -61,7 +61,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
 from bench.demo_scale import DEFAULT_PG_SERVER  # noqa: E402
-from bench.demo_scale import run as build_database
+from bench.demo_scale import run as build_database  # noqa: E402
 from bench.scoped_reads import Session  # noqa: E402
 from bench.sync_task import ENTITY  # noqa: E402
 from server.core.fields import compact_json  # noqa: E402
@@ -567,7 +567,8 @@ class Setup:
     def describe(self, label: str) -> str:
         f = self.filler
         return (
-            f"{label}: {f.log_rows:,} log rows = {f.records:,} records (seqs {self.fill['seqs'][0]:,}..{self.fill['seqs'][1]:,}), "
+            f"{label}: {f.log_rows:,} log rows = {f.records:,} records "
+            f"(seqs {self.fill['seqs'][0]:,}..{self.fill['seqs'][1]:,}), "
             f"{f.target_records:,} in the worker's grid {f.target_name} (grid:{f.target}); "
             f"demo load {self.loaded['seconds']:.0f} s, log fill {self.fill['seconds']:.0f} s"
         )
@@ -608,16 +609,19 @@ def bench(urls: tuple[str, str], kind: str, args) -> None:
 
         stats = "ANALYZE after the log fill" if args.analyze else "no ANALYZE (as the app runs)"
         print(
-            f"database {kind}; households {big.loaded['counts']['households']:,}; grids {len(big.filler.buckets):,}; {stats}"
+            f"database {kind}; households {big.loaded['counts']['households']:,}; "
+            f"grids {len(big.filler.buckets):,}; {stats}"
         )
         print(
             f"task entity: {big.filler.buckets_per_record:g} buckets per record (grid + org units city..grid); "
-            f"~{_record_bytes():,.0f} B of JSON per record (UTF-8, compact; {a['raw'] / len(a['versions']):,.0f} B per change as sent)"
+            f"~{_record_bytes():,.0f} B of JSON per record "
+            f"(UTF-8, compact; {a['raw'] / len(a['versions']):,.0f} B per change as sent)"
         )
         print(big.describe("full log "))
         print(small.describe("small log"))
         print(
-            f"runs: (a) {len(runs)} full pulls after 1 warm-up ({warm['ms']:.0f} ms); (b) {args.repeat} pulls per log after 3, alternating; "
+            f"runs: (a) {len(runs)} full pulls after 1 warm-up ({warm['ms']:.0f} ms); "
+            f"(b) {args.repeat} pulls per log after 3, alternating; "
             f"(c) {c_runs} batch(es) after a 1-create warm-up"
         )
         print()
@@ -632,23 +636,29 @@ def bench(urls: tuple[str, str], kind: str, args) -> None:
             + f"{a['sent'] / 1000:9,.0f} KB"
         )
         print(
-            f"(a) full pull, payload gzip -6 (each page, summed)                  {a['gzip'] / 1000:9,.0f} KB   {verdict('a_gzip', a['gzip'] / 1000)}"
+            f"(a) full pull, payload gzip -6 (each page, summed)                  {a['gzip'] / 1000:9,.0f} KB   "
+            f"{verdict('a_gzip', a['gzip'] / 1000)}"
         )
         print(
-            f"(b) incremental pull of {CHANGED} changes, log {big.filler.log_rows:>9,} rows (median)   {b_big:9.1f} ms   {verdict('b_time', b_big)}"
+            f"(b) incremental pull of {CHANGED} changes, log {big.filler.log_rows:>9,} rows (median)   "
+            f"{b_big:9.1f} ms   {verdict('b_time', b_big)}"
         )
         print(
-            f"(b) incremental pull of {CHANGED} changes, log {small.filler.log_rows:>9,} rows (median)   {b_small:9.1f} ms   {verdict('b_time', b_small)}"
+            f"(b) incremental pull of {CHANGED} changes, log {small.filler.log_rows:>9,} rows (median)   "
+            f"{b_small:9.1f} ms   {verdict('b_time', b_small)}"
         )
         ratio = b_big / b_small
         print(
-            f"(b) ratio full log / small log                                      {ratio:9.2f} x    {verdict('b_ratio', ratio)}"
+            f"(b) ratio full log / small log                                      {ratio:9.2f} x    "
+            f"{verdict('b_ratio', ratio)}"
         )
         print(
-            f"(c) push of {BATCH} creates (median)                                    {c_push:9.0f} ms   {verdict('c_push', c_push)}"
+            f"(c) push of {BATCH} creates (median)                                    {c_push:9.0f} ms   "
+            f"{verdict('c_push', c_push)}"
         )
         print(
-            f"(c) same batch again, all mutation ids known (median)               {c_retry:9.0f} ms   {verdict('c_retry', c_retry)}"
+            f"(c) same batch again, all mutation ids known (median)               {c_retry:9.0f} ms   "
+            f"{verdict('c_retry', c_retry)}"
         )
         print()
         print("where the time goes (mean statements per request or run, and their time in cursor.execute):")

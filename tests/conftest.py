@@ -159,7 +159,8 @@ def _truncate_all() -> None:
                 with _db.engine.begin() as conn:
                     conn.execute(
                         text(
-                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                         )
                     )
             time.sleep(0.2)

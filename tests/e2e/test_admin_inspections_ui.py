@@ -29,7 +29,8 @@ def test_a_spot_check_is_drawn_verified_and_drawn_the_same_again(live_server, ap
     latest.get_by_test_id("draw-verify").click()
     wait_until(
         page,
-        "document.querySelector('[data-testid=draw-latest] [data-testid=draw-verify-result]').textContent.includes('复核一致')",
+        "document.querySelector('[data-testid=draw-latest] [data-testid=draw-verify-result]')"
+        ".textContent.includes('复核一致')",
     )
     shoot(page, "spot-check")
     draw = db.session.scalars(select(SpotCheckDraw)).one()
@@ -45,7 +46,8 @@ def test_a_spot_check_is_drawn_verified_and_drawn_the_same_again(live_server, ap
     page.get_by_test_id("draw-submit").click()
     wait_until(
         page,
-        "document.querySelectorAll('[data-testid=draw-history] [data-testid=draw], .draws [data-testid=draw]').length >= 2",
+        "document.querySelectorAll('[data-testid=draw-history] [data-testid=draw], .draws [data-testid=draw]')"
+        ".length >= 2",
     )
     again = db.session.scalars(select(SpotCheckDraw).order_by(SpotCheckDraw.id.desc())).first()
     assert again.id != draw.id and again.picked == draw.picked

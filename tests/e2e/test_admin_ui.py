@@ -146,7 +146,8 @@ def test_an_admin_gives_out_a_task_to_a_household_and_follows_it(live_server, ap
     page.get_by_test_id("admin-search").fill("低保")
     wait_until(
         page,
-        f"document.querySelectorAll('[data-testid=admin-task-row]').length === 1 && !!document.querySelector('[data-testid=admin-task-row][data-id=\"{task.id}\"]')",
+        "document.querySelectorAll('[data-testid=admin-task-row]').length === 1 && "
+        f"!!document.querySelector('[data-testid=admin-task-row][data-id=\"{task.id}\"]')",
     )
 
 
@@ -226,7 +227,8 @@ def test_field_reports_become_tasks_or_are_dismissed_with_a_reason(live_server, 
     assert page.get_by_test_id("admin-report").count() == 2
     wait_until(
         page,
-        "[...document.querySelectorAll('[data-testid=report-photo] img')].every((img) => img.complete && img.naturalWidth > 0)",
+        "[...document.querySelectorAll('[data-testid=report-photo] img')]"
+        ".every((img) => img.complete && img.naturalWidth > 0)",
     )
     card = page.locator(f'[data-testid=admin-report][data-id="{safety}"]')
     assert "网格员甲" in card.inner_text() and "河西社区第一网格" in card.inner_text()

@@ -27,6 +27,7 @@ from tests.factories import user
 HEXI_RESIDENT = "13800000031"
 
 # The page's stand-in for the browser's PushManager (push.js reads window.__redgridPushProvider).
+# A backslash at the end of a line continues it: Python drops it and the newline.
 PROVIDER = """([info, subscribed]) => {
   let current = null;
   const make = () => ({ endpoint: info.endpoint, expirationTime: null, toJSON: () => info,
@@ -35,7 +36,9 @@ PROVIDER = """([info, subscribed]) => {
     permission: () => Notification.permission,
     requestPermission: () => Notification.requestPermission(),
     getSubscription: async () => current,
-    subscribe: async (options) => { window.__redgridSubscribeOptions = { userVisibleOnly: options.userVisibleOnly, key: options.applicationServerKey.length }; current = make(); return current; },
+    subscribe: async (options) => { window.__redgridSubscribeOptions = { userVisibleOnly: options.userVisibleOnly, \
+key: options.applicationServerKey.length }; \
+current = make(); return current; },
   };
   if (subscribed) current = make();
 }"""
@@ -186,7 +189,8 @@ def test_s3_a_water_cut_reaches_the_open_app_and_the_push_handler_and_the_admin_
     )
     wait_until(page, "navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.length > 0)")
     shown = page.evaluate(
-        "navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((n) => n.map((x) => ({title: x.title, body: x.body, tag: x.tag, url: x.data.url})))"
+        "navigator.serviceWorker.ready.then((r) => r.getNotifications())"
+        ".then((n) => n.map((x) => ({title: x.title, body: x.body, tag: x.tag, url: x.data.url})))"
     )
     assert shown == [
         {
@@ -200,7 +204,8 @@ def test_s3_a_water_cut_reaches_the_open_app_and_the_push_handler_and_the_admin_
     # The ack reached the server; the admin's counts say so without a reload.
     wait_until(
         admin,
-        "document.querySelector('[data-testid=delivery-counts] [data-count=delivered] .pill__value').textContent === '1'",
+        "document.querySelector('[data-testid=delivery-counts] [data-count=delivered] .pill__value')"
+        ".textContent === '1'",
     )
     db.session.expire_all()
     assert db.session.get(Delivery, delivery.id).state == "delivered"

@@ -128,7 +128,8 @@ def _check_touch_targets_and_width(page, width: int) -> None:
     too_small = page.evaluate(
         """() => [...document.querySelectorAll('[data-testid=directory] :is(button, a, input, select)')]
             .filter((el) => el.offsetParent !== null)
-            .map((el) => { const r = el.getBoundingClientRect(); return {el: el.outerHTML.slice(0, 80), w: r.width, h: r.height}; })
+            .map((el) => { const r = el.getBoundingClientRect(); \
+return {el: el.outerHTML.slice(0, 80), w: r.width, h: r.height}; })
             .filter((r) => r.w < 44 || r.h < 44)"""
     )
     assert too_small == []
@@ -178,5 +179,6 @@ def test_a_care_flag_changed_on_the_server_reaches_the_open_directory_without_re
     assert changed.status_code == 200, changed.get_json()
     wait_until(
         page,
-        f"document.querySelector('[data-testid=household][data-id=\"{world.hh_hexi1[1]}\"] [data-testid=care-flag]')?.textContent === '独居老人'",
+        f"document.querySelector('[data-testid=household][data-id=\"{world.hh_hexi1[1]}\"] [data-testid=care-flag]')"
+        "?.textContent === '独居老人'",
     )

@@ -271,7 +271,8 @@ def test_s2_an_offline_inspection_becomes_orders_the_company_answers_and_the_ste
     go(desk, "/")
     wait_until(
         desk,
-        f"document.querySelector('[data-testid=order-row][data-id=\"{by_item['fire.lift']}\"]')?.dataset.status === 'reopened'",
+        f"document.querySelector('[data-testid=order-row][data-id=\"{by_item['fire.lift']}\"]')"
+        "?.dataset.status === 'reopened'",
         timeout=20,
     )
     assert desk.evaluate("window.__sameDocument === true")
@@ -315,7 +316,8 @@ def test_a_submission_the_server_refuses_is_shown_at_its_item_and_fixed_with_not
     # What a phone without the check would send: the submission as it is.
     page.evaluate(
         """(id) => import('/js/outbox.js').then((o) => o.enqueue({
-        entity: 'inspection', id, op: 'update', fields: {status: 'submitted', finished_at: new Date().toISOString()}}))""",
+        entity: 'inspection', id, op: 'update', fields: {status: 'submitted', \
+finished_at: new Date().toISOString()}}))""",
         inspection_id,
     )
     page.get_by_test_id("inspection-refused").wait_for(timeout=20000)

@@ -182,13 +182,16 @@ def test_s1_an_offline_day_syncs_once_and_the_admin_sees_the_progress_live(
     )
     wait_until(
         page,
-        f"!document.querySelector('[data-testid=task-row][data-id=\"{next(iter(work))}\"] [data-testid=badge-pending]')",
+        "!document.querySelector("
+        f"'[data-testid=task-row][data-id=\"{next(iter(work))}\"] [data-testid=badge-pending]')",
     )
 
     # Meanwhile, at the community office, the figures moved by themselves.
     wait_until(
         desk_page,
-        f"document.querySelector('[data-testid=progress-grid][data-grid-id=\"{world.g1}\"] [data-count=done] .pill__value')?.textContent === '3'",
+        "document.querySelector("
+        f"'[data-testid=progress-grid][data-grid-id=\"{world.g1}\"] [data-count=done] .pill__value')"
+        "?.textContent === '3'",
         timeout=20,
     )
     assert desk_page.evaluate("window.__sameDocument === true"), "no reload"
@@ -268,7 +271,8 @@ def test_s4_an_admin_cancels_while_the_worker_completes_offline_and_resolves_the
     assert "已完成" in worker_side and "被覆盖的值" in worker_side
     wait_until(
         desk_page,
-        f"document.querySelector('[data-testid=conflict][data-id=\"{conflict.id}\"] .conflict__author')?.textContent.includes('网格员甲')",
+        f"document.querySelector('[data-testid=conflict][data-id=\"{conflict.id}\"] .conflict__author')"
+        "?.textContent.includes('网格员甲')",
     )
     shoot(desk_page, "conflicts")
 

@@ -133,7 +133,10 @@ def test_desktop_layout_screenshot(live_server, browser, screenshot):
     ctx.close()
 
 
-CACHED_URLS = "caches.keys().then((names) => Promise.all(names.map((n) => caches.open(n).then((c) => c.keys())))).then((lists) => lists.flat().map((r) => new URL(r.url).pathname))"
+CACHED_URLS = (
+    "caches.keys().then((names) => Promise.all(names.map((n) => caches.open(n).then((c) => c.keys()))))"
+    ".then((lists) => lists.flat().map((r) => new URL(r.url).pathname))"
+)
 
 
 def test_a_grid_workers_phone_keeps_its_screens_offline_and_no_admin_code(live_server, context, page):

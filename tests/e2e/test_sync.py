@@ -39,8 +39,10 @@ def test_offline_records_and_photo_sync_exactly_once(live_server, context, page,
             const photos = await import('/js/photos.js');
             const outbox = await import('/js/outbox.js');
             const sha = await photos.addPhotoFromFile(new File([bytes], 'IMG_0001.jpg', { type: 'image/jpeg' }));
-            for (const [id, title] of [['6f9e1a00-0000-4000-8000-000000000001', '3号楼入户走访'], ['6f9e1a00-0000-4000-8000-000000000002', '5号楼消防通道堆物']]) {
-                await outbox.enqueue({ entity: 'note', id, op: 'create', fields: { grid_id: grid, title, photos: [sha] } });
+            for (const [id, title] of [['6f9e1a00-0000-4000-8000-000000000001', '3号楼入户走访'], \
+['6f9e1a00-0000-4000-8000-000000000002', '5号楼消防通道堆物']]) {
+                await outbox.enqueue({ entity: 'note', id, op: 'create', \
+fields: { grid_id: grid, title, photos: [sha] } });
             }
             return sha;
         }""",
@@ -87,7 +89,10 @@ def test_a_change_made_elsewhere_reaches_an_open_page_without_reload(live_server
     sign_in(page, live_server, "13800000003")
     page.get_by_test_id("home").wait_for()
     wait_until(page, "import('/js/sync-client.js').then((c) => c.getStatus().state === 'idle')")
-    has_note = "import('/js/db.js').then((db) => db.getRecord('note', '6f9e1a00-0000-4000-8000-000000000005')).then((r) => r ? r.data.title : null)"
+    has_note = (
+        "import('/js/db.js').then((db) => db.getRecord('note', '6f9e1a00-0000-4000-8000-000000000005'))"
+        ".then((r) => r ? r.data.title : null)"
+    )
     assert page.evaluate(has_note) is None
     time.sleep(1)  # let the socket finish connecting and joining its rooms
     other_device = signed_in(app, "13800000003")  # the same worker on the office computer
@@ -115,8 +120,10 @@ def test_a_shared_phone_never_drops_or_shows_another_users_data_silently(
         """async ({ mine, other }) => {
             const outbox = await import('/js/outbox.js');
             const client = await import('/js/sync-client.js');
-            await outbox.enqueue({ entity: 'note', id: '6f9e1a00-0000-4000-8000-000000000003', op: 'create', fields: { grid_id: mine, title: '已同步' } });
-            await outbox.enqueue({ entity: 'note', id: '6f9e1a00-0000-4000-8000-000000000004', op: 'create', fields: { grid_id: other, title: '越权' } });
+            await outbox.enqueue({ entity: 'note', id: '6f9e1a00-0000-4000-8000-000000000003', op: 'create', \
+fields: { grid_id: mine, title: '已同步' } });
+            await outbox.enqueue({ entity: 'note', id: '6f9e1a00-0000-4000-8000-000000000004', op: 'create', \
+fields: { grid_id: other, title: '越权' } });
             await client.syncNow();
         }""",
         {"mine": world.g1, "other": world.g2},
@@ -142,7 +149,8 @@ def test_a_shared_phone_never_drops_or_shows_another_users_data_silently(
     assert "网格员乙" in page.get_by_test_id("home").inner_text()
     assert page.evaluate("import('/js/db.js').then((db) => db.listOutbox()).then((l) => l.length)") == 0
     assert page.evaluate(
-        "import('/js/db.js').then((db) => db.getRecord('note', '6f9e1a00-0000-4000-8000-000000000003')).then((r) => r === undefined)"
+        "import('/js/db.js').then((db) => db.getRecord('note', '6f9e1a00-0000-4000-8000-000000000003'))"
+        ".then((r) => r === undefined)"
     )
 
 
@@ -154,7 +162,8 @@ def test_a_refused_change_stays_visible_with_its_reason_until_discarded(
     page.evaluate(
         """async (other) => {
             const outbox = await import('/js/outbox.js');
-            await outbox.enqueue({ entity: 'note', id: '6f9e1a00-0000-4000-8000-000000000004', op: 'create', fields: { grid_id: other, title: '写到别的网格' } });
+            await outbox.enqueue({ entity: 'note', id: '6f9e1a00-0000-4000-8000-000000000004', op: 'create', \
+fields: { grid_id: other, title: '写到别的网格' } });
             await (await import('/js/sync-client.js')).syncNow();
         }""",
         world.g2,

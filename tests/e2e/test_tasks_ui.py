@@ -354,14 +354,14 @@ def test_a_report_the_server_refuses_stays_visible_with_its_reason_and_is_fixed_
     wait_until(page, SYNCED)
     # A report naming a building of another grid (e.g. picked from a stale directory): refused.
     page.evaluate(
-        """async (building) => {
+        f"""async (building) => {{
             const outbox = await import('/js/outbox.js');
-            await outbox.enqueue({ entity: 'field_report', op: 'create', fields: {
-                category: 'facility', description: '单元门禁损坏，门无法关闭', grid_id: %d, building_id: building,
-                location: null, location_status: 'unavailable', reported_at: new Date().toISOString() } });
+            await outbox.enqueue({{ entity: 'field_report', op: 'create', fields: {{
+                category: 'facility', description: '单元门禁损坏，门无法关闭', grid_id: {world.g1:d}, \
+building_id: building,
+                location: null, location_status: 'unavailable', reported_at: new Date().toISOString() }} }});
             await (await import('/js/sync-client.js')).syncNow();
-        }"""
-        % world.g1,
+        }}""",
         world.b_wenfeng2,
     )
     item = page.get_by_test_id("rejected-item")

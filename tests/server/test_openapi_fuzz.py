@@ -113,7 +113,8 @@ def _failures(stream, stats=None) -> list[str]:
                 if key not in seen:
                     seen.add(key)
                     found.append(
-                        f"{event.recorder.label}: {check.name}: {failure.title}: {failure.message[:400]}\n    {check.failure_info.code_sample[:700]}"
+                        f"{event.recorder.label}: {check.name}: {failure.title}: {failure.message[:400]}\n"
+                        f"    {check.failure_info.code_sample[:700]}"
                     )
     return found
 

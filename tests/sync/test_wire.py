@@ -96,6 +96,9 @@ def test_unsupported_protocol_names_the_supported_ones():
 
 
 def test_sync_library_imports_neither_flask_nor_sqlalchemy():
-    code = "import sys, sync; print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'werkzeug')))"
+    code = (
+        "import sys, sync; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'werkzeug')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
