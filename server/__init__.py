@@ -46,8 +46,8 @@ from server.sync import registry
 
 __all__ = ["create_app", "Config", "TestConfig", "PARTS"]
 
-# The parts of Redgrid, lowest first (the layers are written in the docstring above; a test reads
-# the imports and holds them to it). Each is a package with a part.py (server/core/parts.py).
+# The parts of Redgrid, in the order their blueprints are registered (and so listed in the OpenAPI);
+# their layers are the docstring's. Each is a package with a part.py (server/core/parts.py).
 PARTS = (
     "auth",
     "org",
