@@ -14,7 +14,7 @@ code to this.
             blobs (photos), realtime (Socket.IO rooms)
   push      Web Push to devices
   notices   the one notification service: notify(), the synced inbox, deliveries, fan-out
-  domains   tasks, inspections, alerts, admin, web — the features; a domain reaches another
+  domains   tasks, inspections, alerts, wishes, admin, web — the features; a domain reaches another
             only through the notification service below it
   assembly  this module (create_app), config, cli, console, demo, client_constants (the
             limits and vocabularies the PWA reads, exported to pwa/generated/constants.json)
@@ -61,6 +61,7 @@ PARTS = (
     "tasks",
     "inspections",
     "alerts",
+    "wishes",
     "web",
 )
 

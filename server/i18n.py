@@ -6,7 +6,7 @@ and the field messages of marshmallow validation. Each part of the app brings it
 """
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from flask import current_app, has_request_context, request
 
@@ -159,6 +159,20 @@ CATALOG: dict[str, dict[str, str]] = {
         "blob.wrong_total": "This upload is {total} bytes in total, not what this request says.",
     },
 }
+
+
+def refusal_entries(refusals: Mapping[str, str], prefix: str, entities: Iterable[str], plain: bool = True) -> dict:
+    """A domain's refusals (code -> text) as catalog entries: each code is a field message
+    ("<prefix>.<code>") and the rejection message of each of its entities
+    ("sync.rejected.<entity>.<code>"), and with `plain` of any entity ("sync.rejected.<code>")."""
+    out = {}
+    for code, text in refusals.items():
+        out[f"{prefix}.{code}"] = text
+        if plain:
+            out[f"sync.rejected.{code}"] = text
+        for entity in entities:
+            out[f"sync.rejected.{entity}.{code}"] = text
+    return out
 
 
 def register_catalog(entries: Callable[[str], Mapping[str, str]]) -> None:

@@ -1,6 +1,8 @@
 """The catalog entries of inspections (merged into server/i18n.py's CATALOG): the refusals of
 the sync rules (as "sync.rejected.<code>" and "inspection.<code>") and the API's messages."""
 
+from server.i18n import refusal_entries
+
 REFUSALS = {
     "zh-CN": {
         "steward_adhoc_only": "红色管家只能发起临时检查；定期检查和随机抽查由管理员安排。",
@@ -105,9 +107,6 @@ MESSAGES = {
 def entries(locale: str) -> dict[str, str]:
     """Every catalog entry of inspections in one locale."""
     out = dict(MESSAGES[locale])
-    for code, text in REFUSALS[locale].items():
-        out[f"inspection.{code}"] = text
-        out[f"sync.rejected.{code}"] = text
-        for entity in ("inspection", "rectification_order"):
-            out[f"sync.rejected.{entity}.{code}"] = text  # a task's code of the same name keeps its words
+    # Per entity as well: a task's code of the same name keeps its words.
+    out.update(refusal_entries(REFUSALS[locale], "inspection", ("inspection", "rectification_order")))
     return out

@@ -15,6 +15,7 @@ ADMIN = frozenset({"admin"})
 WORKER = frozenset({"grid_worker"})
 STEWARD = frozenset({"red_steward"})
 STAFF = frozenset({"property_staff"})
+VOLUNTEER = frozenset({"volunteer"})
 SELF = frozenset({"self"})  # the user of a user:<id> bucket
 SERVER = frozenset()  # no client writes it: the rules stamp it
 BY_SERVER = frozenset({SYSTEM})  # the server's own writes (notices, orders, escalation), never a client's

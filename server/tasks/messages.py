@@ -3,6 +3,8 @@ refusal of the task and field report rules (server/tasks/rules.py) is both a rej
 ("sync.rejected.<code>", also per entity) and a field message ("task.<code>"); then the tasks'
 own messages and the texts of the notices they send."""
 
+from server.i18n import refusal_entries
+
 REFUSALS = {
     "zh-CN": {
         "target_missing": "任务对象不存在或不在您的管辖范围内。",
@@ -114,11 +116,7 @@ MESSAGES = {
 
 
 def entries(locale: str) -> dict[str, str]:
-    texts = REFUSALS[locale]
-    out = {f"sync.rejected.{code}": text for code, text in texts.items()}
     # Per entity as well: an inspection may refuse with the same code in its own words.
-    for entity in ("task", "field_report"):
-        out.update({f"sync.rejected.{entity}.{code}": text for code, text in texts.items()})
-    out.update({f"task.{code}": text for code, text in texts.items()})
+    out = refusal_entries(REFUSALS[locale], "task", ("task", "field_report"))
     out.update(MESSAGES[locale])
     return out

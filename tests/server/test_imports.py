@@ -16,7 +16,7 @@ LAYERS = {
     "sync": ("sync", "blobs", "realtime"),
     "push": ("push",),
     "notices": ("notices",),
-    "domains": ("tasks", "inspections", "alerts", "admin", "web"),
+    "domains": ("tasks", "inspections", "alerts", "wishes", "admin", "web"),
     "assembly": ("__init__", "config", "cli", "console", "demo", "client_constants"),
 }
 # Layers whose packages may import each other (module circles are still refused).

@@ -1,0 +1,6 @@
+"""What micro-wishes bring to the app (wired by create_app, server/core/parts.py)."""
+
+from server.core.parts import Part
+from server.wishes import messages, sync
+
+PART = Part("wishes", catalogs=(messages.entries,), sync_entities=(sync.WISH, sync.WISH_CARD))

@@ -1,0 +1,260 @@
+"""Micro-wishes (微心愿, DESIGN.md S5) through sync (PROTOCOL.md §14): a resident's wish, the admin's
+review, the card on the community's wall, a volunteer's claim and fulfilment, the resident's
+confirmation — who sees what, who may do what, and the notices each step sends."""
+
+import uuid
+from types import SimpleNamespace
+
+import pytest
+
+from server.extensions import db
+from server.org.models import Resident
+from tests.factories import user
+from tests.server.inspections_support import refused
+from tests.server.tasks_support import create, photo, pull_all, push_one, signed_in, update
+
+HEXI_ADMIN, HEXI_VOLUNTEER = "13800000002", "13800000008"
+RESIDENT, OTHER_VOLUNTEER, QILI_VOLUNTEER, QILI_ADMIN = "13900000101", "13900000102", "13900000103", "13900000104"
+PRIVATE_WORDS = "轮椅"  # nothing that names anybody
+
+
+@pytest.fixture
+def ww(app, world):
+    """The world plus a resident of 河西小区 1号楼 101 (张桂兰 in its register), a second volunteer
+    of 河西社区, and a volunteer and an admin of 七里店社区; more sign-ins a minute than a phone makes."""
+    app.config["LOGIN_RATE_LIMIT"] = "100 per minute"
+    with app.app_context():
+        home = world.hh_hexi1[0]
+        db.session.add(Resident(household_id=home, name="张桂兰", relation="head"))
+        resident = user("王大爷", [("resident", "household_id", home)], phone=RESIDENT)
+        user("志愿者乙", [("volunteer", "org_unit_id", world.hexi)], phone=OTHER_VOLUNTEER)
+        user("七里店志愿者", [("volunteer", "org_unit_id", world.qilidian)], phone=QILI_VOLUNTEER)
+        user("七里店管理员", [("admin", "org_unit_id", world.qilidian)], phone=QILI_ADMIN)
+        db.session.commit()
+        return SimpleNamespace(
+            home=home,
+            other_home=world.hh_hexi1[1],
+            hexi=world.hexi,
+            resident_id=resident.id,
+            volunteer_id=world.volunteer,
+        )
+
+
+def _records(auth, entity) -> dict:
+    """The records of one entity a phone holds after a full pull: {id: data}."""
+    out = {}
+    for change in pull_all(auth):
+        if change["entity"] == entity:
+            if change["op"] == "delete":
+                out.pop(change["id"], None)
+            else:
+                out[change["id"]] = change["data"]
+    return out
+
+
+def _inbox_kinds(auth) -> list[str]:
+    return sorted(data["kind"] for data in _records(auth, "inbox").values())
+
+
+def _post_wish(resident, ww, **fields) -> dict:
+    values = {
+        "user_id": ww.resident_id,
+        "household_id": ww.home,
+        "title": "想要一台轮椅",
+        "reason": "腿脚不便，出门困难",
+    }
+    result = push_one(resident, create("wish", str(uuid.uuid4()), **{**values, **fields}))
+    assert result["status"] == "applied", result
+    return result
+
+
+def _approve(admin, wish, **fields) -> dict:
+    values = {"status": "approved", "public_title": "一位老人需要一台轮椅", "public_text": PRIVATE_WORDS}
+    result = push_one(admin, update("wish", wish["record_id"], wish["version"], **{**values, **fields}))
+    assert result["status"] == "applied", result
+    return result
+
+
+def _card_of(auth) -> tuple[str, dict]:
+    ((card_id, card),) = _records(auth, "wish_card").items()
+    return card_id, card
+
+
+def test_a_wish_goes_from_the_resident_to_the_wall_to_a_volunteer_and_back(app, ww):
+    resident, admin, volunteer = (signed_in(app, p) for p in (RESIDENT, HEXI_ADMIN, HEXI_VOLUNTEER))
+    wish = _post_wish(resident, ww, photos=[photo(resident)])
+
+    # The admins above the community see it, with a notice; the volunteers see nothing yet.
+    (held,) = _records(admin, "wish").values()
+    assert held["status"] == "submitted" and held["community_id"] == ww.hexi
+    assert "wish_submitted" in _inbox_kinds(admin)
+    assert _records(volunteer, "wish") == {} and _records(volunteer, "wish_card") == {}
+
+    _approve(admin, wish)
+    assert "wish_approved" in _inbox_kinds(resident)
+
+    # The wall: the community's volunteers and the resident see the card; it names nobody.
+    card_id, card = _card_of(volunteer)
+    assert card["title"] == "一位老人需要一台轮椅" and card["status"] == "open"
+    assert not {"user_id", "household_id", "reason"} & card.keys()
+    assert "王大爷" not in str(card) and RESIDENT not in str(card) and "101" not in str(card)
+    assert _records(volunteer, "wish") == {}  # never the private wish
+    assert _card_of(resident)[0] == card_id
+
+    claimed = push_one(volunteer, update("wish_card", card_id, _version(volunteer, card_id), status="claimed"))
+    assert claimed["status"] == "applied", claimed
+    assert "wish_claimed" in _inbox_kinds(resident)
+    evidence = photo(volunteer, colour=(30, 200, 30))
+    done = push_one(
+        volunteer,
+        update(
+            "wish_card",
+            card_id,
+            claimed["version"],
+            status="fulfilled",
+            evidence_photos=[evidence],
+            fulfil_note="已送到",
+        ),
+    )
+    assert done["status"] == "applied", done
+    assert "wish_fulfilled" in _inbox_kinds(resident)
+
+    confirmed = push_one(
+        resident, update("wish_card", card_id, done["version"], status="confirmed", rating=5, rating_comment="谢谢！")
+    )
+    assert confirmed["status"] == "applied", confirmed
+    assert "wish_confirmed" in _inbox_kinds(volunteer)
+    _, final = _card_of(resident)
+    assert final["status"] == "confirmed" and final["rating"] == 5 and final["confirmed_at"]
+    assert [(h["from"], h["to"]) for h in final["history"]] == [
+        (None, "open"),
+        ("open", "claimed"),
+        ("claimed", "fulfilled"),
+        ("fulfilled", "confirmed"),
+    ]
+
+
+def _version(auth, record_id) -> int:
+    versions = {c["id"]: c["version"] for c in pull_all(auth) if c["op"] == "put"}
+    return versions[record_id]
+
+
+def test_two_volunteers_claiming_offline_the_first_to_reach_the_server_wins(app, ww):
+    resident, admin = signed_in(app, RESIDENT), signed_in(app, HEXI_ADMIN)
+    first, second = signed_in(app, HEXI_VOLUNTEER), signed_in(app, OTHER_VOLUNTEER)
+    _approve(admin, _post_wish(resident, ww))
+    card_id, _ = _card_of(first)
+    base = _version(first, card_id)  # both phones pulled the open card, then went offline
+
+    won = push_one(first, update("wish_card", card_id, base, status="claimed"), client_id="phone-a")
+    lost = push_one(second, update("wish_card", card_id, base, status="claimed"), client_id="phone-b")
+    assert won["status"] == "applied"
+    code, fields = refused(lost)
+    assert code == "already_claimed" and lost["error"]["message"] == "该心愿已被其他志愿者先认领了。"
+    assert fields == {"status": ["该心愿已被其他志愿者先认领了。"]}
+    _, card = _card_of(second)
+    assert card["status"] == "claimed" and card["claimant_id"] == ww.volunteer_id
+    assert refused(push_one(second, update("wish_card", card_id, _version(second, card_id), status="claimed")))[0] == (
+        "already_claimed"
+    )  # even knowing the claim, a second claim is refused
+
+
+@pytest.mark.parametrize(
+    ("public_text", "refused_as_private"),
+    [
+        ("张桂兰家需要一台轮椅", True),  # a name in the household's register
+        ("王大爷需要一台轮椅", True),  # the account's name
+        ("请联系 13900000101", True),  # the resident's phone
+        ("请联系 13712345678", True),  # any mobile number
+        ("1号楼101的老人需要一台轮椅", True),  # the door number
+        ("送到 101 室", True),
+        ("一位老人需要一台轮椅，2101 年的款式也行", False),  # 101 inside another number
+        ("一位腿脚不便的老人需要一台轮椅", False),
+    ],
+)
+def test_the_wall_never_names_the_resident(app, ww, public_text, refused_as_private):
+    resident, admin = signed_in(app, RESIDENT), signed_in(app, HEXI_ADMIN)
+    wish = _post_wish(resident, ww)
+    result = push_one(
+        admin,
+        update(
+            "wish",
+            wish["record_id"],
+            wish["version"],
+            status="approved",
+            public_title="需要一台轮椅",
+            public_text=public_text,
+        ),
+    )
+    if refused_as_private:
+        code, fields = refused(result)
+        assert code == "private_details" and list(fields) == ["public_text"]
+    else:
+        assert result["status"] == "applied", result
+
+
+def test_who_may_do_what_to_a_wish(app, ww):
+    resident, admin, volunteer = (signed_in(app, p) for p in (RESIDENT, HEXI_ADMIN, HEXI_VOLUNTEER))
+    qili_admin, qili_volunteer = signed_in(app, QILI_ADMIN), signed_in(app, QILI_VOLUNTEER)
+    mine = {"user_id": ww.resident_id, "title": "想要一台轮椅"}
+    assert refused(push_one(resident, create("wish", str(uuid.uuid4()), household_id=ww.other_home, **mine)))[0] == (
+        "not_your_household"
+    )
+    someone_else = push_one(resident, create("wish", str(uuid.uuid4()), user_id=1, household_id=ww.home, title="x"))
+    assert refused(someone_else)[0] in ("out_of_scope", "not_owner")
+
+    wish = _post_wish(resident, ww)
+    assert refused(push_one(resident, update("wish", wish["record_id"], wish["version"], status="approved")))[0] in (
+        "admin_only",
+        "forbidden_field",
+    )
+    assert refused(push_one(admin, update("wish", wish["record_id"], wish["version"], status="rejected")))[0] == (
+        "reason_required"
+    )
+    assert _records(qili_admin, "wish") == {}  # another community's admin never sees it
+    assert refused(push_one(qili_admin, update("wish", wish["record_id"], wish["version"], status="approved")))[0] in (
+        "out_of_scope",
+        "not_found",
+    )
+    approved = _approve(admin, wish)
+    assert refused(push_one(resident, update("wish", wish["record_id"], approved["version"], title="改一下")))[0] == (
+        "wish_reviewed"
+    )
+
+    card_id, card = _card_of(volunteer)
+    assert _records(qili_volunteer, "wish_card") == {}  # another community's wall
+    base = _version(volunteer, card_id)
+    assert refused(push_one(resident, update("wish_card", card_id, base, status="claimed")))[0] == "volunteer_only"
+    assert refused(push_one(resident, update("wish_card", card_id, base, rating=5)))[0] == "not_fulfilled"
+    assert (
+        refused(push_one(volunteer, update("wish_card", card_id, base, status="fulfilled")))[0] == "status_transition"
+    )
+    claimed = push_one(volunteer, update("wish_card", card_id, base, status="claimed"))
+    other = signed_in(app, OTHER_VOLUNTEER)
+    assert (
+        refused(push_one(other, update("wish_card", card_id, claimed["version"], status="open")))[0] == "not_claimant"
+    )
+    assert refused(push_one(other, update("wish_card", card_id, claimed["version"], fulfil_note="我来")))[0] == (
+        "not_claimant"
+    )
+    assert refused(push_one(volunteer, update("wish_card", card_id, claimed["version"], status="fulfilled")))[0] == (
+        "evidence_required"
+    )
+    released = push_one(volunteer, update("wish_card", card_id, claimed["version"], status="open"))
+    assert released["status"] == "applied"
+    _, card = _card_of(volunteer)
+    assert card["status"] == "open" and card["claimant_id"] is None
+
+
+def test_a_rejected_wish_tells_its_resident_why_and_stays_closed(app, ww):
+    resident, admin = signed_in(app, RESIDENT), signed_in(app, HEXI_ADMIN)
+    wish = _post_wish(resident, ww)
+    rejected = push_one(
+        admin, update("wish", wish["record_id"], wish["version"], status="rejected", review_note="请通过民政渠道申请")
+    )
+    assert rejected["status"] == "applied", rejected
+    (entry,) = [e for e in _records(resident, "inbox").values() if e["kind"] == "wish_rejected"]
+    assert "请通过民政渠道申请" in entry["body"]
+    assert refused(push_one(resident, update("wish", wish["record_id"], rejected["version"], status="withdrawn")))[
+        0
+    ] == ("wish_closed")
