@@ -152,6 +152,9 @@ class Config:
         self.ALERTS_RELEASE_EVERY_SECONDS = env_int("REDGRID_ALERTS_RELEASE_EVERY_SECONDS", 30)
         # Push deliveries past their TTL (or their alert's expiry) with no receipt: expired (server/alerts/expiry.py).
         self.ALERTS_EXPIRE_EVERY_SECONDS = env_int("REDGRID_ALERTS_EXPIRE_EVERY_SECONDS", 300)
+        # Micro-wishes: claims past their deadline go back to the wall every N seconds (0: never;
+        # cron `redgrid wishes release` instead; server/wishes/claims.py).
+        self.WISHES_RELEASE_EVERY_SECONDS = env_int("REDGRID_WISHES_RELEASE_EVERY_SECONDS", 600)
 
 
 class TestConfig(Config):
@@ -166,3 +169,4 @@ class TestConfig(Config):
         self.ALERTS_FANOUT = "inline"  # tests of the pool and of RQ set their mode
         self.ALERTS_RELEASE_EVERY_SECONDS = 0  # tests call release() with a set clock
         self.ALERTS_EXPIRE_EVERY_SECONDS = 0
+        self.WISHES_RELEASE_EVERY_SECONDS = 0  # tests call release_lapsed() with a set clock

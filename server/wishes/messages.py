@@ -72,6 +72,8 @@ NOTICES = {
         "notification.wish_fulfilled.body": "请确认并给这次帮助评价。",
         "notification.wish_confirmed.title": "居民已确认您完成的心愿：{title}",
         "notification.wish_confirmed.body": "评价：{rating} 星。感谢您的服务！",
+        "notification.wish_released.title": "您认领的心愿已退回心愿墙：{title}",
+        "notification.wish_released.body": "认领已超过期限或由管理员取消，其他志愿者现在可以认领。",
     },
     "en": {
         "notification.wish_submitted.title": "A new micro-wish to review: {title}",
@@ -88,6 +90,10 @@ NOTICES = {
         "notification.wish_fulfilled.body": "Please confirm it and rate the help.",
         "notification.wish_confirmed.title": "The resident confirmed the wish you fulfilled: {title}",
         "notification.wish_confirmed.body": "Rating: {rating} stars. Thank you for your service!",
+        "notification.wish_released.title": "A wish you claimed is back on the wall: {title}",
+        "notification.wish_released.body": (
+            "The claim passed its deadline or an admin released it; other volunteers may claim it now."
+        ),
     },
 }
 

@@ -8,6 +8,8 @@ nobody twice:
     merged
     a card claimed, fulfilled   its resident                          the card
     a card confirmed            its claimant (with the rating)        the card
+    a claim released by an      the claimant                          the card
+    admin or at its deadline
 """
 
 from sqlalchemy import select
@@ -70,9 +72,10 @@ def wish_reviewed(wish_id: str, values: dict, status: str) -> None:
     )
 
 
-def card_moved(card_id: str, values: dict, status: str) -> set[str]:
+def card_moved(card_id: str, values: dict, status: str, released: int | None = None) -> set[str]:
     """The other side of a card's move hears of it: the resident of a claim or a fulfilment, the
-    claimant of a confirmation (with the rating)."""
+    claimant of a confirmation (with the rating), and a claimant whose claim someone else
+    released (an admin, or the server at its deadline)."""
     step = len(values.get("history") or [])
     data = {"card_id": card_id, "wish_id": values.get("wish_id"), "status": status}
     key = f"wish_card:{card_id}:{step}:{status}"
@@ -80,6 +83,8 @@ def card_moved(card_id: str, values: dict, status: str) -> set[str]:
         owner = access.owner_of(values.get("wish_id"))
         if owner is not None:
             _send([owner], status, f"#/wishes/card/{card_id}", key, data, title=values["title"])
+    elif status == "open" and released is not None:
+        _send([released], "released", f"#/wishes/card/{card_id}", key, data, title=values["title"])
     elif status == "confirmed" and values.get("claimant_id"):
         _send(
             [values["claimant_id"]],

@@ -1,6 +1,12 @@
 """What micro-wishes bring to the app (wired by create_app, server/core/parts.py)."""
 
 from server.core.parts import Part
-from server.wishes import messages, sync
+from server.wishes import claims, messages, sync
 
-PART = Part("wishes", catalogs=(messages.entries,), sync_entities=(sync.WISH, sync.WISH_CARD))
+PART = Part(
+    "wishes",
+    catalogs=(messages.entries,),
+    sync_entities=(sync.WISH, sync.WISH_CARD),
+    periodic=(claims.PERIODIC,),
+    commands=(claims.wishes_command,),
+)

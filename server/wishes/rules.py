@@ -266,7 +266,8 @@ def review_card(r: Review) -> Rejection | None:
         return refused
     r.set("history", [*(current.get("history") or []), _entry(r, before, after, now)])
     record_id = r.mutation.record_id
-    follow_up(r.mutation.id, lambda: notices.card_moved(record_id, dict(values), after))
+    released = claimant if (before, after) == ("claimed", "open") and claimant != r.user_id else None
+    follow_up(r.mutation.id, lambda: notices.card_moved(record_id, dict(values), after, released))
     return None
 
 

@@ -3,12 +3,15 @@ review, the card on the community's wall, a volunteer's claim and fulfilment, th
 confirmation — who sees what, who may do what, and the notices each step sends."""
 
 import uuid
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 
+from server.core import clock
 from server.extensions import db
 from server.org.models import Resident
+from server.wishes.claims import release_lapsed
 from tests.factories import user
 from tests.server.inspections_support import refused
 from tests.server.tasks_support import create, photo, pull_all, push_one, signed_in, update
@@ -258,3 +261,29 @@ def test_a_rejected_wish_tells_its_resident_why_and_stays_closed(app, ww):
     assert refused(push_one(resident, update("wish", wish["record_id"], rejected["version"], status="withdrawn")))[
         0
     ] == ("wish_closed")
+
+
+def test_a_claim_past_its_deadline_goes_back_to_the_wall_and_its_claimant_hears_of_it(app, ww):
+    resident, admin, volunteer = (signed_in(app, p) for p in (RESIDENT, HEXI_ADMIN, HEXI_VOLUNTEER))
+    _approve(admin, _post_wish(resident, ww))
+    card_id, _ = _card_of(volunteer)
+    claimed = push_one(volunteer, update("wish_card", card_id, _version(volunteer, card_id), status="claimed"))
+    assert claimed["status"] == "applied"
+    with app.app_context():
+        assert release_lapsed(clock.now() + timedelta(days=6)) == 0  # within its 7 days
+        assert release_lapsed(clock.now() + timedelta(days=8)) == 1
+        assert release_lapsed(clock.now() + timedelta(days=9)) == 0  # once
+    _, card = _card_of(volunteer)
+    assert card["status"] == "open" and card["claimant_id"] is None and card["claim_deadline"] is None
+    assert [(h["from"], h["to"]) for h in card["history"]][-1] == ("claimed", "open")
+    assert "wish_released" in _inbox_kinds(volunteer)
+    assert "wish_released" not in _inbox_kinds(resident)
+
+
+def test_a_claimant_who_lets_go_is_not_told_of_it(app, ww):
+    resident, admin, volunteer = (signed_in(app, p) for p in (RESIDENT, HEXI_ADMIN, HEXI_VOLUNTEER))
+    _approve(admin, _post_wish(resident, ww))
+    card_id, _ = _card_of(volunteer)
+    claimed = push_one(volunteer, update("wish_card", card_id, _version(volunteer, card_id), status="claimed"))
+    assert push_one(volunteer, update("wish_card", card_id, claimed["version"], status="open"))["status"] == "applied"
+    assert "wish_released" not in _inbox_kinds(volunteer)
