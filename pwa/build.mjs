@@ -275,6 +275,8 @@ if (problems.length) {
 }
 const sizes = await precompress();
 console.log(
-  `dist/: ${shell.length} shell files (${kb(await sum(shell))}), ${lazy.length} lazy chunks (${kb(await sum(lazy))}); ` +
-    `all text ${kb(sizes.raw)}, gzip ${kb(sizes.gz)}, br ${kb(sizes.br)}; bundled ${packages.join(', ')}; shell version ${version}`,
+  `dist/: ${shell.length} shell files (${kb(await sum(shell))}), ` +
+    `${lazy.length} lazy chunks (${kb(await sum(lazy))}); ` +
+    `all text ${kb(sizes.raw)}, gzip ${kb(sizes.gz)}, br ${kb(sizes.br)}; ` +
+    `bundled ${packages.join(', ')}; shell version ${version}`,
 );

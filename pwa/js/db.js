@@ -87,7 +87,8 @@ export async function clearCached() {
 
 /**
  * Forgets everything of the signed-in user on this phone: synced records, the outbox, photos,
- * sync state, the grid directories (names and phones of residents) and inspection templates. Only the install's client id stays (it names the device, not the person). The
+ * sync state, the grid directories (names and phones of residents) and inspection templates.
+ * Only the install's client id stays (it names the device, not the person). The
  * callers make sure nothing unsent is lost without the user saying so (session.js).
  */
 export async function forgetUserData() {

@@ -153,8 +153,8 @@ export function orderGroup(order, now = new Date()) {
 export const isOverdue = (order, now = new Date()) => orderGroup(order, now) === 'overdue';
 
 /**
- * Orders (items {id, order: its fields, …}) in {overdue, open, responded, closed}: the first three by deadline (then severity),
- * closed ones most recently closed first.
+ * Orders (items {id, order: its fields, …}) in {overdue, open, responded, closed}: the first three
+ * by deadline (then severity), closed ones most recently closed first.
  */
 export function groupOrders(items, now = new Date()) {
   const groups = Object.fromEntries(ORDER_GROUPS.map((name) => [name, []]));

@@ -28,11 +28,13 @@ export function backoffDelay(attempt, retryAfterMs = null, random = Math.random)
 
 /** What a failure means for the loop: back off and retry, or wait for a person. */
 function classify(err) {
-  if (!(err instanceof ApiError)) return { state: 'error', retry: true }; // a bug or storage trouble: report, keep trying slowly
+  // a bug or storage trouble: report, keep trying slowly
+  if (!(err instanceof ApiError)) return { state: 'error', retry: true };
   if (err.code === 'pull_loop') return { state: 'error', retry: false };
   if (err.status === 0) return { state: 'offline', retry: true };
   if (err.status >= 500 || err.status === 429) return { state: 'error', retry: true };
-  if (err.code === 'unsupported_protocol') return { state: 'error', halt: 'unsupported_protocol' }; // §3: update the app
+  // §3: update the app
+  if (err.code === 'unsupported_protocol') return { state: 'error', halt: 'unsupported_protocol' };
   if (err.status === 401) return { state: 'error', halt: 'unauthorized' }; // sign in again; the outbox stays
   return { state: 'error', halt: 'client_error' }; // 400/422 of an envelope: our bug, do not loop (§6.4)
 }

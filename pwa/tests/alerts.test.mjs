@@ -192,7 +192,8 @@ test('delivery counts fill every state; a live update for this alert replaces th
 
 test('Web Push support: an iPhone outside the Home Screen is told to install, the card is not nagging', () => {
   const iphone =
-    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Version/17.4 Mobile/15E148 Safari/604.1';
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 ' +
+    'Version/17.4 Mobile/15E148 Safari/604.1';
   assert.equal(alerts.pushSupport({ userAgent: iphone }), 'ios-install');
   assert.equal(
     alerts.pushSupport({
@@ -364,7 +365,8 @@ test('every code the alert screens name through a built key has an entry in both
       JSON.parse(await readFile(new URL(`../i18n/${locale}.json`, import.meta.url), 'utf8')),
     ),
   );
-  const STATUSES = ['draft', 'pending_approval', 'scheduled', 'sending', 'sent', 'cancelled']; // server/alerts/models.py
+  // server/alerts/limits.py
+  const STATUSES = ['draft', 'pending_approval', 'scheduled', 'sending', 'sent', 'cancelled'];
   const keys = [
     ...alerts.LEVELS.map((code) => `alerts.level.${code}`),
     ...alerts.CATEGORIES.map((code) => `alerts.category.${code}`),

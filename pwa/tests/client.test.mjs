@@ -283,49 +283,52 @@ test('a malformed mutation is set aside with the reason and the rest of the batc
   assert.equal(serverNote(record.id).values.title, 'fine');
 });
 
-test('an edit carries the epoch of its data: made before a restore of the server, it conflicts and nothing is lost', async () => {
-  const client = newClient();
-  const { record } = await create({ title: 'A' });
-  await client.syncNow();
-  const backup = server.backup();
-  othersWrite(ADMIN, 'desk', [
-    {
-      id: crypto.randomUUID(),
-      entity: 'note',
-      record_id: record.id,
-      op: 'update',
-      base_version: 1,
-      fields: { title: 'B' },
-    },
-  ]);
-  await client.syncNow();
-  assert.equal((await note(record.id)).version, 2);
-  server.offline = true;
-  await update(record.id, { title: 'C' }); // made on version 2 of the history about to be lost
-  server.restoreBackup(backup, 'epoch-2');
-  // The restored server hands out seq 2 again, to another write.
-  othersWrite(ADMIN, 'desk', [
-    {
-      id: crypto.randomUUID(),
-      entity: 'note',
-      record_id: record.id,
-      op: 'update',
-      base_version: 1,
-      fields: { title: 'D' },
-    },
-  ]);
-  server.offline = false;
-  await client.syncNow();
-  const [sent] = pushes().at(-1).body.mutations;
-  assert.deepEqual([sent.base_version, sent.epoch], [2, 'epoch-1']);
-  assert.equal(serverNote(record.id).values.title, 'D', 'the write after the restore is not overwritten');
-  assert.deepEqual(
-    server.store.conflicts.map((c) => [c.field, c.server_value, c.client_value]),
-    [['title', 'D', 'C']],
-  );
-  assert.equal((await note(record.id)).data.title, 'D');
-  assert.equal(await db.getMeta('epoch'), 'epoch-2');
-});
+test(
+  'an edit carries the epoch of its data: made before a restore of the server, it conflicts ' + 'and nothing is lost',
+  async () => {
+    const client = newClient();
+    const { record } = await create({ title: 'A' });
+    await client.syncNow();
+    const backup = server.backup();
+    othersWrite(ADMIN, 'desk', [
+      {
+        id: crypto.randomUUID(),
+        entity: 'note',
+        record_id: record.id,
+        op: 'update',
+        base_version: 1,
+        fields: { title: 'B' },
+      },
+    ]);
+    await client.syncNow();
+    assert.equal((await note(record.id)).version, 2);
+    server.offline = true;
+    await update(record.id, { title: 'C' }); // made on version 2 of the history about to be lost
+    server.restoreBackup(backup, 'epoch-2');
+    // The restored server hands out seq 2 again, to another write.
+    othersWrite(ADMIN, 'desk', [
+      {
+        id: crypto.randomUUID(),
+        entity: 'note',
+        record_id: record.id,
+        op: 'update',
+        base_version: 1,
+        fields: { title: 'D' },
+      },
+    ]);
+    server.offline = false;
+    await client.syncNow();
+    const [sent] = pushes().at(-1).body.mutations;
+    assert.deepEqual([sent.base_version, sent.epoch], [2, 'epoch-1']);
+    assert.equal(serverNote(record.id).values.title, 'D', 'the write after the restore is not overwritten');
+    assert.deepEqual(
+      server.store.conflicts.map((c) => [c.field, c.server_value, c.client_value]),
+      [['title', 'D', 'C']],
+    );
+    assert.equal((await note(record.id)).data.title, 'D');
+    assert.equal(await db.getMeta('epoch'), 'epoch-2');
+  },
+);
 
 // --- pulling ---------------------------------------------------------------------------------
 
@@ -555,7 +558,8 @@ test('a reset bucket keeps its records until it has been sent to the end, even a
   server.store.purgeTombstones(5); // the tombstone is gone: only a reset can tell
   seed(1, 1, 'late');
   let pulled = 0;
-  server.failNext((r) => r.path === '/api/sync/pull' && ++pulled === 2, 'network'); // the reset's first page, then no signal
+  // the reset's first page, then no signal
+  server.failNext((r) => r.path === '/api/sync/pull' && ++pulled === 2, 'network');
 
   assert.equal((await client.syncNow()).state, 'offline');
   assert.deepEqual(pulls().at(-2).answer.reset_buckets, ['grid:1']);
@@ -962,7 +966,8 @@ test('photo bytes are released once uploaded and no queued edit names them', asy
   const sha = await photos.storePhoto(jpeg(50_000, 5), 'image/jpeg');
   const spare = await photos.storePhoto(jpeg(40_000, 9), 'image/jpeg'); // on a form not saved yet
   await create({ title: 'accepted', photos: [sha] });
-  const { record: refusedOne } = await create({ title: 'refused', status: 'done', photos: [sha] }); // status is admin-only
+  // status is admin-only
+  const { record: refusedOne } = await create({ title: 'refused', status: 'done', photos: [sha] });
 
   server.offline = true;
   await client.syncNow();

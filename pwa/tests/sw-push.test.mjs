@@ -216,38 +216,41 @@ test('a click focuses an open window and sends it to the alert, or opens one; ac
   assert.deepEqual(sw.opened, ['http://127.0.0.1:5000/#/inbox/e1']);
 });
 
-test('acks made offline are kept and sent once each, in order, with their own times, when the network is back', async () => {
-  const sw = await serviceWorker();
-  sw.network.mode = 'offline';
-  await sw.fire('push', push({ ...PAYLOAD, ack: 'tok-a' }));
-  await sw.fire('notificationclick', click('tok-a'));
-  await sw.fire('push', push({ ...PAYLOAD, id: 'e2', ack: 'tok-b' }));
-  assert.deepEqual(sw.posted, [], 'nothing reached the server');
-  assert.deepEqual(sw.syncs, ['redgrid-acks', 'redgrid-acks', 'redgrid-acks'], 'Background Sync asked for');
-  await assert.rejects(
-    sw.fire('sync', { tag: 'redgrid-acks' }),
-    /3 ack\(s\) kept/,
-    'still offline: the browser tries again later',
-  );
+test(
+  'acks made offline are kept and sent once each, in order, with their own times, when the ' + 'network is back',
+  async () => {
+    const sw = await serviceWorker();
+    sw.network.mode = 'offline';
+    await sw.fire('push', push({ ...PAYLOAD, ack: 'tok-a' }));
+    await sw.fire('notificationclick', click('tok-a'));
+    await sw.fire('push', push({ ...PAYLOAD, id: 'e2', ack: 'tok-b' }));
+    assert.deepEqual(sw.posted, [], 'nothing reached the server');
+    assert.deepEqual(sw.syncs, ['redgrid-acks', 'redgrid-acks', 'redgrid-acks'], 'Background Sync asked for');
+    await assert.rejects(
+      sw.fire('sync', { tag: 'redgrid-acks' }),
+      /3 ack\(s\) kept/,
+      'still offline: the browser tries again later',
+    );
 
-  // The worker was stopped meanwhile; a new one finds the queue in IndexedDB.
-  const next = await serviceWorker({ indexedDB: sw.indexedDB });
-  await next.fire('sync', { tag: 'redgrid-acks' });
-  assert.deepEqual(next.acks(), [
-    ['tok-a', 'delivered', 200],
-    ['tok-a', 'clicked', 200],
-    ['tok-b', 'delivered', 200],
-  ]);
-  const times = next.posted.map((p) => Date.parse(p.body.at));
-  assert.deepEqual(
-    [...times].sort((a, b) => a - b),
-    times,
-    'each with the time it happened, oldest first',
-  );
-  await next.fire('sync', { tag: 'redgrid-acks' });
-  await next.fire('message', { data: { type: 'flush-acks' } });
-  assert.equal(next.posted.length, 3, 'once each');
-});
+    // The worker was stopped meanwhile; a new one finds the queue in IndexedDB.
+    const next = await serviceWorker({ indexedDB: sw.indexedDB });
+    await next.fire('sync', { tag: 'redgrid-acks' });
+    assert.deepEqual(next.acks(), [
+      ['tok-a', 'delivered', 200],
+      ['tok-a', 'clicked', 200],
+      ['tok-b', 'delivered', 200],
+    ]);
+    const times = next.posted.map((p) => Date.parse(p.body.at));
+    assert.deepEqual(
+      [...times].sort((a, b) => a - b),
+      times,
+      'each with the time it happened, oldest first',
+    );
+    await next.fire('sync', { tag: 'redgrid-acks' });
+    await next.fire('message', { data: { type: 'flush-acks' } });
+    assert.equal(next.posted.length, 3, 'once each');
+  },
+);
 
 test("the next push sends the kept acks before its own; the page's message sends them too", async () => {
   const sw = await serviceWorker();
@@ -309,55 +312,62 @@ test('an ack the server refuses for good is dropped; a busy or failing server ke
   assert.equal(sw.acks().filter(([token]) => token === 'tok-gone').length, 1, 'the refused one never again');
 });
 
-test('pushsubscriptionchange subscribes again with the old key and proves the change by the old endpoint and auth', async () => {
-  const sw = await serviceWorker();
-  const old = {
-    endpoint: 'https://push.example/old',
-    options: { applicationServerKey: new Uint8Array([1, 2, 3]) },
-    toJSON: () => ({ endpoint: 'https://push.example/old', keys: { p256dh: 'OP', auth: 'old-auth' } }),
-  };
-  await sw.fire('pushsubscriptionchange', { oldSubscription: old, newSubscription: null });
-  const change = sw.posted.find((p) => p.url === '/api/push/subscriptions/change');
-  assert.deepEqual(change.body, {
-    old_endpoint: 'https://push.example/old',
-    old_auth: 'old-auth',
-    subscription: { endpoint: 'https://push.example/new', keys: { p256dh: 'P', auth: 'A' } },
-  });
-  assert.equal(change.init.credentials, 'omit', 'no session, no CSRF token: the old subscription is the proof');
-  assert.equal(change.init.headers['X-CSRFToken'], undefined);
-  assert.equal(
-    sw.posted.some((p) => p.url === '/api/csrf'),
-    false,
-  );
-});
-
-test('without oldSubscription, the change is proved by what the page told the worker; the new one is kept for next time', async () => {
-  const sw = await serviceWorker();
-  await sw.fire('message', {
-    data: { type: 'push-subscription', subscription: { endpoint: 'https://push.example/old', auth: 'page-auth' } },
-  });
-  const fresh = {
-    endpoint: 'https://push.example/fresh',
-    toJSON: () => ({ endpoint: 'https://push.example/fresh', keys: { p256dh: 'FP', auth: 'fresh-auth' } }),
-  };
-  await sw.fire('pushsubscriptionchange', { oldSubscription: null, newSubscription: fresh });
-  const bodies = () => sw.posted.filter((p) => p.url === '/api/push/subscriptions/change').map((p) => p.body);
-  assert.deepEqual(bodies(), [
-    {
+test(
+  'pushsubscriptionchange subscribes again with the old key and proves the change by the old ' + 'endpoint and auth',
+  async () => {
+    const sw = await serviceWorker();
+    const old = {
+      endpoint: 'https://push.example/old',
+      options: { applicationServerKey: new Uint8Array([1, 2, 3]) },
+      toJSON: () => ({ endpoint: 'https://push.example/old', keys: { p256dh: 'OP', auth: 'old-auth' } }),
+    };
+    await sw.fire('pushsubscriptionchange', { oldSubscription: old, newSubscription: null });
+    const change = sw.posted.find((p) => p.url === '/api/push/subscriptions/change');
+    assert.deepEqual(change.body, {
       old_endpoint: 'https://push.example/old',
-      old_auth: 'page-auth',
-      subscription: { endpoint: 'https://push.example/fresh', keys: { p256dh: 'FP', auth: 'fresh-auth' } },
-    },
-  ]);
-  // Rotated again, still without oldSubscription: the worker proves it with the one it kept.
-  await sw.fire('pushsubscriptionchange', { oldSubscription: null, newSubscription: null });
-  assert.deepEqual(bodies()[1], {
-    old_endpoint: 'https://push.example/fresh',
-    old_auth: 'fresh-auth',
-    subscription: { endpoint: 'https://push.example/new', keys: { p256dh: 'P', auth: 'A' } },
-  });
-  // Turned off on the page: nothing kept, nothing to prove with.
-  await sw.fire('message', { data: { type: 'push-subscription', subscription: null } });
-  await sw.fire('pushsubscriptionchange', { oldSubscription: null, newSubscription: fresh });
-  assert.equal(bodies().length, 2);
-});
+      old_auth: 'old-auth',
+      subscription: { endpoint: 'https://push.example/new', keys: { p256dh: 'P', auth: 'A' } },
+    });
+    assert.equal(change.init.credentials, 'omit', 'no session, no CSRF token: the old subscription is the proof');
+    assert.equal(change.init.headers['X-CSRFToken'], undefined);
+    assert.equal(
+      sw.posted.some((p) => p.url === '/api/csrf'),
+      false,
+    );
+  },
+);
+
+test(
+  'without oldSubscription, the change is proved by what the page told the worker; the new ' +
+    'one is kept for next time',
+  async () => {
+    const sw = await serviceWorker();
+    await sw.fire('message', {
+      data: { type: 'push-subscription', subscription: { endpoint: 'https://push.example/old', auth: 'page-auth' } },
+    });
+    const fresh = {
+      endpoint: 'https://push.example/fresh',
+      toJSON: () => ({ endpoint: 'https://push.example/fresh', keys: { p256dh: 'FP', auth: 'fresh-auth' } }),
+    };
+    await sw.fire('pushsubscriptionchange', { oldSubscription: null, newSubscription: fresh });
+    const bodies = () => sw.posted.filter((p) => p.url === '/api/push/subscriptions/change').map((p) => p.body);
+    assert.deepEqual(bodies(), [
+      {
+        old_endpoint: 'https://push.example/old',
+        old_auth: 'page-auth',
+        subscription: { endpoint: 'https://push.example/fresh', keys: { p256dh: 'FP', auth: 'fresh-auth' } },
+      },
+    ]);
+    // Rotated again, still without oldSubscription: the worker proves it with the one it kept.
+    await sw.fire('pushsubscriptionchange', { oldSubscription: null, newSubscription: null });
+    assert.deepEqual(bodies()[1], {
+      old_endpoint: 'https://push.example/fresh',
+      old_auth: 'fresh-auth',
+      subscription: { endpoint: 'https://push.example/new', keys: { p256dh: 'P', auth: 'A' } },
+    });
+    // Turned off on the page: nothing kept, nothing to prove with.
+    await sw.fire('message', { data: { type: 'push-subscription', subscription: null } });
+    await sw.fire('pushsubscriptionchange', { oldSubscription: null, newSubscription: fresh });
+    assert.equal(bodies().length, 2);
+  },
+);

@@ -45,7 +45,11 @@ function planRow(plan, names, templates, onChanged) {
     h('strong', { class: 'plan__compound', text: names.get(plan.compound_id) ?? `#${plan.compound_id}` }),
     h('span', {
       class: 'muted',
-      text: `${template?.name ?? plan.template_code} · ${t(`plans.period.${plan.period}`)} · ${t('plans.since', { date: plan.starts_on })}`,
+      text: [
+        template?.name ?? plan.template_code,
+        t(`plans.period.${plan.period}`),
+        t('plans.since', { date: plan.starts_on }),
+      ].join(' · '),
     }),
     plan.active ? null : h('span', { class: 'chip chip--status', text: t('plans.stopped') }),
     toggle,

@@ -331,7 +331,10 @@ function orderList(page) {
         h('span', { class: `chip chip--severity-${data.severity}`, text: t(`templates.severity.${data.severity}`) }),
         h('span', {
           class: 'muted',
-          text: `${t(`scorecards.order_status.${data.status}`)} · ${t('scorecards.deadline', { time: dateTime(data.deadline_at) })}`,
+          text: [
+            t(`scorecards.order_status.${data.status}`),
+            t('scorecards.deadline', { time: dateTime(data.deadline_at) }),
+          ].join(' · '),
         }),
         overdue ? h('span', { class: 'chip chip--urgent', text: t('scorecards.overdue') }) : null,
       ),

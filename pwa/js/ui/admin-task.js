@@ -1,8 +1,8 @@
 // 任务详情 for admins (#/admin/tasks/<id>): the task as the server has it (GET /api/tasks/<id>),
 // the worker's report and photos, every status change and reassignment with who (named by the
-// server), when (the phone's time and the server's) and where; and the admin's actions by status: 修改, 改派, 取消任务 (with a reason),
-// 重新派发. An open conflict of the task is pointed out (resolved at #/sync). The view follows the
-// server live while no action form is open.
+// server), when (the phone's time and the server's) and where; and the admin's actions by status:
+// 修改, 改派, 取消任务 (with a reason), 重新派发. An open conflict of the task is pointed out
+// (resolved at #/sync). The view follows the server live while no action form is open.
 import { adminActionsFor, hasReport, isoToLocalInput, localInputToIso } from '../admin.js';
 import {
   adminSession,

@@ -79,7 +79,10 @@ export function createFakeServer({ buckets = { 'grid:1': ['grid_worker'] }, user
     purgedSeq,
   });
   server.backup = () => copyData(server.store);
-  /** Restores a backup, with a new epoch as `redgrid sync-restored` gives it (§5.5): seqs after it are handed out again. */
+  /**
+   * Restores a backup, with a new epoch as `redgrid sync-restored` gives it (§5.5): seqs after it
+   * are handed out again.
+   */
   server.restoreBackup = (backup, epoch) => {
     server.store = Object.assign(new MemoryStore(epoch), copyData(backup));
     server.engine = new Engine(server.store, rules());
