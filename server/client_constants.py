@@ -39,6 +39,7 @@ from server.tasks.schemas import (
     TaskRecordSchema,
 )
 from server.tasks.views import OPEN
+from server.wishes import models as wishes
 
 
 def _validator(schema: type[ma.Schema], field: str, kind: type):
@@ -99,5 +100,15 @@ def client_constants() -> dict:
             "TEMPLATE_NAME_MAX": _max_length(InspectionTemplateInSchema, "name"),
             "CATEGORY_NAME_MAX": _max_length(InspectionTemplateCategorySchema, "name"),
             "ITEM_TEXT_MAX": _max_length(InspectionTemplateItemSchema, "text"),
+        },
+        "wishes": {
+            "STATUSES": list(wishes.WISH_STATUSES),
+            "CARD_STATUSES": list(wishes.CARD_STATUSES),
+            "TITLE_MAX": wishes.TITLE_MAX,
+            "REASON_MAX": wishes.REASON_MAX,
+            "PUBLIC_TEXT_MAX": wishes.PUBLIC_TEXT_MAX,
+            "NOTE_MAX": wishes.NOTE_MAX,
+            "COMMENT_MAX": wishes.COMMENT_MAX,
+            "MAX_PHOTOS": wishes.MAX_PHOTOS,
         },
     }

@@ -10,4 +10,10 @@ const frozen = (value) => {
   return Object.freeze(value);
 };
 
-export const { roles: ROLES, alerts: ALERTS, tasks: TASKS, inspections: INSPECTIONS } = frozen(constants);
+export const {
+  roles: ROLES,
+  alerts: ALERTS,
+  tasks: TASKS,
+  inspections: INSPECTIONS,
+  wishes: WISHES,
+} = frozen(constants);

@@ -110,7 +110,7 @@ function enclosingObject(text, at) {
 /** The value of `maxlength: <expr>`: a number, a constant of constants.js, or a name a module exports. */
 async function limitOf(expr, source) {
   if (/^\d+$/.test(expr)) return Number(expr);
-  const member = expr.match(/^(ALERTS|TASKS|INSPECTIONS)\.(\w+)$/);
+  const member = expr.match(/^(ALERTS|TASKS|INSPECTIONS|WISHES)\.(\w+)$/);
   if (member) return exported[member[1].toLowerCase()][member[2]];
   for (const [, names, from] of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'([^']+)'/g)) {
     if (
@@ -147,7 +147,7 @@ test("every form field's maxlength is the server's limit for that field", async 
 
 test('no vocabulary of the server is written again in the sources', async () => {
   const lists = [['roles', exported.roles]];
-  for (const domain of ['alerts', 'tasks', 'inspections']) {
+  for (const domain of ['alerts', 'tasks', 'inspections', 'wishes']) {
     for (const [name, value] of Object.entries(exported[domain]))
       if (Array.isArray(value)) lists.push([`${domain}.${name}`, value]);
   }
