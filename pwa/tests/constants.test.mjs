@@ -78,6 +78,14 @@ const LIMITS = {
   'js/ui/inspection-form.js': { 'inspection-notes': 'inspections.NOTES_MAX' },
   'js/ui/inspection-item.js': { 'item-note-${code}': 'inspections.ITEM_NOTE_MAX' },
   'js/ui/order.js': { 'response-text': 'inspections.RESPONSE_TEXT_MAX', 'review-note': 'inspections.REVIEW_NOTE_MAX' },
+  'js/ui/wish-form.js': { 'wish-title': 'wishes.TITLE_MAX', 'wish-reason': 'wishes.REASON_MAX' },
+  'js/ui/wish.js': { 'rating-comment': 'wishes.COMMENT_MAX' },
+  'js/ui/wish-card.js': { 'fulfil-note': 'wishes.NOTE_MAX' },
+  'js/ui/admin-wishes.js': {
+    'public-title': 'wishes.TITLE_MAX',
+    'public-text': 'wishes.PUBLIC_TEXT_MAX',
+    'review-note': 'wishes.NOTE_MAX',
+  },
   'js/ui/admin-templates.js': {
     'template-name': 'inspections.TEMPLATE_NAME_MAX',
     'category-name': 'inspections.CATEGORY_NAME_MAX',

@@ -48,6 +48,14 @@ export function adminSection({ me }) {
       title: t('alerts.admin.title'),
       about: t('alerts.admin.about'),
     }),
+    // 心愿审核 (S5): residents' wishes waiting to be published on the wall.
+    linkCard({
+      kind: 'admin-link',
+      href: '#/admin/wishes',
+      testid: 'admin-wishes-open',
+      title: t('wish.admin_title'),
+      about: t('wish.admin_home_about'),
+    }),
     // Property services (红色物业): how the companies score, random checks, the inspection plans.
     linkCard({
       kind: 'admin-link',

@@ -3,6 +3,7 @@
 import { t } from '../i18n.js';
 import { countUnreadInbox } from '../inbox-data.js';
 import { myGrids } from '../places.js';
+import { isResident, isVolunteer } from '../wishes.js';
 import { h } from './dom.js';
 import { whenFirstScreen } from './ready.js';
 import { watchLocalData } from './watch.js';
@@ -56,4 +57,16 @@ export function notificationsLink() {
     .catch(() => {});
   watchLocalData(link, draw);
   return link;
+}
+
+/** 微心愿 for residents (their wishes, #/wishes) and 心愿墙 for volunteers (#/wall); else nothing. */
+export function wishLinks({ me }) {
+  return [
+    isResident(me)
+      ? linkCard({ href: '#/wishes', testid: 'wishes-open', title: t('wish.mine_title'), about: t('wish.home_about') })
+      : null,
+    isVolunteer(me)
+      ? linkCard({ href: '#/wall', testid: 'wall-open', title: t('wish.wall_title'), about: t('wish.wall_home_about') })
+      : null,
+  ];
 }

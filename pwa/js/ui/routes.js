@@ -41,6 +41,26 @@ const ROUTES = [
     names: [],
     screen: lazyScreen(() => import('./settings-notifications.js'), 'notificationSettingsScreen'),
   },
+  // 微心愿 (S5): a resident's wishes, the volunteers' wall, a card, the admins' review.
+  { pattern: /^\/wishes$/, names: [], screen: lazyScreen(() => import('./wishes.js'), 'wishesScreen') },
+  { pattern: /^\/wishes\/new$/, names: [], screen: lazyScreen(() => import('./wish-form.js'), 'wishFormScreen') },
+  {
+    pattern: /^\/wishes\/card\/([^/]+)$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./wish-card.js'), 'wishCardScreen'),
+  },
+  { pattern: /^\/wishes\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./wish.js'), 'wishScreen') },
+  { pattern: /^\/wall$/, names: [], screen: lazyScreen(() => import('./wall.js'), 'wallScreen') },
+  {
+    pattern: /^\/admin\/wishes$/,
+    names: [],
+    screen: lazyScreen(() => import('./admin-wishes.js'), 'adminWishesScreen'),
+  },
+  {
+    pattern: /^\/admin\/wishes\/([^/]+)$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./admin-wishes.js'), 'adminWishScreen'),
+  },
   { pattern: /^\/admin\/alerts$/, names: [], screen: lazyScreen(() => import('./admin-alerts.js'), 'alertsScreen') },
   {
     pattern: /^\/admin\/alerts\/new$/,

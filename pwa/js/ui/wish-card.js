@@ -1,0 +1,165 @@
+// A card of the wall (#/wishes/card/<id>): the words and photos the admin published (never who
+// asked), the day it is wanted by, and what a volunteer may do: 认领 an open card; for my claim
+// 放弃认领 or 完成 (a note and at least one photo). Each tap is one outbox entry, so it works
+// with no signal; when two volunteers claimed offline, the second is refused `already_claimed`
+// and the refusal stays here, in the server's words, until it is discarded. The resident who
+// opens their card (a notice's link) is taken to their wish.
+import { WISHES } from '../constants.js';
+import { t } from '../i18n.js';
+import { claimCard, fulfilCard, releaseCard } from '../wish-actions.js';
+import { loadCard, loadWishes } from '../wish-data.js';
+import { cardActions, fulfilProblems } from '../wishes.js';
+import { h } from './dom.js';
+import { dateTime } from './format.js';
+import { busyButton } from './inspection-parts.js';
+import { replaceWith } from './nav.js';
+import { photoField, photoStrip } from './photos.js';
+import { saveBar, saveFailed, textArea } from './task-complete.js';
+import { syncBadges } from './tasks.js';
+import { watchLocalData } from './watch.js';
+import { backLink, block, cardStatusChip, pendingNote, refusedNotes, starsText, wantedByText } from './wish-parts.js';
+
+/** 完成: what was done and the photos that show it. */
+function fulfilForm(id) {
+  const note = textArea({
+    label: t('field.wish_card.fulfil_note'),
+    testid: 'fulfil-note',
+    maxlength: WISHES.NOTE_MAX,
+    placeholder: t('wish.fulfil_placeholder'),
+  });
+  const photos = photoField({ testid: 'fulfil-photos', label: t('wish.fulfil_photos') });
+  const bar = saveBar('fulfil');
+  bar.save.textContent = t('wish.fulfil');
+  const form = h(
+    'form',
+    { class: 'form', novalidate: true, 'data-testid': 'fulfil-form' },
+    h('h2', { class: 'form__section', text: t('wish.fulfil_title') }),
+    note,
+    photos,
+    bar.element,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    await photos.settled();
+    const values = { note: note.input.value, photos: photos.value };
+    const problems = fulfilProblems(values);
+    bar.alert.textContent = problems.evidence_photos ? t(problems.evidence_photos) : '';
+    if (problems.evidence_photos) return;
+    bar.busy(true);
+    try {
+      await fulfilCard(id, values);
+      form.reset(); // saved: the screen may draw the fulfilled card in its place
+      form.dataset.saved = 'true';
+      window.scrollTo(0, 0);
+    } catch (err) {
+      saveFailed(bar, 'could not save the fulfilment', err);
+    }
+  });
+  return form;
+}
+
+function detail(item, refused, me) {
+  const { card } = item;
+  const can = cardActions(item, me);
+  const status = h('p', { class: 'field__hint', role: 'status', 'data-testid': 'card-message' });
+  const tap = (testid, text, action) =>
+    busyButton({ testid, text, busyText: t('form.saving'), status, action: () => action(item.id) });
+  return [
+    h('div', { class: 'detail__chips' }, cardStatusChip(card.status, 'card-status'), syncBadges(item)),
+    h('h1', { class: 'screen__title', tabindex: '-1', 'data-testid': 'card-title', text: card.title ?? '' }),
+    refusedNotes(refused),
+    pendingNote(item),
+    card.wanted_by
+      ? h('p', { class: 'muted', 'data-testid': 'card-wanted-by', text: wantedByText(card.wanted_by) })
+      : null,
+    card.text || card.photos?.length
+      ? block(
+          t('wish.card_words'),
+          'card-words',
+          card.text ? h('p', { 'data-testid': 'card-text', text: card.text }) : null,
+          photoStrip(card.photos),
+        )
+      : null,
+    card.status === 'claimed' && card.claim_deadline && card.claimant_id === me.user.id
+      ? h('p', { class: 'note', text: t('wish.claim_deadline', { when: dateTime(card.claim_deadline) }) })
+      : null,
+    can.includes('claim') ? tap('card-claim', t('wish.claim'), claimCard) : null,
+    card.fulfilled_at
+      ? block(
+          t('wish.fulfilled_on', { when: dateTime(card.fulfilled_at) }),
+          'card-fulfilment',
+          card.fulfil_note ? h('p', { text: card.fulfil_note }) : null,
+          photoStrip(card.evidence_photos),
+          card.rating ? h('p', {}, starsText(card.rating), ` ${card.rating_comment ?? ''}`) : null,
+        )
+      : null,
+    can.includes('fulfil') ? fulfilForm(item.id) : null,
+    can.includes('release')
+      ? h(
+          'div',
+          { class: 'card__actions' },
+          busyButton({
+            testid: 'card-release',
+            text: t('wish.release'),
+            busyText: t('form.saving'),
+            status,
+            action: async () => {
+              if (!window.confirm(t('wish.release_confirm'))) return false;
+              await releaseCard(item.id);
+              return true;
+            },
+          }),
+        )
+      : null,
+    status,
+  ];
+}
+
+/** The screen for #/wishes/card/<id>. */
+export function wishCardScreen({ me, params }) {
+  const id = params.id;
+  const body = h('div', { class: 'detail' }, h('p', { class: 'muted', text: t('app.loading') }));
+  const screen = h(
+    'section',
+    { class: 'screen screen--detail', 'data-testid': 'wish-card-screen' },
+    backLink('/wall', t('wish.back_to_wall')),
+    body,
+  );
+  let first = true;
+  let shown = null;
+
+  async function reload() {
+    const { item, refused } = await loadCard(id);
+    const own = (await loadWishes()).find((wish) => wish.wish.card_id === id && wish.wish.user_id === me.user.id);
+    if (own) {
+      replaceWith(`/wishes/${encodeURIComponent(own.id)}`);
+      return;
+    }
+    if (!item) {
+      body.replaceChildren(
+        h('h1', { class: 'screen__title', tabindex: '-1', text: t('detail.missing_title') }),
+        h('p', { class: 'muted', 'data-testid': 'card-missing', text: t('detail.missing') }),
+      );
+      return;
+    }
+    const key = JSON.stringify([item.record.version, item.card.status, item.pending, refused.map((e) => e.seq)]);
+    if (key === shown) return;
+    // A fulfilment being written is not drawn again under the volunteer's thumb.
+    const form = body.querySelector('[data-testid=fulfil-form]');
+    const typing =
+      form &&
+      !form.dataset.saved &&
+      (form.querySelector('textarea')?.value || form.querySelector('[data-testid=photo-thumb]'));
+    if (typing && shown) return;
+    shown = key;
+    body.replaceChildren(...detail(item, refused, me).flat(Infinity).filter(Boolean));
+    if (first) screen.querySelector('h1')?.focus({ preventScroll: true });
+    first = false;
+  }
+  reload().catch((err) => {
+    console.error('could not read the card', err);
+    body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
+  });
+  watchLocalData(screen, reload);
+  return screen;
+}
