@@ -58,24 +58,26 @@ export function adminWishesScreen() {
   async function draw() {
     const { waiting, done } = reviewQueue(await loadWishes());
     lists.replaceChildren(
-      listSection({
-        name: 'waiting',
-        title: t('wish.admin_waiting'),
-        rows: waiting.map(wishRow),
-        testid: 'wishes-waiting',
-      }),
-      waiting.length
-        ? null
-        : h('p', { class: 'muted empty', 'data-testid': 'wishes-none', text: t('wish.admin_none') }),
-      done.length
-        ? listSection({
-            name: 'done',
-            title: t('wish.admin_done'),
-            rows: done.map(wishRow),
-            folded: true,
-            testid: 'wishes-done',
-          })
-        : null,
+      ...[
+        listSection({
+          name: 'waiting',
+          title: t('wish.admin_waiting'),
+          rows: waiting.map(wishRow),
+          testid: 'wishes-waiting',
+        }),
+        waiting.length
+          ? null
+          : h('p', { class: 'muted empty', 'data-testid': 'wishes-none', text: t('wish.admin_none') }),
+        done.length
+          ? listSection({
+              name: 'done',
+              title: t('wish.admin_done'),
+              rows: done.map(wishRow),
+              folded: true,
+              testid: 'wishes-done',
+            })
+          : null,
+      ].filter(Boolean),
     );
   }
   draw().catch((err) => {

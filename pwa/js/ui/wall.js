@@ -24,11 +24,13 @@ export function wallScreen({ me }) {
   async function draw() {
     const { open, mine } = wallSections(await loadCards(), me.user.id);
     lists.replaceChildren(
-      listSection({ name: 'open', title: t('wish.wall_open'), rows: open.map(cardRow), testid: 'wall-open' }),
-      open.length ? null : h('p', { class: 'muted empty', 'data-testid': 'wall-empty', text: t('wish.wall_none') }),
-      mine.length
-        ? listSection({ name: 'mine', title: t('wish.wall_mine'), rows: mine.map(cardRow), testid: 'wall-mine' })
-        : null,
+      ...[
+        listSection({ name: 'open', title: t('wish.wall_open'), rows: open.map(cardRow), testid: 'wall-open' }),
+        open.length ? null : h('p', { class: 'muted empty', 'data-testid': 'wall-empty', text: t('wish.wall_none') }),
+        mine.length
+          ? listSection({ name: 'mine', title: t('wish.wall_mine'), rows: mine.map(cardRow), testid: 'wall-mine' })
+          : null,
+      ].filter(Boolean),
     );
   }
   draw().catch((err) => {

@@ -17,7 +17,16 @@ import { photoField, photoStrip } from './photos.js';
 import { saveBar, saveFailed, textArea } from './task-complete.js';
 import { syncBadges } from './tasks.js';
 import { watchLocalData } from './watch.js';
-import { backLink, block, cardStatusChip, pendingNote, refusedNotes, starsText, wantedByText } from './wish-parts.js';
+import {
+  backLink,
+  block,
+  cardStatusChip,
+  pendingNote,
+  refusedNotes,
+  shownCardStatus,
+  starsText,
+  wantedByText,
+} from './wish-parts.js';
 
 /** 完成: what was done and the photos that show it. */
 function fulfilForm(id) {
@@ -61,11 +70,12 @@ function fulfilForm(id) {
 function detail(item, refused, me) {
   const { card } = item;
   const can = cardActions(item, me);
-  const status = h('p', { class: 'field__hint', role: 'status', 'data-testid': 'card-message' });
+  const status = shownCardStatus(item);
+  const message = h('p', { class: 'field__hint', role: 'status', 'data-testid': 'card-message' });
   const tap = (testid, text, action) =>
-    busyButton({ testid, text, busyText: t('form.saving'), status, action: () => action(item.id) });
+    busyButton({ testid, text, busyText: t('form.saving'), status: message, action: () => action(item.id) });
   return [
-    h('div', { class: 'detail__chips' }, cardStatusChip(card.status, 'card-status'), syncBadges(item)),
+    h('div', { class: 'detail__chips' }, cardStatusChip(status, 'card-status'), syncBadges(item)),
     h('h1', { class: 'screen__title', tabindex: '-1', 'data-testid': 'card-title', text: card.title ?? '' }),
     refusedNotes(refused),
     pendingNote(item),
@@ -102,7 +112,7 @@ function detail(item, refused, me) {
             testid: 'card-release',
             text: t('wish.release'),
             busyText: t('form.saving'),
-            status,
+            status: message,
             action: async () => {
               if (!window.confirm(t('wish.release_confirm'))) return false;
               await releaseCard(item.id);
@@ -111,7 +121,7 @@ function detail(item, refused, me) {
           }),
         )
       : null,
-    status,
+    message,
   ];
 }
 

@@ -56,15 +56,20 @@ export function row({ href, testid, id, status, chips, title, line }) {
   );
 }
 
+/** Where a card really is: a refused edit of mine stays in its view, so the server's status then. */
+export const shownCardStatus = (item) =>
+  item.rejected && item.record?.server_data ? item.record.server_data.status : item.card.status;
+
 /** One card on the wall: its status, title and the day it is wanted by. */
 export function cardRow(item) {
   const { card } = item;
+  const status = shownCardStatus(item);
   return row({
     href: `#/wishes/card/${encodeURIComponent(item.id)}`,
     testid: 'card-row',
     id: item.id,
-    status: card.status ?? 'open',
-    chips: [cardStatusChip(card.status), syncBadges(item)],
+    status: status ?? 'open',
+    chips: [cardStatusChip(status), syncBadges(item)],
     title: card.title ?? '',
     line: wantedByText(card.wanted_by),
   });
@@ -97,13 +102,13 @@ export function backLink(to, text) {
   );
 }
 
-/** A record's history, newest first: each move, by me or not, when, and its note. */
-export function historyBlock(history, me, label) {
+/** A record's history under `title`, newest first: each move, by me or not, when, and its note. */
+export function historyBlock(history, me, label, { title = t('detail.history'), testid = 'wish-history' } = {}) {
   const entries = [...(history ?? [])].reverse();
   if (!entries.length) return null;
   return block(
-    t('detail.history'),
-    'wish-history',
+    title,
+    testid,
     h(
       'ol',
       { class: 'history' },

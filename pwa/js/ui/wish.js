@@ -167,7 +167,10 @@ function detail(item, refused, cardFound, me) {
       : null,
     historyBlock(wish.history, me, wishStatusLabel),
     wish.status === 'approved' && cardFound.item
-      ? historyBlock(cardFound.item.card.history, me, cardStatusLabel)
+      ? historyBlock(cardFound.item.card.history, me, cardStatusLabel, {
+          title: t('wish.card_history'),
+          testid: 'card-history',
+        })
       : null,
   ];
 }
