@@ -99,50 +99,60 @@ test('the admin reviews the oldest waiting wish first; a refused review waits ag
   );
 });
 
-test('who may do what with a card: a volunteer claims an open one, releases or fulfils their claim; the resident confirms', () => {
-  const volunteer = me({ role: 'volunteer', scope_type: 'org_unit', scope_id: 3 });
-  const resident = me({ role: 'resident', scope_type: 'household', scope_id: 5, scope_name: '1号楼 101' });
-  assert.deepEqual(wishes.cardActions(cardItem('c', { status: 'open' }), volunteer), ['claim']);
-  assert.deepEqual(wishes.cardActions(cardItem('c', { status: 'claimed', claimant_id: ME }), volunteer), [
-    'release',
-    'fulfil',
-  ]);
-  assert.deepEqual(
-    wishes.cardActions(cardItem('c', { status: 'claimed', claimant_id: null }, { pending: true }), volunteer),
-    ['release', 'fulfil'],
-    'my claim made offline',
-  );
-  assert.deepEqual(wishes.cardActions(cardItem('c', { status: 'claimed', claimant_id: 99 }), volunteer), []);
-  assert.deepEqual(
-    wishes.cardActions(cardItem('c', { status: 'claimed', claimant_id: 99 }, { rejected: true }), volunteer),
-    [],
-    'a refused claim offers nothing until it is discarded',
-  );
-  assert.deepEqual(wishes.cardActions(cardItem('c', { status: 'fulfilled' }), resident, { ownWish: true }), [
-    'confirm',
-  ]);
-  assert.deepEqual(wishes.cardActions(cardItem('c', { status: 'claimed' }), resident, { ownWish: true }), []);
-  assert.deepEqual(wishes.residentHouseholds(resident), [{ id: 5, name: '1号楼 101' }]);
-  assert.ok(wishes.canWithdraw(wishItem('w', { user_id: ME, status: 'submitted' }), ME));
-  assert.ok(!wishes.canWithdraw(wishItem('w', { user_id: ME, status: 'approved' }), ME));
-});
+test(
+  'who may do what with a card: a volunteer claims an open one, releases or fulfils their ' +
+    'claim; the resident confirms',
+  () => {
+    const volunteer = me({ role: 'volunteer', scope_type: 'org_unit', scope_id: 3 });
+    const resident = me({ role: 'resident', scope_type: 'household', scope_id: 5, scope_name: '1号楼 101' });
+    assert.deepEqual(wishes.cardActions(cardItem('c', { status: 'open' }), volunteer), ['claim']);
+    assert.deepEqual(wishes.cardActions(cardItem('c', { status: 'claimed', claimant_id: ME }), volunteer), [
+      'release',
+      'fulfil',
+    ]);
+    assert.deepEqual(
+      wishes.cardActions(cardItem('c', { status: 'claimed', claimant_id: null }, { pending: true }), volunteer),
+      ['release', 'fulfil'],
+      'my claim made offline',
+    );
+    assert.deepEqual(wishes.cardActions(cardItem('c', { status: 'claimed', claimant_id: 99 }), volunteer), []);
+    assert.deepEqual(
+      wishes.cardActions(cardItem('c', { status: 'claimed', claimant_id: 99 }, { rejected: true }), volunteer),
+      [],
+      'a refused claim offers nothing until it is discarded',
+    );
+    assert.deepEqual(wishes.cardActions(cardItem('c', { status: 'fulfilled' }), resident, { ownWish: true }), [
+      'confirm',
+    ]);
+    assert.deepEqual(wishes.cardActions(cardItem('c', { status: 'claimed' }), resident, { ownWish: true }), []);
+    assert.deepEqual(wishes.residentHouseholds(resident), [{ id: 5, name: '1号楼 101' }]);
+    assert.ok(wishes.canWithdraw(wishItem('w', { user_id: ME, status: 'submitted' }), ME));
+    assert.ok(!wishes.canWithdraw(wishItem('w', { user_id: ME, status: 'approved' }), ME));
+  },
+);
 
-test('the forms check before saving: a title, a date not past, a household; a public title or a reason; a photo; stars', () => {
-  const now = new Date(2026, 10, 27, 10, 0);
-  assert.deepEqual(wishes.wishProblems({ title: ' ', wantedBy: '2026-11-26', householdId: null }, now), {
-    title: 'wish.required_title',
-    wanted_by: 'wish.wanted_by_past',
-    household_id: 'wish.required_household',
-  });
-  assert.deepEqual(wishes.wishProblems({ title: '轮椅', wantedBy: '2026-11-27', householdId: 5 }, now), {});
-  assert.deepEqual(wishes.reviewProblems({ decision: 'approved', publicTitle: '' }), {
-    public_title: 'wish.required_public_title',
-  });
-  assert.deepEqual(wishes.reviewProblems({ decision: 'rejected', note: '' }), { review_note: 'wish.required_reason' });
-  assert.deepEqual(wishes.fulfilProblems({ photos: [] }), { evidence_photos: 'wish.evidence_required' });
-  assert.deepEqual(wishes.confirmProblems({ rating: 0 }), { rating: 'wish.required_rating' });
-  assert.deepEqual(wishes.confirmProblems({ rating: 5 }), {});
-});
+test(
+  'the forms check before saving: a title, a date not past, a household; a public title or a ' +
+    'reason; a photo; stars',
+  () => {
+    const now = new Date(2026, 10, 27, 10, 0);
+    assert.deepEqual(wishes.wishProblems({ title: ' ', wantedBy: '2026-11-26', householdId: null }, now), {
+      title: 'wish.required_title',
+      wanted_by: 'wish.wanted_by_past',
+      household_id: 'wish.required_household',
+    });
+    assert.deepEqual(wishes.wishProblems({ title: '轮椅', wantedBy: '2026-11-27', householdId: 5 }, now), {});
+    assert.deepEqual(wishes.reviewProblems({ decision: 'approved', publicTitle: '' }), {
+      public_title: 'wish.required_public_title',
+    });
+    assert.deepEqual(wishes.reviewProblems({ decision: 'rejected', note: '' }), {
+      review_note: 'wish.required_reason',
+    });
+    assert.deepEqual(wishes.fulfilProblems({ photos: [] }), { evidence_photos: 'wish.evidence_required' });
+    assert.deepEqual(wishes.confirmProblems({ rating: 0 }), { rating: 'wish.required_rating' });
+    assert.deepEqual(wishes.confirmProblems({ rating: 5 }), {});
+  },
+);
 
 test('what each tap writes: a new wish, a review, a fulfilment, a confirmation', () => {
   const now = new Date(2026, 10, 27, 9, 14, 3);
