@@ -9,12 +9,27 @@ from collections.abc import Mapping
 import marshmallow as ma
 from marshmallow import ValidationError, validate, validates_schema
 
-from server.core.edge import Schema
+from server.core.edge import INT_MAX, Schema
 from server.core.instants import UtcDateTime, iso, parse_instant
 
-__all__ = ["SHA256", "LocationSchema", "RecordSchema", "UtcDateTime", "compact_json", "iso", "parse_instant"]
+__all__ = [
+    "SHA256",
+    "LocationSchema",
+    "RecordSchema",
+    "UtcDateTime",
+    "compact_json",
+    "is_row_id",
+    "iso",
+    "parse_instant",
+]
 
 SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="blob.bad_sha256")  # a photo, named by its content
+
+
+def is_row_id(value) -> bool:
+    """A row id a query may carry (a positive integer within the column): sync buckets and places
+    are looked up before a record's schema has checked its values."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= INT_MAX
 
 
 def compact_json(value) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from server import authz
 from server.auth.models import User
+from server.core.fields import is_row_id
 from server.extensions import db
 from server.inspections.models import Inspection, RectificationOrder
 from server.org.models import Compound, OrgUnit
@@ -17,14 +18,10 @@ from server.org.models import Compound, OrgUnit
 # --- as sync buckets --------------------------------------------------------------------------
 
 
-def _valid_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
-
-
 def compound_place(compound_id) -> tuple[str, int | None] | None:
     """(the org path of the compound's community, its property company id), looked up once per
     app context (a push of many records of one compound asks for it again and again)."""
-    if not _valid_id(compound_id):
+    if not is_row_id(compound_id):
         return None
     cache = g.setdefault("_redgrid_compound_places", {}) if has_app_context() else {}
     if compound_id not in cache:
@@ -54,7 +51,7 @@ def order_buckets(values) -> list[str]:
     """As the inspection's, plus company:<id> of the property company it goes to."""
     buckets = _compound_buckets(values.get("compound_id"))
     company_id = values.get("company_id")
-    if buckets and _valid_id(company_id):
+    if buckets and is_row_id(company_id):
         buckets.append(f"company:{company_id}")
     return buckets
 

@@ -17,6 +17,7 @@ from flask import g, has_app_context
 from sqlalchemy import select
 
 from server.auth.models import RoleAssignment, User
+from server.core.fields import is_row_id
 from server.extensions import db
 from server.org.models import Building, Compound, GridCoverage, Household, OrgUnit
 
@@ -62,13 +63,9 @@ def _caches() -> _Caches:
     return caches
 
 
-def _valid_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
-
-
 def _valid_target(kind, target_id) -> bool:
     """A known kind and an id: a client may send anything (the schema says what is wrong later)."""
-    return isinstance(kind, str) and kind in _LOADERS and _valid_id(target_id)
+    return isinstance(kind, str) and kind in _LOADERS and is_row_id(target_id)
 
 
 def place_of(kind, target_id) -> Place | None:
@@ -107,7 +104,7 @@ def prime(kind: str, ids) -> None:
     Without autoflush: these lookups run in the middle of a push, whose pending task rows have
     nothing to do with places; flushing them at every cache miss would cost a flush per grid."""
     cache = _caches().places
-    wanted = sorted({i for i in ids if _valid_id(i) and (kind, i) not in cache})
+    wanted = sorted({i for i in ids if is_row_id(i) and (kind, i) not in cache})
     grids = set()
     with db.session.no_autoflush:
         for start in range(0, len(wanted), CHUNK):

@@ -6,15 +6,10 @@ user:<the wish's resident> — found through the wish, so the card itself names 
 from flask import g, has_app_context
 from sqlalchemy import select
 
-from server.core.edge import INT_MAX
+from server.core.fields import is_row_id
 from server.extensions import db
 from server.org.models import Building, Compound, Household, OrgUnit
 from server.wishes.models import Wish
-
-
-def _valid_id(value) -> bool:
-    """A row id a query may carry: buckets are computed before the record's schema is checked."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= INT_MAX
 
 
 def _cached(name: str) -> dict:
@@ -23,7 +18,7 @@ def _cached(name: str) -> dict:
 
 def community_of_household(household_id) -> int | None:
     """The community a household's compound belongs to (its wish's community)."""
-    if not _valid_id(household_id):
+    if not is_row_id(household_id):
         return None
     cache = _cached("_redgrid_household_communities")
     if household_id not in cache:
@@ -37,7 +32,7 @@ def community_of_household(household_id) -> int | None:
 
 
 def _org_buckets(community_id) -> list[str]:
-    if not _valid_id(community_id):
+    if not is_row_id(community_id):
         return []
     cache = _cached("_redgrid_community_paths")
     if community_id not in cache:
@@ -49,7 +44,7 @@ def _org_buckets(community_id) -> list[str]:
 def wish_buckets(values) -> list[str]:
     """The resident's own bucket and the admins' above the household's community."""
     user_id = values.get("user_id")
-    if not _valid_id(user_id):
+    if not is_row_id(user_id):
         return []
     community_id = values.get("community_id") or community_of_household(values.get("household_id"))
     return [f"user:{user_id}", *_org_buckets(community_id)]
@@ -67,7 +62,7 @@ def owner_of(wish_id) -> int | None:
 
 def card_buckets(values) -> list[str]:
     community_id = values.get("community_id")
-    if not _valid_id(community_id):
+    if not is_row_id(community_id):
         return []
     owner = owner_of(values.get("wish_id"))
     return [f"community:{community_id}", *_org_buckets(community_id), *([f"user:{owner}"] if owner else [])]

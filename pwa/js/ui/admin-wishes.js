@@ -22,6 +22,7 @@ import {
   backLink,
   block,
   cardStatusChip,
+  followedDetail,
   historyBlock,
   pendingNote,
   refusedNotes,
@@ -271,43 +272,29 @@ function detail(item, refused, cardFound, me) {
 /** The screen for #/admin/wishes/<id>. */
 export function adminWishScreen({ me, params }) {
   const id = params.id;
-  const body = h('div', { class: 'detail' }, h('p', { class: 'muted', text: t('app.loading') }));
-  const screen = h(
-    'section',
-    { class: 'screen screen--detail', 'data-testid': 'admin-wish' },
-    backLink('/admin/wishes', t('wish.back_to_review')),
-    body,
-  );
-  let first = true;
-  let shown = null;
-  async function reload() {
-    const { item, refused } = await loadWish(id);
-    if (!item) {
-      body.replaceChildren(
-        h('h1', { class: 'screen__title', tabindex: '-1', text: t('detail.missing_title') }),
-        h('p', { class: 'muted', 'data-testid': 'wish-missing', text: t('detail.missing') }),
-      );
-      return;
-    }
-    const cardFound = await loadCardOfWish(item.wish, id);
-    const key = JSON.stringify([
-      item.record.version,
-      item.pending,
-      refused.map((e) => e.seq),
-      cardFound.item?.record.version,
-    ]);
-    if (key === shown) return;
-    const form = body.querySelector('[data-testid=review-form]');
-    if (form && !form.dataset.saved && shown && !refused.length && item.wish.status === 'submitted') return;
-    shown = key;
-    body.replaceChildren(...detail(item, refused, cardFound, me).flat(Infinity).filter(Boolean));
-    if (first) screen.querySelector('h1')?.focus({ preventScroll: true });
-    first = false;
-  }
-  reload().catch((err) => {
-    console.error('could not read the wish', err);
-    body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
+  return followedDetail({
+    testid: 'admin-wish',
+    back: backLink('/admin/wishes', t('wish.back_to_review')),
+    missingTestid: 'wish-missing',
+    what: 'wish',
+    read: async (body) => {
+      const { item, refused } = await loadWish(id);
+      if (!item) return null;
+      const cardFound = await loadCardOfWish(item.wish, id);
+      return {
+        key: JSON.stringify([
+          item.record.version,
+          item.pending,
+          refused.map((e) => e.seq),
+          cardFound.item?.record.version,
+        ]),
+        // A review being written is not drawn again under the admin's hands (a refusal is shown at once).
+        busy: () => {
+          const form = body.querySelector('[data-testid=review-form]');
+          return form && !form.dataset.saved && !refused.length && item.wish.status === 'submitted';
+        },
+        draw: () => detail(item, refused, cardFound, me),
+      };
+    },
   });
-  watchLocalData(screen, reload);
-  return screen;
 }

@@ -16,11 +16,11 @@ import { replaceWith } from './nav.js';
 import { photoField, photoStrip } from './photos.js';
 import { saveBar, saveFailed, textArea } from './task-complete.js';
 import { syncBadges } from './tasks.js';
-import { watchLocalData } from './watch.js';
 import {
   backLink,
   block,
   cardStatusChip,
+  followedDetail,
   pendingNote,
   refusedNotes,
   shownCardStatus,
@@ -128,48 +128,32 @@ function detail(item, refused, me) {
 /** The screen for #/wishes/card/<id>. */
 export function wishCardScreen({ me, params }) {
   const id = params.id;
-  const body = h('div', { class: 'detail' }, h('p', { class: 'muted', text: t('app.loading') }));
-  const screen = h(
-    'section',
-    { class: 'screen screen--detail', 'data-testid': 'wish-card-screen' },
-    backLink('/wall', t('wish.back_to_wall')),
-    body,
-  );
-  let first = true;
-  let shown = null;
-
-  async function reload() {
-    const { item, refused } = await loadCard(id);
-    const own = (await loadWishes()).find((wish) => wish.wish.card_id === id && wish.wish.user_id === me.user.id);
-    if (own) {
-      replaceWith(`/wishes/${encodeURIComponent(own.id)}`);
-      return;
-    }
-    if (!item) {
-      body.replaceChildren(
-        h('h1', { class: 'screen__title', tabindex: '-1', text: t('detail.missing_title') }),
-        h('p', { class: 'muted', 'data-testid': 'card-missing', text: t('detail.missing') }),
-      );
-      return;
-    }
-    const key = JSON.stringify([item.record.version, item.card.status, item.pending, refused.map((e) => e.seq)]);
-    if (key === shown) return;
-    // A fulfilment being written is not drawn again under the volunteer's thumb.
-    const form = body.querySelector('[data-testid=fulfil-form]');
-    const typing =
-      form &&
-      !form.dataset.saved &&
-      (form.querySelector('textarea')?.value || form.querySelector('[data-testid=photo-thumb]'));
-    if (typing && shown) return;
-    shown = key;
-    body.replaceChildren(...detail(item, refused, me).flat(Infinity).filter(Boolean));
-    if (first) screen.querySelector('h1')?.focus({ preventScroll: true });
-    first = false;
-  }
-  reload().catch((err) => {
-    console.error('could not read the card', err);
-    body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
+  return followedDetail({
+    testid: 'wish-card-screen',
+    back: backLink('/wall', t('wish.back_to_wall')),
+    missingTestid: 'card-missing',
+    what: 'card',
+    read: async (body) => {
+      const { item, refused } = await loadCard(id);
+      const own = (await loadWishes()).find((wish) => wish.wish.card_id === id && wish.wish.user_id === me.user.id);
+      if (own) {
+        replaceWith(`/wishes/${encodeURIComponent(own.id)}`);
+        return undefined;
+      }
+      if (!item) return null;
+      return {
+        key: JSON.stringify([item.record.version, item.card.status, item.pending, refused.map((e) => e.seq)]),
+        // A fulfilment being written is not drawn again under the volunteer's thumb.
+        busy: () => {
+          const form = body.querySelector('[data-testid=fulfil-form]');
+          return (
+            form &&
+            !form.dataset.saved &&
+            (form.querySelector('textarea')?.value || form.querySelector('[data-testid=photo-thumb]'))
+          );
+        },
+        draw: () => detail(item, refused, me),
+      };
+    },
   });
-  watchLocalData(screen, reload);
-  return screen;
 }

@@ -1,6 +1,7 @@
 // What the micro-wish screens share (resident, volunteer, admin): status chips and their words,
 // list rows of wishes and cards, a titled card, the back link, a wish's or card's history, the
-// star picker of 确认 (five big targets) and the note of a change the server refused.
+// star picker of 确认 (five big targets), the note of a change the server refused, and the
+// detail screen that follows the phone's records.
 import { getLocale, t } from '../i18n.js';
 import { discard, retry } from '../outbox.js';
 import { STARS } from '../wishes.js';
@@ -9,6 +10,7 @@ import { codeLabel, dateTime } from './format.js';
 import { refusedAlert } from './inspection-parts.js';
 import { goBack } from './nav.js';
 import { syncBadges } from './tasks.js';
+import { watchLocalData } from './watch.js';
 
 export const wishStatusLabel = (status) => codeLabel('wish.status', status ?? 'submitted');
 export const cardStatusLabel = (status) => codeLabel('wish.card_status', status ?? 'open');
@@ -218,3 +220,40 @@ export const pendingNote = (item) =>
   item?.pending
     ? h('p', { class: 'note note--pending', 'data-testid': 'pending-note', text: t('detail.pending_note') })
     : null;
+
+/**
+ * A wish's or card's detail screen that follows the phone's records (a pull, an edit, a refusal):
+ * it redraws only when what it shows changed and never under a thumb filling in a form. `read()`
+ * answers undefined when it sent the user elsewhere, null when the record is not on this phone,
+ * else {key (what the view depends on), draw() (its nodes), busy() (a form is being filled in)}.
+ */
+export function followedDetail({ testid, back, missingTestid, what, read }) {
+  const body = h('div', { class: 'detail' }, h('p', { class: 'muted', text: t('app.loading') }));
+  const screen = h('section', { class: 'screen screen--detail', 'data-testid': testid }, back, body);
+  let first = true;
+  let shown = null;
+
+  async function reload() {
+    const view = await read(body);
+    if (view === undefined) return;
+    if (view === null) {
+      body.replaceChildren(
+        h('h1', { class: 'screen__title', tabindex: '-1', text: t('detail.missing_title') }),
+        h('p', { class: 'muted', 'data-testid': missingTestid, text: t('detail.missing') }),
+      );
+      return;
+    }
+    if (view.key === shown) return;
+    if (shown && view.busy?.()) return;
+    shown = view.key;
+    body.replaceChildren(...view.draw().flat(Infinity).filter(Boolean));
+    if (first) screen.querySelector('h1')?.focus({ preventScroll: true });
+    first = false;
+  }
+  reload().catch((err) => {
+    console.error(`could not read the ${what}`, err);
+    body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
+  });
+  watchLocalData(screen, reload);
+  return screen;
+}

@@ -17,12 +17,12 @@ import { replaceWith } from './nav.js';
 import { photoStrip } from './photos.js';
 import { saveBar, saveFailed, textArea } from './task-complete.js';
 import { syncBadges } from './tasks.js';
-import { watchLocalData } from './watch.js';
 import {
   backLink,
   block,
   cardStatusChip,
   cardStatusLabel,
+  followedDetail,
   historyBlock,
   pendingNote,
   refusedNotes,
@@ -178,51 +178,32 @@ function detail(item, refused, cardFound, me) {
 /** The screen for #/wishes/<id>. */
 export function wishScreen({ me, params }) {
   const id = params.id;
-  const body = h('div', { class: 'detail' }, h('p', { class: 'muted', text: t('app.loading') }));
-  const screen = h(
-    'section',
-    { class: 'screen screen--detail', 'data-testid': 'wish' },
-    backLink('/wishes', t('wish.back_to_list')),
-    body,
-  );
-  let first = true;
-  let shown = null;
-
-  async function reload() {
-    const { item, refused } = await loadWish(id);
-    if (item && isAdmin(me) && item.wish.user_id !== me.user.id) {
-      replaceWith(`/admin/wishes/${encodeURIComponent(id)}`);
-      return;
-    }
-    if (!item) {
-      body.replaceChildren(
-        h('h1', { class: 'screen__title', tabindex: '-1', text: t('detail.missing_title') }),
-        h('p', { class: 'muted', 'data-testid': 'wish-missing', text: t('detail.missing') }),
-      );
-      return;
-    }
-    const cardFound = await loadCardOfWish(item.wish, id);
-    const key = JSON.stringify([
-      item.record.version,
-      item.pending,
-      refused.map((e) => e.seq),
-      cardFound.item?.record.version,
-      cardFound.item?.pending,
-      cardFound.refused.map((e) => e.seq),
-    ]);
-    if (key === shown) return;
-    // The stars being given are not drawn again under the resident's thumb.
-    const typing = body.querySelector('form .star__input:checked, form textarea:not(:placeholder-shown)');
-    if (typing && shown) return;
-    shown = key;
-    body.replaceChildren(...detail(item, refused, cardFound, me).flat(Infinity).filter(Boolean));
-    if (first) screen.querySelector('h1')?.focus({ preventScroll: true });
-    first = false;
-  }
-  reload().catch((err) => {
-    console.error('could not read the wish', err);
-    body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
+  return followedDetail({
+    testid: 'wish',
+    back: backLink('/wishes', t('wish.back_to_list')),
+    missingTestid: 'wish-missing',
+    what: 'wish',
+    read: async (body) => {
+      const { item, refused } = await loadWish(id);
+      if (item && isAdmin(me) && item.wish.user_id !== me.user.id) {
+        replaceWith(`/admin/wishes/${encodeURIComponent(id)}`);
+        return undefined;
+      }
+      if (!item) return null;
+      const cardFound = await loadCardOfWish(item.wish, id);
+      return {
+        key: JSON.stringify([
+          item.record.version,
+          item.pending,
+          refused.map((e) => e.seq),
+          cardFound.item?.record.version,
+          cardFound.item?.pending,
+          cardFound.refused.map((e) => e.seq),
+        ]),
+        // The stars being given are not drawn again under the resident's thumb.
+        busy: () => body.querySelector('form .star__input:checked, form textarea:not(:placeholder-shown)'),
+        draw: () => detail(item, refused, cardFound, me),
+      };
+    },
   });
-  watchLocalData(screen, reload);
-  return screen;
 }
