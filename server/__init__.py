@@ -14,6 +14,8 @@ code to this.
             blobs (photos), realtime (Socket.IO rooms)
   push      Web Push to devices
   notices   the one notification service: notify(), the synced inbox, deliveries, fan-out
+  ledger    the service record: the hours each person served and what for (activities, wishes),
+            credited by the domains, read by reports and the December evaluation
   domains   tasks, inspections, alerts, wishes, admin, web — the features; a domain reaches another
             only through the notification service below it
   assembly  this module (create_app), config, cli, console, demo, client_constants (the
@@ -58,6 +60,7 @@ PARTS = (
     "realtime",
     "push",
     "notices",
+    "ledger",
     "tasks",
     "inspections",
     "alerts",

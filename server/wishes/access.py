@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from server.core.fields import is_row_id
 from server.extensions import db
-from server.org.models import Building, Compound, Household, OrgUnit
+from server.org.models import Building, Compound, Household
+from server.sync.buckets import org_buckets
 from server.wishes.models import Wish
 
 
@@ -31,23 +32,13 @@ def community_of_household(household_id) -> int | None:
     return cache[household_id]
 
 
-def _org_buckets(community_id) -> list[str]:
-    if not is_row_id(community_id):
-        return []
-    cache = _cached("_redgrid_community_paths")
-    if community_id not in cache:
-        cache[community_id] = db.session.scalar(select(OrgUnit.path).where(OrgUnit.id == community_id))
-    path = cache[community_id]
-    return [f"org:{unit}" for unit in path.strip("/").split("/")] if path else []
-
-
 def wish_buckets(values) -> list[str]:
     """The resident's own bucket and the admins' above the household's community."""
     user_id = values.get("user_id")
     if not is_row_id(user_id):
         return []
     community_id = values.get("community_id") or community_of_household(values.get("household_id"))
-    return [f"user:{user_id}", *_org_buckets(community_id)]
+    return [f"user:{user_id}", *org_buckets(community_id)]
 
 
 def owner_of(wish_id) -> int | None:
@@ -65,4 +56,4 @@ def card_buckets(values) -> list[str]:
     if not is_row_id(community_id):
         return []
     owner = owner_of(values.get("wish_id"))
-    return [f"community:{community_id}", *_org_buckets(community_id), *([f"user:{owner}"] if owner else [])]
+    return [f"community:{community_id}", *org_buckets(community_id), *([f"user:{owner}"] if owner else [])]

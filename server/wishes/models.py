@@ -18,6 +18,8 @@ NOTE_MAX = 500
 COMMENT_MAX = 300
 MAX_PHOTOS = 6
 CLAIM_DAYS = 7  # a claim lapses back to the wall after this many days unless fulfilled
+HOURS_MAX = 24.0  # what a volunteer may say one wish took
+DEFAULT_HOURS = 1.0  # credited when the volunteer did not say (PROTOCOL.md §14.2)
 
 
 class Wish(SyncedMixin, db.Model):
@@ -60,6 +62,7 @@ class WishCard(SyncedMixin, db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     claim_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     fulfil_note: Mapped[str | None] = mapped_column(String(NOTE_MAX))
+    hours: Mapped[float | None]  # the time it took, by the claimant; credited once confirmed
     evidence_photos: Mapped[list | None] = mapped_column(JSON)
     fulfilled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     rating: Mapped[int | None]

@@ -24,12 +24,13 @@ from server.auth.models import RoleAssignment, User
 from server.core import clock
 from server.core.fields import iso, parse_instant
 from server.extensions import db
+from server.ledger import service as ledger
 from server.org.models import Building, Household, Resident
 from server.sync.actors import SYSTEM
 from server.sync.review import Refusals, checked
 from server.sync.writer import Writer, follow_up, mutation
 from server.wishes import access, notices
-from server.wishes.models import CLAIM_DAYS, Wish
+from server.wishes.models import CLAIM_DAYS, DEFAULT_HOURS, Wish
 from server.wishes.schemas import wish_card_record_schema, wish_record_schema
 from sync import Actor, Rejection, Review
 
@@ -62,7 +63,7 @@ refuse = Refusals("wish", MESSAGES)
 CARD_CLIENT = "server:wishes"
 _CARD_NAMESPACE = uuid.UUID("0c7ab3a4-5d1e-4f7e-9d62-2f1b8e9a4c31")
 RESIDENT_FIELDS = frozenset({"title", "reason", "photos", "wanted_by"})
-CLAIMANT_FIELDS = frozenset({"fulfil_note", "evidence_photos", "fulfilled_at"})
+CLAIMANT_FIELDS = frozenset({"fulfil_note", "evidence_photos", "fulfilled_at", "hours"})
 OWNER_FIELDS = frozenset({"rating", "rating_comment", "confirmed_at"})
 PUBLIC_FIELDS = ("public_title", "public_text")
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -268,7 +269,26 @@ def review_card(r: Review) -> Rejection | None:
     record_id = r.mutation.record_id
     released = claimant if (before, after) == ("claimed", "open") and claimant != r.user_id else None
     follow_up(r.mutation.id, lambda: notices.card_moved(record_id, dict(values), after, released))
+    if after == "confirmed":
+        follow_up(r.mutation.id, lambda: _credit(record_id, dict(values)))
     return None
+
+
+def _credit(card_id: str, values: dict) -> set[str]:
+    """A confirmed wish counts in its claimant's service record (PROTOCOL.md §15.2): the hours they
+    said it took (DEFAULT_HOURS when they did not), on the day it was fulfilled, with the
+    resident's rating."""
+    ledger.credit(
+        values["claimant_id"],
+        values["community_id"],
+        "wish",
+        card_id,
+        values["title"],
+        values.get("hours") or DEFAULT_HOURS,
+        parse_instant(values.get("fulfilled_at") or values["confirmed_at"]),
+        values.get("rating"),
+    )
+    return set()  # the entry's buckets are poked after the commit by the ledger itself
 
 
 def _move_card(r: Review, before: str, after: str, now) -> Rejection | None:

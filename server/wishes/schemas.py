@@ -7,6 +7,7 @@ from server.core.fields import SHA256, RecordSchema, UtcDateTime
 from server.wishes.models import (
     CARD_STATUSES,
     COMMENT_MAX,
+    HOURS_MAX,
     MAX_PHOTOS,
     NOTE_MAX,
     PUBLIC_TEXT_MAX,
@@ -65,6 +66,7 @@ class WishCardRecordSchema(RecordSchema):
     claimed_at = UtcDateTime(allow_none=True)
     claim_deadline = UtcDateTime(allow_none=True)
     fulfil_note = _text(NOTE_MAX)
+    hours = ma.fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=0.25, max=HOURS_MAX))
     evidence_photos = _photos()
     fulfilled_at = UtcDateTime(allow_none=True)
     rating = ma.fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=5))

@@ -40,6 +40,7 @@ CARD_FIELDS = (
     Field("wanted_by", BY_SERVER),
     Field("status", VOLUNTEER | SELF | ADMIN | BY_SERVER),
     Field("fulfil_note", VOLUNTEER),
+    Field("hours", VOLUNTEER),
     Field("evidence_photos", VOLUNTEER, on_conflict="union"),
     Field("fulfilled_at", VOLUNTEER),
     Field("rating", SELF),

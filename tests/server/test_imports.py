@@ -16,6 +16,7 @@ LAYERS = {
     "sync": ("sync", "blobs", "realtime"),
     "push": ("push",),
     "notices": ("notices",),
+    "ledger": ("ledger",),
     "domains": ("tasks", "inspections", "alerts", "wishes", "admin", "web"),
     "assembly": ("__init__", "config", "cli", "console", "demo", "client_constants"),
 }
