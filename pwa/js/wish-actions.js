@@ -32,11 +32,12 @@ export function reviewFields({ decision, publicTitle = '', publicText = '', publ
   };
 }
 
-/** 完成 of the claimant: a note and the evidence photos. */
-export function fulfilFields({ note = '', photos = [], now = new Date() }) {
+/** 完成 of the claimant: a note, the hours it took and the evidence photos. */
+export function fulfilFields({ note = '', photos = [], hours = 1, now = new Date() }) {
   return {
     status: 'fulfilled',
     fulfil_note: text(note),
+    hours: Number(hours),
     evidence_photos: [...new Set(photos)],
     fulfilled_at: localIsoTime(now),
   };

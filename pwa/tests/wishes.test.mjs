@@ -193,6 +193,8 @@ test('what each tap writes: a new wish, a review, a fulfilment, a confirmation',
   assert.equal(fulfil.status, 'fulfilled');
   assert.deepEqual(fulfil.evidence_photos, ['c']);
   assert.match(fulfil.fulfilled_at, /^2026-11-27T09:14:03[+-]\d\d:\d\d$/);
+  assert.equal(fulfil.hours, 1); // the default a volunteer did not change
+  assert.equal(actions.fulfilFields({ photos: ['c'], hours: '2.5', now }).hours, 2.5);
   assert.deepEqual(
     { ...actions.confirmFields({ rating: '5', comment: '', now }), confirmed_at: null },
     { status: 'confirmed', rating: 5, rating_comment: null, confirmed_at: null },

@@ -9,6 +9,7 @@ are checked. Screenshots go to test-artifacts/wish-*.png."""
 import pytest
 from sqlalchemy import select
 
+from server.ledger.models import ServiceEntry
 from server.notices.models import InboxEntry
 from server.wishes.models import Wish, WishCard
 from tests.e2e.conftest import ARTIFACTS, wait_until, xuchang_phone
@@ -163,6 +164,7 @@ def test_s5_a_wish_is_posted_published_claimed_and_fulfilled_offline_and_confirm
     assert first.get_by_test_id("fulfil-error").inner_text() == "完成心愿需要上传照片。"
     first.get_by_test_id("fulfil-note").fill("已把轮椅送到家中，并教会老人使用。")
     photo(first, "fulfil-photos", (60, 140, 90))
+    first.locator("label:has([data-testid=fulfil-hours-2])").click()
     shoot(first, "volunteer-fulfil")
     first.get_by_test_id("fulfil-save").click()
     first.get_by_test_id("card-fulfilment").wait_for()
@@ -179,7 +181,7 @@ def test_s5_a_wish_is_posted_published_claimed_and_fulfilled_offline_and_confirm
     db.session.expire_all()
     card = db.session.get(WishCard, card_id)
     assert (card.status, card.claimant_id, len(card.evidence_photos)) == ("fulfilled", s5["volunteer"], 1)
-    assert card.fulfil_note == "已把轮椅送到家中，并教会老人使用。"
+    assert card.fulfil_note == "已把轮椅送到家中，并教会老人使用。" and card.hours == 2
 
     # The second loses, and its phone says so in words.
     second_ctx.set_offline(False)
@@ -209,6 +211,9 @@ def test_s5_a_wish_is_posted_published_claimed_and_fulfilled_offline_and_confirm
     db.session.expire_all()
     card = db.session.get(WishCard, card_id)
     assert (card.status, card.rating, card.rating_comment) == ("confirmed", 5, "谢谢志愿者！")
+    # The volunteer's service record counts the two hours, with the five stars (PROTOCOL.md §15.2).
+    entry = db.session.scalar(select(ServiceEntry).where(ServiceEntry.source_id == card_id))
+    assert (entry.account_id, entry.kind, entry.hours, entry.rating) == (s5["volunteer"], "wish", 2.0, 5)
     shoot(home, "resident-confirmed")
 
     # Every step told the people it concerns, through their inbox.

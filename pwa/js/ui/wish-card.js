@@ -9,6 +9,7 @@ import { t } from '../i18n.js';
 import { claimCard, fulfilCard, releaseCard } from '../wish-actions.js';
 import { loadCard, loadWishes } from '../wish-data.js';
 import { cardActions, fulfilProblems } from '../wishes.js';
+import { choiceGroup } from './choices.js';
 import { h } from './dom.js';
 import { dateTime } from './format.js';
 import { busyButton } from './inspection-parts.js';
@@ -28,7 +29,9 @@ import {
   wantedByText,
 } from './wish-parts.js';
 
-/** 完成: what was done and the photos that show it. */
+const HOURS = [0.5, 1, 1.5, 2, 3, 4]; // what one wish usually takes; counted once the resident confirms
+
+/** 完成: what was done, how long it took, and the photos that show it. */
 function fulfilForm(id) {
   const note = textArea({
     label: t('field.wish_card.fulfil_note'),
@@ -37,6 +40,12 @@ function fulfilForm(id) {
     placeholder: t('wish.fulfil_placeholder'),
   });
   const photos = photoField({ testid: 'fulfil-photos', label: t('wish.fulfil_photos') });
+  const hours = choiceGroup({
+    legend: t('field.wish_card.hours'),
+    options: HOURS.map((value) => ({ value: String(value), label: t('wish.hours_option', { hours: value }) })),
+    value: '1',
+    testid: 'fulfil-hours',
+  });
   const bar = saveBar('fulfil');
   bar.save.textContent = t('wish.fulfil');
   const form = h(
@@ -44,13 +53,15 @@ function fulfilForm(id) {
     { class: 'form', novalidate: true, 'data-testid': 'fulfil-form' },
     h('h2', { class: 'form__section', text: t('wish.fulfil_title') }),
     note,
+    hours,
+    h('p', { class: 'field__hint', text: t('wish.hours_hint') }),
     photos,
     bar.element,
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     await photos.settled();
-    const values = { note: note.input.value, photos: photos.value };
+    const values = { note: note.input.value, photos: photos.value, hours: Number(hours.value ?? 1) };
     const problems = fulfilProblems(values);
     bar.alert.textContent = problems.evidence_photos ? t(problems.evidence_photos) : '';
     if (problems.evidence_photos) return;
@@ -99,6 +110,7 @@ function detail(item, refused, me) {
           t('wish.fulfilled_on', { when: dateTime(card.fulfilled_at) }),
           'card-fulfilment',
           card.fulfil_note ? h('p', { text: card.fulfil_note }) : null,
+          card.hours ? h('p', { class: 'note', text: t('wish.hours_taken', { hours: card.hours }) }) : null,
           photoStrip(card.evidence_photos),
           card.rating ? h('p', {}, starsText(card.rating), ` ${card.rating_comment ?? ''}`) : null,
         )
