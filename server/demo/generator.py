@@ -27,6 +27,7 @@ from server.demo.inspections import load_demo_inspections
 from server.demo.people import People
 from server.demo.places import Places, split
 from server.demo.tasks import load_demo_tasks
+from server.demo.wishes import load_demo_wishes
 from server.demo.writer import TABLE_NAMES, BulkWriter
 from server.extensions import db
 from server.org.models import OrgUnit
@@ -426,6 +427,7 @@ def load_demo(households: int | None = None, seed: int = 2026) -> dict:
         server_account().created_at = DEMO_CREATED_AT
         counts.update(load_demo_tasks(seed))
         counts.update(load_demo_inspections(seed))
+        counts.update(load_demo_wishes(seed))
         session.commit()
     except BaseException:
         session.rollback()

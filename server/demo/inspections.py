@@ -10,19 +10,13 @@ it. Photos of failed items are small generated JPEGs stored as blobs. One random
 own: the city's rows do not change.
 """
 
-import hashlib
-import io
 import random
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
-from PIL import Image
 from sqlalchemy import select
 
-from server.auth.models import User
-from server.blobs import service as blobs
-from server.blobs.models import Blob, BlobHolder
-from server.core import clock
+from server.demo.pusher import DemoPusher, account
 from server.extensions import db
 from server.inspections import scoring
 from server.inspections.models import InspectionPlan, InspectionTemplate
@@ -30,8 +24,6 @@ from server.inspections.rules import order_id
 from server.inspections.sync import ORDER
 from server.org.models import Compound
 from server.sync.actors import actor_for
-from server.sync.writer import new_engine, push_through, server_values
-from sync import Mutation
 
 ADMIN_PHONE = "13800000001"  # 张建国, city admin: plans the monthly inspections
 STEWARD_PHONE = "13800000005"  # 赵卫东: 帝豪花园 and 河西花园
@@ -204,34 +196,18 @@ def load_demo_inspections(seed: int) -> dict[str, int]:
     }
 
 
-def _user(phone: str) -> User:
-    return db.session.scalars(select(User).where(User.phone == phone)).one()
+_user = account
 
 
-class _DemoInspections:
-    """Pushes the demo's mutations through the engine, each at its moment."""
+class _DemoInspections(DemoPusher):
+    """Three months of inspections, pushed as the steward, the staff and the admin made them."""
 
     def __init__(self, rng: random.Random, template: InspectionTemplate):
-        self.rng = rng
+        super().__init__(rng)
         self.template = template
         self.items = scoring.items_of(template.categories)
-        self.now = datetime.now(UTC).replace(second=0, microsecond=0)
         self.admin, self.steward, self.staff = (_user(p) for p in (ADMIN_PHONE, STEWARD_PHONE, STAFF_PHONE))
         self.inspections = self.orders = 0
-
-    def push(
-        self, user, at: datetime, entity: str, record_id: str, op: str, fields: dict, base=None, extra=None
-    ) -> dict:
-        """One mutation by `user` at the moment `at`; returns the record after it."""
-        engine, store = new_engine()
-        mutation = Mutation(
-            str(uuid.UUID(int=self.rng.getrandbits(128), version=4)), entity, record_id, op, fields, base
-        )
-        with clock.at(at), server_values(extra or {}):
-            (result,) = push_through(engine, store, actor_for(user), f"demo-phone-{user.id}", [mutation])
-        if result.status == "rejected":
-            raise RuntimeError(f"demo {entity} {op} refused: {result.error}")
-        return result.record
 
     def monthly(self, compound_id: int, months_ago: int) -> None:
         """The periodic inspection of one past month: planned on the 1st, done mid-month, its
@@ -356,20 +332,6 @@ class _DemoInspections:
                 },
                 base=record["version"],
             )
-
-    def photo(self, user, code: str, salt: str) -> str:
-        """A small JPEG (a colour per item) stored as a blob held by `user`; its SHA-256."""
-        tone = int(hashlib.sha256(f"{code}:{salt}".encode()).hexdigest()[:6], 16)
-        out = io.BytesIO()
-        Image.new("RGB", (320, 240), (tone >> 16 & 255, tone >> 8 & 255, tone & 255)).save(out, "JPEG", quality=80)
-        data = out.getvalue()
-        sha = hashlib.sha256(data).hexdigest()
-        if db.session.get(Blob, sha) is None:
-            blobs._store(user, sha, data)  # the upload's storing step, without its commit: the demo is one transaction
-        if db.session.get(BlobHolder, (sha, user.id)) is None:
-            db.session.add(BlobHolder(sha256=sha, user_id=user.id))
-        db.session.flush()
-        return sha
 
 
 def _iso(moment: datetime) -> str:

@@ -10,23 +10,18 @@ today and something overdue. One random.Random of its own: the city's rows do no
 """
 
 import random
-import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import or_, select
 
 from server.auth.models import RoleAssignment, User
-from server.core import clock
 from server.core.fields import iso
+from server.demo.pusher import DemoPusher, account
 from server.extensions import db
 from server.org.models import Building, Compound, GridCoverage, Household, OrgUnit, Resident
 from server.sync.actors import actor_for
-from server.sync.registry import bindings
-from server.sync.store import SqlStore
-from server.sync.writer import server_values
 from server.tasks import places, templates
 from server.tasks.models import ChecklistTemplate
-from sync import Engine, Mutation
 
 ADMIN_PHONE = "13800000002"  # 刘红梅, 河西社区
 WORKER_PHONES = ("13800000003", "13800000004")  # 王志强 (第一网格), 陈静 (第二网格)
@@ -175,35 +170,26 @@ def _templates() -> int:
     return len(TEMPLATES)
 
 
-def _user(phone: str) -> User:
-    return db.session.scalars(select(User).where(User.phone == phone)).one()
+_user = account
 
 
-class DemoWork:
-    """Pushes the demo's mutations through the engine, each at its moment."""
+class DemoWork(DemoPusher):
+    """Three weeks of grid work, pushed as the admin and the workers made it."""
 
     def __init__(self, rng: random.Random):
-        self.rng = rng
-        self.now = datetime.now(UTC).replace(second=0, microsecond=0)
-        registered = bindings()
-        self.engine = Engine(SqlStore(registered), [b.entity() for b in registered.values()])
+        super().__init__(rng)
         self.admin = actor_for(_user(ADMIN_PHONE))
         self.tasks = self.reports = 0
 
     def _id(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return self.new_id()
 
     def push(
         self, actor, at: datetime, entity: str, record_id: str, op: str, fields: dict, base=None, extra=None
     ) -> dict:
-        """One mutation by `actor` at the moment `at`; returns the record after it."""
-        client = "demo-desk" if actor is self.admin else f"demo-phone-{actor.user_id}"
-        mutation = Mutation(self._id(), entity, record_id, op, fields, base)
-        with clock.at(at), server_values(extra or {}):
-            (result,) = self.engine.push(actor, client, [mutation])
-        if result.status == "rejected":
-            raise RuntimeError(f"demo {entity} {op} refused: {result.error}")
-        return result.record
+        """One mutation by `actor` at the moment `at` (the admin at the desk); the record after it."""
+        client = "demo-desk" if actor is self.admin else None
+        return super().push(actor, at, entity, record_id, op, fields, base, extra, client)
 
     # --- a worker's three weeks -----------------------------------------------------------
 

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from server.demo.wishes import BACKGROUND_PHONES
 from server import create_app
 from server.alerts.models import Alert
 from server.auth.models import RoleAssignment, User
@@ -189,7 +190,7 @@ def test_demo_accounts(demo):
     )
     assert home.residents[0].name == "杨帆"
     assert org_name("13800000008") == ["河西社区"]
-    assert count(RoleAssignment) == 9
+    assert count(RoleAssignment) == 9 + len(BACKGROUND_PHONES)  # and the people of the demo wishes
 
 
 def snapshot() -> dict:

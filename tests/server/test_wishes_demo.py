@@ -1,0 +1,44 @@
+"""The demo's micro-wishes (server/demo/wishes.py): the demo volunteer 孙磊 has a wish to fulfil,
+one to claim and last month's hours; the community admin 刘红梅 a wish to review; the demo
+resident 杨帆 a fulfilled wish to confirm — each as their phone pulls it, the wall naming nobody."""
+
+from server.demo import DEMO_ACCOUNTS
+from tests.conftest import AuthActions
+from tests.server.tasks_support import pull_all
+
+PASSWORDS = {a["phone"]: a["password"] for a in DEMO_ACCOUNTS}
+ADMIN, RESIDENT, VOLUNTEER = "13800000002", "13800000007", "13800000008"
+
+
+def _pulled(app, phone) -> tuple[int, dict]:
+    auth = AuthActions(app.test_client())
+    me = auth.login(phone, PASSWORDS[phone]).get_json()
+    records: dict[str, dict] = {}
+    for change in pull_all(auth):
+        records.setdefault(change["entity"], {})[change["id"]] = change["data"]
+    return me["user"]["id"], records
+
+
+def test_the_volunteer_has_a_claim_to_fulfil_a_wish_to_claim_and_hours_served(demo_app):
+    app, summary = demo_app
+    assert summary["counts"]["wishes"] == 7
+    me, records = _pulled(app, VOLUNTEER)
+    cards = records["wish_card"].values()
+    mine = sorted(c["status"] for c in cards if c.get("claimant_id") == me)
+    assert mine == ["claimed", "confirmed"]
+    assert [c["title"] for c in cards if c["status"] == "open"] == ["一名三年级小学生想要几本课外读物"]
+    assert "wish" not in records  # never the residents' own words, names or doors
+    (entry,) = records["service_entry"].values()
+    assert (entry["kind"], entry["hours"], entry["rating"]) == ("wish", 1.5, 5)
+
+
+def test_the_admin_has_a_wish_to_review_and_the_resident_one_to_confirm(demo_app):
+    app, _ = demo_app
+    _, desk = _pulled(app, ADMIN)
+    statuses = sorted(w["status"] for w in desk["wish"].values())
+    assert statuses == ["approved", "approved", "approved", "rejected", "submitted"]
+    me, home = _pulled(app, RESIDENT)
+    assert sorted(w["status"] for w in home["wish"].values()) == ["approved", "submitted"]
+    assert all(w["user_id"] == me for w in home["wish"].values())
+    (card,) = home["wish_card"].values()
+    assert card["status"] == "fulfilled" and card["evidence_photos"] and card["hours"] == 1
