@@ -58,8 +58,9 @@ TARGETS = {"open_ms": 400, "shell_kb": 150}
 OBSERVE = """(() => {
   if (!location.protocol.startsWith('http')) return; // about:blank between runs
   window.benchTimes = {};
+  const selector = sessionStorage.getItem('benchRow') || '[data-testid="task-row"]';
   const seen = () => {
-    const all = document.querySelectorAll('[data-testid="task-row"]');
+    const all = document.querySelectorAll(selector);
     const rows = all.length;
     if (rows && window.benchTimes.firstRow === undefined) {
       window.benchTimes.firstRow = performance.now();
@@ -73,13 +74,13 @@ window.benchTimes.list = performance.now();
   window.benchExpected = Number(sessionStorage.getItem('benchExpected') || Infinity);
 })()"""
 
-SIGN_IN_AND_SYNC = """async ({ phone, password }) => {
+SIGN_IN_AND_SYNC = """async ({ phone, password, entity }) => {
   const session = await import('/js/session.js');
   await session.signIn(phone, password);
   const client = await import('/js/sync-client.js');
   await client.syncNow();
   const db = await import('/js/db.js');
-  return (await db.listRecords('task')).length;
+  return (await db.listRecords(entity)).length;
 }"""
 
 
@@ -179,7 +180,20 @@ def _fetch(server: LiveServer, url: str, encoded: bool = False) -> bytes:
         return response.read()
 
 
-def open_times(browser, server: LiveServer, args, expected: int) -> dict:
+def open_times(
+    browser,
+    server: LiveServer,
+    args,
+    expected: int,
+    *,
+    phone: str = WORKER,
+    password: str = WORKER_PASSWORD,
+    entity: str = "task",
+    path: str = "/",
+    row: str = '[data-testid="task-row"]',
+) -> dict:
+    """Open the app at `path` with a synced phone, --runs times online and offline, CPU
+    throttled: when the first `row`s show (filling the screen) and when `expected` of them do."""
     ctx = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
     ctx.add_init_script(OBSERVE)
     page = ctx.new_page()
@@ -187,9 +201,10 @@ def open_times(browser, server: LiveServer, args, expected: int) -> dict:
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(server.url)
     page.get_by_test_id("signin-form").wait_for()
-    stored = page.evaluate(SIGN_IN_AND_SYNC, {"phone": WORKER, "password": WORKER_PASSWORD})
+    stored = page.evaluate(SIGN_IN_AND_SYNC, {"phone": phone, "password": password, "entity": entity})
     page.evaluate("navigator.serviceWorker.ready")
     page.evaluate("(n) => sessionStorage.setItem('benchExpected', String(n))", expected)
+    page.evaluate("(r) => sessionStorage.setItem('benchRow', r)", row)
     cdp = ctx.new_cdp_session(page)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": args.cpu_throttle})
 
@@ -198,11 +213,11 @@ def open_times(browser, server: LiveServer, args, expected: int) -> dict:
         # From a blank page, as when the app is opened from the home screen: the time to unload
         # the list drawn by the run before is not part of opening the app.
         page.goto("about:blank")
-        page.goto(server.url)
+        page.goto(server.url + path)
         deadline = time.monotonic() + 60
         while (times := page.evaluate("window.benchTimes")).get("list") is None:  # CSP: no wait_for_function
             if time.monotonic() > deadline:
-                raise SystemExit(f"the task list did not show {expected} rows within 60 s: {times}")
+                raise SystemExit(f"{path} did not show {expected} rows within 60 s: {times}")
             time.sleep(0.02)
         ctx.set_offline(False)
         if not times["filled"]:
@@ -222,7 +237,7 @@ def open_times(browser, server: LiveServer, args, expected: int) -> dict:
         one(False)
     online = [one(False) for _ in range(args.runs)]
     offline = [one(True) for _ in range(max(3, args.runs // 2))]
-    rows = page.locator('[data-testid="task-row"]').count()
+    rows = page.locator(row).count()
     ctx.close()
     if errors:
         raise SystemExit(f"JavaScript errors on the page: {errors}")

@@ -4,12 +4,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from server.demo.wishes import BACKGROUND_PHONES
 from server import create_app
 from server.alerts.models import Alert
 from server.auth.models import RoleAssignment, User
 from server.auth.passwords import verify_password
 from server.demo import DEFAULT_HOUSEHOLDS, DEMO_ACCOUNTS, load_demo
+from server.demo.wishes import BACKGROUND_PHONES
 from server.extensions import db
 from server.notices.models import InboxEntry
 from server.org.models import (

@@ -179,8 +179,8 @@ export function refusedAlert(entry, actions, testid = 'refused') {
 }
 
 /** A titled list section of rows ("待检查 2"), or a folded one. */
-export function listSection({ name, title, rows, folded = false, testid }) {
-  const count = h('span', { class: 'count', text: String(rows.length) });
+export function listSection({ name, title, rows, folded = false, testid, total = rows.length }) {
+  const count = h('span', { class: 'count', text: String(total) });
   const list = h('ul', { class: 'task-list' }, rows);
   if (folded) {
     return h(

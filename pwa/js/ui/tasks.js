@@ -9,16 +9,13 @@ import { filterChoices, filterTasks, GROUPS, groupTasks, OPEN_STATUSES } from '.
 import { h } from './dom.js';
 import { dueText, priorityLabel, statusLabel, typeLabel } from './format.js';
 import { firstScreenDrawn } from './ready.js';
+import { budgetOf, drawSliced } from './sliced.js';
 import { watchLocalData } from './watch.js';
 
 // Kept while the app is open: back from a task, the list is as the worker left it.
 const view = { type: '', compoundId: '', query: '', doneOpen: false };
-// Opening the app draws the groups with their counts and this many rows at once (more than a
-// 740 px screen shows); the other rows follow in slices between frames, so a slow phone shows the
-// list sooner and stays responsive to a tap. A redraw keeps at least the rows already shown (the
-// worker's scroll position stays put).
-const FIRST_ROWS = 24;
-const SLICE_ROWS = 60;
+// Opening the app draws the groups with their counts and a screenful of rows at once; the other
+// rows follow in slices between frames (ui/sliced.js).
 
 /** The chips every row and the detail share: pending sync, refused, local-only. */
 export function syncBadges(item) {
@@ -74,13 +71,9 @@ function taskRow(item, places, now) {
   );
 }
 
-/** A group: its title, its count of all items, and a list holding the first `rows` of them. */
-function section(name, items, places, now, rows) {
-  const list = h(
-    'ul',
-    { class: 'task-list' },
-    items.slice(0, rows).map((item) => taskRow(item, places, now)),
-  );
+/** A group: its title, its count of all items, and an empty list for their rows (ui/sliced.js). */
+function section(name, items) {
+  const list = h('ul', { class: 'task-list' });
   const title = t(`tasks.group.${name}`);
   if (name === 'done') {
     // Folded: the day's work is above; what is finished is one tap away.
@@ -202,37 +195,29 @@ export function myTasksSection({ me }) {
     const open = groups.overdue.length + groups.today.length + groups.upcoming.length;
     summary.textContent = t('tasks.open_count', { count: open });
     const filtered = view.type || view.compoundId || view.query.trim();
-    let budget = Math.max(FIRST_ROWS, body.querySelectorAll('.task-row').length);
-    const later = []; // [{list, items}] still to draw
-    const parts = GROUPS.filter((name) => groups[name].length).map((name) => {
-      const items = groups[name];
-      const { node, list } = section(name, items, loaded.places, now, budget);
-      if (items.length > budget) later.push({ list, items: items.slice(budget) });
-      budget = Math.max(0, budget - items.length);
-      return node;
-    });
+    const budget = budgetOf(body, '.task-row');
+    const row = (item) => taskRow(item, loaded.places, now);
+    const sections = GROUPS.filter((name) => groups[name].length).map((name) => ({
+      ...section(name, groups[name]),
+      items: groups[name],
+      row,
+    }));
+    const parts = sections.map((part) => part.node);
     if (!loaded.items.length)
       parts.push(h('p', { class: 'empty', 'data-testid': 'tasks-empty', text: t('tasks.none') }));
     else if (!shown.length)
       parts.push(h('p', { class: 'empty', 'data-testid': 'tasks-empty', text: t('tasks.none_matching') }));
     else if (!open && !filtered) parts.unshift(h('p', { class: 'empty empty--good', text: t('tasks.all_done') }));
     body.replaceChildren(...parts);
-    drawRest(later, now, ++drawn);
-  }
-
-  function drawRest(later, now, generation) {
-    body.dataset.rows = later.length ? 'partial' : 'all';
-    if (!later.length) {
-      performance.mark('redgrid:tasks-all');
-      return;
-    }
-    setTimeout(() => {
-      if (generation !== drawn || !root.isConnected) return; // drawn again since, or left
-      const next = later[0];
-      next.list.append(...next.items.splice(0, SLICE_ROWS).map((item) => taskRow(item, loaded.places, now)));
-      if (!next.items.length) later.shift();
-      drawRest(later, now, generation);
-    }, 0);
+    body.dataset.rows = 'partial';
+    const generation = ++drawn;
+    drawSliced(sections, budget, {
+      current: () => generation === drawn && root.isConnected, // drawn again since, or left
+      done: () => {
+        body.dataset.rows = 'all';
+        performance.mark('redgrid:tasks-all');
+      },
+    });
   }
 
   async function reload() {

@@ -7,6 +7,7 @@ import { loadCards } from '../wish-data.js';
 import { wallSections } from '../wishes.js';
 import { h } from './dom.js';
 import { listSection } from './inspection-parts.js';
+import { budgetOf, drawSliced } from './sliced.js';
 import { watchLocalData } from './watch.js';
 import { backLink, cardRow } from './wish-parts.js';
 
@@ -21,17 +22,32 @@ export function wallScreen({ me }) {
     h('p', { class: 'muted', text: t('wish.wall_about') }),
     lists,
   );
+  let drawn = 0; // draws so far: the slices of an older draw stop
   async function draw() {
-    const { open, mine } = wallSections(await loadCards(), me.user.id);
+    const items = await loadCards();
+    performance.mark('redgrid:wall-read');
+    const { open, mine } = wallSections(items, me.user.id);
+    const budget = budgetOf(lists, '.task-row');
+    const section = (name, title, rows) => {
+      const node = listSection({ name, title, rows: [], total: rows.length, testid: `wall-${name}` });
+      return { node, list: node.querySelector('.task-list'), items: rows, row: cardRow };
+    };
+    // Mine first in the slicing (a handful, and the ones I act on), though drawn below the wall.
+    const parts = [
+      section('open', t('wish.wall_open'), open),
+      mine.length ? section('mine', t('wish.wall_mine'), mine) : null,
+    ].filter(Boolean);
     lists.replaceChildren(
-      ...[
-        listSection({ name: 'open', title: t('wish.wall_open'), rows: open.map(cardRow), testid: 'wall-open' }),
-        open.length ? null : h('p', { class: 'muted empty', 'data-testid': 'wall-empty', text: t('wish.wall_none') }),
-        mine.length
-          ? listSection({ name: 'mine', title: t('wish.wall_mine'), rows: mine.map(cardRow), testid: 'wall-mine' })
-          : null,
-      ].filter(Boolean),
+      parts[0].node,
+      open.length ? null : h('p', { class: 'muted empty', 'data-testid': 'wall-empty', text: t('wish.wall_none') }),
+      parts[1]?.node ?? null,
     );
+    const generation = ++drawn;
+    drawSliced(parts.slice().reverse(), budget + mine.length, {
+      current: () => generation === drawn && screen.isConnected,
+      done: () => performance.mark('redgrid:wall-all'),
+    });
+    performance.mark('redgrid:wall-drawn');
   }
   draw().catch((err) => {
     console.error('could not read the wall', err);
