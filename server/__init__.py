@@ -43,6 +43,7 @@ from server.core.after_commit import register_after_commit
 from server.core.edge import register_edge
 from server.core.parts import Part
 from server.core.periodic import register_periodic_jobs
+from server.ledger import roster
 from server.notices import fanout
 from server.sync import registry
 
@@ -83,6 +84,7 @@ def create_app(config=None) -> Flask:
     register_jobs(app, parts)
     register_blueprints(app, parts)
     register_commands(app, parts)
+    register_rosters(parts)
     for part in parts:
         if part.init is not None:
             part.init(app)
@@ -175,6 +177,13 @@ def register_blueprints(app: Flask, parts) -> None:
             extensions.api.register_blueprint(blp)
         for pages in part.pages:
             app.register_blueprint(pages)
+
+
+def register_rosters(parts) -> None:
+    """Who serves each community (units and members), for the December evaluation."""
+    for part in parts:
+        if part.roster is not None:
+            roster.register(part.roster)
 
 
 def register_commands(app: Flask, parts) -> None:

@@ -27,4 +27,5 @@ class Part:
     jobs: Mapping[str, Callable] = field(default_factory=dict)  # fan-out jobs by name (server/notices/fanout.py)
     periodic: tuple = ()  # server.core.periodic.PeriodicJob
     commands: tuple = ()  # click commands and groups
+    roster: Callable | None = None  # fn(community_id) -> [server.ledger.roster.Subject]: who serves there
     init: Callable[[Flask], None] | None = None  # anything else, once per app

@@ -12,15 +12,10 @@ The report page (/inspections/<id>/report) renders the data of GET /api/inspecti
 /inspections/report.css: no inline script or style (the app's CSP forbids them).
 """
 
-import io
-import re
 from collections import defaultdict
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
 from server.audit.service import record as audit
+from server.core import xlsx
 from server.extensions import db
 from server.inspections import scorecards
 
@@ -40,60 +35,25 @@ COLUMNS = (
     ("rank_in_district", "区排名"),
     ("open_orders", "未销号整改单"),
 )
-SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may read as a formula
 
 
-def _sheet(workbook: Workbook, title: str, rows: list[dict]):
-    """A sheet of compound rows under the bold Chinese header (written once, streamed)."""
-    sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    sheet.append([_bold(sheet, header) for _, header in COLUMNS])
-    for row in rows:
-        sheet.append([_value(sheet, row.get(key)) for key, _ in COLUMNS])
-    return sheet
-
-
-def _value(sheet, value):
-    """A value as its cell: text that a spreadsheet could take for a formula stays text."""
-    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"  # openpyxl took "=…" for a formula
-    cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
-    return cell
-
-
-def _bold(sheet, value) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = Font(bold=True)
-    return cell
-
-
-def _sheet_title(name: str, taken: set[str]) -> str:
-    base = SHEET_FORBIDDEN.sub("_", name)[:31] or "sheet"
-    title, n = base, 2
-    while title in taken:
-        suffix = f"({n})"
-        title, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(title)
-    return title
+def _sheet(workbook, title: str, rows: list[dict]):
+    return xlsx.sheet(workbook, title, COLUMNS, rows)
 
 
 def scorecard_xlsx(user, org_unit_id: int | None, month: str | None) -> tuple[bytes, str]:
     """The month's scorecard of the admin's subtree as XLSX bytes, with a file name."""
     card = scorecards.subtree_scorecard(user, org_unit_id, month)
-    workbook = Workbook(write_only=True)  # streamed: a city's 3,000 rows in a fraction of the time
+    workbook = xlsx.new_workbook()
     taken = {"小区评分"}
     _sheet(workbook, "小区评分", card["compounds"])
     by_company = defaultdict(list)
     for row in card["compounds"]:
         by_company[row["company_id"]].append(row)
     for company in card["companies"]:
-        sheet = _sheet(workbook, _sheet_title(company["name"], taken), by_company[company["id"]])
-        sheet.append([_bold(sheet, "企业得分")] + [None] * 8 + [company["score"], company["stars"]])
-    out = io.BytesIO()
-    workbook.save(out)
+        sheet = _sheet(workbook, xlsx.sheet_title(company["name"], taken), by_company[company["id"]])
+        sheet.append([xlsx.bold(sheet, "企业得分")] + [None] * 8 + [company["score"], company["stars"]])
+    data = xlsx.to_bytes(workbook)
     audit(
         "scorecard.export",
         actor=user,
@@ -102,4 +62,4 @@ def scorecard_xlsx(user, org_unit_id: int | None, month: str | None) -> tuple[by
         compounds=len(card["compounds"]),
     )
     db.session.commit()
-    return out.getvalue(), f"scorecard-{card['org_unit']['id']}-{card['month']}.xlsx"
+    return data, f"scorecard-{card['org_unit']['id']}-{card['month']}.xlsx"

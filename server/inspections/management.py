@@ -32,8 +32,7 @@ from server.inspections.management_schemas import (
 blp = Blueprint(
     "inspection_management", __name__, url_prefix="/api", description="Inspection plans, spot checks, scorecards"
 )
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
+from server.core.xlsx import XLSX  # noqa: E402
 
 # --- plans ---------------------------------------------------------------------------------------
 
