@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from server.api import page_of
 from server.core import clock
 from server.core.edge import Blueprint
+from server.core.xlsx import XLSX
 from server.inspections import draws, exports, plans, scorecards
 from server.inspections.management_schemas import (
     CompanyCardSchema,
@@ -32,7 +33,6 @@ from server.inspections.management_schemas import (
 blp = Blueprint(
     "inspection_management", __name__, url_prefix="/api", description="Inspection plans, spot checks, scorecards"
 )
-from server.core.xlsx import XLSX  # noqa: E402
 
 # --- plans ---------------------------------------------------------------------------------------
 
