@@ -155,6 +155,9 @@ class Config:
         # Micro-wishes: claims past their deadline go back to the wall every N seconds (0: never;
         # cron `redgrid wishes release` instead; server/wishes/claims.py).
         self.WISHES_RELEASE_EVERY_SECONDS = env_int("REDGRID_WISHES_RELEASE_EVERY_SECONDS", 600)
+        # Autumn reminders of the December evaluation (server/evaluation/reminders.py): once a
+        # month per member at most, whatever this says; 0 turns the job off.
+        self.EVALUATION_REMIND_EVERY_SECONDS = env_int("REDGRID_EVALUATION_REMIND_EVERY_SECONDS", 3600)
 
 
 class TestConfig(Config):
@@ -170,3 +173,4 @@ class TestConfig(Config):
         self.ALERTS_RELEASE_EVERY_SECONDS = 0  # tests call release() with a set clock
         self.ALERTS_EXPIRE_EVERY_SECONDS = 0
         self.WISHES_RELEASE_EVERY_SECONDS = 0  # tests call release_lapsed() with a set clock
+        self.EVALUATION_REMIND_EVERY_SECONDS = 0  # tests call remind() with a set clock

@@ -6,7 +6,10 @@
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
+
+# China Standard Time: where a year, a month and a day begin for the people Redgrid serves.
+CHINA = timezone(timedelta(hours=8))
 
 _frozen: ContextVar[datetime | None] = ContextVar("redgrid_task_clock", default=None)
 
@@ -29,3 +32,8 @@ def at(instant: datetime):
         yield
     finally:
         _frozen.reset(token)
+
+
+def year_span(year: int) -> tuple[datetime, datetime]:
+    """[1 January, next 1 January) of a year in China, as instants."""
+    return datetime(year, 1, 1, tzinfo=CHINA), datetime(year + 1, 1, 1, tzinfo=CHINA)
