@@ -11,10 +11,13 @@ from server.core.edge import Blueprint
 from server.core.xlsx import XLSX
 from server.evaluation import exports, service
 from server.evaluation.schemas import (
+    CandidateArgsSchema,
+    CandidatesSchema,
     EvaluationResultsSchema,
     EvaluationRoundArgsSchema,
     EvaluationRoundCreateSchema,
     EvaluationRoundSchema,
+    PersonSchema,
 )
 
 blp = Blueprint("evaluation", __name__, url_prefix="/api/evaluation", description="The December evaluation (年度评议)")
@@ -27,6 +30,23 @@ blp = Blueprint("evaluation", __name__, url_prefix="/api/evaluation", descriptio
 def rounds(args):
     """The rounds the caller organises or holds jurisdiction over (of one community, if given)."""
     return service.rounds(current_user, args.get("community_id"))
+
+
+@blp.route("/communities", methods=["GET"])
+@login_required
+@blp.response(200, PersonSchema(many=True))
+def communities():
+    """The communities the caller may open a round for (an admin's, by name)."""
+    return service.communities(current_user)
+
+
+@blp.route("/candidates", methods=["GET"])
+@login_required
+@blp.arguments(CandidateArgsSchema, location="query")
+@blp.response(200, CandidatesSchema)
+def candidates(args):
+    """Who may evaluate in a community: its 两委 (admins, grid workers), members, residents."""
+    return service.candidates(current_user, args["community_id"])
 
 
 @blp.route("/rounds", methods=["POST"])

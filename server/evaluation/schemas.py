@@ -94,8 +94,27 @@ class EvaluationRoundCreateSchema(ma.Schema):
     closes_on = ma.fields.Date(allow_none=True)
 
 
+def _query_id(**kwargs):
+    return ma.fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), **kwargs)
+
+
 class EvaluationRoundArgsSchema(ma.Schema):
-    community_id = _id()
+    community_id = _query_id()
+
+
+class CandidateArgsSchema(ma.Schema):
+    community_id = _query_id(required=True)
+
+
+class PersonSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class CandidatesSchema(ma.Schema):
+    committee = ma.fields.List(ma.fields.Nested(PersonSchema))
+    members = ma.fields.List(ma.fields.Nested(PersonSchema))
+    residents = ma.fields.List(ma.fields.Nested(PersonSchema))
 
 
 class EvaluationResultSchema(ma.Schema):

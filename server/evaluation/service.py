@@ -299,3 +299,33 @@ def close_round(user: User, round_id: str) -> dict:
     audit("evaluation.close", actor=user, round_id=found.id, subjects=len(outcome["results"]))
     writer.commit()
     return results(user, round_id)
+
+
+def communities(user: User) -> list[dict]:
+    """The communities an admin may open a round for, by name."""
+    s = authz.scopes_of(user)
+    if not s.is_admin:
+        return []
+    found = db.session.execute(
+        select(OrgUnit.id, OrgUnit.name)
+        .where(OrgUnit.kind == "community", OrgUnit.id.in_(authz.units_under(s.admin_paths)))
+        .order_by(OrgUnit.name, OrgUnit.id)
+    ).all()
+    return [{"id": unit_id, "name": name} for unit_id, name in found]
+
+
+def candidates(user: User, community_id: int) -> dict:
+    """Who may evaluate in a community, by group: {committee, members, residents: [{id, name}]}."""
+    community = _community(user, community_id)
+    groups = {
+        "committee": _committee(community),
+        "members": _holders("volunteer", RoleAssignment.org_unit_id == community.id),
+        "residents": _residents(community),
+    }
+    ids = set().union(*groups.values())
+    rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all() if ids else []
+    names = {user_id: name for user_id, name in rows}
+    return {
+        group: sorted(({"id": i, "name": names[i]} for i in members), key=lambda p: (p["name"], p["id"]))
+        for group, members in groups.items()
+    }

@@ -197,6 +197,15 @@ def test_a_round_from_opening_to_the_results_and_closing(app, ev):
 def test_who_may_open_and_read_a_round_and_what_is_refused(app, ev):
     admin, qili = signed_in(app, HEXI_ADMIN), signed_in(app, QILI_ADMIN)
     assert _open(qili, ev).status_code == 404  # not their community
+    assert [c["name"] for c in admin.client.get("/api/evaluation/communities").get_json()] == ["河西社区"]
+    assert [c["name"] for c in qili.client.get("/api/evaluation/communities").get_json()] == ["七里店社区"]
+    assert qili.client.get(f"/api/evaluation/candidates?community_id={ev.hexi}").status_code == 404
+    people = admin.client.get(f"/api/evaluation/candidates?community_id={ev.hexi}").get_json()
+    assert {p["id"] for p in people["committee"]} == {ev.hexi_admin, ev.worker_a, ev.worker_b}
+    assert {p["id"] for p in people["members"]} == {ev.volunteer, ev.member2}
+    assert ev.rep in {p["id"] for p in people["residents"]} and ev.resident not in {
+        p["id"] for p in people["residents"]
+    }
     wrong = _open(admin, ev, evaluators={"committee": [ev.qili_admin], "members": [ev.qili_volunteer, ev.volunteer]})
     assert wrong.status_code == 422
     fields = wrong.get_json()["error"]["fields"]
