@@ -9,6 +9,8 @@ import marshmallow as ma
 
 from server.alerts.limits import BODY_MAX, TITLE_MAX
 from server.auth.models import ROLES
+from server.evaluation import models as evaluation
+from server.evaluation import scoring
 from server.inspections.models import INSPECTION_STATUSES, ITEM_RESULTS, SEVERITIES
 from server.inspections.schemas import (
     MAX_ITEM_PHOTOS,
@@ -110,5 +112,11 @@ def client_constants() -> dict:
             "NOTE_MAX": wishes.NOTE_MAX,
             "COMMENT_MAX": wishes.COMMENT_MAX,
             "MAX_PHOTOS": wishes.MAX_PHOTOS,
+        },
+        "evaluation": {
+            "GROUPS": list(scoring.GROUPS),
+            "FORM_SCORES": [[name, score] for name, score in scoring.FORM_SCORES.items()],  # the buttons, best first
+            "GRADE_FLOORS": [[floor, name] for floor, name in scoring.GRADES],
+            "COMMENT_MAX": evaluation.COMMENT_MAX,
         },
     }

@@ -16,4 +16,5 @@ export const {
   tasks: TASKS,
   inspections: INSPECTIONS,
   wishes: WISHES,
+  evaluation: EVALUATION,
 } = frozen(constants);

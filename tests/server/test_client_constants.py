@@ -23,6 +23,9 @@ def test_the_limits_are_numbers_and_the_vocabularies_lists_of_codes():
         for name, value in values.items() if isinstance(values, dict) else [(domain, values)]:
             if name.endswith("_MAX") or name.startswith("MAX_"):
                 assert type(value) is int and value > 0, name
+            elif value and all(isinstance(row, list) for row in value):  # a table: (code, number) pairs
+                assert all(len(row) == 2 and {type(cell) for cell in row} == {str, int} for row in value), name
+                assert len({next(c for c in row if isinstance(c, str)) for row in value}) == len(value), name
             else:
                 assert value and all(isinstance(code, str) and code.isidentifier() for code in value), name
                 assert len(set(value)) == len(value), name

@@ -56,6 +56,14 @@ export function adminSection({ me }) {
       title: t('wish.admin_title'),
       about: t('wish.admin_home_about'),
     }),
+    // 年度评议 (S5): the December evaluation of the units and members reporting to a community.
+    linkCard({
+      kind: 'admin-link',
+      href: '#/admin/evaluation',
+      testid: 'admin-evaluation-open',
+      title: t('evaluation.admin_title'),
+      about: t('evaluation.admin_home_about'),
+    }),
     // Property services (红色物业): how the companies score, random checks, the inspection plans.
     linkCard({
       kind: 'admin-link',

@@ -1,5 +1,8 @@
 // The home screen's links to screens loaded on first use (ui/routes.js): kept apart from those
 // screens so that drawing home does not load them.
+
+import { formsToFill } from '../evaluation.js';
+import { loadForms } from '../evaluation-data.js';
 import { t } from '../i18n.js';
 import { countUnreadInbox } from '../inbox-data.js';
 import { myGrids } from '../places.js';
@@ -69,4 +72,32 @@ export function wishLinks({ me }) {
       ? linkCard({ href: '#/wall', testid: 'wall-open', title: t('wish.wall_title'), about: t('wish.wall_home_about') })
       : null,
   ];
+}
+
+/**
+ * 年度评议, for whoever holds a scoring form (an evaluator of a round: PROTOCOL.md §20), with how
+ * many wait to be filled; hidden for everyone else. Read from IndexedDB after the first screen.
+ */
+export function evaluationLink() {
+  const badge = h('span', { class: 'count count--alert', 'data-testid': 'evaluation-to-fill', hidden: true });
+  const link = linkCard({
+    href: '#/evaluation',
+    testid: 'evaluation-open',
+    title: t('evaluation.title'),
+    about: t('evaluation.home_about'),
+    badge,
+  });
+  link.hidden = true;
+  const draw = async () => {
+    const forms = await loadForms();
+    const count = formsToFill(forms);
+    link.hidden = !forms.length;
+    badge.textContent = String(count);
+    badge.hidden = !count;
+  };
+  whenFirstScreen(BADGE_WAIT_MS)
+    .then(draw)
+    .catch(() => {});
+  watchLocalData(link, draw);
+  return link;
 }

@@ -51,6 +51,27 @@ const ROUTES = [
   },
   { pattern: /^\/wishes\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./wish.js'), 'wishScreen') },
   { pattern: /^\/wall$/, names: [], screen: lazyScreen(() => import('./wall.js'), 'wallScreen') },
+  // 年度评议 (S5): the evaluator's scoring forms, offline too; the organiser's rounds.
+  {
+    pattern: /^\/evaluation$/,
+    names: [],
+    screen: lazyScreen(() => import('./evaluation.js'), 'evaluationListScreen'),
+  },
+  {
+    pattern: /^\/evaluation\/([^/]+)$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./evaluation.js'), 'evaluationFormScreen'),
+  },
+  {
+    pattern: /^\/admin\/evaluation$/,
+    names: [],
+    screen: lazyScreen(() => import('./admin-evaluation.js'), 'adminEvaluationScreen'),
+  },
+  {
+    pattern: /^\/admin\/evaluation\/([^/]+)$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./admin-evaluation.js'), 'adminRoundScreen'),
+  },
   {
     pattern: /^\/admin\/wishes$/,
     names: [],
