@@ -9,6 +9,7 @@ are checked. Screenshots go to test-artifacts/wish-*.png."""
 import pytest
 from sqlalchemy import select
 
+from server.evaluation.service import year_facts
 from server.ledger.models import ServiceEntry
 from server.notices.models import InboxEntry
 from server.wishes.models import Wish, WishCard
@@ -21,6 +22,7 @@ ADMIN, VOLUNTEER = "13800000002", "13800000008"
 RESIDENT, SECOND_VOLUNTEER = "13900000201", "13900000202"
 SYNCED = "import('/js/sync-client.js').then((c) => c.getStatus().state === 'idle')"
 OUTBOX = "import('/js/db.js').then((db) => db.listOutbox()).then((entries) => entries.length)"
+UNREAD = "Number(document.querySelector('[data-testid=notifications-unread]')?.textContent || 0)"
 PULL = "import('/js/sync-client.js').then((c) => c.syncNow()).then(() => true, () => false)"
 
 
@@ -175,9 +177,16 @@ def test_s5_a_wish_is_posted_published_claimed_and_fulfilled_offline_and_confirm
     second.get_by_test_id("card-claim").click()
     second.get_by_test_id("pending-note").wait_for()
 
+    # The resident's phone is open at home, online: the notices of the claim and the fulfilment
+    # arrive live (a poke, then a pull), without a reload.
+    go(home, "/")
+    home.get_by_test_id("notifications-open").wait_for()
+    before = home.evaluate(UNREAD)
+
     # The first phone reaches the server first: its claim and fulfilment are applied.
     first_ctx.set_offline(False)
     synced(first)
+    wait_until(home, f"({UNREAD}) >= {before + 2}", timeout=30)
     db.session.expire_all()
     card = db.session.get(WishCard, card_id)
     assert (card.status, card.claimant_id, len(card.evidence_photos)) == ("fulfilled", s5["volunteer"], 1)
@@ -188,7 +197,8 @@ def test_s5_a_wish_is_posted_published_claimed_and_fulfilled_offline_and_confirm
     second.get_by_test_id("wish-refused").wait_for(timeout=45000)
     assert "该心愿已被其他志愿者先认领了" in second.get_by_test_id("wish-refused").inner_text()
     assert second.get_by_test_id("card-claim").count() == 0
-    assert second.get_by_test_id("card-status").inner_text() == "已完成", "where the card really is"
+    # Where the card really is, once the pull after the refused push brought it.
+    wait_until(second, "document.querySelector('[data-testid=card-status]')?.textContent === '已完成'", timeout=30)
     shoot(second, "volunteer-lost")
     go(second, "/wall")
     second.locator(f'[data-testid=wall-mine] [data-testid=card-row][data-id="{card_id}"]').wait_for()
@@ -214,6 +224,13 @@ def test_s5_a_wish_is_posted_published_claimed_and_fulfilled_offline_and_confirm
     # The volunteer's service record counts the two hours, with the five stars (PROTOCOL.md §15.2).
     entry = db.session.scalar(select(ServiceEntry).where(ServiceEntry.source_id == card_id))
     assert (entry.account_id, entry.kind, entry.hours, entry.rating) == (s5["volunteer"], "wish", 2.0, 5)
+    # ... and the year the December evaluation reads for the volunteer (server/evaluation/service.py).
+    (facts,) = [
+        s["facts"]
+        for s in year_facts(card.community_id, entry.occurred_at.year)
+        if s["key"] == f"member:{s5['volunteer']}"
+    ]
+    assert (facts["hours"], facts["wishes"], facts["rating"]) == (2.0, 1, 5.0)
     shoot(home, "resident-confirmed")
 
     # Every step told the people it concerns, through their inbox.
