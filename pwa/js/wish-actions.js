@@ -22,8 +22,16 @@ export function wishFields({ userId, householdId, title, reason = '', photos = [
 }
 
 /** The admin's review: 发布 with the wall's words and photos, or 不通过 with a reason. */
-export function reviewFields({ decision, publicTitle = '', publicText = '', publicPhotos = [], note = '' }) {
+export function reviewFields({
+  decision,
+  publicTitle = '',
+  publicText = '',
+  publicPhotos = [],
+  note = '',
+  mergeInto = '',
+}) {
   if (decision === 'rejected') return { status: 'rejected', review_note: note.trim() };
+  if (decision === 'merged') return { status: 'merged', merged_into: mergeInto, review_note: text(note) };
   return {
     status: 'approved',
     public_title: publicTitle.trim(),
@@ -59,6 +67,8 @@ const CARD = 'wish_card';
 export const createWish = (form) => enqueue({ entity: WISH, op: 'create', fields: wishFields(form) });
 export const withdrawWish = (id) => enqueue({ entity: WISH, id, op: 'update', fields: { status: 'withdrawn' } });
 export const reviewWish = (id, form) => enqueue({ entity: WISH, id, op: 'update', fields: reviewFields(form) });
+/** 关闭 of an admin: the card leaves the wall (the resident no longer needs it, or it cannot be done). */
+export const closeCard = (id) => enqueue({ entity: CARD, id, op: 'update', fields: { status: 'closed' } });
 export const claimCard = (id) => enqueue({ entity: CARD, id, op: 'update', fields: { status: 'claimed' } });
 export const releaseCard = (id) => enqueue({ entity: CARD, id, op: 'update', fields: { status: 'open' } });
 export const fulfilCard = (id, form) => enqueue({ entity: CARD, id, op: 'update', fields: fulfilFields(form) });

@@ -125,11 +125,25 @@ export function wishProblems({ title = '', wantedBy = '', householdId = null }, 
 }
 
 /** Problems of the admin's review: approve needs a public title, reject a reason. */
-export function reviewProblems({ decision, publicTitle = '', note = '' }) {
+export function reviewProblems({ decision, publicTitle = '', note = '', mergeInto = '' }) {
   const problems = {};
   if (decision === 'approved' && !publicTitle.trim()) problems.public_title = 'wish.required_public_title';
   if (decision === 'rejected' && !note.trim()) problems.review_note = 'wish.required_reason';
+  if (decision === 'merged' && !mergeInto) problems.merged_into = 'wish.required_merge_target';
   return problems;
+}
+
+/** The published wishes of the same community a wish may merge into (the server's merge_target), newest first. */
+export function mergeTargets(wishItems, item) {
+  return wishItems
+    .filter(
+      (other) =>
+        other.id !== item.id &&
+        other.wish.status === 'approved' &&
+        other.wish.community_id === item.wish.community_id &&
+        !other.local,
+    )
+    .sort((a, b) => newestFirst(a.wish, b.wish));
 }
 
 /** Problems of 完成: at least one photo (the server's evidence_required). */

@@ -239,3 +239,30 @@ test('a claim made offline is mine at once and waits; refused, it stays with its
   assert.equal((await data.loadCard('c1')).item.card.claimant_id, 99);
   assert.deepEqual(wishes.wallSections(await data.loadCards(), ME), { open: [], mine: [] });
 });
+
+test('a duplicate merges only into a published wish of the same community; the merge and the close as sent', () => {
+  const item = (id, status, community_id = 3, extra = {}) => ({
+    id,
+    wish: { status, community_id, ...extra },
+    local: false,
+  });
+  const me = item('w1', 'submitted');
+  const items = [
+    me,
+    item('w2', 'approved', 3, { created_at: '2026-11-01T00:00:00Z' }),
+    item('w3', 'approved', 3, { created_at: '2026-11-20T00:00:00Z' }),
+    item('w4', 'approved', 9),
+    item('w5', 'rejected'),
+    { ...item('w6', 'approved'), local: true },
+  ];
+  assert.deepEqual(
+    wishes.mergeTargets(items, me).map((i) => i.id),
+    ['w3', 'w2'],
+  );
+  assert.deepEqual(wishes.reviewProblems({ decision: 'merged' }), { merged_into: 'wish.required_merge_target' });
+  assert.deepEqual(actions.reviewFields({ decision: 'merged', mergeInto: 'w3' }), {
+    status: 'merged',
+    merged_into: 'w3',
+    review_note: null,
+  });
+});

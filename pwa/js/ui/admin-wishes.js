@@ -7,12 +7,12 @@
 import { WISHES } from '../constants.js';
 import { t } from '../i18n.js';
 import { retry } from '../outbox.js';
-import { reviewFields, reviewWish } from '../wish-actions.js';
+import { closeCard, reviewFields, reviewWish } from '../wish-actions.js';
 import { loadCardOfWish, loadWish, loadWishes } from '../wish-data.js';
-import { reviewProblems, reviewQueue } from '../wishes.js';
+import { mergeTargets, reviewProblems, reviewQueue } from '../wishes.js';
 import { h } from './dom.js';
 import { dateTime } from './format.js';
-import { listSection } from './inspection-parts.js';
+import { busyButton, listSection } from './inspection-parts.js';
 import { photoStrip, photoThumb } from './photos.js';
 import { saveFailed, textArea } from './task-complete.js';
 import { syncBadges } from './tasks.js';
@@ -125,7 +125,7 @@ function refusedFields(entry) {
 }
 
 /** 发布 / 不通过 of a wish waiting for review; `fix`: a refused review to correct and send again. */
-function reviewForm(item, fix) {
+function reviewForm(item, fix, targets) {
   const { wish } = item;
   const before = fix?.fields ?? {};
   const errors = refusedFields(fix);
@@ -166,6 +166,13 @@ function reviewForm(item, fix) {
     });
   const approve = button('wish-approve', 'btn--primary', t('wish.approve'));
   const reject = button('wish-reject', 'btn--danger', t('wish.reject'));
+  const mergeInto = h(
+    'select',
+    { class: 'field__input', id: 'merge-into', 'data-testid': 'merge-into' },
+    h('option', { value: '', text: t('wish.merge_choose') }),
+    targets.map((other) => h('option', { value: other.id, text: other.wish.public_title ?? other.wish.title ?? '' })),
+  );
+  const merge = button('wish-merge', 'btn--secondary', t('wish.merge'));
   const form = h(
     'form',
     { class: 'form', novalidate: true, 'data-testid': 'review-form' },
@@ -174,6 +181,19 @@ function reviewForm(item, fix) {
     text,
     photos,
     approve,
+    targets.length
+      ? [
+          h('h2', { class: 'form__section', text: t('wish.merge_title') }),
+          h('p', { class: 'muted', text: t('wish.merge_about') }),
+          h(
+            'div',
+            { class: 'field' },
+            h('label', { class: 'field__label', for: 'merge-into', text: t('field.wish.merged_into') }),
+            mergeInto,
+          ),
+          merge,
+        ]
+      : null,
     h('h2', { class: 'form__section', text: t('wish.reject_title') }),
     note,
     reject,
@@ -185,13 +205,14 @@ function reviewForm(item, fix) {
   });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const decision = event.submitter === reject ? 'rejected' : 'approved';
+    const decision = event.submitter === reject ? 'rejected' : event.submitter === merge ? 'merged' : 'approved';
     const values = {
       decision,
       publicTitle: title.input.value,
       publicText: text.input.value,
       publicPhotos: photos?.value ?? [],
-      note: note.input.value,
+      note: decision === 'merged' ? '' : note.input.value,
+      mergeInto: mergeInto.value,
     };
     const problems = reviewProblems(values);
     title.setError(problems.public_title ? t(problems.public_title) : '');
@@ -201,24 +222,43 @@ function reviewForm(item, fix) {
       alert.textContent = Object.values(problems)
         .map((key) => t(key))
         .join(' ');
-      (problems.public_title ? title.input : note.input).focus();
+      (problems.public_title ? title.input : problems.merged_into ? mergeInto : note.input).focus();
       return;
     }
-    approve.disabled = reject.disabled = true;
+    approve.disabled = reject.disabled = merge.disabled = true;
     try {
       if (fix) await retry(fix.seq, { fields: reviewFields(values) });
       else await reviewWish(item.id, values);
       form.dataset.saved = 'true';
       window.scrollTo(0, 0);
     } catch (err) {
-      approve.disabled = reject.disabled = false;
+      approve.disabled = reject.disabled = merge.disabled = false;
       saveFailed({ alert, busy: () => {} }, 'could not save the review', err);
     }
   });
   return form;
 }
 
-function detail(item, refused, cardFound, me) {
+/** 关闭 of a card still on the wall (open or claimed): it leaves the wall; the resident sees it closed. */
+function closeBlock(cardItem) {
+  if (!cardItem || !['open', 'claimed'].includes(cardItem.card.status)) return null;
+  const message = h('p', { class: 'field__hint', role: 'status', 'data-testid': 'close-message' });
+  return block(
+    t('wish.close_title'),
+    'wish-close',
+    h('p', { class: 'muted', text: t('wish.close_about') }),
+    busyButton({
+      testid: 'card-close',
+      text: t('wish.close'),
+      busyText: t('form.saving'),
+      status: message,
+      action: () => (window.confirm(t('wish.close_confirm')) ? closeCard(cardItem.id) : Promise.resolve()),
+    }),
+    message,
+  );
+}
+
+function detail(item, refused, cardFound, me, targets) {
   const { wish } = item;
   const fix = refused.find((entry) => entry.op === 'update' && ['approved', 'rejected'].includes(entry.fields?.status));
   const open = (wish.status ?? 'submitted') === 'submitted' || fix;
@@ -252,7 +292,8 @@ function detail(item, refused, cardFound, me) {
       photoStrip(wish.photos),
       h('p', { class: 'note', text: t('wish.private_note') }),
     ),
-    open ? reviewForm(item, fix) : null,
+    open ? reviewForm(item, fix, targets) : null,
+    open ? null : closeBlock(cardFound.item),
     !open && wish.status === 'approved'
       ? block(
           t('wish.on_the_wall'),
@@ -281,19 +322,23 @@ export function adminWishScreen({ me, params }) {
       const { item, refused } = await loadWish(id);
       if (!item) return null;
       const cardFound = await loadCardOfWish(item.wish, id);
+      const targets = mergeTargets(await loadWishes(), item);
       return {
         key: JSON.stringify([
           item.record.version,
           item.pending,
           refused.map((e) => e.seq),
           cardFound.item?.record.version,
+          cardFound.item?.card.status,
+          cardFound.item?.pending,
+          targets.map((other) => other.id),
         ]),
         // A review being written is not drawn again under the admin's hands (a refusal is shown at once).
         busy: () => {
           const form = body.querySelector('[data-testid=review-form]');
           return form && !form.dataset.saved && !refused.length && item.wish.status === 'submitted';
         },
-        draw: () => detail(item, refused, cardFound, me),
+        draw: () => detail(item, refused, cardFound, me, targets),
       };
     },
   });
