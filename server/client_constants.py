@@ -23,6 +23,7 @@ from server.inspections.schemas import (
 )
 from server.notices.limits import CATEGORIES, DELIVERY_STATES, NOTICE_LEVELS
 from server.org.models import CARE_FLAGS
+from server.tasks import need_models as needs
 from server.tasks.models import (
     OUTCOMES,
     PRIORITIES,
@@ -118,5 +119,18 @@ def client_constants() -> dict:
             "FORM_SCORES": [[name, score] for name, score in scoring.FORM_SCORES.items()],  # the buttons, best first
             "GRADE_FLOORS": [[floor, name] for floor, name in scoring.GRADES],
             "COMMENT_MAX": evaluation.COMMENT_MAX,
+        },
+        "needs": {
+            "CATEGORIES": list(needs.NEED_CATEGORIES),
+            "DEADLINE_HOURS": {name: list(hours) for name, hours in needs.NEED_DEADLINES.items()},
+            "STATUSES": list(needs.NEED_STATUSES),
+            "OPEN_STATUSES": list(needs.OPEN_NEED_STATUSES),
+            "ESCALATION_REASONS": list(needs.ESCALATION_REASONS),
+            "LOW_RATING_MAX": needs.LOW_RATING,  # a rating at or below it reopens the need
+            "TEXT_MAX": needs.TEXT_MAX,
+            "NOTE_MAX": needs.NOTE_MAX,
+            "REFERRED_TO_MAX": needs.REFERRED_TO_MAX,
+            "COMMENT_MAX": needs.COMMENT_MAX,
+            "MAX_PHOTOS": needs.MAX_PHOTOS,
         },
     }

@@ -158,6 +158,9 @@ class Config:
         # Autumn reminders of the December evaluation (server/evaluation/reminders.py): once a
         # month per member at most, whatever this says; 0 turns the job off.
         self.EVALUATION_REMIND_EVERY_SECONDS = env_int("REDGRID_EVALUATION_REMIND_EVERY_SECONDS", 3600)
+        # Residents' needs: missed response and resolution deadlines escalate every N seconds (0:
+        # never; cron `redgrid needs escalate` instead; server/tasks/need_deadlines.py).
+        self.NEEDS_CHECK_EVERY_SECONDS = env_int("REDGRID_NEEDS_CHECK_EVERY_SECONDS", 300)
 
 
 class TestConfig(Config):
@@ -174,3 +177,4 @@ class TestConfig(Config):
         self.ALERTS_EXPIRE_EVERY_SECONDS = 0
         self.WISHES_RELEASE_EVERY_SECONDS = 0  # tests call release_lapsed() with a set clock
         self.EVALUATION_REMIND_EVERY_SECONDS = 0  # tests call remind() with a set clock
+        self.NEEDS_CHECK_EVERY_SECONDS = 0  # tests call escalate_overdue() with a set clock

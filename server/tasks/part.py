@@ -1,12 +1,15 @@
-"""What grid work brings to the app (wired by create_app, server/core/parts.py)."""
+"""What grid work brings to the app (wired by create_app, server/core/parts.py): tasks, field
+reports and residents' needs (诉求), which land in a grid worker's work beside their tasks."""
 
 from server.core.parts import Part
-from server.tasks import access, messages, routes, sync
+from server.tasks import access, messages, need_deadlines, need_messages, need_routes, need_sync, routes, sync
 
 PART = Part(
     "tasks",
-    blueprints=(routes.blp,),
-    catalogs=(messages.entries,),
-    sync_entities=(sync.TASK, sync.FIELD_REPORT),
+    blueprints=(routes.blp, need_routes.blp),
+    catalogs=(messages.entries, need_messages.entries),
+    sync_entities=(sync.TASK, sync.FIELD_REPORT, need_sync.NEED),
     visibility=access.VISIBILITY,
+    periodic=(need_deadlines.PERIODIC,),
+    commands=(need_deadlines.needs_command,),
 )

@@ -1,0 +1,20 @@
+"""Residents' needs over HTTP: the records themselves travel by sync (PROTOCOL.md §16); this is
+the admins' figures of 接诉即办."""
+
+from flask_login import current_user, login_required
+
+from server.core.edge import Blueprint
+from server.tasks import need_models  # noqa: F401  (the table, for the app and Alembic)
+from server.tasks.need_schemas import NeedStatsArgsSchema, NeedStatsSchema
+from server.tasks.need_stats import need_stats
+
+blp = Blueprint("needs", __name__, url_prefix="/api", description="Residents' needs (诉求): figures")
+
+
+@blp.route("/needs/stats", methods=["GET"])
+@login_required
+@blp.arguments(NeedStatsArgsSchema, location="query")
+@blp.response(200, NeedStatsSchema)
+def stats(args):
+    """响应率, 解决率 and 满意率 per grid and community of your jurisdiction for needs received in a period (admins)."""
+    return need_stats(current_user, **args)
