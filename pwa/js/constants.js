@@ -17,4 +17,5 @@ export const {
   inspections: INSPECTIONS,
   wishes: WISHES,
   evaluation: EVALUATION,
+  needs: NEEDS,
 } = frozen(constants);

@@ -82,6 +82,12 @@ const LIMITS = {
   'js/ui/wish.js': { 'rating-comment': 'wishes.COMMENT_MAX' },
   'js/ui/wish-card.js': { 'fulfil-note': 'wishes.NOTE_MAX' },
   'js/ui/evaluation.js': { 'evaluation-comment': 'evaluation.COMMENT_MAX' },
+  'js/ui/need-form.js': { 'need-text': 'needs.TEXT_MAX' },
+  'js/ui/need.js': {
+    'need-note': 'needs.NOTE_MAX',
+    'need-referred-to': 'needs.REFERRED_TO_MAX',
+    'need-rating-comment': 'needs.COMMENT_MAX',
+  },
   'js/ui/admin-wishes.js': {
     'public-title': 'wishes.TITLE_MAX',
     'public-text': 'wishes.PUBLIC_TEXT_MAX',
@@ -119,7 +125,7 @@ function enclosingObject(text, at) {
 /** The value of `maxlength: <expr>`: a number, a constant of constants.js, or a name a module exports. */
 async function limitOf(expr, source) {
   if (/^\d+$/.test(expr)) return Number(expr);
-  const member = expr.match(/^(ALERTS|TASKS|INSPECTIONS|WISHES|EVALUATION)\.(\w+)$/);
+  const member = expr.match(/^(ALERTS|TASKS|INSPECTIONS|WISHES|EVALUATION|NEEDS)\.(\w+)$/);
   if (member) return exported[member[1].toLowerCase()][member[2]];
   for (const [, names, from] of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'([^']+)'/g)) {
     if (
@@ -156,7 +162,7 @@ test("every form field's maxlength is the server's limit for that field", async 
 
 test('no vocabulary of the server is written again in the sources', async () => {
   const lists = [['roles', exported.roles]];
-  for (const domain of ['alerts', 'tasks', 'inspections', 'wishes', 'evaluation']) {
+  for (const domain of ['alerts', 'tasks', 'inspections', 'wishes', 'evaluation', 'needs']) {
     for (const [name, value] of Object.entries(exported[domain]))
       if (Array.isArray(value)) lists.push([`${domain}.${name}`, value]);
   }

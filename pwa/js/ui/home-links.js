@@ -1,10 +1,13 @@
 // The home screen's links to screens loaded on first use (ui/routes.js): kept apart from those
 // screens so that drawing home does not load them.
 
+import { isAdmin } from '../admin.js';
 import { formsToFill } from '../evaluation.js';
 import { loadForms } from '../evaluation-data.js';
 import { t } from '../i18n.js';
 import { countUnreadInbox } from '../inbox-data.js';
+import { loadNeeds } from '../need-data.js';
+import { adminQueue } from '../needs.js';
 import { myGrids } from '../places.js';
 import { isResident, isVolunteer } from '../wishes.js';
 import { h } from './dom.js';
@@ -72,6 +75,36 @@ export function wishLinks({ me }) {
       ? linkCard({ href: '#/wall', testid: 'wall-open', title: t('wish.wall_title'), about: t('wish.wall_home_about') })
       : null,
   ];
+}
+
+/**
+ * 我的诉求 for residents (#/needs), and 诉求督办 for admins (#/admin/needs) with the count of needs
+ * reopened to them, read from IndexedDB (offline too) and redrawn as pulls bring more; else nothing.
+ */
+export function needLinks({ me }) {
+  const resident = isResident(me)
+    ? linkCard({ href: '#/needs', testid: 'needs-open', title: t('need.mine_title'), about: t('need.home_about') })
+    : null;
+  if (!isAdmin(me)) return [resident];
+  const badge = h('span', { class: 'count count--alert', 'data-testid': 'needs-escalated-count', hidden: true });
+  const draw = async () => {
+    const { escalated } = adminQueue(await loadNeeds(), me);
+    badge.textContent = String(escalated.length);
+    badge.hidden = !escalated.length;
+  };
+  const link = linkCard({
+    kind: 'admin-link',
+    href: '#/admin/needs',
+    testid: 'admin-needs-open',
+    title: t('need.admin_title'),
+    about: t('need.admin_home_about'),
+    badge,
+  });
+  whenFirstScreen(BADGE_WAIT_MS)
+    .then(draw)
+    .catch(() => {});
+  watchLocalData(link, draw);
+  return [resident, link];
 }
 
 /**

@@ -4,7 +4,7 @@ import { getLocale, hasKey, t } from '../i18n.js';
 import { signOut } from '../session.js';
 import { adminSection } from './admin-home.js';
 import { h } from './dom.js';
-import { directoryLink, evaluationLink, notificationsLink, wishLinks } from './home-links.js';
+import { directoryLink, evaluationLink, needLinks, notificationsLink, wishLinks } from './home-links.js';
 import { pushCard } from './push-card.js';
 import { syncPanel } from './sync-panel.js';
 import { workSection } from './work.js';
@@ -114,6 +114,7 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
     pushCard(), // 开启消息提醒: asked from a tap, after sign-in (issue 6)
     notificationsLink(), // 消息: every notice, from the synced inbox (offline too)
     directoryLink({ me }), // 网格名册, for grid workers only
+    needLinks({ me }), // 我的诉求 (residents), 诉求督办 (admins)
     wishLinks({ me }), // 微心愿 (residents), 心愿墙 (volunteers)
     evaluationLink(), // 年度评议, for evaluators
     workSection({ me }), // a grid worker's tasks and reports; nothing for other roles

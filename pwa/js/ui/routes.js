@@ -82,6 +82,15 @@ const ROUTES = [
     names: ['id'],
     screen: lazyScreen(() => import('./admin-wishes.js'), 'adminWishScreen'),
   },
+  // 诉求 (issue 14): a resident's needs, a need (resident, grid worker, admin), the admins' queue.
+  { pattern: /^\/needs$/, names: [], screen: lazyScreen(() => import('./needs.js'), 'needsScreen') },
+  { pattern: /^\/needs\/new$/, names: [], screen: lazyScreen(() => import('./need-form.js'), 'needFormScreen') },
+  { pattern: /^\/needs\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./need.js'), 'needScreen') },
+  {
+    pattern: /^\/admin\/needs$/,
+    names: [],
+    screen: lazyScreen(() => import('./admin-needs.js'), 'adminNeedsScreen'),
+  },
   { pattern: /^\/admin\/alerts$/, names: [], screen: lazyScreen(() => import('./admin-alerts.js'), 'alertsScreen') },
   {
     pattern: /^\/admin\/alerts\/new$/,

@@ -5,6 +5,7 @@ import { myGrids } from '../places.js';
 import { loadMyReports } from '../task-data.js';
 import { h } from './dom.js';
 import { categoryLabel, codeLabel, dayAndTime } from './format.js';
+import { needWorkSection } from './need-work.js';
 import { takeFlash } from './report.js';
 import { myTasksSection, syncBadges } from './tasks.js';
 import { watchLocalData } from './watch.js';
@@ -64,6 +65,7 @@ export function workSection({ me }) {
       'data-testid': 'report-open',
       text: t('report.open'),
     }),
+    needWorkSection({ me }), // 居民诉求: residents' needs of my grids, work beside my tasks
     myTasksSection({ me }),
     myReportsSection(me.user.id),
   );

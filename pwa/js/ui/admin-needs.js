@@ -1,0 +1,114 @@
+// 诉求督办 of a community admin (#/admin/needs): the needs reopened to the community — a missed
+// response or resolution deadline, a resident's low rating — oldest first, then the other open
+// needs of the jurisdiction by their deadline; above them, online, 响应率 / 解决率 / 满意率 of the
+// last 30 days per community (GET /api/needs/stats, PROTOCOL.md §16.3). The lists come from
+// IndexedDB (the admins' org buckets), so they open offline too.
+import { get } from '../api.js';
+import { t } from '../i18n.js';
+import { loadNeeds } from '../need-data.js';
+import { adminQueue } from '../needs.js';
+import { isOnline } from '../net.js';
+import { h } from './dom.js';
+import { listSection } from './inspection-parts.js';
+import { needRow } from './need-parts.js';
+import { watchLocalData } from './watch.js';
+import { backLink, block } from './wish-parts.js';
+
+const percent = (rate) => (rate === null || rate === undefined ? '—' : `${Math.round(rate * 1000) / 10}%`);
+
+/** One community's figures: count and the three rates. */
+function figuresRow(row) {
+  return h(
+    'tr',
+    { 'data-testid': 'need-figures-row' },
+    h('th', { scope: 'row', text: row.community_name ?? '' }),
+    h('td', { text: String(row.count) }),
+    h('td', { 'data-testid': 'need-response-rate', text: percent(row.response_rate) }),
+    h('td', { 'data-testid': 'need-resolution-rate', text: percent(row.resolution_rate) }),
+    h('td', { 'data-testid': 'need-satisfaction-rate', text: percent(row.satisfaction_rate) }),
+  );
+}
+
+function figuresBlock() {
+  const body = h(
+    'div',
+    {},
+    h('p', { class: 'muted', text: isOnline() ? t('app.loading') : t('need.figures_offline') }),
+  );
+  if (isOnline()) {
+    get('/api/needs/stats').then(
+      (stats) =>
+        body.replaceChildren(
+          h(
+            'table',
+            { class: 'figures', 'data-testid': 'need-figures' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                [
+                  'need.figures_unit',
+                  'need.figures_count',
+                  'need.rate_response',
+                  'need.rate_resolution',
+                  'need.rate_satisfaction',
+                ].map((key) => h('th', { scope: 'col', text: t(key) })),
+              ),
+            ),
+            h('tbody', {}, stats.communities.map(figuresRow)),
+          ),
+        ),
+      (err) => {
+        console.warn('could not read the figures', err);
+        body.replaceChildren(h('p', { class: 'muted', text: t('need.figures_offline') }));
+      },
+    );
+  }
+  return block(t('need.figures'), 'need-figures-block', body);
+}
+
+/** The screen for #/admin/needs. */
+export function adminNeedsScreen({ me }) {
+  const lists = h('div', { class: 'need-queue' }, h('p', { class: 'muted', text: t('app.loading') }));
+  const screen = h(
+    'section',
+    { class: 'screen', 'data-testid': 'admin-needs' },
+    backLink('/', t('form.back_home')),
+    h('h1', { class: 'screen__title', tabindex: '-1', text: t('need.admin_title') }),
+    h('p', { class: 'muted', text: t('need.admin_about') }),
+    figuresBlock(),
+    lists,
+  );
+  async function draw() {
+    const { escalated, open } = adminQueue(await loadNeeds(), me);
+    const now = new Date();
+    lists.replaceChildren(
+      ...[
+        listSection({
+          name: 'escalated',
+          title: t('need.admin_escalated'),
+          rows: escalated.map((item) => needRow(item, now)),
+          testid: 'need-escalated-list',
+        }),
+        escalated.length
+          ? null
+          : h('p', { class: 'muted empty', 'data-testid': 'need-escalated-none', text: t('need.admin_none') }),
+        listSection({
+          name: 'open',
+          title: t('need.admin_open'),
+          rows: open.map((item) => needRow(item, now)),
+          testid: 'need-open-list',
+          folded: true,
+        }),
+      ].filter(Boolean),
+    );
+  }
+  draw().catch((err) => {
+    console.error('could not read the needs', err);
+    lists.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
+  });
+  watchLocalData(screen, draw);
+  return screen;
+}
