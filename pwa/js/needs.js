@@ -87,7 +87,8 @@ export function timeline(need) {
     const entry = reached.get(step) ?? (step === 'received' ? history[0] : null);
     // A step is done when the need is at or past it; one skipped (received → resolved) counts too.
     const done = at >= 0 ? index <= at : Boolean(entry);
-    return { status: step, at: entry ? (entry.device_at ?? entry.server_at) : null, done };
+    // A step undone again (a resolution a low rating reopened) shows no time.
+    return { status: step, at: done && entry ? (entry.device_at ?? entry.server_at) : null, done };
   });
 }
 

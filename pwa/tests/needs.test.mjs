@@ -232,3 +232,23 @@ test('a need filed offline is on the phone at once and waits; the worker then se
   assert.equal(found.item.need.status, 'accepted');
   assert.ok(found.item.pending);
 });
+
+test('a resolution a low rating reopened is undone on the timeline, without its old time', () => {
+  const steps = needs.timeline({
+    status: 'in_progress',
+    history: [
+      { from: null, to: 'received', server_at: 'r' },
+      { from: 'received', to: 'resolved', server_at: 'z' },
+      { from: 'resolved', to: 'in_progress', rating: 2, server_at: 'y' },
+    ],
+  });
+  assert.deepEqual(
+    steps.map((s) => [s.status, s.at, s.done]),
+    [
+      ['received', 'r', true],
+      ['accepted', null, true],
+      ['in_progress', 'y', true],
+      ['resolved', null, false],
+    ],
+  );
+});

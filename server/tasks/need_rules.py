@@ -231,5 +231,6 @@ def _escalate(r: Review, reason: str, now, history: list, notices: list) -> None
     r.set("escalation", reason)
     r.set("escalations", [*(r.current.values.get("escalations") or []), {"reason": reason, "server_at": iso(now)}])
     status = values.get("status")
-    history.append({"from": status, "to": status, "by": r.user_id, "server_at": iso(now), "escalation": reason})
+    # By nobody: the server reopens it (a deadline passed, or the rating just given was low).
+    history.append({"from": status, "to": status, "by": None, "server_at": iso(now), "escalation": reason})
     notices.append("escalated")

@@ -116,6 +116,26 @@ def xuchang_phone(browser):
 
 
 @pytest.fixture
+def phones(browser):
+    """One phone per person, each a browser profile of its own (xuchang_phone); JavaScript errors fail the test."""
+    made = []
+
+    def make():
+        ctx = xuchang_phone(browser)
+        made.append(ctx)
+        page = ctx.new_page()
+        page.errors = []
+        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        return ctx, page
+
+    yield make
+    for ctx in made:
+        for page in ctx.pages:
+            assert getattr(page, "errors", []) == [], f"JavaScript errors on the page: {page.errors}"
+        ctx.close()
+
+
+@pytest.fixture
 def phone(browser):
     """A worker's phone in Xuchang (xuchang_phone)."""
     ctx = xuchang_phone(browser)

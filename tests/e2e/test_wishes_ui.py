@@ -13,7 +13,7 @@ from server.evaluation.service import year_facts
 from server.ledger.models import ServiceEntry
 from server.notices.models import InboxEntry
 from server.wishes.models import Wish, WishCard
-from tests.e2e.conftest import ARTIFACTS, wait_until, xuchang_phone
+from tests.e2e.conftest import ARTIFACTS, wait_until
 from tests.e2e.test_shell import sign_in
 from tests.e2e.test_tasks_ui import camera_photo
 from tests.factories import user
@@ -34,26 +34,6 @@ def s5(app, db, world):
     second = user("志愿者乙", [("volunteer", "org_unit_id", world.hexi)], phone=SECOND_VOLUNTEER)
     db.session.commit()
     return {"resident": resident.id, "second": second.id, "volunteer": world.volunteer}
-
-
-@pytest.fixture
-def phones(browser):
-    """One phone per person, each a browser profile of its own."""
-    made = []
-
-    def make():
-        ctx = xuchang_phone(browser)
-        made.append(ctx)
-        page = ctx.new_page()
-        page.errors = []
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        return ctx, page
-
-    yield make
-    for ctx in made:
-        for page in ctx.pages:
-            assert getattr(page, "errors", []) == [], f"JavaScript errors on the page: {page.errors}"
-        ctx.close()
 
 
 def shoot(page, name: str) -> None:

@@ -17,7 +17,7 @@ import { coordinatesText, dateTime } from './format.js';
 import { busyButton } from './inspection-parts.js';
 import { categoryChip, deadlineLine, escalatedChip, needHistory, needStatusChip, timelineBlock } from './need-parts.js';
 import { photoField, photoStrip } from './photos.js';
-import { saveBar, saveFailed, textArea } from './task-complete.js';
+import { clearOnChange, saveBar, saveFailed, textArea } from './task-complete.js';
 import { syncBadges } from './tasks.js';
 import { textInput } from './wish-form.js';
 import { backLink, block, followedDetail, pendingNote, refusedNotes, starPicker, starsText } from './wish-parts.js';
@@ -80,6 +80,9 @@ function handleForm(id) {
     bar.element,
   );
   show('resolved');
+  clearOnChange(form, bar);
+  note.input.addEventListener('input', () => note.setError(''));
+  referredTo.input.addEventListener('input', () => referredTo.setError(''));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const values = { outcome: outcome.value, note: note.input.value, referredTo: referredTo.input.value };
@@ -94,6 +97,7 @@ function handleForm(id) {
     try {
       await photos.settled();
       await moveNeed(id, values.outcome, { ...values, photos: values.outcome === 'resolved' ? photos.value : [] });
+      form.reset(); // saved: the screen may draw the handled need in its place
       window.scrollTo(0, 0);
     } catch (err) {
       saveFailed(bar, 'could not handle the need', err);
@@ -137,6 +141,7 @@ function rateForm(id) {
     bar.busy(true);
     try {
       await rateNeed(id, values);
+      form.reset(); // saved: the screen may draw the rating in its place
       window.scrollTo(0, 0);
     } catch (err) {
       saveFailed(bar, 'could not rate the need', err);
