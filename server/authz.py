@@ -447,6 +447,19 @@ def _can_read_full_phone(user: User, s: Scopes, resident: Resident) -> bool:
 _ACTIONS: dict[str, Callable[[User, object], bool]] = {}
 
 
+def holds_household(user_id: int, household_id: int) -> bool:
+    """Whether the user is a resident of this household: what a resident files for it (a wish,
+    a need) is theirs to file."""
+    held = db.session.scalar(
+        select(RoleAssignment.id).where(
+            RoleAssignment.user_id == user_id,
+            RoleAssignment.role == "resident",
+            RoleAssignment.household_id == household_id,
+        )
+    )
+    return held is not None
+
+
 def register_action(name: str, fn: Callable[[User, object], bool]) -> None:
     _ACTIONS[name] = fn
 

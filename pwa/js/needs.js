@@ -118,13 +118,6 @@ export function needActions(item, me) {
   return actions;
 }
 
-/** The households the user holds `resident` in: [{id, name}] (a need names one of them). */
-export function residentHouseholds(me) {
-  return roles(me, 'resident')
-    .filter((r) => r.scope_type === 'household')
-    .map((r) => ({ id: r.scope_id, name: r.scope_name }));
-}
-
 /** Problems of the new need form: {field: message key}; empty when it may be saved. */
 export function needProblems({ category = null, text = '', householdId = null, photos = [] }) {
   const problems = {};

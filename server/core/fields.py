@@ -14,6 +14,9 @@ from server.core.instants import UtcDateTime, iso, parse_instant
 
 __all__ = [
     "SHA256",
+    "photo_list",
+    "row_id",
+    "text_or_none",
     "LocationSchema",
     "RecordSchema",
     "UtcDateTime",
@@ -24,6 +27,21 @@ __all__ = [
 ]
 
 SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="blob.bad_sha256")  # a photo, named by its content
+
+
+def row_id(**kwargs) -> ma.fields.Integer:
+    """A record's reference to a row (a user, a household, an org unit): a JSON integer ≥ 1."""
+    return ma.fields.Integer(strict=True, validate=validate.Range(min=1), **kwargs)
+
+
+def photo_list(most: int) -> ma.fields.List:
+    """A record's photos: up to `most` SHA-256 hashes, or null."""
+    return ma.fields.List(ma.fields.String(validate=SHA256), allow_none=True, validate=validate.Length(max=most))
+
+
+def text_or_none(most: int, **kwargs) -> ma.fields.String:
+    """Optional words of at most `most` characters."""
+    return ma.fields.String(allow_none=True, validate=validate.Length(max=most), **kwargs)
 
 
 def is_row_id(value) -> bool:

@@ -14,13 +14,11 @@ one. The resident rates a resolved need 1–5; a rating at or below LOW_RATING r
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
-from server.auth.models import RoleAssignment
+from server import authz
 from server.core import clock
 from server.core.fields import iso, parse_instant
 from server.extensions import db
-from server.org.models import Building, Compound, Household
+from server.org.models import Compound
 from server.sync.actors import SYSTEM
 from server.sync.review import Refusals, checked
 from server.sync.writer import follow_up
@@ -83,35 +81,20 @@ def review_need(r: Review) -> Rejection | None:
     return _create(r) if r.current is None else _update(r)
 
 
-def community_of(household_id: int) -> int | None:
-    return db.session.scalar(
-        select(Compound.community_id)
-        .join(Building, Building.compound_id == Compound.id)
-        .join(Household, Household.building_id == Building.id)
-        .where(Household.id == household_id)
-    )
-
-
 def _create(r: Review) -> Rejection | None:
     values = r.merged.values
     if values["user_id"] != r.user_id:
         return refuse("not_owner", "user_id")
-    held = db.session.scalar(
-        select(RoleAssignment.id).where(
-            RoleAssignment.user_id == r.user_id,
-            RoleAssignment.role == "resident",
-            RoleAssignment.household_id == values["household_id"],
-        )
-    )
-    if held is None:
+    if not authz.holds_household(r.user_id, values["household_id"]):
         return refuse("not_your_household", "household_id")
-    community_id = community_of(values["household_id"])
+    place = places.place_of("household", values["household_id"])
+    compound = db.session.get(Compound, place.compound_id) if place is not None else None
+    community_id = compound.community_id if compound is not None else None
     if community_id is None:
         return refuse("no_community", "household_id")
     if values.get("status", "received") != "received":
         return refuse("bad_initial_status", "status")
-    place = places.place_of("household", values["household_id"])
-    grid_id = place.grid_id if place is not None else None
+    grid_id = place.grid_id
     now = clock.now()
     respond_hours, resolve_hours = NEED_DEADLINES[values["category"]]
     for name, value in (

@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import ValidationError, validate, validates_schema
 
 from server.core.edge import Schema
-from server.core.fields import SHA256, LocationSchema, RecordSchema, UtcDateTime
+from server.core.fields import LocationSchema, RecordSchema, UtcDateTime, photo_list, row_id, text_or_none
 from server.tasks.need_models import (
     COMMENT_MAX,
     ESCALATION_REASONS,
@@ -17,43 +17,31 @@ from server.tasks.need_models import (
 )
 
 
-def _id(**kwargs):
-    return ma.fields.Integer(strict=True, validate=validate.Range(min=1), **kwargs)
-
-
-def _photos():
-    return ma.fields.List(ma.fields.String(validate=SHA256), allow_none=True, validate=validate.Length(max=MAX_PHOTOS))
-
-
-def _text(most: int, **kwargs):
-    return ma.fields.String(allow_none=True, validate=validate.Length(max=most), **kwargs)
-
-
 class NeedRecordSchema(RecordSchema):
     """A resident's need (诉求): theirs, their grid worker's and the admins above the grid."""
 
-    user_id = _id(required=True)
-    household_id = _id(required=True)
+    user_id = row_id(required=True)
+    household_id = row_id(required=True)
     category = ma.fields.String(required=True, validate=validate.OneOf(NEED_CATEGORIES))
     text = ma.fields.String(required=True, validate=validate.Length(min=1, max=TEXT_MAX))
-    photos = _photos()
+    photos = photo_list(MAX_PHOTOS)
     location = ma.fields.Nested(LocationSchema, allow_none=True)
     filed_at = UtcDateTime(allow_none=True)
     rating = ma.fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=5))
-    rating_comment = _text(COMMENT_MAX)
+    rating_comment = text_or_none(COMMENT_MAX)
     status = ma.fields.String(validate=validate.OneOf(NEED_STATUSES))
     status_device_at = UtcDateTime(allow_none=True)
-    handle_note = _text(NOTE_MAX)
-    handle_photos = _photos()
-    referred_to = _text(REFERRED_TO_MAX)
-    grid_id = _id(allow_none=True)
-    community_id = _id(allow_none=True)
+    handle_note = text_or_none(NOTE_MAX)
+    handle_photos = photo_list(MAX_PHOTOS)
+    referred_to = text_or_none(REFERRED_TO_MAX)
+    grid_id = row_id(allow_none=True)
+    community_id = row_id(allow_none=True)
     respond_by = UtcDateTime(allow_none=True)
     resolve_by = UtcDateTime(allow_none=True)
     accepted_at = UtcDateTime(allow_none=True)
     resolved_at = UtcDateTime(allow_none=True)
     rated_at = UtcDateTime(allow_none=True)
-    handler_id = _id(allow_none=True)
+    handler_id = row_id(allow_none=True)
     escalated = ma.fields.Boolean(allow_none=True)
     escalation = ma.fields.String(allow_none=True, validate=validate.OneOf(ESCALATION_REASONS))
     escalations = ma.fields.List(ma.fields.Dict(), allow_none=True)

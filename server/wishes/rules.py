@@ -20,7 +20,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from server.auth.models import RoleAssignment, User
+from server import authz
+from server.auth.models import User
 from server.core import clock
 from server.core.fields import iso, parse_instant
 from server.extensions import db
@@ -93,14 +94,7 @@ def _create_wish(r: Review) -> Rejection | None:
     values = r.merged.values
     if values["user_id"] != r.user_id:
         return refuse("not_owner", "user_id")
-    held = db.session.scalar(
-        select(RoleAssignment.id).where(
-            RoleAssignment.user_id == r.user_id,
-            RoleAssignment.role == "resident",
-            RoleAssignment.household_id == values["household_id"],
-        )
-    )
-    if held is None:
+    if not authz.holds_household(r.user_id, values["household_id"]):
         return refuse("not_your_household", "household_id")
     community_id = access.community_of_household(values["household_id"])
     if community_id is None:

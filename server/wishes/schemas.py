@@ -3,7 +3,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from server.core.fields import SHA256, RecordSchema, UtcDateTime
+from server.core.fields import RecordSchema, UtcDateTime, photo_list, row_id, text_or_none
 from server.wishes.models import (
     CARD_STATUSES,
     COMMENT_MAX,
@@ -17,36 +17,24 @@ from server.wishes.models import (
 )
 
 
-def _id(**kwargs):
-    return ma.fields.Integer(strict=True, validate=validate.Range(min=1), **kwargs)
-
-
-def _photos():
-    return ma.fields.List(ma.fields.String(validate=SHA256), allow_none=True, validate=validate.Length(max=MAX_PHOTOS))
-
-
-def _text(most: int, **kwargs):
-    return ma.fields.String(allow_none=True, validate=validate.Length(max=most), **kwargs)
-
-
 class WishRecordSchema(RecordSchema):
     """A resident's wish (微心愿), private to them and the admins above their community."""
 
-    user_id = _id(required=True)
-    household_id = _id(required=True)
-    community_id = _id(allow_none=True)
+    user_id = row_id(required=True)
+    household_id = row_id(required=True)
+    community_id = row_id(allow_none=True)
     title = ma.fields.String(required=True, validate=validate.Length(min=1, max=TITLE_MAX))
-    reason = _text(REASON_MAX)
-    photos = _photos()
+    reason = text_or_none(REASON_MAX)
+    photos = photo_list(MAX_PHOTOS)
     wanted_by = UtcDateTime(allow_none=True)
     status = ma.fields.String(validate=validate.OneOf(WISH_STATUSES))
-    public_title = _text(TITLE_MAX)
-    public_text = _text(PUBLIC_TEXT_MAX)
-    public_photos = _photos()
-    review_note = _text(NOTE_MAX)
+    public_title = text_or_none(TITLE_MAX)
+    public_text = text_or_none(PUBLIC_TEXT_MAX)
+    public_photos = photo_list(MAX_PHOTOS)
+    review_note = text_or_none(NOTE_MAX)
     merged_into = ma.fields.String(allow_none=True, validate=validate.Length(max=36))
     card_id = ma.fields.String(allow_none=True, validate=validate.Length(max=36))
-    reviewed_by_id = _id(allow_none=True)
+    reviewed_by_id = row_id(allow_none=True)
     reviewed_at = UtcDateTime(allow_none=True)
     history = ma.fields.List(ma.fields.Dict(), allow_none=True)
     created_at = UtcDateTime(allow_none=True)
@@ -56,21 +44,21 @@ class WishCardRecordSchema(RecordSchema):
     """A wish on the community's wall (心愿墙): the admin's words, nothing that names the resident."""
 
     wish_id = ma.fields.String(required=True, validate=validate.Length(min=1, max=36))
-    community_id = _id(required=True)
+    community_id = row_id(required=True)
     title = ma.fields.String(required=True, validate=validate.Length(min=1, max=TITLE_MAX))
-    text = _text(PUBLIC_TEXT_MAX)
-    photos = _photos()
+    text = text_or_none(PUBLIC_TEXT_MAX)
+    photos = photo_list(MAX_PHOTOS)
     wanted_by = UtcDateTime(allow_none=True)
     status = ma.fields.String(validate=validate.OneOf(CARD_STATUSES))
-    claimant_id = _id(allow_none=True)
+    claimant_id = row_id(allow_none=True)
     claimed_at = UtcDateTime(allow_none=True)
     claim_deadline = UtcDateTime(allow_none=True)
-    fulfil_note = _text(NOTE_MAX)
+    fulfil_note = text_or_none(NOTE_MAX)
     hours = ma.fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=0.25, max=HOURS_MAX))
-    evidence_photos = _photos()
+    evidence_photos = photo_list(MAX_PHOTOS)
     fulfilled_at = UtcDateTime(allow_none=True)
     rating = ma.fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=5))
-    rating_comment = _text(COMMENT_MAX)
+    rating_comment = text_or_none(COMMENT_MAX)
     confirmed_at = UtcDateTime(allow_none=True)
     history = ma.fields.List(ma.fields.Dict(), allow_none=True)
     created_at = UtcDateTime(allow_none=True)

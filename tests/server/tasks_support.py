@@ -63,6 +63,23 @@ def pull_all(auth) -> list[dict]:
             return changes
 
 
+def records_of(auth, entity) -> dict:
+    """The records of one entity a phone holds after a full pull: {id: data}."""
+    out = {}
+    for change in pull_all(auth):
+        if change["entity"] == entity:
+            if change["op"] == "delete":
+                out.pop(change["id"], None)
+            else:
+                out[change["id"]] = change["data"]
+    return out
+
+
+def inbox_kinds(auth) -> list[str]:
+    """The kinds of the notices in a phone's inbox, sorted."""
+    return sorted(data["kind"] for data in records_of(auth, "inbox").values())
+
+
 def create(entity, record_id, **fields) -> dict:
     return {"id": str(uuid.uuid4()), "entity": entity, "record_id": record_id, "op": "create", "fields": fields}
 

@@ -20,9 +20,10 @@ from tests.server.tasks_support import (
     WORKER_A,
     WORKER_B,
     create,
+    inbox_kinds,
     photo,
-    pull_all,
     push_one,
+    records_of,
     signed_in,
     update,
 )
@@ -52,18 +53,7 @@ def nw(app, world):
 
 
 def _records(auth, entity="need") -> dict:
-    out = {}
-    for change in pull_all(auth):
-        if change["entity"] == entity:
-            if change["op"] == "delete":
-                out.pop(change["id"], None)
-            else:
-                out[change["id"]] = change["data"]
-    return out
-
-
-def _inbox_kinds(auth) -> list[str]:
-    return sorted(data["kind"] for data in _records(auth, "inbox").values())
+    return records_of(auth, entity)
 
 
 def _file(resident, nw, **fields) -> dict:
@@ -98,19 +88,19 @@ def test_a_need_goes_from_the_resident_to_the_grid_worker_and_back_with_a_rating
     assert held["status"] == "received" and held["grid_id"] == nw.world.g1 and held["community_id"] == nw.world.hexi
     created, respond_by, resolve_by = (parse_instant(held[k]) for k in ("created_at", "respond_by", "resolve_by"))
     assert (respond_by - created, resolve_by - created) == (timedelta(hours=2), timedelta(hours=72))  # 设施维修
-    assert "need_received" in _inbox_kinds(worker)
+    assert "need_received" in inbox_kinds(worker)
     assert need["record_id"] in _records(admin)
     with worker.send("GET", f"/api/blobs/{picture}") as seen:
         assert seen.status_code == 200  # the worker sees the resident's photo
 
     accepted = _move(worker, need, status="accepted", status_device_at="2026-12-06T08:00:00+08:00")
-    assert "need_accepted" in _inbox_kinds(resident)
+    assert "need_accepted" in inbox_kinds(resident)
     started = _move(worker, accepted, status="in_progress")
     code, fields = refused(push_one(worker, update("need", need["record_id"], started["version"], status="resolved")))
     assert code == "note_required" and fields == {"handle_note": ["请填写办理情况或转办原因。"]}
     evidence = photo(worker, colour=(20, 200, 20))
     resolved = _move(worker, started, status="resolved", handle_note="已更换灯泡", handle_photos=[evidence])
-    assert "need_resolved" in _inbox_kinds(resident)
+    assert "need_resolved" in inbox_kinds(resident)
 
     rated = _move(resident, resolved, rating=5, rating_comment="很快就修好了")
     final = _need(resident, rated)
@@ -126,7 +116,7 @@ def test_a_need_goes_from_the_resident_to_the_grid_worker_and_back_with_a_rating
     ]
     assert final["history"][1]["device_at"] == "2026-12-06T00:00:00.000Z" and final["history"][1]["server_at"]
     assert final["history"][3]["note"] == "已更换灯泡" and final["history"][4]["rating"] == 5
-    assert "need_escalated" not in _inbox_kinds(admin)
+    assert "need_escalated" not in inbox_kinds(admin)
 
 
 def test_a_low_rating_reopens_the_need_to_the_community_admin(app, nw):
@@ -137,7 +127,7 @@ def test_a_low_rating_reopens_the_need_to_the_community_admin(app, nw):
     held = _need(admin, low)
     assert held["status"] == "in_progress" and held["escalated"] is True and held["escalation"] == "low_rating"
     assert [e["reason"] for e in held["escalations"]] == ["low_rating"]
-    assert "need_escalated" in _inbox_kinds(admin)
+    assert "need_escalated" in inbox_kinds(admin)
     assert refused(push_one(resident, update("need", need["record_id"], low["version"], rating=1)))[0] == "not_resolved"
 
     # The admin sees it through; the resident rates the new resolution.
@@ -193,7 +183,7 @@ def test_who_sees_a_need(app, nw):
     elsewhere = signed_in(app, NO_GRID_RESIDENT)
     orphan = _file(elsewhere, SimpleNamespace(resident_id=nw.no_grid_id, home=nw.world.hh_wenfeng2[0]))
     held = _records(admin)[orphan["record_id"]]
-    assert held.get("grid_id") is None and "need_received" in _inbox_kinds(admin)
+    assert held.get("grid_id") is None and "need_received" in inbox_kinds(admin)
     assert orphan["record_id"] not in _records(worker_b)
 
 
@@ -273,5 +263,5 @@ def test_missed_deadlines_escalate_once_to_the_community_admins(app, nw):
     assert records[unanswered["record_id"]]["escalation"] == "response_overdue"
     assert records[taken["record_id"]]["escalation"] == "resolution_overdue"
     assert records[taken["record_id"]]["status"] == "accepted"  # escalated, not taken from its worker
-    assert _inbox_kinds(admin).count("need_escalated") == 2
-    assert "need_escalated" not in _inbox_kinds(worker)
+    assert inbox_kinds(admin).count("need_escalated") == 2
+    assert "need_escalated" not in inbox_kinds(worker)

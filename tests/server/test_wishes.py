@@ -14,7 +14,7 @@ from server.org.models import Resident
 from server.wishes.claims import release_lapsed
 from tests.factories import user
 from tests.server.inspections_support import refused
-from tests.server.tasks_support import create, photo, pull_all, push_one, signed_in, update
+from tests.server.tasks_support import create, inbox_kinds, photo, pull_all, push_one, records_of, signed_in, update
 
 HEXI_ADMIN, HEXI_VOLUNTEER = "13800000002", "13800000008"
 RESIDENT, OTHER_VOLUNTEER, QILI_VOLUNTEER, QILI_ADMIN = "13900000101", "13900000102", "13900000103", "13900000104"
@@ -43,22 +43,6 @@ def ww(app, world):
         )
 
 
-def _records(auth, entity) -> dict:
-    """The records of one entity a phone holds after a full pull: {id: data}."""
-    out = {}
-    for change in pull_all(auth):
-        if change["entity"] == entity:
-            if change["op"] == "delete":
-                out.pop(change["id"], None)
-            else:
-                out[change["id"]] = change["data"]
-    return out
-
-
-def _inbox_kinds(auth) -> list[str]:
-    return sorted(data["kind"] for data in _records(auth, "inbox").values())
-
-
 def _post_wish(resident, ww, **fields) -> dict:
     values = {
         "user_id": ww.resident_id,
@@ -79,7 +63,7 @@ def _approve(admin, wish, **fields) -> dict:
 
 
 def _card_of(auth) -> tuple[str, dict]:
-    ((card_id, card),) = _records(auth, "wish_card").items()
+    ((card_id, card),) = records_of(auth, "wish_card").items()
     return card_id, card
 
 
@@ -88,25 +72,25 @@ def test_a_wish_goes_from_the_resident_to_the_wall_to_a_volunteer_and_back(app, 
     wish = _post_wish(resident, ww, photos=[photo(resident)])
 
     # The admins above the community see it, with a notice; the volunteers see nothing yet.
-    (held,) = _records(admin, "wish").values()
+    (held,) = records_of(admin, "wish").values()
     assert held["status"] == "submitted" and held["community_id"] == ww.hexi
-    assert "wish_submitted" in _inbox_kinds(admin)
-    assert _records(volunteer, "wish") == {} and _records(volunteer, "wish_card") == {}
+    assert "wish_submitted" in inbox_kinds(admin)
+    assert records_of(volunteer, "wish") == {} and records_of(volunteer, "wish_card") == {}
 
     _approve(admin, wish)
-    assert "wish_approved" in _inbox_kinds(resident)
+    assert "wish_approved" in inbox_kinds(resident)
 
     # The wall: the community's volunteers and the resident see the card; it names nobody.
     card_id, card = _card_of(volunteer)
     assert card["title"] == "一位老人需要一台轮椅" and card["status"] == "open"
     assert not {"user_id", "household_id", "reason"} & card.keys()
     assert "王大爷" not in str(card) and RESIDENT not in str(card) and "101" not in str(card)
-    assert _records(volunteer, "wish") == {}  # never the private wish
+    assert records_of(volunteer, "wish") == {}  # never the private wish
     assert _card_of(resident)[0] == card_id
 
     claimed = push_one(volunteer, update("wish_card", card_id, _version(volunteer, card_id), status="claimed"))
     assert claimed["status"] == "applied", claimed
-    assert "wish_claimed" in _inbox_kinds(resident)
+    assert "wish_claimed" in inbox_kinds(resident)
     evidence = photo(volunteer, colour=(30, 200, 30))
     done = push_one(
         volunteer,
@@ -121,13 +105,13 @@ def test_a_wish_goes_from_the_resident_to_the_wall_to_a_volunteer_and_back(app, 
         ),
     )
     assert done["status"] == "applied", done
-    assert "wish_fulfilled" in _inbox_kinds(resident)
+    assert "wish_fulfilled" in inbox_kinds(resident)
 
     confirmed = push_one(
         resident, update("wish_card", card_id, done["version"], status="confirmed", rating=5, rating_comment="谢谢！")
     )
     assert confirmed["status"] == "applied", confirmed
-    assert "wish_confirmed" in _inbox_kinds(volunteer)
+    assert "wish_confirmed" in inbox_kinds(volunteer)
     _, final = _card_of(resident)
     assert final["status"] == "confirmed" and final["rating"] == 5 and final["confirmed_at"]
     assert [(h["from"], h["to"]) for h in final["history"]] == [
@@ -224,7 +208,7 @@ def test_who_may_do_what_to_a_wish(app, ww):
     assert refused(push_one(admin, update("wish", wish["record_id"], wish["version"], status="rejected")))[0] == (
         "reason_required"
     )
-    assert _records(qili_admin, "wish") == {}  # another community's admin never sees it
+    assert records_of(qili_admin, "wish") == {}  # another community's admin never sees it
     assert refused(push_one(qili_admin, update("wish", wish["record_id"], wish["version"], status="approved")))[0] in (
         "out_of_scope",
         "not_found",
@@ -235,7 +219,7 @@ def test_who_may_do_what_to_a_wish(app, ww):
     )
 
     card_id, card = _card_of(volunteer)
-    assert _records(qili_volunteer, "wish_card") == {}  # another community's wall
+    assert records_of(qili_volunteer, "wish_card") == {}  # another community's wall
     base = _version(volunteer, card_id)
     assert refused(push_one(resident, update("wish_card", card_id, base, status="claimed")))[0] == "volunteer_only"
     assert refused(push_one(resident, update("wish_card", card_id, base, rating=5)))[0] == "not_fulfilled"
@@ -266,7 +250,7 @@ def test_a_rejected_wish_tells_its_resident_why_and_stays_closed(app, ww):
         admin, update("wish", wish["record_id"], wish["version"], status="rejected", review_note="请通过民政渠道申请")
     )
     assert rejected["status"] == "applied", rejected
-    (entry,) = [e for e in _records(resident, "inbox").values() if e["kind"] == "wish_rejected"]
+    (entry,) = [e for e in records_of(resident, "inbox").values() if e["kind"] == "wish_rejected"]
     assert "请通过民政渠道申请" in entry["body"]
     assert refused(push_one(resident, update("wish", wish["record_id"], rejected["version"], status="withdrawn")))[
         0
@@ -286,8 +270,8 @@ def test_a_claim_past_its_deadline_goes_back_to_the_wall_and_its_claimant_hears_
     _, card = _card_of(volunteer)
     assert card["status"] == "open" and card["claimant_id"] is None and card["claim_deadline"] is None
     assert [(h["from"], h["to"]) for h in card["history"]][-1] == ("claimed", "open")
-    assert "wish_released" in _inbox_kinds(volunteer)
-    assert "wish_released" not in _inbox_kinds(resident)
+    assert "wish_released" in inbox_kinds(volunteer)
+    assert "wish_released" not in inbox_kinds(resident)
 
 
 def test_a_claimant_who_lets_go_is_not_told_of_it(app, ww):
@@ -296,4 +280,4 @@ def test_a_claimant_who_lets_go_is_not_told_of_it(app, ww):
     card_id, _ = _card_of(volunteer)
     claimed = push_one(volunteer, update("wish_card", card_id, _version(volunteer, card_id), status="claimed"))
     assert push_one(volunteer, update("wish_card", card_id, claimed["version"], status="open"))["status"] == "applied"
-    assert "wish_released" not in _inbox_kinds(volunteer)
+    assert "wish_released" not in inbox_kinds(volunteer)

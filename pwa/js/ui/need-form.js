@@ -6,11 +6,12 @@
 import { NEEDS } from '../constants.js';
 import { t } from '../i18n.js';
 import { createNeed, needFields } from '../need-actions.js';
-import { DEADLINE_HOURS, NEED_CATEGORIES, needProblems, residentHouseholds } from '../needs.js';
+import { DEADLINE_HOURS, NEED_CATEGORIES, needProblems } from '../needs.js';
 import { retry } from '../outbox.js';
 import { loadOutboxEntry } from '../task-data.js';
 import { choiceGroup } from './choices.js';
 import { h } from './dom.js';
+import { householdField } from './household-field.js';
 import { locationField } from './location.js';
 import { replaceWith } from './nav.js';
 import { needCategoryLabel } from './need-parts.js';
@@ -46,7 +47,6 @@ function optionalLocation() {
 
 function buildForm(me, fix) {
   const before = fix?.fields ?? {};
-  const households = residentHouseholds(me);
   const hint = h('p', { class: 'field__hint', 'data-testid': 'need-deadline-hint', text: hoursHint(before.category) });
   const category = choiceGroup({
     legend: t('field.need.category'),
@@ -70,24 +70,12 @@ function buildForm(me, fix) {
   });
   const photos = photoField({ hashes: before.photos ?? [], testid: 'need-photos', label: t('need.photos') });
   const where = optionalLocation();
-  const household =
-    households.length > 1
-      ? choiceGroup({
-          legend: t('field.need.household_id'),
-          name: 'need-household',
-          testid: 'need-household',
-          columns: 1,
-          required: true,
-          value: before.household_id != null ? String(before.household_id) : null,
-          options: households.map((hh) => ({ value: String(hh.id), label: hh.name })),
-        })
-      : h(
-          'p',
-          { class: 'field form__fact', 'data-testid': 'need-household' },
-          h('span', { class: 'field__label', text: t('field.need.household_id') }),
-          h('span', { text: households[0]?.name ?? t('wish.no_household') }),
-        );
-  const householdId = () => (households.length > 1 ? household.value : (households[0]?.id ?? null));
+  const household = householdField({
+    me,
+    legend: t('field.need.household_id'),
+    testid: 'need-household',
+    value: before.household_id,
+  });
   const bar = saveBar('need');
   bar.save.textContent = t('need.submit');
   const form = h(
@@ -108,7 +96,7 @@ function buildForm(me, fix) {
     event.preventDefault();
     const values = {
       userId: me.user.id,
-      householdId: householdId(),
+      householdId: household.householdId(),
       category: category.value,
       text: words.input.value,
       photos: photos.value,
@@ -117,7 +105,7 @@ function buildForm(me, fix) {
     const problems = needProblems(values);
     category.setError(problems.category ? t(problems.category) : '');
     words.setError(problems.text ? t(problems.text) : '');
-    if (households.length > 1) household.setError(problems.household_id ? t(problems.household_id) : '');
+    household.setError(problems.household_id ? t(problems.household_id) : '');
     if (Object.keys(problems).length) {
       bar.alert.textContent = Object.values(problems)
         .map((key) => t(key, { max: NEEDS.MAX_PHOTOS }))

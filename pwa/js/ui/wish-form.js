@@ -7,9 +7,9 @@ import { t } from '../i18n.js';
 import { retry } from '../outbox.js';
 import { loadOutboxEntry } from '../task-data.js';
 import { createWish, wishFields } from '../wish-actions.js';
-import { residentHouseholds, wishProblems } from '../wishes.js';
-import { choiceGroup } from './choices.js';
+import { wishProblems } from '../wishes.js';
 import { h } from './dom.js';
+import { householdField } from './household-field.js';
 import { replaceWith } from './nav.js';
 import { photoField } from './photos.js';
 import { clearOnChange, loadFailed, saveBar, saveFailed, showForm, textArea } from './task-complete.js';
@@ -58,7 +58,6 @@ function today(now = new Date()) {
 
 function buildForm(me, fix) {
   const before = fix?.fields ?? {};
-  const households = residentHouseholds(me);
   const title = textInput({
     label: t('field.wish.title'),
     testid: 'wish-title',
@@ -78,25 +77,12 @@ function buildForm(me, fix) {
   const wanted = textInput({ label: t('field.wish.wanted_by'), testid: 'wish-wanted-by', type: 'date' });
   wanted.input.min = today();
   if (before.wanted_by) wanted.input.value = String(before.wanted_by).slice(0, 10);
-  // One household: it is the wish's, said in a line. Several: the resident picks one.
-  const household =
-    households.length > 1
-      ? choiceGroup({
-          legend: t('field.wish.household_id'),
-          name: 'household',
-          testid: 'wish-household',
-          columns: 1,
-          required: true,
-          value: before.household_id != null ? String(before.household_id) : null,
-          options: households.map((hh) => ({ value: String(hh.id), label: hh.name })),
-        })
-      : h(
-          'p',
-          { class: 'field form__fact', 'data-testid': 'wish-household' },
-          h('span', { class: 'field__label', text: t('field.wish.household_id') }),
-          h('span', { text: households[0]?.name ?? t('wish.no_household') }),
-        );
-  const householdId = () => (households.length > 1 ? household.value : (households[0]?.id ?? null));
+  const household = householdField({
+    me,
+    legend: t('field.wish.household_id'),
+    testid: 'wish-household',
+    value: before.household_id,
+  });
   const bar = saveBar('wish');
   bar.save.textContent = t('wish.submit');
   const form = h(
@@ -117,7 +103,7 @@ function buildForm(me, fix) {
     event.preventDefault();
     const values = {
       userId: me.user.id,
-      householdId: householdId(),
+      householdId: household.householdId(),
       title: title.input.value,
       reason: reason.input.value,
       wantedBy: wanted.input.value,
@@ -126,7 +112,7 @@ function buildForm(me, fix) {
     if (photos.value.length > WISHES.MAX_PHOTOS) problems.photos = 'wish.too_many_photos';
     title.setError(problems.title ? t(problems.title) : '');
     wanted.setError(problems.wanted_by ? t(problems.wanted_by, { day: '' }) : '');
-    if (households.length > 1) household.setError(problems.household_id ? t(problems.household_id) : '');
+    household.setError(problems.household_id ? t(problems.household_id) : '');
     if (Object.keys(problems).length) {
       bar.alert.textContent = Object.values(problems)
         .map((key) => t(key, { max: WISHES.MAX_PHOTOS }))
