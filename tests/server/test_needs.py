@@ -265,3 +265,13 @@ def test_missed_deadlines_escalate_once_to_the_community_admins(app, nw):
     assert records[taken["record_id"]]["status"] == "accepted"  # escalated, not taken from its worker
     assert inbox_kinds(admin).count("need_escalated") == 2
     assert "need_escalated" not in inbox_kinds(worker)
+
+
+def test_the_escalation_command_runs_the_job_once_for_cron(app, nw):
+    resident = signed_in(app, RESIDENT)
+    _file(resident, nw, category="safety")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["needs", "escalate"]).output.strip() == "escalated 0 need(s)"  # nothing due yet
+    with clock.at(clock.now() + timedelta(hours=2)):
+        assert runner.invoke(args=["needs", "escalate"]).output.strip() == "escalated 1 need(s)"
+        assert runner.invoke(args=["needs", "escalate"]).output.strip() == "escalated 0 need(s)"
