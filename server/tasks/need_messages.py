@@ -59,7 +59,10 @@ MESSAGES = {
         "notification.need_referred.title": "您的诉求已转办（{category}）",
         "notification.need_referred.body": "已转给：{referred_to}。原因：{note}",
         "notification.need_escalated.title": "诉求需要社区处理（{category}）",
-        "notification.need_escalated.body": "该诉求已超时或居民不满意，请及时处理：{text}",
+        "notification.need_escalated.body": "{reason}，请及时督办：{text}",
+        "need.escalation.response_overdue": "超时未响应",
+        "need.escalation.resolution_overdue": "超时未办结",
+        "need.escalation.low_rating": "居民不满意",
     },
     "en": {
         "need.category.sanitation": "Sanitation",
@@ -79,7 +82,10 @@ MESSAGES = {
         "notification.need_referred.title": "Your need was referred ({category})",
         "notification.need_referred.body": "Referred to: {referred_to}. Why: {note}",
         "notification.need_escalated.title": "A need for the community to handle ({category})",
-        "notification.need_escalated.body": "Its deadline passed or its resident was not satisfied: {text}",
+        "notification.need_escalated.body": "{reason}; please follow it up: {text}",
+        "need.escalation.response_overdue": "Not responded to in time",
+        "need.escalation.resolution_overdue": "Not resolved in time",
+        "need.escalation.low_rating": "The resident was not satisfied",
     },
 }
 

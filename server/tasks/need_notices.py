@@ -38,6 +38,7 @@ def _send(users, kind: str, need_id: str, key: str, values: dict, level: str = "
         "text": (values.get("text") or "")[:40],
         "note": values.get("handle_note") or "",
         "referred_to": values.get("referred_to") or "",
+        "reason": values.get("escalation") or "resolution_overdue",
     }
     notify(
         users,
@@ -53,7 +54,11 @@ def _send(users, kind: str, need_id: str, key: str, values: dict, level: str = "
 
 
 def _localized(params: dict, locale: str) -> dict:
-    return {**params, "category": text_in(locale, f"need.category.{params['category']}")}
+    return {
+        **params,
+        "category": text_in(locale, f"need.category.{params['category']}"),
+        "reason": text_in(locale, f"need.escalation.{params['reason']}"),
+    }
 
 
 def need_received(need_id: str, values: dict) -> set[str]:

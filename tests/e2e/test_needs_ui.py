@@ -134,7 +134,8 @@ def test_a_need_filed_offline_is_resolved_by_the_grid_worker_and_a_low_rating_re
     assert desk.get_by_test_id("needs-escalated-count").inner_text() == "1"
     go(desk, "/inbox")
     desk.get_by_test_id("inbox-row").first.wait_for()
-    assert "诉求需要社区处理（设施维修）" in desk.get_by_test_id("inbox-list").inner_text()
+    notice = desk.get_by_test_id("inbox-list").inner_text()
+    assert "诉求需要社区处理（设施维修）" in notice and "居民不满意，请及时督办" in notice
     shoot(desk, "admin-inbox")
     go(desk, "/admin/needs")
     desk.locator(f'[data-testid=need-escalated-list] [data-testid=need-row][data-id="{need_id}"]').wait_for()

@@ -127,7 +127,8 @@ def test_a_low_rating_reopens_the_need_to_the_community_admin(app, nw):
     held = _need(admin, low)
     assert held["status"] == "in_progress" and held["escalated"] is True and held["escalation"] == "low_rating"
     assert [e["reason"] for e in held["escalations"]] == ["low_rating"]
-    assert "need_escalated" in inbox_kinds(admin)
+    (notice,) = [e for e in records_of(admin, "inbox").values() if e["kind"] == "need_escalated"]
+    assert notice["body"].startswith("居民不满意，请及时督办") and notice["link"] == f"#/needs/{need['record_id']}"
     assert refused(push_one(resident, update("need", need["record_id"], low["version"], rating=1)))[0] == "not_resolved"
 
     # The admin sees it through; the resident rates the new resolution.
