@@ -3,7 +3,8 @@ resident of 河西小区 files a need with no signal, with a photo (the category
 so on the field), and it syncs once online; the grid worker of 河西小区's grid finds it in their
 work above 我的任务, accepts it and resolves it with a note and a photo; the resident sees the
 timeline and rates the result 2, which reopens the need to the admin of 河西社区, whose inbox has
-the notice and whose 诉求督办 lists it. The server's records and the inbox notices are checked.
+the notice and whose 诉求督办 lists it; the admin refers it (转办) to a department, and the resident
+sees where it went. The server's records and the inbox notices are checked.
 Screenshots go to test-artifacts/need-*.png."""
 
 import pytest
@@ -142,11 +143,33 @@ def test_a_need_filed_offline_is_resolved_by_the_grid_worker_and_a_low_rating_re
     desk.get_by_test_id("need-figures").wait_for(timeout=30000)
     shoot(desk, "admin-queue")
 
+    # The admin refers it to the department that can fix the wiring; the resident hears where it went.
+    desk.locator(f'[data-testid=need-escalated-list] [data-testid=need-row][data-id="{need_id}"]').click()
+    desk.get_by_test_id("need-handle-form").wait_for()
+    desk.locator("label:has([data-testid=need-outcome-referred])").click()
+    desk.get_by_test_id("need-referred-to").fill("区住建局")
+    desk.get_by_test_id("need-note").fill("楼道线路老化，需要住建局安排改造。")
+    shoot(desk, "admin-refer")
+    desk.get_by_test_id("need-handle-save").click()
+    wait_until(desk, "document.querySelector('[data-testid=need-status]')?.dataset.status === 'referred'")
+    synced(desk)
+    db.session.expire_all()
+    need = db.session.get(Need, need_id)
+    assert (need.status, need.referred_to, need.handle_note) == (
+        "referred",
+        "区住建局",
+        "楼道线路老化，需要住建局安排改造。",
+    )
+    wait_until(home, PULL, timeout=30)
+    home.get_by_test_id("need-referred-to-shown").wait_for(timeout=30000)
+    assert home.locator("[data-testid=timeline-step]").nth(3).get_attribute("data-status") == "referred"
+    shoot(home, "resident-referred")
+
     def kinds(user_id):
         rows = db.session.scalars(select(InboxEntry.kind).where(InboxEntry.user_id == user_id))
         return sorted(kind for kind in rows if kind.startswith("need_"))
 
     db.session.expire_all()
-    assert kinds(resident) == ["need_accepted", "need_resolved"]
+    assert kinds(resident) == ["need_accepted", "need_referred", "need_resolved"]
     assert kinds(world.worker_a) == ["need_received"]
     assert kinds(world.hexi_admin) == ["need_escalated"]

@@ -175,7 +175,8 @@ function handledBlock(need) {
       ? h('p', { 'data-testid': 'need-referred-to-shown', text: t('need.referred_to_shown', { to: need.referred_to }) })
       : null,
     need.handle_note ? h('p', { 'data-testid': 'need-note-shown', text: need.handle_note }) : null,
-    photoStrip(need.handle_photos),
+    // The photos are a resolution's evidence: a referral's note is not about them.
+    need.status === 'referred' ? null : photoStrip(need.handle_photos),
   );
 }
 
