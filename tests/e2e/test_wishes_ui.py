@@ -177,7 +177,8 @@ def test_s5_a_wish_is_posted_published_claimed_and_fulfilled_offline_and_confirm
     second.get_by_test_id("wish-refused").wait_for(timeout=45000)
     assert "该心愿已被其他志愿者先认领了" in second.get_by_test_id("wish-refused").inner_text()
     assert second.get_by_test_id("card-claim").count() == 0
-    # Where the card really is, once the pull after the refused push brought it.
+    # Where the card really is, once the pull that follows the refused push has brought it (the
+    # refusal may be drawn a moment before: asserting at once raced that pull).
     wait_until(second, "document.querySelector('[data-testid=card-status]')?.textContent === '已完成'", timeout=30)
     shoot(second, "volunteer-lost")
     go(second, "/wall")
