@@ -18,7 +18,7 @@ from server.notices.models import InboxEntry
 from tests.e2e.admin_desk import admin_signs_in
 from tests.e2e.admin_desk import shoot as shoot_desk
 from tests.e2e.conftest import ARTIFACTS, wait_until
-from tests.e2e.test_wishes_ui import go, offline, phones, ready, synced  # noqa: F401 (phones: a fixture)
+from tests.e2e.test_wishes_ui import offline, ready, synced
 from tests.factories import user
 
 MEMBER = "13900000301"
@@ -42,7 +42,7 @@ def shoot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"evaluation-{name}.png"), full_page=True)
 
 
-def test_a_round_is_opened_filled_in_offline_and_closed(live_server, db, ev, phones, desk_page):  # noqa: F811
+def test_a_round_is_opened_filled_in_offline_and_closed(live_server, db, ev, phones, desk_page):
     desk = desk_page
     admin_signs_in(desk, live_server)
     desk.get_by_test_id("admin-evaluation-open").click()

@@ -9,7 +9,7 @@ import pytest
 from server.notices.models import InboxEntry
 from server.wishes.models import Wish, WishCard
 from tests.e2e.conftest import ARTIFACTS, wait_until
-from tests.e2e.test_wishes_ui import PULL, go, offline, phones, ready, synced  # noqa: F401 (phones: a fixture)
+from tests.e2e.test_wishes_ui import PULL, go, offline, ready, synced
 from tests.factories import user
 from tests.server.tasks_support import create, push_one, signed_in, update
 
@@ -42,7 +42,7 @@ def shoot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"wish-admin-{name}.png"), full_page=True)
 
 
-def test_the_admin_merges_a_duplicate_and_closes_a_card(live_server, db, two, phones):  # noqa: F811
+def test_the_admin_merges_a_duplicate_and_closes_a_card(live_server, db, two, phones):
     ctx, page = phones()
     ready(page, live_server, ADMIN)
     wait_until(page, PULL, timeout=30)

@@ -17,7 +17,7 @@ from server.ledger import service as ledger
 from server.notices.models import InboxEntry
 from tests.factories import user
 from tests.server.inspections_support import refused
-from tests.server.tasks_support import pull_all, push_one, signed_in, update
+from tests.server.tasks_support import pull_all, push_one, records_of, signed_in, update
 
 HEXI_ADMIN, WORKER_A, VOLUNTEER = "13800000002", "13800000003", "13800000008"
 MEMBER2, REP, QILI_ADMIN, QILI_VOLUNTEER = "13900000201", "13900000202", "13900000203", "13900000204"
@@ -111,12 +111,8 @@ def _open(admin, ev, **overrides):
     return admin.send("POST", "/api/evaluation/rounds", json=body)
 
 
-def _records(auth, entity) -> dict:
-    return {c["id"]: c["data"] for c in pull_all(auth) if c["entity"] == entity and c["op"] == "put"}
-
-
 def _form(auth) -> tuple[str, dict]:
-    ((ballot_id, ballot),) = _records(auth, "evaluation_ballot").items()
+    ((ballot_id, ballot),) = records_of(auth, "evaluation_ballot").items()
     return ballot_id, ballot
 
 
@@ -141,7 +137,7 @@ def test_a_round_from_opening_to_the_results_and_closing(app, ev):
     }
 
     # The subjects' year, frozen in the round the evaluators pull: this community's service only.
-    (held,) = _records(member2, "evaluation_round").values()
+    (held,) = records_of(member2, "evaluation_round").values()
     facts = {
         s["key"]: (s["facts"]["hours"], s["facts"]["services"], s["facts"]["rating"], s["record"])
         for s in held["subjects"]
@@ -150,11 +146,11 @@ def test_a_round_from_opening_to_the_results_and_closing(app, ev):
     assert facts == {other: (14.0, 2.0, 5.0, 62.5), me: (3.0, 1.0, None, 13.9)}
 
     # Each evaluator holds their own form; the organiser holds all three; the scored hold none.
-    assert len(_records(admin, "evaluation_ballot")) == 3
+    assert len(records_of(admin, "evaluation_ballot")) == 3
     for auth, group in ((worker, "committee"), (member2, "members"), (rep, "residents")):
         assert _form(auth)[1]["group"] == group
-    assert _records(volunteer, "evaluation_ballot") == {} and _records(volunteer, "evaluation_round") == {}
-    assert "evaluation_opened" in {e["kind"] for e in _records(rep, "inbox").values()}
+    assert records_of(volunteer, "evaluation_ballot") == {} and records_of(volunteer, "evaluation_round") == {}
+    assert "evaluation_opened" in {e["kind"] for e in records_of(rep, "inbox").values()}
 
     # What a form may say.
     assert refused(_fill(member2, scores={me: 95}))[0] == "own_subject"
@@ -187,7 +183,7 @@ def test_a_round_from_opening_to_the_results_and_closing(app, ev):
 
     closed = admin.send("POST", f"/api/evaluation/rounds/{round_['id']}/close")
     assert closed.status_code == 200 and closed.get_json()["round"]["status"] == "closed"
-    kinds = {e["kind"] for e in _records(volunteer, "inbox").values()}
+    kinds = {e["kind"] for e in records_of(volunteer, "inbox").values()}
     assert "evaluation_graded_competent" in kinds
     assert refused(_fill(rep, status="submitted", scores={other: 95, me: 67}))[0] == "round_closed"
     again = admin.send("POST", f"/api/evaluation/rounds/{round_['id']}/close")

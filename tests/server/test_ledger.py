@@ -10,14 +10,14 @@ from server.extensions import db
 from server.ledger import service as ledger
 from server.ledger.models import ServiceEntry
 from tests.factories import user
-from tests.server.tasks_support import pull_all, signed_in
+from tests.server.tasks_support import records_of, signed_in
 
 HEXI_ADMIN, HEXI_VOLUNTEER, OTHER = "13800000002", "13800000008", "13900000102"
 MAY, JUNE, JULY = (datetime(2026, m, 10, 9, tzinfo=UTC) for m in (5, 6, 7))
 
 
 def _entries(auth) -> dict:
-    return {c["id"]: c["data"] for c in pull_all(auth) if c["entity"] == "service_entry" and c["op"] == "put"}
+    return records_of(auth, "service_entry")
 
 
 @pytest.fixture

@@ -123,12 +123,12 @@ def test_a_wish_goes_from_the_resident_to_the_wall_to_a_volunteer_and_back(app, 
 
     # The hours the volunteer said it took count in their service record (§15.2), with the rating;
     # the record is theirs and the admins', never the resident's.
-    (entry,) = _records(volunteer, "service_entry").values()
+    (entry,) = records_of(volunteer, "service_entry").values()
     assert (entry["kind"], entry["source_id"], entry["hours"], entry["rating"]) == ("wish", card_id, 2.5, 5)
     assert entry["account_id"] == ww.volunteer_id and entry["community_id"] == ww.hexi
     assert entry["title"] == "一位老人需要一台轮椅" and entry["occurred_at"] == final["fulfilled_at"]
-    assert list(_records(admin, "service_entry").values()) == [entry]
-    assert _records(resident, "service_entry") == {}
+    assert list(records_of(admin, "service_entry").values()) == [entry]
+    assert records_of(resident, "service_entry") == {}
 
 
 def _version(auth, record_id) -> int:

@@ -1,7 +1,7 @@
 """needs: residents' needs (诉求, 接诉即办), synced to their resident, grid worker and admins
 
-Revision ID: 0011
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-06 19:55:48
 
 A need lands with the grid worker of its household's grid, with response and resolution
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0011"
-down_revision = "0009"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
