@@ -75,6 +75,11 @@ class Config:
         self.LOGIN_RATE_LIMIT = env_str("REDGRID_LOGIN_RATE_LIMIT", "5 per minute")
         # Full phone numbers per signed-in user: a worker taps a few a day; a loop harvesting
         # the directory's numbers stops here (and is audited, server/org/routes.py).
+        # Joining (PROTOCOL.md §19): new accounts per client address; invitation codes tried,
+        # requests sent and password changes per account (a code's 50-bit MAC is never guessed
+        # at this pace).
+        self.JOIN_REGISTER_RATE_LIMIT = env_str("REDGRID_JOIN_REGISTER_RATE_LIMIT", "10 per hour")
+        self.JOIN_RATE_LIMIT = env_str("REDGRID_JOIN_RATE_LIMIT", "10 per minute")
         self.PHONE_RATE_LIMIT = env_str("REDGRID_PHONE_RATE_LIMIT", "30 per minute")
         # Push subscriptions: subscribe, categories, unsubscribe together, per signed-in user (a
         # phone calls them a few times a day); pushsubscriptionchange per address (no session;
