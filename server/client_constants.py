@@ -21,6 +21,8 @@ from server.inspections.schemas import (
     InspectionTemplateItemSchema,
     OrderRecordSchema,
 )
+from server.join import models as join
+from server.join.schemas import RegisterSchema
 from server.notices.limits import CATEGORIES, DELIVERY_STATES, NOTICE_LEVELS
 from server.org.models import CARE_FLAGS
 from server.tasks import need_models as needs
@@ -132,5 +134,12 @@ def client_constants() -> dict:
             "REFERRED_TO_MAX": needs.REFERRED_TO_MAX,
             "COMMENT_MAX": needs.COMMENT_MAX,
             "MAX_PHOTOS": needs.MAX_PHOTOS,
+        },
+        "join": {
+            "REQUEST_STATUSES": list(join.REQUEST_STATUSES),
+            "NAME_MAX": _max_length(RegisterSchema, "display_name"),
+            "ADDRESS_PART_MAX": join.ADDRESS_PART_MAX,
+            "NOTE_MAX": join.NOTE_MAX,
+            "REASON_MAX": join.REASON_MAX,
         },
     }

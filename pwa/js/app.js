@@ -5,6 +5,7 @@ import { alertArrived } from './alert-events.js';
 import { ApiError } from './api.js';
 import { refreshDirectories } from './directory.js';
 import { getLocale, initI18n, onLocaleChange, setLocale, storedLocale } from './i18n.js';
+import { ensureInviteKey } from './join.js';
 import { startLive, stopLive } from './live.js';
 import { isOnline, onNetworkChange } from './net.js';
 import { greetServiceWorker } from './push.js';
@@ -14,6 +15,7 @@ import { prefetchMyTasks } from './task-data.js';
 import { alertBanner } from './ui/alert-banner.js';
 import { createHeader } from './ui/header.js';
 import { homeScreen } from './ui/home.js';
+import { lazyScreen } from './ui/lazy.js';
 import { currentPath, trackHistory } from './ui/nav.js';
 import { whenFirstScreen } from './ui/ready.js';
 import { matchRoute } from './ui/routes.js';
@@ -29,12 +31,24 @@ let current = null; // {name, props}: enough to rebuild the screen after a langu
 const screens = {
   loading: () => loadingScreen(),
   signin: (props) =>
-    signinScreen({ ...props, onSignedIn: (me) => showHome({ me, stale: false, savedAt: Date.now() }) }),
+    signinScreen({
+      ...props,
+      onSignedIn: (me) => showHome({ me, stale: false, savedAt: Date.now() }),
+      onRegister: () => show('register', {}),
+    }),
+  // 注册 (PROTOCOL.md §19), from the sign-in screen; loaded on first use.
+  register: (props) =>
+    registerLazy({
+      ...props,
+      onRegistered: (me) => showHome({ me, stale: false, savedAt: Date.now() }),
+      onBack: () => show('signin', {}),
+    }),
   home: (props) => homeScreen({ ...props, onSignedOut: showSignin }),
   error: (props) => errorScreen({ ...props, onRetry: () => openHome() }),
   // A screen named by the address (#/tasks/<id>, #/report …: ui/routes.js), over home.
   route: (props) => props.route.screen({ ...props, params: props.route.params, query: props.route.query }),
 };
+const registerLazy = lazyScreen(() => import('./ui/register.js'), 'registerScreen');
 // Syncing starts once the first screen is drawn, or after this long without one.
 const FIRST_SCREEN_WAIT_MS = 1000;
 const scrollByPath = new Map(); // back on a list, the worker finds their place again
@@ -109,6 +123,8 @@ async function showHome(result, { confirmed = !result.stale } = {}) {
 function afterConfirmed(me) {
   // Keep the grid directories on the phone for the offline day.
   refreshDirectories(me, { prune: true });
+  // A grid worker's invitation key, so that inviting a household works offline (PROTOCOL.md §19).
+  ensureInviteKey(me);
   // An admin's screens are not precached (a grid worker's phone never needs them): have the
   // service worker keep them now, so they open offline too.
   if (isAdmin(me)) cacheLazyScreens();
@@ -260,6 +276,14 @@ async function boot() {
     if (online) greetWorker();
   });
   trackHistory();
+  // Joined or left a household (ui/join-parts.js): home again with the new roles, and their records.
+  window.addEventListener('redgrid:me-changed', (event) => {
+    if (!signedIn()) return;
+    current.props = { ...current.props, me: event.detail, stale: false, savedAt: Date.now() };
+    if (location.hash !== '#/') location.hash = '#/';
+    else showHome({ me: event.detail, stale: false, savedAt: Date.now() });
+    poke();
+  });
   window.addEventListener('hashchange', () => {
     trackHistory();
     if (!signedIn()) return;

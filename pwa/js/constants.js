@@ -18,4 +18,5 @@ export const {
   wishes: WISHES,
   evaluation: EVALUATION,
   needs: NEEDS,
+  join: JOIN,
 } = frozen(constants);

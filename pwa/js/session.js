@@ -105,11 +105,37 @@ export async function signIn(phone, password, { discardOthers = false } = {}) {
       );
   }
   rememberCsrfToken(null); // an old token may belong to an expired session
-  const me = await post('/api/auth/login', { phone, password });
-  // The session changed at sign-in: use the token it came with, or fetch a new one on the next write.
+  return opened(owner, await post('/api/auth/login', { phone, password }));
+}
+
+/** A session just opened (sign-in, registration): this phone is now `me`'s. */
+async function opened(owner, me) {
+  // The session changed: use the token it came with, or fetch a new one on the next write.
   rememberCsrfToken(me?.csrf_token);
   if (owner && owner.id !== me.user.id) await forgetUserData();
   await setMeta('owner', { id: me.user.id, phone: me.user.phone });
+  await remember(me);
+  return me;
+}
+
+/**
+ * Opens an account (PROTOCOL.md §19: phone, password, display_name, locale) and signs it in;
+ * returns the /api/me body. A phone holding someone else's unsent edits refuses, as signIn does.
+ */
+export async function register(fields) {
+  const owner = await getMeta('owner');
+  if (owner && (await unsentCount()))
+    throw new ApiError(
+      0,
+      'other_user_unsynced',
+      t('signin.other_user_unsynced', { phone: maskPhone(owner.phone), count: await unsentCount() }),
+    );
+  rememberCsrfToken(null);
+  return opened(owner, await post('/api/join/register', fields));
+}
+
+/** Keeps a new /api/me body (after joining or leaving a household) for the offline start. */
+export async function keepMe(me) {
   await remember(me);
   return me;
 }

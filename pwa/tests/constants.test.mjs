@@ -93,6 +93,16 @@ const LIMITS = {
     'public-text': 'wishes.PUBLIC_TEXT_MAX',
     'review-note': 'wishes.NOTE_MAX',
   },
+  'js/ui/join.js': {
+    'request-building': 'join.ADDRESS_PART_MAX',
+    'request-unit': 'join.ADDRESS_PART_MAX',
+    'request-room': 'join.ADDRESS_PART_MAX',
+    'request-name': 'join.NAME_MAX',
+    'request-note': 'join.NOTE_MAX',
+  },
+  'js/ui/join-requests.js': { 'request-reason': 'join.REASON_MAX' },
+  'js/ui/me.js': { 'me-name': 'join.NAME_MAX' },
+  'js/ui/register.js': { 'register-name': 'join.NAME_MAX' },
   'js/ui/admin-templates.js': {
     'template-name': 'inspections.TEMPLATE_NAME_MAX',
     'category-name': 'inspections.CATEGORY_NAME_MAX',
@@ -125,7 +135,7 @@ function enclosingObject(text, at) {
 /** The value of `maxlength: <expr>`: a number, a constant of constants.js, or a name a module exports. */
 async function limitOf(expr, source) {
   if (/^\d+$/.test(expr)) return Number(expr);
-  const member = expr.match(/^(ALERTS|TASKS|INSPECTIONS|WISHES|EVALUATION|NEEDS)\.(\w+)$/);
+  const member = expr.match(/^(ALERTS|TASKS|INSPECTIONS|WISHES|EVALUATION|NEEDS|JOIN)\.(\w+)$/);
   if (member) return exported[member[1].toLowerCase()][member[2]];
   for (const [, names, from] of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'([^']+)'/g)) {
     if (
@@ -162,7 +172,7 @@ test("every form field's maxlength is the server's limit for that field", async 
 
 test('no vocabulary of the server is written again in the sources', async () => {
   const lists = [['roles', exported.roles]];
-  for (const domain of ['alerts', 'tasks', 'inspections', 'wishes', 'evaluation', 'needs']) {
+  for (const domain of ['alerts', 'tasks', 'inspections', 'wishes', 'evaluation', 'needs', 'join']) {
     for (const [name, value] of Object.entries(exported[domain]))
       if (Array.isArray(value)) lists.push([`${domain}.${name}`, value]);
   }

@@ -2,7 +2,9 @@
 redeemed online, requests the grid worker or community admin decides, what an account sees
 before and after it is bound, the profile's password and leaving."""
 
-from datetime import timedelta
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -376,3 +378,13 @@ def test_the_resident_sees_their_compounds_records_once_bound(app, jw):
     me = auth.send("GET", "/api/me").get_json()
     assert me["roles"][0]["scope_path"][-4:] == ["河西小区", "1号楼", "1单元", "101"]
     assert auth.send("GET", f"/api/places/compounds/{jw.hexi_xiaoqu}").status_code == 200
+
+
+def test_the_invitation_vectors_the_phone_is_held_to():
+    """tests/vectors/invites.json: pwa/js/invite-code.js makes the same codes (pwa/tests/join.test.mjs)."""
+    vectors = json.loads((Path(__file__).parents[1] / "vectors" / "invites.json").read_text(encoding="utf-8"))
+    for case in vectors["invitations"]:
+        now = datetime.fromtimestamp(case["now_ms"] / 1000, UTC)
+        assert invites.make(case["key"], case["household_id"], now, case["nonce"]) == case["code"]
+        parsed = invites.parse(case["code"])
+        assert parsed.household_id == case["household_id"] and parsed.message() == case["message"]

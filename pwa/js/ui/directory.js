@@ -135,6 +135,13 @@ function householdCard(entry, { showCompound, revealed }) {
           residents.map((r) => residentItem(r, revealed)),
         )
       : h('p', { class: 'muted', text: t('directory.no_residents') }),
+    // 邀请住户: an invitation for this household, made on the phone (ui/invite.js, PROTOCOL.md §19).
+    h('a', {
+      class: 'btn btn--ghost household-card__invite',
+      href: `#/invite/${household.id}`,
+      'data-testid': 'invite-household',
+      text: t('join.invite.open'),
+    }),
   );
 }
 

@@ -6,6 +6,7 @@ import { formsToFill } from '../evaluation.js';
 import { loadForms } from '../evaluation-data.js';
 import { t } from '../i18n.js';
 import { countUnreadInbox } from '../inbox-data.js';
+import { decidesRequests, isUnbound } from '../join.js';
 import { loadNeeds } from '../need-data.js';
 import { adminQueue } from '../needs.js';
 import { myGrids } from '../places.js';
@@ -133,4 +134,31 @@ export function evaluationLink() {
     .catch(() => {});
   watchLocalData(link, draw);
   return link;
+}
+
+/**
+ * 入户 (PROTOCOL.md §19): 加入家庭 first for an account of no role (all it can do yet), 入户申请
+ * for grid workers and admins (the requests they decide), and 我的 (profile, password,
+ * household) for everyone.
+ */
+export function joinLinks({ me }) {
+  return [
+    isUnbound(me)
+      ? linkCard({
+          href: '#/join',
+          testid: 'join-open',
+          title: t('join.title'),
+          about: t('join.home_about'),
+        })
+      : null,
+    decidesRequests(me)
+      ? linkCard({
+          href: '#/join/requests',
+          testid: 'join-requests-open',
+          title: t('join.queue.title'),
+          about: t('join.queue.home_about'),
+        })
+      : null,
+    linkCard({ href: '#/me', testid: 'me-open', title: t('join.me.title'), about: t('join.me.home_about') }),
+  ];
 }

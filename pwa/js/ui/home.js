@@ -1,10 +1,11 @@
 // The home screen: greeting, one card per role assignment, sign-out. Shows the last synced
 // copy of /api/me when offline, and says so.
 import { getLocale, hasKey, t } from '../i18n.js';
+import { isUnbound } from '../join.js';
 import { signOut } from '../session.js';
 import { adminSection } from './admin-home.js';
 import { h } from './dom.js';
-import { directoryLink, evaluationLink, needLinks, notificationsLink, wishLinks } from './home-links.js';
+import { directoryLink, evaluationLink, joinLinks, needLinks, notificationsLink, wishLinks } from './home-links.js';
 import { pushCard } from './push-card.js';
 import { syncPanel } from './sync-panel.js';
 import { workSection } from './work.js';
@@ -110,6 +111,7 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
       tabindex: '-1',
       text: t('home.greeting', { name: user.display_name || user.phone }),
     }),
+    isUnbound(me) ? joinLinks({ me }) : null, // 加入家庭 first for an account of no role yet
     syncPanel(),
     pushCard(), // 开启消息提醒: asked from a tap, after sign-in (issue 6)
     notificationsLink(), // 消息: every notice, from the synced inbox (offline too)
@@ -120,6 +122,7 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
     workSection({ me }), // a grid worker's tasks and reports; nothing for other roles
     adminSection({ me }), // 任务管理 and 问题上报 for admins; nothing for other roles
     inspectionPart({ me }), // stewards, property staff, residents
+    isUnbound(me) ? null : joinLinks({ me }), // 入户申请 (grid workers, admins), 我的
     h('h2', { class: 'screen__subtitle', text: t('home.roles') }),
     roles.length
       ? h('div', { class: 'cards' }, roles.map(roleCard))

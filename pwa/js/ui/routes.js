@@ -91,6 +91,17 @@ const ROUTES = [
     names: [],
     screen: lazyScreen(() => import('./admin-needs.js'), 'adminNeedsScreen'),
   },
+  // 入户 (PROTOCOL.md §19): join a household, ask to, the deciders' queue, my account, and the
+  // grid worker's invitation for a household of their directory (opens offline).
+  { pattern: /^\/join$/, names: [], screen: lazyScreen(() => import('./join.js'), 'joinScreen') },
+  { pattern: /^\/join\/request$/, names: [], screen: lazyScreen(() => import('./join.js'), 'joinRequestScreen') },
+  {
+    pattern: /^\/join\/requests$/,
+    names: [],
+    screen: lazyScreen(() => import('./join-requests.js'), 'joinRequestsScreen'),
+  },
+  { pattern: /^\/me$/, names: [], screen: lazyScreen(() => import('./me.js'), 'meScreen') },
+  { pattern: /^\/invite\/(\d+)$/, names: ['id'], screen: lazyScreen(() => import('./invite.js'), 'inviteScreen') },
   { pattern: /^\/admin\/alerts$/, names: [], screen: lazyScreen(() => import('./admin-alerts.js'), 'alertsScreen') },
   {
     pattern: /^\/admin\/alerts\/new$/,

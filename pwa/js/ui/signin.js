@@ -44,7 +44,7 @@ function passwordToggle(input) {
 }
 
 /** Builds the screen; onSignedIn(me) runs with the /api/me body after a successful sign-in. */
-export function signinScreen({ noticeKey, onSignedIn }) {
+export function signinScreen({ noticeKey, onSignedIn, onRegister }) {
   const phone = field('phone', 'signin.phone', {
     type: 'tel',
     inputmode: 'numeric',
@@ -161,5 +161,14 @@ export function signinScreen({ noticeKey, onSignedIn }) {
       ? h('p', { class: 'note note--offline-only', role: 'status', 'data-testid': 'signin-notice', text: t(noticeKey) })
       : null,
     form,
+    // 注册: a resident without an account opens one here (ui/register.js, PROTOCOL.md §19).
+    h('p', { class: 'signin__register' }, h('span', { class: 'muted', text: t('signin.no_account') })),
+    h('button', {
+      type: 'button',
+      class: 'btn btn--secondary btn--block',
+      'data-testid': 'signin-register',
+      text: t('signin.register'),
+      onclick: () => onRegister?.(),
+    }),
   );
 }

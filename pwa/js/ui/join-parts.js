@@ -1,0 +1,28 @@
+// What the joining screens share (注册, 加入家庭, 我的, 入户申请): the server's per-field messages
+// under their fields, and telling the app that the account's roles changed.
+import { t } from '../i18n.js';
+
+/** An ApiError's field messages under the fields it names (`fields`: name → textInput), the rest in `alert`. */
+export function showApiError(err, fields, alert) {
+  const stray = [];
+  let first = null;
+  for (const [name, messages] of Object.entries(err.fields ?? {})) {
+    const text = [].concat(messages).join(' ');
+    if (!fields[name]) {
+      stray.push(text);
+      continue;
+    }
+    fields[name].setError(text);
+    first ??= fields[name].input;
+  }
+  const general = err.code === 'offline' ? t('join.needs_network') : err.message;
+  alert.textContent = [first && !stray.length && err.code === 'validation' ? '' : general, ...stray]
+    .filter(Boolean)
+    .join(' ');
+  first?.focus();
+}
+
+/** The account's roles changed (joined, left): the app redraws with `me` and goes home. */
+export function meChanged(me) {
+  window.dispatchEvent(new CustomEvent('redgrid:me-changed', { detail: me }));
+}
