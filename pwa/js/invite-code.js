@@ -62,7 +62,7 @@ export const invitationUrl = (code, origin = location.origin) => `${origin}/#/jo
  */
 export function readInvitation(text) {
   const found = /[?&#]code=([0-9A-Za-z\-\s]+)/.exec(String(text ?? ''));
-  const code = normalise(found ? found[1] : String(text ?? ''));
+  const code = normalise((found ? found[1] : String(text ?? '')).replace(/\s/g, '')); // a pasted line break too
   if (code.length !== CODE_LENGTH || [...code].some((ch) => !ALPHABET.includes(ch))) return null;
   return { code, householdId: fromChars(code.slice(0, HOUSEHOLD_CHARS)) };
 }

@@ -77,7 +77,7 @@ def parse(typed: str) -> Invitation | None:
     if not isinstance(typed, str):
         return None
     found = _IN_URL.search(typed)
-    code = codes.normalise(found.group(1) if found else typed)
+    code = codes.normalise(re.sub(r"\s", "", found.group(1) if found else typed))  # a pasted line break too
     if len(code) != CODE_LENGTH or any(ch not in codes.ALPHABET for ch in code):
         return None
     h, e, n = HOUSEHOLD_CHARS, HOUSEHOLD_CHARS + EXPIRY_CHARS, HOUSEHOLD_CHARS + EXPIRY_CHARS + NONCE_CHARS

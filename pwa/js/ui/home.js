@@ -126,7 +126,7 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
     h('h2', { class: 'screen__subtitle', text: t('home.roles') }),
     roles.length
       ? h('div', { class: 'cards' }, roles.map(roleCard))
-      : h('p', { class: 'muted', 'data-testid': 'no-roles', text: t('home.no_roles') }),
+      : h('p', { class: 'muted', 'data-testid': 'no-roles', text: t('join.no_roles') }),
     alert,
     signout,
     discard,

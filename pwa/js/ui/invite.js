@@ -67,7 +67,15 @@ export function inviteScreen({ me, params }) {
     }
     const made = await makeInvitation(key.key, householdId);
     await QRCode.toCanvas(canvas, invitationUrl(made.code), { width: 280, margin: 2, errorCorrectionLevel: 'M' });
-    code.textContent = made.grouped;
+    // Three groups a line (ABCD-EFGH-JKMN- / PQRS-TVWX-YZ0), never a group cut in two: read aloud
+    // or typed a line at a time.
+    const groups = made.grouped.split('-');
+    code.replaceChildren(
+      ...groups.flatMap((group, i) => [
+        h('span', { class: 'invite__group', text: i < groups.length - 1 ? `${group}-` : group }),
+        ...(i === 2 ? [h('br')] : []),
+      ]),
+    );
     code.setAttribute('aria-label', made.grouped.split('').join(' '));
     expiry.textContent = t('join.invite.expires', { time: expiryText(made.expiresAt) });
     shown.hidden = false;

@@ -15,10 +15,9 @@ export function showApiError(err, fields, alert) {
     fields[name].setError(text);
     first ??= fields[name].input;
   }
+  // The general message only when no field says it already (the field's words are the answer).
   const general = err.code === 'offline' ? t('join.needs_network') : err.message;
-  alert.textContent = [first && !stray.length && err.code === 'validation' ? '' : general, ...stray]
-    .filter(Boolean)
-    .join(' ');
+  alert.textContent = [first ? '' : general, ...stray].filter(Boolean).join(' ');
   first?.focus();
 }
 

@@ -21,10 +21,14 @@ function householdChoice(entry, requestId) {
   const people = (household.residents ?? []).map((r) => r.name).join('、');
   return h(
     'label',
-    { class: 'choice join__match', for: id, 'data-testid': 'request-household' },
+    { class: 'join__match', for: id, 'data-testid': 'request-household' },
     h('input', { type: 'radio', id, name: `request-${requestId}`, value: household.id }),
-    h('span', { text: [building?.name, household.unit, household.room].filter(Boolean).join(' ') }),
-    people ? h('span', { class: 'muted', text: ` · ${people}` }) : null,
+    h(
+      'span',
+      { class: 'join__match-text' },
+      h('span', { text: [building?.name, household.unit, household.room].filter(Boolean).join(' ') }),
+      people ? h('span', { class: 'muted', text: people }) : null,
+    ),
   );
 }
 
@@ -33,12 +37,13 @@ function requestCard(request, index, onDone) {
   const typed = [request.building, request.unit, request.room].filter(Boolean).join(' ');
   const search = textInput({ label: t('join.queue.find'), testid: 'request-find', value: typed });
   search.input.setAttribute('type', 'search');
-  const matches = h('div', { class: 'choices', 'data-testid': 'request-matches' });
+  const matches = h('div', { class: 'join__matches', 'data-testid': 'request-matches' });
   const drawMatches = () => {
     const found = searchDirectory(inCompound, search.input.value).slice(0, MATCHES);
     matches.replaceChildren(
-      ...found.map((entry) => householdChoice(entry, request.id)),
-      found.length ? null : h('p', { class: 'muted', text: t('join.queue.no_match') }),
+      ...(found.length
+        ? found.map((entry) => householdChoice(entry, request.id))
+        : [h('p', { class: 'muted', text: t('join.queue.no_match') })]),
     );
     matches.querySelector('input')?.setAttribute('checked', '');
   };
@@ -89,13 +94,10 @@ function requestCard(request, index, onDone) {
     { class: 'card join__queue-item', 'data-testid': 'join-request', 'data-id': request.id },
     h('h2', { class: 'card__title', text: request.name }),
     h('p', { class: 'join__request-address', text: `${request.compound_name} ${typed}` }),
-    h('p', { class: 'muted' }, h('a', { href: `tel:${request.phone}`, text: groupDigits(request.phone) })),
+    h('p', {}, h('a', { class: 'join__phone', href: `tel:${request.phone}`, text: groupDigits(request.phone) })),
     request.note ? h('p', { class: 'muted', text: request.note }) : null,
-    search,
-    matches,
-    approve,
-    reason,
-    reject,
+    h('div', { class: 'join__decide' }, search, matches, approve),
+    h('div', { class: 'join__decide' }, reason, reject),
     alert,
   );
 }
