@@ -5,41 +5,23 @@ household — a notice to the compound's residents reaches them now; they change
 A second newcomer asks to join instead and the worker approves from the 入户申请 queue. Screenshots
 go to test-artifacts/join-*.png."""
 
-import pytest
 from sqlalchemy import select
 
 from server.auth.models import RoleAssignment, User
 from server.notices.audience import Targeting, resolve
 from server.notices.service import notify
 from tests.conftest import AuthActions
-from tests.e2e.conftest import ARTIFACTS, wait_until, xuchang_phone
+from tests.e2e import test_wishes_ui
+from tests.e2e.conftest import ARTIFACTS, wait_until
 from tests.e2e.test_shell import sign_in
+from tests.e2e.test_wishes_ui import go
 
 WORKER = "13800000003"  # 网格员甲: grid 1 covers 河西小区
+phones = test_wishes_ui.phones  # the fixture: one phone (browser profile) a person
 NEWCOMER, SECOND = "13912340001", "13912340002"
 NEW_PASSWORD, NEXT_PASSWORD = "hongge-join-2026", "another-long-pass-9"
-SYNCED = "import('/js/sync-client.js').then((c) => c.getStatus().state === 'idle')"
 KEY_KEPT = "import('/js/db.js').then((db) => db.listRecords('invite_key')).then((r) => r.length === 1)"
 DIRECTORY_KEPT = "import('/js/db.js').then((db) => db.listDirectoryEntries()).then((e) => e.length > 0)"
-
-
-@pytest.fixture
-def phones(browser):
-    made = []
-
-    def make():
-        ctx = xuchang_phone(browser)
-        made.append(ctx)
-        page = ctx.new_page()
-        page.errors = []
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        return ctx, page
-
-    yield make
-    for ctx in made:
-        for page in ctx.pages:
-            assert getattr(page, "errors", []) == [], f"JavaScript errors on the page: {page.errors}"
-        ctx.close()
 
 
 def shoot(page, name: str) -> None:
@@ -47,10 +29,6 @@ def shoot(page, name: str) -> None:
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(150)
     page.screenshot(path=str(ARTIFACTS / f"join-{name}.png"), full_page=True)
-
-
-def go(page, path: str) -> None:
-    page.evaluate("(path) => { location.hash = path; }", f"#{path}")
 
 
 def register(page, base: str, phone: str, name: str) -> None:

@@ -16,6 +16,7 @@ from server.extensions import db
 from server.join import invites
 from tests.conftest import AuthActions
 from tests.server.tasks_support import pull_all, signed_in
+from tests.server.test_wishes import _records  # the records of one entity a phone holds after a pull
 
 NEW_PHONE = "13912345678"
 NEW_PASSWORD = "hongge-2026-join"
@@ -55,17 +56,6 @@ def redeem(auth, code):
 
 def roles(auth) -> list:
     return auth.send("GET", "/api/me").get_json()["roles"]
-
-
-def entities(auth, entity) -> dict:
-    out = {}
-    for change in pull_all(auth):
-        if change["entity"] == entity:
-            if change["op"] == "delete":
-                out.pop(change["id"], None)
-            else:
-                out[change["id"]] = change["data"]
-    return out
 
 
 def audit_actions(app) -> list[str]:
@@ -132,7 +122,7 @@ def test_an_unbound_account_sees_no_household_data_and_no_private_notices(app, j
     assert auth.send("GET", f"/api/grids/{jw.g1}/directory").status_code in (403, 404)
     buckets = {b for change in pull_all(auth) for b in change.get("buckets", [])}
     assert all(b == f"user:{auth.send('GET', '/api/me').get_json()['user']['id']}" for b in buckets), buckets
-    assert entities(auth, "inbox") == {}
+    assert _records(auth, "inbox") == {}
     # Not even the compound list of a place reveals a directory: names only.
     names = auth.send("GET", "/api/join/compounds?q=河西").get_json()["items"]
     assert [c["name"] for c in names] == ["河西小区"] and set(names[0]) == {"id", "name", "community_name"}
@@ -152,7 +142,7 @@ def test_a_valid_invitation_binds_the_account_once(app, jw):
     assert "join.invite_redeemed" in audit_actions(app)
     # The grid worker hears of it.
     worker = signed_in(app, "13800000003")
-    assert any(e["kind"] == "join_joined" for e in entities(worker, "inbox").values())
+    assert any(e["kind"] == "join_joined" for e in _records(worker, "inbox").values())
     # A second account with the same code: used.
     other, _ = register(app, phone="13900000301")
     again = redeem(other, code)
@@ -222,9 +212,9 @@ def test_a_rotated_key_voids_the_invitations_it_signed(app, jw):
     new = worker.send("POST", "/api/join/invite-key/rotate").get_json()
     assert new["id"] == old["id"] and new["key"] != old["key"]
     # The phone pulls the new key in its own bucket; nobody else pulls it.
-    keys = entities(worker, "invite_key")
+    keys = _records(worker, "invite_key")
     assert [k["key"] for k in keys.values()] == [new["key"]]
-    assert entities(signed_in(app, "13800000004"), "invite_key") == {}
+    assert _records(signed_in(app, "13800000004"), "invite_key") == {}
     auth, _ = register(app)
     assert redeem(auth, code).get_json()["error"]["code"] == "invite_invalid"
     assert redeem(auth, invitation(new["key"], jw.hh_hexi1[0])).status_code == 200
@@ -258,15 +248,15 @@ def test_a_request_approved_by_the_grid_worker_binds_and_notifies_both_ways(app,
     request_id = response.get_json()["id"]
     assert send_request(auth, jw).get_json()["error"]["code"] == "request_pending"
     worker = signed_in(app, "13800000003")
-    assert any(e["kind"] == "join_requested" for e in entities(worker, "inbox").values())
+    assert any(e["kind"] == "join_requested" for e in _records(worker, "inbox").values())
     admin = signed_in(app, "13800000002")
-    assert any(e["kind"] == "join_requested" for e in entities(admin, "inbox").values())
+    assert any(e["kind"] == "join_requested" for e in _records(admin, "inbox").values())
     queue = worker.send("GET", "/api/join/requests").get_json()
     assert [r["id"] for r in queue["items"]] == [request_id] and queue["items"][0]["phone"] == NEW_PHONE
     done = worker.send("POST", f"/api/join/requests/{request_id}/approve", json={"household_id": jw.hh_hexi1[0]})
     assert done.status_code == 200 and done.get_json()["status"] == "approved"
     assert [r["scope_id"] for r in roles(auth)] == [jw.hh_hexi1[0]]
-    assert any(e["kind"] == "join_approved" for e in entities(auth, "inbox").values())
+    assert any(e["kind"] == "join_approved" for e in _records(auth, "inbox").values())
     again = admin.send("POST", f"/api/join/requests/{request_id}/reject", json={"reason": "不对"})
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "request_decided"
     assert "join.request_approved" in audit_actions(app)
@@ -281,7 +271,7 @@ def test_a_rejected_request_tells_the_resident_why(app, jw):
         "POST", f"/api/join/requests/{request_id}/reject", json={"reason": "名册中没有此人，请到社区核实"}
     )
     assert done.status_code == 200
-    (notice,) = [e for e in entities(auth, "inbox").values() if e["kind"] == "join_rejected"]
+    (notice,) = [e for e in _records(auth, "inbox").values() if e["kind"] == "join_rejected"]
     assert "名册中没有此人" in notice["body"]
     assert roles(auth) == []
     mine = auth.send("GET", "/api/join/requests/mine").get_json()
