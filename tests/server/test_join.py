@@ -14,6 +14,8 @@ from server.auth.models import RoleAssignment
 from server.core import clock
 from server.extensions import db
 from server.join import invites
+from server.notices.audience import Targeting, resolve
+from server.notices.service import notify
 from tests.conftest import AuthActions
 from tests.server.tasks_support import pull_all, signed_in
 from tests.server.test_wishes import _records  # the records of one entity a phone holds after a pull
@@ -118,6 +120,13 @@ def test_registration_is_rate_limited_per_address(app, jw):
 
 def test_an_unbound_account_sees_no_household_data_and_no_private_notices(app, jw):
     auth, _ = register(app)
+    # A notice to every resident of 河西小区 (as an alert reaches them) reaches its residents only.
+    home = bound_elsewhere(app, jw)
+    with app.app_context():
+        reached = resolve(Targeting(compound_ids=(jw.hexi_xiaoqu,)))
+        notify(reached, "test_notice", "河西小区明天停水")
+        db.session.commit()
+    assert any(e["title"] == "河西小区明天停水" for e in _records(home, "inbox").values())
     assert auth.send("GET", f"/api/places/households/{jw.hh_hexi1[0]}").status_code == 404
     assert auth.send("GET", f"/api/grids/{jw.g1}/directory").status_code in (403, 404)
     buckets = {b for change in pull_all(auth) for b in change.get("buckets", [])}
@@ -147,6 +156,14 @@ def test_a_valid_invitation_binds_the_account_once(app, jw):
     other, _ = register(app, phone="13900000301")
     again = redeem(other, code)
     assert again.status_code == 422 and again.get_json()["error"]["code"] == "invite_used"
+
+
+def bound_elsewhere(app, world) -> AuthActions:
+    """A second newcomer bound to 河西小区 1号楼 102 by invitation."""
+    key = key_of(app, "13800000003")
+    auth, _ = register(app, phone="13900000399")
+    assert redeem(auth, invitation(key, world.hh_hexi1[1], nonce="ZZ99")).status_code == 200
+    return auth
 
 
 def invites_grouped(code: str) -> str:

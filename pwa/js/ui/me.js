@@ -40,8 +40,9 @@ function profileCard(me) {
       const next = await keepMe(await patch('/api/me', { display_name: name.input.value, locale: language.value }));
       saved.textContent = t('join.me.saved');
       saved.hidden = false;
-      if (language.value !== me.user?.locale) await setLocale(language.value);
-      Object.assign(me, next);
+      const switched = language.value !== me.user?.locale;
+      Object.assign(me, next); // before the switch redraws this screen from `me`
+      if (switched) await setLocale(language.value);
     } catch (err) {
       if (err instanceof ApiError) showApiError(err, { display_name: name }, alert);
       else alert.textContent = t('error.unexpected');
