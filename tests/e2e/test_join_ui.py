@@ -11,13 +11,11 @@ from server.auth.models import RoleAssignment, User
 from server.notices.audience import Targeting, resolve
 from server.notices.service import notify
 from tests.conftest import AuthActions
-from tests.e2e import test_wishes_ui
 from tests.e2e.conftest import ARTIFACTS, wait_until
 from tests.e2e.test_shell import sign_in
 from tests.e2e.test_wishes_ui import go
 
 WORKER = "13800000003"  # 网格员甲: grid 1 covers 河西小区
-phones = test_wishes_ui.phones  # the fixture: one phone (browser profile) a person
 NEWCOMER, SECOND = "13912340001", "13912340002"
 NEW_PASSWORD, NEXT_PASSWORD = "hongge-join-2026", "another-long-pass-9"
 KEY_KEPT = "import('/js/db.js').then((db) => db.listRecords('invite_key')).then((r) => r.length === 1)"

@@ -18,7 +18,7 @@ from server.notices.audience import Targeting, resolve
 from server.notices.service import notify
 from tests.conftest import AuthActions
 from tests.server.tasks_support import pull_all, signed_in
-from tests.server.test_wishes import _records  # the records of one entity a phone holds after a pull
+from tests.server.tasks_support import records_of as _records
 
 NEW_PHONE = "13912345678"
 NEW_PASSWORD = "hongge-2026-join"

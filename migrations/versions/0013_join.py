@@ -1,8 +1,8 @@
 """join: residents join a household — grid workers' invitation keys (synced), invitations
 redeemed, join requests
 
-Revision ID: 0014
-Revises: 0009
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-06 20:30:00
 
 A resident registers with their phone and is bound to a household (resident@household) by a
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0014"
-down_revision = "0009"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
