@@ -4,6 +4,7 @@ requests over HTTP (§20.4)."""
 import marshmallow as ma
 from marshmallow import validate
 
+from server.core.edge import Schema
 from server.core.fields import RecordSchema, UtcDateTime
 from server.evaluation.models import (
     BALLOT_STATUSES,
@@ -22,7 +23,7 @@ def _id(**kwargs):
     return ma.fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1), **kwargs)
 
 
-class WeightsSchema(ma.Schema):
+class WeightsSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 
@@ -71,7 +72,7 @@ class BallotRecordSchema(RecordSchema):
     submitted_at = UtcDateTime(allow_none=True)
 
 
-class EvaluatorsSchema(ma.Schema):
+class EvaluatorsSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 
@@ -80,7 +81,7 @@ class EvaluatorsSchema(ma.Schema):
     residents = ma.fields.List(_id(), load_default=list, validate=validate.Length(max=MAX_EVALUATORS))
 
 
-class EvaluationRoundCreateSchema(ma.Schema):
+class EvaluationRoundCreateSchema(Schema):
     """Open a round: the community, the year evaluated, who evaluates, the weights."""
 
     class Meta:
@@ -98,26 +99,26 @@ def _query_id(**kwargs):
     return ma.fields.Integer(validate=validate.Range(min=1, max=2**31 - 1), **kwargs)
 
 
-class EvaluationRoundArgsSchema(ma.Schema):
+class EvaluationRoundArgsSchema(Schema):
     community_id = _query_id()
 
 
-class CandidateArgsSchema(ma.Schema):
+class CandidateArgsSchema(Schema):
     community_id = _query_id(required=True)
 
 
-class PersonSchema(ma.Schema):
+class PersonSchema(Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
 
 
-class CandidatesSchema(ma.Schema):
+class CandidatesSchema(Schema):
     committee = ma.fields.List(ma.fields.Nested(PersonSchema))
     members = ma.fields.List(ma.fields.Nested(PersonSchema))
     residents = ma.fields.List(ma.fields.Nested(PersonSchema))
 
 
-class EvaluationResultSchema(ma.Schema):
+class EvaluationResultSchema(Schema):
     key = ma.fields.String()
     kind = ma.fields.String()
     name = ma.fields.String()
@@ -134,13 +135,13 @@ class EvaluationResultSchema(ma.Schema):
     grade_label = ma.fields.String()
 
 
-class RoundProgressSchema(ma.Schema):
+class RoundProgressSchema(Schema):
     group = ma.fields.String()
     evaluators = ma.fields.Integer()
     submitted = ma.fields.Integer()
 
 
-class EvaluationRoundSchema(ma.Schema):
+class EvaluationRoundSchema(Schema):
     id = ma.fields.String()
     community_id = ma.fields.Integer()
     community_name = ma.fields.String()
@@ -156,7 +157,7 @@ class EvaluationRoundSchema(ma.Schema):
     progress = ma.fields.List(ma.fields.Nested(RoundProgressSchema))
 
 
-class EvaluationResultsSchema(ma.Schema):
+class EvaluationResultsSchema(Schema):
     round = ma.fields.Nested(EvaluationRoundSchema)
     results = ma.fields.List(ma.fields.Nested(EvaluationResultSchema))
 
