@@ -17,7 +17,7 @@ LAYERS = {
     "push": ("push",),
     "notices": ("notices",),
     "ledger": ("ledger",),
-    "domains": ("tasks", "inspections", "alerts", "wishes", "join", "evaluation", "admin", "web"),
+    "domains": ("tasks", "inspections", "alerts", "wishes", "join", "members", "evaluation", "admin", "web"),
     "assembly": ("__init__", "config", "cli", "console", "demo", "client_constants"),
 }
 # Layers whose packages may import each other (module circles are still refused).

@@ -1,0 +1,12 @@
+"""What 双报到 brings to the app (wired by create_app, server/core/parts.py): REST, the printable
+双报告 and the catalog (PROTOCOL.md §17)."""
+
+from server.core.parts import Part
+from server.members import messages, pages, routes
+
+PART = Part(
+    "members",
+    blueprints=(routes.blp,),
+    pages=(pages.pages,),
+    catalogs=(messages.entries,),
+)
