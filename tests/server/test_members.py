@@ -294,7 +294,8 @@ def test_double_report_totals_page_and_workbook(app, mw, monkeypatch):
         asked.append((sorted(account_ids), community_id, since, until))
         day = datetime(2026, 12, 5, 2, tzinfo=UTC)
         return [
-            {"account_id": joined["user_id"], "kind": "activity", "title": "=清扫楼道", "hours": 2.5, "occurred_at": day},
+            {"account_id": joined["user_id"], "kind": "activity", "title": "=清扫楼道", "hours": 2.5,
+             "occurred_at": day},
             {"account_id": joined["user_id"], "kind": "wish", "title": "修轮椅", "hours": 1, "rating": 5,
              "occurred_at": day},
             {"account_id": u.member["user_id"], "kind": "activity", "title": "义诊", "hours": 3, "rating": 4,
