@@ -14,8 +14,7 @@ from server.core.clock import utcnow
 from server.extensions import db
 
 CODE_KINDS = ("unit", "member")  # a unit registers with it; a member joins a unit or the community
-CODE_LENGTH = 8  # Crockford base32: easy to read out and type
-CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 8  # Crockford base32 (server/core/codes.py): easy to read out and type
 CODE_MAX_USES = 500
 CODE_MAX_DAYS = 90
 UNIT_KINDS = (

@@ -3,13 +3,13 @@
 
 Who may ask: a member for themself; a unit's secretary for the unit and each of its members;
 the community's admins for any. The rows are the service record (hours, activities, wishes)
-of the member's account in the community, from `record_rows` below; the header is the
+of the member's account in the community (server/ledger, `record_rows` below); the header is the
 profile (unit, branch, skills, availability, grids served).
 
 The days are Xuchang's (Asia/Shanghai): since 00:00 to the end of until, at most a year."""
 
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -20,6 +20,7 @@ from sqlalchemy import select
 from server.audit.service import record as audit
 from server.auth.models import User
 from server.extensions import db
+from server.ledger import service as ledger
 from server.members import access, service
 from server.members.models import Member, Unit
 from server.org.models import OrgUnit
@@ -38,14 +39,12 @@ ROW_COLUMNS = (
 
 
 def record_rows(account_ids: list[int], community_id: int, since: datetime, until: datetime) -> list[dict]:
-    """HOOK for the service record (the ledger package, being built): each row a dict with kind,
-    title, hours, occurred_at, community_id, rating and account_id, of these accounts between
-    `since` and `until` (UTC), in this community. Until the ledger lands there is no record:
-    the report says so (record_source "none") and shows the profile alone."""
-    return []
-
-
-RECORD_SOURCE = "none"  # "ledger" once record_rows reads the ledger
+    """The service record (server/ledger, PROTOCOL.md §15.2) of these accounts in this community,
+    in [since, until): its credited entries as rows (kind, title, hours, occurred_at, rating,
+    account_id)."""
+    names = ("account_id", "kind", "title", "hours", "occurred_at", "rating", "source_id")
+    found = ledger.entries(account_ids, since=since, until=until, community_id=community_id)
+    return [{name: getattr(entry, name) for name in names} for entry in found]
 
 
 def period(since: date, until: date) -> tuple[datetime, datetime]:
@@ -55,7 +54,7 @@ def period(since: date, until: date) -> tuple[datetime, datetime]:
         raise service.refusal("period_too_long", "until", days=MAX_DAYS)
     start = datetime.combine(since, time(0), LOCAL)
     end = datetime.combine(until + timedelta(days=1), time(0), LOCAL)
-    return start, end
+    return start.astimezone(UTC), end.astimezone(UTC)  # SQLite compares instants as their text
 
 
 def report(user: User, args: dict) -> dict:
@@ -96,7 +95,6 @@ def report(user: User, args: dict) -> dict:
         "totals": totals(rows),
         "rows": rows,
         "people": people if args.get("unit_id") else [],
-        "record_source": RECORD_SOURCE,
     }
 
 
@@ -185,7 +183,9 @@ def _day(row: dict) -> str:
     moment = row.get("occurred_at")
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
-    return moment.astimezone(LOCAL).strftime("%Y-%m-%d") if isinstance(moment, datetime) else ""
+    if not isinstance(moment, datetime):
+        return ""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(LOCAL).strftime("%Y-%m-%d")
 
 
 def _value(sheet, value):

@@ -278,4 +278,3 @@ class ReportSchema(Schema):
         ma.fields.Dict(), metadata={"description": "service record rows: kind, title, hours, occurred_at, …"}
     )
     people = ma.fields.List(ma.fields.Dict(), metadata={"description": "a unit's report: each member's totals"})
-    record_source = ma.fields.String(metadata={"description": "where the rows come from (ledger, or none yet)"})

@@ -6,7 +6,6 @@ Refusals are 422 with the field they are about and a code of their own (§17.4):
 entered is unknown, expired, used up or revoked; the user reported to the community already; a
 grid is not the community's; a unit belongs to another community."""
 
-import secrets
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
@@ -14,13 +13,12 @@ from sqlalchemy import func, select, update
 from server import authz
 from server.audit.service import record as audit
 from server.auth.models import RoleAssignment, User
-from server.core import clock
+from server.core import clock, codes
 from server.errors import Invalid
 from server.extensions import db
 from server.i18n import _
 from server.members import access
 from server.members.models import (
-    CODE_ALPHABET,
     CODE_LENGTH,
     Member,
     ReportCode,
@@ -33,7 +31,6 @@ from server.org.models import OrgUnit
 
 PROFILE_FIELDS = ("branch", "skills", "skills_note", "availability", "phone")
 UNIT_FIELDS = ("name", "kind", "party_org", "contact_name", "contact_phone", "about")
-_TYPED = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})  # what people mistype in Crockford base32
 
 
 def refusal(code: str, field: str, **params) -> Invalid:
@@ -46,15 +43,6 @@ def _unique(values) -> list:
 
 
 # --- codes -------------------------------------------------------------------------------------
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalize_code(text: str) -> str:
-    """What was typed, as issued: upper case, without spaces and dashes, O → 0, I and L → 1."""
-    return "".join(ch for ch in text.upper() if ch not in " -\t").translate(_TYPED)
 
 
 def code_state(code: ReportCode, now=None) -> str:
@@ -104,7 +92,7 @@ def issue_code(admin: User, data: dict) -> dict:
 
 def _free_code() -> str:
     while True:  # 32⁸ ≈ 10¹²: a clash is rare, and never kept
-        text = new_code()
+        text = codes.random_code(CODE_LENGTH)
         if db.session.scalar(select(ReportCode.id).where(ReportCode.code == text)) is None:
             return text
 
@@ -133,7 +121,7 @@ def code_view(code: ReportCode) -> dict:
 
 def usable_code(text: str) -> ReportCode:
     """The code typed, if it can still be used; else a refusal on the field `code`."""
-    code = db.session.scalar(select(ReportCode).where(ReportCode.code == normalize_code(text)))
+    code = db.session.scalar(select(ReportCode).where(ReportCode.code == codes.normalise(text)))
     if code is None:
         raise refusal("code_unknown", "code")
     state = code_state(code)

@@ -13,10 +13,9 @@ from sqlalchemy import select
 from server.audit.models import AuditEntry
 from server.auth.models import RoleAssignment
 from server.core import clock
+from server.core.codes import ALPHABET as CODE_ALPHABET
 from server.extensions import db
-from server.members import reports
-from server.members.models import CODE_ALPHABET
-from server.members.service import normalize_code
+from server.ledger import service as ledger
 from tests.factories import user
 from tests.server.tasks_support import signed_in
 
@@ -75,7 +74,8 @@ def test_codes_are_random_typeable_and_audited(app, mw):
     codes = {_issue(admin, mw.hexi)["code"] for _ in range(5)}
     assert len(codes) == 5
     assert all(len(c) == 8 and set(c) <= set(CODE_ALPHABET) for c in codes)
-    assert normalize_code("ab-cd ofil") == "ABCD0F11"
+    response = admin.send("GET", f"/api/members/codes/check?code={'-'.join([c.lower() for c in sorted(codes)[0]])}")
+    assert response.status_code == 200  # typed in lower case, with dashes: the same code
     with app.app_context():
         assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "members.code_issue")) is not None
 
@@ -283,48 +283,39 @@ def test_projects_are_the_admins_and_the_members_read_the_open_ones(app, mw):
     assert _ok(u.secretary.send("GET", "/api/members/me"))["projects"] == []
 
 
-def test_double_report_totals_page_and_workbook(app, mw, monkeypatch):
+def _credit(app, account_id, community_id, source, title, hours, day, rating=None, kind="activity"):
+    with app.app_context():
+        ledger.credit(account_id, community_id, kind, source, title, hours, day, rating=rating)
+        db.session.commit()
+
+
+def test_double_report_totals_page_and_workbook(app, mw):
     u = _unit_with_secretary(app, mw)
     code = _issue(u.admin, mw.hexi, kind="member", unit_id=u.unit_id, max_uses=5)
     member = signed_in(app, MEMBER)
     joined = _ok(member.send("POST", "/api/members/report", json={"code": code["code"]}), 201)
-    asked = []
-
-    def rows(account_ids, community_id, since, until):
-        asked.append((sorted(account_ids), community_id, since, until))
-        day = datetime(2026, 12, 5, 2, tzinfo=UTC)
-        return [
-            {"account_id": joined["user_id"], "kind": "activity", "title": "=清扫楼道", "hours": 2.5,
-             "occurred_at": day},
-            {"account_id": joined["user_id"], "kind": "wish", "title": "修轮椅", "hours": 1, "rating": 5,
-             "occurred_at": day},
-            {"account_id": u.member["user_id"], "kind": "activity", "title": "义诊", "hours": 3, "rating": 4,
-             "occurred_at": day},
-        ]  # fmt: skip
-
-    monkeypatch.setattr(reports, "record_rows", rows)
-    monkeypatch.setattr(reports, "RECORD_SOURCE", "ledger")
-    mine = _ok(member.send("GET", f"/api/members/reports?member_id={joined['id']}&since=2026-12-01&until=2026-12-31"))
-    assert asked[-1][:2] == ([joined["user_id"]], mw.hexi)
-    assert asked[-1][2] == datetime(2026, 11, 30, 16, tzinfo=UTC) and asked[-1][3] == datetime(
-        2026, 12, 31, 16, tzinfo=UTC
-    )
-    unit = _ok(u.secretary.send("GET", f"/api/members/reports?unit_id={u.unit_id}&since=2026-12-01&until=2026-12-31"))
-    # The ledger stand-in answers every account asked for; the totals count the rows handed back.
-    assert unit["totals"] == {"hours": 6.5, "activities": 3, "rated": 2, "rating_mean": 4.5}
+    day = datetime(2026, 12, 5, 2, tzinfo=UTC)
+    _credit(app, joined["user_id"], mw.hexi, "a1", "=清扫楼道", 2.5, day)
+    _credit(app, joined["user_id"], mw.hexi, "w1", "修轮椅", 1, day, rating=5, kind="wish")
+    _credit(app, u.member["user_id"], mw.hexi, "a2", "义诊", 3, day, rating=4)
+    # Not counted: another community, and outside the period (Xuchang's 1 December starts at 16:00 UTC the day before).
+    _credit(app, joined["user_id"], mw.qilidian, "a3", "别处", 5, day)
+    _credit(app, joined["user_id"], mw.hexi, "a4", "上个月", 5, datetime(2026, 11, 30, 15, 59, tzinfo=UTC))
+    _credit(app, joined["user_id"], mw.hexi, "a5", "月初", 0.5, datetime(2026, 11, 30, 16, 0, tzinfo=UTC))
+    period = "since=2026-12-01&until=2026-12-31"
+    mine = _ok(member.send("GET", f"/api/members/reports?member_id={joined['id']}&{period}"))
+    assert mine["totals"] == {"hours": 4.0, "activities": 3, "rated": 1, "rating_mean": 5.0}
+    assert mine["subject"]["unit"] == UNIT["name"] and mine["people"] == []
+    unit = _ok(u.secretary.send("GET", f"/api/members/reports?unit_id={u.unit_id}&{period}"))
+    assert unit["totals"] == {"hours": 7.0, "activities": 4, "rated": 2, "rating_mean": 4.5}
     people = {p["name"]: (p["activities"], p["hours"]) for p in unit["people"]}
-    assert people == {"王党员": (2, 3.5), "李书记": (1, 3.0)}
-    assert mine["subject"]["unit"] == UNIT["name"]
-    # A member reports on themself only; another unit's secretary on nothing of this one.
+    assert people == {"王党员": (3, 4.0), "李书记": (1, 3.0)}
+    # A member reports on themself only; the secretary on the unit's members too.
+    assert member.send("GET", f"/api/members/reports?unit_id={u.unit_id}&{period}").status_code == 404
+    assert u.secretary.send("GET", f"/api/members/reports?member_id={joined['id']}&{period}").status_code == 200
     assert (
-        member.send("GET", f"/api/members/reports?unit_id={u.unit_id}&since=2026-12-01&until=2026-12-31").status_code
+        signed_in(app, OTHER_SECRETARY).send("GET", f"/api/members/reports?unit_id={u.unit_id}&{period}").status_code
         == 404
-    )
-    assert (
-        u.secretary.send(
-            "GET", f"/api/members/reports?member_id={joined['id']}&since=2026-12-01&until=2026-12-31"
-        ).status_code
-        == 200
     )
     _refused(
         member.send("GET", f"/api/members/reports?member_id={joined['id']}&since=2026-12-31&until=2026-12-01"),
@@ -335,32 +326,35 @@ def test_double_report_totals_page_and_workbook(app, mw, monkeypatch):
         member.send("GET", f"/api/members/reports?member_id={joined['id']}&since=2025-01-01&until=2026-12-01"),
         "period_too_long",
     )
-    page = u.secretary.send("GET", f"/members/report?unit_id={u.unit_id}&since=2026-12-01&until=2026-12-31")
+    _refused(member.send("GET", f"/api/members/reports?{period}"), "report_subject", "member_id")
+    page = u.secretary.send("GET", f"/members/report?unit_id={u.unit_id}&{period}")
     text = page.get_data(as_text=True)
-    assert (
-        page.status_code == 200 and "驻区单位党组织到社区报到服务情况报告" in text and "6.5" in text and "义诊" in text
-    )
-    xlsx = u.secretary.send("GET", f"/api/members/reports.xlsx?unit_id={u.unit_id}&since=2026-12-01&until=2026-12-31")
+    assert page.status_code == 200 and "驻区单位党组织到社区报到服务情况报告" in text
+    assert "7.0" in text and "义诊" in text and "别处" not in text
+    xlsx = u.secretary.send("GET", f"/api/members/reports.xlsx?unit_id={u.unit_id}&{period}")
     assert xlsx.status_code == 200
     book = load_workbook(io.BytesIO(xlsx.data))
-    cells = [[c for c in row] for row in book["服务记录"].iter_rows(values_only=True)]
-    assert ["日期", "党员", "类别", "内容", "时长（小时）", "评价"] == list(cells[1])
-    assert ("2026-12-05", "王党员", "志愿活动", "=清扫楼道", 2.5, None) in [tuple(r) for r in cells]
-    assert book["服务记录"]["D3"].data_type == "s" or book["服务记录"]["D4"].data_type == "s"
+    rows = [tuple(r) for r in book["服务记录"].iter_rows(values_only=True)]
+    assert rows[1] == ("日期", "党员", "类别", "内容", "时长（小时）", "评价")
+    assert ("2026-12-05", "王党员", "志愿服务活动", "=清扫楼道", 2.5, None) in rows
+    formula_cell = next(c for c in book["服务记录"]["D"] if c.value == "=清扫楼道")
+    assert formula_cell.data_type == "s"  # text, never a formula
     assert [r[:3] for r in book["汇总"].iter_rows(min_row=2, values_only=True)] == [
         ("李书记", "联络员", 1),
-        ("王党员", "党员", 2),
+        ("王党员", "党员", 3),
     ]
+    with app.app_context():
+        assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "members.report_export"))
 
 
-def test_double_report_without_the_record_says_so(app, mw):
+def test_double_report_of_an_empty_period_and_bad_dates(app, mw):
     u = _unit_with_secretary(app, mw)
     today = date.today().isoformat()
     report = _ok(
         u.secretary.send("GET", f"/api/members/reports?member_id={u.member['id']}&since={today}&until={today}")
     )
-    assert report["record_source"] == "none" and report["totals"]["activities"] == 0
+    assert report["totals"] == {"hours": 0, "activities": 0, "rated": 0, "rating_mean": None}
     page = u.secretary.send("GET", f"/members/report?member_id={u.member['id']}&since={today}&until={today}")
-    assert "尚未接入" in page.get_data(as_text=True)
+    assert "本报告期内暂无服务记录" in page.get_data(as_text=True)
     bad = u.secretary.send("GET", f"/members/report?member_id={u.member['id']}&since=x&until={today}")
     assert bad.status_code == 422 and "since" in bad.get_json()["error"]["fields"]
