@@ -44,6 +44,7 @@ from server.tasks.schemas import (
     TaskRecordSchema,
 )
 from server.tasks.views import OPEN
+from server.members import models as members
 from server.wishes import models as wishes
 
 
@@ -141,5 +142,19 @@ def client_constants() -> dict:
             "ADDRESS_PART_MAX": join.ADDRESS_PART_MAX,
             "NOTE_MAX": join.NOTE_MAX,
             "REASON_MAX": join.REASON_MAX,
+        },
+        "members": {
+            "SKILLS": list(members.SKILLS),
+            "SLOTS": list(members.SLOTS),
+            "UNIT_KINDS": list(members.UNIT_KINDS),
+            "RESOURCE_KINDS": list(members.RESOURCE_KINDS),
+            "PROJECT_STATUSES": list(members.PROJECT_STATUSES),
+            "CODE_KINDS": list(members.CODE_KINDS),
+            "CODE_MAX_USES": members.CODE_MAX_USES,
+            "CODE_MAX_DAYS": members.CODE_MAX_DAYS,
+            "NAME_MAX": members.NAME_MAX,
+            "PERSON_MAX": members.PERSON_MAX,
+            "TEXT_MAX": members.TEXT_MAX,
+            "NOTE_MAX": members.NOTE_MAX,
         },
     }

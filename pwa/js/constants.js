@@ -16,6 +16,7 @@ export const {
   tasks: TASKS,
   inspections: INSPECTIONS,
   wishes: WISHES,
+  members: MEMBERS,
   evaluation: EVALUATION,
   needs: NEEDS,
   join: JOIN,
