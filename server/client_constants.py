@@ -23,6 +23,7 @@ from server.inspections.schemas import (
 )
 from server.join import models as join
 from server.join.schemas import RegisterSchema
+from server.members import models as members
 from server.notices.limits import CATEGORIES, DELIVERY_STATES, NOTICE_LEVELS
 from server.org.models import CARE_FLAGS
 from server.tasks import need_models as needs
@@ -44,7 +45,6 @@ from server.tasks.schemas import (
     TaskRecordSchema,
 )
 from server.tasks.views import OPEN
-from server.members import models as members
 from server.wishes import models as wishes
 
 

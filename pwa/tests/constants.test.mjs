@@ -103,6 +103,23 @@ const LIMITS = {
   'js/ui/join-requests.js': { 'request-reason': 'join.REASON_MAX' },
   'js/ui/me.js': { 'me-name': 'join.NAME_MAX' },
   'js/ui/register.js': { 'register-name': 'join.NAME_MAX' },
+  'js/ui/member-parts.js': { '${prefix}-branch': 'members.NAME_MAX', '${prefix}-skills-note': 'members.NOTE_MAX' },
+  'js/ui/member-join.js': {
+    'unit-name': 'members.NAME_MAX',
+    'unit-party-org': 'members.NAME_MAX',
+    'unit-contact-name': 'members.PERSON_MAX',
+    'unit-about': 'members.TEXT_MAX',
+  },
+  'js/ui/member-unit.js': {
+    'resource-name': 'members.NAME_MAX',
+    'resource-description': 'members.TEXT_MAX',
+    'resource-availability-note': 'members.NOTE_MAX',
+  },
+  'js/ui/admin-members.js': {
+    'code-note': 'members.NOTE_MAX',
+    'project-title': 'members.NAME_MAX',
+    'project-description': 'members.TEXT_MAX',
+  },
   'js/ui/admin-templates.js': {
     'template-name': 'inspections.TEMPLATE_NAME_MAX',
     'category-name': 'inspections.CATEGORY_NAME_MAX',
@@ -135,7 +152,7 @@ function enclosingObject(text, at) {
 /** The value of `maxlength: <expr>`: a number, a constant of constants.js, or a name a module exports. */
 async function limitOf(expr, source) {
   if (/^\d+$/.test(expr)) return Number(expr);
-  const member = expr.match(/^(ALERTS|TASKS|INSPECTIONS|WISHES|EVALUATION|NEEDS|JOIN)\.(\w+)$/);
+  const member = expr.match(/^(ALERTS|TASKS|INSPECTIONS|WISHES|EVALUATION|NEEDS|JOIN|MEMBERS)\.(\w+)$/);
   if (member) return exported[member[1].toLowerCase()][member[2]];
   for (const [, names, from] of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'([^']+)'/g)) {
     if (
@@ -172,7 +189,7 @@ test("every form field's maxlength is the server's limit for that field", async 
 
 test('no vocabulary of the server is written again in the sources', async () => {
   const lists = [['roles', exported.roles]];
-  for (const domain of ['alerts', 'tasks', 'inspections', 'wishes', 'evaluation', 'needs', 'join']) {
+  for (const domain of ['alerts', 'tasks', 'inspections', 'wishes', 'evaluation', 'needs', 'join', 'members']) {
     for (const [name, value] of Object.entries(exported[domain]))
       if (Array.isArray(value)) lists.push([`${domain}.${name}`, value]);
   }

@@ -203,6 +203,9 @@ class UnitSchema(Schema):
     members = ma.fields.List(
         ma.fields.Nested(MemberSchema), metadata={"description": "only to the unit's secretary and the admins"}
     )
+    community_grids = ma.fields.List(
+        ma.fields.Nested(GridSchema), metadata={"description": "the grids it may serve (secretary, admins)"}
+    )
     created_at = UtcDateTime()
 
 

@@ -340,6 +340,7 @@ def unit_view(unit: Unit, role: str) -> dict:
     }
     if role in ("admin", "secretary"):
         view["members"] = [member_view(m, with_phone=True) for m in members]
+        view["community_grids"] = [{"id": g.id, "name": g.name} for g in grids_of(community)]
     return view
 
 

@@ -7,6 +7,7 @@ import { loadForms } from '../evaluation-data.js';
 import { t } from '../i18n.js';
 import { countUnreadInbox } from '../inbox-data.js';
 import { decidesRequests, isUnbound } from '../join.js';
+import { isVolunteer as reportsToCommunity } from '../members.js';
 import { loadNeeds } from '../need-data.js';
 import { adminQueue } from '../needs.js';
 import { myGrids } from '../places.js';
@@ -160,5 +161,38 @@ export function joinLinks({ me }) {
         })
       : null,
     linkCard({ href: '#/me', testid: 'me-open', title: t('join.me.title'), about: t('join.me.home_about') }),
+  ];
+}
+
+/**
+ * 双报到: 我的报到 for those reporting to a community (volunteers), 到社区报到 (enter a code) for
+ * everyone else but admins, and 报到管理 for admins.
+ */
+export function memberLinks({ me }) {
+  return [
+    reportsToCommunity(me)
+      ? linkCard({
+          href: '#/members/me',
+          testid: 'members-open',
+          title: t('member.mine_title'),
+          about: t('member.home_about'),
+        })
+      : null,
+    !reportsToCommunity(me) && !isAdmin(me)
+      ? linkCard({
+          href: '#/members/join',
+          testid: 'members-join',
+          title: t('member.join_title'),
+          about: t('member.join_home_about'),
+        })
+      : null,
+    isAdmin(me)
+      ? linkCard({
+          href: '#/admin/members',
+          testid: 'members-admin',
+          title: t('member.admin_title'),
+          about: t('member.admin_home_about'),
+        })
+      : null,
   ];
 }

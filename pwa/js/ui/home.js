@@ -5,7 +5,15 @@ import { isUnbound } from '../join.js';
 import { signOut } from '../session.js';
 import { adminSection } from './admin-home.js';
 import { h } from './dom.js';
-import { directoryLink, evaluationLink, joinLinks, needLinks, notificationsLink, wishLinks } from './home-links.js';
+import {
+  directoryLink,
+  evaluationLink,
+  joinLinks,
+  memberLinks,
+  needLinks,
+  notificationsLink,
+  wishLinks,
+} from './home-links.js';
 import { pushCard } from './push-card.js';
 import { syncPanel } from './sync-panel.js';
 import { workSection } from './work.js';
@@ -118,6 +126,7 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
     directoryLink({ me }), // 网格名册, for grid workers only
     needLinks({ me }), // 我的诉求 (residents), 诉求督办 (admins)
     wishLinks({ me }), // 微心愿 (residents), 心愿墙 (volunteers)
+    memberLinks({ me }), // 双报到: 我的报到, 到社区报到, 报到管理
     evaluationLink(), // 年度评议, for evaluators
     workSection({ me }), // a grid worker's tasks and reports; nothing for other roles
     adminSection({ me }), // 任务管理 and 问题上报 for admins; nothing for other roles

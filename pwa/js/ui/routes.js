@@ -102,6 +102,19 @@ const ROUTES = [
   },
   { pattern: /^\/me$/, names: [], screen: lazyScreen(() => import('./me.js'), 'meScreen') },
   { pattern: /^\/invite\/(\d+)$/, names: ['id'], screen: lazyScreen(() => import('./invite.js'), 'inviteScreen') },
+  // 双报到 (issue 14): report with a code, my reporting, a unit's secretary's screen, the admins' management.
+  { pattern: /^\/members\/join$/, names: [], screen: lazyScreen(() => import('./member-join.js'), 'memberJoinScreen') },
+  { pattern: /^\/members\/me$/, names: [], screen: lazyScreen(() => import('./member-mine.js'), 'memberMineScreen') },
+  {
+    pattern: /^\/members\/units\/(\d+)$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./member-unit.js'), 'memberUnitScreen'),
+  },
+  {
+    pattern: /^\/admin\/members$/,
+    names: [],
+    screen: lazyScreen(() => import('./admin-members.js'), 'adminMembersScreen'),
+  },
   { pattern: /^\/admin\/alerts$/, names: [], screen: lazyScreen(() => import('./admin-alerts.js'), 'alertsScreen') },
   {
     pattern: /^\/admin\/alerts\/new$/,

@@ -1,0 +1,145 @@
+// What the 双报到 screens share: a several-of-many question as big toggle buttons (skills,
+// availability, grids), the profile's fields, a line of facts, the offline copy's note and the
+// 双报告 link. Fields follow admin-common.js (.input, .setError) so the server's messages land on them.
+import { MEMBERS } from '../constants.js';
+import { t } from '../i18n.js';
+import { options, reportHref, yearSoFar } from '../members.js';
+import { inputField } from './admin-common.js';
+import { h } from './dom.js';
+import { dateTime } from './format.js';
+
+let groups = 0;
+
+/** A <fieldset> of checkboxes styled as the app's choice buttons; .value is the chosen values. */
+export function checkGroup({ legend, items, chosen = [], columns = 2, testid }) {
+  const name = `checks-${(groups += 1)}`;
+  const error = h('p', {
+    class: 'field__error',
+    id: `${name}-error`,
+    'data-testid': testid ? `${testid}-error` : null,
+  });
+  const fieldset = h(
+    'fieldset',
+    { class: 'choices-field', 'data-testid': testid, 'aria-describedby': `${name}-error` },
+    h('legend', { class: 'field__label', text: legend }),
+    h(
+      'div',
+      { class: `choices choices--${columns}` },
+      items.map((item) => {
+        const input = h('input', {
+          type: 'checkbox',
+          class: 'choice__input',
+          name,
+          value: String(item.value),
+          checked: chosen.map(String).includes(String(item.value)),
+          'data-testid': testid ? `${testid}-${item.value}` : null,
+        });
+        input.addEventListener('change', () => fieldset.setError(''));
+        return h('label', { class: 'choice' }, input, h('span', { class: 'choice__box', text: item.label }));
+      }),
+    ),
+    error,
+  );
+  Object.defineProperty(fieldset, 'value', {
+    get: () => [...fieldset.querySelectorAll('.choice__input:checked')].map((i) => i.value),
+  });
+  fieldset.setError = (text) => {
+    error.textContent = text ?? '';
+    fieldset.classList.toggle('choices-field--invalid', Boolean(text));
+  };
+  return fieldset;
+}
+
+/** The fields of a member's profile; .values() reads them, .byName places the server's messages. */
+export function profileFields(profile = {}, prefix = 'profile') {
+  const branch = inputField({
+    label: t('member.field.branch'),
+    testid: `${prefix}-branch`,
+    value: profile.branch ?? '',
+    maxlength: MEMBERS.NAME_MAX,
+    placeholder: t('member.branch_placeholder'),
+  });
+  const skills = checkGroup({
+    legend: t('member.field.skills'),
+    items: options('skill'),
+    chosen: profile.skills ?? [],
+    testid: `${prefix}-skills`,
+  });
+  const note = inputField({
+    label: t('member.field.skills_note'),
+    testid: `${prefix}-skills-note`,
+    value: profile.skills_note ?? '',
+    maxlength: MEMBERS.NOTE_MAX,
+    placeholder: t('member.skills_note_placeholder'),
+  });
+  const availability = checkGroup({
+    legend: t('member.field.availability'),
+    items: options('slot'),
+    chosen: profile.availability ?? [],
+    testid: `${prefix}-availability`,
+  });
+  const phone = inputField({
+    label: t('member.field.phone'),
+    testid: `${prefix}-phone`,
+    type: 'tel',
+    value: profile.phone ?? '',
+    hint: t('member.phone_private'),
+  });
+  return {
+    elements: [branch, skills, note, availability, phone],
+    byName: { branch, skills, skills_note: note, availability, phone },
+    values: () => ({
+      branch: branch.input.value.trim() || null,
+      skills: skills.value,
+      skills_note: note.input.value.trim() || null,
+      availability: availability.value,
+      phone: phone.input.value.replace(/\s/g, '') || null,
+    }),
+  };
+}
+
+/** A <dl> of [label, value] pairs (empty values shown as —). */
+export function facts(pairs, testid = null) {
+  return h(
+    'dl',
+    { class: 'facts', 'data-testid': testid },
+    pairs.flatMap(([term, value, id]) => [
+      h('dt', { text: term }),
+      h('dd', { text: value || '—', 'data-testid': id ?? null }),
+    ]),
+  );
+}
+
+/** "离线：显示的是 … 时的信息，修改需要联网。" for a copy kept on the phone. */
+export function keptNote({ offline, savedAt }) {
+  return offline
+    ? h('p', {
+        class: 'note',
+        role: 'status',
+        'data-testid': 'members-kept',
+        text: t('member.kept', { time: dateTime(savedAt) }),
+      })
+    : null;
+}
+
+/** The 双报告 of this year so far, opening the printable page in a new tab. */
+export function reportLink({ memberId = null, unitId = null, testid }) {
+  return h('a', {
+    class: 'btn btn--secondary btn--block',
+    href: reportHref({ memberId, unitId, ...yearSoFar() }),
+    target: '_blank',
+    rel: 'noopener',
+    'data-testid': testid,
+    text: t(unitId ? 'member.report_unit' : 'member.report_mine'),
+  });
+}
+
+/** A big button for a form's end. */
+export function saveButton(testid, text) {
+  return h('button', { type: 'submit', class: 'btn btn--primary btn--big btn--block', 'data-testid': testid, text });
+}
+
+/** The line under a form: what went wrong, or that it was saved. */
+export function statusLine(testid) {
+  return h('p', { class: 'alert', role: 'alert', 'data-testid': testid });
+}
