@@ -24,6 +24,7 @@ from server.demo.accounts import DEMO_ACCOUNTS, DEMO_CREATED_AT, RESIDENT_ACCOUN
 from server.demo.alerts import load_demo_alerts
 from server.demo.buildings import CompoundPlan, building_grids, building_shapes
 from server.demo.inspections import load_demo_inspections
+from server.demo.members import load_demo_members
 from server.demo.people import People
 from server.demo.places import Places, split
 from server.demo.tasks import load_demo_tasks
@@ -433,6 +434,7 @@ def load_demo(households: int | None = None, seed: int = 2026) -> dict:
         session.rollback()
         raise
     counts.update(load_demo_alerts())  # after the commit: sending commits per chunk, as in service
+    counts.update(load_demo_members())  # 双报到: the service commits each step
     return {
         "seed": seed,
         "households": count,

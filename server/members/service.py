@@ -221,7 +221,11 @@ def _grant_volunteer(user: User, community: OrgUnit, code: ReportCode) -> None:
     if held is None:
         db.session.add(
             RoleAssignment(
-                user_id=user.id, role="volunteer", org_unit_id=community.id, granted_by_id=code.created_by_id
+                user_id=user.id,
+                role="volunteer",
+                org_unit_id=community.id,
+                granted_by_id=code.created_by_id,
+                granted_at=clock.now(),
             )
         )
         audit("role.grant", actor=user, target=user, role="volunteer", scope_type="org_unit", scope_id=community.id)

@@ -9,6 +9,7 @@ from server.alerts.models import Alert
 from server.auth.models import RoleAssignment, User
 from server.auth.passwords import verify_password
 from server.demo import DEFAULT_HOUSEHOLDS, DEMO_ACCOUNTS, load_demo
+from server.demo.members import DEMO_MEMBER_PHONES
 from server.demo.wishes import BACKGROUND_PHONES
 from server.extensions import db
 from server.notices.models import InboxEntry
@@ -190,7 +191,8 @@ def test_demo_accounts(demo):
     )
     assert home.residents[0].name == "杨帆"
     assert org_name("13800000008") == ["河西社区"]
-    assert count(RoleAssignment) == 9 + len(BACKGROUND_PHONES)  # and the people of the demo wishes
+    # and the people of the demo wishes, and 双报到's members (volunteer@河西社区)
+    assert count(RoleAssignment) == 9 + len(BACKGROUND_PHONES) + len(DEMO_MEMBER_PHONES)
 
 
 def snapshot() -> dict:
