@@ -104,7 +104,7 @@ function codeRow(code, redraw) {
     'li',
     { class: 'member-item', 'data-testid': 'code-row', 'data-state': code.state },
     h('strong', { class: 'member-code', text: grouped(code.code) }),
-    h('span', { class: 'muted', text: [what, code.note, codeState(code)].filter(Boolean).join(' · ') }),
+    h('span', { class: 'member-line', text: [what, code.note, codeState(code)].filter(Boolean).join(' · ') }),
     revoke,
   );
 }
@@ -203,7 +203,7 @@ function projectRow(project, redraw) {
     { class: 'member-item', 'data-testid': 'admin-project-row', 'data-status': project.status },
     h('strong', { text: `${project.title}（${label('project_status', project.status)}）` }),
     h('span', {
-      class: 'muted',
+      class: 'member-line',
       text: [
         labels('skill', project.skills),
         project.grids.map((g) => g.name).join('、'),
@@ -223,16 +223,16 @@ function unitRow(unit) {
     { class: 'member-item', 'data-testid': 'admin-unit-row' },
     h('strong', { text: `${unit.name}（${label('unit_kind', unit.kind)}）` }),
     h('span', {
-      class: 'muted',
+      class: 'member-line',
       text: [
         unit.party_org,
         t('member.member_count', { count: unit.member_count }),
         unit.grids.map((g) => g.name).join('、'),
       ].join(' · '),
     }),
-    h('span', { class: 'muted', text: `${unit.contact_name} ${unit.contact_phone}` }),
+    h('span', { class: 'member-line', text: `${unit.contact_name} ${unit.contact_phone}` }),
     h('span', {
-      class: 'muted',
+      class: 'member-line',
       text: unit.resources.map((r) => `${label('resource_kind', r.kind)}：${r.name}`).join('；'),
     }),
     h('a', { href: `#/members/units/${unit.id}`, 'data-testid': 'admin-unit-open', text: t('member.open_unit') }),
@@ -246,7 +246,7 @@ function memberRow(member) {
     { class: 'member-item', 'data-testid': 'admin-member-row' },
     h('strong', { text: `${member.display_name}${member.unit_name ? ` · ${member.unit_name}` : ''}` }),
     h('span', {
-      class: 'muted',
+      class: 'member-line',
       text: [labels('skill', member.skills), member.skills_note, labels('slot', member.availability)]
         .filter(Boolean)
         .join(' · '),
@@ -256,7 +256,7 @@ function memberRow(member) {
 }
 
 function list(rows, empty) {
-  return rows.length ? h('ul', { class: 'plain-list' }, rows) : h('p', { class: 'muted', text: empty });
+  return rows.length ? h('ul', { class: 'member-list' }, rows) : h('p', { class: 'muted', text: empty });
 }
 
 /** The screen for #/admin/members (?community=<id> picks one of several). */
@@ -299,7 +299,9 @@ export function adminMembersScreen({ query }) {
     });
     const redraw = (code) => draw(code);
     body.replaceChildren(
-      ...[
+      h(
+        'div',
+        { class: 'cards' },
         picker,
         h('p', { class: 'muted', text: t('member.admin_about', { community: overview.community.name }) }),
         block(
@@ -336,10 +338,14 @@ export function adminMembersScreen({ query }) {
             overview.projects.map((p) => projectRow(p, redraw)),
             t('member.no_projects'),
           ),
-          h('h3', { class: 'card__subtitle', text: t('member.add_project') }),
-          projectForm(overview, redraw),
+          h(
+            'details',
+            { class: 'member-fold', 'data-testid': 'project-fold' },
+            h('summary', { text: t('member.add_project') }),
+            projectForm(overview, redraw),
+          ),
         ),
-      ].filter(Boolean),
+      ),
     );
   }
   draw();

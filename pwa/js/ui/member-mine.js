@@ -76,14 +76,14 @@ function projectsBlock(projects) {
     projects.length
       ? h(
           'ul',
-          { class: 'plain-list' },
+          { class: 'member-list' },
           projects.map((p) =>
             h(
               'li',
               { class: 'member-item', 'data-testid': 'project-row' },
               h('strong', { text: p.title }),
               h('span', {
-                class: 'muted',
+                class: 'member-line',
                 text: [labels('skill', p.skills), p.grids.map((g) => g.name).join('、'), labels('slot', p.availability)]
                   .filter(Boolean)
                   .join(' · '),
@@ -117,7 +117,9 @@ export function memberMineScreen() {
     }
     const { mine } = state;
     body.replaceChildren(
-      ...[
+      h(
+        'div',
+        { class: 'cards' },
         keptNote(state),
         mine.members.length ? null : h('p', { class: 'muted', 'data-testid': 'member-none', text: t('member.none') }),
         ...mine.members.map((member) =>
@@ -125,9 +127,9 @@ export function memberMineScreen() {
             member.community_name,
             'membership',
             unitBlock(unitOf(mine, member), member),
+            reportLink({ memberId: member.id, testid: 'report-mine' }),
             h('h3', { class: 'card__subtitle', text: t('member.profile_block') }),
             profileForm(member, state),
-            reportLink({ memberId: member.id, testid: 'report-mine' }),
           ),
         ),
         projectsBlock(mine.projects),
@@ -137,7 +139,7 @@ export function memberMineScreen() {
           'data-testid': 'open-join',
           text: t('member.join_another'),
         }),
-      ].filter(Boolean),
+      ),
     );
   }
   draw();

@@ -63,6 +63,7 @@ export function profileFields(profile = {}, prefix = 'profile') {
     legend: t('member.field.skills'),
     items: options('skill'),
     chosen: profile.skills ?? [],
+    columns: 3,
     testid: `${prefix}-skills`,
   });
   const note = inputField({
@@ -103,10 +104,12 @@ export function facts(pairs, testid = null) {
   return h(
     'dl',
     { class: 'facts', 'data-testid': testid },
-    pairs.flatMap(([term, value, id]) => [
-      h('dt', { text: term }),
-      h('dd', { text: value || '—', 'data-testid': id ?? null }),
-    ]),
+    pairs
+      .filter(Boolean)
+      .flatMap(([term, value, id]) => [
+        h('dt', { text: term }),
+        h('dd', { text: value || '—', 'data-testid': id ?? null }),
+      ]),
   );
 }
 

@@ -17,7 +17,7 @@ function membersBlock(unit) {
     'unit-members',
     h(
       'ul',
-      { class: 'plain-list' },
+      { class: 'member-list' },
       members.map((m) =>
         h(
           'li',
@@ -26,10 +26,10 @@ function membersBlock(unit) {
             text: `${m.display_name}${m.unit_role === 'secretary' ? `（${label('unit_role', 'secretary')}）` : ''}`,
           }),
           h('span', {
-            class: 'muted',
+            class: 'member-line',
             text: [labels('skill', m.skills), m.skills_note].filter(Boolean).join('；') || t('member.no_skills'),
           }),
-          h('span', { class: 'muted', text: labels('slot', m.availability) || t('member.no_slots') }),
+          h('span', { class: 'member-line', text: labels('slot', m.availability) || t('member.no_slots') }),
           m.phone ? h('a', { href: `tel:${m.phone}`, class: 'member-phone', text: m.phone }) : null,
         ),
       ),
@@ -88,7 +88,7 @@ function resourceRow(unit, resource, redraw) {
     h('strong', { text: `${label('resource_kind', resource.kind)} · ${resource.name}` }),
     resource.description ? h('span', { text: resource.description }) : null,
     h('span', {
-      class: 'muted',
+      class: 'member-line',
       text: [labels('slot', resource.availability), resource.availability_note, capacity].filter(Boolean).join(' · '),
     }),
     remove,
@@ -199,7 +199,9 @@ export function memberUnitScreen({ params }) {
     title.textContent = unit.name;
     const redraw = (text) => draw(text);
     body.replaceChildren(
-      ...[
+      h(
+        'div',
+        { class: 'cards' },
         keptNote(kept),
         flash ? h('p', { class: 'note note--saved', role: 'status', 'data-testid': 'unit-flash', text: flash }) : null,
         block(
@@ -210,7 +212,7 @@ export function memberUnitScreen({ params }) {
             [t('member.field.party_org'), unit.party_org],
             [t('member.field.contact_name'), `${unit.contact_name} ${unit.contact_phone}`],
             [t('member.community'), unit.community_name],
-            [t('member.field.grids'), unit.grids.map((g) => g.name).join('、'), 'unit-grid-names'],
+            kept.offline ? [t('member.field.grids'), unit.grids.map((g) => g.name).join('、')] : null,
           ]),
           kept.offline ? null : gridsForm(unit, grids, redraw),
         ),
@@ -221,15 +223,21 @@ export function memberUnitScreen({ params }) {
           unit.resources.length
             ? h(
                 'ul',
-                { class: 'plain-list' },
+                { class: 'member-list' },
                 unit.resources.map((r) => resourceRow(unit, r, redraw)),
               )
             : h('p', { class: 'muted', text: t('member.no_resources') }),
-          kept.offline ? null : h('h3', { class: 'card__subtitle', text: t('member.add_resource') }),
-          kept.offline ? null : resourceForm(unit, redraw),
+          kept.offline
+            ? null
+            : h(
+                'details',
+                { class: 'member-fold', 'data-testid': 'resource-fold', open: !unit.resources.length },
+                h('summary', { text: t('member.add_resource') }),
+                resourceForm(unit, redraw),
+              ),
         ),
         reportLink({ unitId: unit.id, testid: 'report-unit' }),
-      ].filter(Boolean),
+      ),
     );
   }
   draw();
