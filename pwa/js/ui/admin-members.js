@@ -39,6 +39,10 @@ function codeForm(overview, redraw) {
   });
   const uses = inputField({ label: t('member.field.max_uses'), testid: 'code-uses', type: 'number', value: '1' });
   const days = inputField({ label: t('member.field.days'), testid: 'code-days', type: 'number', value: '14' });
+  uses.input.min = '1';
+  uses.input.max = String(MEMBERS.MAX_CODE_USES);
+  days.input.min = '1';
+  days.input.max = String(MEMBERS.MAX_CODE_DAYS);
   const note = inputField({ label: t('member.field.code_note'), testid: 'code-note', maxlength: MEMBERS.NOTE_MAX });
   const showUnit = () => {
     unit.hidden = kind.input.value !== 'member';
