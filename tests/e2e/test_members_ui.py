@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from server.auth.models import RoleAssignment
 from server.members.models import Member, Unit, UnitGrid, UnitResource
-from tests.e2e.conftest import ARTIFACTS, xuchang_phone
+from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_shell import sign_in
 from tests.factories import user
 
@@ -24,25 +24,6 @@ def people(app, db, world):
     member = user("陈志强", [], phone=MEMBER)
     db.session.commit()
     return {"secretary": secretary.id, "member": member.id}
-
-
-@pytest.fixture
-def phones(browser):
-    made = []
-
-    def make():
-        ctx = xuchang_phone(browser)
-        made.append(ctx)
-        page = ctx.new_page()
-        page.errors = []
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        return page
-
-    yield make
-    for ctx in made:
-        for page in ctx.pages:
-            assert getattr(page, "errors", []) == [], f"JavaScript errors on the page: {page.errors}"
-        ctx.close()
 
 
 def shoot(page, name: str) -> None:
@@ -69,7 +50,7 @@ def issue(page, kind: str, unit: str | None = None) -> str:
 
 
 def test_a_unit_reports_lists_a_resource_and_a_member_joins(app, db, world, people, live_server, phones):
-    admin = phones()
+    _, admin = phones()
     sign_in(admin, live_server, ADMIN)
     admin.get_by_test_id("members-admin").click()
     admin.get_by_test_id("code-form").wait_for()
@@ -78,7 +59,7 @@ def test_a_unit_reports_lists_a_resource_and_a_member_joins(app, db, world, peop
     shoot(admin, "admin-code")
 
     # The secretary: home offers 到社区报到; the code, then the unit's form.
-    secretary = phones()
+    _, secretary = phones()
     sign_in(secretary, live_server, SECRETARY)
     secretary.get_by_test_id("members-join").click()
     secretary.get_by_test_id("join-code").fill(f"{unit_code[:4].lower()}-{unit_code[4:].lower()}")
@@ -121,7 +102,7 @@ def test_a_unit_reports_lists_a_resource_and_a_member_joins(app, db, world, peop
     assert "许昌市供电公司党委" in admin.get_by_test_id("admin-units").inner_text()
 
     # The member joins with it and picks skills and time.
-    member = phones()
+    _, member = phones()
     sign_in(member, live_server, MEMBER)
     member.get_by_test_id("members-join").click()
     member.get_by_test_id("join-code").fill(member_code)

@@ -17,7 +17,7 @@ import {
   textField,
 } from './admin-common.js';
 import { h } from './dom.js';
-import { checkGroup, reportLink, saveButton, statusLine } from './member-parts.js';
+import { actionButton, checkGroup, reportLink, saveButton, statusLine } from './member-parts.js';
 import { block } from './wish-parts.js';
 
 function codeForm(overview, redraw) {
@@ -87,20 +87,12 @@ function codeForm(overview, redraw) {
 function codeRow(code, redraw) {
   const revoke =
     code.state === 'usable'
-      ? h('button', {
-          type: 'button',
-          class: 'btn btn--ghost',
-          'data-testid': 'code-revoke',
+      ? actionButton({
+          testid: 'code-revoke',
           text: t('member.revoke'),
-          onclick: async () => {
-            if (!window.confirm(t('member.revoke_confirm', { code: grouped(code.code) }))) return;
-            try {
-              await revokeCode(code.id);
-              redraw();
-            } catch (err) {
-              revoke.textContent = errorText(err);
-            }
-          },
+          confirm: t('member.revoke_confirm', { code: grouped(code.code) }),
+          action: () => revokeCode(code.id),
+          after: () => redraw(),
         })
       : null;
   const what = code.kind === 'unit' ? t('member.code_kind.unit') : code.unit_name || t('member.code_kind.member');
@@ -187,19 +179,11 @@ function projectRow(project, redraw) {
   const close =
     project.status === 'closed'
       ? null
-      : h('button', {
-          type: 'button',
-          class: 'btn btn--ghost',
-          'data-testid': 'project-close',
+      : actionButton({
+          testid: 'project-close',
           text: t('member.close_project'),
-          onclick: async () => {
-            try {
-              await saveProject(project.id, { status: 'closed' });
-              redraw();
-            } catch (err) {
-              close.textContent = errorText(err);
-            }
-          },
+          action: () => saveProject(project.id, { status: 'closed' }),
+          after: () => redraw(),
         });
   const period = [project.starts_on, project.ends_on].filter(Boolean).join(' — ');
   return h(

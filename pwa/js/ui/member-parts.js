@@ -4,7 +4,7 @@
 import { MEMBERS } from '../constants.js';
 import { t } from '../i18n.js';
 import { options, reportHref, yearSoFar } from '../members.js';
-import { inputField } from './admin-common.js';
+import { errorText, inputField } from './admin-common.js';
 import { h } from './dom.js';
 import { dateTime } from './format.js';
 
@@ -145,4 +145,26 @@ export function saveButton(testid, text) {
 /** The line under a form: what went wrong, or that it was saved. */
 export function statusLine(testid) {
   return h('p', { class: 'alert', role: 'alert', 'data-testid': testid });
+}
+
+/** A small button that asks first (when `confirm` is given), runs `action`, then `after`; a failure shows on it. */
+export function actionButton({ testid, text, confirm = null, action, after }) {
+  const button = h('button', {
+    type: 'button',
+    class: 'btn btn--ghost',
+    'data-testid': testid,
+    text,
+    onclick: async () => {
+      if (confirm && !window.confirm(confirm)) return;
+      button.disabled = true;
+      try {
+        await action();
+        after();
+      } catch (err) {
+        button.textContent = errorText(err);
+        button.disabled = false;
+      }
+    },
+  });
+  return button;
 }

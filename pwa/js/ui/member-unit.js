@@ -7,7 +7,7 @@ import { addResource, deleteResource, loadMine, loadUnit, saveUnit } from '../me
 import { label, labels, options, resourceProblems } from '../members.js';
 import { errorText, inputField, loadFailed, selectField, showFieldErrors, textField } from './admin-common.js';
 import { h } from './dom.js';
-import { checkGroup, facts, keptNote, reportLink, saveButton, statusLine } from './member-parts.js';
+import { actionButton, checkGroup, facts, keptNote, reportLink, saveButton, statusLine } from './member-parts.js';
 import { backLink, block } from './wish-parts.js';
 
 function membersBlock(unit) {
@@ -66,20 +66,12 @@ function gridsForm(unit, grids, redraw) {
 }
 
 function resourceRow(unit, resource, redraw) {
-  const remove = h('button', {
-    type: 'button',
-    class: 'btn btn--ghost',
-    'data-testid': 'resource-delete',
+  const remove = actionButton({
+    testid: 'resource-delete',
     text: t('member.remove'),
-    onclick: async () => {
-      if (!window.confirm(t('member.remove_confirm', { name: resource.name }))) return;
-      try {
-        await deleteResource(unit.id, resource.id);
-        redraw(t('member.resource_removed'));
-      } catch (err) {
-        remove.textContent = errorText(err);
-      }
-    },
+    confirm: t('member.remove_confirm', { name: resource.name }),
+    action: () => deleteResource(unit.id, resource.id),
+    after: () => redraw(t('member.resource_removed')),
   });
   const capacity = resource.capacity ? t('member.capacity_of', { n: resource.capacity }) : '';
   return h(
