@@ -100,6 +100,13 @@ def test_a_unit_reports_lists_a_resource_and_a_member_joins(app, db, world, peop
     admin.get_by_test_id("code-form").wait_for()
     member_code = issue(admin, "member", "许昌市供电公司党委")
     assert "许昌市供电公司党委" in admin.get_by_test_id("admin-units").inner_text()
+    admin.get_by_test_id("admin-units").scroll_into_view_if_needed()
+    admin.screenshot(path=str(ARTIFACTS / "members-admin-units.png"))
+    admin.get_by_test_id("admin-unit-open").click()
+    admin.get_by_test_id("unit-members").wait_for()
+    assert admin.get_by_test_id("back").inner_text() == "‹ 报到管理"
+    admin.get_by_test_id("back").click()
+    admin.get_by_test_id("code-form").wait_for()
 
     # The member joins with it and picks skills and time.
     _, member = phones()
@@ -126,6 +133,16 @@ def test_a_unit_reports_lists_a_resource_and_a_member_joins(app, db, world, peop
     member.get_by_test_id("profile-save").click()
     member.get_by_test_id("profile-status").filter(has_text="已保存").wait_for()
     shoot(member, "mine-member")
+
+    # Offline, 我的报到 opens from the copy kept on the phone, and says so.
+    member.context.set_offline(True)
+    member.evaluate("location.hash = '#/'")
+    member.get_by_test_id("home").wait_for()
+    member.evaluate("location.hash = '#/members/me'")
+    member.get_by_test_id("members-kept").wait_for()
+    assert member.get_by_test_id("my-unit-name").inner_text() == "许昌市供电公司党委"
+    shoot(member, "mine-offline")
+    member.context.set_offline(False)
 
     # 双报告: the printable page of this year.
     href = member.get_by_test_id("report-mine").get_attribute("href")

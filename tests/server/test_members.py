@@ -3,6 +3,7 @@ one and serving grids (N对1), members joining with one, their profiles, the uni
 the community's projects, and 双报告 — who may see and do what, and the refusals by code."""
 
 import io
+import json
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
@@ -17,7 +18,7 @@ from server.core.codes import ALPHABET as CODE_ALPHABET
 from server.extensions import db
 from server.ledger import service as ledger
 from tests.factories import user
-from tests.server.tasks_support import signed_in
+from tests.server.tasks_support import pull_all, signed_in
 
 HEXI_ADMIN, QILI_ADMIN = "13800000002", "13900000204"
 SECRETARY, MEMBER, OTHER_SECRETARY, NEWCOMER = "13900000201", "13900000202", "13900000203", "13900000205"
@@ -204,6 +205,9 @@ def test_phones_and_members_are_seen_only_by_the_secretary_and_admins(app, mw):
     assert "members" not in as_member and as_member["member_count"] == 2
     mine = member.send("GET", "/api/members/me").get_data(as_text=True)
     assert "13699990000" not in mine  # never the secretary's phone
+    # Nothing of 双报到 is synced: a member's full pull carries nobody's phone, not even the unit's.
+    pulled = json.dumps(pull_all(member), ensure_ascii=False)
+    assert "13699990000" not in pulled and "13611112222" not in pulled
     as_secretary = _ok(u.secretary.send("GET", f"/api/members/units/{u.unit_id}"))
     assert "13611112222" in {m["phone"] for m in as_secretary["members"]}
     # A member of another unit cannot read this unit.

@@ -223,7 +223,12 @@ function unitRow(unit) {
       class: 'member-line',
       text: unit.resources.map((r) => `${label('resource_kind', r.kind)}：${r.name}`).join('；'),
     }),
-    h('a', { href: `#/members/units/${unit.id}`, 'data-testid': 'admin-unit-open', text: t('member.open_unit') }),
+    h('a', {
+      class: 'btn btn--secondary btn--block',
+      href: `#/members/units/${unit.id}`,
+      'data-testid': 'admin-unit-open',
+      text: t('member.open_unit'),
+    }),
     reportLink({ unitId: unit.id, testid: 'admin-unit-report' }),
   );
 }

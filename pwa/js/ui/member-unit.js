@@ -189,6 +189,10 @@ export function memberUnitScreen({ params }) {
       return;
     }
     title.textContent = unit.name;
+    if (!kept.mine.units.some((u) => u.id === unit.id)) {
+      // An admin's way here is 报到管理, not 我的报到.
+      screen.querySelector('[data-testid="back"]').replaceWith(backLink('/admin/members', t('member.back_admin')));
+    }
     const redraw = (text) => draw(text);
     body.replaceChildren(
       h(
