@@ -288,8 +288,9 @@ def edit_member(user: User, member_id: int, changes: dict) -> dict:
     if member is None or member.unit_id is None or not access.may_read_member(user, member):
         raise access.not_found()
     unit = access.managed_unit(user, member.unit_id)
-    if member.user_id == user.id and changes.get("unit_role") == "member" and _secretaries(unit) <= 1:
-        raise refusal("last_secretary", "unit_role")
+    stepping_down = changes.get("unit_role") == "member" or changes.get("active") is False
+    if member.unit_role == "secretary" and member.active and stepping_down and _secretaries(unit) <= 1:
+        raise refusal("last_secretary", "unit_role" if "unit_role" in changes else "active")
     for name, value in changes.items():
         setattr(member, name, value)
     member.updated_at = clock.now()
@@ -304,6 +305,13 @@ def _secretaries(unit: Unit) -> int:
             Member.unit_id == unit.id, Member.unit_role == "secretary", Member.active.is_(True)
         )
     )
+
+
+def _load_accounts(members: list[Member]) -> list[User]:
+    """The members' accounts in one query: member_view then finds them in the session, as long as
+    the caller holds the list (the session keeps only the objects something refers to)."""
+    ids = {m.user_id for m in members}
+    return list(db.session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
 
 
 def member_view(member: Member, with_phone: bool) -> dict:
@@ -343,6 +351,7 @@ def unit_view(unit: Unit, role: str) -> dict:
         "resources": [resource_view(r) for r in resources],
     }
     if role in ("admin", "secretary"):
+        accounts = _load_accounts(members)  # noqa: F841 (held while the views are made)
         view["members"] = [member_view(m, with_phone=True) for m in members]
         view["community_grids"] = [{"id": g.id, "name": g.name} for g in grids_of(community)]
     return view
@@ -471,10 +480,14 @@ def community_overview(admin: User, community_id: int) -> dict:
     codes = db.session.scalars(
         select(ReportCode).where(ReportCode.community_id == community.id).order_by(ReportCode.id.desc()).limit(200)
     )
-    units = db.session.scalars(select(Unit).where(Unit.community_id == community.id).order_by(Unit.name, Unit.id))
-    members = db.session.scalars(
-        select(Member).where(Member.community_id == community.id, Member.active.is_(True)).order_by(Member.id)
+    # Lists, held: the session finds these again by id only while something refers to them.
+    units = list(db.session.scalars(select(Unit).where(Unit.community_id == community.id).order_by(Unit.name, Unit.id)))
+    members = list(
+        db.session.scalars(
+            select(Member).where(Member.community_id == community.id, Member.active.is_(True)).order_by(Member.id)
+        )
     )
+    accounts = _load_accounts(members)  # noqa: F841 (held while the views are made)
     projects = db.session.scalars(
         select(ServiceProject).where(ServiceProject.community_id == community.id).order_by(ServiceProject.id.desc())
     )

@@ -17,6 +17,7 @@ from server.core import clock
 from server.core.codes import ALPHABET as CODE_ALPHABET
 from server.extensions import db
 from server.ledger import service as ledger
+from tests.conftest import count_statements
 from tests.factories import user
 from tests.server.tasks_support import pull_all, signed_in
 
@@ -362,3 +363,46 @@ def test_double_report_of_an_empty_period_and_bad_dates(app, mw):
     assert "本报告期内暂无服务记录" in page.get_data(as_text=True)
     bad = u.secretary.send("GET", f"/members/report?member_id={u.member['id']}&since=x&until={today}")
     assert bad.status_code == 422 and "since" in bad.get_json()["error"]["fields"]
+
+
+def test_the_overview_costs_the_same_for_few_members_and_many(app, mw):
+    u = _unit_with_secretary(app, mw)
+    code = _issue(u.admin, mw.hexi, kind="member", unit_id=u.unit_id, max_uses=50)
+
+    def join(n):
+        for _ in range(n):
+            with app.app_context():
+                phone = f"1390000{3000 + len(joined)}"
+                user(f"党员{len(joined)}", [], phone=phone)
+                db.session.commit()
+            joined.append(phone)
+            _ok(signed_in(app, phone).send("POST", "/api/members/report", json={"code": code["code"]}), 201)
+
+    joined = []
+    join(2)
+    few = count_statements(app, lambda: _ok(u.admin.send("GET", f"/api/members/communities/{mw.hexi}")))
+    join(8)
+    many = count_statements(app, lambda: _ok(u.admin.send("GET", f"/api/members/communities/{mw.hexi}")))
+    assert many == few
+
+
+def test_the_last_secretary_neither_steps_down_nor_leaves(app, mw):
+    u = _unit_with_secretary(app, mw)
+    for change, field in (({"unit_role": "member"}, "unit_role"), ({"active": False}, "active")):
+        _refused(
+            u.secretary.send("PATCH", f"/api/members/members/{u.member['id']}", json=change), "last_secretary", field
+        )
+    code = _issue(u.admin, mw.hexi, kind="member", unit_id=u.unit_id)
+    member = signed_in(app, MEMBER)
+    joined = _ok(member.send("POST", "/api/members/report", json={"code": code["code"]}), 201)
+    made = _ok(u.secretary.send("PATCH", f"/api/members/members/{joined['id']}", json={"unit_role": "secretary"}))
+    assert made["unit_role"] == "secretary"
+    _ok(u.secretary.send("PATCH", f"/api/members/members/{u.member['id']}", json={"unit_role": "member"}))
+    # Now the new secretary is the only one: they cannot leave, but may let the former one go.
+    _refused(
+        member.send("PATCH", f"/api/members/members/{joined['id']}", json={"active": False}), "last_secretary", "active"
+    )
+    _ok(member.send("PATCH", f"/api/members/members/{u.member['id']}", json={"active": False}))
+    assert u.secretary.send("GET", f"/api/members/units/{u.unit_id}").status_code == 404  # gone from the unit
+    with app.app_context():
+        assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "members.member_edit"))
