@@ -2,7 +2,7 @@
 members (在职党员), the units' resources and the communities' service projects
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-06 19:56:39
 
 Plain REST rows (not synced): PROTOCOL.md §17.
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -146,7 +146,9 @@ def load_demo_members() -> dict[str, int]:
         project["grid_ids"] = [grids[i] for i in grid_refs if i < len(grids)]
         service.create_project(admin, hexi.id, project)
     # The roles reporting granted carry the demo's date (two loads, the same rows).
-    for assignment in db.session.scalars(select(RoleAssignment).where(RoleAssignment.role == "volunteer")):
+    made = select(User.id).where(User.phone.in_(DEMO_MEMBER_PHONES))
+    granted = select(RoleAssignment).where(RoleAssignment.role == "volunteer", RoleAssignment.user_id.in_(made))
+    for assignment in db.session.scalars(granted):
         assignment.granted_at = DEMO_CREATED_AT
     db.session.commit()
     return {"member_units": len(UNITS), "members": members, "member_projects": len(PROJECTS)}

@@ -8,17 +8,14 @@ profile (unit, branch, skills, availability, grids served).
 
 The days are Xuchang's (Asia/Shanghai): since 00:00 to the end of until, at most a year."""
 
-import io
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy import select
 
 from server.audit.service import record as audit
 from server.auth.models import User
+from server.core import xlsx
 from server.extensions import db
 from server.ledger import service as ledger
 from server.members import access, service
@@ -27,7 +24,6 @@ from server.org.models import OrgUnit
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 MAX_DAYS = 366
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ROW_COLUMNS = (
     ("occurred_at", "日期"),
     ("person", "党员"),
@@ -35,6 +31,13 @@ ROW_COLUMNS = (
     ("title", "内容"),
     ("hours", "时长（小时）"),
     ("rating", "评价"),
+)
+PEOPLE_COLUMNS = (
+    ("name", "党员"),
+    ("unit_role", "身份"),
+    ("activities", "次数"),
+    ("hours", "时长（小时）"),
+    ("rating_mean", "平均评价"),
 )
 
 
@@ -152,31 +155,35 @@ def _grids(unit: Unit | None) -> list[str]:
 
 
 def report_xlsx(user: User, args: dict, texts) -> tuple[bytes, str]:
-    """The report as a workbook: the sheet 服务记录 (a row each), then 汇总 (each member, for a
-    unit). Every text a formula could start with stays text (CWE-1236). Audited."""
+    """The report as a workbook (server/core/xlsx.py: every text a formula could start with stays
+    text): 服务记录, a row each and the totals; 汇总, each member (for a unit); 概况, who and when.
+    Audited (members.report_export)."""
     data = report(user, args)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("服务记录")
-    sheet.append([_bold(sheet, f"{data['subject']['name']} {data['since']} — {data['until']}")])
-    sheet.append([_bold(sheet, header) for _, header in ROW_COLUMNS])
-    for row in data["rows"]:
-        values = {**row, "kind": texts(f"members.record_kind.{row.get('kind')}"), "occurred_at": _day(row)}
-        sheet.append([_value(sheet, values.get(key)) for key, _ in ROW_COLUMNS])
-    total = data["totals"]
-    sheet.append([_bold(sheet, "合计"), None, None, f"{total['activities']} 次", total["hours"], total["rating_mean"]])
+    subject, total = data["subject"], data["totals"]
+    workbook = xlsx.new_workbook()
+    rows = [
+        {**row, "kind": texts(f"members.record_kind.{row.get('kind')}"), "occurred_at": _day(row)}
+        for row in data["rows"]
+    ]
+    record = xlsx.sheet(workbook, "服务记录", ROW_COLUMNS, rows)
+    record.append(
+        [xlsx.bold(record, "合计"), None, None, f"{total['activities']} 次", total["hours"], total["rating_mean"]]
+    )
     if data["people"]:
-        people = workbook.create_sheet("汇总")
-        people.append([_bold(people, h) for h in ("党员", "身份", "次数", "时长（小时）", "平均评价")])
-        for person in data["people"]:
-            role = texts(f"members.unit_role.{person['unit_role']}")
-            values = (person["name"], role, person["activities"], person["hours"], person["rating_mean"])
-            people.append([_value(people, v) for v in values])
-    out = io.BytesIO()
-    workbook.save(out)
-    subject = data["subject"]
+        people = [{**p, "unit_role": texts(f"members.unit_role.{p['unit_role']}")} for p in data["people"]]
+        xlsx.sheet(workbook, "汇总", PEOPLE_COLUMNS, people)
+    facts = [
+        {"what": "对象", "value": subject["name"]},
+        {"what": "报到社区", "value": subject["community"]},
+        {"what": "报告期", "value": f"{data['since']} — {data['until']}"},
+        {"what": "服务时长（小时）", "value": total["hours"]},
+        {"what": "服务次数", "value": total["activities"]},
+    ]
+    xlsx.sheet(workbook, "概况", (("what", "项目"), ("value", "内容")), facts)
     audit("members.report_export", actor=user, subject=subject["kind"], subject_id=subject["id"])
     db.session.commit()
-    return out.getvalue(), f"report-{subject['kind']}-{subject['id']}-{data['since']}-{data['until']}.xlsx"
+    name = f"report-{subject['kind']}-{subject['id']}-{data['since']}-{data['until']}.xlsx"
+    return xlsx.to_bytes(workbook), name
 
 
 def _day(row: dict) -> str:
@@ -186,18 +193,3 @@ def _day(row: dict) -> str:
     if not isinstance(moment, datetime):
         return ""
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(LOCAL).strftime("%Y-%m-%d")
-
-
-def _value(sheet, value):
-    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    cell.quotePrefix = True
-    return cell
-
-
-def _bold(sheet, value) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = Font(bold=True)
-    return cell

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from server.api import ErrorSchema
 from server.core.edge import Blueprint
+from server.core.xlsx import XLSX
 from server.extensions import limiter
 from server.i18n import _
 from server.members import reports, service
@@ -35,7 +36,6 @@ from server.members.schemas import (
 )
 
 blp = Blueprint("members", __name__, url_prefix="/api/members", description="双报到: units and members (§17)")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CODE_REFUSED = "`code_unknown`, `code_expired`, `code_used_up`, `code_revoked` (field `code`)"
 CODE_LIMIT = "30 per minute"  # a code is 8 of 32 characters: guessing one is hopeless, and throttled
 

@@ -16,6 +16,7 @@ from server.auth.models import RoleAssignment
 from server.core import clock
 from server.core.codes import ALPHABET as CODE_ALPHABET
 from server.extensions import db
+from server.ledger import roster
 from server.ledger import service as ledger
 from tests.conftest import count_statements
 from tests.factories import user
@@ -340,7 +341,8 @@ def test_double_report_totals_page_and_workbook(app, mw):
     assert xlsx.status_code == 200
     book = load_workbook(io.BytesIO(xlsx.data))
     rows = [tuple(r) for r in book["服务记录"].iter_rows(values_only=True)]
-    assert rows[1] == ("日期", "党员", "类别", "内容", "时长（小时）", "评价")
+    assert rows[0] == ("日期", "党员", "类别", "内容", "时长（小时）", "评价")
+    assert rows[-1][0] == "合计" and rows[-1][4] == 7.0
     assert ("2026-12-05", "王党员", "志愿服务活动", "=清扫楼道", 2.5, None) in rows
     formula_cell = next(c for c in book["服务记录"]["D"] if c.value == "=清扫楼道")
     assert formula_cell.data_type == "s"  # text, never a formula
@@ -406,3 +408,16 @@ def test_the_last_secretary_neither_steps_down_nor_leaves(app, mw):
     assert u.secretary.send("GET", f"/api/members/units/{u.unit_id}").status_code == 404  # gone from the unit
     with app.app_context():
         assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "members.member_edit"))
+
+
+def test_the_roster_the_evaluation_counts_is_the_units_and_their_members(app, mw):
+    u = _unit_with_secretary(app, mw)
+    code = _issue(u.admin, mw.hexi, kind="member", max_uses=5)  # the community itself, no unit
+    loner = _ok(signed_in(app, MEMBER).send("POST", "/api/members/report", json={"code": code["code"]}), 201)
+    with app.app_context():
+        found = {s.key: s for s in roster.subjects(mw.hexi)}
+    unit = found[f"unit:{u.unit_id}"]
+    assert (unit.kind, unit.name, unit.account_ids) == ("unit", UNIT["name"], (u.member["user_id"],))
+    assert found[f"member:{u.member['user_id']}"].unit_key == f"unit:{u.unit_id}"
+    assert found[f"member:{loner['user_id']}"].unit_key is None
+    assert found[f"member:{mw.volunteer}"].unit_key is None  # a volunteer who never reported still counts
