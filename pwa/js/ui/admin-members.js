@@ -17,7 +17,7 @@ import {
   textField,
 } from './admin-common.js';
 import { h } from './dom.js';
-import { actionButton, checkGroup, reportLink, saveButton, statusLine } from './member-parts.js';
+import { actionButton, checkGroup, gridChoices, reportLink, saveButton, statusLine } from './member-parts.js';
 import { block } from './wish-parts.js';
 
 function codeForm(overview, redraw) {
@@ -123,12 +123,7 @@ function projectForm(overview, redraw) {
     items: options('skill'),
     testid: 'project-skills',
   });
-  const grids = checkGroup({
-    legend: t('member.field.grids'),
-    items: overview.grids.map((g) => ({ value: g.id, label: g.name })),
-    testid: 'project-grids',
-    columns: 1,
-  });
+  const grids = gridChoices({ grids: overview.grids, testid: 'project-grids' });
   const slots = checkGroup({
     legend: t('member.field.availability'),
     items: options('slot'),

@@ -8,7 +8,7 @@ import { checkCode, keepMine, loadMine, report } from '../member-data.js';
 import { options, profileProblems, typedCode, unitProblems } from '../members.js';
 import { errorText, inputField, selectField, setFlash, showFieldErrors, textField } from './admin-common.js';
 import { h } from './dom.js';
-import { checkGroup, profileFields, saveButton, statusLine } from './member-parts.js';
+import { gridChoices, profileFields, saveButton, statusLine } from './member-parts.js';
 import { navigate } from './nav.js';
 import { backLink, block } from './wish-parts.js';
 
@@ -50,12 +50,7 @@ function unitFields(grids) {
     maxlength: MEMBERS.TEXT_MAX,
     rows: 2,
   });
-  const gridIds = checkGroup({
-    legend: t('member.field.grids'),
-    items: grids.map((g) => ({ value: g.id, label: g.name })),
-    testid: 'unit-grids',
-    columns: 1,
-  });
+  const gridIds = gridChoices({ grids, testid: 'unit-grids' });
   const byName = {
     name,
     kind,

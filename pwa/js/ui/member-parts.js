@@ -50,6 +50,17 @@ export function checkGroup({ legend, items, chosen = [], columns = 2, testid }) 
   return fieldset;
 }
 
+/** Which of the community's grids (N对1: several units serve one grid), one a row. */
+export function gridChoices({ grids, chosen = [], testid }) {
+  return checkGroup({
+    legend: t('member.field.grids'),
+    items: grids.map((g) => ({ value: g.id, label: g.name })),
+    chosen,
+    testid,
+    columns: 1,
+  });
+}
+
 /** The fields of a member's profile; .values() reads them, .byName places the server's messages. */
 export function profileFields(profile = {}, prefix = 'profile') {
   const branch = inputField({

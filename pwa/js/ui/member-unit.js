@@ -7,7 +7,16 @@ import { addResource, deleteResource, loadMine, loadUnit, saveUnit } from '../me
 import { label, labels, options, resourceProblems } from '../members.js';
 import { errorText, inputField, loadFailed, selectField, showFieldErrors, textField } from './admin-common.js';
 import { h } from './dom.js';
-import { actionButton, checkGroup, facts, keptNote, reportLink, saveButton, statusLine } from './member-parts.js';
+import {
+  actionButton,
+  checkGroup,
+  facts,
+  gridChoices,
+  keptNote,
+  reportLink,
+  saveButton,
+  statusLine,
+} from './member-parts.js';
 import { backLink, block } from './wish-parts.js';
 
 function membersBlock(unit) {
@@ -38,13 +47,7 @@ function membersBlock(unit) {
 }
 
 function gridsForm(unit, grids, redraw) {
-  const field = checkGroup({
-    legend: t('member.field.grids'),
-    items: grids.map((g) => ({ value: g.id, label: g.name })),
-    chosen: unit.grids.map((g) => g.id),
-    testid: 'unit-grids',
-    columns: 1,
-  });
+  const field = gridChoices({ grids, chosen: unit.grids.map((g) => g.id), testid: 'unit-grids' });
   const status = statusLine('unit-grids-status');
   const form = h(
     'form',
