@@ -1,8 +1,8 @@
 """members: 双报到 — report codes, units (驻区单位) and the grids they serve (N对1), in-service
 members (在职党员), the units' resources and the communities' service projects
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-06 19:56:39
 
 Plain REST rows (not synced): PROTOCOL.md §17.
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0012"
-down_revision = "0011"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
