@@ -16,8 +16,8 @@ code to this.
   notices   the one notification service: notify(), the synced inbox, deliveries, fan-out
   ledger    the service record: the hours each person served and what for (activities, wishes),
             credited by the domains, read by reports and the December evaluation
-  domains   tasks, inspections, alerts, wishes, join, members, evaluation, admin, web — the features; a
-            domain reaches another only through the notification service below it
+  domains   tasks, inspections, alerts, wishes, join, members, activities, evaluation, admin, web — the
+            features; a domain reaches another only through the notification service below it
   assembly  this module (create_app), config, cli, console, demo, client_constants (the
             limits and vocabularies the PWA reads, exported to pwa/generated/constants.json)
 
@@ -69,6 +69,7 @@ PARTS = (
     "join",
     "members",
     "evaluation",
+    "activities",
     "web",
 )
 

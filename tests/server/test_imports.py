@@ -17,7 +17,18 @@ LAYERS = {
     "push": ("push",),
     "notices": ("notices",),
     "ledger": ("ledger",),
-    "domains": ("tasks", "inspections", "alerts", "wishes", "join", "members", "evaluation", "admin", "web"),
+    "domains": (
+        "tasks",
+        "inspections",
+        "alerts",
+        "wishes",
+        "join",
+        "members",
+        "activities",
+        "evaluation",
+        "admin",
+        "web",
+    ),
     "assembly": ("__init__", "config", "cli", "console", "demo", "client_constants"),
 }
 # Layers whose packages may import each other (module circles are still refused).
