@@ -7,6 +7,9 @@ so the schema stays its one home."""
 
 import marshmallow as ma
 
+from server.activities import models as activities
+from server.activities.followups import SIGNUP_NAMESPACE
+from server.activities.schemas import ActivityRecordSchema
 from server.alerts.limits import BODY_MAX, TITLE_MAX
 from server.auth.models import ROLES
 from server.evaluation import models as evaluation
@@ -156,5 +159,19 @@ def client_constants() -> dict:
             "PERSON_MAX": members.PERSON_MAX,
             "TEXT_MAX": members.TEXT_MAX,
             "NOTE_MAX": members.NOTE_MAX,
+        },
+        "activities": {
+            "STATUSES": list(activities.ACTIVITY_STATUSES),
+            "SIGNUP_STATUSES": list(activities.SIGNUP_STATUSES),
+            "TITLE_MAX": activities.TITLE_MAX,
+            "DESCRIPTION_MAX": activities.DESCRIPTION_MAX,
+            "PLACE_MAX": activities.PLACE_MAX,
+            "SKILL_MAX": activities.SKILL_MAX,
+            "SKILLS_MAX": activities.SKILLS_MAX,
+            "CAPACITY_MAX": activities.CAPACITY_MAX,
+            "HOURS_MIN": _validator(ActivityRecordSchema, "hours", ma.validate.Range).min,
+            "HOURS_MAX": int(activities.HOURS_MAX),
+            "DURATION_HOURS_MAX": activities.LONGEST_HOURS,
+            "SIGNUP_NAMESPACE": str(SIGNUP_NAMESPACE),
         },
     }

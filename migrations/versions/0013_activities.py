@@ -77,6 +77,7 @@ def upgrade():
         "activity_signups",
         sa.Column("activity_id", sa.String(length=36), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("user_name", sa.String(length=40), nullable=True),
         sa.Column("community_id", sa.Integer(), nullable=True),
         sa.Column("organiser_id", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),

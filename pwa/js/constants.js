@@ -20,4 +20,5 @@ export const {
   evaluation: EVALUATION,
   needs: NEEDS,
   join: JOIN,
+  activities: ACTIVITIES,
 } = frozen(constants);

@@ -13,6 +13,7 @@ const tasks = await import('../js/tasks.js');
 const admin = await import('../js/admin.js');
 const inspections = await import('../js/inspections.js');
 const search = await import('../js/directory-search.js');
+const activities = await import('../js/activities.js');
 
 /** [path under pwa/, text] of every script of the app and its service worker. */
 async function sources() {
@@ -53,6 +54,9 @@ test("the modules export the server's vocabularies and limits", () => {
   assert.deepEqual(inspections.ITEM_RESULTS, I.ITEM_RESULTS);
   assert.deepEqual(inspections.SEVERITIES, I.SEVERITIES);
   assert.equal(inspections.MAX_ITEM_PHOTOS, I.MAX_ITEM_PHOTOS);
+
+  assert.deepEqual(activities.STATUSES, exported.activities.STATUSES);
+  assert.deepEqual(activities.SIGNUP_STATUSES, exported.activities.SIGNUP_STATUSES);
 });
 
 test("the shared constants cannot be changed by one module under another's feet", () => {
@@ -119,6 +123,10 @@ const LIMITS = {
     'code-note': 'members.NOTE_MAX',
     'project-title': 'members.NAME_MAX',
     'project-description': 'members.TEXT_MAX',
+  'js/ui/admin-activity-form.js': {
+    'activity-title-input': 'activities.TITLE_MAX',
+    'activity-place-input': 'activities.PLACE_MAX',
+    'activity-description-input': 'activities.DESCRIPTION_MAX',
   },
   'js/ui/admin-templates.js': {
     'template-name': 'inspections.TEMPLATE_NAME_MAX',
@@ -131,6 +139,8 @@ const LIMITS = {
 const CLIENT_ONLY = {
   'js/ui/admin-bulk.js': { 'task-title-input': 100 },
   'js/ui/admin-spot-checks.js': { 'draw-seed-input': 64 },
+  // A typed check-in code is 12 characters; dashes and spaces as people type them leave room.
+  'js/ui/activity-scan.js': { 'scan-typed': 20 },
 };
 
 /** The object literal around text[at]: from its unmatched `{` to the matching `}`. */
@@ -152,7 +162,7 @@ function enclosingObject(text, at) {
 /** The value of `maxlength: <expr>`: a number, a constant of constants.js, or a name a module exports. */
 async function limitOf(expr, source) {
   if (/^\d+$/.test(expr)) return Number(expr);
-  const member = expr.match(/^(ALERTS|TASKS|INSPECTIONS|WISHES|EVALUATION|NEEDS|JOIN|MEMBERS)\.(\w+)$/);
+  const member = expr.match(/^(ALERTS|TASKS|INSPECTIONS|WISHES|EVALUATION|NEEDS|JOIN|MEMBERS|ACTIVITIES)\.(\w+)$/);
   if (member) return exported[member[1].toLowerCase()][member[2]];
   for (const [, names, from] of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'([^']+)'/g)) {
     if (
@@ -189,7 +199,17 @@ test("every form field's maxlength is the server's limit for that field", async 
 
 test('no vocabulary of the server is written again in the sources', async () => {
   const lists = [['roles', exported.roles]];
-  for (const domain of ['alerts', 'tasks', 'inspections', 'wishes', 'evaluation', 'needs', 'join', 'members']) {
+  for (const domain of [
+    'alerts',
+    'tasks',
+    'inspections',
+    'wishes',
+    'evaluation',
+    'needs',
+    'join',
+    'members',
+    'activities',
+  ]) {
     for (const [name, value] of Object.entries(exported[domain]))
       if (Array.isArray(value)) lists.push([`${domain}.${name}`, value]);
   }

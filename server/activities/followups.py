@@ -16,7 +16,7 @@ from server.sync.writer import Writer, mutation
 
 CLIENT = "server:activities"
 _KEY_NAMESPACE = uuid.UUID("5d0b7c1e-8a44-4f0e-b7f2-6a3c9e1d2b80")
-_SIGNUP_NAMESPACE = uuid.UUID("a61f3e52-0c7d-4b9a-8e15-3f2d7c6b9a04")
+SIGNUP_NAMESPACE = uuid.UUID("a61f3e52-0c7d-4b9a-8e15-3f2d7c6b9a04")
 
 
 def key_id(activity_id: str) -> str:
@@ -27,7 +27,7 @@ def key_id(activity_id: str) -> str:
 def signup_id(activity_id: str, user_id: int) -> str:
     """A volunteer has one sign-up per activity: its id follows from both (pwa/js/activities.js
     computes the same UUID5), so two phones of one person cannot sign up twice."""
-    return str(uuid.uuid5(_SIGNUP_NAMESPACE, f"{activity_id}:{user_id}"))
+    return str(uuid.uuid5(SIGNUP_NAMESPACE, f"{activity_id}:{user_id}"))
 
 
 def _push(buckets, mutations) -> set[str]:

@@ -23,6 +23,7 @@ HOURS_MAX = 24.0  # hours credited for one activity
 LONGEST_HOURS = 24  # an activity lasts at most a day
 MAC_CHARS = 10
 KEY_MAX = 64
+NAME_MAX = 40  # an account's display name
 
 
 class Activity(SyncedMixin, db.Model):
@@ -64,6 +65,7 @@ class ActivitySignup(SyncedMixin, db.Model):
 
     activity_id: Mapped[str] = mapped_column(ForeignKey("activities.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    user_name: Mapped[str | None] = mapped_column(String(NAME_MAX))  # for the organiser's list
     community_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     organiser_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(16), default="seated")

@@ -11,6 +11,7 @@ from server.activities.models import (
     HOURS_MAX,
     KEY_MAX,
     MAC_CHARS,
+    NAME_MAX,
     PLACE_MAX,
     SIGNUP_STATUSES,
     SKILL_MAX,
@@ -87,6 +88,7 @@ class ActivitySignupRecordSchema(RecordSchema):
 
     activity_id = ma.fields.String(required=True, validate=validate.Length(min=1, max=36))
     user_id = _id(required=True)
+    user_name = ma.fields.String(allow_none=True, validate=validate.Length(max=NAME_MAX))
     community_id = _id(allow_none=True)
     organiser_id = _id(allow_none=True)
     status = ma.fields.String(validate=validate.OneOf(SIGNUP_STATUSES))

@@ -20,6 +20,7 @@ from server.activities.checkin import aware
 from server.activities.models import ActivityKey
 from server.activities.rules import is_volunteer, refuse
 from server.activities.schemas import activity_signup_record_schema
+from server.auth.models import User
 from server.core import clock
 from server.core.fields import iso, parse_instant
 from server.extensions import db
@@ -74,6 +75,7 @@ def _create(r: Review, activity) -> Rejection | None:
         return refuse("owner_only", *sorted(sent))  # a new sign-up is just a name on the list
     status = _seat_or_wait(activity)
     r.set("status", status)
+    r.set("user_name", db.session.scalar(select(User.display_name).where(User.id == r.user_id)))
     r.set("community_id", activity.community_id)
     r.set("organiser_id", activity.organiser_id)
     r.set("queued_at", iso(now))

@@ -63,6 +63,7 @@ SIGNUP_FIELDS = (
     *(
         Field(name, SERVER)
         for name in (
+            "user_name",
             "community_id",
             "queued_at",
             "checkin_method",

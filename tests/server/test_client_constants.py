@@ -3,6 +3,7 @@ limits and vocabularies from it (pwa/tests/constants.test.mjs checks that it doe
 
 import json
 import runpy
+import uuid
 from pathlib import Path
 
 from server.client_constants import client_constants
@@ -23,6 +24,10 @@ def test_the_limits_are_numbers_and_the_vocabularies_lists_of_codes():
         for name, value in values.items() if isinstance(values, dict) else [(domain, values)]:
             if name.endswith("_MAX") or name.startswith("MAX_"):
                 assert type(value) is int and value > 0, name
+            elif name.endswith("_MIN"):
+                assert type(value) in (int, float) and value > 0, name
+            elif name.endswith("_NAMESPACE"):  # a UUIDv5 namespace both sides derive ids in
+                assert str(uuid.UUID(value)) == value, name
             elif value and all(isinstance(row, list) for row in value):  # a table: (code, number) pairs
                 assert all(len(row) == 2 and {type(cell) for cell in row} == {str, int} for row in value), name
                 assert len({next(c for c in row if isinstance(c, str)) for row in value}) == len(value), name

@@ -196,3 +196,25 @@ export function memberLinks({ me }) {
       : null,
   ];
 }
+
+/** 社区活动 for volunteers and admins (#/activities); 我的服务时长 for volunteers (#/service). */
+export function activityLinks({ me }) {
+  return [
+    isVolunteer(me) || isAdmin(me)
+      ? linkCard({
+          href: '#/activities',
+          testid: 'activities-open',
+          title: t('activity.list_title'),
+          about: t(isVolunteer(me) ? 'activity.home_about' : 'activity.home_about_admin'),
+        })
+      : null,
+    isVolunteer(me)
+      ? linkCard({
+          href: '#/service',
+          testid: 'service-open',
+          title: t('service.title'),
+          about: t('service.home_about'),
+        })
+      : null,
+  ];
+}

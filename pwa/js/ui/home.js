@@ -6,6 +6,7 @@ import { signOut } from '../session.js';
 import { adminSection } from './admin-home.js';
 import { h } from './dom.js';
 import {
+  activityLinks,
   directoryLink,
   evaluationLink,
   joinLinks,
@@ -127,6 +128,7 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
     needLinks({ me }), // 我的诉求 (residents), 诉求督办 (admins)
     wishLinks({ me }), // 微心愿 (residents), 心愿墙 (volunteers)
     memberLinks({ me }), // 双报到: 我的报到, 到社区报到, 报到管理
+    activityLinks({ me }), // 社区活动 (volunteers, admins), 我的服务时长 (volunteers)
     evaluationLink(), // 年度评议, for evaluators
     workSection({ me }), // a grid worker's tasks and reports; nothing for other roles
     adminSection({ me }), // 任务管理 and 问题上报 for admins; nothing for other roles

@@ -50,6 +50,40 @@ const ROUTES = [
     screen: lazyScreen(() => import('./wish-card.js'), 'wishCardScreen'),
   },
   { pattern: /^\/wishes\/([^/]+)$/, names: ['id'], screen: lazyScreen(() => import('./wish.js'), 'wishScreen') },
+  // 社区活动 (issue 14 item 5): the list, an activity, the volunteer's 扫码签到, the organiser's
+  // code and attendance screens (open offline: precached), the admin's form; 我的服务时长.
+  { pattern: /^\/activities$/, names: [], screen: lazyScreen(() => import('./activities.js'), 'activitiesScreen') },
+  {
+    pattern: /^\/activities\/new$/,
+    names: [],
+    screen: lazyScreen(() => import('./admin-activity-form.js'), 'newActivityScreen'),
+  },
+  {
+    pattern: /^\/activities\/([^/]+)$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./activity.js'), 'activityScreen'),
+  },
+  {
+    pattern: /^\/activities\/([^/]+)\/edit$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./admin-activity-form.js'), 'editActivityScreen'),
+  },
+  {
+    pattern: /^\/activities\/([^/]+)\/scan$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./activity-scan.js'), 'activityScanScreen'),
+  },
+  {
+    pattern: /^\/activities\/([^/]+)\/code$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./activity-code.js'), 'activityCodeScreen'),
+  },
+  {
+    pattern: /^\/activities\/([^/]+)\/attendance$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./activity-attendance.js'), 'activityAttendanceScreen'),
+  },
+  { pattern: /^\/service$/, names: [], screen: lazyScreen(() => import('./service-record.js'), 'serviceRecordScreen') },
   { pattern: /^\/wall$/, names: [], screen: lazyScreen(() => import('./wall.js'), 'wallScreen') },
   // 年度评议 (S5): the evaluator's scoring forms, offline too; the organiser's rounds.
   {
