@@ -33,9 +33,9 @@ export function mySignup(signupItems, activityId, userId) {
 }
 
 /**
- * The 社区活动 lists: {upcoming, mine, past}. upcoming: published and not over, soonest first;
- * mine: those of them I signed up for (seated or waiting, or a sign-up still on its way), with
- * my sign-up; past: the rest I organise or took part in, newest first. Each entry {item, signup}.
+ * The 社区活动 lists: {upcoming, mine, past}. mine: activities open for sign-up (published, not
+ * over) that I signed up for (seated or waiting, or a sign-up still on its way), soonest first;
+ * upcoming: the other open ones, soonest first; past: the rest I organise or took part in, newest first. Each entry {item, signup}.
  */
 export function activityLists(activityItems, signupItems, me, now = Date.now()) {
   const userId = me?.user?.id;
@@ -48,7 +48,7 @@ export function activityLists(activityItems, signupItems, me, now = Date.now()) 
   const past = all
     .filter((e) => !isOpen(e.item.activity, now) && (live(e) || isOrganiser(me, e.item.activity)))
     .sort((a, b) => startOf(b.item.activity).localeCompare(startOf(a.item.activity)));
-  return { upcoming, mine: upcoming.filter(live), past };
+  return { upcoming: upcoming.filter((e) => !live(e)), mine: upcoming.filter(live), past };
 }
 
 /** Where I stand at an activity: none | seated | waiting | cancelled | checked_in | checked_out. */
@@ -58,6 +58,13 @@ export function myStanding(signup) {
   if (signup.status === 'seated' && signup.checkin_at) return 'checked_in';
   return signup.status ?? 'seated';
 }
+
+/**
+ * A sign-up as the server holds it while a change of mine was refused (the refused change stays
+ * on the phone, with its words, until I discard it), else as this phone shows it.
+ */
+export const shownSignup = (item) =>
+  item ? (item.rejected && item.record?.server_data ? item.record.server_data : item.signup) : null;
 
 /** The direction a volunteer's next scan is for: in, then out, then none. */
 export function nextDirection(signup) {

@@ -164,6 +164,8 @@ def _attendance(r: Review, activity, mine: bool, organiser: bool, direction: str
             return refuse(code, mac)
     elif not organiser:
         return refuse("code_required" if mine else "organiser_only", *sorted(sent))
+    elif at not in r.merged.changed:
+        return None  # by hand, but the volunteer's reading got there first: kept (a conflict record)
     refused = _order(r, direction, prefix)
     if refused:
         return refused

@@ -5,7 +5,7 @@
 // the server checks it when it syncs (PROTOCOL.md §18.4) and a refusal comes back here, and on
 // the activity, in words.
 import jsQR from 'jsqr';
-import { nextDirection, readCode, signupId } from '../activities.js';
+import { nextDirection, readCode, shownSignup, signupId } from '../activities.js';
 import { checkInByCode } from '../activity-actions.js';
 import { loadActivity, loadSignup } from '../activity-data.js';
 import { t } from '../i18n.js';
@@ -67,6 +67,7 @@ function startCamera(video, onText, onFail) {
 export function activityScanScreen({ me, params }) {
   const id = params.id;
   const video = h('video', { class: 'scan__video', 'data-testid': 'scan-video', muted: true, playsinline: true });
+  video.muted = true; // the property, not only the attribute: muted video may play without a tap
   const cameraNote = h('p', { class: 'muted', 'data-testid': 'scan-camera-note', text: t('activity.scan_starting') });
   const result = h('div', { class: 'scan__result', role: 'status', 'data-testid': 'scan-result' });
   const refusals = h('div', { 'data-testid': 'scan-refusals' });
@@ -91,6 +92,14 @@ export function activityScanScreen({ me, params }) {
     submit,
   );
   const title = h('p', { class: 'form__subject', 'data-testid': 'scan-activity' });
+  const camera = h('div', { class: 'scan__camera' }, video, cameraNote);
+  const back = h('a', {
+    class: 'btn btn--secondary btn--big btn--block',
+    href: `#/activities/${encodeURIComponent(id)}`,
+    'data-testid': 'scan-done',
+    hidden: true,
+    text: t('activity.back_to_activity'),
+  });
   const heading = h('h1', { class: 'screen__title', tabindex: '-1', text: t('activity.scan_title') });
   const screen = h(
     'section',
@@ -100,11 +109,13 @@ export function activityScanScreen({ me, params }) {
     title,
     refusals,
     result,
-    h('div', { class: 'scan__camera' }, video, cameraNote),
+    camera,
     form,
+    back,
   );
 
   let mySignup = null;
+  let myRecord = null;
   let saving = false;
   let stopCamera = () => {};
 
@@ -122,10 +133,20 @@ export function activityScanScreen({ me, params }) {
       result.textContent = t('activity.read.no_signup');
       return false;
     }
+    const done = reading.direction === 'in' ? myRecord?.checkin_at : myRecord?.checkout_at;
+    if (done) {
+      // Already on this phone: the same QR still in front of the camera is not a second reading.
+      result.className = 'scan__result note';
+      result.textContent = t(reading.direction === 'in' ? 'activity.read.already_in' : 'activity.read.already_out');
+      return false;
+    }
     saving = true;
     try {
       await checkInByCode(mySignup, reading, new Date());
       stopCamera();
+      camera.hidden = true;
+      form.hidden = true;
+      back.hidden = false;
       result.className = 'scan__result note note--saved';
       result.dataset.direction = reading.direction;
       result.textContent = t(reading.direction === 'in' ? 'activity.read.saved_in' : 'activity.read.saved_out');
@@ -155,9 +176,14 @@ export function activityScanScreen({ me, params }) {
     const sid = await signupId(id, me.user.id);
     const mine = await loadSignup(sid);
     mySignup = mine.item ? sid : null;
-    const direction = nextDirection(mine.item?.signup);
+    myRecord = shownSignup(mine.item);
+    const direction = nextDirection(myRecord);
     heading.textContent = t(direction === 'out' ? 'activity.scan_out' : 'activity.scan_in');
     refusals.replaceChildren(...refusedNotes(mine.refused, 'scan-refused'));
+    if (mine.refused.length && result.classList.contains('note--saved')) {
+      result.textContent = ''; // the server said no: the code can be typed again (a fresh one)
+      form.hidden = false;
+    }
   }
   draw()
     .then(() => {

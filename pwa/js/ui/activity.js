@@ -9,6 +9,7 @@ import {
   isOrganiser,
   myStanding,
   nextDirection,
+  shownSignup,
   signupId,
   volunteerCommunities,
 } from '../activities.js';
@@ -41,6 +42,13 @@ function facts(activity) {
       ? [h('dt', { text: t('field.activity.skills') }), h('dd', { text: activity.skills.join('、') })]
       : null,
   );
+}
+
+/** A busy button that is not the screen's main action (away from the thumb's way, outlined). */
+function quiet(options) {
+  const button = busyButton(options);
+  button.className = 'btn btn--secondary btn--block';
+  return button;
 }
 
 /** My part: sign up, cancel, scan; my times and hours. */
@@ -89,8 +97,8 @@ function memberPart(activityId, activity, signup, me, message) {
     ['seated', 'waiting'].includes(standing) && isOpen(activity)
       ? h(
           'div',
-          { class: 'card__actions' },
-          busyButton({
+          { class: 'activity__leave' },
+          quiet({
             testid: 'activity-cancel-signup',
             text: t('activity.cancel_signup'),
             busyText: t('form.saving'),
@@ -148,7 +156,7 @@ export function activityScreen({ me, params }) {
       const { item, refused } = await loadActivity(id);
       if (!item) return null;
       const mine = await loadSignup(await signupId(id, me.user.id));
-      const signup = mine.item ? { id: mine.item.id, ...mine.item.signup } : null;
+      const signup = mine.item ? { id: mine.item.id, ...shownSignup(mine.item) } : null;
       return {
         key: JSON.stringify([
           item.record.version,

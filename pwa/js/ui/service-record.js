@@ -14,7 +14,7 @@ const sum = (entries) => Math.round(entries.reduce((total, e) => total + (Number
 
 function entryRow(entry) {
   const day = entry.occurred_at
-    ? new Intl.DateTimeFormat(getLocale(), { year: 'numeric', month: 'short', day: 'numeric' }).format(
+    ? new Intl.DateTimeFormat(getLocale(), { year: 'numeric', month: 'numeric', day: 'numeric' }).format(
         new Date(entry.occurred_at),
       )
     : '';
