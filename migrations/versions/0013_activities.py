@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0013"
-down_revision = "0009"  # the coordinator rechains after 0010 (ledger)
+down_revision = "0009"  # the coordinator rechains after 0010 (ledger), 0011 (evaluation)
 branch_labels = None
 depends_on = None
 

@@ -3,33 +3,18 @@
 // local-records.js), with their pending / refused state, and my service record. The buckets
 // decide whose (PROTOCOL.md §18): a volunteer holds the community's activities and their own
 // sign-ups; an organiser also the activity's key and everyone's sign-ups.
-import { getRecord, listOutbox, listRecords } from './db.js';
-import { itemOf, outboxStateOf } from './task-data.js';
+import { listOutbox, listRecords } from './db.js';
+import { itemOf, loadItem, loadItems, outboxStateOf } from './task-data.js';
 
 export const ACTIVITY = 'activity';
 export const SIGNUP = 'activity_signup';
 export const KEY = 'activity_key';
 export const SERVICE_ENTRY = 'service_entry';
 
-async function loadAll(entity, key) {
-  const [records, entries] = await Promise.all([listRecords(entity), listOutbox()]);
-  const states = outboxStateOf(entries, entity);
-  return records.filter((record) => !record.deleted).map((record) => itemOf(record, states.get(record.id), key));
-}
-
-export const loadActivities = () => loadAll(ACTIVITY, 'activity');
-export const loadSignups = () => loadAll(SIGNUP, 'signup');
-
-/** One activity with its refused changes: {item, refused}, item null when it is not on this phone. */
-async function loadOne(entity, key, id) {
-  const [record, entries] = await Promise.all([getRecord(entity, id), listOutbox()]);
-  if (!record || record.deleted) return { item: null, refused: [] };
-  const state = outboxStateOf(entries, entity).get(id);
-  return { item: itemOf(record, state, key), refused: (state?.entries ?? []).filter((e) => e.status === 'rejected') };
-}
-
-export const loadActivity = (id) => loadOne(ACTIVITY, 'activity', id);
-export const loadSignup = (id) => loadOne(SIGNUP, 'signup', id);
+export const loadActivities = () => loadItems(ACTIVITY, 'activity');
+export const loadSignups = () => loadItems(SIGNUP, 'signup');
+export const loadActivity = (id) => loadItem(ACTIVITY, 'activity', id);
+export const loadSignup = (id) => loadItem(SIGNUP, 'signup', id);
 
 /** The sign-ups of an activity, each with its refused changes: [{item, refused}]. */
 export async function loadSignupsOf(activityId) {

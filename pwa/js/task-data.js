@@ -34,6 +34,21 @@ export function itemOf(record, state, key = 'task') {
   };
 }
 
+/** Every record of an entity on this phone as list items (key: the items' field name). */
+export async function loadItems(entity, key) {
+  const [records, entries] = await Promise.all([listRecords(entity), listOutbox()]);
+  const states = outboxStateOf(entries, entity);
+  return records.filter((record) => !record.deleted).map((record) => itemOf(record, states.get(record.id), key));
+}
+
+/** One record as an item with its refused changes: {item, refused}, item null when it is not on this phone. */
+export async function loadItem(entity, key, id) {
+  const [record, entries] = await Promise.all([getRecord(entity, id), listOutbox()]);
+  if (!record || record.deleted) return { item: null, refused: [] };
+  const state = outboxStateOf(entries, entity).get(id);
+  return { item: itemOf(record, state, key), refused: (state?.entries ?? []).filter((e) => e.status === 'rejected') };
+}
+
 const readListSources = () => Promise.all([listRecords('task'), listOutbox(), loadPlaces()]);
 // Reads started by prefetchMyTasks(), for the first loadMyTasks() soon after.
 let early = null;

@@ -21,6 +21,7 @@ from server.org.models import OrgUnit
 from tests.factories import user
 from tests.server.inspections_support import refused
 from tests.server.tasks_support import create, pull_all, push_one, signed_in, update
+from tests.server.test_wishes import _inbox_kinds, _records
 
 ADMIN, VOLUNTEER = "13800000002", "13800000008"
 SECOND, THIRD, QILI_VOLUNTEER, QILI_ADMIN = "13900000301", "13900000302", "13900000303", "13900000304"
@@ -39,21 +40,6 @@ def aw(app, world):
         return SimpleNamespace(
             hexi=world.hexi, qilidian=world.qilidian, volunteer=world.volunteer, second=second.id, third=third.id
         )
-
-
-def _records(auth, entity) -> dict:
-    out = {}
-    for change in pull_all(auth):
-        if change["entity"] == entity:
-            if change["op"] == "delete":
-                out.pop(change["id"], None)
-            else:
-                out[change["id"]] = change["data"]
-    return out
-
-
-def _inbox_kinds(auth) -> list[str]:
-    return sorted(data["kind"] for data in _records(auth, "inbox").values())
 
 
 def _version(auth, entity, record_id) -> int:
@@ -404,3 +390,25 @@ def test_bad_activity_input_is_refused_per_field(app, aw):
 def _grid_of(app) -> int:
     with app.app_context():
         return db.session.scalar(select(OrgUnit.id).where(OrgUnit.name == "河西社区第一网格"))
+
+
+def test_new_details_are_told_to_everyone_on_the_activity_and_a_hand_check_in_never_undoes_a_code(app, aw):
+    admin, volunteer, second = signed_in(app, ADMIN), signed_in(app, VOLUNTEER), signed_in(app, SECOND)
+    activity_id = _publish(admin, aw.hexi)
+    mine = _sign_up(volunteer, aw.volunteer, activity_id)["record_id"]
+    _sign_up(second, aw.second, activity_id)
+    version = _version(admin, "activity", activity_id)
+    assert push_one(admin, update("activity", activity_id, version, place="河西社区广场"))["status"] == "applied"
+    for auth in (volunteer, second):
+        assert "activity_changed" in _inbox_kinds(auth)
+
+    # Both offline: the volunteer reads the code, the organiser checks them in by hand from an
+    # older copy. The reading reaches the server first; the hand's time loses to it (kept as a
+    # conflict record) and stamps nothing over the code's.
+    base = _version(admin, "activity_signup", mine)
+    assert _push_signup(volunteer, mine, **_reading(_key(admin, activity_id), activity_id))["status"] == "applied"
+    by_hand = update("activity_signup", mine, base, checkin_at=iso(datetime.now(UTC) - HOUR / 6))
+    late = push_one(admin, by_hand, client_id="organiser-phone")
+    assert late["status"] == "conflict", late
+    held = _records(volunteer, "activity_signup")[mine]
+    assert held["checkin_method"] == "code" and held["checkin_window"] is not None
