@@ -10,7 +10,18 @@ const ACTIVITY = 'activity';
 const SIGNUP = 'activity_signup';
 
 /** The activity form's values as the record's fields. */
-export function activityFields({ communityId, title, description, place, startsAt, endsAt, capacity, skills, hours }) {
+export function activityFields({
+  communityId,
+  title,
+  description,
+  place,
+  startsAt,
+  endsAt,
+  capacity,
+  skills,
+  hours,
+  organiserId = null,
+}) {
   return {
     community_id: Number(communityId),
     title: title.trim(),
@@ -21,6 +32,7 @@ export function activityFields({ communityId, title, description, place, startsA
     capacity: Number(capacity),
     skills: skills ?? [],
     hours: Number(hours),
+    organiser_id: organiserId ?? null,
   };
 }
 
@@ -33,8 +45,6 @@ export function editActivity(id, form) {
 }
 
 export const setActivityStatus = (id, status) => enqueue({ entity: ACTIVITY, id, op: 'update', fields: { status } });
-export const nameOrganiser = (id, organiserId) =>
-  enqueue({ entity: ACTIVITY, id, op: 'update', fields: { organiser_id: organiserId } });
 
 /** 报名: a new sign-up, or signing up again after cancelling (the same record, §18.3). */
 export async function signUp(activityId, userId) {

@@ -129,3 +129,7 @@ export const loadPlans = () => get('/api/inspection-plans?per_page=200');
 export const createPlan = (body) => post('/api/inspection-plans', body);
 export const setPlanActive = (id, active) => patch(`/api/inspection-plans/${enc(id)}`, { active });
 export const generatePlanned = () => post('/api/inspection-plans/generate', {});
+
+/** The volunteers inside my jurisdiction [{id, display_name}] (the organisers an admin may name). */
+export const loadVolunteers = () =>
+  remembered('volunteers', async () => (await get('/api/admin/users?role=volunteer&per_page=200')).items ?? []);

@@ -283,4 +283,29 @@ def test_offline_qr_check_in_by_camera_and_typed_code_syncs_later_and_an_old_cod
     assert "截图或转发的码无效" in home.get_by_test_id("signup-refused").inner_text()
     db.session.expire_all()
     assert db.session.scalar(select(ActivitySignup.checkin_at).where(ActivitySignup.user_id == people["home"])) is None
+
+    # The admin names the typist organiser: the key and the attendance reach their phone, and
+    # they close the activity.
+    go(admin, f"/activities/{activity_id}")
+    admin.get_by_test_id("activity-edit").click()
+    admin.get_by_test_id("activity-form").wait_for()
+    wait_until(
+        admin,
+        f"document.querySelector('[data-testid=activity-organiser] option[value=\"{people['typist']}\"]') !== null",
+    )
+    admin.get_by_test_id("activity-organiser").select_option(str(people["typist"]))
+    admin.get_by_test_id("activity-save").click()
+    admin.get_by_test_id("activity-screen").wait_for()
+    synced(admin)
+    wait_until(typist, PULL, timeout=30)
+    wait_until(typist, f"{KEYS}.then((n) => n === 1)", timeout=30)
+    go(typist, f"/activities/{activity_id}")
+    typist.get_by_test_id("organiser-part").wait_for()
+    typist.on("dialog", lambda dialog: dialog.accept())
+    typist.get_by_test_id("activity-close").click()
+    typist.locator("[data-testid=activity-status][data-status=closed]").wait_for()
+    synced(typist)
+    db.session.expire_all()
+    closed = db.session.get(Activity, activity_id)
+    assert (closed.organiser_id, closed.status) == (people["typist"], "closed")
     assert time.monotonic() - started < 600

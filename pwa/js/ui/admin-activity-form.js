@@ -7,7 +7,7 @@ import { activityProblems, hoursBetween, skillList } from '../activities.js';
 import { editActivity, publishActivity } from '../activity-actions.js';
 import { loadActivity } from '../activity-data.js';
 import { adminUnits, bulkUnits } from '../admin.js';
-import { loadOrgChildren, loadOrgUnit } from '../admin-data.js';
+import { loadOrgChildren, loadOrgUnit, loadVolunteers } from '../admin-data.js';
 import { ACTIVITIES } from '../constants.js';
 import { t } from '../i18n.js';
 import { choiceGroup } from './choices.js';
@@ -33,6 +33,41 @@ async function communities(me) {
     console.info('communities from the admin units only (offline?)', err?.message ?? err);
   }
   return units.map((unit) => ({ id: unit.id, name: unit.name }));
+}
+
+/**
+ * 组织者: nobody named (the community's admins organise) or a volunteer, who then holds the
+ * activity's key and attendance on their own phone. The list needs the network; offline the
+ * field keeps the organiser already named.
+ */
+function organiserField(before) {
+  const id = 'activity-organiser-input';
+  const select = h('select', { id, class: 'field__input', 'data-testid': 'activity-organiser' });
+  const none = h('option', { value: '', text: t('activity.form.organiser_none') });
+  select.append(none);
+  if (before?.organiser_id) {
+    select.append(h('option', { value: String(before.organiser_id), text: `#${before.organiser_id}` }));
+    select.value = String(before.organiser_id);
+  }
+  const field = h(
+    'div',
+    { class: 'field' },
+    h('label', { class: 'field__label', for: id, text: t('field.activity.organiser_id') }),
+    h('p', { class: 'field__hint', text: t('activity.form.organiser_hint') }),
+    select,
+  );
+  loadVolunteers()
+    .then((people) => {
+      const chosen = select.value;
+      select.replaceChildren(
+        none,
+        ...people.map((p) => h('option', { value: String(p.id), text: `${p.display_name} ${p.phone ?? ''}`.trim() })),
+      );
+      if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
+    })
+    .catch((err) => console.info('no volunteer list (offline?)', err?.message ?? err));
+  field.value = () => (select.value ? Number(select.value) : null);
+  return field;
 }
 
 function buildForm(places, before, id) {
@@ -124,6 +159,7 @@ function buildForm(places, before, id) {
     value: before?.description ?? '',
     maxlength: ACTIVITIES.DESCRIPTION_MAX,
   });
+  const organiser = organiserField(before);
   const bar = saveBar('activity');
   bar.save.textContent = t(before ? 'activity.form.save' : 'activity.form.publish');
   const fields = { title, place, starts_at: from, ends_at: to, capacity, hours, skills };
@@ -139,6 +175,7 @@ function buildForm(places, before, id) {
     hours,
     skills,
     description,
+    organiser,
     bar.element,
   );
   clearOnChange(form, bar);
@@ -154,6 +191,7 @@ function buildForm(places, before, id) {
       hours: hours.input.value,
       skills: skillList(skills.input.value),
       description: description.input.value,
+      organiserId: organiser.value(),
     };
     const problems = activityProblems(values);
     for (const [name, field] of Object.entries(fields)) field.setError(problems[name] ? t(problems[name]) : '');
