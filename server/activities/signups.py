@@ -184,11 +184,11 @@ def _order(r: Review, direction: str, prefix: str) -> Rejection | None:
     current, values = r.current.values, r.merged.values
     if r.mutation.fields.keys() & {f"{prefix}_window", f"{prefix}_mac"} and current.get(f"{prefix}_at"):
         return refuse("already_checked_in" if direction == "in" else "already_checked_out", f"{prefix}_mac")
-    if direction == "out" and values.get("checkout_at"):
-        if not values.get("checkin_at"):
-            return refuse("not_checked_in", "checkout_at")
+    if direction == "out" and values.get("checkout_at") and not values.get("checkin_at"):
+        return refuse("not_checked_in", "checkout_at")
+    if values.get("checkout_at") and values.get("checkin_at"):
         if parse_instant(values["checkout_at"]) <= parse_instant(values["checkin_at"]):
-            return refuse("checkout_before_checkin", "checkout_at")
+            return refuse("checkout_before_checkin", f"{prefix}_at")
     return None
 
 

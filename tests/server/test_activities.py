@@ -255,6 +255,8 @@ def test_who_sees_and_who_may_do_what(app, aw):
     assert refused(_push_signup(volunteer, mine, status="cancelled"))[0] == "already_checked_in"
     backwards = _push_signup(admin, theirs, checkout_at=iso(now - timedelta(minutes=5)))
     assert refused(backwards)[0] == "checkout_before_checkin"
+    too_late = _push_signup(admin, theirs, checkin_at=iso(now + timedelta(hours=1)))
+    assert refused(too_late) == ("checkout_before_checkin", {"checkin_at": ["签退时间要晚于签到时间。"]})
 
 
 def test_a_named_organiser_holds_the_key_checks_people_in_and_confirms_hours(app, aw):
