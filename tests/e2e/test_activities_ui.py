@@ -21,7 +21,7 @@ from server.activities.models import Activity, ActivitySignup
 from server.ledger.models import ServiceEntry
 from server.notices.models import InboxEntry
 from tests.e2e.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, wait_until, xuchang_phone
-from tests.e2e.test_wishes_ui import PULL, offline, ready, synced
+from tests.e2e.test_wishes_ui import PULL, offline, phones, ready, synced  # noqa: F401 (phones: a fixture)
 from tests.factories import user
 
 ADMIN, VOLUNTEER = "13800000002", "13800000008"
@@ -75,23 +75,15 @@ def camera_browser(playwright, camera_file):
 
 
 @pytest.fixture
-def phones(browser):
-    """One phone per person, each a browser profile of its own (on `on`, default the shared browser)."""
-    made = []
-
-    def make(on=None):
-        ctx = xuchang_phone(on or browser)
-        made.append(ctx)
-        page = ctx.new_page()
-        page.errors = []
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        return ctx, page
-
-    yield make
-    for ctx in made:
-        for page in ctx.pages:
-            assert getattr(page, "errors", []) == [], f"JavaScript errors on the page: {page.errors}"
-        ctx.close()
+def camera_phone(camera_browser):
+    """The first volunteer's phone: a profile of the browser with the fake camera."""
+    ctx = xuchang_phone(camera_browser)
+    page = ctx.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield ctx, page
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+    ctx.close()
 
 
 def shoot(page, name: str) -> None:
@@ -126,7 +118,12 @@ def type_code(page, code: str) -> None:
 
 
 def test_offline_qr_check_in_by_camera_and_typed_code_syncs_later_and_an_old_code_is_refused(
-    live_server, db, people, phones, camera_browser, camera_file
+    live_server,
+    db,
+    people,
+    phones,  # noqa: F811 (the fixture imported above)
+    camera_phone,
+    camera_file,
 ):
     started = time.monotonic()
     # The admin publishes an activity that is on now.
@@ -162,7 +159,7 @@ def test_offline_qr_check_in_by_camera_and_typed_code_syncs_later_and_an_old_cod
     wait_until(admin, f"{KEYS}.then((n) => n === 1)", timeout=30)  # the organiser holds the key
 
     # The volunteers sign up while online; the first one's phone has a camera.
-    member_ctx, member = phones(camera_browser)
+    member_ctx, member = camera_phone
     typist_ctx, typist = phones()
     for page, phone in ((member, VOLUNTEER), (typist, TYPIST)):
         ready(page, live_server, phone)
