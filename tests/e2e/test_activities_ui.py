@@ -21,7 +21,7 @@ from server.activities.models import Activity, ActivitySignup
 from server.ledger.models import ServiceEntry
 from server.notices.models import InboxEntry
 from tests.e2e.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, wait_until, xuchang_phone
-from tests.e2e.test_wishes_ui import PULL, offline, phones, ready, synced  # noqa: F401 (phones: a fixture)
+from tests.e2e.test_wishes_ui import PULL, offline, ready, synced
 from tests.factories import user
 
 ADMIN, VOLUNTEER = "13800000002", "13800000008"
@@ -121,7 +121,7 @@ def test_offline_qr_check_in_by_camera_and_typed_code_syncs_later_and_an_old_cod
     live_server,
     db,
     people,
-    phones,  # noqa: F811 (the fixture imported above)
+    phones,
     camera_phone,
     camera_file,
 ):

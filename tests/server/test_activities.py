@@ -20,8 +20,7 @@ from server.extensions import db
 from server.org.models import OrgUnit
 from tests.factories import user
 from tests.server.inspections_support import refused
-from tests.server.tasks_support import create, pull_all, push_one, signed_in, update
-from tests.server.test_wishes import _inbox_kinds, _records
+from tests.server.tasks_support import create, inbox_kinds, pull_all, push_one, records_of, signed_in, update
 
 ADMIN, VOLUNTEER = "13800000002", "13800000008"
 SECOND, THIRD, QILI_VOLUNTEER, QILI_ADMIN = "13900000301", "13900000302", "13900000303", "13900000304"
@@ -74,7 +73,7 @@ def _sign_up(auth, user_id, activity_id) -> dict:
 
 
 def _key(admin, activity_id) -> str:
-    (key,) = [k["key"] for k in _records(admin, "activity_key").values() if k["activity_id"] == activity_id]
+    (key,) = [k["key"] for k in records_of(admin, "activity_key").values() if k["activity_id"] == activity_id]
     return key
 
 
@@ -100,17 +99,17 @@ def test_an_activity_from_publishing_to_confirmed_hours_in_the_service_record(ap
     activity_id = _publish(admin, aw.hexi)
 
     # The volunteers of the community see it; only the admins hold its key.
-    (seen,) = _records(volunteer, "activity").values()
+    (seen,) = records_of(volunteer, "activity").values()
     assert seen["title"] == "周末清理楼道" and seen["status"] == "published" and seen["seated_count"] == 0
-    assert _records(volunteer, "activity_key") == {}
+    assert records_of(volunteer, "activity_key") == {}
     key = _key(admin, activity_id)
     assert len(key) == 43
 
     signed = _sign_up(volunteer, aw.volunteer, activity_id)
     assert signed["status"] == "applied", signed
     assert signed["record"]["data"]["status"] == "seated"
-    assert "activity_signed_up" in _inbox_kinds(volunteer)
-    assert _records(volunteer, "activity")[activity_id]["seated_count"] == 1
+    assert "activity_signed_up" in inbox_kinds(volunteer)
+    assert records_of(volunteer, "activity")[activity_id]["seated_count"] == 1
 
     record_id = signed["record_id"]
     start = datetime.now(UTC)
@@ -123,23 +122,23 @@ def test_an_activity_from_publishing_to_confirmed_hours_in_the_service_record(ap
     assert out["record"]["data"]["hours"] == 1.5
 
     # The organiser (the admin) sees the sign-up and confirms the hours, capped at the activity's.
-    assert _records(admin, "activity_signup")[record_id]["checkout_method"] == "code"
+    assert records_of(admin, "activity_signup")[record_id]["checkout_method"] == "code"
     over = _push_signup(admin, record_id, confirmed_hours=2.5)
     assert refused(over)[0] == "hours_over_cap"
     confirmed = _push_signup(admin, record_id, confirmed_hours=1.5)
     assert confirmed["status"] == "applied", confirmed
-    (entry,) = _records(volunteer, "service_entry").values()
+    (entry,) = records_of(volunteer, "service_entry").values()
     assert (entry["kind"], entry["source_id"], entry["hours"], entry["community_id"]) == (
         "activity",
         record_id,
         1.5,
         aw.hexi,
     )
-    assert "activity_hours_confirmed" in _inbox_kinds(volunteer)
+    assert "activity_hours_confirmed" in inbox_kinds(volunteer)
 
     # A second confirmation corrects the same entry.
     assert _push_signup(admin, record_id, confirmed_hours=1.0)["status"] == "applied"
-    (entry,) = _records(volunteer, "service_entry").values()
+    (entry,) = records_of(volunteer, "service_entry").values()
     assert entry["hours"] == 1.0
 
     closed = push_one(admin, update("activity", activity_id, _version(admin, "activity", activity_id), status="closed"))
@@ -158,16 +157,16 @@ def test_seats_go_to_the_first_the_rest_wait_and_move_up_in_order(app, aw):
     waiting = _sign_up(second, aw.second, activity_id)
     assert waiting["record"]["data"]["status"] == "waiting"
     assert _sign_up(third, aw.third, activity_id)["record"]["data"]["status"] == "waiting"
-    assert "activity_waiting" in _inbox_kinds(second)
-    counts = _records(first, "activity")[activity_id]
+    assert "activity_waiting" in inbox_kinds(second)
+    counts = records_of(first, "activity")[activity_id]
     assert (counts["seated_count"], counts["waiting_count"]) == (1, 2)
 
     # The seated one cancels: the first to wait takes the seat and is told; the third still waits.
     mine = signup_id(activity_id, aw.volunteer)
     assert _push_signup(first, mine, status="cancelled")["status"] == "applied"
-    assert _records(second, "activity_signup")[waiting["record_id"]]["status"] == "seated"
-    assert "activity_promoted" in _inbox_kinds(second)
-    assert _records(third, "activity_signup")[signup_id(activity_id, aw.third)]["status"] == "waiting"
+    assert records_of(second, "activity_signup")[waiting["record_id"]]["status"] == "seated"
+    assert "activity_promoted" in inbox_kinds(second)
+    assert records_of(third, "activity_signup")[signup_id(activity_id, aw.third)]["status"] == "waiting"
 
     # Signing up again goes to the end of the list.
     back = _push_signup(first, mine, status="seated")
@@ -176,16 +175,16 @@ def test_seats_go_to_the_first_the_rest_wait_and_move_up_in_order(app, aw):
     # A larger capacity seats the waiting list at once, in the order they signed up.
     version = _version(admin, "activity", activity_id)
     assert push_one(admin, update("activity", activity_id, version, capacity=2))["status"] == "applied"
-    assert _records(third, "activity_signup")[signup_id(activity_id, aw.third)]["status"] == "seated"
-    assert _records(first, "activity_signup")[mine]["status"] == "waiting"
-    counts = _records(first, "activity")[activity_id]
+    assert records_of(third, "activity_signup")[signup_id(activity_id, aw.third)]["status"] == "seated"
+    assert records_of(first, "activity_signup")[mine]["status"] == "waiting"
+    counts = records_of(first, "activity")[activity_id]
     assert (counts["seated_count"], counts["waiting_count"]) == (2, 1)
 
     # Cancelling the activity tells everyone still on it.
     version = _version(admin, "activity", activity_id)
     assert push_one(admin, update("activity", activity_id, version, status="cancelled"))["status"] == "applied"
     for auth in (first, second, third):
-        assert "activity_cancelled" in _inbox_kinds(auth)
+        assert "activity_cancelled" in inbox_kinds(auth)
 
 
 def test_one_sign_up_per_volunteer_and_its_id_follows_from_both(app, aw):
@@ -211,11 +210,11 @@ def test_who_sees_and_who_may_do_what(app, aw):
     qili_activity = _publish(qili_admin, aw.qilidian, title="七里店义诊")
 
     # A volunteer of 七里店 never pulls 河西's activities, and no volunteer pulls any key.
-    assert set(_records(qili_volunteer, "activity")) == {qili_activity}
-    assert set(_records(volunteer, "activity")) == {activity_id}
+    assert set(records_of(qili_volunteer, "activity")) == {qili_activity}
+    assert set(records_of(volunteer, "activity")) == {activity_id}
     for auth in (volunteer, qili_volunteer):
-        assert _records(auth, "activity_key") == {}
-    assert set(k["activity_id"] for k in _records(admin, "activity_key").values()) == {activity_id}
+        assert records_of(auth, "activity_key") == {}
+    assert set(k["activity_id"] for k in records_of(admin, "activity_key").values()) == {activity_id}
 
     # Volunteers do not publish or edit; another community's volunteer cannot sign up.
     now = datetime.now(UTC)
@@ -240,7 +239,7 @@ def test_who_sees_and_who_may_do_what(app, aw):
     # A volunteer sees only their own sign-up; they may neither check in by hand nor confirm hours.
     mine = _sign_up(volunteer, aw.volunteer, activity_id)["record_id"]
     theirs = _sign_up(second, aw.second, activity_id)["record_id"]
-    assert set(_records(volunteer, "activity_signup")) == {mine}
+    assert set(records_of(volunteer, "activity_signup")) == {mine}
     assert refused(_push_signup(volunteer, mine, checkin_at=iso(now)))[0] == "code_required"
     assert refused(push_one(volunteer, update("activity_signup", theirs, 1, status="cancelled")))[0] == "out_of_scope"
     key = _key(admin, activity_id)
@@ -263,15 +262,15 @@ def test_a_named_organiser_holds_the_key_checks_people_in_and_confirms_hours(app
     admin, volunteer, organiser = signed_in(app, ADMIN), signed_in(app, VOLUNTEER), signed_in(app, SECOND)
     activity_id = _publish(admin, aw.hexi)
     mine = _sign_up(volunteer, aw.volunteer, activity_id)["record_id"]
-    assert _records(organiser, "activity_key") == {}
+    assert records_of(organiser, "activity_key") == {}
 
     version = _version(admin, "activity", activity_id)
     named = push_one(admin, update("activity", activity_id, version, organiser_id=aw.second))
     assert named["status"] == "applied", named
-    (key,) = _records(organiser, "activity_key").values()
+    (key,) = records_of(organiser, "activity_key").values()
     assert key["activity_id"] == activity_id and key["key"] == _key(admin, activity_id)
-    assert set(_records(organiser, "activity_signup")) == {mine}  # the sign-ups follow the organiser
-    assert _records(volunteer, "activity_key") == {}
+    assert set(records_of(organiser, "activity_signup")) == {mine}  # the sign-ups follow the organiser
+    assert records_of(volunteer, "activity_key") == {}
 
     now = datetime.now(UTC)
     assert _push_signup(organiser, mine, checkin_at=iso(now))["status"] == "applied"
@@ -402,7 +401,7 @@ def test_new_details_are_told_to_everyone_on_the_activity_and_a_hand_check_in_ne
     version = _version(admin, "activity", activity_id)
     assert push_one(admin, update("activity", activity_id, version, place="河西社区广场"))["status"] == "applied"
     for auth in (volunteer, second):
-        assert "activity_changed" in _inbox_kinds(auth)
+        assert "activity_changed" in inbox_kinds(auth)
 
     # Both offline: the volunteer reads the code, the organiser checks them in by hand from an
     # older copy. The reading reaches the server first; the hand's time loses to it (kept as a
@@ -412,5 +411,5 @@ def test_new_details_are_told_to_everyone_on_the_activity_and_a_hand_check_in_ne
     by_hand = update("activity_signup", mine, base, checkin_at=iso(datetime.now(UTC) - HOUR / 6))
     late = push_one(admin, by_hand, client_id="organiser-phone")
     assert late["status"] == "conflict", late
-    held = _records(volunteer, "activity_signup")[mine]
+    held = records_of(volunteer, "activity_signup")[mine]
     assert held["checkin_method"] == "code" and held["checkin_window"] is not None
