@@ -51,7 +51,11 @@ export function activitiesScreen({ me }) {
         }),
         upcoming.length
           ? null
-          : h('p', { class: 'muted empty', 'data-testid': 'activities-empty', text: t('activity.none') }),
+          : h('p', {
+              class: 'muted empty',
+              'data-testid': 'activities-empty',
+              text: t(mine.length ? 'activity.none_other' : 'activity.none'),
+            }),
         past.length
           ? listSection({
               name: 'past',
