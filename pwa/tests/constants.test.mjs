@@ -123,6 +123,7 @@ const LIMITS = {
     'code-note': 'members.NOTE_MAX',
     'project-title': 'members.NAME_MAX',
     'project-description': 'members.TEXT_MAX',
+  },
   'js/ui/admin-activity-form.js': {
     'activity-title-input': 'activities.TITLE_MAX',
     'activity-place-input': 'activities.PLACE_MAX',

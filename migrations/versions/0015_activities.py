@@ -1,7 +1,7 @@
 """activities: volunteer service activities (志愿服务活动), their check-in keys and sign-ups, synced
 
-Revision ID: 0013
-Revises: 0009
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-06 20:20:00
 
 An activity is its community's (time, place, capacity, hours credited); its key signs the
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0013"
-down_revision = "0009"  # the coordinator rechains after 0010 (ledger), 0011 (evaluation)
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
