@@ -23,6 +23,7 @@ from server.demo import names as words
 from server.demo.accounts import DEMO_ACCOUNTS, DEMO_CREATED_AT, RESIDENT_ACCOUNT, write_accounts
 from server.demo.alerts import load_demo_alerts
 from server.demo.buildings import CompoundPlan, building_grids, building_shapes
+from server.demo.evaluation import load_demo_evaluation
 from server.demo.inspections import load_demo_inspections
 from server.demo.members import load_demo_members
 from server.demo.people import People
@@ -435,6 +436,7 @@ def load_demo(households: int | None = None, seed: int = 2026) -> dict:
         raise
     counts.update(load_demo_alerts())  # after the commit: sending commits per chunk, as in service
     counts.update(load_demo_members())  # 双报到: the service commits each step
+    counts.update(load_demo_evaluation(seed))  # last year's, over the members who report now
     return {
         "seed": seed,
         "households": count,

@@ -28,7 +28,7 @@ def test_the_volunteer_has_a_claim_to_fulfil_a_wish_to_claim_and_hours_served(de
     assert mine == ["claimed", "confirmed"]
     assert [c["title"] for c in cards if c["status"] == "open"] == ["一名三年级小学生想要几本课外读物"]
     assert "wish" not in records  # never the residents' own words, names or doors
-    (entry,) = records["service_entry"].values()
+    (entry,) = [e for e in records["service_entry"].values() if e["kind"] == "wish"]
     assert (entry["kind"], entry["hours"], entry["rating"]) == ("wish", 1.5, 5)
 
 
@@ -42,3 +42,20 @@ def test_the_admin_has_a_wish_to_review_and_the_resident_one_to_confirm(demo_app
     assert all(w["user_id"] == me for w in home["wish"].values())
     (card,) = home["wish_card"].values()
     assert card["status"] == "fulfilled" and card["evidence_photos"] and card["hours"] == 1
+
+
+def test_last_years_evaluation_of_hexi_is_closed_with_grades(demo_app):
+    """Last December's round (server/demo/evaluation.py): every form submitted, units and members
+    graded over last year's service; the admin reads it, the volunteer heard their grade."""
+    app, summary = demo_app
+    assert summary["counts"]["evaluation_rounds"] == 1
+    auth = AuthActions(app.test_client())
+    auth.login(ADMIN, PASSWORDS[ADMIN])
+    (round_,) = auth.client.get("/api/evaluation/rounds").get_json()
+    assert round_["status"] == "closed" and round_["title"].endswith("年度双报到评议")
+    assert all(p["submitted"] == p["evaluators"] for p in round_["progress"])
+    results = auth.client.get(f"/api/evaluation/rounds/{round_['id']}/results").get_json()["results"]
+    kinds = {r["kind"] for r in results}
+    assert kinds == {"unit", "member"} and len({r["grade"] for r in results}) >= 2  # a real round differs
+    _, phone = _pulled(app, VOLUNTEER)
+    assert any(e["kind"].startswith("evaluation_graded_") for e in phone["inbox"].values())
