@@ -43,7 +43,7 @@ from server.core.after_commit import register_after_commit
 from server.core.edge import register_edge
 from server.core.parts import Part
 from server.core.periodic import register_periodic_jobs
-from server.ledger import roster
+from server.ledger import lists, roster
 from server.notices import fanout
 from server.sync import registry
 
@@ -184,10 +184,13 @@ def register_blueprints(app: Flask, parts) -> None:
 
 
 def register_rosters(parts) -> None:
-    """Who serves each community (units and members), for the December evaluation."""
+    """Who serves each community (units and members), for the December evaluation; and each
+    community's open needs, for matching (供需对接)."""
     for part in parts:
         if part.roster is not None:
             roster.register(part.roster)
+        if part.open_needs is not None:
+            lists.register(part.open_needs)
 
 
 def register_commands(app: Flask, parts) -> None:

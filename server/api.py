@@ -113,6 +113,10 @@ ERROR_CODES = {
     "period_order": (422, "the end date is before the start date"),
     "period_too_long": (422, "双报告: a report covers at most 366 days"),
     "report_subject": (422, "双报告: name one member or one unit"),
+    # Matching (PROTOCOL.md §21)
+    "need_matched": (409, "供需对接: the need has a service project already"),
+    "need_not_open": (422, "供需对接: not an open need of the community"),
+    "resource_not_in_community": (422, "供需对接: not a resource of an active unit of the community"),
     "throttled": (429, "too many requests: wait the seconds of the Retry-After header"),
     "internal": (500, "the server failed; try again later"),
     "error": (0, "any other HTTP error status"),

@@ -28,4 +28,5 @@ class Part:
     periodic: tuple = ()  # server.core.periodic.PeriodicJob
     commands: tuple = ()  # click commands and groups
     roster: Callable | None = None  # fn(community_id) -> [server.ledger.roster.Subject]: who serves there
+    open_needs: Callable | None = None  # fn(community_id, need_id) -> [server.ledger.lists.OpenNeed]
     init: Callable[[Flask], None] | None = None  # anything else, once per app

@@ -161,6 +161,10 @@ class ServiceProject(db.Model):
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="open")
+    # A project made by confirming a match (供需对接, PROTOCOL.md §21): the need, one project a need.
+    need_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    resource_id: Mapped[int | None] = mapped_column(ForeignKey("member_resources.id", ondelete="SET NULL"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("member_units.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

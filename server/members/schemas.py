@@ -238,6 +238,9 @@ class ProjectSchema(Schema):
     starts_on = ma.fields.Date(allow_none=True)
     ends_on = ma.fields.Date(allow_none=True)
     status = ma.fields.String()
+    need_id = ma.fields.String(allow_none=True, metadata={"description": "the need it was matched to (§21)"})
+    resource_id = ma.fields.Integer(allow_none=True)
+    unit_id = ma.fields.Integer(allow_none=True)
     updated_at = UtcDateTime()
 
 

@@ -425,7 +425,7 @@ def project_view(project: ServiceProject, grid_names: dict[int, str]) -> dict:
     names = ("id", "community_id", "title", "description", "skills", "grid_ids", "availability", "starts_on")
     return {
         **{c: getattr(project, c) for c in names},
-        **{c: getattr(project, c) for c in ("ends_on", "status", "updated_at")},
+        **{c: getattr(project, c) for c in ("ends_on", "status", "need_id", "resource_id", "unit_id", "updated_at")},
         "grids": [{"id": i, "name": grid_names.get(i, "")} for i in project.grid_ids or []],
     }
 

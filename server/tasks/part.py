@@ -2,7 +2,17 @@
 reports and residents' needs (诉求), which land in a grid worker's work beside their tasks."""
 
 from server.core.parts import Part
-from server.tasks import access, messages, need_deadlines, need_messages, need_routes, need_sync, routes, sync
+from server.tasks import (
+    access,
+    messages,
+    need_deadlines,
+    need_lists,
+    need_messages,
+    need_routes,
+    need_sync,
+    routes,
+    sync,
+)
 
 PART = Part(
     "tasks",
@@ -12,4 +22,5 @@ PART = Part(
     visibility=access.VISIBILITY,
     periodic=(need_deadlines.PERIODIC,),
     commands=(need_deadlines.needs_command,),
+    open_needs=need_lists.open_needs,  # the needs list, for matching (供需对接)
 )

@@ -1,0 +1,107 @@
+"""Matching's scoring (供需对接, PROTOCOL.md §21), pure and table-driven: a resource whose skills
+are not what the need's category wants is no suggestion; else points for the skills, the same grid
+(a grid the resource's unit serves, N对1) or only the same community, a kind of resource that
+fits the category, and a weekly time the resource is available (a weekend more). Each suggestion
+says why in reasons (a code and its parameters), rendered by the catalog ("技能：家电维修；同一网格；
+周六上午有空")."""
+
+from dataclasses import dataclass
+
+from server.i18n import text_in
+from server.members.models import SKILLS, SLOTS
+
+# The skills each need category wants (any skill at all for "other"); defined here once.
+CATEGORY_SKILLS: dict[str, tuple[str, ...]] = {
+    "sanitation": ("environment",),
+    "repair": ("repair",),
+    "safety": ("repair", "environment"),
+    "dispute": ("mediation", "legal", "psychology"),
+    "help": ("elderly_care", "medical", "driving", "education"),
+    "policy": ("publicity", "legal"),
+    "other": SKILLS,
+}
+# The kinds of resource that suit each category beside a service (场地 for a talk, 设备 for a fix).
+CATEGORY_KINDS: dict[str, tuple[str, ...]] = {
+    "sanitation": ("service", "equipment"),
+    "repair": ("service", "equipment"),
+    "safety": ("service", "equipment"),
+    "dispute": ("service", "venue"),
+    "help": ("service",),
+    "policy": ("service", "venue"),
+    "other": ("service", "venue", "equipment"),
+}
+POINTS = {"skill": 40, "grid": 30, "community": 10, "kind": 10, "available": 10, "weekend": 5}
+WEEKEND = ("sat_morning", "sat_afternoon", "sun_morning", "sun_afternoon")  # residents are home
+REASON_CODES = ("skill", "grid", "community", "kind", "available")
+DEFAULT_LIMIT = 3
+MAX_LIMIT = 10
+MAX_SLOTS_NAMED = 2  # "周六上午、周日上午有空": the first two of the resource's times
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One resource as matching reads it: its unit, and the grids that unit serves."""
+
+    id: int
+    unit_id: int
+    unit_name: str
+    name: str
+    kind: str
+    skills: tuple[str, ...]
+    availability: tuple[str, ...]
+    grid_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str  # one of REASON_CODES
+    params: dict
+
+
+def score(category: str, grid_id: int | None, offer: Offer) -> tuple[int, list[Reason]] | None:
+    """How well the offer suits a need of this category in this grid: (points, reasons), or None
+    when it does not (no wanted skill, or a category with no table entry)."""
+    wanted = CATEGORY_SKILLS.get(category)
+    if wanted is None:
+        return None
+    matched = [s for s in offer.skills if s in wanted]
+    if not matched:
+        return None
+    points, reasons = POINTS["skill"], [Reason("skill", {"skills": matched})]
+    if grid_id is not None and grid_id in offer.grid_ids:
+        points += POINTS["grid"]
+        reasons.append(Reason("grid", {}))
+    else:
+        points += POINTS["community"]
+        reasons.append(Reason("community", {}))
+    if offer.kind in CATEGORY_KINDS[category]:
+        points += POINTS["kind"]
+        reasons.append(Reason("kind", {"kind": offer.kind}))
+    slots = sorted(set(offer.availability) & set(SLOTS), key=lambda s: (s not in WEEKEND, SLOTS.index(s)))
+    if slots:
+        points += POINTS["available"] + (POINTS["weekend"] if slots[0] in WEEKEND else 0)
+        reasons.append(Reason("available", {"slots": slots[:MAX_SLOTS_NAMED]}))
+    return points, reasons
+
+
+def best(category: str, grid_id: int | None, offers: list[Offer], limit: int) -> list[tuple[Offer, int, list]]:
+    """The offers that suit, best first (then the lower resource id), at most `limit`."""
+    found = []
+    for offer in offers:
+        scored = score(category, grid_id, offer)
+        if scored is not None:
+            found.append((offer, *scored))
+    found.sort(key=lambda item: (-item[1], item[0].id))
+    return found[:limit]
+
+
+def reason_text(reason: Reason, locale: str) -> str:
+    params = dict(reason.params)
+    sep = "、" if locale == "zh-CN" else ", "
+    if "skills" in params:
+        params["skills"] = sep.join(text_in(locale, f"members.skill.{s}") for s in params["skills"])
+    if "slots" in params:
+        params["slots"] = sep.join(text_in(locale, f"members.slot.{s}") for s in params["slots"])
+    if "kind" in params:
+        params["kind"] = text_in(locale, f"members.resource_kind.{params['kind']}")
+    return text_in(locale, f"members.match.reason.{reason.code}", **params)

@@ -1,0 +1,81 @@
+"""Matching's shapes (供需对接, PROTOCOL.md §21): the suggestions' query, the confirmation, and
+what both answer."""
+
+import marshmallow as ma
+from marshmallow import validate
+
+from server.core.edge import Schema
+from server.core.fields import UtcDateTime
+from server.members.match_rules import DEFAULT_LIMIT, MAX_LIMIT, REASON_CODES
+
+NEED_ID = validate.Regexp(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
+
+
+def _need_id(**kwargs):
+    return ma.fields.String(validate=NEED_ID, metadata={"description": "a need's id (UUID)"}, **kwargs)
+
+
+class SuggestionArgsSchema(Schema):
+    need_id = _need_id(load_default=None)
+    limit = ma.fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
+
+
+class ConfirmInSchema(Schema):
+    need_id = _need_id(required=True)
+    resource_id = ma.fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class ReasonSchema(Schema):
+    code = ma.fields.String(metadata={"description": " | ".join(REASON_CODES)})
+    params = ma.fields.Dict(metadata={"description": "skills: [code], slots: [code], kind: code"})
+    text = ma.fields.String(metadata={"description": "in the caller's language, e.g. 技能：家电维修"})
+
+
+class SuggestionSchema(Schema):
+    resource_id = ma.fields.Integer()
+    resource_name = ma.fields.String()
+    kind = ma.fields.String()
+    unit_id = ma.fields.Integer()
+    unit_name = ma.fields.String()
+    score = ma.fields.Integer()
+    reasons = ma.fields.List(ma.fields.Nested(ReasonSchema))
+    reason_text = ma.fields.String(
+        metadata={"description": "the reasons in one line: 技能：家电维修；同一网格；周六上午有空"}
+    )
+
+
+class OpenNeedSchema(Schema):
+    id = ma.fields.String()
+    category = ma.fields.String()
+    category_text = ma.fields.String()
+    grid_id = ma.fields.Integer(allow_none=True)
+    summary = ma.fields.String()
+    created_at = UtcDateTime(allow_none=True)
+
+
+class NeedSuggestionsSchema(Schema):
+    need = ma.fields.Nested(OpenNeedSchema)
+    suggestions = ma.fields.List(ma.fields.Nested(SuggestionSchema), metadata={"description": "best first"})
+
+
+class CountsSchema(Schema):
+    needs = ma.fields.Integer(metadata={"description": "open needs not matched yet (群众需求清单)"})
+    resources = ma.fields.Integer(metadata={"description": "the active units' resources (单位资源清单)"})
+    projects = ma.fields.Integer(metadata={"description": "open service projects (服务项目清单)"})
+
+
+class MatchingSchema(Schema):
+    community = ma.fields.Dict(metadata={"description": "{id, name}"})
+    counts = ma.fields.Nested(CountsSchema)
+    needs = ma.fields.List(ma.fields.Nested(NeedSuggestionsSchema))
+
+
+class ConfirmedSchema(Schema):
+    project_id = ma.fields.Integer()
+    need_id = ma.fields.String()
+    resource_id = ma.fields.Integer()
+    unit_id = ma.fields.Integer()
+    title = ma.fields.String()
+    status = ma.fields.String()
+    score = ma.fields.Integer()
+    notified = ma.fields.List(ma.fields.Integer(), metadata={"description": "the accounts told"})
