@@ -35,6 +35,7 @@ WEEKEND = ("sat_morning", "sat_afternoon", "sun_morning", "sun_afternoon")  # re
 REASON_CODES = ("skill", "grid", "community", "kind", "available")
 DEFAULT_LIMIT = 3
 MAX_LIMIT = 10
+SLOT_ORDER = {s: (s not in WEEKEND, i) for i, s in enumerate(SLOTS)}  # weekend first, then the week's order
 MAX_SLOTS_NAMED = 2  # "周六上午、周日上午有空": the first two of the resource's times
 
 
@@ -58,37 +59,62 @@ class Reason:
     params: dict
 
 
+GRID, COMMUNITY = Reason("grid", {}), Reason("community", {})
+
+
 def score(category: str, grid_id: int | None, offer: Offer) -> tuple[int, list[Reason]] | None:
     """How well the offer suits a need of this category in this grid: (points, reasons), or None
     when it does not (no wanted skill, or a category with no table entry)."""
+    return _placed(_suits(category, offer), grid_id, offer)
+
+
+def _suits(category: str, offer: Offer) -> tuple[int, Reason, list[Reason]] | None:
+    """What does not depend on the need's grid: the points, the skills' reason and the reasons after
+    the place's; None when the offer does not suit the category."""
     wanted = CATEGORY_SKILLS.get(category)
     if wanted is None:
         return None
     matched = [s for s in offer.skills if s in wanted]
     if not matched:
         return None
-    points, reasons = POINTS["skill"], [Reason("skill", {"skills": matched})]
-    if grid_id is not None and grid_id in offer.grid_ids:
-        points += POINTS["grid"]
-        reasons.append(Reason("grid", {}))
-    else:
-        points += POINTS["community"]
-        reasons.append(Reason("community", {}))
+    points, after = POINTS["skill"], []
     if offer.kind in CATEGORY_KINDS[category]:
         points += POINTS["kind"]
-        reasons.append(Reason("kind", {"kind": offer.kind}))
-    slots = sorted(set(offer.availability) & set(SLOTS), key=lambda s: (s not in WEEKEND, SLOTS.index(s)))
+        after.append(Reason("kind", {"kind": offer.kind}))
+    slots = sorted(set(offer.availability) & set(SLOTS), key=SLOT_ORDER.__getitem__)
     if slots:
         points += POINTS["available"] + (POINTS["weekend"] if slots[0] in WEEKEND else 0)
-        reasons.append(Reason("available", {"slots": slots[:MAX_SLOTS_NAMED]}))
-    return points, reasons
+        after.append(Reason("available", {"slots": slots[:MAX_SLOTS_NAMED]}))
+    return points, Reason("skill", {"skills": matched}), after
 
 
-def best(category: str, grid_id: int | None, offers: list[Offer], limit: int) -> list[tuple[Offer, int, list]]:
-    """The offers that suit, best first (then the lower resource id), at most `limit`."""
+def _placed(suits, grid_id: int | None, offer: Offer) -> tuple[int, list[Reason]] | None:
+    if suits is None:
+        return None
+    points, skill, after = suits
+    if grid_id is not None and grid_id in offer.grid_ids:
+        return points + POINTS["grid"], [skill, GRID, *after]
+    return points + POINTS["community"], [skill, COMMUNITY, *after]
+
+
+def candidates(category: str, offers: list[Offer]) -> list[Offer]:
+    """The offers with a skill the category wants: the only ones score() may suggest for it."""
+    wanted = set(CATEGORY_SKILLS.get(category, ()))
+    return [o for o in offers if wanted.intersection(o.skills)]
+
+
+def best(
+    category: str, grid_id: int | None, offers: list[Offer], limit: int, memo: dict | None = None
+) -> list[tuple[Offer, int, list]]:
+    """The offers that suit, best first (then the lower resource id), at most `limit`. `memo`, kept
+    across the grids of one answer, holds what does not depend on the grid."""
+    memo = {} if memo is None else memo
     found = []
     for offer in offers:
-        scored = score(category, grid_id, offer)
+        key = (category, offer.id)
+        if key not in memo:
+            memo[key] = _suits(category, offer)
+        scored = _placed(memo[key], grid_id, offer)
         if scored is not None:
             found.append((offer, *scored))
     found.sort(key=lambda item: (-item[1], item[0].id))

@@ -25,12 +25,6 @@ class ConfirmInSchema(Schema):
     resource_id = ma.fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=2**31 - 1))
 
 
-class ReasonSchema(Schema):
-    code = ma.fields.String(metadata={"description": " | ".join(REASON_CODES)})
-    params = ma.fields.Dict(metadata={"description": "skills: [code], slots: [code], kind: code"})
-    text = ma.fields.String(metadata={"description": "in the caller's language, e.g. 技能：家电维修"})
-
-
 class SuggestionSchema(Schema):
     resource_id = ma.fields.Integer()
     resource_name = ma.fields.String()
@@ -38,7 +32,15 @@ class SuggestionSchema(Schema):
     unit_id = ma.fields.Integer()
     unit_name = ma.fields.String()
     score = ma.fields.Integer()
-    reasons = ma.fields.List(ma.fields.Nested(ReasonSchema))
+    # Plain objects, not a nested schema: 500 needs' suggestions are dumped in one answer (§21.3).
+    reasons = ma.fields.List(
+        ma.fields.Dict(),
+        metadata={
+            "description": "{code, params, text}: code "
+            + " | ".join(REASON_CODES)
+            + "; params {skills: [code]} | {kind: code} | {slots: [code]} | {}; text in the caller's language"
+        },
+    )
     reason_text = ma.fields.String(
         metadata={"description": "the reasons in one line: 技能：家电维修；同一网格；周六上午有空"}
     )

@@ -17,7 +17,16 @@ from server.i18n import _, current_locale, text_in
 from server.ledger import lists
 from server.ledger.lists import OpenNeed
 from server.members import access
-from server.members.match_rules import CATEGORY_SKILLS, DEFAULT_LIMIT, Offer, Reason, best, reason_text, score
+from server.members.match_rules import (
+    CATEGORY_SKILLS,
+    DEFAULT_LIMIT,
+    Offer,
+    Reason,
+    best,
+    candidates,
+    reason_text,
+    score,
+)
 from server.members.models import Member, ServiceProject, Unit, UnitGrid, UnitResource
 from server.notices.service import notify
 
@@ -69,7 +78,7 @@ def suggestions(admin: User, community_id: int, need_id: str | None = None, limi
     resources and why (one need only, when named)."""
     community = access.administered_community(admin, community_id)
     matched = _matched_need_ids(community.id)
-    needs = [n for n in lists.open_needs(community.id, need_id) if n.id not in matched]
+    needs = [n for n in lists.open_needs(community.id) if n.id not in matched]
     offers = offers_of(community.id)
     projects = db.session.scalar(
         select(func.count())
@@ -78,20 +87,24 @@ def suggestions(admin: User, community_id: int, need_id: str | None = None, limi
     )
     locale = current_locale()
     texts: dict[tuple, str] = {}
-    made: dict[tuple, list[dict]] = {}
+    suited: dict[str, list[Offer]] = {}  # category -> the offers with a skill it wants
+    made: dict[tuple, list[dict]] = {}  # (category, grid) -> its suggestions
+    memo: dict = {}  # (category, resource) -> what does not depend on the grid
     out = []
     for need in needs:
+        if need_id is not None and need.id != need_id:
+            continue
         key = (need.category, need.grid_id)
         if key not in made:
-            made[key] = [
-                _suggestion_view(o, points, reasons, locale, texts) for o, points, reasons in best(*key, offers, limit)
-            ]
+            if need.category not in suited:
+                suited[need.category] = candidates(need.category, offers)
+            found = best(need.category, need.grid_id, suited[need.category], limit, memo)
+            made[key] = [_suggestion_view(o, points, reasons, locale, texts) for o, points, reasons in found]
         out.append({"need": _need_view(need, locale), "suggestions": made[key]})
-    total_open = len(needs) if need_id is None else None
     return {
         "community": {"id": community.id, "name": community.name},
         "counts": {
-            "needs": total_open if total_open is not None else len(lists.open_needs(community.id)) - len(matched),
+            "needs": len(needs),
             "resources": len(offers),
             "projects": projects,
         },

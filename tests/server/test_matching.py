@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.i18n import text_in
-from server.members.match_rules import Offer, Reason, best, reason_text, score
+from server.members.match_rules import Offer, Reason, best, candidates, reason_text, score
 from server.members.models import ServiceProject
 from server.notices.models import InboxEntry
 from tests.factories import user
@@ -92,6 +92,10 @@ def test_best_orders_by_score_then_resource_and_cuts(app):
     ]
     assert [(o.id, p) for o, p, _ in best("repair", G1, offers, 10)] == [(2, 80), (4, 80), (3, 60)]
     assert [o.id for o, _, _ in best("repair", G1, offers, 2)] == [2, 4]
+    assert [o.id for o in candidates("repair", offers)] == [3, 2, 4]
+    memo = {}  # kept across grids: the grid's points still differ
+    assert [p for _, p, _ in best("repair", G1, offers, 10, memo)] == [80, 80, 60]
+    assert [p for _, p, _ in best("repair", G2, offers, 10, memo)] == [60, 60, 60]
 
 
 def test_reasons_in_chinese_and_english(app):
