@@ -37,3 +37,7 @@ export const issueCode = (body) => post('/api/members/codes', body);
 export const revokeCode = (id) => post(`/api/members/codes/${id}/revoke`);
 export const addProject = (communityId, body) => post(`/api/members/communities/${communityId}/projects`, body);
 export const saveProject = (id, changes) => patch(`/api/members/projects/${id}`, changes);
+// 供需对接 (PROTOCOL.md §21): the community's three lists with suggestions, and confirming one.
+export const loadMatching = (communityId) => get(`/api/members/communities/${communityId}/matching`);
+export const confirmMatch = (communityId, needId, resourceId) =>
+  post(`/api/members/communities/${communityId}/matches`, { need_id: needId, resource_id: resourceId });

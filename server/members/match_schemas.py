@@ -51,6 +51,7 @@ class OpenNeedSchema(Schema):
     category = ma.fields.String()
     category_text = ma.fields.String()
     grid_id = ma.fields.Integer(allow_none=True)
+    grid_name = ma.fields.String(allow_none=True)
     summary = ma.fields.String()
     created_at = UtcDateTime(allow_none=True)
 

@@ -28,6 +28,7 @@ from server.members.match_rules import (
     score,
 )
 from server.members.models import Member, ServiceProject, Unit, UnitGrid, UnitResource
+from server.members.service import grids_of
 from server.notices.service import notify
 
 # --- reading the lists -------------------------------------------------------------------------------
@@ -86,6 +87,7 @@ def suggestions(admin: User, community_id: int, need_id: str | None = None, limi
         .where(ServiceProject.community_id == community.id, ServiceProject.status == "open")
     )
     locale = current_locale()
+    grid_names = {g.id: g.name for g in grids_of(community)}
     texts: dict[tuple, str] = {}
     suited: dict[str, list[Offer]] = {}  # category -> the offers with a skill it wants
     made: dict[tuple, list[dict]] = {}  # (category, grid) -> its suggestions
@@ -100,7 +102,7 @@ def suggestions(admin: User, community_id: int, need_id: str | None = None, limi
                 suited[need.category] = candidates(need.category, offers)
             found = best(need.category, need.grid_id, suited[need.category], limit, memo)
             made[key] = [_suggestion_view(o, points, reasons, locale, texts) for o, points, reasons in found]
-        out.append({"need": _need_view(need, locale), "suggestions": made[key]})
+        out.append({"need": _need_view(need, locale, grid_names), "suggestions": made[key]})
     return {
         "community": {"id": community.id, "name": community.name},
         "counts": {
@@ -112,12 +114,13 @@ def suggestions(admin: User, community_id: int, need_id: str | None = None, limi
     }
 
 
-def _need_view(need: OpenNeed, locale: str) -> dict:
+def _need_view(need: OpenNeed, locale: str, grid_names: dict[int, str]) -> dict:
     return {
         "id": need.id,
         "category": need.category,
         "category_text": text_in(locale, f"need.category.{need.category}"),
         "grid_id": need.grid_id,
+        "grid_name": grid_names.get(need.grid_id),
         "summary": need.summary,
         "created_at": need.created_at,
     }

@@ -159,6 +159,7 @@ def test_suggestions_for_each_open_need_with_reasons(app, mt):
     by_need = {n["need"]["id"]: n for n in body["needs"]}
     assert set(by_need) == {mt.leak, mt.quarrel}  # not the resolved one, not 七里店's
     leak = by_need[mt.leak]
+    assert leak["need"]["grid_name"] == "河西社区第一网格"
     assert leak["need"]["category_text"] == "设施维修" and leak["need"]["summary"] == "厨房水管漏水，需要维修"
     assert [s["resource_id"] for s in leak["suggestions"]] == [mt.repair]  # never 七里店's team
     assert leak["suggestions"][0]["reason_text"] == "技能：家电维修；同一网格；专业服务；周六上午有空"

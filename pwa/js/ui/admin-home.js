@@ -56,6 +56,14 @@ export function adminSection({ me }) {
       title: t('wish.admin_title'),
       about: t('wish.admin_home_about'),
     }),
+    // 供需对接 (issue 14): residents' needs matched with the units' resources, confirmed in a tap.
+    linkCard({
+      kind: 'admin-link',
+      href: '#/admin/matching',
+      testid: 'admin-matching-open',
+      title: t('matching.title'),
+      about: t('matching.home_about'),
+    }),
     // 年度评议 (S5): the December evaluation of the units and members reporting to a community.
     linkCard({
       kind: 'admin-link',

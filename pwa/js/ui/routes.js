@@ -116,6 +116,12 @@ const ROUTES = [
     names: ['id'],
     screen: lazyScreen(() => import('./admin-wishes.js'), 'adminWishScreen'),
   },
+  // 供需对接 (PROTOCOL.md §21): the community admin's needs with suggested resources.
+  {
+    pattern: /^\/admin\/matching$/,
+    names: [],
+    screen: lazyScreen(() => import('./admin-matching.js'), 'adminMatchingScreen'),
+  },
   // 诉求 (issue 14): a resident's needs, a need (resident, grid worker, admin), the admins' queue.
   { pattern: /^\/needs$/, names: [], screen: lazyScreen(() => import('./needs.js'), 'needsScreen') },
   { pattern: /^\/needs\/new$/, names: [], screen: lazyScreen(() => import('./need-form.js'), 'needFormScreen') },
