@@ -16,10 +16,8 @@ the SQL statements of one request, and the suggestions made.
 
 import argparse
 import random
-import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,69 +25,42 @@ sys.path.insert(0, str(ROOT))
 
 from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
 from bench.demo_scale import DEFAULT_PG_SERVER  # noqa: E402
+from bench.directory import timed  # noqa: E402
 
-WARMUP = 3
 TARGET_MS = 200.0
 ADMIN = ("13800000002", "password123")  # 河西社区管理员 of tests/factories.py
 
 
 def load(app, args) -> int:
     """The world and the community's lists; returns the community's id."""
-    from server.core import clock
     from server.extensions import db
-    from server.members.models import RESOURCE_KINDS, SKILLS, SLOTS, Unit, UnitGrid, UnitResource
-    from server.tasks.need_models import NEED_CATEGORIES, Need
+    from server.members.models import RESOURCE_KINDS, SKILLS, SLOTS
+    from server.org.models import OrgUnit
+    from server.tasks.need_models import NEED_CATEGORIES
     from tests.factories import build_world, org_unit
+    from tests.server import matching_support as rows
 
     rng = random.Random(args.seed)
     with app.app_context():
         db.create_all()
         world = build_world()
-        from server.org.models import OrgUnit
-
         community = db.session.get(OrgUnit, world.hexi)
         grids = [world.g1, world.g2] + [
             org_unit("grid", f"河西社区第{i}网格", community).id for i in range(3, args.grids + 1)
         ]
-        units = []
-        for i in range(args.units):
-            unit = Unit(
-                community_id=world.hexi,
-                name=f"驻区单位{i}",
-                kind="enterprise",
-                party_org=f"驻区单位{i}党支部",
-                contact_name="联络员",
-                contact_phone="13700000000",
-            )
-            db.session.add(unit)
-            db.session.flush()
-            units.append(unit.id)
-            db.session.add_all(UnitGrid(unit_id=unit.id, grid_id=g) for g in rng.sample(grids, rng.randint(1, 3)))
-        db.session.add_all(
-            UnitResource(
-                unit_id=rng.choice(units),
+        units = [rows.unit(world.hexi, f"驻区单位{i}", rng.sample(grids, rng.randint(1, 3))) for i in range(args.units)]
+        for i in range(args.resources):
+            rows.resource(
+                rng.choice(units),
+                f"资源{i}",
+                rng.sample(SKILLS, rng.randint(1, 3)),
                 kind=rng.choice(RESOURCE_KINDS),
-                name=f"资源{i}",
-                skills=rng.sample(SKILLS, rng.randint(1, 3)),
                 availability=rng.sample(SLOTS, rng.randint(0, 3)),
             )
-            for i in range(args.resources)
-        )
-        now = clock.now()
-        for i in range(args.needs * 2):
-            db.session.add(
-                Need(
-                    id=str(uuid.uuid4()),
-                    user_id=world.resident,
-                    household_id=world.hh_hexi1[0],
-                    category=rng.choice(NEED_CATEGORIES),
-                    text=f"第{i}条诉求：" + "楼道灯坏了，晚上看不见，" * 3,
-                    status=rng.choice(("received", "accepted", "in_progress")) if i < args.needs else "resolved",
-                    grid_id=rng.choice(grids),
-                    community_id=world.hexi,
-                    created_at=now,
-                )
-            )
+        for i in range(args.needs * 2):  # as many resolved ones, which the list leaves out
+            status = rng.choice(("received", "accepted", "in_progress")) if i < args.needs else "resolved"
+            text = f"第{i}条诉求：" + "楼道灯坏了，晚上看不见，" * 3
+            rows.need(world, rng.choice(NEED_CATEGORIES), rng.choice(grids), status=status, text=text)
         db.session.commit()
         return world.hexi
 
@@ -122,16 +93,7 @@ def bench(url: str, args) -> float:
     event.listen(engine, "before_cursor_execute", listener)
     client.get(path)
     event.remove(engine, "before_cursor_execute", listener)
-    for _ in range(WARMUP):
-        client.get(path)
-    samples = []
-    for _ in range(args.repeat):
-        t0 = time.perf_counter()
-        response = client.get(path)
-        samples.append((time.perf_counter() - t0) * 1000)
-        assert response.status_code == 200
-    samples.sort()
-    median, p90 = statistics.median(samples), samples[int(0.9 * (len(samples) - 1))]
+    median, p90 = timed(lambda: client.get(path), args.repeat)
     print(
         f"community: {body['counts']['needs']} open needs, {body['counts']['resources']} resources, "
         f"{args.units} units over {args.grids} grids; {made} suggestions ({len(first.get_data()) / 1024:,.0f} KiB)"

@@ -3,9 +3,10 @@
 // 网格；周六上午有空"); 确认对接 in one tap makes it a service project and tells the unit's secretary
 // and the grid worker (PROTOCOL.md §21). Online only, like every admin screen.
 import { t } from '../i18n.js';
-import { confirmMatch, loadMatching, loadMine } from '../member-data.js';
-import { adminFrame, errorText, loadFailed, selectField } from './admin-common.js';
+import { confirmMatch, loadMatching } from '../member-data.js';
+import { adminFrame, errorText } from './admin-common.js';
 import { h } from './dom.js';
+import { communityBody } from './member-parts.js';
 
 function figure(key, value, label) {
   return h(
@@ -105,56 +106,32 @@ export function adminMatchingScreen({ query }) {
     backText: t('form.back_home'),
     wide: false,
   });
-  let communityId = Number(query?.get('community')) || null;
-  async function draw() {
-    let communities;
-    let lists;
-    try {
-      communities = (await loadMine()).mine.communities;
-      communityId ??= communities[0]?.id ?? null;
-      if (!communityId) {
-        body.replaceChildren(h('p', { class: 'muted', text: t('member.admin_no_community') }));
-        return;
-      }
-      lists = await loadMatching(communityId);
-    } catch (err) {
-      body.replaceChildren(loadFailed(err, () => draw()));
-      return;
-    }
-    const picker =
-      communities.length > 1
-        ? selectField({
-            label: t('member.community'),
-            testid: 'admin-community',
-            options: communities.map((c) => ({ value: c.id, label: c.name })),
-            value: communityId,
-          })
-        : null;
-    picker?.input.addEventListener('change', () => {
-      communityId = Number(picker.input.value);
-      draw();
-    });
-    let figures = counts(lists.counts);
-    const onConfirmed = () => {
-      lists.counts.needs -= 1;
-      lists.counts.projects += 1;
-      const next = counts(lists.counts);
-      figures.replaceWith(next);
-      figures = next;
-    };
-    body.replaceChildren(
-      ...[picker].filter(Boolean), // a lone community needs no chooser
-      h('p', { class: 'muted', text: t('matching.about', { community: lists.community.name }) }),
-      figures,
-      lists.needs.length
-        ? h(
-            'ul',
-            { class: 'match-needs', 'data-testid': 'match-needs' },
-            lists.needs.map((item) => needCard({ ...item, communityId }, onConfirmed)),
-          )
-        : h('p', { class: 'muted', 'data-testid': 'match-empty', text: t('matching.empty') }),
-    );
-  }
-  draw();
+  communityBody({
+    query,
+    body,
+    load: loadMatching,
+    draw: ({ data: lists, picker, communityId }) => {
+      let figures = counts(lists.counts);
+      const onConfirmed = () => {
+        lists.counts.needs -= 1;
+        lists.counts.projects += 1;
+        const next = counts(lists.counts);
+        figures.replaceWith(next);
+        figures = next;
+      };
+      body.replaceChildren(
+        ...[picker].filter(Boolean), // a lone community needs no chooser
+        h('p', { class: 'muted', text: t('matching.about', { community: lists.community.name }) }),
+        figures,
+        lists.needs.length
+          ? h(
+              'ul',
+              { class: 'match-needs', 'data-testid': 'match-needs' },
+              lists.needs.map((item) => needCard({ ...item, communityId }, onConfirmed)),
+            )
+          : h('p', { class: 'muted', 'data-testid': 'match-empty', text: t('matching.empty') }),
+      );
+    },
+  });
   return screen;
 }

@@ -5,19 +5,19 @@
 import { grouped } from '../codes.js';
 import { MEMBERS } from '../constants.js';
 import { t } from '../i18n.js';
-import { addProject, issueCode, loadCommunity, loadMine, revokeCode, saveProject } from '../member-data.js';
+import { addProject, issueCode, loadCommunity, revokeCode, saveProject } from '../member-data.js';
 import { codeState, label, labels, options } from '../members.js';
-import {
-  adminFrame,
-  errorText,
-  inputField,
-  loadFailed,
-  selectField,
-  showFieldErrors,
-  textField,
-} from './admin-common.js';
+import { adminFrame, errorText, inputField, selectField, showFieldErrors, textField } from './admin-common.js';
 import { h } from './dom.js';
-import { actionButton, checkGroup, gridChoices, reportLink, saveButton, statusLine } from './member-parts.js';
+import {
+  actionButton,
+  checkGroup,
+  communityBody,
+  gridChoices,
+  reportLink,
+  saveButton,
+  statusLine,
+} from './member-parts.js';
 import { block } from './wish-parts.js';
 
 function codeForm(overview, redraw) {
@@ -256,86 +256,61 @@ export function adminMembersScreen({ query }) {
     backText: t('form.back_home'),
     wide: false,
   });
-  let communityId = Number(query?.get('community')) || null;
-  async function draw(newCode = null) {
-    let overview;
-    let communities;
-    try {
-      communities = (await loadMine()).mine.communities;
-      communityId ??= communities[0]?.id ?? null;
-      if (!communityId) {
-        body.replaceChildren(h('p', { class: 'muted', text: t('member.admin_no_community') }));
-        return;
-      }
-      overview = await loadCommunity(communityId);
-    } catch (err) {
-      body.replaceChildren(loadFailed(err, () => draw()));
-      return;
-    }
-    const picker =
-      communities.length > 1
-        ? selectField({
-            label: t('member.community'),
-            testid: 'admin-community',
-            options: communities.map((c) => ({ value: c.id, label: c.name })),
-            value: communityId,
-          })
-        : null;
-    picker?.input.addEventListener('change', () => {
-      communityId = Number(picker.input.value);
-      draw();
-    });
-    const redraw = (code) => draw(code);
-    body.replaceChildren(
-      h(
-        'div',
-        { class: 'cards' },
-        picker,
-        h('p', { class: 'muted', text: t('member.admin_about', { community: overview.community.name }) }),
-        block(
-          t('member.codes'),
-          'admin-codes',
-          newCode
-            ? h(
-                'p',
-                { class: 'note note--saved member-new-code', role: 'status', 'data-testid': 'code-new' },
-                t('member.code_new'),
-                h('strong', { class: 'member-code', 'data-code': newCode.code, text: grouped(newCode.code) }),
-              )
-            : null,
-          codeForm(overview, redraw),
-          list(
-            overview.codes.map((c) => codeRow(c, redraw)),
-            t('member.no_codes'),
+  communityBody({
+    query,
+    body,
+    load: loadCommunity,
+    draw: ({ data: overview, picker, redraw }, newCode = null) => {
+      body.replaceChildren(
+        h(
+          'div',
+          { class: 'cards' },
+          picker,
+          h('p', { class: 'muted', text: t('member.admin_about', { community: overview.community.name }) }),
+          block(
+            t('member.codes'),
+            'admin-codes',
+            newCode
+              ? h(
+                  'p',
+                  { class: 'note note--saved member-new-code', role: 'status', 'data-testid': 'code-new' },
+                  t('member.code_new'),
+                  h('strong', { class: 'member-code', 'data-code': newCode.code, text: grouped(newCode.code) }),
+                )
+              : null,
+            codeForm(overview, redraw),
+            list(
+              overview.codes.map((c) => codeRow(c, redraw)),
+              t('member.no_codes'),
+            ),
+          ),
+          block(
+            t('member.units', { count: overview.units.length }),
+            'admin-units',
+            list(overview.units.map(unitRow), t('member.no_units')),
+          ),
+          block(
+            t('member.members', { count: overview.members.length }),
+            'admin-member-list',
+            list(overview.members.map(memberRow), t('member.no_members')),
+          ),
+          block(
+            t('member.projects'),
+            'admin-projects',
+            list(
+              overview.projects.map((p) => projectRow(p, redraw)),
+              t('member.no_projects'),
+            ),
+            h(
+              'details',
+              { class: 'member-fold', 'data-testid': 'project-fold' },
+              h('summary', { text: t('member.add_project') }),
+              projectForm(overview, redraw),
+            ),
           ),
         ),
-        block(
-          t('member.units', { count: overview.units.length }),
-          'admin-units',
-          list(overview.units.map(unitRow), t('member.no_units')),
-        ),
-        block(
-          t('member.members', { count: overview.members.length }),
-          'admin-member-list',
-          list(overview.members.map(memberRow), t('member.no_members')),
-        ),
-        block(
-          t('member.projects'),
-          'admin-projects',
-          list(
-            overview.projects.map((p) => projectRow(p, redraw)),
-            t('member.no_projects'),
-          ),
-          h(
-            'details',
-            { class: 'member-fold', 'data-testid': 'project-fold' },
-            h('summary', { text: t('member.add_project') }),
-            projectForm(overview, redraw),
-          ),
-        ),
-      ),
-    );
-  }
-  draw();
+      );
+    },
+  });
   return screen;
 }

@@ -3,8 +3,9 @@
 // 双报告 link. Fields follow admin-common.js (.input, .setError) so the server's messages land on them.
 import { MEMBERS } from '../constants.js';
 import { t } from '../i18n.js';
+import { loadMine } from '../member-data.js';
 import { options, reportHref, yearSoFar } from '../members.js';
-import { errorText, inputField } from './admin-common.js';
+import { errorText, inputField, loadFailed, selectField } from './admin-common.js';
 import { h } from './dom.js';
 import { dateTime } from './format.js';
 
@@ -178,4 +179,46 @@ export function actionButton({ testid, text, confirm = null, action, after }) {
     },
   });
   return button;
+}
+
+/**
+ * The body of an admin's screen of one community (报到管理, 供需对接): the communities they
+ * administer (a chooser when several; ?community=<id> picks one), then load(communityId), then
+ * draw({data, picker, communityId, redraw}, ...extra) — or the failure with a retry, or the line
+ * that they administer none. Returns redraw(...extra).
+ */
+export function communityBody({ query, body, load, draw }) {
+  let communityId = Number(query?.get('community')) || null;
+  async function redraw(...extra) {
+    let communities;
+    let data;
+    try {
+      communities = (await loadMine()).mine.communities;
+      communityId ??= communities[0]?.id ?? null;
+      if (!communityId) {
+        body.replaceChildren(h('p', { class: 'muted', text: t('member.admin_no_community') }));
+        return;
+      }
+      data = await load(communityId);
+    } catch (err) {
+      body.replaceChildren(loadFailed(err, () => redraw()));
+      return;
+    }
+    const picker =
+      communities.length > 1
+        ? selectField({
+            label: t('member.community'),
+            testid: 'admin-community',
+            options: communities.map((c) => ({ value: c.id, label: c.name })),
+            value: communityId,
+          })
+        : null;
+    picker?.input.addEventListener('change', () => {
+      communityId = Number(picker.input.value);
+      redraw();
+    });
+    draw({ data, picker, communityId, redraw }, ...extra);
+  }
+  redraw();
+  return redraw;
 }
