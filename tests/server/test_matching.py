@@ -7,8 +7,10 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from server.auth.models import User
 from server.extensions import db
 from server.i18n import text_in
+from server.members import matching
 from server.members.match_rules import Offer, Reason, best, candidates, reason_text, score
 from server.members.models import ServiceProject
 from server.notices.models import InboxEntry
@@ -254,3 +256,26 @@ def test_bad_queries_are_refused_per_field(app, mt, query, field):
     response = _matching(signed_in(app, HEXI_ADMIN), mt.world.hexi, query)
     assert response.status_code == 422, response.get_json()
     assert field in response.get_json()["error"]["fields"]
+
+
+def test_two_admins_confirming_at_once_make_one_project(app, mt, monkeypatch):
+    """The second confirmation, past the check before the first committed, meets the unique need."""
+    admin = signed_in(app, HEXI_ADMIN)
+    assert _confirm(admin, mt.world.hexi, mt.leak, mt.repair).status_code == 201
+    monkeypatch.setattr(matching, "_matched_need_ids", lambda community_id: set())
+    late = _confirm(signed_in(app, ROOT_ADMIN), mt.world.hexi, mt.leak, mt.hall)
+    assert late.status_code == 409 and late.get_json()["error"]["code"] == "need_matched", late.get_json()
+    with app.app_context():
+        assert db.session.scalars(select(ServiceProject.resource_id)).all() == [mt.repair]
+
+
+def test_reasons_in_the_admins_language(app, mt):
+    with app.app_context():
+        db.session.get(User, mt.world.hexi_admin).locale = "en"
+        db.session.commit()
+    admin = signed_in(app, HEXI_ADMIN)
+    body = _matching(admin, mt.world.hexi, f"?need_id={mt.leak}").get_json()
+    (need,) = body["needs"]
+    assert need["need"]["category_text"] == text_in("en", "need.category.repair")
+    assert need["suggestions"][0]["reason_text"].startswith("Skills: ")
+    assert "; Same grid; " in need["suggestions"][0]["reason_text"]
