@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from server.demo import names as words
 from server.demo.accounts import DEMO_ACCOUNTS, DEMO_CREATED_AT, RESIDENT_ACCOUNT, write_accounts
+from server.demo.activities import load_demo_activities
 from server.demo.alerts import load_demo_alerts
 from server.demo.buildings import CompoundPlan, building_grids, building_shapes
 from server.demo.evaluation import load_demo_evaluation
@@ -436,6 +437,7 @@ def load_demo(households: int | None = None, seed: int = 2026) -> dict:
         raise
     counts.update(load_demo_alerts())  # after the commit: sending commits per chunk, as in service
     counts.update(load_demo_members())  # 双报到: the service commits each step
+    counts.update(load_demo_activities(seed))  # 河西社区's activities: one done, two to come
     counts.update(load_demo_evaluation(seed))  # last year's, over the members who report now
     return {
         "seed": seed,

@@ -1,6 +1,7 @@
-"""The demo's micro-wishes (server/demo/wishes.py): the demo volunteer 孙磊 has a wish to fulfil,
-one to claim and last month's hours; the community admin 刘红梅 a wish to review; the demo
-resident 杨帆 a fulfilled wish to confirm — each as their phone pulls it, the wall naming nobody."""
+"""The demo's S5 half (server/demo/wishes.py, activities.py, evaluation.py): the demo volunteer 孙磊
+has a wish to fulfil, one to claim, last month's hours, activities done and to come; the community
+admin 刘红梅 a wish to review and last year's evaluation; the demo resident 杨帆 a fulfilled wish to
+confirm — each as their phone pulls it, the wall naming nobody."""
 
 from server.demo import DEMO_ACCOUNTS
 from tests.conftest import AuthActions
@@ -11,6 +12,7 @@ ADMIN, RESIDENT, VOLUNTEER = "13800000002", "13800000007", "13800000008"
 
 
 def _pulled(app, phone) -> tuple[int, dict]:
+    app.config["LOGIN_RATE_LIMIT"] = "100 per minute"  # this module signs in more than a person does
     auth = AuthActions(app.test_client())
     me = auth.login(phone, PASSWORDS[phone]).get_json()
     records: dict[str, dict] = {}
@@ -59,3 +61,19 @@ def test_last_years_evaluation_of_hexi_is_closed_with_grades(demo_app):
     assert kinds == {"unit", "member"} and len({r["grade"] for r in results}) >= 2  # a real round differs
     _, phone = _pulled(app, VOLUNTEER)
     assert any(e["kind"].startswith("evaluation_graded_") for e in phone["inbox"].values())
+
+
+def test_the_volunteer_has_activities_done_and_to_come(demo_app):
+    """The demo's activities (server/demo/activities.py): last week's clinic counted in 孙磊's
+    service record; a reading club with seats for him to take; a full one where a sign-up waits."""
+    app, summary = demo_app
+    assert summary["counts"]["activities"] == 3
+    me, phone = _pulled(app, VOLUNTEER)
+    by_title = {a["title"]: a for a in phone["activity"].values()}
+    assert set(by_title) == {"健康义诊进社区", "快乐阅读·周末读书会", "防溺水安全宣传"}
+    assert by_title["快乐阅读·周末读书会"]["seated_count"] == 2 and by_title["快乐阅读·周末读书会"]["capacity"] == 8
+    assert (by_title["防溺水安全宣传"]["seated_count"], by_title["防溺水安全宣传"]["waiting_count"]) == (2, 1)
+    (mine,) = [s for s in phone["activity_signup"].values() if s["user_id"] == me]
+    assert mine["confirmed_hours"] > 2 and mine["checkin_method"] == "manual"
+    assert any(e["kind"] == "activity" for e in phone["service_entry"].values())
+    assert "activity_key" not in phone  # the organisers' alone
