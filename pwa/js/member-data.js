@@ -20,6 +20,9 @@ export async function loadMine() {
   }
 }
 
+/** The copy of what is mine kept on this phone (no network asked), or null. */
+export const loadKeptMine = async () => (await getCached(MINE))?.mine ?? null;
+
 /** Keeps what changed on the phone too (after a save), so the copy read offline is the latest. */
 export async function keepMine(mine) {
   await setCached(MINE, { mine, savedAt: new Date().toISOString() });

@@ -69,7 +69,14 @@ export const withdrawWish = (id) => enqueue({ entity: WISH, id, op: 'update', fi
 export const reviewWish = (id, form) => enqueue({ entity: WISH, id, op: 'update', fields: reviewFields(form) });
 /** 关闭 of an admin: the card leaves the wall (the resident no longer needs it, or it cannot be done). */
 export const closeCard = (id) => enqueue({ entity: CARD, id, op: 'update', fields: { status: 'closed' } });
-export const claimCard = (id) => enqueue({ entity: CARD, id, op: 'update', fields: { status: 'claimed' } });
+/** 认领, for myself or (双报到) for my unit, `unitKey` "unit:<id>". */
+export const claimCard = (id, unitKey = null) =>
+  enqueue({
+    entity: CARD,
+    id,
+    op: 'update',
+    fields: { status: 'claimed', ...(unitKey ? { claimed_for: unitKey } : {}) },
+  });
 export const releaseCard = (id) => enqueue({ entity: CARD, id, op: 'update', fields: { status: 'open' } });
 export const fulfilCard = (id, form) => enqueue({ entity: CARD, id, op: 'update', fields: fulfilFields(form) });
 export const confirmCard = (id, form) => enqueue({ entity: CARD, id, op: 'update', fields: confirmFields(form) });

@@ -152,3 +152,11 @@ export const fulfilProblems = ({ photos = [] }) => (photos.length ? {} : { evide
 /** Problems of 确认: 1–5 stars. */
 export const confirmProblems = ({ rating }) =>
   STARS.includes(Number(rating)) ? {} : { rating: 'wish.required_rating' };
+
+/** The units I may claim a wish of a community for (双报到): my memberships there with a unit, from
+ * the copy of 我的报到 kept on the phone; [{key: "unit:<id>", name}]. */
+export function claimUnits(mine, communityId) {
+  return (mine?.members ?? [])
+    .filter((m) => m.active !== false && m.unit_id && m.community_id === communityId)
+    .map((m) => ({ key: `unit:${m.unit_id}`, name: m.unit_name ?? '' }));
+}

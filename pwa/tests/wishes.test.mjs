@@ -266,3 +266,15 @@ test('a duplicate merges only into a published wish of the same community; the m
     review_note: null,
   });
 });
+
+test('a member claims for the unit they report with, in that community only', () => {
+  const mine = {
+    members: [
+      { community_id: 3, unit_id: 7, unit_name: '许昌市供电公司党委' },
+      { community_id: 3, unit_id: null, unit_name: null },
+      { community_id: 9, unit_id: 8, unit_name: '别的单位' },
+    ],
+  };
+  assert.deepEqual(wishes.claimUnits(mine, 3), [{ key: 'unit:7', name: '许昌市供电公司党委' }]);
+  assert.deepEqual(wishes.claimUnits(null, 3), []);
+});

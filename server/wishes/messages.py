@@ -29,6 +29,8 @@ REFUSALS = {
         "evidence_required": "完成心愿需要上传照片。",
         "not_fulfilled": "心愿还没有完成，暂不能评价。",
         "rating_required": "请给这次帮助打 1 到 5 星。",
+        "not_unit_member": "只有该单位的报到党员可以以单位名义认领。",
+        "unit_at_claim": "以单位名义认领只能在认领时选择。",
     },
     "en": {
         "not_owner": "A wish is made by its resident for themselves.",
@@ -53,6 +55,8 @@ REFUSALS = {
         "evidence_required": "A fulfilled wish needs a photo.",
         "not_fulfilled": "The wish is not fulfilled yet; it cannot be rated.",
         "rating_required": "Rate the help from 1 to 5 stars.",
+        "not_unit_member": "Only members reporting with the unit may claim for it.",
+        "unit_at_claim": "A claim names its unit when it is made.",
     },
 }
 
@@ -98,6 +102,13 @@ NOTICES = {
 }
 
 
+FIELDS = {
+    "zh-CN": {"wish.bad_unit": "单位编号无效。"},
+    "en": {"wish.bad_unit": "Not a unit."},
+}
+
+
 def entries(locale: str) -> dict[str, str]:
     # Only per entity: a wish's codes keep their words without changing a task's of the same name.
-    return {**refusal_entries(REFUSALS[locale], "wish", ("wish", "wish_card"), plain=False), **NOTICES[locale]}
+    refusals = refusal_entries(REFUSALS[locale], "wish", ("wish", "wish_card"), plain=False)
+    return {**refusals, **NOTICES[locale], **FIELDS[locale]}

@@ -18,6 +18,8 @@ NOTE_MAX = 500
 COMMENT_MAX = 300
 MAX_PHOTOS = 6
 CLAIM_DAYS = 7  # a claim lapses back to the wall after this many days unless fulfilled
+UNIT_KEY_MAX = 20  # "unit:<id>"
+UNIT_NAME_MAX = 60
 HOURS_MAX = 24.0  # what a volunteer may say one wish took
 DEFAULT_HOURS = 1.0  # credited when the volunteer did not say (PROTOCOL.md §14.2)
 
@@ -59,6 +61,9 @@ class WishCard(SyncedMixin, db.Model):
     wanted_by: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(16), default="open")
     claimant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # A claim made for the claimant's unit (双报到): its roster key ("unit:<id>") and its name.
+    claimed_for: Mapped[str | None] = mapped_column(String(UNIT_KEY_MAX))
+    claimant_unit: Mapped[str | None] = mapped_column(String(UNIT_NAME_MAX))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     claim_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     fulfil_note: Mapped[str | None] = mapped_column(String(NOTE_MAX))

@@ -25,6 +25,7 @@ from server.auth.models import User
 from server.core import clock
 from server.core.fields import iso, parse_instant
 from server.extensions import db
+from server.ledger import roster
 from server.ledger import service as ledger
 from server.org.models import Building, Household, Resident
 from server.sync.actors import SYSTEM
@@ -58,6 +59,8 @@ MESSAGES = {  # the English of each refusal (stored with the result; shown local
     "evidence_required": "a fulfilled wish needs a photo",
     "not_fulfilled": "the wish is not fulfilled yet",
     "rating_required": "rate the help from 1 to 5",
+    "not_unit_member": "a claim for a unit is made by one of its members",
+    "unit_at_claim": "a claim names its unit when it is made",
 }
 
 refuse = Refusals("wish", MESSAGES)
@@ -247,6 +250,8 @@ def review_card(r: Review) -> Rejection | None:
     claimant = current.get("claimant_id")
     if sent.get("status") == "claimed" and claimant not in (None, r.user_id):
         return refuse("already_claimed", "status")  # a claim that lost the race, however it merged
+    if "claimed_for" in sent and not (before == "open" and after == "claimed"):
+        return refuse("unit_at_claim", "claimed_for")
     if CLAIMANT_FIELDS & sent.keys() and claimant != r.user_id:
         return refuse("not_claimant", *sorted(CLAIMANT_FIELDS & sent.keys()))
     if OWNER_FIELDS & sent.keys():
@@ -285,6 +290,15 @@ def _credit(card_id: str, values: dict) -> set[str]:
     return set()  # the entry's buckets are poked after the commit by the ledger itself
 
 
+def _unit_of(community_id: int, unit_key: str, user_id: int) -> str | None:
+    """The name of the unit `unit_key` of the community's roster (双报到) if the user is one of its
+    members; else None."""
+    for subject in roster.subjects(community_id):
+        if subject.key == unit_key and subject.kind == "unit":
+            return subject.name if user_id in subject.account_ids else None
+    return None
+
+
 def _move_card(r: Review, before: str, after: str, now) -> Rejection | None:
     values = r.merged.values
     claimant = r.current.values.get("claimant_id")
@@ -293,11 +307,17 @@ def _move_card(r: Review, before: str, after: str, now) -> Rejection | None:
             return refuse("volunteer_only", "status")
         r.set("claimant_id", r.user_id)
         r.set("claimed_at", iso(now))
+        unit = values.get("claimed_for")
+        if unit is not None:
+            name = _unit_of(values["community_id"], unit, r.user_id)
+            if name is None:
+                return refuse("not_unit_member", "claimed_for")
+            r.set("claimant_unit", name)
         r.set("claim_deadline", iso(now + timedelta(days=CLAIM_DAYS)))
     elif (before, after) == ("claimed", "open"):
         if claimant != r.user_id and "admin" not in r.roles and SYSTEM not in r.roles:
             return refuse("not_claimant", "status")
-        for name in ("claimant_id", "claimed_at", "claim_deadline"):
+        for name in ("claimant_id", "claimed_at", "claim_deadline", "claimed_for", "claimant_unit"):
             r.set(name, None)
     elif (before, after) == ("claimed", "fulfilled"):
         if claimant != r.user_id:

@@ -13,6 +13,7 @@ from server.wishes.models import (
     PUBLIC_TEXT_MAX,
     REASON_MAX,
     TITLE_MAX,
+    UNIT_NAME_MAX,
     WISH_STATUSES,
 )
 
@@ -51,6 +52,10 @@ class WishCardRecordSchema(RecordSchema):
     wanted_by = UtcDateTime(allow_none=True)
     status = ma.fields.String(validate=validate.OneOf(CARD_STATUSES))
     claimant_id = row_id(allow_none=True)
+    claimed_for = ma.fields.String(
+        allow_none=True, validate=validate.Regexp(r"^unit:[1-9][0-9]{0,9}$", error="wish.bad_unit")
+    )
+    claimant_unit = text_or_none(UNIT_NAME_MAX)
     claimed_at = UtcDateTime(allow_none=True)
     claim_deadline = UtcDateTime(allow_none=True)
     fulfil_note = text_or_none(NOTE_MAX)

@@ -47,6 +47,8 @@ CARD_FIELDS = (
     Field("rating_comment", SELF),
     Field("confirmed_at", SELF),
     Field("claimant_id", SERVER),
+    Field("claimed_for", VOLUNTEER),  # with the claim: for the claimant's unit (PROTOCOL.md §14.2)
+    Field("claimant_unit", SERVER),
     Field("claimed_at", SERVER),
     Field("claim_deadline", SERVER),
     Field("history", SERVER),

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from server.members.models import Member, Unit
 from server.notices.models import InboxEntry
 from server.wishes.models import Wish, WishCard
 from tests.e2e.conftest import ARTIFACTS, wait_until
@@ -13,7 +14,7 @@ from tests.e2e.test_wishes_ui import PULL, go, offline, ready, synced
 from tests.factories import user
 from tests.server.tasks_support import create, push_one, signed_in, update
 
-ADMIN, RESIDENT = "13800000002", "13900000401"
+ADMIN, RESIDENT, VOLUNTEER = "13800000002", "13900000401", "13800000008"
 
 
 @pytest.fixture
@@ -75,3 +76,37 @@ def test_the_admin_merges_a_duplicate_and_closes_a_card(live_server, db, two, ph
     kinds = {e.kind for e in db.session.query(InboxEntry).filter_by(user_id=two["resident"])}
     assert "wish_merged" in kinds
     shoot(page, "closed")
+
+
+def test_a_member_claims_a_wish_for_their_unit(live_server, db, world, two, phones):
+    """双报到 on the wall: a volunteer reporting with 许昌市供电公司党委 claims a wish for the unit; the
+    resident's card and the server's say so (PROTOCOL.md §14.2 claimed_for)."""
+    unit = Unit(
+        community_id=world.hexi,
+        name="许昌市供电公司党委",
+        kind="enterprise",
+        party_org="国网许昌供电公司党委",
+        contact_name="王建军",
+        contact_phone="13800001001",
+    )
+    db.session.add(unit)
+    db.session.flush()
+    db.session.add(Member(user_id=world.volunteer, community_id=world.hexi, unit_id=unit.id, unit_role="member"))
+    db.session.commit()
+    card_id = db.session.get(Wish, two["published"]).card_id
+    ctx, page = phones()
+    ready(page, live_server, VOLUNTEER)
+    go(page, "/wall")
+    page.locator(f'[data-testid=card-row][data-id="{card_id}"]').wait_for()
+    wait_until(page, "import('/js/db.js').then((db) => db.getCached('members.mine')).then((kept) => !!kept)")
+    page.locator(f'[data-testid=card-row][data-id="{card_id}"]').click()
+    page.get_by_test_id("card-claim-unit").wait_for()
+    assert page.get_by_test_id("card-claim-unit").inner_text() == "以许昌市供电公司党委名义认领"
+    shoot(page, "claim-for-unit")
+    page.get_by_test_id("card-claim-unit").click()
+    synced(page)
+    db.session.expire_all()
+    card = db.session.get(WishCard, card_id)
+    assert (card.status, card.claimant_id, card.claimant_unit) == ("claimed", world.volunteer, "许昌市供电公司党委")
+    page.get_by_test_id("card-unit").wait_for()
+    assert page.get_by_test_id("card-unit").inner_text() == "由许昌市供电公司党委认领"

@@ -10,6 +10,7 @@ import pytest
 
 from server.core import clock
 from server.extensions import db
+from server.members.models import Member, Unit
 from server.org.models import Resident
 from server.wishes.claims import release_lapsed
 from tests.factories import user
@@ -281,3 +282,43 @@ def test_a_claimant_who_lets_go_is_not_told_of_it(app, ww):
     claimed = push_one(volunteer, update("wish_card", card_id, _version(volunteer, card_id), status="claimed"))
     assert push_one(volunteer, update("wish_card", card_id, claimed["version"], status="open"))["status"] == "applied"
     assert "wish_released" not in inbox_kinds(volunteer)
+
+
+def test_a_member_claims_a_wish_for_their_unit(app, ww):
+    """双报到 (PROTOCOL.md §14.2 claimed_for): a volunteer reporting with a unit claims for it and the
+    card names the unit; a volunteer of no such unit cannot; the unit goes with a release."""
+    with app.app_context():
+        unit = Unit(
+            community_id=ww.hexi,
+            name="许昌市供电公司党委",
+            kind="enterprise",
+            party_org="国网许昌供电公司党委",
+            contact_name="王建军",
+            contact_phone="13800001001",
+        )
+        db.session.add(unit)
+        db.session.flush()
+        db.session.add(Member(user_id=ww.volunteer_id, community_id=ww.hexi, unit_id=unit.id, unit_role="member"))
+        db.session.commit()
+        key = f"unit:{unit.id}"
+    resident, admin = signed_in(app, RESIDENT), signed_in(app, HEXI_ADMIN)
+    volunteer, other = signed_in(app, HEXI_VOLUNTEER), signed_in(app, OTHER_VOLUNTEER)
+    _approve(admin, _post_wish(resident, ww))
+    card_id, _ = _card_of(volunteer)
+
+    code, fields = refused(
+        push_one(other, update("wish_card", card_id, _version(other, card_id), status="claimed", claimed_for=key))
+    )
+    assert code == "not_unit_member" and fields == {"claimed_for": ["只有该单位的报到党员可以以单位名义认领。"]}
+    claimed = push_one(
+        volunteer, update("wish_card", card_id, _version(volunteer, card_id), status="claimed", claimed_for=key)
+    )
+    assert claimed["status"] == "applied", claimed
+    _, card = _card_of(resident)
+    assert (card["claimed_for"], card["claimant_unit"]) == (key, "许昌市供电公司党委")
+    code, _ = refused(push_one(volunteer, update("wish_card", card_id, claimed["version"], claimed_for=None)))
+    assert code == "unit_at_claim"
+    released = push_one(volunteer, update("wish_card", card_id, claimed["version"], status="open"))
+    assert released["status"] == "applied"
+    _, card = _card_of(resident)
+    assert card["status"] == "open" and card.get("claimed_for") is None and card.get("claimant_unit") is None

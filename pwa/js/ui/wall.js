@@ -3,6 +3,8 @@
 // because another volunteer came first, stays in this list with its badge until I settle it.
 // Read from IndexedDB (offline too), drawn again as pulls bring new cards.
 import { t } from '../i18n.js';
+import { loadMine } from '../member-data.js';
+import { isOnline } from '../net.js';
 import { loadCards } from '../wish-data.js';
 import { wallSections } from '../wishes.js';
 import { h } from './dom.js';
@@ -49,6 +51,8 @@ export function wallScreen({ me }) {
     });
     performance.mark('redgrid:wall-drawn');
   }
+  // My units (双报到), kept on the phone for 以单位名义认领 on a card, offline too; refreshed when online.
+  if (isOnline()) loadMine().catch(() => {});
   draw().catch((err) => {
     console.error('could not read the wall', err);
     lists.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));

@@ -6,9 +6,10 @@
 // opens their card (a notice's link) is taken to their wish.
 import { WISHES } from '../constants.js';
 import { t } from '../i18n.js';
+import { loadKeptMine } from '../member-data.js';
 import { claimCard, fulfilCard, releaseCard } from '../wish-actions.js';
 import { loadCard, loadWishes } from '../wish-data.js';
-import { cardActions, fulfilProblems } from '../wishes.js';
+import { cardActions, claimUnits, fulfilProblems } from '../wishes.js';
 import { choiceGroup } from './choices.js';
 import { h } from './dom.js';
 import { dateTime } from './format.js';
@@ -78,7 +79,7 @@ function fulfilForm(id) {
   return form;
 }
 
-function detail(item, refused, me) {
+function detail(item, refused, me, units) {
   const { card } = item;
   const can = cardActions(item, me);
   const status = shownCardStatus(item);
@@ -105,6 +106,17 @@ function detail(item, refused, me) {
       ? h('p', { class: 'note', text: t('wish.claim_deadline', { when: dateTime(card.claim_deadline) }) })
       : null,
     can.includes('claim') ? tap('card-claim', t('wish.claim'), claimCard) : null,
+    // 双报到: a member reporting with a unit may claim for it (PROTOCOL.md §14.2 claimed_for).
+    ...(can.includes('claim') ? units : []).map((unit) =>
+      tap('card-claim-unit', t('wish.claim_for_unit', { unit: unit.name }), (id) => claimCard(id, unit.key)),
+    ),
+    card.claimant_unit
+      ? h('p', {
+          class: 'note',
+          'data-testid': 'card-unit',
+          text: t('wish.claimed_for_unit', { unit: card.claimant_unit }),
+        })
+      : null,
     card.fulfilled_at
       ? block(
           t('wish.fulfilled_on', { when: dateTime(card.fulfilled_at) }),
@@ -153,6 +165,7 @@ export function wishCardScreen({ me, params }) {
         return undefined;
       }
       if (!item) return null;
+      const units = claimUnits(await loadKeptMine(), item.card.community_id);
       return {
         key: JSON.stringify([item.record.version, item.card.status, item.pending, refused.map((e) => e.seq)]),
         // A fulfilment being written is not drawn again under the volunteer's thumb.
@@ -164,7 +177,7 @@ export function wishCardScreen({ me, params }) {
             (form.querySelector('textarea')?.value || form.querySelector('[data-testid=photo-thumb]'))
           );
         },
-        draw: () => detail(item, refused, me),
+        draw: () => detail(item, refused, me, units),
       };
     },
   });

@@ -87,6 +87,13 @@ function cardBlock(found) {
     card.claimed_at && card.status === 'claimed'
       ? h('p', { class: 'muted', text: t('wish.claimed_on', { when: dateTime(card.claimed_at) }) })
       : null,
+    card.claimant_unit
+      ? h('p', {
+          class: 'note',
+          'data-testid': 'card-unit',
+          text: t('wish.claimed_for_unit', { unit: card.claimant_unit }),
+        })
+      : null,
     card.fulfilled_at
       ? h(
           'div',
