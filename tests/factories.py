@@ -13,6 +13,7 @@ from sqlalchemy import select
 from server.auth.models import RoleAssignment, User
 from server.auth.passwords import hash_password
 from server.extensions import db
+from server.members.models import Member, Unit
 from server.org.models import (
     Building,
     Compound,
@@ -163,3 +164,21 @@ def rid(name: str) -> str:
     """A record id as a phone makes it (a lowercase UUID, PROTOCOL.md §4.1), from a readable name.
     Trap: the server refuses any other id (`bad_mutation`), so "t-1" must not reach a push."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"redgrid-test:{name}"))
+
+
+def unit_member(community_id: int, user_id: int, name: str = "许昌市供电公司党委") -> int:
+    """A unit party organisation reporting to the community (双报到) with the user as a member;
+    its id (not committed)."""
+    unit = Unit(
+        community_id=community_id,
+        name=name,
+        kind="enterprise",
+        party_org=f"{name}（党组织）",
+        contact_name="王建军",
+        contact_phone="13800001001",
+    )
+    db.session.add(unit)
+    db.session.flush()
+    db.session.add(Member(user_id=user_id, community_id=community_id, unit_id=unit.id, unit_role="member"))
+    db.session.flush()
+    return unit.id

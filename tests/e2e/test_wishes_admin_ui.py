@@ -6,12 +6,11 @@ import uuid
 
 import pytest
 
-from server.members.models import Member, Unit
 from server.notices.models import InboxEntry
 from server.wishes.models import Wish, WishCard
 from tests.e2e.conftest import ARTIFACTS, wait_until
 from tests.e2e.test_wishes_ui import PULL, go, offline, ready, synced
-from tests.factories import user
+from tests.factories import unit_member, user
 from tests.server.tasks_support import create, push_one, signed_in, update
 
 ADMIN, RESIDENT, VOLUNTEER = "13800000002", "13900000401", "13800000008"
@@ -81,17 +80,7 @@ def test_the_admin_merges_a_duplicate_and_closes_a_card(live_server, db, two, ph
 def test_a_member_claims_a_wish_for_their_unit(live_server, db, world, two, phones):
     """双报到 on the wall: a volunteer reporting with 许昌市供电公司党委 claims a wish for the unit; the
     resident's card and the server's say so (PROTOCOL.md §14.2 claimed_for)."""
-    unit = Unit(
-        community_id=world.hexi,
-        name="许昌市供电公司党委",
-        kind="enterprise",
-        party_org="国网许昌供电公司党委",
-        contact_name="王建军",
-        contact_phone="13800001001",
-    )
-    db.session.add(unit)
-    db.session.flush()
-    db.session.add(Member(user_id=world.volunteer, community_id=world.hexi, unit_id=unit.id, unit_role="member"))
+    unit_member(world.hexi, world.volunteer)
     db.session.commit()
     card_id = db.session.get(Wish, two["published"]).card_id
     ctx, page = phones()

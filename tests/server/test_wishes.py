@@ -10,10 +10,9 @@ import pytest
 
 from server.core import clock
 from server.extensions import db
-from server.members.models import Member, Unit
 from server.org.models import Resident
 from server.wishes.claims import release_lapsed
-from tests.factories import user
+from tests.factories import unit_member, user
 from tests.server.inspections_support import refused
 from tests.server.tasks_support import create, inbox_kinds, photo, pull_all, push_one, records_of, signed_in, update
 
@@ -288,19 +287,9 @@ def test_a_member_claims_a_wish_for_their_unit(app, ww):
     """双报到 (PROTOCOL.md §14.2 claimed_for): a volunteer reporting with a unit claims for it and the
     card names the unit; a volunteer of no such unit cannot; the unit goes with a release."""
     with app.app_context():
-        unit = Unit(
-            community_id=ww.hexi,
-            name="许昌市供电公司党委",
-            kind="enterprise",
-            party_org="国网许昌供电公司党委",
-            contact_name="王建军",
-            contact_phone="13800001001",
-        )
-        db.session.add(unit)
-        db.session.flush()
-        db.session.add(Member(user_id=ww.volunteer_id, community_id=ww.hexi, unit_id=unit.id, unit_role="member"))
+        unit_id = unit_member(ww.hexi, ww.volunteer_id)
         db.session.commit()
-        key = f"unit:{unit.id}"
+        key = f"unit:{unit_id}"
     resident, admin = signed_in(app, RESIDENT), signed_in(app, HEXI_ADMIN)
     volunteer, other = signed_in(app, HEXI_VOLUNTEER), signed_in(app, OTHER_VOLUNTEER)
     _approve(admin, _post_wish(resident, ww))
