@@ -4,64 +4,16 @@
 // is saved on the phone at once (one outbox entry, no signal needed) with the time it was read;
 // the server checks it when it syncs (PROTOCOL.md §18.4) and a refusal comes back here, and on
 // the activity, in words.
-import jsQR from 'jsqr';
 import { nextDirection, readCode, shownSignup, signupId } from '../activities.js';
 import { checkInByCode } from '../activity-actions.js';
 import { loadActivity, loadSignup } from '../activity-data.js';
 import { t } from '../i18n.js';
 import { refusedNotes } from './activity-parts.js';
 import { h } from './dom.js';
+import { startCamera } from './qr-camera.js';
 import { watchLocalData } from './watch.js';
 import { textInput } from './wish-form.js';
 import { backLink } from './wish-parts.js';
-
-const SCAN_EVERY_MS = 250;
-
-/** Reads QR codes from the video until stop(); onText(text) for each one read. */
-function startCamera(video, onText, onFail) {
-  let stream = null;
-  let timer = null;
-  let stopped = false;
-  const canvas = document.createElement('canvas');
-  const stop = () => {
-    stopped = true;
-    clearTimeout(timer);
-    for (const track of stream?.getTracks() ?? []) track.stop();
-    video.srcObject = null;
-  };
-  (async () => {
-    if (!navigator.mediaDevices?.getUserMedia) throw new Error('no camera API');
-    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
-    if (stopped) return stop();
-    video.srcObject = stream;
-    await video.play();
-    const formats = globalThis.BarcodeDetector ? await globalThis.BarcodeDetector.getSupportedFormats() : [];
-    const detector = formats.includes('qr_code') ? new globalThis.BarcodeDetector({ formats: ['qr_code'] }) : null;
-    const look = async () => {
-      if (stopped || !video.isConnected) return stop();
-      let text = null;
-      if (video.videoWidth) {
-        if (detector) {
-          text = (await detector.detect(video))[0]?.rawValue ?? null;
-        } else {
-          canvas.width = video.videoWidth;
-          canvas.height = video.videoHeight;
-          const context = canvas.getContext('2d', { willReadFrequently: true });
-          context.drawImage(video, 0, 0);
-          const frame = context.getImageData(0, 0, canvas.width, canvas.height);
-          text = jsQR(frame.data, frame.width, frame.height, { inversionAttempts: 'dontInvert' })?.data ?? null;
-        }
-      }
-      if (text && onText(text) === true) return stop();
-      timer = setTimeout(() => look().catch(onFail), SCAN_EVERY_MS);
-    };
-    await look();
-  })().catch((err) => {
-    stop();
-    onFail(err);
-  });
-  return stop;
-}
 
 /** The screen for #/activities/<id>/scan. */
 export function activityScanScreen({ me, params }) {

@@ -11,21 +11,11 @@ import { readInvitation } from '../invite-code.js';
 import { findCompounds, households, myRequests, redeem, sendRequest, withdrawRequest } from '../join.js';
 import { h } from './dom.js';
 import { meChanged, showApiError } from './join-parts.js';
+import { startCamera } from './qr-camera.js';
 import { textInput } from './wish-form.js';
 import { backLink, block } from './wish-parts.js';
 
-/** The camera's QR reader, where the browser has one (Chrome on Android); else null. */
-async function qrReader() {
-  if (!('BarcodeDetector' in window)) return null;
-  try {
-    const formats = await window.BarcodeDetector.getSupportedFormats();
-    return formats.includes('qr_code') ? new window.BarcodeDetector({ formats: ['qr_code'] }) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** A scan button that reads a QR into `onCode(text)`; hidden where no reader or camera exists. */
+/** A scan button that reads a QR into `onCode(text)`; hidden where the browser has no camera. */
 function scanner(onCode) {
   const video = h('video', { class: 'join__video', playsinline: true, muted: true, hidden: true });
   const button = h('button', {
@@ -35,37 +25,28 @@ function scanner(onCode) {
     hidden: true,
     text: t('join.scan'),
   });
-  let stream = null;
+  let stopCamera = null;
   const stop = () => {
-    for (const track of stream?.getTracks() ?? []) track.stop();
-    stream = null;
+    stopCamera?.();
+    stopCamera = null;
     video.hidden = true;
     button.textContent = t('join.scan');
   };
-  qrReader().then((reader) => {
-    if (!reader || !navigator.mediaDevices?.getUserMedia) return;
-    button.hidden = false;
-    button.addEventListener('click', async () => {
-      if (stream) return stop();
-      try {
-        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
-      } catch {
-        return;
-      }
-      video.srcObject = stream;
-      video.hidden = false;
-      button.textContent = t('join.scan_stop');
-      await video.play();
-      const look = async () => {
-        if (!stream || !video.isConnected) return stop();
-        const [found] = await reader.detect(video).catch(() => []);
-        if (found?.rawValue && readInvitation(found.rawValue)) {
-          stop();
-          onCode(found.rawValue);
-        } else requestAnimationFrame(look);
-      };
-      look();
-    });
+  if (navigator.mediaDevices?.getUserMedia) button.hidden = false;
+  button.addEventListener('click', () => {
+    if (stopCamera) return stop();
+    video.hidden = false;
+    button.textContent = t('join.scan_stop');
+    stopCamera = startCamera(
+      video,
+      (text) => {
+        if (!readInvitation(text)) return false;
+        stop();
+        onCode(text);
+        return true;
+      },
+      () => stop(),
+    );
   });
   return h('div', { class: 'join__scanner' }, button, video);
 }
