@@ -166,7 +166,7 @@ export function joinLinks({ me }) {
 
 /**
  * 双报到: 我的报到 for those reporting to a community (volunteers), 到社区报到 (enter a code) for
- * everyone else but admins, and 报到管理 for admins.
+ * accounts of no role yet and residents (an in-service member signs up, then reports), and 报到管理 for admins.
  */
 export function memberLinks({ me }) {
   return [
@@ -178,7 +178,7 @@ export function memberLinks({ me }) {
           about: t('member.home_about'),
         })
       : null,
-    !reportsToCommunity(me) && !isAdmin(me)
+    !reportsToCommunity(me) && (isUnbound(me) || isResident(me))
       ? linkCard({
           href: '#/members/join',
           testid: 'members-join',
