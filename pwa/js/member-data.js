@@ -42,5 +42,11 @@ export const addProject = (communityId, body) => post(`/api/members/communities/
 export const saveProject = (id, changes) => patch(`/api/members/projects/${id}`, changes);
 // 供需对接 (PROTOCOL.md §21): the community's three lists with suggestions, and confirming one.
 export const loadMatching = (communityId) => get(`/api/members/communities/${communityId}/matching`);
-export const confirmMatch = (communityId, needId, resourceId) =>
-  post(`/api/members/communities/${communityId}/matches`, { need_id: needId, resource_id: resourceId });
+/** 确认对接: outcome 'project' | 'activity' (with the activity's fields) | 'wish' (PROTOCOL.md §21.2). */
+export const confirmMatch = (communityId, needId, resourceId, outcome = 'project', activity = null) =>
+  post(`/api/members/communities/${communityId}/matches`, {
+    need_id: needId,
+    resource_id: resourceId,
+    outcome,
+    ...(activity ? { activity } : {}),
+  });

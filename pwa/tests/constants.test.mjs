@@ -129,6 +129,10 @@ const LIMITS = {
     'activity-place-input': 'activities.PLACE_MAX',
     'activity-description-input': 'activities.DESCRIPTION_MAX',
   },
+  'js/ui/admin-matching.js': {
+    'match-activity-title': 'activities.TITLE_MAX',
+    'match-activity-place': 'activities.PLACE_MAX',
+  },
   'js/ui/admin-templates.js': {
     'template-name': 'inspections.TEMPLATE_NAME_MAX',
     'category-name': 'inspections.CATEGORY_NAME_MAX',

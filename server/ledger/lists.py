@@ -1,8 +1,8 @@
 """The community's needs list (群众需求清单) as matching (供需对接, PROTOCOL.md §21) reads it: the
-residents' open needs, each with its grid and that grid's workers. The domain that keeps needs
-provides it at assembly — a part's `open_needs` (server/core/parts.py) — so the domain that keeps
-resources and projects matches them without reading that domain's records. Without a provider a
-community has no open needs.
+residents' open needs and the open micro-wishes on the wall, each with its grid (and a need with
+that grid's workers). The domains that keep them provide it at assembly — a part's `open_needs`
+(server/core/parts.py) — so the domain that keeps resources and projects matches them without
+reading those domains' records. Without a provider a community has no open needs.
 """
 
 from collections.abc import Callable
@@ -21,6 +21,7 @@ class OpenNeed:
     summary: str  # the need's words, cut short
     created_at: datetime | None
     worker_ids: tuple[int, ...] = ()  # the active grid workers of its grid, told of a match
+    kind: str = "need"  # "need" (a resident's 诉求) | "wish" (a micro-wish's card on the wall)
 
 
 Provider = Callable[[int, str | None], list[OpenNeed]]

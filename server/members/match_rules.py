@@ -19,6 +19,7 @@ CATEGORY_SKILLS: dict[str, tuple[str, ...]] = {
     "help": ("elderly_care", "medical", "driving", "education"),
     "policy": ("publicity", "legal"),
     "other": SKILLS,
+    "wish": SKILLS,  # a micro-wish whose words name no skill (wanted_skills below): any skill
 }
 # The kinds of resource that suit each category beside a service (场地 for a talk, 设备 for a fix).
 CATEGORY_KINDS: dict[str, tuple[str, ...]] = {
@@ -29,6 +30,22 @@ CATEGORY_KINDS: dict[str, tuple[str, ...]] = {
     "help": ("service",),
     "policy": ("service", "venue"),
     "other": ("service", "venue", "equipment"),
+    "wish": ("service", "equipment"),
+}
+# A micro-wish (微心愿) has no category: the skills it asks for are read from the wall's words.
+SKILL_WORDS: dict[str, tuple[str, ...]] = {
+    "medical": ("看病", "体检", "血压", "血糖", "药", "医", "doctor", "medicine"),
+    "legal": ("法律", "律师", "合同", "维权", "lawyer", "legal"),
+    "education": ("辅导", "补习", "作业", "功课", "学习", "读书", "tutor", "homework"),
+    "repair": ("维修", "修理", "修", "坏了", "水管", "电器", "灯", "repair", "fix"),
+    "elderly_care": ("老人", "助老", "陪伴", "照料", "理发", "elderly"),
+    "culture": ("文艺", "唱歌", "跳舞", "书法", "绘画", "乐器", "运动", "图书"),
+    "it": ("手机", "电脑", "网络", "智能", "网上", "phone", "computer"),
+    "psychology": ("心理", "孤独", "焦虑", "谈心", "lonely"),
+    "mediation": ("纠纷", "调解", "矛盾"),
+    "environment": ("清理", "卫生", "垃圾", "绿化", "打扫"),
+    "publicity": ("政策", "宣传", "咨询", "医保", "社保"),
+    "driving": ("接送", "出行", "就医", "开车", "ride"),
 }
 POINTS = {"skill": 40, "grid": 30, "community": 10, "kind": 10, "available": 10, "weekend": 5}
 WEEKEND = ("sat_morning", "sat_afternoon", "sun_morning", "sun_afternoon")  # residents are home
@@ -62,6 +79,25 @@ class Reason:
 GRID, COMMUNITY = Reason("grid", {}), Reason("community", {})
 
 
+def wish_category(words: str) -> str:
+    """The category matching scores a micro-wish by: "wish.<skill>+<skill>" for the skills its
+    words ask for ("想给孙子补习数学" → "wish.education"), or "wish" (any skill) when they name none."""
+    lowered = words.lower()
+    named = [s for s in SKILLS if any(w in lowered for w in SKILL_WORDS[s])]
+    return "wish." + "+".join(named) if named else "wish"
+
+
+def wanted_skills(category: str) -> tuple[str, ...] | None:
+    """The skills a category wants; None for a category with no table entry."""
+    if category.startswith("wish."):
+        return tuple(category.removeprefix("wish.").split("+"))
+    return CATEGORY_SKILLS.get(category)
+
+
+def _kinds(category: str) -> tuple[str, ...]:
+    return CATEGORY_KINDS["wish" if category.startswith("wish.") else category]
+
+
 def score(category: str, grid_id: int | None, offer: Offer) -> tuple[int, list[Reason]] | None:
     """How well the offer suits a need of this category in this grid: (points, reasons), or None
     when it does not (no wanted skill, or a category with no table entry)."""
@@ -71,14 +107,14 @@ def score(category: str, grid_id: int | None, offer: Offer) -> tuple[int, list[R
 def _suits(category: str, offer: Offer) -> tuple[int, Reason, list[Reason]] | None:
     """What does not depend on the need's grid: the points, the skills' reason and the reasons after
     the place's; None when the offer does not suit the category."""
-    wanted = CATEGORY_SKILLS.get(category)
+    wanted = wanted_skills(category)
     if wanted is None:
         return None
     matched = [s for s in offer.skills if s in wanted]
     if not matched:
         return None
     points, after = POINTS["skill"], []
-    if offer.kind in CATEGORY_KINDS[category]:
+    if offer.kind in _kinds(category):
         points += POINTS["kind"]
         after.append(Reason("kind", {"kind": offer.kind}))
     slots = sorted(set(offer.availability) & set(SLOTS), key=SLOT_ORDER.__getitem__)
@@ -99,7 +135,7 @@ def _placed(suits, grid_id: int | None, offer: Offer) -> tuple[int, list[Reason]
 
 def candidates(category: str, offers: list[Offer]) -> list[Offer]:
     """The offers with a skill the category wants: the only ones score() may suggest for it."""
-    wanted = set(CATEGORY_SKILLS.get(category, ()))
+    wanted = set(wanted_skills(category) or ())
     return [o for o in offers if wanted.intersection(o.skills)]
 
 

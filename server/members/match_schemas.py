@@ -1,5 +1,5 @@
-"""Matching's shapes (供需对接, PROTOCOL.md §21): the suggestions' query, the confirmation, and
-what both answer."""
+"""Matching's shapes (供需对接, PROTOCOL.md §21): the suggestions' query, the confirmation (and the
+activity it may become), and what both answer."""
 
 import marshmallow as ma
 from marshmallow import validate
@@ -7,6 +7,7 @@ from marshmallow import validate
 from server.core.edge import Schema
 from server.core.fields import UtcDateTime
 from server.members.match_rules import DEFAULT_LIMIT, MAX_LIMIT, REASON_CODES
+from server.members.models import MATCH_OUTCOMES, OUTCOMES_OF
 
 NEED_ID = validate.Regexp(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
 
@@ -20,9 +21,44 @@ class SuggestionArgsSchema(Schema):
     limit = ma.fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
 
 
+def _row_id(**kwargs):
+    return ma.fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1), **kwargs)
+
+
+class MatchActivitySchema(Schema):
+    """The activity a match becomes, as the admin checked the form the screen prefilled. Its fields
+    are an activity's (§18.1) and are judged by the activity's own rules: a refusal names
+    `activity.<field>` (e.g. `activity.ends_at`, code `bad_times`)."""
+
+    title = ma.fields.String(required=True)
+    description = ma.fields.String(allow_none=True, load_default=None)
+    place = ma.fields.String(required=True)
+    starts_at = UtcDateTime(required=True)
+    ends_at = UtcDateTime(required=True)
+    capacity = ma.fields.Integer(strict=True, required=True)
+    hours = ma.fields.Float(required=True, allow_nan=False)
+    organiser_id = _row_id(allow_none=True, load_default=None)
+
+
 class ConfirmInSchema(Schema):
     need_id = _need_id(required=True)
-    resource_id = ma.fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    resource_id = _row_id(required=True)
+    outcome = ma.fields.String(
+        load_default="project",
+        validate=validate.OneOf(MATCH_OUTCOMES),
+        metadata={
+            "description": "what the match becomes: "
+            + "; ".join(f"for a {kind}: {' | '.join(outcomes)}" for kind, outcomes in OUTCOMES_OF.items())
+        },
+    )
+    activity = ma.fields.Nested(
+        MatchActivitySchema, allow_none=True, load_default=None, metadata={"description": "required for `activity`"}
+    )
+    claimant_id = _row_id(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "`wish`: the unit's member who claims it (default: its secretary, else a member)"},
+    )
 
 
 class SuggestionSchema(Schema):
@@ -47,7 +83,10 @@ class SuggestionSchema(Schema):
 
 
 class OpenNeedSchema(Schema):
-    id = ma.fields.String()
+    id = ma.fields.String(metadata={"description": "the need's id, or the wish card's"})
+    kind = ma.fields.String(metadata={"description": "need (诉求) | wish (微心愿 on the wall)"})
+    kind_text = ma.fields.String()
+    outcomes = ma.fields.List(ma.fields.String(), metadata={"description": "what a match of it may become"})
     category = ma.fields.String()
     category_text = ma.fields.String()
     grid_id = ma.fields.Integer(allow_none=True)
@@ -74,11 +113,15 @@ class MatchingSchema(Schema):
 
 
 class ConfirmedSchema(Schema):
-    project_id = ma.fields.Integer()
+    outcome = ma.fields.String()
+    project_id = ma.fields.Integer(allow_none=True, metadata={"description": "`project`: the project made"})
+    activity_id = ma.fields.String(allow_none=True, metadata={"description": "`activity`: the activity published"})
+    card_id = ma.fields.String(allow_none=True, metadata={"description": "`wish`: the card claimed"})
+    claimant_id = ma.fields.Integer(allow_none=True, metadata={"description": "`wish`: who claimed it"})
     need_id = ma.fields.String()
     resource_id = ma.fields.Integer()
     unit_id = ma.fields.Integer()
-    title = ma.fields.String()
-    status = ma.fields.String()
+    title = ma.fields.String(metadata={"description": "the project's or the activity's title, or the wish's"})
+    status = ma.fields.String(metadata={"description": "the project's, the activity's or the card's status"})
     score = ma.fields.Integer()
     notified = ma.fields.List(ma.fields.Integer(), metadata={"description": "the accounts told"})

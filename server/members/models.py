@@ -51,6 +51,10 @@ SLOTS = (  # weekly availability
 )
 RESOURCE_KINDS = ("venue", "equipment", "service")  # 场地 设备 专业服务
 PROJECT_STATUSES = ("draft", "open", "closed")  # 草稿 招募中 已结束
+# What a confirmed match (供需对接, PROTOCOL.md §21) becomes: a service project or an activity (for a
+# resident's need, 诉求), or the wish claimed for the unit (for a micro-wish on the wall, 微心愿).
+MATCH_OUTCOMES = ("project", "activity", "wish")
+OUTCOMES_OF = {"need": ("project", "activity"), "wish": ("wish",)}
 NAME_MAX = 60
 PERSON_MAX = 40
 PHONE_MAX = 20
@@ -168,3 +172,23 @@ class ServiceProject(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Match(db.Model):
+    """A confirmed match (供需对接, PROTOCOL.md §21): one item of the needs list (a need or a wish
+    card, one match each) with a unit's resource, and what it became."""
+
+    __tablename__ = "member_matches"
+    __table_args__ = (Index("ix_member_matches_community", "community_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    item_id: Mapped[str] = mapped_column(String(36), unique=True)  # the need's or the wish card's id
+    item_kind: Mapped[str] = mapped_column(String(8))  # need | wish
+    outcome: Mapped[str] = mapped_column(String(16))  # MATCH_OUTCOMES
+    resource_id: Mapped[int | None] = mapped_column(ForeignKey("member_resources.id", ondelete="SET NULL"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("member_units.id"))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("member_projects.id", ondelete="SET NULL"))
+    record_id: Mapped[str | None] = mapped_column(String(36))  # the activity made, or the wish card claimed
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

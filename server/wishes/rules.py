@@ -30,7 +30,7 @@ from server.ledger import service as ledger
 from server.org.models import Building, Household, Resident
 from server.sync.actors import SYSTEM
 from server.sync.review import Refusals, checked
-from server.sync.writer import Writer, follow_up, mutation
+from server.sync.writer import Writer, follow_up, mutation, server_made
 from server.wishes import access, notices
 from server.wishes.models import CLAIM_DAYS, DEFAULT_HOURS, Wish
 from server.wishes.schemas import wish_card_record_schema, wish_record_schema
@@ -303,13 +303,22 @@ def _move_card(r: Review, before: str, after: str, now) -> Rejection | None:
     values = r.merged.values
     claimant = r.current.values.get("claimant_id")
     if (before, after) == ("open", "claimed"):
-        if "volunteer" not in r.roles:
+        # 供需对接 (§21): an admin of the community claims it for a unit, naming the unit and its
+        # member out of band (server-only values: no phone can send them).
+        made = server_made(r.mutation.record_id) or {}
+        assigned = made.get("claimant_id")
+        if assigned is not None:
+            if "admin" not in r.roles:
+                return refuse("admin_only", "status")
+            r.set("claimed_for", made.get("claimed_for"))
+        elif "volunteer" not in r.roles:
             return refuse("volunteer_only", "status")
-        r.set("claimant_id", r.user_id)
+        claimant = assigned if assigned is not None else r.user_id
+        r.set("claimant_id", claimant)
         r.set("claimed_at", iso(now))
-        unit = values.get("claimed_for")
+        unit = made.get("claimed_for") if assigned is not None else values.get("claimed_for")
         if unit is not None:
-            name = _unit_of(values["community_id"], unit, r.user_id)
+            name = _unit_of(values["community_id"], unit, claimant)
             if name is None:
                 return refuse("not_unit_member", "claimed_for")
             r.set("claimant_unit", name)

@@ -3,17 +3,26 @@ admin opens 供需对接 from home, sees the three lists counted and each open n
 resources and why, and confirms one in a tap; the need leaves the list's count, a service project
 is made and the unit's secretary is told. Screenshots go to test-artifacts/matching-*.png."""
 
+import uuid
+from datetime import datetime
+
 import pytest
 from sqlalchemy import select
 
-from server.members.models import ServiceProject
+from server.activities.models import Activity
+from server.auth.models import RoleAssignment
+from server.members.models import ServiceProject, UnitResource
 from server.notices.models import InboxEntry
+from server.wishes.models import WishCard
+from server.wishes.rules import card_id
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_shell import sign_in
 from tests.factories import user
 from tests.server import matching_support as rows
+from tests.server.tasks_support import create, push_one, update
+from tests.server.tasks_support import signed_in as signed_in_client
 
-ADMIN, SECRETARY = "13800000002", "13900000301"
+ADMIN, SECRETARY, RESIDENT = "13800000002", "13900000301", "13900000302"
 
 
 @pytest.fixture
@@ -78,3 +87,79 @@ def test_an_admin_confirms_a_suggested_match_in_one_tap(app, db, world, lists, l
     admin.get_by_test_id("match-needs").wait_for()
     assert admin.locator(f"[data-need-id='{lists['leak']}']").count() == 0
     assert admin.get_by_test_id("match-need").count() == 2
+
+
+def test_a_need_becomes_an_activity_and_a_wish_is_claimed_for_the_unit(app, db, world, lists, live_server, phones):
+    """组织志愿活动: the form comes prefilled from the need and the resource (its time at the
+    resource's first free slot), the admin corrects the seats and publishes; a micro-wish on the
+    wall is claimed for the unit by its secretary in one tap."""
+    db.session.add(RoleAssignment(user_id=lists["secretary"], role="volunteer", org_unit_id=world.hexi))
+    resident_id = user("王大爷", [("resident", "household_id", world.hh_hexi1[0])], phone=RESIDENT).id
+    db.session.commit()
+    tutors = rows.resource(
+        db.session.get(UnitResource, lists["repair"]).unit_id,
+        "青年党员辅导团",
+        ["education"],
+        availability=["sun_morning"],
+    )
+    db.session.commit()
+    resident, desk = signed_in_client(app, RESIDENT), signed_in_client(app, ADMIN)
+    wish = push_one(
+        resident,
+        create("wish", str(uuid.uuid4()), user_id=resident_id, household_id=world.hh_hexi1[0], title="孙子数学跟不上"),
+    )
+    approved = push_one(
+        desk,
+        update("wish", wish["record_id"], wish["version"], status="approved", public_title="一名初中生需要数学辅导"),
+    )
+    assert approved["status"] == "applied", approved
+    card = card_id(wish["record_id"])
+
+    _, admin = phones()
+    sign_in(admin, live_server, ADMIN)
+    admin.goto(f"{live_server}/#/admin/matching")
+    admin.get_by_test_id("match-needs").wait_for()
+    assert admin.get_by_test_id("matching-count-needs").inner_text() == "4"
+
+    leak = admin.locator(f"[data-need-id='{lists['leak']}']")
+    leak.get_by_test_id("match-activity").first.click()
+    form = leak.get_by_test_id("match-activity-form")
+    form.wait_for()
+    assert form.get_by_test_id("match-activity-title").input_value().startswith("水电维修服务队：3号楼2单元楼道灯坏了")
+    assert form.get_by_test_id("match-activity-place").input_value() == "河西社区"
+    starts = datetime.fromisoformat(form.get_by_test_id("match-activity-starts").input_value())
+    assert (starts.weekday(), starts.hour) in (
+        (5, 9),
+        (0, 19),
+        (1, 19),
+        (2, 19),
+        (3, 19),
+        (4, 19),
+    )  # 周六上午 / 工作日晚上
+    form.get_by_test_id("match-activity-capacity").fill("6")
+    shoot(admin, "activity-form")
+    form.get_by_test_id("match-activity-publish").click()
+    done = leak.get_by_test_id("match-done")
+    done.wait_for()
+    assert "已发布活动“水电维修服务队：3号楼2单元楼道灯坏了" in done.inner_text() and "2 人" in done.inner_text()
+    assert admin.get_by_test_id("matching-count-projects").inner_text() == "0"
+    activity = db.session.scalars(select(Activity)).one()
+    assert (activity.capacity, activity.skills, activity.place) == (6, ["repair"], "河西社区")
+
+    wished = admin.locator(f"[data-need-id='{card}']")
+    assert "微心愿" in wished.inner_text() and "一名初中生需要数学辅导" in wished.inner_text()
+    assert "孙子" not in wished.inner_text()  # the wall's words only
+    assert wished.get_by_test_id("match-activity").count() == 0
+    offer = wished.locator(f"[data-resource-id='{tutors}']")
+    assert offer.get_by_test_id("match-confirm").inner_text() == "由该单位认领"
+    offer.get_by_test_id("match-confirm").click()
+    wished.get_by_test_id("match-done").wait_for()
+    assert "已由许昌市供电公司党委认领" in wished.get_by_test_id("match-done").inner_text()
+    shoot(admin, "outcomes")
+    db.session.expire_all()
+    claimed = db.session.get(WishCard, card)
+    assert (claimed.status, claimed.claimant_id, claimed.claimant_unit) == (
+        "claimed",
+        lists["secretary"],
+        "许昌市供电公司党委",
+    )

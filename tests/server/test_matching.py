@@ -2,23 +2,51 @@
 suggestions, a confirmed match becoming a service project that tells the unit's secretary and the
 need's grid worker, a need matched twice refused, and bad input."""
 
+import uuid
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
-from server.auth.models import User
+from server.activities.models import Activity, ActivityKey
+from server.auth.models import RoleAssignment, User
+from server.core import clock
+from server.core.fields import iso
 from server.extensions import db
 from server.i18n import text_in
+from server.ledger.lists import OpenNeed
 from server.members import matching
-from server.members.match_rules import Offer, Reason, best, candidates, reason_text, score
-from server.members.models import ServiceProject
+from server.members.match_rules import (
+    Offer,
+    Reason,
+    best,
+    candidates,
+    reason_text,
+    score,
+    wanted_skills,
+    wish_category,
+)
+from server.members.models import Match, ServiceProject
 from server.notices.models import InboxEntry
+from server.wishes.models import WishCard
+from server.wishes.rules import card_id
 from tests.factories import user
 from tests.server import matching_support as rows
-from tests.server.tasks_support import HEXI_ADMIN, ROOT_ADMIN, WORKER_A, signed_in
+from tests.server.tasks_support import (
+    HEXI_ADMIN,
+    ROOT_ADMIN,
+    WORKER_A,
+    create,
+    pull_all,
+    push_one,
+    records_of,
+    signed_in,
+    update,
+)
 
 QILI_ADMIN, SECRETARY = "13900000301", "13900000302"
+RESIDENT = "13900000303"  # a resident of 河西小区 the wish tests add
 G1, G2 = 101, 102  # grids in the pure tests
 
 
@@ -279,3 +307,196 @@ def test_reasons_in_the_admins_language(app, mt):
     assert need["need"]["category_text"] == text_in("en", "need.category.repair")
     assert need["suggestions"][0]["reason_text"].startswith("Skills: ")
     assert "; Same grid; " in need["suggestions"][0]["reason_text"]
+
+
+# --- what a confirmed match becomes (§21.2) ---------------------------------------------------------
+
+
+def _activity_form(**fields):
+    starts = clock.now().replace(microsecond=0) + timedelta(days=3)
+    form = {
+        "title": "水电义务维修进社区",
+        "place": "河西社区党群服务中心",
+        "starts_at": iso(starts),
+        "ends_at": iso(starts + timedelta(hours=2)),
+        "capacity": 8,
+        "hours": 2,
+    }
+    return {**form, **fields}
+
+
+def _confirm_as(auth, community_id, need_id, resource_id, **body):
+    return auth.send(
+        "POST",
+        f"/api/members/communities/{community_id}/matches",
+        json={"need_id": need_id, "resource_id": resource_id, **body},
+    )
+
+
+def test_a_need_becomes_an_activity_the_activitys_rules_judge(app, mt):
+    admin = signed_in(app, HEXI_ADMIN)
+    response = _confirm_as(admin, mt.world.hexi, mt.leak, mt.repair, outcome="activity", activity=_activity_form())
+    assert response.status_code == 201, response.get_json()
+    made = response.get_json()
+    assert made["outcome"] == "activity" and made["project_id"] is None and made["status"] == "published"
+    assert made["title"] == "水电义务维修进社区"
+    assert sorted(made["notified"]) == sorted([mt.secretary_id, mt.world.worker_a])
+    with app.app_context():
+        activity = db.session.get(Activity, made["activity_id"])
+        assert (activity.community_id, activity.capacity, activity.hours) == (mt.world.hexi, 8, 2)
+        assert activity.skills == ["repair"] and activity.created_by_id == mt.world.hexi_admin
+        assert "厨房水管漏水" in activity.description and "水电维修队" in activity.description
+        assert db.session.scalar(select(ActivityKey.id).where(ActivityKey.activity_id == activity.id))
+        match = db.session.scalars(select(Match)).one()
+        assert (match.item_kind, match.outcome, match.record_id) == ("need", "activity", activity.id)
+        note = db.session.scalars(
+            select(InboxEntry).where(InboxEntry.kind == "match_confirmed", InboxEntry.user_id == mt.secretary_id)
+        ).one()
+        assert note.link == f"#/activities/{activity.id}" and "已发布志愿活动：水电义务维修进社区" in note.body
+        assert db.session.scalar(select(ServiceProject.id)) is None
+    body = _matching(admin, mt.world.hexi).get_json()
+    assert [n["need"]["id"] for n in body["needs"]] == [mt.quarrel]
+    assert body["counts"] == {"needs": 1, "resources": 3, "projects": 0}
+
+
+def test_an_activity_refused_by_its_rules_leaves_nothing(app, mt):
+    admin = signed_in(app, HEXI_ADMIN)
+    missing = _confirm_as(admin, mt.world.hexi, mt.leak, mt.repair, outcome="activity")
+    assert missing.status_code == 422 and missing.get_json()["error"]["code"] == "activity_required"
+    assert "activity" in missing.get_json()["error"]["fields"]
+    form = _activity_form()
+    backwards = _confirm_as(
+        admin, mt.world.hexi, mt.leak, mt.repair, outcome="activity", activity={**form, "ends_at": form["starts_at"]}
+    )
+    body = backwards.get_json()
+    assert backwards.status_code == 422, body
+    assert any(f.startswith("activity.") for f in body["error"]["fields"]), body
+    wish_for_need = _confirm_as(admin, mt.world.hexi, mt.leak, mt.repair, outcome="wish")
+    assert wish_for_need.status_code == 422 and wish_for_need.get_json()["error"]["code"] == "outcome_not_for_item"
+    with app.app_context():
+        assert db.session.scalar(select(Match.id)) is None and db.session.scalar(select(Activity.id)) is None
+    assert _matching(admin, mt.world.hexi).get_json()["counts"]["needs"] == 2
+
+
+def _wall_card(app, mt) -> str:
+    """A wish of a resident of 河西小区, approved by the admin: its card open on 河西's wall; the
+    unit's secretary a volunteer of 河西, as reporting there (双报到) makes them."""
+    with app.app_context():
+        db.session.add(RoleAssignment(user_id=mt.secretary_id, role="volunteer", org_unit_id=mt.world.hexi))
+        home = mt.world.hh_hexi1[0]
+        resident_id = user("王大爷", [("resident", "household_id", home)], phone=RESIDENT).id
+        db.session.commit()
+    resident, admin = signed_in(app, RESIDENT), signed_in(app, HEXI_ADMIN)
+    values = {"user_id": resident_id, "household_id": home, "title": "想给孙子补习数学"}
+    wish = push_one(resident, create("wish", str(uuid.uuid4()), **values))
+    assert wish["status"] == "applied", wish
+    approved = push_one(
+        admin,
+        update("wish", wish["record_id"], wish["version"], status="approved", public_title="一名初中生需要数学辅导"),
+    )
+    assert approved["status"] == "applied", approved
+    return card_id(wish["record_id"])
+
+
+def test_an_open_wish_is_on_the_list_and_is_claimed_for_the_unit(app, mt):
+    with app.app_context():
+        tutors = rows.resource(mt.power, "青年党员辅导团", ["education"], availability=["sun_morning"])
+        db.session.commit()
+    card = _wall_card(app, mt)
+    admin = signed_in(app, HEXI_ADMIN)
+    body = _matching(admin, mt.world.hexi).get_json()
+    wish = next(n for n in body["needs"] if n["need"]["id"] == card)
+    assert (wish["need"]["kind"], wish["need"]["category_text"], wish["need"]["outcomes"]) == (
+        "wish",
+        "微心愿",
+        ["wish"],
+    )
+    assert wish["need"]["summary"] == "一名初中生需要数学辅导"  # the wall's words, never the resident's
+    assert wish["suggestions"][0]["resource_id"] == tutors
+    for outcome in ("project", "activity"):
+        refused = _confirm_as(admin, mt.world.hexi, card, tutors, outcome=outcome, activity=_activity_form())
+        assert refused.get_json()["error"]["code"] == "outcome_not_for_item"
+    response = _confirm_as(admin, mt.world.hexi, card, tutors, outcome="wish")
+    assert response.status_code == 201, response.get_json()
+    made = response.get_json()
+    assert (made["card_id"], made["claimant_id"], made["status"]) == (card, mt.secretary_id, "claimed")
+    with app.app_context():
+        row = db.session.get(WishCard, card)
+        assert (row.status, row.claimant_id, row.claimed_for, row.claimant_unit) == (
+            "claimed",
+            mt.secretary_id,
+            f"unit:{mt.power}",
+            "供电公司",
+        )
+        assert row.claim_deadline is not None
+        kinds = {(e.user_id, e.kind) for e in db.session.scalars(select(InboxEntry))}
+        assert (mt.secretary_id, "match_confirmed") in kinds
+    # the secretary's phone pulls the claim: it is theirs to fulfil
+    secretary = signed_in(app, SECRETARY)
+    assert records_of(secretary, "wish_card")[card]["claimant_id"] == mt.secretary_id
+    again = _confirm_as(admin, mt.world.hexi, card, tutors, outcome="wish")
+    assert again.status_code == 409
+
+
+def test_a_wish_claimed_by_a_volunteer_first_is_not_taken_from_them(app, mt, monkeypatch):
+    with app.app_context():
+        tutors = rows.resource(mt.power, "青年党员辅导团", ["education"])
+        db.session.commit()
+    card = _wall_card(app, mt)
+    volunteer = signed_in(app, "13800000008")
+    version = next(c["version"] for c in pull_all(volunteer) if c["id"] == card and c["op"] == "put")
+    claim = push_one(volunteer, update("wish_card", card, version, status="claimed"))
+    assert claim["status"] == "applied", claim
+    admin = signed_in(app, HEXI_ADMIN)
+    assert all(n["need"]["id"] != card for n in _matching(admin, mt.world.hexi).get_json()["needs"])
+    late = _confirm_as(admin, mt.world.hexi, card, tutors, outcome="wish")
+    assert late.status_code == 422 and late.get_json()["error"]["code"] == "need_not_open"
+    # past the list's check (the claim landing in the same moment): the wish's own rule refuses
+    monkeypatch.setattr(matching.lists, "open_needs", lambda community_id, need_id=None: _as_open(app, mt, card))
+    raced = _confirm_as(admin, mt.world.hexi, card, tutors, outcome="wish")
+    assert raced.status_code == 422 and raced.get_json()["error"]["code"] == "already_claimed", raced.get_json()
+    with app.app_context():
+        assert db.session.get(WishCard, card).claimant_id == mt.world.volunteer
+        assert db.session.scalar(select(Match.id)) is None
+
+
+def _as_open(app, mt, card):
+    return [
+        OpenNeed(
+            id=card,
+            category="wish",
+            grid_id=None,
+            community_id=mt.world.hexi,
+            summary="…",
+            created_at=None,
+            kind="wish",
+        )
+    ]
+
+
+def test_a_claimant_who_is_not_the_units_is_refused(app, mt):
+    with app.app_context():
+        tutors = rows.resource(mt.power, "青年党员辅导团", ["education"])
+        db.session.commit()
+    card = _wall_card(app, mt)
+    admin = signed_in(app, HEXI_ADMIN)
+    response = _confirm_as(admin, mt.world.hexi, card, tutors, outcome="wish", claimant_id=mt.world.volunteer)
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "claimant_not_in_unit"
+    assert "claimant_id" in response.get_json()["error"]["fields"]
+    with app.app_context():
+        assert db.session.get(WishCard, card).status == "open"
+
+
+@pytest.mark.parametrize(
+    "words, category",
+    [
+        ("一名初中生需要数学辅导", "wish.education"),
+        ("独居老人想学用智能手机", "wish.elderly_care+it"),
+        ("想要一台轮椅", "wish"),  # names no skill: any may help
+        ("Help fixing a broken lamp", "wish.repair"),
+    ],
+)
+def test_a_wishs_words_name_the_skills_it_asks_for(words, category):
+    assert wish_category(words) == category
+    wanted = wanted_skills(category)
+    assert wanted == (tuple(category.removeprefix("wish.").split("+")) if "." in category else wanted_skills("other"))
