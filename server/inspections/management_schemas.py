@@ -210,15 +210,41 @@ class CompanyCardSchema(Schema):
     )
 
 
+class OpenOrderSchema(Schema):
+    id = ma.fields.String()
+    item_text = ma.fields.String()
+    category_name = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "open | responded (waiting for re-inspection) | reopened"})
+    deadline_at = UtcDateTime()
+    overdue = ma.fields.Boolean(metadata={"description": "past its deadline and not waiting for re-inspection"})
+    escalation_level = ma.fields.Integer(metadata={"description": "0 none, 1 reported to the community, 2 the street"})
+    month = ma.fields.String(allow_none=True, metadata={"description": "the month of its inspection (YYYY-MM)"})
+
+
 class CompoundSummarySchema(Schema):
+    """A resident's (or steward's) compound this month, explained by the README's rules."""
+
     id = ma.fields.Integer()
     name = ma.fields.String()
     company_id = ma.fields.Integer(allow_none=True)
     company_name = ma.fields.String(allow_none=True)
-    score = ma.fields.Float(allow_none=True)
+    score = ma.fields.Float(
+        allow_none=True, metadata={"description": "mean − deductions, at least 0; null: no inspection"}
+    )
     stars = ma.fields.Integer(allow_none=True)
-    inspections = ma.fields.Integer()
-    open_orders = ma.fields.Integer()
+    inspections = ma.fields.Integer(metadata={"description": "inspections submitted this month"})
+    mean = ma.fields.Float(allow_none=True, metadata={"description": "their mean score out of 100"})
+    overdue = ma.fields.Integer(metadata={"description": "this month's orders that went overdue (−2 each)"})
+    reopenings = ma.fields.Integer(metadata={"description": "reopenings of this month's orders (−1 each)"})
+    deductions = ma.fields.Float()
+    open_orders = ma.fields.Integer(metadata={"description": "orders not closed now, of any month"})
+    overdue_orders = ma.fields.Integer(metadata={"description": "of those, overdue now"})
+    orders = ma.fields.List(
+        ma.fields.Nested(OpenOrderSchema), metadata={"description": "the open orders, overdue first (at most 20)"}
+    )
+    trend = ma.fields.List(
+        ma.fields.Nested(TrendPointSchema), metadata={"description": "the last 6 months, oldest first"}
+    )
 
 
 class MyScorecardsSchema(Schema):

@@ -22,6 +22,7 @@ created_at), grouped by compound and month: a city's month is three queries (ben
 """
 
 from collections import defaultdict
+from datetime import UTC
 
 from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import aliased
@@ -353,7 +354,7 @@ def my_cards(user) -> dict:
             .where(Household.id.in_(scopes.household_ids))
         )
         own |= set(db.session.scalars(homes))
-    compounds = [_summary(r) for r in compound_rows(month, list(own))] if own else []
+    compounds = _explained(month, sorted(own)) if own else []
     companies = []
     if scopes.company_ids:
         rows = compound_rows(month, select(Compound.id).where(Compound.property_company_id.in_(scopes.company_ids)))
@@ -361,8 +362,74 @@ def my_cards(user) -> dict:
     return {"month": month, "compounds": compounds, "companies": companies}
 
 
-def _summary(row: dict) -> dict:
-    """What a resident sees of their compound: no ranks, no penalties detail."""
-    return {
-        k: row[k] for k in ("id", "name", "company_id", "company_name", "score", "stars", "inspections", "open_orders")
-    }
+MINE_TREND_MONTHS = 6  # the months a resident's card shows, this one included
+MINE_ORDERS_MAX = 20  # the open orders listed on a card (the count says how many in all)
+
+
+def _explained(month: str, compound_ids: list[int]) -> list[dict]:
+    """What a resident (or steward) sees of their compounds, explained: the month's score with
+    what makes it (inspections and their mean, the deductions of that month's orders), the last
+    months, and the orders not closed now — from any month, overdue first — which a score counts
+    only in the month their inspection was made."""
+    rows = compound_rows(month, compound_ids)
+    months = periods.last_months(month, MINE_TREND_MONTHS)
+    figures = monthly_figures(months, compound_ids)
+    listed = _open_order_rows(compound_ids)
+    out = []
+    for row in rows:
+        mean = row.get("mean")
+        overdue, reopenings = row.get("overdue", 0), row.get("reopenings", 0)
+        out.append(
+            {
+                **{k: row[k] for k in ("id", "name", "company_id", "company_name", "score", "stars", "inspections")},
+                "mean": round(mean, 1) if mean is not None else None,
+                "overdue": overdue,
+                "reopenings": reopenings,
+                "deductions": OVERDUE_PENALTY * overdue + REOPEN_PENALTY * reopenings,
+                "open_orders": row["open_orders"],
+                "overdue_orders": sum(1 for o in listed.get(row["id"], []) if o["overdue"]),
+                "orders": listed.get(row["id"], [])[:MINE_ORDERS_MAX],
+                "trend": [_point(m, figures.get((row["id"], i))) for i, m in enumerate(months)],
+            }
+        )
+    return out
+
+
+def _open_order_rows(compound_ids: list[int]) -> dict[int, list[dict]]:
+    """The orders not closed of these compounds, overdue first, then by deadline."""
+    now = clock.now()
+    rows = db.session.execute(
+        select(
+            RectificationOrder.id,
+            RectificationOrder.compound_id,
+            RectificationOrder.item_text,
+            RectificationOrder.category_name,
+            RectificationOrder.status,
+            RectificationOrder.deadline_at,
+            RectificationOrder.escalation_level,
+            RectificationOrder.created_at,
+        ).where(
+            RectificationOrder.compound_id.in_(compound_ids),
+            RectificationOrder.status.in_(NOT_CLOSED),
+            RectificationOrder.deleted.is_(False),
+        )
+    ).all()
+    found: dict[int, list[dict]] = defaultdict(list)
+    for r in rows:
+        deadline = r.deadline_at if r.deadline_at.tzinfo else r.deadline_at.replace(tzinfo=UTC)  # SQLite: naive UTC
+        found[r.compound_id].append(
+            {
+                "id": r.id,
+                "item_text": r.item_text,
+                "category_name": r.category_name,
+                "status": r.status,
+                "deadline_at": deadline,
+                # waiting for the steward's re-inspection is not overdue (README's rules)
+                "overdue": r.status != "responded" and deadline < now,
+                "escalation_level": r.escalation_level or 0,
+                "month": periods.month_of(r.created_at) if r.created_at else None,
+            }
+        )
+    for orders in found.values():
+        orders.sort(key=lambda o: (not o["overdue"], o["deadline_at"], o["id"]))
+    return found

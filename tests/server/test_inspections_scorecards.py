@@ -131,18 +131,28 @@ def test_a_resident_sees_only_their_own_compound(app, scored):
     resident = signed_in(app, DIHAO_RESIDENT)
     mine = get(resident, "/api/scorecards/mine").get_json()
     assert mine["month"] == "2026-11" and mine["companies"] == []
-    assert mine["compounds"] == [
-        {
-            "id": scored.dihao,
-            "name": "帝豪花园",
-            "company_id": scored.yuanhang,
-            "company_name": "远航物业服务有限公司",
-            "score": 75.0,
-            "stars": 3,
-            "inspections": 1,
-            "open_orders": 1,
-        }
+    (card,) = mine["compounds"]
+    orders, trend = card.pop("orders"), card.pop("trend")
+    assert card == {
+        "id": scored.dihao,
+        "name": "帝豪花园",
+        "company_id": scored.yuanhang,
+        "company_name": "远航物业服务有限公司",
+        "score": 75.0,
+        "stars": 3,
+        "inspections": 1,
+        "mean": 75.0,
+        "overdue": 0,
+        "reopenings": 0,
+        "deductions": 0.0,
+        "open_orders": 1,
+        "overdue_orders": 1,  # past its deadline on the 17th, counted in no score yet
+    }
+    assert [(o["item_text"], o["status"], o["overdue"], o["month"]) for o in orders] == [
+        ("公共区域干净整洁", "open", True, "2026-11")
     ]
+    assert [p["month"] for p in trend] == ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
+    assert trend[-1]["score"] == 75.0 and trend[0]["score"] is None
     assert get(resident, f"/api/scorecards/compounds/{scored.dihao}").status_code == 200
     assert get(resident, f"/api/scorecards/compounds/{scored.hexi_xiaoqu}").status_code == 404
     assert get(resident, f"/api/scorecards/companies/{scored.wanjia}").status_code == 404
@@ -152,7 +162,23 @@ def test_a_resident_sees_only_their_own_compound(app, scored):
 
 def test_a_steward_sees_their_compounds(app, scored):
     steward = signed_in(app, HEXI_STEWARD)
-    assert [c["name"] for c in get(steward, "/api/scorecards/mine").get_json()["compounds"]] == ["河西小区"]
+    (card,) = get(steward, "/api/scorecards/mine").get_json()["compounds"]
+    assert card["name"] == "河西小区"
+    # 77 = the mean 80 less 2 for the month's order that went overdue and 1 for a reopening
+    assert (card["score"], card["mean"], card["overdue"], card["reopenings"], card["deductions"]) == (
+        77.0,
+        80.0,
+        1,
+        1,
+        3.0,
+    )
+    # overdue first; the one waiting for re-inspection is not overdue
+    assert [(o["status"], o["overdue"], o["escalation_level"]) for o in card["orders"]] == [
+        ("open", True, 1),
+        ("responded", False, 0),
+    ]
+    assert card["open_orders"] == 2 and card["overdue_orders"] == 1
+    assert card["trend"][-2] == {"month": "2026-10", "score": 50.0, "stars": 1, "inspections": 1}
     staff = signed_in(app, YUANHANG_STAFF)
     assert [c["open_orders"] for c in get(staff, "/api/scorecards/mine").get_json()["companies"]] == [1]
 
