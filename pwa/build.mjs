@@ -64,21 +64,77 @@ function checkIndexHtml(html) {
   if (/<style\b|\sstyle=/i.test(html)) problems.push('index.html has inline style');
 }
 
+const BUILD_OPTIONS = {
+  absWorkingDir: ROOT,
+  entryPoints: ENTRIES.map((name) => ({ in: `js/${name}.js`, out: `js/${name}` })),
+  outdir: DIST,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  minify: true,
+  target: TARGET,
+  chunkNames: 'js/chunks/[name]-[hash]',
+  legalComments: 'none', // the licences are in third-party-licenses.txt
+  metafile: true,
+  logLevel: 'warning',
+};
+
+/**
+ * The modules the app's start needs, and the other entry points: every lazy screen (an
+ * `import()`) and the modules tests import by URL. esbuild puts a module in a chunk per set of
+ * entry points that reach it, so the start-up path arrives as dozens of small chunks — on a
+ * phone 2 s from the server, each wave of 6 (HTTP/1.1) costs a round trip.
+ */
+function startUp(metafile) {
+  const outputs = metafile.outputs;
+  const byFile = new Map(Object.entries(outputs).filter(([file]) => file.endsWith('.js')));
+  const eager = new Set();
+  const visit = (file) => {
+    if (eager.has(file)) return;
+    eager.add(file);
+    for (const imp of byFile.get(file).imports)
+      if (imp.kind === 'import-statement' && byFile.has(imp.path)) visit(imp.path);
+  };
+  visit('dist/js/app.js');
+  const modules = new Set([...eager].flatMap((file) => Object.keys(byFile.get(file).inputs)));
+  modules.delete('js/app.js'); // the start itself: it boots the app when evaluated
+  for (const m of modules) if (!m.endsWith('.js')) modules.delete(m); // data (JSON) comes with its importer
+  const entries = [...byFile.values()].map((out) => out.entryPoint).filter((entry) => entry && entry !== 'js/app.js');
+  return { modules: [...modules], entries: new Set(entries) };
+}
+
+/**
+ * An esbuild plugin that makes every other entry point import the start-up modules too (they
+ * are loaded first anyway): then they all share one set of entry points, and esbuild writes them
+ * as ONE chunk — the start is app.js and that chunk, preloaded together from index.html.
+ */
+function oneStartChunk({ modules, entries }) {
+  const BARREL = 'redgrid:start-up';
+  return {
+    name: 'one-start-chunk',
+    setup(build) {
+      build.onResolve({ filter: /^redgrid:start-up$/ }, () => ({ path: BARREL, namespace: 'start-up' }));
+      build.onLoad({ filter: /.*/, namespace: 'start-up' }, () => ({
+        contents: modules.map((m) => `import ${JSON.stringify(path.join(ROOT, m))};`).join('\n'),
+        resolveDir: ROOT,
+        loader: 'js',
+      }));
+      build.onLoad({ filter: /\.js$/ }, async (args) => {
+        const relative = posix(path.relative(ROOT, args.path));
+        if (!entries.has(relative)) return undefined;
+        const source = await readFile(args.path, 'utf8');
+        return { contents: `import '${BARREL}';\n${source}`, loader: 'js', resolveDir: path.dirname(args.path) };
+      });
+    },
+  };
+}
+
 async function bundleScripts() {
+  const first = await esbuild.build({ ...BUILD_OPTIONS, write: false });
   const result = await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: ENTRIES.map((name) => ({ in: `js/${name}.js`, out: `js/${name}` })),
-    outdir: DIST,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    minify: true,
-    target: TARGET,
-    chunkNames: 'js/chunks/[name]-[hash]',
-    legalComments: 'none', // the licences are in third-party-licenses.txt
+    ...BUILD_OPTIONS,
     sourcemap: 'linked',
-    metafile: true,
-    logLevel: 'warning',
+    plugins: [oneStartChunk(startUp(first.metafile))],
   });
   return result.metafile;
 }

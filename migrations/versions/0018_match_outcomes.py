@@ -35,9 +35,7 @@ def upgrade():
         sa.ForeignKeyConstraint(
             ["community_id"], ["org_units.id"], name=op.f("fk_member_matches_community_id_org_units")
         ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"], ["users.id"], name=op.f("fk_member_matches_created_by_id_users")
-        ),
+        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name=op.f("fk_member_matches_created_by_id_users")),
         sa.ForeignKeyConstraint(
             ["project_id"],
             ["member_projects.id"],

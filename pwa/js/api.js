@@ -17,7 +17,10 @@ export class ApiError extends Error {
   }
 }
 
-let csrfToken = null;
+// The page carries the session's token (the server fills it into index.html): signing in on a
+// first open needs no round trip for it. A copy of the page the service worker kept may carry an
+// old one: the server then answers 400 "csrf" and send() fetches a fresh token and retries.
+let csrfToken = globalThis.document?.querySelector('meta[name="csrf-token"]')?.content || null;
 let csrfPending = null;
 
 /** Sets (or with null, forgets) the CSRF token; sign-in and sign-out change the session it belongs to. */

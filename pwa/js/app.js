@@ -19,7 +19,7 @@ import { lazyScreen } from './ui/lazy.js';
 import { currentPath, trackHistory } from './ui/nav.js';
 import { whenFirstScreen } from './ui/ready.js';
 import { matchRoute } from './ui/routes.js';
-import { signinScreen } from './ui/signin.js';
+import { adoptStaticForm, signinScreen } from './ui/signin.js';
 import { errorScreen, loadingScreen } from './ui/status.js';
 
 const main = document.createElement('main');
@@ -53,8 +53,24 @@ const registerLazy = lazyScreen(() => import('./ui/register.js'), 'registerScree
 const FIRST_SCREEN_WAIT_MS = 1000;
 const scrollByPath = new Map(); // back on a list, the worker finds their place again
 
+// The page's static first screen (index.html: header and sign-in form, usable before any script).
+let staticScreen = document.getElementById('boot');
+let chrome = []; // the header and the alert banner, put in the page with the first real screen
+// The first screen that is not "loading" takes the static one's place, with what was typed into
+// its form; until then the static screen stays (no blank flash, nothing shifts).
+
 function render({ moveFocus }) {
-  main.replaceChildren(screens[current.name](current.props));
+  if (current.name === 'loading' && staticScreen) return; // the static screen shows meanwhile
+  if (staticScreen) adoptStaticForm(staticScreen); // before the app's form is built from it
+  const screen = screens[current.name](current.props);
+  let typing = null; // the field the person is in keeps the focus across the take-over
+  if (staticScreen) {
+    typing = staticScreen.contains(document.activeElement) ? document.activeElement.dataset.testid : null;
+    staticScreen.replaceWith(...chrome, main);
+    staticScreen = null;
+  }
+  main.replaceChildren(screen);
+  if (typing) return void main.querySelector(`[data-testid="${typing}"]`)?.focus();
   // A new screen: put keyboard and screen-reader focus on its heading, as a page load would.
   if (moveFocus) main.querySelector('h1')?.focus({ preventScroll: true });
 }
@@ -90,10 +106,16 @@ function showSignedIn(result) {
 }
 
 /** Signed out (or the session ended): syncing stops until someone signs in; the outbox stays. */
-function showSignin() {
+function showSignin(props = {}) {
   stopSync();
   stopLive();
-  show('signin', {});
+  tellWorkerSession(false);
+  show('signin', props);
+}
+
+/** The service worker serves its kept page without the sign-in form to a signed-in phone. */
+function tellWorkerSession(signedIn) {
+  navigator.serviceWorker?.controller?.postMessage({ type: 'session', signedIn });
 }
 
 /** Shows home (or the screen the address names) for result = {me, stale, savedAt}. */
@@ -108,6 +130,7 @@ async function showHome(result, { confirmed = !result.stale } = {}) {
     }
   }
   showSignedIn(result);
+  tellWorkerSession(true);
   // Signed in (or showing the cached copy offline): keep the outbox and the records in sync,
   // and listen for the server's pokes — once the first screen is drawn, so that opening the app
   // on a slow phone does not wait for them.
@@ -160,7 +183,8 @@ async function openHome(cached = loadCachedMe()) {
   try {
     await showHome(await loadMe());
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) showSignin();
+    if (err instanceof ApiError && err.status === 401)
+      showSignin(err.code === 'other_user_unsynced' ? { message: err.message } : {});
     else if (err instanceof ApiError && err.code === 'offline') show('signin', { noticeKey: 'signin.offline' });
     else show('error', { message: err.message });
   }
@@ -218,17 +242,16 @@ function reflectNetwork(online) {
   document.documentElement.dataset.online = String(online);
 }
 
+// Installing the service worker precaches the whole shell (a few hundred KB): on a bad network it
+// must not compete with the first screen. It starts once that screen is usable — on a first open
+// that is the sign-in form, and the shell downloads while the person types.
 function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
   // updateViaCache 'none': also check sw.js's imported version file past the HTTP cache,
   // so a new release is noticed on the next visit.
-  const register = () =>
-    navigator.serviceWorker
-      .register('/sw.js', { scope: '/', updateViaCache: 'none' })
-      .catch((err) => console.warn('service worker registration failed', err));
-  // After load, so precaching the shell does not compete with the first paint on a slow phone.
-  if (document.readyState === 'complete') register();
-  else window.addEventListener('load', register, { once: true });
+  navigator.serviceWorker
+    .register('/sw.js', { scope: '/', updateViaCache: 'none' })
+    .catch((err) => console.warn('service worker registration failed', err));
 }
 
 /**
@@ -236,6 +259,8 @@ function registerServiceWorker() {
  * a push that arrived shows like a live alert (banner if urgent) and pulls its inbox entry.
  */
 function listenToServiceWorker() {
+  // A worker that just took over hears at once whether this phone is signed in.
+  navigator.serviceWorker?.addEventListener('controllerchange', () => tellWorkerSession(signedIn()));
   navigator.serviceWorker?.addEventListener('message', (event) => {
     const { type, url, alert } = event.data ?? {};
     if (type === 'open' && typeof url === 'string') {
@@ -255,7 +280,7 @@ function greetWorker() {
 
 async function boot() {
   performance.mark('redgrid:boot');
-  registerServiceWorker();
+  whenFirstScreen(FIRST_SCREEN_WAIT_MS).then(registerServiceWorker);
   listenToServiceWorker();
   // The push acks it kept offline go out, once the first screen is drawn (not competing with it).
   whenFirstScreen(FIRST_SCREEN_WAIT_MS).then(greetWorker);
@@ -263,7 +288,8 @@ async function boot() {
   await initI18n();
   performance.mark('redgrid:catalog');
   // The live banner of urgent alerts sits above every screen (issue 6).
-  document.body.append(createHeader({ onSwitchLocale: switchLocale }), alertBanner(), main);
+  chrome = [createHeader({ onSwitchLocale: switchLocale }), alertBanner()];
+  if (!staticScreen) document.body.append(...chrome, main);
   onLocaleChange(() => render({ moveFocus: false }));
   reflectNetwork(isOnline());
   onNetworkChange((online) => {

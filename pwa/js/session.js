@@ -53,7 +53,7 @@ export async function loadMe() {
   if (isOnline()) {
     try {
       const me = await get('/api/me', { timeoutMs: START_TIMEOUT_MS });
-      await remember(me);
+      await ownedBy(me);
       return { me, stale: false, savedAt: Date.now() };
     } catch (err) {
       if (!isUnreachable(err)) throw err;
@@ -104,8 +104,31 @@ export async function signIn(phone, password, { discardOthers = false } = {}) {
         t('signin.other_user_unsynced', { phone: maskPhone(owner.phone), count }),
       );
   }
-  rememberCsrfToken(null); // an old token may belong to an expired session
+  // The token the page came with (or the last answer's) is sent as it is: one of an expired
+  // session is answered 400 "csrf", and api.js fetches a fresh one and retries once.
   return opened(owner, await post('/api/auth/login', { phone, password }));
+}
+
+/**
+ * The session the server answers for may have been opened without this module — by the page's
+ * plain sign-in form (index.html, before the scripts arrived): the phone becomes that account's
+ * as after signIn(). Another account's unsent edits are never dropped unasked: that session is
+ * closed again and the sign-in screen says why (other_user_unsynced), as signIn() would.
+ */
+async function ownedBy(me) {
+  const owner = await getMeta('owner');
+  if (!owner || owner.id === me.user.id) return void (await remember(me));
+  const count = await unsentCount();
+  if (count) {
+    await post('/api/auth/logout').catch((err) => console.warn('could not close the session', err));
+    rememberCsrfToken(null);
+    throw new ApiError(
+      401,
+      'other_user_unsynced',
+      t('signin.other_user_unsynced', { phone: maskPhone(owner.phone), count }),
+    );
+  }
+  await opened(owner, me);
 }
 
 /** A session just opened (sign-in, registration): this phone is now `me`'s. */

@@ -12,8 +12,14 @@ const LAZY_FILES = [];
 
 const CACHE_PREFIX = 'redgrid-';
 const SHELL_CACHE = `${CACHE_PREFIX}shell-${SHELL_VERSION}`;
+// Whether the phone is signed in, as the page last said (its 'session' message): the kept shell
+// of a signed-in phone is served without the page's static sign-in form, so opening offline
+// does not flash it before home. Outlives versions.
+const STATE_CACHE = `${CACHE_PREFIX}state`;
+const SESSION_KEY = '/__redgrid/session';
 // Caches this version owns; any other redgrid-* cache is from an old version and is deleted.
-const KNOWN_CACHES = new Set([SHELL_CACHE]);
+const KNOWN_CACHES = new Set([SHELL_CACHE, STATE_CACHE]);
+const SIGNIN_BLOCK = /<!-- signin:start -->[\s\S]*?<!-- signin:end -->/;
 const SHELL_PATHS = new Set(SHELL_FILES);
 const LAZY_PATHS = new Set(LAZY_FILES);
 
@@ -84,7 +90,18 @@ async function networkFirstNavigation(event) {
   }
   // ignoreSearch: start_url is "/?source=pwa" and links may carry queries; the shell is the same.
   const shell = await caches.match('/', { cacheName: SHELL_CACHE, ignoreSearch: true });
+  if (shell && (await signedIn())) return withoutSigninForm(shell);
   return shell ?? response ?? network; // no shell yet (first visit): what the network gives
+}
+
+async function signedIn() {
+  const kept = await caches.match(SESSION_KEY, { cacheName: STATE_CACHE });
+  return (await kept?.text()) === 'in';
+}
+
+async function withoutSigninForm(shell) {
+  const page = (await shell.text()).replace(SIGNIN_BLOCK, '');
+  return new Response(page, { status: shell.status, headers: shell.headers });
 }
 
 /** Cache first: shell files change only with a new worker version, so the cache is always right. */
@@ -110,6 +127,11 @@ async function cacheOnFirstUse(request, pathname) {
 // The page asks for the lazy chunks once an admin has signed in (js/app.js): their screens then
 // open offline too. Best effort: what fails is fetched on first use.
 self.addEventListener('message', (event) => {
+  if (event.data?.type === 'session') {
+    const state = event.data.signedIn ? 'in' : 'out';
+    event.waitUntil(caches.open(STATE_CACHE).then((cache) => cache.put(SESSION_KEY, new Response(state))));
+    return;
+  }
   if (event.data?.type !== 'cache-lazy') return;
   event.waitUntil(
     (async () => {

@@ -1,20 +1,36 @@
-"""Serves the PWA at / with strict security headers, and the /healthz probe.
+"""Serves the PWA at / with strict security headers, the plain sign-in form's POST /signin, and
+the /healthz probe.
 
 The PWA is sent as `pwa/build.mjs` built it into pwa/dist/ (bundled, minified), never from its
 sources. Text files are sent as their .br or .gz twin made at build time when the browser takes
 that encoding: no compression per request. Chunks whose name carries a content hash are cached
 for a year; everything else is revalidated (ETag) on every request.
+
+The page itself (index.html) is filled in per request (issue 15, the first open on a bad
+network): the session's CSRF token (a <meta> the app reads, so signing in needs no round trip
+for it, and the hidden field of the sign-in form written into the page, which works as a plain
+form post before any script has arrived), the sign-in form left out when the session is live
+(the app opens into home without a flash of it), and the error of a plain sign-in that failed.
+It is never cached by HTTP (the service worker keeps its own copy for offline opens).
 """
 
 import mimetypes
 import re
 from pathlib import Path
 
-from flask import Flask, abort, current_app, jsonify, request, send_from_directory
+from flask import Flask, Response, abort, current_app, jsonify, redirect, request, send_from_directory, session
+from flask_login import current_user, login_user
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from markupsafe import escape
 from sqlalchemy import text
 from werkzeug.security import safe_join
+from wtforms import ValidationError
 
+from server.auth import service as auth_service
+from server.auth.schemas import LoginSchema
+from server.errors import DomainError
 from server.extensions import csrf, db, limiter
+from server.i18n import _
 
 PWA_DIR = Path(__file__).resolve().parent.parent.parent / "pwa" / "dist"
 ASSET_DIRS = ("js", "css", "icons", "i18n")
@@ -45,11 +61,18 @@ CSP = "; ".join(
 
 def register_web(app: Flask) -> None:
     app.add_url_rule("/", "pwa_index", pwa_index)
+    app.add_url_rule(
+        "/signin",
+        "signin_form",
+        limiter.limit(_login_limit)(limiter.limit(_login_limit, key_func=_form_phone_key)(signin_form)),
+        methods=["POST"],
+    )
     root_files = ",".join(f'"{n}"' for n in ROOT_FILES)
     app.add_url_rule(f"/<any({root_files}):name>", "pwa_root_file", pwa_root_file)
     app.add_url_rule(f"/<any({','.join(ASSET_DIRS)}):folder>/<path:filename>", "pwa_asset", pwa_asset)
     app.add_url_rule("/healthz", "healthz", healthz)
     csrf.exempt(healthz)
+    csrf.exempt(signin_form)  # checked by the view itself: a stale page gets words, not a JSON error
     limiter.exempt(healthz)
     app.after_request(security_headers)
 
@@ -77,9 +100,80 @@ def _send(folder: Path, filename: str, immutable: bool = False):
     return response
 
 
+# What the page's placeholders are (pwa/index.html): filled in, or left out, per request.
+CSRF_META = '<meta name="csrf-token" content="">'
+CSRF_FIELD = '<input type="hidden" name="csrf_token" value="">'
+SIGNIN_BLOCK = re.compile(r"<!-- signin:start -->.*?<!-- signin:end -->", re.S)
+SIGNIN_ERROR = '<p class="alert" role="alert" data-testid="signin-error" id="signin-error"></p>'
+SIGNIN_ERRORS = {  # ?signin_error=<code> after a plain sign-in failed: the catalog's words
+    "invalid_credentials": "auth.invalid_credentials",
+    "inactive": "auth.inactive",
+    "validation": "auth.invalid_credentials",
+    "csrf": "error.csrf",
+}
+_page: dict = {}
+
+
+def _index_source() -> str | None:
+    path = PWA_DIR / "index.html"
+    if not path.is_file():
+        return None
+    stamp = path.stat().st_mtime_ns
+    if _page.get("stamp") != stamp:
+        _page.update(stamp=stamp, text=path.read_text(encoding="utf-8"))
+    return _page["text"]
+
+
 def pwa_index():
-    """The app shell."""
-    return _send(PWA_DIR, "index.html")
+    """The app shell, filled in for this request (see the module's docstring)."""
+    page = _index_source()
+    if page is None:
+        return NOT_BUILT, 503, {"Content-Type": "text/plain; charset=utf-8"}
+    token = str(escape(generate_csrf()))
+    page = page.replace(CSRF_META, CSRF_META.replace('content=""', f'content="{token}"'))
+    if current_user.is_authenticated:
+        page = SIGNIN_BLOCK.sub("", page)  # the app opens into home: no form to flash first
+    else:
+        page = page.replace(CSRF_FIELD, CSRF_FIELD.replace('value=""', f'value="{token}"'))
+        key = SIGNIN_ERRORS.get(request.args.get("signin_error", ""))
+        if key:
+            page = page.replace(SIGNIN_ERROR, SIGNIN_ERROR.replace("></p>", f">{escape(_(key))}</p>"))
+    response = Response(page, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"  # a token and the session's state: never cached
+    response.vary.add("Cookie")
+    return response
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _form_phone_key() -> str:
+    return f"login-phone:{request.form.get('phone', '')[:32]}"
+
+
+def signin_form():
+    """The sign-in form of index.html posted as a plain form (the app's scripts not there yet):
+    the same checks as POST /api/auth/login, then back to the app — signed in, or with the error
+    in the page (?signin_error=<code>)."""
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:  # a page kept too long: back to a fresh one, in words
+        return redirect("/?signin_error=csrf", code=303)
+    data = {"phone": request.form.get("phone", ""), "password": request.form.get("password", "")}
+    errors = LoginSchema().validate(data)
+    if errors:
+        return redirect("/?signin_error=validation", code=303)
+    credentials = LoginSchema().load(data)
+    try:
+        user = auth_service.sign_in(
+            credentials["phone"], credentials["password"], request.remote_addr, request.user_agent.string
+        )
+    except DomainError as err:
+        return redirect(f"/?signin_error={err.code}", code=303)
+    session.permanent = True
+    login_user(user)
+    return redirect("/", code=303)
 
 
 def pwa_root_file(name: str):

@@ -43,8 +43,19 @@ function passwordToggle(input) {
   return button;
 }
 
+/**
+ * What was typed into the page's static form (index.html) before the scripts arrived, and the
+ * error a plain sign-in left there: the app's form starts from them.
+ */
+export function adoptStaticForm(root) {
+  const typed = (name) => root.querySelector(`[data-testid="${name}"]`)?.value ?? '';
+  draft = { phone: typed('phone'), password: typed('password') };
+  staticError = root.querySelector('[data-testid="signin-error"]')?.textContent?.trim() ?? '';
+}
+let staticError = '';
+
 /** Builds the screen; onSignedIn(me) runs with the /api/me body after a successful sign-in. */
-export function signinScreen({ noticeKey, onSignedIn, onRegister }) {
+export function signinScreen({ noticeKey, message, onSignedIn, onRegister }) {
   const phone = field('phone', 'signin.phone', {
     type: 'tel',
     inputmode: 'numeric',
@@ -59,7 +70,13 @@ export function signinScreen({ noticeKey, onSignedIn, onRegister }) {
   });
   const fields = { phone, password };
   // Kept in the page so screen readers already watch it when a message arrives.
-  const alert = h('div', { class: 'alert', role: 'alert', 'data-testid': 'signin-error' });
+  const alert = h('div', {
+    class: 'alert',
+    role: 'alert',
+    'data-testid': 'signin-error',
+    text: message || staticError,
+  });
+  staticError = '';
   const submit = h('button', {
     type: 'submit',
     class: 'btn btn--primary btn--block',
@@ -138,7 +155,7 @@ export function signinScreen({ noticeKey, onSignedIn, onRegister }) {
   // novalidate: our own messages come from the catalog, not the browser's language.
   const form = h(
     'form',
-    { class: 'form', 'data-testid': 'signin-form', novalidate: true, onsubmit: onSubmit },
+    { class: 'form', 'data-testid': 'signin-form', 'data-ready': '', novalidate: true, onsubmit: onSubmit },
     h('div', { class: 'field' }, phone.label, phone.input, phone.error),
     h(
       'div',
