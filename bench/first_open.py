@@ -49,11 +49,12 @@ OBSERVE = """(() => {
   const look = () => {
     const times = window.benchTimes;
     const phone = document.querySelector('[data-testid="phone"]');
-    if (phone && times.visible === undefined && phone.getBoundingClientRect().height > 0) times.visible = performance.now();
+    const shown = phone && phone.getBoundingClientRect().height > 0;
+    if (shown && times.visible === undefined) times.visible = performance.now();
     const form = document.querySelector('[data-testid="signin-form"][data-ready]');
     if (form && times.ready === undefined) times.ready = performance.now();
-    if (times.tapped !== undefined && times.rows === undefined && document.querySelector('[data-testid="task-row"]'))
-      times.rows = performance.now();
+    const row = document.querySelector('[data-testid="task-row"]');
+    if (times.tapped !== undefined && times.rows === undefined && row) times.rows = performance.now();
   };
   new MutationObserver(look).observe(document, { childList: true, subtree: true, attributes: true });
   document.addEventListener('DOMContentLoaded', look);
