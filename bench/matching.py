@@ -34,7 +34,8 @@ ADMIN = ("13800000002", "password123")  # 河西社区管理员 of tests/factori
 def load(app, args) -> int:
     """The world and the community's lists; returns the community's id."""
     from server.extensions import db
-    from server.members.models import RESOURCE_KINDS, SKILLS, SLOTS
+    from server.ledger.vocab import SKILLS, SLOTS
+    from server.members.models import RESOURCE_KINDS
     from server.org.models import OrgUnit
     from server.tasks.need_models import NEED_CATEGORIES
     from tests.factories import build_world, org_unit

@@ -15,7 +15,8 @@ code to this.
   push      Web Push to devices
   notices   the one notification service: notify(), the synced inbox, deliveries, fan-out
   ledger    the service record: the hours each person served and what for (activities, wishes),
-            credited by the domains, read by reports and the December evaluation
+            credited by the domains, read by reports and the December evaluation; and the
+            vocabularies the domains share (ledger/vocab.py: skills, weekly times)
   domains   tasks, inspections, alerts, wishes, join, members, activities, evaluation, admin, web — the
             features; a domain reaches another only through the notification service below it
   assembly  this module (create_app), config, cli, console, demo, client_constants (the

@@ -26,6 +26,7 @@ from server.inspections.schemas import (
 )
 from server.join import models as join
 from server.join.schemas import RegisterSchema
+from server.ledger import vocab
 from server.members import models as members
 from server.notices.limits import CATEGORIES, DELIVERY_STATES, NOTICE_LEVELS
 from server.org.models import CARE_FLAGS
@@ -146,9 +147,12 @@ def client_constants() -> dict:
             "NOTE_MAX": join.NOTE_MAX,
             "REASON_MAX": join.REASON_MAX,
         },
+        "vocab": {
+            "SKILLS": list(vocab.SKILLS),
+            "SLOTS": list(vocab.SLOTS),
+            "WORDS": {locale: vocab.words(locale) for locale in vocab.WORDS},  # the PWA's catalogs take them
+        },
         "members": {
-            "SKILLS": list(members.SKILLS),
-            "SLOTS": list(members.SLOTS),
             "UNIT_KINDS": list(members.UNIT_KINDS),
             "RESOURCE_KINDS": list(members.RESOURCE_KINDS),
             "PROJECT_STATUSES": list(members.PROJECT_STATUSES),
@@ -166,8 +170,6 @@ def client_constants() -> dict:
             "TITLE_MAX": activities.TITLE_MAX,
             "DESCRIPTION_MAX": activities.DESCRIPTION_MAX,
             "PLACE_MAX": activities.PLACE_MAX,
-            "SKILL_MAX": activities.SKILL_MAX,
-            "SKILLS_MAX": activities.SKILLS_MAX,
             "CAPACITY_MAX": activities.CAPACITY_MAX,
             "HOURS_MIN": _validator(ActivityRecordSchema, "hours", ma.validate.Range).min,
             "HOURS_MAX": int(activities.HOURS_MAX),

@@ -6,6 +6,7 @@
 
 import { ALPHABET, grouped, mac, normalise, timeWindow } from './codes.js';
 import { ACTIVITIES } from './constants.js';
+import { SKILLS } from './vocab.js';
 
 export const { STATUSES, SIGNUP_STATUSES } = ACTIVITIES;
 export const QR_PREFIX = 'RGCHECKIN';
@@ -153,24 +154,13 @@ export function hoursBetween(startIso, endIso) {
   return Number.isFinite(hours) && hours > 0 ? Math.round(hours * 2) / 2 : null;
 }
 
-/** Skills typed as "理发，维修 保洁" → ['理发', '维修', '保洁']. */
-export const skillList = (text) => [
-  ...new Set(
-    String(text ?? '')
-      .split(/[\s,，、;；]+/)
-      .map((s) => s.trim())
-      .filter(Boolean),
-  ),
-];
-
 /**
  * The form's problems before anything is saved: {field: catalog key}. values: {communityId,
- * title, place, startsAt, endsAt (ISO), capacity, hours, skills (list)}.
+ * title, place, startsAt, endsAt (ISO), capacity, hours, skills (codes of vocab.js)}.
  */
 export function activityProblems(values, now = Date.now()) {
   const problems = {};
-  const { TITLE_MAX, PLACE_MAX, CAPACITY_MAX, HOURS_MIN, HOURS_MAX, DURATION_HOURS_MAX, SKILLS_MAX, SKILL_MAX } =
-    ACTIVITIES;
+  const { TITLE_MAX, PLACE_MAX, CAPACITY_MAX, HOURS_MIN, HOURS_MAX, DURATION_HOURS_MAX } = ACTIVITIES;
   if (!values.communityId) problems.community_id = 'activity.form.community_required';
   const title = (values.title ?? '').trim();
   if (!title || title.length > TITLE_MAX) problems.title = 'activity.form.title_required';
@@ -190,8 +180,8 @@ export function activityProblems(values, now = Date.now()) {
   const hours = Number(values.hours);
   if (!Number.isFinite(hours) || hours < HOURS_MIN || hours > HOURS_MAX) problems.hours = 'activity.form.hours_range';
   const skills = values.skills ?? [];
-  if (skills.length > SKILLS_MAX || skills.some((s) => s.length > SKILL_MAX)) {
-    problems.skills = 'activity.form.skills_range';
+  if (new Set(skills).size !== skills.length || skills.some((s) => !SKILLS.includes(s))) {
+    problems.skills = 'activity.form.skills_choice'; // codes of the shared vocabulary (PROTOCOL.md §18.1)
   }
   return problems;
 }

@@ -21,4 +21,5 @@ export const {
   needs: NEEDS,
   join: JOIN,
   activities: ACTIVITIES,
+  vocab: VOCAB,
 } = frozen(constants);

@@ -3,6 +3,7 @@
 // survives going offline and signing out. The Chinese catalog is part of the app's code (no
 // request before the first screen); others are fetched when chosen.
 import zhCN from '../i18n/zh-CN.json' with { type: 'json' };
+import { VOCAB } from './constants.js';
 
 export const DEFAULT_LOCALE = 'zh-CN';
 export const LOCALES = ['zh-CN', 'en'];
@@ -40,7 +41,8 @@ async function loadCatalog(wanted) {
 }
 
 async function apply(wanted) {
-  catalog = await loadCatalog(wanted);
+  // The shared vocabulary's words are the server's (generated/constants.json), not the catalog's.
+  catalog = { ...VOCAB.WORDS[wanted], ...(await loadCatalog(wanted)) };
   locale = wanted;
   document.documentElement.lang = wanted;
   document.title = t('app.title');

@@ -3,6 +3,7 @@
 import { normalise } from './codes.js';
 import { MEMBERS } from './constants.js';
 import { t } from './i18n.js';
+import { vocabOptions, vocabWord } from './vocab.js';
 
 const hasRole = (me, role) => (me?.roles ?? []).some((r) => r.role === role);
 export const isVolunteer = (me) => hasRole(me, 'volunteer');
@@ -11,15 +12,16 @@ export const isVolunteer = (me) => hasRole(me, 'volunteer');
 export const volunteerCommunities = (me) =>
   (me?.roles ?? []).filter((r) => r.role === 'volunteer').map((r) => ({ id: r.scope_id, name: r.scope_name }));
 
+const SHARED = new Set(['skill', 'slot']); // the shared vocabulary's (vocab.js), the rest 双报到's own
+
 /** The words of a vocabulary's code: skill, slot, unit_kind, resource_kind, unit_role. */
-export const label = (kind, code) => t(`member.${kind}.${code}`);
+export const label = (kind, code) => (SHARED.has(kind) ? vocabWord(kind, code) : t(`member.${kind}.${code}`));
 export const labels = (kind, codes) => (codes ?? []).map((code) => label(kind, code)).join('、');
 
 /** [{value, label}] of a vocabulary, in the server's order. */
 export function options(kind) {
+  if (SHARED.has(kind)) return vocabOptions(kind);
   const codes = {
-    skill: MEMBERS.SKILLS,
-    slot: MEMBERS.SLOTS,
     unit_kind: MEMBERS.UNIT_KINDS,
     resource_kind: MEMBERS.RESOURCE_KINDS,
     project_status: MEMBERS.PROJECT_STATUSES,

@@ -103,16 +103,18 @@ test("the form's checks name the fields in the server's words", () => {
     endsAt: '2026-12-11T03:00:00Z',
     capacity: '20',
     hours: '2',
-    skills: ['理发'],
+    skills: ['repair', 'elderly_care'],
   };
   assert.deepEqual(activities.activityProblems(good, now), {});
   const bad = activities.activityProblems(
-    { ...good, title: ' ', endsAt: '2026-12-11T00:30:00Z', capacity: '0', hours: '30', skills: ['x'.repeat(21)] },
+    { ...good, title: ' ', endsAt: '2026-12-11T00:30:00Z', capacity: '0', hours: '30', skills: ['理发'] },
     now,
   );
   assert.deepEqual(Object.keys(bad).sort(), ['capacity', 'ends_at', 'hours', 'skills', 'title']);
   assert.equal(bad.ends_at, 'activity.ends_before_start');
-  assert.deepEqual(activities.skillList('理发，维修 保洁、理发'), ['理发', '维修', '保洁']);
+  assert.equal(bad.skills, 'activity.form.skills_choice');
+  const twice = activities.activityProblems({ ...good, skills: ['repair', 'repair'] }, now);
+  assert.deepEqual(Object.keys(twice), ['skills']);
 });
 
 test('a reading is enqueued whole: window, MAC and the time it was read, even when one equals the copy', async () => {

@@ -14,6 +14,7 @@ const admin = await import('../js/admin.js');
 const inspections = await import('../js/inspections.js');
 const search = await import('../js/directory-search.js');
 const activities = await import('../js/activities.js');
+const vocab = await import('../js/vocab.js');
 
 /** [path under pwa/, text] of every script of the app and its service worker. */
 async function sources() {
@@ -57,6 +58,19 @@ test("the modules export the server's vocabularies and limits", () => {
 
   assert.deepEqual(activities.STATUSES, exported.activities.STATUSES);
   assert.deepEqual(activities.SIGNUP_STATUSES, exported.activities.SIGNUP_STATUSES);
+
+  assert.deepEqual(vocab.SKILLS, exported.vocab.SKILLS);
+  assert.deepEqual(vocab.SLOTS, exported.vocab.SLOTS);
+});
+
+test("the shared vocabulary's words are the server's: no catalog of the PWA writes them again", async () => {
+  for (const locale of ['zh-CN', 'en']) {
+    const catalog = JSON.parse(await readFile(new URL(`i18n/${locale}.json`, ROOT), 'utf8'));
+    const copied = Object.keys(catalog).filter((key) => /^(vocab|member)\.(skill|slot)\./.test(key));
+    assert.deepEqual(copied, [], `${locale}: the words come from constants.json's vocab.WORDS`);
+    const words = exported.vocab.WORDS[locale];
+    for (const code of exported.vocab.SKILLS) assert.ok(words[`vocab.skill.${code}`], `${locale} ${code}`);
+  }
 });
 
 test("the shared constants cannot be changed by one module under another's feet", () => {

@@ -16,8 +16,6 @@ CHECK_METHODS = ("code", "manual")  # 扫码 / 组织者手动
 TITLE_MAX = 60
 DESCRIPTION_MAX = 1000
 PLACE_MAX = 100
-SKILL_MAX = 20
-SKILLS_MAX = 10
 CAPACITY_MAX = 1000
 HOURS_MAX = 24.0  # hours credited for one activity
 LONGEST_HOURS = 24  # an activity lasts at most a day
@@ -37,7 +35,7 @@ class Activity(SyncedMixin, db.Model):
     starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     capacity: Mapped[int]
-    skills: Mapped[list | None] = mapped_column(JSON)
+    skills: Mapped[list | None] = mapped_column(JSON)  # codes of server/ledger/vocab.py SKILLS
     hours: Mapped[float] = mapped_column(Float)
     organiser_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(16), default="published")

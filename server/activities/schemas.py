@@ -14,12 +14,11 @@ from server.activities.models import (
     NAME_MAX,
     PLACE_MAX,
     SIGNUP_STATUSES,
-    SKILL_MAX,
-    SKILLS_MAX,
     TITLE_MAX,
 )
 from server.core.edge import INT_MAX
 from server.core.fields import RecordSchema, UtcDateTime
+from server.ledger.vocab import SKILLS
 
 
 def _id(**kwargs):
@@ -47,6 +46,11 @@ def _method():
     return ma.fields.String(allow_none=True, validate=validate.OneOf(CHECK_METHODS))
 
 
+def _once(codes: list) -> None:
+    if len(set(codes)) != len(codes):
+        raise ma.ValidationError("vocab.repeated")
+
+
 class ActivityRecordSchema(RecordSchema):
     """A community's volunteer service activity (志愿服务活动), seen by its volunteers and admins."""
 
@@ -57,10 +61,10 @@ class ActivityRecordSchema(RecordSchema):
     starts_at = UtcDateTime(required=True)
     ends_at = UtcDateTime(required=True)
     capacity = ma.fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=CAPACITY_MAX))
-    skills = ma.fields.List(
-        ma.fields.String(validate=validate.Length(min=1, max=SKILL_MAX)),
+    skills = ma.fields.List(  # skills wanted: codes of the shared vocabulary, each once
+        ma.fields.String(validate=validate.OneOf(SKILLS, error="vocab.unknown_skill")),
         allow_none=True,
-        validate=validate.Length(max=SKILLS_MAX),
+        validate=[validate.Length(max=len(SKILLS)), _once],
     )
     hours = ma.fields.Float(
         required=True, allow_nan=False, validate=validate.Range(min=0.5, max=HOURS_MAX)

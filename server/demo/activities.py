@@ -59,7 +59,7 @@ def load_demo_activities(seed: int) -> dict[str, int]:
         3,
         20,
         "魏都区人民医院医生为居民量血压、测血糖、讲解慢病用药。",
-        ["医疗", "引导"],
+        ["medical", "elderly_care"],
     )
     for n, person in enumerate(people[:3]):
         record = sign_up(day - timedelta(days=5 - n), person, clinic)
@@ -97,7 +97,7 @@ def load_demo_activities(seed: int) -> dict[str, int]:
         2,
         8,
         "陪社区的孩子们读绘本、讲故事，适合有耐心的志愿者。",
-        ["阅读", "讲故事"],
+        ["education", "culture"],
     )
     for n, person in enumerate(people[2:4]):
         sign_up(local - timedelta(days=2, hours=n), person, reading)
@@ -110,7 +110,7 @@ def load_demo_activities(seed: int) -> dict[str, int]:
         2,
         2,
         "到小区和学校门口发放防溺水宣传资料，讲解安全知识。",
-        ["宣传"],
+        ["publicity"],
     )
     for n, person in enumerate(people[1:4]):
         sign_up(local - timedelta(hours=20 - n), person, drowning)

@@ -1,6 +1,6 @@
 """What the service record brings to the app (wired by create_app, server/core/parts.py)."""
 
 from server.core.parts import Part
-from server.ledger import sync
+from server.ledger import sync, vocab
 
-PART = Part("ledger", sync_entities=(sync.SERVICE_ENTRY,))
+PART = Part("ledger", catalogs=(vocab.entries,), sync_entities=(sync.SERVICE_ENTRY,))

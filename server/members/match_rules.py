@@ -8,7 +8,7 @@ says why in reasons (a code and its parameters), rendered by the catalog ("技�
 from dataclasses import dataclass
 
 from server.i18n import text_in
-from server.members.models import SKILLS, SLOTS
+from server.ledger.vocab import SKILLS, SLOTS
 
 # The skills each need category wants (any skill at all for "other"); defined here once.
 CATEGORY_SKILLS: dict[str, tuple[str, ...]] = {
@@ -161,9 +161,9 @@ def reason_text(reason: Reason, locale: str) -> str:
     params = dict(reason.params)
     sep = "、" if locale == "zh-CN" else ", "
     if "skills" in params:
-        params["skills"] = sep.join(text_in(locale, f"members.skill.{s}") for s in params["skills"])
+        params["skills"] = sep.join(text_in(locale, f"vocab.skill.{s}") for s in params["skills"])
     if "slots" in params:
-        params["slots"] = sep.join(text_in(locale, f"members.slot.{s}") for s in params["slots"])
+        params["slots"] = sep.join(text_in(locale, f"vocab.slot.{s}") for s in params["slots"])
     if "kind" in params:
         params["kind"] = text_in(locale, f"members.resource_kind.{params['kind']}")
     return text_in(locale, f"members.match.reason.{reason.code}", **params)

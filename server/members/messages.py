@@ -1,6 +1,6 @@
 """The catalog entries of 双报到 (merged into server/i18n.py's catalog by create_app): the refusals
-(members.<code>, PROTOCOL.md §17.4), the words of the vocabularies (skills, availability slots,
-unit and resource kinds) and the 双报告 page's."""
+(members.<code>, PROTOCOL.md §17.4), the words of its vocabularies (unit
+and resource kinds; the skills and weekly times are server/ledger/vocab.py's) and the 双报告 page's."""
 
 REFUSALS = {
     "zh-CN": {
@@ -39,24 +39,6 @@ REFUSALS = {
 
 WORDS = {
     "zh-CN": {
-        "skill.medical": "医疗健康",
-        "skill.legal": "法律咨询",
-        "skill.education": "教育辅导",
-        "skill.repair": "家电维修",
-        "skill.elderly_care": "助老服务",
-        "skill.culture": "文体活动",
-        "skill.it": "信息技术",
-        "skill.psychology": "心理疏导",
-        "skill.mediation": "矛盾调解",
-        "skill.environment": "环境整治",
-        "skill.publicity": "政策宣传",
-        "skill.driving": "驾驶出行",
-        "slot.weekday_day": "工作日白天",
-        "slot.weekday_evening": "工作日晚上",
-        "slot.sat_morning": "周六上午",
-        "slot.sat_afternoon": "周六下午",
-        "slot.sun_morning": "周日上午",
-        "slot.sun_afternoon": "周日下午",
         "unit_kind.agency": "机关",
         "unit_kind.enterprise": "企业",
         "unit_kind.institution": "事业单位",
@@ -103,24 +85,6 @@ WORDS = {
         "report.printed": "由红格生成",
     },
     "en": {
-        "skill.medical": "Health care",
-        "skill.legal": "Legal advice",
-        "skill.education": "Tutoring",
-        "skill.repair": "Appliance repair",
-        "skill.elderly_care": "Help for the elderly",
-        "skill.culture": "Culture and sports",
-        "skill.it": "IT",
-        "skill.psychology": "Counselling",
-        "skill.mediation": "Mediation",
-        "skill.environment": "Clean-ups",
-        "skill.publicity": "Explaining policy",
-        "skill.driving": "Driving",
-        "slot.weekday_day": "Weekdays, daytime",
-        "slot.weekday_evening": "Weekday evenings",
-        "slot.sat_morning": "Saturday mornings",
-        "slot.sat_afternoon": "Saturday afternoons",
-        "slot.sun_morning": "Sunday mornings",
-        "slot.sun_afternoon": "Sunday afternoons",
         "unit_kind.agency": "Government agency",
         "unit_kind.enterprise": "Enterprise",
         "unit_kind.institution": "Public institution",

@@ -2,8 +2,9 @@
 resources and the communities' service projects (PROTOCOL.md §17). Plain REST rows, not synced:
 the PWA keeps a copy of what its user may read for offline use (GET /api/members/me).
 
-The vocabularies a later matcher reads (skills, availability slots, resource kinds) are codes
-stored in plain columns; their words are the catalog's ("members.skill.<code>")."""
+The vocabularies matching reads are codes stored in plain columns: the skills and the weekly
+times are the shared ones (server/ledger/vocab.py), the kinds of unit and resource this domain's
+("members.resource_kind.<code>")."""
 
 from datetime import date, datetime
 
@@ -27,28 +28,6 @@ UNIT_KINDS = (
     "other",
 )  # 机关 企业 事业单位 学校 医院 社会组织 其他
 UNIT_ROLES = ("member", "secretary")  # the secretary (联络员/书记) manages the unit's members and resources
-SKILLS = (
-    "medical",  # 医疗健康
-    "legal",  # 法律咨询
-    "education",  # 教育辅导
-    "repair",  # 家电维修
-    "elderly_care",  # 助老服务
-    "culture",  # 文体活动
-    "it",  # 信息技术
-    "psychology",  # 心理疏导
-    "mediation",  # 矛盾调解
-    "environment",  # 环境整治
-    "publicity",  # 政策宣传
-    "driving",  # 驾驶出行
-)
-SLOTS = (  # weekly availability
-    "weekday_day",  # 工作日白天
-    "weekday_evening",  # 工作日晚上
-    "sat_morning",  # 周六上午
-    "sat_afternoon",  # 周六下午
-    "sun_morning",  # 周日上午
-    "sun_afternoon",  # 周日下午
-)
 RESOURCE_KINDS = ("venue", "equipment", "service")  # 场地 设备 专业服务
 PROJECT_STATUSES = ("draft", "open", "closed")  # 草稿 招募中 已结束
 # What a confirmed match (供需对接, PROTOCOL.md §21) becomes: a service project or an activity (for a
@@ -60,7 +39,6 @@ PERSON_MAX = 40
 PHONE_MAX = 20
 TEXT_MAX = 500
 NOTE_MAX = 200
-MAX_SKILLS = len(SKILLS)
 MAX_GRIDS = 50
 
 
@@ -121,9 +99,9 @@ class Member(db.Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("member_units.id"), index=True)
     unit_role: Mapped[str] = mapped_column(String(16), default="member")
     branch: Mapped[str | None] = mapped_column(String(NAME_MAX))  # 所在党支部
-    skills: Mapped[list] = mapped_column(JSON, default=list)  # codes of SKILLS
+    skills: Mapped[list] = mapped_column(JSON, default=list)  # codes of vocab.SKILLS
     skills_note: Mapped[str | None] = mapped_column(String(NOTE_MAX))
-    availability: Mapped[list] = mapped_column(JSON, default=list)  # codes of SLOTS
+    availability: Mapped[list] = mapped_column(JSON, default=list)  # codes of vocab.SLOTS
     phone: Mapped[str | None] = mapped_column(String(PHONE_MAX))  # private: self, unit secretary, admins
     active: Mapped[bool] = mapped_column(default=True)
     code_id: Mapped[int | None] = mapped_column(ForeignKey("member_codes.id"))
@@ -141,8 +119,8 @@ class UnitResource(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     description: Mapped[str | None] = mapped_column(String(TEXT_MAX))
-    skills: Mapped[list] = mapped_column(JSON, default=list)  # the kinds of service it is for (SKILLS)
-    availability: Mapped[list] = mapped_column(JSON, default=list)  # codes of SLOTS
+    skills: Mapped[list] = mapped_column(JSON, default=list)  # the kinds of service it is for (vocab.SKILLS)
+    availability: Mapped[list] = mapped_column(JSON, default=list)  # codes of vocab.SLOTS
     availability_note: Mapped[str | None] = mapped_column(String(NOTE_MAX))
     capacity: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -159,9 +137,9 @@ class ServiceProject(db.Model):
     community_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
     title: Mapped[str] = mapped_column(String(NAME_MAX))
     description: Mapped[str | None] = mapped_column(String(TEXT_MAX))
-    skills: Mapped[list] = mapped_column(JSON, default=list)  # skills wanted (SKILLS)
+    skills: Mapped[list] = mapped_column(JSON, default=list)  # skills wanted (vocab.SKILLS)
     grid_ids: Mapped[list] = mapped_column(JSON, default=list)  # grids of the community it serves
-    availability: Mapped[list] = mapped_column(JSON, default=list)  # when it happens (SLOTS)
+    availability: Mapped[list] = mapped_column(JSON, default=list)  # when it happens (vocab.SLOTS)
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="open")

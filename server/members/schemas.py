@@ -8,6 +8,7 @@ from marshmallow import validate
 from server.auth.schemas import PhoneField
 from server.core.edge import Schema
 from server.core.fields import UtcDateTime
+from server.ledger.vocab import SKILLS, SLOTS
 from server.members.models import (
     CODE_KINDS,
     CODE_MAX_DAYS,
@@ -18,8 +19,6 @@ from server.members.models import (
     PERSON_MAX,
     PROJECT_STATUSES,
     RESOURCE_KINDS,
-    SKILLS,
-    SLOTS,
     TEXT_MAX,
     UNIT_KINDS,
     UNIT_ROLES,

@@ -142,10 +142,13 @@ def test_offline_qr_check_in_by_camera_and_typed_code_syncs_later_and_an_old_cod
     admin.get_by_test_id("activity-to").fill(end.strftime("%H:%M"))
     admin.get_by_test_id("activity-capacity").fill("3")
     admin.get_by_test_id("activity-hours").fill("2")
-    admin.get_by_test_id("activity-skills").fill("保洁，搬运")
+    for skill in ("environment", "elderly_care"):  # toggle buttons of the shared vocabulary, in its words
+        admin.get_by_test_id(f"activity-skills-{skill}").locator("xpath=..").click()
+    assert admin.get_by_test_id("activity-skills-environment").locator("xpath=..").inner_text() == "环境整治"
     shoot(admin, "form")
     admin.get_by_test_id("activity-save").click()
     admin.get_by_test_id("activity-screen").wait_for()
+    assert admin.get_by_test_id("activity-skills").inner_text() == "助老服务、环境整治"
     activity_id = admin.evaluate("location.hash.split('/')[2]")
     synced(admin)
     activity = db.session.get(Activity, activity_id)
@@ -153,7 +156,7 @@ def test_offline_qr_check_in_by_camera_and_typed_code_syncs_later_and_an_old_cod
         "河西社区楼道清理",
         3,
         2.0,
-        ["保洁", "搬运"],
+        ["elderly_care", "environment"],
     )
     wait_until(admin, PULL, timeout=30)
     wait_until(admin, f"{KEYS}.then((n) => n === 1)", timeout=30)  # the organiser holds the key

@@ -57,7 +57,7 @@ def _publish(admin, community, **fields) -> str:
         "starts_at": iso(now - timedelta(minutes=10)),
         "ends_at": iso(now + timedelta(hours=2)),
         "capacity": 10,
-        "skills": ["保洁"],
+        "skills": ["environment"],
         "hours": 2.0,
         **fields,
     }
@@ -378,12 +378,16 @@ def test_bad_activity_input_is_refused_per_field(app, aw):
         ({"capacity": 0}, "invalid"),
         ({"hours": 30.0}, "invalid"),
         ({"title": ""}, "invalid"),
-        ({"skills": ["x" * 21]}, "invalid"),
+        ({"skills": ["保洁"]}, "invalid"),
+        ({"skills": ["repair", "repair"]}, "invalid"),
         ({"status": "closed"}, "bad_initial_status"),
     ]
     for change, code in cases:
         result = push_one(admin, create("activity", str(uuid.uuid4()), **{**base, **change}))
         assert refused(result)[0] == code, (change, result)
+    # A word that is no skill of the vocabulary (server/ledger/vocab.py) is named in the field's message.
+    result = push_one(admin, create("activity", str(uuid.uuid4()), **{**base, "skills": ["medical", "保洁"]}))
+    assert refused(result)[1] == {"skills": ["不是技能表中的一项，请从列表中选择。"]}, result
     grid = push_one(admin, create("activity", str(uuid.uuid4()), **{**base, "community_id": _grid_of(app)}))
     assert refused(grid)[0] == "not_a_community"
 

@@ -28,6 +28,10 @@ def test_the_limits_are_numbers_and_the_vocabularies_lists_of_codes():
                 assert type(value) in (int, float) and value > 0, name
             elif name.endswith("_NAMESPACE"):  # a UUIDv5 namespace both sides derive ids in
                 assert str(uuid.UUID(value)) == value, name
+            elif name == "WORDS":  # catalog entries by language: the same keys, a word for every code
+                keys = {f"vocab.skill.{c}" for c in values["SKILLS"]} | {f"vocab.slot.{c}" for c in values["SLOTS"]}
+                assert {locale: set(words) for locale, words in value.items()} == {"zh-CN": keys, "en": keys}
+                assert all(text for words in value.values() for text in words.values())
             elif value and all(isinstance(row, list) for row in value):  # a table: (code, number) pairs
                 assert all(len(row) == 2 and {type(cell) for cell in row} == {str, int} for row in value), name
                 assert len({next(c for c in row if isinstance(c, str)) for row in value}) == len(value), name

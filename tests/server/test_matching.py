@@ -133,10 +133,10 @@ def test_reasons_in_chinese_and_english(app):
     with app.app_context():
         assert [reason_text(r, "zh-CN") for r in reasons] == ["技能：家电维修", "同一网格", "专业服务", "周六上午有空"]
         assert [reason_text(r, "en") for r in reasons] == [
-            "Skills: " + text_in("en", "members.skill.repair"),
+            "Skills: " + text_in("en", "vocab.skill.repair"),
             "Same grid",
             text_in("en", "members.resource_kind.service"),
-            "Free " + text_in("en", "members.slot.sat_morning"),
+            "Free " + text_in("en", "vocab.slot.sat_morning"),
         ]
 
 

@@ -1,6 +1,8 @@
 """Migrations: empty → head → base → head on the test database, and the models match the
 migrated schema exactly (autogenerate finds nothing)."""
 
+import json
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -91,3 +93,52 @@ def test_org_subtree_is_one_prefix_query_on_the_path_index(app, world, db):
         select(OrgUnit.name).where(OrgUnit.path.startswith(hexi.path)).order_by(OrgUnit.id)
     ).all()
     assert names == ["河西社区", "河西社区第一网格", "河西社区第二网格", "第一居民组"]
+
+
+def test_0019_turns_an_activitys_free_skill_words_into_codes_and_phones_pull_the_change(fresh_app):
+    upgrade(revision="0017")
+    now = "2026-12-01 08:00:00+00:00"
+    data = {"title": "义诊", "skills": ["医疗", "引导", "保洁", "医疗健康"]}
+    statements = [
+        "INSERT INTO org_units (id, kind, name, path, depth) VALUES (1, 'community', '河西社区', '/1/', 0)",
+        "INSERT INTO sync_state (id, last_seq, purged_through, epoch) VALUES (1, 41, 0, 'e')",
+        *(
+            "INSERT INTO activities (id, community_id, title, place, starts_at, ends_at, capacity, skills, hours,"
+            " status, version, field_versions, field_writers, deleted)"
+            f" VALUES ('{record_id}', 1, '义诊', '广场', '{now}', '{now}', 5, '{skills}', 2, 'published', {version},"
+            f" '{{\"skills\": {version}}}', '{{}}', false)"
+            for record_id, skills, version in (
+                ("a1", '["医疗", "引导", "保洁", "医疗健康"]', 40),
+                ("a2", '["repair"]', 41),
+                ("a3", "null", 39),
+            )
+        ),
+    ]
+    with db.engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+        for bucket in ("org:1", "community:1"):
+            conn.execute(
+                text(
+                    "INSERT INTO sync_log (bucket, entity, record_id, seq, op, version, data, committed_at)"
+                    " VALUES (:bucket, 'activity', 'a1', 40, 'put', 40, :data, :now)"
+                ),
+                {"bucket": bucket, "data": json.dumps(data, ensure_ascii=False), "now": now},
+            )
+    upgrade(revision="0019")
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, skills, version FROM activities ORDER BY id")).all()
+        logged = conn.execute(text("SELECT bucket, seq, version, data FROM sync_log ORDER BY bucket")).all()
+        last = conn.execute(text("SELECT last_seq FROM sync_state")).scalar()
+    loaded = [(i, _json(skills), version) for i, skills, version in rows]
+    # Known words become codes (each once), unknown ones go; codes and nulls are left alone.
+    assert loaded == [("a1", ["medical", "environment"], 42), ("a2", ["repair"], 41), ("a3", None, 39)]
+    assert last == 42
+    assert [(b, seq, v, _json(d)["skills"], _json(d)["title"]) for b, seq, v, d in logged] == [
+        ("community:1", 42, 42, ["medical", "environment"], "义诊"),
+        ("org:1", 42, 42, ["medical", "environment"], "义诊"),
+    ]
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value

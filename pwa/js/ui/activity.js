@@ -16,6 +16,7 @@ import {
 import { cancelSignup, setActivityStatus, signUp } from '../activity-actions.js';
 import { loadActivity, loadSignup } from '../activity-data.js';
 import { t } from '../i18n.js';
+import { vocabWords } from '../vocab.js';
 import { refusedNotes, seatsText, standingChip, statusChip, timeText } from './activity-parts.js';
 import { h } from './dom.js';
 import { dateTime } from './format.js';
@@ -39,7 +40,10 @@ function facts(activity) {
     h('dt', { text: t('field.activity.hours') }),
     h('dd', { text: t('activity.hours_n', { n: activity.hours ?? 0 }) }),
     activity.skills?.length
-      ? [h('dt', { text: t('field.activity.skills') }), h('dd', { text: activity.skills.join('、') })]
+      ? [
+          h('dt', { text: t('field.activity.skills') }),
+          h('dd', { 'data-testid': 'activity-skills', text: vocabWords('skill', activity.skills) }),
+        ]
       : null,
   );
 }

@@ -1,16 +1,18 @@
 // 发布活动 (#/activities/new) and 编辑活动 (#/activities/<id>/edit), an admin's: the community
 // (the admin's own when it is one; else the communities below, read from the server when
 // online), title, place, the day and the hours it runs, seats, the hours it credits (计入时长,
-// at most what the server allows), the skills wanted and a description. Saved on the phone in
+// at most what the server allows), the skills wanted (toggle buttons of the shared vocabulary,
+// vocab.js) and a description. Saved on the phone in
 // one outbox entry and published with the next sync; the server makes its check-in key.
-import { activityProblems, hoursBetween, skillList } from '../activities.js';
+import { activityProblems, hoursBetween } from '../activities.js';
 import { editActivity, publishActivity } from '../activity-actions.js';
 import { loadActivity } from '../activity-data.js';
 import { adminUnits, bulkUnits } from '../admin.js';
 import { loadOrgChildren, loadOrgUnit, loadVolunteers } from '../admin-data.js';
 import { ACTIVITIES } from '../constants.js';
 import { t } from '../i18n.js';
-import { choiceGroup } from './choices.js';
+import { vocabOptions } from '../vocab.js';
+import { checkGroup, choiceGroup } from './choices.js';
 import { h } from './dom.js';
 import { replaceWith } from './nav.js';
 import { clearOnChange, loadFailed, saveBar, saveFailed, showForm, textArea } from './task-complete.js';
@@ -147,11 +149,12 @@ function buildForm(places, before, id) {
   });
   Object.assign(hours.input, { min: String(ACTIVITIES.HOURS_MIN), max: String(ACTIVITIES.HOURS_MAX), step: '0.5' });
   hours.input.inputMode = 'decimal';
-  const skills = textInput({
-    label: t('field.activity.skills'),
+  const skills = checkGroup({
+    legend: t('field.activity.skills'),
+    items: vocabOptions('skill'),
+    chosen: before?.skills ?? [],
+    columns: 3,
     testid: 'activity-skills',
-    value: (before?.skills ?? []).join('，'),
-    hint: t('activity.form.skills_hint'),
   });
   const description = textArea({
     label: t('field.activity.description'),
@@ -189,7 +192,7 @@ function buildForm(places, before, id) {
       endsAt: instant(day.input.value, to.input.value),
       capacity: capacity.input.value,
       hours: hours.input.value,
-      skills: skillList(skills.input.value),
+      skills: skills.value,
       description: description.input.value,
       organiserId: organiser.value(),
     };

@@ -8,16 +8,9 @@ import { t } from '../i18n.js';
 import { addProject, issueCode, loadCommunity, revokeCode, saveProject } from '../member-data.js';
 import { codeState, label, labels, options } from '../members.js';
 import { adminFrame, errorText, inputField, selectField, showFieldErrors, textField } from './admin-common.js';
+import { checkGroup } from './choices.js';
 import { h } from './dom.js';
-import {
-  actionButton,
-  checkGroup,
-  communityBody,
-  gridChoices,
-  reportLink,
-  saveButton,
-  statusLine,
-} from './member-parts.js';
+import { actionButton, communityBody, gridChoices, reportLink, saveButton, statusLine } from './member-parts.js';
 import { block } from './wish-parts.js';
 
 function codeForm(overview, redraw) {

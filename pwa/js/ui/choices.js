@@ -1,4 +1,4 @@
-// A one-of-several question as big buttons (a thumb on a moving bus hits them): real radio
+// A one-of-several (choiceGroup) or several-of-many (checkGroup) question as big buttons (a thumb on a moving bus hits them): real radio
 // inputs, so keyboards and screen readers work as with any form, styled as buttons in app.css.
 import { h } from './dom.js';
 
@@ -55,6 +55,46 @@ export function choiceGroup({
   });
   fieldset.setError = (text) => {
     error.textContent = text;
+    fieldset.classList.toggle('choices-field--invalid', Boolean(text));
+  };
+  return fieldset;
+}
+
+/** A <fieldset> of checkboxes styled as the app's choice buttons; .value is the chosen values. */
+export function checkGroup({ legend, items, chosen = [], columns = 2, testid }) {
+  const name = `checks-${(groups += 1)}`;
+  const error = h('p', {
+    class: 'field__error',
+    id: `${name}-error`,
+    'data-testid': testid ? `${testid}-error` : null,
+  });
+  const fieldset = h(
+    'fieldset',
+    { class: 'choices-field', 'data-testid': testid, 'aria-describedby': `${name}-error` },
+    h('legend', { class: 'field__label', text: legend }),
+    h(
+      'div',
+      { class: `choices choices--${columns}` },
+      items.map((item) => {
+        const input = h('input', {
+          type: 'checkbox',
+          class: 'choice__input',
+          name,
+          value: String(item.value),
+          checked: chosen.map(String).includes(String(item.value)),
+          'data-testid': testid ? `${testid}-${item.value}` : null,
+        });
+        input.addEventListener('change', () => fieldset.setError(''));
+        return h('label', { class: 'choice' }, input, h('span', { class: 'choice__box', text: item.label }));
+      }),
+    ),
+    error,
+  );
+  Object.defineProperty(fieldset, 'value', {
+    get: () => [...fieldset.querySelectorAll('.choice__input:checked')].map((i) => i.value),
+  });
+  fieldset.setError = (text) => {
+    error.textContent = text ?? '';
     fieldset.classList.toggle('choices-field--invalid', Boolean(text));
   };
   return fieldset;

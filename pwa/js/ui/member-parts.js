@@ -1,55 +1,13 @@
-// What the 双报到 screens share: a several-of-many question as big toggle buttons (skills,
-// availability, grids), the profile's fields, a line of facts, the offline copy's note and the
-// 双报告 link. Fields follow admin-common.js (.input, .setError) so the server's messages land on them.
+// What the 双报到 screens share: the grids as toggle buttons (choices.js's checkGroup), the
+// profile's fields, a line of facts, the offline copy's note and the 双报告 link. Fields follow admin-common.js (.input, .setError) so the server's messages land on them.
 import { MEMBERS } from '../constants.js';
 import { t } from '../i18n.js';
 import { loadMine } from '../member-data.js';
 import { options, reportHref, yearSoFar } from '../members.js';
 import { errorText, inputField, loadFailed, selectField } from './admin-common.js';
+import { checkGroup } from './choices.js';
 import { h } from './dom.js';
 import { dateTime } from './format.js';
-
-let groups = 0;
-
-/** A <fieldset> of checkboxes styled as the app's choice buttons; .value is the chosen values. */
-export function checkGroup({ legend, items, chosen = [], columns = 2, testid }) {
-  const name = `checks-${(groups += 1)}`;
-  const error = h('p', {
-    class: 'field__error',
-    id: `${name}-error`,
-    'data-testid': testid ? `${testid}-error` : null,
-  });
-  const fieldset = h(
-    'fieldset',
-    { class: 'choices-field', 'data-testid': testid, 'aria-describedby': `${name}-error` },
-    h('legend', { class: 'field__label', text: legend }),
-    h(
-      'div',
-      { class: `choices choices--${columns}` },
-      items.map((item) => {
-        const input = h('input', {
-          type: 'checkbox',
-          class: 'choice__input',
-          name,
-          value: String(item.value),
-          checked: chosen.map(String).includes(String(item.value)),
-          'data-testid': testid ? `${testid}-${item.value}` : null,
-        });
-        input.addEventListener('change', () => fieldset.setError(''));
-        return h('label', { class: 'choice' }, input, h('span', { class: 'choice__box', text: item.label }));
-      }),
-    ),
-    error,
-  );
-  Object.defineProperty(fieldset, 'value', {
-    get: () => [...fieldset.querySelectorAll('.choice__input:checked')].map((i) => i.value),
-  });
-  fieldset.setError = (text) => {
-    error.textContent = text ?? '';
-    fieldset.classList.toggle('choices-field--invalid', Boolean(text));
-  };
-  return fieldset;
-}
 
 /** Which of the community's grids (N对1: several units serve one grid), one a row. */
 export function gridChoices({ grids, chosen = [], testid }) {

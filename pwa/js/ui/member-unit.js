@@ -6,17 +6,9 @@ import { t } from '../i18n.js';
 import { addResource, deleteResource, loadMine, loadUnit, saveUnit } from '../member-data.js';
 import { label, labels, options, resourceProblems } from '../members.js';
 import { errorText, inputField, loadFailed, selectField, showFieldErrors, textField } from './admin-common.js';
+import { checkGroup } from './choices.js';
 import { h } from './dom.js';
-import {
-  actionButton,
-  checkGroup,
-  facts,
-  gridChoices,
-  keptNote,
-  reportLink,
-  saveButton,
-  statusLine,
-} from './member-parts.js';
+import { actionButton, facts, gridChoices, keptNote, reportLink, saveButton, statusLine } from './member-parts.js';
 import { backLink, block } from './wish-parts.js';
 
 function membersBlock(unit) {
