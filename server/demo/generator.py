@@ -27,6 +27,7 @@ from server.demo.buildings import CompoundPlan, building_grids, building_shapes
 from server.demo.evaluation import load_demo_evaluation
 from server.demo.inspections import load_demo_inspections
 from server.demo.members import load_demo_members
+from server.demo.needs import load_demo_needs
 from server.demo.people import People
 from server.demo.places import Places, split
 from server.demo.tasks import load_demo_tasks
@@ -431,6 +432,7 @@ def load_demo(households: int | None = None, seed: int = 2026) -> dict:
         counts.update(load_demo_tasks(seed))
         counts.update(load_demo_inspections(seed))
         counts.update(load_demo_wishes(seed))
+        counts.update(load_demo_needs(seed))
         session.commit()
     except BaseException:
         session.rollback()

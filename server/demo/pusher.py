@@ -12,12 +12,14 @@ from datetime import UTC, datetime
 
 from PIL import Image
 
-from server.auth.models import User
+from server.auth.models import RoleAssignment, User
 from server.blobs import service as blobs
 from server.blobs.models import Blob, BlobHolder
 from server.core import clock
+from server.demo.accounts import DEMO_CREATED_AT
 from server.extensions import db
-from server.sync.actors import actor_for
+from server.org.models import Resident
+from server.sync.actors import actor_for, server_account
 from server.sync.writer import new_engine, push_through, server_values
 from sync import Actor, Mutation
 
@@ -72,3 +74,26 @@ class DemoPusher:
 
 def account(phone: str) -> User:
     return db.session.scalars(db.select(User).where(User.phone == phone)).one()
+
+
+def background_account(phone: str, name: str, role: str, **scope) -> User:
+    """A person of the demo who cannot sign in (no password), with one role: a resident who posts
+    a wish or files a need, a helper of another community."""
+    person = User(phone=phone, display_name=name, password_hash="!", created_at=DEMO_CREATED_AT)
+    db.session.add(person)
+    db.session.flush()
+    db.session.add(
+        RoleAssignment(
+            user_id=person.id, role=role, granted_by_id=server_account().id, granted_at=DEMO_CREATED_AT, **scope
+        )
+    )
+    db.session.flush()
+    return person
+
+
+def resident_account(phone: str, household_id: int) -> User:
+    """The first person of a household in the register, as a background resident account of it."""
+    name = db.session.scalar(
+        db.select(Resident.name).where(Resident.household_id == household_id).order_by(Resident.id).limit(1)
+    )
+    return background_account(phone, name or "居民", "resident", household_id=household_id)

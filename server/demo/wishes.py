@@ -15,12 +15,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from server.auth.models import RoleAssignment, User
-from server.demo.accounts import DEMO_CREATED_AT
-from server.demo.pusher import DemoPusher, account
+from server.demo.pusher import DemoPusher, account, background_account, resident_account
 from server.demo.tasks import ADMIN_PHONE, CST
 from server.extensions import db
-from server.org.models import Building, Compound, Household, Resident
-from server.sync.actors import server_account
+from server.org.models import Building, Compound, Household
 from server.wishes.models import Wish, WishCard
 
 VOLUNTEER_PHONE = "13800000008"  # 孙磊, 河西社区
@@ -83,23 +81,8 @@ class _DemoWishes(DemoPusher):
         local = (self.now - timedelta(days=days_ago)).astimezone(CST)
         return local.replace(hour=hour, minute=self.rng.randrange(60))
 
-    def _background(self, name: str, role: str, **scope) -> User:
-        person = User(phone=next(self.phones), display_name=name, password_hash="!", created_at=DEMO_CREATED_AT)
-        db.session.add(person)
-        db.session.flush()
-        db.session.add(
-            RoleAssignment(
-                user_id=person.id, role=role, granted_by_id=server_account().id, granted_at=DEMO_CREATED_AT, **scope
-            )
-        )
-        db.session.flush()
-        return person
-
     def _resident_of(self, household_id: int) -> User:
-        name = db.session.scalar(
-            select(Resident.name).where(Resident.household_id == household_id).order_by(Resident.id).limit(1)
-        )
-        return self._background(name or "居民", "resident", household_id=household_id)
+        return resident_account(next(self.phones), household_id)
 
     # --- the steps of a wish, each by whoever took it --------------------------------------
 
@@ -190,7 +173,7 @@ class _DemoWishes(DemoPusher):
             .join(Building, Building.compound_id == Compound.id)
             .where(Building.id == db.session.get(Household, home).building_id)
         )
-        helper = self._background("李敏", "volunteer", org_unit_id=community_id)
+        helper = background_account(next(self.phones), "李敏", "volunteer", org_unit_id=community_id)
 
         wish = self.post(resident, home, "phone_booking", 10)
         self.approve(self.city_admin, wish, "phone_booking", 9)

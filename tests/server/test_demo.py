@@ -10,6 +10,7 @@ from server.auth.models import RoleAssignment, User
 from server.auth.passwords import verify_password
 from server.demo import DEFAULT_HOUSEHOLDS, DEMO_ACCOUNTS, load_demo
 from server.demo.members import DEMO_MEMBER_PHONES
+from server.demo.needs import NEED_PHONES
 from server.demo.wishes import BACKGROUND_PHONES
 from server.extensions import db
 from server.notices.models import InboxEntry
@@ -25,6 +26,7 @@ from server.org.models import (
     PropertyCompany,
     Resident,
 )
+from server.tasks.need_models import Need
 from tests.conftest import fresh_database
 
 
@@ -191,8 +193,8 @@ def test_demo_accounts(demo):
     )
     assert home.residents[0].name == "杨帆"
     assert org_name("13800000008") == ["河西社区"]
-    # and the people of the demo wishes, and 双报到's members (volunteer@河西社区)
-    assert count(RoleAssignment) == 9 + len(BACKGROUND_PHONES) + len(DEMO_MEMBER_PHONES)
+    # and the people of the demo wishes and needs, and 双报到's members (volunteer@河西社区)
+    assert count(RoleAssignment) == 9 + len(BACKGROUND_PHONES) + len(NEED_PHONES) + len(DEMO_MEMBER_PHONES)
 
 
 def snapshot() -> dict:
@@ -213,6 +215,15 @@ def snapshot() -> dict:
         "last_residents": rows(Resident, Resident.id.desc(), 50),
         "users": rows(User, User.id),
         "roles": rows(RoleAssignment, RoleAssignment.id),
+        # the needs as filed and worked (their times follow the day the demo is loaded)
+        "needs": [
+            tuple(row)
+            for row in db.session.execute(
+                select(
+                    Need.id, Need.user_id, Need.household_id, Need.grid_id, Need.category, Need.status, Need.rating
+                ).order_by(Need.id)
+            )
+        ],
     }
 
 
