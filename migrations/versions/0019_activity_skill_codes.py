@@ -1,7 +1,7 @@
 """activity skill codes: an activity's skills wanted become codes of the shared vocabulary
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-06 23:10:00
 
 Activities took free words as skills until now; they take the codes of server/ledger/vocab.py
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
