@@ -8,7 +8,8 @@
 // - Lazy screens (`import()` of ui/admin-*.js) become chunks of their own: a grid worker's phone
 //   precaches and parses only what the worker's screens need; an admin's phone caches the admin
 //   chunks after sign-in (the service worker's `cache-lazy` message, js/app.js).
-// - CSS and the catalogs are minified; every text file gets .gz and .br twins, sent as they are
+// - CSS and the catalogs are minified (css/photo-viewer.css bundled with PhotoSwipe's stylesheet,
+//   loaded by the viewer only); every text file gets .gz and .br twins, sent as they are
 //   by the server (no compression per request).
 // - dist/sw.js is sw.js bundled with its modules (build-sw.mjs), with the shell's file lists and
 //   version (a hash of them all) filled in: any change to the app ships as a new service worker
@@ -220,8 +221,10 @@ async function copyStatic(en) {
   await writeFile(path.join(DIST, 'i18n/en.json'), JSON.stringify(en));
   await esbuild.build({
     absWorkingDir: ROOT,
-    entryPoints: ['css/app.css'],
+    // photo-viewer.css: loaded by the viewer only, with the stylesheet of its library (@import).
+    entryPoints: ['css/app.css', 'css/photo-viewer.css'],
     outdir: path.join(DIST, 'css'),
+    bundle: true,
     minify: true,
     target: TARGET,
     logLevel: 'warning',

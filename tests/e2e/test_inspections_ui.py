@@ -234,8 +234,19 @@ def test_s2_an_offline_inspection_becomes_orders_the_company_answers_and_the_ste
     )
     go(page, f"/orders/{by_item['fire.exits']}")
     page.get_by_test_id("review-form").wait_for()
-    page.get_by_test_id("order-response").get_by_test_id("photo-strip").wait_for()
+    # 复查 with the failed item's photo (整改前) beside the company's (整改后), one above the other at 360 px.
+    compare = page.get_by_test_id("order-compare")
+    compare.get_by_test_id("compare-after").locator(".thumb__open").wait_for()
+    before_box = compare.get_by_test_id("compare-before").bounding_box()
+    after_box = compare.get_by_test_id("compare-after").bounding_box()
+    assert after_box["y"] >= before_box["y"] + before_box["height"], "stacked on a phone"
     shoot(page, "review")
+    compare.get_by_test_id("compare-after").locator(".thumb__open").click()
+    page.get_by_test_id("photo-viewer").wait_for()
+    assert page.locator(".pswp__counter").inner_text().replace(" ", "") == "2/2", "the order's photos, before first"
+    assert page.get_by_test_id("photo-viewer-caption").inner_text() == "整改后 第 1 张照片"
+    page.keyboard.press("Escape")
+    wait_until(page, "document.querySelector('[data-testid=photo-viewer]') === null")
     page.locator("label:has([data-testid=review-closed])").click()
     page.get_by_test_id("review-save").click()
     wait_until(page, "document.querySelector('[data-testid=order-status]')?.textContent === '已关闭'")
@@ -395,3 +406,4 @@ def test_planned_inspections_list_by_due_time_and_start_with_the_time_and_the_fi
         f'[data-testid=inspections-in_progress] [data-testid=inspection-row][data-id="{planned[2]}"]'
     ).wait_for()
     assert page.errors == [], page.errors
+

@@ -1,43 +1,12 @@
 // A field problem report (问题上报) as the admin reads it: what, where, who and when, the
-// position, and the photos as the server's thumbnails (GET /api/blobs/<sha>/thumb), each a link
-// to the full photo.
+// position, and the photos as thumbnails that open full screen.
 import { t } from '../i18n.js';
 import { h } from './dom.js';
 import { categoryLabel, codeLabel, coordinatesText, dateTime, locationText } from './format.js';
+import { photoStrip } from './photos.js';
 
-export function photoLinks(hashes, { testid = 'report-photo' } = {}) {
-  if (!hashes?.length) return null;
-  return h(
-    'ul',
-    { class: 'thumbs' },
-    hashes.map((sha, i) =>
-      h(
-        'li',
-        { class: 'thumb' },
-        h(
-          'a',
-          {
-            class: 'thumb__frame thumb__link',
-            href: `/api/blobs/${sha}`,
-            target: '_blank',
-            rel: 'noopener',
-            'data-testid': testid,
-            'aria-label': t('photos.alt_n', { n: i + 1 }),
-          },
-          h('img', {
-            class: 'thumb__img',
-            src: `/api/blobs/${sha}/thumb`,
-            alt: t('photos.alt_n', { n: i + 1 }),
-            width: 96,
-            height: 96,
-            loading: 'lazy',
-            decoding: 'async',
-          }),
-        ),
-      ),
-    ),
-  );
-}
+/** The photos as thumbnails, each opening the viewer with the others (ui/photos.js). */
+export const photoLinks = (hashes, { testid = 'report-photo' } = {}) => photoStrip(hashes, { testid });
 
 /** The report's card; `actions` (nodes) go at its foot. */
 export function reportSummary(report, actions = null) {
@@ -49,7 +18,13 @@ export function reportSummary(report, actions = null) {
     : '';
   return h(
     'article',
-    { class: 'card report-card', 'data-testid': 'admin-report', 'data-id': report.id, 'data-status': report.status },
+    {
+      class: 'card report-card',
+      'data-testid': 'admin-report',
+      'data-id': report.id,
+      'data-status': report.status,
+      'data-photo-record': '',
+    },
     h(
       'p',
       { class: 'task-row__chips' },

@@ -109,7 +109,8 @@ function photoPicker(hashes, chosen) {
       'ul',
       { class: 'thumbs photo-pick' },
       boxes.map((box, index) =>
-        h('li', { class: 'thumb' }, h('label', { class: 'photo-pick__label' }, photoThumb(hashes[index]), box)),
+        // The photo opens full screen; the box in its corner (a 44 px target) chooses it.
+        h('li', { class: 'thumb' }, photoThumb(hashes[index]), h('label', { class: 'photo-pick__label' }, box)),
       ),
     ),
   );

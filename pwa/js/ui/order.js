@@ -138,6 +138,31 @@ function reviewForm(id) {
   });
 }
 
+/**
+ * 整改前 / 整改后: the failed item's inspection photos beside the company's, each side led by a
+ * large photo; side by side where there is room, one above the other on a phone.
+ */
+function compareCard(order) {
+  if (!order.evidence_photos?.length || !order.response_photos?.length) return null;
+  const side = (label, hashes, testid) =>
+    h(
+      'figure',
+      { class: 'compare__side', 'data-testid': testid },
+      h('figcaption', { class: 'compare__label', text: label }),
+      photoStrip(hashes, { label }),
+    );
+  return block(
+    t('order.compare'),
+    'order-compare',
+    h(
+      'div',
+      { class: 'compare' },
+      side(t('order.before'), order.evidence_photos, 'compare-before'),
+      side(t('order.after'), order.response_photos, 'compare-after'),
+    ),
+  );
+}
+
 /** The order's history, newest first: each move with who (you or not) and when. */
 function historyCard(order, me) {
   const entries = [...(order.history ?? [])].reverse();
@@ -167,6 +192,7 @@ function detail(item, refused, me, names) {
   const due = deadlineText(order);
   const act = (fn, seq) => () => fn(seq).catch((err) => console.warn('could not change the refused change', err));
   const can = orderActions(order, { staff: hasRole(me, 'property_staff'), steward: hasRole(me, 'red_steward') });
+  const compared = compareCard(order);
   return [
     h(
       'div',
@@ -207,18 +233,21 @@ function detail(item, refused, me, names) {
       [t('field.rectification_order.category_name'), order.category_name],
       [t('order.reopen_count'), order.reopen_count ? String(order.reopen_count) : ''],
     ]),
-    block(
-      t('order.evidence'),
-      'order-evidence',
-      order.evidence_note ? h('p', { text: order.evidence_note }) : null,
-      photoStrip(order.evidence_photos),
-    ),
+    compared,
+    order.evidence_note || !compared
+      ? block(
+          t('order.evidence'),
+          'order-evidence',
+          order.evidence_note ? h('p', { text: order.evidence_note }) : null,
+          compared ? null : photoStrip(order.evidence_photos, { label: t('order.before') }),
+        )
+      : null,
     order.response_text || order.response_photos?.length
       ? block(
           t('order.response'),
           'order-response',
           h('p', { 'data-testid': 'response-shown', text: order.response_text ?? '' }),
-          photoStrip(order.response_photos),
+          compared ? null : photoStrip(order.response_photos, { label: t('order.after') }),
           h('p', { class: 'muted', text: dateTime(order.responded_at) }),
         )
       : null,
@@ -227,7 +256,7 @@ function detail(item, refused, me, names) {
           t('order.review_done'),
           'order-review',
           order.review_note ? h('p', { text: order.review_note }) : null,
-          photoStrip(order.review_photos),
+          photoStrip(order.review_photos, { label: t('order.review_done') }),
           h('p', { class: 'muted', text: dateTime(order.reviewed_at) }),
         )
       : null,
