@@ -133,6 +133,32 @@ export function withAnswer(answers, itemCode, change) {
   return { ...(answers ?? {}), [itemCode]: next };
 }
 
+/**
+ * 其余全部合格 / 本类全部合格: every item still unanswered (of `categoryCode` only, when given)
+ * answered 合格; an answer already given is never changed. {answers, changed: [item codes]}.
+ */
+export function passUnanswered(template, answers = {}, categoryCode = null) {
+  let next = answers ?? {};
+  const changed = [];
+  for (const item of templateItems(template)) {
+    if (categoryCode != null && item.category.code !== categoryCode) continue;
+    if (ITEM_RESULTS.includes(next[item.code]?.result)) continue;
+    next = withAnswer(next, item.code, { result: 'pass' });
+    changed.push(item.code);
+  }
+  return { answers: next, changed };
+}
+
+/**
+ * Where the steward still has to go, in the form's order: {unanswered: [codes], missingPhoto:
+ * [codes]} (a failed item whose template asks for a photo and has none: submitProblems).
+ */
+export function jumpTargets(template, answers = {}) {
+  const problems = submitProblems(template, answers);
+  const codes = (kind) => Object.keys(problems).filter((code) => problems[code] === kind);
+  return { unanswered: codes('unanswered'), missingPhoto: codes('photo_required') };
+}
+
 /** What the steward may do next with an inspection. */
 export function inspectionActions(inspection) {
   const status = inspection?.status ?? 'planned';

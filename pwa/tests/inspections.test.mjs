@@ -140,6 +140,28 @@ test('before submitting: every item answered, and a failed item that needs a pho
   });
 });
 
+test('其余全部合格 answers every unanswered item 合格 and never changes an answer given; 本类 only its category', () => {
+  const given = ins.withAnswer({}, 'env-1', { result: 'fail', note: '纸箱', photos: ['c'.repeat(64)] });
+  const category = ins.passUnanswered(TEMPLATE, given, 'env');
+  assert.deepEqual(category.changed, ['env-2']);
+  assert.deepEqual(category.answers['env-1'], given['env-1'], 'the failure stays as it was');
+  assert.equal(category.answers['env-2'].result, 'pass');
+  assert.equal(category.answers['fire-1'], undefined, 'another category is left alone');
+  const rest = ins.passUnanswered(TEMPLATE, ins.withAnswer(given, 'fire-1', { result: 'na' }));
+  assert.deepEqual(rest.changed, ['env-2']);
+  assert.equal(rest.answers['fire-1'].result, 'na');
+  assert.deepEqual(ins.passUnanswered(TEMPLATE, rest.answers).changed, [], 'nothing left to answer');
+  assert.deepEqual(ins.progressOf(TEMPLATE, ins.passUnanswered(TEMPLATE, {}).answers).passed, 3);
+});
+
+test('the jump targets: unanswered items and failed items still missing the photo they need, in order', () => {
+  let answers = ins.withAnswer({}, 'fire-1', { result: 'fail' });
+  assert.deepEqual(ins.jumpTargets(TEMPLATE, answers), { unanswered: ['env-1', 'env-2'], missingPhoto: ['fire-1'] });
+  answers = ins.withAnswer(answers, 'env-2', { result: 'fail' }); // this one needs no photo
+  answers = ins.withAnswer(answers, 'fire-1', { photos: ['d'.repeat(64)] });
+  assert.deepEqual(ins.jumpTargets(TEMPLATE, answers), { unanswered: ['env-1'], missingPhoto: [] });
+});
+
 test('orders: overdue first (red), then to fix, awaiting re-inspection, closed; by deadline then severity', () => {
   const groups = ins.groupOrders(
     [

@@ -77,6 +77,17 @@ def photo(page, code: str, colour) -> None:
     item(page, code).get_by_test_id("photo-thumb").wait_for()
 
 
+def open_started_inspection(app, live_server, iw, steward):
+    """An inspection of 帝豪花园 the steward started (through sync), open on the steward's phone."""
+    auth = signed_in(app, DIHAO_STEWARD)
+    inspection_id = start(auth, iw.dihao, iw.template_id)["record_id"]
+    page = open_page(steward)
+    sign_in(page, live_server, DIHAO_STEWARD)
+    page.locator(f'[data-testid=inspection-row][data-id="{inspection_id}"]').click()
+    page.get_by_test_id("inspection-items").locator("[data-testid=inspection-item]").first.wait_for()
+    return inspection_id, page
+
+
 def order_rows(page) -> int:
     return page.evaluate("document.querySelectorAll('[data-testid=order-row]').length")
 
@@ -313,12 +324,7 @@ def test_a_submission_the_server_refuses_is_shown_at_its_item_and_fixed_with_not
     """An older phone (no check before submitting) sends a failed item without its photo: the
     server refuses the submission; the phone shows why at the item, goes back to the form with
     every answer kept, and the fixed submission is accepted."""
-    auth = signed_in(app, DIHAO_STEWARD)
-    inspection_id = start(auth, iw.dihao, iw.template_id)["record_id"]
-    page = open_page(steward)
-    sign_in(page, live_server, DIHAO_STEWARD)
-    page.locator(f'[data-testid=inspection-row][data-id="{inspection_id}"]').click()
-    page.get_by_test_id("inspection-items").locator("[data-testid=inspection-item]").first.wait_for()
+    inspection_id, page = open_started_inspection(app, live_server, iw, steward)
     for code in ("env.bins", "fire.exits", "fire.lift"):
         answer(page, code, "pass")
     answer(page, "env.clean", "fail")
@@ -407,3 +413,96 @@ def test_planned_inspections_list_by_due_time_and_start_with_the_time_and_the_fi
     ).wait_for()
     assert page.errors == [], page.errors
 
+
+def progress_text(page) -> str:
+    return page.get_by_test_id("inspection-progress").inner_text()
+
+
+def test_all_the_rest_pass_keeps_the_answers_given_then_one_failure_with_its_photo_is_submitted(
+    live_server, app, db, iw, steward
+):
+    """Issue 15, item 4: 本类全部合格 (taken back with 撤销), 其余全部合格 that never overwrites
+    an answer already given, passed items folded to one line, the progress kept after leaving the
+    screen and reloading, the jump to the failed items still missing a photo; submitted and synced."""
+    inspection_id, page = open_started_inspection(app, live_server, iw, steward)
+    assert progress_text(page) == "已答 0/4"
+    assert page.get_by_test_id("jump-unanswered").inner_text() == "未答 4 项"
+    assert page.get_by_test_id("jump-photo").is_hidden()
+    fire_pass = page.locator("[data-testid=category-pass][data-category=fire]")
+    env_pass = page.locator("[data-testid=category-pass][data-category=env]")
+    assert fire_pass.inner_text() == env_pass.inner_text() == "本类全部合格"
+
+    # A failure first: the litter in the stairwell, whose photo is still to be taken.
+    answer(page, "env.clean", "fail")
+    assert env_pass.inner_text() == "本类其余合格"
+    assert page.get_by_test_id("jump-photo").inner_text() == "缺照片 1 项"
+
+    # 本类全部合格 for 消防, then taken back.
+    fire_pass.click()
+    assert progress_text(page) == "已答 3/4"
+    assert item(page, "fire.exits").get_attribute("data-collapsed") == "true"
+    assert fire_pass.is_hidden(), "nothing left to answer in 消防"
+    assert page.get_by_test_id("bulk-undo").inner_text().startswith("已将 2 项设为合格")
+    page.get_by_test_id("bulk-undo-button").click()
+    assert progress_text(page) == "已答 1/4"
+    assert item(page, "fire.exits").get_attribute("data-result") == ""
+    assert item(page, "fire.exits").get_attribute("data-collapsed") == "false"
+
+    # 其余全部合格: the three unanswered pass; the failure stays a failure.
+    page.get_by_test_id("pass-rest").click()
+    assert progress_text(page) == "已答 4/4"
+    assert page.get_by_test_id("inspection-failed").inner_text() == "不合格 1 项"
+    assert item(page, "env.clean").get_attribute("data-result") == "fail"
+    for code in ("env.bins", "fire.exits", "fire.lift"):
+        assert item(page, code).get_attribute("data-result") == "pass"
+        assert item(page, code).get_by_test_id("item-compact").is_visible()
+    assert page.get_by_test_id("jump-unanswered").is_hidden() and page.get_by_test_id("pass-rest").is_hidden()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path="/tmp/redgrid-shots/inspect-speed-viewport-360.png")
+    shoot(page, "speed")
+    wait_until(page, "document.querySelector('[data-testid=inspection-saved]').textContent === '已保存在手机上'")
+
+    # Away and back, then the app reloaded: the answers and the progress are still there.
+    page.get_by_test_id("back").click()
+    page.get_by_test_id("my-inspections").wait_for()
+    page.locator(f'[data-testid=inspection-row][data-id="{inspection_id}"]').click()
+    page.get_by_test_id("inspection-items").locator("[data-testid=inspection-item]").first.wait_for()
+    wait_until(page, "document.querySelector('[data-testid=inspection-progress]').textContent === '已答 4/4'")
+    page.reload()
+    page.get_by_test_id("inspection-items").locator("[data-testid=inspection-item]").first.wait_for()
+    wait_until(page, "document.querySelector('[data-testid=inspection-progress]').textContent === '已答 4/4'")
+    assert item(page, "fire.lift").get_attribute("data-collapsed") == "true"
+    assert item(page, "env.clean").get_attribute("data-result") == "fail"
+
+    # The lift fails after all: its line opens again with a tap.
+    item(page, "fire.lift").get_by_test_id("item-compact").click()
+    assert item(page, "fire.lift").get_attribute("data-collapsed") == "false"
+    answer(page, "fire.lift", "fail")
+    assert page.get_by_test_id("jump-photo").inner_text() == "缺照片 2 项"
+    page.evaluate("window.scrollTo(0, 0)")
+    page.get_by_test_id("jump-photo").click()
+    focused = "document.activeElement.closest('[data-testid=inspection-item]')?.dataset.code"
+    assert page.evaluate(focused) in ("env.clean", "fire.lift"), "the jump lands on a failure without its photo"
+    page.screenshot(path="/tmp/redgrid-shots/inspect-jump-viewport-360.png")
+    photo(page, "env.clean", (150, 90, 40))
+    photo(page, "fire.lift", (90, 90, 160))
+    assert page.get_by_test_id("jump-photo").is_hidden()
+
+    page.get_by_test_id("inspection-submit").click()
+    wait_until(page, f"{OUTBOX}.then((n) => n === 0)", timeout=30)
+    wait_until(page, "document.querySelector('[data-testid=inspection-score]')?.textContent.startsWith('得分')")
+    db.session.expire_all()
+    row = db.session.get(Inspection, inspection_id)
+    assert (row.status, row.failed_count) == ("submitted", 2)
+    assert {code: a["result"] for code, a in row.answers.items()} == {
+        "env.clean": "fail",
+        "env.bins": "pass",
+        "fire.exits": "pass",
+        "fire.lift": "fail",
+    }
+    assert all(len(row.answers[code]["photos"]) == 1 for code in ("env.clean", "fire.lift"))
+    orders = db.session.scalars(
+        select(RectificationOrder).where(RectificationOrder.inspection_id == inspection_id)
+    ).all()
+    assert sorted(o.item_code for o in orders) == ["env.clean", "fire.lift"]
+    assert page.errors == [], page.errors

@@ -6,24 +6,34 @@
 import { INSPECTIONS } from '../constants.js';
 import { t } from '../i18n.js';
 import { saveAnswers, saveNotes } from '../inspection-actions.js';
-import { MAX_ITEM_PHOTOS, progressOf, submitProblems, templateItems, withAnswer } from '../inspections.js';
+import {
+  jumpTargets,
+  MAX_ITEM_PHOTOS,
+  passUnanswered,
+  progressOf,
+  submitProblems,
+  templateItems,
+  withAnswer,
+} from '../inspections.js';
 import { h } from './dom.js';
 import { inspectionItem, itemProblems } from './inspection-item.js';
 
 const NOTE_SAVE_MS = 800; // typing a note saves once the thumb pauses
 
 /**
- * The form of inspection `id`. onProgress(progressOf(…)) after every change; status: the line
- * that says "saved" or not. Returns {items, notes, alert, mode, build, showRefused, carry,
- * readyToSubmit} (see each).
+ * The form of inspection `id`. onProgress({…progressOf(…), targets: jumpTargets(…)}) after every
+ * change; status: the line that says "saved" or not. Returns {items, notes, alert, undo, mode,
+ * build, report, passRest, jump, showRefused, carry, readyToSubmit} (see each).
  */
 export function inspectionForm({ id, status, onProgress }) {
   const items = h('div', { class: 'inspection__items', 'data-testid': 'inspection-items' });
   const notes = h('div', { class: 'inspection__notes' });
   const alert = h('p', { class: 'alert', role: 'alert', 'data-testid': 'submit-error' });
+  const undo = h('div', { class: 'inspection__undo', 'data-testid': 'bulk-undo', hidden: true });
   let template = null;
   let answers = {}; // what the steward sees: the phone's own answers while editing
   let fields = new Map(); // item code → its element (inspectionItem)
+  let categoryButtons = new Map(); // category code → its 本类全部合格 button
   let saving = Promise.resolve();
   let flushNotes = () => Promise.resolve(); // saves the overall note being typed, at once
   let carried = {}; // a refused submission's messages per item, shown at the items once back here
@@ -47,9 +57,70 @@ export function inspectionForm({ id, status, onProgress }) {
     return queue(() => saveAnswers(id, snapshot));
   };
 
+  /** The progress and what is left, to the screen; each category's button says what it would do. */
+  function report() {
+    const items_ = templateItems(template);
+    for (const [category, button] of categoryButtons) {
+      const own = items_.filter((item) => item.category.code === category);
+      const open = own.filter((item) => !answers[item.code]?.result).length;
+      button.hidden = !open;
+      button.textContent = open === own.length ? t('inspection.category_pass') : t('inspection.category_pass_rest');
+    }
+    onProgress({ ...progressOf(template, answers), targets: jumpTargets(template, answers) });
+  }
+
+  function hideUndo() {
+    undo.hidden = true;
+    undo.replaceChildren();
+  }
+
+  /** The results of `codes` as they were in `before` (本类全部合格 or 其余全部合格 taken back). */
+  function restore(before, codes) {
+    const next = { ...answers };
+    for (const code of codes) {
+      if (code in before) next[code] = before[code];
+      else delete next[code];
+      fields.get(code)?.setResult(next[code]?.result ?? null);
+    }
+    answers = next;
+    hideUndo();
+    report();
+    saveNow();
+  }
+
+  /**
+   * 本类全部合格 (a category's code) or 其余全部合格 (none): every item still unanswered there
+   * passes; an answer given stays. Saved as one edit, and offered to take back.
+   */
+  function passRest(category = null) {
+    const before = answers;
+    const { answers: next, changed } = passUnanswered(template, answers, category);
+    if (!changed.length) return;
+    answers = next;
+    for (const code of changed) {
+      fields.get(code)?.setProblem('');
+      fields.get(code)?.setResult('pass');
+    }
+    alert.textContent = '';
+    report();
+    saveNow();
+    undo.replaceChildren(
+      h('span', { role: 'status', text: t('inspection.bulk_passed', { count: changed.length }) }),
+      h('button', {
+        type: 'button',
+        class: 'btn btn--secondary inspection__undo-button',
+        'data-testid': 'bulk-undo-button',
+        text: t('inspection.bulk_undo'),
+        onclick: () => restore(before, changed),
+      }),
+    );
+    undo.hidden = false;
+  }
+
   function change(code, patch, { later = false } = {}) {
     answers = withAnswer(answers, code, patch);
-    onProgress(progressOf(template, answers));
+    hideUndo(); // taking back a bulk answer after another change would undo more than it says
+    report();
     const field = fields.get(code);
     field?.setProblem('');
     alert.textContent = '';
@@ -92,10 +163,32 @@ export function inspectionForm({ id, status, onProgress }) {
     );
   }
 
+  /** A category's header; editable, with its 本类全部合格 button. */
+  function categoryHeader({ code, name }, mode) {
+    const button =
+      mode === 'edit'
+        ? h('button', {
+            type: 'button',
+            class: 'btn btn--secondary inspection__category-pass',
+            'data-testid': 'category-pass',
+            'data-category': code,
+            onclick: () => passRest(code),
+          })
+        : null;
+    if (button) categoryButtons.set(code, button);
+    return h(
+      'div',
+      { class: 'inspection__category', 'data-category': code },
+      h('h2', { class: 'inspection__category-name', 'data-testid': 'category-header', text: name }),
+      button,
+    );
+  }
+
   const form = {
     items,
     notes,
     alert,
+    undo,
     mode: null, // 'start' | 'edit' | 'read'
     get answers() {
       return answers;
@@ -109,14 +202,14 @@ export function inspectionForm({ id, status, onProgress }) {
       flushNotes = () => Promise.resolve();
       notes.replaceChildren(...[notesField(inspection, mode)].filter(Boolean));
       fields = new Map();
+      categoryButtons = new Map();
+      hideUndo();
       let category = null;
       const nodes = [];
       for (const item of templateItems(template)) {
         if (item.category.code !== category) {
           category = item.category.code;
-          nodes.push(
-            h('h2', { class: 'inspection__category', 'data-testid': 'category-header', text: item.category.name }),
-          );
+          nodes.push(categoryHeader(item.category, mode));
         }
         const field = inspectionItem({
           item,
@@ -132,6 +225,21 @@ export function inspectionForm({ id, status, onProgress }) {
         for (const [code, text] of Object.entries(carried)) fields.get(code)?.setProblem(text);
         carried = {};
       }
+    },
+
+    report: () => template && report(),
+    passRest,
+
+    /**
+     * To the next item that still needs work of `kind` ('unanswered' | 'missingPhoto') below the
+     * middle of the screen, else the first: tapped again and again, it walks through them all.
+     */
+    jump(kind) {
+      const codes = jumpTargets(template, answers)[kind] ?? [];
+      const nodes = codes.map((code) => fields.get(code)).filter(Boolean);
+      if (!nodes.length) return;
+      const next = nodes.find((node) => node.getBoundingClientRect().top > window.innerHeight / 2) ?? nodes[0];
+      next.focusWork(kind);
     },
 
     /** The server's messages of refused changes at their items ({item code: text}). */

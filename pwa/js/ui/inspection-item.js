@@ -29,9 +29,30 @@ function readOnly(answer) {
 }
 
 /**
+ * The compact line of a passed item ("✓ 楼道清洁 合格"): a tap opens the item again.
+ */
+function compactLine(item, onOpen) {
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'inspection-item__compact',
+      'data-testid': 'item-compact',
+      'aria-label': t('inspection.compact', { item: item.text, result: resultLabel('pass') }),
+      onclick: onOpen,
+    },
+    h('span', { class: 'inspection-item__tick', 'aria-hidden': 'true', text: '✓' }),
+    h('span', { class: 'inspection-item__compact-text', text: item.text }),
+    h('span', { class: 'inspection-item__compact-result', text: resultLabel('pass') }),
+  );
+}
+
+/**
  * The element of one item. onChange(patch, {later}) with patch {result} | {note} | {photos};
  * later: a note being typed (saved once the typing pauses). The element has setProblem(text),
- * setRefused(text) and focusProblem().
+ * setRefused(text), focusProblem() and, editable, setResult(value) (a result given for it by
+ * 其余全部合格 or taken back: nothing saved from here) and focusWork(kind). A passed item with no
+ * note or photo folds into one line.
  */
 export function inspectionItem({ item, answer = {}, editable, onChange }) {
   const code = item.code;
@@ -60,17 +81,24 @@ export function inspectionItem({ item, answer = {}, editable, onChange }) {
     },
     head,
   );
+  const setCollapsed = (value) => {
+    node.classList.toggle('inspection-item--collapsed', value);
+    node.dataset.collapsed = String(value);
+  };
   node.setProblem = (text) => {
     problem.textContent = text;
     node.classList.toggle('inspection-item--problem', Boolean(text));
+    if (text) setCollapsed(false);
   };
   node.setRefused = (text) => {
     refused.textContent = text;
     node.classList.toggle('inspection-item--refused', Boolean(text));
+    if (text) setCollapsed(false);
   };
   node.focusProblem = () => {
+    setCollapsed(false);
     node.scrollIntoView({ block: 'center' });
-    node.querySelector('input, textarea, label.btn')?.focus({ preventScroll: true });
+    node.querySelector('.choice__input:checked, input, textarea, label.btn')?.focus({ preventScroll: true });
   };
   if (!editable) {
     node.append(...readOnly(answer).filter(Boolean), refused);
@@ -120,9 +148,37 @@ export function inspectionItem({ item, answer = {}, editable, onChange }) {
       node.dataset.result = value;
       if (value === 'fail') more.open = true; // the note and the photo of a failure come next
       onChange({ result: value });
+      // 合格 folds the item into one line: the next one moves up under the thumb.
+      if (value === 'pass' && plain()) {
+        setCollapsed(true);
+        compact.focus({ preventScroll: true });
+      }
     },
   });
   choices.classList.add('inspection-item__choices');
+  const plain = () => !note.value.trim() && !photos.value.length; // nothing more to see than 合格
+  const compact = compactLine(item, () => {
+    setCollapsed(false);
+    node.querySelector('.choice__input:checked')?.focus();
+  });
+  node.prepend(compact);
   node.append(choices, more, problem, refused);
+  node.setResult = (value) => {
+    for (const input of choices.querySelectorAll('.choice__input')) input.checked = input.value === value;
+    node.dataset.result = value ?? '';
+    setCollapsed(value === 'pass' && plain() && !problem.textContent && !refused.textContent);
+  };
+  /** Brings the item into sight with the focus where the work is: its result, or its camera. */
+  node.focusWork = (kind) => {
+    setCollapsed(false);
+    if (kind === 'missingPhoto') more.open = true;
+    node.scrollIntoView({ block: 'center' });
+    const target =
+      kind === 'missingPhoto'
+        ? photos.querySelector('input[type=file]')
+        : (choices.querySelector('.choice__input:checked') ?? choices.querySelector('.choice__input'));
+    target?.focus({ preventScroll: true });
+  };
+  setCollapsed(answer?.result === 'pass' && plain());
   return node;
 }

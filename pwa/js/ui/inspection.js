@@ -1,6 +1,7 @@
 // 检查表 (#/inspections/<id>): one inspection, item by item under its category headers, with
 // big 合格 / 不合格 / 不适用 buttons, a note and photos per item, the progress (answered of all,
-// failed), 开始检查 and 提交 (each with the time and the GPS fix). Every answer is saved at once
+// failed) with the way to what is left (未答 N, 缺照片 N, 其余全部合格; 本类全部合格 per category,
+// passed items folded to one line), 开始检查 and 提交 (each with the time and the GPS fix). Every answer is saved at once
 // as an outbox edit of `answers` (no signal needed); the template version comes from the phone
 // (inspection-templates.js). A failed item that needs a photo is flagged before submitting;
 // a submission the server refuses is shown with its reason per item, nothing lost. Submitted,
@@ -10,7 +11,6 @@ import { t } from '../i18n.js';
 import { startInspection, submitInspection } from '../inspection-actions.js';
 import { loadInspection, ordersOfInspection } from '../inspection-data.js';
 import { refreshTemplates } from '../inspection-templates.js';
-import { progressOf } from '../inspections.js';
 import { discard, retry } from '../outbox.js';
 import { h } from './dom.js';
 import { dateTime, locationText } from './format.js';
@@ -28,24 +28,66 @@ import { goBack } from './nav.js';
 import { syncBadges } from './tasks.js';
 import { watchLocalData } from './watch.js';
 
-/** Progress line and bar: "已答 12/40 · 不合格 3". */
-function progressBar() {
+/**
+ * Progress line and bar ("已答 12/40 · 不合格 3") and, while editing, the way to what is left:
+ * 未答 N and 缺照片 N (each tap: the next such item), 其余全部合格.
+ */
+function progressBar({ onJump, onPassRest }) {
   const meter = h('progress', { class: 'progress-bar__meter', max: 1, value: 0, 'aria-hidden': 'true' });
   const text = h('span', { class: 'progress-bar__text', 'data-testid': 'inspection-progress' });
   const failed = h('span', { class: 'progress-bar__failed', 'data-testid': 'inspection-failed' });
-  const node = h(
+  const jump = (kind, testid) =>
+    h('button', {
+      type: 'button',
+      class: 'btn btn--secondary inspection__jump',
+      'data-testid': testid,
+      hidden: true,
+      onclick: () => onJump(kind),
+    });
+  const unanswered = jump('unanswered', 'jump-unanswered');
+  const missingPhoto = jump('missingPhoto', 'jump-photo');
+  const passRest = h('button', {
+    type: 'button',
+    class: 'btn btn--secondary inspection__jump inspection__pass-rest',
+    'data-testid': 'pass-rest',
+    hidden: true,
+    text: t('inspection.pass_rest'),
+    onclick: onPassRest,
+  });
+  const jumps = h(
+    'nav',
+    { class: 'inspection__jumps', 'aria-label': t('inspection.jumps'), hidden: true },
+    unanswered,
+    missingPhoto,
+    passRest,
+  );
+  const bar = h(
     'div',
     { class: 'progress-bar inspection__progress', role: 'status' },
     meter,
     h('span', { class: 'inspection__progress-line' }, text, failed),
   );
-  node.show = ({ answered, total, failed: fails }) => {
+  const node = h('div', {}, bar, jumps);
+  node.show = ({ answered, total, failed: fails, targets }) => {
     meter.max = Math.max(1, total);
     meter.value = answered;
-    node.dataset.answered = String(answered);
-    node.dataset.total = String(total);
+    bar.dataset.answered = String(answered);
+    bar.dataset.total = String(total);
     text.textContent = t('inspection.progress', { answered, total });
     failed.textContent = fails ? t('inspection.failed_n', { count: fails }) : '';
+    const left = targets?.unanswered.length ?? 0;
+    const photos = targets?.missingPhoto.length ?? 0;
+    unanswered.hidden = !left;
+    unanswered.textContent = t('inspection.jump_unanswered', { count: left });
+    unanswered.setAttribute('aria-label', t('inspection.jump_unanswered_label', { count: left }));
+    missingPhoto.hidden = !photos;
+    missingPhoto.textContent = t('inspection.jump_photo', { count: photos });
+    missingPhoto.setAttribute('aria-label', t('inspection.jump_photo_label', { count: photos }));
+    passRest.hidden = !left;
+  };
+  /** The jumps and 其余全部合格 are for a form being filled in. */
+  node.setEditable = (editable) => {
+    jumps.hidden = !editable;
   };
   return node;
 }
@@ -118,10 +160,10 @@ export function inspectionScreen({ me, params }) {
   );
   const head = h('div', { class: 'inspection__head' });
   const refusedBox = h('div', { class: 'inspection__refused' });
-  const progress = progressBar();
-  const top = h('div', { class: 'inspection__top' }, progress);
+  const progress = progressBar({ onJump: (kind) => form.jump(kind), onPassRest: () => form.passRest() });
   const status = h('p', { class: 'status-line', role: 'status', 'data-testid': 'inspection-saved' });
   const form = inspectionForm({ id, status, onProgress: (counts) => progress.show(counts) });
+  const top = h('div', { class: 'inspection__top' }, progress, form.undo);
   const startSlot = h('div', { class: 'inspection__start' });
   const actions = h('div', { class: 'actionbar', 'data-testid': 'inspection-actions' });
   const result = h('div');
@@ -261,7 +303,8 @@ export function inspectionScreen({ me, params }) {
     // Drawn again only when the mode changes: never under the steward's thumb while editing.
     if (mode !== form.mode || mode !== 'edit') form.build(inspection, template, mode);
     form.showRefused(itemErrors);
-    progress.show(progressOf(template, form.answers));
+    form.report();
+    progress.setEditable(mode === 'edit');
     startSlot.replaceChildren(...(mode === 'start' ? [startButton()] : []));
     actions.replaceChildren(...(mode === 'edit' ? [submitButton()] : []));
     actions.hidden = mode !== 'edit';
