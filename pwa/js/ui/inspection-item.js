@@ -28,6 +28,13 @@ function readOnly(answer) {
   ];
 }
 
+/** Scrolls the item's top to just under the sticky progress bar (its height varies), not under it. */
+function scrollBelowBar(node) {
+  const bar = node.closest('.screen')?.querySelector('.inspection__top');
+  const below = bar ? (Number.parseFloat(getComputedStyle(bar).top) || 0) + bar.offsetHeight : 0; // once stuck
+  window.scrollTo({ top: window.scrollY + node.getBoundingClientRect().top - below - 8 });
+}
+
 /**
  * The compact line of a passed item ("✓ 楼道清洁 合格"): a tap opens the item again.
  */
@@ -97,7 +104,7 @@ export function inspectionItem({ item, answer = {}, editable, onChange }) {
   };
   node.focusProblem = () => {
     setCollapsed(false);
-    node.scrollIntoView({ block: 'center' });
+    scrollBelowBar(node);
     node.querySelector('.choice__input:checked, input, textarea, label.btn')?.focus({ preventScroll: true });
   };
   if (!editable) {
@@ -172,7 +179,7 @@ export function inspectionItem({ item, answer = {}, editable, onChange }) {
   node.focusWork = (kind) => {
     setCollapsed(false);
     if (kind === 'missingPhoto') more.open = true;
-    node.scrollIntoView({ block: 'center' });
+    scrollBelowBar(node);
     const target =
       kind === 'missingPhoto'
         ? photos.querySelector('input[type=file]')
