@@ -80,6 +80,19 @@ const BUILD_OPTIONS = {
   logLevel: 'warning',
 };
 
+/** The output files `roots` import statically, directly or not, themselves included. */
+function staticClosure(byFile, roots) {
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const imp of byFile.get(file).imports)
+      if (imp.kind === 'import-statement' && byFile.has(imp.path)) visit(imp.path);
+  };
+  roots.forEach(visit);
+  return seen;
+}
+
 /**
  * The modules the app's start needs, and the other entry points: every lazy screen (an
  * `import()`) and the modules tests import by URL. esbuild puts a module in a chunk per set of
@@ -87,16 +100,8 @@ const BUILD_OPTIONS = {
  * phone 2 s from the server, each wave of 6 (HTTP/1.1) costs a round trip.
  */
 function startUp(metafile) {
-  const outputs = metafile.outputs;
-  const byFile = new Map(Object.entries(outputs).filter(([file]) => file.endsWith('.js')));
-  const eager = new Set();
-  const visit = (file) => {
-    if (eager.has(file)) return;
-    eager.add(file);
-    for (const imp of byFile.get(file).imports)
-      if (imp.kind === 'import-statement' && byFile.has(imp.path)) visit(imp.path);
-  };
-  visit('dist/js/app.js');
+  const byFile = new Map(Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.js')));
+  const eager = staticClosure(byFile, ['dist/js/app.js']);
   const modules = new Set([...eager].flatMap((file) => Object.keys(byFile.get(file).inputs)));
   modules.delete('js/app.js'); // the start itself: it boots the app when evaluated
   for (const m of modules) if (!m.endsWith('.js')) modules.delete(m); // data (JSON) comes with its importer
@@ -154,17 +159,7 @@ function splitOutputs(metafile) {
       outputs.flatMap(([, out]) => out.imports.filter((imp) => imp.kind === 'dynamic-import').map((imp) => imp.path)),
     ),
   ];
-  const closure = (roots) => {
-    const seen = new Set();
-    const visit = (file) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      for (const imp of byFile.get(file).imports)
-        if (imp.kind === 'import-statement' && byFile.has(imp.path)) visit(imp.path);
-    };
-    roots.forEach(visit);
-    return seen;
-  };
+  const closure = (roots) => staticClosure(byFile, roots);
   const eager = closure(ENTRIES.map((name) => `dist/js/${name}.js`)); // (an import()'s chunk has an entryPoint too)
   const isAdmin = (file) => ADMIN.test(byFile.get(file).entryPoint ?? '');
   const shell = closure([...eager, ...dynamicRoots.filter((file) => !isAdmin(file))]);

@@ -73,7 +73,8 @@ def void(kind: str, source_id: str, account_id: int) -> bool:
 
 def _put(record_id: str, values: dict, row: ServiceEntry | None = None) -> str:
     row = row or db.session.get(ServiceEntry, record_id)
-    whole = values if row is None else {**SERVICE_ENTRY.record_of(row).values, **values}
+    stored = None if row is None else SERVICE_ENTRY.record_of(row).values
+    whole = values if stored is None else {**stored, **values}
     errors = SERVICE_ENTRY.validate(whole, "create")
     if errors:
         raise ValueError(f"service entry refused: {errors}")
@@ -82,7 +83,7 @@ def _put(record_id: str, values: dict, row: ServiceEntry | None = None) -> str:
     if row is None:
         writer.create_new("service_entry", {record_id: values})
     else:
-        changed = {k: v for k, v in values.items() if SERVICE_ENTRY.record_of(row).values.get(k) != v}
+        changed = {k: v for k, v in values.items() if stored.get(k) != v}
         if changed:
             (result,) = writer.push([mutation("service_entry", record_id, "update", changed, row.version)])
             if result.status == "rejected":

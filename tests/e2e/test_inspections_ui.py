@@ -310,7 +310,9 @@ def test_s2_an_offline_inspection_becomes_orders_the_company_answers_and_the_ste
     sign_in(home, live_server, DIHAO_RESIDENT)
     card = home.locator(f'[data-testid=scorecard][data-kind=compound][data-id="{dihao}"]')
     card.wait_for()
-    assert card.get_by_test_id("scorecard-open").inner_text() == str(open_before + 2)
+    assert card.get_by_test_id("scorecard-open").inner_text() == f"现在未完成的整改 {open_before + 2} 张，其中逾期 0 张"
+    assert "退回整改 1 次（每次扣 1 分）" in card.get_by_test_id("scorecard-how").inner_text()  # the point off, said
+    assert card.get_by_test_id("scorecard-order").count() == open_before + 2
     shoot(home, "home-resident")
     assert home.errors == [], home.errors
     home.context.close()

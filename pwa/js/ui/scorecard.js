@@ -102,9 +102,21 @@ function orderList(row) {
   );
 }
 
+/** ★★★★☆ with what it means for screen readers; nothing when the month has no score. */
+function starsOf(row, tag) {
+  if (row.stars == null) return null;
+  const stars = Math.max(0, Math.min(5, Number(row.stars)));
+  return h(tag, {
+    class: 'scorecard__stars',
+    'data-testid': 'scorecard-stars',
+    'data-stars': String(stars),
+    'aria-label': t('scorecard.stars', { count: stars }),
+    text: starsText(stars),
+  });
+}
+
 /** A compound's card (residents, stewards): the score, why, the months before, the open orders. */
 function compoundCard({ row, month, found }) {
-  const stars = Math.max(0, Math.min(5, Number(row.stars ?? 0)));
   const open = row.open_orders ?? 0;
   return h(
     'section',
@@ -113,15 +125,7 @@ function compoundCard({ row, month, found }) {
     h(
       'p',
       { class: 'scorecard__head' },
-      row.stars != null
-        ? h('span', {
-            class: 'scorecard__stars',
-            'data-testid': 'scorecard-stars',
-            'data-stars': String(stars),
-            'aria-label': t('scorecard.stars', { count: stars }),
-            text: starsText(stars),
-          })
-        : null,
+      starsOf(row, 'span'),
       h('span', {
         class: 'scorecard__score',
         'data-testid': 'scorecard-score',
@@ -162,20 +166,11 @@ function kept(found) {
 
 /** A company's card (its staff): score, stars, open orders. */
 function companyCard({ row, month, found }) {
-  const stars = Math.max(0, Math.min(5, Number(row.stars ?? 0)));
   return h(
     'section',
     { class: 'card scorecard', 'data-testid': 'scorecard', 'data-kind': 'company', 'data-id': String(row.id) },
     h('h2', { class: 'card__title', text: t('scorecard.title_company', { name: row.name ?? '' }) }),
-    row.stars != null
-      ? h('p', {
-          class: 'scorecard__stars',
-          'data-testid': 'scorecard-stars',
-          'data-stars': String(stars),
-          'aria-label': t('scorecard.stars', { count: stars }),
-          text: starsText(stars),
-        })
-      : null,
+    starsOf(row, 'p'),
     h(
       'dl',
       { class: 'facts' },
