@@ -52,7 +52,11 @@ export async function loadCachedMe() {
 export async function loadMe() {
   if (isOnline()) {
     try {
-      const me = await get('/api/me', { timeoutMs: START_TIMEOUT_MS });
+      // GET /api/session: 200 signed in or not (no error in the console of a new phone), and
+      // preloaded by index.html beside the scripts.
+      const answer = await get('/api/session', { timeoutMs: START_TIMEOUT_MS });
+      if (!answer.signed_in) throw new ApiError(401, 'unauthorized', t('error.unauthorized'));
+      const me = answer.me;
       await ownedBy(me);
       return { me, stale: false, savedAt: Date.now() };
     } catch (err) {

@@ -11,6 +11,7 @@ from server.auth.schemas import (
     LoginSchema,
     MeSchema,
     ProfileUpdateSchema,
+    SessionSchema,
     normalize_phone,
 )
 from server.core.edge import Blueprint
@@ -39,6 +40,17 @@ def me_payload(user) -> dict:
 def csrf_token():
     """Get a CSRF token for this session; send it as X-CSRFToken on every state-changing request."""
     return {"csrf_token": generate_csrf()}
+
+
+@blp.route("/session", methods=["GET"])
+@blp.response(200, SessionSchema)
+def session_state():
+    """Whether this browser is signed in, answered 200 either way (the app's first question when it
+    opens, preloaded by the page beside its scripts; a 401 would be an error in every signed-out
+    browser's console): `signed_in`, GET /api/me's body as `me` when it is, and the CSRF token."""
+    if current_user.is_authenticated:
+        return {"signed_in": True, "me": me_payload(current_user), "csrf_token": generate_csrf()}
+    return {"signed_in": False, "me": None, "csrf_token": generate_csrf()}
 
 
 @blp.route("/auth/login", methods=["POST"])

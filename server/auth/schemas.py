@@ -93,6 +93,12 @@ class CsrfSchema(Schema):
     csrf_token = ma.fields.String()
 
 
+class SessionSchema(Schema):
+    signed_in = ma.fields.Boolean()
+    me = ma.fields.Nested(MeSchema, allow_none=True, metadata={"description": "GET /api/me's body when signed in"})
+    csrf_token = ma.fields.String()
+
+
 login_schema = LoginSchema()
 profile_update_schema = ProfileUpdateSchema()
 me_schema = MeSchema()

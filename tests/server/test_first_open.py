@@ -53,3 +53,16 @@ def test_a_stale_or_missing_token_is_sent_back_to_a_fresh_page_not_an_error(clie
     assert client.get("/api/me").status_code == 401
     assert "<script>" not in page and 'onclick="' not in page  # the CSP allows no inline script
     assert client.get("/?signin_error=<script>").get_data(as_text=True).count('id="signin-error"></p>') == 1
+
+
+def test_the_session_question_is_answered_200_signed_in_or_not(client, world):
+    out = client.get("/api/session")
+    assert out.status_code == 200 and out.headers["Cache-Control"] == "no-store"
+    body = out.get_json()
+    assert body["signed_in"] is False and body["me"] is None and body["csrf_token"]
+    token = _token(client.get("/").get_data(as_text=True))
+    client.post("/signin", data={"phone": WORKER, "password": PASSWORD, "csrf_token": token})
+    body = client.get("/api/session").get_json()
+    assert body["signed_in"] is True and body["me"]["user"]["phone"] == WORKER
+    assert body["me"]["roles"][0]["role"] == "grid_worker"
+    assert '<link rel="preload" href="/api/session" as="fetch"' in client.get("/").get_data(as_text=True)
