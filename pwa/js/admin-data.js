@@ -124,6 +124,11 @@ export const loadOrders = ({ compoundId, status } = {}) =>
   get(`/api/rectification-orders?${query({ compound_id: compoundId, status, per_page: 50 })}`);
 export const drawSpotCheck = (body) => post('/api/spot-checks', body);
 export const loadDraws = () => get('/api/spot-checks?per_page=20');
+/** {size}: how many compounds a draw in the unit would choose from now. */
+export const loadDrawPopulation = ({ orgUnitId, excludeInspected = false }) =>
+  get(
+    `/api/spot-checks/population?${query({ org_unit_id: orgUnitId, exclude_inspected_this_month: excludeInspected })}`,
+  );
 export const verifyDraw = (id) => get(`/api/spot-checks/${enc(id)}/verify`);
 export const loadPlans = () => get('/api/inspection-plans?per_page=200');
 export const createPlan = (body) => post('/api/inspection-plans', body);

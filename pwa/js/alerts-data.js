@@ -15,3 +15,5 @@ export const loadAlert = (id) => get(`/api/alerts/${enc(id)}`);
 export const resendFailed = (id) => post(`/api/alerts/${enc(id)}/resend`, {});
 export const approveAlert = (id) => post(`/api/alerts/${enc(id)}/approve`, {});
 export const cancelAlert = (id) => post(`/api/alerts/${enc(id)}/cancel`, {});
+/** {people, devices, needs_approval, whole_jurisdiction}: whom the alert would reach if sent now, as sending counts it. */
+export const previewAlert = (body) => post('/api/alerts/preview', body);

@@ -100,14 +100,27 @@ export function alertFormProblems(form, now = Date.now()) {
   return problems;
 }
 
+/** The body of POST /api/alerts/preview for the form: its targeting and category, or null while
+ * no place is ticked and the whole jurisdiction is not chosen (nothing to count yet). */
+export function reachBody(form) {
+  const targeting = form.targeting ?? {};
+  if (!form.everywhere && !PLACE_KINDS.some((kind) => targeting[kind]?.length)) return null;
+  const { targeting: asSent } = alertPayload({ ...form, title: '', body: '' });
+  return { targeting: asSent, category: form.category || null };
+}
+
+/** An alert asks "are you sure" with the server's count before it goes: urgent (紧急), or to a
+ * whole jurisdiction (a street, district or city, or no place named). */
+export const needsConfirmation = (level, reach) => level === 'urgent' || Boolean(reach?.whole_jurisdiction);
+
 /** The body of POST /api/alerts from the form (ids as numbers; everywhere: no place). */
 export function alertPayload(form) {
   const targeting = {};
   for (const kind of PLACE_KINDS) targeting[kind] = form.everywhere ? [] : (form.targeting?.[kind] ?? []).map(Number);
   targeting.roles = [...(form.targeting?.roles ?? [])];
   return {
-    title: form.title.trim(),
-    body: form.body.trim(),
+    title: (form.title ?? '').trim(),
+    body: (form.body ?? '').trim(),
     level: form.level,
     category: form.category,
     targeting,

@@ -181,6 +181,20 @@ test('the form sends numbers per place kind and the roles; everywhere sends no p
   assert.deepEqual(all.targeting.grid_ids, []);
 });
 
+test('the preview asks about the audience only once there is one, and 紧急 or a whole jurisdiction is confirmed', () => {
+  assert.equal(alerts.reachBody({ targeting: { roles: ['resident'] } }), null); // nothing to count yet
+  assert.deepEqual(alerts.reachBody({ category: 'utility', targeting: { compound_ids: ['3'] } }), {
+    targeting: { org_unit_ids: [], grid_ids: [], compound_ids: [3], building_ids: [], roles: [] },
+    category: 'utility',
+  });
+  const everywhere = alerts.reachBody({ everywhere: true, targeting: { compound_ids: ['3'] } });
+  assert.deepEqual(everywhere.targeting.compound_ids, []);
+  assert.equal(everywhere.category, null); // no category chosen: devices of any category
+  assert.equal(alerts.needsConfirmation('urgent', { whole_jurisdiction: false }), true);
+  assert.equal(alerts.needsConfirmation('notice', { whole_jurisdiction: true }), true);
+  assert.equal(alerts.needsConfirmation('warning', { whole_jurisdiction: false }), false);
+});
+
 test('delivery counts fill every state; a live update for this alert replaces them, others are ignored', () => {
   const shown = alerts.deliveryCounts({ queued: 2, sent: 3 });
   assert.equal(shown.total, 5);

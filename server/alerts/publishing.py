@@ -32,7 +32,7 @@ from server.notices import audience, deliveries, fanout
 from server.notices.audience import Targeting
 from server.notices.deliveries import aware
 from server.notices.models import Delivery, InboxEntry
-from server.notices.service import notify
+from server.notices.service import notify, push_targets
 from server.org.models import OrgUnit
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,23 @@ def create(author, data: dict) -> Alert:
     db.session.commit()
     _start_if_sending(alert)
     return alert
+
+
+def reach(author, data: dict) -> dict:
+    """Whom an alert would reach if sent now, resolved as send() resolves it (audience.resolve,
+    then the push subscriptions notify() would push to): people and devices, and whether it
+    covers a whole jurisdiction. Refused like create() outside the author's jurisdiction."""
+    targeting = Targeting.of(data["targeting"])
+    audience.check_scope(author, targeting)
+    user_ids = audience.resolve(targeting, author)
+    devices = push_targets(user_ids, data.get("category"))
+    wide = audience.is_wide(targeting)
+    return {
+        "people": len(user_ids),
+        "devices": sum(map(len, devices.values())),
+        "needs_approval": wide,
+        "whole_jurisdiction": wide or not targeting.has_places,
+    }
 
 
 def publish(author, alert_id: int) -> Alert:

@@ -6,7 +6,13 @@ from flask_login import current_user, login_required
 
 from server import authz
 from server.alerts import publishing
-from server.alerts.schemas import AlertSchema, ack_schema, alert_input_schema
+from server.alerts.schemas import (
+    AlertReachSchema,
+    AlertSchema,
+    ack_schema,
+    alert_input_schema,
+    alert_reach_input_schema,
+)
 from server.api import ErrorSchema
 from server.core.edge import Blueprint, Schema
 from server.extensions import csrf, limiter
@@ -51,6 +57,18 @@ def create(data):
     """Write an alert: a draft ("draft": true), or sent now, or at send_at (admins, in their jurisdiction)."""
     authz.require(current_user, "alerts.publish")
     return _with_counts(publishing.create(current_user, data))
+
+
+@blp.route("/preview", methods=["POST"])
+@login_required
+@blp.arguments(alert_reach_input_schema)
+@blp.response(200, AlertReachSchema)
+def preview(data):
+    """Whom an alert would reach if sent now: people and their devices with push for its category, counted
+    as sending counts them (the body of POST /api/alerts, of which only targeting and category matter);
+    refused (422, per field) outside your jurisdiction, as sending is."""
+    authz.require(current_user, "alerts.publish")
+    return publishing.reach(current_user, data)
 
 
 @blp.route("", methods=["GET"])

@@ -59,6 +59,30 @@ class AlertInputSchema(Schema):
     draft = ma.fields.Boolean(load_default=False, load_only=True)
 
 
+class AlertReachInputSchema(Schema):
+    """What decides whom an alert reaches: its targeting, and its category for the devices (none:
+    any category). Other fields of an alert are ignored, so a form may send all it holds."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    targeting = ma.fields.Nested(TargetingSchema, required=True)
+    category = ma.fields.String(load_default=None, allow_none=True, validate=validate.OneOf(CATEGORIES))
+
+
+class AlertReachSchema(Schema):
+    """Whom an alert would reach if it were sent now (the same resolution as sending)."""
+
+    people = ma.fields.Integer(metadata={"description": "the active users the targeting reaches"})
+    devices = ma.fields.Integer(
+        metadata={"description": "their push subscriptions that take the category (none given: any)"}
+    )
+    needs_approval = ma.fields.Boolean(metadata={"description": "a whole street, district or city is targeted"})
+    whole_jurisdiction = ma.fields.Boolean(
+        metadata={"description": "a whole street, district or city, or no place at all (the author's jurisdiction)"}
+    )
+
+
 class AlertSchema(Schema):
     """An alert as its author and approvers see it."""
 
@@ -93,6 +117,7 @@ class AckSchema(Schema):
 
 
 alert_input_schema = AlertInputSchema()
+alert_reach_input_schema = AlertReachInputSchema()
 alert_schema = AlertSchema()
 alerts_schema = AlertSchema(many=True)
 ack_schema = AckSchema()

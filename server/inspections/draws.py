@@ -67,15 +67,24 @@ def population_of(unit: OrgUnit, filters: dict, now) -> list[int]:
     return list(db.session.scalars(query.order_by(Compound.id)))
 
 
+def _filters(data: dict) -> dict:
+    """The filters of a draw as recorded (those given)."""
+    return {name: data[name] for name in ("company_id", "exclude_inspected_this_month") if data.get(name) is not None}
+
+
+def population_size(user, data: dict) -> dict:
+    """How many compounds a draw in the admin's unit with these filters chooses from now."""
+    unit = plans.managed_unit(user, data["org_unit_id"])
+    return {"org_unit_id": unit.id, "size": len(population_of(unit, _filters(data), clock.now()))}
+
+
 def create_draw(user, data: dict) -> SpotCheckDraw:
     """Draw k compounds of the unit, record the draw and give each drawn compound a random
     inspection (one transaction)."""
     unit = plans.managed_unit(user, data["org_unit_id"])
     template = plans.template_by_id(data["template_id"])
     now = clock.now()
-    filters = {
-        name: data[name] for name in ("company_id", "exclude_inspected_this_month") if data.get(name) is not None
-    }
+    filters = _filters(data)
     population = population_of(unit, filters, now)
     if data["k"] > len(population):
         message = _("inspection.draw_too_many", size=len(population))

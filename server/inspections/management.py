@@ -18,6 +18,8 @@ from server.inspections.management_schemas import (
     CompoundCardSchema,
     DrawCreateSchema,
     DrawListArgsSchema,
+    DrawPopulationArgsSchema,
+    DrawPopulationSchema,
     DrawSchema,
     DrawVerifySchema,
     GenerateResultSchema,
@@ -83,6 +85,16 @@ def create_draw(data):
     """Draw k compounds of an org subtree at random (随机抽查), each getting a random inspection (admins)."""
     row = draws.create_draw(current_user, data)
     return _draw_view(row)
+
+
+@blp.route("/spot-checks/population", methods=["GET"])
+@login_required
+@blp.arguments(DrawPopulationArgsSchema, location="query")
+@blp.response(200, DrawPopulationSchema)
+def draw_population(args):
+    """How many compounds a draw with these filters would choose from now (admins): with k at or
+    above it every one is drawn, and nothing is left to chance."""
+    return draws.population_size(current_user, args)
 
 
 @blp.route("/spot-checks", methods=["GET"])

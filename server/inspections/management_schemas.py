@@ -75,6 +75,21 @@ class DrawCreateSchema(Schema):
     due_at = UtcDateTime(metadata={"description": "default: 7 days after the draw"})
 
 
+class DrawPopulationArgsSchema(Schema):
+    org_unit_id = _id(strict=False, required=True)
+    company_id = _id(strict=False, metadata={"description": "only this company's compounds"})
+    exclude_inspected_this_month = ma.fields.Boolean(load_default=False)
+
+
+class DrawPopulationSchema(Schema):
+    org_unit_id = ma.fields.Integer()
+    size = ma.fields.Integer(
+        metadata={
+            "description": "how many compounds a draw with these filters chooses from now; k ≥ size draws them all"
+        }
+    )
+
+
 class DrawInspectionSchema(Schema):
     id = ma.fields.String()
     compound_id = ma.fields.Integer()

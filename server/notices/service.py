@@ -134,15 +134,22 @@ def _text(text: Text, locale: str | None) -> str | None:
     return text(locale) if callable(text) else text
 
 
-def _add_deliveries(recipients: dict[str, int], alert_id: int | None, category: str, now) -> None:
-    """In-app (sent: the entry is in the inbox) and one queued per wanting push subscription."""
+def push_targets(user_ids, category: str | None) -> dict[int, list[PushSubscription]]:
+    """The push subscriptions of these users that want the category, by user: the devices a
+    notice of that category is pushed to (and what an alert's preview counts)."""
     subscriptions = db.session.scalars(
-        select(PushSubscription).where(PushSubscription.user_id.in_(set(recipients.values())))
+        select(PushSubscription).where(PushSubscription.user_id.in_(set(user_ids))).order_by(PushSubscription.id)
     ).all()
     by_user: dict[int, list[PushSubscription]] = {}
     for subscription in subscriptions:
         if subscription.wants(category):
             by_user.setdefault(subscription.user_id, []).append(subscription)
+    return by_user
+
+
+def _add_deliveries(recipients: dict[str, int], alert_id: int | None, category: str, now) -> None:
+    """In-app (sent: the entry is in the inbox) and one queued per wanting push subscription."""
+    by_user = push_targets(recipients.values(), category)
     rows = []
     for record_id, user_id in recipients.items():
         rows.append(

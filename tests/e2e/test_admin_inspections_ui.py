@@ -18,9 +18,14 @@ def test_a_spot_check_is_drawn_verified_and_drawn_the_same_again(live_server, ap
     admin_signs_in(page, live_server)
     page.get_by_test_id("admin-spot-checks-open").click()
     page.get_by_test_id("draw-form").wait_for()
+    wait_until(page, "document.querySelector('[data-testid=draw-population]').textContent.includes('2 个小区')")
     page.get_by_test_id("draw-k").fill("1")
+    assert page.get_by_test_id("draw-all-warning").is_hidden()
     page.get_by_test_id("draw-seed-input").fill("红格2026")
     page.get_by_test_id("draw-submit").click()
+    confirm = page.get_by_test_id("draw-confirm")  # asked first: a draw is recorded for good
+    assert "2 个小区中抽取 1 个" in confirm.inner_text()
+    page.get_by_test_id("draw-confirm-yes").click()
     latest = page.get_by_test_id("draw-latest")
     latest.get_by_test_id("draw").wait_for()
     assert latest.get_by_test_id("draw-seed").inner_text() == "红格2026"
@@ -44,6 +49,7 @@ def test_a_spot_check_is_drawn_verified_and_drawn_the_same_again(live_server, ap
 
     # The same seed over the same compounds draws the same one.
     page.get_by_test_id("draw-submit").click()
+    page.get_by_test_id("draw-confirm-yes").click()
     wait_until(
         page,
         "document.querySelectorAll('[data-testid=draw-history] [data-testid=draw], .draws [data-testid=draw]')"
@@ -51,6 +57,33 @@ def test_a_spot_check_is_drawn_verified_and_drawn_the_same_again(live_server, ap
     )
     again = db.session.scalars(select(SpotCheckDraw).order_by(SpotCheckDraw.id.desc())).first()
     assert again.id != draw.id and again.picked == draw.picked
+
+
+def test_a_spot_check_of_every_compound_is_said_in_words_and_asked_first(live_server, app, phone_page, db, iw):
+    page = phone_page  # 360 px
+    admin_signs_in(page, live_server)
+    page.evaluate("location.hash = '#/admin/spot-checks'")
+    page.get_by_test_id("draw-form").wait_for()
+    wait_until(page, "document.querySelector('[data-testid=draw-population]').textContent.includes('2 个小区')")
+    page.get_by_test_id("draw-k").fill("2")  # as many as there are: nothing random happens
+    warning = page.get_by_test_id("draw-all-warning")
+    assert "所有小区都会被抽中" in warning.inner_text() and "没有随机性" in warning.inner_text()
+    page.get_by_test_id("draw-submit").click()
+    confirm = page.get_by_test_id("draw-confirm")
+    assert "没有随机性" in confirm.inner_text() and "仍然全部安排" in confirm.inner_text()
+    page.screenshot(path="/tmp/redgrid-shots/admin-spot-all-360.png")
+    page.get_by_test_id("draw-confirm-no").click()  # going back draws nothing
+    assert confirm.count() == 0 and db.session.scalars(select(SpotCheckDraw)).all() == []
+    page.get_by_test_id("draw-k").fill("3")  # more than there are: said at the field, nothing asked
+    assert "超过了小区总数 2" in warning.inner_text()
+    page.get_by_test_id("draw-submit").click()
+    assert "超过了小区总数 2" in page.get_by_test_id("draw-k-error").inner_text()
+    assert page.get_by_test_id("draw-confirm").count() == 0
+    page.get_by_test_id("draw-k").fill("2")
+    page.get_by_test_id("draw-submit").click()
+    page.get_by_test_id("draw-confirm-yes").click()
+    page.get_by_test_id("draw-latest").get_by_test_id("draw").wait_for()
+    assert sorted(db.session.scalars(select(SpotCheckDraw)).one().picked) == sorted([iw.hexi_xiaoqu, iw.wenfeng_yuan])
 
 
 def test_a_plan_makes_this_periods_inspection_once(live_server, app, desk, desk_page, db, iw):

@@ -148,11 +148,25 @@ def test_s3_a_water_cut_reaches_the_open_app_and_the_push_handler_and_the_admin_
     admin.locator("label:has([data-testid=alert-category-utility])").click()
     admin.get_by_test_id(f"alert-compound-{world.hexi_xiaoqu}").check()
     admin.get_by_test_id(f"alert-compound-{world.wenfeng_yuan}").check()
+    # The server's count of whom it reaches shows as the audience changes (POST /api/alerts/preview).
+    reach = admin.get_by_test_id("alert-reach")
+    wait_until(admin, "document.querySelector('[data-testid=alert-reach]').dataset.people !== ''")
+    people = int(reach.get_attribute("data-people"))
+    assert people > 0 and f"将送达 {people} 人" in reach.inner_text() and "1 台设备" in reach.inner_text()
     shoot(admin, "publish")
     admin.get_by_test_id("alert-submit").click()
+    # 紧急: asked first, with the server's count; going back sends nothing.
+    confirm = admin.get_by_test_id("alert-confirm")
+    confirm.wait_for()
+    assert f"将送达 {people} 人" in confirm.inner_text() and "紧急" in confirm.inner_text()
+    shoot(admin, "confirm")
+    admin.get_by_test_id("alert-confirm-no").click()
+    assert confirm.count() == 0 and "/admin/alerts/new" in admin.url
+    admin.get_by_test_id("alert-submit").click()
+    admin.get_by_test_id("alert-confirm-yes").click()
     admin.get_by_test_id("delivery-counts").wait_for()
     alert_id = int(admin.url.rsplit("/", 1)[1])
-    assert admin.get_by_test_id("admin-alert-recipients").inner_text() not in ("", "0")
+    assert admin.get_by_test_id("admin-alert-recipients").inner_text() == str(people)  # as previewed
 
     # The resident's open page: the banner at once, over whatever screen; the inbox has it.
     banner = page.get_by_test_id("alert-banner")

@@ -161,3 +161,27 @@ def test_draws_stay_inside_the_admins_subtree(app, root, iw):
     assert hexi_admin.send("GET", f"/api/spot-checks?org_unit_id={iw.dihao_community}").status_code == 404
     steward = signed_in(app, "13800000005")
     assert draw(steward, org_unit_id=iw.hexi, template_id=iw.template_id, k=1).status_code == 403
+
+
+def test_the_population_a_draw_would_choose_from_is_counted_before_drawing(app, root, iw):
+    def size(admin, **args):
+        query = "&".join(f"{k}={v}" for k, v in args.items())
+        with clock.at(NOW):
+            return admin.send("GET", f"/api/spot-checks/population?{query}")
+
+    assert size(root, org_unit_id=iw.wenfeng).get_json() == {"org_unit_id": iw.wenfeng, "size": 3}
+    assert size(root, org_unit_id=iw.city, company_id=iw.wanjia).get_json()["size"] == 2
+    # The count is the population the draw then records.
+    made = draw(root, org_unit_id=iw.city, template_id=iw.template_id, k=1, seed="x", company_id=iw.wanjia).get_json()
+    assert len(made["population"]) == 2
+    with app.app_context():
+        inspected = db.session.scalar(db.select(Inspection).where(Inspection.compound_id == made["picked"][0]))
+        inspected.status, inspected.submitted_at = "submitted", NOW
+        db.session.commit()
+    fresh = size(root, org_unit_id=iw.city, company_id=iw.wanjia, exclude_inspected_this_month="true")
+    assert fresh.get_json()["size"] == 1
+    # Outside the admin's jurisdiction: not found; not an admin: refused; no unit: per field.
+    assert size(signed_in(app, HEXI_ADMIN), org_unit_id=iw.dihao_community).status_code == 404
+    assert size(signed_in(app, "13800000020"), org_unit_id=iw.dihao_community).status_code == 403
+    missing = size(root)
+    assert missing.status_code == 422 and "org_unit_id" in missing.get_json()["error"]["fields"]

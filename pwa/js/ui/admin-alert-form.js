@@ -11,13 +11,26 @@ import {
   CATEGORIES,
   charCount,
   LEVELS,
+  needsConfirmation,
+  reachBody,
   TARGET_ROLES,
   TITLE_MAX,
 } from '../alerts.js';
-import { publishAlert } from '../alerts-data.js';
+import { previewAlert, publishAlert } from '../alerts-data.js';
 import { t } from '../i18n.js';
-import { adminFrame, inputField, loadFailed, setFlash, showFieldErrors, submitBar, textField } from './admin-common.js';
+import {
+  adminFrame,
+  errorText,
+  inputField,
+  loadFailed,
+  setFlash,
+  showFieldErrors,
+  submitBar,
+  textField,
+} from './admin-common.js';
 import { choiceGroup } from './choices.js';
+import { compoundPicker } from './compound-picker.js';
+import { confirmDialog } from './confirm-dialog.js';
 import { h } from './dom.js';
 import { alertCategoryLabel, levelLabel } from './inbox.js';
 import { replaceWith } from './nav.js';
@@ -52,7 +65,9 @@ async function placesOf(grids) {
   const compounds = new Map();
   const buildings = new Map();
   for (const d of directories.filter(Boolean)) {
-    for (const c of d.compounds ?? []) compounds.set(String(c.id), c);
+    // The grid's path is city, district, street, community, grid: its compounds are grouped by the middle.
+    const path = (d.grid?.path ?? []).slice(1, -1);
+    for (const c of d.compounds ?? []) compounds.set(String(c.id), { ...c, path });
     for (const b of d.buildings ?? []) buildings.set(String(b.id), b);
   }
   return { compounds: [...compounds.values()], buildings: [...buildings.values()] };
@@ -69,10 +84,10 @@ function targetingPart(me, grids, places) {
     testid: 'alert-grid',
     options: grids.map((g) => ({ value: g.grid_id, label: g.grid_name })),
   });
-  const compounds = checkList({
+  const compounds = compoundPicker({
     legend: t('alerts.form.compounds'),
     testid: 'alert-compound',
-    options: places.compounds.map((c) => ({ value: c.id, label: c.name })),
+    compounds: places.compounds,
   });
   const compoundName = new Map(places.compounds.map((c) => [String(c.id), c.name]));
   const buildings = checkList({
@@ -122,6 +137,79 @@ function targetingPart(me, grids, places) {
     }),
     everywhere: () => everywhere.checked,
   };
+}
+
+const REACH_WAIT_MS = 350; // ticking three boxes in a row asks the server once
+
+/**
+ * 将送达: the server's count of the people and push devices the form's audience reaches, asked
+ * again as the targeting or category changes. bodyNow() gives the preview's body or null.
+ * count() asks at once and gives the server's answer (or throws its refusal).
+ */
+function reachLine(bodyNow) {
+  const line = h('p', { class: 'reach', 'data-testid': 'alert-reach', role: 'status' });
+  let asked = 0;
+  let timer = null;
+
+  function show(reach) {
+    line.classList.toggle('reach--wide', Boolean(reach?.whole_jurisdiction));
+    line.dataset.people = reach ? String(reach.people) : '';
+    if (!reach) line.textContent = t('alerts.form.reach_none');
+    else
+      line.textContent = t(reach.whole_jurisdiction ? 'alerts.form.reach_wide' : 'alerts.form.reach', {
+        people: reach.people,
+        devices: reach.devices,
+      });
+  }
+
+  async function count() {
+    clearTimeout(timer);
+    const mine = ++asked;
+    const body = bodyNow();
+    if (!body) {
+      show(null);
+      return null;
+    }
+    line.textContent = t('alerts.form.reach_counting');
+    try {
+      const reach = await previewAlert(body);
+      if (mine === asked) show(reach);
+      return reach;
+    } catch (err) {
+      if (mine === asked) {
+        line.classList.remove('reach--wide');
+        line.textContent = errorText(err);
+      }
+      throw err;
+    }
+  }
+
+  show(null);
+  return {
+    element: line,
+    count,
+    later() {
+      clearTimeout(timer);
+      timer = setTimeout(() => count().catch(() => {}), REACH_WAIT_MS);
+    },
+  };
+}
+
+/** "Send to 1,234 people?" with the server's count, for an urgent alert or a whole jurisdiction. */
+function confirmSending(values, reach) {
+  const lines = [
+    t('alerts.confirm.count', { people: reach.people, devices: reach.devices }),
+    reach.whole_jurisdiction ? t('alerts.confirm.whole') : null,
+    values.level === 'urgent' ? t('alerts.confirm.urgent') : null,
+    reach.needs_approval ? t('alerts.confirm.approval') : null,
+  ];
+  return confirmDialog({
+    title: t('alerts.confirm.title', { title: values.title.trim() }),
+    lines,
+    confirm: t('alerts.confirm.yes', { people: reach.people }),
+    cancel: t('alerts.confirm.no'),
+    testid: 'alert-confirm',
+  });
 }
 
 /** Title, body with its live count (characters as people count them), level, category. */
@@ -208,6 +296,18 @@ export function newAlertScreen({ me }) {
     });
     const bar = submitBar({ testid: 'alert', label: t('alerts.form.submit') });
     const fields = { title, body: text, level, category, targeting, send_at: sendAt, expires_at: expiresAt };
+    const valuesNow = () => ({
+      title: title.input.value,
+      body: text.input.value,
+      level: level.value,
+      category: category.value,
+      targeting: targeting.value(),
+      everywhere: targeting.everywhere(),
+      sendAt: sendAt.input.value ? localInputToIso(sendAt.input.value) : null,
+      expiresAt: expiresAt.input.value ? localInputToIso(expiresAt.input.value) : null,
+    });
+    const reach = reachLine(() => reachBody(valuesNow()));
+    targeting.element.append(reach.element);
 
     const form = h(
       'form',
@@ -225,19 +325,14 @@ export function newAlertScreen({ me }) {
     form.addEventListener('input', () => {
       bar.alert.textContent = '';
     });
-    targeting.element.addEventListener('change', () => targeting.setError(''));
+    targeting.element.addEventListener('change', () => {
+      targeting.setError('');
+      reach.later();
+    });
+    category.addEventListener('change', () => reach.later());
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
-      const values = {
-        title: title.input.value,
-        body: text.input.value,
-        level: level.value,
-        category: category.value,
-        targeting: targeting.value(),
-        everywhere: targeting.everywhere(),
-        sendAt: sendAt.input.value ? localInputToIso(sendAt.input.value) : null,
-        expiresAt: expiresAt.input.value ? localInputToIso(expiresAt.input.value) : null,
-      };
+      const values = valuesNow();
       const problems = alertFormProblems(values);
       for (const [name, field] of Object.entries(fields))
         field.setError(problems[name] ? t(problems[name], { max: name === 'title' ? TITLE_MAX : BODY_MAX }) : '');
@@ -245,6 +340,12 @@ export function newAlertScreen({ me }) {
       if (Object.keys(problems).length) return;
       bar.busy(true, t('alerts.form.submitting'));
       try {
+        // The count the person confirms is the server's, asked now, not the one shown a while ago.
+        const counted = await reach.count();
+        if (needsConfirmation(values.level, counted) && !(await confirmSending(values, counted))) {
+          bar.busy(false);
+          return;
+        }
         const alert = await publishAlert(alertPayload(values));
         setFlash(
           t(`alerts.admin.published_${alert.status}`, { count: alert.counts?.recipients ?? alert.recipients ?? 0 }),

@@ -7,6 +7,7 @@ import {
   adminSession,
   drawSpotCheck,
   loadCompound,
+  loadDrawPopulation,
   loadDraws,
   loadPublishedTemplates,
   verifyDraw,
@@ -21,6 +22,7 @@ import {
   showFieldErrors,
   submitBar,
 } from './admin-common.js';
+import { confirmDialog } from './confirm-dialog.js';
 import { h } from './dom.js';
 import { dateTime } from './format.js';
 
@@ -78,6 +80,65 @@ function drawCard(draw, names) {
   );
 }
 
+/**
+ * 本范围共 N 个小区: the population of the chosen unit and filter, asked of the server as they
+ * change, and the warning in words when k reaches it (every compound drawn: nothing random).
+ * size() is the last count (null while unknown).
+ */
+function populationLine({ unit, k, exclude }) {
+  const line = h('p', { class: 'field__hint', 'data-testid': 'draw-population', 'aria-live': 'polite' });
+  const warning = h('p', { class: 'note note--warn', 'data-testid': 'draw-all-warning', role: 'alert', hidden: true });
+  let size = null;
+  let asked = 0;
+
+  function warn() {
+    const n = Number(k.input.value);
+    const all = size !== null && Number.isInteger(n) && n >= size;
+    warning.hidden = !all;
+    warning.textContent = all ? t(n > size ? 'spot.too_many' : 'spot.all_drawn', { k: n, size }) : '';
+  }
+
+  async function count() {
+    const mine = ++asked;
+    size = null;
+    line.textContent = t('app.loading');
+    warn();
+    try {
+      const found = await loadDrawPopulation({ orgUnitId: unit.input.value, excludeInspected: exclude.checked });
+      if (mine !== asked) return;
+      size = found.size;
+      line.textContent = t('spot.population', { size });
+    } catch (err) {
+      if (mine === asked) line.textContent = errorText(err);
+    }
+    warn();
+  }
+
+  unit.input.addEventListener('change', count);
+  exclude.addEventListener('change', count);
+  k.input.addEventListener('input', warn);
+  count();
+  return { elements: [line, warning], size: () => size };
+}
+
+/** "Draw 3 of 12 compounds?"; when k reaches the population, the warning comes first. */
+function confirmDraw(k, size, unitName) {
+  const all = size !== null && k >= size;
+  return confirmDialog({
+    title: t('spot.confirm_title'),
+    lines: [
+      all ? t('spot.all_drawn', { k, size }) : null,
+      size === null
+        ? t('spot.confirm_text_unknown', { k, unit: unitName })
+        : t('spot.confirm_text', { k, size, unit: unitName }),
+      t('spot.confirm_record'),
+    ],
+    confirm: t(all ? 'spot.confirm_all' : 'spot.confirm_yes', { k }),
+    cancel: t('spot.confirm_no'),
+    testid: 'draw-confirm',
+  });
+}
+
 /** #/admin/spot-checks */
 export function spotChecksScreen({ me }) {
   adminSession(me.user.id);
@@ -131,6 +192,7 @@ export function spotChecksScreen({ me }) {
         hint: t('spot.seed_hint'),
       });
       const exclude = h('input', { type: 'checkbox', 'data-testid': 'draw-exclude' });
+      const population = populationLine({ unit, k, exclude });
       const bar = submitBar({ testid: 'draw', label: t('spot.submit') });
       const form = h(
         'form',
@@ -138,6 +200,7 @@ export function spotChecksScreen({ me }) {
         unit,
         template,
         k,
+        ...population.elements,
         seed,
         h('label', { class: 'check-line' }, exclude, h('span', { text: t('spot.exclude') })),
         bar.element,
@@ -145,6 +208,15 @@ export function spotChecksScreen({ me }) {
       form.addEventListener('submit', async (event) => {
         event.preventDefault();
         bar.alert.textContent = '';
+        const size = population.size();
+        const wanted = Number(k.input.value);
+        k.setError('');
+        if (size !== null && wanted > size) {
+          k.setError(t('spot.too_many', { k: wanted, size }));
+          return; // the server would refuse it too: nothing to confirm
+        }
+        const unitName = unit.input.selectedOptions[0]?.textContent ?? '';
+        if (!(await confirmDraw(wanted, size, unitName))) return;
         bar.busy(true);
         try {
           const draw = await drawSpotCheck({
