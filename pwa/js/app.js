@@ -144,6 +144,10 @@ async function showHome(result, { confirmed = !result.stale } = {}) {
 
 /** Once the server has answered /api/me: what needs a live session and a current profile. */
 function afterConfirmed(me) {
+  // The language chosen on this phone (before signing in, say) is the one the server writes this
+  // user's notices in: a profile still in the other language is brought in line.
+  const chosen = storedLocale();
+  if (chosen && me.user?.locale && me.user.locale !== chosen) saveLocale(chosen); // best-effort
   // Keep the grid directories on the phone for the offline day.
   refreshDirectories(me, { prune: true });
   // A grid worker's invitation key, so that inviting a household works offline (PROTOCOL.md §19).
