@@ -183,6 +183,26 @@ export function shouldOfferPush(
   return true;
 }
 
+/**
+ * Why turning push on failed, as a catalog key that also says what to do; null when the error
+ * carries the server's own words (an ApiError: the server answers in the user's language). The
+ * browser's DOMException messages ("Registration failed - permission denied") are English and
+ * name no remedy, so they are never shown.
+ */
+export function pushErrorKey(err) {
+  if (err?.code === 'offline') return 'alerts.push.offline';
+  if (err?.name === 'ApiError') return err.message ? null : 'error.unexpected';
+  switch (err?.name) {
+    case 'NotAllowedError': // notifications blocked for the site, the browser or the whole phone
+      return 'alerts.push.error.blocked';
+    case 'NotSupportedError':
+    case 'InvalidAccessError':
+      return 'alerts.push.error.unsupported';
+    default: // AbortError "push service error", InvalidStateError, no answer: the push service
+      return 'alerts.push.error.service';
+  }
+}
+
 /** A subscription as the server takes it: {endpoint, keys: {p256dh, auth}, expiration_time}. */
 export function subscriptionBody(subscription, extra = {}) {
   const json = typeof subscription.toJSON === 'function' ? subscription.toJSON() : subscription;

@@ -195,6 +195,23 @@ test('the preview asks about the audience only once there is one, and 紧急 or 
   assert.equal(alerts.needsConfirmation('warning', { whole_jurisdiction: false }), false);
 });
 
+test("a push that could not be turned on is explained by the catalog, never in the browser's English", () => {
+  const dom = (name, message) => Object.assign(new Error(message), { name });
+  assert.equal(
+    alerts.pushErrorKey(dom('NotAllowedError', 'Registration failed - permission denied')),
+    'alerts.push.error.blocked',
+  );
+  assert.equal(
+    alerts.pushErrorKey(dom('AbortError', 'Registration failed - push service error')),
+    'alerts.push.error.service',
+  );
+  assert.equal(alerts.pushErrorKey(dom('NotSupportedError', 'Push is not supported')), 'alerts.push.error.unsupported');
+  assert.equal(alerts.pushErrorKey(new Error('anything else')), 'alerts.push.error.service');
+  assert.equal(alerts.pushErrorKey({ name: 'ApiError', code: 'offline', message: 'x' }), 'alerts.push.offline');
+  // The server's refusal is already in the user's language: shown as it is.
+  assert.equal(alerts.pushErrorKey({ name: 'ApiError', status: 422, message: '推送地址不被允许。' }), null);
+});
+
 test('delivery counts fill every state; a live update for this alert replaces them, others are ignored', () => {
   const shown = alerts.deliveryCounts({ queued: 2, sent: 3 });
   assert.equal(shown.total, 5);

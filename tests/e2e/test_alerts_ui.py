@@ -370,3 +370,31 @@ def test_an_ack_made_offline_is_kept_and_counted_delivered_once_the_phone_is_bac
         "the time it reached the phone, not the time it was told"
     )
     assert errors == [], errors
+
+
+# A browser that lets the site ask but whose push registration is refused (Chrome, when the phone
+# itself blocks the browser's notifications): subscribe() throws its English DOMException.
+REFUSING_PROVIDER = """() => {
+  window.__redgridPushProvider = {
+    permission: () => 'granted',
+    requestPermission: async () => 'granted',
+    getSubscription: async () => null,
+    subscribe: async () => { throw new DOMException('Registration failed - permission denied', 'NotAllowedError'); },
+  };
+}"""
+
+
+def test_a_refused_push_registration_is_explained_in_the_users_language_with_what_to_do(
+    live_server, phone, resident
+):
+    page, errors = resident_home(phone, live_server)
+    page.get_by_test_id("push-card").wait_for()
+    page.evaluate(REFUSING_PROVIDER)
+    page.get_by_test_id("push-enable").click()
+    message = page.get_by_test_id("push-message")
+    wait_until(page, "document.querySelector('[data-testid=push-message]').textContent.includes('通知被禁止')")
+    text = message.inner_text()
+    assert "网站设置" in text and "允许" in text and "Registration failed" not in text
+    assert page.get_by_test_id("push-enable").is_enabled()  # may try again once allowed
+    shoot(page, "push-refused")
+    assert errors == [], errors

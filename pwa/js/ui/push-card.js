@@ -1,7 +1,7 @@
 // The card on home that offers Web Push (issue 6): after sign-in, explained in Chinese, asked only
 // from the tap on its button — never on page load (browsers and people both punish that). On an
 // iPhone not added to the Home Screen it says how to add it instead (no PushManager until then).
-import { shouldOfferPush } from '../alerts.js';
+import { pushErrorKey, shouldOfferPush } from '../alerts.js';
 import { t } from '../i18n.js';
 import {
   deviceSubscription,
@@ -20,6 +20,12 @@ export function iosInstallSteps() {
     { class: 'steps', 'data-testid': 'ios-install-steps' },
     ['alerts.push.ios_step1', 'alerts.push.ios_step2', 'alerts.push.ios_step3'].map((key) => h('li', { text: t(key) })),
   );
+}
+
+/** Why push could not be turned on, in the user's language with what to do (alerts.pushErrorKey). */
+export function pushErrorText(err) {
+  const key = pushErrorKey(err);
+  return key ? t(key) : err.message;
 }
 
 /** A holder that fills in with the card when it should be offered; empty otherwise. */
@@ -78,7 +84,7 @@ function offerCard(holder) {
       }
       message.textContent = t(state === 'denied' ? 'alerts.push.denied' : 'alerts.push.dismissed');
     } catch (err) {
-      message.textContent = err.code === 'offline' ? t('alerts.push.offline') : err.message || t('error.unexpected');
+      message.textContent = pushErrorText(err);
     }
     enable.disabled = false;
   });

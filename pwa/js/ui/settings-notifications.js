@@ -13,7 +13,7 @@ import {
 } from '../push.js';
 import { h } from './dom.js';
 import { alertCategoryLabel } from './inbox.js';
-import { iosInstallSteps } from './push-card.js';
+import { iosInstallSteps, pushErrorText } from './push-card.js';
 
 /** #/settings/notifications */
 export function notificationSettingsScreen() {
@@ -35,7 +35,7 @@ export function notificationSettingsScreen() {
       await action();
       await draw();
     } catch (err) {
-      message.textContent = err.code === 'offline' ? t('alerts.push.offline') : err.message || t('error.unexpected');
+      message.textContent = pushErrorText(err);
       button.disabled = false;
     }
   };
