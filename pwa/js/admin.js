@@ -59,6 +59,7 @@ export function progressFigures(row = {}) {
     unable: n('unable'),
     overdue: n('overdue'),
     unassigned: n('unassigned'),
+    doneLate: n('done_late'),
     percent,
   };
 }

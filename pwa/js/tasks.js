@@ -41,6 +41,15 @@ export function dueGroup(task, now = new Date()) {
   return 'upcoming';
 }
 
+/**
+ * 逾期完成: done, and finished (the worker's phone time) after its deadline. The server counts
+ * these by the same rule in its progress figures (server/tasks/views.py _done_late).
+ */
+export function doneLate(task) {
+  const [due, finished] = [time(task?.due_at), time(task?.finished_at)];
+  return task?.status === 'done' && due !== null && finished !== null && finished > due;
+}
+
 /** Earliest due first (no due time last), then the more urgent first, then by title. */
 function byDue(a, b) {
   const [da, db] = [time(a.task.due_at), time(b.task.due_at)];

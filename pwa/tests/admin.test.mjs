@@ -56,7 +56,17 @@ test('the task list asks only for the filters set, and never a search longer tha
 });
 
 test('progress: done out of the tasks not cancelled, rounded down; nothing to do gives no percent', () => {
-  const row = { total: 10, assigned: 2, in_progress: 1, done: 4, unable: 1, cancelled: 2, overdue: 1, unassigned: 0 };
+  const row = {
+    total: 10,
+    assigned: 2,
+    in_progress: 1,
+    done: 4,
+    unable: 1,
+    cancelled: 2,
+    overdue: 1,
+    unassigned: 0,
+    done_late: 1,
+  };
   assert.deepEqual(admin.progressFigures(row), {
     total: 10,
     counted: 8,
@@ -65,6 +75,7 @@ test('progress: done out of the tasks not cancelled, rounded down; nothing to do
     unable: 1,
     overdue: 1,
     unassigned: 0,
+    doneLate: 1, // 逾期完成, among the done
     percent: 50,
   });
   assert.equal(admin.progressFigures({ total: 3, done: 2, assigned: 1 }).percent, 66);

@@ -188,6 +188,15 @@ test('tasks fall into overdue, today and upcoming by due time and the phone cloc
   );
 });
 
+test('逾期完成: done after the deadline; done in time, not done, or without a deadline is not', () => {
+  const due = '2026-11-27T09:00:00Z';
+  assert.equal(tasks.doneLate({ status: 'done', due_at: due, finished_at: '2026-11-27T09:00:01Z' }), true);
+  assert.equal(tasks.doneLate({ status: 'done', due_at: due, finished_at: '2026-11-27T08:59:59Z' }), false);
+  assert.equal(tasks.doneLate({ status: 'unable', due_at: due, finished_at: '2026-11-28T08:00:00Z' }), false);
+  assert.equal(tasks.doneLate({ status: 'done', due_at: null, finished_at: '2026-11-28T08:00:00Z' }), false);
+  assert.equal(tasks.doneLate({ status: 'done', due_at: due }), false);
+});
+
 test('"today" is the phone\'s local day, not the UTC day', () => {
   // 07:00 in Xuchang is still yesterday in UTC; a task due at 20:00 local is due today.
   const now = at('2026-11-27T07:00:00+08:00');

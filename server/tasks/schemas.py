@@ -375,6 +375,9 @@ class StatusCountsSchema(Schema):
     cancelled = ma.fields.Integer()
     overdue = ma.fields.Integer()
     unassigned = ma.fields.Integer(metadata={"description": "open tasks without an assignee"})
+    done_late = ma.fields.Integer(
+        metadata={"description": "逾期完成: done tasks finished (phone time) after their deadline, among `done`"}
+    )
 
 
 class UserRefSchema(Schema):

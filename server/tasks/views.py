@@ -34,6 +34,14 @@ def _overdue(now: datetime):
     return and_(Task.status.in_(OPEN), Task.due_at.is_not(None), Task.due_at < now)
 
 
+def _done_late():
+    """逾期完成: done, finished (the worker's phone time) after the task's deadline. The phone
+    applies the same rule to the tasks it holds (pwa/js/tasks.js doneLate)."""
+    return and_(
+        Task.status == "done", Task.due_at.is_not(None), Task.finished_at.is_not(None), Task.finished_at > Task.due_at
+    )
+
+
 def _names(model, ids) -> dict[int, str]:
     ids = {i for i in ids if i is not None}
     if not ids:
@@ -133,7 +141,7 @@ def _subtree_paths(user, org_unit_id) -> list[str]:
 
 
 def progress(user, org_unit_id=None, type=None, batch_id=None) -> dict:
-    """Counts per status, overdue and unassigned, per grid of the admin's subtree and in total."""
+    """Counts per status, overdue, unassigned and done late, per grid of the admin's subtree and in total."""
     paths = _subtree_paths(user, org_unit_id)
     now = _now()
     in_subtree = or_(*[authz.subtree_of(p) for p in paths])
@@ -150,6 +158,7 @@ def progress(user, org_unit_id=None, type=None, batch_id=None) -> dict:
             func.count(),
             func.sum(case((_overdue(now), 1), else_=0)),
             func.sum(case((and_(Task.status.in_(OPEN), Task.assignee_id.is_(None)), 1), else_=0)),
+            func.sum(case((_done_late(), 1), else_=0)),
         )
         .where(Task.grid_id.in_(grid_ids), Task.deleted.is_(False))
         .group_by(Task.grid_id, Task.status)
@@ -159,12 +168,13 @@ def progress(user, org_unit_id=None, type=None, batch_id=None) -> dict:
     if batch_id:
         query = query.where(Task.batch_id == batch_id)
     counts: dict[int, dict] = {}
-    for grid_id, status, count, overdue, unassigned in db.session.execute(query):
+    for grid_id, status, count, overdue, unassigned, done_late in db.session.execute(query):
         row = counts.setdefault(grid_id, _zero())
         row[status] += count
         row["total"] += count
         row["overdue"] += overdue or 0
         row["unassigned"] += unassigned or 0
+        row["done_late"] += done_late or 0
     communities = _names(OrgUnit, (g.parent_id for g in grids))
     workers = _workers([g.id for g in grids])
     totals = _zero()
@@ -187,7 +197,7 @@ def progress(user, org_unit_id=None, type=None, batch_id=None) -> dict:
 
 
 def _zero() -> dict:
-    return {"total": 0, **dict.fromkeys(TASK_STATUSES, 0), "overdue": 0, "unassigned": 0}
+    return {"total": 0, **dict.fromkeys(TASK_STATUSES, 0), "overdue": 0, "unassigned": 0, "done_late": 0}
 
 
 def _workers(grid_ids: list[int]) -> dict[int, list[dict]]:

@@ -384,9 +384,7 @@ REFUSING_PROVIDER = """() => {
 }"""
 
 
-def test_a_refused_push_registration_is_explained_in_the_users_language_with_what_to_do(
-    live_server, phone, resident
-):
+def test_a_refused_push_registration_is_explained_in_the_users_language_with_what_to_do(live_server, phone, resident):
     page, errors = resident_home(phone, live_server)
     page.get_by_test_id("push-card").wait_for()
     page.evaluate(REFUSING_PROVIDER)

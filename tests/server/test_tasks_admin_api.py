@@ -581,6 +581,20 @@ def test_progress_per_grid_of_the_admins_subtree(app, admin, world, db):
     assert len(city["grids"]) == 4 and city["totals"]["total"] == 4
 
 
+def test_progress_counts_the_tasks_done_after_their_deadline(app, admin, world, db):
+    worker = signed_in(app, WORKER_A)
+    late, on_time, still_open = (new_task(admin, "building", world.b_hexi1, due_at=later()) for _ in range(3))
+    overdue(db, late["id"])
+    overdue(db, still_open["id"])
+    finished = datetime.now(UTC).isoformat()
+    for task in (late, on_time):
+        version = admin.client.get(f"/api/tasks/{task['id']}").get_json()["version"]
+        push_one(worker, task_update(task["id"], version, status="done", finished_at=finished))
+    g1 = {g["grid_id"]: g for g in admin.client.get("/api/tasks/progress").get_json()["grids"]}[world.g1]
+    # 逾期完成 is among the done; the open one past its deadline is overdue, not done late.
+    assert (g1["done"], g1["done_late"], g1["overdue"]) == (2, 1, 1)
+
+
 # --- checklist templates ----------------------------------------------------------------------
 
 

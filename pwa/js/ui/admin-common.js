@@ -6,7 +6,7 @@ import { t } from '../i18n.js';
 import { isOnline, onNetworkChange } from '../net.js';
 import { onRecordsPulled } from '../sync-pull.js';
 import { h } from './dom.js';
-import { statusLabel } from './format.js';
+import { statusLabel, taskStatusClass, taskStatusLabel } from './format.js';
 import { goBack } from './nav.js';
 
 /**
@@ -250,6 +250,15 @@ export function statusChip(status, testid = null) {
     class: `chip chip--status chip--status-${status ?? 'assigned'}`,
     'data-testid': testid,
     text: statusLabel(status),
+  });
+}
+
+/** A task's status chip: 逾期完成 for one done after its deadline. */
+export function taskStatusChip(task, testid = null) {
+  return h('span', {
+    class: `chip chip--status chip--status-${taskStatusClass(task)}`,
+    'data-testid': testid,
+    text: taskStatusLabel(task),
   });
 }
 

@@ -25,7 +25,7 @@ import {
   loadFailed,
   placeText,
   showFieldErrors,
-  statusChip,
+  taskStatusChip,
   textField,
   watchServer,
 } from './admin-common.js';
@@ -396,7 +396,7 @@ export function adminTaskScreen({ me, params }) {
       ...[
         typeChip(task.type),
         priorityChip(task.priority),
-        statusChip(task.status, 'admin-task-status'),
+        taskStatusChip(task, 'admin-task-status'),
         task.overdue ? h('span', { class: 'chip chip--urgent', text: t('admin.progress.overdue') }) : null,
       ].filter(Boolean),
     );

@@ -7,7 +7,7 @@ import { adminUnits, progressFigures, TASK_STATUSES } from '../admin.js';
 import { adminSession, loadProgress, loadTasks } from '../admin-data.js';
 import { getLocale, t } from '../i18n.js';
 import { TASK_TYPES } from '../tasks.js';
-import { adminFrame, countPill, errorText, placeText, statusChip, watchServer } from './admin-common.js';
+import { adminFrame, countPill, errorText, placeText, taskStatusChip, watchServer } from './admin-common.js';
 import { h } from './dom.js';
 import { dueText, typeLabel } from './format.js';
 import { priorityChip, typeChip } from './tasks.js';
@@ -46,13 +46,22 @@ function bar(figures, testid) {
 
 function totalsCard(totals) {
   const f = progressFigures(totals);
-  const big = (key, label, value, testid) =>
+  const big = (key, label, value, testid, sub = null) =>
     h(
       'div',
       { class: `total total--${key}`, 'data-count': key },
       h('span', { class: 'total__value', 'data-testid': testid, text: String(value) }),
       h('span', { class: 'total__label', text: label }),
+      sub,
     );
+  // 逾期完成 is among the done: said under their figure, not as a figure of its own.
+  const late = f.doneLate
+    ? h('span', {
+        class: 'total__sub',
+        'data-testid': 'total-done-late',
+        text: t('admin.progress.done_late_of', { count: f.doneLate }),
+      })
+    : null;
   return h(
     'div',
     { class: 'card totals', 'data-testid': 'progress-totals' },
@@ -61,7 +70,7 @@ function totalsCard(totals) {
       { class: 'totals__grid' },
       big('total', t('admin.progress.total'), f.total, 'total-count'),
       big('open', t('admin.progress.open'), f.open, 'total-open'),
-      big('done', t('task.status.done'), f.done, 'total-done'),
+      big('done', t('task.status.done'), f.done, 'total-done', late),
       big('overdue', t('admin.progress.overdue'), f.overdue, 'total-overdue'),
     ),
     bar(f, 'total-percent'),
@@ -94,6 +103,7 @@ function gridRow(grid, onShow) {
       countPill('assigned', t('task.status.assigned'), grid.assigned),
       countPill('in_progress', t('task.status.in_progress'), grid.in_progress),
       countPill('done', t('task.status.done'), grid.done),
+      grid.done_late ? countPill('done_late', t('task.done_late'), grid.done_late) : null,
       grid.unable ? countPill('unable', t('task.status.unable'), grid.unable) : null,
       grid.overdue ? countPill('overdue', t('admin.progress.overdue'), grid.overdue, ' pill--alert') : null,
       grid.unassigned ? countPill('unassigned', t('admin.progress.unassigned'), grid.unassigned, ' pill--alert') : null,
@@ -161,7 +171,7 @@ function taskRow(task, now) {
     h(
       'td',
       { 'data-label': t('field.task.status') },
-      statusChip(task.status, 'admin-task-status'),
+      taskStatusChip(task, 'admin-task-status'),
       task.overdue ? h('span', { class: 'chip chip--urgent', text: t('admin.progress.overdue') }) : null,
     ),
     h('td', {

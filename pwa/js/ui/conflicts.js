@@ -11,7 +11,7 @@ import { isOnline, onNetworkChange } from '../net.js';
 import { h } from './dom.js';
 import { codeLabel, dateTime, entityLabel, fieldLabel, valueText } from './format.js';
 import { goBack } from './nav.js';
-import { syncPanel } from './sync-panel.js';
+import { syncKey, syncPanel } from './sync-panel.js';
 
 const PER_PAGE = 50;
 
@@ -212,14 +212,21 @@ function conflictList(me) {
       );
       if (!items.length) {
         list.replaceChildren(
-          h('p', { class: 'empty empty--good', 'data-testid': 'conflicts-none', text: t('conflicts.none') }),
+          h('p', {
+            class: 'empty empty--good',
+            'data-testid': 'conflicts-none',
+            text: t(syncKey(me, 'conflicts.none')),
+          }),
         );
         return;
       }
       const titles = await Promise.all(items.map((c) => recordTitle(c.entity, c.record_id)));
       list.replaceChildren(
         ...[
-          h('p', { class: 'muted', text: t(isAdmin(me) ? 'conflicts.explain_admin' : 'conflicts.explain') }),
+          h('p', {
+            class: 'muted',
+            text: t(isAdmin(me) ? 'conflicts.explain_admin' : syncKey(me, 'conflicts.explain')),
+          }),
           h(
             'ul',
             { class: 'conflict-list' },
@@ -254,7 +261,7 @@ function conflictList(me) {
     h(
       'div',
       { class: 'section-title' },
-      h('h2', { id: 'conflicts-title', class: 'section-title__text', text: t('conflicts.title') }),
+      h('h2', { id: 'conflicts-title', class: 'section-title__text', text: t(syncKey(me, 'conflicts.title')) }),
       reload,
     ),
     list,
@@ -280,8 +287,8 @@ export function syncScreen({ me }) {
     'section',
     { class: 'screen', 'data-testid': 'sync-screen' },
     back,
-    h('h1', { class: 'screen__title', tabindex: '-1', text: t('syncscreen.title') }),
-    syncPanel({ detailsLink: false }),
+    h('h1', { class: 'screen__title', tabindex: '-1', text: t(syncKey(me, 'syncscreen.title')) }),
+    syncPanel({ detailsLink: false, me }),
     conflictList(me),
   );
 }

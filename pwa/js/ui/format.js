@@ -2,7 +2,7 @@
 // due times relative to the phone's clock ("今天 17:00", "已逾期 2 天"), and any synced field's
 // value as a person reads it (the conflict view shows both values of any field).
 import { getLocale, hasKey, t } from '../i18n.js';
-import { CHECKLIST_ANSWERS, OPEN_STATUSES, startOfDay } from '../tasks.js';
+import { CHECKLIST_ANSWERS, doneLate, OPEN_STATUSES, startOfDay } from '../tasks.js';
 
 /** The catalog's label for a code ("task.type.visit" → 入户走访), or the code itself if unknown. */
 export function codeLabel(prefix, code) {
@@ -14,6 +14,10 @@ export function codeLabel(prefix, code) {
 export const typeLabel = (type) => codeLabel('task.type', type);
 export const priorityLabel = (priority) => codeLabel('task.priority', priority);
 export const statusLabel = (status) => codeLabel('task.status', status ?? 'assigned');
+/** A task's status as shown: 逾期完成 for one done after its deadline, else its status's label. */
+export const taskStatusLabel = (task) => (doneLate(task) ? t('task.done_late') : statusLabel(task?.status));
+/** The chip's modifier: done_late, else the status. */
+export const taskStatusClass = (task) => (doneLate(task) ? 'done_late' : (task?.status ?? 'assigned'));
 export const outcomeLabel = (outcome) => codeLabel('task.outcome', outcome);
 export const answerLabel = (answer) => codeLabel('checklist.answer', answer);
 export const categoryLabel = (category) => codeLabel('report.category', category);

@@ -121,7 +121,7 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
       text: t('home.greeting', { name: user.display_name || user.phone }),
     }),
     isUnbound(me) ? joinLinks({ me }) : null, // 加入家庭 first for an account of no role yet
-    syncPanel(),
+    syncPanel({ me }),
     pushCard(), // 开启消息提醒: asked from a tap, after sign-in (issue 6)
     notificationsLink(), // 消息: every notice, from the synced inbox (offline too)
     directoryLink({ me }), // 网格名册, for grid workers only

@@ -100,8 +100,21 @@ function fixPath(entry) {
   return null;
 }
 
-/** The panel; it follows the sync client until it leaves the page. detailsLink: to #/sync (not on it). */
-export function syncPanel({ detailsLink = true } = {}) {
+// Grid workers, stewards, property staff and admins work offline on shared records and meet the
+// words of their trade (同步详情与冲突记录); residents and volunteers get plain ones.
+const WORK_ROLES = ['grid_worker', 'red_steward', 'property_staff', 'admin'];
+
+/** The catalog key for this person: `key` for those at work on shared records, else `key_plain`. */
+export function syncKey(me, key) {
+  const atWork = (me?.roles ?? []).some((r) => WORK_ROLES.includes(r.role));
+  return atWork ? key : `${key}_plain`;
+}
+
+/**
+ * The panel; it follows the sync client until it leaves the page. detailsLink: to #/sync (not on
+ * it). me: whose words (syncKey).
+ */
+export function syncPanel({ detailsLink = true, me = null } = {}) {
   const line = h('p', { class: 'sync__line', 'data-testid': 'sync-status', 'aria-live': 'polite' });
   const conflicts = h('p', { class: 'sync__note muted', 'data-testid': 'sync-conflicts', hidden: true });
   const refused = h('div', { class: 'sync__refused', 'data-testid': 'rejected-list', hidden: true });
@@ -109,7 +122,12 @@ export function syncPanel({ detailsLink = true } = {}) {
   now.addEventListener('click', () => syncNow().catch(() => {}));
   const details = !detailsLink
     ? null
-    : h('a', { class: 'sync__details', href: '#/sync', 'data-testid': 'sync-details', text: t('sync.details') });
+    : h('a', {
+        class: 'sync__details',
+        href: '#/sync',
+        'data-testid': 'sync-details',
+        text: t(syncKey(me, 'sync.details')),
+      });
   const panel = h(
     'section',
     { class: 'card sync', 'data-testid': 'sync-panel' },
@@ -145,7 +163,7 @@ export function syncPanel({ detailsLink = true } = {}) {
       panel.dataset.state = status.state;
       line.textContent = statusText(status);
       conflicts.hidden = !status.conflicts;
-      conflicts.textContent = status.conflicts ? t('sync.conflicts', { count: status.conflicts }) : '';
+      conflicts.textContent = status.conflicts ? t(syncKey(me, 'sync.conflicts'), { count: status.conflicts }) : '';
       now.disabled = status.state === 'syncing';
       showRefused().catch((err) => console.warn('could not list refused changes', err));
     }),

@@ -21,6 +21,8 @@ import {
   locationText,
   outcomeLabel,
   statusLabel,
+  taskStatusClass,
+  taskStatusLabel,
 } from './format.js';
 import { goBack, navigate } from './nav.js';
 import { photoStrip } from './photos.js';
@@ -275,9 +277,9 @@ function detail(item, places, refused, me, status) {
       typeChip(task.type),
       priorityChip(task.priority),
       h('span', {
-        class: `chip chip--status chip--status-${task.status ?? 'assigned'}`,
+        class: `chip chip--status chip--status-${taskStatusClass(task)}`,
         'data-testid': 'task-status',
-        text: statusLabel(task.status),
+        text: taskStatusLabel(task),
       }),
       syncBadges(item),
     ),

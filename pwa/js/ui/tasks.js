@@ -7,7 +7,7 @@ import { compoundName, describePlace, placeLine } from '../places.js';
 import { loadMyTasks } from '../task-data.js';
 import { filterChoices, filterTasks, GROUPS, groupTasks, OPEN_STATUSES } from '../tasks.js';
 import { h } from './dom.js';
-import { dueText, priorityLabel, statusLabel, typeLabel } from './format.js';
+import { dueText, priorityLabel, taskStatusClass, taskStatusLabel, typeLabel } from './format.js';
 import { firstScreenDrawn } from './ready.js';
 import { budgetOf, drawSliced } from './sliced.js';
 import { watchLocalData } from './watch.js';
@@ -60,7 +60,11 @@ function taskRow(item, places, now) {
         typeChip(task.type),
         priorityChip(task.priority),
         inProgress || !OPEN_STATUSES.includes(task.status ?? 'assigned')
-          ? h('span', { class: `chip chip--status chip--status-${task.status}`, text: statusLabel(task.status) })
+          ? h('span', {
+              class: `chip chip--status chip--status-${taskStatusClass(task)}`,
+              'data-testid': 'task-row-status',
+              text: taskStatusLabel(task),
+            })
           : null,
         syncBadges(item),
       ),
