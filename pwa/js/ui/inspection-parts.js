@@ -178,8 +178,11 @@ export function refusedAlert(entry, actions, testid = 'refused') {
   );
 }
 
-/** A titled list section of rows ("待检查 2"), or a folded one. */
-export function listSection({ name, title, rows, folded = false, testid, total = rows.length }) {
+/**
+ * A titled list section of rows ("待检查 2"), or a folded one. heading: its level, h3 under a
+ * screen's h2 sections, h2 where it stands right under the screen's h1.
+ */
+export function listSection({ name, title, rows, folded = false, testid, total = rows.length, heading = 'h3' }) {
   const count = h('span', { class: 'count', text: String(total) });
   const list = h('ul', { class: 'task-list' }, rows);
   if (folded) {
@@ -193,7 +196,7 @@ export function listSection({ name, title, rows, folded = false, testid, total =
   return h(
     'section',
     { class: `task-section task-section--${name}`, 'data-testid': testid },
-    h('h3', { class: 'task-section__title' }, h('span', { text: title }), count),
+    h(heading, { class: 'task-section__title' }, h('span', { text: title }), count),
     list,
   );
 }

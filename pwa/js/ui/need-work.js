@@ -23,6 +23,7 @@ export function needWorkSection({ me }) {
           title: t('need.work_title'),
           rows: open.map((item) => needRow(item, now)),
           testid: 'need-work-open',
+          heading: 'h2', // on the worker's home, beside 我的任务 (h2), right under the greeting
         }),
         open.length
           ? null

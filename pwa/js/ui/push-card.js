@@ -91,7 +91,7 @@ function offerCard(holder) {
   return h(
     'article',
     { class: 'card push-card', 'data-testid': 'push-card' },
-    h('h3', { class: 'card__title', text: t('alerts.push.title') }),
+    h('h2', { class: 'card__title', text: t('alerts.push.title') }), // under home's h1: no level skipped
     h('p', { text: t('alerts.push.why') }),
     h('div', { class: 'button-row' }, enable, later(holder)),
     message,
@@ -102,7 +102,7 @@ function iosCard(holder) {
   return h(
     'article',
     { class: 'card push-card', 'data-testid': 'push-ios' },
-    h('h3', { class: 'card__title', text: t('alerts.push.ios_title') }),
+    h('h2', { class: 'card__title', text: t('alerts.push.ios_title') }),
     h('p', { text: t('alerts.push.ios_why') }),
     iosInstallSteps(),
     h('div', { class: 'button-row' }, later(holder)),

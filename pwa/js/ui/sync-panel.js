@@ -142,7 +142,7 @@ export function syncPanel({ detailsLink = true, me = null } = {}) {
     refused.replaceChildren(
       ...(entries.length
         ? [
-            h('h3', { class: 'sync__title', text: t('sync.refused_title', { count: entries.length }) }),
+            h('h2', { class: 'sync__title', text: t('sync.refused_title', { count: entries.length }) }),
             h(
               'ul',
               { class: 'refused__list' },
