@@ -94,8 +94,12 @@ def audit(cli: Path, url: str, cookie: str | None) -> dict:
             key in {r["id"] for r in report["categories"][c]["auditRefs"]} for c in ("accessibility", "best-practices")
         )
     ]
+    shifts = report["audits"].get("layout-shifts", {}).get("details", {}).get("items", [])
     return {
         **scores,
+        "shifted": [
+            (round(item.get("score", 0), 3), (item.get("node") or {}).get("selector", "?")) for item in shifts[:3]
+        ],
         "cls": report["audits"]["cumulative-layout-shift"]["numericValue"],
         "lcp": report["audits"]["largest-contentful-paint"]["numericValue"],
         "failing": failing,
@@ -149,10 +153,13 @@ def main() -> None:
         )
         verdict = "(smoke: not judged)" if args.smoke else ("PASS" if ok else "MISS")
         failing = sorted({a for r in runs for a in r["failing"]})
+        shifted = runs[0]["shifted"] if med["cls"] > TARGETS["cls"] else []
         print(
             f"  {name:16s} {med['performance']:5.0f} {med['accessibility']:5.0f} {med['best-practices']:5.0f} "
             f"{med['cls']:7.3f} {med['lcp']:8,.0f}  {verdict}" + (f"  failing: {', '.join(failing)}" if failing else "")
         )
+        for score, selector in shifted:
+            print(f"      shifted {score:.3f}: {selector}")
 
 
 if __name__ == "__main__":
