@@ -141,6 +141,9 @@ def test_the_scorecard_shows_a_submitted_inspection_and_downloads_the_workbook(
     assert row.get_by_test_id("compound-score").inner_text() == "—"
     # The compound's trend.
     page.get_by_test_id("month-next").click()
+    # this month drawn again before its row is opened (the last month's link would open that month)
+    wait_until(page, f"document.querySelector('[data-testid=scorecard-month]').textContent === {month!r}")
+    row.get_by_test_id("compound-score").filter(has_text="80.0").wait_for()
     page.locator(f'[data-testid=scorecard-compound][data-id="{iw.hexi_xiaoqu}"] a').click()
     page.get_by_test_id("compound-trend").wait_for()
     assert "80.0" in page.get_by_test_id("compound-trend").inner_text()
