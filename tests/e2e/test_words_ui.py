@@ -47,7 +47,9 @@ def test_a_task_done_after_its_deadline_reads_done_late_everywhere(live_server, 
     row(page, late).wait_for()
     assert row(page, late).get_by_test_id("task-row-status").inner_text() == "逾期完成"
     assert row(page, in_time).get_by_test_id("task-row-status").inner_text() == "已完成"
-    row(page, late).scroll_into_view_if_needed()
+    # The list is drawn again when the day's sync lands: scroll in one step, not with a locator
+    # whose row may be replaced between its checks.
+    page.evaluate(f"document.querySelector('[data-testid=task-row][data-id=\"{late}\"]').scrollIntoView()")
     page.screenshot(path=f"{SHOTS}/words-done-late-list-360.png")
     row(page, late).click()
     assert page.get_by_test_id("task-status").inner_text() == "逾期完成"
