@@ -56,6 +56,7 @@ const scrollByPath = new Map(); // back on a list, the worker finds their place 
 // The page's static first screen (index.html: header and sign-in form, usable before any script).
 let staticScreen = document.getElementById('boot');
 let chrome = []; // the header and the alert banner, put in the page with the first real screen
+let header = null; // its sync chip follows the sync client while someone is signed in
 // The first screen that is not "loading" takes the static one's place, with what was typed into
 // its form; until then the static screen stays (no blank flash, nothing shifts).
 
@@ -109,6 +110,7 @@ function showSignedIn(result) {
 function showSignin(props = {}) {
   stopSync();
   stopLive();
+  header?.setSignedIn(false);
   tellWorkerSession(false);
   show('signin', props);
 }
@@ -130,6 +132,7 @@ async function showHome(result, { confirmed = !result.stale } = {}) {
     }
   }
   showSignedIn(result);
+  header?.setSignedIn(true);
   tellWorkerSession(true);
   // Signed in (or showing the cached copy offline): keep the outbox and the records in sync,
   // and listen for the server's pokes — once the first screen is drawn, so that opening the app
@@ -292,7 +295,8 @@ async function boot() {
   await initI18n();
   performance.mark('redgrid:catalog');
   // The live banner of urgent alerts sits above every screen (issue 6).
-  chrome = [createHeader({ onSwitchLocale: switchLocale }), alertBanner()];
+  header = createHeader({ onSwitchLocale: switchLocale });
+  chrome = [header.node, alertBanner()];
   if (!staticScreen) document.body.append(...chrome, main);
   onLocaleChange(() => render({ moveFocus: false }));
   reflectNetwork(isOnline());

@@ -126,7 +126,7 @@ def test_s1_an_offline_day_syncs_once_and_the_admin_sees_the_progress_live(
     assert reports.count() == 2
     for i in range(2):
         assert reports.nth(i).get_by_test_id("badge-pending").is_visible()
-    wait_until(page, "document.querySelector('[data-testid=sync-status]').textContent.includes('5 条修改待同步')")
+    wait_until(page, "document.querySelector('[data-testid=sync-chip-text]').textContent.includes('5 条修改待同步')")
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(FieldReport)) == 0, "nothing has left the phone"
     assert grid_count(desk_page, world.g1, "done") == "0"

@@ -54,7 +54,9 @@ fields: { grid_id: grid, title, photos: [sha] } });
     reopened.goto(live_server)  # offline: the service worker serves the shell
     reopened.get_by_test_id("home").wait_for()
     assert reopened.evaluate(OUTBOX_SIZE) == 2, "still pending after closing the page"
-    wait_until(reopened, "document.querySelector('[data-testid=sync-status]').textContent.includes('2 条修改待同步')")
+    wait_until(
+        reopened, "document.querySelector('[data-testid=sync-chip-text]').textContent.includes('2 条修改待同步')"
+    )
     photo = reopened.evaluate(
         f"import('/js/db.js').then((db) => db.getPhoto('{sha}')).then((p) => p && {{state: p.state, size: p.size}})"
     )
@@ -64,7 +66,7 @@ fields: { grid_id: grid, title, photos: [sha] } });
     context.set_offline(False)  # 'online' fires: the client uploads the photo, then pushes
     wait_until(reopened, f"{OUTBOX_SIZE}.then((n) => n === 0)", timeout=30)
     wait_until(reopened, "import('/js/sync-client.js').then((c) => c.getStatus().state === 'idle')", timeout=30)
-    wait_until(reopened, "document.querySelector('[data-testid=sync-status]').textContent.startsWith('已同步')")
+    wait_until(reopened, "document.querySelector('[data-testid=sync-chip-text]').textContent.startsWith('已同步')")
 
     db.session.expire_all()
     notes = {n.id: n for n in db.session.scalars(select(Note))}
@@ -168,6 +170,11 @@ fields: { grid_id: other, title: '写到别的网格' } });
         }""",
         world.g2,
     )
+    # Home says so at once, in the header's chip and above the work, and leads to the details.
+    page.get_by_test_id("refused-banner").wait_for()
+    assert page.get_by_test_id("sync-chip-text").inner_text() == "1 项需处理"
+    assert page.get_by_test_id("net-status").get_attribute("data-state") == "refused"
+    page.get_by_test_id("refused-banner").click()
     item = page.get_by_test_id("rejected-item")
     item.wait_for()
     assert "写到别的网格" in item.inner_text()

@@ -270,7 +270,7 @@ def test_a_worker_completes_a_task_offline_with_photo_and_gps_and_sees_it_pendin
     page.get_by_test_id("my-reports").locator("summary").click()
     report = page.get_by_test_id("report-row").first
     assert "电动车" in report.inner_text() and report.get_by_test_id("badge-pending").is_visible()
-    wait_until(page, "document.querySelector('[data-testid=sync-status]').textContent.includes('4 条修改待同步')")
+    wait_until(page, "document.querySelector('[data-testid=sync-chip-text]').textContent.includes('4 条修改待同步')")
     shoot(page, "06-reopened-offline")
     assert db.session.scalar(select(Task.status).where(Task.id == tasks["visit"])) == "assigned", "nothing sent yet"
 
@@ -364,6 +364,11 @@ building_id: building,
         }}""",
         world.b_wenfeng2,
     )
+    # Home says so at once, in the header's chip and above the work, and leads to the details.
+    page.get_by_test_id("refused-banner").wait_for()
+    assert page.get_by_test_id("sync-chip-text").inner_text() == "1 项需处理"
+    assert page.get_by_test_id("net-status").get_attribute("data-state") == "refused"
+    page.get_by_test_id("refused-banner").click()
     item = page.get_by_test_id("rejected-item")
     item.wait_for()
     assert "单元门禁损坏" in item.inner_text()

@@ -98,10 +98,10 @@ def test_a_user_who_chose_english_gets_the_servers_notices_in_english(live_serve
 def test_residents_see_plain_words_for_sync_and_grid_workers_their_trades(live_server, world, phone_page):
     page = phone_page
     sign_in(page, live_server, "13800000007")  # a resident
-    link = page.get_by_test_id("sync-details")
-    link.wait_for()
-    assert link.inner_text().startswith("查看同步情况") and "冲突" not in link.inner_text()
-    link.click()
+    page.get_by_test_id("home").wait_for()
+    chip = page.get_by_test_id("net-status")  # the header's sync chip opens the details
+    wait_until(page, "document.querySelector('[data-testid=net-status]').getAttribute('href') === '#/sync'")
+    chip.click()
     screen = page.get_by_test_id("sync-screen")
     screen.wait_for()
     wait_until(page, "document.querySelector('[data-testid=conflicts-none]') !== null")
@@ -113,5 +113,8 @@ def test_residents_see_plain_words_for_sync_and_grid_workers_their_trades(live_s
     page.get_by_test_id("signout").click()
     page.get_by_test_id("signin-form").wait_for()
     sign_in(page, live_server, "13800000003")  # a grid worker
-    page.get_by_test_id("sync-details").wait_for()
-    assert page.get_by_test_id("sync-details").inner_text().startswith("同步详情与冲突记录")
+    page.get_by_test_id("home").wait_for()
+    page.get_by_test_id("net-status").click()
+    page.get_by_test_id("sync-screen").wait_for()
+    assert page.locator("h1").inner_text() == "同步与冲突"
+    assert page.get_by_test_id("sync-screen").get_by_text("冲突记录", exact=True).count() == 1

@@ -32,7 +32,7 @@ import { choiceGroup } from './choices.js';
 import { compoundPicker } from './compound-picker.js';
 import { confirmDialog } from './confirm-dialog.js';
 import { h } from './dom.js';
-import { alertCategoryLabel, levelLabel } from './inbox.js';
+import { alertCategoryLabel, levelLabel } from './inbox-row.js';
 import { replaceWith } from './nav.js';
 
 /** A fieldset of checkboxes: .values() the ticked ones. */

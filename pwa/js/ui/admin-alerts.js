@@ -12,7 +12,7 @@ import { onNetworkChange } from '../net.js';
 import { adminFrame, countPill, errorText, flashNote, loadFailed } from './admin-common.js';
 import { h } from './dom.js';
 import { dateTime } from './format.js';
-import { alertCategoryLabel, levelChip } from './inbox.js';
+import { alertCategoryLabel, levelChip } from './inbox-row.js';
 
 const statusLabel = (status) => t(`alerts.status.${status}`);
 const statusChip = (status) =>

@@ -1,5 +1,8 @@
-// The home screen: greeting, one card per role assignment, sign-out. Shows the last synced
-// copy of /api/me when offline, and says so.
+// The home screen: each role's own work first (a grid worker's tasks, overdue and today; a
+// steward's inspections of the month; property staff's orders by deadline; a resident's notices
+// and compound), then the push offer and the links, the role cards and sign-out (issue 15). The
+// sync state is the header's chip. The screen shows once its parts are drawn (ui/settle.js), so
+// nothing shifts under the thumb. Shows the last synced copy of /api/me when offline, and says so.
 import { getLocale, hasKey, t } from '../i18n.js';
 import { isUnbound } from '../join.js';
 import { signOut } from '../session.js';
@@ -15,9 +18,11 @@ import {
   notificationsLink,
   wishLinks,
 } from './home-links.js';
+import { latestNotices } from './home-notices.js';
 import { pushCard } from './push-card.js';
-import { syncPanel } from './sync-panel.js';
-import { workSection } from './work.js';
+import { settling } from './settle.js';
+import { refusedBanner } from './sync-panel.js';
+import { reportButton, workSection } from './work.js';
 
 function roleCard({ role, scope_type: scopeType, scope_name: scopeName, scope_path: scopePath = [] }) {
   // A role this release does not know yet still gets a card, named by its code.
@@ -50,12 +55,14 @@ function roleCard({ role, scope_type: scopeType, scope_name: scopeName, scope_pa
 // a grid worker's phone never parses it.
 const INSPECTION_ROLES = ['red_steward', 'property_staff', 'resident'];
 
-function inspectionPart({ me }) {
+function inspectionPart({ me, settle }) {
   if (!(me.roles ?? []).some((r) => INSPECTION_ROLES.includes(r.role))) return null;
   const holder = h('div', { class: 'inspection-part' });
-  import('./inspections-home.js')
-    .then((module) => holder.replaceChildren(...module.inspectionSections({ me })))
-    .catch((err) => console.error('could not load the inspection screens', err));
+  settle.after(
+    import('./inspections-home.js')
+      .then((module) => holder.replaceChildren(...module.inspectionSections({ me, settle })))
+      .catch((err) => console.error('could not load the inspection screens', err)),
+  );
   return holder;
 }
 
@@ -111,18 +118,24 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
   signout.addEventListener('click', () => leave());
   discard.addEventListener('click', () => leave({ discardUnsent: true }));
 
-  return h(
+  const settle = settling();
+  const screen = h(
     'section',
-    { class: 'screen', 'data-testid': 'home' },
+    { class: 'screen screen--home', 'data-testid': 'home' },
     stale ? staleNote(savedAt) : null,
     h('h1', {
       class: 'screen__title',
       tabindex: '-1',
       text: t('home.greeting', { name: user.display_name || user.phone }),
     }),
+    refusedBanner({ me, settle }), // what the server refused stays in sight until dealt with
     isUnbound(me) ? joinLinks({ me }) : null, // 加入家庭 first for an account of no role yet
-    syncPanel({ me }),
-    pushCard(), // 开启消息提醒: asked from a tap, after sign-in (issue 6)
+    // Each role's work first: nothing that loads late sits above it.
+    workSection({ me, settle }), // a grid worker's tasks, residents' needs, reports; nothing for other roles
+    latestNotices({ me, settle }), // a resident's latest notices, then their compound's card below
+    inspectionPart({ me, settle }), // stewards' inspections, orders by deadline, a resident's compound
+    adminSection({ me }), // 任务管理 and 问题上报 for admins; nothing for other roles
+    pushCard({ settle }), // 开启消息提醒: asked from a tap, after sign-in (issue 6)
     notificationsLink(), // 消息: every notice, from the synced inbox (offline too)
     directoryLink({ me }), // 网格名册, for grid workers only
     needLinks({ me }), // 我的诉求 (residents), 诉求督办 (admins)
@@ -130,9 +143,6 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
     memberLinks({ me }), // 双报到: 我的报到, 到社区报到, 报到管理
     activityLinks({ me }), // 社区活动 (volunteers, admins), 我的服务时长 (volunteers)
     evaluationLink(), // 年度评议, for evaluators
-    workSection({ me }), // a grid worker's tasks and reports; nothing for other roles
-    adminSection({ me }), // 任务管理 and 问题上报 for admins; nothing for other roles
-    inspectionPart({ me }), // stewards, property staff, residents
     isUnbound(me) ? null : joinLinks({ me }), // 入户申请 (grid workers, admins), 我的
     h('h2', { class: 'screen__subtitle', text: t('home.roles') }),
     roles.length
@@ -141,5 +151,8 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
     alert,
     signout,
     discard,
+    reportButton({ me }), // 问题上报, a grid worker's button within the thumb's reach
   );
+  settle.reveal(screen);
+  return screen;
 }

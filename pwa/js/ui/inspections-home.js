@@ -87,7 +87,7 @@ function adhocStarter(me) {
 }
 
 /** 我的检查 of a red steward. */
-function myInspectionsSection(me) {
+function myInspectionsSection(me, settle) {
   const summary = h('span', { class: 'count', 'data-testid': 'inspections-open-count' });
   const body = h(
     'div',
@@ -125,10 +125,12 @@ function myInspectionsSection(me) {
         : [h('p', { class: 'empty', 'data-testid': 'inspections-empty', text: t('inspection.none') })]),
     );
   }
-  reload().catch((err) => {
-    console.error('could not read the inspections', err);
-    body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
-  });
+  settle?.after(
+    reload().catch((err) => {
+      console.error('could not read the inspections', err);
+      body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
+    }),
+  );
   watchLocalData(root, reload, { everyMs: 60000 });
   const stopTemplates = onTemplatesChange(() => (root.isConnected ? reload().catch(() => {}) : stopTemplates()));
   keepTemplates(root, me);
@@ -136,7 +138,7 @@ function myInspectionsSection(me) {
 }
 
 /** 整改单: the company's orders (property staff) or those of the steward's compounds. */
-function ordersSection(me) {
+function ordersSection(me, settle) {
   const summary = h('span', { class: 'count', 'data-testid': 'orders-open-count' });
   const body = h(
     'div',
@@ -185,22 +187,25 @@ function ordersSection(me) {
       });
     }
   }
-  reload().catch((err) => {
-    console.error('could not read the orders', err);
-    body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
-  });
+  settle?.after(
+    reload().catch((err) => {
+      console.error('could not read the orders', err);
+      body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
+    }),
+  );
   watchLocalData(root, reload, { everyMs: 60000 });
   return root;
 }
 
-/** The sections of home for this user's roles, in the order they use them. */
-export function inspectionSections({ me }) {
+/** The sections of home for this user's roles, in the order they use them; settle: ui/settle.js. */
+export function inspectionSections({ me, settle = null }) {
   const steward = hasRole(me, 'red_steward');
   return [
-    steward ? myInspectionsSection(me) : null,
-    steward || hasRole(me, 'property_staff') ? ordersSection(me) : null,
+    steward ? myInspectionsSection(me, settle) : null,
+    steward || hasRole(me, 'property_staff') ? ordersSection(me, settle) : null,
     hasRole(me, 'resident') || hasRole(me, 'property_staff')
       ? scorecardCards({
+          settle,
           kinds: [hasRole(me, 'resident') ? 'compound' : null, hasRole(me, 'property_staff') ? 'company' : null].filter(
             Boolean,
           ),

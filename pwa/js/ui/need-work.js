@@ -11,7 +11,7 @@ import { needRow } from './need-parts.js';
 import { watchLocalData } from './watch.js';
 
 /** The section of a grid worker's home. */
-export function needWorkSection({ me }) {
+export function needWorkSection({ me, settle = null }) {
   const holder = h('div', { class: 'need-work', 'data-testid': 'need-work' });
   async function draw() {
     const { open, done } = gridNeeds(await loadNeeds(), me);
@@ -40,7 +40,7 @@ export function needWorkSection({ me }) {
       ].filter(Boolean),
     );
   }
-  draw().catch((err) => console.warn('could not read the needs', err));
+  settle?.after(draw().catch((err) => console.warn('could not read the needs', err)));
   watchLocalData(holder, draw);
   return holder;
 }

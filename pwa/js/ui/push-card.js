@@ -28,10 +28,13 @@ export function pushErrorText(err) {
   return key ? t(key) : err.message;
 }
 
-/** A holder that fills in with the card when it should be offered; empty otherwise. */
-export function pushCard() {
+/**
+ * A holder that fills in with the card when it should be offered; empty otherwise. settle: the
+ * home's (ui/settle.js), told when the holder knows.
+ */
+export function pushCard({ settle = null } = {}) {
   const holder = h('div', { class: 'push-offer' });
-  (async () => {
+  const known = (async () => {
     const support = thisBrowserSupport();
     const state = {
       support,
@@ -42,6 +45,7 @@ export function pushCard() {
     if (!shouldOfferPush(state)) return;
     holder.replaceChildren(support === 'ios-install' ? iosCard(holder) : offerCard(holder));
   })().catch((err) => console.warn('could not check Web Push on this device', err));
+  settle?.after(known);
   return holder;
 }
 

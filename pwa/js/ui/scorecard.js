@@ -16,8 +16,11 @@ import { dateTime, dayAndTime } from './format.js';
 export const SCORECARD_URL = '/api/scorecards/mine';
 const KEY = 'scorecards:mine';
 
-/** {data: {month, compounds, companies}, saved_at, fresh}, fetched or kept; null when none. */
-async function loadScorecards() {
+/**
+ * The server's {data: {month, compounds, companies}, saved_at, fresh: true}, kept for offline;
+ * null when the server has none; undefined when it could not be asked (offline).
+ */
+async function fetchScorecards() {
   try {
     const answer = await exchange('GET', SCORECARD_URL);
     if (answer.ok && answer.data) {
@@ -29,6 +32,11 @@ async function loadScorecards() {
   } catch (err) {
     console.warn('could not fetch the scorecards', err); // offline: the kept one, if any
   }
+  return undefined;
+}
+
+/** The copy kept from the last fetch, {…, fresh: false}, or null. */
+async function keptScorecards() {
   const kept = await getCached(KEY);
   return kept?.data ? { ...kept, fresh: false } : null;
 }
@@ -190,17 +198,34 @@ function companyCard({ row, month, found }) {
  * The cards of /api/scorecards/mine for `kinds` ('compound' for residents, 'company' for staff),
  * in a holder that stays empty until there is something to show.
  */
-export function scorecardCards({ kinds }) {
+export function scorecardCards({ kinds, settle = null }) {
   const holder = h('div', { class: 'scorecards', 'data-testid': 'scorecards' });
-  loadScorecards()
-    .then((found) => {
-      if (!found) return;
-      const { month, compounds = [], companies = [] } = found.data;
-      holder.replaceChildren(
-        ...(kinds.includes('compound') ? compounds.map((row) => compoundCard({ row, month, found })) : []),
-        ...(kinds.includes('company') ? companies.map((row) => companyCard({ row, month, found })) : []),
-      );
+  const draw = (found) => {
+    const { month, compounds = [], companies = [] } = found.data;
+    holder.replaceChildren(
+      ...(kinds.includes('compound') ? compounds.map((row) => compoundCard({ row, month, found })) : []),
+      ...(kinds.includes('company') ? companies.map((row) => companyCard({ row, month, found })) : []),
+    );
+  };
+  // The kept copy is drawn at once (as if fresh: no "kept at" line to vanish a moment later),
+  // the server's answer replaces it; the "kept at" line shows only when the server cannot be asked.
+  const fetched = fetchScorecards();
+  const kept = keptScorecards();
+  let answered = false;
+  const first = kept.then((found) => {
+    if (!found) return fetched; // nothing kept: the first draw is the server's
+    if (!answered) draw({ ...found, fresh: true });
+    return null;
+  });
+  fetched
+    .then(async (found) => {
+      answered = true;
+      if (found) return draw(found);
+      const keptCopy = found === undefined ? await kept : null;
+      if (keptCopy) draw(keptCopy);
+      else if (found === null) holder.replaceChildren();
     })
     .catch((err) => console.warn('could not show the scorecards', err));
+  settle?.after(first);
   return holder;
 }

@@ -12,7 +12,7 @@ import {
   turnPushOn,
 } from '../push.js';
 import { h } from './dom.js';
-import { alertCategoryLabel } from './inbox.js';
+import { alertCategoryLabel } from './inbox-row.js';
 import { iosInstallSteps, pushErrorText } from './push-card.js';
 
 /** #/settings/notifications */

@@ -3,10 +3,11 @@
 // give it up. Nothing refused disappears by itself.
 import { getRecord } from '../db.js';
 import { getLocale, hasKey, t } from '../i18n.js';
-import { discard, listRejected, onOutboxChange, retry } from '../outbox.js';
+import { countOutbox, discard, listRejected, onOutboxChange, retry } from '../outbox.js';
 import { subscribe, syncNow } from '../sync-client.js';
 import { h } from './dom.js';
 import { fieldLabel } from './format.js';
+import { watchLocalData } from './watch.js';
 
 function statusText(status) {
   const count = status.pending;
@@ -170,4 +171,20 @@ export function syncPanel({ detailsLink = true, me = null } = {}) {
     onOutboxChange(() => showRefused().catch(() => {})),
   ];
   return panel;
+}
+
+/**
+ * Home's line for the changes the server refused (a link to #/sync, where each is explained and
+ * fixed, retried or given up); hidden while there are none. settle: the home's (ui/settle.js).
+ */
+export function refusedBanner({ settle = null } = {}) {
+  const banner = h('a', { class: 'refused-banner', href: '#/sync', 'data-testid': 'refused-banner', hidden: true });
+  const draw = async () => {
+    const { rejected } = await countOutbox();
+    banner.textContent = rejected ? t('sync.refused_banner', { count: rejected }) : '';
+    banner.hidden = !rejected;
+  };
+  settle?.after(draw().catch((err) => console.warn('could not count the refused changes', err)));
+  watchLocalData(banner, draw);
+  return banner;
 }

@@ -124,7 +124,7 @@ function select({ label, testid, value, options, onChange }) {
 }
 
 /** The "我的任务" part of the grid worker's home: filters, search and the grouped list. */
-export function myTasksSection({ me }) {
+export function myTasksSection({ me, settle = null }) {
   const userId = me.user.id;
   const filters = h('div', { class: 'filters' });
   const body = h('div', { class: 'task-groups', 'aria-live': 'polite' });
@@ -234,11 +234,12 @@ export function myTasksSection({ me }) {
   }
 
   body.append(h('p', { class: 'muted', text: t('app.loading') }));
-  reload().catch((err) => {
+  const first = reload().catch((err) => {
     console.error('could not read the tasks', err);
     body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
     firstScreenDrawn();
   });
+  settle?.after(first);
   watchLocalData(root, reload, { everyMs: 60000 });
   return root;
 }

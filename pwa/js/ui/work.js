@@ -51,22 +51,30 @@ function myReportsSection(userId) {
   return details;
 }
 
-/** The section, or null for a user who is no grid worker. */
-export function workSection({ me }) {
+/** The section, or null for a user who is no grid worker: 我的任务 first, then residents' needs. */
+export function workSection({ me, settle = null }) {
   if (!myGrids(me).length) return null;
   const flash = takeFlash();
   return h(
     'div',
     { class: 'work', 'data-testid': 'work' },
     flash ? h('p', { class: 'note note--saved', role: 'status', 'data-testid': 'flash', text: flash }) : null,
-    h('a', {
-      class: 'btn btn--primary btn--block btn--big',
-      href: '#/report',
-      'data-testid': 'report-open',
-      text: t('report.open'),
-    }),
-    needWorkSection({ me }), // 居民诉求: residents' needs of my grids, work beside my tasks
-    myTasksSection({ me }),
+    myTasksSection({ me, settle }),
+    needWorkSection({ me, settle }), // 居民诉求: residents' needs of my grids, work beside my tasks
     myReportsSection(me.user.id),
   );
+}
+
+/**
+ * 问题上报: a grid worker's button, fixed at the bottom of the screen where the thumb is, over
+ * the list (the list leaves room for it at its end); nothing for other roles.
+ */
+export function reportButton({ me }) {
+  if (!myGrids(me).length) return null;
+  return h('a', {
+    class: 'btn btn--primary fab',
+    href: '#/report',
+    'data-testid': 'report-open',
+    text: t('report.open'),
+  });
 }
