@@ -3,14 +3,15 @@
 import { isAdmin } from './admin.js';
 import { alertArrived } from './alert-events.js';
 import { ApiError } from './api.js';
+import { getMeta } from './db.js';
 import { refreshDirectories } from './directory.js';
-import { getLocale, initI18n, onLocaleChange, setLocale, storedLocale } from './i18n.js';
+import { getLocale, initI18n, onLocaleChange, setLocale, storedLocale, t } from './i18n.js';
 import { ensureInviteKey } from './join.js';
 import { startLive, stopLive } from './live.js';
 import { isOnline, onNetworkChange } from './net.js';
 import { greetServiceWorker } from './push.js';
 import { loadCachedMe, loadMe, saveLocale } from './session.js';
-import { poke, startSync, stopSync } from './sync-client.js';
+import { poke, startSync, stopSync, whenFirstSynced } from './sync-client.js';
 import { prefetchMyTasks } from './task-data.js';
 import { alertBanner } from './ui/alert-banner.js';
 import { createHeader } from './ui/header.js';
@@ -30,6 +31,7 @@ let current = null; // {name, props}: enough to rebuild the screen after a langu
 
 const screens = {
   loading: () => loadingScreen(),
+  firstSync: () => loadingScreen({ text: t('home.first_sync') }),
   signin: (props) =>
     signinScreen({
       ...props,
@@ -51,6 +53,8 @@ const screens = {
 const registerLazy = lazyScreen(() => import('./ui/register.js'), 'registerScreen');
 // Syncing starts once the first screen is drawn, or after this long without one.
 const FIRST_SCREEN_WAIT_MS = 1000;
+// A fresh phone waits this long at most for its first sync before home shows what it holds.
+const FIRST_SYNC_WAIT_MS = 15000;
 const scrollByPath = new Map(); // back on a list, the worker finds their place again
 
 // The page's static first screen (index.html: header and sign-in form, usable before any script).
@@ -131,6 +135,9 @@ async function showHome(result, { confirmed = !result.stale } = {}) {
       console.warn('could not apply the profile language', err);
     }
   }
+  // A fresh phone (never synced for this user) syncs first: home then opens complete, rather than
+  // saying "no tasks" the moment before they arrive and then shifting under the thumb.
+  if (!result.stale && !(await syncedBefore())) await firstSync();
   showSignedIn(result);
   header?.setSignedIn(true);
   tellWorkerSession(true);
@@ -143,6 +150,23 @@ async function showHome(result, { confirmed = !result.stale } = {}) {
     startLive();
   });
   if (confirmed) afterConfirmed(result.me);
+}
+
+const syncedBefore = () => getMeta('last_sync_at').then(Boolean, () => true);
+
+/** The first sync of this phone for this user, said on screen; at most FIRST_SYNC_WAIT_MS. */
+async function firstSync() {
+  show('firstSync');
+  header?.setSignedIn(true);
+  startSync();
+  let timer;
+  await Promise.race([
+    whenFirstSynced(),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, FIRST_SYNC_WAIT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 /** Once the server has answered /api/me: what needs a live session and a current profile. */

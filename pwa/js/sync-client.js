@@ -316,3 +316,24 @@ const client = createSyncClient({
   },
 });
 export const { syncNow, poke, start: startSync, stop: stopSync, subscribe, getStatus } = client;
+
+/**
+ * Resolves once this phone has synced for the signed-in user at least once (at once when it has),
+ * or once a first sync failed (offline: what the phone holds is all there is). A fresh phone's
+ * home waits for it rather than saying "no tasks" a moment before they arrive.
+ */
+export async function whenFirstSynced() {
+  if (await getMeta('last_sync_at')) return;
+  await new Promise((resolve) => {
+    let done = false;
+    let stop = null;
+    const check = (status) => {
+      if (done || !(status.lastSyncAt || status.state === 'error' || status.state === 'offline')) return;
+      done = true;
+      stop?.();
+      resolve();
+    };
+    stop = subscribe(check);
+    if (done) stop();
+  });
+}

@@ -119,6 +119,7 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
   discard.addEventListener('click', () => leave({ discardUnsent: true }));
 
   const settle = settling();
+  settle.say(t('app.loading'));
   const screen = h(
     'section',
     { class: 'screen screen--home', 'data-testid': 'home' },

@@ -8,26 +8,47 @@
 //   part.after(reload()) …            each part: settle.after(promiseOfItsFirstDraw)
 //   settle.reveal(screenElement);     then the screen shows, once, complete
 
+import { h } from './dom.js';
+
 export const SETTLE_MS = 800; // a part slower than this (the network) fills in where it stands
+
+/** Waits for every part, those that a part adds as it draws (a lazy part's own lists) included. */
+async function allDrawn(drawn) {
+  for (let seen = 0; seen < drawn.length; ) {
+    const now = drawn.length;
+    await Promise.all(drawn.slice(seen));
+    seen = now;
+  }
+}
 
 export function settling() {
   const drawn = [];
+  const note = h('p', { class: 'settle-note', role: 'status' });
   return {
-    /** A part's first draw; its failure counts as drawn (the part shows its error). */
-    after(promise) {
-      drawn.push(Promise.resolve(promise).catch(() => {}));
-      return promise;
-    },
-    /** Hides the screen until the parts are drawn; resolves once it shows. */
-    reveal(screen, ms = SETTLE_MS) {
-      if (!drawn.length) return Promise.resolve();
-      screen.classList.add('screen--settling');
+    /**
+     * A part's first draw; its failure counts as drawn (the part shows its error). waitMs: how
+     * long the screen waits for it at most.
+     */
+    after(promise, { waitMs = SETTLE_MS } = {}) {
       let timer;
       const waited = new Promise((resolve) => {
-        timer = setTimeout(resolve, ms);
+        timer = setTimeout(resolve, waitMs);
       });
-      return Promise.race([Promise.all(drawn), waited]).then(() => {
-        clearTimeout(timer);
+      const first = Promise.resolve(promise).catch(() => {});
+      drawn.push(Promise.race([first, waited]).then(() => clearTimeout(timer)));
+      return promise;
+    },
+    /** What the screen says while it waits (after a moment), e.g. "首次同步…". */
+    say(text) {
+      note.textContent = text;
+    },
+    /** Hides the screen until the parts are drawn; resolves once it shows. */
+    reveal(screen) {
+      if (!drawn.length) return Promise.resolve();
+      screen.classList.add('screen--settling');
+      screen.prepend(note);
+      return allDrawn(drawn).then(() => {
+        note.remove();
         screen.classList.remove('screen--settling');
         // A hidden heading cannot take the focus app.js gives a new screen: it takes it now.
         if (screen.isConnected && document.activeElement === document.body)

@@ -2,11 +2,12 @@
 import { t } from '../i18n.js';
 import { h } from './dom.js';
 
-export function loadingScreen() {
+/** "正在载入…", or what is being waited for (text), e.g. a fresh phone's first sync. */
+export function loadingScreen({ text = t('app.loading') } = {}) {
   return h(
     'section',
     { class: 'screen screen--center', 'data-testid': 'loading', 'aria-busy': 'true' },
-    h('p', { class: 'muted', text: t('app.loading') }),
+    h('p', { class: 'muted', role: 'status', text }),
   );
 }
 
