@@ -48,6 +48,24 @@ def instance_secret(instance_path: str, filename: str, make) -> str:
     return value
 
 
+def check_tile_url(url: str | None) -> str | None:
+    """An XYZ tile template: http(s), with {z}, {x} and {y}; anything else stops the start."""
+    if url is None:
+        return None
+    if not url.startswith(("https://", "http://")) or not all(part in url for part in ("{z}", "{x}", "{y}")):
+        raise ValueError("REDGRID_TILE_URL must be an http(s) URL with {z}, {x} and {y}")
+    return url
+
+
+def tile_origin(url: str | None) -> str | None:
+    """The origin the tiles come from, for the CSP: {s} (a, b, c subdomains) becomes *."""
+    if not url:
+        return None
+    scheme, rest = url.split("://", 1)
+    host = rest.split("/", 1)[0].split("?", 1)[0]
+    return f"{scheme}://{host.replace('{s}', '*')}"
+
+
 class Config:
     """Production defaults; every value can be set from the environment."""
 
@@ -166,6 +184,11 @@ class Config:
         # Residents' needs: missed response and resolution deadlines escalate every N seconds (0:
         # never; cron `redgrid needs escalate` instead; server/tasks/need_deadlines.py).
         self.NEEDS_CHECK_EVERY_SECONDS = env_int("REDGRID_NEEDS_CHECK_EVERY_SECONDS", 300)
+        # Maps (issue 15): an XYZ tile server, e.g. https://tiles.example/{z}/{x}/{y}.png ({s}
+        # for subdomains a, b, c). Unset: no map anywhere, the lists as they are. The page's CSP
+        # lets images come from its origin only when set (server/web/routes.py).
+        self.TILE_URL = check_tile_url(env_str("REDGRID_TILE_URL"))
+        self.TILE_ATTRIBUTION = env_str("REDGRID_TILE_ATTRIBUTION", "")
 
 
 class TestConfig(Config):

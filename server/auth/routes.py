@@ -31,8 +31,19 @@ def _phone_key() -> str:
     return f"login-phone:{normalize_phone(phone) if isinstance(phone, str) else phone}"
 
 
+def map_settings() -> dict | None:
+    """The tile server the PWA draws maps from (REDGRID_TILE_URL), or None: no maps."""
+    url = current_app.config.get("TILE_URL")
+    return {"tile_url": url, "attribution": current_app.config.get("TILE_ATTRIBUTION") or ""} if url else None
+
+
 def me_payload(user) -> dict:
-    return {"user": user, "roles": service.describe_roles(user), "csrf_token": generate_csrf()}
+    return {
+        "user": user,
+        "roles": service.describe_roles(user),
+        "map": map_settings(),
+        "csrf_token": generate_csrf(),
+    }
 
 
 @blp.route("/csrf", methods=["GET"])

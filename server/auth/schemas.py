@@ -83,9 +83,21 @@ class RoleViewSchema(Schema):
     scope_path = ma.fields.List(ma.fields.String(), metadata={"description": "names from the city down"})
 
 
+class MapSettingsSchema(Schema):
+    tile_url = ma.fields.String(
+        metadata={"description": "REDGRID_TILE_URL: an XYZ template, e.g. https://tiles.example/{z}/{x}/{y}.png"}
+    )
+    attribution = ma.fields.String(metadata={"description": "REDGRID_TILE_ATTRIBUTION, plain text; may be empty"})
+
+
 class MeSchema(Schema):
     user = ma.fields.Nested(UserSchema)
     roles = ma.fields.List(ma.fields.Nested(RoleViewSchema))
+    map = ma.fields.Nested(
+        MapSettingsSchema,
+        allow_none=True,
+        metadata={"description": "the tile server maps are drawn from; null when maps are off (no map shown)"},
+    )
     csrf_token = ma.fields.String()
 
 

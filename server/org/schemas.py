@@ -120,6 +120,8 @@ class DirectoryCompoundSchema(Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     address = ma.fields.String(allow_none=True)
+    latitude = ma.fields.Float(allow_none=True, metadata={"description": "WGS-84 degrees; null when not surveyed"})
+    longitude = ma.fields.Float(allow_none=True, metadata={"description": "WGS-84 degrees; null when not surveyed"})
 
 
 class DirectoryResidentSchema(Schema):

@@ -116,7 +116,7 @@ def household_detail(user, household_id: int) -> Household:
 # --- the grid directory ------------------------------------------------------------------
 
 # Part of every ETag: a change in the directory's shape makes phones fetch it again.
-DIRECTORY_FORMAT = "1"
+DIRECTORY_FORMAT = "2"  # 2: compounds carry latitude and longitude (maps, issue 15)
 _DIGITS = re.compile(r"(\d+)")
 
 
@@ -147,7 +147,9 @@ def grid_directory(user, grid_id: int) -> dict:
     # planner estimates well; behind the coverage subquery PostgreSQL scanned every resident.
     building_ids = [row[0] for row in buildings]
     compounds = db.session.execute(
-        select(Compound.id, Compound.name, Compound.address).where(Compound.id.in_({row[1] for row in buildings}))
+        select(Compound.id, Compound.name, Compound.address, Compound.latitude, Compound.longitude).where(
+            Compound.id.in_({row[1] for row in buildings})
+        )
     ).all()
     households = db.session.execute(
         select(Household.id, Household.building_id, Household.unit, Household.room).where(
@@ -195,7 +197,10 @@ def _directory(grid, names, compounds, buildings, households, residents) -> dict
     households = sorted(households, key=lambda h: (building_order[h[1]], natural_key(h[2]), natural_key(h[3]), h[0]))
     return {
         "grid": {"id": grid.id, "name": grid.name, "path": [names[i] for i in grid.ancestor_ids if i in names]},
-        "compounds": [{"id": id_, "name": name, "address": address} for id_, name, address in compounds],
+        "compounds": [
+            {"id": id_, "name": name, "address": address, "latitude": lat, "longitude": lng}
+            for id_, name, address, lat, lng in compounds
+        ],
         "buildings": [
             {"id": id_, "compound_id": compound_id, "name": name, "units": units, "floors": floors}
             for id_, compound_id, name, units, floors in buildings

@@ -28,6 +28,7 @@ from wtforms import ValidationError
 
 from server.auth import service as auth_service
 from server.auth.schemas import LoginSchema
+from server.config import tile_origin
 from server.errors import DomainError
 from server.extensions import csrf, db, limiter
 from server.i18n import _
@@ -40,13 +41,14 @@ ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 HASHED = re.compile(r"^chunks/[\w.-]+-[A-Z0-9]{8}\.js$")
 NOT_BUILT = "The PWA is not built: run `cd pwa && npm ci && npm run build` (README).\n"
 
-# No inline script or style anywhere in the PWA, so the policy can stay this strict.
-CSP = "; ".join(
+# No inline script or style anywhere in the PWA, so the policy can stay this strict. {tiles}: the
+# tile server's origin when maps are configured (REDGRID_TILE_URL), else nothing.
+CSP_TEMPLATE = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data: blob:",
+        "img-src 'self' data: blob:{tiles}",
         "connect-src 'self' ws: wss:",
         "font-src 'self'",
         "manifest-src 'self'",
@@ -57,6 +59,13 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+CSP = CSP_TEMPLATE.format(tiles="")
+
+
+def content_security_policy() -> str:
+    """The policy, with the tile server's origin among the image sources when there is one."""
+    origin = tile_origin(current_app.config.get("TILE_URL"))
+    return CSP_TEMPLATE.format(tiles=f" {origin}" if origin else "")
 
 
 def register_web(app: Flask) -> None:
@@ -213,7 +222,7 @@ def security_headers(response):
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     if request.path.startswith("/api/"):
         response.headers.setdefault("Cache-Control", "no-store")  # personal data: never in shared caches
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("Content-Security-Policy", content_security_policy())
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
