@@ -33,6 +33,10 @@ const DIST = path.join(ROOT, 'dist');
 const ENTRIES = ['app', 'db', 'outbox', 'photos', 'session', 'sync-client', 'sync-pull', 'sync-push'];
 // Screens only admins open: not precached on every phone (see splitOutputs).
 const ADMIN = /^js\/ui\/admin-/;
+// Maps (Leaflet and its stylesheet): fetched when a map is first shown, which needs the network
+// for its tiles anyway; never precached (a deployment without a tile server never loads them).
+const MAP_CODE = /^js\/ui\/map-leaflet\.js$/;
+const MAP_FILES = /\/css\/map\.css$/;
 const COPIED = ['index.html', 'manifest.webmanifest', 'favicon.ico', 'icons'];
 const COMPRESSIBLE = /\.(js|css|json|html|webmanifest|txt|ico|svg)$/;
 // What the sources already need (Object.hasOwn, crypto.randomUUID): Chrome 93, Safari 15.4, Firefox 92.
@@ -162,13 +166,17 @@ function splitOutputs(metafile) {
   const closure = (roots) => staticClosure(byFile, roots);
   const eager = closure(ENTRIES.map((name) => `dist/js/${name}.js`)); // (an import()'s chunk has an entryPoint too)
   const isAdmin = (file) => ADMIN.test(byFile.get(file).entryPoint ?? '');
-  const shell = closure([...eager, ...dynamicRoots.filter((file) => !isAdmin(file))]);
+  const isMap = (file) => MAP_CODE.test(byFile.get(file).entryPoint ?? '');
+  const shell = closure([...eager, ...dynamicRoots.filter((file) => !isAdmin(file) && !isMap(file))]);
   const lazy = outputs.map(([file]) => file).filter((file) => !shell.has(file));
   const late = dynamicRoots.filter((file) => eager.has(file));
   if (late.length)
     problems.push(`loaded with import() but also imported at start (nothing gained): ${late.join(', ')}`);
   if (!dynamicRoots.some(isAdmin) || !dynamicRoots.filter(isAdmin).every((file) => lazy.includes(file))) {
     problems.push('the admin screens are no longer loaded on first use only (ui/routes.js)');
+  }
+  if (!dynamicRoots.some(isMap) || !dynamicRoots.filter(isMap).every((file) => lazy.includes(file))) {
+    problems.push('the map code (ui/map-leaflet.js) is no longer loaded only when a map is shown');
   }
   const abs = (file) => path.join(ROOT, file);
   const appImports = byFile
@@ -216,8 +224,10 @@ async function copyStatic(en) {
   await writeFile(path.join(DIST, 'i18n/en.json'), JSON.stringify(en));
   await esbuild.build({
     absWorkingDir: ROOT,
-    // photo-viewer.css: loaded by the viewer only, with the stylesheet of its library (@import).
-    entryPoints: ['css/app.css', 'css/photo-viewer.css'],
+    // photo-viewer.css: loaded by the viewer only, with the stylesheet of its library (@import);
+    // map.css likewise with Leaflet's, whose few small images are inlined (the CSP allows data:).
+    entryPoints: ['css/app.css', 'css/photo-viewer.css', 'css/map.css'],
+    loader: { '.png': 'dataurl' },
     outdir: path.join(DIST, 'css'),
     bundle: true,
     minify: true,
@@ -318,7 +328,8 @@ await writeIndex(html, preload);
 // itself when the app is installed; no page uses them).
 const NOT_SHELL = /(\.map|third-party-licenses\.txt|\/icons\/icon-[\w-]+\.png)$/;
 const files = (await listFiles(DIST)).filter((file) => !NOT_SHELL.test(file));
-const shell = files.filter((file) => !file.endsWith('.js') || eager.includes(file));
+const shell = files.filter((file) => (!file.endsWith('.js') && !MAP_FILES.test(file)) || eager.includes(file));
+lazy.push(...files.filter((file) => MAP_FILES.test(file)));
 for (const file of files)
   if (file.endsWith('.js') && !eager.includes(file) && !lazy.includes(file))
     problems.push(`${url(file)}: neither shell nor lazy`);

@@ -9,6 +9,7 @@ import { t } from '../i18n.js';
 import { adminFrame, errorText, flashNote, textField, watchServer } from './admin-common.js';
 import { reportSummary } from './admin-report-card.js';
 import { h } from './dom.js';
+import { placeMap } from './place-map.js';
 
 const PAGE = 30;
 const view = { userId: null, status: 'new', pages: 1 };
@@ -58,8 +59,11 @@ function dismissPanel(report, onDone) {
   return form;
 }
 
-function reportCard(report, onDone) {
+function reportCard(report, onDone, me) {
   const actions = h('div', { class: 'report-card__actions' });
+  // 在地图上查看: the reporter's GPS fix, where maps are configured (issue 15).
+  const map = placeMap({ me, fix: report.location, testid: 'report-map', collapsed: true });
+  if (map) actions.append(map);
   if (report.status === 'new') {
     const dismiss = h('button', {
       type: 'button',
@@ -158,7 +162,7 @@ export function reportsScreen({ me }) {
       };
       list.replaceChildren(
         ...(items.length
-          ? items.map((r) => reportCard(r, done))
+          ? items.map((r) => reportCard(r, done, me))
           : [
               h('li', {
                 class: 'empty empty--good',

@@ -2,23 +2,21 @@
 // in a stairwell with no signal. Search by building/unit/room or name, filter by care flag
 // (独居老人, 低保, 残疾); phones are masked, and the full number is fetched on request, online
 // only, and recorded by the server. Online, opening the screen also refreshes the kept copy.
-import { fetchFullPhone, loadDirectoryEntries, onDirectoriesChange, refreshDirectories } from '../directory.js';
+import { loadDirectoryEntries, onDirectoriesChange, refreshDirectories } from '../directory.js';
 import { buildIndex, CARE_FLAGS, countFlags, searchDirectory } from '../directory-search.js';
 import { getLocale, t } from '../i18n.js';
 import { isOnline, onNetworkChange } from '../net.js';
 import { myGrids } from '../places.js';
 import { h } from './dom.js';
+import { groupDigits, phoneLine } from './phone-line.js';
+import { placeMap } from './place-map.js';
+
+export { groupDigits };
 
 const PAGE = 40; // households drawn at a time: a cheap phone stays quick with ~600 in a grid
 
 // What the worker typed and chose, kept while the app runs (back from a call, a language switch).
 const view = { userId: null, query: '', flags: new Set(), gridId: '' };
-
-/** "139 1234 5678": a number read aloud or dialled in groups. */
-export function groupDigits(phone) {
-  const digits = String(phone);
-  return digits.length === 11 ? `${digits.slice(0, 3)} ${digits.slice(3, 7)} ${digits.slice(7)}` : digits;
-}
 
 /** "今天 09:12 更新", or "11月27日 09:12 更新": short enough to stay on the meta line at 360 px. */
 function checkedText(ms, now = new Date()) {
@@ -50,58 +48,6 @@ function personFacts(resident) {
   return facts.join(' · ');
 }
 
-/** The phone line of a resident: masked, or the full number once fetched (a link that dials). */
-function phoneLine(resident, revealed) {
-  const slot = h('span', { class: 'person__phone' });
-  const message = h('p', { class: 'person__message', role: 'status', 'data-testid': 'phone-message' });
-  if (!resident.phone_masked) {
-    slot.append(h('span', { class: 'muted', text: t('directory.phone_none') }));
-    return h('div', { class: 'person__phone-row' }, slot);
-  }
-  const showFull = (phone) => {
-    slot.replaceChildren(
-      phone
-        ? h('a', {
-            class: 'btn btn--secondary phone-call',
-            href: `tel:${phone}`,
-            'data-testid': 'phone-full',
-            text: t('directory.phone_call', { phone: groupDigits(phone) }),
-          })
-        : h('span', { class: 'muted', text: t('directory.phone_none') }),
-    );
-  };
-  if (revealed.has(resident.id)) {
-    showFull(revealed.get(resident.id));
-    return h('div', { class: 'person__phone-row' }, slot, message);
-  }
-  slot.append(h('span', { class: 'phone-masked', 'data-testid': 'phone-masked', text: resident.phone_masked }));
-  const button = h('button', {
-    type: 'button',
-    class: 'btn btn--ghost phone-reveal',
-    'data-testid': 'phone-reveal',
-    text: t('directory.phone_reveal'),
-  });
-  button.addEventListener('click', async () => {
-    message.textContent = '';
-    message.classList.remove('person__message--error');
-    button.disabled = true;
-    button.textContent = t('directory.phone_revealing');
-    try {
-      const phone = await fetchFullPhone(resident.id);
-      revealed.set(resident.id, phone);
-      showFull(phone);
-      button.remove();
-      message.textContent = t('directory.phone_recorded');
-    } catch (err) {
-      message.classList.add('person__message--error');
-      message.textContent = err.code === 'offline' ? t('directory.phone_offline') : err.message;
-      button.disabled = false;
-      button.textContent = t('directory.phone_reveal');
-    }
-  });
-  return h('div', { class: 'person__phone-row' }, slot, button, message);
-}
-
 function residentItem(resident, revealed) {
   const flags = (resident.care_flags ?? []).filter((flag) => CARE_FLAGS.includes(flag));
   return h(
@@ -119,7 +65,7 @@ function residentItem(resident, revealed) {
   );
 }
 
-function householdCard(entry, { showCompound, revealed }) {
+function householdCard(entry, { showCompound, revealed, me }) {
   const { household, building, compound } = entry;
   const address = [building?.name, household.unit, household.room].filter(Boolean).join(' ');
   const residents = household.residents ?? [];
@@ -135,6 +81,8 @@ function householdCard(entry, { showCompound, revealed }) {
           residents.map((r) => residentItem(r, revealed)),
         )
       : h('p', { class: 'muted', text: t('directory.no_residents') }),
+    // 在地图上查看: where maps are configured and the compound has coordinates (issue 15).
+    placeMap({ me, compound, testid: 'household-map', collapsed: true }),
     // 邀请住户: an invitation for this household, made on the phone (ui/invite.js, PROTOCOL.md §19).
     h('a', {
       class: 'btn btn--ghost household-card__invite',
@@ -298,7 +246,7 @@ export function directoryScreen({ me, stale = false }) {
     const showCompound = new Set(index.map((entry) => entry.compound?.id)).size > 1;
     list.replaceChildren(
       ...(found.length
-        ? found.slice(0, shown).map((entry) => householdCard(entry, { showCompound, revealed }))
+        ? found.slice(0, shown).map((entry) => householdCard(entry, { showCompound, revealed, me }))
         : [h('li', { class: 'empty-state', 'data-testid': 'directory-empty', text: t('directory.none_found') })]),
     );
     const rest = found.length - Math.min(shown, found.length);

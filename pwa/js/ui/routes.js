@@ -23,6 +23,8 @@ const ROUTES = [
     names: ['id'],
     screen: lazyScreen(() => import('./task-complete.js'), 'unableScreen'),
   },
+  // 地图 (issue 15): the grid's open tasks by compound; linked only when maps are configured.
+  { pattern: /^\/map$/, names: [], screen: lazyScreen(() => import('./task-map.js'), 'taskMapScreen') },
   { pattern: /^\/report$/, names: [], screen: lazyScreen(() => import('./report.js'), 'reportScreen') },
   { pattern: /^\/sync$/, names: [], screen: lazyScreen(() => import('./conflicts.js'), 'syncScreen') },
   {

@@ -4,6 +4,7 @@
 // reason and a way to fix it or give it up.
 import { locate, QUICK_TIMEOUT_MS } from '../geo.js';
 import { t } from '../i18n.js';
+import { compoundOf } from '../maps.js';
 import { discard, retry } from '../outbox.js';
 import { describePlace } from '../places.js';
 import { startTask } from '../task-actions.js';
@@ -25,7 +26,9 @@ import {
   taskStatusLabel,
 } from './format.js';
 import { goBack, navigate } from './nav.js';
+import { phoneLine } from './phone-line.js';
 import { photoStrip } from './photos.js';
+import { placeMap } from './place-map.js';
 import { priorityChip, syncBadges, typeChip } from './tasks.js';
 import { watchLocalData } from './watch.js';
 
@@ -48,7 +51,7 @@ function backLink(text = t('tasks.back')) {
   );
 }
 
-function householdCard(task, places) {
+function householdCard(task, places, revealed) {
   if (task.household_id == null && task.building_id == null) return null;
   const place = describePlace(task, places);
   const household = task.household_id != null ? places.households.get(task.household_id) : null;
@@ -78,7 +81,8 @@ function householdCard(task, places) {
               (resident.care_flags ?? []).map((flag) =>
                 h('span', { class: 'chip chip--care', text: codeLabel('care', flag) }),
               ),
-              resident.phone_masked ? h('span', { class: 'resident__phone', text: resident.phone_masked }) : null,
+              // 拨打: the full number on a tap, online, audited (as in the directory: ui/phone-line.js).
+              resident.phone_masked ? phoneLine(resident, revealed) : null,
             ),
           ),
         )
@@ -265,7 +269,7 @@ function actionBar(item, status) {
   return h('div', { class: 'actionbar', 'data-testid': 'task-actions' }, buttons);
 }
 
-function detail(item, places, refused, me, status) {
+function detail(item, places, refused, me, status, revealed, map) {
   const { task } = item;
   const now = new Date();
   const due = dueText(task, now);
@@ -312,7 +316,8 @@ function detail(item, places, refused, me, status) {
           ),
         )
       : null,
-    householdCard(task, places),
+    map,
+    householdCard(task, places, revealed),
     reportCard(task),
     historyList(item, me),
     status,
@@ -327,6 +332,15 @@ export function taskDetailScreen({ me, params }) {
   const body = h('div', { class: 'detail' }, h('p', { class: 'muted', text: t('app.loading') }));
   const screen = h('section', { class: 'screen screen--detail', 'data-testid': 'task-detail' }, backLink(), body);
   let first = true;
+  const revealed = new Map(); // resident id -> full number, while this screen is open; never stored
+  // The map is kept while what it shows is the same: a sync landing does not draw it again.
+  let map = { key: null, card: null };
+  const mapOf = (task, places) => {
+    const compound = compoundOf(task, places);
+    const key = JSON.stringify([compound?.id, compound?.latitude, compound?.longitude, task.location ?? null]);
+    if (key !== map.key) map = { key, card: placeMap({ me, compound, fix: task.location, testid: 'task-map' }) };
+    return map.card;
+  };
 
   async function reload() {
     const { item, places, refused } = await loadTask(id);
@@ -337,7 +351,9 @@ export function taskDetailScreen({ me, params }) {
       );
       return;
     }
-    body.replaceChildren(...detail(item, places, refused, me, status).flat().filter(Boolean));
+    body.replaceChildren(
+      ...detail(item, places, refused, me, status, revealed, mapOf(item.task, places)).flat().filter(Boolean),
+    );
     if (first) screen.querySelector('h1')?.focus({ preventScroll: true });
     first = false;
   }

@@ -146,6 +146,10 @@ export function myTasksSection({ me, settle = null }) {
     'section',
     { class: 'tasks', 'data-testid': 'my-tasks', 'aria-labelledby': 'my-tasks-title' },
     h('h2', { class: 'section-title', id: 'my-tasks-title' }, h('span', { text: t('tasks.title') }), summary),
+    // 地图: only where the deployment has a tile server (/api/me's map, PROTOCOL.md §22).
+    me.map?.tile_url
+      ? h('a', { class: 'btn btn--ghost tasks__map', href: '#/map', 'data-testid': 'tasks-map', text: t('map.open') })
+      : null,
     search,
     filters,
     body,
