@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from server.audit.models import AuditEntry
 from server.org.models import Compound, Resident
-from tests.e2e.conftest import XUCHANG, wait_until
+from tests.e2e.conftest import DESK, PHONE, XUCHANG, wait_until
 from tests.e2e.test_shell import sign_in
 from tests.e2e.test_tasks_ui import assign
 from tests.server.test_sync_api import signed_in
@@ -189,6 +189,10 @@ def test_with_a_tile_server_a_task_shows_its_place_the_distance_and_the_grids_ta
     texts = " ".join(links.all_inner_texts())
     assert "走访独居老人" in texts and "2号楼消防通道排查" in texts
     _shoot(page, "grid")
+    page.set_viewport_size(DESK)
+    page.wait_for_timeout(150)
+    page.screenshot(path=str(SHOTS / "maps-grid-1280.png"), full_page=True)
+    page.set_viewport_size(PHONE)
     page.locator('[data-testid="map-task"]', has_text="2号楼消防通道排查").click()
     page.get_by_test_id("task-detail").wait_for()
     assert page.get_by_test_id("task-title").inner_text() == "2号楼消防通道排查"
