@@ -19,7 +19,9 @@ from sqlalchemy import select
 
 from server.audit.models import AuditEntry
 from server.org.models import Compound, Resident
+from tests.e2e.admin_desk import admin_signs_in
 from tests.e2e.conftest import DESK, PHONE, XUCHANG, wait_until
+from tests.e2e.test_admin_ui import field_report
 from tests.e2e.test_shell import sign_in
 from tests.e2e.test_tasks_ui import assign
 from tests.server.test_sync_api import signed_in
@@ -236,3 +238,21 @@ def test_without_a_tile_server_no_map_no_link_and_no_leaflet(live_server, app, p
     page.get_by_test_id("map-off").wait_for()
     assert page.locator(".map-box").count() == 0
     assert not page.evaluate(LEAFLET_LOADED), "Leaflet never requested"
+
+
+def test_a_report_in_the_admins_queue_shows_its_gps_fix_on_a_map_on_a_tap(live_server, app, desk_page, world, tiles):
+    app.config.update(TILE_URL=tiles.url)
+    worker = signed_in(app, "13800000003")
+    report = field_report(worker, world, "safety", "1号楼2单元楼道有电动车充电。", (200, 90, 40))
+    page = desk_page
+    admin_signs_in(page, live_server)
+    page.get_by_test_id("admin-reports-open").click()
+    card = page.locator(f'[data-testid=admin-report][data-id="{report}"]')
+    card.wait_for()
+    assert page.locator(".map-box").count() == 0 and not page.evaluate(LEAFLET_LOADED), "no map until asked"
+    card.get_by_test_id("report-map-open").click()
+    wait_until(page, "document.querySelector('[data-testid=report-map-box]')?.dataset.state === 'drawn'")
+    assert card.locator("path.leaflet-interactive").count() == 1, "the reporter's fix"
+    assert card.get_by_test_id("report-map-locate").count() == 0, "no distance from a desk"
+    wait_until(page, "[...document.querySelectorAll('.leaflet-tile')].some((img) => img.complete && img.naturalWidth)")
+    page.screenshot(path=str(SHOTS / "maps-report-1280.png"), full_page=True)
