@@ -41,6 +41,7 @@ export function activitiesScreen({ me }) {
               title: t('activity.mine'),
               rows: mine.map(activityRow),
               testid: 'activities-mine',
+              heading: 'h2',
             })
           : null,
         listSection({
@@ -48,6 +49,7 @@ export function activitiesScreen({ me }) {
           title: t('activity.upcoming'),
           rows: upcoming.map(activityRow),
           testid: 'activities-upcoming',
+          heading: 'h2',
         }),
         upcoming.length
           ? null

@@ -173,6 +173,7 @@ export function activityAttendanceScreen({ params }) {
           title: t('activity.standing.seated'),
           rows: seated,
           testid: 'attendance-seated',
+          heading: 'h2',
         }),
         seated.length ? null : h('p', { class: 'muted empty', text: t('activity.nobody_yet') }),
         waiting.length
@@ -181,6 +182,7 @@ export function activityAttendanceScreen({ params }) {
               title: t('activity.standing.waiting'),
               rows: waiting,
               testid: 'attendance-waiting',
+              heading: 'h2',
             })
           : null,
         cancelled.length

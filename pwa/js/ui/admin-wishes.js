@@ -65,6 +65,7 @@ export function adminWishesScreen() {
           title: t('wish.admin_waiting'),
           rows: waiting.map(wishRow),
           testid: 'wishes-waiting',
+          heading: 'h2',
         }),
         waiting.length
           ? null

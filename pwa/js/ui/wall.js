@@ -31,7 +31,7 @@ export function wallScreen({ me }) {
     const { open, mine } = wallSections(items, me.user.id);
     const budget = budgetOf(lists, '.task-row');
     const section = (name, title, rows) => {
-      const node = listSection({ name, title, rows: [], total: rows.length, testid: `wall-${name}` });
+      const node = listSection({ name, title, rows: [], total: rows.length, testid: `wall-${name}`, heading: 'h2' });
       return { node, list: node.querySelector('.task-list'), items: rows, row: cardRow };
     };
     // Mine first in the slicing (a handful, and the ones I act on), though drawn below the wall.
