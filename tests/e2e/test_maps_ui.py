@@ -20,6 +20,7 @@ from sqlalchemy import select
 from server.audit.models import AuditEntry
 from server.org.models import Compound, Resident
 from tests.e2e.admin_desk import admin_signs_in
+from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import DESK, PHONE, XUCHANG, wait_until
 from tests.e2e.test_admin_ui import field_report
 from tests.e2e.test_shell import sign_in
@@ -118,6 +119,7 @@ def _seed(app, world):
 
 
 def _shoot(page, name):
+    assert_accessible(page, f"map: {name}")  # every map screen passes axe, Leaflet's markup included
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")  # the sticky header belongs at the top of a full-page shot
     page.screenshot(path=str(SHOTS / f"maps-{name}-360.png"), full_page=True)
@@ -255,4 +257,5 @@ def test_a_report_in_the_admins_queue_shows_its_gps_fix_on_a_map_on_a_tap(live_s
     assert card.locator("path.leaflet-interactive").count() == 1, "the reporter's fix"
     assert card.get_by_test_id("report-map-locate").count() == 0, "no distance from a desk"
     wait_until(page, "[...document.querySelectorAll('.leaflet-tile')].some((img) => img.complete && img.naturalWidth)")
+    assert_accessible(page, "map: a report in the admin's queue")
     page.screenshot(path=str(SHOTS / "maps-report-1280.png"), full_page=True)
