@@ -27,7 +27,7 @@ Chromium (Playwright, /usr/bin/chromium), 360 x 740, zh-CN, service worker ON:
              their counts and the first rows at once, then the other rows in slices between
              frames (js/ui/tasks.js). The bench checks that this first draw fills the screen (its
              last row ends below the 740 px viewport) and stops if it does not: a list that shows
-             three rows would not count as shown. Target median <= 400 ms.
+             three rows would not count as shown. Target median <= 300 ms (issue 15).
            all rows: every task row is in the page.
          The same offline (the S1 morning in a basement). The app's own performance marks
          (redgrid:boot, catalog, me, tasks-read, tasks-drawn, tasks-all) are printed as medians.
@@ -50,10 +50,11 @@ from bench.sync_browser import CHROMIUM, CHROMIUM_ARGS, LiveServer  # noqa: E402
 
 WORKER, WORKER_PASSWORD = "13800000003", "grid2026a"
 ADMIN = "13800000002"  # 刘红梅, admin of 河西社区
-TARGETS = {"open_ms": 400, "shell_kb": 150}
+TARGETS = {"open_ms": 300, "shell_kb": 150}  # open: issue 15 (was 400 in issue 4)
 
 # Before any page script: note when the task list first shows rows (and whether they fill the
-# screen), and when it shows them all. (A backslash at the end of a line continues it: Python
+# screen), and when it shows them all — shown: on a screen that is painted, not one still settling
+# (ui/settle.js: laid out, hidden until its parts are drawn). (A backslash at the end of a line continues it: Python
 # drops it and the newline, so the page gets that line whole.)
 OBSERVE = """(() => {
   if (!location.protocol.startsWith('http')) return; // about:blank between runs
@@ -61,6 +62,7 @@ OBSERVE = """(() => {
   const selector = sessionStorage.getItem('benchRow') || '[data-testid="task-row"]';
   const seen = () => {
     const all = document.querySelectorAll(selector);
+    if (all[0]?.closest('.screen--settling')) return;
     const rows = all.length;
     if (rows && window.benchTimes.firstRow === undefined) {
       window.benchTimes.firstRow = performance.now();
@@ -70,7 +72,7 @@ OBSERVE = """(() => {
     if (rows >= (window.benchExpected ?? Infinity) && window.benchTimes.list === undefined) \
 window.benchTimes.list = performance.now();
   };
-  new MutationObserver(seen).observe(document, { childList: true, subtree: true });
+  new MutationObserver(seen).observe(document, { childList: true, subtree: true, attributeFilter: ['class'] });
   window.benchExpected = Number(sessionStorage.getItem('benchExpected') || Infinity);
 })()"""
 

@@ -56,8 +56,10 @@ export async function loadMe() {
       // preloaded by index.html beside the scripts.
       const answer = await get('/api/session', { timeoutMs: START_TIMEOUT_MS });
       if (!answer.signed_in) throw new ApiError(401, 'unauthorized', t('error.unauthorized'));
-      const me = answer.me;
-      await ownedBy(me);
+      await ownedBy(answer.me);
+      // The profile as cached (the CSRF token is the live session's, kept by api.js): the same
+      // profile compares equal to the copy home opened on, which is then not drawn again.
+      const { csrf_token: _token, ...me } = answer.me;
       return { me, stale: false, savedAt: Date.now() };
     } catch (err) {
       if (!isUnreachable(err)) throw err;

@@ -32,7 +32,10 @@ export function latestNotices({ me, settle = null }) {
     all.textContent = t('home.notices_all', { count: entries.length });
     all.hidden = entries.length <= SHOWN;
   };
-  settle?.after(draw().catch((err) => console.warn('could not read the notices', err)));
+  settle?.after(
+    draw().catch((err) => console.warn('could not read the notices', err)),
+    { node: root },
+  );
   watchLocalData(root, draw);
   return root;
 }

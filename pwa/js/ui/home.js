@@ -62,6 +62,7 @@ function inspectionPart({ me, settle }) {
     import('./inspections-home.js')
       .then((module) => holder.replaceChildren(...module.inspectionSections({ me, settle })))
       .catch((err) => console.error('could not load the inspection screens', err)),
+    { node: holder },
   );
   return holder;
 }
@@ -129,7 +130,6 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
       tabindex: '-1',
       text: t('home.greeting', { name: user.display_name || user.phone }),
     }),
-    refusedBanner({ me, settle }), // what the server refused stays in sight until dealt with
     isUnbound(me) ? joinLinks({ me }) : null, // 加入家庭 first for an account of no role yet
     // Each role's work first: nothing that loads late sits above it.
     workSection({ me, settle }), // a grid worker's tasks, residents' needs, reports; nothing for other roles
@@ -153,6 +153,7 @@ export function homeScreen({ me, stale, savedAt, onSignedOut }) {
     signout,
     discard,
     reportButton({ me }), // 问题上报, a grid worker's button within the thumb's reach
+    refusedBanner(), // what the server refused stays in sight until dealt with (at the bottom)
   );
   settle.reveal(screen);
   return screen;

@@ -130,6 +130,7 @@ function myInspectionsSection(me, settle) {
       console.error('could not read the inspections', err);
       body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
     }),
+    { node: root },
   );
   watchLocalData(root, reload, { everyMs: 60000 });
   const stopTemplates = onTemplatesChange(() => (root.isConnected ? reload().catch(() => {}) : stopTemplates()));
@@ -192,6 +193,7 @@ function ordersSection(me, settle) {
       console.error('could not read the orders', err);
       body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
     }),
+    { node: root },
   );
   watchLocalData(root, reload, { everyMs: 60000 });
   return root;

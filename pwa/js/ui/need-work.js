@@ -40,7 +40,10 @@ export function needWorkSection({ me, settle = null }) {
       ].filter(Boolean),
     );
   }
-  settle?.after(draw().catch((err) => console.warn('could not read the needs', err)));
+  settle?.after(
+    draw().catch((err) => console.warn('could not read the needs', err)),
+    { node: holder },
+  );
   watchLocalData(holder, draw);
   return holder;
 }

@@ -45,7 +45,7 @@ export function pushCard({ settle = null } = {}) {
     if (!shouldOfferPush(state)) return;
     holder.replaceChildren(support === 'ios-install' ? iosCard(holder) : offerCard(holder));
   })().catch((err) => console.warn('could not check Web Push on this device', err));
-  settle?.after(known);
+  settle?.after(known, { node: holder });
   return holder;
 }
 

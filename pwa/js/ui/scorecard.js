@@ -226,6 +226,6 @@ export function scorecardCards({ kinds, settle = null }) {
       else if (found === null) holder.replaceChildren();
     })
     .catch((err) => console.warn('could not show the scorecards', err));
-  settle?.after(first);
+  settle?.after(first, { node: holder });
   return holder;
 }

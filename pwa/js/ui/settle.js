@@ -2,57 +2,66 @@
 // is built: the task list, the push offer, the inspections, a badge that unhides a link. Were the
 // screen shown at once, each part filling in would push the ones below it down under the thumb
 // (a tap landing on the wrong task; Lighthouse's layout shift, issue 15). Instead the screen is
-// laid out but not painted until every part says its first draw is done, or SETTLE_MS passed.
+// laid out but not painted until the parts are drawn — or until every part still drawing starts
+// below the bottom of the screen (what moves there moves unseen), or a part's wait ran out.
 //
 //   const settle = settling();
-//   part.after(reload()) …            each part: settle.after(promiseOfItsFirstDraw)
-//   settle.reveal(screenElement);     then the screen shows, once, complete
+//   settle.after(reload(), { node })   each part: the promise of its first draw, and its element
+//   settle.reveal(screenElement);      then the screen shows, once, as complete as it needs to be
 
 import { h } from './dom.js';
 
 export const SETTLE_MS = 800; // a part slower than this (the network) fills in where it stands
 
-/** Waits for every part, those that a part adds as it draws (a lazy part's own lists) included. */
-async function allDrawn(drawn) {
-  for (let seen = 0; seen < drawn.length; ) {
-    const now = drawn.length;
-    await Promise.all(drawn.slice(seen));
-    seen = now;
-  }
-}
+/** Whether the element starts below the bottom of the window (laid out, hidden or not). */
+const belowTheFold = (node) => node.isConnected && node.getBoundingClientRect().top >= window.innerHeight;
 
 export function settling() {
-  const drawn = [];
+  const parts = []; // {node, done}
   const note = h('p', { class: 'settle-note', role: 'status' });
+  let check = () => {}; // set by reveal()
+
   return {
     /**
-     * A part's first draw; its failure counts as drawn (the part shows its error). waitMs: how
-     * long the screen waits for it at most.
+     * A part's first draw; its failure counts as drawn (the part shows its error). node: its
+     * element (a part below the fold is not waited for); waitMs: how long it is waited for at most.
+     * A part may add parts of its own as it draws (a lazy part's lists).
      */
-    after(promise, { waitMs = SETTLE_MS } = {}) {
+    after(promise, { node = null, waitMs = SETTLE_MS } = {}) {
+      const part = { node, done: false };
+      parts.push(part);
       let timer;
       const waited = new Promise((resolve) => {
         timer = setTimeout(resolve, waitMs);
       });
-      const first = Promise.resolve(promise).catch(() => {});
-      drawn.push(Promise.race([first, waited]).then(() => clearTimeout(timer)));
+      Promise.race([Promise.resolve(promise).catch(() => {}), waited]).then(() => {
+        clearTimeout(timer);
+        part.done = true;
+        check();
+      });
       return promise;
     },
-    /** What the screen says while it waits (after a moment), e.g. "首次同步…". */
+    /** What the screen says while it waits (after a moment). */
     say(text) {
       note.textContent = text;
     },
-    /** Hides the screen until the parts are drawn; resolves once it shows. */
+    /** Hides the screen until it can show (above); resolves once it shows. */
     reveal(screen) {
-      if (!drawn.length) return Promise.resolve();
+      if (!parts.length) return Promise.resolve();
       screen.classList.add('screen--settling');
       screen.prepend(note);
-      return allDrawn(drawn).then(() => {
-        note.remove();
-        screen.classList.remove('screen--settling');
-        // A hidden heading cannot take the focus app.js gives a new screen: it takes it now.
-        if (screen.isConnected && document.activeElement === document.body)
-          screen.querySelector('h1')?.focus({ preventScroll: true });
+      return new Promise((resolve) => {
+        check = () => {
+          const waiting = parts.filter((part) => !part.done);
+          if (waiting.length && !waiting.every((part) => part.node && belowTheFold(part.node))) return;
+          check = () => {};
+          note.remove();
+          screen.classList.remove('screen--settling');
+          // A hidden heading cannot take the focus app.js gives a new screen: it takes it now.
+          if (screen.isConnected && document.activeElement === document.body)
+            screen.querySelector('h1')?.focus({ preventScroll: true });
+          resolve();
+        };
       });
     },
   };

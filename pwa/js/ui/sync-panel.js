@@ -174,17 +174,18 @@ export function syncPanel({ detailsLink = true, me = null } = {}) {
 }
 
 /**
- * Home's line for the changes the server refused (a link to #/sync, where each is explained and
- * fixed, retried or given up); hidden while there are none. settle: the home's (ui/settle.js).
+ * Home's bar for the changes the server refused (a link to #/sync, where each is explained and
+ * fixed, retried or given up), fixed at the bottom of the screen — in sight whatever the scroll,
+ * and moving nothing when it appears; hidden while there are none.
  */
-export function refusedBanner({ settle = null } = {}) {
+export function refusedBanner() {
   const banner = h('a', { class: 'refused-banner', href: '#/sync', 'data-testid': 'refused-banner', hidden: true });
   const draw = async () => {
     const { rejected } = await countOutbox();
     banner.textContent = rejected ? t('sync.refused_banner', { count: rejected }) : '';
     banner.hidden = !rejected;
   };
-  settle?.after(draw().catch((err) => console.warn('could not count the refused changes', err)));
+  draw().catch((err) => console.warn('could not count the refused changes', err));
   watchLocalData(banner, draw);
   return banner;
 }

@@ -243,7 +243,7 @@ export function myTasksSection({ me, settle = null }) {
     body.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
     firstScreenDrawn();
   });
-  settle?.after(first);
+  settle?.after(first, { node: root });
   watchLocalData(root, reload, { everyMs: 60000 });
   return root;
 }
