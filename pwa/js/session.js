@@ -7,6 +7,7 @@ import { isOnline } from './net.js';
 import { countOutbox } from './outbox.js';
 import { turnPushOff } from './push.js';
 import { stopSync, syncNow } from './sync-client.js';
+import { firstPullAsked, offerFirstPage } from './sync-pull.js';
 
 const ME_KEY = 'me';
 // Opening the app on weak signal: show the cached home after this long rather than a spinner.
@@ -110,9 +111,16 @@ export async function signIn(phone, password, { discardOthers = false } = {}) {
         t('signin.other_user_unsynced', { phone: maskPhone(owner.phone), count }),
       );
   }
+  // A phone with nothing synced yet asks for its first pull page in the same answer (PROTOCOL.md
+  // §9.1): on a slow network the new worker's tasks are a round trip nearer.
+  const fresh = !switching && (await getMeta('cursor')) == null;
   // The token the page came with (or the last answer's) is sent as it is: one of an expired
   // session is answered 400 "csrf", and api.js fetches a fresh one and retries once.
-  return opened(owner, await post('/api/auth/login', { phone, password }));
+  const answer = await post('/api/auth/login', { phone, password, ...(fresh ? { pull: firstPullAsked() } : {}) });
+  const { pull: page, ...me } = answer;
+  await opened(owner, me);
+  if (page) offerFirstPage(page);
+  return me;
 }
 
 /**
@@ -175,6 +183,7 @@ export async function keepMe(me) {
  * unless the user chose to discard them.
  */
 export async function signOut({ discardUnsent = false } = {}) {
+  offerFirstPage(null); // a page sign-in brought and no pull used is this user's only
   try {
     await syncNow();
   } catch (err) {

@@ -30,8 +30,22 @@ const MAX_PAGES = 2000;
  * onScopeChange(buckets, previous) is called, after the page is stored, when a page lists other
  * buckets than the last known set (§2): the Socket.IO rooms to be in have changed (§8).
  */
+// The first pull page that came with the sign-in answer (PROTOCOL.md §9.1), used by the next
+// pull from the start instead of asking again; dropped by any other pull.
+let offered = null;
+
+/** What sign-in sends as `pull` to ask for the first page. */
+export const firstPullAsked = () => ({ protocol: PROTOCOL_VERSION, limit: PAGE_LIMIT });
+
+/** The page sign-in answered with (for the user now signed in on this phone). */
+export function offerFirstPage(page) {
+  offered = page;
+}
+
 export async function pullAll({ limit = PAGE_LIMIT, onScopeChange = null } = {}) {
   let cursor = (await getMeta('cursor')) ?? null;
+  let firstPage = cursor === null ? offered : null;
+  offered = null;
   let restarted = false;
   const reset = new Set();
   let applied = 0;
@@ -39,9 +53,10 @@ export async function pullAll({ limit = PAGE_LIMIT, onScopeChange = null } = {})
   let fresh =
     cursor === null && (await read(['records'], (tx) => tx.records.count())) === 0 ? { stored: new Set() } : null;
   for (let pages = 0; pages < MAX_PAGES; pages += 1) {
-    let page;
+    let page = firstPage;
+    firstPage = null;
     try {
-      page = await request(
+      page ??= await request(
         'POST',
         '/api/sync/pull',
         { protocol: PROTOCOL_VERSION, cursor, limit },

@@ -1,6 +1,6 @@
 """Sign in, sign out, the CSRF token and the signed-in user's profile."""
 
-from flask import current_app, request, session
+from flask import Response, current_app, request, session
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
@@ -12,10 +12,14 @@ from server.auth.schemas import (
     MeSchema,
     ProfileUpdateSchema,
     SessionSchema,
+    SignInSchema,
     normalize_phone,
 )
 from server.core.edge import Blueprint
+from server.core.fields import compact_json
+from server.errors import DomainError
 from server.extensions import limiter
+from server.sync import service as sync_service
 
 blp = Blueprint("auth", __name__, url_prefix="/api", description="Accounts and sessions")
 
@@ -68,7 +72,7 @@ def session_state():
 @limiter.limit(_login_limit)  # per client address
 @limiter.limit(_login_limit, key_func=_phone_key)  # per account, whatever the address
 @blp.arguments(LoginSchema)
-@blp.response(200, MeSchema)
+@blp.response(200, SignInSchema)
 @blp.alt_response(
     401,
     schema=ErrorSchema,
@@ -81,7 +85,16 @@ def sign_in(credentials):
     )
     session.permanent = True  # a phone stays signed in for REDGRID_SESSION_DAYS
     login_user(user)
-    return me_payload(user)
+    first_pull = credentials.get("pull")
+    if first_pull is None:
+        return me_payload(user)
+    # The first pull page in the same answer (§9.1): the page as POST /api/sync/pull writes it.
+    me = compact_json(SignInSchema().dump(me_payload(user)))
+    try:
+        page = sync_service.page_json(sync_service.pull(user, first_pull["protocol"], None, first_pull["limit"]))
+    except DomainError:  # another protocol: signed in all the same, the phone pulls on its own
+        return Response(me, mimetype="application/json")
+    return Response(f'{me[:-1]},"pull":{page}}}', mimetype="application/json")
 
 
 @blp.route("/auth/logout", methods=["POST"])

@@ -9,6 +9,7 @@ from server.auth.models import ROLES
 from server.auth.passwords import is_common
 from server.core.edge import Schema
 from server.i18n import LOCALES
+from server.sync.schemas import FirstPullSchema, PullPageSchema
 
 # Mainland China mobile numbers: 11 digits starting with 1[3-9].
 PHONE_RE = r"^1[3-9]\d{9}$"
@@ -60,6 +61,14 @@ class PasswordField(ma.fields.String):
 class LoginSchema(Schema):
     phone = PhoneField(required=True)
     password = ma.fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128))
+    pull = ma.fields.Nested(
+        FirstPullSchema,
+        load_only=True,
+        metadata={
+            "description": "ask for the first pull page (cursor null) in the answer, as `pull` "
+            "(a phone with nothing synced yet saves a round trip; PROTOCOL.md §9.1)"
+        },
+    )
 
 
 class ProfileUpdateSchema(Schema):
@@ -99,6 +108,16 @@ class MeSchema(Schema):
         metadata={"description": "the tile server maps are drawn from; null when maps are off (no map shown)"},
     )
     csrf_token = ma.fields.String()
+
+
+class SignInSchema(MeSchema):
+    pull = ma.fields.Nested(
+        PullPageSchema,
+        metadata={
+            "description": "the first pull page (POST /api/sync/pull with cursor null), when the sign-in "
+            "asked for it with `pull` and the protocol is the server's; absent otherwise"
+        },
+    )
 
 
 class CsrfSchema(Schema):

@@ -171,3 +171,47 @@ def test_throttling_is_not_dodged_by_typing_the_phone_differently(world, app):
         environ_base={"REMOTE_ADDR": "192.0.2.99"},
     )
     assert response.status_code == 429
+
+
+def test_a_fresh_phones_sign_in_carries_its_first_pull_page(world, app, auth):
+    """PROTOCOL.md §5.2.1: the page is the one POST /api/sync/pull from null answers."""
+    from tests.server.alerts_support import signed_in
+    from tests.server.tasks_support import new_task
+
+    task = new_task(signed_in(app, "13800000002"), "building", world.b_hexi1, title="1号楼走访")
+    asked = {"protocol": "redgrid-sync/1", "limit": 1000}
+    response = auth.client.post(
+        "/api/auth/login",
+        json={"phone": "13800000003", "password": PASSWORD, "pull": asked},
+        headers={"X-CSRFToken": auth.token()},
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["user"]["phone"] == "13800000003" and body["csrf_token"]
+    page = body["pull"]
+    auth.csrf = body["csrf_token"]
+    pulled = auth.send("POST", "/api/sync/pull", json={**asked, "cursor": None}).get_json()
+    assert [(c["entity"], c["id"], c["version"]) for c in page["changes"]] == [
+        (c["entity"], c["id"], c["version"]) for c in pulled["changes"]
+    ]
+    assert task["id"] in {c["id"] for c in page["changes"] if c["entity"] == "task"}
+    assert page["buckets"] == pulled["buckets"] and page["has_more"] is False and page["cursor"]
+
+    # Not asked: not sent. Another protocol: signed in all the same, without a page.
+    plain = signed_in(app, "13800000003").client.get("/api/me").get_json()
+    assert "pull" not in plain
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.8.0.1"
+    token = other.get("/api/csrf").get_json()["csrf_token"]
+    answer = other.post(
+        "/api/auth/login",
+        json={"phone": "13800000003", "password": PASSWORD, "pull": {"protocol": "redgrid-sync/9"}},
+        headers={"X-CSRFToken": token},
+    )
+    assert answer.status_code == 200 and "pull" not in answer.get_json()
+    bad = other.post(
+        "/api/auth/login",
+        json={"phone": "13800000003", "password": PASSWORD, "pull": {"protocol": "redgrid-sync/1", "limit": 0}},
+        headers={"X-CSRFToken": answer.get_json()["csrf_token"]},
+    )
+    assert bad.status_code == 422 and "limit" in bad.get_json()["error"]["fields"]["pull"]
