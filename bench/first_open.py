@@ -42,6 +42,7 @@ from bench.sync_browser import CHROMIUM, CHROMIUM_ARGS, LiveServer  # noqa: E402
 
 WORKER, WORKER_PASSWORD = "13800000003", "grid2026a"
 TARGETS = {"visible": 5000, "ready": 8000, "rows": 4000}
+IDLE_FETCHES = (".png", ".ico", ".svg", ".webmanifest")
 
 OBSERVE = """(() => {
   if (!location.protocol.startsWith('http')) return;
@@ -107,7 +108,10 @@ def one_run(browser, url: str, args) -> dict:
     ctx.close()
     if errors:
         raise SystemExit(f"JavaScript errors on the page: {errors}")
-    return {**times, "requests": len(before_ready), "depth": _depth(before_ready, args.rtt_ms / 1000)}
+    # The start-up path: what the form waits for (scripts, styles, the session check); icons and
+    # the manifest are fetched when the browser is idle and nothing waits for them.
+    path = [r for r in before_ready if not r["url"].split("?")[0].endswith(IDLE_FETCHES)]
+    return {**times, "requests": len(before_ready), "depth": _depth(path, args.rtt_ms / 1000)}
 
 
 def _depth(requests: list[dict], rtt: float) -> int:
@@ -176,7 +180,8 @@ def main() -> None:
         )
     print(
         f"  requests until the form was ready: {statistics.median(r['requests'] for r in runs):.0f}, "
-        f"about {statistics.median(r['depth'] for r in runs):.0f} round trips deep"
+        f"the start-up path (scripts, styles, session) about {statistics.median(r['depth'] for r in runs):.0f} "
+        "round trips deep (target: 2)"
     )
 
 
