@@ -93,6 +93,10 @@ ERROR_CODES = {
     "request_pending": (409, "the account has a join request waiting already"),
     "request_decided": (409, "the join request was approved, rejected or withdrawn already"),
     "wrong_password": (422, "the current password is wrong"),
+    # Forgot password without SMS (PROTOCOL.md §19.5)
+    "reset_code_invalid": (422, "wrong password reset code or number, or the code met 5 wrong tries"),
+    "reset_code_expired": (422, "the password reset code is past its 30 minutes"),
+    "reset_code_used": (422, "the password reset code was used, or a newer one replaced it"),
     "invite_invalid": (422, "not an invitation, or not signed by the current key of a grid worker of the household"),
     "invite_expired": (422, "the invitation is past its hour (72 h)"),
     "invite_used": (422, "the invitation was redeemed already"),

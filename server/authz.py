@@ -379,6 +379,10 @@ def can(user: User, action: str, obj=None) -> bool:
         return s.is_admin and _scope_within(s, *obj)
     if action == "account.manage":  # obj: a User; password, name, language, active: over every role
         return s.is_admin and can(user, "read", obj) and not users_managed_elsewhere(user, [obj.id])
+    if action == "account.reset_code":  # obj: a User; a one-time password code (PROTOCOL.md §19.5)
+        return can(user, "account.manage", obj) or _grid_worker_over_resident(s, obj, every=True)
+    if action == "account.seen_for_reset":  # obj: a User; the issuer knows the account (403, not 404)
+        return can(user, "read", obj) or _grid_worker_over_resident(s, obj, every=False)
     if action in _ACTIONS:  # "blob.upload"; "blob.read", obj: the blob's sha256 (server/blobs/access.py)
         return _ACTIONS[action](user, obj)
     if action == "directory.read":  # obj: an org unit; only a grid has a directory
@@ -412,6 +416,24 @@ def _scope_within(s: Scopes, scope_type: str, row) -> bool:
     if scope_type == "company":
         return db.session.scalar(_companies_within(s).where(PropertyCompany.id == row.id)) is not None
     return False
+
+
+def _grid_worker_over_resident(s: Scopes, target: User, every: bool) -> bool:
+    """Whether the account is a resident of households in the grid worker's grids: `every` role
+    it holds (it is nothing else: a password code for an account that also works a grid or
+    keeps a compound is an admin's), or at least one (the worker knows the account)."""
+    if not s.grid_ids:
+        return False
+    held = db.session.execute(
+        select(RoleAssignment.role, RoleAssignment.household_id).where(RoleAssignment.user_id == target.id)
+    ).all()
+    households = {household_id for role, household_id in held if role == "resident"}
+    if not households or (every and any(role != "resident" for role, _ in held)):
+        return False
+    worker = Scopes(grid_ids=s.grid_ids)  # the grids only, not an admin role the worker may hold too
+    found = select(Household.id).join(Building, Building.id == Household.building_id)
+    inside = set(db.session.scalars(found.where(Household.id.in_(households), _directory_buildings(worker))))
+    return inside == households if every else bool(inside)
 
 
 # --- the grid directory (DESIGN.md §1: a grid worker sees the directory of own grids only) ---

@@ -29,6 +29,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "error.internal": "服务器出错了，请稍后再试。",
         "auth.invalid_credentials": "手机号或密码错误。",
         "auth.inactive": "该账号已停用，请联系社区管理员。",
+        "auth.reset.issuers_only": "只有社区管理员和网格员可以生成重置密码的验证码。",
+        "auth.reset_code_format": "请输入 8 位数字验证码。",
+        "auth.reset_code_invalid": "验证码不正确（连续输错 5 次后作废），请核对，或请网格员或管理员重新生成。",
+        "auth.reset_code_expired": "验证码已过期（有效期 30 分钟），请网格员或管理员重新生成。",
+        "auth.reset_code_used": "该验证码已用过或已被新的验证码取代，请使用最新的验证码。",
         "user.phone_taken": "该手机号已注册。",
         "user.managed_elsewhere": (
             "该账号在您的管辖范围外还有角色，其密码、姓名、语言和启用状态须由管辖其全部角色的管理员修改。"
@@ -100,6 +105,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "error.internal": "Something went wrong on the server; try again later.",
         "auth.invalid_credentials": "Wrong phone number or password.",
         "auth.inactive": "This account is disabled; contact your community admin.",
+        "auth.reset.issuers_only": "Only community admins and grid workers issue password reset codes.",
+        "auth.reset_code_format": "Enter the 8-digit code.",
+        "auth.reset_code_invalid": (
+            "The code is wrong (after 5 wrong tries it stops working); check it, or ask your grid worker "
+            "or admin for a new one."
+        ),
+        "auth.reset_code_expired": "The code has expired (it lasts 30 minutes); ask for a new one.",
+        "auth.reset_code_used": "This code was used already or replaced by a newer one; use the newest code.",
         "user.phone_taken": "This phone number is already registered.",
         "user.managed_elsewhere": (
             "This account also holds roles outside your jurisdiction: its password, "

@@ -123,3 +123,21 @@ class UserSession(db.Model):
     user_agent: Mapped[str | None] = mapped_column(String(255))
 
     user: Mapped[User] = relationship()
+
+
+class PasswordResetCode(db.Model):
+    """A one-time code an admin over all of an account's roles, or the grid worker of its
+    household, issues when its holder forgot the password (no SMS: PROTOCOL.md §19.5). Shown
+    once to the issuer; stored only as an HMAC under the app's secret key; single use; expires."""
+
+    __tablename__ = "password_reset_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Wrong codes typed for the account while this one was live; at the limit it stops working.
+    failed_attempts: Mapped[int] = mapped_column(default=0)

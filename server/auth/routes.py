@@ -5,13 +5,17 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from server.api import ErrorSchema
-from server.auth import service
+from server.auth import resets, service
 from server.auth.schemas import (
     CsrfSchema,
     LoginSchema,
     MeSchema,
+    PasswordResetSchema,
     ProfileUpdateSchema,
+    ResetCodeIssueSchema,
+    ResetCodeSchema,
     SessionSchema,
+    SessionsEndedSchema,
     SignInSchema,
     normalize_phone,
 )
@@ -33,6 +37,18 @@ def _phone_key() -> str:
     phone = body.get("phone") if isinstance(body, dict) else None
     # Normalized, so "138 0000 0003" and "+8613800000003" count against the same account.
     return f"login-phone:{normalize_phone(phone) if isinstance(phone, str) else phone}"
+
+
+def _phone_limit() -> str:
+    return current_app.config["PHONE_RATE_LIMIT"]
+
+
+def _issuer_key() -> str:
+    return f"reset-issue:{current_user.id}"
+
+
+def _signed_out() -> bool:
+    return not current_user.is_authenticated  # answered 401 anyway
 
 
 def map_settings() -> dict | None:
@@ -122,3 +138,50 @@ def me():
 def update_me(changes):
     """Change your own display name or language."""
     return me_payload(service.update_profile(current_user, changes))
+
+
+@blp.route("/me/sessions/end-others", methods=["POST"])
+@login_required
+@blp.response(200, SessionsEndedSchema)
+def end_other_sessions():
+    """Sign out your other devices: every session of your account but this one ends at once
+    (their next request answers 401 `unauthorized`)."""
+    return {"ended": service.end_other_sessions(current_user)}
+
+
+@blp.route("/accounts/reset-codes", methods=["POST"])
+@login_required
+@limiter.limit(_phone_limit, key_func=_issuer_key, exempt_when=_signed_out)
+@blp.arguments(ResetCodeIssueSchema)
+@blp.response(201, ResetCodeSchema)
+@blp.alt_response(
+    403,
+    schema=ErrorSchema,
+    description="`forbidden`: only admins and grid workers issue codes; `managed_elsewhere`: you know the "
+    "account but are not over every role it holds",
+)
+@blp.alt_response(404, schema=ErrorSchema, description="`not_found`: no such account, or not one of yours")
+def issue_reset_code(data):
+    """Issue a one-time password code for an account whose holder forgot the password (no SMS):
+    an admin over every role the account holds, or a grid worker for an account that is only a
+    resident of households in their grids. The code is in this answer only (read it out to the
+    holder); it works once, for 30 minutes, and a newer code replaces it. Audited, without the code."""
+    return resets.issue(current_user, data["phone"])
+
+
+@blp.route("/auth/reset-password", methods=["POST"])
+@limiter.limit(_login_limit)  # per client address, as sign-in
+@limiter.limit(_login_limit, key_func=_phone_key)  # per account, whatever the address
+@blp.arguments(PasswordResetSchema)
+@blp.response(204)
+@blp.alt_response(
+    422,
+    schema=ErrorSchema,
+    description="`reset_code_invalid`: wrong code or number (after 5 wrong codes the live one stops working); "
+    "`reset_code_expired`: past its 30 minutes; `reset_code_used`: used, or replaced by a newer code; "
+    "`validation`: the new password breaks the rules",
+)
+def reset_password(data):
+    """Set a new password with a one-time code an admin or grid worker issued (signed out; the
+    sign-in screen's 忘记密码). Every session of the account ends; sign in with the new password."""
+    resets.reset(data["phone"], data["code"], data["new_password"])

@@ -8,6 +8,7 @@ from marshmallow import ValidationError, validate
 from server.auth.models import ROLES
 from server.auth.passwords import is_common
 from server.core.edge import Schema
+from server.core.fields import UtcDateTime
 from server.i18n import LOCALES
 from server.sync.schemas import FirstPullSchema, PullPageSchema
 
@@ -69,6 +70,43 @@ class LoginSchema(Schema):
             "(a phone with nothing synced yet saves a round trip; PROTOCOL.md §9.1)"
         },
     )
+
+
+class ResetCodeIssueSchema(Schema):
+    phone = PhoneField(required=True, metadata={"description": "the account's mobile number"})
+
+
+class ResetCodeUserSchema(Schema):
+    id = ma.fields.Integer()
+    display_name = ma.fields.String()
+    phone = ma.fields.String()
+
+
+class ResetCodeSchema(Schema):
+    code = ma.fields.String(metadata={"description": "8 digits, shown this once: the server keeps only an HMAC of it"})
+    expires_at = UtcDateTime(metadata={"description": "30 minutes after issue"})
+    user = ma.fields.Nested(ResetCodeUserSchema, metadata={"description": "whose code it is, to say it aloud"})
+
+
+class PasswordResetSchema(Schema):
+    phone = PhoneField(required=True)
+    code = ma.fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Regexp(r"^\d{8}$", error="auth.reset_code_format"),
+        metadata={"description": "the 8 digits the issuer read out (spaces and dashes are dropped)"},
+    )
+    new_password = PasswordField(required=True, note="Every session of the account ends.")
+
+    @ma.pre_load
+    def _digits(self, data, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("code"), str):
+            data = {**data, "code": re.sub(r"[\s\-]", "", data["code"])}
+        return data
+
+
+class SessionsEndedSchema(Schema):
+    ended = ma.fields.Integer(metadata={"description": "how many other sessions were signed out"})
 
 
 class ProfileUpdateSchema(Schema):

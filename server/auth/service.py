@@ -91,13 +91,22 @@ def sign_out(user: User) -> None:
     db.session.commit()
 
 
-def end_sessions(user: User, keep_token: str | None = None) -> None:
+def end_sessions(user: User, keep_token: str | None = None) -> int:
     """Revoke every live session of `user` (on every device) but the one holding `keep_token`;
-    the caller commits with the change that calls for it (a new password, a disabled account)."""
+    the caller commits with the change that calls for it (a new password, a disabled account).
+    Answers how many were live."""
     query = update(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
     if keep_token:
         query = query.where(UserSession.token_hash != _token_hash(keep_token))
-    db.session.execute(query.values(revoked_at=utcnow()))
+    return db.session.execute(query.values(revoked_at=utcnow())).rowcount or 0
+
+
+def end_other_sessions(user: User) -> int:
+    """Sign out every other device of the signed-in account (this one stays); how many ended."""
+    ended = end_sessions(user, keep_token=user.session_token)
+    record("auth.other_sessions_ended", actor=user, target=user, ended=ended)
+    db.session.commit()
+    return ended
 
 
 def update_profile(user: User, changes: dict) -> User:
