@@ -37,6 +37,7 @@ const screens = {
       ...props,
       onSignedIn: (me) => showHome({ me, stale: false, savedAt: Date.now() }),
       onRegister: () => show('register', {}),
+      onForgot: () => show('forgot', {}),
     }),
   // 注册 (PROTOCOL.md §19), from the sign-in screen; loaded on first use.
   register: (props) =>
@@ -45,12 +46,20 @@ const screens = {
       onRegistered: (me) => showHome({ me, stale: false, savedAt: Date.now() }),
       onBack: () => show('signin', {}),
     }),
+  // 忘记密码 (PROTOCOL.md §19.5): a one-time code from the grid worker or an admin; loaded on first use.
+  forgot: (props) =>
+    forgotLazy({
+      ...props,
+      onDone: (phone) => show('signin', { statusKey: 'accounts.forgot.done', phone }),
+      onBack: () => show('signin', {}),
+    }),
   home: (props) => homeScreen({ ...props, onSignedOut: showSignin }),
   error: (props) => errorScreen({ ...props, onRetry: () => openHome() }),
   // A screen named by the address (#/tasks/<id>, #/report …: ui/routes.js), over home.
   route: (props) => props.route.screen({ ...props, params: props.route.params, query: props.route.query }),
 };
 const registerLazy = lazyScreen(() => import('./ui/register.js'), 'registerScreen');
+const forgotLazy = lazyScreen(() => import('./ui/forgot-password.js'), 'forgotPasswordScreen');
 // Syncing starts once the first screen is drawn, or after this long without one.
 const FIRST_SCREEN_WAIT_MS = 1000;
 // A fresh phone waits this long at most for its first sync before home shows what it holds.

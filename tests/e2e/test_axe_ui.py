@@ -139,6 +139,7 @@ SCREENS = {
         "/directory",
         "/map",  # the grid's open tasks by compound (a list and a note: no tile server here)
         "/invite/{household}",
+        "/accounts/reset-code",
         "/needs/{grid_need}",
         "/inbox",
         "/inbox/{inbox_entry}",

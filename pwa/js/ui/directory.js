@@ -90,6 +90,13 @@ function householdCard(entry, { showCompound, revealed, me }) {
       'data-testid': 'invite-household',
       text: t('join.invite.open'),
     }),
+    // 重置密码: a one-time code for a resident who forgot theirs (ui/reset-code.js, §19.5; online).
+    h('a', {
+      class: 'btn btn--ghost household-card__invite',
+      href: '#/accounts/reset-code?from=directory',
+      'data-testid': 'reset-code-household',
+      text: t('accounts.reset.open'),
+    }),
   );
 }
 

@@ -1,7 +1,10 @@
 // 我的 (#/me): the account's own — name and language, a new password (the other devices are
-// signed out), and the household it belongs to, with leaving it (PROTOCOL.md §19.4). Online:
-// each is checked by the server.
+// signed out), signing out the other devices, which messages reach this phone (a link to
+// #/settings/notifications), and the household it belongs to, with leaving it (PROTOCOL.md
+// §19.4); for admins and grid workers, the way to a password reset code for someone else
+// (§19.5). Online: each is checked by the server.
 
+import { endOtherSessions, issuesResetCodes } from '../accounts.js';
 import { ApiError, patch } from '../api.js';
 import { JOIN } from '../constants.js';
 import { LOCALES, setLocale, t } from '../i18n.js';
@@ -116,6 +119,60 @@ function passwordCard() {
   );
 }
 
+function devicesCard() {
+  const status = h('p', { class: 'note note--saved', role: 'status', 'data-testid': 'me-devices-done', hidden: true });
+  const alert = h('div', { class: 'alert', role: 'alert', 'data-testid': 'me-devices-error' });
+  const button = h('button', {
+    type: 'button',
+    class: 'btn btn--secondary btn--block',
+    'data-testid': 'me-end-others',
+    text: t('accounts.devices.end_others'),
+  });
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    alert.textContent = '';
+    status.hidden = true;
+    try {
+      const { ended } = await endOtherSessions();
+      status.textContent = t('accounts.devices.ended', { count: ended });
+      status.hidden = false;
+    } catch (err) {
+      alert.textContent = err.code === 'offline' ? t('join.needs_network') : (err.message ?? t('error.unexpected'));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return block(
+    t('accounts.devices.title'),
+    'me-devices',
+    h('p', { class: 'muted', text: t('accounts.devices.about') }),
+    button,
+    alert,
+    status,
+  );
+}
+
+function linksCard(me) {
+  return block(
+    t('accounts.more'),
+    'me-links',
+    h('a', {
+      class: 'btn btn--secondary btn--block',
+      href: '#/settings/notifications',
+      'data-testid': 'me-notifications',
+      text: t('accounts.notifications'),
+    }),
+    issuesResetCodes(me)
+      ? h('a', {
+          class: 'btn btn--secondary btn--block',
+          href: '#/accounts/reset-code',
+          'data-testid': 'me-reset-codes',
+          text: t('accounts.reset.title'),
+        })
+      : null,
+  );
+}
+
 function householdCard(me) {
   const mine = households(me);
   if (!mine.length) {
@@ -181,5 +238,7 @@ export function meScreen({ me }) {
     householdCard(me),
     profileCard(me),
     passwordCard(),
+    devicesCard(),
+    linksCard(me),
   );
 }

@@ -143,6 +143,12 @@ const ROUTES = [
     screen: lazyScreen(() => import('./join-requests.js'), 'joinRequestsScreen'),
   },
   { pattern: /^\/me$/, names: [], screen: lazyScreen(() => import('./me.js'), 'meScreen') },
+  // 重置密码验证码 (§19.5): an admin or grid worker makes a one-time code for someone's account.
+  {
+    pattern: /^\/accounts\/reset-code$/,
+    names: [],
+    screen: lazyScreen(() => import('./reset-code.js'), 'resetCodeScreen'),
+  },
   { pattern: /^\/invite\/(\d+)$/, names: ['id'], screen: lazyScreen(() => import('./invite.js'), 'inviteScreen') },
   // 双报到 (issue 14): report with a code, my reporting, a unit's secretary's screen, the admins' management.
   { pattern: /^\/members\/join$/, names: [], screen: lazyScreen(() => import('./member-join.js'), 'memberJoinScreen') },

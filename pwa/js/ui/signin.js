@@ -55,7 +55,8 @@ export function adoptStaticForm(root) {
 let staticError = '';
 
 /** Builds the screen; onSignedIn(me) runs with the /api/me body after a successful sign-in. */
-export function signinScreen({ noticeKey, message, onSignedIn, onRegister }) {
+export function signinScreen({ noticeKey, statusKey, phone: knownPhone, message, onSignedIn, onRegister, onForgot }) {
+  if (knownPhone) draft = { phone: knownPhone, password: '' }; // back from 忘记密码: the number they typed there
   const phone = field('phone', 'signin.phone', {
     type: 'tel',
     inputmode: 'numeric',
@@ -177,7 +178,18 @@ export function signinScreen({ noticeKey, message, onSignedIn, onRegister }) {
     noticeKey
       ? h('p', { class: 'note note--offline-only', role: 'status', 'data-testid': 'signin-notice', text: t(noticeKey) })
       : null,
+    statusKey
+      ? h('p', { class: 'note note--saved', role: 'status', 'data-testid': 'signin-status', text: t(statusKey) })
+      : null,
     form,
+    // 忘记密码: no SMS; a one-time code from the grid worker or an admin (ui/forgot-password.js).
+    h('button', {
+      type: 'button',
+      class: 'btn btn--ghost btn--block signin__forgot',
+      'data-testid': 'signin-forgot',
+      text: t('accounts.forgot.open'),
+      onclick: () => onForgot?.(),
+    }),
     // 注册: a resident without an account opens one here (ui/register.js, PROTOCOL.md §19).
     h('p', { class: 'signin__register' }, h('span', { class: 'muted', text: t('signin.no_account') })),
     h('button', {
