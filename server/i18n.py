@@ -31,6 +31,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "auth.inactive": "该账号已停用，请联系社区管理员。",
         "auth.reset.issuers_only": "只有社区管理员和网格员可以生成重置密码的验证码。",
         "auth.reset_code_format": "请输入 8 位数字验证码。",
+        "auth.reset.not_found": "您管辖的范围内没有用这个手机号的账号。",
         "auth.reset_code_invalid": "验证码不正确（连续输错 5 次后作废），请核对，或请网格员或管理员重新生成。",
         "auth.reset_code_expired": "验证码已过期（有效期 30 分钟），请网格员或管理员重新生成。",
         "auth.reset_code_used": "该验证码已用过或已被新的验证码取代，请使用最新的验证码。",
@@ -107,6 +108,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "auth.inactive": "This account is disabled; contact your community admin.",
         "auth.reset.issuers_only": "Only community admins and grid workers issue password reset codes.",
         "auth.reset_code_format": "Enter the 8-digit code.",
+        "auth.reset.not_found": "No account with this phone number in your jurisdiction.",
         "auth.reset_code_invalid": (
             "The code is wrong (after 5 wrong tries it stops working); check it, or ask your grid worker "
             "or admin for a new one."

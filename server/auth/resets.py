@@ -47,12 +47,13 @@ def issue(issuer: User, phone: str) -> dict:
     if not (scopes.is_admin or scopes.grid_ids):
         raise Forbidden(_("auth.reset.issuers_only"), code="forbidden")
     user = db.session.scalar(select(User).where(User.phone == phone))
-    if user is None:
-        raise NotFound(_("error.not_found"))
-    if not authz.can(issuer, "account.reset_code", user):
+    if user is not None and not authz.can(issuer, "account.reset_code", user):
         if authz.can(issuer, "account.seen_for_reset", user):
             raise Forbidden(_("user.managed_elsewhere"), code="managed_elsewhere")
-        raise NotFound(_("error.not_found"))
+        user = None
+    if user is None:  # unknown, or outside the issuer's places: not told apart
+        message = _("auth.reset.not_found")
+        raise NotFound(message, fields={"phone": [message]})
     now = clock.now()
     _void_live_codes(user, now)
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))

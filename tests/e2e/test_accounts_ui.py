@@ -38,6 +38,9 @@ def test_a_grid_worker_code_resets_a_residents_password_who_then_changes_it(app,
     worker.get_by_test_id("reset-code").wait_for()
     worker.get_by_test_id("reset-issue-submit").click()  # no number: told on the field
     worker.get_by_test_id("reset-phone-error").get_by_text("手机号").wait_for()
+    worker.get_by_test_id("reset-phone").fill("13800000007")  # a resident of another grid
+    worker.get_by_test_id("reset-issue-submit").click()
+    worker.get_by_test_id("reset-phone-error").get_by_text("管辖的范围内没有").wait_for()
     worker.get_by_test_id("reset-phone").fill("139 1234 0011")
     worker.get_by_test_id("reset-issue-submit").click()
     worker.get_by_test_id("reset-code-issued").wait_for()
