@@ -57,15 +57,6 @@ def check_tile_url(url: str | None) -> str | None:
     return url
 
 
-def tile_origin(url: str | None) -> str | None:
-    """The origin the tiles come from, for the CSP: {s} (a, b, c subdomains) becomes *."""
-    if not url:
-        return None
-    scheme, rest = url.split("://", 1)
-    host = rest.split("/", 1)[0].split("?", 1)[0]
-    return f"{scheme}://{host.replace('{s}', '*')}"
-
-
 class Config:
     """Production defaults; every value can be set from the environment."""
 

@@ -21,11 +21,13 @@ from server.auth.schemas import (
 )
 from server.core.edge import Blueprint
 from server.core.fields import compact_json
-from server.errors import DomainError
 from server.extensions import limiter
-from server.sync import service as sync_service
 
 blp = Blueprint("auth", __name__, url_prefix="/api", description="Accounts and sessions")
+
+# Where the sync layer (above this one) registers what writes a sign-in's first pull page
+# (server/sync/part.py): f(user, protocol, limit) -> the page's JSON, or None.
+FIRST_PULL = "redgrid.first_pull"
 
 
 def _login_limit() -> str:
@@ -101,16 +103,15 @@ def sign_in(credentials):
     )
     session.permanent = True  # a phone stays signed in for REDGRID_SESSION_DAYS
     login_user(user)
-    first_pull = credentials.get("pull")
-    if first_pull is None:
+    asked = credentials.get("pull")
+    make_page = current_app.extensions.get(FIRST_PULL)
+    if asked is None or make_page is None:
         return me_payload(user)
-    # The first pull page in the same answer (§9.1): the page as POST /api/sync/pull writes it.
+    # The first pull page in the same answer (PROTOCOL.md §5.2.1), as POST /api/sync/pull writes it;
+    # none for another protocol: signed in all the same, the phone pulls on its own.
     me = compact_json(SignInSchema().dump(me_payload(user)))
-    try:
-        page = sync_service.page_json(sync_service.pull(user, first_pull["protocol"], None, first_pull["limit"]))
-    except DomainError:  # another protocol: signed in all the same, the phone pulls on its own
-        return Response(me, mimetype="application/json")
-    return Response(f'{me[:-1]},"pull":{page}}}', mimetype="application/json")
+    page = make_page(user, asked["protocol"], asked["limit"])
+    return Response(me if page is None else f'{me[:-1]},"pull":{page}}}', mimetype="application/json")
 
 
 @blp.route("/auth/logout", methods=["POST"])

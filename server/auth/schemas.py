@@ -10,7 +10,7 @@ from server.auth.passwords import is_common
 from server.core.edge import Schema
 from server.core.fields import UtcDateTime
 from server.i18n import LOCALES
-from server.sync.schemas import FirstPullSchema, PullPageSchema
+from sync import MAX_PAGE
 
 # Mainland China mobile numbers: 11 digits starting with 1[3-9].
 PHONE_RE = r"^1[3-9]\d{9}$"
@@ -57,6 +57,13 @@ class PasswordField(ma.fields.String):
             metadata={"description": f"{PASSWORD_RULES} {note}".strip()},
             **kwargs,
         )
+
+
+class FirstPullSchema(Schema):
+    """Sign-in's request for the first pull page (PROTOCOL.md §5.2.1): a fresh phone saves a round trip."""
+
+    protocol = ma.fields.String(required=True, metadata={"description": "redgrid-sync/1"})
+    limit = ma.fields.Integer(load_default=500, validate=validate.Range(min=1, max=MAX_PAGE))
 
 
 class LoginSchema(Schema):
@@ -149,8 +156,7 @@ class MeSchema(Schema):
 
 
 class SignInSchema(MeSchema):
-    pull = ma.fields.Nested(
-        PullPageSchema,
+    pull = ma.fields.Dict(
         metadata={
             "description": "the first pull page (POST /api/sync/pull with cursor null), when the sign-in "
             "asked for it with `pull` and the protocol is the server's; absent otherwise"

@@ -1,9 +1,20 @@
 """What the sync engine's endpoints bring to the app (wired by create_app, server/core/parts.py):
-a photo is readable by whoever sees a record that refers to it."""
+a photo is readable by whoever sees a record that refers to it; a sign-in may carry the first
+pull page (PROTOCOL.md §5.2.1: sign-in, in a lower layer, calls what is registered here)."""
 
+from server.auth.routes import FIRST_PULL
 from server.core.parts import Part
 from server.sync import messages, routes, service
 
+
+def _init(app) -> None:
+    app.extensions[FIRST_PULL] = service.first_page_json
+
+
 PART = Part(
-    "sync", blueprints=(routes.blp,), catalogs=(messages.entries,), blob_readers=(service.can_see_a_referencing_record,)
+    "sync",
+    blueprints=(routes.blp,),
+    catalogs=(messages.entries,),
+    blob_readers=(service.can_see_a_referencing_record,),
+    init=_init,
 )

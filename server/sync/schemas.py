@@ -21,13 +21,6 @@ class PullSchema(Schema):
     limit = ma.fields.Integer(load_default=500, validate=validate.Range(min=1, max=MAX_PAGE))
 
 
-class FirstPullSchema(Schema):
-    """Sign-in's request for the first pull page (PROTOCOL.md §9.1): a fresh phone saves a round trip."""
-
-    protocol = ma.fields.String(required=True, metadata={"description": "redgrid-sync/1"})
-    limit = ma.fields.Integer(load_default=500, validate=validate.Range(min=1, max=MAX_PAGE))
-
-
 class Mutations(ma.fields.Field):
     """The list of mutations as sent. Only the list is the envelope's: each mutation is checked
     on its own, and a malformed one is refused alone (PROTOCOL.md §6.1), so no edge check of

@@ -133,6 +133,15 @@ def pull(user: User, protocol: str, cursor: str | None, limit: int) -> PullPage:
     return page
 
 
+def first_page_json(user: User, protocol: str, limit: int) -> str | None:
+    """The first pull page (cursor null) as page_json() writes it, for a sign-in that asked for
+    it (§5.2.1); None when the protocol is not the server's (the phone pulls on its own)."""
+    try:
+        return page_json(pull(user, protocol, None, limit))
+    except DomainError:
+        return None
+
+
 def page_json(page: PullPage) -> str:
     """A pull page as compact UTF-8 JSON, the same as json.dumps(page.to_wire()) but with each
     change's data spliced in as the text the store read (§5.2's shape, checked by a test)."""

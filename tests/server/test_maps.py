@@ -5,8 +5,9 @@ the grid directory's compounds carry their coordinates."""
 import pytest
 
 from server import create_app
-from server.config import check_tile_url, tile_origin
+from server.config import check_tile_url
 from server.org.models import Compound
+from server.web.routes import tile_origin
 from tests.factories import PASSWORD
 
 WORKER_A = "13800000003"
