@@ -121,6 +121,12 @@ ERROR_CODES = {
     "need_matched": (409, "供需对接: the need has a service project already"),
     "need_not_open": (422, "供需对接: not an open need of the community"),
     "resource_not_in_community": (422, "供需对接: not a resource of an active unit of the community"),
+    # Bulk import (PROTOCOL.md §23)
+    "import_unreadable": (422, "import: the file is neither a workbook nor text in UTF-8 or GB18030"),
+    "import_too_many_rows": (422, "import: more than 100,000 data rows"),
+    "import_empty": (422, "import: the file has no data rows"),
+    "import_has_errors": (422, "import: rows have errors (the preview lists them); nothing was written"),
+    "import_conflict": (409, "import: the data changed while importing; preview again"),
     "throttled": (429, "too many requests: wait the seconds of the Retry-After header"),
     "internal": (500, "the server failed; try again later"),
     "error": (0, "any other HTTP error status"),

@@ -27,6 +27,7 @@ LAYERS = {
         "activities",
         "evaluation",
         "admin",
+        "imports",
         "web",
     ),
     "assembly": ("__init__", "config", "cli", "console", "demo", "client_constants"),
