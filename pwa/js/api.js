@@ -42,7 +42,10 @@ async function currentCsrfToken() {
 // Only writes need the token; HEAD and GET are safe methods.
 const needsCsrf = (method) => method !== 'GET' && method !== 'HEAD';
 
-/** body: {json} to send JSON, {bytes, type} to send raw bytes (an ArrayBuffer view), or undefined. */
+/**
+ * body: {json} to send JSON, {bytes, type} to send raw bytes (an ArrayBuffer view), {form} to send
+ * a FormData as multipart/form-data (the browser writes its Content-Type), or undefined.
+ */
 async function send(method, path, body, timeoutMs, extraHeaders = {}) {
   const headers = { Accept: 'application/json', 'Accept-Language': getLocale(), ...extraHeaders };
   if (body?.json !== undefined) headers['Content-Type'] = 'application/json';
@@ -55,7 +58,7 @@ async function send(method, path, body, timeoutMs, extraHeaders = {}) {
     return await fetch(path, {
       method,
       headers,
-      body: body?.json !== undefined ? JSON.stringify(body.json) : body?.bytes,
+      body: body?.json !== undefined ? JSON.stringify(body.json) : (body?.form ?? body?.bytes),
       credentials: 'same-origin',
       cache: 'no-store', // API data is cached in IndexedDB by the app, never by the HTTP cache
       signal: controller.signal,
@@ -143,6 +146,13 @@ export async function exchange(method, path, { bytes, type, headers = {}, timeou
   const { response, data } = await sendWithCsrfRetry(method, path, body, timeoutMs, headers);
   const error = response.ok ? null : toApiError(response.status, data, response.headers);
   return { status: response.status, ok: response.ok, headers: response.headers, data, error };
+}
+
+/** POSTs a FormData (a file upload) and returns the parsed JSON body, or throws ApiError. */
+export async function postForm(path, form, { timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
+  const { response, data } = await sendWithCsrfRetry('POST', path, { form }, timeoutMs);
+  if (!response.ok) throw toApiError(response.status, data, response.headers);
+  return data;
 }
 
 export const get = (path, options) => request('GET', path, undefined, options);

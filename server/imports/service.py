@@ -361,8 +361,8 @@ def _plan_residents(user, plan: Plan, rows, names) -> None:
     for number, row in rows:
         if not _checked_text(plan, number, row, COLUMNS["residents"], names):
             continue
+        building_id = places.building(plan, number, row, names)  # the place's columns come first
         values = _resident_fields(plan, number, row, names, words)
-        building_id = places.building(plan, number, row, names)
         if values is None or building_id is None:
             continue
         place = (building_id, row["unit"], row["room"])

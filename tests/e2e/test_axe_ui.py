@@ -195,6 +195,7 @@ SCREENS = {
         "/admin/matching",
         "/admin/needs",
         "/admin/members",
+        "/admin/import",
         "/members/units/{unit}",
         "/admin/evaluation",
         "/admin/evaluation/{round}",

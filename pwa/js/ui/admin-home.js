@@ -64,6 +64,14 @@ export function adminSection({ me }) {
       title: t('matching.title'),
       about: t('matching.home_about'),
     }),
+    // 批量导入 (issue 16): households, residents and accounts from Excel or CSV.
+    linkCard({
+      kind: 'admin-link',
+      href: '#/admin/import',
+      testid: 'admin-import-open',
+      title: t('import.title'),
+      about: t('import.home_about'),
+    }),
     // 年度评议 (S5): the December evaluation of the units and members reporting to a community.
     linkCard({
       kind: 'admin-link',

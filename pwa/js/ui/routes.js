@@ -174,6 +174,12 @@ const ROUTES = [
     names: ['id'],
     screen: lazyScreen(() => import('./admin-alerts.js'), 'alertScreen'),
   },
+  // 批量导入 (issue 16): households, residents and accounts from a workbook or a CSV.
+  {
+    pattern: /^\/admin\/import$/,
+    names: [],
+    screen: lazyScreen(() => import('./admin-import.js'), 'adminImportScreen'),
+  },
   { pattern: /^\/admin\/tasks$/, names: [], screen: lazyScreen(() => import('./admin-tasks.js'), 'adminTasksScreen') },
   {
     pattern: /^\/admin\/tasks\/new$/,
