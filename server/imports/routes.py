@@ -5,13 +5,14 @@ from flask_login import current_user, login_required
 
 from server.api import ErrorSchema
 from server.core.edge import Blueprint
+from server.core.xlsx import XLSX
 from server.imports import service
 from server.imports.schemas import ImportFileSchema, ImportPreviewSchema, ImportResultSchema, TemplateArgsSchema
 
 blp = Blueprint("imports", __name__, url_prefix="/api/admin/imports", description="Bulk import (admins)")
 
+BINARY = {"type": "string", "format": "binary"}
 KIND = "<any(households, residents, users):kind>"
-ERRORS = "413 `too_large`, 415 `unsupported_type`, 422 `import_unreadable`, `import_too_many_rows`, `import_empty`"
 
 
 def _upload(files):
@@ -28,12 +29,19 @@ def _bound_size():
 @blp.route(f"/{KIND}/template", methods=["GET"])
 @login_required
 @blp.arguments(TemplateArgsSchema, location="query")
-@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The template: a workbook (format=xlsx) or UTF-8 text with a BOM (format=csv)",
+            "content": {XLSX: {"schema": BINARY}, "text/csv": {"schema": BINARY}},
+        }
+    }
+)
 def template(args, kind):
     """The template of an import: the header row in your language and one example row
     (`format`: xlsx, the default, or csv in UTF-8 with a BOM). Admins only (403)."""
     body, mimetype, name = service.template(current_user, kind, args["format"])
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, content_type=mimetype)
     response.headers.set("Content-Disposition", "attachment", filename=name)
     response.headers["Cache-Control"] = "private, no-store"
     return response
