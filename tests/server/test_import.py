@@ -282,3 +282,51 @@ def test_outside_jurisdiction_places_for_a_community_admin(world, auth, db):
     body = _send(auth, "households", "preview", data).get_json()
     assert [e["code"] for e in body["errors"]] == ["outside_jurisdiction"]
     assert _send(auth, "households", "commit", data).status_code == 422
+
+
+def test_an_import_pokes_the_phones_keeping_a_changed_directory_and_they_see_it(world, auth, app, db):
+    from server.core import pokes
+
+    poked = []
+
+    def sender(buckets, event):
+        poked.append((event, sorted(buckets)))
+
+    rows = [
+        RESIDENT_HEADER,
+        ["河西小区", "2号楼", "1单元", "101", "周新", "", "", "", "", ""],  # G1 covers 河西小区
+        ["文峰苑", "1号楼", "1单元", "101", "吴新", "", "", "", "", ""],  # G2 covers 文峰苑 1号楼 only
+        ["文峰苑", "2号楼", "1单元", "101", "郑新", "", "", "", "", ""],  # in no grid
+    ]
+    auth.login("13800000002", PASSWORD)
+    pokes.register(sender)
+    try:
+        assert _send(auth, "residents", "commit", _csv(rows)).status_code == 200
+        assert poked == [("directory:poke", [f"grid:{world.g1}", f"grid:{world.g2}"])]
+        poked.clear()
+        assert _send(auth, "residents", "commit", _csv(rows)).status_code == 200
+        assert poked == []  # nothing changed, nobody is told
+    finally:
+        pokes._senders.remove(sender)
+    worker = AuthActions(app.test_client())
+    worker.login("13800000003", PASSWORD)
+    directory = worker.client.get(f"/api/grids/{world.g1}/directory").get_json()
+    names = [r["name"] for h in directory["households"] for r in h["residents"]]
+    assert "周新" in names and "吴新" not in names
+
+
+def test_size_and_row_bounds(world, auth, monkeypatch):
+    from server.imports import files, service
+
+    auth.login("13800000002", PASSWORD)
+    monkeypatch.setattr(service, "MAX_ROWS", 2)
+    rows = [["小区", "楼栋", "单元", "室"]] + [["河西小区", "1号楼", "1单元", str(n)] for n in range(3)]
+    many = _send(auth, "households", "preview", _csv(rows))
+    assert many.status_code == 422 and many.get_json()["error"]["code"] == "import_too_many_rows"
+    monkeypatch.setattr(service, "MAX_BYTES", 100)
+    big = _send(auth, "households", "preview", _csv(rows) + b" " * 200_000)
+    assert big.status_code == 413 and big.get_json()["error"]["code"] == "too_large"
+    monkeypatch.setattr(service, "MAX_BYTES", 16 << 20)
+    monkeypatch.setattr(files, "MAX_UNPACKED", 1000)  # a workbook unpacking to more is refused unread
+    bomb = _send(auth, "households", "preview", _xlsx(rows[:2]), name="a.xlsx")
+    assert bomb.status_code == 422 and bomb.get_json()["error"]["code"] == "import_unreadable"
