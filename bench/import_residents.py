@@ -1,8 +1,8 @@
 """Benchmark: bulk import of 50,000 residents (issue 16: the commit ≤ 60 s on PostgreSQL, the
 preview of the whole file ≤ 15 s).
 
-    .venv/bin/python bench/import_residents.py                # a throw-away PostgreSQL database
-    .venv/bin/python bench/import_residents.py --sqlite       # the same on SQLite
+    .venv/bin/python bench/import_residents.py --postgres     # a throw-away PostgreSQL database (the targets')
+    .venv/bin/python bench/import_residents.py                # the same on SQLite
     .venv/bin/python bench/import_residents.py --smoke        # 200 rows on SQLite, in seconds
 
 Setup: a fresh database with a demo city (bench/demo_scale.py's run(), --households, 20,000 by
@@ -179,13 +179,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--households", type=int, default=20_000, help="households of the demo city")
     parser.add_argument("--seed", type=int, default=16)
-    parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
+    parser.add_argument("--postgres", action="store_true", help="a throw-away PostgreSQL database (the targets')")
     parser.add_argument("--smoke", action="store_true", help="200 rows in a city of 2,000 households, SQLite")
     parser.add_argument("--pg-server", default=DEFAULT_PG_SERVER, help="PostgreSQL server URL (no database)")
     args = parser.parse_args()
     if args.smoke:
-        args.rows, args.households, args.sqlite = 200, 2000, True
-    if args.sqlite:
+        args.rows, args.households, args.postgres = 200, 2000, False
+    if not args.postgres:
         with scratch_sqlite("redgrid-import-") as (_, (url,)):
             ok = bench(url, "SQLite", args)
     else:
