@@ -39,6 +39,7 @@ ENTRIES = {
         "imports.error.unknown_household": "没有这一户：{value}。",
         "imports.error.outside_jurisdiction": "“{value}”不在您的管辖范围内。",
         "imports.error.ambiguous": "您的管辖范围内有多个“{value}”，请改用编码或更完整的名称。",
+        "imports.error.ambiguous_resident": "这一户有多位“{value}”，请填写手机号以区分。",
         "imports.error.duplicate_row": "与第 {row} 行重复。",
         "imports.error.unknown_scope": "没有名为“{value}”的{scope}。",
         "imports.error.phone_elsewhere": "该手机号的账号不在您的管辖范围内，不能在此为其分配角色。",
@@ -98,6 +99,7 @@ ENTRIES = {
         "imports.error.unknown_household": "There is no such household: {value}.",
         "imports.error.outside_jurisdiction": "“{value}” is outside your jurisdiction.",
         "imports.error.ambiguous": "Several “{value}” are in your jurisdiction; use the code or a fuller name.",
+        "imports.error.ambiguous_resident": "The household has several “{value}”: give the phone to tell them apart.",
         "imports.error.duplicate_row": "Repeats row {row}.",
         "imports.error.unknown_scope": "There is no {scope} named “{value}”.",
         "imports.error.phone_elsewhere": (

@@ -356,6 +356,7 @@ def _plan_residents(user, plan: Plan, rows, names) -> None:
         ):
             stored[resident.household_id].append(resident)
     first: dict[tuple, int] = {}
+    claimed: dict[int, int] = {}  # stored resident id -> the row matching it
     new_households: dict[tuple, None] = {}  # ordered set of (building_id, unit, room)
     creates, updates = [], []
     for number, row in rows:
@@ -373,6 +374,14 @@ def _plan_residents(user, plan: Plan, rows, names) -> None:
         first[key] = number
         household_id = places.households.get(place)
         match = _match(stored.get(household_id, ()), row["name"], values.get("phone")) if household_id else None
+        if match is AMBIGUOUS:
+            plan.error(number, names["name"], "ambiguous_resident", value=row["name"])
+            continue
+        if match is not None and match.id in claimed:  # two rows of the file name one stored resident
+            plan.error(number, names["name"], "duplicate_row", row=claimed[match.id])
+            continue
+        if match is not None:
+            claimed[match.id] = number
         if match is None:
             if household_id is None:
                 new_households[place] = None
@@ -391,15 +400,25 @@ def _plan_residents(user, plan: Plan, rows, names) -> None:
 
 
 def _match(residents, name: str, phone: str | None):
-    """The stored resident a row names: by name and phone, else (a row without a phone, or a
-    stored resident without one) the only one of that name in the household."""
+    """The stored resident a row names, or None (a new one), or AMBIGUOUS: by name and phone;
+    else among those of that name without a phone, the only one; else (a row without a phone)
+    the only one of that name in the household."""
     named = [r for r in residents if r.name == name]
     if phone is not None:
         exact = [r for r in named if r.phone == phone]
         if exact:
             return exact[0]
-        named = [r for r in named if r.phone is None]
-    return named[0] if len(named) == 1 else None
+    phoneless = [r for r in named if r.phone is None]
+    if len(phoneless) == 1:
+        return phoneless[0]
+    if len(phoneless) > 1:
+        return AMBIGUOUS
+    if phone is None and len(named) == 1:
+        return named[0]
+    return AMBIGUOUS if phone is None and named else None
+
+
+AMBIGUOUS = object()
 
 
 # --- users ----------------------------------------------------------------------------------

@@ -330,3 +330,31 @@ def test_size_and_row_bounds(world, auth, monkeypatch):
     monkeypatch.setattr(files, "MAX_UNPACKED", 1000)  # a workbook unpacking to more is refused unread
     bomb = _send(auth, "households", "preview", _xlsx(rows[:2]), name="a.xlsx")
     assert bomb.status_code == 422 and bomb.get_json()["error"]["code"] == "import_unreadable"
+
+
+def test_two_stored_residents_of_one_name_need_a_phone_to_tell_them_apart(world, auth, db):
+    db.session.add_all([Resident(household_id=world.hh_hexi1[0], name="刘洋", relation="child") for _ in range(2)])
+    db.session.commit()
+    auth.login("13800000002", PASSWORD)
+    rows = [RESIDENT_HEADER, ["河西小区", "1号楼", "1单元", "101", "刘洋", "", "", "2001", "", ""]]
+    body = _send(auth, "residents", "preview", _csv(rows)).get_json()
+    assert [(e["code"], e["message"]) for e in body["errors"]] == [
+        ("ambiguous_resident", "这一户有多位“刘洋”，请填写手机号以区分。")
+    ]
+    rows.append(["河西小区", "1号楼", "1单元", "101", f"居民{world.b_hexi1}-0", "", "", "1950", "", ""])
+    rows.append(
+        [
+            "河西小区",
+            "1号楼",
+            "1单元",
+            "101",
+            f"居民{world.b_hexi1}-0",
+            f"1370000{world.hh_hexi1[0]:04d}",
+            "",
+            "",
+            "",
+            "",
+        ]
+    )
+    body = _send(auth, "residents", "preview", _csv(rows)).get_json()
+    assert [(e["row"], e["code"]) for e in body["errors"]] == [(2, "ambiguous_resident"), (4, "duplicate_row")]
