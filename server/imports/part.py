@@ -9,4 +9,5 @@ PART = Part(
     blueprints=(routes.blp,),
     catalogs=(messages.entries,),
     actions={"imports.run": service.can_import},
+    init=routes.bound_uploads,
 )

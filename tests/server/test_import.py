@@ -326,6 +326,7 @@ def test_size_and_row_bounds(world, auth, monkeypatch):
     monkeypatch.setattr(service, "MAX_BYTES", 100)
     big = _send(auth, "households", "preview", _csv(rows) + b" " * 200_000)
     assert big.status_code == 413 and big.get_json()["error"]["code"] == "too_large"
+    assert big.get_json()["error"]["message"] == "提交的内容过大。"  # refused by its length, before any parse
     monkeypatch.setattr(service, "MAX_BYTES", 16 << 20)
     monkeypatch.setattr(files, "MAX_UNPACKED", 1000)  # a workbook unpacking to more is refused unread
     bomb = _send(auth, "households", "preview", _xlsx(rows[:2]), name="a.xlsx")
