@@ -40,6 +40,7 @@ from sqlalchemy.engine import Engine
 from server import authz, extensions, i18n
 from server.cli import register_cli
 from server.config import Config, TestConfig
+from server.core import monthly
 from server.core.after_commit import register_after_commit
 from server.core.edge import register_edge
 from server.core.parts import Part
@@ -72,6 +73,7 @@ PARTS = (
     "evaluation",
     "activities",
     "imports",
+    "reports",
     "web",
 )
 
@@ -193,6 +195,8 @@ def register_rosters(parts) -> None:
             roster.register(part.roster)
         if part.open_needs is not None:
             lists.register(part.open_needs)
+        for section in part.monthly:
+            monthly.register(section)
 
 
 def register_commands(app: Flask, parts) -> None:

@@ -17,6 +17,20 @@ MESSAGES = {
         "alerts.error.not_approver": "需由目标范围之上的上级管理员审核。",
         "alerts.error.cannot_cancel": "已发送或已取消的通知不能取消。",
         "alerts.error.link_scheme": "链接只能是应用内页面（#/…、/…）或 http(s):// 网址。",
+        "alerts.category.utility": "停水停电",
+        "alerts.category.weather": "天气预警",
+        "alerts.category.event": "社区活动",
+        "alerts.category.policy": "政策通知",
+        "alerts.category.safety": "安全提醒",
+        "alerts.category.rectification": "整改结果",
+        "alerts.category.other": "其他",
+        "monthly.alerts.title": "通知发布",
+        "monthly.alerts.count": "发出通知",
+        "monthly.alerts.recipients": "送达人次",
+        "monthly.alerts.by_category": "各类通知",
+        "monthly.alerts.note": (
+            "本月发出、发送范围含本社区（或其所在的街道、区、市，或本社区的网格、小区、楼栋）的通知。"
+        ),
     },
     "en": {
         "alerts.error.title_length": f"The title must not be empty and at most {TITLE_MAX} characters.",
@@ -32,6 +46,21 @@ MESSAGES = {
         "alerts.error.cannot_cancel": "A sent or cancelled notice cannot be cancelled.",
         "alerts.error.link_scheme": (
             "A link opens a screen of the app (#/…, /…) or an http(s):// address, nothing else."
+        ),
+        "alerts.category.utility": "Water & power",
+        "alerts.category.weather": "Weather",
+        "alerts.category.event": "Community events",
+        "alerts.category.policy": "Policy",
+        "alerts.category.safety": "Safety",
+        "alerts.category.rectification": "Rectification results",
+        "alerts.category.other": "Other",
+        "monthly.alerts.title": "Notices",
+        "monthly.alerts.count": "Notices sent",
+        "monthly.alerts.recipients": "Recipients",
+        "monthly.alerts.by_category": "Notices by category",
+        "monthly.alerts.note": (
+            "Notices sent in the month whose audience includes the community (or its street, district or city, or"
+            " a grid, compound or building of it)."
         ),
     },
 }

@@ -59,6 +59,19 @@ MESSAGES = {
         "report.notes": "检查备注",
         "report.print": "打印",
         "report.times": "时间均为北京时间。",
+        "monthly.inspections.title": "物业服务检查与整改",
+        "monthly.inspections.count": "本月检查",
+        "monthly.inspections.mean": "平均得分率",
+        "monthly.inspections.score": "月度得分",
+        "monthly.inspections.stars": "星级",
+        "monthly.inspections.open_orders": "未结整改单",
+        "monthly.inspections.overdue_orders": "逾期整改单",
+        "monthly.inspections.compounds": "小区数",
+        "monthly.inspections.by_compound": "各小区评分",
+        "monthly.inspections.by_company": "各物业服务企业",
+        "monthly.inspections.note": (
+            "月度得分 = 本月检查平均得分率，减去逾期和重办整改单的扣分；整改单数为报告生成时的情况。"
+        ),
     },
     "en": {
         "inspection.draw_too_many": "k is larger than the compounds to draw from ({size}).",
@@ -122,6 +135,20 @@ MESSAGES = {
         "report.notes": "Notes",
         "report.print": "Print",
         "report.times": "Times are Beijing time.",
+        "monthly.inspections.title": "Property service inspections and rectification",
+        "monthly.inspections.count": "Inspections",
+        "monthly.inspections.mean": "Mean %",
+        "monthly.inspections.score": "Monthly score",
+        "monthly.inspections.stars": "Stars",
+        "monthly.inspections.open_orders": "Open orders",
+        "monthly.inspections.overdue_orders": "Overdue orders",
+        "monthly.inspections.compounds": "Compounds",
+        "monthly.inspections.by_compound": "Scores per compound",
+        "monthly.inspections.by_company": "Per property company",
+        "monthly.inspections.note": (
+            "Monthly score = the month's mean inspection percentage less the penalties for overdue and reopened o"
+            "rders; orders as of the report."
+        ),
     },
 }
 

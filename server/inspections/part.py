@@ -8,6 +8,7 @@ from server.inspections import (
     management,
     management_messages,
     messages,
+    monthly,
     pages,
     routes,
     sync,
@@ -22,4 +23,5 @@ PART = Part(
     visibility=access.VISIBILITY,
     periodic=(escalation.PERIODIC,),
     commands=(commands.inspections_command,),
+    monthly=(monthly.inspections_section,),
 )

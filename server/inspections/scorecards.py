@@ -140,6 +140,18 @@ def open_orders(compounds=None) -> dict[int, int]:
     return dict(db.session.execute(query.group_by(RectificationOrder.compound_id)).all())
 
 
+def overdue_orders(compounds=None) -> dict[int, int]:
+    """Orders not closed whose deadline has passed, per compound, now."""
+    query = select(RectificationOrder.compound_id, func.count()).where(
+        RectificationOrder.status.in_(NOT_CLOSED),
+        RectificationOrder.deleted.is_(False),
+        RectificationOrder.deadline_at < clock.now(),
+    )
+    if compounds is not None:
+        query = query.where(RectificationOrder.compound_id.in_(compounds))
+    return dict(db.session.execute(query.group_by(RectificationOrder.compound_id)).all())
+
+
 def _places(compounds) -> list[dict]:
     """Each compound with its company, community, street and district."""
     community, street, district = aliased(OrgUnit), aliased(OrgUnit), aliased(OrgUnit)

@@ -1,6 +1,11 @@
 """What the service record brings to the app (wired by create_app, server/core/parts.py)."""
 
 from server.core.parts import Part
-from server.ledger import sync, vocab
+from server.ledger import messages, monthly, sync, vocab
 
-PART = Part("ledger", catalogs=(vocab.entries,), sync_entities=(sync.SERVICE_ENTRY,))
+PART = Part(
+    "ledger",
+    catalogs=(vocab.entries, messages.entries),
+    sync_entities=(sync.SERVICE_ENTRY,),
+    monthly=(monthly.service_section,),
+)

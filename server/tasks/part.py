@@ -5,6 +5,7 @@ from server.core.parts import Part
 from server.tasks import (
     access,
     messages,
+    monthly,
     need_deadlines,
     need_lists,
     need_messages,
@@ -23,4 +24,5 @@ PART = Part(
     periodic=(need_deadlines.PERIODIC,),
     commands=(need_deadlines.needs_command,),
     open_needs=need_lists.open_needs,  # the needs list, for matching (供需对接)
+    monthly=(monthly.tasks_section, monthly.needs_section),
 )

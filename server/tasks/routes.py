@@ -3,8 +3,11 @@ records themselves; these are the admin's actions and views)."""
 
 from flask_login import current_user, login_required
 
+from server.api import ErrorSchema
 from server.core.edge import Blueprint
+from server.core.xlsx import XLSX
 from server.tasks import (
+    exports,
     models,  # noqa: F401  (the tables, for the app and Alembic)
     reports,
     service,
@@ -24,10 +27,12 @@ from server.tasks.schemas import (
     ProgressSchema,
     ReassignSchema,
     ReopenSchema,
+    ReportExportArgsSchema,
     ReportListArgsSchema,
     TaskBulkSchema,
     TaskCreateSchema,
     TaskDraftSchema,
+    TaskExportArgsSchema,
     TaskListArgsSchema,
     TaskPageSchema,
     TaskUpdateSchema,
@@ -48,6 +53,16 @@ blp = Blueprint("tasks", __name__, url_prefix="/api", description="Grid work: ta
 def tasks(args):
     """Tasks in your scope (admins: your jurisdiction; grid workers: your grids), newest first."""
     return views.list_tasks(current_user, **args)
+
+
+@blp.route("/tasks/export.xlsx", methods=["GET"])
+@login_required
+@blp.arguments(TaskExportArgsSchema, location="query")
+@blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX, description="The workbook")
+@blp.alt_response(422, schema=ErrorSchema, description="`export_too_large`: more rows than EXPORT_MAX_ROWS")
+def export_tasks(args):
+    """GET /api/tasks's rows for the same filters and scope, every page, as an Excel workbook (§25)."""
+    return exports.tasks_xlsx(current_user, args)
 
 
 @blp.route("/tasks", methods=["POST"])
@@ -137,6 +152,16 @@ def reopen(data, task_id):
 def field_reports(args):
     """Problems reported from the field in your scope; admins' queue: status=new, oldest first."""
     return views.list_reports(current_user, **args)
+
+
+@blp.route("/field-reports/export.xlsx", methods=["GET"])
+@login_required
+@blp.arguments(ReportExportArgsSchema, location="query")
+@blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX, description="The workbook")
+@blp.alt_response(422, schema=ErrorSchema, description="`export_too_large`: more rows than EXPORT_MAX_ROWS")
+def export_field_reports(args):
+    """GET /api/field-reports's rows for the same filters and scope, every page, as an Excel workbook (§25)."""
+    return exports.reports_xlsx(current_user, args)
 
 
 @blp.route("/field-reports/<report_id>", methods=["GET"])

@@ -237,6 +237,13 @@ class TaskListArgsSchema(PageArgsSchema):
     q = ma.fields.String(validate=validate.Length(max=40), metadata={"description": "title contains"})
 
 
+class TaskExportArgsSchema(TaskListArgsSchema):
+    """The filters of GET /api/tasks, without the page: the export has every row."""
+
+    class Meta:
+        exclude = ("page", "per_page")
+
+
 class ProgressArgsSchema(Schema):
     org_unit_id = _query_id(metadata={"description": "default: your whole jurisdiction"})
     type = ma.fields.String(validate=validate.OneOf(TASK_TYPES))
@@ -248,6 +255,13 @@ class ReportListArgsSchema(PageArgsSchema):
     org_unit_id = _query_id()
     grid_id = _query_id()
     category = ma.fields.String(validate=validate.OneOf(REPORT_CATEGORIES))
+
+
+class ReportExportArgsSchema(ReportListArgsSchema):
+    """The filters of GET /api/field-reports, without the page."""
+
+    class Meta:
+        exclude = ("page", "per_page")
 
 
 class ConvertSchema(TaskCreateSchema):

@@ -108,6 +108,13 @@ def get_task(user, task_id: str) -> dict:
 
 def list_tasks(user, page=1, per_page=50, **filters) -> dict:
     """Tasks in the user's scope, filtered, newest first."""
+    result = paginate(task_query(user, **filters), page, per_page)
+    result["items"] = task_views(result["items"])
+    return result
+
+
+def task_query(user, **filters):
+    """The select of list_tasks (its export's too, server/tasks/exports.py): scope, filters, order."""
     query = select(Task).where(Task.deleted.is_(False), authz.visible(user, Task))
     if filters.get("org_unit_id"):
         unit = authz.get_visible(user, OrgUnit, filters["org_unit_id"])
@@ -122,9 +129,7 @@ def list_tasks(user, page=1, per_page=50, **filters) -> dict:
         query = query.where(overdue if filters["overdue"] else ~overdue)
     if filters.get("q"):
         query = query.where(Task.title.contains(filters["q"], autoescape=True))
-    result = paginate(query.order_by(Task.created_at.desc(), Task.id), page, per_page)
-    result["items"] = task_views(result["items"])
-    return result
+    return query.order_by(Task.created_at.desc(), Task.id)
 
 
 # --- progress per grid -----------------------------------------------------------------------
@@ -259,8 +264,15 @@ def get_report(user, report_id: str) -> dict:
     return report_views([visible_report(user, report_id)])[0]
 
 
-def list_reports(user, status="new", page=1, per_page=50, org_unit_id=None, grid_id=None, category=None) -> dict:
+def list_reports(user, page=1, per_page=50, **filters) -> dict:
     """Field problem reports in the user's scope: the admins' queue (oldest new report first)."""
+    result = paginate(report_query(user, **filters), page, per_page)
+    result["items"] = report_views(result["items"])
+    return result
+
+
+def report_query(user, status="new", org_unit_id=None, grid_id=None, category=None):
+    """The select of list_reports (its export's too): scope, filters, order."""
     query = select(FieldReport).where(FieldReport.deleted.is_(False), authz.visible(user, FieldReport))
     if status != "all":
         query = query.where(FieldReport.status == status)
@@ -271,6 +283,4 @@ def list_reports(user, status="new", page=1, per_page=50, org_unit_id=None, grid
         query = query.where(FieldReport.grid_id == grid_id)
     if category:
         query = query.where(FieldReport.category == category)
-    result = paginate(query.order_by(FieldReport.created_at, FieldReport.id), page, per_page)
-    result["items"] = report_views(result["items"])
-    return result
+    return query.order_by(FieldReport.created_at, FieldReport.id)

@@ -28,6 +28,7 @@ LAYERS = {
         "evaluation",
         "admin",
         "imports",
+        "reports",
         "web",
     ),
     "assembly": ("__init__", "config", "cli", "console", "demo", "client_constants"),
