@@ -3,14 +3,32 @@ filters and scope, every page; another jurisdiction is refused as the list refus
 monthly report of a community (联席会议) shows the figures the domains count."""
 
 import io
+import uuid
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from urllib.parse import unquote
 
 import pytest
 from openpyxl import load_workbook
 
+from server.alerts.models import Alert
+from server.extensions import db
+from server.ledger.models import ServiceEntry
+from server.tasks.models import FieldReport, Task
+from server.tasks.need_models import Need
 from tests.factories import rid
-from tests.server.tasks_support import HEXI_ADMIN, WORKER_A, WORKER_B, create, later, new_task, push_one, signed_in
+from tests.server.inspections_support import inspection_world, scored_november
+from tests.server.tasks_support import (
+    HEXI_ADMIN,
+    ROOT_ADMIN,
+    WORKER_A,
+    WORKER_B,
+    create,
+    later,
+    new_task,
+    push_one,
+    signed_in,
+)
 
 
 @pytest.fixture
@@ -146,3 +164,238 @@ def test_the_monthly_report_opens_for_the_communitys_admins_only(app, admin, wor
     assert "帝豪社区" not in chooser.get_data(as_text=True)
     jump = admin.send("GET", f"/reports/monthly?community={world.hexi}&month=2026-11")
     assert jump.status_code == 302 and jump.headers["Location"].endswith(f"/reports/community/{world.hexi}/2026-11")
+
+
+class Report(HTMLParser):
+    """The report page read back: per section, its figures {label: value} and its tables
+    {caption: [[cell, …], …]} (header, body and total rows)."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.sections, self.section, self.cell, self.row, self.table = {}, None, None, None, None
+        self.caption, self.in_caption, self.in_b, self.value = None, False, False, None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "section" and "data-section" in attrs:
+            self.section = self.sections.setdefault(attrs["data-section"], {"figures": {}, "tables": {}})
+        elif self.section is None:
+            return
+        elif tag == "table":
+            self.table = []
+        elif tag == "caption":
+            self.in_caption, self.caption = True, ""
+        elif tag == "tr":
+            self.row = []
+        elif tag in ("td", "th"):
+            self.cell = ""
+        elif tag == "li":
+            self.cell, self.value = "", None
+        elif tag == "b":
+            self.in_b = True
+
+    def handle_endtag(self, tag):
+        if self.section is None:
+            return
+        if tag == "section":
+            self.section = None
+        elif tag == "caption":
+            self.in_caption = False
+        elif tag == "table":
+            self.section["tables"][self.caption] = self.table
+        elif tag == "tr":
+            self.table.append(self.row)
+        elif tag in ("td", "th"):
+            self.row.append(self.cell.strip())
+            self.cell = None
+        elif tag == "b":
+            self.in_b = False
+        elif tag == "li" and self.value is not None:
+            self.section["figures"][self.cell.strip()] = self.value
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.in_caption:
+            self.caption += data
+        elif self.in_b:
+            self.value = data.strip()
+        elif self.cell is not None:
+            self.cell += data
+
+
+NOV = datetime(2026, 11, 15, 4, 0, tzinfo=UTC)
+
+
+def _synced(model, **fields):
+    return model(id=str(uuid.uuid4()), version=1, field_versions={}, field_writers={}, deleted=False, **fields)
+
+
+@pytest.fixture
+def november(app, world, admin):
+    """河西社区's November 2026, made row by row: what each section must count is written beside it."""
+    root = signed_in(app, ROOT_ADMIN)
+    made = {}
+    for name, grid in (
+        ("t1", "g1"),
+        ("t2", "g1"),
+        ("t3", "g1"),
+        ("t4", "g1"),
+        ("t5", "g1"),
+        ("t6", "g2"),
+        ("t7", "g2"),
+    ):
+        made[name] = new_task(admin, "grid", getattr(world, grid), title=name)["id"]
+    made["dihao"] = new_task(root, "grid", world.g4, title="帝豪")["id"]
+    worker = signed_in(app, WORKER_A)
+    for name, category in (("r1", "safety"), ("r2", "safety"), ("r3", "sanitation"), ("r4", "safety")):
+        made[name] = rid(name)
+        values = {"category": category, "description": name, "grid_id": world.g1}
+        assert push_one(worker, create("field_report", made[name], **values))["status"] == "applied"
+    day = lambda d, h=4: datetime(2026, 11, d, h, 0, tzinfo=UTC)  # noqa: E731
+    october, december = datetime(2026, 10, 20, 4, tzinfo=UTC), datetime(2026, 12, 2, 4, tzinfo=UTC)
+    tasks = {
+        # created, status, due, finished: g1 gives out 3, does 3 (one late: t2), one overdue (t3)
+        "t1": (day(3), "done", day(20), day(16)),
+        "t2": (day(4), "done", day(17), day(18)),
+        "t3": (day(5), "assigned", day(20), None),
+        "t4": (october, "in_progress", datetime(2026, 12, 30, tzinfo=UTC), None),  # due after the month
+        "t5": (october, "done", day(5), day(3)),  # done in November, given out before
+        # g2 gives out 2, does none in November
+        "t6": (day(6), "done", day(28), december),
+        "t7": (day(7), "cancelled", day(8), None),
+        "dihao": (day(7), "assigned", day(8), None),  # another community's
+    }
+    reports = {"r1": (day(2), "converted"), "r2": (day(9), "new"), "r3": (day(10), "dismissed"), "r4": (october, "new")}
+    with app.app_context():
+        for name, (created, status, due, finished) in tasks.items():
+            task = db.session.get(Task, made[name])
+            task.created_at, task.status, task.due_at, task.finished_at = created, status, due, finished
+        for name, (created, status) in reports.items():
+            report = db.session.get(FieldReport, made[name])
+            report.created_at, report.status = created, status
+        # Needs: 3 received (respond within 2 h, resolve within 72 h); rates 1/3, 1/3, 1/2.
+        for grid, status, accepted, resolved, rating in (
+            (world.g1, "resolved", 1, 30, 5),  # on time twice, satisfied
+            (world.g1, "received", None, None, None),  # never answered
+            (world.g2, "resolved", 3, 80, 3),  # late twice, not satisfied
+        ):
+            db.session.add(
+                _synced(
+                    Need,
+                    user_id=world.resident,
+                    household_id=world.hh_hexi1[0],
+                    category="repair",
+                    text="x",
+                    status=status,
+                    grid_id=grid,
+                    community_id=world.hexi,
+                    respond_by=day(1, 6),
+                    resolve_by=day(4, 4),
+                    accepted_at=None if accepted is None else day(1, 4 + accepted),
+                    resolved_at=None if resolved is None else day(1, 4) + timedelta(hours=resolved),
+                    rating=rating,
+                    created_at=day(1, 4),
+                )
+            )
+        # Alerts: sent in November and reaching 河西 — three, 113 people.
+        for targeting, category, sent, recipients in (
+            ({"org_unit_ids": [world.hexi]}, "utility", day(10), 10),
+            ({"org_unit_ids": [world.city]}, "weather", day(11), 100),
+            ({"grid_ids": [world.g2]}, "safety", day(12), 3),
+            ({"compound_ids": [world.dihao]}, "safety", day(12), 50),  # elsewhere
+            ({"org_unit_ids": [world.hexi]}, "utility", october, 7),  # October
+            ({"org_unit_ids": [world.hexi]}, "utility", None, 9),  # never sent
+        ):
+            db.session.add(
+                Alert(
+                    title="通知",
+                    body="x",
+                    category=category,
+                    targeting=targeting,
+                    status="sent" if sent else "draft",
+                    author_id=world.hexi_admin,
+                    recipients=recipients,
+                    sent_at=sent,
+                )
+            )
+        # Service: 6.5 hours by two people in three entries, rated 5 and 4.
+        for account, kind, hours, rating, community, at, status in (
+            (world.volunteer, "activity", 2.5, 5, world.hexi, day(3), "credited"),
+            (world.volunteer, "wish", 1.0, None, world.hexi, day(4), "credited"),
+            (world.worker_a, "activity", 3.0, 4, world.hexi, day(5), "credited"),
+            (world.worker_a, "activity", 4.0, None, world.hexi, october, "credited"),
+            (world.worker_a, "activity", 4.0, None, world.qilidian, day(5), "credited"),
+            (world.worker_b, "activity", 4.0, None, world.hexi, day(5), "voided"),
+        ):
+            db.session.add(
+                _synced(
+                    ServiceEntry,
+                    account_id=account,
+                    community_id=community,
+                    kind=kind,
+                    source_id=str(uuid.uuid4()),
+                    title="服务",
+                    hours=hours,
+                    rating=rating,
+                    occurred_at=at,
+                    status=status,
+                )
+            )
+        db.session.commit()
+        scored_november(inspection_world(world))
+    return made
+
+
+def test_the_monthly_reports_figures_are_the_months(admin, world, november):
+    page = admin.send("GET", f"/reports/community/{world.hexi}/2026-11")
+    assert page.status_code == 200
+    report = Report(page.get_data(as_text=True))
+    tasks = report.sections["tasks"]
+    assert tasks["figures"] == {
+        "本月派发": "5",
+        "本月完成": "3",
+        "其中逾期完成": "1",
+        "逾期未完成": "1",
+        "问题上报": "3",
+    }
+    header, g1, g2, total = tasks["tables"]["各网格任务"]
+    assert header == ["网格", "本月派发", "本月完成", "其中逾期完成", "逾期未完成", "按时完成率"]
+    assert g1 == ["河西社区第一网格", "3", "3", "1", "1", "66.7%"]
+    assert g2 == ["河西社区第二网格", "2", "0", "0", "0", "—"]
+    assert total == ["合计", "5", "3", "1", "1", "66.7%"]
+    assert tasks["tables"]["问题上报（按类别）"][1:] == [
+        ["环境卫生", "1", "0", "1", "0"],
+        ["安全隐患", "2", "1", "0", "1"],
+        ["合计", "3", "1", "1", "1"],
+    ]
+    needs = report.sections["needs"]["figures"]
+    assert needs == {"本月受理": "3", "响应率": "33.3%", "解决率": "33.3%", "满意率": "50.0%", "上报社区督办": "0"}
+    inspections = report.sections["inspections"]
+    assert inspections["figures"] == {"本月检查": "3", "未结整改单": "2", "逾期整改单": "2"}
+    compounds = {row[0]: row[1:] for row in inspections["tables"]["各小区评分"][1:]}
+    assert compounds["河西小区"] == ["许昌万家物业服务有限公司", "2", "80.0", "77.0", "★★★", "2", "2"]
+    assert compounds["文峰苑"][:4] == ["许昌万家物业服务有限公司", "1", "95.0", "95.0"] and compounds["文峰苑"][
+        -2:
+    ] == ["0", "0"]
+    assert "帝豪花园" not in compounds
+    (company,) = inspections["tables"]["各物业服务企业"][1:]
+    assert company == ["许昌万家物业服务有限公司", "2", "86.0", company[3], "2", "2"]
+    alerts = report.sections["alerts"]
+    assert alerts["figures"] == {"发出通知": "3", "送达人次": "113"}
+    assert alerts["tables"]["各类通知"][1:] == [
+        ["停水停电", "1", "10"],
+        ["天气预警", "1", "100"],
+        ["安全提醒", "1", "3"],
+    ]
+    service = report.sections["service"]
+    assert service["figures"] == {
+        "服务时长（小时）": "6.5",
+        "服务人数": "2",
+        "服务次数": "3",
+        "居民评价（平均）": "4.50",
+    }
+    # Another month: nothing of November.
+    october = Report(admin.send("GET", f"/reports/community/{world.hexi}/2026-10").get_data(as_text=True))
+    assert october.sections["tasks"]["figures"]["本月派发"] == "2"
+    assert october.sections["alerts"]["figures"] == {"发出通知": "1", "送达人次": "7"}
