@@ -28,6 +28,19 @@ export const isAdmin = (me) => adminUnits(me).length > 0;
  * q, batchId}; empty ones are left out.
  */
 export function taskListQuery(filters = {}, { page = 1, perPage = 50 } = {}) {
+  const params = taskFilterParams(filters);
+  params.set('page', String(page));
+  params.set('per_page', String(perPage));
+  return params.toString();
+}
+
+/** The workbook of the task list as filtered (GET /api/tasks/export.xlsx, PROTOCOL.md §25): a plain link. */
+export const taskExportUrl = (filters = {}) => `/api/tasks/export.xlsx?${taskFilterParams(filters)}`;
+
+/** The field reports' workbook for the status shown (GET /api/field-reports/export.xlsx). */
+export const reportExportUrl = (status = 'new') => `/api/field-reports/export.xlsx?${new URLSearchParams({ status })}`;
+
+function taskFilterParams(filters) {
   const params = new URLSearchParams();
   if (TASK_STATUSES.includes(filters.status)) params.set('status', filters.status);
   if (TASK_TYPES.includes(filters.type)) params.set('type', filters.type);
@@ -36,9 +49,7 @@ export function taskListQuery(filters = {}, { page = 1, perPage = 50 } = {}) {
   const q = (filters.q ?? '').trim().slice(0, 40);
   if (q) params.set('q', q);
   if (filters.batchId) params.set('batch_id', filters.batchId);
-  params.set('page', String(page));
-  params.set('per_page', String(perPage));
-  return params.toString();
+  return params;
 }
 
 /**

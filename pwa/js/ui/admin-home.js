@@ -88,6 +88,14 @@ export function adminSection({ me }) {
       title: t('scorecards.title'),
       about: t('admin.home.scorecards_about'),
     }),
+    // 月度报告 (issue 16): a community's month on paper for the 联席会议, printed from a server page.
+    linkCard({
+      kind: 'admin-link',
+      href: '/reports/monthly',
+      testid: 'admin-monthly-open',
+      title: t('admin.home.monthly'),
+      about: t('admin.home.monthly_about'),
+    }),
     linkCard({
       kind: 'admin-link',
       href: '#/admin/spot-checks',

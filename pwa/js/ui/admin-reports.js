@@ -2,7 +2,7 @@
 // new one first (GET /api/field-reports). Each becomes a task (转为任务: the form prefilled
 // from the report) or is closed with a reason the reporter reads (不予处理: POST …/dismiss).
 // The queue is fetched again when the admin's sync pulls new reports (a worker synced).
-import { REPORT_FILTERS } from '../admin.js';
+import { REPORT_FILTERS, reportExportUrl } from '../admin.js';
 import { adminSession, dismissReport, loadReports } from '../admin-data.js';
 import { TASKS } from '../constants.js';
 import { t } from '../i18n.js';
@@ -126,7 +126,17 @@ export function reportsScreen({ me }) {
     text: t('admin.list.more'),
   });
 
+  // 导出 Excel: the reports of the status shown, every page (a plain link: the session cookie applies).
+  const exportLink = h('a', {
+    class: 'btn btn--ghost',
+    download: '',
+    'data-testid': 'reports-export',
+    text: t('admin.export_xlsx'),
+    title: t('admin.export_hint'),
+  });
+
   function drawTabs() {
+    exportLink.href = reportExportUrl(view.status);
     tabs.replaceChildren(
       ...REPORT_FILTERS.map((value) =>
         h('button', {
@@ -185,6 +195,7 @@ export function reportsScreen({ me }) {
     flashNote() ?? status,
     h('p', { class: 'muted', text: t('admin.reports.explain') }),
     tabs,
+    h('div', { class: 'admin-actions' }, exportLink),
     count,
     problem,
     list,

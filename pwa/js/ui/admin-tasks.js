@@ -3,7 +3,7 @@
 // themselves (GET /api/tasks) with filters by status, type, grid and overdue. Both are fetched
 // again when the admin's sync pulls task changes (a worker synced: the server poked the admin's
 // org rooms), at most once a second, so the figures move without a reload (DESIGN.md S1).
-import { adminUnits, progressFigures, TASK_STATUSES } from '../admin.js';
+import { adminUnits, progressFigures, TASK_STATUSES, taskExportUrl } from '../admin.js';
 import { adminSession, loadProgress, loadTasks } from '../admin-data.js';
 import { getLocale, t } from '../i18n.js';
 import { TASK_TYPES } from '../tasks.js';
@@ -296,6 +296,15 @@ export function adminTasksScreen({ me, query }) {
     hidden: true,
     text: t('admin.list.more'),
   });
+  // 导出 Excel: a plain link to the workbook of the list as filtered now (the session cookie applies).
+  const exportLink = h('a', {
+    class: 'btn btn--ghost',
+    href: taskExportUrl(view),
+    download: '',
+    'data-testid': 'admin-tasks-export',
+    text: t('admin.export_xlsx'),
+    title: t('admin.export_hint'),
+  });
   let grids = [];
 
   const search = h('input', {
@@ -396,6 +405,7 @@ export function adminTasksScreen({ me, query }) {
   }
 
   async function refresh() {
+    exportLink.href = taskExportUrl(view);
     try {
       const [progress, page] = await Promise.all([
         loadProgress({ batchId: view.batchId || undefined }),
@@ -454,6 +464,7 @@ export function adminTasksScreen({ me, query }) {
       h('div', { class: 'section-title' }, listTitle, listCount),
       batchNote,
       filters,
+      h('div', { class: 'admin-actions' }, exportLink),
       listBody,
       more,
     ),
