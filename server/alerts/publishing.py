@@ -166,15 +166,18 @@ def _own(user, alert_id: int) -> Alert:
     return alert
 
 
-def list_alerts(user, view: str = "mine") -> list[Alert]:
-    """Mine (newest first), or those waiting for my approval."""
+LIST_MAX = 200  # of my alerts on the screen; the export has them all
+
+
+def list_alerts(user, view: str = "mine", limit: int | None = LIST_MAX) -> list[Alert]:
+    """Mine (newest first, the latest `limit`), or those waiting for my approval."""
     if view == "to_approve":
         pending = db.session.scalars(
             select(Alert).where(Alert.status == "pending_approval").order_by(Alert.id.desc())
         ).all()
         return [a for a in pending if can_approve(user, a)]
     return list(
-        db.session.scalars(select(Alert).where(Alert.author_id == user.id).order_by(Alert.id.desc()).limit(200))
+        db.session.scalars(select(Alert).where(Alert.author_id == user.id).order_by(Alert.id.desc()).limit(limit))
     )
 
 

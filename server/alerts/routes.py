@@ -5,7 +5,7 @@ import marshmallow as ma
 from flask_login import current_user, login_required
 
 from server import authz
-from server.alerts import publishing
+from server.alerts import exports, publishing
 from server.alerts.schemas import (
     AlertReachSchema,
     AlertSchema,
@@ -15,6 +15,7 @@ from server.alerts.schemas import (
 )
 from server.api import ErrorSchema
 from server.core.edge import Blueprint, Schema
+from server.core.xlsx import XLSX
 from server.extensions import csrf, limiter
 from server.notices import deliveries
 
@@ -79,6 +80,17 @@ def list_alerts(args):
     """My alerts, newest first; or (view=to_approve) those waiting for my approval."""
     authz.require(current_user, "alerts.publish")
     return {"items": publishing.list_alerts(current_user, args["view"])}
+
+
+@blp.route("/export.xlsx", methods=["GET"])
+@login_required
+@blp.arguments(ListArgsSchema, location="query")
+@blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX, description="The workbook")
+@blp.alt_response(422, schema=ErrorSchema, description="`export_too_large`: more rows than EXPORT_MAX_ROWS")
+def export_alerts(args):
+    """GET /api/alerts's rows for the same view as an Excel workbook, all of mine (§25.1)."""
+    authz.require(current_user, "alerts.publish")
+    return exports.alerts_xlsx(current_user, args["view"])
 
 
 @blp.route("/<int:alert_id>", methods=["GET"])

@@ -79,7 +79,7 @@ def to_bytes(workbook: Workbook) -> bytes:
 
 
 # --- a list as a download ----------------------------------------------------------------------
-# Every admin list has an export (PROTOCOL.md §25): the list's own query, filters and scope, every
+# An admin list's export (PROTOCOL.md §25.1): the list's own query, filters and scope, every
 # row (no page) up to EXPORT_MAX_ROWS, the headers in the user's language, instants as Beijing
 # time, and the filters applied on a second sheet.
 
@@ -97,18 +97,25 @@ def local(content):
 
 
 def export_list(query, views, columns, *, title: str, filters, filename: str):
-    """A download of every row of `query` (a select, ordered) as `views` (rows → dicts) makes them,
+    """A download of every row of `query` (a select, ordered; or a list of rows) as `views` (rows → dicts) makes them,
     under `columns` ((key, header) pairs, headers translated), on a sheet titled `title`; `filters`
     ((label, value) pairs, translated) on a sheet of their own. More rows than EXPORT_MAX_ROWS: 422
     `export_too_large` before anything is written."""
     cap = current_app.config.get("EXPORT_MAX_ROWS", EXPORT_MAX_ROWS)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    loaded = isinstance(query, list)  # a list whose rows were chosen in Python (loaded already)
+    total = (
+        len(query) if loaded else db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    )
     if total > cap:
         raise Invalid(_("export.too_large", total=total, max=cap), code="export_too_large")
 
     def rows():
         for offset in range(0, total, CHUNK):
-            chunk = list(db.session.scalars(query.limit(CHUNK).offset(offset)))
+            chunk = (
+                query[offset : offset + CHUNK]
+                if loaded
+                else list(db.session.scalars(query.limit(CHUNK).offset(offset)))
+            )
             for row in views(chunk):
                 yield {key: local(content) for key, content in row.items()}
 

@@ -399,3 +399,24 @@ def test_the_monthly_reports_figures_are_the_months(admin, world, november):
     october = Report(admin.send("GET", f"/reports/community/{world.hexi}/2026-10").get_data(as_text=True))
     assert october.sections["tasks"]["figures"]["本月派发"] == "2"
     assert october.sections["alerts"]["figures"] == {"发出通知": "1", "送达人次": "7"}
+
+
+def test_the_alerts_export_has_all_of_mine_and_what_waits_for_me(app, admin, world):
+    with app.app_context():
+        for title, author, status in (
+            ("停水通知", world.hexi_admin, "sent"),
+            ("=SUM(A1)", world.hexi_admin, "draft"),
+            ("全市通知", world.root_admin, "sent"),
+        ):
+            db.session.add(Alert(title=title, body="x", targeting={}, status=status, author_id=author, recipients=2))
+        db.session.commit()
+    for view in ("mine", "to_approve"):
+        listed_ids = [a["id"] for a in admin.send("GET", f"/api/alerts?view={view}").get_json()["items"]]
+        book = workbook(admin.send("GET", f"/api/alerts/export.xlsx?view={view}"))
+        header, *body = rows_of(book)
+        assert [r[0] for r in body] == listed_ids
+    header, *body = rows_of(workbook(admin.send("GET", "/api/alerts/export.xlsx")))
+    assert header[:5] == ("编号", "标题", "级别", "类别", "状态")
+    assert [(r[1], r[4]) for r in body] == [("=SUM(A1)", "草稿"), ("停水通知", "已发送")]
+    assert signed_in(app, WORKER_A).send("GET", "/api/alerts/export.xlsx").status_code == 403
+    assert admin.send("GET", "/api/alerts/export.xlsx?view=all").status_code == 422

@@ -96,6 +96,21 @@ export function alertsScreen({ me }) {
         waiting.length ? h('h2', { class: 'screen__subtitle', text: t('alerts.admin.to_approve') }) : null,
         waiting.length ? alertList(waiting, 'admin-alerts-to-approve') : null,
         h('h2', { class: 'screen__subtitle', text: t('alerts.admin.mine') }),
+        // 导出 Excel: all of mine, not only the latest shown (a plain link: the session cookie applies).
+        items.length
+          ? h(
+              'div',
+              { class: 'admin-actions' },
+              h('a', {
+                class: 'btn btn--ghost',
+                href: '/api/alerts/export.xlsx?view=mine',
+                download: '',
+                'data-testid': 'admin-alerts-export',
+                text: t('admin.export_xlsx'),
+                title: t('admin.export_hint'),
+              }),
+            )
+          : null,
         items.length
           ? alertList(items, 'admin-alert-list')
           : h('p', { class: 'empty', 'data-testid': 'admin-alerts-empty', text: t('alerts.admin.none') }),
