@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from flask import current_app, send_file
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
@@ -46,7 +47,10 @@ def sheet(
 
 
 def value(sheet, content):
-    """A value as its cell: text that a spreadsheet could take for a formula stays text."""
+    """A value as its cell: text that a spreadsheet could take for a formula stays text; control
+    characters a workbook cannot hold (all below U+0020 but tab, LF and CR) are dropped."""
+    if isinstance(content, str):
+        content = ILLEGAL_CHARACTERS_RE.sub("", content)
     if not isinstance(content, str) or not content.startswith(FORMULA_STARTS):
         return content
     cell = WriteOnlyCell(sheet, value=content)

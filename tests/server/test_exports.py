@@ -100,6 +100,9 @@ def test_the_exports_speak_english_and_refuse_what_the_list_refuses(app, admin, 
     # A grid worker's export is their grids' tasks, as their list is.
     worker = signed_in(app, WORKER_B)
     assert rows_of(workbook(worker.send("GET", "/api/tasks/export.xlsx")))[1:] == []
+    # A control character a workbook cannot hold is dropped from what is written (here the filter).
+    filters = dict(rows_of(workbook(admin.send("GET", "/api/tasks/export.xlsx?q=%01入户%1F")), 1))
+    assert filters["标题包含"] == "入户"
     # The list's page in the query string is ignored: every row.
     assert len(rows_of(workbook(admin.send("GET", "/api/tasks/export.xlsx?page=2&per_page=1")))) == 2
     signed_out = app.test_client().get("/api/tasks/export.xlsx")
