@@ -36,6 +36,7 @@ def test_the_admin_exports_the_lists_and_prints_the_monthly_report(app, world, l
     titles = sorted(row[1] for row in list(book.worksheets[0].values)[1:])
     assert titles == ["入户走访0", "入户走访1", "入户走访2"]
     assert ("类型", "入户走访") in [tuple(r[:2]) for r in book.worksheets[1].values]
+    shoot(page, "tasks", prefix="exports")
 
     page.set_viewport_size(PHONE)
     page.evaluate("location.hash = '#/admin/reports'")
