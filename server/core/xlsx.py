@@ -132,9 +132,20 @@ def export_list(query, views, columns, *, title: str, filters, filename: str):
         *({"what": label, "value": content} for label, content in filters),
     ]
     sheet(workbook, sheet_title(_("export.filters"), taken), (("what", _("export.filter")), ("value", "")), applied, 24)
+    return download(workbook, filename)
+
+
+def download(workbook: Workbook, filename: str):
+    """The workbook as an attachment named `filename`-<Beijing day>.xlsx (a Chinese name is sent as
+    RFC 5987 filename*, with an ASCII fallback)."""
     file = io.BytesIO(to_bytes(workbook))  # compressed: 100,000 rows are a few MB
     day = local(clock.utcnow()).strftime("%Y%m%d")
     return send_file(file, mimetype=XLSX, as_attachment=True, download_name=f"{filename}-{day}.xlsx")
+
+
+def rows_local(rows: Iterable[dict]) -> Iterable[dict]:
+    """Rows with their instants as Beijing time (export_list does this itself)."""
+    return ({key: local(content) for key, content in row.items()} for row in rows)
 
 
 def yes_no(content):

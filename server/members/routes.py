@@ -11,7 +11,7 @@ from server.core.edge import Blueprint
 from server.core.xlsx import XLSX
 from server.extensions import limiter
 from server.i18n import _
-from server.members import reports, service
+from server.members import exports, reports, service
 from server.members.schemas import (
     CodeCheckArgsSchema,
     CodeCheckSchema,
@@ -169,6 +169,14 @@ def delete_resource(unit_id, resource_id):
 def overview(community_id):
     """报到管理 of a community you administer: its codes, units, members (with phones) and projects."""
     return service.community_overview(current_user, community_id)
+
+
+@blp.route("/communities/<int:community_id>/export.xlsx", methods=["GET"])
+@login_required
+@blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX, description="The workbook")
+def overview_xlsx(community_id):
+    """报到管理's units and members (with phones) as an Excel workbook (§25.1; audited members.overview_export)."""
+    return exports.overview_xlsx(current_user, community_id)
 
 
 @blp.route("/communities/<int:community_id>/projects", methods=["POST"])

@@ -10,13 +10,15 @@ from urllib.parse import unquote
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import func, select
 
 from server.alerts.models import Alert
+from server.audit.models import AuditEntry
 from server.extensions import db
 from server.ledger.models import ServiceEntry
 from server.tasks.models import FieldReport, Task
 from server.tasks.need_models import Need
-from tests.factories import rid
+from tests.factories import rid, unit_member
 from tests.server.inspections_support import inspection_world, scored_november
 from tests.server.tasks_support import (
     HEXI_ADMIN,
@@ -423,3 +425,38 @@ def test_the_alerts_export_has_all_of_mine_and_what_waits_for_me(app, admin, wor
     assert [(r[1], r[4]) for r in body] == [("=SUM(A1)", "草稿"), ("停水通知", "已发送")]
     assert signed_in(app, WORKER_A).send("GET", "/api/alerts/export.xlsx").status_code == 403
     assert admin.send("GET", "/api/alerts/export.xlsx?view=all").status_code == 422
+
+
+def test_the_reporting_export_has_the_overviews_units_and_members(app, admin, world):
+    with app.app_context():
+        unit_member(world.hexi, world.volunteer)
+        unit_member(world.hexi, world.worker_a, name="=许昌电信党支部")
+        unit_member(world.dihao_community, world.worker_b, name="帝豪物业党支部")
+        db.session.commit()
+    overview = admin.send("GET", f"/api/members/communities/{world.hexi}").get_json()
+    response = admin.send("GET", f"/api/members/communities/{world.hexi}/export.xlsx")
+    book = workbook(response)
+    assert filename_of(response).startswith("河西社区报到台账-")
+    assert [s.title for s in book.worksheets] == ["报到单位", "报到党员", "筛选条件"]
+    header, *units = rows_of(book, 0)
+    assert header[:3] == ("单位名称", "单位类型", "党组织")
+    assert [(u[0], u[1]) for u in units] == [(u["name"], "企业") for u in overview["units"]]
+    header, *members = rows_of(book, 1)
+    assert [(m[0], m[1], m[4]) for m in members] == [
+        (m["display_name"], m["unit_name"], m["phone"]) for m in overview["members"]
+    ]
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "members.overview_export")
+            )
+            == 1
+        )
+    # As the overview: another community's admin is refused the same way, a worker too.
+    assert admin.send("GET", f"/api/members/communities/{world.dihao_community}").status_code == (
+        admin.send("GET", f"/api/members/communities/{world.dihao_community}/export.xlsx").status_code
+    )
+    worker = signed_in(app, WORKER_B)
+    assert worker.send("GET", f"/api/members/communities/{world.hexi}").status_code == (
+        worker.send("GET", f"/api/members/communities/{world.hexi}/export.xlsx").status_code
+    )

@@ -286,6 +286,18 @@ export function adminMembersScreen({ query }) {
             t('member.members', { count: overview.members.length }),
             'admin-member-list',
             list(overview.members.map(memberRow), t('member.no_members')),
+            // 导出 Excel: the units and the members with their phones (报到台账; audited on the server).
+            h(
+              'div',
+              { class: 'admin-actions' },
+              h('a', {
+                class: 'btn btn--ghost',
+                href: `/api/members/communities/${overview.community.id}/export.xlsx`,
+                download: '',
+                'data-testid': 'admin-members-export',
+                text: t('admin.export_xlsx'),
+              }),
+            ),
           ),
           block(
             t('member.projects'),
