@@ -17,8 +17,9 @@ code to this.
   ledger    the service record: the hours each person served and what for (activities, wishes),
             credited by the domains, read by reports and the December evaluation; and the
             vocabularies the domains share (ledger/vocab.py: skills, weekly times)
-  domains   tasks, inspections, alerts, wishes, join, members, activities, evaluation, admin, imports, web — the
-            features; a domain reaches another only through the notification service below it
+  domains   tasks, inspections, alerts, wishes, join, members, activities, evaluation, admin, imports, reports,
+            web — the features; a domain reaches another only through the notification service below it (the
+            monthly report, reports, prints the sections the others bring: Part.monthly, core/monthly.py)
   assembly  this module (create_app), config, cli, console, demo, client_constants (the
             limits and vocabularies the PWA reads, exported to pwa/generated/constants.json)
 
