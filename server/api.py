@@ -117,7 +117,7 @@ ERROR_CODES = {
     "period_order": (422, "the end date is before the start date"),
     "period_too_long": (422, "双报告: a report covers at most 366 days"),
     "report_subject": (422, "双报告: name one member or one unit"),
-    "export_too_large": (422, "an export has more rows than EXPORT_MAX_ROWS (100,000): narrow the filters (§25)"),
+    "export_too_large": (422, "an export has more rows than EXPORT_MAX_ROWS (100,000): narrow the filters (§24)"),
     # Matching (PROTOCOL.md §21)
     "need_matched": (409, "供需对接: the need has a service project already"),
     "need_not_open": (422, "供需对接: not an open need of the community"),

@@ -34,7 +34,7 @@ export function taskListQuery(filters = {}, { page = 1, perPage = 50 } = {}) {
   return params.toString();
 }
 
-/** The workbook of the task list as filtered (GET /api/tasks/export.xlsx, PROTOCOL.md §25): a plain link. */
+/** The workbook of the task list as filtered (GET /api/tasks/export.xlsx, PROTOCOL.md §24): a plain link. */
 export const taskExportUrl = (filters = {}) => `/api/tasks/export.xlsx?${taskFilterParams(filters)}`;
 
 /** The field reports' workbook for the status shown (GET /api/field-reports/export.xlsx). */

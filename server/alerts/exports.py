@@ -1,4 +1,4 @@
-"""通知管理 as a workbook (server/core/xlsx.py export_list, PROTOCOL.md §25.1): the rows of
+"""通知管理 as a workbook (server/core/xlsx.py export_list, PROTOCOL.md §24.1): the rows of
 GET /api/alerts for the same view (publishing.list_alerts), all of mine rather than the latest 200."""
 
 from server.alerts import publishing

@@ -88,7 +88,7 @@ def list_alerts(args):
 @blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX, description="The workbook")
 @blp.alt_response(422, schema=ErrorSchema, description="`export_too_large`: more rows than EXPORT_MAX_ROWS")
 def export_alerts(args):
-    """GET /api/alerts's rows for the same view as an Excel workbook, all of mine (§25.1)."""
+    """GET /api/alerts's rows for the same view as an Excel workbook, all of mine (§24.1)."""
     authz.require(current_user, "alerts.publish")
     return exports.alerts_xlsx(current_user, args["view"])
 

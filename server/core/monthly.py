@@ -1,5 +1,5 @@
 """The monthly report of a community (月度报告, for the 联席会议 of the community, the property
-companies and the owners' committee; PROTOCOL.md §25.3): each part that has something to say about a
+companies and the owners' committee; PROTOCOL.md §24.3): each part that has something to say about a
 month brings a section (Part.monthly), and the report page (server/reports) prints them in the order
 of the parts. No domain reads another's tables: each counts its own.
 

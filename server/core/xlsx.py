@@ -83,7 +83,7 @@ def to_bytes(workbook: Workbook) -> bytes:
 
 
 # --- a list as a download ----------------------------------------------------------------------
-# An admin list's export (PROTOCOL.md §25.1): the list's own query, filters and scope, every
+# An admin list's export (PROTOCOL.md §24.1): the list's own query, filters and scope, every
 # row (no page) up to EXPORT_MAX_ROWS, the headers in the user's language, instants as Beijing
 # time, and the filters applied on a second sheet.
 

@@ -1,4 +1,4 @@
-"""报到管理 as a workbook (PROTOCOL.md §25.1): the units and the members of a community as its
+"""报到管理 as a workbook (PROTOCOL.md §24.1): the units and the members of a community as its
 admin's screen lists them (service.community_overview: the same scope, the same rows), one sheet
 each, with the members' phones — audited (members.overview_export)."""
 

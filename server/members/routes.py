@@ -175,7 +175,7 @@ def overview(community_id):
 @login_required
 @blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX, description="The workbook")
 def overview_xlsx(community_id):
-    """报到管理's units and members (with phones) as an Excel workbook (§25.1; audited members.overview_export)."""
+    """报到管理's units and members (with phones) as an Excel workbook (§24.1; audited members.overview_export)."""
     return exports.overview_xlsx(current_user, community_id)
 
 

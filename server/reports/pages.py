@@ -1,4 +1,4 @@
-"""The printable monthly report of a community (PROTOCOL.md §25.3): an HTML page with a print
+"""The printable monthly report of a community (PROTOCOL.md §24.3): an HTML page with a print
 stylesheet (A4), rendered on the server from the parts' sections (no inline script or style: the
 app's CSP forbids them); /reports/monthly chooses the community and the month."""
 

@@ -1,5 +1,5 @@
 """What the monthly report brings to the app (wired by create_app, server/core/parts.py): the
-printable page of a community's month, made of the sections the other parts bring (PROTOCOL.md §25.3)."""
+printable page of a community's month, made of the sections the other parts bring (PROTOCOL.md §24.3)."""
 
 from server.core.parts import Part
 from server.reports import messages, pages

@@ -1,4 +1,4 @@
-"""The monthly report of a community (月度报告, PROTOCOL.md §25.3): who may read it — an admin over
+"""The monthly report of a community (月度报告, PROTOCOL.md §24.3): who may read it — an admin over
 the community (above it, or the city's) — which months there are, and the sections the parts bring
 (server/core/monthly.py)."""
 

@@ -61,7 +61,7 @@ def tasks(args):
 @blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX, description="The workbook")
 @blp.alt_response(422, schema=ErrorSchema, description="`export_too_large`: more rows than EXPORT_MAX_ROWS")
 def export_tasks(args):
-    """GET /api/tasks's rows for the same filters and scope, every page, as an Excel workbook (§25)."""
+    """GET /api/tasks's rows for the same filters and scope, every page, as an Excel workbook (§24)."""
     return exports.tasks_xlsx(current_user, args)
 
 
@@ -160,7 +160,7 @@ def field_reports(args):
 @blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX, description="The workbook")
 @blp.alt_response(422, schema=ErrorSchema, description="`export_too_large`: more rows than EXPORT_MAX_ROWS")
 def export_field_reports(args):
-    """GET /api/field-reports's rows for the same filters and scope, every page, as an Excel workbook (§25)."""
+    """GET /api/field-reports's rows for the same filters and scope, every page, as an Excel workbook (§24)."""
     return exports.reports_xlsx(current_user, args)
 
 

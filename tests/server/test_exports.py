@@ -1,4 +1,4 @@
-"""Exports of the admin's lists (PROTOCOL.md §25): each workbook holds the list's rows for the same
+"""Exports of the admin's lists (PROTOCOL.md §24): each workbook holds the list's rows for the same
 filters and scope, every page; another jurisdiction is refused as the list refuses it; a cap. The
 monthly report of a community (联席会议) shows the figures the domains count."""
 
