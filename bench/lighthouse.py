@@ -1,7 +1,7 @@
 """Benchmark: Lighthouse's mobile preset (issue 15's targets) on the sign-in screen and on each
 role's home — performance, accessibility, best practices and layout shift.
 
-    .venv/bin/python bench/lighthouse.py              # sign-in and the five demo roles' homes
+    .venv/bin/python bench/lighthouse.py              # sign-in and the six demo roles' homes
     .venv/bin/python bench/lighthouse.py --only signin --runs 3
     .venv/bin/python bench/lighthouse.py --smoke      # the sign-in screen once (CI: it still runs)
 
@@ -38,6 +38,7 @@ PAGES = {  # name: (phone, password) of the demo's accounts; None: signed out
     "steward": ("13800000005", "steward2026"),
     "property staff": ("13800000006", "wuye2026"),
     "resident": ("13800000007", "jumin2026"),
+    "volunteer": ("13800000008", "zhiyuan2026"),
     "admin": ("13800000002", "hexi2026"),
 }
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "cls": 0.02}
