@@ -1,8 +1,10 @@
 """Socket.IO handlers: authenticate by the session cookie, join the user's bucket rooms."""
 
+from flask import request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room, rooms
 
+from server.extensions import socketio
 from server.realtime.rooms import bucket_room
 from server.sync.actors import actor_for
 
@@ -27,9 +29,20 @@ def connect(auth=None):
 def rejoin(*_payload):
     """After a scope change (the pull response lists new buckets) the client asks to rejoin. The
     rooms come from the user's scope alone: any payload is ignored (PROTOCOL.md §8)."""
-    if not current_user.is_authenticated:
+    if not current_user.is_authenticated or not _connected():
         return {"buckets": []}
-    return {"buckets": _join_buckets()}
+    try:
+        return {"buckets": _join_buckets()}
+    except KeyError:
+        # The socket closed while this waited for its thread: python-socketio has forgotten its
+        # sid, and there is nobody left to join rooms for or to answer.
+        if _connected():
+            raise
+        return {"buckets": []}
+
+
+def _connected() -> bool:
+    return socketio.server.manager.is_connected(request.sid, request.namespace)
 
 
 def _join_buckets() -> list[str]:

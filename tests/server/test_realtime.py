@@ -77,3 +77,22 @@ def test_users_without_the_bucket_hear_nothing(app, world, notes_in_grids, phone
     socket.get_received()
     push(signed_in(app, "13800000003"), create(rid("n1"), world.g1, title="走访"))
     assert pokes_received(socket) == []
+
+
+def test_a_rejoin_of_a_socket_that_closed_meanwhile_answers_nothing(app, world):
+    """Handlers run on threads of their own: a phone may ask to rejoin and close its socket before
+    the handler runs. python-socketio has then forgotten the sid; the handler must not raise."""
+    from flask import request
+    from flask_login import login_user
+
+    from server.auth.models import User
+    from server.extensions import db
+    from server.realtime.events import rejoin
+
+    auth = signed_in(app, "13800000003")
+    socket = socket_for(app, auth)  # the server has sockets, and the namespace's rooms
+    with app.test_request_context("/socket.io/"):
+        login_user(db.session.get(User, world.worker_a))
+        request.sid, request.namespace = "gone-already", "/"
+        assert rejoin() == {"buckets": []}
+    assert socket.emit("sync:join", callback=True)["buckets"], "a live socket still rejoins"
