@@ -6,20 +6,7 @@ import { getLocale, onLocaleChange, otherLocale, t } from '../i18n.js';
 import { isOnline, onNetworkChange } from '../net.js';
 import { subscribe } from '../sync-client.js';
 import { h } from './dom.js';
-
-/** The chip's words for the sync status, or the network alone when signed out (status null). */
-export function chipText(status, online) {
-  if (!status) return t(online ? 'net.online' : 'net.offline');
-  if (!online || status.state === 'offline')
-    return status.pending ? t('sync.offline_pending', { count: status.pending }) : t('net.offline');
-  if (status.rejected) return t('sync.chip.refused', { count: status.rejected });
-  if (status.state === 'syncing') return t('sync.syncing');
-  if (status.state === 'error') return t('sync.chip.error');
-  if (status.pending) return t('sync.pending', { count: status.pending });
-  if (!status.lastSyncAt) return t('sync.never');
-  const time = new Intl.DateTimeFormat(getLocale(), { timeStyle: 'short' }).format(new Date(status.lastSyncAt));
-  return t('sync.synced_at', { time });
-}
+import { syncWords } from './sync-words.js';
 
 /** The chip's look: offline (amber), refused or error (to be dealt with), else its state. */
 function chipState(status, online) {
@@ -65,7 +52,7 @@ export function createHeader({ onSwitchLocale }) {
     const online = isOnline();
     chip.dataset.online = String(online);
     chip.dataset.state = chipState(status, online);
-    text.textContent = chipText(status, online);
+    text.textContent = syncWords(status, { online, compact: true });
   }
 
   function showNetwork(online) {

@@ -11,7 +11,7 @@
 
 import { h } from './dom.js';
 
-export const SETTLE_MS = 800; // a part slower than this (the network) fills in where it stands
+export const PART_WAIT_MS = 800; // a part slower than this (the network) fills in where it stands
 
 /** Whether the element starts below the bottom of the window (laid out, hidden or not). */
 const belowTheFold = (node) => node.isConnected && node.getBoundingClientRect().top >= window.innerHeight;
@@ -27,7 +27,7 @@ export function settling() {
      * element (a part below the fold is not waited for); waitMs: how long it is waited for at most.
      * A part may add parts of its own as it draws (a lazy part's lists).
      */
-    after(promise, { node = null, waitMs = SETTLE_MS } = {}) {
+    after(promise, { node = null, waitMs = PART_WAIT_MS } = {}) {
       const part = { node, done: false };
       parts.push(part);
       let timer;

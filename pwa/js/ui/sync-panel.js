@@ -2,23 +2,13 @@
 // phone last synced, and every change the server refused, with its reason and a way to retry or
 // give it up. Nothing refused disappears by itself.
 import { getRecord } from '../db.js';
-import { getLocale, hasKey, t } from '../i18n.js';
+import { hasKey, t } from '../i18n.js';
 import { countOutbox, discard, listRejected, onOutboxChange, retry } from '../outbox.js';
 import { subscribe, syncNow } from '../sync-client.js';
 import { h } from './dom.js';
 import { fieldLabel } from './format.js';
+import { syncWords } from './sync-words.js';
 import { watchLocalData } from './watch.js';
-
-function statusText(status) {
-  const count = status.pending;
-  if (status.state === 'syncing') return t('sync.syncing');
-  if (status.state === 'offline') return count ? t('sync.offline_pending', { count }) : t('sync.offline');
-  if (status.state === 'error') return t('sync.error', { message: status.lastError ?? '' });
-  if (count) return t('sync.pending', { count });
-  if (!status.lastSyncAt) return t('sync.never');
-  const time = new Intl.DateTimeFormat(getLocale(), { timeStyle: 'short' }).format(new Date(status.lastSyncAt));
-  return t('sync.synced_at', { time });
-}
 
 function refusedItem(entry, onChange) {
   const fieldMessages = Object.entries(entry.error?.fields ?? {}).map(
@@ -162,7 +152,7 @@ export function syncPanel({ detailsLink = true, me = null } = {}) {
       if (panel.isConnected) seenOnPage = true;
       else if (seenOnPage) return stop.forEach((fn) => fn());
       panel.dataset.state = status.state;
-      line.textContent = statusText(status);
+      line.textContent = syncWords(status);
       conflicts.hidden = !status.conflicts;
       conflicts.textContent = status.conflicts ? t(syncKey(me, 'sync.conflicts'), { count: status.conflicts }) : '';
       now.disabled = status.state === 'syncing';

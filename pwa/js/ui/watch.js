@@ -8,7 +8,7 @@ import { onDirectoriesChange } from '../directory.js';
 import { onOutboxChange } from '../outbox.js';
 import { onRecordsPulled } from '../sync-pull.js';
 
-const SETTLE_MS = 50; // a sync's several events in a row draw once
+const REDRAW_DEBOUNCE_MS = 50; // a sync's several events in a row draw once
 
 /**
  * Calls redraw() (async allowed) after each change while `node` is on the page; never two at
@@ -36,7 +36,7 @@ export function watchLocalData(node, redraw, { everyMs = null } = {}) {
       return;
     }
     clearTimeout(timer);
-    timer = setTimeout(run, SETTLE_MS);
+    timer = setTimeout(run, REDRAW_DEBOUNCE_MS);
   }
 
   async function run() {
