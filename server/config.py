@@ -122,6 +122,9 @@ class Config:
         # Sync housekeeping (PROTOCOL.md §5.5, §6.4).
         self.SYNC_TOMBSTONE_DAYS = env_int("REDGRID_SYNC_TOMBSTONE_DAYS", 30)
         self.SYNC_RESULT_DAYS = env_int("REDGRID_SYNC_RESULT_DAYS", 90)
+        # Any request body (PROTOCOL.md §9: 413 too_large, refused before it is read): a push of
+        # MAX_BATCH mutations or a photo fits; an import raises its own bound (server/imports).
+        self.MAX_CONTENT_LENGTH = env_int("REDGRID_MAX_BODY_BYTES", 16 << 20)
         # Photos (DESIGN.md §5). BLOB_DIR unset: <instance folder>/blobs, resolved when used.
         self.BLOB_DIR = env_str("REDGRID_BLOB_DIR")
         self.BLOB_MAX_BYTES = env_int("REDGRID_BLOB_MAX_BYTES", 10 * 1024 * 1024)

@@ -163,3 +163,22 @@ def test_the_checks_are_added_once_however_many_schema_instances_are_made():
     assert len(probe.fields["n"].validators) == 1 and len(probe.fields["n"].pre_load) == 1
     assert len(probe.fields["text"].pre_load) == 1 and len(probe.fields["at"].pre_load) == 1
     assert len(probe.fields["items"].pre_load) == 1 and len(probe.fields["items"].inner.pre_load) == 1
+
+
+def test_a_body_over_the_server_limit_is_refused_before_it_is_read(app, admin):
+    """Any endpoint: a body over REDGRID_MAX_BODY_BYTES is 413 too_large in the user's language
+    (PROTOCOL.md §9), never parsed into memory; one under the limit goes through to validation."""
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    assert limit == 16 << 20
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    try:
+        big = json.dumps({"display_name": "张" * 2000})
+        response = admin.send("PATCH", "/api/me", data=big, content_type="application/json")
+        assert response.status_code == 413
+        error = _error(response)
+        assert error["code"] == "too_large"
+        assert "过大" in error["message"] or "太大" in error["message"], error["message"]
+        small = admin.send("PATCH", "/api/me", json={"display_name": "张三丰"})
+        assert small.status_code == 200
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = limit
