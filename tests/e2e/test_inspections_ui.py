@@ -413,6 +413,13 @@ def test_planned_inspections_list_by_due_time_and_start_with_the_time_and_the_fi
     page.locator(
         f'[data-testid=inspections-in_progress] [data-testid=inspection-row][data-id="{planned[2]}"]'
     ).wait_for()
+    # A record not on this phone is named for what it is, not called a task.
+    go(page, f"/orders/{uuid.uuid4()}")
+    assert page.get_by_test_id("order-missing").inner_text().startswith("这部手机上没有这个整改单")
+    assert page.locator("[data-testid=order] h1").inner_text() == "找不到这个整改单"
+    go(page, f"/inspections/{uuid.uuid4()}")
+    page.get_by_test_id("inspection-missing").wait_for()
+    assert page.locator("h1").inner_text() == "找不到这个检查"
     assert page.errors == [], page.errors
 
 

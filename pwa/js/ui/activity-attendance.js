@@ -12,6 +12,7 @@ import { refusedNotes, seatsText, standingChip } from './activity-parts.js';
 import { h } from './dom.js';
 import { dateTime } from './format.js';
 import { listSection } from './inspection-parts.js';
+import { missingRecord } from './status.js';
 import { syncBadges } from './tasks.js';
 import { watchLocalData } from './watch.js';
 import { backLink } from './wish-parts.js';
@@ -150,7 +151,7 @@ export function activityAttendanceScreen({ params }) {
     if (lists.contains(document.activeElement) && document.activeElement.tagName === 'INPUT') return;
     const [{ item }, signups] = await Promise.all([loadActivity(id), loadSignupsOf(id)]);
     if (!item) {
-      lists.replaceChildren(h('p', { class: 'muted', text: t('detail.missing') }));
+      lists.replaceChildren(missingRecord('activity', 'activity-missing')[1]);
       return;
     }
     const { activity } = item;

@@ -155,6 +155,7 @@ export function activityScreen({ me, params }) {
     testid: 'activity-screen',
     back: backLink('/activities', t('activity.back')),
     missingTestid: 'activity-missing',
+    entity: 'activity',
     what: 'activity',
     read: async () => {
       const { item, refused } = await loadActivity(id);

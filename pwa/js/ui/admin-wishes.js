@@ -319,6 +319,7 @@ export function adminWishScreen({ me, params }) {
     testid: 'admin-wish',
     back: backLink('/admin/wishes', t('wish.back_to_review')),
     missingTestid: 'wish-missing',
+    entity: 'wish',
     what: 'wish',
     read: async (body) => {
       const { item, refused } = await loadWish(id);

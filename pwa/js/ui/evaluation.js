@@ -192,6 +192,7 @@ export function evaluationFormScreen({ params, me }) {
     testid: 'evaluation-form',
     back: backLink('/evaluation', t('evaluation.back')),
     missingTestid: 'evaluation-missing',
+    entity: 'evaluation_ballot',
     what: 'evaluation form',
     read: async () => {
       const found = await loadForm(params.id);

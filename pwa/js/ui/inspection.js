@@ -25,6 +25,7 @@ import {
   scoreText,
 } from './inspection-parts.js';
 import { goBack } from './nav.js';
+import { missingRecord } from './status.js';
 import { syncBadges } from './tasks.js';
 import { watchLocalData } from './watch.js';
 
@@ -236,10 +237,7 @@ export function inspectionScreen({ me, params }) {
   async function reload() {
     const loaded = await loadInspection(id);
     if (!loaded.item) {
-      body.replaceChildren(
-        h('h1', { class: 'screen__title', tabindex: '-1', text: t('detail.missing_title') }),
-        h('p', { class: 'muted', 'data-testid': 'inspection-missing', text: t('detail.missing') }),
-      );
+      body.replaceChildren(...missingRecord('inspection', 'inspection-missing'));
       return;
     }
     const { item, refused, template } = loaded;

@@ -255,6 +255,7 @@ export function needScreen({ me, params }) {
     testid: 'need',
     back,
     missingTestid: 'need-missing',
+    entity: 'need',
     what: 'need',
     read: async (body) => {
       const { item, refused } = await loadNeed(id);

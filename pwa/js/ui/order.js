@@ -23,6 +23,7 @@ import {
 } from './inspection-parts.js';
 import { goBack } from './nav.js';
 import { photoField, photoStrip } from './photos.js';
+import { missingRecord } from './status.js';
 import { saveBar, saveFailed, textArea } from './task-complete.js';
 import { syncBadges } from './tasks.js';
 import { watchLocalData } from './watch.js';
@@ -291,10 +292,7 @@ export function orderScreen({ me, params }) {
   async function reload() {
     const [{ item, refused }, names] = await Promise.all([loadOrder(id), loadCompoundNames()]);
     if (!item) {
-      body.replaceChildren(
-        h('h1', { class: 'screen__title', tabindex: '-1', text: t('detail.missing_title') }),
-        h('p', { class: 'muted', 'data-testid': 'order-missing', text: t('detail.missing') }),
-      );
+      body.replaceChildren(...missingRecord('rectification_order', 'order-missing'));
       return;
     }
     const key = JSON.stringify([item.record.version, item.order.status, item.pending, refused.map((e) => e.seq)]);

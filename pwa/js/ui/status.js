@@ -21,3 +21,15 @@ export function errorScreen({ message, onRetry }) {
     h('button', { type: 'button', class: 'btn btn--primary btn--block', onclick: onRetry, text: t('error.retry') }),
   );
 }
+
+/**
+ * What a detail screen shows when its record is not on the phone: 找不到这个整改单 and why that
+ * may be. entity: a synced entity's name (entity.<name> in the catalogs); testid: the message's.
+ */
+export function missingRecord(entity, testid) {
+  const what = t(`entity.${entity}`);
+  return [
+    h('h1', { class: 'screen__title', tabindex: '-1', text: t('detail.gone_title', { entity: what }) }),
+    h('p', { class: 'muted', 'data-testid': testid, text: t('detail.gone', { entity: what }) }),
+  ];
+}

@@ -156,6 +156,7 @@ export function wishCardScreen({ me, params }) {
     testid: 'wish-card-screen',
     back: backLink('/wall', t('wish.back_to_wall')),
     missingTestid: 'card-missing',
+    entity: 'wish_card',
     what: 'card',
     read: async (body) => {
       const { item, refused } = await loadCard(id);

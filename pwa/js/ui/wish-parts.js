@@ -9,6 +9,7 @@ import { h } from './dom.js';
 import { codeLabel, dateTime } from './format.js';
 import { refusedAlert } from './inspection-parts.js';
 import { goBack } from './nav.js';
+import { missingRecord } from './status.js';
 import { syncBadges } from './tasks.js';
 import { watchLocalData } from './watch.js';
 
@@ -226,8 +227,9 @@ export const pendingNote = (item) =>
  * it redraws only when what it shows changed and never under a thumb filling in a form. `read()`
  * answers undefined when it sent the user elsewhere, null when the record is not on this phone,
  * else {key (what the view depends on), draw() (its nodes), busy() (a form is being filled in)}.
+ * entity: the synced entity shown (its name in "找不到这个…").
  */
-export function followedDetail({ testid, back, missingTestid, what, read }) {
+export function followedDetail({ testid, back, missingTestid, entity, what, read }) {
   const body = h('div', { class: 'detail' }, h('p', { class: 'muted', text: t('app.loading') }));
   const screen = h('section', { class: 'screen screen--detail', 'data-testid': testid }, back, body);
   let first = true;
@@ -237,10 +239,7 @@ export function followedDetail({ testid, back, missingTestid, what, read }) {
     const view = await read(body);
     if (view === undefined) return;
     if (view === null) {
-      body.replaceChildren(
-        h('h1', { class: 'screen__title', tabindex: '-1', text: t('detail.missing_title') }),
-        h('p', { class: 'muted', 'data-testid': missingTestid, text: t('detail.missing') }),
-      );
+      body.replaceChildren(...missingRecord(entity, missingTestid));
       return;
     }
     if (view.key === shown) return;

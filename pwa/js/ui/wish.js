@@ -189,6 +189,7 @@ export function wishScreen({ me, params }) {
     testid: 'wish',
     back: backLink('/wishes', t('wish.back_to_list')),
     missingTestid: 'wish-missing',
+    entity: 'wish',
     what: 'wish',
     read: async (body) => {
       const { item, refused } = await loadWish(id);
