@@ -3,10 +3,9 @@
 // password here. Every session of the account ends; sign in with the new password.
 
 import { resetPassword } from '../accounts.js';
-import { ApiError } from '../api.js';
 import { t } from '../i18n.js';
 import { h } from './dom.js';
-import { showApiError } from './join-parts.js';
+import { clearForm, sendForm } from './join-parts.js';
 import { textInput } from './wish-form.js';
 
 /** Builds the screen; onDone(phone) once the password is set, onBack() to sign in instead. */
@@ -41,8 +40,8 @@ export function forgotPasswordScreen({ onDone, onBack }) {
 
   async function onSubmit(event) {
     event.preventDefault();
-    for (const field of Object.values(fields)) field.setError('');
-    alert.textContent = '';
+    const form = { fields, alert, submit };
+    clearForm(form);
     const values = {
       phone: phone.input.value.replace(/\s+/g, ''),
       code: code.input.value.replace(/[\s-]+/g, ''),
@@ -56,15 +55,10 @@ export function forgotPasswordScreen({ onDone, onBack }) {
       fields[missing[0]].input.focus();
       return;
     }
-    submit.disabled = true;
-    try {
+    await sendForm(form, async () => {
       await resetPassword(values);
       onDone(values.phone);
-    } catch (err) {
-      submit.disabled = false;
-      if (err instanceof ApiError) showApiError(err, fields, alert);
-      else alert.textContent = t('error.unexpected');
-    }
+    });
   }
 
   return h(

@@ -4,13 +4,12 @@
 // read by the phone's own camera), or by asking (#/join/request: compound from the public list,
 // the address as they say it). Both need the network: the server checks them.
 
-import { ApiError } from '../api.js';
 import { JOIN } from '../constants.js';
 import { t } from '../i18n.js';
 import { readInvitation } from '../invite-code.js';
 import { findCompounds, households, myRequests, redeem, sendRequest, withdrawRequest } from '../join.js';
 import { h } from './dom.js';
-import { meChanged, showApiError } from './join-parts.js';
+import { clearForm, meChanged, sendForm } from './join-parts.js';
 import { startCamera } from './qr-camera.js';
 import { textInput } from './wish-form.js';
 import { backLink, block } from './wish-parts.js';
@@ -68,17 +67,10 @@ function redeemCard(query) {
   });
   async function onSubmit(event) {
     event?.preventDefault();
-    code.setError('');
-    alert.textContent = '';
+    const form = { fields: { code }, alert, submit };
+    clearForm(form);
     if (!readInvitation(code.input.value)) return code.setError(t('join.code_malformed'));
-    submit.disabled = true;
-    try {
-      meChanged(await redeem(code.input.value));
-    } catch (err) {
-      submit.disabled = false;
-      if (err instanceof ApiError) showApiError(err, { code }, alert);
-      else alert.textContent = t('error.unexpected');
-    }
+    await sendForm(form, async () => meChanged(await redeem(code.input.value)));
   }
   const scan = scanner((text) => {
     const read = readInvitation(text);
@@ -245,12 +237,10 @@ export function joinRequestScreen({ me }) {
   });
   async function onSubmit(event) {
     event.preventDefault();
-    for (const field of Object.values(fields)) field.setError('');
-    alert.textContent = '';
+    clearForm({ fields, alert });
     const chosen = compound.chosen();
     if (!chosen) return compound.setError(t('join.compound_pick'));
-    submit.disabled = true;
-    try {
+    await sendForm({ fields, alert, submit }, async () => {
       await sendRequest({
         compound_id: chosen.id,
         building: building.input.value,
@@ -262,11 +252,7 @@ export function joinRequestScreen({ me }) {
       done.textContent = t('join.request_sent');
       done.hidden = false;
       form.hidden = true;
-    } catch (err) {
-      submit.disabled = false;
-      if (err instanceof ApiError) showApiError(err, fields, alert);
-      else alert.textContent = t('error.unexpected');
-    }
+    });
   }
   const form = h(
     'form',

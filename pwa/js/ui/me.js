@@ -5,13 +5,13 @@
 // (§19.5). Online: each is checked by the server.
 
 import { endOtherSessions, issuesResetCodes } from '../accounts.js';
-import { ApiError, patch } from '../api.js';
+import { patch } from '../api.js';
 import { JOIN } from '../constants.js';
 import { LOCALES, setLocale, t } from '../i18n.js';
 import { changePassword, households, leaveHousehold } from '../join.js';
 import { keepMe } from '../session.js';
 import { h } from './dom.js';
-import { meChanged, showApiError } from './join-parts.js';
+import { meChanged, sendForm } from './join-parts.js';
 import { textInput } from './wish-form.js';
 import { backLink, block } from './wish-parts.js';
 
@@ -35,23 +35,15 @@ function profileCard(me) {
   const submit = h('button', { type: 'submit', class: 'btn btn--primary btn--block', text: t('join.me.save') });
   async function onSubmit(event) {
     event.preventDefault();
-    name.setError('');
-    alert.textContent = '';
     saved.hidden = true;
-    submit.disabled = true;
-    try {
+    await sendForm({ fields: { display_name: name }, alert, submit }, async () => {
       const next = await keepMe(await patch('/api/me', { display_name: name.input.value, locale: language.value }));
       saved.textContent = t('join.me.saved');
       saved.hidden = false;
       const switched = language.value !== me.user?.locale;
       Object.assign(me, next); // before the switch redraws this screen from `me`
       if (switched) await setLocale(language.value);
-    } catch (err) {
-      if (err instanceof ApiError) showApiError(err, { display_name: name }, alert);
-      else alert.textContent = t('error.unexpected');
-    } finally {
-      submit.disabled = false;
-    }
+    });
   }
   return block(
     t('join.me.profile'),
@@ -94,23 +86,14 @@ function passwordCard() {
   });
   async function onSubmit(event) {
     event.preventDefault();
-    current.setError('');
-    next.setError('');
-    alert.textContent = '';
     saved.hidden = true;
-    submit.disabled = true;
-    try {
+    await sendForm({ fields: { current_password: current, new_password: next }, alert, submit }, async () => {
       await changePassword(current.input.value, next.input.value);
       current.input.value = '';
       next.input.value = '';
       saved.textContent = t('join.me.password_changed');
       saved.hidden = false;
-    } catch (err) {
-      if (err instanceof ApiError) showApiError(err, { current_password: current, new_password: next }, alert);
-      else alert.textContent = t('error.unexpected');
-    } finally {
-      submit.disabled = false;
-    }
+    });
   }
   return block(
     t('join.me.password'),

@@ -2,12 +2,11 @@
 // a password (PROTOCOL.md §19), and is signed in at once. The account belongs to no household
 // yet: home then offers 加入家庭. The server's per-field messages show under each field.
 
-import { ApiError } from '../api.js';
 import { JOIN } from '../constants.js';
 import { getLocale, t } from '../i18n.js';
 import { register } from '../session.js';
 import { h } from './dom.js';
-import { showApiError } from './join-parts.js';
+import { sendForm } from './join-parts.js';
 import { textInput } from './wish-form.js';
 
 /** Builds the screen; onRegistered(me) after the account is open, onBack() to sign in instead. */
@@ -41,10 +40,7 @@ export function registerScreen({ onRegistered, onBack }) {
 
   async function onSubmit(event) {
     event.preventDefault();
-    for (const field of Object.values(fields)) field.setError('');
-    alert.textContent = '';
-    submit.disabled = true;
-    try {
+    await sendForm({ fields, alert, submit }, async () => {
       const me = await register({
         phone: phone.input.value.replace(/\s+/g, ''),
         display_name: name.input.value,
@@ -52,11 +48,7 @@ export function registerScreen({ onRegistered, onBack }) {
         locale: getLocale(),
       });
       onRegistered(me);
-    } catch (err) {
-      submit.disabled = false;
-      if (err instanceof ApiError) showApiError(err, fields, alert);
-      else alert.textContent = t('error.unexpected');
-    }
+    });
   }
 
   return h(

@@ -4,11 +4,10 @@
 // phone and the server keeps only a hash — for 30 minutes, and a newer one replaces it.
 
 import { groupCode, issueResetCode } from '../accounts.js';
-import { ApiError } from '../api.js';
 import { t } from '../i18n.js';
 import { h } from './dom.js';
 import { dateTime } from './format.js';
-import { showApiError } from './join-parts.js';
+import { sendForm } from './join-parts.js';
 import { textInput } from './wish-form.js';
 import { backLink, block } from './wish-parts.js';
 
@@ -47,19 +46,11 @@ export function resetCodeScreen({ query }) {
   });
   async function onSubmit(event) {
     event.preventDefault();
-    phone.setError('');
-    alert.textContent = '';
     result.replaceChildren();
-    submit.disabled = true;
-    try {
+    await sendForm({ fields: { phone }, alert, submit }, async () => {
       const issued = await issueResetCode(phone.input.value.replace(/[\s-]+/g, ''));
       result.replaceChildren(codeCard(issued));
-    } catch (err) {
-      if (err instanceof ApiError) showApiError(err, { phone }, alert);
-      else alert.textContent = t('error.unexpected');
-    } finally {
-      submit.disabled = false;
-    }
+    });
   }
   const back =
     query?.get('from') === 'directory' ? ['/directory', t('join.invite.back')] : ['/me', t('accounts.back_me')];
