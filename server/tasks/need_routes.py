@@ -1,14 +1,17 @@
 """Residents' needs over HTTP: the records themselves travel by sync (PROTOCOL.md §16); this is
-the admins' figures of 接诉即办."""
+the admins' figures of 接诉即办 and the needs as a workbook."""
 
 from flask_login import current_user, login_required
 
+from server.api import ErrorSchema
 from server.core.edge import Blueprint
+from server.core.xlsx import XLSX
 from server.tasks import need_models  # noqa: F401  (the table, for the app and Alembic)
-from server.tasks.need_schemas import NeedStatsArgsSchema, NeedStatsSchema
+from server.tasks.need_exports import needs_xlsx
+from server.tasks.need_schemas import NeedExportArgsSchema, NeedStatsArgsSchema, NeedStatsSchema
 from server.tasks.need_stats import need_stats
 
-blp = Blueprint("needs", __name__, url_prefix="/api", description="Residents' needs (诉求): figures")
+blp = Blueprint("needs", __name__, url_prefix="/api", description="Residents' needs (诉求): figures and export")
 
 
 @blp.route("/needs/stats", methods=["GET"])
@@ -18,3 +21,14 @@ blp = Blueprint("needs", __name__, url_prefix="/api", description="Residents' ne
 def stats(args):
     """响应率, 解决率 and 满意率 per grid and community of your jurisdiction for needs received in a period (admins)."""
     return need_stats(current_user, **args)
+
+
+@blp.route("/needs/export.xlsx", methods=["GET"])
+@login_required
+@blp.arguments(NeedExportArgsSchema, location="query")
+@blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX, description="The workbook")
+@blp.alt_response(422, schema=ErrorSchema, description="`export_too_large`: more rows than EXPORT_MAX_ROWS")
+def export(args):
+    """The needs of your jurisdiction (or of `unit`) received in a period, open ones or all, as an
+    Excel workbook (admins; PROTOCOL.md §24.1)."""
+    return needs_xlsx(current_user, args)

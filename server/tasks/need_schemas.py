@@ -69,6 +69,16 @@ class NeedStatsArgsSchema(Schema):
             raise ValidationError({"to": ["need.period_empty"]})
 
 
+class NeedExportArgsSchema(NeedStatsArgsSchema):
+    """GET /api/needs/export.xlsx: the figures' unit and period, and which needs."""
+
+    status = ma.fields.String(
+        load_default="open",
+        validate=validate.OneOf(("open", "all", *NEED_STATUSES)),
+        metadata={"description": "open (received, accepted, in_progress; the default), all, or one status"},
+    )
+
+
 class NeedFiguresSchema(Schema):
     """响应率, 解决率, 满意率 of one grid or community (PROTOCOL.md §16.3); a rate is null when
     nothing was due (or rated)."""

@@ -1,12 +1,16 @@
 """Exports and the monthly report in the browser (issue 16 item 5), real server and Chromium: 河西社区's
 admin filters the task list and clicks 导出 Excel at the desk (the workbook holds the rows the list
-counts), the field reports' 导出 Excel at 360 px; then opens 社区月度报告 from home, chooses the month
+counts), the field reports' and the needs' 导出 Excel at 360 px; then opens 社区月度报告 from home, chooses the month
 and reads the printable page, checked by axe at both widths. Screenshots: /tmp/redgrid-shots/exports-*.png."""
 
 import io
+import uuid
+from datetime import UTC, datetime
 
 import openpyxl
 
+from server.extensions import db
+from server.tasks.need_models import Need
 from tests.e2e.admin_desk import admin_signs_in, shoot
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import DESK, PHONE
@@ -45,6 +49,33 @@ def test_the_admin_exports_the_lists_and_prints_the_monthly_report(app, world, l
         page.get_by_test_id("reports-export").click()
     rows = list(openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).worksheets[0].values)
     assert [r[2] for r in rows[1:]] == ["楼道堆放杂物"]
+
+    # 诉求督办's export: the server's copy of the needs the queue lists from the phone.
+    with app.app_context():
+        db.session.add(
+            Need(
+                id=str(uuid.uuid4()),
+                user_id=world.resident,
+                household_id=world.hh_hexi1[0],
+                category="repair",
+                text="楼道灯坏了",
+                status="received",
+                grid_id=world.g1,
+                community_id=world.hexi,
+                created_at=datetime.now(UTC),
+                version=1,
+                field_versions={},
+                field_writers={},
+            )
+        )
+        db.session.commit()
+    page.evaluate("location.hash = '#/admin/needs'")
+    page.get_by_test_id("need-export-open").wait_for()
+    with page.expect_download() as download:
+        page.get_by_test_id("need-export-open").click()
+    assert download.value.suggested_filename.startswith("居民诉求-")
+    rows = list(openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).worksheets[0].values)
+    assert [(r[2], r[3], r[7]) for r in rows[1:]] == [("设施维修", "楼道灯坏了", "已接收")]
 
     page.evaluate("location.hash = '#/'")
     page.get_by_test_id("admin-monthly-open").click()

@@ -1,11 +1,13 @@
 """The figures of 接诉即办 (PROTOCOL.md §16.3): 响应率, 解决率 and 满意率 of one need, table-driven,
 then summed per grid and community for an admin's jurisdiction, and who may ask."""
 
+import io
 import uuid
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from openpyxl import load_workbook
 
 from server.core import clock
 from server.extensions import db
@@ -147,3 +149,45 @@ def test_who_may_ask_for_the_figures(app, stored):
     assert backwards.status_code == 422 and backwards.get_json()["error"]["fields"]["to"] == [
         "结束时间应晚于开始时间。"
     ]
+
+
+def _export(auth, **query):
+    return auth.send("GET", "/api/needs/export.xlsx", query_string=query)
+
+
+def _sheet(response) -> list[tuple]:
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    book = load_workbook(io.BytesIO(response.get_data()))
+    return list(book.worksheets[0].iter_rows(values_only=True)), book
+
+
+def test_the_needs_export_holds_the_jurisdictions_needs_for_the_filters(app, stored):
+    """诉求 as a workbook (PROTOCOL.md §24.1): the open ones by default, all on asking, one unit's,
+    never another jurisdiction's; labels in Chinese, the place spelled out, the filters on sheet 2."""
+    admin = signed_in(app, HEXI_ADMIN)
+    rows, book = _sheet(_export(admin))
+    header, *body = rows
+    assert header[:8] == ("编号", "接收时间", "类别", "诉求内容", "住户", "社区", "网格", "状态")
+    # Open in 河西: G1's received one and the accepted one in no grid (七里店's is not this admin's).
+    assert sorted(r[7] for r in body) == ["已受理", "已接收"]
+    assert {r[5] for r in body} == {"河西社区"} and {r[2] for r in body} == {"设施维修"}
+    assert sorted(r[4] for r in body) == ["文峰苑 2号楼 1单元 101", "河西小区 1号楼 1单元 102"]
+    filters = dict(list(book.worksheets[1].iter_rows(values_only=True))[1:])
+    assert filters["状态"] == "未办结" and filters["记录数"] == 2
+
+    every, _book = _sheet(_export(admin, status="all"))
+    assert len(every) - 1 == 6
+    resolved, _book = _sheet(_export(admin, status="resolved", unit=stored.g1))
+    assert [r[7] for r in resolved[1:]] == ["已办结", "已办结"] and {r[6] for r in resolved[1:]} == {"河西社区第一网格"}
+
+    root = signed_in(app, ROOT_ADMIN)
+    city, _book = _sheet(_export(root, status="all"))
+    assert len(city) - 1 == 7
+
+
+def test_the_needs_export_refuses_what_the_figures_refuse(app, stored):
+    admin, worker = signed_in(app, HEXI_ADMIN), signed_in(app, WORKER_A)
+    assert _export(worker).status_code == 403
+    assert _export(admin, unit=stored.qilidian).status_code == 404
+    bad = _export(admin, status="lost")
+    assert bad.status_code == 422 and bad.get_json()["error"]["fields"]["status"]

@@ -2,7 +2,7 @@
 // response or resolution deadline, a resident's low rating — oldest first, then the other open
 // needs of the jurisdiction by their deadline; above them, online, 响应率 / 解决率 / 满意率 of the
 // last 30 days per community (GET /api/needs/stats, PROTOCOL.md §16.3). The lists come from
-// IndexedDB (the admins' org buckets), so they open offline too.
+// IndexedDB (the admins' org buckets), so they open offline too; online, both export to Excel.
 import { get } from '../api.js';
 import { t } from '../i18n.js';
 import { loadNeeds } from '../need-data.js';
@@ -69,6 +69,20 @@ function figuresBlock() {
   return block(t('need.figures'), 'need-figures-block', body);
 }
 
+/** 导出 Excel (GET /api/needs/export.xlsx, PROTOCOL.md §24.1): the open needs, or every one, of the jurisdiction. */
+function exportLinks() {
+  const link = (status) =>
+    h('a', {
+      class: 'btn btn--ghost',
+      href: `/api/needs/export.xlsx?status=${status}`,
+      download: '',
+      'data-testid': `need-export-${status}`,
+      text: t(`need.export_${status}`),
+      title: t('admin.export_hint'),
+    });
+  return h('div', { class: 'admin-actions', hidden: !isOnline() }, link('open'), link('all'));
+}
+
 /** The screen for #/admin/needs. */
 export function adminNeedsScreen({ me }) {
   const lists = h('div', { class: 'need-queue' }, h('p', { class: 'muted', text: t('app.loading') }));
@@ -79,6 +93,7 @@ export function adminNeedsScreen({ me }) {
     h('h1', { class: 'screen__title', tabindex: '-1', text: t('need.admin_title') }),
     h('p', { class: 'muted', text: t('need.admin_about') }),
     figuresBlock(),
+    exportLinks(),
     lists,
   );
   async function draw() {

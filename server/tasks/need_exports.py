@@ -1,0 +1,98 @@
+"""诉求 as a workbook (server/core/xlsx.py export_list, PROTOCOL.md §24.1): the needs of an admin's
+jurisdiction (or of one unit of it) received in a period, open ones or all, with their place, their
+deadlines and how the resident rated them. The phones list needs from their own copy (§16); this
+is the same records from the server, for the desk."""
+
+from sqlalchemy import or_, select
+
+from server import authz
+from server.core import xlsx
+from server.extensions import db
+from server.i18n import _
+from server.org.models import Building, Compound, Household, OrgUnit
+from server.tasks.need_models import OPEN_NEED_STATUSES, Need
+from server.tasks.need_stats import _paths
+
+COLUMNS = (
+    "id", "created_at", "category", "text", "household", "community", "grid", "status",
+    "respond_by", "resolve_by", "accepted_at", "resolved_at", "referred_to", "handle_note",
+    "rating", "rating_comment", "escalation",
+)  # fmt: skip
+
+
+def need_query(user, unit=None, start=None, end=None, status="open"):
+    """The needs an export holds, oldest first: received in [start, end) when given."""
+    units = authz.units_under(_paths(user, unit))
+    query = select(Need).where(or_(Need.grid_id.in_(units), Need.community_id.in_(units)), Need.deleted.is_(False))
+    if status == "open":
+        query = query.where(Need.status.in_(OPEN_NEED_STATUSES))
+    elif status != "all":
+        query = query.where(Need.status == status)
+    if start is not None:
+        query = query.where(Need.created_at >= start)
+    if end is not None:
+        query = query.where(Need.created_at < end)
+    return query.order_by(Need.created_at, Need.id)
+
+
+def _places(household_ids) -> dict[int, str]:
+    """ "帝豪花园 3号楼 2单元 301" per household."""
+    ids = set(household_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Household.id, Compound.name, Building.name, Household.unit, Household.room)
+        .join(Building, Household.building_id == Building.id)
+        .join(Compound, Building.compound_id == Compound.id)
+        .where(Household.id.in_(ids))
+    )
+    return {hid: " ".join(p for p in parts if p) for hid, *parts in rows}
+
+
+def _unit_names(ids) -> dict[int, str]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(ids))).all())
+
+
+def _label(prefix: str, value):
+    return None if value is None else _(f"{prefix}.{value}")
+
+
+def _rows(needs) -> list[dict]:
+    places = _places(n.household_id for n in needs)
+    units = _unit_names([n.grid_id for n in needs] + [n.community_id for n in needs])
+    return [
+        {
+            **{key: getattr(need, key) for key in COLUMNS if hasattr(Need, key)},
+            "category": _label("need.category", need.category),
+            "status": _label("need.status", need.status),
+            "household": places.get(need.household_id),
+            "community": units.get(need.community_id),
+            "grid": units.get(need.grid_id),
+            "escalation": _label("need.escalation", need.escalation),
+        }
+        for need in needs
+    ]
+
+
+def needs_xlsx(user, args: dict):
+    """GET /api/needs/export.xlsx: the needs of the jurisdiction for the filters given."""
+    status = args.get("status", "open")
+    shown_status = _("need.export.status_open") if status == "open" else _("export.all") if status == "all" else None
+    filters = [(_("export.filter.status"), shown_status or _label("need.status", status))]
+    if args.get("unit"):
+        filters.append((_("export.filter.org_unit_id"), _unit_names([args["unit"]]).get(args["unit"])))
+    if args.get("start"):
+        filters.append((_("need.export.from"), xlsx.local(args["start"])))
+    if args.get("end"):
+        filters.append((_("need.export.to"), xlsx.local(args["end"])))
+    return xlsx.export_list(
+        need_query(user, **args),
+        _rows,
+        [(key, _(f"need.export.col.{key}")) for key in COLUMNS],
+        title=_("need.export.title"),
+        filters=filters,
+        filename=_("need.export.title"),
+    )
