@@ -7,9 +7,8 @@ from sqlalchemy import or_, select
 
 from server import authz
 from server.core import xlsx
-from server.extensions import db
 from server.i18n import _
-from server.org.models import Building, Compound, Household, OrgUnit
+from server.org.names import household_addresses, unit_names
 from server.tasks.need_models import OPEN_NEED_STATUSES, Need
 from server.tasks.need_stats import _paths
 
@@ -35,34 +34,13 @@ def need_query(user, unit=None, start=None, end=None, status="open"):
     return query.order_by(Need.created_at, Need.id)
 
 
-def _places(household_ids) -> dict[int, str]:
-    """ "帝豪花园 3号楼 2单元 301" per household."""
-    ids = set(household_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Household.id, Compound.name, Building.name, Household.unit, Household.room)
-        .join(Building, Household.building_id == Building.id)
-        .join(Compound, Building.compound_id == Compound.id)
-        .where(Household.id.in_(ids))
-    )
-    return {hid: " ".join(p for p in parts if p) for hid, *parts in rows}
-
-
-def _unit_names(ids) -> dict[int, str]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(ids))).all())
-
-
 def _label(prefix: str, value):
     return None if value is None else _(f"{prefix}.{value}")
 
 
 def _rows(needs) -> list[dict]:
-    places = _places(n.household_id for n in needs)
-    units = _unit_names([n.grid_id for n in needs] + [n.community_id for n in needs])
+    places = household_addresses(n.household_id for n in needs)
+    units = unit_names([n.grid_id for n in needs] + [n.community_id for n in needs])
     return [
         {
             **{key: getattr(need, key) for key in COLUMNS if hasattr(Need, key)},
@@ -83,7 +61,7 @@ def needs_xlsx(user, args: dict):
     shown_status = _("need.export.status_open") if status == "open" else _("export.all") if status == "all" else None
     filters = [(_("export.filter.status"), shown_status or _label("need.status", status))]
     if args.get("unit"):
-        filters.append((_("export.filter.org_unit_id"), _unit_names([args["unit"]]).get(args["unit"])))
+        filters.append((_("export.filter.org_unit_id"), unit_names([args["unit"]]).get(args["unit"])))
     if args.get("start"):
         filters.append((_("need.export.from"), xlsx.local(args["start"])))
     if args.get("end"):

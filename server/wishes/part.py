@@ -1,10 +1,11 @@
 """What micro-wishes bring to the app (wired by create_app, server/core/parts.py)."""
 
 from server.core.parts import Part
-from server.wishes import claims, lists, messages, sync
+from server.wishes import claims, lists, messages, routes, sync
 
 PART = Part(
     "wishes",
+    blueprints=(routes.blp,),
     catalogs=(messages.entries,),
     sync_entities=(sync.WISH, sync.WISH_CARD),
     periodic=(claims.PERIODIC,),

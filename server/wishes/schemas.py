@@ -3,6 +3,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from server.core.edge import Schema
 from server.core.fields import RecordSchema, UtcDateTime, photo_list, row_id, text_or_none
 from server.wishes.models import (
     CARD_STATUSES,
@@ -71,3 +72,13 @@ class WishCardRecordSchema(RecordSchema):
 
 wish_record_schema = WishRecordSchema()
 wish_card_record_schema = WishCardRecordSchema()
+
+
+class WishExportArgsSchema(Schema):
+    """GET /api/wishes/export.xlsx: which wishes."""
+
+    status = ma.fields.String(
+        load_default="all",
+        validate=validate.OneOf(("all", *WISH_STATUSES)),
+        metadata={"description": "all (the default) or one review status"},
+    )

@@ -2,8 +2,10 @@
 duplicate wish into a published one of the community (the resident is told), and closes a card
 that can no longer be done — both from the phone, offline through the outbox."""
 
+import io
 import uuid
 
+import openpyxl
 import pytest
 
 from server.notices.models import InboxEntry
@@ -48,6 +50,14 @@ def test_the_admin_merges_a_duplicate_and_closes_a_card(live_server, db, two, ph
     wait_until(page, PULL, timeout=30)
     go(page, "/admin/wishes")  # the desk's screens, cached once an admin signed in
     page.locator(f'[data-testid=admin-wish-row][data-id="{two["duplicate"]}"]').wait_for()
+    # Online, 导出 Excel holds both wishes with their review (PROTOCOL.md §24.1).
+    with page.expect_download() as download:
+        page.get_by_test_id("wishes-export").click()
+    assert download.value.suggested_filename.startswith("微心愿-")
+    rows = list(openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).worksheets[0].values)
+    assert sorted((r[0], r[5]) for r in rows[1:]) == sorted(
+        [(two["published"], "已发布"), (two["duplicate"], "待审核")]
+    )
     offline(ctx, page)
     go(page, f"/admin/wishes/{two['duplicate']}")
     page.get_by_test_id("review-form").wait_for()

@@ -2,11 +2,13 @@
 review, the card on the community's wall, a volunteer's claim and fulfilment, the resident's
 confirmation — who sees what, who may do what, and the notices each step sends."""
 
+import io
 import uuid
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from openpyxl import load_workbook
 
 from server.core import clock
 from server.extensions import db
@@ -311,3 +313,47 @@ def test_a_member_claims_a_wish_for_their_unit(app, ww):
     assert released["status"] == "applied"
     _, card = _card_of(resident)
     assert card["status"] == "open" and card.get("claimed_for") is None and card.get("claimant_unit") is None
+
+
+def _export(auth, **query):
+    return auth.send("GET", "/api/wishes/export.xlsx", query_string=query)
+
+
+def test_the_wishes_export_holds_the_jurisdictions_wishes_with_their_cards(app, ww):
+    """微心愿 as a workbook (PROTOCOL.md §24.1): every wish of the admin's communities with its review
+    and, on the wall, who claimed it for what hours; another community's admin sees none of them,
+    a volunteer or a resident may not export, a bad status is refused per field."""
+    resident, admin, volunteer = (signed_in(app, p) for p in (RESIDENT, HEXI_ADMIN, HEXI_VOLUNTEER))
+    waiting = _post_wish(resident, ww, title="想学用智能手机")
+    wish = _post_wish(resident, ww)
+    _approve(admin, wish)
+    card_id, _card = _card_of(volunteer)
+    claimed = push_one(volunteer, update("wish_card", card_id, _version(volunteer, card_id), status="claimed"))
+    assert claimed["status"] == "applied", claimed
+
+    response = _export(admin)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert "filename*=UTF-8''%E5%BE%AE%E5%BF%83%E6%84%BF-" in response.headers["Content-Disposition"]
+    header, *rows = load_workbook(io.BytesIO(response.get_data())).worksheets[0].values
+    assert header[:8] == ("编号", "提交时间", "心愿", "住户", "社区", "审核状态", "心愿墙标题", "认领状态")
+    by_id = {r[0]: r for r in rows}
+    assert set(by_id) == {waiting["record_id"], wish["record_id"]}
+    assert by_id[waiting["record_id"]][5:8] == ("待审核", None, None)
+    shown = by_id[wish["record_id"]]
+    assert shown[2:8] == (
+        "想要一台轮椅",
+        "河西小区 1号楼 1单元 101",
+        "河西社区",
+        "已发布",
+        "一位老人需要一台轮椅",
+        "已认领",
+    )
+    assert shown[8] == "志愿者" and shown[10]  # the claimant by name, and when
+    only_waiting = load_workbook(io.BytesIO(_export(admin, status="submitted").get_data())).worksheets[0]
+    assert [r[0] for r in list(only_waiting.values)[1:]] == [waiting["record_id"]]
+
+    qili = signed_in(app, QILI_ADMIN)
+    assert list(load_workbook(io.BytesIO(_export(qili).get_data())).worksheets[0].values)[1:] == []
+    assert _export(volunteer).status_code == 403 and _export(resident).status_code == 403
+    bad = _export(admin, status="lost")
+    assert bad.status_code == 422 and bad.get_json()["error"]["fields"]["status"]

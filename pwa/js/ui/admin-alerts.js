@@ -9,7 +9,7 @@ import { applyDeliveryUpdate, DELIVERY_STATES, deliveryCounts } from '../alerts.
 import { approveAlert, cancelAlert, loadAlert, loadAlerts, resendFailed } from '../alerts-data.js';
 import { t } from '../i18n.js';
 import { onNetworkChange } from '../net.js';
-import { adminFrame, countPill, errorText, flashNote, loadFailed } from './admin-common.js';
+import { adminFrame, countPill, errorText, exportLink, flashNote, loadFailed } from './admin-common.js';
 import { h } from './dom.js';
 import { dateTime } from './format.js';
 import { alertCategoryLabel, levelChip } from './inbox-row.js';
@@ -101,14 +101,7 @@ export function alertsScreen({ me }) {
           ? h(
               'div',
               { class: 'admin-actions' },
-              h('a', {
-                class: 'btn btn--ghost',
-                href: '/api/alerts/export.xlsx?view=mine',
-                download: '',
-                'data-testid': 'admin-alerts-export',
-                text: t('admin.export_xlsx'),
-                title: t('admin.export_hint'),
-              }),
+              exportLink({ testid: 'admin-alerts-export', href: '/api/alerts/export.xlsx?view=mine' }),
             )
           : null,
         items.length

@@ -10,6 +10,21 @@ import { statusLabel, taskStatusClass, taskStatusLabel } from './format.js';
 import { goBack } from './nav.js';
 
 /**
+ * 导出 Excel (PROTOCOL.md §24.1): a plain link to a list's workbook — the session cookie applies,
+ * nothing is fetched by script. href may be set later (a list whose filters change).
+ */
+export function exportLink({ testid, href = undefined, text = t('admin.export_xlsx') }) {
+  return h('a', {
+    class: 'btn btn--ghost',
+    href,
+    download: '',
+    'data-testid': testid,
+    text,
+    title: t('admin.export_hint'),
+  });
+}
+
+/**
  * Calls refetch() again while `node` is on the page whenever a pull brought records of one of
  * `entities` (the admin's socket is in the rooms of its org buckets: a worker's sync pokes it,
  * the sync client pulls, DESIGN.md S1) and when the network comes back; at most once per

@@ -8,6 +8,7 @@ import { t } from '../i18n.js';
 import { loadNeeds } from '../need-data.js';
 import { adminQueue } from '../needs.js';
 import { isOnline } from '../net.js';
+import { exportLink } from './admin-common.js';
 import { h } from './dom.js';
 import { listSection } from './inspection-parts.js';
 import { needRow } from './need-parts.js';
@@ -72,13 +73,10 @@ function figuresBlock() {
 /** 导出 Excel (GET /api/needs/export.xlsx, PROTOCOL.md §24.1): the open needs, or every one, of the jurisdiction. */
 function exportLinks() {
   const link = (status) =>
-    h('a', {
-      class: 'btn btn--ghost',
+    exportLink({
+      testid: `need-export-${status}`,
       href: `/api/needs/export.xlsx?status=${status}`,
-      download: '',
-      'data-testid': `need-export-${status}`,
       text: t(`need.export_${status}`),
-      title: t('admin.export_hint'),
     });
   return h('div', { class: 'admin-actions', hidden: !isOnline() }, link('open'), link('all'));
 }

@@ -6,7 +6,14 @@ import { REPORT_FILTERS, reportExportUrl } from '../admin.js';
 import { adminSession, dismissReport, loadReports } from '../admin-data.js';
 import { TASKS } from '../constants.js';
 import { t } from '../i18n.js';
-import { adminFrame, errorText, flashNote, textField, watchServer } from './admin-common.js';
+import {
+  adminFrame,
+  errorText,
+  flashNote,
+  exportLink as makeExportLink,
+  textField,
+  watchServer,
+} from './admin-common.js';
 import { reportSummary } from './admin-report-card.js';
 import { h } from './dom.js';
 import { placeMap } from './place-map.js';
@@ -127,13 +134,7 @@ export function reportsScreen({ me }) {
   });
 
   // 导出 Excel: the reports of the status shown, every page (a plain link: the session cookie applies).
-  const exportLink = h('a', {
-    class: 'btn btn--ghost',
-    download: '',
-    'data-testid': 'reports-export',
-    text: t('admin.export_xlsx'),
-    title: t('admin.export_hint'),
-  });
+  const exportLink = makeExportLink({ testid: 'reports-export' });
 
   function drawTabs() {
     exportLink.href = reportExportUrl(view.status);

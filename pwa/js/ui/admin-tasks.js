@@ -7,7 +7,15 @@ import { adminUnits, progressFigures, TASK_STATUSES, taskExportUrl } from '../ad
 import { adminSession, loadProgress, loadTasks } from '../admin-data.js';
 import { getLocale, t } from '../i18n.js';
 import { TASK_TYPES } from '../tasks.js';
-import { adminFrame, countPill, errorText, placeText, taskStatusChip, watchServer } from './admin-common.js';
+import {
+  adminFrame,
+  countPill,
+  errorText,
+  exportLink as makeExportLink,
+  placeText,
+  taskStatusChip,
+  watchServer,
+} from './admin-common.js';
 import { h } from './dom.js';
 import { dueText, typeLabel } from './format.js';
 import { priorityChip, typeChip } from './tasks.js';
@@ -297,14 +305,7 @@ export function adminTasksScreen({ me, query }) {
     text: t('admin.list.more'),
   });
   // 导出 Excel: a plain link to the workbook of the list as filtered now (the session cookie applies).
-  const exportLink = h('a', {
-    class: 'btn btn--ghost',
-    href: taskExportUrl(view),
-    download: '',
-    'data-testid': 'admin-tasks-export',
-    text: t('admin.export_xlsx'),
-    title: t('admin.export_hint'),
-  });
+  const exportLink = makeExportLink({ testid: 'admin-tasks-export', href: taskExportUrl(view) });
   let grids = [];
 
   const search = h('input', {

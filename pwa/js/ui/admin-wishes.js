@@ -6,10 +6,12 @@
 // its message shows on the field, and the corrected review is sent again as the same change.
 import { WISHES } from '../constants.js';
 import { t } from '../i18n.js';
+import { isOnline } from '../net.js';
 import { retry } from '../outbox.js';
 import { closeCard, reviewFields, reviewWish } from '../wish-actions.js';
 import { loadCardOfWish, loadWish, loadWishes } from '../wish-data.js';
 import { mergeTargets, reviewProblems, reviewQueue } from '../wishes.js';
+import { exportLink } from './admin-common.js';
 import { h } from './dom.js';
 import { dateTime } from './format.js';
 import { busyButton, listSection } from './inspection-parts.js';
@@ -54,6 +56,12 @@ export function adminWishesScreen() {
     backLink('/', t('form.back_home')),
     h('h1', { class: 'screen__title', tabindex: '-1', text: t('wish.admin_title') }),
     h('p', { class: 'muted', text: t('wish.admin_about') }),
+    // 导出 Excel (GET /api/wishes/export.xlsx): every wish of the jurisdiction with its card.
+    h(
+      'div',
+      { class: 'admin-actions', hidden: !isOnline() },
+      exportLink({ testid: 'wishes-export', href: '/api/wishes/export.xlsx' }),
+    ),
     lists,
   );
   async function draw() {
