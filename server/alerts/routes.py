@@ -15,7 +15,7 @@ from server.alerts.schemas import (
 )
 from server.api import ErrorSchema
 from server.core.edge import Blueprint, Schema
-from server.core.xlsx import XLSX
+from server.core.xlsx import export_route
 from server.extensions import csrf, limiter
 from server.notices import deliveries
 
@@ -82,11 +82,7 @@ def list_alerts(args):
     return {"items": publishing.list_alerts(current_user, args["view"])}
 
 
-@blp.route("/export.xlsx", methods=["GET"])
-@login_required
-@blp.arguments(ListArgsSchema, location="query")
-@blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX, description="The workbook")
-@blp.alt_response(422, schema=ErrorSchema, description="`export_too_large`: more rows than EXPORT_MAX_ROWS")
+@export_route(blp, "/export.xlsx", ListArgsSchema)
 def export_alerts(args):
     """GET /api/alerts's rows for the same view as an Excel workbook, all of mine (§24.1)."""
     authz.require(current_user, "alerts.publish")

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from server.api import page_of
 from server.core import clock
 from server.core.edge import Blueprint
-from server.core.xlsx import XLSX
+from server.core.xlsx import XLSX, export_route
 from server.inspections import draws, exports, plans, scorecards
 from server.inspections.management_schemas import (
     CompanyCardSchema,
@@ -168,10 +168,7 @@ def company_scorecard(args, company_id):
     return scorecards.company_card(current_user, company_id, args.get("month"))
 
 
-@blp.route("/scorecards/export.xlsx", methods=["GET"])
-@login_required
-@blp.arguments(ScorecardArgsSchema, location="query")
-@blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX, description="The workbook")
+@export_route(blp, "/scorecards/export.xlsx", ScorecardArgsSchema, capped=False)
 def export_scorecard(args):
     """The monthly scorecard as an Excel workbook: a sheet of compounds, one sheet per company (admins)."""
     data, filename = exports.scorecard_xlsx(current_user, args.get("org_unit_id"), args.get("month"))

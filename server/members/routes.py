@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from server.api import ErrorSchema
 from server.core.edge import Blueprint
-from server.core.xlsx import XLSX
+from server.core.xlsx import XLSX, export_route
 from server.extensions import limiter
 from server.i18n import _
 from server.members import exports, reports, service
@@ -171,9 +171,7 @@ def overview(community_id):
     return service.community_overview(current_user, community_id)
 
 
-@blp.route("/communities/<int:community_id>/export.xlsx", methods=["GET"])
-@login_required
-@blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX, description="The workbook")
+@export_route(blp, "/communities/<int:community_id>/export.xlsx", capped=False)
 def overview_xlsx(community_id):
     """报到管理's units and members (with phones) as an Excel workbook (§24.1; audited members.overview_export)."""
     return exports.overview_xlsx(current_user, community_id)

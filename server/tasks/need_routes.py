@@ -3,9 +3,8 @@ the admins' figures of 接诉即办 and the needs as a workbook."""
 
 from flask_login import current_user, login_required
 
-from server.api import ErrorSchema
 from server.core.edge import Blueprint
-from server.core.xlsx import XLSX
+from server.core.xlsx import export_route
 from server.tasks import need_models  # noqa: F401  (the table, for the app and Alembic)
 from server.tasks.need_exports import needs_xlsx
 from server.tasks.need_schemas import NeedExportArgsSchema, NeedStatsArgsSchema, NeedStatsSchema
@@ -23,11 +22,7 @@ def stats(args):
     return need_stats(current_user, **args)
 
 
-@blp.route("/needs/export.xlsx", methods=["GET"])
-@login_required
-@blp.arguments(NeedExportArgsSchema, location="query")
-@blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX, description="The workbook")
-@blp.alt_response(422, schema=ErrorSchema, description="`export_too_large`: more rows than EXPORT_MAX_ROWS")
+@export_route(blp, "/needs/export.xlsx", NeedExportArgsSchema)
 def export(args):
     """The needs of your jurisdiction (or of `unit`) received in a period, open ones or all, as an
     Excel workbook (admins; PROTOCOL.md §24.1)."""

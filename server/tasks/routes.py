@@ -3,9 +3,8 @@ records themselves; these are the admin's actions and views)."""
 
 from flask_login import current_user, login_required
 
-from server.api import ErrorSchema
 from server.core.edge import Blueprint
-from server.core.xlsx import XLSX
+from server.core.xlsx import export_route
 from server.tasks import (
     exports,
     models,  # noqa: F401  (the tables, for the app and Alembic)
@@ -55,11 +54,7 @@ def tasks(args):
     return views.list_tasks(current_user, **args)
 
 
-@blp.route("/tasks/export.xlsx", methods=["GET"])
-@login_required
-@blp.arguments(TaskExportArgsSchema, location="query")
-@blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX, description="The workbook")
-@blp.alt_response(422, schema=ErrorSchema, description="`export_too_large`: more rows than EXPORT_MAX_ROWS")
+@export_route(blp, "/tasks/export.xlsx", TaskExportArgsSchema)
 def export_tasks(args):
     """GET /api/tasks's rows for the same filters and scope, every page, as an Excel workbook (§24)."""
     return exports.tasks_xlsx(current_user, args)
@@ -154,11 +149,7 @@ def field_reports(args):
     return views.list_reports(current_user, **args)
 
 
-@blp.route("/field-reports/export.xlsx", methods=["GET"])
-@login_required
-@blp.arguments(ReportExportArgsSchema, location="query")
-@blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX, description="The workbook")
-@blp.alt_response(422, schema=ErrorSchema, description="`export_too_large`: more rows than EXPORT_MAX_ROWS")
+@export_route(blp, "/field-reports/export.xlsx", ReportExportArgsSchema)
 def export_field_reports(args):
     """GET /api/field-reports's rows for the same filters and scope, every page, as an Excel workbook (§24)."""
     return exports.reports_xlsx(current_user, args)
