@@ -3,12 +3,16 @@
     .venv/bin/python bench/sync_browser.py                  # SQLite, 10,000 tasks in the worker's scope
     .venv/bin/python bench/sync_browser.py --postgres       # a throw-away PostgreSQL database
     .venv/bin/python bench/sync_browser.py --quick          # the smallest demo city, fewer runs
+    .venv/bin/python bench/sync_browser.py --smoke          # 500 records, one run of each (CI: that it runs)
 
 Setup: a database built like bench/sync_server.py's Setup (demo_scale's run(): migrations, then
 load_demo(households=--households, default 2,000); the bench-only entity "bench_task" of
-bench/sync_task.py, ~600 bytes of JSON per record, Chinese text; the change log filled directly
+bench/_sync_task.py, ~600 bytes of JSON per record, Chinese text; the change log filled directly
 by sync_server's Filler) so that the grid of the demo grid worker 13800000003 (河西社区第一网格)
-holds --records tasks (default 10,000) and other grids about as many again. The app
+holds --records tasks (default 10,000) and other grids about as many again. The worker's scope
+also holds the demo's own records (a few dozen at 2,000 households): a fresh client pulls them
+too, and the first pull's check counts them in (the server's full pull gives their number). The
+first page a fresh phone's sign-in brings (PROTOCOL §5.2.1) is set aside: (1) pulls every page. The app
 (create_app() of that database, Flask-Compress on as configured) is served on 127.0.0.1 by
 werkzeug's threaded server in a thread of this process, as tests/e2e/conftest.py does, behind a
 small WSGI middleware that times each API request (the app's wall time, response compression
@@ -166,6 +170,9 @@ class LiveServer:
 SIGN_IN = """async ({ phone, password }) => {
   const session = await import('/js/session.js');
   await session.signIn(phone, password);
+  // The sign-in of a fresh phone brings its first pull page (PROTOCOL §5.2.1); (1) times the
+  // whole first pull through pullAll(), so that page is set aside and asked for again.
+  (await import('/js/sync-pull.js')).offerFirstPage(null);
   // Load every module before any clock starts.
   await Promise.all(['/js/db.js', '/js/sync-pull.js', '/js/sync-push.js', '/js/outbox.js', \
 '/js/sync-client.js'].map((u) => import(u)));
@@ -397,9 +404,10 @@ def first_pull(
     result = measured(page, PULL, args.page_limit, Instrumented(page) if instrument else None)
     requests = server.recorder.take(PULL_PATH)
     stored = evaluate(page, TASKS_STORED)
-    if result["applied"] != args.records or stored != args.records:
+    if result["applied"] != args.records + args.demo_records or stored != args.records:
         raise SystemExit(
-            f"first pull: {result['applied']} changes applied, {stored} tasks in IndexedDB; expected {args.records}"
+            f"first pull: {result['applied']} changes applied, {stored} tasks in IndexedDB; expected "
+            f"{args.records} tasks and {args.demo_records} records of the demo"
         )
     result.update(
         pages=len(requests),
@@ -524,6 +532,10 @@ def bench(url: str, kind: str, args) -> None:
         raise SystemExit(
             f"the worker's grid got {setup.filler.target_records:,} tasks, not {args.records:,}: raise --log-rows"
         )
+    scope = full_pull(setup.worker)  # the demo's records in the worker's scope come down too
+    if len(scope["versions"]) != args.records:
+        raise SystemExit(f"the server's full pull gave {len(scope['versions']):,} tasks, not {args.records:,}")
+    args.demo_records = scope["changes"] - args.records
     server = LiveServer(setup.app)
     browser = Browser(server.url, args)
     ae = args.accept_encoding or None
@@ -554,7 +566,7 @@ def bench(url: str, kind: str, args) -> None:
             f"database {kind}; households {setup.loaded['counts']['households']:,}; "
             f"grids {len(setup.filler.buckets):,}; {stats}"
         )
-        print(setup.describe("change log"))
+        print(setup.describe("change log") + f"; {args.demo_records:,} records of the demo in the worker's scope")
         print(
             f"browser Chromium {browser.version} (headless, a new context per fresh client, service workers blocked"
             + (f", CPU throttled {args.cpu_throttle:g}x" if args.cpu_throttle > 1 else "")
@@ -665,11 +677,14 @@ def main() -> None:
         help="ANALYZE after the log fill (default: on PostgreSQL, as autovacuum would; off on SQLite)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    parser.add_argument("--smoke", action="store_true", help="a tiny run: that the bench works, not its figures")
     args = parser.parse_args()
-    if args.quick:
-        from server.demo.generator import MIN_HOUSEHOLDS
+    from server.demo.generator import MIN_HOUSEHOLDS
 
+    if args.quick:
         args.households, args.runs, args.repeat = MIN_HOUSEHOLDS, 3, 5
+    if args.smoke:
+        args.households, args.records, args.runs, args.repeat = MIN_HOUSEHOLDS, 500, 1, 1
     if args.analyze is None:
         args.analyze = args.postgres
     if args.log_rows is None:

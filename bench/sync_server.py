@@ -4,10 +4,11 @@
     .venv/bin/python bench/sync_server.py --postgres       # throw-away PostgreSQL databases
     .venv/bin/python bench/sync_server.py --quick          # 20,000 households, 100,000 log rows
     .venv/bin/python bench/sync_server.py --analyze        # SQLite with planner statistics
+    .venv/bin/python bench/sync_server.py --smoke          # the smallest city, 12,000 log rows, one run each
 
 Setup, twice: a database with a full change log (--log-rows, 1,000,000) and one with a small
 log (--small-log-rows, 10,000), each built like bench/demo_scale.py's run() (migrations, then
-load_demo(households=N)). A bench-only entity "bench_task" (bench/sync_task.py: its own table on its
+load_demo(households=N)). A bench-only entity "bench_task" (bench/_sync_task.py: its own table on its
 own metadata, ~600 bytes of JSON per record, bucketed with by_grid_field("grid_id"), so a record
 is in "grid:<grid>" and in "org:<unit>" of the 5 org units city … grid: 6 buckets) is registered
 with server.sync.registry. The change log is then filled directly (Core executemany into
@@ -60,10 +61,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
+from bench._sync_task import ENTITY  # noqa: E402
 from bench.demo_scale import DEFAULT_PG_SERVER  # noqa: E402
 from bench.demo_scale import run as build_database  # noqa: E402
 from bench.scoped_reads import Session  # noqa: E402
-from bench.sync_task import ENTITY  # noqa: E402
 from server.core.fields import compact_json  # noqa: E402
 from server.sync.models import SerializedJSON  # noqa: E402
 
@@ -143,7 +144,7 @@ class Filler:
         """Add tasks until the change log holds about `log_rows` rows; returns what was added."""
         from sqlalchemy import insert, select, text, update
 
-        from bench.sync_task import Task, row_values, task_values
+        from bench._sync_task import Task, row_values, task_values
         from server.extensions import db
         from server.sync.models import SyncState
 
@@ -316,7 +317,7 @@ class Worker:
 
 def full_pull(worker: Worker) -> dict:
     """Pull from null until has_more is false: server time, payload, the records seen."""
-    cursor, total_ms, raw_bytes, gzip_bytes, sent_bytes, pages, versions = None, 0.0, 0, 0, 0, 0, {}
+    cursor, total_ms, raw_bytes, gzip_bytes, sent_bytes, pages, versions, changes = None, 0.0, 0, 0, 0, 0, {}, 0
     statements, sql_ms = 0, 0.0
     while True:
         ms, raw, page = worker.pull(cursor)
@@ -326,6 +327,7 @@ def full_pull(worker: Worker) -> dict:
         gzip_bytes += len(gzip.compress(raw, 6))
         sent_bytes += worker.sent
         pages += 1
+        changes += len(page["changes"])
         for change in page["changes"]:
             if change["entity"] == ENTITY:
                 versions[change["id"]] = change["version"]
@@ -339,6 +341,7 @@ def full_pull(worker: Worker) -> dict:
         "sent": sent_bytes,
         "pages": pages,
         "versions": versions,
+        "changes": changes,
         "cursor": cursor,
         "sql": (statements, sql_ms),
     }
@@ -346,7 +349,7 @@ def full_pull(worker: Worker) -> dict:
 
 def change_records(worker: Worker, versions: dict, rng: random.Random) -> None:
     """(b): the worker updates CHANGED tasks of its grid, one push (notes always new: no no-op)."""
-    from bench.sync_task import NOTES
+    from bench._sync_task import NOTES
 
     chosen = rng.sample(sorted(versions), CHANGED)
     mutations = [
@@ -403,7 +406,7 @@ def _mean_sql(samples: list[tuple[int, float]]) -> tuple[float, float]:
 
 
 def create_batch(rng: random.Random, grid_id: int, size: int = BATCH) -> list[dict]:
-    from bench.sync_task import task_values
+    from bench._sync_task import task_values
 
     batch = []
     for _ in range(size):
@@ -534,7 +537,7 @@ class Setup:
     """One database: the demo city, the task entity, the change log filled to `log_rows`."""
 
     def __init__(self, url: str, kind: str, log_rows: int, args):
-        from bench.sync_task import install
+        from bench._sync_task import install
         from server import create_app
         from server.extensions import db
 
@@ -687,7 +690,7 @@ def bench(urls: tuple[str, str], kind: str, args) -> None:
 
 def _record_bytes() -> float:
     """Mean size of a task's values as compact UTF-8 JSON (a sample of 2,000)."""
-    from bench.sync_task import task_values
+    from bench._sync_task import task_values
 
     rng = random.Random(0)
     return statistics.mean(
@@ -746,10 +749,16 @@ def main() -> None:
         help="Accept-Encoding of every request (the app compresses responses; '' for none)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the SQLite files")
+    parser.add_argument("--smoke", action="store_true", help="a tiny run: that the bench works, not its figures")
     args = parser.parse_args()
     PROFILE_LINES[:] = [args.profile_lines, args.profile_sort]
     if args.quick:
         args.households, args.log_rows, args.pull_runs, args.repeat, args.push_runs = 20_000, 100_000, 3, 20, 3
+    if args.smoke:
+        from server.demo.generator import MIN_HOUSEHOLDS
+
+        args.households, args.log_rows, args.small_log_rows, args.grid_tasks = MIN_HOUSEHOLDS, 12_000, 4_000, 1_000
+        args.pull_runs, args.repeat, args.push_runs = 1, 3, 1
     if args.analyze is None:
         args.analyze = args.postgres
     if args.small_log_rows >= args.log_rows:
