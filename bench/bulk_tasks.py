@@ -3,6 +3,7 @@
     .venv/bin/python bench/bulk_tasks.py                  # SQLite, a demo city of 300,000 households
     .venv/bin/python bench/bulk_tasks.py --postgres       # a throw-away PostgreSQL database
     .venv/bin/python bench/bulk_tasks.py --quick          # 60,000 households, 1,000 buildings, 3 runs
+    .venv/bin/python bench/bulk_tasks.py --smoke          # the smallest city, one run (CI: that it still runs)
 
 Setup: a fresh database built like bench/demo_scale.py's run() (migrations, then
 load_demo(households=N), which includes the demo's tasks), in a separate process. The org unit whose subtree holds the
@@ -209,6 +210,8 @@ def bench(url: str, kind: str, args) -> None:
         pstats.Stats(profile, stream=out).sort_stats(args.profile_sort).print_stats(args.profile_lines)
         print("\nprofile of one more run:\n" + out.getvalue())
     print(f"total run {time.perf_counter() - began:.0f} s")
+    if made != args.runs * result["created"] or not result["created"]:
+        raise SystemExit("check failed: the tasks made are not one per building and run")
 
 
 def bench_sqlite(args) -> None:
@@ -236,9 +239,14 @@ def main() -> None:
     parser.add_argument("--profile-lines", type=int, default=25)
     parser.add_argument("--profile-sort", default="cumulative", choices=("cumulative", "tottime"))
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    parser.add_argument("--smoke", action="store_true", help="the smallest demo city, one run: that the bench works")
     args = parser.parse_args()
     if args.quick:
         args.households, args.buildings, args.runs = 60_000, 1_000, 3
+    if args.smoke:
+        from server.demo.generator import MIN_HOUSEHOLDS
+
+        args.households, args.buildings, args.runs = MIN_HOUSEHOLDS, 50, 1
     (bench_postgres if args.postgres else bench_sqlite)(args)
 
 

@@ -3,6 +3,7 @@
     .venv/bin/python bench/demo_scale.py                       # SQLite, 200,000 households
     .venv/bin/python bench/demo_scale.py --households 50000
     .venv/bin/python bench/demo_scale.py --postgres            # a throw-away PostgreSQL database
+    .venv/bin/python bench/demo_scale.py --smoke               # the smallest city (CI: that it still runs)
 
 SQLite: a new file in a temporary folder (removed afterwards unless --keep). PostgreSQL: a new
 database redgrid_bench_<pid> on --pg-server (default postgresql+psycopg://postgres@127.0.0.1:5432/),
@@ -93,7 +94,12 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="bench a fresh PostgreSQL database")
     parser.add_argument("--pg-server", default=DEFAULT_PG_SERVER, help="PostgreSQL server URL (no database)")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    parser.add_argument("--smoke", action="store_true", help="the smallest demo city: that the bench works")
     args = parser.parse_args()
+    if args.smoke:
+        from server.demo.generator import MIN_HOUSEHOLDS
+
+        args.households = MIN_HOUSEHOLDS
     (bench_postgres if args.postgres else bench_sqlite)(args)
 
 

@@ -3,6 +3,7 @@
     .venv/bin/python bench/directory.py                    # SQLite, demo city of 15,000 households
     .venv/bin/python bench/directory.py --postgres         # a throw-away PostgreSQL database
     .venv/bin/python bench/directory.py --households 30000 --repeat 50
+    .venv/bin/python bench/directory.py --smoke            # the smallest city, 3 repeats (CI: that it still runs)
 
 Builds a demo city like bench/demo_scale.py (at 15,000 households 帝豪花园 has 1,200 households
 split between two grids of ~600: the size the directory is meant for), signs the city admin in
@@ -131,7 +132,12 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="bench a fresh PostgreSQL database")
     parser.add_argument("--no-analyze", action="store_true", help="leave the planner without statistics")
     parser.add_argument("--pg-server", default=DEFAULT_PG_SERVER, help="PostgreSQL server URL (no database)")
+    parser.add_argument("--smoke", action="store_true", help="the smallest demo city, 3 repeats: that the bench works")
     args = parser.parse_args()
+    if args.smoke:
+        from server.demo.generator import MIN_HOUSEHOLDS
+
+        args.households, args.repeat = MIN_HOUSEHOLDS, 3
     if args.postgres:
         with scratch_postgres(args.pg_server, "redgrid_directory") as (_admin, _names, (url,)):
             print("database: PostgreSQL")

@@ -4,6 +4,7 @@ time median ≤ 300 ms, photos already uploaded).
     .venv/bin/python bench/inspection_submit.py              # SQLite, the default demo city
     .venv/bin/python bench/inspection_submit.py --postgres   # a throw-away PostgreSQL database
     .venv/bin/python bench/inspection_submit.py --profile    # and a cProfile summary of one more run
+    .venv/bin/python bench/inspection_submit.py --smoke      # the smallest city, 2 runs (CI: that it still runs)
 
 Setup: a fresh database with the demo city (migrations, load_demo(households=N), built in a
 separate process like bench/bulk_tasks.py), a published 60-item template (6 categories of 10,
@@ -242,7 +243,8 @@ def bench(url: str, kind: str, args) -> None:
     print(
         f"check: rectification orders {made} = {len(ids)} × {FAILED}: {'ok' if made == len(ids) * FAILED else 'WRONG'}"
     )
-    print(f"check: 远航物业's staff {STAFF[0]} pulls {staff_pull(app, set(ids))} of them")
+    pulled = staff_pull(app, set(ids))
+    print(f"check: 远航物业's staff {STAFF[0]} pulls {pulled} of them")
     if args.profile:
         profile = cProfile.Profile()
         profile.enable()
@@ -252,6 +254,8 @@ def bench(url: str, kind: str, args) -> None:
         pstats.Stats(profile, stream=out).sort_stats(args.profile_sort).print_stats(args.profile_lines)
         print("\nprofile of one more run (create and submission):\n" + out.getvalue())
     print(f"total run {time.perf_counter() - began:.0f} s")
+    if made != len(ids) * FAILED or pulled != made:
+        raise SystemExit("check failed: rectification orders made or pulled")
 
 
 def main() -> None:
@@ -265,7 +269,12 @@ def main() -> None:
     parser.add_argument("--profile-lines", type=int, default=25)
     parser.add_argument("--profile-sort", default="cumulative", choices=("cumulative", "tottime"))
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    parser.add_argument("--smoke", action="store_true", help="the smallest demo city, 2 runs: that the bench works")
     args = parser.parse_args()
+    if args.smoke:
+        from server.demo.generator import MIN_HOUSEHOLDS
+
+        args.households, args.runs = MIN_HOUSEHOLDS, 2
     if args.postgres:
         with scratch_postgres(args.pg_server, "redgrid_inspection") as (_admin, _names, (url,)):
             bench(url, "PostgreSQL", args)

@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/push_fanout.py                       # 10,000 pushes, 16 workers
     .venv/bin/python bench/push_fanout.py --pushes 2000 --plain 200 --workers 8   # quick
+    .venv/bin/python bench/push_fanout.py --smoke              # 200 pushes, 20 plain (CI: that it still runs)
 
 The stand-in (tests/support/push_service.py) runs in its own process, so its work does not share
 this process's GIL: it checks every push's VAPID JWT (the signature once per distinct token, as a
@@ -131,7 +132,10 @@ def main() -> None:
         default=0.0,
         help="model a remote push service: each request waits one round trip, each new connection two more (TCP, TLS)",
     )
+    parser.add_argument("--smoke", action="store_true", help="200 pushes, 20 plain, 50 subscribers: that it works")
     args = parser.parse_args()
+    if args.smoke:
+        args.pushes, args.plain, args.subscribers = 200, 20, 50
 
     private_key = generate_private_key()
     standin = StandIn(args.subscribers, decrypt=not args.no_decrypt, rtt_ms=args.rtt_ms)

@@ -4,6 +4,7 @@ IndexedDB, and the size of the app shell on first load (issue 4's benchmarks).
     .venv/bin/python bench/pwa_tasks.py                 # SQLite, 500 cached tasks, CPU 4x slower
     .venv/bin/python bench/pwa_tasks.py --postgres      # a throw-away PostgreSQL database
     .venv/bin/python bench/pwa_tasks.py --tasks 1000 --cpu-throttle 6 --runs 15
+    .venv/bin/python bench/pwa_tasks.py --smoke         # 60 tasks, the smallest city, 3 runs (CI: that it runs)
 
 Setup: the demo city (bench/demo_scale.py's run(): migrations, load_demo(households=--households)),
 then admin tasks for the demo grid worker 13800000003 (王志强, 河西社区第一网格) through the app's
@@ -324,7 +325,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--pg-server", default=DEFAULT_PG_SERVER)
+    parser.add_argument("--smoke", action="store_true", help="a tiny run: that the bench works, not its figures")
     args = parser.parse_args()
+    if args.smoke:
+        from server.demo.generator import MIN_HOUSEHOLDS
+
+        args.tasks, args.households, args.runs = 60, MIN_HOUSEHOLDS, 3
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
     if args.postgres:

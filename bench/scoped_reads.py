@@ -3,6 +3,7 @@
     .venv/bin/python bench/scoped_reads.py                       # SQLite, 200,000 households
     .venv/bin/python bench/scoped_reads.py --households 50000 --repeat 50
     .venv/bin/python bench/scoped_reads.py --postgres            # a throw-away PostgreSQL database
+    .venv/bin/python bench/scoped_reads.py --smoke               # the smallest city, 3 repeats (CI: that it runs)
 
 Builds a fresh database exactly like bench/demo_scale.py (its run(): migrations, then
 load_demo(households=N)), then signs the demo accounts in through the API (CSRF token, POST
@@ -244,7 +245,12 @@ def main() -> None:
     parser.add_argument("--pg-server", default=DEFAULT_PG_SERVER, help="PostgreSQL server URL (no database)")
     parser.add_argument("--analyze", action="store_true", help="(VACUUM) ANALYZE after the load, as autovacuum would")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    parser.add_argument("--smoke", action="store_true", help="the smallest demo city, 3 repeats: that the bench works")
     args = parser.parse_args()
+    if args.smoke:
+        from server.demo.generator import MIN_HOUSEHOLDS
+
+        args.households, args.repeat = MIN_HOUSEHOLDS, 3
     (bench_postgres if args.postgres else bench_sqlite)(args)
 
 

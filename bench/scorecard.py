@@ -4,6 +4,7 @@
     .venv/bin/python bench/scorecard.py                 # SQLite
     .venv/bin/python bench/scorecard.py --postgres      # a throw-away PostgreSQL database
     .venv/bin/python bench/scorecard.py --compounds 600 --runs 3   # quick
+    .venv/bin/python bench/scorecard.py --smoke         # 60 compounds, one run (CI: that it still runs)
 
 Setup (bulk inserts, not timed): a fresh migrated database with a city of 6 districts, 5 streets
 each, 5 communities per street, and --compounds compounds (3,000) shared out over the
@@ -313,6 +314,8 @@ def bench(url: str, kind: str, args) -> None:
         f"{'ok' if len(scored) == args.compounds else 'WRONG'}; "
         f"mean score {statistics.mean(r['score'] for r in scored):.1f}"
     )
+    if len(scored) != args.compounds:
+        raise SystemExit("check failed: not every compound has a score")
 
 
 def main() -> None:
@@ -322,7 +325,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--postgres", action="store_true", help="bench a fresh PostgreSQL database")
     parser.add_argument("--pg-server", default=DEFAULT_PG_SERVER, help="PostgreSQL server URL (no database)")
+    parser.add_argument("--smoke", action="store_true", help="60 compounds, one run: that the bench works")
     args = parser.parse_args()
+    if args.smoke:
+        args.compounds, args.runs = 60, 1
     if args.postgres:
         with scratch_postgres(args.pg_server, "redgrid_scorecard") as (_admin, _names, (url,)):
             bench(url, "PostgreSQL", args)

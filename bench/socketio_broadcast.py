@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/socketio_broadcast.py                  # 1,000 residents, 3 alerts
     .venv/bin/python bench/socketio_broadcast.py --clients 300 --rounds 5
+    .venv/bin/python bench/socketio_broadcast.py --smoke          # 20 clients, one alert (CI: that it still runs)
 
 Builds a compound with one household per client and a resident account in each (SQLite in a
 temporary folder), starts `redgrid serve` (embedded mode: the in-process fan-out pool), signs
@@ -224,7 +225,10 @@ def main() -> None:
     parser.add_argument("--scaled", action="store_true", help="PostgreSQL, two servers and a worker on Redis")
     parser.add_argument("--pg-server", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
+    parser.add_argument("--smoke", action="store_true", help="20 clients, one alert; every client must hear it")
     args = parser.parse_args()
+    if args.smoke:
+        args.clients, args.rounds = 20, 1
     if args.scaled:
         results = run_scaled(args)
     else:
@@ -243,6 +247,8 @@ def main() -> None:
             f"p50 {statistics.median(latencies):.0f} ms"
             f"  p95 {p95:.0f} ms  max {latencies[-1]:.0f} ms  (first to last: {latencies[-1] - latencies[0]:.0f} ms)"
         )
+    if args.smoke and any(len(latencies) != args.clients for latencies in results):
+        raise SystemExit("check failed: not every client heard every alert")
 
 
 def run_embedded(args) -> list[list[float]]:
