@@ -12,6 +12,9 @@ db.create_all(). The time covers load_demo() only (generation, inserts, commit).
 """
 
 import argparse
+import json
+import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -22,6 +25,9 @@ sys.path.insert(0, str(ROOT))
 from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
 
 DEFAULT_PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/"
+# A folder where the SQLite demo cities built by run() are kept and copied from (bench/smoke.py
+# sets it for its benches, which build the same small city again and again); unset: always built.
+CACHE_ENV = "BENCH_DEMO_CACHE"
 
 
 def create_schema(app) -> str:
@@ -36,7 +42,10 @@ def create_schema(app) -> str:
     return "db.create_all()"
 
 
-def run(url: str, households: int, seed: int) -> dict:
+def run(url: str, households: int, seed: int, cache: bool = True) -> dict:
+    folder = os.environ.get(CACHE_ENV) if cache else None
+    if folder and url.startswith("sqlite:///"):
+        return cached_run(Path(folder), url, households, seed)
     from server import create_app
     from server.demo import load_demo
     from server.extensions import db
@@ -50,6 +59,20 @@ def run(url: str, households: int, seed: int) -> dict:
         db.session.remove()
         db.engine.dispose()  # SQLite: the last connection closing checkpoints the WAL
     return {"schema": schema, "seconds": seconds, **summary}
+
+
+def cached_run(folder: Path, url: str, households: int, seed: int) -> dict:
+    """run() into a SQLite file, or a copy of the city the same arguments built before."""
+    target = Path(url.removeprefix("sqlite:///"))
+    kept, summary = folder / f"demo_{households}_{seed}.sqlite3", folder / f"demo_{households}_{seed}.json"
+    if not kept.exists():
+        result = run(url, households, seed, cache=False)
+        summary.write_text(json.dumps(result))
+        shutil.copyfile(target, f"{kept}.{os.getpid()}")
+        os.replace(f"{kept}.{os.getpid()}", kept)  # whole or not at all, for a bench running beside
+        return result
+    shutil.copyfile(kept, target)
+    return json.loads(summary.read_text())
 
 
 def report(kind: str, result: dict, size_bytes: int | None) -> None:
@@ -70,7 +93,7 @@ def report(kind: str, result: dict, size_bytes: int | None) -> None:
 
 def bench_sqlite(args) -> None:
     with scratch_sqlite("redgrid_bench_", keep=args.keep) as (folder, (url,)):
-        result = run(url, args.households, args.seed)
+        result = run(url, args.households, args.seed, cache=False)  # the build is the figure
         size = sum(p.stat().st_size for p in folder.glob("bench.sqlite3*"))
         report(f"SQLite {url}", result, size)
 

@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
 from bench.demo_scale import DEFAULT_PG_SERVER  # noqa: E402
 from bench.demo_scale import run as build_database  # noqa: E402
+from server.demo.generator import MIN_HOUSEHOLDS  # noqa: E402
 
 PREVIEW_TARGET, COMMIT_TARGET = 15.0, 60.0
 ADMIN = ("13800000001", "admin2026")
@@ -180,11 +181,13 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=20_000, help="households of the demo city")
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--postgres", action="store_true", help="a throw-away PostgreSQL database (the targets')")
-    parser.add_argument("--smoke", action="store_true", help="200 rows in a city of 2,000 households, SQLite")
+    parser.add_argument(
+        "--smoke", action="store_true", help="200 rows in the smallest demo city (1,500 households), SQLite"
+    )
     parser.add_argument("--pg-server", default=DEFAULT_PG_SERVER, help="PostgreSQL server URL (no database)")
     args = parser.parse_args()
     if args.smoke:
-        args.rows, args.households, args.postgres = 200, 2000, False
+        args.rows, args.households, args.postgres = 200, MIN_HOUSEHOLDS, False
     if not args.postgres:
         with scratch_sqlite("redgrid-import-") as (_, (url,)):
             ok = bench(url, "SQLite", args)
