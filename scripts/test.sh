@@ -33,3 +33,5 @@ echo "== test suite on SQLite"
 env -u DATABASE_URL .venv/bin/python -m pytest "$@"
 echo "== test suite on PostgreSQL"
 DATABASE_URL="$PG_URL" .venv/bin/python -m pytest "$@"
+echo "== benchmarks in their smoke size"
+.venv/bin/python bench/smoke.py

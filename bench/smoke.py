@@ -1,0 +1,118 @@
+"""Every benchmark in its smoke size, so that a bench that breaks fails CI (issue 17).
+
+    .venv/bin/python bench/smoke.py                    # every bench/*.py (not _*.py, not this one)
+    .venv/bin/python bench/smoke.py sync_browser lighthouse   # only these
+    .venv/bin/python bench/smoke.py --jobs 1           # one at a time
+
+Runs each bench as `python bench/<name>.py --smoke` in a subprocess of its own (its own session,
+so a timeout ends its browsers and servers too), with a time limit, in a fresh environment: no
+DATABASE_URL (SQLite in a temporary folder, each bench's default), REDIS_URL on a database no test
+uses (redis://127.0.0.1:6379/8, the service scripts/test.sh starts; --redis-url), PYTHONPATH the
+repository, Chromium at /usr/bin/chromium as the benches and the browser tests expect it, and
+BENCH_DEMO_CACHE a temporary folder (bench/demo_scale.py: the first bench to build a demo city of a
+size builds it, the others get a copy of that SQLite file; demo_scale.py's own figure is always a
+build). The figures are not judged here: a bench fails when it exits non-zero (its own checks), runs out of
+time, or has no --smoke (argparse's "unrecognized arguments: --smoke"). Prints one line per bench
+(name, seconds, ok / FAILED / NO --smoke / TIMEOUT), then the output of each that failed, and
+exits 1 if any did.
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+REDIS_URL = "redis://127.0.0.1:6379/8"  # tests use 15 (scripts/test.sh) and the helpers' own
+TAIL_LINES = 60  # of a failed bench's output
+NO_SMOKE = "unrecognized arguments: --smoke"
+
+
+def benches() -> list[str]:
+    """Every bench script: bench/*.py but helper modules (_*.py) and this runner."""
+    return sorted(p.stem for p in HERE.glob("*.py") if not p.name.startswith("_") and p.name != Path(__file__).name)
+
+
+def environment(redis_url: str, cache: str) -> dict:
+    """This process's environment without the app's settings (DATABASE_URL, REDGRID_*), for a bench."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("REDGRID_")}
+    env.update(PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1", REDIS_URL=redis_url, BENCH_DEMO_CACHE=cache)
+    return env
+
+
+def run(name: str, timeout: float, env: dict) -> dict:
+    """One bench with --smoke: {name, seconds, verdict, output}."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / f"{name}.py"), "--smoke"],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: Chromium and servers go with it
+    )
+    try:
+        output, _ = process.communicate(timeout=timeout)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        output, _ = process.communicate()
+        timed_out = True
+    seconds = time.perf_counter() - started
+    text = output.decode("utf-8", "replace")
+    if timed_out:
+        verdict = f"TIMEOUT after {timeout:.0f} s"
+    elif process.returncode == 0:
+        verdict = "ok"
+    elif NO_SMOKE in text:
+        verdict = "NO --smoke"
+    else:
+        verdict = f"FAILED (exit {process.returncode})"
+    return {"name": name, "seconds": seconds, "verdict": verdict, "output": text}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", help="benches to run (default: all)")
+    parser.add_argument("--timeout", type=float, default=240, help="seconds each bench may take")
+    parser.add_argument("--jobs", type=int, default=2, help="benches run at once")
+    parser.add_argument("--redis-url", default=REDIS_URL, help="REDIS_URL of the benches")
+    args = parser.parse_args()
+    known = benches()
+    unknown = sorted(set(args.names) - set(known))
+    if unknown:
+        parser.error(f"no such bench: {', '.join(unknown)} (there are {', '.join(known)})")
+    names = args.names or known
+    began = time.perf_counter()
+    print(f"{len(names)} benches with --smoke, {args.jobs} at a time, {args.timeout:.0f} s each at most", flush=True)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="redgrid-smoke-") as cache, ThreadPoolExecutor(max(1, args.jobs)) as pool:
+        env = environment(args.redis_url, cache)
+        for result in pool.map(lambda name: run(name, args.timeout, env), names):
+            results.append(result)
+            print(f"  {result['name']:<22} {result['seconds']:6.1f} s  {result['verdict']}", flush=True)
+    failed = [r for r in results if r["verdict"] != "ok"]
+    for result in failed:
+        lines = result["output"].rstrip().splitlines()
+        print(
+            f"\n---- {result['name']}: {result['verdict']}; the last {min(len(lines), TAIL_LINES)} lines of its output"
+        )
+        print("\n".join(lines[-TAIL_LINES:]))
+    total = time.perf_counter() - began
+    print(
+        f"\nbenches in their smoke size: {len(results) - len(failed)} ok, {len(failed)} failed"
+        + (f" ({', '.join(r['name'] for r in failed)})" if failed else "")
+        + f"; {total:.0f} s in all"
+    )
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
