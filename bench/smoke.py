@@ -11,10 +11,13 @@ uses (redis://127.0.0.1:6379/8, the service scripts/test.sh starts; --redis-url)
 repository, Chromium at /usr/bin/chromium as the benches and the browser tests expect it, and
 BENCH_DEMO_CACHE a temporary folder (bench/demo_scale.py: the first bench to build a demo city of a
 size builds it, the others get a copy of that SQLite file; demo_scale.py's own figure is always a
-build). The figures are not judged here: a bench fails when it exits non-zero (its own checks), runs out of
-time, or has no --smoke (argparse's "unrecognized arguments: --smoke"). Prints one line per bench
-(name, seconds, ok / FAILED / NO --smoke / TIMEOUT), then the output of each that failed, and
-exits 1 if any did.
+build). A bench with a deployment of its own runs in it too (EXTRA: socketio_broadcast --scaled, on
+PostgreSQL at 127.0.0.1:5432 and that Redis database).
+
+The figures are not judged here: a run fails when it exits non-zero (the bench's own checks), runs
+out of time, or the bench has no --smoke (argparse's "unrecognized arguments: --smoke"). Prints one
+line per run (name, seconds, ok / FAILED / NO --smoke / TIMEOUT), then the output of each that
+failed, and exits 1 if any did.
 """
 
 import argparse
@@ -32,6 +35,8 @@ ROOT = HERE.parent
 REDIS_URL = "redis://127.0.0.1:6379/8"  # tests use 15 (scripts/test.sh) and the helpers' own
 TAIL_LINES = 60  # of a failed bench's output
 NO_SMOKE = "unrecognized arguments: --smoke"
+# Runs besides the plain --smoke: a bench's other deployment ({redis}: --redis-url).
+EXTRA = {"socketio_broadcast": [["--scaled", "--redis", "{redis}"]]}
 
 
 def benches() -> list[str]:
@@ -46,11 +51,23 @@ def environment(redis_url: str, cache: str) -> dict:
     return env
 
 
-def run(name: str, timeout: float, env: dict) -> dict:
+def runs(names: list[str], redis_url: str) -> list[tuple[str, list[str]]]:
+    """(label, arguments after --smoke) of every run: each bench plain, then its EXTRA runs."""
+    done = []
+    for name in names:
+        done.append((name, []))
+        for extra in EXTRA.get(name, []):
+            arguments = [a.format(redis=redis_url) for a in extra]
+            done.append((f"{name} {arguments[0]}", arguments))
+    return done
+
+
+def run(label: str, arguments: list[str], timeout: float, env: dict) -> dict:
     """One bench with --smoke: {name, seconds, verdict, output}."""
+    name = label.split()[0]
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, str(HERE / f"{name}.py"), "--smoke"],
+        [sys.executable, str(HERE / f"{name}.py"), "--smoke", *arguments],
         cwd=ROOT,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -75,7 +92,7 @@ def run(name: str, timeout: float, env: dict) -> dict:
         verdict = "NO --smoke"
     else:
         verdict = f"FAILED (exit {process.returncode})"
-    return {"name": name, "seconds": seconds, "verdict": verdict, "output": text}
+    return {"name": label, "seconds": seconds, "verdict": verdict, "output": text}
 
 
 def main() -> None:
@@ -89,15 +106,16 @@ def main() -> None:
     unknown = sorted(set(args.names) - set(known))
     if unknown:
         parser.error(f"no such bench: {', '.join(unknown)} (there are {', '.join(known)})")
-    names = args.names or known
+    todo = runs(args.names or known, args.redis_url)
     began = time.perf_counter()
-    print(f"{len(names)} benches with --smoke, {args.jobs} at a time, {args.timeout:.0f} s each at most", flush=True)
+    print(f"{len(todo)} runs with --smoke, {args.jobs} at a time, {args.timeout:.0f} s each at most", flush=True)
     results = []
     with tempfile.TemporaryDirectory(prefix="redgrid-smoke-") as cache, ThreadPoolExecutor(max(1, args.jobs)) as pool:
         env = environment(args.redis_url, cache)
-        for result in pool.map(lambda name: run(name, args.timeout, env), names):
+        width = max(len(label) for label, _ in todo)
+        for result in pool.map(lambda job: run(*job, args.timeout, env), todo):
             results.append(result)
-            print(f"  {result['name']:<22} {result['seconds']:6.1f} s  {result['verdict']}", flush=True)
+            print(f"  {result['name']:<{width}} {result['seconds']:6.1f} s  {result['verdict']}", flush=True)
     failed = [r for r in results if r["verdict"] != "ok"]
     for result in failed:
         lines = result["output"].rstrip().splitlines()
@@ -107,7 +125,7 @@ def main() -> None:
         print("\n".join(lines[-TAIL_LINES:]))
     total = time.perf_counter() - began
     print(
-        f"\nbenches in their smoke size: {len(results) - len(failed)} ok, {len(failed)} failed"
+        f"\nbenches in their smoke size: {len(results) - len(failed)} runs ok, {len(failed)} failed"
         + (f" ({', '.join(r['name'] for r in failed)})" if failed else "")
         + f"; {total:.0f} s in all"
     )
