@@ -107,6 +107,16 @@ def build(url: str, clients: int) -> int:
     return compound_id
 
 
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM, and SIGKILL when the process has not ended 30 s later (an RQ worker may be in a job)."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextmanager
 def serving(command, env, port, log_path):
     """The server process, its output in a file (a pipe nobody reads fills up and stalls it)."""
@@ -125,8 +135,7 @@ def serving(command, env, port, log_path):
                     time.sleep(0.2)
             yield base
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            stop(process)
 
 
 def phone(i: int) -> str:
@@ -305,8 +314,7 @@ def run_scaled(args) -> list[list[float]]:
                 ):
                     return asyncio.run(run_rounds([a, b], compound_id, args.clients, args.rounds))
             finally:
-                worker.terminate()
-                worker.wait(timeout=10)
+                stop(worker)
 
 
 if __name__ == "__main__":
