@@ -6,13 +6,15 @@
 
 Runs each bench as `python bench/<name>.py --smoke` in a subprocess of its own (its own session,
 so a timeout ends its browsers and servers too), with a time limit, in a fresh environment: no
-DATABASE_URL (SQLite in a temporary folder, each bench's default), REDIS_URL on a database no test
-uses (redis://127.0.0.1:6379/8, the service scripts/test.sh starts; --redis-url), PYTHONPATH the
-repository, Chromium at /usr/bin/chromium as the benches and the browser tests expect it, and
-BENCH_DEMO_CACHE a temporary folder (bench/demo_scale.py: the first bench to build a demo city of a
-size builds it, the others get a copy of that SQLite file; demo_scale.py's own figure is always a
-build). A bench with a deployment of its own runs in it too (EXTRA: socketio_broadcast --scaled, on
-PostgreSQL at 127.0.0.1:5432 and that Redis database).
+DATABASE_URL (SQLite in a temporary folder, each bench's default), no REDIS_URL (the app's embedded
+mode: each bench its own in-memory rate limits, which a shared Redis would make one budget of
+sign-ins for benches running at once), PYTHONPATH the repository, Chromium at /usr/bin/chromium as
+the benches and the browser tests expect it, and BENCH_DEMO_CACHE a temporary folder
+(bench/demo_scale.py: the first bench to build a demo city of a size builds it, the others get a
+copy of that SQLite file; demo_scale.py's own figure is always a build). A bench with a deployment
+of its own runs in it too (EXTRA: socketio_broadcast --scaled, on PostgreSQL at 127.0.0.1:5432 and
+Redis at 127.0.0.1:6379, database 8, which no test uses: the services scripts/test.sh starts;
+--redis-url).
 
 The figures are not judged here: a run fails when it exits non-zero (the bench's own checks), runs
 out of time, or the bench has no --smoke (argparse's "unrecognized arguments: --smoke"). Prints one
@@ -44,10 +46,12 @@ def benches() -> list[str]:
     return sorted(p.stem for p in HERE.glob("*.py") if not p.name.startswith("_") and p.name != Path(__file__).name)
 
 
-def environment(redis_url: str, cache: str) -> dict:
-    """This process's environment without the app's settings (DATABASE_URL, REDGRID_*), for a bench."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("REDGRID_")}
-    env.update(PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1", REDIS_URL=redis_url, BENCH_DEMO_CACHE=cache)
+def environment(cache: str) -> dict:
+    """This process's environment without the app's settings (DATABASE_URL, REDIS_URL, REDGRID_*)."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL") and not k.startswith("REDGRID_")
+    }
+    env.update(PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1", BENCH_DEMO_CACHE=cache)
     return env
 
 
@@ -100,7 +104,7 @@ def main() -> None:
     parser.add_argument("names", nargs="*", help="benches to run (default: all)")
     parser.add_argument("--timeout", type=float, default=240, help="seconds each bench may take")
     parser.add_argument("--jobs", type=int, default=2, help="benches run at once")
-    parser.add_argument("--redis-url", default=REDIS_URL, help="REDIS_URL of the benches")
+    parser.add_argument("--redis-url", default=REDIS_URL, help="Redis of the runs that need one (EXTRA)")
     args = parser.parse_args()
     known = benches()
     unknown = sorted(set(args.names) - set(known))
@@ -111,7 +115,7 @@ def main() -> None:
     print(f"{len(todo)} runs with --smoke, {args.jobs} at a time, {args.timeout:.0f} s each at most", flush=True)
     results = []
     with tempfile.TemporaryDirectory(prefix="redgrid-smoke-") as cache, ThreadPoolExecutor(max(1, args.jobs)) as pool:
-        env = environment(args.redis_url, cache)
+        env = environment(cache)
         width = max(len(label) for label, _ in todo)
         for result in pool.map(lambda job: run(*job, args.timeout, env), todo):
             results.append(result)
