@@ -108,10 +108,10 @@ def build(url: str, clients: int) -> int:
 
 
 def stop(process: subprocess.Popen) -> None:
-    """SIGTERM, and SIGKILL when the process has not ended 30 s later (an RQ worker may be in a job)."""
+    """SIGTERM, and SIGKILL when the process has not ended 10 s later (an RQ worker may be in a job)."""
     process.terminate()
     try:
-        process.wait(timeout=30)
+        process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
