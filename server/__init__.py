@@ -41,7 +41,7 @@ from sqlalchemy.engine import Engine
 from server import authz, extensions, i18n
 from server.cli import register_cli
 from server.config import Config, TestConfig
-from server.core import monthly
+from server.core import monthly, regrid
 from server.core.after_commit import register_after_commit
 from server.core.edge import register_edge
 from server.core.parts import Part
@@ -198,6 +198,8 @@ def register_rosters(parts) -> None:
             lists.register(part.open_needs)
         for section in part.monthly:
             monthly.register(section)
+        for hook in part.regrid:
+            regrid.register(hook)
 
 
 def register_commands(app: Flask, parts) -> None:

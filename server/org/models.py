@@ -33,8 +33,11 @@ class OrgUnit(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     path: Mapped[str] = mapped_column(String(255), unique=True)
     depth: Mapped[int]
+    # A grid merged into another (PROTOCOL.md §25) is kept for the history that names it, but
+    # covers nothing, has no workers and is no longer listed.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
 
-    parent: Mapped["OrgUnit | None"] = relationship(remote_side=[id])
+    parent: Mapped["OrgUnit | None"] = relationship(remote_side=[id], foreign_keys=[parent_id])
 
     @property
     def ancestor_ids(self) -> list[int]:

@@ -26,7 +26,8 @@ def org_children(user, parent_id: int | None) -> list[OrgUnit]:
         where = OrgUnit.parent_id == parent_id
     else:
         where = OrgUnit.parent_id.is_(None)
-    return list(db.session.scalars(select(OrgUnit).where(where, authz.visible(user, OrgUnit)).order_by(OrgUnit.id)))
+    listed = (where, OrgUnit.merged_into_id.is_(None), authz.visible(user, OrgUnit))  # merged grids: §25.2
+    return list(db.session.scalars(select(OrgUnit).where(*listed).order_by(OrgUnit.id)))
 
 
 def org_unit_detail(user, unit_id: int) -> dict:

@@ -138,6 +138,48 @@ class Writer:
         self.store.finish()
         return made
 
+    def rewrite(self, entity: str, changes_by_id: Mapping[str, Mapping]) -> list[str]:
+        """Existing records the server moves itself (PROTOCOL.md §25): server-only values changed
+        (a task's grid_id when its building went to another grid), or nothing changed but the
+        record logged again where its buckets are now (a grid moved in the org tree: its `org:`
+        buckets are other units'). Each record takes a new seq and is logged as the engine logs
+        a write: a put in every bucket it is in now, a delete in every bucket it left, so the
+        phones of the old bucket drop it on their next pull and those of the new one get it.
+        No review: no client sent this, and the caller vouches for the values. Returns the ids
+        rewritten (missing and deleted records are skipped)."""
+        if not changes_by_id:
+            return []
+        binding = self.store.bindings[entity]
+        ids = list(changes_by_id)
+        done = []
+        self.store.begin_write()
+        for start in range(0, len(ids), MAX_BATCH):
+            chunk = ids[start : start + MAX_BATCH]
+            self.store.prefetch([(entity, record_id) for record_id in chunk])
+            for record_id in chunk:
+                current = self.store.get_record(entity, record_id)
+                if current is None or current.deleted:
+                    continue
+                (seq,) = self.store.allocate(1)
+                changes = dict(changes_by_id[record_id])
+                values = {**current.values, **changes}
+                versions, writers = dict(current.field_versions), dict(current.field_writers)
+                for name, value in changes.items():
+                    if current.values.get(name) != value:
+                        versions[name], writers[name] = seq, self.client_id
+                values = {k: v for k, v in values.items() if v is not None}  # as a stored row reads back
+                record = Record(entity, record_id, values, versions, seq, False, writers)
+                self.store.put_record(record)
+                now_in = set(binding.buckets(values))
+                before = self.store.live_buckets(entity, record_id)
+                for bucket in sorted(now_in):
+                    self.store.log_put(LogEntry(seq, bucket, entity, record_id, "put", seq, values))
+                for bucket in sorted(before - now_in):
+                    self.store.log_put(LogEntry(seq, bucket, entity, record_id, "delete", seq, None))
+                done.append(record_id)
+            self.store.finish()
+        return done
+
     def commit(self) -> None:
         """Commit the action, then poke the buckets it touched (never before, PROTOCOL.md §8)."""
         pokes.after_commit(self.store.touched)

@@ -1,6 +1,7 @@
 """What grid work brings to the app (wired by create_app, server/core/parts.py): tasks, field
 reports and residents' needs (诉求), which land in a grid worker's work beside their tasks."""
 
+from server.core import regrid as grid_changes
 from server.core.parts import Part
 from server.tasks import (
     access,
@@ -11,6 +12,7 @@ from server.tasks import (
     need_messages,
     need_routes,
     need_sync,
+    regrid,
     routes,
     sync,
 )
@@ -25,4 +27,6 @@ PART = Part(
     commands=(need_deadlines.needs_command,),
     open_needs=need_lists.open_needs,  # the needs list, for matching (供需对接)
     monthly=(monthly.tasks_section, monthly.needs_section),
+    regrid=(regrid.move_grid_work,),  # tasks, field reports and needs follow their places (§25)
+    init=lambda app: grid_changes.register_cache(regrid.CACHE),
 )
