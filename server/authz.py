@@ -327,6 +327,22 @@ def _companies_within(s: Scopes):
     return select(PropertyCompany.id).where(PropertyCompany.id.in_(inside), PropertyCompany.id.not_in(outside))
 
 
+def jurisdiction(user: User, model) -> ColumnElement:
+    """The org units, compounds or companies a user works over, as a WHERE clause: for an admin
+    what they may grant roles on (scope.grant, the admin subtrees); for anyone else what they see
+    (a company: their own). The scope picker searches these (GET /api/org/scopes)."""
+    s = scopes_of(user)
+    if s.is_root_admin:
+        return true()
+    if model is OrgUnit:
+        return _in_subtrees(s.admin_paths) if s.is_admin else visible_org_units(user)
+    if model is Compound:
+        return Compound.community_id.in_(units_under(s.admin_paths)) if s.is_admin else visible_compounds(user)
+    if model is PropertyCompany:
+        return PropertyCompany.id.in_(_companies_within(s)) if s.is_admin else PropertyCompany.id.in_(s.company_ids)
+    raise ValueError(f"no jurisdiction over {model!r}")
+
+
 VISIBILITY = {
     OrgUnit: visible_org_units,
     Compound: visible_compounds,

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from server.api import PageArgsSchema
 from server.core.edge import Blueprint
 from server.extensions import limiter
-from server.org import service
+from server.org import scope_search, service
 from server.org.schemas import (
     BuildingSchema,
     CompoundDetailSchema,
@@ -21,6 +21,8 @@ from server.org.schemas import (
     ResidentPhoneSchema,
     ResidentSchema,
     ResidentUpdateSchema,
+    ScopeHitPageSchema,
+    ScopeSearchArgsSchema,
 )
 
 blp = Blueprint("org", __name__, url_prefix="/api", description="Org tree and places")
@@ -41,6 +43,20 @@ def org_units(args):
 def org_unit(unit_id):
     """One org unit with its ancestors and counts."""
     return service.org_unit_detail(current_user, unit_id)
+
+
+@blp.route("/org/scopes", methods=["GET"])
+@login_required
+@blp.arguments(ScopeSearchArgsSchema, location="query")
+@blp.response(200, ScopeHitPageSchema)
+def scopes(args):
+    """Search the org units, compounds and companies within your jurisdiction by name (the scope
+    picker): for an admin, those they may grant roles on; for anyone else, those they see.
+
+    Each hit carries its path from the top down; hits sharing a parent come together (ordered by
+    the parent's path, then name). `kinds` limits the answer (e.g. `kinds=community` or
+    `kinds=grid,compound`); an empty `q` lists them all, page by page."""
+    return scope_search.search_scopes(current_user, **args)
 
 
 @blp.route("/places/compounds", methods=["GET"])

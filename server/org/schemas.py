@@ -4,10 +4,11 @@ import copy
 
 import marshmallow as ma
 from marshmallow import validate
+from webargs.fields import DelimitedList
 
 from server.api import PageArgsSchema, page_of
 from server.core.edge import Schema
-from server.org.models import CARE_FLAGS
+from server.org.models import CARE_FLAGS, ORG_KINDS
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -376,3 +377,41 @@ class CommitteeWriteSchema(_Trimmed):
 
 
 CompanyPageSchema = page_of(CompanyDetailSchema)
+
+
+SCOPE_KINDS = (*ORG_KINDS, "compound", "company")
+
+
+class ScopeSearchArgsSchema(PageArgsSchema):
+    q = ma.fields.String(
+        load_default="", validate=validate.Length(max=40), metadata={"description": "name contains (plain substring)"}
+    )
+    kinds = DelimitedList(
+        ma.fields.String(validate=validate.OneOf(SCOPE_KINDS)),
+        load_default=list(SCOPE_KINDS),
+        validate=validate.Length(min=1, max=len(SCOPE_KINDS)),
+        metadata={"description": "comma-separated kinds to answer: an org unit kind, compound or company"},
+    )
+    per_page = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=50))
+
+
+class ScopePathStepSchema(Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    name = ma.fields.String()
+
+
+class ScopeHitSchema(Schema):
+    scope_type = ma.fields.String(
+        metadata={"description": "org_unit, compound or company: the scope type of a role (RoleGrant.scope_id)"}
+    )
+    id = ma.fields.Integer()
+    kind = ma.fields.String(metadata={"description": "the org unit's kind, or compound, or company"})
+    name = ma.fields.String()
+    path = ma.fields.List(
+        ma.fields.Nested(ScopePathStepSchema),
+        metadata={"description": "the org units above it, from the top down (a company: empty)"},
+    )
+
+
+ScopeHitPageSchema = page_of(ScopeHitSchema)
