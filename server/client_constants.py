@@ -29,7 +29,20 @@ from server.join.schemas import RegisterSchema
 from server.ledger import vocab
 from server.members import models as members
 from server.notices.limits import CATEGORIES, DELIVERY_STATES, NOTICE_LEVELS
-from server.org.models import CARE_FLAGS
+from server.org.models import CARE_FLAGS, ORG_KINDS
+from server.org.schemas import (
+    CREDIT_CODE_LENGTH,
+    RELATIONS,
+    BuildingWriteSchema,
+    CommitteeWriteSchema,
+    CompanyListArgsSchema,
+    CompanyWriteSchema,
+    CompoundListArgsSchema,
+    CompoundWriteSchema,
+    HouseholdWriteSchema,
+    OrgUnitCreateSchema,
+    ResidentWriteSchema,
+)
 from server.tasks import need_models as needs
 from server.tasks.models import (
     OUTCOMES,
@@ -71,6 +84,25 @@ def client_constants() -> dict:
     """Every server constant the PWA uses, by domain, as JSON values."""
     return {
         "roles": list(ROLES),
+        "org": {
+            "KINDS": list(ORG_KINDS),
+            "CARE_FLAGS": list(CARE_FLAGS),
+            "RELATIONS": list(RELATIONS),
+            "UNIT_NAME_MAX": _max_length(OrgUnitCreateSchema, "name"),
+            "COMPOUND_NAME_MAX": _max_length(CompoundWriteSchema, "name"),
+            "ADDRESS_MAX": _max_length(CompoundWriteSchema, "address"),
+            "BUILDING_NAME_MAX": _max_length(BuildingWriteSchema, "name"),
+            "UNIT_MAX": _max_length(HouseholdWriteSchema, "unit"),
+            "ROOM_MAX": _max_length(HouseholdWriteSchema, "room"),
+            "RESIDENT_NAME_MAX": _max_length(ResidentWriteSchema, "name"),
+            "COMPANY_NAME_MAX": _max_length(CompanyWriteSchema, "name"),
+            "COMPANY_PHONE_MAX": _max_length(CompanyWriteSchema, "contact_phone"),
+            "CREDIT_CODE_MAX": CREDIT_CODE_LENGTH,
+            "COMMITTEE_NAME_MAX": _max_length(CommitteeWriteSchema, "name"),
+            "CHAIR_MAX": _max_length(CommitteeWriteSchema, "chair_name"),
+            "SEARCH_MAX": _max_length(CompoundListArgsSchema, "q"),
+            "COMPANY_SEARCH_MAX": _max_length(CompanyListArgsSchema, "q"),
+        },
         "alerts": {
             "TITLE_MAX": TITLE_MAX,
             "BODY_MAX": BODY_MAX,

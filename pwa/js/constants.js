@@ -12,6 +12,7 @@ const frozen = (value) => {
 
 export const {
   roles: ROLES,
+  org: ORG,
   alerts: ALERTS,
   tasks: TASKS,
   inspections: INSPECTIONS,

@@ -147,6 +147,24 @@ const LIMITS = {
     'match-activity-title': 'activities.TITLE_MAX',
     'match-activity-place': 'activities.PLACE_MAX',
   },
+  'js/ui/admin-org.js': { 'org-new-name': 'org.UNIT_NAME_MAX', 'org-rename-name': 'org.UNIT_NAME_MAX' },
+  'js/ui/admin-places.js': {
+    'places-q': 'org.SEARCH_MAX',
+    'compound-name': 'org.COMPOUND_NAME_MAX',
+    'compound-address': 'org.ADDRESS_MAX',
+    'committee-name': 'org.COMMITTEE_NAME_MAX',
+    'committee-chair': 'org.CHAIR_MAX',
+    'building-name': 'org.BUILDING_NAME_MAX',
+    'household-unit': 'org.UNIT_MAX',
+    'household-room': 'org.ROOM_MAX',
+    'resident-name': 'org.RESIDENT_NAME_MAX',
+  },
+  'js/ui/admin-companies.js': {
+    'companies-q': 'org.COMPANY_SEARCH_MAX',
+    'company-name': 'org.COMPANY_NAME_MAX',
+    'company-code': 'org.CREDIT_CODE_MAX',
+    'company-phone': 'org.COMPANY_PHONE_MAX',
+  },
   'js/ui/admin-templates.js': {
     'template-name': 'inspections.TEMPLATE_NAME_MAX',
     'category-name': 'inspections.CATEGORY_NAME_MAX',
@@ -181,7 +199,7 @@ function enclosingObject(text, at) {
 /** The value of `maxlength: <expr>`: a number, a constant of constants.js, or a name a module exports. */
 async function limitOf(expr, source) {
   if (/^\d+$/.test(expr)) return Number(expr);
-  const member = expr.match(/^(ALERTS|TASKS|INSPECTIONS|WISHES|EVALUATION|NEEDS|JOIN|MEMBERS|ACTIVITIES)\.(\w+)$/);
+  const member = expr.match(/^(ORG|ALERTS|TASKS|INSPECTIONS|WISHES|EVALUATION|NEEDS|JOIN|MEMBERS|ACTIVITIES)\.(\w+)$/);
   if (member) return exported[member[1].toLowerCase()][member[2]];
   for (const [, names, from] of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'([^']+)'/g)) {
     if (
@@ -219,6 +237,7 @@ test("every form field's maxlength is the server's limit for that field", async 
 test('no vocabulary of the server is written again in the sources', async () => {
   const lists = [['roles', exported.roles]];
   for (const domain of [
+    'org',
     'alerts',
     'tasks',
     'inspections',

@@ -129,6 +129,7 @@ def tree_children(user, parent_id: int | None) -> list[dict]:
             "coverage_count": coverage.get(u.id, 0),
             "workers_count": workers.get(u.id, 0),
             "editable": within(user, u, strictly=True),
+            "can_add_child": u.kind != ORG_KINDS[-1] and within(user, u),
         }
         for u in units
     ]

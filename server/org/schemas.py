@@ -178,11 +178,12 @@ class ResidentPhoneSchema(Schema):
 
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, Z, S, V
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+CREDIT_CODE_LENGTH = len(CREDIT_WEIGHTS) + 1  # 17 characters and the check character
 
 
 def credit_code_valid(code: str) -> bool:
     """统一社会信用代码: 18 characters of CREDIT_CHARS, the last a check character (mod 31)."""
-    if len(code) != 18 or any(c not in CREDIT_CHARS for c in code):
+    if len(code) != CREDIT_CODE_LENGTH or any(c not in CREDIT_CHARS for c in code):
         return False
     total = sum(CREDIT_CHARS.index(c) * w for c, w in zip(code[:17], CREDIT_WEIGHTS))
     return CREDIT_CHARS[(31 - total % 31) % 31] == code[17]
@@ -249,6 +250,7 @@ class OrgTreeNodeSchema(OrgUnitSchema):
     coverage_count = ma.fields.Integer(metadata={"description": "compounds and buildings covered (grids only)"})
     workers_count = ma.fields.Integer(metadata={"description": "grid workers (grids only)"})
     editable = ma.fields.Boolean(metadata={"description": "inside your jurisdiction, below its top"})
+    can_add_child = ma.fields.Boolean(metadata={"description": "you may create units under it"})
 
 
 class CoverageSchema(Schema):

@@ -180,6 +180,29 @@ const ROUTES = [
     names: [],
     screen: lazyScreen(() => import('./admin-import.js'), 'adminImportScreen'),
   },
+  // 组织架构, 小区与住户, 物业企业 (issue 16 item 2, PROTOCOL.md §25): the org tree and grid coverage, the
+  // place browser (compound → buildings → households → residents), the property companies.
+  { pattern: /^\/admin\/org$/, names: [], screen: lazyScreen(() => import('./admin-org.js'), 'adminOrgScreen') },
+  {
+    pattern: /^\/admin\/places$/,
+    names: [],
+    screen: lazyScreen(() => import('./admin-places.js'), 'adminPlacesScreen'),
+  },
+  {
+    pattern: /^\/admin\/places\/(\d+)$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./admin-places.js'), 'adminCompoundScreen'),
+  },
+  {
+    pattern: /^\/admin\/households\/(\d+)$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./admin-places.js'), 'adminHouseholdScreen'),
+  },
+  {
+    pattern: /^\/admin\/companies$/,
+    names: [],
+    screen: lazyScreen(() => import('./admin-companies.js'), 'adminCompaniesScreen'),
+  },
   { pattern: /^\/admin\/tasks$/, names: [], screen: lazyScreen(() => import('./admin-tasks.js'), 'adminTasksScreen') },
   {
     pattern: /^\/admin\/tasks\/new$/,
