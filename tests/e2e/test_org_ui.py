@@ -82,6 +82,8 @@ def test_an_admin_makes_a_grid_covers_a_building_flags_a_resident_and_adds_a_com
     admin.get_by_test_id("place-row").filter(has_text="文峰苑").click()
     building = admin.locator('[data-testid="building"][data-name="2号楼"]')
     building.locator("summary").click()
+    building.get_by_test_id("household-row").first.wait_for()
+    shoot(admin, f"compound-{size}")
     building.get_by_test_id("household-row").first.click()
     resident = admin.get_by_test_id("resident").first
     resident.locator("summary").click()

@@ -282,17 +282,22 @@ export function adminCompoundScreen({ params }) {
           ' › ',
         ),
       }),
-      placeForm({
-        testid: 'compound-edit',
-        fields,
-        extra: [company.node],
-        submit: t('place.save'),
-        onSubmit: async () => {
-          const changes = compoundBody(fields);
-          if (company.value()) changes.property_company_id = company.value().id;
-          await saveCompound(id, changes);
-        },
-      }),
+      h(
+        'details',
+        { class: 'place-section' },
+        h('summary', { 'data-testid': 'compound-edit-open', text: t('place.edit_compound') }),
+        placeForm({
+          testid: 'compound-edit',
+          fields,
+          extra: [company.node],
+          submit: t('place.save'),
+          onSubmit: async () => {
+            const changes = compoundBody(fields);
+            if (company.value()) changes.property_company_id = company.value().id;
+            await saveCompound(id, changes);
+          },
+        }),
+      ),
       committeeForm(compound),
       h('h2', { class: 'section-title', text: t('place.buildings') }),
       buildings,
