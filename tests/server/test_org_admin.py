@@ -269,3 +269,22 @@ def test_one_building_taken_from_a_grid_covering_its_compound_whole(app, world, 
     g3_cov = root.send("GET", f"/api/org/grids/{world.g3}/coverage").get_json()
     assert admin.send("DELETE", f"/api/org/coverages/{g3_cov[0]['id']}").status_code == 404
     assert len(_actions(db, "org.coverage_remove")) == 1
+
+
+def test_the_admins_a_moved_grid_left_get_tombstones_of_its_tasks(app, world):
+    with app.app_context():
+        from server.extensions import db as _db
+
+        user("七里店社区管理员", [("admin", "org_unit_id", world.qilidian)], phone="13800000010")
+        _db.session.commit()
+    root = signed_in(app, ROOT_ADMIN)
+    task = new_task(root, "compound", world.qilidian_yuan)
+    qilidian_admin = signed_in(app, "13800000010")
+    before, cursor = _pull(qilidian_admin, None)
+    assert task["id"] in {c["id"] for c in before}
+    moved = root.send("POST", f"/api/org/units/{world.g3}/move", json={"parent_id": world.hexi})
+    assert moved.status_code == 200
+    after, _ = _pull(qilidian_admin, cursor)
+    assert {(c["id"], c["op"]) for c in after if c["entity"] == "task"} == {(task["id"], "delete")}
+    # G3 is listed under 河西社区 now.
+    assert root.send("GET", f"/api/org/tree?parent_id={world.hexi}").get_json()[-1]["id"] == world.g3

@@ -218,3 +218,21 @@ def test_a_place_other_records_name_is_not_deleted(app, world, db):
     root = signed_in(app, ROOT_ADMIN)
     accounts = root.send("DELETE", f"/api/places/households/{world.hh_dihao1[0]}")
     assert accounts.status_code == 422 and accounts.get_json()["error"]["code"] == "household_has_accounts"
+
+
+def test_a_residents_change_gives_the_grids_directory_a_new_etag(app, world):
+    worker = signed_in(app, WORKER_A)
+    before = worker.send("GET", f"/api/grids/{world.g1}/directory")
+    admin = signed_in(app, HEXI_ADMIN)
+    resident = before.get_json()["households"][1]["residents"][0]
+    changed = admin.send(
+        "PATCH", f"/api/places/residents/{resident['id']}", json={"name": "王改名", "birth_year": 1950}
+    )
+    assert changed.status_code == 200, changed.get_json()
+    after = worker.send("GET", f"/api/grids/{world.g1}/directory", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
+    renamed = next(r for h in after.get_json()["households"] for r in h["residents"] if r["id"] == resident["id"])
+    assert (renamed["name"], renamed["birth_year"]) == ("王改名", 1950)
+    # The city's admin is over every company.
+    root = signed_in(app, ROOT_ADMIN)
+    assert root.send("GET", f"/api/places/companies/{world.wanjia}").get_json()["editable"] is True
