@@ -41,7 +41,7 @@ from sqlalchemy.engine import Engine
 from server import authz, extensions, i18n
 from server.cli import register_cli
 from server.config import Config, TestConfig
-from server.core import monthly, regrid
+from server.core import dashboard, monthly, regrid
 from server.core.after_commit import register_after_commit
 from server.core.edge import register_edge
 from server.core.parts import Part
@@ -189,8 +189,9 @@ def register_blueprints(app: Flask, parts) -> None:
 
 
 def register_rosters(parts) -> None:
-    """Who serves each community (units and members), for the December evaluation; and each
-    community's open needs, for matching (供需对接)."""
+    """Who serves each community (units and members), for the December evaluation; each
+    community's open needs, for matching (供需对接); the sections of the monthly report and of the
+    dashboards (core/monthly.py, core/dashboard.py)."""
     for part in parts:
         if part.roster is not None:
             roster.register(part.roster)
@@ -200,6 +201,8 @@ def register_rosters(parts) -> None:
             monthly.register(section)
         for hook in part.regrid:
             regrid.register(hook)
+        for section in part.dashboard:
+            dashboard.register(section)
 
 
 def register_commands(app: Flask, parts) -> None:

@@ -10,10 +10,14 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from server.alerts.models import Alert
 from server.auth.models import RoleAssignment, User
 from server.auth.passwords import hash_password
 from server.extensions import db
+from server.inspections.models import Inspection, InspectionTemplate, RectificationOrder
+from server.ledger.models import ServiceEntry
 from server.members.models import Member, Unit
+from server.notices.models import Delivery, InboxEntry
 from server.org.models import (
     Building,
     Compound,
@@ -23,6 +27,8 @@ from server.org.models import (
     PropertyCompany,
     Resident,
 )
+from server.tasks.models import FieldReport, Task
+from server.tasks.need_models import Need
 
 PASSWORD = "password123"
 _phones = count(13900000001)
@@ -182,3 +188,113 @@ def unit_member(community_id: int, user_id: int, name: str = "许昌市供电公
     db.session.add(Member(user_id=user_id, community_id=community_id, unit_id=unit.id, unit_role="member"))
     db.session.flush()
     return unit.id
+
+
+# --- records, stored as the rules leave them (the dashboards' tests count them, tests/server/test_dashboard.py)
+
+
+def _synced(model, **fields):
+    row = model(id=str(uuid.uuid4()), version=1, field_versions={}, field_writers={}, **fields)
+    db.session.add(row)
+    return row
+
+
+def task(grid_id: int, status: str = "assigned", **fields) -> Task:
+    return _synced(
+        Task,
+        type="visit",
+        title="入户走访",
+        target_kind="grid",
+        target_id=grid_id,
+        grid_id=grid_id,
+        status=status,
+        **fields,
+    )
+
+
+def field_report(grid_id: int, status: str = "new", **fields) -> FieldReport:
+    return _synced(FieldReport, category="safety", description="楼道堆物", grid_id=grid_id, status=status, **fields)
+
+
+def need(user_id: int, household_id: int, **fields) -> Need:
+    """A need of the household (give its community_id and grid_id, None when in no grid)."""
+    return _synced(
+        Need,
+        user_id=user_id,
+        household_id=household_id,
+        category="repair",
+        text="水管漏水",
+        **fields,
+    )
+
+
+def inspection_template() -> int:
+    """A published one-item template (an inspection needs one)."""
+    template = InspectionTemplate(
+        code=f"dash-{uuid.uuid4().hex[:8]}",
+        version=1,
+        name="物业服务检查",
+        categories=[],
+        max_score=100.0,
+        severity_deadlines={"critical": 24, "major": 72, "minor": 168},
+        status="published",
+    )
+    db.session.add(template)
+    db.session.flush()
+    return template.id
+
+
+def inspection(compound_id: int, template_id: int, **fields) -> Inspection:
+    return _synced(Inspection, compound_id=compound_id, template_id=template_id, status="submitted", **fields)
+
+
+def order(inspection_row: Inspection, company_id: int | None, **fields) -> RectificationOrder:
+    return _synced(
+        RectificationOrder,
+        inspection_id=inspection_row.id,
+        compound_id=inspection_row.compound_id,
+        company_id=company_id,
+        item_code="env.clean",
+        item_text="公共区域干净整洁",
+        category_name="环境卫生",
+        severity="minor",
+        **fields,
+    )
+
+
+def alert(author_id: int, **fields) -> Alert:
+    row = Alert(title="停水通知", body="明日停水", author_id=author_id, status="sent", **fields)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def alert_receipt(alert_row: Alert, user_id: int, delivered_at=None, **fields) -> InboxEntry:
+    """An alert's inbox entry for a person, with a push delivery (delivered at `delivered_at`, or not yet)."""
+    entry = _synced(InboxEntry, user_id=user_id, alert_id=alert_row.id, title=alert_row.title, **fields)
+    db.session.flush()
+    db.session.add(
+        Delivery(
+            alert_id=alert_row.id,
+            inbox_id=entry.id,
+            user_id=user_id,
+            state="delivered" if delivered_at else "sent",
+            token=uuid.uuid4().hex,
+            delivered_at=delivered_at,
+        )
+    )
+    return entry
+
+
+def service_entry(account_id: int, community_id: int, hours: float, occurred_at, **fields) -> ServiceEntry:
+    return _synced(
+        ServiceEntry,
+        account_id=account_id,
+        community_id=community_id,
+        kind="activity",
+        source_id=str(uuid.uuid4()),
+        title="社区清扫",
+        hours=hours,
+        occurred_at=occurred_at,
+        **fields,
+    )

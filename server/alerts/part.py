@@ -2,7 +2,7 @@
 sent through the notification service, which learns from here when an alert expires and who
 watches its counts."""
 
-from server.alerts import commands, expiry, messages, monthly, publishing, routes
+from server.alerts import commands, dashboard, expiry, messages, monthly, publishing, routes
 from server.core.parts import Part
 from server.notices import deliveries
 
@@ -20,4 +20,5 @@ PART = Part(
     commands=(commands.alerts_command,),
     init=_init,
     monthly=(monthly.alerts_section,),
+    dashboard=(dashboard.alerts_section,),
 )

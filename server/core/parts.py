@@ -31,4 +31,5 @@ class Part:
     open_needs: Callable | None = None  # fn(community_id, need_id) -> [server.ledger.lists.OpenNeed]
     monthly: tuple = ()  # fn(user, community, month) -> section: the community's monthly report (core/monthly.py)
     regrid: tuple = ()  # fn(GridChange): move the part's rows when places change grid (core/regrid.py)
+    dashboard: tuple = ()  # fn(user, unit, children, period) -> section: an org unit's dashboard (core/dashboard.py)
     init: Callable[[Flask], None] | None = None  # anything else, once per app

@@ -4,6 +4,7 @@ from server.core.parts import Part
 from server.inspections import (
     access,
     commands,
+    dashboard,
     escalation,
     management,
     management_messages,
@@ -24,4 +25,5 @@ PART = Part(
     periodic=(escalation.PERIODIC,),
     commands=(commands.inspections_command,),
     monthly=(monthly.inspections_section,),
+    dashboard=(dashboard.inspections_section,),
 )

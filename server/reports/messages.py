@@ -23,6 +23,7 @@ MESSAGES = {
         "monthly.no_communities": "您的管辖范围内没有社区。",
         "monthly.month_invalid": "月份格式应为 YYYY-MM，例如 2026-11。",
         "monthly.month_future": "不能查看尚未开始的月份。",
+        "dashboard.period_invalid": "统计期间应为 30d、7d、month 或已开始的月份（YYYY-MM）。",
     },
     "en": {
         "monthly.title": "{community}: monthly report {month}",
@@ -47,6 +48,7 @@ MESSAGES = {
         "monthly.no_communities": "There is no community in your jurisdiction.",
         "monthly.month_invalid": "A month is written YYYY-MM, e.g. 2026-11.",
         "monthly.month_future": "That month has not begun.",
+        "dashboard.period_invalid": "A period is 30d, 7d, month or a month begun (YYYY-MM).",
     },
 }
 

@@ -5,6 +5,7 @@ from server.core import regrid as grid_changes
 from server.core.parts import Part
 from server.tasks import (
     access,
+    dashboard,
     messages,
     monthly,
     need_deadlines,
@@ -29,4 +30,5 @@ PART = Part(
     monthly=(monthly.tasks_section, monthly.needs_section),
     regrid=(regrid.move_grid_work,),  # tasks, field reports and needs follow their places (§25)
     init=lambda app: grid_changes.register_cache(regrid.CACHE),
+    dashboard=(dashboard.tasks_section, dashboard.reports_section, dashboard.needs_section),
 )
