@@ -37,6 +37,9 @@ const ADMIN = /^js\/ui\/admin-/;
 // for its tiles anyway; never precached (a deployment without a tile server never loads them).
 const MAP_CODE = /^js\/ui\/map-leaflet\.js$/;
 const MAP_FILES = /\/css\/map\.css$/;
+// Chart.js: in the dashboard chart's chunk only (lazy: cached after an admin signs in, never in the shell).
+const CHART_CODE = /node_modules\/chart\.js\//;
+const CHART_ENTRY = /^js\/ui\/admin-dashboard-chart\.js$/;
 const COPIED = ['index.html', 'manifest.webmanifest', 'favicon.ico', 'icons'];
 const COMPRESSIBLE = /\.(js|css|json|html|webmanifest|txt|ico|svg)$/;
 // What the sources already need (Object.hasOwn, crypto.randomUUID): Chrome 93, Safari 15.4, Firefox 92.
@@ -167,6 +170,7 @@ function splitOutputs(metafile) {
   const eager = closure(ENTRIES.map((name) => `dist/js/${name}.js`)); // (an import()'s chunk has an entryPoint too)
   const isAdmin = (file) => ADMIN.test(byFile.get(file).entryPoint ?? '');
   const isMap = (file) => MAP_CODE.test(byFile.get(file).entryPoint ?? '');
+  const isChart = (file) => CHART_ENTRY.test(byFile.get(file).entryPoint ?? '');
   const shell = closure([...eager, ...dynamicRoots.filter((file) => !isAdmin(file) && !isMap(file))]);
   const lazy = outputs.map(([file]) => file).filter((file) => !shell.has(file));
   const late = dynamicRoots.filter((file) => eager.has(file));
@@ -177,6 +181,11 @@ function splitOutputs(metafile) {
   }
   if (!dynamicRoots.some(isMap) || !dynamicRoots.filter(isMap).every((file) => lazy.includes(file))) {
     problems.push('the map code (ui/map-leaflet.js) is no longer loaded only when a map is shown');
+  }
+  // Chart.js: only the dashboards draw charts (ui/admin-dashboard-chart.js, itself an import()).
+  const charts = outputs.filter(([, out]) => Object.keys(out.inputs).some((input) => CHART_CODE.test(input)));
+  if (!charts.length || charts.some(([file]) => shell.has(file) || !isChart(file))) {
+    problems.push('Chart.js is no longer a lazy chunk of the dashboard chart alone (ui/admin-dashboard-chart.js)');
   }
   const abs = (file) => path.join(ROOT, file);
   const appImports = byFile

@@ -43,6 +43,8 @@ export const reportExportUrl = (status = 'new') => `/api/field-reports/export.xl
 function taskFilterParams(filters) {
   const params = new URLSearchParams();
   if (TASK_STATUSES.includes(filters.status)) params.set('status', filters.status);
+  if (filters.status === 'open') params.set('open', 'true'); // assigned or in progress (a dashboard's 未完成)
+  if (filters.unitId) params.set('org_unit_id', String(filters.unitId));
   if (TASK_TYPES.includes(filters.type)) params.set('type', filters.type);
   if (filters.gridId) params.set('grid_id', String(filters.gridId));
   if (filters.overdue) params.set('overdue', 'true');

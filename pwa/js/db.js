@@ -2,7 +2,7 @@
 // here. (The service worker keeps its push acks in a small database of its own, `redgrid-sw`:
 // see sw/ack-store.js for why it does not share this one.)
 //
-// Stores (version 4):
+// Stores (version 5):
 //   kv       out-of-line keys: small cached values such as /api/me (version 1)
 //   records  synced records, key [entity, id]: {entity, id, version, buckets, data, deleted,
 //            server_data?, stale?} — see local-records.js for what each field means
@@ -18,10 +18,12 @@
 //   templates  key id: {id, etag, saved_at, checked_at, published, data} — one inspection
 //            template version as GET /api/inspection-templates/<id> sent it (version 4,
 //            inspection-templates.js); published: in the last list of published ones
+//   dashboards  key "<unit id>|<period>": {key, saved_at, data} — the last answer of
+//            GET /api/dashboard/<unit>?period=… (version 5, dashboard-data.js), read offline
 import { openDB } from 'idb';
 
 const DB_NAME = 'redgrid';
-const DB_VERSION = 4;
+const DB_VERSION = 5;
 const KV = 'kv';
 
 let dbPromise = null;
@@ -29,7 +31,7 @@ let dbPromise = null;
 function open() {
   dbPromise ??= openDB(DB_NAME, DB_VERSION, {
     // Each step upgrades from the version before it, so a phone that skipped releases
-    // still walks through every step. Add `if (oldVersion < 5) { ... }` below, never edit a step.
+    // still walks through every step. Add `if (oldVersion < 6) { ... }` below, never edit a step.
     upgrade(db, oldVersion) {
       if (oldVersion < 1) db.createObjectStore(KV); // out-of-line keys: kv.put(value, key)
       if (oldVersion < 2) {
@@ -46,6 +48,7 @@ function open() {
       }
       if (oldVersion < 3) db.createObjectStore('directories', { keyPath: 'grid_id' }); // directory.js
       if (oldVersion < 4) db.createObjectStore('templates', { keyPath: 'id' }); // inspection-templates.js
+      if (oldVersion < 5) db.createObjectStore('dashboards', { keyPath: 'key' }); // dashboard-data.js
     },
     // Another tab loaded a newer release that needs to upgrade: let go so it is not blocked.
     // The next call here reopens (and the newer service worker will have reloaded us by then).
@@ -87,13 +90,13 @@ export async function clearCached() {
 
 /**
  * Forgets everything of the signed-in user on this phone: synced records, the outbox, photos,
- * sync state, the grid directories (names and phones of residents) and inspection templates.
+ * sync state, the grid directories (names and phones of residents), inspection templates and dashboards.
  * Only the install's client id stays (it names the device, not the person). The
  * callers make sure nothing unsent is lost without the user saying so (session.js).
  */
 export async function forgetUserData() {
   const db = await open();
-  const stores = ['records', 'outbox', 'photos', 'meta', KV, 'directories', 'templates'];
+  const stores = ['records', 'outbox', 'photos', 'meta', KV, 'directories', 'templates', 'dashboards'];
   const tx = db.transaction(stores, 'readwrite');
   const clientId = await tx.objectStore('meta').get('client_id');
   await Promise.all(stores.map((name) => tx.objectStore(name).clear()));
@@ -170,6 +173,10 @@ function helpersFor(tx) {
       delete: (gridId) => store('directories').delete(gridId),
       all: () => store('directories').getAll(), // by grid id
     },
+    dashboards: {
+      get: (key) => store('dashboards').get(key),
+      put: (entry) => store('dashboards').put(entry),
+    },
     templates: {
       get: (id) => store('templates').get(id),
       put: (entry) => store('templates').put(entry),
@@ -219,3 +226,9 @@ export const listTemplateEntries = () => read(['templates'], (tx) => tx.template
 export const getTemplateEntry = (id) => read(['templates'], (tx) => tx.templates.get(id));
 /** Stores (or replaces) one template version. */
 export const putTemplateEntry = (entry) => transact(['templates'], (tx) => tx.templates.put(entry));
+
+// --- dashboards (dashboard-data.js keeps the last answer of each, ui/admin-dashboard.js reads it offline)
+
+export const getDashboardEntry = (key) => read(['dashboards'], (tx) => tx.dashboards.get(key));
+/** Stores (or replaces) one dashboard's last answer: {key, saved_at, data}. */
+export const putDashboardEntry = (entry) => transact(['dashboards'], (tx) => tx.dashboards.put(entry));

@@ -233,6 +233,7 @@ class TaskListArgsSchema(PageArgsSchema):
     assignee_id = _query_id()
     unassigned = ma.fields.Boolean()
     overdue = ma.fields.Boolean(metadata={"description": "open (assigned or in progress) and past its due time"})
+    open = ma.fields.Boolean(metadata={"description": "open: assigned or in progress (false: the others)"})
     batch_id = ma.fields.String(validate=validate.Length(max=36))
     q = ma.fields.String(validate=validate.Length(max=40), metadata={"description": "title contains"})
 

@@ -124,6 +124,8 @@ def task_query(user, **filters):
             query = query.where(getattr(Task, name) == filters[name])
     if filters.get("unassigned") is not None:
         query = query.where(Task.assignee_id.is_(None) if filters["unassigned"] else Task.assignee_id.is_not(None))
+    if filters.get("open") is not None:
+        query = query.where(Task.status.in_(OPEN) if filters["open"] else Task.status.not_in(OPEN))
     if filters.get("overdue") is not None:
         overdue = _overdue(_now())
         query = query.where(overdue if filters["overdue"] else ~overdue)

@@ -204,6 +204,8 @@ SCREENS = {
         "/members/units/{unit}",
         "/admin/evaluation",
         "/admin/evaluation/{round}",
+        "/admin/dashboard",
+        "/admin/dashboard/{grid}",
         "/activities/new",
         "/activities/{activity}/edit",
         "/activities/{activity}/code",
@@ -211,6 +213,7 @@ SCREENS = {
         "/join/requests",
     ],
     "city_admin": [  # the city's figures: a row per district
+        "/admin/dashboard",
         "/admin/tasks",
         "/admin/scorecards",
         "/admin/needs",
@@ -269,6 +272,7 @@ def demo_ids() -> dict:
         "submitted_wish": first(select(Wish.id).where(Wish.community_id == hexi, Wish.status == "submitted")),
         "unit": first(select(Member.unit_id).where(Member.user_id == volunteer, Member.community_id == hexi)),
         "round": first(select(EvaluationRound.id).where(EvaluationRound.community_id == hexi)),
+        "grid": grid,
     }
 
 

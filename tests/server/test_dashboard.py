@@ -276,3 +276,16 @@ def test_the_periods(app, records):
     assert got == expected and expected > 0
     body = _get(admin, w.hexi, "2026-12").get_json()
     assert body["period"]["end"].startswith("2026-12-05T04:00")  # a month not ended: to now
+
+
+def test_the_task_list_filters_open_tasks_as_the_dashboard_links_to_them(app, records):
+    """GET /api/tasks?open=true (added for the dashboards' 待办): assigned or in progress; false: the others."""
+    w, kept = records
+    admin = signed_in(app, HEXI_ADMIN)
+    hexi = [t for t in kept["tasks"] if t[0] in (w.g1, w.g2)]
+    for flag, expected in (("true", sum(t[1] in OPEN for t in hexi)), ("false", sum(t[1] not in OPEN for t in hexi))):
+        body = admin.send("GET", "/api/tasks", query_string={"open": flag, "org_unit_id": w.hexi, "per_page": 200})
+        assert body.status_code == 200 and body.get_json()["total"] == expected, flag
+    g1_open = admin.send("GET", "/api/tasks", query_string={"open": "true", "grid_id": w.g1, "per_page": 200})
+    assert {t["status"] for t in g1_open.get_json()["items"]} <= set(OPEN)
+    assert g1_open.get_json()["total"] == sum(t[0] == w.g1 and t[1] in OPEN for t in kept["tasks"])

@@ -25,6 +25,14 @@ export function adminSection({ me }) {
   return h(
     'nav',
     { class: 'admin-home', 'data-testid': 'admin-home', 'aria-label': t('admin.home.label') },
+    // 工作看板 (issue 16): the jurisdiction's figures per community or grid, live.
+    linkCard({
+      kind: 'admin-link',
+      href: '#/admin/dashboard',
+      testid: 'admin-dashboard-open',
+      title: t('dashboard.title'),
+      about: t('dashboard.home_about'),
+    }),
     linkCard({
       kind: 'admin-link',
       href: '#/admin/tasks',

@@ -110,10 +110,11 @@ function reportCard(report, onDone, me) {
   return h('li', {}, reportSummary(report, actions));
 }
 
-/** #/admin/reports */
-export function reportsScreen({ me }) {
+/** #/admin/reports (?status=new|converted|dismissed|all: that list, as a dashboard's figure links to it) */
+export function reportsScreen({ me, query }) {
   adminSession(me.user.id);
   if (view.userId !== me.user.id) Object.assign(view, { userId: me.user.id, status: 'new', pages: 1 });
+  if (REPORT_FILTERS.includes(query?.get('status'))) Object.assign(view, { status: query.get('status'), pages: 1 });
   const { screen, body } = adminFrame({
     testid: 'admin-reports',
     title: t('admin.reports.title'),

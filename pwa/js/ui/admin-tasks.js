@@ -22,7 +22,17 @@ import { priorityChip, typeChip } from './tasks.js';
 
 const PAGE = 50;
 // Kept while the app is open: back from a task, the list is as the admin left it.
-const view = { userId: null, status: '', type: '', gridId: '', overdue: false, q: '', batchId: '', pages: 1 };
+const view = {
+  userId: null,
+  status: '',
+  type: '',
+  gridId: '',
+  unitId: '',
+  overdue: false,
+  q: '',
+  batchId: '',
+  pages: 1,
+};
 
 const timeOf = (iso) =>
   new Intl.DateTimeFormat(getLocale(), {
@@ -230,7 +240,8 @@ function select(label, testid, value, options, onChange) {
   return el;
 }
 
-/** The screen at #/admin/tasks (?batch=<id>: one bulk creation's tasks; ?grid=<id>: one grid's). */
+/** The screen at #/admin/tasks (?batch=<id>: one bulk creation's tasks; ?grid=<id>: one grid's; ?unit=<id>:
+ * an org subtree's; ?status=<status>, ?open=1, ?overdue=1 — the addresses a dashboard's figures link to). */
 export function adminTasksScreen({ me, query }) {
   adminSession(me.user.id);
   if (view.userId !== me.user.id)
@@ -239,13 +250,25 @@ export function adminTasksScreen({ me, query }) {
       status: '',
       type: '',
       gridId: '',
+      unitId: '',
       overdue: false,
       q: '',
       batchId: '',
       pages: 1,
     });
+  if (['grid', 'unit', 'status', 'open', 'overdue'].some((key) => query.has(key)))
+    Object.assign(view, {
+      gridId: query.get('grid') ?? '',
+      unitId: query.get('unit') ?? '',
+      status:
+        query.get('open') === '1' ? 'open' : TASK_STATUSES.includes(query.get('status')) ? query.get('status') : '',
+      overdue: query.get('overdue') === '1',
+      type: '',
+      q: '',
+      batchId: '',
+      pages: 1,
+    });
   if (query.get('batch')) Object.assign(view, { batchId: query.get('batch'), pages: 1 });
-  if (query.get('grid')) Object.assign(view, { gridId: query.get('grid'), pages: 1 });
   const units = adminUnits(me);
   const { screen, body } = adminFrame({
     testid: 'admin-tasks',
@@ -354,6 +377,7 @@ export function adminTasksScreen({ me, query }) {
         view.status,
         [
           { value: '', label: t('admin.list.all_statuses') },
+          { value: 'open', label: t('admin.progress.open') },
           ...TASK_STATUSES.map((s) => ({ value: s, label: t(`task.status.${s}`) })),
         ],
         change('status'),
@@ -422,7 +446,8 @@ export function adminTasksScreen({ me, query }) {
       updated.dataset.generatedAt = progress.generated_at ?? '';
       const items = page.items ?? [];
       listCount.textContent = String(page.total ?? items.length);
-      const filtered = view.status || view.type || view.gridId || view.overdue || view.q.trim() || view.batchId;
+      const filtered =
+        view.status || view.type || view.gridId || view.unitId || view.overdue || view.q.trim() || view.batchId;
       listBody.replaceChildren(
         items.length
           ? taskTable(items)

@@ -203,6 +203,17 @@ const ROUTES = [
     names: [],
     screen: lazyScreen(() => import('./admin-companies.js'), 'adminCompaniesScreen'),
   },
+  // 工作看板 (issue 16, PROTOCOL.md §25): an org unit's figures per child unit, live; the admin's own unit or one below.
+  {
+    pattern: /^\/admin\/dashboard$/,
+    names: [],
+    screen: lazyScreen(() => import('./admin-dashboard.js'), 'adminDashboardScreen'),
+  },
+  {
+    pattern: /^\/admin\/dashboard\/(\d+)$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./admin-dashboard.js'), 'adminDashboardScreen'),
+  },
   { pattern: /^\/admin\/tasks$/, names: [], screen: lazyScreen(() => import('./admin-tasks.js'), 'adminTasksScreen') },
   {
     pattern: /^\/admin\/tasks\/new$/,
