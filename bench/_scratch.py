@@ -43,3 +43,23 @@ def scratch_postgres(server_url: str, prefix: str, names=("",)):
         for database in databases:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         admin.close()
+
+
+def migrated_app(url: str):
+    """The app on a database at `url`, migrated to the newest revision (no Redis, limits in memory)."""
+    from flask_migrate import upgrade
+
+    from server import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "REDIS_URL": None,
+            "SECRET_KEY": "bench",
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    with app.app_context():
+        upgrade()
+    return app

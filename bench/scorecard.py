@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._scratch import scratch_postgres, scratch_sqlite  # noqa: E402
+from bench._scratch import migrated_app, scratch_postgres, scratch_sqlite  # noqa: E402
 from bench.demo_scale import DEFAULT_PG_SERVER  # noqa: E402
 
 TARGET_SECONDS = 2.0
@@ -259,22 +259,9 @@ class Client:
 
 
 def bench(url: str, kind: str, args) -> None:
-    from flask_migrate import upgrade
-
-    from server import create_app
     from server.core import clock
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": url,
-            "REDIS_URL": None,
-            "SECRET_KEY": "bench",
-            "RATELIMIT_STORAGE_URI": "memory://",
-        }
-    )
-    with app.app_context():
-        upgrade()
+    app = migrated_app(url)
     built = build(app, args.compounds, args.seed)
     print(
         f"database          {kind}; {args.compounds:,} compounds, {built['inspections']:,} inspections, "

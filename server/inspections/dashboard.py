@@ -51,29 +51,29 @@ def _mean(count, total) -> float | None:
 def inspections_section(user, unit, children, period) -> dict | None:
     places = rollup.compound_buckets(unit)
     child = places.c.child_id
-    compounds = select(places.c.compound_id).distinct().subquery("compounds")  # each once, for the total
+    compounds = rollup.compounds_under(unit).subquery("compounds")  # each once, for the total
     inspected = {
         c: (n, s, t) for c, n, s, t in db.session.execute(_inspections(places, (child,), period).group_by(child))
     }
     orders = {c: (o, d) for c, o, d in db.session.execute(_orders(places, (child,)).group_by(child))}
     _c, *whole = db.session.execute(_inspections(compounds, (func.count(),), period)).one()
-    whole_orders = db.session.execute(_orders(compounds, ())).one()
 
     def row(key, counts, order_counts):
         n, scored, total = counts
         return (key, n, _mean(scored, total or 0), *order_counts)
 
-    rows = [row(c, inspected.get(c, (0, 0, 0)), orders.get(c, (0, 0))) for c in set(inspected) | set(orders)]
-    total = row(None, whole, whole_orders)[1:]
-    out = dashboard.section("inspections", FIGURES, rows, children, lambda c: dict.fromkeys(FIGURES, LINK), total)
-    for counts in (out["total"], *out["units"].values()):  # no inspection scored: no mean (not 0)
-        counts["mean_score"] = counts["mean_score"] if counts["inspections"] else None
     by_company = db.session.execute(
         _orders(compounds, (RectificationOrder.company_id, PropertyCompany.name))
         .outerjoin(PropertyCompany, PropertyCompany.id == RectificationOrder.company_id)
         .group_by(RectificationOrder.company_id, PropertyCompany.name)
         .order_by(func.count(RectificationOrder.id).desc(), RectificationOrder.company_id)
-    )
+    ).all()
+    whole_orders = (sum(o for _i, _n, o, _d in by_company), sum(int(d or 0) for _i, _n, _o, d in by_company))
+    rows = [row(c, inspected.get(c, (0, 0, 0)), orders.get(c, (0, 0))) for c in set(inspected) | set(orders)]
+    total = row(None, whole, whole_orders)[1:]
+    out = dashboard.section("inspections", FIGURES, rows, children, lambda c: dict.fromkeys(FIGURES, LINK), total)
+    for counts in (out["total"], *out["units"].values()):  # no inspection scored: no mean (not 0)
+        counts["mean_score"] = counts["mean_score"] if counts["inspections"] else None
     out["groups"] = [
         {
             "key": "companies",

@@ -17,7 +17,10 @@ class InboxEntry(SyncedMixin, db.Model):
     """One notice to one user, synced as entity `inbox` in bucket user:<id> (PROTOCOL.md §13)."""
 
     __tablename__ = "inbox_entries"
-    __table_args__ = (Index("ix_inbox_entries_user_created", "user_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_inbox_entries_user_created", "user_id", "created_at"),
+        Index("ix_inbox_entries_created_at", "created_at"),  # the dashboards' alert receipts of a period (§25)
+    )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"), index=True)

@@ -46,3 +46,10 @@ def compound_buckets(unit: OrgUnit):
         .distinct()
         .subquery("compound_buckets")
     )
+
+
+def compounds_under(unit: OrgUnit):
+    """The ids of the compounds of the communities at or below `unit` (each once)."""
+    return select(Compound.id.label("compound_id")).where(
+        Compound.community_id.in_(select(OrgUnit.id).where(authz.subtree_of(unit.path)))
+    )

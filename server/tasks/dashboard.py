@@ -5,7 +5,7 @@ from the field in the period (new, handled), and the residents' needs received i
 
 from urllib.parse import urlencode
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from server.core import clock, dashboard
 from server.extensions import db
@@ -54,7 +54,11 @@ def tasks_section(user, unit, children, period) -> dict:
             _count(and_(Task.status.in_(views.OPEN), Task.due_at.is_not(None), Task.due_at < now)),
         )
         .join(tree, tree.c.unit_id == Task.grid_id)
-        .where(Task.deleted.is_(False))
+        .where(
+            Task.deleted.is_(False),
+            # the rows that can count (each side indexed: years of done tasks are not read)
+            or_(_in(Task.created_at, period), _in(Task.finished_at, period), Task.status.in_(views.OPEN)),
+        )
         .group_by(tree.c.child_id)
     )
     return dashboard.section("tasks", TASK_FIGURES, rows, children, _task_links)

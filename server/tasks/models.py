@@ -33,6 +33,9 @@ class Task(SyncedMixin, db.Model):
     __table_args__ = (
         Index("ix_tasks_grid_status", "grid_id", "status"),
         Index("ix_tasks_assignee_status", "assignee_id", "status"),
+        # the dashboards' periods (PROTOCOL.md §25): given out, finished in them
+        Index("ix_tasks_created_at", "created_at"),
+        Index("ix_tasks_finished_at", "finished_at"),
     )
 
     type: Mapped[str] = mapped_column(String(16))
@@ -75,7 +78,10 @@ class FieldReport(SyncedMixin, db.Model):
     """A problem a worker found in the field (问题上报); an admin turns it into a task or dismisses it."""
 
     __tablename__ = "field_reports"
-    __table_args__ = (Index("ix_field_reports_grid_status", "grid_id", "status"),)
+    __table_args__ = (
+        Index("ix_field_reports_grid_status", "grid_id", "status"),
+        Index("ix_field_reports_created_at", "created_at"),  # the dashboards' periods (§25)
+    )
 
     category: Mapped[str] = mapped_column(String(24))
     description: Mapped[str] = mapped_column(String(2000))
