@@ -11,7 +11,10 @@ from server.org.models import Compound, GridCoverage, OrgUnit
 
 
 def children(unit: OrgUnit) -> list[OrgUnit]:
-    """The unit's children (a street's communities, a community's grids), by id."""
+    """The unit's children (a street's communities, a community's grids), by id. A grid has none
+    here: its records name the grid, not its courtyards (居民组), so a grid's dashboard is its totals."""
+    if unit.kind in ("grid", "courtyard"):
+        return []
     return list(db.session.scalars(select(OrgUnit).where(OrgUnit.parent_id == unit.id).order_by(OrgUnit.id)))
 
 

@@ -227,6 +227,10 @@ def test_a_community_counts_by_its_grids(app, records):
     whole = [i for i in kept["inspections"] if i[0] in (w.hexi_xiaoqu, w.wenfeng_yuan) and start <= i[1] < end]
     assert got["inspections"]["total"]["inspections"] == len(whole)
     assert [p["id"] for p in body["path"]] == []  # nothing above 河西 is this admin's
+    grid = _get(signed_in(app, WORKER_A), w.g1, "30d").get_json()  # a grid: its totals, no table
+    assert grid["children"] == [] and grid["unit"]["kind"] == "grid"
+    assert _sections(grid)["tasks"]["total"] == got["tasks"]["units"][str(w.g1)]
+    assert _sections(grid)["needs"]["total"]["count"] == got["needs"]["units"][str(w.g1)]["count"]
 
 
 def test_who_may_open_which_dashboard(app, records):
