@@ -28,4 +28,7 @@ def service_section(user, unit, children, period) -> dict | None:
     )
     rows = db.session.execute(query.group_by(tree.c.child_id)).all()
     whole = db.session.execute(query.with_only_columns(*query.selected_columns[1:])).one()  # a person serves twice
-    return dashboard.section("service", FIGURES, rows, children, None, whole)
+    out = dashboard.section("service", FIGURES, rows, children, None, whole)
+    if unit.kind == "community":  # its grids keep no record of their own: none to show (not 0)
+        out["units"] = {key: dict.fromkeys(FIGURES) for key in out["units"]}
+    return out

@@ -50,6 +50,10 @@ def test_the_community_dashboard_live_drilled_and_offline(live_server, app, desk
         resolved_at=now - timedelta(days=1),
         rating=5,
     )
+    inspected = f.inspection(
+        world.hexi_xiaoqu, f.inspection_template(), submitted_at=now - timedelta(days=1), score=80.0, max_score=100.0
+    )
+    f.order(inspected, world.wanjia, status="open", deadline_at=now - timedelta(hours=1))  # overdue
     db.session.commit()
 
     page = desk_page
@@ -63,6 +67,8 @@ def test_the_community_dashboard_live_drilled_and_offline(live_server, app, desk
     assert (figure(page, "reports", "new"), figure(page, "needs", "count")) == ("1", "1")
     assert (figure(page, "needs", "response_rate"), figure(page, "needs", "satisfaction_rate")) == ("100%", "100%")
     assert cell(page, "total", "tasks", "open") == "3"
+    assert (figure(page, "inspections", "mean_score"), figure(page, "inspections", "overdue_orders")) == ("80", "1")
+    assert "许昌万家物业服务有限公司" in text_of(page, "[data-testid=dash-companies]")
     wait_until(page, CHART_INKED)
     # Desk: the cards side by side, the table in one piece.
     columns = page.evaluate("getComputedStyle(document.querySelector('.dash-cards')).gridTemplateColumns")

@@ -74,7 +74,7 @@ function companiesTable(section) {
   if (!group?.rows.length) return null;
   return h(
     'section',
-    { class: 'card dash-card dash-card--wide', 'data-testid': 'dash-companies' },
+    { class: 'card dash-card', 'data-testid': 'dash-companies' }, // beside the chart on a desk
     h('h2', { class: 'dash-card__title', text: t('dashboard.companies') }),
     h(
       'div',
@@ -194,7 +194,7 @@ export function adminDashboardScreen({ params, query }) {
   const canvas = h('canvas', { 'data-testid': 'dash-chart', role: 'img', 'aria-label': t('dashboard.chart') });
   const chartCard = h(
     'section',
-    { class: 'card dash-card dash-card--wide dash-chart' },
+    { class: 'card dash-card dash-chart' },
     h('h2', { class: 'dash-card__title', text: t('dashboard.chart') }),
     h('div', { class: 'dash-chart__box' }, canvas),
   );
@@ -263,12 +263,14 @@ export function adminDashboardScreen({ params, query }) {
     asOf.dataset.offline = String(offline);
     asOf.dataset.generatedAt = data.generated_at;
     content.removeAttribute('aria-busy');
+    const companies = sections.inspections ? companiesTable(sections.inspections) : null;
+    chartCard.classList.toggle('dash-card--wide', !companies); // alone on its row: the whole width
     content.replaceChildren(
       ...[
         h('div', { class: 'dash-cards' }, data.sections.map(sectionCard)),
         data.children.length ? childTable(data, sections) : null,
         chartCard,
-        sections.inspections ? companiesTable(sections.inspections) : null,
+        companies,
       ].filter(Boolean),
     );
     drawChart(data, sections);
