@@ -19,7 +19,8 @@ code to this.
             vocabularies the domains share (ledger/vocab.py: skills, weekly times)
   domains   tasks, inspections, alerts, wishes, join, members, activities, evaluation, admin, imports, reports,
             web — the features; a domain reaches another only through the notification service below it (the
-            monthly report, reports, prints the sections the others bring: Part.monthly, core/monthly.py)
+            monthly report, reports, prints the sections the others bring: Part.monthly, core/monthly.py;
+            so do the dashboards: Part.dashboard, core/dashboard.py)
   assembly  this module (create_app), config, cli, console, demo, client_constants (the
             limits and vocabularies the PWA reads, exported to pwa/generated/constants.json)
 
