@@ -1,4 +1,4 @@
-"""Benchmark: a street's dashboard (工作看板, issue 16 item 4, PROTOCOL.md §25) — a street of 30
+"""Benchmark: a street's dashboard (工作看板, issue 16 item 4, PROTOCOL.md §26) — a street of 30
 communities with ~300,000 records; GET /api/dashboard/<street> ≤ 500 ms.
 
     .venv/bin/python bench/dashboard.py                      # PostgreSQL (a throw-away database)

@@ -1,4 +1,4 @@
-// The dashboards of org units (看板, PROTOCOL.md §25): GET /api/dashboard[/<unit>]?period=…, the
+// The dashboards of org units (看板, PROTOCOL.md §26): GET /api/dashboard[/<unit>]?period=…, the
 // last answer of each kept on the device (db.js store `dashboards`) so a dashboard reads offline,
 // with the time it was counted. Also what the screen derives from an answer: a section's figure
 // for a child unit or the total, its records' address, a rate as a percentage.

@@ -1,4 +1,4 @@
-"""Alerts' section of an org unit's dashboard (server/core/dashboard.py, PROTOCOL.md §25): the alert
+"""Alerts' section of an org unit's dashboard (server/core/dashboard.py, PROTOCOL.md §26): the alert
 receipts (inbox entries of an alert) made in the period for the people of each child unit — sent,
 delivered (a push reached one of their devices, or they read it) and read. A person is of the units
 they hold a role in, and a resident of their household's community and the grids covering it."""

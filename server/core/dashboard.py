@@ -1,4 +1,4 @@
-"""The live dashboard of an org unit (看板: a street, a community, a grid; PROTOCOL.md §25): each part
+"""The live dashboard of an org unit (看板: a street, a community, a grid; PROTOCOL.md §26): each part
 that counts something brings a section (Part.dashboard), and GET /api/dashboard/<unit> (server/reports)
 answers them together. No domain reads another's tables: each counts its own, with SQL aggregates
 grouped by the unit's children (the records' org paths under each child's prefix, server/org/rollup.py).

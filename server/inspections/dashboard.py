@@ -1,4 +1,4 @@
-"""Inspections' section of an org unit's dashboard (server/core/dashboard.py, PROTOCOL.md §25): per
+"""Inspections' section of an org unit's dashboard (server/core/dashboard.py, PROTOCOL.md §26): per
 child unit, the inspections submitted in the period and their mean score (percent of the template's
 maximum), and the rectification orders open and overdue now; and the orders per property company.
 A compound counts under its community and the grids covering it (org/rollup.compound_buckets)."""

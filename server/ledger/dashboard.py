@@ -1,5 +1,5 @@
 """The service record's section of an org unit's dashboard (server/core/dashboard.py, PROTOCOL.md
-§25): per child unit, the volunteer hours credited in the period in its communities and how many
+§26): per child unit, the volunteer hours credited in the period in its communities and how many
 people served them."""
 
 from sqlalchemy import distinct, func, select

@@ -19,7 +19,7 @@ class InboxEntry(SyncedMixin, db.Model):
     __tablename__ = "inbox_entries"
     __table_args__ = (
         Index("ix_inbox_entries_user_created", "user_id", "created_at"),
-        Index("ix_inbox_entries_created_at", "created_at"),  # the dashboards' alert receipts of a period (§25)
+        Index("ix_inbox_entries_created_at", "created_at"),  # the dashboards' alert receipts of a period (§26)
     )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

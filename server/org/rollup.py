@@ -1,4 +1,4 @@
-"""Counting records by the children of an org unit (the dashboards, PROTOCOL.md §25): every unit of
+"""Counting records by the children of an org unit (the dashboards, PROTOCOL.md §26): every unit of
 the subtree with the child whose path prefixes its own (the unit itself: child None), as a subquery
 the parts join their records to and GROUP BY — one query per figure set, over the org path prefix."""
 

@@ -1,4 +1,4 @@
-"""The live dashboard of an org unit (看板, PROTOCOL.md §25): who may read it — an admin over the unit
+"""The live dashboard of an org unit (看板, PROTOCOL.md §26): who may read it — an admin over the unit
 (at or above it), or a grid worker for their own grid — the period it counts over, and the sections
 the parts bring (server/core/dashboard.py), with the unit's children and the time it was counted."""
 

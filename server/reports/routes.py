@@ -1,4 +1,4 @@
-"""The dashboards over HTTP (PROTOCOL.md §25): GET /api/dashboard (your own unit's) and
+"""The dashboards over HTTP (PROTOCOL.md §26): GET /api/dashboard (your own unit's) and
 GET /api/dashboard/<unit id>, each over a period."""
 
 import marshmallow as ma
@@ -43,7 +43,7 @@ class DashboardSchema(Schema):
     generated_at = ma.fields.DateTime()
     sections = ma.fields.List(
         ma.fields.Dict(),
-        metadata={"description": "{key, figures, total, units: {child id: figures}, links, groups} (PROTOCOL.md §25)"},
+        metadata={"description": "{key, figures, total, units: {child id: figures}, links, groups} (PROTOCOL.md §26)"},
     )
 
 

@@ -1,4 +1,4 @@
-"""Grid work's sections of an org unit's dashboard (server/core/dashboard.py, PROTOCOL.md §25): per
+"""Grid work's sections of an org unit's dashboard (server/core/dashboard.py, PROTOCOL.md §26): per
 child unit, the tasks (given out and done in the period, open and overdue now), the problems reported
 from the field in the period (new, handled), and the residents' needs received in the period with
 响应率 / 解决率 / 满意率 (§16.3, need_stats.sql_figures). Each a GROUP BY over the org path prefix."""

@@ -33,7 +33,7 @@ class Task(SyncedMixin, db.Model):
     __table_args__ = (
         Index("ix_tasks_grid_status", "grid_id", "status"),
         Index("ix_tasks_assignee_status", "assignee_id", "status"),
-        # the dashboards' periods (PROTOCOL.md §25): given out, finished in them
+        # the dashboards' periods (PROTOCOL.md §26): given out, finished in them
         Index("ix_tasks_created_at", "created_at"),
         Index("ix_tasks_finished_at", "finished_at"),
     )
@@ -80,7 +80,7 @@ class FieldReport(SyncedMixin, db.Model):
     __tablename__ = "field_reports"
     __table_args__ = (
         Index("ix_field_reports_grid_status", "grid_id", "status"),
-        Index("ix_field_reports_created_at", "created_at"),  # the dashboards' periods (§25)
+        Index("ix_field_reports_created_at", "created_at"),  # the dashboards' periods (§26)
     )
 
     category: Mapped[str] = mapped_column(String(24))

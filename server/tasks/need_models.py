@@ -41,7 +41,7 @@ class Need(SyncedMixin, db.Model):
     __table_args__ = (
         Index("ix_needs_grid_status", "grid_id", "status"),
         Index("ix_needs_community_created", "community_id", "created_at"),
-        Index("ix_needs_created_at", "created_at"),  # the dashboards' periods (§25)
+        Index("ix_needs_created_at", "created_at"),  # the dashboards' periods (§26)
     )
 
     # The resident's.

@@ -1,4 +1,4 @@
-"""工作看板 in real Chromium against the real server (issue 16 item 4, PROTOCOL.md §25): 河西社区's admin
+"""工作看板 in real Chromium against the real server (issue 16 item 4, PROTOCOL.md §26): 河西社区's admin
 opens the dashboard from home at 1366×900 and on a 360×740 phone — the figures of the cards and the
 grid table as the records say, the chart drawn; a worker completes a task on their phone and the figure
 moves without a reload; a figure opens the records behind it and a grid's name its own dashboard;

@@ -1,4 +1,4 @@
-"""The dashboards of org units (PROTOCOL.md §25): every figure of a street's and a community's
+"""The dashboards of org units (PROTOCOL.md §26): every figure of a street's and a community's
 dashboard equals a count made here, independently, from the records the factories made (seeded
 random tasks, field reports, needs, inspections and orders, alert receipts, service hours); who may
 open which dashboard; the period."""

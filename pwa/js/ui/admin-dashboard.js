@@ -1,4 +1,4 @@
-// 工作看板 (#/admin/dashboard, #/admin/dashboard/<unit id>; issue 16, PROTOCOL.md §25): an org unit's
+// 工作看板 (#/admin/dashboard, #/admin/dashboard/<unit id>; issue 16, PROTOCOL.md §26): an org unit's
 // figures — tasks, field reports, residents' needs with 响应率 / 解决率 / 满意率, inspections and
 // rectification orders, alert receipts, volunteer hours — in cards (the unit's totals), a chart of
 // the tasks per child unit, and a table of the child units (a street's communities, a community's

@@ -203,7 +203,7 @@ const ROUTES = [
     names: [],
     screen: lazyScreen(() => import('./admin-companies.js'), 'adminCompaniesScreen'),
   },
-  // 工作看板 (issue 16, PROTOCOL.md §25): an org unit's figures per child unit, live; the admin's own unit or one below.
+  // 工作看板 (issue 16, PROTOCOL.md §26): an org unit's figures per child unit, live; the admin's own unit or one below.
   {
     pattern: /^\/admin\/dashboard$/,
     names: [],

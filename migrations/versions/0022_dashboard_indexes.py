@@ -1,18 +1,18 @@
 """dashboard indexes: the records of a period — tasks given out and finished, field reports, needs and
 alert receipts by their time — so a dashboard reads the period's rows, not years of them
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-07 05:05:00
 
-PROTOCOL.md §25 (bench/dashboard.py: a street of 30 communities, ~300,000 records).
+PROTOCOL.md §26 (bench/dashboard.py: a street of 30 communities, ~300,000 records).
 """
 
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0021"
-down_revision = "0020"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
