@@ -1,5 +1,9 @@
 """The demo accounts: one per role, plus a second grid worker and a community admin.
 
+The community admin (刘红梅) is admin of 河西社区 and of 学苑社区 (东城区, where 帝豪花园 is), so her
+area holds every compound the other accounts work in: the grid workers' and the volunteer's
+河西社区, the red steward's 帝豪花园 and 河西花园, 远航物业's compounds and the resident's home.
+
 Phones and passwords are fixed so the README and the CLI can print them. The phones start
 with 138; residents in the register get 139 numbers, so the two never collide (except the
 resident account's own register entry, which is the same person).
@@ -26,7 +30,7 @@ DEMO_ACCOUNTS = [
         "password": "hexi2026",
         "display_name": "刘红梅",
         "role": "admin",
-        "scope": "魏都区文峰街道河西社区",
+        "scope": "魏都区文峰街道河西社区、东城区祖师街道学苑社区",
     },
     {
         "phone": "13800000003",
@@ -72,10 +76,10 @@ DEMO_ACCOUNTS = [
     },
 ]
 RESIDENT_ACCOUNT = DEMO_ACCOUNTS[6]
-# The generator's reference(s) for each account's scope (two for the red steward).
+# The generator's reference(s) for each account's scope (two for the community admin and the red steward).
 SCOPE_REFS = {
     "13800000001": ("city",),
-    "13800000002": ("hexi_community",),
+    "13800000002": ("hexi_community", "dihao_community"),
     "13800000003": ("hexi_grid_1",),
     "13800000004": ("hexi_grid_2",),
     "13800000005": ("dihao", "hexi_garden"),

@@ -85,7 +85,7 @@ class CityGenerator:
         self.companies: dict[str, int] = {}
         self.company_pool: list[int] = []
         self.company_weights: list[float] = []
-        self.yuanhang_more = 2  # 远航物业 manages 帝豪花园 and this many more compounds in 东城区
+        self.yuanhang_more = 2  # 远航物业 manages 帝豪花园 and this many more compounds of 学苑社区
         self.dihao_size = min(max(round(households * 0.08), 240), 1200)
 
     # ------------------------------------------------------------------ whole city
@@ -196,8 +196,8 @@ class CityGenerator:
                         self._jitter(street.lng, 0.012),
                         index,
                     )
-                    if special == "hexi":
-                        self.refs["hexi_community"] = community.id
+                    if special:
+                        self.refs[f"{special}_community"] = community.id
                     communities.append((community, special))
         return communities
 
@@ -261,6 +261,9 @@ class CityGenerator:
                     compounds.append(CompoundPlan(here, [grid], kind=self._kind(here)))
                 index += 1
             grid_count += count
+        if special == "dihao":  # 远航物业's other compounds (§ _compound): newer ones, next to 帝豪花园
+            for plan in compounds[1:]:
+                plan.kind = "mid" if plan.kind == "old" else plan.kind
         grids = self._grids(community, grid_count)
         for plan in compounds:
             self._compound(community, plan, grids)
@@ -310,12 +313,13 @@ class CityGenerator:
             built_year = {"old": (1978, 1998), "mid": (1996, 2010), "new": (2006, 2022)}[kind]
             built_year = rng.randint(*built_year)
             company_id = None
-            if kind == "new" or (kind == "mid" and rng.random() < 0.8):
-                if community.district == 2 and self.yuanhang_more:
-                    self.yuanhang_more -= 1
-                    company_id = self.companies[YUANHANG]
-                else:
-                    company_id = rng.choices(self.company_pool, self.company_weights)[0]
+            if community.id == self.refs.get("dihao_community") and self.yuanhang_more:
+                # 远航物业 serves 帝豪花园's neighbours too: the demo's community admin (刘红梅, admin of
+                # 河西社区 and 学苑社区) reaches every compound the demo's accounts work in.
+                self.yuanhang_more -= 1
+                company_id = self.companies[YUANHANG]
+            elif kind == "new" or (kind == "mid" and rng.random() < 0.8):
+                company_id = rng.choices(self.company_pool, self.company_weights)[0]
             has_committee = rng.random() < {"old": 0.05, "mid": 0.2, "new": 0.35}[kind]
         compound_id = self.writer.next_id("compounds")
         road = next((road for road in roads if name.startswith(road)), None) or rng.choice(roads)

@@ -96,6 +96,7 @@ def test_real_places_of_the_article(demo):
     managed = db.session.scalars(select(Compound).where(Compound.property_company_id == yuanhang.id)).all()
     assert 2 <= len(managed) <= 3
     assert all(parent_chain(c.community)[-2] == "东城区" for c in managed)
+    assert {c.community.name for c in managed} == {"学苑社区"}  # next to 帝豪花园, in 刘红梅's area
     assert count(OwnersCommittee) > 1
     # Self-managed compounds (no property company) exist, among them the old 家属院.
     assert db.session.scalar(select(func.count()).where(Compound.property_company_id.is_(None))) > 0
@@ -176,7 +177,7 @@ def test_demo_accounts(demo):
         return [db.session.get(OrgUnit, i).name for i in scopes(phone)]
 
     assert org_name("13800000001") == ["许昌市"]
-    assert org_name("13800000002") == ["河西社区"]
+    assert sorted(org_name("13800000002")) == ["学苑社区", "河西社区"]
     assert org_name("13800000003") == ["河西社区第一网格"]
     assert org_name("13800000004") == ["河西社区第二网格"]
     steward = [db.session.get(Compound, i) for i in scopes("13800000005")]
@@ -194,7 +195,32 @@ def test_demo_accounts(demo):
     assert home.residents[0].name == "杨帆"
     assert org_name("13800000008") == ["河西社区"]
     # and the people of the demo wishes and needs, and 双报到's members (volunteer@河西社区)
-    assert count(RoleAssignment) == 9 + len(BACKGROUND_PHONES) + len(NEED_PHONES) + len(DEMO_MEMBER_PHONES)
+    assert count(RoleAssignment) == 10 + len(BACKGROUND_PHONES) + len(NEED_PHONES) + len(DEMO_MEMBER_PHONES)
+
+
+def test_the_community_admin_reaches_every_place_the_demo_accounts_work_in(demo):
+    """Issue 16 item 7: 刘红梅 (admin of 河西社区 and 学苑社区) sees the compounds, households and
+    grids of every other demo account: the grid workers', the steward's, 远航物业's, the
+    resident's home (帝豪花园) and the volunteer's community."""
+    from server.authz import visible_compounds, visible_households, visible_org_units
+
+    def user(phone):
+        return db.session.scalars(select(User).where(User.phone == phone)).one()
+
+    admin = user("13800000002")
+    admin_compounds = set(db.session.scalars(select(Compound.id).where(visible_compounds(admin))))
+    admin_units = set(db.session.scalars(select(OrgUnit.id).where(visible_org_units(admin))))
+    for account in DEMO_ACCOUNTS[2:]:
+        other = user(account["phone"])
+        theirs = set(db.session.scalars(select(Compound.id).where(visible_compounds(other))))
+        assert theirs and theirs <= admin_compounds, account["display_name"]
+        for role in other.roles:
+            if role.org_unit_id:
+                assert role.org_unit_id in admin_units, account["display_name"]
+    home = user("13800000007").roles[0].household_id
+    assert db.session.scalar(select(Household.id).where(Household.id == home, visible_households(admin))) == home
+    dihao = db.session.scalars(select(Compound).where(Compound.name == "帝豪花园")).one()
+    assert dihao.id in admin_compounds and dihao.community.name == "学苑社区"
 
 
 def snapshot() -> dict:

@@ -37,7 +37,9 @@ def test_the_demo_volunteer_reports_through_a_unit(demo_app):
 def test_the_admin_sees_units_serving_grids_n_to_1(demo_app):
     app, _ = demo_app
     admin = signed_in(app, HEXI_ADMIN)
-    (community,) = admin.send("GET", "/api/members/me").get_json()["communities"]
+    communities = admin.send("GET", "/api/members/me").get_json()["communities"]
+    assert sorted(c["name"] for c in communities) == ["学苑社区", "河西社区"]  # both of 刘红梅's
+    (community,) = [c for c in communities if c["name"] == "河西社区"]
     overview = admin.send("GET", f"/api/members/communities/{community['id']}").get_json()
     first_grid = overview["grids"][0]
     serving = sorted(u["name"] for u in overview["units"] if first_grid["id"] in [g["id"] for g in u["grids"]])
