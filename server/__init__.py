@@ -42,7 +42,7 @@ from sqlalchemy.engine import Engine
 from server import authz, extensions, i18n
 from server.cli import register_cli
 from server.config import Config, TestConfig
-from server.core import dashboard, monthly, regrid
+from server.core import dashboard, monthly, regrid, residents
 from server.core.after_commit import register_after_commit
 from server.core.edge import register_edge
 from server.core.parts import Part
@@ -204,6 +204,8 @@ def register_rosters(parts) -> None:
             regrid.register(hook)
         for section in part.dashboard:
             dashboard.register(section)
+        if part.resident_merge is not None:  # one record per person: references follow a merge
+            residents.register(part.name, part.resident_merge)
 
 
 def register_commands(app: Flask, parts) -> None:

@@ -55,6 +55,8 @@ ERROR_CODES = {
     "conflict": (409, "the request conflicts with what is stored"),
     "duplicate_role": (409, "the user holds this role with this scope already"),
     "self_admin": (409, "you cannot revoke your own admin role"),
+    "same_resident": (422, "a resident entry cannot be merged with itself"),
+    "already_merged": (409, "one of the two resident entries was merged into another already"),
     "phone_taken": (409, "the phone number is registered already"),
     "endpoint_taken": (409, "the push endpoint belongs to another account: moving it needs its auth secret"),
     "missing_blobs": (409, "photos the batch names are not uploaded yet: upload them, then resend (§6.2)"),

@@ -219,6 +219,15 @@ def visible_households(user: User) -> ColumnElement:
     return or_(*clauses) if clauses else false()
 
 
+def kept_households(user: User) -> ColumnElement:
+    """Households whose directory the user keeps (admins of the area, its grid workers): the
+    register they may correct and merge (server/org/duplicates.py), not a resident's own home."""
+    s = scopes_of(user)
+    if s.is_root_admin:
+        return true()
+    return Household.building_id.in_(select(Building.id).where(_directory_buildings(s)))
+
+
 def visible_residents(user: User) -> ColumnElement:
     return Resident.household_id.in_(select(Household.id).where(visible_households(user)))
 

@@ -352,7 +352,7 @@ def _plan_residents(user, plan: Plan, rows, names) -> None:
                 Resident.birth_year,
                 Resident.relation,
                 Resident.care_flags,
-            ).where(Resident.household_id.in_(chunk))
+            ).where(Resident.household_id.in_(chunk), Resident.merged_into_id.is_(None))  # not merged away
         ):
             stored[resident.household_id].append(resident)
     first: dict[tuple, int] = {}

@@ -1,8 +1,8 @@
 """Org hierarchy (city → … → courtyard) and places (compound → building → household → resident)."""
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, DateTime, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
@@ -119,11 +119,18 @@ class Household(db.Model):
     building: Mapped[Building] = relationship()
     residents: Mapped[list["Resident"]] = relationship(back_populates="household", order_by="Resident.id")
 
+    @property
+    def current_residents(self) -> list["Resident"]:
+        """The people living here: without entries merged into another (duplicates.py)."""
+        return [resident for resident in self.residents if resident.merged_into_id is None]
+
 
 class Resident(db.Model):
     """居民 (a person in the register, not necessarily a user of Redgrid)."""
 
     __tablename__ = "residents"
+    # The duplicate finder's self-joins (server/org/duplicates.py): same name, same phone.
+    __table_args__ = (Index("ix_residents_name", "name"), Index("ix_residents_phone", "phone"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
@@ -134,6 +141,10 @@ class Resident(db.Model):
     relation: Mapped[str] = mapped_column(String(16), default="head")  # head, spouse, child, parent, other
     # Special care (CARE_FLAGS): elderly_alone 独居老人, low_income 低保, disability 残疾
     care_flags: Mapped[list | None] = mapped_column(JSON)
+    # Merged into another entry of the register (one record per person, server/org/duplicates.py):
+    # kept for history (audit entries name it), gone from the directory, lists and the finder.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
+    merged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     household: Mapped[Household] = relationship(back_populates="residents")
 

@@ -103,7 +103,7 @@ class ResidentSchema(Schema):
 class HouseholdDetailSchema(HouseholdSchema):
     building = ma.fields.Nested(BuildingSchema)
     compound = ma.fields.Nested(CompoundSchema, attribute="building.compound")
-    residents = ma.fields.List(ma.fields.Nested(ResidentSchema))
+    residents = ma.fields.List(ma.fields.Nested(ResidentSchema), attribute="current_residents")
 
 
 CompoundPageSchema = page_of(CompoundSchema)

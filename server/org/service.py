@@ -169,7 +169,7 @@ def grid_directory(user, grid_id: int) -> dict:
             Resident.care_flags,
         )
         .join(Household, Household.id == Resident.household_id)
-        .where(Household.building_id.in_(building_ids))
+        .where(Household.building_id.in_(building_ids), Resident.merged_into_id.is_(None))
         .order_by(Resident.household_id, Resident.id)
     ).all()
     return _directory(grid, names, compounds, buildings, households, residents)

@@ -344,6 +344,10 @@ class TaskViewSchema(TaskRecordSchema):
     household_name = ma.fields.String(
         allow_none=True, metadata={"description": 'unit and room ("1单元 102") of a household target'}
     )
+    household_head = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "the household's head (else first resident), read from the register at each read"},
+    )
     assignee_name = ma.fields.String(allow_none=True)
     history = ma.fields.List(ma.fields.Nested(HistoryEntrySchema), allow_none=True)
 

@@ -12,7 +12,7 @@ from server.core.pages import paginate
 from server.errors import NotFound
 from server.extensions import db
 from server.i18n import _
-from server.org.models import Building, Compound, Household, OrgUnit
+from server.org.models import Building, Compound, Household, OrgUnit, Resident
 from server.tasks import places
 from server.tasks.models import TASK_STATUSES, FieldReport, Task
 from server.tasks.rules import HISTORY_PEOPLE
@@ -58,6 +58,24 @@ def _household_names(ids) -> dict[int, str]:
     return {id_: " ".join(part for part in (unit, room) if part) for id_, unit, room in rows}
 
 
+def _household_heads(ids) -> dict[int, str]:
+    """The name of each household's head (else its first resident), read from the register at
+    every read, never copied into the task: a corrected or merged entry shows at once (一次采集、
+    多方利用, issue 16)."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Resident.household_id, Resident.name)
+        .where(Resident.household_id.in_(ids), Resident.merged_into_id.is_(None))
+        .order_by(Resident.household_id, case((Resident.relation == "head", 0), else_=1), Resident.id)
+    )
+    heads: dict[int, str] = {}
+    for household_id, name in rows:
+        heads.setdefault(household_id, name)
+    return heads
+
+
 def _named_history(history: list | None, users: dict[int, str]) -> list | None:
     """History entries with the names of the people they name: "by" gets "by_name", …"""
     if history is None:
@@ -70,12 +88,13 @@ def _named_history(history: list | None, users: dict[int, str]) -> list | None:
 
 def task_views(rows: list[Task]) -> list[dict]:
     """Tasks with the names an admin's screens show: of their places, their assignees and the
-    people their histories name (five queries per page, not per task)."""
+    people their histories name (six queries per page, not per task)."""
     now = _now()
     grids = _names(OrgUnit, (t.grid_id for t in rows))
     compounds = _names(Compound, (t.compound_id for t in rows))
     buildings = _names(Building, (t.building_id for t in rows))
     households = _household_names(t.household_id for t in rows)
+    heads = _household_heads(t.household_id for t in rows)
     people = [t.assignee_id for t in rows] + [
         entry.get(key) for t in rows for entry in t.history or () for key in HISTORY_PEOPLE
     ]
@@ -91,6 +110,7 @@ def task_views(rows: list[Task]) -> list[dict]:
                 "compound_name": compounds.get(task.compound_id),
                 "building_name": buildings.get(task.building_id),
                 "household_name": households.get(task.household_id),
+                "household_head": heads.get(task.household_id),
                 "assignee_name": users.get(task.assignee_id),
                 "history": _named_history(task.history, users),
             }

@@ -201,6 +201,7 @@ SCREENS = {
         "/admin/places/{compound}",
         "/admin/households/{household}",
         "/admin/companies",
+        "/admin/duplicates",
         "/members/units/{unit}",
         "/admin/evaluation",
         "/admin/evaluation/{round}",

@@ -80,6 +80,14 @@ export function adminSection({ me }) {
       title: t('import.title'),
       about: t('import.home_about'),
     }),
+    // 重复居民 (issue 16): one record per person — find and merge duplicate residents.
+    linkCard({
+      kind: 'admin-link',
+      href: '#/admin/duplicates',
+      testid: 'admin-duplicates-open',
+      title: t('duplicates.title'),
+      about: t('duplicates.home_about'),
+    }),
     // 年度评议 (S5): the December evaluation of the units and members reporting to a community.
     linkCard({
       kind: 'admin-link',

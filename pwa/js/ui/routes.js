@@ -174,6 +174,12 @@ const ROUTES = [
     names: ['id'],
     screen: lazyScreen(() => import('./admin-alerts.js'), 'alertScreen'),
   },
+  // 重复居民 (issue 16, 一次采集、多方利用): pairs that look like one person, compared and merged.
+  {
+    pattern: /^\/admin\/duplicates$/,
+    names: [],
+    screen: lazyScreen(() => import('./admin-duplicates.js'), 'adminDuplicatesScreen'),
+  },
   // 批量导入 (issue 16): households, residents and accounts from a workbook or a CSV.
   {
     pattern: /^\/admin\/import$/,
