@@ -197,45 +197,48 @@ def merge_residents(user, data: dict) -> dict:
         raise Conflict(_("duplicates.already_merged"), code="already_merged")
     choose = {name: data.get("choose", {}).get(name, "keep") for name in MERGE_FIELDS}
     households = {keep.household_id, gone.household_id}
+    phones = {phone for phone in (keep.phone, gone.phone) if phone}  # before the choice: either is theirs
     before = _fields(keep)
     for name, source in choose.items():
         if source == "merge":
             setattr(keep, name, getattr(gone, name))
-    flags = {"keep": keep.care_flags, "merge": gone.care_flags}.get(data.get("care_flags", "union"))
-    if data.get("care_flags", "union") == "union":
-        flags = [*(keep.care_flags or []), *(gone.care_flags or [])]
-    keep.care_flags = [flag for flag in CARE_FLAGS if flag in (flags or [])] or None
+    flags_from = data.get("care_flags", "union")
+    flags = {
+        "keep": keep.care_flags or [],
+        "merge": gone.care_flags or [],
+        "union": [*(keep.care_flags or []), *(gone.care_flags or [])],
+    }[flags_from]
+    keep.care_flags = [flag for flag in CARE_FLAGS if flag in flags] or None  # one order, no repeats
     gone.merged_into_id, gone.merged_at = keep.id, utcnow()
     db.session.execute(  # entries merged into the merged-away one earlier point at the kept one
         Resident.__table__.update().where(Resident.merged_into_id == gone.id).values(merged_into_id=keep.id)
     )
     moved = merge_hooks.merged(keep.id, gone.id)
-    roles = _follow_household(keep, gone)
+    roles = _follow_household(keep.household_id, households, phones)
     record(
         "resident.merge",
         actor=user,
         target=keep,
         kept_id=keep.id,
         merged_id=gone.id,
-        chosen={**choose, "care_flags": data.get("care_flags", "union")},
+        chosen={**choose, "care_flags": flags_from},
         before=before,
         merged=_fields(gone),
         after=_fields(keep),
         references_moved=moved,
         roles_moved=roles,
     )
-    grids = {grid for household in households | {keep.household_id} for grid in directory_grids(household)}
+    grids = {grid for household in households for grid in directory_grids(household)}
     pokes.after_commit((f"grid:{grid}" for grid in grids), event=pokes.DIRECTORY)
     db.session.commit()
     return {"kept": _fields(keep), "merged_id": gone.id, "already": False}
 
 
-def _follow_household(keep: Resident, gone: Resident) -> list[dict]:
-    """The person's own accounts (their phone is either entry's) holding resident@ the household
-    the kept entry no longer lives in move to the one it does; [{user_id, from, to}]."""
-    phones = {p for p in (keep.phone, gone.phone) if p}
-    old = {keep.household_id, gone.household_id} - {None}
-    if not phones:
+def _follow_household(home: int, households: set[int], phones: set[str]) -> list[dict]:
+    """The person's own accounts (their phone is either entry's) holding resident@ a household of
+    the two entries other than `home`, the kept entry's, move to it; [{user_id, from, to}]."""
+    old = households - {home}
+    if not phones or not old:
         return []
     held = db.session.scalars(
         select(RoleAssignment)
@@ -244,18 +247,16 @@ def _follow_household(keep: Resident, gone: Resident) -> list[dict]:
     ).all()
     moved = []
     for assignment in held:
-        if assignment.household_id == keep.household_id:
-            continue
         already = db.session.scalar(
             select(RoleAssignment.id).where(
                 RoleAssignment.user_id == assignment.user_id,
                 RoleAssignment.role == "resident",
-                RoleAssignment.household_id == keep.household_id,
+                RoleAssignment.household_id == home,
             )
         )
-        moved.append({"user_id": assignment.user_id, "from": assignment.household_id, "to": keep.household_id})
+        moved.append({"user_id": assignment.user_id, "from": assignment.household_id, "to": home})
         if already:
             db.session.delete(assignment)
         else:
-            assignment.household_id = keep.household_id
+            assignment.household_id = home
     return moved

@@ -145,13 +145,18 @@ def test_a_merge_keeps_history_moves_every_reference_and_tells_the_grids(app, db
     assert pairs(admin)["total"] == 2
 
 
-def test_the_kept_entry_may_take_the_other_ones_household(app, db, world, people):
+def test_the_kept_entry_may_take_the_other_ones_household_and_the_account_follows(app, db, world, people):
+    account = user("王建国", [("resident", "household_id", world.hh_wenfeng1[0])], phone="13911110003")
+    db.session.commit()
+    account_id = account.id
     admin = signed_in(app, HEXI_ADMIN)
     response = merge(admin, people["wang_1"], people["wang_2"], choose={"name": "merge", "household_id": "merge"})
     assert response.status_code == 200
+    db.session.expire_all()
     kept = db.session.get(Resident, people["wang_1"])
-    db.session.refresh(kept)
     assert (kept.name, kept.household_id) == ("王建图", world.hh_hexi1[2])
+    roles = db.session.scalars(select(RoleAssignment).where(RoleAssignment.user_id == account_id)).all()
+    assert [(r.role, r.household_id) for r in roles] == [("resident", world.hh_hexi1[2])]
 
 
 def test_refusals_carry_codes_and_a_retry_changes_nothing(app, db, world, people):
