@@ -4,7 +4,7 @@ Revision ID: 0023
 Revises: 0022
 Create Date: 2026-12-07 04:45:00
 
-server/org/duplicates.py: the finder self-joins residents on name and on phone; a merged-away
+server/org/duplicates.py: the finder groups residents by phone and by (household, name); a merged-away
 entry stays (merged_into_id names the kept one) so history reads, but leaves every list.
 """
 
@@ -23,13 +23,13 @@ def upgrade():
         batch.add_column(sa.Column("merged_into_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("merged_at", sa.DateTime(timezone=True), nullable=True))
         batch.create_foreign_key(op.f("fk_residents_merged_into_id_residents"), "residents", ["merged_into_id"], ["id"])
-    op.create_index("ix_residents_name", "residents", ["name"], unique=False)
+    op.create_index("ix_residents_household_name", "residents", ["household_id", "name"], unique=False)
     op.create_index("ix_residents_phone", "residents", ["phone"], unique=False)
 
 
 def downgrade():
     op.drop_index("ix_residents_phone", table_name="residents")
-    op.drop_index("ix_residents_name", table_name="residents")
+    op.drop_index("ix_residents_household_name", table_name="residents")
     with op.batch_alter_table("residents") as batch:
         batch.drop_constraint(op.f("fk_residents_merged_into_id_residents"), type_="foreignkey")
         batch.drop_column("merged_at")

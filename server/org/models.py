@@ -129,8 +129,11 @@ class Resident(db.Model):
     """居民 (a person in the register, not necessarily a user of Redgrid)."""
 
     __tablename__ = "residents"
-    # The duplicate finder's self-joins (server/org/duplicates.py): same name, same phone.
-    __table_args__ = (Index("ix_residents_name", "name"), Index("ix_residents_phone", "phone"))
+    # The duplicate finder's groups (server/org/duplicates.py): a phone shared, a name twice at home.
+    __table_args__ = (
+        Index("ix_residents_phone", "phone"),
+        Index("ix_residents_household_name", "household_id", "name"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
