@@ -2,6 +2,7 @@
 
 from flask_login import current_user, login_required
 
+from server.api import ErrorSchema
 from server.core.edge import Blueprint
 from server.org import duplicates
 from server.org.duplicate_schemas import DuplicateArgsSchema, DuplicatePageSchema, MergeResultSchema, MergeSchema
@@ -24,6 +25,7 @@ def find(args):
 @login_required
 @blp.arguments(MergeSchema)
 @blp.response(200, MergeResultSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="`already_merged`: either entry was merged into another")
 def merge(data):
     """Merge `merge_id` into `keep_id` (admins, both entries in your area): the kept entry takes
     the fields chosen, the other is marked merged into it and leaves every list; audited; the
