@@ -4,8 +4,19 @@ it from the merged-away entry to the kept one, in the same transaction, through 
 assembly (Part.resident_merge). The register itself (server/org) never imports the parts above it.
 
 A hook is fn(kept_id, merged_id) -> int: how many of its rows it moved (for the audit entry).
-Today no part holds a resident's id (tasks, needs, wishes and alerts name a household or a user
-account; the directory is read from the register): the list is where a new one plugs in."""
+Today no part holds a resident's id: the list is where a new one plugs in.
+
+Edit in one place (issue 16 item 6.3), where a resident shows and why it follows an edit:
+  directory, a household's residents   read from the register at each request (ETag'd, §26.3)
+  tasks                                name a household; their views read its head's name from
+                                       the register at each read (tasks/views.py household_head)
+  needs, wishes                        belong to a user account and a household, never a copy of
+                                       a register entry (wishes/rules.py reads names live, to keep
+                                       them off the public wall)
+  alerts                               are sent to accounts by role and scope, not to entries
+Copies that stay as they were, on purpose (historical snapshots): an inbox notice's text (what
+was sent, e.g. 新的入户申请：{name}); a join request's name (what the applicant typed); a task's
+report (what the worker wrote on the day); the audit log's details."""
 
 from collections.abc import Callable
 

@@ -257,7 +257,11 @@ export function submitBar({ testid, label }) {
 
 /** "河西社区第一网格 · 河西小区 · 1号楼 · 1单元 201": where a task is, from the names the server adds. */
 export function placeText(task) {
-  return [task.grid_name, task.compound_name, task.building_name, task.household_name].filter(Boolean).join(' · ');
+  // The household's head is read from the register at each read (一次采集、多方利用, issue 16).
+  const family = task.household_head ? t('admin.household_of', { name: task.household_head }) : null;
+  return [task.grid_name, task.compound_name, task.building_name, task.household_name, family]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 export function statusChip(status, testid = null) {
