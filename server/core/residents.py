@@ -7,7 +7,7 @@ A hook is fn(kept_id, merged_id) -> int: how many of its rows it moved (for the 
 Today no part holds a resident's id: the list is where a new one plugs in.
 
 Edit in one place (issue 16 item 6.3), where a resident shows and why it follows an edit:
-  directory, a household's residents   read from the register at each request (ETag'd, §26.3)
+  directory, a household's residents   read from the register at each request (ETag'd, §27.3)
   tasks                                name a household; their views read its head's name from
                                        the register at each read (tasks/views.py household_head)
   needs, wishes                        belong to a user account and a household, never a copy of

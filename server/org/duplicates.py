@@ -24,7 +24,7 @@ directory, the household's residents, imports' matching and the finder. Every pa
 resident's id moves it through its hook (server/core/residents.py). The person's own account (a
 user whose phone is either entry's, holding resident@ a household of either) follows the kept
 entry's household. The grids listing either household are told to fetch their directory again
-(PROTOCOL.md §26, §8 directory:poke). A retried merge of the same pair answers the same, changing
+(PROTOCOL.md §27, §8 directory:poke). A retried merge of the same pair answers the same, changing
 nothing.
 """
 

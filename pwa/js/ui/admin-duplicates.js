@@ -1,5 +1,5 @@
 // 重复居民 (#/admin/duplicates; issue 16, 一次采集、多方利用): the pairs of resident entries in the
-// admin's area that look like one person (GET /api/places/residents/duplicates, PROTOCOL.md §26),
+// admin's area that look like one person (GET /api/places/residents/duplicates, PROTOCOL.md §27),
 // each with its reason; a side-by-side compare where the admin picks, field by field, whose value
 // the kept entry takes; a merge after a confirm (POST /api/places/residents/merge). Online only:
 // the register lives on the server. Paged on the server ("加载更多" fetches the next page).
