@@ -1,5 +1,6 @@
-"""The `redgrid` command's own subcommands: init, demo, create-user, serve, sync-poke, sync-restored,
-purge; the parts add theirs (create_app), Flask its own (e.g. `redgrid db`); server/console.py runs it."""
+"""The `redgrid` command's own subcommands: init, demo, add-unit, create-user, serve, sync-poke,
+sync-restored, purge; the parts add theirs (create_app), Flask its own (e.g. `redgrid db`);
+server/console.py runs it."""
 
 import getpass
 import os
@@ -20,7 +21,8 @@ from server.demo import DEMO_ACCOUNTS, load_demo
 from server.errors import DomainError
 from server.extensions import db, socketio
 from server.i18n import translate_field_message
-from server.org.models import OrgUnit
+from server.org.editing import create_first_unit
+from server.org.models import ORG_KINDS, OrgUnit
 from server.sync.service import new_epoch, purge
 
 
@@ -29,6 +31,7 @@ def register_cli(app: Flask, part_commands=()) -> None:
     for command in (
         init_command,
         demo_command,
+        add_unit_command,
         create_user_command,
         serve_command,
         sync_poke_command,
@@ -83,6 +86,26 @@ def _delete_all_data():
 
     downgrade(revision="base")
     upgrade()
+
+
+@click.command("add-unit")
+@click.option("--kind", type=click.Choice(ORG_KINDS), required=True, help="city, district, street, community, grid …")
+@click.option("--name", required=True, help="Its name, e.g. 许昌市.")
+@click.option("--parent-id", type=int, default=None, help="The unit above it (none for the city).")
+@click.option("--code", default=None, help="An administrative code (optional, unique).")
+@with_appcontext
+def add_unit_command(kind, name, parent_id, code):
+    """Add an org unit: the city, and the first units below it before any admin exists (admins add
+    the rest in the console, #/admin/org). Prints the new unit's id."""
+    name = name.strip()
+    if not name or len(name) > 64 or "\x00" in name:
+        raise click.UsageError("--name: 1 to 64 characters")
+    try:
+        unit = create_first_unit(kind, name, parent_id, code or None)
+    except DomainError as exc:
+        fields = "; ".join(f"{k}: {' '.join(v)}" for k, v in (exc.fields or {}).items())
+        raise click.ClickException(fields or exc.message) from exc
+    click.echo(f"created {kind} {unit.id} ({name}) at {unit.path}")
 
 
 @click.command("create-user")

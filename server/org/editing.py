@@ -154,6 +154,29 @@ def create_unit(user, data: dict) -> OrgUnit:
     return unit
 
 
+def create_first_unit(kind: str, name: str, parent_id: int | None = None, code: str | None = None) -> OrgUnit:
+    """A unit made by whoever runs the server (`redgrid add-unit`): the city itself, which no admin
+    is above, and the first units below it before an admin exists. No jurisdiction is checked;
+    the tree's rules are (a city has no parent, any other unit one of the kind just above it)."""
+    parent = db.session.get(OrgUnit, parent_id) if parent_id is not None else None
+    if parent_id is not None and parent is None:
+        raise refusal("outside_jurisdiction", "parent_id", status=NotFound)
+    wanted = ORG_KINDS[ORG_KINDS.index(kind) - 1] if kind != ORG_KINDS[0] else None
+    if (parent.kind if parent else None) != wanted:
+        if wanted is None:
+            raise refusal("wrong_parent_kind", "parent_id", kind=_(f"org.kind.{kind}"), parent="—")
+        raise refusal("wrong_parent_kind", "parent_id", kind=_(f"org.kind.{kind}"), parent=_(f"org.kind.{wanted}"))
+    _check_unique(None, parent.id if parent else None, name, code)
+    unit = OrgUnit(kind=kind, name=name, code=code, parent_id=parent.id if parent else None)
+    unit.path, unit.depth = (f"{parent.path}new/", parent.depth + 1) if parent else ("/new/", 0)
+    db.session.add(unit)
+    db.session.flush()
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    record("org.create", actor=None, target=unit, parent_id=unit.parent_id, kind=kind, name=name, via="cli")
+    db.session.commit()
+    return unit
+
+
 def update_unit(user, unit_id: int, changes: dict) -> OrgUnit:
     unit = _editable(user, unit_id)
     changes = {k: v for k, v in changes.items() if getattr(unit, k) != v}
