@@ -110,15 +110,17 @@ def _in_subtrees(paths) -> ColumnElement:
     return or_(*[subtree_of(p) for p in paths]) if paths else false()
 
 
-def subtree_of(path: str) -> ColumnElement:
+def subtree_of(path: str, column=None) -> ColumnElement:
     """Org units at or below `path`, as an index range on both databases.
 
     PostgreSQL: LIKE 'prefix%' uses the varchar_pattern_ops index. SQLite: its LIKE ignores
     case and cannot use an index, but a range does; its default collation compares bytes, and
-    every path below "/1/5/" sorts between "/1/5/" and "/1/50" ("/" + 1 is "0")."""
+    every path below "/1/5/" sorts between "/1/5/" and "/1/50" ("/" + 1 is "0").
+    `column`: another column holding org paths (default org_units.path)."""
+    column = OrgUnit.path if column is None else column
     if db.session.get_bind().dialect.name == "sqlite":
-        return (OrgUnit.path >= path) & (OrgUnit.path < path[:-1] + "0")
-    return OrgUnit.path.startswith(path)
+        return (column >= path) & (column < path[:-1] + "0")
+    return column.startswith(path)
 
 
 def units_under(paths):
@@ -289,13 +291,38 @@ def assignments_within(admin: User, user_id: int) -> list[RoleAssignment]:
     return list(db.session.scalars(query.order_by(RoleAssignment.id)))
 
 
-def users_holding_within(admin: User, role: str) -> ColumnElement:
-    """Users holding `role` inside the admin's jurisdiction: a role held elsewhere stays unseen,
-    in a filter as in the detail."""
+def audit_in_jurisdiction(user: User, path_column, actor_column) -> ColumnElement:
+    """Audit entries an admin reads: those whose org path lies in the admin's subtrees and their
+    own actions; a city-level admin all of them."""
+    s = scopes_of(user)
+    if s.is_root_admin:
+        return true()
+    if not s.is_admin:
+        return false()
+    return or_(*[subtree_of(p, path_column) for p in s.admin_paths], actor_column == user.id)
+
+
+def assignments_of_within(admin: User, user_ids) -> list[RoleAssignment]:
+    """The role assignments of several users inside the admin's jurisdiction (a list's page)."""
+    s = scopes_of(admin)
+    ids = list(user_ids)
+    if not s.is_admin or not ids:
+        return []
+    query = select(RoleAssignment).where(RoleAssignment.user_id.in_(ids), _held_inside(s))
+    return list(db.session.scalars(query.order_by(RoleAssignment.user_id, RoleAssignment.id)))
+
+
+def users_holding_within(admin: User, role: str | None = None, unit: OrgUnit | None = None) -> ColumnElement:
+    """Users holding `role` (any role: None) inside the admin's jurisdiction, or inside `unit`'s
+    subtree (a unit the caller checked is in the jurisdiction): a role held elsewhere stays
+    unseen, in a filter as in the detail."""
     s = scopes_of(admin)
     if not s.is_admin:
         return false()
-    return User.id.in_(select(RoleAssignment.user_id).where(RoleAssignment.role == role, _held_inside(s)))
+    inside = _held_inside(s if unit is None else Scopes(admin_paths=(unit.path,)))
+    if role is not None:
+        inside = inside & (RoleAssignment.role == role)
+    return User.id.in_(select(RoleAssignment.user_id).where(inside))
 
 
 def _held_inside(s: Scopes) -> ColumnElement:
@@ -392,8 +419,8 @@ def can(user: User, action: str, obj=None) -> bool:
         return db.session.scalar(select(model.id).where(model.id == obj.id, visible(user, model))) is not None
     if action in ("users.manage", "users.create"):
         return s.is_admin
-    if action == "audit.read":
-        return s.is_root_admin
+    if action == "audit.read":  # entries of the admin's jurisdiction (audit_in_jurisdiction)
+        return s.is_admin
     if action == "tasks.manage":  # create, assign and follow tasks, handle field reports
         return s.is_admin
     if action == "alerts.publish":  # write, approve and follow alerts (server/alerts/publishing.py)

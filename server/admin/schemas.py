@@ -6,7 +6,7 @@ from marshmallow import validate
 from server.api import PageArgsSchema, page_of
 from server.auth.models import ROLES
 from server.auth.schemas import PasswordField, PhoneField, RoleViewSchema
-from server.core.edge import Schema
+from server.core.edge import INT_MAX, Schema
 from server.core.fields import UtcDateTime
 from server.i18n import LOCALES
 
@@ -70,6 +70,16 @@ class UserListArgsSchema(PageArgsSchema):
     role = ma.fields.String(
         validate=validate.OneOf(ROLES), metadata={"description": "holds this role inside your jurisdiction"}
     )
+    active = ma.fields.Boolean(
+        truthy={"true"}, falsy={"false"}, metadata={"description": "true: active accounts only; false: disabled only"}
+    )
+    scope_id = ma.fields.Integer(
+        validate=validate.Range(min=1, max=INT_MAX),
+        metadata={
+            "description": "an org unit of your jurisdiction: only users holding a role (the role asked for, if "
+            "any) inside its subtree; 422 for a unit outside it"
+        },
+    )
 
 
-AdminUserPageSchema = page_of(AdminUserSchema)
+AdminUserPageSchema = page_of(AdminUserDetailSchema)

@@ -3,7 +3,7 @@
 from sqlalchemy import or_, select
 
 from server import authz
-from server.audit.service import record
+from server.audit.service import common_path, org_path_of, record, scope_org_path
 from server.auth import service as auth_service
 from server.auth.models import ROLE_ORG_KIND, ROLE_SCOPES, RoleAssignment, User
 from server.auth.passwords import hash_password
@@ -16,19 +16,39 @@ from server.org.models import Compound, Household, OrgUnit, PropertyCompany
 SCOPE_MODELS = {"org_unit": OrgUnit, "compound": Compound, "company": PropertyCompany, "household": Household}
 
 
-def list_users(admin: User, q=None, role=None, page=1, per_page=50) -> dict:
-    """Accounts holding a role inside the admin's jurisdiction, each saying whether it is managed elsewhere."""
+def list_users(admin: User, q=None, role=None, active=None, scope_id=None, page=1, per_page=50) -> dict:
+    """Accounts holding a role inside the admin's jurisdiction (or inside one unit of it), each
+    with its roles there and saying whether it is managed elsewhere."""
     authz.require(admin, "users.manage")
     query = select(User).where(authz.visible(admin, User)).order_by(User.id)
     if q:
         query = query.where(
             or_(User.display_name.contains(q, autoescape=True), User.phone.contains(q, autoescape=True))
         )
-    if role:
-        query = query.where(authz.users_holding_within(admin, role))
+    if active is not None:
+        query = query.where(User.active.is_(active))
+    unit = _filter_unit(admin, scope_id) if scope_id is not None else None
+    if role or unit is not None:
+        query = query.where(authz.users_holding_within(admin, role, unit))
     found = paginate(query, page, per_page)
-    elsewhere = authz.users_managed_elsewhere(admin, [u.id for u in found["items"]])
-    return {**found, "items": [_user_fields(u, u.id in elsewhere) for u in found["items"]]}
+    ids = [u.id for u in found["items"]]
+    elsewhere = authz.users_managed_elsewhere(admin, ids)
+    roles = {i: [] for i in ids}
+    assignments = authz.assignments_of_within(admin, ids)
+    for assignment, described in zip(assignments, auth_service.describe_assignments(assignments), strict=True):
+        roles[assignment.user_id].append(described)
+    return {
+        **found,
+        "items": [{**_user_fields(u, u.id in elsewhere), "roles": roles[u.id]} for u in found["items"]],
+    }
+
+
+def _filter_unit(admin: User, unit_id: int) -> OrgUnit:
+    """The org unit a list is narrowed to: one inside the admin's jurisdiction, else 422."""
+    unit = db.session.get(OrgUnit, unit_id)
+    if unit is None or not authz.can(admin, "scope.grant", ("org_unit", unit)):
+        raise Invalid(_("role.out_of_scope"), fields={"scope_id": [_("role.out_of_scope")]})
+    return unit
 
 
 def user_detail(admin: User, user_id: int) -> dict:
@@ -50,7 +70,10 @@ def create_user(admin: User, data: dict) -> dict:
     """Create an account with its first roles in one transaction."""
     authz.require(admin, "users.create")
     grants = [_checked_grant(admin, g, f"roles.{i}") for i, g in enumerate(data["roles"])]
-    user = auth_service.create_user(data["phone"], data["display_name"], data["password"], data["locale"], actor=admin)
+    where = common_path(org_path_of(scope) for _role, _type, scope in grants)
+    user = auth_service.create_user(
+        data["phone"], data["display_name"], data["password"], data["locale"], actor=admin, org_path=where
+    )
     for role, scope_type, scope in grants:
         _add_assignment(admin, user, role, scope_type, scope)
     db.session.commit()
@@ -115,6 +138,7 @@ def revoke_role(admin: User, user_id: int, assignment_id: int) -> dict:
         role=assignment.role,
         scope_type=assignment.scope_type,
         scope_id=assignment.scope_id,
+        org_path=scope_org_path(assignment.scope_type, assignment.scope_id),
     )
     db.session.delete(assignment)
     db.session.commit()
@@ -150,7 +174,15 @@ def _checked_grant(admin: User, grant: dict, field_prefix: str | None):
 def _add_assignment(admin: User, user: User, role: str, scope_type: str, scope) -> None:
     assignment = RoleAssignment(user_id=user.id, role=role, granted_by_id=admin.id, **{f"{scope_type}_id": scope.id})
     db.session.add(assignment)
-    record("role.grant", actor=admin, target=user, role=role, scope_type=scope_type, scope_id=scope.id)
+    record(
+        "role.grant",
+        actor=admin,
+        target=user,
+        role=role,
+        scope_type=scope_type,
+        scope_id=scope.id,
+        org_path=org_path_of(scope),
+    )
 
 
 def _user_fields(user: User, managed_elsewhere: bool) -> dict:

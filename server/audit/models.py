@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, event
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.core.clock import utcnow
@@ -14,6 +14,9 @@ class AuditEntry(db.Model):
     database refuses it through triggers created by the migration."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_org_path_prefix", "org_path", postgresql_ops={"org_path": "varchar_pattern_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
@@ -24,6 +27,8 @@ class AuditEntry(db.Model):
     ip: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(255))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The org path ("/1/5/23/") of what was changed: admins read the entries inside their subtrees.
+    org_path: Mapped[str | None] = mapped_column(String(255))
 
 
 class AppendOnlyError(RuntimeError):

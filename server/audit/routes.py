@@ -1,4 +1,4 @@
-"""Reading the audit log (city-level admins only)."""
+"""Reading the audit log: every admin the entries of their jurisdiction."""
 
 from flask_login import current_user, login_required
 
@@ -14,5 +14,7 @@ blp = Blueprint("audit", __name__, url_prefix="/api/admin", description="Audit l
 @blp.arguments(AuditListArgsSchema, location="query")
 @blp.response(200, AuditPageSchema)
 def audit_log(args):
-    """Sensitive actions, newest first, filterable by action, actor and target."""
+    """Sensitive actions of your jurisdiction, newest first: those about something inside your
+    subtrees (each entry keeps the org path of what it changed) and your own; a city-level admin
+    reads them all. Filter by actions, actor (name or phone), target and days."""
     return service.list_entries(current_user, **args)

@@ -117,14 +117,17 @@ def update_profile(user: User, changes: dict) -> User:
     return user
 
 
-def create_user(phone: str, display_name: str, password: str, locale: str = "zh-CN", actor=None) -> User:
-    """Add an account (no role yet); 409 when the phone number is taken."""
+def create_user(
+    phone: str, display_name: str, password: str, locale: str = "zh-CN", actor=None, org_path: str | None = None
+) -> User:
+    """Add an account (no role yet); 409 when the phone number is taken. `org_path`: where its
+    roles will lie, for the audit log."""
     if db.session.scalar(select(User.id).where(User.phone == phone)) is not None:
         raise Conflict(_("user.phone_taken"), fields={"phone": [_("user.phone_taken")]}, code="phone_taken")
     user = User(phone=phone, display_name=display_name, password_hash=hash_password(password), locale=locale)
     db.session.add(user)
     db.session.flush()
-    record("user.create", actor=actor, target=user)
+    record("user.create", actor=actor, target=user, org_path=org_path)
     return user
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from server import authz
-from server.audit.service import record
+from server.audit.service import record, scope_org_path
 from server.auth import service as auth_service
 from server.auth.models import ROLE_ORG_KIND, ROLE_SCOPES, ROLES, RoleAssignment, User
 from server.auth.passwords import is_common
@@ -681,6 +681,7 @@ def _write_users(admin, plan: Plan) -> None:
             role=role,
             scope_type=scope_type,
             scope_id=scope_id,
+            org_path=scope_org_path(scope_type, scope_id),
         )
     db.session.flush()
 

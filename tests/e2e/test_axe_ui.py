@@ -212,6 +212,10 @@ SCREENS = {
         "/activities/{activity}/code",
         "/activities/{activity}/attendance",
         "/join/requests",
+        "/admin/people",
+        "/admin/people/new",
+        "/admin/people/{person}",
+        "/admin/audit",
     ],
     "city_admin": [  # the city's figures: a row per district
         "/admin/dashboard",
@@ -274,6 +278,7 @@ def demo_ids() -> dict:
         "unit": first(select(Member.unit_id).where(Member.user_id == volunteer, Member.community_id == hexi)),
         "round": first(select(EvaluationRound.id).where(EvaluationRound.community_id == hexi)),
         "grid": grid,
+        "person": worker,
     }
 
 
@@ -306,8 +311,11 @@ SYNCED_ONCE = (
 # The screen in <main> is a new one (not the one marked before leaving), its module loaded
 # (no aria-busy holder), its heading there and nothing left saying 正在加载….
 DRAWN = """() => {
-  const screen = document.querySelector('#main > *');
-  if (!screen || screen.dataset.axeLeft || screen.matches('[aria-busy=true]')) return null;
+  const outer = document.querySelector('#main > *');
+  if (!outer || outer.dataset.axeLeft) return null;
+  // An admin screen stands in the console's shell (ui/admin-console.js).
+  const screen = outer.matches('.console') ? outer.querySelector('.console__content > *') : outer;
+  if (!screen || screen.matches('[aria-busy=true]')) return null;
   if (screen.querySelector('[aria-busy=true]') || !screen.querySelector('h1')) return null;
   const loading = [...screen.querySelectorAll('p, li, span, div')].some(
     (el) => el.children.length === 0 && el.textContent.trim() === '正在加载…');

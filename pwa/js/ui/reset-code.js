@@ -36,6 +36,7 @@ export function resetCodeScreen({ query }) {
   });
   phone.input.setAttribute('inputmode', 'numeric');
   phone.input.setAttribute('autocomplete', 'off');
+  phone.input.value = query?.get('phone') ?? ''; // from a person's screen (人员管理)
   const alert = h('div', { class: 'alert', role: 'alert', 'data-testid': 'reset-issue-error' });
   const result = h('div', { role: 'status', 'data-testid': 'reset-issue-result' });
   const submit = h('button', {

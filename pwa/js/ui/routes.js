@@ -5,6 +5,7 @@
 // Every screen here is loaded on first use (ui/lazy.js), so opening the app into 我的任务 parses
 // none of them. The grid worker's screens are precached by the service worker with the shell
 // (they open offline); the admin's (ui/admin-*.js) are cached once an admin signs in (build.mjs).
+import { adminConsole } from './admin-console.js';
 import { lazyScreen } from './lazy.js';
 
 const ROUTES = [
@@ -220,6 +221,23 @@ const ROUTES = [
     names: ['id'],
     screen: lazyScreen(() => import('./admin-dashboard.js'), 'adminDashboardScreen'),
   },
+  // 人员管理 and 操作日志 (issue 16): the people of the jurisdiction, a person, the audit log.
+  {
+    pattern: /^\/admin\/people$/,
+    names: [],
+    screen: lazyScreen(() => import('./admin-people.js'), 'adminPeopleScreen'),
+  },
+  {
+    pattern: /^\/admin\/people\/new$/,
+    names: [],
+    screen: lazyScreen(() => import('./admin-people.js'), 'adminPersonNewScreen'),
+  },
+  {
+    pattern: /^\/admin\/people\/(\d+)$/,
+    names: ['id'],
+    screen: lazyScreen(() => import('./admin-person.js'), 'adminPersonScreen'),
+  },
+  { pattern: /^\/admin\/audit$/, names: [], screen: lazyScreen(() => import('./admin-audit.js'), 'adminAuditScreen') },
   { pattern: /^\/admin\/tasks$/, names: [], screen: lazyScreen(() => import('./admin-tasks.js'), 'adminTasksScreen') },
   {
     pattern: /^\/admin\/tasks\/new$/,
@@ -277,7 +295,9 @@ export function matchRoute(path) {
     const match = pattern.exec(route);
     if (!match) continue;
     const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
-    return { path, screen, params, query: new URLSearchParams(search) };
+    // The admin console's screens stand in its shell: its sections a tap away (ui/admin-console.js).
+    const shown = route.startsWith('/admin/') ? (props) => adminConsole(route, screen(props)) : screen;
+    return { path, screen: shown, params, query: new URLSearchParams(search) };
   }
   return null;
 }

@@ -8,6 +8,8 @@
 //   picker.value()         the chosen hit or null: {scope_type, id, kind, name, path: [{id, kind, name}]}
 //   picker.setKinds(kinds) ask for other kinds (clears the choice), e.g. when a form's role changes
 //   picker.clear()         forget the choice and the results
+//   picker.set(hit)        show a choice made before (e.g. from the address), without onPick
+//   picker.setError(text)  a server's message for this field ('' clears it)
 //   picker.focus()
 // kinds: what GET /api/org/scopes answers: org unit kinds ('district', 'street', 'community',
 // 'grid', 'courtyard'), 'compound', 'company'. onPick(hit) is called on each choice.
@@ -83,6 +85,8 @@ export function scopePicker({ label, testid = 'scope-picker', kinds, onPick = ()
   });
   const chosenRow = h('div', { class: 'scope-picker__choice', hidden: true }, choice, change);
   const searchPart = h('div', { class: 'scope-picker__search' }, input, status, results, more);
+  const error = h('p', { class: 'field__error', id: `${testid}-error`, 'data-testid': `${testid}-error` });
+  input.setAttribute('aria-describedby', `${testid}-error`);
   const node = h(
     'div',
     { class: 'field scope-picker', 'data-testid': testid },
@@ -90,14 +94,21 @@ export function scopePicker({ label, testid = 'scope-picker', kinds, onPick = ()
     hint ? h('p', { class: 'field__hint', text: hint }) : null,
     chosenRow,
     searchPart,
+    error,
   );
 
-  function choose(hit) {
+  function setError(text) {
+    error.textContent = text ?? '';
+    input.setAttribute('aria-invalid', String(Boolean(text)));
+  }
+
+  function choose(hit, { quiet = false } = {}) {
+    setError('');
     chosen = hit;
     chosenRow.hidden = !hit;
     searchPart.hidden = Boolean(hit);
     choice.textContent = hit ? `${hit.name}（${groupLabel(hit)}）` : '';
-    if (hit) onPick(hit);
+    if (hit && !quiet) onPick(hit);
   }
 
   async function search(wantedPage = 1) {
@@ -194,6 +205,8 @@ export function scopePicker({ label, testid = 'scope-picker', kinds, onPick = ()
       chosenRow.hidden = true;
       searchPart.hidden = false;
     },
+    set: (hit) => choose(hit, { quiet: true }),
+    setError,
     focus: () => input.focus(),
   };
 }
