@@ -24,7 +24,7 @@ photos, server/blobs/access.py) and who else may read a photo (register_blob_rea
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import false, or_, select, true, union
+from sqlalchemy import false, or_, select, true, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from server.auth.models import ROLES, RoleAssignment, User
@@ -262,9 +262,7 @@ def visible_users(user: User) -> ColumnElement:
     s = scopes_of(user)
     if not s.is_admin:
         return false()
-    if s.is_root_admin:
-        return true()
-    return User.id.in_(_granted_assignments(s, RoleAssignment.user_id))
+    return _holding_inside(s)
 
 
 def users_managed_elsewhere(admin: User, user_ids) -> set[int]:
@@ -277,7 +275,7 @@ def users_managed_elsewhere(admin: User, user_ids) -> set[int]:
     ids = set(user_ids)
     if s.is_root_admin or not ids:
         return set()
-    outside = select(RoleAssignment.user_id).where(RoleAssignment.user_id.in_(ids), ~_held_inside(s))
+    outside = select(RoleAssignment.user_id).where(RoleAssignment.user_id.in_(ids), ~_held_inside(s, ids))
     return set(db.session.scalars(outside.distinct()))
 
 
@@ -287,7 +285,7 @@ def assignments_within(admin: User, user_id: int) -> list[RoleAssignment]:
     s = scopes_of(admin)
     if not s.is_admin:
         return []
-    query = select(RoleAssignment).where(RoleAssignment.user_id == user_id, _held_inside(s))
+    query = select(RoleAssignment).where(RoleAssignment.user_id == user_id, _held_inside(s, [user_id]))
     return list(db.session.scalars(query.order_by(RoleAssignment.id)))
 
 
@@ -302,14 +300,20 @@ def audit_in_jurisdiction(user: User, path_column, actor_column) -> ColumnElemen
     return or_(*[subtree_of(p, path_column) for p in s.admin_paths], actor_column == user.id)
 
 
-def assignments_of_within(admin: User, user_ids) -> list[RoleAssignment]:
-    """The role assignments of several users inside the admin's jurisdiction (a list's page)."""
+def assignments_of_within(admin: User, user_ids) -> tuple[list[RoleAssignment], set[int]]:
+    """For a page of users in one query: their role assignments inside the admin's jurisdiction,
+    and which of them are managed elsewhere (hold a role outside it; see users_managed_elsewhere)."""
     s = scopes_of(admin)
     ids = list(user_ids)
     if not s.is_admin or not ids:
-        return []
-    query = select(RoleAssignment).where(RoleAssignment.user_id.in_(ids), _held_inside(s))
-    return list(db.session.scalars(query.order_by(RoleAssignment.user_id, RoleAssignment.id)))
+        return [], set()
+    inside = _held_inside(s, ids)
+    rows = db.session.execute(
+        select(RoleAssignment, inside.label("inside"))
+        .where(RoleAssignment.user_id.in_(ids))
+        .order_by(RoleAssignment.user_id, RoleAssignment.id)
+    ).all()
+    return [a for a, held in rows if held], {a.user_id for a, held in rows if not held}
 
 
 def users_holding_within(admin: User, role: str | None = None, unit: OrgUnit | None = None) -> ColumnElement:
@@ -319,20 +323,45 @@ def users_holding_within(admin: User, role: str | None = None, unit: OrgUnit | N
     s = scopes_of(admin)
     if not s.is_admin:
         return false()
-    inside = _held_inside(s if unit is None else Scopes(admin_paths=(unit.path,)))
+    return _holding_inside(s if unit is None else Scopes(admin_paths=(unit.path,)), role)
+
+
+def _holding_inside(s: Scopes, role: str | None = None) -> ColumnElement:
+    """Users holding a role (`role`, or any) inside an admin's jurisdiction, as an EXISTS on users:
+    the same rule as _granted_assignments, probed per user through role_assignments.user_id, so a
+    search that keeps few users costs few probes (bench/people_search.py)."""
+    if s.is_root_admin and role is None:
+        return true()
+    ra = select(RoleAssignment.id).where(RoleAssignment.user_id == User.id)
     if role is not None:
-        inside = inside & (RoleAssignment.role == role)
-    return User.id.in_(select(RoleAssignment.user_id).where(inside))
+        ra = ra.where(RoleAssignment.role == role)
+    if not s.is_root_admin:
+        units = units_under(s.admin_paths)
+        ra = (
+            ra.outerjoin(Compound, Compound.id == RoleAssignment.compound_id)
+            .outerjoin(Household, Household.id == RoleAssignment.household_id)
+            .outerjoin(Building, Building.id == Household.building_id)
+            .where(
+                or_(
+                    RoleAssignment.org_unit_id.in_(units),
+                    Compound.community_id.in_(units),
+                    (RoleAssignment.household_id.is_not(None)) & _directory_buildings(s),
+                    RoleAssignment.company_id.in_(_companies_within(s)),
+                )
+            )
+        )
+    return ra.exists()
 
 
-def _held_inside(s: Scopes) -> ColumnElement:
-    """Role assignments inside an admin's jurisdiction, as a WHERE clause on role_assignments."""
+def _held_inside(s: Scopes, user_ids=None) -> ColumnElement:
+    """Role assignments inside an admin's jurisdiction, as a WHERE clause on role_assignments;
+    `user_ids`: those of these users only (a page's: the subquery stays a page's size)."""
     if s.is_root_admin:
         return true()
-    return RoleAssignment.id.in_(_granted_assignments(s, RoleAssignment.id))
+    return RoleAssignment.id.in_(_granted_assignments(s, RoleAssignment.id, user_ids))
 
 
-def _granted_assignments(s: Scopes, column):
+def _granted_assignments(s: Scopes, column, user_ids=None):
     """`column` of the role assignments inside an admin's jurisdiction (scope.grant, as
     _scope_within answers it for one scope).
 
@@ -350,7 +379,10 @@ def _granted_assignments(s: Scopes, column):
         .where(_directory_buildings(s))
     )
     by_company = select(column).where(RoleAssignment.company_id.in_(_companies_within(s)))
-    return union(by_unit, by_compound, by_household, by_company)
+    arms = (by_unit, by_compound, by_household, by_company)
+    if user_ids is not None:
+        arms = tuple(arm.where(RoleAssignment.user_id.in_(list(user_ids))) for arm in arms)
+    return union_all(*arms)  # only ever the right side of IN: no need to drop duplicates
 
 
 def _companies_within(s: Scopes):

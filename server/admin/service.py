@@ -1,13 +1,12 @@
 """User accounts and role assignments, managed by admins within their jurisdiction."""
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from server import authz
 from server.audit.service import common_path, org_path_of, record, scope_org_path
 from server.auth import service as auth_service
 from server.auth.models import ROLE_ORG_KIND, ROLE_SCOPES, RoleAssignment, User
 from server.auth.passwords import hash_password
-from server.core.pages import paginate
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.i18n import _
@@ -20,27 +19,41 @@ def list_users(admin: User, q=None, role=None, active=None, scope_id=None, page=
     """Accounts holding a role inside the admin's jurisdiction (or inside one unit of it), each
     with its roles there and saying whether it is managed elsewhere."""
     authz.require(admin, "users.manage")
-    query = select(User).where(authz.visible(admin, User)).order_by(User.id)
+    unit = _filter_unit(admin, scope_id) if scope_id is not None else None
+    # Holding a role inside the jurisdiction (or one unit of it) is what makes a user visible: one
+    # filter, not two over the role assignments (bench/people_search.py).
+    if role or unit is not None:
+        seen = authz.users_holding_within(admin, role, unit)
+    else:
+        seen = authz.visible(admin, User)
+    query = select(User).where(seen).order_by(User.id)
     if q:
         query = query.where(
             or_(User.display_name.contains(q, autoescape=True), User.phone.contains(q, autoescape=True))
         )
     if active is not None:
         query = query.where(User.active.is_(active))
-    unit = _filter_unit(admin, scope_id) if scope_id is not None else None
-    if role or unit is not None:
-        query = query.where(authz.users_holding_within(admin, role, unit))
-    found = paginate(query, page, per_page)
+    found = _page(query, page, per_page)
     ids = [u.id for u in found["items"]]
-    elsewhere = authz.users_managed_elsewhere(admin, ids)
     roles = {i: [] for i in ids}
-    assignments = authz.assignments_of_within(admin, ids)
+    assignments, elsewhere = authz.assignments_of_within(admin, ids)
     for assignment, described in zip(assignments, auth_service.describe_assignments(assignments), strict=True):
         roles[assignment.user_id].append(described)
     return {
         **found,
         "items": [{**_user_fields(u, u.id in elsewhere), "roles": roles[u.id]} for u in found["items"]],
     }
+
+
+def _page(query, page: int, per_page: int) -> dict:
+    """paginate(), counting only when the page is full: a search that finds less than a page (the
+    usual one) knows its total from the page (bench/people_search.py)."""
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    if len(items) < per_page and (items or page == 1):
+        total = (page - 1) * per_page + len(items)
+    else:
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return {"items": items, "page": page, "per_page": per_page, "total": total}
 
 
 def _filter_unit(admin: User, unit_id: int) -> OrgUnit:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.core.clock import utcnow
@@ -32,6 +32,14 @@ class User(db.Model):
     """A person who signs in with a mainland mobile number."""
 
     __tablename__ = "users"
+    # The people screen searches name and phone by substring (LIKE '%q%'): trigram indexes on
+    # PostgreSQL (migration 0022; SQLite has none, its tables are small). bench/people_search.py.
+    __table_args__ = tuple(
+        Index(
+            f"ix_users_{column}_trgm", column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"}
+        ).ddl_if(dialect="postgresql")
+        for column in ("display_name", "phone")
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(20), unique=True)

@@ -5,7 +5,7 @@
 import { get } from '../api.js';
 import { hasKey, t } from '../i18n.js';
 import { AUDIT_GROUPS, auditApiQuery, auditFilters, auditPath, beijingTime } from '../people.js';
-import { adminFrame, inputField, loadFailed, selectField } from './admin-common.js';
+import { adminFrame, inputField, loadFailed, pagerNav, selectField } from './admin-common.js';
 import { h } from './dom.js';
 import { navigate } from './nav.js';
 
@@ -119,24 +119,6 @@ function entryRow(entry) {
   );
 }
 
-function pager(filters, page) {
-  const pages = Math.max(1, Math.ceil(page.total / page.per_page));
-  const link = (to, text, testid) =>
-    h('a', {
-      class: 'btn btn--secondary',
-      href: `#${auditPath({ ...filters, page: to })}`,
-      'data-testid': testid,
-      text,
-    });
-  return h(
-    'nav',
-    { class: 'pager', 'aria-label': t('people.pages') },
-    page.page > 1 ? link(page.page - 1, t('people.prev'), 'audit-prev') : null,
-    h('span', { class: 'pager__where', text: t('audit.page_of', { page: page.page, pages, total: page.total }) }),
-    page.page < pages ? link(page.page + 1, t('people.next'), 'audit-next') : null,
-  );
-}
-
 export function adminAuditScreen({ query }) {
   const filters = auditFilters(query);
   const { screen, body } = adminFrame({ testid: 'admin-audit', title: t('audit.title') });
@@ -149,7 +131,12 @@ export function adminAuditScreen({ query }) {
         page.items.length
           ? h('ol', { class: 'audit-rows', 'data-testid': 'audit-rows' }, page.items.map(entryRow))
           : h('p', { class: 'note', text: t('audit.none') }),
-        pager(filters, page),
+        pagerNav({
+          page,
+          pathOf: (to) => auditPath({ ...filters, page: to }),
+          where: (pages) => t('audit.page_of', { page: page.page, pages, total: page.total }),
+          testid: 'audit',
+        }),
       );
     } catch (err) {
       list.replaceChildren(loadFailed(err, load));

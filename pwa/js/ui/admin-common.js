@@ -328,3 +328,20 @@ export function flashNote() {
   flash = null;
   return text ? h('p', { class: 'note note--saved', role: 'status', 'data-testid': 'admin-flash', text }) : null;
 }
+
+/**
+ * 上一页 / 下一页 of a server-paged list: links to `pathOf(page)`; `where` says where one is
+ * ("第 2 / 5 页"); the links' test ids are `${testid}-prev` and `${testid}-next`.
+ */
+export function pagerNav({ page, pathOf, where, testid }) {
+  const pages = Math.max(1, Math.ceil(page.total / page.per_page));
+  const link = (to, text, suffix) =>
+    h('a', { class: 'btn btn--secondary', href: `#${pathOf(to)}`, 'data-testid': `${testid}-${suffix}`, text });
+  return h(
+    'nav',
+    { class: 'pager', 'aria-label': t('people.pages') },
+    page.page > 1 ? link(page.page - 1, t('people.prev'), 'prev') : null,
+    h('span', { class: 'pager__where', text: where(pages) }),
+    page.page < pages ? link(page.page + 1, t('people.next'), 'next') : null,
+  );
+}

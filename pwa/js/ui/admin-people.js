@@ -10,6 +10,7 @@ import {
   flashNote,
   inputField,
   loadFailed,
+  pagerNav,
   selectField,
   setFlash,
   showFieldErrors,
@@ -109,24 +110,6 @@ function personRow(person) {
   );
 }
 
-function pager(filters, page) {
-  const pages = Math.max(1, Math.ceil(page.total / page.per_page));
-  const link = (to, text, testid) =>
-    h('a', {
-      class: 'btn btn--secondary',
-      href: `#${peoplePath({ ...filters, page: to })}`,
-      'data-testid': testid,
-      text,
-    });
-  return h(
-    'nav',
-    { class: 'pager', 'aria-label': t('people.pages') },
-    page.page > 1 ? link(page.page - 1, t('people.prev'), 'people-prev') : null,
-    h('span', { class: 'pager__where', text: t('people.page_of', { page: page.page, pages, total: page.total }) }),
-    page.page < pages ? link(page.page + 1, t('people.next'), 'people-next') : null,
-  );
-}
-
 export function adminPeopleScreen({ query }) {
   const filters = peopleFilters(query);
   const { screen, body } = adminFrame({ testid: 'admin-people', title: t('people.title') });
@@ -146,7 +129,12 @@ export function adminPeopleScreen({ query }) {
         page.items.length
           ? h('ul', { class: 'people-rows', 'data-testid': 'people-rows' }, page.items.map(personRow))
           : h('p', { class: 'note', text: t('people.none') }),
-        pager(filters, page),
+        pagerNav({
+          page,
+          pathOf: (to) => peoplePath({ ...filters, page: to }),
+          where: (pages) => t('people.page_of', { page: page.page, pages, total: page.total }),
+          testid: 'people',
+        }),
       );
     } catch (err) {
       list.replaceChildren(loadFailed(err, load));
