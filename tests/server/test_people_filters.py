@@ -69,3 +69,13 @@ def test_a_community_admin_cannot_touch_another_communitys_people(world, auth):
     assert auth.send("PATCH", f"/api/admin/users/{world.resident}", json={"display_name": "x"}).status_code == 404
     granted = auth.send("POST", f"/api/admin/users/{world.resident}/roles", json={"role": "volunteer", "scope_id": 1})
     assert granted.status_code == 404
+
+
+def test_pages_know_their_total_whether_full_or_not(world, auth):
+    auth.login("13800000001", PASSWORD)  # the city: 8 accounts
+    full = _list(auth, "?per_page=3")
+    last = _list(auth, "?per_page=3&page=3")
+    beyond = _list(auth, "?per_page=3&page=4")
+    assert full["total"] == last["total"] == beyond["total"] == 8
+    assert len(last["items"]) == 2 and beyond["items"] == []
+    assert _list(auth, "?q=网格员甲")["total"] == 1

@@ -69,8 +69,15 @@ function filterForm(filters) {
   const form = h(
     'form',
     { class: 'people-filters', role: 'search', 'data-testid': 'people-filters' },
-    h('div', { class: 'people-filters__row' }, q, role, active),
-    scope.node,
+    q,
+    // On a phone the list comes first: role, state and place fold away until asked for (or set).
+    h(
+      'details',
+      { class: 'people-filters__more', open: filters.role || filters.active || filters.scope || undefined },
+      h('summary', { class: 'people-filters__summary', 'data-testid': 'people-more', text: t('people.more_filters') }),
+      h('div', { class: 'people-filters__row' }, role, active),
+      scope.node,
+    ),
     h('div', { class: 'people-filters__buttons' }, apply, reset),
   );
   form.addEventListener('submit', (event) => {
