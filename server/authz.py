@@ -24,7 +24,7 @@ photos, server/blobs/access.py) and who else may read a photo (register_blob_rea
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import false, or_, select, true, union_all
+from sqlalchemy import false, func, or_, select, true, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from server.auth.models import ROLES, RoleAssignment, User
@@ -326,6 +326,21 @@ def users_holding_within(admin: User, role: str | None = None, unit: OrgUnit | N
     return _holding_inside(s if unit is None else Scopes(admin_paths=(unit.path,)), role)
 
 
+def count_users_holding(admin: User, role: str | None = None, unit: OrgUnit | None = None) -> int:
+    """How many users users_holding_within() selects, counted from the role assignments' side: each
+    arm of _granted_assignments reads its own index (org_unit_id, compound_id …), not every user."""
+    s = scopes_of(admin)
+    if not s.is_admin:
+        return 0
+    inside = s if unit is None else Scopes(admin_paths=(unit.path,))
+    if inside.is_root_admin:
+        held = select(RoleAssignment.user_id)
+        held = held.where(RoleAssignment.role == role) if role is not None else held
+    else:
+        held = _granted_assignments(inside, RoleAssignment.user_id, role=role)
+    return db.session.scalar(select(func.count(func.distinct(held.subquery().c.user_id))))
+
+
 def _holding_inside(s: Scopes, role: str | None = None) -> ColumnElement:
     """Users holding a role (`role`, or any) inside an admin's jurisdiction, as an EXISTS on users:
     the same rule as _granted_assignments, probed per user through role_assignments.user_id, so a
@@ -361,7 +376,7 @@ def _held_inside(s: Scopes, user_ids=None) -> ColumnElement:
     return RoleAssignment.id.in_(_granted_assignments(s, RoleAssignment.id, user_ids))
 
 
-def _granted_assignments(s: Scopes, column, user_ids=None):
+def _granted_assignments(s: Scopes, column, user_ids=None, role: str | None = None):
     """`column` of the role assignments inside an admin's jurisdiction (scope.grant, as
     _scope_within answers it for one scope).
 
@@ -382,6 +397,8 @@ def _granted_assignments(s: Scopes, column, user_ids=None):
     arms = (by_unit, by_compound, by_household, by_company)
     if user_ids is not None:
         arms = tuple(arm.where(RoleAssignment.user_id.in_(list(user_ids))) for arm in arms)
+    if role is not None:
+        arms = tuple(arm.where(RoleAssignment.role == role) for arm in arms)
     return union_all(*arms)  # only ever the right side of IN: no need to drop duplicates
 
 

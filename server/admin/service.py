@@ -33,7 +33,10 @@ def list_users(admin: User, q=None, role=None, active=None, scope_id=None, page=
         )
     if active is not None:
         query = query.where(User.active.is_(active))
-    found = _page(query, page, per_page)
+    # Without a name, phone or state to check, the count comes from the role assignments' indexes.
+    narrowed = (role or unit is not None) and not q and active is None
+    counted = (lambda: authz.count_users_holding(admin, role, unit)) if narrowed else None
+    found = _page(query, page, per_page, scanning=bool(q), count=counted)
     ids = [u.id for u in found["items"]]
     roles = {i: [] for i in ids}
     assignments, elsewhere = authz.assignments_of_within(admin, ids)
@@ -45,14 +48,28 @@ def list_users(admin: User, q=None, role=None, active=None, scope_id=None, page=
     }
 
 
-def _page(query, page: int, per_page: int) -> dict:
-    """paginate(), counting only when the page is full: a search that finds less than a page (the
-    usual one) knows its total from the page (bench/people_search.py)."""
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    if len(items) < per_page and (items or page == 1):
-        total = (page - 1) * per_page + len(items)
+def _page(query, page: int, per_page: int, scanning: bool, count=None) -> dict:
+    """paginate(), shaped for the people list's two kinds of query (bench/people_search.py):
+
+    - `scanning` (a name or phone fragment: every user is read anyway): the page and the total
+      in one pass, count(*) OVER ();
+    - else (a role or place): the page first, read in id order and stopping early; the count
+      only when the page is full (else the page says the total), by `count()` when given."""
+    offset = (page - 1) * per_page
+    if scanning:
+        rows = db.session.execute(
+            query.add_columns(func.count().over().label("total")).limit(per_page).offset(offset)
+        ).all()
+        items, total = [row[0] for row in rows], (rows[0].total if rows else None)
     else:
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        items = list(db.session.scalars(query.limit(per_page).offset(offset)))
+        total = offset + len(items) if 0 < len(items) < per_page else None
+    if total is None:
+        total = 0 if page == 1 and not items else None
+    if total is None:
+        total = (
+            count() if count else db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        )
     return {"items": items, "page": page, "per_page": per_page, "total": total}
 
 

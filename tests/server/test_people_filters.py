@@ -79,3 +79,20 @@ def test_pages_know_their_total_whether_full_or_not(world, auth):
     assert full["total"] == last["total"] == beyond["total"] == 8
     assert len(last["items"]) == 2 and beyond["items"] == []
     assert _list(auth, "?q=网格员甲")["total"] == 1
+
+
+def test_totals_of_role_and_unit_filters_count_each_user_once(world, auth, db):
+    from server.auth.models import RoleAssignment
+
+    db.session.add(RoleAssignment(user_id=world.worker_a, role="grid_worker", org_unit_id=world.g2))  # two grids
+    db.session.add(RoleAssignment(user_id=world.worker_a, role="volunteer", org_unit_id=world.hexi))
+    db.session.commit()
+    for phone in ("13800000001", "13800000002"):  # the city (root) and 河西社区
+        auth.logout()
+        auth.csrf = None
+        auth.login(phone, PASSWORD)
+        for query in ("?role=grid_worker&per_page=1", f"?scope_id={world.hexi}&per_page=1"):
+            paged = _list(auth, query)
+            every = _list(auth, query.replace("per_page=1", "per_page=100"))
+            assert paged["total"] == len(every["items"]) == every["total"], (phone, query)
+        assert _list(auth, "?role=grid_worker&per_page=1")["total"] == 2
