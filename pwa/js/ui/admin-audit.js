@@ -63,18 +63,9 @@ function filterForm(filters) {
     type: 'search',
     value: filters.actor ?? '',
   });
-  const since = inputField({
-    label: t('audit.since'),
-    testid: 'audit-since',
-    type: 'date',
-    value: filters.since ?? '',
-  });
-  const until = inputField({
-    label: t('audit.until'),
-    testid: 'audit-until',
-    type: 'date',
-    value: filters.until ?? '',
-  });
+  const [since, until] = ['since', 'until'].map((name) =>
+    inputField({ label: t(`audit.${name}`), testid: `audit-${name}`, type: 'date', value: filters[name] ?? '' }),
+  );
   const form = h(
     'form',
     { class: 'people-filters', role: 'search', 'data-testid': 'audit-filters' },

@@ -189,14 +189,8 @@ export function adminPersonNewScreen() {
   const bar = submitBar({ testid: 'person-create', label: t('people.create') });
   const form = h('form', { class: 'form', novalidate: true }, name, phone, password, locale, grant, bar.element);
   form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    bar.alert.textContent = '';
-    const chosen = scope.value();
-    if (!chosen) {
-      scope.setError(t('people.scope_required'));
-      return;
-    }
-    bar.busy(true);
+    const chosen = startSubmit(event, bar, scope);
+    if (!chosen) return;
     try {
       const made = await post('/api/admin/users', {
         display_name: name.input.value.trim(),
@@ -223,6 +217,19 @@ export function adminPersonNewScreen() {
   });
   body.replaceChildren(form);
   return screen;
+}
+
+/** A role form's submit begins: the scope chosen (else said on the picker, null), the bar busy. */
+export function startSubmit(event, bar, scope) {
+  event.preventDefault();
+  bar.alert.textContent = '';
+  const chosen = scope.value();
+  if (!chosen) {
+    scope.setError(t('people.scope_required'));
+    return null;
+  }
+  bar.busy(true);
+  return chosen;
 }
 
 /** A role's select and the scope picker asking for that role's kind of scope. */

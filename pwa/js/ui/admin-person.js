@@ -15,7 +15,7 @@ import {
   showFieldErrors,
   submitBar,
 } from './admin-common.js';
-import { roleAndScope } from './admin-people.js';
+import { roleAndScope, startSubmit } from './admin-people.js';
 import { confirmDialog } from './confirm-dialog.js';
 import { h } from './dom.js';
 
@@ -203,14 +203,8 @@ export function adminPersonScreen({ params }) {
       bar.element,
     );
     form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      bar.alert.textContent = '';
-      const chosen = scope.value();
-      if (!chosen) {
-        scope.setError(t('people.scope_required'));
-        return;
-      }
-      bar.busy(true);
+      const chosen = startSubmit(event, bar, scope);
+      if (!chosen) return;
       try {
         draw(await post(`/api/admin/users/${id}/roles`, { role: role.input.value, scope_id: chosen.id }));
         said(t('people.granted'));
