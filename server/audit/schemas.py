@@ -1,5 +1,7 @@
 """Shapes of the audit log listing."""
 
+from datetime import date
+
 import marshmallow as ma
 from marshmallow import validate
 from webargs.fields import DelimitedList
@@ -27,6 +29,9 @@ class AuditEntrySchema(Schema):
     details = ma.fields.Dict()
 
 
+DAYS = validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31))  # a day the log may hold
+
+
 class AuditListArgsSchema(PageArgsSchema):
     action = DelimitedList(
         ma.fields.String(validate=validate.Length(min=1, max=48)),
@@ -39,8 +44,8 @@ class AuditListArgsSchema(PageArgsSchema):
     actor_id = ma.fields.Integer(validate=validate.Range(min=1, max=INT_MAX))
     target_type = ma.fields.String(validate=validate.Length(min=1, max=32))
     target_id = ma.fields.Integer(validate=validate.Range(min=1, max=INT_MAX))
-    since = ma.fields.Date(metadata={"description": "from this day on (days in Beijing time)"})
-    until = ma.fields.Date(metadata={"description": "up to and including this day (Beijing time)"})
+    since = ma.fields.Date(validate=DAYS, metadata={"description": "from this day on (days in Beijing time)"})
+    until = ma.fields.Date(validate=DAYS, metadata={"description": "up to and including this day (Beijing time)"})
 
 
 AuditPageSchema = page_of(AuditEntrySchema)

@@ -102,7 +102,13 @@ def test_no_admin_no_audit_and_bad_filters_are_422(world, auth):
     auth.logout()
     auth.csrf = None
     auth.login("13800000002", PASSWORD)
-    for query, field in (("?since=yesterday", "since"), ("?actor_id=0", "actor_id"), ("?actor=" + "x" * 41, "actor")):
+    for query, field in (
+        ("?since=yesterday", "since"),
+        ("?until=9999-12-31", "until"),
+        ("?since=0001-01-01", "since"),
+        ("?actor_id=0", "actor_id"),
+        ("?actor=" + "x" * 41, "actor"),
+    ):
         response = auth.client.get(f"/api/admin/audit{query}")
         assert response.status_code == 422, query
         assert field in response.get_json()["error"]["fields"]
