@@ -1,8 +1,8 @@
 """user search trigrams: GIN trigram indexes on users.display_name and users.phone for the people
 screen's substring search (LIKE '%q%'), PostgreSQL only; on SQLite this migration does nothing
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-07 05:00:00
 
 bench/people_search.py: a phone fragment over 100,000 accounts goes from a sequential scan to a
@@ -12,8 +12,8 @@ bitmap index scan.
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0022"
-down_revision = "0021"
+revision = "0025"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
