@@ -6,6 +6,7 @@ import os
 import shutil
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,9 +59,9 @@ class Draining:
             return self.idle.wait_for(lambda: self.active == 0, timeout)
 
 
-@pytest.fixture
-def live_server(app, world):
-    """The app with the test city, on http://127.0.0.1:<free port>."""
+@contextmanager
+def serving(app):
+    """The app on http://127.0.0.1:<free port> for as long as the block runs."""
     draining = Draining(app)
     server = make_server("127.0.0.1", 0, draining, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -69,6 +70,13 @@ def live_server(app, world):
     server.shutdown()
     assert draining.wait_idle(15), "requests still running after the test"
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app, world):
+    """The app with the test city, on http://127.0.0.1:<free port>."""
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
