@@ -241,6 +241,7 @@ _FIELD_MESSAGES_ZH: list[tuple[re.Pattern, str]] = [
     (re.compile(r"^Not a valid number\.$"), "应为数字。"),
     (re.compile(r"^Not a valid boolean\.$"), "应为是或否。"),
     (re.compile(r"^Not a valid list\.$"), "应为列表。"),
+    (re.compile(r"^Not a valid delimited list\.$"), "应为以逗号分隔的列表。"),
     (re.compile(r"^Not a valid datetime\.$"), "日期时间格式不正确。"),
     (re.compile(r"^Not a valid aware datetime\.$"), "日期时间须带时区，如 2026-12-01T18:00:00+08:00。"),
     (re.compile(r"^Not a valid naive datetime\.$"), "日期时间不应带时区。"),

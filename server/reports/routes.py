@@ -5,6 +5,7 @@ import marshmallow as ma
 from flask_login import current_user, login_required
 
 from server.core.edge import Blueprint, Schema
+from server.core.instants import UtcDateTime
 from server.reports import dashboard
 
 blp = Blueprint(
@@ -31,8 +32,8 @@ class PlaceSchema(Schema):
 
 class PeriodSchema(Schema):
     text = ma.fields.String()
-    start = ma.fields.DateTime()
-    end = ma.fields.DateTime()
+    start = UtcDateTime()
+    end = UtcDateTime()
 
 
 class DashboardSchema(Schema):
@@ -40,7 +41,7 @@ class DashboardSchema(Schema):
     path = ma.fields.List(ma.fields.Nested(PlaceSchema), metadata={"description": "the units above you may open"})
     children = ma.fields.List(ma.fields.Nested(PlaceSchema))
     period = ma.fields.Nested(PeriodSchema)
-    generated_at = ma.fields.DateTime()
+    generated_at = UtcDateTime()
     sections = ma.fields.List(
         ma.fields.Dict(),
         metadata={"description": "{key, figures, total, units: {child id: figures}, links, groups} (PROTOCOL.md §26)"},
