@@ -14,7 +14,7 @@ A section is a plain dict, already in the reader's language:
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from server.core.clock import CHINA
 
@@ -25,7 +25,7 @@ _sections: list[Callable] = []
 
 @dataclass(frozen=True)
 class Month:
-    """The month a report covers: its text ("2026-11") and [start, end) as instants (China time)."""
+    """The month a report covers: its text ("2026-11") and [start, end): China's midnights, as UTC instants."""
 
     text: str
     start: datetime
@@ -40,7 +40,10 @@ class Month:
         if not 2000 <= year <= 2100:
             return None
         following = (year + (month == 12), month % 12 + 1)
-        return cls(text, datetime(year, month, 1, tzinfo=CHINA), datetime(*following, 1, tzinfo=CHINA))
+        # As UTC instants: SQLite keeps an instant's wall time and drops its offset, so a bound in
+        # China time would be compared 8 hours off with the stored (UTC) instants.
+        start = datetime(year, month, 1, tzinfo=CHINA).astimezone(UTC)
+        return cls(text, start, datetime(*following, 1, tzinfo=CHINA).astimezone(UTC))
 
 
 def register(section: Callable) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from server.alerts.models import Alert
 from server.audit.models import AuditEntry
+from server.core import clock
 from server.extensions import db
 from server.ledger.models import ServiceEntry
 from server.tasks.models import FieldReport, Task
@@ -460,3 +461,19 @@ def test_the_reporting_export_has_the_overviews_units_and_members(app, admin, wo
     assert worker.send("GET", f"/api/members/communities/{world.hexi}").status_code == (
         worker.send("GET", f"/api/members/communities/{world.hexi}/export.xlsx").status_code
     )
+
+
+def test_a_months_bounds_are_beijing_midnights_on_every_database(app, admin, world):
+    """A problem reported at 01:30 on 1 December in Beijing (17:30 UTC on 30 November) is
+    December's: SQLite keeps an instant's wall time and drops its offset, so the month's bounds
+    are compared as UTC instants."""
+    worker = signed_in(app, WORKER_A)
+    with clock.at(datetime(2026, 11, 30, 17, 30, tzinfo=UTC)):
+        values = {"category": "safety", "description": "楼道灯不亮", "grid_id": world.g1}
+        assert push_one(worker, create("field_report", rid("r-dawn"), **values))["status"] == "applied"
+        new_task(admin, "grid", world.g1, title="凌晨派发")
+    with clock.at(datetime(2026, 12, 20, 4, 0, tzinfo=UTC)):
+        pages = {m: admin.send("GET", f"/reports/community/{world.hexi}/{m}") for m in ("2026-11", "2026-12")}
+    figures = {m: Report(p.get_data(as_text=True)).sections["tasks"]["figures"] for m, p in pages.items()}
+    assert (figures["2026-11"]["问题上报"], figures["2026-11"]["本月派发"]) == ("0", "0")
+    assert (figures["2026-12"]["问题上报"], figures["2026-12"]["本月派发"]) == ("1", "1")
