@@ -21,7 +21,7 @@ code to this.
             web — the features; a domain reaches another only through the notification service below it (the
             monthly report, reports, prints the sections the others bring: Part.monthly, core/monthly.py;
             so do the dashboards: Part.dashboard, core/dashboard.py)
-  assembly  this module (create_app), config, cli, console, demo, client_constants (the
+  assembly  this module (create_app), config, cli, console, serving (`redgrid serve`), demo, client_constants (the
             limits and vocabularies the PWA reads, exported to pwa/generated/constants.json)
 
 A part plugs in at assembly, not by being imported: its package has a part.py declaring what

@@ -8,9 +8,10 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask.cli import ScriptInfo, with_appcontext
 from sqlalchemy import func, select
 
+from server import serving
 from server.admin.schemas import UserCreateSchema
 from server.auth import service
 from server.auth.models import ROLE_SCOPES, ROLES, RoleAssignment
@@ -147,27 +148,46 @@ def create_user_command(phone, display_name, password, role, scope_id, locale):
 @click.command("serve")
 @click.option("--host", default=lambda: os.environ.get("REDGRID_HOST", "127.0.0.1"), show_default="127.0.0.1")
 @click.option("--port", type=int, default=lambda: int(os.environ.get("REDGRID_PORT", "5000")), show_default="5000")
-@with_appcontext
-def serve_command(host, port):
-    """Run the embedded server (one process, threads), escalating overdue rectification orders
-    every few minutes and releasing scheduled alerts. For the scaled setup use gunicorn and
-    `redgrid worker --periodic` (compose.yaml)."""
-    periodic.start_all(current_app._get_current_object())
-
+@click.option(
+    "--threads",
+    type=click.IntRange(2, 2000),
+    default=lambda: int(os.environ.get("REDGRID_THREADS", "100")),
+    show_default="100",
+    help="Requests and Socket.IO connections served at once.",
+)
+@click.option(
+    "--graceful-seconds",
+    type=click.IntRange(1, 600),
+    default=lambda: int(os.environ.get("REDGRID_GRACEFUL_SECONDS", "20")),
+    show_default="20",
+    help="On SIGTERM, how long requests in flight may take to finish.",
+)
+@click.option("--dev", is_flag=True, help="Werkzeug's development server instead (debugging only).")
+@click.pass_context
+def serve_command(ctx, host, port, threads, graceful_seconds, dev):
+    """Run the embedded server: gunicorn, one process with threads (server/serving.py), escalating
+    overdue rectification orders and releasing scheduled alerts on their schedules. For the scaled
+    setup run several gunicorn processes and `redgrid worker --periodic` (compose.yaml)."""
+    info = ctx.ensure_object(ScriptInfo)
     click.echo(f"Redgrid on http://{host}:{port}/  (Ctrl+C stops)")
     sys.stdout.flush()
+    if not dev:
+        # The app is made in gunicorn's worker process, after its fork (server/serving.py).
+        serving.serve(_app_factory(info), host, port, threads, graceful_seconds)
+        return
+    app = info.load_app()
+    periodic.start_all(app)
     # socketio.run() calls app.run(), which Flask ignores inside a CLI command unless told this
     # is the one meant to serve. Werkzeug with threads serves Socket.IO's websockets through
-    # simple-websocket; gunicorn is the production server.
+    # simple-websocket.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
-    socketio.run(
-        current_app._get_current_object(),
-        host=host,
-        port=port,
-        allow_unsafe_werkzeug=True,
-        use_reloader=False,
-        log_output=False,
-    )
+    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False, log_output=False)
+
+
+def _app_factory(info: ScriptInfo):
+    """A new app as the command line makes it: `redgrid`'s own factory (server/console.py), or
+    the one --app names."""
+    return info.create_app or info.load_app
 
 
 def _safe_url(url: str) -> str:

@@ -37,7 +37,7 @@ FIRST = {  # the role's own work, and what must come after it
 CHIP_SYNCED = """(() => {
   const chip = document.querySelector('[data-testid=net-status]');
   const text = chip?.querySelector('[data-testid=sync-chip-text]')?.textContent ?? '';
-  return chip.dataset.state === 'idle' && text.startsWith('已同步');
+  return chip?.dataset.state === 'idle' && text.startsWith('已同步');
 })()"""
 
 

@@ -31,7 +31,7 @@ LAYERS = {
         "reports",
         "web",
     ),
-    "assembly": ("__init__", "config", "cli", "console", "demo", "client_constants"),
+    "assembly": ("__init__", "config", "cli", "console", "serving", "demo", "client_constants"),
 }
 # Layers whose packages may import each other (module circles are still refused).
 MUTUAL = {"core", "identity", "sync", "assembly"}
