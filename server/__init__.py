@@ -6,7 +6,7 @@ domains never import each other. Nothing imports in circles, and nothing imports
 function to get round a circle. tests/server/test_imports.py reads every import and holds the
 code to this.
 
-  core      server.core (edge, clock, fields, pages, after_commit, pokes, periodic, parts),
+  core      server.core (edge, clock, fields, pages, after_commit, pokes, periodic, parts, observability),
             extensions, errors, api, i18n — what every part uses and no part owns
   identity  auth, org, audit, authz — who and where: accounts and sessions, the org tree and
             its places, the audit log, scopes ("may this user see / do this")
@@ -45,6 +45,7 @@ from server.config import Config, TestConfig
 from server.core import dashboard, monthly, regrid, residents
 from server.core.after_commit import register_after_commit
 from server.core.edge import register_edge
+from server.core.observability import register_observability
 from server.core.parts import Part
 from server.core.periodic import register_periodic_jobs
 from server.ledger import lists, roster
@@ -95,6 +96,7 @@ def create_app(config=None) -> Flask:
     register_blueprints(app, parts)
     register_commands(app, parts)
     register_rosters(parts)
+    register_observability(app, [read for part in parts for read in part.metrics])
     for part in parts:
         if part.init is not None:
             part.init(app)

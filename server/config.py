@@ -78,6 +78,10 @@ class Config:
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.SESSION_DAYS = env_int("REDGRID_SESSION_DAYS", 30)
         self.PROXY_FIX = env_bool("REDGRID_PROXY_FIX", False)
+        # Operations (server/core/observability.py, docs/OPERATIONS.md): one JSON line per request
+        # on stderr; /metrics answers the loopback, or anyone sending this bearer token.
+        self.REQUEST_LOG = env_bool("REDGRID_REQUEST_LOG", True)
+        self.METRICS_TOKEN = env_str("REDGRID_METRICS_TOKEN")
         # CSRF tokens live as long as the session: a phone offline for a day must still sync.
         self.WTF_CSRF_TIME_LIMIT = None
         self.WTF_CSRF_SSL_STRICT = self.SESSION_COOKIE_SECURE
@@ -191,6 +195,7 @@ class TestConfig(Config):
     def __init__(self, instance_path: str):
         super().__init__(instance_path)
         self.TESTING = True
+        self.REQUEST_LOG = False  # tests of the log turn it on
         self.ARGON2_TIME_COST = 1
         self.ARGON2_MEMORY_COST = 1024
         self.INSPECTION_ESCALATE_EVERY_MINUTES = 0  # tests call escalate() with a set clock

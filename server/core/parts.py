@@ -32,5 +32,6 @@ class Part:
     monthly: tuple = ()  # fn(user, community, month) -> section: the community's monthly report (core/monthly.py)
     regrid: tuple = ()  # fn(GridChange): move the part's rows when places change grid (core/regrid.py)
     dashboard: tuple = ()  # fn(user, unit, children, period) -> section: an org unit's dashboard (core/dashboard.py)
+    metrics: tuple = ()  # fn() -> [(name, help, {label: value}, number)]: gauges read at scrape (core/observability.py)
     resident_merge: Callable | None = None  # fn(kept_id, merged_id) -> rows moved (core/residents.py)
     init: Callable[[Flask], None] | None = None  # anything else, once per app

@@ -140,3 +140,12 @@ def drain(app, timeout: float = 30) -> None:
     pool = app.extensions.get(_EXTENSION)
     if pool is not None:
         pool.drain(timeout)
+
+
+def depth(app) -> int:
+    """Jobs waiting or running: the RQ queue's length, or the in-process pool's (metrics, /readyz)."""
+    how = mode(app)
+    if how == "rq":
+        return rq_queue(app).count
+    pool = app.extensions.get(_EXTENSION)
+    return len(pool.pending) if how == "pool" and pool is not None else 0

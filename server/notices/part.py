@@ -2,7 +2,7 @@
 the synced inbox, its fan-out jobs and the worker that runs them from Redis."""
 
 from server.core.parts import Part
-from server.notices import commands, jobs, messages, sync
+from server.notices import commands, jobs, messages, metrics, sync
 
 PART = Part(
     "notices",
@@ -10,4 +10,5 @@ PART = Part(
     sync_entities=(sync.INBOX,),
     jobs=jobs.JOBS,
     commands=(commands.worker_command,),
+    metrics=(metrics.gauges,),
 )

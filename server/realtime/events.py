@@ -4,6 +4,7 @@ from flask import request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room, leave_room, rooms
 
+from server.core import observability
 from server.extensions import socketio
 from server.realtime.rooms import bucket_room
 from server.sync.actors import actor_for
@@ -16,6 +17,7 @@ def register_events(socketio) -> None:
         return
     socketio.on("connect")(connect)
     socketio.on("sync:join")(rejoin)
+    socketio.on("disconnect")(disconnect)
     socketio._redgrid_events = True
 
 
@@ -24,6 +26,11 @@ def connect(auth=None):
     if not current_user.is_authenticated:
         raise ConnectionRefusedError("unauthorized")
     _join_buckets()
+    observability.socket_opened()
+
+
+def disconnect(*_reason):
+    observability.socket_closed()
 
 
 def rejoin(*_payload):

@@ -4,6 +4,7 @@ from flask import Response
 from flask_login import current_user, login_required
 
 from server.api import ErrorSchema
+from server.core import observability
 from server.core.edge import Blueprint
 from server.sync import service
 from server.sync.schemas import (
@@ -32,6 +33,7 @@ blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline s
 def pull(body):
     """Changes in your buckets since your cursor, oldest first, one page."""
     page = service.pull(current_user, body["protocol"], body["cursor"], body["limit"])
+    observability.count_pull(len(page.changes))
     # Written once, compactly and in UTF-8 (not \u escapes), with the records' data as stored,
     # instead of a schema dump of thousands of changes. The schema above documents the shape.
     return Response(service.page_json(page), mimetype="application/json")
@@ -51,7 +53,9 @@ def pull(body):
 )
 def push(body):
     """Apply a batch of offline mutations; each one is applied, merged with conflicts, or refused."""
-    return service.push(current_user, body["protocol"], body["client_id"], body["mutations"])
+    answer = service.push(current_user, body["protocol"], body["client_id"], body["mutations"])
+    observability.count_mutations(answer["results"])
+    return answer
 
 
 @blp.route("/conflicts", methods=["GET"])
