@@ -25,4 +25,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status == 200 else 1)"
 # Migrations run on start (idempotent), then the server: one worker with threads per container
 # (Socket.IO long-polling needs sticky sessions; scale with more containers behind the proxy).
-CMD ["sh", "-c", "redgrid init && exec gunicorn --bind 0.0.0.0:8000 --workers 1 --worker-class gthread --threads ${REDGRID_THREADS:-100} --keep-alive 5 --access-logfile - 'server:create_app()'"]
+CMD ["sh", "-c", "redgrid init && exec gunicorn --bind 0.0.0.0:8000 --workers 1 --worker-class gthread --threads ${REDGRID_THREADS:-100} --keep-alive 5 --graceful-timeout 20 'server:create_app()'"]

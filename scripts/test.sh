@@ -29,9 +29,9 @@ bash scripts/services.sh
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/15}
 PG_URL=${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/postgres}
 
-echo "== test suite on SQLite"
-env -u DATABASE_URL .venv/bin/python -m pytest "$@"
-echo "== test suite on PostgreSQL"
+echo "== test suite on SQLite (the scaled deployment's tests run on PostgreSQL only)"
+env -u DATABASE_URL .venv/bin/python -m pytest -m "not scaled" "$@"
+echo "== test suite on PostgreSQL (with the scaled deployment: scripts/scaled.sh, nginx installed when missing)"
 DATABASE_URL="$PG_URL" .venv/bin/python -m pytest "$@"
 echo "== benchmarks in their smoke size"
 .venv/bin/python bench/smoke.py

@@ -230,6 +230,9 @@ export function alertScreen({ me, params }) {
       if (!next) return;
       counts = next;
       drawCounts();
+      // The fan-out (maybe a worker process, a moment after the publish) counted the recipients
+      // and marked the alert sent: show its status, time and recipients as they are now.
+      if (alert?.status === 'sending' || update.counts.recipients !== (alert?.recipients ?? 0)) open();
     }),
     onNetworkChange((online) => {
       if (online && screen.isConnected) open();
