@@ -36,8 +36,7 @@ class Store(Protocol):
     def save_result(self, user_id: int, client_id: str, result: MutationResult) -> None: ...
     def save_conflicts(self, user_id: int, mutation: Mutation, conflicts: list) -> None: ...
     def changes_since(self, positions: Mapping[str, int], limit: int) -> list[LogEntry]: ...
-    def purged_through(self) -> int: ...
-    def high_water(self) -> int: ...
+    def marks(self) -> tuple[str, int, int]: ...
 
 
 @dataclass
@@ -212,22 +211,24 @@ class Engine:
         """Changes in the actor's buckets since the cursor, oldest first, at most `limit`."""
         limit = max(1, min(limit, MAX_PAGE))
         epoch, positions, mark = decode_cursor(cursor)
-        current_epoch = self.store.epoch()
+        # The epoch, the last committed seq (the high-water mark) and the purge mark, read
+        # together and before the changes: every later commit takes a higher seq (§5.3).
+        current_epoch, high_water, purged = self.store.marks()
         if epoch is not None and epoch != current_epoch:
             raise CursorExpired("the server's data was reset; pull again from the start")
-        # Read before the changes: every later commit takes a higher seq (§5.3).
-        high_water = self.store.high_water()
         if any(seq > high_water for seq in positions.values()):
             # Beyond anything this server committed: its data was restored from a backup (without
             # a new epoch yet), and the seqs above its last one will be handed out again (§5.5).
             raise CursorExpired("the cursor is ahead of the server's data; pull again from the start")
         in_scope = sorted(actor.buckets)
-        purged = self.store.purged_through()
         # Only a cursor issued before the latest purge can have missed purged tombstones;
         # positions issued since (even while a reset bucket is being re-sent) are safe (§5.5).
         reset = [b for b in in_scope if mark < purged and 0 < positions.get(b, 0) < purged]
         query = {b: 0 if b in reset else positions.get(b, 0) for b in in_scope}
-        rows = self.store.changes_since(query, limit + 1) if query else []
+        # Nothing new (§5.3.1): every bucket's position is at the high-water mark, and every seq
+        # above it is not committed yet, so the change log is not read at all.
+        caught_up = all(seq >= high_water for seq in query.values())
+        rows = self.store.changes_since(query, limit + 1) if query and not caught_up else []
         has_more = len(rows) > limit
         rows = rows[:limit]
         new_positions = dict(query)

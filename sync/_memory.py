@@ -77,11 +77,9 @@ class MemoryStore:
         rows.sort(key=lambda e: (e.seq, e.bucket))
         return rows[:limit]
 
-    def purged_through(self) -> int:
-        return self.purged_seq
-
-    def high_water(self) -> int:
-        return self.last_seq
+    def marks(self) -> tuple[str, int, int]:
+        """(epoch, high-water mark, purged through): the last seq handed out is committed here."""
+        return self._epoch, self.last_seq, self.purged_seq
 
     def purge_tombstones(self, through_seq: int) -> int:
         """Forget tombstones up to a sequence number (the server does it by age, §5.5)."""

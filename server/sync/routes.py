@@ -31,7 +31,11 @@ blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline s
     description="`cursor_expired`: the cursor predates a purge or a restore: pull again from `null` (PROTOCOL.md §5.5)",
 )
 def pull(body):
-    """Changes in your buckets since your cursor, oldest first, one page."""
+    """Changes in your buckets since your cursor, oldest first, one page.
+
+    Nothing new since the cursor (every position at the last committed seq): an empty page with
+    the same cursor, answered without reading the change log (PROTOCOL.md §5.3.1).
+    """
     page = service.pull(current_user, body["protocol"], body["cursor"], body["limit"])
     observability.count_pull(len(page.changes))
     # Written once, compactly and in UTF-8 (not \u escapes), with the records' data as stored,

@@ -67,7 +67,12 @@ class PullPageSchema(Schema):
         metadata={"description": "the server's epoch: send it with each mutation made on this data (§7.1)"}
     )
     changes = ma.fields.List(ma.fields.Nested(ChangeSchema))
-    cursor = ma.fields.String()
+    cursor = ma.fields.String(
+        metadata={
+            "description": "opaque: send it with the next pull. Nothing new since the cursor sent: the same "
+            "cursor comes back, with no changes (PROTOCOL.md §5.3.1)"
+        }
+    )
     has_more = ma.fields.Boolean()
     buckets = ma.fields.List(ma.fields.String())
     removed_buckets = ma.fields.List(ma.fields.String())

@@ -328,14 +328,16 @@ class SqlStore:
         # Plain rows, not ORM objects: a first pull reads thousands and changes none.
         return [LogEntry(*row) for row in db.session.execute(statement)]
 
-    def high_water(self) -> int:
-        """The last committed seq (an uncommitted push's seqs are above it, §5.3)."""
-        self._ensure_state()
-        return db.session.scalar(select(SyncState.last_seq).where(SyncState.id == 1))
-
-    def purged_through(self) -> int:
-        self._ensure_state()
-        return db.session.scalar(select(SyncState.purged_through).where(SyncState.id == 1))
+    def marks(self) -> tuple[str, int, int]:
+        """The epoch, the last committed seq (an uncommitted push's seqs are above it, §5.3) and
+        the purge mark: the sync_state row, in one query. The push that adds log rows raises
+        last_seq in the same transaction, so no process ever reads a mark behind a committed row."""
+        state = select(SyncState.epoch, SyncState.last_seq, SyncState.purged_through).where(SyncState.id == 1)
+        row = db.session.execute(state).one_or_none()
+        if row is None:
+            self._ensure_state()
+            row = db.session.execute(state).one()
+        return row.epoch, row.last_seq, row.purged_through
 
 
 _LISTENING = "redgrid_sync_listening"  # session.info: _write_held_back_first listens to this session
