@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from server.audit.service import record
 from server.auth.models import RoleAssignment, User, UserSession
@@ -61,7 +62,10 @@ def sign_in(phone: str, password: str, ip: str | None, user_agent: str | None) -
 
 def user_for_session(token: str) -> User | None:
     """The user of a live session token, or None when unknown, revoked, expired or disabled."""
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    # The user in the same query: every request of a signed-in phone (a sync every minute) pays it.
+    row = db.session.scalar(
+        select(UserSession).options(joinedload(UserSession.user)).where(UserSession.token_hash == _token_hash(token))
+    )
     if row is None or row.revoked_at is not None or _aware(row.expires_at) <= utcnow():
         return None
     user = row.user
