@@ -15,6 +15,12 @@ export const BACKOFF_BASE_MS = 1000;
 export const BACKOFF_CAP_MS = 5 * 60 * 1000;
 export const TIMER_MS = 60 * 1000;
 const AFTER_EDIT_MS = 1000; // several quick edits leave in one push
+// A sync with nothing new does no IndexedDB writes (issue 17): the last-sync time is written at
+// most this often, and when the page is hidden or left (so that a reload shows it); bytes of sent
+// photos are released after a run that sent something or a change of the outbox, else at most
+// this often.
+export const LAST_SYNC_WRITE_MS = 60 * 1000;
+export const RELEASE_EVERY_MS = 10 * 60 * 1000;
 
 /**
  * How long to wait before retry number `attempt` (0 first): full jitter, a uniform pick in
@@ -63,6 +69,7 @@ export function createSyncClient({
   };
   const listeners = new Set();
   let running = null; // the promise of the run in progress
+  let quiet = false; // the last run sent nothing and found the outbox as it was
   let again = false; // something asked for a sync during the run: run once more after it
   let attempt = 0; // failures in a row
   let retryTimer = null;
@@ -70,6 +77,13 @@ export function createSyncClient({
   let halted = null; // why automatic syncing stopped until a person acts
   let stopTriggers = null;
   let persistAsked = false;
+  let clientId = null; // meta 'client_id', once read or made (kept by forgetUserData too)
+  let stored = { syncAt: null, error: undefined }; // what meta holds, as far as this loop knows
+  let releasedAt = null; // when sent photos' bytes were last released
+  let outboxChanged = true; // since then (an edit discarded frees the photos it named)
+  onOutboxChange(() => {
+    outboxChanged = true;
+  });
 
   function setStatus(changes) {
     Object.assign(status, changes);
@@ -118,20 +132,21 @@ export function createSyncClient({
     setStatus({ state: 'syncing' });
     try {
       await askPersistenceOnce();
-      const clientId = await clientIdOf();
+      const id = await clientIdOf();
       const pushed = await withLock(async () => {
         await uploadQueuedPhotos();
-        const answers = await pushOutbox({ clientId, batchSize });
+        const answers = await pushOutbox({ clientId: id, batchSize });
         await pullAll({ limit: pageLimit, onScopeChange });
-        await releasePhotoBytes();
+        answers.sent = answers.results > 0;
+        await releasePhotoBytes(answers.sent);
         return answers;
       });
       attempt = 0;
       const lastSyncAt = Date.now();
       // A photo the server refuses holds back the edits that show it: the user must act.
       const stuck = pushed.blocked[0]?.error ?? null;
-      await setMeta('last_sync_at', lastSyncAt);
-      await setMeta('last_error', stuck);
+      quiet = !pushed.sent && !stuck;
+      await rememberSync(lastSyncAt, stuck);
       setStatus({
         state: stuck ? 'error' : 'idle',
         retryInMs: null,
@@ -142,11 +157,37 @@ export function createSyncClient({
       });
       return true;
     } catch (err) {
+      quiet = false;
       await fail(err);
       return false;
     } finally {
-      await refreshCounts();
+      // A run that sent nothing changed no counts (a local edit refreshes them itself).
+      if (!quiet) await refreshCounts();
     }
+  }
+
+  /**
+   * Writes meta 'last_sync_at' and 'last_error' in one transaction, only what changed: the time
+   * when the stored one is LAST_SYNC_WRITE_MS old (flushLastSync() writes it when the page goes).
+   */
+  async function rememberSync(lastSyncAt, stuck) {
+    const writeTime = stored.syncAt === null || lastSyncAt - stored.syncAt >= LAST_SYNC_WRITE_MS;
+    const writeError = stored.error === undefined || JSON.stringify(stored.error) !== JSON.stringify(stuck);
+    if (!writeTime && !writeError) return;
+    await transact(['meta'], async (tx) => {
+      if (writeTime) await tx.meta.set('last_sync_at', lastSyncAt);
+      if (writeError) await tx.meta.set('last_error', stuck);
+    });
+    if (writeTime) stored.syncAt = lastSyncAt;
+    stored.error = stuck;
+  }
+
+  /** The last-sync time held in memory only, written now (the page is hidden or unloading). */
+  function flushLastSync() {
+    const at = status.lastSyncAt;
+    if (at === null || stored.syncAt === null || at <= stored.syncAt) return;
+    stored.syncAt = at;
+    setMeta('last_sync_at', at).catch((err) => console.warn('could not store the last sync time', err));
   }
 
   async function fail(err) {
@@ -166,16 +207,22 @@ export function createSyncClient({
     const lastError = verdict.state === 'offline' ? null : err.message;
     setStatus({ state: verdict.state, lastError, errorCode: err.code ?? null, retryInMs });
     try {
-      await setMeta('last_error', lastError && { code: err.code ?? null, message: lastError });
+      const stuck = lastError && { code: err.code ?? null, message: lastError };
+      await setMeta('last_error', stuck);
+      stored.error = stuck;
     } catch {
       // storage itself may be what failed; the status above still says it
     }
   }
 
   /** Frees the space of photos the server has and no queued edit needs; a failure here is no sync failure. */
-  async function releasePhotoBytes() {
+  async function releasePhotoBytes(sent) {
+    const now = Date.now();
+    if (!sent && !outboxChanged && releasedAt !== null && now - releasedAt < RELEASE_EVERY_MS) return;
+    outboxChanged = false;
     try {
-      await releaseSentPhotos();
+      await releaseSentPhotos(now);
+      releasedAt = now;
     } catch (err) {
       console.warn('could not release uploaded photos', err);
     }
@@ -187,9 +234,9 @@ export function createSyncClient({
     return locks ? locks.request('redgrid-sync', fn) : fn();
   }
 
-  /** One id per installed app (§6.1), made once and kept. */
-  function clientIdOf() {
-    return transact(['meta'], async (tx) => {
+  /** One id per installed app (§6.1), made once and kept (read once per page). */
+  async function clientIdOf() {
+    clientId ??= await transact(['meta'], async (tx) => {
       let id = await tx.meta.get('client_id');
       if (!id) {
         id = crypto.randomUUID();
@@ -197,6 +244,7 @@ export function createSyncClient({
       }
       return id;
     });
+    return clientId;
   }
 
   /** Asks once per install that the browser keep our data (DESIGN.md §5): an outbox must not be evicted. */
@@ -250,7 +298,7 @@ export function createSyncClient({
       const visible = () => (env.document?.visibilityState ?? 'visible') === 'visible';
       const onOnline = () => poke();
       const onOffline = () => status.state !== 'syncing' && setStatus({ state: 'offline' });
-      const onVisible = () => visible() && routine();
+      const onVisible = () => (visible() ? routine() : flushLastSync());
       const tick = env.setInterval(() => visible() && routine(), TIMER_MS);
       const unsubscribe = onOutboxChange((reason) => {
         refreshCounts();
@@ -263,12 +311,14 @@ export function createSyncClient({
       });
       env.addEventListener?.('online', onOnline);
       env.addEventListener?.('offline', onOffline);
+      env.addEventListener?.('pagehide', flushLastSync);
       env.document?.addEventListener?.('visibilitychange', onVisible);
       stopTriggers = () => {
         env.clearInterval(tick);
         unsubscribe();
         env.removeEventListener?.('online', onOnline);
         env.removeEventListener?.('offline', onOffline);
+        env.removeEventListener?.('pagehide', flushLastSync);
         env.document?.removeEventListener?.('visibilitychange', onVisible);
       };
     }
@@ -279,6 +329,9 @@ export function createSyncClient({
   function stop() {
     stopTriggers?.();
     stopTriggers = null;
+    // Sign-out forgets the user's data: what meta held is unknown again.
+    stored = { syncAt: null, error: undefined };
+    releasedAt = null;
     clearTimer('retry');
     clearTimer('edit');
   }

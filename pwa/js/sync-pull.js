@@ -7,7 +7,7 @@
 // marked. meta 'resync' lists the marks in play (buckets, or WHOLE_COPY for everything), so a
 // re-pull cut short by the network or a closed app is finished, and swept, by the next pull.
 import { ApiError, request } from './api.js';
-import { getMeta, read, transact } from './db.js';
+import { read, transact } from './db.js';
 import {
   leaveBucket,
   markStale,
@@ -43,7 +43,14 @@ export function offerFirstPage(page) {
 }
 
 export async function pullAll({ limit = PAGE_LIMIT, onScopeChange = null } = {}) {
-  let cursor = (await getMeta('cursor')) ?? null;
+  // What the phone holds, in one read: a page with nothing new is then not stored at all.
+  let held = await read(['meta'], async (tx) => ({
+    cursor: (await tx.meta.get('cursor')) ?? null,
+    epoch: await tx.meta.get('epoch'),
+    buckets: await tx.meta.get('buckets'),
+    resync: await tx.meta.get('resync'),
+  }));
+  let cursor = held.cursor;
   let firstPage = cursor === null ? offered : null;
   offered = null;
   let restarted = false;
@@ -75,9 +82,12 @@ export async function pullAll({ limit = PAGE_LIMIT, onScopeChange = null } = {})
       cursor = null;
       restarted = true;
       fresh = null;
+      held = null;
       continue;
     }
     checkPage(page, reset);
+    if (held && nothingNew(page, held)) return applied;
+    held = null; // stored from here on: the next page is compared with nothing
     const scope = await applyPage(page, fresh);
     if (scope.changed) tellScopeChange(onScopeChange, scope);
     if (scope.touched) tellRecordsPulled(page);
@@ -86,6 +96,25 @@ export async function pullAll({ limit = PAGE_LIMIT, onScopeChange = null } = {})
     if (!page.has_more) return applied;
   }
   throw new ApiError(0, 'pull_loop', `more than ${MAX_PAGES} pages in one pull`);
+}
+
+/**
+ * The page changes nothing the phone holds (issue 17): no changes, the same cursor, epoch and
+ * buckets, no bucket removed or reset, the last page, and no resync to finish. Storing it would
+ * write back what is stored.
+ */
+function nothingNew(page, held) {
+  const same = (a, b) => Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]);
+  return (
+    !page.changes.length &&
+    !page.has_more &&
+    page.cursor === held.cursor &&
+    (page.epoch === undefined || page.epoch === '' || page.epoch === held.epoch) &&
+    (!Array.isArray(page.buckets) || same([...page.buckets].sort(), held.buckets)) &&
+    !page.removed_buckets?.length &&
+    !page.reset_buckets?.length &&
+    !held.resync?.length
+  );
 }
 
 function checkPage(page, reset) {

@@ -374,6 +374,43 @@ test('pull follows every page, and stores the cursor with each', async () => {
   ]);
 });
 
+/** Counts IndexedDB writes (put, add, delete, clear) while fn runs. */
+async function idbWritesDuring(fn) {
+  const proto = globalThis.IDBObjectStore.prototype;
+  const originals = {};
+  let writes = 0;
+  for (const name of ['put', 'add', 'delete', 'clear']) {
+    originals[name] = proto[name];
+    proto[name] = function (...args) {
+      writes += 1;
+      return originals[name].apply(this, args);
+    };
+  }
+  try {
+    return { result: await fn(), writes };
+  } finally {
+    Object.assign(proto, originals);
+  }
+}
+
+test('a sync with nothing new writes nothing to IndexedDB; a change anywhere stores the moved cursor', async () => {
+  seed(2);
+  const client = newClient();
+  await client.syncNow();
+  const cursor = await db.getMeta('cursor');
+  const quiet = await idbWritesDuring(() => client.syncNow());
+  assert.equal(quiet.result.state, 'idle');
+  assert.ok(quiet.result.lastSyncAt > 0);
+  assert.equal(pulls().at(-1).answer.cursor, cursor, 'the server sends the same cursor back');
+  assert.equal(quiet.writes, 0);
+
+  seed(1, 2, 'elsewhere');
+  const moved = await idbWritesDuring(() => client.syncNow());
+  assert.ok(moved.writes > 0);
+  assert.notEqual(await db.getMeta('cursor'), cursor, 'a change in another bucket moves the cursor: stored');
+  assert.equal(await db.getMeta('cursor'), pulls().at(-1).answer.cursor);
+});
+
 test("a fresh phone's first pull skips lookups only while it holds nothing but what the pull stored", async () => {
   // Page 2 brings an update of n0 (stored by page 1) and, between the pages, the user edits n1:
   // both must be merged with what is stored, not written over it.

@@ -109,6 +109,52 @@ def test_a_change_made_elsewhere_reaches_an_open_page_without_reload(live_server
     wait_until(page, f"{has_note}.then((title) => title === '管理员派发：核查消防通道')", timeout=8)
 
 
+# Counts IndexedDB writes (put, add, delete, clear) from now on, in window.idbWrites.
+COUNT_WRITES = """() => {
+  window.idbWrites = 0;
+  for (const name of ['put', 'add', 'delete', 'clear']) {
+    const method = IDBObjectStore.prototype[name];
+    IDBObjectStore.prototype[name] = function (...args) {
+      window.idbWrites += 1;
+      return method.apply(this, args);
+    };
+  }
+}"""
+
+
+def test_a_sync_with_nothing_new_writes_nothing_and_its_time_survives_a_reload(
+    live_server, page, world, notes_in_grids
+):
+    """Issue 17: the phone stores nothing when the pull brings nothing (same cursor, no changes);
+    the status still says 已同步 at the new time, which is written when the page goes."""
+    sign_in(page, live_server, "13800000003")
+    page.get_by_test_id("home").wait_for()
+    wait_until(page, "import('/js/sync-client.js').then((c) => c.getStatus().state === 'idle')")
+    page.evaluate("import('/js/sync-client.js').then((c) => c.syncNow())")  # the last-sync time is stored
+    last_stored = "import('/js/db.js').then((db) => db.getMeta('last_sync_at'))"
+    stored_before = page.evaluate(last_stored)
+    assert stored_before > 0
+    page.evaluate(COUNT_WRITES)
+    status = page.evaluate(
+        """async () => {
+            const client = await import('/js/sync-client.js');
+            await new Promise((resolve) => setTimeout(resolve, 20)); // a later time than the stored one
+            return client.syncNow();
+        }"""
+    )
+    assert status["state"] == "idle" and status["lastSyncAt"] > stored_before
+    assert page.evaluate("window.idbWrites") == 0, "nothing new: nothing written to IndexedDB"
+    assert page.evaluate(last_stored) == stored_before, "held in memory until the page goes"
+    wait_until(page, "document.querySelector('[data-testid=sync-chip-text]').textContent.startsWith('已同步')")
+
+    page.evaluate("window.dispatchEvent(new PageTransitionEvent('pagehide'))")  # as a reload does
+    wait_until(page, f"{last_stored}.then((at) => at === {status['lastSyncAt']})")
+    page.reload()
+    page.get_by_test_id("home").wait_for()
+    assert page.evaluate(last_stored) >= status["lastSyncAt"]
+    wait_until(page, "document.querySelector('[data-testid=sync-chip-text]').textContent.startsWith('已同步')")
+
+
 def test_a_shared_phone_never_drops_or_shows_another_users_data_silently(
     live_server, context, page, world, notes_in_grids
 ):
