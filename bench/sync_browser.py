@@ -4,6 +4,7 @@
     .venv/bin/python bench/sync_browser.py --postgres       # a throw-away PostgreSQL database
     .venv/bin/python bench/sync_browser.py --quick          # the smallest demo city, fewer runs
     .venv/bin/python bench/sync_browser.py --smoke          # 500 records, one run of each (CI: that it runs)
+    .venv/bin/python bench/sync_browser.py --no-peer        # Redgrid alone, without PouchDB beside it
 
 Setup: a database built like bench/sync_server.py's Setup (demo_scale's run(): migrations, then
 load_demo(households=--households, default 2,000); the bench-only entity "bench_task" of
@@ -55,6 +56,12 @@ modules, imported in page.evaluate() before the clock starts:
       time of that pull request.
 (2), (3) and (4) then run 5 more times each with the wrappers of (1)'s breakdown; the run of
 median time gives their breakdown.
+The peer (--peer pouchdb, the default; --no-peer leaves it out): right after, in the same Chromium,
+bench/peers/pouchdb.py times the same four rows for PouchDB 9.0.0 (browser build, idb adapter)
+replicating --records documents of ~630 B from express-pouchdb 4.2.0 on in-memory PouchDB, gzip
+on (its docstring says how), with the same --runs and --repeat; then a table prints row | PouchDB |
+Redgrid | target. Its npm packages are installed by `npm ci` in bench/peers when missing; under
+CI=true a peer that cannot be installed or started fails the bench (--smoke included).
 --cpu-throttle N slows the page's CPU N times (DevTools Emulation.setCPUThrottlingRate), as on a
 cheap phone. SQLite: a new file in a temporary folder. PostgreSQL: a new database
 redgrid_syncb_<pid> on --pg-server, dropped afterwards.
@@ -560,6 +567,8 @@ def bench(url: str, kind: str, args) -> None:
         c_profiled = typical(lambda: push(ctx, page, setup, server, args, rng, profile))
         d_profiled = typical(lambda: sync_nothing_new(page, server, args, profile))
         ctx.close()
+        # The peer, back to back in the same Chromium (bench/peers/pouchdb.py).
+        theirs = run_peer(browser, args)
 
         stats = "ANALYZE after the log fill" if args.analyze else "no ANALYZE (as the app runs)"
         print(
@@ -628,11 +637,52 @@ def bench(url: str, kind: str, args) -> None:
             f"pullAll() alone {median(r['pull_ms'] for r in d):.1f} ms"
         )
         print(breakdown("(4) an instrumented syncNow() (the median of 5),", d_profiled))
+        if theirs:
+            ours = {"first_ms": first_ms, "first_kb": kb, "incremental_ms": b_ms, "push_ms": c_ms, "nothing_ms": d_ms}
+            side_by_side(ours, theirs, args)
         print(f"\ntotal run {time.perf_counter() - began:.0f} s")
     finally:
         browser.close()
         server.close()
         setup.close()
+
+
+ROWS = {  # figure: the row's label in the side-by-side table
+    "first_ms": "(1) fresh first pull",
+    "first_kb": "(1) bytes on the wire, down",
+    "incremental_ms": "(2) incremental pull of 100 changes",
+    "push_ms": "(3) push of 200 made offline, until confirmed",
+    "nothing_ms": "(4) a sync with nothing new",
+}
+
+
+def run_peer(browser: Browser, args) -> dict | None:
+    """The peer's four rows (--peer), or None (--no-peer, or not installable outside CI)."""
+    if not args.peer:
+        return None
+    from bench.peers import pouchdb
+
+    try:
+        return pouchdb.run(browser.browser, args)
+    except pouchdb.PeerUnavailable as exc:
+        pouchdb.unavailable(exc)
+        return None
+
+
+def side_by_side(ours: dict, theirs: dict, args) -> None:
+    """row | PouchDB | Redgrid | target, and how many times faster (or smaller) Redgrid is."""
+    from bench.peers import pouchdb
+
+    print(f"\nside by side, in the same run and the same Chromium ({pouchdb.describe(theirs)}):")
+    print(f"  {'row':<48}{'PouchDB':>12}{'Redgrid':>12}{'target':>12}   Redgrid vs PouchDB")
+    for key, label in ROWS.items():
+        target, unit = TARGETS[key]
+        ratio = theirs[key] / ours[key] if ours[key] else float("inf")
+        verdict = f"{ratio:.1f}x {'better' if ratio >= 1 else 'worse'}"
+        print(
+            f"  {label:<48}{theirs[key]:>9,.1f} {unit:<2}{ours[key]:>9,.1f} {unit:<2}{'<= ' + format(target, ','):>9} "
+            f"{unit:<2} {verdict}"
+        )
 
 
 def bench_sqlite(args) -> None:
@@ -677,6 +727,13 @@ def main() -> None:
         help="ANALYZE after the log fill (default: on PostgreSQL, as autovacuum would; off on SQLite)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    parser.add_argument(
+        "--peer",
+        choices=["pouchdb"],
+        default="pouchdb",
+        help="run this peer back to back in the same Chromium and print a side-by-side table (bench/peers/)",
+    )
+    parser.add_argument("--no-peer", dest="peer", action="store_const", const=None, help="Redgrid alone")
     parser.add_argument("--smoke", action="store_true", help="a tiny run: that the bench works, not its figures")
     args = parser.parse_args()
     from server.demo.generator import MIN_HOUSEHOLDS
