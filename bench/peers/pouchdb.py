@@ -22,7 +22,7 @@ the page with performance.now() around PouchDB's own replication:
       the first push after the first pull is printed apart (PouchDB then compares the whole
       database with the server's); 1 warm-up after it, median over --repeat.
   (4) a sync with nothing new: db.sync(remote) once (both directions, as Redgrid's syncNow() pushes
-      and pulls); 3 warm-ups, median over 3 x --repeat.
+      and pulls); 3 warm-ups, median over 3 x --repeat. For information: replicate.from() alone.
 """
 
 import json
@@ -200,10 +200,12 @@ def push(ctx, page, server: Server) -> dict:
 
 
 def nothing_new(page) -> dict:
+    """sync() with nothing to move; then, for information, one pull alone (replicate.from)."""
     result = evaluate(page, SYNC)
-    if result["pushed"] or result["pulled"]:
-        raise SystemExit(f"PouchDB sync with nothing new moved documents: {result}")
-    return result
+    pull = evaluate(page, REPLICATE, "from")
+    if result["pushed"] or result["pulled"] or pull["written"]:
+        raise SystemExit(f"PouchDB sync with nothing new moved documents: {result}, {pull}")
+    return {**result, "pull_ms": pull["ms"]}
 
 
 def run(browser, args) -> dict:
@@ -233,6 +235,7 @@ def run(browser, args) -> dict:
         "push_ms": median(r["ms"] for r in c),
         "first_push_ms": first_push["ms"],
         "nothing_ms": median(r["ms"] for r in d),
+        "nothing_pull_ms": median(r["pull_ms"] for r in d),
         "seconds": time.perf_counter() - began,
     }
 
@@ -241,7 +244,8 @@ def describe(figures: dict) -> str:
     return (
         f"PouchDB 9.0.0 (idb adapter) against express-pouchdb 4.2.0 on in-memory PouchDB, gzip; first pull "
         f"{figures['first_kb']:,.0f} KB down and {figures['first_up_kb']:,.0f} KB up; its first push after the "
-        f"first pull {figures['first_push_ms']:,.0f} ms; {figures['seconds']:.0f} s in all"
+        f"first pull {figures['first_push_ms']:,.0f} ms; nothing new, a pull alone (replicate.from) "
+        f"{figures['nothing_pull_ms']:,.1f} ms; {figures['seconds']:.0f} s in all"
     )
 
 
