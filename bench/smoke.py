@@ -1,6 +1,6 @@
 """Every benchmark in its smoke size, so that a bench that breaks fails CI (issue 17).
 
-    .venv/bin/python bench/smoke.py                    # every bench/*.py (not _*.py, not this one)
+    .venv/bin/python bench/smoke.py                    # bench/*.py and bench/faults/*.py (not _*.py, not this)
     .venv/bin/python bench/smoke.py sync_browser lighthouse   # only these
     .venv/bin/python bench/smoke.py --jobs 1           # one at a time
 
@@ -42,8 +42,14 @@ EXTRA = {"socketio_broadcast": [["--scaled", "--redis", "{redis}"]]}
 
 
 def benches() -> list[str]:
-    """Every bench script: bench/*.py but helper modules (_*.py) and this runner."""
-    return sorted(p.stem for p in HERE.glob("*.py") if not p.name.startswith("_") and p.name != Path(__file__).name)
+    """Every bench script: bench/*.py but helper modules (_*.py) and this runner, and the fault
+    runs bench/faults/*.py (named faults/<name>)."""
+    scripts = [*HERE.glob("*.py"), *HERE.glob("faults/*.py")]
+    return sorted(
+        str(p.relative_to(HERE).with_suffix(""))
+        for p in scripts
+        if not p.name.startswith("_") and p.name != Path(__file__).name
+    )
 
 
 def environment(cache: str) -> dict:

@@ -11,7 +11,8 @@
 # SCALED_SERVERS (3), SCALED_WORKERS (2), SCALED_THREADS (100 per server), SCALED_DIR (run folder:
 # pids, logs, nginx's config; /tmp/redgrid-scaled), DATABASE_URL (a PostgreSQL database, made when
 # missing; postgresql+psycopg://postgres@127.0.0.1:5432/redgrid_scaled), REDIS_URL
-# (redis://127.0.0.1:6379/3), SCALED_DEMO (1: load the demo city into an empty database).
+# (redis://127.0.0.1:6379/3), SCALED_DEMO (1: load the demo city into an empty database),
+# SCALED_DEMO_HOUSEHOLDS (its size; the demo's own default when unset).
 # Anything else the servers read (SECRET_KEY, REDGRID_*) passes through from the environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -77,7 +78,7 @@ from sqlalchemy import text
 with create_app().app_context():
     print(db.session.execute(text('SELECT count(*) FROM users')).scalar())
 ")" = 0 ]; then
-    .venv/bin/redgrid demo >"$DIR/demo.log"
+    .venv/bin/redgrid demo ${SCALED_DEMO_HOUSEHOLDS:+--households "$SCALED_DEMO_HOUSEHOLDS"} >"$DIR/demo.log"
   fi
 }
 

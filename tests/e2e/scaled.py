@@ -14,7 +14,7 @@ import redis
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[2]
-SCALED_REDIS = "redis://127.0.0.1:6379/8"  # its own: flushed at each start (queue, rate limits, rooms)
+SCALED_REDIS = "redis://127.0.0.1:6379/7"  # its own (bench/smoke.py uses 8): flushed at each start
 SERVERS = 3
 
 
