@@ -68,6 +68,10 @@ ERROR_CODES = {
     "too_large": (413, "the request or the photo is too large"),
     "too_many_pixels": (413, "the photo has too many pixels"),
     "unsupported_type": (415, "only JPEG, PNG and WebP photos are taken"),
+    "storage_full": (
+        507,
+        "the server's disk is full: nothing was kept; keep the photo and upload again after Retry-After",
+    ),
     "validation": (422, "some fields are invalid: `fields` says which, in the user's language"),
     "bad_mutation": (422, "a sync mutation is malformed (§6.1)"),
     "hash_mismatch": (422, "the bytes do not match the SHA-256 of the path: upload again from 0"),

@@ -53,6 +53,14 @@ class TooLarge(DomainError):
     code = "too_large"
 
 
+class StorageFull(DomainError):
+    """The server's disk cannot take it now; nothing was kept. The client keeps its copy and
+    tries again later (HTTP 507, with Retry-After)."""
+
+    status = 507
+    code = "storage_full"
+
+
 class UnsupportedMediaType(DomainError):
     status = 415
     code = "unsupported_type"

@@ -16,6 +16,8 @@ PUT /api/blobs/<sha256>     sha256: 64 lowercase hex digits, the client's hash o
     415 unsupported_type  not JPEG, PNG or WebP by magic bytes.
     422 hash_mismatch, bad_image   the upload in progress is discarded; start again at 0.
     400 bad_range      malformed Content-Range, or a body whose length does not match it.
+    507 storage_full   the server's disk is full: nothing kept (no file, the offset unchanged);
+                       keep the photo, try again after Retry-After (seconds).
 HEAD /api/blobs/<sha256>    200 with Content-Type and Content-Length when you may read it;
     404 otherwise. No 308: when you have an upload of it in progress, the 404 carries
     "Upload-Offset: N" (bytes received), so you resume with a chunk starting at N.
@@ -31,6 +33,7 @@ from flask import jsonify, request, send_file
 from flask_login import current_user, login_required
 from werkzeug.http import parse_content_range_header
 
+from server.api import ErrorSchema
 from server.blobs import service
 from server.blobs.schemas import BlobSchema, UploadProgressSchema, upload_progress_schema
 from server.core.edge import Blueprint
@@ -53,6 +56,11 @@ IMAGE_SCHEMA = {"type": "string", "format": "binary"}
 @blp.response(201, BlobSchema, description="Stored")
 @blp.alt_response(200, schema=BlobSchema, description="Already stored", success=True)
 @blp.alt_response(202, schema=UploadProgressSchema, description="Chunk kept; continue at offset", success=True)
+@blp.alt_response(
+    507,
+    schema=ErrorSchema,
+    description="`storage_full`: the server's disk is full; nothing kept. Upload again after `Retry-After` seconds",
+)
 def upload(sha256):
     """Upload a photo whole, or a chunk of it with Content-Range.
 
@@ -65,7 +73,9 @@ def upload(sha256):
     `wrong_total`: TOTAL differs from the upload in progress. 413 `too_large` (refused before the
     body is read), `too_many_pixels`. 415 `unsupported_type`: not JPEG, PNG or WebP by magic bytes.
     422 `hash_mismatch`, `bad_image`: the upload in progress is discarded; start again at 0.
-    The stored image has no metadata (EXIF, GPS, XMP; the ICC profile is kept). PROTOCOL.md §10."""
+    507 `storage_full`: the server's disk is full and nothing was kept (the offset is unchanged):
+    keep the photo and send it again after `Retry-After` seconds. The stored image has no
+    metadata (EXIF, GPS, XMP; the ICC profile is kept). PROTOCOL.md §10."""
     chunk = _content_range()
     plan = service.plan_upload(current_user, sha256, chunk, request.content_length)
     if plan.existing is not None:

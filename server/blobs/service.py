@@ -11,7 +11,9 @@ Finished files are written to a temporary name beside their place, fsynced and m
 os.replace, so a reader never sees half a file. Rows are committed after their files are in place.
 """
 
+import errno
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -32,6 +34,7 @@ from server.errors import (
     DomainError,
     Invalid,
     NotFound,
+    StorageFull,
     TooLarge,
     UnsupportedMediaType,
 )
@@ -39,6 +42,8 @@ from server.extensions import db
 from server.i18n import _
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
+STORAGE_FULL_RETRY_SECONDS = 300  # a full disk is not freed in seconds
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -97,12 +102,21 @@ def plan_upload(user, sha256: str, chunk: Chunk | None, content_length: int | No
 
 
 def receive(user, plan: UploadPlan, data: bytes) -> Received:
-    """Take the body of a planned PUT: a whole blob, or one chunk (completing the blob when last)."""
-    if plan.chunk is None:
-        if len(data) > _max_bytes():
-            raise _too_large()
-        return _complete(user, plan.sha256, data)
-    return _receive_chunk(user, plan.sha256, plan.chunk, data)
+    """Take the body of a planned PUT: a whole blob, or one chunk (completing the blob when last).
+    A full disk refuses it (507 `storage_full`, Retry-After) with nothing kept: no file of the
+    photo in place, the upload's offset where it was (PROTOCOL §10)."""
+    try:
+        if plan.chunk is None:
+            if len(data) > _max_bytes():
+                raise _too_large()
+            return _complete(user, plan.sha256, data)
+        return _receive_chunk(user, plan.sha256, plan.chunk, data)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        db.session.rollback()
+        log.error("blob storage full: %s refused (%s)", plan.sha256, exc)
+        raise StorageFull(_("blob.storage_full"), headers={"Retry-After": str(STORAGE_FULL_RETRY_SECONDS)}) from None
 
 
 def _receive_chunk(user, sha256: str, chunk: Chunk, data: bytes) -> Received:
@@ -167,7 +181,11 @@ def _store(user, sha256: str, data: bytes) -> Blob:
     except images.BadImage:
         raise Invalid(_("blob.bad_image"), code="bad_image") from None
     _write_atomic(_thumb_path(sha256), clean.thumb)
-    _write_atomic(_blob_path(sha256), clean.data)  # last: once the image is there, so is its thumb
+    try:
+        _write_atomic(_blob_path(sha256), clean.data)  # last: once the image is there, so is its thumb
+    except OSError:
+        _thumb_path(sha256).unlink(missing_ok=True)  # no thumb of a photo that is not there
+        raise
     blob = Blob(
         sha256=sha256,
         stored_sha256=hashlib.sha256(clean.data).hexdigest(),
