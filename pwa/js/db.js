@@ -152,6 +152,8 @@ function helpersFor(tx) {
       add: (entry) => store('outbox').add(entry), // resolves to the new seq
       put: (entry) => store('outbox').put(entry),
       delete: (seq) => store('outbox').delete(seq),
+      // seqs first..last, both included, in one request (a push's answered entries, sync-push.js)
+      deleteRange: (first, last) => store('outbox').delete(IDBKeyRange.bound(first, last)),
       all: () => store('outbox').getAll(), // oldest first: keys are increasing
       forRecord: (entity, id) => store('outbox').index('record').getAll([entity, id]), // oldest first
       withStatus: (status) => store('outbox').index('status').getAll(status),

@@ -194,4 +194,59 @@ export async function withOutboxSnapshot(tx) {
   };
 }
 
+/**
+ * tx with the outbox read once and kept in step with this transaction's own outbox writes, for
+ * a transaction that answers a push batch (sync-push.js): outbox.forRecord and outbox.all are
+ * answered from memory, outbox.put writes through, and outbox.delete is held back until
+ * flushDeletes(), which deletes each run of consecutive seqs in one request (later deletes go at once). So a batch of 200
+ * answers costs one read of the outbox and a few deletes, not one read and one delete each.
+ * Returns {tx, flushDeletes}; the caller awaits flushDeletes() before the transaction ends.
+ */
+export async function withOutboxTracked(tx) {
+  const entries = await tx.outbox.all(); // oldest first
+  const bySeq = new Map(entries.map((entry) => [entry.seq, entry]));
+  const byRecord = new Map(); // recordKey -> seqs, oldest first
+  for (const entry of entries) {
+    const key = recordKey(entry.entity, entry.record_id);
+    const seqs = byRecord.get(key);
+    if (seqs) seqs.push(entry.seq);
+    else byRecord.set(key, [entry.seq]);
+  }
+  const doomed = new Set();
+  let flushed = false;
+  const outbox = {
+    ...tx.outbox,
+    add: () => {
+      throw new Error('outbox.add is not tracked here');
+    },
+    all: async () => [...bySeq.values()].filter((entry) => !doomed.has(entry.seq)),
+    forRecord: async (entity, id) =>
+      (byRecord.get(recordKey(entity, id)) ?? []).filter((seq) => !doomed.has(seq)).map((seq) => bySeq.get(seq)),
+    get: async (seq) => (doomed.has(seq) ? undefined : bySeq.get(seq)),
+    put: (entry) => {
+      // An entry keeps its seq and its record: only the answers' changes are put here.
+      if (!bySeq.has(entry.seq)) throw new Error(`outbox entry ${entry.seq} was not read in this transaction`);
+      doomed.delete(entry.seq);
+      bySeq.set(entry.seq, entry);
+      return tx.outbox.put(entry);
+    },
+    delete: async (seq) => {
+      doomed.add(seq);
+      if (flushed) await tx.outbox.delete(seq);
+    },
+  };
+  async function flushDeletes() {
+    flushed = true;
+    const runs = []; // [first, last]: consecutive doomed seqs among the outbox's keys
+    let run = null;
+    for (const seq of bySeq.keys()) {
+      if (!doomed.has(seq)) run = null;
+      else if (run) run[1] = seq;
+      else runs.push((run = [seq, seq]));
+    }
+    await Promise.all(runs.map(([first, last]) => tx.outbox.deleteRange(first, last)));
+  }
+  return { tx: { ...tx, outbox }, flushDeletes };
+}
+
 export const recordKey = (entity, id) => `${entity}\u0000${id}`;

@@ -4,7 +4,7 @@
 // replays its first answers, §6.4) before anything newer.
 import { request } from './api.js';
 import { transact } from './db.js';
-import { perRecord, receiveServerCopy, recordKey, refreshRecord } from './local-records.js';
+import { perRecord, receiveServerCopy, recordKey, refreshRecord, withOutboxTracked } from './local-records.js';
 import { notifyOutboxChanged, toWire } from './outbox.js';
 import { photoHashesIn, uploadQueuedPhotos } from './photos.js';
 import { PROTOCOL_VERSION } from './sync-core.js';
@@ -21,13 +21,15 @@ export async function pushOutbox({ clientId, batchSize = BATCH_SIZE }) {
   let results = 0;
   let conflicts = 0;
   const reuploaded = new Set(); // photos the server said it lacks, sent again in this run
-  for (;;) {
-    const { batch, blocked } = await takeBatch(batchSize);
-    if (!batch.length) return { results, conflicts, blocked };
-    const answer = await pushBatch(batch, clientId, reuploaded);
+  let taken = await takeBatch(batchSize);
+  while (taken.batch.length) {
+    const answer = await pushBatch(taken.batch, clientId, reuploaded, batchSize);
     results += answer.results;
     conflicts += answer.conflicts;
+    // The next batch was taken in the transaction that stored the answers, if they came.
+    taken = answer.next ?? (await takeBatch(batchSize));
   }
+  return { results, conflicts, blocked: taken.blocked };
 }
 
 /**
@@ -35,33 +37,35 @@ export async function pushOutbox({ clientId, batchSize = BATCH_SIZE }) {
  * An entry naming a photo the server has not confirmed waits (§10), and so does every later
  * entry of the same record, so that a record's edits reach the server in the order made.
  */
-async function takeBatch(size) {
-  return transact(['outbox', 'photos'], async (tx) => {
-    const entries = await tx.outbox.all();
-    const unanswered = entries.filter((e) => e.status === 'sending');
-    if (unanswered.length) return { batch: unanswered, blocked: [] };
-    const waiting = new Set();
-    const blocked = new Map(); // sha256 -> refused photo
-    const batch = [];
-    for (const entry of entries) {
-      if (batch.length >= size) break;
-      if (entry.status !== 'pending') continue;
-      const key = JSON.stringify([entry.entity, entry.record_id]);
-      const photos = await Promise.all((entry.photos ?? []).map((hash) => tx.photos.get(hash)));
-      const notReady = photos.filter((p) => p && p.state !== 'uploaded');
-      for (const photo of notReady) if (photo.state === 'refused') blocked.set(photo.sha256, photo);
-      if (waiting.has(key) || notReady.length) {
-        waiting.add(key);
-        continue;
-      }
-      batch.push({ ...entry, status: 'sending' });
-    }
-    await Promise.all(batch.map((entry) => tx.outbox.put(entry))); // queued together, not one by one
-    return { batch, blocked: [...blocked.values()].map(({ sha256, error }) => ({ sha256, error })) };
-  });
+function takeBatch(size) {
+  return transact(['outbox', 'photos'], async (tx) => chooseBatch(tx, await tx.outbox.all(), size));
 }
 
-async function pushBatch(batch, clientId, reuploaded) {
+/** takeBatch's choice among `entries` (the whole outbox, oldest first), in transaction tx. */
+async function chooseBatch(tx, entries, size) {
+  const unanswered = entries.filter((e) => e.status === 'sending');
+  if (unanswered.length) return { batch: unanswered, blocked: [] };
+  const waiting = new Set();
+  const blocked = new Map(); // sha256 -> refused photo
+  const batch = [];
+  for (const entry of entries) {
+    if (batch.length >= size) break;
+    if (entry.status !== 'pending') continue;
+    const key = JSON.stringify([entry.entity, entry.record_id]);
+    const photos = await Promise.all((entry.photos ?? []).map((hash) => tx.photos.get(hash)));
+    const notReady = photos.filter((p) => p && p.state !== 'uploaded');
+    for (const photo of notReady) if (photo.state === 'refused') blocked.set(photo.sha256, photo);
+    if (waiting.has(key) || notReady.length) {
+      waiting.add(key);
+      continue;
+    }
+    batch.push({ ...entry, status: 'sending' });
+  }
+  await Promise.all(batch.map((entry) => tx.outbox.put(entry))); // queued together, not one by one
+  return { batch, blocked: [...blocked.values()].map(({ sha256, error }) => ({ sha256, error })) };
+}
+
+async function pushBatch(batch, clientId, reuploaded, size) {
   const body = { protocol: PROTOCOL_VERSION, client_id: clientId, mutations: batch.map(toWire) };
   let answer;
   try {
@@ -70,26 +74,31 @@ async function pushBatch(batch, clientId, reuploaded) {
     // A malformed mutation is refused alone, in the results (§6.1). Anything else: the batch
     // stays 'sending' and goes again unchanged.
     if (err.status === 409 && err.code === 'missing_blobs' && (await resendMissingPhotos(batch, err, reuploaded)))
-      return { results: 0, conflicts: 0 };
+      return { results: 0, conflicts: 0, next: null };
     throw err;
   }
   const results = answer?.results;
   if (!Array.isArray(results) || results.length !== batch.length) {
     throw new Error(`the server answered ${results?.length} results for ${batch.length} mutations`);
   }
-  const conflicts = await applyResults(batch, results);
+  const { conflicts, next } = await applyResults(batch, results, size);
   notifyOutboxChanged('answered');
-  return { results: results.length, conflicts };
+  return { results: results.length, conflicts, next };
 }
 
-/** One transaction: every answer of the batch lands, or none does (and the batch goes again). */
-function applyResults(batch, results) {
-  return transact(['records', 'outbox'], async (tx) => {
+/**
+ * One transaction: every answer of the batch lands, or none does (and the batch goes again);
+ * the next batch is taken in it too. The outbox is read once (withOutboxTracked), the records'
+ * reads and writes are queued side by side, and the answered entries go in a few range deletes.
+ */
+function applyResults(batch, results, size) {
+  return transact(['records', 'outbox', 'photos'], async (outer) => {
     batch.forEach((entry, index) => {
       const result = results[index];
       if (result?.mutation_id !== entry.id)
         throw new Error(`result ${index} answers ${result?.mutation_id}, not ${entry.id}`);
     });
+    const { tx, flushDeletes } = await withOutboxTracked(outer);
     let conflicts = 0;
     // One record's answers in order, different records side by side (local-records.js perRecord).
     const answered = batch.map((entry, index) => ({ entry, result: results[index] }));
@@ -117,7 +126,8 @@ function applyResults(batch, results) {
         }
       },
     );
-    return conflicts;
+    await flushDeletes();
+    return { conflicts, next: await chooseBatch(tx, await tx.outbox.all(), size) };
   });
 }
 
