@@ -17,6 +17,8 @@ import marshmallow as ma
 from sqlalchemy import JSON, Date, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from server.core.edge import Schema
+from server.core.fields import RecordSchema
 from server.sync import registry
 from server.sync.buckets import by_grid_field
 from server.sync.models import SyncedMixin
@@ -50,12 +52,12 @@ class Task(SyncedMixin, TaskBase):
     tags: Mapped[list | None] = mapped_column(JSON)
 
 
-class ChecklistItemSchema(ma.Schema):
+class ChecklistItemSchema(Schema):
     text = ma.fields.String(required=True, validate=ma.validate.Length(max=200))
     done = ma.fields.Boolean(required=True)
 
 
-class TaskSchema(ma.Schema):
+class TaskSchema(RecordSchema):
     grid_id = ma.fields.Integer(allow_none=True, strict=True)
     title = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=200))
     description = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000))

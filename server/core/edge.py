@@ -58,6 +58,10 @@ class BigInteger(ma.fields.Integer):
 def check_value(value, depth: int = 0) -> None:
     """Refuse NUL in any text, nesting beyond MAX_DEPTH and integers beyond 64 bits, anywhere in
     a value (raises ValidationError with a catalog key as its message)."""
+    if type(value) is str:  # the common case (every text field), without the walk
+        if "\x00" in value:
+            raise ma.ValidationError("field.nul")
+        return value
     stack = [(value, depth)]
     while stack:
         item, level = stack.pop()

@@ -10,6 +10,7 @@ import marshmallow as ma
 from marshmallow import ValidationError, validate, validates_schema
 
 from server.core.edge import INT_MAX, Schema
+from server.core.field_checks import compile_check
 from server.core.instants import UtcDateTime, iso, parse_instant
 
 __all__ = [
@@ -87,6 +88,9 @@ class RecordSchema(Schema):
             if isinstance(field, ma.fields.Nested) or isinstance(getattr(field, "inner", None), ma.fields.Nested)
         }
         self._required = tuple(name for name, field in self.load_fields.items() if field.required)
+        # Compiled once per schema (server/core/field_checks.py): a value they pass is valid
+        # without marshmallow; one they do not pass is deserialized, for its exact messages.
+        self._checks = {name: compile_check(field) for name, field in self.load_fields.items()}
 
     def check_whole(self, data) -> None:
         """Rules across fields; raise ValidationError({field: [message]})."""
@@ -115,6 +119,9 @@ class RecordSchema(Schema):
         return errors
 
     def _verdict(self, name, field, value):
+        check = self._checks.get(name)
+        if check is not None and value is not ma.missing and check(value):
+            return None
         plain = value is ma.missing or value is None or isinstance(value, (str, int, float, bool))
         if plain:
             key = (name, type(value), value)

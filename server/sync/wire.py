@@ -51,12 +51,7 @@ def parse_mutation(raw) -> Mutation | MutationResult:
         return _malformed(raw, "fields", "sync.mutation.field_name")
     if mutation.client_time is not None and not _is_client_time(mutation.client_time):
         return _malformed(raw, "client_time", "sync.mutation.client_time")
-    errors = {}
-    for name, value in mutation.fields.items():
-        try:
-            check_value(value, 1)  # NUL, integers beyond 64 bits: even a losing value is stored (§7.3)
-        except ma.ValidationError as exc:
-            errors[name] = exc.messages
+    errors = _value_errors(mutation.fields)
     if errors:
         return MutationResult(
             mutation.id,
@@ -66,6 +61,24 @@ def parse_mutation(raw) -> Mutation | MutationResult:
             error=Rejection("invalid", "some fields are invalid", errors).to_wire(),
         )
     return mutation
+
+
+def _value_errors(fields: dict) -> dict:
+    """NUL, integers beyond 64 bits, nesting too deep, per field: even a losing value is stored
+    (§7.3). The fields are walked once as a whole; only a mutation with a bad value is walked
+    field by field, to name the fields."""
+    try:
+        check_value(fields)  # the values one level down, as each is checked below
+        return {}
+    except ma.ValidationError:
+        pass
+    errors = {}
+    for name, value in fields.items():
+        try:
+            check_value(value, 1)
+        except ma.ValidationError as exc:
+            errors[name] = exc.messages
+    return errors
 
 
 def _is_client_time(text: str) -> bool:
