@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from server.api import ErrorSchema
 from server.core import observability
 from server.core.edge import Blueprint
+from server.core.fields import compact_json
 from server.sync import service
 from server.sync.schemas import (
     ConflictListArgsSchema,
@@ -59,7 +60,9 @@ def push(body):
     """Apply a batch of offline mutations; each one is applied, merged with conflicts, or refused."""
     answer = service.push(current_user, body["protocol"], body["client_id"], body["mutations"])
     observability.count_mutations(answer["results"])
-    return answer
+    # Written once, compactly and in UTF-8, as the pull page is: the results are the engine's
+    # wire dicts already (§6.2), in the shape the schema above documents (checked by a test).
+    return Response(compact_json(answer), mimetype="application/json")
 
 
 @blp.route("/conflicts", methods=["GET"])

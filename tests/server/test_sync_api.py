@@ -150,6 +150,28 @@ def test_conflict_is_kept_and_an_admin_resolves_it(app, world, notes_in_grids, d
     assert worker.client.get("/api/sync/conflicts").get_json()["items"] == []
 
 
+def test_a_push_answer_is_written_in_its_documented_shape_in_utf8(app, world, notes_in_grids):
+    """The push route writes the engine's results as they are, without a schema dump: the body is
+    what PushResultSchema would dump, for every kind of result, and Chinese travels as UTF-8."""
+    from server.sync.schemas import PushResultSchema
+
+    worker, admin = signed_in(app, "13800000003"), signed_in(app, "13800000002")
+    push(worker, create(rid("n1"), world.g1, title="原标题"))
+    push(admin, update(rid("n1"), 1, title="管理员改的标题"), client_id="desk-1")
+    response = push(
+        worker,
+        update(rid("n1"), 1, title="网格员改的标题"),
+        create(rid("n2"), world.g1, title="长" * 201),
+        create(rid("n3"), world.g1, title="新的"),
+        {"id": "not-a-uuid"},
+    )
+    body = response.get_json()
+    assert [r["status"] for r in body["results"]] == ["conflict", "rejected", "applied", "rejected"]
+    assert body["results"][0]["conflicts"] and body["results"][1]["error"]["fields"]
+    assert body == PushResultSchema().dump(body)
+    assert "网格员改的标题".encode() in response.get_data()
+
+
 def test_a_changed_scope_adds_and_removes_buckets(app, world, notes_in_grids):
     worker_a, worker_b = signed_in(app, "13800000003"), signed_in(app, "13800000004")
     push(worker_a, create(rid("n1"), world.g1, title="甲网格"))
