@@ -279,9 +279,7 @@ PUT_FLOOR = """async () => {
   const records = await db.listRecords('bench_task');
   const open = indexedDB.open('bench-floor', 1);
   open.onupgradeneeded = () => {
-    const store = open.result.createObjectStore('records', { keyPath: ['entity', 'id'] });
-    store.createIndex('bucket', 'buckets', { multiEntry: true });
-    store.createIndex('entity', 'entity');
+    open.result.createObjectStore('records', { keyPath: ['entity', 'id'] }); // db.js version 6: no index
   };
   const idb = await new Promise((resolve, reject) => { open.onsuccess = () => resolve(open.result); \
 open.onerror = () => reject(open.error); });

@@ -2,10 +2,12 @@
 // here. (The service worker keeps its push acks in a small database of its own, `redgrid-sw`:
 // see sw/ack-store.js for why it does not share this one.)
 //
-// Stores (version 5):
+// Stores (version 6):
 //   kv       out-of-line keys: small cached values such as /api/me (version 1)
 //   records  synced records, key [entity, id]: {entity, id, version, buckets, data, deleted,
-//            server_data?, stale?} — see local-records.js for what each field means
+//            server_data?, stale?} — see local-records.js for what each field means. No index
+//            (version 6): an entity's records are a range of the key; a bucket's are found by
+//            a scan, which only a scope change or a reset bucket needs (§2, §5.5)
 //   outbox   this phone's unconfirmed mutations, key seq (auto-increment, so order is kept):
 //            the wire mutation (§6.1) + {status: pending|sending|rejected, error, created_at, photos}
 //   photos   key sha256: {sha256, mime, bytes: ArrayBuffer | null once released, size, state,
@@ -23,7 +25,7 @@
 import { openDB } from 'idb';
 
 const DB_NAME = 'redgrid';
-const DB_VERSION = 5;
+const DB_VERSION = 6;
 const KV = 'kv';
 
 let dbPromise = null;
@@ -32,7 +34,7 @@ function open() {
   dbPromise ??= openDB(DB_NAME, DB_VERSION, {
     // Each step upgrades from the version before it, so a phone that skipped releases
     // still walks through every step. Add `if (oldVersion < 6) { ... }` below, never edit a step.
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) db.createObjectStore(KV); // out-of-line keys: kv.put(value, key)
       if (oldVersion < 2) {
         const records = db.createObjectStore('records', { keyPath: ['entity', 'id'] });
@@ -49,6 +51,13 @@ function open() {
       if (oldVersion < 3) db.createObjectStore('directories', { keyPath: 'grid_id' }); // directory.js
       if (oldVersion < 4) db.createObjectStore('templates', { keyPath: 'id' }); // inspection-templates.js
       if (oldVersion < 5) db.createObjectStore('dashboards', { keyPath: 'key' }); // dashboard-data.js
+      if (oldVersion < 6) {
+        // Each index entry is one more write per record: a task in 6 buckets cost 8 of them, and a
+        // first pull of 10,000 records spent most of its time there (issue 17). The records stay as
+        // they are; only the indexes go (ofEntity reads a key range, inBucket scans instead).
+        const records = transaction.objectStore('records');
+        for (const name of ['bucket', 'entity']) if (records.indexNames.contains(name)) records.deleteIndex(name);
+      }
     },
     // Another tab loaded a newer release that needs to upgrade: let go so it is not blocked.
     // The next call here reopens (and the newer service worker will have reloaded us by then).
@@ -144,8 +153,9 @@ function helpersFor(tx) {
       delete: (entity, id) => store('records').delete([entity, id]),
       all: () => store('records').getAll(),
       count: () => store('records').count(),
-      ofEntity: (entity) => store('records').index('entity').getAll(entity),
-      inBucket: (bucket) => store('records').index('bucket').getAll(bucket),
+      ofEntity: (entity) => store('records').getAll(entityRange(entity)),
+      // A scan: only a removed or reset bucket asks (§2, §5.5), a few times in a phone's life.
+      inBucket: async (bucket) => (await store('records').getAll()).filter((record) => record.buckets.includes(bucket)),
     },
     outbox: {
       get: (seq) => store('outbox').get(seq),
@@ -186,6 +196,12 @@ function helpersFor(tx) {
     },
   };
 }
+
+/**
+ * Every key [entity, id] of one entity: arrays sort after strings and numbers (IndexedDB key
+ * order), so [entity] comes before and [entity, []] after any id.
+ */
+const entityRange = (entity) => IDBKeyRange.bound([entity], [entity, []]);
 
 // --- one-step reads and writes ---------------------------------------------------------------
 

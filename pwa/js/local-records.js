@@ -139,14 +139,9 @@ export async function sweepStale(tx, marks) {
   }
 }
 
-/** The records held through any of `buckets`, each once. */
+/** The records held through any of `buckets`, each once: one scan (the store has no bucket index). */
 async function recordsIn(tx, buckets) {
-  const byKey = new Map();
-  for (const bucket of buckets) {
-    for (const record of await tx.records.inBucket(bucket))
-      byKey.set(JSON.stringify([record.entity, record.id]), record);
-  }
-  return [...byKey.values()];
+  return (await tx.records.all()).filter((record) => record.buckets.some((bucket) => buckets.includes(bucket)));
 }
 
 /** The record with these stale marks; none: no `stale` field at all. */

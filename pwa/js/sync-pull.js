@@ -51,7 +51,7 @@ export async function pullAll({ limit = PAGE_LIMIT, onScopeChange = null } = {})
     resync: await tx.meta.get('resync'),
   }));
   let cursor = held.cursor;
-  let firstPage = cursor === null ? offered : null;
+  const firstPage = cursor === null ? offered : null;
   offered = null;
   let restarted = false;
   const reset = new Set();
@@ -59,16 +59,14 @@ export async function pullAll({ limit = PAGE_LIMIT, onScopeChange = null } = {})
   // A phone with no records pulling from the start: see applyPage.
   let fresh =
     cursor === null && (await read(['records'], (tx) => tx.records.count())) === 0 ? { stored: new Set() } : null;
+  // The next page, asked for while this one is stored: the server's time and the network's
+  // overlap IndexedDB's instead of adding to it. Its answer (or error) is read only once this page
+  // is stored; a page that fails to store drops it, and the next pull asks again from the cursor.
+  let next = firstPage === null ? null : Promise.resolve(firstPage);
   for (let pages = 0; pages < MAX_PAGES; pages += 1) {
-    let page = firstPage;
-    firstPage = null;
+    let page;
     try {
-      page ??= await request(
-        'POST',
-        '/api/sync/pull',
-        { protocol: PROTOCOL_VERSION, cursor, limit },
-        { timeoutMs: PULL_TIMEOUT_MS },
-      );
+      page = await (next ?? askPage(cursor, limit));
     } catch (err) {
       // The server's data was reset (410) or cannot read our cursor (400): start over (§5.5).
       const startOver =
@@ -80,6 +78,7 @@ export async function pullAll({ limit = PAGE_LIMIT, onScopeChange = null } = {})
         await tx.meta.delete('cursor');
       });
       cursor = null;
+      next = null;
       restarted = true;
       fresh = null;
       held = null;
@@ -88,6 +87,8 @@ export async function pullAll({ limit = PAGE_LIMIT, onScopeChange = null } = {})
     checkPage(page, reset);
     if (held && nothingNew(page, held)) return applied;
     held = null; // stored from here on: the next page is compared with nothing
+    next = page.has_more ? askPage(page.cursor, limit) : null;
+    next?.catch(() => {}); // read (and thrown) after this page is stored, or dropped with it
     const scope = await applyPage(page, fresh);
     if (scope.changed) tellScopeChange(onScopeChange, scope);
     if (scope.touched) tellRecordsPulled(page);
@@ -116,6 +117,10 @@ function nothingNew(page, held) {
     !held.resync?.length
   );
 }
+
+/** One page from the server (§5.2). */
+const askPage = (cursor, limit) =>
+  request('POST', '/api/sync/pull', { protocol: PROTOCOL_VERSION, cursor, limit }, { timeoutMs: PULL_TIMEOUT_MS });
 
 function checkPage(page, reset) {
   if (page?.protocol !== undefined && page.protocol !== PROTOCOL_VERSION) {
