@@ -29,7 +29,8 @@ Chromium itself offers br on 127.0.0.1, which the app would prefer: an extra run
 size too). Every figure is timed inside the page with performance.now() around the PWA's own
 modules, imported in page.evaluate() before the clock starts:
   (1) a fresh client's first pull: sync-pull.js pullAll() from no cursor, with the PWA's page
-      size, until has_more is false and every page is stored in IndexedDB (the task count in
+      size and format (2: groups, PROTOCOL §5.2.2; the next page asked while one is stored),
+      until has_more is false and every page is stored in IndexedDB (the task count in
       IndexedDB is checked afterwards); one warm-up client, then median over --runs clients.
       Bytes on the wire: an extra fresh client with the DevTools protocol's Network domain on,
       summing Network.loadingFinished encodedDataLength (body and headers as received) of the

@@ -17,6 +17,7 @@ from sync._engine import (
 from sync._errors import BadMutation, CursorExpired, CursorInvalid, SyncError, UnsupportedProtocol
 from sync._memory import MemoryStore
 from sync._merge import Merged, Rejection, Review, merge
+from sync._pages import PAGE_FORMATS, group_changes, ungroup
 from sync._rules import CONFLICT_RULES, Entity, Field, template_buckets
 from sync._types import Actor, Conflict, LogEntry, Mutation, MutationResult, Record
 
@@ -38,6 +39,7 @@ __all__ = [
     "Merged",
     "Mutation",
     "MutationResult",
+    "PAGE_FORMATS",
     "PROTOCOL_VERSION",
     "PullPage",
     "Record",
@@ -50,6 +52,8 @@ __all__ = [
     "check_protocol",
     "decode_cursor",
     "encode_cursor",
+    "group_changes",
     "merge",
     "template_buckets",
+    "ungroup",
 ]

@@ -9,6 +9,7 @@ from typing import Protocol
 from sync._cursor import decode_cursor, encode_cursor
 from sync._errors import CursorExpired, UnsupportedProtocol
 from sync._merge import Merged, Rejection, Review, merge
+from sync._pages import group_changes
 from sync._rules import Entity
 from sync._types import Actor, LogEntry, Mutation, MutationResult, Record
 
@@ -49,11 +50,17 @@ class PullPage:
     reset_buckets: list[str] = field(default_factory=list)
     epoch: str = ""
 
-    def to_wire(self) -> dict:
+    def to_wire(self, page_format: int = 1) -> dict:
+        """The page as sent: format 1 lists `changes` (§5.2), format 2 `groups` (§5.2.2)."""
+        changes = (
+            {"groups": group_changes(self.changes)}
+            if page_format == 2
+            else {"changes": [c.to_wire() for c in self.changes]}
+        )
         return {
             "protocol": PROTOCOL_VERSION,
             "epoch": self.epoch,
-            "changes": [c.to_wire() for c in self.changes],
+            **changes,
             "cursor": self.cursor,
             "has_more": self.has_more,
             "buckets": self.buckets,

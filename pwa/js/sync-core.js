@@ -18,6 +18,7 @@ export {
 export { changedFields, localView } from './sync-core/local.js';
 export { MemoryStore } from './sync-core/memory.js';
 export { Merged, merge, Rejection } from './sync-core/merge.js';
+export { PAGE_FORMATS, pageChanges, ungroup } from './sync-core/pages.js';
 export { CONFLICT_RULES, Entity, Field, templateBuckets } from './sync-core/rules.js';
 export {
   Actor,

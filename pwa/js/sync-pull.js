@@ -18,9 +18,11 @@ import {
   WHOLE_COPY,
   withOutboxSnapshot,
 } from './local-records.js';
-import { PROTOCOL_VERSION } from './sync-core.js';
+import { PROTOCOL_VERSION, pageChanges } from './sync-core.js';
 
-export const PAGE_LIMIT = 1000; // ~85 KB gzip of task-sized records: a page still fits a slow link's timeout
+export const PAGE_LIMIT = 1000; // ~70 KB gzip of task-sized records: a page still fits a slow link's timeout
+// Groups (§5.2.2): ids packed, keys and buckets once per run: about a fifth fewer bytes than changes.
+const PAGE_FORMAT = 2;
 const PULL_TIMEOUT_MS = 30000;
 // 2 000 pages of 500: far more than any scope holds; past it something loops.
 const MAX_PAGES = 2000;
@@ -35,7 +37,7 @@ const MAX_PAGES = 2000;
 let offered = null;
 
 /** What sign-in sends as `pull` to ask for the first page. */
-export const firstPullAsked = () => ({ protocol: PROTOCOL_VERSION, limit: PAGE_LIMIT });
+export const firstPullAsked = () => ({ protocol: PROTOCOL_VERSION, limit: PAGE_LIMIT, format: PAGE_FORMAT });
 
 /** The page sign-in answered with (for the user now signed in on this phone). */
 export function offerFirstPage(page) {
@@ -84,7 +86,7 @@ export async function pullAll({ limit = PAGE_LIMIT, onScopeChange = null } = {})
       held = null;
       continue;
     }
-    checkPage(page, reset);
+    page = checkPage(page, reset);
     if (held && nothingNew(page, held)) return applied;
     held = null; // stored from here on: the next page is compared with nothing
     next = page.has_more ? askPage(page.cursor, limit) : null;
@@ -120,19 +122,28 @@ function nothingNew(page, held) {
 
 /** One page from the server (§5.2). */
 const askPage = (cursor, limit) =>
-  request('POST', '/api/sync/pull', { protocol: PROTOCOL_VERSION, cursor, limit }, { timeoutMs: PULL_TIMEOUT_MS });
+  request(
+    'POST',
+    '/api/sync/pull',
+    { protocol: PROTOCOL_VERSION, cursor, limit, format: PAGE_FORMAT },
+    { timeoutMs: PULL_TIMEOUT_MS },
+  );
 
+/** The page, its changes listed (§5.2) whichever format it came in; throws on a page to refuse. */
 function checkPage(page, reset) {
   if (page?.protocol !== undefined && page.protocol !== PROTOCOL_VERSION) {
     throw new ApiError(400, 'unsupported_protocol', `the server answered in ${page.protocol}`);
   }
-  if (!Array.isArray(page?.changes) || typeof page.cursor !== 'string') throw new Error('malformed pull page');
+  if (typeof page?.cursor !== 'string') throw new Error('malformed pull page');
+  const { groups: _groups, ...rest } = page;
+  const checked = { ...rest, changes: pageChanges(page) };
   for (const bucket of page.reset_buckets ?? []) {
     // A bucket restarts from 0 once per purge; the same bucket again within one pull means the
     // server will keep sending it from the start, and we would loop on its first page.
     if (reset.has(bucket)) throw new ApiError(0, 'pull_loop', `the server keeps resending ${bucket} from the start`);
     reset.add(bucket);
   }
+  return checked;
 }
 
 /**

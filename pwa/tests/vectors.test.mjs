@@ -16,6 +16,7 @@ import {
   encodeCursor,
   MemoryStore,
   Mutation,
+  pageChanges,
 } from '../js/sync-core.js';
 
 const VECTOR_DIR = new URL('../../sync/vectors/', import.meta.url);
@@ -86,6 +87,13 @@ function runVector(vector) {
   const tuple = (c) => JSON.stringify([c.record_id, c.field, c.winner, c.server_value, c.client_value]);
   assert.deepEqual(store.conflicts.map(tuple).sort(), vector.conflicts.map(tuple).sort(), 'conflict records');
 }
+
+test('a format 2 page (PROTOCOL.md §5.2.2) reads back as its format 1 changes, as in Python', () => {
+  const { changes, groups } = readJson('_page_format_2.json');
+  assert.deepEqual(pageChanges({ groups }), changes);
+  assert.equal(pageChanges({ changes }), changes); // format 1 as it came
+  assert.throws(() => pageChanges({ groups: [{ ...groups[0], ids: 'AAAA' }] }), /malformed pull page/);
+});
 
 test('there are vectors', () => {
   assert.ok(VECTORS.length >= 12, `found ${VECTORS.length}`);

@@ -110,7 +110,7 @@ def sign_in(credentials):
     # The first pull page in the same answer (PROTOCOL.md §5.2.1), as POST /api/sync/pull writes it;
     # none for another protocol: signed in all the same, the phone pulls on its own.
     me = compact_json(SignInSchema().dump(me_payload(user)))
-    page = make_page(user, asked["protocol"], asked["limit"])
+    page = make_page(user, asked["protocol"], asked["limit"], asked["format"])
     return Response(me if page is None else f'{me[:-1]},"pull":{page}}}', mimetype="application/json")
 
 

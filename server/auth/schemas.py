@@ -10,7 +10,7 @@ from server.auth.passwords import is_common
 from server.core.edge import Schema
 from server.core.fields import UtcDateTime
 from server.i18n import LOCALES
-from sync import MAX_PAGE
+from sync import MAX_PAGE, PAGE_FORMATS
 
 # Mainland China mobile numbers: 11 digits starting with 1[3-9].
 PHONE_RE = r"^1[3-9]\d{9}$"
@@ -64,6 +64,12 @@ class FirstPullSchema(Schema):
 
     protocol = ma.fields.String(required=True, metadata={"description": "redgrid-sync/1"})
     limit = ma.fields.Integer(load_default=500, validate=validate.Range(min=1, max=MAX_PAGE))
+    format = ma.fields.Integer(
+        load_default=1,
+        strict=True,
+        validate=validate.OneOf(PAGE_FORMATS),
+        metadata={"description": "as in POST /api/sync/pull (PROTOCOL.md §5.2.2)"},
+    )
 
 
 class LoginSchema(Schema):

@@ -41,7 +41,7 @@ def pull(body):
     observability.count_pull(len(page.changes))
     # Written once, compactly and in UTF-8 (not \u escapes), with the records' data as stored,
     # instead of a schema dump of thousands of changes. The schema above documents the shape.
-    return Response(service.page_json(page), mimetype="application/json")
+    return Response(service.page_json(page, body["format"]), mimetype="application/json")
 
 
 @blp.route("/push", methods=["POST"])

@@ -7,7 +7,7 @@ from marshmallow import validate
 from server.api import ErrorBodySchema, PageArgsSchema, page_of
 from server.core.edge import BigInteger, Schema
 from server.core.instants import UtcDateTime
-from sync import MAX_BATCH, MAX_PAGE
+from sync import MAX_BATCH, MAX_PAGE, PAGE_FORMATS
 
 
 class PullSchema(Schema):
@@ -19,6 +19,12 @@ class PullSchema(Schema):
         metadata={"description": "opaque; null or absent for the first pull"},
     )
     limit = ma.fields.Integer(load_default=500, validate=validate.Range(min=1, max=MAX_PAGE))
+    format = ma.fields.Integer(
+        load_default=1,
+        strict=True,
+        validate=validate.OneOf(PAGE_FORMATS),
+        metadata={"description": "1 (default): `changes`, one object a change (§5.2); 2: `groups` (§5.2.2)"},
+    )
 
 
 class Mutations(ma.fields.Field):
@@ -61,12 +67,47 @@ class ChangeSchema(Schema):
     data = ma.fields.Dict(allow_none=True)
 
 
+class ChangeGroupSchema(Schema):
+    """A run of changes with the same bucket, entity and op (PROTOCOL.md §5.2.2)."""
+
+    bucket = ma.fields.String()
+    entity = ma.fields.String()
+    op = ma.fields.String(metadata={"description": "put or delete"})
+    ids = ma.fields.Raw(
+        metadata={
+            "description": "the record ids in order: base64 of 16 bytes per id when all are lowercase UUIDs, "
+            "else the list of ids",
+            "oneOf": [{"type": "string", "format": "byte"}, {"type": "array", "items": {"type": "string"}}],
+        }
+    )
+    versions = ma.fields.List(
+        BigInteger(),
+        metadata={"description": "the first change's version, then each one's increase over the one before"},
+    )
+    fields = ma.fields.List(
+        ma.fields.String(), metadata={"description": "put only: every key of the group's data, in the order first met"}
+    )
+    columns = ma.fields.List(
+        ma.fields.List(ma.fields.Raw(allow_none=True)),
+        metadata={"description": "put only: one array a field, its value in each change's data (null where absent)"},
+    )
+    absent = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.Integer()),
+        metadata={"description": "put only: per field, the changes (0-based, in order) whose data lacks that key"},
+    )
+    nulls = ma.fields.List(
+        ma.fields.Integer(), metadata={"description": "put only: the changes (0-based) whose data is null"}
+    )
+
+
 class PullPageSchema(Schema):
     protocol = ma.fields.String()
     epoch = ma.fields.String(
         metadata={"description": "the server's epoch: send it with each mutation made on this data (§7.1)"}
     )
-    changes = ma.fields.List(ma.fields.Nested(ChangeSchema))
+    changes = ma.fields.List(ma.fields.Nested(ChangeSchema), metadata={"description": "format 1 (§5.2)"})
+    groups = ma.fields.List(ma.fields.Nested(ChangeGroupSchema), metadata={"description": "format 2 (§5.2.2)"})
     cursor = ma.fields.String(
         metadata={
             "description": "opaque: send it with the next pull. Nothing new since the cursor sent: the same "

@@ -133,19 +133,22 @@ def pull(user: User, protocol: str, cursor: str | None, limit: int) -> PullPage:
     return page
 
 
-def first_page_json(user: User, protocol: str, limit: int) -> str | None:
+def first_page_json(user: User, protocol: str, limit: int, page_format: int = 1) -> str | None:
     """The first pull page (cursor null) as page_json() writes it, for a sign-in that asked for
     it (§5.2.1); None when the protocol is not the server's (the phone pulls on its own)."""
     try:
-        return page_json(pull(user, protocol, None, limit))
+        return page_json(pull(user, protocol, None, limit), page_format)
     except DomainError:
         return None
 
 
-def page_json(page: PullPage) -> str:
-    """A pull page as compact UTF-8 JSON, the same as json.dumps(page.to_wire()) but with each
-    change's data spliced in as the text the store read (§5.2's shape, checked by a test)."""
+def page_json(page: PullPage, page_format: int = 1) -> str:
+    """A pull page as compact UTF-8 JSON, the same as json.dumps(page.to_wire(page_format)); in
+    format 1 with each change's data spliced in as the text the store read (§5.2's shape, checked
+    by a test). Format 2 (§5.2.2) reads each data to send its values without their keys."""
     dumps = compact_json
+    if page_format == 2:
+        return dumps(page.to_wire(2))
     head = dataclasses.replace(page, changes=[]).to_wire()
     head.pop("changes")
     names: dict[str, str] = {}  # buckets, entities and ops repeat: each is encoded once

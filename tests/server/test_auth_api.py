@@ -175,6 +175,7 @@ def test_throttling_is_not_dodged_by_typing_the_phone_differently(world, app):
 
 def test_a_fresh_phones_sign_in_carries_its_first_pull_page(world, app, auth):
     """PROTOCOL.md §5.2.1: the page is the one POST /api/sync/pull from null answers."""
+    from sync import ungroup
     from tests.server.alerts_support import signed_in
     from tests.server.tasks_support import new_task
 
@@ -215,3 +216,13 @@ def test_a_fresh_phones_sign_in_carries_its_first_pull_page(world, app, auth):
         headers={"X-CSRFToken": answer.get_json()["csrf_token"]},
     )
     assert bad.status_code == 422 and "limit" in bad.get_json()["error"]["fields"]["pull"]
+    # Format 2 (§5.2.2): the same page, grouped.
+    grouped = other.post(
+        "/api/auth/login",
+        json={"phone": "13800000003", "password": PASSWORD, "pull": {**asked, "format": 2}},
+        headers={"X-CSRFToken": answer.get_json()["csrf_token"]},
+    )
+    assert grouped.status_code == 200 and "changes" not in grouped.get_json()["pull"]
+    assert [(c["entity"], c["id"], c["version"]) for c in ungroup(grouped.get_json()["pull"]["groups"])] == [
+        (c["entity"], c["id"], c["version"]) for c in pulled["changes"]
+    ]

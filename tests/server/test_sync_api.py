@@ -295,6 +295,47 @@ def test_pulls_travel_compressed(app, world, notes_in_grids):
     assert len(response.get_data()) < len(json.dumps(body, ensure_ascii=False).encode()) / 3
 
 
+def test_a_pull_in_format_2_is_the_same_pages_grouped_and_fewer_bytes(app, world, notes_in_grids):
+    """PROTOCOL.md §5.2.2: page for page, the groups read back as format 1's changes (same cursor,
+    same everything else); a format the server does not know is a 422 on `format`."""
+    import gzip
+    import json
+
+    from sync import ungroup
+
+    worker = signed_in(app, "13800000003")
+    notes = [
+        create(str(uuid.uuid4()), world.g1, title=f"第{i}户走访", **({"body": "独居老人"} if i % 4 else {}))
+        for i in range(60)
+    ]
+    push(worker, *notes)
+    cursors, sizes = {1: None, 2: None}, {1: 0, 2: 0}
+    while True:
+        pages = {}
+        for page_format in (1, 2):
+            body = {"protocol": PROTOCOL, "cursor": cursors[page_format], "limit": 25, "format": page_format}
+            response = worker.send("POST", "/api/sync/pull", json=body, headers={"Accept-Encoding": "gzip"})
+            assert response.status_code == 200
+            pages[page_format] = json.loads(gzip.decompress(response.get_data()))
+            sizes[page_format] += len(response.get_data())
+        one, two = pages[1], pages[2]
+        assert "groups" not in one and "changes" not in two
+        assert ungroup(two.pop("groups")) == one.pop("changes")
+        assert one == two
+        cursors = {1: one["cursor"], 2: two["cursor"]}
+        if not one["has_more"]:
+            break
+    assert sizes[2] < sizes[1] * 0.9
+    # Brotli where the client offers it (PROTOCOL.md §5.2.2 expects either).
+    br = worker.send(
+        "POST", "/api/sync/pull", json={"protocol": PROTOCOL, "format": 2}, headers={"Accept-Encoding": "gzip, br"}
+    )
+    assert br.headers["Content-Encoding"] == "br"
+    for bad in (3, "2", None):
+        refused = worker.send("POST", "/api/sync/pull", json={"protocol": PROTOCOL, "format": bad})
+        assert refused.status_code == 422 and list(refused.get_json()["error"]["fields"]) == ["format"]
+
+
 def test_a_pull_page_is_written_as_its_wire_form_with_stored_json_spliced_in():
     """page_json() splices the stored JSON text of each change instead of re-encoding it; the
     result must read back as exactly the page's wire form (§5.2), escapes and all."""

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.sync.models import SyncLogEntry, SyncMutation, SyncState
 from server.sync.registry import bindings
+from sync import ungroup
 from tests.server.inspections_support import DIHAO_STEWARD, HEXI_ADMIN, YUANHANG_STAFF
 from tests.server.tasks_support import WORKER_A, signed_in
 
@@ -368,12 +369,15 @@ def test_fuzzed_pulls_never_5xx(app, writers):
             "protocol": mostly(data.draw, st.just(PROTOCOL), values),
             "cursor": data.draw(cursors(epoch)),
             "limit": limit,
+            "format": mostly(data.draw, st.sampled_from([1, 2]), values),  # §5.2.2
         }
         if data.draw(st.integers(0, 7)) == 7:
             body.pop(data.draw(st.sampled_from(sorted(body))))
         response = send_json(auth, "/api/sync/pull", body)
         assert_documented(response)
         assert response.status_code in (200, 400, 410, 422), response.status_code
+        if response.status_code == 200 and body.get("format") == 2:
+            ungroup(response.get_json()["groups"])  # reads back (PROTOCOL.md §5.2.2)
 
     run()
 
