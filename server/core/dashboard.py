@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import marshmallow as ma
+
 from server.core import clock
 from server.core.clock import CHINA
 from server.core.monthly import Month
@@ -54,6 +56,20 @@ class Period:
             return None
         # UTC: SQLite keeps an instant's wall time and drops its offset
         return cls(text, month.start.astimezone(UTC), min(month.end, now).astimezone(UTC))
+
+
+def period_arg(what: str) -> ma.fields.String:
+    """A list's `period` query argument: only the records a dashboard's figure counted over that
+    period (its links carry it), with the dashboard's own rule (Period.parse)."""
+
+    def valid(text: str) -> None:
+        if Period.parse(text) is None:
+            raise ma.ValidationError("dashboard.period_invalid")
+
+    return ma.fields.String(
+        validate=valid,
+        metadata={"description": f'{what} in a period: "30d", "7d", "month" or "YYYY-MM", as a dashboard counts (§26)'},
+    )
 
 
 def register(section: Callable) -> None:

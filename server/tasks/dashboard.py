@@ -27,19 +27,28 @@ def _in(column, period):
     return and_(column >= period.start, column < period.end)
 
 
-def _task_links(child):
-    """The admin task list (#/admin/tasks) of a grid (?grid=) or a unit's subtree (?unit=)."""
-    place = {} if child is None else {"grid": child.id} if child.kind == "grid" else {"unit": child.id}
+def _place(unit):
+    """A list's address filter for a unit's records: a grid's (?grid=), or a unit's subtree (?unit=)."""
+    return {"grid": unit.id} if unit.kind == "grid" else {"unit": unit.id}
 
-    def address(**filters):
-        return "#/admin/tasks" + (f"?{urlencode({**place, **filters})}" if place or filters else "")
 
-    return {
-        "created": address(),
-        "done": address(status="done"),
-        "open": address(open=1),
-        "overdue": address(overdue=1),
-    }
+def _address(screen, **filters):
+    return screen + (f"?{urlencode(filters)}" if filters else "")
+
+
+def _task_links(unit, period):
+    """The admin task list (#/admin/tasks) of each child, or of the unit itself for the total."""
+
+    def links(child):
+        place = _place(child or unit)
+        return {
+            "created": _address("#/admin/tasks", **place, created=period.text),
+            "done": _address("#/admin/tasks", **place, status="done", finished=period.text),
+            "open": _address("#/admin/tasks", **place, open=1),
+            "overdue": _address("#/admin/tasks", **place, overdue=1),
+        }
+
+    return links
 
 
 def tasks_section(user, unit, children, period) -> dict:
@@ -61,15 +70,32 @@ def tasks_section(user, unit, children, period) -> dict:
         )
         .group_by(tree.c.child_id)
     )
-    return dashboard.section("tasks", TASK_FIGURES, rows, children, _task_links)
+    return dashboard.section("tasks", TASK_FIGURES, rows, children, _task_links(unit, period))
 
 
-def _report_links(child):
-    return {
-        "reported": "#/admin/reports?status=all",
-        "new": "#/admin/reports?status=new",
-        "handled": "#/admin/reports?status=converted",
-    }
+def _report_links(unit, period):
+    """The field reports queue (#/admin/reports) of the child or unit, reported in the period."""
+
+    def links(child):
+        place = {**_place(child or unit), "period": period.text}
+        return {
+            "reported": _address("#/admin/reports", **place, status="all"),
+            "new": _address("#/admin/reports", **place, status="new"),
+            "handled": _address("#/admin/reports", **place, status="handled"),
+        }
+
+    return links
+
+
+def _need_links(unit, period):
+    """The needs (#/admin/needs) received in the period in the child or unit: every figure of the
+    section is of those needs (the rates' numerators and denominators too)."""
+
+    def links(child):
+        address = _address("#/admin/needs", **_place(child or unit), period=period.text)
+        return dict.fromkeys(("count", *NEED_RATES), address)
+
+    return links
 
 
 def reports_section(user, unit, children, period) -> dict:
@@ -85,7 +111,7 @@ def reports_section(user, unit, children, period) -> dict:
         .where(FieldReport.deleted.is_(False), _in(FieldReport.created_at, period))
         .group_by(tree.c.child_id)
     )
-    return dashboard.section("reports", REPORT_FIGURES, rows, children, _report_links)
+    return dashboard.section("reports", REPORT_FIGURES, rows, children, _report_links(unit, period))
 
 
 def needs_section(user, unit, children, period) -> dict:
@@ -102,7 +128,7 @@ def needs_section(user, unit, children, period) -> dict:
         need_stats.FIGURES,
         rows,
         children,
-        lambda child: dict.fromkeys(("count", *NEED_RATES), "#/admin/needs"),
+        _need_links(unit, period),
     )
     out["figures"] = ["count", *NEED_RATES, "escalated"]
     out["total"] = need_stats.with_rates(out["total"])

@@ -6,7 +6,8 @@ is the same records from the server, for the desk."""
 from sqlalchemy import or_, select
 
 from server import authz
-from server.core import xlsx
+from server.core import dashboard, xlsx
+from server.core.pages import paginate
 from server.i18n import _
 from server.org.names import household_addresses, unit_names
 from server.tasks.need_models import OPEN_NEED_STATUSES, Need
@@ -17,10 +18,15 @@ COLUMNS = (
     "respond_by", "resolve_by", "accepted_at", "resolved_at", "referred_to", "handle_note",
     "rating", "rating_comment", "escalation",
 )  # fmt: skip
+LIST_COLUMNS = (
+    "id", "user_id", "category", "text", "status", "grid_id", "community_id", "respond_by", "resolve_by",
+    "accepted_at", "resolved_at", "escalated", "rating", "created_at",
+)  # fmt: skip
 
 
-def need_query(user, unit=None, start=None, end=None, status="open"):
-    """The needs an export holds, oldest first: received in [start, end) when given."""
+def need_query(user, unit=None, start=None, end=None, status="open", period=None):
+    """The needs an export (or the admins' list) holds, oldest first: received in [start, end) and
+    in the dashboard's period when given."""
     units = authz.units_under(_paths(user, unit))
     query = select(Need).where(or_(Need.grid_id.in_(units), Need.community_id.in_(units)), Need.deleted.is_(False))
     if status == "open":
@@ -31,7 +37,20 @@ def need_query(user, unit=None, start=None, end=None, status="open"):
         query = query.where(Need.created_at >= start)
     if end is not None:
         query = query.where(Need.created_at < end)
+    if period:
+        span = dashboard.Period.parse(period)
+        query = query.where(Need.created_at >= span.start, Need.created_at < span.end)
     return query.order_by(Need.created_at, Need.id)
+
+
+def list_needs(user, page=1, per_page=50, **filters) -> dict:
+    """GET /api/needs: a page of the needs export's rows, with each household's address."""
+    result = paginate(need_query(user, **filters), page, per_page)
+    places = household_addresses(n.household_id for n in result["items"])
+    result["items"] = [
+        {**{key: getattr(n, key) for key in LIST_COLUMNS}, "place": places.get(n.household_id)} for n in result["items"]
+    ]
+    return result
 
 
 def _label(prefix: str, value):
@@ -66,6 +85,8 @@ def needs_xlsx(user, args: dict):
         filters.append((_("need.export.from"), xlsx.local(args["start"])))
     if args.get("end"):
         filters.append((_("need.export.to"), xlsx.local(args["end"])))
+    if args.get("period"):
+        filters.append((_("export.filter.period"), args["period"]))
     return xlsx.export_list(
         need_query(user, **args),
         _rows,

@@ -3,6 +3,8 @@
 import marshmallow as ma
 from marshmallow import ValidationError, validate, validates_schema
 
+from server.api import PageArgsSchema, page_of
+from server.core import dashboard
 from server.core.edge import Schema
 from server.core.fields import LocationSchema, RecordSchema, UtcDateTime, photo_list, row_id, text_or_none
 from server.tasks.need_models import (
@@ -77,6 +79,40 @@ class NeedExportArgsSchema(NeedStatsArgsSchema):
         validate=validate.OneOf(("open", "all", *NEED_STATUSES)),
         metadata={"description": "open (received, accepted, in_progress; the default), all, or one status"},
     )
+    period = dashboard.period_arg("received")
+
+
+class NeedListArgsSchema(PageArgsSchema, NeedExportArgsSchema):
+    """GET /api/needs: the export's filters, a page at a time, and a dashboard's period."""
+
+    status = ma.fields.String(
+        load_default="all",
+        validate=validate.OneOf(("open", "all", *NEED_STATUSES)),
+        metadata={"description": "all (the default), open (received, accepted, in_progress) or one status"},
+    )
+
+
+class NeedListItemSchema(Schema):
+    """A need as the admins' filtered list shows it: the record's fields that list reads, with names."""
+
+    id = ma.fields.String()
+    user_id = ma.fields.Integer()
+    category = ma.fields.String()
+    text = ma.fields.String()
+    status = ma.fields.String()
+    grid_id = ma.fields.Integer(allow_none=True)
+    community_id = ma.fields.Integer(allow_none=True)
+    place = ma.fields.String(allow_none=True, metadata={"description": "the household: 小区 楼栋 单元 房号"})
+    respond_by = UtcDateTime(allow_none=True)
+    resolve_by = UtcDateTime(allow_none=True)
+    accepted_at = UtcDateTime(allow_none=True)
+    resolved_at = UtcDateTime(allow_none=True)
+    escalated = ma.fields.Boolean(allow_none=True)
+    rating = ma.fields.Integer(allow_none=True)
+    created_at = UtcDateTime()
+
+
+NeedPageSchema = page_of(NeedListItemSchema)
 
 
 class NeedFiguresSchema(Schema):

@@ -7,7 +7,7 @@ import marshmallow as ma
 from marshmallow import ValidationError, validate, validates_schema
 
 from server.api import PageArgsSchema, page_of
-from server.core import clock
+from server.core import clock, dashboard
 from server.core.edge import BigInteger, Schema
 from server.core.fields import SHA256, LocationSchema, RecordSchema, UtcDateTime
 from server.tasks.models import (
@@ -236,6 +236,8 @@ class TaskListArgsSchema(PageArgsSchema):
     open = ma.fields.Boolean(metadata={"description": "open: assigned or in progress (false: the others)"})
     batch_id = ma.fields.String(validate=validate.Length(max=36))
     q = ma.fields.String(validate=validate.Length(max=40), metadata={"description": "title contains"})
+    created_in = dashboard.period_arg("given out")
+    finished_in = dashboard.period_arg("finished")
 
 
 class TaskExportArgsSchema(TaskListArgsSchema):
@@ -252,10 +254,15 @@ class ProgressArgsSchema(Schema):
 
 
 class ReportListArgsSchema(PageArgsSchema):
-    status = ma.fields.String(load_default="new", validate=validate.OneOf((*REPORT_STATUSES, "all")))
+    status = ma.fields.String(
+        load_default="new",
+        validate=validate.OneOf((*REPORT_STATUSES, "handled", "all")),
+        metadata={"description": "new (the default), converted, dismissed, handled (converted or dismissed) or all"},
+    )
     org_unit_id = _query_id()
     grid_id = _query_id()
     category = ma.fields.String(validate=validate.OneOf(REPORT_CATEGORIES))
+    period = dashboard.period_arg("reported")
 
 
 class ReportExportArgsSchema(ReportListArgsSchema):

@@ -8,6 +8,7 @@ from sqlalchemy import and_, case, func, or_, select
 from server import authz
 from server.auth.models import RoleAssignment, User
 from server.auth.service import display_names
+from server.core import clock, dashboard
 from server.core.pages import paginate
 from server.errors import NotFound
 from server.extensions import db
@@ -27,7 +28,7 @@ REPORT_COLUMNS = tuple(
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()  # the dashboards' time too: a figure and its list agree on "overdue"
 
 
 def _overdue(now: datetime):
@@ -151,6 +152,10 @@ def task_query(user, **filters):
         query = query.where(overdue if filters["overdue"] else ~overdue)
     if filters.get("q"):
         query = query.where(Task.title.contains(filters["q"], autoescape=True))
+    for name, column in (("created_in", Task.created_at), ("finished_in", Task.finished_at)):
+        if filters.get(name):
+            span = dashboard.Period.parse(filters[name])
+            query = query.where(column >= span.start, column < span.end)
     return query.order_by(Task.created_at.desc(), Task.id)
 
 
@@ -293,11 +298,16 @@ def list_reports(user, page=1, per_page=50, **filters) -> dict:
     return result
 
 
-def report_query(user, status="new", org_unit_id=None, grid_id=None, category=None):
+def report_query(user, status="new", org_unit_id=None, grid_id=None, category=None, period=None):
     """The select of list_reports (its export's too): scope, filters, order."""
     query = select(FieldReport).where(FieldReport.deleted.is_(False), authz.visible(user, FieldReport))
-    if status != "all":
+    if status == "handled":  # a dashboard's 已处理
+        query = query.where(FieldReport.status != "new")
+    elif status != "all":
         query = query.where(FieldReport.status == status)
+    if period:
+        span = dashboard.Period.parse(period)
+        query = query.where(FieldReport.created_at >= span.start, FieldReport.created_at < span.end)
     if org_unit_id:
         unit = authz.get_visible(user, OrgUnit, org_unit_id)
         query = query.where(FieldReport.grid_id.in_(select(OrgUnit.id).where(authz.subtree_of(unit.path))))

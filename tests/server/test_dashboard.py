@@ -146,7 +146,7 @@ def test_every_figure_of_the_street_is_counted_as_the_records_say(app, records):
     check("tasks", tasks)
     assert got["tasks"]["total"] == {k: sum(tasks(c)[k] for c in children) for k in tasks(w.hexi)}
     hexi_links = got["tasks"]["links"]["units"][str(w.hexi)]
-    assert hexi_links["done"] == f"#/admin/tasks?unit={w.hexi}&status=done"
+    assert hexi_links["done"] == f"#/admin/tasks?unit={w.hexi}&status=done&finished=2026-11"
     assert hexi_links["overdue"] == f"#/admin/tasks?unit={w.hexi}&overdue=1"
 
     def reports(child):
