@@ -5,7 +5,7 @@
 // for the session; nothing here goes to IndexedDB. The server names the people and places it
 // refers to (workers, history, conflicts, a task's household), so nothing is looked up per row.
 
-import { taskListQuery } from './admin.js';
+import { reportFilterParams, taskListQuery } from './admin.js';
 import { get, patch, post } from './api.js';
 
 const enc = encodeURIComponent;
@@ -45,8 +45,12 @@ export const loadTask = (id) => get(`/api/tasks/${enc(id)}`);
 export const loadOpenConflicts = (recordId) =>
   get(`/api/sync/conflicts?status=open&record_id=${enc(recordId)}&per_page=20`);
 
-export function loadReports({ status = 'new', page = 1, perPage = 50 } = {}) {
-  return get(`/api/field-reports?status=${enc(status)}&page=${page}&per_page=${perPage}`);
+/** GET /api/field-reports: filters as reportFilterParams takes them (admin.js). */
+export function loadReports({ page = 1, perPage = 50, ...filters } = {}) {
+  const params = reportFilterParams(filters);
+  params.set('page', String(page));
+  params.set('per_page', String(perPage));
+  return get(`/api/field-reports?${params}`);
 }
 export const loadReport = (id) => get(`/api/field-reports/${enc(id)}`);
 export const loadDraft = (id) => get(`/api/field-reports/${enc(id)}/draft`);

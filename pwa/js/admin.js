@@ -7,7 +7,7 @@ import { TASKS } from './constants.js';
 import { OPEN_STATUSES, TASK_TYPES } from './tasks.js';
 
 export const { STATUSES: TASK_STATUSES, TARGET_KINDS, BULK_TARGET_KINDS: BULK_KINDS } = TASKS;
-export const REPORT_FILTERS = [...TASKS.REPORT_STATUSES, 'all'];
+export const REPORT_FILTERS = [...TASKS.REPORT_STATUSES, 'handled', 'all']; // handled: converted or dismissed
 // Org units a bulk creation may cover: one task per target below them (server/tasks/service.py).
 export const BULK_UNIT_KINDS = ['city', 'district', 'street', 'community'];
 export const LIVE_GAP_MS = 1000;
@@ -37,8 +37,20 @@ export function taskListQuery(filters = {}, { page = 1, perPage = 50 } = {}) {
 /** The workbook of the task list as filtered (GET /api/tasks/export.xlsx, PROTOCOL.md §24): a plain link. */
 export const taskExportUrl = (filters = {}) => `/api/tasks/export.xlsx?${taskFilterParams(filters)}`;
 
-/** The field reports' workbook for the status shown (GET /api/field-reports/export.xlsx). */
-export const reportExportUrl = (status = 'new') => `/api/field-reports/export.xlsx?${new URLSearchParams({ status })}`;
+/**
+ * GET /api/field-reports's query for the filters shown: status, a grid (gridId) or a unit's subtree
+ * (unitId), a dashboard's period (PROTOCOL.md §26.1); its workbook takes the same.
+ */
+export function reportFilterParams({ status = 'new', gridId = '', unitId = '', period = '' } = {}) {
+  const params = new URLSearchParams({ status });
+  if (gridId) params.set('grid_id', String(gridId));
+  if (unitId) params.set('org_unit_id', String(unitId));
+  if (period) params.set('period', period);
+  return params;
+}
+
+/** The field reports' workbook for the filters shown (GET /api/field-reports/export.xlsx). */
+export const reportExportUrl = (filters = {}) => `/api/field-reports/export.xlsx?${reportFilterParams(filters)}`;
 
 function taskFilterParams(filters) {
   const params = new URLSearchParams();
@@ -51,6 +63,9 @@ function taskFilterParams(filters) {
   const q = (filters.q ?? '').trim().slice(0, 40);
   if (q) params.set('q', q);
   if (filters.batchId) params.set('batch_id', filters.batchId);
+  // A dashboard's period (PROTOCOL.md §26.1): given out in it (its 下派), finished in it (its 完成).
+  if (filters.createdIn) params.set('created_in', filters.createdIn);
+  if (filters.finishedIn) params.set('finished_in', filters.finishedIn);
   return params;
 }
 

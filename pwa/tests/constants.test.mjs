@@ -48,7 +48,7 @@ test("the modules export the server's vocabularies and limits", () => {
   assert.deepEqual(admin.TASK_STATUSES, T.STATUSES);
   assert.deepEqual(admin.TARGET_KINDS, T.TARGET_KINDS);
   assert.deepEqual(admin.BULK_KINDS, T.BULK_TARGET_KINDS);
-  assert.deepEqual(admin.REPORT_FILTERS, [...T.REPORT_STATUSES, 'all']);
+  assert.deepEqual(admin.REPORT_FILTERS, [...T.REPORT_STATUSES, 'handled', 'all']);
   assert.deepEqual(search.CARE_FLAGS, T.CARE_FLAGS);
 
   assert.deepEqual(inspections.INSPECTION_GROUPS, I.STATUSES);

@@ -3,13 +3,17 @@
 // needs of the jurisdiction by their deadline; above them, online, 响应率 / 解决率 / 满意率 of the
 // last 30 days per community (GET /api/needs/stats, PROTOCOL.md §16.3). The lists come from
 // IndexedDB (the admins' org buckets), so they open offline too; online, both export to Excel.
+// A dashboard's figure opens it filtered (?grid=, ?community= or ?unit=, and ?period=: PROTOCOL.md
+// §26.1): then the list is the server's (GET /api/needs, §16.4) — every need the figure counted,
+// open or not — with the filters said in words above it; clearing the last one shows the queue.
 import { get } from '../api.js';
 import { t } from '../i18n.js';
 import { loadNeeds } from '../need-data.js';
 import { adminQueue } from '../needs.js';
 import { isOnline } from '../net.js';
-import { exportLink } from './admin-common.js';
+import { errorText, exportLink } from './admin-common.js';
 import { h } from './dom.js';
+import { filterChips, periodText } from './filter-chips.js';
 import { listSection } from './inspection-parts.js';
 import { needRow } from './need-parts.js';
 import { watchLocalData } from './watch.js';
@@ -81,8 +85,70 @@ function exportLinks() {
   return h('div', { class: 'admin-actions', hidden: !isOnline() }, link('open'), link('all'));
 }
 
+const PAGE = 30;
+const UNIT_KEYS = ['grid', 'community', 'unit']; // the address's names of an org unit's needs
+
+/** The filters of the address: {unitKey, unitId, period}, or null when it has none. */
+function filtersOf(query) {
+  const unitKey = UNIT_KEYS.find((key) => /^\d+$/.test(query?.get(key) ?? ''));
+  const period = query?.get('period') ?? '';
+  if (!unitKey && !period) return null;
+  return { unitKey, unitId: unitKey ? query.get(unitKey) : '', period };
+}
+
+/** The needs the filters select, from the server (online only), a page more at each tap. */
+function filteredList(filters, onCleared) {
+  const chips = filterChips({ testid: 'need-filters' });
+  const count = h('p', { class: 'muted', 'data-testid': 'need-filtered-count', 'aria-live': 'polite' });
+  const rows = h('ul', { class: 'task-list', 'data-testid': 'need-filtered-list' });
+  const more = h('button', {
+    type: 'button',
+    class: 'btn btn--ghost btn--block',
+    hidden: true,
+    'data-testid': 'need-filtered-more',
+    text: t('admin.list.more'),
+  });
+  let pages = 1;
+  const clear = (changes) => () => {
+    Object.assign(filters, changes);
+    if (!filters.unitId && !filters.period) onCleared();
+    else draw();
+  };
+  async function draw() {
+    chips.draw([
+      filters.unitId && { key: filters.unitKey, unitId: filters.unitId, onClear: clear({ unitId: '' }) },
+      filters.period && {
+        key: 'period',
+        label: t('filter.period'),
+        text: periodText(filters.period),
+        onClear: clear({ period: '' }),
+      },
+    ]);
+    const params = new URLSearchParams({ status: 'all', per_page: String(PAGE * pages) });
+    if (filters.unitId) params.set('unit', filters.unitId);
+    if (filters.period) params.set('period', filters.period);
+    try {
+      const page = await get(`/api/needs?${params}`);
+      const now = new Date();
+      count.textContent = t('need.filtered_count', { count: page.total });
+      rows.replaceChildren(...page.items.map((need) => needRow({ id: need.id, need }, now)));
+      more.hidden = page.items.length >= page.total;
+    } catch (err) {
+      count.textContent = errorText(err);
+      rows.replaceChildren();
+    }
+  }
+  more.addEventListener('click', () => {
+    pages += 1;
+    draw();
+  });
+  draw();
+  return h('section', { class: 'need-filtered', 'data-testid': 'need-filtered' }, chips, count, rows, more);
+}
+
 /** The screen for #/admin/needs. */
-export function adminNeedsScreen({ me }) {
+export function adminNeedsScreen({ me, query }) {
+  const filters = filtersOf(query);
   const lists = h('div', { class: 'need-queue' }, h('p', { class: 'muted', text: t('app.loading') }));
   const screen = h(
     'section',
@@ -94,7 +160,19 @@ export function adminNeedsScreen({ me }) {
     exportLinks(),
     lists,
   );
+  if (filters) {
+    const filtered = filteredList(filters, () => {
+      filtered.replaceWith(lists);
+      draw().catch(failed);
+    });
+    lists.replaceWith(filtered);
+  }
+  function failed(err) {
+    console.error('could not read the needs', err);
+    lists.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
+  }
   async function draw() {
+    if (!lists.isConnected && filters) return; // the filtered list is shown instead
     const { escalated, open } = adminQueue(await loadNeeds(), me);
     const now = new Date();
     lists.replaceChildren(
@@ -118,10 +196,7 @@ export function adminNeedsScreen({ me }) {
       ].filter(Boolean),
     );
   }
-  draw().catch((err) => {
-    console.error('could not read the needs', err);
-    lists.replaceChildren(h('p', { class: 'alert', role: 'alert', text: t('tasks.load_failed') }));
-  });
-  watchLocalData(screen, draw);
+  if (!filters) draw().catch(failed);
+  watchLocalData(screen, () => draw().catch(failed));
   return screen;
 }

@@ -1,5 +1,6 @@
 // 问题上报 (#/admin/reports): the queue of problems grid workers reported from the field, oldest
-// new one first (GET /api/field-reports). Each becomes a task (转为任务: the form prefilled
+// new one first (GET /api/field-reports); a dashboard's figure opens it filtered by a grid or a
+// unit and a period (PROTOCOL.md §26.1), the filters said in words above it. Each becomes a task (转为任务: the form prefilled
 // from the report) or is closed with a reason the reporter reads (不予处理: POST …/dismiss).
 // The queue is fetched again when the admin's sync pulls new reports (a worker synced).
 import { REPORT_FILTERS, reportExportUrl } from '../admin.js';
@@ -16,10 +17,13 @@ import {
 } from './admin-common.js';
 import { reportSummary } from './admin-report-card.js';
 import { h } from './dom.js';
+import { filterChips, periodText } from './filter-chips.js';
 import { placeMap } from './place-map.js';
 
 const PAGE = 30;
-const view = { userId: null, status: 'new', pages: 1 };
+const FRESH = { status: 'new', gridId: '', unitId: '', period: '', pages: 1 };
+const view = { userId: null, ...FRESH };
+const filtersOf = () => ({ status: view.status, gridId: view.gridId, unitId: view.unitId, period: view.period });
 
 /** 不予处理: a reason (required), then the request; the card leaves the queue once it is done. */
 function dismissPanel(report, onDone) {
@@ -110,11 +114,19 @@ function reportCard(report, onDone, me) {
   return h('li', {}, reportSummary(report, actions));
 }
 
-/** #/admin/reports (?status=new|converted|dismissed|all: that list, as a dashboard's figure links to it) */
+/** #/admin/reports (?status=new|converted|dismissed|handled|all, ?grid=<id> or ?unit=<id>, ?period=30d|…:
+ * that list, as a dashboard's figure links to it) */
 export function reportsScreen({ me, query }) {
   adminSession(me.user.id);
-  if (view.userId !== me.user.id) Object.assign(view, { userId: me.user.id, status: 'new', pages: 1 });
-  if (REPORT_FILTERS.includes(query?.get('status'))) Object.assign(view, { status: query.get('status'), pages: 1 });
+  if (view.userId !== me.user.id) Object.assign(view, { userId: me.user.id, ...FRESH });
+  if (['status', 'grid', 'unit', 'period'].some((key) => query?.has(key)))
+    Object.assign(view, {
+      ...FRESH,
+      status: REPORT_FILTERS.includes(query.get('status')) ? query.get('status') : 'new',
+      gridId: query.get('grid') ?? '',
+      unitId: query.get('unit') ?? '',
+      period: query.get('period') ?? '',
+    });
   const { screen, body } = adminFrame({
     testid: 'admin-reports',
     title: t('admin.reports.title'),
@@ -124,6 +136,12 @@ export function reportsScreen({ me, query }) {
   const status = h('p', { class: 'status-line', role: 'status', 'data-testid': 'reports-flash' });
   const tabs = h('div', { class: 'segments', role: 'group', 'aria-label': t('admin.reports.filter') });
   const count = h('p', { class: 'muted', 'data-testid': 'reports-count', 'aria-live': 'polite' });
+  const chips = filterChips({ testid: 'reports-filters' });
+  const cleared = (changes) => () => {
+    Object.assign(view, changes, { pages: 1 });
+    drawTabs();
+    refresh();
+  };
   const list = h('ul', { class: 'report-queue', 'data-testid': 'report-queue' });
   const problem = h('p', { class: 'alert', role: 'alert' });
   const more = h('button', {
@@ -138,7 +156,17 @@ export function reportsScreen({ me, query }) {
   const exportLink = makeExportLink({ testid: 'reports-export' });
 
   function drawTabs() {
-    exportLink.href = reportExportUrl(view.status);
+    exportLink.href = reportExportUrl(filtersOf());
+    chips.draw([
+      view.gridId && { key: 'grid', unitId: view.gridId, onClear: cleared({ gridId: '' }) },
+      view.unitId && { key: 'unit', unitId: view.unitId, onClear: cleared({ unitId: '' }) },
+      view.period && {
+        key: 'period',
+        label: t('filter.period'),
+        text: periodText(view.period),
+        onClear: cleared({ period: '' }),
+      },
+    ]);
     tabs.replaceChildren(
       ...REPORT_FILTERS.map((value) =>
         h('button', {
@@ -160,7 +188,7 @@ export function reportsScreen({ me, query }) {
 
   async function refresh() {
     try {
-      const page = await loadReports({ status: view.status, perPage: PAGE * view.pages });
+      const page = await loadReports({ ...filtersOf(), perPage: PAGE * view.pages });
       problem.textContent = '';
       const items = page.items ?? [];
       count.textContent = items.length
@@ -197,6 +225,7 @@ export function reportsScreen({ me, query }) {
     flashNote() ?? status,
     h('p', { class: 'muted', text: t('admin.reports.explain') }),
     tabs,
+    chips,
     h('div', { class: 'admin-actions' }, exportLink),
     count,
     problem,

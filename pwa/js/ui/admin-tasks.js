@@ -17,6 +17,7 @@ import {
   watchServer,
 } from './admin-common.js';
 import { h } from './dom.js';
+import { filterChips, periodText } from './filter-chips.js';
 import { dueText, typeLabel } from './format.js';
 import { priorityChip, typeChip } from './tasks.js';
 
@@ -31,6 +32,8 @@ const view = {
   overdue: false,
   q: '',
   batchId: '',
+  createdIn: '', // a dashboard's period (PROTOCOL.md §26.1)
+  finishedIn: '',
   pages: 1,
 };
 
@@ -254,15 +257,19 @@ export function adminTasksScreen({ me, query }) {
       overdue: false,
       q: '',
       batchId: '',
+      createdIn: '',
+      finishedIn: '',
       pages: 1,
     });
-  if (['grid', 'unit', 'status', 'open', 'overdue'].some((key) => query.has(key)))
+  if (['grid', 'unit', 'status', 'open', 'overdue', 'created', 'finished'].some((key) => query.has(key)))
     Object.assign(view, {
       gridId: query.get('grid') ?? '',
       unitId: query.get('unit') ?? '',
       status:
         query.get('open') === '1' ? 'open' : TASK_STATUSES.includes(query.get('status')) ? query.get('status') : '',
       overdue: query.get('overdue') === '1',
+      createdIn: query.get('created') ?? '',
+      finishedIn: query.get('finished') ?? '',
       type: '',
       q: '',
       batchId: '',
@@ -319,6 +326,7 @@ export function adminTasksScreen({ me, query }) {
   const listCount = h('span', { class: 'count', 'data-testid': 'admin-task-count' });
   const filters = h('div', { class: 'filters filters--admin', role: 'group', 'aria-label': t('admin.list.filters') });
   const batchNote = h('div', { class: 'batch-note', hidden: true });
+  const chips = filterChips({ testid: 'tasks-filters' });
   const listBody = h('div', { class: 'admin-list', 'aria-live': 'polite' });
   const more = h('button', {
     type: 'button',
@@ -350,6 +358,22 @@ export function adminTasksScreen({ me, query }) {
     }, 300);
   });
 
+  function drawChips() {
+    const cleared = (changes) => () => {
+      Object.assign(view, changes, { pages: 1 });
+      drawFilters();
+      refresh();
+    };
+    const period = (key, name, label) =>
+      view[key] && { key: name, label: t(label), text: periodText(view[key]), onClear: cleared({ [key]: '' }) };
+    chips.draw([
+      view.unitId && { key: 'unit', unitId: view.unitId, onClear: cleared({ unitId: '' }) },
+      view.gridId && { key: 'grid', unitId: view.gridId, onClear: cleared({ gridId: '' }) },
+      period('createdIn', 'created', 'filter.created'),
+      period('finishedIn', 'finished', 'filter.finished'),
+    ]);
+  }
+
   function drawFilters() {
     const overdue = h('button', {
       type: 'button',
@@ -367,6 +391,7 @@ export function adminTasksScreen({ me, query }) {
     const change = (key) => (value) => {
       view[key] = value;
       view.pages = 1;
+      drawChips();
       refresh();
     };
     filters.replaceChildren(
@@ -404,6 +429,7 @@ export function adminTasksScreen({ me, query }) {
       ),
       overdue,
     );
+    drawChips();
     batchNote.hidden = !view.batchId;
     batchNote.replaceChildren(
       h('span', { text: t('admin.list.batch_only') }),
@@ -447,7 +473,15 @@ export function adminTasksScreen({ me, query }) {
       const items = page.items ?? [];
       listCount.textContent = String(page.total ?? items.length);
       const filtered =
-        view.status || view.type || view.gridId || view.unitId || view.overdue || view.q.trim() || view.batchId;
+        view.status ||
+        view.type ||
+        view.gridId ||
+        view.unitId ||
+        view.overdue ||
+        view.q.trim() ||
+        view.batchId ||
+        view.createdIn ||
+        view.finishedIn;
       listBody.replaceChildren(
         items.length
           ? taskTable(items)
@@ -489,6 +523,7 @@ export function adminTasksScreen({ me, query }) {
       { class: 'admin-section', 'aria-labelledby': 'admin-list-title' },
       h('div', { class: 'section-title' }, listTitle, listCount),
       batchNote,
+      chips,
       filters,
       h('div', { class: 'admin-actions' }, exportLink),
       listBody,
