@@ -21,6 +21,7 @@ TASK_TYPES = ("visit", "verify", "hazard", "notice", "follow_up", "agency", "oth
 TASK_STATUSES = ("assigned", "in_progress", "done", "unable", "cancelled")
 PRIORITIES = ("low", "normal", "high", "urgent")
 TARGET_KINDS = ("grid", "compound", "building", "household")
+TARGET_PLACE_KINDS = TARGET_KINDS[1:]  # a place, not a grid: what the new-task form searches
 OUTCOMES = ("ok", "problem_found", "follow_up_needed")  # 正常, 发现问题, 需后续跟进
 LOCATION_STATUSES = ("ok", "denied", "unavailable")  # a position, or why there is none
 # 环境卫生, 安全隐患, 设施损坏, 矛盾纠纷, 违章搭建, 困难帮扶, 其他

@@ -10,6 +10,7 @@ from server.tasks import (
     models,  # noqa: F401  (the tables, for the app and Alembic)
     reports,
     service,
+    targets,
     templates,
     views,
 )
@@ -28,6 +29,8 @@ from server.tasks.schemas import (
     ReopenSchema,
     ReportExportArgsSchema,
     ReportListArgsSchema,
+    TargetHitPageSchema,
+    TargetSearchArgsSchema,
     TaskBulkSchema,
     TaskCreateSchema,
     TaskDraftSchema,
@@ -138,6 +141,17 @@ def reopen(data, task_id):
 
 
 # --- field problem reports -------------------------------------------------------------------
+
+
+@blp.route("/task-targets", methods=["GET"])
+@login_required
+@blp.arguments(TargetSearchArgsSchema, location="query")
+@blp.response(200, TargetHitPageSchema)
+def task_targets(args):
+    """Search the compounds, buildings and households of your jurisdiction a task may go to
+    (admins; the new-task form's place picker): every word of `q` held by the compound's,
+    building's, 单元's or room's name; the hits of a compound together, each with its grid."""
+    return targets.search_targets(current_user, **args)
 
 
 @blp.route("/field-reports", methods=["GET"])

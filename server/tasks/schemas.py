@@ -5,6 +5,7 @@ from datetime import datetime
 
 import marshmallow as ma
 from marshmallow import ValidationError, validate, validates_schema
+from webargs.fields import DelimitedList
 
 from server.api import PageArgsSchema, page_of
 from server.core import clock, dashboard
@@ -17,6 +18,7 @@ from server.tasks.models import (
     REPORT_CATEGORIES,
     REPORT_STATUSES,
     TARGET_KINDS,
+    TARGET_PLACE_KINDS,
     TASK_STATUSES,
     TASK_TYPES,
 )
@@ -251,6 +253,40 @@ class ProgressArgsSchema(Schema):
     org_unit_id = _query_id(metadata={"description": "default: your whole jurisdiction"})
     type = ma.fields.String(validate=validate.OneOf(TASK_TYPES))
     batch_id = ma.fields.String(validate=validate.Length(max=36))
+
+
+class TargetSearchArgsSchema(PageArgsSchema):
+    q = ma.fields.String(
+        load_default="",
+        validate=validate.Length(max=40),
+        metadata={"description": "words, each held by the compound's, building's, 单元's or room's name"},
+    )
+    kinds = DelimitedList(
+        ma.fields.String(validate=validate.OneOf(TARGET_PLACE_KINDS)),
+        load_default=["household"],
+        validate=validate.Length(min=1, max=len(TARGET_PLACE_KINDS)),
+        metadata={"description": "comma-separated: compound, building, household (the default)"},
+    )
+    per_page = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=50))
+
+
+class TargetStepSchema(Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    name = ma.fields.String()
+
+
+class TargetHitSchema(Schema):
+    scope_type = ma.fields.String(metadata={"description": "the kind again (the scope picker's field)"})
+    id = ma.fields.Integer()
+    kind = ma.fields.String(metadata={"description": "compound, building or household: target_kind"})
+    name = ma.fields.String(metadata={"description": "a household: 楼栋 单元 房号"})
+    path = ma.fields.List(ma.fields.Nested(TargetStepSchema), metadata={"description": "its community, compound"})
+    grid_id = ma.fields.Integer(allow_none=True, metadata={"description": "the grid a task on it goes to"})
+    grid_name = ma.fields.String(allow_none=True)
+
+
+TargetHitPageSchema = page_of(TargetHitSchema)
 
 
 class ReportListArgsSchema(PageArgsSchema):

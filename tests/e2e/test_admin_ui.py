@@ -2,8 +2,9 @@
 side): giving out one task to a household with its worker and due time, following it (edit,
 reassign, cancel with a reason, reopen, the history); a bulk creation that says how many tasks it
 will make before, and what the server made after; the queue of field reports with photos, one
-made a task from its draft and one dismissed with a reason. Every screen is photographed at
-360×740 and 1280×800 into /tmp/redgrid-shots/admin-*.png."""
+made a task from its draft and one dismissed with a reason; the new-task form's place picker, a search
+(帝豪 → a household of 帝豪花园, by keyboard on a desk, by thumb on a phone). Every screen is photographed
+at 360×740 and 1280×800 into /tmp/redgrid-shots/admin-*.png."""
 
 import uuid
 
@@ -13,8 +14,18 @@ from server.auth.models import RoleAssignment
 from server.tasks import sync as task_entities  # noqa: F401  (registers task and field_report with the engine)
 from server.tasks.models import FieldReport, Task
 from tests.e2e.admin_desk import admin_signs_in, grid_count, shoot, text_of
-from tests.e2e.conftest import wait_until
-from tests.server.tasks_support import HEXI_ADMIN, WORKER_A, create, later, new_task, photo, push_one, signed_in
+from tests.e2e.conftest import PHONE, wait_until
+from tests.server.tasks_support import (
+    HEXI_ADMIN,
+    ROOT_ADMIN,
+    WORKER_A,
+    create,
+    later,
+    new_task,
+    photo,
+    push_one,
+    signed_in,
+)
 
 
 def go(page, path: str) -> None:
@@ -70,12 +81,10 @@ def test_an_admin_gives_out_a_task_to_a_household_and_follows_it(live_server, ap
     choose(page, "task-type", "visit")
     page.get_by_test_id("task-title-input").fill("走访低保户，核实家庭收入变化")
     page.get_by_test_id("task-description").fill("带上低保复核表，请户主签字。")
-    page.get_by_test_id("target-grid").select_option(str(world.g1))
     choose(page, "target-kind", "household")
-    options_loaded(page, "target-compound", world.hexi_xiaoqu)
-    page.get_by_test_id("target-compound").select_option(str(world.hexi_xiaoqu))
-    page.get_by_test_id("target-building").select_option(str(world.b_hexi1))
-    page.get_by_test_id("target-household").select_option(str(world.hh_hexi1[2]))
+    page.get_by_test_id("target-place-q").fill("河西 1号楼 201")  # the place picker: words of its names
+    page.locator(f"[data-testid=target-place-hit][data-id='{world.hh_hexi1[2]}']").click()
+    assert "1号楼 1单元 201" in page.get_by_test_id("target-place-chosen").inner_text()
     options_loaded(page, "assignee", world.worker_b)
     assert "网格员甲（本网格网格员）" in page.get_by_test_id("assignee").inner_text(), "the grid's default worker first"
     page.get_by_test_id("assignee").select_option(str(world.worker_b))
@@ -274,3 +283,51 @@ def test_field_reports_become_tasks_or_are_dismissed_with_a_reason(live_server, 
     page.get_by_test_id("reports-dismissed").click()
     page.get_by_test_id("admin-report-reason").wait_for()
     assert page.get_by_test_id("admin-report-reason").inner_text() == "已由物业公司清运完毕。"
+
+
+def _new_task_form(page, title: str) -> None:
+    go(page, "/admin/tasks/new")
+    page.get_by_test_id("new-task-form").wait_for()
+    choose(page, "task-type", "visit")
+    page.get_by_test_id("task-title-input").fill(title)
+    choose(page, "target-kind", "household")
+
+
+def test_the_place_picker_finds_a_household_by_its_words(live_server, desk_page, db, world):
+    """The city's admin: 帝豪 → 帝豪花园's households, grouped under it; picked by keyboard at 1366
+    wide, by a tap on a 360 px phone; each task made for the household picked, in its grid."""
+    page = desk_page
+    page.set_viewport_size({"width": 1366, "height": 900})
+    admin_signs_in(page, live_server, ROOT_ADMIN)
+    _new_task_form(page, "帝豪花园入户走访")
+    assert page.get_by_test_id("target-grid").is_hidden()
+    search = page.get_by_test_id("target-place-q")
+    search.fill("帝豪")
+    wait_until(page, "document.querySelectorAll('[data-testid=target-place-hit]').length === 3")
+    assert "找到 3 个" in page.get_by_test_id("target-place-status").inner_text()
+    assert page.locator(".scope-picker__path").all_inner_texts() == ["帝豪社区 › 帝豪花园"]
+    shoot(page, "place-picker")
+    search.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # the second household: 102
+    page.keyboard.press("Enter")
+    assert "1号楼 1单元 102" in page.get_by_test_id("target-place-chosen").inner_text()
+    page.get_by_test_id("new-task-submit").click()
+    page.get_by_test_id("admin-flash").wait_for()
+    task = db.session.scalars(select(Task).where(Task.title == "帝豪花园入户走访")).one()
+    assert (task.target_kind, task.target_id, task.grid_id) == ("household", world.hh_dihao1[1], world.g4)
+
+    # A phone: every hit a thumb's width and 44 px tall; a tap picks.
+    page.set_viewport_size(PHONE)
+    _new_task_form(page, "帝豪花园1号楼201回访")
+    page.get_by_test_id("target-place-q").fill("帝豪 201")
+    hit = page.locator(f"[data-testid=target-place-hit][data-id='{world.hh_dihao1[2]}']")
+    hit.wait_for()
+    box = hit.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 280
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    hit.click()
+    page.get_by_test_id("new-task-submit").click()
+    page.get_by_test_id("admin-flash").wait_for()
+    db.session.expire_all()
+    task = db.session.scalars(select(Task).where(Task.title == "帝豪花园1号楼201回访")).one()
+    assert (task.target_kind, task.target_id) == ("household", world.hh_dihao1[2])

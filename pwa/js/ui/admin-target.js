@@ -1,14 +1,15 @@
 // The parts of the admin's task forms that ask the server: where the task goes (a grid of the
-// admin's jurisdiction, then the whole grid, a compound, a building or a household of it, from
-// the grid's directory), who does it (the grid's workers), and its checklist (the templates of
-// its type). Each part has .value for the request body and .setError for the server's message.
+// admin's jurisdiction, or a compound, a building or a household found by searching their names:
+// GET /api/task-targets, PROTOCOL.md §11.4), who does it (the grid's workers), and its checklist
+// (the templates of its type). Each part has .value for the request body and .setError for the
+// server's message.
 import { TARGET_KINDS } from '../admin.js';
-import { loadGridPlaces, loadGridWorkers, loadTemplates } from '../admin-data.js';
+import { loadGridWorkers, loadTemplates } from '../admin-data.js';
 import { t } from '../i18n.js';
-import { roomOf } from '../places.js';
 import { selectField } from './admin-common.js';
 import { choiceGroup } from './choices.js';
 import { h } from './dom.js';
+import { scopePicker } from './scope-picker.js';
 
 const choose = (label) => [{ value: '', label, disabled: false }];
 
@@ -27,8 +28,9 @@ export function gridOptions(grids) {
 }
 
 /**
- * 派发对象: grid, then 整个网格 / 小区 / 楼栋 / 住户 and the place. grids: progress rows.
- * onGrid(gridId) is called when the grid changes (the assignee list follows it).
+ * 派发对象: 整个网格 (a grid, from the admin's grids: progress rows) or 小区 / 楼栋 / 住户, found
+ * with a search grouped by compound. onGrid(gridId) is called when the task's grid changes (the
+ * assignee list follows it): the grid chosen, or the grid of the place picked (null: none yet).
  */
 export function targetPicker({ grids, gridId = null, onGrid = () => {} }) {
   const options = gridOptions(grids);
@@ -49,108 +51,66 @@ export function targetPicker({ grids, gridId = null, onGrid = () => {} }) {
     required: true,
     options: TARGET_KINDS.map((value) => ({ value, label: t(`admin.target.${value}`) })),
   });
-  const compound = selectField({ label: t('field.task.compound_id'), testid: 'target-compound', required: true });
-  const building = selectField({ label: t('field.task.building_id'), testid: 'target-building', required: true });
-  const household = selectField({ label: t('field.task.household_id'), testid: 'target-household', required: true });
-  const status = h('p', { class: 'field__hint', 'aria-live': 'polite' });
   const error = h('p', { class: 'field__error', 'data-testid': 'target-error' });
-  let places = null;
-
-  function depth() {
-    return TARGET_KINDS.indexOf(kind.value ?? 'grid');
-  }
+  const place = scopePicker({
+    label: t('admin.form.target_place'),
+    testid: 'target-place',
+    kinds: ['household'],
+    source: '/api/task-targets',
+    placeholder: t('admin.form.place_placeholder'),
+    hint: t('admin.form.place_hint'),
+    onPick: (hit) => {
+      error.textContent = '';
+      onGrid(hit.grid_id ?? null);
+    },
+  });
+  const kindOf = () => kind.value ?? 'grid';
+  const currentGrid = () =>
+    kindOf() === 'grid' ? (grid.input.value ? Number(grid.input.value) : null) : (place.value()?.grid_id ?? null);
 
   function draw() {
-    const d = depth();
-    compound.hidden = d < 1;
-    building.hidden = d < 2;
-    household.hidden = d < 3;
-    if (!places) return;
-    compound.setOptions(
-      choose(t('admin.form.choose_compound')).concat(places.compounds.map((c) => ({ value: c.id, label: c.name }))),
-    );
-    const inCompound = places.buildings.filter((b) => String(b.compound_id) === compound.input.value);
-    building.setOptions(
-      choose(t(compound.input.value ? 'admin.form.choose_building' : 'admin.form.choose_compound_first')).concat(
-        inCompound.map((b) => ({ value: b.id, label: b.name })),
-      ),
-    );
-    const inBuilding = places.households.filter((hh) => String(hh.building_id) === building.input.value);
-    household.setOptions(
-      choose(t(building.input.value ? 'admin.form.choose_household' : 'admin.form.choose_building_first')).concat(
-        inBuilding.map((hh) => ({
-          value: hh.id,
-          label: [roomOf(hh), hh.residents?.[0]?.name].filter(Boolean).join(' · '),
-        })),
-      ),
-    );
+    const wholeGrid = kindOf() === 'grid';
+    grid.hidden = !wholeGrid;
+    place.node.hidden = wholeGrid;
   }
 
-  async function loadPlaces() {
-    places = null;
-    const gridId = grid.input.value;
-    if (!gridId) return draw();
-    if (depth() < 1) return draw();
-    status.textContent = t('app.loading');
-    try {
-      const directory = await loadGridPlaces(gridId);
-      if (grid.input.value !== gridId) return; // another grid was chosen meanwhile
-      places = {
-        compounds: directory.compounds ?? [],
-        buildings: directory.buildings ?? [],
-        households: directory.households ?? [],
-      };
-      status.textContent = places.compounds.length ? '' : t('admin.form.grid_no_places');
-    } catch (err) {
-      status.textContent = err.message;
-    }
-    draw();
-  }
-
-  grid.input.addEventListener('change', () => {
-    onGrid(grid.input.value ? Number(grid.input.value) : null);
-    loadPlaces();
-  });
+  grid.input.addEventListener('change', () => onGrid(currentGrid()));
   kind.addEventListener('change', () => {
     error.textContent = '';
-    if (!places && grid.input.value) loadPlaces();
-    else draw();
+    if (kindOf() !== 'grid') place.setKinds([kindOf()]); // a household picked is no building: pick again
+    draw();
+    onGrid(currentGrid());
   });
-  compound.input.addEventListener('change', draw);
-  building.input.addEventListener('change', draw);
   draw();
 
   const element = h(
     'fieldset',
     { class: 'form-group', 'data-testid': 'target-picker' },
     h('legend', { class: 'form__section', text: t('admin.form.target') }),
-    grid,
     kind,
-    compound,
-    building,
-    household,
-    status,
+    grid,
+    place.node,
     error,
   );
   return {
     element,
     get gridId() {
-      return grid.input.value ? Number(grid.input.value) : null;
+      return currentGrid();
     },
     /** {target_kind, target_id} or {problem} naming what is missing. */
     value() {
-      const k = kind.value ?? 'grid';
-      const picked = { grid, compound, building, household }[k].input.value;
-      if (!grid.input.value) return { problem: 'grid' };
-      if (!picked) return { problem: k };
-      return { target_kind: k, target_id: Number(picked) };
+      const k = kindOf();
+      if (k === 'grid')
+        return grid.input.value ? { target_kind: k, target_id: Number(grid.input.value) } : { problem: 'grid' };
+      const hit = place.value();
+      return hit ? { target_kind: k, target_id: hit.id } : { problem: k };
     },
     setError(text) {
       error.textContent = text ?? '';
     },
-    fields: { grid, compound, building, household },
     focusProblem(problem) {
-      (({ grid, compound, building, household })[problem]?.input ?? grid.input).focus();
+      if (problem === 'grid' || kindOf() === 'grid') grid.input.focus();
+      else place.focus();
     },
   };
 }

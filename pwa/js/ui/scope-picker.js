@@ -1,9 +1,11 @@
 // A searchable picker of one scope (an org unit, a compound or a company) within the user's
 // jurisdiction, its results grouped by their parent path (区 › 街道 › 社区), for role grants and
-// for the grid / building / compound pickers of the admin's screens.
+// for the grid / building / compound pickers of the admin's screens — and, asking another source
+// that answers hits of the same shape, of a task's place (GET /api/task-targets: compounds,
+// buildings, households grouped by compound; ui/admin-target.js).
 //
 // API:
-//   const picker = scopePicker({ label, testid, kinds, onPick, hint });
+//   const picker = scopePicker({ label, testid, kinds, onPick, hint, source, placeholder });
 //   picker.node            the element to put in a form (a label, a search field, the results)
 //   picker.value()         the chosen hit or null: {scope_type, id, kind, name, path: [{id, kind, name}]}
 //   picker.setKinds(kinds) ask for other kinds (clears the choice), e.g. when a form's role changes
@@ -12,7 +14,8 @@
 //   picker.setError(text)  a server's message for this field ('' clears it)
 //   picker.focus()
 // kinds: what GET /api/org/scopes answers: org unit kinds ('district', 'street', 'community',
-// 'grid', 'courtyard'), 'compound', 'company'. onPick(hit) is called on each choice.
+// 'grid', 'courtyard'), 'compound', 'company' — or what `source` answers (default /api/org/scopes:
+// any endpoint taking q, kinds, page, per_page). onPick(hit) is called on each choice.
 // Keyboard: type, ArrowDown into the results, ArrowUp/ArrowDown among them, Enter picks, Escape
 // goes back to the field. Thumbs: every result is a 44 px button.
 import { get } from '../api.js';
@@ -41,7 +44,15 @@ export function groupHits(hits) {
   return groups;
 }
 
-export function scopePicker({ label, testid = 'scope-picker', kinds, onPick = () => {}, hint = null }) {
+export function scopePicker({
+  label,
+  testid = 'scope-picker',
+  kinds,
+  onPick = () => {},
+  hint = null,
+  source = '/api/org/scopes',
+  placeholder = t('scope_picker.placeholder'),
+}) {
   let wanted = [...kinds];
   let chosen = null;
   let page = 1;
@@ -55,7 +66,7 @@ export function scopePicker({ label, testid = 'scope-picker', kinds, onPick = ()
     class: 'field__input',
     autocomplete: 'off',
     enterkeyhint: 'search',
-    placeholder: t('scope_picker.placeholder'),
+    placeholder,
     'data-testid': `${testid}-q`,
   });
   const status = h('p', {
@@ -122,7 +133,7 @@ export function scopePicker({ label, testid = 'scope-picker', kinds, onPick = ()
     status.textContent = t('scope_picker.searching');
     let body;
     try {
-      body = await get(`/api/org/scopes?${query}`);
+      body = await get(`${source}?${query}`);
     } catch (error) {
       if (mine === asked) status.textContent = error.message || t('scope_picker.failed');
       return;
