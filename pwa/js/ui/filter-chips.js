@@ -34,7 +34,7 @@ export function dropFromAddress(keys) {
 }
 
 /**
- * One filter: {key (its address names, e.g. 'grid'), label, text, onClear}; `unitId` instead of
+ * One filter: {key (its name in the address, e.g. 'grid'), label, text, onClear}; `unitId` instead of
  * label and text: an org unit, named by its kind and name once the server says them.
  */
 function chip(filter) {
@@ -43,10 +43,10 @@ function chip(filter) {
   const clear = h('button', {
     type: 'button',
     class: 'filter-chip__clear',
-    'data-testid': `filter-clear-${[filter.key].flat()[0]}`,
+    'data-testid': `filter-clear-${filter.key}`,
     text: '✕',
     onclick: () => {
-      dropFromAddress([filter.key].flat());
+      dropFromAddress([filter.key]);
       filter.onClear();
     },
   });
@@ -66,7 +66,7 @@ function chip(filter) {
   }
   return h(
     'li',
-    { class: 'filter-chip', 'data-testid': `filter-chip-${[filter.key].flat()[0]}` },
+    { class: 'filter-chip', 'data-testid': `filter-chip-${filter.key}` },
     label,
     h('span', { class: 'filter-chip__sep', 'aria-hidden': 'true', text: t('filter.sep') }),
     text,
