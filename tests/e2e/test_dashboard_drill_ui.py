@@ -4,7 +4,10 @@ grid's 新上报 on the desk (1366 wide) and gets that grid's reports of the per
 the needs the figure counted, closed ones too, and clearing the filters brings the queue back.
 Screenshots: /tmp/redgrid-shots/drill-*.png."""
 
+import io
 from datetime import UTC, datetime, timedelta
+
+import openpyxl
 
 from tests import factories as f
 from tests.e2e.admin_desk import admin_signs_in, shoot, text_of
@@ -80,10 +83,19 @@ def test_a_figure_opens_its_records_filtered_and_the_filters_clear(live_server, 
     wait_until(page, f"{NEEDS} === 2")
     wait_until(page, "document.querySelector('[data-testid=filter-chip-grid]')?.textContent.includes('第一网格')")
     assert "共 2 条诉求" in text_of(page, "[data-testid=need-filtered-count]")
+    # Its Excel export holds what the list shows: the unit and the period go with it.
+    exported = page.get_by_test_id("need-export-all").get_attribute("href")
+    assert exported == f"/api/needs/export.xlsx?status=all&unit={w.g1}&period=30d", exported
+    with page.expect_download() as download:
+        page.get_by_test_id("need-export-all").click()
+    rows = list(openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).worksheets[0].values)
+    assert len(rows[1:]) == 2, rows  # the two the list shows, not the jurisdiction's four
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shoot(page, "needs", prefix="drill")
     page.get_by_test_id("filter-clear-period").click()
     wait_until(page, f"{NEEDS} === 3")
+    exported = page.get_by_test_id("need-export-open").get_attribute("href")
+    assert exported == f"/api/needs/export.xlsx?status=open&unit={w.g1}", exported
     page.get_by_test_id("filter-clear-grid").click()  # no filter left: the queue
     page.get_by_test_id("need-open-list").wait_for()
     assert page.get_by_test_id("need-filtered").count() == 0

@@ -74,15 +74,28 @@ function figuresBlock() {
   return block(t('need.figures'), 'need-figures-block', body);
 }
 
-/** 导出 Excel (GET /api/needs/export.xlsx, PROTOCOL.md §24.1): the open needs, or every one, of the jurisdiction. */
-function exportLinks() {
-  const link = (status) =>
-    exportLink({
-      testid: `need-export-${status}`,
-      href: `/api/needs/export.xlsx?status=${status}`,
-      text: t(`need.export_${status}`),
-    });
-  return h('div', { class: 'admin-actions', hidden: !isOnline() }, link('open'), link('all'));
+/**
+ * 导出 Excel (GET /api/needs/export.xlsx, PROTOCOL.md §24.1): the open needs, or every one, of the
+ * jurisdiction — or of the unit and period the address filters by, as the list shows them.
+ * Returns the links' box; box.follow(filters) redraws their addresses when the filters change.
+ */
+function exportLinks(filters) {
+  const links = ['open', 'all'].map((status) => {
+    const link = exportLink({ testid: `need-export-${status}`, text: t(`need.export_${status}`) });
+    link.dataset.status = status;
+    return link;
+  });
+  const box = h('div', { class: 'admin-actions', hidden: !isOnline() }, ...links);
+  box.follow = (current) => {
+    for (const link of links) {
+      const params = new URLSearchParams({ status: link.dataset.status });
+      if (current?.unitId) params.set('unit', current.unitId);
+      if (current?.period) params.set('period', current.period);
+      link.href = `/api/needs/export.xlsx?${params}`;
+    }
+  };
+  box.follow(filters);
+  return box;
 }
 
 const PAGE = 30;
@@ -97,7 +110,7 @@ function filtersOf(query) {
 }
 
 /** The needs the filters select, from the server (online only), a page more at each tap. */
-function filteredList(filters, onCleared) {
+function filteredList(filters, onCleared, onChange) {
   const chips = filterChips({ testid: 'need-filters' });
   const count = h('p', { class: 'muted', 'data-testid': 'need-filtered-count', 'aria-live': 'polite' });
   const rows = h('ul', { class: 'task-list', 'data-testid': 'need-filtered-list' });
@@ -111,6 +124,7 @@ function filteredList(filters, onCleared) {
   let pages = 1;
   const clear = (changes) => () => {
     Object.assign(filters, changes);
+    onChange(filters);
     if (!filters.unitId && !filters.period) onCleared();
     else draw();
   };
@@ -149,6 +163,7 @@ function filteredList(filters, onCleared) {
 /** The screen for #/admin/needs. */
 export function adminNeedsScreen({ me, query }) {
   const filters = filtersOf(query);
+  const exports = exportLinks(filters);
   const lists = h('div', { class: 'need-queue' }, h('p', { class: 'muted', text: t('app.loading') }));
   const screen = h(
     'section',
@@ -157,14 +172,18 @@ export function adminNeedsScreen({ me, query }) {
     h('h1', { class: 'screen__title', tabindex: '-1', text: t('need.admin_title') }),
     h('p', { class: 'muted', text: t('need.admin_about') }),
     figuresBlock(),
-    exportLinks(),
+    exports,
     lists,
   );
   if (filters) {
-    const filtered = filteredList(filters, () => {
-      filtered.replaceWith(lists);
-      draw().catch(failed);
-    });
+    const filtered = filteredList(
+      filters,
+      () => {
+        filtered.replaceWith(lists);
+        draw().catch(failed);
+      },
+      exports.follow,
+    );
     lists.replaceWith(filtered);
   }
   function failed(err) {
