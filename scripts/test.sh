@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the test dependencies and run every test: the whole suite on SQLite, then on PostgreSQL.
+# Install the test dependencies and run every test: the whole suite on SQLite and on PostgreSQL
+# (side by side), then every benchmark in its smoke size.
 # Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (started here when they are
 # installed but stopped). Under CI=true nothing is skipped: a missing service or browser fails.
 set -euo pipefail
@@ -26,12 +27,42 @@ echo "== PWA client tests (node --test: sync vectors, outbox, sync loop, photos)
 
 bash scripts/services.sh
 
-export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/15}
+SQLITE_REDIS=${REDIS_URL:-redis://127.0.0.1:6379/15}
+PG_REDIS=${PG_REDIS_URL:-redis://127.0.0.1:6379/14}  # its own: the passes' rate limits must not meet
 PG_URL=${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/postgres}
 
-echo "== test suite on SQLite (the scaled deployment's tests run on PostgreSQL only)"
-env -u DATABASE_URL .venv/bin/python -m pytest -m "not scaled" "$@"
-echo "== test suite on PostgreSQL (with the scaled deployment: scripts/scaled.sh, nginx installed when missing)"
-DATABASE_URL="$PG_URL" .venv/bin/python -m pytest "$@"
+# The two passes run side by side (each its own Redis database, free ports, its own scratch
+# databases), each line of output tagged with its pass; both must pass. TEST_SERIAL=1 runs them
+# one after the other, untagged.
+sqlite_pass() {
+  echo "== test suite on SQLite (the scaled deployment's tests run on PostgreSQL only)"
+  env -u DATABASE_URL REDIS_URL="$SQLITE_REDIS" .venv/bin/python -m pytest -m "not scaled" "$@"
+}
+postgres_pass() {
+  echo "== test suite on PostgreSQL (with the scaled deployment: scripts/scaled.sh, nginx installed when missing)"
+  DATABASE_URL="$PG_URL" REDIS_URL="$PG_REDIS" .venv/bin/python -m pytest "$@"
+}
+tagged() { # tag, then the command: its output with each line tagged, its exit status kept
+  local tag=$1
+  shift
+  "$@" 2>&1 | sed -u "s/^/[$tag] /"
+  return "${PIPESTATUS[0]}"
+}
+
+if [ "${TEST_SERIAL:-0}" = 1 ]; then
+  sqlite_pass "$@"
+  postgres_pass "$@"
+else
+  started=$SECONDS
+  tagged sqlite sqlite_pass "$@" &
+  sqlite_job=$!
+  tagged postgresql postgres_pass "$@" &
+  postgres_job=$!
+  sqlite_status=0 postgres_status=0
+  wait "$sqlite_job" || sqlite_status=$?
+  wait "$postgres_job" || postgres_status=$?
+  echo "== test passes: SQLite exit $sqlite_status, PostgreSQL exit $postgres_status ($((SECONDS - started)) s)"
+  [ "$sqlite_status" = 0 ] && [ "$postgres_status" = 0 ] || exit 1
+fi
 echo "== benchmarks in their smoke size"
 .venv/bin/python bench/smoke.py
