@@ -112,8 +112,14 @@ for name in ("REDGRID_UPSTREAMS", "REDGRID_PROXY_LISTEN"):
     text = text.replace("${" + name + "}", os.environ[name])
 open(sys.argv[1], "w", encoding="utf-8").write(text)
 PY
+  # Run as root, nginx's workers would be `nobody`, who can't write request bodies and large
+  # answers into the temp folders under $DIR (a push beyond 16 KB then answered 500): they run as
+  # this user instead. Not root: the workers are this user anyway.
+  local user=""
+  [ "$(id -u)" = 0 ] && user="user $(id -un) $(id -gn);"
   cat >"$DIR/nginx/nginx.conf" <<EOF
 # Made by scripts/scaled.sh: nginx's main context around deploy/nginx/redgrid.conf.template.
+$user
 worker_processes 1;
 pid $DIR/nginx.pid;
 error_log $DIR/nginx-error.log warn;
