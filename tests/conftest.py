@@ -99,7 +99,11 @@ class IsolatedClient(FlaskClient):
             _cv_app.set(None)
             return super(IsolatedClient, self).open(*args, **kwargs)
 
-        return context.run(run)
+        response = context.run(run)
+        for name, value in response.headers.items():
+            # What a production server sends (gunicorn answers 500 instead, werkzeug lets it by).
+            assert value.isascii() and value.isprintable(), f"{name} is no valid header value: {value!r}"
+        return response
 
 
 def app_on(url: str, instance_path: Path):

@@ -1,6 +1,8 @@
 """Bulk import of households, residents and users (admins, inside their jurisdiction)."""
 
-from flask import Response, request
+import io
+
+from flask import request, send_file
 from flask_login import current_user, login_required
 
 from server.api import ErrorSchema
@@ -48,8 +50,10 @@ def template(args, kind):
     """The template of an import: the header row in your language and one example row
     (`format`: xlsx, the default, or csv in UTF-8 with a BOM). Admins only (403)."""
     body, mimetype, name = service.template(current_user, kind, args["format"])
-    response = Response(body, content_type=mimetype)
-    response.headers.set("Content-Disposition", "attachment", filename=name)
+    data = body if isinstance(body, bytes) else body.encode("utf-8")
+    # send_file names it as RFC 6266 wants: filename*=UTF-8''… beside an ASCII fallback (a raw
+    # Chinese name is no valid header value: gunicorn refused the answer with a 500).
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
