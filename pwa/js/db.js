@@ -22,7 +22,7 @@
 //            inspection-templates.js); published: in the last list of published ones
 //   dashboards  key "<unit id>|<period>": {key, saved_at, data} — the last answer of
 //            GET /api/dashboard/<unit>?period=… (version 5, dashboard-data.js), read offline
-import { openDB } from 'idb';
+import { openDB, unwrap } from 'idb';
 
 const DB_NAME = 'redgrid';
 const DB_VERSION = 6;
@@ -116,15 +116,28 @@ export async function forgetUserData() {
 // --- transactions ----------------------------------------------------------------------------
 
 /**
+ * How sure a write must be to be on disk when its transaction reports complete (IndexedDB's
+ * durability hint; PROTOCOL.md §6.4). STRICT: the browser flushes to disk before `complete` —
+ * for what exists nowhere else, the user's own edits entering the outbox. RELAXED: `complete`
+ * once the OS has the data (flushed within seconds) — for what a crash may lose because it comes
+ * back by itself: a pull page with its cursor (pulled again from the older cursor), a push's
+ * answers (the entries stay and go again; the server answers a mutation id once, §6.4). Chromium
+ * (since 121), Firefox and Safari default to relaxed, so strict must be asked for.
+ */
+export const STRICT = 'strict';
+export const RELAXED = 'relaxed';
+
+/**
  * Runs fn(tx) in one transaction over `stores` (names), so that what it writes lands together
  * or not at all (e.g. one pull page and its cursor). tx offers records, outbox, photos and
  * meta helpers (below) for the stores named. Inside fn, await only tx calls: IndexedDB commits
  * a transaction as soon as it has nothing to do, so awaiting fetch or crypto there would end it.
- * fn throwing aborts the transaction and rethrows.
+ * fn throwing aborts the transaction and rethrows. durability: STRICT or RELAXED (above); by
+ * default the browser's own (relaxed in the browsers we support).
  */
-export async function transact(stores, fn, mode = 'readwrite') {
+export async function transact(stores, fn, mode = 'readwrite', { durability = 'default' } = {}) {
   const db = await open();
-  const tx = db.transaction(stores, mode);
+  const tx = db.transaction(stores, mode, { durability });
   tx.done.catch(() => {}); // an abort is reported by the throw below, not as an unhandled rejection
   let result;
   try {
@@ -143,6 +156,10 @@ export async function transact(stores, fn, mode = 'readwrite') {
 
 /** Like transact, read-only: several reads that see one state. */
 export const read = (stores, fn) => transact(stores, fn, 'readonly');
+/** transact() of what exists nowhere else: on disk before it resolves (STRICT, above). */
+export const transactStrict = (stores, fn) => transact(stores, fn, 'readwrite', { durability: STRICT });
+/** transact() of what comes back by itself if a crash loses it (RELAXED, above). */
+export const transactRelaxed = (stores, fn) => transact(stores, fn, 'readwrite', { durability: RELAXED });
 
 function helpersFor(tx) {
   const store = (name) => tx.objectStore(name);
@@ -150,6 +167,11 @@ function helpersFor(tx) {
     records: {
       get: (entity, id) => store('records').get([entity, id]),
       put: (record) => store('records').put(record),
+      // Queued without a promise to await (a fresh phone's first pull, thousands at a time): a
+      // failing put aborts the transaction, which transact() reports.
+      putQueued: (record) => {
+        unwrap(store('records')).put(record);
+      },
       delete: (entity, id) => store('records').delete([entity, id]),
       all: () => store('records').getAll(),
       count: () => store('records').count(),

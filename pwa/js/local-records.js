@@ -92,6 +92,18 @@ export async function receiveServerCopy(
 }
 
 /**
+ * receiveServerCopy() of a pulled copy of a record the phone does not hold (a fresh phone's first
+ * pull, sync-pull.js), in tx of withOutboxSnapshot(): with no edit queued for it, the record is
+ * the server's copy as it came, put without a read and without awaiting the request (thousands
+ * per page: issue 17). Returns false, writing nothing, when edits are queued (receiveServerCopy then).
+ */
+export function receiveFreshCopy(tx, { entity, id, version, data, bucket }) {
+  if (tx.outbox.queued(entity, id)) return false;
+  tx.records.putQueued({ entity, id, version, buckets: bucket ? [bucket] : [], data, deleted: false });
+  return true;
+}
+
+/**
  * The record left `bucket` (a tombstone, §5.4; a removed bucket, §2). When no bucket of ours
  * holds it any more, the server's copy goes; queued edits keep the record.
  */
@@ -185,7 +197,11 @@ export async function withOutboxSnapshot(tx) {
   }
   return {
     ...tx,
-    outbox: { ...tx.outbox, forRecord: async (entity, id) => byRecord.get(recordKey(entity, id)) ?? [] },
+    outbox: {
+      ...tx.outbox,
+      forRecord: async (entity, id) => byRecord.get(recordKey(entity, id)) ?? [],
+      queued: (entity, id) => byRecord.has(recordKey(entity, id)), // without a promise
+    },
   };
 }
 

@@ -2,12 +2,14 @@
 // (optimistic, local-records.js) and leaves the phone with the next sync (sync-client.js).
 // Nothing pretends to succeed: an entry stays until the server answers, and a refused one stays,
 // with the server's reason, until the user fixes or discards it (PROTOCOL.md §6.2, §6.3).
-import { read, transact } from './db.js';
+import { read, transactStrict } from './db.js';
 import { refreshRecord, serverCopyOf } from './local-records.js';
 import { photoHashesIn } from './photos.js';
 import { changedFields } from './sync-core.js';
 
 const STORES = ['records', 'outbox', 'photos', 'meta'];
+// The user's own edits exist nowhere else until pushed: they are written with transactStrict (on
+// disk before the write reports done, PROTOCOL.md §6.4); the browsers' default could lose them.
 const listeners = new Set();
 
 /**
@@ -42,7 +44,7 @@ export function notifyOutboxChanged(reason) {
 export async function enqueue({ entity, id = crypto.randomUUID(), op, fields = {}, always = [] }) {
   const mutationId = crypto.randomUUID();
   const clientTime = localIsoTime(new Date());
-  const result = await transact(STORES, async (tx) => {
+  const result = await transactStrict(STORES, async (tx) => {
     const record = await tx.records.get(entity, id);
     const visible = record && !record.deleted;
     if (op === 'create' && visible) throw new Error(`${entity} ${id} already exists on this phone`);
@@ -130,7 +132,7 @@ export const countOutbox = () =>
  * server may have applied it already.
  */
 export async function discard(seq) {
-  const record = await transact(STORES, async (tx) => {
+  const record = await transactStrict(STORES, async (tx) => {
     const entry = await tx.outbox.get(seq);
     if (!entry) return undefined;
     if (entry.status === 'sending') throw new Error('this change is being sent; wait for the answer');
@@ -148,7 +150,7 @@ export async function discard(seq) {
  * the user decided again after seeing the changes (§6.3).
  */
 export async function retry(seq, { fields } = {}) {
-  const entry = await transact(STORES, async (tx) => {
+  const entry = await transactStrict(STORES, async (tx) => {
     const current = await tx.outbox.get(seq);
     if (current?.status !== 'rejected') throw new Error('only a refused change can be retried');
     const next = { ...current, id: crypto.randomUUID(), status: 'pending', error: null };

@@ -1,5 +1,7 @@
 // Pull (PROTOCOL.md §5): every page of changes since the stored cursor, each page applied
 // together with its cursor in one transaction, so a page is never half applied nor applied twice.
+// Written relaxed (db.js, PROTOCOL.md §6.4): a page a crash loses is pulled again from the cursor
+// stored with the one before it.
 //
 // Starting over (§5.5: cursor expired or invalid, or a bucket reset) never empties the phone
 // first: the affected server copies are marked stale and stay readable, the re-pull un-marks
@@ -7,11 +9,12 @@
 // marked. meta 'resync' lists the marks in play (buckets, or WHOLE_COPY for everything), so a
 // re-pull cut short by the network or a closed app is finished, and swept, by the next pull.
 import { ApiError, request } from './api.js';
-import { read, transact } from './db.js';
+import { read, transactRelaxed } from './db.js';
 import {
   leaveBucket,
   markStale,
   perRecord,
+  receiveFreshCopy,
   receiveServerCopy,
   recordKey,
   sweepStale,
@@ -74,7 +77,7 @@ export async function pullAll({ limit = PAGE_LIMIT, onScopeChange = null } = {})
       const startOver =
         (err.status === 410 && err.code === 'cursor_expired') || (err.status === 400 && err.code === 'cursor_invalid');
       if (!startOver || restarted) throw err;
-      await transact(['records', 'outbox', 'meta'], async (tx) => {
+      await transactRelaxed(['records', 'outbox', 'meta'], async (tx) => {
         await markStale(tx); // every copy is in doubt until sent again; the outbox is untouched
         await addResyncMarks(tx, [WHOLE_COPY]);
         await tx.meta.delete('cursor');
@@ -152,7 +155,7 @@ function checkPage(page, reset) {
  * touched: whether local records changed.
  */
 function applyPage(page, fresh = null) {
-  return transact(['records', 'outbox', 'meta'], async (rawTx) => {
+  return transactRelaxed(['records', 'outbox', 'meta'], async (rawTx) => {
     const tx = await withOutboxSnapshot(rawTx); // a pull page changes records, never the outbox
     // Records held only through a removed bucket (§2) leave the phone; queued edits keep theirs.
     for (const bucket of page.removed_buckets ?? []) {
@@ -175,6 +178,8 @@ function applyPage(page, fresh = null) {
         if (change.op === 'put') {
           const absent = known !== null && !known.has(key);
           known?.add(key);
+          // Most of a first pull: a record the phone has never held, queued without a read.
+          if (absent && receiveFreshCopy(tx, change)) return;
           await receiveServerCopy(
             tx,
             { entity: change.entity, id: change.id, version: change.version, data: change.data, bucket: change.bucket },

@@ -1,9 +1,11 @@
 // Push (PROTOCOL.md §6): sends the outbox in batches and applies the server's answers.
 // A batch is marked 'sending' in IndexedDB before it leaves, so that after a lost answer, a
 // timeout or a closed tab the very same batch goes again (same mutation ids: the server
-// replays its first answers, §6.4) before anything newer.
+// replays its first answers, §6.4) before anything newer. What a push writes comes back by itself
+// if a crash loses it, so it is written relaxed (db.js, PROTOCOL.md §6.4): entries not marked or
+// not answered stay in the outbox and go again under the same mutation ids.
 import { request } from './api.js';
-import { transact } from './db.js';
+import { transactRelaxed } from './db.js';
 import { perRecord, receiveServerCopy, recordKey, refreshRecord, withOutboxTracked } from './local-records.js';
 import { notifyOutboxChanged, toWire } from './outbox.js';
 import { photoHashesIn, uploadQueuedPhotos } from './photos.js';
@@ -38,7 +40,7 @@ export async function pushOutbox({ clientId, batchSize = BATCH_SIZE }) {
  * entry of the same record, so that a record's edits reach the server in the order made.
  */
 function takeBatch(size) {
-  return transact(['outbox', 'photos'], async (tx) => chooseBatch(tx, await tx.outbox.all(), size));
+  return transactRelaxed(['outbox', 'photos'], async (tx) => chooseBatch(tx, await tx.outbox.all(), size));
 }
 
 /** takeBatch's choice among `entries` (the whole outbox, oldest first), in transaction tx. */
@@ -92,7 +94,7 @@ async function pushBatch(batch, clientId, reuploaded, size) {
  * reads and writes are queued side by side, and the answered entries go in a few range deletes.
  */
 function applyResults(batch, results, size) {
-  return transact(['records', 'outbox', 'photos'], async (outer) => {
+  return transactRelaxed(['records', 'outbox', 'photos'], async (outer) => {
     batch.forEach((entry, index) => {
       const result = results[index];
       if (result?.mutation_id !== entry.id)
@@ -140,7 +142,7 @@ function applyResults(batch, results, size) {
 async function resendMissingPhotos(batch, err, reuploaded) {
   const missing = err.fields?.blobs;
   if (!Array.isArray(missing) || !missing.length) return false;
-  await transact(['outbox', 'photos'], async (tx) => {
+  await transactRelaxed(['outbox', 'photos'], async (tx) => {
     const lost = new Set();
     for (const sha256 of missing) {
       const photo = await tx.photos.get(sha256);

@@ -436,6 +436,37 @@ test("a fresh phone's first pull skips lookups only while it holds nothing but w
   assert.deepEqual((await db.listRecords('note')).map((r) => r.id).sort(), ['n0', 'n1', 'n2']);
 });
 
+test("a fresh phone's first pull stores each record as a lookup would have, and strict edits stay strict", async () => {
+  // The first pull's shortcut (local-records.js receiveFreshCopy) puts records without reading
+  // them first: what it stores must be what receiveServerCopy writes over a held copy.
+  seed(3);
+  const pullAll = (await import('../js/sync-pull.js')).pullAll;
+  const modes = [];
+  const transaction = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (stores, mode, options) {
+    modes.push({ stores: [stores].flat().join(), mode, durability: options?.durability ?? 'default' });
+    return transaction.call(this, stores, mode, options);
+  };
+  try {
+    await pullAll({ limit: 2 });
+    const fresh = await db.listRecords('note');
+    assert.equal(fresh.length, 3);
+    await db.setMeta('cursor', null); // pulled again from the start, over the held copies
+    await pullAll({ limit: 2 });
+    assert.deepEqual(await db.listRecords('note'), fresh);
+    await update('n0', { title: '我的修改' });
+  } finally {
+    IDBDatabase.prototype.transaction = transaction;
+  }
+  const written = (durability) => modes.filter((m) => m.mode === 'readwrite' && m.durability === durability);
+  assert.ok(written('relaxed').length >= 4, 'pull pages are written relaxed');
+  assert.deepEqual(
+    written('strict').map((m) => m.stores),
+    ['records,outbox,photos,meta'],
+    "the user's edit, and it alone, is written strict",
+  );
+});
+
 test('a tombstone removes the record; a move to another bucket of ours keeps it', async () => {
   server.setBuckets({ 'grid:1': ['grid_worker'], 'grid:2': ['grid_worker'] });
   seed(2);
