@@ -25,7 +25,7 @@ export async function pushOutbox({ clientId, batchSize = BATCH_SIZE }) {
   const reuploaded = new Set(); // photos the server said it lacks, sent again in this run
   let taken = await takeBatch(batchSize);
   while (taken.batch.length) {
-    const answer = await pushBatch(taken.batch, clientId, reuploaded, batchSize);
+    const answer = await pushBatch(taken, clientId, reuploaded, batchSize);
     results += answer.results;
     conflicts += answer.conflicts;
     // The next batch was taken in the transaction that stored the answers, if they came.
@@ -38,15 +38,29 @@ export async function pushOutbox({ clientId, batchSize = BATCH_SIZE }) {
  * The unanswered batch if there is one, else up to `size` pending entries, marked 'sending'.
  * An entry naming a photo the server has not confirmed waits (§10), and so does every later
  * entry of the same record, so that a record's edits reach the server in the order made.
+ * Resolves to {batch, blocked, marked} as soon as the batch is chosen: the request may leave
+ * while its marks are written (the server's time then covers IndexedDB's, issue 17); `marked`
+ * resolves once they are stored, and pushBatch stores no answer before. A batch sent whose
+ * marks then fail stays pending and goes again under the same mutation ids (§6.4).
  */
 function takeBatch(size) {
-  return transactRelaxed(['outbox', 'photos'], async (tx) => chooseBatch(tx, await tx.outbox.all(), size));
+  return new Promise((resolve, reject) => {
+    const marked = transactRelaxed(['outbox', 'photos'], async (tx) => {
+      const { marks, ...taken } = await chooseBatch(tx, await tx.outbox.all(), size);
+      resolve({ ...taken, marked });
+      await marks;
+    });
+    marked.catch(reject); // failed before the choice: nothing taken (after it, pushBatch awaits `marked`)
+  });
 }
 
-/** takeBatch's choice among `entries` (the whole outbox, oldest first), in transaction tx. */
+/**
+ * takeBatch's choice among `entries` (the whole outbox, oldest first), in transaction tx:
+ * {batch, blocked, marks}, marks: the promise of the 'sending' marks' puts, all queued together.
+ */
 async function chooseBatch(tx, entries, size) {
   const unanswered = entries.filter((e) => e.status === 'sending');
-  if (unanswered.length) return { batch: unanswered, blocked: [] };
+  if (unanswered.length) return { batch: unanswered, blocked: [], marks: Promise.resolve() };
   const waiting = new Set();
   const blocked = new Map(); // sha256 -> refused photo
   const batch = [];
@@ -63,22 +77,24 @@ async function chooseBatch(tx, entries, size) {
     }
     batch.push({ ...entry, status: 'sending' });
   }
-  await Promise.all(batch.map((entry) => tx.outbox.put(entry))); // queued together, not one by one
-  return { batch, blocked: [...blocked.values()].map(({ sha256, error }) => ({ sha256, error })) };
+  const marks = Promise.all(batch.map((entry) => tx.outbox.put(entry)));
+  return { batch, blocked: [...blocked.values()].map(({ sha256, error }) => ({ sha256, error })), marks };
 }
 
-async function pushBatch(batch, clientId, reuploaded, size) {
+async function pushBatch({ batch, marked }, clientId, reuploaded, size) {
   const body = { protocol: PROTOCOL_VERSION, client_id: clientId, mutations: batch.map(toWire) };
   let answer;
   try {
     answer = await request('POST', '/api/sync/push', body, { timeoutMs: PUSH_TIMEOUT_MS });
   } catch (err) {
+    await marked; // the batch is marked (or that failure is the one thrown)
     // A malformed mutation is refused alone, in the results (§6.1). Anything else: the batch
     // stays 'sending' and goes again unchanged.
     if (err.status === 409 && err.code === 'missing_blobs' && (await resendMissingPhotos(batch, err, reuploaded)))
       return { results: 0, conflicts: 0, next: null };
     throw err;
   }
+  await marked;
   const results = answer?.results;
   if (!Array.isArray(results) || results.length !== batch.length) {
     throw new Error(`the server answered ${results?.length} results for ${batch.length} mutations`);
@@ -129,7 +145,9 @@ function applyResults(batch, results, size) {
       },
     );
     await flushDeletes();
-    return { conflicts, next: await chooseBatch(tx, await tx.outbox.all(), size) };
+    const { marks, ...next } = await chooseBatch(tx, await tx.outbox.all(), size);
+    await marks;
+    return { conflicts, next: { ...next, marked: Promise.resolve() } };
   });
 }
 
