@@ -41,7 +41,9 @@ modules, imported in page.evaluate() before the clock starts:
       (from creation to complete; the PWA's own per-record JavaScript inside them included), the
       IndexedDB requests made, and the rest. Reference, no PWA code: the records it stored, put
       again into a new empty store of the same shape in one transaction without awaiting each
-      put (what IndexedDB itself costs per record on this machine).
+      put (what IndexedDB itself costs per record on this machine); and the same records as
+      one value per page (1,000 records) plus one value mapping each id to its page, a page a
+      transaction (what a layout of records in chunks would cost, issue 17).
   (2) incremental pull of 100 changes: this process pushes 100 updates (status, notes) of tasks
       in the grid through POST /api/sync/push as the same worker on another device (sync_server's
       change_records(), a Flask test client), then the page runs pullAll() from its cursor (it
@@ -98,6 +100,7 @@ CHROMIUM_ARGS = [  # as tests/e2e/conftest.py
 ]
 PHONE, PASSWORD = ACCOUNTS["grid worker"]
 PULL_PATH, PUSH_PATH = "/api/sync/pull", "/api/sync/push"
+PWA_PAGE = 1000  # sync-pull.js PAGE_LIMIT
 
 TARGETS = {  # figure: (target, unit)
     "first_ms": (1000, "ms"),
@@ -274,23 +277,37 @@ headers: response.headers });
 
 
 # The floor under the first pull: the records the pull stored, put again into a new, empty store
-# of the same shape in one transaction without awaiting each put (no PWA code).
-PUT_FLOOR = """async () => {
+# of the same shape in one transaction without awaiting each put (no PWA code). Beside it, for the
+# layout issue 17 proposes: the same records as one value per page of PAGE records (the page's
+# order) plus, per page, one value mapping each id to its page, in one transaction per page.
+PUT_FLOOR = """async (page) => {
   const db = await import('/js/db.js');
   const records = await db.listRecords('bench_task');
   const open = indexedDB.open('bench-floor', 1);
   open.onupgradeneeded = () => {
     open.result.createObjectStore('records', { keyPath: ['entity', 'id'] }); // db.js version 6: no index
+    open.result.createObjectStore('chunks');
   };
   const idb = await new Promise((resolve, reject) => { open.onsuccess = () => resolve(open.result); \
 open.onerror = () => reject(open.error); });
-  const started = performance.now();
+  const done = (tx) => new Promise((resolve, reject) => { tx.oncomplete = resolve; \
+tx.onerror = () => reject(tx.error); });
+  let started = performance.now();
   const tx = idb.transaction(['records'], 'readwrite');
   for (const record of records) tx.objectStore('records').put(record);
-  await new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onerror = () => reject(tx.error); });
+  await done(tx);
   const ms = performance.now() - started;
+  started = performance.now();
+  for (let at = 0; at < records.length; at += page) {
+    const chunk = records.slice(at, at + page);
+    const tx = idb.transaction(['chunks'], 'readwrite');
+    tx.objectStore('chunks').put(chunk, ['bench_task', at]);
+    tx.objectStore('chunks').put(Object.fromEntries(chunk.map((record) => [record.id, at])), ['ids', at]);
+    await done(tx);
+  }
+  const chunkedMs = performance.now() - started;
   idb.close();
-  return ms;
+  return { ms, chunkedMs };
 }"""
 
 
@@ -426,7 +443,8 @@ def first_pull(
         if encodings != set(result["encoding"].split("/")):
             raise SystemExit(f"the browser received Content-Encoding {encodings}, the server sent {result['encoding']}")
     if instrument:
-        result["floor_ms"] = evaluate(page, PUT_FLOOR)
+        floor = evaluate(page, PUT_FLOOR, args.page_limit or PWA_PAGE)
+        result["floor_ms"], result["chunked_ms"] = floor["ms"], floor["chunkedMs"]
     if keep:
         return result, (ctx, page)
     ctx.close()
@@ -622,7 +640,8 @@ def bench(url: str, kind: str, args) -> None:
         print(breakdown("(1) one instrumented fresh pull,", profiled))
         print(
             f"      reference, no PWA code: the {args.records:,} stored records put again into an empty store in one "
-            f"transaction, without waiting on each put: {profiled['floor_ms']:,.0f} ms"
+            f"transaction, without waiting on each put: {profiled['floor_ms']:,.0f} ms; as one value per page of "
+            f"records plus one id map per page (a page a transaction): {profiled['chunked_ms']:,.0f} ms"
         )
         print(f"  (2) server time of the pull request, median {median(r['server_ms'] for r in b):.1f} ms")
         print(breakdown("(2) an instrumented incremental pull (the median of 5),", b_profiled))
