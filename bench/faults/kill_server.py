@@ -33,14 +33,13 @@ import time
 import uuid
 from pathlib import Path
 
-import psycopg
-import redis
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bench._scratch import scratch_postgres  # noqa: E402
+from bench import _invariants  # noqa: E402
+from bench._deployment import grid_of, scaled_deployment  # noqa: E402
 from bench.demo_scale import DEFAULT_PG_SERVER  # noqa: E402
 
 WORKER, PASSWORD = "13800000003", "grid2026a"  # the demo's 王志强, 河西社区第一网格
@@ -121,67 +120,6 @@ class Phone(threading.Thread):
                     self.refused.append(f"{result['status']}: {result.get('error')}")
 
 
-def scaled(command: str, env: dict) -> str:
-    done = subprocess.run(
-        ["bash", str(ROOT / "scripts" / "scaled.sh"), command], env=env, capture_output=True, text=True, timeout=600
-    )
-    if done.returncode != 0 and command != "status":
-        raise SystemExit(f"scaled.sh {command} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
-
-
-def free_run(count: int) -> int:
-    import socket
-
-    for base in range(18100, 60000, 97):
-        try:
-            for offset in range(count):
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", base + offset))
-            return base
-        except OSError:
-            continue
-    raise SystemExit("no run of free ports")
-
-
-def check(url: str, phones: list[Phone], run_id: str) -> dict:
-    """The invariants, read from the database."""
-    acked = {record: text for p in phones for record, text in p.acked.items()}
-    dsn = url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(dsn) as connection:
-        stored = dict(
-            connection.execute(
-                "SELECT id, description FROM field_reports WHERE description LIKE %s", (f"fault-{run_id}-%",)
-            ).fetchall()
-        )
-        per_text = connection.execute(
-            "SELECT count(*) FROM (SELECT description FROM field_reports WHERE description LIKE %s "
-            "GROUP BY description HAVING count(*) > 1) AS twice",
-            (f"fault-{run_id}-%",),
-        ).fetchone()[0]
-        logged = dict(
-            connection.execute(
-                "SELECT l.record_id, l.version = r.version AND l.op = 'put' FROM sync_log l "
-                "JOIN field_reports r ON r.id = l.record_id AND l.entity = 'field_report' "
-                "WHERE r.description LIKE %s",
-                (f"fault-{run_id}-%",),
-            ).fetchall()
-        )
-        above_mark = connection.execute(
-            "SELECT count(*) FROM sync_log WHERE seq > (SELECT last_seq FROM sync_state)"
-        ).fetchone()[0]
-    lost = [r for r, text in acked.items() if stored.get(r) != text]
-    unacknowledged = [r for r in stored if r not in acked]
-    unlogged = [r for r in acked if not logged.get(r)]
-    return {
-        "acknowledged": len(acked),
-        "lost": len(lost),
-        "duplicated": per_text + len(unacknowledged),
-        "not in the change log at its version": len(unlogged),
-        "log rows above the committed mark": above_mark,
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--phones", type=int, default=24)
@@ -194,58 +132,39 @@ def main() -> None:
         args.phones, args.seconds, args.households = 6, 20, 1500  # the demo's smallest city
 
     run_id = uuid.uuid4().hex[:8]
-    redis.Redis.from_url(REDIS_URL).flushdb()
     with (
-        scratch_postgres(args.pg_server, "redgrid_fault_kill") as (_admin, _names, (url,)),
         tempfile.TemporaryDirectory(prefix="redgrid-fault-") as run_dir,
+        scaled_deployment(
+            args.pg_server,
+            "redgrid_fault_kill",
+            REDIS_URL,
+            args.households,
+            run_dir,
+            REDGRID_LOGIN_RATE_LIMIT="1000 per minute",  # every phone signs in as the same worker
+        ) as (base, url, _env),
     ):
-        port = free_run(4)
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("REDGRID_")},
-            "DATABASE_URL": url,
-            "REDIS_URL": REDIS_URL,
-            "SCALED_PORT": str(port),
-            "SCALED_DIR": run_dir,
-            "SCALED_DEMO": "1",
-            "SCALED_DEMO_HOUSEHOLDS": str(args.households),
-            "SECRET_KEY": "fault-run",
-            "REDGRID_LOGIN_RATE_LIMIT": "1000 per minute",  # every phone signs in as the same worker
-            "REDGRID_REQUEST_LOG": "0",
-        }
-        started = time.monotonic()
-        scaled("start", env)
-        print(f"scaled deployment up in {time.monotonic() - started:.1f} s on http://127.0.0.1:{port}/")
-        try:
-            with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as connection:
-                grid_id = connection.execute(
-                    "SELECT a.org_unit_id FROM role_assignments a JOIN users u ON u.id = a.user_id "
-                    "WHERE u.phone = %s AND a.role = 'grid_worker'",
-                    (WORKER,),
-                ).fetchone()[0]
-            stop = threading.Event()
-            base = f"http://127.0.0.1:{port}"
-            phones = [Phone(i, base, grid_id, run_id, stop) for i in range(args.phones)]
-            for phone in phones:
-                phone.sign_in()
-            for phone in phones:
-                phone.start()
-            time.sleep(args.seconds / 3)
-            master = int(Path(run_dir, "server-1.pid").read_text())
-            children = [
-                int(p)
-                for p in subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
-            ]
-            killed_at = time.monotonic()
-            for pid in [master, *children]:
-                os.kill(pid, signal.SIGKILL)
-            print(f"SIGKILL to server 1 (gunicorn {master}, worker {children}) with {args.phones} phones pushing")
-            time.sleep(args.seconds * 2 / 3)
-            stop.set()
-            for phone in phones:
-                phone.join(timeout=60)
-            still = [p.name for p in phones if p.is_alive()]
-        finally:
-            scaled("stop", env)
+        grid_id = grid_of(url, WORKER)
+        stop = threading.Event()
+        phones = [Phone(i, base, grid_id, run_id, stop) for i in range(args.phones)]
+        for phone in phones:
+            phone.sign_in()
+        for phone in phones:
+            phone.start()
+        time.sleep(args.seconds / 3)
+        master = int(Path(run_dir, "server-1.pid").read_text())
+        children = [
+            int(p) for p in subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
+        ]
+        killed_at = time.monotonic()
+        for pid in [master, *children]:
+            os.kill(pid, signal.SIGKILL)
+        print(f"SIGKILL to server 1 (gunicorn {master}, worker {children}) with {args.phones} phones pushing")
+        time.sleep(args.seconds * 2 / 3)
+        stop.set()
+        for phone in phones:
+            phone.join(timeout=60)
+        still = [p.name for p in phones if p.is_alive()]
+        figures = _invariants.check(url, f"fault-{run_id}", {r: t for p in phones for r, t in p.acked.items()})
 
         recoveries = []
         for phone in phones:
@@ -253,7 +172,6 @@ def main() -> None:
             if hit:
                 after = [t for t in phone.answered if t > hit[-1]]
                 recoveries.append((after[0] - killed_at) if after else float("inf"))
-        figures = check(url, phones, run_id)
 
     pushes = sum(len(p.answered) for p in phones)
     errors = sum(len(p.errors) for p in phones)
@@ -272,16 +190,7 @@ def main() -> None:
     for name, value in figures.items():
         print(f"{name}: {value}")
     failed = [
-        *(
-            f"{name} {figures[name]}"
-            for name in (
-                "lost",
-                "duplicated",
-                "not in the change log at its version",
-                "log rows above the committed mark",
-            )
-            if figures[name]
-        ),
+        *_invariants.failures(figures),
         *([f"refused {len(refused)}: {refused[:3]}"] if refused else []),
         *([f"phones stuck: {still}"] if still else []),
         *(
