@@ -1,6 +1,6 @@
 """Every benchmark in its smoke size, so that a bench that breaks fails CI (issue 17).
 
-    .venv/bin/python bench/smoke.py                    # bench/*.py and bench/faults/*.py (not _*.py, not this)
+    .venv/bin/python bench/smoke.py                    # bench/*.py, faults/*.py, load/*.py (not _*.py, not this)
     .venv/bin/python bench/smoke.py sync_browser lighthouse   # only these
     .venv/bin/python bench/smoke.py --jobs 1           # one at a time
 
@@ -42,9 +42,9 @@ EXTRA = {"socketio_broadcast": [["--scaled", "--redis", "{redis}"]]}
 
 
 def benches() -> list[str]:
-    """Every bench script: bench/*.py but helper modules (_*.py) and this runner, and the fault
-    runs bench/faults/*.py (named faults/<name>)."""
-    scripts = [*HERE.glob("*.py"), *HERE.glob("faults/*.py")]
+    """Every bench script: bench/*.py but helper modules (_*.py) and this runner, the fault
+    runs bench/faults/*.py (named faults/<name>) and the load runs bench/load/*.py (load/<name>)."""
+    scripts = [*HERE.glob("*.py"), *HERE.glob("faults/*.py"), *HERE.glob("load/*.py")]
     return sorted(
         str(p.relative_to(HERE).with_suffix(""))
         for p in scripts
