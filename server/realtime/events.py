@@ -25,7 +25,7 @@ def connect(auth=None):
     """Refuse anonymous connections; join a room per bucket of the user's scope."""
     if not current_user.is_authenticated:
         raise ConnectionRefusedError("unauthorized")
-    _join_buckets()
+    _join_buckets(fresh=True)
     observability.socket_opened()
 
 
@@ -52,11 +52,24 @@ def _connected() -> bool:
     return socketio.server.manager.is_connected(request.sid, request.namespace)
 
 
-def _join_buckets() -> list[str]:
+def _join_buckets(fresh: bool = False) -> list[str]:
+    """Join the rooms of the user's buckets and leave the others (`fresh`: a new connection, in none yet)."""
     wanted = {bucket_room(b) for b in actor_for(current_user).buckets}
-    for room in set(rooms()) - wanted:
+    for room in set() if fresh else (_rooms() - wanted):
         if room.startswith("bucket:"):
             leave_room(room)
     for room in wanted:
         join_room(room)
     return sorted(r.removeprefix("bucket:") for r in wanted)
+
+
+def _rooms() -> set[str]:
+    """This connection's rooms. python-socketio finds them by walking every room of the namespace,
+    which other connections' threads change meanwhile ("dictionary changed size during
+    iteration": seen under bench/load/field_day.py's sign-in storm); the walk is tried again."""
+    for _ in range(20):
+        try:
+            return set(rooms())
+        except RuntimeError:
+            continue
+    return set(rooms())
