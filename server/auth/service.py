@@ -25,12 +25,18 @@ def _token_hash(token: str) -> str:
 def sign_in(phone: str, password: str, ip: str | None, user_agent: str | None) -> User:
     """Check the credentials, open a server-side session and audit the attempt."""
     user = db.session.scalar(select(User).where(User.phone == phone))
+    password_hash = user.password_hash if user is not None else None
+    # Argon2 takes tens of milliseconds, seconds under a storm of sign-ins: the read ends here so
+    # that its connection goes back to the pool meanwhile (a pool of 15 a process, held through
+    # Argon2 by 15 sign-ins, made every other request wait and time out at 30 s:
+    # bench/load/field_day.py). Nothing is pending at this point; `user` is read again after.
+    db.session.commit()
     if user is None:
         spend_equal_time(password)
         record("auth.sign_in_failed", phone=_mask(phone))
         db.session.commit()
         raise Unauthorized(_("auth.invalid_credentials"), code="invalid_credentials")
-    if not verify_password(user.password_hash, password):
+    if not verify_password(password_hash, password):
         record("auth.sign_in_failed", target=user)
         db.session.commit()
         raise Unauthorized(_("auth.invalid_credentials"), code="invalid_credentials")
