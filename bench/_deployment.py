@@ -86,7 +86,7 @@ def scaled_deployment(
 
 @contextmanager
 def single_server(households: int, threads: int, **settings):
-    """Yields (base URL, database URL, environment, process) of one `redgrid serve` (gunicorn, one
+    """Yields (base URL, database URL, environment, process, log) of one `redgrid serve` (gunicorn, one
     process, `threads` threads) on a new SQLite database with the demo city, no Redis."""
     with scratch_sqlite("redgrid-single-", ("redgrid",)) as (folder, (url,)):
         port = free_run(1)
@@ -113,7 +113,7 @@ def single_server(households: int, threads: int, **settings):
         try:
             wait_ready(base, process, folder / "serve.log")
             print(f"redgrid serve up in {time.monotonic() - started:.1f} s on {base}/ (SQLite)", flush=True)
-            yield base, url, env, process
+            yield base, url, env, process, folder / "serve.log"
         finally:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -217,3 +217,18 @@ def add_grid_workers(url: str, count: int, template_phone: str = "13800000003") 
 def _sqlite_time(moment) -> str:
     """A UTC time as SQLAlchemy's DateTime keeps it in SQLite."""
     return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def server_errors(logs) -> dict[str, int]:
+    """The exceptions the servers logged (the last line of each traceback), counted."""
+    import re
+
+    found: dict[str, int] = {}
+    ending = re.compile(r"^([A-Za-z_][\w.]*(Error|Exception|Timeout)\w*)(:.*)?$")
+    for log in logs:
+        for line in Path(log).read_text(errors="replace").splitlines():
+            match = ending.match(line)
+            if match:
+                key = line[:160]
+                found[key] = found.get(key, 0) + 1
+    return found

@@ -60,7 +60,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench import _invariants  # noqa: E402
-from bench._deployment import PYTHON, add_grid_workers, scaled_deployment, single_server  # noqa: E402
+from bench._deployment import PYTHON, add_grid_workers, scaled_deployment, server_errors, single_server  # noqa: E402
 from bench.demo_scale import DEFAULT_PG_SERVER  # noqa: E402
 
 LOCUSTFILE = Path(__file__).with_name("_locustfile.py")
@@ -312,6 +312,7 @@ def main() -> None:
             )
         with deployment as (base, url, *rest):
             server_pid = rest[1].pid if args.single else None
+            logs = [rest[2]] if args.single else sorted(Path(run_dir).glob("server-*.log"))
             workers = add_grid_workers(url, args.workers)
             grids = len({w["grid_id"] for w in workers})
             print(
@@ -341,9 +342,14 @@ def main() -> None:
             cpu = meter.stop()
             load = os.getloadavg()
             ledger = json.loads((work / "ledger.json").read_text(encoding="utf-8"))
+            errors = server_errors(logs)
             figures = _invariants.check(url, marker, ledger["acked"], set(ledger["sent"]), blob_dir=blob_dir)
         stats, failures = read_stats(prefix)
         failed = report(stats, failures, cpu, ledger, figures, args, load)
+    if errors:
+        print("exceptions in the servers' logs:")
+        for line, count in sorted(errors.items(), key=lambda item: -item[1])[:8]:
+            print(f"  {count:>6} × {line}")
     print("VERDICT:", "PASS" if not failed else "FAIL — " + "; ".join(failed))
     sys.exit(1 if failed else 0)
 
