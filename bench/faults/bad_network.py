@@ -44,10 +44,11 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench._deployment import free_run, scaled  # noqa: E402
 from bench._scratch import scratch_postgres  # noqa: E402
 from bench.demo_scale import DEFAULT_PG_SERVER  # noqa: E402
 from bench.faults._lossy_proxy import LossyProxy  # noqa: E402
-from bench.faults.kill_server import PASSWORD, WORKER, free_run, scaled  # noqa: E402
+from bench.faults.kill_server import PASSWORD, WORKER  # noqa: E402
 
 REDIS_URL = "redis://127.0.0.1:6379/5"
 CHROMIUM = "/usr/bin/chromium"
