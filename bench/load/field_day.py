@@ -1,13 +1,15 @@
 """Load: grid workers living an offline day, and admins, against a whole deployment (issue 18, item 3).
 
     .venv/bin/python bench/load/field_day.py --smoke                      # 20 workers, 30 s (CI: that it runs)
-    .venv/bin/python bench/load/field_day.py --workers 200 --minutes 2    # a medium run
+    .venv/bin/python bench/load/field_day.py --workers 200 --minutes 2 --households 5000   # a medium run
     .venv/bin/python bench/load/field_day.py                              # the target: 1,000 workers, 10 min
-    .venv/bin/python bench/load/field_day.py --single --workers 200       # one `redgrid serve` on SQLite
+    .venv/bin/python bench/load/field_day.py --single --workers 200       # its target on `redgrid serve`, SQLite
 
-The full run is for a quiet machine (nothing else running: the load generator shares its 2 cores
-with the deployment); it takes about 15 minutes in all (the demo city of 20,000 households, the
-sign-ins' ramp, 10 minutes of load, the check).
+The full runs are for a quiet machine (nothing else running: the load generator shares its 2 cores
+with the deployment); each takes about 15 minutes in all (the demo city of 20,000 households, the
+sign-ins' ramp at --spawn-rate 10 a second, 10 minutes of load, the check). The most workers the
+machine holds: run again with --workers 400, 600, 800 … and keep the largest whose targets all
+say PASS but the size.
 
 The deployment: by default the scaled one (scripts/scaled.sh: nginx, SCALED_SERVERS gunicorn
 servers of --threads threads each — every Socket.IO connection holds a thread, so 1,000 workers
@@ -292,7 +294,6 @@ def main() -> None:
     settings = {"REDGRID_LOGIN_RATE_LIMIT": "100000 per minute"}  # every worker signs in from 127.0.0.1
     with tempfile.TemporaryDirectory(prefix="redgrid-load-") as scratch:
         work = Path(scratch)
-        work.chmod(0o755)  # nginx's workers (another user when it runs as root) keep request bodies in it
         blob_dir = work / "blobs"
         settings["REDGRID_BLOB_DIR"] = str(blob_dir)
         if args.single:
