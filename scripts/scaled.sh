@@ -85,8 +85,10 @@ with create_app().app_context():
 start_server() { # n
   local port=$((PORT + $1))
   alive "$DIR/server-$1.pid" && return 0
+  # --keep-alive beyond nginx's upstream keepalive_timeout (deploy/nginx): a server that closes an
+  # idle connection first races nginx reusing it (connection reset, 502, the process marked down).
   nohup .venv/bin/gunicorn --bind "127.0.0.1:$port" --workers 1 --worker-class gthread --threads "$THREADS" \
-    --graceful-timeout 20 --no-control-socket --error-logfile - 'server:create_app()' \
+    --keep-alive 75 --graceful-timeout 20 --no-control-socket --error-logfile - 'server:create_app()' \
     >"$DIR/server-$1.log" 2>&1 &
   echo $! >"$DIR/server-$1.pid"
 }
