@@ -76,9 +76,9 @@ def scaled_deployment(
             **{k: str(v) for k, v in settings.items()},
         )
         started = time.monotonic()
-        scaled("start", env)
-        print(f"scaled deployment up in {time.monotonic() - started:.1f} s on http://127.0.0.1:{port}/", flush=True)
-        try:
+        try:  # stopped whatever happens once start began (a start that failed half-way leaves processes)
+            scaled("start", env)
+            print(f"scaled deployment up in {time.monotonic() - started:.1f} s on http://127.0.0.1:{port}/", flush=True)
             yield f"http://127.0.0.1:{port}", url, env
         finally:
             scaled("stop", env)
