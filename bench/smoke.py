@@ -108,7 +108,7 @@ def run(label: str, arguments: list[str], timeout: float, env: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help="benches to run (default: all)")
-    parser.add_argument("--timeout", type=float, default=240, help="seconds each bench may take")
+    parser.add_argument("--timeout", type=float, default=480, help="seconds each bench may take")
     parser.add_argument("--jobs", type=int, default=2, help="benches run at once")
     parser.add_argument("--redis-url", default=REDIS_URL, help="Redis of the runs that need one (EXTRA)")
     args = parser.parse_args()
