@@ -11,6 +11,8 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+import orjson
+
 from sync._types import LogEntry
 
 PAGE_FORMATS = (1, 2)  # 1: `changes` (§5.2); 2: `groups` (§5.2.2)
@@ -23,7 +25,7 @@ def group_changes(changes: Iterable[LogEntry]) -> list[dict]:
     changes = list(changes)
     # The stored JSON texts, read in one call: one parse of a 1,000-record page, not 1,000.
     texts = [c.data for c in changes if c.op == "put" and isinstance(c.data, str)]
-    parsed = iter(json.loads(f"[{','.join(texts)}]"))
+    parsed = iter(_loads(f"[{','.join(texts)}]"))
     datas = {id(c): next(parsed) if isinstance(c.data, str) else c.data for c in changes if c.op == "put"}
     runs: list[tuple[LogEntry, list[LogEntry]]] = []
     for change in changes:
@@ -89,6 +91,15 @@ def ungroup(groups: list[dict]) -> list[dict]:
                 }
             )
     return changes
+
+
+def _loads(text: str) -> list:
+    """The stored texts by orjson (a third of json's time); text it refuses (a number beyond 64
+    bits, NaN that an older server stored) as json reads it."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _as_dict(data) -> dict | None:

@@ -149,12 +149,19 @@ class Schema(ma.Schema):
         guard(field_obj)
 
 
+def _no_constant(name: str):
+    """NaN, Infinity and -Infinity are not JSON (RFC 8259; a browser's JSON.stringify writes
+    null): refused like any other malformed body, so that no stored value holds them."""
+    raise json.JSONDecodeError(f"{name} is not JSON", name, 0)
+
+
 def loads(text):
-    """json.loads with nesting bounded by MAX_DEPTH; too deep raises json.JSONDecodeError."""
+    """json.loads with nesting bounded by MAX_DEPTH and without NaN/Infinity; either raises
+    json.JSONDecodeError."""
     if isinstance(text, (bytes, bytearray)):
         text = text.decode("utf-8")
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_no_constant)
     except RecursionError:
         raise json.JSONDecodeError("nested too deeply", text, 0) from None
     try:

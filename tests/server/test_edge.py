@@ -108,6 +108,36 @@ def test_json_nested_thousands_deep_is_a_400(admin):
     assert _error(response)["code"] == "invalid_json"
 
 
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_in_a_body_are_a_400(admin, constant):
+    """Not JSON (RFC 8259): refused like any malformed body, so that no stored value holds one
+    (the stored JSON is written by orjson, which would turn them into null)."""
+    body = '{"display_name": "王伟", "notes": {"x": ' + constant + "}}"
+    response = admin.send("PATCH", "/api/me", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert _error(response)["code"] == "invalid_json"
+
+
+def test_compact_json_writes_what_json_dumps_writes():
+    """orjson where it can, json.dumps where orjson refuses: the same values back, Chinese as is."""
+    from datetime import date
+
+    from server.core.fields import compact_json
+
+    values = [
+        {"title": "检查消防通道", "n": 2**63 - 1, "small": -(2**63), "f": 0.1, "e": 1e22, "list": [None, True, {}]},
+        {1: "int key", None: "none key", 1.5: "float key"},
+        {"big": 2**64},  # beyond orjson: json.dumps writes it
+        "\u2028 and \x7f",
+    ]
+    for value in values:
+        text = compact_json(value)
+        assert text == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    assert json.loads(compact_json({"tiny": 1e-7})) == {"tiny": 1e-7}  # "1e-7", not json's "1e-07"
+    with pytest.raises(TypeError):
+        compact_json({"when": date(2026, 1, 1)})  # as json.dumps refuses it
+
+
 def test_check_value_bounds_depth_nul_and_64_bit_integers():
     nested = []
     for _ in range(MAX_DEPTH + 1):
