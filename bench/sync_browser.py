@@ -14,10 +14,11 @@ holds --records tasks (default 10,000) and other grids about as many again. The 
 also holds the demo's own records (a few dozen at 2,000 households): a fresh client pulls them
 too, and the first pull's check counts them in (the server's full pull gives their number). The
 first page a fresh phone's sign-in brings (PROTOCOL §5.2.1) is set aside: (1) pulls every page. The app
-(create_app() of that database, Flask-Compress on as configured) is served on 127.0.0.1 by
-werkzeug's threaded server in a thread of this process, as tests/e2e/conftest.py does, behind a
-small WSGI middleware that times each API request (the app's wall time, response compression
-included) and notes its Content-Encoding and body size.
+(create_app() of that database, Flask-Compress on as configured) is served on 127.0.0.1 as
+`redgrid serve` serves it in production (server/serving.py: gunicorn, one gthread worker, keep-alive),
+in a process forked from this one, behind a small WSGI middleware around the app's wsgi_app that
+times each API request (the app's wall time, response compression included) and notes its
+Content-Encoding and body size (ProductionServer).
 
 The browser: Debian's /usr/bin/chromium through Playwright, one new context (empty IndexedDB,
 empty HTTP cache; an off-the-record profile, whose IndexedDB lives in memory: a persistent profile
@@ -71,8 +72,11 @@ redgrid_syncb_<pid> on --pg-server, dropped afterwards.
 """
 
 import argparse
+import json
 import logging
+import os
 import random
+import signal
 import statistics
 import sys
 import threading
@@ -116,10 +120,12 @@ TARGETS = {  # figure: (target, unit)
 
 class Recorder:
     """WSGI middleware: for each /api/ request, the app's wall time (the body produced and
-    compressed in here, as tests/e2e/conftest.py's Draining does), Content-Encoding and body size."""
+    compressed in here, as tests/e2e/conftest.py's Draining does), Content-Encoding and body size.
+    With `path` (a server in another process), each request is appended to that file as a JSON
+    line, before its answer goes out, and take() reads the lines added since."""
 
-    def __init__(self, app):
-        self.app, self.requests, self.lock = app, [], threading.Lock()
+    def __init__(self, app, path: str | None = None):
+        self.app, self.requests, self.lock, self.path, self.read = app, [], threading.Lock(), path, 0
 
     def __call__(self, environ, start_response):
         path = environ["PATH_INFO"]
@@ -138,27 +144,39 @@ class Recorder:
         finally:
             getattr(result, "close", lambda: None)()
         ms = (time.perf_counter() - started) * 1000
+        request = {
+            "path": path,
+            "ms": ms,
+            "status": seen.get("status"),
+            "bytes": len(body),
+            "encoding": seen.get("headers", {}).get("Content-Encoding"),
+            "accept": environ.get("HTTP_ACCEPT_ENCODING"),
+        }
         with self.lock:
-            self.requests.append(
-                {
-                    "path": path,
-                    "ms": ms,
-                    "status": seen.get("status"),
-                    "bytes": len(body),
-                    "encoding": seen.get("headers", {}).get("Content-Encoding"),
-                    "accept": environ.get("HTTP_ACCEPT_ENCODING"),
-                }
-            )
+            if self.path is None:
+                self.requests.append(request)
+            else:
+                with open(self.path, "a", encoding="utf-8") as log:
+                    log.write(json.dumps(request) + "\n")
         return [body]
 
     def take(self, path: str | None = None) -> list[dict]:
         """The requests since the last take (only those to `path` when given); forgets them all."""
         with self.lock:
-            taken, self.requests = self.requests, []
+            if self.path is None:
+                taken, self.requests = self.requests, []
+            else:
+                with open(self.path, encoding="utf-8") as log:
+                    log.seek(self.read)
+                    lines = log.read()
+                    self.read = log.tell()
+                taken = [json.loads(line) for line in lines.splitlines()]
         return [r for r in taken if path is None or r["path"] == path]
 
 
 class LiveServer:
+    """werkzeug's threaded server in a thread of this process (the other browser benches)."""
+
     def __init__(self, app):
         from werkzeug.serving import make_server
 
@@ -172,6 +190,67 @@ class LiveServer:
     def close(self) -> None:
         self.server.shutdown()
         self.thread.join(timeout=10)
+
+
+class ProductionServer:
+    """The app served as `redgrid serve` serves it (server/serving.py): gunicorn, one gthread
+    worker with the default 100 threads, keep-alive, the periodic jobs running; in a process
+    forked from this one once the database is built (the worker disposes of the connections it
+    inherited). The Recorder wraps the app's wsgi_app in the worker and writes each request to
+    a file that this process reads."""
+
+    THREADS, GRACEFUL_SECONDS = 100, 5
+
+    def __init__(self, app):
+        import multiprocessing
+        import socket
+        import tempfile
+
+        handle, log = tempfile.mkstemp(prefix="redgrid_bench_requests_", suffix=".jsonl")
+        os.close(handle)
+        self.recorder = Recorder(None, log)
+        with socket.socket() as probe:  # a free port, handed to gunicorn
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.process = multiprocessing.get_context("fork").Process(
+            target=_serve_production, args=(app, port, log), name="redgrid-bench-server", daemon=False
+        )
+        self.process.start()
+        self.url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if not self.process.is_alive() or time.monotonic() > deadline:
+                    self.close()
+                    raise SystemExit("the bench's gunicorn server did not start") from None
+                time.sleep(0.1)
+
+    def close(self) -> None:
+        if self.process.is_alive():
+            os.kill(self.process.pid, signal.SIGTERM)  # gunicorn's graceful stop
+            self.process.join(timeout=self.GRACEFUL_SECONDS + 10)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        Path(self.recorder.path).unlink(missing_ok=True)
+
+
+def _serve_production(app, port: int, log: str) -> None:
+    """In the forked process: gunicorn's arbiter, whose worker serves `app` (blocks until SIGTERM)."""
+    from server import serving
+    from server.extensions import db
+
+    def factory():
+        with app.app_context():
+            db.engine.dispose(close=False)  # the parent's connections stay the parent's
+        app.wsgi_app = Recorder(app.wsgi_app, log)
+        return app
+
+    options = serving.gunicorn_options("127.0.0.1", port, ProductionServer.THREADS, ProductionServer.GRACEFUL_SECONDS)
+    serving.EmbeddedServer(factory, options).run()
 
 
 # --- in the page ------------------------------------------------------------------------------------
@@ -560,7 +639,7 @@ def bench(url: str, kind: str, args) -> None:
     if len(scope["versions"]) != args.records:
         raise SystemExit(f"the server's full pull gave {len(scope['versions']):,} tasks, not {args.records:,}")
     args.demo_records = scope["changes"] - args.records
-    server = LiveServer(setup.app)
+    server = ProductionServer(setup.app)
     browser = Browser(server.url, args)
     ae = args.accept_encoding or None
     try:
@@ -596,7 +675,7 @@ def bench(url: str, kind: str, args) -> None:
         print(
             f"browser Chromium {browser.version} (headless, a new context per fresh client, service workers blocked"
             + (f", CPU throttled {args.cpu_throttle:g}x" if args.cpu_throttle > 1 else "")
-            + f"); server werkzeug threaded on {server.url}"
+            + f"); server gunicorn gthread ({ProductionServer.THREADS} threads, as `redgrid serve`) on {server.url}"
         )
         print(
             f"pull page size {args.page_limit or 'the PWA default'} ({runs[0]['pages']} pages for the first pull); "
