@@ -78,6 +78,14 @@ def conflicts(args):
 @login_required
 @blp.arguments(ResolveSchema)
 @blp.response(200, ConflictRecordSchema)
+@blp.alt_response(
+    409,
+    schema=ErrorSchema,
+    description=(
+        "`already_resolved`: someone resolved it first; `record_gone`: the record was deleted, "
+        "so the losing value has nowhere to go (PROTOCOL.md §7.3)"
+    ),
+)
 def resolve(body, conflict_id):
     """Resolve a conflict (admins): keep the record, or write the losing value into it."""
     return service.resolve_conflict(current_user, conflict_id, body["resolution"])
