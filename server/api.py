@@ -9,6 +9,7 @@ import marshmallow as ma
 from flask import Response, current_app, jsonify
 from flask_smorest import Api
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from server.core.edge import Schema
@@ -164,6 +165,10 @@ ERROR_CODES = {
     "place_in_use": (422, "org: tasks, needs or other records name the place"),
     "throttled": (429, "too many requests: wait the seconds of the Retry-After header"),
     "internal": (500, "the server failed; try again later"),
+    "database_unavailable": (
+        503,
+        "the database cannot be reached now (a restart, a lost connection): nothing was done; retry after Retry-After",
+    ),
     "error": (0, "any other HTTP error status"),
 }
 
@@ -256,6 +261,11 @@ COMMON_ERRORS = (
         "`not_found`: a record the request names does not exist, or is outside your scope (the two are not told apart)",
     ),
     ("throttled", 429, "`throttled`: too many requests; the Retry-After header says how many seconds to wait"),
+    (
+        "changes",
+        503,
+        "`database_unavailable`: the database cannot be reached now; nothing was done. Retry after Retry-After seconds",
+    ),
 )
 
 
@@ -293,6 +303,22 @@ class RedgridApi(Api):
     def _register_error_handlers(self):
         self._app.register_error_handler(HTTPException, _never_failing(self.handle_http_exception))
         self._app.register_error_handler(DomainError, _never_failing(self.handle_domain_error))
+        for lost in (OperationalError, InterfaceError):
+            self._app.register_error_handler(lost, _never_failing(self.handle_database_unavailable))
+
+    def handle_database_unavailable(self, error):
+        """The database did not answer (PostgreSQL restarting, a connection cut, SQLite busy past
+        its timeout): the transaction is gone, nothing was committed. 503 with Retry-After, never
+        a 500: the phone keeps its outbox and sends the same batch again (PROTOCOL.md §9)."""
+        from server.extensions import db  # extensions imports this module
+
+        current_app.logger.warning("database unavailable: %s", str(error).splitlines()[0][:300])
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001  the connection is gone; the pool drops it
+            db.session.close()
+        headers = {"Retry-After": str(DATABASE_RETRY_SECONDS)}
+        return error_response(503, "database_unavailable", _("error.database_unavailable"), None, headers)
 
     def handle_domain_error(self, error: DomainError):
         return error_response(error.status, error.code, error.message, error.fields, error.headers)
@@ -338,6 +364,7 @@ def _never_failing(handler):
     return guarded
 
 
+DATABASE_RETRY_SECONDS = 5  # a PostgreSQL restart takes a few seconds
 CATALOG_FALLBACK_INTERNAL = "服务器出错了，请稍后再试。"  # when even the catalog fails
 
 

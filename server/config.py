@@ -103,6 +103,10 @@ class Config:
         # The Redis pub/sub channel Socket.IO shares between processes (one per deployment).
         self.SOCKETIO_CHANNEL = env_str("REDGRID_SOCKETIO_CHANNEL", "redgrid-socketio")
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Redis unreachable: each process counts in memory meanwhile (Flask-Limiter's fallback),
+        # so requests keep being answered, never a 500 (bench/faults/stop_redis.py).
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
         # Argon2id parameters (RFC 9106 second recommended option: 64 MiB, t=3, p=4).
         self.ARGON2_TIME_COST = env_int("REDGRID_ARGON2_TIME_COST", 3)
         self.ARGON2_MEMORY_COST = env_int("REDGRID_ARGON2_MEMORY_KIB", 65536)
@@ -175,6 +179,10 @@ class Config:
         # Scheduled alerts: `redgrid serve` releases those due every N seconds (0: never; cron
         # `redgrid alerts release` instead; release_due() in server/alerts/publishing.py).
         self.ALERTS_RELEASE_EVERY_SECONDS = env_int("REDGRID_ALERTS_RELEASE_EVERY_SECONDS", 30)
+        # Web Push deliveries still queued this long after they were made (their fan-out job was
+        # never queued: Redis down) are queued again every N seconds (0: never; server/notices/jobs.py).
+        self.PUSH_SWEEP_EVERY_SECONDS = env_int("REDGRID_PUSH_SWEEP_EVERY_SECONDS", 60)
+        self.PUSH_SWEEP_AFTER_SECONDS = env_int("REDGRID_PUSH_SWEEP_AFTER_SECONDS", 300)
         # Push deliveries past their TTL (or their alert's expiry) with no receipt: expired (server/alerts/expiry.py).
         self.ALERTS_EXPIRE_EVERY_SECONDS = env_int("REDGRID_ALERTS_EXPIRE_EVERY_SECONDS", 300)
         # Micro-wishes: claims past their deadline go back to the wall every N seconds (0: never;
@@ -206,6 +214,7 @@ class TestConfig(Config):
         self.ALERTS_FANOUT = "inline"  # tests of the pool and of RQ set their mode
         self.ALERTS_RELEASE_EVERY_SECONDS = 0  # tests call release() with a set clock
         self.ALERTS_EXPIRE_EVERY_SECONDS = 0
+        self.PUSH_SWEEP_EVERY_SECONDS = 0  # tests call sweep_queued() with a set clock
         self.WISHES_RELEASE_EVERY_SECONDS = 0  # tests call release_lapsed() with a set clock
         self.EVALUATION_REMIND_EVERY_SECONDS = 0  # tests call remind() with a set clock
         self.NEEDS_CHECK_EVERY_SECONDS = 0  # tests call escalate_overdue() with a set clock

@@ -12,6 +12,11 @@ each its own transaction, with the dedupe key "alert:<id>", so a job that died h
 run again never notifies anybody twice. Scheduled alerts are released by release_due(): claimed
 by one UPDATE … WHERE status = 'scheduled' (two processes never both send one), run by the daemon
 in `redgrid serve` every ALERTS_RELEASE_EVERY_SECONDS or by `redgrid alerts release` from cron.
+
+An alert whose sending job could not be queued (Redis unreachable when it was published, or the
+queue lost with Redis's memory) stays `sending`: publishing still answers (the alert is
+committed), and the same periodic run queues its job again (resume_sending) once Redis answers;
+sending being idempotent, nobody gets it twice.
 """
 
 import logging
@@ -111,7 +116,26 @@ def _move_on(alert: Alert, now) -> None:
 
 def _start_if_sending(alert: Alert) -> None:
     if alert.status == "sending":
-        fanout.submit("send_alert", alert.id)
+        fanout.submit("send_alert", alert.id, key=_send_key(alert.id))
+
+
+def _send_key(alert_id: int) -> str:
+    return f"send_alert-{alert_id}"
+
+
+def resume_sending() -> list[int]:
+    """Queue again the sending of every alert left `sending` with no job waiting or running
+    (fanout.in_flight): Redis was down when it was published, or lost its queue. send() skips
+    whoever has the alert already (its dedupe key), so a job run twice notifies nobody twice."""
+    from flask import current_app
+
+    app = current_app._get_current_object()
+    resumed = []
+    for alert_id in db.session.scalars(select(Alert.id).where(Alert.status == "sending").order_by(Alert.id)):
+        key = _send_key(alert_id)
+        if not fanout.in_flight(app, key) and fanout.submit("send_alert", alert_id, key=key):
+            resumed.append(alert_id)
+    return resumed
 
 
 def approve(approver, alert_id: int) -> Alert:
@@ -239,7 +263,7 @@ def release_due(now=None) -> list[int]:
             claimed.append(alert_id)
     db.session.commit()
     for alert_id in claimed:
-        fanout.submit("send_alert", alert_id)
+        fanout.submit("send_alert", alert_id, key=_send_key(alert_id))
     return claimed
 
 
@@ -255,6 +279,9 @@ def _release_and_log() -> None:
     released = release_due()
     if released:
         log.info("released %d scheduled alert(s)", len(released))
+    resumed = resume_sending()
+    if resumed:
+        log.warning("queued again the sending of %d alert(s) left without a job: %s", len(resumed), resumed)
 
 
 # --- what notices need to know of an alert (registered at assembly, server/alerts/part.py) ------

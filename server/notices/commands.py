@@ -13,7 +13,11 @@ class QuickStopWorker(SimpleWorker):
     """RQ's SimpleWorker (no fork per job, so the app context and its database pool stay valid)
     whose stop is quick. RQ's thread listening for commands on the worker's channel waits up to
     60 s per read (rq 3: `run_in_thread(sleep_time=60)`), and a warm shutdown waited for that
-    read to end: an idle worker took up to a minute to stop after SIGTERM. Here it reads for 1 s."""
+    read to end: an idle worker took up to a minute to stop after SIGTERM. Here it reads for 1 s.
+    Redis gone: RQ retries with a wait that doubles up to max_connection_wait_time (RQ's 60 s;
+    here 5 s, so that jobs run again within seconds of Redis's return, bench/faults/stop_redis.py)."""
+
+    max_connection_wait_time = 5.0
 
     def subscribe(self):
         self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)

@@ -9,7 +9,11 @@ Three modes (ALERTS_FANOUT; by default "rq" with REDIS_URL, else "pool"):
   its entries are in the inbox already, its pushes stay queued, and "resend" sends them. At exit
   the pool finishes the jobs it holds (atexit, wait=True).
 - "rq": jobs go to the Redis queue ALERTS_QUEUE (RQ, default "redgrid"), run by `redgrid worker` processes, so any
-  server process may queue and any worker may run.
+  server process may queue and any worker may run. Redis unreachable: submit() logs it and
+  returns False, never raises (what it would have done is in the database: an alert `sending`,
+  deliveries `queued`), and the periodic sweeps queue it again once Redis is back
+  (server/alerts/publishing.resume_sending, server/notices/jobs.sweep_queued). A job may carry
+  a key (its RQ job id): in_flight(key) tells whether it still waits or runs.
 - "inline": run at once in the submitting thread (tests that want a result without waiting).
 
 A job is a name in JOBS and JSON-able arguments, so that RQ can carry it. Each part contributes
@@ -53,27 +57,56 @@ def mode(app) -> str:
     return app.config.get("ALERTS_FANOUT") or ("rq" if app.config.get("REDIS_URL") else "pool")
 
 
-def submit(name: str, *args) -> None:
-    """Run job `name` with `args` off this thread (or inline, by mode)."""
+def submit(name: str, *args, key: str | None = None) -> bool:
+    """Run job `name` with `args` off this thread (or inline, by mode); False when it could not
+    be queued (Redis unreachable: logged, never raised, the sweeps queue it again)."""
+    from redis.exceptions import RedisError
+
     app = current_app._get_current_object()
     how = mode(app)
     if how == "inline":
         with app.app_context():
             run(name, *args)
     elif how == "rq":
-        rq_queue(app).enqueue("server.notices.fanout.run", name, *args, job_timeout=600)
+        try:
+            rq_queue(app).enqueue("server.notices.fanout.run", name, *args, job_timeout=600, job_id=key)
+        except RedisError as exc:
+            log.warning("fan-out job %s not queued: Redis is unreachable (%s); the sweep queues it again", name, exc)
+            return False
     else:
-        pool_of(app).submit(app, name, args)
+        return pool_of(app).submit(app, name, args, key)
+    return True
+
+
+def in_flight(app, key: str) -> bool:
+    """Whether the job of this key waits or runs (rq: its RQ job; pool: in this process). Redis
+    unreachable: True (unknown; a submit would fail anyway, the next sweep asks again)."""
+    how = mode(app)
+    if how == "rq":
+        from redis.exceptions import RedisError
+        from rq.exceptions import NoSuchJobError
+        from rq.job import Job, JobStatus
+
+        try:
+            status = Job.fetch(key, connection=rq_queue(app).connection).get_status()
+        except NoSuchJobError:
+            return False
+        except RedisError:
+            return True
+        return status in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
+    pool = app.extensions.get(_EXTENSION)
+    return how == "pool" and pool is not None and key in pool.keys
 
 
 def rq_queue(app):
-    """The app's RQ queue (one Redis connection per app)."""
+    """The app's RQ queue (one Redis connection per app; an outage fails fast, not hangs)."""
     from redis import Redis
     from rq import Queue
 
     queue = app.extensions.get("redgrid_rq")
     if queue is None:
-        queue = Queue(app.config["ALERTS_QUEUE"], connection=Redis.from_url(app.config["REDIS_URL"]))
+        connection = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=3, socket_timeout=10)
+        queue = Queue(app.config["ALERTS_QUEUE"], connection=connection)
         app.extensions["redgrid_rq"] = queue
     return queue
 
@@ -86,20 +119,25 @@ class BoundedPool:
         self.slots = threading.BoundedSemaphore(workers + capacity)
         self.block_seconds = block_seconds
         self.pending: set = set()
+        self.keys: set[str] = set()  # of the jobs submitted with a key, not ended yet
         self.lock = threading.Lock()
 
-    def submit(self, app, name: str, args: tuple) -> None:
+    def submit(self, app, name: str, args: tuple, key: str | None = None) -> bool:
         if not self.slots.acquire(timeout=self.block_seconds):
-            log.error("fan-out queue full: job %s dropped (its pushes stay queued; resend sends them)", name)
-            return
-        future = self.executor.submit(self._run, app, name, args)
+            log.error("fan-out queue full: job %s dropped (its pushes stay queued; the sweep sends them)", name)
+            return False
         with self.lock:
+            if key is not None:
+                self.keys.add(key)
+            future = self.executor.submit(self._run, app, name, args)
             self.pending.add(future)
-        future.add_done_callback(self._done)
+        future.add_done_callback(lambda done: self._done(done, key))
+        return True
 
-    def _done(self, future) -> None:
+    def _done(self, future, key: str | None) -> None:
         with self.lock:
             self.pending.discard(future)
+            self.keys.discard(key)
         self.slots.release()
 
     @staticmethod

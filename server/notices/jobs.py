@@ -4,14 +4,16 @@ watches; and the live `alert` event of new notices, which server/notices/service
 their transaction commits."""
 
 import logging
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
+from server.core import periodic
 from server.core.clock import utcnow
 from server.core.fields import iso
 from server.extensions import db, socketio
-from server.notices import deliveries
+from server.notices import deliveries, fanout
 from server.notices.models import Delivery, InboxEntry
 from server.push import sender
 from server.realtime.rooms import bucket_room
@@ -146,4 +148,41 @@ def _record(items: list[tuple[Delivery, dict]], outcomes, now) -> None:
             )
 
 
+SWEEP_KEY = "push-sweep"
+SWEEP_MAX = 5000  # entries per sweep job; the next round takes the rest
+
+
+def sweep_queued() -> int:
+    """Queue again the Web Push of deliveries still `queued` PUSH_SWEEP_AFTER_SECONDS after they
+    were made (their fan-out job was never queued: Redis was unreachable, or lost its queue), in
+    one job (key SWEEP_KEY) when none is waiting or running; returns how many deliveries. The
+    wait keeps it off the pushes a live job is about to send (one device, one push)."""
+    app = current_app._get_current_object()
+    now = utcnow()
+    after = app.config.get("PUSH_SWEEP_AFTER_SECONDS", 300)
+    stale = list(
+        db.session.scalars(
+            select(Delivery.inbox_id)
+            .where(
+                Delivery.state == "queued",
+                Delivery.subscription_id.is_not(None),
+                Delivery.queued_at < now - timedelta(seconds=after),
+                Delivery.queued_at > now - timedelta(days=1),  # older ones: "resend" by their author
+            )
+            .limit(SWEEP_MAX)
+        )
+    )
+    entry_ids = sorted(set(stale))
+    if not entry_ids or fanout.in_flight(app, SWEEP_KEY) or not fanout.submit("push", entry_ids, key=SWEEP_KEY):
+        return 0
+    return len(stale)
+
+
+def _sweep_and_log() -> None:
+    swept = sweep_queued()
+    if swept:
+        log.warning("queued again %d Web Push deliveries left without a job", swept)
+
+
 JOBS = {"fan_out": fan_out, "push": push, "emit_counts": deliveries.emit_counts}
+PERIODIC = periodic.PeriodicJob("push-sweep", lambda config: config.get("PUSH_SWEEP_EVERY_SECONDS", 0), _sweep_and_log)

@@ -9,6 +9,7 @@ PART = Part(
     catalogs=(messages.entries,),
     sync_entities=(sync.INBOX,),
     jobs=jobs.JOBS,
+    periodic=(jobs.PERIODIC,),
     commands=(commands.worker_command,),
     metrics=(metrics.gauges,),
 )
