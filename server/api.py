@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from server.core.edge import Schema
 from server.errors import DomainError
-from server.i18n import CATALOG, _, translate_field_message
+from server.i18n import CATALOG, _, locale_without_database, text_in, translate_field_message
 
 STATUS_CODES = {
     400: ("bad_request", "error.bad_request"),
@@ -313,12 +313,15 @@ class RedgridApi(Api):
         from server.extensions import db  # extensions imports this module
 
         current_app.logger.warning("database unavailable: %s", str(error).splitlines()[0][:300])
+        message = text_in(
+            locale_without_database(), "error.database_unavailable"
+        )  # no query: the user may not be loaded
         try:
             db.session.rollback()
         except Exception:  # noqa: BLE001  the connection is gone; the pool drops it
             db.session.close()
         headers = {"Retry-After": str(DATABASE_RETRY_SECONDS)}
-        return error_response(503, "database_unavailable", _("error.database_unavailable"), None, headers)
+        return error_response(503, "database_unavailable", message, None, headers)
 
     def handle_domain_error(self, error: DomainError):
         return error_response(error.status, error.code, error.message, error.fields, error.headers)

@@ -8,7 +8,7 @@ and the field messages of marshmallow validation. Each part of the app brings it
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 
 LOCALES = ("zh-CN", "en")
 
@@ -296,9 +296,21 @@ def current_locale() -> str:
     if has_request_context():
         from flask_login import current_user
 
-        locale = getattr(current_user, "locale", None) if current_user else None
-        if locale in LOCALES:
-            return locale
+        return locale_of_request(getattr(current_user, "locale", None) if current_user else None)
+    return current_app.config.get("REDGRID_LOCALE", "zh-CN")
+
+
+def locale_without_database() -> str:
+    """current_locale() when the database cannot answer: the user's locale only if it was loaded
+    already (read without a query), else Accept-Language."""
+    user = g.get("_login_user") if has_request_context() else None  # flask-login's loaded user
+    return locale_of_request(vars(user).get("locale") if hasattr(user, "__dict__") else None)
+
+
+def locale_of_request(locale: str | None) -> str:
+    if locale in LOCALES:
+        return locale
+    if has_request_context():
         best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
         if best:
             return "en" if best == "en" else "zh-CN"

@@ -1,12 +1,19 @@
 """`redgrid worker`: runs the fan-out jobs queued on Redis (server/notices/fanout.py) and, with
 --periodic, the app's periodic jobs."""
 
+import logging
+import time
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from redis.exceptions import RedisError
 from rq import SimpleWorker
 
 from server.core import periodic as periodic_jobs
+
+log = logging.getLogger(__name__)
+RESTART_SECONDS = 1
 
 
 class QuickStopWorker(SimpleWorker):
@@ -50,5 +57,16 @@ def worker_command(burst, periodic):
         )  # what came due while no worker ran (its jobs go to the queue below)
         if not burst:
             periodic_jobs.start_all(current_app._get_current_object())
-    worker = QuickStopWorker([current_app.config["ALERTS_QUEUE"]], connection=Redis.from_url(url))
-    worker.work(burst=burst, with_scheduler=False, logging_level="INFO")
+    while True:
+        worker = QuickStopWorker([current_app.config["ALERTS_QUEUE"]], connection=Redis.from_url(url))
+        try:
+            worker.work(burst=burst, with_scheduler=False, logging_level="INFO")
+        except RedisError as exc:  # its teardown could not reach Redis either
+            log.warning("worker %s ended with Redis unreachable: %s", worker.name, exc)
+        if burst or worker._stop_requested:
+            return
+        # RQ retries a Redis outage only while it waits for a job; met elsewhere (finishing a
+        # job, a heartbeat) the worker quits, and nothing would run the queue again until
+        # restarted (bench/faults/stop_redis.py). This process goes on with a new worker.
+        log.warning("worker %s stopped on its own (Redis gone?): a new one in %d s", worker.name, RESTART_SECONDS)
+        time.sleep(RESTART_SECONDS)

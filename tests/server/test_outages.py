@@ -141,7 +141,7 @@ def test_sign_in_answers_with_the_limiter_s_redis_down_and_still_counts(app, wor
     assert refused.status_code == 429 and refused.get_json()["error"]["code"] == "throttled"  # counted in memory
 
 
-def test_a_database_that_does_not_answer_is_a_503_with_retry_after_never_a_500(app):
+def test_a_database_that_does_not_answer_is_a_503_with_retry_after_never_a_500(app, world, auth):
     down = create_app(
         {
             "TESTING": True,
@@ -165,6 +165,17 @@ def test_a_database_that_does_not_answer_is_a_503_with_retry_after_never_a_500(a
         assert error["code"] == "database_unavailable" and error["fields"] == {}
         assert ("数据库" in error["message"]) == (headers["Accept-Language"] == "zh-CN")
 
+    # Signed in (a phone pushing while PostgreSQL restarts): loading the user fails first, and
+    # the answer must not need the user either (was a 500: the message's language asked for it).
+    auth.login("13800000003")
+    signed = down.test_client()
+    for cookie in auth.client._cookies.values():
+        signed.set_cookie(cookie.key, cookie.value)
+    token = auth.client.get("/api/csrf").get_json()["csrf_token"]
+    body = {"protocol": "redgrid-sync/1", "client_id": "outage", "mutations": []}
+    answer = signed.post("/api/sync/push", json=body, headers={"X-CSRFToken": token})
+    assert answer.status_code == 503 and answer.get_json()["error"]["code"] == "database_unavailable"
+
 
 @pytest.mark.skipif(not _is_postgres(__import__("os").environ.get("DATABASE_URL", "")), reason="PostgreSQL only")
 def test_a_push_after_the_server_dropped_every_connection_is_applied(app, world, auth):
@@ -177,7 +188,8 @@ def test_a_push_after_the_server_dropped_every_connection_is_applied(app, world,
         with db.engine.connect() as other:
             other.execute(
                 text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d AND pid <> pg_backend_pid()"
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :d AND pid <> pg_backend_pid()"
                 ),
                 {"d": database},
             )

@@ -1,0 +1,347 @@
+"""What the fault runs share (bench/faults/*.py): phones pushing through the proxy of the scaled
+deployment (scripts/scaled.sh) and retrying every unanswered batch, the invariant check read from
+the database, the verdict; and, for the runs that stop a service, a PostgreSQL cluster and a
+redis-server of their own (temporary folder, free port), so the shared ones are never touched."""
+
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKER, PASSWORD = "13800000003", "grid2026a"  # the demo's 王志强, 河西社区第一网格
+BATCH = 5
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+class Phone(threading.Thread):
+    """One phone's outbox loop: push a batch until answered, then the next."""
+
+    def __init__(self, index: int, base: str, grid_id: int, run: str, stop: threading.Event):
+        super().__init__(name=f"phone-{index}", daemon=True)
+        self.index, self.base, self.grid_id, self.run_id, self.stop = index, base, grid_id, run, stop
+        self.acked: dict[str, str] = {}  # record id -> description, answered applied
+        self.refused: list[str] = []
+        self.errors: list[tuple[float, str]] = []  # (time, what)
+        self.answered: list[float] = []  # times a push was answered
+        self.session = requests.Session()
+
+    def sign_in(self) -> None:
+        token = self.session.get(f"{self.base}/api/csrf", timeout=10).json()["csrf_token"]
+        answer = self.session.post(
+            f"{self.base}/api/auth/login",
+            json={"phone": WORKER, "password": PASSWORD},
+            headers={"X-CSRFToken": token},
+            timeout=30,
+        )
+        answer.raise_for_status()
+        self.csrf = answer.json()["csrf_token"]
+
+    def batch(self) -> list[dict]:
+        mutations = []
+        for _ in range(BATCH):
+            mutation_id = str(uuid.uuid4())
+            mutations.append(
+                {
+                    "id": mutation_id,
+                    "entity": "field_report",
+                    "record_id": str(uuid.uuid4()),
+                    "op": "create",
+                    "fields": {
+                        "grid_id": self.grid_id,
+                        "category": "safety",
+                        "description": f"fault-{self.run_id}-{mutation_id}",
+                        "location_status": "denied",
+                    },
+                }
+            )
+        return mutations
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            mutations = self.batch()
+            body = {"protocol": "redgrid-sync/1", "client_id": f"fault-phone-{self.index}", "mutations": mutations}
+            while True:  # the same batch until it is answered
+                try:
+                    answer = self.session.post(
+                        f"{self.base}/api/sync/push", json=body, headers={"X-CSRFToken": self.csrf}, timeout=15
+                    )
+                except requests.RequestException as exc:
+                    self.errors.append((time.monotonic(), type(exc).__name__))
+                    time.sleep(0.2)
+                    continue
+                if answer.status_code >= 500:
+                    code = ""
+                    if answer.headers.get("Content-Type", "").startswith("application/json"):
+                        code = " " + answer.json().get("error", {}).get("code", "")
+                    self.errors.append((time.monotonic(), f"HTTP {answer.status_code}{code}"))
+                    time.sleep(0.2)
+                    continue
+                if answer.status_code != 200:
+                    self.refused.append(f"HTTP {answer.status_code}: {answer.text[:200]}")
+                    return
+                break
+            self.answered.append(time.monotonic())
+            for mutation, result in zip(mutations, answer.json()["results"], strict=True):
+                if result["status"] == "applied":
+                    self.acked[mutation["record_id"]] = mutation["fields"]["description"]
+                else:
+                    self.refused.append(f"{result['status']}: {result.get('error')}")
+
+
+def keep_logs(run_dir: str, name: str) -> Path:
+    """Copy the deployment's logs out of its run folder (removed afterwards) for a look."""
+    kept = Path(tempfile.gettempdir()) / f"redgrid-{name}-logs-{os.getpid()}"
+    kept.mkdir(exist_ok=True)
+    for log in Path(run_dir).glob("*.log"):
+        shutil.copy(log, kept / log.name)
+    return kept
+
+
+def scaled(command: str, env: dict) -> str:
+    if command == "stop" and env.get("SCALED_DIR"):
+        print(f"logs kept in {keep_logs(env['SCALED_DIR'], env.get('FAULT_NAME', 'fault'))}")
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "scaled.sh"), command], env=env, capture_output=True, text=True, timeout=600
+    )
+    if done.returncode != 0 and command != "status":
+        raise SystemExit(f"scaled.sh {command} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def free_run(count: int, start: int = 18100) -> int:
+    """The first of `count` consecutive free ports."""
+    for base in range(start, 60000, 97):
+        try:
+            for offset in range(count):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", base + offset))
+            return base
+        except OSError:
+            continue
+    raise SystemExit("no run of free ports")
+
+
+def scaled_env(url: str, redis_url: str, port: int, run_dir: str, households: int) -> dict:
+    """scripts/scaled.sh's environment for a fault run."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("REDGRID_")},
+        "DATABASE_URL": url,
+        "REDIS_URL": redis_url,
+        "SCALED_PORT": str(port),
+        "SCALED_DIR": run_dir,
+        "SCALED_DEMO": "1",
+        "SCALED_DEMO_HOUSEHOLDS": str(households),
+        "SECRET_KEY": "fault-run",
+        "REDGRID_LOGIN_RATE_LIMIT": "1000 per minute",  # every phone signs in as the same worker
+        "REDGRID_REQUEST_LOG": "0",
+    }
+
+
+def grid_of_worker(url: str) -> int:
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as connection:
+        return connection.execute(
+            "SELECT a.org_unit_id FROM role_assignments a JOIN users u ON u.id = a.user_id "
+            "WHERE u.phone = %s AND a.role = 'grid_worker'",
+            (WORKER,),
+        ).fetchone()[0]
+
+
+def check(url: str, phones: list[Phone], run_id: str) -> dict:
+    """The invariants, read from the database."""
+    acked = {record: text for p in phones for record, text in p.acked.items()}
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn) as connection:
+        stored = dict(
+            connection.execute(
+                "SELECT id, description FROM field_reports WHERE description LIKE %s", (f"fault-{run_id}-%",)
+            ).fetchall()
+        )
+        per_text = connection.execute(
+            "SELECT count(*) FROM (SELECT description FROM field_reports WHERE description LIKE %s "
+            "GROUP BY description HAVING count(*) > 1) AS twice",
+            (f"fault-{run_id}-%",),
+        ).fetchone()[0]
+        logged = dict(
+            connection.execute(
+                "SELECT l.record_id, l.version = r.version AND l.op = 'put' FROM sync_log l "
+                "JOIN field_reports r ON r.id = l.record_id AND l.entity = 'field_report' "
+                "WHERE r.description LIKE %s",
+                (f"fault-{run_id}-%",),
+            ).fetchall()
+        )
+        above_mark = connection.execute(
+            "SELECT count(*) FROM sync_log WHERE seq > (SELECT last_seq FROM sync_state)"
+        ).fetchone()[0]
+    lost = [r for r, text in acked.items() if stored.get(r) != text]
+    unacknowledged = [r for r in stored if r not in acked]
+    unlogged = [r for r in acked if not logged.get(r)]
+    return {
+        "acknowledged": len(acked),
+        "lost": len(lost),
+        "duplicated": per_text + len(unacknowledged),
+        "not in the change log at its version": len(unlogged),
+        "log rows above the committed mark": above_mark,
+    }
+
+
+INVARIANTS = ("lost", "duplicated", "not in the change log at its version", "log rows above the committed mark")
+
+
+def recoveries(phones: list[Phone], since: float) -> list[float]:
+    """For each phone that met an error after `since`: from `since` to its next answered push."""
+    found = []
+    for phone in phones:
+        hit = [t for t, _ in phone.errors if t >= since]
+        if hit:
+            after = [t for t in phone.answered if t > hit[-1]]
+            found.append((after[0] - since) if after else float("inf"))
+    return found
+
+
+def report(phones: list[Phone], figures: dict, recovered: list[float], target_s: float, what: str, still) -> list:
+    """Print the figures of the phones' run; the failed checks (empty: PASS)."""
+    pushes = sum(len(p.answered) for p in phones)
+    errors = sum(len(p.errors) for p in phones)
+    refused = [r for p in phones for r in p.refused]
+    print(f"pushes answered: {pushes} ({pushes * BATCH} mutations); errors met and retried: {errors}")
+    kinds = sorted({kind for p in phones for _, kind in p.errors})
+    print(f"errors by kind: {', '.join(kinds) or 'none'}")
+    if recovered:
+        print(
+            f"phones that met an error after the {what}: {len(recovered)}/{len(phones)}; "
+            f"recovery p50 {statistics.median(recovered):.2f} s, max {max(recovered):.2f} s (target ≤ {target_s} s)"
+        )
+    else:
+        print(f"no phone met an error after the {what}")
+    for name, value in figures.items():
+        print(f"{name}: {value}")
+    return [
+        *(f"{name} {figures[name]}" for name in INVARIANTS if figures[name]),
+        *([f"refused {len(refused)}: {refused[:3]}"] if refused else []),
+        *([f"phones stuck: {still}"] if still else []),
+        *([f"recovery {max(recovered):.1f} s > {target_s} s"] if recovered and max(recovered) > target_s else []),
+        *(["no push answered"] if not pushes else []),
+    ]
+
+
+def verdict(failed: list[str]) -> None:
+    print("VERDICT:", "PASS" if not failed else "FAIL — " + "; ".join(failed))
+    raise SystemExit(1 if failed else 0)
+
+
+# --- services of the run's own ------------------------------------------------------------------
+
+
+class OwnPostgres:
+    """A PostgreSQL 15 cluster in a temporary folder on a free port (trust, no fsync), run by the
+    postgres account (initdb refuses root); stop() / start() for the fault; removed afterwards."""
+
+    def __init__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="redgrid-fault-pg-"))
+        self.data = self.folder / "data"
+        self.port = free_run(1, 25400)
+        self.user = [] if os.geteuid() else ["runuser", "-u", "postgres", "--"]
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self._run(
+            [
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400"
+        self.ctl = [str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "log"), "-o", options, "-w"]
+        self.start()
+
+    @property
+    def server_url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, command: list[str]) -> None:
+        done = subprocess.run([*self.user, *command], capture_output=True, text=True, timeout=120)
+        if done.returncode:
+            raise SystemExit(f"{command[0]} failed: {done.stdout}\n{done.stderr}")
+
+    def start(self) -> None:
+        self._run([*self.ctl, "start"])
+
+    def stop(self, how: str = "fast") -> None:
+        self._run([*self.ctl, "-m", how, "stop"])
+
+    def remove(self) -> None:
+        subprocess.run([*self.user, *self.ctl, "-m", "immediate", "stop"], capture_output=True, timeout=60)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class OwnRedis:
+    """A redis-server on a free port, nothing saved (`--save '' --appendonly no`): stopping it
+    loses everything it held, the RQ queue included — the hardest case."""
+
+    def __init__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="redgrid-fault-redis-"))
+        self.port = free_run(1, 26400)
+        self.process = None
+        self.start()
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+            + ["--dir", str(self.folder), "--logfile", str(self.folder / "log")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise SystemExit("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=20)
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextmanager
+def own_services():
+    """(OwnPostgres, OwnRedis), removed afterwards whatever happens."""
+    postgres = OwnPostgres()
+    try:
+        cache = OwnRedis()
+        try:
+            yield postgres, cache
+        finally:
+            cache.remove()
+    finally:
+        postgres.remove()
