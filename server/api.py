@@ -310,16 +310,15 @@ class RedgridApi(Api):
         """The database did not answer (PostgreSQL restarting, a connection cut, SQLite busy past
         its timeout): the transaction is gone, nothing was committed. 503 with Retry-After, never
         a 500: the phone keeps its outbox and sends the same batch again (PROTOCOL.md §9)."""
-        from server.extensions import db  # extensions imports this module
-
         current_app.logger.warning("database unavailable: %s", str(error).splitlines()[0][:300])
         message = text_in(
             locale_without_database(), "error.database_unavailable"
         )  # no query: the user may not be loaded
+        session = current_app.extensions["sqlalchemy"].session  # server.extensions imports this module
         try:
-            db.session.rollback()
+            session.rollback()
         except Exception:  # noqa: BLE001  the connection is gone; the pool drops it
-            db.session.close()
+            session.close()
         headers = {"Retry-After": str(DATABASE_RETRY_SECONDS)}
         return error_response(503, "database_unavailable", message, None, headers)
 

@@ -199,14 +199,16 @@ def check(url: str, phones: list[Phone], run_id: str) -> dict:
 INVARIANTS = ("lost", "duplicated", "not in the change log at its version", "log rows above the committed mark")
 
 
-def recoveries(phones: list[Phone], since: float) -> list[float]:
-    """For each phone that met an error after `since`: from `since` to its next answered push."""
+def recoveries(phones: list[Phone], since: float, origin: float | None = None) -> list[float]:
+    """For each phone that met an error after `since`: from `origin` (the fault's end; `since`
+    when not given) to its next answered push after its last error."""
+    origin = since if origin is None else origin
     found = []
     for phone in phones:
         hit = [t for t, _ in phone.errors if t >= since]
         if hit:
             after = [t for t in phone.answered if t > hit[-1]]
-            found.append((after[0] - since) if after else float("inf"))
+            found.append(max(0.0, after[0] - origin) if after else float("inf"))
     return found
 
 

@@ -17,8 +17,8 @@ Retry-After) is the contract (PROTOCOL §9); a 500 is a bug.
 Verdict (exit 1 unless PASS):
   - lost 0, duplicated 0, the change log complete and below the committed mark (as kill_server.py);
   - no 500 answered (the servers' pools drop the dead connections: pre-ping);
-  - recovery ≤ 10 s: for each phone that met an error, the time from PostgreSQL's return to its
-    next answered push; the longest is judged.
+  - recovery ≤ 10 s: for each phone that met an error since the stop, the time from
+    PostgreSQL's return to its next answered push after its last error; the longest is judged.
 """
 
 import argparse
@@ -96,12 +96,12 @@ def main() -> None:
             still = [p.name for p in phones if p.is_alive()]
         finally:
             scaled("stop", env)
-        recovered = recoveries(phones, back_at)
+        recovered = recoveries(phones, stopped_at, back_at)
         figures = check(url, phones, run_id)
     during = [kind for p in phones for t, kind in p.errors if t >= stopped_at]
     answered_500 = sum(1 for kind in during if kind.startswith("HTTP 500"))
     print(f"answers met during and after the restart: {len(during)}; of them HTTP 500: {answered_500}")
-    failed = report(phones, figures, recovered, RECOVERY_TARGET_S, "restart (from PostgreSQL's return)", still)
+    failed = report(phones, figures, recovered, RECOVERY_TARGET_S, "stop (recovery: from PostgreSQL's return)", still)
     verdict(
         [
             *failed,
