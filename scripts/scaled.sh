@@ -85,6 +85,12 @@ with create_app().app_context():
 start_server() { # n
   local port=$((PORT + $1))
   alive "$DIR/server-$1.pid" && return 0
+  # Something else answering there (another deployment) would get this one's traffic, and the
+  # readiness wait below would take it for this server.
+  if answers "http://127.0.0.1:$port/healthz"; then
+    echo "port $port is taken by another process: choose another SCALED_PORT" >&2
+    return 1
+  fi
   # --keep-alive beyond nginx's upstream keepalive_timeout (deploy/nginx): a server that closes an
   # idle connection first races nginx reusing it (connection reset, 502, the process marked down).
   nohup .venv/bin/gunicorn --bind "127.0.0.1:$port" --workers 1 --worker-class gthread --threads "$THREADS" \

@@ -120,12 +120,14 @@ def scaled(command: str, env: dict) -> str:
     return done.stdout
 
 
-def free_run(count: int, start: int = 18100) -> int:
-    """The first of `count` consecutive free ports."""
-    for base in range(start, 60000, 97):
+def free_run(count: int, start: int = 18100, step: int = 97) -> int:
+    """The first of `count` consecutive free ports (a port in TIME_WAIT counts as free: the
+    servers bind with SO_REUSEADDR too)."""
+    for base in range(start, 60000, step):
         try:
             for offset in range(count):
                 with socket.socket() as probe:
+                    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                     probe.bind(("127.0.0.1", base + offset))
             return base
         except OSError:

@@ -62,7 +62,7 @@ def main() -> None:
     run_id = uuid.uuid4().hex[:8]
     with own_services() as (postgres, cache), tempfile.TemporaryDirectory(prefix="redgrid-fault-") as run_dir:
         url = postgres.server_url.rsplit("/", 1)[0] + "/redgrid_fault"  # scaled.sh makes it
-        port = free_run(4, 8300)
+        port = free_run(4, 8300, 10)  # 8300-8303, else 8310-8313 …: clear of the shared 8100
         env = {**scaled_env(url, cache.url, port, run_dir, args.households), "FAULT_NAME": "restart_postgres"}
         started = time.monotonic()
         scaled("start", env)

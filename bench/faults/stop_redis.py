@@ -166,7 +166,7 @@ def main() -> None:
     with own_services() as (postgres, cache), tempfile.TemporaryDirectory(prefix="redgrid-fault-") as run_dir:
         url = postgres.server_url.rsplit("/", 1)[0] + "/redgrid_fault"
         dsn = url.replace("postgresql+psycopg://", "postgresql://")
-        port = free_run(4, 8300)
+        port = free_run(4, 8300, 10)  # 8300-8303, else 8310-8313 …: clear of the shared 8100
         env = {**scaled_env(url, cache.url, port, run_dir, args.households)}
         env["REDGRID_ALERTS_RELEASE_EVERY_SECONDS"] = str(SWEEP_SECONDS)
         env["FAULT_NAME"] = "stop_redis"
