@@ -12,7 +12,7 @@ Three modes (ALERTS_FANOUT; by default "rq" with REDIS_URL, else "pool"):
   server process may queue and any worker may run. Redis unreachable: submit() logs it and
   returns False, never raises (what it would have done is in the database: an alert `sending`,
   deliveries `queued`), and the periodic sweeps queue it again once Redis is back
-  (server/alerts/publishing.resume_sending, server/notices/jobs.sweep_queued). A job may carry
+  (resume_sending in server/alerts/publishing.py, sweep_queued in server/notices/jobs.py). A job may carry
   a key (its RQ job id): in_flight(key) tells whether it still waits or runs.
 - "inline": run at once in the submitting thread (tests that want a result without waiting).
 
