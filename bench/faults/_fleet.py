@@ -1,7 +1,8 @@
-"""What the fault runs share (bench/faults/*.py): phones pushing through the proxy of the scaled
-deployment (scripts/scaled.sh) and retrying every unanswered batch, the invariant check read from
-the database, the verdict; and, for the runs that stop a service, a PostgreSQL cluster and a
-redis-server of their own (temporary folder, free port), so the shared ones are never touched."""
+"""What the fault runs that stop a service share (restart_postgres.py, stop_redis.py): a
+PostgreSQL cluster and a redis-server of their own (temporary folder, free port), so the shared
+ones are never touched; kill_server.py's phones (retrying every unanswered batch through the
+proxy), bench/_deployment's scaled.sh and bench/_invariants' check, with the recovery figures
+and the printed verdict."""
 
 import os
 import shutil
@@ -10,94 +11,16 @@ import socket
 import statistics
 import subprocess
 import tempfile
-import threading
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
-import requests
+from bench import _deployment, _invariants
+from bench.faults.kill_server import WORKER, Phone
 
 ROOT = Path(__file__).resolve().parents[2]
-WORKER, PASSWORD = "13800000003", "grid2026a"  # the demo's 王志强, 河西社区第一网格
-BATCH = 5
+BATCH = 5  # mutations per push (kill_server.Phone's)
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-class Phone(threading.Thread):
-    """One phone's outbox loop: push a batch until answered, then the next."""
-
-    def __init__(self, index: int, base: str, grid_id: int, run: str, stop: threading.Event):
-        super().__init__(name=f"phone-{index}", daemon=True)
-        self.index, self.base, self.grid_id, self.run_id, self.stop = index, base, grid_id, run, stop
-        self.acked: dict[str, str] = {}  # record id -> description, answered applied
-        self.refused: list[str] = []
-        self.errors: list[tuple[float, str]] = []  # (time, what)
-        self.answered: list[float] = []  # times a push was answered
-        self.session = requests.Session()
-
-    def sign_in(self) -> None:
-        token = self.session.get(f"{self.base}/api/csrf", timeout=10).json()["csrf_token"]
-        answer = self.session.post(
-            f"{self.base}/api/auth/login",
-            json={"phone": WORKER, "password": PASSWORD},
-            headers={"X-CSRFToken": token},
-            timeout=30,
-        )
-        answer.raise_for_status()
-        self.csrf = answer.json()["csrf_token"]
-
-    def batch(self) -> list[dict]:
-        mutations = []
-        for _ in range(BATCH):
-            mutation_id = str(uuid.uuid4())
-            mutations.append(
-                {
-                    "id": mutation_id,
-                    "entity": "field_report",
-                    "record_id": str(uuid.uuid4()),
-                    "op": "create",
-                    "fields": {
-                        "grid_id": self.grid_id,
-                        "category": "safety",
-                        "description": f"fault-{self.run_id}-{mutation_id}",
-                        "location_status": "denied",
-                    },
-                }
-            )
-        return mutations
-
-    def run(self) -> None:
-        while not self.stop.is_set():
-            mutations = self.batch()
-            body = {"protocol": "redgrid-sync/1", "client_id": f"fault-phone-{self.index}", "mutations": mutations}
-            while True:  # the same batch until it is answered
-                try:
-                    answer = self.session.post(
-                        f"{self.base}/api/sync/push", json=body, headers={"X-CSRFToken": self.csrf}, timeout=15
-                    )
-                except requests.RequestException as exc:
-                    self.errors.append((time.monotonic(), type(exc).__name__))
-                    time.sleep(0.2)
-                    continue
-                if answer.status_code >= 500:
-                    code = ""
-                    if answer.headers.get("Content-Type", "").startswith("application/json"):
-                        code = " " + answer.json().get("error", {}).get("code", "")
-                    self.errors.append((time.monotonic(), f"HTTP {answer.status_code}{code}"))
-                    time.sleep(0.2)
-                    continue
-                if answer.status_code != 200:
-                    self.refused.append(f"HTTP {answer.status_code}: {answer.text[:200]}")
-                    return
-                break
-            self.answered.append(time.monotonic())
-            for mutation, result in zip(mutations, answer.json()["results"], strict=True):
-                if result["status"] == "applied":
-                    self.acked[mutation["record_id"]] = mutation["fields"]["description"]
-                else:
-                    self.refused.append(f"{result['status']}: {result.get('error')}")
 
 
 def keep_logs(run_dir: str, name: str) -> Path:
@@ -110,14 +33,10 @@ def keep_logs(run_dir: str, name: str) -> Path:
 
 
 def scaled(command: str, env: dict) -> str:
+    """bench/_deployment.scaled, keeping the logs before a stop."""
     if command == "stop" and env.get("SCALED_DIR"):
         print(f"logs kept in {keep_logs(env['SCALED_DIR'], env.get('FAULT_NAME', 'fault'))}")
-    done = subprocess.run(
-        ["bash", str(ROOT / "scripts" / "scaled.sh"), command], env=env, capture_output=True, text=True, timeout=600
-    )
-    if done.returncode != 0 and command != "status":
-        raise SystemExit(f"scaled.sh {command} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
+    return _deployment.scaled(command, env)
 
 
 def free_run(count: int, start: int = 18100, step: int = 97) -> int:
@@ -152,53 +71,16 @@ def scaled_env(url: str, redis_url: str, port: int, run_dir: str, households: in
 
 
 def grid_of_worker(url: str) -> int:
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as connection:
-        return connection.execute(
-            "SELECT a.org_unit_id FROM role_assignments a JOIN users u ON u.id = a.user_id "
-            "WHERE u.phone = %s AND a.role = 'grid_worker'",
-            (WORKER,),
-        ).fetchone()[0]
+    return _deployment.grid_of(url, WORKER)
 
 
 def check(url: str, phones: list[Phone], run_id: str) -> dict:
-    """The invariants, read from the database."""
+    """bench/_invariants.check over every phone's acknowledged records."""
     acked = {record: text for p in phones for record, text in p.acked.items()}
-    dsn = url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(dsn) as connection:
-        stored = dict(
-            connection.execute(
-                "SELECT id, description FROM field_reports WHERE description LIKE %s", (f"fault-{run_id}-%",)
-            ).fetchall()
-        )
-        per_text = connection.execute(
-            "SELECT count(*) FROM (SELECT description FROM field_reports WHERE description LIKE %s "
-            "GROUP BY description HAVING count(*) > 1) AS twice",
-            (f"fault-{run_id}-%",),
-        ).fetchone()[0]
-        logged = dict(
-            connection.execute(
-                "SELECT l.record_id, l.version = r.version AND l.op = 'put' FROM sync_log l "
-                "JOIN field_reports r ON r.id = l.record_id AND l.entity = 'field_report' "
-                "WHERE r.description LIKE %s",
-                (f"fault-{run_id}-%",),
-            ).fetchall()
-        )
-        above_mark = connection.execute(
-            "SELECT count(*) FROM sync_log WHERE seq > (SELECT last_seq FROM sync_state)"
-        ).fetchone()[0]
-    lost = [r for r, text in acked.items() if stored.get(r) != text]
-    unacknowledged = [r for r in stored if r not in acked]
-    unlogged = [r for r in acked if not logged.get(r)]
-    return {
-        "acknowledged": len(acked),
-        "lost": len(lost),
-        "duplicated": per_text + len(unacknowledged),
-        "not in the change log at its version": len(unlogged),
-        "log rows above the committed mark": above_mark,
-    }
+    return _invariants.check(url, f"fault-{run_id}", acked)
 
 
-INVARIANTS = ("lost", "duplicated", "not in the change log at its version", "log rows above the committed mark")
+INVARIANTS = _invariants.MUST_BE_ZERO
 
 
 def recoveries(phones: list[Phone], since: float, origin: float | None = None) -> list[float]:
@@ -232,7 +114,7 @@ def report(phones: list[Phone], figures: dict, recovered: list[float], target_s:
     for name, value in figures.items():
         print(f"{name}: {value}")
     return [
-        *(f"{name} {figures[name]}" for name in INVARIANTS if figures[name]),
+        *(f"{name} {figures[name]}" for name in INVARIANTS if figures.get(name)),
         *([f"refused {len(refused)}: {refused[:3]}"] if refused else []),
         *([f"phones stuck: {still}"] if still else []),
         *([f"recovery {max(recovered):.1f} s > {target_s} s"] if recovered and max(recovered) > target_s else []),

@@ -104,8 +104,10 @@ class Phone(threading.Thread):
                     self.errors.append((time.monotonic(), type(exc).__name__))
                     time.sleep(0.2)
                     continue
-                if answer.status_code >= 500:
-                    self.errors.append((time.monotonic(), f"HTTP {answer.status_code}"))
+                if answer.status_code >= 500:  # the kind: status and error code (502 from nginx has none)
+                    ours = answer.headers.get("Content-Type", "").startswith("application/json")
+                    code = answer.json().get("error", {}).get("code", "") if ours else ""
+                    self.errors.append((time.monotonic(), f"HTTP {answer.status_code} {code}".strip()))
                     time.sleep(0.2)
                     continue
                 if answer.status_code != 200:
