@@ -35,8 +35,8 @@ PG_URL=${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/postgre
 # databases), each line of output tagged with its pass; both must pass. TEST_SERIAL=1 runs them
 # one after the other, untagged.
 sqlite_pass() {
-  echo "== test suite on SQLite (the scaled deployment's tests run on PostgreSQL only)"
-  env -u DATABASE_URL REDIS_URL="$SQLITE_REDIS" .venv/bin/python -m pytest -m "not scaled" "$@"
+  echo "== test suite on SQLite (the scaled deployment's and PostgreSQL's own tests run on PostgreSQL only)"
+  env -u DATABASE_URL REDIS_URL="$SQLITE_REDIS" .venv/bin/python -m pytest -m "not scaled and not postgres" "$@"
 }
 postgres_pass() {
   echo "== test suite on PostgreSQL (with the scaled deployment: scripts/scaled.sh, nginx installed when missing)"

@@ -38,14 +38,14 @@ ROLES = {
 }
 
 
-def _config() -> SchemathesisConfig:
+def _config(examples: int = EXAMPLES) -> SchemathesisConfig:
     return SchemathesisConfig.from_dict(
         {
             "seed": SEED,
             "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large", "large_base_example"],
             "workers": 1,
             "continue-on-failure": True,
-            "generation": {"max-examples": EXAMPLES, "deterministic": True, "database": "none"},
+            "generation": {"max-examples": examples, "deterministic": True, "database": "none"},
             "checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKS}},
             "phases": {
                 "examples": {"enabled": True},
@@ -57,7 +57,7 @@ def _config() -> SchemathesisConfig:
     )
 
 
-def _session_of(app, phone: str) -> type:
+def _session_of(app, phone: str, client_of=None, reset_limits=limiter.reset) -> type:
     """An auth provider that gives every case the session cookie and the CSRF token of `phone`
     (a Cookie header would be dropped by werkzeug's test client).
 
@@ -75,8 +75,8 @@ def _session_of(app, phone: str) -> type:
                 user = db.session.scalar(select(User).where(User.phone == phone))
                 user.active, user.password_hash = True, password_hash
                 db.session.commit()
-                limiter.reset()
-            client = app.test_client()
+            reset_limits()
+            client = (client_of or app.test_client)()
             token = client.get("/api/csrf").get_json()["csrf_token"]
             response = client.post(
                 "/api/auth/login", json={"phone": phone, "password": PASSWORD}, headers={"X-CSRFToken": token}
@@ -121,11 +121,20 @@ def _failures(stream, stats=None) -> list[str]:
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_every_operation_answers_as_documented(app, world, role):
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app, config=_config())
-    schema.auth(refresh_interval=10**9, retry_on=[401])(_session_of(app, ROLES[role]))
+    failures = fuzz_operations(app, role)
+    assert failures == [], f"{len(failures)} failures as {role}:\n" + "\n".join(failures)
+
+
+def fuzz_operations(
+    app, role: str, target=None, client_of=None, reset_limits=limiter.reset, examples: int = EXAMPLES
+) -> list[str]:
+    """Every operation as `role`, sent to `target` (a WSGI app: by default `app` itself; the scaled
+    deployment's test passes one that forwards to the proxy); the distinct failures."""
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", target or app, config=_config(examples))
+    schema.auth(refresh_interval=10**9, retry_on=[401])(_session_of(app, ROLES[role], client_of, reset_limits))
     schema = schema.exclude(path="/api/auth/logout")  # signing out would end the session the run holds
     stats = {}
     failures = _failures(schemathesis.engine.from_schema(schema).execute(), stats)
     if os.environ.get("FUZZ_STATS"):
         print(role, sum(stats.values()), sorted(stats.items(), key=lambda kv: -kv[1])[:8])
-    assert failures == [], f"{len(failures)} failures as {role}:\n" + "\n".join(failures)
+    return failures

@@ -177,10 +177,12 @@ def test_a_database_that_does_not_answer_is_a_503_with_retry_after_never_a_500(a
     assert answer.status_code == 503 and answer.get_json()["error"]["code"] == "database_unavailable"
 
 
-@pytest.mark.skipif(not _is_postgres(__import__("os").environ.get("DATABASE_URL", "")), reason="PostgreSQL only")
+@pytest.mark.postgres
 def test_a_push_after_the_server_dropped_every_connection_is_applied(app, world, auth):
     """What a PostgreSQL restart leaves in the pool: connections the server closed. The pool's
     pre-ping replaces them, so the next request is answered as if nothing happened."""
+    if not _is_postgres(app.config["SQLALCHEMY_DATABASE_URI"]):
+        pytest.fail("PostgreSQL only: run with DATABASE_URL=postgresql+psycopg://… (the SQLite pass deselects it)")
     auth.login("13800000003")
     assert auth.send("GET", "/api/session").status_code == 200
     with app.app_context():

@@ -40,6 +40,13 @@ FUZZ = settings(
     max_examples=300,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
 )
+SHARE = 1.0  # of the examples each fuzz draws (the scaled deployment's run through the proxy takes less)
+
+
+def fuzz(max_examples: int = 300):
+    return settings(FUZZ, max_examples=max(1, round(max_examples * SHARE)))
+
+
 DOCUMENTED = set(re.findall(r"`([a-z_]+)`", (Path(__file__).resolve().parents[2] / "sync" / "PROTOCOL.md").read_text()))
 # Records the server makes itself after an applied mutation (§11.3, §12, §13): a submission's
 # orders, the notices of a move.
@@ -269,6 +276,10 @@ def png(colour=(10, 200, 30)) -> bytes:
 
 @pytest.fixture
 def writers(app, iw):
+    return make_writers(app, iw)
+
+
+def make_writers(app, iw):
     """One session per role that writes synced records, and a template for a plausible create."""
     sessions = {phone: signed_in(app, phone) for phone in (HEXI_ADMIN, WORKER_A, DIHAO_STEWARD, YUANHANG_STAFF)}
     templates = {
@@ -300,7 +311,7 @@ def test_fuzzed_pushes_never_5xx_and_report_every_write(app, writers):
         YUANHANG_STAFF: "rectification_order",
     }
 
-    @settings(FUZZ, max_examples=1000)
+    @fuzz(1000)
     @given(data=st.data())
     def run(data):
         who = data.draw(st.sampled_from(sorted(sessions)))
@@ -313,7 +324,7 @@ def test_fuzzed_bodies_that_are_not_json_objects_never_5xx(app, writers):
     sessions, _ = writers
     auth = sessions[WORKER_A]
 
-    @FUZZ
+    @fuzz()
     @given(
         url=st.sampled_from(["/api/sync/push", "/api/sync/pull"]),
         data=st.binary(max_size=200)
@@ -361,7 +372,7 @@ def test_fuzzed_pulls_never_5xx(app, writers):
     auth = sessions[WORKER_A]
     epoch = auth.send("POST", "/api/sync/pull", json={"protocol": PROTOCOL}).get_json()["epoch"]
 
-    @FUZZ
+    @fuzz()
     @given(data=st.data())
     def run(data):
         limit = mostly(data.draw, st.integers(1, 2000), st.integers(-(2**70), 2**70) | values)
@@ -408,7 +419,7 @@ def test_fuzzed_blob_requests_never_5xx(app, writers):
         st.builds(lambda a, c: f"bytes {a}-*/{c}", bound, bound),
     )
 
-    @FUZZ
+    @fuzz()
     @given(data=st.data())
     def run(data):
         method = data.draw(st.sampled_from(["PUT", "HEAD", "GET", "GET thumb"]))
@@ -474,7 +485,7 @@ def test_fuzzed_conflict_lists_and_resolutions_never_5xx(app, writers):
         max_size=4,
     )
 
-    @FUZZ
+    @fuzz()
     @given(data=st.data())
     def run(data):
         auth = data.draw(st.sampled_from([admin, worker]))
