@@ -184,7 +184,10 @@ fields: { grid_id: other, title: '越权' } });
     wait_until(page, "document.querySelector('[data-testid=home-error]').textContent.includes('1 条修改没有同步')")
     assert page.get_by_test_id("signout-discard").is_visible()
 
-    # The session ends elsewhere (expired); the next person takes the phone.
+    # The session ends elsewhere (expired); the next person takes the phone. Once no sync is under
+    # way: an answer to a request sent before the cookies go would set the session cookie again.
+    wait_until(page, "import('/js/sync-client.js').then((c) => c.getStatus().state !== 'syncing')")
+    page.wait_for_timeout(300)
     context.clear_cookies()
     page.reload()
     page.get_by_test_id("signin-form").wait_for()
