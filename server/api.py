@@ -10,6 +10,7 @@ from flask import Response, current_app, jsonify
 from flask_smorest import Api
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from server.core.edge import Schema
@@ -169,6 +170,10 @@ ERROR_CODES = {
         503,
         "the database cannot be reached now (a restart, a lost connection): nothing was done; retry after Retry-After",
     ),
+    "server_busy": (
+        503,
+        "every database connection of the server is busy (overload): nothing was done; retry after Retry-After",
+    ),
     "error": (0, "any other HTTP error status"),
 }
 
@@ -264,7 +269,8 @@ COMMON_ERRORS = (
     (
         "changes",
         503,
-        "`database_unavailable`: the database cannot be reached now; nothing was done. Retry after Retry-After seconds",
+        "`database_unavailable`: the database cannot be reached now; `server_busy`: every database connection"
+        " is busy (overload). Nothing was done in either case. Retry after Retry-After seconds",
     ),
 )
 
@@ -305,6 +311,7 @@ class RedgridApi(Api):
         self._app.register_error_handler(DomainError, _never_failing(self.handle_domain_error))
         for lost in (OperationalError, InterfaceError):
             self._app.register_error_handler(lost, _never_failing(self.handle_database_unavailable))
+        self._app.register_error_handler(PoolTimeout, _never_failing(self.handle_server_busy))
 
     def handle_database_unavailable(self, error):
         """The database did not answer (PostgreSQL restarting, a connection cut, SQLite busy past
@@ -321,6 +328,15 @@ class RedgridApi(Api):
             session.close()
         headers = {"Retry-After": str(DATABASE_RETRY_SECONDS)}
         return error_response(503, "database_unavailable", message, None, headers)
+
+    def handle_server_busy(self, _error):
+        """No database connection came free within the pool's timeout (REDGRID_DB_POOL_TIMEOUT):
+        the process is overloaded. Nothing was done (no connection, no query); 503 server_busy
+        with Retry-After, so that phones back off instead of adding to the queue."""
+        current_app.logger.warning("server busy: no database connection free within the pool's timeout")
+        message = text_in(locale_without_database(), "error.server_busy")
+        headers = {"Retry-After": str(BUSY_RETRY_SECONDS)}
+        return error_response(503, "server_busy", message, None, headers)
 
     def handle_domain_error(self, error: DomainError):
         return error_response(error.status, error.code, error.message, error.fields, error.headers)
@@ -367,6 +383,7 @@ def _never_failing(handler):
 
 
 DATABASE_RETRY_SECONDS = 5  # a PostgreSQL restart takes a few seconds
+BUSY_RETRY_SECONDS = 10  # an overloaded process: the phones' own backoff spreads them out after it
 CATALOG_FALLBACK_INTERNAL = "服务器出错了，请稍后再试。"  # when even the catalog fails
 
 

@@ -57,6 +57,11 @@ def check_tile_url(url: str | None) -> str | None:
     return url
 
 
+def _in_memory(url: str) -> bool:
+    """An SQLite database in memory (its pool is a single shared connection: no pool options)."""
+    return url.startswith("sqlite") and (url.rstrip("/") in ("sqlite:", "sqlite:/", "sqlite://") or ":memory:" in url)
+
+
 class Config:
     """Production defaults; every value can be set from the environment."""
 
@@ -118,6 +123,17 @@ class Config:
         # JSON columns hold compact UTF-8 text (Chinese as is, not \u escapes): a third of the
         # size, and the pull sends the stored text of each record unchanged.
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "json_serializer": compact_json}
+        # The connection pool of each process. A request holds a connection from its first query
+        # to its commit; a thread that finds them all taken waits at most DB_POOL_TIMEOUT seconds,
+        # then is answered 503 `server_busy` with Retry-After (never a 500: server/api.py). A
+        # process of 400 threads (Socket.IO connections hold most of them) needs few connections
+        # but must not queue requests for half a minute (bench/load/field_day.py found 247 such 500s).
+        if not _in_memory(self.DATABASE_URL):  # an in-memory SQLite database has a single connection
+            self.SQLALCHEMY_ENGINE_OPTIONS |= {
+                "pool_size": env_int("REDGRID_DB_POOL_SIZE", 10),
+                "max_overflow": env_int("REDGRID_DB_POOL_OVERFLOW", 10),
+                "pool_timeout": env_float("REDGRID_DB_POOL_TIMEOUT", 10.0),
+            }
         self.PAGE_SIZE_MAX = 200
         # Response compression (Flask-Compress) for API JSON: gzip is what every phone browser
         # accepts, brotli where offered. The shell's files are precached once by the service

@@ -28,6 +28,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "error.too_large": "提交的内容过大。",
         "error.internal": "服务器出错了，请稍后再试。",
         "error.database_unavailable": "服务器暂时连不上数据库，什么都没有改动；数据仍保存在手机上，稍后会自动重试。",
+        "error.server_busy": "服务器正忙，什么都没有改动；数据仍保存在手机上，稍后会自动重试。",
         "export.too_large": "要导出的记录有 {total} 条，一次最多导出 {max} 条，请加上筛选条件后再导出。",
         "export.filters": "筛选条件",
         "export.filter": "条件",
@@ -125,6 +126,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "error.database_unavailable": (
             "The server cannot reach its database just now; nothing was changed. "
             "Your data stays on this phone and is sent again shortly."
+        ),
+        "error.server_busy": (
+            "The server is busy; nothing was changed. Your data stays on this phone and is sent again shortly."
         ),
         "export.too_large": (
             "There are {total} records to export, at most {max} at a time: narrow the filters and export again."

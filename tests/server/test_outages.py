@@ -203,3 +203,45 @@ def test_a_push_after_the_server_dropped_every_connection_is_applied(app, world,
     assert answer.status_code == 200, answer.get_json()
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Alert)) == 0
+
+
+def test_every_connection_busy_is_a_503_server_busy_with_retry_after_never_a_500(app, world, auth, monkeypatch):
+    """Overload (bench/load/field_day.py at 1,000 workers): a request that finds every pooled
+    connection taken for the pool's timeout was a 500 after 30 s; now a quick 503 server_busy."""
+    monkeypatch.setenv("REDGRID_DB_POOL_SIZE", "1")
+    monkeypatch.setenv("REDGRID_DB_POOL_OVERFLOW", "0")
+    monkeypatch.setenv("REDGRID_DB_POOL_TIMEOUT", "0.2")
+    busy = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SECRET_KEY": "test-secret",
+            "REDIS_URL": None,
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    assert busy.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_timeout"] == 0.2
+    client = busy.test_client()
+    token = client.get("/api/csrf").get_json()["csrf_token"]
+    login = {"phone": "13800000003", "password": "password123"}
+    try:
+        with busy.app_context():
+            held = db.engine.connect()  # another request's connection, the pool's only one
+            try:
+                for language, word in (("zh-CN", "服务器正忙"), ("en", "busy")):
+                    answer = client.post(
+                        "/api/auth/login", json=login, headers={"X-CSRFToken": token, "Accept-Language": language}
+                    )
+                    assert answer.status_code == 503, answer.get_data(as_text=True)
+                    assert int(answer.headers["Retry-After"]) >= 10  # sign-in's limiter may say later
+                    error = answer.get_json()["error"]
+                    assert error["code"] == "server_busy" and error["fields"] == {}
+                    assert word in error["message"]
+            finally:
+                held.close()
+        # The connection is back: the same request is served.
+        answer = client.post("/api/auth/login", json=login, headers={"X-CSRFToken": token})
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+    finally:
+        with busy.app_context():
+            db.engine.dispose()
