@@ -63,7 +63,9 @@ def worker_command(burst, periodic):
             worker.work(burst=burst, with_scheduler=False, logging_level="INFO")
         except RedisError as exc:  # its teardown could not reach Redis either
             log.warning("worker %s ended with Redis unreachable: %s", worker.name, exc)
-        if burst or worker._stop_requested:
+        # Asked to stop (SIGTERM, SIGINT): RQ raises StopRequested while idle, marking only the
+        # date of the request (`_stop_requested` is set only when a job is running); either ends here.
+        if burst or worker._stop_requested or worker._shutdown_requested_date is not None:
             return
         # RQ retries a Redis outage only while it waits for a job; met elsewhere (finishing a
         # job, a heartbeat) the worker quits, and nothing would run the queue again until

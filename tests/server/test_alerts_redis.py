@@ -123,3 +123,29 @@ def test_the_periodic_worker_releases_a_scheduled_alert_that_came_due_and_sends_
         assert db.session.get(Alert, created["id"]).status == "sent"
         recipients = db.session.scalars(db.select(InboxEntry.user_id).where(InboxEntry.alert_id == created["id"])).all()
         assert len(recipients) == 5
+
+
+def test_a_worker_asked_to_stop_stops_and_is_not_restarted(scaled_env):
+    """SIGTERM to an idle `redgrid worker` (scripts/scaled.sh stop) ends the process: it was
+    taken for a worker lost with Redis and replaced, and the stop waited 30 s for its kill."""
+    process = subprocess.Popen(
+        [*REDGRID, "worker"], cwd=ROOT, env=scaled_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        output = ""
+        deadline = time.monotonic() + 60
+        while "Listening on" not in output and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            output += line
+        assert "Listening on" in output, output
+        process.terminate()
+        rest, _ = process.communicate(timeout=15)  # was: a new worker, until the KILL
+        assert process.returncode == 0, rest
+        assert "a new one" not in rest, rest
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
