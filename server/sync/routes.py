@@ -4,7 +4,7 @@ from flask import Response
 from flask_login import current_user, login_required
 
 from server.api import ErrorSchema
-from server.core import observability
+from server.core import edge, observability
 from server.core.edge import Blueprint
 from server.core.fields import compact_json
 from server.sync import service
@@ -58,7 +58,9 @@ def pull(body):
 )
 def push(body):
     """Apply a batch of offline mutations; each one is applied, merged with conflicts, or refused."""
-    answer = service.push(current_user, body["protocol"], body["client_id"], body["mutations"])
+    answer = service.push(
+        current_user, body["protocol"], body["client_id"], body["mutations"], edge.body_values_checked()
+    )
     observability.count_mutations(answer["results"])
     # Written once, compactly and in UTF-8, as the pull page is: the results are the engine's
     # wire dicts already (§6.2), in the shape the schema above documents (checked by a test).

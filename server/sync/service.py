@@ -52,13 +52,14 @@ def _check_protocol(version: str) -> None:
         raise DomainError(message, {"protocol": [message]}, code="unsupported_protocol") from exc
 
 
-def push(user: User, protocol: str, client_id: str, raw_mutations: list) -> dict:
+def push(user: User, protocol: str, client_id: str, raw_mutations: list, values_checked: bool = False) -> dict:
     """Apply a batch of mutations in one transaction; poke the touched buckets after commit.
 
     The envelope (protocol, client id, a list of 1–500 mutations) was checked by the schema; a
-    malformed mutation inside it is refused on its own (`bad_mutation`, §6.1) and the others go on."""
+    malformed mutation inside it is refused on its own (`bad_mutation`, §6.1) and the others go on.
+    values_checked: the edge found every value of the body storable (parse_mutation)."""
     _check_protocol(protocol)
-    parsed = [parse_mutation(raw) for raw in raw_mutations]
+    parsed = [parse_mutation(raw, values_checked) for raw in raw_mutations]
     mutations = [m for m in parsed if isinstance(m, Mutation)]
     _check_blobs(user, mutations)
     applied: list[MutationResult] = []
