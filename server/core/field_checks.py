@@ -13,13 +13,15 @@ or pre-load function, a Date) gets no check and is always deserialized.
 
 import math
 from collections.abc import Callable, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import marshmallow as ma
 
 from server.core.edge import BIGINT_MAX, _calendar_year, _integral, check_value
 
-__all__ = ["compile_check"]
+__all__ = ["compile_check", "values_checked"]
 
 Check = Callable[[Any], bool]
 
@@ -28,6 +30,22 @@ _VALIDATORS = (ma.validate.Length, ma.validate.OneOf, ma.validate.Range, ma.vali
 # The edge's pre-load functions (server.core.edge.guard); check_value is run, the others are
 # implied by the type checks below (an int is integral; Date fields get no check).
 _PRE_LOADS = (check_value, _integral, _calendar_year)
+
+
+# Set while values already checked whole at the edge are validated (server.core.edge.read_body:
+# a push's records): check_value would find nothing, and the fields skip it.
+_values_checked: ContextVar[bool] = ContextVar("redgrid_values_checked", default=False)
+
+
+@contextmanager
+def values_checked(checked: bool = True):
+    """Within this block, the values validated were checked by check_value already (when
+    `checked`): the compiled checks do not walk them again."""
+    token = _values_checked.set(checked)
+    try:
+        yield
+    finally:
+        _values_checked.reset(token)
 
 
 def compile_check(field: ma.fields.Field) -> Check | None:
@@ -46,7 +64,7 @@ def compile_check(field: ma.fields.Field) -> Check | None:
         if value is None:
             return allow_none
         try:
-            if checks_value:
+            if checks_value and not _values_checked.get():
                 check_value(value)
             if not of_type(value):
                 return False

@@ -9,6 +9,8 @@ from server.core.fields import is_row_id
 from server.extensions import db
 from server.org.models import OrgUnit
 
+CACHE = "_redgrid_unit_buckets"  # g: the org buckets of each unit asked for in this request
+
 
 def grid_buckets(grid_id) -> list[str]:
     """["grid:<id>", "org:<id>", "org:<parent>", …, "org:<city>"] for a grid id (or [])."""
@@ -21,17 +23,18 @@ def org_buckets(unit_id) -> list[str]:
     level from the unit up (or [] for an unknown or malformed id)."""
     if not is_row_id(unit_id):
         return []  # absent, or malformed in a client's mutation (a list would crash the cache)
-    path = _unit_path(unit_id)
-    return [f"org:{unit}" for unit in path.strip("/").split("/")] if path else []
+    return list(_unit_buckets(unit_id))
 
 
-def _unit_path(unit_id):
-    """A unit's path, looked up once per request or app context (a push of 200 records in one
-    grid asks for it hundreds of times; org paths do not change within a request)."""
-    cache = g.setdefault("_redgrid_unit_paths", {}) if has_app_context() else {}
-    if unit_id not in cache:
-        cache[unit_id] = db.session.scalar(select(OrgUnit.path).where(OrgUnit.id == unit_id))
-    return cache[unit_id]
+def _unit_buckets(unit_id) -> tuple[str, ...]:
+    """A unit's org buckets, looked up once per request or app context (a push of 200 records in
+    one grid asks for them 600 times; org paths do not change within a request)."""
+    cache = g.setdefault(CACHE, {}) if has_app_context() else {}
+    found = cache.get(unit_id)
+    if found is None:
+        path = db.session.scalar(select(OrgUnit.path).where(OrgUnit.id == unit_id))
+        found = cache[unit_id] = tuple(f"org:{unit}" for unit in path.strip("/").split("/")) if path else ()
+    return found
 
 
 def by_grid_field(field: str):

@@ -12,12 +12,13 @@ from sqlalchemy import select
 
 from server.core import pokes, regrid
 from server.extensions import db
+from server.sync import buckets
 from server.sync.models import SyncLogEntry
 from server.sync.registry import bindings
 from server.sync.writer import Writer
 from sync import Actor
 
-CACHE = "_redgrid_unit_paths"  # server.sync.buckets: the org paths of a request
+CACHE = buckets.CACHE  # the org buckets of a request: forgotten once a unit moved
 
 
 def relog_moved(change: regrid.GridChange) -> None:

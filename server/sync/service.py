@@ -65,7 +65,7 @@ def push(user: User, protocol: str, client_id: str, raw_mutations: list, values_
     applied: list[MutationResult] = []
     if mutations:
         engine, store = new_engine()
-        applied = push_through(engine, store, actor_for(user), client_id, mutations)
+        applied = push_through(engine, store, actor_for(user), client_id, mutations, values_checked)
         pokes.after_commit(store.touched)
         db.session.commit()
     answers = iter(applied)

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from types import MappingProxyType
 
-from server.core import pokes
+from server.core import field_checks, pokes
 from server.errors import Invalid, NotFound
 from server.extensions import db
 from server.i18n import rejection_message, translate_field_message
@@ -59,13 +59,21 @@ def follow_up(mutation_id: str, action: Callable[[], set[str]]) -> None:
 
 
 def push_through(
-    engine: Engine, store: SqlStore, actor: Actor, client_id: str, mutations: list[Mutation]
+    engine: Engine,
+    store: SqlStore,
+    actor: Actor,
+    client_id: str,
+    mutations: list[Mutation],
+    values_checked: bool = False,
 ) -> list[MutationResult]:
     """engine.push, then the follow-ups of the mutations it applied, in the same transaction;
-    their buckets are added to `store.touched`."""
+    their buckets are added to `store.touched`. values_checked: the mutations' values were found
+    storable at the edge (server.core.edge.read_body), and the records' stored values were
+    checked when written: the entity schemas do not walk them again (the follow-ups' do)."""
     token = _follow_ups.set([])
     try:
-        results = engine.push(actor, client_id, mutations)
+        with field_checks.values_checked(values_checked):
+            results = engine.push(actor, client_id, mutations)
         queue = _follow_ups.get()
     finally:
         _follow_ups.reset(token)
