@@ -95,3 +95,30 @@ def test_fields_beyond_the_checks_get_none():
     text = ma.fields.String()
     text.pre_load = [check_value, str.strip]
     assert compile_check(text) is None  # a pre-load function it does not know
+
+
+def test_values_checked_at_the_edge_are_not_walked_again_and_only_there():
+    """A push's values were walked whole at the edge (server.core.edge.read_body): inside
+    values_checked() the compiled checks skip check_value; outside it, NUL is refused as ever."""
+    from server.core.edge import guard
+    from server.core.field_checks import values_checked
+
+    field = ma.fields.Raw()
+    guard(field)  # as bound to any schema of the server
+    check = compile_check(field)
+    walked = []
+    import server.core.field_checks as module
+
+    original = module.check_value
+    module.check_value = lambda value, depth=0: walked.append(value) or original(value, depth)
+    try:
+        assert check({"a": "b"}) is True and walked == [{"a": "b"}]
+        walked.clear()
+        with values_checked():
+            assert check({"a": "b"}) is True
+        assert walked == []
+        with values_checked(False):
+            assert check(["\x00"]) is False
+        assert check(["\x00"]) is False  # the block's end restores the walk
+    finally:
+        module.check_value = original
