@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from server.core.fields import compact_json
 from server.push.endpoints import parse_hosts
 from server.push.vapid import generate_private_key, public_key_of
@@ -58,8 +60,12 @@ def check_tile_url(url: str | None) -> str | None:
 
 
 def _in_memory(url: str) -> bool:
-    """An SQLite database in memory (its pool is a single shared connection: no pool options)."""
-    return url.startswith("sqlite") and (url.rstrip("/") in ("sqlite:", "sqlite:/", "sqlite://") or ":memory:" in url)
+    """An SQLite database in memory (its pool is a single shared connection: no pool options),
+    judged as SQLAlchemy parses the URL."""
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and (
+        parsed.database in (None, "", ":memory:") or parsed.query.get("mode") == "memory"
+    )
 
 
 class Config:

@@ -210,15 +210,15 @@ def _loads_slowly(raw: bytes):
         value = json.loads(text, parse_constant=_no_constant)
     except RecursionError:
         raise json.JSONDecodeError("nested too deeply", text, 0) from None
-    return _checked(value, raw)
+    return _checked(value, text)
 
 
-def _checked(value, raw: bytes):
+def _checked(value, text: str):
     try:
         check_value(value)
     except ma.ValidationError as exc:
         if exc.messages == ["field.too_deep"]:
-            raise json.JSONDecodeError("nested too deeply", raw.decode("utf-8", "replace"), 0) from None
+            raise json.JSONDecodeError("nested too deeply", text, 0) from None
         # NUL and huge integers are the fields' business: each field says which is wrong
     return value
 
