@@ -12,7 +12,8 @@
 # pids, logs, nginx's config; /tmp/redgrid-scaled), DATABASE_URL (a PostgreSQL database, made when
 # missing; postgresql+psycopg://postgres@127.0.0.1:5432/redgrid_scaled), REDIS_URL
 # (redis://127.0.0.1:6379/3), SCALED_DEMO (1: load the demo city into an empty database),
-# SCALED_DEMO_HOUSEHOLDS (its size; the demo's own default when unset).
+# SCALED_DEMO_HOUSEHOLDS (its size; the demo's own default when unset), SCALED_WAIT (180: seconds
+# each server may take to answer /readyz on start).
 # Anything else the servers read (SECRET_KEY, REDGRID_*) passes through from the environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,12 +36,21 @@ answers() { # url: 200 within a few seconds
   curl -fsS -o /dev/null --max-time 3 "$1" 2>/dev/null
 }
 
-wait_for() { # url, what, seconds
-  for _ in $(seq $(($3 * 5))); do
+wait_for() { # url, what, seconds[, name: its $DIR/name.pid and .log]
+  # Counted by the clock (a busy machine makes each try slow), and given up at once when the
+  # process has died: what it said last goes with the refusal.
+  local deadline=$((SECONDS + $3))
+  while [ "$SECONDS" -lt "$deadline" ]; do
     answers "$1" && return 0
+    if [ -n "${4:-}" ] && ! alive "$DIR/$4.pid"; then
+      echo "$2 exited before it answered at $1; the end of $DIR/$4.log:" >&2
+      tail -n 30 "$DIR/$4.log" >&2
+      return 1
+    fi
     sleep 0.2
   done
-  echo "$2 did not answer at $1 within $3 s (logs in $DIR)" >&2
+  echo "$2 did not answer at $1 within $3 s (logs in $DIR); the end of its log:" >&2
+  [ -n "${4:-}" ] && tail -n 30 "$DIR/$4.log" >&2
   return 1
 }
 
@@ -157,7 +167,10 @@ start() {
   database
   for n in $(seq "$SERVERS"); do start_server "$n"; done
   for n in $(seq "$WORKERS"); do start_worker "$n"; done
-  for n in $(seq "$SERVERS"); do wait_for "http://127.0.0.1:$((PORT + n))/readyz" "server $n" 60; done
+  # Three processes loading the app at once on a loaded 2-core machine took over 60 s in CI.
+  for n in $(seq "$SERVERS"); do
+    wait_for "http://127.0.0.1:$((PORT + n))/readyz" "server $n" "${SCALED_WAIT:-180}" "server-$n"
+  done
   start_proxy
   wait_for "http://127.0.0.1:$PORT/readyz" "the proxy" 20
   echo "Redgrid (scaled) on http://127.0.0.1:$PORT/ : nginx, $SERVERS servers, $WORKERS workers; logs in $DIR"

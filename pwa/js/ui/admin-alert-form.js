@@ -170,7 +170,7 @@ function reachLine(bodyNow) {
       show(null);
       return null;
     }
-    line.textContent = t('alerts.form.reach_counting');
+    counting();
     try {
       const reach = await previewAlert(body);
       if (mine === asked) show(reach);
@@ -184,12 +184,20 @@ function reachLine(bodyNow) {
     }
   }
 
+  // From the change on, the count shown is no longer the audience's: say so until the answer.
+  function counting() {
+    line.classList.remove('reach--wide');
+    line.dataset.people = '';
+    line.textContent = t('alerts.form.reach_counting');
+  }
+
   show(null);
   return {
     element: line,
     count,
     later() {
       clearTimeout(timer);
+      counting();
       timer = setTimeout(() => count().catch(() => {}), REACH_WAIT_MS);
     },
   };
