@@ -3,7 +3,7 @@ conflict records (PROTOCOL.md §5, §6.4, §7.3), and the columns every synced e
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, text
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, PrimaryKeyConstraint, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -40,8 +40,11 @@ class SyncLogEntry(db.Model):
 
     __tablename__ = "sync_log"
     __table_args__ = (
+        # Record first (migration 0026): a record's rows in its buckets sit together in the key's
+        # index, so a push of new records dirties one place per record, not one per log row,
+        # and the record's buckets are the key's prefix.
+        PrimaryKeyConstraint("entity", "record_id", "bucket"),
         Index("ix_sync_log_bucket_seq", "bucket", "seq"),
-        Index("ix_sync_log_record", "entity", "record_id"),
         # Tombstones only (what purge looks for): a partial index that no planner can
         # mistake for the way to find a bucket's rows, statistics or not.
         Index(
@@ -52,9 +55,9 @@ class SyncLogEntry(db.Model):
         ),
     )
 
-    bucket: Mapped[str] = mapped_column(String(64), primary_key=True)
-    entity: Mapped[str] = mapped_column(String(32), primary_key=True)
-    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[str] = mapped_column(String(64))
     seq: Mapped[int] = mapped_column(BigInteger)
     op: Mapped[str] = mapped_column(String(8))
     version: Mapped[int] = mapped_column(BigInteger)

@@ -148,3 +148,42 @@ def test_0019_turns_an_activitys_free_skill_words_into_codes_and_phones_pull_the
 
 def _json(value):
     return json.loads(value) if isinstance(value, str) else value
+
+
+def test_0026_keys_the_change_log_record_first_and_keeps_every_row(fresh_app):
+    upgrade(revision="0025")
+    rows = [
+        (bucket, "task", record_id, seq, op, json.dumps({"title": "入户走访"}) if op == "put" else None)
+        for record_id, seq in (("t2", 7), ("t1", 9))
+        for bucket, op in (("grid:1", "put"), ("org:1", "put"), ("grid:2", "delete"))
+    ]
+    with db.engine.begin() as conn:
+        for bucket, entity, record_id, seq, op, data in rows:
+            conn.execute(
+                text(
+                    "INSERT INTO sync_log (bucket, entity, record_id, seq, op, version, data, committed_at)"
+                    " VALUES (:b, :e, :r, :s, :o, :s, :d, '2026-12-07 08:00:00+00:00')"
+                ),
+                {"b": bucket, "e": entity, "r": record_id, "s": seq, "o": op, "d": data},
+            )
+    upgrade(revision="0026")
+    made = inspect(db.engine)
+    assert made.get_pk_constraint("sync_log")["constrained_columns"] == ["entity", "record_id", "bucket"]
+    assert "ix_sync_log_record" not in {i["name"] for i in made.get_indexes("sync_log")}
+    with db.engine.connect() as conn:
+        kept = conn.execute(text("SELECT bucket, entity, record_id, seq, op, data FROM sync_log")).all()
+    assert sorted((b, e, r, s, o, _json(d) if d else None) for b, e, r, s, o, d in kept) == sorted(
+        (b, e, r, s, o, json.loads(d) if d else None) for b, e, r, s, o, d in rows
+    )
+    # Still one row per (bucket, entity, record): the key refuses a second.
+    with pytest.raises(Exception, match="(?i)unique|duplicate"), db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO sync_log (bucket, entity, record_id, seq, op, version, data, committed_at)"
+                " VALUES ('grid:1', 'task', 't1', 10, 'delete', 10, NULL, '2026-12-07 08:00:00+00:00')"
+            )
+        )
+    downgrade(revision="0025")
+    back = inspect(db.engine)
+    assert back.get_pk_constraint("sync_log")["constrained_columns"] == ["bucket", "entity", "record_id"]
+    assert "ix_sync_log_record" in {i["name"] for i in back.get_indexes("sync_log")}
