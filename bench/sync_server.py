@@ -88,21 +88,30 @@ TARGETS = {  # figure: (target, unit)
 # --- filling the change log --------------------------------------------------------------------
 
 
-def _log_table():
+def _log_tables():
+    """sync_log and sync_log_data as Core tables, the data column taking JSON text as it is."""
     from sqlalchemy import BigInteger, Column, DateTime, MetaData, String, Table
 
-    return Table(
+    metadata = MetaData()
+    log = Table(
         "sync_log",
-        MetaData(),
+        metadata,
         Column("bucket", String(64)),
         Column("entity", String(32)),
         Column("record_id", String(64)),
         Column("seq", BigInteger),
         Column("op", String(8)),
         Column("version", BigInteger),
-        Column("data", SerializedJSON()),
         Column("committed_at", DateTime(timezone=True)),
     )
+    data = Table(
+        "sync_log_data",
+        metadata,
+        Column("entity", String(32)),
+        Column("record_id", String(64)),
+        Column("data", SerializedJSON()),
+    )
+    return log, data
 
 
 class Filler:
@@ -121,7 +130,7 @@ class Filler:
         self.app = app
         self.grid_tasks = grid_tasks
         self.rng = random.Random(f"redgrid-bench:{seed}:tasks")
-        self.log_table = _log_table()
+        self.log_table, self.data_table = _log_tables()
         with app.app_context():
             grids = db.session.scalars(select(OrgUnit.id).where(OrgUnit.kind == "grid").order_by(OrgUnit.id)).all()
             self.buckets = {g: grid_buckets(g) for g in grids}
@@ -175,7 +184,7 @@ class Filler:
                 last = state.last_seq
             seq = last
             for start in range(0, len(grids), self.CHUNK):
-                tasks, log = [], []
+                tasks, log, stored = [], [], []
                 for grid in grids[start : start + self.CHUNK]:
                     seq += 1
                     assignee = self.worker_id if grid == self.target else self.rng.randint(1, 5000)
@@ -191,7 +200,7 @@ class Filler:
                             **row_values(values),
                         }
                     )
-                    data = compact_json(values)
+                    stored.append({"entity": ENTITY, "record_id": record_id, "data": compact_json(values)})
                     for bucket in self.buckets[grid]:
                         log.append(
                             {
@@ -201,12 +210,12 @@ class Filler:
                                 "seq": seq,
                                 "op": "put",
                                 "version": seq,
-                                "data": data,
                                 "committed_at": now,
                             }
                         )
                 db.session.execute(insert(Task.__table__), tasks)
                 db.session.execute(insert(self.log_table), log)
+                db.session.execute(insert(self.data_table), stored)
                 self.log_rows += len(log)
             db.session.execute(update(SyncState).where(SyncState.id == 1).values(last_seq=seq))
             db.session.commit()

@@ -35,8 +35,9 @@ class SyncState(db.Model):
 
 
 class SyncLogEntry(db.Model):
-    """The latest change of one record in one bucket: a put (with the record's data) or a
-    tombstone. One row per (bucket, entity, record): the log does not grow with edits."""
+    """The latest change of one record in one bucket: a put or a tombstone. One row per (bucket,
+    entity, record): the log does not grow with edits. A put's data is the record's row in
+    sync_log_data (SyncLogData), shared by its puts in every bucket."""
 
     __tablename__ = "sync_log"
     __table_args__ = (
@@ -61,8 +62,22 @@ class SyncLogEntry(db.Model):
     seq: Mapped[int] = mapped_column(BigInteger)
     op: Mapped[str] = mapped_column(String(8))
     version: Mapped[int] = mapped_column(BigInteger)
-    data: Mapped[dict | None] = mapped_column(JSON)
     committed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SyncLogData(db.Model):
+    """The data of a record's latest put, once (migration 0027): every put row of a record in the
+    log is of its latest seq, since each write logs the record in every bucket it is in now
+    (PROTOCOL.md §5.1), so they all carry the same data. A task is in 6 buckets: stored in each
+    log row, its JSON was most of what a push wrote and of the log's size. Null once the record
+    has no put left (deleted, or out of every bucket). A data migration that changes a record
+    changes its row here; the log rows give its seq and buckets."""
+
+    __tablename__ = "sync_log_data"
+
+    entity: Mapped[str] = mapped_column(String(32), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[dict | None] = mapped_column(JSON)
 
 
 class SyncMutation(db.Model):
@@ -131,4 +146,4 @@ class SyncedMixin:
     deleted: Mapped[bool] = mapped_column(default=False)
 
 
-__all__ = ["SyncState", "SyncLogEntry", "SyncMutation", "SyncConflict", "SyncBlobRef", "SyncedMixin"]
+__all__ = ["SyncState", "SyncLogEntry", "SyncLogData", "SyncMutation", "SyncConflict", "SyncBlobRef", "SyncedMixin"]

@@ -18,14 +18,14 @@ import uuid
 from collections import defaultdict
 from collections.abc import Mapping
 
-from sqlalchemy import Text, cast, event, select, union_all, update
+from sqlalchemy import Text, and_, cast, event, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server.core.clock import utcnow
 from server.core.fields import compact_json
 from server.extensions import db
 from server.sync.bulk import insert_rows
-from server.sync.models import SyncBlobRef, SyncConflict, SyncLogEntry, SyncMutation, SyncState
+from server.sync.models import SyncBlobRef, SyncConflict, SyncLogData, SyncLogEntry, SyncMutation, SyncState
 from server.sync.registry import EntityBinding
 from sync import LogEntry, Mutation, MutationResult, Record
 
@@ -39,6 +39,7 @@ class SqlStore:
         self._rows: dict[tuple[str, str], object] = {}  # (entity, id) -> table row, None if new
         self._live: dict[tuple[str, str], dict[str, str]] = {}  # (entity, id) -> {bucket: op}
         self._log: dict[tuple[str, str, str], dict] = {}  # log rows held back until finish()
+        self._data: dict[tuple[str, str], str | None] = {}  # (entity, id) -> its put's JSON, held back
         self._new: dict[tuple[str, str], Record] = {}  # new records held back (the latest state)
         self._results: list[dict] = []  # mutation results held back
         self._holding = None  # the transaction the held-back rows belong to, while there are some
@@ -148,16 +149,15 @@ class SqlStore:
         return list(range(first, first + count))
 
     def log_put(self, entry: LogEntry) -> None:
-        """Held back and written in one statement by finish(); the latest entry per row wins."""
+        """Held back and written in one statement by finish(); the latest entry per row wins. A
+        put's data goes once per record (SyncLogData): all its puts are of this seq."""
         key = (entry.entity, entry.record_id)
         self._live_of(key)[entry.bucket] = entry.op
-        if entry.data is None:
-            data = None
-        elif self._encoded and self._encoded[0] == (entry.entity, entry.record_id, entry.seq):
-            data = self._encoded[1]  # the same version of the record again, in its next bucket
-        else:
-            data = compact_json(dict(entry.data))
-            self._encoded = ((entry.entity, entry.record_id, entry.seq), data)
+        if entry.op == "put":
+            if not (self._encoded and self._encoded[0] == (entry.entity, entry.record_id, entry.seq)):
+                # not the same version of the record again, in its next bucket
+                self._encoded = ((entry.entity, entry.record_id, entry.seq), compact_json(dict(entry.data)))
+            self._data[key] = self._encoded[1]
         self._log[(entry.entity, entry.record_id, entry.bucket)] = {
             "bucket": entry.bucket,
             "entity": entry.entity,
@@ -165,7 +165,6 @@ class SqlStore:
             "seq": entry.seq,
             "op": entry.op,
             "version": entry.version,
-            "data": data,
             "committed_at": self._now,
         }
         self.touched.add(entry.bucket)
@@ -191,13 +190,23 @@ class SqlStore:
         self._write_held_back()
         if self._log:
             # In the key's order: each index page is visited once, in one pass.
-            rows, self._log = [self._log[key] for key in sorted(self._log)], {}
+            log, self._log = self._log, {}
             insert_rows(
                 SyncLogEntry.__table__,
-                rows,
-                serialized=("data",),
+                [log[key] for key in sorted(log)],
                 upsert_on=("entity", "record_id", "bucket"),
-                update=("seq", "op", "version", "data", "committed_at"),
+                update=("seq", "op", "version", "committed_at"),
+            )
+            # A record logged with no put left (deleted, out of every bucket) keeps no data.
+            records = sorted({(entity, record_id) for entity, record_id, _ in log})
+            data, self._data = self._data, {}
+            rows = [
+                {"entity": entity, "record_id": record_id, "data": data.get((entity, record_id))}
+                for entity, record_id in records
+                if (entity, record_id) in data or not self.live_buckets(entity, record_id)
+            ]
+            insert_rows(
+                SyncLogData.__table__, rows, serialized=("data",), upsert_on=("entity", "record_id"), update=("data",)
             )
         if self._last_seq is not None and self._last_seq != self._stored_seq:
             db.session.execute(update(SyncState).where(SyncState.id == 1).values(last_seq=self._last_seq))
@@ -296,9 +305,6 @@ class SqlStore:
         seq order and stopped after `limit` rows, then merged: a page costs what it returns, not
         what the buckets hold (with one OR over the buckets, the database would read and sort
         every row of them for every page)."""
-        # The data as the JSON text it is stored as: the pull route splices it into the page
-        # as it is, instead of parsing thousands of records only to serialize them again.
-        data = cast(SyncLogEntry.data, Text).label("data")
         columns = (
             SyncLogEntry.seq,
             SyncLogEntry.bucket,
@@ -306,7 +312,6 @@ class SqlStore:
             SyncLogEntry.record_id,
             SyncLogEntry.op,
             SyncLogEntry.version,
-            data,
         )
         arms = [
             select(*columns)
@@ -322,10 +327,27 @@ class SqlStore:
         if not arms:
             return []
         if len(arms) == 1:
-            statement = arms[0]
+            page = arms[0].subquery()
         else:
             merged = union_all(*(arm.subquery().select() for arm in arms)).subquery()
-            statement = select(merged).order_by(merged.c.seq, merged.c.bucket).limit(limit)
+            page = select(merged).order_by(merged.c.seq, merged.c.bucket).limit(limit).subquery()
+        # Then each put of the page with its data, as the JSON text it is stored as: the pull
+        # route splices it into the page as it is, instead of parsing thousands of records only
+        # to serialize them again.
+        statement = (
+            select(*page.c, cast(SyncLogData.data, Text).label("data"))
+            .select_from(
+                page.outerjoin(
+                    SyncLogData,
+                    and_(
+                        page.c.op == "put",
+                        SyncLogData.entity == page.c.entity,
+                        SyncLogData.record_id == page.c.record_id,
+                    ),
+                )
+            )
+            .order_by(page.c.seq, page.c.bucket)
+        )
         # Plain rows, not ORM objects: a first pull reads thousands and changes none.
         return [LogEntry(*row) for row in db.session.execute(statement)]
 

@@ -9,7 +9,7 @@ from server.extensions import db as _db
 from server.notices import jobs, service
 from server.notices.models import InboxEntry
 from server.sync.actors import system_actor
-from server.sync.models import SyncLogEntry, SyncMutation
+from server.sync.models import SyncLogData, SyncLogEntry, SyncMutation
 from server.sync.writer import Writer, mutation
 from tests.server.alerts_support import signed_in
 from tests.server.test_alerts_api import events, inbox_of, socket_for
@@ -47,14 +47,12 @@ def stored(record_id: str) -> tuple[list, list]:
         ).one()
     )
     log = _db.session.execute(
-        select(
-            SyncLogEntry.bucket,
-            SyncLogEntry.op,
-            SyncLogEntry.seq == SyncLogEntry.version,
-            cast(SyncLogEntry.data, Text),
-        ).where(SyncLogEntry.record_id == record_id)
+        select(SyncLogEntry.bucket, SyncLogEntry.op, SyncLogEntry.seq == SyncLogEntry.version).where(
+            SyncLogEntry.record_id == record_id
+        )
     ).all()
-    return row, [tuple(r) for r in log]
+    data = _db.session.scalar(select(cast(SyncLogData.data, Text)).where(SyncLogData.record_id == record_id))
+    return row, [(*r, data if r.op == "put" else None) for r in log]
 
 
 def test_a_bulk_entry_is_stored_and_logged_as_the_engine_stores_a_create(app, aw):

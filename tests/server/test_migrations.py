@@ -150,40 +150,46 @@ def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
-def test_0026_keys_the_change_log_record_first_and_keeps_every_row(fresh_app):
+def test_0026_keys_the_change_log_record_first_and_stores_each_records_data_once(fresh_app):
     upgrade(revision="0025")
     rows = [
-        (bucket, "task", record_id, seq, op, json.dumps({"title": "入户走访"}) if op == "put" else None)
-        for record_id, seq in (("t2", 7), ("t1", 9))
+        (bucket, "task", record_id, seq, op, json.dumps({"title": title}, ensure_ascii=False) if op == "put" else None)
+        for record_id, seq, title in (("t2", 7, "入户走访"), ("t1", 9, "巡查"))
         for bucket, op in (("grid:1", "put"), ("org:1", "put"), ("grid:2", "delete"))
-    ]
+    ] + [("grid:1", "task", "gone", 8, "delete", None)]
+    insert = text(
+        "INSERT INTO sync_log (bucket, entity, record_id, seq, op, version, data, committed_at)"
+        " VALUES (:b, :e, :r, :s, :o, :s, :d, '2026-12-07 08:00:00+00:00')"
+    )
     with db.engine.begin() as conn:
         for bucket, entity, record_id, seq, op, data in rows:
-            conn.execute(
-                text(
-                    "INSERT INTO sync_log (bucket, entity, record_id, seq, op, version, data, committed_at)"
-                    " VALUES (:b, :e, :r, :s, :o, :s, :d, '2026-12-07 08:00:00+00:00')"
-                ),
-                {"b": bucket, "e": entity, "r": record_id, "s": seq, "o": op, "d": data},
-            )
+            conn.execute(insert, {"b": bucket, "e": entity, "r": record_id, "s": seq, "o": op, "d": data})
     upgrade(revision="0026")
     made = inspect(db.engine)
     assert made.get_pk_constraint("sync_log")["constrained_columns"] == ["entity", "record_id", "bucket"]
     assert "ix_sync_log_record" not in {i["name"] for i in made.get_indexes("sync_log")}
+    assert "data" not in {c["name"] for c in made.get_columns("sync_log")}
     with db.engine.connect() as conn:
-        kept = conn.execute(text("SELECT bucket, entity, record_id, seq, op, data FROM sync_log")).all()
-    assert sorted((b, e, r, s, o, _json(d) if d else None) for b, e, r, s, o, d in kept) == sorted(
-        (b, e, r, s, o, json.loads(d) if d else None) for b, e, r, s, o, d in rows
-    )
+        kept = conn.execute(text("SELECT bucket, entity, record_id, seq, op FROM sync_log")).all()
+        data = dict(conn.execute(text("SELECT record_id, data FROM sync_log_data")).all())
+    assert sorted(tuple(r) for r in kept) == sorted(r[:5] for r in rows)
+    # Once per record with a put; a record with none has no data.
+    assert {r: _json(d) for r, d in data.items()} == {"t1": {"title": "巡查"}, "t2": {"title": "入户走访"}}
     # Still one row per (bucket, entity, record): the key refuses a second.
     with pytest.raises(Exception, match="(?i)unique|duplicate"), db.engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO sync_log (bucket, entity, record_id, seq, op, version, data, committed_at)"
-                " VALUES ('grid:1', 'task', 't1', 10, 'delete', 10, NULL, '2026-12-07 08:00:00+00:00')"
+                "INSERT INTO sync_log (bucket, entity, record_id, seq, op, version, committed_at)"
+                " VALUES ('grid:1', 'task', 't1', 10, 'delete', 10, '2026-12-07 08:00:00+00:00')"
             )
         )
     downgrade(revision="0025")
     back = inspect(db.engine)
     assert back.get_pk_constraint("sync_log")["constrained_columns"] == ["bucket", "entity", "record_id"]
     assert "ix_sync_log_record" in {i["name"] for i in back.get_indexes("sync_log")}
+    assert "sync_log_data" not in back.get_table_names()
+    with db.engine.connect() as conn:
+        again = conn.execute(text("SELECT bucket, entity, record_id, seq, op, data FROM sync_log")).all()
+    assert sorted((b, e, r, s, o, _json(d) if d is not None else None) for b, e, r, s, o, d in again) == sorted(
+        (b, e, r, s, o, json.loads(d) if d else None) for b, e, r, s, o, d in rows
+    )
