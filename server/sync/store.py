@@ -197,14 +197,15 @@ class SqlStore:
                 upsert_on=("entity", "record_id", "bucket"),
                 update=("seq", "op", "version", "committed_at"),
             )
-            # A record logged with no put left (deleted, out of every bucket) keeps no data.
-            records = sorted({(entity, record_id) for entity, record_id, _ in log})
+            # A record's latest put; a record with no put left (deleted, out of every bucket,
+            # in this push perhaps after a put) keeps no data.
             data, self._data = self._data, {}
-            rows = [
-                {"entity": entity, "record_id": record_id, "data": data.get((entity, record_id))}
-                for entity, record_id in records
-                if (entity, record_id) in data or not self.live_buckets(entity, record_id)
-            ]
+            rows = []
+            for entity, record_id in sorted({(entity, record_id) for entity, record_id, _ in log}):
+                live = self.live_buckets(entity, record_id)
+                if not live or (entity, record_id) in data:
+                    stored = data.get((entity, record_id)) if live else None
+                    rows.append({"entity": entity, "record_id": record_id, "data": stored})
             insert_rows(
                 SyncLogData.__table__, rows, serialized=("data",), upsert_on=("entity", "record_id"), update=("data",)
             )

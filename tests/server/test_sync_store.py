@@ -1,14 +1,16 @@
 """SqlStore's held-back inserts (new records, mutation results): stored exactly as the ORM
 stores a record, seen by any query made in the middle of a push, dropped with a rollback."""
 
+import json
+
 from sqlalchemy import Text, cast, func, select
 
 from server.extensions import db as _db
-from server.sync.models import SyncMutation
+from server.sync.models import SyncLogData, SyncLogEntry, SyncMutation
 from server.sync.registry import bindings
 from server.sync.store import SqlStore
 from server.tasks.models import Task
-from sync import MutationResult, Record
+from sync import LogEntry, MutationResult, Record
 
 
 def task_record(world, record_id: str) -> Record:
@@ -122,3 +124,51 @@ def test_a_record_written_by_a_query_mid_push_is_updated_not_inserted_again(app,
     db.session.commit()
     rows = db.session.scalars(select(Task)).all()
     assert [(t.id, t.title, t.version) for t in rows] == [("t1", "消防检查（二）", 9)]
+
+
+def test_a_records_data_is_stored_once_as_its_latest_put_and_dropped_with_its_last_put(app, world, db):
+    """sync_log_data (migration 0026): one row per record, its latest put's data, shared by its
+    put rows in every bucket; null once no bucket holds the record, even when the same push put
+    it first; and each pulled put carries it."""
+    store = SqlStore(bindings())
+    store.begin_write()
+    first, second, third = store.allocate(3)
+    log = lambda seq, bucket, op, record_id="t1", title="巡查": store.log_put(  # noqa: E731
+        LogEntry(seq, bucket, "task", record_id, op, seq, {"title": title} if op == "put" else None)
+    )
+    log(first, "grid:1", "put", title="巡查")
+    log(first, "org:1", "put", title="巡查")
+    log(second, "grid:1", "delete")  # moved: out of grid:1, still in org:1 and now grid:2
+    log(second, "org:1", "put", title="复查")
+    log(second, "grid:2", "put", title="复查")
+    log(first, "grid:1", "put", record_id="t2", title="一次")
+    log(third, "grid:1", "delete", record_id="t2")  # put, then deleted, in the same push
+    store.finish()
+    db.session.flush()
+
+    def data():
+        rows = db.session.execute(select(SyncLogData.record_id, cast(SyncLogData.data, Text)))
+        return {record_id: text and json.loads(text) for record_id, text in rows}
+
+    assert data() == {"t1": {"title": "复查"}, "t2": None}
+    assert db.session.scalar(select(func.count()).select_from(SyncLogEntry)) == 4  # one per (bucket, record)
+    pulled = SqlStore(bindings()).changes_since({"grid:1": 0, "grid:2": 0, "org:1": 0}, 100)
+    # A fresh bucket gets no tombstones (§5.4); each put comes with the data.
+    assert sorted((e.bucket, e.record_id, e.op, e.data and json.loads(e.data)) for e in pulled) == [
+        ("grid:2", "t1", "put", {"title": "复查"}),
+        ("org:1", "t1", "put", {"title": "复查"}),
+    ]
+    assert [(e.bucket, e.op, e.data) for e in SqlStore(bindings()).changes_since({"grid:1": first}, 100)] == [
+        ("grid:1", "delete", None),
+        ("grid:1", "delete", None),
+    ]
+
+    later = SqlStore(bindings())
+    later.begin_write()
+    (fourth,) = later.allocate(1)
+    for bucket in ("org:1", "grid:2"):
+        later.log_put(LogEntry(fourth, bucket, "task", "t1", "delete", fourth, None))
+    later.finish()
+    db.session.flush()
+    assert data() == {"t1": None, "t2": None}
+    db.session.rollback()
