@@ -256,7 +256,17 @@ def _fields_from_webargs(data) -> tuple[dict, bool]:
 # Blueprint notes it): documented on each, so that an answer outside its list is a bug.
 _CSRF = "`csrf`: the X-CSRFToken header (from GET /api/csrf, or the sign-in answer) is missing or stale"
 COMMON_ERRORS = (
-    ("changes", 400, f"`bad_request`; {_CSRF}; `invalid_json`: the body is not JSON, or nested too deeply"),
+    (
+        "changes",
+        400,
+        f"`bad_request` (as for a read, below); {_CSRF}; `invalid_json`: the body is not JSON, or nested too deeply",
+    ),
+    (
+        "reads",
+        400,
+        "`bad_request`: a request that cannot be read (malformed HTTP; behind the proxy, also a NUL in the path"
+        " or a URI or header beyond its buffers: PROTOCOL.md §9)",
+    ),
     ("changes", 422, "`validation` (and the domain's codes): the input breaks a rule; `fields` says where"),
     ("signed_in", 401, "`unauthorized`: sign in first (POST /api/auth/login)"),
     ("signed_in", 403, "`forbidden` (and the domain's codes): your role may never do this"),
@@ -280,6 +290,7 @@ def document_errors(doc, doc_info, *, api, method, **kwargs):
     (a route's own @blp.alt_response for the same status wins)."""
     facts = dict(doc_info.get("edge") or {})
     facts["changes"] = method in ("post", "put", "patch", "delete")
+    facts["reads"] = not facts["changes"]
     # A record is named by the path, or by an id in the query or the body (a scope filter).
     facts["names_a_record"] = facts.get("signed_in") and (
         facts.get("names_a_record") or bool(doc_info.get("arguments"))

@@ -8,7 +8,9 @@ from server.sync.buckets import org_buckets
 
 
 def _users(*ids) -> list[str]:
-    return [f"user:{i}" for i in dict.fromkeys(ids) if is_row_id(i)]
+    # Only row ids, checked before anything else: a pushed value may be any JSON (a list is not
+    # even hashable), and buckets are found before the record's schema has checked it.
+    return [f"user:{i}" for i in dict.fromkeys(i for i in ids if is_row_id(i))]
 
 
 def round_buckets(values) -> list[str]:

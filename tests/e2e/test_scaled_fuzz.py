@@ -15,12 +15,16 @@ in-process fuzzers keep the whole run. FUZZ_PROXY=full runs every role and every
 `FUZZ_PROXY=full DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 .venv/bin/python -m pytest tests/e2e/test_scaled_fuzz.py`)."""
 
+import http.client
+import json
 import os
+from urllib.parse import urlsplit
 
 import pytest
 import redis
 from werkzeug.test import Client
 
+from server.i18n import text_in
 from tests.e2e.scaled import SCALED_REDIS, through_the_proxy  # noqa: F401  the fixture
 from tests.server import test_sync_fuzz as sync_fuzz
 from tests.server.test_openapi_fuzz import ROLES, fuzz_operations
@@ -41,8 +45,45 @@ def reset_limits():
         store.delete(*keys)
 
 
+def nginx_refuses(base_url: str, method: str, path: str, headers: dict):
+    """The answer to a request of headers only, sent as written (http.client does not quote the
+    path; a Content-Length among the headers is announced, no body sent): status, X-Request-ID,
+    the body read as JSON."""
+    connection = http.client.HTTPConnection(urlsplit(base_url).netloc, timeout=60)
+    try:
+        connection.putrequest(method, path, skip_accept_encoding=True)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        answer = connection.getresponse()
+        return answer.status, answer.getheader("X-Request-ID"), json.loads(answer.read() or b"null")
+    finally:
+        connection.close()
+
+
+def assert_nginx_answers_in_the_apis_shape(base_url: str):
+    """What nginx refuses itself (PROTOCOL.md §9): the server's codes and words, never its HTML."""
+    status, request_id, body = nginx_refuses(base_url, "GET", "/api/blobs/%00", {})
+    assert (status, body) == (
+        400,
+        {"error": {"code": "bad_request", "message": text_in("zh-CN", "error.bad_request"), "fields": {}}},
+    )
+    assert request_id and len(request_id) == 32
+    huge = {
+        "Content-Type": "application/octet-stream",
+        "Content-Length": str(17 * 1024 * 1024 + 1),  # beyond client_max_body_size: refused unread
+        "Accept-Language": "en-US,en;q=0.9",
+    }
+    status, _, body = nginx_refuses(base_url, "PUT", "/api/blobs/" + "0" * 64, huge)
+    assert (status, body) == (
+        413,
+        {"error": {"code": "too_large", "message": text_in("en", "error.too_large"), "fields": {}}},
+    )
+
+
 def test_the_fuzzers_through_the_proxy(through_the_proxy, app, iw, monkeypatch):  # noqa: F811
     """One deployment for both (its start is most of a minute): the sync fuzz, then the operations."""
+    assert_nginx_answers_in_the_apis_shape(through_the_proxy)
     forward = Forwarding(through_the_proxy)
     monkeypatch.setattr(app, "test_client", lambda *args, **kwargs: Client(forward))
     monkeypatch.setattr(sync_fuzz, "SHARE", SHARE)
