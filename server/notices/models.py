@@ -4,7 +4,7 @@ an alert names it (alert_id): its author follows the deliveries' counts."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.core.clock import utcnow
@@ -43,7 +43,17 @@ class Delivery(db.Model):
     in-app (subscription_id null: the inbox and the live socket)."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_alert_state", "alert_id", "state"),)
+    __table_args__ = (
+        Index("ix_deliveries_alert_state", "alert_id", "state"),
+        # The push sweep's (server/notices/jobs.py, every minute): Web Push deliveries still queued,
+        # by age. Partial: only what waits is in it, not the millions sent (migration 0027).
+        Index(
+            "ix_deliveries_queued_push",
+            "queued_at",
+            sqlite_where=text("state = 'queued' AND subscription_id IS NOT NULL"),
+            postgresql_where=text("state = 'queued' AND subscription_id IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"))
