@@ -536,6 +536,11 @@ def profiles(setup: "Setup", rng: random.Random) -> None:
     worker.profile = cProfile.Profile()
     worker.push(batch)
     print_profile("the same batch again", worker.profile, 1)
+    cursor = full_pull(worker)["cursor"]
+    worker.profile = cProfile.Profile()
+    for _ in range(20):
+        worker.pull(cursor)
+    print_profile("a pull that finds nothing", worker.profile, 20)
     worker.profile = None
 
 
