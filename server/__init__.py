@@ -96,7 +96,9 @@ def create_app(config=None) -> Flask:
     register_blueprints(app, parts)
     register_commands(app, parts)
     register_rosters(parts)
-    register_observability(app, [read for part in parts for read in part.metrics])
+    register_observability(
+        app, [read for part in parts for read in part.metrics], [read for part in parts for read in part.readiness]
+    )
     for part in parts:
         if part.init is not None:
             part.init(app)

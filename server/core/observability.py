@@ -30,6 +30,7 @@ from server.extensions import csrf, db, limiter
 
 log = logging.getLogger("redgrid.request")
 _EXTENSION = "redgrid_metrics"
+_READY = "redgrid_readiness"  # the gauges /readyz reads, on every probe: none asks the database
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")  # a proxy's id is kept if it looks like one
 
 # One registry for the process (metrics are module singletons; tests make many apps).
@@ -92,9 +93,15 @@ def socket_closed() -> None:
     SOCKETS.dec()
 
 
-def register_observability(app: Flask, gauges: Iterable[Callable[[], Iterable[tuple]]] = ()) -> None:
-    """Request ids, the request log, /readyz and /metrics for the app; `gauges` from the parts."""
+def register_observability(
+    app: Flask,
+    gauges: Iterable[Callable[[], Iterable[tuple]]] = (),
+    ready: Iterable[Callable[[], Iterable[tuple]]] = (),
+) -> None:
+    """Request ids, the request log, /readyz and /metrics for the app; `gauges` from the parts
+    (Part.metrics), and `ready` those of them /readyz reports too (Part.readiness)."""
     app.extensions[_EXTENSION] = tuple(gauges)
+    app.extensions[_READY] = tuple(ready)
     if app.config["REQUEST_LOG"] and not log.handlers:  # one JSON line per request, on stderr
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
@@ -167,7 +174,7 @@ def readyz():
             checks["redis"], ready = type(exc).__name__, False
     else:
         checks["redis"] = "not configured"
-    for read in current_app.extensions.get(_EXTENSION, ()):
+    for read in current_app.extensions.get(_READY, ()):
         try:
             for name, _help, _labels, value in read():
                 if name == "redgrid_queue_depth":

@@ -33,5 +33,6 @@ class Part:
     regrid: tuple = ()  # fn(GridChange): move the part's rows when places change grid (core/regrid.py)
     dashboard: tuple = ()  # fn(user, unit, children, period) -> section: an org unit's dashboard (core/dashboard.py)
     metrics: tuple = ()  # fn() -> [(name, help, {label: value}, number)]: gauges read at scrape (core/observability.py)
+    readiness: tuple = ()  # as metrics, cheap (no database): gauges /readyz reports too, on every probe
     resident_merge: Callable | None = None  # fn(kept_id, merged_id) -> rows moved (core/residents.py)
     init: Callable[[Flask], None] | None = None  # anything else, once per app

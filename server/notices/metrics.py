@@ -1,5 +1,6 @@
 """The notification service's gauges, read when /metrics is scraped (Part.metrics,
-server/core/observability.py): the fan-out queue's depth, and Web Push deliveries by state."""
+server/core/observability.py): the fan-out queue's depth, and Web Push deliveries by state. The
+queue's depth is also in /readyz (Part.readiness), on every probe: it asks no database."""
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -9,7 +10,7 @@ from server.notices import fanout
 from server.notices.models import Delivery
 
 
-def gauges():
+def queue():
     app = current_app._get_current_object()
     yield (
         "redgrid_queue_depth",
@@ -17,6 +18,10 @@ def gauges():
         {"mode": fanout.mode(app)},
         fanout.depth(app),
     )
+
+
+def deliveries():
+    """A count over every Web Push delivery: at scrape time only."""
     states = db.session.execute(
         select(Delivery.state, func.count()).where(Delivery.subscription_id.is_not(None)).group_by(Delivery.state)
     )

@@ -11,5 +11,6 @@ PART = Part(
     jobs=jobs.JOBS,
     periodic=(jobs.PERIODIC,),
     commands=(commands.worker_command,),
-    metrics=(metrics.gauges,),
+    metrics=(metrics.queue, metrics.deliveries),
+    readiness=(metrics.queue,),
 )

@@ -9,6 +9,7 @@ import uuid
 from prometheus_client.parser import text_string_to_metric_families
 
 from server.extensions import socketio
+from tests.conftest import executed_statements
 
 WORKER = "13800000003"
 
@@ -48,6 +49,15 @@ def test_readyz_reports_database_redis_and_queue(app, client):
 
     app.config["REDIS_URL"] = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
     assert client.get("/readyz").get_json()["redis"] == "ok"
+
+
+def test_readyz_asks_the_database_one_select_1_not_the_scrapes_counts(app, client):
+    """A load balancer probes every few seconds: /readyz reads the cheap gauges (Part.readiness),
+    while /metrics also counts every Web Push delivery by state."""
+    probed = executed_statements(app, lambda: client.get("/readyz"))
+    assert [s for s in probed if "SELECT" in s.upper()] == ["SELECT 1"]
+    scraped = executed_statements(app, lambda: _samples(client))
+    assert any("FROM deliveries" in s for s in scraped)
 
 
 def test_readyz_is_503_and_names_redis_when_redis_is_down(app, client):
