@@ -21,7 +21,7 @@ from server.errors import DomainError, Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.i18n import _, rejection_message, translate_field_message
 from server.sync.actors import actor_for
-from server.sync.models import SyncBlobRef, SyncConflict, SyncLogEntry, SyncMutation, SyncState
+from server.sync.models import SyncBlobRef, SyncConflict, SyncLogData, SyncLogEntry, SyncMutation, SyncState
 from server.sync.registry import bindings
 from server.sync.store import SqlStore
 from server.sync.wire import parse_mutation
@@ -324,6 +324,11 @@ def purge(now: datetime, tombstone_days: int, result_days: int) -> dict:
     tombstones = db.session.execute(
         delete(SyncLogEntry).where(SyncLogEntry.op == "delete", SyncLogEntry.committed_at < cutoff)
     ).rowcount
+    # The emptied data row of a record whose last tombstone went: nothing of it is left in the log.
+    logged = select(SyncLogEntry.seq).where(
+        SyncLogEntry.entity == SyncLogData.entity, SyncLogEntry.record_id == SyncLogData.record_id
+    )
+    db.session.execute(delete(SyncLogData).where(SyncLogData.data.is_(None), ~logged.exists()))
     if highest is not None:
         db.session.execute(
             update(SyncState)

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from server.extensions import db
-from server.sync.models import SyncConflict, SyncLogEntry, SyncState
+from server.sync.models import SyncConflict, SyncLogData, SyncLogEntry, SyncState
 from server.sync.registry import bindings
 from server.sync.store import SqlStore
 from tests.sync.vectors import VECTORS, load, run_vector
@@ -79,3 +79,12 @@ def test_purge_by_age_resets_buckets_of_old_cursors(app, world, notes):
         ]
         gone = purge(utcnow() + timedelta(days=91), tombstone_days=30, result_days=90)
         assert gone["results"] == 3
+        # Deleted: its data row is emptied, and goes with its last tombstone.
+        admin = Actor(2, {"grid:1": frozenset({"admin"})})
+        (deleted,) = engine.push(admin, "desk-1", [Mutation("m4", "note", "keep", "delete", {}, 1)])
+        assert deleted.status == "applied", deleted
+        db.session.commit()
+        data = select(SyncLogData.record_id, SyncLogData.data.is_(None)).order_by(SyncLogData.record_id)
+        assert db.session.execute(data).all() == [("gone", False), ("keep", True)]
+        purge(utcnow() + timedelta(days=31), tombstone_days=30, result_days=90)
+        assert db.session.execute(data).all() == [("gone", False)]
