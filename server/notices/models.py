@@ -4,11 +4,11 @@ an alert names it (alert_id): its author follows the deliveries' counts."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.core.clock import utcnow
-from server.extensions import db
+from server.extensions import db, partial_index
 from server.notices.limits import DEDUPE_KEY_MAX, INBOX_BODY_MAX, INBOX_TITLE_MAX, KIND_MAX, LINK_MAX
 from server.sync.models import SyncedMixin
 
@@ -47,11 +47,8 @@ class Delivery(db.Model):
         Index("ix_deliveries_alert_state", "alert_id", "state"),
         # The push sweep's (server/notices/jobs.py, every minute): Web Push deliveries still queued,
         # by age. Partial: only what waits is in it, not the millions sent (migration 0027).
-        Index(
-            "ix_deliveries_queued_push",
-            "queued_at",
-            sqlite_where=text("state = 'queued' AND subscription_id IS NOT NULL"),
-            postgresql_where=text("state = 'queued' AND subscription_id IS NOT NULL"),
+        partial_index(
+            "ix_deliveries_queued_push", "queued_at", where="state = 'queued' AND subscription_id IS NOT NULL"
         ),
     )
 

@@ -3,12 +3,12 @@ conflict records (PROTOCOL.md §5, §6.4, §7.3), and the columns every synced e
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, PrimaryKeyConstraint, String, text
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, PrimaryKeyConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from server.core.clock import utcnow
-from server.extensions import db
+from server.extensions import db, partial_index
 
 
 class SerializedJSON(TypeDecorator):
@@ -48,12 +48,7 @@ class SyncLogEntry(db.Model):
         Index("ix_sync_log_bucket_seq", "bucket", "seq"),
         # Tombstones only (what purge looks for): a partial index that no planner can
         # mistake for the way to find a bucket's rows, statistics or not.
-        Index(
-            "ix_sync_log_tombstones",
-            "committed_at",
-            sqlite_where=text("op = 'delete'"),
-            postgresql_where=text("op = 'delete'"),
-        ),
+        partial_index("ix_sync_log_tombstones", "committed_at", where="op = 'delete'"),
     )
 
     bucket: Mapped[str] = mapped_column(String(64))

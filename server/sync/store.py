@@ -39,11 +39,10 @@ class SqlStore:
         self._rows: dict[tuple[str, str], object] = {}  # (entity, id) -> table row, None if new
         self._live: dict[tuple[str, str], dict[str, str]] = {}  # (entity, id) -> {bucket: op}
         self._log: dict[tuple[str, str, str], dict] = {}  # log rows held back until finish()
-        self._data: dict[tuple[str, str], str | None] = {}  # (entity, id) -> its put's JSON, held back
+        self._data: dict[tuple[str, str], tuple[int, str]] = {}  # (entity, id) -> (seq, JSON) of its put, held back
         self._new: dict[tuple[str, str], Record] = {}  # new records held back (the latest state)
         self._results: list[dict] = []  # mutation results held back
         self._holding = None  # the transaction the held-back rows belong to, while there are some
-        self._encoded: tuple | None = None  # ((entity, id, seq), JSON text) of the last record logged
         self._now = utcnow()
 
     _ensured = False
@@ -153,11 +152,9 @@ class SqlStore:
         put's data goes once per record (SyncLogData): all its puts are of this seq."""
         key = (entry.entity, entry.record_id)
         self._live_of(key)[entry.bucket] = entry.op
-        if entry.op == "put":
-            if not (self._encoded and self._encoded[0] == (entry.entity, entry.record_id, entry.seq)):
-                # not the same version of the record again, in its next bucket
-                self._encoded = ((entry.entity, entry.record_id, entry.seq), compact_json(dict(entry.data)))
-            self._data[key] = self._encoded[1]
+        held = self._data.get(key)
+        if entry.op == "put" and (held is None or held[0] != entry.seq):  # not this version in its next bucket
+            self._data[key] = (entry.seq, compact_json(dict(entry.data)))
         self._log[(entry.entity, entry.record_id, entry.bucket)] = {
             "bucket": entry.bucket,
             "entity": entry.entity,
@@ -204,7 +201,7 @@ class SqlStore:
             for entity, record_id in sorted({(entity, record_id) for entity, record_id, _ in log}):
                 live = self.live_buckets(entity, record_id)
                 if not live or (entity, record_id) in data:
-                    stored = data.get((entity, record_id)) if live else None
+                    stored = data[(entity, record_id)][1] if live else None
                     rows.append({"entity": entity, "record_id": record_id, "data": stored})
             insert_rows(
                 SyncLogData.__table__, rows, serialized=("data",), upsert_on=("entity", "record_id"), update=("data",)
